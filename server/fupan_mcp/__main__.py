@@ -1,0 +1,3 @@
+from fupan_mcp.cli import main
+
+main()

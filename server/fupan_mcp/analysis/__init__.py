@@ -1,0 +1,1 @@
+"""The pure core: pydantic models in, pydantic models out. No I/O, no MCP."""

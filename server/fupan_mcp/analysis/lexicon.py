@@ -1,0 +1,100 @@
+"""Word lists shared by the checks: blame and loaded language, vague verbs.
+
+One place so that five_whys, action items and the tone check agree on what counts.
+Each blame entry carries a neutral rewrite hint (methods.md §8).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+
+class Term(NamedTuple):
+    pattern: str  # a regular expression, matched case-insensitively
+    hint_zh: str
+    hint_en: str
+
+
+BLAME_TERMS: tuple[Term, ...] = (
+    Term("粗心(大意)?", "描述哪个检查或防错环节缺失", "name the missing check or safeguard"),
+    Term("马虎", "描述哪个检查或防错环节缺失", "name the missing check or safeguard"),
+    Term("失职", "描述职责或交接在流程中哪里不清", "describe where the role or hand-off was unclear"),
+    Term("渎职", "描述职责或交接在流程中哪里不清", "describe where the role or hand-off was unclear"),
+    Term("甩锅", "描述信息在哪个环节没有传递", "describe where information was not passed on"),
+    Term("背锅", "描述信息在哪个环节没有传递", "describe where information was not passed on"),
+    Term("追责", "聚焦要改的流程,而不是要罚的人", "focus on the process to change, not the person to punish"),
+    Term("问责", "聚焦要改的流程,而不是要罚的人", "focus on the process to change, not the person to punish"),
+    Term("人为失误|人为错误|人为原因", "继续追问:是什么让这个失误可能发生", "ask why again: what made the slip possible"),
+    Term("态度(不端正|问题)", "描述当时的信息、压力或激励", "describe the information, pressure or incentives at the time"),
+    Term("不负责任?", "描述职责如何划分、是否有人明确负责", "describe how ownership was assigned"),
+    Term("能力不足|能力差|水平不够", "描述缺少的培训、工具或支持", "describe the missing training, tooling or support"),
+    Term("偷懒|懒惰", "描述工作量与优先级是如何安排的", "describe how workload and priorities were set"),
+    Term("(某某|[\u4e00-\u9fff]{1,3})的(责任|锅|错)", "改写为流程或系统的缺口", "rewrite as a gap in the process or system"),
+    Term(r"\bcareless(ness)?\b", "描述哪个检查或防错环节缺失", "name the missing check or safeguard"),
+    Term(r"\bnegligen(t|ce)\b", "描述哪个检查或防错环节缺失", "name the missing check or safeguard"),
+    Term(r"\bhuman error\b", "继续追问:是什么让这个失误可能发生", "ask why again: what made the slip possible"),
+    Term(r"\bsloppy\b", "描述哪个检查或防错环节缺失", "name the missing check or safeguard"),
+    Term(r"\blazy\b|\blaziness\b", "描述工作量与优先级是如何安排的", "describe how workload and priorities were set"),
+    Term(r"\bincompeten(t|ce)\b", "描述缺少的培训、工具或支持", "describe the missing training, tooling or support"),
+    Term(r"\bshould have\b", "描述当时掌握的信息,而不是事后的判断", "describe what was known at the time, not hindsight"),
+    Term(r"\bfailed to\b", "描述流程为何没有让这一步发生", "describe why the process did not make this step happen"),
+    Term(r"\b(his|her|their) fault\b", "改写为流程或系统的缺口", "rewrite as a gap in the process or system"),
+    Term(r"\bto blame\b|\bblame[sd]?\b", "聚焦要改的流程,而不是要罚的人", "focus on the process to change, not the person to punish"),
+    Term(r"\bdropped the ball\b", "描述信息在哪个环节没有传递", "describe where information was not passed on"),
+)
+
+VAGUE_VERBS: tuple[str, ...] = (
+    "加强",
+    "注意",
+    "重视",
+    "提高意识",
+    "强化意识",
+    "确保",
+    "尽量",
+    "争取",
+    "努力",
+    "进一步",
+    "improve",
+    "ensure",
+    "make sure",
+    "be more careful",
+    "pay attention",
+    "try to",
+    "strengthen",
+    "enhance",
+    "better",
+)
+
+_BLAME_RE = [(re.compile(t.pattern, re.IGNORECASE), t) for t in BLAME_TERMS]
+_VAGUE_RE = re.compile(
+    "|".join(
+        (rf"\b{re.escape(v)}\b" if v.isascii() else re.escape(v)) for v in sorted(VAGUE_VERBS, key=len, reverse=True)
+    ),
+    re.IGNORECASE,
+)
+
+
+class Hit(NamedTuple):
+    start: int
+    end: int
+    text: str
+    term: Term
+
+
+def blame_hits(text: str) -> list[Hit]:
+    """Every blaming or loaded phrase in ``text``, left to right, without overlaps."""
+    hits: list[Hit] = []
+    for regex, term in _BLAME_RE:
+        hits.extend(Hit(m.start(), m.end(), m.group(), term) for m in regex.finditer(text))
+    hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
+    kept: list[Hit] = []
+    for hit in hits:
+        if not kept or hit.start >= kept[-1].end:
+            kept.append(hit)
+    return kept
+
+
+def vague_verbs(text: str) -> list[str]:
+    """Vague verbs found in ``text`` (an action built on one is not checkable)."""
+    return [m.group() for m in _VAGUE_RE.finditer(text)]

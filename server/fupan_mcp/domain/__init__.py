@@ -1,0 +1,1 @@
+"""Pydantic models of a review: what the tools take and return."""

@@ -1,0 +1,21 @@
+"""Localized strings. Each module keeps its own table of ``key -> {zh, en}``; this picks one.
+
+Chinese is the default language; English is the other. Code never forks on language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Literal
+
+Language = Literal["zh", "en"]
+DEFAULT_LANGUAGE: Language = "zh"
+
+Table = Mapping[str, Mapping[str, str]]
+
+
+def tr(table: Table, key: str, language: Language, /, **values: object) -> str:
+    """Look up ``key`` in ``table`` for ``language`` and fill ``{placeholders}``."""
+    entry = table[key]
+    text = entry.get(language) or entry["en"]
+    return text.format(**values) if values else text

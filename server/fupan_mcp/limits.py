@@ -1,0 +1,13 @@
+"""Size limits, documented in the README and enforced by the input models.
+
+They bound the work one call can demand; each is far above what a real review needs.
+"""
+
+MAX_METRICS = 10_000
+MAX_KPI_NODES = 20_000
+MAX_FORMULA_CHARS = 2_000
+MAX_WHYS = 200
+MAX_SWOT_ITEMS = 200
+MAX_ACTIONS = 5_000
+MAX_TEXT_CHARS = 20_000
+MAX_NAME_CHARS = 500
