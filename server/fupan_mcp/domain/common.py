@@ -28,3 +28,12 @@ class Finding(BaseModel):
     path: str | None = Field(
         default=None, description="Where it applies, as a dotted path into the input, e.g. 'whys[2]'."
     )
+
+
+class DataGap(BaseModel):
+    """A figure the review needs but does not have: listed, never guessed."""
+
+    subject: str = Field(description="What it concerns: a metric name, a KPI node id, an action...")
+    field: str = Field(description="The missing or unverifiable value, e.g. 'actual', 'owner'.")
+    message: str = Field(description="Localized sentence saying what to supply.")
+    path: str | None = Field(default=None, description="Dotted path into the input.")
