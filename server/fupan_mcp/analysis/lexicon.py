@@ -16,32 +16,43 @@ class Term(NamedTuple):
     hint_en: str
 
 
-BLAME_TERMS: tuple[Term, ...] = (
-    Term("粗心(大意)?", "描述哪个检查或防错环节缺失", "name the missing check or safeguard"),
-    Term("马虎", "描述哪个检查或防错环节缺失", "name the missing check or safeguard"),
-    Term("失职", "描述职责或交接在流程中哪里不清", "describe where the role or hand-off was unclear"),
-    Term("渎职", "描述职责或交接在流程中哪里不清", "describe where the role or hand-off was unclear"),
-    Term("甩锅", "描述信息在哪个环节没有传递", "describe where information was not passed on"),
-    Term("背锅", "描述信息在哪个环节没有传递", "describe where information was not passed on"),
-    Term("追责", "聚焦要改的流程,而不是要罚的人", "focus on the process to change, not the person to punish"),
-    Term("问责", "聚焦要改的流程,而不是要罚的人", "focus on the process to change, not the person to punish"),
-    Term("人为失误|人为错误|人为原因", "继续追问:是什么让这个失误可能发生", "ask why again: what made the slip possible"),
-    Term("态度(不端正|问题)", "描述当时的信息、压力或激励", "describe the information, pressure or incentives at the time"),
-    Term("不负责任?", "描述职责如何划分、是否有人明确负责", "describe how ownership was assigned"),
-    Term("能力不足|能力差|水平不够", "描述缺少的培训、工具或支持", "describe the missing training, tooling or support"),
-    Term("偷懒|懒惰", "描述工作量与优先级是如何安排的", "describe how workload and priorities were set"),
-    Term("(某某|[\u4e00-\u9fff]{1,3})的(责任|锅|错)", "改写为流程或系统的缺口", "rewrite as a gap in the process or system"),
-    Term(r"\bcareless(ness)?\b", "描述哪个检查或防错环节缺失", "name the missing check or safeguard"),
-    Term(r"\bnegligen(t|ce)\b", "描述哪个检查或防错环节缺失", "name the missing check or safeguard"),
-    Term(r"\bhuman error\b", "继续追问:是什么让这个失误可能发生", "ask why again: what made the slip possible"),
-    Term(r"\bsloppy\b", "描述哪个检查或防错环节缺失", "name the missing check or safeguard"),
-    Term(r"\blazy\b|\blaziness\b", "描述工作量与优先级是如何安排的", "describe how workload and priorities were set"),
-    Term(r"\bincompeten(t|ce)\b", "描述缺少的培训、工具或支持", "describe the missing training, tooling or support"),
-    Term(r"\bshould have\b", "描述当时掌握的信息,而不是事后的判断", "describe what was known at the time, not hindsight"),
-    Term(r"\bfailed to\b", "描述流程为何没有让这一步发生", "describe why the process did not make this step happen"),
-    Term(r"\b(his|her|their) fault\b", "改写为流程或系统的缺口", "rewrite as a gap in the process or system"),
-    Term(r"\bto blame\b|\bblame[sd]?\b", "聚焦要改的流程,而不是要罚的人", "focus on the process to change, not the person to punish"),
-    Term(r"\bdropped the ball\b", "描述信息在哪个环节没有传递", "describe where information was not passed on"),
+_CHECK = ("描述哪个检查或防错环节缺失", "name the missing check or safeguard")
+_ROLE = ("描述职责或交接在流程中哪里不清", "describe where the role or hand-off was unclear")
+_HANDOFF = ("描述信息在哪个环节没有传递", "describe where information was not passed on")
+_PROCESS = ("聚焦要改的流程,而不是要罚的人", "focus on the process to change, not the person to punish")
+_WHY_AGAIN = ("继续追问:是什么让这个失误可能发生", "ask why again: what made the slip possible")
+_CONTEXT = ("描述当时的信息、压力或激励", "describe the information, pressure or incentives at the time")
+_OWNERSHIP = ("描述职责如何划分、是否有人明确负责", "describe how ownership was assigned")
+_SUPPORT = ("描述缺少的培训、工具或支持", "describe the missing training, tooling or support")
+_WORKLOAD = ("描述工作量与优先级是如何安排的", "describe how workload and priorities were set")
+_SYSTEM = ("改写为流程或系统的缺口", "rewrite as a gap in the process or system")
+_HINDSIGHT = ("描述当时掌握的信息,而不是事后的判断", "describe what was known at the time, not hindsight")
+_STEP = ("描述流程为何没有让这一步发生", "describe why the process did not make this step happen")
+
+BLAME_TERMS: tuple[Term, ...] = tuple(
+    Term(pattern, *hint)
+    for pattern, hint in (
+        ("粗心(大意)?|马虎|疏忽", _CHECK),
+        ("失职|渎职", _ROLE),
+        ("甩锅|背锅|推卸责任", _HANDOFF),
+        ("追责|问责|批斗", _PROCESS),
+        ("人为失误|人为错误|人为原因", _WHY_AGAIN),
+        ("态度(不端正|问题)", _CONTEXT),
+        ("不负责任?", _OWNERSHIP),
+        # a person's lack of ability, not a product's ("跨项目能力不足" describes a feature gap)
+        ("(?<![项目品统台能])(能力差|水平不够|能力不足)", _SUPPORT),
+        ("偷懒|懒惰", _WORKLOAD),
+        ("(某某|[\u4e00-\u9fff]{1,3})的(责任|锅|错)", _SYSTEM),
+        (r"\bcareless(ness)?\b|\bsloppy\b|\bnegligen(t|ce)\b", _CHECK),
+        (r"\bhuman error\b", _WHY_AGAIN),
+        (r"\blazy\b|\blaziness\b", _WORKLOAD),
+        (r"\bincompeten(t|ce)\b", _SUPPORT),
+        (r"\bshould have\b", _HINDSIGHT),
+        (r"\bfailed to\b|\bforgot\b", _STEP),
+        (r"\b(his|her|their) fault\b", _SYSTEM),
+        (r"\bto blame\b|\bblame[sd]?\b", _PROCESS),
+        (r"\bdropped the ball\b", _HANDOFF),
+    )
 )
 
 VAGUE_VERBS: tuple[str, ...] = (

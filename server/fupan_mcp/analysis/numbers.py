@@ -151,3 +151,78 @@ def convert(value: float, from_unit: str | None, to_unit: str | None) -> float |
     if from_unit in TIME_SECONDS and to_unit in TIME_SECONDS:
         return value * TIME_SECONDS[from_unit] / TIME_SECONDS[to_unit]
     return None
+
+
+# --- Magnitude-aware parsing (added for compute_attainment) ------------------------------------------
+
+_MAGNITUDES_LONGEST_FIRST: tuple[tuple[str, float], ...] = tuple(
+    sorted(MAGNITUDES.items(), key=lambda kv: -len(kv[0]))
+)
+# Magnitude words that may lead a unit ("万元", "万人", "k"); 千 and k only before a count or currency word,
+# so that "千克" or "km" are not read as thousands.
+_UNIT_MAGNITUDES: tuple[tuple[str, float], ...] = (
+    ("百万", 1e6),
+    ("亿", 1e8),
+    ("万", 1e4),
+    ("千", 1e3),
+    ("k", 1e3),
+)
+_SMALL_MAGNITUDES = frozenset({"千", "k"})
+_COUNT_WORDS = frozenset({"元", "$", "人", "次", "条", "个", "单", "笔", "件", "户", "台", "家"})
+
+
+class ScaledQuantity(NamedTuple):
+    """A parsed value and the magnitude word written with it (1e4 for "1628万", 1.0 when none)."""
+
+    value: float
+    unit: str | None
+    magnitude: float
+
+
+# Plain ASCII numbers with an optional known unit word ("2,842", "28.6%", "39.6元", "2.8h") take a fast path
+# that gives exactly what parse_quantity gives; anything else goes the full way.
+_PLAIN = re.compile(
+    r"\s*([-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s?(百万|千|万|亿)?\s?([^\d\s.,+-]*)\s*"
+)
+
+
+def parse_scaled_quantity(value: str | float | int) -> ScaledQuantity:
+    """Like `parse_quantity`, and also tell which magnitude word (万, 亿, k...) the text carried."""
+    if isinstance(value, str):
+        plain = _PLAIN.fullmatch(value)
+        if plain and (not plain.group(3) or plain.group(3) in UNIT_ALIASES):
+            unit = UNIT_ALIASES[plain.group(3)] if plain.group(3) else None
+            magnitude = MAGNITUDES[plain.group(2)] if plain.group(2) else 1.0
+            return ScaledQuantity(float(plain.group(1).replace(",", "")) * magnitude, unit, magnitude)
+    quantity = parse_quantity(value)
+    if not isinstance(value, str):
+        return ScaledQuantity(quantity.value, quantity.unit, 1.0)
+    return ScaledQuantity(quantity.value, quantity.unit, _written_magnitude(normalize(value)))
+
+
+def _written_magnitude(text: str) -> float:
+    """The factor of the magnitude word right after the first number, as `parse_quantity` applies it."""
+    match = _NUMBER.search(text)
+    if match is None:
+        return 1.0
+    rest = text[match.end() :].strip()
+    for word, factor in _MAGNITUDES_LONGEST_FIRST:
+        if rest.startswith(word) and not _unit_word_starting_with(rest, word):
+            return factor
+    return 1.0
+
+
+def split_magnitude_unit(unit: str | None) -> tuple[str | None, float]:
+    """Split a unit that carries a magnitude: "万元" -> ("元", 1e4), "万" -> (None, 1e4), "h" -> ("h", 1)."""
+    canonical = canonical_unit(unit)
+    if canonical is None or canonical in UNIT_ALIASES.values():
+        return canonical, 1.0
+    for word, factor in _UNIT_MAGNITUDES:
+        if not canonical.startswith(word):
+            continue
+        rest = canonical[len(word) :].strip()
+        base = canonical_unit(rest) if rest else None
+        if word in _SMALL_MAGNITUDES and base is not None and base not in _COUNT_WORDS:
+            return canonical, 1.0
+        return base, factor
+    return canonical, 1.0
