@@ -1,0 +1,1341 @@
+"""5 Whys: check a root-cause chain (or why-why tree), read it back, suggest categories, render it.
+
+The rules come from methods.md §4 (5 Whys), §7 (action items) and §8 (blameless tone):
+
+- the problem is specific and measurable;
+- five is a guide: fewer than three levels usually stops at a symptom;
+- no answer restates the problem or an earlier answer (a circle explains nothing);
+- every answer carries evidence or was verified, else it is a guess;
+- a person is never the final cause: ask why again until a process or system cause appears;
+- every root cause has a countermeasure, and every countermeasure names its root cause, an owner,
+  a due date and a measurable result, without vague verbs.
+
+All walks over the tree are iterative, so a deep chain cannot exhaust the stack. Input size is
+bounded by `fupan_mcp.limits.MAX_WHYS`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import math
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple, TypeVar
+
+from pydantic import TypeAdapter, ValidationError
+
+from fupan_mcp.analysis.lexicon import BLAME_TERMS, Hit, blame_hits, vague_verbs
+from fupan_mcp.analysis.markdown import mermaid_label, table
+from fupan_mcp.domain.actions import ActionItem
+from fupan_mcp.domain.common import DataGap, Finding, Language, Severity
+from fupan_mcp.domain.whys import (
+    PROBLEM_PARENT,
+    CategorySuggestion,
+    CountermeasureLike,
+    CountermeasureResult,
+    EvidenceStatus,
+    FiveWhysResult,
+    ReadBack,
+    RootCause,
+    SeverityCounts,
+    Why,
+    WhyLike,
+    WhyNode,
+)
+from fupan_mcp.errors import InputError
+from fupan_mcp.i18n import tr
+from fupan_mcp.limits import MAX_ACTIONS, MAX_TEXT_CHARS, MAX_WHYS
+
+__all__ = [
+    "MIN_DEPTH",
+    "SIMILARITY_THRESHOLD",
+    "categorize",
+    "five_whys",
+    "near_duplicates",
+    "normalize_text",
+    "text_similarity",
+]
+
+MIN_DEPTH = 3
+"""Fewer levels than this on the longest path is flagged as too shallow."""
+
+SIMILARITY_THRESHOLD = 0.85
+"""Character-bigram Jaccard similarity at or above which two answers count as the same."""
+
+_ADDRESS_THRESHOLD = 0.5  # looser match between a countermeasure's `addresses` and a root cause
+_MIN_CONTAINED_CHARS = 4  # a shorter text is not matched by containment
+_MERMAID_LABEL_CHARS = 60
+
+_TEXT: dict[str, dict[str, str]] = {
+    # findings
+    "no_whys": {
+        "zh": "没有任何“为什么”的回答:先连续追问为什么,再下根因结论,避免快速下结论。",
+        "en": "No answer to 'why?' was given: ask why repeatedly before stating a root cause.",
+    },
+    "too_shallow": {
+        "zh": "最长的因果链只有 {depth} 层:五层只是参考,但少于 {min} 层通常停在了表面症状;"
+        "继续追问,直到原因在团队可控范围内并通过反事实检验。",
+        "en": "The longest chain has only {depth} level(s): five is a guide, but fewer than {min} usually "
+        "stops at a symptom; keep asking until the cause is within the team's control and passes the "
+        "counterfactual test.",
+    },
+    "restates_problem": {
+        "zh": "这条回答与问题本身几乎相同(相似度 {similarity}),只是换了说法,并没有解释原因。",
+        "en": "This answer restates the problem (similarity {similarity}); it does not explain it.",
+    },
+    "circular": {
+        "zh": "这条回答与同一条链上的 {other} 几乎相同(相似度 {similarity}),形成循环论证。",
+        "en": "This answer repeats {other} on its own chain (similarity {similarity}): "
+        "the reasoning is circular.",
+    },
+    "repeated": {
+        "zh": "这条回答与另一分支的 {other} 几乎相同(相似度 {similarity}):若是同一原因,合并分支。",
+        "en": "This answer repeats {other} from another branch (similarity {similarity}); "
+        "merge the branches if it is the same cause.",
+    },
+    "blame": {
+        "zh": "“{phrases}”指向个人而不是流程或系统。建议:{hints}。",
+        "en": "'{phrases}' points at a person rather than a process or system. Hint: {hints}.",
+    },
+    "root_blame": {
+        "zh": "根因“{phrases}”归咎于个人:个人不能作为最终原因,继续追问是什么让它发生。建议:{hints}。",
+        "en": "The root cause '{phrases}' blames a person: a person is never the final cause; ask what "
+        "made it possible. Hint: {hints}.",
+    },
+    "unverified": {
+        "zh": "这一环既没有证据也未验证:补充数据、日志或现场核实,否则它只是推测。",
+        "en": "This link has no evidence and was not verified: add data, logs or an on-site check, "
+        "otherwise it is a guess.",
+    },
+    "unverified_root": {
+        "zh": "根因所在的这一环既没有证据也未验证:根因必须经过核实,再据此制定对策。",
+        "en": "The link holding the root cause has no evidence and was not verified: verify a root cause "
+        "before acting on it.",
+    },
+    "problem_not_measurable": {
+        "zh": "问题描述里没有数字或指标:写明现象、范围和程度(例如“某指标从 A 降到 B”)。",
+        "en": "The problem states no number or metric: say what, where and how much "
+        "(e.g. 'metric X fell from A to B').",
+    },
+    "root_not_in_chain": {
+        "zh": "根因“{root}”与链上任何回答都对不上:用 id 指明它来自哪一条“为什么”,以便回读检验。",
+        "en": "The root cause '{root}' matches no answer in the tree: cite the why it comes from by id so "
+        "that it can be read back.",
+    },
+    "root_no_countermeasure": {
+        "zh": "根因 {root_id} 没有对应的对策:每个根因都需要至少一项对策。",
+        "en": "Root cause {root_id} has no countermeasure: every root cause needs at least one.",
+    },
+    "cm_no_owner": {
+        "zh": "对策没有负责人:指定唯一的负责人。",
+        "en": "The countermeasure has no owner: name exactly one accountable owner.",
+    },
+    "cm_no_due": {
+        "zh": "对策没有截止日期:给出具体日期(YYYY-MM-DD)。",
+        "en": "The countermeasure has no due date: give an absolute date (YYYY-MM-DD).",
+    },
+    "cm_no_metric": {
+        "zh": "对策没有可衡量的结果:写明完成标准或要达到的指标。",
+        "en": "The countermeasure has no measurable result: state a definition of done or a target metric.",
+    },
+    "cm_metric_not_measurable": {
+        "zh": "成功标准里没有数字:写明指标和目标值,才能验证对策是否有效。",
+        "en": "The success metric contains no number: give a metric and a target value so it can be checked.",
+    },
+    "cm_vague": {
+        "zh": "对策使用了模糊动词“{verbs}”:改写为具体、可检查的动作。",
+        "en": "The countermeasure uses vague verb(s) '{verbs}': rewrite it as a concrete, checkable action.",
+    },
+    "cm_no_root": {
+        "zh": "有多个根因,但这项对策没有说明针对哪一个:在 addresses 中写根因 id(如 R1)。",
+        "en": "There are several root causes and this countermeasure names none: put a root cause id "
+        "(e.g. R1) in `addresses`.",
+    },
+    "cm_unknown_root": {
+        "zh": "addresses“{addresses}”对不上任何根因:使用根因 id({ids})。",
+        "en": "`addresses` '{addresses}' matches no root cause: use a root cause id ({ids}).",
+    },
+    "cm_due_past": {
+        "zh": "截止日期 {due} 早于复盘日期 {review}:对策的截止日期应在复盘之后。",
+        "en": "The due date {due} is before the review date {review}: "
+        "a countermeasure is due after the review.",
+    },
+    # input errors
+    "err_empty_problem": {"zh": "问题不能为空。", "en": "the problem must not be empty"},
+    "err_too_long": {"zh": "文本超过 {max} 个字符。", "en": "text longer than {max} characters"},
+    "err_too_many": {
+        "zh": "条目过多:{count} 条,上限 {max}。",
+        "en": "too many items: {count}, at most {max}",
+    },
+    "err_duplicate_id": {
+        "zh": "id“{id}”重复(也用于 whys[{other}])。",
+        "en": "duplicate id '{id}' (also used by whys[{other}])",
+    },
+    "err_reserved_id": {
+        "zh": "id 不能是保留字“{id}”。",
+        "en": "'{id}' is reserved and cannot be used as an id",
+    },
+    "err_unknown_parent": {
+        "zh": "parent“{parent}”不是任何一条“为什么”的 id 或序号,也不是“problem”。",
+        "en": "parent '{parent}' is neither the id or index of a why nor 'problem'",
+    },
+    "err_self_parent": {"zh": "一条回答不能解释它自己。", "en": "a why cannot explain itself"},
+    "err_cycle": {
+        "zh": "parent 形成循环:{cycle}。每条回答最终都要追溯到问题。",
+        "en": "parents form a cycle: {cycle}. Every answer must lead back to the problem.",
+    },
+    "err_language": {"zh": "语言只能是 zh 或 en。", "en": "language must be 'zh' or 'en'"},
+    "err_date": {"zh": "日期格式应为 YYYY-MM-DD。", "en": "expected a date as YYYY-MM-DD"},
+    # rendering
+    "title": {"zh": "5 Whys 根因分析", "en": "5 Whys root-cause analysis"},
+    "problem": {"zh": "问题", "en": "Problem"},
+    "why": {"zh": "为什么", "en": "Why"},
+    "why_edge": {"zh": "为什么", "en": "why"},
+    "therefore": {"zh": "因此", "en": "therefore"},
+    "status_verified": {"zh": "✅ 已验证", "en": "✅ verified"},
+    "status_evidence": {"zh": "📎 有证据", "en": "📎 evidence"},
+    "status_unverified": {"zh": "❔ 未验证", "en": "❔ unverified"},
+    "evidence": {"zh": "证据", "en": "evidence"},
+    "root_mark": {"zh": "🎯 根因", "en": "🎯 root cause"},
+    "root_causes": {"zh": "根因", "en": "Root causes"},
+    "read_back": {"zh": "“因此”回读检验", "en": "The 'therefore' read-back"},
+    "read_back_hint": {
+        "zh": "从根因往上读到问题,每一步都应成立;需要额外假设的一环说明链条断了。",
+        "en": "Read from the root cause up to the problem; a step that needs an assumption breaks the chain.",
+    },
+    "countermeasures": {"zh": "对策", "en": "Countermeasures"},
+    "findings": {"zh": "检查发现", "en": "Findings"},
+    "no_findings": {"zh": "未发现问题。", "en": "No findings."},
+    "no_countermeasures": {"zh": "尚未提供对策。", "en": "No countermeasure was given."},
+    "summary": {
+        "zh": "深度 {depth} 层 · 错误 {error} · 警告 {warning} · 提示 {info}",
+        "en": "Depth {depth} · errors {error} · warnings {warning} · notes {info}",
+    },
+    "missing": {"zh": "待补充", "en": "not provided"},
+    "col_id": {"zh": "编号", "en": "ID"},
+    "col_root": {"zh": "根因", "en": "Root cause"},
+    "col_category": {"zh": "分类建议", "en": "Suggested category"},
+    "col_6m": {"zh": "6M", "en": "6M"},
+    "col_cms": {"zh": "对策", "en": "Countermeasures"},
+    "col_action": {"zh": "对策", "en": "Action"},
+    "col_owner": {"zh": "负责人", "en": "Owner"},
+    "col_due": {"zh": "截止", "en": "Due"},
+    "col_metric": {"zh": "成功标准", "en": "Success metric"},
+    "col_roots": {"zh": "针对根因", "en": "Root cause"},
+    "sev_error": {"zh": "❌ 错误", "en": "❌ error"},
+    "sev_warning": {"zh": "⚠️ 警告", "en": "⚠️ warning"},
+    "sev_info": {"zh": "ℹ️ 提示", "en": "ℹ️ note"},
+    "list_sep": {"zh": "、", "en": ", "},
+    # categories
+    "cat_process": {"zh": "流程", "en": "process"},
+    "cat_technology": {"zh": "技术", "en": "technology"},
+    "cat_people": {"zh": "人员能力", "en": "people"},
+    "cat_organization": {"zh": "组织与职责", "en": "organization"},
+    "cat_data": {"zh": "数据", "en": "data"},
+    "cat_man": {"zh": "人", "en": "man"},
+    "cat_machine": {"zh": "机(设备/系统)", "en": "machine"},
+    "cat_method": {"zh": "法(方法/流程)", "en": "method"},
+    "cat_material": {"zh": "料", "en": "material"},
+    "cat_measurement": {"zh": "测(度量)", "en": "measurement"},
+    "cat_environment": {"zh": "环(环境)", "en": "environment"},
+    "cat_unknown": {"zh": "未识别", "en": "unknown"},
+    "cat_reason": {
+        "zh": "匹配到关键词:{words}",
+        "en": "matched keywords: {words}",
+    },
+    "cat_reason_unknown": {
+        "zh": "没有匹配到分类关键词,请人工判断。",
+        "en": "no category keyword matched; classify it by hand",
+    },
+    # data gaps
+    "gap_evidence": {"zh": "补充证据或标记为已验证", "en": "add evidence or mark it verified"},
+    "gap_owner": {"zh": "补充对策负责人", "en": "name the countermeasure's owner"},
+    "gap_due": {"zh": "补充对策截止日期", "en": "give the countermeasure's due date"},
+    "gap_metric": {"zh": "补充对策的可衡量结果", "en": "give the countermeasure's measurable result"},
+}
+
+# --------------------------------------------------------------------------------------------------
+# Text similarity (also used by the SWOT duplicate check)
+# --------------------------------------------------------------------------------------------------
+
+
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def normalize_text(text: str) -> str:
+    """Fold width and case, keep only letters and digits: the form texts are compared in."""
+    return _NON_WORD.sub("", unicodedata.normalize("NFKC", text).casefold())
+
+
+class _Print(NamedTuple):
+    norm: str
+    grams: frozenset[str]
+
+
+def _fingerprint(text: str) -> _Print:
+    norm = normalize_text(text)
+    grams = frozenset(norm[k : k + 2] for k in range(len(norm) - 1)) if len(norm) > 1 else frozenset({norm})
+    return _Print(norm, grams)
+
+
+def _jaccard(a: _Print, b: _Print) -> float:
+    if a.norm == b.norm:
+        return 1.0
+    inter = len(a.grams & b.grams)
+    return inter / (len(a.grams) + len(b.grams) - inter)
+
+
+def text_similarity(a: str, b: str) -> float:
+    """Jaccard similarity of the character bigrams of two normalized texts (1.0 = same text)."""
+    return _jaccard(_fingerprint(a), _fingerprint(b))
+
+
+def _similar_pairs(prints: Sequence[_Print], threshold: float) -> list[tuple[int, int, float]]:
+    """Every pair (j, i, score), j < i, with Jaccard >= threshold, ordered by i then j.
+
+    Prefix filtering: with the bigrams of each text sorted rarest first, two sets whose Jaccard
+    reaches t share a bigram within their first ``n - ceil(t * n) + 1``. Only texts sharing such a
+    bigram are compared, so near-linear work replaces the all-pairs loop.
+    """
+    frequency = Counter(gram for fp in prints for gram in fp.grams)
+    rank = {
+        gram: position for position, gram in enumerate(sorted(frequency, key=lambda g: (frequency[g], g)))
+    }
+    index: dict[str, list[int]] = defaultdict(list)
+    pairs: list[tuple[int, int, float]] = []
+    for i, fp in enumerate(prints):
+        size = len(fp.grams)
+        prefix = sorted(fp.grams, key=rank.__getitem__)[: size - math.ceil(threshold * size - 1e-9) + 1]
+        candidates: set[int] = set()
+        for gram in prefix:
+            candidates.update(index[gram])
+        low, high = threshold * size, size / threshold  # Jaccard <= min/max of the two sizes
+        for j in sorted(candidates):
+            other = prints[j]
+            if not low <= len(other.grams) <= high and other.norm != fp.norm:
+                continue
+            score = _jaccard(other, fp)
+            if score >= threshold:
+                pairs.append((j, i, score))
+        for gram in prefix:
+            index[gram].append(i)
+    return pairs
+
+
+def near_duplicates(
+    texts: Sequence[str], threshold: float = SIMILARITY_THRESHOLD
+) -> list[tuple[int, int, float]]:
+    """Pairs (j, i, similarity), j < i, of texts that are the same once normalized, or nearly so."""
+    return _similar_pairs([_fingerprint(text) for text in texts], threshold)
+
+
+def _contains(a: _Print, b: _Print) -> bool:
+    """True when one normalized text contains the other and the shorter is long enough to mean it."""
+    shorter, longer = sorted((a.norm, b.norm), key=len)
+    return len(shorter) >= _MIN_CONTAINED_CHARS and shorter in longer
+
+
+# --------------------------------------------------------------------------------------------------
+# Categories
+# --------------------------------------------------------------------------------------------------
+
+# Keywords are "|"-separated; Chinese ones match anywhere, ASCII ones at a word start ("priorit"
+# matches priority and prioritise). Dict order is the tie-break: process and system causes first.
+_DOMAIN_KEYWORDS: dict[str, str] = {
+    "process": "流程|规范|标准|评审|审批|门槛|门禁|验收|机制|步骤|制度|清单|前置|里程碑|变更|SOP|检查|复核|"
+    "process|procedure|review|checklist|workflow|approval|gate|standard|step|sign-off|handoff|hand-off",
+    "technology": "系统|接口|代码|架构|功能|性能|服务器|工具|自动化|移动端|缺陷|通知|软件|硬件|"
+    "版本|部署|配置|线程化|富文本|system|interface|api|code|architecture|feature|performance|server|tool|automation|"
+    "bug|defect|infrastructure|deploy|config|software|mobile|notification",
+    "data": "数据|口径|指标|埋点|打点|统计|标签|度量|看板|报表|"
+    "data|metric|tracking|analytics|dashboard|kpi|measurement|telemetry",
+    "organization": "职责|分工|负责人|责任人|RACI|沟通|协作|跨部门|资源|预算|优先级|激励|组织|管理层|"
+    "决策|授权|owner|responsib|role|communication|coordination|budget|priorit|incentive|management|stakeholder|"
+    "accountab|decision",
+    "people": "培训|技能|能力|经验|人员|人手|知识|意识|新人|熟悉|交接|疲劳|"
+    "training|skill|experience|knowledge|staff|onboarding|headcount|fatigue",
+}
+
+_SIX_M_KEYWORDS: dict[str, str] = {
+    "method": "流程|方法|规范|标准|步骤|评审|审批|制度|SOP|机制|策略|门槛|验收|前置|清单|"
+    "process|method|procedure|standard|step|review|policy|workflow|checklist|strategy",
+    "machine": "设备|机器|系统|服务器|硬件|工具|接口|软件|网络|功能|移动端|通知|代码|"
+    "machine|equipment|system|server|hardware|tool|software|network|feature|api|interface|code",
+    "measurement": "测量|度量|指标|口径|数据|监控|检测|统计|埋点|打点|校准|看板|"
+    "measure|metric|data|monitoring|inspection|calibration|gauge|tracking|dashboard",
+    "material": "物料|原料|材料|零件|供应商|来料|素材|货品|库存|主数据|material|supplier|component|inventory",
+    "environment": "环境|市场|政策|天气|温度|湿度|外部|竞品|法规|季节|场地|"
+    "environment|market|regulation|weather|external|competitor|season|temperature|humidity",
+    "man": "人员|培训|技能|经验|人手|新人|操作员|疲劳|熟练|"
+    "staff|operator|training|skill|experience|fatigue|people|worker",
+}
+
+
+def _keyword_tables() -> tuple[dict[str, str], dict[str, str], dict[str, list[tuple[str, str]]]]:
+    """CJK keywords, ASCII keywords (casefolded -> as written) and keyword -> [(scheme, category)]."""
+    cjk: dict[str, str] = {}
+    ascii_: dict[str, str] = {}
+    owners: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for scheme, keyword_table in (("domain", _DOMAIN_KEYWORDS), ("6m", _SIX_M_KEYWORDS)):
+        for category, keywords in keyword_table.items():
+            for word in keywords.split("|"):
+                (ascii_ if word.isascii() else cjk)[word.casefold()] = word
+                owners[word].append((scheme, category))
+    return cjk, ascii_, dict(owners)
+
+
+_CJK_KEYWORDS, _ASCII_KEYWORDS, _KEYWORD_OWNERS = _keyword_tables()
+_CJK_BY_FIRST_CHAR: dict[str, list[str]] = defaultdict(list)
+for _key in _CJK_KEYWORDS:
+    _CJK_BY_FIRST_CHAR[_key[0]].append(_key)
+_ASCII_WORD = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
+_LONGEST_ASCII_KEYWORD = max(map(len, _ASCII_KEYWORDS))
+
+
+def _keywords_in(text: str) -> list[tuple[str, str]]:
+    """(word as written, keyword) for each keyword in ``text``, in order of appearance. Chinese
+    keywords match anywhere; an English one matches the start of a word ("priorit": "priority")."""
+    folded = text.casefold()
+    same_length = len(folded) == len(text)
+    found: list[tuple[int, str, str]] = []
+    for char in set(folded).intersection(_CJK_BY_FIRST_CHAR):
+        for key in _CJK_BY_FIRST_CHAR[char]:
+            position = folded.find(key)
+            if position >= 0:
+                word = _CJK_KEYWORDS[key]
+                found.append((position, word, word))
+    for match in _ASCII_WORD.finditer(folded):
+        token = match.group()
+        for end in range(min(len(token), _LONGEST_ASCII_KEYWORD), 0, -1):
+            if token[:end] in _ASCII_KEYWORDS:
+                shown = text[match.start() : match.end()] if same_length else token
+                found.append((match.start(), shown, _ASCII_KEYWORDS[token[:end]]))
+                break
+    found.sort()
+    return list(dict.fromkeys((shown, keyword) for _, shown, keyword in found))
+
+
+def _best_category(
+    matches: Sequence[tuple[str, str]], scheme: str, order: Sequence[str]
+) -> tuple[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for shown, keyword in matches:
+        for owner_scheme, category in _KEYWORD_OWNERS[keyword]:
+            if owner_scheme == scheme and shown not in found.setdefault(category, []):
+                found[category].append(shown)
+    best, best_words = "unknown", list[str]()
+    for category in order:  # the order is the tie-break: process and system causes first
+        words = found.get(category, [])
+        if len(words) > len(best_words):
+            best, best_words = category, words
+    return best, best_words
+
+
+def _suggestion(scheme: str, category: str, words: list[str], language: Language) -> CategorySuggestion:
+    sep = tr(_TEXT, "list_sep", language)
+    reason = (
+        tr(_TEXT, "cat_reason", language, words=sep.join(words))
+        if words
+        else tr(_TEXT, "cat_reason_unknown", language)
+    )
+    return CategorySuggestion.model_validate(
+        {
+            "scheme": scheme,
+            "category": category,
+            "label": tr(_TEXT, f"cat_{category}", language),
+            "matched": words,
+            "reason": reason,
+        }
+    )
+
+
+def categorize(text: str, language: Language = "zh") -> tuple[CategorySuggestion, CategorySuggestion]:
+    """Suggest a category for a cause: (process/technology/data/organization/people, 6M)."""
+    matches = _keywords_in(text)
+    domain, domain_words = _best_category(matches, "domain", list(_DOMAIN_KEYWORDS))
+    six_m, six_m_words = _best_category(matches, "6m", list(_SIX_M_KEYWORDS))
+    return (
+        _suggestion("domain", domain, domain_words, language),
+        _suggestion("6m", six_m, six_m_words, language),
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Input coercion
+# --------------------------------------------------------------------------------------------------
+
+_T = TypeVar("_T")
+_WHYS_ADAPTER: TypeAdapter[list[WhyLike]] = TypeAdapter(list[WhyLike])
+_WHY_ADAPTER: TypeAdapter[Why] = TypeAdapter(Why)
+_CMS_ADAPTER: TypeAdapter[list[CountermeasureLike]] = TypeAdapter(list[CountermeasureLike])
+_UNION_TAGS = frozenset({"str", "Why", "ActionItem"})
+
+
+def _validate(adapter: TypeAdapter[_T], value: object, field_name: str) -> _T:
+    """Validate with pydantic; report the first useful error as an InputError naming the field."""
+    try:
+        return adapter.validate_python(value)
+    except ValidationError as exc:
+        errors = exc.errors()
+        # With a `str | Model` union, prefer the model branch's error: it names the bad key.
+        chosen = next((e for e in errors if any(p in _UNION_TAGS - {"str"} for p in e["loc"])), errors[0])
+        path = field_name
+        for part in chosen["loc"]:
+            if isinstance(part, int):
+                path += f"[{part}]"
+            elif part not in _UNION_TAGS:
+                path += f".{part}"
+        raise InputError(path, chosen["msg"]) from None
+
+
+def _check_language(language: str) -> Language:
+    if language == "zh":
+        return "zh"
+    if language == "en":
+        return "en"
+    raise InputError("language", tr(_TEXT, "err_language", "en"))
+
+
+def _coerce_whys(whys: Sequence[WhyLike | Mapping[str, Any]] | None, language: Language) -> list[Why]:
+    raw = list(whys or [])
+    if len(raw) > MAX_WHYS:
+        raise InputError("whys", tr(_TEXT, "err_too_many", language, count=len(raw), max=MAX_WHYS))
+    items = _validate(_WHYS_ADAPTER, raw, "whys")
+    result: list[Why] = []
+    for index, item in enumerate(items):
+        if isinstance(item, str):
+            if not item.strip():
+                raise InputError(f"whys[{index}]", "String should have at least 1 character")
+            item = _validate(_WHY_ADAPTER, {"answer": item}, f"whys[{index}]")
+        result.append(item)
+    return result
+
+
+def _coerce_countermeasures(
+    countermeasures: Sequence[CountermeasureLike | Mapping[str, Any]] | None, language: Language
+) -> list[ActionItem]:
+    raw = list(countermeasures or [])
+    if len(raw) > MAX_ACTIONS:
+        raise InputError(
+            "countermeasures", tr(_TEXT, "err_too_many", language, count=len(raw), max=MAX_ACTIONS)
+        )
+    items = _validate(_CMS_ADAPTER, raw, "countermeasures")
+    result: list[ActionItem] = []
+    for index, item in enumerate(items):
+        if isinstance(item, str):
+            if not item.strip():
+                raise InputError(f"countermeasures[{index}]", "String should have at least 1 character")
+            result.append(ActionItem(action=item.strip()))
+        else:
+            result.append(item)
+    return result
+
+
+def _coerce_roots(root_cause: str | Sequence[str] | None, language: Language) -> list[tuple[str, str]]:
+    """(path, text) of every stated root cause; blanks are skipped."""
+    if root_cause is None:
+        return []
+    if isinstance(root_cause, str):
+        pairs = [("root_cause", root_cause)]
+    elif not isinstance(root_cause, Sequence):
+        raise InputError("root_cause", "Input should be a string or a list of strings")
+    else:
+        if len(root_cause) > MAX_WHYS:
+            raise InputError(
+                "root_cause", tr(_TEXT, "err_too_many", language, count=len(root_cause), max=MAX_WHYS)
+            )
+        pairs = [(f"root_cause[{k}]", text) for k, text in enumerate(root_cause)]
+    result = []
+    for path, text in pairs:
+        if not isinstance(text, str):
+            raise InputError(path, "Input should be a valid string")
+        if len(text) > MAX_TEXT_CHARS:
+            raise InputError(path, tr(_TEXT, "err_too_long", language, max=MAX_TEXT_CHARS))
+        if text.strip():
+            result.append((path, text.strip()))
+    return result
+
+
+def _coerce_date(value: dt.date | str | None, language: Language) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise InputError("review_date", tr(_TEXT, "err_date", language)) from None
+
+
+# --------------------------------------------------------------------------------------------------
+# The tree
+# --------------------------------------------------------------------------------------------------
+
+_TOP = -1  # parent index of a why that answers the problem
+
+
+@dataclass
+class _Tree:
+    ids: list[str]
+    parent: list[int]
+    depth: list[int]
+    children: list[list[int]]
+    top: list[int]
+    order: list[int] = field(default_factory=list)  # preorder, for rendering
+    label: list[str] = field(default_factory=list)
+    indent: list[int] = field(default_factory=list)
+
+    def path_up(self, index: int) -> list[int]:
+        """The node and its ancestors, deepest first."""
+        path = []
+        while index != _TOP:
+            path.append(index)
+            index = self.parent[index]
+        return path
+
+    def is_ancestor(self, ancestor: int, index: int) -> bool:
+        index = self.parent[index]
+        while index != _TOP:
+            if index == ancestor:
+                return True
+            index = self.parent[index]
+        return False
+
+
+def _assign_ids(whys: Sequence[Why], language: Language) -> list[str]:
+    given: dict[str, int] = {}
+    for index, why in enumerate(whys):
+        if why.id is None:
+            continue
+        if why.id.casefold() == PROBLEM_PARENT:
+            raise InputError(f"whys[{index}].id", tr(_TEXT, "err_reserved_id", language, id=why.id))
+        if why.id in given:
+            raise InputError(
+                f"whys[{index}].id", tr(_TEXT, "err_duplicate_id", language, id=why.id, other=given[why.id])
+            )
+        given[why.id] = index
+    ids: list[str] = []
+    taken = set(given)
+    for index, why in enumerate(whys):
+        if why.id is not None:
+            ids.append(why.id)
+            continue
+        candidate, suffix = f"W{index + 1}", 1
+        while candidate in taken:
+            suffix += 1
+            candidate = f"W{index + 1}_{suffix}"
+        taken.add(candidate)
+        ids.append(candidate)
+    return ids
+
+
+def _resolve_parent(index: int, why: Why, ids: dict[str, int], count: int, language: Language) -> int:
+    ref = why.parent
+    path = f"whys[{index}].parent"
+    if ref is None:
+        return index - 1 if index > 0 else _TOP
+    target: int | None = None
+    if isinstance(ref, int):
+        target = ref if 0 <= ref < count else None
+    elif ref.strip().casefold() == PROBLEM_PARENT:
+        return _TOP
+    elif ref.strip() in ids:
+        target = ids[ref.strip()]
+    elif ref.strip().isdigit() and int(ref.strip()) < count:
+        target = int(ref.strip())
+    if target is None:
+        raise InputError(path, tr(_TEXT, "err_unknown_parent", language, parent=ref))
+    if target == index:
+        raise InputError(path, tr(_TEXT, "err_self_parent", language))
+    return target
+
+
+def _depths(parent: list[int], ids: list[str], language: Language) -> list[int]:
+    """Depth of every node, iteratively; a parent cycle is an input error."""
+    count = len(parent)
+    state = [0] * count  # 0 new, 1 on the current walk, 2 done
+    depth = [0] * count
+    for start in range(count):
+        walk: list[int] = []
+        node = start
+        while node != _TOP and state[node] == 0:
+            state[node] = 1
+            walk.append(node)
+            node = parent[node]
+        if node != _TOP and state[node] == 1:
+            cycle = walk[walk.index(node) :]
+            raise InputError(
+                f"whys[{node}].parent",
+                tr(_TEXT, "err_cycle", language, cycle=" → ".join(ids[k] for k in [*cycle, node])),
+            )
+        level = 0 if node == _TOP else depth[node]
+        for k in reversed(walk):
+            level += 1
+            depth[k] = level
+            state[k] = 2
+    return depth
+
+
+def _letters(position: int) -> str:
+    """0 → a, 25 → z, 26 → aa: a branch letter."""
+    text = ""
+    position += 1
+    while position:
+        position, rest = divmod(position - 1, 26)
+        text = chr(ord("a") + rest) + text
+    return text
+
+
+def _layout(tree: _Tree) -> None:
+    """Preorder, display labels (level + branch letters) and indentation, without recursion."""
+    count = len(tree.ids)
+    tree.label = [""] * count
+    tree.indent = [0] * count
+    suffix = [""] * count
+    stack: list[int] = list(reversed(tree.top))
+    for position, node in enumerate(tree.top):
+        if len(tree.top) > 1:
+            suffix[node], tree.indent[node] = _letters(position), 1
+    while stack:
+        node = stack.pop()
+        tree.order.append(node)
+        tree.label[node] = f"{tree.depth[node]}{suffix[node]}"
+        kids = tree.children[node]
+        for position, kid in enumerate(kids):
+            branching = len(kids) > 1
+            suffix[kid] = suffix[node] + (_letters(position) if branching else "")
+            tree.indent[kid] = tree.indent[node] + (1 if branching else 0)
+        stack.extend(reversed(kids))
+
+
+def _build_tree(whys: Sequence[Why], language: Language) -> _Tree:
+    ids = _assign_ids(whys, language)
+    lookup = {identifier: index for index, identifier in enumerate(ids)}
+    parent = [_resolve_parent(index, why, lookup, len(whys), language) for index, why in enumerate(whys)]
+    depth = _depths(parent, ids, language)
+    children: list[list[int]] = [[] for _ in whys]
+    top: list[int] = []
+    for index, up in enumerate(parent):
+        (top if up == _TOP else children[up]).append(index)
+    tree = _Tree(ids=ids, parent=parent, depth=depth, children=children, top=top)
+    _layout(tree)
+    return tree
+
+
+# --------------------------------------------------------------------------------------------------
+# Checks
+# --------------------------------------------------------------------------------------------------
+
+_METRIC_WORDS = re.compile(
+    r"\d|[%‰]|率|占比|比例|数量|次数|时长|耗时|金额|成本|收入|天数|小时|分钟|毫秒|人数|单量|转化|留存|"
+    r"\b(rate|ratio|count|number|percent|share|time|hours?|days?|minutes?|seconds?|ms|latency|cost|"
+    r"revenue|volume|conversion|retention|churn)\b",
+    re.IGNORECASE,
+)
+
+
+def _has_metric(text: str) -> bool:
+    return bool(_METRIC_WORDS.search(unicodedata.normalize("NFKC", text)))
+
+
+def _finding(code: str, severity: Severity, message: str, path: str | None) -> Finding:
+    return Finding(code=code, severity=severity, message=message, path=path)
+
+
+_ANY_BLAME = re.compile("|".join(f"(?:{term.pattern})" for term in BLAME_TERMS), re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=1024)
+def _blame(text: str) -> tuple[Hit, ...]:
+    """`lexicon.blame_hits`, after one scan that rules out most texts (cached: root causes are
+    checked as answers and as roots)."""
+    return tuple(blame_hits(text)) if _ANY_BLAME.search(text) else ()
+
+
+def _blame_finding(text: str, path: str, language: Language, *, root: bool) -> Finding | None:
+    hits = _blame(text)
+    if not hits:
+        return None
+    sep = tr(_TEXT, "list_sep", language)
+    phrases = sep.join(dict.fromkeys(h.text for h in hits))
+    hints = "; ".join(dict.fromkeys(h.term.hint_zh if language == "zh" else h.term.hint_en for h in hits))
+    if root:
+        message = tr(_TEXT, "root_blame", language, phrases=phrases, hints=hints)
+        return _finding("root_cause_blames_person", "error", message, path)
+    return _finding(
+        "blame_person", "warning", tr(_TEXT, "blame", language, phrases=phrases, hints=hints), path
+    )
+
+
+def _check_repeats(
+    prints: Sequence[_Print], tree: _Tree, problem: _Print, language: Language
+) -> list[Finding]:
+    """Answers that restate the problem, an ancestor (circular) or another branch (repeated)."""
+    first_match: dict[int, tuple[int, float]] = {}
+    for other, index, score in _similar_pairs(prints, SIMILARITY_THRESHOLD):
+        first_match.setdefault(index, (other, score))
+    findings: list[Finding] = []
+    for index, current in enumerate(prints):
+        path = f"whys[{index}]"
+        score = _jaccard(current, problem)
+        if score >= SIMILARITY_THRESHOLD or _contains(current, problem):
+            message = tr(_TEXT, "restates_problem", language, similarity=f"{score:.2f}")
+            findings.append(_finding("circular_answer", "warning", message, path))
+        elif index in first_match:
+            other, score = first_match[index]
+            values = {"other": f"whys[{other}] ({tree.ids[other]})", "similarity": f"{score:.2f}"}
+            if tree.is_ancestor(other, index) or tree.is_ancestor(index, other):
+                findings.append(
+                    _finding("circular_answer", "warning", tr(_TEXT, "circular", language, **values), path)
+                )
+            else:
+                findings.append(
+                    _finding("repeated_answer", "info", tr(_TEXT, "repeated", language, **values), path)
+                )
+    return findings
+
+
+def _evidence_status(why: Why) -> EvidenceStatus:
+    if why.verified:
+        return "verified"
+    return "evidence" if why.evidence else "unverified"
+
+
+# --------------------------------------------------------------------------------------------------
+# Root causes
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Root:
+    id: str
+    text: str
+    path: str
+    source: str
+    anchor: int | None  # the why it is, or summarises
+    is_node: bool  # True when the root cause *is* the anchor's answer (no separate step)
+    prints: list[_Print] = field(default_factory=list)  # texts `addresses` may quote to cite it
+    countermeasures: list[int] = field(default_factory=list)
+
+
+def _match_node(text: str, prints: Sequence[_Print], tree: _Tree) -> tuple[int | None, bool]:
+    """The why a stated root cause refers to: by id, by near-identical text, or by containment."""
+    if text in tree.ids:
+        return tree.ids.index(text), True
+    target = _fingerprint(text)
+    best: tuple[float, int, int] | None = None
+    for index, candidate in enumerate(prints):
+        score = _jaccard(target, candidate)
+        if score >= SIMILARITY_THRESHOLD or _contains(target, candidate):
+            key = (score, tree.depth[index], index)
+            if best is None or key > best:
+                best = key
+    if best is not None:
+        return best[2], True
+    leaves = [index for index in range(len(prints)) if not tree.children[index]]
+    if len(leaves) == 1:
+        return leaves[0], False  # a summary of a single chain sits below its deepest answer
+    return None, False
+
+
+def _roots(
+    stated: Sequence[tuple[str, str]], whys: Sequence[Why], prints: Sequence[_Print], tree: _Tree
+) -> list[_Root]:
+    """The stated root causes, placed in the tree; else every leaf of the tree."""
+    roots: list[_Root] = []
+    for number, (path, text) in enumerate(stated, start=1):
+        anchor, is_node = _match_node(text, prints, tree)
+        root = _Root(f"R{number}", text, path, "given", anchor, is_node, [_fingerprint(text)])
+        if anchor is not None and is_node:
+            root.prints.append(prints[anchor])
+        roots.append(root)
+    if not stated:
+        leaves = [index for index in range(len(whys)) if not tree.children[index]]
+        for number, leaf in enumerate(leaves, start=1):
+            roots.append(
+                _Root(f"R{number}", whys[leaf].answer, f"whys[{leaf}]", "leaf", leaf, True, [prints[leaf]])
+            )
+    return roots
+
+
+def _read_back(root: _Root, problem: str, whys: Sequence[Why], tree: _Tree, language: Language) -> ReadBack:
+    chain = tree.path_up(root.anchor) if root.anchor is not None else []
+    steps = [] if root.is_node else [root.text]
+    steps.extend(whys[index].answer for index in chain)
+    steps.append(problem)
+    joiner = f" → {tr(_TEXT, 'therefore', language)} → "
+    return ReadBack(
+        root_id=root.id, steps=steps, why_ids=[tree.ids[k] for k in chain], text=joiner.join(steps)
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Countermeasures
+# --------------------------------------------------------------------------------------------------
+
+_ADDRESS_SPLIT = re.compile(r"[,，;；、/\s]+")
+
+
+def _ids_of_roots(roots: Sequence[_Root], tree: _Tree) -> dict[str, int]:
+    """Casefolded ids a countermeasure may cite a root cause by (R1..., or the why it is) -> position."""
+    by_id: dict[str, int] = {}
+    for position, root in enumerate(roots):
+        by_id[root.id.casefold()] = position
+    for position, root in enumerate(roots):
+        if root.anchor is not None and root.is_node:
+            by_id.setdefault(tree.ids[root.anchor].casefold(), position)
+    return by_id
+
+
+def _match_addresses(addresses: str, roots: Sequence[_Root], by_id: Mapping[str, int]) -> list[int]:
+    """Root indexes a countermeasure's `addresses` names: by root id or why id, else by text."""
+    tokens = [token for token in _ADDRESS_SPLIT.split(addresses) if token]
+    if tokens and all(token.casefold() in by_id for token in tokens):
+        return sorted({by_id[token.casefold()] for token in tokens})
+    target = _fingerprint(addresses)
+    best: tuple[float, int] | None = None
+    for position, root in enumerate(roots):
+        for candidate in root.prints:
+            score = 1.0 if _contains(target, candidate) else _jaccard(target, candidate)
+            if score >= _ADDRESS_THRESHOLD and (best is None or score > best[0]):
+                best = (score, position)
+    return [] if best is None else [best[1]]
+
+
+def _check_countermeasure(
+    index: int, item: ActionItem, review_date: dt.date | None, language: Language
+) -> tuple[list[Finding], list[DataGap], bool]:
+    path = f"countermeasures[{index}]"
+    subject = item.action[:80]
+    findings: list[Finding] = []
+    gaps: list[DataGap] = []
+    if not item.owner:
+        findings.append(
+            _finding(
+                "countermeasure_no_owner", "warning", tr(_TEXT, "cm_no_owner", language), f"{path}.owner"
+            )
+        )
+        gaps.append(
+            DataGap(
+                subject=subject, field="owner", message=tr(_TEXT, "gap_owner", language), path=f"{path}.owner"
+            )
+        )
+    if item.due is None:
+        findings.append(
+            _finding("countermeasure_no_due", "warning", tr(_TEXT, "cm_no_due", language), f"{path}.due")
+        )
+        gaps.append(
+            DataGap(subject=subject, field="due", message=tr(_TEXT, "gap_due", language), path=f"{path}.due")
+        )
+    elif review_date is not None and item.due < review_date:
+        message = tr(_TEXT, "cm_due_past", language, due=item.due.isoformat(), review=review_date.isoformat())
+        findings.append(_finding("countermeasure_due_before_review", "warning", message, f"{path}.due"))
+    metric_path = f"{path}.success_metric"
+    if not item.success_metric:
+        findings.append(
+            _finding("countermeasure_no_metric", "warning", tr(_TEXT, "cm_no_metric", language), metric_path)
+        )
+        gaps.append(
+            DataGap(
+                subject=subject,
+                field="success_metric",
+                message=tr(_TEXT, "gap_metric", language),
+                path=metric_path,
+            )
+        )
+    elif not re.search(r"\d", unicodedata.normalize("NFKC", item.success_metric)):
+        findings.append(
+            _finding(
+                "countermeasure_metric_not_measurable",
+                "info",
+                tr(_TEXT, "cm_metric_not_measurable", language),
+                metric_path,
+            )
+        )
+    vague = list(dict.fromkeys(vague_verbs(item.action)))
+    if vague:
+        message = tr(_TEXT, "cm_vague", language, verbs=tr(_TEXT, "list_sep", language).join(vague))
+        findings.append(_finding("countermeasure_vague", "warning", message, f"{path}.action"))
+    blame = _blame_finding(item.action, f"{path}.action", language, root=False)
+    if blame is not None:
+        findings.append(blame)
+    complete = bool(item.owner and item.due and item.success_metric and not vague)
+    return findings, gaps, complete
+
+
+def _link_countermeasures(
+    items: Sequence[ActionItem], roots: list[_Root], tree: _Tree, language: Language
+) -> tuple[list[list[int]], list[Finding]]:
+    links: list[list[int]] = []
+    findings: list[Finding] = []
+    by_id = _ids_of_roots(roots, tree)
+    for index, item in enumerate(items):
+        path = f"countermeasures[{index}].addresses"
+        if item.addresses:
+            matched = _match_addresses(item.addresses, roots, by_id)
+            if not matched and roots:
+                ids = tr(_TEXT, "list_sep", language).join(root.id for root in roots)
+                message = tr(_TEXT, "cm_unknown_root", language, addresses=item.addresses, ids=ids)
+                findings.append(_finding("countermeasure_unknown_root", "warning", message, path))
+        elif len(roots) == 1:
+            matched = [0]
+        else:
+            matched = []
+            if roots:
+                findings.append(
+                    _finding("countermeasure_no_root", "warning", tr(_TEXT, "cm_no_root", language), path)
+                )
+        for position in matched:
+            roots[position].countermeasures.append(index)
+        links.append(matched)
+    return links, findings
+
+
+# --------------------------------------------------------------------------------------------------
+# Rendering
+# --------------------------------------------------------------------------------------------------
+
+_SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
+
+
+def _render_markdown(
+    problem: str,
+    nodes: Sequence[WhyNode],
+    tree: _Tree,
+    roots: Sequence[RootCause],
+    read_backs: Sequence[ReadBack],
+    cms: Sequence[CountermeasureResult],
+    findings: Sequence[Finding],
+    counts: SeverityCounts,
+    language: Language,
+) -> str:
+    def t(key: str, **values: object) -> str:
+        return tr(_TEXT, key, language, **values)
+
+    sep = t("list_sep")
+    marks: dict[str, list[str]] = {}
+    for root in roots:
+        if root.why_id is not None:
+            marks.setdefault(root.why_id, []).append(root.id)
+    lines = [f"### {t('title')}", "", f"**{t('problem')}**: {_one_line(problem)}", ""]
+    for index in tree.order:
+        node = nodes[index]
+        text = (
+            f"{'  ' * tree.indent[index]}- **{t('why')} {node.label}** `{node.id}` {_one_line(node.answer)}"
+        )
+        text += f" — {tr(_TEXT, 'status_' + node.status, language)}"
+        if node.evidence:
+            text += f" ({t('evidence')}: {_one_line(node.evidence)})"
+        if node.id in marks:
+            text += f" · {t('root_mark')} {sep.join(marks[node.id])}"
+        lines.append(text)
+    depth = max((node.depth for node in nodes), default=0)
+    lines += ["", t("summary", depth=depth, error=counts.error, warning=counts.warning, info=counts.info), ""]
+    if roots:
+        lines += _roots_section(roots, read_backs, language)
+    lines += _countermeasure_section(cms, language)
+    lines += [f"#### {t('findings')}", ""]
+    for finding in findings:
+        where = f" (`{finding.path}`)" if finding.path else ""
+        lines.append(f"- {t('sev_' + finding.severity)} `{finding.code}` {finding.message}{where}")
+    if not findings:
+        lines.append(t("no_findings"))
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _roots_section(
+    roots: Sequence[RootCause], read_backs: Sequence[ReadBack], language: Language
+) -> list[str]:
+    def t(key: str, **values: object) -> str:
+        return tr(_TEXT, key, language, **values)
+
+    sep = t("list_sep")
+    rows = [
+        (
+            root.id,
+            root.text,
+            f"{root.category.label} ({sep.join(root.category.matched) or '—'})",
+            f"{root.category_6m.label} ({sep.join(root.category_6m.matched) or '—'})",
+            sep.join(f"#{k + 1}" for k in root.countermeasures) or t("missing"),
+        )
+        for root in roots
+    ]
+    headers = (t("col_id"), t("col_root"), t("col_category"), t("col_6m"), t("col_cms"))
+    lines = [f"#### {t('root_causes')}", "", table(headers, rows), ""]
+    lines += [f"#### {t('read_back')}", "", t("read_back_hint"), ""]
+    lines += [f"{k}. **{rb.root_id}** {_one_line(rb.text)}" for k, rb in enumerate(read_backs, start=1)]
+    return [*lines, ""]
+
+
+def _countermeasure_section(cms: Sequence[CountermeasureResult], language: Language) -> list[str]:
+    def t(key: str, **values: object) -> str:
+        return tr(_TEXT, key, language, **values)
+
+    if not cms:
+        return [f"#### {t('countermeasures')}", "", t("no_countermeasures"), ""]
+    missing, sep = t("missing"), t("list_sep")
+    rows = [
+        (
+            cm.index + 1,
+            cm.item.action,
+            cm.item.owner or missing,
+            cm.item.due.isoformat() if cm.item.due else missing,
+            cm.item.success_metric or missing,
+            sep.join(cm.root_ids) or missing,
+        )
+        for cm in cms
+    ]
+    headers = ("#", t("col_action"), t("col_owner"), t("col_due"), t("col_metric"), t("col_roots"))
+    return [f"#### {t('countermeasures')}", "", table(headers, rows), ""]
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _short(text: str) -> str:
+    text = _one_line(text)
+    return text if len(text) <= _MERMAID_LABEL_CHARS else text[: _MERMAID_LABEL_CHARS - 1] + "…"
+
+
+def _render_mermaid(
+    problem: str, nodes: Sequence[WhyNode], tree: _Tree, roots: Sequence[_Root], language: Language
+) -> str:
+    why = tr(_TEXT, "why", language)
+    edge = tr(_TEXT, "why_edge", language)
+    lines = [
+        "flowchart TD",
+        f'    P["{mermaid_label(tr(_TEXT, "problem", language) + ": " + _short(problem))}"]',
+    ]
+    for index in tree.order:
+        node = nodes[index]
+        label = mermaid_label(f"{why} {node.label}: {_short(node.answer)}")
+        source = "P" if tree.parent[index] == _TOP else f"n{tree.parent[index]}"
+        lines.append(f'    {source} -->|{edge}| n{index}["{label}"]')
+    root_nodes: list[str] = []
+    for position, root in enumerate(roots):
+        if root.anchor is not None and root.is_node:
+            root_nodes.append(f"n{root.anchor}")
+            continue
+        label = mermaid_label(f"{root.id}: {_short(root.text)}")
+        lines.append(f'    r{position}(["{label}"])')
+        lines.append(f"    {'P' if root.anchor is None else f'n{root.anchor}'} -.-> r{position}")
+        root_nodes.append(f"r{position}")
+    unverified = [f"n{node.index}" for node in nodes if node.status == "unverified"]
+    lines.append("    classDef root fill:#fdecea,stroke:#c0392b,stroke-width:2px")
+    lines.append("    classDef unverified stroke-dasharray: 5 3")
+    if unverified:
+        lines.append(f"    class {','.join(unverified)} unverified")
+    if root_nodes:
+        lines.append(f"    class {','.join(dict.fromkeys(root_nodes))} root")
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------------------------------
+# The tool
+# --------------------------------------------------------------------------------------------------
+
+
+def _check_problem(problem: str, language: Language) -> str:
+    text = problem.strip() if isinstance(problem, str) else ""
+    if not text:
+        raise InputError("problem", tr(_TEXT, "err_empty_problem", language))
+    if len(text) > MAX_TEXT_CHARS:
+        raise InputError("problem", tr(_TEXT, "err_too_long", language, max=MAX_TEXT_CHARS))
+    return text
+
+
+def _nodes(whys: Sequence[Why], tree: _Tree) -> list[WhyNode]:
+    return [
+        WhyNode(
+            index=index,
+            id=tree.ids[index],
+            parent_id=None if tree.parent[index] == _TOP else tree.ids[tree.parent[index]],
+            depth=tree.depth[index],
+            label=tree.label[index],
+            answer=why.answer,
+            evidence=why.evidence,
+            verified=why.verified,
+            status=_evidence_status(why),
+            children=[tree.ids[k] for k in tree.children[index]],
+            is_leaf=not tree.children[index],
+        )
+        for index, why in enumerate(whys)
+    ]
+
+
+def _why_findings(
+    whys: Sequence[Why],
+    prints: Sequence[_Print],
+    tree: _Tree,
+    root_nodes: Collection[int],
+    root_links: Collection[int],
+    problem: str,
+    language: Language,
+) -> tuple[list[Finding], list[DataGap]]:
+    """Per-answer checks. ``root_nodes`` are whys that are a root cause (their blame is an error,
+    reported with the root); ``root_links`` also include whys a stated root cause sums up."""
+    findings = _check_repeats(prints, tree, _fingerprint(problem), language)
+    gaps: list[DataGap] = []
+    for index, why in enumerate(whys):
+        path = f"whys[{index}]"
+        if index not in root_nodes:
+            blame = _blame_finding(why.answer, path, language, root=False)
+            if blame is not None:
+                findings.append(blame)
+        if _evidence_status(why) == "unverified":
+            if index in root_links:
+                message = tr(_TEXT, "unverified_root", language)
+                findings.append(_finding("unverified_root", "warning", message, path))
+            else:
+                findings.append(_finding("unverified_link", "info", tr(_TEXT, "unverified", language), path))
+            gaps.append(
+                DataGap(
+                    subject=tree.ids[index],
+                    field="evidence",
+                    message=tr(_TEXT, "gap_evidence", language),
+                    path=path,
+                )
+            )
+    return findings, gaps
+
+
+def _problem_findings(problem: str, whys: Sequence[Why], depth: int, language: Language) -> list[Finding]:
+    findings: list[Finding] = []
+    if not _has_metric(problem):
+        message = tr(_TEXT, "problem_not_measurable", language)
+        findings.append(_finding("problem_not_measurable", "info", message, "problem"))
+    blame = _blame_finding(problem, "problem", language, root=False)
+    if blame is not None:
+        findings.append(blame)
+    if not whys:
+        findings.append(_finding("no_whys", "error", tr(_TEXT, "no_whys", language), "whys"))
+    elif depth < MIN_DEPTH:
+        message = tr(_TEXT, "too_shallow", language, depth=depth, min=MIN_DEPTH)
+        findings.append(_finding("too_shallow", "warning", message, "whys"))
+    return findings
+
+
+def _root_findings(roots: Sequence[_Root], has_whys: bool, language: Language) -> list[Finding]:
+    findings: list[Finding] = []
+    for root in roots:
+        blame = _blame_finding(root.text, root.path, language, root=True)
+        if blame is not None:
+            findings.append(blame)
+        if root.anchor is None and has_whys:
+            message = tr(_TEXT, "root_not_in_chain", language, root=_short(root.text))
+            findings.append(_finding("root_cause_not_in_chain", "info", message, root.path))
+    return findings
+
+
+def _countermeasure_results(
+    items: Sequence[ActionItem],
+    roots: list[_Root],
+    tree: _Tree,
+    review: dt.date | None,
+    language: Language,
+) -> tuple[list[CountermeasureResult], list[Finding], list[DataGap]]:
+    """Link each countermeasure to its root causes and check it; then flag roots left unanswered."""
+    links, findings = _link_countermeasures(items, roots, tree, language)
+    gaps: list[DataGap] = []
+    results: list[CountermeasureResult] = []
+    for index, item in enumerate(items):
+        item_findings, item_gaps, complete = _check_countermeasure(index, item, review, language)
+        findings += item_findings
+        gaps += item_gaps
+        root_ids = [roots[k].id for k in links[index]]
+        results.append(CountermeasureResult(index=index, item=item, root_ids=root_ids, complete=complete))
+    for root in roots:
+        if not root.countermeasures:
+            message = tr(_TEXT, "root_no_countermeasure", language, root_id=root.id)
+            findings.append(_finding("root_cause_no_countermeasure", "warning", message, root.path))
+    return results, findings, gaps
+
+
+def five_whys(
+    problem: str,
+    whys: Sequence[WhyLike | Mapping[str, Any]] | None,
+    root_cause: str | Sequence[str] | None = None,
+    countermeasures: Sequence[CountermeasureLike | Mapping[str, Any]] | None = None,
+    language: Language = "zh",
+    review_date: dt.date | str | None = None,
+) -> FiveWhysResult:
+    """Check a 5 Whys chain or why-why tree and render it.
+
+    ``whys`` is a list of answers (strings or `Why` objects); without ``parent`` each answers the one
+    before it. ``root_cause`` defaults to the leaves. ``countermeasures`` are action items whose
+    ``addresses`` names the root cause they answer (R1, R2..., a why id, or the text).
+    Raises `InputError` for input that cannot be analysed at all (empty problem, unknown parent,
+    parent cycle, too many whys).
+    """
+    language = _check_language(language)
+    problem_text = _check_problem(problem, language)
+    why_items = _coerce_whys(whys, language)
+    stated = _coerce_roots(root_cause, language)
+    items = _coerce_countermeasures(countermeasures, language)
+    review = _coerce_date(review_date, language)
+
+    tree = _build_tree(why_items, language)
+    depth = max(tree.depth, default=0)
+    prints = [_fingerprint(why.answer) for why in why_items]
+    roots = _roots(stated, why_items, prints, tree)
+    root_nodes = {root.anchor for root in roots if root.anchor is not None and root.is_node}
+    root_links = {root.anchor for root in roots if root.anchor is not None}
+
+    findings = _problem_findings(problem_text, why_items, depth, language)
+    why_findings, gaps = _why_findings(
+        why_items, prints, tree, root_nodes, root_links, problem_text, language
+    )
+    findings += why_findings
+    findings += _root_findings(roots, bool(why_items), language)
+    cm_results, cm_findings, cm_gaps = _countermeasure_results(items, roots, tree, review, language)
+    findings += cm_findings
+    gaps += cm_gaps
+    findings.sort(key=lambda f: _SEVERITY_ORDER[f.severity])
+    counts = SeverityCounts(
+        error=sum(f.severity == "error" for f in findings),
+        warning=sum(f.severity == "warning" for f in findings),
+        info=sum(f.severity == "info" for f in findings),
+    )
+
+    nodes = _nodes(why_items, tree)
+    read_backs = [_read_back(root, problem_text, why_items, tree, language) for root in roots]
+    root_models = [_root_model(root, rb, tree, language) for root, rb in zip(roots, read_backs, strict=True)]
+    markdown = _render_markdown(
+        problem_text, nodes, tree, root_models, read_backs, cm_results, findings, counts, language
+    )
+    return FiveWhysResult(
+        language=language,
+        problem=problem_text,
+        depth=depth,
+        is_chain=len(tree.top) <= 1 and all(len(kids) <= 1 for kids in tree.children),
+        whys=nodes,
+        root_causes=root_models,
+        countermeasures=cm_results,
+        read_back=read_backs,
+        findings=findings,
+        counts=counts,
+        passed=counts.error == 0,
+        data_gaps=gaps,
+        markdown=markdown,
+        mermaid=_render_mermaid(problem_text, nodes, tree, roots, language),
+    )
+
+
+def _root_model(root: _Root, read_back: ReadBack, tree: _Tree, language: Language) -> RootCause:
+    category, category_6m = categorize(root.text, language)
+    return RootCause.model_validate(
+        {
+            "id": root.id,
+            "text": root.text,
+            "source": root.source,
+            "why_id": None if root.anchor is None else tree.ids[root.anchor],
+            "depth": len(read_back.steps) - 1,
+            "blames_person": bool(_blame(root.text)),
+            "category": category,
+            "category_6m": category_6m,
+            "countermeasures": root.countermeasures,
+        }
+    )
