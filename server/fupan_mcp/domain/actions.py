@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
-from fupan_mcp.domain.common import Model
+from fupan_mcp.domain.common import DataGap, Finding, Model
 from fupan_mcp.limits import MAX_NAME_CHARS, MAX_TEXT_CHARS
 
 ActionStatus = Literal["open", "in_progress", "done", "wont_do"]
@@ -48,3 +48,85 @@ class Risk(Model):
     owner: str | None = Field(default=None, max_length=MAX_NAME_CHARS)
     likelihood: Literal["low", "medium", "high"] | None = None
     impact: Literal["low", "medium", "high"] | None = None
+
+
+# --- Results of `analysis.actions.check_actions` / `check_risks` (added; the inputs above are unchanged) ---
+
+
+class ActionChecklist(BaseModel):
+    """The five checks that make an action checkable; the SMART score counts the true ones."""
+
+    verb: bool = Field(description="Starts with a concrete verb (not a noun phrase, not a vague verb).")
+    owner: bool = Field(description="Exactly one accountable owner.")
+    due: bool = Field(description="An absolute due date after the review date.")
+    metric: bool = Field(description="A measurable result: a number, comparator, percentage or date.")
+    addresses: bool = Field(description="Names the problem or root cause it answers (matching a known one).")
+
+
+class ActionCheck(BaseModel):
+    index: int = Field(description="Position in the input list, from 0.")
+    id: str | None = None
+    action: str
+    checklist: ActionChecklist
+    score: int = Field(ge=0, le=5, description="How many of the five checks pass.")
+    suggested_due: dt.date | None = Field(
+        default=None, description="Computed from a relative phrase ('T+30', '4-6周内') and the review date."
+    )
+    matched_addresses: str | None = Field(
+        default=None, description="The known problem or root cause that `addresses` was matched to."
+    )
+    overdue: bool | None = Field(default=None, description="Set when `today` is given.")
+    findings: list[Finding] = Field(default_factory=list)
+
+
+class ActionCounts(BaseModel):
+    total: int = 0
+    complete: int = Field(default=0, description="Actions passing all five checks with no error.")
+    with_errors: int = 0
+    with_warnings: int = 0
+    overdue: int = 0
+    average_score: float | None = None
+    by_status: dict[str, int] = Field(default_factory=dict)
+    by_code: dict[str, int] = Field(default_factory=dict)
+
+
+class ActionCheckResult(BaseModel):
+    actions: list[ActionCheck] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=list, description="Findings about the list as a whole.")
+    counts: ActionCounts
+    data_gaps: list[DataGap] = Field(default_factory=list)
+    markdown: str
+
+
+class Threshold(BaseModel):
+    """A threshold as parsed: which way it fires, the number and its unit."""
+
+    direction: Literal["below", "above"] | None = Field(
+        default=None, description="'below': fires when the indicator falls under the value; 'above': over it."
+    )
+    value: float
+    unit: str | None = None
+
+
+class RiskCheck(BaseModel):
+    index: int
+    risk: str
+    yellow: Threshold | None = None
+    red: Threshold | None = None
+    complete: bool = Field(description="Indicator, both thresholds, response and one owner, and no error.")
+    findings: list[Finding] = Field(default_factory=list)
+
+
+class RiskCounts(BaseModel):
+    total: int = 0
+    complete: int = 0
+    with_errors: int = 0
+    with_warnings: int = 0
+    by_code: dict[str, int] = Field(default_factory=dict)
+
+
+class RiskCheckResult(BaseModel):
+    risks: list[RiskCheck] = Field(default_factory=list)
+    counts: RiskCounts
+    data_gaps: list[DataGap] = Field(default_factory=list)
+    markdown: str

@@ -1,0 +1,1264 @@
+"""Action items and risks: are they checkable? (methods.md §7)
+
+An action passes five checks, its SMART score is how many pass:
+
+- **verb** — it starts with a concrete verb. A heuristic, not a parser:
+  zh: after list markers and leading time, actor or adverb phrases ("在6月底前", "数据组牵头",
+  "每周") are stripped, the text must not open with a filler (关于/针对/对于...) or a vague verb
+  (加强/注意...); it passes when it opens with a known action verb; it fails as a noun-first title
+  when its first clause ends in a nominalised verb or a noun of kind ("激活路径优化", "移动端策略",
+  "权限细粒度V1"); anything else gets the benefit of the doubt.
+  en: the first word (after markers, "to", and a few adverbs) must not be a vague verb, a
+  determiner, pronoun or preposition; it passes when it is a known verb; a word with a noun suffix
+  (-tion, -ment, -ness, -ity...) fails; anything else gets the benefit of the doubt.
+- **owner** — exactly one accountable owner. "产品/前端/运营", "A, B", "A and B" are several; a lead
+  marked "X牵头, Y配合" or "X (lead), Y" counts as one.
+- **due** — an absolute date after the review date (for open and in-progress actions).
+- **metric** — ``success_metric`` holds a number, a comparator, a percentage or a date.
+- **addresses** — names the problem or root cause; matched by character-bigram overlap when the
+  known problems / root causes are given.
+
+Other findings: vague verbs anywhere, a missing priority, relative due phrases ("T+30", "4-6周内",
+"下周") with the date they imply, done without evidence, won't-do without a reason, duplicates,
+overdue (with ``today``).
+
+A risk needs an indicator, a yellow and a red threshold (red beyond yellow when both parse), a
+response and one owner.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Literal, NamedTuple
+
+from fupan_mcp.analysis.lexicon import VAGUE_VERBS, vague_verbs
+from fupan_mcp.analysis.markdown import fmt_number, table
+from fupan_mcp.analysis.numbers import UNIT_ALIASES, canonical_unit, convert, normalize
+from fupan_mcp.domain.actions import (
+    ActionCheck,
+    ActionChecklist,
+    ActionCheckResult,
+    ActionCounts,
+    ActionItem,
+    Risk,
+    RiskCheck,
+    RiskCheckResult,
+    RiskCounts,
+    Threshold,
+)
+from fupan_mcp.domain.common import DataGap, Finding, Language, Severity
+from fupan_mcp.errors import InputError
+from fupan_mcp.i18n import tr
+from fupan_mcp.limits import MAX_ACTIONS
+
+__all__ = [
+    "check_actions",
+    "check_risks",
+    "is_measurable",
+    "is_overdue",
+    "owners",
+    "parse_threshold",
+    "relative_due",
+    "starts_with_verb",
+]
+
+_TEXT = {
+    # action findings
+    "no_verb": {
+        "zh": "没有以动词开头。建议以具体动作开头,例如“上线……”“建立……”“删除……”。",
+        "en": 'Does not start with a verb. Start with the concrete action, e.g. "Ship…", "Add…", "Remove…".',
+    },
+    "filler_start": {
+        "zh": "以“{word}”开头,读起来像议题而不是行动。建议直接写要做的动作。",
+        "en": 'Starts with "{word}", which reads like a topic, not an action. Lead with the verb.',
+    },
+    "noun_first": {
+        "zh": "“{clause}”是名词性标题,不是行动。建议把动作放在前面,例如“优化激活路径”而不是“激活路径优化”。",
+        "en": '"{clause}" is a noun-phrase title, not an action. Put the verb first, e.g. "Redesign the '
+        'onboarding flow" rather than "Onboarding flow redesign".',
+    },
+    "vague_verb": {
+        "zh": "含有空泛动词“{words}”,无法检查是否完成。建议换成可验证的具体动作。",
+        "en": 'Uses vague verbs ("{words}") that cannot be checked. Replace them with a concrete, '
+        "verifiable step.",
+    },
+    "missing_owner": {
+        "zh": "没有负责人。请指定一位对结果负责的人或角色。",
+        "en": "No owner. Name one person or role accountable for the result.",
+    },
+    "multiple_owners": {
+        "zh": "有 {n} 个负责人({owners})。一项行动只应有一位负责人(RACI 中的 A),其他人可作为执行或协作方。",
+        "en": "{n} owners ({owners}). An action needs one accountable owner (the A in RACI); others can be "
+        "responsible or consulted.",
+    },
+    "missing_due": {
+        "zh": "没有截止日期。请给出具体日期(YYYY-MM-DD)。",
+        "en": "No due date. Give an absolute date (YYYY-MM-DD).",
+    },
+    "due_not_after_review": {
+        "zh": "截止日期 {due} 不晚于复盘日期 {review}。未完成的行动应在复盘之后到期。",
+        "en": "Due date {due} is not after the review date {review}. An open action must fall due "
+        "after the review.",
+    },
+    "relative_due": {
+        "zh": "行动中写了相对时间“{phrase}”,请换成具体日期{suggestion}。",
+        "en": 'The action gives a relative time ("{phrase}"); convert it to a date{suggestion}.',
+    },
+    "relative_due.suggestion": {"zh": "(按复盘日期推算为 {date})", "en": " (from the review date: {date})"},
+    "missing_priority": {
+        "zh": "没有优先级。请标注 P0–P3。",
+        "en": "No priority. Set one of P0–P3.",
+    },
+    "missing_addresses": {
+        "zh": "没有写明对应的问题或根因。请说明这项行动解决哪个问题。",
+        "en": "Does not say which problem or root cause it answers.",
+    },
+    "addresses_unmatched": {
+        "zh": "对应的问题“{addresses}”与已列出的问题或根因都不匹配{closest}。",
+        "en": 'The problem it answers ("{addresses}") matches none of the listed problems or root '
+        "causes{closest}.",
+    },
+    "addresses_unmatched.closest": {"zh": ",最接近的是“{text}”", "en": '; the closest is "{text}"'},
+    "missing_metric": {
+        "zh": "没有可衡量的结果。请写明完成标准或指标,例如“激活率 ≥ 40%”。",
+        "en": 'No measurable result. Add a definition of done or a metric, e.g. "activation rate ≥ 40%".',
+    },
+    "metric_not_measurable": {
+        "zh": "结果“{metric}”不含数字、比较符、百分比或日期,难以验证。",
+        "en": 'The result "{metric}" has no number, comparator, percentage or date, so it cannot be '
+        "verified.",
+    },
+    "done_without_evidence": {
+        "zh": "状态为已完成,但没有完成证据(链接、数据或验收记录)。",
+        "en": "Marked done without evidence (a link, a figure or an acceptance record).",
+    },
+    "wont_do_without_reason": {
+        "zh": "状态为不做,但没有说明原因。",
+        "en": "Marked won't do without a reason.",
+    },
+    "overdue": {
+        "zh": "已逾期:截止 {due},今天 {today},状态仍为未完成。",
+        "en": "Overdue: due {due}, today {today}, still not done.",
+    },
+    "duplicate_action": {
+        "zh": "与第 {other} 项行动重复。",
+        "en": "Duplicates action #{other}.",
+    },
+    "duplicate_id": {
+        "zh": "编号“{id}”与第 {other} 项重复。",
+        "en": 'Id "{id}" is also used by action #{other}.',
+    },
+    "gap.owner": {"zh": "请补充这项行动的负责人。", "en": "Supply the owner of this action."},
+    "gap.due": {"zh": "请补充这项行动的截止日期。", "en": "Supply the due date of this action."},
+    # risk findings
+    "missing_indicator": {
+        "zh": "没有监测指标。请写明观察哪个信号。",
+        "en": "No indicator. Say which signal is watched.",
+    },
+    "missing_yellow_threshold": {
+        "zh": "没有黄色(预警)阈值。",
+        "en": "No yellow (warning) threshold.",
+    },
+    "missing_red_threshold": {
+        "zh": "没有红色(告警)阈值。",
+        "en": "No red (alarm) threshold.",
+    },
+    "missing_response": {
+        "zh": "没有应对措施。请写明触发后做什么。",
+        "en": "No response. Say what is done when it fires.",
+    },
+    "threshold_unparsed": {
+        "zh": "{level}阈值“{value}”中没有可比较的数值。",
+        "en": 'The {level} threshold "{value}" has no number to compare.',
+    },
+    "thresholds_reversed": {
+        "zh": "红色阈值({red})比黄色阈值({yellow})更宽松:指标{direction}时会先触发红色。红色应比黄色更严格。",
+        "en": "The red threshold ({red}) is looser than the yellow one ({yellow}): as the indicator moves "
+        "{direction}, red fires first. Red must be beyond yellow.",
+    },
+    "thresholds_equal": {
+        "zh": "红色与黄色阈值相同({red}),没有逐级升级的空间。",
+        "en": "Red and yellow thresholds are the same ({red}), so there is no escalation step.",
+    },
+    "thresholds_conflict": {
+        "zh": "黄色阈值({yellow})与红色阈值({red})方向相反,请统一方向。",
+        "en": "The yellow ({yellow}) and red ({red}) thresholds point in opposite directions.",
+    },
+    "threshold_units_differ": {
+        "zh": "黄色与红色阈值的单位不同({yellow_unit} / {red_unit}),无法比较。",
+        "en": "The yellow and red thresholds use different units ({yellow_unit} / {red_unit}); not compared.",
+    },
+    "direction.below": {"zh": "下降", "en": "down"},
+    "direction.above": {"zh": "上升", "en": "up"},
+    "level.yellow": {"zh": "黄色", "en": "yellow"},
+    "level.red": {"zh": "红色", "en": "red"},
+    "gap.risk_owner": {"zh": "请补充这项风险的负责人。", "en": "Supply the owner of this risk."},
+    "gap.risk_threshold": {
+        "zh": "请补充这项风险的{level}阈值。",
+        "en": "Supply the {level} threshold of this risk.",
+    },
+    # markdown
+    "md.actions_title": {"zh": "### 改进行动检查", "en": "### Action item check"},
+    "md.actions_summary": {
+        "zh": "共 {total} 项行动,{complete} 项五项检查全部通过,平均 {average}/5 分;"
+        "错误 {errors} 项,警告 {warnings} 项。",
+        "en": "{total} actions, {complete} pass all five checks, average {average}/5; "
+        "{errors} with errors, {warnings} with warnings.",
+    },
+    "md.none": {"zh": "没有行动项。", "en": "No actions."},
+    "md.risks_title": {"zh": "### 风险与预警阈值检查", "en": "### Risk and threshold check"},
+    "md.risks_summary": {
+        "zh": "共 {total} 项风险,{complete} 项要素齐全;错误 {errors} 项,警告 {warnings} 项。",
+        "en": "{total} risks, {complete} complete; {errors} with errors, {warnings} with warnings.",
+    },
+    "md.no_risks": {"zh": "没有风险项。", "en": "No risks."},
+    "md.more": {"zh": "……另有 {n} 项未列出。", "en": "…and {n} more not listed."},
+    "md.col.action": {"zh": "行动", "en": "Action"},
+    "md.col.owner": {"zh": "负责人", "en": "Owner"},
+    "md.col.due": {"zh": "截止", "en": "Due"},
+    "md.col.priority": {"zh": "优先级", "en": "Priority"},
+    "md.col.status": {"zh": "状态", "en": "Status"},
+    "md.col.verb": {"zh": "动词", "en": "Verb"},
+    "md.col.one_owner": {"zh": "单一负责人", "en": "One owner"},
+    "md.col.date": {"zh": "日期", "en": "Date"},
+    "md.col.metric": {"zh": "可衡量", "en": "Measurable"},
+    "md.col.addresses": {"zh": "对应问题", "en": "Addresses"},
+    "md.col.score": {"zh": "得分", "en": "Score"},
+    "md.col.issues": {"zh": "问题", "en": "Issues"},
+    "md.col.risk": {"zh": "风险", "en": "Risk"},
+    "md.col.indicator": {"zh": "指标", "en": "Indicator"},
+    "md.col.yellow": {"zh": "黄色阈值", "en": "Yellow"},
+    "md.col.red": {"zh": "红色阈值", "en": "Red"},
+    "md.col.response": {"zh": "应对", "en": "Response"},
+    "md.missing": {"zh": "待补充", "en": "not provided"},
+    "status.open": {"zh": "未开始", "en": "open"},
+    "status.in_progress": {"zh": "进行中", "en": "in progress"},
+    "status.done": {"zh": "已完成", "en": "done"},
+    "status.wont_do": {"zh": "不做", "en": "won't do"},
+}
+
+# Short labels of finding codes for the markdown "issues" column.
+_SHORT = {
+    "no_verb": {"zh": "非动词开头", "en": "no verb"},
+    "filler_start": {"zh": "议题式开头", "en": "topic, not action"},
+    "noun_first": {"zh": "名词性标题", "en": "noun-first"},
+    "vague_verb": {"zh": "动词空泛", "en": "vague verb"},
+    "missing_owner": {"zh": "缺负责人", "en": "no owner"},
+    "multiple_owners": {"zh": "多个负责人", "en": "several owners"},
+    "missing_due": {"zh": "缺截止日期", "en": "no due date"},
+    "due_not_after_review": {"zh": "截止早于复盘", "en": "due before review"},
+    "relative_due": {"zh": "相对时间", "en": "relative date"},
+    "missing_priority": {"zh": "缺优先级", "en": "no priority"},
+    "missing_addresses": {"zh": "缺对应问题", "en": "no problem named"},
+    "addresses_unmatched": {"zh": "问题不匹配", "en": "unknown problem"},
+    "missing_metric": {"zh": "缺衡量标准", "en": "no metric"},
+    "metric_not_measurable": {"zh": "不可衡量", "en": "not measurable"},
+    "done_without_evidence": {"zh": "完成无证据", "en": "done, no evidence"},
+    "wont_do_without_reason": {"zh": "不做无原因", "en": "won't do, no reason"},
+    "overdue": {"zh": "已逾期", "en": "overdue"},
+    "duplicate_action": {"zh": "重复", "en": "duplicate"},
+    "duplicate_id": {"zh": "编号重复", "en": "duplicate id"},
+    "missing_indicator": {"zh": "缺指标", "en": "no indicator"},
+    "missing_yellow_threshold": {"zh": "缺黄色阈值", "en": "no yellow"},
+    "missing_red_threshold": {"zh": "缺红色阈值", "en": "no red"},
+    "missing_response": {"zh": "缺应对", "en": "no response"},
+    "threshold_unparsed": {"zh": "阈值无数值", "en": "threshold not numeric"},
+    "thresholds_reversed": {"zh": "阈值颠倒", "en": "thresholds reversed"},
+    "thresholds_equal": {"zh": "阈值相同", "en": "thresholds equal"},
+    "thresholds_conflict": {"zh": "阈值方向相反", "en": "thresholds conflict"},
+    "threshold_units_differ": {"zh": "阈值单位不同", "en": "units differ"},
+}
+
+_MD_ROW_LIMIT = 200
+_MD_CELL_CHARS = 40
+MAX_RISKS = MAX_ACTIONS
+
+# ---------------------------------------------------------------------------------------------
+# Verb heuristics
+# ---------------------------------------------------------------------------------------------
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+_ZH_VERBS = _words(
+    "建立 建设 搭建 构建 上线 发布 部署 制定 统一 设立 设置 设定 配置 "
+    "优化 完成 引入 成立 编写 撰写 迁移 删除 增加 减少 降低 提升 提高 "
+    "新增 推出 开发 实现 改造 重构 升级 替换 接入 打通 对接 落地 执行 "
+    "开展 组织 召开 举办 安排 培训 开通 启用 停用 下线 关闭 修复 修订 "
+    "修改 更新 补充 补齐 完善 梳理 整理 沉淀 输出 产出 定义 明确 确定 "
+    "确认 评估 评审 审核 审查 复盘 复核 核对 校验 验证 测试 压测 演练 "
+    "监控 跟踪 追踪 推进 推动 实施 试点 灰度 扩大 扩展 缩短 压缩 合并 "
+    "拆分 拆解 分解 规范 标准化 固化 自动化 采购 招聘 签约 签订 谈判 调研 "
+    "访谈 收集 采集 分析 设计 规划 排期 分配 指定 任命 授权 公布 通知 "
+    "同步 共享 归档 备份 恢复 清理 淘汰 停止 取消 调整 切换 改为 改用 "
+    "采用 引导 制作 录制 编制 起草 提交 申请 汇报 上报 绑定 纳入 加入 "
+    "形成 打造 砍掉 移除 禁用 限制 限流 预留 预置 导入 导出 埋点 打点 "
+    "联调 接管 交接 移交 转交 上收 下放 合规 审计 考核 认证 激励 奖励 "
+    "复测 回归 回滚 重跑 重写 重做 编排 封装 抽象 解耦 拆除 扩容 缩容 "
+    "降级 熔断 告警 报警 配备 增设 设 建 写 做 改 补 删 拆 测 砍 加 "
+    "减 装 换 查 开 发 "
+)
+# Longest first, so that "设立" wins over "设"; single characters only at the very start.
+_ZH_VERB_RE = re.compile("|".join(sorted(map(re.escape, _ZH_VERBS), key=len, reverse=True)))
+_ZH_FILLERS = (
+    "关于",
+    "对于",
+    "针对",
+    "有关",
+    "就",
+    "对",
+    "为了",
+    "为",
+    "通过",
+    "基于",
+    "鉴于",
+    "由于",
+    "因为",
+)
+_ZH_FILLER_RE = re.compile("|".join(_ZH_FILLERS))
+# A first clause ending like this is a title: "激活路径优化", "移动端策略", "权限细粒度V1".
+_ZH_NOUN_TAIL = re.compile(
+    r"(?:优化|升级|增强|改进|提升|建设|治理|管理|改造|重构|迭代|完善|规范|策略|体系|机制|方案|视图|平台|系统|能力|"
+    r"流程|看板|专项|计划|工程|问题|项目|[vV]\d+(?:\.\d+)?)$",
+)
+_ZH_STRIP = re.compile(
+    r"^(?:"
+    # time: 在6月底前, T+30内, 4-6周内, 下周, 2025-07-01前, Q3
+    r"(?:在|于)?(?:[tT]\s*[+-]\s*\d+|\d+\s*(?:[-~～到至]\s*\d+\s*)?(?:个?工作日|天|日|周|星期|个月|月)|下周|下个?月"
+    r"|本周|本月|月底|月末|年底|年末|季度末|下季度|本季度|[qQ][1-4]|\d{1,2}月(?:底|末|中|初|\d{1,2}[日号])?"
+    r"|\d{4}[-/.年]\d{1,2}(?:[-/.月]\d{1,2}日?)?)(?:前|之前|以前|内|以内|之内|起|底)?"
+    # actor: 数据组牵头, 由PMO负责
+    r"|(?:由|请)?[^,，。;；:：\s]{1,12}?(?:牵头|主导|主责|负责(?!人))"
+    # adverbs and modals
+    r"|立即|马上|尽快|持续|定期|逐步|全面|分批|分阶段|按周|按月|每天|每日|每周|每月|每季度|每个迭代|双周|首先|其次"
+    r"|然后|同时|继续|正式|重新|集中|需要|需|必须|应该|应当|应|要|计划|拟|准备|先|再|并"
+    r")[,，、\s]*",
+)
+_ZH_VAGUE = tuple(verb for verb in VAGUE_VERBS if not verb.isascii())
+_VAGUE_LOWER = tuple(verb.lower() for verb in VAGUE_VERBS)
+
+
+def _vague(text: str) -> list[str]:
+    """``lexicon.vague_verbs``, skipped when no vague word occurs even as a substring (the common case)."""
+    lowered = text.lower()
+    return vague_verbs(text) if any(verb in lowered for verb in _VAGUE_LOWER) else []
+
+
+_ZH_OBJECT_FIRST = re.compile(r"^(?:将|把)")
+_MARKER = re.compile(r"^\s*(?:[-*•·]|\d+[.)、．]|[(（]?\d+[)）]|[①-⑳]|[【\[][^】\]]{0,8}[】\]])\s*")
+_CLAUSE_END = re.compile(r"[,，。;；:：(（\n]")
+
+_EN_VERBS = frozenset(
+    _words(
+        """
+    add adopt adjust agree align allocate analyse analyze announce apply appoint approve archive assign
+    attach audit automate backfill benchmark block book build bundle calculate calibrate cancel cap
+    capture change check clean close collect communicate compare complete conduct configure connect
+    consolidate cover create customize cut debug decide decommission define delete deliver deploy
+    deprecate design detect disable distribute document double draft drop educate eliminate email
+    enable enforce escalate establish estimate evaluate expand export extend fill finalise finalize fix
+    formalise formalize gather halve hire hold host identify implement import increase inform install
+    instrument integrate interview introduce invite label launch limit list lock log lower maintain
+    mandate map mark measure merge migrate monitor move notify onboard optimise optimize organise
+    organize own patch pilot plan prepare prioritise prioritize produce prototype provide publish
+    purchase put raise rebuild record redesign reduce refactor refresh register release remove rename
+    reorganise reorganize repair replace report reprioritize require resolve restore restructure
+    retire retrain review revise rewrite roll rotate run scale schedule secure send separate set share
+    ship shorten sign simplify specify split staff standardise standardize start stop streamline submit
+    survey switch tag test track train unify update upgrade upload validate verify version write
+    """
+    )
+)
+# An action opening with a vague verb from the shared lexicon ("Improve…", "Make sure…") has no verb.
+_EN_VAGUE_START = re.compile(
+    "|".join(
+        rf"{re.escape(verb)}\b" for verb in sorted(VAGUE_VERBS, key=len, reverse=True) if verb.isascii()
+    ),
+    re.IGNORECASE,
+)
+_EN_FILLERS = frozenset(
+    _words(
+        """
+    a an the this that these those our we they it he she i you there their its my your all some any more
+    new regarding about re for on with of in at team everyone someone something
+    """
+    )
+)
+_EN_NOUN_SUFFIX = re.compile(r"(?:tion|sion|ment|ness|ity|ance|ence|ship|ism|ure|ogy)$")
+_EN_STRIP = re.compile(
+    r"^(?:to|please|immediately|quickly|first|then|also|asap|jointly|formally|continuously|regularly"
+    r"|(?:by|before)\s+[\w\s/-]{1,20}?,)\s+",
+    re.IGNORECASE,
+)
+_EN_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+
+
+class VerbVerdict(NamedTuple):
+    ok: bool
+    code: str | None  # None when ok
+    detail: str = ""
+
+
+def _strip_zh(text: str) -> str:
+    for _ in range(4):
+        stripped = _ZH_STRIP.sub("", text, count=1)
+        if stripped == text:
+            break
+        text = stripped
+    return text
+
+
+def _strip_en(text: str) -> str:
+    for _ in range(3):
+        stripped = _EN_STRIP.sub("", text, count=1)
+        if stripped == text:
+            break
+        text = stripped
+    return text
+
+
+def _is_zh(text: str) -> bool:
+    return any("\u4e00" <= char <= "\u9fff" for char in text[:8])
+
+
+def _zh_vague_start(text: str) -> str:
+    return next(verb for verb in _ZH_VAGUE if text.startswith(verb))
+
+
+def _starts_with_verb_zh(text: str) -> VerbVerdict:
+    if text.startswith(_ZH_VAGUE):
+        return VerbVerdict(False, "vague_verb", _zh_vague_start(text))
+    if _ZH_VERB_RE.match(text):
+        return VerbVerdict(True, None)
+    body = _strip_zh(text)
+    if not body:
+        return VerbVerdict(False, "no_verb")
+    filler = _ZH_FILLER_RE.match(body)
+    if filler and not _ZH_VERB_RE.match(body):
+        return VerbVerdict(False, "filler_start", filler.group())
+    if body.startswith(_ZH_VAGUE):
+        return VerbVerdict(False, "vague_verb", _zh_vague_start(body))
+    if _ZH_OBJECT_FIRST.match(body) or _ZH_VERB_RE.match(body):
+        return VerbVerdict(True, None)
+    clause = _CLAUSE_END.split(body, maxsplit=1)[0].strip()
+    if _ZH_NOUN_TAIL.search(clause):
+        return VerbVerdict(False, "noun_first", clause)
+    return VerbVerdict(True, None)
+
+
+def _starts_with_verb_en(text: str) -> VerbVerdict:
+    body = _strip_en(text)
+    word = _EN_WORD.match(body)
+    if not word:
+        return VerbVerdict(False, "no_verb")
+    first = word.group().lower()
+    vague = _EN_VAGUE_START.match(body)
+    if vague:
+        return VerbVerdict(False, "vague_verb", vague.group())
+    if first in _EN_VERBS:
+        return VerbVerdict(True, None)
+    if first in _EN_FILLERS:
+        return VerbVerdict(False, "filler_start", word.group())
+    if _EN_NOUN_SUFFIX.search(first):
+        return VerbVerdict(False, "noun_first", _CLAUSE_END.split(body, maxsplit=1)[0].strip())
+    return VerbVerdict(True, None)
+
+
+def starts_with_verb(text: str) -> VerbVerdict:
+    """Whether an action text opens with a concrete verb (heuristic; see the module docstring)."""
+    body = _MARKER.sub("", unicodedata.normalize("NFKC", text).strip(), count=1)
+    return _starts_with_verb_zh(body) if _is_zh(body) else _starts_with_verb_en(body)
+
+
+# ---------------------------------------------------------------------------------------------
+# Owners
+# ---------------------------------------------------------------------------------------------
+
+_NO_OWNER = frozenset(
+    {"", "-", "—", "?", "？", "tbd", "tba", "n/a", "na", "none", "待定", "待补充", "无", "未定", "unassigned"}
+)
+_LEAD_ZH = re.compile(r"^(.+?)(?:牵头|主导|主责|负责(?!人))")
+_LEAD_EN = re.compile(r"^(.+?)\s*[(（]\s*(?:lead|accountable|owner|a)\s*[)）]", re.IGNORECASE)
+_STRONG_SEP = re.compile(r"\s*(?:/|、|,|，|;|；|&|\+|\||\band\b|\bor\b)\s*", re.IGNORECASE)
+_WEAK_SEP = re.compile(r"以及|和|与|及|或")
+# Anything that may separate several owners or mark a lead; without it the owner is one name.
+_OWNER_SPECIAL = re.compile(r"[/、,，;；&+|和与及或牵主负(（]|\b[aA][nN][dD]\b|\b[oO][rR]\b")
+
+
+def _split_weak(part: str) -> list[str]:
+    """Split on 和/与/及 only when every piece is at least two characters ("王和平" stays one name)."""
+    pieces = [p.strip() for p in _WEAK_SEP.split(part)]
+    return pieces if len(pieces) > 1 and all(len(p) >= 2 for p in pieces) else [part]
+
+
+def owners(owner: str | None) -> list[str]:
+    """The accountable owners named in ``owner``: [] for none, one item when there is one lead."""
+    if owner is None or owner.strip().lower() in _NO_OWNER:
+        return []
+    text = owner.strip() if owner.isascii() else unicodedata.normalize("NFKC", owner).strip()
+    if not _OWNER_SPECIAL.search(text):
+        return [text]
+    lead = _LEAD_EN.match(text) or _LEAD_ZH.match(text)
+    if lead:
+        text = lead.group(1).strip()
+    parts = [p for p in _STRONG_SEP.split(text) if p.strip()]
+    return [piece for part in parts for piece in _split_weak(part.strip()) if piece]
+
+
+# ---------------------------------------------------------------------------------------------
+# Dates, metrics, matching
+# ---------------------------------------------------------------------------------------------
+
+_RELATIVE = re.compile(
+    r"t\s*(?P<tsign>[+-])\s*(?P<tdays>\d+)(?:\s*(?:天|日|d|days?))?"
+    r"|(?P<lo>\d+)\s*(?:[-~～到至]\s*(?P<hi>\d+)\s*)?(?P<unit>个?工作日|天|日|周|星期|个月|月)\s*(?:内|以内|之内)"
+    r"|(?:within|in)\s+(?P<en_lo>\d+)\s*(?:(?:-|–|to)\s*(?P<en_hi>\d+)\s*)?(?P<en_unit>days?|weeks?|months?)"
+    r"|下周|下个?月|本周|本月|月底|月末|年底|年末|季度末|下季度|本季度|近期|尽快|立即|马上"
+    r"|\b(?:asap|next\s+(?:week|month|quarter|sprint)|this\s+(?:week|month|quarter)|end\s+of\s+"
+    r"(?:the\s+)?(?:week|month|quarter|year)|eow|eom|eoq|soon)\b",
+    re.IGNORECASE,
+)
+_UNIT_DAYS = {"天": 1, "日": 1, "day": 1, "days": 1, "周": 7, "星期": 7, "week": 7, "weeks": 7}
+_UNIT_MONTHS = {"个月": 1, "月": 1, "month": 1, "months": 1}
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _implied_date(match: re.Match[str], review_date: dt.date | None) -> dt.date | None:
+    """The date a relative phrase implies from the review date (the later bound of a range)."""
+    if review_date is None:
+        return None
+    if match.group("tdays") is not None:
+        return (
+            review_date + dt.timedelta(days=int(match.group("tdays")))
+            if match.group("tsign") == "+"
+            else None
+        )
+    amount_text = match.group("hi") or match.group("lo") or match.group("en_hi") or match.group("en_lo")
+    unit = (match.group("unit") or match.group("en_unit") or "").lower()
+    if amount_text is None:
+        return None
+    amount = int(amount_text)
+    if unit in _UNIT_DAYS:
+        return review_date + dt.timedelta(days=amount * _UNIT_DAYS[unit])
+    if unit in _UNIT_MONTHS:
+        return _add_months(review_date, amount)
+    return None  # working days and vague words: no date is guessed
+
+
+def relative_due(text: str, review_date: dt.date | None) -> tuple[str, dt.date | None] | None:
+    """The first relative time phrase in ``text`` and the date it implies, if any."""
+    match = _RELATIVE.search(unicodedata.normalize("NFKC", text))
+    return (match.group(), _implied_date(match, review_date)) if match else None
+
+
+_MEASURABLE_CHARS = re.compile(r"[\d%≥≤<>=＞＜]")
+_MEASURABLE_WORDS = re.compile(
+    r"百分之|翻倍|减半|一倍|零|[一二两三四五六七八九十百千万]+\s*(?:个|次|项|条|倍|天|周|月|人|家|成|分钟|小时)"
+    r"|\b(?:zero|percent|double|halve|twice|at\s+least|at\s+most|no\s+more\s+than)\b",
+    re.IGNORECASE,
+)
+
+
+def is_measurable(metric: str) -> bool:
+    """A number, a comparator, a percentage, a date or a count word: something one can check."""
+    return _MEASURABLE_CHARS.search(metric) is not None or _MEASURABLE_WORDS.search(metric) is not None
+
+
+_NORMALIZE_DROP = re.compile(r"[\s\W_]+")
+_MATCH_THRESHOLD = 0.5
+
+
+def _normalize_key(text: str) -> str:
+    return _NORMALIZE_DROP.sub("", unicodedata.normalize("NFKC", text).casefold())
+
+
+def _bigrams(key: str) -> frozenset[str]:
+    return frozenset(key[i : i + 2] for i in range(len(key) - 1)) if len(key) > 1 else frozenset({key})
+
+
+class _KnownIndex:
+    """The problems and root causes actions may answer, indexed by character bigram.
+
+    Similarity is the overlap coefficient of bigram sets, |A ∩ B| / min(|A|, |B|): 1.0 when one text
+    contains the other, robust to a short ``addresses`` against a long problem statement.
+    """
+
+    def __init__(self, texts: Iterable[str]) -> None:
+        self.texts: list[str] = []
+        self.sizes: list[int] = []
+        self.postings: dict[str, list[int]] = {}
+        self._memo: dict[str, tuple[int, float] | None] = {}
+        for text in texts:
+            key = _normalize_key(text)
+            if not key:
+                continue
+            grams = _bigrams(key)
+            for gram in grams:
+                self.postings.setdefault(gram, []).append(len(self.texts))
+            self.texts.append(text)
+            self.sizes.append(len(grams))
+
+    def __bool__(self) -> bool:
+        return bool(self.texts)
+
+    def best(self, text: str) -> tuple[str, float] | None:
+        """The most similar known text and its similarity (0–1); None when nothing is known."""
+        key = _normalize_key(text)
+        if key not in self._memo:
+            self._memo[key] = self._best(key)
+        found = self._memo[key]
+        return None if found is None else (self.texts[found[0]], found[1])
+
+    def _best(self, key: str) -> tuple[int, float] | None:
+        if not key or not self.texts:
+            return None
+        grams = _bigrams(key)
+        shared: Counter[int] = Counter()
+        for gram in grams:
+            shared.update(self.postings.get(gram, ()))
+        if not shared:
+            return 0, 0.0
+        return max(
+            ((index, count / min(len(grams), self.sizes[index])) for index, count in shared.items()),
+            key=lambda pair: pair[1],
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# One action
+# ---------------------------------------------------------------------------------------------
+
+_OPEN = frozenset({"open", "in_progress"})
+
+
+def is_overdue(action: ActionItem, today: dt.date) -> bool:
+    """An open or in-progress action whose due date has passed."""
+    return action.status in _OPEN and action.due is not None and action.due < today
+
+
+class _Context(NamedTuple):
+    review_date: dt.date | None
+    today: dt.date | None
+    known: _KnownIndex
+    language: Language
+
+
+def _finding(code: str, severity: Severity, path: str, language: Language, **values: object) -> Finding:
+    return Finding(code=code, severity=severity, message=tr(_TEXT, code, language, **values), path=path)
+
+
+def _subject(action: ActionItem) -> str:
+    """How a data gap names the action: its id, else the start of its text."""
+    return action.id or (action.action[:30] + ("…" if len(action.action) > 30 else ""))
+
+
+def _verb_findings(action: ActionItem, path: str, language: Language) -> tuple[bool, list[Finding]]:
+    verdict = starts_with_verb(action.action)
+    findings: list[Finding] = []
+    vague = _vague(action.action)
+    if verdict.code == "vague_verb" and not vague:
+        vague = [verdict.detail]
+    if vague:
+        words = ("、" if language == "zh" else ", ").join(dict.fromkeys(vague))
+        findings.append(_finding("vague_verb", "warning", f"{path}.action", language, words=words))
+    if verdict.code == "filler_start":
+        findings.append(_finding("filler_start", "warning", f"{path}.action", language, word=verdict.detail))
+    elif verdict.code == "noun_first":
+        findings.append(_finding("noun_first", "warning", f"{path}.action", language, clause=verdict.detail))
+    elif verdict.code == "no_verb":
+        findings.append(_finding("no_verb", "warning", f"{path}.action", language))
+    return verdict.ok, findings
+
+
+def _owner_findings(action: ActionItem, path: str, language: Language) -> tuple[bool, list[Finding]]:
+    named = owners(action.owner)
+    if not named:
+        if action.status == "wont_do":
+            return False, []
+        return False, [_finding("missing_owner", "warning", f"{path}.owner", language)]
+    if len(named) > 1:
+        separator = "、" if language == "zh" else ", "
+        return False, [
+            _finding(
+                "multiple_owners",
+                "warning",
+                f"{path}.owner",
+                language,
+                n=len(named),
+                owners=separator.join(named),
+            )
+        ]
+    return True, []
+
+
+def _due_findings(action: ActionItem, path: str, ctx: _Context) -> tuple[bool, dt.date | None, list[Finding]]:
+    review = ctx.review_date
+    due_ok = action.due is not None and (review is None or action.due > review or action.status not in _OPEN)
+    if action.status not in _OPEN:
+        return due_ok, None, []
+    findings: list[Finding] = []
+    suggested: dt.date | None = None
+    if action.due is None:
+        findings.append(_finding("missing_due", "warning", f"{path}.due", ctx.language))
+        relative = relative_due(f"{action.action} {action.owner or ''}", review)
+        if relative is not None:
+            phrase, suggested = relative
+            hint = (
+                tr(_TEXT, "relative_due.suggestion", ctx.language, date=suggested.isoformat())
+                if suggested
+                else ""
+            )
+            findings.append(
+                _finding(
+                    "relative_due", "info", f"{path}.action", ctx.language, phrase=phrase, suggestion=hint
+                )
+            )
+    elif review is not None and action.due <= review:
+        findings.append(
+            _finding(
+                "due_not_after_review",
+                "error",
+                f"{path}.due",
+                ctx.language,
+                due=action.due.isoformat(),
+                review=review.isoformat(),
+            )
+        )
+    if ctx.today is not None and is_overdue(action, ctx.today) and action.due is not None:
+        findings.append(
+            _finding(
+                "overdue",
+                "warning",
+                f"{path}.due",
+                ctx.language,
+                due=action.due.isoformat(),
+                today=ctx.today.isoformat(),
+            )
+        )
+    return due_ok, suggested, findings
+
+
+def _metric_findings(action: ActionItem, path: str, language: Language) -> tuple[bool, list[Finding]]:
+    metric = action.success_metric
+    if not metric:
+        if action.status == "wont_do":
+            return False, []
+        return False, [_finding("missing_metric", "warning", f"{path}.success_metric", language)]
+    if not is_measurable(metric):
+        return False, [
+            _finding("metric_not_measurable", "warning", f"{path}.success_metric", language, metric=metric)
+        ]
+    return True, []
+
+
+def _addresses_findings(
+    action: ActionItem, path: str, ctx: _Context
+) -> tuple[bool, str | None, list[Finding]]:
+    if not action.addresses:
+        if action.status == "wont_do":
+            return False, None, []
+        return False, None, [_finding("missing_addresses", "warning", f"{path}.addresses", ctx.language)]
+    if not ctx.known:
+        return True, None, []
+    best = ctx.known.best(action.addresses)
+    if best is not None and best[1] >= _MATCH_THRESHOLD:
+        return True, best[0], []
+    closest = (
+        tr(_TEXT, "addresses_unmatched.closest", ctx.language, text=best[0][:60])
+        if best is not None and best[1] > 0
+        else ""
+    )
+    finding = _finding(
+        "addresses_unmatched",
+        "warning",
+        f"{path}.addresses",
+        ctx.language,
+        addresses=action.addresses,
+        closest=closest,
+    )
+    return False, None, [finding]
+
+
+def _status_findings(action: ActionItem, path: str, language: Language) -> list[Finding]:
+    if action.status == "done" and not action.evidence:
+        return [_finding("done_without_evidence", "error", f"{path}.evidence", language)]
+    if action.status == "wont_do" and not action.status_reason:
+        return [_finding("wont_do_without_reason", "error", f"{path}.status_reason", language)]
+    if action.status in _OPEN and action.priority is None:
+        return [_finding("missing_priority", "info", f"{path}.priority", language)]
+    return []
+
+
+def _check_action(action: ActionItem, index: int, ctx: _Context) -> ActionCheck:
+    """The five checks and every finding for one action."""
+    path = f"actions[{index}]"
+    verb_ok, verb_found = _verb_findings(action, path, ctx.language)
+    owner_ok, owner_found = _owner_findings(action, path, ctx.language)
+    due_ok, suggested, due_found = _due_findings(action, path, ctx)
+    metric_ok, metric_found = _metric_findings(action, path, ctx.language)
+    addresses_ok, matched, addresses_found = _addresses_findings(action, path, ctx)
+    checklist = ActionChecklist(
+        verb=verb_ok, owner=owner_ok, due=due_ok, metric=metric_ok, addresses=addresses_ok
+    )
+    return ActionCheck(
+        index=index,
+        id=action.id,
+        action=action.action,
+        checklist=checklist,
+        score=verb_ok + owner_ok + due_ok + metric_ok + addresses_ok,
+        suggested_due=suggested,
+        matched_addresses=matched,
+        overdue=is_overdue(action, ctx.today) if ctx.today is not None else None,
+        findings=[
+            *verb_found,
+            *owner_found,
+            *due_found,
+            *metric_found,
+            *addresses_found,
+            *_status_findings(action, path, ctx.language),
+        ],
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The list
+# ---------------------------------------------------------------------------------------------
+
+
+def _duplicates(actions: Sequence[ActionItem], language: Language) -> dict[int, list[Finding]]:
+    """Repeated action texts (warning) and repeated ids (error), keyed by the later item's index."""
+    findings: dict[int, list[Finding]] = {}
+    seen_text: dict[str, int] = {}
+    seen_id: dict[str, int] = {}
+    for index, action in enumerate(actions):
+        path = f"actions[{index}]"
+        key = _normalize_key(action.action)
+        if key in seen_text:
+            found = _finding("duplicate_action", "warning", path, language, other=seen_text[key] + 1)
+            findings.setdefault(index, []).append(found)
+        else:
+            seen_text[key] = index
+        if action.id:
+            if action.id in seen_id:
+                found = _finding(
+                    "duplicate_id",
+                    "error",
+                    f"{path}.id",
+                    language,
+                    id=action.id,
+                    other=seen_id[action.id] + 1,
+                )
+                findings.setdefault(index, []).append(found)
+            else:
+                seen_id[action.id] = index
+    return findings
+
+
+def _data_gaps(
+    actions: Sequence[ActionItem], checks: Sequence[ActionCheck], language: Language
+) -> list[DataGap]:
+    gaps: list[DataGap] = []
+    for action, check in zip(actions, checks, strict=True):
+        codes = {finding.code for finding in check.findings}
+        subject = _subject(action)
+        path = f"actions[{check.index}]"
+        if "missing_owner" in codes:
+            gaps.append(
+                DataGap(
+                    subject=subject,
+                    field="owner",
+                    message=tr(_TEXT, "gap.owner", language),
+                    path=f"{path}.owner",
+                )
+            )
+        if "missing_due" in codes:
+            gaps.append(
+                DataGap(
+                    subject=subject, field="due", message=tr(_TEXT, "gap.due", language), path=f"{path}.due"
+                )
+            )
+    return gaps
+
+
+def _severities(findings: Iterable[Finding]) -> set[str]:
+    return {finding.severity for finding in findings}
+
+
+def _action_counts(
+    actions: Sequence[ActionItem], checks: Sequence[ActionCheck], extra: Mapping[int, list[Finding]]
+) -> ActionCounts:
+    severities = [_severities([*c.findings, *extra.get(c.index, ())]) for c in checks]
+    by_code = Counter(f.code for c in checks for f in c.findings)
+    by_code.update(f.code for found in extra.values() for f in found)
+    return ActionCounts(
+        total=len(checks),
+        complete=sum(1 for c, s in zip(checks, severities, strict=True) if c.score == 5 and "error" not in s),
+        with_errors=sum(1 for s in severities if "error" in s),
+        with_warnings=sum(1 for s in severities if "warning" in s),
+        overdue=sum(1 for c in checks if c.overdue),
+        average_score=round(sum(c.score for c in checks) / len(checks), 2) if checks else None,
+        by_status=dict(Counter(a.status for a in actions)),
+        by_code=dict(by_code),
+    )
+
+
+def _clip(text: str | None, language: Language) -> str:
+    if not text:
+        return tr(_TEXT, "md.missing", language)
+    return text if len(text) <= _MD_CELL_CHARS else text[: _MD_CELL_CHARS - 1] + "…"
+
+
+def _mark(ok: bool) -> str:
+    return "✓" if ok else "✗"
+
+
+def _issues(findings: Iterable[Finding], language: Language) -> str:
+    labels = dict.fromkeys(_SHORT[f.code][language] for f in findings if f.code in _SHORT)
+    return ("、" if language == "zh" else ", ").join(labels) or "—"
+
+
+def _actions_markdown(
+    actions: Sequence[ActionItem],
+    checks: Sequence[ActionCheck],
+    extra: Mapping[int, list[Finding]],
+    counts: ActionCounts,
+    language: Language,
+) -> str:
+    lines = [tr(_TEXT, "md.actions_title", language), ""]
+    if not checks:
+        lines.append(tr(_TEXT, "md.none", language))
+        return "\n".join(lines)
+    lines.append(
+        tr(
+            _TEXT,
+            "md.actions_summary",
+            language,
+            total=counts.total,
+            complete=counts.complete,
+            average=fmt_number(counts.average_score),
+            errors=counts.with_errors,
+            warnings=counts.with_warnings,
+        )
+    )
+    columns = (
+        "action",
+        "owner",
+        "due",
+        "priority",
+        "status",
+        "verb",
+        "one_owner",
+        "date",
+        "metric",
+        "addresses",
+    )
+    headers = ["#", *(tr(_TEXT, f"md.col.{c}", language) for c in columns)]
+    headers += [tr(_TEXT, "md.col.score", language), tr(_TEXT, "md.col.issues", language)]
+    rows = []
+    for action, check in list(zip(actions, checks, strict=True))[:_MD_ROW_LIMIT]:
+        box = check.checklist
+        findings = [*check.findings, *extra.get(check.index, ())]
+        rows.append(
+            (
+                check.index + 1,
+                _clip(action.action, language),
+                _clip(action.owner, language),
+                action.due.isoformat() if action.due else tr(_TEXT, "md.missing", language),
+                action.priority or "—",
+                tr(_TEXT, f"status.{action.status}", language),
+                _mark(box.verb),
+                _mark(box.owner),
+                _mark(box.due),
+                _mark(box.metric),
+                _mark(box.addresses),
+                f"{check.score}/5",
+                _issues(findings, language),
+            )
+        )
+    lines += ["", table(headers, rows)]
+    if len(checks) > _MD_ROW_LIMIT:
+        lines.append(tr(_TEXT, "md.more", language, n=len(checks) - _MD_ROW_LIMIT))
+    return "\n".join(lines)
+
+
+def check_actions(
+    actions: Sequence[ActionItem],
+    review_date: dt.date | None = None,
+    problems: Sequence[str] = (),
+    root_causes: Sequence[str] = (),
+    language: Language = "zh",
+    today: dt.date | None = None,
+) -> ActionCheckResult:
+    """Check every action for the five SMART-style properties and its status rules.
+
+    ``problems`` and ``root_causes`` (optional) are what the actions may answer; when given, each
+    ``addresses`` must match one of them. ``today`` (optional) turns on the overdue check.
+    """
+    if len(actions) > MAX_ACTIONS:
+        raise InputError("actions", f"more than {MAX_ACTIONS} actions")
+    ctx = _Context(review_date, today, _KnownIndex([*problems, *root_causes]), language)
+    checks = [_check_action(action, index, ctx) for index, action in enumerate(actions)]
+    extra = _duplicates(actions, language)
+    counts = _action_counts(actions, checks, extra)
+    return ActionCheckResult(
+        actions=checks,
+        findings=[finding for found in extra.values() for finding in found],
+        counts=counts,
+        data_gaps=_data_gaps(actions, checks, language),
+        markdown=_actions_markdown(actions, checks, extra, counts, language),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Risks
+# ---------------------------------------------------------------------------------------------
+
+Direction = Literal["below", "above"]
+
+_BELOW_WORDS = (
+    r"<=|<|≤|=<|不高于|不超过|不大于|至多|低于|少于|小于|跌破"
+    r"|\b(?:below|under|less\s+than|at\s+most|no\s+more\s+than)\b"
+)
+_ABOVE_WORDS = (
+    r">=|>|≥|=>|不低于|不少于|不小于|至少|高于|超过|多于|大于"
+    r"|\b(?:above|over|more\s+than|exceeds?|at\s+least|no\s+less\s+than)\b"
+)
+_NUMBER = r"(?P<number>[-+]?\d+(?:\.\d+)?)"
+_COMPARATOR_FIRST = re.compile(rf"(?P<below>{_BELOW_WORDS})|(?P<above>{_ABOVE_WORDS})", re.IGNORECASE)
+_NUMBER_AFTER = re.compile(rf"\s*{_NUMBER}\s*")
+_NUMBER_ANY = re.compile(rf"{_NUMBER}\s*")
+_SUFFIX = re.compile(r"\s*(?:及|或)?(?P<suffix>以下|以内|以上)")
+_UNITS = sorted((alias for alias in UNIT_ALIASES if alias), key=len, reverse=True)
+
+
+def _unit_at(text: str, position: int) -> tuple[str | None, int]:
+    """The known unit word starting at ``position`` (longest wins) and where it ends."""
+    rest = text[position:]
+    for alias in _UNITS:
+        if rest.startswith(alias) and not (
+            alias.isalpha() and alias.isascii() and rest[len(alias) : len(alias) + 1].isalpha()
+        ):
+            return canonical_unit(alias), position + len(alias)
+    return None, position
+
+
+def parse_threshold(value: str) -> Threshold | None:
+    """The first comparator and number in ``value`` ("连续15分钟<99.5%", "≥3家", "99%以下").
+
+    Without a comparator the first number is taken with no direction. None when there is no number.
+    """
+    text = normalize(value)
+    for comparator in _COMPARATOR_FIRST.finditer(text):
+        number = _NUMBER_AFTER.match(text, comparator.end())
+        if number:
+            unit, _ = _unit_at(text, number.end())
+            direction: Direction = "below" if comparator.group("below") else "above"
+            return Threshold(direction=direction, value=float(number.group("number")), unit=unit)
+    number = _NUMBER_ANY.search(text)
+    if number is None:
+        return None
+    unit, end = _unit_at(text, number.end())
+    suffix = _SUFFIX.match(text, end)
+    suffix_direction: Direction | None = None
+    if suffix:
+        suffix_direction = "above" if suffix.group("suffix") == "以上" else "below"
+    return Threshold(direction=suffix_direction, value=float(number.group("number")), unit=unit)
+
+
+def _compare_thresholds(
+    yellow: Threshold, red: Threshold, path: str, raw: tuple[str, str], language: Language
+) -> list[Finding]:
+    """Red must lie beyond yellow in the direction the alarm fires."""
+    yellow_raw, red_raw = raw
+    if yellow.direction and red.direction and yellow.direction != red.direction:
+        return [_finding("thresholds_conflict", "warning", path, language, yellow=yellow_raw, red=red_raw)]
+    direction = yellow.direction or red.direction
+    if direction is None:
+        return []
+    red_value = convert(red.value, red.unit, yellow.unit)
+    if red_value is None:
+        return [
+            _finding(
+                "threshold_units_differ",
+                "info",
+                path,
+                language,
+                yellow_unit=yellow.unit or "—",
+                red_unit=red.unit or "—",
+            )
+        ]
+    if red_value == yellow.value:
+        return [_finding("thresholds_equal", "warning", path, language, red=red_raw)]
+    beyond = red_value < yellow.value if direction == "below" else red_value > yellow.value
+    if beyond:
+        return []
+    return [
+        _finding(
+            "thresholds_reversed",
+            "error",
+            path,
+            language,
+            red=red_raw,
+            yellow=yellow_raw,
+            direction=tr(_TEXT, f"direction.{direction}", language),
+        )
+    ]
+
+
+def _risk_threshold(
+    raw: str | None, level: str, path: str, language: Language
+) -> tuple[Threshold | None, list[Finding]]:
+    if not raw:
+        return None, [
+            _finding(f"missing_{level}_threshold", "warning", f"{path}.{level}_threshold", language)
+        ]
+    parsed = parse_threshold(raw)
+    if parsed is None:
+        label = tr(_TEXT, f"level.{level}", language)
+        return None, [
+            _finding(
+                "threshold_unparsed", "info", f"{path}.{level}_threshold", language, level=label, value=raw
+            )
+        ]
+    return parsed, []
+
+
+def _check_risk(risk: Risk, index: int, language: Language) -> RiskCheck:
+    path = f"risks[{index}]"
+    findings: list[Finding] = []
+    if not risk.indicator:
+        findings.append(_finding("missing_indicator", "warning", f"{path}.indicator", language))
+    yellow, yellow_found = _risk_threshold(risk.yellow_threshold, "yellow", path, language)
+    red, red_found = _risk_threshold(risk.red_threshold, "red", path, language)
+    findings += yellow_found + red_found
+    if yellow is not None and red is not None and risk.yellow_threshold and risk.red_threshold:
+        findings += _compare_thresholds(
+            yellow, red, f"{path}.red_threshold", (risk.yellow_threshold, risk.red_threshold), language
+        )
+    if not risk.response:
+        findings.append(_finding("missing_response", "warning", f"{path}.response", language))
+    named = owners(risk.owner)
+    if not named:
+        findings.append(_finding("missing_owner", "warning", f"{path}.owner", language))
+    elif len(named) > 1:
+        separator = "、" if language == "zh" else ", "
+        findings.append(
+            _finding(
+                "multiple_owners",
+                "warning",
+                f"{path}.owner",
+                language,
+                n=len(named),
+                owners=separator.join(named),
+            )
+        )
+    complete = (
+        bool(risk.indicator and risk.yellow_threshold and risk.red_threshold and risk.response)
+        and len(named) == 1
+        and all(f.severity != "error" for f in findings)
+    )
+    return RiskCheck(
+        index=index, risk=risk.risk, yellow=yellow, red=red, complete=complete, findings=findings
+    )
+
+
+def _risk_gaps(risks: Sequence[Risk], language: Language) -> list[DataGap]:
+    gaps: list[DataGap] = []
+    for index, risk in enumerate(risks):
+        subject = risk.risk[:30]
+        path = f"risks[{index}]"
+        if not owners(risk.owner):
+            gaps.append(
+                DataGap(
+                    subject=subject,
+                    field="owner",
+                    message=tr(_TEXT, "gap.risk_owner", language),
+                    path=f"{path}.owner",
+                )
+            )
+        for level, value in (("yellow", risk.yellow_threshold), ("red", risk.red_threshold)):
+            if not value:
+                message = tr(
+                    _TEXT, "gap.risk_threshold", language, level=tr(_TEXT, f"level.{level}", language)
+                )
+                gaps.append(
+                    DataGap(
+                        subject=subject,
+                        field=f"{level}_threshold",
+                        message=message,
+                        path=f"{path}.{level}_threshold",
+                    )
+                )
+    return gaps
+
+
+def _risks_markdown(
+    risks: Sequence[Risk], checks: Sequence[RiskCheck], counts: RiskCounts, language: Language
+) -> str:
+    lines = [tr(_TEXT, "md.risks_title", language), ""]
+    if not checks:
+        lines.append(tr(_TEXT, "md.no_risks", language))
+        return "\n".join(lines)
+    lines.append(
+        tr(
+            _TEXT,
+            "md.risks_summary",
+            language,
+            total=counts.total,
+            complete=counts.complete,
+            errors=counts.with_errors,
+            warnings=counts.with_warnings,
+        )
+    )
+    columns = ("risk", "indicator", "yellow", "red", "response", "owner", "issues")
+    headers = ["#", *(tr(_TEXT, f"md.col.{c}", language) for c in columns)]
+    rows = [
+        (
+            check.index + 1,
+            _clip(risk.risk, language),
+            _clip(risk.indicator, language),
+            _clip(risk.yellow_threshold, language),
+            _clip(risk.red_threshold, language),
+            _clip(risk.response, language),
+            _clip(risk.owner, language),
+            _issues(check.findings, language),
+        )
+        for risk, check in list(zip(risks, checks, strict=True))[:_MD_ROW_LIMIT]
+    ]
+    lines += ["", table(headers, rows)]
+    if len(checks) > _MD_ROW_LIMIT:
+        lines.append(tr(_TEXT, "md.more", language, n=len(checks) - _MD_ROW_LIMIT))
+    return "\n".join(lines)
+
+
+def check_risks(risks: Sequence[Risk], language: Language = "zh") -> RiskCheckResult:
+    """Check each risk for an indicator, ordered yellow/red thresholds, a response and one owner."""
+    if len(risks) > MAX_RISKS:
+        raise InputError("risks", f"more than {MAX_RISKS} risks")
+    checks = [_check_risk(risk, index, language) for index, risk in enumerate(risks)]
+    severities = [_severities(check.findings) for check in checks]
+    counts = RiskCounts(
+        total=len(checks),
+        complete=sum(1 for check in checks if check.complete),
+        with_errors=sum(1 for s in severities if "error" in s),
+        with_warnings=sum(1 for s in severities if "warning" in s),
+        by_code=dict(Counter(f.code for check in checks for f in check.findings)),
+    )
+    return RiskCheckResult(
+        risks=checks,
+        counts=counts,
+        data_gaps=_risk_gaps(risks, language),
+        markdown=_risks_markdown(risks, checks, counts, language),
+    )
