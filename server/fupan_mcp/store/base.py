@@ -1,0 +1,338 @@
+"""The review store interface, its errors, and the input checks every backend shares.
+
+`ReviewStore` is the only thing the MCP tools (and the CLI) should depend on. SQLite
+(`store.sqlite.SQLiteStore`) is the embedded default; a PostgreSQL backend implements the same
+protocol and reuses the validators below, so tools never change.
+
+Conventions of every method:
+- ids are strings the store generates: ``R-<hex>`` for reviews, ``A-<hex>`` for actions;
+- an unknown id raises `NotFound` (a `KeyError` and an `InputError` naming the id argument);
+- a bad argument (a date that is not ``YYYY-MM-DD``, an unknown status or kind, a limit out of
+  range) raises `InputError(field, reason)`;
+- dates may be given as `datetime.date` or ISO strings; records always carry `datetime.date`;
+- each write is one transaction: it happens completely or not at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import secrets
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Protocol, TypeVar, get_args
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import to_jsonable_python
+
+from fupan_mcp.domain.actions import ActionItem, ActionStatus
+from fupan_mcp.domain.stored import (
+    LESSON_KINDS,
+    Lesson,
+    LessonHit,
+    LessonKind,
+    OpenAction,
+    ReviewRecord,
+    ReviewSummary,
+    StoredAction,
+)
+from fupan_mcp.errors import InputError
+from fupan_mcp.i18n import Language
+from fupan_mcp.limits import MAX_ACTIONS, MAX_NAME_CHARS
+
+__all__ = [
+    "ACTION_STATUSES",
+    "MAX_LESSONS_PER_REVIEW",
+    "MAX_QUERY_CHARS",
+    "MAX_SECTION_CHARS",
+    "DateLike",
+    "NotFound",
+    "ReviewStore",
+    "StoreError",
+]
+
+DateLike = dt.date | str
+ACTION_STATUSES: tuple[ActionStatus, ...] = get_args(ActionStatus)
+LANGUAGES: tuple[Language, ...] = get_args(Language)
+
+MAX_SECTION_CHARS = 5_000_000  # one section's JSON text; a rendered report is far smaller
+MAX_SECTION_NAME_CHARS = 200
+MAX_LESSONS_PER_REVIEW = 5_000
+MAX_QUERY_CHARS = 500
+MAX_PAGE = 1_000
+
+
+class StoreError(Exception):
+    """The store cannot do its job (closed, or a database written by a newer version)."""
+
+
+class NotFound(InputError, KeyError):
+    """No review or action with that id. Names the id argument, so a model can retry."""
+
+    def __init__(self, field: str, kind: str, id_: str) -> None:
+        super().__init__(field, f"no {kind} with id {id_!r}")
+        self.kind = kind
+        self.id = id_
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return f"{self.field}: {self.reason}"
+
+
+class ReviewStore(Protocol):
+    """Persistence for reviews, their sections, improvement actions and searchable lessons."""
+
+    # --- reviews -------------------------------------------------------------------------
+    def create_review(
+        self,
+        project: str,
+        title: str,
+        review_type: str | None,
+        review_date: DateLike,
+        language: Language = "zh",
+        sections: Mapping[str, Any] | None = None,
+    ) -> ReviewRecord:
+        """Save a new review (optionally with initial sections) and return it with its id."""
+        ...
+
+    def get_review(self, review_id: str) -> ReviewRecord:
+        """The whole review: sections, actions (in order) and indexed lessons."""
+        ...
+
+    def list_reviews(
+        self,
+        project: str | None = None,
+        review_type: str | None = None,
+        date_from: DateLike | None = None,
+        date_to: DateLike | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[ReviewSummary]:
+        """Newest review date first; date bounds are inclusive."""
+        ...
+
+    def delete_review(self, review_id: str) -> None:
+        """Delete a review with its sections, actions and lessons."""
+        ...
+
+    def update_sections(self, review_id: str, sections: Mapping[str, Any]) -> ReviewRecord:
+        """Merge sections into a review: each named section is replaced, the others kept.
+
+        A value is any JSON-able data (dicts, lists, pydantic models, dates...), typically an
+        analysis tool's ``{"input": ..., "result": ...}`` under names such as ``attainment``,
+        ``kpi_tree``, ``five_whys:0``, ``swot``, ``report``.
+        """
+        ...
+
+    # --- actions -------------------------------------------------------------------------
+    def add_actions(self, review_id: str, items: Sequence[ActionItem]) -> list[StoredAction]:
+        """Append actions to a review; ids are generated when empty. Same rules as update_action."""
+        ...
+
+    def list_actions(
+        self,
+        owner: str | None = None,
+        status: ActionStatus | Sequence[ActionStatus] | None = None,
+        overdue_on: DateLike | None = None,
+        project: str | None = None,
+        review_id: str | None = None,
+        limit: int = 500,
+        offset: int = 0,
+    ) -> list[StoredAction]:
+        """Filter actions; ``overdue_on=d`` keeps open/in-progress ones due before ``d``."""
+        ...
+
+    def update_action(
+        self,
+        action_id: str,
+        status: ActionStatus | None = None,
+        owner: str | None = None,
+        due: DateLike | None = None,
+        evidence: str | None = None,
+        status_reason: str | None = None,
+    ) -> StoredAction:
+        """Change an action; None leaves a field as it is.
+
+        Rules: ``done`` needs evidence, ``wont_do`` needs a status_reason (given now or already
+        stored); otherwise `InputError` naming ``evidence`` / ``status_reason``.
+        """
+        ...
+
+    def open_actions_for_project(
+        self, project: str, today: DateLike, exclude_review_id: str | None = None
+    ) -> list[OpenAction]:
+        """Open and in-progress actions of the project's reviews (except ``exclude_review_id``,
+        typically the review being written), overdue ones first."""
+        ...
+
+    # --- lessons -------------------------------------------------------------------------
+    def index_lessons(self, review_id: str, items: Sequence[Lesson | tuple[str, str]]) -> int:
+        """Replace the review's searchable items with ``items`` ((kind, text) pairs); returns the count."""
+        ...
+
+    def search_lessons(
+        self,
+        query: str,
+        kinds: Sequence[LessonKind] | None = None,
+        project: str | None = None,
+        limit: int = 20,
+    ) -> list[LessonHit]:
+        """Ranked search over all reviews' lessons; Chinese, English and mixed queries."""
+        ...
+
+    def close(self) -> None:
+        """Release connections. The store is unusable afterwards."""
+        ...
+
+
+# --- shared validators (every backend uses the same rules and field names) ----------------
+
+_T = TypeVar("_T")
+
+
+def new_id(prefix: str) -> str:
+    """A short random id such as ``R-3f9a0c2b1d`` (40 bits; the store checks for collisions)."""
+    return f"{prefix}-{secrets.token_hex(5)}"
+
+
+def parse_date(value: DateLike, field: str) -> dt.date:
+    """A `date` from a date or an ISO ``YYYY-MM-DD`` string; `InputError` otherwise."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise InputError(field, f"expected a date YYYY-MM-DD, got {value!r}")
+
+
+def optional_date(value: DateLike | None, field: str) -> dt.date | None:
+    return None if value is None else parse_date(value, field)
+
+
+def require_text(value: str, field: str, max_chars: int = MAX_NAME_CHARS) -> str:
+    """A stripped, non-empty string of bounded length."""
+    if not isinstance(value, str) or not value.strip():
+        raise InputError(field, "must be a non-empty string")
+    text = value.strip()
+    if len(text) > max_chars:
+        raise InputError(field, f"longer than {max_chars} characters")
+    return text
+
+
+def optional_text(value: str | None, field: str, max_chars: int = MAX_NAME_CHARS) -> str | None:
+    return None if value is None else require_text(value, field, max_chars)
+
+
+def check_choice(value: str, choices: Iterable[_T], field: str) -> _T:
+    """``value`` if it is one of ``choices``; `InputError` listing them otherwise."""
+    options = tuple(choices)
+    for option in options:
+        if value == option:
+            return option
+    allowed = ", ".join(str(o) for o in options)
+    raise InputError(field, f"unknown value {value!r}; expected one of: {allowed}")
+
+
+def check_statuses(status: str | Sequence[str] | None) -> tuple[ActionStatus, ...]:
+    """Normalize a status filter to a tuple (empty = no filter)."""
+    if status is None:
+        return ()
+    values = [status] if isinstance(status, str) else list(status)
+    return tuple(check_choice(s, ACTION_STATUSES, "status") for s in values)
+
+
+def check_kinds(kinds: Sequence[str] | None) -> tuple[LessonKind, ...]:
+    if kinds is None:
+        return ()
+    values = [kinds] if isinstance(kinds, str) else list(kinds)
+    return tuple(check_choice(k, LESSON_KINDS, "kinds") for k in values)
+
+
+def check_page(limit: int, offset: int, max_limit: int = MAX_PAGE) -> None:
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= max_limit:
+        raise InputError("limit", f"must be an integer from 1 to {max_limit}")
+    if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
+        raise InputError("offset", "must be an integer >= 0")
+
+
+def check_date_range(date_from: dt.date | None, date_to: dt.date | None) -> None:
+    if date_from and date_to and date_from > date_to:
+        raise InputError("date_to", f"{date_to} is before date_from {date_from}")
+
+
+def encode_sections(sections: Mapping[str, Any] | None) -> dict[str, str]:
+    """Section name -> JSON text. Names are stripped and bounded; values must be JSON-able."""
+    if sections is None:
+        return {}
+    if not isinstance(sections, Mapping):
+        raise InputError("sections", "must be an object of section name -> JSON value")
+    encoded: dict[str, str] = {}
+    for raw_name, value in sections.items():
+        name = require_text(raw_name, "sections", MAX_SECTION_NAME_CHARS)
+        encoded[name] = encode_json(value, f"sections.{name}")
+    return encoded
+
+
+def encode_json(value: Any, field: str) -> str:
+    """Strict JSON text (no NaN/Infinity) of any JSON-able value, pydantic models included."""
+    try:
+        text = json.dumps(to_jsonable_python(value), ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise InputError(field, f"not JSON-serializable: {exc}") from exc
+    if len(text) > MAX_SECTION_CHARS:
+        raise InputError(field, f"larger than {MAX_SECTION_CHARS} characters of JSON")
+    return text
+
+
+def validate_action(data: Mapping[str, Any] | ActionItem, field: str) -> ActionItem:
+    """An `ActionItem` from data, its model errors turned into `InputError` under ``field``."""
+    raw = data.model_dump() if isinstance(data, BaseModel) else dict(data)
+    try:
+        item = ActionItem.model_validate(raw)
+    except ValidationError as exc:
+        raise input_error_from(exc, field) from exc
+    check_action_rules(item, field)
+    return item
+
+
+def check_action_rules(item: ActionItem, field: str = "") -> None:
+    """Closing an action needs a proof: done -> evidence, wont_do -> status_reason."""
+    prefix = f"{field}." if field else ""
+    if item.status == "done" and not (item.evidence or "").strip():
+        raise InputError(f"{prefix}evidence", "required when status is 'done' (what shows it is done)")
+    if item.status == "wont_do" and not (item.status_reason or "").strip():
+        raise InputError(f"{prefix}status_reason", "required when status is 'wont_do' (why it is dropped)")
+
+
+def check_action_count(items: Sequence[object]) -> None:
+    if len(items) > MAX_ACTIONS:
+        raise InputError("actions", f"more than {MAX_ACTIONS} actions")
+
+
+def check_lessons(items: Sequence[Lesson | tuple[str, str]]) -> list[Lesson]:
+    """`Lesson` models from models or (kind, text) pairs; errors name ``items[i].kind`` etc."""
+    if len(items) > MAX_LESSONS_PER_REVIEW:
+        raise InputError("items", f"more than {MAX_LESSONS_PER_REVIEW} items")
+    lessons: list[Lesson] = []
+    for i, item in enumerate(items):
+        field = f"items[{i}]"
+        if isinstance(item, Lesson):
+            lessons.append(item)
+            continue
+        if not isinstance(item, (tuple, list)) or len(item) != 2:
+            raise InputError(field, "expected a (kind, text) pair")
+        try:
+            lessons.append(Lesson(kind=check_choice(item[0], LESSON_KINDS, f"{field}.kind"), text=item[1]))
+        except ValidationError as exc:
+            raise input_error_from(exc, field) from exc
+    return lessons
+
+
+def input_error_from(exc: ValidationError, field: str) -> InputError:
+    """The first pydantic error as an `InputError` with a dotted path under ``field``."""
+    first = exc.errors()[0]
+    path = ".".join(str(p) for p in first["loc"])
+    full = f"{field}.{path}" if field and path else field or path
+    return InputError(full, first["msg"])
