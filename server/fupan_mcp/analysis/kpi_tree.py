@@ -1,0 +1,1165 @@
+"""`build_kpi_tree`: evaluate a KPI / driver tree and decompose the root's change (methods.md §3).
+
+Pipeline, every step iterative (a 10,000-deep chain needs no recursion):
+
+1. Collect the nodes (a template's skeleton merged with the caller's nodes), parse each formula
+   (`analysis.formula`, never ``eval``), and find the root.
+2. Order the nodes with Kahn's algorithm. Nodes left over sit on or behind a cycle: strongly
+   connected components name each cycle, the formulas on it are switched off (their reported values
+   are used, as for a leaf) and the order is computed again, so the rest is still evaluated.
+3. Evaluate actual, baseline and target in that order. The computed value fills a missing reported
+   value. **A reported value is the one used** (for display and downstream), because a review reports
+   measured figures and the formula is the check; a reported value that differs from its formula
+   beyond the tolerance is flagged ``inconsistent``.
+4. Decompose the root's change (baseline → actual) top-down. At each node its formula's change is
+   split among its direct inputs: exactly by Δ for a linear (additive) formula; by LMDI-I for a
+   product or ratio of positive values (or by chain substitution in the given order, or by Shapley);
+   a formula with zeros, negatives or a mixed shape falls back to Shapley over its direct inputs
+   (exact; beyond ``MAX_SHAPLEY_INPUTS`` inputs, the average of the forward and reverse chain
+   substitutions, also exact). Every split is written as multipliers μᵢ (parent units per unit of
+   input change, dᵢ = μᵢ·Δxᵢ) and a node's multiplier to the root is the sum over its parents of
+   parent multiplier × μ, so a shared input is counted once per path and LMDI stays consistent in
+   aggregation. The gap between a node's reported change and its formula's change is the residual.
+   Hence ``sum(contributions) + residual == total change``, with a residual of ~0 when the reported
+   values agree with their formulas.
+5. Render an indented markdown tree and a Mermaid flowchart.
+
+Template and nodes together: the template's nodes come first and a caller's node with the same id
+overrides the fields it sets (so ``{"id": "gmv", "actual": 1628}`` fills the template's GMV); the
+caller's other nodes are added. The template's root is the default root.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pydantic import ValidationError
+
+from fupan_mcp.analysis.formula import (
+    Expr,
+    FormulaError,
+    FormulaEvaluationError,
+    FormulaZeroDivision,
+    parse_formula,
+)
+from fupan_mcp.analysis.kpi_templates import template_nodes, template_root
+from fupan_mcp.analysis.markdown import fmt_number, mermaid_label
+from fupan_mcp.domain.common import DataGap, Finding, Language, Severity
+from fupan_mcp.domain.kpi import (
+    DEFAULT_TOLERANCE,
+    Contribution,
+    Decomposition,
+    DecompositionMethod,
+    KpiNode,
+    KpiNodeEvaluation,
+    KpiTreeResult,
+    NodeKind,
+    NodeMethod,
+    PeriodValue,
+)
+from fupan_mcp.errors import InputError
+from fupan_mcp.i18n import tr
+from fupan_mcp.limits import MAX_KPI_NODES
+
+__all__ = ["MAX_SHAPLEY_INPUTS", "MERMAID_MAX_NODES", "build_kpi_tree"]
+
+MAX_SHAPLEY_INPUTS = 10
+"""Exact Shapley costs 2ⁿ evaluations; above this many direct inputs a node uses the chain average."""
+MERMAID_MAX_NODES = 300
+"""Mermaid renderers give up on large graphs; beyond this the flowchart shows the root's first nodes."""
+_MAX_LISTED = 30
+MAX_INDENT = 12
+"""Markdown indentation stops growing here; deeper levels are marked with their depth."""
+
+Period = Literal["actual", "baseline", "target"]
+PERIODS: tuple[Period, ...] = ("actual", "baseline", "target")
+METHODS: tuple[DecompositionMethod, ...] = ("lmdi", "chain", "shapley")
+
+_TEXT = {
+    "period.actual": {"zh": "实际值", "en": "actual"},
+    "period.baseline": {"zh": "基线值", "en": "baseline"},
+    "period.target": {"zh": "目标值", "en": "target"},
+    "list_sep": {"zh": "、", "en": ", "},
+    "colon": {"zh": "{label}：{value}", "en": "{label}: {value}"},
+    "comma": {"zh": "，", "en": ", "},
+    "finding.cycle": {
+        "zh": "公式形成循环：{path}。这些节点的公式未参与计算，改用其填报值；请断开循环。",
+        "en": "The formulas form a cycle: {path}. These formulas are not evaluated and the reported values "
+        "are used; break the cycle.",
+    },
+    "finding.unknown_id": {
+        "zh": "“{node}”的公式引用了不存在的 id：{ids}。请补充这些节点或修正公式。",
+        "en": "The formula of '{node}' refers to unknown ids: {ids}. Add those nodes or fix the formula.",
+    },
+    "finding.division_by_zero": {
+        "zh": "“{node}”的公式在{periods}出现除以零，计算值缺失。",
+        "en": "The formula of '{node}' divides by zero for the {periods}; no computed value.",
+    },
+    "finding.formula_error": {
+        "zh": "“{node}”的公式无法使用：{detail}",
+        "en": "The formula of '{node}' cannot be used: {detail}",
+    },
+    "finding.not_finite": {
+        "zh": "“{node}”的公式在{periods}得不到有限数值。",
+        "en": "The formula of '{node}' gives no finite number for the {periods}.",
+    },
+    "finding.missing_leaf": {
+        "zh": "“{node}”缺少{fields}，依赖它的指标与变化分解因此不完整。",
+        "en": "'{node}' has no {fields}; the KPIs built on it and the change decomposition are incomplete.",
+    },
+    "finding.inconsistent": {
+        "zh": "“{node}”的{period}填报为 {reported}，按公式计算为 {computed}，"
+        "相差 {deviation}，超过容差 {tolerance}。请核对口径或数据。",
+        "en": "'{node}' reports {reported} as {period} but its formula gives {computed}, {deviation} apart, "
+        "beyond the tolerance of {tolerance}. Check the definitions or the data.",
+    },
+    "finding.not_decomposable": {
+        "zh": "“{node}”的变化无法按公式拆分到输入（混合取值时公式无法计算），整体计入该节点。",
+        "en": "The change of '{node}' cannot be split among its inputs (the formula fails on mixed values); "
+        "it is attributed to the node as a whole.",
+    },
+    "finding.no_decomposition": {
+        "zh": "根指标“{node}”缺少基线值或实际值，未做变化分解。",
+        "en": "The root '{node}' has no baseline or no actual value; the change is not decomposed.",
+    },
+    "gap": {"zh": "请提供“{node}”的{field}。", "en": "Provide the {field} of '{node}'."},
+    "md.title": {"zh": "KPI 树", "en": "KPI tree"},
+    "md.root": {"zh": "根指标", "en": "root"},
+    "md.method": {"zh": "分解方法", "en": "decomposition"},
+    "md.total": {"zh": "总变化", "en": "total change"},
+    "md.residual": {"zh": "未解释残差", "en": "unexplained residual"},
+    "md.no_root_change": {"zh": "根指标变化未知，未分解", "en": "root change unknown, not decomposed"},
+    "md.actual": {"zh": "实际", "en": "actual"},
+    "md.baseline": {"zh": "基线", "en": "baseline"},
+    "md.target": {"zh": "目标", "en": "target"},
+    "md.change": {"zh": "变化", "en": "change"},
+    "md.contribution": {"zh": "贡献", "en": "contribution"},
+    "md.share": {"zh": "占比", "en": "share"},
+    "md.computed": {"zh": "公式值", "en": "formula"},
+    "md.missing": {"zh": "待补充", "en": "not provided"},
+    "md.see_above": {"zh": "见上", "en": "see above"},
+    "md.others": {"zh": "其他指标（不在根指标之下）", "en": "Other KPIs (not under the root)"},
+    "md.findings": {"zh": "检查发现", "en": "Findings"},
+    "md.more": {"zh": "……另有 {count} 条", "en": "... and {count} more"},
+    "md.skeleton": {
+        "zh": "模板骨架：请按 id 填写各叶子指标的实际值与基线值。",
+        "en": "Template skeleton: fill in the actual and baseline of each leaf by id.",
+    },
+    "flag.inconsistent": {"zh": "⚠ 与公式不一致", "en": "⚠ inconsistent with formula"},
+    "flag.cycle": {"zh": "⛔ 循环引用", "en": "⛔ cycle"},
+    "flag.unknown_id": {"zh": "⛔ 未知 id", "en": "⛔ unknown id"},
+    "flag.division_by_zero": {"zh": "⛔ 除以零", "en": "⛔ division by zero"},
+    "flag.formula_error": {"zh": "⛔ 公式错误", "en": "⛔ formula error"},
+    "flag.missing_leaf": {"zh": "❓ 缺{fields}", "en": "❓ no {fields}"},
+    "md.missing_summary": {
+        "zh": "{count} 个指标缺少数据（见上方 ❓ 标记与 data_gaps）。",
+        "en": "{count} KPIs lack data (see the ❓ marks above and data_gaps).",
+    },
+    "flag.not_decomposable": {"zh": "⚠ 无法拆分", "en": "⚠ not decomposable"},
+    "method.lmdi": {"zh": "LMDI 对数平均迪氏分解", "en": "LMDI (log-mean Divisia)"},
+    "method.chain": {"zh": "连环替代法", "en": "chain substitution"},
+    "method.shapley": {"zh": "Shapley 分解", "en": "Shapley decomposition"},
+    "method.additive": {"zh": "加总（逐项差额）", "en": "additive (differences)"},
+    "order": {"zh": "替代顺序", "en": "order"},
+}
+
+
+# --------------------------------------------------------------------------- node state
+
+
+@dataclass(slots=True)
+class _State:
+    """Working state of one node while the tree is evaluated."""
+
+    node: KpiNode
+    path: str
+    parsed: Expr | None = None  # the parsed formula, even if it cannot be used
+    known_refs: tuple[str, ...] = ()  # ids in the formula that exist
+    expr: Expr | None = None  # the formula actually evaluated (parsed, ids known, not on a cycle)
+    scale: float = 1.0  # 100 for a '%' node: formula value × scale = displayed value
+    reported: dict[str, float | None] = field(default_factory=dict)
+    computed: dict[str, float | None] = field(default_factory=dict)
+    used: dict[str, float | None] = field(default_factory=dict)
+    deviation: dict[str, float | None] = field(default_factory=dict)
+    consistent: dict[str, bool | None] = field(default_factory=dict)
+    flags: list[str] = field(default_factory=list)
+    in_root_tree: bool = False
+    contribution: float | None = None
+    share: float | None = None
+    elasticity: float | None = None
+    method: NodeMethod | None = None
+
+    @property
+    def percent(self) -> bool:
+        return self.scale != 1.0
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        return self.expr.ids if self.expr is not None else ()
+
+    def formula_value(self, period: Period) -> float | None:
+        value = self.used.get(period)
+        return None if value is None else value / self.scale
+
+    def formula_change(self) -> float | None:
+        actual, baseline = self.formula_value("actual"), self.formula_value("baseline")
+        return None if actual is None or baseline is None else actual - baseline
+
+
+@dataclass(slots=True)
+class _Context:
+    language: Language
+    states: dict[str, _State]
+    findings: list[Finding] = field(default_factory=list)
+    labels: dict[str, str] = field(default_factory=dict)
+
+    def text(self, key: str, **values: object) -> str:
+        return tr(_TEXT, key, self.language, **values)
+
+    def label(self, key: str) -> str:
+        """A fixed string (no placeholders), memoised: the renderer asks for the same few many times."""
+        text = self.labels.get(key)
+        if text is None:
+            text = self.labels[key] = tr(_TEXT, key, self.language)
+        return text
+
+    def paren(self, text: str) -> str:
+        return f"（{text}）" if self.language == "zh" else f" ({text})"
+
+    def flag(self, state: _State | None, code: str, severity: Severity, message: str, path: str | None) -> None:
+        self.findings.append(Finding(code=code, severity=severity, message=message, path=path))
+        if state is not None and code not in state.flags:
+            state.flags.append(code)
+
+
+@dataclass(frozen=True, slots=True)
+class _Split:
+    """How one node's formula change splits among its inputs: dᵢ = multipliers[i] · Δxᵢ."""
+
+    multipliers: dict[str, float]
+    residual: float  # reported change − formula change, in the node's formula units
+    method: NodeMethod
+
+
+# --------------------------------------------------------------------------- public entry point
+
+
+def build_kpi_tree(
+    nodes: Sequence[KpiNode | Mapping[str, Any]] | None = None,
+    root: str | None = None,
+    template: str | None = None,
+    language: Language = "zh",
+    method: DecompositionMethod = "lmdi",
+    order: Sequence[str] | None = None,
+) -> KpiTreeResult:
+    """Evaluate a KPI tree, check it, decompose the root's change and render it.
+
+    Whole-input problems (duplicate ids, too many nodes, unknown template, root, method or order
+    ids) raise `InputError` naming the field; problems of one node become findings and the other
+    nodes are still evaluated.
+    """
+    _check_choice("language", language, ("zh", "en"))
+    _check_choice("method", method, METHODS)
+    template = template.strip().lower() if template else None
+    kpi_nodes, paths, default_root = _collect_nodes(nodes or (), template, language)
+    chain_order = _check_order(order, method, {n.id for n in kpi_nodes})
+    ctx = _Context(language, {n.id: _State(node=n, path=p) for n, p in zip(kpi_nodes, paths, strict=True)})
+    _parse_formulas(ctx)
+    root_id = _choose_root(ctx, root, default_root)
+    evaluation_order = _evaluation_order(ctx)
+    _evaluate(ctx, evaluation_order)
+    gaps = _data_gaps(ctx)
+    top_down = _mark_root_tree(ctx, root_id, evaluation_order)
+    decomposition = _decompose(ctx, root_id, top_down, method, chain_order)
+    _propagate_elasticities(ctx, root_id, top_down)
+    evaluations = [_evaluation(state) for state in ctx.states.values()]
+    return KpiTreeResult(
+        root=root_id,
+        template=template,
+        language=language,
+        method=method,
+        nodes=kpi_nodes,
+        evaluations=evaluations,
+        decomposition=decomposition,
+        findings=ctx.findings,
+        data_gaps=gaps,
+        markdown=_markdown(ctx, root_id, decomposition, skeleton=template is not None and not nodes),
+        mermaid=_mermaid(ctx, root_id),
+    )
+
+
+# --------------------------------------------------------------------------- input checks
+
+
+def _check_choice(field_name: str, value: object, allowed: Sequence[str]) -> None:
+    if value not in allowed:
+        raise InputError(field_name, f"{value!r} is not one of {', '.join(allowed)}")
+
+
+def _collect_nodes(
+    nodes: Sequence[KpiNode | Mapping[str, Any]], template: str | None, language: Language
+) -> tuple[list[KpiNode], list[str], str | None]:
+    """Validate the caller's nodes and merge them over the template's skeleton."""
+    if len(nodes) > MAX_KPI_NODES:
+        raise InputError("nodes", f"{len(nodes)} nodes is more than the limit of {MAX_KPI_NODES}")
+    given = [_as_node(raw, index) for index, raw in enumerate(nodes)]
+    given_paths = [f"nodes[{index}]" for index in range(len(given))]
+    _check_unique(given, given_paths)
+    if template is None:
+        if not given:
+            raise InputError("nodes", "give at least one node, or a template")
+        return given, given_paths, None
+    skeleton = template_nodes(template, language)
+    by_id = {node.id: (node, path) for node, path in zip(given, given_paths, strict=True)}
+    merged: list[KpiNode] = []
+    paths: list[str] = []
+    for base in skeleton:
+        override = by_id.pop(base.id, None)
+        if override is None:
+            merged.append(base)
+            paths.append(f"template.{base.id}")
+        else:
+            node, path = override
+            updates = {name: getattr(node, name) for name in node.model_fields_set if name != "id"}
+            merged.append(base.model_copy(update=updates))
+            paths.append(path)
+    for node, path in by_id.values():
+        merged.append(node)
+        paths.append(path)
+    if len(merged) > MAX_KPI_NODES:
+        raise InputError("nodes", f"{len(merged)} nodes with the template exceed the limit of {MAX_KPI_NODES}")
+    return merged, paths, template_root(template)
+
+
+def _as_node(raw: KpiNode | Mapping[str, Any], index: int) -> KpiNode:
+    if isinstance(raw, KpiNode):
+        return raw
+    try:
+        return KpiNode.model_validate(raw)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = ".".join(str(part) for part in error["loc"])
+        raise InputError(f"nodes[{index}]" + (f".{where}" if where else ""), error["msg"]) from None
+
+
+def _check_unique(nodes: Sequence[KpiNode], paths: Sequence[str]) -> None:
+    first: dict[str, str] = {}
+    for node, path in zip(nodes, paths, strict=True):
+        if node.id in first:
+            raise InputError(f"{path}.id", f"duplicate id {node.id!r} (also {first[node.id]}.id)")
+        first[node.id] = path
+
+
+def _check_order(order: Sequence[str] | None, method: str, ids: set[str]) -> dict[str, int]:
+    if order is None:
+        return {}
+    if method != "chain":
+        raise InputError("order", "an order is only used with method='chain'")
+    rank: dict[str, int] = {}
+    for index, node_id in enumerate(order):
+        if node_id not in ids:
+            raise InputError(f"order[{index}]", f"unknown id {node_id!r}")
+        if node_id in rank:
+            raise InputError(f"order[{index}]", f"{node_id!r} appears twice")
+        rank[node_id] = index
+    return rank
+
+
+# --------------------------------------------------------------------------- structure
+
+
+def _parse_formulas(ctx: _Context) -> None:
+    """Parse every formula; syntax errors and unknown ids become findings and leave the node a leaf."""
+    for state in ctx.states.values():
+        node = state.node
+        state.scale = 100.0 if node.is_percent else 1.0
+        if node.formula is None:
+            continue
+        try:
+            parsed = parse_formula(node.formula)
+        except FormulaError as exc:
+            detail = exc.localized(ctx.language)
+            message = ctx.text("finding.formula_error", node=node.label, detail=detail)
+            ctx.flag(state, "formula_error", "error", message, f"{state.path}.formula")
+            continue
+        state.parsed = parsed
+        state.known_refs = tuple(i for i in parsed.ids if i in ctx.states)
+        unknown = [i for i in parsed.ids if i not in ctx.states]
+        if unknown:
+            ids = ctx.text("list_sep").join(unknown)
+            message = ctx.text("finding.unknown_id", node=node.label, ids=ids)
+            ctx.flag(state, "unknown_id", "error", message, f"{state.path}.formula")
+        else:
+            state.expr = parsed
+
+
+def _choose_root(ctx: _Context, root: str | None, default_root: str | None) -> str:
+    if root is not None:
+        if root not in ctx.states:
+            raise InputError("root", f"unknown id {root!r}")
+        return root
+    if default_root is not None and default_root in ctx.states:
+        return default_root
+    referenced = {ref for s in ctx.states.values() for ref in s.known_refs if ref != s.node.id}
+    candidates = [node_id for node_id in ctx.states if node_id not in referenced]
+    if len(candidates) == 1:
+        return candidates[0]
+    if not candidates:
+        raise InputError("root", "every node is used by another node's formula; name the root")
+    shown = ", ".join(candidates[:10]) + (", ..." if len(candidates) > 10 else "")
+    raise InputError("root", f"several nodes are used by no formula ({shown}); name the root")
+
+
+def _evaluation_order(ctx: _Context) -> list[str]:
+    """Inputs before the nodes that use them. Cycles are reported and their formulas switched off."""
+    order, blocked = _kahn(ctx.states)
+    if not blocked:
+        return order
+    for component in _cyclic_components(ctx.states, blocked):
+        labels = [ctx.states[i].node.label for i in _cycle_path(ctx.states, component)]
+        if len(labels) > 20:  # long cycles: the start, the closing end and the length
+            labels = [*labels[:10], f"…({len(labels) - 1})…", *labels[-2:]]
+        path = " → ".join(labels)
+        first = ctx.states[component[0]]
+        message = ctx.text("finding.cycle", path=path)
+        ctx.findings.append(Finding(code="cycle", severity="error", message=message, path=f"{first.path}.formula"))
+        for node_id in component:
+            state = ctx.states[node_id]
+            state.expr = None
+            if "cycle" not in state.flags:
+                state.flags.append("cycle")
+    order, blocked = _kahn(ctx.states)
+    assert not blocked, "switching off every cyclic component leaves an acyclic graph"
+    return order
+
+
+def _kahn(states: Mapping[str, _State]) -> tuple[list[str], set[str]]:
+    """Kahn's algorithm over the usable formulas; returns the order and the nodes it could not place."""
+    waiting = {node_id: len(state.inputs) for node_id, state in states.items()}
+    users: dict[str, list[str]] = {node_id: [] for node_id in states}
+    for node_id, state in states.items():
+        for input_id in state.inputs:
+            users[input_id].append(node_id)
+    ready = deque(node_id for node_id, count in waiting.items() if count == 0)
+    order: list[str] = []
+    while ready:
+        node_id = ready.popleft()
+        order.append(node_id)
+        for user in users[node_id]:
+            waiting[user] -= 1
+            if waiting[user] == 0:
+                ready.append(user)
+    return order, {node_id for node_id, count in waiting.items() if count > 0}
+
+
+def _cyclic_components(states: Mapping[str, _State], blocked: set[str]) -> list[list[str]]:
+    """Strongly connected components with a cycle among ``blocked`` (iterative Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    components: list[list[str]] = []
+    for start in (i for i in states if i in blocked):
+        if start in index:
+            continue
+        work: list[tuple[str, int]] = [(start, 0)]
+        while work:
+            node_id, child_pos = work.pop()
+            if child_pos == 0:
+                index[node_id] = low[node_id] = len(index)
+                stack.append(node_id)
+                on_stack.add(node_id)
+            children = [c for c in states[node_id].inputs if c in blocked]
+            if child_pos < len(children):
+                work.append((node_id, child_pos + 1))
+                child = children[child_pos]
+                if child not in index:
+                    work.append((child, 0))
+                elif child in on_stack:
+                    low[node_id] = min(low[node_id], index[child])
+                continue
+            if low[node_id] == index[node_id]:
+                component = _pop_component(stack, on_stack, node_id)
+                if len(component) > 1 or node_id in states[node_id].inputs:
+                    components.append(component)
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node_id])
+    return components
+
+
+def _pop_component(stack: list[str], on_stack: set[str], head: str) -> list[str]:
+    component: list[str] = []
+    while True:
+        member = stack.pop()
+        on_stack.discard(member)
+        component.append(member)
+        if member == head:
+            break
+    component.reverse()
+    return component
+
+
+def _cycle_path(states: Mapping[str, _State], component: Sequence[str]) -> list[str]:
+    """A shortest cycle through the component's first node (BFS), closed: [a, b, c, a]."""
+    members = set(component)
+    start = component[0]
+    came_from: dict[str, str] = {}
+    queue = deque([start])
+    while queue:
+        node_id = queue.popleft()
+        for child in states[node_id].inputs:
+            if child == start:
+                path = [node_id]
+                while path[-1] != start:
+                    path.append(came_from[path[-1]])
+                path.reverse()
+                return [*path, start]
+            if child in members and child not in came_from:
+                came_from[child] = node_id
+                queue.append(child)
+    return [*component, start]
+
+
+# --------------------------------------------------------------------------- evaluation
+
+
+def _evaluate(ctx: _Context, order: Sequence[str]) -> None:
+    """Compute every period of every node in topological order and check reported against computed."""
+    for node_id in order:
+        state = ctx.states[node_id]
+        zero_division: list[Period] = []
+        not_finite: list[Period] = []
+        for period in PERIODS:
+            reported = getattr(state.node, period)
+            computed = _compute(ctx.states, state, period, zero_division, not_finite)
+            state.reported[period] = reported
+            state.computed[period] = computed
+            state.used[period] = reported if reported is not None else computed
+            _check_consistency(ctx, state, period)
+        label = state.node.label
+        if zero_division:
+            message = ctx.text("finding.division_by_zero", node=label, periods=_periods_text(ctx, zero_division))
+            ctx.flag(state, "division_by_zero", "error", message, f"{state.path}.formula")
+        if not_finite:
+            message = ctx.text("finding.not_finite", node=label, periods=_periods_text(ctx, not_finite))
+            ctx.flag(state, "formula_error", "error", message, f"{state.path}.formula")
+
+
+def _compute(
+    states: Mapping[str, _State],
+    state: _State,
+    period: Period,
+    zero_division: list[Period],
+    not_finite: list[Period],
+) -> float | None:
+    if state.expr is None:
+        return None
+    env: dict[str, float] = {}
+    for input_id in state.expr.ids:
+        value = states[input_id].formula_value(period)
+        if value is None:
+            return None
+        env[input_id] = value
+    try:
+        return state.expr.evaluate(env) * state.scale
+    except FormulaZeroDivision:
+        zero_division.append(period)
+    except FormulaEvaluationError:
+        not_finite.append(period)
+    return None
+
+
+def _check_consistency(ctx: _Context, state: _State, period: Period) -> None:
+    reported, computed = state.reported[period], state.computed[period]
+    if reported is None or computed is None:
+        state.deviation[period] = state.consistent[period] = None
+        return
+    gap = abs(reported - computed)
+    deviation = gap / abs(computed) if computed != 0 else (0.0 if gap == 0 else math.inf)
+    tolerance = state.node.tolerance if state.node.tolerance is not None else DEFAULT_TOLERANCE
+    consistent = deviation <= tolerance + 1e-12
+    state.deviation[period] = deviation if math.isfinite(deviation) else None
+    state.consistent[period] = consistent
+    if consistent:
+        return
+    message = ctx.text(
+        "finding.inconsistent",
+        node=state.node.label,
+        period=ctx.text(f"period.{period}"),
+        reported=_fmt_value(reported, state.node.unit),
+        computed=_fmt_value(computed, state.node.unit),
+        deviation=_fmt_plain_percent(deviation) if math.isfinite(deviation) else "∞",
+        tolerance=_fmt_plain_percent(tolerance),
+    )
+    severity: Severity = "info" if period == "target" else "warning"
+    ctx.flag(state, "inconsistent", severity, message, f"{state.path}.{period}")
+
+
+def _periods_text(ctx: _Context, periods: Iterable[Period]) -> str:
+    return ctx.text("list_sep").join(ctx.text(f"period.{p}") for p in periods)
+
+
+def _data_gaps(ctx: _Context) -> list[DataGap]:
+    """Nodes without a usable formula need their actual and baseline: each missing one is a gap."""
+    gaps: list[DataGap] = []
+    for state in ctx.states.values():
+        if state.expr is not None:
+            continue
+        missing: list[Period] = [p for p in ("actual", "baseline") if state.used[p] is None]
+        if not missing:
+            continue
+        label = state.node.label
+        for period in missing:
+            gap_message = ctx.text("gap", node=label, field=ctx.text(f"period.{period}"))
+            gaps.append(DataGap(subject=state.node.id, field=period, message=gap_message, path=state.path))
+        message = ctx.text("finding.missing_leaf", node=label, fields=_periods_text(ctx, missing))
+        ctx.flag(state, "missing_leaf", "warning", message, state.path)
+    return gaps
+
+
+# --------------------------------------------------------------------------- decomposition
+
+
+def _mark_root_tree(ctx: _Context, root_id: str, evaluation_order: Sequence[str]) -> list[str]:
+    """Mark the nodes the root depends on; return them parents-first (reverse topological order)."""
+    stack = [root_id]
+    ctx.states[root_id].in_root_tree = True
+    while stack:
+        for input_id in ctx.states[stack.pop()].inputs:
+            child = ctx.states[input_id]
+            if not child.in_root_tree:
+                child.in_root_tree = True
+                stack.append(input_id)
+    return [node_id for node_id in reversed(evaluation_order) if ctx.states[node_id].in_root_tree]
+
+
+def _decompose(
+    ctx: _Context,
+    root_id: str,
+    top_down: Sequence[str],
+    method: DecompositionMethod,
+    rank: Mapping[str, int],
+) -> Decomposition | None:
+    """Split the root's change over the nodes where splitting stops (see the module docstring)."""
+    root = ctx.states[root_id]
+    actual, baseline = root.used["actual"], root.used["baseline"]
+    if actual is None or baseline is None:
+        message = ctx.text("finding.no_decomposition", node=root.node.label)
+        ctx.flag(None, "no_decomposition", "info", message, root.path)
+        return None
+    total = actual - baseline
+    multiplier: dict[str, float] = {root_id: 1.0}
+    residual = 0.0
+    terminals: list[str] = []
+    fallbacks: list[str] = []
+    split_methods: set[NodeMethod] = set()
+    for node_id in top_down:
+        if node_id not in multiplier:
+            continue  # under a node whose change could not be split
+        state = ctx.states[node_id]
+        change = state.formula_change()
+        assert change is not None, "only nodes with both values receive a multiplier"
+        state.contribution = multiplier[node_id] * change * root.scale
+        split = _split(ctx, state, method, rank)
+        if split is None:
+            terminals.append(node_id)
+            continue
+        state.method = split.method
+        split_methods.add(split.method)
+        if split.method not in ("additive", method):
+            fallbacks.append(node_id)
+        residual += multiplier[node_id] * split.residual
+        for input_id, mu in split.multipliers.items():
+            multiplier[input_id] = multiplier.get(input_id, 0.0) + multiplier[node_id] * mu
+    noise = max(abs(actual), abs(baseline))
+    for state in ctx.states.values():
+        if state.contribution is not None:
+            state.contribution = _clean(state.contribution, noise)
+            state.share = _ratio(state.contribution, total)
+    terminals.sort(key=_tree_position(ctx, root_id).__getitem__)
+    contributions = [
+        Contribution(
+            id=node_id,
+            name=ctx.states[node_id].node.label,
+            value=ctx.states[node_id].contribution or 0.0,
+            share=ctx.states[node_id].share,
+        )
+        for node_id in terminals
+    ]
+    return Decomposition(
+        root=root_id,
+        method="additive" if split_methods <= {"additive"} and split_methods else method,
+        order=list(rank) if method == "chain" and rank else None,
+        unit=root.node.unit,
+        baseline=baseline,
+        actual=actual,
+        total_change=total,
+        contributions=contributions,
+        residual=_clean(residual * root.scale, noise),
+        fallback_nodes=fallbacks,
+    )
+
+
+def _tree_position(ctx: _Context, root_id: str) -> dict[str, int]:
+    """Depth-first pre-order position of each node under the root (formula order), for listing."""
+    position: dict[str, int] = {}
+    stack = [root_id]
+    while stack:
+        node_id = stack.pop()
+        if node_id in position:
+            continue
+        position[node_id] = len(position)
+        stack.extend(reversed(ctx.states[node_id].inputs))
+    return position
+
+
+def _split(ctx: _Context, state: _State, method: DecompositionMethod, rank: Mapping[str, int]) -> _Split | None:
+    """Split one node's formula change among its direct inputs, or None when it cannot be split."""
+    expr = state.expr
+    if expr is None or expr.kind == "constant":
+        return None
+    before: dict[str, float] = {}
+    after: dict[str, float] = {}
+    for input_id in expr.ids:
+        child = ctx.states[input_id]
+        b, a = child.formula_value("baseline"), child.formula_value("actual")
+        if a is None or b is None:
+            return None
+        before[input_id], after[input_id] = b, a
+    change = state.formula_change()
+    try:
+        f0, f1 = expr.evaluate(before), expr.evaluate(after)
+    except FormulaEvaluationError:
+        return None
+    assert change is not None
+    residual = change - (f1 - f0)
+    if expr.linear is not None:
+        return _Split(dict(expr.linear), residual, "additive")
+    try:
+        multipliers, used = _nonlinear_multipliers(expr, before, after, (f0, f1), method, rank)
+    except FormulaEvaluationError:
+        message = ctx.text("finding.not_decomposable", node=state.node.label)
+        ctx.flag(state, "not_decomposable", "warning", message, f"{state.path}.formula")
+        return None
+    return _Split(multipliers, residual, used)
+
+
+def _nonlinear_multipliers(
+    expr: Expr,
+    before: Mapping[str, float],
+    after: Mapping[str, float],
+    values: tuple[float, float],
+    method: DecompositionMethod,
+    rank: Mapping[str, int],
+) -> tuple[dict[str, float], NodeMethod]:
+    monomial = expr.monomial
+    if method == "lmdi" and monomial is not None and _all_positive(monomial.coefficient, before, after, values):
+        log_mean = _log_mean(values[1], values[0])
+        return {i: monomial.exponents[i] * log_mean / _log_mean(after[i], before[i]) for i in expr.ids}, "lmdi"
+    used: NodeMethod
+    if method == "chain":
+        ids = sorted(expr.ids, key=lambda i: (0, rank[i]) if i in rank else (1, expr.ids.index(i)))
+        effects, used = _chain_effects(expr, before, after, ids), "chain"
+    elif len(expr.ids) <= MAX_SHAPLEY_INPUTS:
+        effects, used = _shapley_effects(expr, before, after), "shapley"
+    else:
+        forward = _chain_effects(expr, before, after, expr.ids)
+        backward = _chain_effects(expr, before, after, tuple(reversed(expr.ids)))
+        effects, used = {i: (forward[i] + backward[i]) / 2 for i in expr.ids}, "chain_average"
+    midpoint = {i: (before[i] + after[i]) / 2 for i in expr.ids}
+    multipliers = {
+        i: effects[i] / (after[i] - before[i]) if after[i] != before[i] else _partial(expr, midpoint, i)
+        for i in expr.ids
+    }
+    if not all(math.isfinite(mu) for mu in multipliers.values()):
+        raise FormulaEvaluationError("an input's change is too small to carry its effect")
+    return multipliers, used
+
+
+def _all_positive(
+    coefficient: float, before: Mapping[str, float], after: Mapping[str, float], values: tuple[float, float]
+) -> bool:
+    """LMDI needs logarithms of every input and of the result (which can still underflow to 0)."""
+    inputs_positive = all(v > 0 for v in before.values()) and all(v > 0 for v in after.values())
+    return coefficient > 0 and inputs_positive and min(values) > 0
+
+
+def _log_mean(a: float, b: float) -> float:
+    """L(a, b) = (a − b) / (ln a − ln b), L(a, a) = a (Ang 2005); a, b > 0."""
+    if a == b or abs(a - b) <= 1e-12 * max(a, b):
+        return (a + b) / 2
+    return (a - b) / (math.log(a) - math.log(b))
+
+
+def _chain_effects(
+    expr: Expr, before: Mapping[str, float], after: Mapping[str, float], ids: Sequence[str]
+) -> dict[str, float]:
+    """Chain substitution: switch inputs from baseline to actual one by one in ``ids`` order."""
+    point = dict(before)
+    previous = expr.evaluate(point)
+    effects: dict[str, float] = {}
+    for input_id in ids:
+        point[input_id] = after[input_id]
+        current = expr.evaluate(point)
+        effects[input_id] = current - previous
+        previous = current
+    return effects
+
+
+def _shapley_effects(expr: Expr, before: Mapping[str, float], after: Mapping[str, float]) -> dict[str, float]:
+    """Exact Shapley values: chain substitution averaged over every order, via the 2ⁿ subsets."""
+    ids = expr.ids
+    n = len(ids)
+    values: list[float] = []
+    for mask in range(1 << n):
+        point = {i: after[i] if mask >> k & 1 else before[i] for k, i in enumerate(ids)}
+        values.append(expr.evaluate(point))
+    weights = [math.factorial(s) * math.factorial(n - s - 1) / math.factorial(n) for s in range(n)]
+    effects: dict[str, float] = {}
+    for k, input_id in enumerate(ids):
+        bit = 1 << k
+        effects[input_id] = math.fsum(
+            weights[mask.bit_count()] * (values[mask | bit] - values[mask]) for mask in range(1 << n) if not mask & bit
+        )
+    return effects
+
+
+def _partial(expr: Expr, point: Mapping[str, float], input_id: str) -> float:
+    """∂f/∂x at ``point`` by a central difference; 0 where the formula cannot be evaluated."""
+    step = 1e-6 * max(1.0, abs(point[input_id]))
+    up, down = dict(point), dict(point)
+    up[input_id] += step
+    down[input_id] -= step
+    try:
+        return (expr.evaluate(up) - expr.evaluate(down)) / (2 * step)
+    except FormulaEvaluationError:
+        return 0.0
+
+
+def _propagate_elasticities(ctx: _Context, root_id: str, top_down: Sequence[str]) -> None:
+    """Elasticity of the root to each node at the actual values, multiplied along (and summed over) paths."""
+    elasticity: dict[str, float] = {root_id: 1.0}
+    for node_id in top_down:
+        if node_id not in elasticity:
+            continue
+        state = ctx.states[node_id]
+        state.elasticity = elasticity[node_id] if math.isfinite(elasticity[node_id]) else None
+        local = _local_elasticities(ctx, state)
+        for input_id in state.inputs:
+            step = local.get(input_id, math.nan) if local is not None else math.nan
+            elasticity[input_id] = elasticity.get(input_id, 0.0) + elasticity[node_id] * step
+
+
+def _local_elasticities(ctx: _Context, state: _State) -> dict[str, float] | None:
+    """(∂X/∂xᵢ)(xᵢ/X): the exponent for a product term, ±xᵢ/X for a sum term; None if unknown."""
+    expr = state.expr
+    if expr is None:
+        return None
+    if expr.monomial is not None and expr.linear is None:
+        return {i: float(e) for i, e in expr.monomial.exponents.items()}
+    point: dict[str, float] = {}
+    for input_id in expr.ids:
+        value = ctx.states[input_id].formula_value("actual")
+        if value is None:
+            return None
+        point[input_id] = value
+    try:
+        total = expr.evaluate(point)
+    except FormulaEvaluationError:
+        return None
+    if total == 0:
+        return None
+    if expr.linear is not None:
+        return {i: c * point[i] / total for i, c in expr.linear.items()}
+    return {i: _partial(expr, point, i) * point[i] / total for i in expr.ids}
+
+
+# --------------------------------------------------------------------------- output models
+
+
+def _clean(value: float, scale: float = 0.0) -> float:
+    """Round away last-bit floating noise (15 significant digits; zero below 1e-12 of ``scale``)."""
+    if abs(value) <= 1e-12 * abs(scale) or value == 0:
+        return 0.0
+    return float(f"{value:.15g}")
+
+
+def _ratio(part: float | None, whole: float | None) -> float | None:
+    if part is None or whole is None or whole == 0:
+        return None
+    ratio = part / whole
+    return ratio if math.isfinite(ratio) else None
+
+
+_KINDS: dict[str, NodeKind] = {
+    "constant": "constant",
+    "linear": "additive",
+    "monomial": "multiplicative",
+    "other": "mixed",
+}
+
+
+def _node_kind(state: _State) -> NodeKind:
+    expr = state.expr
+    if expr is None:
+        return "leaf"
+    return _KINDS[expr.kind]
+
+
+def _evaluation(state: _State) -> KpiNodeEvaluation:
+    actual, baseline = state.used["actual"], state.used["baseline"]
+    change = None if actual is None or baseline is None else actual - baseline
+    return KpiNodeEvaluation(
+        id=state.node.id,
+        name=state.node.label,
+        unit=state.node.unit,
+        formula=state.node.formula,
+        kind=_node_kind(state),
+        inputs=list(state.inputs or state.known_refs),
+        in_root_tree=state.in_root_tree,
+        actual=_period_value(state, "actual"),
+        baseline=_period_value(state, "baseline"),
+        target=_period_value(state, "target"),
+        change_abs=None if change is None else _clean(change, max(abs(actual or 0.0), abs(baseline or 0.0))),
+        change_rel=_ratio(change, abs(baseline) if baseline else None),
+        contribution=state.contribution,
+        share=state.share,
+        elasticity=None if state.elasticity is None else _clean(state.elasticity),
+        decomposition_method=state.method,
+        flags=list(state.flags),
+        path=state.path,
+    )
+
+
+def _period_value(state: _State, period: Period) -> PeriodValue:
+    return PeriodValue(
+        reported=state.reported[period],
+        computed=state.computed[period],
+        used=state.used[period],
+        deviation=state.deviation[period],
+        consistent=state.consistent[period],
+    )
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def _fmt(value: float) -> str:
+    if not math.isfinite(value):
+        return "∞" if value > 0 else "-∞"
+    return fmt_number(value, 2 if abs(value) >= 1 else 4)
+
+
+def _fmt_value(value: float | None, unit: str | None) -> str:
+    if value is None:
+        return "—"
+    if unit is None:
+        return _fmt(value)
+    return f"{_fmt(value)}%" if unit in _PERCENT_SIGNS else f"{_fmt(value)} {unit}"
+
+
+def _fmt_signed(value: float, unit: str | None = None, percent_points: bool = False) -> str:
+    sign = "+" if value > 0 else ""
+    if percent_points:
+        return f"{sign}{_fmt(value)}pp"
+    return sign + _fmt_value(value, unit)
+
+
+def _fmt_percent(ratio: float) -> str:
+    return f"{'+' if ratio > 0 else ''}{_fmt_plain_percent(ratio)}"
+
+
+def _fmt_plain_percent(ratio: float) -> str:
+    percent = ratio * 100
+    return f"{fmt_number(percent, 1) if math.isfinite(percent) else _fmt(percent)}%"
+
+
+_PERCENT_SIGNS = ("%", "％")
+_MD_ESCAPES = str.maketrans({char: "\\" + char for char in "\\`*_[]<>#|"} | {"\n": " ", "\r": " "})
+
+
+def _md_escape(text: str) -> str:
+    return text.translate(_MD_ESCAPES)
+
+
+def _markdown(ctx: _Context, root_id: str, decomposition: Decomposition | None, skeleton: bool) -> str:
+    """Summary line, the indented tree under the root, the other KPIs, then the findings."""
+    root = ctx.states[root_id]
+    lines = [f"**{ctx.label('md.title')}**", "", _summary_line(ctx, root, decomposition)]
+    if skeleton:
+        lines += ["", ctx.label("md.skeleton")]
+    lines.append("")
+    visited: set[str] = set()
+    lines += _tree_lines(ctx, root_id, visited, root)
+    others = _other_tops(ctx, visited)
+    if others:
+        lines += ["", f"**{ctx.label('md.others')}**", ""]
+        for top in others:
+            if top not in visited:
+                lines += _tree_lines(ctx, top, visited, root)
+    listed = [f for f in ctx.findings if f.code != "missing_leaf"]
+    missing = len(ctx.findings) - len(listed)
+    if ctx.findings:
+        lines += ["", f"**{ctx.label('md.findings')}**", ""]
+        lines += [f"- {_md_escape(f.message)}" for f in listed[:_MAX_LISTED]]
+        if len(listed) > _MAX_LISTED:
+            lines.append(f"- {ctx.text('md.more', count=len(listed) - _MAX_LISTED)}")
+        if missing:
+            lines.append(f"- {ctx.text('md.missing_summary', count=missing)}")
+    return "\n".join(lines) + "\n"
+
+
+def _summary_line(ctx: _Context, root: _State, decomposition: Decomposition | None) -> str:
+    parts = [ctx.text("colon", label=ctx.label("md.root"), value=_md_escape(root.node.label))]
+    if decomposition is None:
+        parts.append(ctx.label("md.no_root_change"))
+        return " · ".join(parts)
+    unit = root.node.unit
+    parts += [
+        ctx.text("colon", label=ctx.label("md.method"), value=ctx.text("method." + decomposition.method)),
+        f"{ctx.label('md.total')} {_fmt_signed(decomposition.total_change, unit, root.percent)}",
+        f"{ctx.label('md.residual')} {_fmt_signed(decomposition.residual, unit, root.percent)}",
+    ]
+    if decomposition.order:
+        order = " → ".join(_md_escape(i) for i in decomposition.order)
+        parts.append(ctx.text("colon", label=ctx.label("order"), value=order))
+    return " · ".join(parts)
+
+
+def _other_tops(ctx: _Context, visited: set[str]) -> list[str]:
+    """Nodes outside the root's tree: first those no formula uses, then whatever is left (cycles)."""
+    used_by_formula = {i for state in ctx.states.values() for i in state.inputs}
+    unvisited = [node_id for node_id in ctx.states if node_id not in visited]
+    tops = [node_id for node_id in unvisited if node_id not in used_by_formula]
+    return tops + [node_id for node_id in unvisited if node_id in used_by_formula]
+
+
+def _tree_lines(ctx: _Context, start: str, visited: set[str], root: _State) -> list[str]:
+    """Iterative depth-first rendering; a node already shown is referenced, not repeated."""
+    lines: list[str] = []
+    stack = [(start, 0)]
+    while stack:
+        node_id, depth = stack.pop()
+        state = ctx.states[node_id]
+        indent = "  " * min(depth, MAX_INDENT)
+        marker = f"[{depth}] " if depth > MAX_INDENT else ""
+        if node_id in visited:
+            see_above = ctx.paren(ctx.label("md.see_above"))
+            lines.append(f"{indent}- {marker}{_md_escape(state.node.label)}{see_above}")
+            continue
+        visited.add(node_id)
+        lines.append(f"{indent}- {marker}{_node_line(ctx, state, root)}")
+        children = state.inputs or state.known_refs
+        stack.extend((child, depth + 1) for child in reversed(children))
+    return lines
+
+
+def _node_line(ctx: _Context, state: _State, root: _State) -> str:
+    node = state.node
+    unit = node.unit
+    head = f"**{_md_escape(node.label)}**"
+    if node.name and node.name != node.id:
+        head += f" `{node.id}`" if "`" not in node.id else f" {_md_escape(node.id)}"
+    if node.formula:
+        head += f" = `{node.formula}`" if "`" not in node.formula else f" = {_md_escape(node.formula)}"
+    parts = [head]
+    actual, baseline, target = state.used["actual"], state.used["baseline"], state.used["target"]
+    if actual is None and baseline is None and "missing_leaf" not in state.flags:
+        parts.append(ctx.label("md.missing"))
+    if actual is not None:
+        parts.append(f"{ctx.label('md.actual')} {_fmt_value(actual, unit)}")
+    if baseline is not None:
+        parts.append(f"{ctx.label('md.baseline')} {_fmt_value(baseline, unit)}")
+    if actual is not None and baseline is not None:
+        parts.append(f"{ctx.label('md.change')} {_change_text(ctx, actual, baseline, unit, state.percent)}")
+    if target is not None:
+        parts.append(f"{ctx.label('md.target')} {_fmt_value(target, unit)}")
+    if state.contribution is not None:
+        contribution = _fmt_signed(state.contribution, root.node.unit, root.percent)
+        share = (
+            ctx.paren(f"{ctx.label('md.share')} {_fmt_plain_percent(state.share)}") if state.share is not None else ""
+        )
+        parts.append(f"{ctx.label('md.contribution')} {contribution}{share}")
+    parts += [_flag_text(ctx, state, code) for code in state.flags]
+    return " · ".join(parts)
+
+
+def _change_text(ctx: _Context, actual: float, baseline: float, unit: str | None, percent: bool) -> str:
+    text = _fmt_signed(actual - baseline, unit, percent)
+    if baseline != 0:
+        text += ctx.paren(_fmt_percent((actual - baseline) / abs(baseline)))
+    return text
+
+
+def _flag_text(ctx: _Context, state: _State, code: str) -> str:
+    if code == "missing_leaf":
+        missing: list[Period] = [p for p in ("actual", "baseline") if state.used[p] is None]
+        return ctx.text("flag.missing_leaf", fields=_periods_text(ctx, missing))
+    text = ctx.label(f"flag.{code}") if f"flag.{code}" in _TEXT else code
+    if code == "inconsistent":
+        wrong = [p for p in PERIODS if state.consistent.get(p) is False]
+        if wrong:
+            computed = _fmt_value(state.computed[wrong[0]], state.node.unit)
+            detail = f"{ctx.label('period.' + wrong[0])}{ctx.label('comma')}{ctx.label('md.computed')} {computed}"
+            text += ctx.paren(detail)
+    return text
+
+
+def _mermaid(ctx: _Context, root_id: str) -> str:
+    """``flowchart TD``: one node per KPI (capped at MERMAID_MAX_NODES), edges parent → input."""
+    shown = _mermaid_nodes(ctx, root_id)
+    ids = {node_id: f"n{k}" for k, node_id in enumerate(shown)}
+    lines = ["flowchart TD"]
+    for node_id in shown:
+        state = ctx.states[node_id]
+        label = mermaid_label(state.node.label) + "<br/>" + mermaid_label(_mermaid_value(ctx, state))
+        lines.append(f'  {ids[node_id]}["{label}"]')
+    for node_id in shown:
+        state = ctx.states[node_id]
+        arrow = "-->" if state.expr is not None else "-.->"
+        for child in state.inputs or state.known_refs:
+            if child in ids:
+                lines.append(f"  {ids[node_id]} {arrow} {ids[child]}")
+    flagged = [ids[i] for i in shown if ctx.states[i].flags]
+    if flagged:
+        lines.append("  classDef flagged stroke:#c0392b,stroke-width:2px")
+        lines.append(f"  class {','.join(flagged)} flagged")
+    hidden = len(ctx.states) - len(shown)
+    if hidden > 0:
+        lines.append(f"  %% {hidden} more nodes not shown")
+    return "\n".join(lines) + "\n"
+
+
+def _mermaid_nodes(ctx: _Context, root_id: str) -> list[str]:
+    """The root's tree breadth-first, then the other nodes, up to MERMAID_MAX_NODES."""
+    seen = {root_id: None}
+    queue = deque([root_id])
+    while queue and len(seen) < MERMAID_MAX_NODES:
+        state = ctx.states[queue.popleft()]
+        for child in state.inputs or state.known_refs:
+            if child not in seen and len(seen) < MERMAID_MAX_NODES:
+                seen[child] = None
+                queue.append(child)
+    for node_id in ctx.states:
+        if len(seen) >= MERMAID_MAX_NODES:
+            break
+        seen.setdefault(node_id, None)
+    return list(seen)
+
+
+def _mermaid_value(ctx: _Context, state: _State) -> str:
+    actual, baseline = state.used["actual"], state.used["baseline"]
+    unit = state.node.unit
+    if actual is None:
+        return (
+            ctx.label("md.missing") if baseline is None else f"{ctx.label('md.baseline')} {_fmt_value(baseline, unit)}"
+        )
+    text = _fmt_value(actual, unit)
+    if baseline is not None:
+        text += f" ({_fmt_signed(actual - baseline, unit, state.percent)})"
+    return text

@@ -1,0 +1,259 @@
+"""KPI / driver trees: the nodes a caller gives and what `build_kpi_tree` returns (methods.md §3).
+
+A node's values may be numbers or strings as people write them ("28.6%", "1628万", "2,842"); they
+are parsed with `analysis.numbers.parse_quantity`. A node whose unit is ``%`` holds percent numbers
+(32.5 means 32.5 %) and enters formulas as a fraction (0.325); a percent written on a value
+("32.5%") sets the unit when none is given.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, Field, WithJsonSchema, field_validator, model_validator
+
+from fupan_mcp.analysis.formula import is_identifier
+from fupan_mcp.analysis.numbers import canonical_unit, convert, parse_quantity
+from fupan_mcp.domain.common import DataGap, Finding, Language, Model
+from fupan_mcp.limits import MAX_NAME_CHARS, MAX_TEXT_CHARS
+
+__all__ = [
+    "DEFAULT_TOLERANCE",
+    "Contribution",
+    "Decomposition",
+    "DecompositionMethod",
+    "KpiNode",
+    "KpiNodeEvaluation",
+    "KpiTemplateInfo",
+    "KpiTreeResult",
+    "NodeKind",
+    "NodeMethod",
+    "PeriodValue",
+    "is_percent_unit",
+]
+
+DEFAULT_TOLERANCE = 0.005
+"""Relative gap between a reported value and its formula that still counts as consistent (0.5 %)."""
+
+DecompositionMethod = Literal["lmdi", "chain", "shapley"]
+NodeMethod = Literal["additive", "lmdi", "chain", "shapley", "chain_average"]
+NodeKind = Literal["leaf", "constant", "additive", "multiplicative", "mixed"]
+ValueField = Literal["actual", "baseline", "target"]
+VALUE_FIELDS: tuple[ValueField, ...] = ("actual", "baseline", "target")
+_MAX_VALUE_CHARS = 100
+_BLANKS = frozenset({"", "-", "—", "n/a", "na", "none", "null"})
+
+
+def is_percent_unit(unit: str | None) -> bool:
+    return canonical_unit(unit) == "%"
+
+
+def _number_from_text(value: object) -> object:
+    """Strings become numbers ("1628万" → 16280000); blanks become None; the rest is left to pydantic."""
+    if isinstance(value, str):
+        if value.strip().lower() in _BLANKS:
+            return None
+        if len(value) > _MAX_VALUE_CHARS:
+            raise ValueError(f"a value is at most {_MAX_VALUE_CHARS} characters")
+        return parse_quantity(value).value
+    return value
+
+
+NumberInput = Annotated[
+    float | None,
+    BeforeValidator(_number_from_text),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number"},
+                {"type": "string", "maxLength": _MAX_VALUE_CHARS},
+                {"type": "null"},
+            ],
+            "description": "A number or a string with a unit, e.g. 2842, '28.6%', '1628万', '39.6元'.",
+        },
+        mode="validation",
+    ),
+]
+
+
+class KpiNode(Model):
+    """One KPI in a driver tree."""
+
+    id: str = Field(
+        min_length=1,
+        max_length=64,
+        description="Identifier used in formulas: letters (CJK too), digits, underscore: 'gmv', '注册数'.",
+    )
+    name: str | None = Field(default=None, max_length=MAX_NAME_CHARS, description="Display name; the id if empty.")
+    formula: str | None = Field(
+        default=None,
+        max_length=MAX_TEXT_CHARS,
+        description="Formula over other node ids: + - * / ( ) sum() min() max(), e.g. 'traffic * cvr * aov'.",
+    )
+    actual: NumberInput = Field(default=None, description="Value in the review period.")
+    baseline: NumberInput = Field(default=None, description="Value before (comparison period).")
+    target: NumberInput = Field(default=None, description="Target value.")
+    unit: str | None = Field(
+        default=None, max_length=32, description="Unit; '%' means the values are percents (32.5 = 32.5 %)."
+    )
+    tolerance: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description=f"Relative tolerance for reported vs formula values (default {DEFAULT_TOLERANCE}).",
+    )
+
+    @field_validator("id")
+    @classmethod
+    def _id_is_identifier(cls, value: str) -> str:
+        if not is_identifier(value):
+            raise ValueError(
+                "an id is one word of letters (CJK allowed), digits or '_', not a plain number "
+                "and not sum/min/max, so that formulas can refer to it"
+            )
+        return value
+
+    @field_validator("formula", "name", "unit")
+    @classmethod
+    def _blank_is_none(cls, value: str | None) -> str | None:
+        return value or None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _units_from_values(cls, data: Any) -> Any:
+        """Take the unit from values like "28.6%" when none is given; convert time units; refuse clashes."""
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        for key in VALUE_FIELDS:
+            raw = data.get(key)
+            if not isinstance(raw, str) or raw.strip().lower() in _BLANKS:
+                continue
+            try:
+                quantity = parse_quantity(raw)
+            except ValueError:
+                continue  # the field validator reports it with the field's name
+            if quantity.unit is None:
+                continue
+            if not data.get("unit"):
+                data["unit"] = quantity.unit
+                continue
+            node_unit = canonical_unit(str(data["unit"]))
+            if quantity.unit == node_unit:
+                continue
+            if "%" in (quantity.unit, node_unit):
+                raise ValueError(f"{key} {raw!r} does not match the node's unit {data['unit']!r}")
+            converted = convert(quantity.value, quantity.unit, node_unit)
+            if converted is not None:
+                data[key] = converted
+        return data
+
+    @property
+    def label(self) -> str:
+        return self.name or self.id
+
+    @property
+    def is_percent(self) -> bool:
+        return is_percent_unit(self.unit)
+
+
+# --------------------------------------------------------------------------- results
+
+
+class PeriodValue(BaseModel):
+    """One period of one node: what was reported, what the formula gives, and what was used."""
+
+    reported: float | None = None
+    computed: float | None = Field(default=None, description="From the formula and the inputs' used values.")
+    used: float | None = Field(default=None, description="The reported value if given, else the computed one.")
+    deviation: float | None = Field(default=None, description="Relative gap |reported − computed| / |computed|.")
+    consistent: bool | None = Field(default=None, description="Within tolerance; None when not both known.")
+
+
+class KpiNodeEvaluation(BaseModel):
+    """Everything computed for one node. Changes are in the node's unit (percentage points for '%')."""
+
+    id: str
+    name: str
+    unit: str | None = None
+    formula: str | None = None
+    kind: NodeKind = Field(description="leaf, constant, additive, multiplicative (product/ratio) or mixed.")
+    inputs: list[str] = Field(default_factory=list, description="Ids the formula uses (known ones only).")
+    in_root_tree: bool = Field(description="Whether the root depends on this node.")
+    actual: PeriodValue
+    baseline: PeriodValue
+    target: PeriodValue
+    change_abs: float | None = Field(default=None, description="actual − baseline (pp for a '%' node).")
+    change_rel: float | None = Field(default=None, description="(actual − baseline) / |baseline|.")
+    contribution: float | None = Field(default=None, description="Part of the root's change due to this node.")
+    share: float | None = Field(default=None, description="contribution / root change.")
+    elasticity: float | None = Field(default=None, description="% change of the root per 1 % change of this node.")
+    decomposition_method: NodeMethod | None = Field(
+        default=None, description="How this node's change was split among its inputs."
+    )
+    flags: list[str] = Field(default_factory=list, description="Codes of the findings about this node.")
+    path: str | None = Field(default=None, description="Where the node came from: 'nodes[3]' or 'template.gmv'.")
+
+
+class Contribution(BaseModel):
+    """A terminal node's part of the root's change (in the root's unit)."""
+
+    id: str
+    name: str
+    value: float
+    share: float | None = Field(default=None, description="value / total change; None when the change is 0.")
+
+
+class Decomposition(BaseModel):
+    """The root's change split over the nodes where the split stops (the leaves, as a rule).
+
+    ``sum(contributions) + residual == total_change``. The residual is the part the formulas do not
+    explain: reported values that differ from their formula (rounding, or an inconsistency).
+    """
+
+    root: str
+    method: Literal["lmdi", "chain", "shapley", "additive"] = Field(
+        description="The method asked for; 'additive' when every split was a plain sum."
+    )
+    order: list[str] | None = Field(
+        default=None,
+        description="Chain substitution order as given; None means each node's formula order.",
+    )
+    unit: str | None = None
+    baseline: float
+    actual: float
+    total_change: float
+    contributions: list[Contribution]
+    residual: float
+    fallback_nodes: list[str] = Field(
+        default_factory=list,
+        description="Nodes split another way than asked (zeros, negatives, mixed formulas → Shapley).",
+    )
+
+
+class KpiTemplateInfo(BaseModel):
+    """A ready driver-tree skeleton for a project type."""
+
+    key: str
+    name: str
+    description: str
+    root: str
+    node_count: int
+
+
+class KpiTreeResult(BaseModel):
+    """The result of `build_kpi_tree`."""
+
+    root: str = Field(description="The root node's id: given, the template's, or the one no formula uses.")
+    template: str | None = None
+    language: Language
+    method: DecompositionMethod
+    nodes: list[KpiNode] = Field(description="The nodes evaluated (template nodes merged in, values parsed).")
+    evaluations: list[KpiNodeEvaluation]
+    decomposition: Decomposition | None = Field(
+        default=None, description="None when the root's baseline or actual is unknown."
+    )
+    findings: list[Finding]
+    data_gaps: list[DataGap]
+    markdown: str
+    mermaid: str

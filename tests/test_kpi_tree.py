@@ -1,0 +1,643 @@
+"""build_kpi_tree: evaluation, checks, change decomposition, templates and rendering (methods.md §3)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from fupan_mcp.analysis.kpi_templates import TEMPLATE_KEYS, list_templates, template_nodes
+from fupan_mcp.analysis.kpi_tree import build_kpi_tree
+from fupan_mcp.domain.kpi import KpiNode, KpiNodeEvaluation, KpiTreeResult
+from fupan_mcp.errors import InputError
+from fupan_mcp.limits import MAX_KPI_NODES
+
+Node = dict[str, Any]
+
+
+def revenue_tree() -> list[Node]:
+    """methods.md §3, test vector 1."""
+    return [
+        {
+            "id": "revenue",
+            "name": "收入",
+            "formula": "traffic * cvr * aov",
+            "actual": 11_880,
+            "baseline": 10_000,
+        },
+        {"id": "traffic", "name": "流量", "actual": 12_000, "baseline": 10_000},
+        {"id": "cvr", "name": "转化率", "actual": "1.8%", "baseline": "2%"},
+        {"id": "aov", "name": "客单价", "actual": 55, "baseline": 50, "unit": "元"},
+    ]
+
+
+def roi_tree() -> list[Node]:
+    """methods.md §3, test vector 2."""
+    return [
+        {"id": "roi", "formula": "gmv / spend", "actual": 2.0, "baseline": 2.5},
+        {"id": "gmv", "actual": 1200, "baseline": 1000},
+        {"id": "spend", "actual": 600, "baseline": 400},
+    ]
+
+
+def contributions(result: KpiTreeResult) -> dict[str, float]:
+    assert result.decomposition is not None
+    return {c.id: c.value for c in result.decomposition.contributions}
+
+
+def evaluation(result: KpiTreeResult, node_id: str) -> KpiNodeEvaluation:
+    return next(e for e in result.evaluations if e.id == node_id)
+
+
+def assert_sums_to_total(result: KpiTreeResult) -> None:
+    decomposition = result.decomposition
+    assert decomposition is not None
+    explained = sum(c.value for c in decomposition.contributions) + decomposition.residual
+    assert explained == pytest.approx(decomposition.total_change, rel=1e-6, abs=1e-9)
+
+
+def codes(result: KpiTreeResult) -> list[str]:
+    return [f.code for f in result.findings]
+
+
+# --------------------------------------------------------------------------- test vectors
+
+
+def test_vector_1_lmdi_to_the_cent() -> None:
+    result = build_kpi_tree(revenue_tree())
+    assert result.root == "revenue"
+    values = contributions(result)
+    assert round(values["traffic"], 2) == 1989.68
+    assert round(values["cvr"], 2) == -1149.80
+    assert round(values["aov"], 2) == 1040.12
+    assert result.decomposition is not None
+    assert result.decomposition.method == "lmdi"
+    assert result.decomposition.total_change == 1880
+    assert abs(result.decomposition.residual) < 1e-9
+    assert_sums_to_total(result)
+
+
+@pytest.mark.parametrize(
+    ("order", "expected"),
+    [
+        (["traffic", "cvr", "aov"], {"traffic": 2000, "cvr": -1200, "aov": 1080}),
+        (["aov", "cvr", "traffic"], {"traffic": 1980, "cvr": -1100, "aov": 1000}),
+    ],
+)
+def test_vector_1_chain_substitution(order: list[str], expected: dict[str, float]) -> None:
+    result = build_kpi_tree(revenue_tree(), method="chain", order=order)
+    assert {k: round(v, 2) for k, v in contributions(result).items()} == expected
+    assert result.decomposition is not None
+    assert result.decomposition.order == order
+    assert evaluation(result, "revenue").decomposition_method == "chain"
+    assert_sums_to_total(result)
+
+
+def test_vector_1_shapley_is_exact_and_between_the_chains() -> None:
+    result = build_kpi_tree(revenue_tree(), method="shapley")
+    values = contributions(result)
+    assert 1980 < values["traffic"] < 2000
+    assert_sums_to_total(result)
+
+
+def test_vector_2_ratio_by_lmdi() -> None:
+    result = build_kpi_tree(roi_tree())
+    values = contributions(result)
+    assert round(values["gmv"], 4) == 0.4085
+    assert round(values["spend"], 4) == -0.9085
+    assert_sums_to_total(result)
+
+
+def test_elasticities_follow_the_formula_shape() -> None:
+    result = build_kpi_tree(roi_tree())
+    assert evaluation(result, "roi").elasticity == 1
+    assert evaluation(result, "gmv").elasticity == 1
+    assert evaluation(result, "spend").elasticity == -1
+    tree: list[Node] = [
+        {"id": "total", "formula": "a + b", "actual": 100, "baseline": 90},
+        {"id": "a", "formula": "p * q", "actual": 75, "baseline": 60},
+        {"id": "b", "actual": 25, "baseline": 30},
+        {"id": "p", "actual": 15, "baseline": 12},
+        {"id": "q", "actual": 5, "baseline": 5},
+    ]
+    result = build_kpi_tree(tree)
+    assert evaluation(result, "a").elasticity == pytest.approx(0.75)
+    assert evaluation(result, "b").elasticity == pytest.approx(0.25)
+    assert evaluation(result, "p").elasticity == pytest.approx(0.75)  # 0.75 × (+1) along the path
+
+
+def test_shares_and_node_contributions() -> None:
+    result = build_kpi_tree(revenue_tree())
+    root = evaluation(result, "revenue")
+    assert root.contribution == 1880
+    assert root.share == 1
+    cvr = evaluation(result, "cvr")
+    assert cvr.share == pytest.approx(-1149.80 / 1880, abs=1e-5)
+    assert cvr.change_abs == pytest.approx(-0.2)  # percentage points
+    assert cvr.change_rel == pytest.approx(-0.1)
+    assert cvr.unit == "%"
+
+
+# --------------------------------------------------------------------------- hierarchy
+
+
+def ecommerce(gmv_actual: float | str = 11_880) -> list[Node]:
+    return [
+        {"id": "gmv", "formula": "traffic * cvr * aov", "actual": gmv_actual, "baseline": 10_000},
+        {"id": "traffic", "formula": "paid + live + private"},
+        {"id": "paid", "actual": 6000, "baseline": 6000},
+        {"id": "live", "actual": 4500, "baseline": 2500},
+        {"id": "private", "actual": 1500, "baseline": 1500},
+        {"id": "cvr", "actual": 1.8, "baseline": 2, "unit": "%"},
+        {"id": "aov", "actual": 55, "baseline": 50},
+    ]
+
+
+def test_hierarchical_split_passes_shares_down() -> None:
+    result = build_kpi_tree(ecommerce())
+    values = contributions(result)
+    assert set(values) == {"paid", "live", "private", "cvr", "aov"}
+    assert round(values["live"], 2) == 1989.68  # the whole traffic effect came from live
+    assert values["paid"] == 0
+    assert evaluation(result, "traffic").actual.computed == 12_000
+    assert evaluation(result, "traffic").contribution == pytest.approx(1989.68, abs=0.005)
+    assert evaluation(result, "traffic").decomposition_method == "additive"
+    assert_sums_to_total(result)
+
+
+def test_offsetting_inputs_of_an_unchanged_node_sum_exactly() -> None:
+    tree = ecommerce()
+    tree[3].update(actual=2500)  # live unchanged
+    tree[2].update(actual=7000)  # paid +1000
+    tree[4].update(actual=500)  # private −1000: traffic stays at 10,000
+    tree[0].update(actual=9900)
+    result = build_kpi_tree(tree)
+    values = contributions(result)
+    assert values["paid"] == pytest.approx(-values["private"])
+    assert values["paid"] > 0
+    assert_sums_to_total(result)
+
+
+def test_shared_input_is_counted_on_every_path() -> None:
+    tree: list[Node] = [
+        {"id": "profit", "formula": "revenue - spend", "actual": 600, "baseline": 600},
+        {"id": "revenue", "formula": "spend * roas"},
+        {"id": "spend", "actual": 400, "baseline": 300},
+        {"id": "roas", "actual": 2.5, "baseline": 3},
+    ]
+    result = build_kpi_tree(tree)
+    values = contributions(result)
+    assert set(values) == {"spend", "roas"}
+    assert_sums_to_total(result)
+
+
+@pytest.mark.parametrize("method", ["lmdi", "chain", "shapley"])
+def test_zeros_and_negatives_fall_back_and_still_sum_exactly(method: str) -> None:
+    tree: list[Node] = [
+        {"id": "profit", "formula": "units * margin", "actual": 300, "baseline": 0},
+        {"id": "units", "actual": 100, "baseline": 0},
+        {"id": "margin", "actual": 3, "baseline": -2},
+    ]
+    result = build_kpi_tree(tree, method=method)  # type: ignore[arg-type]
+    assert_sums_to_total(result)
+    assert result.decomposition is not None
+    if method == "lmdi":
+        assert result.decomposition.fallback_nodes == ["profit"]
+        assert evaluation(result, "profit").decomposition_method == "shapley"
+
+
+def test_mixed_formula_uses_shapley() -> None:
+    tree: list[Node] = [
+        {"id": "y", "formula": "(a + b) * c", "actual": 36, "baseline": 10},
+        {"id": "a", "actual": 4, "baseline": 3},
+        {"id": "b", "actual": 5, "baseline": 2},
+        {"id": "c", "actual": 4, "baseline": 2},
+    ]
+    result = build_kpi_tree(tree)
+    assert evaluation(result, "y").decomposition_method == "shapley"
+    assert result.decomposition is not None
+    assert result.decomposition.fallback_nodes == ["y"]
+    assert_sums_to_total(result)
+
+
+def test_many_inputs_beyond_the_shapley_cap_use_the_chain_average() -> None:
+    ids = [f"x{i}" for i in range(12)]
+    tree: list[Node] = [{"id": "y", "formula": " * ".join(ids)}]
+    tree += [{"id": i, "actual": 2, "baseline": 0 if i == "x0" else 1} for i in ids]
+    result = build_kpi_tree(tree)
+    assert evaluation(result, "y").decomposition_method == "chain_average"
+    assert_sums_to_total(result)
+
+
+def test_inconsistent_node_leaves_a_residual_and_still_sums() -> None:
+    result = build_kpi_tree(ecommerce(gmv_actual=13_000))
+    assert result.decomposition is not None
+    assert result.decomposition.residual == pytest.approx(13_000 - 11_880)
+    assert_sums_to_total(result)
+
+
+def test_percent_root_contributions_are_percentage_points() -> None:
+    tree: list[Node] = [
+        {"id": "d30", "formula": "d7 * keep", "unit": "%"},
+        {"id": "d7", "actual": "28.6%", "baseline": "25%"},
+        {"id": "keep", "actual": "60%", "baseline": "60%"},
+    ]
+    result = build_kpi_tree(tree)
+    root = evaluation(result, "d30")
+    assert root.actual.computed == pytest.approx(17.16)
+    assert result.decomposition is not None
+    assert result.decomposition.total_change == pytest.approx(2.16)
+    assert contributions(result)["d7"] == pytest.approx(2.16)
+    assert "pp" in result.markdown
+
+
+# --------------------------------------------------------------------------- seed figures and checks
+
+
+def test_seed_activation_from_signups() -> None:
+    tree: list[Node] = [
+        {"id": "激活用户", "name": "激活用户数", "formula": "注册数 * 激活率", "actual": 924},
+        {"id": "注册数", "actual": "2,842"},
+        {"id": "激活率", "actual": "32.5%"},
+    ]
+    result = build_kpi_tree(tree)
+    activated = evaluation(result, "激活用户")
+    assert activated.actual.computed == pytest.approx(923.65)
+    assert activated.actual.used == 924  # the reported value is the one used
+    assert activated.actual.consistent is True
+    assert "inconsistent" not in codes(result)
+
+
+def test_seed_roi_is_consistent_with_reported_value() -> None:
+    tree: list[Node] = [
+        {"id": "roi", "formula": "gmv / spend", "actual": 3.4},
+        {"id": "gmv", "actual": "1628万", "unit": "元"},
+        {"id": "spend", "actual": "479万", "unit": "元"},
+    ]
+    result = build_kpi_tree(tree)
+    roi = evaluation(result, "roi")
+    assert roi.actual.computed == pytest.approx(3.3987, abs=1e-4)
+    assert roi.actual.consistent is True
+    assert "inconsistent" not in codes(result)
+    assert evaluation(result, "gmv").actual.used == 16_280_000
+
+
+def test_gmv_not_reproduced_by_its_drivers_is_flagged() -> None:
+    tree: list[Node] = [
+        {"id": "gmv", "formula": "traffic * cvr * aov", "actual": "1628万"},
+        {"id": "traffic", "actual": 2_000_000},
+        {"id": "cvr", "actual": "2%"},
+        {"id": "aov", "actual": 300},
+    ]
+    result = build_kpi_tree(tree)
+    gmv = evaluation(result, "gmv")
+    assert gmv.actual.computed == pytest.approx(12_000_000)
+    assert gmv.actual.consistent is False
+    assert "inconsistent" in gmv.flags
+    finding = next(f for f in result.findings if f.code == "inconsistent")
+    assert finding.path == "nodes[0].actual"
+    assert finding.severity == "warning"
+    assert "⚠" in result.markdown
+
+
+def test_tolerance_can_be_set_per_node() -> None:
+    tree: list[Node] = [
+        {"id": "roi", "formula": "gmv / spend", "actual": 3.4, "tolerance": 0.0001},
+        {"id": "gmv", "actual": 1628},
+        {"id": "spend", "actual": 479},
+    ]
+    assert "inconsistent" in codes(build_kpi_tree(tree))
+
+
+def test_cycle_is_named_and_the_rest_is_evaluated() -> None:
+    tree: list[Node] = [
+        {"id": "top", "formula": "a + c", "actual": 10, "baseline": 8},
+        {"id": "a", "formula": "b * 2", "actual": 6, "baseline": 4},
+        {"id": "b", "formula": "a / 2", "actual": 3, "baseline": 2},
+        {"id": "c", "actual": 4, "baseline": 4},
+    ]
+    started = time.perf_counter()
+    result = build_kpi_tree(tree)
+    assert time.perf_counter() - started < 1
+    cycle = next(f for f in result.findings if f.code == "cycle")
+    assert "a → b → a" in cycle.message or "b → a → b" in cycle.message
+    assert "cycle" in evaluation(result, "a").flags
+    assert "cycle" in evaluation(result, "b").flags
+    assert evaluation(result, "top").actual.computed == 10
+    assert_sums_to_total(result)
+
+
+def test_self_reference_is_a_cycle() -> None:
+    result = build_kpi_tree([{"id": "x", "formula": "x + 1", "actual": 1}], root="x")
+    assert "cycle" in codes(result)
+
+
+def test_unknown_id_is_reported_and_the_node_kept() -> None:
+    tree: list[Node] = [
+        {"id": "gmv", "formula": "traffic * cvr * aovv", "actual": 100, "baseline": 90},
+        {"id": "traffic", "actual": 10, "baseline": 9},
+        {"id": "cvr", "actual": 1, "baseline": 1},
+        {"id": "aov", "actual": 10, "baseline": 10},
+    ]
+    result = build_kpi_tree(tree, root="gmv")
+    finding = next(f for f in result.findings if f.code == "unknown_id")
+    assert "aovv" in finding.message
+    assert finding.path == "nodes[0].formula"
+    assert evaluation(result, "gmv").actual.used == 100
+    assert contributions(result) == {"gmv": 10}
+
+
+def test_division_by_zero_is_a_finding() -> None:
+    tree: list[Node] = [
+        {"id": "roi", "formula": "gmv / spend"},
+        {"id": "gmv", "actual": 1200, "baseline": 1000},
+        {"id": "spend", "actual": 0, "baseline": 400},
+    ]
+    result = build_kpi_tree(tree)
+    assert "division_by_zero" in codes(result)
+    roi = evaluation(result, "roi")
+    assert roi.actual.computed is None
+    assert roi.baseline.computed == 2.5
+    assert result.decomposition is None
+
+
+def test_formula_errors_are_findings_with_position() -> None:
+    tree: list[Node] = [
+        {"id": "a", "formula": "b ** 2", "actual": 4},
+        {"id": "b", "actual": 2},
+    ]
+    result = build_kpi_tree(tree, root="a", language="en")
+    finding = next(f for f in result.findings if f.code == "formula_error")
+    assert "character 3" in finding.message
+    assert finding.path == "nodes[0].formula"
+
+
+def test_missing_leaf_is_a_data_gap() -> None:
+    tree = revenue_tree()
+    del tree[3]["baseline"]
+    result = build_kpi_tree(tree)
+    gap = next(g for g in result.data_gaps if g.subject == "aov")
+    assert gap.field == "baseline"
+    assert gap.path == "nodes[3]"
+    assert "missing_leaf" in evaluation(result, "aov").flags
+    assert evaluation(result, "revenue").baseline.computed is None
+    assert evaluation(result, "revenue").baseline.used == 10_000
+    assert result.decomposition is not None  # the root's own values are reported
+    assert contributions(result) == {"revenue": 1880}
+
+
+def test_missing_root_change_gives_no_decomposition() -> None:
+    tree: list[Node] = [
+        {"id": "gmv", "formula": "a * b"},
+        {"id": "a", "actual": 2},
+        {"id": "b", "actual": 3},
+    ]
+    result = build_kpi_tree(tree)
+    assert result.decomposition is None
+    assert "no_decomposition" in codes(result)
+    assert {(g.subject, g.field) for g in result.data_gaps} == {("a", "baseline"), ("b", "baseline")}
+
+
+def test_deep_chain_of_ten_thousand_nodes() -> None:
+    depth = 10_000
+    tree: list[Node] = [{"id": f"n{i}", "formula": f"n{i + 1} * 1"} for i in range(depth - 1)]
+    tree.append({"id": f"n{depth - 1}", "actual": 5, "baseline": 4})
+    started = time.perf_counter()
+    result = build_kpi_tree(tree)
+    elapsed = time.perf_counter() - started
+    assert result.root == "n0"
+    assert evaluation(result, "n0").actual.computed == 5
+    assert contributions(result) == {f"n{depth - 1}": 1}
+    assert elapsed < 5  # ~0.5 s on a laptop; the bound only catches quadratic regressions
+
+
+def test_wide_tree_of_ten_thousand_nodes_sums_exactly() -> None:
+    tree: list[Node] = [{"id": "root", "formula": " + ".join(f"g{g}" for g in range(50))}]
+    for g in range(50):
+        tree.append({"id": f"g{g}", "formula": " + ".join(f"p{g}_{k}" for k in range(66))})
+        for k in range(66):
+            tree.append({"id": f"p{g}_{k}", "formula": f"x{g}_{k} * y{g}_{k}"})
+            tree.append({"id": f"x{g}_{k}", "actual": 10 + k, "baseline": 9 + k})
+            tree.append({"id": f"y{g}_{k}", "actual": 2 + g / 10, "baseline": 2})
+    result = build_kpi_tree(tree)
+    assert len(result.evaluations) == len(tree)
+    assert_sums_to_total(result)
+
+
+# --------------------------------------------------------------------------- input errors
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"nodes": [{"id": "a"}, {"id": "a"}]}, "nodes[1].id"),
+        ({"nodes": [{"id": "a b"}]}, "nodes[0].id"),
+        ({"nodes": [{"id": "sum"}]}, "nodes[0].id"),
+        ({"nodes": [{"id": "a", "actual": "lots"}]}, "nodes[0].actual"),
+        ({"nodes": [{"id": "a", "colour": "red"}]}, "nodes[0].colour"),
+        ({"nodes": [{"id": "a", "actual": "12%", "unit": "元"}]}, "nodes[0]"),
+        ({"nodes": []}, "nodes"),
+        ({"nodes": [{"id": "a"}], "template": "rocket_launch"}, "template"),
+        ({"nodes": [{"id": "a"}], "root": "b"}, "root"),
+        ({"nodes": [{"id": "a"}, {"id": "b"}]}, "root"),
+        ({"nodes": [{"id": "a"}], "method": "magic"}, "method"),
+        ({"nodes": [{"id": "a"}], "language": "fr"}, "language"),
+        ({"nodes": [{"id": "a"}], "order": ["a"]}, "order"),
+        ({"nodes": [{"id": "a"}], "method": "chain", "order": ["a", "z"]}, "order[1]"),
+        ({"nodes": [{"id": "a"}], "method": "chain", "order": ["a", "a"]}, "order[1]"),
+    ],
+)
+def test_whole_input_errors_name_the_field(kwargs: dict[str, Any], field: str) -> None:
+    with pytest.raises(InputError) as caught:
+        build_kpi_tree(**kwargs)
+    assert caught.value.field == field
+    assert caught.value.reason
+
+
+def test_too_many_nodes() -> None:
+    with pytest.raises(InputError) as caught:
+        build_kpi_tree([{"id": "a"}] * (MAX_KPI_NODES + 1))
+    assert caught.value.field == "nodes"
+
+
+def test_values_as_people_write_them() -> None:
+    node = KpiNode.model_validate({"id": "gmv", "actual": "1,628万", "baseline": "", "target": "¥1800万"})
+    assert node.actual == 16_280_000
+    assert node.baseline is None
+    assert node.unit == "元"
+    assert KpiNode.model_validate({"id": "d7", "actual": "28.6%"}).unit == "%"
+    assert KpiNode.model_validate({"id": "lead", "actual": "90min", "unit": "h"}).actual == 1.5
+
+
+# --------------------------------------------------------------------------- templates
+
+
+@pytest.mark.parametrize("key", TEMPLATE_KEYS)
+def test_template_skeleton(key: str) -> None:
+    result = build_kpi_tree(template=key)
+    assert result.template == key
+    assert result.nodes
+    assert all(n.actual is None and n.baseline is None for n in result.nodes)
+    assert any(n.formula for n in result.nodes)
+    assert not [f for f in result.findings if f.severity == "error"]
+    assert result.decomposition is None
+    assert result.data_gaps  # every leaf is still to be filled
+    assert "模板骨架" in result.markdown
+    assert result.mermaid.startswith("flowchart TD")
+
+
+def test_templates_are_listed_in_both_languages() -> None:
+    zh = {t.key: t for t in list_templates("zh")}
+    en = {t.key: t for t in list_templates("en")}
+    assert {"ecommerce_gmv", "saas_funnel", "it_delivery"} <= set(zh)
+    assert zh["ecommerce_gmv"].name != en["ecommerce_gmv"].name
+    assert zh["saas_funnel"].root == "retained_users"
+    assert template_nodes("ecommerce_gmv", "en")[0].name == "GMV"
+
+
+def test_template_filled_by_id() -> None:
+    values: list[Node] = [
+        {"id": "paid_traffic", "actual": 6000, "baseline": 6000},
+        {"id": "creator_traffic", "actual": 4500, "baseline": 2500},
+        {"id": "private_traffic", "actual": 1500, "baseline": 1500},
+        {"id": "cvr", "actual": 1.8, "baseline": 2},
+        {"id": "aov", "actual": 55, "baseline": 50},
+        {"id": "ad_spend", "actual": 3000, "baseline": 2500},
+        {"id": "extra", "name": "Extra KPI", "actual": 1},
+    ]
+    result = build_kpi_tree(values, template="ecommerce_gmv")
+    assert result.root == "gmv"
+    gmv = evaluation(result, "gmv")
+    assert gmv.actual.computed == pytest.approx(11_880)
+    assert gmv.name == "GMV（成交总额）"
+    assert evaluation(result, "cvr").unit == "%"
+    assert evaluation(result, "roi").actual.computed == pytest.approx(3.96)
+    assert evaluation(result, "paid_traffic").path == "nodes[0]"
+    assert evaluation(result, "roi").path == "template.roi"
+    assert [n.id for n in result.nodes][-1] == "extra"
+    assert round(contributions(result)["creator_traffic"], 2) == 1989.68
+    assert_sums_to_total(result)
+
+
+def test_saas_template_reproduces_the_seed_funnel() -> None:
+    values: list[Node] = [{"id": "signups", "actual": 2842}, {"id": "activation_rate", "actual": "32.5%"}]
+    result = build_kpi_tree(values, template="saas_funnel")
+    assert evaluation(result, "activated_users").actual.computed == pytest.approx(923.65)
+
+
+# --------------------------------------------------------------------------- rendering and language
+
+
+def test_markdown_tree_is_indented_and_localized() -> None:
+    zh = build_kpi_tree(ecommerce(), language="zh").markdown
+    en = build_kpi_tree(ecommerce(), language="en").markdown
+    assert "**KPI 树**" in zh
+    assert "分解方法" in zh
+    assert "LMDI" in zh
+    assert "\n- **gmv** = `traffic * cvr * aov`" in zh
+    assert "\n  - **traffic** = `paid + live + private`" in zh
+    assert "\n    - **live** · 实际 4,500 · 基线 2,500 · 变化 +2,000（+80%） · 贡献 +1,989.68" in zh
+    assert "**KPI tree**" in en
+    assert "actual 4,500 · baseline 2,500 · change +2,000 (+80%) · contribution +1,989.68" in en
+    assert "cvr** · actual 1.8% · baseline 2% · change -0.2pp (-10%)" in en
+
+
+def test_findings_are_localized() -> None:
+    tree: list[Node] = [{"id": "x", "formula": "y / z"}, {"id": "y", "actual": 1}, {"id": "z", "actual": 0}]
+    zh = build_kpi_tree(tree, language="zh")
+    en = build_kpi_tree(tree, language="en")
+    message_zh = next(f.message for f in zh.findings if f.code == "division_by_zero")
+    message_en = next(f.message for f in en.findings if f.code == "division_by_zero")
+    assert "除以零" in message_zh
+    assert "divides by zero" in message_en
+    assert any("请提供" in g.message for g in zh.data_gaps)
+    assert any("Provide the" in g.message for g in en.data_gaps)
+
+
+def test_shared_nodes_are_shown_once() -> None:
+    tree: list[Node] = [
+        {"id": "profit", "formula": "revenue - spend", "actual": 600, "baseline": 600},
+        {"id": "revenue", "formula": "spend * roas"},
+        {"id": "spend", "actual": 400, "baseline": 300},
+        {"id": "roas", "actual": 2.5, "baseline": 3},
+    ]
+    markdown = build_kpi_tree(tree, language="en").markdown
+    assert markdown.count("**spend**") == 1
+    assert "- spend (see above)" in markdown
+
+
+def test_other_kpis_are_listed_apart() -> None:
+    result = build_kpi_tree([*roi_tree(), {"id": "nps", "actual": 24}], root="roi", language="en")
+    assert "Other KPIs (not under the root)" in result.markdown
+    assert evaluation(result, "nps").in_root_tree is False
+
+
+def test_mermaid_flowchart_escapes_labels() -> None:
+    tree: list[Node] = [
+        {"id": "a", "name": 'A "quoted" <b>', "formula": "b + c", "actual": 3},
+        {"id": "b", "name": "B", "actual": 1},
+        {"id": "c", "name": "C", "actual": 2},
+    ]
+    mermaid = build_kpi_tree(tree).mermaid
+    lines = mermaid.splitlines()
+    assert lines[0] == "flowchart TD"
+    assert '  n0["A &quot;quoted&quot; &lt;b&gt;<br/>3"]' in lines
+    assert "  n0 --> n1" in lines
+    assert "  n0 --> n2" in lines
+    assert "<b>" not in mermaid
+
+
+def test_mermaid_marks_flagged_nodes() -> None:
+    tree: list[Node] = [{"id": "x", "formula": "y / z"}, {"id": "y", "actual": 1}, {"id": "z", "actual": 0}]
+    mermaid = build_kpi_tree(tree).mermaid
+    assert "classDef flagged" in mermaid
+    class_line = next(line for line in mermaid.splitlines() if line.startswith("  class "))
+    assert "n0" in class_line.split()[1].split(",")
+
+
+MIXED_TREE: list[Node] = [
+    {"id": "y", "formula": "(p + c) * r"},
+    {"id": "p", "formula": "a * b"},
+    {"id": "r", "formula": "d / e - f"},
+]
+MIXED_LEAVES = ("a", "b", "c", "d", "e", "f")
+CENTS = st.integers(min_value=-5000, max_value=5000).map(lambda cents: cents / 100)
+
+
+def mixed_tree(values: list[tuple[float, float]]) -> list[Node]:
+    leaves = [{"id": i, "actual": a, "baseline": b} for i, (a, b) in zip(MIXED_LEAVES, values, strict=True)]
+    return [*MIXED_TREE, *leaves]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    values=st.lists(st.tuples(CENTS, CENTS), min_size=6, max_size=6),
+    method=st.sampled_from(["lmdi", "chain", "shapley"]),
+)
+def test_any_values_split_exactly(values: list[tuple[float, float]], method: str) -> None:
+    """Zeros, negatives and sign changes included: the split is always exact."""
+    result = build_kpi_tree(mixed_tree(values), method=method)  # type: ignore[arg-type]
+    if result.decomposition is None:  # a divisor was zero
+        assert "division_by_zero" in codes(result)
+        return
+    assert abs(result.decomposition.residual) <= 1e-9 * max(1.0, abs(result.decomposition.total_change))
+    assert_sums_to_total(result)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    values=st.lists(
+        st.tuples(
+            st.floats(allow_nan=False, allow_infinity=False), st.floats(allow_nan=False, allow_infinity=False)
+        ),
+        min_size=6,
+        max_size=6,
+    ),
+)
+def test_extreme_values_never_crash(values: list[tuple[float, float]]) -> None:
+    """Overflow, underflow and subnormal numbers end as findings, never as exceptions."""
+    result = build_kpi_tree(mixed_tree(values))
+    assert result.markdown
