@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-import time
 from typing import Any
 
 import pytest
@@ -516,19 +515,16 @@ def test_categories() -> None:
     assert categorize("大促期间平台政策变化")[1].category == "environment"
 
 
-def test_deep_chain_is_iterative_and_fast() -> None:
+def test_deep_chain_is_iterative() -> None:
     whys: list[Any] = [f"第 {i} 层原因:环节 {i} 的检查项 {i * 7} 没有覆盖" for i in range(MAX_WHYS)]
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(150)  # deeper than this would fail if the tree walks recursed
     try:
-        start = time.perf_counter()
         result = five_whys("接口失败率 2%", whys)
-        elapsed = time.perf_counter() - start
     finally:
         sys.setrecursionlimit(limit)
     assert result.depth == MAX_WHYS
     assert len(result.read_back[0].steps) == MAX_WHYS + 1
-    assert elapsed < 0.5
 
 
 def test_wide_tree_of_max_size() -> None:
