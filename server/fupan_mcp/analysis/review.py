@@ -1,0 +1,485 @@
+"""The whole review: run every analysis on the review's raw inputs and gather one list of data gaps.
+
+`analyze_review` is pure. Each section is analysed on its own: input one analysis cannot use at all
+(an `InputError` or a validation error) becomes an error finding for that section, and the other
+sections are still analysed. Paths in findings and gaps point into the review
+(``kpi_tree.nodes[2].formula``, ``five_whys[0].whys[1]``, ``actions[4].due``).
+
+The data gaps read like the closing notes of a good report: missing actuals, figures that cannot prove
+what they claim (a peak against an average target, a reported value that disagrees with its formula,
+an unverified cause), KPI leaves without values, actions without an owner or a date, risks without
+thresholds, and the sections that are empty.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
+
+from fupan_mcp.analysis.actions import check_actions, check_risks
+from fupan_mcp.analysis.attainment import compute_attainment
+from fupan_mcp.analysis.five_whys import five_whys
+from fupan_mcp.analysis.kpi_tree import build_kpi_tree
+from fupan_mcp.analysis.swot import swot
+from fupan_mcp.domain.actions import ActionCheckResult, RiskCheckResult
+from fupan_mcp.domain.attainment import AttainmentResult
+from fupan_mcp.domain.common import DataGap, Finding, Language, Severity
+from fupan_mcp.domain.kpi import KpiTreeResult
+from fupan_mcp.domain.review import (
+    SECTION_IDS,
+    FiveWhysInput,
+    GapKind,
+    Point,
+    PointLike,
+    Review,
+    ReviewAnalysis,
+    SectionFinding,
+    SectionGap,
+    SectionId,
+)
+from fupan_mcp.domain.stored import OpenAction
+from fupan_mcp.domain.swot import SwotResult
+from fupan_mcp.domain.whys import FiveWhysResult, SeverityCounts
+from fupan_mcp.errors import InputError
+from fupan_mcp.i18n import Table, tr
+
+__all__ = ["analyze_review", "point_title"]
+
+_T = TypeVar("_T")
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+_SECTION_ORDER = {section: index for index, section in enumerate(SECTION_IDS)}
+_SUBJECT_CHARS = 40
+_INDEX = re.compile(r"^\w+\[(\d+)\]")
+
+_TEXT: Table = {
+    "section_failed": {
+        "zh": "这一部分无法分析({field}):{reason}。其余部分照常生成,请修正后重试。",
+        "en": "This section could not be analysed ({field}): {reason}. The rest of the report is "
+        "still rendered; fix it and render again.",
+    },
+    "gap_review_date": {
+        "zh": "请补充复盘日期(YYYY-MM-DD),行动的截止日期要据此检查。",
+        "en": "Supply the review date (YYYY-MM-DD); action due dates are checked against it.",
+    },
+    "gap_period": {
+        "zh": "请补充项目起止日期。",
+        "en": "Supply the project's start and end dates.",
+    },
+    "gap_goals": {
+        "zh": "未记录项目目标:先回顾(或如实重建)目标,再评估结果。",
+        "en": "No goals are recorded: record (or honestly reconstruct) the goals before judging results.",
+    },
+    "gap_metrics": {
+        "zh": "未提供量化指标(目标、实际值、基线),无法计算达成情况。",
+        "en": "No metrics (target, actual, baseline) are given, so attainment cannot be computed.",
+    },
+    "gap_problems": {
+        "zh": "未列出问题与挑战。",
+        "en": "No problems or challenges are listed.",
+    },
+    "gap_lessons": {
+        "zh": "未总结可复用的经验。",
+        "en": "No transferable lessons are recorded.",
+    },
+    "gap_actions": {
+        "zh": "没有改进行动:复盘的结论需要落到有负责人、有日期的行动上。",
+        "en": "No improvement actions: a review's conclusions need actions with an owner and a date.",
+    },
+    "gap_kpi_baseline": {
+        "zh": "KPI 树没有任何基线值,无法把根指标的变化分解到各驱动因素;如有上一周期数据请补充。",
+        "en": "The KPI tree has no baseline values, so the root's change cannot be split among its "
+        "drivers; supply the previous period's values if there are any.",
+    },
+    "kpi_tree": {"zh": "KPI 树", "en": "KPI tree"},
+    "period_reversed": {
+        "zh": "项目开始日期 {start} 晚于结束日期 {end}。",
+        "en": "The project starts ({start}) after it ends ({end}).",
+    },
+    "phase_reversed": {
+        "zh": "阶段“{name}”的开始日期 {start} 晚于结束日期 {end}。",
+        "en": "Phase '{name}' starts ({start}) after it ends ({end}).",
+    },
+    "phase_outside_period": {
+        "zh": "阶段“{name}”({start} ~ {end})超出了项目周期 {period_start} ~ {period_end}。",
+        "en": "Phase '{name}' ({start} to {end}) lies outside the project period {period_start} to {period_end}.",
+    },
+    "milestone_outside_period": {
+        "zh": "里程碑“{name}”的日期 {date} 不在项目周期 {period_start} ~ {period_end} 内。",
+        "en": "Milestone '{name}' ({date}) lies outside the project period {period_start} to {period_end}.",
+    },
+    "follow_up_overdue": {
+        "zh": "上期行动“{action}”({review})已逾期 {days} 天:请更新状态,或说明原因并调整日期。",
+        "en": "Earlier action '{action}' ({review}) is {days} days overdue: update its status, or give the "
+        "reason and a new date.",
+    },
+    "interim_review": {
+        "zh": "复盘日期 {review} 早于项目结束日期 {end}:这是阶段性复盘,结果可能尚未定型。",
+        "en": "The review date {review} is before the project end {end}: an interim review, results may not be final.",
+    },
+}
+
+
+def point_title(point: PointLike) -> str:
+    """The headline of a point given as text or as a titled object."""
+    return point.title if isinstance(point, Point) else point
+
+
+def _clip(text: str, limit: int = _SUBJECT_CHARS) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _prefixed(path: str | None, prefix: str) -> str | None:
+    if not prefix:
+        return path
+    return prefix.rstrip(".") if not path else f"{prefix}{path}"
+
+
+def _index_of(path: str | None) -> int | None:
+    match = _INDEX.match(path or "")
+    return int(match.group(1)) if match else None
+
+
+class _Collector:
+    """Gathers findings and gaps section by section, and shields each section from the others."""
+
+    def __init__(self, language: Language) -> None:
+        self.language = language
+        self.findings: list[SectionFinding] = []
+        self.gaps: list[SectionGap] = []
+        self.failed: list[SectionId] = []
+
+    def run(self, section: SectionId, prefix: str, analysis: Callable[[], _T]) -> _T | None:
+        """Run one analysis; input it cannot use becomes an error finding for the section."""
+        try:
+            return analysis()
+        except InputError as error:
+            self._fail(section, prefix, error.field, error.reason)
+        except ValueError as error:  # pydantic validation inside an analysis, or a value it refused
+            self._fail(section, prefix, "", str(error).splitlines()[0])
+        return None
+
+    def _fail(self, section: SectionId, prefix: str, field: str, reason: str) -> None:
+        path = _prefixed(field, prefix) or section
+        reason = reason.rstrip("。. ")
+        message = tr(_TEXT, "section_failed", self.language, field=path, reason=reason)
+        self.findings.append(
+            SectionFinding(section=section, code="section_failed", severity="error", message=message, path=path)
+        )
+        if section not in self.failed:
+            self.failed.append(section)
+
+    def add_findings(self, section: SectionId, findings: Iterable[Finding], prefix: str = "") -> None:
+        for finding in findings:
+            self.findings.append(
+                SectionFinding(
+                    section=section,
+                    code=finding.code,
+                    severity=finding.severity,
+                    message=finding.message,
+                    path=_prefixed(finding.path, prefix),
+                )
+            )
+
+    def add_finding(self, section: SectionId, code: str, severity: Severity, path: str, **values: object) -> None:
+        """A finding of the review itself; its message is the `_TEXT` entry named like its code."""
+        message = tr(_TEXT, code, self.language, **values)
+        self.findings.append(SectionFinding(section=section, code=code, severity=severity, message=message, path=path))
+
+    def add_gap(
+        self, section: SectionId, kind: GapKind, gap: DataGap, prefix: str = "", subject: str | None = None
+    ) -> None:
+        self.gaps.append(
+            SectionGap(
+                section=section,
+                kind=kind,
+                subject=subject if subject is not None else gap.subject,
+                field=gap.field,
+                message=gap.message,
+                path=_prefixed(gap.path, prefix),
+            )
+        )
+
+    def add_section_gap(self, section: SectionId, field: str, key: str, kind: GapKind = "section") -> None:
+        message = tr(_TEXT, key, self.language)
+        self.gaps.append(
+            SectionGap(section=section, kind=kind, subject=field, field=field, message=message, path=field)
+        )
+
+    def sorted_findings(self) -> list[SectionFinding]:
+        return sorted(self.findings, key=lambda f: (_SECTION_ORDER[f.section], _SEVERITY_ORDER[f.severity]))
+
+    def sorted_gaps(self) -> list[SectionGap]:
+        return sorted(self.gaps, key=lambda g: _SECTION_ORDER[g.section])
+
+
+# --------------------------------------------------------------------------- sections
+
+
+def _overview_gaps(review: Review, out: _Collector) -> None:
+    if review.review_date is None:
+        out.add_section_gap("overview", "review_date", "gap_review_date", kind="missing")
+    if review.period is None or review.period.start is None or review.period.end is None:
+        out.add_section_gap("timeline", "period", "gap_period", kind="missing")
+    if not review.goals and not review.metrics:
+        out.add_section_gap("goals", "goals", "gap_goals")
+
+
+def _timeline_findings(review: Review, out: _Collector) -> None:
+    """Dates that contradict each other: reversed periods, phases or milestones outside the project."""
+    start = review.period.start if review.period else None
+    end = review.period.end if review.period else None
+    if start and end and start > end:
+        out.add_finding("timeline", "period_reversed", "error", "period", start=start, end=end)
+    if review.review_date and end and review.review_date < end:
+        out.add_finding("timeline", "interim_review", "info", "review_date", review=review.review_date, end=end)
+    for index, phase in enumerate(review.phases):
+        path = f"phases[{index}]"
+        if phase.start and phase.end and phase.start > phase.end:
+            out.add_finding(
+                "timeline", "phase_reversed", "error", path, name=phase.name, start=phase.start, end=phase.end
+            )
+        if start and end and (_outside(phase.start, start, end) or _outside(phase.end, start, end)):
+            out.add_finding(
+                "timeline",
+                "phase_outside_period",
+                "info",
+                path,
+                name=phase.name,
+                start=phase.start or "?",
+                end=phase.end or "?",
+                period_start=start,
+                period_end=end,
+            )
+        for m_index, milestone in enumerate(phase.milestones):
+            if start and end and _outside(milestone.date, start, end):
+                out.add_finding(
+                    "timeline",
+                    "milestone_outside_period",
+                    "info",
+                    f"{path}.milestones[{m_index}].date",
+                    name=milestone.name,
+                    date=milestone.date,
+                    period_start=start,
+                    period_end=end,
+                )
+
+
+def _outside(day: dt.date | None, start: dt.date, end: dt.date) -> bool:
+    return day is not None and not start <= day <= end
+
+
+def _analyse_attainment(review: Review, out: _Collector) -> AttainmentResult | None:
+    if not review.metrics:
+        out.add_section_gap("results", "metrics", "gap_metrics")
+        return None
+    result = out.run("results", "", lambda: compute_attainment(review.metrics, out.language))
+    if result is None:
+        return None
+    for error in result.errors:
+        out.findings.append(
+            SectionFinding(
+                section="results",
+                code=f"unreadable_{error.field}",
+                severity="error",
+                message=error.message,
+                path=error.path,
+            )
+        )
+    statuses = {metric.index: metric.status for metric in result.metrics}
+    for gap in result.summary.data_gaps:
+        status = statuses.get(_index_of(gap.path) or 0) if _index_of(gap.path) is not None else None
+        kind: GapKind = "unverifiable" if status == "needs_verification" else "missing"
+        out.add_gap("results", kind, gap)
+    return result
+
+
+def _analyse_kpi_tree(review: Review, out: _Collector) -> KpiTreeResult | None:
+    bundle = review.kpi_tree
+    if bundle is None or (not bundle.nodes and bundle.template is None):
+        return None
+    result = out.run(
+        "kpi_tree",
+        "kpi_tree.",
+        lambda: build_kpi_tree(bundle.nodes, bundle.root, bundle.template, out.language, bundle.method, bundle.order),
+    )
+    if result is None:
+        return None
+    out.add_findings("kpi_tree", result.findings, "kpi_tree.")
+    no_baseline = all(e.baseline.reported is None for e in result.evaluations)
+    names = {e.id: e.name for e in result.evaluations}
+    for gap in result.data_gaps:
+        if no_baseline and gap.field == "baseline":
+            continue
+        out.add_gap("kpi_tree", "missing", gap, "kpi_tree.", subject=names.get(gap.subject, gap.subject))
+    if no_baseline and result.evaluations:
+        root_name = names.get(result.root, result.root)
+        out.add_gap(
+            "kpi_tree",
+            "missing",
+            DataGap(
+                subject=root_name, field="baseline", message=tr(_TEXT, "gap_kpi_baseline", out.language), path="nodes"
+            ),
+            "kpi_tree.",
+        )
+    for finding in result.findings:
+        if finding.code == "inconsistent":
+            node = _node_of(result, finding.path)
+            out.add_gap(
+                "kpi_tree",
+                "unverifiable",
+                DataGap(subject=node, field="formula", message=finding.message, path=finding.path),
+                "kpi_tree.",
+            )
+    return result
+
+
+def _node_of(result: KpiTreeResult, path: str | None) -> str:
+    index = _index_of(path)
+    if index is not None and index < len(result.nodes):
+        return result.nodes[index].label
+    return tr(_TEXT, "kpi_tree", result.language)
+
+
+def _analyse_swot(review: Review, out: _Collector) -> SwotResult | None:
+    bundle = review.swot
+    if bundle is None:
+        return None
+    result = out.run(
+        "swot",
+        "swot.",
+        lambda: swot(
+            bundle.strengths,
+            bundle.weaknesses,
+            bundle.opportunities,
+            bundle.threats,
+            bundle.strategies,
+            out.language,
+        ),
+    )
+    if result is not None:
+        out.add_findings("swot", result.findings, "swot.")
+    return result
+
+
+def _analyse_chain(index: int, chain: FiveWhysInput, review: Review, out: _Collector) -> FiveWhysResult | None:
+    prefix = f"five_whys[{index}]."
+    result = out.run(
+        "five_whys",
+        prefix,
+        lambda: five_whys(
+            chain.problem, chain.whys, chain.root_cause, chain.countermeasures, out.language, review.review_date
+        ),
+    )
+    if result is None:
+        return None
+    out.add_findings("five_whys", result.findings, prefix)
+    answers = {node.id: node.answer for node in result.whys}
+    for gap in result.data_gaps:
+        kind: GapKind = "unverifiable" if gap.field == "evidence" else "missing"
+        subject = _clip(answers.get(gap.subject, gap.subject))
+        out.add_gap("five_whys", kind, gap, prefix, subject=subject)
+    return result
+
+
+def _root_causes(chains: Sequence[FiveWhysResult | None]) -> list[str]:
+    return [root.text for chain in chains if chain is not None for root in chain.root_causes]
+
+
+def _analyse_actions(
+    review: Review, chains: Sequence[FiveWhysResult | None], out: _Collector
+) -> ActionCheckResult | None:
+    if not review.actions:
+        out.add_section_gap("actions", "actions", "gap_actions")
+        return None
+    problems = [point_title(problem) for problem in review.problems]
+    result = out.run(
+        "actions",
+        "",
+        lambda: check_actions(review.actions, review.review_date, problems, _root_causes(chains), out.language),
+    )
+    if result is None:
+        return None
+    for check in result.actions:
+        out.add_findings("actions", check.findings)
+    out.add_findings("actions", result.findings)
+    for gap in result.data_gaps:
+        out.add_gap("actions", "missing", gap, subject=_clip(gap.subject))
+    return result
+
+
+def _analyse_risks(review: Review, out: _Collector) -> RiskCheckResult | None:
+    if not review.risks:
+        return None
+    result = out.run("risks", "", lambda: check_risks(review.risks, out.language))
+    if result is None:
+        return None
+    for check in result.risks:
+        out.add_findings("risks", check.findings)
+    for gap in result.data_gaps:
+        out.add_gap("risks", "missing", gap, subject=_clip(gap.subject))
+    return result
+
+
+def _content_gaps(review: Review, out: _Collector) -> None:
+    if not review.problems:
+        out.add_section_gap("problems", "problems", "gap_problems")
+    if not review.lessons:
+        out.add_section_gap("lessons", "lessons", "gap_lessons")
+
+
+def _follow_up_findings(follow_up: Sequence[OpenAction], out: _Collector) -> None:
+    for index, action in enumerate(follow_up):
+        if action.overdue:
+            out.add_finding(
+                "follow_up",
+                "follow_up_overdue",
+                "warning",
+                f"follow_up[{index}]",
+                action=_clip(action.action),
+                review=action.review_title,
+                days=action.days_overdue,
+            )
+
+
+def analyze_review(
+    review: Review, language: Language | None = None, follow_up: Sequence[OpenAction] = ()
+) -> ReviewAnalysis:
+    """Run every analysis on the review's raw inputs; gather findings and data gaps by section.
+
+    ``language`` defaults to the review's language, then Chinese. ``follow_up`` are the open actions
+    of earlier reviews of the project (from the store); overdue ones become findings. Never raises for
+    the content of one section: such problems become findings for that section.
+    """
+    lang: Language = language or review.language or "zh"
+    out = _Collector(lang)
+    _overview_gaps(review, out)
+    _timeline_findings(review, out)
+    attainment = _analyse_attainment(review, out)
+    kpi_tree = _analyse_kpi_tree(review, out)
+    _content_gaps(review, out)
+    swot_result = _analyse_swot(review, out)
+    chains = [_analyse_chain(index, chain, review, out) for index, chain in enumerate(review.five_whys)]
+    actions = _analyse_actions(review, chains, out)
+    _follow_up_findings(follow_up, out)
+    risks = _analyse_risks(review, out)
+    findings = out.sorted_findings()
+    return ReviewAnalysis(
+        language=lang,
+        attainment=attainment,
+        kpi_tree=kpi_tree,
+        swot=swot_result,
+        five_whys=chains,
+        actions=actions,
+        risks=risks,
+        findings=findings,
+        counts=SeverityCounts(
+            error=sum(f.severity == "error" for f in findings),
+            warning=sum(f.severity == "warning" for f in findings),
+            info=sum(f.severity == "info" for f in findings),
+        ),
+        data_gaps=out.sorted_gaps(),
+        failed_sections=out.failed,
+    )

@@ -1,0 +1,459 @@
+"""The whole review: one document that carries every section of a 复盘 report, and what its analysis returns.
+
+A review is built over many turns, so every field is optional except ``project``. The bundles
+(`KpiTreeInput`, `SwotInput`, `FiveWhysInput`) use the argument names of their tools
+(`build_kpi_tree`, `swot`, `five_whys`), so a model can paste a tool call's arguments into the review.
+Raw inputs only: every figure the report shows is computed from them by `analysis.review`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field, StringConstraints, field_validator
+
+from fupan_mcp.catalog import PROJECT_TYPES
+from fupan_mcp.domain.actions import ActionCheckResult, ActionItem, Risk, RiskCheckResult
+from fupan_mcp.domain.attainment import AttainmentResult, MetricInput
+from fupan_mcp.domain.common import DataGap, Finding, Language, Model
+from fupan_mcp.domain.compliance import MAX_ROSTER, RosterEntry
+from fupan_mcp.domain.kpi import DecompositionMethod, KpiNode, KpiTreeResult
+from fupan_mcp.domain.swot import StrategyLike, SwotItemLike, SwotResult
+from fupan_mcp.domain.whys import CountermeasureLike, FiveWhysResult, SeverityCounts, WhyLike
+from fupan_mcp.limits import (
+    MAX_ACTIONS,
+    MAX_KPI_NODES,
+    MAX_METRICS,
+    MAX_NAME_CHARS,
+    MAX_SWOT_ITEMS,
+    MAX_TEXT_CHARS,
+    MAX_WHYS,
+)
+
+__all__ = [
+    "CORE_SECTIONS",
+    "MAX_CHAINS",
+    "MAX_LIST_ITEMS",
+    "SECTION_IDS",
+    "FiveWhysInput",
+    "GapKind",
+    "KpiTreeInput",
+    "Milestone",
+    "Overview",
+    "Pdca",
+    "Period",
+    "Phase",
+    "Point",
+    "PointLike",
+    "RenderedReport",
+    "ReportDepth",
+    "ReportFormat",
+    "Review",
+    "ReviewAnalysis",
+    "SectionFinding",
+    "SectionGap",
+    "SectionId",
+    "SwotInput",
+    "project_type_key",
+]
+
+MAX_LIST_ITEMS = 500
+"""Upper bound for the plain lists of a review (goals, problems, lessons, notes...)."""
+MAX_PHASES = 100
+MAX_MILESTONES = 200
+MAX_CHAINS = 50
+"""Upper bound for the number of 5 Whys analyses in one review."""
+
+SectionId = Literal[
+    "overview",
+    "goals",
+    "timeline",
+    "execution",
+    "results",
+    "kpi_tree",
+    "success_factors",
+    "problems",
+    "swot",
+    "five_whys",
+    "lessons",
+    "actions",
+    "follow_up",
+    "risks",
+    "pdca",
+    "outlook",
+    "gaps",
+]
+SECTION_IDS: tuple[SectionId, ...] = (
+    "overview",
+    "goals",
+    "timeline",
+    "execution",
+    "results",
+    "kpi_tree",
+    "success_factors",
+    "problems",
+    "swot",
+    "five_whys",
+    "lessons",
+    "actions",
+    "follow_up",
+    "risks",
+    "pdca",
+    "outlook",
+    "gaps",
+)
+"""Report sections in reading order; 'gaps' (notes and data gaps) is always last."""
+
+CORE_SECTIONS: frozenset[SectionId] = frozenset(
+    {"overview", "goals", "results", "problems", "lessons", "actions", "gaps"}
+)
+"""Sections every review should have: rendered with a 'not provided' line when empty."""
+
+Text = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT_CHARS)]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=MAX_NAME_CHARS)]
+
+
+# --------------------------------------------------------------------------- building blocks
+
+
+class Period(Model):
+    """Start and end of the project (or of the reviewed stretch of it)."""
+
+    start: dt.date | None = Field(default=None, description="First day (YYYY-MM-DD).")
+    end: dt.date | None = Field(default=None, description="Last day (YYYY-MM-DD).")
+
+
+class Overview(Model):
+    """What the project was: background, scope, who took part, what it delivered."""
+
+    background: str | None = Field(
+        default=None, max_length=MAX_TEXT_CHARS, description="Why the project existed, in a few sentences."
+    )
+    scope: str | None = Field(
+        default=None,
+        max_length=MAX_TEXT_CHARS,
+        description="What was in scope and, just as useful, what was explicitly out of scope.",
+    )
+    participants: list[Name] = Field(
+        default_factory=list,
+        max_length=MAX_LIST_ITEMS,
+        description="Teams, roles and external parties (roles rather than personal names).",
+    )
+    deliverables: list[Text] = Field(
+        default_factory=list, max_length=MAX_LIST_ITEMS, description="The key deliverables."
+    )
+
+
+class Milestone(Model):
+    """A milestone of a phase."""
+
+    name: Name = Field(description="What the milestone marks, e.g. 'M2 试点开放'.")
+    date: dt.date | None = Field(default=None, description="Planned or actual date (YYYY-MM-DD).")
+    done: bool | None = Field(default=None, description="True when reached; null when unknown.")
+    note: str | None = Field(default=None, max_length=MAX_TEXT_CHARS, description="Free text.")
+
+
+class Phase(Model):
+    """A stage of the project (启动, 规划, 执行, 监控, 收尾...) with its dates, milestones and what happened."""
+
+    name: Name = Field(description="Name of the phase, e.g. '执行' or 'Cut-over'.")
+    start: dt.date | None = Field(default=None, description="First day (YYYY-MM-DD).")
+    end: dt.date | None = Field(default=None, description="Last day (YYYY-MM-DD).")
+    milestones: list[Milestone] = Field(
+        default_factory=list, max_length=MAX_MILESTONES, description="Milestones reached in this phase."
+    )
+    notes: list[Text] = Field(
+        default_factory=list,
+        max_length=MAX_LIST_ITEMS,
+        description="Execution notes: what was done, key decisions, what happened (facts, not blame).",
+    )
+
+
+class Point(Model):
+    """A short headline with an optional explanation (a success factor, a problem, a lesson...)."""
+
+    title: Text = Field(description="The point in a few words.")
+    detail: str | None = Field(default=None, max_length=MAX_TEXT_CHARS, description="Explanation, evidence or example.")
+
+
+PointLike = Text | Point
+"""A point given as plain text or as a titled object."""
+
+
+class KpiTreeInput(Model):
+    """The arguments of `build_kpi_tree`, kept in the review."""
+
+    nodes: list[KpiNode] = Field(
+        default_factory=list,
+        max_length=MAX_KPI_NODES,
+        description="The KPI nodes: id, name, formula over other ids, actual, baseline, target, unit.",
+    )
+    root: str | None = Field(
+        default=None, max_length=64, description="Id of the root KPI; found automatically if empty."
+    )
+    template: str | None = Field(
+        default=None, max_length=64, description="A ready skeleton to start from (see the kpi tool)."
+    )
+    method: DecompositionMethod = Field(
+        default="lmdi", description="How the root's change is split: lmdi (default), chain or shapley."
+    )
+    order: list[str] | None = Field(
+        default=None, max_length=MAX_KPI_NODES, description="Substitution order for method 'chain'."
+    )
+
+
+class SwotInput(Model):
+    """The arguments of `swot`, kept in the review."""
+
+    strengths: list[SwotItemLike] = Field(
+        default_factory=list, max_length=MAX_SWOT_ITEMS, description="Internal strengths (S)."
+    )
+    weaknesses: list[SwotItemLike] = Field(
+        default_factory=list, max_length=MAX_SWOT_ITEMS, description="Internal weaknesses (W)."
+    )
+    opportunities: list[SwotItemLike] = Field(
+        default_factory=list, max_length=MAX_SWOT_ITEMS, description="External opportunities (O)."
+    )
+    threats: list[SwotItemLike] = Field(
+        default_factory=list, max_length=MAX_SWOT_ITEMS, description="External threats (T)."
+    )
+    strategies: list[StrategyLike] = Field(
+        default_factory=list,
+        max_length=MAX_SWOT_ITEMS,
+        description="TOWS strategies (SO, ST, WO, WT) citing factor ids such as S1 and O2.",
+    )
+
+
+class FiveWhysInput(Model):
+    """The arguments of `five_whys`, kept in the review (the review date is the review's own)."""
+
+    problem: Text = Field(description="The problem, specific and measurable ('评论功能使用占比仅 15%').")
+    whys: list[WhyLike] = Field(
+        default_factory=list,
+        max_length=MAX_WHYS,
+        description="The answers to 'why?', in order; objects may carry evidence, verified, id and parent.",
+    )
+    root_cause: Text | list[Text] | None = Field(
+        default=None, description="The root cause(s) as stated; the chain's last answers if empty."
+    )
+    countermeasures: list[CountermeasureLike] = Field(
+        default_factory=list,
+        max_length=MAX_ACTIONS,
+        description="What is done about the root cause(s): text or action items with owner, due, metric.",
+    )
+
+
+def _as_list(value: object) -> object:
+    """One string is accepted where a list of strings is expected."""
+    return [value] if isinstance(value, str) else value
+
+
+class Pdca(Model):
+    """The review read as a PDCA cycle: the plan, what was done, the check, what is acted on next."""
+
+    plan: list[Text] = Field(default_factory=list, max_length=MAX_LIST_ITEMS, description="Plan: goals, plan.")
+    do: list[Text] = Field(default_factory=list, max_length=MAX_LIST_ITEMS, description="Do: execution.")
+    check: list[Text] = Field(
+        default_factory=list, max_length=MAX_LIST_ITEMS, description="Check: actual against expected."
+    )
+    act: list[Text] = Field(
+        default_factory=list,
+        max_length=MAX_LIST_ITEMS,
+        description="Act: fix gaps at the root, standardise what worked (the next Plan).",
+    )
+
+    @field_validator("plan", "do", "check", "act", mode="before")
+    @classmethod
+    def _one_string_is_a_list(cls, value: object) -> object:
+        return _as_list(value)
+
+
+# --------------------------------------------------------------------------- the review
+
+
+class Review(Model):
+    """A whole project review (复盘). Only `project` is required; missing parts become data gaps."""
+
+    project: Name = Field(description="Project name.")
+    title: str | None = Field(
+        default=None, max_length=MAX_NAME_CHARS, description="Report title; '<project> 复盘报告' if empty."
+    )
+    project_type: str | None = Field(
+        default=None,
+        max_length=MAX_NAME_CHARS,
+        description=(
+            "Project type: product_development, marketing_campaign, technical_implementation, "
+            "process_improvement, cross_team_collaboration, or its Chinese/English label."
+        ),
+    )
+    review_date: dt.date | None = Field(
+        default=None, description="Date of the review (YYYY-MM-DD); action due dates must come after it."
+    )
+    language: Language | None = Field(
+        default=None, description="Language the review is written in (zh or en); the report's default."
+    )
+    period: Period | None = Field(default=None, description="Start and end of the project.")
+    review_dimensions: list[Name] = Field(
+        default_factory=list,
+        max_length=MAX_LIST_ITEMS,
+        description="Dimensions the review focuses on, e.g. '质量与交付成果', '进度与时间管理'.",
+    )
+    overview: Overview | None = Field(default=None, description="Background, scope, participants, deliverables.")
+    conclusion: str | None = Field(
+        default=None,
+        max_length=MAX_TEXT_CHARS,
+        description="The conclusion in a few sentences. State no figure that a tool did not compute.",
+    )
+    goals: list[Text] = Field(
+        default_factory=list,
+        max_length=MAX_LIST_ITEMS,
+        description="The goals as set at the start (including any changed or added midway, marked so).",
+    )
+    phases: list[Phase] = Field(
+        default_factory=list, max_length=MAX_PHASES, description="Phases with dates, milestones and notes."
+    )
+    metrics: list[MetricInput] = Field(
+        default_factory=list,
+        max_length=MAX_METRICS,
+        description="Raw attainment inputs (name, target, actual, baseline, unit...): the compute_attainment "
+        "metrics. The report computes status, rates and changes from them.",
+    )
+    kpi_tree: KpiTreeInput | None = Field(
+        default=None, description="The build_kpi_tree arguments: nodes, root, template, method, order."
+    )
+    qualitative_results: list[Text] = Field(
+        default_factory=list,
+        max_length=MAX_LIST_ITEMS,
+        description="Results that are not figures: feedback themes, observed behaviour, stakeholder views.",
+    )
+    success_factors: list[PointLike] = Field(
+        default_factory=list, max_length=MAX_LIST_ITEMS, description="What made things work (3-5 is typical)."
+    )
+    problems: list[PointLike] = Field(
+        default_factory=list,
+        max_length=MAX_LIST_ITEMS,
+        description="Problems and challenges, most important first; actions may name them in 'addresses'.",
+    )
+    swot: SwotInput | None = Field(
+        default=None,
+        description="The swot arguments: strengths, weaknesses, opportunities, threats, strategies.",
+    )
+    five_whys: list[FiveWhysInput] = Field(
+        default_factory=list,
+        max_length=MAX_CHAINS,
+        description="Root-cause analyses, each with the five_whys arguments: problem, whys, root_cause, "
+        "countermeasures.",
+    )
+    lessons: list[PointLike] = Field(
+        default_factory=list,
+        max_length=MAX_LIST_ITEMS,
+        description="Lessons that transfer to other work (the 'I' of GRAI).",
+    )
+    actions: list[ActionItem] = Field(
+        default_factory=list,
+        max_length=MAX_ACTIONS,
+        description="Improvement actions: action (verb first), owner, due, priority, addresses, success_metric.",
+    )
+    risks: list[Risk] = Field(
+        default_factory=list,
+        max_length=MAX_LIST_ITEMS,
+        description="Risks to watch: indicator, yellow and red thresholds, response, owner.",
+    )
+    pdca: Pdca | None = Field(default=None, description="The review as a PDCA cycle.")
+    outlook: list[PointLike] = Field(
+        default_factory=list, max_length=MAX_LIST_ITEMS, description="Outlook and next steps (未来展望)."
+    )
+    notes: list[Text] = Field(
+        default_factory=list,
+        max_length=MAX_LIST_ITEMS,
+        description="Remarks for the closing section: sources, caveats, definitions (口径).",
+    )
+    roster: list[RosterEntry] = Field(
+        default_factory=list,
+        max_length=MAX_ROSTER,
+        description="People whose names must not appear in the report: each is replaced by its role.",
+    )
+
+
+def project_type_key(value: str | None) -> str | None:
+    """The catalog key of a project type given as key or label (zh or en); None when unknown."""
+    if not value:
+        return None
+    needle = value.strip().casefold()
+    for key, (zh, en) in PROJECT_TYPES.items():
+        if needle in (key, zh.casefold(), en.casefold()):
+            return key
+    return None
+
+
+# --------------------------------------------------------------------------- analysis results
+
+GapKind = Literal["missing", "unverifiable", "section"]
+
+
+class SectionGap(DataGap):
+    """A data gap of the review, with the section it belongs to."""
+
+    section: SectionId = Field(description="The report section the gap belongs to.")
+    kind: GapKind = Field(
+        description="missing: a value was not supplied; unverifiable: a value was given but cannot prove "
+        "what it should (a peak against an average target, a figure that disagrees with its formula, an "
+        "unverified cause); section: a whole section is empty."
+    )
+
+
+class SectionFinding(Finding):
+    """A finding of one analysis, with the section it belongs to. Paths point into the review."""
+
+    section: SectionId = Field(description="The report section the finding belongs to.")
+
+
+class ReviewAnalysis(BaseModel):
+    """Every analysis run on the review's raw inputs, one findings list and one data-gaps list.
+
+    A section whose input could not be analysed at all has ``None`` as result and an error finding;
+    the other sections are still analysed.
+    """
+
+    language: Language
+    attainment: AttainmentResult | None = Field(default=None, description="compute_attainment on metrics.")
+    kpi_tree: KpiTreeResult | None = Field(default=None, description="build_kpi_tree on kpi_tree.")
+    swot: SwotResult | None = Field(default=None, description="swot on swot.")
+    five_whys: list[FiveWhysResult | None] = Field(
+        default_factory=list, description="five_whys on each chain, in order; None for a chain that failed."
+    )
+    actions: ActionCheckResult | None = Field(default=None, description="check_actions on actions.")
+    risks: RiskCheckResult | None = Field(default=None, description="check_risks on risks.")
+    findings: list[SectionFinding] = Field(
+        default_factory=list, description="Every finding, in section order, most severe first within one."
+    )
+    counts: SeverityCounts = Field(description="Findings by severity.")
+    data_gaps: list[SectionGap] = Field(default_factory=list, description="Every data gap, in section order.")
+    failed_sections: list[SectionId] = Field(
+        default_factory=list, description="Sections whose input could not be analysed (see findings)."
+    )
+
+
+# --------------------------------------------------------------------------- the rendered report
+
+ReportFormat = Literal["markdown", "html"]
+ReportDepth = Literal["brief", "standard", "full"]
+
+
+class RenderedReport(BaseModel):
+    """What `render_report` returns: the document and what a client needs to talk about it."""
+
+    format: ReportFormat = Field(description="markdown, or html (one self-contained, printable page).")
+    depth: ReportDepth = Field(description="brief, standard or full.")
+    language: Language
+    title: str
+    content: str = Field(description="The report itself.")
+    sections: list[SectionId] = Field(description="Ids of the sections rendered, in order.")
+    summary: str = Field(description="One line: attainment, actions, gaps and findings in figures.")
+    data_gaps: list[SectionGap] = Field(description="Every data gap, in section order.")
+    findings: SeverityCounts = Field(description="Findings by severity (details in a full report).")
+    failed_sections: list[SectionId] = Field(
+        default_factory=list, description="Sections whose input could not be analysed."
+    )
+    masked_count: int = Field(description="Personal data items masked (0 when masking was off).")

@@ -1,0 +1,330 @@
+"""`render_report`: the whole review as one document, markdown or a self-contained HTML page.
+
+Steps: validate the review; mask personal data in every free-text field (roster names become roles,
+phone, ID and card numbers and e-mail addresses are masked); run every analysis on the raw inputs
+(`analysis.review.analyze_review`); lay the sections out for the chosen depth (`report.sections`);
+render them with a Jinja2 template (one markdown and one HTML template, the words come from
+`report.strings`).
+
+Safety: the HTML environment autoescapes everything and the page carries a Content-Security-Policy
+that allows no script at all; in markdown, user text is kept on its line, cannot open a block
+(heading, list, quote, fence) and cannot carry raw HTML tags; table cells go through `escape_cell`.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Mapping, Sequence
+from importlib import resources
+from typing import TYPE_CHECKING, Any, get_args
+
+from pydantic import ValidationError
+
+from fupan_mcp.analysis.compliance import mask_text
+from fupan_mcp.analysis.markdown import escape_cell
+from fupan_mcp.analysis.review import analyze_review
+from fupan_mcp.domain.compliance import RosterEntry
+from fupan_mcp.domain.review import RenderedReport, ReportDepth, ReportFormat, Review
+from fupan_mcp.domain.stored import OpenAction
+from fupan_mcp.errors import InputError
+from fupan_mcp.i18n import Language, tr
+from fupan_mcp.report.sections import Context, build_document
+from fupan_mcp.report.strings import TEXT
+
+if TYPE_CHECKING:
+    import jinja2
+
+__all__ = ["RenderedReport", "mask_review", "render_report"]
+
+_TEMPLATES = {"markdown": "report.md.j2", "html": "report.html.j2"}
+_LANGUAGES: tuple[Language, ...] = get_args(Language)
+_FORMATS: tuple[ReportFormat, ...] = get_args(ReportFormat)
+_DEPTHS: tuple[ReportDepth, ...] = get_args(ReportDepth)
+
+_NOT_TEXT = frozenset(
+    {
+        "id",
+        "parent",
+        "formula",
+        "unit",
+        "target",
+        "actual",
+        "baseline",
+        "value",
+        "low",
+        "high",
+        "aggregation",
+        "target_aggregation",
+        "kind",
+        "direction",
+        "type",
+        "uses",
+        "status",
+        "priority",
+        "likelihood",
+        "impact",
+        "language",
+        "root",
+        "method",
+        "order",
+        "template",
+        "project_type",
+        "yellow_threshold",
+        "red_threshold",
+        "roster",
+    }
+)
+"""Keys whose strings are identifiers, codes or figures, never prose: masking leaves them alone."""
+_FOLLOW_UP_TEXT = frozenset(
+    {"action", "owner", "addresses", "success_metric", "status_reason", "evidence", "review_title", "project"}
+)
+"""Free-text fields of an earlier action (`OpenAction`) that masking covers."""
+_MAY_HOLD_PATTERN_PII = re.compile(r"[0-9０-９@＠]")
+"""Phone, ID and card numbers need digits, e-mail needs '@': text without them needs no pattern scan."""
+
+
+# --------------------------------------------------------------------------- input
+
+
+def _check_choice(field: str, value: object, allowed: Sequence[str]) -> None:
+    if value not in allowed:
+        raise InputError(field, f"must be one of {', '.join(allowed)}, got {value!r}")
+
+
+def _as_review(review: Review | Mapping[str, Any]) -> Review:
+    if isinstance(review, Review):
+        return review
+    try:
+        return Review.model_validate(review)
+    except ValidationError as error:
+        first = error.errors()[0]
+        location = ".".join(str(part) for part in first["loc"])
+        raise InputError(f"review.{location}" if location else "review", first["msg"]) from None
+
+
+def _as_roster(roster: Sequence[RosterEntry | Mapping[str, Any]] | None) -> list[RosterEntry]:
+    entries: list[RosterEntry] = []
+    for index, entry in enumerate(roster or ()):
+        try:
+            entries.append(entry if isinstance(entry, RosterEntry) else RosterEntry.model_validate(entry))
+        except ValidationError as error:
+            raise InputError(f"roster[{index}]", error.errors()[0]["msg"]) from None
+    return entries
+
+
+# --------------------------------------------------------------------------- masking
+
+
+def mask_review(review: Review, roster: Sequence[RosterEntry], language: Language) -> tuple[Review, int]:
+    """The review with personal data masked in every free-text field, and how many items were masked."""
+    counter = [0]
+    masker = _masker(roster, language, counter)
+    data = review.model_dump(mode="python", exclude={"roster"})
+    masked = _walk(data, masker)
+    if counter[0] == 0:
+        return review, 0
+    assert isinstance(masked, dict)
+    masked["roster"] = review.roster
+    return Review.model_validate(masked), counter[0]
+
+
+def _mask_follow_up(
+    actions: tuple[OpenAction, ...], roster: Sequence[RosterEntry], language: Language
+) -> tuple[tuple[OpenAction, ...], int]:
+    """Earlier actions with personal data masked in their free text, and how many items were masked."""
+    counter = [0]
+    masker = _masker(roster, language, counter)
+    masked = []
+    for action in actions:
+        data = action.model_dump(mode="python")
+        text = {k: masker(v) for k, v in data.items() if k in _FOLLOW_UP_TEXT and isinstance(v, str)}
+        masked.append(action.model_copy(update=text))
+    return tuple(masked), counter[0]
+
+
+def _masker(roster: Sequence[RosterEntry], language: Language, counter: list[int]) -> Callable[[str], str]:
+    def mask(text: str) -> str:
+        if not roster and not _MAY_HOLD_PATTERN_PII.search(text):
+            return text
+        masked, hits = mask_text(text, roster, language)
+        counter[0] += len(hits)
+        return masked
+
+    return mask
+
+
+def _walk(value: object, mask: Callable[[str], str]) -> object:
+    if isinstance(value, str):
+        return mask(value)
+    if isinstance(value, dict):
+        return {k: v if k in _NOT_TEXT else _walk(v, mask) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_walk(item, mask) for item in value]
+    return value
+
+
+# --------------------------------------------------------------------------- templates
+
+_BLOCK_START = re.compile(r"^(?:#|>|[-+*](?:\s|$)|=+\s*$|(?:[-*_][ \t]*){3,}$|`{3}|~{3}|\|)")
+"""What would open a block if a line started with it: heading, quote, list, rule, fence, table."""
+_ORDERED_START = re.compile(r"^(\d{1,9})([.)])(?=\s|$)")
+
+
+_TAG_OPEN = re.compile(r"<(?=[A-Za-z/!?])")
+"""A '<' that could open raw HTML in markdown (a tag, a comment, a declaration); '<99.5%' cannot."""
+
+
+def _no_tags(text: str) -> str:
+    return _TAG_OPEN.sub("&lt;", text)
+
+
+def md_inline(value: object) -> str:
+    """User text inside a markdown line: one line, no raw HTML tag, no block marker at its start."""
+    text = _no_tags(" ".join(str(value).split()))
+    if _BLOCK_START.match(text):
+        return "\\" + text
+    return _ORDERED_START.sub(r"\1\\\2", text, count=1)
+
+
+def md_paragraph(value: object) -> str:
+    """User text as markdown paragraphs: each line kept, each made safe like `md_inline`."""
+    lines = [md_inline(line) for line in str(value).splitlines() if line.strip()]
+    return "\n\n".join(lines)
+
+
+def md_cell(value: object) -> str:
+    return _no_tags(escape_cell(" ".join(str(value).split())))
+
+
+def md_row(cells: Sequence[object]) -> str:
+    return "| " + " | ".join(md_cell(cell) for cell in cells) + " |"
+
+
+def md_rule(cells: Sequence[object]) -> str:
+    return "|" + "|".join("---" for _ in cells) + "|"
+
+
+def _load_template(name: str) -> tuple[str, str, Callable[[], bool]]:
+    source = resources.files(__package__).joinpath("templates").joinpath(name).read_text(encoding="utf-8")
+    return source, name, lambda: True
+
+
+@functools.lru_cache(maxsize=2)
+def _environment(html: bool) -> jinja2.Environment:
+    """One cached environment per output kind; HTML autoescapes everything."""
+    import jinja2
+
+    environment = jinja2.Environment(
+        loader=jinja2.FunctionLoader(_load_template),
+        autoescape=html,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    environment.filters.update(md=md_inline, md_para=md_paragraph, md_row=md_row, md_rule=md_rule)
+    return environment
+
+
+_BLANK_RUNS = re.compile(r"\n{3,}")
+
+
+def _render(format: ReportFormat, **context: object) -> str:
+    template = _environment(format == "html").get_template(_TEMPLATES[format])
+    content = template.render(**context)
+    return _BLANK_RUNS.sub("\n\n", content) if format == "markdown" else content
+
+
+# --------------------------------------------------------------------------- the entry point
+
+
+def render_report(
+    review: Review | Mapping[str, Any],
+    format: ReportFormat = "markdown",
+    depth: ReportDepth = "standard",
+    language: Language | None = None,
+    mask_personal_data: bool = True,
+    roster: Sequence[RosterEntry | Mapping[str, Any]] | None = None,
+    *,
+    follow_up: Sequence[OpenAction] = (),
+) -> RenderedReport:
+    """Render the whole review; every figure in it is computed here from the review's raw inputs.
+
+    ``language`` defaults to the review's language, then Chinese. With ``mask_personal_data`` (the
+    default) every free-text field is masked before anything else sees it, using the review's roster
+    plus ``roster``. ``follow_up`` are the open actions of earlier reviews of the project (from the
+    store); they get their own section, and overdue ones a finding. Raises `InputError` for a review
+    that does not validate or an unknown option; problems inside one section become findings, and the
+    rest of the report is still rendered.
+    """
+    _check_choice("format", format, _FORMATS)
+    _check_choice("depth", depth, _DEPTHS)
+    checked = _as_review(review)
+    lang: Language = language or checked.language or "zh"
+    _check_choice("language", lang, _LANGUAGES)
+    extra_roster = _as_roster(roster)
+    masked_count = 0
+    carried = tuple(follow_up)
+    if mask_personal_data:
+        people = [*checked.roster, *extra_roster]
+        checked, masked_count = mask_review(checked, people, lang)
+        carried, masked_in_follow_up = _mask_follow_up(carried, people, lang)
+        masked_count += masked_in_follow_up
+    analysis = analyze_review(checked, lang, carried)
+    ctx = Context(
+        review=checked,
+        analysis=analysis,
+        language=lang,
+        depth=depth,
+        masked_count=masked_count,
+        follow_up=carried,
+    )
+    title = checked.title or tr(TEXT, "title", lang, project=checked.project)
+    summary = _summary(ctx)
+    document = build_document(ctx, title, summary)
+    content = _render(format, doc=document)
+    return RenderedReport(
+        format=format,
+        depth=depth,
+        language=lang,
+        title=title,
+        content=content,
+        sections=[section.id for section in document.sections],
+        summary=summary,
+        data_gaps=analysis.data_gaps,
+        findings=analysis.counts,
+        failed_sections=analysis.failed_sections,
+        masked_count=masked_count,
+    )
+
+
+def _summary(ctx: Context) -> str:
+    analysis = ctx.analysis
+    parts: list[str] = []
+    if analysis.attainment is not None:
+        s = analysis.attainment.summary
+        parts.append(
+            ctx.t(
+                "summary.metrics",
+                total=s.total,
+                achieved=s.achieved,
+                not_achieved=s.not_achieved,
+                needs_verification=s.needs_verification,
+                not_evaluable=s.not_evaluable,
+            )
+        )
+    else:
+        parts.append(ctx.t("summary.no_metrics"))
+    if analysis.actions is not None:
+        counts = analysis.actions.counts
+        parts.append(ctx.t("summary.actions", total=counts.total, complete=counts.complete))
+    parts.append(ctx.t("summary.gaps", n=len(analysis.data_gaps)))
+    parts.append(ctx.t("summary.findings", **analysis.counts.model_dump()))
+    if analysis.failed_sections:
+        names = ctx.join(ctx.t(f"section.{s}") for s in analysis.failed_sections)
+        parts.append(ctx.t("summary.failed", sections=names))
+    if ctx.masked_count:
+        parts.append(ctx.t("summary.masked", n=ctx.masked_count))
+    end = "。" if ctx.language == "zh" else "."
+    return ctx.t("clause_sep").join(parts) + end
