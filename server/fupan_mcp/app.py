@@ -9,11 +9,17 @@ output schema, and as markdown text for clients that only show text. Input a cal
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
+import threading
 from collections.abc import Callable
-from typing import Annotated, Any, TypeVar
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, Literal, TypeVar
 
 from mcp.server import MCPServer
-from mcp.server.mcpserver.exceptions import ToolError
+from mcp.server.mcpserver.exceptions import ResourceNotFoundError, ToolError
+from mcp.server.mcpserver.resources import TextResource
 from mcp.types import (
     CallToolResult,
     Completion,
@@ -26,7 +32,7 @@ from mcp.types import (
 )
 from pydantic import BaseModel, Field
 
-from fupan_mcp import __version__, catalog
+from fupan_mcp import __version__, catalog, knowledge, workspace
 from fupan_mcp.analysis import actions as actions_core
 from fupan_mcp.analysis import attainment as attainment_core
 from fupan_mcp.analysis import compliance as compliance_core
@@ -34,16 +40,31 @@ from fupan_mcp.analysis import five_whys as whys_core
 from fupan_mcp.analysis import kpi_tree as kpi_core
 from fupan_mcp.analysis import swot as swot_core
 from fupan_mcp.analysis.kpi_templates import TEMPLATE_KEYS
-from fupan_mcp.domain.actions import ActionCheckResult, ActionItem, Risk, RiskCheckResult
+from fupan_mcp.domain.actions import ActionCheckResult, ActionItem, ActionStatus, Risk, RiskCheckResult
 from fupan_mcp.domain.attainment import AttainmentResult, MetricInput
 from fupan_mcp.domain.compliance import ComplianceResult, RosterEntry
 from fupan_mcp.domain.kpi import DecompositionMethod, KpiNode, KpiTreeResult
+from fupan_mcp.domain.review import Review
+from fupan_mcp.domain.stored import LessonKind, ReviewRecord, StoredAction
 from fupan_mcp.domain.swot import StrategyLike, SwotItemLike, SwotResult
 from fupan_mcp.domain.whys import CountermeasureLike, FiveWhysResult, WhyLike
 from fupan_mcp.errors import InputError
 from fupan_mcp.i18n import Language
-from fupan_mcp.limits import MAX_ACTIONS, MAX_KPI_NODES, MAX_METRICS, MAX_SWOT_ITEMS, MAX_TEXT_CHARS, MAX_WHYS
+from fupan_mcp.limits import (
+    MAX_ACTIONS,
+    MAX_KPI_NODES,
+    MAX_METRICS,
+    MAX_NAME_CHARS,
+    MAX_SWOT_ITEMS,
+    MAX_TEXT_CHARS,
+    MAX_WHYS,
+)
 from fupan_mcp.prompting import argument_description, render_review_prompt
+from fupan_mcp.report import render as report_core
+from fupan_mcp.report.render import RenderedReport
+from fupan_mcp.samples import load_sample
+from fupan_mcp.store.base import ReviewStore, StoreError
+from fupan_mcp.workspace import ActionList, Deleted, Exported, LessonSearch, ReviewList
 
 SERVER_NAME = "fupan-mcp"
 
@@ -55,12 +76,20 @@ INSTRUCTIONS = (
 
 LanguageArg = Annotated[Language, Field(description="Language of the text output: 'zh' (default) or 'en'.")]
 
-READ_ONLY = ToolAnnotations(
-    read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False
-)
+ReportLanguageArg = Annotated[
+    Language | None, Field(description="'zh' or 'en'; default: the review's own language, else 'zh'.")
+]
+ReviewIdArg = Annotated[
+    str | None,
+    Field(description="Optional id of a stored review (create_review): the input and the result are saved into it."),
+]
+
+READ_ONLY = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
+WRITES = ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=False, open_world_hint=False)
+DESTRUCTIVE = ToolAnnotations(read_only_hint=False, destructive_hint=True, idempotent_hint=True, open_world_hint=False)
 
 
-ResultT = TypeVar("ResultT", bound=BaseModel)
+ResultT = TypeVar("ResultT")
 
 
 def tool_result(result: BaseModel, text: str) -> CallToolResult:
@@ -79,8 +108,37 @@ def run_core(compute: Callable[[], ResultT]) -> ResultT:
         raise ToolError(f"{error.field}: {error.reason}") from error
 
 
-def create_server() -> MCPServer[Any]:
-    """Build the server with its prompt, completions and tools."""
+@dataclass(frozen=True)
+class Settings:
+    """Where the server keeps reviews and writes exports. Defaults come from the environment."""
+
+    db: str | None = field(default_factory=lambda: os.environ.get("FUPAN_MCP_DB"))
+    output_dir: Path = field(
+        default_factory=lambda: Path(os.environ.get("FUPAN_MCP_OUTPUT_DIR") or Path.cwd() / "fupan-reports")
+    )
+
+
+class Services:
+    """What the tools share: the review store, opened on first use so start-up stays light."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._store: ReviewStore | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def store(self) -> ReviewStore:
+        with self._lock:
+            if self._store is None:
+                from fupan_mcp.store import open_store
+
+                self._store = open_store(self.settings.db)
+            return self._store
+
+
+def create_server(settings: Settings | None = None) -> MCPServer[Any]:
+    """Build the server with its prompt, completions, tools and resources."""
+    services = Services(settings or Settings())
     server: MCPServer[Any] = MCPServer(
         SERVER_NAME,
         title="复盘 fupan-mcp",
@@ -89,7 +147,9 @@ def create_server() -> MCPServer[Any]:
         website_url="https://github.com/fupan-mcp/fupan-mcp",
     )
     _add_prompt(server)
-    _add_tools(server)
+    _add_tools(server, services)
+    _add_workspace_tools(server, services)
+    _add_resources(server, services)
     return server
 
 
@@ -135,7 +195,26 @@ def _add_prompt(server: MCPServer[Any]) -> None:
         return None
 
 
-def _add_tools(server: MCPServer[Any]) -> None:
+def _add_tools(server: MCPServer[Any], services: Services) -> None:
+    def remember(
+        review_id: str | None, section: str, value: Any, tool: str, result: BaseModel, text: str
+    ) -> CallToolResult:
+        """Return the result; with a review id, also keep the input and the result in that review.
+
+        The id is checked before any work is done; should saving still fail, the computed result is
+        returned anyway, with a line that says it was not saved.
+        """
+        if review_id is not None:
+            try:
+                workspace.save_tool_run(services.store, review_id, section, workspace.to_jsonable(value), tool, result)
+            except (InputError, StoreError) as error:
+                text += f"\n\n> 未保存到复盘 {review_id} / not saved to review {review_id}: {error}"
+        return tool_result(result, text)
+
+    def check_review(review_id: str | None) -> None:
+        if review_id is not None:
+            run_core(lambda: services.store.get_review(review_id))
+
     @server.tool(title="目标达成度 / Target attainment", annotations=READ_ONLY)
     def compute_attainment(
         metrics: Annotated[
@@ -147,6 +226,7 @@ def _add_tools(server: MCPServer[Any]) -> None:
                 "'下降30%', '+5pp', '不超过45元', '≤T+1', '95~99'.",
             ),
         ],
+        review_id: ReviewIdArg = None,
         language: LanguageArg = "zh",
     ) -> Annotated[CallToolResult, AttainmentResult]:
         """Compare targets with actuals: status, attainment rate, gap, change against the baseline.
@@ -156,8 +236,9 @@ def _add_tools(server: MCPServer[Any]) -> None:
         rate target / actual. A metric that cannot be parsed gets its own error entry; the rest are
         computed.
         """
+        check_review(review_id)
         result = run_core(lambda: attainment_core.compute_attainment(metrics, language))
-        return tool_result(result, result.markdown)
+        return remember(review_id, "metrics", metrics, "compute_attainment", result, result.markdown)
 
     @server.tool(title="KPI 指标树 / KPI driver tree", annotations=READ_ONLY)
     def build_kpi_tree(
@@ -169,9 +250,7 @@ def _add_tools(server: MCPServer[Any]) -> None:
                 "'gmv / spend') is computed; a '%' node enters formulas as a fraction. Omit to get a template.",
             ),
         ] = None,
-        root: Annotated[
-            str | None, Field(description="Id of the root KPI; default: the node no one uses.")
-        ] = None,
+        root: Annotated[str | None, Field(description="Id of the root KPI; default: the node no one uses.")] = None,
         template: Annotated[
             str | None,
             Field(description="A ready skeleton for a project type: " + ", ".join(TEMPLATE_KEYS) + "."),
@@ -187,20 +266,22 @@ def _add_tools(server: MCPServer[Any]) -> None:
             list[str] | None,
             Field(description="Factor order for chain substitution, e.g. quantity before quality."),
         ] = None,
+        review_id: ReviewIdArg = None,
         language: LanguageArg = "zh",
     ) -> Annotated[CallToolResult, KpiTreeResult]:
         """Evaluate a KPI / driver tree: compute formulas, check reported values against them, flag cycles,
         unknown ids and missing data, and split the root's change into each driver's contribution."""
+        check_review(review_id)
         result = run_core(lambda: kpi_core.build_kpi_tree(nodes, root, template, language, method, order))
-        return tool_result(result, result.markdown + "\n\n```mermaid\n" + result.mermaid + "\n```")
+        text = result.markdown + "\n\n```mermaid\n" + result.mermaid + "\n```"
+        section = {"nodes": result.nodes, "root": root, "template": template, "method": method, "order": order}
+        return remember(review_id, "kpi_tree", section, "build_kpi_tree", result, text)
 
     @server.tool(title="5 Whys 根因分析 / 5 Whys", annotations=READ_ONLY)
     def five_whys(
         problem: Annotated[
             str,
-            Field(
-                min_length=1, max_length=MAX_TEXT_CHARS, description="The problem, specific and measurable."
-            ),
+            Field(min_length=1, max_length=MAX_TEXT_CHARS, description="The problem, specific and measurable."),
         ],
         whys: Annotated[
             list[WhyLike],
@@ -223,71 +304,75 @@ def _add_tools(server: MCPServer[Any]) -> None:
         review_date: Annotated[
             str | None, Field(description="Review date YYYY-MM-DD; due dates must come after it.")
         ] = None,
+        review_id: ReviewIdArg = None,
         language: LanguageArg = "zh",
     ) -> Annotated[CallToolResult, FiveWhysResult]:
         """Check a root-cause chain: too shallow, circular, blaming a person, unverified links, root causes
         without countermeasures, vague countermeasures. Returns the 'therefore' read-back and a category."""
+        check_review(review_id)
         result = run_core(
             lambda: whys_core.five_whys(problem, whys, root_cause, countermeasures, language, review_date)
         )
-        return tool_result(result, result.markdown)
+        chain = {"problem": problem, "whys": whys, "root_cause": root_cause, "countermeasures": countermeasures or []}
+        return remember(review_id, "five_whys", chain, "five_whys", result, result.markdown)
 
     @server.tool(title="SWOT / TOWS", annotations=READ_ONLY)
     def swot(
-        strengths: Annotated[
-            list[SwotItemLike], Field(max_length=MAX_SWOT_ITEMS, description="Internal strengths.")
-        ],
-        weaknesses: Annotated[
-            list[SwotItemLike], Field(max_length=MAX_SWOT_ITEMS, description="Internal weaknesses.")
-        ],
+        strengths: Annotated[list[SwotItemLike], Field(max_length=MAX_SWOT_ITEMS, description="Internal strengths.")],
+        weaknesses: Annotated[list[SwotItemLike], Field(max_length=MAX_SWOT_ITEMS, description="Internal weaknesses.")],
         opportunities: Annotated[
             list[SwotItemLike], Field(max_length=MAX_SWOT_ITEMS, description="External opportunities.")
         ],
-        threats: Annotated[
-            list[SwotItemLike], Field(max_length=MAX_SWOT_ITEMS, description="External threats.")
-        ],
+        threats: Annotated[list[SwotItemLike], Field(max_length=MAX_SWOT_ITEMS, description="External threats.")],
         strategies: Annotated[
             list[StrategyLike] | None,
             Field(max_length=MAX_SWOT_ITEMS, description="TOWS strategies (SO/ST/WO/WT) citing factor ids."),
         ] = None,
+        review_id: ReviewIdArg = None,
         language: LanguageArg = "zh",
     ) -> Annotated[CallToolResult, SwotResult]:
         """Check a SWOT (empty quadrants, duplicates, misplaced factors, weights and ratings), compute IFE/EFE
         scores, and place TOWS strategies in the SO/ST/WO/WT matrix."""
-        result = run_core(
-            lambda: swot_core.swot(strengths, weaknesses, opportunities, threats, strategies, language)
-        )
-        return tool_result(result, result.markdown)
+        check_review(review_id)
+        result = run_core(lambda: swot_core.swot(strengths, weaknesses, opportunities, threats, strategies, language))
+        section = {
+            "strengths": strengths,
+            "weaknesses": weaknesses,
+            "opportunities": opportunities,
+            "threats": threats,
+            "strategies": strategies or [],
+        }
+        return remember(review_id, "swot", section, "swot", result, result.markdown)
 
     @server.tool(title="行动项检查 / Check action items", annotations=READ_ONLY)
     def check_actions(
         actions: Annotated[list[ActionItem], Field(min_length=1, max_length=MAX_ACTIONS)],
-        review_date: Annotated[
-            dt.date | None, Field(description="Review date; due dates must come after it.")
-        ] = None,
+        review_date: Annotated[dt.date | None, Field(description="Review date; due dates must come after it.")] = None,
         problems: Annotated[
             list[str] | None, Field(description="Known problems, to check what each action answers.")
         ] = None,
         root_causes: Annotated[list[str] | None, Field(description="Known root causes.")] = None,
+        review_id: ReviewIdArg = None,
         language: LanguageArg = "zh",
     ) -> Annotated[CallToolResult, ActionCheckResult]:
         """Check improvement actions: a verb, one owner, a due date after the review, a priority, the problem
         it answers, a measurable result; vague verbs flagged; done needs evidence, won't-do a reason."""
+        check_review(review_id)
         result = run_core(
-            lambda: actions_core.check_actions(
-                actions, review_date, problems or (), root_causes or (), language
-            )
+            lambda: actions_core.check_actions(actions, review_date, problems or (), root_causes or (), language)
         )
-        return tool_result(result, result.markdown)
+        return remember(review_id, "actions", actions, "check_actions", result, result.markdown)
 
     @server.tool(title="风险检查 / Check risks", annotations=READ_ONLY)
     def check_risks(
         risks: Annotated[list[Risk], Field(min_length=1, max_length=MAX_ACTIONS)],
+        review_id: ReviewIdArg = None,
         language: LanguageArg = "zh",
     ) -> Annotated[CallToolResult, RiskCheckResult]:
         """Check risks for an indicator, yellow and red thresholds in the right order, a response, an owner."""
+        check_review(review_id)
         result = run_core(lambda: actions_core.check_risks(risks, language))
-        return tool_result(result, result.markdown)
+        return remember(review_id, "risks", risks, "check_risks", result, result.markdown)
 
     @server.tool(title="语气与隐私检查 / Tone and privacy", annotations=READ_ONLY)
     def check_compliance(
@@ -304,12 +389,249 @@ def _add_tools(server: MCPServer[Any]) -> None:
     ) -> Annotated[CallToolResult, ComplianceResult]:
         """Find personal data (mobile numbers, resident IDs, bank cards, e-mail, roster names) and mask it;
         flag blaming or loaded language with a neutral rewrite hint."""
-        result = run_core(
-            lambda: compliance_core.check_compliance(text, fields, roster or (), mask, language)
-        )
+        result = run_core(lambda: compliance_core.check_compliance(text, fields, roster or (), mask, language))
         return tool_result(result, result.markdown)
 
 
 def main_server() -> MCPServer[Any]:
     """The default server instance (what `fupan-mcp` serves over stdio)."""
     return create_server()
+
+
+Format = Literal["markdown", "html"]
+Depth = Literal["brief", "standard", "full"]
+
+
+def _add_workspace_tools(server: MCPServer[Any], services: Services) -> None:
+    """Reviews that last: create, read, list, update and delete them; track actions; search lessons."""
+
+    def store() -> ReviewStore:
+        return services.store
+
+    @server.tool(title="渲染复盘报告 / Render the report", annotations=READ_ONLY)
+    def render_report(
+        review: Annotated[
+            Review | None,
+            Field(description="The whole review document. Omit it to render the stored review `review_id`."),
+        ] = None,
+        review_id: Annotated[
+            str | None,
+            Field(description="A stored review: with `review`, the document is saved into it first."),
+        ] = None,
+        format: Annotated[Format, Field(description="markdown, or self-contained HTML.")] = "markdown",
+        depth: Annotated[Depth, Field(description="brief, standard or full.")] = "standard",
+        mask_personal_data: Annotated[
+            bool, Field(description="Mask phone numbers, IDs, bank cards, e-mail and roster names.")
+        ] = True,
+        language: ReportLanguageArg = None,
+    ) -> Annotated[CallToolResult, RenderedReport]:
+        """Render the complete 复盘 report. Every figure is computed from the raw inputs (attainment, KPI
+        tree, 5 Whys, SWOT, action and risk checks); the report ends with the data gaps."""
+        if review is None and review_id is None:
+            raise ToolError("review: give the review document, or the review_id of a stored review")
+        if review_id is not None:
+            if review is not None:
+                run_core(lambda: workspace.save_review(store(), review_id, review))
+            document = run_core(lambda: workspace.load_review(store(), review_id))
+            follow_up = run_core(lambda: workspace.earlier_open_actions(store(), review_id, dt.date.today()))
+        else:
+            assert review is not None
+            document, follow_up = review, []
+        result = run_core(
+            lambda: report_core.render_report(
+                document, format, depth, language, mask_personal_data, follow_up=follow_up
+            )
+        )
+        return tool_result(result, result.content)
+
+    @server.tool(title="新建复盘 / Create a review", annotations=WRITES)
+    def create_review(
+        project: Annotated[str, Field(min_length=1, max_length=MAX_NAME_CHARS, description="Project name.")],
+        title: Annotated[str | None, Field(max_length=MAX_NAME_CHARS, description="Title of the review.")] = None,
+        project_type: Annotated[str | None, Field(description="Project type, e.g. 技术研发与实施.")] = None,
+        review_date: Annotated[dt.date | None, Field(description="Date of the review; default today.")] = None,
+        review: Annotated[
+            Review | None, Field(description="Sections to start with (any part of the review document).")
+        ] = None,
+        language: LanguageArg = "zh",
+    ) -> workspace.CreatedReview:
+        """Start a stored review; returns its id and the open or overdue actions of earlier reviews of the same
+        project, to follow up. Pass `review_id` to the analysis tools to save their inputs and results."""
+        data = review.model_dump(exclude_unset=True) if review is not None else {}
+        data.update(project=project, language=language)
+        for key, value in (("title", title), ("project_type", project_type), ("review_date", review_date)):
+            if value is not None:
+                data[key] = value
+        document = run_core(lambda: workspace.validate_review(data, "review"))
+        return run_core(lambda: workspace.create_review(store(), document, dt.date.today()))
+
+    @server.tool(title="读取复盘 / Get a review", annotations=READ_ONLY)
+    def get_review(review_id: Annotated[str, Field(description="Id returned by create_review.")]) -> ReviewRecord:
+        """A stored review: metadata, every saved section and tool result, its actions and lessons."""
+        return run_core(lambda: store().get_review(review_id))
+
+    @server.tool(title="复盘列表 / List reviews", annotations=READ_ONLY)
+    def list_reviews(
+        project: Annotated[str | None, Field(description="Only this project.")] = None,
+        project_type: Annotated[str | None, Field(description="Only this project type.")] = None,
+        date_from: Annotated[dt.date | None, Field(description="Reviews on or after this date.")] = None,
+        date_to: Annotated[dt.date | None, Field(description="Reviews on or before this date.")] = None,
+        limit: Annotated[int, Field(ge=1, le=1000)] = 50,
+        offset: Annotated[int, Field(ge=0)] = 0,
+    ) -> ReviewList:
+        """Stored reviews, newest first, filtered by project, type and date."""
+        reviews = run_core(lambda: store().list_reviews(project, project_type, date_from, date_to, limit, offset))
+        return ReviewList(reviews=reviews)
+
+    @server.tool(title="更新复盘 / Update a review", annotations=WRITES)
+    def update_review(
+        review_id: Annotated[str, Field(description="Id returned by create_review.")],
+        sections: Annotated[
+            dict[str, Any],
+            Field(
+                description="Top-level sections of the review document to replace, e.g. {'lessons': [...], "
+                "'swot': {...}}. Actions are added, or updated by id; nothing else is touched."
+            ),
+        ],
+    ) -> ReviewRecord:
+        """Replace sections of a stored review; the merged document is validated before anything is saved."""
+        return run_core(lambda: workspace.update_review(store(), review_id, sections))
+
+    @server.tool(title="删除复盘 / Delete a review", annotations=DESTRUCTIVE)
+    def delete_review(review_id: Annotated[str, Field(description="Id of the review to delete.")]) -> Deleted:
+        """Delete a stored review with its sections, actions and lessons. This cannot be undone."""
+        run_core(lambda: store().delete_review(review_id))
+        return Deleted(review_id=review_id)
+
+    @server.tool(title="行动项列表 / List actions", annotations=READ_ONLY)
+    def list_actions(
+        owner: Annotated[str | None, Field(description="Only this owner.")] = None,
+        status: Annotated[list[ActionStatus] | None, Field(description="Only these statuses.")] = None,
+        overdue: Annotated[bool, Field(description="Only open actions past their due date (today).")] = False,
+        project: Annotated[str | None, Field(description="Only this project.")] = None,
+        review_id: Annotated[str | None, Field(description="Only this review.")] = None,
+        limit: Annotated[int, Field(ge=1, le=1000)] = 100,
+        offset: Annotated[int, Field(ge=0)] = 0,
+    ) -> ActionList:
+        """Improvement actions across reviews, by owner, status, overdue, project or review."""
+        overdue_on = dt.date.today() if overdue else None
+        found = run_core(
+            lambda: store().list_actions(owner, status, overdue_on, project, review_id, limit=limit, offset=offset)
+        )
+        return ActionList(actions=found)
+
+    @server.tool(title="更新行动项 / Update an action", annotations=WRITES)
+    def update_action(
+        action_id: Annotated[str, Field(description="Id of the action, e.g. A-7c1e0b9d42.")],
+        status: Annotated[ActionStatus | None, Field(description="New status.")] = None,
+        owner: Annotated[str | None, Field(description="New owner.")] = None,
+        due: Annotated[dt.date | None, Field(description="New due date.")] = None,
+        evidence: Annotated[str | None, Field(description="Proof that it is done (required for done).")] = None,
+        status_reason: Annotated[
+            str | None, Field(description="Why it will not be done (required for wont_do).")
+        ] = None,
+    ) -> StoredAction:
+        """Move an action along: open → in_progress → done (with evidence) or wont_do (with a reason)."""
+        return run_core(
+            lambda: store().update_action(
+                action_id, status=status, owner=owner, due=due, evidence=evidence, status_reason=status_reason
+            )
+        )
+
+    @server.tool(title="经验检索 / Search lessons", annotations=READ_ONLY)
+    def search_lessons(
+        query: Annotated[str, Field(min_length=1, max_length=500, description="Words to find, Chinese or English.")],
+        kinds: Annotated[
+            list[LessonKind] | None, Field(description="lesson, root_cause, success_factor, problem.")
+        ] = None,
+        project: Annotated[str | None, Field(description="Only this project.")] = None,
+        limit: Annotated[int, Field(ge=1, le=200)] = 20,
+    ) -> LessonSearch:
+        """Search the lessons, root causes, success factors and problems of every stored review, best first."""
+        hits = run_core(lambda: store().search_lessons(query, kinds, project, limit))
+        return LessonSearch(query=query, hits=hits)
+
+    @server.tool(title="导出报告 / Export the report", annotations=WRITES)
+    def export_report(
+        review_id: Annotated[str, Field(description="The stored review to export.")],
+        format: Annotated[Format, Field(description="markdown or html.")] = "html",
+        depth: Annotated[Depth, Field(description="brief, standard or full.")] = "full",
+        filename: Annotated[
+            str | None, Field(description="File name inside the output directory; default from the title.")
+        ] = None,
+        language: ReportLanguageArg = None,
+    ) -> Exported:
+        """Write a stored review's report to a file under the configured output directory."""
+        document = run_core(lambda: workspace.load_review(store(), review_id))
+        follow_up = run_core(lambda: workspace.earlier_open_actions(store(), review_id, dt.date.today()))
+        rendered = run_core(
+            lambda: report_core.render_report(document, format, depth, language, True, follow_up=follow_up)
+        )
+        suffix = ".html" if format == "html" else ".md"
+        path = run_core(
+            lambda: workspace.write_export(
+                services.settings.output_dir, filename or review_id, suffix, rendered.content
+            )
+        )
+        return Exported(review_id=review_id, path=str(path), format=format, bytes=path.stat().st_size)
+
+
+def _add_resources(server: MCPServer[Any], services: Services) -> None:
+    """Methods, checklists and example reviews; stored reviews by URI."""
+    for doc in knowledge.list_knowledge():
+        server.add_resource(
+            TextResource(
+                uri=f"fupan://knowledge/{doc.name}",
+                name=doc.name,
+                title=doc.title,
+                description=doc.description,
+                mime_type=doc.mime,
+                text=knowledge.read_knowledge(doc.name),
+            )
+        )
+
+    @server.resource("fupan://examples/{name}", mime_type="application/json", title="Example review (input)")
+    def example_review(name: str) -> str:
+        """An example review document: pass it to render_report."""
+        try:
+            return json.dumps(load_sample(name), ensure_ascii=False, indent=2)
+        except KeyError as error:
+            raise ResourceNotFoundError(str(error)) from error
+
+    @server.resource("fupan://examples/{name}/report", mime_type="text/markdown", title="Example report")
+    def example_report(name: str) -> str:
+        """The example review rendered as a markdown report."""
+        try:
+            review = Review.model_validate(load_sample(name))
+        except KeyError as error:
+            raise ResourceNotFoundError(str(error)) from error
+        return report_core.render_report(review, "markdown", "full", review.language or "zh", True).content
+
+    @server.resource("fupan://reviews", mime_type="application/json", title="Stored reviews")
+    def stored_reviews() -> str:
+        """Every stored review (newest first, up to 1,000) with the URIs of its JSON and its report."""
+        listed = [
+            {**summary.model_dump(mode="json"), "uri": f"fupan://reviews/{summary.id}",
+             "report_uri": f"fupan://reviews/{summary.id}/report"}
+            for summary in services.store.list_reviews(limit=1000)
+        ]
+        return json.dumps(listed, ensure_ascii=False, indent=2)
+
+    @server.resource("fupan://reviews/{review_id}", mime_type="application/json", title="Stored review")
+    def stored_review(review_id: str) -> str:
+        """A stored review as JSON: metadata, sections, tool results, actions, lessons."""
+        try:
+            return services.store.get_review(review_id).model_dump_json(indent=2)
+        except InputError as error:
+            raise ResourceNotFoundError(str(error)) from error
+
+    @server.resource("fupan://reviews/{review_id}/report", mime_type="text/markdown", title="Stored review report")
+    def stored_review_report(review_id: str) -> str:
+        """A stored review rendered as a markdown report."""
+        try:
+            document = workspace.load_review(services.store, review_id)
+            follow_up = workspace.earlier_open_actions(services.store, review_id, dt.date.today())
+        except InputError as error:
+            raise ResourceNotFoundError(str(error)) from error
+        language = document.language or "zh"
+        return report_core.render_report(document, "markdown", "full", language, True, follow_up=follow_up).content

@@ -1,0 +1,251 @@
+"""The review workspace: reviews that last across turns and conversations.
+
+A stored review is the `Review` document spread over the store: its metadata in the review row, each
+other top-level field of `Review` as a section of the same name, its improvement actions in the
+actions table (where they are tracked until closed) and its lessons, success factors, problems and
+root causes in the search index. Results the tools computed are kept beside the inputs, in sections
+named ``results.<tool>``, so a later turn can read them back without recomputing.
+
+This module knows the store interface and the domain models, nothing of MCP.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field, ValidationError
+
+from fupan_mcp.domain.actions import ActionItem
+from fupan_mcp.domain.review import FiveWhysInput, Point, Review
+from fupan_mcp.domain.stored import Lesson, LessonHit, OpenAction, ReviewRecord, ReviewSummary, StoredAction
+from fupan_mcp.errors import InputError
+from fupan_mcp.store.base import ReviewStore
+
+METADATA_FIELDS = ("project", "title", "project_type", "review_date", "language")
+"""Review fields kept in the review row rather than in sections."""
+RESULTS_PREFIX = "results."
+DOCUMENT_FIELDS = tuple(name for name in Review.model_fields if name not in (*METADATA_FIELDS, "actions"))
+"""Review fields stored as sections of the same name."""
+
+
+class CreatedReview(BaseModel):
+    """A new review and what earlier reviews of the same project left open."""
+
+    review: ReviewRecord
+    earlier_open_actions: list[OpenAction] = Field(
+        default_factory=list,
+        description="Open and in-progress actions of earlier reviews of this project, overdue first: "
+        "follow them up in this review.",
+    )
+
+
+def create_review(store: ReviewStore, review: Review, today: dt.date) -> CreatedReview:
+    """Store a new review (metadata, sections, actions, lessons) and surface earlier open actions."""
+    review_date = review.review_date or today
+    record = store.create_review(
+        review.project,
+        review.title or review.project,
+        review.project_type,
+        review_date,
+        review.language or "zh",
+        _sections_of(review, review.model_fields_set),
+    )
+    _sync_actions(store, record.id, review.actions)
+    _index_lessons(store, record.id, review)
+    earlier = store.open_actions_for_project(review.project, today, exclude_review_id=record.id)
+    return CreatedReview(review=store.get_review(record.id), earlier_open_actions=earlier)
+
+
+def load_review(store: ReviewStore, review_id: str) -> Review:
+    """The stored review as one `Review` document (actions from the actions table)."""
+    record = store.get_review(review_id)
+    data: dict[str, Any] = {
+        "project": record.project,
+        "title": record.title,
+        "project_type": record.review_type,
+        "review_date": record.review_date,
+        "language": record.language,
+    }
+    data.update({name: value for name, value in record.sections.items() if name in DOCUMENT_FIELDS})
+    data["actions"] = [_as_action_item(action) for action in record.actions]
+    return Review.model_validate(data)
+
+
+def update_review(store: ReviewStore, review_id: str, changes: Mapping[str, Any]) -> ReviewRecord:
+    """Replace whole top-level sections of a stored review (``{"swot": {...}, "lessons": [...]}``).
+
+    The merged document is validated before anything is written, so a bad section changes nothing.
+    Metadata fields cannot be changed here; ``actions`` are added or updated by id, never dropped.
+    """
+    unknown = sorted(set(changes) - set(DOCUMENT_FIELDS) - {"actions"})
+    if unknown:
+        raise InputError(
+            f"sections.{unknown[0]}",
+            f"not a review section; choose from {', '.join((*DOCUMENT_FIELDS, 'actions'))}",
+        )
+    merged = load_review(store, review_id).model_dump(mode="json", exclude={"actions"})
+    merged.update(changes)
+    merged.setdefault("actions", [])
+    review = validate_review(merged, "sections")
+    section_changes = {name: to_jsonable(getattr(review, name)) for name in changes if name != "actions"}
+    if section_changes:
+        store.update_sections(review_id, section_changes)
+    if "actions" in changes:
+        _sync_actions(store, review_id, review.actions)
+    _index_lessons(store, review_id, review)
+    return store.get_review(review_id)
+
+
+def save_tool_run(store: ReviewStore, review_id: str, section: str, value: Any, tool: str, result: BaseModel) -> None:
+    """Keep what a tool was given as the review's ``section`` and what it returned beside it."""
+    if section == "five_whys":
+        value = _upsert_chain(load_review(store, review_id).five_whys, value)
+    update_review(store, review_id, {section: value})
+    store.update_sections(review_id, {RESULTS_PREFIX + tool: result.model_dump(mode="json")})
+
+
+def save_review(store: ReviewStore, review_id: str, review: Review) -> ReviewRecord:
+    """Write every section the caller set on ``review`` into the stored review."""
+    changes = {name: getattr(review, name) for name in review.model_fields_set if name not in METADATA_FIELDS}
+    return update_review(store, review_id, to_jsonable(changes)) if changes else store.get_review(review_id)
+
+
+def validate_review(data: Mapping[str, Any], field: str) -> Review:
+    """A `Review` from plain data, or an `InputError` naming the first bad field."""
+    try:
+        return Review.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        path = ".".join(str(part) for part in first["loc"])
+        raise InputError(f"{field}.{path}" if path else field, first["msg"]) from error
+
+
+def _sections_of(review: Review, names: set[str]) -> dict[str, Any]:
+    return {name: to_jsonable(getattr(review, name)) for name in DOCUMENT_FIELDS if name in names}
+
+
+def to_jsonable(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json", exclude_none=True)
+    if isinstance(value, list):
+        return [to_jsonable(item) for item in value]
+    if isinstance(value, dict):
+        return {key: to_jsonable(item) for key, item in value.items()}
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _upsert_chain(chains: list[FiveWhysInput], value: Any) -> list[Any]:
+    """Replace the chain about the same problem, or append a new one."""
+    new = FiveWhysInput.model_validate(value)
+    kept = [chain for chain in chains if chain.problem.strip() != new.problem.strip()]
+    return [*(to_jsonable(chain) for chain in kept), to_jsonable(new)]
+
+
+def _sync_actions(store: ReviewStore, review_id: str, actions: list[ActionItem]) -> None:
+    """Add new actions; update the tracked fields of those whose id the review already has."""
+    existing = {action.id: action for action in store.get_review(review_id).actions}
+    fresh = [action for action in actions if action.id not in existing]
+    if fresh:
+        store.add_actions(review_id, fresh)
+    for action in actions:
+        current = existing.get(action.id) if action.id else None
+        if current is not None and _tracked(action) != _tracked(current):
+            store.update_action(
+                current.id,
+                status=action.status,
+                owner=action.owner,
+                due=action.due,
+                evidence=action.evidence,
+                status_reason=action.status_reason,
+            )
+
+
+def _tracked(action: ActionItem) -> tuple[object, ...]:
+    return (action.status, action.owner, action.due, action.evidence, action.status_reason)
+
+
+def _as_action_item(action: StoredAction) -> ActionItem:
+    return ActionItem.model_validate(action.model_dump(include=set(ActionItem.model_fields)))
+
+
+def _index_lessons(store: ReviewStore, review_id: str, review: Review) -> None:
+    """What later reviews should be able to find: lessons, success factors, problems, root causes."""
+    items: list[Lesson] = [Lesson(kind="lesson", text=_point_text(point)) for point in review.lessons]
+    items.extend(Lesson(kind="success_factor", text=_point_text(point)) for point in review.success_factors)
+    items.extend(Lesson(kind="problem", text=_point_text(point)) for point in review.problems)
+    for chain in review.five_whys:
+        items.extend(Lesson(kind="root_cause", text=text) for text in _root_causes(chain))
+    store.index_lessons(review_id, items)
+
+
+def _point_text(point: str | Point) -> str:
+    if isinstance(point, str):
+        return point
+    return f"{point.title}: {point.detail}" if point.detail else point.title
+
+
+def _root_causes(chain: FiveWhysInput) -> list[str]:
+    if isinstance(chain.root_cause, str):
+        return [chain.root_cause]
+    if chain.root_cause:
+        return list(chain.root_cause)
+    last = chain.whys[-1] if chain.whys else None
+    if last is None:
+        return []
+    return [last if isinstance(last, str) else last.answer]
+
+
+def earlier_open_actions(store: ReviewStore, review_id: str, today: dt.date) -> list[OpenAction]:
+    """Open actions of the project's other reviews: the report's follow-up section."""
+    record = store.get_review(review_id)
+    return [
+        action
+        for action in store.open_actions_for_project(record.project, today, exclude_review_id=review_id)
+        if action.review_date <= record.review_date
+    ]
+
+
+def write_export(output_dir: Path, name: str, suffix: str, content: str) -> Path:
+    """Write ``content`` to ``output_dir/name+suffix``; a name that leaves the directory is refused."""
+    stem = name.strip()
+    if not stem or stem in {".", ".."}:
+        raise InputError("filename", "must not be empty")
+    if not stem.endswith(suffix):
+        stem += suffix
+    root = output_dir.resolve()
+    target = (root / stem).resolve()
+    if not target.is_relative_to(root) or target == root:
+        raise InputError("filename", f"must stay inside the output directory {root}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(content, encoding="utf-8")
+    return target
+
+
+class ReviewList(BaseModel):
+    reviews: list[ReviewSummary]
+
+
+class ActionList(BaseModel):
+    actions: list[StoredAction]
+
+
+class LessonSearch(BaseModel):
+    query: str
+    hits: list[LessonHit] = Field(description="Best first, each with the review it comes from.")
+
+
+class Deleted(BaseModel):
+    review_id: str
+    deleted: bool = True
+
+
+class Exported(BaseModel):
+    review_id: str
+    path: str = Field(description="Absolute path of the written file.")
+    format: str
+    bytes: int
