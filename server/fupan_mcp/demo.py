@@ -1,12 +1,15 @@
-"""`fupan-mcp demo`: a real MCP session over stdio against this server, on a bundled sample.
+"""`fupan-mcp demo`: a real MCP session over stdio against this server, on a bundled sample review.
 
 It starts the server as a subprocess (exactly what a client such as Claude Desktop does), lists what
-the server offers, fills the review prompt, completes an argument, calls the tools on the sample's
-data and prints what comes back.
+it offers, completes a prompt argument, fills the review prompt, calls every tool on the sample's
+data, stores the review, renders the report and writes it (markdown and HTML) into the output folder.
+The store used by the demo lives in that folder too, so the user's own reviews are never touched.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -19,54 +22,107 @@ from mcp.types import CallToolResult, PromptReference, TextContent
 from fupan_mcp.samples import load_sample
 
 
-def server_parameters() -> StdioServerParameters:
-    """How to start this server: the same interpreter, `python -m fupan_mcp serve`."""
-    return StdioServerParameters(command=sys.executable, args=["-m", "fupan_mcp", "serve"])
+def server_parameters(out_dir: Path) -> StdioServerParameters:
+    """How to start this server: the same interpreter, `python -m fupan_mcp serve`, storing under out_dir."""
+    env = {**os.environ, "FUPAN_MCP_DB": str(out_dir / "demo.db"), "FUPAN_MCP_OUTPUT_DIR": str(out_dir)}
+    return StdioServerParameters(command=sys.executable, args=["-m", "fupan_mcp", "serve"], env=env)
 
 
 def text_of(result: CallToolResult) -> str:
     return "\n".join(block.text for block in result.content if isinstance(block, TextContent))
 
 
-def banner(title: str) -> None:
-    print(f"\n{'=' * 8} {title} {'=' * 8}", flush=True)
+def show(title: str, body: str, max_lines: int = 14) -> None:
+    lines = body.strip().splitlines()
+    more = f"\n… ({len(lines) - max_lines} more lines)" if len(lines) > max_lines else ""
+    print(f"\n{'=' * 8} {title} {'=' * 8}\n" + "\n".join(lines[:max_lines]) + more, flush=True)
 
 
-async def demo_session(language: str, out_dir: Path) -> dict[str, Any]:
-    sample = load_sample("erp_wms")
-    metrics = sample["metrics"]
-    outputs: dict[str, Any] = {}
-    async with Client(server_parameters()) as client:
+class Session:
+    """A client that fails loudly: the demo must show real results, not swallow errors."""
+
+    def __init__(self, client: Client) -> None:
+        self.client = client
+
+    async def call(self, tool: str, arguments: dict[str, Any]) -> CallToolResult:
+        result = await self.client.call_tool(tool, arguments)
+        if result.is_error:
+            raise SystemExit(f"{tool} failed: {text_of(result)}")
+        return result
+
+
+async def demo_session(sample_name: str, language: str, out_dir: Path) -> dict[str, Path]:
+    sample = load_sample(sample_name)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    async with Client(server_parameters(out_dir.resolve())) as client:
+        session = Session(client)
         tools = [tool.name for tool in (await client.list_tools()).tools]
         prompts = [prompt.name for prompt in (await client.list_prompts()).prompts]
-        banner("server")
-        print(f"tools: {', '.join(tools)}\nprompts: {', '.join(prompts)}")
+        show("server", f"tools ({len(tools)}): {', '.join(tools)}\nprompts: {', '.join(prompts)}")
 
-        completion = await client.complete(
-            PromptReference(type="ref/prompt", name="project_review"), {"name": "project_type", "value": "技术"}
-        )
-        banner("completion/complete project_type='技术'")
-        print(", ".join(completion.completion.values))
+        ref = PromptReference(type="ref/prompt", name="project_review")
+        completion = await client.complete(ref, {"name": "project_type", "value": "新产品"})
+        show("completion/complete project_type='新产品'", ", ".join(completion.completion.values))
 
+        key_data = "\n".join(f"- {m['name']}: {m.get('actual', '—')} (目标 {m.get('target', '—')})" for m in sample["metrics"])
         prompt = await client.get_prompt(
             "project_review",
             {
                 "project_info": sample["project"],
                 "project_type": sample["project_type"],
-                "key_data": "\n".join(f"{m['name']}: {m.get('actual', '—')} ({m['target']})" for m in metrics),
+                "key_data": key_data,
                 "language": language,
             },
         )
         first = prompt.messages[0].content
-        banner("prompt project_review (first lines)")
-        print("\n".join(first.text.splitlines()[:8]) if isinstance(first, TextContent) else first)
+        show("prompt project_review", first.text if isinstance(first, TextContent) else str(first), 8)
 
-        result = await client.call_tool("compute_attainment", {"metrics": sample["metrics"], "language": language})
-        banner("compute_attainment")
-        print(text_of(result))
-        outputs["compute_attainment"] = result.structured_content
-    return outputs
+        lang = {"language": language}
+        show(
+            "compute_attainment",
+            text_of(await session.call("compute_attainment", {"metrics": sample["metrics"], **lang})),
+        )
+        if "kpi_tree" in sample:
+            show("build_kpi_tree", text_of(await session.call("build_kpi_tree", {**sample["kpi_tree"], **lang})))
+        for chain in sample.get("five_whys", []):
+            result = await session.call("five_whys", {**chain, "review_date": sample["review_date"], **lang})
+            show("five_whys", text_of(result))
+        show("swot", text_of(await session.call("swot", {**sample["swot"], **lang})))
+        actions = {"actions": sample["actions"], "review_date": sample["review_date"], **lang}
+        show("check_actions", text_of(await session.call("check_actions", actions)))
+        show("check_risks", text_of(await session.call("check_risks", {"risks": sample["risks"], **lang})))
+        notes = {f"notes[{i}]": note for i, note in enumerate(sample.get("notes", []))}
+        compliance = {"fields": notes, "roster": sample.get("roster", []), **lang}
+        show("check_compliance", text_of(await session.call("check_compliance", compliance)))
+
+        created = (
+            await session.call("create_review", {"project": sample["project"], "review": sample})
+        ).structured_content
+        assert created is not None
+        review_id = created["review"]["id"]
+        hits = (await session.call("search_lessons", {"query": "权限"})).structured_content or {}
+        show(
+            "create_review + search_lessons '权限'",
+            f"review {review_id}\n" + "\n".join(f"- [{hit['kind']}] {hit['text']}" for hit in hits.get("hits", [])),
+        )
+
+        written: dict[str, Path] = {}
+        for fmt, suffix in (("markdown", "md"), ("html", "html")):
+            result = await session.call(
+                "render_report", {"review_id": review_id, "format": fmt, "depth": "full", **lang}
+            )
+            data = result.structured_content or {}
+            path = out_dir / f"{sample_name}.{language}.report.{suffix}"
+            path.write_text(data["content"], encoding="utf-8")
+            written[fmt] = path
+        show("render_report (markdown, first lines)", written["markdown"].read_text(encoding="utf-8"), 24)
+        summary = {key: data.get(key) for key in ("title", "sections", "masked_count", "findings")}
+        show("render_report summary", json.dumps(summary, ensure_ascii=False, indent=1), 30)
+    print("\nwritten:")
+    for fmt, path in written.items():
+        print(f"  {fmt:8} {path}")
+    return written
 
 
-def run_demo(language: str = "zh", out_dir: Path = Path("out")) -> None:
-    anyio.run(demo_session, language, out_dir)
+def run_demo(sample: str = "b2b_mvp", language: str = "zh", out_dir: Path = Path("out")) -> dict[str, Path]:
+    return anyio.run(demo_session, sample, language, out_dir)

@@ -1,0 +1,162 @@
+"""Command line: `fupan-mcp [serve | prompt | demo]`. With no subcommand it serves MCP over stdio."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="fupan-mcp",
+        description="复盘 MCP server: the GRAI review prompt plus tools that compute, check and render. "
+        "Run without a subcommand to serve MCP over stdio.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="{serve,prompt,demo}")
+
+    serve = sub.add_parser(
+        "serve",
+        help="serve MCP over stdio (the default), or over streamable HTTP with --http",
+        description="Serve MCP over stdio (the default) or, with --http, over streamable HTTP for a team: "
+        "stateless (replicas scale behind any load balancer), loopback-only unless told otherwise, "
+        "Host/Origin checked against DNS rebinding, optional bearer token, GET /health.",
+    )
+    serve.add_argument("--http", action="store_true", help="serve streamable HTTP instead of stdio")
+    serve.add_argument("--host", help="interface to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port to bind (default 8000)")
+    serve.add_argument("--path", help="path of the MCP endpoint (default /mcp)")
+    serve.add_argument(
+        "--allowed-host",
+        action="append",
+        default=[],
+        metavar="NAME[:PORT]",
+        help="a Host header clients may send, repeatable; required when --host is not loopback "
+        "(also FUPAN_MCP_ALLOWED_HOSTS, comma-separated). NAME alone allows any port.",
+    )
+    serve.add_argument(
+        "--allowed-origin",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="a browser Origin allowed to call the server, repeatable, e.g. https://app.example.com "
+        "(also FUPAN_MCP_ALLOWED_ORIGINS). Requests without an Origin header are not affected.",
+    )
+    serve.add_argument(
+        "--token-file",
+        type=Path,
+        metavar="FILE",
+        help="require 'Authorization: Bearer <token>' on every request, token read from FILE "
+        "(or set FUPAN_MCP_TOKEN); GET /health stays open",
+    )
+    serve.add_argument("--max-body", metavar="SIZE", help="largest request body, e.g. 4MiB (default); 413 above")
+    serve.add_argument("--access-log", action="store_true", help="log every HTTP request")
+
+    prompt = sub.add_parser("prompt", help="print the filled review prompt, to paste into a chat app")
+    prompt.add_argument("--project-info", required=True, help="项目核心信息 / core project information")
+    prompt.add_argument("--period-and-phases", default="", help="项目周期与阶段 / period and phases")
+    prompt.add_argument("--review-dimensions", default="", help="复盘核心维度 / review dimensions")
+    prompt.add_argument("--key-data", default="", help="关键数据与材料 / key data (or @file to read a file)")
+    prompt.add_argument("--project-type", default="", help="项目类型 / project type")
+    prompt.add_argument("--report-focus", default="", help="期望报告侧重 / report focus")
+    prompt.add_argument("--analysis-models", default="", help="分析模型偏好 / preferred analysis models")
+    prompt.add_argument("--language", choices=["zh", "en"], default="zh")
+
+    demo = sub.add_parser("demo", help="run a real MCP session over stdio on bundled sample data")
+    demo.add_argument("--sample", choices=["b2b_mvp", "midyear_campaign", "erp_wms"], default="b2b_mvp")
+    demo.add_argument("--language", choices=["zh", "en"], default="zh")
+    demo.add_argument("--out", type=Path, default=Path("out"), help="folder for the files the demo writes")
+    return parser
+
+
+def _read_arg(value: str) -> str:
+    return Path(value[1:]).read_text(encoding="utf-8") if value.startswith("@") else value
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
+    if args.command == "serve" and args.http:
+        _serve_http(args)
+    elif args.command == "serve" and _http_flags(args):
+        sys.exit(f"fupan-mcp serve: {', '.join(_http_flags(args))} only apply with --http")
+    elif args.command in (None, "serve"):
+        from fupan_mcp.app import create_server
+
+        create_server().run()
+    elif args.command == "prompt":
+        from fupan_mcp.prompting import render_review_prompt
+
+        try:
+            text = render_review_prompt(
+                project_info=_read_arg(args.project_info),
+                period_and_phases=_read_arg(args.period_and_phases),
+                review_dimensions=args.review_dimensions,
+                key_data=_read_arg(args.key_data),
+                project_type=args.project_type,
+                report_focus=args.report_focus,
+                analysis_models=args.analysis_models,
+                language=args.language,
+                tools=_tool_names(),
+            )
+        except (OSError, ValueError) as error:
+            sys.exit(f"fupan-mcp prompt: {error}")
+        sys.stdout.write(text)
+    elif args.command == "demo":
+        from fupan_mcp.demo import run_demo
+
+        run_demo(sample=args.sample, language=args.language, out_dir=args.out)
+
+
+_HTTP_FLAGS = (
+    "host",
+    "port",
+    "path",
+    "allowed_host",
+    "allowed_origin",
+    "token_file",
+    "max_body",
+    "access_log",
+)
+
+
+def _http_flags(args: argparse.Namespace) -> list[str]:
+    return ["--" + name.replace("_", "-") for name in _HTTP_FLAGS if getattr(args, name) not in (None, [], False)]
+
+
+def _serve_http(args: argparse.Namespace) -> None:
+    from fupan_mcp.http import (
+        DEFAULT_HOST,
+        DEFAULT_PATH,
+        DEFAULT_PORT,
+        ConfigError,
+        parse_size,
+        resolve_settings,
+        serve_http,
+    )
+
+    try:
+        settings = resolve_settings(
+            host=args.host or DEFAULT_HOST,
+            port=DEFAULT_PORT if args.port is None else args.port,
+            path=args.path or DEFAULT_PATH,
+            allowed_hosts=args.allowed_host,
+            allowed_origins=args.allowed_origin,
+            token_file=args.token_file,
+            max_body=parse_size(args.max_body or "4MiB"),
+            access_log=args.access_log,
+        )
+    except ConfigError as error:
+        sys.exit(f"fupan-mcp serve: {error}")
+    serve_http(settings)
+
+
+def _tool_names() -> list[str]:
+    import anyio
+
+    from fupan_mcp.app import create_server
+
+    async def names() -> list[str]:
+        return [tool.name for tool in await create_server().list_tools()]
+
+    return anyio.run(names)
