@@ -1,0 +1,443 @@
+"""The team server: MCP over streamable HTTP, behind a small ASGI guard.
+
+``fupan-mcp serve --http`` imports this module (and with it uvicorn and starlette); the stdio
+server never does, so its start-up stays light.
+
+Shape of one request, outermost first:
+
+1. **Host and Origin** (DNS-rebinding protection) on *every* path, ``/health`` included: a Host
+   outside the allowlist gets 421, an Origin outside it 403. Requests without an Origin (every
+   non-browser client) pass the Origin check.
+2. **Bearer token**, when one is configured (env ``FUPAN_MCP_TOKEN`` or ``--token-file``): every
+   request except ``GET /health`` must carry ``Authorization: Bearer <token>``; compared in
+   constant time; 401 with ``WWW-Authenticate: Bearer`` otherwise. ``/health`` stays open so
+   load balancers and orchestrators can probe it without a secret; it answers only
+   ``{"status": "ok", "version": ...}``.
+3. **Body size limit** (``--max-body``, 4 MiB by default): 413 for a larger declared
+   ``Content-Length`` and for a chunked body that grows past the limit.
+4. **JSON-RPC envelope** of POSTs to the MCP path: a body that is not JSON (-32700) or not one
+   JSON-RPC 2.0 message (-32600) gets a 400 with a one-line reason. The SDK's own answer on the
+   handshake-era path would be the full pydantic report, echoing the input back.
+5. The routes: ``GET /health`` and the MCP endpoint (``--path``, ``/mcp`` by default), served by
+   the SDK's session manager in stateless mode, so any replica can answer any request.
+
+Refusals are small JSON-RPC error objects (``id: null``); no response carries a traceback.
+Shutdown: uvicorn handles SIGTERM/SIGINT and gives in-flight requests
+`GRACEFUL_SHUTDOWN_SECONDS`.
+"""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+import json
+import logging
+import os
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mcp.server import MCPServer
+from mcp.server.transport_security import TransportSecuritySettings
+from starlette.datastructures import Headers
+from starlette.responses import JSONResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from fupan_mcp import __version__
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+DEFAULT_PATH = "/mcp"
+HEALTH_PATH = "/health"
+DEFAULT_MAX_BODY = 4 * 1024 * 1024
+GRACEFUL_SHUTDOWN_SECONDS = 10.0
+"""How long uvicorn lets in-flight requests finish after SIGTERM/SIGINT before closing them."""
+
+PARSE_ERROR = -32700
+INVALID_REQUEST = -32600
+
+ENV_TOKEN = "FUPAN_MCP_TOKEN"
+ENV_ALLOWED_HOSTS = "FUPAN_MCP_ALLOWED_HOSTS"
+ENV_ALLOWED_ORIGINS = "FUPAN_MCP_ALLOWED_ORIGINS"
+
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
+WILDCARD_HOSTS = ("0.0.0.0", "::", "")
+
+
+class ConfigError(ValueError):
+    """A start-up setting that cannot be used; the message says what to pass instead."""
+
+
+@dataclass(frozen=True)
+class HttpSettings:
+    """Everything ``serve --http`` needs, already validated (build it with `resolve_settings`)."""
+
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
+    path: str = DEFAULT_PATH
+    allowed_hosts: tuple[str, ...] = ()
+    """Host header patterns: ``name``, ``name:port`` or ``name:*`` (any port)."""
+    allowed_origins: tuple[str, ...] = ()
+    """Origin patterns: ``scheme://name[:port]`` or ``scheme://name:*``."""
+    token: str | None = field(default=None, repr=False)
+    max_body: int = DEFAULT_MAX_BODY
+    access_log: bool = False
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}{self.path}"
+
+
+# --- settings ---------------------------------------------------------------------------------
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _split_env(value: str | None) -> list[str]:
+    return [item for item in re.split(r"[,\s]+", value or "") if item]
+
+
+def _host_patterns(entry: str) -> list[str]:
+    """``mcp.example.com`` allows that name on any port; ``name:port`` and ``name:*`` are kept."""
+    entry = entry.strip().lower()
+    if not entry or "/" in entry or entry == "*" or entry.startswith("*"):
+        raise ConfigError(
+            f"--allowed-host {entry!r}: give a host name or address, optionally with :port or :* "
+            "(wildcard names are not supported)"
+        )
+    if entry.count(":") > 1 and not entry.startswith("["):  # a bare IPv6 address
+        entry = f"[{entry}]"
+    name, _, port = entry.rpartition(":") if not entry.endswith("]") else ("", "", "")
+    if name and (port == "*" or port.isdigit()):
+        return [entry]
+    if name:
+        raise ConfigError(f"--allowed-host {entry!r}: the port must be a number or *")
+    return [entry, f"{entry}:*"]
+
+
+def _origin_patterns(entry: str) -> list[str]:
+    entry = entry.strip().rstrip("/")
+    if not re.fullmatch(r"https?://[^/\s?#]+", entry, flags=re.IGNORECASE):
+        raise ConfigError(
+            f"--allowed-origin {entry!r}: an origin is scheme://host[:port], e.g. https://app.example.com"
+        )
+    return [entry.lower()]
+
+
+def _read_token(token_file: Path | None, environ: Mapping[str, str]) -> str | None:
+    if token_file is not None:
+        try:
+            token = token_file.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as error:
+            raise ConfigError(
+                f"--token-file {str(token_file)!r}: cannot read it ({error.__class__.__name__})"
+            ) from None
+        source = "--token-file"
+    elif ENV_TOKEN in environ:
+        token = environ[ENV_TOKEN].strip()
+        source = ENV_TOKEN
+    else:
+        return None
+    if not token:
+        raise ConfigError(f"{source} is set but empty; refusing to start without the intended token")
+    if not re.fullmatch(r"[\x21-\x7e]+", token):
+        raise ConfigError(f"{source}: the token must be printable ASCII without spaces")
+    return token
+
+
+def parse_size(text: str) -> int:
+    """``4194304``, ``4MiB``, ``512KiB``, ``4M`` → bytes."""
+    match = re.fullmatch(r"\s*(\d+)\s*([kmg]i?b?|b)?\s*", text, flags=re.IGNORECASE)
+    if not match:
+        raise ConfigError(f"--max-body {text!r}: expected a number of bytes, or e.g. 512KiB, 4MiB")
+    unit = (match.group(2) or "b").lower()[0]
+    size = int(match.group(1)) * {"b": 1, "k": 1024, "m": 1024**2, "g": 1024**3}[unit]
+    if size <= 0:
+        raise ConfigError("--max-body must be at least 1 byte")
+    return size
+
+
+def resolve_settings(
+    *,
+    host: str = DEFAULT_HOST,
+    port: int = DEFAULT_PORT,
+    path: str = DEFAULT_PATH,
+    allowed_hosts: Sequence[str] = (),
+    allowed_origins: Sequence[str] = (),
+    token_file: Path | None = None,
+    max_body: int = DEFAULT_MAX_BODY,
+    access_log: bool = False,
+    environ: Mapping[str, str] | None = None,
+) -> HttpSettings:
+    """Merge flags and environment, apply the safe defaults, refuse unsafe combinations."""
+    env = os.environ if environ is None else environ
+    if not 0 < port < 65536:
+        raise ConfigError(f"--port {port}: expected 1-65535")
+    if not re.fullmatch(r"(/[A-Za-z0-9._~-]+)+", path):
+        raise ConfigError(f"--path {path!r}: expected an absolute path such as /mcp")
+    if path == HEALTH_PATH:
+        raise ConfigError(f"--path {HEALTH_PATH} is taken by the health check")
+
+    host_entries = [*allowed_hosts, *_split_env(env.get(ENV_ALLOWED_HOSTS))]
+    origin_entries = [*allowed_origins, *_split_env(env.get(ENV_ALLOWED_ORIGINS))]
+    hosts = [pattern for entry in host_entries for pattern in _host_patterns(entry)]
+    origins = [pattern for entry in origin_entries for pattern in _origin_patterns(entry)]
+
+    if is_loopback(host):
+        # The names a local client uses, on any port; origins of local pages (the SDK's default).
+        hosts += [pattern for name in LOOPBACK_NAMES for pattern in (name, f"{name}:*")]
+        origins += [pattern for name in LOOPBACK_NAMES for pattern in (f"http://{name}", f"http://{name}:*")]
+    elif not host_entries:
+        where = "all interfaces" if host in WILDCARD_HOSTS else host
+        raise ConfigError(
+            f"refusing to listen on {where} without a Host allowlist: DNS-rebinding protection needs the "
+            "names clients use to reach this server. Pass --allowed-host NAME[:PORT] (repeatable) or set "
+            f"{ENV_ALLOWED_HOSTS}=mcp.example.com,10.0.0.5:{port}; browser front ends also need "
+            f"--allowed-origin https://app.example.com (or {ENV_ALLOWED_ORIGINS})."
+        )
+
+    return HttpSettings(
+        host=host,
+        port=port,
+        path=path,
+        allowed_hosts=tuple(dict.fromkeys(hosts)),
+        allowed_origins=tuple(dict.fromkeys(origins)),
+        token=_read_token(token_file, env),
+        max_body=max_body,
+        access_log=access_log,
+    )
+
+
+def transport_security(settings: HttpSettings) -> TransportSecuritySettings:
+    return TransportSecuritySettings(
+        enable_dns_rebinding_protection=True,
+        allowed_hosts=list(settings.allowed_hosts),
+        allowed_origins=list(settings.allowed_origins),
+    )
+
+
+# --- the ASGI guard ---------------------------------------------------------------------------
+
+
+def _matches(value: str, patterns: Iterable[str]) -> bool:
+    """Exact match, or ``base:*`` for ``base`` on any port (the SDK's rule)."""
+    value = value.lower()
+    for pattern in patterns:
+        if value == pattern:
+            return True
+        if pattern.endswith(":*"):
+            base = pattern[:-2]
+            port = value[len(base) + 1 :]
+            if value.startswith(base + ":") and port.isdigit():
+                return True
+    return False
+
+
+def error_response(
+    status: int, message: str, headers: Mapping[str, str] | None = None, *, code: int = INVALID_REQUEST
+) -> Response:
+    """A JSON-RPC error without an id: what the SDK sends for transport-level refusals."""
+    body = {"jsonrpc": "2.0", "id": None, "error": {"code": code, "message": message}}
+    return JSONResponse(body, status_code=status, headers=dict(headers or {}))
+
+
+def jsonrpc_problem(body: bytes) -> tuple[int, str] | None:
+    """Why a POSTed body is not one JSON-RPC 2.0 message, or None when its envelope is sound.
+
+    Checked before the SDK sees the body, because the SDK's legacy path answers a malformed
+    envelope with the full pydantic validation report, which echoes the input back.
+    """
+    try:
+        message = json.loads(body)
+    except (ValueError, RecursionError):
+        return PARSE_ERROR, "Parse error"
+    if not isinstance(message, dict):
+        return INVALID_REQUEST, "Invalid Request: the body must be one JSON-RPC 2.0 object"
+    if message.get("jsonrpc") != "2.0":
+        return INVALID_REQUEST, 'Invalid Request: "jsonrpc" must be "2.0"'
+    has_id = "id" in message
+    request_id = message.get("id")
+    if has_id and (isinstance(request_id, bool) or not isinstance(request_id, (str, int, type(None)))):
+        return INVALID_REQUEST, 'Invalid Request: "id" must be a string or an integer'
+    if "method" in message:
+        if not isinstance(message["method"], str):
+            return INVALID_REQUEST, 'Invalid Request: "method" must be a string'
+        if has_id and request_id is None:
+            return INVALID_REQUEST, 'Invalid Request: "id" must be a string or an integer'
+        if "params" in message and not isinstance(message["params"], dict):
+            return INVALID_REQUEST, 'Invalid Request: "params" must be an object'
+        return None
+    if has_id and ("result" in message) != ("error" in message):
+        error = message.get("error", {})
+        if (
+            isinstance(error, dict)
+            and isinstance(error.get("code", 0), int)
+            and isinstance(error.get("message", ""), str)
+        ):
+            return None
+    return INVALID_REQUEST, "Invalid Request: neither a request, a notification nor a response"
+
+
+class Guard:
+    """One pure-ASGI layer in front of the SDK's app: checks, /health, body limit, envelope check."""
+
+    def __init__(self, app: ASGIApp, settings: HttpSettings) -> None:
+        self.app = app
+        self.path = settings.path
+        self.max_body = settings.max_body
+        self.hosts = settings.allowed_hosts
+        self.origins = settings.allowed_origins
+        self.token = settings.token.encode("ascii") if settings.token else None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":  # the SDK app's lifespan runs its session manager
+            await self.app(scope, receive, send)
+            return
+        if scope["type"] != "http":  # no websockets here
+            await send({"type": "websocket.close", "code": 1008})
+            return
+        headers = Headers(scope=scope)
+        refusal = self.refusal(scope, headers)
+        if refusal is not None:
+            await refusal(scope, receive, send)
+        elif scope["path"] == HEALTH_PATH:
+            await health(scope["method"])(scope, receive, send)
+        elif scope["method"] == "POST" and scope["path"] == self.path:
+            await self.post(scope, receive, send, headers)
+        else:  # GET/DELETE on the endpoint, unknown paths: the SDK answers (405, 404)
+            await self.app(scope, receive, send)
+
+    def refusal(self, scope: Scope, headers: Headers) -> Response | None:
+        """421 for a foreign Host, 403 for a foreign Origin, 401 without the token; else None."""
+        host = headers.get("host")
+        if not host or not _matches(host, self.hosts):
+            logger.warning("refused a request with Host %r", (host or "")[:100])
+            return error_response(421, "Invalid Host header")
+        origin = headers.get("origin")
+        if origin is not None and not _matches(origin.rstrip("/"), self.origins):
+            logger.warning("refused a request with Origin %r", origin[:100])
+            return error_response(403, "Invalid Origin header")
+        if self.token is None or (scope["path"] == HEALTH_PATH and scope["method"] in ("GET", "HEAD")):
+            return None
+        scheme, _, presented = headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not presented.strip():
+            return error_response(401, "Authentication required", {"WWW-Authenticate": 'Bearer realm="fupan-mcp"'})
+        if not hmac.compare_digest(presented.strip().encode("latin-1"), self.token):
+            return error_response(
+                401,
+                "Invalid token",
+                {"WWW-Authenticate": 'Bearer realm="fupan-mcp", error="invalid_token"'},
+            )
+        return None
+
+    async def post(self, scope: Scope, receive: Receive, send: Send, headers: Headers) -> None:
+        """Read the body once (413 past the limit, chunked or not), check its envelope, replay it."""
+        declared = headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_body:
+            await too_large()(scope, receive, send)
+            return
+        body = bytearray()
+        trailing: list[Message] = []
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                trailing.append(message)  # the client went away; let the SDK see it
+                break
+            body.extend(message.get("body", b""))
+            if len(body) > self.max_body:
+                await too_large()(scope, receive, send)
+                return
+            if not message.get("more_body", False):
+                break
+        if not trailing and headers.get("content-type", "").lower().startswith("application/json"):
+            problem = jsonrpc_problem(bytes(body))
+            if problem is not None:
+                await error_response(400, problem[1], code=problem[0])(scope, receive, send)
+                return
+        # else: the SDK answers a wrong Content-Type with 400 itself
+        replay: list[Message] = [{"type": "http.request", "body": bytes(body), "more_body": False}, *trailing]
+
+        async def replayed() -> Message:
+            return replay.pop(0) if replay else await receive()
+
+        await self.app(scope, replayed, send)
+
+
+def too_large() -> Response:
+    return error_response(413, "Request body too large")
+
+
+def health(method: str) -> Response:
+    if method not in ("GET", "HEAD"):
+        return error_response(405, "Method Not Allowed", {"Allow": "GET, HEAD"})
+    return JSONResponse({"status": "ok", "version": __version__}, headers={"Cache-Control": "no-store"})
+
+
+# --- the application --------------------------------------------------------------------------
+
+
+def build_app(server: MCPServer[Any], settings: HttpSettings) -> ASGIApp:
+    """The whole ASGI application: the guard in front of the SDK's stateless streamable-HTTP app.
+
+    The SDK app keeps its own Host/Origin check (same allowlists) and body limit (same size) as a
+    second line; its lifespan runs the session manager.
+    """
+    mcp_app = server.streamable_http_app(
+        streamable_http_path=settings.path,
+        stateless_http=True,
+        max_request_body_size=settings.max_body,
+        transport_security=transport_security(settings),
+        host=settings.host,
+    )
+    return Guard(mcp_app, settings)
+
+
+def serve_http(settings: HttpSettings, server: MCPServer[Any] | None = None) -> None:
+    """Run until SIGINT/SIGTERM; in-flight requests get `GRACEFUL_SHUTDOWN_SECONDS` to finish."""
+    import uvicorn
+
+    if server is None:
+        from fupan_mcp.app import create_server
+
+        server = create_server()
+    # Stateless mode opens and "terminates" a transport per request; that INFO line is noise here.
+    logging.getLogger("mcp.server.streamable_http").setLevel(logging.WARNING)
+    if not is_loopback(settings.host) and settings.token is None:
+        logger.warning(
+            "serving on %s without a bearer token: anyone who can reach it can call the tools "
+            "(set %s or pass --token-file)",
+            settings.host,
+            ENV_TOKEN,
+        )
+    logger.info(
+        "fupan-mcp %s: MCP on %s (stateless; token %s; hosts %s)",
+        __version__,
+        settings.url,
+        "required" if settings.token else "off",
+        json.dumps(list(settings.allowed_hosts)),
+    )
+    config = uvicorn.Config(
+        build_app(server, settings),
+        host=settings.host,
+        port=settings.port,
+        lifespan="on",
+        ws="none",
+        access_log=settings.access_log,
+        server_header=False,
+        timeout_graceful_shutdown=int(GRACEFUL_SHUTDOWN_SECONDS),
+        log_config=None,  # keep the root handler MCPServer set up (stderr)
+        log_level="info",  # an explicit level: left unset, uvicorn formats TRACE lines for every request
+    )
+    uvicorn.Server(config).run()
