@@ -32,7 +32,7 @@ from fupan_mcp.domain.actions import ActionItem
 from fupan_mcp.domain.review import Review
 from fupan_mcp.errors import InputError
 from fupan_mcp.limits import MAX_ACTIONS
-from fupan_mcp.report import render_report
+from fupan_mcp.report.render import render_report
 from fupan_mcp.samples import load_sample
 
 SEED = 20250605

@@ -13,8 +13,7 @@ from fupan_mcp.domain.review import Review
 from fupan_mcp.domain.stored import OpenAction
 from fupan_mcp.errors import InputError
 from fupan_mcp.knowledge import list_knowledge, read_knowledge
-from fupan_mcp.report import render_report
-from fupan_mcp.report.render import md_inline
+from fupan_mcp.report.render import md_inline, render_report
 from fupan_mcp.samples import load_sample
 
 XSS = "<script>alert(1)</script>"

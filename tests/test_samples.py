@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from fupan_mcp.report import render_report
+from fupan_mcp.report.render import render_report
 from fupan_mcp.samples import SAMPLES, load_sample
 
 COMBINATIONS = list(itertools.product(SAMPLES, ("zh", "en"), ("markdown", "html"), ("brief", "standard", "full")))

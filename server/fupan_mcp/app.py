@@ -12,12 +12,14 @@ import datetime as dt
 import json
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
 from mcp.server import MCPServer
+from mcp.server.lowlevel.helper_types import ReadResourceContents
+from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ResourceNotFoundError, ToolError
 from mcp.server.mcpserver.resources import TextResource
 from mcp.types import (
@@ -25,27 +27,25 @@ from mcp.types import (
     Completion,
     CompletionArgument,
     CompletionContext,
+    InputRequiredResult,
     PromptReference,
     ResourceTemplateReference,
     TextContent,
     ToolAnnotations,
 )
-from pydantic import BaseModel, Field
+from mcp.types import Resource as MCPResource
+from mcp.types import ResourceTemplate as MCPResourceTemplate
+from mcp.types import Tool as MCPTool
+from pydantic import AnyUrl, BaseModel, Field
 
 from fupan_mcp import __version__, catalog, knowledge, workspace
-from fupan_mcp.analysis import actions as actions_core
-from fupan_mcp.analysis import attainment as attainment_core
-from fupan_mcp.analysis import compliance as compliance_core
-from fupan_mcp.analysis import five_whys as whys_core
-from fupan_mcp.analysis import kpi_tree as kpi_core
-from fupan_mcp.analysis import swot as swot_core
 from fupan_mcp.analysis.kpi_templates import TEMPLATE_KEYS
 from fupan_mcp.domain.actions import ActionCheckResult, ActionItem, ActionStatus, Risk, RiskCheckResult
 from fupan_mcp.domain.attainment import AttainmentResult, MetricInput
 from fupan_mcp.domain.compliance import ComplianceResult, RosterEntry
 from fupan_mcp.domain.kpi import DecompositionMethod, KpiNode, KpiTreeResult
-from fupan_mcp.domain.review import Review
-from fupan_mcp.domain.stored import LessonKind, ReviewRecord, StoredAction
+from fupan_mcp.domain.review import RenderedReport, Review
+from fupan_mcp.domain.stored import LessonKind, OpenAction, ReviewRecord, StoredAction
 from fupan_mcp.domain.swot import StrategyLike, SwotItemLike, SwotResult
 from fupan_mcp.domain.whys import CountermeasureLike, FiveWhysResult, WhyLike
 from fupan_mcp.errors import InputError
@@ -60,8 +60,6 @@ from fupan_mcp.limits import (
     MAX_WHYS,
 )
 from fupan_mcp.prompting import argument_description, render_review_prompt
-from fupan_mcp.report import render as report_core
-from fupan_mcp.report.render import RenderedReport
 from fupan_mcp.samples import load_sample
 from fupan_mcp.store.base import ReviewStore, StoreError
 from fupan_mcp.workspace import ActionList, Deleted, Exported, LessonSearch, ReviewList
@@ -136,20 +134,72 @@ class Services:
             return self._store
 
 
-def create_server(settings: Settings | None = None) -> MCPServer[Any]:
-    """Build the server with its prompt, completions, tools and resources."""
+class FupanServer(MCPServer[Any]):
+    """An MCPServer whose tools and resources are registered on first use.
+
+    Generating the JSON schemas of the tools costs about 100 ms, more than the rest of our start-up;
+    doing it when a client first lists or calls something lets the server answer `initialize` about
+    as fast as a bare MCPServer. Every path that reads tools or resources registers them first.
+    """
+
+    def __init__(self, register: Callable[[FupanServer], None], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._register: Callable[[FupanServer], None] | None = register
+        self._register_lock = threading.Lock()
+
+    def ensure_registered(self) -> None:
+        with self._register_lock:
+            register, self._register = self._register, None
+            if register is not None:
+                register(self)
+
+    def _tool_input_schema(self, name: str) -> dict[str, Any] | None:
+        self.ensure_registered()
+        return super()._tool_input_schema(name)
+
+    async def list_tools(self) -> list[MCPTool]:
+        self.ensure_registered()
+        return await super().list_tools()
+
+    async def call_tool(
+        self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None = None
+    ) -> CallToolResult | InputRequiredResult:
+        self.ensure_registered()
+        return await super().call_tool(name, arguments, context)
+
+    async def list_resources(self) -> list[MCPResource]:
+        self.ensure_registered()
+        return await super().list_resources()
+
+    async def list_resource_templates(self) -> list[MCPResourceTemplate]:
+        self.ensure_registered()
+        return await super().list_resource_templates()
+
+    async def read_resource(
+        self, uri: AnyUrl | str, context: Context[Any, Any] | None = None
+    ) -> Iterable[ReadResourceContents] | InputRequiredResult:
+        self.ensure_registered()
+        return await super().read_resource(uri, context)
+
+
+def create_server(settings: Settings | None = None) -> FupanServer:
+    """Build the server: the prompt and completions now, tools and resources on first use."""
     services = Services(settings or Settings())
-    server: MCPServer[Any] = MCPServer(
-        SERVER_NAME,
+
+    def register(server: FupanServer) -> None:
+        _add_tools(server, services)
+        _add_workspace_tools(server, services)
+        _add_resources(server, services)
+
+    server = FupanServer(
+        register,
+        name=SERVER_NAME,
         title="复盘 fupan-mcp",
         version=__version__,
         instructions=INSTRUCTIONS,
         website_url="https://github.com/fupan-mcp/fupan-mcp",
     )
     _add_prompt(server)
-    _add_tools(server, services)
-    _add_workspace_tools(server, services)
-    _add_resources(server, services)
     return server
 
 
@@ -237,7 +287,9 @@ def _add_tools(server: MCPServer[Any], services: Services) -> None:
         computed.
         """
         check_review(review_id)
-        result = run_core(lambda: attainment_core.compute_attainment(metrics, language))
+        from fupan_mcp.analysis.attainment import compute_attainment as compute
+
+        result = run_core(lambda: compute(metrics, language))
         return remember(review_id, "metrics", metrics, "compute_attainment", result, result.markdown)
 
     @server.tool(title="KPI 指标树 / KPI driver tree", annotations=READ_ONLY)
@@ -272,7 +324,9 @@ def _add_tools(server: MCPServer[Any], services: Services) -> None:
         """Evaluate a KPI / driver tree: compute formulas, check reported values against them, flag cycles,
         unknown ids and missing data, and split the root's change into each driver's contribution."""
         check_review(review_id)
-        result = run_core(lambda: kpi_core.build_kpi_tree(nodes, root, template, language, method, order))
+        from fupan_mcp.analysis.kpi_tree import build_kpi_tree as build
+
+        result = run_core(lambda: build(nodes, root, template, language, method, order))
         text = result.markdown + "\n\n```mermaid\n" + result.mermaid + "\n```"
         section = {"nodes": result.nodes, "root": root, "template": template, "method": method, "order": order}
         return remember(review_id, "kpi_tree", section, "build_kpi_tree", result, text)
@@ -310,9 +364,9 @@ def _add_tools(server: MCPServer[Any], services: Services) -> None:
         """Check a root-cause chain: too shallow, circular, blaming a person, unverified links, root causes
         without countermeasures, vague countermeasures. Returns the 'therefore' read-back and a category."""
         check_review(review_id)
-        result = run_core(
-            lambda: whys_core.five_whys(problem, whys, root_cause, countermeasures, language, review_date)
-        )
+        from fupan_mcp.analysis.five_whys import five_whys as analyse_whys
+
+        result = run_core(lambda: analyse_whys(problem, whys, root_cause, countermeasures, language, review_date))
         chain = {"problem": problem, "whys": whys, "root_cause": root_cause, "countermeasures": countermeasures or []}
         return remember(review_id, "five_whys", chain, "five_whys", result, result.markdown)
 
@@ -334,7 +388,9 @@ def _add_tools(server: MCPServer[Any], services: Services) -> None:
         """Check a SWOT (empty quadrants, duplicates, misplaced factors, weights and ratings), compute IFE/EFE
         scores, and place TOWS strategies in the SO/ST/WO/WT matrix."""
         check_review(review_id)
-        result = run_core(lambda: swot_core.swot(strengths, weaknesses, opportunities, threats, strategies, language))
+        from fupan_mcp.analysis.swot import swot as analyse_swot
+
+        result = run_core(lambda: analyse_swot(strengths, weaknesses, opportunities, threats, strategies, language))
         section = {
             "strengths": strengths,
             "weaknesses": weaknesses,
@@ -358,9 +414,9 @@ def _add_tools(server: MCPServer[Any], services: Services) -> None:
         """Check improvement actions: a verb, one owner, a due date after the review, a priority, the problem
         it answers, a measurable result; vague verbs flagged; done needs evidence, won't-do a reason."""
         check_review(review_id)
-        result = run_core(
-            lambda: actions_core.check_actions(actions, review_date, problems or (), root_causes or (), language)
-        )
+        from fupan_mcp.analysis.actions import check_actions as check
+
+        result = run_core(lambda: check(actions, review_date, problems or (), root_causes or (), language))
         return remember(review_id, "actions", actions, "check_actions", result, result.markdown)
 
     @server.tool(title="风险检查 / Check risks", annotations=READ_ONLY)
@@ -371,7 +427,9 @@ def _add_tools(server: MCPServer[Any], services: Services) -> None:
     ) -> Annotated[CallToolResult, RiskCheckResult]:
         """Check risks for an indicator, yellow and red thresholds in the right order, a response, an owner."""
         check_review(review_id)
-        result = run_core(lambda: actions_core.check_risks(risks, language))
+        from fupan_mcp.analysis.actions import check_risks as check
+
+        result = run_core(lambda: check(risks, language))
         return remember(review_id, "risks", risks, "check_risks", result, result.markdown)
 
     @server.tool(title="语气与隐私检查 / Tone and privacy", annotations=READ_ONLY)
@@ -389,7 +447,9 @@ def _add_tools(server: MCPServer[Any], services: Services) -> None:
     ) -> Annotated[CallToolResult, ComplianceResult]:
         """Find personal data (mobile numbers, resident IDs, bank cards, e-mail, roster names) and mask it;
         flag blaming or loaded language with a neutral rewrite hint."""
-        result = run_core(lambda: compliance_core.check_compliance(text, fields, roster or (), mask, language))
+        from fupan_mcp.analysis.compliance import check_compliance as check
+
+        result = run_core(lambda: check(text, fields, roster or (), mask, language))
         return tool_result(result, result.markdown)
 
 
@@ -400,6 +460,21 @@ def main_server() -> MCPServer[Any]:
 
 Format = Literal["markdown", "html"]
 Depth = Literal["brief", "standard", "full"]
+
+
+def render_review(
+    review: Review,
+    format: Format,
+    depth: Depth,
+    language: Language | None,
+    mask_personal_data: bool,
+    *,
+    follow_up: Sequence[OpenAction] = (),
+) -> RenderedReport:
+    """The report renderer, imported on first use (Jinja2 and the section builders are not light)."""
+    from fupan_mcp.report.render import render_report
+
+    return render_report(review, format, depth, language, mask_personal_data, follow_up=follow_up)
 
 
 def _add_workspace_tools(server: MCPServer[Any], services: Services) -> None:
@@ -438,9 +513,7 @@ def _add_workspace_tools(server: MCPServer[Any], services: Services) -> None:
             assert review is not None
             document, follow_up = review, []
         result = run_core(
-            lambda: report_core.render_report(
-                document, format, depth, language, mask_personal_data, follow_up=follow_up
-            )
+            lambda: render_review(document, format, depth, language, mask_personal_data, follow_up=follow_up)
         )
         return tool_result(result, result.content)
 
@@ -564,9 +637,7 @@ def _add_workspace_tools(server: MCPServer[Any], services: Services) -> None:
         """Write a stored review's report to a file under the configured output directory."""
         document = run_core(lambda: workspace.load_review(store(), review_id))
         follow_up = run_core(lambda: workspace.earlier_open_actions(store(), review_id, dt.date.today()))
-        rendered = run_core(
-            lambda: report_core.render_report(document, format, depth, language, True, follow_up=follow_up)
-        )
+        rendered = run_core(lambda: render_review(document, format, depth, language, True, follow_up=follow_up))
         suffix = ".html" if format == "html" else ".md"
         path = run_core(
             lambda: workspace.write_export(
@@ -605,14 +676,17 @@ def _add_resources(server: MCPServer[Any], services: Services) -> None:
             review = Review.model_validate(load_sample(name))
         except KeyError as error:
             raise ResourceNotFoundError(str(error)) from error
-        return report_core.render_report(review, "markdown", "full", review.language or "zh", True).content
+        return render_review(review, "markdown", "full", review.language or "zh", True).content
 
     @server.resource("fupan://reviews", mime_type="application/json", title="Stored reviews")
     def stored_reviews() -> str:
         """Every stored review (newest first, up to 1,000) with the URIs of its JSON and its report."""
         listed = [
-            {**summary.model_dump(mode="json"), "uri": f"fupan://reviews/{summary.id}",
-             "report_uri": f"fupan://reviews/{summary.id}/report"}
+            {
+                **summary.model_dump(mode="json"),
+                "uri": f"fupan://reviews/{summary.id}",
+                "report_uri": f"fupan://reviews/{summary.id}/report",
+            }
             for summary in services.store.list_reviews(limit=1000)
         ]
         return json.dumps(listed, ensure_ascii=False, indent=2)
@@ -634,4 +708,4 @@ def _add_resources(server: MCPServer[Any], services: Services) -> None:
         except InputError as error:
             raise ResourceNotFoundError(str(error)) from error
         language = document.language or "zh"
-        return report_core.render_report(document, "markdown", "full", language, True, follow_up=follow_up).content
+        return render_review(document, "markdown", "full", language, True, follow_up=follow_up).content

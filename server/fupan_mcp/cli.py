@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -22,6 +23,14 @@ def build_parser() -> argparse.ArgumentParser:
         description="Serve MCP over stdio (the default) or, with --http, over streamable HTTP for a team: "
         "stateless (replicas scale behind any load balancer), loopback-only unless told otherwise, "
         "Host/Origin checked against DNS rebinding, optional bearer token, GET /health.",
+    )
+    serve.add_argument(
+        "--db", metavar="PATH", help="review store (SQLite file); default $FUPAN_MCP_DB or the user data directory"
+    )
+    serve.add_argument(
+        "--output-dir",
+        metavar="DIR",
+        help="where export_report writes files; default $FUPAN_MCP_OUTPUT_DIR or ./fupan-reports",
     )
     serve.add_argument("--http", action="store_true", help="serve streamable HTTP instead of stdio")
     serve.add_argument("--host", help="interface to bind (default 127.0.0.1)")
@@ -76,6 +85,11 @@ def _read_arg(value: str) -> str:
 
 def main(argv: Sequence[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
+    # The server reads its storage settings from the environment, whatever the transport.
+    if getattr(args, "db", None):
+        os.environ["FUPAN_MCP_DB"] = str(Path(args.db).expanduser().resolve())
+    if getattr(args, "output_dir", None):
+        os.environ["FUPAN_MCP_OUTPUT_DIR"] = str(Path(args.output_dir).expanduser().resolve())
     if args.command == "serve" and args.http:
         _serve_http(args)
     elif args.command == "serve" and _http_flags(args):

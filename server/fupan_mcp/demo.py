@@ -64,7 +64,9 @@ async def demo_session(sample_name: str, language: str, out_dir: Path) -> dict[s
         completion = await client.complete(ref, {"name": "project_type", "value": "新产品"})
         show("completion/complete project_type='新产品'", ", ".join(completion.completion.values))
 
-        key_data = "\n".join(f"- {m['name']}: {m.get('actual', '—')} (目标 {m.get('target', '—')})" for m in sample["metrics"])
+        key_data = "\n".join(
+            f"- {m['name']}: {m.get('actual', '—')} (目标 {m.get('target', '—')})" for m in sample["metrics"]
+        )
         prompt = await client.get_prompt(
             "project_review",
             {

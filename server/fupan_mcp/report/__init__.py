@@ -1,7 +1,5 @@
-"""Rendering of a whole review: markdown or a self-contained HTML page (Jinja2, imported lazily)."""
+"""Rendering of a whole review: markdown or a self-contained HTML page (Jinja2, imported lazily).
 
-from __future__ import annotations
-
-from fupan_mcp.report.render import mask_review, render_report
-
-__all__ = ["mask_review", "render_report"]
+Import `fupan_mcp.report.render` for `render_report`; this package stays light so that importing
+`report.strings` (the knowledge resources do) does not pull the renderer in.
+"""
