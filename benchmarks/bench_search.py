@@ -5,25 +5,31 @@ Builds a temporary store with 100,000 lessons of generated Chinese, English and 
 
 - ``store``: `SQLiteStore.search_lessons` (ranked, top 20, with snippets) — the real API;
 - ``fallback``: the same call with FTS5 switched off (the LIKE path used without FTS5);
-- ``LIKE``: the baseline, ``SELECT id FROM lessons WHERE text LIKE '%q%'`` over the same table.
+- ``LIKE``: the baseline, ``SELECT id FROM lessons WHERE text LIKE '%q%'`` over the same table;
+- ``postgres`` (with ``--postgres URL``, default ``$FUPAN_MCP_TEST_POSTGRES_URL``): the same lessons
+  in `PostgresStore` (GIN over bigram tsvectors, ``ts_rank_cd``), in a temporary schema of that
+  database (dropped afterwards). ``bash .ci/pg.sh`` starts a throwaway server and prints the URL.
 
-Run: ``.venv/bin/python benchmarks/bench_search.py [--lessons 100000] [--runs 30]``
+Run: ``.venv/bin/python benchmarks/bench_search.py [--lessons 100000] [--runs 30] [--postgres URL]``
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import random
+import secrets
 import sqlite3
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
 
 from fupan_mcp.domain.stored import LESSON_KINDS
-from fupan_mcp.store import SQLiteStore
+from fupan_mcp.store import ReviewStore, SQLiteStore
 
 SEED = 20240618
 LESSONS_PER_REVIEW = 1_000
@@ -84,16 +90,21 @@ def _sentence(rng: random.Random, zh_w: list[float], en_w: list[float]) -> str:
 
 def build(path: Path, lessons: int) -> float:
     """Fill a new store with ``lessons`` items; returns the build time in seconds."""
+    with SQLiteStore(path) as store:
+        return fill(store, lessons)
+
+
+def fill(store: ReviewStore, lessons: int) -> float:
+    """Add ``lessons`` generated items to ``store``; returns the time taken in seconds."""
     rng = random.Random(SEED)
     zh_w, en_w = _zipf_weights(len(ZH_WORDS)), _zipf_weights(len(EN_WORDS))
     start = time.perf_counter()
-    with SQLiteStore(path) as store:
-        for r in range(0, lessons, LESSONS_PER_REVIEW):
-            project = PROJECTS[(r // LESSONS_PER_REVIEW) % len(PROJECTS)]
-            review = store.create_review(project, f"复盘 {r // LESSONS_PER_REVIEW}", None, "2024-06-30", "zh")
-            count = min(LESSONS_PER_REVIEW, lessons - r)
-            items = [(rng.choice(LESSON_KINDS), _sentence(rng, zh_w, en_w)) for _ in range(count)]
-            store.index_lessons(review.id, items)  # one transaction, executemany
+    for r in range(0, lessons, LESSONS_PER_REVIEW):
+        project = PROJECTS[(r // LESSONS_PER_REVIEW) % len(PROJECTS)]
+        review = store.create_review(project, f"复盘 {r // LESSONS_PER_REVIEW}", None, "2024-06-30", "zh")
+        count = min(LESSONS_PER_REVIEW, lessons - r)
+        items = [(rng.choice(LESSON_KINDS), _sentence(rng, zh_w, en_w)) for _ in range(count)]
+        store.index_lessons(review.id, items)  # one transaction, executemany
     return time.perf_counter() - start
 
 
@@ -110,7 +121,25 @@ def _time(call: Callable[[], int], runs: int) -> tuple[float, float, int]:
     return statistics.median(samples), p95, hits
 
 
-def _count_hits(store: SQLiteStore, query: str) -> int:
+@contextlib.contextmanager
+def postgres_store(url: str) -> Iterator[ReviewStore]:
+    """A `PostgresStore` in a temporary schema of the database at ``url``, dropped afterwards."""
+    import psycopg
+
+    from fupan_mcp.store.postgres import PostgresStore
+
+    schema = f"bench_{secrets.token_hex(4)}"
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(f"CREATE SCHEMA {schema}")
+        try:
+            sep = "&" if "?" in url else "?"
+            with PostgresStore(f"{url}{sep}options=-csearch_path%3D{schema}") as store:
+                yield store
+        finally:
+            admin.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+def _count_hits(store: ReviewStore, query: str) -> int:
     return len(store.search_lessons(query))
 
 
@@ -123,16 +152,28 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--lessons", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get("FUPAN_MCP_TEST_POSTGRES_URL") or None,
+        metavar="URL",
+        help="also time PostgresStore in a temporary schema of this database",
+    )
     args = parser.parse_args()
 
+    with contextlib.ExitStack() as stack:
+        pg: ReviewStore | None = None
+        if args.postgres:
+            pg = stack.enter_context(postgres_store(args.postgres))
+            print(f"postgres: built {args.lessons:,} lessons in {fill(pg, args.lessons):.1f} s")
+        _run(args.lessons, args.runs, pg)
+
+
+def _run(lessons: int, runs: int, pg: ReviewStore | None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.db"
-        seconds = build(path, args.lessons)
+        seconds = build(path, lessons)
         size_mb = sum(p.stat().st_size for p in Path(tmp).iterdir()) / 1e6
-        print(
-            f"sqlite {sqlite3.sqlite_version}; built {args.lessons:,} lessons "
-            f"in {seconds:.1f} s, {size_mb:.0f} MB"
-        )
+        print(f"sqlite {sqlite3.sqlite_version}; built {lessons:,} lessons in {seconds:.1f} s, {size_mb:.0f} MB")
         store = SQLiteStore(path)
         fallback = SQLiteStore(path, fts=False)
         raw = sqlite3.connect(path)
@@ -140,17 +181,23 @@ def main() -> None:
             f"{'query':<20} {'kind':<12} {'store p50/p95 ms':>17} {'fallback p50/p95':>17} "
             f"{'LIKE p50/p95 ms':>16} {'LIKE hits':>9}"
         )
+        if pg is not None:
+            header += f" {'postgres p50/p95':>17}"
         print(header)
         print("-" * len(header))
         for query, label in QUERIES:
-            ranked = _time(partial(_count_hits, store, query), args.runs)
-            slow = _time(partial(_count_hits, fallback, query), max(5, args.runs // 5))
-            like = _time(partial(_like_scan, raw, query), args.runs)
-            print(
+            ranked = _time(partial(_count_hits, store, query), runs)
+            slow = _time(partial(_count_hits, fallback, query), max(5, runs // 5))
+            like = _time(partial(_like_scan, raw, query), runs)
+            line = (
                 f"{query:<20} {label:<12} {ranked[0]:>8.2f}/{ranked[1]:<8.2f} "
                 f"{slow[0]:>8.1f}/{slow[1]:<8.1f} "
                 f"{like[0]:>7.1f}/{like[1]:<8.1f} {like[2]:>9,}"
             )
+            if pg is not None:
+                shared = _time(partial(_count_hits, pg, query), runs)
+                line += f" {shared[0]:>8.2f}/{shared[1]:<8.2f}"
+            print(line)
         raw.close()
         fallback.close()
         store.close()

@@ -7,6 +7,7 @@ import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,21 +17,31 @@ from fupan_mcp.errors import InputError
 from fupan_mcp.store import NotFound, ReviewStore, SQLiteStore, StoreError, default_db_path, open_store
 from fupan_mcp.store import sqlite as sqlite_store
 from fupan_mcp.store.search import index_terms, make_snippet, parse_query
+from store_backends import BACKENDS, open_backend, postgres_schema_url
 
 D = dt.date
 
 
+@pytest.fixture(params=BACKENDS)
+def store(request: pytest.FixtureRequest) -> Iterator[ReviewStore]:
+    """Every backend: SQLite in memory, PostgreSQL in a fresh schema (skipped when unavailable)."""
+    with open_backend(request.param, request.config) as s:
+        yield s
+
+
+@pytest.fixture(params=[("sqlite", True), ("sqlite", False), ("postgres", None)], ids=["fts5", "like", "postgres"])
+def search_store(request: pytest.FixtureRequest) -> Iterator[ReviewStore]:
+    """Every search path: FTS5, the LIKE fallback used when FTS5 is missing, PostgreSQL tsvector."""
+    backend, fts = request.param
+    with open_backend(backend, request.config, fts=fts) as s:
+        yield s
+
+
 @pytest.fixture
-def store() -> Iterator[SQLiteStore]:
-    with SQLiteStore(":memory:") as s:
-        yield s
-
-
-@pytest.fixture(params=[True, False], ids=["fts5", "like"])
-def search_store(request: pytest.FixtureRequest) -> Iterator[SQLiteStore]:
-    """Both search paths: FTS5 and the LIKE fallback used when FTS5 is missing."""
-    with SQLiteStore(":memory:", fts=request.param) as s:
-        yield s
+def pg_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The URL of a fresh, empty PostgreSQL schema."""
+    with postgres_schema_url(request.config) as url:
+        yield url
 
 
 def _review(
@@ -46,7 +57,7 @@ def _review(
 # --- reviews ------------------------------------------------------------------------------
 
 
-def test_create_get_delete_review(store: SQLiteStore) -> None:
+def test_create_get_delete_review(store: ReviewStore) -> None:
     created = store.create_review(
         " 商城 ",
         "618 大促复盘",
@@ -70,7 +81,7 @@ def test_create_get_delete_review(store: SQLiteStore) -> None:
     assert err.value.field == "review_id"
 
 
-def test_delete_cascades_to_sections_actions_lessons(store: SQLiteStore) -> None:
+def test_delete_cascades_to_sections_actions_lessons(store: ReviewStore) -> None:
     rid = _review(store)
     store.update_sections(rid, {"swot": {"s": ["a"]}})
     store.add_actions(rid, [ActionItem(action="补齐压测")])
@@ -82,7 +93,7 @@ def test_delete_cascades_to_sections_actions_lessons(store: SQLiteStore) -> None
         store.delete_review(rid)
 
 
-def test_list_reviews_filters_and_paging(store: SQLiteStore) -> None:
+def test_list_reviews_filters_and_paging(store: ReviewStore) -> None:
     a = _review(store, "A", "2024-01-10", review_type="saas")
     b = _review(store, "A", "2024-03-10", review_type="ecommerce")
     c = _review(store, "B", "2024-02-10", review_type="saas")
@@ -94,7 +105,7 @@ def test_list_reviews_filters_and_paging(store: SQLiteStore) -> None:
     assert store.list_reviews(project="nobody") == []
 
 
-def test_sections_merge(store: SQLiteStore) -> None:
+def test_sections_merge(store: ReviewStore) -> None:
     rid = store.create_review("P", "T", None, "2024-05-01", "en", {"attainment": {"v": 1}}).id
     store.update_sections(rid, {"kpi_tree": {"nodes": []}, "five_whys:0": ["why", {"n": 1.5}]})
     record = store.update_sections(rid, {"attainment": {"v": 2}, "report": "# 复盘报告"})
@@ -109,7 +120,7 @@ def test_sections_merge(store: SQLiteStore) -> None:
     assert record.updated_at >= record.created_at
 
 
-def test_sections_accept_pydantic_models_and_dates(store: SQLiteStore) -> None:
+def test_sections_accept_pydantic_models_and_dates(store: ReviewStore) -> None:
     rid = _review(store)
     item = ActionItem(action="补齐压测", due=D(2024, 6, 1))
     record = store.update_sections(rid, {"actions": {"input": [item], "at": D(2024, 5, 2)}})
@@ -125,7 +136,7 @@ def test_sections_accept_pydantic_models_and_dates(store: SQLiteStore) -> None:
         ({"a\x1fb": 1}, "sections"),
     ],
 )
-def test_bad_sections(store: SQLiteStore, sections: dict[str, object], field: str) -> None:
+def test_bad_sections(store: ReviewStore, sections: dict[str, object], field: str) -> None:
     rid = _review(store)
     with pytest.raises(InputError) as err:
         store.update_sections(rid, sections)
@@ -143,7 +154,7 @@ def test_bad_sections(store: SQLiteStore, sections: dict[str, object], field: st
         ({"language": "fr"}, "language"),
     ],
 )
-def test_bad_review_input(store: SQLiteStore, kwargs: dict[str, str], field: str) -> None:
+def test_bad_review_input(store: ReviewStore, kwargs: dict[str, str], field: str) -> None:
     args = {"project": "P", "title": "T", "review_type": None, "review_date": "2024-05-01", "language": "zh"}
     args.update(kwargs)
     with pytest.raises(InputError) as err:
@@ -162,13 +173,13 @@ def test_bad_review_input(store: SQLiteStore, kwargs: dict[str, str], field: str
         ({"offset": -1}, "offset"),
     ],
 )
-def test_bad_review_filters(store: SQLiteStore, kwargs: dict[str, object], field: str) -> None:
+def test_bad_review_filters(store: ReviewStore, kwargs: dict[str, object], field: str) -> None:
     with pytest.raises(InputError) as err:
         store.list_reviews(**kwargs)  # type: ignore[arg-type]
     assert err.value.field == field
 
 
-def test_unknown_ids(store: SQLiteStore) -> None:
+def test_unknown_ids(store: ReviewStore) -> None:
     calls: list[tuple[Callable[[], object], str]] = [
         (lambda: store.get_review("R-nope"), "review_id"),
         (lambda: store.update_sections("R-nope", {"a": 1}), "review_id"),
@@ -188,12 +199,10 @@ def test_unknown_ids(store: SQLiteStore) -> None:
 # --- actions ------------------------------------------------------------------------------
 
 
-def test_add_actions_assigns_ids_and_keeps_order(store: SQLiteStore) -> None:
+def test_add_actions_assigns_ids_and_keeps_order(store: ReviewStore) -> None:
     rid = _review(store)
     first = store.add_actions(rid, [ActionItem(action="补齐压测", owner="王", priority="P1")])
-    more = store.add_actions(
-        rid, [ActionItem(action="写回滚手册"), ActionItem(id="A-custom", action="复查权限")]
-    )
+    more = store.add_actions(rid, [ActionItem(action="写回滚手册"), ActionItem(id="A-custom", action="复查权限")])
     assert first[0].id.startswith("A-") and first[0].review_id == rid and first[0].project == "SaaS MVP"
     assert [a.id for a in more][1] == "A-custom"
     assert [a.action for a in store.get_review(rid).actions] == ["补齐压测", "写回滚手册", "复查权限"]
@@ -202,7 +211,7 @@ def test_add_actions_assigns_ids_and_keeps_order(store: SQLiteStore) -> None:
     assert err.value.field == "actions[0].id"
 
 
-def test_add_actions_rules_are_all_or_nothing(store: SQLiteStore) -> None:
+def test_add_actions_rules_are_all_or_nothing(store: ReviewStore) -> None:
     rid = _review(store)
     with pytest.raises(InputError) as err:
         store.add_actions(rid, [ActionItem(action="ok"), ActionItem(action="x", status="done")])
@@ -216,7 +225,7 @@ def test_add_actions_rules_are_all_or_nothing(store: SQLiteStore) -> None:
     assert store.list_actions() == []
 
 
-def test_action_lifecycle(store: SQLiteStore) -> None:
+def test_action_lifecycle(store: ReviewStore) -> None:
     rid = _review(store)
     (action,) = store.add_actions(rid, [ActionItem(action="补齐压测", due=D(2024, 6, 1))])
     assert action.status == "open"
@@ -241,7 +250,7 @@ def test_action_lifecycle(store: SQLiteStore) -> None:
     ("kwargs", "field"),
     [({"status": "finished"}, "status"), ({"due": "next week"}, "due"), ({"owner": "x" * 501}, "owner")],
 )
-def test_bad_action_updates(store: SQLiteStore, kwargs: dict[str, str], field: str) -> None:
+def test_bad_action_updates(store: ReviewStore, kwargs: dict[str, str], field: str) -> None:
     rid = _review(store)
     (action,) = store.add_actions(rid, [ActionItem(action="x")])
     with pytest.raises(InputError) as err:
@@ -249,7 +258,7 @@ def test_bad_action_updates(store: SQLiteStore, kwargs: dict[str, str], field: s
     assert err.value.field == field
 
 
-def test_list_actions_filters_and_overdue(store: SQLiteStore) -> None:
+def test_list_actions_filters_and_overdue(store: ReviewStore) -> None:
     a = _review(store, "A")
     b = _review(store, "B")
     store.add_actions(
@@ -282,7 +291,7 @@ def test_list_actions_filters_and_overdue(store: SQLiteStore) -> None:
         assert err.value.field == field
 
 
-def test_open_actions_surface_in_next_review_of_same_project(store: SQLiteStore) -> None:
+def test_open_actions_surface_in_next_review_of_same_project(store: ReviewStore) -> None:
     first = _review(store, "ERP", "2024-03-01")
     other = _review(store, "CRM", "2024-03-01")
     store.add_actions(
@@ -312,7 +321,7 @@ def test_open_actions_surface_in_next_review_of_same_project(store: SQLiteStore)
 # --- lessons and search -------------------------------------------------------------------
 
 
-def test_index_lessons_replaces(store: SQLiteStore) -> None:
+def test_index_lessons_replaces(store: ReviewStore) -> None:
     rid = _review(store)
     assert store.index_lessons(rid, [("lesson", "权限细粒度"), Lesson(kind="problem", text="延期两周")]) == 2
     assert store.index_lessons(rid, [("root_cause", "需求变更未评审")]) == 1
@@ -327,7 +336,7 @@ def test_index_lessons_replaces(store: SQLiteStore) -> None:
     assert err.value.field.startswith("items[1]")
 
 
-def _seed_lessons(store: SQLiteStore) -> dict[str, str]:
+def _seed_lessons(store: ReviewStore) -> dict[str, str]:
     saas = _review(store, "SaaS MVP", "2024-05-10", title="SaaS MVP 复盘")
     shop = _review(store, "商城", "2024-07-05", title="618 大促复盘")
     store.index_lessons(
@@ -350,7 +359,7 @@ def _seed_lessons(store: SQLiteStore) -> dict[str, str]:
     return {"saas": saas, "shop": shop}
 
 
-def test_two_character_chinese_query_finds_longer_word(search_store: SQLiteStore) -> None:
+def test_two_character_chinese_query_finds_longer_word(search_store: ReviewStore) -> None:
     ids = _seed_lessons(search_store)
     hits = search_store.search_lessons("权限")
     assert {h.text for h in hits} == {
@@ -365,21 +374,21 @@ def test_two_character_chinese_query_finds_longer_word(search_store: SQLiteStore
     assert search_store.search_lessons("权限细粒度")[0].text.startswith("权限细粒度")
 
 
-def test_ranking_prefers_more_occurrences(search_store: SQLiteStore) -> None:
+def test_ranking_prefers_more_occurrences(search_store: ReviewStore) -> None:
     _seed_lessons(search_store)
     hits = search_store.search_lessons("权限")
     assert hits[0].kind == "root_cause"  # says 权限 twice
     assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
 
 
-def test_single_character_query(search_store: SQLiteStore) -> None:
+def test_single_character_query(search_store: ReviewStore) -> None:
     _seed_lessons(search_store)
     assert {h.text[:3] for h in search_store.search_lessons("库")} == {"大促前"}
     assert len(search_store.search_lessons("度")) == 1  # last char of a run
     assert len(search_store.search_lessons("客")) == 3
 
 
-def test_english_and_mixed_queries(search_store: SQLiteStore) -> None:
+def test_english_and_mixed_queries(search_store: ReviewStore) -> None:
     ids = _seed_lessons(search_store)
     (hit,) = search_store.search_lessons("permission")  # prefix: Permissions
     assert hit.review_id == ids["saas"] and hit.kind == "problem"
@@ -393,7 +402,7 @@ def test_english_and_mixed_queries(search_store: SQLiteStore) -> None:
     assert search_store.search_lessons("ＡＰＩ")  # full-width letters are normalized
 
 
-def test_search_filters(search_store: SQLiteStore) -> None:
+def test_search_filters(search_store: ReviewStore) -> None:
     ids = _seed_lessons(search_store)
     assert {h.review_id for h in search_store.search_lessons("权限", project="商城")} == {ids["shop"]}
     assert [h.kind for h in search_store.search_lessons("权限", kinds=["root_cause"])] == ["root_cause"]
@@ -401,7 +410,7 @@ def test_search_filters(search_store: SQLiteStore) -> None:
     assert search_store.search_lessons("权限", project="nobody") == []
 
 
-def test_relaxed_search_for_long_chinese_question(search_store: SQLiteStore) -> None:
+def test_relaxed_search_for_long_chinese_question(search_store: ReviewStore) -> None:
     _seed_lessons(search_store)
     hits = search_store.search_lessons("客户权限设计得不够细")
     assert hits and not any(h.matched_all for h in hits)
@@ -418,7 +427,7 @@ def test_relaxed_search_for_long_chinese_question(search_store: SQLiteStore) -> 
         ({"query": "权限", "limit": 0}, "limit"),
     ],
 )
-def test_bad_search_input(store: SQLiteStore, kwargs: dict[str, object], field: str) -> None:
+def test_bad_search_input(store: ReviewStore, kwargs: dict[str, object], field: str) -> None:
     with pytest.raises(InputError) as err:
         store.search_lessons(**kwargs)  # type: ignore[arg-type]
     assert err.value.field == field
@@ -434,9 +443,7 @@ def test_tokenizer() -> None:
         (("permissions",), True),
         (("ui",), False),
     ]
-    assert make_snippet("A" * 50 + "权限" + "B" * 100, parse_query("权限")).startswith(
-        "…" + "A" * 20 + "**权限**"
-    )
+    assert make_snippet("A" * 50 + "权限" + "B" * 100, parse_query("权限")).startswith("…" + "A" * 20 + "**权限**")
 
 
 # --- files, migrations, configuration -----------------------------------------------------
@@ -480,9 +487,7 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
         SQLiteStore(path)
 
 
-def test_a_failing_migration_leaves_the_database_untouched(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_failing_migration_leaves_the_database_untouched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "fupan.db"
     SQLiteStore(path).close()
     broken = ("CREATE TABLE extra (x INTEGER)", "THIS IS NOT SQL")
@@ -532,5 +537,164 @@ def test_open_store_honours_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path)
     finally:
         store.close()
     assert (tmp_path / "env.db").exists()
-    with pytest.raises(StoreError):
+    with pytest.raises(StoreError):  # no such server, role or database (or no psycopg)
         open_store("postgresql://localhost/fupan")
+
+
+# --- PostgreSQL: schema, configuration, what PostgreSQL cannot store ----------------------
+
+
+def _pg_connect(url: str) -> Any:
+    psycopg = pytest.importorskip("psycopg")
+    return psycopg.connect(url, autocommit=True)
+
+
+def test_postgres_reopen_is_idempotent(pg_url: str) -> None:
+    from fupan_mcp.store import postgres as pg_store
+
+    first = open_store(pg_url)
+    try:
+        assert isinstance(first, pg_store.PostgresStore)
+        rid = _review(first)
+        first.index_lessons(rid, [("lesson", "权限细粒度")])
+        assert first.schema_version() == len(pg_store.MIGRATIONS)
+    finally:
+        first.close()
+    for _ in range(2):
+        with pg_store.PostgresStore(pg_url) as again:
+            assert again.schema_version() == len(pg_store.MIGRATIONS)
+            assert [r.id for r in again.list_reviews()] == [rid]
+            assert len(again.search_lessons("权限")) == 1
+    with _pg_connect(pg_url) as conn:
+        assert conn.execute("SELECT version FROM schema_version").fetchall() == [(1,)]
+        indexes = {row[0] for row in conn.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'lessons'")}
+        assert "lessons_fts" in indexes
+        column = (
+            "SELECT data_type FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND table_name = %s AND column_name = %s"
+        )
+        assert conn.execute(column, ("review_sections", "value")).fetchone() == ("jsonb",)
+        assert conn.execute(column, ("lessons", "tsv")).fetchone() == ("tsvector",)
+
+
+def test_postgres_url_in_env(pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FUPAN_MCP_DB", pg_url)
+    store = open_store()
+    try:
+        assert type(store).__name__ == "PostgresStore"
+        _review(store)
+        assert len(store.list_reviews()) == 1
+    finally:
+        store.close()
+
+
+def test_postgres_newer_schema_is_refused(pg_url: str) -> None:
+    from fupan_mcp.store import postgres as pg_store
+
+    pg_store.PostgresStore(pg_url).close()
+    with _pg_connect(pg_url) as conn:
+        conn.execute("INSERT INTO schema_version (version) VALUES (%s)", (len(pg_store.MIGRATIONS) + 1,))
+    with pytest.raises(StoreError, match="newer"):
+        pg_store.PostgresStore(pg_url)
+
+
+def test_postgres_failing_migration_leaves_the_database_untouched(pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from fupan_mcp.store import postgres as pg_store
+
+    pg_store.PostgresStore(pg_url).close()
+    broken = ("CREATE TABLE extra (x INTEGER)", "THIS IS NOT SQL")
+    monkeypatch.setattr(pg_store, "MIGRATIONS", (*pg_store.MIGRATIONS, broken))
+    with pytest.raises(StoreError, match="syntax error"):
+        pg_store.PostgresStore(pg_url)
+    with _pg_connect(pg_url) as conn:
+        assert conn.execute("SELECT max(version) FROM schema_version").fetchone()[0] == 1
+        assert conn.execute("SELECT to_regclass('extra')").fetchone()[0] is None
+
+
+def test_postgres_migration_applies_the_missing_ones(pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from fupan_mcp.store import postgres as pg_store
+
+    with pg_store.PostgresStore(pg_url) as old:
+        rid = _review(old)
+    added = ("ALTER TABLE reviews ADD COLUMN team TEXT",)
+    monkeypatch.setattr(pg_store, "MIGRATIONS", (*pg_store.MIGRATIONS, added))
+    with pg_store.PostgresStore(pg_url) as new:
+        assert new.schema_version() == 2
+        assert new.get_review(rid).id == rid
+    with _pg_connect(pg_url) as conn:
+        assert [v for (v,) in conn.execute("SELECT version FROM schema_version ORDER BY version")] == [1, 2]
+
+
+def test_postgres_connection_errors_are_store_errors_without_password() -> None:
+    pytest.importorskip("psycopg")
+    from fupan_mcp.store.postgres import PostgresStore
+
+    with pytest.raises(StoreError, match="cannot connect") as err:
+        PostgresStore("postgresql://fupan:s3cret@127.0.0.1:1/fupan?connect_timeout=2")
+    assert "s3cret" not in str(err.value) and "127.0.0.1:1/fupan" in str(err.value)
+    with pytest.raises(StoreError, match="invalid"):
+        PostgresStore("postgresql://[nonsense")
+
+
+def test_postgres_closed_store_and_lost_connection(pg_url: str) -> None:
+    from fupan_mcp.store.postgres import PostgresStore
+
+    store = PostgresStore(pg_url)
+    rid = _review(store)
+    with _pg_connect(pg_url) as admin:  # the server drops the idle connection (restart, proxy...)
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE application_name = 'fupan-mcp' AND pid <> pg_backend_pid()"
+        )
+    assert store.get_review(rid).id == rid  # reconnected transparently
+    store.close()
+    with pytest.raises(StoreError):
+        store.list_reviews()
+
+
+def test_postgres_refuses_nul_text_naming_the_field(pg_url: str) -> None:
+    from fupan_mcp.store.postgres import PostgresStore
+
+    with PostgresStore(pg_url) as store:
+        with pytest.raises(InputError) as err:
+            store.create_review("P\x00", "T", None, "2024-01-01")
+        assert err.value.field == "project"
+        rid = _review(store)
+        with pytest.raises(InputError) as err:
+            store.update_sections(rid, {"a": {"k": "x\x00y"}})
+        assert err.value.field == "sections.a"
+        store.update_sections(rid, {"a": {"k": "\\u0000"}})  # a backslash then u0000 is fine
+        assert store.get_review(rid).sections == {"a": {"k": "\\u0000"}}
+        with pytest.raises(InputError) as err:
+            store.add_actions(rid, [ActionItem(action="ok"), ActionItem(action="a", evidence="\x00")])
+        assert err.value.field == "actions[1].evidence"
+        (action,) = store.add_actions(rid, [ActionItem(action="x")])
+        with pytest.raises(InputError) as err:
+            store.update_action(action.id, owner="\x00")
+        assert err.value.field == "owner"
+        with pytest.raises(InputError) as err:
+            store.index_lessons(rid, [("lesson", "权限\x00")])
+        assert err.value.field == "items[0].text"
+        # filters with NUL match nothing, ids with NUL are unknown
+        assert store.list_reviews(project="P\x00") == []
+        assert store.list_actions(owner="\x00") == []
+        assert store.search_lessons("权限", project="\x00") == []
+        with pytest.raises(NotFound):
+            store.get_review("R-\x00")
+        with pytest.raises(NotFound):
+            store.update_action("A-\x00", status="in_progress")
+        with pytest.raises(InputError) as err:  # not UTF-8 either, as with SQLite
+            store.update_sections(rid, {"a": "\ud800"})
+        assert err.value.field == "input"
+
+
+def test_postgres_search_expressions() -> None:
+    pytest.importorskip("psycopg")
+    from fupan_mcp.store.postgres import tsquery_expression, tsvector_literal
+
+    assert tsvector_literal(index_terms("权限细粒度 v2")) == "'权限':1 '限细':2 '细粒':3 '粒度':4 '度':5 'v2':6"
+    assert tsvector_literal("a " + "x" * 3000 + " b") == "'a':1 'b':3"  # too long for a lexeme
+    assert tsquery_expression(parse_query("权限细 库 permission ui")) == (
+        "('权限' <-> '限细') & ('库':*) & ('permission':*) & ('ui')"
+    )
+    assert tsquery_expression(parse_query("权限 api"), any_term=True) == "('权限') | ('api':*)"

@@ -25,7 +25,9 @@ def build_parser() -> argparse.ArgumentParser:
         "Host/Origin checked against DNS rebinding, optional bearer token, GET /health.",
     )
     serve.add_argument(
-        "--db", metavar="PATH", help="review store (SQLite file); default $FUPAN_MCP_DB or the user data directory"
+        "--db",
+        metavar="PATH",
+        help="review store: a SQLite file or a postgresql:// URL; default $FUPAN_MCP_DB or the user data directory",
     )
     serve.add_argument(
         "--output-dir",
@@ -87,7 +89,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
     # The server reads its storage settings from the environment, whatever the transport.
     if getattr(args, "db", None):
-        os.environ["FUPAN_MCP_DB"] = str(Path(args.db).expanduser().resolve())
+        url = args.db.startswith(("postgres://", "postgresql://"))
+        os.environ["FUPAN_MCP_DB"] = args.db if url else str(Path(args.db).expanduser().resolve())
     if getattr(args, "output_dir", None):
         os.environ["FUPAN_MCP_OUTPUT_DIR"] = str(Path(args.output_dir).expanduser().resolve())
     if args.command == "serve" and args.http:

@@ -1,0 +1,866 @@
+"""The shared review store: one PostgreSQL database (psycopg 3), for a team server.
+
+``PostgresStore("postgresql://user:password@host:5432/fupan")`` (any libpq URL or conninfo
+string; ``?options=-csearch_path%3Dfupan`` keeps the tables in the schema ``fupan``, which must
+exist). It behaves exactly like `SQLiteStore`: same ids, same validation (store/base.py), same
+errors, same ordering, same search. Install with ``pip install 'fupan-mcp[postgres]'``.
+
+Connections and transactions:
+- each thread gets its own connection (created on first use, replaced when it broke, closed by
+  `close()` or when a new thread notices its owner has ended), so a store object may be shared by
+  the MCP server's worker threads. The session runs in UTC with a ``lock_timeout``.
+- every write is one ``READ COMMITTED`` transaction that first locks the review row it changes
+  (``SELECT ... FOR UPDATE``; deleting or creating a review locks it too). Writes to one review are
+  therefore serialized (``MAX(seq) + 1`` for new actions is safe), writes to different reviews run
+  in parallel, and locks are always taken review first, then its rows, so writers never deadlock.
+  Ids are inserted with ``ON CONFLICT DO NOTHING`` and retried, so a collision with a concurrent
+  writer is never an error (a caller-given action id that is taken is an `InputError`).
+- every read is one ``REPEATABLE READ READ ONLY`` transaction: a consistent snapshot, never blocked
+  by writers and never failing with a serialization error.
+- a `psycopg.Error` (server gone, lock timeout, ...) becomes a `StoreError`; URLs in messages have
+  their password left out.
+
+Schema: versioned by the ``schema_version`` table (one row per applied migration). `MIGRATIONS`
+is the ordered list of forward migrations; opening a database applies the missing ones in one
+transaction under an advisory lock, so processes starting at once do not race. To change the
+schema, append a migration (a tuple of SQL statements, or a function taking the connection);
+never edit a released one. Dates are ``DATE``, timestamps ``TIMESTAMPTZ``, sections ``JSONB``.
+
+Search: the same bigram tokens as SQLite (store/search.py), stored in ``lessons.terms`` and as a
+``tsvector`` built here with explicit positions (no text-search parser, dictionary or locale is
+involved, so the result does not depend on the server's configuration), indexed by GIN. A query
+becomes a ``tsquery`` of phrases (``'权限' <-> '限细'``) and prefixes (``'permission':*``) joined
+with ``&`` (or ``|`` for the relaxed any-term retry), ranked by ``ts_rank_cd`` (cover density:
+more occurrences and closer query terms rank higher) divided by 1 + log(length), which orders
+results like FTS5's BM25 (``ts_rank`` barely rewards repeated terms, so shorter texts would win);
+the relaxed retry ranks by ``ts_rank`` (the sum of the matched terms' weights, and far cheaper on
+large OR queries). So 权限 finds 权限细粒度, exactly as with FTS5; scores differ in scale from BM25.
+
+Differences from SQLite, both forced by PostgreSQL: text cannot contain NUL (``\\x00``), so such
+input is an `InputError` naming the field (and a filter with NUL matches nothing); JSONB does not
+keep the key order of objects (``sections`` come back with the same content, keys reordered) and
+stores numbers as decimals (``1e20`` comes back as the integer ``100000000000000000000``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import psycopg
+from psycopg.conninfo import conninfo_to_dict
+from psycopg.pq import TransactionStatus
+from psycopg.rows import DictRow, dict_row
+
+from fupan_mcp.domain.actions import ActionItem, ActionStatus
+from fupan_mcp.domain.stored import (
+    Lesson,
+    LessonHit,
+    LessonKind,
+    OpenAction,
+    ReviewRecord,
+    ReviewSummary,
+    StoredAction,
+)
+from fupan_mcp.errors import InputError
+from fupan_mcp.i18n import Language
+from fupan_mcp.limits import MAX_ACTIONS, MAX_TEXT_CHARS
+from fupan_mcp.store import base
+from fupan_mcp.store.base import DateLike, NotFound, StoreError
+from fupan_mcp.store.search import QueryTerm, index_terms, make_snippet, parse_query, relaxed_terms
+
+__all__ = ["MIGRATIONS", "PostgresStore", "tsquery_expression", "tsvector_literal"]
+
+Connection = psycopg.Connection[DictRow]
+Migration = Sequence[str] | Callable[[Connection], None]
+
+LOCK_TIMEOUT_MS = 5_000
+CONNECT_TIMEOUT_S = 10
+MAX_SEARCH_LIMIT = 200
+RANK_NORMALIZATION = 1  # ts_rank_cd divided by 1 + log(document length), like BM25's length damping
+_MAX_LEXEME_BYTES = 2047  # PostgreSQL's limit for one tsvector lexeme
+_MAX_POSITION = 16383  # larger positions are stored as 16383 by PostgreSQL itself
+_SCHEMA_LOCK = "fupan-mcp schema migration"
+
+# Migration 1: the initial schema. Value checks (status, kind) live in code, not CHECK
+# constraints, so adding a value never needs a table rewrite.
+_MIGRATION_1: tuple[str, ...] = (
+    """CREATE TABLE reviews (
+        id          TEXT PRIMARY KEY,
+        project     TEXT NOT NULL,
+        title       TEXT NOT NULL,
+        review_type TEXT,
+        review_date DATE NOT NULL,
+        language    TEXT NOT NULL,
+        created_at  TIMESTAMPTZ NOT NULL,
+        updated_at  TIMESTAMPTZ NOT NULL
+    )""",
+    "CREATE INDEX reviews_by_project ON reviews (project, review_date)",
+    "CREATE INDEX reviews_by_date ON reviews (review_date DESC, created_at DESC)",
+    """CREATE TABLE review_sections (
+        review_id  TEXT NOT NULL REFERENCES reviews (id) ON DELETE CASCADE,
+        name       TEXT NOT NULL,
+        value      JSONB NOT NULL,
+        updated_at TIMESTAMPTZ NOT NULL,
+        PRIMARY KEY (review_id, name)
+    )""",
+    """CREATE TABLE actions (
+        id             TEXT PRIMARY KEY,
+        review_id      TEXT NOT NULL REFERENCES reviews (id) ON DELETE CASCADE,
+        seq            INTEGER NOT NULL,
+        action         TEXT NOT NULL,
+        owner          TEXT,
+        due            DATE,
+        priority       TEXT,
+        addresses      TEXT,
+        success_metric TEXT,
+        status         TEXT NOT NULL,
+        status_reason  TEXT,
+        evidence       TEXT,
+        created_at     TIMESTAMPTZ NOT NULL,
+        updated_at     TIMESTAMPTZ NOT NULL,
+        CONSTRAINT actions_review_seq UNIQUE (review_id, seq)
+    )""",
+    "CREATE INDEX actions_by_status ON actions (status, due)",
+    "CREATE INDEX actions_by_owner ON actions (owner)",
+    """CREATE TABLE lessons (
+        id        BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        review_id TEXT NOT NULL REFERENCES reviews (id) ON DELETE CASCADE,
+        seq       INTEGER NOT NULL,
+        kind      TEXT NOT NULL,
+        text      TEXT NOT NULL,
+        terms     TEXT NOT NULL,     -- pre-tokenized search terms, see store/search.py
+        tsv       TSVECTOR NOT NULL  -- the same terms with their positions, see tsvector_literal()
+    )""",
+    "CREATE INDEX lessons_by_review ON lessons (review_id, seq)",
+    "CREATE INDEX lessons_fts ON lessons USING gin (tsv)",
+)
+
+# Append new migrations here: MIGRATIONS[n] upgrades schema version n to n + 1.
+MIGRATIONS: tuple[Migration, ...] = (_MIGRATION_1,)
+
+_BEGIN_WRITE = "BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE"
+_BEGIN_READ = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+_ACTION_COLUMNS = (
+    "a.id, a.review_id, a.action, a.owner, a.due, a.priority, a.addresses, a.success_metric, "
+    "a.status, a.status_reason, a.evidence, a.created_at, a.updated_at, "
+    "r.project, r.title AS review_title, r.review_date"
+)
+_ACTION_FROM = "FROM actions a JOIN reviews r ON r.id = a.review_id"
+_ACTION_TEXT_FIELDS = ("id", "action", "owner", "addresses", "success_metric", "status_reason", "evidence")
+_OPEN_STATUSES: tuple[ActionStatus, ...] = ("open", "in_progress")
+_SECTION_NAMES_SQL = (
+    '(SELECT array_agg(s.name ORDER BY s.name COLLATE "C") FROM review_sections s WHERE s.review_id = r.id)'
+)
+_JSON_NUL = re.compile(r"(?<!\\)(?:\\\\)*\\u0000")  # an escaped NUL, not an escaped backslash + "u0000"
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+# --- the store ---------------------------------------------------------------------------
+
+
+class PostgresStore:
+    """`ReviewStore` on a PostgreSQL database. Thread-safe; any number of processes may share it.
+
+    ``url``: a ``postgresql://`` URL or a libpq conninfo string. ``lock_timeout_ms`` bounds how
+    long a write waits for another writer of the same review before failing with `StoreError`.
+    """
+
+    def __init__(self, url: str, *, lock_timeout_ms: int = LOCK_TIMEOUT_MS) -> None:
+        if not isinstance(url, str) or not url.strip():
+            raise StoreError("a PostgreSQL store needs a postgresql:// URL")
+        self.url = url.strip()
+        try:
+            params = conninfo_to_dict(self.url)
+        except psycopg.Error as exc:
+            raise StoreError(f"invalid PostgreSQL URL: {exc}") from exc
+        self.target = _describe(params)
+        self._connect_kwargs: dict[str, Any] = {}
+        if "connect_timeout" not in params:
+            self._connect_kwargs["connect_timeout"] = CONNECT_TIMEOUT_S
+        if "application_name" not in params:
+            self._connect_kwargs["application_name"] = "fupan-mcp"
+        self._lock_timeout_ms = int(lock_timeout_ms)
+        self._lock = threading.RLock()
+        self._per_thread: dict[threading.Thread, Connection] = {}
+        self._closed = False
+        try:
+            self._initialize()
+        except BaseException:
+            self.close()
+            raise
+
+    def __enter__(self) -> PostgresStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"PostgresStore({self.target!r})"
+
+    # --- connections and transactions ------------------------------------------------------
+
+    def _connect(self) -> Connection:
+        with _as_store_error(f"cannot connect to {self.target}"):
+            conn = psycopg.connect(self.url, autocommit=True, row_factory=dict_row, **self._connect_kwargs)
+            try:
+                conn.execute(
+                    "SELECT set_config('TimeZone', 'UTC', false), set_config('lock_timeout', %s, false)",
+                    (f"{self._lock_timeout_ms}ms",),
+                )
+            except BaseException:
+                conn.close()
+                raise
+            return conn
+
+    def _thread_connection(self) -> Connection:
+        """This thread's connection, (re)opened when missing or broken."""
+        thread = threading.current_thread()
+        with self._lock:
+            self._check_open()
+            conn = self._per_thread.get(thread)
+            if conn is not None and (conn.closed or conn.broken):
+                conn.close()
+                conn = None
+            if conn is None:
+                self._close_orphans()
+                conn = self._per_thread[thread] = self._connect()
+            return conn
+
+    def _close_orphans(self) -> None:
+        """Close connections of threads that have ended (caller holds the lock)."""
+        for thread in [t for t in self._per_thread if not t.is_alive()]:
+            self._per_thread.pop(thread).close()
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise StoreError("the store is closed")
+
+    def _begin(self, statement: str) -> Connection:
+        """This thread's connection, in a new transaction. A connection found dead at ``BEGIN``
+        (the server restarted, a proxy dropped an idle connection) is replaced once: nothing of
+        the transaction was sent yet, so the retry cannot apply anything twice."""
+        conn = self._thread_connection()
+        try:
+            conn.execute(statement)
+        except psycopg.OperationalError:
+            if not (conn.closed or conn.broken):
+                raise
+            conn = self._thread_connection()  # notices the broken one and reconnects
+            conn.execute(statement)
+        return conn
+
+    @contextmanager
+    def _transaction(self, write: bool) -> Iterator[Connection]:
+        """One transaction: read committed with row locks for writes, a read-only snapshot for reads."""
+        with _as_store_error():
+            conn = self._begin(_BEGIN_WRITE if write else _BEGIN_READ)
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException:
+                _rollback(conn)
+                raise
+
+    def close(self) -> None:
+        """Close every connection. Call when no other thread is using the store."""
+        with self._lock:
+            self._closed = True
+            for conn in self._per_thread.values():
+                conn.close()
+            self._per_thread.clear()
+
+    # --- schema ----------------------------------------------------------------------------
+
+    def _initialize(self) -> None:
+        with self._transaction(write=True) as conn:
+            _migrate(conn)
+
+    def schema_version(self) -> int:
+        """The applied migration count (the highest version in ``schema_version``)."""
+        with self._transaction(write=False) as conn:
+            return _current_version(conn)
+
+    # --- reviews ---------------------------------------------------------------------------
+
+    def create_review(
+        self,
+        project: str,
+        title: str,
+        review_type: str | None,
+        review_date: DateLike,
+        language: Language = "zh",
+        sections: Mapping[str, Any] | None = None,
+    ) -> ReviewRecord:
+        texts = {
+            "project": base.require_text(project, "project"),
+            "title": base.require_text(title, "title"),
+            "review_type": base.optional_text(review_type, "review_type"),
+        }
+        row = (
+            *texts.values(),
+            base.parse_date(review_date, "review_date"),
+            base.check_choice(language, base.LANGUAGES, "language"),
+        )
+        for field, value in texts.items():
+            _storable(value, field)
+        encoded = _checked_sections(sections)
+        with self._transaction(write=True) as conn:
+            now = _now()
+            while True:
+                review_id = base.new_id("R")
+                inserted = conn.execute(
+                    "INSERT INTO reviews (id, project, title, review_type, review_date, language, "
+                    "created_at, updated_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
+                    "ON CONFLICT (id) DO NOTHING RETURNING id",
+                    (review_id, *row, now, now),
+                ).fetchone()
+                if inserted is not None:
+                    break
+            _upsert_sections(conn, review_id, encoded, now)
+            return _load_review(conn, review_id)
+
+    def get_review(self, review_id: str) -> ReviewRecord:
+        with self._transaction(write=False) as conn:
+            return _load_review(conn, review_id)
+
+    def list_reviews(
+        self,
+        project: str | None = None,
+        review_type: str | None = None,
+        date_from: DateLike | None = None,
+        date_to: DateLike | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[ReviewSummary]:
+        start = base.optional_date(date_from, "date_from")
+        end = base.optional_date(date_to, "date_to")
+        base.check_date_range(start, end)
+        base.check_page(limit, offset)
+        where = _Where()
+        where.add("r.project = %s", _strip(project))
+        where.add("r.review_type = %s", _strip(review_type))
+        where.add("r.review_date >= %s", start)
+        where.add("r.review_date <= %s", end)
+        sql = (
+            f"SELECT r.*, {_SECTION_NAMES_SQL} AS section_names FROM reviews r {where.sql} "
+            'ORDER BY r.review_date DESC, r.created_at DESC, r.id COLLATE "C" LIMIT %s OFFSET %s'
+        )
+        with self._transaction(write=False) as conn:
+            rows = conn.execute(sql, (*where.params, limit, offset)).fetchall()
+        return [_summary(row) for row in rows]
+
+    def delete_review(self, review_id: str) -> None:
+        with self._transaction(write=True) as conn:
+            deleted = None
+            if not _has_nul(review_id):  # deleting locks the row, then its children cascade
+                deleted = conn.execute("DELETE FROM reviews WHERE id = %s RETURNING id", (review_id,)).fetchone()
+            if deleted is None:
+                raise NotFound("review_id", "review", review_id)
+
+    def update_sections(self, review_id: str, sections: Mapping[str, Any]) -> ReviewRecord:
+        encoded = _checked_sections(sections)
+        with self._transaction(write=True) as conn:
+            _lock_review(conn, review_id)
+            now = _now()
+            _upsert_sections(conn, review_id, encoded, now)
+            _touch(conn, review_id, now)
+            return _load_review(conn, review_id)
+
+    # --- actions ---------------------------------------------------------------------------
+
+    def add_actions(self, review_id: str, items: Sequence[ActionItem]) -> list[StoredAction]:
+        base.check_action_count(items)
+        checked = [base.validate_action(item, f"actions[{i}]") for i, item in enumerate(items)]
+        for i, item in enumerate(checked):
+            _storable_action(item, f"actions[{i}].")
+        with self._transaction(write=True) as conn:
+            _lock_review(conn, review_id)
+            ids = _action_ids(conn, checked)
+            row = conn.execute(
+                "SELECT COALESCE(MAX(seq), -1) + 1 AS next FROM actions WHERE review_id = %s", (review_id,)
+            ).fetchone()
+            first_seq = int(row["next"]) if row else 0
+            now = _now()
+            _insert_actions(conn, review_id, first_seq, ids, checked, now)
+            _touch(conn, review_id, now)
+            return _select_actions(
+                conn, "WHERE a.review_id = %s AND a.seq >= %s ORDER BY a.seq", (review_id, first_seq)
+            )
+
+    def list_actions(
+        self,
+        owner: str | None = None,
+        status: ActionStatus | Sequence[ActionStatus] | None = None,
+        overdue_on: DateLike | None = None,
+        project: str | None = None,
+        review_id: str | None = None,
+        limit: int = 500,
+        offset: int = 0,
+    ) -> list[StoredAction]:
+        statuses = base.check_statuses(status)
+        overdue = base.optional_date(overdue_on, "overdue_on")
+        base.check_page(limit, offset, max_limit=MAX_ACTIONS)
+        where = _Where()
+        where.add("a.owner = %s", _strip(owner))
+        where.add("r.project = %s", _strip(project))
+        where.add("a.review_id = %s", review_id)
+        where.add_in("a.status", statuses)
+        if overdue is not None:
+            where.add("a.due < %s", overdue)
+            where.add_in("a.status", _OPEN_STATUSES)
+        order = (
+            'ORDER BY a.due NULLS LAST, a.priority COLLATE "C" NULLS LAST, r.review_date, '
+            'a.review_id COLLATE "C", a.seq LIMIT %s OFFSET %s'
+        )
+        with self._transaction(write=False) as conn:
+            if review_id is not None:
+                _require_review(conn, review_id)
+            return _select_actions(conn, f"{where.sql} {order}", (*where.params, limit, offset))
+
+    def update_action(
+        self,
+        action_id: str,
+        status: ActionStatus | None = None,
+        owner: str | None = None,
+        due: DateLike | None = None,
+        evidence: str | None = None,
+        status_reason: str | None = None,
+    ) -> StoredAction:
+        changes: dict[str, object] = {
+            "status": None if status is None else base.check_choice(status, base.ACTION_STATUSES, "status"),
+            "owner": owner,
+            "due": base.optional_date(due, "due"),
+            "evidence": evidence,
+            "status_reason": status_reason,
+        }
+        changes = {k: v for k, v in changes.items() if v is not None}
+        with self._transaction(write=True) as conn:
+            found = (
+                None
+                if _has_nul(action_id)
+                else conn.execute("SELECT review_id FROM actions WHERE id = %s", (action_id,)).fetchone()
+            )
+            if found is None:
+                raise NotFound("action_id", "action", action_id)
+            _lock_review(conn, found["review_id"])  # review first, as every writer does
+            current = _select_actions(conn, "WHERE a.id = %s", (action_id,))
+            if not current:  # deleted with its review while we waited for the lock
+                raise NotFound("action_id", "action", action_id)
+            fields = current[0].model_dump(include=set(ActionItem.model_fields))
+            item = base.validate_action({**fields, **changes}, "")
+            _storable_action(item, "")
+            now = _now()
+            conn.execute(
+                "UPDATE actions SET action = %s, owner = %s, due = %s, priority = %s, addresses = %s, "
+                "success_metric = %s, status = %s, status_reason = %s, evidence = %s, updated_at = %s "
+                "WHERE id = %s",
+                (*_action_values(item), now, action_id),
+            )
+            _touch(conn, current[0].review_id, now)
+            return _select_actions(conn, "WHERE a.id = %s", (action_id,))[0]
+
+    def open_actions_for_project(
+        self, project: str, today: DateLike, exclude_review_id: str | None = None
+    ) -> list[OpenAction]:
+        name = base.require_text(project, "project")
+        day = base.parse_date(today, "today")
+        where = _Where()
+        where.add("r.project = %s", name)
+        where.add("a.review_id <> %s", exclude_review_id)
+        where.add_in("a.status", _OPEN_STATUSES)
+        order = 'ORDER BY r.review_date, a.review_id COLLATE "C", a.seq'
+        with self._transaction(write=False) as conn:
+            if exclude_review_id is not None:
+                _require_review(conn, exclude_review_id, field="exclude_review_id")
+            actions = _select_actions(conn, f"{where.sql} {order}", where.params)
+        carried = [_open_action(action, day) for action in actions]
+        carried.sort(key=_open_action_order)
+        return carried
+
+    # --- lessons ---------------------------------------------------------------------------
+
+    def index_lessons(self, review_id: str, items: Sequence[Lesson | tuple[str, str]]) -> int:
+        lessons = base.check_lessons(items)
+        rows = []
+        for i, lesson in enumerate(lessons):
+            _storable(lesson.text, f"items[{i}].text")
+            terms = index_terms(lesson.text)
+            rows.append((review_id, i, lesson.kind, lesson.text, terms, tsvector_literal(terms)))
+        with self._transaction(write=True) as conn:
+            _lock_review(conn, review_id)
+            conn.execute("DELETE FROM lessons WHERE review_id = %s", (review_id,))
+            if rows:
+                with conn.cursor() as cur:
+                    cur.executemany(
+                        "INSERT INTO lessons (review_id, seq, kind, text, terms, tsv) "
+                        "VALUES (%s, %s, %s, %s, %s, %s::tsvector)",
+                        rows,
+                    )
+            _touch(conn, review_id, _now())
+        return len(rows)
+
+    def search_lessons(
+        self,
+        query: str,
+        kinds: Sequence[LessonKind] | None = None,
+        project: str | None = None,
+        limit: int = 20,
+    ) -> list[LessonHit]:
+        terms = _checked_query(query)
+        base.check_page(limit, 0, max_limit=MAX_SEARCH_LIMIT)
+        where = _Where()
+        where.add_in("l.kind", base.check_kinds(kinds))
+        where.add("r.project = %s", _strip(project))
+        with self._transaction(write=False) as conn:
+            hits = _search(conn, terms, where, limit, any_term=False)
+            if not hits and sum(len(t.tokens) for t in terms) > 1:
+                hits = _search(conn, relaxed_terms(terms), where, limit, any_term=True)
+        return hits
+
+
+# --- search expressions -------------------------------------------------------------------
+
+
+def _lexeme(token: str) -> str:
+    """A quoted tsvector/tsquery lexeme (our tokens are word characters; quote anyway)."""
+    return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def tsvector_literal(terms: str) -> str:
+    """The ``tsvector`` text of space-separated tokens: each lexeme with its 1-based positions.
+
+    Positions make phrases (``<->``) and ranking (``ts_rank_cd``) work as with FTS5. Tokens
+    longer than PostgreSQL accepts are left out (no query can reach them: queries are shorter).
+    """
+    parts = []
+    for position, token in enumerate(terms.split(), start=1):
+        if len(token.encode()) <= _MAX_LEXEME_BYTES:
+            parts.append(f"{_lexeme(token)}:{min(position, _MAX_POSITION)}")
+    return " ".join(parts)
+
+
+def tsquery_expression(terms: list[QueryTerm], any_term: bool = False) -> str:
+    """A ``tsquery``: each term a phrase of its tokens (``<->``), the last a prefix (``:*``)
+    when the term is one; terms joined by ``&`` (or ``|`` for the relaxed search)."""
+    parts = []
+    for term in terms:
+        lexemes = [_lexeme(token) for token in term.tokens]
+        if term.prefix:
+            lexemes[-1] += ":*"
+        parts.append("(" + " <-> ".join(lexemes) + ")")
+    return (" | " if any_term else " & ").join(parts)
+
+
+# --- helpers (module-level so that they take the connection explicitly) -------------------
+
+
+@contextmanager
+def _as_store_error(context: str = "database error") -> Iterator[None]:
+    """Backend-neutral errors: a `psycopg.Error` (server gone, lock timeout, disk full...)
+    becomes a `StoreError`; `InputError`/`NotFound` pass through."""
+    try:
+        yield
+    except psycopg.Error as exc:
+        message = str(exc).strip() or type(exc).__name__
+        raise StoreError(f"{context}: {message}") from exc
+    except UnicodeEncodeError as exc:  # an unpaired surrogate ('\ud800'), as in the SQLite store
+        bad = exc.object[exc.start : exc.end]
+        raise InputError("input", f"a text holds the unpaired surrogate {bad!a}, which is not valid Unicode") from exc
+
+
+def _rollback(conn: Connection) -> None:
+    if conn.closed or conn.info.transaction_status == TransactionStatus.IDLE:
+        return
+    try:
+        conn.execute("ROLLBACK")
+    except psycopg.Error:  # the connection broke: the server rolls back on its own
+        conn.close()
+
+
+def _describe(params: Mapping[str, Any]) -> str:
+    """The database as ``postgresql://user@host:port/dbname``, without the password."""
+    user = f"{params['user']}@" if params.get("user") else ""
+    host = params.get("host") or params.get("hostaddr") or "localhost"
+    port = f":{params['port']}" if params.get("port") else ""
+    return f"postgresql://{user}{host}{port}/{params.get('dbname') or ''}"
+
+
+class _Where:
+    """Accumulates ``AND``-ed conditions; a None parameter means "no filter".
+
+    A text parameter with NUL cannot equal anything PostgreSQL stores, so it matches nothing.
+    """
+
+    def __init__(self) -> None:
+        self.conditions: list[str] = []
+        self.params: list[object] = []
+
+    def add(self, condition: str, param: object) -> None:
+        if param is None:
+            return
+        if isinstance(param, str) and "\x00" in param:
+            self.conditions.append("FALSE")
+            return
+        self.conditions.append(condition)
+        self.params.append(param)
+
+    def add_in(self, column: str, values: Sequence[str]) -> None:
+        if values:
+            self.conditions.append(f"{column} = ANY(%s)")
+            self.params.append(list(values))
+
+    @property
+    def sql(self) -> str:
+        return f"WHERE {' AND '.join(self.conditions)}" if self.conditions else ""
+
+    def and_sql(self) -> str:
+        return "".join(f" AND {c}" for c in self.conditions)
+
+
+def _current_version(conn: Connection) -> int:
+    row = conn.execute("SELECT to_regclass('schema_version') IS NOT NULL AS present").fetchone()
+    if not row or not row["present"]:
+        return 0
+    row = conn.execute("SELECT COALESCE(MAX(version), 0) AS version FROM schema_version").fetchone()
+    return int(row["version"]) if row else 0
+
+
+def _migrate(conn: Connection) -> None:
+    """Apply the missing migrations (the caller holds a write transaction)."""
+    conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (_SCHEMA_LOCK,))
+    version = _current_version(conn)
+    if version > len(MIGRATIONS):
+        raise StoreError(
+            f"database schema version {version} is newer than this fupan-mcp knows "
+            f"({len(MIGRATIONS)}); upgrade fupan-mcp"
+        )
+    if version == len(MIGRATIONS):
+        return
+    if version == 0:
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version ("
+            "version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
+        )
+    for number, migration in enumerate(MIGRATIONS[version:], start=version + 1):
+        if callable(migration):
+            migration(conn)
+        else:
+            for statement in migration:
+                conn.execute(statement)
+        conn.execute("INSERT INTO schema_version (version) VALUES (%s)", (number,))
+
+
+def _strip(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _has_nul(value: object) -> bool:
+    return isinstance(value, str) and "\x00" in value
+
+
+def _storable(value: str | None, field: str) -> None:
+    """`InputError` for text PostgreSQL cannot store (it has NUL)."""
+    if _has_nul(value):
+        raise InputError(field, "contains a NUL character (\\u0000), which PostgreSQL cannot store")
+
+
+def _storable_action(item: ActionItem, prefix: str) -> None:
+    for name in _ACTION_TEXT_FIELDS:
+        _storable(getattr(item, name), f"{prefix}{name}")
+
+
+def _checked_sections(sections: Mapping[str, Any] | None) -> dict[str, str]:
+    encoded = base.encode_sections(sections)
+    for name, value in encoded.items():
+        if any(ord(ch) < 32 or ord(ch) == 127 for ch in name):
+            raise InputError("sections", f"section name {name!r} contains control characters")
+        if _JSON_NUL.search(value):
+            raise InputError(f"sections.{name}", "contains a NUL character (\\u0000), which PostgreSQL cannot store")
+    return encoded
+
+
+def _upsert_sections(conn: Connection, review_id: str, encoded: dict[str, str], now: dt.datetime) -> None:
+    if not encoded:
+        return
+    with conn.cursor() as cur:
+        cur.executemany(
+            "INSERT INTO review_sections (review_id, name, value, updated_at) VALUES (%s, %s, %s::jsonb, %s) "
+            "ON CONFLICT (review_id, name) DO UPDATE SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at",
+            [(review_id, name, value, now) for name, value in encoded.items()],
+        )
+
+
+def _touch(conn: Connection, review_id: str, now: dt.datetime) -> None:
+    conn.execute("UPDATE reviews SET updated_at = %s WHERE id = %s", (now, review_id))
+
+
+def _lock_review(conn: Connection, review_id: str) -> None:
+    """Lock the review row for this write transaction; `NotFound` when there is none."""
+    if (
+        _has_nul(review_id)
+        or not conn.execute("SELECT 1 FROM reviews WHERE id = %s FOR UPDATE", (review_id,)).fetchone()
+    ):
+        raise NotFound("review_id", "review", review_id)
+
+
+def _require_review(conn: Connection, review_id: str, field: str = "review_id") -> None:
+    if _has_nul(review_id) or not conn.execute("SELECT 1 FROM reviews WHERE id = %s", (review_id,)).fetchone():
+        raise NotFound(field, "review", review_id)
+
+
+def _action_ids(conn: Connection, items: list[ActionItem]) -> list[str]:
+    """Keep given ids (if unused and unique), generate the others (checked again on insert)."""
+    ids: list[str] = []
+    for i, item in enumerate(items):
+        if item.id is None or not item.id.strip():
+            ids.append("")  # generated while inserting
+            continue
+        given = item.id.strip()
+        taken = conn.execute("SELECT 1 FROM actions WHERE id = %s", (given,)).fetchone()
+        if taken or given in ids:
+            raise InputError(f"actions[{i}].id", f"id {given!r} is already used by another action")
+        ids.append(given)
+    return ids
+
+
+_INSERT_ACTION = (
+    "INSERT INTO actions (id, review_id, seq, action, owner, due, priority, addresses, success_metric, "
+    "status, status_reason, evidence, created_at, updated_at) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (id) DO NOTHING RETURNING id"
+)
+
+
+def _insert_actions(
+    conn: Connection, review_id: str, first_seq: int, ids: list[str], items: list[ActionItem], now: dt.datetime
+) -> None:
+    """Insert in one round trip; an id taken meanwhile is retried (generated) or refused (given)."""
+    final = [action_id or base.new_id("A") for action_id in ids]
+    pending = list(range(len(items)))
+    while pending:
+        rows = [(final[i], review_id, first_seq + i, *_action_values(items[i]), now, now) for i in pending]
+        with conn.cursor() as cur:
+            cur.executemany(_INSERT_ACTION, rows, returning=True)
+            inserted = []
+            while True:
+                inserted.append(cur.fetchone() is not None)
+                if not cur.nextset():
+                    break
+        retry = []
+        for i, ok in zip(pending, inserted, strict=True):
+            if ok:
+                continue
+            if ids[i]:
+                raise InputError(f"actions[{i}].id", f"id {ids[i]!r} is already used by another action")
+            final[i] = base.new_id("A")
+            retry.append(i)
+        pending = retry
+
+
+def _action_values(item: ActionItem) -> tuple[object, ...]:
+    """Column values from ``action`` to ``evidence``, in table order."""
+    return (
+        item.action,
+        item.owner,
+        item.due,
+        item.priority,
+        item.addresses,
+        item.success_metric,
+        item.status,
+        item.status_reason,
+        item.evidence,
+    )
+
+
+def _select_actions(conn: Connection, tail: str, params: Sequence[object]) -> list[StoredAction]:
+    rows = conn.execute(f"SELECT {_ACTION_COLUMNS} {_ACTION_FROM} {tail}", tuple(params)).fetchall()
+    return [StoredAction.model_validate(row) for row in rows]
+
+
+def _open_action(action: StoredAction, today: dt.date) -> OpenAction:
+    late = (today - action.due).days if action.due and action.due < today else 0
+    return OpenAction(**action.model_dump(), overdue=late > 0, days_overdue=late)
+
+
+def _open_action_order(action: OpenAction) -> tuple[object, ...]:
+    """Overdue first (longest overdue first), then by due date, priority, review date."""
+    return (
+        not action.overdue,
+        -action.days_overdue,
+        action.due is None,
+        action.due or dt.date.max,
+        action.priority or "P9",
+        action.review_date,
+    )
+
+
+def _summary(row: DictRow) -> ReviewSummary:
+    data = dict(row)
+    data["section_names"] = sorted(data["section_names"] or [])
+    return ReviewSummary.model_validate(data)
+
+
+def _load_review(conn: Connection, review_id: str) -> ReviewRecord:
+    row = None
+    if not _has_nul(review_id):
+        row = conn.execute(
+            f"SELECT r.*, {_SECTION_NAMES_SQL} AS section_names FROM reviews r WHERE r.id = %s", (review_id,)
+        ).fetchone()
+    if row is None:
+        raise NotFound("review_id", "review", review_id)
+    summary = _summary(row)
+    rows = conn.execute(
+        'SELECT name, value FROM review_sections WHERE review_id = %s ORDER BY name COLLATE "C"', (review_id,)
+    ).fetchall()
+    sections = {r["name"]: r["value"] for r in rows}
+    actions = _select_actions(conn, "WHERE a.review_id = %s ORDER BY a.seq", (review_id,))
+    rows = conn.execute("SELECT kind, text FROM lessons WHERE review_id = %s ORDER BY seq", (review_id,)).fetchall()
+    lessons = [Lesson(kind=r["kind"], text=r["text"]) for r in rows]
+    return ReviewRecord(**summary.model_dump(), sections=sections, actions=actions, lessons=lessons)
+
+
+def _checked_query(query: str) -> list[QueryTerm]:
+    text = base.require_text(query, "query", base.MAX_QUERY_CHARS)
+    terms = parse_query(text)
+    if not terms:
+        raise InputError("query", "contains no letters, digits or CJK characters to search for")
+    return terms
+
+
+def _search(conn: Connection, terms: list[QueryTerm], where: _Where, limit: int, any_term: bool) -> list[LessonHit]:
+    # All terms: cover density (repeated and nearby terms count). Any term: ts_rank, which sums
+    # the matched terms' weights (what the relaxed search is about) and is ~7x faster than
+    # ts_rank_cd on the large OR queries a long question makes.
+    rank = "ts_rank" if any_term else "ts_rank_cd"
+    sql = (
+        "SELECT l.review_id, r.project, r.title, r.review_date, l.kind, l.text, "
+        f"{rank}(l.tsv, q.query, {RANK_NORMALIZATION}) AS rank "
+        "FROM lessons l JOIN reviews r ON r.id = l.review_id CROSS JOIN (SELECT %s::tsquery AS query) q "
+        f"WHERE l.tsv @@ q.query{where.and_sql()} ORDER BY rank DESC, l.id LIMIT %s"
+    )
+    rows = conn.execute(sql, (tsquery_expression(terms, any_term), *where.params, limit)).fetchall()
+    # the rank is a float4: keep its significant digits, as the SQLite store does for BM25.
+    return [_hit(row, float(f"{float(row['rank']):.6g}"), terms, any_term) for row in rows]
+
+
+def _hit(row: DictRow, score: float, terms: list[QueryTerm], any_term: bool) -> LessonHit:
+    text = str(row["text"])
+    return LessonHit(
+        review_id=row["review_id"],
+        project=row["project"],
+        title=row["title"],
+        review_date=row["review_date"],
+        kind=row["kind"],
+        text=text[:MAX_TEXT_CHARS],
+        score=score,
+        snippet=make_snippet(text, terms),
+        matched_all=not any_term,
+    )
