@@ -8,16 +8,20 @@ output schema, and as markdown text for clients that only show text. Input a cal
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
+import logging
 import os
 import threading
+import urllib.parse
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 from mcp.server import MCPServer
+from mcp.server.apps import client_supports_apps
 from mcp.server.lowlevel.helper_types import ReadResourceContents
 from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ResourceNotFoundError, ToolError
@@ -27,8 +31,10 @@ from mcp.types import (
     Completion,
     CompletionArgument,
     CompletionContext,
+    ImageContent,
     InputRequiredResult,
     PromptReference,
+    ResourceLink,
     ResourceTemplateReference,
     TextContent,
     ToolAnnotations,
@@ -38,7 +44,7 @@ from mcp.types import ResourceTemplate as MCPResourceTemplate
 from mcp.types import Tool as MCPTool
 from pydantic import AnyUrl, BaseModel, Field
 
-from fupan_mcp import __version__, catalog, knowledge, workspace
+from fupan_mcp import __version__, catalog, knowledge, ui, workspace
 from fupan_mcp.analysis.kpi_templates import TEMPLATE_KEYS
 from fupan_mcp.domain.actions import ActionCheckResult, ActionItem, ActionStatus, Risk, RiskCheckResult
 from fupan_mcp.domain.attainment import AttainmentResult, MetricInput
@@ -49,6 +55,7 @@ from fupan_mcp.domain.stored import LessonKind, OpenAction, ReviewRecord, Stored
 from fupan_mcp.domain.swot import StrategyLike, SwotItemLike, SwotResult
 from fupan_mcp.domain.whys import CountermeasureLike, FiveWhysResult, WhyLike
 from fupan_mcp.errors import InputError
+from fupan_mcp.export import MissingExtra
 from fupan_mcp.i18n import Language
 from fupan_mcp.limits import (
     MAX_ACTIONS,
@@ -64,7 +71,12 @@ from fupan_mcp.samples import load_sample
 from fupan_mcp.store.base import ReviewStore, StoreError
 from fupan_mcp.workspace import ActionList, Deleted, Exported, LessonSearch, ReviewList
 
+if TYPE_CHECKING:
+    from fupan_mcp.report.render import BuiltReport
+
 SERVER_NAME = "fupan-mcp"
+
+log = logging.getLogger(__name__)
 
 INSTRUCTIONS = (
     "复盘 (project review) server. Start with the `project_review` prompt; call the tools for every "
@@ -96,6 +108,23 @@ def tool_result(result: BaseModel, text: str) -> CallToolResult:
         content=[TextContent(type="text", text=text)],
         structured_content=result.model_dump(mode="json"),
     )
+
+
+def chart_images(draw: Callable[[], list[bytes]]) -> list[ImageContent]:
+    """PNG charts as image content, after the text; none without matplotlib (the optional ``export``
+    extra) or when drawing fails: the text and the structured content already say everything."""
+    from fupan_mcp import charts
+
+    if not charts.available():
+        return []
+    try:
+        pngs = draw()
+    except Exception:  # an illustration must not fail the tool
+        log.exception("chart images could not be drawn")
+        return []
+    return [
+        ImageContent(type="image", data=base64.b64encode(png).decode("ascii"), mime_type="image/png") for png in pngs
+    ]
 
 
 def run_core(compute: Callable[[], ResultT]) -> ResultT:
@@ -198,6 +227,7 @@ def create_server(settings: Settings | None = None) -> FupanServer:
         version=__version__,
         instructions=INSTRUCTIONS,
         website_url="https://github.com/fupan-mcp/fupan-mcp",
+        extensions=[ui.build_apps()],
     )
     _add_prompt(server)
     return server
@@ -265,7 +295,7 @@ def _add_tools(server: MCPServer[Any], services: Services) -> None:
         if review_id is not None:
             run_core(lambda: services.store.get_review(review_id))
 
-    @server.tool(title="目标达成度 / Target attainment", annotations=READ_ONLY)
+    @server.tool(title="目标达成度 / Target attainment", annotations=READ_ONLY, meta=ui.TOOL_META)
     def compute_attainment(
         metrics: Annotated[
             list[MetricInput],
@@ -284,15 +314,17 @@ def _add_tools(server: MCPServer[Any], services: Services) -> None:
         Statuses: achieved, not_achieved, needs_verification (e.g. a peak reported against the target),
         not_evaluable (missing actual; listed among the data gaps). Lower-is-better targets use the
         rate target / actual. A metric that cannot be parsed gets its own error entry; the rest are
-        computed.
+        computed. With the `export` extra installed, a PNG chart of the rates follows the text.
         """
         check_review(review_id)
         from fupan_mcp.analysis.attainment import compute_attainment as compute
 
         result = run_core(lambda: compute(metrics, language))
-        return remember(review_id, "metrics", metrics, "compute_attainment", result, result.markdown)
+        out = remember(review_id, "metrics", metrics, "compute_attainment", result, result.markdown)
+        out.content.extend(chart_images(lambda: _attainment_png(result, language)))
+        return out
 
-    @server.tool(title="KPI 指标树 / KPI driver tree", annotations=READ_ONLY)
+    @server.tool(title="KPI 指标树 / KPI driver tree", annotations=READ_ONLY, meta=ui.TOOL_META)
     def build_kpi_tree(
         nodes: Annotated[
             list[KpiNode] | None,
@@ -331,7 +363,7 @@ def _add_tools(server: MCPServer[Any], services: Services) -> None:
         section = {"nodes": result.nodes, "root": root, "template": template, "method": method, "order": order}
         return remember(review_id, "kpi_tree", section, "build_kpi_tree", result, text)
 
-    @server.tool(title="5 Whys 根因分析 / 5 Whys", annotations=READ_ONLY)
+    @server.tool(title="5 Whys 根因分析 / 5 Whys", annotations=READ_ONLY, meta=ui.TOOL_META)
     def five_whys(
         problem: Annotated[
             str,
@@ -370,7 +402,7 @@ def _add_tools(server: MCPServer[Any], services: Services) -> None:
         chain = {"problem": problem, "whys": whys, "root_cause": root_cause, "countermeasures": countermeasures or []}
         return remember(review_id, "five_whys", chain, "five_whys", result, result.markdown)
 
-    @server.tool(title="SWOT / TOWS", annotations=READ_ONLY)
+    @server.tool(title="SWOT / TOWS", annotations=READ_ONLY, meta=ui.TOOL_META)
     def swot(
         strengths: Annotated[list[SwotItemLike], Field(max_length=MAX_SWOT_ITEMS, description="Internal strengths.")],
         weaknesses: Annotated[list[SwotItemLike], Field(max_length=MAX_SWOT_ITEMS, description="Internal weaknesses.")],
@@ -400,7 +432,7 @@ def _add_tools(server: MCPServer[Any], services: Services) -> None:
         }
         return remember(review_id, "swot", section, "swot", result, result.markdown)
 
-    @server.tool(title="行动项检查 / Check action items", annotations=READ_ONLY)
+    @server.tool(title="行动项检查 / Check action items", annotations=READ_ONLY, meta=ui.TOOL_META)
     def check_actions(
         actions: Annotated[list[ActionItem], Field(min_length=1, max_length=MAX_ACTIONS)],
         review_date: Annotated[dt.date | None, Field(description="Review date; due dates must come after it.")] = None,
@@ -453,13 +485,35 @@ def _add_tools(server: MCPServer[Any], services: Services) -> None:
         return tool_result(result, result.markdown)
 
 
+def _attainment_png(result: AttainmentResult, language: Language) -> list[bytes]:
+    from fupan_mcp import charts
+
+    png = charts.attainment_chart(result, language, fmt="png")
+    return [png] if png else []
+
+
+def _review_pngs(built: BuiltReport, today: dt.date) -> list[bytes]:
+    from fupan_mcp import charts
+
+    found = charts.review_charts(built.analysis, built.review, "png", language=built.language, today=today)
+    return [chart.data for chart in found if isinstance(chart.data, bytes)]
+
+
 def main_server() -> MCPServer[Any]:
     """The default server instance (what `fupan-mcp` serves over stdio)."""
     return create_server()
 
 
 Format = Literal["markdown", "html"]
+ExportFormat = Literal["markdown", "html", "docx"]
 Depth = Literal["brief", "standard", "full"]
+
+EXPORT_TYPES: dict[str, tuple[str, str]] = {
+    "markdown": (".md", "text/markdown"),
+    "html": (".html", "text/html"),
+    "docx": (".docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+}
+"""Export format -> file suffix and MIME type (also the `fupan://exports/{name}.<suffix>` resources)."""
 
 
 def render_review(
@@ -477,13 +531,28 @@ def render_review(
     return render_report(review, format, depth, language, mask_personal_data, follow_up=follow_up)
 
 
+def build_review_report(
+    review: Review, depth: Depth, language: Language | None, mask_personal_data: bool, follow_up: Sequence[OpenAction]
+) -> BuiltReport:
+    """The laid-out report (for rendering, the charts, the app view and Word), imported on first use."""
+    from fupan_mcp.report.render import build_report
+
+    return build_report(review, depth, language, mask_personal_data, follow_up=follow_up)
+
+
+def render_built_report(built: BuiltReport, format: Format, today: dt.date) -> RenderedReport:
+    from fupan_mcp.report.render import render_built
+
+    return render_built(built, format, today=today, charts=True)
+
+
 def _add_workspace_tools(server: MCPServer[Any], services: Services) -> None:
     """Reviews that last: create, read, list, update and delete them; track actions; search lessons."""
 
     def store() -> ReviewStore:
         return services.store
 
-    @server.tool(title="渲染复盘报告 / Render the report", annotations=READ_ONLY)
+    @server.tool(title="渲染复盘报告 / Render the report", annotations=READ_ONLY, meta=ui.TOOL_META)
     def render_report(
         review: Annotated[
             Review | None,
@@ -499,9 +568,13 @@ def _add_workspace_tools(server: MCPServer[Any], services: Services) -> None:
             bool, Field(description="Mask phone numbers, IDs, bank cards, e-mail and roster names.")
         ] = True,
         language: ReportLanguageArg = None,
+        *,
+        ctx: Context[Any, Any],
     ) -> Annotated[CallToolResult, RenderedReport]:
         """Render the complete 复盘 report. Every figure is computed from the raw inputs (attainment, KPI
-        tree, 5 Whys, SWOT, action and risk checks); the report ends with the data gaps."""
+        tree, 5 Whys, SWOT, action and risk checks); the report ends with the data gaps. HTML carries
+        inline SVG charts; with depth 'full', PNG charts also follow the text (both need the `export`
+        extra)."""
         if review is None and review_id is None:
             raise ToolError("review: give the review document, or the review_id of a stored review")
         if review_id is not None:
@@ -512,10 +585,15 @@ def _add_workspace_tools(server: MCPServer[Any], services: Services) -> None:
         else:
             assert review is not None
             document, follow_up = review, []
-        result = run_core(
-            lambda: render_review(document, format, depth, language, mask_personal_data, follow_up=follow_up)
-        )
-        return tool_result(result, result.content)
+        today = dt.date.today()
+        built = run_core(lambda: build_review_report(document, depth, language, mask_personal_data, follow_up))
+        result = run_core(lambda: render_built_report(built, format, today))
+        out = tool_result(result, result.content)
+        if depth == "full":
+            out.content.extend(chart_images(lambda: _review_pngs(built, today)))
+        if client_supports_apps(ctx):  # the view's data: for the app only, the model never reads _meta
+            out.meta = {ui.VIEW_META_KEY: ui.review_view(built, today)}
+        return out
 
     @server.tool(title="新建复盘 / Create a review", annotations=WRITES)
     def create_review(
@@ -627,28 +705,51 @@ def _add_workspace_tools(server: MCPServer[Any], services: Services) -> None:
     @server.tool(title="导出报告 / Export the report", annotations=WRITES)
     def export_report(
         review_id: Annotated[str, Field(description="The stored review to export.")],
-        format: Annotated[Format, Field(description="markdown or html.")] = "html",
+        format: Annotated[
+            ExportFormat,
+            Field(
+                description="html (self-contained and printable, with charts: print it to PDF from a "
+                "browser), markdown, or docx (Word, with tables and charts; needs the `export` extra)."
+            ),
+        ] = "html",
         depth: Annotated[Depth, Field(description="brief, standard or full.")] = "full",
         filename: Annotated[
             str | None, Field(description="File name inside the output directory; default from the title.")
         ] = None,
         language: ReportLanguageArg = None,
-    ) -> Exported:
-        """Write a stored review's report to a file under the configured output directory."""
+    ) -> Annotated[CallToolResult, Exported]:
+        """Write a stored review's report to a file under the configured output directory; returns its
+        path and a link to the `fupan://exports/...` resource that serves it."""
+        today = dt.date.today()
         document = run_core(lambda: workspace.load_review(store(), review_id))
-        follow_up = run_core(lambda: workspace.earlier_open_actions(store(), review_id, dt.date.today()))
-        rendered = run_core(lambda: render_review(document, format, depth, language, True, follow_up=follow_up))
-        suffix = ".html" if format == "html" else ".md"
-        path = run_core(
-            lambda: workspace.write_export(
-                services.settings.output_dir, filename or review_id, suffix, rendered.content
-            )
+        follow_up = run_core(lambda: workspace.earlier_open_actions(store(), review_id, today))
+        built = run_core(lambda: build_review_report(document, depth, language, True, follow_up))
+        content: str | bytes
+        if format == "docx":
+            from fupan_mcp.export.docx import review_docx
+
+            try:
+                content = review_docx(built, today=today)
+            except MissingExtra as error:
+                raise ToolError(f"format: {error}") from error
+        else:
+            content = run_core(lambda: render_built_report(built, format, today)).content
+        suffix, mime = EXPORT_TYPES[format]
+        root = services.settings.output_dir
+        path = run_core(lambda: workspace.write_export(root, filename or review_id, suffix, content))
+        uri = "fupan://exports/" + urllib.parse.quote(path.relative_to(root.resolve()).as_posix(), safe="/")
+        exported = Exported(review_id=review_id, path=str(path), format=format, bytes=path.stat().st_size, uri=uri)
+        link = ResourceLink(
+            type="resource_link", uri=uri, name=path.name, title=built.title, mime_type=mime, size=exported.bytes
         )
-        return Exported(review_id=review_id, path=str(path), format=format, bytes=path.stat().st_size)
+        return CallToolResult(
+            content=[TextContent(type="text", text=exported.model_dump_json(indent=2)), link],
+            structured_content=exported.model_dump(mode="json"),
+        )
 
 
 def _add_resources(server: MCPServer[Any], services: Services) -> None:
-    """Methods, checklists and example reviews; stored reviews by URI."""
+    """Methods, checklists and example reviews; stored reviews by URI; exported files."""
     for doc in knowledge.list_knowledge():
         server.add_resource(
             TextResource(
@@ -709,3 +810,26 @@ def _add_resources(server: MCPServer[Any], services: Services) -> None:
             raise ResourceNotFoundError(str(error)) from error
         language = document.language or "zh"
         return render_review(document, "markdown", "full", language, True, follow_up=follow_up).content
+
+    def exported_file(name: str, format: str) -> Path:
+        suffix = EXPORT_TYPES[format][0]
+        root = services.settings.output_dir.resolve()
+        path = (root / (name + suffix)).resolve()
+        if not path.is_relative_to(root) or not path.is_file():
+            raise ResourceNotFoundError(f"No exported file {name}{suffix}; call export_report first")
+        return path
+
+    @server.resource("fupan://exports/{+name}.html", mime_type="text/html", title="Exported report (HTML)")
+    def exported_html(name: str) -> str:
+        """A report written by export_report as HTML."""
+        return exported_file(name, "html").read_text(encoding="utf-8")
+
+    @server.resource("fupan://exports/{+name}.md", mime_type="text/markdown", title="Exported report (markdown)")
+    def exported_markdown(name: str) -> str:
+        """A report written by export_report as markdown."""
+        return exported_file(name, "markdown").read_text(encoding="utf-8")
+
+    @server.resource("fupan://exports/{+name}.docx", mime_type=EXPORT_TYPES["docx"][1], title="Exported report (Word)")
+    def exported_docx(name: str) -> bytes:
+        """A report written by export_report as a Word document."""
+        return exported_file(name, "docx").read_bytes()

@@ -141,7 +141,12 @@ def to_jsonable(value: Any) -> Any:
 
 def _upsert_chain(chains: list[FiveWhysInput], value: Any) -> list[Any]:
     """Replace the chain about the same problem, or append a new one."""
-    new = FiveWhysInput.model_validate(value)
+    try:
+        new = FiveWhysInput.model_validate(value)
+    except ValidationError as error:  # e.g. a root cause of blanks only: the tool takes it, the document not
+        first = error.errors()[0]
+        path = ".".join(str(part) for part in first["loc"])
+        raise InputError(f"five_whys.{path}" if path else "five_whys", first["msg"]) from error
     kept = [chain for chain in chains if chain.problem.strip() != new.problem.strip()]
     return [*(to_jsonable(chain) for chain in kept), to_jsonable(new)]
 
@@ -210,19 +215,30 @@ def earlier_open_actions(store: ReviewStore, review_id: str, today: dt.date) -> 
     ]
 
 
-def write_export(output_dir: Path, name: str, suffix: str, content: str) -> Path:
-    """Write ``content`` to ``output_dir/name+suffix``; a name that leaves the directory is refused."""
+def write_export(output_dir: Path, name: str, suffix: str, content: str | bytes) -> Path:
+    """Write ``content`` (text as UTF-8, or bytes) to ``output_dir/name+suffix``; a name that leaves the
+    directory is refused."""
     stem = name.strip()
     if not stem or stem in {".", ".."}:
         raise InputError("filename", "must not be empty")
     if not stem.endswith(suffix):
         stem += suffix
-    root = output_dir.resolve()
-    target = (root / stem).resolve()
+    try:
+        root = output_dir.resolve()
+        target = (root / stem).resolve()
+    except ValueError as error:  # a NUL byte or an unpaired surrogate: no file system takes them
+        raise InputError("filename", "must not hold NUL bytes or unpaired surrogates") from error
     if not target.is_relative_to(root) or target == root:
         raise InputError("filename", f"must stay inside the output directory {root}")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(content, encoding="utf-8")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content, encoding="utf-8")
+    except OSError as error:  # a name too long, a directory in the way, no permission, a full disk
+        reason = error.strerror or type(error).__name__
+        raise InputError("filename", f"cannot write {target.name[:80]!a}: {reason}") from error
     return target
 
 
@@ -249,3 +265,4 @@ class Exported(BaseModel):
     path: str = Field(description="Absolute path of the written file.")
     format: str
     bytes: int
+    uri: str | None = Field(default=None, description="The file as an MCP resource (fupan://exports/...).")

@@ -4,7 +4,7 @@ Steps: validate the review; mask personal data in every free-text field (roster 
 phone, ID and card numbers and e-mail addresses are masked); run every analysis on the raw inputs
 (`analysis.review.analyze_review`); lay the sections out for the chosen depth (`report.sections`);
 render them with a Jinja2 template (one markdown and one HTML template, the words come from
-`report.strings`).
+`report.strings`). HTML reports can add inline SVG charts (`fupan_mcp.charts`, needs matplotlib).
 
 Safety: the HTML environment autoescapes everything and the page carries a Content-Security-Policy
 that allows no script at all; in markdown, user text is kept on its line, cannot open a block
@@ -13,9 +13,11 @@ that allows no script at all; in markdown, user text is kept on its line, cannot
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from importlib import resources
 from typing import TYPE_CHECKING, Any, get_args
 
@@ -25,17 +27,18 @@ from fupan_mcp.analysis.compliance import mask_text
 from fupan_mcp.analysis.markdown import escape_cell
 from fupan_mcp.analysis.review import analyze_review
 from fupan_mcp.domain.compliance import RosterEntry
-from fupan_mcp.domain.review import RenderedReport, ReportDepth, ReportFormat, Review
+from fupan_mcp.domain.review import RenderedReport, ReportDepth, ReportFormat, Review, ReviewAnalysis
 from fupan_mcp.domain.stored import OpenAction
 from fupan_mcp.errors import InputError
 from fupan_mcp.i18n import Language, tr
 from fupan_mcp.report.sections import Context, build_document
 from fupan_mcp.report.strings import TEXT
+from fupan_mcp.report.view import Document
 
 if TYPE_CHECKING:
     import jinja2
 
-__all__ = ["RenderedReport", "mask_review", "render_report"]
+__all__ = ["BuiltReport", "RenderedReport", "build_report", "mask_review", "render_built", "render_report"]
 
 _TEMPLATES = {"markdown": "report.md.j2", "html": "report.html.j2"}
 _LANGUAGES: tuple[Language, ...] = get_args(Language)
@@ -239,6 +242,40 @@ def _render(format: ReportFormat, **context: object) -> str:
 # --------------------------------------------------------------------------- the entry point
 
 
+@dataclass(frozen=True)
+class BuiltReport:
+    """A report before rendering: what the templates, the charts and the Word export all start from.
+
+    ``review`` is the review as reported (personal data masked when asked), ``analysis`` every
+    figure computed from it, ``document`` the sections laid out for the depth.
+    """
+
+    review: Review
+    analysis: ReviewAnalysis
+    document: Document
+    depth: ReportDepth
+    language: Language
+    title: str
+    summary: str
+    masked_count: int
+
+    def result(self, format: ReportFormat, content: str) -> RenderedReport:
+        """The `RenderedReport` for ``content`` rendered from this report."""
+        return RenderedReport(
+            format=format,
+            depth=self.depth,
+            language=self.language,
+            title=self.title,
+            content=content,
+            sections=[section.id for section in self.document.sections],
+            summary=self.summary,
+            data_gaps=self.analysis.data_gaps,
+            findings=self.analysis.counts,
+            failed_sections=self.analysis.failed_sections,
+            masked_count=self.masked_count,
+        )
+
+
 def render_report(
     review: Review | Mapping[str, Any],
     format: ReportFormat = "markdown",
@@ -248,6 +285,8 @@ def render_report(
     roster: Sequence[RosterEntry | Mapping[str, Any]] | None = None,
     *,
     follow_up: Sequence[OpenAction] = (),
+    today: dt.date | None = None,
+    charts: bool = False,
 ) -> RenderedReport:
     """Render the whole review; every figure in it is computed here from the review's raw inputs.
 
@@ -257,8 +296,35 @@ def render_report(
     store); they get their own section, and overdue ones a finding. Raises `InputError` for a review
     that does not validate or an unknown option; problems inside one section become findings, and the
     rest of the report is still rendered.
+
+    With ``charts`` (the MCP tools turn it on), HTML reports carry inline SVG charts (attainment, KPI
+    contributions, SWOT, action timeline) when matplotlib is installed (the ``export`` extra); ``today``
+    marks overdue actions in the timeline. Markdown keeps its Mermaid diagrams.
     """
     _check_choice("format", format, _FORMATS)
+    built = build_report(review, depth, language, mask_personal_data, roster, follow_up=follow_up)
+    return render_built(built, format, today=today, charts=charts)
+
+
+def render_built(
+    built: BuiltReport, format: ReportFormat = "markdown", *, today: dt.date | None = None, charts: bool = False
+) -> RenderedReport:
+    """Render a report `build_report` laid out (see `render_report`)."""
+    _check_choice("format", format, _FORMATS)
+    figures = _html_charts(built, today) if format == "html" and charts else {}
+    return built.result(format, _render(format, doc=built.document, charts=figures))
+
+
+def build_report(
+    review: Review | Mapping[str, Any],
+    depth: ReportDepth = "standard",
+    language: Language | None = None,
+    mask_personal_data: bool = True,
+    roster: Sequence[RosterEntry | Mapping[str, Any]] | None = None,
+    *,
+    follow_up: Sequence[OpenAction] = (),
+) -> BuiltReport:
+    """Validate, mask and analyse the review and lay its sections out; `render_report` without rendering."""
     _check_choice("depth", depth, _DEPTHS)
     checked = _as_review(review)
     lang: Language = language or checked.language or "zh"
@@ -283,20 +349,33 @@ def render_report(
     title = checked.title or tr(TEXT, "title", lang, project=checked.project)
     summary = _summary(ctx)
     document = build_document(ctx, title, summary)
-    content = _render(format, doc=document)
-    return RenderedReport(
-        format=format,
-        depth=depth,
-        language=lang,
-        title=title,
-        content=content,
-        sections=[section.id for section in document.sections],
-        summary=summary,
-        data_gaps=analysis.data_gaps,
-        findings=analysis.counts,
-        failed_sections=analysis.failed_sections,
-        masked_count=masked_count,
-    )
+    return BuiltReport(checked, analysis, document, depth, lang, title, summary, masked_count)
+
+
+@dataclass(frozen=True)
+class _Figure:
+    svg: object
+    """Markup: our own SVG, checked by `charts.inline_svg`; the template inserts it as is."""
+    caption: str
+
+
+def _html_charts(built: BuiltReport, today: dt.date | None) -> dict[str, list[_Figure]]:
+    """Inline SVG charts by section id; none without matplotlib (the report stays complete without them)."""
+    from fupan_mcp import charts
+
+    if not charts.available():
+        return {}
+    from markupsafe import Markup
+
+    figures: dict[str, list[_Figure]] = {}
+    for chart in charts.review_charts(built.analysis, built.review, "svg", language=built.language, today=today):
+        assert isinstance(chart.data, str)
+        try:
+            svg = charts.inline_svg(chart.data, chart.caption)
+        except (ValueError, SyntaxError):  # pragma: no cover - matplotlib writes no active content
+            continue
+        figures.setdefault(chart.section, []).append(_Figure(Markup(svg), chart.caption))
+    return figures
 
 
 def _summary(ctx: Context) -> str:

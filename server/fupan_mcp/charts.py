@@ -1,0 +1,761 @@
+"""Charts of a review: target attainment, KPI contributions, the SWOT position, the action timeline.
+
+Each chart function takes analysis results and returns SVG text (``fmt="svg"``, the default) or PNG
+bytes (``fmt="png"``), or ``None`` when there is nothing to draw. matplotlib is an optional
+dependency (``pip install 'fupan-mcp[export]'``): it is imported inside the functions, never at
+start-up, and `ChartsUnavailable` says how to install it when it is missing.
+
+SVG keeps its text as text (``svg.fonttype = "none"``), so Chinese labels render with the reader's
+fonts; matplotlib escapes every label, so user text cannot become markup. PNG (for Word) needs a CJK
+font on the machine: Noto Sans CJK, Source Han Sans or WenQuanYi are looked up and used when found.
+Output is deterministic: a fixed hash salt, no creation date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import importlib.util
+import io
+import logging
+import re
+import threading
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal, overload
+
+from fupan_mcp.analysis.actions import is_overdue
+from fupan_mcp.domain.actions import ActionItem, ActionStatus
+from fupan_mcp.domain.attainment import AttainmentResult, Status
+from fupan_mcp.domain.kpi import KpiTreeResult
+from fupan_mcp.domain.review import Review, ReviewAnalysis, SectionId
+from fupan_mcp.domain.swot import SwotFactor, SwotResult
+from fupan_mcp.export import INSTALL_HINT, MissingExtra
+from fupan_mcp.i18n import Language, Table, tr
+from fupan_mcp.report.formatting import percent, quantity, signed_quantity
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = [
+    "CSS_FONT_STACK",
+    "INSTALL_HINT",
+    "ChartFormat",
+    "ChartsUnavailable",
+    "ReviewChart",
+    "actions_chart",
+    "attainment_chart",
+    "available",
+    "cjk_font",
+    "inline_svg",
+    "kpi_chart",
+    "review_charts",
+    "swot_chart",
+]
+
+log = logging.getLogger(__name__)
+
+ChartFormat = Literal["svg", "png"]
+CSS_FONT_STACK = (
+    '-apple-system, BlinkMacSystemFont, "Segoe UI", "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", '
+    '"Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", Helvetica, Arial, sans-serif'
+)
+"""The font stack of the HTML report; the SVG charts ask for the same fonts."""
+
+_CJK_FAMILIES = (
+    "Noto Sans CJK SC",
+    "Noto Sans CJK JP",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "Source Han Sans CN",
+    "Source Han Sans",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "Microsoft YaHei",
+    "PingFang SC",
+    "Hiragino Sans GB",
+    "SimHei",
+    "Heiti SC",
+    "Arial Unicode MS",
+)
+_CJK_FILES = re.compile(r"(NotoSansCJK|NotoSansSC|SourceHanSans|wqy-|WenQuanYi|msyh|PingFang|simhei)", re.I)
+
+STATUS_COLORS: dict[Status, str] = {
+    "achieved": "#1a7f37",
+    "not_achieved": "#cf222e",
+    "needs_verification": "#bf8700",
+    "not_evaluable": "#8c959f",
+}
+ACTION_COLORS: dict[ActionStatus, str] = {
+    "open": "#57606a",
+    "in_progress": "#0969da",
+    "done": "#1a7f37",
+    "wont_do": "#afb8c1",
+}
+_OVERDUE = "#cf222e"
+_RISE = "#1a7f37"
+_FALL = "#cf222e"
+_TOTAL = "#0969da"
+_MUTED = "#656d76"
+_LINE = "#d0d7de"
+
+_RATE_CAP = 2.0
+"""Bars stop at 200 %; a rate above is drawn to the cap and labelled with its value."""
+MAX_ROWS = 40
+"""Rows one chart draws (drawing grows linearly and charts take a global lock: 1,500 metrics took 20 s)."""
+
+_TEXT: Table = {
+    "attainment.title": {"zh": "目标达成度(实际 / 目标)", "en": "Target attainment (actual vs target)"},
+    "attainment.axis": {"zh": "达成率", "en": "Attainment rate"},
+    "attainment.target": {"zh": "目标线 100%", "en": "target 100%"},
+    "status.achieved": {"zh": "已达成", "en": "achieved"},
+    "status.not_achieved": {"zh": "未达成", "en": "not achieved"},
+    "status.needs_verification": {"zh": "待核验", "en": "to verify"},
+    "status.not_evaluable": {"zh": "无法评估", "en": "not evaluable"},
+    "no_rate": {"zh": "{status}(无达成率)", "en": "{status} (no rate)"},
+    "kpi.title": {
+        "zh": "{root}:{baseline} → {actual},变化 {change} 的分解({method})",
+        "en": "{root}: {baseline} → {actual}, change {change} by driver ({method})",
+    },
+    "kpi.total": {"zh": "合计变化", "en": "Total change"},
+    "kpi.residual": {"zh": "未解释部分", "en": "Unexplained"},
+    "swot.title": {"zh": "SWOT 战略定位(IFE × EFE)", "en": "SWOT position (IFE × EFE)"},
+    "swot.counts_title": {"zh": "SWOT 因素数量", "en": "SWOT factors"},
+    "swot.ife": {"zh": "IFE 内部因素得分(劣势 → 优势)", "en": "IFE internal score (weak → strong)"},
+    "swot.efe": {"zh": "EFE 外部因素得分(威胁 → 机会)", "en": "EFE external score (threats → opportunities)"},
+    "swot.SO": {"zh": "SO 增长型", "en": "SO: grow"},
+    "swot.WO": {"zh": "WO 扭转型", "en": "WO: turn around"},
+    "swot.ST": {"zh": "ST 多元化", "en": "ST: diversify"},
+    "swot.WT": {"zh": "WT 防御型", "en": "WT: defend"},
+    "swot.point": {"zh": "IFE {ife} / EFE {efe}", "en": "IFE {ife} / EFE {efe}"},
+    "swot.strengths": {"zh": "优势 S", "en": "Strengths"},
+    "swot.weaknesses": {"zh": "劣势 W", "en": "Weaknesses"},
+    "swot.opportunities": {"zh": "机会 O", "en": "Opportunities"},
+    "swot.threats": {"zh": "威胁 T", "en": "Threats"},
+    "swot.more": {"zh": "…… 另 {n} 项", "en": "… {n} more"},
+    "more_rows": {"zh": "(前 {shown} 项,共 {total} 项)", "en": " (first {shown} of {total})"},
+    "actions.title": {"zh": "改进行动时间线", "en": "Action timeline"},
+    "actions.undated": {"zh": "{n} 项没有截止日期,未画出", "en": "{n} without a due date, not shown"},
+    "actions.review": {"zh": "复盘 {date}", "en": "review {date}"},
+    "actions.today": {"zh": "今天 {date}", "en": "today {date}"},
+    "actions.overdue": {"zh": "逾期", "en": "overdue"},
+    "action_status.open": {"zh": "未开始", "en": "open"},
+    "action_status.in_progress": {"zh": "进行中", "en": "in progress"},
+    "action_status.done": {"zh": "已完成", "en": "done"},
+    "action_status.wont_do": {"zh": "不做", "en": "won't do"},
+    "caption.attainment": {"zh": "目标达成度", "en": "Target attainment"},
+    "caption.kpi": {"zh": "KPI 变化分解", "en": "KPI change by driver"},
+    "caption.swot": {"zh": "SWOT 定位", "en": "SWOT position"},
+    "caption.actions": {"zh": "行动时间线", "en": "Action timeline"},
+}
+
+
+class ChartsUnavailable(MissingExtra):
+    """matplotlib is not installed; the message says how to install it."""
+
+    def __init__(self) -> None:
+        super().__init__("matplotlib (needed for charts)")
+
+
+def available() -> bool:
+    """Whether matplotlib can be imported (checked without importing it)."""
+    return importlib.util.find_spec("matplotlib") is not None
+
+
+# --------------------------------------------------------------------------- matplotlib set-up
+
+_LOCK = threading.RLock()
+"""matplotlib keeps global state (rcParams, the font cache): one chart at a time."""
+
+
+@functools.lru_cache(maxsize=1)
+def cjk_font() -> str | None:
+    """The name of an installed font with Chinese glyphs, or None (labels then fall back to boxes in PNG)."""
+    from matplotlib import font_manager
+
+    def installed() -> set[str]:
+        return {entry.name for entry in font_manager.fontManager.ttflist}
+
+    names = installed()
+    found = next((family for family in _CJK_FAMILIES if family in names), None)
+    if found is None:  # a font installed after matplotlib built its cache: add it by file
+        for path in font_manager.findSystemFonts():
+            if _CJK_FILES.search(path):
+                try:
+                    font_manager.fontManager.addfont(path)
+                except (OSError, RuntimeError, ValueError):  # pragma: no cover - a broken font file
+                    continue
+        names = installed()
+        found = next((family for family in _CJK_FAMILIES if family in names), None)
+    if found is None:
+        log.warning("no CJK font found (install fonts-noto-cjk): Chinese text in PNG charts will not render")
+    return found
+
+
+def _rc() -> Any:  # matplotlib types rcParams keys as a Literal of every known name
+    cjk = cjk_font()
+    return {
+        "font.family": "sans-serif",
+        "font.sans-serif": [*([cjk] if cjk else []), "DejaVu Sans"],
+        "font.size": 10,
+        "axes.unicode_minus": False,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.edgecolor": "#8c959f",
+        "axes.titlesize": 11.5,
+        "axes.titleweight": "bold",
+        "axes.titlelocation": "left",
+        "svg.fonttype": "none",
+        "svg.hashsalt": "fupan-mcp",
+        "text.parse_math": False,
+        "text.usetex": False,
+    }
+
+
+@contextmanager
+def _matplotlib() -> Iterator[None]:
+    if not available():
+        raise ChartsUnavailable()
+    import matplotlib
+
+    with _LOCK:
+        matplotlib.use("Agg")
+        with matplotlib.rc_context(_rc()), _quiet_glyph_warnings():
+            yield
+
+
+@contextmanager
+def _quiet_glyph_warnings() -> Iterator[None]:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"Glyph .* missing from", category=UserWarning)
+        warnings.filterwarnings("ignore", message=r"Matplotlib currently does not support", category=UserWarning)
+        yield
+
+
+def _figure(width: float, height: float) -> Figure:
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(width, height), dpi=100, layout="constrained")
+
+
+def _emit(figure: Figure, fmt: ChartFormat, salt: str) -> str | bytes:
+    import matplotlib
+
+    buffer = io.BytesIO()
+    if fmt == "svg":
+        with matplotlib.rc_context({"svg.hashsalt": f"fupan-{salt}"}):
+            figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+        return buffer.getvalue().decode("utf-8")
+    figure.savefig(buffer, format="png", dpi=160, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def _short(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _pick(fmt: ChartFormat, draw: Any, salt: str) -> str | bytes | None:
+    with _matplotlib():
+        figure = draw()
+        if figure is None:
+            return None
+        return _emit(figure, fmt, salt)
+
+
+# --------------------------------------------------------------------------- attainment
+
+
+@overload
+def attainment_chart(result: AttainmentResult, language: Language = ..., fmt: Literal["svg"] = ...) -> str | None: ...
+@overload
+def attainment_chart(result: AttainmentResult, language: Language = ..., *, fmt: Literal["png"]) -> bytes | None: ...
+def attainment_chart(
+    result: AttainmentResult, language: Language = "zh", fmt: ChartFormat = "svg"
+) -> str | bytes | None:
+    """Attainment rate per metric against the 100 % target line, coloured by status; None without metrics.
+
+    Metrics without a rate (a range target, evidence to verify, a missing actual) get their status
+    written instead of a bar.
+    """
+    return _pick(fmt, lambda: _attainment_figure(result, language), "attainment")
+
+
+def _attainment_figure(result: AttainmentResult, language: Language) -> Figure | None:
+    from matplotlib.patches import Patch
+
+    metrics = result.metrics[:MAX_ROWS]
+    if not metrics:
+        return None
+    rates = [m.attainment_rate for m in metrics]
+    top = max([1.0, *(min(r, _RATE_CAP) for r in rates if r is not None)])
+    limit = max(1.25, top * 1.22) * 100
+    figure = _figure(7.6, 1.3 + 0.42 * len(metrics))
+    axes = figure.add_subplot()
+    positions = list(range(len(metrics)))[::-1]
+    for y, metric in zip(positions, metrics, strict=True):
+        color = STATUS_COLORS[metric.status]
+        status = tr(_TEXT, f"status.{metric.status}", language)
+        rate = metric.attainment_rate
+        if rate is None:
+            axes.text(1.5, y, tr(_TEXT, "no_rate", language, status=status), va="center", color=color, fontsize=9)
+            continue
+        width = max(0.0, min(rate, _RATE_CAP)) * 100
+        axes.barh(y, width, height=0.62, color=color, alpha=0.88)
+        label = percent(rate) + (" »" if rate > _RATE_CAP else "")
+        axes.text(width + limit * 0.01, y, label, va="center", fontsize=9, color="#1f2328")
+    axes.axvline(100, color=_MUTED, linestyle="--", linewidth=1)
+    axes.text(
+        100,
+        len(metrics) - 0.45,
+        tr(_TEXT, "attainment.target", language),
+        ha="center",
+        va="bottom",
+        fontsize=8,
+        color=_MUTED,
+    )
+    axes.set_yticks(positions, [_short(m.name, 18) for m in metrics])
+    axes.set_ylim(-0.6, len(metrics) - 0.1)
+    axes.set_xlim(0, limit)
+    axes.xaxis.set_major_formatter(lambda value, _pos: f"{value:.0f}%")
+    axes.set_xlabel(tr(_TEXT, "attainment.axis", language))
+    title = tr(_TEXT, "attainment.title", language)
+    if len(result.metrics) > MAX_ROWS:
+        title += tr(_TEXT, "more_rows", language, shown=MAX_ROWS, total=len(result.metrics))
+    axes.set_title(title)
+    present = [s for s in STATUS_COLORS if any(m.status == s for m in metrics)]
+    handles = [Patch(color=STATUS_COLORS[s], label=tr(_TEXT, f"status.{s}", language)) for s in present]
+    figure.legend(handles=handles, loc="outside lower center", ncols=len(handles), frameon=False, fontsize=9)
+    return figure
+
+
+# --------------------------------------------------------------------------- KPI contributions
+
+
+@overload
+def kpi_chart(result: KpiTreeResult, language: Language = ..., fmt: Literal["svg"] = ...) -> str | None: ...
+@overload
+def kpi_chart(result: KpiTreeResult, language: Language = ..., *, fmt: Literal["png"]) -> bytes | None: ...
+def kpi_chart(result: KpiTreeResult, language: Language = "zh", fmt: ChartFormat = "svg") -> str | bytes | None:
+    """A waterfall of the drivers' contributions adding up to the root's change; None without a decomposition."""
+    return _pick(fmt, lambda: _kpi_figure(result, language), "kpi")
+
+
+def _kpi_figure(result: KpiTreeResult, language: Language) -> Figure | None:
+    decomposition = result.decomposition
+    if decomposition is None or not decomposition.contributions:
+        return None
+    unit = decomposition.unit
+    steps = [(c.name, c.value, c.share) for c in decomposition.contributions]
+    if len(steps) > MAX_ROWS:  # the rest in one step, so that the waterfall still adds up
+        rest = steps[MAX_ROWS - 1 :]
+        more = tr(_TEXT, "swot.more", language, n=len(rest))
+        steps = [*steps[: MAX_ROWS - 1], (more, sum(value for _, value, _ in rest), None)]
+    scale = max([abs(decomposition.total_change), *(abs(v) for _, v, _ in steps)]) or 1.0
+    if abs(decomposition.residual) > scale * 1e-6:
+        steps.append((tr(_TEXT, "kpi.residual", language), decomposition.residual, None))
+    rows = len(steps) + 1
+    figure = _figure(7.6, 1.4 + 0.44 * rows)
+    axes = figure.add_subplot()
+    running = 0.0
+    ends = [0.0]
+    labels: list[str] = []
+    for index, (name, value, share) in enumerate(steps):
+        y = rows - 1 - index
+        color = _RISE if value >= 0 else _FALL
+        axes.barh(y, value, left=running, height=0.6, color=color, alpha=0.88)
+        text = signed_quantity(value, unit, language)
+        if share is not None:
+            text += f"  ({percent(share)})"
+        axes.text(max(running, running + value) + scale * 0.02, y, text, va="center", fontsize=9)
+        if index:
+            axes.plot([running, running], [y + 0.3, y + 0.7], color=_MUTED, linewidth=0.8, linestyle=":")
+        running += value
+        ends.append(running)
+        labels.append(_short(name, 16))
+    total = decomposition.total_change
+    axes.barh(0, total, left=0, height=0.6, color=_TOTAL, alpha=0.9)
+    axes.plot([running, running], [0.3, 0.7], color=_MUTED, linewidth=0.8, linestyle=":")
+    axes.text(
+        max(0.0, total) + scale * 0.02,
+        0,
+        signed_quantity(total, unit, language),
+        va="center",
+        fontsize=9,
+        fontweight="bold",
+    )
+    labels.append(tr(_TEXT, "kpi.total", language))
+    axes.set_yticks(list(range(rows))[::-1], labels)
+    low, high = min([*ends, total]), max([*ends, total])
+    span = (high - low) or scale
+    axes.set_xlim(low - span * 0.08, high + span * 0.38)
+    axes.axvline(0, color=_MUTED, linewidth=0.8)
+    axes.xaxis.set_major_formatter(lambda value, _pos: quantity(value, unit, language))
+    root = next((e for e in result.evaluations if e.id == decomposition.root), None)
+    axes.set_title(
+        tr(
+            _TEXT,
+            "kpi.title",
+            language,
+            root=_short(root.name if root else decomposition.root, 20),
+            baseline=quantity(decomposition.baseline, unit, language),
+            actual=quantity(decomposition.actual, unit, language),
+            change=signed_quantity(total, unit, language),
+            method=decomposition.method.upper(),
+        ),
+        fontsize=10.5,
+    )
+    return figure
+
+
+# --------------------------------------------------------------------------- SWOT
+
+
+@overload
+def swot_chart(result: SwotResult, language: Language = ..., fmt: Literal["svg"] = ...) -> str | None: ...
+@overload
+def swot_chart(result: SwotResult, language: Language = ..., *, fmt: Literal["png"]) -> bytes | None: ...
+def swot_chart(result: SwotResult, language: Language = "zh", fmt: ChartFormat = "svg") -> str | bytes | None:
+    """The IFE × EFE position (1–4, split at 2.5) when both scores exist, else the four quadrants' factors."""
+    return _pick(fmt, lambda: _swot_figure(result, language), "swot")
+
+
+def _swot_figure(result: SwotResult, language: Language) -> Figure | None:
+    ife, efe = result.ife.score, result.efe.score
+    if ife is not None and efe is not None:
+        return _swot_position(ife, efe, language)
+    quadrants = (result.strengths, result.weaknesses, result.opportunities, result.threats)
+    if not any(quadrants):
+        return None
+    return _swot_counts(quadrants, language)
+
+
+def _swot_position(ife: float, efe: float, language: Language) -> Figure:
+    figure = _figure(5.8, 5.0)
+    axes = figure.add_subplot()
+    shades = {"SO": "#dafbe1", "WO": "#fff8c5", "ST": "#ddf4ff", "WT": "#ffebe9"}
+    cells = {"WO": (1.0, 2.5), "SO": (2.5, 2.5), "WT": (1.0, 1.0), "ST": (2.5, 1.0)}
+    for key, (x, y) in cells.items():
+        axes.fill_between([x, x + 1.5], y, y + 1.5, color=shades[key], zorder=0)
+        top = y > 2
+        left = x < 2
+        axes.text(
+            x + (0.08 if left else 1.42),
+            y + (1.42 if top else 0.08),
+            tr(_TEXT, f"swot.{key}", language),
+            ha="left" if left else "right",
+            va="top" if top else "bottom",
+            fontsize=10,
+            color=_MUTED,
+        )
+    axes.axvline(2.5, color=_MUTED, linewidth=1, linestyle="--")
+    axes.axhline(2.5, color=_MUTED, linewidth=1, linestyle="--")
+    axes.scatter([ife], [efe], s=140, color=_TOTAL, zorder=3, edgecolors="white", linewidths=1.5)
+    right = ife <= 3.2
+    axes.annotate(
+        tr(_TEXT, "swot.point", language, ife=f"{ife:.2f}", efe=f"{efe:.2f}"),
+        (ife, efe),
+        xytext=(10 if right else -10, 10 if efe <= 3.6 else -16),
+        textcoords="offset points",
+        ha="left" if right else "right",
+        fontsize=9.5,
+        fontweight="bold",
+        color="#1f2328",
+        bbox={"boxstyle": "round,pad=0.25", "facecolor": "white", "edgecolor": _LINE},
+    )
+    axes.set_xlim(1, 4)
+    axes.set_ylim(1, 4)
+    axes.set_xticks([1, 1.5, 2, 2.5, 3, 3.5, 4])
+    axes.set_yticks([1, 1.5, 2, 2.5, 3, 3.5, 4])
+    axes.set_aspect("equal")
+    axes.set_xlabel(tr(_TEXT, "swot.ife", language))
+    axes.set_ylabel(tr(_TEXT, "swot.efe", language))
+    axes.set_title(tr(_TEXT, "swot.title", language))
+    return figure
+
+
+def _swot_counts(quadrants: Sequence[Sequence[SwotFactor]], language: Language) -> Figure:
+    figure = _figure(7.6, 3.9)
+    axes = figure.add_subplot()
+    keys = ("strengths", "weaknesses", "opportunities", "threats")
+    colors = ("#dafbe1", "#ffebe9", "#ddf4ff", "#fff8c5")
+    origins = ((0.0, 1.0), (1.0, 1.0), (0.0, 0.0), (1.0, 0.0))
+    for key, color, (x, y), factors in zip(keys, colors, origins, quadrants, strict=True):
+        axes.fill_between([x + 0.01, x + 0.99], y + 0.01, y + 0.99, color=color)
+        axes.text(x + 0.05, y + 0.92, tr(_TEXT, f"swot.{key}", language), fontsize=11, fontweight="bold", va="top")
+        axes.text(
+            x + 0.95, y + 0.92, str(len(factors)), fontsize=20, fontweight="bold", ha="right", va="top", color=_MUTED
+        )
+        lines = [f"· {_short(f.text, 26)}" for f in factors[:4]]
+        if len(factors) > 4:
+            lines.append(tr(_TEXT, "swot.more", language, n=len(factors) - 4))
+        axes.text(x + 0.05, y + 0.72, "\n".join(lines), fontsize=8.5, va="top", linespacing=1.55)
+    axes.set_xlim(0, 2)
+    axes.set_ylim(0, 2)
+    axes.axis("off")
+    axes.set_title(tr(_TEXT, "swot.counts_title", language))
+    return figure
+
+
+# --------------------------------------------------------------------------- actions
+
+
+@overload
+def actions_chart(
+    actions: Sequence[ActionItem],
+    language: Language = ...,
+    fmt: Literal["svg"] = ...,
+    *,
+    review_date: dt.date | None = ...,
+    today: dt.date | None = ...,
+) -> str | None: ...
+@overload
+def actions_chart(
+    actions: Sequence[ActionItem],
+    language: Language = ...,
+    *,
+    fmt: Literal["png"],
+    review_date: dt.date | None = ...,
+    today: dt.date | None = ...,
+) -> bytes | None: ...
+def actions_chart(
+    actions: Sequence[ActionItem],
+    language: Language = "zh",
+    fmt: ChartFormat = "svg",
+    *,
+    review_date: dt.date | None = None,
+    today: dt.date | None = None,
+) -> str | bytes | None:
+    """Due dates per action, coloured by status, from the review date; with ``today``, overdue ones in red.
+
+    None when no action has a due date.
+    """
+    return _pick(fmt, lambda: _actions_figure(actions, language, review_date, today), "actions")
+
+
+def _actions_figure(
+    actions: Sequence[ActionItem], language: Language, review_date: dt.date | None, today: dt.date | None
+) -> Figure | None:
+    from matplotlib import dates
+    from matplotlib.lines import Line2D
+
+    mdates: Any = dates  # matplotlib.dates is untyped
+
+    dated = sorted(
+        ((index, action) for index, action in enumerate(actions) if action.due is not None),
+        key=lambda pair: (pair[1].due or dt.date.min, pair[0]),
+    )[:MAX_ROWS]  # the earliest due
+    if not dated:
+        return None
+    figure = _figure(7.6, 1.6 + 0.4 * len(dated))
+    axes = figure.add_subplot()
+    dues = [action.due for _, action in dated if action.due is not None]
+    first, last = min(dues), max(dues)
+    if review_date is not None:
+        first = min(first, review_date)
+    for row, (_index, action) in enumerate(dated):
+        assert action.due is not None
+        y = len(dated) - 1 - row
+        overdue = today is not None and is_overdue(action, today)
+        color = _OVERDUE if overdue else ACTION_COLORS[action.status]
+        if review_date is not None and review_date <= action.due:
+            axes.plot(
+                mdates.date2num([review_date, action.due]),
+                [y, y],
+                color=color,
+                alpha=0.35,
+                linewidth=5,
+                solid_capstyle="butt",
+            )
+        axes.plot(
+            [mdates.date2num(action.due)],
+            [y],
+            marker="X" if overdue else "o",
+            markersize=9,
+            color=color,
+            linestyle="none",
+        )
+        note = action.due.strftime("%m-%d")
+        if overdue:
+            note += " " + tr(_TEXT, "actions.overdue", language)
+        axes.annotate(
+            note,
+            (mdates.date2num(action.due), y),
+            xytext=(8, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=8.5,
+            color=color,
+        )
+    labels = []
+    for index, action in dated:
+        owner = f"({_short(action.owner, 8)})" if action.owner else ""
+        labels.append(f"{action.id or index + 1} {_short(action.action, 14)}{owner}")
+    axes.set_yticks(list(range(len(dated)))[::-1], labels, fontsize=9)
+    axes.set_ylim(-0.75, len(dated) - 0.4)
+    markers = [(review_date, "actions.review", _MUTED, "--")]
+    if today is not None and (today - last).days <= 60 and (first - today).days <= 60:
+        markers.append((today, "actions.today", _OVERDUE, ":"))
+        first, last = min(first, today), max(last, today)
+    for day, key, color, style in markers:
+        if day is None:
+            continue
+        axes.axvline(mdates.date2num(day), color=color, linestyle=style, linewidth=1)
+        axes.text(
+            mdates.date2num(day),
+            -0.62,
+            " " + tr(_TEXT, key, language, date=day.isoformat()),
+            color=color,
+            fontsize=8,
+            ha="left",
+            va="bottom",
+        )
+    pad = max(3, (last - first).days // 12)
+    axes.set_xlim(mdates.date2num(first - dt.timedelta(days=pad)), mdates.date2num(last + dt.timedelta(days=pad * 3)))
+    locator = mdates.AutoDateLocator(maxticks=8)
+    axes.xaxis.set_major_locator(locator)
+    axes.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m-%d" if (last - first).days > 300 else "%m-%d"))
+    title = tr(_TEXT, "actions.title", language)
+    with_due = sum(1 for action in actions if action.due is not None)
+    if with_due > len(dated):
+        title += tr(_TEXT, "more_rows", language, shown=len(dated), total=with_due)
+    undated = len(actions) - with_due
+    if undated:
+        title += " · " + tr(_TEXT, "actions.undated", language, n=undated)
+    axes.set_title(title)
+    statuses: list[ActionStatus] = [s for s in ACTION_COLORS if any(a.status == s for _, a in dated)]
+    handles = [
+        Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="none",
+            color=ACTION_COLORS[s],
+            label=tr(_TEXT, f"action_status.{s}", language),
+        )
+        for s in statuses
+    ]
+    if today is not None and any(is_overdue(a, today) for _, a in dated):
+        handles.append(
+            Line2D([], [], marker="X", linestyle="none", color=_OVERDUE, label=tr(_TEXT, "actions.overdue", language))
+        )
+    figure.legend(handles=handles, loc="outside lower center", ncols=len(handles), frameon=False, fontsize=9)
+    return figure
+
+
+# --------------------------------------------------------------------------- a whole review
+
+
+@dataclass(frozen=True)
+class ReviewChart:
+    """One chart of a review: the report section it belongs to, a caption and the image."""
+
+    key: Literal["attainment", "kpi", "swot", "actions"]
+    section: SectionId
+    caption: str
+    data: str | bytes
+
+
+@overload
+def review_charts(
+    analysis: ReviewAnalysis,
+    review: Review,
+    fmt: Literal["svg"] = ...,
+    *,
+    language: Language | None = ...,
+    today: dt.date | None = ...,
+) -> list[ReviewChart]: ...
+@overload
+def review_charts(
+    analysis: ReviewAnalysis,
+    review: Review,
+    fmt: Literal["png"],
+    *,
+    language: Language | None = ...,
+    today: dt.date | None = ...,
+) -> list[ReviewChart]: ...
+def review_charts(
+    analysis: ReviewAnalysis,
+    review: Review,
+    fmt: ChartFormat = "svg",
+    *,
+    language: Language | None = None,
+    today: dt.date | None = None,
+) -> list[ReviewChart]:
+    """Every chart the review has data for, in report order. A chart that fails is logged and left out."""
+    if not available():
+        raise ChartsUnavailable()
+    lang: Language = language or analysis.language
+    charts: list[ReviewChart] = []
+
+    def add(key: Literal["attainment", "kpi", "swot", "actions"], section: SectionId, draw: Any) -> None:
+        try:
+            data = _pick(fmt, draw, key)
+        except ChartsUnavailable:
+            raise
+        except Exception:  # a chart is an illustration: the report must not fail for it
+            log.exception("the %s chart could not be drawn", key)
+            return
+        if data is not None:
+            charts.append(ReviewChart(key, section, tr(_TEXT, f"caption.{key}", lang), data))
+
+    if analysis.attainment is not None:
+        attainment = analysis.attainment
+        add("attainment", "results", lambda: _attainment_figure(attainment, lang))
+    if analysis.kpi_tree is not None:
+        kpi_tree = analysis.kpi_tree
+        add("kpi", "kpi_tree", lambda: _kpi_figure(kpi_tree, lang))
+    if analysis.swot is not None:
+        swot = analysis.swot
+        add("swot", "swot", lambda: _swot_figure(swot, lang))
+    if review.actions:
+        add("actions", "actions", lambda: _actions_figure(review.actions, lang, review.review_date, today))
+    return charts
+
+
+# --------------------------------------------------------------------------- SVG inside HTML
+
+_PROLOGUE = re.compile(r"\A(?:\s*<\?xml[^>]*\?>|\s*<!DOCTYPE[^>]*>|\s*<!--.*?-->)*\s*", re.S)
+_METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.S)
+_SVG_NS = "{http://www.w3.org/2000/svg}"
+_FORBIDDEN_TAGS = frozenset({"script", "foreignObject", "iframe", "object", "embed", "image", "a", "animate", "set"})
+
+
+def inline_svg(svg: str, label: str | None = None) -> str:
+    """Our SVG made fit for inlining into an HTML page: no XML prologue or metadata, scalable, checked.
+
+    Raises ValueError if the SVG holds anything active (script, event handler, outside link), which
+    matplotlib never writes: user text reaches the SVG only as escaped text.
+    """
+    body = _METADATA.sub("", _PROLOGUE.sub("", svg, count=1))
+    _check_svg(body)
+    match = re.match(r"<svg\b([^>]*)>", body)
+    if match is None:
+        raise ValueError("not an SVG document")
+    attributes = re.sub(r'\s(?:width|height)="[^"]*"', "", match.group(1))
+    accessible = ' role="img"' + (f' aria-label="{_attr(label)}"' if label else "")
+    return f'<svg{attributes}{accessible} class="chart-svg">' + body[match.end() :]
+
+
+def _attr(text: str) -> str:
+    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _check_svg(svg: str) -> None:
+    root = ET.fromstring(svg)
+    for element in root.iter():
+        tag = element.tag.removeprefix(_SVG_NS) if isinstance(element.tag, str) else ""
+        if tag in _FORBIDDEN_TAGS:
+            raise ValueError(f"SVG element <{tag}> is not allowed")
+        for name, value in element.attrib.items():
+            local = name.rsplit("}", 1)[-1].lower()
+            if local.startswith("on"):
+                raise ValueError(f"SVG attribute {local} is not allowed")
+            if local == "href" and not value.startswith("#"):
+                raise ValueError("SVG links must stay inside the document")
+            if "url(" in value and not re.fullmatch(r"[^()]*url\(#[\w-]+\)[^()]*", value):
+                raise ValueError("SVG url() must point inside the document")

@@ -1,0 +1,192 @@
+"""Screenshots with headless Chromium: the HTML report (B2B sample) and the MCP Apps view fed with it.
+
+The PNGs land in out/screenshots/ (git-ignored) to be looked at. Needs the Debian packages
+``chromium``, ``fonts-noto-cjk`` and ``fonts-noto-color-emoji`` (the report's status marks) and the
+optional ``export`` extra for the charts; skipped when Chromium is not installed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import importlib.util
+import json
+import re
+import shutil
+import struct
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from fupan_mcp import ui
+from fupan_mcp.report.render import build_report, render_report
+from fupan_mcp.samples import load_sample
+
+ROOT = Path(__file__).resolve().parents[1]
+SHOTS = ROOT / "out" / "screenshots"
+TODAY = dt.date(2025, 7, 5)
+"""A fixed 'today' a month after the B2B review: some actions are overdue, the pictures stay the same."""
+
+
+def chromium() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+
+
+BROWSER = chromium()
+pytestmark = pytest.mark.skipif(
+    BROWSER is None, reason="headless Chromium not found (Debian: apt-get install chromium fonts-noto-cjk)"
+)
+
+
+def screenshot(page: Path, png: Path, profile: Path, height: int) -> None:
+    assert BROWSER is not None
+    png.unlink(missing_ok=True)
+    command = [
+        BROWSER,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--hide-scrollbars",
+        f"--user-data-dir={profile}",
+        f"--screenshot={png}",
+        f"--window-size=1280,{height}",
+        page.as_uri(),
+    ]
+    subprocess.run(command, check=True, capture_output=True, timeout=60)
+
+
+def png_size(png: Path) -> tuple[int, int]:
+    header = png.read_bytes()[:24]
+    assert header[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", header[16:24])
+    return width, height
+
+
+def assert_not_blank(png: Path) -> None:
+    """A real page: large enough, and (with Pillow, which matplotlib brings) many colours."""
+    assert png.stat().st_size > 30_000
+    try:
+        from PIL import Image
+    except ImportError:  # pragma: no cover
+        return
+    with Image.open(png) as image:
+        colours = image.convert("RGB").getcolors(maxcolors=1_000_000) or []
+    assert len(colours) > 200
+
+
+def test_screenshots_of_the_report_and_the_app_view(tmp_path: Path) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    charts = importlib.util.find_spec("matplotlib") is not None  # without the export extra: no charts
+
+    report = tmp_path / "report-b2b.html"
+    rendered = render_report(load_sample("b2b_mvp"), format="html", depth="full", today=TODAY, charts=charts)
+    report.write_text(rendered.content, encoding="utf-8")
+    assert ("<svg" in rendered.content) == charts
+    report_png = SHOTS / "report-b2b.png"
+    screenshot(report, report_png, tmp_path / "profile-report", height=4200)  # tall enough for the first chart
+
+    view = tmp_path / "app-view-b2b.html"
+    view.write_text(ui.standalone_html(ui.review_view(build_report(load_sample("b2b_mvp"), "full"), TODAY)))
+    view_png = SHOTS / "app-view-b2b.png"
+    screenshot(view, view_png, tmp_path / "profile-view", height=2000)
+
+    assert png_size(report_png) == (1280, 4200) and png_size(view_png) == (1280, 2000)
+    assert_not_blank(report_png)
+    assert_not_blank(view_png)
+
+
+HOST = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>test host</title></head>
+<body style="margin:0">
+<pre id="log" style="margin:0;font:11px monospace"></pre>
+<iframe id="app" src="view.html" style="width:1270px;height:400px;border:0"></iframe>
+<script>
+var RESULT = __RESULT__;
+var frame = document.getElementById("app"), log = document.getElementById("log");
+function note(text) { log.textContent += text + "\\n"; }
+function send(message) { frame.contentWindow.postMessage(message, "*"); }
+window.addEventListener("message", function (event) {
+  if (event.source !== frame.contentWindow) return;
+  var m = event.data;
+  if (m.method === undefined) { note("<- response " + m.id + " " + JSON.stringify(m.result)); return; }
+  note("<- " + m.method + " " + JSON.stringify(m.params));
+  if (m.method === "ui/initialize") {
+    send({jsonrpc: "2.0", id: m.id, result: {protocolVersion: m.params.protocolVersion,
+      hostInfo: {name: "test-host", version: "1"}, hostCapabilities: {}, hostContext: {theme: "light"}}});
+  } else if (m.method === "ui/notifications/initialized") {
+    send({jsonrpc: "2.0", method: "ui/notifications/tool-input", params: {arguments: {depth: "standard"}}});
+    send({jsonrpc: "2.0", method: "ui/notifications/tool-result", params: RESULT});
+    send({jsonrpc: "2.0", id: 99, method: "ping", params: {}});
+  } else if (m.method === "ui/notifications/size-changed") {
+    frame.style.height = m.params.height + "px";
+  }
+});
+</script>
+</body></html>
+"""
+
+
+async def _render_report_result() -> dict[str, object]:
+    """render_report as an MCP Apps client receives it (JSON on the wire): text, structure and _meta."""
+    from mcp import Client
+    from mcp.client import advertise
+    from mcp.server.apps import APP_MIME_TYPE, EXTENSION_ID
+
+    from fupan_mcp.app import create_server
+
+    extension = advertise(EXTENSION_ID, {"mimeTypes": [APP_MIME_TYPE]})
+    async with Client(create_server(), extensions=[extension]) as client:
+        result = await client.call_tool("render_report", {"review": load_sample("b2b_mvp")})
+    return dict(result.model_dump(mode="json", by_alias=True, exclude_none=True))
+
+
+def test_the_view_talks_mcp_apps_with_a_host(tmp_path: Path) -> None:
+    """A host page embeds the view, answers ui/initialize and posts a real render_report result."""
+    import anyio
+
+    assert BROWSER is not None
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    result = anyio.run(_render_report_result)
+    (tmp_path / "view.html").write_text(ui.html(), encoding="utf-8")
+    payload = json.dumps(result, ensure_ascii=False).replace("<", "\\u003c")
+    host = tmp_path / "host.html"
+    host.write_text(HOST.replace("__RESULT__", payload), encoding="utf-8")
+
+    command = [BROWSER, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync",
+               f"--user-data-dir={tmp_path / 'profile-host'}", "--virtual-time-budget=5000", "--dump-dom",
+               host.as_uri()]  # fmt: skip
+    dom = subprocess.run(command, check=True, capture_output=True, text=True, timeout=60).stdout
+    found = re.search(r'<pre id="log"[^>]*>(.*?)</pre>', dom, re.S)
+    assert found is not None, dom[:500]
+    log = html.unescape(found.group(1)).splitlines()
+    assert log[0].startswith('<- ui/initialize {"protocolVersion":"2026-01-26"'), log
+    assert any(line.startswith("<- ui/notifications/initialized") for line in log), log
+    assert "<- response 99 {}" in log  # the view answers ping
+    heights = [int(json.loads(line.split(" ", 2)[2])["height"]) for line in log if "size-changed" in line]
+    assert heights and max(heights) > 1500, log  # the whole review was drawn after the tool result
+
+    shot = SHOTS / "app-view-in-host.png"
+    screenshot_with_budget(host, shot, tmp_path / "profile-host-shot")
+    assert_not_blank(shot)
+
+
+def screenshot_with_budget(page: Path, png: Path, profile: Path) -> None:
+    """Like `screenshot`, after the page's messages have run (virtual time)."""
+    assert BROWSER is not None
+    png.unlink(missing_ok=True)
+    command = [BROWSER, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync",
+               "--hide-scrollbars", f"--user-data-dir={profile}", "--virtual-time-budget=5000",
+               f"--screenshot={png}", "--window-size=1280,2000", page.as_uri()]  # fmt: skip
+    subprocess.run(command, check=True, capture_output=True, timeout=60)
