@@ -59,6 +59,7 @@ MAX_SECTION_NAME_CHARS = 200
 MAX_LESSONS_PER_REVIEW = 5_000
 MAX_QUERY_CHARS = 500
 MAX_PAGE = 1_000
+MAX_OFFSET = 2**63 - 1  # the largest integer SQLite and PostgreSQL (bigint) accept
 
 
 class StoreError(Exception):
@@ -253,8 +254,8 @@ def check_kinds(kinds: Sequence[str] | None) -> tuple[LessonKind, ...]:
 def check_page(limit: int, offset: int, max_limit: int = MAX_PAGE) -> None:
     if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= max_limit:
         raise InputError("limit", f"must be an integer from 1 to {max_limit}")
-    if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
-        raise InputError("offset", "must be an integer >= 0")
+    if isinstance(offset, bool) or not isinstance(offset, int) or not 0 <= offset <= MAX_OFFSET:
+        raise InputError("offset", f"must be an integer from 0 to {MAX_OFFSET}")
 
 
 def check_date_range(date_from: dt.date | None, date_to: dt.date | None) -> None:

@@ -567,6 +567,9 @@ def _as_store_error(context: str = "database error") -> Iterator[None]:
         yield
     except sqlite3.Error as exc:
         raise StoreError(f"{context}: {exc}") from exc
+    except UnicodeEncodeError as exc:  # an unpaired surrogate ('\ud800'): JSON transports refuse it, in process not
+        bad = exc.object[exc.start : exc.end]
+        raise InputError("input", f"a text holds the unpaired surrogate {bad!a}, which is not valid Unicode") from exc
 
 
 class _Where:
