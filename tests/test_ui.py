@@ -88,9 +88,11 @@ async def test_render_report_full_adds_chart_images_after_the_text(client: Clien
     assert all(base64.b64decode(image.data).startswith(PNG_SIGNATURE) for image in images)
 
 
-async def test_compute_attainment_adds_a_chart_image(client: Client) -> None:
+async def test_compute_attainment_adds_a_chart_image_on_request(client: Client) -> None:
     pytest.importorskip("matplotlib", reason="chart images need the optional 'export' extra")
-    result = await client.call_tool("compute_attainment", {"metrics": METRICS})
+    plain = await client.call_tool("compute_attainment", {"metrics": METRICS})
+    assert [type(block) for block in plain.content] == [TextContent]
+    result = await client.call_tool("compute_attainment", {"metrics": METRICS, "chart": True})
     first, *rest = result.content
     assert isinstance(first, TextContent) and first.text == result.structured_content["markdown"]
     assert len(rest) == 1 and isinstance(rest[0], ImageContent)
@@ -99,7 +101,7 @@ async def test_compute_attainment_adds_a_chart_image(client: Client) -> None:
 
 async def test_without_matplotlib_the_results_are_text_only(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "matplotlib", None)
-    result = await client.call_tool("compute_attainment", {"metrics": METRICS})
+    result = await client.call_tool("compute_attainment", {"metrics": METRICS, "chart": True})
     assert not result.is_error and [type(block) for block in result.content] == [TextContent]
 
 

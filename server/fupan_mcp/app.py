@@ -307,6 +307,9 @@ def _add_tools(server: MCPServer[Any], services: Services) -> None:
             ),
         ],
         review_id: ReviewIdArg = None,
+        chart: Annotated[
+            bool, Field(description="Add a PNG chart of the rates after the text (needs the `export` extra).")
+        ] = False,
         language: LanguageArg = "zh",
     ) -> Annotated[CallToolResult, AttainmentResult]:
         """Compare targets with actuals: status, attainment rate, gap, change against the baseline.
@@ -314,14 +317,15 @@ def _add_tools(server: MCPServer[Any], services: Services) -> None:
         Statuses: achieved, not_achieved, needs_verification (e.g. a peak reported against the target),
         not_evaluable (missing actual; listed among the data gaps). Lower-is-better targets use the
         rate target / actual. A metric that cannot be parsed gets its own error entry; the rest are
-        computed. With the `export` extra installed, a PNG chart of the rates follows the text.
+        computed. With `chart` (and the `export` extra installed), a PNG chart of the rates follows the text.
         """
         check_review(review_id)
         from fupan_mcp.analysis.attainment import compute_attainment as compute
 
         result = run_core(lambda: compute(metrics, language))
         out = remember(review_id, "metrics", metrics, "compute_attainment", result, result.markdown)
-        out.content.extend(chart_images(lambda: _attainment_png(result, language)))
+        if chart:
+            out.content.extend(chart_images(lambda: _attainment_png(result, language)))
         return out
 
     @server.tool(title="KPI 指标树 / KPI driver tree", annotations=READ_ONLY, meta=ui.TOOL_META)
