@@ -461,3 +461,11 @@ def test_five_thousand_metrics_are_all_computed() -> None:
     assert [metric.status for metric in result.metrics] == [
         seed_statuses[i % len(SEED_METRICS)] for i in range(5000)
     ]
+
+
+def test_a_number_too_large_for_a_float_is_an_error_for_that_metric_only() -> None:
+    result = compute_attainment(
+        [MetricInput(name="huge", target=">=" + "9" * 400, actual=3), MetricInput(name="ok", target=">=1", actual=2)]
+    )
+    assert [error.name for error in result.errors] == ["huge"]
+    assert [metric.status for metric in result.metrics] == ["achieved"]

@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Literal
 
+from fupan_mcp.errors import InputError
+
 Language = Literal["zh", "en"]
 DEFAULT_LANGUAGE: Language = "zh"
 
@@ -19,3 +21,17 @@ def tr(table: Table, key: str, language: Language, /, **values: object) -> str:
     entry = table[key]
     text = entry.get(language) or entry["en"]
     return text.format(**values) if values else text
+
+
+def prefixed(prefix: str, table: Table) -> dict[str, Mapping[str, str]]:
+    """The entries of ``table`` under keys starting with ``prefix``, to merge into another table."""
+    return {f"{prefix}{key}": entry for key, entry in table.items()}
+
+
+def check_language(language: str) -> Language:
+    """``language`` if it is one of ours; `InputError` otherwise."""
+    if language == "zh":
+        return "zh"
+    if language == "en":
+        return "en"
+    raise InputError("language", "language must be 'zh' or 'en'")

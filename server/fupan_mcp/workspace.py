@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field, ValidationError
 from fupan_mcp.domain.actions import ActionItem
 from fupan_mcp.domain.review import FiveWhysInput, Point, Review
 from fupan_mcp.domain.stored import Lesson, LessonHit, OpenAction, ReviewRecord, ReviewSummary, StoredAction
-from fupan_mcp.errors import InputError
+from fupan_mcp.errors import InputError, input_error_from
 from fupan_mcp.store.base import ReviewStore
 
 METADATA_FIELDS = ("project", "title", "project_type", "review_date", "language")
@@ -118,9 +118,7 @@ def validate_review(data: Mapping[str, Any], field: str) -> Review:
     try:
         return Review.model_validate(data)
     except ValidationError as error:
-        first = error.errors()[0]
-        path = ".".join(str(part) for part in first["loc"])
-        raise InputError(f"{field}.{path}" if path else field, first["msg"]) from error
+        raise input_error_from(error, field) from error
 
 
 def _sections_of(review: Review, names: set[str]) -> dict[str, Any]:
@@ -144,9 +142,7 @@ def _upsert_chain(chains: list[FiveWhysInput], value: Any) -> list[Any]:
     try:
         new = FiveWhysInput.model_validate(value)
     except ValidationError as error:  # e.g. a root cause of blanks only: the tool takes it, the document not
-        first = error.errors()[0]
-        path = ".".join(str(part) for part in first["loc"])
-        raise InputError(f"five_whys.{path}" if path else "five_whys", first["msg"]) from error
+        raise input_error_from(error, "five_whys") from error
     kept = [chain for chain in chains if chain.problem.strip() != new.problem.strip()]
     return [*(to_jsonable(chain) for chain in kept), to_jsonable(new)]
 

@@ -36,6 +36,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Literal, NamedTuple
 
+from fupan_mcp.analysis.labels import ACTION_STATUS_LABELS, ISSUE_LABELS
 from fupan_mcp.analysis.lexicon import VAGUE_VERBS, vague_verbs
 from fupan_mcp.analysis.markdown import fmt_number, table
 from fupan_mcp.analysis.numbers import UNIT_ALIASES, canonical_unit, convert, normalize
@@ -53,7 +54,7 @@ from fupan_mcp.domain.actions import (
 )
 from fupan_mcp.domain.common import DataGap, Finding, Language, Severity
 from fupan_mcp.errors import InputError
-from fupan_mcp.i18n import tr
+from fupan_mcp.i18n import prefixed, tr
 from fupan_mcp.limits import MAX_ACTIONS
 
 __all__ = [
@@ -84,8 +85,7 @@ _TEXT = {
     },
     "vague_verb": {
         "zh": "含有空泛动词“{words}”,无法检查是否完成。建议换成可验证的具体动作。",
-        "en": 'Uses vague verbs ("{words}") that cannot be checked. Replace them with a concrete, '
-        "verifiable step.",
+        "en": 'Uses vague verbs ("{words}") that cannot be checked. Replace them with a concrete, verifiable step.',
     },
     "missing_owner": {
         "zh": "没有负责人。请指定一位对结果负责的人或角色。",
@@ -102,8 +102,7 @@ _TEXT = {
     },
     "due_not_after_review": {
         "zh": "截止日期 {due} 不晚于复盘日期 {review}。未完成的行动应在复盘之后到期。",
-        "en": "Due date {due} is not after the review date {review}. An open action must fall due "
-        "after the review.",
+        "en": "Due date {due} is not after the review date {review}. An open action must fall due after the review.",
     },
     "relative_due": {
         "zh": "行动中写了相对时间“{phrase}”,请换成具体日期{suggestion}。",
@@ -120,8 +119,7 @@ _TEXT = {
     },
     "addresses_unmatched": {
         "zh": "对应的问题“{addresses}”与已列出的问题或根因都不匹配{closest}。",
-        "en": 'The problem it answers ("{addresses}") matches none of the listed problems or root '
-        "causes{closest}.",
+        "en": 'The problem it answers ("{addresses}") matches none of the listed problems or root causes{closest}.',
     },
     "addresses_unmatched.closest": {"zh": ",最接近的是“{text}”", "en": '; the closest is "{text}"'},
     "missing_metric": {
@@ -130,8 +128,7 @@ _TEXT = {
     },
     "metric_not_measurable": {
         "zh": "结果“{metric}”不含数字、比较符、百分比或日期,难以验证。",
-        "en": 'The result "{metric}" has no number, comparator, percentage or date, so it cannot be '
-        "verified.",
+        "en": 'The result "{metric}" has no number, comparator, percentage or date, so it cannot be verified.',
     },
     "done_without_evidence": {
         "zh": "状态为已完成,但没有完成证据(链接、数据或验收记录)。",
@@ -236,43 +233,11 @@ _TEXT = {
     "md.col.red": {"zh": "红色阈值", "en": "Red"},
     "md.col.response": {"zh": "应对", "en": "Response"},
     "md.missing": {"zh": "待补充", "en": "not provided"},
-    "status.open": {"zh": "未开始", "en": "open"},
-    "status.in_progress": {"zh": "进行中", "en": "in progress"},
-    "status.done": {"zh": "已完成", "en": "done"},
-    "status.wont_do": {"zh": "不做", "en": "won't do"},
+    **prefixed("status.", ACTION_STATUS_LABELS),
 }
 
 # Short labels of finding codes for the markdown "issues" column.
-_SHORT = {
-    "no_verb": {"zh": "非动词开头", "en": "no verb"},
-    "filler_start": {"zh": "议题式开头", "en": "topic, not action"},
-    "noun_first": {"zh": "名词性标题", "en": "noun-first"},
-    "vague_verb": {"zh": "动词空泛", "en": "vague verb"},
-    "missing_owner": {"zh": "缺负责人", "en": "no owner"},
-    "multiple_owners": {"zh": "多个负责人", "en": "several owners"},
-    "missing_due": {"zh": "缺截止日期", "en": "no due date"},
-    "due_not_after_review": {"zh": "截止早于复盘", "en": "due before review"},
-    "relative_due": {"zh": "相对时间", "en": "relative date"},
-    "missing_priority": {"zh": "缺优先级", "en": "no priority"},
-    "missing_addresses": {"zh": "缺对应问题", "en": "no problem named"},
-    "addresses_unmatched": {"zh": "问题不匹配", "en": "unknown problem"},
-    "missing_metric": {"zh": "缺衡量标准", "en": "no metric"},
-    "metric_not_measurable": {"zh": "不可衡量", "en": "not measurable"},
-    "done_without_evidence": {"zh": "完成无证据", "en": "done, no evidence"},
-    "wont_do_without_reason": {"zh": "不做无原因", "en": "won't do, no reason"},
-    "overdue": {"zh": "已逾期", "en": "overdue"},
-    "duplicate_action": {"zh": "重复", "en": "duplicate"},
-    "duplicate_id": {"zh": "编号重复", "en": "duplicate id"},
-    "missing_indicator": {"zh": "缺指标", "en": "no indicator"},
-    "missing_yellow_threshold": {"zh": "缺黄色阈值", "en": "no yellow"},
-    "missing_red_threshold": {"zh": "缺红色阈值", "en": "no red"},
-    "missing_response": {"zh": "缺应对", "en": "no response"},
-    "threshold_unparsed": {"zh": "阈值无数值", "en": "threshold not numeric"},
-    "thresholds_reversed": {"zh": "阈值颠倒", "en": "thresholds reversed"},
-    "thresholds_equal": {"zh": "阈值相同", "en": "thresholds equal"},
-    "thresholds_conflict": {"zh": "阈值方向相反", "en": "thresholds conflict"},
-    "threshold_units_differ": {"zh": "阈值单位不同", "en": "units differ"},
-}
+_SHORT = {**ISSUE_LABELS, "overdue": {"zh": "已逾期", "en": "overdue"}}
 
 _MD_ROW_LIMIT = 200
 _MD_CELL_CHARS = 40
@@ -378,9 +343,7 @@ _EN_VERBS = frozenset(
 )
 # An action opening with a vague verb from the shared lexicon ("Improve…", "Make sure…") has no verb.
 _EN_VAGUE_START = re.compile(
-    "|".join(
-        rf"{re.escape(verb)}\b" for verb in sorted(VAGUE_VERBS, key=len, reverse=True) if verb.isascii()
-    ),
+    "|".join(rf"{re.escape(verb)}\b" for verb in sorted(VAGUE_VERBS, key=len, reverse=True) if verb.isascii()),
     re.IGNORECASE,
 )
 _EN_FILLERS = frozenset(
@@ -406,18 +369,10 @@ class VerbVerdict(NamedTuple):
     detail: str = ""
 
 
-def _strip_zh(text: str) -> str:
-    for _ in range(4):
-        stripped = _ZH_STRIP.sub("", text, count=1)
-        if stripped == text:
-            break
-        text = stripped
-    return text
-
-
-def _strip_en(text: str) -> str:
-    for _ in range(3):
-        stripped = _EN_STRIP.sub("", text, count=1)
+def _strip_leading(pattern: re.Pattern[str], text: str, times: int) -> str:
+    """``text`` without up to ``times`` leading matches of ``pattern``, one after the other."""
+    for _ in range(times):
+        stripped = pattern.sub("", text, count=1)
         if stripped == text:
             break
         text = stripped
@@ -437,7 +392,7 @@ def _starts_with_verb_zh(text: str) -> VerbVerdict:
         return VerbVerdict(False, "vague_verb", _zh_vague_start(text))
     if _ZH_VERB_RE.match(text):
         return VerbVerdict(True, None)
-    body = _strip_zh(text)
+    body = _strip_leading(_ZH_STRIP, text, 4)
     if not body:
         return VerbVerdict(False, "no_verb")
     filler = _ZH_FILLER_RE.match(body)
@@ -454,7 +409,7 @@ def _starts_with_verb_zh(text: str) -> VerbVerdict:
 
 
 def _starts_with_verb_en(text: str) -> VerbVerdict:
-    body = _strip_en(text)
+    body = _strip_leading(_EN_STRIP, text, 3)
     word = _EN_WORD.match(body)
     if not word:
         return VerbVerdict(False, "no_verb")
@@ -540,11 +495,7 @@ def _implied_date(match: re.Match[str], review_date: dt.date | None) -> dt.date 
     if review_date is None:
         return None
     if match.group("tdays") is not None:
-        return (
-            review_date + dt.timedelta(days=int(match.group("tdays")))
-            if match.group("tsign") == "+"
-            else None
-        )
+        return review_date + dt.timedelta(days=int(match.group("tdays"))) if match.group("tsign") == "+" else None
     amount_text = match.group("hi") or match.group("lo") or match.group("en_hi") or match.group("en_lo")
     unit = (match.group("unit") or match.group("en_unit") or "").lower()
     if amount_text is None:
@@ -715,15 +666,9 @@ def _due_findings(action: ActionItem, path: str, ctx: _Context) -> tuple[bool, d
         relative = relative_due(f"{action.action} {action.owner or ''}", review)
         if relative is not None:
             phrase, suggested = relative
-            hint = (
-                tr(_TEXT, "relative_due.suggestion", ctx.language, date=suggested.isoformat())
-                if suggested
-                else ""
-            )
+            hint = tr(_TEXT, "relative_due.suggestion", ctx.language, date=suggested.isoformat()) if suggested else ""
             findings.append(
-                _finding(
-                    "relative_due", "info", f"{path}.action", ctx.language, phrase=phrase, suggestion=hint
-                )
+                _finding("relative_due", "info", f"{path}.action", ctx.language, phrase=phrase, suggestion=hint)
             )
     elif review is not None and action.due <= review:
         findings.append(
@@ -757,15 +702,11 @@ def _metric_findings(action: ActionItem, path: str, language: Language) -> tuple
             return False, []
         return False, [_finding("missing_metric", "warning", f"{path}.success_metric", language)]
     if not is_measurable(metric):
-        return False, [
-            _finding("metric_not_measurable", "warning", f"{path}.success_metric", language, metric=metric)
-        ]
+        return False, [_finding("metric_not_measurable", "warning", f"{path}.success_metric", language, metric=metric)]
     return True, []
 
 
-def _addresses_findings(
-    action: ActionItem, path: str, ctx: _Context
-) -> tuple[bool, str | None, list[Finding]]:
+def _addresses_findings(action: ActionItem, path: str, ctx: _Context) -> tuple[bool, str | None, list[Finding]]:
     if not action.addresses:
         if action.status == "wont_do":
             return False, None, []
@@ -809,9 +750,7 @@ def _check_action(action: ActionItem, index: int, ctx: _Context) -> ActionCheck:
     due_ok, suggested, due_found = _due_findings(action, path, ctx)
     metric_ok, metric_found = _metric_findings(action, path, ctx.language)
     addresses_ok, matched, addresses_found = _addresses_findings(action, path, ctx)
-    checklist = ActionChecklist(
-        verb=verb_ok, owner=owner_ok, due=due_ok, metric=metric_ok, addresses=addresses_ok
-    )
+    checklist = ActionChecklist(verb=verb_ok, owner=owner_ok, due=due_ok, metric=metric_ok, addresses=addresses_ok)
     return ActionCheck(
         index=index,
         id=action.id,
@@ -866,9 +805,7 @@ def _duplicates(actions: Sequence[ActionItem], language: Language) -> dict[int, 
     return findings
 
 
-def _data_gaps(
-    actions: Sequence[ActionItem], checks: Sequence[ActionCheck], language: Language
-) -> list[DataGap]:
+def _data_gaps(actions: Sequence[ActionItem], checks: Sequence[ActionCheck], language: Language) -> list[DataGap]:
     gaps: list[DataGap] = []
     for action, check in zip(actions, checks, strict=True):
         codes = {finding.code for finding in check.findings}
@@ -885,9 +822,7 @@ def _data_gaps(
             )
         if "missing_due" in codes:
             gaps.append(
-                DataGap(
-                    subject=subject, field="due", message=tr(_TEXT, "gap.due", language), path=f"{path}.due"
-                )
+                DataGap(subject=subject, field="due", message=tr(_TEXT, "gap.due", language), path=f"{path}.due")
             )
     return gaps
 
@@ -1121,16 +1056,12 @@ def _risk_threshold(
     raw: str | None, level: str, path: str, language: Language
 ) -> tuple[Threshold | None, list[Finding]]:
     if not raw:
-        return None, [
-            _finding(f"missing_{level}_threshold", "warning", f"{path}.{level}_threshold", language)
-        ]
+        return None, [_finding(f"missing_{level}_threshold", "warning", f"{path}.{level}_threshold", language)]
     parsed = parse_threshold(raw)
     if parsed is None:
         label = tr(_TEXT, f"level.{level}", language)
         return None, [
-            _finding(
-                "threshold_unparsed", "info", f"{path}.{level}_threshold", language, level=label, value=raw
-            )
+            _finding("threshold_unparsed", "info", f"{path}.{level}_threshold", language, level=label, value=raw)
         ]
     return parsed, []
 
@@ -1169,9 +1100,7 @@ def _check_risk(risk: Risk, index: int, language: Language) -> RiskCheck:
         and len(named) == 1
         and all(f.severity != "error" for f in findings)
     )
-    return RiskCheck(
-        index=index, risk=risk.risk, yellow=yellow, red=red, complete=complete, findings=findings
-    )
+    return RiskCheck(index=index, risk=risk.risk, yellow=yellow, red=red, complete=complete, findings=findings)
 
 
 def _risk_gaps(risks: Sequence[Risk], language: Language) -> list[DataGap]:
@@ -1190,9 +1119,7 @@ def _risk_gaps(risks: Sequence[Risk], language: Language) -> list[DataGap]:
             )
         for level, value in (("yellow", risk.yellow_threshold), ("red", risk.red_threshold)):
             if not value:
-                message = tr(
-                    _TEXT, "gap.risk_threshold", language, level=tr(_TEXT, f"level.{level}", language)
-                )
+                message = tr(_TEXT, "gap.risk_threshold", language, level=tr(_TEXT, f"level.{level}", language))
                 gaps.append(
                     DataGap(
                         subject=subject,
@@ -1204,9 +1131,7 @@ def _risk_gaps(risks: Sequence[Risk], language: Language) -> list[DataGap]:
     return gaps
 
 
-def _risks_markdown(
-    risks: Sequence[Risk], checks: Sequence[RiskCheck], counts: RiskCounts, language: Language
-) -> str:
+def _risks_markdown(risks: Sequence[Risk], checks: Sequence[RiskCheck], counts: RiskCounts, language: Language) -> str:
     lines = [tr(_TEXT, "md.risks_title", language), ""]
     if not checks:
         lines.append(tr(_TEXT, "md.no_risks", language))

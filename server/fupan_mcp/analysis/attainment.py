@@ -37,6 +37,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from fupan_mcp.analysis.labels import CHANGE_PHRASES
 from fupan_mcp.analysis.markdown import fmt_number, table
 from fupan_mcp.analysis.numbers import ScaledQuantity, parse_scaled_quantity
 from fupan_mcp.analysis.targets import MetricUnit, metric_unit, parse_target, target_from_spec, to_metric_unit
@@ -53,7 +54,7 @@ from fupan_mcp.domain.attainment import (
 )
 from fupan_mcp.domain.common import DataGap, Language
 from fupan_mcp.errors import InputError
-from fupan_mcp.i18n import Table, tr
+from fupan_mcp.i18n import Table, check_language, tr
 from fupan_mcp.limits import MAX_METRICS
 
 __all__ = ["RATE_CAP", "compute_attainment"]
@@ -61,7 +62,6 @@ __all__ = ["RATE_CAP", "compute_attainment"]
 RATE_CAP = 2.0
 _REL_TOL = 1e-9
 _ABS_TOL = 1e-12
-_LANGUAGES = ("zh", "en")
 _CHANGE_KINDS = frozenset({"relative_change", "pp_change", "absolute_change"})
 _STATUSES: tuple[Status, ...] = ("achieved", "not_achieved", "needs_verification", "not_evaluable")
 
@@ -113,11 +113,7 @@ _TEXT: Table = {
     "outside": {"zh": "超出区间 {gap}", "en": "outside the range by {gap}"},
     "margin": {"zh": "余量 {gap}", "en": "margin {gap}"},
     # change against the baseline
-    "pp_change": {"zh": "{pp} 个百分点(相对 {rel})", "en": "{pp} pp (relative {rel})"},
-    "pp_only": {"zh": "{pp} 个百分点", "en": "{pp} pp"},
-    "down": {"zh": "下降 {rel}({abs})", "en": "down {rel} ({abs})"},
-    "up": {"zh": "增长 {rel}({abs})", "en": "up {rel} ({abs})"},
-    "flat": {"zh": "持平", "en": "unchanged"},
+    **CHANGE_PHRASES,
     "change_abs": {"zh": "变化 {abs}", "en": "change {abs}"},
     # target descriptions
     "budget": {"zh": "预算 {value}", "en": "budget {value}"},
@@ -148,8 +144,7 @@ _TEXT: Table = {
         "absolute change {abs}; needs verification",
     },
     "peak": {
-        "zh": "只有峰值 {actual},峰值不能证明目标 {target} 已达成,待核验;"
-        "请补充与目标同口径的均值(如 7 日/30 日均值)",
+        "zh": "只有峰值 {actual},峰值不能证明目标 {target} 已达成,待核验;请补充与目标同口径的均值(如 7 日/30 日均值)",
         "en": "only the peak {actual} is reported, and a peak cannot prove the target {target}; needs "
         "verification: supply the average on the target's basis (e.g. the 7- or 30-day mean)",
     },
@@ -208,7 +203,6 @@ _TEXT: Table = {
         "zh": "指标数量 {count} 超过上限 {limit}",
         "en": "{count} metrics exceed the limit of {limit}",
     },
-    "bad_language": {"zh": "语言只能是 zh 或 en", "en": "language must be 'zh' or 'en'"},
     # summary and markdown
     "rate_convention": {
         "zh": "完成率:下限目标 = 实际/目标;上限目标(成本、时长)与预算 = 目标/实际;"
@@ -312,14 +306,11 @@ def compute_attainment(metrics: Sequence[MetricInput], language: Language = "zh"
         gaps.extend(_data_gaps(index, metric, verdict, language))
     summary = _summarize(results, errors, gaps, language)
     markdown = _markdown(rows, errors, summary, language)
-    return AttainmentResult(
-        language=language, metrics=results, errors=errors, summary=summary, markdown=markdown
-    )
+    return AttainmentResult(language=language, metrics=results, errors=errors, summary=summary, markdown=markdown)
 
 
 def _check_input(metrics: Sequence[MetricInput], language: Language) -> None:
-    if language not in _LANGUAGES:
-        raise InputError("language", tr(_TEXT, "bad_language", "en"))
+    check_language(language)
     if not metrics:
         raise InputError("metrics", tr(_TEXT, "empty", language))
     if len(metrics) > MAX_METRICS:
@@ -456,9 +447,7 @@ def _close(value: float, reference: float) -> bool:
     return math.isclose(value, reference, rel_tol=_REL_TOL, abs_tol=_ABS_TOL)
 
 
-def _reaches(
-    value: float, threshold: float, *, higher_is_better: bool, strict: bool
-) -> tuple[bool, tuple[Flag, ...]]:
+def _reaches(value: float, threshold: float, *, higher_is_better: bool, strict: bool) -> tuple[bool, tuple[Flag, ...]]:
     """Compare raw values; equality within the tolerance counts as reaching (unless strict)."""
     if _close(value, threshold):
         return not strict, (("rounding_tolerance",) if value != threshold else ())
@@ -657,9 +646,7 @@ def _data_gaps(index: int, metric: MetricInput, verdict: _Verdict, language: Lan
     field_name, key = entry
     aggregation = _aggregation_word(metric.target_aggregation, language)
     message = tr(_TEXT, key, language, name=metric.name, aggregation=aggregation)
-    return [
-        DataGap(subject=metric.name, field=field_name, message=message, path=f"metrics[{index}].{field_name}")
-    ]
+    return [DataGap(subject=metric.name, field=field_name, message=message, path=f"metrics[{index}].{field_name}")]
 
 
 def _summarize(
@@ -799,9 +786,7 @@ def _change_texts(change: _Change, unit: str | None, language: Language) -> tupl
     return tr(_TEXT, key, language, rel=_percent(abs(change.relative), 2), abs=absolute), cell
 
 
-def _statement(
-    metric: MetricInput, reading: _Reading, verdict: _Verdict, display: _Display, language: Language
-) -> str:
+def _statement(metric: MetricInput, reading: _Reading, verdict: _Verdict, display: _Display, language: Language) -> str:
     body = tr(_TEXT, "sep", language).join(_statement_parts(metric, reading, verdict, display, language))
     return tr(_TEXT, "statement", language, name=metric.name, body=body)
 
@@ -874,9 +859,7 @@ def _describe_level(target: ParsedTarget, level: float | None, unit: str | None,
     return f"{_SYMBOLS[kind, target.strict]} {_fmt(level, unit, language)}"
 
 
-def _verdict_text(
-    target: ParsedTarget, status: Status, score: _Score, unit: str | None, language: Language
-) -> str:
+def _verdict_text(target: ParsedTarget, status: Status, score: _Score, unit: str | None, language: Language) -> str:
     details: list[str] = []
     if score.rate is not None:
         key = "rate_change" if target.kind in _CHANGE_KINDS else "rate_level"
@@ -916,9 +899,7 @@ def _gap_text(target: ParsedTarget, score: _Score, unit: str | None, language: L
 _HEADER_KEYS = ("h_name", "h_target", "h_actual", "h_baseline", "h_change", "h_rate", "h_status")
 
 
-def _markdown(
-    rows: list[list[str]], errors: list[MetricError], summary: AttainmentSummary, language: Language
-) -> str:
+def _markdown(rows: list[list[str]], errors: list[MetricError], summary: AttainmentSummary, language: Language) -> str:
     headers = [tr(_TEXT, key, language) for key in _HEADER_KEYS]
     blocks = [table(headers, rows), _summary_line(summary, language)]
     if errors:

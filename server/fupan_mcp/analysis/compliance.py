@@ -27,6 +27,7 @@ from typing import NamedTuple
 
 from fupan_mcp.analysis.lexicon import blame_hits
 from fupan_mcp.analysis.markdown import table
+from fupan_mcp.analysis.text import letters
 from fupan_mcp.domain.common import Language, Severity
 from fupan_mcp.domain.compliance import (
     MAX_COMPLIANCE_FIELDS,
@@ -251,11 +252,7 @@ def _mask_email(match: re.Match[str]) -> str:
 
 def _mask_id(value: str) -> str:
     value = value.upper()
-    return (
-        value[:6] + "*" * (len(value) - 10) + value[-4:]
-        if len(value) == 18
-        else value[:6] + "******" + value[-3:]
-    )
+    return value[:6] + "*" * (len(value) - 10) + value[-4:] if len(value) == 18 else value[:6] + "******" + value[-3:]
 
 
 def _mask_card(digits: str) -> str:
@@ -301,16 +298,6 @@ class _Roster(NamedTuple):
     labels: Mapping[str, str]  # casefolded name or alias -> label
 
 
-def _letters(index: int) -> str:
-    """A, B, ..., Z, AA, AB, ... for 0, 1, ..."""
-    text = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        text = chr(ord("A") + remainder) + text
-    return text
-
-
 def _labels(entries: Sequence[tuple[str, str | None]], language: Language) -> list[str]:
     """The replacement for each roster entry, in roster order.
 
@@ -323,12 +310,12 @@ def _labels(entries: Sequence[tuple[str, str | None]], language: Language) -> li
     labels: list[str] = []
     for _, role in entries:
         if not role:
-            labels.append(tr(_TEXT, "member", language, letter=_letters(anonymous)))
+            labels.append(tr(_TEXT, "member", language, letter=letters(anonymous)))
             anonymous += 1
         elif role_totals[role] == 1:
             labels.append(role)
         else:
-            labels.append(tr(_TEXT, "role_letter", language, role=role, letter=_letters(role_seen[role])))
+            labels.append(tr(_TEXT, "role_letter", language, role=role, letter=letters(role_seen[role])))
             role_seen[role] += 1
     return labels
 
@@ -402,9 +389,7 @@ def _hits(spans: Iterable[Span], path: str | None) -> list[PiiHit]:
     return [PiiHit(kind=s.kind, path=path, start=s.start, end=s.end, masked=s.replacement) for s in spans]
 
 
-def mask_text(
-    text: str, roster: Sequence[RosterEntry] = (), language: Language = "zh"
-) -> tuple[str, list[PiiHit]]:
+def mask_text(text: str, roster: Sequence[RosterEntry] = (), language: Language = "zh") -> tuple[str, list[PiiHit]]:
     """Mask every piece of personal data in ``text``; also return what was masked.
 
     Labels for roster names depend only on the roster and the language, so separate calls with the
@@ -572,9 +557,7 @@ def _masked_excerpt(text: str, spans: Sequence[Span], start: int, end: int) -> s
     return "".join(parts)
 
 
-def _tone(
-    text: str, folded: str, spans: Sequence[Span], path: str | None, language: Language
-) -> list[ToneFinding]:
+def _tone(text: str, folded: str, spans: Sequence[Span], path: str | None, language: Language) -> list[ToneFinding]:
     names = [s for s in spans if s.kind == "name"]
     phrases = [
         *_blame_phrases(folded, language),
@@ -615,20 +598,14 @@ class _Checked(NamedTuple):
 def _check_one(text: str, path: str | None, roster: _Roster, language: Language) -> _Checked:
     folded = _fold(text)
     spans = _spans(folded, roster)
-    return _Checked(
-        path, apply_spans(text, spans), _hits(spans, path), _tone(text, folded, spans, path, language)
-    )
+    return _Checked(path, apply_spans(text, spans), _hits(spans, path), _tone(text, folded, spans, path, language))
 
 
 def _validate(text: str | None, fields: Mapping[str, str] | None, roster: Sequence[RosterEntry]) -> None:
     if (text is None) == (fields is None):
-        raise InputError(
-            "text", "give either `text` (one string) or `fields` (path -> string), not both or neither"
-        )
+        raise InputError("text", "give either `text` (one string) or `fields` (path -> string), not both or neither")
     if text is not None and len(text) > MAX_COMPLIANCE_TEXT_CHARS:
-        raise InputError(
-            "text", f"longer than {MAX_COMPLIANCE_TEXT_CHARS} characters; split it into `fields`"
-        )
+        raise InputError("text", f"longer than {MAX_COMPLIANCE_TEXT_CHARS} characters; split it into `fields`")
     if fields is not None:
         if len(fields) > MAX_COMPLIANCE_FIELDS:
             raise InputError("fields", f"more than {MAX_COMPLIANCE_FIELDS} fields")
@@ -700,8 +677,7 @@ def _markdown(
             lines.append(tr(_TEXT, "md.more", language, n=len(result_pii) - _MD_ROW_LIMIT))
     if tone:
         rows = [
-            (f.path or where, tr(_TEXT, f"severity.{f.severity}", language), f.message)
-            for f in tone[:_MD_ROW_LIMIT]
+            (f.path or where, tr(_TEXT, f"severity.{f.severity}", language), f.message) for f in tone[:_MD_ROW_LIMIT]
         ]
         headers = [tr(_TEXT, f"md.col.{c}", language) for c in ("path", "severity", "message")]
         lines += ["", tr(_TEXT, "md.tone_heading", language), "", table(headers, rows)]
@@ -733,9 +709,7 @@ def check_compliance(
         pii=pii,
         tone=tone,
         masked_text=checked[0].masked if mask and fields is None else None,
-        masked_fields={item.path or "": item.masked for item in checked}
-        if mask and fields is not None
-        else None,
+        masked_fields={item.path or "": item.masked for item in checked} if mask and fields is not None else None,
         counts=counts,
         markdown=_markdown(pii, tone, counts, mask, language),
     )

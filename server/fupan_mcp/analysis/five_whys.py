@@ -18,20 +18,31 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import math
 import re
 import unicodedata
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple, TypeVar
+from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import TypeAdapter
 
 from fupan_mcp.analysis.lexicon import BLAME_TERMS, Hit, blame_hits, vague_verbs
 from fupan_mcp.analysis.markdown import mermaid_label, table
+from fupan_mcp.analysis.text import (
+    SIMILARITY_THRESHOLD,
+    Fingerprint,
+    fingerprint,
+    jaccard,
+    letters,
+    near_duplicates,
+    normalize_text,
+    one_line,
+    similar_pairs,
+    text_similarity,
+)
 from fupan_mcp.domain.actions import ActionItem
-from fupan_mcp.domain.common import DataGap, Finding, Language, Severity
+from fupan_mcp.domain.common import SEVERITY_ORDER, DataGap, Finding, Language, Severity, SeverityCounts
 from fupan_mcp.domain.whys import (
     PROBLEM_PARENT,
     CategorySuggestion,
@@ -41,13 +52,12 @@ from fupan_mcp.domain.whys import (
     FiveWhysResult,
     ReadBack,
     RootCause,
-    SeverityCounts,
     Why,
     WhyLike,
     WhyNode,
 )
-from fupan_mcp.errors import InputError
-from fupan_mcp.i18n import tr
+from fupan_mcp.errors import InputError, validate_union
+from fupan_mcp.i18n import check_language, tr
 from fupan_mcp.limits import MAX_ACTIONS, MAX_TEXT_CHARS, MAX_WHYS
 
 __all__ = [
@@ -62,9 +72,6 @@ __all__ = [
 
 MIN_DEPTH = 3
 """Fewer levels than this on the longest path is flagged as too shallow."""
-
-SIMILARITY_THRESHOLD = 0.85
-"""Character-bigram Jaccard similarity at or above which two answers count as the same."""
 
 _ADDRESS_THRESHOLD = 0.5  # looser match between a countermeasure's `addresses` and a root cause
 _MIN_CONTAINED_CHARS = 4  # a shorter text is not matched by containment
@@ -89,8 +96,7 @@ _TEXT: dict[str, dict[str, str]] = {
     },
     "circular": {
         "zh": "这条回答与同一条链上的 {other} 几乎相同(相似度 {similarity}),形成循环论证。",
-        "en": "This answer repeats {other} on its own chain (similarity {similarity}): "
-        "the reasoning is circular.",
+        "en": "This answer repeats {other} on its own chain (similarity {similarity}): the reasoning is circular.",
     },
     "repeated": {
         "zh": "这条回答与另一分支的 {other} 几乎相同(相似度 {similarity}):若是同一原因,合并分支。",
@@ -161,8 +167,7 @@ _TEXT: dict[str, dict[str, str]] = {
     },
     "cm_due_past": {
         "zh": "截止日期 {due} 早于复盘日期 {review}:对策的截止日期应在复盘之后。",
-        "en": "The due date {due} is before the review date {review}: "
-        "a countermeasure is due after the review.",
+        "en": "The due date {due} is before the review date {review}: a countermeasure is due after the review.",
     },
     # input errors
     "err_empty_problem": {"zh": "问题不能为空。", "en": "the problem must not be empty"},
@@ -188,7 +193,6 @@ _TEXT: dict[str, dict[str, str]] = {
         "zh": "parent 形成循环:{cycle}。每条回答最终都要追溯到问题。",
         "en": "parents form a cycle: {cycle}. Every answer must lead back to the problem.",
     },
-    "err_language": {"zh": "语言只能是 zh 或 en。", "en": "language must be 'zh' or 'en'"},
     "err_date": {"zh": "日期格式应为 YYYY-MM-DD。", "en": "expected a date as YYYY-MM-DD"},
     # rendering
     "title": {"zh": "5 Whys 根因分析", "en": "5 Whys root-cause analysis"},
@@ -259,81 +263,11 @@ _TEXT: dict[str, dict[str, str]] = {
 }
 
 # --------------------------------------------------------------------------------------------------
-# Text similarity (also used by the SWOT duplicate check)
+# Text similarity
 # --------------------------------------------------------------------------------------------------
 
 
-_NON_WORD = re.compile(r"[\W_]+")
-
-
-def normalize_text(text: str) -> str:
-    """Fold width and case, keep only letters and digits: the form texts are compared in."""
-    return _NON_WORD.sub("", unicodedata.normalize("NFKC", text).casefold())
-
-
-class _Print(NamedTuple):
-    norm: str
-    grams: frozenset[str]
-
-
-def _fingerprint(text: str) -> _Print:
-    norm = normalize_text(text)
-    grams = frozenset(norm[k : k + 2] for k in range(len(norm) - 1)) if len(norm) > 1 else frozenset({norm})
-    return _Print(norm, grams)
-
-
-def _jaccard(a: _Print, b: _Print) -> float:
-    if a.norm == b.norm:
-        return 1.0
-    inter = len(a.grams & b.grams)
-    return inter / (len(a.grams) + len(b.grams) - inter)
-
-
-def text_similarity(a: str, b: str) -> float:
-    """Jaccard similarity of the character bigrams of two normalized texts (1.0 = same text)."""
-    return _jaccard(_fingerprint(a), _fingerprint(b))
-
-
-def _similar_pairs(prints: Sequence[_Print], threshold: float) -> list[tuple[int, int, float]]:
-    """Every pair (j, i, score), j < i, with Jaccard >= threshold, ordered by i then j.
-
-    Prefix filtering: with the bigrams of each text sorted rarest first, two sets whose Jaccard
-    reaches t share a bigram within their first ``n - ceil(t * n) + 1``. Only texts sharing such a
-    bigram are compared, so near-linear work replaces the all-pairs loop.
-    """
-    frequency = Counter(gram for fp in prints for gram in fp.grams)
-    rank = {
-        gram: position for position, gram in enumerate(sorted(frequency, key=lambda g: (frequency[g], g)))
-    }
-    index: dict[str, list[int]] = defaultdict(list)
-    pairs: list[tuple[int, int, float]] = []
-    for i, fp in enumerate(prints):
-        size = len(fp.grams)
-        prefix = sorted(fp.grams, key=rank.__getitem__)[: size - math.ceil(threshold * size - 1e-9) + 1]
-        candidates: set[int] = set()
-        for gram in prefix:
-            candidates.update(index[gram])
-        low, high = threshold * size, size / threshold  # Jaccard <= min/max of the two sizes
-        for j in sorted(candidates):
-            other = prints[j]
-            if not low <= len(other.grams) <= high and other.norm != fp.norm:
-                continue
-            score = _jaccard(other, fp)
-            if score >= threshold:
-                pairs.append((j, i, score))
-        for gram in prefix:
-            index[gram].append(i)
-    return pairs
-
-
-def near_duplicates(
-    texts: Sequence[str], threshold: float = SIMILARITY_THRESHOLD
-) -> list[tuple[int, int, float]]:
-    """Pairs (j, i, similarity), j < i, of texts that are the same once normalized, or nearly so."""
-    return _similar_pairs([_fingerprint(text) for text in texts], threshold)
-
-
-def _contains(a: _Print, b: _Print) -> bool:
+def _contains(a: Fingerprint, b: Fingerprint) -> bool:
     """True when one normalized text contains the other and the shorter is long enough to mean it."""
     shorter, longer = sorted((a.norm, b.norm), key=len)
     return len(shorter) >= _MIN_CONTAINED_CHARS and shorter in longer
@@ -419,9 +353,7 @@ def _keywords_in(text: str) -> list[tuple[str, str]]:
     return list(dict.fromkeys((shown, keyword) for _, shown, keyword in found))
 
 
-def _best_category(
-    matches: Sequence[tuple[str, str]], scheme: str, order: Sequence[str]
-) -> tuple[str, list[str]]:
+def _best_category(matches: Sequence[tuple[str, str]], scheme: str, order: Sequence[str]) -> tuple[str, list[str]]:
     found: dict[str, list[str]] = {}
     for shown, keyword in matches:
         for owner_scheme, category in _KEYWORD_OWNERS[keyword]:
@@ -438,9 +370,7 @@ def _best_category(
 def _suggestion(scheme: str, category: str, words: list[str], language: Language) -> CategorySuggestion:
     sep = tr(_TEXT, "list_sep", language)
     reason = (
-        tr(_TEXT, "cat_reason", language, words=sep.join(words))
-        if words
-        else tr(_TEXT, "cat_reason_unknown", language)
+        tr(_TEXT, "cat_reason", language, words=sep.join(words)) if words else tr(_TEXT, "cat_reason_unknown", language)
     )
     return CategorySuggestion.model_validate(
         {
@@ -468,49 +398,23 @@ def categorize(text: str, language: Language = "zh") -> tuple[CategorySuggestion
 # Input coercion
 # --------------------------------------------------------------------------------------------------
 
-_T = TypeVar("_T")
 _WHYS_ADAPTER: TypeAdapter[list[WhyLike]] = TypeAdapter(list[WhyLike])
 _WHY_ADAPTER: TypeAdapter[Why] = TypeAdapter(Why)
 _CMS_ADAPTER: TypeAdapter[list[CountermeasureLike]] = TypeAdapter(list[CountermeasureLike])
 _UNION_TAGS = frozenset({"str", "Why", "ActionItem"})
 
 
-def _validate(adapter: TypeAdapter[_T], value: object, field_name: str) -> _T:
-    """Validate with pydantic; report the first useful error as an InputError naming the field."""
-    try:
-        return adapter.validate_python(value)
-    except ValidationError as exc:
-        errors = exc.errors()
-        # With a `str | Model` union, prefer the model branch's error: it names the bad key.
-        chosen = next((e for e in errors if any(p in _UNION_TAGS - {"str"} for p in e["loc"])), errors[0])
-        path = field_name
-        for part in chosen["loc"]:
-            if isinstance(part, int):
-                path += f"[{part}]"
-            elif part not in _UNION_TAGS:
-                path += f".{part}"
-        raise InputError(path, chosen["msg"]) from None
-
-
-def _check_language(language: str) -> Language:
-    if language == "zh":
-        return "zh"
-    if language == "en":
-        return "en"
-    raise InputError("language", tr(_TEXT, "err_language", "en"))
-
-
 def _coerce_whys(whys: Sequence[WhyLike | Mapping[str, Any]] | None, language: Language) -> list[Why]:
     raw = list(whys or [])
     if len(raw) > MAX_WHYS:
         raise InputError("whys", tr(_TEXT, "err_too_many", language, count=len(raw), max=MAX_WHYS))
-    items = _validate(_WHYS_ADAPTER, raw, "whys")
+    items = validate_union(_WHYS_ADAPTER, raw, "whys", _UNION_TAGS)
     result: list[Why] = []
     for index, item in enumerate(items):
         if isinstance(item, str):
             if not item.strip():
                 raise InputError(f"whys[{index}]", "String should have at least 1 character")
-            item = _validate(_WHY_ADAPTER, {"answer": item}, f"whys[{index}]")
+            item = validate_union(_WHY_ADAPTER, {"answer": item}, f"whys[{index}]", _UNION_TAGS)
         result.append(item)
     return result
 
@@ -520,10 +424,8 @@ def _coerce_countermeasures(
 ) -> list[ActionItem]:
     raw = list(countermeasures or [])
     if len(raw) > MAX_ACTIONS:
-        raise InputError(
-            "countermeasures", tr(_TEXT, "err_too_many", language, count=len(raw), max=MAX_ACTIONS)
-        )
-    items = _validate(_CMS_ADAPTER, raw, "countermeasures")
+        raise InputError("countermeasures", tr(_TEXT, "err_too_many", language, count=len(raw), max=MAX_ACTIONS))
+    items = validate_union(_CMS_ADAPTER, raw, "countermeasures", _UNION_TAGS)
     result: list[ActionItem] = []
     for index, item in enumerate(items):
         if isinstance(item, str):
@@ -545,9 +447,7 @@ def _coerce_roots(root_cause: str | Sequence[str] | None, language: Language) ->
         raise InputError("root_cause", "Input should be a string or a list of strings")
     else:
         if len(root_cause) > MAX_WHYS:
-            raise InputError(
-                "root_cause", tr(_TEXT, "err_too_many", language, count=len(root_cause), max=MAX_WHYS)
-            )
+            raise InputError("root_cause", tr(_TEXT, "err_too_many", language, count=len(root_cause), max=MAX_WHYS))
         pairs = [(f"root_cause[{k}]", text) for k, text in enumerate(root_cause)]
     result = []
     for path, text in pairs:
@@ -680,12 +580,7 @@ def _depths(parent: list[int], ids: list[str], language: Language) -> list[int]:
 
 def _letters(position: int) -> str:
     """0 → a, 25 → z, 26 → aa: a branch letter."""
-    text = ""
-    position += 1
-    while position:
-        position, rest = divmod(position - 1, 26)
-        text = chr(ord("a") + rest) + text
-    return text
+    return letters(position).lower()
 
 
 def _layout(tree: _Tree) -> None:
@@ -764,22 +659,20 @@ def _blame_finding(text: str, path: str, language: Language, *, root: bool) -> F
     if root:
         message = tr(_TEXT, "root_blame", language, phrases=phrases, hints=hints)
         return _finding("root_cause_blames_person", "error", message, path)
-    return _finding(
-        "blame_person", "warning", tr(_TEXT, "blame", language, phrases=phrases, hints=hints), path
-    )
+    return _finding("blame_person", "warning", tr(_TEXT, "blame", language, phrases=phrases, hints=hints), path)
 
 
 def _check_repeats(
-    prints: Sequence[_Print], tree: _Tree, problem: _Print, language: Language
+    prints: Sequence[Fingerprint], tree: _Tree, problem: Fingerprint, language: Language
 ) -> list[Finding]:
     """Answers that restate the problem, an ancestor (circular) or another branch (repeated)."""
     first_match: dict[int, tuple[int, float]] = {}
-    for other, index, score in _similar_pairs(prints, SIMILARITY_THRESHOLD):
+    for other, index, score in similar_pairs(prints, SIMILARITY_THRESHOLD):
         first_match.setdefault(index, (other, score))
     findings: list[Finding] = []
     for index, current in enumerate(prints):
         path = f"whys[{index}]"
-        score = _jaccard(current, problem)
+        score = jaccard(current, problem)
         if score >= SIMILARITY_THRESHOLD or _contains(current, problem):
             message = tr(_TEXT, "restates_problem", language, similarity=f"{score:.2f}")
             findings.append(_finding("circular_answer", "warning", message, path))
@@ -787,13 +680,9 @@ def _check_repeats(
             other, score = first_match[index]
             values = {"other": f"whys[{other}] ({tree.ids[other]})", "similarity": f"{score:.2f}"}
             if tree.is_ancestor(other, index) or tree.is_ancestor(index, other):
-                findings.append(
-                    _finding("circular_answer", "warning", tr(_TEXT, "circular", language, **values), path)
-                )
+                findings.append(_finding("circular_answer", "warning", tr(_TEXT, "circular", language, **values), path))
             else:
-                findings.append(
-                    _finding("repeated_answer", "info", tr(_TEXT, "repeated", language, **values), path)
-                )
+                findings.append(_finding("repeated_answer", "info", tr(_TEXT, "repeated", language, **values), path))
     return findings
 
 
@@ -816,18 +705,18 @@ class _Root:
     source: str
     anchor: int | None  # the why it is, or summarises
     is_node: bool  # True when the root cause *is* the anchor's answer (no separate step)
-    prints: list[_Print] = field(default_factory=list)  # texts `addresses` may quote to cite it
+    prints: list[Fingerprint] = field(default_factory=list)  # texts `addresses` may quote to cite it
     countermeasures: list[int] = field(default_factory=list)
 
 
-def _match_node(text: str, prints: Sequence[_Print], tree: _Tree) -> tuple[int | None, bool]:
+def _match_node(text: str, prints: Sequence[Fingerprint], tree: _Tree) -> tuple[int | None, bool]:
     """The why a stated root cause refers to: by id, by near-identical text, or by containment."""
     if text in tree.ids:
         return tree.ids.index(text), True
-    target = _fingerprint(text)
+    target = fingerprint(text)
     best: tuple[float, int, int] | None = None
     for index, candidate in enumerate(prints):
-        score = _jaccard(target, candidate)
+        score = jaccard(target, candidate)
         if score >= SIMILARITY_THRESHOLD or _contains(target, candidate):
             key = (score, tree.depth[index], index)
             if best is None or key > best:
@@ -841,22 +730,20 @@ def _match_node(text: str, prints: Sequence[_Print], tree: _Tree) -> tuple[int |
 
 
 def _roots(
-    stated: Sequence[tuple[str, str]], whys: Sequence[Why], prints: Sequence[_Print], tree: _Tree
+    stated: Sequence[tuple[str, str]], whys: Sequence[Why], prints: Sequence[Fingerprint], tree: _Tree
 ) -> list[_Root]:
     """The stated root causes, placed in the tree; else every leaf of the tree."""
     roots: list[_Root] = []
     for number, (path, text) in enumerate(stated, start=1):
         anchor, is_node = _match_node(text, prints, tree)
-        root = _Root(f"R{number}", text, path, "given", anchor, is_node, [_fingerprint(text)])
+        root = _Root(f"R{number}", text, path, "given", anchor, is_node, [fingerprint(text)])
         if anchor is not None and is_node:
             root.prints.append(prints[anchor])
         roots.append(root)
     if not stated:
         leaves = [index for index in range(len(whys)) if not tree.children[index]]
         for number, leaf in enumerate(leaves, start=1):
-            roots.append(
-                _Root(f"R{number}", whys[leaf].answer, f"whys[{leaf}]", "leaf", leaf, True, [prints[leaf]])
-            )
+            roots.append(_Root(f"R{number}", whys[leaf].answer, f"whys[{leaf}]", "leaf", leaf, True, [prints[leaf]]))
     return roots
 
 
@@ -866,9 +753,7 @@ def _read_back(root: _Root, problem: str, whys: Sequence[Why], tree: _Tree, lang
     steps.extend(whys[index].answer for index in chain)
     steps.append(problem)
     joiner = f" → {tr(_TEXT, 'therefore', language)} → "
-    return ReadBack(
-        root_id=root.id, steps=steps, why_ids=[tree.ids[k] for k in chain], text=joiner.join(steps)
-    )
+    return ReadBack(root_id=root.id, steps=steps, why_ids=[tree.ids[k] for k in chain], text=joiner.join(steps))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -894,11 +779,11 @@ def _match_addresses(addresses: str, roots: Sequence[_Root], by_id: Mapping[str,
     tokens = [token for token in _ADDRESS_SPLIT.split(addresses) if token]
     if tokens and all(token.casefold() in by_id for token in tokens):
         return sorted({by_id[token.casefold()] for token in tokens})
-    target = _fingerprint(addresses)
+    target = fingerprint(addresses)
     best: tuple[float, int] | None = None
     for position, root in enumerate(roots):
         for candidate in root.prints:
-            score = 1.0 if _contains(target, candidate) else _jaccard(target, candidate)
+            score = 1.0 if _contains(target, candidate) else jaccard(target, candidate)
             if score >= _ADDRESS_THRESHOLD and (best is None or score > best[0]):
                 best = (score, position)
     return [] if best is None else [best[1]]
@@ -913,22 +798,14 @@ def _check_countermeasure(
     gaps: list[DataGap] = []
     if not item.owner:
         findings.append(
-            _finding(
-                "countermeasure_no_owner", "warning", tr(_TEXT, "cm_no_owner", language), f"{path}.owner"
-            )
+            _finding("countermeasure_no_owner", "warning", tr(_TEXT, "cm_no_owner", language), f"{path}.owner")
         )
         gaps.append(
-            DataGap(
-                subject=subject, field="owner", message=tr(_TEXT, "gap_owner", language), path=f"{path}.owner"
-            )
+            DataGap(subject=subject, field="owner", message=tr(_TEXT, "gap_owner", language), path=f"{path}.owner")
         )
     if item.due is None:
-        findings.append(
-            _finding("countermeasure_no_due", "warning", tr(_TEXT, "cm_no_due", language), f"{path}.due")
-        )
-        gaps.append(
-            DataGap(subject=subject, field="due", message=tr(_TEXT, "gap_due", language), path=f"{path}.due")
-        )
+        findings.append(_finding("countermeasure_no_due", "warning", tr(_TEXT, "cm_no_due", language), f"{path}.due"))
+        gaps.append(DataGap(subject=subject, field="due", message=tr(_TEXT, "gap_due", language), path=f"{path}.due"))
     elif review_date is not None and item.due < review_date:
         message = tr(_TEXT, "cm_due_past", language, due=item.due.isoformat(), review=review_date.isoformat())
         findings.append(_finding("countermeasure_due_before_review", "warning", message, f"{path}.due"))
@@ -984,9 +861,7 @@ def _link_countermeasures(
         else:
             matched = []
             if roots:
-                findings.append(
-                    _finding("countermeasure_no_root", "warning", tr(_TEXT, "cm_no_root", language), path)
-                )
+                findings.append(_finding("countermeasure_no_root", "warning", tr(_TEXT, "cm_no_root", language), path))
         for position in matched:
             roots[position].countermeasures.append(index)
         links.append(matched)
@@ -996,8 +871,6 @@ def _link_countermeasures(
 # --------------------------------------------------------------------------------------------------
 # Rendering
 # --------------------------------------------------------------------------------------------------
-
-_SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
 
 
 def _render_markdown(
@@ -1019,15 +892,13 @@ def _render_markdown(
     for root in roots:
         if root.why_id is not None:
             marks.setdefault(root.why_id, []).append(root.id)
-    lines = [f"### {t('title')}", "", f"**{t('problem')}**: {_one_line(problem)}", ""]
+    lines = [f"### {t('title')}", "", f"**{t('problem')}**: {one_line(problem)}", ""]
     for index in tree.order:
         node = nodes[index]
-        text = (
-            f"{'  ' * tree.indent[index]}- **{t('why')} {node.label}** `{node.id}` {_one_line(node.answer)}"
-        )
+        text = f"{'  ' * tree.indent[index]}- **{t('why')} {node.label}** `{node.id}` {one_line(node.answer)}"
         text += f" — {tr(_TEXT, 'status_' + node.status, language)}"
         if node.evidence:
-            text += f" ({t('evidence')}: {_one_line(node.evidence)})"
+            text += f" ({t('evidence')}: {one_line(node.evidence)})"
         if node.id in marks:
             text += f" · {t('root_mark')} {sep.join(marks[node.id])}"
         lines.append(text)
@@ -1045,9 +916,7 @@ def _render_markdown(
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _roots_section(
-    roots: Sequence[RootCause], read_backs: Sequence[ReadBack], language: Language
-) -> list[str]:
+def _roots_section(roots: Sequence[RootCause], read_backs: Sequence[ReadBack], language: Language) -> list[str]:
     def t(key: str, **values: object) -> str:
         return tr(_TEXT, key, language, **values)
 
@@ -1065,7 +934,7 @@ def _roots_section(
     headers = (t("col_id"), t("col_root"), t("col_category"), t("col_6m"), t("col_cms"))
     lines = [f"#### {t('root_causes')}", "", table(headers, rows), ""]
     lines += [f"#### {t('read_back')}", "", t("read_back_hint"), ""]
-    lines += [f"{k}. **{rb.root_id}** {_one_line(rb.text)}" for k, rb in enumerate(read_backs, start=1)]
+    lines += [f"{k}. **{rb.root_id}** {one_line(rb.text)}" for k, rb in enumerate(read_backs, start=1)]
     return [*lines, ""]
 
 
@@ -1091,12 +960,8 @@ def _countermeasure_section(cms: Sequence[CountermeasureResult], language: Langu
     return [f"#### {t('countermeasures')}", "", table(headers, rows), ""]
 
 
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
 def _short(text: str) -> str:
-    text = _one_line(text)
+    text = one_line(text)
     return text if len(text) <= _MERMAID_LABEL_CHARS else text[: _MERMAID_LABEL_CHARS - 1] + "…"
 
 
@@ -1168,7 +1033,7 @@ def _nodes(whys: Sequence[Why], tree: _Tree) -> list[WhyNode]:
 
 def _why_findings(
     whys: Sequence[Why],
-    prints: Sequence[_Print],
+    prints: Sequence[Fingerprint],
     tree: _Tree,
     root_nodes: Collection[int],
     root_links: Collection[int],
@@ -1177,7 +1042,7 @@ def _why_findings(
 ) -> tuple[list[Finding], list[DataGap]]:
     """Per-answer checks. ``root_nodes`` are whys that are a root cause (their blame is an error,
     reported with the root); ``root_links`` also include whys a stated root cause sums up."""
-    findings = _check_repeats(prints, tree, _fingerprint(problem), language)
+    findings = _check_repeats(prints, tree, fingerprint(problem), language)
     gaps: list[DataGap] = []
     for index, why in enumerate(whys):
         path = f"whys[{index}]"
@@ -1270,7 +1135,7 @@ def five_whys(
     Raises `InputError` for input that cannot be analysed at all (empty problem, unknown parent,
     parent cycle, too many whys).
     """
-    language = _check_language(language)
+    language = check_language(language)
     problem_text = _check_problem(problem, language)
     why_items = _coerce_whys(whys, language)
     stated = _coerce_roots(root_cause, language)
@@ -1279,26 +1144,20 @@ def five_whys(
 
     tree = _build_tree(why_items, language)
     depth = max(tree.depth, default=0)
-    prints = [_fingerprint(why.answer) for why in why_items]
+    prints = [fingerprint(why.answer) for why in why_items]
     roots = _roots(stated, why_items, prints, tree)
     root_nodes = {root.anchor for root in roots if root.anchor is not None and root.is_node}
     root_links = {root.anchor for root in roots if root.anchor is not None}
 
     findings = _problem_findings(problem_text, why_items, depth, language)
-    why_findings, gaps = _why_findings(
-        why_items, prints, tree, root_nodes, root_links, problem_text, language
-    )
+    why_findings, gaps = _why_findings(why_items, prints, tree, root_nodes, root_links, problem_text, language)
     findings += why_findings
     findings += _root_findings(roots, bool(why_items), language)
     cm_results, cm_findings, cm_gaps = _countermeasure_results(items, roots, tree, review, language)
     findings += cm_findings
     gaps += cm_gaps
-    findings.sort(key=lambda f: _SEVERITY_ORDER[f.severity])
-    counts = SeverityCounts(
-        error=sum(f.severity == "error" for f in findings),
-        warning=sum(f.severity == "warning" for f in findings),
-        info=sum(f.severity == "info" for f in findings),
-    )
+    findings.sort(key=lambda f: SEVERITY_ORDER[f.severity])
+    counts = SeverityCounts.of(findings)
 
     nodes = _nodes(why_items, tree)
     read_backs = [_read_back(root, problem_text, why_items, tree, language) for root in roots]

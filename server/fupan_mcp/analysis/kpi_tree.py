@@ -47,6 +47,7 @@ from fupan_mcp.analysis.formula import (
     parse_formula,
 )
 from fupan_mcp.analysis.kpi_templates import template_nodes, template_root
+from fupan_mcp.analysis.labels import KPI_ERROR_FLAGS, METHOD_LABELS
 from fupan_mcp.analysis.markdown import fmt_number, mermaid_label
 from fupan_mcp.domain.common import DataGap, Finding, Language, Severity
 from fupan_mcp.domain.kpi import (
@@ -61,8 +62,8 @@ from fupan_mcp.domain.kpi import (
     NodeMethod,
     PeriodValue,
 )
-from fupan_mcp.errors import InputError
-from fupan_mcp.i18n import tr
+from fupan_mcp.errors import InputError, input_error_from
+from fupan_mcp.i18n import prefixed, tr
 from fupan_mcp.limits import MAX_KPI_NODES
 
 __all__ = ["MAX_SHAPLEY_INPUTS", "MERMAID_MAX_NODES", "build_kpi_tree"]
@@ -150,19 +151,14 @@ _TEXT = {
         "en": "Template skeleton: fill in the actual and baseline of each leaf by id.",
     },
     "flag.inconsistent": {"zh": "⚠ 与公式不一致", "en": "⚠ inconsistent with formula"},
-    "flag.cycle": {"zh": "⛔ 循环引用", "en": "⛔ cycle"},
-    "flag.unknown_id": {"zh": "⛔ 未知 id", "en": "⛔ unknown id"},
-    "flag.division_by_zero": {"zh": "⛔ 除以零", "en": "⛔ division by zero"},
-    "flag.formula_error": {"zh": "⛔ 公式错误", "en": "⛔ formula error"},
+    **prefixed("flag.", KPI_ERROR_FLAGS),
     "flag.missing_leaf": {"zh": "❓ 缺{fields}", "en": "❓ no {fields}"},
     "md.missing_summary": {
         "zh": "{count} 个指标缺少数据（见上方 ❓ 标记与 data_gaps）。",
         "en": "{count} KPIs lack data (see the ❓ marks above and data_gaps).",
     },
     "flag.not_decomposable": {"zh": "⚠ 无法拆分", "en": "⚠ not decomposable"},
-    "method.lmdi": {"zh": "LMDI 对数平均迪氏分解", "en": "LMDI (log-mean Divisia)"},
-    "method.chain": {"zh": "连环替代法", "en": "chain substitution"},
-    "method.shapley": {"zh": "Shapley 分解", "en": "Shapley decomposition"},
+    **prefixed("method.", METHOD_LABELS),
     "method.additive": {"zh": "加总（逐项差额）", "en": "additive (differences)"},
     "order": {"zh": "替代顺序", "en": "order"},
 }
@@ -341,9 +337,7 @@ def _as_node(raw: KpiNode | Mapping[str, Any], index: int) -> KpiNode:
     try:
         return KpiNode.model_validate(raw)
     except ValidationError as exc:
-        error = exc.errors()[0]
-        where = ".".join(str(part) for part in error["loc"])
-        raise InputError(f"nodes[{index}]" + (f".{where}" if where else ""), error["msg"]) from None
+        raise input_error_from(exc, f"nodes[{index}]") from None
 
 
 def _check_unique(nodes: Sequence[KpiNode], paths: Sequence[str]) -> None:

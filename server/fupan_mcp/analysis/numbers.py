@@ -193,7 +193,10 @@ def parse_scaled_quantity(value: str | float | int) -> ScaledQuantity:
         if plain and (not plain.group(3) or plain.group(3) in UNIT_ALIASES):
             unit = UNIT_ALIASES[plain.group(3)] if plain.group(3) else None
             magnitude = MAGNITUDES[plain.group(2)] if plain.group(2) else 1.0
-            return ScaledQuantity(float(plain.group(1).replace(",", "")) * magnitude, unit, magnitude)
+            number = float(plain.group(1).replace(",", "")) * magnitude
+            if not math.isfinite(number):
+                raise ValueError("the number is too large")
+            return ScaledQuantity(number, unit, magnitude)
     quantity = parse_quantity(value)
     if not isinstance(value, str):
         return ScaledQuantity(quantity.value, quantity.unit, 1.0)

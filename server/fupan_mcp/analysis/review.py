@@ -25,7 +25,7 @@ from fupan_mcp.analysis.kpi_tree import build_kpi_tree
 from fupan_mcp.analysis.swot import swot
 from fupan_mcp.domain.actions import ActionCheckResult, RiskCheckResult
 from fupan_mcp.domain.attainment import AttainmentResult
-from fupan_mcp.domain.common import DataGap, Finding, Language, Severity
+from fupan_mcp.domain.common import SEVERITY_ORDER, DataGap, Finding, Language, Severity, SeverityCounts
 from fupan_mcp.domain.kpi import KpiTreeResult
 from fupan_mcp.domain.review import (
     SECTION_IDS,
@@ -41,14 +41,13 @@ from fupan_mcp.domain.review import (
 )
 from fupan_mcp.domain.stored import OpenAction
 from fupan_mcp.domain.swot import SwotResult
-from fupan_mcp.domain.whys import FiveWhysResult, SeverityCounts
+from fupan_mcp.domain.whys import FiveWhysResult
 from fupan_mcp.errors import InputError
 from fupan_mcp.i18n import Table, tr
 
 __all__ = ["analyze_review", "point_title"]
 
 _T = TypeVar("_T")
-_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 _SECTION_ORDER = {section: index for index, section in enumerate(SECTION_IDS)}
 _SUBJECT_CHARS = 40
 _INDEX = re.compile(r"^\w+\[(\d+)\]")
@@ -209,7 +208,7 @@ class _Collector:
         )
 
     def sorted_findings(self) -> list[SectionFinding]:
-        return sorted(self.findings, key=lambda f: (_SECTION_ORDER[f.section], _SEVERITY_ORDER[f.severity]))
+        return sorted(self.findings, key=lambda f: (_SECTION_ORDER[f.section], SEVERITY_ORDER[f.severity]))
 
     def sorted_gaps(self) -> list[SectionGap]:
         return sorted(self.gaps, key=lambda g: _SECTION_ORDER[g.section])
@@ -475,11 +474,7 @@ def analyze_review(
         actions=actions,
         risks=risks,
         findings=findings,
-        counts=SeverityCounts(
-            error=sum(f.severity == "error" for f in findings),
-            warning=sum(f.severity == "warning" for f in findings),
-            info=sum(f.severity == "info" for f in findings),
-        ),
+        counts=SeverityCounts.of(findings),
         data_gaps=out.sorted_gaps(),
         failed_sections=out.failed,
     )

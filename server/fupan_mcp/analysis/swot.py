@@ -14,13 +14,13 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import TypeAdapter
 
-from fupan_mcp.analysis.five_whys import near_duplicates
 from fupan_mcp.analysis.markdown import escape_cell, fmt_number, table
-from fupan_mcp.domain.common import Finding, Language, Severity
+from fupan_mcp.analysis.text import near_duplicates, one_line
+from fupan_mcp.domain.common import SEVERITY_ORDER, Finding, Language, Severity, SeverityCounts
 from fupan_mcp.domain.swot import (
     MatrixScore,
     Quadrant,
@@ -35,9 +35,8 @@ from fupan_mcp.domain.swot import (
     SwotResult,
     TowsCell,
 )
-from fupan_mcp.domain.whys import SeverityCounts
-from fupan_mcp.errors import InputError
-from fupan_mcp.i18n import tr
+from fupan_mcp.errors import InputError, validate_union
+from fupan_mcp.i18n import check_language, tr
 from fupan_mcp.limits import MAX_SWOT_ITEMS
 
 __all__ = ["RECOMMENDED_FACTORS", "WEIGHT_TOLERANCE", "misplacement_words", "reading_of", "swot"]
@@ -69,8 +68,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "en": "Same as {other} in the same quadrant: merge them.",
     },
     "duplicate_across": {
-        "zh": "与{other_quadrant}中的 {other} 重复:同一因素只能属于一个象限,"
-        "判断它是内部还是外部、有利还是不利。",
+        "zh": "与{other_quadrant}中的 {other} 重复:同一因素只能属于一个象限,判断它是内部还是外部、有利还是不利。",
         "en": "Same as {other} among the {other_quadrant}: a factor belongs to one quadrant; decide whether "
         "it is internal or external, helpful or harmful.",
     },
@@ -157,7 +155,6 @@ _TEXT: dict[str, dict[str, str]] = {
         "zh": "无法判断策略类型:以 SO:、ST:、WO: 或 WT: 开头,或写成对象并给出 type。",
         "en": "cannot tell the strategy type: start with SO:, ST:, WO: or WT:, or give an object with `type`",
     },
-    "err_language": {"zh": "语言只能是 zh 或 en。", "en": "language must be 'zh' or 'en'"},
     # names
     "q_S": {"zh": "优势", "en": "strengths"},
     "q_W": {"zh": "劣势", "en": "weaknesses"},
@@ -268,7 +265,6 @@ def reading_of(score: float) -> Reading:
 # Input coercion
 # --------------------------------------------------------------------------------------------------
 
-_T = TypeVar("_T")
 _ITEMS_ADAPTER: TypeAdapter[list[SwotItemLike]] = TypeAdapter(list[SwotItemLike])
 _STRATEGIES_ADAPTER: TypeAdapter[list[StrategyLike]] = TypeAdapter(list[StrategyLike])
 _ITEM_ADAPTER: TypeAdapter[SwotItem] = TypeAdapter(SwotItem)
@@ -278,28 +274,12 @@ _STRATEGY_PREFIX = re.compile(r"^\s*(SO|ST|WO|WT)\s*[:：\-—]\s*(.+)$", re.IGN
 _ID_IN_TEXT = re.compile(r"(?<![A-Za-z0-9])([SWOT]\d{1,3})(?![A-Za-z0-9])", re.IGNORECASE)
 
 
-def _validate(adapter: TypeAdapter[_T], value: object, field_name: str) -> _T:
-    """Validate with pydantic; report the first useful error as an InputError naming the field."""
-    try:
-        return adapter.validate_python(value)
-    except ValidationError as exc:
-        errors = exc.errors()
-        chosen = next((e for e in errors if any(p in _UNION_TAGS - {"str"} for p in e["loc"])), errors[0])
-        path = field_name
-        for part in chosen["loc"]:
-            if isinstance(part, int):
-                path += f"[{part}]"
-            elif part not in _UNION_TAGS:
-                path += f".{part}"
-        raise InputError(path, chosen["msg"]) from None
-
-
 def _coerce_items(value: Sequence[Any] | None, field_name: str) -> list[SwotItem]:
-    items = _validate(_ITEMS_ADAPTER, list(value or []), field_name)
+    items = validate_union(_ITEMS_ADAPTER, list(value or []), field_name, _UNION_TAGS)
     result: list[SwotItem] = []
     for index, item in enumerate(items):
         if isinstance(item, str):
-            item = _validate(_ITEM_ADAPTER, {"text": item}, f"{field_name}[{index}]")
+            item = validate_union(_ITEM_ADAPTER, {"text": item}, f"{field_name}[{index}]", _UNION_TAGS)
         result.append(item)
     return result
 
@@ -355,7 +335,7 @@ def _strategy_from_text(text: str, index: int, lookup: Mapping[str, _Factor], la
         if len(internal) != 1 or len(external) != 1:
             raise InputError(f"strategies[{index}]", tr(_TEXT, "err_strategy_type", language))
         kind = internal.pop() + external.pop()
-    return _validate(_STRATEGY_ADAPTER, {"type": kind, "text": body}, f"strategies[{index}]")
+    return validate_union(_STRATEGY_ADAPTER, {"type": kind, "text": body}, f"strategies[{index}]", _UNION_TAGS)
 
 
 def _ids_in_text(text: str, lookup: Mapping[str, _Factor]) -> list[str]:
@@ -377,10 +357,8 @@ def _coerce_strategies(
 ) -> list[Strategy]:
     raw = list(value or [])
     if len(raw) > MAX_SWOT_ITEMS:
-        raise InputError(
-            "strategies", tr(_TEXT, "err_too_many", language, count=len(raw), max=MAX_SWOT_ITEMS)
-        )
-    items = _validate(_STRATEGIES_ADAPTER, raw, "strategies")
+        raise InputError("strategies", tr(_TEXT, "err_too_many", language, count=len(raw), max=MAX_SWOT_ITEMS))
+    items = validate_union(_STRATEGIES_ADAPTER, raw, "strategies", _UNION_TAGS)
     result: list[Strategy] = []
     for index, item in enumerate(items):
         strategy = _strategy_from_text(item, index, lookup, language) if isinstance(item, str) else item
@@ -446,15 +424,11 @@ def _check_values(factor: _Factor, language: Language) -> list[Finding]:
     value = fmt_number(rating, 4)
     if not 1 <= rating <= 4:
         findings.append(
-            _finding(
-                "rating_out_of_range", "error", tr(_TEXT, "rating_out_of_range", language, value=value), path
-            )
+            _finding("rating_out_of_range", "error", tr(_TEXT, "rating_out_of_range", language, value=value), path)
         )
     elif rating != int(rating):
         findings.append(
-            _finding(
-                "rating_not_integer", "warning", tr(_TEXT, "rating_not_integer", language, value=value), path
-            )
+            _finding("rating_not_integer", "warning", tr(_TEXT, "rating_not_integer", language, value=value), path)
         )
     elif factor.quadrant == "S" and rating <= 2:
         message = tr(_TEXT, "strength_rated_low", language, value=value)
@@ -535,9 +509,7 @@ def _check_strategy(
         findings.append(_finding("strategy_unknown_factor", "error", message, f"{path}.uses"))
     if not strategy.uses:
         findings.append(
-            _finding(
-                "strategy_no_factors", "warning", tr(_TEXT, "strategy_no_factors", language), f"{path}.uses"
-            )
+            _finding("strategy_no_factors", "warning", tr(_TEXT, "strategy_no_factors", language), f"{path}.uses")
         )
     wanted = _NEEDS[strategy.type]
     cited = {lookup[identifier].quadrant for identifier in uses}
@@ -576,9 +548,7 @@ def _tows(
     for kind in STRATEGY_TYPES:
         placed = [s.index for s in strategies if s.type == kind]
         prompt = None if placed else _prompt(kind, factors, language)
-        cells.append(
-            TowsCell(type=kind, title=tr(_TEXT, f"tows_{kind}", language), strategies=placed, prompt=prompt)
-        )
+        cells.append(TowsCell(type=kind, title=tr(_TEXT, f"tows_{kind}", language), strategies=placed, prompt=prompt))
         if strategies and prompt is not None:
             message = tr(_TEXT, "missing_strategy_type", language, type=kind, prompt=prompt)
             findings.append(_finding("missing_strategy_type", "info", message, "strategies"))
@@ -609,12 +579,8 @@ def _factor_model(factor: _Factor) -> SwotFactor:
     )
 
 
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
 def _factor_line(factor: SwotFactor) -> str:
-    line = f"{factor.id} {_one_line(factor.text)}"
+    line = f"{factor.id} {one_line(factor.text)}"
     if factor.weight is not None or factor.rating is not None:
         line += f" ({fmt_number(factor.weight, 4)} × {fmt_number(factor.rating, 4)})"
     return line
@@ -676,7 +642,7 @@ def _tows_cell_text(cell: TowsCell, strategies: Sequence[StrategyResult]) -> str
         written = {m.group(1).casefold() for m in _ID_IN_TEXT.finditer(strategy.text)}
         shown = [i for i in strategy.uses if i.casefold() not in written]
         cited = f" ({', '.join(shown)})" if shown else ""
-        parts.append(escape_cell(f"{position}. {_one_line(strategy.text)}{cited}"))
+        parts.append(escape_cell(f"{position}. {one_line(strategy.text)}{cited}"))
     if cell.prompt:
         parts.append(f"_{escape_cell(cell.prompt)}_")
     return "<br>".join(parts)
@@ -707,7 +673,7 @@ _INTERNAL = {"S": True, "W": True, "O": False, "T": False}
 
 def _chart_label(text: str) -> str:
     """Text safe inside a quoted quadrantChart string: no double quotes, one line, short."""
-    text = _one_line(text).replace('"', "'")
+    text = one_line(text).replace('"', "'")
     return text if len(text) <= _QUADRANT_LABEL_CHARS else text[: _QUADRANT_LABEL_CHARS - 1] + "…"
 
 
@@ -762,17 +728,6 @@ def _render_mermaid(factors: Sequence[SwotFactor], language: Language) -> str:
 # --------------------------------------------------------------------------------------------------
 
 
-def _check_language(language: str) -> Language:
-    if language == "zh":
-        return "zh"
-    if language == "en":
-        return "en"
-    raise InputError("language", tr(_TEXT, "err_language", "en"))
-
-
-_SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
-
-
 def swot(
     strengths: Sequence[SwotItemLike | Mapping[str, Any]] | None,
     weaknesses: Sequence[SwotItemLike | Mapping[str, Any]] | None,
@@ -787,7 +742,7 @@ def swot(
     unless given. Strategies are `Strategy` objects or strings such as "SO: ... (S1, O2)".
     Raises `InputError` for input that cannot be analysed (too many items, duplicate ids, a bad field).
     """
-    language = _check_language(language)
+    language = check_language(language)
     raw = {"S": strengths, "W": weaknesses, "O": opportunities, "T": threats}
     total = 0
     for quadrant in QUADRANTS:
@@ -813,7 +768,7 @@ def swot(
         findings += strategy_findings
     tows, tows_findings = _tows(strategy_results, factors, language)
     findings += tows_findings
-    findings.sort(key=lambda f: _SEVERITY_ORDER[f.severity])
+    findings.sort(key=lambda f: SEVERITY_ORDER[f.severity])
 
     models = [_factor_model(factor) for factor in factors]
     result = SwotResult(
@@ -827,11 +782,7 @@ def swot(
         ife=ife,
         efe=efe,
         findings=findings,
-        counts=SeverityCounts(
-            error=sum(f.severity == "error" for f in findings),
-            warning=sum(f.severity == "warning" for f in findings),
-            info=sum(f.severity == "info" for f in findings),
-        ),
+        counts=SeverityCounts.of(findings),
         passed=not any(f.severity == "error" for f in findings),
         markdown="",
         mermaid=_render_mermaid(models, language),

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from fupan_mcp.i18n import DEFAULT_LANGUAGE, Language
 
-__all__ = ["DEFAULT_LANGUAGE", "Finding", "Language", "Model", "Severity"]
+__all__ = ["DEFAULT_LANGUAGE", "SEVERITY_ORDER", "Finding", "Language", "Model", "Severity", "SeverityCounts"]
 
 Severity = Literal["info", "warning", "error"]
+SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
+"""Sort key of findings: the most severe first."""
 
 
 class Model(BaseModel):
@@ -28,6 +31,22 @@ class Finding(BaseModel):
     path: str | None = Field(
         default=None, description="Where it applies, as a dotted path into the input, e.g. 'whys[2]'."
     )
+
+
+class SeverityCounts(BaseModel):
+    """How many findings of each severity."""
+
+    error: int = 0
+    warning: int = 0
+    info: int = 0
+
+    @classmethod
+    def of(cls, findings: Sequence[Finding]) -> SeverityCounts:
+        return cls(
+            error=sum(f.severity == "error" for f in findings),
+            warning=sum(f.severity == "warning" for f in findings),
+            info=sum(f.severity == "info" for f in findings),
+        )
 
 
 class DataGap(BaseModel):

@@ -9,18 +9,18 @@ Raw inputs only: every figure the report shows is computed from them by `analysi
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, Field, StringConstraints, field_validator
 
 from fupan_mcp.catalog import PROJECT_TYPES
 from fupan_mcp.domain.actions import ActionCheckResult, ActionItem, Risk, RiskCheckResult
 from fupan_mcp.domain.attainment import AttainmentResult, MetricInput
-from fupan_mcp.domain.common import DataGap, Finding, Language, Model
+from fupan_mcp.domain.common import DataGap, Finding, Language, Model, SeverityCounts
 from fupan_mcp.domain.compliance import MAX_ROSTER, RosterEntry
 from fupan_mcp.domain.kpi import DecompositionMethod, KpiNode, KpiTreeResult
 from fupan_mcp.domain.swot import StrategyLike, SwotItemLike, SwotResult
-from fupan_mcp.domain.whys import CountermeasureLike, FiveWhysResult, SeverityCounts, WhyLike
+from fupan_mcp.domain.whys import CountermeasureLike, FiveWhysResult, WhyLike
 from fupan_mcp.limits import (
     MAX_ACTIONS,
     MAX_KPI_NODES,
@@ -84,25 +84,7 @@ SectionId = Literal[
     "outlook",
     "gaps",
 ]
-SECTION_IDS: tuple[SectionId, ...] = (
-    "overview",
-    "goals",
-    "timeline",
-    "execution",
-    "results",
-    "kpi_tree",
-    "success_factors",
-    "problems",
-    "swot",
-    "five_whys",
-    "lessons",
-    "actions",
-    "follow_up",
-    "risks",
-    "pdca",
-    "outlook",
-    "gaps",
-)
+SECTION_IDS: tuple[SectionId, ...] = get_args(SectionId)
 """Report sections in reading order; 'gaps' (notes and data gaps) is always last."""
 
 CORE_SECTIONS: frozenset[SectionId] = frozenset(

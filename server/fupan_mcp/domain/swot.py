@@ -7,8 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
 
-from fupan_mcp.domain.common import Finding, Language, Model
-from fupan_mcp.domain.whys import SeverityCounts
+from fupan_mcp.domain.common import Finding, Language, Model, SeverityCounts
 from fupan_mcp.limits import MAX_SWOT_ITEMS, MAX_TEXT_CHARS
 
 __all__ = [
@@ -52,9 +51,7 @@ class SwotItem(Model):
         description="IFE/EFE rating, an integer 1-4. IFE: 4 major strength, 3 minor strength, 2 minor "
         "weakness, 1 major weakness. EFE: how well the current strategy responds (4 superior, 1 poor).",
     )
-    evidence: str | None = Field(
-        default=None, max_length=MAX_TEXT_CHARS, description="Data behind the factor."
-    )
+    evidence: str | None = Field(default=None, max_length=MAX_TEXT_CHARS, description="Data behind the factor.")
 
 
 SwotItemLike = str | SwotItem
@@ -107,13 +104,9 @@ class MatrixScore(BaseModel):
     score: float | None = Field(
         description="Σ weight × rating, 1.0-4.0; null unless every factor of the side has both."
     )
-    reading: Reading | None = Field(
-        description="1.0-1.99 weak, 2.0-2.99 average, 3.0-4.0 strong (2.5 is the mean)."
-    )
+    reading: Reading | None = Field(description="1.0-1.99 weak, 2.0-2.99 average, 3.0-4.0 strong (2.5 is the mean).")
     reading_label: str | None = Field(description="Localized reading.")
-    missing: list[str] = Field(
-        default_factory=list, description="Ids of factors lacking a weight or a rating."
-    )
+    missing: list[str] = Field(default_factory=list, description="Ids of factors lacking a weight or a rating.")
 
 
 class StrategyResult(BaseModel):

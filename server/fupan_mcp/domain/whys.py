@@ -11,7 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from fupan_mcp.domain.actions import ActionItem
-from fupan_mcp.domain.common import DataGap, Finding, Language, Model
+from fupan_mcp.domain.common import DataGap, Finding, Language, Model, SeverityCounts
 from fupan_mcp.limits import MAX_TEXT_CHARS
 
 __all__ = [
@@ -23,7 +23,6 @@ __all__ = [
     "FiveWhysResult",
     "ReadBack",
     "RootCause",
-    "SeverityCounts",
     "Why",
     "WhyLike",
     "WhyNode",
@@ -59,9 +58,7 @@ class Why(Model):
         max_length=MAX_TEXT_CHARS,
         description="What shows this cause is real (data, log, ticket).",
     )
-    verified: bool = Field(
-        default=False, description="True when the cause was checked on the spot / in the data."
-    )
+    verified: bool = Field(default=False, description="True when the cause was checked on the spot / in the data.")
     id: str | None = Field(
         default=None,
         min_length=1,
@@ -90,13 +87,9 @@ class WhyNode(BaseModel):
 
     index: int = Field(description="0-based position in the `whys` input.")
     id: str = Field(description="The given id, or the assigned one (W1, W2...).")
-    parent_id: str | None = Field(
-        description="Id of the why this answer explains; null when it answers the problem."
-    )
+    parent_id: str | None = Field(description="Id of the why this answer explains; null when it answers the problem.")
     depth: int = Field(description="Level: 1 answers the problem directly, 2 answers a level-1 why, ...")
-    label: str = Field(
-        description="Display label: the level, plus a letter when it is one of several branches."
-    )
+    label: str = Field(description="Display label: the level, plus a letter when it is one of several branches.")
     answer: str
     evidence: str | None = None
     verified: bool = False
@@ -131,9 +124,7 @@ class RootCause(BaseModel):
     )
     depth: int = Field(description="Number of links from this root cause up to the problem.")
     blames_person: bool = Field(description="True when the text blames a person rather than a process.")
-    category: CategorySuggestion = Field(
-        description="Suggestion in the process/technology/people/... scheme."
-    )
+    category: CategorySuggestion = Field(description="Suggestion in the process/technology/people/... scheme.")
     category_6m: CategorySuggestion = Field(description="Suggestion in the fishbone 6M scheme.")
     countermeasures: list[int] = Field(
         default_factory=list, description="0-based indexes of the countermeasures that answer it."
@@ -155,17 +146,7 @@ class CountermeasureResult(BaseModel):
     index: int = Field(description="0-based position in the `countermeasures` input.")
     item: ActionItem
     root_ids: list[str] = Field(default_factory=list, description="Ids of the root causes it answers.")
-    complete: bool = Field(
-        description="True when it has an owner, a due date, a measurable result and no vague verb."
-    )
-
-
-class SeverityCounts(BaseModel):
-    """How many findings of each severity."""
-
-    error: int = 0
-    warning: int = 0
-    info: int = 0
+    complete: bool = Field(description="True when it has an owner, a due date, a measurable result and no vague verb.")
 
 
 class FiveWhysResult(BaseModel):

@@ -153,17 +153,15 @@ def _color(run: Any, tone: Tone) -> Any:
 
 
 def _shade_paragraph(paragraph: Any, fill: str) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    shading = OxmlElement("w:shd")
-    shading.set(qn("w:val"), "clear")
-    shading.set(qn("w:color"), "auto")
-    shading.set(qn("w:fill"), fill)
-    paragraph._p.get_or_add_pPr().append(shading)
+    paragraph._p.get_or_add_pPr().append(_shading(fill))
 
 
 def _shade_cell(cell: _Cell, fill: str) -> None:
+    cell._tc.get_or_add_tcPr().append(_shading(fill))
+
+
+def _shading(fill: str) -> Any:
+    """A ``w:shd`` element filling the background with ``fill``."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
@@ -171,7 +169,7 @@ def _shade_cell(cell: _Cell, fill: str) -> None:
     shading.set(qn("w:val"), "clear")
     shading.set(qn("w:color"), "auto")
     shading.set(qn("w:fill"), fill)
-    cell._tc.get_or_add_tcPr().append(shading)
+    return shading
 
 
 # --------------------------------------------------------------------------- blocks

@@ -29,7 +29,7 @@ from fupan_mcp.analysis.review import analyze_review
 from fupan_mcp.domain.compliance import RosterEntry
 from fupan_mcp.domain.review import RenderedReport, ReportDepth, ReportFormat, Review, ReviewAnalysis
 from fupan_mcp.domain.stored import OpenAction
-from fupan_mcp.errors import InputError
+from fupan_mcp.errors import InputError, input_error_from
 from fupan_mcp.i18n import Language, tr
 from fupan_mcp.report.sections import Context, build_document
 from fupan_mcp.report.strings import TEXT
@@ -101,9 +101,7 @@ def _as_review(review: Review | Mapping[str, Any]) -> Review:
     try:
         return Review.model_validate(review)
     except ValidationError as error:
-        first = error.errors()[0]
-        location = ".".join(str(part) for part in first["loc"])
-        raise InputError(f"review.{location}" if location else "review", first["msg"]) from None
+        raise input_error_from(error, "review") from None
 
 
 def _as_roster(roster: Sequence[RosterEntry | Mapping[str, Any]] | None) -> list[RosterEntry]:

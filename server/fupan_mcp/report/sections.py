@@ -389,7 +389,7 @@ def _change_cell(ctx: Context, metric: MetricResult) -> str:
         pp = f"+{pp}" if metric.change_pp > 0 else pp
         if metric.change_rel is None:
             return ctx.t("change.pp_only", pp=pp)
-        return ctx.t("change.pp", pp=pp, rel=fmt.percent(metric.change_rel, signed=True))
+        return ctx.t("change.pp_change", pp=pp, rel=fmt.percent(metric.change_rel, signed=True))
     absolute = fmt.signed_quantity(metric.change_abs, metric.unit, ctx.language)
     if metric.change_rel is None:
         return ctx.t("change.abs", abs=absolute)

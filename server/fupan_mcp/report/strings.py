@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from fupan_mcp.i18n import Table
+from fupan_mcp.analysis.labels import ACTION_STATUS_LABELS, CHANGE_PHRASES, ISSUE_LABELS, KPI_ERROR_FLAGS, METHOD_LABELS
+from fupan_mcp.i18n import Table, prefixed
+
+__all__ = ["ISSUE_LABELS", "TEXT"]
 
 TEXT: Table = {
     # ---------------------------------------------------------------- document
@@ -127,12 +130,8 @@ TEXT: Table = {
     "status.not_achieved": {"zh": "❌ 未达成", "en": "❌ not achieved"},
     "status.needs_verification": {"zh": "⚠️ 待核验", "en": "⚠️ to verify"},
     "status.not_evaluable": {"zh": "❓ 无法评估", "en": "❓ not evaluable"},
-    "change.pp": {"zh": "{pp} 个百分点(相对 {rel})", "en": "{pp} pp (relative {rel})"},
-    "change.pp_only": {"zh": "{pp} 个百分点", "en": "{pp} pp"},
-    "change.down": {"zh": "下降 {rel}({abs})", "en": "down {rel} ({abs})"},
-    "change.up": {"zh": "增长 {rel}({abs})", "en": "up {rel} ({abs})"},
+    **prefixed("change.", CHANGE_PHRASES),
     "change.abs": {"zh": "{abs}", "en": "{abs}"},
-    "change.flat": {"zh": "持平", "en": "unchanged"},
     "gap.saving": {"zh": "节省 {gap}(占预算 {share})", "en": "saving {gap} ({share} of budget)"},
     "gap.overspend": {"zh": "超支 {gap}(占预算 {share})", "en": "overspend {gap} ({share} of budget)"},
     "gap.better": {"zh": "优于目标 {gap}", "en": "better by {gap}"},
@@ -176,10 +175,7 @@ TEXT: Table = {
     "kpi.see_above": {"zh": "{name}(见上)", "en": "{name} (see above)"},
     "kpi.missing": {"zh": "❓ 缺{fields}", "en": "❓ no {fields}"},
     "kpi.flag.inconsistent": {"zh": "⚠️ 与公式不一致", "en": "⚠️ disagrees with formula"},
-    "kpi.flag.cycle": {"zh": "⛔ 循环引用", "en": "⛔ cycle"},
-    "kpi.flag.unknown_id": {"zh": "⛔ 未知 id", "en": "⛔ unknown id"},
-    "kpi.flag.division_by_zero": {"zh": "⛔ 除以零", "en": "⛔ division by zero"},
-    "kpi.flag.formula_error": {"zh": "⛔ 公式错误", "en": "⛔ formula error"},
+    **prefixed("kpi.flag.", KPI_ERROR_FLAGS),
     "kpi.consistent": {"zh": "✅ 一致", "en": "✅ consistent"},
     "kpi.inconsistent": {"zh": "⚠️ 不一致", "en": "⚠️ inconsistent"},
     "kpi.unknown": {"zh": "—", "en": "—"},
@@ -192,9 +188,7 @@ TEXT: Table = {
     "col.factor": {"zh": "因素", "en": "Factor"},
     "col.contribution": {"zh": "贡献", "en": "Contribution"},
     "col.share": {"zh": "占比", "en": "Share"},
-    "method.lmdi": {"zh": "LMDI 对数平均迪氏分解", "en": "LMDI (log-mean Divisia)"},
-    "method.chain": {"zh": "连环替代法", "en": "chain substitution"},
-    "method.shapley": {"zh": "Shapley 分解", "en": "Shapley decomposition"},
+    **prefixed("method.", METHOD_LABELS),
     "method.additive": {"zh": "加总(逐项差额)", "en": "additive (differences)"},
     "field.actual": {"zh": "实际值", "en": "actual"},
     "field.baseline": {"zh": "基线值", "en": "baseline"},
@@ -293,10 +287,7 @@ TEXT: Table = {
     "follow_up.on_time": {"zh": "未逾期", "en": "on time"},
     "col.from_review": {"zh": "来源复盘", "en": "From review"},
     "col.progress": {"zh": "进度", "en": "Progress"},
-    "action_status.open": {"zh": "未开始", "en": "open"},
-    "action_status.in_progress": {"zh": "进行中", "en": "in progress"},
-    "action_status.done": {"zh": "已完成", "en": "done"},
-    "action_status.wont_do": {"zh": "不做", "en": "won't do"},
+    **prefixed("action_status.", ACTION_STATUS_LABELS),
     # ---------------------------------------------------------------- risks
     "risks.summary": {
         "zh": "共 {total} 项风险,要素齐全(指标、黄/红阈值、应对、负责人){complete} 项。",
@@ -350,34 +341,3 @@ TEXT: Table = {
     "severity.warning": {"zh": "⚠️ 警告", "en": "⚠️ warning"},
     "severity.info": {"zh": "ℹ️ 提示", "en": "ℹ️ note"},
 }
-
-ISSUE_LABELS: Table = {
-    "no_verb": {"zh": "非动词开头", "en": "no verb"},
-    "filler_start": {"zh": "议题式开头", "en": "topic, not action"},
-    "noun_first": {"zh": "名词性标题", "en": "noun-first"},
-    "vague_verb": {"zh": "动词空泛", "en": "vague verb"},
-    "missing_owner": {"zh": "缺负责人", "en": "no owner"},
-    "multiple_owners": {"zh": "多个负责人", "en": "several owners"},
-    "missing_due": {"zh": "缺截止日期", "en": "no due date"},
-    "due_not_after_review": {"zh": "截止早于复盘", "en": "due before review"},
-    "relative_due": {"zh": "相对时间", "en": "relative date"},
-    "missing_priority": {"zh": "缺优先级", "en": "no priority"},
-    "missing_addresses": {"zh": "缺对应问题", "en": "no problem named"},
-    "addresses_unmatched": {"zh": "问题不匹配", "en": "unknown problem"},
-    "missing_metric": {"zh": "缺衡量标准", "en": "no metric"},
-    "metric_not_measurable": {"zh": "不可衡量", "en": "not measurable"},
-    "done_without_evidence": {"zh": "完成无证据", "en": "done, no evidence"},
-    "wont_do_without_reason": {"zh": "不做无原因", "en": "won't do, no reason"},
-    "duplicate_action": {"zh": "重复", "en": "duplicate"},
-    "duplicate_id": {"zh": "编号重复", "en": "duplicate id"},
-    "missing_indicator": {"zh": "缺指标", "en": "no indicator"},
-    "missing_yellow_threshold": {"zh": "缺黄色阈值", "en": "no yellow"},
-    "missing_red_threshold": {"zh": "缺红色阈值", "en": "no red"},
-    "missing_response": {"zh": "缺应对", "en": "no response"},
-    "threshold_unparsed": {"zh": "阈值无数值", "en": "threshold not numeric"},
-    "thresholds_reversed": {"zh": "阈值颠倒", "en": "thresholds reversed"},
-    "thresholds_equal": {"zh": "阈值相同", "en": "thresholds equal"},
-    "thresholds_conflict": {"zh": "阈值方向相反", "en": "thresholds conflict"},
-    "threshold_units_differ": {"zh": "阈值单位不同", "en": "units differ"},
-}
-"""Short labels of the action and risk check codes, for the 'checks' column."""

@@ -35,7 +35,7 @@ from fupan_mcp.domain.stored import (
     ReviewSummary,
     StoredAction,
 )
-from fupan_mcp.errors import InputError
+from fupan_mcp.errors import InputError, input_error_from
 from fupan_mcp.i18n import Language
 from fupan_mcp.limits import MAX_ACTIONS, MAX_NAME_CHARS
 
@@ -329,11 +329,3 @@ def check_lessons(items: Sequence[Lesson | tuple[str, str]]) -> list[Lesson]:
         except ValidationError as exc:
             raise input_error_from(exc, field) from exc
     return lessons
-
-
-def input_error_from(exc: ValidationError, field: str) -> InputError:
-    """The first pydantic error as an `InputError` with a dotted path under ``field``."""
-    first = exc.errors()[0]
-    path = ".".join(str(p) for p in first["loc"])
-    full = f"{field}.{path}" if field and path else field or path
-    return InputError(full, first["msg"])

@@ -2,7 +2,7 @@
 
 ``PostgresStore("postgresql://user:password@host:5432/fupan")`` (any libpq URL or conninfo
 string; ``?options=-csearch_path%3Dfupan`` keeps the tables in the schema ``fupan``, which must
-exist). It behaves exactly like `SQLiteStore`: same ids, same validation (store/base.py), same
+exist). It behaves exactly like `SQLiteStore`: same ids, same validation (store/base.py, store/records.py), same
 errors, same ordering, same search. Install with ``pip install 'fupan-mcp[postgres]'``.
 
 Connections and transactions:
@@ -68,10 +68,10 @@ from fupan_mcp.domain.stored import (
 )
 from fupan_mcp.errors import InputError
 from fupan_mcp.i18n import Language
-from fupan_mcp.limits import MAX_ACTIONS, MAX_TEXT_CHARS
-from fupan_mcp.store import base
+from fupan_mcp.store import base, records
 from fupan_mcp.store.base import DateLike, NotFound, StoreError
-from fupan_mcp.store.search import QueryTerm, index_terms, make_snippet, parse_query, relaxed_terms
+from fupan_mcp.store.records import OPEN_STATUSES
+from fupan_mcp.store.search import QueryTerm, index_terms
 
 __all__ = ["MIGRATIONS", "PostgresStore", "tsquery_expression", "tsvector_literal"]
 
@@ -80,7 +80,6 @@ Migration = Sequence[str] | Callable[[Connection], None]
 
 LOCK_TIMEOUT_MS = 5_000
 CONNECT_TIMEOUT_S = 10
-MAX_SEARCH_LIMIT = 200
 RANK_NORMALIZATION = 1  # ts_rank_cd divided by 1 + log(document length), like BM25's length damping
 _MAX_LEXEME_BYTES = 2047  # PostgreSQL's limit for one tsvector lexeme
 _MAX_POSITION = 16383  # larger positions are stored as 16383 by PostgreSQL itself
@@ -152,7 +151,6 @@ _ACTION_COLUMNS = (
 )
 _ACTION_FROM = "FROM actions a JOIN reviews r ON r.id = a.review_id"
 _ACTION_TEXT_FIELDS = ("id", "action", "owner", "addresses", "success_metric", "status_reason", "evidence")
-_OPEN_STATUSES: tuple[ActionStatus, ...] = ("open", "in_progress")
 _SECTION_NAMES_SQL = (
     '(SELECT array_agg(s.name ORDER BY s.name COLLATE "C") FROM review_sections s WHERE s.review_id = r.id)'
 )
@@ -300,18 +298,9 @@ class PostgresStore:
         language: Language = "zh",
         sections: Mapping[str, Any] | None = None,
     ) -> ReviewRecord:
-        texts = {
-            "project": base.require_text(project, "project"),
-            "title": base.require_text(title, "title"),
-            "review_type": base.optional_text(review_type, "review_type"),
-        }
-        row = (
-            *texts.values(),
-            base.parse_date(review_date, "review_date"),
-            base.check_choice(language, base.LANGUAGES, "language"),
-        )
-        for field, value in texts.items():
-            _storable(value, field)
+        row = records.checked_review(project, title, review_type, review_date, language)
+        for field in ("project", "title", "review_type"):
+            _storable(getattr(row, field), field)
         encoded = _checked_sections(sections)
         with self._transaction(write=True) as conn:
             now = _now()
@@ -341,13 +330,10 @@ class PostgresStore:
         limit: int = 50,
         offset: int = 0,
     ) -> list[ReviewSummary]:
-        start = base.optional_date(date_from, "date_from")
-        end = base.optional_date(date_to, "date_to")
-        base.check_date_range(start, end)
-        base.check_page(limit, offset)
+        start, end = records.checked_review_filter(date_from, date_to, limit, offset)
         where = _Where()
-        where.add("r.project = %s", _strip(project))
-        where.add("r.review_type = %s", _strip(review_type))
+        where.add("r.project = %s", records.strip(project))
+        where.add("r.review_type = %s", records.strip(review_type))
         where.add("r.review_date >= %s", start)
         where.add("r.review_date <= %s", end)
         sql = (
@@ -378,13 +364,12 @@ class PostgresStore:
     # --- actions ---------------------------------------------------------------------------
 
     def add_actions(self, review_id: str, items: Sequence[ActionItem]) -> list[StoredAction]:
-        base.check_action_count(items)
-        checked = [base.validate_action(item, f"actions[{i}]") for i, item in enumerate(items)]
+        checked = records.checked_actions(items)
         for i, item in enumerate(checked):
             _storable_action(item, f"actions[{i}].")
         with self._transaction(write=True) as conn:
             _lock_review(conn, review_id)
-            ids = _action_ids(conn, checked)
+            ids = records.assign_action_ids(checked, lambda given: _action_exists(conn, given), lambda: "")
             row = conn.execute(
                 "SELECT COALESCE(MAX(seq), -1) + 1 AS next FROM actions WHERE review_id = %s", (review_id,)
             ).fetchone()
@@ -406,17 +391,15 @@ class PostgresStore:
         limit: int = 500,
         offset: int = 0,
     ) -> list[StoredAction]:
-        statuses = base.check_statuses(status)
-        overdue = base.optional_date(overdue_on, "overdue_on")
-        base.check_page(limit, offset, max_limit=MAX_ACTIONS)
+        statuses, overdue = records.checked_action_filter(status, overdue_on, limit, offset)
         where = _Where()
-        where.add("a.owner = %s", _strip(owner))
-        where.add("r.project = %s", _strip(project))
+        where.add("a.owner = %s", records.strip(owner))
+        where.add("r.project = %s", records.strip(project))
         where.add("a.review_id = %s", review_id)
         where.add_in("a.status", statuses)
         if overdue is not None:
             where.add("a.due < %s", overdue)
-            where.add_in("a.status", _OPEN_STATUSES)
+            where.add_in("a.status", OPEN_STATUSES)
         order = (
             'ORDER BY a.due NULLS LAST, a.priority COLLATE "C" NULLS LAST, r.review_date, '
             'a.review_id COLLATE "C", a.seq LIMIT %s OFFSET %s'
@@ -435,14 +418,7 @@ class PostgresStore:
         evidence: str | None = None,
         status_reason: str | None = None,
     ) -> StoredAction:
-        changes: dict[str, object] = {
-            "status": None if status is None else base.check_choice(status, base.ACTION_STATUSES, "status"),
-            "owner": owner,
-            "due": base.optional_date(due, "due"),
-            "evidence": evidence,
-            "status_reason": status_reason,
-        }
-        changes = {k: v for k, v in changes.items() if v is not None}
+        changes = records.action_changes(status, owner, due, evidence, status_reason)
         with self._transaction(write=True) as conn:
             found = (
                 None
@@ -455,15 +431,14 @@ class PostgresStore:
             current = _select_actions(conn, "WHERE a.id = %s", (action_id,))
             if not current:  # deleted with its review while we waited for the lock
                 raise NotFound("action_id", "action", action_id)
-            fields = current[0].model_dump(include=set(ActionItem.model_fields))
-            item = base.validate_action({**fields, **changes}, "")
+            item = records.changed_action(current[0], changes)
             _storable_action(item, "")
             now = _now()
             conn.execute(
                 "UPDATE actions SET action = %s, owner = %s, due = %s, priority = %s, addresses = %s, "
                 "success_metric = %s, status = %s, status_reason = %s, evidence = %s, updated_at = %s "
                 "WHERE id = %s",
-                (*_action_values(item), now, action_id),
+                (*records.action_values(item), now, action_id),
             )
             _touch(conn, current[0].review_id, now)
             return _select_actions(conn, "WHERE a.id = %s", (action_id,))[0]
@@ -476,15 +451,13 @@ class PostgresStore:
         where = _Where()
         where.add("r.project = %s", name)
         where.add("a.review_id <> %s", exclude_review_id)
-        where.add_in("a.status", _OPEN_STATUSES)
+        where.add_in("a.status", OPEN_STATUSES)
         order = 'ORDER BY r.review_date, a.review_id COLLATE "C", a.seq'
         with self._transaction(write=False) as conn:
             if exclude_review_id is not None:
                 _require_review(conn, exclude_review_id, field="exclude_review_id")
             actions = _select_actions(conn, f"{where.sql} {order}", where.params)
-        carried = [_open_action(action, day) for action in actions]
-        carried.sort(key=_open_action_order)
-        return carried
+        return records.carried_actions(actions, day)
 
     # --- lessons ---------------------------------------------------------------------------
 
@@ -515,16 +488,12 @@ class PostgresStore:
         project: str | None = None,
         limit: int = 20,
     ) -> list[LessonHit]:
-        terms = _checked_query(query)
-        base.check_page(limit, 0, max_limit=MAX_SEARCH_LIMIT)
+        terms = records.checked_query(query, limit)
         where = _Where()
         where.add_in("l.kind", base.check_kinds(kinds))
-        where.add("r.project = %s", _strip(project))
+        where.add("r.project = %s", records.strip(project))
         with self._transaction(write=False) as conn:
-            hits = _search(conn, terms, where, limit, any_term=False)
-            if not hits and sum(len(t.tokens) for t in terms) > 1:
-                hits = _search(conn, relaxed_terms(terms), where, limit, any_term=True)
-        return hits
+            return records.search_with_retry(lambda t, any_term: _search(conn, t, where, limit, any_term), terms)
 
 
 # --- search expressions -------------------------------------------------------------------
@@ -572,9 +541,8 @@ def _as_store_error(context: str = "database error") -> Iterator[None]:
     except psycopg.Error as exc:
         message = str(exc).strip() or type(exc).__name__
         raise StoreError(f"{context}: {message}") from exc
-    except UnicodeEncodeError as exc:  # an unpaired surrogate ('\ud800'), as in the SQLite store
-        bad = exc.object[exc.start : exc.end]
-        raise InputError("input", f"a text holds the unpaired surrogate {bad!a}, which is not valid Unicode") from exc
+    except UnicodeEncodeError as exc:
+        raise records.surrogate_error(exc) from exc
 
 
 def _rollback(conn: Connection) -> None:
@@ -594,36 +562,19 @@ def _describe(params: Mapping[str, Any]) -> str:
     return f"postgresql://{user}{host}{port}/{params.get('dbname') or ''}"
 
 
-class _Where:
-    """Accumulates ``AND``-ed conditions; a None parameter means "no filter".
-
-    A text parameter with NUL cannot equal anything PostgreSQL stores, so it matches nothing.
-    """
-
-    def __init__(self) -> None:
-        self.conditions: list[str] = []
-        self.params: list[object] = []
+class _Where(records.Where):
+    """A text parameter with NUL cannot equal anything PostgreSQL stores, so it matches nothing."""
 
     def add(self, condition: str, param: object) -> None:
-        if param is None:
-            return
         if isinstance(param, str) and "\x00" in param:
             self.conditions.append("FALSE")
             return
-        self.conditions.append(condition)
-        self.params.append(param)
+        super().add(condition, param)
 
     def add_in(self, column: str, values: Sequence[str]) -> None:
         if values:
             self.conditions.append(f"{column} = ANY(%s)")
             self.params.append(list(values))
-
-    @property
-    def sql(self) -> str:
-        return f"WHERE {' AND '.join(self.conditions)}" if self.conditions else ""
-
-    def and_sql(self) -> str:
-        return "".join(f" AND {c}" for c in self.conditions)
 
 
 def _current_version(conn: Connection) -> int:
@@ -638,11 +589,7 @@ def _migrate(conn: Connection) -> None:
     """Apply the missing migrations (the caller holds a write transaction)."""
     conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (_SCHEMA_LOCK,))
     version = _current_version(conn)
-    if version > len(MIGRATIONS):
-        raise StoreError(
-            f"database schema version {version} is newer than this fupan-mcp knows "
-            f"({len(MIGRATIONS)}); upgrade fupan-mcp"
-        )
+    records.check_schema_version(version, len(MIGRATIONS))
     if version == len(MIGRATIONS):
         return
     if version == 0:
@@ -657,10 +604,6 @@ def _migrate(conn: Connection) -> None:
             for statement in migration:
                 conn.execute(statement)
         conn.execute("INSERT INTO schema_version (version) VALUES (%s)", (number,))
-
-
-def _strip(value: str | None) -> str | None:
-    return value.strip() if isinstance(value, str) else value
 
 
 def _has_nul(value: object) -> bool:
@@ -679,10 +622,8 @@ def _storable_action(item: ActionItem, prefix: str) -> None:
 
 
 def _checked_sections(sections: Mapping[str, Any] | None) -> dict[str, str]:
-    encoded = base.encode_sections(sections)
+    encoded = records.checked_sections(sections)
     for name, value in encoded.items():
-        if any(ord(ch) < 32 or ord(ch) == 127 for ch in name):
-            raise InputError("sections", f"section name {name!r} contains control characters")
         if _JSON_NUL.search(value):
             raise InputError(f"sections.{name}", "contains a NUL character (\\u0000), which PostgreSQL cannot store")
     return encoded
@@ -717,19 +658,9 @@ def _require_review(conn: Connection, review_id: str, field: str = "review_id") 
         raise NotFound(field, "review", review_id)
 
 
-def _action_ids(conn: Connection, items: list[ActionItem]) -> list[str]:
-    """Keep given ids (if unused and unique), generate the others (checked again on insert)."""
-    ids: list[str] = []
-    for i, item in enumerate(items):
-        if item.id is None or not item.id.strip():
-            ids.append("")  # generated while inserting
-            continue
-        given = item.id.strip()
-        taken = conn.execute("SELECT 1 FROM actions WHERE id = %s", (given,)).fetchone()
-        if taken or given in ids:
-            raise InputError(f"actions[{i}].id", f"id {given!r} is already used by another action")
-        ids.append(given)
-    return ids
+def _action_exists(conn: Connection, action_id: str) -> bool:
+    """Whether the id is taken (an id generated while inserting is checked by the insert itself)."""
+    return conn.execute("SELECT 1 FROM actions WHERE id = %s", (action_id,)).fetchone() is not None
 
 
 _INSERT_ACTION = (
@@ -746,7 +677,7 @@ def _insert_actions(
     final = [action_id or base.new_id("A") for action_id in ids]
     pending = list(range(len(items)))
     while pending:
-        rows = [(final[i], review_id, first_seq + i, *_action_values(items[i]), now, now) for i in pending]
+        rows = [(final[i], review_id, first_seq + i, *records.action_values(items[i]), now, now) for i in pending]
         with conn.cursor() as cur:
             cur.executemany(_INSERT_ACTION, rows, returning=True)
             inserted = []
@@ -759,25 +690,10 @@ def _insert_actions(
             if ok:
                 continue
             if ids[i]:
-                raise InputError(f"actions[{i}].id", f"id {ids[i]!r} is already used by another action")
+                raise records.id_taken(i, ids[i])
             final[i] = base.new_id("A")
             retry.append(i)
         pending = retry
-
-
-def _action_values(item: ActionItem) -> tuple[object, ...]:
-    """Column values from ``action`` to ``evidence``, in table order."""
-    return (
-        item.action,
-        item.owner,
-        item.due,
-        item.priority,
-        item.addresses,
-        item.success_metric,
-        item.status,
-        item.status_reason,
-        item.evidence,
-    )
 
 
 def _select_actions(conn: Connection, tail: str, params: Sequence[object]) -> list[StoredAction]:
@@ -785,27 +701,8 @@ def _select_actions(conn: Connection, tail: str, params: Sequence[object]) -> li
     return [StoredAction.model_validate(row) for row in rows]
 
 
-def _open_action(action: StoredAction, today: dt.date) -> OpenAction:
-    late = (today - action.due).days if action.due and action.due < today else 0
-    return OpenAction(**action.model_dump(), overdue=late > 0, days_overdue=late)
-
-
-def _open_action_order(action: OpenAction) -> tuple[object, ...]:
-    """Overdue first (longest overdue first), then by due date, priority, review date."""
-    return (
-        not action.overdue,
-        -action.days_overdue,
-        action.due is None,
-        action.due or dt.date.max,
-        action.priority or "P9",
-        action.review_date,
-    )
-
-
 def _summary(row: DictRow) -> ReviewSummary:
-    data = dict(row)
-    data["section_names"] = sorted(data["section_names"] or [])
-    return ReviewSummary.model_validate(data)
+    return records.review_summary(row, row["section_names"] or [])
 
 
 def _load_review(conn: Connection, review_id: str) -> ReviewRecord:
@@ -823,16 +720,7 @@ def _load_review(conn: Connection, review_id: str) -> ReviewRecord:
     sections = {r["name"]: r["value"] for r in rows}
     actions = _select_actions(conn, "WHERE a.review_id = %s ORDER BY a.seq", (review_id,))
     rows = conn.execute("SELECT kind, text FROM lessons WHERE review_id = %s ORDER BY seq", (review_id,)).fetchall()
-    lessons = [Lesson(kind=r["kind"], text=r["text"]) for r in rows]
-    return ReviewRecord(**summary.model_dump(), sections=sections, actions=actions, lessons=lessons)
-
-
-def _checked_query(query: str) -> list[QueryTerm]:
-    text = base.require_text(query, "query", base.MAX_QUERY_CHARS)
-    terms = parse_query(text)
-    if not terms:
-        raise InputError("query", "contains no letters, digits or CJK characters to search for")
-    return terms
+    return records.review_record(summary, sections, actions, ((r["kind"], r["text"]) for r in rows))
 
 
 def _search(conn: Connection, terms: list[QueryTerm], where: _Where, limit: int, any_term: bool) -> list[LessonHit]:
@@ -848,19 +736,4 @@ def _search(conn: Connection, terms: list[QueryTerm], where: _Where, limit: int,
     )
     rows = conn.execute(sql, (tsquery_expression(terms, any_term), *where.params, limit)).fetchall()
     # the rank is a float4: keep its significant digits, as the SQLite store does for BM25.
-    return [_hit(row, float(f"{float(row['rank']):.6g}"), terms, any_term) for row in rows]
-
-
-def _hit(row: DictRow, score: float, terms: list[QueryTerm], any_term: bool) -> LessonHit:
-    text = str(row["text"])
-    return LessonHit(
-        review_id=row["review_id"],
-        project=row["project"],
-        title=row["title"],
-        review_date=row["review_date"],
-        kind=row["kind"],
-        text=text[:MAX_TEXT_CHARS],
-        score=score,
-        snippet=make_snippet(text, terms),
-        matched_all=not any_term,
-    )
+    return [records.lesson_hit(row, float(f"{float(row['rank']):.6g}"), terms, any_term) for row in rows]

@@ -52,21 +52,11 @@ from fupan_mcp.domain.stored import (
     ReviewSummary,
     StoredAction,
 )
-from fupan_mcp.errors import InputError
 from fupan_mcp.i18n import Language
-from fupan_mcp.limits import MAX_ACTIONS, MAX_TEXT_CHARS
-from fupan_mcp.store import base
+from fupan_mcp.store import base, records
 from fupan_mcp.store.base import DateLike, NotFound, StoreError
-from fupan_mcp.store.search import (
-    QueryTerm,
-    fallback_score,
-    fts_match_expression,
-    index_terms,
-    like_pattern,
-    make_snippet,
-    parse_query,
-    relaxed_terms,
-)
+from fupan_mcp.store.records import OPEN_STATUSES
+from fupan_mcp.store.search import QueryTerm, fallback_score, fts_match_expression, index_terms, like_pattern
 
 __all__ = ["MIGRATIONS", "SQLiteStore", "default_db_path", "fts5_available", "user_data_dir"]
 
@@ -74,7 +64,6 @@ APP_DIR = "fupan-mcp"
 DB_FILE = "fupan.db"
 ENV_DB = "FUPAN_MCP_DB"
 BUSY_TIMEOUT_MS = 5_000
-MAX_SEARCH_LIMIT = 200
 
 Migration = Sequence[str] | Callable[[sqlite3.Connection], None]
 
@@ -158,7 +147,6 @@ _ACTION_COLUMNS = (
     "r.project, r.title AS review_title, r.review_date"
 )
 _ACTION_FROM = "FROM actions a JOIN reviews r ON r.id = a.review_id"
-_OPEN_STATUSES: tuple[ActionStatus, ...] = ("open", "in_progress")
 _SECTION_SEP = "\x1f"  # joins section names in listings; names may not contain control characters
 
 
@@ -347,14 +335,9 @@ class SQLiteStore:
         language: Language = "zh",
         sections: Mapping[str, Any] | None = None,
     ) -> ReviewRecord:
-        row = (
-            base.require_text(project, "project"),
-            base.require_text(title, "title"),
-            base.optional_text(review_type, "review_type"),
-            base.parse_date(review_date, "review_date").isoformat(),
-            base.check_choice(language, base.LANGUAGES, "language"),
-        )
-        encoded = _checked_sections(sections)
+        review = records.checked_review(project, title, review_type, review_date, language)
+        row = (review.project, review.title, review.review_type, review.review_date.isoformat(), review.language)
+        encoded = records.checked_sections(sections)
         with self._transaction(write=True) as conn:
             review_id = _unused_id(conn, "reviews", "R")
             now = _now()
@@ -379,13 +362,10 @@ class SQLiteStore:
         limit: int = 50,
         offset: int = 0,
     ) -> list[ReviewSummary]:
-        start = base.optional_date(date_from, "date_from")
-        end = base.optional_date(date_to, "date_to")
-        base.check_date_range(start, end)
-        base.check_page(limit, offset)
+        start, end = records.checked_review_filter(date_from, date_to, limit, offset)
         where = _Where()
-        where.add("r.project = ?", _strip(project))
-        where.add("r.review_type = ?", _strip(review_type))
+        where.add("r.project = ?", records.strip(project))
+        where.add("r.review_type = ?", records.strip(review_type))
         where.add("r.review_date >= ?", start.isoformat() if start else None)
         where.add("r.review_date <= ?", end.isoformat() if end else None)
         sql = (
@@ -402,7 +382,7 @@ class SQLiteStore:
                 raise NotFound("review_id", "review", review_id)
 
     def update_sections(self, review_id: str, sections: Mapping[str, Any]) -> ReviewRecord:
-        encoded = _checked_sections(sections)
+        encoded = records.checked_sections(sections)
         with self._transaction(write=True) as conn:
             _require_review(conn, review_id)
             now = _now()
@@ -413,11 +393,12 @@ class SQLiteStore:
     # --- actions ---------------------------------------------------------------------------
 
     def add_actions(self, review_id: str, items: Sequence[ActionItem]) -> list[StoredAction]:
-        base.check_action_count(items)
-        checked = [base.validate_action(item, f"actions[{i}]") for i, item in enumerate(items)]
+        checked = records.checked_actions(items)
         with self._transaction(write=True) as conn:
             _require_review(conn, review_id)
-            ids = _action_ids(conn, checked)
+            ids = records.assign_action_ids(
+                checked, lambda given: _exists(conn, "actions", given), lambda: _unused_id(conn, "actions", "A")
+            )
             first_seq = conn.execute(
                 "SELECT COALESCE(MAX(seq), -1) + 1 FROM actions WHERE review_id = ?", (review_id,)
             ).fetchone()[0]
@@ -427,14 +408,12 @@ class SQLiteStore:
                 "success_metric, status, status_reason, evidence, created_at, updated_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (action_id, review_id, first_seq + i, *_action_values(item), now, now)
+                    (action_id, review_id, first_seq + i, *records.action_values(item, iso_dates=True), now, now)
                     for i, (action_id, item) in enumerate(zip(ids, checked, strict=True))
                 ],
             )
             _touch(conn, review_id, now)
-            return _select_actions(
-                conn, "WHERE a.review_id = ? AND a.seq >= ? ORDER BY a.seq", (review_id, first_seq)
-            )
+            return _select_actions(conn, "WHERE a.review_id = ? AND a.seq >= ? ORDER BY a.seq", (review_id, first_seq))
 
     def list_actions(
         self,
@@ -446,17 +425,15 @@ class SQLiteStore:
         limit: int = 500,
         offset: int = 0,
     ) -> list[StoredAction]:
-        statuses = base.check_statuses(status)
-        overdue = base.optional_date(overdue_on, "overdue_on")
-        base.check_page(limit, offset, max_limit=MAX_ACTIONS)
+        statuses, overdue = records.checked_action_filter(status, overdue_on, limit, offset)
         where = _Where()
-        where.add("a.owner = ?", _strip(owner))
-        where.add("r.project = ?", _strip(project))
+        where.add("a.owner = ?", records.strip(owner))
+        where.add("r.project = ?", records.strip(project))
         where.add("a.review_id = ?", review_id)
         where.add_in("a.status", statuses)
         if overdue is not None:
             where.add("a.due < ?", overdue.isoformat())
-            where.add_in("a.status", _OPEN_STATUSES)
+            where.add_in("a.status", OPEN_STATUSES)
         order = (
             "ORDER BY a.due IS NULL, a.due, a.priority IS NULL, a.priority, r.review_date, a.review_id, "
             "a.seq LIMIT ? OFFSET ?"
@@ -475,26 +452,18 @@ class SQLiteStore:
         evidence: str | None = None,
         status_reason: str | None = None,
     ) -> StoredAction:
-        changes: dict[str, object] = {
-            "status": None if status is None else base.check_choice(status, base.ACTION_STATUSES, "status"),
-            "owner": owner,
-            "due": base.optional_date(due, "due"),
-            "evidence": evidence,
-            "status_reason": status_reason,
-        }
-        changes = {k: v for k, v in changes.items() if v is not None}
+        changes = records.action_changes(status, owner, due, evidence, status_reason)
         with self._transaction(write=True) as conn:
             current = _select_actions(conn, "WHERE a.id = ?", (action_id,))
             if not current:
                 raise NotFound("action_id", "action", action_id)
-            fields = current[0].model_dump(include=set(ActionItem.model_fields))
-            item = base.validate_action({**fields, **changes}, "")
+            item = records.changed_action(current[0], changes)
             now = _now()
             conn.execute(
                 "UPDATE actions SET action = ?, owner = ?, due = ?, priority = ?, addresses = ?, "
                 "success_metric = ?, status = ?, status_reason = ?, evidence = ?, updated_at = ? "
                 "WHERE id = ?",
-                (*_action_values(item), now, action_id),
+                (*records.action_values(item, iso_dates=True), now, action_id),
             )
             _touch(conn, current[0].review_id, now)
             return _select_actions(conn, "WHERE a.id = ?", (action_id,))[0]
@@ -507,14 +476,12 @@ class SQLiteStore:
         where = _Where()
         where.add("r.project = ?", name)
         where.add("a.review_id != ?", exclude_review_id)
-        where.add_in("a.status", _OPEN_STATUSES)
+        where.add_in("a.status", OPEN_STATUSES)
         with self._transaction(write=False) as conn:
             if exclude_review_id is not None:
                 _require_review(conn, exclude_review_id, field="exclude_review_id")
             actions = _select_actions(conn, f"{where.sql} ORDER BY r.review_date, a.seq", where.params)
-        carried = [_open_action(action, day) for action in actions]
-        carried.sort(key=_open_action_order)
-        return carried
+        return records.carried_actions(actions, day)
 
     # --- lessons ---------------------------------------------------------------------------
 
@@ -524,9 +491,7 @@ class SQLiteStore:
         with self._transaction(write=True) as conn:
             _require_review(conn, review_id)
             conn.execute("DELETE FROM lessons WHERE review_id = ?", (review_id,))
-            conn.executemany(
-                "INSERT INTO lessons (review_id, seq, kind, text, terms) VALUES (?, ?, ?, ?, ?)", rows
-            )
+            conn.executemany("INSERT INTO lessons (review_id, seq, kind, text, terms) VALUES (?, ?, ?, ?, ?)", rows)
             _touch(conn, review_id, _now())
         return len(rows)
 
@@ -537,16 +502,12 @@ class SQLiteStore:
         project: str | None = None,
         limit: int = 20,
     ) -> list[LessonHit]:
-        terms = _checked_query(query)
-        base.check_page(limit, 0, max_limit=MAX_SEARCH_LIMIT)
+        terms = records.checked_query(query, limit)
         where = _Where()
         where.add_in("l.kind", base.check_kinds(kinds))
-        where.add("r.project = ?", _strip(project))
+        where.add("r.project = ?", records.strip(project))
         with self._transaction(write=False) as conn:
-            hits = self._search(conn, terms, where, limit, any_term=False)
-            if not hits and sum(len(t.tokens) for t in terms) > 1:
-                hits = self._search(conn, relaxed_terms(terms), where, limit, any_term=True)
-        return hits
+            return records.search_with_retry(lambda t, any_term: self._search(conn, t, where, limit, any_term), terms)
 
     def _search(
         self, conn: sqlite3.Connection, terms: list[QueryTerm], where: _Where, limit: int, any_term: bool
@@ -567,49 +528,24 @@ def _as_store_error(context: str = "database error") -> Iterator[None]:
         yield
     except sqlite3.Error as exc:
         raise StoreError(f"{context}: {exc}") from exc
-    except UnicodeEncodeError as exc:  # an unpaired surrogate ('\ud800'): JSON transports refuse it, in process not
-        bad = exc.object[exc.start : exc.end]
-        raise InputError("input", f"a text holds the unpaired surrogate {bad!a}, which is not valid Unicode") from exc
+    except UnicodeEncodeError as exc:
+        raise records.surrogate_error(exc) from exc
 
 
-class _Where:
-    """Accumulates ``AND``-ed conditions; a None parameter means "no filter"."""
-
-    def __init__(self) -> None:
-        self.conditions: list[str] = []
-        self.params: list[object] = []
-
-    def add(self, condition: str, param: object) -> None:
-        if param is not None:
-            self.conditions.append(condition)
-            self.params.append(param)
-
+class _Where(records.Where):
     def add_in(self, column: str, values: Sequence[str]) -> None:
         if values:
             self.conditions.append(f"{column} IN ({', '.join('?' * len(values))})")
             self.params.extend(values)
 
-    @property
-    def sql(self) -> str:
-        return f"WHERE {' AND '.join(self.conditions)}" if self.conditions else ""
 
-    def and_sql(self) -> str:
-        return "".join(f" AND {c}" for c in self.conditions)
-
-
-_SECTION_NAMES_SQL = (
-    f"(SELECT group_concat(name, '{_SECTION_SEP}') FROM review_sections s WHERE s.review_id = r.id)"
-)
+_SECTION_NAMES_SQL = f"(SELECT group_concat(name, '{_SECTION_SEP}') FROM review_sections s WHERE s.review_id = r.id)"
 
 
 def _migrate(conn: sqlite3.Connection) -> None:
     """Apply the missing migrations (the caller holds a write transaction)."""
     version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-    if version > len(MIGRATIONS):
-        raise StoreError(
-            f"database schema version {version} is newer than this fupan-mcp knows "
-            f"({len(MIGRATIONS)}); upgrade fupan-mcp"
-        )
+    records.check_schema_version(version, len(MIGRATIONS))
     for migration in MIGRATIONS[version:]:
         if callable(migration):
             migration(conn)
@@ -629,79 +565,21 @@ def _ensure_fts(conn: sqlite3.Connection) -> None:
     conn.execute("INSERT INTO lesson_fts (lesson_fts) VALUES ('rebuild')")
 
 
-def _strip(value: str | None) -> str | None:
-    return value.strip() if isinstance(value, str) else value
-
-
 def _unused_id(conn: sqlite3.Connection, table: str, prefix: str) -> str:
     """A fresh random id not yet in ``table`` (the write lock makes check-then-insert safe)."""
     while True:
         candidate = base.new_id(prefix)
-        if not conn.execute(f"SELECT 1 FROM {table} WHERE id = ?", (candidate,)).fetchone():
+        if not _exists(conn, table, candidate):
             return candidate
 
 
-def _action_ids(conn: sqlite3.Connection, items: list[ActionItem]) -> list[str]:
-    """Keep given ids (if unused and unique), generate the others."""
-    ids: list[str] = []
-    for i, item in enumerate(items):
-        if item.id is None or not item.id.strip():
-            new = _unused_id(conn, "actions", "A")
-            while new in ids:
-                new = _unused_id(conn, "actions", "A")
-            ids.append(new)
-            continue
-        given = item.id.strip()
-        taken = conn.execute("SELECT 1 FROM actions WHERE id = ?", (given,)).fetchone()
-        if taken or given in ids:
-            raise InputError(f"actions[{i}].id", f"id {given!r} is already used by another action")
-        ids.append(given)
-    return ids
-
-
-def _action_values(item: ActionItem) -> tuple[object, ...]:
-    """Column values from ``action`` to ``evidence``, in table order."""
-    return (
-        item.action,
-        item.owner,
-        item.due.isoformat() if item.due else None,
-        item.priority,
-        item.addresses,
-        item.success_metric,
-        item.status,
-        item.status_reason,
-        item.evidence,
-    )
+def _exists(conn: sqlite3.Connection, table: str, id_: str) -> bool:
+    return conn.execute(f"SELECT 1 FROM {table} WHERE id = ?", (id_,)).fetchone() is not None
 
 
 def _select_actions(conn: sqlite3.Connection, tail: str, params: Sequence[object]) -> list[StoredAction]:
     rows = conn.execute(f"SELECT {_ACTION_COLUMNS} {_ACTION_FROM} {tail}", tuple(params)).fetchall()
     return [StoredAction.model_validate(dict(row)) for row in rows]
-
-
-def _open_action(action: StoredAction, today: dt.date) -> OpenAction:
-    late = (today - action.due).days if action.due and action.due < today else 0
-    return OpenAction(**action.model_dump(), overdue=late > 0, days_overdue=late)
-
-
-def _open_action_order(action: OpenAction) -> tuple[object, ...]:
-    """Overdue first (longest overdue first), then by due date, priority, review date."""
-    return (
-        not action.overdue,
-        -action.days_overdue,
-        action.due is None,
-        action.due or dt.date.max,
-        action.priority or "P9",
-        action.review_date,
-    )
-
-
-def _checked_sections(sections: Mapping[str, Any] | None) -> dict[str, str]:
-    encoded = base.encode_sections(sections)
-    for name in encoded:
-        if any(ord(ch) < 32 or ord(ch) == 127 for ch in name):
-            raise InputError("sections", f"section name {name!r} contains control characters")
-    return encoded
 
 
 def _upsert_sections(conn: sqlite3.Connection, review_id: str, encoded: dict[str, str], now: str) -> None:
@@ -723,10 +601,8 @@ def _require_review(conn: sqlite3.Connection, review_id: str, field: str = "revi
 
 
 def _summary(row: sqlite3.Row) -> ReviewSummary:
-    data = dict(row)
-    names = data.pop("section_names")
-    data["section_names"] = sorted(names.split(_SECTION_SEP)) if names else []
-    return ReviewSummary.model_validate(data)
+    names = row["section_names"]
+    return records.review_summary(dict(row), names.split(_SECTION_SEP) if names else [])
 
 
 def _load_review(conn: sqlite3.Connection, review_id: str) -> ReviewRecord:
@@ -743,17 +619,8 @@ def _load_review(conn: sqlite3.Connection, review_id: str) -> ReviewRecord:
         )
     }
     actions = _select_actions(conn, "WHERE a.review_id = ? ORDER BY a.seq", (review_id,))
-    rows = conn.execute("SELECT kind, text FROM lessons WHERE review_id = ? ORDER BY seq", (review_id,))
-    lessons = [Lesson(kind=kind, text=text) for kind, text in rows]
-    return ReviewRecord(**summary.model_dump(), sections=sections, actions=actions, lessons=lessons)
-
-
-def _checked_query(query: str) -> list[QueryTerm]:
-    text = base.require_text(query, "query", base.MAX_QUERY_CHARS)
-    terms = parse_query(text)
-    if not terms:
-        raise InputError("query", "contains no letters, digits or CJK characters to search for")
-    return terms
+    lessons = conn.execute("SELECT kind, text FROM lessons WHERE review_id = ? ORDER BY seq", (review_id,))
+    return records.review_record(summary, sections, actions, lessons)
 
 
 _HIT_COLUMNS = "l.review_id, r.project, r.title, r.review_date, l.kind, l.text"
@@ -778,7 +645,7 @@ def _search_fts(
     rows = conn.execute(sql, params).fetchall()
     # BM25 is negative (lower is better); idf is floored at 1e-6 for terms in most documents,
     # so scores of a tiny store can be very small: keep significant digits, not decimals.
-    return [_hit(row, float(f"{-float(row['bm25']):.6g}"), terms, any_term) for row in rows]
+    return [records.lesson_hit(dict(row), float(f"{-float(row['bm25']):.6g}"), terms, any_term) for row in rows]
 
 
 def _search_like(
@@ -794,19 +661,4 @@ def _search_like(
     scored = [(fallback_score(row["text"], terms, any_term), row) for row in rows]
     scored = [(score, row) for score, row in scored if score > 0]
     scored.sort(key=lambda pair: (-pair[0], pair[1]["id"]))
-    return [_hit(row, score, terms, any_term) for score, row in scored[:limit]]
-
-
-def _hit(row: sqlite3.Row, score: float, terms: list[QueryTerm], any_term: bool) -> LessonHit:
-    text = str(row["text"])
-    return LessonHit(
-        review_id=row["review_id"],
-        project=row["project"],
-        title=row["title"],
-        review_date=row["review_date"],
-        kind=row["kind"],
-        text=text[:MAX_TEXT_CHARS],
-        score=score,
-        snippet=make_snippet(text, terms),
-        matched_all=not any_term,
-    )
+    return [records.lesson_hit(dict(row), score, terms, any_term) for score, row in scored[:limit]]

@@ -1,0 +1,279 @@
+"""What every store backend does the same way around its SQL.
+
+Argument checks in the order each method makes them, actions prepared for writing, rows turned
+into record models, search hits shaped. No SQL and no connection here: a backend (store/sqlite.py,
+store/postgres.py) runs its own queries and hands the rows to these functions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, NamedTuple
+
+from fupan_mcp.domain.actions import ActionItem, ActionStatus
+from fupan_mcp.domain.stored import Lesson, LessonHit, OpenAction, ReviewRecord, ReviewSummary, StoredAction
+from fupan_mcp.errors import InputError
+from fupan_mcp.i18n import Language
+from fupan_mcp.limits import MAX_ACTIONS, MAX_TEXT_CHARS
+from fupan_mcp.store import base
+from fupan_mcp.store.base import DateLike, StoreError
+from fupan_mcp.store.search import QueryTerm, make_snippet, parse_query, relaxed_terms
+
+MAX_SEARCH_LIMIT = 200
+OPEN_STATUSES: tuple[ActionStatus, ...] = ("open", "in_progress")
+
+
+# --- arguments ---------------------------------------------------------------------------
+
+
+class NewReview(NamedTuple):
+    """The checked columns of a review to create, in table order."""
+
+    project: str
+    title: str
+    review_type: str | None
+    review_date: dt.date
+    language: Language
+
+
+def checked_review(
+    project: str, title: str, review_type: str | None, review_date: DateLike, language: str
+) -> NewReview:
+    return NewReview(
+        base.require_text(project, "project"),
+        base.require_text(title, "title"),
+        base.optional_text(review_type, "review_type"),
+        base.parse_date(review_date, "review_date"),
+        base.check_choice(language, base.LANGUAGES, "language"),
+    )
+
+
+def checked_sections(sections: Mapping[str, Any] | None) -> dict[str, str]:
+    """Encoded sections whose names hold no control characters (listings join names with one)."""
+    encoded = base.encode_sections(sections)
+    for name in encoded:
+        if any(ord(ch) < 32 or ord(ch) == 127 for ch in name):
+            raise InputError("sections", f"section name {name!r} contains control characters")
+    return encoded
+
+
+def checked_review_filter(
+    date_from: DateLike | None, date_to: DateLike | None, limit: int, offset: int
+) -> tuple[dt.date | None, dt.date | None]:
+    """The date bounds of a review listing, after checking them and the page."""
+    start = base.optional_date(date_from, "date_from")
+    end = base.optional_date(date_to, "date_to")
+    base.check_date_range(start, end)
+    base.check_page(limit, offset)
+    return start, end
+
+
+def checked_action_filter(
+    status: str | Sequence[str] | None, overdue_on: DateLike | None, limit: int, offset: int
+) -> tuple[tuple[ActionStatus, ...], dt.date | None]:
+    """The statuses and the overdue day of an action listing, after checking them and the page."""
+    statuses = base.check_statuses(status)
+    overdue = base.optional_date(overdue_on, "overdue_on")
+    base.check_page(limit, offset, max_limit=MAX_ACTIONS)
+    return statuses, overdue
+
+
+def checked_query(query: str, limit: int) -> list[QueryTerm]:
+    """The terms of a lesson search, after checking the query and the limit."""
+    text = base.require_text(query, "query", base.MAX_QUERY_CHARS)
+    terms = parse_query(text)
+    if not terms:
+        raise InputError("query", "contains no letters, digits or CJK characters to search for")
+    base.check_page(limit, 0, max_limit=MAX_SEARCH_LIMIT)
+    return terms
+
+
+def check_schema_version(version: int, known: int) -> None:
+    """`StoreError` for a database written by a newer fupan-mcp than this one."""
+    if version > known:
+        raise StoreError(
+            f"database schema version {version} is newer than this fupan-mcp knows ({known}); upgrade fupan-mcp"
+        )
+
+
+def surrogate_error(exc: UnicodeEncodeError) -> InputError:
+    """An unpaired surrogate ('\\ud800') a driver cannot encode: JSON transports refuse it, in process not."""
+    bad = exc.object[exc.start : exc.end]
+    return InputError("input", f"a text holds the unpaired surrogate {bad!a}, which is not valid Unicode")
+
+
+# --- queries -----------------------------------------------------------------------------
+
+
+class Where:
+    """Accumulates ``AND``-ed conditions; a None parameter means "no filter".
+
+    A backend adds ``add_in`` (its placeholders for a list of values).
+    """
+
+    def __init__(self) -> None:
+        self.conditions: list[str] = []
+        self.params: list[object] = []
+
+    def add(self, condition: str, param: object) -> None:
+        if param is not None:
+            self.conditions.append(condition)
+            self.params.append(param)
+
+    def add_in(self, column: str, values: Sequence[str]) -> None:
+        raise NotImplementedError
+
+    @property
+    def sql(self) -> str:
+        return f"WHERE {' AND '.join(self.conditions)}" if self.conditions else ""
+
+    def and_sql(self) -> str:
+        return "".join(f" AND {c}" for c in self.conditions)
+
+
+# --- actions -----------------------------------------------------------------------------
+
+
+def checked_actions(items: Sequence[ActionItem]) -> list[ActionItem]:
+    """The actions to add, each validated under ``actions[i]``."""
+    base.check_action_count(items)
+    return [base.validate_action(item, f"actions[{i}]") for i, item in enumerate(items)]
+
+
+def action_changes(
+    status: ActionStatus | None,
+    owner: str | None,
+    due: DateLike | None,
+    evidence: str | None,
+    status_reason: str | None,
+) -> dict[str, object]:
+    """The fields an update changes (None leaves a field as it is)."""
+    changes: dict[str, object] = {
+        "status": None if status is None else base.check_choice(status, base.ACTION_STATUSES, "status"),
+        "owner": owner,
+        "due": base.optional_date(due, "due"),
+        "evidence": evidence,
+        "status_reason": status_reason,
+    }
+    return {k: v for k, v in changes.items() if v is not None}
+
+
+def changed_action(current: StoredAction, changes: Mapping[str, object]) -> ActionItem:
+    """The stored action with ``changes`` applied, checked as a whole."""
+    fields = current.model_dump(include=set(ActionItem.model_fields))
+    return base.validate_action({**fields, **changes}, "")
+
+
+def id_taken(index: int, action_id: str) -> InputError:
+    return InputError(f"actions[{index}].id", f"id {action_id!r} is already used by another action")
+
+
+def assign_action_ids(
+    items: Sequence[ActionItem], taken: Callable[[str], bool], generate: Callable[[], str]
+) -> list[str]:
+    """Keep given ids (if not ``taken`` and unique), ``generate`` the others.
+
+    A generated id that repeats one already assigned is generated again; ``generate`` may
+    return ``""`` to leave the id to the insert.
+    """
+    ids: list[str] = []
+    for i, item in enumerate(items):
+        if item.id is None or not item.id.strip():
+            new = generate()
+            while new and new in ids:
+                new = generate()
+            ids.append(new)
+            continue
+        given = item.id.strip()
+        if taken(given) or given in ids:
+            raise id_taken(i, given)
+        ids.append(given)
+    return ids
+
+
+def action_values(item: ActionItem, *, iso_dates: bool = False) -> tuple[object, ...]:
+    """Column values from ``action`` to ``evidence``, in table order (``due`` as text if ``iso_dates``)."""
+    return (
+        item.action,
+        item.owner,
+        item.due.isoformat() if iso_dates and item.due else item.due,
+        item.priority,
+        item.addresses,
+        item.success_metric,
+        item.status,
+        item.status_reason,
+        item.evidence,
+    )
+
+
+def carried_actions(actions: Iterable[StoredAction], today: dt.date) -> list[OpenAction]:
+    """Open actions as of ``today``: overdue first (longest overdue first), then by due date,
+    priority, review date."""
+    carried = [_open_action(action, today) for action in actions]
+    carried.sort(key=_open_action_order)
+    return carried
+
+
+def _open_action(action: StoredAction, today: dt.date) -> OpenAction:
+    late = (today - action.due).days if action.due and action.due < today else 0
+    return OpenAction(**action.model_dump(), overdue=late > 0, days_overdue=late)
+
+
+def _open_action_order(action: OpenAction) -> tuple[object, ...]:
+    return (
+        not action.overdue,
+        -action.days_overdue,
+        action.due is None,
+        action.due or dt.date.max,
+        action.priority or "P9",
+        action.review_date,
+    )
+
+
+# --- rows to records ---------------------------------------------------------------------
+
+
+def strip(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
+def review_summary(row: Mapping[str, Any], section_names: Iterable[str]) -> ReviewSummary:
+    """A review row (its columns) with its section names, sorted."""
+    return ReviewSummary.model_validate({**row, "section_names": sorted(section_names)})
+
+
+def review_record(
+    summary: ReviewSummary,
+    sections: dict[str, Any],
+    actions: list[StoredAction],
+    lessons: Iterable[tuple[Any, Any]],
+) -> ReviewRecord:
+    """The whole review from its summary, sections, actions and (kind, text) lessons."""
+    items = [Lesson(kind=kind, text=text) for kind, text in lessons]
+    return ReviewRecord(**summary.model_dump(), sections=sections, actions=actions, lessons=items)
+
+
+def search_with_retry(
+    search: Callable[[list[QueryTerm], bool], list[LessonHit]], terms: list[QueryTerm]
+) -> list[LessonHit]:
+    """All terms first; when that finds nothing and there are several tokens, any of them."""
+    hits = search(terms, False)
+    if not hits and sum(len(t.tokens) for t in terms) > 1:
+        hits = search(relaxed_terms(terms), True)
+    return hits
+
+
+def lesson_hit(row: Mapping[str, Any], score: float, terms: list[QueryTerm], any_term: bool) -> LessonHit:
+    text = str(row["text"])
+    return LessonHit(
+        review_id=row["review_id"],
+        project=row["project"],
+        title=row["title"],
+        review_date=row["review_date"],
+        kind=row["kind"],
+        text=text[:MAX_TEXT_CHARS],
+        score=score,
+        snippet=make_snippet(text, terms),
+        matched_all=not any_term,
+    )
