@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 
+_CELL_ESCAPES = str.maketrans({"\\": "\\\\", "|": "\\|", "\r": " ", "\n": " "})
+
+
 def escape_cell(text: object) -> str:
     """Make a value safe inside a markdown table cell."""
-    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+    return str(text).translate(_CELL_ESCAPES)
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
