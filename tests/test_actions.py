@@ -128,9 +128,7 @@ def test_good_action_passes_everything() -> None:
     check = result.actions[0]
     assert codes == set()
     assert check.score == 5
-    assert check.checklist.model_dump() == dict.fromkeys(
-        ("verb", "owner", "due", "metric", "addresses"), True
-    )
+    assert check.checklist.model_dump() == dict.fromkeys(("verb", "owner", "due", "metric", "addresses"), True)
     assert check.matched_addresses == PROBLEMS[1]
     assert result.counts.complete == 1 and result.data_gaps == []
 
@@ -149,9 +147,7 @@ def test_good_english_action_passes() -> None:
 # --- single checks -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "text", ["加强测试", "注意上线质量", "Improve testing", "Ensure the dashboard is right"]
-)
+@pytest.mark.parametrize("text", ["加强测试", "注意上线质量", "Improve testing", "Ensure the dashboard is right"])
 def test_vague_verbs(text: str) -> None:
     codes, result = one(action(action=text))
     assert "vague_verb" in codes
@@ -311,9 +307,7 @@ def test_overdue() -> None:
 
 
 def test_duplicates() -> None:
-    result = check_actions(
-        [action(id="A1"), action(id="A1"), action(action="上线聚合通知中心 ")], review_date=REVIEW
-    )
+    result = check_actions([action(id="A1"), action(id="A1"), action(action="上线聚合通知中心 ")], review_date=REVIEW)
     assert [(f.code, f.path) for f in result.findings] == [
         ("duplicate_action", "actions[1]"),
         ("duplicate_id", "actions[1].id"),
@@ -354,9 +348,7 @@ def test_five_thousand_actions_are_all_checked() -> None:
     count = 5_000
     templates = seed_actions()
     items = [
-        templates[i % len(templates)].model_copy(
-            update={"action": f"{templates[i % len(templates)].action} #{i}"}
-        )
+        templates[i % len(templates)].model_copy(update={"action": f"{templates[i % len(templates)].action} #{i}"})
         for i in range(count)
     ]
     result = check_actions(items, review_date=REVIEW, problems=PROBLEMS)

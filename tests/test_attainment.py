@@ -320,9 +320,7 @@ def test_scaled_metric_unit() -> None:
 def test_aggregation_rules(
     aggregation: str, target_aggregation: str | None, actual: float, status: str, flags: list[str]
 ) -> None:
-    result = _one(
-        target="≥300", actual=actual, aggregation=aggregation, target_aggregation=target_aggregation
-    )
+    result = _one(target="≥300", actual=actual, aggregation=aggregation, target_aggregation=target_aggregation)
     assert (result.status, result.flags) == (status, flags)
 
 
@@ -432,9 +430,7 @@ def test_markdown_table() -> None:
     assert "待补充数据" in markdown
     english = _seed("en").markdown.splitlines()
     assert english[0] == "| Metric | Target | Actual | Baseline | Change | Rate | Status |"
-    assert (
-        "| 订单处理时长 | decrease by 30% | 1.7 h | 2.8 h | -1.1 h (-39.29%) | 131.0% | achieved |" in english
-    )
+    assert "| 订单处理时长 | decrease by 30% | 1.7 h | 2.8 h | -1.1 h (-39.29%) | 131.0% | achieved |" in english
 
 
 def test_markdown_escapes_pipes_in_names() -> None:
@@ -452,15 +448,12 @@ def test_default_language_is_chinese() -> None:
 def test_five_thousand_metrics_are_all_computed() -> None:
     # Speed is measured in benchmarks/bench_core.py; this checks the result on a large input.
     metrics = [
-        MetricInput.model_validate({**SEED_METRICS[i % len(SEED_METRICS)], "name": f"m{i}"})
-        for i in range(5000)
+        MetricInput.model_validate({**SEED_METRICS[i % len(SEED_METRICS)], "name": f"m{i}"}) for i in range(5000)
     ]
     result = compute_attainment(metrics)
     seed_statuses = [metric.status for metric in _seed().metrics]
     assert result.summary.total == 5000
-    assert [metric.status for metric in result.metrics] == [
-        seed_statuses[i % len(SEED_METRICS)] for i in range(5000)
-    ]
+    assert [metric.status for metric in result.metrics] == [seed_statuses[i % len(SEED_METRICS)] for i in range(5000)]
 
 
 def test_a_number_too_large_for_a_float_is_an_error_for_that_metric_only() -> None:

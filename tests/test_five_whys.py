@@ -167,9 +167,7 @@ def test_answer_restating_the_problem_is_circular(answer: str) -> None:
 
 
 def test_answer_repeating_an_ancestor_is_circular() -> None:
-    result = five_whys(
-        "发布周期 14 天", ["回归测试靠手工", "没有自动化用例", "回归测试靠手工。", "缺少测试预算"]
-    )
+    result = five_whys("发布周期 14 天", ["回归测试靠手工", "没有自动化用例", "回归测试靠手工。", "缺少测试预算"])
     (circular,) = finding(result, "circular_answer")
     assert circular.path == "whys[2]"
     assert "whys[0]" in circular.message
@@ -320,10 +318,7 @@ def test_due_before_review_date() -> None:
     result = five_whys(DATA_PROBLEM, DATA_WHYS, countermeasures=[cm], review_date=dt.date(2025, 6, 25))
     (past,) = finding(result, "countermeasure_due_before_review")
     assert "2025-06-01" in past.message and "2025-06-25" in past.message
-    assert (
-        finding(five_whys(DATA_PROBLEM, DATA_WHYS, countermeasures=[cm]), "countermeasure_due_before_review")
-        == []
-    )
+    assert finding(five_whys(DATA_PROBLEM, DATA_WHYS, countermeasures=[cm]), "countermeasure_due_before_review") == []
 
 
 def test_countermeasure_must_name_its_root_when_there_are_several() -> None:
@@ -375,11 +370,7 @@ def test_why_why_tree_by_id_and_index() -> None:
     assert [n.label for n in result.whys] == ["1a", "1b", "2aa", "2ab", "3ab", "2b"]
     assert [r.why_id for r in result.root_causes] == ["W3", "W5", "W6"]
     assert "too_shallow" not in codes(result)
-    lines = [
-        line
-        for line in result.markdown.splitlines()
-        if "`W" in line or "`scene`" in line or "`habit`" in line
-    ]
+    lines = [line for line in result.markdown.splitlines() if "`W" in line or "`scene`" in line or "`habit`" in line]
     assert lines[0].startswith("  - ") and lines[1].startswith("    - ")  # branches indent
     assert "scene" in lines[0] and "W3" in lines[1] and "W4" in lines[2] and "W5" in lines[3]
 
@@ -423,8 +414,7 @@ def test_markdown_has_chain_marks_tables_and_read_back() -> None:
 def test_markdown_and_read_back_in_english() -> None:
     result = five_whys("Refund rate 4%", ["a cause", "b cause", "c cause"], language="en")
     assert (
-        result.read_back[0].text
-        == "c cause → therefore → b cause → therefore → a cause → therefore → Refund rate 4%"
+        result.read_back[0].text == "c cause → therefore → b cause → therefore → a cause → therefore → Refund rate 4%"
     )
     assert "### 5 Whys root-cause analysis" in result.markdown
     assert "❔ unverified" in result.markdown
@@ -433,9 +423,7 @@ def test_markdown_and_read_back_in_english() -> None:
 
 
 def test_mermaid_flowchart_escapes_labels() -> None:
-    result = five_whys(
-        '报错 "500" 占比 2%', ["网关 <超时> & 重试", "b 原因", "c 原因"], root_cause="总结: 缺少限流"
-    )
+    result = five_whys('报错 "500" 占比 2%', ["网关 <超时> & 重试", "b 原因", "c 原因"], root_cause="总结: 缺少限流")
     lines = result.mermaid.splitlines()
     assert lines[0] == "flowchart TD"
     assert lines[1] == '    P["问题: 报错 &quot;500&quot; 占比 2%"]'
@@ -529,8 +517,7 @@ def test_deep_chain_is_iterative() -> None:
 
 def test_wide_tree_of_max_size() -> None:
     whys: list[Any] = [
-        {"answer": f"原因 {i} 描述 {i * 31}", "parent": (i - 1) // 2 if i else "problem"}
-        for i in range(MAX_WHYS)
+        {"answer": f"原因 {i} 描述 {i * 31}", "parent": (i - 1) // 2 if i else "problem"} for i in range(MAX_WHYS)
     ]
     result = five_whys("订单 SLA 达成率 95%", whys)
     assert result.depth == 8

@@ -624,9 +624,7 @@ def test_any_values_split_exactly(values: list[tuple[float, float]], method: str
 @settings(max_examples=200, deadline=None)
 @given(
     values=st.lists(
-        st.tuples(
-            st.floats(allow_nan=False, allow_infinity=False), st.floats(allow_nan=False, allow_infinity=False)
-        ),
+        st.tuples(st.floats(allow_nan=False, allow_infinity=False), st.floats(allow_nan=False, allow_infinity=False)),
         min_size=6,
         max_size=6,
     ),

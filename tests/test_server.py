@@ -133,7 +133,5 @@ async def test_malformed_input_is_a_tool_error_naming_the_field(
     assert result.is_error
     assert field in text(result)
     # and the server keeps serving
-    ok = await client.call_tool(
-        "compute_attainment", {"metrics": [{"name": "x", "target": ">=1", "actual": 2}]}
-    )
+    ok = await client.call_tool("compute_attainment", {"metrics": [{"name": "x", "target": ">=1", "actual": 2}]})
     assert not ok.is_error

@@ -376,13 +376,10 @@ def test_input_errors_name_the_field(kwargs: dict[str, Any], field: str) -> None
 def test_two_hundred_items_are_all_scored() -> None:
     def side(prefix: str) -> list[Any]:
         return [
-            {"text": f"{prefix} 因素 {i} 关于环节 {i * 17}", "weight": 0.01, "rating": 1 + i % 4}
-            for i in range(50)
+            {"text": f"{prefix} 因素 {i} 关于环节 {i * 17}", "weight": 0.01, "rating": 1 + i % 4} for i in range(50)
         ]
 
-    strategies = [
-        {"type": "SO", "text": f"策略 {i}", "uses": [f"S{i % 50 + 1}", f"O{i % 50 + 1}"]} for i in range(50)
-    ]
+    strategies = [{"type": "SO", "text": f"策略 {i}", "uses": [f"S{i % 50 + 1}", f"O{i % 50 + 1}"]} for i in range(50)]
     result = swot(side("优势"), side("劣势"), side("机会"), side("威胁"), strategies)
     assert len(result.strengths) == 50 and all(s.valid for s in result.strategies)
     assert result.ife.score is not None

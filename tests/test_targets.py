@@ -27,9 +27,7 @@ def _range(low: float, high: float, unit: str | None = None) -> dict[str, Any]:
     return _drop_defaults(kind="range", low=low, high=high, unit=unit)
 
 
-def _change(
-    kind: str, value: float, direction: str, unit: str | None, strict: bool = False
-) -> dict[str, Any]:
+def _change(kind: str, value: float, direction: str, unit: str | None, strict: bool = False) -> dict[str, Any]:
     return _drop_defaults(kind=kind, value=value, direction=direction, unit=unit, strict=strict)
 
 

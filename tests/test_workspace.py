@@ -120,9 +120,7 @@ async def test_lessons_are_searchable_in_chinese(ws: Client) -> None:
     await create(
         ws, review={"project": "x", "lessons": ["权限细粒度要在设计阶段确定"], "problems": ["跨项目汇总视图缺失"]}
     )
-    await create(
-        ws, review={"project": "y", "lessons": ["灰度发布配合回滚预案"]}, project_type="技术研发与实施"
-    )
+    await create(ws, review={"project": "y", "lessons": ["灰度发布配合回滚预案"]}, project_type="技术研发与实施")
     hits = data(await ws.call_tool("search_lessons", {"query": "权限"}))["hits"]
     assert hits and hits[0]["text"].startswith("权限细粒度")
     assert hits[0]["project"] == "B2B 协作工具"
@@ -132,15 +130,11 @@ async def test_lessons_are_searchable_in_chinese(ws: Client) -> None:
 
 async def test_update_review_validates_before_saving(ws: Client) -> None:
     review_id = (await create(ws))["review"]["id"]
-    bad = await ws.call_tool(
-        "update_review", {"review_id": review_id, "sections": {"metrics": [{"target": ">1"}]}}
-    )
+    bad = await ws.call_tool("update_review", {"review_id": review_id, "sections": {"metrics": [{"target": ">1"}]}})
     assert "metrics" in error_text(bad)
     unknown = await ws.call_tool("update_review", {"review_id": review_id, "sections": {"colour": "red"}})
     assert "colour" in error_text(unknown)
-    ok = data(
-        await ws.call_tool("update_review", {"review_id": review_id, "sections": {"lessons": ["先定口径"]}})
-    )
+    ok = data(await ws.call_tool("update_review", {"review_id": review_id, "sections": {"lessons": ["先定口径"]}}))
     assert ok["sections"]["lessons"] == ["先定口径"]
 
 
@@ -157,9 +151,7 @@ async def test_resources_list_and_read_stored_reviews(ws: Client) -> None:
 
 
 async def test_export_writes_inside_the_output_directory_only(ws: Client, tmp_path: Path) -> None:
-    review_id = (await create(ws, review={"project": "x", "goals": ["<script>alert(1)</script>"]}))["review"][
-        "id"
-    ]
+    review_id = (await create(ws, review={"project": "x", "goals": ["<script>alert(1)</script>"]}))["review"]["id"]
     exported = data(await ws.call_tool("export_report", {"review_id": review_id, "filename": "mvp"}))
     path = Path(exported["path"])
     assert path.parent == (tmp_path / "out").resolve() and path.name == "mvp.html"

@@ -28,9 +28,7 @@ class _Spec:
 
     def node(self, language: Language) -> KpiNode:
         unit = self.unit_zh if language == "zh" else (self.unit_en or self.unit_zh)
-        return KpiNode(
-            id=self.id, name=self.zh if language == "zh" else self.en, formula=self.formula, unit=unit
-        )
+        return KpiNode(id=self.id, name=self.zh if language == "zh" else self.en, formula=self.formula, unit=unit)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,9 +50,7 @@ _ECOMMERCE = _Template(
     name_zh="电商 GMV 驱动树",
     name_en="E-commerce GMV driver tree",
     description_zh="GMV = 流量 × 转化率 × 客单价；流量按渠道拆分；ROI = GMV / 投放花费。",
-    description_en=(
-        "GMV = traffic × conversion rate × average order value; traffic by channel; ROI = GMV / spend."
-    ),
+    description_en=("GMV = traffic × conversion rate × average order value; traffic by channel; ROI = GMV / spend."),
     root="gmv",
     specs=(
         _Spec("gmv", "GMV（成交总额）", "GMV", "traffic * cvr * aov", **_YUAN),
@@ -156,9 +152,7 @@ _MARKETING = _Template(
     key="marketing_campaign",
     name_zh="营销活动 ROI",
     name_en="Marketing campaign ROI",
-    description_zh=(
-        "ROI = 收入 / 花费；收入 = 曝光 × 点击率 × 转化率 × 客单价；花费按类目相加；另附获客成本 CAC。"
-    ),
+    description_zh=("ROI = 收入 / 花费；收入 = 曝光 × 点击率 × 转化率 × 客单价；花费按类目相加；另附获客成本 CAC。"),
     description_en=(
         "ROI = revenue / spend; revenue = impressions × CTR × conversion rate × order value; "
         "spend by category; with customer acquisition cost (CAC)."

@@ -35,6 +35,5 @@ def fmt_number(value: float | None, digits: int = 2) -> str:
 def mermaid_label(text: str) -> str:
     """Text safe inside a quoted Mermaid label."""
     return (
-        text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
-        .replace("\n", " ")
+        text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", " ")
     )

@@ -156,9 +156,7 @@ def convert(value: float, from_unit: str | None, to_unit: str | None) -> float |
 
 # --- Magnitude-aware parsing (added for compute_attainment) ------------------------------------------
 
-_MAGNITUDES_LONGEST_FIRST: tuple[tuple[str, float], ...] = tuple(
-    sorted(MAGNITUDES.items(), key=lambda kv: -len(kv[0]))
-)
+_MAGNITUDES_LONGEST_FIRST: tuple[tuple[str, float], ...] = tuple(sorted(MAGNITUDES.items(), key=lambda kv: -len(kv[0])))
 # Magnitude words that may lead a unit ("万元", "万人", "k"); 千 and k only before a count or currency word,
 # so that "千克" or "km" are not read as thousands.
 _UNIT_MAGNITUDES: tuple[tuple[str, float], ...] = (
@@ -182,9 +180,7 @@ class ScaledQuantity(NamedTuple):
 
 # Plain ASCII numbers with an optional known unit word ("2,842", "28.6%", "39.6元", "2.8h") take a fast path
 # that gives exactly what parse_quantity gives; anything else goes the full way.
-_PLAIN = re.compile(
-    r"\s*([-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s?(百万|千|万|亿)?\s?([^\d\s.,+-]*)\s*"
-)
+_PLAIN = re.compile(r"\s*([-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s?(百万|千|万|亿)?\s?([^\d\s.,+-]*)\s*")
 
 
 @functools.lru_cache(maxsize=4096)

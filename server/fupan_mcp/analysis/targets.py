@@ -172,9 +172,7 @@ def _alternation(words: Iterable[str]) -> str:
 # --- patterns (compiled once) ------------------------------------------------------------------------
 
 _TRIM = " .。;;,,:"
-_SYMBOLS = str.maketrans(
-    {"≥": ">=", "≧": ">=", "⩾": ">=", "≤": "<=", "≦": "<=", "⩽": "<=", "—": "-", "–": "-"}
-)
+_SYMBOLS = str.maketrans({"≥": ">=", "≧": ">=", "⩾": ">=", "≤": "<=", "≦": "<=", "⩽": "<=", "—": "-", "–": "-"})
 _PERCENT_WORDS = re.compile(r"\s?percentage points?|\s?percent(?:age)?|百分之\s?(?P<n>\d+(?:\.\d+)?)")
 _FILLER = re.compile(
     r"^(?:目标值?|target(?: value)?)\s?(?:[:为是]|is)?\s?"
@@ -252,9 +250,7 @@ def target_from_spec(spec: TargetSpec, unit: str | None = None) -> ParsedTarget:
         raise ValueError(f"a {spec.kind} target needs a 'value'")
     if spec.kind in ("at_least", "at_most", "equal", "budget"):
         value, value_unit = _level(spec.value, resolved)
-        return ParsedTarget(
-            kind=spec.kind, value=value, unit=value_unit, strict=strict and spec.kind != "budget"
-        )
+        return ParsedTarget(kind=spec.kind, value=value, unit=value_unit, strict=strict and spec.kind != "budget")
     quantity = _quantity(spec.value)
     expected = {"relative_change": "%", "pp_change": "pp"}.get(spec.kind)
     if expected and quantity.unit not in (None, expected):
@@ -262,12 +258,8 @@ def target_from_spec(spec: TargetSpec, unit: str | None = None) -> ParsedTarget:
     direction = _direction_of(spec.direction, quantity.value)
     if spec.kind == "absolute_change":
         size, size_unit, _ = to_metric_unit(quantity, resolved)
-        return ParsedTarget(
-            kind="absolute_change", value=abs(size), direction=direction, strict=strict, unit=size_unit
-        )
-    return ParsedTarget(
-        kind=spec.kind, value=abs(quantity.value), direction=direction, strict=strict, unit=expected
-    )
+        return ParsedTarget(kind="absolute_change", value=abs(size), direction=direction, strict=strict, unit=size_unit)
+    return ParsedTarget(kind=spec.kind, value=abs(quantity.value), direction=direction, strict=strict, unit=expected)
 
 
 # --- parsing steps -----------------------------------------------------------------------------------
@@ -434,9 +426,7 @@ def _single_target(text: str, op: Op | None, unit: MetricUnit) -> ParsedTarget:
     return ParsedTarget(kind=_LEVEL_KINDS[op], value=value, unit=value_unit, strict=op in (">", "<"))
 
 
-def _change_target(
-    text: str, op: Op | None, verb_direction: Direction | None, unit: MetricUnit
-) -> ParsedTarget:
+def _change_target(text: str, op: Op | None, verb_direction: Direction | None, unit: MetricUnit) -> ParsedTarget:
     quantity = _quantity(text)
     signed = _is_signed(text)
     sign_direction: Direction | None = (
@@ -453,22 +443,17 @@ def _change_target(
             kind=kind, value=abs(quantity.value), direction=direction, strict=strict, unit=quantity.unit
         )
     size, size_unit, _ = to_metric_unit(quantity, unit)
-    return ParsedTarget(
-        kind="absolute_change", value=abs(size), direction=direction, strict=strict, unit=size_unit
-    )
+    return ParsedTarget(kind="absolute_change", value=abs(size), direction=direction, strict=strict, unit=size_unit)
 
 
 def _check_change_op(op: Op | None, direction: Direction, *, by_verb: bool) -> None:
     """A comparator may strengthen a change ('at least 30% down'), never cap it ('down 10% at most')."""
     if op is None:
         return
-    strengthens = (
-        op in (">=", ">") if by_verb else op in ((">=", ">") if direction == "increase" else ("<=", "<"))
-    )
+    strengthens = op in (">=", ">") if by_verb else op in ((">=", ">") if direction == "increase" else ("<=", "<"))
     if not strengthens:
         raise ValueError(
-            "a limit on a change (下降10%以内, ≥-2pp) is not supported; "
-            "state the level instead (≤ 1.5h, ≥ 95%)"
+            "a limit on a change (下降10%以内, ≥-2pp) is not supported; state the level instead (≤ 1.5h, ≥ 95%)"
         )
 
 

@@ -52,9 +52,7 @@ Flag = Literal[
 
 _VALUE_CHARS = 100
 NumberOrText = StrictFloat | Annotated[str, StringConstraints(max_length=_VALUE_CHARS)]
-_NUMBER_OR_TEXT = (
-    "A number, or text with its unit as written: 28.6%, '2,842', '39.6元', '1628万', '2.8h', 'T+1'."
-)
+_NUMBER_OR_TEXT = "A number, or text with its unit as written: 28.6%, '2,842', '39.6元', '1628万', '2.8h', 'T+1'."
 
 
 class TargetSpec(Model):
@@ -96,9 +94,7 @@ class TargetSpec(Model):
 class MetricInput(Model):
     """One metric to judge: a target, the actual result and, for change targets, the baseline."""
 
-    name: str = Field(
-        min_length=1, max_length=MAX_NAME_CHARS, description="Metric name, e.g. 'D7留存' or 'GMV'."
-    )
+    name: str = Field(min_length=1, max_length=MAX_NAME_CHARS, description="Metric name, e.g. 'D7留存' or 'GMV'.")
     target: Annotated[str, StringConstraints(max_length=MAX_NAME_CHARS)] | TargetSpec | None = Field(
         default=None,
         description=(
@@ -144,9 +140,7 @@ class MetricInput(Model):
     dimension: str | None = Field(
         default=None, max_length=MAX_NAME_CHARS, description="Review dimension, e.g. '质量' or 'cost'."
     )
-    note: str | None = Field(
-        default=None, max_length=MAX_TEXT_CHARS, description="Free text: source, caveats."
-    )
+    note: str | None = Field(default=None, max_length=MAX_TEXT_CHARS, description="Free text: source, caveats.")
 
 
 class ParsedTarget(BaseModel):
@@ -166,9 +160,7 @@ class ParsedTarget(BaseModel):
     low: float | None = Field(default=None, description="Lower bound of a range (inclusive).")
     high: float | None = Field(default=None, description="Upper bound of a range (inclusive).")
     direction: Direction | None = Field(default=None, description="Direction of a change target.")
-    strict: bool = Field(
-        default=False, description="True for > and <: reaching the value exactly is not enough."
-    )
+    strict: bool = Field(default=False, description="True for > and <: reaching the value exactly is not enough.")
     unit: str | None = Field(
         default=None, description="Unit of value/low/high: the metric's unit, '%' (relative) or 'pp'."
     )
@@ -187,9 +179,7 @@ class MetricResult(BaseModel):
             "not_evaluable (missing actual, target or needed baseline)."
         )
     )
-    target_text: str | None = Field(
-        default=None, description="The target as understood, in the chosen language."
-    )
+    target_text: str | None = Field(default=None, description="The target as understood, in the chosen language.")
     target: ParsedTarget | None = None
     target_level: float | None = Field(
         default=None,

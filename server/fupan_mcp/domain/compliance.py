@@ -50,9 +50,7 @@ class PiiHit(BaseModel):
     path: str | None = Field(default=None, description="Field path when `fields` were checked.")
     start: int = Field(description="Offset of the first character in the original string.")
     end: int = Field(description="Offset one past the last character in the original string.")
-    masked: str = Field(
-        description="Masked preview: 138****8000, 110105********002X, a***@example.com, 成员A."
-    )
+    masked: str = Field(description="Masked preview: 138****8000, 110105********002X, a***@example.com, 成员A.")
 
 
 class ToneFinding(Finding):

@@ -50,10 +50,7 @@ __all__ = [
 ]
 
 # Han (with extensions and compatibility ideographs), kana, Hangul, and the iteration marks.
-_CJK = (
-    "\u3005\u3007\u3040-\u309f\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
-    "\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f"
-)
+_CJK = "\u3005\u3007\u3040-\u309f\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f"
 _RUN = re.compile(rf"(?P<cjk>[{_CJK}]+)|(?P<word>[^\W_{_CJK}]+)")
 _MIN_PREFIX_WORD = 3
 SNIPPET_BEFORE = 20
