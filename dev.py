@@ -53,6 +53,7 @@ def main() -> None:
     elif task == "test":
         ensure_env()
         run(PYTHON, "-m", "ruff", "check", "server", "tests", "benchmarks", "dev.py")
+        run(PYTHON, "-m", "ruff", "format", "--check", "server", "tests", "benchmarks", "dev.py")
         run(PYTHON, "-m", "mypy")
         run(PYTHON, "-m", "pytest", *extra)
     elif task == "bench":
