@@ -145,7 +145,7 @@ class Settings:
 
     db: str | None = field(default_factory=lambda: os.environ.get("FUPAN_MCP_DB"))
     output_dir: Path = field(
-        default_factory=lambda: Path(os.environ.get("FUPAN_MCP_OUTPUT_DIR") or Path.cwd() / "fupan-reports")
+        default_factory=lambda: Path(os.environ.get("FUPAN_MCP_OUTPUT_DIR") or Path.home() / "fupan-reports")
     )
 
 

@@ -32,7 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--output-dir",
         metavar="DIR",
-        help="where export_report writes files; default $FUPAN_MCP_OUTPUT_DIR or ./fupan-reports",
+        help="where export_report writes files; default $FUPAN_MCP_OUTPUT_DIR or ~/fupan-reports",
     )
     serve.add_argument("--http", action="store_true", help="serve streamable HTTP instead of stdio")
     serve.add_argument("--host", help="interface to bind (default 127.0.0.1)")
