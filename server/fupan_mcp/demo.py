@@ -120,6 +120,13 @@ async def demo_session(sample_name: str, language: str, out_dir: Path) -> dict[s
         show("render_report (markdown, first lines)", written["markdown"].read_text(encoding="utf-8"), 24)
         summary = {key: data.get(key) for key in ("title", "sections", "masked_count", "findings")}
         show("render_report summary", json.dumps(summary, ensure_ascii=False, indent=1), 30)
+
+        tracked = (await session.call("list_actions", {"review_id": review_id})).structured_content or {}
+        show("list_actions", "\n".join(f"- {a['id']} [{a['status']}] {a['action']}" for a in tracked["actions"]))
+        exported = await client.call_tool("export_report", {"review_id": review_id, "format": "docx", **lang})
+        if exported.is_error:  # Word needs the optional `export` extra; HTML always works
+            exported = await session.call("export_report", {"review_id": review_id, "format": "html", **lang})
+        written["export"] = Path((exported.structured_content or {})["path"])
     print("\nwritten:")
     for fmt, path in written.items():
         print(f"  {fmt:8} {path}")
