@@ -176,8 +176,8 @@ def test_an_accept_without_json_and_sse_is_4xx_or_served(server: Running, accept
 def test_a_huge_header_is_served_or_refused_cleanly(server: Running, size: int) -> None:
     try:
         response = post(server, json.dumps(INITIALIZE).encode(), **{"X-Pad": "a" * size})
-    except httpx2.TransportError:  # answered 400 and closed while the client was still sending
-        assert size >= 1_000_000
+    except httpx2.TransportError:
+        pass  # refused (400) and closed while the client was still sending: a race the size does not decide
     else:
         assert response.status_code in (200, 400, 431)
         if size >= 1_000_000:
