@@ -37,6 +37,7 @@ import os
 import sqlite3
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -311,9 +312,9 @@ class SQLiteStore:
     # --- schema ----------------------------------------------------------------------------
 
     def _initialize(self) -> None:
-        with self._connection() as conn, _as_store_error():
-            if not self.memory:
-                conn.execute("PRAGMA journal_mode = WAL")
+        if not self.memory:
+            with self._connection() as conn, _as_store_error():
+                _enable_wal(conn, self._busy_timeout_ms / 1000)
         with self._transaction(write=True) as conn:
             _migrate(conn)
             if self.fts:
@@ -662,3 +663,18 @@ def _search_like(
     scored = [(score, row) for score, row in scored if score > 0]
     scored.sort(key=lambda pair: (-pair[0], pair[1]["id"]))
     return [records.lesson_hit(dict(row), score, terms, any_term) for score, row in scored[:limit]]
+
+
+def _enable_wal(conn: sqlite3.Connection, timeout_s: float) -> None:
+    """Switch the file to WAL. The switch needs the file to itself and SQLite does not wait for it
+    through the busy handler, so two processes opening a new file at once retry until the timeout."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            if str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.02)
