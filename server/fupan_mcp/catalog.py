@@ -8,6 +8,7 @@ PROJECT_TYPES: dict[str, tuple[str, str]] = {
     "technical_implementation": ("技术研发与实施", "Technical implementation"),
     "process_improvement": ("流程优化", "Process improvement"),
     "cross_team_collaboration": ("跨部门协作", "Cross-team collaboration"),
+    "incident": ("故障复盘", "Incident postmortem"),
 }
 
 REVIEW_DIMENSIONS: tuple[tuple[str, str], ...] = (

@@ -3,15 +3,51 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+import re
+from typing import Literal, get_args
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from fupan_mcp.domain.common import DataGap, Finding, Model
 from fupan_mcp.limits import MAX_NAME_CHARS, MAX_TEXT_CHARS
 
 ActionStatus = Literal["open", "in_progress", "done", "wont_do"]
 Priority = Literal["P0", "P1", "P2", "P3"]
+ActionKind = Literal["mitigate", "prevent", "detect", "process", "repair"]
+"""The action types SRE postmortems use; any other label is kept as written."""
+ACTION_KINDS: tuple[ActionKind, ...] = get_args(ActionKind)
+_ACTION_KIND_ALIASES: dict[str, ActionKind] = {
+    "mitigation": "mitigate",
+    "mitigating": "mitigate",
+    "prevention": "prevent",
+    "preventive": "prevent",
+    "preventative": "prevent",
+    "detection": "detect",
+    "monitoring": "detect",
+    "alerting": "detect",
+    "repair": "repair",
+    "fix": "repair",
+    "cleanup": "repair",
+    "procedure": "process",
+    "止损": "mitigate",
+    "缓解": "mitigate",
+    "预防": "prevent",
+    "防范": "prevent",
+    "发现": "detect",
+    "检测": "detect",
+    "监控": "detect",
+    "流程": "process",
+    "修复": "repair",
+}
+
+
+def action_kind(value: str) -> str:
+    """The canonical action kind for a label ('Prevention', '预防' -> 'prevent'); other labels as written."""
+    label = value.strip()
+    key = re.sub(r"[\s\-]+", "_", label.casefold())
+    if key in ACTION_KINDS:
+        return key
+    return _ACTION_KIND_ALIASES.get(key, label)
 
 
 class ActionItem(Model):
@@ -35,6 +71,23 @@ class ActionItem(Model):
     evidence: str | None = Field(
         default=None, max_length=MAX_TEXT_CHARS, description="Proof that it is done (required for done)."
     )
+    kind: str | None = Field(
+        default=None,
+        max_length=MAX_NAME_CHARS,
+        description="Action type: mitigate, prevent, detect, process, repair, or a free label.",
+    )
+    ticket: str | None = Field(
+        default=None,
+        max_length=2_000,
+        description="Where it is tracked: a URL or an issue key such as 'PROJ-123' (not a measurable result).",
+    )
+
+    @field_validator("kind")
+    @classmethod
+    def _canonical_kind(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        return action_kind(value)
 
 
 class Risk(Model):
@@ -130,3 +183,24 @@ class RiskCheckResult(BaseModel):
     counts: RiskCounts
     data_gaps: list[DataGap] = Field(default_factory=list)
     markdown: str
+
+
+class CauseCoverage(BaseModel):
+    """One root cause and the actions that answer it."""
+
+    index: int = Field(description="Position among the root causes, from 0.")
+    cause: str
+    source: str = Field(description="Where the cause comes from, as a path: 'five_whys[0]', 'contributing_factors[1]'.")
+    actions: list[int] = Field(default_factory=list, description="Indexes of the actions that answer it.")
+    kinds: list[str] = Field(default_factory=list, description="The kinds of those actions.")
+    answered: bool = Field(description="At least one action answers it.")
+    prevented: bool = Field(description="At least one of those actions is of kind 'prevent'.")
+
+
+class RootCauseCoverage(BaseModel):
+    """Every root cause against the actions: answered at all, and answered by a prevention."""
+
+    causes: list[CauseCoverage] = Field(default_factory=list)
+    answered: int = 0
+    prevented: int = 0
+    findings: list[Finding] = Field(default_factory=list)

@@ -14,12 +14,13 @@ from typing import Annotated, Literal, get_args
 from pydantic import BaseModel, Field, StringConstraints, field_validator
 
 from fupan_mcp.catalog import PROJECT_TYPES
-from fupan_mcp.domain.actions import ActionCheckResult, ActionItem, Risk, RiskCheckResult
+from fupan_mcp.domain.actions import ActionCheckResult, ActionItem, Risk, RiskCheckResult, RootCauseCoverage
 from fupan_mcp.domain.attainment import AttainmentResult, MetricInput
 from fupan_mcp.domain.common import DataGap, Finding, Language, Model, SeverityCounts
 from fupan_mcp.domain.compliance import MAX_ROSTER, RosterEntry
 from fupan_mcp.domain.kpi import DecompositionMethod, KpiNode, KpiTreeResult
 from fupan_mcp.domain.swot import StrategyLike, SwotItemLike, SwotResult
+from fupan_mcp.domain.timeline import MAX_EVENTS, SeverityCheck, TimelineEvent, TimelineResult
 from fupan_mcp.domain.whys import CountermeasureLike, FiveWhysResult, WhyLike
 from fupan_mcp.limits import (
     MAX_ACTIONS,
@@ -82,6 +83,17 @@ SectionId = Literal[
     "risks",
     "pdca",
     "outlook",
+    "summary",
+    "impact",
+    "trigger",
+    "root_causes",
+    "detection",
+    "resolution",
+    "incident_timeline",
+    "went_well",
+    "went_wrong",
+    "where_lucky",
+    "supporting",
     "gaps",
 ]
 SECTION_IDS: tuple[SectionId, ...] = get_args(SectionId)
@@ -356,6 +368,68 @@ class Review(Model):
         max_length=MAX_ROSTER,
         description="People whose names must not appear in the report: each is replaced by its role.",
     )
+    # --- the postmortem of an incident (project_type 'incident'); any review may use them
+    summary: str | None = Field(
+        default=None,
+        max_length=MAX_TEXT_CHARS,
+        description="Incident summary in a few sentences: what broke, for how long, for whom.",
+    )
+    severity: str | None = Field(
+        default=None, max_length=MAX_NAME_CHARS, description="Severity on the team's scale, e.g. 'SEV2'."
+    )
+    severity_scale: list[Name] = Field(
+        default_factory=list,
+        max_length=20,
+        description="The team's severity levels, most severe first; default SEV1, SEV2, SEV3, SEV4.",
+    )
+    timezone: str | None = Field(
+        default=None,
+        max_length=64,
+        description="Zone of timeline times written without one: an IANA name ('Asia/Shanghai', 'UTC') or an "
+        "offset ('+08:00', 'UTC-7').",
+    )
+    impact: str | None = Field(
+        default=None,
+        max_length=MAX_TEXT_CHARS,
+        description="Who and what was affected. Impact figures (users, requests, revenue, data lost) go in "
+        "metrics with reported_only: true.",
+    )
+    timeline: list[TimelineEvent] = Field(
+        default_factory=list,
+        max_length=MAX_EVENTS,
+        description="Incident timeline: events {at, kind, text, source}; time to detect, mitigate and resolve "
+        "are computed from it.",
+    )
+    trigger: str | None = Field(
+        default=None, max_length=MAX_TEXT_CHARS, description="What set the incident off (the trigger)."
+    )
+    contributing_factors: list[PointLike] = Field(
+        default_factory=list,
+        max_length=MAX_LIST_ITEMS,
+        description="Root causes and contributing factors besides the five_whys chains; actions answer them.",
+    )
+    detection: str | None = Field(
+        default=None, max_length=MAX_TEXT_CHARS, description="How the incident was detected (alert, customer...)."
+    )
+    resolution: str | None = Field(
+        default=None, max_length=MAX_TEXT_CHARS, description="How it was mitigated and resolved."
+    )
+    went_well: list[PointLike] = Field(
+        default_factory=list, max_length=MAX_LIST_ITEMS, description="What went well."
+    )
+    went_wrong: list[PointLike] = Field(
+        default_factory=list, max_length=MAX_LIST_ITEMS, description="What went wrong."
+    )
+    where_lucky: list[PointLike] = Field(
+        default_factory=list,
+        max_length=MAX_LIST_ITEMS,
+        description="Where we got lucky: near misses, things that helped by chance.",
+    )
+    supporting_information: list[Text] = Field(
+        default_factory=list,
+        max_length=MAX_LIST_ITEMS,
+        description="Supporting information: dashboards, logs, chat transcripts, graphs (links or text).",
+    )
 
 
 def project_type_key(value: str | None) -> str | None:
@@ -407,6 +481,11 @@ class ReviewAnalysis(BaseModel):
     )
     actions: ActionCheckResult | None = Field(default=None, description="check_actions on actions.")
     risks: RiskCheckResult | None = Field(default=None, description="check_risks on risks.")
+    timeline: TimelineResult | None = Field(default=None, description="check_timeline on timeline.")
+    severity: SeverityCheck | None = Field(default=None, description="The severity read against the scale.")
+    root_cause_coverage: RootCauseCoverage | None = Field(
+        default=None, description="Which actions answer each root cause, and whether one prevents it."
+    )
     findings: list[SectionFinding] = Field(
         default_factory=list, description="Every finding, in section order, most severe first within one."
     )
@@ -439,3 +518,9 @@ class RenderedReport(BaseModel):
         default_factory=list, description="Sections whose input could not be analysed."
     )
     masked_count: int = Field(description="Personal data items masked (0 when masking was off).")
+    timeline: TimelineResult | None = Field(
+        default=None,
+        description="The incident timeline as computed: events in order, time to detect, mitigate and resolve, "
+        "impact duration, findings.",
+    )
+    severity: SeverityCheck | None = Field(default=None, description="The severity read against the scale.")

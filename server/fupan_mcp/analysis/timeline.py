@@ -1,0 +1,597 @@
+"""The incident timeline: read the times, put the events in order, compute the durations, check the story.
+
+`check_timeline` is pure: events in, a `TimelineResult` out. Each event's ``at`` is read as
+
+- ISO 8601 with a zone: ``2015-10-21T14:54:00Z``, ``2015-10-21 14:54+08:00``, ``2015-10-21 14:54 UTC``;
+- a date and a time of day without a zone (``2015-10-21 14:54``, ``2015/10/21 14:54``, ``2015年10月21日 14:54``),
+  read in the review's ``timezone``;
+- a time of day alone (``14:54``), which takes the date of the event listed before it (or ``default_date``).
+
+The durations, all in minutes, come from the milestone events (the first of each kind; the last for
+``resolved`` and ``impact_end``, which may be reached again after a relapse):
+
+- time to detect = detected - impact_start;      time to escalate = escalated - detected;
+- time to mitigate = mitigated - impact_start;   time to resolve = resolved - impact_start;
+- impact duration = impact_end - impact_start;   trigger to impact = impact_start - trigger.
+
+Findings: unreadable or impossible times, an unknown zone, local times that cannot be compared with
+zoned ones, events listed out of time order, duplicate events, a milestone given twice, sequences that
+cannot happen (resolved before detected, impact ending before it starts, mitigation before impact) or
+rarely do (impact before its trigger, resolution before mitigation), events after the review date, and
+the tone check (blame, a roster name) on every event's text. Missing milestones are data gaps.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+import zoneinfo
+from collections.abc import Mapping, Sequence
+from typing import NamedTuple
+
+from pydantic import ValidationError
+
+from fupan_mcp.analysis.compliance import check_compliance
+from fupan_mcp.domain.common import SEVERITY_ORDER, DataGap, Finding, Language, Severity, SeverityCounts
+from fupan_mcp.domain.compliance import RosterEntry
+from fupan_mcp.domain.timeline import (
+    DEFAULT_SEVERITY_SCALE,
+    EVENT_KINDS,
+    MAX_EVENTS,
+    DurationKey,
+    EventKind,
+    SeverityCheck,
+    TimelineDuration,
+    TimelineEvent,
+    TimelineEventResult,
+    TimelineResult,
+)
+from fupan_mcp.errors import InputError
+from fupan_mcp.i18n import Table, tr
+
+__all__ = ["check_severity", "check_timeline", "duration_text", "parse_at", "parse_zone"]
+
+_TEXT: Table = {
+    "at_unreadable": {
+        "zh": "第 {n} 条事件的时间“{at}”无法识别。请写成 ISO 8601(如 2015-10-21T14:54:00Z)、“日期 时:分”或“时:分”。",
+        "en": 'The time of event #{n} ("{at}") cannot be read. Write ISO 8601 (e.g. 2015-10-21T14:54:00Z), '
+        '"date HH:MM" or "HH:MM".',
+    },
+    "at_impossible": {
+        "zh": "第 {n} 条事件的时间“{at}”不存在:{reason}。",
+        "en": 'The time of event #{n} ("{at}") does not exist: {reason}.',
+    },
+    "no_date": {
+        "zh": "第 {n} 条事件只有时刻“{at}”,前面没有带日期的事件。请给第一条事件写上日期。",
+        "en": 'Event #{n} gives only a time of day ("{at}") and no event before it has a date. Put the date on '
+        "the first event.",
+    },
+    "no_zone": {
+        "zh": "第 {n} 条事件的时间“{at}”没有时区,而其他事件有,无法比较。请补充复盘的 timezone 或在时间后写明时区。",
+        "en": 'Event #{n} ("{at}") has no time zone while other events do, so it cannot be compared. Set the '
+        "review's timezone or add the zone to the time.",
+    },
+    "timezone_unknown": {
+        "zh": "时区“{zone}”无法识别。请写 IANA 名称(如 Asia/Shanghai、UTC)或偏移(如 +08:00)。",
+        "en": 'The time zone "{zone}" is not known. Use an IANA name (e.g. America/Los_Angeles, UTC) or an '
+        "offset (e.g. -07:00).",
+    },
+    "timezone_missing": {
+        "zh": "时间线没有时区:各时间按同一时区的钟面时间计算。请补充 timezone(如 Asia/Shanghai)。",
+        "en": "The timeline has no time zone: the times are read as wall-clock times of one zone. Set the "
+        "timezone (e.g. UTC).",
+    },
+    "out_of_order": {
+        "zh": "第 {n} 条事件({at})排在第 {prev} 条({prev_at})之后,但发生得更早;时间线已按时间重新排序。"
+        "如果它其实是第二天,请写上日期。",
+        "en": "Event #{n} ({at}) is listed after event #{prev} ({prev_at}) but happened earlier; the timeline is "
+        "shown in time order. If it is the next day, write the date.",
+    },
+    "duplicate_event": {
+        "zh": "第 {n} 条事件与第 {other} 条重复(同一时间、同样内容)。",
+        "en": "Event #{n} duplicates event #{other} (same time, same content).",
+    },
+    "repeated_milestone": {
+        "zh": "有 {count} 条“{kind}”事件;计算时长用的是第 {used} 条({at})。",
+        "en": 'There are {count} "{kind}" events; the durations use event #{used} ({at}).',
+    },
+    "sequence_impossible": {
+        "zh": "“{later}”({later_at})早于“{earlier}”({earlier_at}),这不可能发生。请核对这两条事件的时间。",
+        "en": '"{later}" ({later_at}) comes before "{earlier}" ({earlier_at}), which cannot happen. Check the '
+        "times of these two events.",
+    },
+    "sequence_unlikely": {
+        "zh": "“{later}”({later_at})早于“{earlier}”({earlier_at}),请确认顺序无误。",
+        "en": '"{later}" ({later_at}) comes before "{earlier}" ({earlier_at}); check that this is right.',
+    },
+    "detected_before_impact": {
+        "zh": "发现({detected})早于影响开始({impact}):告警先于用户受影响,发现用时为负。",
+        "en": "Detection ({detected}) precedes the impact start ({impact}): the alert fired before users were "
+        "affected, so time to detect is negative.",
+    },
+    "event_after_review": {
+        "zh": "第 {n} 条事件({at})晚于复盘日期 {review}。",
+        "en": "Event #{n} ({at}) is after the review date {review}.",
+    },
+    "names_person": {
+        "zh": "第 {n} 条事件写了人名;时间线应写角色(报告中已替换为“{role}”)。",
+        "en": 'Event #{n} names a person; a timeline names roles (the report shows "{role}").',
+    },
+    "gap.impact_start": {
+        "zh": "时间线缺少影响开始(impact_start)事件,无法计算发现、止损、解决用时与影响时长。",
+        "en": "The timeline has no impact_start event, so time to detect, mitigate and resolve and the impact "
+        "duration cannot be computed.",
+    },
+    "gap.detected": {
+        "zh": "时间线缺少发现(detected)事件,无法计算发现用时。",
+        "en": "The timeline has no detected event, so time to detect cannot be computed.",
+    },
+    "gap.mitigated": {
+        "zh": "时间线缺少止损(mitigated)事件,无法计算止损用时。",
+        "en": "The timeline has no mitigated event, so time to mitigate cannot be computed.",
+    },
+    "gap.resolved": {
+        "zh": "时间线缺少解决(resolved)事件,无法计算解决用时。",
+        "en": "The timeline has no resolved event, so time to resolve cannot be computed.",
+    },
+    "gap.impact_end": {
+        "zh": "时间线缺少影响结束(impact_end)事件,无法计算影响时长。",
+        "en": "The timeline has no impact_end event, so the impact duration cannot be computed.",
+    },
+    "severity_unknown": {
+        "zh": "严重级别“{given}”不在级别表({scale})中。请使用其中一个级别,或在 severity_scale 中配置团队的级别。",
+        "en": 'The severity "{given}" is not on the scale ({scale}). Use one of its levels, or configure the '
+        "team's levels in severity_scale.",
+    },
+    "reason.hour": {"zh": "小时应在 0–23 之间", "en": "the hour must be 0-23"},
+    "reason.minute": {"zh": "分钟应在 0–59 之间", "en": "the minute must be 0-59"},
+    "reason.second": {"zh": "秒应在 0–59 之间", "en": "the second must be 0-59"},
+    "reason.date": {"zh": "日期不存在", "en": "no such date"},
+    "kind.impact_start": {"zh": "影响开始", "en": "impact start"},
+    "kind.detected": {"zh": "发现", "en": "detected"},
+    "kind.escalated": {"zh": "升级", "en": "escalated"},
+    "kind.mitigated": {"zh": "止损", "en": "mitigated"},
+    "kind.resolved": {"zh": "解决", "en": "resolved"},
+    "kind.impact_end": {"zh": "影响结束", "en": "impact end"},
+    "kind.trigger": {"zh": "触发", "en": "trigger"},
+    "kind.change": {"zh": "变更", "en": "change"},
+    "kind.communication": {"zh": "沟通", "en": "communication"},
+    "unit.day": {"zh": "{n}天", "en": "{n} d"},
+    "unit.hour": {"zh": "{n}小时", "en": "{n} h"},
+    "unit.minute": {"zh": "{n}分钟", "en": "{n} min"},
+    "unit.second": {"zh": "{n}秒", "en": "{n} s"},
+    "unit.join": {"zh": "{a}{b}", "en": "{a} {b}"},
+    "member": {"zh": "角色", "en": "a role"},
+}
+
+# --------------------------------------------------------------------------- zones and times
+
+_OFFSET = re.compile(r"^(?:UTC|GMT)?\s*([+-])(\d{1,2})(?::?(\d{2}))?$", re.IGNORECASE)
+_UTC_NAMES = frozenset({"z", "utc", "gmt", "zulu"})
+
+
+def parse_zone(value: str) -> dt.tzinfo | None:
+    """A zone from an IANA name ('Asia/Shanghai'), 'UTC'/'Z', or an offset ('+08:00', 'UTC-7'); None if unknown."""
+    text = unicodedata.normalize("NFKC", value).strip()
+    if text.casefold() in _UTC_NAMES:
+        return dt.UTC
+    match = _OFFSET.match(text)
+    if match:
+        sign, hours, minutes = match.group(1), int(match.group(2)), int(match.group(3) or 0)
+        if hours > 18 or minutes > 59:
+            return None
+        delta = dt.timedelta(hours=hours, minutes=minutes)
+        return dt.timezone(-delta if sign == "-" else delta)
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9_+\-]+)*", text):
+        return None
+    try:
+        return zoneinfo.ZoneInfo(text)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+_DATE = r"(?P<y>\d{4})\s*(?:[-/.]|年)\s*(?P<mo>\d{1,2})\s*(?:[-/.]|月)\s*(?P<d>\d{1,2})\s*日?"
+_TIME = r"(?P<h>\d{1,2})\s*(?::|时|点)\s*(?P<mi>\d{2})\s*(?:(?::\s*(?P<s>\d{2})(?:[.,]\d+)?)|分)?"
+_ZONE = r"(?P<zone>Z|[+-]\d{2}:?\d{2}|[+-]\d{1,2}|(?:UTC|GMT)(?:\s*[+-]\d{1,2}(?::?\d{2})?)?|[A-Za-z]+/[A-Za-z_/+\-]+)?"
+_FULL = re.compile(rf"^{_DATE}(?:\s*[T\s]\s*|\s*)?{_TIME}\s*\(?\s*{_ZONE}\s*\)?$", re.IGNORECASE)
+_TIME_ONLY = re.compile(rf"^{_TIME}\s*\(?\s*{_ZONE}\s*\)?$", re.IGNORECASE)
+
+
+class ParsedAt(NamedTuple):
+    """What `parse_at` read: the instant (None on error), and an error code with its reason."""
+
+    at: dt.datetime | None
+    error: str | None = None
+    """at_unreadable, at_impossible, no_date, timezone_unknown (the zone written after the time)."""
+    reason: str | None = None
+    date: dt.date | None = None
+    """The date the time is on (to carry to the next time-only event)."""
+
+
+def parse_at(text: str, zone: dt.tzinfo | None, carried: dt.date | None, language: Language = "en") -> ParsedAt:
+    """Read one ``at``: zoned instants stay zoned; local times get ``zone`` (or stay naive without one);
+    a time of day alone takes the date ``carried`` from the event before."""
+    value = unicodedata.normalize("NFKC", text).strip()
+    full = _FULL.match(value)
+    match = full or _TIME_ONLY.match(value)
+    if match is None:
+        return ParsedAt(None, "at_unreadable")
+    parts = match.groupdict()
+    hour, minute, second = int(parts["h"]), int(parts["mi"]), int(parts["s"] or 0)
+    for key, number, top in (("hour", hour, 23), ("minute", minute, 59), ("second", second, 59)):
+        if number > top:
+            return ParsedAt(None, "at_impossible", tr(_TEXT, f"reason.{key}", language))
+    if full is not None:
+        try:
+            day = dt.date(int(parts["y"]), int(parts["mo"]), int(parts["d"]))
+        except ValueError:
+            return ParsedAt(None, "at_impossible", tr(_TEXT, "reason.date", language))
+    elif carried is not None:
+        day = carried
+    else:
+        return ParsedAt(None, "no_date")
+    written = parts.get("zone")
+    tz = zone
+    if written:
+        tz = parse_zone(written)
+        if tz is None:
+            return ParsedAt(None, "timezone_unknown", written)
+    return ParsedAt(dt.datetime.combine(day, dt.time(hour, minute, second), tzinfo=tz), date=day)
+
+
+def duration_text(minutes: float, language: Language) -> str:
+    """A duration in words: '1小时6分钟' / '1 h 6 min'; seconds only when there are any."""
+    total = round(abs(minutes) * 60)
+    days, rest = divmod(total, 86_400)
+    hours, rest = divmod(rest, 3_600)
+    mins, secs = divmod(rest, 60)
+    parts = [
+        tr(_TEXT, f"unit.{unit}", language, n=amount)
+        for unit, amount in (("day", days), ("hour", hours), ("minute", mins), ("second", secs))
+        if amount
+    ]
+    text = parts[0] if parts else tr(_TEXT, "unit.minute", language, n=0)
+    for part in parts[1:]:
+        text = tr(_TEXT, "unit.join", language, a=text, b=part)
+    return f"-{text}" if minutes < 0 and total else text
+
+
+# --------------------------------------------------------------------------- the check
+
+_DURATIONS: tuple[tuple[DurationKey, EventKind, EventKind], ...] = (
+    ("time_to_detect", "impact_start", "detected"),
+    ("time_to_escalate", "detected", "escalated"),
+    ("time_to_mitigate", "impact_start", "mitigated"),
+    ("time_to_resolve", "impact_start", "resolved"),
+    ("impact_duration", "impact_start", "impact_end"),
+    ("trigger_to_impact", "trigger", "impact_start"),
+)
+_LAST_WINS: frozenset[str] = frozenset({"resolved", "impact_end"})
+_MILESTONES: frozenset[str] = frozenset({"impact_start", "detected", "escalated", "mitigated", "resolved", "impact_end", "trigger"})
+_IMPOSSIBLE: tuple[tuple[EventKind, EventKind], ...] = (
+    ("resolved", "detected"),
+    ("resolved", "impact_start"),
+    ("impact_end", "impact_start"),
+    ("mitigated", "impact_start"),
+)
+"""(later, earlier): the first must not come before the second."""
+_UNLIKELY: tuple[tuple[EventKind, EventKind], ...] = (
+    ("impact_start", "trigger"),
+    ("mitigated", "detected"),
+    ("escalated", "detected"),
+    ("resolved", "mitigated"),
+)
+_GAPS: tuple[EventKind, ...] = ("impact_start", "detected", "mitigated", "resolved", "impact_end")
+
+
+class _Read(NamedTuple):
+    index: int
+    event: TimelineEvent
+    at: dt.datetime
+
+
+def _finding(code: str, severity: Severity, path: str, language: Language, **values: object) -> Finding:
+    return Finding(code=code, severity=severity, message=tr(_TEXT, code, language, **values), path=path)
+
+
+def _show(at: dt.datetime) -> str:
+    text = at.strftime("%Y-%m-%d %H:%M")
+    if at.second:
+        text += at.strftime(":%S")
+    if at.tzinfo is not None:
+        offset = at.utcoffset()
+        text += " UTC" if offset == dt.timedelta(0) else at.strftime(" %z")[:-2] + ":" + at.strftime("%z")[-2:]
+    return text
+
+
+def _as_events(timeline: Sequence[TimelineEvent | Mapping[str, object]]) -> list[TimelineEvent]:
+    if len(timeline) > MAX_EVENTS:
+        raise InputError("timeline", f"more than {MAX_EVENTS} events")
+    events: list[TimelineEvent] = []
+    for index, item in enumerate(timeline):
+        try:
+            events.append(item if isinstance(item, TimelineEvent) else TimelineEvent.model_validate(item))
+        except ValidationError as error:
+            first = error.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            raise InputError(f"timeline[{index}]" + (f".{where}" if where else ""), first["msg"]) from None
+    return events
+
+
+def _read_times(
+    events: Sequence[TimelineEvent],
+    zone: dt.tzinfo | None,
+    default_date: dt.date | None,
+    language: Language,
+    findings: list[Finding],
+) -> list[_Read]:
+    read: list[_Read] = []
+    carried = default_date
+    for index, event in enumerate(events):
+        path = f"timeline[{index}].at"
+        parsed = parse_at(event.at, zone, carried, language)
+        if parsed.at is None:
+            code = parsed.error or "at_unreadable"
+            if code == "timezone_unknown":
+                findings.append(_finding(code, "error", path, language, zone=parsed.reason))
+            else:
+                findings.append(_finding(code, "error", path, language, n=index + 1, at=event.at, reason=parsed.reason))
+            continue
+        carried = parsed.date
+        read.append(_Read(index, event, parsed.at))
+    zoned = [r for r in read if r.at.tzinfo is not None]
+    if zoned and len(zoned) < len(read):
+        for r in read:
+            if r.at.tzinfo is None:
+                findings.append(_finding("no_zone", "error", f"timeline[{r.index}].at", language, n=r.index + 1, at=r.event.at))
+        read = zoned
+    elif read and not zoned:
+        findings.append(_finding("timezone_missing", "info", "timezone", language))
+    return read
+
+
+def _order_findings(read: Sequence[_Read], language: Language) -> list[Finding]:
+    findings: list[Finding] = []
+    latest: _Read | None = None
+    for item in read:
+        if latest is not None and item.at < latest.at:
+            findings.append(
+                _finding(
+                    "out_of_order",
+                    "warning",
+                    f"timeline[{item.index}].at",
+                    language,
+                    n=item.index + 1,
+                    at=_show(item.at),
+                    prev=latest.index + 1,
+                    prev_at=_show(latest.at),
+                )
+            )
+        if latest is None or item.at >= latest.at:
+            latest = item
+    seen: dict[tuple[dt.datetime, str], int] = {}
+    for item in read:
+        text_key = re.sub(r"[\s\W_]+", "", unicodedata.normalize("NFKC", item.event.text).casefold())
+        keys = [(item.at, "text:" + text_key)]
+        if item.event.kind in _MILESTONES:
+            keys.append((item.at, "kind:" + item.event.kind))
+        other = next((seen[k] for k in keys if k in seen), None)
+        if other is not None:
+            findings.append(
+                _finding("duplicate_event", "warning", f"timeline[{item.index}]", language, n=item.index + 1, other=other + 1)
+            )
+        for key in keys:
+            seen.setdefault(key, item.index)
+    return findings
+
+
+def _kind_label(kind: str, language: Language) -> str:
+    return tr(_TEXT, f"kind.{kind}", language) if kind in EVENT_KINDS else kind
+
+
+def _milestones(read: Sequence[_Read], language: Language, findings: list[Finding]) -> dict[str, _Read]:
+    by_kind: dict[str, list[_Read]] = {}
+    for item in read:
+        if item.event.kind in _MILESTONES:
+            by_kind.setdefault(item.event.kind, []).append(item)
+    chosen: dict[str, _Read] = {}
+    for kind, items in by_kind.items():
+        ordered = sorted(items, key=lambda r: (r.at, r.index))
+        pick = ordered[-1] if kind in _LAST_WINS else ordered[0]
+        chosen[kind] = pick
+        if len(items) > 1:
+            findings.append(
+                _finding(
+                    "repeated_milestone",
+                    "info",
+                    f"timeline[{pick.index}].kind",
+                    language,
+                    count=len(items),
+                    kind=_kind_label(kind, language),
+                    used=pick.index + 1,
+                    at=_show(pick.at),
+                )
+            )
+    return chosen
+
+
+def _sequence_findings(chosen: Mapping[str, _Read], language: Language) -> list[Finding]:
+    findings: list[Finding] = []
+    for rules, code, severity in ((_IMPOSSIBLE, "sequence_impossible", "error"), (_UNLIKELY, "sequence_unlikely", "warning")):
+        for later, earlier in rules:
+            a, b = chosen.get(later), chosen.get(earlier)
+            if a is not None and b is not None and a.at < b.at:
+                findings.append(
+                    _finding(
+                        code,
+                        severity,  # type: ignore[arg-type]
+                        f"timeline[{a.index}].at",
+                        language,
+                        later=_kind_label(later, language),
+                        later_at=_show(a.at),
+                        earlier=_kind_label(earlier, language),
+                        earlier_at=_show(b.at),
+                    )
+                )
+    detected, impact = chosen.get("detected"), chosen.get("impact_start")
+    if detected is not None and impact is not None and detected.at < impact.at:
+        findings.append(
+            _finding(
+                "detected_before_impact",
+                "info",
+                f"timeline[{detected.index}].at",
+                language,
+                detected=_show(detected.at),
+                impact=_show(impact.at),
+            )
+        )
+    return findings
+
+
+def _tone_findings(
+    events: Sequence[TimelineEvent], roster: Sequence[RosterEntry], language: Language
+) -> list[Finding]:
+    """The tone check on every event's text; with a roster, each event that names a person."""
+    if not events:
+        return []
+    fields = {f"timeline[{i}].text": event.text for i, event in enumerate(events)}
+    result = check_compliance(None, fields, roster, True, language)
+    findings: list[Finding] = [
+        Finding(code=tone.code, severity=tone.severity, message=tone.message, path=tone.path) for tone in result.tone
+    ]
+    named: dict[str, str] = {}
+    for hit in result.pii:
+        if hit.kind == "name" and hit.path is not None:
+            named.setdefault(hit.path, hit.masked)
+    for path, role in named.items():
+        index = int(path.split("[", 1)[1].split("]", 1)[0])
+        findings.append(_finding("names_person", "info", path, language, n=index + 1, role=role))
+    return findings
+
+
+def _durations(chosen: Mapping[str, _Read], language: Language) -> list[TimelineDuration]:
+    durations: list[TimelineDuration] = []
+    for key, start_kind, end_kind in _DURATIONS:
+        start, end = chosen.get(start_kind), chosen.get(end_kind)
+        if start is None or end is None:
+            continue
+        minutes = round((end.at - start.at).total_seconds() / 60, 4)
+        durations.append(
+            TimelineDuration(
+                key=key,
+                start_kind=start_kind,
+                end_kind=end_kind,
+                start_index=start.index,
+                end_index=end.index,
+                start=start.at,
+                end=end.at,
+                minutes=minutes,
+                text=duration_text(minutes, language),
+            )
+        )
+    return durations
+
+
+def check_timeline(
+    timeline: Sequence[TimelineEvent | Mapping[str, object]],
+    timezone: str | None = None,
+    language: Language = "zh",
+    *,
+    review_date: dt.date | None = None,
+    default_date: dt.date | None = None,
+    roster: Sequence[RosterEntry] = (),
+) -> TimelineResult:
+    """Read, order and check an incident timeline and compute its durations (see the module docstring).
+
+    ``timezone`` is the zone of times written without one. ``default_date`` is the date of time-only
+    events before the first dated one. ``review_date`` flags events after the review. ``roster`` turns
+    on the 'names a person' finding. An event that cannot be read is a finding; the others are computed.
+    """
+    events = _as_events(timeline)
+    findings: list[Finding] = []
+    zone: dt.tzinfo | None = None
+    if timezone:
+        zone = parse_zone(timezone)
+        if zone is None:
+            findings.append(_finding("timezone_unknown", "error", "timezone", language, zone=timezone))
+    read = _read_times(events, zone, default_date, language, findings)
+    findings += _order_findings(read, language)
+    ordered = sorted(read, key=lambda r: (r.at, r.index))
+    chosen = _milestones(ordered, language, findings)
+    findings += _sequence_findings(chosen, language)
+    if review_date is not None:
+        for item in ordered:
+            if item.at.date() > review_date:
+                findings.append(
+                    _finding(
+                        "event_after_review",
+                        "warning",
+                        f"timeline[{item.index}].at",
+                        language,
+                        n=item.index + 1,
+                        at=_show(item.at),
+                        review=review_date.isoformat(),
+                    )
+                )
+    findings += _tone_findings(events, roster, language)
+    durations = _durations(chosen, language)
+    origin = chosen.get("impact_start") or (ordered[0] if ordered else None)
+    results = [
+        TimelineEventResult(
+            index=item.index,
+            at=item.at,
+            at_text=item.event.at,
+            kind=item.event.kind,
+            known_kind=item.event.kind in EVENT_KINDS,
+            text=item.event.text,
+            source=item.event.source,
+            minutes_from_start=round((item.at - origin.at).total_seconds() / 60, 4) if origin else None,
+        )
+        for item in ordered
+    ]
+    gaps = [
+        DataGap(subject=tr(_TEXT, f"kind.{kind}", language), field=kind, message=tr(_TEXT, f"gap.{kind}", language), path="timeline")
+        for kind in _GAPS
+        if kind not in chosen and (kind == "impact_start" or "impact_start" in chosen)
+    ]
+    findings.sort(key=lambda f: SEVERITY_ORDER[f.severity])
+    by_key = {d.key: d.minutes for d in durations}
+    return TimelineResult(
+        language=language,
+        timezone=timezone,
+        events=results,
+        durations=durations,
+        time_to_detect_minutes=by_key.get("time_to_detect"),
+        time_to_escalate_minutes=by_key.get("time_to_escalate"),
+        time_to_mitigate_minutes=by_key.get("time_to_mitigate"),
+        time_to_resolve_minutes=by_key.get("time_to_resolve"),
+        impact_duration_minutes=by_key.get("impact_duration"),
+        trigger_to_impact_minutes=by_key.get("trigger_to_impact"),
+        start=ordered[0].at if ordered else None,
+        end=ordered[-1].at if ordered else None,
+        findings=findings,
+        counts=SeverityCounts.of(findings),
+        data_gaps=gaps,
+    )
+
+
+# --------------------------------------------------------------------------- severity
+
+_LEVEL_KEY = re.compile(r"[\s\-_.]+")
+
+
+def _level_key(text: str) -> str:
+    return _LEVEL_KEY.sub("", unicodedata.normalize("NFKC", text).casefold())
+
+
+def check_severity(severity: str, scale: Sequence[str] = (), language: Language = "zh") -> SeverityCheck:
+    """The severity matched against the team's scale (default SEV1–SEV4), case and spacing ignored."""
+    levels = list(scale) or list(DEFAULT_SEVERITY_SCALE)
+    wanted = _level_key(severity)
+    for rank, level in enumerate(levels, start=1):
+        if _level_key(level) == wanted:
+            return SeverityCheck(given=severity, level=level, rank=rank, scale=levels)
+    separator = "、" if language == "zh" else ", "
+    finding = _finding("severity_unknown", "error", "severity", language, given=severity, scale=separator.join(levels))
+    return SeverityCheck(given=severity, scale=levels, findings=[finding])

@@ -1,0 +1,246 @@
+"""An incident's timeline and severity: what a postmortem records, and what `analysis.timeline` computes.
+
+An event is ``{at, kind, text, source}``. ``at`` is written the way incident channels write it: ISO 8601
+with a zone (``2015-10-21T14:54:00Z``, ``2015-10-21 14:54+08:00``), a date and a time of day read in the
+review's ``timezone`` (``2015-10-21 14:54``), or a time of day alone (``14:54``), which takes the date of
+the event before it. ``kind`` is one of the milestones the durations are computed from (`EVENT_KINDS`),
+or any other label ("customer report", "rollback"). Durations are never typed: they are computed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Literal, get_args
+
+from pydantic import BaseModel, Field, field_validator
+
+from fupan_mcp.domain.common import DataGap, Finding, Model, SeverityCounts
+from fupan_mcp.limits import MAX_NAME_CHARS, MAX_TEXT_CHARS
+
+__all__ = [
+    "DEFAULT_SEVERITY_SCALE",
+    "DURATION_KEYS",
+    "EVENT_KINDS",
+    "MAX_EVENTS",
+    "DurationKey",
+    "EventKind",
+    "SeverityCheck",
+    "TimelineDuration",
+    "TimelineEvent",
+    "TimelineEventResult",
+    "TimelineResult",
+    "event_kind",
+]
+
+MAX_EVENTS = 1_000
+"""Upper bound for the events of one timeline."""
+
+EventKind = Literal[
+    "impact_start",
+    "detected",
+    "escalated",
+    "mitigated",
+    "resolved",
+    "impact_end",
+    "trigger",
+    "change",
+    "communication",
+]
+EVENT_KINDS: tuple[EventKind, ...] = get_args(EventKind)
+"""The kinds the durations are computed from; any other label is kept as written."""
+
+_KIND_ALIASES: dict[str, EventKind] = {
+    # English spellings teams use in incident channels and templates
+    "impact": "impact_start",
+    "impact_began": "impact_start",
+    "impact_begins": "impact_start",
+    "impact_begin": "impact_start",
+    "outage_start": "impact_start",
+    "outage_begins": "impact_start",
+    "outage_began": "impact_start",
+    "start": "impact_start",
+    "started": "impact_start",
+    "begin": "impact_start",
+    "detection": "detected",
+    "detect": "detected",
+    "alert": "detected",
+    "alerted": "detected",
+    "paged": "detected",
+    "page": "detected",
+    "escalation": "escalated",
+    "escalate": "escalated",
+    "declared": "escalated",
+    "incident_declared": "escalated",
+    "mitigation": "mitigated",
+    "mitigate": "mitigated",
+    "outage_mitigated": "mitigated",
+    "resolution": "resolved",
+    "resolve": "resolved",
+    "incident_ends": "resolved",
+    "incident_end": "resolved",
+    "closed": "resolved",
+    "impact_ended": "impact_end",
+    "impact_ends": "impact_end",
+    "outage_end": "impact_end",
+    "outage_ends": "impact_end",
+    "outage_ended": "impact_end",
+    "recovered": "impact_end",
+    "recovery": "impact_end",
+    "triggered": "trigger",
+    "cause": "trigger",
+    "deploy": "change",
+    "deployment": "change",
+    "config_change": "change",
+    "comms": "communication",
+    "comm": "communication",
+    "status_update": "communication",
+    "update": "communication",
+    # Chinese
+    "影响开始": "impact_start",
+    "故障开始": "impact_start",
+    "开始影响": "impact_start",
+    "发现": "detected",
+    "告警": "detected",
+    "报警": "detected",
+    "检测到": "detected",
+    "发现故障": "detected",
+    "升级": "escalated",
+    "上报": "escalated",
+    "宣布事故": "escalated",
+    "止损": "mitigated",
+    "缓解": "mitigated",
+    "止血": "mitigated",
+    "解决": "resolved",
+    "恢复": "resolved",
+    "事故结束": "resolved",
+    "关闭": "resolved",
+    "影响结束": "impact_end",
+    "故障结束": "impact_end",
+    "触发": "trigger",
+    "诱因": "trigger",
+    "变更": "change",
+    "发布": "change",
+    "上线": "change",
+    "沟通": "communication",
+    "通报": "communication",
+    "通知": "communication",
+}
+_KIND_SEPARATORS = re.compile(r"[\s\-/.]+")
+
+
+def event_kind(value: str) -> str:
+    """The canonical kind for a label: a known kind or alias ('Detection', '止损') maps to its key,
+    any other label is kept as written (trimmed)."""
+    label = value.strip()
+    key = _KIND_SEPARATORS.sub("_", label.casefold()).strip("_")
+    if key in EVENT_KINDS:
+        return key
+    return _KIND_ALIASES.get(key, label)
+
+
+class TimelineEvent(Model):
+    """One line of the incident timeline (the postmortem's 'screenplay')."""
+
+    at: str = Field(
+        min_length=1,
+        max_length=64,
+        description="When: ISO 8601 with a zone ('2015-10-21T14:54:00Z', '2015-10-21 14:54+08:00'), a date and "
+        "HH:MM read in the review's timezone ('2015-10-21 14:54'), or HH:MM alone (the date of the event before).",
+    )
+    kind: str | None = Field(
+        default=None,
+        max_length=MAX_NAME_CHARS,
+        description="impact_start, detected, escalated, mitigated, resolved, impact_end, trigger, change, "
+        "communication, or a free label. Durations come from the first six and trigger.",
+    )
+    text: str = Field(
+        min_length=1, max_length=MAX_TEXT_CHARS, description="What happened; name roles, not people."
+    )
+    source: str | None = Field(
+        default=None, max_length=2_000, description="Optional link or reference: a dashboard, a log, a chat message."
+    )
+
+    @field_validator("kind")
+    @classmethod
+    def _canonical_kind(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        return event_kind(value)
+
+
+DurationKey = Literal[
+    "time_to_detect",
+    "time_to_escalate",
+    "time_to_mitigate",
+    "time_to_resolve",
+    "impact_duration",
+    "trigger_to_impact",
+]
+DURATION_KEYS: tuple[DurationKey, ...] = get_args(DurationKey)
+
+
+class TimelineEventResult(BaseModel):
+    """An event as read: its instant (with a zone when one is known), its kind, and its place in time."""
+
+    index: int = Field(description="Position in the input list, from 0.")
+    at: dt.datetime | None = Field(default=None, description="The instant, None when `at` could not be read.")
+    at_text: str = Field(description="`at` as given.")
+    kind: str | None = Field(default=None, description="Canonical kind, or the free label as given.")
+    known_kind: bool = Field(description="True for one of the kinds durations are computed from.")
+    text: str
+    source: str | None = None
+    minutes_from_start: float | None = Field(
+        default=None, description="Minutes after impact_start (negative before it), else after the first event."
+    )
+
+
+class TimelineDuration(BaseModel):
+    """One computed duration: from one milestone event to another."""
+
+    key: DurationKey
+    start_kind: EventKind
+    end_kind: EventKind
+    start_index: int = Field(description="Index of the event the duration starts at.")
+    end_index: int = Field(description="Index of the event the duration ends at.")
+    start: dt.datetime
+    end: dt.datetime
+    minutes: float = Field(description="end - start in minutes (negative when the events are reversed).")
+    text: str = Field(description="The duration in words, e.g. '1 小时 6 分钟' / '1 h 6 min'.")
+
+
+class TimelineResult(BaseModel):
+    """What `check_timeline` returns: events in time order, the computed durations, findings and gaps."""
+
+    language: Literal["zh", "en"]
+    timezone: str | None = Field(default=None, description="The zone local times were read in.")
+    events: list[TimelineEventResult] = Field(
+        default_factory=list, description="Readable events in time order (input order among equal times)."
+    )
+    durations: list[TimelineDuration] = Field(default_factory=list, description="Every duration that could be computed.")
+    time_to_detect_minutes: float | None = Field(default=None, description="detected - impact_start.")
+    time_to_escalate_minutes: float | None = Field(default=None, description="escalated - detected.")
+    time_to_mitigate_minutes: float | None = Field(default=None, description="mitigated - impact_start.")
+    time_to_resolve_minutes: float | None = Field(default=None, description="resolved - impact_start.")
+    impact_duration_minutes: float | None = Field(default=None, description="impact_end - impact_start.")
+    trigger_to_impact_minutes: float | None = Field(default=None, description="impact_start - trigger.")
+    start: dt.datetime | None = Field(default=None, description="The first event.")
+    end: dt.datetime | None = Field(default=None, description="The last event.")
+    findings: list[Finding] = Field(default_factory=list)
+    counts: SeverityCounts
+    data_gaps: list[DataGap] = Field(default_factory=list)
+
+
+DEFAULT_SEVERITY_SCALE: tuple[str, ...] = ("SEV1", "SEV2", "SEV3", "SEV4")
+"""The severity levels when a team configures none, most severe first."""
+
+
+class SeverityCheck(BaseModel):
+    """The review's severity read against the scale the team uses."""
+
+    given: str = Field(description="The severity as written.")
+    level: str | None = Field(default=None, description="The level of the scale it matched, None when none did.")
+    rank: int | None = Field(default=None, description="1 for the most severe level of the scale.")
+    scale: list[str] = Field(description="The scale, most severe first.")
+    findings: list[Finding] = Field(default_factory=list)
+
