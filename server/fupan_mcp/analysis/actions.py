@@ -50,6 +50,8 @@ from fupan_mcp.domain.actions import (
     RiskCheck,
     RiskCheckResult,
     RiskCounts,
+    RootCauseCoverage,
+    CauseCoverage,
     Threshold,
 )
 from fupan_mcp.domain.common import DataGap, Finding, Language, Severity
@@ -60,6 +62,11 @@ from fupan_mcp.limits import MAX_ACTIONS
 __all__ = [
     "check_actions",
     "check_risks",
+    "is_ticket",
+    "people_fix_findings",
+    "people_fixes",
+    "root_cause_coverage",
+    "ticket_findings",
     "is_measurable",
     "is_overdue",
     "owners",
@@ -149,6 +156,31 @@ _TEXT = {
     "duplicate_id": {
         "zh": "编号“{id}”与第 {other} 项重复。",
         "en": 'Id "{id}" is also used by action #{other}.',
+    },
+    "people_fix": {
+        "zh": "“{phrase}”是针对人的要求,不是系统上的改进,带有指责意味,也无法防止再次发生。建议改成对系统的改变:"
+        "自动化检查、护栏、告警、默认值或清单步骤,例如“在发布流水线中加入……校验,未通过则阻止发布”。",
+        "en": '"{phrase}" asks people to try harder: it reads as blame and does not stop a recurrence. Rewrite it '
+        "as a change to the system: an automated check, a guard-rail, an alert, a safe default or a checklist "
+        'step, e.g. "Add a pre-deploy check that blocks the release when …".',
+    },
+    "metric_is_ticket": {
+        "zh": "结果“{metric}”是工单编号或链接,不是可衡量的结果。工单请写在 ticket 中,这里写完成标准。",
+        "en": 'The result "{metric}" is a ticket, not a measurable result. Put it in `ticket` and state the '
+        "definition of done here.",
+    },
+    "root_cause_unanswered": {
+        "zh": "根因“{cause}”没有对应的行动(没有行动的 addresses 指向它)。",
+        "en": 'No action answers the root cause "{cause}" (no action\'s `addresses` points to it).',
+    },
+    "no_prevent_action": {
+        "zh": "根因“{cause}”只有{kinds}类行动,没有预防(prevent)类行动:同样的问题可能再次发生。",
+        "en": 'The root cause "{cause}" has only {kinds} actions and no `prevent` action: it may happen again.',
+    },
+    "no_kind": {"zh": "未分类", "en": "untyped"},
+    "missing_ticket": {
+        "zh": "没有工单(ticket):故障复盘的行动应在工单系统中跟踪到关闭。",
+        "en": "No ticket: a postmortem action is tracked to closure in the team's tracker.",
     },
     "gap.owner": {"zh": "请补充这项行动的负责人。", "en": "Supply the owner of this action."},
     "gap.due": {"zh": "请补充这项行动的截止日期。", "en": "Supply the due date of this action."},
@@ -701,6 +733,8 @@ def _metric_findings(action: ActionItem, path: str, language: Language) -> tuple
         if action.status == "wont_do":
             return False, []
         return False, [_finding("missing_metric", "warning", f"{path}.success_metric", language)]
+    if is_ticket(metric):
+        return False, [_finding("metric_is_ticket", "warning", f"{path}.success_metric", language, metric=metric)]
     if not is_measurable(metric):
         return False, [_finding("metric_not_measurable", "warning", f"{path}.success_metric", language, metric=metric)]
     return True, []
@@ -767,6 +801,7 @@ def _check_action(action: ActionItem, index: int, ctx: _Context) -> ActionCheck:
             *metric_found,
             *addresses_found,
             *_status_findings(action, path, ctx.language),
+            *people_fix_findings(action.action, path, ctx.language),
         ],
     )
 
@@ -953,6 +988,110 @@ def check_actions(
         counts=counts,
         data_gaps=_data_gaps(actions, checks, language),
         markdown=_actions_markdown(actions, checks, extra, counts, language),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Postmortem actions: people fixes, tickets, root causes answered and prevented
+# ---------------------------------------------------------------------------------------------
+
+_PEOPLE_FIX = re.compile(
+    r"\b(?:be|being|to\s+be)\s+(?:more\s+|extra\s+)?(?:careful|vigilant|cautious|diligent|attentive)\b"
+    r"|\b(?:pay|paying)\s+(?:more\s+|closer\s+)?attention\b"
+    r"|\bremind(?:s|ed|ing)?\s+(?:the\s+|all\s+|our\s+)?(?:\w+\s+)?"
+    r"(?:engineers?|developers?|devs?|operators?|team|staff|people|sres?|on-?calls?|everyone|users?)\b"
+    r"|\b(?:tell|told|warn|warned|instruct|instructed)\s+(?:the\s+)?(?:\w+\s+)?(?:engineers?|developers?|operators?|team|staff)\s+(?:to|not)\b"
+    r"|\b(?:re-?train|re-?educate|reprimand|discipline)\s+(?:the\s+)?(?:\w+\s+)?(?:engineers?|developers?|operators?|staff|team|person)\b"
+    r"|\bhold\s+(?:\w+\s+)?accountable\b|\btry\s+harder\b|\bdon'?t\s+forget\b|\bdouble[-\s]check\s+(?:more\s+)?carefully\b"
+    r"|\b(?:human|operator|engineer)\s+error\b"
+    r"|加强(?:\S{0,4})?责任心|提高(?:\S{0,4})?责任心|增强(?:\S{0,4})?责任心|责任心"
+    r"|提高警惕|保持警惕|更加(?:细心|小心|仔细|认真|谨慎)|(?:认真|仔细|细心|小心)(?:一点|些)|下次注意|以后注意|引以为戒"
+    r"|吸取教训|提醒(?:相关|各位|全体)?(?:人员|同事|同学|工程师|开发|运维|员工|大家|值班)"
+    r"|批评教育|通报批评|严肃处理|追责|问责|加强(?:安全|质量|风险)?意识|提高(?:安全|质量|风险)?意识|增强(?:安全|质量|风险)?意识"
+    r"|严格要求(?:自己|员工|相关人员)?|避免再次犯错|杜绝(?:此类)?(?:低级)?错误",
+    re.IGNORECASE,
+)
+"""Actions that ask people to be better instead of changing the system (a 'people fix')."""
+
+_TICKET = re.compile(
+    r"^(?:https?://\S+|[A-Z][A-Z0-9_]{1,15}-\d+|#\d+|(?:bug|issue|ticket|b)\s*[/#:]?\s*\d{3,}|[A-Z]+#\d+)$",
+    re.IGNORECASE,
+)
+
+
+def is_ticket(text: str) -> bool:
+    """A ticket reference on its own: a URL, 'PROJ-123', '#42', 'Bug 5554823', 'b/123456'."""
+    return _TICKET.match(text.strip()) is not None
+
+
+def people_fixes(text: str) -> list[str]:
+    """The 'people fix' phrases in an action: 'be more careful', '加强责任心', 'remind the engineer'."""
+    return [match.group() for match in _PEOPLE_FIX.finditer(unicodedata.normalize("NFKC", text))]
+
+
+def people_fix_findings(text: str, path: str, language: Language) -> list[Finding]:
+    """A 'people fix' flagged as blame, with a hint to rewrite it as a change to the system."""
+    found = people_fixes(text)
+    if not found:
+        return []
+    return [_finding("people_fix", "warning", path, language, phrase=found[0])]
+
+
+def ticket_findings(actions: Sequence[ActionItem], language: Language) -> list[Finding]:
+    """Open actions without a ticket (what a postmortem's actions are tracked by)."""
+    return [
+        _finding("missing_ticket", "info", f"actions[{index}].ticket", language)
+        for index, action in enumerate(actions)
+        if action.status in _OPEN and not action.ticket
+    ]
+
+
+def root_cause_coverage(
+    actions: Sequence[ActionItem],
+    causes: Sequence[tuple[str, str]],
+    language: Language = "zh",
+    *,
+    require_prevent: bool = True,
+) -> RootCauseCoverage:
+    """Which actions answer each root cause (its ``addresses`` matches the cause best), and whether one
+    of them prevents it. ``causes`` are (text, where it comes from). Findings: a cause no action answers;
+    with ``require_prevent``, a cause answered without any ``prevent`` action."""
+    index = _KnownIndex(text for text, _ in causes)
+    answering: dict[str, list[int]] = {}
+    for position, action in enumerate(actions):
+        if not action.addresses or action.status == "wont_do":
+            continue
+        best = index.best(action.addresses)
+        if best is not None and best[1] >= _MATCH_THRESHOLD:
+            answering.setdefault(best[0], []).append(position)
+    covered: list[CauseCoverage] = []
+    findings: list[Finding] = []
+    for number, (cause, source) in enumerate(causes):
+        members = answering.get(cause, [])
+        kinds = list(dict.fromkeys(actions[i].kind or tr(_TEXT, "no_kind", language) for i in members))
+        prevented = any(actions[i].kind == "prevent" for i in members)
+        covered.append(
+            CauseCoverage(
+                index=number,
+                cause=cause,
+                source=source,
+                actions=members,
+                kinds=kinds,
+                answered=bool(members),
+                prevented=prevented,
+            )
+        )
+        short = cause if len(cause) <= 60 else cause[:59] + "…"
+        if not members:
+            findings.append(_finding("root_cause_unanswered", "warning", source, language, cause=short))
+        elif require_prevent and not prevented:
+            separator = "、" if language == "zh" else ", "
+            findings.append(_finding("no_prevent_action", "warning", source, language, cause=short, kinds=separator.join(kinds)))
+    return RootCauseCoverage(
+        causes=covered,
+        answered=sum(c.answered for c in covered),
+        prevented=sum(c.prevented for c in covered),
+        findings=findings,
     )
 
 

@@ -175,7 +175,46 @@ _MARKETING = _Template(
     ),
 )
 
-_TEMPLATES: dict[str, _Template] = {t.key: t for t in (_ECOMMERCE, _SAAS, _IT_DELIVERY, _MARKETING)}
+_SLO = _Template(
+    key="slo_availability",
+    name_zh="SLO 可用性与错误预算",
+    name_en="SLO availability and error budget",
+    description_zh=(
+        "请求可用性 = 成功请求 / 有效请求；失败请求 = 有效请求 − 成功请求；错误预算消耗 = 失败请求 / "
+        "(有效请求 × (1 − SLO 目标))；另附按时间计的可用性(1 − 不可用分钟 / 窗口分钟)与错误预算分钟数。"
+    ),
+    description_en=(
+        "Request availability = good requests / valid requests; failed requests = valid − good; error budget "
+        "consumed = failed requests / (valid requests × (1 − SLO target)); with time-based availability "
+        "(1 − bad minutes / window minutes) and the budget in minutes."
+    ),
+    root="availability",
+    specs=(
+        _Spec("availability", "请求可用性(SLI)", "Request availability (SLI)", "good_requests / valid_requests", **_PCT),
+        _Spec("good_requests", "成功请求数", "Good requests", None, "次", "requests"),
+        _Spec("valid_requests", "有效请求数", "Valid requests", None, "次", "requests"),
+        _Spec("failed_requests", "失败请求数", "Failed requests", "valid_requests - good_requests", "次", "requests"),
+        _Spec(
+            "budget_consumed",
+            "错误预算消耗(倍)",
+            "Error budget consumed (×)",
+            "failed_requests / (valid_requests * (1 - slo_target))",
+        ),
+        _Spec("slo_target", "SLO 目标", "SLO target", None, **_PCT),
+        _Spec(
+            "time_availability",
+            "时间可用性",
+            "Time-based availability",
+            "1 - bad_minutes / window_minutes",
+            **_PCT,
+        ),
+        _Spec("bad_minutes", "不可用分钟数", "Bad minutes", None, "分钟", "min"),
+        _Spec("window_minutes", "SLO 窗口分钟数", "SLO window", None, "分钟", "min"),
+        _Spec("budget_minutes", "错误预算(分钟)", "Error budget (minutes)", "window_minutes * (1 - slo_target)", "分钟", "min"),
+    ),
+)
+
+_TEMPLATES: dict[str, _Template] = {t.key: t for t in (_ECOMMERCE, _SAAS, _IT_DELIVERY, _MARKETING, _SLO)}
 TEMPLATE_KEYS: tuple[str, ...] = tuple(_TEMPLATES)
 
 

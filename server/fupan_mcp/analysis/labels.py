@@ -46,6 +46,9 @@ ISSUE_LABELS: Table = {
     "thresholds_equal": {"zh": "阈值相同", "en": "thresholds equal"},
     "thresholds_conflict": {"zh": "阈值方向相反", "en": "thresholds conflict"},
     "threshold_units_differ": {"zh": "阈值单位不同", "en": "units differ"},
+    "people_fix": {"zh": "针对人的要求", "en": "people fix"},
+    "metric_is_ticket": {"zh": "工单不是结果", "en": "ticket, not a result"},
+    "missing_ticket": {"zh": "缺工单", "en": "no ticket"},
 }
 """Short labels of the action and risk check codes, for an 'issues' or 'checks' column."""
 

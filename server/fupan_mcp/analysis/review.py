@@ -18,12 +18,13 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
-from fupan_mcp.analysis.actions import check_actions, check_risks
+from fupan_mcp.analysis.actions import check_actions, check_risks, root_cause_coverage, ticket_findings
 from fupan_mcp.analysis.attainment import compute_attainment
 from fupan_mcp.analysis.five_whys import five_whys
 from fupan_mcp.analysis.kpi_tree import build_kpi_tree
 from fupan_mcp.analysis.swot import swot
-from fupan_mcp.domain.actions import ActionCheckResult, RiskCheckResult
+from fupan_mcp.analysis.timeline import check_severity, check_timeline
+from fupan_mcp.domain.actions import ActionCheckResult, RiskCheckResult, RootCauseCoverage
 from fupan_mcp.domain.attainment import AttainmentResult
 from fupan_mcp.domain.common import SEVERITY_ORDER, DataGap, Finding, Language, Severity, SeverityCounts
 from fupan_mcp.domain.kpi import KpiTreeResult
@@ -38,9 +39,11 @@ from fupan_mcp.domain.review import (
     SectionFinding,
     SectionGap,
     SectionId,
+    is_incident,
 )
 from fupan_mcp.domain.stored import OpenAction
 from fupan_mcp.domain.swot import SwotResult
+from fupan_mcp.domain.timeline import SeverityCheck, TimelineResult
 from fupan_mcp.domain.whys import FiveWhysResult
 from fupan_mcp.errors import InputError
 from fupan_mcp.i18n import Table, tr
@@ -112,6 +115,31 @@ _TEXT: Table = {
         "zh": "上期行动“{action}”({review})已逾期 {days} 天:请更新状态,或说明原因并调整日期。",
         "en": "Earlier action '{action}' ({review}) is {days} days overdue: update its status, or give the "
         "reason and a new date.",
+    },
+    "gap_timeline": {
+        "zh": "没有事件时间线:请按时间记录影响开始、发现、升级、止损、解决等事件,用时由工具计算。",
+        "en": "No incident timeline: record the events (impact start, detected, escalated, mitigated, resolved) "
+        "with their times; the durations are computed from them.",
+    },
+    "gap_trigger": {"zh": "未写明触发因素(trigger)。", "en": "The trigger is not described."},
+    "gap_detection": {
+        "zh": "未写明如何发现(detection):告警、客户反馈还是偶然发现?",
+        "en": "Detection is not described: an alert, a customer report, or by chance?",
+    },
+    "gap_resolution": {"zh": "未写明如何止损与解决(resolution)。", "en": "The resolution is not described."},
+    "gap_impact": {
+        "zh": "未写明影响:受影响的用户、请求、收入或数据(数字请放在 reported_only 指标中)。",
+        "en": "The impact is not described: users, requests, revenue or data affected (figures go in metrics "
+        "with reported_only).",
+    },
+    "gap_severity": {"zh": "未标注严重级别(如 SEV2)。", "en": "No severity is given (e.g. SEV2)."},
+    "gap_where_lucky": {
+        "zh": "未记录“哪里侥幸”(险些更糟的地方):这些是下一次事故的线索。",
+        "en": "Nothing is recorded under 'where we got lucky': near misses point to the next incident.",
+    },
+    "gap_root_causes": {
+        "zh": "没有根因或促成因素:请用 5 Whys 或列出 contributing_factors。",
+        "en": "No root causes or contributing factors: use five_whys or list contributing_factors.",
     },
     "interim_review": {
         "zh": "复盘日期 {review} 早于项目结束日期 {end}:这是阶段性复盘,结果可能尚未定型。",
@@ -220,7 +248,8 @@ class _Collector:
 def _overview_gaps(review: Review, out: _Collector) -> None:
     if review.review_date is None:
         out.add_section_gap("overview", "review_date", "gap_review_date", kind="missing")
-    if review.period is None or review.period.start is None or review.period.end is None:
+    no_period = review.period is None or review.period.start is None or review.period.end is None
+    if no_period and not (is_incident(review) and review.timeline):  # an incident's timeline dates it
         out.add_section_gap("timeline", "period", "gap_period", kind="missing")
     if not review.goals and not review.metrics:
         out.add_section_gap("goals", "goals", "gap_goals")
@@ -387,6 +416,89 @@ def _root_causes(chains: Sequence[FiveWhysResult | None]) -> list[str]:
     return [root.text for chain in chains if chain is not None for root in chain.root_causes]
 
 
+def _causes(review: Review, chains: Sequence[FiveWhysResult | None]) -> list[tuple[str, str]]:
+    """Every root cause with where it comes from: the 5 Whys chains, then the contributing factors."""
+    causes = [
+        (root.text, f"five_whys[{index}]")
+        for index, chain in enumerate(chains)
+        if chain is not None
+        for root in chain.root_causes
+    ]
+    causes += [(point_title(point), f"contributing_factors[{i}]") for i, point in enumerate(review.contributing_factors)]
+    return list(dict.fromkeys(causes))
+
+
+def _analyse_timeline(review: Review, out: _Collector) -> TimelineResult | None:
+    """The incident timeline: durations, order and sequence checks, the tone check on its text."""
+    if not review.timeline:
+        if is_incident(review):
+            out.add_section_gap("incident_timeline", "timeline", "gap_timeline")
+        return None
+    default_date = review.period.start if review.period else None
+    result = out.run(
+        "incident_timeline",
+        "",
+        lambda: check_timeline(
+            review.timeline,
+            review.timezone,
+            out.language,
+            review_date=review.review_date,
+            default_date=default_date,
+            roster=review.roster,
+        ),
+    )
+    if result is None:
+        return None
+    out.add_findings("incident_timeline", result.findings)
+    for gap in result.data_gaps:
+        out.add_gap("incident_timeline", "missing", gap)
+    return result
+
+
+def _analyse_severity(review: Review, out: _Collector) -> SeverityCheck | None:
+    if not review.severity:
+        if is_incident(review):
+            out.add_section_gap("impact", "severity", "gap_severity", kind="missing")
+        return None
+    result = check_severity(review.severity, review.severity_scale, out.language)
+    out.add_findings("impact", result.findings)
+    return result
+
+
+def _incident_gaps(review: Review, out: _Collector) -> None:
+    """The postmortem sections an incident review should not leave empty."""
+    if not is_incident(review):
+        return
+    if not review.impact and not review.metrics:
+        out.add_section_gap("impact", "impact", "gap_impact")
+    for field, section in (("trigger", "trigger"), ("detection", "detection"), ("resolution", "resolution")):
+        if not getattr(review, field):
+            out.add_section_gap(section, field, f"gap_{field}")
+    if not review.where_lucky:
+        out.add_section_gap("where_lucky", "where_lucky", "gap_where_lucky")
+    if not review.five_whys and not review.contributing_factors:
+        out.add_section_gap("root_causes", "contributing_factors", "gap_root_causes")
+
+
+def _analyse_coverage(
+    review: Review, chains: Sequence[FiveWhysResult | None], out: _Collector
+) -> RootCauseCoverage | None:
+    """Postmortem-style reviews (an incident, typed actions or contributing factors): every root cause
+    answered by an action, and by a prevention; incident actions tracked by a ticket."""
+    incident = is_incident(review)
+    typed = any(action.kind for action in review.actions)
+    if incident and review.actions:
+        out.add_findings("actions", ticket_findings(review.actions, out.language))
+    if not (incident or typed or review.contributing_factors):
+        return None
+    causes = _causes(review, chains)
+    if not causes or not review.actions:
+        return None
+    result = root_cause_coverage(review.actions, causes, out.language, require_prevent=incident or typed)
+    out.add_findings("root_causes", result.findings)
+    return result
+
+
 def _analyse_actions(
     review: Review, chains: Sequence[FiveWhysResult | None], out: _Collector
 ) -> ActionCheckResult | None:
@@ -397,7 +509,13 @@ def _analyse_actions(
     result = out.run(
         "actions",
         "",
-        lambda: check_actions(review.actions, review.review_date, problems, _root_causes(chains), out.language),
+        lambda: check_actions(
+            review.actions,
+            review.review_date,
+            problems,
+            [*_root_causes(chains), *(point_title(point) for point in review.contributing_factors)],
+            out.language,
+        ),
     )
     if result is None:
         return None
@@ -423,7 +541,7 @@ def _analyse_risks(review: Review, out: _Collector) -> RiskCheckResult | None:
 
 
 def _content_gaps(review: Review, out: _Collector) -> None:
-    if not review.problems:
+    if not review.problems and not (is_incident(review) and review.went_wrong):
         out.add_section_gap("problems", "problems", "gap_problems")
     if not review.lessons:
         out.add_section_gap("lessons", "lessons", "gap_lessons")
@@ -462,8 +580,12 @@ def analyze_review(
     swot_result = _analyse_swot(review, out)
     chains = [_analyse_chain(index, chain, review, out) for index, chain in enumerate(review.five_whys)]
     actions = _analyse_actions(review, chains, out)
+    coverage = _analyse_coverage(review, chains, out)
     _follow_up_findings(follow_up, out)
     risks = _analyse_risks(review, out)
+    timeline = _analyse_timeline(review, out)
+    severity = _analyse_severity(review, out)
+    _incident_gaps(review, out)
     findings = out.sorted_findings()
     return ReviewAnalysis(
         language=lang,
@@ -473,6 +595,9 @@ def analyze_review(
         five_whys=chains,
         actions=actions,
         risks=risks,
+        timeline=timeline,
+        severity=severity,
+        root_cause_coverage=coverage,
         findings=findings,
         counts=SeverityCounts.of(findings),
         data_gaps=out.sorted_gaps(),

@@ -56,6 +56,7 @@ __all__ = [
     "SectionGap",
     "SectionId",
     "SwotInput",
+    "is_incident",
     "project_type_key",
 ]
 
@@ -68,31 +69,31 @@ MAX_CHAINS = 50
 
 SectionId = Literal[
     "overview",
+    "summary",
+    "impact",
     "goals",
     "timeline",
+    "incident_timeline",
     "execution",
     "results",
     "kpi_tree",
+    "trigger",
     "success_factors",
+    "went_well",
     "problems",
+    "went_wrong",
+    "where_lucky",
     "swot",
+    "root_causes",
     "five_whys",
+    "detection",
+    "resolution",
     "lessons",
     "actions",
     "follow_up",
     "risks",
     "pdca",
     "outlook",
-    "summary",
-    "impact",
-    "trigger",
-    "root_causes",
-    "detection",
-    "resolution",
-    "incident_timeline",
-    "went_well",
-    "went_wrong",
-    "where_lucky",
     "supporting",
     "gaps",
 ]
@@ -441,6 +442,17 @@ def project_type_key(value: str | None) -> str | None:
         if needle in (key, zh.casefold(), en.casefold()):
             return key
     return None
+
+
+_INCIDENT_WORDS = ("incident", "postmortem", "post-mortem", "post mortem", "outage", "故障", "事故", "事件复盘")
+
+
+def is_incident(review: Review) -> bool:
+    """Whether the review is an incident postmortem: project type 'incident' (key, label or a word for it)."""
+    if project_type_key(review.project_type) == "incident":
+        return True
+    value = (review.project_type or "").casefold()
+    return any(word in value for word in _INCIDENT_WORDS)
 
 
 # --------------------------------------------------------------------------- analysis results

@@ -76,6 +76,11 @@ _NOT_TEXT = frozenset(
         "yellow_threshold",
         "red_threshold",
         "roster",
+        "at",
+        "ticket",
+        "severity",
+        "severity_scale",
+        "timezone",
     }
 )
 """Keys whose strings are identifiers, codes or figures, never prose: masking leaves them alone."""
@@ -271,6 +276,8 @@ class BuiltReport:
             findings=self.analysis.counts,
             failed_sections=self.analysis.failed_sections,
             masked_count=self.masked_count,
+            timeline=self.analysis.timeline,
+            severity=self.analysis.severity,
         )
 
 

@@ -1089,11 +1089,18 @@ def planned_sections(depth: Depth) -> tuple[SectionId, ...]:
 
 
 def build_sections(ctx: Context) -> list[Section]:
-    """The sections that have something to say (core sections always), numbered in order."""
+    """The sections that have something to say (core sections always), numbered in order.
+
+    An incident review is laid out as a postmortem (`report.postmortem`)."""
+    from fupan_mcp.report import postmortem
+
+    builders = {**BUILDERS, **postmortem.builders(ctx)}
+    incident_plan = postmortem.plan(ctx)
+    core = postmortem.INCIDENT_CORE if incident_plan else CORE_SECTIONS
     sections: list[Section] = []
-    for section_id in planned_sections(ctx.depth):
-        blocks = BUILDERS[section_id](ctx)
-        if blocks is None or (not blocks and section_id not in CORE_SECTIONS):
+    for section_id in incident_plan or planned_sections(ctx.depth):
+        blocks = builders[section_id](ctx)
+        if blocks is None or (not blocks and section_id not in core):
             continue
         sections.append(Section(section_id, len(sections) + 1, ctx.t(f"section.{section_id}"), blocks))
     return sections
