@@ -496,6 +496,15 @@ def _analyse_coverage(
         return None
     result = root_cause_coverage(review.actions, causes, out.language, require_prevent=incident or typed)
     out.add_findings("root_causes", result.findings)
+    for index in range(len(chains)):
+        of_chain = [c for c in result.causes if c.source == f"five_whys[{index}]"]
+        if of_chain and all(c.answered for c in of_chain):  # the review's actions answer what the chain left open
+            prefix = f"five_whys[{index}]."
+            out.findings = [
+                f
+                for f in out.findings
+                if not (f.code == "root_cause_no_countermeasure" and (f.path or "").startswith(prefix))
+            ]
     return result
 
 

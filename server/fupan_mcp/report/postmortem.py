@@ -21,7 +21,7 @@ from fupan_mcp.report.strings import ISSUE_LABELS
 from fupan_mcp.report.view import Block, Bullets, Heading, Item, Paragraph, Table, Tone
 from fupan_mcp.i18n import tr
 
-__all__ = ["BUILDERS", "INCIDENT_CORE", "builders", "plan"]
+__all__ = ["BUILDERS", "INCIDENT_CORE", "builders", "plan", "title"]
 
 Builder = Callable[[Context], "list[Block] | None"]
 
@@ -158,10 +158,21 @@ def summary(ctx: Context) -> list[Block] | None:
     if not is_incident(review):
         return [Paragraph(review.summary)] if review.summary else None
     blocks: list[Block] = [Paragraph(review.summary)] if review.summary else []
-    key = [item for item in (_severity_item(ctx),) if item is not None] + _duration_items(ctx, _KEY_DURATIONS)
+    key = [item for item in (_severity_item(ctx),) if item is not None]
+    timeline = ctx.analysis.timeline
+    if timeline is not None and timeline.start is not None and timeline.end is not None:
+        window = ctx.t("pm.span", start=timeline.start.strftime("%Y-%m-%d %H:%M"), end=timeline.end.strftime("%Y-%m-%d %H:%M"))
+        key.append(Item(label=ctx.t("pm.window"), text=f"{window} ({timeline.timezone})" if timeline.timezone else window))
+    key += _duration_items(ctx, _KEY_DURATIONS)
     if key:
         blocks += [Heading(ctx.t("pm.key_figures")), Bullets(tuple(key))]
-    return blocks + overview(ctx)
+    facts = overview(ctx)
+    if timeline is not None and (review.period is None or review.period.start is None):
+        period = ctx.t("meta.period")  # the timeline dates an incident: no 'period not provided' line
+        facts = [
+            Bullets(tuple(i for i in b.items if i.label != period)) if isinstance(b, Bullets) else b for b in facts
+        ]
+    return blocks + facts
 
 
 def impact(ctx: Context) -> list[Block] | None:
@@ -411,6 +422,14 @@ BUILDERS: dict[SectionId, Builder] = {
     "where_lucky": where_lucky,
     "supporting": supporting,
 }
+
+
+_INCIDENT_TITLES = frozenset({"actions", "lessons", "five_whys"})
+
+
+def title(ctx: Context, section: SectionId) -> str:
+    """A section's title in an incident postmortem ('Action items' rather than 'Improvement actions')."""
+    return ctx.t(f"pm.title.{section}") if section in _INCIDENT_TITLES else ctx.t(f"section.{section}")
 
 
 def builders(ctx: Context) -> dict[SectionId, Builder]:

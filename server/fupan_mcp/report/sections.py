@@ -1102,7 +1102,8 @@ def build_sections(ctx: Context) -> list[Section]:
         blocks = builders[section_id](ctx)
         if blocks is None or (not blocks and section_id not in core):
             continue
-        sections.append(Section(section_id, len(sections) + 1, ctx.t(f"section.{section_id}"), blocks))
+        title = postmortem.title(ctx, section_id) if incident_plan else ctx.t(f"section.{section_id}")
+        sections.append(Section(section_id, len(sections) + 1, title, blocks))
     return sections
 
 

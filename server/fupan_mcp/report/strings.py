@@ -355,6 +355,10 @@ POSTMORTEM_TEXT: Table = {
     "section.went_wrong": {"zh": "做得不好的", "en": "What went wrong"},
     "section.where_lucky": {"zh": "侥幸之处", "en": "Where we got lucky"},
     "section.supporting": {"zh": "支持信息", "en": "Supporting information"},
+    "pm.title.actions": {"zh": "行动项", "en": "Action items"},
+    "pm.title.lessons": {"zh": "经验教训", "en": "Lessons learned"},
+    "pm.title.five_whys": {"zh": "5 Whys 根因链", "en": "5 Whys chain"},
+    "pm.window": {"zh": "事件时间范围", "en": "Timeline"},
     "pm.key_figures": {"zh": "关键数据(由时间线计算)", "en": "Key figures (computed from the timeline)"},
     "pm.severity": {"zh": "严重级别", "en": "Severity"},
     "pm.severity_rank": {
