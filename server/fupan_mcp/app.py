@@ -54,6 +54,7 @@ from fupan_mcp.domain.kpi import DecompositionMethod, KpiNode, KpiTreeResult
 from fupan_mcp.domain.review import RenderedReport, Review
 from fupan_mcp.domain.stored import LessonKind, OpenAction, ReviewRecord, StoredAction
 from fupan_mcp.domain.swot import StrategyLike, SwotItemLike, SwotResult
+from fupan_mcp.domain.timeline import MAX_EVENTS, TimelineEvent, TimelineResult
 from fupan_mcp.domain.whys import CountermeasureLike, FiveWhysResult, WhyLike
 from fupan_mcp.errors import InputError
 from fupan_mcp.export import MissingExtra
@@ -508,6 +509,52 @@ def _add_tools(server: MCPServer[Any], services: Services) -> None:
             return remember(review_id, "risks", risks, "check_risks", result, result.markdown)
 
         return await run_tool(work, len(risks), review_id)
+
+    @server.tool(title="事件时间线 / Check an incident timeline", annotations=READ_ONLY)
+    async def check_timeline(
+        timeline: Annotated[
+            list[TimelineEvent],
+            Field(
+                min_length=1,
+                max_length=MAX_EVENTS,
+                description="Events {at, kind, text, source}. at: ISO 8601 with a zone, 'YYYY-MM-DD HH:MM' in "
+                "`timezone`, or 'HH:MM' (the date of the event before). kind: impact_start, detected, escalated, "
+                "mitigated, resolved, impact_end, trigger, change, communication, or a free label.",
+            ),
+        ],
+        timezone: Annotated[
+            str | None, Field(description="Zone of times written without one: 'UTC', 'Asia/Shanghai', '+08:00'.")
+        ] = None,
+        review_date: Annotated[dt.date | None, Field(description="Review date; events after it are flagged.")] = None,
+        roster: Annotated[
+            list[RosterEntry] | None, Field(description="People whose names should be roles in the timeline.")
+        ] = None,
+        review_id: ReviewIdArg = None,
+        language: LanguageArg = "zh",
+    ) -> Annotated[CallToolResult, TimelineResult]:
+        """Compute an incident's time to detect, escalate, mitigate and resolve, the impact duration and the time
+        from trigger to impact from its timeline; flag unreadable times, events out of order, duplicates,
+        impossible sequences (resolved before detected) and blaming text. With review_id the timeline and the
+        result are saved into the review."""
+
+        def work() -> CallToolResult:
+            check_review(review_id)
+            from fupan_mcp.analysis.timeline import check_timeline as check
+            from fupan_mcp.report.postmortem import timeline_markdown
+
+            result = run_core(
+                lambda: check(timeline, timezone, language, review_date=review_date, roster=roster or ())
+            )
+            text = timeline_markdown(result)
+            out = remember(review_id, "timeline", timeline, "check_timeline", result, text)
+            if review_id is not None and timezone:
+                try:
+                    workspace.update_review(services.store, review_id, {"timezone": timezone})
+                except (InputError, StoreError) as error:
+                    out.content.append(TextContent(type="text", text=f"timezone not saved: {error}"))
+            return out
+
+        return await run_tool(work, len(timeline), review_id)
 
     @server.tool(title="语气与隐私检查 / Tone and privacy", annotations=READ_ONLY)
     async def check_compliance(

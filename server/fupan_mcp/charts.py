@@ -32,6 +32,7 @@ from fupan_mcp.domain.attainment import AttainmentResult, Status
 from fupan_mcp.domain.kpi import KpiTreeResult
 from fupan_mcp.domain.review import Review, ReviewAnalysis, SectionId
 from fupan_mcp.domain.swot import SwotFactor, SwotResult
+from fupan_mcp.domain.timeline import TimelineResult
 from fupan_mcp.export import INSTALL_HINT, MissingExtra
 from fupan_mcp.i18n import Language, Table, tr
 from fupan_mcp.report.formatting import percent, quantity, signed_quantity
@@ -53,6 +54,7 @@ __all__ = [
     "kpi_chart",
     "review_charts",
     "swot_chart",
+    "timeline_chart",
 ]
 
 log = logging.getLogger(__name__)
@@ -149,6 +151,17 @@ _TEXT: Table = {
     "caption.kpi": {"zh": "KPI 变化分解", "en": "KPI change by driver"},
     "caption.swot": {"zh": "SWOT 定位", "en": "SWOT position"},
     "caption.actions": {"zh": "行动时间线", "en": "Action timeline"},
+    "caption.timeline": {"zh": "事件时间线与用时", "en": "Incident timeline and durations"},
+    "timeline.title": {"zh": "事件时间线({zone})", "en": "Incident timeline ({zone})"},
+    "timeline.no_zone": {"zh": "钟面时间", "en": "wall-clock times"},
+    "timeline.events": {"zh": "事件", "en": "events"},
+    "timeline.impact": {"zh": "影响期间", "en": "impact"},
+    "duration.trigger_to_impact": {"zh": "触发到影响", "en": "Trigger to impact"},
+    "duration.time_to_detect": {"zh": "发现用时", "en": "Time to detect"},
+    "duration.time_to_escalate": {"zh": "升级用时", "en": "Time to escalate"},
+    "duration.time_to_mitigate": {"zh": "止损用时", "en": "Time to mitigate"},
+    "duration.time_to_resolve": {"zh": "解决用时", "en": "Time to resolve"},
+    "duration.impact_duration": {"zh": "影响时长", "en": "Impact duration"},
 }
 
 
@@ -647,6 +660,84 @@ def _actions_figure(
     return figure
 
 
+# --------------------------------------------------------------------------- the incident timeline
+
+_DURATION_ORDER = (
+    "trigger_to_impact",
+    "time_to_detect",
+    "time_to_escalate",
+    "time_to_mitigate",
+    "time_to_resolve",
+    "impact_duration",
+)
+_MILESTONE_COLORS = {
+    "trigger": "#8250df",
+    "impact_start": _FALL,
+    "detected": "#bf8700",
+    "escalated": "#bc4c00",
+    "mitigated": _TOTAL,
+    "resolved": _RISE,
+    "impact_end": _FALL,
+}
+
+
+@overload
+def timeline_chart(result: TimelineResult, language: Language = ..., fmt: Literal["svg"] = ...) -> str | None: ...
+@overload
+def timeline_chart(result: TimelineResult, language: Language = ..., *, fmt: Literal["png"]) -> bytes | None: ...
+def timeline_chart(result: TimelineResult, language: Language = "zh", fmt: ChartFormat = "svg") -> str | bytes | None:
+    """The computed durations as bars on the clock (time to detect, mitigate, resolve...), the impact
+    shaded, every event as a tick. None without any duration."""
+    return _pick(fmt, lambda: _timeline_figure(result, language), "timeline")
+
+
+def _timeline_figure(result: TimelineResult, language: Language) -> Figure | None:
+    durations = sorted(result.durations, key=lambda d: _DURATION_ORDER.index(d.key))
+    events = [e for e in result.events if e.at is not None]
+    if not durations or not events:
+        return None
+    origin = events[0].at
+    assert origin is not None
+
+    def minutes(at: dt.datetime) -> float:
+        return (at - origin).total_seconds() / 60
+
+    figure = _figure(7.6, 1.8 + 0.45 * (len(durations) + 1))
+    axes = figure.add_subplot()
+    rows = len(durations)
+    impact = next((d for d in durations if d.key == "impact_duration"), None)
+    if impact is not None:
+        axes.axvspan(minutes(impact.start), minutes(impact.end), color=_FALL, alpha=0.07, linewidth=0)
+    span = max(minutes(e.at) for e in events if e.at is not None) or 1.0
+    for row, duration in enumerate(durations):
+        y = rows - row
+        left, width = minutes(duration.start), duration.minutes
+        color = _MILESTONE_COLORS.get(duration.end_kind, _TOTAL)
+        axes.barh(y, width, left=left, height=0.55, color=color, alpha=0.85)
+        axes.text(max(left, left + width) + span * 0.01, y, duration.text, va="center", fontsize=9, color="#1f2328")
+    for event in events:
+        assert event.at is not None
+        x = minutes(event.at)
+        color = _MILESTONE_COLORS.get(event.kind or "", _MUTED)
+        axes.plot([x], [0], marker="|", markersize=12, color=color, linestyle="none")
+        if event.kind in _MILESTONE_COLORS:
+            axes.axvline(x, color=color, linestyle=":", linewidth=0.8, alpha=0.6)
+    labels = [tr(_TEXT, "timeline.events", language)] + [tr(_TEXT, f"duration.{d.key}", language) for d in durations]
+    axes.set_yticks(list(range(rows + 1)), _row_labels(labels, rows))
+    axes.set_ylim(-0.7, rows + 0.6)
+    axes.set_xlim(-span * 0.03, span * 1.18)
+    axes.xaxis.set_major_formatter(lambda value, _pos: (origin + dt.timedelta(minutes=value)).strftime("%H:%M"))
+    zone = result.timezone or tr(_TEXT, "timeline.no_zone", language)
+    title = tr(_TEXT, "timeline.title", language, zone=zone)
+    axes.set_title(title)
+    return figure
+
+
+def _row_labels(labels: Sequence[str], rows: int) -> list[str]:
+    """Tick labels from y = 0 (the events) up to y = rows (the first duration)."""
+    return [labels[0], *[labels[rows - y + 1] for y in range(1, rows + 1)]]
+
+
 # --------------------------------------------------------------------------- a whole review
 
 
@@ -654,7 +745,7 @@ def _actions_figure(
 class ReviewChart:
     """One chart of a review: the report section it belongs to, a caption and the image."""
 
-    key: Literal["attainment", "kpi", "swot", "actions"]
+    key: Literal["attainment", "kpi", "swot", "actions", "timeline"]
     section: SectionId
     caption: str
     data: str | bytes
@@ -692,7 +783,7 @@ def review_charts(
     lang: Language = language or analysis.language
     charts: list[ReviewChart] = []
 
-    def add(key: Literal["attainment", "kpi", "swot", "actions"], section: SectionId, draw: Any) -> None:
+    def add(key: Literal["attainment", "kpi", "swot", "actions", "timeline"], section: SectionId, draw: Any) -> None:
         try:
             data = _pick(fmt, draw, key)
         except ChartsUnavailable:
@@ -714,6 +805,9 @@ def review_charts(
         add("swot", "swot", lambda: _swot_figure(swot, lang))
     if review.actions:
         add("actions", "actions", lambda: _actions_figure(review.actions, lang, review.review_date, today))
+    if analysis.timeline is not None:
+        timeline = analysis.timeline
+        add("timeline", "incident_timeline", lambda: _timeline_figure(timeline, lang))
     return charts
 
 

@@ -438,3 +438,55 @@ def builders(ctx: Context) -> dict[SectionId, Builder]:
     if is_incident(ctx.review) or any(a.kind or a.ticket for a in ctx.review.actions):
         found["actions"] = typed_actions
     return found
+
+
+def timeline_markdown(result: TimelineResult) -> str:
+    """The text of `check_timeline`: the computed durations, the events in order, the findings."""
+    from fupan_mcp.analysis.markdown import table
+    from fupan_mcp.report.strings import TEXT
+
+    language = result.language
+
+    def t(key: str, **values: object) -> str:
+        return tr(TEXT, key, language, **values)
+
+    lines = [f"### {t('section.incident_timeline')}", ""]
+    lines.append(t("pm.timeline_summary", n=len(result.events), zone=result.timezone or t("pm.no_zone")))
+    if result.durations:
+        rows = [
+            (
+                t(f"pm.duration.{d.key}"),
+                t(f"pm.formula.{d.key}"),
+                t("pm.span", start=d.start.strftime("%Y-%m-%d %H:%M"), end=d.end.strftime("%Y-%m-%d %H:%M")),
+                d.text,
+            )
+            for d in result.durations
+        ]
+        headers = [t(k) for k in ("pm.col.measure", "pm.col.formula", "pm.col.span", "pm.col.duration")]
+        lines += ["", table(headers, rows)]
+    if result.events:
+        rows_e = [
+            (
+                e.at.strftime("%Y-%m-%d %H:%M") if e.at else e.at_text,
+                _offset_text(t, e.minutes_from_start),
+                t(f"pm.kind.{e.kind}") if e.known_kind and e.kind else (e.kind or "—"),
+                e.text,
+            )
+            for e in result.events
+        ]
+        headers_e = [t(k) for k in ("pm.col.time", "pm.col.offset", "pm.col.kind", "pm.col.event")]
+        lines += ["", table(headers_e, rows_e)]
+    if result.findings:
+        lines += ["", f"**{t('findings.title')}**", ""]
+        lines += [f"- {t(f'severity.{f.severity}')}{t('colon')}{f.message}" for f in result.findings]
+    if result.data_gaps:
+        lines += ["", f"**{t('gaps.title')}**", ""]
+        lines += [f"- {gap.message}" for gap in result.data_gaps]
+    return "\n".join(lines)
+
+
+def _offset_text(t: Callable[..., str], minutes: float | None) -> str:
+    if minutes is None:
+        return "—"
+    value = fmt.number(minutes, digits=1)
+    return t("pm.offset", value=f"+{value}" if minutes > 0 else value)

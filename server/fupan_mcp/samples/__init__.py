@@ -1,4 +1,5 @@
-"""Bundled example reviews (JSON), rebuilt from the facts and figures of three real-world projects."""
+"""Bundled example reviews (JSON), rebuilt from the facts and figures of real-world projects: three Chinese
+project reviews, an English incident postmortem (the SRE book's example) and an English campaign review."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import json
 from importlib import resources
 from typing import Any
 
-SAMPLES = ("erp_wms", "b2b_mvp", "midyear_campaign")
+SAMPLES = ("erp_wms", "b2b_mvp", "midyear_campaign", "shakespeare_outage", "bfcm_campaign")
 
 
 def load_sample(name: str) -> dict[str, Any]:
