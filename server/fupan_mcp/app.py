@@ -542,9 +542,7 @@ def _add_tools(server: MCPServer[Any], services: Services) -> None:
             from fupan_mcp.analysis.timeline import check_timeline as check
             from fupan_mcp.report.postmortem import timeline_markdown
 
-            result = run_core(
-                lambda: check(timeline, timezone, language, review_date=review_date, roster=roster or ())
-            )
+            result = run_core(lambda: check(timeline, timezone, language, review_date=review_date, roster=roster or ()))
             text = timeline_markdown(result)
             out = remember(review_id, "timeline", timeline, "check_timeline", result, text)
             if review_id is not None and timezone:

@@ -8,6 +8,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from fupan_mcp.samples import SAMPLES
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -75,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     prompt.add_argument("--language", choices=["zh", "en"], default="zh")
 
     demo = sub.add_parser("demo", help="run a real MCP session over stdio on bundled sample data")
-    demo.add_argument("--sample", choices=["b2b_mvp", "midyear_campaign", "erp_wms"], default="b2b_mvp")
+    demo.add_argument("--sample", choices=list(SAMPLES), default="b2b_mvp")
     demo.add_argument("--language", choices=["zh", "en"], default="zh")
     demo.add_argument("--out", type=Path, default=Path("out"), help="folder for the files the demo writes")
     return parser

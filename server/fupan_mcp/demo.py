@@ -89,10 +89,19 @@ async def demo_session(sample_name: str, language: str, out_dir: Path) -> dict[s
         for chain in sample.get("five_whys", []):
             result = await session.call("five_whys", {**chain, "review_date": sample["review_date"], **lang})
             show("five_whys", text_of(result))
-        show("swot", text_of(await session.call("swot", {**sample["swot"], **lang})))
+        if "timeline" in sample:
+            timeline = {
+                "timeline": sample["timeline"],
+                "timezone": sample.get("timezone"),
+                "roster": sample.get("roster", []),
+            }
+            show("check_timeline", text_of(await session.call("check_timeline", {**timeline, **lang})), 24)
+        if "swot" in sample:
+            show("swot", text_of(await session.call("swot", {**sample["swot"], **lang})))
         actions = {"actions": sample["actions"], "review_date": sample["review_date"], **lang}
         show("check_actions", text_of(await session.call("check_actions", actions)))
-        show("check_risks", text_of(await session.call("check_risks", {"risks": sample["risks"], **lang})))
+        if sample.get("risks"):
+            show("check_risks", text_of(await session.call("check_risks", {"risks": sample["risks"], **lang})))
         notes = {f"notes[{i}]": note for i, note in enumerate(sample.get("notes", []))}
         compliance = {"fields": notes, "roster": sample.get("roster", []), **lang}
         show("check_compliance", text_of(await session.call("check_compliance", compliance)))
@@ -102,9 +111,10 @@ async def demo_session(sample_name: str, language: str, out_dir: Path) -> dict[s
         ).structured_content
         assert created is not None
         review_id = created["review"]["id"]
-        hits = (await session.call("search_lessons", {"query": "权限"})).structured_content or {}
+        query = "权限" if sample.get("language", "zh") == "zh" else _first_word(sample)
+        hits = (await session.call("search_lessons", {"query": query})).structured_content or {}
         show(
-            "create_review + search_lessons '权限'",
+            f"create_review + search_lessons '{query}'",
             f"review {review_id}\n" + "\n".join(f"- [{hit['kind']}] {hit['text']}" for hit in hits.get("hits", [])),
         )
 
@@ -131,6 +141,14 @@ async def demo_session(sample_name: str, language: str, out_dir: Path) -> dict[s
     for fmt, path in written.items():
         print(f"  {fmt:8} {path}")
     return written
+
+
+def _first_word(sample: dict[str, Any]) -> str:
+    """A word of the sample's first lesson, to search the lessons for."""
+    lessons = sample.get("lessons") or [""]
+    first = lessons[0] if isinstance(lessons[0], str) else lessons[0].get("title", "")
+    words = [w for w in first.split() if len(w) > 3]
+    return words[0] if words else "lesson"
 
 
 def run_demo(sample: str = "b2b_mvp", language: str = "zh", out_dir: Path = Path("out")) -> dict[str, Path]:

@@ -89,4 +89,12 @@ def render_review_prompt(
         report_focus=report_focus.strip(),
         analysis_models=analysis_models.strip(),
         tools=set(tools),
+        incident=is_incident_type(project_type),
     )
+
+
+def is_incident_type(project_type: str) -> bool:
+    """Whether a project type names an incident postmortem ('incident', '故障复盘', 'Postmortem', 'outage')."""
+    from fupan_mcp.domain.review import Review, is_incident
+
+    return bool(project_type.strip()) and is_incident(Review(project="-", project_type=project_type.strip()[:200]))

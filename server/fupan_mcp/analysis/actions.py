@@ -46,12 +46,12 @@ from fupan_mcp.domain.actions import (
     ActionCheckResult,
     ActionCounts,
     ActionItem,
+    CauseCoverage,
     Risk,
     RiskCheck,
     RiskCheckResult,
     RiskCounts,
     RootCauseCoverage,
-    CauseCoverage,
     Threshold,
 )
 from fupan_mcp.domain.common import DataGap, Finding, Language, Severity
@@ -62,17 +62,17 @@ from fupan_mcp.limits import MAX_ACTIONS
 __all__ = [
     "check_actions",
     "check_risks",
-    "is_ticket",
-    "people_fix_findings",
-    "people_fixes",
-    "root_cause_coverage",
-    "ticket_findings",
     "is_measurable",
     "is_overdue",
+    "is_ticket",
     "owners",
     "parse_threshold",
+    "people_fix_findings",
+    "people_fixes",
     "relative_due",
+    "root_cause_coverage",
     "starts_with_verb",
+    "ticket_findings",
 ]
 
 _TEXT = {
@@ -1086,7 +1086,9 @@ def root_cause_coverage(
             findings.append(_finding("root_cause_unanswered", "warning", source, language, cause=short))
         elif require_prevent and not prevented:
             separator = "、" if language == "zh" else ", "
-            findings.append(_finding("no_prevent_action", "warning", source, language, cause=short, kinds=separator.join(kinds)))
+            findings.append(
+                _finding("no_prevent_action", "warning", source, language, cause=short, kinds=separator.join(kinds))
+            )
     return RootCauseCoverage(
         causes=covered,
         answered=sum(c.answered for c in covered),

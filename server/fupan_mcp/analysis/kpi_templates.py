@@ -190,7 +190,9 @@ _SLO = _Template(
     ),
     root="availability",
     specs=(
-        _Spec("availability", "请求可用性(SLI)", "Request availability (SLI)", "good_requests / valid_requests", **_PCT),
+        _Spec(
+            "availability", "请求可用性(SLI)", "Request availability (SLI)", "good_requests / valid_requests", **_PCT
+        ),
         _Spec("good_requests", "成功请求数", "Good requests", None, "次", "requests"),
         _Spec("valid_requests", "有效请求数", "Valid requests", None, "次", "requests"),
         _Spec("failed_requests", "失败请求数", "Failed requests", "valid_requests - good_requests", "次", "requests"),
@@ -210,7 +212,14 @@ _SLO = _Template(
         ),
         _Spec("bad_minutes", "不可用分钟数", "Bad minutes", None, "分钟", "min"),
         _Spec("window_minutes", "SLO 窗口分钟数", "SLO window", None, "分钟", "min"),
-        _Spec("budget_minutes", "错误预算(分钟)", "Error budget (minutes)", "window_minutes * (1 - slo_target)", "分钟", "min"),
+        _Spec(
+            "budget_minutes",
+            "错误预算(分钟)",
+            "Error budget (minutes)",
+            "window_minutes * (1 - slo_target)",
+            "分钟",
+            "min",
+        ),
     ),
 )
 

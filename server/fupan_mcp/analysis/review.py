@@ -424,7 +424,9 @@ def _causes(review: Review, chains: Sequence[FiveWhysResult | None]) -> list[tup
         if chain is not None
         for root in chain.root_causes
     ]
-    causes += [(point_title(point), f"contributing_factors[{i}]") for i, point in enumerate(review.contributing_factors)]
+    causes += [
+        (point_title(point), f"contributing_factors[{i}]") for i, point in enumerate(review.contributing_factors)
+    ]
     return list(dict.fromkeys(causes))
 
 
@@ -471,7 +473,12 @@ def _incident_gaps(review: Review, out: _Collector) -> None:
         return
     if not review.impact and not review.metrics:
         out.add_section_gap("impact", "impact", "gap_impact")
-    for field, section in (("trigger", "trigger"), ("detection", "detection"), ("resolution", "resolution")):
+    sections: tuple[tuple[str, SectionId], ...] = (
+        ("trigger", "trigger"),
+        ("detection", "detection"),
+        ("resolution", "resolution"),
+    )
+    for field, section in sections:
         if not getattr(review, field):
             out.add_section_gap(section, field, f"gap_{field}")
     if not review.where_lucky:

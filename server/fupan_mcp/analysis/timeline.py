@@ -175,7 +175,7 @@ def parse_zone(value: str) -> dt.tzinfo | None:
     """A zone from an IANA name ('Asia/Shanghai'), 'UTC'/'Z', or an offset ('+08:00', 'UTC-7'); None if unknown."""
     text = unicodedata.normalize("NFKC", value).strip()
     if text.casefold() in _UTC_NAMES:
-        return dt.UTC
+        return dt.timezone.utc
     match = _OFFSET.match(text)
     if match:
         sign, hours, minutes = match.group(1), int(match.group(2)), int(match.group(3) or 0)
@@ -268,7 +268,9 @@ _DURATIONS: tuple[tuple[DurationKey, EventKind, EventKind], ...] = (
     ("trigger_to_impact", "trigger", "impact_start"),
 )
 _LAST_WINS: frozenset[str] = frozenset({"resolved", "impact_end"})
-_MILESTONES: frozenset[str] = frozenset({"impact_start", "detected", "escalated", "mitigated", "resolved", "impact_end", "trigger"})
+_MILESTONES: frozenset[str] = frozenset(
+    {"impact_start", "detected", "escalated", "mitigated", "resolved", "impact_end", "trigger"}
+)
 _IMPOSSIBLE: tuple[tuple[EventKind, EventKind], ...] = (
     ("resolved", "detected"),
     ("resolved", "impact_start"),
@@ -286,7 +288,7 @@ _GAPS: tuple[EventKind, ...] = ("impact_start", "detected", "mitigated", "resolv
 
 
 class _Read(NamedTuple):
-    index: int
+    position: int
     event: TimelineEvent
     at: dt.datetime
 
@@ -344,7 +346,9 @@ def _read_times(
     if zoned and len(zoned) < len(read):
         for r in read:
             if r.at.tzinfo is None:
-                findings.append(_finding("no_zone", "error", f"timeline[{r.index}].at", language, n=r.index + 1, at=r.event.at))
+                findings.append(
+                    _finding("no_zone", "error", f"timeline[{r.position}].at", language, n=r.position + 1, at=r.event.at)
+                )
         read = zoned
     elif read and not zoned:
         findings.append(_finding("timezone_missing", "info", "timezone", language))
@@ -360,11 +364,11 @@ def _order_findings(read: Sequence[_Read], language: Language) -> list[Finding]:
                 _finding(
                     "out_of_order",
                     "warning",
-                    f"timeline[{item.index}].at",
+                    f"timeline[{item.position}].at",
                     language,
-                    n=item.index + 1,
+                    n=item.position + 1,
                     at=_show(item.at),
-                    prev=latest.index + 1,
+                    prev=latest.position + 1,
                     prev_at=_show(latest.at),
                 )
             )
@@ -379,10 +383,12 @@ def _order_findings(read: Sequence[_Read], language: Language) -> list[Finding]:
         other = next((seen[k] for k in keys if k in seen), None)
         if other is not None:
             findings.append(
-                _finding("duplicate_event", "warning", f"timeline[{item.index}]", language, n=item.index + 1, other=other + 1)
+                _finding(
+                    "duplicate_event", "warning", f"timeline[{item.position}]", language, n=item.position + 1, other=other + 1
+                )
             )
         for key in keys:
-            seen.setdefault(key, item.index)
+            seen.setdefault(key, item.position)
     return findings
 
 
@@ -397,7 +403,7 @@ def _milestones(read: Sequence[_Read], language: Language, findings: list[Findin
             by_kind.setdefault(item.event.kind, []).append(item)
     chosen: dict[str, _Read] = {}
     for kind, items in by_kind.items():
-        ordered = sorted(items, key=lambda r: (r.at, r.index))
+        ordered = sorted(items, key=lambda r: (r.at, r.position))
         pick = ordered[-1] if kind in _LAST_WINS else ordered[0]
         chosen[kind] = pick
         if len(items) > 1:
@@ -405,11 +411,11 @@ def _milestones(read: Sequence[_Read], language: Language, findings: list[Findin
                 _finding(
                     "repeated_milestone",
                     "info",
-                    f"timeline[{pick.index}].kind",
+                    f"timeline[{pick.position}].kind",
                     language,
                     count=len(items),
                     kind=_kind_label(kind, language),
-                    used=pick.index + 1,
+                    used=pick.position + 1,
                     at=_show(pick.at),
                 )
             )
@@ -418,7 +424,10 @@ def _milestones(read: Sequence[_Read], language: Language, findings: list[Findin
 
 def _sequence_findings(chosen: Mapping[str, _Read], language: Language) -> list[Finding]:
     findings: list[Finding] = []
-    for rules, code, severity in ((_IMPOSSIBLE, "sequence_impossible", "error"), (_UNLIKELY, "sequence_unlikely", "warning")):
+    for rules, code, severity in (
+        (_IMPOSSIBLE, "sequence_impossible", "error"),
+        (_UNLIKELY, "sequence_unlikely", "warning"),
+    ):
         for later, earlier in rules:
             a, b = chosen.get(later), chosen.get(earlier)
             if a is not None and b is not None and a.at < b.at:
@@ -426,7 +435,7 @@ def _sequence_findings(chosen: Mapping[str, _Read], language: Language) -> list[
                     _finding(
                         code,
                         severity,  # type: ignore[arg-type]
-                        f"timeline[{a.index}].at",
+                        f"timeline[{a.position}].at",
                         language,
                         later=_kind_label(later, language),
                         later_at=_show(a.at),
@@ -440,7 +449,7 @@ def _sequence_findings(chosen: Mapping[str, _Read], language: Language) -> list[
             _finding(
                 "detected_before_impact",
                 "info",
-                f"timeline[{detected.index}].at",
+                f"timeline[{detected.position}].at",
                 language,
                 detected=_show(detected.at),
                 impact=_show(impact.at),
@@ -449,9 +458,7 @@ def _sequence_findings(chosen: Mapping[str, _Read], language: Language) -> list[
     return findings
 
 
-def _tone_findings(
-    events: Sequence[TimelineEvent], roster: Sequence[RosterEntry], language: Language
-) -> list[Finding]:
+def _tone_findings(events: Sequence[TimelineEvent], roster: Sequence[RosterEntry], language: Language) -> list[Finding]:
     """The tone check on every event's text; with a roster, each event that names a person."""
     if not events:
         return []
@@ -482,8 +489,8 @@ def _durations(chosen: Mapping[str, _Read], language: Language) -> list[Timeline
                 key=key,
                 start_kind=start_kind,
                 end_kind=end_kind,
-                start_index=start.index,
-                end_index=end.index,
+                start_index=start.position,
+                end_index=end.position,
                 start=start.at,
                 end=end.at,
                 minutes=minutes,
@@ -517,7 +524,7 @@ def check_timeline(
             findings.append(_finding("timezone_unknown", "error", "timezone", language, zone=timezone))
     read = _read_times(events, zone, default_date, language, findings)
     findings += _order_findings(read, language)
-    ordered = sorted(read, key=lambda r: (r.at, r.index))
+    ordered = sorted(read, key=lambda r: (r.at, r.position))
     chosen = _milestones(ordered, language, findings)
     findings += _sequence_findings(chosen, language)
     if review_date is not None:
@@ -527,9 +534,9 @@ def check_timeline(
                     _finding(
                         "event_after_review",
                         "warning",
-                        f"timeline[{item.index}].at",
+                        f"timeline[{item.position}].at",
                         language,
-                        n=item.index + 1,
+                        n=item.position + 1,
                         at=_show(item.at),
                         review=review_date.isoformat(),
                     )
@@ -539,7 +546,7 @@ def check_timeline(
     origin = chosen.get("impact_start") or (ordered[0] if ordered else None)
     results = [
         TimelineEventResult(
-            index=item.index,
+            index=item.position,
             at=item.at,
             at_text=item.event.at,
             kind=item.event.kind,
@@ -551,7 +558,12 @@ def check_timeline(
         for item in ordered
     ]
     gaps = [
-        DataGap(subject=tr(_TEXT, f"kind.{kind}", language), field=kind, message=tr(_TEXT, f"gap.{kind}", language), path="timeline")
+        DataGap(
+            subject=tr(_TEXT, f"kind.{kind}", language),
+            field=kind,
+            message=tr(_TEXT, f"gap.{kind}", language),
+            path="timeline",
+        )
         for kind in _GAPS
         if kind not in chosen and (kind == "impact_start" or "impact_start" in chosen)
     ]

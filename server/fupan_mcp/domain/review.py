@@ -415,12 +415,8 @@ class Review(Model):
     resolution: str | None = Field(
         default=None, max_length=MAX_TEXT_CHARS, description="How it was mitigated and resolved."
     )
-    went_well: list[PointLike] = Field(
-        default_factory=list, max_length=MAX_LIST_ITEMS, description="What went well."
-    )
-    went_wrong: list[PointLike] = Field(
-        default_factory=list, max_length=MAX_LIST_ITEMS, description="What went wrong."
-    )
+    went_well: list[PointLike] = Field(default_factory=list, max_length=MAX_LIST_ITEMS, description="What went well.")
+    went_wrong: list[PointLike] = Field(default_factory=list, max_length=MAX_LIST_ITEMS, description="What went wrong.")
     where_lucky: list[PointLike] = Field(
         default_factory=list,
         max_length=MAX_LIST_ITEMS,

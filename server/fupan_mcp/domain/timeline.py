@@ -154,9 +154,7 @@ class TimelineEvent(Model):
         description="impact_start, detected, escalated, mitigated, resolved, impact_end, trigger, change, "
         "communication, or a free label. Durations come from the first six and trigger.",
     )
-    text: str = Field(
-        min_length=1, max_length=MAX_TEXT_CHARS, description="What happened; name roles, not people."
-    )
+    text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS, description="What happened; name roles, not people.")
     source: str | None = Field(
         default=None, max_length=2_000, description="Optional link or reference: a dashboard, a log, a chat message."
     )
@@ -217,7 +215,9 @@ class TimelineResult(BaseModel):
     events: list[TimelineEventResult] = Field(
         default_factory=list, description="Readable events in time order (input order among equal times)."
     )
-    durations: list[TimelineDuration] = Field(default_factory=list, description="Every duration that could be computed.")
+    durations: list[TimelineDuration] = Field(
+        default_factory=list, description="Every duration that could be computed."
+    )
     time_to_detect_minutes: float | None = Field(default=None, description="detected - impact_start.")
     time_to_escalate_minutes: float | None = Field(default=None, description="escalated - detected.")
     time_to_mitigate_minutes: float | None = Field(default=None, description="mitigated - impact_start.")
@@ -243,4 +243,3 @@ class SeverityCheck(BaseModel):
     rank: int | None = Field(default=None, description="1 for the most severe level of the scale.")
     scale: list[str] = Field(description="The scale, most severe first.")
     findings: list[Finding] = Field(default_factory=list)
-

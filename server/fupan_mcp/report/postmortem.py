@@ -15,11 +15,11 @@ from collections.abc import Callable, Sequence
 from fupan_mcp.domain.actions import ActionCheck
 from fupan_mcp.domain.review import Point, PointLike, SectionId, is_incident
 from fupan_mcp.domain.timeline import TimelineDuration, TimelineResult
+from fupan_mcp.i18n import tr
 from fupan_mcp.report import formatting as fmt
 from fupan_mcp.report.sections import Context, actions, overview, results
 from fupan_mcp.report.strings import ISSUE_LABELS
 from fupan_mcp.report.view import Block, Bullets, Heading, Item, Paragraph, Table, Tone
-from fupan_mcp.i18n import tr
 
 __all__ = ["BUILDERS", "INCIDENT_CORE", "builders", "plan", "title"]
 
@@ -161,8 +161,12 @@ def summary(ctx: Context) -> list[Block] | None:
     key = [item for item in (_severity_item(ctx),) if item is not None]
     timeline = ctx.analysis.timeline
     if timeline is not None and timeline.start is not None and timeline.end is not None:
-        window = ctx.t("pm.span", start=timeline.start.strftime("%Y-%m-%d %H:%M"), end=timeline.end.strftime("%Y-%m-%d %H:%M"))
-        key.append(Item(label=ctx.t("pm.window"), text=f"{window} ({timeline.timezone})" if timeline.timezone else window))
+        window = ctx.t(
+            "pm.span", start=timeline.start.strftime("%Y-%m-%d %H:%M"), end=timeline.end.strftime("%Y-%m-%d %H:%M")
+        )
+        key.append(
+            Item(label=ctx.t("pm.window"), text=f"{window} ({timeline.timezone})" if timeline.timezone else window)
+        )
     key += _duration_items(ctx, _KEY_DURATIONS)
     if key:
         blocks += [Heading(ctx.t("pm.key_figures")), Bullets(tuple(key))]
@@ -292,7 +296,9 @@ def incident_timeline(ctx: Context) -> list[Block] | None:
         headers = tuple(ctx.t(k) for k in ("pm.col.measure", "pm.col.formula", "pm.col.span", "pm.col.duration"))
         blocks += [Heading(ctx.t("pm.durations")), Table(headers, rows, tones)]
     if timeline.events:
-        multi_day = timeline.start is not None and timeline.end is not None and timeline.start.date() != timeline.end.date()
+        multi_day = (
+            timeline.start is not None and timeline.end is not None and timeline.start.date() != timeline.end.date()
+        )
         rows_e = []
         for event in timeline.events:
             assert event.at is not None
@@ -301,11 +307,21 @@ def incident_timeline(ctx: Context) -> list[Block] | None:
             kind = ctx.t(f"pm.kind.{event.kind}") if event.known_kind and event.kind else (event.kind or "—")
             rows_e.append((when, offset, kind, event.text, event.source or "—"))
         event_tones: tuple[Tone, ...] = tuple(
-            "bad" if e.kind in ("impact_start", "impact_end") else "ok" if e.kind in ("mitigated", "resolved") else "normal"
+            "bad"
+            if e.kind in ("impact_start", "impact_end")
+            else "ok"
+            if e.kind in ("mitigated", "resolved")
+            else "normal"
             for e in timeline.events
         )
-        headers_e = tuple(ctx.t(k) for k in ("pm.col.time", "pm.col.offset", "pm.col.kind", "pm.col.event", "pm.col.source"))
-        heading = ctx.t("pm.events", date=timeline.start.strftime("%Y-%m-%d")) if timeline.start and not multi_day else ctx.t("pm.events_multi")
+        headers_e = tuple(
+            ctx.t(k) for k in ("pm.col.time", "pm.col.offset", "pm.col.kind", "pm.col.event", "pm.col.source")
+        )
+        heading = (
+            ctx.t("pm.events", date=timeline.start.strftime("%Y-%m-%d"))
+            if timeline.start and not multi_day
+            else ctx.t("pm.events_multi")
+        )
         blocks += [Heading(heading), Table(headers_e, tuple(rows_e), event_tones)]
     return blocks + _findings(ctx, "incident_timeline")
 
@@ -358,10 +374,18 @@ def typed_actions(ctx: Context) -> list[Block]:
     blocks: list[Block] = [b for b in actions(ctx) if not isinstance(b, Table)]
     by_kind: dict[str, int] = {}
     for action in items:
-        label = ctx.t(f"pm.action_kind.{action.kind}") if action.kind in _ACTION_KINDS else action.kind or ctx.t("pm.untyped")
+        label = (
+            ctx.t(f"pm.action_kind.{action.kind}")
+            if action.kind in _ACTION_KINDS
+            else action.kind or ctx.t("pm.untyped")
+        )
         by_kind[label] = by_kind.get(label, 0) + 1
     blocks.append(Paragraph(ctx.t("pm.kinds", kinds=ctx.join(f"{k} {n}" for k, n in by_kind.items()))))
-    extra = {f.path.split(".")[0]: f for f in ctx.analysis.findings if f.section == "actions" and f.code == "missing_ticket" and f.path}
+    extra = {
+        f.path.split(".")[0]: f
+        for f in ctx.analysis.findings
+        if f.section == "actions" and f.code == "missing_ticket" and f.path
+    }
     rows = []
     tones: list[Tone] = []
     for index, (action, check) in enumerate(zip(items, checks, strict=True)):
