@@ -699,8 +699,13 @@ def _timeline_figure(result: TimelineResult, language: Language) -> Figure | Non
     origin = events[0].at
     assert origin is not None
 
-    def minutes(at: dt.datetime) -> float:
-        return (at - origin).total_seconds() / 60
+    def minutes(at: dt.datetime) -> float:  # in UTC: one zone's datetimes subtract by wall clock
+        utc = dt.timezone.utc
+        return (
+            (at.astimezone(utc) - origin.astimezone(utc)).total_seconds() / 60
+            if at.tzinfo
+            else (at - origin).total_seconds() / 60
+        )
 
     figure = _figure(7.6, 1.8 + 0.45 * (len(durations) + 1))
     axes = figure.add_subplot()

@@ -292,6 +292,12 @@ class _Read(NamedTuple):
     event: TimelineEvent
     at: dt.datetime
 
+    @property
+    def instant(self) -> dt.datetime:
+        """The instant in UTC: Python compares and subtracts datetimes of one zone by wall clock, which
+        would count a daylight-saving jump as elapsed time."""
+        return self.at.astimezone(dt.timezone.utc) if self.at.tzinfo is not None else self.at
+
 
 def _finding(code: str, severity: Severity, path: str, language: Language, **values: object) -> Finding:
     return Finding(code=code, severity=severity, message=tr(_TEXT, code, language, **values), path=path)
@@ -347,7 +353,9 @@ def _read_times(
         for r in read:
             if r.at.tzinfo is None:
                 findings.append(
-                    _finding("no_zone", "error", f"timeline[{r.position}].at", language, n=r.position + 1, at=r.event.at)
+                    _finding(
+                        "no_zone", "error", f"timeline[{r.position}].at", language, n=r.position + 1, at=r.event.at
+                    )
                 )
         read = zoned
     elif read and not zoned:
@@ -359,7 +367,7 @@ def _order_findings(read: Sequence[_Read], language: Language) -> list[Finding]:
     findings: list[Finding] = []
     latest: _Read | None = None
     for item in read:
-        if latest is not None and item.at < latest.at:
+        if latest is not None and item.instant < latest.instant:
             findings.append(
                 _finding(
                     "out_of_order",
@@ -372,19 +380,24 @@ def _order_findings(read: Sequence[_Read], language: Language) -> list[Finding]:
                     prev_at=_show(latest.at),
                 )
             )
-        if latest is None or item.at >= latest.at:
+        if latest is None or item.instant >= latest.instant:
             latest = item
     seen: dict[tuple[dt.datetime, str], int] = {}
     for item in read:
         text_key = re.sub(r"[\s\W_]+", "", unicodedata.normalize("NFKC", item.event.text).casefold())
-        keys = [(item.at, "text:" + text_key)]
+        keys = [(item.instant, "text:" + text_key)]
         if item.event.kind in _MILESTONES:
-            keys.append((item.at, "kind:" + item.event.kind))
+            keys.append((item.instant, "kind:" + item.event.kind))
         other = next((seen[k] for k in keys if k in seen), None)
         if other is not None:
             findings.append(
                 _finding(
-                    "duplicate_event", "warning", f"timeline[{item.position}]", language, n=item.position + 1, other=other + 1
+                    "duplicate_event",
+                    "warning",
+                    f"timeline[{item.position}]",
+                    language,
+                    n=item.position + 1,
+                    other=other + 1,
                 )
             )
         for key in keys:
@@ -403,7 +416,7 @@ def _milestones(read: Sequence[_Read], language: Language, findings: list[Findin
             by_kind.setdefault(item.event.kind, []).append(item)
     chosen: dict[str, _Read] = {}
     for kind, items in by_kind.items():
-        ordered = sorted(items, key=lambda r: (r.at, r.position))
+        ordered = sorted(items, key=lambda r: (r.instant, r.position))
         pick = ordered[-1] if kind in _LAST_WINS else ordered[0]
         chosen[kind] = pick
         if len(items) > 1:
@@ -430,7 +443,7 @@ def _sequence_findings(chosen: Mapping[str, _Read], language: Language) -> list[
     ):
         for later, earlier in rules:
             a, b = chosen.get(later), chosen.get(earlier)
-            if a is not None and b is not None and a.at < b.at:
+            if a is not None and b is not None and a.instant < b.instant:
                 findings.append(
                     _finding(
                         code,
@@ -444,7 +457,7 @@ def _sequence_findings(chosen: Mapping[str, _Read], language: Language) -> list[
                     )
                 )
     detected, impact = chosen.get("detected"), chosen.get("impact_start")
-    if detected is not None and impact is not None and detected.at < impact.at:
+    if detected is not None and impact is not None and detected.instant < impact.instant:
         findings.append(
             _finding(
                 "detected_before_impact",
@@ -483,7 +496,7 @@ def _durations(chosen: Mapping[str, _Read], language: Language) -> list[Timeline
         start, end = chosen.get(start_kind), chosen.get(end_kind)
         if start is None or end is None:
             continue
-        minutes = round((end.at - start.at).total_seconds() / 60, 4)
+        minutes = round((end.instant - start.instant).total_seconds() / 60, 4)
         durations.append(
             TimelineDuration(
                 key=key,
@@ -524,7 +537,7 @@ def check_timeline(
             findings.append(_finding("timezone_unknown", "error", "timezone", language, zone=timezone))
     read = _read_times(events, zone, default_date, language, findings)
     findings += _order_findings(read, language)
-    ordered = sorted(read, key=lambda r: (r.at, r.position))
+    ordered = sorted(read, key=lambda r: (r.instant, r.position))
     chosen = _milestones(ordered, language, findings)
     findings += _sequence_findings(chosen, language)
     if review_date is not None:
@@ -553,7 +566,7 @@ def check_timeline(
             known_kind=item.event.kind in EVENT_KINDS,
             text=item.event.text,
             source=item.event.source,
-            minutes_from_start=round((item.at - origin.at).total_seconds() / 60, 4) if origin else None,
+            minutes_from_start=round((item.instant - origin.instant).total_seconds() / 60, 4) if origin else None,
         )
         for item in ordered
     ]
