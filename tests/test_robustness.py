@@ -455,6 +455,10 @@ def valid_calls(tool: str, properties: dict[str, Any]) -> list[dict[str, Any]]:
         "list_actions": lambda s: [{"review_id": REVIEW, "status": ["open"], "overdue": True}],
         "update_action": lambda s: [{"action_id": ACTION, "status": "in_progress", "owner": "PM"}],
         "search_lessons": lambda s: [{"query": "留存 rollout", "kinds": ["lesson"], "limit": 5}],
+        "check_timeline": lambda s: [
+            {"timeline": s["timeline"], "timezone": s["timezone"], "roster": s.get("roster") or []},
+            {"timeline": s["timeline"], "review_id": REVIEW, "language": "en"},
+        ],
         "export_report": lambda s: [{"review_id": REVIEW, "format": "markdown", "filename": "fuzz"}],
     }
     calls: list[dict[str, Any]] = []
