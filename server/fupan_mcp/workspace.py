@@ -66,7 +66,7 @@ def create_review(
         review.language or "zh",
         _sections_of(review, review.model_fields_set),
         actions=review.actions,
-        lessons=_lessons_of(review),
+        lessons=lessons_of(review),
         idempotency_key=idempotency_key,
     )
     record = created.record
@@ -147,7 +147,7 @@ def _document_changes(record: ReviewRecord, changes: Mapping[str, Any]) -> Revie
     updates: dict[str, ActionChange] = {}
     if "actions" in changes:
         new_actions, updates = _action_changes(record.actions, review.actions)
-    lessons = _lessons_of(review)
+    lessons = lessons_of(review)
     return ReviewChanges(sections=sections, new_actions=new_actions, action_updates=updates, lessons=lessons)
 
 
@@ -219,7 +219,7 @@ def _as_action_item(action: StoredAction) -> ActionItem:
     return ActionItem.model_validate(action.model_dump(include=set(ActionItem.model_fields)))
 
 
-def _lessons_of(review: Review) -> list[Lesson]:
+def lessons_of(review: Review) -> list[Lesson]:
     """What later reviews should be able to find: lessons, success factors, problems, root causes."""
     items: list[Lesson] = [Lesson(kind="lesson", text=_point_text(point)) for point in review.lessons]
     items.extend(Lesson(kind="success_factor", text=_point_text(point)) for point in review.success_factors)
