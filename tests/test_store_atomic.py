@@ -270,3 +270,32 @@ def test_a_version_1_sqlite_database_is_upgraded(tmp_path: Path, monkeypatch: py
     conn = sqlite3.connect(path)
     assert conn.execute("SELECT key, review_id FROM review_keys").fetchall() == [("k1", created.record.id)]
     conn.close()
+
+
+# --- through the create_review tool --------------------------------------------------------------
+
+
+@pytest.mark.anyio
+async def test_create_review_tool_retries_with_a_key_and_refuses_a_duplicate(tmp_path: Path) -> None:
+    from mcp import Client
+    from mcp.types import TextContent
+
+    from fupan_mcp.app import Settings, create_server
+
+    sample = load_sample("b2b_mvp")
+    server = create_server(Settings(db=str(tmp_path / "tool.db"), output_dir=tmp_path / "out"))
+    async with Client(server) as client:
+        arguments = {"project": sample["project"], "review": sample, "idempotency_key": "b2b-mvp-2024"}
+        first = await client.call_tool("create_review", arguments)
+        again = await client.call_tool("create_review", arguments)
+        assert not first.is_error and not again.is_error
+        assert first.structured_content is not None and again.structured_content is not None
+        assert first.structured_content["replayed"] is False and again.structured_content["replayed"] is True
+        review_id = first.structured_content["review"]["id"]
+        assert again.structured_content["review"]["id"] == review_id
+        duplicate = await client.call_tool("create_review", {"project": sample["project"], "review": sample})
+        assert duplicate.is_error
+        text = "\n".join(block.text for block in duplicate.content if isinstance(block, TextContent))
+        assert "actions[0].id" in text and review_id in text and "Nothing was saved" in text
+        listed = await client.call_tool("list_reviews", {})
+        assert listed.structured_content is not None and len(listed.structured_content["reviews"]) == 1

@@ -35,13 +35,13 @@ def location(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 @pytest.mark.slow
 def test_acknowledged_saves_from_processes_and_http_clients_are_all_found(location: str, tmp_path: Path) -> None:
     backend = "sqlite" if location.endswith(".db") else "postgres"
-    review_id = battery.new_review(location)
-    workers = battery.spawn_workers(location, review_id, PROCESS_ROUNDS, PROCESSES)  # start while the server does
+    reviews = battery.new_reviews(location, 1)  # all writers into the same review
+    workers = battery.spawn_workers(location, reviews, PROCESS_ROUNDS, PROCESSES)  # start while the server does
     try:
         server = battery.start_http(location, tmp_path / "server.log")
         try:
             battery.release(workers)
-            over_http = anyio.run(battery.http_clients, server.url, review_id, CLIENTS, CLIENT_ROUNDS)
+            over_http = anyio.run(battery.http_clients, server.url, reviews, CLIENTS, CLIENT_ROUNDS)
         finally:
             server.stop()
     finally:
@@ -49,7 +49,7 @@ def test_acknowledged_saves_from_processes_and_http_clients_are_all_found(locati
     tally = battery.Tally()
     tally.merge(from_processes)
     tally.merge(over_http)
-    found = battery.verify(location, review_id, tally)
+    found = battery.verify(location, reviews, tally)
 
     print(
         f"\n[store battery, {backend}] processes: {PROCESSES} x {PROCESS_ROUNDS} rounds, "
