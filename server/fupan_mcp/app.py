@@ -132,12 +132,26 @@ def chart_images(draw: Callable[[], list[bytes]]) -> list[ImageContent]:
     ]
 
 
-def run_core(compute: Callable[[], ResultT]) -> ResultT:
-    """Call the pure core, turning input errors into tool errors the model can read."""
+def run_core(compute: Callable[[], ResultT], language: Language | None = None) -> ResultT:
+    """Call the pure core, turning input errors into tool errors the model can read.
+
+    A store failure becomes its cause's code and message (`store.messages`: full, read-only, newer
+    schema, corrupt, unreachable, busy) in ``language``, or in both languages when the tool has none;
+    the technical detail (a path, the driver's words) goes to the server log only."""
     try:
         return compute()
     except InputError as error:
         raise ToolError(f"{error.field}: {error.reason}") from error
+    except StoreError as error:
+        raise ToolError(store_error_text(error, language)) from error
+
+
+def store_error_text(error: StoreError, language: Language | None = None) -> str:
+    """What the client reads about a store failure; the detail is logged here."""
+    from fupan_mcp.store.messages import describe
+
+    log.warning("review store: %s (%s)", error.code, error)
+    return describe(error, language)
 
 
 @dataclass(frozen=True)
@@ -292,8 +306,10 @@ def _add_tools(server: MCPServer[Any], services: Services) -> None:
         if review_id is not None:
             try:
                 workspace.save_tool_run(services.store, review_id, section, workspace.to_jsonable(value), tool, result)
-            except (InputError, StoreError) as error:
+            except InputError as error:
                 text += f"\n\n> 未保存到复盘 {review_id} / not saved to review {review_id}: {error}"
+            except StoreError as error:
+                text += f"\n\n> 未保存到复盘 {review_id} / not saved to review {review_id}: {store_error_text(error)}"
         return tool_result(result, text)
 
     async def run_tool(work: Callable[[], CallToolResult], items: int, review_id: str | None) -> CallToolResult:
@@ -699,16 +715,26 @@ def _add_workspace_tools(server: MCPServer[Any], services: Services) -> None:
             Review | None, Field(description="Sections to start with (any part of the review document).")
         ] = None,
         language: LanguageArg = "zh",
+        idempotency_key: Annotated[
+            str | None,
+            Field(
+                max_length=200,
+                description="Any string you choose for this document (e.g. a UUID): a retry with the same key "
+                "returns the review already stored instead of making a duplicate.",
+            ),
+        ] = None,
     ) -> workspace.CreatedReview:
         """Start a stored review; returns its id and the open or overdue actions of earlier reviews of the same
-        project, to follow up. Pass `review_id` to the analysis tools to save their inputs and results."""
+        project, to follow up. Pass `review_id` to the analysis tools to save their inputs and results.
+        Everything is stored in one transaction; give `idempotency_key` to make a retry safe."""
         data = review.model_dump(exclude_unset=True) if review is not None else {}
         data.update(project=project, language=language)
         for key, value in (("title", title), ("project_type", project_type), ("review_date", review_date)):
             if value is not None:
                 data[key] = value
         document = run_core(lambda: workspace.validate_review(data, "review"))
-        return run_core(lambda: workspace.create_review(store(), document, dt.date.today()))
+        today = dt.date.today()
+        return run_core(lambda: workspace.create_review(store(), document, today, idempotency_key), language)
 
     @server.tool(title="读取复盘 / Get a review", annotations=READ_ONLY)
     def get_review(review_id: Annotated[str, Field(description="Id returned by create_review.")]) -> ReviewRecord:

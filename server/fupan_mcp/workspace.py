@@ -6,6 +6,12 @@ actions table (where they are tracked until closed) and its lessons, success fac
 root causes in the search index. Results the tools computed are kept beside the inputs, in sections
 named ``results.<tool>``, so a later turn can read them back without recomputing.
 
+Every save is one store transaction: `create_review` stores the review, its sections, actions and
+search entries together (`ReviewStore.create_review_document`), and every change of a stored review
+(`update_review`, `save_tool_run`, `save_review`) is computed from the review as read inside the
+write transaction (`ReviewStore.modify_review`), so concurrent saves never undo one another and the
+search index always matches the stored text.
+
 This module knows the store interface and the domain models, nothing of MCP.
 """
 
@@ -22,7 +28,7 @@ from fupan_mcp.domain.actions import ActionItem
 from fupan_mcp.domain.review import FiveWhysInput, Point, Review
 from fupan_mcp.domain.stored import Lesson, LessonHit, OpenAction, ReviewRecord, ReviewSummary, StoredAction
 from fupan_mcp.errors import InputError, input_error_from
-from fupan_mcp.store.base import ReviewStore
+from fupan_mcp.store.base import ActionChange, ReviewChanges, ReviewStore
 
 METADATA_FIELDS = ("project", "title", "project_type", "review_date", "language")
 """Review fields kept in the review row rather than in sections."""
@@ -40,28 +46,41 @@ class CreatedReview(BaseModel):
         description="Open and in-progress actions of earlier reviews of this project, overdue first: "
         "follow them up in this review.",
     )
+    replayed: bool = Field(
+        default=False,
+        description="True when this idempotency_key had already created the review: nothing new was stored.",
+    )
 
 
-def create_review(store: ReviewStore, review: Review, today: dt.date) -> CreatedReview:
-    """Store a new review (metadata, sections, actions, lessons) and surface earlier open actions."""
+def create_review(
+    store: ReviewStore, review: Review, today: dt.date, idempotency_key: str | None = None
+) -> CreatedReview:
+    """Store a new review (metadata, sections, actions, lessons) in one transaction and surface earlier
+    open actions. With ``idempotency_key``, a retry returns the review the first call stored."""
     review_date = review.review_date or today
-    record = store.create_review(
+    created = store.create_review_document(
         review.project,
         review.title or review.project,
         review.project_type,
         review_date,
         review.language or "zh",
         _sections_of(review, review.model_fields_set),
+        actions=review.actions,
+        lessons=lessons_of(review),
+        idempotency_key=idempotency_key,
     )
-    _sync_actions(store, record.id, review.actions)
-    _index_lessons(store, record.id, review)
+    record = created.record
     earlier = store.open_actions_for_project(review.project, today, exclude_review_id=record.id)
-    return CreatedReview(review=store.get_review(record.id), earlier_open_actions=earlier)
+    return CreatedReview(review=record, earlier_open_actions=earlier, replayed=created.replayed)
 
 
 def load_review(store: ReviewStore, review_id: str) -> Review:
     """The stored review as one `Review` document (actions from the actions table)."""
-    record = store.get_review(review_id)
+    return review_of(store.get_review(review_id))
+
+
+def review_of(record: ReviewRecord) -> Review:
+    """A stored review as one `Review` document (actions from the actions table)."""
     data: dict[str, Any] = {
         "project": record.project,
         "title": record.title,
@@ -77,34 +96,59 @@ def load_review(store: ReviewStore, review_id: str) -> Review:
 def update_review(store: ReviewStore, review_id: str, changes: Mapping[str, Any]) -> ReviewRecord:
     """Replace whole top-level sections of a stored review (``{"swot": {...}, "lessons": [...]}``).
 
-    The merged document is validated before anything is written, so a bad section changes nothing.
-    Metadata fields cannot be changed here; ``actions`` are added or updated by id, never dropped.
+    One transaction: the stored review is read under the write lock, merged with ``changes`` and
+    validated before anything is written, so a bad section changes nothing and a concurrent save of
+    another section is kept. Metadata fields cannot be changed here; ``actions`` are added or
+    updated by id, never dropped. The search entries are rebuilt from the merged document.
     """
+    _check_section_names(changes)
+    return store.modify_review(review_id, lambda record: _document_changes(record, changes))
+
+
+def save_tool_run(store: ReviewStore, review_id: str, section: str, value: Any, tool: str, result: BaseModel) -> None:
+    """Keep what a tool was given as the review's ``section`` and what it returned beside it, in one
+    transaction (a 5 Whys chain replaces the stored chain about the same problem, others are kept)."""
+    _check_section_names({section: value})
+    saved_result = {RESULTS_PREFIX + tool: result.model_dump(mode="json")}
+
+    def change(record: ReviewRecord) -> ReviewChanges:
+        given = value
+        if section == "five_whys":
+            given = _upsert_chain(review_of(record).five_whys, value)
+        document = _document_changes(record, {section: given})
+        return ReviewChanges(
+            sections={**document.sections, **saved_result},
+            new_actions=document.new_actions,
+            action_updates=document.action_updates,
+            lessons=document.lessons,
+        )
+
+    store.modify_review(review_id, change)
+
+
+def _check_section_names(changes: Mapping[str, Any]) -> None:
     unknown = sorted(set(changes) - set(DOCUMENT_FIELDS) - {"actions"})
     if unknown:
         raise InputError(
             f"sections.{unknown[0]}",
             f"not a review section; choose from {', '.join((*DOCUMENT_FIELDS, 'actions'))}",
         )
-    merged = load_review(store, review_id).model_dump(mode="json", exclude={"actions"})
+
+
+def _document_changes(record: ReviewRecord, changes: Mapping[str, Any]) -> ReviewChanges:
+    """What replacing ``changes``' sections in the stored ``record`` writes: those sections, the
+    actions to add or update, and the search entries of the merged document."""
+    merged = review_of(record).model_dump(mode="json", exclude={"actions"})
     merged.update(changes)
     merged.setdefault("actions", [])
     review = validate_review(merged, "sections")
-    section_changes = {name: to_jsonable(getattr(review, name)) for name in changes if name != "actions"}
-    if section_changes:
-        store.update_sections(review_id, section_changes)
+    sections = {name: to_jsonable(getattr(review, name)) for name in changes if name != "actions"}
+    new_actions: list[ActionItem] = []
+    updates: dict[str, ActionChange] = {}
     if "actions" in changes:
-        _sync_actions(store, review_id, review.actions)
-    _index_lessons(store, review_id, review)
-    return store.get_review(review_id)
-
-
-def save_tool_run(store: ReviewStore, review_id: str, section: str, value: Any, tool: str, result: BaseModel) -> None:
-    """Keep what a tool was given as the review's ``section`` and what it returned beside it."""
-    if section == "five_whys":
-        value = _upsert_chain(load_review(store, review_id).five_whys, value)
-    update_review(store, review_id, {section: value})
-    store.update_sections(review_id, {RESULTS_PREFIX + tool: result.model_dump(mode="json")})
+        new_actions, updates = _action_changes(record.actions, review.actions)
+    lessons = lessons_of(review)
+    return ReviewChanges(sections=sections, new_actions=new_actions, action_updates=updates, lessons=lessons)
 
 
 def save_review(store: ReviewStore, review_id: str, review: Review) -> ReviewRecord:
@@ -147,23 +191,24 @@ def _upsert_chain(chains: list[FiveWhysInput], value: Any) -> list[Any]:
     return [*(to_jsonable(chain) for chain in kept), to_jsonable(new)]
 
 
-def _sync_actions(store: ReviewStore, review_id: str, actions: list[ActionItem]) -> None:
-    """Add new actions; update the tracked fields of those whose id the review already has."""
-    existing = {action.id: action for action in store.get_review(review_id).actions}
+def _action_changes(
+    stored: list[StoredAction], actions: list[ActionItem]
+) -> tuple[list[ActionItem], dict[str, ActionChange]]:
+    """New actions to add, and the tracked fields to update of those whose id the review already has."""
+    existing = {action.id: action for action in stored}
     fresh = [action for action in actions if action.id not in existing]
-    if fresh:
-        store.add_actions(review_id, fresh)
+    updates: dict[str, ActionChange] = {}
     for action in actions:
         current = existing.get(action.id) if action.id else None
         if current is not None and _tracked(action) != _tracked(current):
-            store.update_action(
-                current.id,
+            updates[current.id] = ActionChange(
                 status=action.status,
                 owner=action.owner,
                 due=action.due,
                 evidence=action.evidence,
                 status_reason=action.status_reason,
             )
+    return fresh, updates
 
 
 def _tracked(action: ActionItem) -> tuple[object, ...]:
@@ -174,14 +219,14 @@ def _as_action_item(action: StoredAction) -> ActionItem:
     return ActionItem.model_validate(action.model_dump(include=set(ActionItem.model_fields)))
 
 
-def _index_lessons(store: ReviewStore, review_id: str, review: Review) -> None:
+def lessons_of(review: Review) -> list[Lesson]:
     """What later reviews should be able to find: lessons, success factors, problems, root causes."""
     items: list[Lesson] = [Lesson(kind="lesson", text=_point_text(point)) for point in review.lessons]
     items.extend(Lesson(kind="success_factor", text=_point_text(point)) for point in review.success_factors)
     items.extend(Lesson(kind="problem", text=_point_text(point)) for point in review.problems)
     for chain in review.five_whys:
         items.extend(Lesson(kind="root_cause", text=text) for text in _root_causes(chain))
-    store.index_lessons(review_id, items)
+    return items
 
 
 def _point_text(point: str | Point) -> str:

@@ -10,7 +10,11 @@ Conventions of every method:
 - a bad argument (a date that is not ``YYYY-MM-DD``, an unknown status or kind, a limit out of
   range) raises `InputError(field, reason)`;
 - dates may be given as `datetime.date` or ISO strings; records always carry `datetime.date`;
-- each write is one transaction: it happens completely or not at all.
+- each write is one transaction: it happens completely or not at all, and returns only after it
+  committed. A save that depends on what is stored (`modify_review`) reads it inside that
+  transaction, under the write lock, so two saves never overwrite each other's changes;
+- a store that cannot do its job raises a `StoreError` subclass with a ``code`` saying why (full,
+  read-only, newer schema, corrupt, unreachable, busy); `store.messages` words it for the user.
 """
 
 from __future__ import annotations
@@ -18,8 +22,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import secrets
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Protocol, TypeVar, get_args
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Protocol, TypeVar, get_args
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import to_jsonable_python
@@ -41,13 +46,24 @@ from fupan_mcp.limits import MAX_ACTIONS, MAX_NAME_CHARS
 
 __all__ = [
     "ACTION_STATUSES",
+    "MAX_IDEMPOTENCY_KEY_CHARS",
     "MAX_LESSONS_PER_REVIEW",
     "MAX_QUERY_CHARS",
     "MAX_SECTION_CHARS",
+    "ActionChange",
+    "Created",
     "DateLike",
     "NotFound",
+    "ReviewChanges",
     "ReviewStore",
+    "StoreBusy",
+    "StoreCannotOpen",
+    "StoreCorrupt",
     "StoreError",
+    "StoreFull",
+    "StoreReadOnly",
+    "StoreSchemaTooNew",
+    "StoreUnavailable",
 ]
 
 DateLike = dt.date | str
@@ -60,10 +76,69 @@ MAX_LESSONS_PER_REVIEW = 5_000
 MAX_QUERY_CHARS = 500
 MAX_PAGE = 1_000
 MAX_OFFSET = 2**63 - 1  # the largest integer SQLite and PostgreSQL (bigint) accept
+MAX_IDEMPOTENCY_KEY_CHARS = 200
 
 
 class StoreError(Exception):
-    """The store cannot do its job (closed, or a database written by a newer version)."""
+    """The store cannot do its job. ``code`` says why (the subclasses below); the message is the
+    technical detail for the server log (it may hold a path or a driver message), never for the
+    client: `store.messages.describe` gives the user's text."""
+
+    code: ClassVar[str] = "store_error"
+    retry: ClassVar[bool] = False  # whether the same call may succeed when simply tried again later
+
+
+class StoreFull(StoreError):
+    """No space left: the disk (SQLITE_FULL, PostgreSQL 53100) or the database's size limit."""
+
+    code = "store_full"
+
+
+class StoreReadOnly(StoreError):
+    """The store refuses writes: a read-only file, directory or file system, a read-only
+    transaction (a standby), or no write permission."""
+
+    code = "store_read_only"
+
+
+class StoreSchemaTooNew(StoreError):
+    """The database was written by a newer fupan-mcp; nothing is touched."""
+
+    code = "store_schema_newer"
+
+    def __init__(self, found: int, known: int) -> None:
+        super().__init__(
+            f"database schema version {found} is newer than this fupan-mcp knows ({known}); upgrade fupan-mcp"
+        )
+        self.found = found
+        self.known = known
+
+
+class StoreCorrupt(StoreError):
+    """The file is not a database, or its pages are damaged."""
+
+    code = "store_corrupt"
+
+
+class StoreCannotOpen(StoreError):
+    """The SQLite file cannot be opened or created (a directory in the way, no permission)."""
+
+    code = "store_cannot_open"
+
+
+class StoreUnavailable(StoreError):
+    """The database server cannot be reached or dropped the connection; worth retrying."""
+
+    code = "store_unavailable"
+    retry = True
+
+
+class StoreBusy(StoreError):
+    """Another writer held the lock past the timeout, or a conflict aborted the transaction;
+    nothing was written and the same call may succeed when tried again."""
+
+    code = "store_busy"
+    retry = True
 
 
 class NotFound(InputError, KeyError):
@@ -94,6 +169,29 @@ class ReviewStore(Protocol):
         """Save a new review (optionally with initial sections) and return it with its id."""
         ...
 
+    def create_review_document(
+        self,
+        project: str,
+        title: str,
+        review_type: str | None,
+        review_date: DateLike,
+        language: Language = "zh",
+        sections: Mapping[str, Any] | None = None,
+        *,
+        actions: Sequence[ActionItem] = (),
+        lessons: Sequence[Lesson | tuple[str, str]] = (),
+        idempotency_key: str | None = None,
+    ) -> Created:
+        """Save a whole new review in ONE transaction: the review, its sections, its actions and
+        its searchable lessons appear together or not at all.
+
+        ``idempotency_key`` (any string the caller chooses, e.g. a UUID per document) makes a retry
+        safe: a second call with the same key and the same content returns the review the first
+        one created (``replayed=True``) instead of a duplicate; the same key with other content is
+        an `InputError` naming ``idempotency_key``. A key is kept as long as its review.
+        """
+        ...
+
     def get_review(self, review_id: str) -> ReviewRecord:
         """The whole review: sections, actions (in order) and indexed lessons."""
         ...
@@ -120,6 +218,18 @@ class ReviewStore(Protocol):
         A value is any JSON-able data (dicts, lists, pydantic models, dates...), typically an
         analysis tool's ``{"input": ..., "result": ...}`` under names such as ``attainment``,
         ``kpi_tree``, ``five_whys:0``, ``swot``, ``report``.
+        """
+        ...
+
+    def modify_review(self, review_id: str, change: Callable[[ReviewRecord], ReviewChanges]) -> ReviewRecord:
+        """Read-modify-write of one review in ONE write transaction.
+
+        The review is read under the write lock (SQLite ``BEGIN IMMEDIATE``, PostgreSQL a row
+        lock on the review), ``change`` computes what to write from that fresh copy (it may raise
+        `InputError`: then nothing is written), the changes are applied, and the review is
+        returned as committed. Concurrent saves of one review are serialized, so each sees the
+        other's result: edits of different sections both survive, and the lessons replaced with
+        the sections stay in step with them.
         """
         ...
 
@@ -182,6 +292,40 @@ class ReviewStore(Protocol):
     def close(self) -> None:
         """Release connections. The store is unusable afterwards."""
         ...
+
+
+@dataclass(frozen=True)
+class ActionChange:
+    """New values for a stored action's tracked fields; None leaves a field as it is."""
+
+    status: ActionStatus | None = None
+    owner: str | None = None
+    due: DateLike | None = None
+    evidence: str | None = None
+    status_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class ReviewChanges:
+    """What one `ReviewStore.modify_review` writes, all in the same transaction.
+
+    ``sections``: section name -> value, each replaced (others kept). ``new_actions``: appended.
+    ``action_updates``: action id (of this review) -> its changes. ``lessons``: when not None,
+    the review's searchable items are replaced by these.
+    """
+
+    sections: Mapping[str, Any] = field(default_factory=dict)
+    new_actions: Sequence[ActionItem] = ()
+    action_updates: Mapping[str, ActionChange] = field(default_factory=dict)
+    lessons: Sequence[Lesson | tuple[str, str]] | None = None
+
+
+@dataclass(frozen=True)
+class Created:
+    """A review `ReviewStore.create_review_document` stored, or found stored under the same key."""
+
+    record: ReviewRecord
+    replayed: bool = False
 
 
 # --- shared validators (every backend uses the same rules and field names) ----------------

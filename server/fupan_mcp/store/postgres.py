@@ -15,10 +15,17 @@ Connections and transactions:
   in parallel, and locks are always taken review first, then its rows, so writers never deadlock.
   Ids are inserted with ``ON CONFLICT DO NOTHING`` and retried, so a collision with a concurrent
   writer is never an error (a caller-given action id that is taken is an `InputError`).
+- a read-modify-write (`modify_review`) locks the review row first and then reads it: in READ
+  COMMITTED each statement sees what was committed before it started, and every writer of a review
+  holds that lock until it commits, so the copy read is current and no save overwrites another's.
+  A create with an idempotency key takes a transaction-scoped advisory lock on the key first, so
+  two concurrent retries make one review. A method returns only after ``COMMIT`` succeeded.
 - every read is one ``REPEATABLE READ READ ONLY`` transaction: a consistent snapshot, never blocked
   by writers and never failing with a serialization error.
-- a `psycopg.Error` (server gone, lock timeout, ...) becomes a `StoreError`; URLs in messages have
-  their password left out.
+- a `psycopg.Error` becomes the `StoreError` subclass of its cause: no connection or the server
+  going away -> `StoreUnavailable`; lock timeout, serialization failure, deadlock -> `StoreBusy`;
+  disk full (class 53) -> `StoreFull`; read-only transaction or no privilege -> `StoreReadOnly`;
+  data corrupted (XX001/XX002) -> `StoreCorrupt`. URLs in messages have their password left out.
 
 Schema: versioned by the ``schema_version`` table (one row per applied migration). `MIGRATIONS`
 is the ordered list of forward migrations; opening a database applies the missing ones in one
@@ -69,7 +76,18 @@ from fupan_mcp.domain.stored import (
 from fupan_mcp.errors import InputError
 from fupan_mcp.i18n import Language
 from fupan_mcp.store import base, records
-from fupan_mcp.store.base import DateLike, NotFound, StoreError
+from fupan_mcp.store.base import (
+    Created,
+    DateLike,
+    NotFound,
+    ReviewChanges,
+    StoreBusy,
+    StoreCorrupt,
+    StoreError,
+    StoreFull,
+    StoreReadOnly,
+    StoreUnavailable,
+)
 from fupan_mcp.store.records import OPEN_STATUSES
 from fupan_mcp.store.search import QueryTerm, index_terms
 
@@ -84,6 +102,7 @@ RANK_NORMALIZATION = 1  # ts_rank_cd divided by 1 + log(document length), like B
 _MAX_LEXEME_BYTES = 2047  # PostgreSQL's limit for one tsvector lexeme
 _MAX_POSITION = 16383  # larger positions are stored as 16383 by PostgreSQL itself
 _SCHEMA_LOCK = "fupan-mcp schema migration"
+_KEY_LOCK = "fupan-mcp idempotency key "
 
 # Migration 1: the initial schema. Value checks (status, kind) live in code, not CHECK
 # constraints, so adding a value never needs a table rewrite.
@@ -139,8 +158,19 @@ _MIGRATION_1: tuple[str, ...] = (
     "CREATE INDEX lessons_fts ON lessons USING gin (tsv)",
 )
 
+# Migration 2: idempotency keys of create_review_document (a retry returns the review the key made).
+_MIGRATION_2: tuple[str, ...] = (
+    """CREATE TABLE review_keys (
+        key         TEXT PRIMARY KEY,
+        review_id   TEXT NOT NULL REFERENCES reviews (id) ON DELETE CASCADE,
+        fingerprint TEXT NOT NULL,
+        created_at  TIMESTAMPTZ NOT NULL
+    )""",
+    "CREATE INDEX review_keys_by_review ON review_keys (review_id)",
+)
+
 # Append new migrations here: MIGRATIONS[n] upgrades schema version n to n + 1.
-MIGRATIONS: tuple[Migration, ...] = (_MIGRATION_1,)
+MIGRATIONS: tuple[Migration, ...] = (_MIGRATION_1, _MIGRATION_2)
 
 _BEGIN_WRITE = "BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE"
 _BEGIN_READ = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
@@ -298,11 +328,38 @@ class PostgresStore:
         language: Language = "zh",
         sections: Mapping[str, Any] | None = None,
     ) -> ReviewRecord:
+        return self.create_review_document(project, title, review_type, review_date, language, sections).record
+
+    def create_review_document(
+        self,
+        project: str,
+        title: str,
+        review_type: str | None,
+        review_date: DateLike,
+        language: Language = "zh",
+        sections: Mapping[str, Any] | None = None,
+        *,
+        actions: Sequence[ActionItem] = (),
+        lessons: Sequence[Lesson | tuple[str, str]] = (),
+        idempotency_key: str | None = None,
+    ) -> Created:
         row = records.checked_review(project, title, review_type, review_date, language)
         for field in ("project", "title", "review_type"):
             _storable(getattr(row, field), field)
         encoded = _checked_sections(sections)
+        checked = _checked_actions(actions)
+        items = _checked_lessons(lessons)
+        key = records.checked_key(idempotency_key)
+        _storable(key, "idempotency_key")
+        digest = records.fingerprint(row, encoded, checked, items)
         with self._transaction(write=True) as conn:
+            if key is not None:  # concurrent creates with one key wait here, then find the first one's review
+                conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (_KEY_LOCK + key,))
+                found = conn.execute("SELECT review_id, fingerprint FROM review_keys WHERE key = %s", (key,)).fetchone()
+                if found is not None:
+                    if found["fingerprint"] != digest:
+                        raise records.key_reused(key, found["review_id"])
+                    return Created(_load_review(conn, found["review_id"]), replayed=True)
             now = _now()
             while True:
                 review_id = base.new_id("R")
@@ -315,7 +372,16 @@ class PostgresStore:
                 if inserted is not None:
                     break
             _upsert_sections(conn, review_id, encoded, now)
-            return _load_review(conn, review_id)
+            if checked:
+                _append_actions(conn, review_id, checked, now)
+            if items:
+                _replace_lessons(conn, review_id, items)
+            if key is not None:
+                conn.execute(
+                    "INSERT INTO review_keys (key, review_id, fingerprint, created_at) VALUES (%s, %s, %s, %s)",
+                    (key, review_id, digest, now),
+                )
+            return Created(_load_review(conn, review_id))
 
     def get_review(self, review_id: str) -> ReviewRecord:
         with self._transaction(write=False) as conn:
@@ -361,21 +427,38 @@ class PostgresStore:
             _touch(conn, review_id, now)
             return _load_review(conn, review_id)
 
+    def modify_review(self, review_id: str, change: Callable[[ReviewRecord], ReviewChanges]) -> ReviewRecord:
+        with self._transaction(write=True) as conn:
+            _lock_review(conn, review_id)  # from here on no other writer can change this review
+            current = _load_review(conn, review_id)
+            checked = records.checked_changes(change(current))
+            sections = _storable_sections(checked.sections)
+            for i, item in enumerate(checked.new_actions):
+                _storable_action(item, f"actions[{i}].")
+            now = _now()
+            _upsert_sections(conn, review_id, sections, now)
+            by_id = {action.id: action for action in current.actions}
+            for action_id, fields in checked.action_updates.items():
+                if action_id not in by_id:
+                    raise InputError("actions", f"{action_id!r} is not an action of review {review_id}")
+                _update_action(conn, by_id[action_id], fields, now)
+            if checked.new_actions:
+                _append_actions(conn, review_id, checked.new_actions, now)
+            if checked.lessons is not None:
+                for i, lesson in enumerate(checked.lessons):
+                    _storable(lesson.text, f"lessons[{i}].text")
+                _replace_lessons(conn, review_id, checked.lessons)
+            _touch(conn, review_id, now)
+            return _load_review(conn, review_id)
+
     # --- actions ---------------------------------------------------------------------------
 
     def add_actions(self, review_id: str, items: Sequence[ActionItem]) -> list[StoredAction]:
-        checked = records.checked_actions(items)
-        for i, item in enumerate(checked):
-            _storable_action(item, f"actions[{i}].")
+        checked = _checked_actions(items)
         with self._transaction(write=True) as conn:
             _lock_review(conn, review_id)
-            ids = records.assign_action_ids(checked, lambda given: _action_exists(conn, given), lambda: "")
-            row = conn.execute(
-                "SELECT COALESCE(MAX(seq), -1) + 1 AS next FROM actions WHERE review_id = %s", (review_id,)
-            ).fetchone()
-            first_seq = int(row["next"]) if row else 0
             now = _now()
-            _insert_actions(conn, review_id, first_seq, ids, checked, now)
+            first_seq = _append_actions(conn, review_id, checked, now)
             _touch(conn, review_id, now)
             return _select_actions(
                 conn, "WHERE a.review_id = %s AND a.seq >= %s ORDER BY a.seq", (review_id, first_seq)
@@ -431,15 +514,8 @@ class PostgresStore:
             current = _select_actions(conn, "WHERE a.id = %s", (action_id,))
             if not current:  # deleted with its review while we waited for the lock
                 raise NotFound("action_id", "action", action_id)
-            item = records.changed_action(current[0], changes)
-            _storable_action(item, "")
             now = _now()
-            conn.execute(
-                "UPDATE actions SET action = %s, owner = %s, due = %s, priority = %s, addresses = %s, "
-                "success_metric = %s, status = %s, status_reason = %s, evidence = %s, updated_at = %s "
-                "WHERE id = %s",
-                (*records.action_values(item), now, action_id),
-            )
+            _update_action(conn, current[0], changes, now)
             _touch(conn, current[0].review_id, now)
             return _select_actions(conn, "WHERE a.id = %s", (action_id,))[0]
 
@@ -462,24 +538,12 @@ class PostgresStore:
     # --- lessons ---------------------------------------------------------------------------
 
     def index_lessons(self, review_id: str, items: Sequence[Lesson | tuple[str, str]]) -> int:
-        lessons = base.check_lessons(items)
-        rows = []
-        for i, lesson in enumerate(lessons):
-            _storable(lesson.text, f"items[{i}].text")
-            terms = index_terms(lesson.text)
-            rows.append((review_id, i, lesson.kind, lesson.text, terms, tsvector_literal(terms)))
+        lessons = _checked_lessons(items)
         with self._transaction(write=True) as conn:
             _lock_review(conn, review_id)
-            conn.execute("DELETE FROM lessons WHERE review_id = %s", (review_id,))
-            if rows:
-                with conn.cursor() as cur:
-                    cur.executemany(
-                        "INSERT INTO lessons (review_id, seq, kind, text, terms, tsv) "
-                        "VALUES (%s, %s, %s, %s, %s, %s::tsvector)",
-                        rows,
-                    )
+            _replace_lessons(conn, review_id, lessons)
             _touch(conn, review_id, _now())
-        return len(rows)
+        return len(lessons)
 
     def search_lessons(
         self,
@@ -535,14 +599,48 @@ def tsquery_expression(terms: list[QueryTerm], any_term: bool = False) -> str:
 @contextmanager
 def _as_store_error(context: str = "database error") -> Iterator[None]:
     """Backend-neutral errors: a `psycopg.Error` (server gone, lock timeout, disk full...)
-    becomes a `StoreError`; `InputError`/`NotFound` pass through."""
+    becomes the `StoreError` of its cause; `InputError`/`NotFound` pass through."""
     try:
         yield
     except psycopg.Error as exc:
-        message = str(exc).strip() or type(exc).__name__
-        raise StoreError(f"{context}: {message}") from exc
+        raise classify(exc, context) from exc
     except UnicodeEncodeError as exc:
         raise records.surrogate_error(exc) from exc
+
+
+# SQLSTATE (exact, then its two-character class) -> our errors. See PostgreSQL's appendix A.
+_SQLSTATE_CAUSES: dict[str, type[StoreError]] = {
+    "53100": StoreFull,  # disk_full
+    "25006": StoreReadOnly,  # read_only_sql_transaction (a standby, default_transaction_read_only)
+    "42501": StoreReadOnly,  # insufficient_privilege (a role that may only read)
+    "XX001": StoreCorrupt,  # data_corrupted
+    "XX002": StoreCorrupt,  # index_corrupted
+    "55P03": StoreBusy,  # lock_not_available (lock_timeout)
+    "40001": StoreBusy,  # serialization_failure
+    "40P01": StoreBusy,  # deadlock_detected
+    "57014": StoreBusy,  # query_canceled (statement_timeout)
+    "57P01": StoreUnavailable,  # admin_shutdown
+    "57P02": StoreUnavailable,  # crash_shutdown
+    "57P03": StoreUnavailable,  # cannot_connect_now (starting up, recovering)
+    "53300": StoreUnavailable,  # too_many_connections
+}
+_SQLSTATE_CLASSES: dict[str, type[StoreError]] = {
+    "08": StoreUnavailable,  # connection exception
+    "53": StoreFull,  # insufficient resources (out of disk, memory)
+}
+
+
+def classify(exc: psycopg.Error, context: str = "database error") -> StoreError:
+    """The `StoreError` subclass for a `psycopg.Error`, its message the technical detail.
+
+    An `OperationalError` without an SQLSTATE is the client side failing to reach the server
+    (refused, timed out, dropped): `StoreUnavailable`."""
+    message = f"{context}: {str(exc).strip() or type(exc).__name__}"
+    state = exc.sqlstate or ""
+    cause = _SQLSTATE_CAUSES.get(state) or _SQLSTATE_CLASSES.get(state[:2])
+    if cause is None and not state and isinstance(exc, psycopg.OperationalError):
+        cause = StoreUnavailable
+    return (cause or StoreError)(message)
 
 
 def _rollback(conn: Connection) -> None:
@@ -622,11 +720,66 @@ def _storable_action(item: ActionItem, prefix: str) -> None:
 
 
 def _checked_sections(sections: Mapping[str, Any] | None) -> dict[str, str]:
-    encoded = records.checked_sections(sections)
+    return _storable_sections(records.checked_sections(sections))
+
+
+def _storable_sections(encoded: dict[str, str]) -> dict[str, str]:
     for name, value in encoded.items():
         if _JSON_NUL.search(value):
             raise InputError(f"sections.{name}", "contains a NUL character (\\u0000), which PostgreSQL cannot store")
     return encoded
+
+
+def _checked_actions(items: Sequence[ActionItem]) -> list[ActionItem]:
+    checked = records.checked_actions(items)
+    for i, item in enumerate(checked):
+        _storable_action(item, f"actions[{i}].")
+    return checked
+
+
+def _checked_lessons(items: Sequence[Lesson | tuple[str, str]]) -> list[Lesson]:
+    lessons = base.check_lessons(items)
+    for i, lesson in enumerate(lessons):
+        _storable(lesson.text, f"items[{i}].text")
+    return lessons
+
+
+def _append_actions(conn: Connection, review_id: str, checked: list[ActionItem], now: dt.datetime) -> int:
+    """Insert actions after the review's last one (the caller holds the review's lock); the first seq."""
+    ids = records.assign_action_ids(checked, lambda given: _action_holder(conn, given), lambda: "")
+    row = conn.execute(
+        "SELECT COALESCE(MAX(seq), -1) + 1 AS next FROM actions WHERE review_id = %s", (review_id,)
+    ).fetchone()
+    first_seq = int(row["next"]) if row else 0
+    _insert_actions(conn, review_id, first_seq, ids, checked, now)
+    return first_seq
+
+
+def _update_action(conn: Connection, current: StoredAction, changes: Mapping[str, object], now: dt.datetime) -> None:
+    item = records.changed_action(current, changes)
+    _storable_action(item, "")
+    conn.execute(
+        "UPDATE actions SET action = %s, owner = %s, due = %s, priority = %s, addresses = %s, "
+        "success_metric = %s, status = %s, status_reason = %s, evidence = %s, updated_at = %s "
+        "WHERE id = %s",
+        (*records.action_values(item), now, current.id),
+    )
+
+
+def _replace_lessons(conn: Connection, review_id: str, lessons: Sequence[Lesson]) -> None:
+    """The review's searchable items become ``lessons``, in the caller's transaction."""
+    conn.execute("DELETE FROM lessons WHERE review_id = %s", (review_id,))
+    if not lessons:
+        return
+    rows = []
+    for i, lesson in enumerate(lessons):
+        terms = index_terms(lesson.text)
+        rows.append((review_id, i, lesson.kind, lesson.text, terms, tsvector_literal(terms)))
+    with conn.cursor() as cur:
+        cur.executemany(
+            "INSERT INTO lessons (review_id, seq, kind, text, terms, tsv) VALUES (%s, %s, %s, %s, %s, %s::tsvector)",
+            rows,
+        )
 
 
 def _upsert_sections(conn: Connection, review_id: str, encoded: dict[str, str], now: dt.datetime) -> None:
@@ -658,9 +811,10 @@ def _require_review(conn: Connection, review_id: str, field: str = "review_id") 
         raise NotFound(field, "review", review_id)
 
 
-def _action_exists(conn: Connection, action_id: str) -> bool:
-    """Whether the id is taken (an id generated while inserting is checked by the insert itself)."""
-    return conn.execute("SELECT 1 FROM actions WHERE id = %s", (action_id,)).fetchone() is not None
+def _action_holder(conn: Connection, action_id: str) -> str | None:
+    """The review that has an action with this id, if any (a generated id is checked by the insert)."""
+    row = conn.execute("SELECT review_id FROM actions WHERE id = %s", (action_id,)).fetchone()
+    return None if row is None else str(row["review_id"])
 
 
 _INSERT_ACTION = (

@@ -8,6 +8,8 @@ store/postgres.py) runs its own queries and hands the rows to these functions.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
@@ -17,7 +19,7 @@ from fupan_mcp.errors import InputError
 from fupan_mcp.i18n import Language
 from fupan_mcp.limits import MAX_ACTIONS, MAX_TEXT_CHARS
 from fupan_mcp.store import base
-from fupan_mcp.store.base import DateLike, StoreError
+from fupan_mcp.store.base import DateLike, ReviewChanges, StoreSchemaTooNew
 from fupan_mcp.store.search import QueryTerm, make_snippet, parse_query, relaxed_terms
 
 MAX_SEARCH_LIMIT = 200
@@ -90,11 +92,57 @@ def checked_query(query: str, limit: int) -> list[QueryTerm]:
 
 
 def check_schema_version(version: int, known: int) -> None:
-    """`StoreError` for a database written by a newer fupan-mcp than this one."""
+    """`StoreSchemaTooNew` for a database written by a newer fupan-mcp than this one."""
     if version > known:
-        raise StoreError(
-            f"database schema version {version} is newer than this fupan-mcp knows ({known}); upgrade fupan-mcp"
-        )
+        raise StoreSchemaTooNew(version, known)
+
+
+def checked_key(key: str | None) -> str | None:
+    """An idempotency key: None, or a stripped, non-empty string of bounded length."""
+    return base.optional_text(key, "idempotency_key", base.MAX_IDEMPOTENCY_KEY_CHARS)
+
+
+def fingerprint(
+    review: NewReview, sections: Mapping[str, str], actions: Sequence[ActionItem], lessons: Sequence[Lesson]
+) -> str:
+    """A digest of everything a create stores, to tell a retry (same content) from a reused key."""
+    content = {
+        "review": [review.project, review.title, review.review_type, review.review_date.isoformat(), review.language],
+        "sections": {name: sections[name] for name in sorted(sections)},
+        "actions": [item.model_dump(mode="json") for item in actions],
+        "lessons": [[lesson.kind, lesson.text] for lesson in lessons],
+    }
+    text = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def key_reused(key: str, review_id: str) -> InputError:
+    return InputError(
+        "idempotency_key",
+        f"already used to create review {review_id} with other content; choose a new key for a new "
+        f"review, or change {review_id} with update_review",
+    )
+
+
+class CheckedChanges(NamedTuple):
+    """A `ReviewChanges` after its checks: encoded sections, validated actions and lessons."""
+
+    sections: dict[str, str]
+    new_actions: list[ActionItem]
+    action_updates: dict[str, dict[str, object]]
+    lessons: list[Lesson] | None
+
+
+def checked_changes(changes: ReviewChanges) -> CheckedChanges:
+    """Check what a `modify_review` callback returned; errors name the field it came from."""
+    if not isinstance(changes, ReviewChanges):
+        raise TypeError(f"modify_review: the change function must return ReviewChanges, not {type(changes).__name__}")
+    updates = {
+        action_id: action_changes(c.status, c.owner, c.due, c.evidence, c.status_reason)
+        for action_id, c in changes.action_updates.items()
+    }
+    lessons = None if changes.lessons is None else base.check_lessons(changes.lessons)
+    return CheckedChanges(checked_sections(changes.sections), checked_actions(changes.new_actions), updates, lessons)
 
 
 def surrogate_error(exc: UnicodeEncodeError) -> InputError:
@@ -165,15 +213,24 @@ def changed_action(current: StoredAction, changes: Mapping[str, object]) -> Acti
     return base.validate_action({**fields, **changes}, "")
 
 
-def id_taken(index: int, action_id: str) -> InputError:
-    return InputError(f"actions[{index}].id", f"id {action_id!r} is already used by another action")
+def id_taken(index: int, action_id: str, holder: str | None = None) -> InputError:
+    """A caller-given action id that is taken; ``holder`` is the review that has it, when known."""
+    if holder is None:
+        return InputError(f"actions[{index}].id", f"id {action_id!r} is already used by another action")
+    return InputError(
+        f"actions[{index}].id",
+        f"id {action_id!r} is already used by an action of review {holder}; this document may already be "
+        f"stored as {holder} (read it with get_review, change it with update_review; a retry with the same "
+        "idempotency_key returns it), or leave the action ids out to create a separate review. Nothing was saved.",
+    )
 
 
 def assign_action_ids(
-    items: Sequence[ActionItem], taken: Callable[[str], bool], generate: Callable[[], str]
+    items: Sequence[ActionItem], taken: Callable[[str], str | None], generate: Callable[[], str]
 ) -> list[str]:
     """Keep given ids (if not ``taken`` and unique), ``generate`` the others.
 
+    ``taken(id)`` is the id of the review that already has an action with that id, or None.
     A generated id that repeats one already assigned is generated again; ``generate`` may
     return ``""`` to leave the id to the insert.
     """
@@ -186,8 +243,11 @@ def assign_action_ids(
             ids.append(new)
             continue
         given = item.id.strip()
-        if taken(given) or given in ids:
+        if given in ids:
             raise id_taken(i, given)
+        holder = taken(given)
+        if holder is not None:
+            raise id_taken(i, given, holder)
         ids.append(given)
     return ids
 

@@ -10,9 +10,14 @@ Durability and concurrency:
   ``synchronous=FULL`` (a committed review survives a crash or power loss), foreign keys on,
   ``busy_timeout`` 5 s (a writer waits for another instead of failing).
 - Every write is one transaction opened with ``BEGIN IMMEDIATE``: the write lock is taken up
-  front, so two processes never deadlock upgrading a read lock. Reads use a deferred
-  transaction, so a multi-query read (a review with its sections and actions) is a consistent
-  snapshot.
+  front, so two processes never deadlock upgrading a read lock, and what a write reads inside
+  its transaction (`modify_review` reads the whole review) is the latest committed state, which
+  no one else can change before the commit. Reads use a deferred transaction, so a multi-query
+  read (a review with its sections and actions) is a consistent snapshot. A method returns only
+  after ``COMMIT`` succeeded (``synchronous=FULL``: on disk).
+- Errors: a `sqlite3.Error` becomes the `StoreError` subclass of its cause (SQLITE_FULL ->
+  `StoreFull`, SQLITE_READONLY -> `StoreReadOnly`, SQLITE_CORRUPT/NOTADB -> `StoreCorrupt`,
+  SQLITE_BUSY/LOCKED -> `StoreBusy`, SQLITE_CANTOPEN -> `StoreCannotOpen`).
 - Threads: a file store gives each thread its own connection (created on first use, closed by
   `close()` or when a new thread notices its owner has ended); SQLite does the locking
   between them as between processes. A ``:memory:`` store has a single connection guarded by a
@@ -32,6 +37,7 @@ the index (its triggers need the module).
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import os
 import sqlite3
@@ -53,9 +59,21 @@ from fupan_mcp.domain.stored import (
     ReviewSummary,
     StoredAction,
 )
+from fupan_mcp.errors import InputError
 from fupan_mcp.i18n import Language
 from fupan_mcp.store import base, records
-from fupan_mcp.store.base import DateLike, NotFound, StoreError
+from fupan_mcp.store.base import (
+    Created,
+    DateLike,
+    NotFound,
+    ReviewChanges,
+    StoreBusy,
+    StoreCannotOpen,
+    StoreCorrupt,
+    StoreError,
+    StoreFull,
+    StoreReadOnly,
+)
 from fupan_mcp.store.records import OPEN_STATUSES
 from fupan_mcp.store.search import QueryTerm, fallback_score, fts_match_expression, index_terms, like_pattern
 
@@ -121,8 +139,19 @@ _MIGRATION_1: tuple[str, ...] = (
     "CREATE INDEX lessons_by_review ON lessons (review_id, seq)",
 )
 
+# Migration 2: idempotency keys of create_review_document (a retry returns the review the key made).
+_MIGRATION_2: tuple[str, ...] = (
+    """CREATE TABLE review_keys (
+        key         TEXT PRIMARY KEY,
+        review_id   TEXT NOT NULL REFERENCES reviews (id) ON DELETE CASCADE,
+        fingerprint TEXT NOT NULL,
+        created_at  TEXT NOT NULL
+    ) WITHOUT ROWID""",
+    "CREATE INDEX review_keys_by_review ON review_keys (review_id)",
+)
+
 # Append new migrations here: MIGRATIONS[n] upgrades user_version n to n + 1.
-MIGRATIONS: tuple[Migration, ...] = (_MIGRATION_1,)
+MIGRATIONS: tuple[Migration, ...] = (_MIGRATION_1, _MIGRATION_2)
 
 # External-content FTS5 index over lessons.terms, kept in step by triggers (which also fire
 # for the rows a review deletion cascades to).
@@ -222,7 +251,7 @@ class SQLiteStore:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise StoreError(f"cannot create {self.path.parent}: {exc}") from exc
+                raise _os_error(exc, f"cannot create {self.path.parent}") from exc
         try:
             self._initialize()
         except BaseException:
@@ -336,10 +365,35 @@ class SQLiteStore:
         language: Language = "zh",
         sections: Mapping[str, Any] | None = None,
     ) -> ReviewRecord:
+        return self.create_review_document(project, title, review_type, review_date, language, sections).record
+
+    def create_review_document(
+        self,
+        project: str,
+        title: str,
+        review_type: str | None,
+        review_date: DateLike,
+        language: Language = "zh",
+        sections: Mapping[str, Any] | None = None,
+        *,
+        actions: Sequence[ActionItem] = (),
+        lessons: Sequence[Lesson | tuple[str, str]] = (),
+        idempotency_key: str | None = None,
+    ) -> Created:
         review = records.checked_review(project, title, review_type, review_date, language)
         row = (review.project, review.title, review.review_type, review.review_date.isoformat(), review.language)
         encoded = records.checked_sections(sections)
+        checked = records.checked_actions(actions)
+        items = base.check_lessons(lessons)
+        key = records.checked_key(idempotency_key)
+        digest = records.fingerprint(review, encoded, checked, items)
         with self._transaction(write=True) as conn:
+            if key is not None:
+                found = conn.execute("SELECT review_id, fingerprint FROM review_keys WHERE key = ?", (key,)).fetchone()
+                if found is not None:
+                    if found["fingerprint"] != digest:
+                        raise records.key_reused(key, found["review_id"])
+                    return Created(_load_review(conn, found["review_id"]), replayed=True)
             review_id = _unused_id(conn, "reviews", "R")
             now = _now()
             conn.execute(
@@ -348,7 +402,16 @@ class SQLiteStore:
                 (review_id, *row, now, now),
             )
             _upsert_sections(conn, review_id, encoded, now)
-            return _load_review(conn, review_id)
+            if checked:
+                _append_actions(conn, review_id, checked, now)
+            if items:
+                _replace_lessons(conn, review_id, items)
+            if key is not None:
+                conn.execute(
+                    "INSERT INTO review_keys (key, review_id, fingerprint, created_at) VALUES (?, ?, ?, ?)",
+                    (key, review_id, digest, now),
+                )
+            return Created(_load_review(conn, review_id))
 
     def get_review(self, review_id: str) -> ReviewRecord:
         with self._transaction(write=False) as conn:
@@ -391,28 +454,32 @@ class SQLiteStore:
             _touch(conn, review_id, now)
             return _load_review(conn, review_id)
 
+    def modify_review(self, review_id: str, change: Callable[[ReviewRecord], ReviewChanges]) -> ReviewRecord:
+        with self._transaction(write=True) as conn:  # BEGIN IMMEDIATE: what we read here is current
+            current = _load_review(conn, review_id)
+            checked = records.checked_changes(change(current))
+            now = _now()
+            _upsert_sections(conn, review_id, checked.sections, now)
+            by_id = {action.id: action for action in current.actions}
+            for action_id, fields in checked.action_updates.items():
+                if action_id not in by_id:
+                    raise InputError("actions", f"{action_id!r} is not an action of review {review_id}")
+                _update_action(conn, by_id[action_id], fields, now)
+            if checked.new_actions:
+                _append_actions(conn, review_id, checked.new_actions, now)
+            if checked.lessons is not None:
+                _replace_lessons(conn, review_id, checked.lessons)
+            _touch(conn, review_id, now)
+            return _load_review(conn, review_id)
+
     # --- actions ---------------------------------------------------------------------------
 
     def add_actions(self, review_id: str, items: Sequence[ActionItem]) -> list[StoredAction]:
         checked = records.checked_actions(items)
         with self._transaction(write=True) as conn:
             _require_review(conn, review_id)
-            ids = records.assign_action_ids(
-                checked, lambda given: _exists(conn, "actions", given), lambda: _unused_id(conn, "actions", "A")
-            )
-            first_seq = conn.execute(
-                "SELECT COALESCE(MAX(seq), -1) + 1 FROM actions WHERE review_id = ?", (review_id,)
-            ).fetchone()[0]
             now = _now()
-            conn.executemany(
-                "INSERT INTO actions (id, review_id, seq, action, owner, due, priority, addresses, "
-                "success_metric, status, status_reason, evidence, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (action_id, review_id, first_seq + i, *records.action_values(item, iso_dates=True), now, now)
-                    for i, (action_id, item) in enumerate(zip(ids, checked, strict=True))
-                ],
-            )
+            first_seq = _append_actions(conn, review_id, checked, now)
             _touch(conn, review_id, now)
             return _select_actions(conn, "WHERE a.review_id = ? AND a.seq >= ? ORDER BY a.seq", (review_id, first_seq))
 
@@ -458,14 +525,8 @@ class SQLiteStore:
             current = _select_actions(conn, "WHERE a.id = ?", (action_id,))
             if not current:
                 raise NotFound("action_id", "action", action_id)
-            item = records.changed_action(current[0], changes)
             now = _now()
-            conn.execute(
-                "UPDATE actions SET action = ?, owner = ?, due = ?, priority = ?, addresses = ?, "
-                "success_metric = ?, status = ?, status_reason = ?, evidence = ?, updated_at = ? "
-                "WHERE id = ?",
-                (*records.action_values(item, iso_dates=True), now, action_id),
-            )
+            _update_action(conn, current[0], changes, now)
             _touch(conn, current[0].review_id, now)
             return _select_actions(conn, "WHERE a.id = ?", (action_id,))[0]
 
@@ -488,13 +549,11 @@ class SQLiteStore:
 
     def index_lessons(self, review_id: str, items: Sequence[Lesson | tuple[str, str]]) -> int:
         lessons = base.check_lessons(items)
-        rows = [(review_id, i, it.kind, it.text, index_terms(it.text)) for i, it in enumerate(lessons)]
         with self._transaction(write=True) as conn:
             _require_review(conn, review_id)
-            conn.execute("DELETE FROM lessons WHERE review_id = ?", (review_id,))
-            conn.executemany("INSERT INTO lessons (review_id, seq, kind, text, terms) VALUES (?, ?, ?, ?, ?)", rows)
+            _replace_lessons(conn, review_id, lessons)
             _touch(conn, review_id, _now())
-        return len(rows)
+        return len(lessons)
 
     def search_lessons(
         self,
@@ -524,13 +583,54 @@ class SQLiteStore:
 @contextmanager
 def _as_store_error(context: str = "database error") -> Iterator[None]:
     """Backend-neutral errors: a `sqlite3.Error` (busy past the timeout, disk full, corrupt
-    file...) becomes a `StoreError`; `InputError`/`NotFound` pass through."""
+    file...) becomes the `StoreError` of its cause; `InputError`/`NotFound` pass through."""
     try:
         yield
     except sqlite3.Error as exc:
-        raise StoreError(f"{context}: {exc}") from exc
+        raise classify(exc, context) from exc
     except UnicodeEncodeError as exc:
         raise records.surrogate_error(exc) from exc
+
+
+# SQLite result codes (the primary code is the low byte of an extended one) -> our errors.
+_SQLITE_CAUSES: dict[int, type[StoreError]] = {
+    3: StoreCannotOpen,  # SQLITE_PERM
+    5: StoreBusy,  # SQLITE_BUSY
+    6: StoreBusy,  # SQLITE_LOCKED
+    8: StoreReadOnly,  # SQLITE_READONLY (and its _DIRECTORY, _DBMOVED... variants)
+    11: StoreCorrupt,  # SQLITE_CORRUPT
+    13: StoreFull,  # SQLITE_FULL (ENOSPC, or max_page_count reached)
+    14: StoreCannotOpen,  # SQLITE_CANTOPEN
+    26: StoreCorrupt,  # SQLITE_NOTADB
+}
+# The same from the message, for Pythons before 3.11 (no sqlite_errorcode).
+_SQLITE_MESSAGES: tuple[tuple[str, type[StoreError]], ...] = (
+    ("database or disk is full", StoreFull),
+    ("readonly database", StoreReadOnly),
+    ("malformed", StoreCorrupt),
+    ("not a database", StoreCorrupt),
+    ("is locked", StoreBusy),
+    ("unable to open", StoreCannotOpen),
+)
+
+
+def classify(exc: sqlite3.Error, context: str = "database error") -> StoreError:
+    """The `StoreError` subclass for a `sqlite3.Error`, its message the technical detail."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    cause: type[StoreError] | None = _SQLITE_CAUSES.get(code & 0xFF) if isinstance(code, int) else None
+    if cause is None:
+        text = str(exc).lower()
+        cause = next((kind for needle, kind in _SQLITE_MESSAGES if needle in text), StoreError)
+    return cause(f"{context}: {exc}")
+
+
+def _os_error(exc: OSError, context: str) -> StoreError:
+    """A file-system error while preparing the database's directory."""
+    if exc.errno == errno.ENOSPC:
+        return StoreFull(f"{context}: {exc}")
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return StoreReadOnly(f"{context}: {exc}")
+    return StoreCannotOpen(f"{context}: {exc}")
 
 
 class _Where(records.Where):
@@ -581,6 +681,50 @@ def _exists(conn: sqlite3.Connection, table: str, id_: str) -> bool:
 def _select_actions(conn: sqlite3.Connection, tail: str, params: Sequence[object]) -> list[StoredAction]:
     rows = conn.execute(f"SELECT {_ACTION_COLUMNS} {_ACTION_FROM} {tail}", tuple(params)).fetchall()
     return [StoredAction.model_validate(dict(row)) for row in rows]
+
+
+def _append_actions(conn: sqlite3.Connection, review_id: str, checked: list[ActionItem], now: str) -> int:
+    """Insert actions after the review's last one (the caller holds the write lock); the first seq."""
+    ids = records.assign_action_ids(
+        checked, lambda given: _action_holder(conn, given), lambda: _unused_id(conn, "actions", "A")
+    )
+    first_seq = int(
+        conn.execute("SELECT COALESCE(MAX(seq), -1) + 1 FROM actions WHERE review_id = ?", (review_id,)).fetchone()[0]
+    )
+    conn.executemany(
+        "INSERT INTO actions (id, review_id, seq, action, owner, due, priority, addresses, "
+        "success_metric, status, status_reason, evidence, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (action_id, review_id, first_seq + i, *records.action_values(item, iso_dates=True), now, now)
+            for i, (action_id, item) in enumerate(zip(ids, checked, strict=True))
+        ],
+    )
+    return first_seq
+
+
+def _action_holder(conn: sqlite3.Connection, action_id: str) -> str | None:
+    row = conn.execute("SELECT review_id FROM actions WHERE id = ?", (action_id,)).fetchone()
+    return None if row is None else str(row[0])
+
+
+def _update_action(conn: sqlite3.Connection, current: StoredAction, changes: Mapping[str, object], now: str) -> None:
+    item = records.changed_action(current, changes)
+    conn.execute(
+        "UPDATE actions SET action = ?, owner = ?, due = ?, priority = ?, addresses = ?, "
+        "success_metric = ?, status = ?, status_reason = ?, evidence = ?, updated_at = ? "
+        "WHERE id = ?",
+        (*records.action_values(item, iso_dates=True), now, current.id),
+    )
+
+
+def _replace_lessons(conn: sqlite3.Connection, review_id: str, lessons: Sequence[Lesson]) -> None:
+    """The review's searchable items become ``lessons`` (the FTS triggers follow in this transaction)."""
+    conn.execute("DELETE FROM lessons WHERE review_id = ?", (review_id,))
+    conn.executemany(
+        "INSERT INTO lessons (review_id, seq, kind, text, terms) VALUES (?, ?, ?, ?, ?)",
+        [(review_id, i, it.kind, it.text, index_terms(it.text)) for i, it in enumerate(lessons)],
+    )
 
 
 def _upsert_sections(conn: sqlite3.Connection, review_id: str, encoded: dict[str, str], now: str) -> None:
