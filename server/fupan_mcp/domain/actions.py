@@ -35,6 +35,9 @@ class ActionItem(Model):
     evidence: str | None = Field(
         default=None, max_length=MAX_TEXT_CHARS, description="Proof that it is done (required for done)."
     )
+    ticket: str | None = Field(
+        default=None, max_length=MAX_NAME_CHARS, description="The tracker issue that follows it (key or URL)."
+    )
 
 
 class Risk(Model):
