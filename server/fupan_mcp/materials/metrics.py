@@ -60,39 +60,164 @@ METRIC_FIELDS: tuple[FieldSpec, ...] = (
     ),
     FieldSpec(
         "note",
-        ("备注", "说明", "注释", "数据来源", "来源", "note", "notes", "comment", "comments", "remark", "remarks",
-         "source"),
+        (
+            "备注",
+            "说明",
+            "注释",
+            "数据来源",
+            "来源",
+            "note",
+            "notes",
+            "comment",
+            "comments",
+            "remark",
+            "remarks",
+            "source",
+        ),
         ("备注", "说明", "来源", "note", "comment", "remark"),
     ),
     FieldSpec(
         "baseline",
-        ("基线", "基线值", "基准", "基准值", "基期", "上期", "上期值", "去年同期", "同期", "上年同期", "对照组",
-         "改造前", "上线前", "优化前", "baseline", "previous", "prior", "lastperiod", "lastyear", "before", "base"),
-        ("基线", "基准", "基期", "上期", "同期", "上年", "去年", "上月", "上季", "之前", "改造前", "上线前", "优化前",
-         "baseline", "previous", "prior", "lastyear", "lastperiod", "lastquarter", "lastmonth", "before"),
+        (
+            "基线",
+            "基线值",
+            "基准",
+            "基准值",
+            "基期",
+            "上期",
+            "上期值",
+            "去年同期",
+            "同期",
+            "上年同期",
+            "对照组",
+            "改造前",
+            "上线前",
+            "优化前",
+            "baseline",
+            "previous",
+            "prior",
+            "lastperiod",
+            "lastyear",
+            "before",
+            "base",
+        ),
+        (
+            "基线",
+            "基准",
+            "基期",
+            "上期",
+            "同期",
+            "上年",
+            "去年",
+            "上月",
+            "上季",
+            "之前",
+            "改造前",
+            "上线前",
+            "优化前",
+            "baseline",
+            "previous",
+            "prior",
+            "lastyear",
+            "lastperiod",
+            "lastquarter",
+            "lastmonth",
+            "before",
+        ),
     ),
     FieldSpec(
         "target",
-        ("目标", "目标值", "计划", "计划值", "预期", "预期值", "指标值", "考核值", "target", "targets", "goal", "plan",
-         "planned", "budget", "预算"),
+        (
+            "目标",
+            "目标值",
+            "计划",
+            "计划值",
+            "预期",
+            "预期值",
+            "指标值",
+            "考核值",
+            "target",
+            "targets",
+            "goal",
+            "plan",
+            "planned",
+            "budget",
+            "预算",
+        ),
         ("目标", "计划", "预期", "考核", "target", "goal", "plan", "预算", "budget"),
     ),
     FieldSpec(
         "actual",
-        ("实际", "实际值", "实际完成", "完成", "完成值", "完成情况", "达成", "达成值", "实绩", "结果", "本期", "实际结果",
-         "actual", "actuals", "result", "results", "achieved", "outcome", "value", "current"),
+        (
+            "实际",
+            "实际值",
+            "实际完成",
+            "完成",
+            "完成值",
+            "完成情况",
+            "达成",
+            "达成值",
+            "实绩",
+            "结果",
+            "本期",
+            "实际结果",
+            "actual",
+            "actuals",
+            "result",
+            "results",
+            "achieved",
+            "outcome",
+            "value",
+            "current",
+        ),
         ("实际", "完成", "达成", "实绩", "actual", "result", "achieved", "outcome"),
     ),
     FieldSpec(
         "name",
-        ("指标", "指标名称", "名称", "指标项", "考核指标", "关键指标", "kpi", "kr", "项目", "metric", "metricname",
-         "metrics", "name", "measure", "indicator", "keyresult", "item"),
+        (
+            "指标",
+            "指标名称",
+            "名称",
+            "指标项",
+            "考核指标",
+            "关键指标",
+            "kpi",
+            "kr",
+            "项目",
+            "metric",
+            "metricname",
+            "metrics",
+            "name",
+            "measure",
+            "indicator",
+            "keyresult",
+            "item",
+        ),
         ("指标", "名称", "metric", "kpi", "indicator", "measure"),
     ),
 )
 
 _PLACEHOLDERS = frozenset(
-    {"-", "--", "—", "——", "–", "/", "n/a", "na", "n.a.", "null", "none", "无", "暂无", "待补充", "待定", "tbd", "?", "？"}
+    {
+        "-",
+        "--",
+        "—",
+        "——",
+        "–",
+        "/",
+        "n/a",
+        "na",
+        "n.a.",
+        "null",
+        "none",
+        "无",
+        "暂无",
+        "待补充",
+        "待定",
+        "tbd",
+        "?",
+        "？",
+    }
 )
 _TOTAL_NAMES = frozenset({"合计", "总计", "小计", "汇总", "total", "totals", "subtotal", "sum", "grandtotal"})
 _AGGREGATIONS: tuple[tuple[Aggregation, tuple[str, ...]], ...] = (
@@ -132,12 +257,12 @@ def metric_header(rows: Sequence[Sequence[Cell]]) -> Header | None:
 
 
 def localize_notes(notes: Sequence[Note], language: Language) -> list[MaterialNote]:
-    return [MaterialNote(code=note.code, message=tr(TEXT, f"note.{note.code}", language, **note.values)) for note in notes]
+    return [
+        MaterialNote(code=note.code, message=tr(TEXT, f"note.{note.code}", language, **note.values)) for note in notes
+    ]
 
 
-def read_metrics(
-    sheet: Sheet, language: Language, *, row_offset: int = 0, header: Header | None = None
-) -> MetricTable:
+def read_metrics(sheet: Sheet, language: Language, *, row_offset: int = 0, header: Header | None = None) -> MetricTable:
     """The metrics of ``sheet``. Raises `InputError` when no header is found or there are too many rows.
 
     ``row_offset`` is added to reported row numbers (a table inside a document counts from its own top).
@@ -167,7 +292,9 @@ class _Reader:
         index = self.header.column(name)
         return row[index] if index is not None else None
 
-    def problem(self, i: int, name: str | None, code: str, severity: str, value: str | None = None, **extra: object) -> None:
+    def problem(
+        self, i: int, name: str | None, code: str, severity: str, value: str | None = None, **extra: object
+    ) -> None:
         index = self.header.column(name) if name else None
         column = self.header.letter(index) if index is not None else None
         label = self.header.labels[index] if index is not None else None
@@ -189,7 +316,9 @@ class _Reader:
     def columns(self) -> tuple[list[ColumnMapping], list[str]]:
         mappings: list[ColumnMapping] = []
         unused: list[str] = []
-        for j, (label, name, unit) in enumerate(zip(self.header.labels, self.header.fields, self.header.units)):
+        for j, (label, name, unit) in enumerate(
+            zip(self.header.labels, self.header.fields, self.header.units, strict=True)
+        ):
             used = name if name is not None and not name.startswith("duplicate:") and name != "rate" else None
             if name == "rate":
                 self.notes.append(Note("rate_column", {"header": label}))
@@ -197,7 +326,9 @@ class _Reader:
                 self.notes.append(Note("duplicate_column", {"header": label, "field": name.split(":", 1)[1]}))
             if name in ("stated_status",):
                 used = None
-            mappings.append(ColumnMapping(column=self.header.letter(j), index=j + 1, header=label, field=used, unit=unit))
+            mappings.append(
+                ColumnMapping(column=self.header.letter(j), index=j + 1, header=label, field=used, unit=unit)
+            )
             if used is None and label and name != "rate":
                 unused.append(label)
         return mappings, unused
@@ -288,10 +419,16 @@ class _Reader:
         if unit is None and percent_seen:
             unit = "%"
         aggregation, aggregation_note = self.aggregation(i, self.cell(row, "aggregation"), "aggregation")
-        target_aggregation, target_note = self.aggregation(i, self.cell(row, "target_aggregation"), "target_aggregation")
+        target_aggregation, target_note = self.aggregation(
+            i, self.cell(row, "target_aggregation"), "target_aggregation"
+        )
         weight = self.weight(i, self.cell(row, "weight"))
         dimension_cell = self.cell(row, "dimension")
-        dimension = dimension_cell.text[:MAX_NAME_CHARS] if dimension_cell is not None and not is_placeholder(dimension_cell) else group
+        dimension = (
+            dimension_cell.text[:MAX_NAME_CHARS]
+            if dimension_cell is not None and not is_placeholder(dimension_cell)
+            else group
+        )
         note_cell = self.cell(row, "note")
         notes = [note_cell.text] if note_cell is not None and not is_placeholder(note_cell) else []
         notes += [text for text in (aggregation_note, target_note) if text]
@@ -311,7 +448,9 @@ class _Reader:
             )
         except ValidationError as error:  # a value too long for the model, say
             first = error.errors()[0]
-            self.problem(i, str(first["loc"][0]) if first["loc"] else None, "unreadable_number", "error", "", reason=first["msg"])
+            self.problem(
+                i, str(first["loc"][0]) if first["loc"] else None, "unreadable_number", "error", "", reason=first["msg"]
+            )
             return None
 
     def header_unit(self) -> str | None:
@@ -359,7 +498,9 @@ class _Reader:
         if cell.kind == "number":
             return cell.text
         if cell.kind in ("date", "bool"):
-            self.problem(i, "target", "date_value" if cell.kind == "date" else "unreadable_target", "error", cell.text, reason="")
+            self.problem(
+                i, "target", "date_value" if cell.kind == "date" else "unreadable_target", "error", cell.text, reason=""
+            )
             return None
         text = cell.text[:MAX_NAME_CHARS]
         try:

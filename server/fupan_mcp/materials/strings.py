@@ -225,6 +225,10 @@ TEXT: Table = {
         "zh": "行动项的日期“{date}”没有年份，不是确定的截止日期：“{action}”",
         "en": "the date '{date}' of this action has no year, so it is not an absolute due date: '{action}'",
     },
+    "audit.action_due_past": {
+        "zh": "行动项的截止日期 {due} 不晚于复盘日期：“{action}”",
+        "en": "the due date {due} of this action is not after the review date: '{action}'",
+    },
     "audit.personal_data": {
         "zh": "含个人信息（{kind}）：{masked}，报告中应脱敏",
         "en": "personal data ({kind}): {masked}; mask it in the report",
@@ -242,6 +246,7 @@ TEXT: Table = {
         "en": "table not read: its header ({header}) is neither a metrics table (target/actual) nor an "
         "action table (owner/due)",
     },
+    "reason.no_pair": {"zh": "找不到成对的目标与实际数值", "en": "no pair of target and actual figures"},
     "type.core": {"zh": "所有复盘", "en": "every review"},
     "status.achieved": {"zh": "已达成", "en": "achieved"},
     "status.not_achieved": {"zh": "未达成", "en": "not achieved"},

@@ -196,7 +196,7 @@ def check_office_container(data: bytes, kind: str, language: Language, field_nam
 
 def _openpyxl(language: Language, field_name: str) -> Any:
     try:
-        import openpyxl
+        import openpyxl  # type: ignore[import-untyped]  # no stubs shipped
     except ImportError as error:
         raise InputError(field_name, tr(TEXT, "err.missing_openpyxl", language)) from error
     return openpyxl

@@ -23,11 +23,19 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 from pydantic import ValidationError
 
 from fupan_mcp.domain.actions import ActionItem, ActionStatus, Priority, Risk
-from fupan_mcp.domain.materials import CellProblem, ColumnMapping, ImportedAction, ImportedRisk, MaterialNote, TrackerSource
+from fupan_mcp.domain.materials import (
+    CellProblem,
+    ColumnMapping,
+    ImportedAction,
+    ImportedRisk,
+    MaterialNote,
+    TrackerSource,
+)
 from fupan_mcp.errors import InputError
 from fupan_mcp.i18n import Language, tr
 from fupan_mcp.limits import MAX_ACTIONS, MAX_NAME_CHARS, MAX_TEXT_CHARS
@@ -41,7 +49,18 @@ __all__ = ["TRACKER_FIELDS", "TrackerTable", "action_header", "parse_date", "rea
 TRACKER_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec(
         "ticket_key",
-        ("issuekey", "key", "问题关键字", "关键字", "问题键", "identifier", "issueidentifier", "工单号", "编号", "ticket"),
+        (
+            "issuekey",
+            "key",
+            "问题关键字",
+            "关键字",
+            "问题键",
+            "identifier",
+            "issueidentifier",
+            "工单号",
+            "编号",
+            "ticket",
+        ),
         ("issuekey", "问题关键字", "工单"),
     ),
     FieldSpec("ticket_id", ("id", "issueid", "问题id"), ()),
@@ -49,22 +68,60 @@ TRACKER_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("number", ("number", "#", "no", "issuenumber", "序号"), ()),
     FieldSpec(
         "due",
-        ("duedate", "due", "dueon", "到期日", "到期时间", "截止日期", "截止时间", "截止", "期限", "完成期限", "计划完成日期",
-         "计划完成时间", "targetdate", "deadline", "milestonedue", "milestonedueon", "milestoneduedate", "时间节点"),
+        (
+            "duedate",
+            "due",
+            "dueon",
+            "到期日",
+            "到期时间",
+            "截止日期",
+            "截止时间",
+            "截止",
+            "期限",
+            "完成期限",
+            "计划完成日期",
+            "计划完成时间",
+            "targetdate",
+            "deadline",
+            "milestonedue",
+            "milestonedueon",
+            "milestoneduedate",
+            "时间节点",
+        ),
         ("due", "deadline", "截止", "到期", "期限", "计划完成"),
     ),
     FieldSpec(
         "resolved",
-        ("resolved", "resolutiondate", "closedat", "closed", "completed", "completedat", "解决时间", "完成时间",
-         "关闭时间", "已解决"),
+        (
+            "resolved",
+            "resolutiondate",
+            "closedat",
+            "closed",
+            "completed",
+            "completedat",
+            "解决时间",
+            "完成时间",
+            "关闭时间",
+            "已解决",
+        ),
         ("resolved", "closedat", "completedat", "解决时间", "关闭时间"),
     ),
-    FieldSpec("resolution", ("resolution", "解决结果", "解决方案", "statereason", "关闭原因"), ("resolution", "解决结果")),
+    FieldSpec(
+        "resolution", ("resolution", "解决结果", "解决方案", "statereason", "关闭原因"), ("resolution", "解决结果")
+    ),
     FieldSpec("status", ("status", "state", "状态", "进展", "进度", "当前状态"), ("status", "状态")),
     FieldSpec("priority", ("priority", "优先级", "紧急程度", "紧急度"), ("priority", "优先级")),
-    FieldSpec("issue_type", ("issuetype", "type", "问题类型", "类型", "kind", "工单类型", "事项类型"), ("issuetype", "问题类型")),
+    FieldSpec(
+        "issue_type",
+        ("issuetype", "type", "问题类型", "类型", "kind", "工单类型", "事项类型"),
+        ("issuetype", "问题类型"),
+    ),
     FieldSpec("labels", ("labels", "label", "标签", "tags"), ("label", "标签")),
-    FieldSpec("likelihood", ("likelihood", "probability", "可能性", "发生概率", "概率"), ("likelihood", "probability", "可能性")),
+    FieldSpec(
+        "likelihood",
+        ("likelihood", "probability", "可能性", "发生概率", "概率"),
+        ("likelihood", "probability", "可能性"),
+    ),
     FieldSpec("impact", ("impact", "影响", "影响程度", "严重程度", "severity"), ("impact", "影响")),
     FieldSpec(
         "response",
@@ -73,33 +130,155 @@ TRACKER_FIELDS: tuple[FieldSpec, ...] = (
     ),
     FieldSpec(
         "owner",
-        ("assignee", "assignees", "owner", "owners", "经办人", "负责人", "处理人", "责任人", "跟进人", "执行人", "assignedto",
-         "dri"),
+        (
+            "assignee",
+            "assignees",
+            "owner",
+            "owners",
+            "经办人",
+            "负责人",
+            "处理人",
+            "责任人",
+            "跟进人",
+            "执行人",
+            "assignedto",
+            "dri",
+        ),
         ("assignee", "owner", "负责人", "经办人", "责任人", "处理人"),
     ),
     FieldSpec(
         "success_metric",
-        ("successmetric", "definitionofdone", "acceptancecriteria", "验收标准", "完成标准", "衡量指标", "成功标准",
-         "预期结果"),
+        (
+            "successmetric",
+            "definitionofdone",
+            "acceptancecriteria",
+            "验收标准",
+            "完成标准",
+            "衡量指标",
+            "成功标准",
+            "预期结果",
+        ),
         ("验收标准", "完成标准", "acceptance", "definitionofdone"),
     ),
     FieldSpec(
         "action",
-        ("summary", "title", "概要", "标题", "主题", "摘要", "任务", "任务名称", "事项", "行动项", "改进项", "改进措施",
-         "措施", "action", "actionitem", "actionitems", "task", "name", "风险", "risk", "内容"),
+        (
+            "summary",
+            "title",
+            "概要",
+            "标题",
+            "主题",
+            "摘要",
+            "任务",
+            "任务名称",
+            "事项",
+            "行动项",
+            "改进项",
+            "改进措施",
+            "措施",
+            "action",
+            "actionitem",
+            "actionitems",
+            "task",
+            "name",
+            "风险",
+            "risk",
+            "内容",
+        ),
         ("summary", "title", "概要", "标题", "行动", "改进", "措施", "任务", "action"),
     ),
 )
 
 _STATUS: tuple[tuple[ActionStatus, tuple[str, ...]], ...] = (
-    ("wont_do", ("won't do", "wont do", "won't fix", "wontfix", "cancel", "duplicate", "rejected", "not planned",
-                 "not_planned", "obsolete", "不做", "不处理", "取消", "已取消", "重复", "拒绝", "关闭-不修复")),
-    ("done", ("done", "closed", "resolved", "complete", "completed", "fixed", "merged", "released", "shipped",
-              "已完成", "完成", "已解决", "已关闭", "关闭", "已上线", "已发布", "已验收")),
-    ("in_progress", ("in progress", "in_progress", "in review", "review", "started", "doing", "testing", "qa",
-                     "blocked", "进行中", "处理中", "开发中", "测试中", "评审中", "已开始", "阻塞")),
-    ("open", ("open", "to do", "todo", "backlog", "triage", "new", "selected for development", "reopened",
-              "unstarted", "planned", "not started", "未完成", "待办", "待处理", "未开始", "新建", "打开", "重新打开", "计划中")),
+    (
+        "wont_do",
+        (
+            "won't do",
+            "wont do",
+            "won't fix",
+            "wontfix",
+            "cancel",
+            "duplicate",
+            "rejected",
+            "not planned",
+            "not_planned",
+            "obsolete",
+            "不做",
+            "不处理",
+            "取消",
+            "已取消",
+            "重复",
+            "拒绝",
+            "关闭-不修复",
+        ),
+    ),
+    (
+        "done",
+        (
+            "done",
+            "closed",
+            "resolved",
+            "complete",
+            "completed",
+            "fixed",
+            "merged",
+            "released",
+            "shipped",
+            "已完成",
+            "完成",
+            "已解决",
+            "已关闭",
+            "关闭",
+            "已上线",
+            "已发布",
+            "已验收",
+        ),
+    ),
+    (
+        "in_progress",
+        (
+            "in progress",
+            "in_progress",
+            "in review",
+            "review",
+            "started",
+            "doing",
+            "testing",
+            "qa",
+            "blocked",
+            "进行中",
+            "处理中",
+            "开发中",
+            "测试中",
+            "评审中",
+            "已开始",
+            "阻塞",
+        ),
+    ),
+    (
+        "open",
+        (
+            "open",
+            "to do",
+            "todo",
+            "backlog",
+            "triage",
+            "new",
+            "selected for development",
+            "reopened",
+            "unstarted",
+            "planned",
+            "not started",
+            "未完成",
+            "待办",
+            "待处理",
+            "未开始",
+            "新建",
+            "打开",
+            "重新打开",
+            "计划中",
+        ),
+    ),
 )
 _PRIORITY: tuple[tuple[Priority, tuple[str, ...]], ...] = (
     ("P0", ("p0", "highest", "blocker", "critical", "urgent", "紧急", "最高", "阻塞级", "1 - urgent", "urgent (1)")),
@@ -109,14 +288,17 @@ _PRIORITY: tuple[tuple[Priority, tuple[str, ...]], ...] = (
 )
 _NO_PRIORITY = frozenset({"no priority", "none", "无", "0"})
 _LINEAR_PRIORITY: dict[str, Priority] = {"1": "P0", "2": "P1", "3": "P2", "4": "P3"}
-_LEVELS = (
+Level = Literal["low", "medium", "high"]
+_LEVELS: tuple[tuple[Level, tuple[str, ...]], ...] = (
     ("high", ("high", "高", "大", "严重", "h")),
     ("medium", ("medium", "中", "一般", "m", "moderate")),
     ("low", ("low", "低", "小", "轻微", "l", "minor")),
 )
 _RISK_WORDS = ("risk", "风险")
 
-_MONTHS = {m: i + 1 for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"))}
+_MONTHS = {
+    m: i + 1 for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"))
+}
 _ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T].*)?$")
 _ZH_DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?")
 _JIRA = re.compile(r"^(\d{1,2})[/ -]([A-Za-z]{3})[a-z]*[/ -](\d{2,4})(?:\s.*)?$")
@@ -124,10 +306,10 @@ _NUMERIC = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})(?:\s.*)?$")
 _EN_DATE = re.compile(r"^([A-Za-z]{3})[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4})")
 
 
-def parse_date(text: str) -> dt.date | None | str:
+def parse_date(text: str) -> dt.date | str | None:
     """A date as trackers write it; ``"ambiguous"`` for 03/04/2024; None when it is no date at all."""
     value = text.strip()
-    for pattern, order in ((_ISO, "ymd"), (_ZH_DATE, "ymd")):
+    for pattern in (_ISO, _ZH_DATE):
         match = pattern.match(value)
         if match:
             return _date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
@@ -196,7 +378,9 @@ def _source(labels: Sequence[str]) -> TrackerSource:
     return "generic"
 
 
-def read_tracker(sheet: Sheet, language: Language, *, row_offset: int = 0, header: Header | None = None) -> TrackerTable:
+def read_tracker(
+    sheet: Sheet, language: Language, *, row_offset: int = 0, header: Header | None = None
+) -> TrackerTable:
     """Actions and risks of ``sheet``. Raises `InputError` when there is no header with a title column."""
     rows = sheet.rows
     if not rows:
@@ -251,7 +435,7 @@ class _TrackerReader:
     def read(self) -> TrackerTable:
         mappings: list[ColumnMapping] = []
         unused: list[str] = []
-        for j, (label, name) in enumerate(zip(self.header.labels, self.header.fields)):
+        for j, (label, name) in enumerate(zip(self.header.labels, self.header.fields, strict=True)):
             used = name.removeprefix("duplicate:") if name else None
             mappings.append(ColumnMapping(column=self.header.letter(j), index=j + 1, header=label, field=used))
             if used is None and label:
@@ -259,7 +443,9 @@ class _TrackerReader:
         notes: list[Note] = []
         title = [row for row in self.sheet.rows[: self.header.rows[0]] if any(not c.empty for c in row)]
         if title:
-            notes.append(Note("title_rows", {"count": len(title), "text": " | ".join(cells_text(r) for r in title)[:200]}))
+            notes.append(
+                Note("title_rows", {"count": len(title), "text": " | ".join(cells_text(r) for r in title)[:200]})
+            )
         actions: list[ActionItem] = []
         action_sources: list[ImportedAction] = []
         risks: list[Risk] = []
@@ -315,8 +501,12 @@ class _TrackerReader:
 
     def is_risk(self, row: Sequence[Cell]) -> bool:
         kinds = [text.casefold() for text in self.texts(row, "issue_type")]
-        labels = [part.strip().casefold() for text in self.texts(row, "labels") for part in re.split(r"[,;，；|]", text)]
-        return any(word in kind for kind in kinds for word in _RISK_WORDS) or any(label in _RISK_WORDS for label in labels)
+        labels = [
+            part.strip().casefold() for text in self.texts(row, "labels") for part in re.split(r"[,;，；|]", text)
+        ]
+        return any(word in kind for kind in kinds for word in _RISK_WORDS) or any(
+            label in _RISK_WORDS for label in labels
+        )
 
     def owner(self, row: Sequence[Cell]) -> str | None:
         owners = self.texts(row, "owner")
@@ -366,7 +556,7 @@ class _TrackerReader:
         self.problem(i, j, "priority", "unknown_priority", "warning", cell.text)
         return None
 
-    def level(self, i: int, row: Sequence[Cell], name: str) -> str | None:
+    def level(self, i: int, row: Sequence[Cell], name: str) -> Level | None:
         cell, j = self.first(row, name)
         if cell is None:
             return None
@@ -412,8 +602,8 @@ class _TrackerReader:
             return Risk(
                 risk=text[:MAX_TEXT_CHARS],
                 owner=self.owner(row),
-                likelihood=self.level(i, row, "likelihood"),  # type: ignore[arg-type]
-                impact=self.level(i, row, "impact"),  # type: ignore[arg-type]
+                likelihood=self.level(i, row, "likelihood"),
+                impact=self.level(i, row, "impact"),
                 response=response[:MAX_TEXT_CHARS] if response else None,
             )
         except ValidationError as error:
