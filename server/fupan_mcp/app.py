@@ -51,6 +51,7 @@ from fupan_mcp.domain.actions import ActionCheckResult, ActionItem, ActionStatus
 from fupan_mcp.domain.attainment import AttainmentResult, MetricInput
 from fupan_mcp.domain.compliance import ComplianceResult, RosterEntry
 from fupan_mcp.domain.kpi import DecompositionMethod, KpiNode, KpiTreeResult
+from fupan_mcp.domain.materials import AuditResult, MetricImportResult, TrackerImportResult
 from fupan_mcp.domain.review import RenderedReport, Review
 from fupan_mcp.domain.stored import LessonKind, OpenAction, ReviewRecord, StoredAction
 from fupan_mcp.domain.swot import StrategyLike, SwotItemLike, SwotResult
@@ -910,7 +911,6 @@ MaterialSheetArg = Annotated[
 
 def _add_material_tools(server: MCPServer[Any], services: Services) -> None:
     """Materials as they come: metric sheets, tracker exports and written reviews, read by the server."""
-    from fupan_mcp.domain.materials import AuditResult, MetricImportResult, TrackerImportResult
 
     def check_review(review_id: str | None) -> None:
         if review_id is not None:

@@ -142,6 +142,7 @@ class AuditSection(BaseModel):
     heading: str
     level: int = Field(description="Heading level, 1 = top.")
     section: str | None = Field(description="The report section id (goals, results, ...), None when not recognised.")
+    also: list[str] = Field(default_factory=list, description="Other sections the heading names ('目标回顾与结果').")
     location: str = Field(description="Where it is, e.g. 'line 12' or 'paragraph 8'.")
 
 

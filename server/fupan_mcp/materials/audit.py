@@ -48,7 +48,7 @@ from fupan_mcp.domain.review import CORE_SECTIONS, project_type_key
 from fupan_mcp.errors import InputError
 from fupan_mcp.i18n import Language, tr
 from fupan_mcp.limits import MAX_NAME_CHARS, MAX_TEXT_CHARS
-from fupan_mcp.materials.documents import Block, Document
+from fupan_mcp.materials.documents import Block, Document, sections_of
 from fupan_mcp.materials.metrics import metric_header, read_metrics
 from fupan_mcp.materials.strings import TEXT
 from fupan_mcp.materials.tables import EMPTY, Cell, Sheet
@@ -181,6 +181,50 @@ def _stated_status(text: str) -> Status | None:
     return None
 
 
+_ACHIEVED_CELLS = (
+    "达成",
+    "已达成",
+    "达标",
+    "完成",
+    "已完成",
+    "超额完成",
+    "是",
+    "√",
+    "✓",
+    "✔",
+    "✅",
+    "yes",
+    "y",
+    "achieved",
+    "met",
+)
+_NOT_ACHIEVED_CELLS = (
+    "未达成",
+    "未达标",
+    "未完成",
+    "否",
+    "×",
+    "✗",
+    "✘",
+    "❌",
+    "no",
+    "n",
+    "not achieved",
+    "not met",
+    "missed",
+)
+_STATUS_WORDS: dict[str, Status] = {
+    **dict.fromkeys(_ACHIEVED_CELLS, "achieved"),
+    **dict.fromkeys(_NOT_ACHIEVED_CELLS, "not_achieved"),
+}
+
+
+def _status_cell(text: str) -> Status | None:
+    """A verdict written in a table cell: a word, a tick or a cross; else read like a sentence."""
+    folded = text.strip().casefold()
+    return _STATUS_WORDS.get(folded) or _stated_status(text)
+
+
 def _sentences(text: str) -> list[str]:
     return [part.strip() for part in _SENTENCE.split(text) if part and part.strip()]
 
@@ -214,11 +258,12 @@ class _Auditor:
         current_level = 0
         for block in self.document.blocks:
             if block.kind == "heading":
-                from fupan_mcp.materials.documents import section_of
-
-                section = section_of(block.text)
+                named = sections_of(block.text)
+                section = named[0] if named else None
                 sections.append(
-                    AuditSection(heading=block.text, level=block.level, section=section, location=block.location)
+                    AuditSection(
+                        heading=block.text, level=block.level, section=section, also=named[1:], location=block.location
+                    )
                 )
                 if section is not None:
                     current, current_level = section, block.level
@@ -255,7 +300,7 @@ class _Auditor:
                         excerpt=excerpt,
                         metric=metric,
                         stated_rate=rate,
-                        stated_status=_stated_status(status_text) if status_text else None,
+                        stated_status=_status_cell(status_text) if status_text else None,
                         rate_decimals=_decimals(source_row, table.header.column("rate")),
                     )
                 )
@@ -530,7 +575,7 @@ def audit_document(
     sections = auditor.walk()
     metrics = auditor.recompute()
     expected, key = _expected_sections(project_type)
-    present = {section.section for section in sections if section.section}
+    present = {name for section in sections for name in ([section.section] if section.section else []) + section.also}
     missing: list[MissingSection] = []
     type_label = _pick(*PROJECT_TYPES[key], language) if key else auditor.t("type.core")
     for section, items in expected:

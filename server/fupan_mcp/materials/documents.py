@@ -25,7 +25,7 @@ from fupan_mcp.i18n import Language, tr
 from fupan_mcp.materials.strings import TEXT
 from fupan_mcp.materials.tables import check_office_container, decode_text
 
-__all__ = ["SECTION_WORDS", "Block", "Document", "read_docx", "read_markdown", "section_of"]
+__all__ = ["SECTION_WORDS", "Block", "Document", "read_docx", "read_markdown", "section_of", "sections_of"]
 
 BlockKind = Literal["heading", "paragraph", "item", "table"]
 
@@ -213,15 +213,26 @@ def _clean_heading(text: str) -> str:
     return _EMOJI.sub("", folded).strip().casefold()
 
 
-def section_of(heading: str) -> str | None:
-    """The review section a heading names, by its words (numbering and emoji stripped); None if none."""
+def sections_of(heading: str) -> list[str]:
+    """Every review section a heading names ("目标回顾与结果": goals and results), the most specific first."""
     text = _clean_heading(heading)
     if not text or len(text) > 40:
-        return None
+        return []
+    found: list[str] = []
+    taken: list[str] = []
     for section, words in SECTION_WORDS:
-        if any(_has_word(text, word) for word in words):
-            return section
-    return None
+        matched = [word for word in words if _has_word(text, word)]
+        # "目标达成情况" names results; its 目标 is part of 目标达成, not a goals heading of its own
+        if matched and not all(any(word in other for other in taken) for word in matched):
+            found.append(section)
+            taken += matched
+    return found
+
+
+def section_of(heading: str) -> str | None:
+    """The review section a heading names, by its words (numbering and emoji stripped); None if none."""
+    found = sections_of(heading)
+    return found[0] if found else None
 
 
 def _has_word(text: str, word: str) -> bool:

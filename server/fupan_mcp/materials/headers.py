@@ -30,6 +30,8 @@ class FieldSpec:
     name: str
     exact: tuple[str, ...]
     contains: tuple[str, ...] = ()
+    qualifies: bool = False
+    """As the upper cell of a two-row header, this field wins over the lower one ("上期" over "实际")."""
 
 
 @dataclass(frozen=True)
@@ -103,8 +105,21 @@ def _labels(rows: Sequence[Sequence[Cell]], indices: Sequence[int]) -> list[str]
     return labels
 
 
+def _field(label: str, specs: Sequence[FieldSpec]) -> str | None:
+    """A one-row label by its words; a two-row label by its lower cell (the specific one), unless the upper
+    cell qualifies it (a period such as 上期 over 实际), else by the upper cell."""
+    parts = label.split(" / ")
+    if len(parts) < 2:
+        return match_field(label, specs)
+    upper, lower = match_field(parts[0], specs), match_field(parts[-1], specs)
+    qualifying = {spec.name for spec in specs if spec.qualifies}
+    if upper in qualifying and lower is not None:
+        return upper
+    return lower or upper or match_field("".join(parts), specs)
+
+
 def _fields(labels: Sequence[str], specs: Sequence[FieldSpec]) -> list[str | None]:
-    return [match_field(label.replace(" / ", ""), specs) if label else None for label in labels]
+    return [_field(label, specs) if label else None for label in labels]
 
 
 def _textual(row: Sequence[Cell]) -> bool:

@@ -124,6 +124,7 @@ METRIC_FIELDS: tuple[FieldSpec, ...] = (
             "lastmonth",
             "before",
         ),
+        qualifies=True,
     ),
     FieldSpec(
         "target",

@@ -57,6 +57,8 @@ def _t(key: str, language: Language, **values: object) -> str:
 
 
 def _cell(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
     text = "—" if value is None or value == "" else str(value)
     return text.replace("|", "\\|").replace("\n", " ")
 
