@@ -123,7 +123,12 @@ def read_table(data: bytes, format: TableFormat, language: Language, field_name:
     if format == "xlsx":
         return _read_xlsx(data, language, field_name)
     text = decode_text(data, language, field_name)
-    return Workbook(format, [Sheet(format.upper(), _read_delimited(text, format))])
+    try:
+        rows = _read_delimited(text, format)
+    except csv.Error as error:  # an unbalanced quote swallowing the file, a field over the csv module's limit
+        reason = str(error)[:200]
+        raise InputError(field_name, tr(TEXT, "err.corrupt", language, kind=format.upper(), reason=reason)) from error
+    return Workbook(format, [Sheet(format.upper(), rows)])
 
 
 def decode_text(data: bytes, language: Language, field_name: str = "content") -> str:
