@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from fupan_mcp.analysis.attainment import compute_attainment
 from fupan_mcp.domain.compliance import RosterEntry
-from fupan_mcp.domain.materials import AuditResult, MaterialFormat, MetricImportResult, TrackerImportResult
+from fupan_mcp.domain.materials import AuditResult, MetricImportResult, TrackerImportResult
 from fupan_mcp.i18n import Language, check_language
 from fupan_mcp.materials.audit import audit_document
 from fupan_mcp.materials.documents import Document, read_docx, read_markdown_bytes
@@ -109,9 +109,3 @@ def audit_review(
     """An existing review (markdown or .docx) audited: sections, figures recomputed, actions, tone."""
     language = check_language(language)
     return audit_document(read_document(data, format, language), language, project_type, roster, review_date)
-
-
-def material_format(format: str) -> MaterialFormat:
-    if format in ("csv", "tsv", "xlsx", "markdown", "docx"):
-        return format  # type: ignore[return-value]
-    return "csv"

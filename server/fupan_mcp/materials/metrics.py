@@ -14,7 +14,6 @@ dimension column), total rows (合计/小计/Total), and rows with values but no
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -561,7 +560,3 @@ _PERCENT = re.compile(r"(-?\d+(?:\.\d+)?)\s*%")
 def _percent_text(text: str) -> float | None:
     match = _PERCENT.search(text.replace(",", ""))
     return float(match.group(1)) if match else None
-
-
-def as_date_text(value: dt.date) -> str:
-    return value.isoformat()
