@@ -36,6 +36,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="where export_report writes files; default $FUPAN_MCP_OUTPUT_DIR or ~/fupan-reports",
     )
+    serve.add_argument(
+        "--input-dir",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="a directory import_metrics, import_actions and audit_review may read files from, repeatable "
+        "(also $FUPAN_MCP_INPUT_DIRS); default the output directory and, over stdio, the working directory",
+    )
     serve.add_argument("--http", action="store_true", help="serve streamable HTTP instead of stdio")
     serve.add_argument("--host", help="interface to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port to bind (default 8000)")
@@ -95,6 +103,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         os.environ["FUPAN_MCP_DB"] = args.db if url else str(Path(args.db).expanduser().resolve())
     if getattr(args, "output_dir", None):
         os.environ["FUPAN_MCP_OUTPUT_DIR"] = str(Path(args.output_dir).expanduser().resolve())
+    if args.command in (None, "serve"):
+        _set_input_dirs(getattr(args, "input_dir", None) or [], stdio=not getattr(args, "http", False))
     if args.command == "serve" and args.http:
         _serve_http(args)
     elif args.command == "serve" and _http_flags(args):
@@ -125,6 +135,18 @@ def main(argv: Sequence[str] | None = None) -> None:
         from fupan_mcp.demo import run_demo
 
         run_demo(sample=args.sample, language=args.language, out_dir=args.out)
+
+
+def _set_input_dirs(dirs: Sequence[str], *, stdio: bool) -> None:
+    """Where the server may read materials: the given directories, else the output directory and, for a
+    stdio server (a local user's own process), the working directory it was started in."""
+    from fupan_mcp.materials.files import INPUT_DIRS_ENV, default_input_dirs
+
+    if dirs:
+        os.environ[INPUT_DIRS_ENV] = os.pathsep.join(str(Path(d).expanduser().resolve()) for d in dirs)
+    elif not os.environ.get(INPUT_DIRS_ENV):
+        output = Path(os.environ.get("FUPAN_MCP_OUTPUT_DIR") or Path.home() / "fupan-reports")
+        os.environ[INPUT_DIRS_ENV] = os.pathsep.join(str(d) for d in default_input_dirs(output, stdio=stdio))
 
 
 _HTTP_FLAGS = (

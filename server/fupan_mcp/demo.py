@@ -19,7 +19,7 @@ from mcp import Client
 from mcp.client.stdio import StdioServerParameters
 from mcp.types import CallToolResult, PromptReference, TextContent
 
-from fupan_mcp.samples import load_sample
+from fupan_mcp.samples import METRIC_SHEETS, METRICS_SHEET, load_sample, metrics_sheet_bytes
 
 
 def server_parameters(out_dir: Path) -> StdioServerParameters:
@@ -51,6 +51,23 @@ class Session:
         return result
 
 
+async def import_sample_sheet(
+    client: Client, sample_name: str, out_dir: Path, typed: list[dict[str, Any]], language: str
+) -> list[dict[str, Any]]:
+    """The sample's metrics as the server reads them from the bundled workbook, dropped into the output
+    folder (a directory the server may read); the typed JSON only when XLSX support is not installed."""
+    sheet = out_dir / METRICS_SHEET
+    sheet.write_bytes(metrics_sheet_bytes())
+    arguments = {"path": str(sheet), "sheet": METRIC_SHEETS[sample_name], "language": language}
+    result = await client.call_tool("import_metrics", arguments)
+    if result.is_error:  # XLSX needs the optional `import` extra (openpyxl)
+        show("import_metrics", text_of(result) + "\n→ using the metrics typed in the sample instead", 4)
+        return typed
+    show(f"import_metrics {sheet.name} [{METRIC_SHEETS[sample_name]}]", text_of(result), 16)
+    metrics: list[dict[str, Any]] = (result.structured_content or {})["metrics"]
+    return metrics
+
+
 async def demo_session(sample_name: str, language: str, out_dir: Path) -> dict[str, Path]:
     sample = load_sample(sample_name)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -80,10 +97,8 @@ async def demo_session(sample_name: str, language: str, out_dir: Path) -> dict[s
         show("prompt project_review", first.text if isinstance(first, TextContent) else str(first), 8)
 
         lang = {"language": language}
-        show(
-            "compute_attainment",
-            text_of(await session.call("compute_attainment", {"metrics": sample["metrics"], **lang})),
-        )
+        metrics = await import_sample_sheet(client, sample_name, out_dir.resolve(), sample["metrics"], language)
+        show("compute_attainment", text_of(await session.call("compute_attainment", {"metrics": metrics, **lang})))
         if "kpi_tree" in sample:
             show("build_kpi_tree", text_of(await session.call("build_kpi_tree", {**sample["kpi_tree"], **lang})))
         for chain in sample.get("five_whys", []):

@@ -1,0 +1,617 @@
+"""A review already written, audited. Pure: a `Document` in, an `AuditResult` out.
+
+1. Sections: each heading is matched to a report section by its words (`documents.section_of`); the
+   project type's checklist (``knowledge/checklists.json``; without a type, the core sections) says which
+   sections must be there, and a missing one is a finding that quotes what it should hold.
+2. Figures: tables whose header names a metric with a target or an actual (read by `metrics.read_metrics`,
+   the same reader as import_metrics), and sentences such as "GMV目标2000万，实际完成1800万，完成率95%" or
+   "Sign-ups: target 2,000, actual 1,800 (90% of target)". Each is recomputed by compute_attainment; a
+   stated rate or verdict that disagrees is a finding with both figures. A stated rate that matches the
+   other convention for lower-is-better targets (actual / target) is noted, not called wrong.
+3. Actions: tables with an owner or due column (`trackers.read_tracker`), and the items under an actions
+   heading, reading "负责人：X" / "owner: X" / "@X" and a date; without an owner, without a date, or with a
+   date that has no year, each is a finding.
+4. Tone and privacy: every paragraph, item and table cell through `analysis.compliance.check_compliance`.
+
+Nothing is guessed: a sentence that states a target or an actual whose figures cannot be read, a table
+that is neither a metrics nor an action table, images and embedded objects are listed as unreadable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pydantic import ValidationError
+
+from fupan_mcp.analysis.attainment import compute_attainment
+from fupan_mcp.analysis.compliance import check_compliance
+from fupan_mcp.analysis.numbers import parse_scaled_quantity
+from fupan_mcp.analysis.targets import parse_target
+from fupan_mcp.catalog import PROJECT_TYPES
+from fupan_mcp.domain.actions import ActionItem
+from fupan_mcp.domain.attainment import MetricInput, MetricResult, Status
+from fupan_mcp.domain.common import SEVERITY_ORDER, Severity, SeverityCounts
+from fupan_mcp.domain.compliance import RosterEntry
+from fupan_mcp.domain.materials import (
+    AuditFinding,
+    AuditMetric,
+    AuditResult,
+    AuditSection,
+    MaterialNote,
+    MissingSection,
+    Unreadable,
+)
+from fupan_mcp.domain.review import CORE_SECTIONS, project_type_key
+from fupan_mcp.errors import InputError
+from fupan_mcp.i18n import Language, tr
+from fupan_mcp.limits import MAX_NAME_CHARS, MAX_TEXT_CHARS
+from fupan_mcp.materials.documents import Block, Document, sections_of
+from fupan_mcp.materials.metrics import metric_header, read_metrics
+from fupan_mcp.materials.strings import TEXT
+from fupan_mcp.materials.tables import EMPTY, Cell, Sheet
+from fupan_mcp.materials.trackers import action_header, parse_date, read_tracker
+
+__all__ = ["audit_document"]
+
+_EXCERPT = 160
+
+# ---------------------------------------------------------------- statements of target and actual
+
+_CMP = (
+    r"(?:[≥≤<>]=?|>=|<=|=|不低于|不少于|至少|不超过|不高于|至多|超过|低于|"
+    r"at least|at most|no more than|no less than|under|over|above|below)?"
+)
+_NUM = r"[-+]?[$¥￥]?\s*\d[\d,，]*(?:\.\d+)?"
+_UNIT = (
+    r"(?:\s*(?:%|％|pp|个百分点|万元|亿元|万人|万|亿|千|百万|元|块|[kKmMbB](?![a-zA-Z])|小时|h(?![a-zA-Z])|分钟|min(?![a-zA-Z])|"
+    r"秒|ms(?![a-zA-Z])|s(?![a-zA-Z])|天|日|人|单|次|条|个|家|笔|件|户|台|users?|days?|hours?|orders?))?"
+)
+_VALUE = rf"{_CMP}\s*{_NUM}{_UNIT}(?:\s*[~～-]\s*{_NUM}{_UNIT})?"
+_SEP = r"\s*[，,；;、]?\s*"
+
+ZH_STATEMENT = re.compile(
+    rf"(?P<name>[^，,。；;：:\n]{{1,40}}?)(?:的)?(?:目标|计划)(?:值)?(?:为|是|定为|设定为|设为)?\s*[:：]?\s*"
+    rf"(?P<target>{_VALUE}){_SEP}(?:但|而|最终|结果)?\s*(?:实际|最终|实现|完成|达成|做到)(?:完成|达成|值|结果)?"
+    rf"(?:了|为|是|到)?\s*[:：]?\s*(?P<actual>{_VALUE})"
+)
+EN_STATEMENT = re.compile(
+    rf"(?P<name>[A-Za-z][\w %/&'’.-]{{0,40}}?)\s*[:：]?\s*(?:had\s+a\s+|with\s+a\s+)?target(?:ed)?\s*"
+    rf"(?:was|of|is|:|=)?\s*(?P<target>{_VALUE}){_SEP}(?:but|and|while|with)?\s*(?:the\s+)?actual(?:ly)?\s*"
+    rf"(?:was|is|:|=|reached|came in at|hit)?\s*(?P<actual>{_VALUE})",
+    re.IGNORECASE,
+)
+EN_AGAINST = re.compile(
+    rf"(?P<name>[A-Za-z][\w %/&'’.-]{{0,40}}?)\s+(?:reached|hit|was|came in at|achieved|ended at)\s+"
+    rf"(?P<actual>{_VALUE})\s+"
+    rf"(?:against|vs\.?|versus|compared with)\s+(?:a|the)?\s*target\s+(?:of\s+)?(?P<target>{_VALUE})",
+    re.IGNORECASE,
+)
+_BASELINE = re.compile(
+    rf"(?:基线|上期|去年同期|同期|基准|baseline|last year|previous)\s*(?:为|是|:|：|was|of)?\s*(?P<baseline>{_VALUE})",
+    re.IGNORECASE,
+)
+_RATE = re.compile(
+    r"(?:完成率|达成率|达成度|完成度|达标率|attainment(?:\s+rate)?|completion rate)\s*"
+    r"(?:为|是|约|达到|达|of|was|is|:|：)?\s*"
+    r"(?P<rate>\d+(?:\.\d+)?)\s*[%％]"
+    r"|(?:完成了?|达成了?)目标的\s*(?P<rate2>\d+(?:\.\d+)?)\s*[%％]"
+    r"|(?P<rate3>\d+(?:\.\d+)?)\s*[%％]\s*(?:of (?:the )?(?:target|goal|plan)|attainment)",
+    re.IGNORECASE,
+)
+_NOT_ACHIEVED = re.compile(
+    r"未达成|未达标|未完成|没有达成|没有完成|未能达成|not (?:achieved|met|reached)|missed|fell short", re.IGNORECASE
+)
+_ACHIEVED = re.compile(
+    r"超额完成|超额达成|已达成|达成目标|完成目标(?!的)|达标(?!率)|目标达成(?![率度])|exceeded|achieved|\bmet\b|beat",
+    re.IGNORECASE,
+)
+_TARGET_WORD = re.compile(r"目标|计划值|\btarget", re.IGNORECASE)
+_ACTUAL_WORD = re.compile(r"实际|实现|完成|达成|\bactual|reached|achieved", re.IGNORECASE)
+_DIGIT = re.compile(r"\d")
+_FILLERS = re.compile(
+    r"^(?:本次|本期|此次|这次|今年|全年|上半年|下半年|活动|项目|其中|整体|我们的?|另外|同时|而|但|并且|以及|"
+    r"and |the |our |overall |our campaign's |this quarter's |q\d |in q\d,? )+",
+    re.IGNORECASE,
+)
+_SENTENCE = re.compile(r"(?<=[。；;!！?？\n])|(?<=\.)\s+(?=[A-Z])")
+
+# ---------------------------------------------------------------- actions
+
+_OWNER = re.compile(
+    r"(?:负责人|责任人|负责|跟进人|owner|dri|assignee)\s*[:：]?\s*(?P<owner>[^\s，,；;）)、|。]{1,30})"
+    r"|[@＠](?P<mention>[\w\u4e00-\u9fff.-]{1,30})",
+    re.IGNORECASE,
+)
+_DATE_FULL = re.compile(
+    r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*[日号]?"
+    r"|\d{1,2}[ -/](?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*[ -/]\d{2,4}"
+    r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}",
+    re.IGNORECASE,
+)
+_DATE_NO_YEAR = re.compile(r"(?<![\d年])\d{1,2}\s*月\s*\d{1,2}\s*[日号]|(?<!\d)\d{1,2}/\d{1,2}(?![/\d])")
+
+
+@dataclass
+class _Statement:
+    location: str
+    section: str | None
+    excerpt: str
+    metric: MetricInput
+    stated_rate: float | None
+    stated_status: Status | None
+    rate_decimals: int
+
+
+def _excerpt(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= _EXCERPT else text[: _EXCERPT - 1] + "…"
+
+
+def _clean_name(name: str) -> str:
+    name = name.strip(" ：:，,-—·*#|")
+    name = _FILLERS.sub("", name).strip(" ：:，,的")
+    return name[:MAX_NAME_CHARS] or "?"
+
+
+def _value_ok(value: str) -> bool:
+    try:
+        parse_scaled_quantity(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _stated_rate(text: str) -> tuple[float | None, int]:
+    match = _RATE.search(text)
+    if not match:
+        return None, 0
+    raw = match.group("rate") or match.group("rate2") or match.group("rate3")
+    decimals = len(raw.split(".")[1]) if "." in raw else 0
+    return float(raw), decimals
+
+
+def _stated_status(text: str) -> Status | None:
+    if _NOT_ACHIEVED.search(text):
+        return "not_achieved"
+    if _ACHIEVED.search(text):
+        return "achieved"
+    return None
+
+
+_ACHIEVED_CELLS = (
+    "达成",
+    "已达成",
+    "达标",
+    "完成",
+    "已完成",
+    "超额完成",
+    "是",
+    "√",
+    "✓",
+    "✔",
+    "✅",
+    "yes",
+    "y",
+    "achieved",
+    "met",
+)
+_NOT_ACHIEVED_CELLS = (
+    "未达成",
+    "未达标",
+    "未完成",
+    "否",
+    "×",
+    "✗",
+    "✘",
+    "❌",
+    "no",
+    "n",
+    "not achieved",
+    "not met",
+    "missed",
+)
+_STATUS_WORDS: dict[str, Status] = {
+    **dict.fromkeys(_ACHIEVED_CELLS, "achieved"),
+    **dict.fromkeys(_NOT_ACHIEVED_CELLS, "not_achieved"),
+}
+
+
+def _status_cell(text: str) -> Status | None:
+    """A verdict written in a table cell: a word, a tick or a cross; else read like a sentence."""
+    folded = text.strip().casefold()
+    return _STATUS_WORDS.get(folded) or _stated_status(text)
+
+
+def _sentences(text: str) -> list[str]:
+    return [part.strip() for part in _SENTENCE.split(text) if part and part.strip()]
+
+
+class _Auditor:
+    def __init__(self, document: Document, language: Language, review_date: dt.date | None) -> None:
+        self.document = document
+        self.language = language
+        self.review_date = review_date
+        self.findings: list[AuditFinding] = []
+        self.unreadable: list[Unreadable] = []
+        self.statements: list[_Statement] = []
+        self.actions: list[ActionItem] = []
+        self.action_locations: list[str] = []
+        self.no_year: dict[int, str] = {}
+
+    def t(self, key: str, **values: object) -> str:
+        return tr(TEXT, key, self.language, **values)
+
+    def finding(self, code: str, severity: Severity, message: str, location: str | None, excerpt: str | None) -> None:
+        self.findings.append(
+            AuditFinding(
+                code=code, severity=severity, message=message, path=location, location=location, excerpt=excerpt
+            )
+        )
+
+    # -- walk
+    def walk(self) -> list[AuditSection]:
+        sections: list[AuditSection] = []
+        current: str | None = None
+        current_level = 0
+        for block in self.document.blocks:
+            if block.kind == "heading":
+                named = sections_of(block.text)
+                section = named[0] if named else None
+                sections.append(
+                    AuditSection(
+                        heading=block.text, level=block.level, section=section, also=named[1:], location=block.location
+                    )
+                )
+                if section is not None:
+                    current, current_level = section, block.level
+                elif block.level <= current_level:
+                    current, current_level = None, block.level
+                continue
+            if block.kind == "table":
+                self.table(block, current)
+            elif block.kind == "item" and current in ("actions", "follow_up"):
+                self.item_action(block, current)
+                self.sentences(block, current)
+            else:
+                self.sentences(block, current)
+        return sections
+
+    # -- tables
+    def table(self, block: Block, section: str | None) -> None:
+        rows = [[Cell("text", text, text) if text else EMPTY for text in row] for row in block.rows]
+        width = max((len(row) for row in rows), default=0)
+        rows = [row + [EMPTY] * (width - len(row)) for row in rows]
+        sheet = Sheet(block.location, rows)
+        header = metric_header(rows)
+        if header is not None:
+            table = read_metrics(sheet, self.language, header=header)
+            for k, metric in enumerate(table.metrics):
+                row = table.sources[k].row
+                rate, status_text = table.stated_rates[k]
+                source_row = rows[row - 1]
+                excerpt = _excerpt(" | ".join(cell.text for cell in source_row if not cell.empty))
+                self.statements.append(
+                    _Statement(
+                        location=f"{block.location}, row {row}",
+                        section=section,
+                        excerpt=excerpt,
+                        metric=metric,
+                        stated_rate=rate,
+                        stated_status=_status_cell(status_text) if status_text else None,
+                        rate_decimals=_decimals(source_row, table.header.column("rate")),
+                    )
+                )
+            for problem in table.problems:
+                self.unreadable.append(
+                    Unreadable(
+                        location=f"{block.location}, row {problem.row}",
+                        code="figure_unreadable",
+                        excerpt=problem.value,
+                        message=problem.message,
+                    )
+                )
+            return
+        header = action_header(rows, strict=True)
+        if header is not None:
+            tracker = read_tracker(sheet, self.language, header=header)
+            for k, action in enumerate(tracker.actions):
+                self.add_action(action, f"{block.location}, row {tracker.action_sources[k].row}", None)
+            for problem in tracker.problems:
+                self.unreadable.append(
+                    Unreadable(
+                        location=f"{block.location}, row {problem.row}",
+                        code="figure_unreadable",
+                        excerpt=problem.value,
+                        message=problem.message,
+                    )
+                )
+            return
+        header_text = " | ".join(cell.text for cell in rows[0] if not cell.empty) if rows else ""
+        self.unreadable.append(
+            Unreadable(
+                location=block.location,
+                code="table_unread",
+                excerpt=_excerpt(header_text),
+                message=self.t("unread.table", header=_excerpt(header_text)),
+            )
+        )
+
+    # -- sentences
+    def sentences(self, block: Block, section: str | None) -> None:
+        for sentence in _sentences(block.text):
+            if not (_TARGET_WORD.search(sentence) and _ACTUAL_WORD.search(sentence) and _DIGIT.search(sentence)):
+                continue
+            match = ZH_STATEMENT.search(sentence) or EN_STATEMENT.search(sentence) or EN_AGAINST.search(sentence)
+            if match is None:
+                self.unread_figure(block, sentence, self.t("reason.no_pair"))
+                continue
+            target, actual = match.group("target").strip(), match.group("actual").strip()
+            if not _value_ok(actual):
+                self.unread_figure(block, sentence, actual)
+                continue
+            try:
+                parse_target(target)
+            except ValueError as error:
+                self.unread_figure(block, sentence, str(error))
+                continue
+            rest = sentence[match.end() :]
+            baseline_match = _BASELINE.search(sentence)
+            baseline = baseline_match.group("baseline").strip() if baseline_match else None
+            rate, decimals = _stated_rate(rest) if _RATE.search(rest) else _stated_rate(sentence)
+            try:
+                metric = MetricInput(
+                    name=_clean_name(match.group("name")),
+                    target=target,
+                    actual=actual,
+                    baseline=baseline if baseline and _value_ok(baseline) else None,
+                )
+            except ValidationError as error:
+                self.unread_figure(block, sentence, str(error.errors()[0]["msg"]))
+                continue
+            self.statements.append(
+                _Statement(block.location, section, _excerpt(sentence), metric, rate, _stated_status(rest), decimals)
+            )
+
+    def unread_figure(self, block: Block, sentence: str, reason: str) -> None:
+        self.unreadable.append(
+            Unreadable(
+                location=block.location,
+                code="figure_unreadable",
+                excerpt=_excerpt(sentence),
+                message=self.t("unread.figure", reason=reason),
+            )
+        )
+
+    # -- actions
+    def item_action(self, block: Block, section: str) -> None:
+        text = block.text
+        owner_match = _OWNER.search(text)
+        owner = (owner_match.group("owner") or owner_match.group("mention")) if owner_match else None
+        due: dt.date | None = None
+        full = _DATE_FULL.search(text)
+        if full:
+            parsed = parse_date(
+                re.sub(r"\s+", "", full.group()).replace("年", "-").replace("月", "-").rstrip("日号")
+                if "年" in full.group()
+                else full.group()
+            )
+            due = parsed if isinstance(parsed, dt.date) else None
+        try:
+            action = ActionItem(action=text[:MAX_TEXT_CHARS], owner=owner[:MAX_NAME_CHARS] if owner else None, due=due)
+        except ValidationError:
+            return
+        no_year = _DATE_NO_YEAR.search(text) if due is None else None
+        self.add_action(action, block.location, no_year.group() if no_year else None)
+
+    def add_action(self, action: ActionItem, location: str, no_year: str | None) -> None:
+        self.actions.append(action)
+        self.action_locations.append(location)
+        excerpt = _excerpt(action.action)
+        if not action.owner:
+            self.finding(
+                "action_no_owner", "warning", self.t("audit.action_no_owner", action=excerpt), location, excerpt
+            )
+        if action.due is None and no_year:
+            message = self.t("audit.action_due_no_year", date=no_year, action=excerpt)
+            self.finding("action_due_no_year", "warning", message, location, excerpt)
+        elif action.due is None:
+            self.finding("action_no_due", "warning", self.t("audit.action_no_due", action=excerpt), location, excerpt)
+        elif (
+            self.review_date is not None and action.due <= self.review_date and action.status in ("open", "in_progress")
+        ):
+            message = self.t("audit.action_due_past", due=action.due.isoformat(), action=excerpt)
+            self.finding("action_due_past", "warning", message, location, excerpt)
+
+    # -- recomputation
+    def recompute(self) -> list[AuditMetric]:
+        if not self.statements:
+            return []
+        result = compute_attainment([s.metric for s in self.statements], self.language)
+        by_index: dict[int, MetricResult] = {m.index: m for m in result.metrics}
+        errors = {e.index: e for e in result.errors}
+        out: list[AuditMetric] = []
+        for k, statement in enumerate(self.statements):
+            recomputed = by_index.get(k)
+            name = statement.metric.name
+            if k in errors:
+                message = self.t("audit.metric_error", name=name, message=errors[k].message)
+                self.finding("metric_unreadable", "warning", message, statement.location, statement.excerpt)
+            elif recomputed is not None:
+                self.compare(statement, recomputed)
+            out.append(
+                AuditMetric(
+                    location=statement.location,
+                    section=statement.section,
+                    excerpt=statement.excerpt,
+                    metric=statement.metric,
+                    stated_rate=statement.stated_rate,
+                    stated_status=statement.stated_status,
+                    recomputed=recomputed,
+                )
+            )
+        return out
+
+    def compare(self, statement: _Statement, recomputed: MetricResult) -> None:
+        name = statement.metric.name
+        if recomputed.status == "not_evaluable" and (statement.stated_rate is not None or statement.stated_status):
+            message = self.t("audit.not_evaluable", name=name, statement=recomputed.statement)
+            self.finding("not_evaluable", "warning", message, statement.location, statement.excerpt)
+            return
+        stated = statement.stated_rate
+        rate = recomputed.attainment_rate
+        if stated is not None and rate is not None:
+            tolerance = 0.5 * 10 ** (-statement.rate_decimals) + 1e-9
+            computed = rate * 100
+            if abs(stated - computed) > tolerance:
+                alternatives = _other_conventions(recomputed)
+                digits = max(statement.rate_decimals, 1)
+                message = self.t(
+                    "audit.rate_mismatch", name=name, stated=f"{stated:g}%", computed=f"{computed:.{digits}f}%"
+                )
+                if any(abs(stated - alt) <= tolerance for alt in alternatives):
+                    self.finding("rate_convention", "info", message, statement.location, statement.excerpt)
+                else:
+                    self.finding("rate_mismatch", "error", message, statement.location, statement.excerpt)
+        verdict = statement.stated_status
+        if verdict is not None and recomputed.status in ("achieved", "not_achieved") and verdict != recomputed.status:
+            message = self.t(
+                "audit.status_mismatch",
+                name=name,
+                stated=self.t(f"status.{verdict}"),
+                computed=self.t(f"status.{recomputed.status}"),
+            )
+            self.finding("status_mismatch", "error", message, statement.location, statement.excerpt)
+
+    # -- tone and personal data
+    def compliance(self, roster: Sequence[RosterEntry]) -> None:
+        fields: dict[str, str] = {}
+        for block in self.document.blocks:
+            if block.kind == "table":
+                for r, row in enumerate(block.rows, start=1):
+                    text = " | ".join(cell for cell in row if cell)
+                    if text:
+                        fields[f"{block.location}, row {r}"] = text[:MAX_TEXT_CHARS]
+            elif block.kind != "heading" or block.text:
+                key = block.location
+                fields[key] = (fields[key] + " " + block.text if key in fields else block.text)[:MAX_TEXT_CHARS]
+        if not fields:
+            return
+        result = check_compliance(None, fields, roster, False, self.language)
+        for tone in result.tone:
+            self.findings.append(
+                AuditFinding(
+                    code=tone.code,
+                    severity=tone.severity,
+                    message=tone.message,
+                    path=tone.path,
+                    location=tone.path,
+                    excerpt=tone.excerpt,
+                )
+            )
+        for hit in result.pii:
+            kind = self.t(f"pii.{hit.kind}")
+            self.finding(
+                "personal_data",
+                "warning",
+                self.t("audit.personal_data", kind=kind, masked=hit.masked),
+                hit.path,
+                hit.masked,
+            )
+
+
+def _pick(zh: str, en: str, language: Language) -> str:
+    """One of two texts given side by side (the checklist and the catalog keep both languages)."""
+    return tr({"text": {"zh": zh, "en": en}}, "text", language)
+
+
+def _decimals(row: Sequence[Cell], index: int | None) -> int:
+    if index is None:
+        return 1
+    match = re.search(r"\d+(?:\.(\d+))?", row[index].text)
+    return len(match.group(1)) if match and match.group(1) else 0
+
+
+def _other_conventions(result: MetricResult) -> list[float]:
+    """Rates in percent by the other conventions of a lower-is-better target: actual / target, 2 - a/t."""
+    target = result.target
+    if target is None or target.kind not in ("at_most", "budget") or not target.value or result.actual is None:
+        return []
+    ratio = result.actual / target.value
+    return [ratio * 100, (2 - ratio) * 100]
+
+
+def _expected_sections(project_type: str | None) -> tuple[list[tuple[str, list[tuple[str, str]]]], str | None]:
+    """Sections the checklist of ``project_type`` expects, each with its items (zh, en)."""
+    from fupan_mcp.knowledge import _checklists  # the parsed checklists.json, cached
+
+    key = project_type_key(project_type)
+    if key is None:
+        core = [s for s in ("overview", "goals", "results", "problems", "lessons", "actions") if s in CORE_SECTIONS]
+        return [(section, []) for section in core], None
+    entry = _checklists()[key]
+    ordered: dict[str, list[tuple[str, str]]] = {}
+    for item in entry["sections"]:
+        ordered.setdefault(item["section"], []).append((item["zh"], item["en"]))
+    return list(ordered.items()), key
+
+
+def audit_document(
+    document: Document,
+    language: Language = "zh",
+    project_type: str | None = None,
+    roster: Sequence[RosterEntry] = (),
+    review_date: dt.date | None = None,
+) -> AuditResult:
+    """Audit ``document``. Raises `InputError` for a project type the catalog does not know."""
+    if project_type and project_type_key(project_type) is None:
+        known = ", ".join(PROJECT_TYPES)
+        raise InputError("project_type", f"unknown project type {project_type!r}; choose one of {known}")
+    from fupan_mcp.report.strings import TEXT as REPORT_TEXT
+
+    auditor = _Auditor(document, language, review_date)
+    sections = auditor.walk()
+    metrics = auditor.recompute()
+    expected, key = _expected_sections(project_type)
+    present = {name for section in sections for name in ([section.section] if section.section else []) + section.also}
+    missing: list[MissingSection] = []
+    type_label = _pick(*PROJECT_TYPES[key], language) if key else auditor.t("type.core")
+    for section, items in expected:
+        if section in present:
+            continue
+        title = tr(REPORT_TEXT, f"section.{section}", language)
+        expects = [_pick(zh, en, language) for zh, en in items]
+        missing.append(MissingSection(section=section, title=title, expects=expects))
+        severity: Severity = "warning" if section in CORE_SECTIONS else "info"
+        message = auditor.t(
+            "audit.section_missing", title=title, type=type_label, expects=auditor.t("sep").join(expects) or "—"
+        )
+        auditor.finding("section_missing", severity, message, None, None)
+    if not auditor.actions:
+        auditor.finding("no_actions", "warning", auditor.t("audit.no_actions"), None, None)
+    auditor.compliance(roster)
+    notes: list[MaterialNote] = []
+    if key is None:
+        notes.append(MaterialNote(code="no_project_type", message=auditor.t("note.no_project_type")))
+    if document.images:
+        notes.append(MaterialNote(code="images", message=auditor.t("note.images", count=document.images)))
+        auditor.unreadable.append(
+            Unreadable(location="document", code="image", message=auditor.t("note.images", count=document.images))
+        )
+    findings = sorted(auditor.findings, key=lambda f: SEVERITY_ORDER[f.severity])
+    return AuditResult(
+        language=language,
+        format=document.format,
+        project_type=key,
+        sections=sections,
+        missing_sections=missing,
+        metrics=metrics,
+        actions=auditor.actions,
+        action_locations=auditor.action_locations,
+        findings=findings,
+        counts=SeverityCounts.of(findings),
+        unreadable=auditor.unreadable,
+        notes=notes,
+    )

@@ -1,0 +1,562 @@
+"""A table of metrics into compute_attainment's input. Pure: cells in, models out.
+
+Columns are found by their headers (see `METRIC_FIELDS`, Chinese and English with the usual variants).
+Values keep their types: a number stays a number, a percent formatted in the sheet is percent numbers
+with the unit '%', text such as "1,628万", "≥2,000", "28.6%" or "39.6元" is passed on as written
+(compute_attainment reads thousands separators, 万/亿 and units) after checking that it can be read.
+A cell that cannot be read is reported by row and column and left out; the row is still imported.
+Placeholders ("-", "—", "N/A", "待补充", "无") are empty cells, so the metric shows as a data gap.
+
+Rows that are not metrics are said so, never silently dropped: rows above the header (a title), group
+rows (only the first cell filled: used as the dimension of the rows under them when the sheet has no
+dimension column), total rows (合计/小计/Total), and rows with values but no name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from pydantic import ValidationError
+
+from fupan_mcp.analysis.numbers import parse_scaled_quantity
+from fupan_mcp.analysis.targets import parse_target
+from fupan_mcp.domain.attainment import Aggregation, MetricInput
+from fupan_mcp.domain.materials import CellProblem, ColumnMapping, ImportedMetric, MaterialNote
+from fupan_mcp.errors import InputError
+from fupan_mcp.i18n import Language, tr
+from fupan_mcp.limits import MAX_METRICS, MAX_NAME_CHARS, MAX_TEXT_CHARS
+from fupan_mcp.materials.headers import FieldSpec, Header, find_header
+from fupan_mcp.materials.strings import TEXT
+from fupan_mcp.materials.tables import Cell, Note, Sheet, cells_text
+
+__all__ = ["METRIC_FIELDS", "MetricTable", "is_placeholder", "localize_notes", "read_metrics"]
+
+METRIC_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec(
+        "rate",
+        ("完成率", "达成率", "达标率", "完成度", "达成度", "attainment", "completionrate", "rate"),
+        ("完成率", "达成率", "达标率", "完成度", "达成度", "完成比例", "attainment", "oftarget", "达成百分比"),
+    ),
+    FieldSpec(
+        "stated_status",
+        ("是否达成", "达成情况", "达成状态", "是否达标", "status", "verdict", "met", "achieved?"),
+        ("是否达成", "是否达标", "是否完成", "达成状态"),
+    ),
+    FieldSpec("target_aggregation", ("目标口径", "targetaggregation"), ("目标口径",)),
+    FieldSpec(
+        "aggregation",
+        ("口径", "统计口径", "取值口径", "取值方式", "聚合方式", "aggregation", "agg", "basis"),
+        ("口径", "aggregation", "取值方式"),
+    ),
+    FieldSpec("unit", ("单位", "计量单位", "unit", "units", "uom"), ("单位", "unit")),
+    FieldSpec("weight", ("权重", "weight", "weighting", "权重占比"), ("权重", "weight")),
+    FieldSpec(
+        "dimension",
+        ("维度", "复盘维度", "类别", "分类", "类型", "板块", "模块", "dimension", "category", "area", "group"),
+        ("维度", "dimension", "category"),
+    ),
+    FieldSpec(
+        "note",
+        (
+            "备注",
+            "说明",
+            "注释",
+            "数据来源",
+            "来源",
+            "note",
+            "notes",
+            "comment",
+            "comments",
+            "remark",
+            "remarks",
+            "source",
+        ),
+        ("备注", "说明", "来源", "note", "comment", "remark"),
+    ),
+    FieldSpec(
+        "baseline",
+        (
+            "基线",
+            "基线值",
+            "基准",
+            "基准值",
+            "基期",
+            "上期",
+            "上期值",
+            "去年同期",
+            "同期",
+            "上年同期",
+            "对照组",
+            "改造前",
+            "上线前",
+            "优化前",
+            "baseline",
+            "previous",
+            "prior",
+            "lastperiod",
+            "lastyear",
+            "before",
+            "base",
+        ),
+        (
+            "基线",
+            "基准",
+            "基期",
+            "上期",
+            "同期",
+            "上年",
+            "去年",
+            "上月",
+            "上季",
+            "之前",
+            "改造前",
+            "上线前",
+            "优化前",
+            "baseline",
+            "previous",
+            "prior",
+            "lastyear",
+            "lastperiod",
+            "lastquarter",
+            "lastmonth",
+            "before",
+        ),
+        qualifies=True,
+    ),
+    FieldSpec(
+        "target",
+        (
+            "目标",
+            "目标值",
+            "计划",
+            "计划值",
+            "预期",
+            "预期值",
+            "指标值",
+            "考核值",
+            "target",
+            "targets",
+            "goal",
+            "plan",
+            "planned",
+            "budget",
+            "预算",
+        ),
+        ("目标", "计划", "预期", "考核", "target", "goal", "plan", "预算", "budget"),
+    ),
+    FieldSpec(
+        "actual",
+        (
+            "实际",
+            "实际值",
+            "实际完成",
+            "完成",
+            "完成值",
+            "完成情况",
+            "达成",
+            "达成值",
+            "实绩",
+            "结果",
+            "本期",
+            "实际结果",
+            "actual",
+            "actuals",
+            "result",
+            "results",
+            "achieved",
+            "outcome",
+            "value",
+            "current",
+        ),
+        ("实际", "完成", "达成", "实绩", "actual", "result", "achieved", "outcome"),
+    ),
+    FieldSpec(
+        "name",
+        (
+            "指标",
+            "指标名称",
+            "名称",
+            "指标项",
+            "考核指标",
+            "关键指标",
+            "kpi",
+            "kr",
+            "项目",
+            "metric",
+            "metricname",
+            "metrics",
+            "name",
+            "measure",
+            "indicator",
+            "keyresult",
+            "item",
+        ),
+        ("指标", "名称", "metric", "kpi", "indicator", "measure"),
+    ),
+)
+
+_PLACEHOLDERS = frozenset(
+    {
+        "-",
+        "--",
+        "—",
+        "——",
+        "–",
+        "/",
+        "n/a",
+        "na",
+        "n.a.",
+        "null",
+        "none",
+        "无",
+        "暂无",
+        "待补充",
+        "待定",
+        "tbd",
+        "?",
+        "？",
+    }
+)
+_TOTAL_NAMES = frozenset({"合计", "总计", "小计", "汇总", "total", "totals", "subtotal", "sum", "grandtotal"})
+_AGGREGATIONS: tuple[tuple[Aggregation, tuple[str, ...]], ...] = (
+    ("peak", ("峰值", "最高", "最大", "高峰", "peak", "max")),
+    ("average", ("均值", "平均", "日均", "周均", "月均", "average", "mean", "avg")),
+    ("total", ("累计", "合计", "总计", "总量", "总和", "汇总", "total", "sum", "cumulative")),
+    ("latest", ("期末", "最新", "截至", "末值", "latest", "end", "last", "current")),
+)
+_VALUE_CHARS = 100
+
+
+@dataclass
+class MetricTable:
+    """What was read from one sheet; `problems` and `notes` are localized."""
+
+    header: Header
+    columns: list[ColumnMapping]
+    unused_columns: list[str]
+    metrics: list[MetricInput]
+    sources: list[ImportedMetric]
+    stated_rates: list[tuple[float | None, str | None]]
+    """Per metric: the rate the sheet states (percent) and its stated verdict text, for audits."""
+    problems: list[CellProblem] = field(default_factory=list)
+    notes: list[MaterialNote] = field(default_factory=list)
+
+
+def is_placeholder(cell: Cell) -> bool:
+    return cell.empty or (cell.kind == "text" and str(cell.value).strip().casefold() in _PLACEHOLDERS)
+
+
+def _accept(named: set[str]) -> bool:
+    return "name" in named and bool(named & {"target", "actual", "baseline"})
+
+
+def metric_header(rows: Sequence[Sequence[Cell]]) -> Header | None:
+    return find_header(rows, METRIC_FIELDS, _accept)
+
+
+def localize_notes(notes: Sequence[Note], language: Language) -> list[MaterialNote]:
+    return [
+        MaterialNote(code=note.code, message=tr(TEXT, f"note.{note.code}", language, **note.values)) for note in notes
+    ]
+
+
+def read_metrics(sheet: Sheet, language: Language, *, row_offset: int = 0, header: Header | None = None) -> MetricTable:
+    """The metrics of ``sheet``. Raises `InputError` when no header is found or there are too many rows.
+
+    ``row_offset`` is added to reported row numbers (a table inside a document counts from its own top).
+    """
+    rows = sheet.rows
+    if not rows:
+        raise InputError("content", tr(TEXT, "err.empty", language))
+    header = header or metric_header(rows)
+    if header is None:
+        needed = "指标/metric, 目标/target, 实际/actual"
+        raise InputError("content", tr(TEXT, "err.no_header", language, rows=min(len(rows), 30), needed=needed))
+    reader = _Reader(sheet, header, language, row_offset)
+    return reader.read()
+
+
+class _Reader:
+    def __init__(self, sheet: Sheet, header: Header, language: Language, row_offset: int) -> None:
+        self.sheet = sheet
+        self.header = header
+        self.language = language
+        self.offset = row_offset
+        self.problems: list[CellProblem] = []
+        self.notes: list[Note] = []
+
+    # -- helpers
+    def cell(self, row: Sequence[Cell], name: str) -> Cell | None:
+        index = self.header.column(name)
+        return row[index] if index is not None else None
+
+    def problem(
+        self, i: int, name: str | None, code: str, severity: str, value: str | None = None, **extra: object
+    ) -> None:
+        index = self.header.column(name) if name else None
+        column = self.header.letter(index) if index is not None else None
+        label = self.header.labels[index] if index is not None else None
+        row = i + 1 + self.offset
+        message = tr(TEXT, f"cell.{code}", self.language, row=row, column=column, header=label, value=value, **extra)
+        self.problems.append(
+            CellProblem(
+                row=row,
+                column=column,
+                header=label,
+                field=name,
+                value=value[:_VALUE_CHARS] if value is not None else None,
+                code=code,
+                severity="error" if severity == "error" else "warning",
+                message=message,
+            )
+        )
+
+    def columns(self) -> tuple[list[ColumnMapping], list[str]]:
+        mappings: list[ColumnMapping] = []
+        unused: list[str] = []
+        for j, (label, name, unit) in enumerate(
+            zip(self.header.labels, self.header.fields, self.header.units, strict=True)
+        ):
+            used = name if name is not None and not name.startswith("duplicate:") and name != "rate" else None
+            if name == "rate":
+                self.notes.append(Note("rate_column", {"header": label}))
+            if name is not None and name.startswith("duplicate:"):
+                self.notes.append(Note("duplicate_column", {"header": label, "field": name.split(":", 1)[1]}))
+            if name in ("stated_status",):
+                used = None
+            mappings.append(
+                ColumnMapping(column=self.header.letter(j), index=j + 1, header=label, field=used, unit=unit)
+            )
+            if used is None and label and name != "rate":
+                unused.append(label)
+        return mappings, unused
+
+    def read(self) -> MetricTable:
+        columns, unused = self.columns()
+        title = [row for row in self.sheet.rows[: self.header.rows[0]] if any(not c.empty for c in row)]
+        if title:
+            text = " | ".join(cells_text(_distinct(row)) for row in title)[:200]
+            self.notes.append(Note("title_rows", {"count": len(title), "text": text}))
+        metrics: list[MetricInput] = []
+        sources: list[ImportedMetric] = []
+        stated: list[tuple[float | None, str | None]] = []
+        groups: list[str] = []
+        totals: list[int] = []
+        group: str | None = None
+        data = self.sheet.rows[self.header.end :]
+        if len(data) > MAX_METRICS:
+            raise InputError("content", tr(TEXT, "err.too_many_rows", self.language, rows=len(data), limit=MAX_METRICS))
+        name_index = self.header.column("name")
+        assert name_index is not None
+        for k, row in enumerate(data):
+            i = self.header.end + k
+            filled = [j for j, cell in enumerate(row) if not is_placeholder(cell)]
+            if not filled:
+                continue
+            name_cell = row[name_index]
+            name = name_cell.text.strip() if not is_placeholder(name_cell) else ""
+            if name.replace(" ", "").casefold() in _TOTAL_NAMES:
+                totals.append(i + 1 + self.offset)
+                continue
+            if _distinct_filled(row) == 1 and name_cell.kind == "text" and name:
+                group = name
+                groups.append(name)
+                continue
+            if not name:
+                self.problem(i, None, "missing_name", "error")
+                continue
+            metric = self.metric(i, row, name[:MAX_NAME_CHARS], group)
+            if metric is None:
+                continue
+            sources.append(ImportedMetric(index=len(metrics), row=i + 1 + self.offset, name=metric.name))
+            metrics.append(metric)
+            stated.append(self.stated(row))
+        if groups:
+            self.notes.append(Note("group_rows", {"count": len(groups), "text": "、".join(groups)[:200]}))
+        if totals:
+            self.notes.append(Note("total_rows", {"count": len(totals), "rows": ", ".join(map(str, totals))}))
+        return MetricTable(
+            header=self.header,
+            columns=columns,
+            unused_columns=unused,
+            metrics=metrics,
+            sources=sources,
+            stated_rates=stated,
+            problems=self.problems,
+            notes=localize_notes(self.notes, self.language),
+        )
+
+    def stated(self, row: Sequence[Cell]) -> tuple[float | None, str | None]:
+        rate_cell = self.cell(row, "rate")
+        status_cell = self.cell(row, "stated_status")
+        rate: float | None = None
+        if rate_cell is not None and not is_placeholder(rate_cell):
+            if rate_cell.kind == "percent":
+                rate = float(rate_cell.value)  # type: ignore[arg-type]
+            elif rate_cell.kind == "number":
+                number = float(rate_cell.value)  # type: ignore[arg-type]
+                rate = number * 100 if abs(number) <= 3 else number
+            else:
+                rate = _percent_text(rate_cell.text)
+        status = status_cell.text if status_cell is not None and not is_placeholder(status_cell) else None
+        return rate, status
+
+    def metric(self, i: int, row: Sequence[Cell], name: str, group: str | None) -> MetricInput | None:
+        unit_cell = self.cell(row, "unit")
+        unit = unit_cell.text.strip()[:32] if unit_cell is not None and not is_placeholder(unit_cell) else None
+        unit = unit or self.header_unit()
+        percent_seen = False
+        values: dict[str, float | str | None] = {}
+        for key in ("actual", "baseline"):
+            cell = self.cell(row, key)
+            value, is_percent = self.value(i, row, key, cell, unit)
+            values[key] = value
+            percent_seen |= is_percent
+        target = self.target(i, self.cell(row, "target"), unit)
+        percent_seen |= self._target_percent
+        if unit is None and percent_seen:
+            unit = "%"
+        aggregation, aggregation_note = self.aggregation(i, self.cell(row, "aggregation"), "aggregation")
+        target_aggregation, target_note = self.aggregation(
+            i, self.cell(row, "target_aggregation"), "target_aggregation"
+        )
+        weight = self.weight(i, self.cell(row, "weight"))
+        dimension_cell = self.cell(row, "dimension")
+        dimension = (
+            dimension_cell.text[:MAX_NAME_CHARS]
+            if dimension_cell is not None and not is_placeholder(dimension_cell)
+            else group
+        )
+        note_cell = self.cell(row, "note")
+        notes = [note_cell.text] if note_cell is not None and not is_placeholder(note_cell) else []
+        notes += [text for text in (aggregation_note, target_note) if text]
+        note = "；".join(notes)[:MAX_TEXT_CHARS] or None
+        try:
+            return MetricInput(
+                name=name,
+                target=target,
+                actual=values["actual"],
+                baseline=values["baseline"],
+                unit=unit,
+                aggregation=aggregation,
+                target_aggregation=target_aggregation,
+                weight=weight,
+                dimension=dimension,
+                note=note,
+            )
+        except ValidationError as error:  # a value too long for the model, say
+            first = error.errors()[0]
+            self.problem(
+                i, str(first["loc"][0]) if first["loc"] else None, "unreadable_number", "error", "", reason=first["msg"]
+            )
+            return None
+
+    def header_unit(self) -> str | None:
+        for name in ("actual", "target", "baseline"):
+            index = self.header.column(name)
+            if index is not None and self.header.units[index]:
+                return self.header.units[index]
+        return None
+
+    _target_percent = False
+
+    def value(
+        self, i: int, row: Sequence[Cell], key: str, cell: Cell | None, unit: str | None
+    ) -> tuple[float | str | None, bool]:
+        if cell is None or is_placeholder(cell):
+            return None, False
+        if cell.kind == "percent":
+            return float(cell.value), True  # type: ignore[arg-type]
+        if cell.kind == "number":
+            number = float(cell.value)  # type: ignore[arg-type]
+            if unit == "%" and 0 < abs(number) <= 1:
+                self.problem(i, key, "percent_fraction", "warning", cell.text)
+            return number, False
+        if cell.kind == "date":
+            self.problem(i, key, "date_value", "error", cell.text)
+            return None, False
+        if cell.kind == "bool":
+            self.problem(i, key, "unreadable_number", "error", cell.text, reason="TRUE/FALSE")
+            return None, False
+        text = cell.text[:_VALUE_CHARS]
+        try:
+            parsed = parse_scaled_quantity(text)
+        except ValueError as error:
+            self.problem(i, key, "unreadable_number", "error", cell.text, reason=str(error))
+            return None, False
+        return text, parsed.unit == "%"
+
+    def target(self, i: int, cell: Cell | None, unit: str | None) -> str | None:
+        self._target_percent = False
+        if cell is None or is_placeholder(cell):
+            return None
+        if cell.kind == "percent":
+            self._target_percent = True
+            return f"{cell.text}"
+        if cell.kind == "number":
+            return cell.text
+        if cell.kind in ("date", "bool"):
+            self.problem(
+                i, "target", "date_value" if cell.kind == "date" else "unreadable_target", "error", cell.text, reason=""
+            )
+            return None
+        text = cell.text[:MAX_NAME_CHARS]
+        try:
+            parsed = parse_target(text, unit)
+        except ValueError as error:
+            self.problem(i, "target", "unreadable_target", "error", cell.text, reason=str(error))
+            return None
+        self._target_percent = parsed.unit == "%" and parsed.kind not in ("relative_change",)
+        return text
+
+    def aggregation(self, i: int, cell: Cell | None, key: str) -> tuple[Aggregation | None, str | None]:
+        if cell is None or is_placeholder(cell):
+            return None, None
+        text = cell.text.casefold()
+        for aggregation, words in _AGGREGATIONS:
+            if any(word in text for word in words):
+                return aggregation, None
+        self.problem(i, key, "unknown_aggregation", "warning", cell.text)
+        return None, f"{self.header.labels[self.header.column(key) or 0]}：{cell.text}"
+
+    def weight(self, i: int, cell: Cell | None) -> float:
+        if cell is None or is_placeholder(cell):
+            return 1.0
+        number: float | None = None
+        if cell.kind == "percent":
+            number = float(cell.value) / 100  # type: ignore[arg-type]
+        elif cell.kind == "number":
+            number = float(cell.value)  # type: ignore[arg-type]
+        elif cell.kind == "text":
+            try:
+                parsed = parse_scaled_quantity(cell.text)
+                number = parsed.value / 100 if parsed.unit == "%" else parsed.value if parsed.unit is None else None
+            except ValueError:
+                number = None
+        if number is None or number < 0:
+            self.problem(i, "weight", "bad_weight", "warning", cell.text)
+            return 1.0
+        return number
+
+
+def _distinct(row: Sequence[Cell]) -> list[Cell]:
+    """The cells of a row with merged repeats collapsed (a merged title fills every cell)."""
+    out: list[Cell] = []
+    for cell in row:
+        if not cell.empty and (not out or out[-1] != cell):
+            out.append(cell)
+    return out
+
+
+def _distinct_filled(row: Sequence[Cell]) -> int:
+    return len({(cell.kind, cell.text) for cell in row if not is_placeholder(cell)})
+
+
+_PERCENT = re.compile(r"(-?\d+(?:\.\d+)?)\s*%")
+
+
+def _percent_text(text: str) -> float | None:
+    match = _PERCENT.search(text.replace(",", ""))
+    return float(match.group(1)) if match else None

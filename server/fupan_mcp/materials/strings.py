@@ -1,0 +1,261 @@
+"""The localized strings of the materials readers (errors, cell problems, notes, audit findings)."""
+
+from __future__ import annotations
+
+from fupan_mcp.i18n import Table
+
+TEXT: Table = {
+    # --- reading files
+    "err.encrypted": {
+        "zh": "文件已加密（受密码保护的 Office 文件），无法读取：请另存为未加密的副本再导入",
+        "en": "the file is encrypted (a password-protected Office file); save an unencrypted copy and import that",
+    },
+    "err.legacy_office": {
+        "zh": "这是旧版 Office 二进制格式（.xls/.doc），无法读取：请另存为 .xlsx 或 .docx",
+        "en": "this is a legacy binary Office file (.xls/.doc); save it as .xlsx or .docx",
+    },
+    "err.corrupt": {
+        "zh": "文件已损坏或不是有效的 {kind} 文件：{reason}",
+        "en": "the file is corrupt or not a valid {kind} file: {reason}",
+    },
+    "err.too_large": {
+        "zh": "文件过大（{size} 字节），上限为 {limit} 字节",
+        "en": "the file is too large ({size} bytes); the limit is {limit} bytes",
+    },
+    "err.unpacked_too_large": {
+        "zh": "文件解压后过大（{size} 字节），上限为 {limit} 字节",
+        "en": "the file unpacks to too much data ({size} bytes); the limit is {limit} bytes",
+    },
+    "err.encoding": {
+        "zh": "无法识别文本编码（试过 UTF-8、UTF-16、GB18030）",
+        "en": "the text encoding is not recognised (tried UTF-8, UTF-16, GB18030)",
+    },
+    "err.format": {
+        "zh": "无法判断文件格式：请用 format 指定 {choices} 之一",
+        "en": "cannot tell the file format; give format as one of {choices}",
+    },
+    "err.format_mismatch": {
+        "zh": "内容不是 {format} 文件（{reason}）",
+        "en": "the content is not a {format} file ({reason})",
+    },
+    "err.no_sheet": {
+        "zh": "没有名为 {name!r} 的工作表；可选：{sheets}",
+        "en": "no sheet named {name!r}; the sheets are: {sheets}",
+    },
+    "err.no_header": {
+        "zh": "前 {rows} 行中找不到表头：需要 {needed} 等列名",
+        "en": "no header found in the first {rows} rows: expected column names such as {needed}",
+    },
+    "err.empty": {"zh": "表格没有任何数据", "en": "the table holds no data"},
+    "err.too_many_rows": {
+        "zh": "数据行过多（{rows} 行），上限为 {limit} 行",
+        "en": "too many data rows ({rows}); the limit is {limit}",
+    },
+    "err.no_source": {
+        "zh": "请给出 path（服务器可读取的文件）或 content（内联内容）之一",
+        "en": "give either path (a file the server may read) or content (inline)",
+    },
+    "err.both_sources": {
+        "zh": "path 与 content 只能给一个",
+        "en": "give path or content, not both",
+    },
+    "err.base64": {
+        "zh": "{format} 内容须为 base64 编码：{reason}",
+        "en": "{format} content must be base64-encoded: {reason}",
+    },
+    "err.path_outside": {
+        "zh": "不允许读取该路径：只能读取这些目录下的文件：{roots}（可用 --input-dir 增加）",
+        "en": "this path may not be read: only files under {roots} (add more with --input-dir)",
+    },
+    "err.path_missing": {"zh": "文件不存在：{name}", "en": "no such file: {name}"},
+    "err.path_not_file": {"zh": "不是普通文件：{name}", "en": "not a regular file: {name}"},
+    "err.path_bad": {
+        "zh": "路径无效（含 NUL 字符或无法解析）",
+        "en": "the path is invalid (a NUL character or unresolvable)",
+    },
+    "err.read_failed": {"zh": "无法读取文件：{reason}", "en": "cannot read the file: {reason}"},
+    "err.missing_openpyxl": {
+        "zh": "读取 XLSX 需要可选组件：pip install 'fupan-mcp[import]'（或先另存为 CSV）",
+        "en": "reading XLSX needs the optional extra: pip install 'fupan-mcp[import]' (or save the sheet as CSV)",
+    },
+    "err.missing_docx": {
+        "zh": "读取 .docx 需要可选组件：pip install 'fupan-mcp[export]'（或先另存为 markdown）",
+        "en": "reading .docx needs the optional extra: pip install 'fupan-mcp[export]' (or save it as markdown)",
+    },
+    # --- notes on a whole file
+    "note.formulas_cached": {
+        "zh": "{count} 个公式单元格按文件中缓存的计算结果读取（未重新计算）",
+        "en": "{count} formula cells were read as the values cached in the file (not recalculated)",
+    },
+    "note.formulas_uncached": {
+        "zh": "{count} 个公式单元格没有缓存结果（文件保存前未计算），按空值处理：请在 Excel 中打开并保存后再导入",
+        "en": "{count} formula cells have no cached value (never calculated before saving) and count as empty; "
+        "open and save the file in Excel, then import it again",
+    },
+    "note.macros_ignored": {
+        "zh": "文件包含宏，宏未运行也未读取",
+        "en": "the file holds macros; they were neither run nor read",
+    },
+    "note.external_links": {
+        "zh": "文件引用外部工作簿；外部链接未更新，使用的是文件中缓存的值",
+        "en": "the file links to other workbooks; the links were not refreshed, cached values were used",
+    },
+    "note.title_rows": {
+        "zh": "表头之上的 {count} 行（标题或说明）未作为数据读取：{text}",
+        "en": "{count} rows above the header (a title or notes) were not read as data: {text}",
+    },
+    "note.group_rows": {
+        "zh": "{count} 行是分组标题，用作其下各行的维度：{text}",
+        "en": "{count} rows are group titles, used as the dimension of the rows below: {text}",
+    },
+    "note.total_rows": {
+        "zh": "{count} 行合计/小计行未作为指标导入：第 {rows} 行",
+        "en": "{count} total or subtotal rows were not imported as metrics: row {rows}",
+    },
+    "note.rate_column": {
+        "zh": "“{header}”列是文件自带的完成率，未导入：完成率由 compute_attainment 重新计算",
+        "en": "the column '{header}' holds stated rates and was not imported: compute_attainment recomputes them",
+    },
+    "note.duplicate_column": {
+        "zh": "“{header}”与另一列都对应 {field}，只读取了第一列",
+        "en": "'{header}' maps to {field} like an earlier column; only the first one was read",
+    },
+    "note.sheets": {
+        "zh": "工作簿有 {count} 个工作表（{sheets}），读取了“{sheet}”；可用 sheet 参数选择",
+        "en": "the workbook has {count} sheets ({sheets}); '{sheet}' was read, choose another with sheet",
+    },
+    "note.images": {
+        "zh": "文档含 {count} 张图片，图片中的内容未读取",
+        "en": "the document holds {count} images; what they show was not read",
+    },
+    "note.no_project_type": {
+        "zh": "未给出项目类型，按所有复盘都应有的核心章节检查",
+        "en": "no project type given: checked against the core sections every review should have",
+    },
+    # --- cell problems
+    "cell.unreadable_number": {
+        "zh": "第 {row} 行 {column} 列（{header}）：无法读取“{value}”作为数值：{reason}",
+        "en": "row {row}, column {column} ({header}): cannot read '{value}' as a number: {reason}",
+    },
+    "cell.unreadable_target": {
+        "zh": "第 {row} 行 {column} 列（{header}）：无法读取目标“{value}”：{reason}",
+        "en": "row {row}, column {column} ({header}): cannot read the target '{value}': {reason}",
+    },
+    "cell.date_value": {
+        "zh": "第 {row} 行 {column} 列（{header}）：这是日期（{value}），目标达成度只比较数值",
+        "en": "row {row}, column {column} ({header}): this is a date ({value}); attainment compares numbers only",
+    },
+    "cell.percent_fraction": {
+        "zh": "第 {row} 行 {column} 列（{header}）：单位为 %，但数值 {value} 像是小数比例；按 {value}% 读取，请核对",
+        "en": "row {row}, column {column} ({header}): the unit is % but {value} looks like a fraction; "
+        "read as {value}%, please check",
+    },
+    "cell.unknown_aggregation": {
+        "zh": "第 {row} 行 {column} 列（{header}）：无法识别口径“{value}”（峰值/均值/累计/期末），已写入备注",
+        "en": "row {row}, column {column} ({header}): aggregation '{value}' is not one of peak, average, total, "
+        "latest; kept in the note",
+    },
+    "cell.bad_weight": {
+        "zh": "第 {row} 行 {column} 列（{header}）：权重“{value}”不是非负数，按默认权重 1 计",
+        "en": "row {row}, column {column} ({header}): weight '{value}' is not a number >= 0; the default 1 is used",
+    },
+    "cell.missing_name": {
+        "zh": "第 {row} 行：有数值但没有指标名称，未导入",
+        "en": "row {row}: values but no metric name; not imported",
+    },
+    "cell.too_long": {
+        "zh": "第 {row} 行 {column} 列（{header}）：内容过长（{length} 字符），已截断",
+        "en": "row {row}, column {column} ({header}): too long ({length} characters), shortened",
+    },
+    "cell.missing_title": {
+        "zh": "第 {row} 行：有内容但没有标题/概要，未导入",
+        "en": "row {row}: content but no title or summary; not imported",
+    },
+    "cell.unreadable_date": {
+        "zh": "第 {row} 行 {column} 列（{header}）：无法读取日期“{value}”",
+        "en": "row {row}, column {column} ({header}): cannot read the date '{value}'",
+    },
+    "cell.ambiguous_date": {
+        "zh": "第 {row} 行 {column} 列（{header}）：日期“{value}”日月顺序不明，未使用；请写成 YYYY-MM-DD",
+        "en": "row {row}, column {column} ({header}): the date '{value}' could be day/month or month/day; "
+        "not used, write it as YYYY-MM-DD",
+    },
+    "cell.unknown_status": {
+        "zh": "第 {row} 行 {column} 列（{header}）：无法识别状态“{value}”，按未开始（open）处理",
+        "en": "row {row}, column {column} ({header}): status '{value}' is not recognised; taken as open",
+    },
+    "cell.unknown_priority": {
+        "zh": "第 {row} 行 {column} 列（{header}）：无法识别优先级“{value}”，未使用",
+        "en": "row {row}, column {column} ({header}): priority '{value}' is not recognised; not used",
+    },
+    "cell.unknown_level": {
+        "zh": "第 {row} 行 {column} 列（{header}）：无法识别等级“{value}”（高/中/低），未使用",
+        "en": "row {row}, column {column} ({header}): level '{value}' is not high, medium or low; not used",
+    },
+    # --- audit findings
+    "audit.rate_mismatch": {
+        "zh": "“{name}”写的完成率为 {stated}，按目标与实际复算为 {computed}",
+        "en": "'{name}' states an attainment rate of {stated}; target and actual give {computed}",
+    },
+    "audit.status_mismatch": {
+        "zh": "“{name}”写的是“{stated}”，按目标与实际复算为“{computed}”",
+        "en": "'{name}' is stated as '{stated}'; target and actual give '{computed}'",
+    },
+    "audit.metric_error": {
+        "zh": "“{name}”无法复算：{message}",
+        "en": "'{name}' cannot be recomputed: {message}",
+    },
+    "audit.not_evaluable": {
+        "zh": "“{name}”缺少复算所需的数据：{statement}",
+        "en": "'{name}' lacks what the recomputation needs: {statement}",
+    },
+    "audit.section_missing": {
+        "zh": "缺少“{title}”章节（{type}的复盘清单要求）：{expects}",
+        "en": "no '{title}' section (the {type} checklist expects one): {expects}",
+    },
+    "audit.action_no_owner": {
+        "zh": "行动项没有负责人：“{action}”",
+        "en": "action without an owner: '{action}'",
+    },
+    "audit.action_no_due": {
+        "zh": "行动项没有截止日期：“{action}”",
+        "en": "action without a due date: '{action}'",
+    },
+    "audit.action_due_no_year": {
+        "zh": "行动项的日期“{date}”没有年份，不是确定的截止日期：“{action}”",
+        "en": "the date '{date}' of this action has no year, so it is not an absolute due date: '{action}'",
+    },
+    "audit.action_due_past": {
+        "zh": "行动项的截止日期 {due} 不晚于复盘日期：“{action}”",
+        "en": "the due date {due} of this action is not after the review date: '{action}'",
+    },
+    "audit.personal_data": {
+        "zh": "含个人信息（{kind}）：{masked}，报告中应脱敏",
+        "en": "personal data ({kind}): {masked}; mask it in the report",
+    },
+    "audit.no_actions": {
+        "zh": "文档中没有找到任何行动项（带负责人或日期的表格，或“改进/行动”章节下的条目）",
+        "en": "no action items found (a table with owners or dates, or items under an actions section)",
+    },
+    "unread.figure": {
+        "zh": "有目标或实际的表述，但读不出数值：{reason}",
+        "en": "a target or actual is stated, but its figures cannot be read: {reason}",
+    },
+    "unread.table": {
+        "zh": "表格未读取：表头（{header}）既不是指标表（目标/实际）也不是行动项表（负责人/截止日期）",
+        "en": "table not read: its header ({header}) is neither a metrics table (target/actual) nor an "
+        "action table (owner/due)",
+    },
+    "reason.no_pair": {"zh": "找不到成对的目标与实际数值", "en": "no pair of target and actual figures"},
+    "type.core": {"zh": "所有复盘", "en": "every review"},
+    "status.achieved": {"zh": "已达成", "en": "achieved"},
+    "status.not_achieved": {"zh": "未达成", "en": "not achieved"},
+    "status.needs_verification": {"zh": "待核验", "en": "needs verification"},
+    "status.not_evaluable": {"zh": "无法评估", "en": "not evaluable"},
+    "pii.mobile": {"zh": "手机号", "en": "mobile number"},
+    "pii.resident_id": {"zh": "身份证号", "en": "resident ID"},
+    "pii.bank_card": {"zh": "银行卡号", "en": "bank card"},
+    "pii.email": {"zh": "邮箱", "en": "e-mail"},
+    "pii.name": {"zh": "姓名", "en": "name"},
+    "sep": {"zh": "；", "en": "; "},
+}

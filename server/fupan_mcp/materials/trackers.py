@@ -1,0 +1,611 @@
+"""Tracker exports into action items and risks. Pure: cells in, models out.
+
+Column names are those the trackers document for their exports:
+- Jira (Issues → Export → CSV): Summary, Issue key, Issue id, Issue Type, Status, Priority, Assignee,
+  Reporter, Created, Updated, Due date, Resolution, Resolved, Labels (repeated once per label), Description;
+  the Chinese UI writes 概要, 问题关键字, 问题类型, 状态, 优先级, 经办人, 到期日, 解决结果, 标签.
+- Linear (Export CSV): ID, Team, Title, Description, Status, Priority, Assignee, Labels, Created, Updated,
+  Completed, Canceled, Due Date, Project, Cycle Name...; priority words Urgent, High, Medium, Low, No priority.
+- GitHub issues (``gh issue list --json number,title,state,assignees,milestone,url,labels`` flattened to
+  CSV, or a Projects table export): number, title, state, stateReason, assignees, url, labels, milestone,
+  milestone due (dueOn), closedAt; a project export names them Title, Assignees, Status, URL, Milestone.
+
+A row typed or labelled as a risk (Issue Type "Risk", a "risk"/"风险" label) becomes a `Risk`; every other
+row an `ActionItem` with owner, due, status, priority and ticket (the issue key, the Linear ID, or the
+GitHub URL or #number). A closed ticket is done with the ticket as its evidence; a won't-do one carries
+the resolution as its reason. Columns that fill no field are listed; cells that cannot be read (a date
+that could be day/month or month/day, an unknown status) are reported by row and column.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pydantic import ValidationError
+
+from fupan_mcp.domain.actions import ActionItem, ActionStatus, Priority, Risk
+from fupan_mcp.domain.materials import (
+    CellProblem,
+    ColumnMapping,
+    ImportedAction,
+    ImportedRisk,
+    MaterialNote,
+    TrackerSource,
+)
+from fupan_mcp.errors import InputError
+from fupan_mcp.i18n import Language, tr
+from fupan_mcp.limits import MAX_ACTIONS, MAX_NAME_CHARS, MAX_TEXT_CHARS
+from fupan_mcp.materials.headers import FieldSpec, Header, find_header
+from fupan_mcp.materials.metrics import is_placeholder, localize_notes
+from fupan_mcp.materials.strings import TEXT
+from fupan_mcp.materials.tables import Cell, Note, Sheet, cells_text
+
+__all__ = ["TRACKER_FIELDS", "TrackerTable", "action_header", "parse_date", "read_tracker"]
+
+TRACKER_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec(
+        "ticket_key",
+        (
+            "issuekey",
+            "key",
+            "问题关键字",
+            "关键字",
+            "问题键",
+            "identifier",
+            "issueidentifier",
+            "工单号",
+            "编号",
+            "ticket",
+        ),
+        ("issuekey", "问题关键字", "工单"),
+    ),
+    FieldSpec("ticket_id", ("id", "issueid", "问题id"), ()),
+    FieldSpec("url", ("url", "link", "issueurl", "链接", "htmlurl"), ("url", "链接")),
+    FieldSpec("number", ("number", "#", "no", "issuenumber", "序号"), ()),
+    FieldSpec(
+        "due",
+        (
+            "duedate",
+            "due",
+            "dueon",
+            "到期日",
+            "到期时间",
+            "截止日期",
+            "截止时间",
+            "截止",
+            "期限",
+            "完成期限",
+            "计划完成日期",
+            "计划完成时间",
+            "targetdate",
+            "deadline",
+            "milestonedue",
+            "milestonedueon",
+            "milestoneduedate",
+            "时间节点",
+        ),
+        ("due", "deadline", "截止", "到期", "期限", "计划完成"),
+    ),
+    FieldSpec(
+        "resolved",
+        (
+            "resolved",
+            "resolutiondate",
+            "closedat",
+            "closed",
+            "completed",
+            "completedat",
+            "解决时间",
+            "完成时间",
+            "关闭时间",
+            "已解决",
+        ),
+        ("resolved", "closedat", "completedat", "解决时间", "关闭时间"),
+    ),
+    FieldSpec(
+        "resolution", ("resolution", "解决结果", "解决方案", "statereason", "关闭原因"), ("resolution", "解决结果")
+    ),
+    FieldSpec("status", ("status", "state", "状态", "进展", "进度", "当前状态"), ("status", "状态")),
+    FieldSpec("priority", ("priority", "优先级", "紧急程度", "紧急度"), ("priority", "优先级")),
+    FieldSpec(
+        "issue_type",
+        ("issuetype", "type", "问题类型", "类型", "kind", "工单类型", "事项类型"),
+        ("issuetype", "问题类型"),
+    ),
+    FieldSpec("labels", ("labels", "label", "标签", "tags"), ("label", "标签")),
+    FieldSpec(
+        "likelihood",
+        ("likelihood", "probability", "可能性", "发生概率", "概率"),
+        ("likelihood", "probability", "可能性"),
+    ),
+    FieldSpec("impact", ("impact", "影响", "影响程度", "严重程度", "severity"), ("impact", "影响")),
+    FieldSpec(
+        "response",
+        ("mitigation", "response", "应对措施", "应对", "预案", "缓解措施", "contingency"),
+        ("mitigation", "应对", "预案"),
+    ),
+    FieldSpec(
+        "owner",
+        (
+            "assignee",
+            "assignees",
+            "owner",
+            "owners",
+            "经办人",
+            "负责人",
+            "处理人",
+            "责任人",
+            "跟进人",
+            "执行人",
+            "assignedto",
+            "dri",
+        ),
+        ("assignee", "owner", "负责人", "经办人", "责任人", "处理人"),
+    ),
+    FieldSpec(
+        "success_metric",
+        (
+            "successmetric",
+            "definitionofdone",
+            "acceptancecriteria",
+            "验收标准",
+            "完成标准",
+            "衡量指标",
+            "成功标准",
+            "预期结果",
+        ),
+        ("验收标准", "完成标准", "acceptance", "definitionofdone"),
+    ),
+    FieldSpec(
+        "action",
+        (
+            "summary",
+            "title",
+            "概要",
+            "标题",
+            "主题",
+            "摘要",
+            "任务",
+            "任务名称",
+            "事项",
+            "行动项",
+            "改进项",
+            "改进措施",
+            "措施",
+            "action",
+            "actionitem",
+            "actionitems",
+            "task",
+            "name",
+            "风险",
+            "risk",
+            "内容",
+        ),
+        ("summary", "title", "概要", "标题", "行动", "改进", "措施", "任务", "action"),
+    ),
+)
+
+_STATUS: tuple[tuple[ActionStatus, tuple[str, ...]], ...] = (
+    (
+        "wont_do",
+        (
+            "won't do",
+            "wont do",
+            "won't fix",
+            "wontfix",
+            "cancel",
+            "duplicate",
+            "rejected",
+            "not planned",
+            "not_planned",
+            "obsolete",
+            "不做",
+            "不处理",
+            "取消",
+            "已取消",
+            "重复",
+            "拒绝",
+            "关闭-不修复",
+        ),
+    ),
+    (
+        "done",
+        (
+            "done",
+            "closed",
+            "resolved",
+            "complete",
+            "completed",
+            "fixed",
+            "merged",
+            "released",
+            "shipped",
+            "已完成",
+            "完成",
+            "已解决",
+            "已关闭",
+            "关闭",
+            "已上线",
+            "已发布",
+            "已验收",
+        ),
+    ),
+    (
+        "in_progress",
+        (
+            "in progress",
+            "in_progress",
+            "in review",
+            "review",
+            "started",
+            "doing",
+            "testing",
+            "qa",
+            "blocked",
+            "进行中",
+            "处理中",
+            "开发中",
+            "测试中",
+            "评审中",
+            "已开始",
+            "阻塞",
+        ),
+    ),
+    (
+        "open",
+        (
+            "open",
+            "to do",
+            "todo",
+            "backlog",
+            "triage",
+            "new",
+            "selected for development",
+            "reopened",
+            "unstarted",
+            "planned",
+            "not started",
+            "未完成",
+            "待办",
+            "待处理",
+            "未开始",
+            "新建",
+            "打开",
+            "重新打开",
+            "计划中",
+        ),
+    ),
+)
+_PRIORITY: tuple[tuple[Priority, tuple[str, ...]], ...] = (
+    ("P0", ("p0", "highest", "blocker", "critical", "urgent", "紧急", "最高", "阻塞级", "1 - urgent", "urgent (1)")),
+    ("P1", ("p1", "high", "major", "高", "重要")),
+    ("P2", ("p2", "medium", "normal", "中", "一般")),
+    ("P3", ("p3", "p4", "low", "lowest", "minor", "trivial", "低", "最低", "次要")),
+)
+_NO_PRIORITY = frozenset({"no priority", "none", "无", "0"})
+_LINEAR_PRIORITY: dict[str, Priority] = {"1": "P0", "2": "P1", "3": "P2", "4": "P3"}
+Level = Literal["low", "medium", "high"]
+_LEVELS: tuple[tuple[Level, tuple[str, ...]], ...] = (
+    ("high", ("high", "高", "大", "严重", "h")),
+    ("medium", ("medium", "中", "一般", "m", "moderate")),
+    ("low", ("low", "低", "小", "轻微", "l", "minor")),
+)
+_RISK_WORDS = ("risk", "风险")
+
+_MONTHS = {
+    m: i + 1 for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"))
+}
+_ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T].*)?$")
+_ZH_DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?")
+_JIRA = re.compile(r"^(\d{1,2})[/ -]([A-Za-z]{3})[a-z]*[/ -](\d{2,4})(?:\s.*)?$")
+_NUMERIC = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})(?:\s.*)?$")
+_EN_DATE = re.compile(r"^([A-Za-z]{3})[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4})")
+
+
+def parse_date(text: str) -> dt.date | str | None:
+    """A date as trackers write it; ``"ambiguous"`` for 03/04/2024; None when it is no date at all."""
+    value = text.strip()
+    for pattern in (_ISO, _ZH_DATE):
+        match = pattern.match(value)
+        if match:
+            return _date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    match = _JIRA.match(value)
+    if match and match.group(2).lower()[:3] in _MONTHS:
+        return _date(_year(match.group(3)), _MONTHS[match.group(2).lower()[:3]], int(match.group(1)))
+    match = _EN_DATE.match(value)
+    if match and match.group(1).lower()[:3] in _MONTHS:
+        return _date(int(match.group(3)), _MONTHS[match.group(1).lower()[:3]], int(match.group(2)))
+    match = _NUMERIC.match(value)
+    if match:
+        first, second, year = int(match.group(1)), int(match.group(2)), _year(match.group(3))
+        if first > 12:
+            return _date(year, second, first)
+        if second > 12:
+            return _date(year, first, second)
+        return _date(year, first, second) if first == second else "ambiguous"
+    return None
+
+
+def _year(text: str) -> int:
+    year = int(text)
+    return year + 2000 if year < 100 else year
+
+
+def _date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+@dataclass
+class TrackerTable:
+    header: Header
+    source: TrackerSource
+    columns: list[ColumnMapping]
+    unused_columns: list[str]
+    actions: list[ActionItem]
+    action_sources: list[ImportedAction]
+    risks: list[Risk]
+    risk_sources: list[ImportedRisk]
+    problems: list[CellProblem] = field(default_factory=list)
+    notes: list[MaterialNote] = field(default_factory=list)
+
+
+def _accept(named: set[str]) -> bool:
+    return "action" in named and bool(named - {"action"})
+
+
+def action_header(rows: Sequence[Sequence[Cell]], *, strict: bool = False) -> Header | None:
+    """The header of a tracker export or of an action table; ``strict`` wants an owner or due column."""
+    if strict:
+        return find_header(rows, TRACKER_FIELDS, lambda named: "action" in named and bool(named & {"owner", "due"}))
+    return find_header(rows, TRACKER_FIELDS, _accept)
+
+
+def _source(labels: Sequence[str]) -> TrackerSource:
+    folded = {label.casefold().replace(" ", "") for label in labels}
+    if "issuekey" in folded or "summary" in folded:
+        return "jira"
+    if {"id", "title", "team"} <= folded or ("cyclename" in folded and "title" in folded):
+        return "linear"
+    if "title" in folded and ("number" in folded or "url" in folded) and bool(folded & {"state", "assignees"}):
+        return "github"
+    return "generic"
+
+
+def read_tracker(
+    sheet: Sheet, language: Language, *, row_offset: int = 0, header: Header | None = None
+) -> TrackerTable:
+    """Actions and risks of ``sheet``. Raises `InputError` when there is no header with a title column."""
+    rows = sheet.rows
+    if not rows:
+        raise InputError("content", tr(TEXT, "err.empty", language))
+    header = header or action_header(rows)
+    if header is None:
+        needed = "Summary/Title/概要, Assignee/负责人, Due date/截止日期, Status/状态"
+        raise InputError("content", tr(TEXT, "err.no_header", language, rows=min(len(rows), 30), needed=needed))
+    return _TrackerReader(sheet, header, language, row_offset).read()
+
+
+class _TrackerReader:
+    def __init__(self, sheet: Sheet, header: Header, language: Language, offset: int) -> None:
+        self.sheet = sheet
+        self.header = header
+        self.language = language
+        self.offset = offset
+        self.problems: list[CellProblem] = []
+        self.source = _source(header.labels)
+        # Jira repeats a column once per value (Labels, Labels, Labels): every column of a field is read.
+        self.by_field: dict[str, list[int]] = {}
+        for j, name in enumerate(header.fields):
+            if name is not None:
+                self.by_field.setdefault(name.removeprefix("duplicate:"), []).append(j)
+
+    def texts(self, row: Sequence[Cell], name: str) -> list[str]:
+        return [row[j].text for j in self.by_field.get(name, []) if not is_placeholder(row[j])]
+
+    def first(self, row: Sequence[Cell], name: str) -> tuple[Cell | None, int | None]:
+        for j in self.by_field.get(name, []):
+            if not is_placeholder(row[j]):
+                return row[j], j
+        return None, None
+
+    def problem(self, i: int, j: int | None, name: str | None, code: str, severity: str, value: str | None) -> None:
+        column = self.header.letter(j) if j is not None else None
+        label = self.header.labels[j] if j is not None else None
+        row = i + 1 + self.offset
+        self.problems.append(
+            CellProblem(
+                row=row,
+                column=column,
+                header=label,
+                field=name,
+                value=value[:100] if value is not None else None,
+                code=code,
+                severity="error" if severity == "error" else "warning",
+                message=tr(TEXT, f"cell.{code}", self.language, row=row, column=column, header=label, value=value),
+            )
+        )
+
+    def read(self) -> TrackerTable:
+        mappings: list[ColumnMapping] = []
+        unused: list[str] = []
+        for j, (label, name) in enumerate(zip(self.header.labels, self.header.fields, strict=True)):
+            used = name.removeprefix("duplicate:") if name else None
+            mappings.append(ColumnMapping(column=self.header.letter(j), index=j + 1, header=label, field=used))
+            if used is None and label:
+                unused.append(label)
+        notes: list[Note] = []
+        title = [row for row in self.sheet.rows[: self.header.rows[0]] if any(not c.empty for c in row)]
+        if title:
+            notes.append(
+                Note("title_rows", {"count": len(title), "text": " | ".join(cells_text(r) for r in title)[:200]})
+            )
+        actions: list[ActionItem] = []
+        action_sources: list[ImportedAction] = []
+        risks: list[Risk] = []
+        risk_sources: list[ImportedRisk] = []
+        data = self.sheet.rows[self.header.end :]
+        if len(data) > MAX_ACTIONS:
+            raise InputError("content", tr(TEXT, "err.too_many_rows", self.language, rows=len(data), limit=MAX_ACTIONS))
+        for k, row in enumerate(data):
+            i = self.header.end + k
+            if all(is_placeholder(cell) for cell in row):
+                continue
+            title_cell, _ = self.first(row, "action")
+            if title_cell is None:
+                self.problem(i, None, None, "missing_title", "error", None)
+                continue
+            ticket = self.ticket(row)
+            row_number = i + 1 + self.offset
+            if self.is_risk(row):
+                risk = self.risk(i, row, title_cell.text)
+                if risk is not None:
+                    risk_sources.append(ImportedRisk(index=len(risks), row=row_number, ticket=ticket))
+                    risks.append(risk)
+                continue
+            action = self.action(i, row, title_cell.text, ticket)
+            if action is not None:
+                action_sources.append(ImportedAction(index=len(actions), row=row_number, ticket=ticket))
+                actions.append(action)
+        return TrackerTable(
+            header=self.header,
+            source=self.source,
+            columns=mappings,
+            unused_columns=unused,
+            actions=actions,
+            action_sources=action_sources,
+            risks=risks,
+            risk_sources=risk_sources,
+            problems=self.problems,
+            notes=localize_notes(notes, self.language),
+        )
+
+    def ticket(self, row: Sequence[Cell]) -> str | None:
+        # GitHub's `id` is an opaque node id: its URL or #number names the issue.
+        names = ("ticket_key", "url") if self.source == "github" else ("ticket_key", "ticket_id", "url")
+        for name in names:
+            cell, _ = self.first(row, name)
+            if cell is not None:
+                return cell.text[:MAX_NAME_CHARS]
+        cell, _ = self.first(row, "number")
+        if cell is not None:
+            text = cell.text.lstrip("#")
+            return f"#{text}" if text else None
+        return None
+
+    def is_risk(self, row: Sequence[Cell]) -> bool:
+        kinds = [text.casefold() for text in self.texts(row, "issue_type")]
+        labels = [
+            part.strip().casefold() for text in self.texts(row, "labels") for part in re.split(r"[,;，；|]", text)
+        ]
+        return any(word in kind for kind in kinds for word in _RISK_WORDS) or any(
+            label in _RISK_WORDS for label in labels
+        )
+
+    def owner(self, row: Sequence[Cell]) -> str | None:
+        owners = self.texts(row, "owner")
+        return ", ".join(owners)[:MAX_NAME_CHARS] if owners else None
+
+    def due(self, i: int, row: Sequence[Cell], name: str = "due") -> dt.date | None:
+        cell, j = self.first(row, name)
+        if cell is None:
+            return None
+        if cell.kind == "date":
+            return cell.value  # type: ignore[return-value]
+        parsed = parse_date(cell.text)
+        if parsed == "ambiguous":
+            self.problem(i, j, name, "ambiguous_date", "error", cell.text)
+            return None
+        if parsed is None or isinstance(parsed, str):
+            self.problem(i, j, name, "unreadable_date", "error", cell.text)
+            return None
+        return parsed
+
+    def status(self, i: int, row: Sequence[Cell]) -> tuple[ActionStatus, str | None]:
+        cell, j = self.first(row, "status")
+        if cell is None:
+            return "open", None
+        folded = cell.text.casefold().strip()
+        for status, words in _STATUS:
+            if folded in words:
+                return status, cell.text
+        for status, words in _STATUS:
+            if any(len(word) > 3 and word in folded for word in words):
+                return status, cell.text
+        self.problem(i, j, "status", "unknown_status", "warning", cell.text)
+        return "open", cell.text
+
+    def priority(self, i: int, row: Sequence[Cell]) -> Priority | None:
+        cell, j = self.first(row, "priority")
+        if cell is None:
+            return None
+        folded = cell.text.casefold().strip()
+        if folded in _NO_PRIORITY:
+            return None
+        if folded in _LINEAR_PRIORITY:
+            return _LINEAR_PRIORITY[folded]
+        for priority, words in _PRIORITY:
+            if folded in words or folded.split(" ")[0] in words:
+                return priority
+        self.problem(i, j, "priority", "unknown_priority", "warning", cell.text)
+        return None
+
+    def level(self, i: int, row: Sequence[Cell], name: str) -> Level | None:
+        cell, j = self.first(row, name)
+        if cell is None:
+            return None
+        folded = cell.text.casefold().strip()
+        for level, words in _LEVELS:
+            if folded in words or any(len(word) > 1 and folded.startswith(word) for word in words):
+                return level
+        self.problem(i, j, name, "unknown_level", "warning", cell.text)
+        return None
+
+    def action(self, i: int, row: Sequence[Cell], text: str, ticket: str | None) -> ActionItem | None:
+        status, written = self.status(i, row)
+        resolution = ", ".join(self.texts(row, "resolution")) or None
+        if status == "done" and resolution and any(word in resolution.casefold() for word in _STATUS[0][1]):
+            status = "wont_do"
+        evidence = status_reason = None
+        if status == "done":
+            resolved = self.due(i, row, "resolved") if self.by_field.get("resolved") else None
+            parts = [ticket or "", written or "", resolution or "", resolved.isoformat() if resolved else ""]
+            evidence = " · ".join(dict.fromkeys(part for part in parts if part)) or None
+        elif status == "wont_do":
+            status_reason = resolution or written
+        metric = self.texts(row, "success_metric")
+        try:
+            return ActionItem(
+                action=text[:MAX_TEXT_CHARS],
+                owner=self.owner(row),
+                due=self.due(i, row),
+                priority=self.priority(i, row),
+                status=status,
+                status_reason=status_reason,
+                evidence=evidence,
+                success_metric="；".join(metric)[:MAX_TEXT_CHARS] or None,
+                ticket=ticket,
+            )
+        except ValidationError as error:
+            self.problem(i, None, None, "missing_title", "error", str(error.errors()[0]["msg"]))
+            return None
+
+    def risk(self, i: int, row: Sequence[Cell], text: str) -> Risk | None:
+        response = "；".join(self.texts(row, "response")) or None
+        try:
+            return Risk(
+                risk=text[:MAX_TEXT_CHARS],
+                owner=self.owner(row),
+                likelihood=self.level(i, row, "likelihood"),
+                impact=self.level(i, row, "impact"),
+                response=response[:MAX_TEXT_CHARS] if response else None,
+            )
+        except ValidationError as error:
+            self.problem(i, None, None, "missing_title", "error", str(error.errors()[0]["msg"]))
+            return None
