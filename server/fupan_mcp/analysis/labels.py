@@ -46,6 +46,7 @@ ISSUE_LABELS: Table = {
     "thresholds_equal": {"zh": "阈值相同", "en": "thresholds equal"},
     "thresholds_conflict": {"zh": "阈值方向相反", "en": "thresholds conflict"},
     "threshold_units_differ": {"zh": "阈值单位不同", "en": "units differ"},
+    "overdue": {"zh": "已逾期", "en": "overdue"},
 }
 """Short labels of the action and risk check codes, for an 'issues' or 'checks' column."""
 

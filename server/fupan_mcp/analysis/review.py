@@ -18,12 +18,13 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
-from fupan_mcp.analysis.actions import check_actions, check_risks
+from fupan_mcp.analysis.actions import check_actions, check_risks, days_text
 from fupan_mcp.analysis.attainment import compute_attainment
 from fupan_mcp.analysis.five_whys import five_whys
 from fupan_mcp.analysis.kpi_tree import build_kpi_tree
 from fupan_mcp.analysis.swot import swot
 from fupan_mcp.domain.actions import ActionCheckResult, RiskCheckResult
+from fupan_mcp.domain.asof import AsOf, reference_date
 from fupan_mcp.domain.attainment import AttainmentResult
 from fupan_mcp.domain.common import SEVERITY_ORDER, DataGap, Finding, Language, Severity, SeverityCounts
 from fupan_mcp.domain.kpi import KpiTreeResult
@@ -109,9 +110,9 @@ _TEXT: Table = {
         "en": "Milestone '{name}' ({date}) lies outside the project period {period_start} to {period_end}.",
     },
     "follow_up_overdue": {
-        "zh": "上期行动“{action}”({review})已逾期 {days} 天:请更新状态,或说明原因并调整日期。",
-        "en": "Earlier action '{action}' ({review}) is {days} days overdue: update its status, or give the "
-        "reason and a new date.",
+        "zh": "上期行动“{action}”({review})截至 {as_of} 已逾期 {days}:请更新状态,或说明原因并调整日期。",
+        "en": "Earlier action '{action}' ({review}) is {days} overdue as of {as_of}: update its status, or give "
+        "the reason and a new date.",
     },
     "interim_review": {
         "zh": "复盘日期 {review} 早于项目结束日期 {end}:这是阶段性复盘,结果可能尚未定型。",
@@ -388,7 +389,7 @@ def _root_causes(chains: Sequence[FiveWhysResult | None]) -> list[str]:
 
 
 def _analyse_actions(
-    review: Review, chains: Sequence[FiveWhysResult | None], out: _Collector
+    review: Review, chains: Sequence[FiveWhysResult | None], today: dt.date | None, out: _Collector
 ) -> ActionCheckResult | None:
     if not review.actions:
         out.add_section_gap("actions", "actions", "gap_actions")
@@ -397,7 +398,7 @@ def _analyse_actions(
     result = out.run(
         "actions",
         "",
-        lambda: check_actions(review.actions, review.review_date, problems, _root_causes(chains), out.language),
+        lambda: check_actions(review.actions, review.review_date, problems, _root_causes(chains), out.language, today),
     )
     if result is None:
         return None
@@ -429,9 +430,10 @@ def _content_gaps(review: Review, out: _Collector) -> None:
         out.add_section_gap("lessons", "lessons", "gap_lessons")
 
 
-def _follow_up_findings(follow_up: Sequence[OpenAction], out: _Collector) -> None:
+def _follow_up_findings(follow_up: Sequence[OpenAction], as_of: AsOf | None, out: _Collector) -> None:
     for index, action in enumerate(follow_up):
         if action.overdue:
+            day = action.as_of or (as_of.date if as_of else None)
             out.add_finding(
                 "follow_up",
                 "follow_up_overdue",
@@ -439,20 +441,29 @@ def _follow_up_findings(follow_up: Sequence[OpenAction], out: _Collector) -> Non
                 f"follow_up[{index}]",
                 action=_clip(action.action),
                 review=action.review_title,
-                days=action.days_overdue,
+                days=days_text(action.days_overdue, out.language),
+                as_of=day.isoformat() if day else "?",
             )
 
 
 def analyze_review(
-    review: Review, language: Language | None = None, follow_up: Sequence[OpenAction] = ()
+    review: Review,
+    language: Language | None = None,
+    follow_up: Sequence[OpenAction] = (),
+    *,
+    today: dt.date | None = None,
 ) -> ReviewAnalysis:
     """Run every analysis on the review's raw inputs; gather findings and data gaps by section.
 
     ``language`` defaults to the review's language, then Chinese. ``follow_up`` are the open actions
     of earlier reviews of the project (from the store); overdue ones become findings. Never raises for
     the content of one section: such problems become findings for that section.
+
+    Overdue actions are counted as of the review's date; ``today`` is only the fallback for a review
+    without a date (the result's ``as_of`` says which was used). Without either, nothing is overdue.
     """
     lang: Language = language or review.language or "zh"
+    as_of = reference_date(review_date=review.review_date, today=today)
     out = _Collector(lang)
     _overview_gaps(review, out)
     _timeline_findings(review, out)
@@ -461,8 +472,8 @@ def analyze_review(
     _content_gaps(review, out)
     swot_result = _analyse_swot(review, out)
     chains = [_analyse_chain(index, chain, review, out) for index, chain in enumerate(review.five_whys)]
-    actions = _analyse_actions(review, chains, out)
-    _follow_up_findings(follow_up, out)
+    actions = _analyse_actions(review, chains, today, out)
+    _follow_up_findings(follow_up, as_of, out)
     risks = _analyse_risks(review, out)
     findings = out.sorted_findings()
     return ReviewAnalysis(
@@ -477,4 +488,5 @@ def analyze_review(
         counts=SeverityCounts.of(findings),
         data_gaps=out.sorted_gaps(),
         failed_sections=out.failed,
+        as_of=as_of,
     )

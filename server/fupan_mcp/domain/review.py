@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field, StringConstraints, field_validator
 
 from fupan_mcp.catalog import PROJECT_TYPES
 from fupan_mcp.domain.actions import ActionCheckResult, ActionItem, Risk, RiskCheckResult
+from fupan_mcp.domain.asof import AsOf
 from fupan_mcp.domain.attainment import AttainmentResult, MetricInput
 from fupan_mcp.domain.common import DataGap, Finding, Language, Model, SeverityCounts
 from fupan_mcp.domain.compliance import MAX_ROSTER, RosterEntry
@@ -414,6 +415,11 @@ class ReviewAnalysis(BaseModel):
     data_gaps: list[SectionGap] = Field(default_factory=list, description="Every data gap, in section order.")
     failed_sections: list[SectionId] = Field(
         default_factory=list, description="Sections whose input could not be analysed (see findings)."
+    )
+    as_of: AsOf | None = Field(
+        default=None,
+        description="The date overdue actions are counted from: the review date, or today when the review "
+        "has no date; None when neither was known.",
     )
 
 
