@@ -22,12 +22,14 @@ from fupan_mcp.analysis.actions import check_actions, check_risks, days_text
 from fupan_mcp.analysis.attainment import compute_attainment
 from fupan_mcp.analysis.five_whys import five_whys
 from fupan_mcp.analysis.kpi_tree import build_kpi_tree
+from fupan_mcp.analysis.prose import check_prose
 from fupan_mcp.analysis.swot import swot
 from fupan_mcp.domain.actions import ActionCheckResult, RiskCheckResult
 from fupan_mcp.domain.asof import AsOf, reference_date
 from fupan_mcp.domain.attainment import AttainmentResult
 from fupan_mcp.domain.common import SEVERITY_ORDER, DataGap, Finding, Language, Severity, SeverityCounts
 from fupan_mcp.domain.kpi import KpiTreeResult
+from fupan_mcp.domain.prose import ProseCheck
 from fupan_mcp.domain.review import (
     SECTION_IDS,
     FiveWhysInput,
@@ -296,6 +298,26 @@ def _analyse_attainment(review: Review, out: _Collector) -> AttainmentResult | N
     return result
 
 
+_PROSE_SECTIONS: dict[str, SectionId] = {
+    "conclusion": "overview",
+    "qualitative_results": "results",
+    "success_factors": "success_factors",
+    "problems": "problems",
+    "pdca": "pdca",
+}
+
+
+def _check_prose(review: Review, attainment: AttainmentResult | None, out: _Collector) -> ProseCheck | None:
+    """Sentences of the prose that contradict the computed statuses or figures, in their sections."""
+    if attainment is None or not attainment.metrics:
+        return None
+    result = check_prose(review, attainment, out.language)
+    for finding in result.findings:
+        section = _PROSE_SECTIONS.get(re.split(r"[\[.]", finding.field)[0], "results")
+        out.add_findings(section, [finding])
+    return result
+
+
 def _analyse_kpi_tree(review: Review, out: _Collector) -> KpiTreeResult | None:
     bundle = review.kpi_tree
     if bundle is None or (not bundle.nodes and bundle.template is None):
@@ -468,6 +490,7 @@ def analyze_review(
     _overview_gaps(review, out)
     _timeline_findings(review, out)
     attainment = _analyse_attainment(review, out)
+    prose = _check_prose(review, attainment, out)
     kpi_tree = _analyse_kpi_tree(review, out)
     _content_gaps(review, out)
     swot_result = _analyse_swot(review, out)
@@ -489,4 +512,5 @@ def analyze_review(
         data_gaps=out.sorted_gaps(),
         failed_sections=out.failed,
         as_of=as_of,
+        prose=prose,
     )

@@ -20,6 +20,7 @@ from fupan_mcp.domain.attainment import AttainmentResult, MetricInput
 from fupan_mcp.domain.common import DataGap, Finding, Language, Model, SeverityCounts
 from fupan_mcp.domain.compliance import MAX_ROSTER, RosterEntry
 from fupan_mcp.domain.kpi import DecompositionMethod, KpiNode, KpiTreeResult
+from fupan_mcp.domain.prose import ProseCheck
 from fupan_mcp.domain.swot import StrategyLike, SwotItemLike, SwotResult
 from fupan_mcp.domain.whys import CountermeasureLike, FiveWhysResult, WhyLike
 from fupan_mcp.limits import (
@@ -420,6 +421,11 @@ class ReviewAnalysis(BaseModel):
         default=None,
         description="The date overdue actions are counted from: the review date, or today when the review "
         "has no date; None when neither was known.",
+    )
+    prose: ProseCheck | None = Field(
+        default=None,
+        description="The prose (conclusion, qualitative results, PDCA check, success factors, problems) read "
+        "against the computed attainment: sentences whose status words or figures disagree (also in findings).",
     )
 
 

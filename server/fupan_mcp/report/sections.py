@@ -221,7 +221,20 @@ def overview(ctx: Context) -> list[Block]:
         blocks += [Heading(ctx.t("overview.deliverables")), Bullets(tuple(Item(d) for d in info.deliverables))]
     if review.conclusion:
         blocks += [Heading(ctx.t("overview.conclusion")), Paragraph(review.conclusion)]
+        blocks += _prose_notes(ctx, "conclusion")
     return blocks
+
+
+def _prose_notes(ctx: Context, field: str) -> list[Block]:
+    """Notes right under the text holding a sentence that disagrees with the computed figures."""
+    prose = ctx.analysis.prose
+    if prose is None:
+        return []
+    return [
+        Paragraph(ctx.t("prose.note", message=f.message), tone="bad" if f.severity == "error" else "warn")
+        for f in prose.findings
+        if f.field == field or f.field.startswith((f"{field}[", f"{field}."))
+    ]
 
 
 def goals(ctx: Context) -> list[Block]:
@@ -359,6 +372,7 @@ def results(ctx: Context) -> list[Block]:
         blocks += [
             Heading(ctx.t("results.qualitative")),
             Bullets(tuple(Item(text) for text in ctx.review.qualitative_results)),
+            *_prose_notes(ctx, "qualitative_results"),
         ]
     failed = [f for f in ctx.analysis.findings if f.section == "results" and f.code == "section_failed"]
     blocks += [Paragraph(f.message, tone="bad") for f in failed]
@@ -613,11 +627,13 @@ def _contribution_table(ctx: Context, result: KpiTreeResult) -> Table:
 
 
 def success_factors(ctx: Context) -> list[Block] | None:
-    return _points(ctx, ctx.review.success_factors) if ctx.review.success_factors else None
+    if not ctx.review.success_factors:
+        return None
+    return _points(ctx, ctx.review.success_factors) + _prose_notes(ctx, "success_factors")
 
 
 def problems(ctx: Context) -> list[Block]:
-    return _points(ctx, ctx.review.problems, BRIEF_ITEMS if ctx.brief else None)
+    return _points(ctx, ctx.review.problems, BRIEF_ITEMS if ctx.brief else None) + _prose_notes(ctx, "problems")
 
 
 def lessons(ctx: Context) -> list[Block]:
@@ -993,7 +1009,7 @@ def pdca(ctx: Context) -> list[Block] | None:
         Item(text="" if entries else ctx.t("missing"), label=ctx.t(key), children=tuple(entries))
         for key, entries in parts
     )
-    return [Bullets(items)]
+    return [Bullets(items), *_prose_notes(ctx, "pdca.check")]
 
 
 # --------------------------------------------------------------------------- notes and gaps

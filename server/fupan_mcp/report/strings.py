@@ -289,6 +289,7 @@ TEXT: Table = {
     "follow_up.longest.one": {"zh": "(最长逾期 {days} 天)", "en": " (the longest by {days} day)"},
     "actions.overdue_due": {"zh": "{due}（已逾期 {days} 天）", "en": "{due} ({days} days overdue)"},
     "actions.overdue_due.one": {"zh": "{due}（已逾期 {days} 天）", "en": "{due} ({days} day overdue)"},
+    "prose.note": {"zh": "⚠ 与计算结果不符：{message}", "en": "⚠ Disagrees with the computed figures: {message}"},
     "as_of.line": {"zh": "逾期天数按{basis} {date} 计算。", "en": "Days overdue are counted as of {basis}, {date}."},
     "as_of.given": {"zh": "指定日期", "en": "the given date"},
     "as_of.review_date": {"zh": "复盘日期", "en": "the review date"},
