@@ -24,6 +24,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from mcp import Client
 
 from fupan_mcp.analysis.attainment import compute_attainment
 from fupan_mcp.analysis.prose import check_prose, prose_texts
@@ -110,6 +111,19 @@ CORPUS: list[tuple[str, set[tuple[str, str]]]] = [
     ("客服首响 30 秒内占比 94%，满意度 4.7/5。", set()),
     ("新客占比距离目标还差 3.8 个百分点。", set()),
     ("5 家试点客户参与度高，新客占比提升明显。", set()),
+    ("GMV 同比增长 32%，但新客占比仅 31.2%，未达成 35% 的目标。", set()),
+    ("获客成本 CPA 从 52 元降到 39.6 元，低于目标。", set()),
+    ("库存准确率由 93.1% 提升至 99.2%。", set()),
+    ("订单处理时长缩短了 1.1 小时，降幅约 39%。", set()),
+    ("虽然 GMV 达成，但新客占比没有达成。", set()),
+    ("全年 GMV 1628 万元，去年同期 1200 万元。", set()),
+    ("P99 延迟控制在 200ms 以内。", set()),
+    ("项目预算节省 1.8 万元，占预算 4%。", set()),
+    ("订单处理时长 1 小时 42 分钟。", set()),
+    ("新客占比未达预期（31.2% vs 35%）。", set()),
+    ("GMV 1.6 亿元。", {(BAD_FIGURE, "GMV")}),  # 1,628万元 is 0.16亿元
+    ("订单处理时长 1 小时 12 分钟。", {(BAD_FIGURE, "订单处理时长")}),  # 72 min, computed 102 min
+    ("投放 ROI 达标但 GMV 未达标。", {(BAD_STATUS, "GMV")}),
     # --- en: claims that contradict the computation
     ("Activation rate hit its target.", {(BAD_STATUS, "Activation rate")}),
     ("We met the NPS goal this quarter.", {(BAD_STATUS, "NPS")}),
@@ -139,6 +153,14 @@ CORPUS: list[tuple[str, set[tuple[str, str]]]] = [
     ("The team met with the vendor twice; availability incidents dropped.", set()),
     ("If availability falls short, we roll back.", set()),
     ("Activation rate fell short of the 55% goal.", set()),
+    ("Activation climbed from 40% to 48%, short of the 55% goal.", set()),
+    ("Our availability target of 99.9% was met.", set()),
+    ("Activation rate of 48% missed its target by 7 points.", set()),
+    ("We hit 99.95% availability.", set()),
+    ("NPS is 42; the goal was 50.", set()),
+    ("Availability did not miss the target.", set()),
+    ("Availability wasn't met.", {(BAD_STATUS, "Availability")}),
+    ("NPS didn't meet expectations.", set()),
 ]
 
 
@@ -274,3 +296,22 @@ def test_analyze_review_reports_them_by_section_and_the_report_shows_them_in_pla
 def test_no_metrics_no_prose_check() -> None:
     analysis = analyze_review(Review.model_validate({"project": "P", "conclusion": "GMV 未达成。"}))
     assert analysis.prose is None
+
+
+@pytest.mark.anyio
+async def test_render_report_through_a_client_shows_the_disagreement_under_the_sentence(client: Client) -> None:
+    document = {
+        "project": "P",
+        "metrics": METRICS[:4],
+        "conclusion": "GMV、投放 ROI 均达成，新客占比也已达标。",
+        "problems": [{"title": "获客成本", "detail": "获客成本 CPA 为 45.8 元，仍需压降。"}],
+    }
+    result = await client.call_tool("render_report", {"review": document, "language": "en"})
+    assert not result.is_error
+    content = result.structured_content["content"]
+    overview = content.split("## 2.")[0]
+    assert "⚠ Disagrees with the computed figures: The conclusion says '新客占比' was achieved" in overview
+    problems = content.split("Problems and challenges")[1].split("## ")[0]
+    expected = "Problem 1 gives 45.8 元 as the actual value of '获客成本 CPA', but the computed figure is 39.6 元"
+    assert expected in problems
+    assert result.structured_content["findings"]["error"] >= 1

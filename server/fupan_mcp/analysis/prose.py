@@ -202,12 +202,12 @@ _NEGATIVE_EN = (
     r"missed|misses|fell\s+short|falls\s+short|short\s+of\s+(?:the\s+|its\s+|our\s+)?(?:target|goal)"
     r"|off\s+target|behind\s+target|over\s+budget|overspent|overran|underperformed|under-delivered|shortfall"
 )
-_EN_NEG = r"(?:not|never|n't|failed\s+to|fail\s+to|no\s+longer)"
+_EN_NEG = r"(?:\b(?:not|never|failed\s+to|fail\s+to|no\s+longer)|n't)"
 _STATUS = re.compile(
     rf"(?P<neg_zh>{_ZH_NEG}\s?)?(?P<pos_zh>{_POSITIVE_ZH})(?![率度情])"
     rf"|(?P<negword_zh>{_NEGATIVE_ZH})"
-    rf"|(?P<neg_en>\b{_EN_NEG}\s+(?:(?:yet|quite|fully|really|entirely)\s+)?)?\b(?P<pos_en>{_POSITIVE_EN})\b"
-    rf"|(?P<neg_base>\b{_EN_NEG}\s+(?:(?:yet|quite|fully|really|entirely)\s+)?)\b(?P<base_en>achieve|meet|hit|reach"
+    rf"|(?P<neg_en>{_EN_NEG}\s+(?:(?:yet|quite|fully|really|entirely)\s+)?)?\b(?P<pos_en>{_POSITIVE_EN})\b"
+    rf"|(?P<neg_base>{_EN_NEG}\s+(?:(?:yet|quite|fully|really|entirely)\s+)?)\b(?P<base_en>achieve|meet|hit|reach"
     r"|beat|exceed|attain|make)\b"
     rf"|\b(?P<negword_en>{_NEGATIVE_EN})\b"
     r"|(?P<dir_zh>高于|超过|超出|低于|好于|差于)目标"
@@ -330,7 +330,14 @@ _AFTER_TARGET = re.compile(
     r"|\b(?:target|goal|slo|sla|objective|budget|threshold|baseline|benchmark|plan)\b)",
     re.IGNORECASE,
 )
-_AFTER_APPROX = re.compile(r"^\s*(?:左右|上下|多|余)")
+_AFTER_APPROX = re.compile(r"^\s*(?:左右|上下)")
+_AFTER_OVER = re.compile(r"^\s*(?:以上|多|余|\+(?!\d)|\b(?:or\s+more|and\s+above|plus)\b)", re.IGNORECASE)
+_AFTER_UNDER = re.compile(r"^\s*(?:以内|以下|之内|内|\b(?:or\s+less|or\s+fewer|and\s+below)\b)", re.IGNORECASE)
+_VARIANCE_WORDS = re.compile(
+    r"节省|节约|结余|省下|剩余|余量|缺口|差距|还差|相差|差|超支|超出|多出|少了|\b(?:saved|saving|savings|short\s+by"
+    r"|over\s+by|under\s+by|shortfall|gap|remaining|left)\b",
+    re.IGNORECASE,
+)
 _SUFFIX_SHARE = re.compile(r"^\s*(?:的)?\s*(?:占比|比例|份额|贡献|\b(?:share|mix)\b)", re.IGNORECASE)
 _SUFFIX_CHANGE = re.compile(r"^\s*(?:的)?\s*(?:增速|增长率|增幅|降幅|同比|环比|\b(?:growth|change)\b)", re.IGNORECASE)
 _SUFFIX_RATE = re.compile(r"^\s*(?:的)?\s*(?:达成率|完成率|达成度|完成度|\battainment\b)", re.IGNORECASE)
@@ -503,7 +510,27 @@ def _figures(clause: str) -> list[_Figure]:
         if prefix and unit is None:
             unit = "$" if prefix in {"$", "usd"} else "元"
         sign = -1.0 if match.group("sign") == "-" else 1.0
-        found.append(_Figure(sign * value, match.group(0).strip(), unit, scale, start, end, _step(match.group("num"))))
+        figure = _Figure(sign * value, match.group(0).strip(), unit, scale, start, end, _step(match.group("num")))
+        last = found[-1] if found else None
+        if (
+            last is not None
+            and last.unit in TIME_SECONDS
+            and unit in TIME_SECONDS
+            and last.scale > scale
+            and not clause[last.end : start].strip()
+        ):  # '1 小时 42 分钟', '6h 40m': one duration, in the smaller unit
+            figure = _Figure(
+                (last.value * last.scale + figure.value * scale) / scale,
+                clause[last.start : end].strip(),
+                unit,
+                scale,
+                last.start,
+                end,
+                figure.step,
+            )
+            found[-1] = figure
+            continue
+        found.append(figure)
     return found
 
 
@@ -651,6 +678,8 @@ class _Checker:
     ) -> None:
         if _TARGET_WORDS.search(lead) or _AFTER_TARGET.match(after) or _FROM_WORDS.search(lead):
             return
+        if _VARIANCE_WORDS.search(lead):
+            return  # a saving, a gap or a shortfall: not the value itself
         if _SUFFIX_SHARE.match(suffix) and not lead.strip():
             return
         claim: ClaimKind
@@ -671,9 +700,9 @@ class _Checker:
         if _APPROX.search(tail) or _AFTER_APPROX.match(after):
             tolerance = max(figure.step, 0.05 * abs(stated))
             bad = all(abs(abs(c) - abs(stated)) > tolerance + 1e-9 for c in candidates)
-        elif _OVER.search(tail):
+        elif _OVER.search(tail) or _AFTER_OVER.match(after):
             bad = all(abs(c) < abs(stated) - figure.step - 1e-9 for c in candidates)
-        elif _UNDER.search(tail):
+        elif _UNDER.search(tail) or _AFTER_UNDER.match(after):
             bad = all(abs(c) > abs(stated) + figure.step + 1e-9 for c in candidates)
         else:
             compare = abs if claim in ("change", "change_pp") else (lambda x: x)
@@ -804,11 +833,11 @@ def _decimals(text: str) -> int:
 
 def _with_unit(number: str, figure: _Figure) -> str:
     """The computed number written with the unit words of the stated figure ('39.3%', '1,628万元')."""
-    match = re.search(r"\d+(?:\.\d+)?", figure.text)
-    if match is None:
+    numbers = list(re.finditer(r"\d+(?:\.\d+)?", figure.text))
+    if not numbers:
         return number
-    head = figure.text[: match.start()].lstrip("+±-")
-    tail = figure.text[match.end() :]
+    head = figure.text[: numbers[0].start()].lstrip("+±-")
+    tail = figure.text[numbers[-1].end() :]
     return f"{head}{number}{tail}"
 
 
