@@ -343,6 +343,10 @@ _SUFFIX_CHANGE = re.compile(r"^\s*(?:的)?\s*(?:增速|增长率|增幅|降幅|�
 _SUFFIX_RATE = re.compile(r"^\s*(?:的)?\s*(?:达成率|完成率|达成度|完成度|\battainment\b)", re.IGNORECASE)
 
 _MAX_LEAD_CHARS = 14
+_CONTEXT_CHARS = 60
+"""Words read before and after a figure."""
+_MAX_SENTENCE_CHARS = 1_000
+"""Longer 'sentences' are lists or pasted data, not claims: they are counted but not read."""
 _COUNT_UNITS = frozenset({"人", "条", "单", "笔", "件", "个", "次", "家", "户", "users", "user", "orders", "order"})
 
 
@@ -386,15 +390,15 @@ def _names(metrics: Sequence[MetricResult]) -> list[_Name]:
 
 def _mentions(clause: str, names: Sequence[_Name]) -> list[_Mention]:
     compact = _Compact.of(clause)
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(compact.text))
     found: list[_Mention] = []
     for name in names:
         start = compact.text.find(name.key)
         while start >= 0:
             end = start + len(name.key)
             first, last = compact.origin[start], compact.origin[end - 1] + 1
-            if not any(s < end and start < e for s, e in taken) and _bounded(clause, first, last, name.full):
-                taken.append((start, end))
+            if not any(taken[start:end]) and _bounded(clause, first, last, name.full):
+                taken[start:end] = b"\x01" * (end - start)
                 found.append(_Mention(first, last, name.index, name.full))
             start = compact.text.find(name.key, end)
     return sorted(found, key=lambda m: m.start)
@@ -554,7 +558,7 @@ class _Checker:
             if not sentence.strip():
                 continue
             sentences += 1
-            if sentence.rstrip().endswith(("?", "？")):
+            if sentence.rstrip().endswith(("?", "？")) or len(sentence) > _MAX_SENTENCE_CHARS:
                 continue
             original = text[s_start:s_end].strip()
             self.sentence(path, sentence.replace("\u2060", ""), original)
@@ -647,8 +651,9 @@ class _Checker:
             if position and figures[position - 1].end > lead_from and figures[position - 1].end <= figure.start:
                 lead_from = figures[position - 1].end
             lead = clause[lead_from : figure.start] if not inherited or lead_from else clause[: figure.start]
-            after = clause[figure.end :]
-            suffix = clause[mention.end :] if mention.end <= figure.start else ""
+            lead = lead[-_CONTEXT_CHARS:]
+            after = clause[figure.end : figure.end + _CONTEXT_CHARS]
+            suffix = clause[mention.end : mention.end + _CONTEXT_CHARS] if mention.end <= figure.start else ""
             self.figure(path, original, self.metrics[mention.index], figure, lead, after, suffix)
 
     def owner(self, clause: str, figure: _Figure, mentions: Sequence[_Mention], inherited: bool) -> _Mention | None:
