@@ -101,7 +101,7 @@ def test_seed_actions() -> None:
     assert {"vague_verb", "metric_not_measurable", "addresses_unmatched"} <= found[1]
     assert found[2] == {"done_without_evidence"}
     assert found[3] == {"missing_due", "relative_due"}
-    assert found[4] == {"due_not_after_review"}
+    assert found[4] == {"due_not_after_review", "overdue"}  # open, due before the review: late as of it
     assert result.actions[3].suggested_due == dt.date(2025, 6, 30)
     assert result.actions[3].matched_addresses == PROBLEMS[3]
     assert [check.score for check in result.actions] == [2, 2, 5, 4, 4]
@@ -212,10 +212,10 @@ def test_missing_owner_is_a_data_gap() -> None:
     assert [(g.field, g.path) for g in result.data_gaps] == [("owner", "actions[0].owner")]
 
 
-@pytest.mark.parametrize("due", [dt.date(2025, 5, 1), REVIEW])
-def test_due_at_or_before_the_review_is_an_error(due: dt.date) -> None:
+@pytest.mark.parametrize(("due", "late"), [(dt.date(2025, 5, 1), {"overdue"}), (REVIEW, set())])
+def test_due_at_or_before_the_review_is_an_error(due: dt.date, late: set[str]) -> None:
     codes, result = one(action(due=due))
-    assert codes == {"due_not_after_review"}
+    assert codes == {"due_not_after_review"} | late  # before the review date it is also overdue as of it
     assert result.actions[0].findings[0].severity == "error"
     assert result.actions[0].checklist.due is False
 
@@ -300,10 +300,48 @@ def test_overdue() -> None:
     assert not is_overdue(item, dt.date(2025, 6, 10))
     assert not is_overdue(action(due=dt.date(2025, 6, 10), status="done", evidence="x"), dt.date(2025, 7, 1))
     assert not is_overdue(action(due=None), dt.date(2030, 1, 1))
-    result = check_actions([item], review_date=REVIEW, today=dt.date(2025, 6, 20))
+    result = check_actions([item], review_date=REVIEW, as_of=dt.date(2025, 6, 20))
     assert result.actions[0].overdue is True
+    assert result.actions[0].days_overdue == 10  # 2025-06-10 -> 06-20
     assert result.counts.overdue == 1
     assert "overdue" in {f.code for f in result.actions[0].findings}
+    assert result.as_of is not None and (result.as_of.date, result.as_of.source) == (dt.date(2025, 6, 20), "given")
+
+
+PAST_REVIEW = dt.date(2024, 6, 30)
+
+
+def test_overdue_is_counted_as_of_the_review_date_not_the_clock() -> None:
+    late = action(due=dt.date(2024, 6, 15))
+    soon = action(due=dt.date(2024, 7, 2), action="上线通知中心第二期")
+    done = action(due=dt.date(2024, 6, 1), status="done", evidence="验收记录 #7", action="统一口径")
+    for today in (dt.date(2024, 7, 1), dt.date(2031, 1, 1), None):
+        result = check_actions([late, soon, done], review_date=PAST_REVIEW, today=today)
+        assert [c.overdue for c in result.actions] == [True, False, False]
+        assert [c.days_overdue for c in result.actions] == [15, 0, None]  # 06-15 -> 06-30 is 15 days
+        assert result.counts.overdue == 1
+        assert result.as_of is not None and result.as_of.source == "review_date"
+        assert result.as_of.date == PAST_REVIEW
+    overdue = next(f for f in result.actions[0].findings if f.code == "overdue")
+    assert overdue.message == "已逾期 15 天：截止 2024-06-15，截至复盘日期 2024-06-30 仍未完成。"
+    assert overdue.path == "actions[0].due"
+    assert "逾期按复盘日期 2024-06-30 计算" in result.markdown
+    en = check_actions([late], review_date=PAST_REVIEW, language="en")
+    found = next(f for f in en.actions[0].findings if f.code == "overdue")
+    assert found.message == "Overdue by 15 days: due 2024-06-15, still not done as of the review date, 2024-06-30."
+    one_day = check_actions([action(due=dt.date(2024, 6, 29))], review_date=PAST_REVIEW, language="en")
+    assert "Overdue by 1 day:" in next(f.message for f in one_day.actions[0].findings if f.code == "overdue")
+
+
+def test_today_is_only_the_fallback_for_a_review_without_a_date() -> None:
+    item = action(due=dt.date(2024, 6, 15))
+    result = check_actions([item], today=dt.date(2024, 7, 5))
+    assert result.actions[0].days_overdue == 20  # 06-15 -> 07-05
+    assert result.as_of is not None and result.as_of.source == "today"
+    assert "今天（复盘没有日期）" in next(f.message for f in result.actions[0].findings if f.code == "overdue")
+    blind = check_actions([item])
+    assert blind.as_of is None and blind.actions[0].overdue is None and blind.actions[0].days_overdue is None
+    assert "overdue" not in {f.code for f in blind.actions[0].findings}
 
 
 def test_duplicates() -> None:

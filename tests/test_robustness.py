@@ -74,7 +74,8 @@ except ImportError:  # pragma: no cover - jsonschema comes with the SDK's test e
 FUZZ_EXAMPLES = int(os.environ.get("FUPAN_FUZZ_EXAMPLES", "0") or 0) or 40
 """Examples per tool through the client (auto era); the other runs take a fraction of it."""
 BIG_CAMPAIGN = "FUPAN_FUZZ_EXAMPLES" in os.environ
-CALL_TIMEOUT = 10.0
+CALL_TIMEOUT = 60.0
+"""A hang guard, not a speed test: a full HTML report with charts takes about 10 s on a loaded 2-core box."""
 DEEP_SENDABLE = 200
 """Deepest nesting the fuzz sends through the SDK client (which refuses about 250 and more)."""
 DEEP_RAW = 10_000

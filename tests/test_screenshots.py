@@ -26,7 +26,7 @@ from fupan_mcp.samples import load_sample
 ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "out" / "screenshots"
 TODAY = dt.date(2025, 7, 5)
-"""A fixed 'today' a month after the B2B review: some actions are overdue, the pictures stay the same."""
+"""A fixed "today" a month after the B2B review; overdue is counted as of the review date, so it changes nothing."""
 
 
 def chromium() -> str | None:

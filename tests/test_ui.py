@@ -105,12 +105,18 @@ async def test_without_matplotlib_the_results_are_text_only(client: Client, monk
     assert not result.is_error and [type(block) for block in result.content] == [TextContent]
 
 
-def test_review_view_marks_overdue_actions_against_today() -> None:
+def test_review_view_marks_overdue_actions_as_of_the_review_date() -> None:
     built = build_report(load_sample("b2b_mvp"), "full")
-    view = ui.review_view(built, dt.date(2025, 7, 5))
+    view = ui.review_view(built, dt.date(2025, 7, 5))  # a month later: still nothing late as of the review
+    assert not any(action["overdue"] for action in view["actions"])
+    assert (view["as_of"], view["as_of_source"]) == ("2025-06-05", "review_date")
+    undated = {key: value for key, value in load_sample("b2b_mvp").items() if key != "review_date"}
+    fallback = build_report(undated, "full", today=dt.date(2025, 7, 5))
+    view = ui.review_view(fallback, dt.date(2025, 7, 5))
     overdue = {action["id"] for action in view["actions"] if action["overdue"]}
-    assert overdue == {"B2B-A2", "B2B-A3", "B2B-A6", "B2B-A8"}
-    assert not any(action["overdue"] for action in ui.review_view(built)["actions"])
+    assert overdue == {"B2B-A2", "B2B-A3", "B2B-A6", "B2B-A8"}  # due 07-03, 07-03, 06-26, 07-03
+    assert (view["as_of"], view["as_of_source"]) == ("2025-07-05", "today")
+    assert not any(action["overdue"] for action in ui.review_view(build_report(undated, "full"))["actions"])
     json.dumps(view)  # plain JSON
 
 

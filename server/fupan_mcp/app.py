@@ -48,6 +48,7 @@ from pydantic import AnyUrl, BaseModel, Field
 from fupan_mcp import __version__, catalog, knowledge, ui, workspace
 from fupan_mcp.analysis.kpi_templates import TEMPLATE_KEYS
 from fupan_mcp.domain.actions import ActionCheckResult, ActionItem, ActionStatus, Risk, RiskCheckResult
+from fupan_mcp.domain.asof import reference_date
 from fupan_mcp.domain.attainment import AttainmentResult, MetricInput
 from fupan_mcp.domain.compliance import ComplianceResult, RosterEntry
 from fupan_mcp.domain.kpi import DecompositionMethod, KpiNode, KpiTreeResult
@@ -502,22 +503,40 @@ def _add_tools(server: MCPServer[Any], services: Services) -> None:
     @server.tool(title="行动项检查 / Check action items", annotations=READ_ONLY, meta=ui.TOOL_META)
     async def check_actions(
         actions: Annotated[list[ActionItem], Field(min_length=1, max_length=MAX_ACTIONS)],
-        review_date: Annotated[dt.date | None, Field(description="Review date; due dates must come after it.")] = None,
+        review_date: Annotated[
+            dt.date | None,
+            Field(
+                description="Review date; due dates must come after it, and overdue is counted as of it. "
+                "Default: the date of the stored review `review_id`, if given."
+            ),
+        ] = None,
         problems: Annotated[
             list[str] | None, Field(description="Known problems, to check what each action answers.")
         ] = None,
         root_causes: Annotated[list[str] | None, Field(description="Known root causes.")] = None,
         review_id: ReviewIdArg = None,
         language: LanguageArg = "zh",
+        as_of: Annotated[
+            dt.date | None,
+            Field(description="Count overdue as of this day instead of the review date (YYYY-MM-DD)."),
+        ] = None,
     ) -> Annotated[CallToolResult, ActionCheckResult]:
         """Check improvement actions: a verb, one owner, a due date after the review, a priority, the problem
-        it answers, a measurable result; vague verbs flagged; done needs evidence, won't-do a reason."""
+        it answers, a measurable result; vague verbs flagged; done needs evidence, won't-do a reason.
+        Overdue is counted as of the review date (today only when there is none); `as_of` in the result
+        says which date was used."""
 
         def work() -> CallToolResult:
-            check_review(review_id)
+            reviewed_on = review_date
+            if review_id is not None:
+                stored = run_core(lambda: services.store.get_review(review_id))
+                reviewed_on = reviewed_on or stored.review_date
             from fupan_mcp.analysis.actions import check_actions as check
 
-            result = run_core(lambda: check(actions, review_date, problems or (), root_causes or (), language))
+            today = dt.date.today()  # only the fallback when no review date is known
+            result = run_core(
+                lambda: check(actions, reviewed_on, problems or (), root_causes or (), language, today, as_of=as_of)
+            )
             return remember(review_id, "actions", actions, "check_actions", result, result.markdown)
 
         return await run_tool(work, len(actions), review_id)
@@ -655,12 +674,19 @@ def render_review(
 
 
 def build_review_report(
-    review: Review, depth: Depth, language: Language | None, mask_personal_data: bool, follow_up: Sequence[OpenAction]
+    review: Review,
+    depth: Depth,
+    language: Language | None,
+    mask_personal_data: bool,
+    follow_up: Sequence[OpenAction],
+    today: dt.date | None = None,
 ) -> BuiltReport:
-    """The laid-out report (for rendering, the charts, the app view and Word), imported on first use."""
+    """The laid-out report (for rendering, the charts, the app view and Word), imported on first use.
+
+    Overdue is counted as of the review's date; ``today`` is the fallback for a review without one."""
     from fupan_mcp.report.render import build_report
 
-    return build_report(review, depth, language, mask_personal_data, follow_up=follow_up)
+    return build_report(review, depth, language, mask_personal_data, follow_up=follow_up, today=today)
 
 
 def render_built_report(built: BuiltReport, format: Format, today: dt.date) -> RenderedReport:
@@ -704,12 +730,12 @@ def _add_workspace_tools(server: MCPServer[Any], services: Services) -> None:
             if review is not None:
                 run_core(lambda: workspace.save_review(store(), review_id, review))
             document = run_core(lambda: workspace.load_review(store(), review_id))
-            follow_up = run_core(lambda: workspace.earlier_open_actions(store(), review_id, dt.date.today()))
+            follow_up = run_core(lambda: workspace.earlier_open_actions(store(), review_id))
         else:
             assert review is not None
             document, follow_up = review, []
-        today = dt.date.today()
-        built = run_core(lambda: build_review_report(document, depth, language, mask_personal_data, follow_up))
+        today = dt.date.today()  # only the fallback for a review without a date: overdue is as of the review
+        built = run_core(lambda: build_review_report(document, depth, language, mask_personal_data, follow_up, today))
         result = run_core(lambda: render_built_report(built, format, today))
         out = tool_result(result, result.content)
         if depth == "full":
@@ -791,18 +817,28 @@ def _add_workspace_tools(server: MCPServer[Any], services: Services) -> None:
     def list_actions(
         owner: Annotated[str | None, Field(description="Only this owner.")] = None,
         status: Annotated[list[ActionStatus] | None, Field(description="Only these statuses.")] = None,
-        overdue: Annotated[bool, Field(description="Only open actions past their due date (today).")] = False,
+        overdue: Annotated[
+            bool, Field(description="Only open actions past their due date as of `as_of` (default today).")
+        ] = False,
         project: Annotated[str | None, Field(description="Only this project.")] = None,
         review_id: Annotated[str | None, Field(description="Only this review.")] = None,
         limit: Annotated[int, Field(ge=1, le=1000)] = 100,
         offset: Annotated[int, Field(ge=0)] = 0,
+        as_of: Annotated[
+            dt.date | None,
+            Field(
+                description="With `overdue`: the day to count from (YYYY-MM-DD); default today. Also implies `overdue`."
+            ),
+        ] = None,
     ) -> ActionList:
-        """Improvement actions across reviews, by owner, status, overdue, project or review."""
-        overdue_on = dt.date.today() if overdue else None
+        """Improvement actions across reviews, by owner, status, overdue, project or review. With `overdue`
+        the result's `as_of` says which date the actions were overdue on."""
+        reference = reference_date(given=as_of, today=dt.date.today()) if overdue or as_of else None
+        overdue_on = reference.date if reference else None
         found = run_core(
             lambda: store().list_actions(owner, status, overdue_on, project, review_id, limit=limit, offset=offset)
         )
-        return ActionList(actions=found)
+        return ActionList(actions=found, as_of=reference)
 
     @server.tool(title="更新行动项 / Update an action", annotations=WRITES)
     def update_action(
@@ -853,10 +889,10 @@ def _add_workspace_tools(server: MCPServer[Any], services: Services) -> None:
     ) -> Annotated[CallToolResult, Exported]:
         """Write a stored review's report to a file under the configured output directory; returns its
         path and a link to the `fupan://exports/...` resource that serves it."""
-        today = dt.date.today()
+        today = dt.date.today()  # only the fallback: a stored review has a date, overdue is as of it
         document = run_core(lambda: workspace.load_review(store(), review_id))
-        follow_up = run_core(lambda: workspace.earlier_open_actions(store(), review_id, today))
-        built = run_core(lambda: build_review_report(document, depth, language, True, follow_up))
+        follow_up = run_core(lambda: workspace.earlier_open_actions(store(), review_id))
+        built = run_core(lambda: build_review_report(document, depth, language, True, follow_up, today))
         content: str | bytes
         if format == "docx":
             from fupan_mcp.export.docx import review_docx
@@ -938,7 +974,7 @@ def _add_resources(server: MCPServer[Any], services: Services) -> None:
         """A stored review rendered as a markdown report."""
         try:
             document = workspace.load_review(services.store, review_id)
-            follow_up = workspace.earlier_open_actions(services.store, review_id, dt.date.today())
+            follow_up = workspace.earlier_open_actions(services.store, review_id)
         except InputError as error:
             raise ResourceNotFoundError(str(error)) from error
         language = document.language or "zh"

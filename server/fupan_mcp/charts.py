@@ -543,7 +543,8 @@ def actions_chart(
     review_date: dt.date | None = None,
     today: dt.date | None = None,
 ) -> str | bytes | None:
-    """Due dates per action, coloured by status, from the review date; with ``today``, overdue ones in red.
+    """Due dates per action, coloured by status, from the review date; with ``today`` (the reference
+    date, e.g. the review date), overdue ones in red.
 
     None when no action has a due date.
     """
@@ -611,7 +612,7 @@ def _actions_figure(
     axes.set_yticks(list(range(len(dated)))[::-1], labels, fontsize=9)
     axes.set_ylim(-0.75, len(dated) - 0.4)
     markers = [(review_date, "actions.review", _MUTED, "--")]
-    if today is not None and (today - last).days <= 60 and (first - today).days <= 60:
+    if today is not None and today != review_date and (today - last).days <= 60 and (first - today).days <= 60:
         markers.append((today, "actions.today", _OVERDUE, ":"))
         first, last = min(first, today), max(last, today)
     for day, key, color, style in markers:
@@ -782,7 +783,11 @@ def review_charts(
     language: Language | None = None,
     today: dt.date | None = None,
 ) -> list[ReviewChart]:
-    """Every chart the review has data for, in report order. A chart that fails is logged and left out."""
+    """Every chart the review has data for, in report order. A chart that fails is logged and left out.
+
+    Overdue actions are marked as of the analysis's reference date (the review date); ``today`` is
+    only the fallback when the analysis has none.
+    """
     if not available():
         raise ChartsUnavailable()
     lang: Language = language or analysis.language
@@ -809,7 +814,8 @@ def review_charts(
         swot = analysis.swot
         add("swot", "swot", lambda: _swot_figure(swot, lang))
     if review.actions:
-        add("actions", "actions", lambda: _actions_figure(review.actions, lang, review.review_date, today))
+        as_of = analysis.as_of.date if analysis.as_of is not None else today
+        add("actions", "actions", lambda: _actions_figure(review.actions, lang, review.review_date, as_of))
     if analysis.timeline is not None:
         timeline = analysis.timeline
         add("timeline", "incident_timeline", lambda: _timeline_figure(timeline, lang))

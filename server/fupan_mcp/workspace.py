@@ -25,6 +25,7 @@ from typing import Any
 from pydantic import BaseModel, Field, ValidationError
 
 from fupan_mcp.domain.actions import ActionItem
+from fupan_mcp.domain.asof import AsOf, reference_date
 from fupan_mcp.domain.review import FiveWhysInput, Point, Review
 from fupan_mcp.domain.stored import Lesson, LessonHit, OpenAction, ReviewRecord, ReviewSummary, StoredAction
 from fupan_mcp.errors import InputError, input_error_from
@@ -46,6 +47,10 @@ class CreatedReview(BaseModel):
         description="Open and in-progress actions of earlier reviews of this project, overdue first: "
         "follow them up in this review.",
     )
+    as_of: AsOf = Field(
+        description="The date the earlier actions' overdue days are counted from: the review date, or today "
+        "when the review was created without one (it is then stored with today's date)."
+    )
     replayed: bool = Field(
         default=False,
         description="True when this idempotency_key had already created the review: nothing new was stored.",
@@ -57,7 +62,9 @@ def create_review(
 ) -> CreatedReview:
     """Store a new review (metadata, sections, actions, lessons) in one transaction and surface earlier
     open actions. With ``idempotency_key``, a retry returns the review the first call stored."""
-    review_date = review.review_date or today
+    as_of = reference_date(review_date=review.review_date, today=today)
+    assert as_of is not None
+    review_date = as_of.date
     created = store.create_review_document(
         review.project,
         review.title or review.project,
@@ -70,8 +77,12 @@ def create_review(
         idempotency_key=idempotency_key,
     )
     record = created.record
-    earlier = store.open_actions_for_project(review.project, today, exclude_review_id=record.id)
-    return CreatedReview(review=record, earlier_open_actions=earlier, replayed=created.replayed)
+    earlier = [
+        action
+        for action in store.open_actions_for_project(review.project, review_date, exclude_review_id=record.id)
+        if action.review_date <= review_date
+    ]
+    return CreatedReview(review=record, earlier_open_actions=earlier, as_of=as_of, replayed=created.replayed)
 
 
 def load_review(store: ReviewStore, review_id: str) -> Review:
@@ -246,12 +257,17 @@ def _root_causes(chain: FiveWhysInput) -> list[str]:
     return [last if isinstance(last, str) else last.answer]
 
 
-def earlier_open_actions(store: ReviewStore, review_id: str, today: dt.date) -> list[OpenAction]:
-    """Open actions of the project's other reviews: the report's follow-up section."""
+def earlier_open_actions(store: ReviewStore, review_id: str, as_of: dt.date | None = None) -> list[OpenAction]:
+    """Open actions of the project's earlier reviews: the report's follow-up section.
+
+    Overdue days are counted as of the review's own date (a stored review always has one), unless
+    ``as_of`` names another day explicitly; the clock is never read.
+    """
     record = store.get_review(review_id)
+    day = as_of or record.review_date
     return [
         action
-        for action in store.open_actions_for_project(record.project, today, exclude_review_id=review_id)
+        for action in store.open_actions_for_project(record.project, day, exclude_review_id=review_id)
         if action.review_date <= record.review_date
     ]
 
@@ -289,6 +305,10 @@ class ReviewList(BaseModel):
 
 class ActionList(BaseModel):
     actions: list[StoredAction]
+    as_of: AsOf | None = Field(
+        default=None,
+        description="With `overdue`: the date the actions were overdue on (the `as_of` asked for, else today).",
+    )
 
 
 class LessonSearch(BaseModel):

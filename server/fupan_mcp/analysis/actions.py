@@ -20,7 +20,8 @@ An action passes five checks, its SMART score is how many pass:
 
 Other findings: vague verbs anywhere, a missing priority, relative due phrases ("T+30", "4-6周内",
 "下周") with the date they imply, done without evidence, won't-do without a reason, duplicates,
-overdue (with ``today``).
+overdue as of the reference date: the review date, or an explicit ``as_of``, or ``today`` as
+the fallback when there is no review date (`fupan_mcp.domain.asof`).
 
 A risk needs an indicator, a yellow and a red threshold (red beyond yellow when both parse), a
 response and one owner.
@@ -54,6 +55,7 @@ from fupan_mcp.domain.actions import (
     RootCauseCoverage,
     Threshold,
 )
+from fupan_mcp.domain.asof import AsOf, days_overdue, reference_date
 from fupan_mcp.domain.common import DataGap, Finding, Language, Severity
 from fupan_mcp.errors import InputError
 from fupan_mcp.i18n import prefixed, tr
@@ -146,9 +148,15 @@ _TEXT = {
         "en": "Marked won't do without a reason.",
     },
     "overdue": {
-        "zh": "已逾期:截止 {due},今天 {today},状态仍为未完成。",
-        "en": "Overdue: due {due}, today {today}, still not done.",
+        "zh": "已逾期 {days}：截止 {due}，截至{basis} {as_of} 仍未完成。",
+        "en": "Overdue by {days}: due {due}, still not done as of {basis}, {as_of}.",
     },
+    "days.one": {"zh": "{n} 天", "en": "{n} day"},
+    "days.other": {"zh": "{n} 天", "en": "{n} days"},
+    "as_of.given": {"zh": "指定日期", "en": "the given date"},
+    "as_of.review_date": {"zh": "复盘日期", "en": "the review date"},
+    "as_of.today": {"zh": "今天（复盘没有日期）", "en": "today (the review has no date)"},
+    "md.as_of": {"zh": "逾期按{basis} {as_of} 计算。", "en": "Overdue is counted as of {basis}, {as_of}."},
     "duplicate_action": {
         "zh": "与第 {other} 项行动重复。",
         "en": "Duplicates action #{other}.",
@@ -633,9 +641,24 @@ def is_overdue(action: ActionItem, today: dt.date) -> bool:
 
 class _Context(NamedTuple):
     review_date: dt.date | None
-    today: dt.date | None
+    as_of: AsOf | None
     known: _KnownIndex
     language: Language
+
+
+def days_text(days: int, language: Language) -> str:
+    """A count of days in words: "3 天", "1 day", "2 days"."""
+    return tr(_TEXT, "days.one" if days == 1 else "days.other", language, n=days)
+
+
+def as_of_basis(as_of: AsOf, language: Language) -> str:
+    """Where the reference date came from, in words: 复盘日期 / the review date..."""
+    return tr(_TEXT, f"as_of.{as_of.source}", language)
+
+
+def as_of_line(as_of: AsOf, language: Language) -> str:
+    """One sentence naming the date overdue is counted from."""
+    return tr(_TEXT, "md.as_of", language, basis=as_of_basis(as_of, language), as_of=as_of.date.isoformat())
 
 
 def _finding(code: str, severity: Severity, path: str, language: Language, **values: object) -> Finding:
@@ -713,15 +736,17 @@ def _due_findings(action: ActionItem, path: str, ctx: _Context) -> tuple[bool, d
                 review=review.isoformat(),
             )
         )
-    if ctx.today is not None and is_overdue(action, ctx.today) and action.due is not None:
+    if ctx.as_of is not None and is_overdue(action, ctx.as_of.date) and action.due is not None:
         findings.append(
             _finding(
                 "overdue",
                 "warning",
                 f"{path}.due",
                 ctx.language,
+                days=days_text(days_overdue(action.due, ctx.as_of.date), ctx.language),
                 due=action.due.isoformat(),
-                today=ctx.today.isoformat(),
+                basis=as_of_basis(ctx.as_of, ctx.language),
+                as_of=ctx.as_of.date.isoformat(),
             )
         )
     return due_ok, suggested, findings
@@ -793,7 +818,10 @@ def _check_action(action: ActionItem, index: int, ctx: _Context) -> ActionCheck:
         score=verb_ok + owner_ok + due_ok + metric_ok + addresses_ok,
         suggested_due=suggested,
         matched_addresses=matched,
-        overdue=is_overdue(action, ctx.today) if ctx.today is not None else None,
+        overdue=is_overdue(action, ctx.as_of.date) if ctx.as_of is not None else None,
+        days_overdue=(
+            days_overdue(action.due, ctx.as_of.date) if ctx.as_of is not None and action.status in _OPEN else None
+        ),
         findings=[
             *verb_found,
             *owner_found,
@@ -970,15 +998,20 @@ def check_actions(
     root_causes: Sequence[str] = (),
     language: Language = "zh",
     today: dt.date | None = None,
+    *,
+    as_of: dt.date | None = None,
 ) -> ActionCheckResult:
     """Check every action for the five SMART-style properties and its status rules.
 
     ``problems`` and ``root_causes`` (optional) are what the actions may answer; when given, each
-    ``addresses`` must match one of them. ``today`` (optional) turns on the overdue check.
+    ``addresses`` must match one of them. Overdue is counted as of ``as_of`` when given, else as of
+    the review date, else as of ``today`` (the fallback for a review without a date); with none of
+    them there is no overdue check. The result's ``as_of`` says which date was used.
     """
     if len(actions) > MAX_ACTIONS:
         raise InputError("actions", f"more than {MAX_ACTIONS} actions")
-    ctx = _Context(review_date, today, _KnownIndex([*problems, *root_causes]), language)
+    reference = reference_date(given=as_of, review_date=review_date, today=today)
+    ctx = _Context(review_date, reference, _KnownIndex([*problems, *root_causes]), language)
     checks = [_check_action(action, index, ctx) for index, action in enumerate(actions)]
     extra = _duplicates(actions, language)
     counts = _action_counts(actions, checks, extra)
@@ -987,7 +1020,9 @@ def check_actions(
         findings=[finding for found in extra.values() for finding in found],
         counts=counts,
         data_gaps=_data_gaps(actions, checks, language),
-        markdown=_actions_markdown(actions, checks, extra, counts, language),
+        markdown=_actions_markdown(actions, checks, extra, counts, language)
+        + (f"\n\n{as_of_line(reference, language)}" if reference is not None else ""),
+        as_of=reference,
     )
 
 

@@ -49,6 +49,7 @@ ISSUE_LABELS: Table = {
     "people_fix": {"zh": "针对人的要求", "en": "people fix"},
     "metric_is_ticket": {"zh": "工单不是结果", "en": "ticket, not a result"},
     "missing_ticket": {"zh": "缺工单", "en": "no ticket"},
+    "overdue": {"zh": "已逾期", "en": "overdue"},
 }
 """Short labels of the action and risk check codes, for an 'issues' or 'checks' column."""
 

@@ -18,16 +18,19 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
-from fupan_mcp.analysis.actions import check_actions, check_risks, root_cause_coverage, ticket_findings
+from fupan_mcp.analysis.actions import check_actions, check_risks, days_text, root_cause_coverage, ticket_findings
 from fupan_mcp.analysis.attainment import compute_attainment
 from fupan_mcp.analysis.five_whys import five_whys
 from fupan_mcp.analysis.kpi_tree import build_kpi_tree
+from fupan_mcp.analysis.prose import check_prose
 from fupan_mcp.analysis.swot import swot
 from fupan_mcp.analysis.timeline import check_severity, check_timeline
 from fupan_mcp.domain.actions import ActionCheckResult, RiskCheckResult, RootCauseCoverage
+from fupan_mcp.domain.asof import AsOf, reference_date
 from fupan_mcp.domain.attainment import AttainmentResult
 from fupan_mcp.domain.common import SEVERITY_ORDER, DataGap, Finding, Language, Severity, SeverityCounts
 from fupan_mcp.domain.kpi import KpiTreeResult
+from fupan_mcp.domain.prose import ProseCheck
 from fupan_mcp.domain.review import (
     SECTION_IDS,
     FiveWhysInput,
@@ -112,9 +115,9 @@ _TEXT: Table = {
         "en": "Milestone '{name}' ({date}) lies outside the project period {period_start} to {period_end}.",
     },
     "follow_up_overdue": {
-        "zh": "上期行动“{action}”({review})已逾期 {days} 天:请更新状态,或说明原因并调整日期。",
-        "en": "Earlier action '{action}' ({review}) is {days} days overdue: update its status, or give the "
-        "reason and a new date.",
+        "zh": "上期行动“{action}”({review})截至 {as_of} 已逾期 {days}:请更新状态,或说明原因并调整日期。",
+        "en": "Earlier action '{action}' ({review}) is {days} overdue as of {as_of}: update its status, or give "
+        "the reason and a new date.",
     },
     "gap_timeline": {
         "zh": "没有事件时间线:请按时间记录影响开始、发现、升级、止损、解决等事件,用时由工具计算。",
@@ -324,6 +327,26 @@ def _analyse_attainment(review: Review, out: _Collector) -> AttainmentResult | N
     return result
 
 
+_PROSE_SECTIONS: dict[str, SectionId] = {
+    "conclusion": "overview",
+    "qualitative_results": "results",
+    "success_factors": "success_factors",
+    "problems": "problems",
+    "pdca": "pdca",
+}
+
+
+def _check_prose(review: Review, attainment: AttainmentResult | None, out: _Collector) -> ProseCheck | None:
+    """Sentences of the prose that contradict the computed statuses or figures, in their sections."""
+    if attainment is None or not attainment.metrics:
+        return None
+    result = check_prose(review, attainment, out.language)
+    for finding in result.findings:
+        section = _PROSE_SECTIONS.get(re.split(r"[\[.]", finding.field)[0], "results")
+        out.add_findings(section, [finding])
+    return result
+
+
 def _analyse_kpi_tree(review: Review, out: _Collector) -> KpiTreeResult | None:
     bundle = review.kpi_tree
     if bundle is None or (not bundle.nodes and bundle.template is None):
@@ -516,7 +539,7 @@ def _analyse_coverage(
 
 
 def _analyse_actions(
-    review: Review, chains: Sequence[FiveWhysResult | None], out: _Collector
+    review: Review, chains: Sequence[FiveWhysResult | None], today: dt.date | None, out: _Collector
 ) -> ActionCheckResult | None:
     if not review.actions:
         out.add_section_gap("actions", "actions", "gap_actions")
@@ -531,6 +554,7 @@ def _analyse_actions(
             problems,
             [*_root_causes(chains), *(point_title(point) for point in review.contributing_factors)],
             out.language,
+            today,
         ),
     )
     if result is None:
@@ -563,9 +587,10 @@ def _content_gaps(review: Review, out: _Collector) -> None:
         out.add_section_gap("lessons", "lessons", "gap_lessons")
 
 
-def _follow_up_findings(follow_up: Sequence[OpenAction], out: _Collector) -> None:
+def _follow_up_findings(follow_up: Sequence[OpenAction], as_of: AsOf | None, out: _Collector) -> None:
     for index, action in enumerate(follow_up):
         if action.overdue:
+            day = action.as_of or (as_of.date if as_of else None)
             out.add_finding(
                 "follow_up",
                 "follow_up_overdue",
@@ -573,31 +598,41 @@ def _follow_up_findings(follow_up: Sequence[OpenAction], out: _Collector) -> Non
                 f"follow_up[{index}]",
                 action=_clip(action.action),
                 review=action.review_title,
-                days=action.days_overdue,
+                days=days_text(action.days_overdue, out.language),
+                as_of=day.isoformat() if day else "?",
             )
 
 
 def analyze_review(
-    review: Review, language: Language | None = None, follow_up: Sequence[OpenAction] = ()
+    review: Review,
+    language: Language | None = None,
+    follow_up: Sequence[OpenAction] = (),
+    *,
+    today: dt.date | None = None,
 ) -> ReviewAnalysis:
     """Run every analysis on the review's raw inputs; gather findings and data gaps by section.
 
     ``language`` defaults to the review's language, then Chinese. ``follow_up`` are the open actions
     of earlier reviews of the project (from the store); overdue ones become findings. Never raises for
     the content of one section: such problems become findings for that section.
+
+    Overdue actions are counted as of the review's date; ``today`` is only the fallback for a review
+    without a date (the result's ``as_of`` says which was used). Without either, nothing is overdue.
     """
     lang: Language = language or review.language or "zh"
+    as_of = reference_date(review_date=review.review_date, today=today)
     out = _Collector(lang)
     _overview_gaps(review, out)
     _timeline_findings(review, out)
     attainment = _analyse_attainment(review, out)
+    prose = _check_prose(review, attainment, out)
     kpi_tree = _analyse_kpi_tree(review, out)
     _content_gaps(review, out)
     swot_result = _analyse_swot(review, out)
     chains = [_analyse_chain(index, chain, review, out) for index, chain in enumerate(review.five_whys)]
-    actions = _analyse_actions(review, chains, out)
+    actions = _analyse_actions(review, chains, today, out)
     coverage = _analyse_coverage(review, chains, out)
-    _follow_up_findings(follow_up, out)
+    _follow_up_findings(follow_up, as_of, out)
     risks = _analyse_risks(review, out)
     timeline = _analyse_timeline(review, out)
     severity = _analyse_severity(review, out)
@@ -618,4 +653,6 @@ def analyze_review(
         counts=SeverityCounts.of(findings),
         data_gaps=out.sorted_gaps(),
         failed_sections=out.failed,
+        as_of=as_of,
+        prose=prose,
     )

@@ -8,6 +8,7 @@ from typing import Literal, get_args
 
 from pydantic import BaseModel, Field, field_validator
 
+from fupan_mcp.domain.asof import AsOf
 from fupan_mcp.domain.common import DataGap, Finding, Model
 from fupan_mcp.limits import MAX_NAME_CHARS, MAX_TEXT_CHARS
 
@@ -128,7 +129,12 @@ class ActionCheck(BaseModel):
     matched_addresses: str | None = Field(
         default=None, description="The known problem or root cause that `addresses` was matched to."
     )
-    overdue: bool | None = Field(default=None, description="Set when `today` is given.")
+    overdue: bool | None = Field(
+        default=None, description="Open and due before the reference date (`as_of`); set when one is known."
+    )
+    days_overdue: int | None = Field(
+        default=None, description="Days past due as of the reference date (0 when not overdue); set with `overdue`."
+    )
     findings: list[Finding] = Field(default_factory=list)
 
 
@@ -149,6 +155,11 @@ class ActionCheckResult(BaseModel):
     counts: ActionCounts
     data_gaps: list[DataGap] = Field(default_factory=list)
     markdown: str
+    as_of: AsOf | None = Field(
+        default=None,
+        description="The date overdue is counted from: the review date, an explicit as_of, or today as the "
+        "fallback when there is no review date; None when no date was known (no overdue check).",
+    )
 
 
 class Threshold(BaseModel):

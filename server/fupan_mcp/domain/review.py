@@ -15,10 +15,12 @@ from pydantic import BaseModel, Field, StringConstraints, field_validator
 
 from fupan_mcp.catalog import PROJECT_TYPES
 from fupan_mcp.domain.actions import ActionCheckResult, ActionItem, Risk, RiskCheckResult, RootCauseCoverage
+from fupan_mcp.domain.asof import AsOf
 from fupan_mcp.domain.attainment import AttainmentResult, MetricInput
 from fupan_mcp.domain.common import DataGap, Finding, Language, Model, SeverityCounts
 from fupan_mcp.domain.compliance import MAX_ROSTER, RosterEntry
 from fupan_mcp.domain.kpi import DecompositionMethod, KpiNode, KpiTreeResult
+from fupan_mcp.domain.prose import ProseCheck
 from fupan_mcp.domain.swot import StrategyLike, SwotItemLike, SwotResult
 from fupan_mcp.domain.timeline import MAX_EVENTS, SeverityCheck, TimelineEvent, TimelineResult
 from fupan_mcp.domain.whys import CountermeasureLike, FiveWhysResult, WhyLike
@@ -501,6 +503,16 @@ class ReviewAnalysis(BaseModel):
     data_gaps: list[SectionGap] = Field(default_factory=list, description="Every data gap, in section order.")
     failed_sections: list[SectionId] = Field(
         default_factory=list, description="Sections whose input could not be analysed (see findings)."
+    )
+    as_of: AsOf | None = Field(
+        default=None,
+        description="The date overdue actions are counted from: the review date, or today when the review "
+        "has no date; None when neither was known.",
+    )
+    prose: ProseCheck | None = Field(
+        default=None,
+        description="The prose (conclusion, qualitative results, PDCA check, success factors, problems) read "
+        "against the computed attainment: sentences whose status words or figures disagree (also in findings).",
     )
 
 

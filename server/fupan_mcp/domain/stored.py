@@ -57,8 +57,11 @@ class StoredAction(ActionItem):
 class OpenAction(StoredAction):
     """An open or in-progress action carried over from an earlier review (复盘闭环)."""
 
-    overdue: bool = Field(description="True when the due date is before 'today'.")
-    days_overdue: int = Field(description="Days past due (0 when not overdue or no due date).")
+    overdue: bool = Field(description="True when the due date is before the reference date `as_of`.")
+    days_overdue: int = Field(description="Days past due as of `as_of` (0 when not overdue or no due date).")
+    as_of: dt.date | None = Field(
+        default=None, description="The date overdue is counted from (the review date of the review being written)."
+    )
 
 
 class ReviewRecord(ReviewSummary):

@@ -303,11 +303,14 @@ def render_report(
     rest of the report is still rendered.
 
     With ``charts`` (the MCP tools turn it on), HTML reports carry inline SVG charts (attainment, KPI
-    contributions, SWOT, action timeline) when matplotlib is installed (the ``export`` extra); ``today``
-    marks overdue actions in the timeline. Markdown keeps its Mermaid diagrams.
+    contributions, SWOT, action timeline) when matplotlib is installed (the ``export`` extra). Markdown
+    keeps its Mermaid diagrams.
+
+    Overdue actions (the action check, the timeline chart) are counted as of the review's date;
+    ``today`` is only the fallback for a review without a date, and the report says which date it used.
     """
     _check_choice("format", format, _FORMATS)
-    built = build_report(review, depth, language, mask_personal_data, roster, follow_up=follow_up)
+    built = build_report(review, depth, language, mask_personal_data, roster, follow_up=follow_up, today=today)
     return render_built(built, format, today=today, charts=charts)
 
 
@@ -328,8 +331,11 @@ def build_report(
     roster: Sequence[RosterEntry | Mapping[str, Any]] | None = None,
     *,
     follow_up: Sequence[OpenAction] = (),
+    today: dt.date | None = None,
 ) -> BuiltReport:
-    """Validate, mask and analyse the review and lay its sections out; `render_report` without rendering."""
+    """Validate, mask and analyse the review and lay its sections out; `render_report` without rendering.
+
+    ``today`` is the fallback reference date for overdue actions when the review has no date."""
     _check_choice("depth", depth, _DEPTHS)
     checked = _as_review(review)
     lang: Language = language or checked.language or "zh"
@@ -342,7 +348,7 @@ def build_report(
         checked, masked_count = mask_review(checked, people, lang)
         carried, masked_in_follow_up = _mask_follow_up(carried, people, lang)
         masked_count += masked_in_follow_up
-    analysis = analyze_review(checked, lang, carried)
+    analysis = analyze_review(checked, lang, carried, today=today)
     ctx = Context(
         review=checked,
         analysis=analysis,

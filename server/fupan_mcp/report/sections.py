@@ -10,6 +10,7 @@ the review. Which sections appear depends on the depth:
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from typing import Literal
 
 from fupan_mcp.catalog import PROJECT_TYPES
 from fupan_mcp.domain.actions import ActionCheck, ActionItem, RiskCheck
+from fupan_mcp.domain.asof import AsOfSource
 from fupan_mcp.domain.attainment import MetricResult
 from fupan_mcp.domain.common import Finding
 from fupan_mcp.domain.kpi import KpiNodeEvaluation, KpiTreeResult
@@ -219,7 +221,20 @@ def overview(ctx: Context) -> list[Block]:
         blocks += [Heading(ctx.t("overview.deliverables")), Bullets(tuple(Item(d) for d in info.deliverables))]
     if review.conclusion:
         blocks += [Heading(ctx.t("overview.conclusion")), Paragraph(review.conclusion)]
+        blocks += _prose_notes(ctx, "conclusion")
     return blocks
+
+
+def _prose_notes(ctx: Context, field: str) -> list[Block]:
+    """Notes right under the text holding a sentence that disagrees with the computed figures."""
+    prose = ctx.analysis.prose
+    if prose is None:
+        return []
+    return [
+        Paragraph(ctx.t("prose.note", message=f.message), tone="bad" if f.severity == "error" else "warn")
+        for f in prose.findings
+        if f.field == field or f.field.startswith((f"{field}[", f"{field}."))
+    ]
 
 
 def goals(ctx: Context) -> list[Block]:
@@ -357,6 +372,7 @@ def results(ctx: Context) -> list[Block]:
         blocks += [
             Heading(ctx.t("results.qualitative")),
             Bullets(tuple(Item(text) for text in ctx.review.qualitative_results)),
+            *_prose_notes(ctx, "qualitative_results"),
         ]
     failed = [f for f in ctx.analysis.findings if f.section == "results" and f.code == "section_failed"]
     blocks += [Paragraph(f.message, tone="bad") for f in failed]
@@ -611,11 +627,13 @@ def _contribution_table(ctx: Context, result: KpiTreeResult) -> Table:
 
 
 def success_factors(ctx: Context) -> list[Block] | None:
-    return _points(ctx, ctx.review.success_factors) if ctx.review.success_factors else None
+    if not ctx.review.success_factors:
+        return None
+    return _points(ctx, ctx.review.success_factors) + _prose_notes(ctx, "success_factors")
 
 
 def problems(ctx: Context) -> list[Block]:
-    return _points(ctx, ctx.review.problems, BRIEF_ITEMS if ctx.brief else None)
+    return _points(ctx, ctx.review.problems, BRIEF_ITEMS if ctx.brief else None) + _prose_notes(ctx, "problems")
 
 
 def lessons(ctx: Context) -> list[Block]:
@@ -838,7 +856,14 @@ def actions(ctx: Context) -> list[Block]:
         blocks.append(Paragraph(ctx.t("more_rows", n=len(items) - len(shown)), tone="muted"))
     failed = [f for f in ctx.analysis.findings if f.section == "actions" and f.code == "section_failed"]
     blocks += [Paragraph(f.message, tone="bad") for f in failed]
+    if ctx.analysis.as_of is not None and any(a.due is not None for a in items):
+        blocks.append(_as_of_paragraph(ctx, ctx.analysis.as_of.date, ctx.analysis.as_of.source))
     return blocks
+
+
+def _as_of_paragraph(ctx: Context, day: dt.date, source: AsOfSource) -> Paragraph:
+    """Which date the overdue days were counted from (the review date; today only as a fallback)."""
+    return Paragraph(ctx.t("as_of.line", basis=ctx.t(f"as_of.{source}"), date=day.isoformat()), tone="muted")
 
 
 def _action_table(ctx: Context, rows_in: Sequence[tuple[int, ActionItem, ActionCheck | None]]) -> Table:
@@ -848,6 +873,9 @@ def _action_table(ctx: Context, rows_in: Sequence[tuple[int, ActionItem, ActionC
         due = fmt.iso(action.due) if action.due else ctx.t("missing")
         if action.due is None and check is not None and check.suggested_due is not None:
             due = ctx.t("actions.suggested", missing=due, date=check.suggested_due.isoformat())
+        if check is not None and check.overdue and check.days_overdue:
+            key = "actions.overdue_due.one" if check.days_overdue == 1 else "actions.overdue_due"
+            due = ctx.t(key, due=due, days=check.days_overdue)
         findings = check.findings if check else []
         rows.append(
             (
@@ -883,7 +911,8 @@ def follow_up(ctx: Context) -> list[Block] | None:
     if not items:
         return None
     overdue = [a for a in items if a.overdue]
-    longest = ctx.t("follow_up.longest", days=max(a.days_overdue for a in overdue)) if overdue else ""
+    most = max((a.days_overdue for a in overdue), default=0)
+    longest = ctx.t("follow_up.longest.one" if most == 1 else "follow_up.longest", days=most) if overdue else ""
     rows = tuple(
         (
             str(index + 1),
@@ -894,16 +923,24 @@ def follow_up(ctx: Context) -> list[Block] | None:
             _or_missing(ctx, action.owner),
             fmt.iso(action.due) if action.due else ctx.t("missing"),
             ctx.t(f"action_status.{action.status}"),
-            ctx.t("follow_up.days", days=action.days_overdue) if action.overdue else ctx.t("follow_up.on_time"),
+            ctx.t("follow_up.days.one" if action.days_overdue == 1 else "follow_up.days", days=action.days_overdue)
+            if action.overdue
+            else ctx.t("follow_up.on_time"),
         )
         for index, action in enumerate(items)
     )
     tones: tuple[Tone, ...] = tuple("bad" if a.overdue else "normal" for a in items)
     keys = ("col.n", "col.action", "col.from_review", "col.owner", "col.due", "col.progress", "col.state")
-    return [
+    blocks: list[Block] = [
         Paragraph(ctx.t("follow_up.summary", total=len(items), overdue=len(overdue), longest=longest)),
         Table(tuple(ctx.t(k) for k in keys), rows, tones),
     ]
+    counted = items[0].as_of or (ctx.analysis.as_of.date if ctx.analysis.as_of else None)
+    if counted is not None:
+        given = ctx.review.review_date is not None and counted != ctx.review.review_date
+        source: AsOfSource = "given" if given else "review_date"
+        blocks.append(_as_of_paragraph(ctx, counted, source))
+    return blocks
 
 
 def risks(ctx: Context) -> list[Block] | None:
@@ -972,7 +1009,7 @@ def pdca(ctx: Context) -> list[Block] | None:
         Item(text="" if entries else ctx.t("missing"), label=ctx.t(key), children=tuple(entries))
         for key, entries in parts
     )
-    return [Bullets(items)]
+    return [Bullets(items), *_prose_notes(ctx, "pdca.check")]
 
 
 # --------------------------------------------------------------------------- notes and gaps

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from fupan_mcp.domain.actions import ActionItem, ActionStatus
+from fupan_mcp.domain.asof import days_overdue
 from fupan_mcp.domain.stored import Lesson, LessonHit, OpenAction, ReviewRecord, ReviewSummary, StoredAction
 from fupan_mcp.errors import InputError
 from fupan_mcp.i18n import Language
@@ -267,17 +268,17 @@ def action_values(item: ActionItem, *, iso_dates: bool = False) -> tuple[object,
     )
 
 
-def carried_actions(actions: Iterable[StoredAction], today: dt.date) -> list[OpenAction]:
-    """Open actions as of ``today``: overdue first (longest overdue first), then by due date,
-    priority, review date."""
-    carried = [_open_action(action, today) for action in actions]
+def carried_actions(actions: Iterable[StoredAction], as_of: dt.date) -> list[OpenAction]:
+    """Open actions as of the reference date ``as_of`` (the review date of the review being written):
+    overdue first (longest overdue first), then by due date, priority, review date."""
+    carried = [_open_action(action, as_of) for action in actions]
     carried.sort(key=_open_action_order)
     return carried
 
 
-def _open_action(action: StoredAction, today: dt.date) -> OpenAction:
-    late = (today - action.due).days if action.due and action.due < today else 0
-    return OpenAction(**action.model_dump(), overdue=late > 0, days_overdue=late)
+def _open_action(action: StoredAction, as_of: dt.date) -> OpenAction:
+    late = days_overdue(action.due, as_of)
+    return OpenAction(**action.model_dump(), overdue=late > 0, days_overdue=late, as_of=as_of)
 
 
 def _open_action_order(action: OpenAction) -> tuple[object, ...]:

@@ -80,11 +80,13 @@ def _dump(model: Any) -> Any:
 def review_view(built: BuiltReport, today: dt.date | None = None) -> dict[str, Any]:
     """What the view shows for a whole review: the analyses plus the action and risk inputs.
 
-    The review is the one reported (personal data masked when the report masks it).
+    The review is the one reported (personal data masked when the report masks it). Overdue is as of
+    the analysis's reference date (the review date); ``today`` is only the fallback when it has none.
     """
     from fupan_mcp.analysis.actions import is_overdue
 
     review, analysis, document = built.review, built.analysis, built.document
+    as_of = analysis.as_of.date if analysis.as_of is not None else today
     checks = {check.index: check for check in analysis.actions.actions} if analysis.actions else {}
     actions = []
     for index, action in enumerate(review.actions):
@@ -93,7 +95,7 @@ def review_view(built: BuiltReport, today: dt.date | None = None) -> dict[str, A
             {
                 **action.model_dump(mode="json", exclude_none=True),
                 "index": index,
-                "overdue": bool(today and is_overdue(action, today)),
+                "overdue": bool(as_of and is_overdue(action, as_of)),
                 "score": check.score if check else None,
                 "findings": [finding.message for finding in check.findings] if check else [],
             }
@@ -113,6 +115,8 @@ def review_view(built: BuiltReport, today: dt.date | None = None) -> dict[str, A
         "summary": built.summary,
         "meta": [list(pair) for pair in document.meta],
         "today": today.isoformat() if today else None,
+        "as_of": as_of.isoformat() if as_of else None,
+        "as_of_source": analysis.as_of.source if analysis.as_of is not None else ("today" if today else None),
         "review_date": review.review_date.isoformat() if review.review_date else None,
         "sections": [{"id": s.id, "number": s.number, "title": s.title} for s in document.sections],
         "attainment": _dump(analysis.attainment),
