@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from fupan_mcp.analysis.numbers import parse_scaled_quantity, split_magnitude_unit
 from fupan_mcp.analysis.targets import metric_unit, parse_target, target_from_spec, to_metric_unit
 from fupan_mcp.domain.attainment import ParsedTarget, TargetSpec
+from fupan_mcp.domain.numbers import parse_scaled_quantity, split_magnitude_unit
 
 
 def _fields(target: ParsedTarget) -> dict[str, Any]:

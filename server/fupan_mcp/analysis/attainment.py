@@ -39,7 +39,6 @@ from typing import Literal
 
 from fupan_mcp.analysis.labels import CHANGE_PHRASES
 from fupan_mcp.analysis.markdown import fmt_number, table
-from fupan_mcp.analysis.numbers import ScaledQuantity, parse_scaled_quantity
 from fupan_mcp.analysis.targets import MetricUnit, metric_unit, parse_target, target_from_spec, to_metric_unit
 from fupan_mcp.domain.attainment import (
     AttainmentResult,
@@ -53,6 +52,7 @@ from fupan_mcp.domain.attainment import (
     TargetSpec,
 )
 from fupan_mcp.domain.common import DataGap, Language
+from fupan_mcp.domain.numbers import ScaledQuantity, parse_scaled_quantity
 from fupan_mcp.errors import InputError
 from fupan_mcp.i18n import Table, check_language, tr
 from fupan_mcp.limits import MAX_METRICS

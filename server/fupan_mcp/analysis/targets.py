@@ -43,7 +43,8 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Literal, NamedTuple
 
-from fupan_mcp.analysis.numbers import (
+from fupan_mcp.domain.attainment import Direction, ParsedTarget, TargetKind, TargetSpec
+from fupan_mcp.domain.numbers import (
     ScaledQuantity,
     canonical_unit,
     convert,
@@ -51,7 +52,6 @@ from fupan_mcp.analysis.numbers import (
     parse_scaled_quantity,
     split_magnitude_unit,
 )
-from fupan_mcp.domain.attainment import Direction, ParsedTarget, TargetKind, TargetSpec
 
 __all__ = [
     "MetricUnit",
