@@ -182,7 +182,7 @@ _SUFFIX_OPS: dict[str, Op] = {
     "以内": "<=", "之内": "<=", "内": "<=", "or more": ">=", "or above": ">=", "or higher": ">=",
     "or greater": ">=", "and above": ">=", "and up": ">=", "at least": ">=", "or less": "<=",
     "or below": "<=", "or lower": "<=", "or fewer": "<=", "and below": "<=", "at most": "<=", "+": ">=",
-    "or better": ">=", "max": "<=", "min": ">=", "minimum": ">=", "maximum": "<=",
+    "or better": ">=", "minimum": ">=", "maximum": "<=",
 }  # fmt: skip
 _VERBS: dict[str, Direction] = {
     "下降": "decrease", "降低": "decrease", "减少": "decrease", "缩短": "decrease", "压缩": "decrease",
@@ -320,7 +320,7 @@ _MULTIPLE_CN = re.compile(
 )
 _DOUBLINGS = re.compile(r"^(?:实现|收入|规模)?翻(?:了)?(?:(?P<n>\d+)番|番|倍)$")
 _HALVES = re.compile(
-    r"^(?:减半|降低一半|下降一半|减少一半|缩短一半|砍半|折半|腰斩|降一半|halve|halved|cut (?:in|by) half|"
+    r"^(?:减半|(?:降低|下降|减少|缩短|降|压缩)(?:一|1)半|砍半|折半|腰斩|halve|halved|cut (?:in|by) half|"
     r"reduce(?:d)? by half|half|by half|50% less)$"
 )
 _MULTIPLE_EN = re.compile(
@@ -352,6 +352,8 @@ _RANK_FIRST = re.compile(
     r"(?P<lead>第一|冠军|榜首|龙头|number one|leader))$"
 )
 _TOP_PERCENT = re.compile(r"^(?:进入|排名|位列|跻身)?(?:top|前)\s?(?P<n>\d+(?:\.\d+)?)\s?%$")
+_FROM_TO_CN = re.compile(rf"^(?:将|把)?.*?从\s?{_QTY}\s?(?P<rest>(?:{_alternation(_VERBS)})\s?(?:至|到).+)$")
+_FROM_TO_EN = re.compile(rf"^(?:.*?\s)?from\s(?P<a>{_QTY})\s?to\s(?P<b>{_QTY})$")
 _AMBIGUOUS_MULTIPLE = re.compile(r"(?:增长|提升|提高|增加|扩大|上升|翻)\s?(?:了)?\s?\d+(?:\.\d+)?\s?倍")
 
 
@@ -498,8 +500,11 @@ def _from_spec(spec: TargetSpec, resolved: MetricUnit) -> ParsedTarget:
 # --- parsing steps -----------------------------------------------------------------------------------
 
 
+_BITS = re.compile(r"(?<![A-Za-z])([KMGTP]i?)b(?=/s|[^A-Za-z]|$)")
+
+
 def _prepare(text: str) -> _Prepared:
-    folded = chinese_to_digits(normalize(text)).translate(_SYMBOLS)
+    folded = chinese_to_digits(normalize(_BITS.sub(r"\1bit", text))).translate(_SYMBOLS)
     if "percent" in folded:
         folded = _PERCENT_WORDS.sub(_percent_word, folded)
     folded = _FILLER.sub("", folded).strip(_TRIM)
@@ -567,7 +572,15 @@ def _parse_prepared(text: str, unit: MetricUnit) -> ParsedTarget:
 
 
 def _whole_form(text: str, unit: MetricUnit) -> ParsedTarget | None:
-    """Forms that are read as a whole: the baseline as the level, multiples, tolerances."""
+    """Forms that are read as a whole: from-to levels, the baseline as the level, multiples, tolerances."""
+    from_to = _FROM_TO_CN.match(text)
+    if from_to:
+        return _parse_prepared(from_to["rest"], unit)
+    from_to = _FROM_TO_EN.match(text)
+    if from_to:
+        start, end = _quantity(from_to["a"]), _quantity(from_to["b"])
+        op: Op = ">=" if end.value >= start.value else "<="
+        return _single_target(from_to["b"], op, unit)
     if _FLAT.match(text):
         return ParsedTarget(kind="baseline")
     baseline = _BASELINE.match(text)
@@ -578,7 +591,7 @@ def _whole_form(text: str, unit: MetricUnit) -> ParsedTarget | None:
     multiple = _multiple_form(text)
     if multiple is not None:
         return multiple
-    tolerance = _TOLERANCE.match(text)
+    tolerance = _TOLERANCE.match(_take_suffix(text)[1])
     if tolerance and (tolerance["pm"] or tolerance["word"]):
         return _tolerance(tolerance["qty"], unit)
     return None
@@ -739,9 +752,8 @@ def _range_of(low_text: str, high_text: str, unit: MetricUnit) -> ParsedTarget:
 def _plus_minus_range(middle_text: str, spread_text: str, unit: MetricUnit) -> ParsedTarget:
     """'100±5' is 95~105; '99±0.5%' is 98.5~99.5%; '200ms ± 5%' is ±5 % of 200 ms."""
     middle, spread = _quantity(middle_text), _quantity(spread_text)
-    relative = spread.unit == "%" and (
-        middle.unit not in (None, "%") or (middle.unit is None and unit.label not in (None, "%"))
-    )
+    bare = middle.unit is None and middle.magnitude == 1.0
+    relative = spread.unit == "%" and middle.unit != "%" and not (bare and unit.label in (None, "%"))
     if relative:
         centre, centre_unit = to_metric_unit(middle, unit)[:2]
         width = abs(centre) * spread.value / 100
