@@ -74,6 +74,7 @@ RATE_CAP = 2.0
 _REL_TOL = 1e-9
 _ABS_TOL = 1e-12
 _APPROX_MARGIN = 0.02
+_RANK_UNITS = frozenset({"rank", "名", "位"})
 _CHANGE_KINDS = frozenset({"relative_change", "pp_change", "absolute_change"})
 _BASELINE_KINDS = _CHANGE_KINDS | {"baseline", "tolerance"}
 _STATUSES: tuple[Status, ...] = ("achieved", "not_achieved", "needs_verification", "not_evaluable", "reported")
@@ -564,7 +565,7 @@ def _target_fits(target: ParsedTarget | None, unit: MetricUnit) -> bool:
         return True
     if target.kind == "pp_change" or (target.kind == "tolerance" and target.unit == "pp"):
         return unit.label in (None, "%")
-    return target.unit is None or target.unit == unit.label
+    return target.unit is None or target.unit == unit.label or {target.unit, unit.label} <= _RANK_UNITS
 
 
 # --- judging -----------------------------------------------------------------------------------------

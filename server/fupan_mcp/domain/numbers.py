@@ -530,8 +530,18 @@ def _unit_word_starting_with(rest: str, word: str) -> bool:
 
 
 def _looks_like_unit(rest: str) -> bool:
-    """Unknown units are allowed if they are short words ('条', 'users', '次/周'), not sentences."""
-    return len(rest) <= 12 and not any(ch.isdigit() for ch in rest)
+    """Unknown units are allowed if they are short words ('条', '次/周', 'users', 'data loss'), not phrases.
+
+    Chinese up to 4 characters, other words up to 16 characters in at most three words; no digits, and no
+    mix of Chinese and Latin letters ('pct左右的水平' is a phrase, not a unit).
+    """
+    if any(ch.isdigit() for ch in rest):
+        return False
+    letters = rest.replace("/", "").replace(" ", "")
+    chinese = sum(1 for ch in letters if "\u4e00" <= ch <= "\u9fff")
+    if chinese and chinese != len(letters):
+        return False
+    return len(rest) <= 4 if chinese else len(rest) <= 16 and len(rest.split()) <= 3
 
 
 def convert(value: float, from_unit: str | None, to_unit: str | None) -> float | None:
