@@ -34,7 +34,7 @@ def test_relative_decrease_worked_example() -> None:
     assert result.gap_to_target == pytest.approx(0.26)
     assert "下降 39.29%" in result.statement
     assert "131.0%" in result.statement
-    assert "≤ 1.96h" in result.statement
+    assert "≤ 1.96小时" in result.statement
 
 
 def test_percentage_points_and_relative_change_are_reported_separately() -> None:
@@ -400,7 +400,7 @@ def test_english_statements() -> None:
         "注册: actual 2,842, target ≥ 2,000, achieved (attainment 142.1%, ahead by 842)."
     )
     assert result["CPA"].statement == (
-        "CPA: actual 39.6元, target ≤ 45元, achieved (attainment 113.6%, under the limit by 5.4元)."
+        "CPA: actual ¥39.6, target ≤ ¥45, achieved (attainment 113.6%, under the limit by ¥5.4)."
     )
     assert "down 39.29%" in result["订单处理时长"].statement
     assert "progress 131.0%" in result["订单处理时长"].statement
@@ -430,7 +430,8 @@ def test_markdown_table() -> None:
     assert "待补充数据" in markdown
     english = _seed("en").markdown.splitlines()
     assert english[0] == "| Metric | Target | Actual | Baseline | Change | Rate | Status |"
-    assert "| 订单处理时长 | decrease by 30% | 1.7 h | 2.8 h | -1.1 h (-39.29%) | 131.0% | achieved |" in english
+    row = "| 订单处理时长 | decrease by 30% | 1.7 hours | 2.8 hours | -1.1 hours (-39.29%) | 131.0% | achieved |"
+    assert row in english
 
 
 def test_markdown_escapes_pipes_in_names() -> None:

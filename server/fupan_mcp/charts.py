@@ -89,6 +89,7 @@ STATUS_COLORS: dict[Status, str] = {
     "not_achieved": "#cf222e",
     "needs_verification": "#bf8700",
     "not_evaluable": "#8c959f",
+    "reported": "#57606a",
 }
 ACTION_COLORS: dict[ActionStatus, str] = {
     "open": "#57606a",
@@ -116,6 +117,7 @@ _TEXT: Table = {
     "status.not_achieved": {"zh": "未达成", "en": "not achieved"},
     "status.needs_verification": {"zh": "待核验", "en": "to verify"},
     "status.not_evaluable": {"zh": "无法评估", "en": "not evaluable"},
+    "status.reported": {"zh": "仅报告", "en": "reported"},
     "no_rate": {"zh": "{status}(无达成率)", "en": "{status} (no rate)"},
     "kpi.title": {
         "zh": "{root}:{baseline} → {actual},变化 {change} 的分解({method})",

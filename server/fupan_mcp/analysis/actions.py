@@ -40,7 +40,6 @@ from typing import Literal, NamedTuple
 from fupan_mcp.analysis.labels import ACTION_STATUS_LABELS, ISSUE_LABELS
 from fupan_mcp.analysis.lexicon import VAGUE_VERBS, vague_verbs
 from fupan_mcp.analysis.markdown import fmt_number, table
-from fupan_mcp.analysis.numbers import UNIT_ALIASES, canonical_unit, convert, normalize
 from fupan_mcp.domain.actions import (
     ActionCheck,
     ActionChecklist,
@@ -57,6 +56,7 @@ from fupan_mcp.domain.actions import (
 )
 from fupan_mcp.domain.asof import AsOf, days_overdue, reference_date
 from fupan_mcp.domain.common import DataGap, Finding, Language, Severity
+from fupan_mcp.domain.numbers import UNIT_ALIASES, canonical_unit, convert, normalize
 from fupan_mcp.errors import InputError
 from fupan_mcp.i18n import prefixed, tr
 from fupan_mcp.limits import MAX_ACTIONS

@@ -37,13 +37,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from fupan_mcp.analysis.figures import clean, format_number, format_value, percent
 from fupan_mcp.analysis.labels import CHANGE_PHRASES
-from fupan_mcp.analysis.markdown import fmt_number, table
-from fupan_mcp.analysis.numbers import ScaledQuantity, parse_scaled_quantity
-from fupan_mcp.analysis.targets import MetricUnit, metric_unit, parse_target, target_from_spec, to_metric_unit
+from fupan_mcp.analysis.markdown import table
+from fupan_mcp.analysis.targets import (
+    MetricUnit,
+    TargetError,
+    describe_target,
+    metric_unit,
+    parse_target,
+    spec_example,
+    target_from_spec,
+    to_metric_unit,
+)
 from fupan_mcp.domain.attainment import (
     AttainmentResult,
     AttainmentSummary,
+    ErrorBudget,
     Flag,
     MetricError,
     MetricInput,
@@ -53,6 +63,7 @@ from fupan_mcp.domain.attainment import (
     TargetSpec,
 )
 from fupan_mcp.domain.common import DataGap, Language
+from fupan_mcp.domain.numbers import NumberError, Value, read_value
 from fupan_mcp.errors import InputError
 from fupan_mcp.i18n import Table, check_language, tr
 from fupan_mcp.limits import MAX_METRICS
@@ -62,8 +73,17 @@ __all__ = ["RATE_CAP", "compute_attainment"]
 RATE_CAP = 2.0
 _REL_TOL = 1e-9
 _ABS_TOL = 1e-12
+_APPROX_MARGIN = 0.02
+_RANK_UNITS = frozenset({"rank", "名", "位"})
 _CHANGE_KINDS = frozenset({"relative_change", "pp_change", "absolute_change"})
-_STATUSES: tuple[Status, ...] = ("achieved", "not_achieved", "needs_verification", "not_evaluable")
+_BASELINE_KINDS = _CHANGE_KINDS | {"baseline", "tolerance"}
+_STATUSES: tuple[Status, ...] = ("achieved", "not_achieved", "needs_verification", "not_evaluable", "reported")
+_PERIOD_DAYS = {
+    "month": 30.0, "monthly": 30.0, "月": 30.0, "个月": 30.0, "月度": 30.0, "自然月": 30.0,
+    "quarter": 90.0, "quarterly": 90.0, "季度": 90.0, "季": 90.0, "个季度": 90.0,
+    "year": 365.0, "yearly": 365.0, "annual": 365.0, "年": 365.0, "年度": 365.0,
+    "week": 7.0, "weekly": 7.0, "周": 7.0, "星期": 7.0, "day": 1.0, "daily": 1.0, "天": 1.0, "日": 1.0,
+}  # fmt: skip
 
 Case = Literal[
     "judged",
@@ -75,6 +95,9 @@ Case = Literal[
     "no_target",
     "no_actual",
     "no_baseline",
+    "reported",
+    "direction",
+    "approximate",
 ]
 
 _TEXT: Table = {
@@ -220,6 +243,91 @@ _TEXT: Table = {
         "verification, {not_evaluable} not evaluable; weighted attainment {weighted}.",
     },
     "errors_title": {"zh": "无法计算的指标:", "en": "Metrics that could not be computed:"},
+    # reported-only figures, SLOs, baseline levels, approximations
+    "reported": {"zh": "已报告", "en": "reported"},
+    "reported_fact": {"zh": "{actual}(仅报告，不设目标)", "en": "{actual} (reported, no target)"},
+    "direction": {
+        "zh": "目标“{target}”取决于指标方向，请注明越高越好或越低越好(better: higher / lower),待核验",
+        "en": "the target '{target}' depends on which way is better; needs verification: set better to higher or lower",
+    },
+    "approximate": {
+        "zh": "实际 {actual} 为约数，与目标 {target} 相差不足 {margin},无法据此判断,待核验;请补充准确值",
+        "en": "the actual {actual} is approximate and within {margin} of the target {target}; needs "
+        "verification: supply the exact value",
+    },
+    "approx_note": {"zh": "实际值为约数", "en": "the actual is approximate"},
+    "slo_budget": {
+        "zh": "错误预算 {budget}({period}),实际消耗 {spent},为预算的 {times} 倍",
+        "en": "error budget {budget} ({period}), spent {spent}, {times}x the budget",
+    },
+    "slo_times": {"zh": "错误预算消耗为预算的 {times} 倍", "en": "error budget spent {times}x"},
+    "slo_requests": {
+        "zh": "允许失败 {budget} 次请求，实际失败 {spent} 次，为预算的 {times} 倍",
+        "en": "allowed {budget} failed requests, {spent} failed, {times}x the budget",
+    },
+    "gap_direction": {
+        "zh": "「{name}」的目标取决于指标方向，请注明越高越好还是越低越好(better)。",
+        "en": "The target of '{name}' depends on which way is better: set `better` (higher or lower).",
+    },
+    "gap_approximate": {
+        "zh": "「{name}」的实际值为约数且接近目标，请补充准确值。",
+        "en": "The actual of '{name}' is approximate and close to the target: supply the exact value.",
+    },
+    "field_unit": {"zh": "单位", "en": "unit"},
+    "field_slo_period": {"zh": "SLO 周期", "en": "SLO period"},
+    "field_slo_requests": {"zh": "SLO 请求数", "en": "SLO request count"},
+    "target_error": {
+        "zh": "「{name}」的目标“{text}”无法解析：{why}。可写作 ≥2,000、≤45元、下降30%、下降不超过3%、+5pp、"
+        "95~99%、TOP3、≤T+1,或改用结构化目标，如 {spec}。",
+        "en": "The target '{text}' of '{name}' cannot be read: {why}. Write it like ≥2,000, ≤45元, -30%, "
+        "decline no more than 3%, +5pp, 95~99%, TOP3 or ≤T+1, or use a structured target such as {spec}.",
+    },
+    "value_error": {
+        "zh": "「{name}」的{field}“{text}”无法解析：{why}。请写成数字加单位，如 2,842、28.6%、39.6元、1628万、"
+        "1小时20分。",
+        "en": "The {field} '{text}' of '{name}' cannot be read: {why}. Write a number with its unit, such as "
+        "2,842, 28.6%, 39.6元, 1628万 or 1h20m.",
+    },
+    # why a value or target could not be read, by error code
+    "why.empty": {"zh": "内容为空", "en": "it is empty"},
+    "why.no_number": {"zh": "其中没有数字", "en": "it holds no number"},
+    "why.unreadable": {
+        "zh": "读到了数字 {numbers},但无法确定它们的含义",
+        "en": "it holds the numbers {numbers}, but their meaning is unclear",
+    },
+    "why.text_around_number": {
+        "zh": "数字前后有无法识别的文字",
+        "en": "there is text around the number that is not a unit",
+    },
+    "why.contradicting": {"zh": "比较符相互矛盾", "en": "its comparators contradict each other"},
+    "why.verb_sign": {"zh": "动词与正负号方向相反", "en": "the verb and the sign point opposite ways"},
+    "why.range_order": {"zh": "区间下限 {low} 大于上限 {high}", "en": "the low bound {low} is above the high {high}"},
+    "why.range_units": {"zh": "区间两端单位不同", "en": "the bounds have different units"},
+    "why.tolerance_units": {"zh": "容差与数值的单位不同", "en": "the tolerance and the value have different units"},
+    "why.budget_ceiling": {"zh": "预算是上限，不能写“不低于”", "en": "a budget is a ceiling, not a floor"},
+    "why.ambiguous_multiple": {
+        "zh": "“增长N倍”有歧义(是N倍还是N+1倍?),请写“达到基线的N倍”或“增长100%”",
+        "en": "'grow N times' is ambiguous (xN or xN+1?): write 'Nx the baseline' or '+100%'",
+    },
+    "why.ambiguous_clock": {
+        "zh": "“1:20”可能是时:分或分:秒，请写 1小时20分 或 1:20:00",
+        "en": "'1:20' could be h:mm or mm:ss: write 1h20m or 1:20:00",
+    },
+    "why.bad_factor": {"zh": "倍数必须大于 0 且不等于 1", "en": "a multiple must be above 0 and not 1"},
+    "why.rank_zero": {"zh": "名次从 1 开始", "en": "a rank starts at 1"},
+    "why.rank_direction": {"zh": "名次越小越好，请写 TOP3 或 前三", "en": "a lower rank is better: write TOP3"},
+    "why.change_equal": {"zh": "变化目标不能用“=”", "en": "a change cannot be '='"},
+    "why.zero_denominator": {"zh": "分母为 0", "en": "the denominator is 0"},
+    "why.not_finite": {"zh": "数值超出范围", "en": "the number is out of range"},
+    "why.boolean": {"zh": "应为数字，而不是真/假", "en": "a number is expected, not true/false"},
+    "why.period": {
+        "zh": "无法识别的周期，请写 30天、1个月、季度、7d",
+        "en": "the period is not recognised: write 30d, 1 month, quarter, 7 days",
+    },
+    "why.spec": {
+        "zh": "结构化目标不完整或自相矛盾({kind})",
+        "en": "the structured target is incomplete or contradicts itself ({kind})",
+    },
     "gaps_title": {"zh": "待补充数据:", "en": "Data gaps:"},
 }
 
@@ -228,10 +336,15 @@ _TEXT: Table = {
 
 
 class _FieldError(ValueError):
-    def __init__(self, field_name: str, reason: str) -> None:
+    def __init__(
+        self, field_name: str, reason: str, code: str = "unreadable", text: str = "", **params: object
+    ) -> None:
         super().__init__(reason)
         self.field_name = field_name
         self.reason = reason
+        self.code = code
+        self.text = text
+        self.params = params
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,6 +360,8 @@ class _Reading:
     target_fits: bool
     actual_fits: bool
     baseline_fits: bool
+    approximate: bool = False
+    budget: ErrorBudget | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -324,10 +439,16 @@ def _read(metric: MetricInput) -> _Reading:
     target = _read_target(metric.target, metric.unit)
     actual = _read_value(metric.actual, "actual")
     baseline = _read_value(metric.baseline, "baseline")
+    if target is not None and target.kind == "at_least" and (metric.slo_period or metric.slo_requests is not None):
+        target = target.model_copy(update={"kind": "slo"})
     declared = metric_unit(metric.unit)
     unit = declared if declared.label is not None else metric_unit(_inferred_unit(target, actual, baseline))
     actual_value, actual_unit, actual_fits = _in_unit(actual, unit)
     baseline_value, baseline_unit, baseline_fits = _in_unit(baseline, unit)
+    approximate = any(q is not None and q.approximate for q in (actual, baseline))
+    budget = None
+    if target is not None and target.kind == "slo" and actual_value is not None and actual_fits:
+        budget = _error_budget(metric, _required(target.value), actual_value)
     return _Reading(
         target=target,
         actual=actual_value,
@@ -338,53 +459,113 @@ def _read(metric: MetricInput) -> _Reading:
         target_fits=_target_fits(target, unit),
         actual_fits=actual_fits,
         baseline_fits=baseline_fits,
+        approximate=approximate,
+        budget=budget,
     )
 
 
 def _read_target(target: str | TargetSpec | None, unit: str | None) -> ParsedTarget | None:
     if target is None or (isinstance(target, str) and not target.strip()):
         return None
+    text = target if isinstance(target, str) else target.model_dump_json(exclude_defaults=True)
     try:
         if isinstance(target, TargetSpec):
             return target_from_spec(target, unit)
         return parse_target(target, unit)
+    except TargetError as error:
+        code = "spec" if error.code.startswith("spec") else error.code
+        params = {"kind": getattr(target, "kind", "")} | error.params
+        raise _FieldError("target", str(error), code, text, **_without_text(params)) from None
     except ValueError as error:
-        raise _FieldError("target", str(error)) from None
+        raise _FieldError("target", str(error), "unreadable", text) from None
 
 
-def _read_value(value: float | str | None, field_name: str) -> ScaledQuantity | None:
+def _read_value(value: float | str | None, field_name: str) -> Value | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     try:
-        return parse_scaled_quantity(value)
-    except ValueError as error:
-        raise _FieldError(field_name, str(error)) from None
+        return read_value(value)
+    except NumberError as error:
+        raise _FieldError(field_name, str(error), error.code, str(value), **_without_text(error.params)) from None
 
 
-def _inferred_unit(
-    target: ParsedTarget | None, actual: ScaledQuantity | None, baseline: ScaledQuantity | None
-) -> str | None:
+def _without_text(params: dict[str, object]) -> dict[str, object]:
+    return {key: value for key, value in params.items() if key != "text"}
+
+
+def _period_minutes(text: str) -> float:
+    """'30d', '30天', '1个月', 'month', 'quarter', '28 days', '4 weeks' in minutes (a month is 30 days)."""
+    folded = text.strip().lower().removeprefix("rolling").removeprefix("滚动").strip(" -")
+    folded = folded.removeprefix("每").removeprefix("per ").removeprefix("a ").removeprefix("one ").strip()
+    if folded in _PERIOD_DAYS:
+        return _PERIOD_DAYS[folded] * 1440
+    try:
+        value = read_value(folded.replace("-day", " days").replace("-week", " weeks"))
+    except NumberError:
+        value = None
+    if value is not None and value.unit in _PERIOD_DAYS and value.unit not in ("天", "日"):
+        return value.value * _PERIOD_DAYS[value.unit] * 1440
+    seconds = {"ms": 0.001, "s": 1.0, "min": 60.0, "h": 3600.0, "d": 86400.0, "week": 604800.0}
+    if value is not None and value.unit in seconds and value.value > 0:
+        return value.value * seconds[value.unit] / 60
+    raise _FieldError("slo_period", f"cannot read the SLO period {text!r}", "period", text)
+
+
+def _error_budget(metric: MetricInput, slo: float, actual: float) -> ErrorBudget:
+    """The error budget of an SLO: allowed and spent bad minutes or requests, and the multiple spent."""
+    allowed = round(100 - slo, 10)
+    spent = round(100 - actual, 10)
+    consumed = spent / allowed if allowed > 0 else None
+    minutes = _period_minutes(metric.slo_period) if metric.slo_period else None
+    requests = None
+    if metric.slo_requests is not None:
+        counted = _read_value(metric.slo_requests, "slo_requests")
+        requests = counted.value if counted is not None else None
+    budget = ErrorBudget(
+        slo=slo,
+        actual=actual,
+        period=metric.slo_period,
+        period_minutes=minutes,
+        budget_minutes=clean(minutes * allowed / 100) if minutes is not None else None,
+        consumed_minutes=clean(minutes * spent / 100) if minutes is not None else None,
+        remaining_minutes=clean(minutes * (allowed - spent) / 100) if minutes is not None else None,
+        requests=requests,
+        budget_requests=clean(requests * allowed / 100) if requests is not None else None,
+        failed_requests=clean(requests * spent / 100) if requests is not None else None,
+        remaining_requests=clean(requests * (allowed - spent) / 100) if requests is not None else None,
+        consumed=clean(consumed),
+        exhausted=consumed is not None and consumed > 1 + _REL_TOL,
+    )
+    return budget
+
+
+def _inferred_unit(target: ParsedTarget | None, actual: Value | None, baseline: Value | None) -> str | None:
     """The target's unit for level targets, else the actual's, else the baseline's ('%' for pp targets)."""
-    if target is not None and target.kind not in ("relative_change", "pp_change") and target.unit:
+    relative = ("relative_change", "pp_change", "baseline")
+    if target is not None and target.kind not in relative and target.unit and not _relative_tolerance(target):
         return target.unit
     for quantity in (actual, baseline):
         if quantity is not None and quantity.unit is not None:
             return quantity.unit
-    return "%" if target is not None and target.kind == "pp_change" else None
+    return "%" if target is not None and target.kind in ("pp_change", "slo") else None
 
 
-def _in_unit(quantity: ScaledQuantity | None, unit: MetricUnit) -> tuple[float | None, str | None, bool]:
+def _relative_tolerance(target: ParsedTarget) -> bool:
+    return target.kind == "tolerance" and target.unit == "%"
+
+
+def _in_unit(quantity: Value | None, unit: MetricUnit) -> tuple[float | None, str | None, bool]:
     if quantity is None:
         return None, unit.label, True
     return to_metric_unit(quantity, unit)
 
 
 def _target_fits(target: ParsedTarget | None, unit: MetricUnit) -> bool:
-    if target is None or target.kind == "relative_change":
+    if target is None or target.kind in ("relative_change", "baseline") or _relative_tolerance(target):
         return True
-    if target.kind == "pp_change":
+    if target.kind == "pp_change" or (target.kind == "tolerance" and target.unit == "pp"):
         return unit.label in (None, "%")
-    return target.unit is None or target.unit == unit.label
+    return target.unit is None or target.unit == unit.label or {target.unit, unit.label} <= _RANK_UNITS
 
 
 # --- judging -----------------------------------------------------------------------------------------
@@ -392,26 +573,53 @@ def _target_fits(target: ParsedTarget | None, unit: MetricUnit) -> bool:
 
 def _verdict(metric: MetricInput, reading: _Reading) -> _Verdict:
     target, actual, baseline = reading.target, reading.actual, reading.baseline
+    if metric.reported_only:
+        return _Verdict("reported", "reported", flags=("reported_only",))
     if target is None:
         return _Verdict("not_evaluable", "no_target", flags=("missing_target",))
     if actual is None:
         return _Verdict("not_evaluable", "no_actual", flags=("missing_actual",))
-    needs_baseline = target.kind in _CHANGE_KINDS
+    needs_baseline = target.kind in _BASELINE_KINDS
     if needs_baseline and baseline is None:
         return _Verdict("not_evaluable", "no_baseline", flags=("missing_baseline",))
     if not (reading.target_fits and reading.actual_fits and (reading.baseline_fits or not needs_baseline)):
         return _Verdict("needs_verification", "unit", flags=("unit_mismatch",))
-    if target.kind == "relative_change" and baseline == 0:
+    if (target.kind == "relative_change" or _relative_tolerance(target)) and baseline == 0:
         return _Verdict("needs_verification", "zero_baseline", flags=("zero_baseline",))
+    if target.kind == "baseline" and target.direction is None and metric.better is None:
+        return _Verdict("needs_verification", "direction", flags=("direction_unknown",))
     usable_baseline = baseline if reading.baseline_fits else None
-    score = _score(target, actual, usable_baseline)
+    score = _score(_resolved_target(target, metric), actual, usable_baseline)
+    if reading.budget is not None and reading.budget.exhausted:
+        score = _Score(
+            score.achieved, score.rate, score.gap, score.gap_rate, score.level, (*score.flags, "error_budget_exceeded")
+        )
+    approximate: tuple[Flag, ...] = ("approximate",) if reading.approximate or target.approximate else ()
+    if approximate and _too_close(score, actual):
+        return _Verdict("needs_verification", "approximate", flags=approximate)
     aggregation_flags = _aggregation_flags(metric)
     if not aggregation_flags:
-        return _Verdict("achieved" if score.achieved else "not_achieved", "judged", score, score.flags)
+        status: Status = "achieved" if score.achieved else "not_achieved"
+        return _Verdict(status, "judged", score, score.flags + approximate)
     if _peak_disproves(metric, target, score):
         return _Verdict("not_achieved", "peak_bound", score, aggregation_flags + score.flags)
     case: Case = "peak" if "peak_only" in aggregation_flags else "aggregation"
     return _Verdict("needs_verification", case, flags=aggregation_flags)
+
+
+def _resolved_target(target: ParsedTarget, metric: MetricInput) -> ParsedTarget:
+    """A baseline level whose side comes from the metric ('持平', 'no worse than last year')."""
+    if target.kind == "baseline" and target.direction is None:
+        direction = "increase" if metric.better == "higher" else "decrease"
+        return target.model_copy(update={"direction": direction})
+    return target
+
+
+def _too_close(score: _Score, actual: float) -> bool:
+    """An approximate figure within 2 % of the level it is judged against cannot decide the verdict."""
+    if score.level is None:
+        return score.gap is not None and abs(score.gap) <= _APPROX_MARGIN * max(abs(actual), _ABS_TOL)
+    return abs(actual - score.level) <= _APPROX_MARGIN * max(abs(score.level), _ABS_TOL)
 
 
 def _aggregation_flags(metric: MetricInput) -> tuple[Flag, ...]:
@@ -436,11 +644,54 @@ def _peak_disproves(metric: MetricInput, target: ParsedTarget, score: _Score) ->
 def _score(target: ParsedTarget, actual: float, baseline: float | None) -> _Score:
     if target.kind == "range":
         return _score_range(target, actual)
-    if target.kind in _CHANGE_KINDS:
+    if target.kind == "slo":
+        return _score_slo(target, actual)
+    if target.kind in _BASELINE_KINDS:
         assert baseline is not None  # guaranteed by _verdict
+        if target.kind == "tolerance":
+            return _score_tolerance(target, actual, baseline)
+        if target.kind == "baseline":
+            kind = "at_least" if target.direction == "increase" else "at_most"
+            level = ParsedTarget(kind=kind, value=baseline, strict=target.strict)
+            return _with_progress(_score_level(level, actual), level, actual, baseline)
+        if target.limit:
+            return _score_change_limit(target, actual, baseline)
         return _score_change(target, actual, baseline)
     score = _score_level(target, actual)
     return _with_progress(score, target, actual, baseline)
+
+
+def _change_level(target: ParsedTarget, baseline: float) -> float:
+    sign = 1.0 if target.direction == "increase" else -1.0
+    size = _required(target.value)
+    if target.kind == "relative_change":
+        return baseline + sign * size / 100 * abs(baseline)
+    return baseline + sign * size
+
+
+def _score_change_limit(target: ParsedTarget, actual: float, baseline: float) -> _Score:
+    """A cap on a change is a level: '下降不超过3%' from 100 means at least 97 (change >= -3%)."""
+    kind = "at_least" if target.direction == "decrease" else "at_most"
+    level = ParsedTarget(kind=kind, value=_change_level(target, baseline), strict=target.strict)
+    return _score_level(level, actual)
+
+
+def _score_tolerance(target: ParsedTarget, actual: float, baseline: float) -> _Score:
+    """Within ±value of the baseline (value in % of the baseline, or in the metric's unit)."""
+    size = _required(target.value)
+    allowed = abs(baseline) * size / 100 if target.unit == "%" else size
+    score = _score_range(ParsedTarget(kind="range", low=baseline - allowed, high=baseline + allowed), actual)
+    return _Score(score.achieved, None, score.gap, None, baseline, score.flags)
+
+
+def _score_slo(target: ParsedTarget, actual: float) -> _Score:
+    """At least the objective; the rate is allowed error / actual error (1 / budget consumed)."""
+    slo = _required(target.value)
+    achieved, flags = _reaches(actual, slo, higher_is_better=True, strict=target.strict)
+    allowed, spent = round(100 - slo, 10), round(100 - actual, 10)
+    rate = allowed / spent if spent > 0 and allowed > 0 else None
+    extra: tuple[Flag, ...] = ("zero_actual",) if spent <= 0 else ()
+    return _Score(achieved, rate, actual - slo, _share(actual - slo, slo), slo, flags + extra)
 
 
 def _close(value: float, reference: float) -> bool:
@@ -587,22 +838,23 @@ def _result(
         status=verdict.status,
         target_text=display.target,
         target=reading.target,
-        target_level=verdict.score.level if verdict.score is not None else None,
-        actual=reading.actual,
-        baseline=reading.baseline,
+        target_level=clean(verdict.score.level) if verdict.score is not None else None,
+        actual=clean(reading.actual),
+        baseline=clean(reading.baseline),
         unit=reading.unit.label,
         actual_unit=None if reading.actual_fits else reading.actual_unit,
         baseline_unit=None if reading.baseline_fits else reading.baseline_unit,
         aggregation=metric.aggregation,
         target_aggregation=metric.target_aggregation,
         weight=metric.weight,
-        attainment_rate=score.rate if score else None,
-        gap_to_target=score.gap if score else None,
-        gap_rate=score.gap_rate if score else None,
-        change_abs=change.absolute,
-        change_rel=change.relative,
-        change_pp=change.points,
+        attainment_rate=clean(score.rate) if score else None,
+        gap_to_target=clean(score.gap) if score else None,
+        gap_rate=clean(score.gap_rate) if score else None,
+        change_abs=clean(change.absolute),
+        change_rel=clean(change.relative),
+        change_pp=clean(change.points),
         flags=_unique(verdict.flags + change.flags),
+        error_budget=reading.budget,
         statement=_statement(metric, reading, verdict, display, language),
     )
     rate = _percent(result.attainment_rate) if result.attainment_rate is not None else "—"
@@ -616,14 +868,26 @@ def _unique(flags: tuple[Flag, ...]) -> list[Flag]:
 
 
 def _metric_error(index: int, metric: MetricInput, error: _FieldError, language: Language) -> MetricError:
+    """A localized message with no English inside a Chinese one: the reason is worded from its code."""
     field_word = tr(_TEXT, f"field_{error.field_name}", language)
+    why_key = f"why.{error.code}"
+    if why_key not in _TEXT:
+        why_key = "why.unreadable" if error.params.get("numbers") else "why.text_around_number"
+    numbers = str(error.params.get("numbers") or "")
+    why = tr(_TEXT, why_key, language, **{"numbers": numbers, "kind": "", **error.params})
+    if error.field_name == "target":
+        message = tr(
+            _TEXT, "target_error", language, name=metric.name, text=error.text, why=why, spec=spec_example(error.text)
+        )
+    else:
+        message = tr(_TEXT, "value_error", language, name=metric.name, field=field_word, text=error.text, why=why)
     return MetricError(
         index=index,
         name=metric.name,
         field=error.field_name,
         path=f"metrics[{index}].{error.field_name}",
         reason=error.reason,
-        message=tr(_TEXT, "metric_error", language, name=metric.name, field=field_word, reason=error.reason),
+        message=message,
     )
 
 
@@ -636,6 +900,8 @@ _GAP_CASES: dict[Case, tuple[str, str]] = {
     "aggregation": ("actual", "gap_aggregation"),
     "unit": ("unit", "gap_unit"),
     "zero_baseline": ("target", "gap_zero_baseline"),
+    "direction": ("better", "gap_direction"),
+    "approximate": ("actual", "gap_approximate"),
 }
 
 
@@ -657,13 +923,14 @@ def _summarize(
         counts[result.status] += 1
     weighted, basis = _weighted_attainment(results)
     return AttainmentSummary(
-        total=len(results),
+        total=len(results) - counts["reported"],
+        reported=counts["reported"],
         achieved=counts["achieved"],
         not_achieved=counts["not_achieved"],
         needs_verification=counts["needs_verification"],
         not_evaluable=counts["not_evaluable"],
         errors=len(errors),
-        weighted_attainment=weighted,
+        weighted_attainment=clean(weighted),
         weighted_attainment_basis=basis,
         rate_cap=RATE_CAP,
         rate_convention=tr(_TEXT, "rate_convention", language, cap=_percent(RATE_CAP, 0)),
@@ -699,31 +966,12 @@ def _display(reading: _Reading, change: _Change, language: Language) -> _Display
 
 
 def _fmt(value: float | None, unit: str | None, language: Language) -> str:
-    """A value with its unit for people; zh writes large round amounts in 万 / 亿."""
+    """A value with its unit for people (analysis.figures): zh 小时 / 万 / 亿, en plurals, $ before."""
     if value is None:
         return "—"
-    text = _fmt_number(value, unit, language)
-    if unit is None:
-        return text
-    if unit == "T+":
-        return f"T+{text}"
-    if unit == "%":
-        return f"{text}%"
     if unit == "pp":
-        return tr(_TEXT, "pp_only", language, pp=text)
-    if language == "en" and unit.isascii() and unit.isalpha():
-        return f"{text} {unit}"
-    return f"{text}{unit}"
-
-
-def _fmt_number(value: float, unit: str | None, language: Language) -> str:
-    magnitude = abs(value)
-    if language == "zh" and magnitude >= 1e4 and unit not in ("%", "pp", "T+"):
-        for word, factor in (("亿", 1e8), ("万", 1e4)):
-            scaled = value / factor
-            if magnitude >= factor and _close(round(scaled, 2), scaled):
-                return f"{fmt_number(round(scaled, 2))}{word}"
-    return fmt_number(value, 2 if magnitude >= 1 else 4)
+        return tr(_TEXT, "pp_only", language, pp=format_number(value))
+    return format_value(value, unit, language)
 
 
 def _signed(value: float, unit: str | None, language: Language) -> str:
@@ -734,22 +982,13 @@ def _signed(value: float, unit: str | None, language: Language) -> str:
 
 
 def _percent(fraction: float, digits: int = 1, *, signed: bool = False) -> str:
-    value = round(fraction * 100, digits) or 0.0
-    return f"{value:+.{digits}f}%" if signed else f"{value:.{digits}f}%"
+    return percent(fraction, digits, signed=signed)
 
 
 def _describe_target(target: ParsedTarget | None, language: Language) -> str | None:
     if target is None:
         return None
-    if target.kind == "range":
-        return f"{_fmt(target.low, target.unit, language)} ~ {_fmt(target.high, target.unit, language)}"
-    value = _fmt(target.value, target.unit, language)
-    if target.kind == "budget":
-        return tr(_TEXT, "budget", language, value=value)
-    if target.kind in _CHANGE_KINDS:
-        key = f"{target.direction}_strict" if target.strict else str(target.direction)
-        return tr(_TEXT, key, language, value=value)
-    return f"{_SYMBOLS[target.kind, target.strict]} {value}"
+    return describe_target(target, language)
 
 
 _SYMBOLS = {
@@ -796,6 +1035,13 @@ def _statement_parts(
 ) -> list[str]:
     case = verdict.case
     target = display.target or ""
+    if case == "reported":
+        return [tr(_TEXT, "reported_fact", language, actual=display.actual)]
+    if case == "direction":
+        return [tr(_TEXT, "direction", language, target=target)]
+    if case == "approximate":
+        margin = _percent(_APPROX_MARGIN, 0)
+        return [tr(_TEXT, "approximate", language, actual=display.actual, target=target, margin=margin)]
     if case == "no_target":
         has_actual = reading.actual is not None
         actual = [tr(_TEXT, "actual_is", language, actual=display.actual)] if has_actual else []
@@ -831,7 +1077,7 @@ def _judged_parts(reading: _Reading, verdict: _Verdict, display: _Display, langu
     score = verdict.score
     assert score is not None  # judged cases always carry a score
     unit = reading.unit.label
-    if target.kind in _CHANGE_KINDS:
+    if target.kind in _CHANGE_KINDS and score.level is not None:
         level = _describe_level(target, score.level, unit, language)
         parts = [tr(_TEXT, "from_to", language, baseline=display.baseline, actual=display.actual)]
         parts += [display.change] if display.change else []
@@ -843,8 +1089,26 @@ def _judged_parts(reading: _Reading, verdict: _Verdict, display: _Display, langu
         ]
         if reading.baseline is not None and display.change:
             parts += [tr(_TEXT, "baseline_is", language, baseline=display.baseline), display.change]
+    if reading.budget is not None:
+        parts.append(_budget_text(reading.budget, language))
+    if "approximate" in verdict.flags:
+        parts.append(tr(_TEXT, "approx_note", language))
     parts.append(_verdict_text(target, verdict.status, score, unit, language))
     return parts
+
+
+def _budget_text(budget: ErrorBudget, language: Language) -> str:
+    times = format_number(budget.consumed, 2) if budget.consumed is not None else "—"
+    if budget.budget_minutes is not None and budget.consumed_minutes is not None:
+        period = _fmt(budget.period_minutes / 1440 if budget.period_minutes else None, "d", language)
+        spent = _fmt(budget.consumed_minutes, "min", language)
+        allowed = _fmt(budget.budget_minutes, "min", language)
+        return tr(_TEXT, "slo_budget", language, budget=allowed, period=period, spent=spent, times=times)
+    if budget.budget_requests is not None and budget.failed_requests is not None:
+        allowed = format_number(budget.budget_requests)
+        spent = format_number(budget.failed_requests)
+        return tr(_TEXT, "slo_requests", language, budget=allowed, spent=spent, times=times)
+    return tr(_TEXT, "slo_times", language, times=times)
 
 
 def _required_target(target: ParsedTarget | None) -> ParsedTarget:
@@ -855,14 +1119,14 @@ def _required_target(target: ParsedTarget | None) -> ParsedTarget:
 
 def _describe_level(target: ParsedTarget, level: float | None, unit: str | None, language: Language) -> str:
     """The level a change target implies, shown as an at-least / at-most bound ("≤ 1.96h")."""
-    kind = "at_least" if target.direction == "increase" else "at_most"
+    kind = "at_least" if (target.direction == "increase") != target.limit else "at_most"
     return f"{_SYMBOLS[kind, target.strict]} {_fmt(level, unit, language)}"
 
 
 def _verdict_text(target: ParsedTarget, status: Status, score: _Score, unit: str | None, language: Language) -> str:
     details: list[str] = []
     if score.rate is not None:
-        key = "rate_change" if target.kind in _CHANGE_KINDS else "rate_level"
+        key = "rate_change" if target.kind in _CHANGE_KINDS and not target.limit else "rate_level"
         details.append(tr(_TEXT, key, language, rate=_percent(score.rate)))
     gap_text = _gap_text(target, score, unit, language)
     if gap_text:
@@ -880,6 +1144,8 @@ _GAP_KEYS: dict[str, tuple[str, str]] = {
     "budget": ("saving", "overspend"),
     "equal": ("off_by", "off_by"),
     "range": ("inside", "outside"),
+    "tolerance": ("inside", "outside"),
+    "slo": ("ahead", "short"),
 }
 
 
@@ -889,7 +1155,7 @@ def _gap_text(target: ParsedTarget, score: _Score, unit: str | None, language: L
         return None
     amount = _fmt(abs(gap), "pp" if unit == "%" else unit, language)  # a difference of percents is in points
     better_key, worse_key = _GAP_KEYS.get(target.kind, ("margin", "short"))
-    better = score.achieved if target.kind == "range" else gap > 0
+    better = score.achieved if target.kind in ("range", "tolerance") else gap > 0
     share = _percent(abs(score.gap_rate)) if score.gap_rate is not None else "—"
     return tr(_TEXT, better_key if better else worse_key, language, gap=amount, share=share)
 

@@ -28,6 +28,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from fupan_mcp.domain.identifiers import FUNCTIONS, is_identifier
 from fupan_mcp.i18n import Language, tr
 from fupan_mcp.limits import MAX_FORMULA_CHARS
 
@@ -50,7 +51,6 @@ __all__ = [
 ]
 
 MAX_DEPTH = 64
-FUNCTIONS = ("sum", "min", "max")
 
 ExprKind = Literal["constant", "linear", "monomial", "other"]
 Env = Mapping[str, float]
@@ -630,14 +630,3 @@ def parse_formula(text: str) -> Expr:
         monomial=_monomial_form(tree),
         _run=_compile(tree),
     )
-
-
-def is_identifier(text: str) -> bool:
-    """True when ``text`` can be written in a formula as one id (and is not a function name)."""
-    if not text or len(text) > MAX_FORMULA_CHARS or text.lower() in FUNCTIONS:
-        return False
-    try:
-        tokens = _tokenize(text)
-    except FormulaError:
-        return False
-    return len(tokens) == 2 and tokens[0][0] == "id" and tokens[0][1] == text

@@ -1,69 +1,104 @@
-"""Target expressions as people write them, read into a `ParsedTarget`.
+"""Target expressions as people write them, read into a `ParsedTarget`; and written back (`describe_target`).
 
-Rules, applied in this order (each one is tested):
+Rules, applied in this order (each one is tested, and tests/data/targets_corpus.jsonl holds the real-world
+forms with their meaning):
 
 1. The text is folded by `numbers.normalize` (NFKC, so full-width ``＞＝９８％`` reads as ``>=98%``;
-   thousands separators dropped; ASCII lower-cased). ``≥ ≧ ⩾ =>`` become ``>=``, ``≤ ≦ ⩽ =<`` become
-   ``<=``. ``percentage point(s)`` becomes ``pp``, ``percent`` and ``百分之N`` become ``%``. Filler such as
-   ``目标:``, ``target:``, ``同比``, ``较基线``, ``vs baseline`` is dropped.
-2. ``预算 45万`` / ``budget 450k`` is a budget: the actual must stay within it.
-3. ``a <= x <= b`` (any label in the middle) is a range.
-4. A comparator may lead (``>=``, ``>``, ``<=``, ``<``, ``=``, ``不低于``, ``不少于``, ``至少``,
-   ``超过``, ``不超过``, ``不高于``, ``至多``, ``低于``, ``控制在``, ``at least``, ``no more than``,
-   ``up to``, ``below``...) and/or trail (``以上``, ``及以上``, ``以内``, ``以下``, ``内``,
-   ``or more``, ``or less``, a trailing ``+``).
+   thousands separators dropped; ASCII lower-cased), Chinese numerals become digits (一千二百, 百分之三十,
+   三成 → 30%, 前三 → 前3). ``≥ ≧ ⩾ =>`` become ``>=``, ``≤ ≦ ⩽ =<`` become ``<=``. ``percentage
+   point(s)`` becomes ``pp``, ``percent`` becomes ``%``. Filler such as ``目标:``, ``target:``, ``同比``,
+   ``较基线``, ``vs baseline`` is dropped. ``zero`` / ``零`` are 0; ``no data loss`` is ``0 data loss``.
+   Approximation words (约, 近, 大约, about, around, ~) are dropped and the target is flagged ``approximate``.
+2. Service-level labels (SLA, SLO, availability, uptime, 可用性, 可用率) are dropped; an at-least target
+   in percent then becomes an ``slo`` target ("99.9% SLA", "SLA 99.95%", "可用性≥99.95%").
+3. ``预算 45万`` / ``budget 450k`` is a budget: the actual must stay within it.
+4. Whole forms: the baseline as the level ("不低于去年同期", "at least baseline", "不高于基线"; "持平" and
+   "no worse than last year" take their side from the metric's ``better``); a multiple of the baseline
+   ("翻一番" ×2, "翻两番" ×4, "减半" ×0.5, "两倍" / "达到基线的2倍" ×2, "double", "halve", "3x", "3x lower"
+   ×1/3: a relative change with ``factor``; "增长两倍" is refused as ambiguous: ×2 or ×3?); a tolerance
+   around the baseline ("±2%" of the baseline, "±5分钟", "误差不超过2%", "偏差在±5%以内", "within ±2%"); a
+   rank ("TOP3", "前三", "进入前10", "排名第一", "第2名", "No.1": at most that rank, lower is better).
+5. ``a <= x <= b`` (any label in the middle) is a range.
+6. A comparator may lead (``>=``, ``不低于``, ``至少``, ``超过``, ``不超过``, ``控制在``, ``at least``,
+   ``no more than``, ``up to``, ``below``...) and/or trail (``以上``, ``以内``, ``以下``, ``or more``, ``+``).
    ``以上`` and ``以下`` include the number, as in Chinese usage. Contradicting comparators are an error.
-5. A change verb (``下降 降低 减少 缩短 压缩 提升 提高 增长 增加 上升``, ``reduce decrease cut increase grow
-   raise``, optional ``by``) makes a change target. Followed by ``至``/``到``/``to`` it names a level
-   instead: ``降至1.5h`` is at most 1.5 h, ``提升到99%`` is at least 99%.
-6. A change is in percentage points when its unit is ``pp``/``个百分点`` (pp_change), in percent of the
-   baseline when its unit is ``%`` (relative_change), and in the metric's unit otherwise
-   (absolute_change). An explicit sign without a comparator is a change too: ``-30%`` and ``+15%`` are
-   relative changes even for a ``%`` metric (write ``+5pp`` for points), ``+500`` is an absolute change.
-   ``pp`` is always a change. A comparator may only strengthen a change (``下降至少30%``, ``≥+5pp``,
-   ``≤-2pp``); a limit on a change (``下降10%以内``) is refused with a hint to state the level instead.
-7. Two numbers joined by ``~ - 至 到 to 和 and`` (``95~99``, ``95-99%``, ``95 至 99``) or ``a ± b`` form an
-   inclusive range. A unit written only on the second number applies to both (``95~99%``), and so does a
-   magnitude word when that keeps the bounds in order (``1~2万``).
-8. Anything else must be one quantity. A bare ``T+N`` is at most N (a close cycle of at most N days);
-   any other bare number is at least (``2000`` means "at least 2,000").
-9. If the whole text does not parse, a leading label is dropped at each comparator or verb in turn
-   (``DAU≥300``, ``订单处理时长下降30%``) and the first reading that parses wins.
+7. A change verb or noun (``下降 降低 减少 缩短 下滑 提升 增长 增加``, ``降幅 跌幅 增幅 涨幅 增速 增长率``,
+   ``reduce decrease decline cut grow increase raise``, ``growth``) makes a change target. Followed by
+   ``至``/``到``/``to`` it names a level instead: ``降至1.5h`` is at most 1.5 h. A comparator with the change
+   either strengthens it (``下降至少30%``, ``增幅不低于20%``, ``grow at least 20%``) or caps it
+   (``下降不超过3%``, ``降幅控制在3%以内``, ``下降10%以内``, ``decline no more than 3%``, ``≥-2pp``): a
+   cap on a decline of 3% means *change ≥ −3%* (``limit``). A trailing noun works too ("at least 20%
+   growth", "no more than 3% decline").
+8. A change is in percentage points when its unit is ``pp``/``个百分点`` (pp_change; ``bp`` and ``‰`` are
+   converted into points: 20bp = 0.2pp), in percent of the baseline when its unit is ``%``
+   (relative_change), and in the metric's unit otherwise (absolute_change). An explicit sign without a
+   comparator is a change too: ``-30%`` and ``+15%`` are relative changes even for a ``%`` metric (write
+   ``+5pp`` for points), ``+500`` is an absolute change.
+9. Two numbers joined by ``~ - 至 到 to 和 and`` (``95~99``, ``95-99%``) or ``a ± b`` form an inclusive range
+   (``200ms ± 5%`` is ±5 % of 200 ms). A unit written only on the second number applies to both.
+10. Anything else must be one value as `numbers.read_value` reads it. A bare ``T+N`` or a bare rank is at most
+   N; a bare 0 ("0", "零事故", "0 data loss") is at most 0, never trivially met; any other bare number is at
+   least ("2000" means "at least 2,000").
+11. If the whole text does not parse, a leading label is dropped at each comparator, verb or number in
+   turn (``DAU≥300``, ``P95<200ms``, ``Q3末达到50万``, ``订单处理时长下降30%``) and the first reading that
+   parses wins.
 
 Numbers are converted to the metric's unit when one is given: time units convert (``2h`` → 120 for a
-``min`` metric), a magnitude written with the number is undone for a scaled unit (``1,500万`` → 1500 for
-``万元``). A unit that does not convert is kept as written, and `compute_attainment` flags the mismatch.
-Unreadable text raises ``ValueError`` with a reason a person understands. No ``eval``, ever.
+``min`` metric), data sizes and rates convert across prefixes (1 GB = 1000 MB, 1 GiB = 1024 MiB, 100 Mbps =
+12.5 MB/s), ``‰`` and ``bp`` convert into ``%``, a magnitude
+written with the number is undone for a scaled unit (``1,500万`` → 1500 for ``万元``). A unit that does
+not convert is kept as written, and `compute_attainment` flags the mismatch. Unreadable text raises
+`TargetError` (a ``ValueError``) with a code, an English reason and the parameters of a localized message.
+No ``eval``, ever.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import Literal, NamedTuple
 
-from fupan_mcp.analysis.numbers import (
+from fupan_mcp.analysis.figures import format_number, format_value
+from fupan_mcp.domain.attainment import Direction, ParsedTarget, TargetKind, TargetSpec
+from fupan_mcp.domain.numbers import (
+    NumberError,
     ScaledQuantity,
+    Value,
     canonical_unit,
+    chinese_to_digits,
     convert,
     normalize,
-    parse_scaled_quantity,
+    read_value,
     split_magnitude_unit,
 )
-from fupan_mcp.domain.attainment import Direction, ParsedTarget, TargetKind, TargetSpec
+from fupan_mcp.i18n import Language, Table, tr
 
 __all__ = [
     "MetricUnit",
     "Op",
+    "TargetError",
     "convert_compatible",
+    "describe_target",
     "metric_unit",
     "parse_target",
+    "spec_example",
     "target_from_spec",
     "to_metric_unit",
 ]
 
 Op = Literal[">=", ">", "<=", "<", "="]
+
+
+class TargetError(ValueError):
+    """A target that cannot be read: ``str()`` is an English reason, ``code`` and ``params`` localize it."""
+
+    def __init__(self, code: str, reason: str, **params: object) -> None:
+        super().__init__(reason)
+        self.code = code
+        self.params = params
+
 
 # --- units -------------------------------------------------------------------------------------------
 
@@ -78,6 +113,7 @@ class MetricUnit(NamedTuple):
 
 NO_UNIT = MetricUnit(None, None, 1.0)
 _DAY_LIKE = frozenset({"T+", "d", "workday"})
+_RANK_LIKE = frozenset({"rank", "名", "位"})
 _T_PLUS_UNITS = frozenset({"t+", "t+n", "t+x"})  # canonical_unit lower-cases "T+"
 
 
@@ -92,13 +128,15 @@ def metric_unit(unit: str | None) -> MetricUnit:
 
 
 def convert_compatible(value: float, from_unit: str | None, to_unit: str | None) -> float | None:
-    """`numbers.convert`, plus T+N days, calendar days and working days read as the same count."""
+    """`numbers.convert`, plus T+N days, calendar and working days, and ranks (名) read as the same count."""
     if from_unit in _DAY_LIKE and to_unit in _DAY_LIKE:
+        return value
+    if from_unit in _RANK_LIKE and to_unit in _RANK_LIKE:
         return value
     return convert(value, from_unit, to_unit)
 
 
-def to_metric_unit(quantity: ScaledQuantity, unit: MetricUnit) -> tuple[float, str | None, bool]:
+def to_metric_unit(quantity: ScaledQuantity | Value, unit: MetricUnit) -> tuple[float, str | None, bool]:
     """Express a parsed value in the metric's unit: (value, unit, compatible).
 
     A number without unit and magnitude is already in the metric's unit. A magnitude word or the base unit
@@ -124,39 +162,69 @@ _PREFIX_OPS: dict[str, Op] = {
     ">=": ">=", "=>": ">=", ">": ">", "<=": "<=", "=<": "<=", "<": "<", "==": "=", "=": "=",
     "不低于": ">=", "不少于": ">=", "不小于": ">=", "大于等于": ">=", "大于或等于": ">=", "至少": ">=",
     "最少": ">=", "最低": ">=", "达到": ">=", "达": ">=", "高于": ">", "大于": ">", "超过": ">", "多于": ">",
+    "突破": ">", "不少于等于": ">=", "保持在": ">=", "维持在": ">=", "稳定在": ">=", "确保": ">=",
     "不超过": "<=", "不高于": "<=", "不多于": "<=", "不大于": "<=", "小于等于": "<=", "小于或等于": "<=",
     "至多": "<=", "最多": "<=", "最高": "<=", "控制在": "<=", "低于": "<", "小于": "<", "少于": "<",
-    "不到": "<", "等于": "=",
+    "不到": "<", "不足": "<", "等于": "=", "压降至": "<=", "压到": "<=",
     "at least": ">=", "no less than": ">=", "not less than": ">=", "no fewer than": ">=",
     "not below": ">=", "minimum of": ">=", "minimum": ">=", "min": ">=", "reach": ">=", "reaches": ">=",
+    "hit": ">=", "achieve": ">=", "maintain": ">=", "keep above": ">=",
     "more than": ">", "greater than": ">", "higher than": ">", "above": ">", "over": ">",
     "exceeding": ">", "exceeds": ">", "exceed": ">",
-    "at most": "<=", "no more than": "<=", "not more than": "<=", "no greater than": "<=",
+    "at most": "<=", "no more than": "<=", "not more than": "<=", "no greater than": "<=", "no higher than": "<=",
     "not above": "<=", "not to exceed": "<=", "not exceeding": "<=", "up to": "<=", "maximum of": "<=",
     "maximum": "<=", "max": "<=", "within": "<=", "less than": "<", "fewer than": "<", "lower than": "<",
-    "below": "<", "under": "<", "equal to": "=", "equals": "=", "exactly": "=",
+    "below": "<", "under": "<", "keep below": "<", "keep under": "<", "equal to": "=", "equals": "=",
+    "exactly": "=",
 }  # fmt: skip
 _SUFFIX_OPS: dict[str, Op] = {
     "及以上": ">=", "或以上": ">=", "以上": ">=", "及以下": "<=", "或以下": "<=", "以下": "<=",
     "以内": "<=", "之内": "<=", "内": "<=", "or more": ">=", "or above": ">=", "or higher": ">=",
     "or greater": ">=", "and above": ">=", "and up": ">=", "at least": ">=", "or less": "<=",
     "or below": "<=", "or lower": "<=", "or fewer": "<=", "and below": "<=", "at most": "<=", "+": ">=",
+    "or better": ">=", "minimum": ">=", "maximum": "<=",
 }  # fmt: skip
 _VERBS: dict[str, Direction] = {
     "下降": "decrease", "降低": "decrease", "减少": "decrease", "缩短": "decrease", "压缩": "decrease",
-    "缩减": "decrease", "减小": "decrease", "降": "decrease", "减": "decrease",
+    "缩减": "decrease", "减小": "decrease", "下滑": "decrease", "回落": "decrease", "下跌": "decrease",
+    "压降": "decrease", "削减": "decrease", "节省": "decrease", "节约": "decrease", "降": "decrease",
+    "减": "decrease", "跌": "decrease",
+    "降幅": "decrease", "跌幅": "decrease", "减幅": "decrease", "下降幅度": "decrease", "降低幅度": "decrease",
+    "减少幅度": "decrease", "下滑幅度": "decrease", "回落幅度": "decrease", "下降率": "decrease",
     "decrease": "decrease", "decreased": "decrease", "reduce": "decrease", "reduced": "decrease",
     "reduction of": "decrease", "reduction": "decrease", "cut": "decrease", "lower": "decrease",
-    "drop": "decrease", "shorten": "decrease", "down": "decrease",
+    "drop": "decrease", "shorten": "decrease", "down": "decrease", "decline": "decrease",
+    "declines": "decrease", "decline of": "decrease", "fall": "decrease", "falls": "decrease",
+    "shrink": "decrease", "drop of": "decrease", "decrease of": "decrease",
     "提升": "increase", "提高": "increase", "增长": "increase", "增加": "increase", "上升": "increase",
-    "增": "increase", "升": "increase", "涨": "increase",
+    "上涨": "increase", "扩大": "increase", "拉升": "increase", "增": "increase", "升": "increase",
+    "涨": "increase",
+    "增幅": "increase", "涨幅": "increase", "升幅": "increase", "增速": "increase", "增长率": "increase",
+    "增长幅度": "increase", "提升幅度": "increase", "增加幅度": "increase", "增长速度": "increase",
     "increase": "increase", "increased": "increase", "grow": "increase", "growth of": "increase",
-    "growth": "increase", "raise": "increase", "up": "increase", "boost": "increase",
+    "growth": "increase", "raise": "increase", "up": "increase", "boost": "increase", "rise": "increase",
+    "rise of": "increase", "increase of": "increase", "improve": "increase", "lift": "increase",
+    "growth rate": "increase",
 }  # fmt: skip
-# Comparators that may follow a verb and only strengthen it ("下降至少30%", "reduce by at least 30%").
+# Comparators that may follow a verb: >=/> strengthen it ("下降至少30%"), <=/< cap it ("下降不超过3%").
 _VERB_OPS: dict[str, Op] = {
-    "至少": ">=", "不低于": ">=", "不少于": ">=", "超过": ">", "by at least": ">=", "at least": ">=",
-    "by more than": ">", "more than": ">", "by over": ">", "over": ">",
+    "至少": ">=", "不低于": ">=", "不少于": ">=", "不小于": ">=", "超过": ">", "达到": ">=",
+    "by at least": ">=", "at least": ">=", "of at least": ">=",
+    "by more than": ">", "more than": ">", "by over": ">", "over": ">", "of more than": ">",
+    ">=": ">=", ">": ">", "<=": "<=", "<": "<",
+    "不超过": "<=", "不高于": "<=", "不大于": "<=", "不多于": "<=", "控制在": "<=", "至多": "<=",
+    "最多": "<=", "低于": "<", "少于": "<", "小于": "<", "不到": "<", "不足": "<",
+    "by no more than": "<=", "no more than": "<=", "not more than": "<=", "of no more than": "<=",
+    "by at most": "<=", "at most": "<=", "of at most": "<=", "by less than": "<", "less than": "<",
+    "of less than": "<", "by up to": "<=", "up to": "<=", "of up to": "<=", "within": "<=",
+    "capped at": "<=", "limited to": "<=",
+}  # fmt: skip
+_TRAILING_NOUNS: dict[str, Direction] = {
+    "growth": "increase", "increase": "increase", "uplift": "increase", "lift": "increase",
+    "improvement": "increase", "rise": "increase", "gain": "increase",
+    "decline": "decrease", "decrease": "decrease", "drop": "decrease", "reduction": "decrease",
+    "cut": "decrease", "fall": "decrease",
+    "增长": "increase", "提升": "increase", "增幅": "increase", "下降": "decrease", "降幅": "decrease",
 }  # fmt: skip
 
 
@@ -173,20 +241,32 @@ def _alternation(words: Iterable[str]) -> str:
 
 _TRIM = " .。;;,,:"
 _SYMBOLS = str.maketrans({"≥": ">=", "≧": ">=", "⩾": ">=", "≤": "<=", "≦": "<=", "⩽": "<=", "—": "-", "–": "-"})
-_PERCENT_WORDS = re.compile(r"\s?percentage points?|\s?percent(?:age)?|百分之\s?(?P<n>\d+(?:\.\d+)?)")
+_PERCENT_WORDS = re.compile(r"\s?percentage points?|\s?percent(?:age)?(?! point)")
 _FILLER = re.compile(
-    r"^(?:目标值?|target(?: value)?)\s?(?:[:为是]|is)?\s?"
-    r"|同比|环比|较基线|相比基线|相对基线|比基线|较上期|较去年|介于|之间|\bbetween\b"
-    r"|\s?\b(?:vs\.?|versus|from|over|relative to|compared (?:to|with)|than)\s?(?:the\s)?baseline\b"
-    r"|^在(?=\s?[-+]?\d)"
+    r"^(?:目标值?|target(?: value)?|goal|kpi|okr|kr\d?)\s?(?:[:为是]|is)?\s?"
+    r"|同比|环比|较基线|相比基线|相对基线|比基线|较上期|较去年|介于|之间|\bbetween\b|\byoy\b|\bqoq\b|\bmom\b"
+    r"|\s?\b(?:vs\.?|versus|from|over|relative to|compared (?:to|with)|(?<=[\d%p] )than)\s?(?:the\s)?"
+    r"(?:baseline|last year|prior year)\b"
+    r"|^在(?=\s?[-+]?\d)|^(?:全年|年度|季度|月度|上线后|上线首月)\s?(?=[<>=\d不至控达])"
+)
+_ZERO_WORDS = re.compile(
+    r"\bzero\b|(?<![a-z])no (?=[a-z])(?!more|less|fewer|greater|higher|lower|worse|later|regression|decline)"
+)
+_NONE_CN = re.compile(r"^(?:无|不发生|杜绝|不出现)(?=[\u4e00-\u9fffa-z])")
+_APPROX = re.compile(
+    r"^(?:约为|约|大约|大概|近|将近|接近|~|≈|about|around|approximately|approx\.?|roughly)\s?(?=[\d$¥€£])"
+)
+_APPROX_TAIL = re.compile(r"\s?(?:左右|上下|or so)$")
+_SLO_LABEL = re.compile(
+    r"(?:^|\s)(?:sla|slo|sli|availability|uptime)(?:\s?(?:target|of|is))?(?=$|\s|[:<>=\d])|"
+    r"(?:服务)?(?:可用性|可用率|可用度|在线率)(?:目标)?"
 )
 _BUDGET = re.compile(r"^(?:预算|budget(?: of)?)\s?(?:[:为是]|is)?\s?")
 _NUM = r"(?:\d+(?:\.\d*)?|\.\d+)"
-_UNIT = r"(?:\s?[a-z%$¥\u4e00-\u9fff/°]+)?"
-_QTY_UNSIGNED = rf"[¥$]?\s?{_NUM}{_UNIT}"
+_UNIT = r"(?:\s?[a-z%$¥€£‰\u4e00-\u9fff/°#][a-z%$¥€£‰\u4e00-\u9fff/°\d]*)?"
+_QTY_UNSIGNED = rf"(?:[¥$€£]|usd\s?)?{_NUM}{_UNIT}"
 _T_DAY = r"t\s?[-+]\s?\d+(?:\.\d+)?(?:\s?(?:天|日|d))?"
 _QTY = rf"(?:{_T_DAY}|[-+]?\s?{_QTY_UNSIGNED})"
-_SINGLE = re.compile(_QTY)
 _RANGE = re.compile(rf"(?P<lo>{_QTY})\s?(?:~|-|至|到|to|and|和|与)\s?(?P<hi>{_QTY})")
 _PLUS_MINUS = re.compile(rf"(?P<mid>{_QTY})\s?(?:±|\+/-|\+-)\s?(?P<tol>{_QTY_UNSIGNED})")
 _CHAINED = re.compile(rf"(?P<lo>{_QTY})\s?(?P<op1><=|<)\s?[^<>=\d]*?\s?(?P<op2><=|<)\s?(?P<hi>{_QTY})")
@@ -194,11 +274,14 @@ _PREFIX = re.compile(rf"^(?P<word>{_alternation(_PREFIX_OPS)})\s?")
 _SUFFIX_ENDINGS = tuple({word[-1] for word in _SUFFIX_OPS})
 _SUFFIX = re.compile(rf"\s?(?P<word>{_alternation(_SUFFIX_OPS)})$")
 _VERB = re.compile(
-    rf"^(?P<verb>{_alternation(_VERBS)})\s?(?:(?P<op>{_alternation(_VERB_OPS)})|(?P<to>至|到|to(?![a-z])))?"
+    rf"^(?P<verb>{_alternation(_VERBS)})\s?(?:(?:by|of)\s)?"
+    rf"(?:(?P<op>{_alternation(_VERB_OPS)})|(?P<to>至|到|to(?![a-z])))?"
     r"\s?(?:by(?![a-z]))?\s?"
 )
-# Where a leading label may end: before a comparator symbol, a comparator word or a verb.
-_LABEL_END = re.compile(rf"[<>=]|{_alternation(_PREFIX_OPS)}|{_alternation(_VERBS)}|预算|budget")
+_TRAILING_NOUN = re.compile(rf"^(?P<qty>.+?)\s?(?P<noun>{_alternation(_TRAILING_NOUNS)})$")
+# Where a leading label may end: before a comparator symbol, a comparator word, a verb or a number.
+_LABEL_END = re.compile(rf"[<>=]|{_alternation(_PREFIX_OPS)}|{_alternation(_VERBS)}|预算|budget|±")
+_LABEL_NUMBER = re.compile(r"(?<=[\s:])(?=[¥$€£]?\d)")
 _LEVEL_KINDS: dict[Op, TargetKind] = {
     ">=": "at_least",
     ">": "at_least",
@@ -207,101 +290,379 @@ _LEVEL_KINDS: dict[Op, TargetKind] = {
     "=": "equal",
 }
 
+_BASELINE_WORDS = (
+    r"(?:the\s)?(?:去年同期|上年同期|同期|去年|上年|上一年|基线|基准|上期|上月|上季度|上一期|改造前|上线前|"
+    r"baseline|last year|prior year|previous year|the previous period|previous period|last quarter|last month|"
+    r"before|pre-launch)(?:水平|值|数据|level)?"
+)
+_BASELINE = re.compile(
+    rf"^(?:(?P<op>不低于|不少于|不小于|不高于|不超过|不多于|不大于|至少|至多|>=|<=|>|<|高于|低于|"
+    rf"at least|at most|no less than|no lower than|no more than|no higher than|not below|not above|"
+    rf"above|below|better than|worse than|no worse than|not worse than|不差于|不劣于|不弱于|优于|好于|"
+    rf"持平于|与|和|match|matches|equal to|same as|flat (?:vs|versus|to|with))\s?)?"
+    rf"{_BASELINE_WORDS}(?:\s?(?P<tail>持平|相当|一致|齐平|or better|or higher|or lower|or less))?$"
+)
+_FLAT = re.compile(r"^(?:保持|维持)?(?:持平|基本持平|不下降|不退步|flat|hold flat|no regression|no decline)$")
+_BASELINE_OPS: dict[str, Direction | None] = {
+    "不低于": "increase", "不少于": "increase", "不小于": "increase", "至少": "increase", ">=": "increase",
+    "at least": "increase", "no less than": "increase", "no lower than": "increase", "not below": "increase",
+    "高于": "increase", ">": "increase", "above": "increase", "优于": None, "好于": None, "better than": None,
+    "不高于": "decrease", "不超过": "decrease", "不多于": "decrease", "不大于": "decrease", "至多": "decrease",
+    "<=": "decrease", "at most": "decrease", "no more than": "decrease", "no higher than": "decrease",
+    "not above": "decrease", "低于": "decrease", "<": "decrease", "below": "decrease",
+    "or better": None, "or higher": "increase", "or lower": "decrease", "or less": "decrease",
+}  # fmt: skip
+_STRICT_BASELINE_OPS = frozenset({"高于", ">", "above", "低于", "<", "below", "优于", "好于", "better than"})
+
+_MULTIPLE_CN = re.compile(
+    r"^(?:(?P<verb>增长|提升|提高|增加|扩大|上升|增)(?P<to>至|到|为)?|达到|达|为|是|实现|做到|到)?\s?"
+    r"(?:基线的|去年的|去年同期的|原来的|上年的|同期的)?\s?(?P<n>\d+(?:\.\d+)?)\s?倍$"
+)
+_DOUBLINGS = re.compile(r"^(?:实现|收入|规模)?翻(?:了)?(?:(?P<n>\d+)番|番|倍)$")
+_HALVES = re.compile(
+    r"^(?:减半|(?:降低|下降|减少|缩短|降|压缩)(?:一|1)半|砍半|折半|腰斩|halve|halved|cut (?:in|by) half|"
+    r"reduce(?:d)? by half|half|by half|50% less)$"
+)
+_MULTIPLE_EN = re.compile(
+    r"^(?P<n>\d+(?:\.\d+)?)\s?(?:x|×|times)(?:\s(?P<dir>higher|more|larger|bigger|greater|growth|increase|"
+    r"lower|less|fewer|smaller|faster|cheaper|reduction|decrease)|\s(?:the\s)?(?:baseline|last year))?$"
+)
+_MULTIPLE_EN_VERB = re.compile(
+    r"^(?P<verb>reduce|cut|decrease|shrink|grow|increase|boost)\s(?:by\s)?(?P<n>\d+(?:\.\d+)?)\s?(?:x|×|times|fold)$"
+)
+_MULTIPLE_WORDS = {"double": 2.0, "doubled": 2.0, "doubling": 2.0, "triple": 3.0, "tripled": 3.0, "quadruple": 4.0}
+_LOWER_WORDS = frozenset({"lower", "less", "fewer", "smaller", "faster", "cheaper", "reduction", "decrease"})
+
+_TOLERANCE = re.compile(
+    r"^(?:(?P<word>误差|偏差|偏离|偏差率|波动|差异|浮动|variance|deviation|error|tolerance|drift)\s?"
+    r"(?:率)?\s?(?:在|控制在|不超过|不大于|不高于|<=|<|within|of|no more than|at most|less than|under|is)?\s?"
+    r"|(?:within|在|控制在)\s?)?"
+    r"(?:与?(?:基线|基准|计划|目标|预算|baseline|plan|forecast)\s?)?(?P<pm>±|\+/-|\+-)?\s?(?P<qty>"
+    rf"{_QTY_UNSIGNED})\s?(?:以内|之内|内|of (?:the )?(?:baseline|plan|forecast|target|budget))?$"
+)
+_RANK_TARGET = re.compile(
+    r"^(?:进入|排名|排进|位列|保持|冲进|冲击|争取|跻身|挤进|进|入围|rank in|in the|be in|get into|reach)?\s?"
+    r"(?:行业|全国|全球|品类|类目|区域|全省|全市|同行|industry|global|national|the)?\s?"
+    r"(?:top\s?-?\s?|前\s?)(?P<n>\d+)\s?(?:名|位|强)?(?:以内|之内|内)?$"
+)
+_RANK_FIRST = re.compile(
+    r"^(?:保持|夺得|争夺|拿下|获得|获|取得|蝉联|稳居|稳坐|成为|做到|排名|位列|位居|名列|rank|be)?\s?"
+    r"(?:行业|全国|全球|品类|类目|区域|industry|global|national|the)?\s?"
+    r"(?:第\s?(?P<n>\d+)\s?(?:名|位)?|no\.?\s?(?P<no>\d+)|#\s?(?P<hash>\d+)|(?P<ord>\d+)(?:st|nd|rd|th)(?:\s?place)?|"
+    r"(?P<lead>第一|冠军|榜首|龙头|number one|leader))$"
+)
+_TOP_PERCENT = re.compile(r"^(?:进入|排名|位列|跻身)?(?:top|前)\s?(?P<n>\d+(?:\.\d+)?)\s?%$")
+_FROM_TO_CN = re.compile(rf"^(?:将|把)?.*?从\s?{_QTY}\s?(?P<rest>(?:{_alternation(_VERBS)})\s?(?:至|到).+)$")
+_FROM_TO_EN = re.compile(rf"^(?:.*?\s)?from\s(?P<a>{_QTY})\s?to\s(?P<b>{_QTY})$")
+_AMBIGUOUS_MULTIPLE = re.compile(r"(?:增长|提升|提高|增加|扩大|上升|翻)\s?(?:了)?\s?\d+(?:\.\d+)?\s?倍")
+
 
 # --- entry points ------------------------------------------------------------------------------------
+
+
+class _Prepared(NamedTuple):
+    text: str
+    approximate: bool
+    slo: bool
 
 
 @lru_cache(maxsize=4096)
 def parse_target(text: str, unit: str | None = None) -> ParsedTarget:
     """Read a target expression; numbers come back in ``unit`` when it is given and compatible.
 
-    Raises ValueError naming what could not be read. Results are cached (ParsedTarget is frozen):
+    Raises `TargetError` naming what could not be read. Results are cached (ParsedTarget is frozen):
     the same few target strings recur across metrics and reviews.
     """
     prepared = _prepare(text)
-    if not prepared:
-        raise ValueError("the target is empty")
+    if not prepared.text:
+        raise TargetError("empty", "the target is empty")
     resolved = metric_unit(unit)
     try:
-        return _parse_prepared(prepared, resolved)
-    except ValueError as first_error:
-        labels = () if _BUDGET.match(prepared) else _LABEL_END.finditer(prepared)
-        for match in labels:
-            start = match.start()
-            if start == 0 or _ends_like_number(prepared[:start]):
-                continue
+        parsed = _parse_with_labels(prepared.text, resolved)
+    except NumberError as error:
+        raise _unreadable(text, str(error)) from None
+    except TargetError as error:
+        if error.code != "unreadable":
+            raise
+        raise _unreadable(text, str(error)) from None
+    return _finish(parsed, prepared, resolved)
+
+
+def _parse_with_labels(text: str, unit: MetricUnit) -> ParsedTarget:
+    try:
+        return _parse_prepared(text, unit)
+    except (TargetError, NumberError) as first_error:
+        if isinstance(first_error, TargetError) and first_error.code != "unreadable":
+            raise
+        if _BUDGET.match(text):
+            raise
+        for start in _label_ends(text):
             try:
-                return _parse_prepared(prepared[start:], resolved)
-            except ValueError:
+                return _parse_prepared(text[start:].lstrip(" :"), unit)
+            except TargetError as error:
+                if error.code != "unreadable":
+                    raise
+            except NumberError:
                 continue
-        raise ValueError(f"cannot read the target {text!r}: {first_error}") from None
+        raise
+
+
+def _label_ends(text: str) -> list[int]:
+    """Positions where a leading label may end, in order: comparators and verbs, then numbers."""
+    starts = [
+        m.start() for m in _LABEL_END.finditer(text) if m.start() > 0 and not _ends_like_number(text[: m.start()])
+    ]
+    starts += [m.start() for m in _LABEL_NUMBER.finditer(text) if m.start() > 0]
+    return list(dict.fromkeys(starts))
+
+
+def _finish(parsed: ParsedTarget, prepared: _Prepared, unit: MetricUnit) -> ParsedTarget:
+    changes: dict[str, object] = {}
+    if prepared.approximate and not parsed.approximate:
+        changes["approximate"] = True
+    if prepared.slo and parsed.kind == "at_least" and (parsed.unit == "%" or unit.label == "%"):
+        changes["kind"] = "slo"
+    return parsed.model_copy(update=changes) if changes else parsed
+
+
+def _unreadable(text: str, reason: str) -> TargetError:
+    numbers = _numbers_in(text)
+    code = "unreadable" if numbers else "no_number"
+    return TargetError(code, f"cannot read the target {text!r}: {reason}", text=text.strip(), numbers=numbers)
+
+
+def _numbers_in(text: str) -> str:
+    found = re.findall(r"\d+(?:\.\d+)?%?", chinese_to_digits(normalize(text)))
+    return ", ".join(dict.fromkeys(found))
+
+
+def spec_example(text: str | None = None) -> str:
+    """A structured TargetSpec a caller can use instead of ``text``, as compact JSON."""
+    numbers = _numbers_in(text or "")
+    first = numbers.split(", ")[0] if numbers else "2000"
+    value: str | float = first if first.endswith("%") else float(first)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return json.dumps({"kind": "at_least", "value": value}, ensure_ascii=False)
 
 
 def target_from_spec(spec: TargetSpec, unit: str | None = None) -> ParsedTarget:
-    """Check a structured target and express its numbers in ``unit``. Raises ValueError."""
-    resolved = metric_unit(unit)
+    """Check a structured target and express its numbers in ``unit``. Raises `TargetError`."""
+    try:
+        return _from_spec(spec, metric_unit(unit))
+    except NumberError as error:
+        raise TargetError("spec_value", str(error), kind=spec.kind) from None
+
+
+def _from_spec(spec: TargetSpec, resolved: MetricUnit) -> ParsedTarget:
     strict = not spec.inclusive
     if spec.kind == "range":
         if spec.low is None or spec.high is None:
-            raise ValueError("a range target needs both 'low' and 'high'")
+            raise TargetError("spec_range", "a range target needs both 'low' and 'high'")
         low, high = _level(spec.low, resolved), _level(spec.high, resolved)
         return _range_target(low, high)
+    if spec.kind == "baseline":
+        return ParsedTarget(kind="baseline", direction=spec.direction, strict=strict)
+    if spec.kind == "relative_change" and spec.factor is not None:
+        return _multiple(spec.factor)
     if spec.value is None:
-        raise ValueError(f"a {spec.kind} target needs a 'value'")
-    if spec.kind in ("at_least", "at_most", "equal", "budget"):
+        raise TargetError("spec_value_missing", f"a {spec.kind} target needs a 'value'", kind=spec.kind)
+    if spec.kind in ("at_least", "at_most", "equal", "budget", "slo"):
         value, value_unit = _level(spec.value, resolved)
-        return ParsedTarget(kind=spec.kind, value=value, unit=value_unit, strict=strict and spec.kind != "budget")
+        strict = strict and spec.kind != "budget"
+        return ParsedTarget(
+            kind=spec.kind, value=value, unit=value_unit or ("%" if spec.kind == "slo" else None), strict=strict
+        )
     quantity = _quantity(spec.value)
+    if spec.kind == "tolerance":
+        size, size_unit, _ = to_metric_unit(quantity, resolved) if quantity.unit != "%" else (quantity.value, "%", True)
+        return ParsedTarget(kind="tolerance", value=abs(size), unit=size_unit)
     expected = {"relative_change": "%", "pp_change": "pp"}.get(spec.kind)
+    if spec.kind == "pp_change" and quantity.unit == "bp":
+        quantity = Value(quantity.value / 100, "pp")
     if expected and quantity.unit not in (None, expected):
-        raise ValueError(f"a {spec.kind} value is in {expected!r}, not {quantity.unit!r}")
+        raise TargetError(
+            "spec_change_unit", f"a {spec.kind} value is in {expected!r}, not {quantity.unit!r}",
+            kind=spec.kind, expected=expected, unit=quantity.unit,
+        )  # fmt: skip
     direction = _direction_of(spec.direction, quantity.value)
+    limit = spec.limit
     if spec.kind == "absolute_change":
         size, size_unit, _ = to_metric_unit(quantity, resolved)
-        return ParsedTarget(kind="absolute_change", value=abs(size), direction=direction, strict=strict, unit=size_unit)
-    return ParsedTarget(kind=spec.kind, value=abs(quantity.value), direction=direction, strict=strict, unit=expected)
+        return ParsedTarget(
+            kind="absolute_change", value=abs(size), direction=direction, strict=strict, unit=size_unit, limit=limit
+        )
+    return ParsedTarget(
+        kind=spec.kind, value=abs(quantity.value), direction=direction, strict=strict, unit=expected, limit=limit
+    )
 
 
 # --- parsing steps -----------------------------------------------------------------------------------
 
 
-def _prepare(text: str) -> str:
-    folded = normalize(text).translate(_SYMBOLS)
-    if "percent" in folded or "百分之" in folded:
+_BITS = re.compile(r"(?<![A-Za-z])([KMGTP]i?)b(?=/s|[^A-Za-z]|$)")
+
+
+def _prepare(text: str) -> _Prepared:
+    folded = chinese_to_digits(normalize(_BITS.sub(r"\1bit", text))).translate(_SYMBOLS)
+    if "percent" in folded:
         folded = _PERCENT_WORDS.sub(_percent_word, folded)
-    folded = _FILLER.sub("", folded)
-    return folded.strip(_TRIM)
+    folded = _FILLER.sub("", folded).strip(_TRIM)
+    slo = False
+    if _SLO_LABEL.search(folded):
+        stripped = _SLO_LABEL.sub(" ", folded).strip(_TRIM)
+        if stripped and re.search(r"\d", stripped):
+            folded, slo = " ".join(stripped.split()), True
+    folded = _ZERO_WORDS.sub(lambda m: "0 " if m.group().startswith("no") else "0", folded)
+    folded = _NONE_CN.sub("0", folded)
+    approximate = False
+    match = _APPROX.match(folded)
+    if match:
+        folded, approximate = folded[match.end() :], True
+    tail = _APPROX_TAIL.search(folded)
+    if tail and tail.start() > 0:
+        folded, approximate = folded[: tail.start()], True
+    return _Prepared(folded.strip(_TRIM), approximate, slo)
 
 
 def _percent_word(match: re.Match[str]) -> str:
-    if match.group("n") is not None:
-        return f"{match.group('n')}%"
     return "pp" if "point" in match.group() else "%"
 
 
 def _ends_like_number(text: str) -> bool:
+    """True when ``text`` ends in a number (so what follows is not after a label): '2000', not 'p95'."""
     tail = text.rstrip()
-    return not tail or tail[-1].isdigit() or tail[-1] in "%.+-~"
+    if not tail:
+        return True
+    if not (tail[-1].isdigit() or tail[-1] in "%.+-~"):
+        return False
+    head = tail.rstrip("0123456789.%+-~")
+    return not head or not (head[-1].isalpha() or "\u4e00" <= head[-1] <= "\u9fff")
 
 
 def _parse_prepared(text: str, unit: MetricUnit) -> ParsedTarget:
     budget = _BUDGET.match(text)
     if budget:
         return _budget_target(text[budget.end() :], unit)
+    special = _whole_form(text, unit)
+    if special is not None:
+        return special
     chained = _CHAINED.fullmatch(text) if text.count("<") == 2 else None
     if chained:
         return _range_of(chained["lo"], chained["hi"], unit)
     prefix_op, text = _take_prefix(text)
     suffix_op, text = _take_suffix(text)
-    verb = _VERB.match(text)
-    if verb:
-        return _verb_target(verb, text[verb.end() :], _merge_ops(prefix_op, suffix_op), unit)
     op = _merge_ops(prefix_op, suffix_op)
+    verb = _VERB.match(text)
+    if verb and verb.end() < len(text):
+        return _verb_target(verb, text[verb.end() :], op, unit)
+    noun = _TRAILING_NOUN.match(text)
+    if noun and re.search(r"\d", noun["qty"]):
+        return _change_target(_single(noun["qty"]), op, _TRAILING_NOUNS[noun["noun"]], unit, by_verb=True)
+    rank = _rank_form(text)
+    if rank is not None:
+        if op not in (None, "<=", "<"):
+            raise TargetError("rank_direction", "a rank is better when lower: write TOP3 or 前三", text=text)
+        return rank
     if op is None:
         ranged = _range_from(text, unit)
         if ranged is not None:
             return ranged
     return _single_target(_single(text), op, unit)
+
+
+def _whole_form(text: str, unit: MetricUnit) -> ParsedTarget | None:
+    """Forms that are read as a whole: from-to levels, the baseline as the level, multiples, tolerances."""
+    from_to = _FROM_TO_CN.match(text)
+    if from_to:
+        return _parse_prepared(from_to["rest"], unit)
+    from_to = _FROM_TO_EN.match(text)
+    if from_to:
+        start, end = _quantity(from_to["a"]), _quantity(from_to["b"])
+        op: Op = ">=" if end.value >= start.value else "<="
+        return _single_target(from_to["b"], op, unit)
+    if _FLAT.match(text):
+        return ParsedTarget(kind="baseline")
+    baseline = _BASELINE.match(text)
+    if baseline and (baseline["op"] or baseline["tail"] or text in ("baseline", "基线")):
+        word = baseline["op"] or baseline["tail"] or ""
+        direction = _BASELINE_OPS.get(word.strip())
+        return ParsedTarget(kind="baseline", direction=direction, strict=word.strip() in _STRICT_BASELINE_OPS)
+    multiple = _multiple_form(text)
+    if multiple is not None:
+        return multiple
+    tolerance = _TOLERANCE.match(_take_suffix(text)[1])
+    if tolerance and (tolerance["pm"] or tolerance["word"]):
+        return _tolerance(tolerance["qty"], unit)
+    return None
+
+
+def _multiple_form(text: str) -> ParsedTarget | None:
+    if _AMBIGUOUS_MULTIPLE.fullmatch(text):
+        raise TargetError(
+            "ambiguous_multiple",
+            f"{text!r} is ambiguous (x2 or x3?): write 达到基线的2倍 / 增长100%, or a TargetSpec with 'factor'",
+            text=text,
+        )
+    doubling = _DOUBLINGS.match(text)
+    if doubling:
+        return _multiple(2.0 ** int(doubling["n"] or 1))
+    if _HALVES.match(text):
+        return _multiple(0.5)
+    if text in _MULTIPLE_WORDS:
+        return _multiple(_MULTIPLE_WORDS[text])
+    chinese = _MULTIPLE_CN.match(text)
+    if chinese and (not chinese["verb"] or chinese["to"]):
+        return _multiple(float(chinese["n"]))
+    english = _MULTIPLE_EN.match(text)
+    if english:
+        factor = float(english["n"])
+        return _multiple(1 / factor if english["dir"] in _LOWER_WORDS else factor)
+    english = _MULTIPLE_EN_VERB.match(text)
+    if english:
+        factor = float(english["n"])
+        lower = english["verb"] in ("reduce", "cut", "decrease", "shrink")
+        return _multiple(1 / factor if lower else factor)
+    return None
+
+
+def _multiple(factor: float) -> ParsedTarget:
+    if factor <= 0 or factor == 1:
+        raise TargetError("bad_factor", f"a multiple of {factor:g} is not a change", factor=factor)
+    direction: Direction = "increase" if factor > 1 else "decrease"
+    return ParsedTarget(
+        kind="relative_change", value=abs(factor - 1) * 100, direction=direction, unit="%", factor=factor
+    )
+
+
+def _tolerance(text: str, unit: MetricUnit) -> ParsedTarget:
+    quantity = _quantity(text)
+    if quantity.unit == "%" and unit.label != "%":
+        return ParsedTarget(kind="tolerance", value=abs(quantity.value), unit="%")
+    if quantity.unit == "%" or quantity.unit == "pp":
+        return ParsedTarget(kind="tolerance", value=abs(quantity.value), unit="%" if quantity.unit == "%" else "pp")
+    size, size_unit, _ = to_metric_unit(quantity, unit)
+    return ParsedTarget(kind="tolerance", value=abs(size), unit=size_unit)
+
+
+def _rank_form(text: str) -> ParsedTarget | None:
+    top = _RANK_TARGET.match(text)
+    if top:
+        return _rank(float(top["n"]))
+    first = _RANK_FIRST.match(text)
+    if first:
+        number = first["n"] or first["no"] or first["hash"] or first["ord"]
+        return _rank(float(number) if number else 1.0)
+    top_percent = _TOP_PERCENT.match(text)
+    if top_percent:
+        return ParsedTarget(kind="at_most", value=float(top_percent["n"]), unit="%")
+    return None
+
+
+def _rank(value: float) -> ParsedTarget:
+    if value < 1:
+        raise TargetError("rank_zero", "a rank starts at 1", value=value)
+    return ParsedTarget(kind="at_most", value=value, unit="rank")
 
 
 def _take_prefix(text: str) -> tuple[Op | None, str]:
@@ -325,20 +686,32 @@ def _merge_ops(first: Op | None, second: Op | None) -> Op | None:
         return first or second
     if {first, second} in ({">=", ">"}, {"<=", "<"}):
         return first
-    raise ValueError(f"contradicting comparators {first!r} and {second!r}")
+    raise TargetError(
+        "contradicting", f"contradicting comparators {first!r} and {second!r}", first=first, second=second
+    )
 
 
 def _single(text: str) -> str:
-    if not _SINGLE.fullmatch(text):
-        raise ValueError(
+    text = text.strip()
+    try:
+        read_value(text.replace(" ", "") if not re.search(r"[a-z]\s[a-z]", text) else text)
+    except NumberError as error:
+        raise TargetError(
+            "unreadable",
             "expected a comparison (>= 2000, ≤45元, 不低于25%), a change (下降30%, +5pp), "
-            f"a range (95~99%) or T+N, got {text!r}"
-        )
+            f"a range (95~99%) or T+N, got {text!r}",
+            text=text,
+        ) from error
     return text
 
 
-def _quantity(value: float | str) -> ScaledQuantity:
-    return parse_scaled_quantity(value.replace(" ", "") if isinstance(value, str) else value)
+def _quantity(value: float | str) -> Value:
+    if isinstance(value, str):
+        compact = value.strip()
+        if not re.search(r"[a-z]\s[a-z]", compact):
+            compact = compact.replace(" ", "")
+        return read_value(compact)
+    return read_value(value)
 
 
 def _level(value: float | str, unit: MetricUnit) -> tuple[float, str | None]:
@@ -357,7 +730,7 @@ def _budget_target(text: str, unit: MetricUnit) -> ParsedTarget:
     prefix_op, text = _take_prefix(text)
     suffix_op, text = _take_suffix(text)
     if _merge_ops(prefix_op, suffix_op) not in (None, "<=", "<"):
-        raise ValueError("a budget is a ceiling: write 预算 45万 or budget <= 450k")
+        raise TargetError("budget_ceiling", "a budget is a ceiling: write 预算 45万 or budget <= 450k")
     value, value_unit = _level(_single(text), unit)
     return ParsedTarget(kind="budget", value=value, unit=value_unit)
 
@@ -377,33 +750,50 @@ def _range_of(low_text: str, high_text: str, unit: MetricUnit) -> ParsedTarget:
 
 
 def _plus_minus_range(middle_text: str, spread_text: str, unit: MetricUnit) -> ParsedTarget:
-    """'100±5' is 95~105; the unit may be written on either number ('99±0.5%')."""
+    """'100±5' is 95~105; '99±0.5%' is 98.5~99.5%; '200ms ± 5%' is ±5 % of 200 ms."""
     middle, spread = _quantity(middle_text), _quantity(spread_text)
+    bare = middle.unit is None and middle.magnitude == 1.0
+    relative = spread.unit == "%" and middle.unit != "%" and not (bare and unit.label in (None, "%"))
+    if relative:
+        centre, centre_unit = to_metric_unit(middle, unit)[:2]
+        width = abs(centre) * spread.value / 100
+        return _range_target((centre - width, centre_unit), (centre + width, centre_unit))
     if middle.unit is None and middle.magnitude == 1.0:
-        middle = ScaledQuantity(middle.value, spread.unit, 1.0)
+        middle = Value(middle.value, spread.unit)
     if spread.unit is None and spread.magnitude == 1.0:
-        spread = ScaledQuantity(spread.value, middle.unit, 1.0)
+        spread = Value(spread.value, middle.unit)
     centre, centre_unit = to_metric_unit(middle, unit)[:2]
     width, width_unit = to_metric_unit(spread, unit)[:2]
     if width_unit != centre_unit:
-        raise ValueError(f"the tolerance's unit {width_unit!r} differs from the value's {centre_unit!r}")
+        raise TargetError(
+            "tolerance_units", f"the tolerance's unit {width_unit!r} differs from the value's {centre_unit!r}",
+            tolerance=width_unit, value=centre_unit,
+        )  # fmt: skip
     return _range_target((centre - abs(width), centre_unit), (centre + abs(width), centre_unit))
 
 
-def _share_unit(low: ScaledQuantity, high: ScaledQuantity) -> ScaledQuantity:
+def _share_unit(low: Value, high: Value) -> Value:
     """'95~99%' writes the unit once; '1~2万' the magnitude (applied if the bounds stay in order)."""
     if low.unit is not None or low.magnitude != 1.0:
         return low
     scaled = low.value * high.magnitude
     value = scaled if scaled <= high.value else low.value
-    return ScaledQuantity(value, high.unit, high.magnitude if value == scaled else 1.0)
+    return Value(value, high.unit, high.magnitude if value == scaled else 1.0)
 
 
 def _range_target(low: tuple[float, str | None], high: tuple[float, str | None]) -> ParsedTarget:
     if low[1] != high[1] and None not in (low[1], high[1]):
-        raise ValueError(f"the range bounds have different units: {low[1]!r} and {high[1]!r}")
+        raise TargetError(
+            "range_units",
+            f"the range bounds have different units: {low[1]!r} and {high[1]!r}",
+            low=low[1],
+            high=high[1],
+        )
     if low[0] > high[0]:
-        raise ValueError(f"the range's low bound {low[0]:g} is above its high bound {high[0]:g}")
+        raise TargetError(
+            "range_order", f"the range's low bound {low[0]:g} is above its high bound {high[0]:g}",
+            low=format_number(low[0]), high=format_number(high[0]),
+        )  # fmt: skip
     return ParsedTarget(kind="range", low=low[0], high=high[0], unit=low[1] or high[1])
 
 
@@ -413,48 +803,74 @@ def _verb_target(verb: re.Match[str], rest: str, op: Op | None, unit: MetricUnit
         level_op: Op = ">=" if direction == "increase" else "<="
         return _single_target(_single(rest), _merge_ops(level_op, op), unit)
     inner = _VERB_OPS[verb["op"]] if verb["op"] else None
-    return _change_target(_single(rest), _merge_ops(inner, op), direction, unit)
+    prefix_op, rest = _take_prefix(rest)
+    suffix_op, rest = _take_suffix(rest)
+    inner = _merge_ops(_merge_ops(inner, prefix_op), suffix_op)
+    multiple = _multiple_form(f"{verb['verb']}{rest}") if "倍" in rest else None
+    if multiple is not None:
+        return multiple
+    return _change_target(_single(rest), _merge_ops(inner, op), direction, unit, by_verb=True)
 
 
 def _single_target(text: str, op: Op | None, unit: MetricUnit) -> ParsedTarget:
     quantity = _quantity(text)
     if quantity.unit == "pp" or (op is None and _is_signed(text)):
-        return _change_target(text, op, None, unit)
+        return _change_target(text, op, None, unit, by_verb=False)
+    if quantity.unit == "bp" and _is_signed(text):
+        return _change_target(text, op, None, unit, by_verb=False)
     value, value_unit, _ = to_metric_unit(quantity, unit)
     if op is None:
-        op = "<=" if quantity.unit == "T+" else ">="
-    return ParsedTarget(kind=_LEVEL_KINDS[op], value=value, unit=value_unit, strict=op in (">", "<"))
+        op = "<=" if quantity.unit in ("T+", "rank") or value == 0 else ">="
+    return ParsedTarget(
+        kind=_LEVEL_KINDS[op], value=value, unit=value_unit, strict=op in (">", "<"), approximate=quantity.approximate
+    )
 
 
-def _change_target(text: str, op: Op | None, verb_direction: Direction | None, unit: MetricUnit) -> ParsedTarget:
+def _change_target(
+    text: str, op: Op | None, verb_direction: Direction | None, unit: MetricUnit, *, by_verb: bool
+) -> ParsedTarget:
     quantity = _quantity(text)
     signed = _is_signed(text)
     sign_direction: Direction | None = (
         ("decrease" if quantity.value < 0 else "increase") if signed and quantity.value != 0 else None
     )
     if verb_direction and sign_direction and verb_direction != sign_direction:
-        raise ValueError(f"the verb says {verb_direction} but the sign says {sign_direction}")
+        raise TargetError(
+            "verb_sign", f"the verb says {verb_direction} but the sign says {sign_direction}", text=text.strip()
+        )
     direction: Direction = verb_direction or sign_direction or "increase"
-    _check_change_op(op, direction, by_verb=verb_direction is not None)
+    limit = _is_limit(op, direction, by_verb=by_verb)
     strict = op in (">", "<")
+    size_unit: str | None
+    if quantity.unit in ("bp", "‰") and unit.label not in ("bp", "‰"):
+        points = convert(abs(quantity.value), quantity.unit, "pp" if quantity.unit == "bp" else "%")
+        size = abs(points if points is not None else quantity.value)
+        return ParsedTarget(
+            kind="pp_change", value=size, direction=direction, strict=strict, unit="pp", limit=limit,
+            approximate=quantity.approximate,
+        )  # fmt: skip
     if quantity.unit in ("pp", "%"):
         kind: TargetKind = "pp_change" if quantity.unit == "pp" else "relative_change"
         return ParsedTarget(
-            kind=kind, value=abs(quantity.value), direction=direction, strict=strict, unit=quantity.unit
-        )
+            kind=kind, value=abs(quantity.value), direction=direction, strict=strict, unit=quantity.unit,
+            limit=limit, approximate=quantity.approximate,
+        )  # fmt: skip
     size, size_unit, _ = to_metric_unit(quantity, unit)
-    return ParsedTarget(kind="absolute_change", value=abs(size), direction=direction, strict=strict, unit=size_unit)
+    return ParsedTarget(
+        kind="absolute_change", value=abs(size), direction=direction, strict=strict, unit=size_unit, limit=limit,
+        approximate=quantity.approximate,
+    )  # fmt: skip
 
 
-def _check_change_op(op: Op | None, direction: Direction, *, by_verb: bool) -> None:
-    """A comparator may strengthen a change ('at least 30% down'), never cap it ('down 10% at most')."""
+def _is_limit(op: Op | None, direction: Direction, *, by_verb: bool) -> bool:
+    """Whether a comparator caps the change ('下降不超过3%', '≥-2pp') rather than strengthening it."""
     if op is None:
-        return
-    strengthens = op in (">=", ">") if by_verb else op in ((">=", ">") if direction == "increase" else ("<=", "<"))
-    if not strengthens:
-        raise ValueError(
-            "a limit on a change (下降10%以内, ≥-2pp) is not supported; state the level instead (≤ 1.5h, ≥ 95%)"
-        )
+        return False
+    if op == "=":
+        raise TargetError("change_equal", "a change cannot be '=': write 下降30% or a level (= 100)")
+    if by_verb:
+        return op in ("<=", "<")
+    return op in ("<=", "<") if direction == "increase" else op in (">=", ">")
 
 
 def _direction_of(direction: Direction | None, value: float) -> Direction:
@@ -462,5 +878,72 @@ def _direction_of(direction: Direction | None, value: float) -> Direction:
     if direction is None:
         return implied
     if value < 0 and direction == "increase":
-        raise ValueError("a negative change size contradicts direction 'increase'")
+        raise TargetError("spec_direction", "a negative change size contradicts direction 'increase'")
     return direction
+
+
+# --- writing a target back ---------------------------------------------------------------------------
+
+_DESCRIBE: Table = {
+    "budget": {"zh": "预算 {value}", "en": "budget {value}"},
+    "range": {"zh": "{low} ~ {high}", "en": "{low} ~ {high}"},
+    "increase": {"zh": "提升 {value}", "en": "increase by {value}"},
+    "decrease": {"zh": "下降 {value}", "en": "decrease by {value}"},
+    "increase_strict": {"zh": "提升超过 {value}", "en": "increase by more than {value}"},
+    "decrease_strict": {"zh": "下降超过 {value}", "en": "decrease by more than {value}"},
+    "increase_limit": {"zh": "提升不超过 {value}", "en": "increase by no more than {value}"},
+    "decrease_limit": {"zh": "下降不超过 {value}", "en": "decrease by no more than {value}"},
+    "increase_limit_strict": {"zh": "提升少于 {value}", "en": "increase by less than {value}"},
+    "decrease_limit_strict": {"zh": "下降少于 {value}", "en": "decrease by less than {value}"},
+    "factor": {"zh": "达到基线的 {factor} 倍", "en": "{factor}x the baseline"},
+    "baseline_increase": {"zh": "不低于基线", "en": "at least the baseline"},
+    "baseline_decrease": {"zh": "不高于基线", "en": "at most the baseline"},
+    "baseline_increase_strict": {"zh": "高于基线", "en": "above the baseline"},
+    "baseline_decrease_strict": {"zh": "低于基线", "en": "below the baseline"},
+    "baseline_none": {"zh": "不差于基线", "en": "no worse than the baseline"},
+    "tolerance": {"zh": "基线 ±{value}", "en": "baseline ±{value}"},
+    "slo": {"zh": "SLO ≥ {value}", "en": "SLO ≥ {value}"},
+    "rank": {"zh": "前 {n} 名", "en": "top {n}"},
+    "approximate": {"zh": "约{text}", "en": "about {text}"},
+}
+_LEVEL_SYMBOLS: dict[tuple[str, bool], str] = {
+    ("at_least", False): "≥",
+    ("at_least", True): ">",
+    ("at_most", False): "≤",
+    ("at_most", True): "<",
+    ("equal", False): "=",
+    ("equal", True): "=",
+}
+
+
+def describe_target(target: ParsedTarget, language: Language) -> str:
+    """The target in the user's language, in a form `parse_target` reads back to the same target."""
+    return _describe(target, language)
+
+
+def _describe(target: ParsedTarget, language: Language) -> str:
+    kind = target.kind
+    if kind == "range":
+        low = format_value(target.low, target.unit, language)
+        return tr(_DESCRIBE, "range", language, low=low, high=format_value(target.high, target.unit, language))
+    if kind == "baseline":
+        suffix = "_strict" if target.strict and target.direction else ""
+        return tr(_DESCRIBE, f"baseline_{target.direction or 'none'}{suffix}", language)
+    if kind in ("relative_change", "pp_change", "absolute_change"):
+        if target.factor is not None:
+            return tr(_DESCRIBE, "factor", language, factor=format_number(target.factor, 4))
+        value = format_value(target.value, target.unit, language)
+        key = str(target.direction) + ("_limit" if target.limit else "") + ("_strict" if target.strict else "")
+        return tr(_DESCRIBE, key, language, value=value)
+    if kind == "tolerance":
+        return tr(_DESCRIBE, "tolerance", language, value=format_value(target.value, target.unit, language))
+    value = format_value(target.value, target.unit, language)
+    if kind == "budget":
+        return tr(_DESCRIBE, "budget", language, value=value)
+    if kind == "slo":
+        return tr(_DESCRIBE, "slo", language, value=value)
+    if target.unit == "rank" and kind == "at_most" and not target.strict and target.value is not None:
+        return tr(_DESCRIBE, "rank", language, n=format_number(target.value))
+    if target.approximate:
+        value = tr(_DESCRIBE, "approximate", language, text=value)
+    return f"{_LEVEL_SYMBOLS[kind, target.strict]} {value}"

@@ -17,7 +17,9 @@ __all__ = [
     "Aggregation",
     "AttainmentResult",
     "AttainmentSummary",
+    "Better",
     "Direction",
+    "ErrorBudget",
     "Flag",
     "MetricError",
     "MetricInput",
@@ -29,11 +31,22 @@ __all__ = [
 ]
 
 TargetKind = Literal[
-    "at_least", "at_most", "equal", "range", "relative_change", "pp_change", "absolute_change", "budget"
+    "at_least",
+    "at_most",
+    "equal",
+    "range",
+    "relative_change",
+    "pp_change",
+    "absolute_change",
+    "budget",
+    "baseline",
+    "tolerance",
+    "slo",
 ]
 Aggregation = Literal["peak", "average", "total", "latest"]
 Direction = Literal["increase", "decrease"]
-Status = Literal["achieved", "not_achieved", "needs_verification", "not_evaluable"]
+Better = Literal["higher", "lower"]
+Status = Literal["achieved", "not_achieved", "needs_verification", "not_evaluable", "reported"]
 Flag = Literal[
     "missing_target",
     "missing_actual",
@@ -48,6 +61,10 @@ Flag = Literal[
     "partial_progress",
     "regressed",
     "rounding_tolerance",
+    "approximate",
+    "direction_unknown",
+    "error_budget_exceeded",
+    "reported_only",
 ]
 
 _VALUE_CHARS = 100
@@ -66,7 +83,13 @@ class TargetSpec(Model):
             "pp_change: a change of `value` percentage points from the baseline ('%' metrics). "
             "absolute_change: a change of `value` in the metric's unit from the baseline. "
             "The three change kinds need a baseline. "
-            "budget: actual spend <= value; reports the variance (budget - actual) and its share."
+            "budget: actual spend <= value; reports the variance (budget - actual) and its share. "
+            "baseline: the level is the baseline itself (不低于去年同期 = direction increase, 持平 / no worse "
+            "than last year = no direction: the metric's `better` decides). "
+            "tolerance: |actual - baseline| <= value, where value is '2%' (of the baseline) or an amount in "
+            "the metric's unit (±2%, 误差不超过2%). "
+            "slo: an availability or success-rate objective in percent (99.9); with the metric's "
+            "`slo_period` or `slo_requests` the error budget is computed."
         )
     )
     value: NumberOrText | None = Field(
@@ -88,6 +111,22 @@ class TargetSpec(Model):
     inclusive: bool = Field(
         default=True,
         description="For at_least, at_most and change targets: whether reaching the value exactly counts.",
+    )
+    limit: bool = Field(
+        default=False,
+        description=(
+            "For change targets: the change in `direction` may be at most `value` (a cap, not a goal). "
+            "下降不超过3% = relative_change, direction decrease, value 3, limit true: change >= -3%."
+        ),
+    )
+    factor: float | None = Field(
+        default=None,
+        gt=0,
+        allow_inf_nan=False,
+        description=(
+            "A multiple of the baseline instead of `value`, with kind relative_change: 翻一番 / double = 2, "
+            "翻两番 = 4, 减半 / halve = 0.5, 3x = 3."
+        ),
     )
 
 
@@ -141,6 +180,36 @@ class MetricInput(Model):
         default=None, max_length=MAX_NAME_CHARS, description="Review dimension, e.g. '质量' or 'cost'."
     )
     note: str | None = Field(default=None, max_length=MAX_TEXT_CHARS, description="Free text: source, caveats.")
+    reported_only: bool = Field(
+        default=False,
+        description=(
+            "A figure reported as a fact, with no target (users affected, queries lost, time to mitigate): "
+            "its status is 'reported', it is shown with its value and is not a data gap."
+        ),
+    )
+    better: Better | None = Field(
+        default=None,
+        description=(
+            "Which way is better for this metric: 'higher' (revenue, availability) or 'lower' (cost, "
+            "latency, incidents). Needed by targets that depend on it: 持平, 'no worse than last year'."
+        ),
+    )
+    slo_period: str | None = Field(
+        default=None,
+        max_length=32,
+        description=(
+            "For an SLO (availability over time): the window, e.g. '30d', '30天', '1个月', 'month' (30 days), "
+            "'quarter' (90 days), 'week', '28 days'. With a target in percent it makes the metric an SLO: the "
+            "error budget in minutes, the downtime it allows and the budget consumed (x) are computed."
+        ),
+    )
+    slo_requests: NumberOrText | None = Field(
+        default=None,
+        description=(
+            "For a request-based SLO (success rate): the number of requests in the window, e.g. 12000000 or "
+            "'1200万'. The error budget is then counted in failed requests."
+        ),
+    )
 
 
 class ParsedTarget(BaseModel):
@@ -164,6 +233,33 @@ class ParsedTarget(BaseModel):
     unit: str | None = Field(
         default=None, description="Unit of value/low/high: the metric's unit, '%' (relative) or 'pp'."
     )
+    limit: bool = Field(default=False, description="Change targets: a cap on the change in `direction`.")
+    factor: float | None = Field(default=None, description="A multiple of the baseline, as written (翻一番 = 2).")
+    approximate: bool = Field(default=False, description="The target was written as an approximation (约300).")
+
+
+class ErrorBudget(BaseModel):
+    """The error budget of an SLO: what the objective allows, what was spent, and how many times over."""
+
+    slo: float = Field(description="The objective in percent (99.99).")
+    actual: float = Field(description="The achieved availability or success rate in percent (99.85).")
+    period: str | None = Field(default=None, description="The window as given (slo_period).")
+    period_minutes: float | None = Field(default=None, description="The window in minutes (a month = 30 days).")
+    budget_minutes: float | None = Field(default=None, description="Bad minutes the SLO allows in the window.")
+    consumed_minutes: float | None = Field(default=None, description="Bad minutes implied by the actual.")
+    remaining_minutes: float | None = Field(default=None, description="budget - consumed; negative = overspent.")
+    requests: float | None = Field(default=None, description="Requests in the window (slo_requests).")
+    budget_requests: float | None = Field(default=None, description="Failed requests the SLO allows.")
+    failed_requests: float | None = Field(default=None, description="Failed requests implied by the actual.")
+    remaining_requests: float | None = Field(default=None, description="budget - failed; negative = overspent.")
+    consumed: float | None = Field(
+        default=None,
+        description=(
+            "Budget consumed as a multiple: (100 - actual) / (100 - slo). 15.0 = 15x the budget; <= 1 is within "
+            "it. None for an SLO of 100%."
+        ),
+    )
+    exhausted: bool = Field(description="True when more than the whole budget was spent (consumed > 1).")
 
 
 class MetricResult(BaseModel):
@@ -176,7 +272,8 @@ class MetricResult(BaseModel):
         description=(
             "achieved; not_achieved; needs_verification (the evidence does not fit the target: a peak "
             "against an average, a unit mismatch, a zero baseline for a relative target); "
-            "not_evaluable (missing actual, target or needed baseline)."
+            "not_evaluable (missing actual, target or needed baseline); "
+            "reported (a reported-only figure: a fact, not judged)."
         )
     )
     target_text: str | None = Field(default=None, description="The target as understood, in the chosen language.")
@@ -206,8 +303,11 @@ class MetricResult(BaseModel):
         default=None,
         description=(
             "Fraction, 1.31 = 131%. at_least: actual/target; at_most and budget: target/actual; "
-            "change targets: achieved change / target change. None for ranges, equal targets, "
-            "zero targets and evidence that needs verification."
+            "change targets: achieved change / target change; a cap on a change (下降不超过3%) and a "
+            "baseline level: as the level it implies (floor: actual/level, ceiling: level/actual); "
+            "slo: allowed error / actual error = 1 / budget consumed. None for ranges, tolerances, equal "
+            "targets, zero targets, reported figures and evidence that needs verification. Output floats are "
+            "rounded to 12 significant digits (no binary noise); comparisons use the unrounded values."
         ),
     )
     gap_to_target: float | None = Field(
@@ -229,6 +329,7 @@ class MetricResult(BaseModel):
         default=None, description="actual - baseline in percentage points; only for '%' metrics."
     )
     flags: list[Flag] = Field(default_factory=list, description="Stable codes for what needs attention.")
+    error_budget: ErrorBudget | None = Field(default=None, description="For SLO targets: the error budget.")
     statement: str = Field(description="One line in the chosen language stating the verdict and its figures.")
 
 
@@ -246,12 +347,13 @@ class MetricError(BaseModel):
 class AttainmentSummary(BaseModel):
     """Counts, the weighted attainment and the data gaps."""
 
-    total: int = Field(description="Metrics judged (errors excluded).")
+    total: int = Field(description="Metrics judged (errors and reported-only figures excluded).")
     achieved: int
     not_achieved: int
     needs_verification: int
     not_evaluable: int
     errors: int = Field(description="Metrics that could not be computed (see `errors`).")
+    reported: int = Field(default=0, description="Reported-only figures (facts with no target).")
     weighted_attainment: float | None = Field(
         default=None,
         description=(

@@ -1,7 +1,7 @@
 """KPI / driver trees: the nodes a caller gives and what `build_kpi_tree` returns (methods.md §3).
 
 A node's values may be numbers or strings as people write them ("28.6%", "1628万", "2,842"); they
-are parsed with `analysis.numbers.parse_quantity`. A node whose unit is ``%`` holds percent numbers
+are parsed with `domain.numbers.parse_quantity`. A node whose unit is ``%`` holds percent numbers
 (32.5 means 32.5 %) and enters formulas as a fraction (0.325); a percent written on a value
 ("32.5%") sets the unit when none is given.
 """
@@ -12,9 +12,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, Field, WithJsonSchema, field_validator, model_validator
 
-from fupan_mcp.analysis.formula import is_identifier
-from fupan_mcp.analysis.numbers import canonical_unit, convert, parse_quantity
 from fupan_mcp.domain.common import DataGap, Finding, Language, Model
+from fupan_mcp.domain.identifiers import is_identifier
+from fupan_mcp.domain.numbers import canonical_unit, convert, parse_quantity
 from fupan_mcp.limits import MAX_NAME_CHARS, MAX_TEXT_CHARS
 
 __all__ = [

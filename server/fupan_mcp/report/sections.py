@@ -74,6 +74,7 @@ _STATUS_TONE: dict[str, Tone] = {
     "not_achieved": "bad",
     "needs_verification": "warn",
     "not_evaluable": "muted",
+    "reported": "normal",
 }
 _SEVERITY_TONE: dict[str, Tone] = {"error": "bad", "warning": "warn", "info": "muted"}
 _KPI_FLAGS = ("inconsistent", "cycle", "unknown_id", "division_by_zero", "formula_error")
@@ -417,7 +418,7 @@ def _change_cell(ctx: Context, metric: MetricResult) -> str:
 
 def _gap_cell(ctx: Context, metric: MetricResult) -> str:
     gap = metric.gap_to_target
-    if gap is None or metric.status in ("needs_verification", "not_evaluable"):
+    if gap is None or metric.status in ("needs_verification", "not_evaluable", "reported"):
         return "—"
     unit = "pp" if metric.unit == "%" else metric.unit
     shown = fmt.quantity(abs(gap), unit, ctx.language)

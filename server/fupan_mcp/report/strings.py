@@ -130,6 +130,7 @@ TEXT: Table = {
     "status.not_achieved": {"zh": "❌ 未达成", "en": "❌ not achieved"},
     "status.needs_verification": {"zh": "⚠️ 待核验", "en": "⚠️ to verify"},
     "status.not_evaluable": {"zh": "❓ 无法评估", "en": "❓ not evaluable"},
+    "status.reported": {"zh": "ℹ️ 仅报告", "en": "ℹ️ reported"},
     **prefixed("change.", CHANGE_PHRASES),
     "change.abs": {"zh": "{abs}", "en": "{abs}"},
     "gap.saving": {"zh": "节省 {gap}(占预算 {share})", "en": "saving {gap} ({share} of budget)"},

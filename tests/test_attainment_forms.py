@@ -1,0 +1,331 @@
+"""compute_attainment on every target form of issue 10: status, rate and gap computed by hand in each test."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from fupan_mcp.analysis.attainment import compute_attainment
+from fupan_mcp.domain.attainment import AttainmentResult, MetricInput, MetricResult
+
+
+def _run(language: str = "zh", *metrics: dict[str, Any]) -> AttainmentResult:
+    inputs = [MetricInput.model_validate({"name": f"m{i}", **fields}) for i, fields in enumerate(metrics)]
+    return compute_attainment(inputs, language)  # type: ignore[arg-type]
+
+
+def _one(language: str = "zh", **fields: Any) -> MetricResult:
+    result = _run(language, fields)
+    assert not result.errors, result.errors
+    return result.metrics[0]
+
+
+def _judged(fields: dict[str, Any], status: str, rate: float | None, gap: float | None) -> MetricResult:
+    result = _one(**fields)
+    assert result.status == status, result.statement
+    if rate is None:
+        assert result.attainment_rate is None
+    else:
+        assert result.attainment_rate == pytest.approx(rate, rel=1e-9)
+    if gap is None:
+        assert result.gap_to_target is None
+    else:
+        assert result.gap_to_target == pytest.approx(gap, rel=1e-9, abs=1e-12)
+    return result
+
+
+# (fields, status, rate, gap): every figure below is computed by hand in the comment.
+CASES = [
+    # caps on a change: 下降不超过3% from 100 means at least 97; 98/97, 98-97; 96/97, 96-97
+    ({"target": "下降不超过3%", "baseline": 100, "actual": 98}, "achieved", 98 / 97, 1.0),
+    ({"target": "降幅控制在3%以内", "baseline": 100, "actual": 96}, "not_achieved", 96 / 97, -1.0),
+    ({"target": "decline no more than 3%", "baseline": 200, "actual": 210}, "achieved", 210 / 194, 16.0),
+    # a cap on growth: 成本增长不超过10% from 200 is at most 220; 220/230, 220-230
+    ({"target": "成本增长不超过10%", "baseline": 200, "actual": 230}, "not_achieved", 220 / 230, -10.0),
+    # floors on growth: +25% of 20% is 1.25, level 120, 125-120
+    ({"target": "增幅不低于20%", "baseline": 100, "actual": 125}, "achieved", 25 / 20, 5.0),
+    ({"target": "grow at least 20%", "baseline": 100, "actual": 110}, "not_achieved", 10 / 20, -10.0),
+    # the baseline as the level: 480/500, 480-500
+    ({"target": "不低于去年同期", "baseline": 500, "actual": 480}, "not_achieved", 480 / 500, -20.0),
+    ({"target": "at least baseline", "baseline": 500, "actual": 520}, "achieved", 520 / 500, 20.0),
+    # 持平 for a lower-is-better metric: at most 50; 50/45, 50-45
+    ({"target": "持平", "baseline": 50, "actual": 45, "better": "lower"}, "achieved", 50 / 45, 5.0),
+    ({"target": "no worse than last year", "baseline": 50, "actual": 52, "better": "higher"}, "achieved", 52 / 50, 2.0),
+    # tolerances: ±2% of 1000 is 980~1020; 1015 is 5 inside the nearest bound, 1030 is 10 outside
+    ({"target": "±2%", "baseline": 1000, "actual": 1015}, "achieved", None, 5.0),
+    ({"target": "误差不超过2%", "baseline": 1000, "actual": 1030}, "not_achieved", None, -10.0),
+    ({"target": "目标 100 ± 5", "actual": 103}, "achieved", None, 2.0),
+    # basis points: 3.5% → 3.25% is -0.25 pp against -0.2 pp: 0.25/0.2, level 3.3, 3.3-3.25
+    ({"target": "降低 20bp", "baseline": 3.5, "actual": 3.25, "unit": "%"}, "achieved", 0.25 / 0.2, 0.05),
+    # per mille: ≤0.5‰ is ≤0.05%; 0.05/0.04, 0.05-0.04
+    ({"target": "≤0.5‰", "actual": "0.04%", "unit": "%"}, "achieved", 0.05 / 0.04, 0.01),
+    # ranks: lower is better; TOP3 with 第2名: 3/2, 3-2; with 第5名: 3/5, 3-5
+    ({"target": "TOP3", "actual": "第2名"}, "achieved", 3 / 2, 1.0),
+    ({"target": "进入前三", "actual": "第五名"}, "not_achieved", 3 / 5, -2.0),
+    ({"target": "前10", "actual": 4, "unit": "名"}, "achieved", 10 / 4, 6.0),
+    # multiples: 翻一番 from 100 is 200; +80% of +100% is 0.8, 180-200
+    ({"target": "翻一番", "baseline": 100, "actual": 180}, "not_achieved", 0.8, -20.0),
+    # 减半 from 40 is 20; -55% of -50% is 1.1; 20-18 = 2 better
+    ({"target": "减半", "baseline": 40, "actual": 18}, "achieved", 55 / 50, 2.0),
+    ({"target": "3x", "baseline": 10, "actual": 30}, "achieved", 1.0, 0.0),
+    ({"target": "增长三成", "baseline": 1000, "actual": 1200}, "not_achieved", 20 / 30, -100.0),
+    # labels around the number: P95<200ms; 200/180, 200-180; 0.25 s is 250 ms: 200/250, 200-250
+    ({"target": "P95<200ms", "actual": "180ms"}, "achieved", 200 / 180, 20.0),
+    ({"target": "p99 ≤ 1s", "actual": "1.2s"}, "not_achieved", 1 / 1.2, -0.2),
+    ({"target": "P95<200ms", "actual": "0.25s", "unit": "ms"}, "not_achieved", 200 / 250, -50.0),
+    ({"target": "NPS≥+30", "actual": 42}, "achieved", 42 / 30, 12.0),
+    ({"target": "Q3末达到50万", "actual": "48万"}, "not_achieved", 48 / 50, -20_000.0),
+    # zero: at most 0, no ratio
+    ({"target": "零事故", "actual": 0}, "achieved", None, 0.0),
+    ({"target": "0", "actual": 2}, "not_achieved", None, -2.0),
+    ({"target": "0 data loss", "actual": "0"}, "achieved", None, 0.0),
+    # values: 1小时20分 is 80 min = 4/3 h against ≤2h: 2/(4/3) = 1.5, 2-4/3
+    ({"target": "≤2h", "actual": "1小时20分"}, "achieved", 1.5, 2 / 3),
+    ({"target": "≤ 18小时", "actual": "18小时44分钟"}, "not_achieved", 18 * 60 / 1124, (18 * 60 - 1124) / 60),
+    ({"target": "≤ 1:30:00", "actual": "1:20:00"}, "achieved", 5400 / 4800, 600.0),
+    # fractions: 3/5 is 60% against ≥80%: 0.75, -20
+    ({"target": "≥80%", "actual": "3/5"}, "not_achieved", 0.75, -20.0),
+    # Chinese numerals: 一千五百 / 一千二百
+    ({"target": "不低于一千二百人", "actual": "一千五百人"}, "achieved", 1500 / 1200, 300.0),
+    ({"target": "≥百分之三十", "actual": "三成五"}, "achieved", 35 / 30, 5.0),
+    # currencies and magnitudes: $1.5M / $1.2M; 15,000 万元 against 1.2亿元 = 12,000 万元
+    ({"target": "≥ $1.2M", "actual": "$1.5M"}, "achieved", 1.25, 300_000.0),
+    ({"target": "≥1.2亿元", "actual": 15000, "unit": "万元"}, "achieved", 1.25, 3000.0),
+    ({"target": "预算 ¥120万", "actual": "114万元"}, "achieved", 120 / 114, 60_000.0),
+    # data sizes and rates across prefixes: 800 Mbps of 1 Gbps; 4,800 KB is 4.8 MB against 5 MB
+    ({"target": "≥ 1 Gbps", "actual": "800Mbps", "unit": "Mbps"}, "not_achieved", 0.8, -200.0),
+    ({"target": "≤ 5 MB", "actual": "4,800KB"}, "achieved", 5 / 4.8, 0.2),
+    ({"target": "≤ 1 GiB", "actual": "900 MiB", "unit": "MiB"}, "achieved", 1024 / 900, 124.0),
+]
+
+
+@pytest.mark.parametrize(("fields", "status", "rate", "gap"), CASES, ids=[c[0]["target"] for c in CASES])
+def test_every_form_by_hand(fields: dict[str, Any], status: str, rate: float | None, gap: float | None) -> None:
+    _judged(fields, status, rate, gap)
+
+
+def test_a_cap_on_a_decline_is_never_read_as_at_most_three_percent() -> None:
+    result = _one(target="下降不超过3%", baseline="28.6%", actual="28%", unit="%")
+    # 28.6% minus 3% of it is 27.742%: 28% is above that floor, so the cap was respected
+    assert result.status == "achieved"
+    assert result.target_level == pytest.approx(28.6 * 0.97)
+    assert "≥ 27.74%" in result.statement
+
+
+def test_a_direction_dependent_target_without_better_needs_verification_and_asks_for_it() -> None:
+    result = _run("zh", {"target": "持平", "baseline": 50, "actual": 45})
+    metric = result.metrics[0]
+    assert metric.status == "needs_verification"
+    assert "direction_unknown" in metric.flags
+    assert metric.attainment_rate is None
+    assert [gap.field for gap in result.summary.data_gaps] == ["better"]
+
+
+def test_a_tolerance_needs_its_reference() -> None:
+    result = _run("zh", {"target": "±2%", "actual": 1015})
+    assert result.metrics[0].status == "not_evaluable"
+    assert result.summary.data_gaps[0].field == "baseline"
+
+
+# --- SLO and error budget ------------------------------------------------------------------------------
+
+
+def test_slo_over_a_month_reads_as_a_budget_overspent_fifteen_times() -> None:
+    # 30 days = 43,200 min; 99.99% allows 0.01% = 4.32 min; 99.85% spends 0.15% = 64.8 min = 15x
+    metric = _one(target="99.99% SLA", actual="99.85%", slo_period="1个月")
+    assert metric.status == "not_achieved"
+    budget = metric.error_budget
+    assert budget is not None
+    assert (budget.period_minutes, budget.budget_minutes, budget.consumed_minutes) == (43200.0, 4.32, 64.8)
+    assert budget.remaining_minutes == pytest.approx(-60.48)
+    assert budget.consumed == 15.0
+    assert budget.exhausted
+    assert metric.attainment_rate == pytest.approx(1 / 15)
+    assert "error_budget_exceeded" in metric.flags
+    assert "15 倍" in metric.statement
+    assert "99.9%" not in metric.statement.replace("99.99%", "")
+
+
+def test_slo_target_written_as_a_level_with_a_period_becomes_an_slo() -> None:
+    # ≥99.9% over 30 days: 43.2 min allowed; 99.95% spends 21.6 min = 0.5x
+    metric = _one("en", target="≥99.9%", actual="99.95%", slo_period="30d")
+    assert metric.target is not None and metric.target.kind == "slo"
+    assert metric.status == "achieved"
+    assert metric.error_budget is not None
+    assert (metric.error_budget.budget_minutes, metric.error_budget.consumed_minutes) == (43.2, 21.6)
+    assert metric.error_budget.consumed == 0.5
+    assert metric.attainment_rate == pytest.approx(2.0)
+    assert "43.2 minutes" in metric.statement and "0.5x" in metric.statement
+
+
+def test_request_based_slo() -> None:
+    # 12,000,000 requests at 99.9%: 12,000 may fail; 99.95% means 6,000 failed = 0.5x
+    metric = _one(target="SLO 99.9%", actual="99.95%", slo_requests="1200万")
+    assert metric.error_budget is not None
+    assert (metric.error_budget.budget_requests, metric.error_budget.failed_requests) == (12000.0, 6000.0)
+    assert metric.error_budget.remaining_requests == 6000.0
+    assert not metric.error_budget.exhausted
+
+
+_PERIODS = [("30天", 43200.0), ("quarter", 129600.0), ("7d", 10080.0), ("28 days", 40320.0), ("week", 10080.0)]
+
+
+@pytest.mark.parametrize(("period", "minutes"), [*_PERIODS, ("一周", 10080.0)])
+def test_slo_periods(period: str, minutes: float) -> None:
+    metric = _one(target="99.9%", actual="99.9%", slo_period=period)
+    assert metric.error_budget is not None and metric.error_budget.period_minutes == minutes
+
+
+def test_an_unreadable_slo_period_is_an_error_for_that_metric() -> None:
+    result = _run("zh", {"target": "99.9%", "actual": "99.9%", "slo_period": "sometimes"})
+    assert [error.field for error in result.errors] == ["slo_period"]
+    assert "SLO 周期" in result.errors[0].message
+
+
+# --- reported-only figures -----------------------------------------------------------------------------
+
+
+def test_reported_figures_are_facts_not_gaps() -> None:
+    result = _run(
+        "zh",
+        {"name": "x", "actual": "约12万", "reported_only": True},
+        {"target": "≥2,000", "actual": 2842},
+    )
+    reported = result.metrics[0]
+    assert reported.status == "reported"
+    assert reported.attainment_rate is None
+    assert "12万" in reported.statement and "仅报告" in reported.statement
+    assert result.summary.reported == 1
+    assert result.summary.total == 1
+    assert result.summary.data_gaps == []
+    assert result.summary.weighted_attainment == pytest.approx(2842 / 2000)
+
+
+# --- approximations ------------------------------------------------------------------------------------
+
+
+def test_an_approximate_figure_far_from_the_target_is_judged_and_flagged() -> None:
+    metric = _one(target="≥5,000", actual="约5,200")  # 4% above: the approximation cannot flip it
+    assert metric.status == "achieved"
+    assert "approximate" in metric.flags
+    assert metric.attainment_rate == pytest.approx(1.04)
+
+
+def test_an_approximate_figure_at_the_target_is_not_stated_as_a_verdict() -> None:
+    result = _run("zh", {"target": "≤18h", "actual": "超过18小时"})
+    metric = result.metrics[0]
+    assert metric.status == "needs_verification"
+    assert metric.attainment_rate is None
+    assert result.summary.data_gaps[0].field == "actual"
+
+
+# --- unreadable targets --------------------------------------------------------------------------------
+
+_ENGLISH_WORDS = re.compile(r"\b(?:the|cannot|expected|number|found|target|got|unexpected|text)\b", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("text", ["优化30%", "显著改善", "增长两倍", "≥300以下", "99~95", "提升3pct左右的水平"])
+def test_an_unreadable_target_gets_a_chinese_error_with_the_structured_form(text: str) -> None:
+    result = _run("zh", {"target": text, "actual": 1}, {"target": "≥1", "actual": 2})
+    assert [metric.status for metric in result.metrics] == ["achieved"]
+    (error,) = result.errors
+    message = error.message
+    assert text in message
+    assert '"kind": "at_least"' in message
+    without_json = re.sub(r"\{.*?\}", "", message)
+    assert not _ENGLISH_WORDS.search(without_json), message
+    if re.search(r"\d", text):
+        assert "没有数字" not in message
+
+
+def test_an_error_names_the_numbers_it_did_read() -> None:
+    (error,) = _run("zh", {"target": "优化30%", "actual": 1}).errors
+    assert "30%" in error.message
+    assert '"value": "30%"' in error.message
+    (english,) = _run("en", {"target": "显著改善", "actual": 1}).errors
+    assert "holds no number" in english.message
+
+
+def test_an_unreadable_actual_gets_a_localized_error() -> None:
+    (error,) = _run("zh", {"target": "≥1", "actual": "很多"}).errors
+    assert error.field == "actual"
+    assert "实际值" in error.message and "没有数字" in error.message
+    assert not _ENGLISH_WORDS.search(error.message)
+
+
+# --- output: units, scale and rounding -----------------------------------------------------------------
+
+
+def test_chinese_output_writes_time_units_in_words() -> None:
+    metric = _one(target="≤2h", actual="1.5h", baseline="3h")
+    assert "1.5小时" in metric.statement and "2小时" in metric.statement
+    assert not re.search(r"\d\s?(?:h|min|d|s)\b", metric.statement)
+    days = _one(target="≤3天", actual=2)
+    assert "2天" in days.statement and "3天" in days.statement
+
+
+def test_english_plurals() -> None:
+    assert "2 days" in _one("en", target="≤2天", actual="1天").statement
+    assert "actual 1 day" in _one("en", target="≤2天", actual="1天").statement
+    assert "actual 1 hour," in _one("en", target="≤2h", actual="1h").statement
+
+
+def test_magnitudes_compose_with_the_unit_once() -> None:
+    metric = _one(target="≥1.2亿元", actual=15000, unit="万元")
+    assert "1.5亿元" in metric.statement and "1.2亿元" in metric.statement
+    assert "万万" not in metric.statement
+    english = _one("en", target="≥ $1.2M", actual="$1.5M")
+    assert "$1.5M" in english.statement and "$1.2M" in english.statement
+
+
+def test_a_rounded_weighted_attainment_never_hides_a_miss() -> None:
+    # (0.999 + 1.0) / 2 = 0.9995, which rounds to 100.0%: it must show 99.9%
+    result = _run("zh", {"target": "≥1000", "actual": 999}, {"target": "≥100", "actual": 100})
+    assert result.summary.weighted_attainment == pytest.approx(0.9995)
+    assert "加权完成率 99.9%" in result.markdown
+    miss = _one(target="≥100000", actual=99999)
+    assert miss.status == "not_achieved"
+    assert "100.0%" not in miss.statement and "99.9%" in miss.statement
+
+
+def test_structured_numbers_carry_no_float_noise() -> None:
+    metric = _one(target="≥3", actual=4.0, baseline=2.8)  # 4.0 - 2.8 = 1.2000000000000002 in binary
+    assert repr(metric.change_abs) == "1.2"
+    assert repr(metric.change_rel) == "0.428571428571"  # 12 significant digits
+
+
+def test_every_form_has_a_structured_equivalent() -> None:
+    written = _one(target="下降不超过3%", baseline=100, actual=98)
+    structured = _one(
+        target={"kind": "relative_change", "value": 3, "direction": "decrease", "limit": True}, baseline=100, actual=98
+    )
+    assert written.target == structured.target
+    assert (
+        _one(target={"kind": "relative_change", "factor": 2}, baseline=100, actual=180).target
+        == _one(target="翻一番", baseline=100, actual=180).target
+    )
+    assert (
+        _one(target={"kind": "baseline", "direction": "increase"}, baseline=1, actual=2).target
+        == _one(target="不低于基线", baseline=1, actual=2).target
+    )
+    assert (
+        _one(target={"kind": "tolerance", "value": "2%"}, baseline=1, actual=1).target
+        == _one(target="±2%", baseline=1, actual=1).target
+    )
+    assert (
+        _one(target={"kind": "slo", "value": 99.9}, actual=99.95).target
+        == _one(target="99.9% SLA", actual=99.95).target
+    )
+    assert (
+        _one(
+            target={
+                "kind": "at_most",
+                "value": "3",
+            },
+            actual="第2名",
+            unit="rank",
+        ).status
+        == "achieved"
+    )
