@@ -13,7 +13,6 @@ from fupan_mcp.analysis.actions import check_actions, is_ticket, people_fixes, r
 from fupan_mcp.analysis.kpi_templates import template_nodes
 from fupan_mcp.analysis.kpi_tree import build_kpi_tree
 from fupan_mcp.domain.actions import ActionItem
-from fupan_mcp.domain.attainment import MetricInput
 from fupan_mcp.knowledge import read_knowledge
 from fupan_mcp.prompting import render_review_prompt
 from fupan_mcp.report.render import render_report
@@ -23,11 +22,8 @@ INCIDENT = "shakespeare_outage"
 
 
 def incident_document(name: str = INCIDENT) -> dict[str, Any]:
-    """The sample; metrics keep `reported_only` only where MetricInput knows it (added with the targets work)."""
-    data = load_sample(name)
-    if "reported_only" not in MetricInput.model_fields:
-        data["metrics"] = [{k: v for k, v in m.items() if k != "reported_only"} for m in data["metrics"]]
-    return data
+    """The incident sample as a plain document."""
+    return load_sample(name)
 
 
 @pytest.mark.parametrize("language", ["en", "zh"])

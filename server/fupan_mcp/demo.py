@@ -55,7 +55,10 @@ async def import_sample_sheet(
     client: Client, sample_name: str, out_dir: Path, typed: list[dict[str, Any]], language: str
 ) -> list[dict[str, Any]]:
     """The sample's metrics as the server reads them from the bundled workbook, dropped into the output
-    folder (a directory the server may read); the typed JSON only when XLSX support is not installed."""
+    folder (a directory the server may read); the typed JSON for a sample without a sheet, or when XLSX
+    support is not installed."""
+    if sample_name not in METRIC_SHEETS:  # the workbook holds the three project samples
+        return typed
     sheet = out_dir / METRICS_SHEET
     sheet.write_bytes(metrics_sheet_bytes())
     arguments = {"path": str(sheet), "sheet": METRIC_SHEETS[sample_name], "language": language}

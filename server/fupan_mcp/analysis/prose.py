@@ -44,8 +44,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from fupan_mcp.analysis.markdown import fmt_number
-from fupan_mcp.analysis.numbers import TIME_SECONDS, canonical_unit, split_magnitude_unit
 from fupan_mcp.domain.attainment import AttainmentResult, MetricResult
+from fupan_mcp.domain.numbers import TIME_SECONDS, canonical_unit, split_magnitude_unit
 from fupan_mcp.domain.prose import ClaimKind, ProseCheck, ProseFinding
 from fupan_mcp.domain.review import Point, PointLike, Review
 from fupan_mcp.i18n import Language, Table, tr
@@ -84,6 +84,12 @@ _TEXT: Table = {
     "where.pdca.check": {"zh": "PDCA 检查第 {n} 条", "en": "PDCA check {n}"},
     "where.success_factors": {"zh": "成功因素第 {n} 条", "en": "Success factor {n}"},
     "where.problems": {"zh": "问题第 {n} 条", "en": "Problem {n}"},
+    "where.summary": {"zh": "摘要", "en": "The summary"},
+    "where.impact": {"zh": "影响", "en": "The impact"},
+    "where.resolution": {"zh": "处置经过", "en": "The resolution"},
+    "where.went_well": {"zh": "做得好的第 {n} 条", "en": "What went well {n}"},
+    "where.went_wrong": {"zh": "做得不好的第 {n} 条", "en": "What went wrong {n}"},
+    "where.where_lucky": {"zh": "侥幸之处第 {n} 条", "en": "Where we got lucky {n}"},
 }
 
 
@@ -93,11 +99,15 @@ _TEXT: Table = {
 def prose_texts(review: Review) -> list[tuple[str, str]]:
     """(path, text) of every prose field that is checked, in report order."""
     texts: list[tuple[str, str]] = []
-    if review.conclusion:
-        texts.append(("conclusion", review.conclusion))
+    for field in ("summary", "impact", "conclusion", "resolution"):
+        text = getattr(review, field)
+        if text:
+            texts.append((field, text))
     texts += [(f"qualitative_results[{i}]", text) for i, text in enumerate(review.qualitative_results)]
     texts += _points("success_factors", review.success_factors)
     texts += _points("problems", review.problems)
+    for field in ("went_well", "went_wrong", "where_lucky"):
+        texts += _points(field, getattr(review, field))
     if review.pdca is not None:
         texts += [(f"pdca.check[{i}]", text) for i, text in enumerate(review.pdca.check)]
     return texts

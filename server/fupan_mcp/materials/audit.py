@@ -28,7 +28,6 @@ from pydantic import ValidationError
 
 from fupan_mcp.analysis.attainment import compute_attainment
 from fupan_mcp.analysis.compliance import check_compliance
-from fupan_mcp.analysis.numbers import parse_scaled_quantity
 from fupan_mcp.analysis.targets import parse_target
 from fupan_mcp.catalog import PROJECT_TYPES
 from fupan_mcp.domain.actions import ActionItem
@@ -44,6 +43,7 @@ from fupan_mcp.domain.materials import (
     MissingSection,
     Unreadable,
 )
+from fupan_mcp.domain.numbers import parse_scaled_quantity
 from fupan_mcp.domain.review import CORE_SECTIONS, project_type_key
 from fupan_mcp.errors import InputError
 from fupan_mcp.i18n import Language, tr

@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
-from fupan_mcp.analysis.numbers import parse_scaled_quantity
 from fupan_mcp.analysis.targets import parse_target
 from fupan_mcp.domain.attainment import Aggregation, MetricInput
 from fupan_mcp.domain.materials import CellProblem, ColumnMapping, ImportedMetric, MaterialNote
+from fupan_mcp.domain.numbers import parse_scaled_quantity
 from fupan_mcp.errors import InputError
 from fupan_mcp.i18n import Language, tr
 from fupan_mcp.limits import MAX_METRICS, MAX_NAME_CHARS, MAX_TEXT_CHARS
