@@ -63,6 +63,7 @@ from fupan_mcp.limits import (
     MAX_KPI_NODES,
     MAX_METRICS,
     MAX_NAME_CHARS,
+    MAX_RESULT_BYTES,
     MAX_SWOT_ITEMS,
     MAX_TEXT_CHARS,
     MAX_WHYS,
@@ -213,6 +214,12 @@ class FupanServer(MCPServer[Any]):
     ) -> Iterable[ReadResourceContents] | InputRequiredResult:
         self.ensure_registered()
         return await super().read_resource(uri, context)
+
+    async def run_stdio_async(self) -> None:
+        """Serve stdio, answering every line (`fupan_mcp.stdio`): the SDK drops lines it cannot parse."""
+        from fupan_mcp.stdio import run_stdio
+
+        await run_stdio(self)
 
 
 def create_server(settings: Settings | None = None) -> FupanServer:
@@ -766,6 +773,9 @@ def _add_workspace_tools(server: MCPServer[Any], services: Services) -> None:
             str | None, Field(description="File name inside the output directory; default from the title.")
         ] = None,
         language: ReportLanguageArg = None,
+        overwrite: Annotated[
+            bool, Field(description="Replace a file of the same name; without it an existing file is an error.")
+        ] = False,
     ) -> Annotated[CallToolResult, Exported]:
         """Write a stored review's report to a file under the configured output directory; returns its
         path and a link to the `fupan://exports/...` resource that serves it."""
@@ -785,9 +795,12 @@ def _add_workspace_tools(server: MCPServer[Any], services: Services) -> None:
             content = run_core(lambda: render_built_report(built, format, today)).content
         suffix, mime = EXPORT_TYPES[format]
         root = services.settings.output_dir
-        path = run_core(lambda: workspace.write_export(root, filename or review_id, suffix, content))
-        uri = "fupan://exports/" + urllib.parse.quote(path.relative_to(root.resolve()).as_posix(), safe="/")
-        exported = Exported(review_id=review_id, path=str(path), format=format, bytes=path.stat().st_size, uri=uri)
+        path, relative = run_core(
+            lambda: workspace.write_export(root, filename or review_id, suffix, content, overwrite=overwrite)
+        )
+        uri = "fupan://exports/" + urllib.parse.quote(relative, safe="/")
+        size = len(content if isinstance(content, bytes) else content.encode("utf-8"))
+        exported = Exported(review_id=review_id, path=str(path), format=format, bytes=size, uri=uri)
         link = ResourceLink(
             type="resource_link", uri=uri, name=path.name, title=built.title, mime_type=mime, size=exported.bytes
         )
@@ -860,25 +873,28 @@ def _add_resources(server: MCPServer[Any], services: Services) -> None:
         language = document.language or "zh"
         return render_review(document, "markdown", "full", language, True, follow_up=follow_up).content
 
-    def exported_file(name: str, format: str) -> Path:
+    def exported_file(name: str, format: str) -> bytes:
+        """Read relative to the output directory without following symlinks (`fupan_mcp.safefs`)."""
         suffix = EXPORT_TYPES[format][0]
-        root = services.settings.output_dir.resolve()
-        path = (root / (name + suffix)).resolve()
-        if not path.is_relative_to(root) or not path.is_file():
-            raise ResourceNotFoundError(f"No exported file {name}{suffix}; call export_report first")
-        return path
+        try:
+            data = workspace.read_export(services.settings.output_dir, name + suffix, MAX_RESULT_BYTES)
+        except InputError as error:
+            raise ResourceNotFoundError(f"{name[:200]}{suffix}: {error.reason}") from error
+        if data is None:
+            raise ResourceNotFoundError(f"No exported file {name[:200]}{suffix}; call export_report first")
+        return data
 
     @server.resource("fupan://exports/{+name}.html", mime_type="text/html", title="Exported report (HTML)")
     def exported_html(name: str) -> str:
         """A report written by export_report as HTML."""
-        return exported_file(name, "html").read_text(encoding="utf-8")
+        return exported_file(name, "html").decode("utf-8", errors="replace")
 
     @server.resource("fupan://exports/{+name}.md", mime_type="text/markdown", title="Exported report (markdown)")
     def exported_markdown(name: str) -> str:
         """A report written by export_report as markdown."""
-        return exported_file(name, "markdown").read_text(encoding="utf-8")
+        return exported_file(name, "markdown").decode("utf-8", errors="replace")
 
     @server.resource("fupan://exports/{+name}.docx", mime_type=EXPORT_TYPES["docx"][1], title="Exported report (Word)")
     def exported_docx(name: str) -> bytes:
         """A report written by export_report as a Word document."""
-        return exported_file(name, "docx").read_bytes()
+        return exported_file(name, "docx")

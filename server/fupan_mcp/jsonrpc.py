@@ -71,7 +71,7 @@ def _has_lone_surrogate(value: Any) -> bool:
     return False
 
 
-def _echoable_id(message: dict[str, Any]) -> str | int | None:
+def echoable_id(message: dict[str, Any]) -> str | int | None:
     value = message.get("id")
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         return None
@@ -98,7 +98,7 @@ def check_message(body: bytes | str) -> Refusal | None:
         return Refusal(INVALID_REQUEST, f"Invalid Request: nested deeper than {MAX_NESTING} levels")
     if _has_lone_surrogate(message):
         return Refusal(PARSE_ERROR, "Parse error: a string holds a lone surrogate (not valid Unicode)")
-    echo = _echoable_id(message)
+    echo = echoable_id(message)
     if message.get("jsonrpc") != "2.0":
         return Refusal(INVALID_REQUEST, 'Invalid Request: "jsonrpc" must be "2.0"', echo)
     has_id = "id" in message
