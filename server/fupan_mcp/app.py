@@ -61,6 +61,7 @@ from fupan_mcp.i18n import Language
 from fupan_mcp.limits import (
     MAX_ACTIONS,
     MAX_KPI_NODES,
+    MAX_MESSAGE_CHARS,
     MAX_METRICS,
     MAX_NAME_CHARS,
     MAX_RESULT_BYTES,
@@ -137,7 +138,48 @@ def run_core(compute: Callable[[], ResultT]) -> ResultT:
     try:
         return compute()
     except InputError as error:
-        raise ToolError(f"{error.field}: {error.reason}") from error
+        raise ToolError(clip_message(f"{error.field}: {error.reason}")) from error
+
+
+def clip_message(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:
+    """``text`` whole when short; else its head and tail around a count, so a megabyte id is never echoed."""
+    if len(text) <= limit:
+        return text
+    head, tail = limit * 2 // 3, limit // 5
+    return f"{text[:head]}…[{len(text) - head - tail} characters omitted]…{text[-tail:]}"
+
+
+def result_size(result: CallToolResult) -> int:
+    """About the bytes ``result`` takes on the wire (text, images, embedded data, structured content)."""
+    size = 0
+    for block in result.content:
+        for name in ("text", "data", "blob"):
+            value = getattr(block, name, None)
+            if isinstance(value, str):
+                size += len(value.encode("utf-8", errors="replace"))
+        resource = getattr(block, "resource", None)
+        for name in ("text", "blob"):
+            value = getattr(resource, name, None)
+            if isinstance(value, str):
+                size += len(value.encode("utf-8", errors="replace"))
+    if result.structured_content is not None:
+        size += len(json.dumps(result.structured_content, ensure_ascii=False, default=str).encode("utf-8"))
+    return size
+
+
+def bounded(result: CallToolResult, name: str) -> CallToolResult:
+    """``result``, or a tool error saying it is larger than `MAX_RESULT_BYTES` (what a call may return)."""
+    size = result_size(result)
+    if size <= MAX_RESULT_BYTES:
+        return result
+    log.warning("refused a %d-byte result of %s (limit %d)", size, name, MAX_RESULT_BYTES)
+    mb, limit = size / 1024**2, MAX_RESULT_BYTES / 1024**2
+    text = (
+        f"结果过大：{mb:.1f} MB，超过单次调用上限 {limit:.0f} MB；请把输入拆成几次调用。 / "
+        f"Result too large: {mb:.1f} MB, above the {limit:.0f} MB one call may return; split the input "
+        "into smaller calls."
+    )
+    return CallToolResult(content=[TextContent(type="text", text=text)], is_error=True)
 
 
 @dataclass(frozen=True)
@@ -199,7 +241,8 @@ class FupanServer(MCPServer[Any]):
         self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None = None
     ) -> CallToolResult | InputRequiredResult:
         self.ensure_registered()
-        return await super().call_tool(name, arguments, context)
+        result = await super().call_tool(name, arguments, context)
+        return bounded(result, name) if isinstance(result, CallToolResult) else result
 
     async def list_resources(self) -> list[MCPResource]:
         self.ensure_registered()
@@ -299,7 +342,8 @@ def _add_tools(server: MCPServer[Any], services: Services) -> None:
             try:
                 workspace.save_tool_run(services.store, review_id, section, workspace.to_jsonable(value), tool, result)
             except (InputError, StoreError) as error:
-                text += f"\n\n> 未保存到复盘 {review_id} / not saved to review {review_id}: {error}"
+                shown = clip_message(review_id, 200)
+                text += f"\n\n> 未保存到复盘 {shown} / not saved to review {shown}: {clip_message(str(error))}"
         return tool_result(result, text)
 
     async def run_tool(work: Callable[[], CallToolResult], items: int, review_id: str | None) -> CallToolResult:
@@ -830,7 +874,7 @@ def _add_resources(server: MCPServer[Any], services: Services) -> None:
         try:
             return json.dumps(load_sample(name), ensure_ascii=False, indent=2)
         except KeyError as error:
-            raise ResourceNotFoundError(str(error)) from error
+            raise ResourceNotFoundError(clip_message(str(error))) from error
 
     @server.resource("fupan://examples/{name}/report", mime_type="text/markdown", title="Example report")
     def example_report(name: str) -> str:
@@ -838,7 +882,7 @@ def _add_resources(server: MCPServer[Any], services: Services) -> None:
         try:
             review = Review.model_validate(load_sample(name))
         except KeyError as error:
-            raise ResourceNotFoundError(str(error)) from error
+            raise ResourceNotFoundError(clip_message(str(error))) from error
         return render_review(review, "markdown", "full", review.language or "zh", True).content
 
     @server.resource("fupan://reviews", mime_type="application/json", title="Stored reviews")
@@ -860,7 +904,7 @@ def _add_resources(server: MCPServer[Any], services: Services) -> None:
         try:
             return services.store.get_review(review_id).model_dump_json(indent=2)
         except InputError as error:
-            raise ResourceNotFoundError(str(error)) from error
+            raise ResourceNotFoundError(clip_message(str(error))) from error
 
     @server.resource("fupan://reviews/{review_id}/report", mime_type="text/markdown", title="Stored review report")
     def stored_review_report(review_id: str) -> str:
@@ -869,7 +913,7 @@ def _add_resources(server: MCPServer[Any], services: Services) -> None:
             document = workspace.load_review(services.store, review_id)
             follow_up = workspace.earlier_open_actions(services.store, review_id, dt.date.today())
         except InputError as error:
-            raise ResourceNotFoundError(str(error)) from error
+            raise ResourceNotFoundError(clip_message(str(error))) from error
         language = document.language or "zh"
         return render_review(document, "markdown", "full", language, True, follow_up=follow_up).content
 
