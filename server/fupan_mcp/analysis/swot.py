@@ -677,7 +677,8 @@ _MERMAID_ENTITIES = {"<": "#lt;", ">": "#gt;", "&": "#amp;", "#": "#35;", "`": "
 
 def _chart_label(text: str) -> str:
     """Text safe inside a quoted quadrantChart string: no double quotes, one line, short, and no character
-    that Mermaid or the SVG it draws could read as markup (``<``, ``>``, ``&``; ``#`` starts an entity; a backtick could close the fence)."""
+    that Mermaid or the SVG it draws could read as markup (``<``, ``>``, ``&``; ``#`` starts an entity;
+    backticks could close the markdown fence)."""
     text = one_line(text).replace('"', "'")
     text = text if len(text) <= _QUADRANT_LABEL_CHARS else text[: _QUADRANT_LABEL_CHARS - 1] + "…"
     return "".join(_MERMAID_ENTITIES.get(char, char) for char in text)
