@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import anyio
 from mcp.server import MCPServer
 from mcp.server.transport_security import TransportSecuritySettings
 from starlette.datastructures import Headers
@@ -447,7 +448,11 @@ class Guard:
             if not message.get("more_body", False):
                 break
         if not trailing and headers.get("content-type", "").lower().startswith("application/json"):
-            problem = jsonrpc_problem(bytes(body))
+            data = bytes(body)
+            # Parsing megabytes takes a while: off the event loop, so /health and small calls keep flowing.
+            problem = (
+                jsonrpc_problem(data) if len(data) < 65536 else await anyio.to_thread.run_sync(jsonrpc_problem, data)
+            )
             if problem is not None:
                 await error_response(400, problem[1], code=problem[0])(scope, receive, send)
                 return
@@ -497,7 +502,7 @@ def serve_http(settings: HttpSettings, server: MCPServer[Any] | None = None) -> 
         from fupan_mcp.app import create_server
 
         server = create_server()
-    from fupan_mcp.netguard import ConnectionLimits, install_rate_limit, protocol_class
+    from fupan_mcp.netguard import ACCEPT_BACKLOG, ConnectionLimits, install_rate_limit, protocol_class
 
     # Stateless mode opens and "terminates" a transport per request; that INFO line is noise here.
     logging.getLogger("mcp.server.streamable_http").setLevel(logging.WARNING)
@@ -526,6 +531,7 @@ def serve_http(settings: HttpSettings, server: MCPServer[Any] | None = None) -> 
         build_app(server, settings),
         http=protocol_class(limits),
         h11_max_incomplete_event_size=MAX_HEADER_BYTES,
+        backlog=ACCEPT_BACKLOG,
         timeout_keep_alive=KEEP_ALIVE_SECONDS,
         host=settings.host,
         port=settings.port,

@@ -45,15 +45,19 @@ MAX_REFUSING = 32
 REFUSAL_GRACE = 1.0
 """How long a refused connection may take to send its request before it is closed without an answer."""
 FD_RESERVE = 64
-"""File descriptors kept free for the store, logs, worker threads and refusals."""
+"""File descriptors kept free for the store, logs and worker threads."""
+ACCEPT_BACKLOG = 64
+"""The listen backlog, which is also how many connections asyncio accepts in one burst before any of
+them reaches `GuardedProtocol.connection_made`: the cap must leave room for one burst."""
 
 
 def default_max_connections() -> int:
-    """Seven eighths of what the file limit leaves after a reserve, at most 1,000, at least 8."""
+    """Seven eighths of what the file limit leaves after a reserve, refusals and one accept burst, at most 1,000,
+    at least 8 (756 under a limit of 1,024)."""
     soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft == resource.RLIM_INFINITY:
         return 1000
-    return max(8, min(1000, (soft - FD_RESERVE - MAX_REFUSING) * 7 // 8))
+    return max(8, min(1000, (soft - FD_RESERVE - MAX_REFUSING - ACCEPT_BACKLOG) * 7 // 8))
 
 
 @dataclass(frozen=True)
