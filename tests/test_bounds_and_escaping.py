@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 
 import pytest
+from mcp import Client
 from mcp.types import CallToolResult, TextContent
 
 from fupan_mcp.analysis.compliance import check_compliance
@@ -176,3 +177,15 @@ def test_swot_quadrant_labels_cannot_carry_markup() -> None:
         assert "<" not in label and ">" not in label and "`" not in label
         assert label.startswith(("S1 #lt;b#gt;#amp;'q'#35;lt;#96;", "W1 #lt;b#gt;#amp;'q'#35;lt;#96;")), label
     assert "```" not in result.mermaid
+
+
+@pytest.mark.anyio
+async def test_a_megabyte_review_id_is_not_echoed_whole(client: Client) -> None:
+    huge = "R-" + "x" * 1_000_000
+    for tool, arguments in (
+        ("get_review", {"review_id": huge}),
+        ("compute_attainment", {"metrics": [{"name": "a", "target": "≥1", "actual": 2}], "review_id": huge}),
+    ):
+        result = await client.call_tool(tool, arguments)
+        text = " ".join(block.text for block in result.content if isinstance(block, TextContent))
+        assert result.is_error and len(text) < 1500 and "characters omitted" in text, text[:300]
