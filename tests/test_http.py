@@ -364,7 +364,7 @@ def test_non_local_host_with_allowlist() -> None:
         host="0.0.0.0",
         allowed_hosts=["mcp.example.com", "10.0.0.5:8000"],
         allowed_origins=["https://App.example.com/"],
-        environ={"FUPAN_MCP_ALLOWED_HOSTS": "lb.internal, [fd00::1]:*"},
+        environ={"FUPAN_MCP_ALLOWED_HOSTS": "lb.internal, [fd00::1]:*", "FUPAN_MCP_TOKEN": TOKEN},
     )
     assert settings.allowed_hosts == (
         "mcp.example.com",

@@ -66,3 +66,52 @@ def test_prompt_subcommand_prints_the_filled_prompt() -> None:
         check=True,
     ).stdout
     assert "年中大促" in out and "Goals" in out
+
+
+MALFORMED_LINES = [
+    (b"{not json", -32700),
+    (b'{"jsonrpc":"2.0","id":1,"method":"ping","params":{"x":"\\ud800"}}', -32700),
+    (b'{"jsonrpc":"2.0","id":1,"method":"ping","params":{"x":"\xed\xa0\x80"}}', None),  # bytes: replaced, served
+    (b'[{"jsonrpc":"2.0","id":1,"method":"ping"},{"jsonrpc":"2.0","id":2,"method":"ping"}]', -32600),
+    (b"[]", -32600),
+    (b'{"a":' * 300 + b"1" + b"}" * 300, -32700),
+    (b'{"jsonrpc":"2.0","id":3,"method":"ping","params":{"x":' + b"[" * 3000 + b"]" * 3000 + b"}}", -32700),
+    (b'{"jsonrpc":"2.0","id":5,"method":3}', -32600),
+    (b'"just a string"', -32600),
+    (b"\xff\xfe\x00", -32700),
+    (b'{"jsonrpc":"2.0","id":"' + b"x" * 1_000_000 + b'","method":"ping"}', -32600),
+]
+
+
+def test_every_line_over_stdio_gets_an_answer() -> None:
+    """Malformed JSON, lone surrogates, batches, deep nesting, a megabyte id: each line gets its answer,
+    in order, and the server still serves the request that follows."""
+    import json
+    import subprocess
+    import threading
+
+    lines = [line for line, _ in MALFORMED_LINES] + [b'{"jsonrpc":"2.0","id":"last","method":"ping"}']
+    process = subprocess.Popen(
+        [console_script()], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    guard = threading.Timer(120, process.kill)  # a hang guard, not a threshold
+    guard.start()
+    try:
+        assert process.stdin is not None and process.stdout is not None
+        process.stdin.write(b"\n".join(lines) + b"\n")
+        process.stdin.flush()
+        raw = [process.stdout.readline() for _ in lines]  # the input stays open until every answer is in
+        process.stdin.close()
+        stderr = process.stderr.read() if process.stderr else b""
+        process.wait()
+    finally:
+        guard.cancel()
+    answers = [json.loads(line) for line in raw if line]
+    codes = [answer.get("error", {}).get("code") for answer in answers]
+    print(f"\nstdio: {len(lines)} lines, {len(answers)} answers, codes {codes}")
+    assert len(answers) == len(lines)
+    assert codes == [code for _, code in MALFORMED_LINES] + [None]
+    assert answers[4]["id"] is None and answers[7]["id"] == 5  # the id is echoed when it can be read
+    assert answers[-1] == {"jsonrpc": "2.0", "id": "last", "result": {}}
+    assert max(len(line) for line in raw) < 500  # the megabyte id is not echoed
+    assert b"x" * 1000 not in stderr and b"Traceback" not in stderr

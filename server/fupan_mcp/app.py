@@ -64,8 +64,10 @@ from fupan_mcp.i18n import Language
 from fupan_mcp.limits import (
     MAX_ACTIONS,
     MAX_KPI_NODES,
+    MAX_MESSAGE_CHARS,
     MAX_METRICS,
     MAX_NAME_CHARS,
+    MAX_RESULT_BYTES,
     MAX_SWOT_ITEMS,
     MAX_TEXT_CHARS,
     MAX_WHYS,
@@ -143,9 +145,50 @@ def run_core(compute: Callable[[], ResultT], language: Language | None = None) -
     try:
         return compute()
     except InputError as error:
-        raise ToolError(f"{error.field}: {error.reason}") from error
+        raise ToolError(clip_message(f"{error.field}: {error.reason}")) from error
     except StoreError as error:
         raise ToolError(store_error_text(error, language)) from error
+
+
+def clip_message(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:
+    """``text`` whole when short; else its head and tail around a count, so a megabyte id is never echoed."""
+    if len(text) <= limit:
+        return text
+    head, tail = limit * 2 // 3, limit // 5
+    return f"{text[:head]}…[{len(text) - head - tail} characters omitted]…{text[-tail:]}"
+
+
+def result_size(result: CallToolResult) -> int:
+    """About the bytes ``result`` takes on the wire (text, images, embedded data, structured content)."""
+    size = 0
+    for block in result.content:
+        for name in ("text", "data", "blob"):
+            value = getattr(block, name, None)
+            if isinstance(value, str):
+                size += len(value.encode("utf-8", errors="replace"))
+        resource = getattr(block, "resource", None)
+        for name in ("text", "blob"):
+            value = getattr(resource, name, None)
+            if isinstance(value, str):
+                size += len(value.encode("utf-8", errors="replace"))
+    if result.structured_content is not None:
+        size += len(json.dumps(result.structured_content, ensure_ascii=False, default=str).encode("utf-8"))
+    return size
+
+
+def bounded(result: CallToolResult, name: str) -> CallToolResult:
+    """``result``, or a tool error saying it is larger than `MAX_RESULT_BYTES` (what a call may return)."""
+    size = result_size(result)
+    if size <= MAX_RESULT_BYTES:
+        return result
+    log.warning("refused a %d-byte result of %s (limit %d)", size, name, MAX_RESULT_BYTES)
+    mb, limit = size / 1024**2, MAX_RESULT_BYTES / 1024**2
+    text = (
+        f"结果过大：{mb:.1f} MB，超过单次调用上限 {limit:.0f} MB；请把输入拆成几次调用。 / "
+        f"Result too large: {mb:.1f} MB, above the {limit:.0f} MB one call may return; split the input "
+        "into smaller calls."
+    )
+    return CallToolResult(content=[TextContent(type="text", text=text)], is_error=True)
 
 
 def store_error_text(error: StoreError, language: Language | None = None) -> str:
@@ -226,7 +269,8 @@ class FupanServer(MCPServer[Any]):
         self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None = None
     ) -> CallToolResult | InputRequiredResult:
         self.ensure_registered()
-        return await super().call_tool(name, arguments, context)
+        result = await super().call_tool(name, arguments, context)
+        return bounded(result, name) if isinstance(result, CallToolResult) else result
 
     async def list_resources(self) -> list[MCPResource]:
         self.ensure_registered()
@@ -241,6 +285,12 @@ class FupanServer(MCPServer[Any]):
     ) -> Iterable[ReadResourceContents] | InputRequiredResult:
         self.ensure_registered()
         return await super().read_resource(uri, context)
+
+    async def run_stdio_async(self) -> None:
+        """Serve stdio, answering every line (`fupan_mcp.stdio`): the SDK drops lines it cannot parse."""
+        from fupan_mcp.stdio import run_stdio
+
+        await run_stdio(self)
 
 
 def create_server(settings: Settings | None = None) -> FupanServer:
@@ -321,9 +371,11 @@ def _add_tools(server: MCPServer[Any], services: Services) -> None:
             try:
                 workspace.save_tool_run(services.store, review_id, section, workspace.to_jsonable(value), tool, result)
             except InputError as error:
-                text += f"\n\n> 未保存到复盘 {review_id} / not saved to review {review_id}: {error}"
+                shown = clip_message(review_id, 200)
+                text += f"\n\n> 未保存到复盘 {shown} / not saved to review {shown}: {clip_message(str(error))}"
             except StoreError as error:
-                text += f"\n\n> 未保存到复盘 {review_id} / not saved to review {review_id}: {store_error_text(error)}"
+                shown = clip_message(review_id, 200)
+                text += f"\n\n> 未保存到复盘 {shown} / not saved to review {shown}: {store_error_text(error)}"
         return tool_result(result, text)
 
     async def run_tool(work: Callable[[], CallToolResult], items: int, review_id: str | None) -> CallToolResult:
@@ -886,6 +938,9 @@ def _add_workspace_tools(server: MCPServer[Any], services: Services) -> None:
             str | None, Field(description="File name inside the output directory; default from the title.")
         ] = None,
         language: ReportLanguageArg = None,
+        overwrite: Annotated[
+            bool, Field(description="Replace a file of the same name; without it an existing file is an error.")
+        ] = False,
     ) -> Annotated[CallToolResult, Exported]:
         """Write a stored review's report to a file under the configured output directory; returns its
         path and a link to the `fupan://exports/...` resource that serves it."""
@@ -905,9 +960,12 @@ def _add_workspace_tools(server: MCPServer[Any], services: Services) -> None:
             content = run_core(lambda: render_built_report(built, format, today)).content
         suffix, mime = EXPORT_TYPES[format]
         root = services.settings.output_dir
-        path = run_core(lambda: workspace.write_export(root, filename or review_id, suffix, content))
-        uri = "fupan://exports/" + urllib.parse.quote(path.relative_to(root.resolve()).as_posix(), safe="/")
-        exported = Exported(review_id=review_id, path=str(path), format=format, bytes=path.stat().st_size, uri=uri)
+        path, relative = run_core(
+            lambda: workspace.write_export(root, filename or review_id, suffix, content, overwrite=overwrite)
+        )
+        uri = "fupan://exports/" + urllib.parse.quote(relative, safe="/")
+        size = len(content if isinstance(content, bytes) else content.encode("utf-8"))
+        exported = Exported(review_id=review_id, path=str(path), format=format, bytes=size, uri=uri)
         link = ResourceLink(
             type="resource_link", uri=uri, name=path.name, title=built.title, mime_type=mime, size=exported.bytes
         )
@@ -937,7 +995,7 @@ def _add_resources(server: MCPServer[Any], services: Services) -> None:
         try:
             return json.dumps(load_sample(name), ensure_ascii=False, indent=2)
         except KeyError as error:
-            raise ResourceNotFoundError(str(error)) from error
+            raise ResourceNotFoundError(clip_message(str(error))) from error
 
     @server.resource("fupan://examples/{name}/report", mime_type="text/markdown", title="Example report")
     def example_report(name: str) -> str:
@@ -945,7 +1003,7 @@ def _add_resources(server: MCPServer[Any], services: Services) -> None:
         try:
             review = Review.model_validate(load_sample(name))
         except KeyError as error:
-            raise ResourceNotFoundError(str(error)) from error
+            raise ResourceNotFoundError(clip_message(str(error))) from error
         return render_review(review, "markdown", "full", review.language or "zh", True).content
 
     @server.resource("fupan://reviews", mime_type="application/json", title="Stored reviews")
@@ -967,7 +1025,7 @@ def _add_resources(server: MCPServer[Any], services: Services) -> None:
         try:
             return services.store.get_review(review_id).model_dump_json(indent=2)
         except InputError as error:
-            raise ResourceNotFoundError(str(error)) from error
+            raise ResourceNotFoundError(clip_message(str(error))) from error
 
     @server.resource("fupan://reviews/{review_id}/report", mime_type="text/markdown", title="Stored review report")
     def stored_review_report(review_id: str) -> str:
@@ -976,32 +1034,35 @@ def _add_resources(server: MCPServer[Any], services: Services) -> None:
             document = workspace.load_review(services.store, review_id)
             follow_up = workspace.earlier_open_actions(services.store, review_id)
         except InputError as error:
-            raise ResourceNotFoundError(str(error)) from error
+            raise ResourceNotFoundError(clip_message(str(error))) from error
         language = document.language or "zh"
         return render_review(document, "markdown", "full", language, True, follow_up=follow_up).content
 
-    def exported_file(name: str, format: str) -> Path:
+    def exported_file(name: str, format: str) -> bytes:
+        """Read relative to the output directory without following symlinks (`fupan_mcp.safefs`)."""
         suffix = EXPORT_TYPES[format][0]
-        root = services.settings.output_dir.resolve()
-        path = (root / (name + suffix)).resolve()
-        if not path.is_relative_to(root) or not path.is_file():
-            raise ResourceNotFoundError(f"No exported file {name}{suffix}; call export_report first")
-        return path
+        try:
+            data = workspace.read_export(services.settings.output_dir, name + suffix, MAX_RESULT_BYTES)
+        except InputError as error:
+            raise ResourceNotFoundError(f"{name[:200]}{suffix}: {error.reason}") from error
+        if data is None:
+            raise ResourceNotFoundError(f"No exported file {name[:200]}{suffix}; call export_report first")
+        return data
 
     @server.resource("fupan://exports/{+name}.html", mime_type="text/html", title="Exported report (HTML)")
     def exported_html(name: str) -> str:
         """A report written by export_report as HTML."""
-        return exported_file(name, "html").read_text(encoding="utf-8")
+        return exported_file(name, "html").decode("utf-8", errors="replace")
 
     @server.resource("fupan://exports/{+name}.md", mime_type="text/markdown", title="Exported report (markdown)")
     def exported_markdown(name: str) -> str:
         """A report written by export_report as markdown."""
-        return exported_file(name, "markdown").read_text(encoding="utf-8")
+        return exported_file(name, "markdown").decode("utf-8", errors="replace")
 
     @server.resource("fupan://exports/{+name}.docx", mime_type=EXPORT_TYPES["docx"][1], title="Exported report (Word)")
     def exported_docx(name: str) -> bytes:
         """A report written by export_report as a Word document."""
-        return exported_file(name, "docx").read_bytes()
+        return exported_file(name, "docx")
 
 
 MaterialPathArg = Annotated[

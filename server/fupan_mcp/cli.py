@@ -7,6 +7,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from fupan_mcp.samples import SAMPLES
 
@@ -73,6 +74,55 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--max-body", metavar="SIZE", help="largest request body, e.g. 4MiB (default); 413 above")
     serve.add_argument("--access-log", action="store_true", help="log every HTTP request")
+    serve.add_argument(
+        "--header-timeout",
+        type=float,
+        metavar="SECONDS",
+        help="a request's line and headers must arrive within this time (default 10); 408 and close otherwise",
+    )
+    serve.add_argument(
+        "--body-timeout",
+        type=float,
+        metavar="SECONDS",
+        help="a request's body must arrive within this time after its headers (default 60)",
+    )
+    serve.add_argument(
+        "--max-connections",
+        type=int,
+        metavar="N",
+        help="open connections at most (default: from the file limit, at most 1000); at the cap the "
+        "longest-idle connection is closed, or a newcomer gets 503 when all are busy",
+    )
+    serve.add_argument(
+        "--insecure-no-auth",
+        action="store_true",
+        help="allow a non-loopback --host with neither a token nor OAuth (trusted networks only; logged loudly)",
+    )
+    serve.add_argument(
+        "--oauth-issuer",
+        metavar="URL",
+        help="accept JWT access tokens from this OAuth 2.1 authorization server (checked as `iss`, and "
+        "listed in /.well-known/oauth-protected-resource); a static token still works beside it",
+    )
+    serve.add_argument(
+        "--oauth-jwks",
+        metavar="URL|FILE",
+        help="the issuer's JSON Web Key Set (a URL or a file); default: the jwks_uri the issuer publishes",
+    )
+    serve.add_argument(
+        "--oauth-resource",
+        metavar="URL",
+        help="public URL of the MCP endpoint, e.g. https://mcp.example.com/mcp (required with a "
+        "non-loopback --host); also the expected audience unless --oauth-audience is given",
+    )
+    serve.add_argument("--oauth-audience", metavar="AUD", help="expected `aud` claim (default: --oauth-resource)")
+    serve.add_argument(
+        "--oauth-scope",
+        action="append",
+        default=[],
+        metavar="SCOPE",
+        help="a scope every token must carry, repeatable (403 insufficient_scope otherwise)",
+    )
 
     prompt = sub.add_parser("prompt", help="print the filled review prompt, to paste into a chat app")
     prompt.add_argument("--project-info", required=True, help="项目核心信息 / core project information")
@@ -158,6 +208,15 @@ _HTTP_FLAGS = (
     "token_file",
     "max_body",
     "access_log",
+    "header_timeout",
+    "body_timeout",
+    "max_connections",
+    "insecure_no_auth",
+    "oauth_issuer",
+    "oauth_jwks",
+    "oauth_resource",
+    "oauth_audience",
+    "oauth_scope",
 )
 
 
@@ -170,13 +229,14 @@ def _serve_http(args: argparse.Namespace) -> None:
         DEFAULT_HOST,
         DEFAULT_PATH,
         DEFAULT_PORT,
-        ConfigError,
         parse_size,
         resolve_settings,
         serve_http,
     )
+    from fupan_mcp.netguard import DEFAULT_BODY_TIMEOUT, DEFAULT_HEADER_TIMEOUT
 
     try:
+        oauth = _oauth_settings(args, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_PATH)
         settings = resolve_settings(
             host=args.host or DEFAULT_HOST,
             port=DEFAULT_PORT if args.port is None else args.port,
@@ -186,10 +246,45 @@ def _serve_http(args: argparse.Namespace) -> None:
             token_file=args.token_file,
             max_body=parse_size(args.max_body or "4MiB"),
             access_log=args.access_log,
+            header_timeout=DEFAULT_HEADER_TIMEOUT if args.header_timeout is None else args.header_timeout,
+            body_timeout=DEFAULT_BODY_TIMEOUT if args.body_timeout is None else args.body_timeout,
+            max_connections=args.max_connections,
+            insecure_no_auth=args.insecure_no_auth,
+            oauth=oauth,
         )
-    except ConfigError as error:
+    except ValueError as error:  # ConfigError, OAuthConfigError
         sys.exit(f"fupan-mcp serve: {error}")
     serve_http(settings)
+
+
+def _oauth_settings(args: argparse.Namespace, default_host: str, default_port: int, default_path: str) -> Any:
+    """OAuthSettings from the --oauth-* flags, or None without --oauth-issuer."""
+    others = [name for name in ("oauth_jwks", "oauth_resource", "oauth_audience", "oauth_scope") if getattr(args, name)]
+    if not args.oauth_issuer:
+        if others:
+            raise ValueError(f"--{others[0].replace('_', '-')} needs --oauth-issuer")
+        return None
+    from fupan_mcp.http import ConfigError, is_loopback
+    from fupan_mcp.oauth import OAuthSettings
+
+    if not args.oauth_issuer.lower().startswith(("https://", "http://")):
+        raise ConfigError(
+            f"--oauth-issuer {args.oauth_issuer!r}: expected the issuer URL, e.g. https://idp.example.com"
+        )
+    resource = args.oauth_resource
+    if resource is None:
+        host = (args.host or default_host).strip("[]")
+        if not is_loopback(host):
+            raise ConfigError("--oauth-resource is required with a non-loopback --host: the public URL of the endpoint")
+        shown = f"[{host}]" if ":" in host else host
+        resource = f"http://{shown}:{args.port or default_port}{args.path or default_path}"
+    return OAuthSettings(
+        issuer=args.oauth_issuer,
+        resource=resource,
+        audience=args.oauth_audience or resource,
+        jwks=args.oauth_jwks,
+        scopes=tuple(args.oauth_scope),
+    )
 
 
 def _tool_names() -> list[str]:

@@ -34,11 +34,13 @@ import json
 import logging
 import os
 import re
+import urllib.parse
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import anyio
 from mcp.server import MCPServer
 from mcp.server.transport_security import TransportSecuritySettings
 from starlette.datastructures import Headers
@@ -46,6 +48,11 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fupan_mcp import __version__
+from fupan_mcp.jsonrpc import INVALID_REQUEST, PARSE_ERROR, check_message
+from fupan_mcp.netguard import DEFAULT_BODY_TIMEOUT, DEFAULT_HEADER_TIMEOUT, default_max_connections
+
+if TYPE_CHECKING:
+    from fupan_mcp.oauth import JwtVerifier, OAuthSettings
 
 logger = logging.getLogger(__name__)
 
@@ -53,12 +60,16 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 DEFAULT_PATH = "/mcp"
 HEALTH_PATH = "/health"
+METADATA_PATH = "/.well-known/oauth-protected-resource"
 DEFAULT_MAX_BODY = 4 * 1024 * 1024
 GRACEFUL_SHUTDOWN_SECONDS = 10.0
 """How long uvicorn lets in-flight requests finish after SIGTERM/SIGINT before closing them."""
 
-PARSE_ERROR = -32700
-INVALID_REQUEST = -32600
+MAX_HEADER_BYTES = 16 * 1024
+"""Largest request line plus headers (h11's incomplete-event limit); larger gets 400 or a close."""
+KEEP_ALIVE_SECONDS = 5
+"""An idle kept-alive connection is closed after this long."""
+__all__ = ["INVALID_REQUEST", "PARSE_ERROR"]
 
 ENV_TOKEN = "FUPAN_MCP_TOKEN"
 ENV_ALLOWED_HOSTS = "FUPAN_MCP_ALLOWED_HOSTS"
@@ -86,6 +97,12 @@ class HttpSettings:
     token: str | None = field(default=None, repr=False)
     max_body: int = DEFAULT_MAX_BODY
     access_log: bool = False
+    header_timeout: float = DEFAULT_HEADER_TIMEOUT
+    body_timeout: float = DEFAULT_BODY_TIMEOUT
+    max_connections: int = field(default_factory=default_max_connections)
+    insecure_no_auth: bool = False
+    """Serve a non-local interface with neither token nor OAuth (only with ``--insecure-no-auth``)."""
+    oauth: OAuthSettings | None = None
 
     @property
     def url(self) -> str:
@@ -120,7 +137,7 @@ def _host_patterns(entry: str) -> list[str]:
     if entry.count(":") > 1 and not entry.startswith("["):  # a bare IPv6 address
         entry = f"[{entry}]"
     name, _, port = entry.rpartition(":") if not entry.endswith("]") else ("", "", "")
-    if name and (port == "*" or port.isdigit()):
+    if name and (port == "*" or (port.isascii() and port.isdigit())):
         return [entry]
     if name:
         raise ConfigError(f"--allowed-host {entry!r}: the port must be a number or *")
@@ -159,7 +176,7 @@ def _read_token(token_file: Path | None, environ: Mapping[str, str]) -> str | No
 
 def parse_size(text: str) -> int:
     """``4194304``, ``4MiB``, ``512KiB``, ``4M`` → bytes."""
-    match = re.fullmatch(r"\s*(\d+)\s*([kmg]i?b?|b)?\s*", text, flags=re.IGNORECASE)
+    match = re.fullmatch(r"\s*([0-9]+)\s*([kmg]i?b?|b)?\s*", text, flags=re.IGNORECASE)
     if not match:
         raise ConfigError(f"--max-body {text!r}: expected a number of bytes, or e.g. 512KiB, 4MiB")
     unit = (match.group(2) or "b").lower()[0]
@@ -179,10 +196,16 @@ def resolve_settings(
     token_file: Path | None = None,
     max_body: int = DEFAULT_MAX_BODY,
     access_log: bool = False,
+    header_timeout: float = DEFAULT_HEADER_TIMEOUT,
+    body_timeout: float = DEFAULT_BODY_TIMEOUT,
+    max_connections: int | None = None,
+    insecure_no_auth: bool = False,
+    oauth: OAuthSettings | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> HttpSettings:
     """Merge flags and environment, apply the safe defaults, refuse unsafe combinations."""
     env = os.environ if environ is None else environ
+    host = _bind_host(host)
     if not 0 < port < 65536:
         raise ConfigError(f"--port {port}: expected 1-65535")
     if not re.fullmatch(r"(/[A-Za-z0-9._~-]+)+", path):
@@ -208,16 +231,45 @@ def resolve_settings(
             f"--allowed-origin https://app.example.com (or {ENV_ALLOWED_ORIGINS})."
         )
 
+    if not header_timeout > 0 or not body_timeout > 0:
+        raise ConfigError("--header-timeout and --body-timeout must be more than 0 seconds")
+    if max_connections is not None and max_connections < 1:
+        raise ConfigError("--max-connections must be at least 1")
+    token = _read_token(token_file, env)
+    if not is_loopback(host) and token is None and oauth is None and not insecure_no_auth:
+        where = "all interfaces" if host in WILDCARD_HOSTS else host
+        raise ConfigError(
+            f"refusing to listen on {where} without authentication: anyone who can reach it could read and "
+            f"change every stored review. Set {ENV_TOKEN} or pass --token-file FILE, or configure OAuth "
+            "(--oauth-issuer ...); to serve without any (a trusted network only), pass --insecure-no-auth."
+        )
     return HttpSettings(
         host=host,
         port=port,
         path=path,
         allowed_hosts=tuple(dict.fromkeys(hosts)),
         allowed_origins=tuple(dict.fromkeys(origins)),
-        token=_read_token(token_file, env),
+        token=token,
         max_body=max_body,
         access_log=access_log,
+        header_timeout=header_timeout,
+        body_timeout=body_timeout,
+        max_connections=max_connections or default_max_connections(),
+        insecure_no_auth=insecure_no_auth,
+        oauth=oauth,
     )
+
+
+def _bind_host(host: str) -> str:
+    """``[::1]`` (as in a URL) binds ``::1``; other spellings are kept."""
+    host = host.strip()
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    if not host.strip("[]"):
+        raise ConfigError("--host: give an interface address or name, e.g. 127.0.0.1, ::1 or 0.0.0.0")
+    if "[" in host or "]" in host:
+        raise ConfigError(f"--host {host!r}: write an IPv6 address as ::1 or [::1]")
+    return host
 
 
 def transport_security(settings: HttpSettings) -> TransportSecuritySettings:
@@ -240,7 +292,7 @@ def _matches(value: str, patterns: Iterable[str]) -> bool:
         if pattern.endswith(":*"):
             base = pattern[:-2]
             port = value[len(base) + 1 :]
-            if value.startswith(base + ":") and port.isdigit():
+            if value.startswith(base + ":") and port.isascii() and port.isdigit():
                 return True
     return False
 
@@ -258,36 +310,10 @@ def jsonrpc_problem(body: bytes) -> tuple[int, str] | None:
 
     Checked before the SDK sees the body, because the SDK's legacy path answers a malformed
     envelope with the full pydantic validation report, which echoes the input back.
+    (`fupan_mcp.jsonrpc.check_message`, shared with the stdio server.)
     """
-    try:
-        message = json.loads(body)
-    except (ValueError, RecursionError):
-        return PARSE_ERROR, "Parse error"
-    if not isinstance(message, dict):
-        return INVALID_REQUEST, "Invalid Request: the body must be one JSON-RPC 2.0 object"
-    if message.get("jsonrpc") != "2.0":
-        return INVALID_REQUEST, 'Invalid Request: "jsonrpc" must be "2.0"'
-    has_id = "id" in message
-    request_id = message.get("id")
-    if has_id and (isinstance(request_id, bool) or not isinstance(request_id, (str, int, type(None)))):
-        return INVALID_REQUEST, 'Invalid Request: "id" must be a string or an integer'
-    if "method" in message:
-        if not isinstance(message["method"], str):
-            return INVALID_REQUEST, 'Invalid Request: "method" must be a string'
-        if has_id and request_id is None:
-            return INVALID_REQUEST, 'Invalid Request: "id" must be a string or an integer'
-        if "params" in message and not isinstance(message["params"], dict):
-            return INVALID_REQUEST, 'Invalid Request: "params" must be an object'
-        return None
-    if has_id and ("result" in message) != ("error" in message):
-        error = message.get("error", {})
-        if (
-            isinstance(error, dict)
-            and isinstance(error.get("code", 0), int)
-            and isinstance(error.get("message", ""), str)
-        ):
-            return None
-    return INVALID_REQUEST, "Invalid Request: neither a request, a notification nor a response"
+    refusal = check_message(body)
+    return None if refusal is None else (refusal.code, refusal.message)
 
 
 class Guard:
@@ -300,6 +326,17 @@ class Guard:
         self.hosts = settings.allowed_hosts
         self.origins = settings.allowed_origins
         self.token = settings.token.encode("ascii") if settings.token else None
+        self.oauth = settings.oauth
+        self.verifier: JwtVerifier | None = None
+        self.metadata_paths: tuple[str, ...] = ()
+        self.metadata_body = b""
+        if settings.oauth is not None:
+            from fupan_mcp.oauth import JwtVerifier, metadata
+
+            self.verifier = JwtVerifier(settings.oauth)
+            well_known = urllib.parse.urlsplit(settings.oauth.metadata_url).path
+            self.metadata_paths = tuple(dict.fromkeys((well_known, METADATA_PATH)))
+            self.metadata_body = json.dumps(metadata(settings.oauth)).encode()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":  # the SDK app's lifespan runs its session manager
@@ -310,14 +347,63 @@ class Guard:
             return
         headers = Headers(scope=scope)
         refusal = self.refusal(scope, headers)
+        if refusal is None:
+            refusal = await self.unauthorized(scope, headers)
         if refusal is not None:
             await refusal(scope, receive, send)
         elif scope["path"] == HEALTH_PATH:
             await health(scope["method"])(scope, receive, send)
+        elif scope["path"] in self.metadata_paths:
+            await self.resource_metadata(scope["method"])(scope, receive, send)
+        elif scope["path"] == self.path and scope["method"] != "POST":
+            # Stateless: no session to resume (GET would open an event stream that never ends), none to
+            # delete. 405 is what the spec tells clients to expect; the SDK client handles it.
+            await error_response(405, "Method Not Allowed: this server is stateless; POST only", {"Allow": "POST"})(
+                scope, receive, send
+            )
         elif scope["method"] == "POST" and scope["path"] == self.path:
             await self.post(scope, receive, send, headers)
-        else:  # GET/DELETE on the endpoint, unknown paths: the SDK answers (405, 404)
+        else:  # unknown paths: the SDK answers 404
             await self.app(scope, receive, send)
+
+    def _open_path(self, scope: Scope) -> bool:
+        """/health and the protected-resource metadata need no credentials."""
+        return scope["method"] in ("GET", "HEAD") and (
+            scope["path"] == HEALTH_PATH or scope["path"] in self.metadata_paths
+        )
+
+    async def unauthorized(self, scope: Scope, headers: Headers) -> Response | None:
+        """With OAuth: 401 (with the RFC 9728 metadata URL) or 403 for a missing scope; else None."""
+        if self.verifier is None or self.oauth is None or self._open_path(scope):
+            return None
+        challenge = f'Bearer resource_metadata="{self.oauth.metadata_url}"'
+        scheme, _, presented = headers.get("authorization", "").partition(" ")
+        presented = presented.strip()
+        if scheme.lower() != "bearer" or not presented:
+            return error_response(401, "Authentication required", {"WWW-Authenticate": challenge})
+        if self.token is not None and hmac.compare_digest(presented.encode("latin-1"), self.token):
+            return None
+        checked = await self.verifier.check_async(presented)
+        if isinstance(checked, str):
+            logger.warning("refused a bearer token: %s", checked)
+            return error_response(
+                401,
+                f"Invalid token: {checked}",
+                {"WWW-Authenticate": f'{challenge}, error="invalid_token", error_description="{checked}"'},
+            )
+        missing = [name for name in self.oauth.scopes if name not in checked.scopes]
+        if missing:
+            return error_response(
+                403,
+                f"Insufficient scope: needs {' '.join(missing)}",
+                {"WWW-Authenticate": f'{challenge}, error="insufficient_scope", scope="{" ".join(self.oauth.scopes)}"'},
+            )
+        return None
+
+    def resource_metadata(self, method: str) -> Response:
+        if method not in ("GET", "HEAD"):
+            return error_response(405, "Method Not Allowed", {"Allow": "GET, HEAD"})
+        return Response(self.metadata_body, media_type="application/json", headers={"Cache-Control": "max-age=3600"})
 
     def refusal(self, scope: Scope, headers: Headers) -> Response | None:
         """421 for a foreign Host, 403 for a foreign Origin, 401 without the token; else None."""
@@ -329,8 +415,8 @@ class Guard:
         if origin is not None and not _matches(origin.rstrip("/"), self.origins):
             logger.warning("refused a request with Origin %r", origin[:100])
             return error_response(403, "Invalid Origin header")
-        if self.token is None or (scope["path"] == HEALTH_PATH and scope["method"] in ("GET", "HEAD")):
-            return None
+        if self.token is None or self.verifier is not None or self._open_path(scope):
+            return None  # with OAuth, `unauthorized` checks the static token too
         scheme, _, presented = headers.get("authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not presented.strip():
             return error_response(401, "Authentication required", {"WWW-Authenticate": 'Bearer realm="fupan-mcp"'})
@@ -345,7 +431,7 @@ class Guard:
     async def post(self, scope: Scope, receive: Receive, send: Send, headers: Headers) -> None:
         """Read the body once (413 past the limit, chunked or not), check its envelope, replay it."""
         declared = headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > self.max_body:
+        if declared.isascii() and declared.isdigit() and int(declared) > self.max_body:
             await too_large()(scope, receive, send)
             return
         body = bytearray()
@@ -362,7 +448,11 @@ class Guard:
             if not message.get("more_body", False):
                 break
         if not trailing and headers.get("content-type", "").lower().startswith("application/json"):
-            problem = jsonrpc_problem(bytes(body))
+            data = bytes(body)
+            # Parsing megabytes takes a while: off the event loop, so /health and small calls keep flowing.
+            problem = (
+                jsonrpc_problem(data) if len(data) < 65536 else await anyio.to_thread.run_sync(jsonrpc_problem, data)
+            )
             if problem is not None:
                 await error_response(400, problem[1], code=problem[0])(scope, receive, send)
                 return
@@ -412,24 +502,37 @@ def serve_http(settings: HttpSettings, server: MCPServer[Any] | None = None) -> 
         from fupan_mcp.app import create_server
 
         server = create_server()
+    from fupan_mcp.netguard import ACCEPT_BACKLOG, ConnectionLimits, install_rate_limit, protocol_class
+
     # Stateless mode opens and "terminates" a transport per request; that INFO line is noise here.
     logging.getLogger("mcp.server.streamable_http").setLevel(logging.WARNING)
-    if not is_loopback(settings.host) and settings.token is None:
-        logger.warning(
-            "serving on %s without a bearer token: anyone who can reach it can call the tools "
-            "(set %s or pass --token-file)",
-            settings.host,
-            ENV_TOKEN,
-        )
+    install_rate_limit()
+    if not is_loopback(settings.host) and settings.token is None and settings.oauth is None:
+        for _ in range(3):  # --insecure-no-auth: say it loudly, at the top and more than once
+            logger.warning(
+                "INSECURE: serving %s with no authentication (--insecure-no-auth): anyone who can reach it "
+                "can read, change and delete every stored review",
+                settings.host,
+            )
     logger.info(
-        "fupan-mcp %s: MCP on %s (stateless; token %s; hosts %s)",
+        "fupan-mcp %s: MCP on %s (stateless; token %s; OAuth %s; hosts %s; at most %d connections, "
+        "headers within %gs, body within %gs)",
         __version__,
         settings.url,
         "required" if settings.token else "off",
+        settings.oauth.issuer if settings.oauth else "off",
         json.dumps(list(settings.allowed_hosts)),
+        settings.max_connections,
+        settings.header_timeout,
+        settings.body_timeout,
     )
+    limits = ConnectionLimits(settings.header_timeout, settings.body_timeout, settings.max_connections)
     config = uvicorn.Config(
         build_app(server, settings),
+        http=protocol_class(limits),
+        h11_max_incomplete_event_size=MAX_HEADER_BYTES,
+        backlog=ACCEPT_BACKLOG,
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
         host=settings.host,
         port=settings.port,
         lifespan="on",

@@ -272,31 +272,50 @@ def earlier_open_actions(store: ReviewStore, review_id: str, as_of: dt.date | No
     ]
 
 
-def write_export(output_dir: Path, name: str, suffix: str, content: str | bytes) -> Path:
-    """Write ``content`` (text as UTF-8, or bytes) to ``output_dir/name+suffix``; a name that leaves the
-    directory is refused."""
+def write_export(
+    output_dir: Path, name: str, suffix: str, content: str | bytes, *, overwrite: bool = False
+) -> tuple[Path, str]:
+    """Write ``content`` (text as UTF-8, or bytes) to ``output_dir/name+suffix``; returns the path and the
+    name relative to ``output_dir``. A name that leaves the directory, a symlink on the way and (without
+    ``overwrite``) an existing file are refused; see `fupan_mcp.safefs` for how races are closed."""
+    from fupan_mcp import safefs
+
     stem = name.strip()
     if not stem or stem in {".", ".."}:
         raise InputError("filename", "must not be empty")
     if not stem.endswith(suffix):
         stem += suffix
     try:
-        root = output_dir.resolve()
-        target = (root / stem).resolve()
-    except ValueError as error:  # a NUL byte or an unpaired surrogate: no file system takes them
+        stem.encode("utf-8")
+    except UnicodeEncodeError as error:  # an unpaired surrogate: no file system takes it
         raise InputError("filename", "must not hold NUL bytes or unpaired surrogates") from error
-    if not target.is_relative_to(root) or target == root:
-        raise InputError("filename", f"must stay inside the output directory {root}")
+    if "\x00" in stem:
+        raise InputError("filename", "must not hold NUL bytes or unpaired surrogates")
+    data = content if isinstance(content, bytes) else content.encode("utf-8")
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            target.write_bytes(content)
-        else:
-            target.write_text(content, encoding="utf-8")
+        return safefs.write_file(output_dir, stem, data, overwrite=overwrite), stem
+    except safefs.SafePathError as error:
+        raise InputError("filename", str(error)) from error
+    except FileExistsError as error:
+        raise InputError(
+            "filename",
+            f"{stem[:80]!a} already exists; pass overwrite: true to replace it, or choose another filename",
+        ) from error
     except OSError as error:  # a name too long, a directory in the way, no permission, a full disk
         reason = error.strerror or type(error).__name__
-        raise InputError("filename", f"cannot write {target.name[:80]!a}: {reason}") from error
-    return target
+        raise InputError("filename", f"cannot write {Path(stem).name[:80]!a}: {reason}") from error
+
+
+def read_export(output_dir: Path, name: str, limit: int) -> bytes | None:
+    """The bytes of an exported file, or None when there is no such regular file inside ``output_dir``."""
+    from fupan_mcp import safefs
+
+    try:
+        return safefs.read_file(output_dir, name, limit)
+    except safefs.TooLarge as error:
+        raise InputError("uri", str(error)) from error
+    except (safefs.SafePathError, OSError):
+        return None
 
 
 class ReviewList(BaseModel):

@@ -42,7 +42,7 @@ from fupan_mcp.domain.compliance import (
 )
 from fupan_mcp.errors import InputError
 from fupan_mcp.i18n import tr
-from fupan_mcp.limits import MAX_NAME_CHARS, MAX_TEXT_CHARS
+from fupan_mcp.limits import MAX_LISTED_FINDINGS, MAX_NAME_CHARS, MAX_TEXT_CHARS
 
 __all__ = [
     "Span",
@@ -557,7 +557,16 @@ def _masked_excerpt(text: str, spans: Sequence[Span], start: int, end: int) -> s
     return "".join(parts)
 
 
-def _tone(text: str, folded: str, spans: Sequence[Span], path: str | None, language: Language) -> list[ToneFinding]:
+def _tone(
+    text: str,
+    folded: str,
+    spans: Sequence[Span],
+    path: str | None,
+    language: Language,
+    limit: int | None = None,
+    phrases_out: list[_Phrase] | None = None,
+) -> list[ToneFinding]:
+    """The tone findings of one text; with ``limit`` only the first ones are built (all land in ``phrases_out``)."""
     names = [s for s in spans if s.kind == "name"]
     phrases = [
         *_blame_phrases(folded, language),
@@ -565,8 +574,10 @@ def _tone(text: str, folded: str, spans: Sequence[Span], path: str | None, langu
         *_absolute_phrases(folded, language),
     ]
     phrases.sort(key=lambda p: (p.start, p.end))
+    if phrases_out is not None:
+        phrases_out.extend(phrases)
     findings: list[ToneFinding] = []
-    for phrase in phrases:
+    for phrase in phrases if limit is None else phrases[:limit]:
         excerpt = _masked_excerpt(text, spans, phrase.start, phrase.end)
         findings.append(
             ToneFinding(
@@ -593,12 +604,33 @@ class _Checked(NamedTuple):
     masked: str
     pii: list[PiiHit]
     tone: list[ToneFinding]
+    pii_kinds: Counter[str]
+    tone_severities: Counter[str]
+    tone_codes: Counter[str]
 
 
-def _check_one(text: str, path: str | None, roster: _Roster, language: Language) -> _Checked:
+def _check_one(
+    text: str, path: str | None, roster: _Roster, language: Language, pii_limit: int, tone_limit: int
+) -> _Checked:
+    """One text: its masked form, its first ``pii_limit`` / ``tone_limit`` findings and the counts of all.
+
+    Findings past the limits are counted, never built: a text dense with personal data would
+    otherwise turn a few megabytes of input into hundreds of megabytes of answer (each finding
+    repeats its path and carries a message).
+    """
     folded = _fold(text)
     spans = _spans(folded, roster)
-    return _Checked(path, apply_spans(text, spans), _hits(spans, path), _tone(text, folded, spans, path, language))
+    phrases: list[_Phrase] = []
+    tone = _tone(text, folded, spans, path, language, tone_limit, phrases)
+    return _Checked(
+        path,
+        apply_spans(text, spans),
+        _hits(spans[:pii_limit], path),
+        tone,
+        Counter(span.kind for span in spans),
+        Counter(phrase.severity for phrase in phrases),
+        Counter(phrase.code for phrase in phrases),
+    )
 
 
 def _validate(text: str | None, fields: Mapping[str, str] | None, roster: Sequence[RosterEntry]) -> None:
@@ -621,14 +653,19 @@ def _validate(text: str | None, fields: Mapping[str, str] | None, roster: Sequen
 
 
 def _counts(checked: Sequence[_Checked]) -> ComplianceCounts:
-    pii = [hit for item in checked for hit in item.pii]
-    tone = [finding for item in checked for finding in item.tone]
+    kinds: Counter[str] = Counter()
+    severities: Counter[str] = Counter()
+    codes: Counter[str] = Counter()
+    for item in checked:
+        kinds.update(item.pii_kinds)
+        severities.update(item.tone_severities)
+        codes.update(item.tone_codes)
     return ComplianceCounts(
-        pii=len(pii),
-        pii_by_kind=dict(Counter(hit.kind for hit in pii)),
-        tone=len(tone),
-        tone_by_severity=dict(Counter(finding.severity for finding in tone)),
-        tone_by_code=dict(Counter(finding.code for finding in tone)),
+        pii=sum(kinds.values()),
+        pii_by_kind=dict(kinds),
+        tone=sum(severities.values()),
+        tone_by_severity=dict(severities),
+        tone_by_code=dict(codes),
         fields_checked=len(checked),
     )
 
@@ -673,16 +710,16 @@ def _markdown(
         ]
         headers = [tr(_TEXT, f"md.col.{c}", language) for c in ("path", "kind", "masked")]
         lines += ["", tr(_TEXT, "md.pii_heading", language), "", table(headers, rows)]
-        if len(result_pii) > _MD_ROW_LIMIT:
-            lines.append(tr(_TEXT, "md.more", language, n=len(result_pii) - _MD_ROW_LIMIT))
+        if counts.pii > min(len(result_pii), _MD_ROW_LIMIT):
+            lines.append(tr(_TEXT, "md.more", language, n=counts.pii - min(len(result_pii), _MD_ROW_LIMIT)))
     if tone:
         rows = [
             (f.path or where, tr(_TEXT, f"severity.{f.severity}", language), f.message) for f in tone[:_MD_ROW_LIMIT]
         ]
         headers = [tr(_TEXT, f"md.col.{c}", language) for c in ("path", "severity", "message")]
         lines += ["", tr(_TEXT, "md.tone_heading", language), "", table(headers, rows)]
-        if len(tone) > _MD_ROW_LIMIT:
-            lines.append(tr(_TEXT, "md.more", language, n=len(tone) - _MD_ROW_LIMIT))
+        if counts.tone > min(len(tone), _MD_ROW_LIMIT):
+            lines.append(tr(_TEXT, "md.more", language, n=counts.tone - min(len(tone), _MD_ROW_LIMIT)))
     return "\n".join(lines)
 
 
@@ -701,13 +738,21 @@ def check_compliance(
     _validate(text, fields, roster)
     items: Iterable[tuple[str | None, str]] = [(None, text or "")] if fields is None else fields.items()
     compiled = _compile_roster(_roster_key(roster), language)
-    checked = [_check_one(value, path, compiled, language) for path, value in items]
-    pii = [hit for item in checked for hit in item.pii]
-    tone = [finding for item in checked for finding in item.tone]
+    checked: list[_Checked] = []
+    pii: list[PiiHit] = []
+    tone: list[ToneFinding] = []
+    for path, value in items:
+        item = _check_one(
+            value, path, compiled, language, MAX_LISTED_FINDINGS - len(pii), MAX_LISTED_FINDINGS - len(tone)
+        )
+        pii.extend(item.pii)
+        tone.extend(item.tone)
+        checked.append(item._replace(pii=[], tone=[]))
     counts = _counts(checked)
     return ComplianceResult(
         pii=pii,
         tone=tone,
+        listed_limit=MAX_LISTED_FINDINGS if counts.pii > len(pii) or counts.tone > len(tone) else None,
         masked_text=checked[0].masked if mask and fields is None else None,
         masked_fields={item.path or "": item.masked for item in checked} if mask and fields is not None else None,
         counts=counts,

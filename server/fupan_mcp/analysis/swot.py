@@ -671,10 +671,17 @@ _HELPFUL = {"S": True, "W": False, "O": True, "T": False}
 _INTERNAL = {"S": True, "W": True, "O": False, "T": False}
 
 
+_MERMAID_ENTITIES = {"<": "#lt;", ">": "#gt;", "&": "#amp;", "#": "#35;", "`": "#96;"}
+"""Mermaid's own entity codes: shown as the character, never read as markup or diagram syntax."""
+
+
 def _chart_label(text: str) -> str:
-    """Text safe inside a quoted quadrantChart string: no double quotes, one line, short."""
+    """Text safe inside a quoted quadrantChart string: no double quotes, one line, short, and no character
+    that Mermaid or the SVG it draws could read as markup (``<``, ``>``, ``&``; ``#`` starts an entity;
+    backticks could close the markdown fence)."""
     text = one_line(text).replace('"', "'")
-    return text if len(text) <= _QUADRANT_LABEL_CHARS else text[: _QUADRANT_LABEL_CHARS - 1] + "…"
+    text = text if len(text) <= _QUADRANT_LABEL_CHARS else text[: _QUADRANT_LABEL_CHARS - 1] + "…"
+    return "".join(_MERMAID_ENTITIES.get(char, char) for char in text)
 
 
 def _coordinates(factors: Sequence[SwotFactor], quadrant: Quadrant) -> list[tuple[str, float, float]]:

@@ -79,4 +79,9 @@ class ComplianceResult(BaseModel):
         default=None, description="Set when `fields` were given and mask is true."
     )
     counts: ComplianceCounts
+    listed_limit: int | None = Field(
+        default=None,
+        description="Set when more findings were found than listed: `pii` and `tone` hold the first N each; "
+        "`counts` cover all of them.",
+    )
     markdown: str

@@ -181,8 +181,27 @@ _TAG_OPEN = re.compile(r"<(?=[A-Za-z/!?])")
 """A '<' that could open raw HTML in markdown (a tag, a comment, a declaration); '<99.5%' cannot."""
 
 
+_LINK = re.compile(r"(?<!\\)\[([^\[\]\n]*)\]\(\s*<?([^\s)>]*)")
+"""An inline link ``[text](destination``; the destination decides whether it stays a link."""
+_SAFE_SCHEME = re.compile(r"(?i)(?:https?://|mailto:)")
+_DEFINITION = re.compile(r"^(\s{0,3})\[(?=[^\]\n]*\]:)")
+"""A link reference definition ``[ref]: url`` at the start of a line."""
+
+
+def _safe_links(text: str) -> str:
+    """No images at all (``![..]`` is shown as text, so no remote image is ever fetched); links only to
+    http(s) and mailto (``javascript:``, ``data:``, ``file:``, relative and entity-obfuscated
+    destinations are shown as text); no reference definitions (which could point anywhere)."""
+    text = text.replace("![", "!\\[")
+
+    def link(match: re.Match[str]) -> str:
+        return match.group(0) if _SAFE_SCHEME.match(match.group(2)) else "\\" + match.group(0)
+
+    return _DEFINITION.sub(r"\1\\[", _LINK.sub(link, text))
+
+
 def _no_tags(text: str) -> str:
-    return _TAG_OPEN.sub("&lt;", text)
+    return _safe_links(_TAG_OPEN.sub("&lt;", text))
 
 
 def md_inline(value: object) -> str:

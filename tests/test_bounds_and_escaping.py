@@ -1,0 +1,191 @@
+"""Bounded answers and escaped output, in process: compliance findings, result size, log rate,
+the JSON-RPC envelope check, markdown links and images, SWOT quadrant labels."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from mcp import Client
+from mcp.types import CallToolResult, TextContent
+
+from fupan_mcp.analysis.compliance import check_compliance
+from fupan_mcp.analysis.swot import swot
+from fupan_mcp.app import bounded, clip_message
+from fupan_mcp.jsonrpc import MAX_ID_CHARS, MAX_NESTING, check_message
+from fupan_mcp.limits import MAX_LISTED_FINDINGS, MAX_RESULT_BYTES
+from fupan_mcp.netguard import RateLimitFilter
+from fupan_mcp.report.render import md_inline, render_report
+
+# --- compliance: findings counted, not all built ------------------------------------------------
+
+
+def test_compliance_lists_the_first_findings_and_counts_all() -> None:
+    field = "联系 13800138000 或 a.li@example.com；" * 40  # 40 mobiles + 40 e-mails per field
+    result = check_compliance(fields={f"problems[{i}]": field for i in range(30)}, language="en")
+    assert result.counts.pii == 30 * 80 == 2400
+    assert result.counts.pii_by_kind == {"mobile": 1200, "email": 1200}
+    assert len(result.pii) == MAX_LISTED_FINDINGS == 1000
+    assert result.listed_limit == 1000
+    assert [hit.path for hit in result.pii[:80]] == ["problems[0]"] * 80  # the first fields, in order
+    assert result.pii[-1].path == "problems[12]"  # 12 full fields (960) + 40 of the 13th
+    assert "…and 2200 more not listed." in result.markdown  # 200 table rows shown of 2,400
+    assert result.masked_fields is not None and "13800138000" not in result.masked_fields["problems[29]"]
+
+
+def test_compliance_under_the_limit_lists_everything() -> None:
+    result = check_compliance(text="都是张三的错，他总是拖延。电话 13800138000", language="zh")
+    assert result.listed_limit is None
+    assert len(result.pii) == result.counts.pii and len(result.tone) == result.counts.tone
+
+
+# --- one call's answer --------------------------------------------------------------------------
+
+
+def test_a_result_above_the_limit_becomes_a_clear_tool_error() -> None:
+    big = CallToolResult(content=[TextContent(type="text", text="x" * (MAX_RESULT_BYTES + 1))])
+    refused = bounded(big, "check_compliance")
+    assert refused.is_error and len(refused.content) == 1
+    text = refused.content[0].text  # type: ignore[union-attr]
+    assert "Result too large: 16.0 MB, above the 16 MB" in text and "结果过大" in text
+    small = CallToolResult(content=[TextContent(type="text", text="ok")], structured_content={"a": 1})
+    assert bounded(small, "x") is small
+
+
+def test_long_messages_keep_head_and_tail() -> None:
+    message = "review_id: no review with id '" + "x" * 1_000_000 + "'"
+    clipped = clip_message(message)
+    assert len(clipped) < 1100
+    assert clipped.startswith("review_id: no review with id 'xxx") and clipped.endswith("xx'")
+    assert "characters omitted" in clipped
+    assert clip_message("short") == "short"
+
+
+# --- logs ---------------------------------------------------------------------------------------
+
+
+def test_the_log_keeps_one_line_per_cause_per_interval() -> None:
+    now = [0.0]
+    limiter = RateLimitFilter(interval=10, clock=lambda: now[0])
+
+    def record(message: str, *args: object) -> logging.LogRecord:
+        return logging.LogRecord("fupan_mcp.http", logging.WARNING, __file__, 1, message, args, None)
+
+    passed = [limiter.filter(record("refused a request with Host %r", f"h{i}")) for i in range(500)]
+    other = limiter.filter(record("closed a connection: request headers incomplete after %ss", 10))
+    assert passed.count(True) == 1 and other
+    now[0] = 10.5
+    summary = record("refused a request with Host %r", "late")
+    assert limiter.filter(summary)
+    assert summary.getMessage() == "refused a request with Host 'late' [499 similar lines held back in the last 10s]"
+
+
+# --- the JSON-RPC envelope ----------------------------------------------------------------------
+
+
+DEEP = b"[" * MAX_NESTING + b"]" * MAX_NESTING
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        (b'{"jsonrpc":"2.0","id":1,"method":"ping"}', None),
+        (b'{"jsonrpc":"2.0","method":"notifications/initialized"}', None),
+        (b'{"jsonrpc":"2.0","id":1,"result":{}}', None),
+        (b"{", -32700),
+        (b'{"jsonrpc":"2.0","id":1,"method":"x","params":{"v":NaN}}', -32700),
+        (b'{"jsonrpc":"2.0","id":1,"method":"x","params":{"v":"\\udc00"}}', -32700),
+        (b'[{"jsonrpc":"2.0","id":1,"method":"ping"}]', -32600),
+        (b'{"jsonrpc":"2.0","id":"' + b"i" * (MAX_ID_CHARS + 1) + b'","method":"ping"}', -32600),
+        (
+            b'{"jsonrpc":"2.0","id":1,"method":"x","params":{"v":' + b"[" * MAX_NESTING + b"]" * MAX_NESTING + b"}}",
+            -32600,
+        ),
+    ],
+)
+def test_envelope_check(body: bytes, code: int | None) -> None:
+    refusal = check_message(body)
+    assert (refusal.code if refusal else None) == code
+    if refusal is not None:
+        assert len(refusal.message) < 200 and (refusal.id is None or refusal.id == 1)
+
+
+def test_nesting_at_the_limit_passes() -> None:
+    depth = MAX_NESTING - 2  # the message object and params are two levels
+    body = b'{"jsonrpc":"2.0","id":1,"method":"x","params":{"v":' + b"[" * depth + b"]" * depth + b"}}"
+    assert check_message(body) is None
+
+
+# --- markdown links and images ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("see [the runbook](https://wiki.example.com/runbook)", True),
+        ("write to [ops](mailto:ops@example.com)", True),
+        ("[click](javascript:alert(document.cookie))", False),
+        ("[click](  JAVASCRIPT:alert(1))", False),
+        ("[x](javascript&#58;alert(1))", False),
+        ("[x](data:text/html;base64,PHNjcmlwdD4=)", False),
+        ("[x](vbscript:msgbox)", False),
+        ("[x](file:///etc/passwd)", False),
+        ("[x](/relative/path)", False),
+    ],
+)
+def test_markdown_links_only_to_http_and_mailto(text: str, kept: bool) -> None:
+    safe = md_inline(text)
+    assert (safe == text) is kept
+    if not kept:
+        assert "\\[" in safe  # shown as text: the bracket is escaped
+
+
+@pytest.mark.parametrize(
+    "text", ["![tracker](https://evil.example/pixel.png)", "![](http://x/y.gif)", "![a][ref]", "x ![b](c) y"]
+)
+def test_markdown_shows_no_images(text: str) -> None:
+    assert "![" not in md_inline(text)
+
+
+def test_a_reference_definition_cannot_smuggle_a_link() -> None:
+    assert md_inline("[r]: javascript:alert(1)").startswith("\\[r]:")
+
+
+def test_a_rendered_markdown_report_carries_no_unsafe_link_or_image() -> None:
+    review = {
+        "project": "Checkout rollout",
+        "lessons": ["[run me](javascript:alert(1)) and ![p](https://tracker.example/p.gif)"],
+        "problems": [{"title": "see [docs](https://docs.example.com)", "detail": "[x](data:text/html,hi)"}],
+    }
+    text = render_report(review, "markdown", "full", "en", True).content
+    assert "](javascript:" not in text.replace("\\[run me](javascript:", "")
+    assert "![" not in text
+    assert "[docs](https://docs.example.com)" in text
+    assert "\\[x](data:" in text
+
+
+# --- SWOT quadrant chart labels -----------------------------------------------------------------
+
+
+def test_swot_quadrant_labels_cannot_carry_markup() -> None:
+    evil = '<b>&"q"#lt;```<img src=x onerror=alert(1)>'
+    result = swot([evil], [evil], [evil], [evil], language="en")
+    labels = [line for line in result.mermaid.splitlines() if line.strip().startswith('"S1') or '"W1' in line]
+    assert labels
+    for line in labels:
+        label = line.split('"')[1]
+        assert "<" not in label and ">" not in label and "`" not in label
+        assert label.startswith(("S1 #lt;b#gt;#amp;'q'#35;lt;#96;", "W1 #lt;b#gt;#amp;'q'#35;lt;#96;")), label
+    assert "```" not in result.mermaid
+
+
+@pytest.mark.anyio
+async def test_a_megabyte_review_id_is_not_echoed_whole(client: Client) -> None:
+    huge = "R-" + "x" * 1_000_000
+    for tool, arguments in (
+        ("get_review", {"review_id": huge}),
+        ("compute_attainment", {"metrics": [{"name": "a", "target": "≥1", "actual": 2}], "review_id": huge}),
+    ):
+        result = await client.call_tool(tool, arguments)
+        text = " ".join(block.text for block in result.content if isinstance(block, TextContent))
+        assert result.is_error and len(text) < 1500 and "characters omitted" in text, text[:300]
