@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Draw bundle/icon.png (256 x 256): a looping arrow (looking back) around three rising bars.
+"""Draw bundle/icon.png (512 x 512, the size Claude Desktop recommends): a looping arrow (looking back) around three rising bars.
 
-Pure standard library (zlib + struct), 4 x 4 supersampling; rerun to regenerate the icon:
+Pure standard library (zlib + struct), drawn on a 256-unit grid with 3 x 3 supersampling; rerun to regenerate the icon:
     python3 bundle/make_icon.py
 """
 
@@ -12,8 +12,10 @@ import struct
 import zlib
 from pathlib import Path
 
-SIZE = 256
-SAMPLES = 4
+SIZE = 256  # the drawing's own units
+PIXELS = 512
+SCALE = PIXELS / SIZE
+SAMPLES = 3
 BACKGROUND = (15, 118, 110)  # teal
 FOREGROUND = (255, 255, 255)
 ACCENT = (253, 224, 71)  # yellow bars
@@ -71,8 +73,8 @@ def pixel(px: int, py: int) -> tuple[int, int, int, int]:
     totals = [0.0, 0.0, 0.0, 0.0]
     for sy in range(SAMPLES):
         for sx in range(SAMPLES):
-            x = px + (sx + 0.5) / SAMPLES
-            y = py + (sy + 0.5) / SAMPLES
+            x = (px + (sx + 0.5) / SAMPLES) / SCALE
+            y = (py + (sy + 0.5) / SAMPLES) / SCALE
             if not inside_rounded_square(x, y):
                 continue
             if in_bars(x, y):
@@ -102,9 +104,9 @@ def png(width: int, height: int, rows: list[bytes]) -> bytes:
 
 
 def main() -> None:
-    rows = [b"".join(bytes(pixel(x, y)) for x in range(SIZE)) for y in range(SIZE)]
+    rows = [b"".join(bytes(pixel(x, y)) for x in range(PIXELS)) for y in range(PIXELS)]
     target = Path(__file__).with_name("icon.png")
-    target.write_bytes(png(SIZE, SIZE, rows))
+    target.write_bytes(png(PIXELS, PIXELS, rows))
     print(f"wrote {target}")
 
 
