@@ -161,7 +161,7 @@ def stage_bundle(python: Path, stage: Path, wheel_dir: Path, *, charts: bool = F
     (stage / "server").mkdir(parents=True)
     shutil.copy2(BUNDLE_SOURCE / "icon.png", stage / "icon.png")
     shutil.copy2(BUNDLE_SOURCE / "server" / "main.py", stage / "server" / "main.py")
-    quiet = ["--quiet", "--disable-pip-version-check"]
+    quiet = ["--quiet", "--quiet", "--disable-pip-version-check"]  # -qq: errors only
     run(python, "-m", "pip", "wheel", *quiet, "--no-deps", "--wheel-dir", wheel_dir, ROOT)
     (wheel,) = wheel_dir.glob("fupan_mcp-*.whl")
     lib = stage / "server" / "lib"

@@ -305,7 +305,7 @@ async def test_bundle_installs_and_serves_as_desktop_would(unpacked_bundle: Path
         assert await initialize_and_list(client) == [tool["name"] for tool in manifest["tools"]]
         created = await client.call_tool("create_review", {"project": "Bundle check", "title": "复盘"})
         assert not created.is_error and created.structured_content is not None
-        review_id = created.structured_content["review_id"]
+        review_id = created.structured_content["review"]["id"]
         exported = await client.call_tool("export_report", {"review_id": review_id, "format": "docx"})
         assert not exported.is_error, exported.content
     assert store.is_file()
