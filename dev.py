@@ -60,6 +60,34 @@ def _stamp() -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def _pip_version(python: str | Path) -> tuple[int, ...] | None:
+    """The version of the pip that `python` can import, or None."""
+    try:
+        out = subprocess.run(
+            [str(python), "-c", "import pip; print(pip.__version__)"], capture_output=True, text=True, timeout=60
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    numbers = re.findall(r"\d+", out.stdout.split(" ")[0]) if out.returncode == 0 else []
+    return tuple(int(n) for n in numbers[:2]) if numbers else None
+
+
+def pip_for(python: Path) -> list[str]:
+    """A pip command that installs into `python`'s environment.
+
+    The venv's own pip when it has one; else the pip of the Python running dev.py, pointed at the
+    venv with ``--python`` (pip >= 22.3). Using that one spares the first run ensurepip's copy of pip.
+    """
+    if _pip_version(python) is not None:
+        return [str(python), "-m", "pip"]
+    base = getattr(sys, "_base_executable", "") or sys.executable  # the interpreter a venv was made from
+    for outer in dict.fromkeys([sys.executable, base, str(Path(sys.base_prefix) / "bin" / "python3")]):
+        version = _pip_version(outer)
+        if version is not None and version >= (22, 3):
+            return [outer, "-m", "pip", "--python", str(python)]
+    sys.exit(f"no pip for {python}: install pip (python3 -m ensurepip) or recreate {VENV}")
+
+
 def ensure_env(extra: str) -> None:
     """A .venv with the project installed (editable) with at least `extra` ("" = runtime only)."""
     if sys.version_info < (3, 10):  # noqa: UP036 - dev.py may be started by an older python3
@@ -73,10 +101,12 @@ def ensure_env(extra: str) -> None:
         return
     if not PYTHON.exists():
         print(f"creating {VENV}", flush=True)
-        venv.EnvBuilder(with_pip=True).create(VENV)
+        outer = _pip_version(sys.executable)
+        venv.EnvBuilder(with_pip=outer is None or outer < (22, 3)).create(VENV)
     extras = sorted((have | {extra}) - {""})
     target = f".[{','.join(extras)}]" if extras else "."
-    run(PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", target)
+    # --no-compile: modules are byte-compiled when first imported, not all of them up front
+    run(*pip_for(PYTHON), "install", "--quiet", "--disable-pip-version-check", "--no-compile", "-e", target)
     STAMP.write_text(json.dumps({"pyproject": want, "extras": extras}))
 
 
@@ -162,11 +192,12 @@ def stage_bundle(python: Path, stage: Path, wheel_dir: Path, *, charts: bool = F
     shutil.copy2(BUNDLE_SOURCE / "icon.png", stage / "icon.png")
     shutil.copy2(BUNDLE_SOURCE / "server" / "main.py", stage / "server" / "main.py")
     quiet = ["--quiet", "--quiet", "--disable-pip-version-check"]  # -qq: errors only
-    run(python, "-m", "pip", "wheel", *quiet, "--no-deps", "--wheel-dir", wheel_dir, ROOT)
+    pip = pip_for(python)
+    run(*pip, "wheel", *quiet, "--no-deps", "--wheel-dir", wheel_dir, ROOT)
     (wheel,) = wheel_dir.glob("fupan_mcp-*.whl")
     lib = stage / "server" / "lib"
     wanted = [str(wheel), *(extra_requirements("export") if charts else word_requirements())]
-    run(python, "-m", "pip", "install", *quiet, "--no-compile", "--target", lib, *wanted)
+    run(*pip, "install", *quiet, "--no-compile", "--target", lib, *wanted)
     shutil.rmtree(lib / "bin", ignore_errors=True)  # console scripts with this machine's paths
     info = subprocess.run(
         [str(python), "-c", PROBE],
