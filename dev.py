@@ -5,6 +5,7 @@
     python3 dev.py test    # create .venv if needed, install with test extras, lint, type-check, test
     python3 dev.py bench   # run the benchmarks
     python3 dev.py bundle  # build the Claude Desktop bundle dist/fupan-mcp-<version>.mcpb
+    python3 dev.py manifest  # only refresh bundle/manifest.json from the server (tools, prompt, version)
 
 The virtual environment lives in .venv next to this file and is refreshed when pyproject.toml changes
 or a task needs an extra it does not have yet (`demo` needs only `export`; `test` has everything).
@@ -271,6 +272,9 @@ def main() -> None:
         ensure_env("")
         run(PYTHON, Path(__file__), "_manifest")
         build_bundle(PYTHON, ROOT / "dist", official="--official" in extra, charts="--charts" in extra)
+    elif task == "manifest":  # only refresh bundle/manifest.json (after a tool or the prompt changed)
+        ensure_env("")
+        run(PYTHON, Path(__file__), "_manifest")
     elif task == "_manifest":  # inside .venv: fupan_mcp is importable here
         refresh_manifest()
     else:

@@ -61,7 +61,8 @@ dev: Any = import_module("dev")  # dev.py: the bundle builder and the manifest's
 
 
 def clean_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FUPAN_MCP_") and k != "PYTHONPATH"}
+    """This environment without the suite's store settings (PYTHONPATH stays: it names the code under test)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FUPAN_MCP_")}
     env.update(extra)
     return env
 
@@ -215,13 +216,13 @@ def test_server_json_describes_this_package() -> None:
 
 
 def test_bundle_manifest_lists_what_the_server_serves() -> None:
-    """Tools, prompt and version as the server has them (after a change: `python3 dev.py bundle`)."""
+    """Tools, prompt and version as the server has them (after a change: `python3 dev.py manifest`)."""
     manifest = json.loads(MANIFEST.read_text(encoding="utf-8"))
     assert manifest["manifest_version"] == "0.3"
     fresh = dev.manifest_from_server(manifest)
     assert manifest["version"] == __version__
-    assert manifest["tools"] == fresh["tools"], "bundle/manifest.json is stale: run `python3 dev.py bundle`"
-    assert manifest["prompts"] == fresh["prompts"], "bundle/manifest.json is stale: run `python3 dev.py bundle`"
+    assert manifest["tools"] == fresh["tools"], "bundle/manifest.json is stale: run `python3 dev.py manifest`"
+    assert manifest["prompts"] == fresh["prompts"], "bundle/manifest.json is stale: run `python3 dev.py manifest`"
     assert [prompt["name"] for prompt in manifest["prompts"]] == ["project_review"]
     assert manifest["tools"][0] == {
         "name": "compute_attainment",
@@ -640,7 +641,7 @@ async def test_readme_json_snippets_parse_and_the_tool_examples_run(tmp_path: Pa
     assert {"compute_attainment", "build_kpi_tree", "five_whys", "swot", "check_actions"} <= set(checked_tools)
 
 
-DEV_TASKS = ("demo", "test", "bench", "bundle")
+DEV_TASKS = ("demo", "test", "bench", "bundle", "manifest")
 KNOWN_COMMANDS = {"python3", "fupan-mcp", ".venv/bin/fupan-mcp", ".venv/bin/pip", "pip", "uvx", "claude", "npx"}
 KNOWN_COMMANDS |= {"docker", "curl", "export", "printf"}
 
