@@ -1,7 +1,9 @@
 # What the test suite needs beyond Python, for CI on a fresh machine. Sourced by .ci/run.
 #
 # - Node clients for the interop tests: the official TypeScript SDK clients, the MCP Inspector CLI
-#   and the conformance suite, pinned by tests/interop/package-lock.json (skipped without Node).
+#   and the conformance suite, pinned by tests/interop/package-lock.json (skipped without Node);
+#   the same lock pins the official bundle CLI (@anthropic-ai/mcpb) that tests/test_packaging.py uses
+#   to validate and pack the Claude Desktop bundle.
 # - Debian's Chromium and CJK fonts for the screenshot tests of the HTML report and the app view.
 # - A throwaway PostgreSQL server for the store tests (.ci/pg.sh): it exports
 #   FUPAN_MCP_TEST_POSTGRES_URL, so the PostgreSQL tests must pass instead of skipping.

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from fupan_mcp import __version__
 from fupan_mcp.samples import SAMPLES
 
 
@@ -18,6 +19,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="复盘 MCP server: the GRAI review prompt plus tools that compute, check and render. "
         "Run without a subcommand to serve MCP over stdio.",
     )
+    parser.add_argument("--version", action="version", version=f"fupan-mcp {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="{serve,prompt,demo}")
 
     serve = sub.add_parser(

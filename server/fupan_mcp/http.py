@@ -9,7 +9,7 @@ Shape of one request, outermost first:
    outside the allowlist gets 421, an Origin outside it 403. Requests without an Origin (every
    non-browser client) pass the Origin check.
 2. **Bearer token**, when one is configured (env ``FUPAN_MCP_TOKEN`` or ``--token-file``): every
-   request except ``GET /health`` must carry ``Authorization: Bearer <token>``; compared in
+   request except ``GET /health`` and ``GET /`` must carry ``Authorization: Bearer <token>``; compared in
    constant time; 401 with ``WWW-Authenticate: Bearer`` otherwise. ``/health`` stays open so
    load balancers and orchestrators can probe it without a secret; it answers only
    ``{"status": "ok", "version": ...}``.
@@ -61,6 +61,10 @@ DEFAULT_PORT = 8000
 DEFAULT_PATH = "/mcp"
 HEALTH_PATH = "/health"
 METADATA_PATH = "/.well-known/oauth-protected-resource"
+HOME_PATH = "/"
+"""``GET /``: a small HTML page for a person who opens the server's address in a browser."""
+OPEN_PATHS = (HEALTH_PATH, HOME_PATH)
+"""Paths a GET needs no token for: they tell only what the server is and its version."""
 DEFAULT_MAX_BODY = 4 * 1024 * 1024
 GRACEFUL_SHUTDOWN_SECONDS = 10.0
 """How long uvicorn lets in-flight requests finish after SIGTERM/SIGINT before closing them."""
@@ -353,6 +357,8 @@ class Guard:
             await refusal(scope, receive, send)
         elif scope["path"] == HEALTH_PATH:
             await health(scope["method"])(scope, receive, send)
+        elif scope["path"] == HOME_PATH and scope["method"] in ("GET", "HEAD"):
+            await home_page(self.path, self.token is not None)(scope, receive, send)
         elif scope["path"] in self.metadata_paths:
             await self.resource_metadata(scope["method"])(scope, receive, send)
         elif scope["path"] == self.path and scope["method"] != "POST":
@@ -367,9 +373,9 @@ class Guard:
             await self.app(scope, receive, send)
 
     def _open_path(self, scope: Scope) -> bool:
-        """/health and the protected-resource metadata need no credentials."""
+        """/health, the home page and the protected-resource metadata need no credentials."""
         return scope["method"] in ("GET", "HEAD") and (
-            scope["path"] == HEALTH_PATH or scope["path"] in self.metadata_paths
+            scope["path"] in OPEN_PATHS or scope["path"] in self.metadata_paths
         )
 
     async def unauthorized(self, scope: Scope, headers: Headers) -> Response | None:
@@ -544,3 +550,61 @@ def serve_http(settings: HttpSettings, server: MCPServer[Any] | None = None) -> 
         log_level="info",  # an explicit level: left unset, uvicorn formats TRACE lines for every request
     )
     uvicorn.Server(config).run()
+
+
+# --- the web entry ----------------------------------------------------------------------------
+
+HOME_PAGE = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>fupan-mcp {version}</title>
+<style>
+body {{ font-family: system-ui, sans-serif; max-width: 44rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5; }}
+code, pre {{ background: #f3f4f6; border-radius: 4px; padding: 0.1rem 0.3rem; }}
+pre {{ padding: 0.6rem; overflow-x: auto; }}
+</style>
+</head>
+<body>
+<h1>复盘 fupan-mcp <small>{version}</small></h1>
+<p>An MCP server for project reviews (复盘) and incident postmortems: the GRAI review prompt plus tools
+that compute target attainment and KPI trees, check root causes, actions and risks, and render the
+report. This address is for MCP clients, not for browsing.</p>
+<h2>MCP endpoint</h2>
+<p>Streamable HTTP at <code id="endpoint">{path}</code> on this host (POST JSON-RPC; stateless).
+{auth}</p>
+<h2>Configure a client</h2>
+<p>Replace <code>https://mcp.example.com</code> with the address you opened this page at.
+VS Code (<code>.vscode/mcp.json</code>):</p>
+<pre>{{"servers": {{"fupan": {{"type": "http", "url": "https://mcp.example.com{path}"{headers}}}}}}}</pre>
+<p>Claude Code: <code>claude mcp add --transport http fupan https://mcp.example.com{path}{header_flag}</code></p>
+<h2>Status</h2>
+<p>Health: <a href="{health}">{health}</a> answers <code>{{"status": "ok", "version": "{version}"}}</code>.
+Version {version}. Source and documentation: <a href="{website}">{website}</a>.</p>
+</body>
+</html>
+"""
+
+WEBSITE = "https://github.com/fupan-mcp/fupan-mcp"
+
+
+def home_page(path: str, token_required: bool) -> Response:
+    """The page behind ``GET /``: what this server is, its endpoint, a client snippet, health and version."""
+    from html import escape
+
+    auth = (
+        "Every request to it needs <code>Authorization: Bearer &lt;token&gt;</code>; ask the operator for the token."
+        if token_required
+        else "No token is configured."
+    )
+    page = HOME_PAGE.format(
+        version=escape(__version__),
+        path=escape(path),
+        auth=auth,
+        headers=', "headers": {"Authorization": "Bearer &lt;token&gt;"}' if token_required else "",
+        header_flag=' --header "Authorization: Bearer &lt;token&gt;"' if token_required else "",
+        health=HEALTH_PATH,
+        website=WEBSITE,
+    )
+    return Response(page, media_type="text/html; charset=utf-8", headers={"Cache-Control": "no-store"})
