@@ -379,9 +379,10 @@ def _add_tools(server: MCPServer[Any], services: Services) -> None:
         def work() -> CallToolResult:
             check_review(review_id)
             from fupan_mcp.analysis.kpi_tree import build_kpi_tree as build
+            from fupan_mcp.report.tool_text import kpi_tree_text
 
             result = run_core(lambda: build(nodes, root, template, language, method, order))
-            text = result.markdown + "\n\n```mermaid\n" + result.mermaid + "\n```"
+            text = kpi_tree_text(result)
             section = {"nodes": result.nodes, "root": root, "template": template, "method": method, "order": order}
             return remember(review_id, "kpi_tree", section, "build_kpi_tree", result, text)
 

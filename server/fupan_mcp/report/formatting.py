@@ -1,13 +1,17 @@
 """Display of computed figures: quantities with units, percents, signed changes, dates.
 
-Only display: the figures themselves come from the analyses. Rounding happens here and nowhere else.
+Only display: the figures themselves come from the analyses. Rounding happens here and nowhere else:
+the report's sections, each tool's text (`report.tool_text`), the charts, the Word export and the
+figures quoted inside the analyses' finding messages all write a number with these functions, so a
+figure reads the same wherever it appears. The module imports nothing but the standard library and
+`i18n`, which is what lets the pure analyses use it for their messages.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 
-from fupan_mcp.analysis.markdown import fmt_number
 from fupan_mcp.i18n import Language
 
 COUNT_UNITS = frozenset({"人", "个", "名", "位", "单", "笔", "次", "条", "家", "场", "件", "users", "people"})
@@ -18,9 +22,21 @@ _ZH_UNITS = {"d": "天", "min": "分钟", "s": "秒"}
 """Canonical units the parsers produce, written back the Chinese way."""
 
 
+def fmt_number(value: float | None, digits: int = 2) -> str:
+    """A number with thousands separators, trailing zeros trimmed; '—' for None, '∞' for infinity."""
+    if value is None or math.isnan(value):
+        return "—"
+    if math.isinf(value):
+        return "∞" if value > 0 else "-∞"
+    if value == int(value) and abs(value) < 1e15:
+        return f"{int(value):,}"
+    text = f"{value:,.{digits}f}".rstrip("0").rstrip(".")
+    return "0" if text in {"-0", ""} else text
+
+
 def number(value: float, *, digits: int = 2, fixed: bool = False) -> str:
     """A plain number with thousands separators; ``fixed`` keeps trailing zeros (3.40)."""
-    if fixed:
+    if fixed and math.isfinite(value):
         text = f"{value:,.{digits}f}"
         return "0" if text.strip("-0.,") == "" else text
     return fmt_number(round(value, digits), digits)
@@ -50,6 +66,8 @@ def quantity(value: float | None, unit: str | None, language: Language, *, compu
 
 
 def _scaled(value: float, unit: str | None, language: Language, computed: bool) -> str:
+    if not math.isfinite(value):
+        return fmt_number(value)
     if computed and unit in COUNT_UNITS:
         return number(round(value), digits=0)
     magnitude = abs(value)
@@ -72,6 +90,12 @@ def signed_quantity(value: float, unit: str | None, language: Language) -> str:
     else:
         text = quantity(value, unit, language)
     return f"+{text}" if value > 0 else text
+
+
+def signed_change(value: float, unit: str | None, language: Language) -> str:
+    """A computed change with its sign, a change of percents in points: +1,989.68, -0.2 个百分点."""
+    text = quantity(abs(value), "pp" if unit == "%" else unit, language, computed=True)
+    return f"+{text}" if value > 0 else f"-{text}" if value < 0 else text
 
 
 def percent(fraction: float, *, signed: bool = False) -> str:

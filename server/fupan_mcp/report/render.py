@@ -33,12 +33,20 @@ from fupan_mcp.errors import InputError, input_error_from
 from fupan_mcp.i18n import Language, tr
 from fupan_mcp.report.sections import Context, build_document
 from fupan_mcp.report.strings import TEXT
-from fupan_mcp.report.view import Document
+from fupan_mcp.report.view import Block, Document
 
 if TYPE_CHECKING:
     import jinja2
 
-__all__ = ["BuiltReport", "RenderedReport", "build_report", "mask_review", "render_built", "render_report"]
+__all__ = [
+    "BuiltReport",
+    "RenderedReport",
+    "build_report",
+    "markdown_blocks",
+    "mask_review",
+    "render_built",
+    "render_report",
+]
 
 _TEMPLATES = {"markdown": "report.md.j2", "html": "report.html.j2"}
 _LANGUAGES: tuple[Language, ...] = get_args(Language)
@@ -235,6 +243,12 @@ def _render(format: ReportFormat, **context: object) -> str:
     template = _environment(format == "html").get_template(_TEMPLATES[format])
     content = template.render(**context)
     return _BLANK_RUNS.sub("\n\n", content) if format == "markdown" else content
+
+
+def markdown_blocks(blocks: Sequence[Block], colon: str) -> str:
+    """Blocks as markdown, as the report's sections render them (a tool's text, `report.tool_text`)."""
+    content = _environment(False).get_template("tool.md.j2").render(blocks=blocks, colon=colon)
+    return _BLANK_RUNS.sub("\n\n", content).strip() + "\n"
 
 
 # --------------------------------------------------------------------------- the entry point

@@ -35,6 +35,7 @@ from fupan_mcp.domain.stored import OpenAction
 from fupan_mcp.domain.swot import SwotResult
 from fupan_mcp.domain.whys import FiveWhysResult, WhyNode
 from fupan_mcp.i18n import Language, tr
+from fupan_mcp.report import diagrams
 from fupan_mcp.report import formatting as fmt
 from fupan_mcp.report.strings import ISSUE_LABELS, TEXT
 from fupan_mcp.report.view import (
@@ -77,14 +78,15 @@ _SEVERITY_TONE: dict[str, Tone] = {"error": "bad", "warning": "warn", "info": "m
 _KPI_FLAGS = ("inconsistent", "cycle", "unknown_id", "division_by_zero", "formula_error")
 
 
-@dataclass(frozen=True, slots=True)
-class Context:
-    review: Review
-    analysis: ReviewAnalysis
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Words:
+    """What a block builder needs besides the result it presents: the language and the depth.
+
+    The report's sections and each tool's text (`report.tool_text`) build their blocks with it.
+    """
+
     language: Language
     depth: Depth
-    masked_count: int
-    follow_up: tuple[OpenAction, ...] = ()
 
     def t(self, key: str, **values: object) -> str:
         return tr(TEXT, key, self.language, **values)
@@ -99,6 +101,14 @@ class Context:
 
     def join(self, parts: Iterable[str]) -> str:
         return self.t("list_sep").join(parts)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Context(Words):
+    review: Review
+    analysis: ReviewAnalysis
+    masked_count: int
+    follow_up: tuple[OpenAction, ...] = ()
 
 
 # --------------------------------------------------------------------------- helpers
@@ -132,14 +142,14 @@ def _findings_blocks(ctx: Context, section: SectionId) -> list[Block]:
     limit = FULL_FINDINGS if ctx.full else STANDARD_FINDINGS
     blocks: list[Block] = [
         Heading(ctx.t("findings.title")),
-        Bullets(tuple(_finding_item(ctx, f) for f in found[:limit])),
+        Bullets(tuple(finding_item(ctx, f) for f in found[:limit])),
     ]
     if len(found) > limit:
         blocks.append(Paragraph(ctx.t("more_items", n=len(found) - limit), tone="muted"))
     return blocks
 
 
-def _finding_item(ctx: Context, finding: Finding) -> Item:
+def finding_item(ctx: Words, finding: Finding) -> Item:
     where = f" ({finding.path})" if finding.path and ctx.full else ""
     return Item(
         text=f"{finding.message}{where}",
@@ -148,7 +158,7 @@ def _finding_item(ctx: Context, finding: Finding) -> Item:
     )
 
 
-def _issues(ctx: Context, findings: Sequence[Finding]) -> str:
+def _issues(ctx: Words, findings: Sequence[Finding]) -> str:
     labels = dict.fromkeys(
         tr(ISSUE_LABELS, f.code, ctx.language) if f.code in ISSUE_LABELS else f.code for f in findings
     )
@@ -164,7 +174,7 @@ def _worst_tone(findings: Sequence[Finding]) -> Tone:
     return "normal"
 
 
-def _or_missing(ctx: Context, value: str | None) -> str:
+def _or_missing(ctx: Words, value: str | None) -> str:
     return value if value else ctx.t("missing")
 
 
@@ -424,6 +434,11 @@ def kpi_tree(ctx: Context) -> list[Block] | None:
     result = ctx.analysis.kpi_tree
     if result is None:
         return _findings_blocks(ctx, "kpi_tree") or None
+    return kpi_tree_blocks(ctx, result) + _findings_blocks(ctx, "kpi_tree")
+
+
+def kpi_tree_blocks(ctx: Words, result: KpiTreeResult) -> list[Block]:
+    """The tree and its figures (the report's section and the tool's text); findings apart."""
     by_id = {e.id: e for e in result.evaluations}
     root = by_id.get(result.root)
     method = ctx.t(f"method.{result.decomposition.method if result.decomposition else result.method}")
@@ -439,12 +454,12 @@ def kpi_tree(ctx: Context) -> list[Block] | None:
         blocks += [Heading(ctx.t("kpi.check")), _kpi_check_table(ctx, checked)]
     if result.decomposition is not None and result.decomposition.contributions:
         blocks += [Heading(ctx.t("kpi.contributions")), _contribution_table(ctx, result)]
-    if ctx.full and result.mermaid:
-        blocks.append(Diagram(result.mermaid, ctx.t("kpi.diagram")))
-    return blocks + _findings_blocks(ctx, "kpi_tree")
+    if ctx.full:
+        blocks.append(Diagram(diagrams.kpi_flowchart(result, ctx.language), ctx.t("kpi.diagram")))
+    return blocks
 
 
-def _decomposition_paragraph(ctx: Context, result: KpiTreeResult) -> Paragraph:
+def _decomposition_paragraph(ctx: Words, result: KpiTreeResult) -> Paragraph:
     decomposition = result.decomposition
     if decomposition is None:
         return Paragraph(ctx.t("kpi.no_change"), tone="muted")
@@ -462,12 +477,11 @@ def _decomposition_paragraph(ctx: Context, result: KpiTreeResult) -> Paragraph:
     )
 
 
-def _signed_change(ctx: Context, value: float, unit: str | None) -> str:
-    text = fmt.quantity(abs(value), "pp" if unit == "%" else unit, ctx.language, computed=True)
-    return f"+{text}" if value > 0 else f"-{text}" if value < 0 else text
+def _signed_change(ctx: Words, value: float, unit: str | None) -> str:
+    return fmt.signed_change(value, unit, ctx.language)
 
 
-def _node_value(ctx: Context, node: KpiNodeEvaluation) -> str:
+def _node_value(ctx: Words, node: KpiNodeEvaluation) -> str:
     actual = node.actual
     if actual.reported is not None and actual.computed is not None:
         return ctx.t(
@@ -482,7 +496,7 @@ def _node_value(ctx: Context, node: KpiNodeEvaluation) -> str:
     )
 
 
-def _node_line(ctx: Context, node: KpiNodeEvaluation, root_unit: str | None, baselines: bool) -> tuple[str, Tone]:
+def _node_line(ctx: Words, node: KpiNodeEvaluation, root_unit: str | None, baselines: bool) -> tuple[str, Tone]:
     """One node: value(s), target, baseline, change, contribution and what is wrong or missing.
 
     When no node has a baseline, a missing baseline is one gap of the whole tree, not a mark per leaf.
@@ -514,7 +528,7 @@ def _node_line(ctx: Context, node: KpiNodeEvaluation, root_unit: str | None, bas
 
 
 def _tree_lines(
-    ctx: Context, result: KpiTreeResult, by_id: dict[str, KpiNodeEvaluation], seen: set[str]
+    ctx: Words, result: KpiTreeResult, by_id: dict[str, KpiNodeEvaluation], seen: set[str]
 ) -> list[TreeLine]:
     root = by_id.get(result.root)
     if root is None:
@@ -527,7 +541,7 @@ def _has_baselines(by_id: dict[str, KpiNodeEvaluation]) -> bool:
 
 
 def _walk(
-    ctx: Context,
+    ctx: Words,
     start: KpiNodeEvaluation,
     by_id: dict[str, KpiNodeEvaluation],
     seen: set[str],
@@ -550,7 +564,7 @@ def _walk(
 
 
 def _other_lines(
-    ctx: Context,
+    ctx: Words,
     others: Sequence[KpiNodeEvaluation],
     by_id: dict[str, KpiNodeEvaluation],
     seen: set[str],
@@ -564,7 +578,7 @@ def _other_lines(
     return lines
 
 
-def _kpi_check_table(ctx: Context, nodes: Sequence[KpiNodeEvaluation]) -> Table:
+def _kpi_check_table(ctx: Words, nodes: Sequence[KpiNodeEvaluation]) -> Table:
     rows = []
     tones: list[Tone] = []
     for node in nodes:
@@ -592,7 +606,7 @@ def _kpi_check_table(ctx: Context, nodes: Sequence[KpiNodeEvaluation]) -> Table:
     return Table(tuple(ctx.t(k) for k in keys), tuple(rows), tuple(tones))
 
 
-def _contribution_table(ctx: Context, result: KpiTreeResult) -> Table:
+def _contribution_table(ctx: Words, result: KpiTreeResult) -> Table:
     decomposition = result.decomposition
     assert decomposition is not None
     rows = tuple(

@@ -163,6 +163,10 @@ TEXT: Table = {
         "en": "These nodes were split by Shapley instead: {nodes}.",
     },
     "kpi.diagram": {"zh": "Mermaid 流程图", "en": "Mermaid flowchart"},
+    "kpi.skeleton": {
+        "zh": "模板骨架:请按 id 填写各叶子指标的实际值与基线值。",
+        "en": "Template skeleton: fill in the actual and baseline of each leaf by id.",
+    },
     "kpi.actual": {"zh": "实际 {value}", "en": "actual {value}"},
     "kpi.reported_computed": {
         "zh": "填报 {reported} / 公式 {computed}",

@@ -1,0 +1,85 @@
+"""Mermaid sources of the diagrams: the KPI flowchart, the 5 Whys chain, the SWOT quadrant chart.
+
+Built from the analyses' results with the report's words and formatter; the report shows them at
+depth ``full`` and the tools' text ends with them.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+from fupan_mcp.domain.kpi import KpiNodeEvaluation, KpiTreeResult
+from fupan_mcp.i18n import Language, tr
+from fupan_mcp.report import formatting as fmt
+from fupan_mcp.report.strings import TEXT
+
+__all__ = ["MERMAID_MAX_NODES", "kpi_flowchart", "mermaid_label"]
+
+MERMAID_MAX_NODES = 300
+"""Mermaid renderers give up on large graphs; beyond this a diagram shows the first nodes."""
+
+
+def mermaid_label(text: str) -> str:
+    """Text safe inside a quoted Mermaid label."""
+    return (
+        text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", " ")
+    )
+
+
+# --------------------------------------------------------------------------- KPI tree
+
+
+def kpi_flowchart(result: KpiTreeResult, language: Language) -> str:
+    """``flowchart TD``: one node per KPI (capped at MERMAID_MAX_NODES), edges parent → input.
+
+    A dotted edge leaves a node whose formula was not evaluated (on a cycle, or unusable); flagged
+    nodes get a thick border.
+    """
+    by_id = {e.id: e for e in result.evaluations}
+    shown = _kpi_nodes(result, by_id)
+    ids = {node_id: f"n{k}" for k, node_id in enumerate(shown)}
+    lines = ["flowchart TD"]
+    for node_id in shown:
+        node = by_id[node_id]
+        label = mermaid_label(node.name) + "<br/>" + mermaid_label(_kpi_value(node, language))
+        lines.append(f'  {ids[node_id]}["{label}"]')
+    for node_id in shown:
+        node = by_id[node_id]
+        arrow = "-.->" if node.kind == "leaf" else "-->"
+        lines += [f"  {ids[node_id]} {arrow} {ids[child]}" for child in node.inputs if child in ids]
+    flagged = [ids[i] for i in shown if by_id[i].flags]
+    if flagged:
+        lines.append("  classDef flagged stroke:#c0392b,stroke-width:3px,stroke-dasharray:4 2")
+        lines.append(f"  class {','.join(flagged)} flagged")
+    hidden = len(by_id) - len(shown)
+    if hidden > 0:
+        lines.append(f"  %% {hidden} more nodes not shown")
+    return "\n".join(lines)
+
+
+def _kpi_nodes(result: KpiTreeResult, by_id: dict[str, KpiNodeEvaluation]) -> list[str]:
+    """The root's tree breadth-first, then the other nodes, up to MERMAID_MAX_NODES."""
+    seen: dict[str, None] = {result.root: None} if result.root in by_id else {}
+    queue = deque(seen)
+    while queue and len(seen) < MERMAID_MAX_NODES:
+        for child in by_id[queue.popleft()].inputs:
+            if child in by_id and child not in seen and len(seen) < MERMAID_MAX_NODES:
+                seen[child] = None
+                queue.append(child)
+    for node_id in by_id:
+        if len(seen) >= MERMAID_MAX_NODES:
+            break
+        seen.setdefault(node_id, None)
+    return list(seen)
+
+
+def _kpi_value(node: KpiNodeEvaluation, language: Language) -> str:
+    actual, baseline = node.actual.used, node.baseline.used
+    if actual is None:
+        if baseline is None:
+            return tr(TEXT, "missing", language)
+        return tr(TEXT, "kpi.baseline", language, value=fmt.quantity(baseline, node.unit, language))
+    text = fmt.quantity(actual, node.unit, language, computed=node.actual.reported is None)
+    if node.change_abs is not None:
+        text += f" ({fmt.signed_change(node.change_abs, node.unit, language)})"
+    return text

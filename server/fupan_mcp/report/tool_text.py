@@ -1,0 +1,55 @@
+"""Each analysis tool's text: what a client that only shows text gets next to the structured content.
+
+Built from the same blocks as the report's sections (`report.sections`), with the same words
+(`report.strings`) and the same formatter (`report.formatting`), then rendered to markdown by the
+report's own block template: a figure reads the same in a tool's answer and in the report. The tool
+text is written for the author of the review, so it lists every finding with its place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from fupan_mcp.domain.common import Finding
+from fupan_mcp.domain.kpi import KpiTreeResult
+from fupan_mcp.i18n import Language
+from fupan_mcp.report.render import markdown_blocks
+from fupan_mcp.report.sections import Words, finding_item, kpi_tree_blocks
+from fupan_mcp.report.view import Block, Bullets, Heading, Paragraph
+
+__all__ = ["TOOL_FINDINGS", "kpi_tree_text"]
+
+TOOL_FINDINGS = 50
+"""Findings listed in a tool's text; the structured content carries all of them."""
+
+
+def _words(language: Language) -> Words:
+    return Words(language=language, depth="full")
+
+
+def _render(w: Words, title_key: str, blocks: Sequence[Block]) -> str:
+    return markdown_blocks([Heading(w.t(title_key)), *blocks], w.t("colon"))
+
+
+def _findings(w: Words, findings: Sequence[Finding]) -> list[Block]:
+    """Every finding (up to `TOOL_FINDINGS`) with its severity and where it is."""
+    if not findings:
+        return []
+    blocks: list[Block] = [
+        Heading(w.t("findings.title")),
+        Bullets(tuple(finding_item(w, f) for f in findings[:TOOL_FINDINGS])),
+    ]
+    if len(findings) > TOOL_FINDINGS:
+        blocks.append(Paragraph(w.t("more_items", n=len(findings) - TOOL_FINDINGS), tone="muted"))
+    return blocks
+
+
+def kpi_tree_text(result: KpiTreeResult) -> str:
+    """`build_kpi_tree`: root and change, the tree, the formula check, contributions, findings, flowchart."""
+    w = _words(result.language)
+    blocks = kpi_tree_blocks(w, result)
+    if result.template is not None and all(n.actual is None and n.baseline is None for n in result.nodes):
+        blocks.insert(0, Paragraph(w.t("kpi.skeleton"), tone="muted"))
+    diagram = [b for b in blocks if b.kind == "diagram"]
+    body = [b for b in blocks if b.kind != "diagram"]
+    return _render(w, "section.kpi_tree", [*body, *_findings(w, result.findings), *diagram])
