@@ -424,6 +424,7 @@ def _add_tools(server: MCPServer[Any], services: Services) -> None:
         def work() -> CallToolResult:
             check_review(review_id)
             from fupan_mcp.analysis.five_whys import five_whys as analyse_whys
+            from fupan_mcp.report.tool_text import five_whys_text
 
             result = run_core(lambda: analyse_whys(problem, whys, root_cause, countermeasures, language, review_date))
             chain = {
@@ -432,7 +433,7 @@ def _add_tools(server: MCPServer[Any], services: Services) -> None:
                 "root_cause": root_cause,
                 "countermeasures": countermeasures or [],
             }
-            return remember(review_id, "five_whys", chain, "five_whys", result, result.markdown)
+            return remember(review_id, "five_whys", chain, "five_whys", result, five_whys_text(result))
 
         return await run_tool(work, len(whys), review_id)
 

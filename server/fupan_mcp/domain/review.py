@@ -421,6 +421,9 @@ class ReviewAnalysis(BaseModel):
 
 ReportFormat = Literal["markdown", "html"]
 ReportDepth = Literal["brief", "standard", "full"]
+Audience = Literal["reader", "author"]
+"""Who a report is for: 'reader' (management: no finding codes, paths or lint tables; the checks become
+open questions) or 'author' (the person writing the review: every finding with its code and place)."""
 
 
 class RenderedReport(BaseModel):

@@ -9,14 +9,17 @@ from __future__ import annotations
 from collections import deque
 
 from fupan_mcp.domain.kpi import KpiNodeEvaluation, KpiTreeResult
+from fupan_mcp.domain.whys import FiveWhysResult, WhyNode
 from fupan_mcp.i18n import Language, tr
 from fupan_mcp.report import formatting as fmt
 from fupan_mcp.report.strings import TEXT
 
-__all__ = ["MERMAID_MAX_NODES", "kpi_flowchart", "mermaid_label"]
+__all__ = ["MERMAID_MAX_NODES", "kpi_flowchart", "mermaid_label", "reading_order", "whys_flowchart"]
 
 MERMAID_MAX_NODES = 300
 """Mermaid renderers give up on large graphs; beyond this a diagram shows the first nodes."""
+LABEL_CHARS = 60
+"""A longer text is cut in a diagram's label."""
 
 
 def mermaid_label(text: str) -> str:
@@ -83,3 +86,59 @@ def _kpi_value(node: KpiNodeEvaluation, language: Language) -> str:
     if node.change_abs is not None:
         text += f" ({fmt.signed_change(node.change_abs, node.unit, language)})"
     return text
+
+
+# --------------------------------------------------------------------------- 5 Whys
+
+
+def whys_flowchart(result: FiveWhysResult, language: Language) -> str:
+    """``flowchart TD``: the problem at the top, each why below the answer it explains, root causes
+    marked (a root cause that summarises a why hangs below it on a dotted edge); unverified whys dashed."""
+    why_edge = tr(TEXT, "whys.why_edge", language)
+    problem = tr(TEXT, "whys.problem_line", language, problem=_short(result.problem))
+    lines = ["flowchart TD", f'    P["{mermaid_label(problem)}"]']
+    index_of = {node.id: node.index for node in result.whys}
+    for node in reading_order(result.whys)[:MERMAID_MAX_NODES]:
+        why = tr(TEXT, "whys.why", language, label=node.label)
+        label = mermaid_label(f"{why}: {_short(node.answer)}")
+        parent = index_of.get(node.parent_id) if node.parent_id is not None else None
+        source = "P" if parent is None else f"n{parent}"
+        lines.append(f'    {source} -->|{why_edge}| n{node.index}["{label}"]')
+    root_nodes: list[str] = []
+    for position, root in enumerate(result.root_causes):
+        anchor = index_of.get(root.why_id) if root.why_id is not None else None
+        if anchor is not None and root.is_why:
+            root_nodes.append(f"n{anchor}")
+            continue
+        lines.append(f'    r{position}(["{mermaid_label(f"{root.id}: {_short(root.text)}")}"])')
+        lines.append(f"    {'P' if anchor is None else f'n{anchor}'} -.-> r{position}")
+        root_nodes.append(f"r{position}")
+    unverified = [f"n{node.index}" for node in result.whys if node.status == "unverified"]
+    lines.append("    classDef root fill:#fdecea,stroke:#c0392b,stroke-width:3px")
+    lines.append("    classDef unverified stroke-dasharray: 5 3")
+    if unverified:
+        lines.append(f"    class {','.join(unverified)} unverified")
+    if root_nodes:
+        lines.append(f"    class {','.join(dict.fromkeys(root_nodes))} root")
+    return "\n".join(lines)
+
+
+def reading_order(whys: list[WhyNode]) -> list[WhyNode]:
+    """Each answer followed by the answers that explain it (iterative: deep chains need no recursion)."""
+    by_id = {node.id: node for node in whys}
+    stack = [node for node in reversed(whys) if node.parent_id is None or node.parent_id not in by_id]
+    ordered: list[WhyNode] = []
+    seen: set[str] = set()
+    while stack:
+        node = stack.pop()
+        if node.id in seen:
+            continue
+        seen.add(node.id)
+        ordered.append(node)
+        stack.extend(by_id[c] for c in reversed(node.children) if c in by_id)
+    return ordered
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"

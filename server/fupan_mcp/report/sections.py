@@ -23,6 +23,7 @@ from fupan_mcp.domain.kpi import KpiNodeEvaluation, KpiTreeResult
 from fupan_mcp.domain.review import (
     CORE_SECTIONS,
     SECTION_IDS,
+    Audience,
     Point,
     PointLike,
     Review,
@@ -87,6 +88,7 @@ class Words:
 
     language: Language
     depth: Depth
+    audience: Audience = "author"
 
     def t(self, key: str, **values: object) -> str:
         return tr(TEXT, key, self.language, **values)
@@ -98,6 +100,11 @@ class Words:
     @property
     def brief(self) -> bool:
         return self.depth == "brief"
+
+    @property
+    def author(self) -> bool:
+        """The review's author reads codes, ids and places; a reader (management) does not."""
+        return self.audience == "author"
 
     def join(self, parts: Iterable[str]) -> str:
         return self.t("list_sep").join(parts)
@@ -150,7 +157,9 @@ def _findings_blocks(ctx: Context, section: SectionId) -> list[Block]:
 
 
 def finding_item(ctx: Words, finding: Finding) -> Item:
-    where = f" ({finding.path})" if finding.path and ctx.full else ""
+    """A finding for its author: the message, then its code and (at depth full) where it is."""
+    place = [finding.code, finding.path] if finding.path and ctx.full else [finding.code]
+    where = f" ({' · '.join(place)})" if ctx.author else ""
     return Item(
         text=f"{finding.message}{where}",
         label=ctx.t(f"severity.{finding.severity}"),
@@ -729,13 +738,18 @@ def five_whys(ctx: Context) -> list[Block] | None:
         if result is None:
             blocks.append(Paragraph(ctx.t("whys.failed"), tone="bad"))
             continue
-        blocks += _chain_blocks(ctx, result)
+        blocks += five_whys_blocks(ctx, result)
     return blocks + _findings_blocks(ctx, "five_whys")
 
 
-def _chain_blocks(ctx: Context, result: FiveWhysResult) -> list[Block]:
+def five_whys_blocks(ctx: Words, result: FiveWhysResult) -> list[Block]:
+    """One chain: depth, the whys as a tree, root causes, read-back, countermeasures (report and tool)."""
     shape = ctx.t("whys.chain" if result.is_chain else "whys.tree")
     counts = result.counts
+    marks: dict[str, list[str]] = {}
+    for root in result.root_causes:
+        if root.why_id is not None and root.is_why:
+            marks.setdefault(root.why_id, []).append(root.id)
     blocks: list[Block] = [
         Paragraph(
             ctx.t(
@@ -748,12 +762,7 @@ def _chain_blocks(ctx: Context, result: FiveWhysResult) -> list[Block]:
             ),
             tone="muted",
         ),
-        Tree(
-            tuple(
-                _why_line(ctx, node.depth, node.label, node.answer, node.status, node.evidence)
-                for node in _tree_order(result)
-            )
-        ),
+        Tree(tuple(_why_line(ctx, node, marks.get(node.id, [])) for node in diagrams.reading_order(result.whys))),
     ]
     if result.root_causes:
         roots = tuple(
@@ -768,35 +777,24 @@ def _chain_blocks(ctx: Context, result: FiveWhysResult) -> list[Block]:
         blocks += [Heading(ctx.t("whys.read_back")), Bullets(tuple(Item(rb.text) for rb in result.read_back))]
     if result.countermeasures:
         blocks += [Heading(ctx.t("whys.countermeasures")), _countermeasure_table(ctx, result)]
+    elif result.root_causes:
+        blocks.append(Paragraph(ctx.t("whys.no_countermeasures"), tone="warn"))
+    if ctx.full:
+        blocks.append(Diagram(diagrams.whys_flowchart(result, ctx.language), ctx.t("whys.diagram")))
     return blocks
 
 
-def _tree_order(result: FiveWhysResult) -> list[WhyNode]:
-    """Whys in reading order: each answer followed by the answers that explain it."""
-    by_id = {node.id: node for node in result.whys}
-    tops = [node for node in result.whys if node.parent_id is None]
-    ordered: list[WhyNode] = []
-    stack = list(reversed(tops))
-    seen: set[str] = set()
-    while stack:
-        node = stack.pop()
-        if node.id in seen:
-            continue
-        seen.add(node.id)
-        ordered.append(node)
-        stack.extend(by_id[c] for c in reversed(node.children) if c in by_id)
-    return ordered
+def _why_line(ctx: Words, node: WhyNode, roots: Sequence[str]) -> TreeLine:
+    label = ctx.t("whys.label_id", label=node.label, id=node.id) if ctx.author else node.label
+    text = f"{label}{ctx.t('colon')}{node.answer} — {ctx.t(f'evidence.{node.status}')}"
+    if node.evidence:
+        text += f" · {ctx.t('whys.evidence', text=node.evidence)}"
+    if roots:
+        text += f" · {ctx.t('whys.root_mark', ids=ctx.join(roots))}"
+    return TreeLine(max(node.depth - 1, 0), text, "normal" if node.status != "unverified" else "muted")
 
 
-def _why_line(ctx: Context, depth: int, label: str, answer: str, status: str, evidence: str | None) -> TreeLine:
-    text = f"{label}:{answer}" if ctx.language == "zh" else f"{label}: {answer}"
-    text += f" — {ctx.t(f'evidence.{status}')}"
-    if evidence:
-        text += f" · {ctx.t('whys.evidence', text=evidence)}"
-    return TreeLine(max(depth - 1, 0), text, "normal" if status != "unverified" else "muted")
-
-
-def _countermeasure_table(ctx: Context, result: FiveWhysResult) -> Table:
+def _countermeasure_table(ctx: Words, result: FiveWhysResult) -> Table:
     rows = tuple(
         (
             cm.item.action,

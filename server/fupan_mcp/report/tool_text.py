@@ -12,12 +12,13 @@ from collections.abc import Sequence
 
 from fupan_mcp.domain.common import Finding
 from fupan_mcp.domain.kpi import KpiTreeResult
+from fupan_mcp.domain.whys import FiveWhysResult
 from fupan_mcp.i18n import Language
 from fupan_mcp.report.render import markdown_blocks
-from fupan_mcp.report.sections import Words, finding_item, kpi_tree_blocks
+from fupan_mcp.report.sections import Words, finding_item, five_whys_blocks, kpi_tree_blocks
 from fupan_mcp.report.view import Block, Bullets, Heading, Paragraph
 
-__all__ = ["TOOL_FINDINGS", "kpi_tree_text"]
+__all__ = ["TOOL_FINDINGS", "five_whys_text", "kpi_tree_text"]
 
 TOOL_FINDINGS = 50
 """Findings listed in a tool's text; the structured content carries all of them."""
@@ -50,6 +51,20 @@ def kpi_tree_text(result: KpiTreeResult) -> str:
     blocks = kpi_tree_blocks(w, result)
     if result.template is not None and all(n.actual is None and n.baseline is None for n in result.nodes):
         blocks.insert(0, Paragraph(w.t("kpi.skeleton"), tone="muted"))
-    diagram = [b for b in blocks if b.kind == "diagram"]
+    return _render(w, "section.kpi_tree", _with_findings(w, blocks, result.findings))
+
+
+def five_whys_text(result: FiveWhysResult) -> str:
+    """`five_whys`: the problem, the chain, root causes, read-back, countermeasures, findings, flowchart."""
+    w = _words(result.language)
+    blocks = [Paragraph(w.t("whys.problem_line", problem=result.problem)), *five_whys_blocks(w, result)]
+    if not result.findings:
+        blocks.append(Paragraph(w.t("findings.none"), tone="ok"))
+    return _render(w, "section.five_whys", _with_findings(w, blocks, result.findings))
+
+
+def _with_findings(w: Words, blocks: Sequence[Block], findings: Sequence[Finding]) -> list[Block]:
+    """The blocks with the findings before the diagrams (which close a tool's text)."""
+    diagrams = [b for b in blocks if b.kind == "diagram"]
     body = [b for b in blocks if b.kind != "diagram"]
-    return _render(w, "section.kpi_tree", [*body, *_findings(w, result.findings), *diagram])
+    return [*body, *_findings(w, findings), *diagrams]
