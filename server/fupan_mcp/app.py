@@ -458,6 +458,7 @@ def _add_tools(server: MCPServer[Any], services: Services) -> None:
         def work() -> CallToolResult:
             check_review(review_id)
             from fupan_mcp.analysis.swot import swot as analyse_swot
+            from fupan_mcp.report.tool_text import swot_text
 
             result = run_core(lambda: analyse_swot(strengths, weaknesses, opportunities, threats, strategies, language))
             section = {
@@ -467,7 +468,7 @@ def _add_tools(server: MCPServer[Any], services: Services) -> None:
                 "threats": threats,
                 "strategies": strategies or [],
             }
-            return remember(review_id, "swot", section, "swot", result, result.markdown)
+            return remember(review_id, "swot", section, "swot", result, swot_text(result))
 
         return await run_tool(work, len(strengths) + len(weaknesses) + len(opportunities) + len(threats), review_id)
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections import deque
 
 from fupan_mcp.domain.kpi import KpiNodeEvaluation, KpiTreeResult
+from fupan_mcp.domain.swot import Quadrant, SwotFactor, SwotResult
 from fupan_mcp.domain.whys import FiveWhysResult, WhyNode
 from fupan_mcp.i18n import Language, tr
 from fupan_mcp.report import formatting as fmt
 from fupan_mcp.report.strings import TEXT
 
-__all__ = ["MERMAID_MAX_NODES", "kpi_flowchart", "mermaid_label", "reading_order", "whys_flowchart"]
+__all__ = ["MERMAID_MAX_NODES", "kpi_flowchart", "mermaid_label", "reading_order", "swot_quadrants", "whys_flowchart"]
 
 MERMAID_MAX_NODES = 300
 """Mermaid renderers give up on large graphs; beyond this a diagram shows the first nodes."""
@@ -142,3 +143,66 @@ def reading_order(whys: list[WhyNode]) -> list[WhyNode]:
 def _short(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"
+
+
+# --------------------------------------------------------------------------- SWOT
+
+QUADRANT_LABEL_CHARS = 24
+_QUADRANTS: tuple[Quadrant, ...] = ("S", "W", "O", "T")
+_HELPFUL = {"S": True, "W": False, "O": True, "T": False}
+_INTERNAL = {"S": True, "W": True, "O": False, "T": False}
+
+
+def swot_quadrants(result: SwotResult, language: Language) -> str:
+    """``quadrantChart`` of the factors: internal left, external right, helpful up, harmful down."""
+
+    def word(key: str) -> str:
+        return f'"{_chart_label(tr(TEXT, key, language))}"'
+
+    lines = [
+        "quadrantChart",
+        f"    title {_chart_label(tr(TEXT, 'section.swot', language))}",
+        f"    x-axis {word('swot.internal')} --> {word('swot.external')}",
+        f"    y-axis {word('swot.harmful')} --> {word('swot.helpful')}",
+        f"    quadrant-1 {word('quadrant.O')}",
+        f"    quadrant-2 {word('quadrant.S')}",
+        f"    quadrant-3 {word('quadrant.W')}",
+        f"    quadrant-4 {word('quadrant.T')}",
+    ]
+    factors = [*result.strengths, *result.weaknesses, *result.opportunities, *result.threats]
+    for quadrant in _QUADRANTS:
+        for label, x, y in _coordinates(factors, quadrant):
+            lines.append(f'    "{_chart_label(label)}": [{x:.2f}, {y:.2f}]')
+    return "\n".join(lines)
+
+
+def _chart_label(text: str) -> str:
+    """Text safe inside a quoted quadrantChart string: no double quotes, one line, short."""
+    text = " ".join(text.split()).replace('"', "'")
+    return text if len(text) <= QUADRANT_LABEL_CHARS else text[: QUADRANT_LABEL_CHARS - 1] + "…"
+
+
+def _coordinates(factors: list[SwotFactor], quadrant: Quadrant) -> list[tuple[str, float, float]]:
+    """Points of one quadrant. Distance from the centre: horizontally the weight (relative to the
+    heaviest factor of the quadrant), vertically the rating (higher is better for S/O, lower is worse
+    for W/T); factors without them are spread evenly."""
+    members = [f for f in factors if f.quadrant == quadrant]
+    heaviest = max((f.weight for f in members if f.weight is not None and f.weight > 0), default=None)
+    points = []
+    count = len(members)
+    for position, factor in enumerate(members):
+        spread = (position + 1) / (count + 1)
+        if factor.weight is not None and heaviest is not None:
+            across = min(max(factor.weight / heaviest, 0.0), 1.0)
+        else:
+            across = spread
+        if factor.rating is not None:
+            strength = min(max((factor.rating - 1) / 3, 0.0), 1.0)
+            along = strength if _HELPFUL[quadrant] else 1.0 - strength
+        else:
+            along = 1.0 - spread
+        dx, dy = 0.05 + 0.4 * across, 0.05 + 0.4 * along
+        x = 0.5 - dx if _INTERNAL[quadrant] else 0.5 + dx
+        y = 0.5 + dy if _HELPFUL[quadrant] else 0.5 - dy
+        points.append((f"{factor.id} {factor.text}", x, y))
+    return points

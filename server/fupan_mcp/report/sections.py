@@ -658,17 +658,26 @@ def swot(ctx: Context) -> list[Block] | None:
     result = ctx.analysis.swot
     if result is None:
         return _findings_blocks(ctx, "swot") or None
+    return swot_blocks(ctx, result) + _findings_blocks(ctx, "swot")
+
+
+def swot_blocks(ctx: Words, result: SwotResult) -> list[Block]:
+    """The factors (once), the TOWS strategies, the IFE/EFE scores (the report's section and the tool)."""
     blocks: list[Block] = [Heading(ctx.t("swot.factors")), _swot_factor_table(ctx, result)]
     if result.strategies or ctx.full:
         blocks += [Heading(ctx.t("swot.tows")), _tows_table(ctx, result)]
     if any(m.weight_sum is not None for m in (result.ife, result.efe)):
-        blocks += [Heading(ctx.t("swot.scores")), _score_table(ctx, result)]
-    if ctx.full and result.mermaid:
-        blocks.append(Diagram(result.mermaid, ctx.t("swot.diagram")))
-    return blocks + _findings_blocks(ctx, "swot")
+        blocks += [
+            Heading(ctx.t("swot.scores")),
+            _score_table(ctx, result),
+            Paragraph(ctx.t("swot.scores_note"), tone="muted"),
+        ]
+    if ctx.full:
+        blocks.append(Diagram(diagrams.swot_quadrants(result, ctx.language), ctx.t("swot.diagram")))
+    return blocks
 
 
-def _swot_factor_table(ctx: Context, result: SwotResult) -> Table:
+def _swot_factor_table(ctx: Words, result: SwotResult) -> Table:
     factors = [*result.strengths, *result.weaknesses, *result.opportunities, *result.threats]
     with_scores = any(f.weight is not None or f.rating is not None for f in factors)
     keys = ["col.quadrant", "col.id", "col.text"]
@@ -687,7 +696,7 @@ def _swot_factor_table(ctx: Context, result: SwotResult) -> Table:
     return Table(tuple(ctx.t(k) for k in keys), tuple(rows))
 
 
-def _tows_table(ctx: Context, result: SwotResult) -> Table:
+def _tows_table(ctx: Words, result: SwotResult) -> Table:
     rows: list[tuple[str, ...]] = []
     tones: list[Tone] = []
     for cell in result.tows:
@@ -709,7 +718,7 @@ def _tows_table(ctx: Context, result: SwotResult) -> Table:
     return Table(tuple(ctx.t(k) for k in keys), tuple(rows), tuple(tones))
 
 
-def _score_table(ctx: Context, result: SwotResult) -> Table:
+def _score_table(ctx: Words, result: SwotResult) -> Table:
     rows = tuple(
         (
             m.matrix,

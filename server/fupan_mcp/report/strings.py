@@ -207,6 +207,15 @@ TEXT: Table = {
     "swot.tows": {"zh": "TOWS 策略", "en": "TOWS strategies"},
     "swot.scores": {"zh": "IFE / EFE 评分", "en": "IFE / EFE scores"},
     "swot.diagram": {"zh": "Mermaid 象限图", "en": "Mermaid quadrant chart"},
+    "swot.scores_note": {
+        "zh": "得分 = Σ 权重 × 评分,范围 1.0–4.0:1.0–1.99 偏弱,2.0–2.99 中等,3.0–4.0 较强;2.5 为平均水平。",
+        "en": "Score = Σ weight × rating, 1.0-4.0: 1.0-1.99 weak, 2.0-2.99 average, 3.0-4.0 strong; "
+        "2.5 is the average.",
+    },
+    "swot.helpful": {"zh": "有利", "en": "Helpful"},
+    "swot.harmful": {"zh": "不利", "en": "Harmful"},
+    "swot.internal": {"zh": "内部", "en": "Internal"},
+    "swot.external": {"zh": "外部", "en": "External"},
     "quadrant.S": {"zh": "优势 S", "en": "Strengths S"},
     "quadrant.W": {"zh": "劣势 W", "en": "Weaknesses W"},
     "quadrant.O": {"zh": "机会 O", "en": "Opportunities O"},

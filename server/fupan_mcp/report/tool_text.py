@@ -12,13 +12,14 @@ from collections.abc import Sequence
 
 from fupan_mcp.domain.common import Finding
 from fupan_mcp.domain.kpi import KpiTreeResult
+from fupan_mcp.domain.swot import SwotResult
 from fupan_mcp.domain.whys import FiveWhysResult
 from fupan_mcp.i18n import Language
 from fupan_mcp.report.render import markdown_blocks
-from fupan_mcp.report.sections import Words, finding_item, five_whys_blocks, kpi_tree_blocks
+from fupan_mcp.report.sections import Words, finding_item, five_whys_blocks, kpi_tree_blocks, swot_blocks
 from fupan_mcp.report.view import Block, Bullets, Heading, Paragraph
 
-__all__ = ["TOOL_FINDINGS", "five_whys_text", "kpi_tree_text"]
+__all__ = ["TOOL_FINDINGS", "five_whys_text", "kpi_tree_text", "swot_text"]
 
 TOOL_FINDINGS = 50
 """Findings listed in a tool's text; the structured content carries all of them."""
@@ -61,6 +62,15 @@ def five_whys_text(result: FiveWhysResult) -> str:
     if not result.findings:
         blocks.append(Paragraph(w.t("findings.none"), tone="ok"))
     return _render(w, "section.five_whys", _with_findings(w, blocks, result.findings))
+
+
+def swot_text(result: SwotResult) -> str:
+    """`swot`: the factors, the TOWS strategies and prompts, the IFE/EFE scores, findings, quadrant chart."""
+    w = _words(result.language)
+    blocks = swot_blocks(w, result)
+    if not result.findings:
+        blocks.append(Paragraph(w.t("findings.none"), tone="ok"))
+    return _render(w, "section.swot", _with_findings(w, blocks, result.findings))
 
 
 def _with_findings(w: Words, blocks: Sequence[Block], findings: Sequence[Finding]) -> list[Block]:
