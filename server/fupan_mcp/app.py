@@ -530,9 +530,10 @@ def _add_tools(server: MCPServer[Any], services: Services) -> None:
 
         def work() -> CallToolResult:
             from fupan_mcp.analysis.compliance import check_compliance as check
+            from fupan_mcp.report.tool_text import compliance_text
 
             result = run_core(lambda: check(text, fields, roster or (), mask, language))
-            return tool_result(result, result.markdown)
+            return tool_result(result, compliance_text(result))
 
         return await run_tool(work, len(fields or ()) + len(text or "") // 1000, None)
 

@@ -18,9 +18,17 @@ Table = Mapping[str, Mapping[str, str]]
 
 def tr(table: Table, key: str, language: Language, /, **values: object) -> str:
     """Look up ``key`` in ``table`` for ``language`` and fill ``{placeholders}``."""
-    entry = table[key]
-    text = entry.get(language) or entry["en"]
+    text = localized(table[key], language)
     return text.format(**values) if values else text
+
+
+def localized(entry: Mapping[str, str], language: Language) -> str:
+    """The ``language`` text of one ``{zh, en}`` entry (English when it has none for that language).
+
+    For texts kept beside their data (a lexicon term's hint, a template's name): code that holds
+    both languages picks one here, never with an ``if`` of its own.
+    """
+    return entry.get(language) or entry["en"]
 
 
 def prefixed(prefix: str, table: Table) -> dict[str, Mapping[str, str]]:

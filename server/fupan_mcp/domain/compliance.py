@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
-from fupan_mcp.domain.common import Finding, Model
+from fupan_mcp.domain.common import Finding, Language, Model
 from fupan_mcp.limits import MAX_ACTIONS, MAX_NAME_CHARS, MAX_TEXT_CHARS
 
 __all__ = [
@@ -79,4 +79,4 @@ class ComplianceResult(BaseModel):
         default=None, description="Set when `fields` were given and mask is true."
     )
     counts: ComplianceCounts
-    markdown: str
+    language: Language = Field(default="zh", description="Language of the messages and hints.")

@@ -11,18 +11,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from fupan_mcp.domain.common import Finding
+from fupan_mcp.domain.compliance import ComplianceResult
 from fupan_mcp.domain.kpi import KpiTreeResult
 from fupan_mcp.domain.swot import SwotResult
 from fupan_mcp.domain.whys import FiveWhysResult
 from fupan_mcp.i18n import Language
 from fupan_mcp.report.render import markdown_blocks
 from fupan_mcp.report.sections import Words, finding_item, five_whys_blocks, kpi_tree_blocks, swot_blocks
-from fupan_mcp.report.view import Block, Bullets, Heading, Paragraph
+from fupan_mcp.report.view import Block, Bullets, Heading, Paragraph, Table, Tone
 
-__all__ = ["TOOL_FINDINGS", "five_whys_text", "kpi_tree_text", "swot_text"]
+__all__ = ["TOOL_FINDINGS", "TOOL_ROWS", "compliance_text", "five_whys_text", "kpi_tree_text", "swot_text"]
 
 TOOL_FINDINGS = 50
 """Findings listed in a tool's text; the structured content carries all of them."""
+TOOL_ROWS = 200
+"""Rows of one table in a tool's text."""
 
 
 def _words(language: Language) -> Words:
@@ -71,6 +74,47 @@ def swot_text(result: SwotResult) -> str:
     if not result.findings:
         blocks.append(Paragraph(w.t("findings.none"), tone="ok"))
     return _render(w, "section.swot", _with_findings(w, blocks, result.findings))
+
+
+def compliance_text(result: ComplianceResult) -> str:
+    """`check_compliance`: counts, where each piece of personal data is (masked), each tone finding."""
+    w = _words(result.language)
+    if not result.pii and not result.tone:
+        return _render(w, "compliance.title", [Paragraph(w.t("compliance.clean"), tone="ok")])
+    counts = result.counts
+    summary = w.t(
+        "compliance.summary",
+        pii=counts.pii,
+        pii_detail=_detail(w, {w.t(f"pii.{kind}"): n for kind, n in counts.pii_by_kind.items()}),
+        tone=counts.tone,
+        tone_detail=_detail(w, {w.t(f"severity.{sev}"): n for sev, n in counts.tone_by_severity.items()}),
+    )
+    blocks: list[Block] = [Paragraph(summary)]
+    masked = result.masked_text is not None or result.masked_fields is not None
+    if result.pii and masked:
+        blocks.append(Paragraph(w.t("compliance.masked_note"), tone="muted"))
+    where = w.t("compliance.text")
+    if result.pii:
+        rows = tuple((hit.path or where, w.t(f"pii.{hit.kind}"), hit.masked) for hit in result.pii[:TOOL_ROWS])
+        headers = tuple(w.t(k) for k in ("col.where", "col.kind", "col.masked"))
+        blocks += [Heading(w.t("compliance.pii")), Table(headers, rows), *_more(w, len(result.pii))]
+    if result.tone:
+        shown = result.tone[:TOOL_ROWS]
+        rows = tuple((f.path or where, w.t(f"severity.{f.severity}"), f.message) for f in shown)
+        tones: tuple[Tone, ...] = tuple("warn" if f.severity != "info" else "muted" for f in shown)
+        headers = tuple(w.t(k) for k in ("col.where", "col.severity", "col.message"))
+        blocks += [Heading(w.t("compliance.tone")), Table(headers, rows, tones), *_more(w, len(result.tone))]
+    return _render(w, "compliance.title", blocks)
+
+
+def _detail(w: Words, counts: dict[str, int]) -> str:
+    if not counts:
+        return ""
+    return w.t("compliance.detail", parts=w.join(f"{label} {n}" for label, n in counts.items()))
+
+
+def _more(w: Words, total: int) -> list[Block]:
+    return [Paragraph(w.t("more_items", n=total - TOOL_ROWS), tone="muted")] if total > TOOL_ROWS else []
 
 
 def _with_findings(w: Words, blocks: Sequence[Block], findings: Sequence[Finding]) -> list[Block]:
