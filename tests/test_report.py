@@ -180,7 +180,7 @@ def test_markdown_user_text_cannot_break_the_structure() -> None:
     assert "<script>" not in content and "&lt;script>" in content
     [row] = [line for line in content.splitlines() if line.startswith("| 1 |")]
     assert "上线 a\\|b 第二行" in row and "x\\|y" in row
-    assert row.count(" | ") == 8  # nine columns, none added by user text
+    assert row.count(" | ") == 9  # ten columns (with the status), none added by user text
 
 
 def test_md_inline_keeps_harmless_text() -> None:

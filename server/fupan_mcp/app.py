@@ -489,9 +489,10 @@ def _add_tools(server: MCPServer[Any], services: Services) -> None:
         def work() -> CallToolResult:
             check_review(review_id)
             from fupan_mcp.analysis.actions import check_actions as check
+            from fupan_mcp.report.tool_text import actions_text
 
             result = run_core(lambda: check(actions, review_date, problems or (), root_causes or (), language))
-            return remember(review_id, "actions", actions, "check_actions", result, result.markdown)
+            return remember(review_id, "actions", actions, "check_actions", result, actions_text(result, actions))
 
         return await run_tool(work, len(actions), review_id)
 
@@ -506,9 +507,10 @@ def _add_tools(server: MCPServer[Any], services: Services) -> None:
         def work() -> CallToolResult:
             check_review(review_id)
             from fupan_mcp.analysis.actions import check_risks as check
+            from fupan_mcp.report.tool_text import risks_text
 
             result = run_core(lambda: check(risks, language))
-            return remember(review_id, "risks", risks, "check_risks", result, result.markdown)
+            return remember(review_id, "risks", risks, "check_risks", result, risks_text(result, risks))
 
         return await run_tool(work, len(risks), review_id)
 

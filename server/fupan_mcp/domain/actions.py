@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from fupan_mcp.domain.common import DataGap, Finding, Model
+from fupan_mcp.domain.common import DataGap, Finding, Language, Model
 from fupan_mcp.limits import MAX_NAME_CHARS, MAX_TEXT_CHARS
 
 ActionStatus = Literal["open", "in_progress", "done", "wont_do"]
@@ -95,7 +95,7 @@ class ActionCheckResult(BaseModel):
     findings: list[Finding] = Field(default_factory=list, description="Findings about the list as a whole.")
     counts: ActionCounts
     data_gaps: list[DataGap] = Field(default_factory=list)
-    markdown: str
+    language: Language = Field(default="zh", description="Language of the messages.")
 
 
 class Threshold(BaseModel):
@@ -129,4 +129,4 @@ class RiskCheckResult(BaseModel):
     risks: list[RiskCheck] = Field(default_factory=list)
     counts: RiskCounts
     data_gaps: list[DataGap] = Field(default_factory=list)
-    markdown: str
+    language: Language = Field(default="zh", description="Language of the messages.")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from fupan_mcp.catalog import PROJECT_TYPES
-from fupan_mcp.domain.actions import ActionCheck, ActionItem, RiskCheck
+from fupan_mcp.domain.actions import ActionCheck, ActionCheckResult, ActionItem, Risk, RiskCheck, RiskCheckResult
 from fupan_mcp.domain.attainment import MetricResult
 from fupan_mcp.domain.common import Finding
 from fupan_mcp.domain.kpi import KpiNodeEvaluation, KpiTreeResult
@@ -824,8 +824,17 @@ def _countermeasure_table(ctx: Words, result: FiveWhysResult) -> Table:
 
 
 def actions(ctx: Context) -> list[Block]:
-    result = ctx.analysis.actions
-    items = ctx.review.actions
+    blocks = action_blocks(ctx, ctx.review.actions, ctx.analysis.actions)
+    failed = [f for f in ctx.analysis.findings if f.section == "actions" and f.code == "section_failed"]
+    return blocks + [Paragraph(f.message, tone="bad") for f in failed]
+
+
+def action_blocks(ctx: Words, items: Sequence[ActionItem], result: ActionCheckResult | None) -> list[Block]:
+    """The action table with each action's status (the report's section and `check_actions`'s text).
+
+    A brief report lists only the most urgent open actions (`urgency_order`); the others list all
+    (up to `STANDARD_ROWS` in a standard report) in the order given.
+    """
     if not items:
         return [Paragraph(ctx.t("actions.none"), tone="muted")]
     blocks: list[Block] = []
@@ -846,23 +855,53 @@ def actions(ctx: Context) -> list[Block]:
                 )
             )
         )
+        statuses = ctx.join(
+            ctx.t("actions.status_count", status=ctx.t(f"action_status.{status}"), n=n)
+            for status, n in sorted(result.counts.by_status.items(), key=lambda kv: _STATUS_RANK.get(kv[0], 9))
+        )
+        blocks.append(Paragraph(ctx.t("actions.statuses", statuses=statuses)))
     order = list(range(len(items)))
     limit = None if ctx.full else STANDARD_ROWS
     if ctx.brief:
-        order.sort(key=lambda i: (_PRIORITY_RANK.get(items[i].priority or "", 9), i))
+        order = urgency_order(items, checks)
         limit = BRIEF_ITEMS
-        if len(items) > BRIEF_ITEMS:
-            blocks.append(Paragraph(ctx.t("actions.top", n=BRIEF_ITEMS, total=len(items)), tone="muted"))
+        if len(order) > BRIEF_ITEMS or len(order) < len(items):
+            blocks.append(
+                Paragraph(ctx.t("actions.top", n=min(BRIEF_ITEMS, len(order)), total=len(items)), tone="muted")
+            )
     shown = order if limit is None else order[:limit]
-    blocks.append(_action_table(ctx, [(i, items[i], checks[i]) for i in shown]))
+    if shown:
+        blocks.append(_action_table(ctx, [(i, items[i], checks[i]) for i in shown]))
     if len(shown) < len(items) and not ctx.brief:
         blocks.append(Paragraph(ctx.t("more_rows", n=len(items) - len(shown)), tone="muted"))
-    failed = [f for f in ctx.analysis.findings if f.section == "actions" and f.code == "section_failed"]
-    blocks += [Paragraph(f.message, tone="bad") for f in failed]
     return blocks
 
 
-def _action_table(ctx: Context, rows_in: Sequence[tuple[int, ActionItem, ActionCheck | None]]) -> Table:
+_STATUS_RANK = {"open": 0, "in_progress": 1, "done": 2, "wont_do": 3}
+_CLOSED = frozenset({"done", "wont_do"})
+
+
+def urgency_order(items: Sequence[ActionItem], checks: Sequence[ActionCheck | None]) -> list[int]:
+    """Indexes of the actions still to do, most urgent first: by status (open, then in progress),
+    then overdue ones, then priority (P0 first, none last), then due date (earliest first, none
+    last), then input order. Done and won't-do actions are never among the most urgent."""
+
+    def key(index: int) -> tuple[int, int, int, str, int]:
+        action, check = items[index], checks[index]
+        overdue = bool(check is not None and check.overdue)
+        due = action.due.isoformat() if action.due else "9999-99-99"
+        return (
+            _STATUS_RANK[action.status],
+            0 if overdue else 1,
+            _PRIORITY_RANK.get(action.priority or "", 9),
+            due,
+            index,
+        )
+
+    return sorted((i for i, action in enumerate(items) if action.status not in _CLOSED), key=key)
+
+
+def _action_table(ctx: Words, rows_in: Sequence[tuple[int, ActionItem, ActionCheck | None]]) -> Table:
     rows = []
     tones: list[Tone] = []
     for index, action, check in rows_in:
@@ -870,32 +909,33 @@ def _action_table(ctx: Context, rows_in: Sequence[tuple[int, ActionItem, ActionC
         if action.due is None and check is not None and check.suggested_due is not None:
             due = ctx.t("actions.suggested", missing=due, date=check.suggested_due.isoformat())
         findings = check.findings if check else []
-        rows.append(
-            (
-                str(index + 1),
-                action.action,
-                _or_missing(ctx, action.owner),
-                due,
-                action.priority or "—",
-                _or_missing(ctx, action.success_metric),
-                action.addresses or "—",
-                f"{check.score}/5" if check else "—",
-                _issues(ctx, findings) if check else "—",
-            )
-        )
-        tones.append(_worst_tone(findings))
-    keys = (
-        "col.n",
-        "col.action",
-        "col.owner",
-        "col.due",
-        "col.priority",
-        "col.success_metric",
-        "col.addresses",
-        "col.smart",
-        "col.issues",
-    )
+        row = [
+            str(index + 1),
+            action.action,
+            _or_missing(ctx, action.owner),
+            due,
+            action.priority or "—",
+            _action_status(ctx, action, check),
+            _or_missing(ctx, action.success_metric),
+            action.addresses or "—",
+        ]
+        if ctx.author:
+            row += [f"{check.score}/5" if check else "—", _issues(ctx, findings) if check else "—"]
+        rows.append(tuple(row))
+        tones.append(_worst_tone(findings) if ctx.author else "normal")
+    keys = ["col.n", "col.action", "col.owner", "col.due", "col.priority", "col.status", "col.success_metric"]
+    keys.append("col.addresses")
+    if ctx.author:
+        keys += ["col.smart", "col.issues"]
     return Table(tuple(ctx.t(k) for k in keys), tuple(rows), tuple(tones))
+
+
+def _action_status(ctx: Words, action: ActionItem, check: ActionCheck | None) -> str:
+    """The status in words; an open action past its due date says so."""
+    status = ctx.t(f"action_status.{action.status}")
+    if check is not None and check.overdue and action.status not in _CLOSED:
+        return ctx.t("actions.overdue", status=status)
+    return status
 
 
 def follow_up(ctx: Context) -> list[Block] | None:
@@ -931,7 +971,15 @@ def risks(ctx: Context) -> list[Block] | None:
     items = ctx.review.risks
     if not items:
         return None
-    result = ctx.analysis.risks
+    blocks = risk_blocks(ctx, items, ctx.analysis.risks)
+    failed = [f for f in ctx.analysis.findings if f.section == "risks" and f.code == "section_failed"]
+    return blocks + [Paragraph(f.message, tone="bad") for f in failed]
+
+
+def risk_blocks(ctx: Words, items: Sequence[Risk], result: RiskCheckResult | None) -> list[Block]:
+    """The risks with their thresholds, response and owner (the report's section and `check_risks`'s text)."""
+    if not items:
+        return [Paragraph(ctx.t("risks.none"), tone="muted")]
     blocks: list[Block] = []
     checks: Sequence[RiskCheck | None] = result.risks if result else [None] * len(items)
     if result is not None:
@@ -941,32 +989,24 @@ def risks(ctx: Context) -> list[Block] | None:
     for risk, check in zip(items, checks, strict=True):
         level = "/".join(ctx.t(f"level.{v}") if v else "—" for v in (risk.likelihood, risk.impact))
         findings = check.findings if check else []
-        rows.append(
-            (
-                risk.risk,
-                _or_missing(ctx, risk.indicator),
-                _or_missing(ctx, risk.yellow_threshold),
-                _or_missing(ctx, risk.red_threshold),
-                _or_missing(ctx, risk.response),
-                _or_missing(ctx, risk.owner),
-                level,
-                _issues(ctx, findings) if check else "—",
-            )
-        )
-        tones.append(_worst_tone(findings))
-    keys = (
-        "col.risk",
-        "col.indicator",
-        "col.yellow",
-        "col.red",
-        "col.response",
-        "col.owner",
-        "col.level",
-        "col.issues",
-    )
+        row = [
+            risk.risk,
+            _or_missing(ctx, risk.indicator),
+            _or_missing(ctx, risk.yellow_threshold),
+            _or_missing(ctx, risk.red_threshold),
+            _or_missing(ctx, risk.response),
+            _or_missing(ctx, risk.owner),
+            level,
+        ]
+        if ctx.author:
+            row.append(_issues(ctx, findings) if check else "—")
+        rows.append(tuple(row))
+        tones.append(_worst_tone(findings) if ctx.author else "normal")
+    keys = ["col.risk", "col.indicator", "col.yellow", "col.red", "col.response", "col.owner", "col.level"]
+    if ctx.author:
+        keys.append("col.issues")
     blocks.append(Table(tuple(ctx.t(k) for k in keys), tuple(rows), tuple(tones)))
-    failed = [f for f in ctx.analysis.findings if f.section == "risks" and f.code == "section_failed"]
-    return blocks + [Paragraph(f.message, tone="bad") for f in failed]
+    return blocks
 
 
 # --------------------------------------------------------------------------- PDCA

@@ -283,9 +283,16 @@ TEXT: Table = {
         "{owner} without an owner, {due} without a due date, {metric} without a metric.",
     },
     "actions.top": {
-        "zh": "按优先级列出前 {n} 项(共 {total} 项)。",
-        "en": "The {n} most urgent of {total} actions.",
+        "zh": "列出最紧急的 {n} 项未完成行动(共 {total} 项):先未开始、再进行中,逾期优先,再按优先级与截止日期。",
+        "en": "The {n} most urgent open actions of {total}: open before in progress, overdue first, then by "
+        "priority and due date.",
     },
+    "actions.statuses": {"zh": "状态:{statuses}。", "en": "Status: {statuses}."},
+    "actions.status_count": {"zh": "{status} {n} 项", "en": "{n} {status}"},
+    "actions.overdue": {"zh": "{status}(已逾期)", "en": "{status} (overdue)"},
+    "actions.title": {"zh": "改进行动检查", "en": "Action item check"},
+    "risks.title": {"zh": "风险与预警阈值检查", "en": "Risk and threshold check"},
+    "risks.none": {"zh": "没有风险项。", "en": "No risks."},
     "actions.suggested": {"zh": "{missing}(建议 {date})", "en": "{missing} (suggested {date})"},
     "col.n": {"zh": "#", "en": "#"},
     "col.action": {"zh": "行动", "en": "Action"},

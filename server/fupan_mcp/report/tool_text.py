@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from fupan_mcp.domain.actions import ActionCheckResult, ActionItem, Risk, RiskCheckResult
 from fupan_mcp.domain.common import Finding
 from fupan_mcp.domain.compliance import ComplianceResult
 from fupan_mcp.domain.kpi import KpiTreeResult
@@ -17,10 +18,27 @@ from fupan_mcp.domain.swot import SwotResult
 from fupan_mcp.domain.whys import FiveWhysResult
 from fupan_mcp.i18n import Language
 from fupan_mcp.report.render import markdown_blocks
-from fupan_mcp.report.sections import Words, finding_item, five_whys_blocks, kpi_tree_blocks, swot_blocks
+from fupan_mcp.report.sections import (
+    Words,
+    action_blocks,
+    finding_item,
+    five_whys_blocks,
+    kpi_tree_blocks,
+    risk_blocks,
+    swot_blocks,
+)
 from fupan_mcp.report.view import Block, Bullets, Heading, Paragraph, Table, Tone
 
-__all__ = ["TOOL_FINDINGS", "TOOL_ROWS", "compliance_text", "five_whys_text", "kpi_tree_text", "swot_text"]
+__all__ = [
+    "TOOL_FINDINGS",
+    "TOOL_ROWS",
+    "actions_text",
+    "compliance_text",
+    "five_whys_text",
+    "kpi_tree_text",
+    "risks_text",
+    "swot_text",
+]
 
 TOOL_FINDINGS = 50
 """Findings listed in a tool's text; the structured content carries all of them."""
@@ -74,6 +92,21 @@ def swot_text(result: SwotResult) -> str:
     if not result.findings:
         blocks.append(Paragraph(w.t("findings.none"), tone="ok"))
     return _render(w, "section.swot", _with_findings(w, blocks, result.findings))
+
+
+def actions_text(result: ActionCheckResult, actions: Sequence[ActionItem]) -> str:
+    """`check_actions`: the summary, each action with its status, score and issues, list findings."""
+    w = _words(result.language)
+    blocks = action_blocks(w, actions[:TOOL_ROWS], result.model_copy(update={"actions": result.actions[:TOOL_ROWS]}))
+    blocks += _more(w, len(actions))
+    return _render(w, "actions.title", _with_findings(w, blocks, result.findings))
+
+
+def risks_text(result: RiskCheckResult, risks: Sequence[Risk]) -> str:
+    """`check_risks`: the summary and each risk with its thresholds, response, owner and issues."""
+    w = _words(result.language)
+    blocks = risk_blocks(w, risks[:TOOL_ROWS], result.model_copy(update={"risks": result.risks[:TOOL_ROWS]}))
+    return _render(w, "risks.title", [*blocks, *_more(w, len(risks))])
 
 
 def compliance_text(result: ComplianceResult) -> str:
