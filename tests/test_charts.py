@@ -8,7 +8,6 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from fupan_mcp import charts
 from fupan_mcp.analysis.attainment import compute_attainment
 from fupan_mcp.analysis.kpi_tree import build_kpi_tree
 from fupan_mcp.analysis.review import analyze_review
@@ -17,6 +16,7 @@ from fupan_mcp.domain.actions import ActionItem
 from fupan_mcp.domain.attainment import MetricInput
 from fupan_mcp.domain.kpi import KpiNode, KpiTreeResult
 from fupan_mcp.domain.review import Review
+from fupan_mcp.report import charts
 from fupan_mcp.samples import load_sample
 
 pytestmark = pytest.mark.skipif(not charts.available(), reason="charts need the optional 'export' extra")

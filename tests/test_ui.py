@@ -94,7 +94,8 @@ async def test_compute_attainment_adds_a_chart_image_on_request(client: Client) 
     assert [type(block) for block in plain.content] == [TextContent]
     result = await client.call_tool("compute_attainment", {"metrics": METRICS, "chart": True})
     first, *rest = result.content
-    assert isinstance(first, TextContent) and first.text == result.structured_content["markdown"]
+    assert isinstance(first, TextContent) and first.text.startswith("### 成果评估\n")
+    assert "markdown" not in (result.structured_content or {})
     assert len(rest) == 1 and isinstance(rest[0], ImageContent)
     assert base64.b64decode(rest[0].data).startswith(PNG_SIGNATURE)
 

@@ -55,8 +55,7 @@ from fupan_mcp.domain.review import RenderedReport, Review
 from fupan_mcp.domain.stored import LessonKind, OpenAction, ReviewRecord, StoredAction
 from fupan_mcp.domain.swot import StrategyLike, SwotItemLike, SwotResult
 from fupan_mcp.domain.whys import CountermeasureLike, FiveWhysResult, WhyLike
-from fupan_mcp.errors import InputError
-from fupan_mcp.export import MissingExtra
+from fupan_mcp.errors import InputError, MissingExtra
 from fupan_mcp.i18n import Language
 from fupan_mcp.limits import (
     MAX_ACTIONS,
@@ -117,7 +116,7 @@ def tool_result(result: BaseModel, text: str) -> CallToolResult:
 def chart_images(draw: Callable[[], list[bytes]]) -> list[ImageContent]:
     """PNG charts as image content, after the text; none without matplotlib (the optional ``export``
     extra) or when drawing fails: the text and the structured content already say everything."""
-    from fupan_mcp import charts
+    from fupan_mcp.report import charts
 
     if not charts.available():
         return []
@@ -335,9 +334,10 @@ def _add_tools(server: MCPServer[Any], services: Services) -> None:
         def work() -> CallToolResult:
             check_review(review_id)
             from fupan_mcp.analysis.attainment import compute_attainment as compute
+            from fupan_mcp.report.tool_text import attainment_text
 
             result = run_core(lambda: compute(metrics, language))
-            out = remember(review_id, "metrics", metrics, "compute_attainment", result, result.markdown)
+            out = remember(review_id, "metrics", metrics, "compute_attainment", result, attainment_text(result))
             if chart:
                 out.content.extend(chart_images(lambda: _attainment_png(result, language)))
             return out
@@ -541,14 +541,14 @@ def _add_tools(server: MCPServer[Any], services: Services) -> None:
 
 
 def _attainment_png(result: AttainmentResult, language: Language) -> list[bytes]:
-    from fupan_mcp import charts
+    from fupan_mcp.report import charts
 
     png = charts.attainment_chart(result, language, fmt="png")
     return [png] if png else []
 
 
 def _review_pngs(built: BuiltReport, today: dt.date) -> list[bytes]:
-    from fupan_mcp import charts
+    from fupan_mcp.report import charts
 
     found = charts.review_charts(built.analysis, built.review, "png", language=built.language, today=today)
     return [chart.data for chart in found if isinstance(chart.data, bytes)]
@@ -781,7 +781,7 @@ def _add_workspace_tools(server: MCPServer[Any], services: Services) -> None:
         built = run_core(lambda: build_review_report(document, depth, language, True, follow_up))
         content: str | bytes
         if format == "docx":
-            from fupan_mcp.export.docx import review_docx
+            from fupan_mcp.report.docx import review_docx
 
             try:
                 content = review_docx(built, today=today)

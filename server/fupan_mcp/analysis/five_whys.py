@@ -56,7 +56,7 @@ from fupan_mcp.domain.whys import (
     WhyNode,
 )
 from fupan_mcp.errors import InputError, validate_union
-from fupan_mcp.i18n import check_language, tr
+from fupan_mcp.i18n import check_language, localized, tr
 from fupan_mcp.limits import MAX_ACTIONS, MAX_TEXT_CHARS, MAX_WHYS
 
 __all__ = [
@@ -618,7 +618,7 @@ def _blame_finding(text: str, path: str, language: Language, *, root: bool) -> F
         return None
     sep = tr(_TEXT, "list_sep", language)
     phrases = sep.join(dict.fromkeys(h.text for h in hits))
-    hints = "; ".join(dict.fromkeys(h.term.hint_zh if language == "zh" else h.term.hint_en for h in hits))
+    hints = "; ".join(dict.fromkeys(localized({"zh": h.term.hint_zh, "en": h.term.hint_en}, language) for h in hits))
     if root:
         message = tr(_TEXT, "root_blame", language, phrases=phrases, hints=hints)
         return _finding("root_cause_blames_person", "error", message, path)

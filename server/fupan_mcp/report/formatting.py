@@ -11,15 +11,41 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 from fupan_mcp.i18n import Language
 
 COUNT_UNITS = frozenset({"人", "个", "名", "位", "单", "笔", "次", "条", "家", "场", "件", "users", "people"})
 """Units of things that are counted: a computed count is shown rounded to a whole number."""
 
-_SCALES_ZH = (("亿", 1e8), ("万", 1e4))
-_ZH_UNITS = {"d": "天", "min": "分钟", "s": "秒"}
-"""Canonical units the parsers produce, written back the Chinese way."""
+
+@dataclass(frozen=True, slots=True)
+class _Style:
+    """How one language writes a figure: looked up by language, never chosen with an ``if``."""
+
+    points: str
+    """After a difference of percents: ' 个百分点', ' pp'."""
+    days: str
+    """After a number of days (a change of a T+N target)."""
+    units: Mapping[str, str]
+    """Canonical units the parsers produce, written the language's way."""
+    spaced_words: bool
+    """Whether a unit made of letters stands apart from the number: '1.7 h'."""
+    scales: tuple[tuple[str, float], ...]
+    """Words for large amounts, largest first: 亿, 万."""
+
+
+_STYLES: dict[Language, _Style] = {
+    "zh": _Style(
+        points=" 个百分点",
+        days="天",
+        units={"d": "天", "min": "分钟", "s": "秒"},
+        spaced_words=False,
+        scales=(("亿", 1e8), ("万", 1e4)),
+    ),
+    "en": _Style(points=" pp", days=" d", units={}, spaced_words=True, scales=()),
+}
 
 
 def fmt_number(value: float | None, digits: int = 2) -> str:
@@ -54,27 +80,32 @@ def quantity(value: float | None, unit: str | None, language: Language, *, compu
         return f"T+{number(value)}"
     if unit == "%":
         return f"{number(value)}%"
+    style = _STYLES[language]
     if unit == "pp":
-        return f"{number(value)}{' 个百分点' if language == 'zh' else ' pp'}"
-    text = _scaled(value, unit, language, computed)
+        return f"{number(value)}{style.points}"
+    text = _scaled(value, unit, style, computed)
     if unit is None:
         return text
-    unit = _ZH_UNITS.get(unit, unit) if language == "zh" else unit
-    if language == "en" and unit.isascii() and unit.isalpha():
+    unit = style.units.get(unit, unit)
+    if style.spaced_words and unit.isascii() and unit.isalpha():
         return f"{text} {unit}"
     return f"{text}{unit}"
 
 
-def _scaled(value: float, unit: str | None, language: Language, computed: bool) -> str:
+def _scaled(value: float, unit: str | None, style: _Style, computed: bool) -> str:
+    """The number of a quantity. An amount is put in 万/亿 when that loses nothing (1,628万, but 11,880
+    stays 11,880), and a computed one also from ten of the unit up (2,017.84万): it keeps four digits."""
     if not math.isfinite(value):
         return fmt_number(value)
     if computed and unit in COUNT_UNITS:
         return number(round(value), digits=0)
     magnitude = abs(value)
-    if language == "zh" and magnitude >= 1e4:
-        for word, factor in _SCALES_ZH:
-            if magnitude >= factor:
-                return f"{number(value / factor)}{word}"
+    for word, factor in style.scales:
+        if magnitude >= factor:
+            scaled = value / factor
+            exact = math.isclose(round(scaled, 2), scaled, rel_tol=1e-9, abs_tol=1e-12)
+            if exact or (computed and magnitude >= 10 * factor):
+                return f"{number(scaled)}{word}"
     if computed and magnitude < 100:
         return number(value, fixed=True)
     return number(value, digits=2 if magnitude >= 1 else 4)
@@ -83,8 +114,7 @@ def _scaled(value: float, unit: str | None, language: Language, computed: bool) 
 def signed_quantity(value: float, unit: str | None, language: Language) -> str:
     """A change with its sign: +6.1 个百分点, -1.1h, +842人."""
     if unit == "T+":
-        unit = "天" if language == "zh" else " d"
-        text = f"{number(value)}{unit}"
+        text = f"{number(value)}{_STYLES[language].days}"
     elif unit == "%":
         text = quantity(value, "pp", language)
     else:

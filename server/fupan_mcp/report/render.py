@@ -4,7 +4,7 @@ Steps: validate the review; mask personal data in every free-text field (roster 
 phone, ID and card numbers and e-mail addresses are masked); run every analysis on the raw inputs
 (`analysis.review.analyze_review`); lay the sections out for the chosen depth (`report.sections`);
 render them with a Jinja2 template (one markdown and one HTML template, the words come from
-`report.strings`). HTML reports can add inline SVG charts (`fupan_mcp.charts`, needs matplotlib).
+`report.strings`). HTML reports can add inline SVG charts (`report.charts`, needs matplotlib).
 
 Safety: the HTML environment autoescapes everything and the page carries a Content-Security-Policy
 that allows no script at all; in markdown, user text is kept on its line, cannot open a block
@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING, Any, get_args
 from pydantic import ValidationError
 
 from fupan_mcp.analysis.compliance import mask_text
-from fupan_mcp.analysis.markdown import escape_cell
 from fupan_mcp.analysis.review import analyze_review
 from fupan_mcp.domain.compliance import RosterEntry
 from fupan_mcp.domain.review import RenderedReport, ReportDepth, ReportFormat, Review, ReviewAnalysis
@@ -178,6 +177,14 @@ def _walk(value: object, mask: Callable[[str], str]) -> object:
 _BLOCK_START = re.compile(r"^(?:#|>|[-+*](?:\s|$)|=+\s*$|(?:[-*_][ \t]*){3,}$|`{3}|~{3}|\|)")
 """What would open a block if a line started with it: heading, quote, list, rule, fence, table."""
 _ORDERED_START = re.compile(r"^(\d{1,9})([.)])(?=\s|$)")
+
+
+_CELL_ESCAPES = str.maketrans({"\\": "\\\\", "|": "\\|", "\r": " ", "\n": " "})
+
+
+def escape_cell(text: object) -> str:
+    """Make a value safe inside a markdown table cell."""
+    return str(text).translate(_CELL_ESCAPES)
 
 
 _TAG_OPEN = re.compile(r"<(?=[A-Za-z/!?])")
@@ -373,7 +380,7 @@ class _Figure:
 
 def _html_charts(built: BuiltReport, today: dt.date | None) -> dict[str, list[_Figure]]:
     """Inline SVG charts by section id; none without matplotlib (the report stays complete without them)."""
-    from fupan_mcp import charts
+    from fupan_mcp.report import charts
 
     if not charts.available():
         return {}
@@ -417,5 +424,4 @@ def _summary(ctx: Context) -> str:
         parts.append(ctx.t("summary.failed", sections=names))
     if ctx.masked_count:
         parts.append(ctx.t("summary.masked", n=ctx.masked_count))
-    end = "。" if ctx.language == "zh" else "."
-    return ctx.t("clause_sep").join(parts) + end
+    return ctx.t("clause_sep").join(parts) + ctx.t("full_stop")

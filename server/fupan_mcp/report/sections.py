@@ -17,7 +17,7 @@ from typing import Literal
 
 from fupan_mcp.catalog import PROJECT_TYPES
 from fupan_mcp.domain.actions import ActionCheck, ActionCheckResult, ActionItem, Risk, RiskCheck, RiskCheckResult
-from fupan_mcp.domain.attainment import MetricResult
+from fupan_mcp.domain.attainment import AttainmentResult, MetricResult
 from fupan_mcp.domain.common import Finding
 from fupan_mcp.domain.kpi import KpiNodeEvaluation, KpiTreeResult
 from fupan_mcp.domain.review import (
@@ -35,10 +35,10 @@ from fupan_mcp.domain.review import (
 from fupan_mcp.domain.stored import OpenAction
 from fupan_mcp.domain.swot import SwotResult
 from fupan_mcp.domain.whys import FiveWhysResult, WhyNode
-from fupan_mcp.i18n import Language, tr
+from fupan_mcp.i18n import Language, localized, tr
 from fupan_mcp.report import diagrams
 from fupan_mcp.report import formatting as fmt
-from fupan_mcp.report.strings import ISSUE_LABELS, TEXT
+from fupan_mcp.report.strings import TEXT
 from fupan_mcp.report.view import (
     Block,
     Bullets,
@@ -168,9 +168,7 @@ def finding_item(ctx: Words, finding: Finding) -> Item:
 
 
 def _issues(ctx: Words, findings: Sequence[Finding]) -> str:
-    labels = dict.fromkeys(
-        tr(ISSUE_LABELS, f.code, ctx.language) if f.code in ISSUE_LABELS else f.code for f in findings
-    )
+    labels = dict.fromkeys(ctx.t(f"issue.{f.code}") if f"issue.{f.code}" in TEXT else f.code for f in findings)
     return ctx.join(labels) if labels else ctx.t("checks.ok")
 
 
@@ -203,7 +201,7 @@ def project_type_label(ctx: Context) -> str | None:
     if key is None:
         return value or None
     zh, en = PROJECT_TYPES[key]
-    return zh if ctx.language == "zh" else en
+    return localized({"zh": zh, "en": en}, ctx.language)
 
 
 # --------------------------------------------------------------------------- overview and goals
@@ -328,7 +326,7 @@ def execution(ctx: Context) -> list[Block] | None:
             if phase.start and phase.start == phase.end
             else ctx.t("period_open", start=fmt.iso(phase.start), end=fmt.iso(phase.end))
         )
-        heading = f"{phase.name}({dates})" if ctx.language == "zh" else f"{phase.name} ({dates})"
+        heading = ctx.t("paren", text=phase.name, inner=dates)
         blocks += [Heading(heading), Bullets(tuple(Item(note) for note in phase.notes))]
     return blocks
 
@@ -342,36 +340,7 @@ def results(ctx: Context) -> list[Block]:
     if result is None:
         blocks.append(Paragraph(ctx.t("results.none"), tone="muted"))
     else:
-        summary = result.summary
-        weighted = fmt.percent(summary.weighted_attainment) if summary.weighted_attainment is not None else "—"
-        blocks.append(
-            Paragraph(
-                ctx.t(
-                    "results.summary",
-                    total=summary.total,
-                    achieved=summary.achieved,
-                    not_achieved=summary.not_achieved,
-                    needs_verification=summary.needs_verification,
-                    not_evaluable=summary.not_evaluable,
-                    weighted=weighted,
-                    basis=summary.weighted_attainment_basis,
-                )
-            )
-        )
-        if result.metrics:
-            blocks.append(_attainment_table(ctx, result.metrics))
-        if not ctx.brief and result.metrics:
-            blocks += [
-                Heading(ctx.t("results.statements")),
-                Bullets(tuple(Item(m.statement, tone=_STATUS_TONE[m.status]) for m in result.metrics)),
-            ]
-        if result.errors:
-            blocks += [
-                Heading(ctx.t("results.errors")),
-                Bullets(tuple(Item(error.message, tone="bad") for error in result.errors)),
-            ]
-        if ctx.full:
-            blocks.append(Paragraph(ctx.t("results.convention", text=summary.rate_convention), tone="muted"))
+        blocks += attainment_blocks(ctx, result)
     if ctx.review.qualitative_results and not ctx.brief:
         blocks += [
             Heading(ctx.t("results.qualitative")),
@@ -382,7 +351,43 @@ def results(ctx: Context) -> list[Block]:
     return blocks
 
 
-def _attainment_table(ctx: Context, metrics: Sequence[MetricResult]) -> Table:
+def attainment_blocks(ctx: Words, result: AttainmentResult) -> list[Block]:
+    """Counts and weighted rate, the table, each metric's statement, the metrics that could not be read."""
+    blocks: list[Block] = []
+    summary = result.summary
+    weighted = fmt.percent(summary.weighted_attainment) if summary.weighted_attainment is not None else "—"
+    blocks.append(
+        Paragraph(
+            ctx.t(
+                "results.summary",
+                total=summary.total,
+                achieved=summary.achieved,
+                not_achieved=summary.not_achieved,
+                needs_verification=summary.needs_verification,
+                not_evaluable=summary.not_evaluable,
+                weighted=weighted,
+                basis=summary.weighted_attainment_basis,
+            )
+        )
+    )
+    if result.metrics:
+        blocks.append(_attainment_table(ctx, result.metrics))
+    if not ctx.brief and result.metrics:
+        blocks += [
+            Heading(ctx.t("results.statements")),
+            Bullets(tuple(Item(m.statement, tone=_STATUS_TONE[m.status]) for m in result.metrics)),
+        ]
+    if result.errors:
+        blocks += [
+            Heading(ctx.t("results.errors")),
+            Bullets(tuple(Item(error.message, tone="bad") for error in result.errors)),
+        ]
+    if ctx.full:
+        blocks.append(Paragraph(ctx.t("results.convention", text=summary.rate_convention), tone="muted"))
+    return blocks
+
+
+def _attainment_table(ctx: Words, metrics: Sequence[MetricResult]) -> Table:
     keys = ("col.metric", "col.target", "col.actual", "col.baseline", "col.change", "col.rate", "col.gap", "col.status")
     rows = tuple(
         (
@@ -400,7 +405,7 @@ def _attainment_table(ctx: Context, metrics: Sequence[MetricResult]) -> Table:
     return Table(tuple(ctx.t(k) for k in keys), rows, tuple(_STATUS_TONE[m.status] for m in metrics))
 
 
-def _change_cell(ctx: Context, metric: MetricResult) -> str:
+def _change_cell(ctx: Words, metric: MetricResult) -> str:
     if metric.change_abs is None:
         return "—"
     if metric.change_pp is not None:
@@ -418,7 +423,7 @@ def _change_cell(ctx: Context, metric: MetricResult) -> str:
     return ctx.t(key, rel=fmt.percent(abs(metric.change_rel)), abs=absolute)
 
 
-def _gap_cell(ctx: Context, metric: MetricResult) -> str:
+def _gap_cell(ctx: Words, metric: MetricResult) -> str:
     gap = metric.gap_to_target
     if gap is None or metric.status in ("needs_verification", "not_evaluable"):
         return "—"
@@ -949,9 +954,7 @@ def follow_up(ctx: Context) -> list[Block] | None:
         (
             str(index + 1),
             action.action,
-            f"{action.review_title}({action.review_date.isoformat()})"
-            if ctx.language == "zh"
-            else f"{action.review_title} ({action.review_date.isoformat()})",
+            ctx.t("paren", text=action.review_title, inner=action.review_date.isoformat()),
             _or_missing(ctx, action.owner),
             fmt.iso(action.due) if action.due else ctx.t("missing"),
             ctx.t(f"action_status.{action.status}"),

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from fupan_mcp.analysis.labels import ACTION_STATUS_LABELS, CHANGE_PHRASES, ISSUE_LABELS, KPI_ERROR_FLAGS, METHOD_LABELS
-from fupan_mcp.i18n import Table, prefixed
+from fupan_mcp.i18n import Table
 
-__all__ = ["ISSUE_LABELS", "TEXT"]
+__all__ = ["TEXT"]
 
 TEXT: Table = {
     # ---------------------------------------------------------------- document
@@ -13,6 +12,9 @@ TEXT: Table = {
     "colon": {"zh": ":", "en": ": "},
     "list_sep": {"zh": "、", "en": ", "},
     "clause_sep": {"zh": ";", "en": "; "},
+    "full_stop": {"zh": "。", "en": "."},
+    "paren": {"zh": "{text}({inner})", "en": "{text} ({inner})"},
+    "locale": {"zh": "zh-CN", "en": "en"},
     "missing": {"zh": "待补充", "en": "not provided"},
     "none": {"zh": "无", "en": "none"},
     "dash": {"zh": "—", "en": "—"},
@@ -130,7 +132,11 @@ TEXT: Table = {
     "status.not_achieved": {"zh": "❌ 未达成", "en": "❌ not achieved"},
     "status.needs_verification": {"zh": "⚠️ 待核验", "en": "⚠️ to verify"},
     "status.not_evaluable": {"zh": "❓ 无法评估", "en": "❓ not evaluable"},
-    **prefixed("change.", CHANGE_PHRASES),
+    "change.pp_change": {"zh": "{pp} 个百分点(相对 {rel})", "en": "{pp} pp (relative {rel})"},
+    "change.pp_only": {"zh": "{pp} 个百分点", "en": "{pp} pp"},
+    "change.down": {"zh": "下降 {rel}({abs})", "en": "down {rel} ({abs})"},
+    "change.up": {"zh": "增长 {rel}({abs})", "en": "up {rel} ({abs})"},
+    "change.flat": {"zh": "持平", "en": "unchanged"},
     "change.abs": {"zh": "{abs}", "en": "{abs}"},
     "gap.saving": {"zh": "节省 {gap}(占预算 {share})", "en": "saving {gap} ({share} of budget)"},
     "gap.overspend": {"zh": "超支 {gap}(占预算 {share})", "en": "overspend {gap} ({share} of budget)"},
@@ -179,7 +185,10 @@ TEXT: Table = {
     "kpi.see_above": {"zh": "{name}(见上)", "en": "{name} (see above)"},
     "kpi.missing": {"zh": "❓ 缺{fields}", "en": "❓ no {fields}"},
     "kpi.flag.inconsistent": {"zh": "⚠️ 与公式不一致", "en": "⚠️ disagrees with formula"},
-    **prefixed("kpi.flag.", KPI_ERROR_FLAGS),
+    "kpi.flag.cycle": {"zh": "⛔ 循环引用", "en": "⛔ cycle"},
+    "kpi.flag.unknown_id": {"zh": "⛔ 未知 id", "en": "⛔ unknown id"},
+    "kpi.flag.division_by_zero": {"zh": "⛔ 除以零", "en": "⛔ division by zero"},
+    "kpi.flag.formula_error": {"zh": "⛔ 公式错误", "en": "⛔ formula error"},
     "kpi.consistent": {"zh": "✅ 一致", "en": "✅ consistent"},
     "kpi.inconsistent": {"zh": "⚠️ 不一致", "en": "⚠️ inconsistent"},
     "kpi.unknown": {"zh": "—", "en": "—"},
@@ -192,7 +201,9 @@ TEXT: Table = {
     "col.factor": {"zh": "因素", "en": "Factor"},
     "col.contribution": {"zh": "贡献", "en": "Contribution"},
     "col.share": {"zh": "占比", "en": "Share"},
-    **prefixed("method.", METHOD_LABELS),
+    "method.lmdi": {"zh": "LMDI 对数平均迪氏分解", "en": "LMDI (log-mean Divisia)"},
+    "method.chain": {"zh": "连环替代法", "en": "chain substitution"},
+    "method.shapley": {"zh": "Shapley 分解", "en": "Shapley decomposition"},
     "method.additive": {"zh": "加总(逐项差额)", "en": "additive (differences)"},
     "field.actual": {"zh": "实际值", "en": "actual"},
     "field.baseline": {"zh": "基线值", "en": "baseline"},
@@ -314,7 +325,10 @@ TEXT: Table = {
     "follow_up.on_time": {"zh": "未逾期", "en": "on time"},
     "col.from_review": {"zh": "来源复盘", "en": "From review"},
     "col.progress": {"zh": "进度", "en": "Progress"},
-    **prefixed("action_status.", ACTION_STATUS_LABELS),
+    "action_status.open": {"zh": "未开始", "en": "open"},
+    "action_status.in_progress": {"zh": "进行中", "en": "in progress"},
+    "action_status.done": {"zh": "已完成", "en": "done"},
+    "action_status.wont_do": {"zh": "不做", "en": "won't do"},
     # ---------------------------------------------------------------- risks
     "risks.summary": {
         "zh": "共 {total} 项风险,要素齐全(指标、黄/红阈值、应对、负责人){complete} 项。",
@@ -394,4 +408,33 @@ TEXT: Table = {
     "severity.error": {"zh": "⛔ 错误", "en": "⛔ error"},
     "severity.warning": {"zh": "⚠️ 警告", "en": "⚠️ warning"},
     "severity.info": {"zh": "ℹ️ 提示", "en": "ℹ️ note"},
+    # ---------------------------------------------------------------- short labels of check codes (issues column)
+    "issue.no_verb": {"zh": "非动词开头", "en": "no verb"},
+    "issue.filler_start": {"zh": "议题式开头", "en": "topic, not action"},
+    "issue.noun_first": {"zh": "名词性标题", "en": "noun-first"},
+    "issue.vague_verb": {"zh": "动词空泛", "en": "vague verb"},
+    "issue.missing_owner": {"zh": "缺负责人", "en": "no owner"},
+    "issue.multiple_owners": {"zh": "多个负责人", "en": "several owners"},
+    "issue.missing_due": {"zh": "缺截止日期", "en": "no due date"},
+    "issue.due_not_after_review": {"zh": "截止早于复盘", "en": "due before review"},
+    "issue.relative_due": {"zh": "相对时间", "en": "relative date"},
+    "issue.missing_priority": {"zh": "缺优先级", "en": "no priority"},
+    "issue.missing_addresses": {"zh": "缺对应问题", "en": "no problem named"},
+    "issue.addresses_unmatched": {"zh": "问题不匹配", "en": "unknown problem"},
+    "issue.missing_metric": {"zh": "缺衡量标准", "en": "no metric"},
+    "issue.metric_not_measurable": {"zh": "不可衡量", "en": "not measurable"},
+    "issue.done_without_evidence": {"zh": "完成无证据", "en": "done, no evidence"},
+    "issue.wont_do_without_reason": {"zh": "不做无原因", "en": "won't do, no reason"},
+    "issue.duplicate_action": {"zh": "重复", "en": "duplicate"},
+    "issue.duplicate_id": {"zh": "编号重复", "en": "duplicate id"},
+    "issue.missing_indicator": {"zh": "缺指标", "en": "no indicator"},
+    "issue.missing_yellow_threshold": {"zh": "缺黄色阈值", "en": "no yellow"},
+    "issue.missing_red_threshold": {"zh": "缺红色阈值", "en": "no red"},
+    "issue.missing_response": {"zh": "缺应对", "en": "no response"},
+    "issue.threshold_unparsed": {"zh": "阈值无数值", "en": "threshold not numeric"},
+    "issue.thresholds_reversed": {"zh": "阈值颠倒", "en": "thresholds reversed"},
+    "issue.thresholds_equal": {"zh": "阈值相同", "en": "thresholds equal"},
+    "issue.thresholds_conflict": {"zh": "阈值方向相反", "en": "thresholds conflict"},
+    "issue.threshold_units_differ": {"zh": "阈值单位不同", "en": "units differ"},
+    "issue.overdue": {"zh": "已逾期", "en": "overdue"},
 }

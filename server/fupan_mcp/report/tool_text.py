@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from fupan_mcp.domain.actions import ActionCheckResult, ActionItem, Risk, RiskCheckResult
-from fupan_mcp.domain.common import Finding
+from fupan_mcp.domain.attainment import AttainmentResult
+from fupan_mcp.domain.common import DataGap, Finding
 from fupan_mcp.domain.compliance import ComplianceResult
 from fupan_mcp.domain.kpi import KpiTreeResult
 from fupan_mcp.domain.swot import SwotResult
@@ -21,18 +22,20 @@ from fupan_mcp.report.render import markdown_blocks
 from fupan_mcp.report.sections import (
     Words,
     action_blocks,
+    attainment_blocks,
     finding_item,
     five_whys_blocks,
     kpi_tree_blocks,
     risk_blocks,
     swot_blocks,
 )
-from fupan_mcp.report.view import Block, Bullets, Heading, Paragraph, Table, Tone
+from fupan_mcp.report.view import Block, Bullets, Heading, Item, Paragraph, Table, Tone
 
 __all__ = [
     "TOOL_FINDINGS",
     "TOOL_ROWS",
     "actions_text",
+    "attainment_text",
     "compliance_text",
     "five_whys_text",
     "kpi_tree_text",
@@ -92,6 +95,20 @@ def swot_text(result: SwotResult) -> str:
     if not result.findings:
         blocks.append(Paragraph(w.t("findings.none"), tone="ok"))
     return _render(w, "section.swot", _with_findings(w, blocks, result.findings))
+
+
+def attainment_text(result: AttainmentResult) -> str:
+    """`compute_attainment`: counts and weighted rate, the table, each statement, errors, data gaps."""
+    w = _words(result.language)
+    blocks = attainment_blocks(w, result) + _gaps(w, result.summary.data_gaps)
+    return _render(w, "section.results", blocks)
+
+
+def _gaps(w: Words, gaps: Sequence[DataGap]) -> list[Block]:
+    if not gaps:
+        return []
+    items = tuple(Item(gap.message, label=gap.subject) for gap in gaps[:TOOL_ROWS])
+    return [Heading(w.t("gaps.title")), Bullets(items), *_more(w, len(gaps))]
 
 
 def actions_text(result: ActionCheckResult, actions: Sequence[ActionItem]) -> str:

@@ -32,7 +32,7 @@ from fupan_mcp.domain.attainment import AttainmentResult, Status
 from fupan_mcp.domain.kpi import KpiTreeResult
 from fupan_mcp.domain.review import Review, ReviewAnalysis, SectionId
 from fupan_mcp.domain.swot import SwotFactor, SwotResult
-from fupan_mcp.export import INSTALL_HINT, MissingExtra
+from fupan_mcp.errors import INSTALL_HINT, MissingExtra
 from fupan_mcp.i18n import Language, Table, tr
 from fupan_mcp.report.formatting import percent, quantity, signed_quantity
 
