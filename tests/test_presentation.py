@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
+import json
+import re
+import string
+from pathlib import Path
 
+from fupan_mcp import ui
 from fupan_mcp.domain.actions import ActionCheck, ActionChecklist, ActionItem
 from fupan_mcp.report.sections import urgency_order
 
@@ -28,3 +34,79 @@ def test_most_urgent_orders_by_status_overdue_priority_then_due() -> None:
     checks = [_check(i, overdue=(i == 5)) for i in range(len(items))]
     # open first (overdue F, then P1 by date E before D, then P2 C, then H without priority), then in progress B
     assert urgency_order(items, checks) == [5, 4, 3, 2, 7, 1]
+
+
+# --------------------------------------------------------------------------- string tables
+
+SERVER = Path(__file__).resolve().parents[1] / "server" / "fupan_mcp"
+TABLE_NAMES = frozenset({"TEXT", "_TEXT", "VIEW_TEXT"})
+"""The names string tables are assigned to: one per module, one per layer in report/ and ui/."""
+
+
+def _tables() -> list[tuple[str, ast.Dict]]:
+    found = []
+    for path in sorted(SERVER.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            target = node.target if isinstance(node, ast.AnnAssign) else None
+            if isinstance(node, ast.Assign) and len(node.targets) == 1:
+                target = node.targets[0]
+            value = getattr(node, "value", None)
+            if isinstance(target, ast.Name) and target.id in TABLE_NAMES and isinstance(value, ast.Dict):
+                found.append((f"{path.relative_to(SERVER)}:{target.id}", value))
+    return found
+
+
+def _placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_every_string_table_entry_has_zh_and_en_and_is_defined_once() -> None:
+    tables = _tables()
+    assert {name for name, _ in tables} >= {"report/strings.py:TEXT", "ui/words.py:VIEW_TEXT"}
+    problems: list[str] = []
+    for name, table in tables:
+        seen: set[str] = set()
+        for key_node, value in zip(table.keys, table.values, strict=True):
+            if key_node is None:  # ``**other``: checked where that table is defined
+                continue
+            assert isinstance(key_node, ast.Constant) and isinstance(key_node.value, str), name
+            key = key_node.value
+            if key in seen:
+                problems.append(f"{name}: {key!r} defined twice")
+            seen.add(key)
+            entry = ast.literal_eval(value)
+            if set(entry) != {"zh", "en"} or not all(isinstance(v, str) and v for v in entry.values()):
+                problems.append(f"{name}: {key!r} needs a non-empty zh and en, has {sorted(entry)}")
+            elif _placeholders(entry["zh"]) != _placeholders(entry["en"]):
+                problems.append(f"{name}: {key!r} zh and en fill different placeholders")
+    assert problems == []
+
+
+def test_the_presentation_layers_have_one_table_each() -> None:
+    names = [name for name, _ in _tables()]
+    assert [n for n in names if n.startswith("report/")] == ["report/strings.py:TEXT"]
+    assert [n for n in names if n.startswith("ui/")] == ["ui/words.py:VIEW_TEXT"]
+
+
+def test_no_code_forks_on_the_language_outside_i18n() -> None:
+    fork = re.compile(r"""\blang(?:uage)?\s*[!=]=\s*["'](?:zh|en)["']|["'](?:zh|en)["']\s*[!=]=\s*\w*lang""")
+    offenders = [
+        f"{path.relative_to(SERVER)}:{number}"
+        for path in sorted(SERVER.rglob("*.py"))
+        if path.name != "i18n.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if fork.search(line)
+    ]
+    assert offenders == []
+
+
+def test_the_view_holds_no_words_of_its_own() -> None:
+    page = (SERVER / "ui" / "report.html").read_text(encoding="utf-8")
+    script = page[page.index("<script>") :]
+    assert "已达成" not in script and 'achieved: "achieved"' not in script
+    assert 'state.lang === "zh"' not in script
+    served = ui.html()
+    words = json.loads(served.split('id="fupan-words">', 1)[1].split("</script>", 1)[0])
+    assert words["zh"]["achieved"] == "已达成" and words["en"]["achieved"] == "achieved"
+    assert set(words["zh"]) == set(words["en"])
