@@ -9,9 +9,17 @@ import re
 import string
 from pathlib import Path
 
+import pytest
+
 from fupan_mcp import ui
 from fupan_mcp.domain.actions import ActionCheck, ActionChecklist, ActionItem
-from fupan_mcp.report.sections import urgency_order
+from fupan_mcp.domain.review import Audience
+from fupan_mcp.i18n import Language, tr
+from fupan_mcp.report.render import build_report, render_built, render_report
+from fupan_mcp.report.sections import READER_QUESTIONS, urgency_order
+from fupan_mcp.report.strings import TEXT
+from fupan_mcp.report.view import Bullets, Heading
+from fupan_mcp.samples import SAMPLES, load_sample
 
 
 def _check(index: int, overdue: bool | None) -> ActionCheck:
@@ -110,3 +118,66 @@ def test_the_view_holds_no_words_of_its_own() -> None:
     words = json.loads(served.split('id="fupan-words">', 1)[1].split("</script>", 1)[0])
     assert words["zh"]["achieved"] == "已达成" and words["en"]["achieved"] == "achieved"
     assert set(words["zh"]) == set(words["en"])
+
+
+# --------------------------------------------------------------------------- two readers
+
+PATH_LIKE = re.compile(
+    r"\b[a-z_]+(?:\[\d+\])+(?:\.[a-z_]+)*|\b(?:kpi_tree|five_whys|swot|metrics|actions|risks)\.[a-z_]+"
+)
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+@pytest.mark.parametrize("language", ["zh", "en"])
+@pytest.mark.parametrize("format", ["markdown", "html"])
+def test_the_readers_report_holds_no_code_and_no_path(name: str, language: Language, format: str) -> None:
+    built = build_report(load_sample(name), "full", language, audience="reader")
+    found = {f.code for f in built.analysis.findings} | {g.field for g in built.analysis.data_gaps}
+    codes = {code for code in found if "_" in code}  # 'missing_leaf'; a code like 'overdue' is also a word
+    content = render_built(built, format).content  # type: ignore[arg-type]
+    assert built.analysis.findings  # the samples do have findings: the test is not empty
+    assert [code for code in codes if re.search(rf"(?<![\w-]){re.escape(code)}(?![\w-])", content)] == []
+    assert PATH_LIKE.findall(content) == []
+    assert tr(TEXT, "section.gaps_reader", language) in content
+    assert tr(TEXT, "findings.title", language) not in content
+
+
+def test_the_authors_report_keeps_every_finding_with_its_code_and_place() -> None:
+    built = build_report(load_sample("midyear_campaign"), "full", audience="author")
+    content = render_built(built, "markdown").content
+    assert "| kpi_tree.nodes[1].actual |" in content and tr(TEXT, "findings.title", "zh") in content
+    assert all(f.code in content for f in built.analysis.findings)
+
+
+def test_the_reader_gets_open_questions_phrased_for_people() -> None:
+    built = build_report(load_sample("midyear_campaign"), "standard", "en", audience="reader")
+    gaps = next(s for s in built.document.sections if s.id == "gaps")
+    assert gaps.title == "Appendix: open questions and data gaps"
+    heading = next(i for i, b in enumerate(gaps.blocks) if isinstance(b, Heading) and b.text == "Open questions")
+    questions = gaps.blocks[heading + 2]
+    assert isinstance(questions, Bullets)
+    assert 0 < len(questions.items) <= READER_QUESTIONS
+    warnings = {f.message for f in built.analysis.findings if f.severity != "info" and f.code != "section_failed"}
+    assert all(any(message in item.text for message in warnings) for item in questions.items)
+
+
+def test_render_report_defaults_to_the_reader_for_html_and_the_author_for_markdown() -> None:
+    review = load_sample("b2b_mvp")
+    assert render_report(review, "html").audience == "reader"
+    assert render_report(review, "markdown").audience == "author"
+    assert render_report(review, "markdown", audience="reader").audience == "reader"
+
+
+EMOJI = re.compile("[\u2600-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff\ufe0f]")
+"""Pictographs that turn into identical boxes where no emoji font is installed."""
+
+
+@pytest.mark.parametrize("audience", ["reader", "author"])
+def test_status_is_written_in_words_not_emoji(audience: Audience) -> None:
+    for name in SAMPLES:
+        for language in ("zh", "en"):
+            built = build_report(load_sample(name), "full", language, audience=audience)  # type: ignore[arg-type]
+            for format in ("markdown", "html"):
+                content = render_built(built, format).content  # type: ignore[arg-type]
+                assert EMOJI.findall(content) == [], (name, language, format)
+    assert EMOJI.findall(json.dumps(TEXT, ensure_ascii=False)) == []

@@ -307,7 +307,7 @@ def test_tool_text_factors_tows_and_scores() -> None:
     assert "| 机会 O | O1 | 订单与库存数据可用于预测补货 | 0.2 | 3 | 0.6 |" in md
     assert md.count("治理机制和方法论落地到位") == 2  # once in the table, once in the quadrant chart
     assert "### TOWS 策略" in md
-    assert "| 预测补货 | S3、O1 | ✅ |" in md
+    assert "| 预测补货 | S3、O1 | 是 |" in md
     assert "| 用哪些优势化解哪些威胁? (S1、S2、S3、S4 × T1、T2、T3) |" in md
     # IFE: 0.2·4 + 0.15·4 + 0.15·3 + 0.1·3 + 0.15·2 + 0.15·1 + 0.1·2 = 2.80; EFE: 0.6 + 0.3 + 0.45 + 0.5 + 0.15 + 0.2
     assert "| IFE | 7 | 1 | 2.80 | 中等 |" in md

@@ -51,7 +51,7 @@ from fupan_mcp.domain.actions import ActionCheckResult, ActionItem, ActionStatus
 from fupan_mcp.domain.attainment import AttainmentResult, MetricInput
 from fupan_mcp.domain.compliance import ComplianceResult, RosterEntry
 from fupan_mcp.domain.kpi import DecompositionMethod, KpiNode, KpiTreeResult
-from fupan_mcp.domain.review import RenderedReport, Review
+from fupan_mcp.domain.review import Audience, RenderedReport, Review
 from fupan_mcp.domain.stored import LessonKind, OpenAction, ReviewRecord, StoredAction
 from fupan_mcp.domain.swot import StrategyLike, SwotItemLike, SwotResult
 from fupan_mcp.domain.whys import CountermeasureLike, FiveWhysResult, WhyLike
@@ -88,6 +88,14 @@ LanguageArg = Annotated[Language, Field(description="Language of the text output
 
 ReportLanguageArg = Annotated[
     Language | None, Field(description="'zh' or 'en'; default: the review's own language, else 'zh'.")
+]
+AudienceArg = Annotated[
+    Audience | None,
+    Field(
+        description="Who the report is for: 'reader' (management: no finding codes, paths or lint tables; the "
+        "checks become open questions in the appendix) or 'author' (every finding with its code and place). "
+        "Default: reader for html, author for markdown."
+    ),
 ]
 ReviewIdArg = Annotated[
     str | None,
@@ -587,12 +595,17 @@ def render_review(
 
 
 def build_review_report(
-    review: Review, depth: Depth, language: Language | None, mask_personal_data: bool, follow_up: Sequence[OpenAction]
+    review: Review,
+    depth: Depth,
+    language: Language | None,
+    mask_personal_data: bool,
+    follow_up: Sequence[OpenAction],
+    audience: Audience = "reader",
 ) -> BuiltReport:
     """The laid-out report (for rendering, the charts, the app view and Word), imported on first use."""
     from fupan_mcp.report.render import build_report
 
-    return build_report(review, depth, language, mask_personal_data, follow_up=follow_up)
+    return build_report(review, depth, language, mask_personal_data, follow_up=follow_up, audience=audience)
 
 
 def render_built_report(built: BuiltReport, format: Format, today: dt.date) -> RenderedReport:
@@ -623,6 +636,7 @@ def _add_workspace_tools(server: MCPServer[Any], services: Services) -> None:
             bool, Field(description="Mask phone numbers, IDs, bank cards, e-mail and roster names.")
         ] = True,
         language: ReportLanguageArg = None,
+        audience: AudienceArg = None,
         *,
         ctx: Context[Any, Any],
     ) -> Annotated[CallToolResult, RenderedReport]:
@@ -641,7 +655,8 @@ def _add_workspace_tools(server: MCPServer[Any], services: Services) -> None:
             assert review is not None
             document, follow_up = review, []
         today = dt.date.today()
-        built = run_core(lambda: build_review_report(document, depth, language, mask_personal_data, follow_up))
+        reader = audience or ("author" if format == "markdown" else "reader")
+        built = run_core(lambda: build_review_report(document, depth, language, mask_personal_data, follow_up, reader))
         result = run_core(lambda: render_built_report(built, format, today))
         out = tool_result(result, result.content)
         if depth == "full":
@@ -772,13 +787,17 @@ def _add_workspace_tools(server: MCPServer[Any], services: Services) -> None:
             str | None, Field(description="File name inside the output directory; default from the title.")
         ] = None,
         language: ReportLanguageArg = None,
+        audience: Annotated[
+            Audience,
+            Field(description="reader (default: a document for management) or author (every finding and its place)."),
+        ] = "reader",
     ) -> Annotated[CallToolResult, Exported]:
         """Write a stored review's report to a file under the configured output directory; returns its
         path and a link to the `fupan://exports/...` resource that serves it."""
         today = dt.date.today()
         document = run_core(lambda: workspace.load_review(store(), review_id))
         follow_up = run_core(lambda: workspace.earlier_open_actions(store(), review_id, today))
-        built = run_core(lambda: build_review_report(document, depth, language, True, follow_up))
+        built = run_core(lambda: build_review_report(document, depth, language, True, follow_up, audience))
         content: str | bytes
         if format == "docx":
             from fupan_mcp.report.docx import review_docx

@@ -442,3 +442,6 @@ class RenderedReport(BaseModel):
         default_factory=list, description="Sections whose input could not be analysed."
     )
     masked_count: int = Field(description="Personal data items masked (0 when masking was off).")
+    audience: Audience = Field(
+        default="reader", description="reader (management: the checks as open questions) or author (every finding)."
+    )

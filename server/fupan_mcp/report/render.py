@@ -26,7 +26,7 @@ from pydantic import ValidationError
 from fupan_mcp.analysis.compliance import mask_text
 from fupan_mcp.analysis.review import analyze_review
 from fupan_mcp.domain.compliance import RosterEntry
-from fupan_mcp.domain.review import RenderedReport, ReportDepth, ReportFormat, Review, ReviewAnalysis
+from fupan_mcp.domain.review import Audience, RenderedReport, ReportDepth, ReportFormat, Review, ReviewAnalysis
 from fupan_mcp.domain.stored import OpenAction
 from fupan_mcp.errors import InputError, input_error_from
 from fupan_mcp.i18n import Language, tr
@@ -41,6 +41,7 @@ __all__ = [
     "BuiltReport",
     "RenderedReport",
     "build_report",
+    "default_audience",
     "markdown_blocks",
     "mask_review",
     "render_built",
@@ -51,6 +52,14 @@ _TEMPLATES = {"markdown": "report.md.j2", "html": "report.html.j2"}
 _LANGUAGES: tuple[Language, ...] = get_args(Language)
 _FORMATS: tuple[ReportFormat, ...] = get_args(ReportFormat)
 _DEPTHS: tuple[ReportDepth, ...] = get_args(ReportDepth)
+_AUDIENCES: tuple[Audience, ...] = get_args(Audience)
+
+
+def default_audience(format: str) -> Audience:
+    """Who a report is for when the caller does not say: a reader for a page or a document (HTML,
+    Word), the author for markdown (pasted back into the conversation that writes the review)."""
+    return "author" if format == "markdown" else "reader"
+
 
 _NOT_TEXT = frozenset(
     {
@@ -277,6 +286,7 @@ class BuiltReport:
     title: str
     summary: str
     masked_count: int
+    audience: Audience = "reader"
 
     def result(self, format: ReportFormat, content: str) -> RenderedReport:
         """The `RenderedReport` for ``content`` rendered from this report."""
@@ -292,6 +302,7 @@ class BuiltReport:
             findings=self.analysis.counts,
             failed_sections=self.analysis.failed_sections,
             masked_count=self.masked_count,
+            audience=self.audience,
         )
 
 
@@ -306,6 +317,7 @@ def render_report(
     follow_up: Sequence[OpenAction] = (),
     today: dt.date | None = None,
     charts: bool = False,
+    audience: Audience | None = None,
 ) -> RenderedReport:
     """Render the whole review; every figure in it is computed here from the review's raw inputs.
 
@@ -319,9 +331,14 @@ def render_report(
     With ``charts`` (the MCP tools turn it on), HTML reports carry inline SVG charts (attainment, KPI
     contributions, SWOT, action timeline) when matplotlib is installed (the ``export`` extra); ``today``
     marks overdue actions in the timeline. Markdown keeps its Mermaid diagrams.
+
+    ``audience``: 'reader' (a document for management: no finding codes, paths or lint tables, the
+    checks become open questions in the appendix) or 'author' (every finding, with its code and
+    place). Default: reader for HTML, author for markdown (`default_audience`).
     """
     _check_choice("format", format, _FORMATS)
-    built = build_report(review, depth, language, mask_personal_data, roster, follow_up=follow_up)
+    chosen = audience or default_audience(format)
+    built = build_report(review, depth, language, mask_personal_data, roster, follow_up=follow_up, audience=chosen)
     return render_built(built, format, today=today, charts=charts)
 
 
@@ -342,9 +359,11 @@ def build_report(
     roster: Sequence[RosterEntry | Mapping[str, Any]] | None = None,
     *,
     follow_up: Sequence[OpenAction] = (),
+    audience: Audience = "reader",
 ) -> BuiltReport:
     """Validate, mask and analyse the review and lay its sections out; `render_report` without rendering."""
     _check_choice("depth", depth, _DEPTHS)
+    _check_choice("audience", audience, _AUDIENCES)
     checked = _as_review(review)
     lang: Language = language or checked.language or "zh"
     _check_choice("language", lang, _LANGUAGES)
@@ -362,13 +381,14 @@ def build_report(
         analysis=analysis,
         language=lang,
         depth=depth,
+        audience=audience,
         masked_count=masked_count,
         follow_up=carried,
     )
     title = checked.title or tr(TEXT, "title", lang, project=checked.project)
     summary = _summary(ctx)
     document = build_document(ctx, title, summary)
-    return BuiltReport(checked, analysis, document, depth, lang, title, summary, masked_count)
+    return BuiltReport(checked, analysis, document, depth, lang, title, summary, masked_count, audience)
 
 
 @dataclass(frozen=True)
@@ -418,7 +438,13 @@ def _summary(ctx: Context) -> str:
         counts = analysis.actions.counts
         parts.append(ctx.t("summary.actions", total=counts.total, complete=counts.complete))
     parts.append(ctx.t("summary.gaps", n=len(analysis.data_gaps)))
-    parts.append(ctx.t("summary.findings", **analysis.counts.model_dump()))
+    if ctx.author:
+        parts.append(ctx.t("summary.findings", **analysis.counts.model_dump()))
+    else:
+        questions = {(f.section, f.message) for f in analysis.findings if f.severity != "info"}
+        questions -= {(f.section, f.message) for f in analysis.findings if f.code == "section_failed"}
+        if questions:
+            parts.append(ctx.t("summary.questions", n=len(questions)))
     if analysis.failed_sections:
         names = ctx.join(ctx.t(f"section.{s}") for s in analysis.failed_sections)
         parts.append(ctx.t("summary.failed", sections=names))

@@ -56,7 +56,7 @@ from fupan_mcp.report.view import (
 
 Depth = Literal["brief", "standard", "full"]
 
-BRIEF_SECTIONS: tuple[SectionId, ...] = ("overview", "results", "problems", "actions", "follow_up", "gaps")
+BRIEF_SECTIONS: tuple[SectionId, ...] = ("overview", "results", "problems", "lessons", "actions", "follow_up", "gaps")
 BRIEF_ITEMS = 5
 """Problems and actions shown in a brief report."""
 STANDARD_ROWS = 200
@@ -67,6 +67,8 @@ FULL_FINDINGS = 2_000
 """Rows of the findings table of a full report."""
 GAP_SUBJECTS = 8
 """Subjects named in one grouped gap line."""
+READER_QUESTIONS = 12
+"""Open questions a reader's report lists (the checks' errors and warnings, most severe first)."""
 
 _PRIORITY_RANK = {"P0": 0, "P1": 1, "P2": 2, "P3": 3}
 _STATUS_TONE: dict[str, Tone] = {
@@ -138,8 +140,9 @@ def _points(ctx: Context, points: Sequence[PointLike], limit: int | None = None)
 
 
 def _findings_blocks(ctx: Context, section: SectionId) -> list[Block]:
-    """The findings of one section: none in brief, errors and warnings in standard, all in full."""
-    if ctx.brief:
+    """The findings of one section, for the author: none in brief, errors and warnings in standard,
+    all in full. A reader's report has none here: the appendix asks the open questions instead."""
+    if ctx.brief or not ctx.author:
         return []
     found = [f for f in ctx.analysis.findings if f.section == section]
     if not ctx.full:
@@ -537,7 +540,8 @@ def _node_line(ctx: Words, node: KpiNodeEvaluation, root_unit: str | None, basel
         parts.append(ctx.t("kpi.missing", fields=ctx.join(missing)))
     flags = [ctx.t(f"kpi.flag.{flag}") for flag in node.flags if flag in _KPI_FLAGS]
     parts += flags
-    tone: Tone = "bad" if any(f.startswith("⛔") for f in flags) else "warn" if flags or missing else "normal"
+    broken = any(flag in _KPI_FLAGS and flag != "inconsistent" for flag in node.flags)
+    tone: Tone = "bad" if broken else "warn" if flags or missing else "normal"
     return " · ".join(parts), tone
 
 
@@ -764,18 +768,15 @@ def five_whys_blocks(ctx: Words, result: FiveWhysResult) -> list[Block]:
     for root in result.root_causes:
         if root.why_id is not None and root.is_why:
             marks.setdefault(root.why_id, []).append(root.id)
+    depth = (
+        ctx.t(
+            "whys.depth", depth=result.depth, shape=shape, error=counts.error, warning=counts.warning, info=counts.info
+        )
+        if ctx.author
+        else ctx.t("whys.depth_reader", depth=result.depth, shape=shape)
+    )
     blocks: list[Block] = [
-        Paragraph(
-            ctx.t(
-                "whys.depth",
-                depth=result.depth,
-                shape=shape,
-                error=counts.error,
-                warning=counts.warning,
-                info=counts.info,
-            ),
-            tone="muted",
-        ),
+        Paragraph(depth, tone="muted"),
         Tree(tuple(_why_line(ctx, node, marks.get(node.id, [])) for node in diagrams.reading_order(result.whys))),
     ]
     if result.root_causes:
@@ -850,7 +851,7 @@ def action_blocks(ctx: Words, items: Sequence[ActionItem], result: ActionCheckRe
         blocks.append(
             Paragraph(
                 ctx.t(
-                    "actions.summary",
+                    "actions.summary" if ctx.author else "actions.summary_reader",
                     total=result.counts.total,
                     complete=result.counts.complete,
                     score=score,
@@ -1046,11 +1047,36 @@ def gaps(ctx: Context) -> list[Block]:
     blocks: list[Block] = []
     if ctx.review.notes:
         blocks += [Heading(ctx.t("gaps.notes")), Bullets(tuple(Item(note) for note in ctx.review.notes))]
+    if not ctx.author:
+        blocks += _open_questions(ctx)
     blocks.append(Heading(ctx.t("gaps.title")))
     blocks += _gap_blocks(ctx)
-    blocks += _findings_summary(ctx)
+    if ctx.author:
+        blocks += _findings_summary(ctx)
+    elif ctx.analysis.failed_sections:
+        names = ctx.join(ctx.t(f"section.{s}") for s in ctx.analysis.failed_sections)
+        blocks.append(Paragraph(ctx.t("findings.failed", text=names), tone="bad"))
     if ctx.masked_count:
         blocks.append(Paragraph(ctx.t("findings.masked", n=ctx.masked_count), tone="muted"))
+    return blocks
+
+
+def _open_questions(ctx: Context) -> list[Block]:
+    """What the checks found, asked as questions for the people who own the review: no codes, no
+    paths, no table. Errors and warnings only (notes are for the author), one line per message."""
+    found = [f for f in ctx.analysis.findings if f.severity != "info" and f.code != "section_failed"]
+    lines = list(
+        dict.fromkeys(ctx.t("questions.line", section=ctx.t(f"section.{f.section}"), text=f.message) for f in found)
+    )
+    if not lines:
+        return []
+    blocks: list[Block] = [
+        Heading(ctx.t("questions.title")),
+        Paragraph(ctx.t("questions.intro", n=len(lines)), tone="muted"),
+        Bullets(tuple(Item(line) for line in lines[:READER_QUESTIONS])),
+    ]
+    if len(lines) > READER_QUESTIONS:
+        blocks.append(Paragraph(ctx.t("questions.more", n=len(lines) - READER_QUESTIONS), tone="muted"))
     return blocks
 
 
@@ -1159,7 +1185,10 @@ def build_sections(ctx: Context) -> list[Section]:
         blocks = BUILDERS[section_id](ctx)
         if blocks is None or (not blocks and section_id not in CORE_SECTIONS):
             continue
-        sections.append(Section(section_id, len(sections) + 1, ctx.t(f"section.{section_id}"), blocks))
+        title = (
+            ctx.t("section.gaps_reader") if section_id == "gaps" and not ctx.author else ctx.t(f"section.{section_id}")
+        )
+        sections.append(Section(section_id, len(sections) + 1, title, blocks))
     return sections
 
 
