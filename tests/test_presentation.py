@@ -181,3 +181,13 @@ def test_status_is_written_in_words_not_emoji(audience: Audience) -> None:
                 content = render_built(built, format).content  # type: ignore[arg-type]
                 assert EMOJI.findall(content) == [], (name, language, format)
     assert EMOJI.findall(json.dumps(TEXT, ensure_ascii=False)) == []
+
+
+def test_the_view_keeps_the_findings_behind_a_toggle() -> None:
+    built = build_report(load_sample("midyear_campaign"), "standard", audience="reader")
+    view = ui.review_view(built, dt.date(2025, 7, 5))
+    listed = view["finding_list"]
+    assert len(listed) == len(built.analysis.findings) > 0
+    assert {"code", "path", "message", "severity", "section_title"} <= set(listed[0])
+    page = ui.html()
+    assert 'h("details", { class: "findings" }' in page  # closed by default: a toggle, not the body

@@ -22,6 +22,8 @@ import json
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
+from fupan_mcp.i18n import Language, tr
+
 if TYPE_CHECKING:
     from mcp.server.apps import Apps
 
@@ -100,6 +102,7 @@ def review_view(built: BuiltReport, today: dt.date | None = None) -> dict[str, A
     from fupan_mcp.analysis.actions import is_overdue
 
     review, analysis, document = built.review, built.analysis, built.document
+    titles = _section_titles(built.language)
     checks = {check.index: check for check in analysis.actions.actions} if analysis.actions else {}
     actions = []
     for index, action in enumerate(review.actions):
@@ -138,7 +141,18 @@ def review_view(built: BuiltReport, today: dt.date | None = None) -> dict[str, A
         "risks": risks,
         "data_gaps": [gap.model_dump(mode="json") for gap in analysis.data_gaps],
         "findings": analysis.counts.model_dump(mode="json"),
+        "finding_list": [
+            {**finding.model_dump(mode="json"), "section_title": titles.get(finding.section, finding.section)}
+            for finding in analysis.findings
+        ],
     }
+
+
+def _section_titles(language: Language) -> dict[str, str]:
+    from fupan_mcp.domain.review import SECTION_IDS
+    from fupan_mcp.report.strings import TEXT
+
+    return {section: tr(TEXT, f"section.{section}", language) for section in SECTION_IDS}
 
 
 def standalone_html(data: Any) -> str:

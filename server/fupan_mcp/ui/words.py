@@ -72,6 +72,14 @@ VIEW_TEXT: Table = {
     "waiting": {"zh": "等待复盘数据…", "en": "Waiting for review data…"},
     "received": {"zh": "已收到 {tool} 的结果", "en": "Result of {tool} received"},
     "decomposition": {"zh": "变化分解", "en": "Change by driver"},
+    "showFindings": {"zh": "显示检查发现({n} 条,供复盘作者修改)", "en": "Show the findings ({n}, for the author)"},
+    "errorLabel": {"zh": "错误", "en": "error"},
+    "warningLabel": {"zh": "警告", "en": "warning"},
+    "infoLabel": {"zh": "提示", "en": "note"},
+    "severity": {"zh": "级别", "en": "Severity"},
+    "section": {"zh": "部分", "en": "Section"},
+    "message": {"zh": "说明", "en": "Message"},
+    "where": {"zh": "代码与位置", "en": "Code and place"},
 }
 
 STYLE: dict[Language, dict[str, Any]] = {
