@@ -144,8 +144,7 @@ def test_every_chart_of_a_sample_review() -> None:
     found = charts.review_charts(analyze_review(review), review, today=dt.date(2025, 7, 5))
     assert [(c.key, c.section) for c in found] == [
         ("attainment", "results"),
-        ("swot", "swot"),
-        ("actions", "actions"),
+        ("actions", "actions"),  # no IFE/EFE scores: a SWOT chart would only repeat the factor table
     ]
     for chart in found:
         assert isinstance(chart.data, str)

@@ -84,7 +84,7 @@ async def test_render_report_full_adds_chart_images_after_the_text(client: Clien
     result = await client.call_tool("render_report", {"review": load_sample("b2b_mvp"), "depth": "full"})
     assert isinstance(result.content[0], TextContent) and result.content[0].text == result.structured_content["content"]
     images = [block for block in result.content if isinstance(block, ImageContent)]
-    assert len(images) == 3 and all(image.mime_type == "image/png" for image in images)
+    assert len(images) == 2 and all(image.mime_type == "image/png" for image in images)
     assert all(base64.b64decode(image.data).startswith(PNG_SIGNATURE) for image in images)
 
 

@@ -667,8 +667,8 @@ def review_charts(
     if analysis.kpi_tree is not None:
         kpi_tree = analysis.kpi_tree
         add("kpi", "kpi_tree", lambda: _kpi_figure(kpi_tree, lang))
-    if analysis.swot is not None:
-        swot = analysis.swot
+    if analysis.swot is not None and analysis.swot.ife.score is not None and analysis.swot.efe.score is not None:
+        swot = analysis.swot  # the position adds to the factor table; a chart of the factors would repeat it
         add("swot", "swot", lambda: _swot_figure(swot, lang))
     if review.actions:
         add("actions", "actions", lambda: _actions_figure(review.actions, lang, review.review_date, today))
