@@ -12,19 +12,14 @@ from pathlib import Path
 import pytest
 
 from fupan_mcp import ui
-from fupan_mcp.domain.actions import ActionCheck, ActionChecklist, ActionItem
+from fupan_mcp.domain.actions import ActionItem
 from fupan_mcp.domain.review import Audience
 from fupan_mcp.i18n import Language, tr
 from fupan_mcp.report.render import build_report, render_built, render_report
 from fupan_mcp.report.sections import READER_QUESTIONS, urgency_order
 from fupan_mcp.report.strings import TEXT
-from fupan_mcp.report.view import Bullets, Heading
+from fupan_mcp.report.view import Bullets, Heading, Table
 from fupan_mcp.samples import SAMPLES, load_sample
-
-
-def _check(index: int, overdue: bool | None) -> ActionCheck:
-    box = ActionChecklist(verb=True, owner=True, due=True, metric=True, addresses=True)
-    return ActionCheck(index=index, action="x", checklist=box, score=5, overdue=overdue)
 
 
 def test_most_urgent_orders_by_status_overdue_priority_then_due() -> None:
@@ -39,9 +34,27 @@ def test_most_urgent_orders_by_status_overdue_priority_then_due() -> None:
         ActionItem(action="放弃 G", status="wont_do", priority="P0", due=day),  # 6: won't do, never urgent
         ActionItem(action="启动 H", status="open"),  # 7: no priority, no date
     ]
-    checks = [_check(i, overdue=(i == 5)) for i in range(len(items))]
+    overdue = [i == 5 for i in range(len(items))]
     # open first (overdue F, then P1 by date E before D, then P2 C, then H without priority), then in progress B
-    assert urgency_order(items, checks) == [5, 4, 3, 2, 7, 1]
+    assert urgency_order(items, overdue) == [5, 4, 3, 2, 7, 1]
+
+
+def test_a_brief_report_lists_the_overdue_open_actions_first_and_says_so() -> None:
+    review = load_sample("midyear_campaign")
+    built = build_report(review, "brief", audience="reader", today=dt.date(2025, 7, 20))
+    actions = next(s for s in built.document.sections if s.id == "actions")
+    table = next(b for b in actions.blocks if isinstance(b, Table))
+    status = table.headers.index("状态")
+    # on 2025-07-20 MC-A6 (P1, due 07-15) and MC-A7 (P2, due 07-07) are overdue: they lead, by priority, before
+    # the P0 MC-A1 (due 07-30); then P1 by due date (A4, A5 on 08-29 in input order); A2 (no date) and A3 (P2) drop out
+    assert [(row[0], row[status]) for row in table.rows] == [
+        ("6", "未开始(已逾期)"),
+        ("7", "未开始(已逾期)"),
+        ("1", "未开始"),
+        ("4", "未开始"),
+        ("5", "未开始"),
+    ]
+    assert "已逾期" not in render_report(review, "html", "brief").content  # no 'today': nothing is overdue
 
 
 # --------------------------------------------------------------------------- string tables

@@ -601,11 +601,14 @@ def build_review_report(
     mask_personal_data: bool,
     follow_up: Sequence[OpenAction],
     audience: Audience = "reader",
+    today: dt.date | None = None,
 ) -> BuiltReport:
     """The laid-out report (for rendering, the charts, the app view and Word), imported on first use."""
     from fupan_mcp.report.render import build_report
 
-    return build_report(review, depth, language, mask_personal_data, follow_up=follow_up, audience=audience)
+    return build_report(
+        review, depth, language, mask_personal_data, follow_up=follow_up, audience=audience, today=today
+    )
 
 
 def render_built_report(built: BuiltReport, format: Format, today: dt.date) -> RenderedReport:
@@ -656,7 +659,9 @@ def _add_workspace_tools(server: MCPServer[Any], services: Services) -> None:
             document, follow_up = review, []
         today = dt.date.today()
         reader = audience or ("author" if format == "markdown" else "reader")
-        built = run_core(lambda: build_review_report(document, depth, language, mask_personal_data, follow_up, reader))
+        built = run_core(
+            lambda: build_review_report(document, depth, language, mask_personal_data, follow_up, reader, today)
+        )
         result = run_core(lambda: render_built_report(built, format, today))
         out = tool_result(result, result.content)
         if depth == "full":
@@ -797,7 +802,7 @@ def _add_workspace_tools(server: MCPServer[Any], services: Services) -> None:
         today = dt.date.today()
         document = run_core(lambda: workspace.load_review(store(), review_id))
         follow_up = run_core(lambda: workspace.earlier_open_actions(store(), review_id, today))
-        built = run_core(lambda: build_review_report(document, depth, language, True, follow_up, audience))
+        built = run_core(lambda: build_review_report(document, depth, language, True, follow_up, audience, today))
         content: str | bytes
         if format == "docx":
             from fupan_mcp.report.docx import review_docx

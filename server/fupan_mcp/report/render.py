@@ -338,7 +338,9 @@ def render_report(
     """
     _check_choice("format", format, _FORMATS)
     chosen = audience or default_audience(format)
-    built = build_report(review, depth, language, mask_personal_data, roster, follow_up=follow_up, audience=chosen)
+    built = build_report(
+        review, depth, language, mask_personal_data, roster, follow_up=follow_up, audience=chosen, today=today
+    )
     return render_built(built, format, today=today, charts=charts)
 
 
@@ -360,6 +362,7 @@ def build_report(
     *,
     follow_up: Sequence[OpenAction] = (),
     audience: Audience = "reader",
+    today: dt.date | None = None,
 ) -> BuiltReport:
     """Validate, mask and analyse the review and lay its sections out; `render_report` without rendering."""
     _check_choice("depth", depth, _DEPTHS)
@@ -384,6 +387,7 @@ def build_report(
         audience=audience,
         masked_count=masked_count,
         follow_up=carried,
+        today=today,
     )
     title = checked.title or tr(TEXT, "title", lang, project=checked.project)
     summary = _summary(ctx)

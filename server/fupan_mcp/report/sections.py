@@ -10,11 +10,13 @@ the review. Which sections appear depends on the depth:
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from fupan_mcp.analysis.actions import is_overdue
 from fupan_mcp.catalog import PROJECT_TYPES
 from fupan_mcp.domain.actions import ActionCheck, ActionCheckResult, ActionItem, Risk, RiskCheck, RiskCheckResult
 from fupan_mcp.domain.attainment import AttainmentResult, MetricResult
@@ -118,6 +120,8 @@ class Context(Words):
     analysis: ReviewAnalysis
     masked_count: int
     follow_up: tuple[OpenAction, ...] = ()
+    today: dt.date | None = None
+    """The day the report is made for: open actions due before it are overdue."""
 
 
 # --------------------------------------------------------------------------- helpers
@@ -830,12 +834,14 @@ def _countermeasure_table(ctx: Words, result: FiveWhysResult) -> Table:
 
 
 def actions(ctx: Context) -> list[Block]:
-    blocks = action_blocks(ctx, ctx.review.actions, ctx.analysis.actions)
+    blocks = action_blocks(ctx, ctx.review.actions, ctx.analysis.actions, ctx.today)
     failed = [f for f in ctx.analysis.findings if f.section == "actions" and f.code == "section_failed"]
     return blocks + [Paragraph(f.message, tone="bad") for f in failed]
 
 
-def action_blocks(ctx: Words, items: Sequence[ActionItem], result: ActionCheckResult | None) -> list[Block]:
+def action_blocks(
+    ctx: Words, items: Sequence[ActionItem], result: ActionCheckResult | None, today: dt.date | None = None
+) -> list[Block]:
     """The action table with each action's status (the report's section and `check_actions`'s text).
 
     A brief report lists only the most urgent open actions (`urgency_order`); the others list all
@@ -845,6 +851,7 @@ def action_blocks(ctx: Words, items: Sequence[ActionItem], result: ActionCheckRe
         return [Paragraph(ctx.t("actions.none"), tone="muted")]
     blocks: list[Block] = []
     checks: Sequence[ActionCheck | None] = result.actions if result else [None] * len(items)
+    overdue = [_is_overdue(action, check, today) for action, check in zip(items, checks, strict=True)]
     if result is not None:
         codes = result.counts.by_code
         score = fmt.number(result.counts.average_score, digits=1) if result.counts.average_score is not None else "—"
@@ -869,7 +876,7 @@ def action_blocks(ctx: Words, items: Sequence[ActionItem], result: ActionCheckRe
     order = list(range(len(items)))
     limit = None if ctx.full else STANDARD_ROWS
     if ctx.brief:
-        order = urgency_order(items, checks)
+        order = urgency_order(items, overdue)
         limit = BRIEF_ITEMS
         if len(order) > BRIEF_ITEMS or len(order) < len(items):
             blocks.append(
@@ -877,7 +884,7 @@ def action_blocks(ctx: Words, items: Sequence[ActionItem], result: ActionCheckRe
             )
     shown = order if limit is None else order[:limit]
     if shown:
-        blocks.append(_action_table(ctx, [(i, items[i], checks[i]) for i in shown]))
+        blocks.append(_action_table(ctx, [(i, items[i], checks[i], overdue[i]) for i in shown]))
     if len(shown) < len(items) and not ctx.brief:
         blocks.append(Paragraph(ctx.t("more_rows", n=len(items) - len(shown)), tone="muted"))
     return blocks
@@ -887,18 +894,24 @@ _STATUS_RANK = {"open": 0, "in_progress": 1, "done": 2, "wont_do": 3}
 _CLOSED = frozenset({"done", "wont_do"})
 
 
-def urgency_order(items: Sequence[ActionItem], checks: Sequence[ActionCheck | None]) -> list[int]:
+def _is_overdue(action: ActionItem, check: ActionCheck | None, today: dt.date | None) -> bool:
+    """Past its due date and still to do: as the check found it, else against ``today``."""
+    if check is not None and check.overdue is not None:
+        return check.overdue
+    return today is not None and is_overdue(action, today)
+
+
+def urgency_order(items: Sequence[ActionItem], overdue: Sequence[bool]) -> list[int]:
     """Indexes of the actions still to do, most urgent first: by status (open, then in progress),
     then overdue ones, then priority (P0 first, none last), then due date (earliest first, none
     last), then input order. Done and won't-do actions are never among the most urgent."""
 
     def key(index: int) -> tuple[int, int, int, str, int]:
-        action, check = items[index], checks[index]
-        overdue = bool(check is not None and check.overdue)
+        action = items[index]
         due = action.due.isoformat() if action.due else "9999-99-99"
         return (
             _STATUS_RANK[action.status],
-            0 if overdue else 1,
+            0 if overdue[index] else 1,
             _PRIORITY_RANK.get(action.priority or "", 9),
             due,
             index,
@@ -907,10 +920,10 @@ def urgency_order(items: Sequence[ActionItem], checks: Sequence[ActionCheck | No
     return sorted((i for i, action in enumerate(items) if action.status not in _CLOSED), key=key)
 
 
-def _action_table(ctx: Words, rows_in: Sequence[tuple[int, ActionItem, ActionCheck | None]]) -> Table:
+def _action_table(ctx: Words, rows_in: Sequence[tuple[int, ActionItem, ActionCheck | None, bool]]) -> Table:
     rows = []
     tones: list[Tone] = []
-    for index, action, check in rows_in:
+    for index, action, check, overdue in rows_in:
         due = fmt.iso(action.due) if action.due else ctx.t("missing")
         if action.due is None and check is not None and check.suggested_due is not None:
             due = ctx.t("actions.suggested", missing=due, date=check.suggested_due.isoformat())
@@ -921,7 +934,7 @@ def _action_table(ctx: Words, rows_in: Sequence[tuple[int, ActionItem, ActionChe
             _or_missing(ctx, action.owner),
             due,
             action.priority or "—",
-            _action_status(ctx, action, check),
+            _action_status(ctx, action, overdue),
             _or_missing(ctx, action.success_metric),
             action.addresses or "—",
         ]
@@ -933,13 +946,13 @@ def _action_table(ctx: Words, rows_in: Sequence[tuple[int, ActionItem, ActionChe
     keys.append("col.addresses")
     if ctx.author:
         keys += ["col.smart", "col.issues"]
-    return Table(tuple(ctx.t(k) for k in keys), tuple(rows), tuple(tones))
+    return Table(tuple(ctx.t(k) for k in keys), tuple(rows), tuple(tones), short=(0, 3, 4, 5))
 
 
-def _action_status(ctx: Words, action: ActionItem, check: ActionCheck | None) -> str:
+def _action_status(ctx: Words, action: ActionItem, overdue: bool) -> str:
     """The status in words; an open action past its due date says so."""
     status = ctx.t(f"action_status.{action.status}")
-    if check is not None and check.overdue and action.status not in _CLOSED:
+    if overdue and action.status not in _CLOSED:
         return ctx.t("actions.overdue", status=status)
     return status
 
