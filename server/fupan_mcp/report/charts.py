@@ -513,6 +513,7 @@ def _actions_figure(
     first, last = min(dues), max(dues)
     if review_date is not None:
         first = min(first, review_date)
+    long_span = (last - first).days > 300 or first.year != last.year
     for row, (_index, action) in enumerate(dated):
         assert action.due is not None
         y = len(dated) - 1 - row
@@ -535,7 +536,7 @@ def _actions_figure(
             color=color,
             linestyle="none",
         )
-        note = action.due.strftime("%m-%d")
+        note = action.due.strftime("%Y-%m-%d" if long_span else "%m-%d")
         if overdue:
             note += " " + tr(TEXT, "chart.actions.overdue", language)
         axes.annotate(
@@ -548,9 +549,9 @@ def _actions_figure(
             color=color,
         )
     labels = []
-    for index, action in dated:
+    for _index, action in dated:  # labelled by what is to be done, not by an internal id
         owner = f"({_short(action.owner, 8)})" if action.owner else ""
-        labels.append(f"{action.id or index + 1} {_short(action.action, 14)}{owner}")
+        labels.append(f"{_short(action.action, 18)}{owner}")
     axes.set_yticks(list(range(len(dated)))[::-1], labels, fontsize=9)
     axes.set_ylim(-0.75, len(dated) - 0.4)
     markers = [(review_date, "actions.review", _MUTED, "--")]
@@ -572,9 +573,11 @@ def _actions_figure(
         )
     pad = max(3, (last - first).days // 12)
     axes.set_xlim(mdates.date2num(first - dt.timedelta(days=pad)), mdates.date2num(last + dt.timedelta(days=pad * 3)))
-    locator = mdates.AutoDateLocator(maxticks=8)
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=7)  # months to years: ticks never crowd
     axes.xaxis.set_major_locator(locator)
-    axes.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m-%d" if (last - first).days > 300 else "%m-%d"))
+    numeric = ["%Y", "%Y-%m", "%m-%d", "%H:%M", "%H:%M", "%S.%f"]  # the year is shown; no month names
+    zero = ["", "%Y", "%Y-%m", "%m-%d", "%H:%M", "%H:%M"]
+    axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, formats=numeric, zero_formats=zero))
     title = tr(TEXT, "chart.actions.title", language)
     with_due = sum(1 for action in actions if action.due is not None)
     if with_due > len(dated):

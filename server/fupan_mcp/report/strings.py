@@ -455,7 +455,10 @@ TEXT: Table = {
     "issue.threshold_units_differ": {"zh": "阈值单位不同", "en": "units differ"},
     "issue.overdue": {"zh": "已逾期", "en": "overdue"},
     # ---------------------------------------------------------------- charts (report/charts.py)
-    "chart.attainment.title": {"zh": "目标达成度(实际 / 目标)", "en": "Target attainment (actual vs target)"},
+    "chart.attainment.title": {
+        "zh": "达成率:实际 ÷ 目标(成本、时长类为 目标 ÷ 实际),100% 即恰好达标",
+        "en": "Attainment rate: actual ÷ target (target ÷ actual for costs and durations); 100% = on target",
+    },
     "chart.attainment.axis": {"zh": "达成率", "en": "Attainment rate"},
     "chart.attainment.target": {"zh": "目标线 100%", "en": "target 100%"},
     "chart.status.achieved": {"zh": "已达成", "en": "achieved"},
