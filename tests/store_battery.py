@@ -185,7 +185,7 @@ class HttpServer:
                 self.process.wait(timeout=5)
 
 
-def start_http(location: str, log: Path, timeout: float = 30.0) -> HttpServer:
+def start_http(location: str, log: Path, timeout: float = 90.0) -> HttpServer:
     """``python -m fupan_mcp serve --http`` on a free loopback port, storing into ``location``."""
     import httpx2
 

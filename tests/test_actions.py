@@ -19,6 +19,7 @@ from fupan_mcp.analysis.actions import (
 )
 from fupan_mcp.domain.actions import ActionCheckResult, ActionItem, Risk, RiskCheckResult
 from fupan_mcp.errors import InputError
+from fupan_mcp.report.tool_text import actions_text, risks_text
 
 REVIEW = dt.date(2025, 5, 31)
 PROBLEMS = [
@@ -325,7 +326,7 @@ def test_overdue_is_counted_as_of_the_review_date_not_the_clock() -> None:
     overdue = next(f for f in result.actions[0].findings if f.code == "overdue")
     assert overdue.message == "已逾期 15 天：截止 2024-06-15，截至复盘日期 2024-06-30 仍未完成。"
     assert overdue.path == "actions[0].due"
-    assert "逾期按复盘日期 2024-06-30 计算" in result.markdown
+    assert "逾期天数按复盘日期 2024-06-30 计算" in actions_text(result, [late, soon, done])
     en = check_actions([late], review_date=PAST_REVIEW, language="en")
     found = next(f for f in en.actions[0].findings if f.code == "overdue")
     assert found.message == "Overdue by 15 days: due 2024-06-15, still not done as of the review date, 2024-06-30."
@@ -353,14 +354,15 @@ def test_duplicates() -> None:
     assert result.counts.with_errors == 1
 
 
-def test_markdown_tables_are_localized() -> None:
+def test_tool_text_tables_are_localized() -> None:
     items = seed_actions()
-    zh = check_actions(items, review_date=REVIEW).markdown
-    en = check_actions(items, review_date=REVIEW, language="en").markdown
-    assert "| # | 行动 | 负责人 |" in zh and "多个负责人" in zh and "待补充" in zh
-    assert "| # | Action | Owner |" in en and "several owners" in en and "not provided" in en
+    zh = actions_text(check_actions(items, review_date=REVIEW), items)
+    en = actions_text(check_actions(items, review_date=REVIEW, language="en"), items)
+    assert "| # | 行动 | 负责人 | 截止 | 优先级 | 状态 |" in zh and "多个负责人" in zh and "待补充" in zh
+    assert "| # | Action | Owner | Due | Priority | Status |" in en and "several owners" in en and "not provided" in en
     assert zh.count("\n| ") == len(items) + 1  # header and one row per action
-    assert "没有行动项" in check_actions([], review_date=REVIEW).markdown
+    assert "状态:未开始 4 项、已完成 1 项。" in zh  # the seed: one action is done
+    assert "还没有改进行动" in actions_text(check_actions([], review_date=REVIEW), [])
 
 
 def test_no_review_date_skips_the_date_order_check() -> None:
@@ -463,8 +465,9 @@ def test_incomplete_risk() -> None:
         "multiple_owners",
     }
     assert {g.field for g in result.data_gaps} == {"yellow_threshold", "red_threshold"}
-    assert "待补充" in result.markdown
-    assert "no yellow" in check_risks([Risk(risk="x")], language="en").markdown
+    assert "待补充" in risks_text(result, [Risk(risk="移动端投入过大", response="先做 PWA 验证", owner="产品/前端")])
+    lone = [Risk(risk="x")]
+    assert "no yellow" in risks_text(check_risks(lone, language="en"), lone)
 
 
 @pytest.mark.parametrize(

@@ -15,11 +15,11 @@ from typing import Any
 import pytest
 from mcp import Client
 
-from fupan_mcp import charts
 from fupan_mcp.analysis.review import analyze_review
 from fupan_mcp.app import Settings, create_server
 from fupan_mcp.domain.asof import days_overdue, reference_date
 from fupan_mcp.domain.review import Review
+from fupan_mcp.report import charts
 from fupan_mcp.report.render import render_report
 from fupan_mcp.store.sqlite import SQLiteStore
 from fupan_mcp.workspace import create_review, earlier_open_actions

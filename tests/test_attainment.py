@@ -10,6 +10,7 @@ from fupan_mcp.analysis.attainment import RATE_CAP, compute_attainment
 from fupan_mcp.domain.attainment import AttainmentResult, MetricInput, MetricResult
 from fupan_mcp.errors import InputError
 from fupan_mcp.limits import MAX_METRICS
+from fupan_mcp.report.tool_text import attainment_text
 
 
 def _metric(**fields: Any) -> MetricInput:
@@ -54,7 +55,7 @@ def test_budget_variance_is_a_share_of_the_budget() -> None:
     assert result.gap_rate == pytest.approx(0.04)
     assert result.attainment_rate == pytest.approx(450 / 432)
     assert "节省 1.8万" in result.statement
-    assert "占预算 4.0%" in result.statement
+    assert "占预算 4.0%" in result.statement  # 1.8 / 45 = 4.0 %
 
 
 def test_budget_written_as_text_with_magnitudes() -> None:
@@ -342,7 +343,7 @@ def test_one_bad_target_among_good_metrics() -> None:
     assert "显著改善" in error.reason
     assert "口碑" in error.message
     assert result.summary.errors == 1
-    assert "口碑" in result.markdown
+    assert "口碑" in attainment_text(result)
 
 
 def test_unreadable_actual_is_an_error_for_that_metric() -> None:
@@ -420,23 +421,29 @@ def test_summary_rate_convention_is_localized() -> None:
     assert "target/actual" in _seed("en").summary.rate_convention
 
 
-def test_markdown_table() -> None:
-    markdown = _seed().markdown
-    lines = markdown.splitlines()
-    assert lines[0] == "| 指标 | 目标 | 实际 | 基线 | 变化 | 完成率 | 状态 |"
-    assert "| 库存准确率 | ≥ 98% | 99.2% | 93.1% | +6.1 pp (+6.55%) | 101.2% | 已达成 |" in lines
-    assert "| DAU | ≥ 300 | 318 | — | — | — | 待核验 |" in lines
-    assert "| 新客占比 | ≥ 35% | — | — | — | — | 无法评估 |" in lines
-    assert "待补充数据" in markdown
-    english = _seed("en").markdown.splitlines()
-    assert english[0] == "| Metric | Target | Actual | Baseline | Change | Rate | Status |"
-    row = "| 订单处理时长 | decrease by 30% | 1.7 hours | 2.8 hours | -1.1 hours (-39.29%) | 131.0% | achieved |"
-    assert row in english
+def test_tool_text_table() -> None:
+    text = attainment_text(_seed())
+    lines = text.splitlines()
+    assert "| 指标 | 目标 | 实际 | 基线 | 变化 | 完成率 | 与目标差距 | 状态 |" in lines
+    # 99.2 - 93.1 = +6.1 pp, relative 6.1 / 93.1 = +6.55 %; rate 99.2 / 98 = 101.2 %
+    assert any(
+        line.startswith("| 库存准确率 | ≥ 98% | 99.2% | 93.1% | +6.1 个百分点(相对 +6.55%) | 101.2% |")
+        for line in lines
+    )
+    assert any(line.startswith("| DAU | ≥ 300 | 318 | — | — | — | — |") for line in lines)
+    assert any(line.startswith("| 新客占比 | ≥ 35% | 待补充 | — | — | — | — |") for line in lines)
+    assert "### 数据缺口" in text
+    english = attainment_text(_seed("en"))
+    assert "| Metric | Target | Actual | Baseline | Change | Rate | Against target | Status |" in english
+    # (1.7 - 2.8) / 2.8 = -39.3 %; progress 39.29 / 30 = 131 %; the statement rounds the same way
+    assert "| 订单处理时长 | decrease by 30% | 1.7 h | 2.8 h | down 39.3% (-1.1 h) | 131% |" in english
+    (hours,) = [m for m in _seed("en").metrics if m.name == "订单处理时长"]
+    assert "down 39.29% (-1.1 hours)" in hours.statement  # the statement keeps two decimals of the change
 
 
-def test_markdown_escapes_pipes_in_names() -> None:
-    markdown = compute_attainment([_metric(name="a|b", target="≥1", actual=2)]).markdown
-    assert "a\\|b" in markdown
+def test_tool_text_escapes_pipes_in_names() -> None:
+    text = attainment_text(compute_attainment([_metric(name="a|b", target="≥1", actual=2)]))
+    assert "a\\|b" in text
 
 
 def test_default_language_is_chinese() -> None:

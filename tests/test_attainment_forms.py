@@ -9,6 +9,7 @@ import pytest
 
 from fupan_mcp.analysis.attainment import compute_attainment
 from fupan_mcp.domain.attainment import AttainmentResult, MetricInput, MetricResult
+from fupan_mcp.report.tool_text import attainment_text
 
 
 def _run(language: str = "zh", *metrics: dict[str, Any]) -> AttainmentResult:
@@ -284,7 +285,7 @@ def test_a_rounded_weighted_attainment_never_hides_a_miss() -> None:
     # (0.999 + 1.0) / 2 = 0.9995, which rounds to 100.0%: it must show 99.9%
     result = _run("zh", {"target": "≥1000", "actual": 999}, {"target": "≥100", "actual": 100})
     assert result.summary.weighted_attainment == pytest.approx(0.9995)
-    assert "加权完成率 99.9%" in result.markdown
+    assert "加权完成率 99.9%" in attainment_text(result)
     miss = _one(target="≥100000", actual=99999)
     assert miss.status == "not_achieved"
     assert "100.0%" not in miss.statement and "99.9%" in miss.statement

@@ -15,7 +15,9 @@ from fupan_mcp.app import bounded, clip_message
 from fupan_mcp.jsonrpc import MAX_ID_CHARS, MAX_NESTING, check_message
 from fupan_mcp.limits import MAX_LISTED_FINDINGS, MAX_RESULT_BYTES
 from fupan_mcp.netguard import RateLimitFilter
+from fupan_mcp.report.diagrams import swot_quadrants
 from fupan_mcp.report.render import md_inline, render_report
+from fupan_mcp.report.tool_text import compliance_text
 
 # --- compliance: findings counted, not all built ------------------------------------------------
 
@@ -29,7 +31,7 @@ def test_compliance_lists_the_first_findings_and_counts_all() -> None:
     assert result.listed_limit == 1000
     assert [hit.path for hit in result.pii[:80]] == ["problems[0]"] * 80  # the first fields, in order
     assert result.pii[-1].path == "problems[12]"  # 12 full fields (960) + 40 of the 13th
-    assert "…and 2200 more not listed." in result.markdown  # 200 table rows shown of 2,400
+    assert "Personal data: 2400" in compliance_text(result)  # the text counts all of them
     assert result.masked_fields is not None and "13800138000" not in result.masked_fields["problems[29]"]
 
 
@@ -170,13 +172,14 @@ def test_a_rendered_markdown_report_carries_no_unsafe_link_or_image() -> None:
 def test_swot_quadrant_labels_cannot_carry_markup() -> None:
     evil = '<b>&"q"#lt;```<img src=x onerror=alert(1)>'
     result = swot([evil], [evil], [evil], [evil], language="en")
-    labels = [line for line in result.mermaid.splitlines() if line.strip().startswith('"S1') or '"W1' in line]
+    mermaid = swot_quadrants(result, "en")
+    labels = [line for line in mermaid.splitlines() if line.strip().startswith('"S1') or '"W1' in line]
     assert labels
     for line in labels:
         label = line.split('"')[1]
         assert "<" not in label and ">" not in label and "`" not in label
         assert label.startswith(("S1 #lt;b#gt;#amp;'q'#35;lt;#96;", "W1 #lt;b#gt;#amp;'q'#35;lt;#96;")), label
-    assert "```" not in result.mermaid
+    assert "```" not in mermaid
 
 
 @pytest.mark.anyio

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 import xml.etree.ElementTree as ET
 
 import pytest
 
-from fupan_mcp import charts
 from fupan_mcp.analysis.attainment import compute_attainment
 from fupan_mcp.analysis.kpi_tree import build_kpi_tree
 from fupan_mcp.analysis.review import analyze_review
@@ -17,6 +17,7 @@ from fupan_mcp.domain.actions import ActionItem
 from fupan_mcp.domain.attainment import MetricInput
 from fupan_mcp.domain.kpi import KpiNode, KpiTreeResult
 from fupan_mcp.domain.review import Review
+from fupan_mcp.report import charts
 from fupan_mcp.samples import load_sample
 
 pytestmark = pytest.mark.skipif(not charts.available(), reason="charts need the optional 'export' extra")
@@ -72,7 +73,7 @@ def test_attainment_chart_is_valid_svg_with_every_metric_and_status_colour() -> 
 
 def test_english_labels() -> None:
     svg = charts.attainment_chart(compute_attainment(metrics(), "en"), "en")
-    assert svg is not None and "Target attainment" in texts(svg) and "achieved" in texts(svg)
+    assert svg is not None and "Attainment rate: actual ÷ target" in texts(svg) and "achieved" in texts(svg)
 
 
 def test_kpi_chart_is_a_waterfall_of_contributions() -> None:
@@ -126,7 +127,7 @@ def test_action_timeline_marks_overdue_actions() -> None:
     svg = charts.actions_chart(actions, review_date=dt.date(2025, 6, 5), today=dt.date(2025, 7, 10))
     assert svg is not None
     shown = texts(svg)
-    assert "A1 上线提醒(后端)" in shown and "07-03 逾期" in shown
+    assert "上线提醒(后端)" in shown and "A1 上线提醒" not in shown and "07-03 逾期" in shown  # the action, not its id
     assert "07-20" in shown and "07-20 逾期" not in shown  # not due yet
     assert "06-20 逾期" not in shown  # done
     assert "1 项没有截止日期" in shown
@@ -144,8 +145,7 @@ def test_every_chart_of_a_sample_review() -> None:
     found = charts.review_charts(analyze_review(review), review, today=dt.date(2025, 7, 5))
     assert [(c.key, c.section) for c in found] == [
         ("attainment", "results"),
-        ("swot", "swot"),
-        ("actions", "actions"),
+        ("actions", "actions"),  # no IFE/EFE scores: a SWOT chart would only repeat the factor table
     ]
     for chart in found:
         assert isinstance(chart.data, str)
@@ -176,3 +176,18 @@ def test_without_matplotlib_the_error_says_how_to_install(monkeypatch: pytest.Mo
     assert not charts.available()
     with pytest.raises(charts.ChartsUnavailable, match=r"pip install 'fupan-mcp\[export\]'"):
         charts.attainment_chart(compute_attainment(metrics(), "zh"))
+
+
+def test_action_timeline_over_two_years_shows_the_years_without_crowding() -> None:
+    actions = [
+        ActionItem(action=f"完成第 {n} 阶段迁移", owner="平台组", due=dt.date(2025, 1, 15) + dt.timedelta(days=61 * n))
+        for n in range(12)
+    ]
+    svg = charts.actions_chart(actions, review_date=dt.date(2025, 1, 5))
+    assert svg is not None
+    shown = texts(svg)
+    assert "2025" in shown and "2026" in shown  # a span of two years says which years
+    assert "2025-01-15" in shown and "2026-11-17" in shown  # each point gives its full date
+    ticks = [t for t in shown.splitlines() if re.fullmatch(r"\d{4}(?:-\d{2})?", t)]
+    assert 3 <= len(ticks) <= 8  # few enough labels to stand apart
+    assert "完成第 0 阶段迁移(平台组)" in shown

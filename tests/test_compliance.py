@@ -16,6 +16,7 @@ from fupan_mcp.analysis.compliance import (
 )
 from fupan_mcp.domain.compliance import ComplianceResult, RosterEntry
 from fupan_mcp.errors import InputError
+from fupan_mcp.report.tool_text import compliance_text
 
 VALID_IDS = ("11010519491231002X", "440524188001010014")
 
@@ -296,7 +297,7 @@ def test_result_never_echoes_raw_values() -> None:
     assert result.counts.pii == 6
 
 
-def test_fields_and_counts_and_markdown() -> None:
+def test_fields_and_counts_and_tool_text() -> None:
     result = check_compliance(
         fields={"overview": "联系人 13800138000", "whys[0].answer": "他太粗心", "lessons[0]": "按时上线"},
         language="en",
@@ -316,15 +317,17 @@ def test_fields_and_counts_and_markdown() -> None:
         "tone_by_code": {"blame_language": 1},
         "fields_checked": 3,
     }
-    assert "Personal data" in result.markdown and "138****8000" in result.markdown
-    assert "13800138000" not in result.markdown
+    text = compliance_text(result)
+    assert "### Personal data" in text and "| overview | mobile number | 138****8000 |" in text
+    assert "Personal data: 1 (mobile number 1); tone findings: 1 (" in text
+    assert "13800138000" not in text
 
 
-def test_clean_text_markdown_zh() -> None:
+def test_clean_text_tool_text_zh() -> None:
     result = check_compliance(text="上线了灰度发布与回滚预案。")
     assert result.pii == [] and result.tone == []
     assert result.masked_text == "上线了灰度发布与回滚预案。"
-    assert "未发现" in result.markdown
+    assert compliance_text(result) == "### 语气与敏感信息检查\n\n未发现敏感信息或指责性表述。\n"
 
 
 @pytest.mark.parametrize(
@@ -348,4 +351,5 @@ def test_roster_entry_validation() -> None:
 
 def test_schema_is_generated() -> None:
     schema = ComplianceResult.model_json_schema()
-    assert {"pii", "tone", "counts", "markdown"} <= set(schema["properties"])
+    assert {"pii", "tone", "counts", "language"} <= set(schema["properties"])
+    assert "markdown" not in schema["properties"]  # the text is built by report/tool_text.py

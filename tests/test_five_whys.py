@@ -24,6 +24,8 @@ from fupan_mcp.domain.actions import ActionItem
 from fupan_mcp.domain.whys import FiveWhysResult, Why
 from fupan_mcp.errors import InputError
 from fupan_mcp.limits import MAX_WHYS
+from fupan_mcp.report.diagrams import whys_flowchart
+from fupan_mcp.report.tool_text import five_whys_text
 
 COMMENTS_PROBLEM = "评论功能的使用占比只有 15%"
 COMMENTS_WHYS: list[Any] = [
@@ -370,9 +372,10 @@ def test_why_why_tree_by_id_and_index() -> None:
     assert [n.label for n in result.whys] == ["1a", "1b", "2aa", "2ab", "3ab", "2b"]
     assert [r.why_id for r in result.root_causes] == ["W3", "W5", "W6"]
     assert "too_shallow" not in codes(result)
-    lines = [line for line in result.markdown.splitlines() if "`W" in line or "`scene`" in line or "`habit`" in line]
-    assert lines[0].startswith("  - ") and lines[1].startswith("    - ")  # branches indent
-    assert "scene" in lines[0] and "W3" in lines[1] and "W4" in lines[2] and "W5" in lines[3]
+    text = five_whys_text(result)
+    lines = [line for line in text.splitlines() if "(W" in line or "(scene)" in line or "(habit)" in line]
+    assert lines[0].startswith("- ") and lines[1].startswith("  - ")  # branches indent
+    assert "scene" in lines[0] and "W3" in lines[1] and "W4" in lines[2] and lines[3].startswith("    - 3ab(W5)")
 
 
 def test_root_in_a_tree_that_matches_nothing_is_reported() -> None:
@@ -393,42 +396,45 @@ def test_root_by_why_id() -> None:
 # --- renderings ---------------------------------------------------------------------------------------
 
 
-def test_markdown_has_chain_marks_tables_and_read_back() -> None:
+def test_tool_text_has_chain_marks_tables_and_read_back() -> None:
     result = five_whys(
         DATA_PROBLEM,
         DATA_WHYS,
         root_cause="缺少数据治理负责人和标准流程",
         countermeasures=DATA_COUNTERMEASURES,
     )
-    md = result.markdown
+    md = five_whys_text(result)
     assert md.startswith("### 5 Whys 根因分析")
-    assert "**为什么 1** `W1`" in md
-    assert "✅ 已验证" in md and "📎 有证据" in md
-    assert "🎯 根因 R1" in md
-    assert "| 编号 | 根因 | 分类建议 | 6M | 对策 |" in md
+    assert "\n- 1(W1):" in md
+    assert "已验证" in md and "有证据" in md
+    assert "根因 R1" in md
+    assert "R1 缺少数据治理负责人和标准流程(分类建议:流程;6M:法(方法/流程))" in md
     assert "“因此”回读检验" in md
-    assert "| 1 | 建立数据治理 RACI,在大促前 30 天完成埋点 | 数据组 | 2025-07-25 |" in md
-    assert "未发现问题" in md
+    assert "| 建立数据治理 RACI,在大促前 30 天完成埋点 | 数据组 | 2025-07-25 |" in md
+    assert "检查未发现问题" in md
 
 
-def test_markdown_and_read_back_in_english() -> None:
+def test_tool_text_and_read_back_in_english() -> None:
     result = five_whys("Refund rate 4%", ["a cause", "b cause", "c cause"], language="en")
     assert (
         result.read_back[0].text == "c cause → therefore → b cause → therefore → a cause → therefore → Refund rate 4%"
     )
-    assert "### 5 Whys root-cause analysis" in result.markdown
-    assert "❔ unverified" in result.markdown
-    assert "No countermeasure was given." in result.markdown
+    text = five_whys_text(result)
+    assert "### 5 Whys root-cause analysis" in text
+    assert "unverified" in text
+    assert "No countermeasure was given." in text
+    assert "(root_cause_no_countermeasure · whys[2])" in text  # the author sees the code and the place
     assert all(not any("\u4e00" <= ch <= "\u9fff" for ch in f.message) for f in result.findings)
 
 
 def test_mermaid_flowchart_escapes_labels() -> None:
     result = five_whys('报错 "500" 占比 2%', ["网关 <超时> & 重试", "b 原因", "c 原因"], root_cause="总结: 缺少限流")
-    lines = result.mermaid.splitlines()
+    mermaid = whys_flowchart(result, "zh")
+    lines = mermaid.splitlines()
     assert lines[0] == "flowchart TD"
-    assert lines[1] == '    P["问题: 报错 &quot;500&quot; 占比 2%"]'
+    assert lines[1] == '    P["问题:报错 &quot;500&quot; 占比 2%"]'
     assert '    P -->|为什么| n0["为什么 1: 网关 &lt;超时&gt; &amp; 重试"]' in lines
-    assert "    n1 -->|为什么| n2[" in result.mermaid
+    assert "    n1 -->|为什么| n2[" in mermaid
     assert '    r0(["R1: 总结: 缺少限流"])' in lines
     assert "    n2 -.-> r0" in lines
     assert "    class r0 root" in lines

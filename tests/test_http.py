@@ -33,7 +33,8 @@ from fupan_mcp.http import (
 )
 
 TOKEN = "test-token-0123456789abcdef"
-START_TIMEOUT = 20.0
+START_TIMEOUT = 90.0
+"""A hang guard for a server to answer /health: generous, since a loaded 2-core CI machine is slow to start one."""
 METRICS = [
     {"name": "库存准确率", "target": "≥98%", "baseline": "93.1%", "actual": "99.2%", "unit": "%"},
     {"name": "订单处理时长", "target": "下降30%", "baseline": "2.8h", "actual": "1.7h"},
@@ -173,14 +174,14 @@ async def test_sdk_client_on_both_eras(server: Running, mode: str) -> None:
 
 @pytest.mark.slow
 def test_no_session_id_is_issued(server: Running) -> None:
-    response = httpx2.post(server.mcp, json=INITIALIZE, headers=MCP_HEADERS, timeout=10)
+    response = httpx2.post(server.mcp, json=INITIALIZE, headers=MCP_HEADERS, timeout=60)
     assert response.status_code == 200
     assert "mcp-session-id" not in response.headers  # stateless: any replica can answer
 
 
 @pytest.mark.slow
 def test_health(server: Running) -> None:
-    response = httpx2.get(f"{server.base}/health", timeout=5)
+    response = httpx2.get(f"{server.base}/health", timeout=60)
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "version": __version__}
     assert "server" not in response.headers  # no implementation banner
@@ -193,7 +194,7 @@ def test_health(server: Running) -> None:
 @pytest.mark.parametrize("path", ["/mcp", "/health"])
 def test_wrong_origin_is_403(server: Running, path: str) -> None:
     headers = {**MCP_HEADERS, "Origin": "https://evil.example"}
-    response = httpx2.post(f"{server.base}{path}", json=INITIALIZE, headers=headers, timeout=5)
+    response = httpx2.post(f"{server.base}{path}", json=INITIALIZE, headers=headers, timeout=60)
     assert response.status_code == 403
     assert_clean(response)
 
@@ -201,17 +202,17 @@ def test_wrong_origin_is_403(server: Running, path: str) -> None:
 @pytest.mark.slow
 def test_local_origin_is_allowed(server: Running) -> None:
     headers = {**MCP_HEADERS, "Origin": server.base}
-    assert httpx2.post(server.mcp, json=INITIALIZE, headers=headers, timeout=10).status_code == 200
+    assert httpx2.post(server.mcp, json=INITIALIZE, headers=headers, timeout=60).status_code == 200
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("path", ["/mcp", "/health"])
 def test_wrong_host_is_421(server: Running, path: str) -> None:
     headers = {**MCP_HEADERS, "Host": "evil.example"}
-    response = httpx2.post(f"{server.base}{path}", json=INITIALIZE, headers=headers, timeout=5)
+    response = httpx2.post(f"{server.base}{path}", json=INITIALIZE, headers=headers, timeout=60)
     assert response.status_code == 421
     assert_clean(response)
-    rebound = httpx2.get(f"{server.base}/health", headers={"Host": "evil.example:80"}, timeout=5)
+    rebound = httpx2.get(f"{server.base}/health", headers={"Host": "evil.example:80"}, timeout=60)
     assert rebound.status_code == 421
 
 
@@ -221,7 +222,7 @@ def test_wrong_host_is_421(server: Running, path: str) -> None:
 @pytest.mark.slow
 def test_oversized_body_is_413(server: Running) -> None:
     big = b'{"jsonrpc":"2.0","id":1,"method":"ping","params":{"pad":"' + b"x" * 300_000 + b'"}}'
-    response = httpx2.post(server.mcp, content=big, headers=MCP_HEADERS, timeout=10)
+    response = httpx2.post(server.mcp, content=big, headers=MCP_HEADERS, timeout=60)
     assert response.status_code == 413
 
 
@@ -231,7 +232,7 @@ def test_oversized_chunked_body_is_413(server: Running) -> None:
         for _ in range(40):
             yield b" " * 8192
 
-    response = httpx2.post(server.mcp, content=chunks(), headers=MCP_HEADERS, timeout=10)
+    response = httpx2.post(server.mcp, content=chunks(), headers=MCP_HEADERS, timeout=60)
     assert "content-length" not in response.request.headers
     assert response.status_code == 413
 
@@ -254,7 +255,7 @@ def test_malformed_jsonrpc_is_a_clean_400(server: Running, era: str | None, body
     headers = dict(MCP_HEADERS)
     if era:
         headers["MCP-Protocol-Version"] = era
-    response = httpx2.post(server.mcp, content=body, headers=headers, timeout=10)
+    response = httpx2.post(server.mcp, content=body, headers=headers, timeout=60)
     assert response.status_code == 400
     assert_clean(response)
     assert response.json()["error"]["code"] == code
@@ -272,7 +273,7 @@ def test_malformed_jsonrpc_is_a_clean_400(server: Running, era: str | None, body
     ],
 )
 def test_odd_requests_are_4xx(server: Running, method: str, path: str, headers: dict[str, str]) -> None:
-    response = httpx2.request(method, f"{server.base}{path}", headers=headers, content=b"{}", timeout=5)
+    response = httpx2.request(method, f"{server.base}{path}", headers=headers, content=b"{}", timeout=60)
     assert 400 <= response.status_code < 500
     assert_clean(response)
 
@@ -280,7 +281,7 @@ def test_odd_requests_are_4xx(server: Running, method: str, path: str, headers: 
 @pytest.mark.slow
 @pytest.mark.anyio
 async def test_server_keeps_serving_after_abuse(server: Running) -> None:
-    httpx2.post(server.mcp, content=b"\xff\xfe garbage", headers=MCP_HEADERS, timeout=5)
+    httpx2.post(server.mcp, content=b"\xff\xfe garbage", headers=MCP_HEADERS, timeout=60)
     async with Client(server.mcp, mode="legacy") as client:
         await attainment_roundtrip(client)
     assert server.process.poll() is None
@@ -299,7 +300,7 @@ def test_token_missing_or_wrong_is_401(token_server: Running, authorization: str
     headers = dict(MCP_HEADERS)
     if authorization is not None:
         headers["Authorization"] = authorization
-    response = httpx2.post(token_server.mcp, json=INITIALIZE, headers=headers, timeout=5)
+    response = httpx2.post(token_server.mcp, json=INITIALIZE, headers=headers, timeout=60)
     assert response.status_code == 401
     challenge = response.headers["www-authenticate"]
     assert challenge.startswith("Bearer")
@@ -310,12 +311,12 @@ def test_token_missing_or_wrong_is_401(token_server: Running, authorization: str
 
 @pytest.mark.slow
 def test_token_is_checked_before_routing(token_server: Running) -> None:
-    assert httpx2.get(f"{token_server.base}/nowhere", timeout=5).status_code == 401
+    assert httpx2.get(f"{token_server.base}/nowhere", timeout=60).status_code == 401
 
 
 @pytest.mark.slow
 def test_health_stays_open_with_a_token(token_server: Running) -> None:
-    response = httpx2.get(f"{token_server.base}/health", timeout=5)
+    response = httpx2.get(f"{token_server.base}/health", timeout=60)
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "version": __version__}
 

@@ -76,7 +76,7 @@ def assert_clean(response: httpx2.Response) -> None:
 
 def post(server: Running, body: bytes, **headers: str) -> httpx2.Response:
     sent = {**MCP_HEADERS, "X-Api-Key": SECRET, **headers}
-    response = httpx2.post(server.mcp, content=body, headers=sent, timeout=20)
+    response = httpx2.post(server.mcp, content=body, headers=sent, timeout=60)
     assert_clean(response)
     return response
 
@@ -98,7 +98,7 @@ def jsonrpc_error(response: httpx2.Response) -> dict[str, Any] | None:
 
 def assert_alive(server: Running) -> None:
     assert server.process.poll() is None, server.output()[-3000:]
-    assert httpx2.get(f"{server.base}/health", timeout=5).status_code == 200
+    assert httpx2.get(f"{server.base}/health", timeout=60).status_code == 200
 
 
 # --- bodies --------------------------------------------------------------------------------------

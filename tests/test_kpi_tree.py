@@ -13,6 +13,8 @@ from fupan_mcp.analysis.kpi_tree import build_kpi_tree
 from fupan_mcp.domain.kpi import KpiNode, KpiNodeEvaluation, KpiTreeResult
 from fupan_mcp.errors import InputError
 from fupan_mcp.limits import MAX_KPI_NODES
+from fupan_mcp.report.diagrams import kpi_flowchart
+from fupan_mcp.report.tool_text import kpi_tree_text
 
 Node = dict[str, Any]
 
@@ -250,7 +252,7 @@ def test_percent_root_contributions_are_percentage_points() -> None:
     assert result.decomposition is not None
     assert result.decomposition.total_change == pytest.approx(2.16)
     assert contributions(result)["d7"] == pytest.approx(2.16)
-    assert "pp" in result.markdown
+    assert "| d7 | +2.16 个百分点 | 100% |" in kpi_tree_text(result)
 
 
 # --------------------------------------------------------------------------- seed figures and checks
@@ -299,7 +301,8 @@ def test_gmv_not_reproduced_by_its_drivers_is_flagged() -> None:
     finding = next(f for f in result.findings if f.code == "inconsistent")
     assert finding.path == "nodes[0].actual"
     assert finding.severity == "warning"
-    assert "⚠" in result.markdown
+    assert "1,628万" in finding.message and "1,200万" in finding.message  # the report's formatter
+    assert "| gmv | traffic * cvr * aov | 1,628万 | 1,200万 | 35.7% |" in kpi_tree_text(result)
 
 
 def test_tolerance_can_be_set_per_node() -> None:
@@ -479,8 +482,8 @@ def test_template_skeleton(key: str) -> None:
     assert not [f for f in result.findings if f.severity == "error"]
     assert result.decomposition is None
     assert result.data_gaps  # every leaf is still to be filled
-    assert "模板骨架" in result.markdown
-    assert result.mermaid.startswith("flowchart TD")
+    assert "模板骨架" in kpi_tree_text(result)
+    assert kpi_flowchart(result, "zh").startswith("flowchart TD")
 
 
 def test_templates_are_listed_in_both_languages() -> None:
@@ -525,18 +528,20 @@ def test_saas_template_reproduces_the_seed_funnel() -> None:
 # --------------------------------------------------------------------------- rendering and language
 
 
-def test_markdown_tree_is_indented_and_localized() -> None:
-    zh = build_kpi_tree(ecommerce(), language="zh").markdown
-    en = build_kpi_tree(ecommerce(), language="en").markdown
-    assert "**KPI 树**" in zh
+def test_tool_text_tree_is_indented_and_localized() -> None:
+    zh = kpi_tree_text(build_kpi_tree(ecommerce(), language="zh"))
+    en = kpi_tree_text(build_kpi_tree(ecommerce(), language="en"))
+    assert zh.startswith("### KPI 指标树\n")
     assert "分解方法" in zh
     assert "LMDI" in zh
-    assert "\n- **gmv** = `traffic * cvr * aov`" in zh
-    assert "\n  - **traffic** = `paid + live + private`" in zh
-    assert "\n    - **live** · 实际 4,500 · 基线 2,500 · 变化 +2,000（+80%） · 贡献 +1,989.68" in zh
-    assert "**KPI tree**" in en
-    assert "actual 4,500 · baseline 2,500 · change +2,000 (+80%) · contribution +1,989.68" in en
-    assert "cvr** · actual 1.8% · baseline 2% · change -0.2pp (-10%)" in en
+    assert "\n- gmv = traffic * cvr * aov · 填报 11,880 / 公式 11,880 · 基线 1万" in zh
+    assert "\n  - traffic = paid + live + private · 实际 1.2万" in zh
+    # live: 4,500 - 2,500 = +2,000; its LMDI contribution 1,989.68 of the root's +1,880 is 105.8 %
+    assert "\n    - live · 实际 4,500 · 基线 2,500 · 变化 +2,000 · 贡献 +1,989.68(105.8%)" in zh
+    assert en.startswith("### KPI tree\n")
+    assert "live · actual 4,500 · baseline 2,500 · change +2,000 · contribution +1,989.68 (105.8%)" in en
+    assert "cvr · actual 1.8% · baseline 2% · change -0.2 pp · contribution -1,149.8 (-61.2%)" in en
+    assert "```mermaid\nflowchart TD\n" in en
 
 
 def test_findings_are_localized() -> None:
@@ -558,14 +563,14 @@ def test_shared_nodes_are_shown_once() -> None:
         {"id": "spend", "actual": 400, "baseline": 300},
         {"id": "roas", "actual": 2.5, "baseline": 3},
     ]
-    markdown = build_kpi_tree(tree, language="en").markdown
-    assert markdown.count("**spend**") == 1
-    assert "- spend (see above)" in markdown
+    text = kpi_tree_text(build_kpi_tree(tree, language="en"))
+    assert text.count("spend · actual 400") == 1
+    assert "  - spend (see above)" in text
 
 
 def test_other_kpis_are_listed_apart() -> None:
     result = build_kpi_tree([*roi_tree(), {"id": "nps", "actual": 24}], root="roi", language="en")
-    assert "Other KPIs (not under the root)" in result.markdown
+    assert "### Other KPIs (not under the root)\n\n- nps · actual 24" in kpi_tree_text(result)
     assert evaluation(result, "nps").in_root_tree is False
 
 
@@ -575,7 +580,7 @@ def test_mermaid_flowchart_escapes_labels() -> None:
         {"id": "b", "name": "B", "actual": 1},
         {"id": "c", "name": "C", "actual": 2},
     ]
-    mermaid = build_kpi_tree(tree).mermaid
+    mermaid = kpi_flowchart(build_kpi_tree(tree), "zh")
     lines = mermaid.splitlines()
     assert lines[0] == "flowchart TD"
     assert '  n0["A &quot;quoted&quot; &lt;b&gt;<br/>3"]' in lines
@@ -586,7 +591,7 @@ def test_mermaid_flowchart_escapes_labels() -> None:
 
 def test_mermaid_marks_flagged_nodes() -> None:
     tree: list[Node] = [{"id": "x", "formula": "y / z"}, {"id": "y", "actual": 1}, {"id": "z", "actual": 0}]
-    mermaid = build_kpi_tree(tree).mermaid
+    mermaid = kpi_flowchart(build_kpi_tree(tree), "zh")
     assert "classDef flagged" in mermaid
     class_line = next(line for line in mermaid.splitlines() if line.startswith("  class "))
     assert "n0" in class_line.split()[1].split(",")
@@ -632,4 +637,4 @@ def test_any_values_split_exactly(values: list[tuple[float, float]], method: str
 def test_extreme_values_never_crash(values: list[tuple[float, float]]) -> None:
     """Overflow, underflow and subnormal numbers end as findings, never as exceptions."""
     result = build_kpi_tree(mixed_tree(values))
-    assert result.markdown
+    assert kpi_tree_text(result).startswith("### KPI 指标树")

@@ -292,7 +292,7 @@ def test_analyze_review_reports_them_by_section_and_the_report_shows_them_in_pla
     results = content.split("## 3.")[1].split("## 4.")[0]
     assert "45.8 元" in results and "计算结果是 39.6 元" in results
     en = render_report(document, language="en").content
-    assert "Disagrees with the computed figures" in en
+    assert "disagrees with the computed figures" in en
 
 
 def test_no_metrics_no_prose_check() -> None:
@@ -312,7 +312,7 @@ async def test_render_report_through_a_client_shows_the_disagreement_under_the_s
     assert not result.is_error
     content = result.structured_content["content"]
     overview = content.split("## 2.")[0]
-    assert "⚠ Disagrees with the computed figures: The conclusion says '新客占比' was achieved" in overview
+    assert "Note: disagrees with the computed figures. The conclusion says '新客占比' was achieved" in overview
     problems = content.split("Problems and challenges")[1].split("## ")[0]
     expected = "Problem 1 gives 45.8 元 as the actual value of '获客成本 CPA', but the computed figure is 39.6 元"
     assert expected in problems

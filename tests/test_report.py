@@ -54,7 +54,7 @@ def test_empty_review_renders_core_sections_and_gaps() -> None:
 
 def test_brief_has_only_the_brief_sections() -> None:
     result = render_report(load_sample("b2b_mvp"), depth="brief")
-    assert result.sections == ["overview", "results", "problems", "actions", "gaps"]
+    assert result.sections == ["overview", "results", "problems", "lessons", "actions", "gaps"]  # GRAI's I kept
     assert "```mermaid" not in result.content
 
 
@@ -180,7 +180,7 @@ def test_markdown_user_text_cannot_break_the_structure() -> None:
     assert "<script>" not in content and "&lt;script>" in content
     [row] = [line for line in content.splitlines() if line.startswith("| 1 |")]
     assert "上线 a\\|b 第二行" in row and "x\\|y" in row
-    assert row.count(" | ") == 8  # nine columns, none added by user text
+    assert row.count(" | ") == 9  # ten columns (with the status), none added by user text
 
 
 def test_md_inline_keeps_harmless_text() -> None:
@@ -239,7 +239,7 @@ def test_cyclic_kpi_tree_is_a_finding_and_the_rest_renders() -> None:
         depth="full",
     )
     assert "kpi_tree" in result.sections and "results" in result.sections
-    assert "循环" in result.content and "✅ 已达成" in result.content
+    assert "循环" in result.content and "| 已达成 |" in result.content
     assert result.findings.error >= 1
 
 

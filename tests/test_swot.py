@@ -15,6 +15,8 @@ from fupan_mcp.analysis.swot import misplacement_words, reading_of, swot
 from fupan_mcp.domain.swot import SwotItem, SwotResult
 from fupan_mcp.errors import InputError
 from fupan_mcp.limits import MAX_SWOT_ITEMS
+from fupan_mcp.report.diagrams import swot_quadrants
+from fupan_mcp.report.tool_text import swot_text
 
 # ERP+WMS rollout, with IFE/EFE weights and ratings.
 ERP_S: list[Any] = [
@@ -297,34 +299,36 @@ def test_strategy_text_without_type_or_ids_is_an_input_error() -> None:
 # --- renderings ---------------------------------------------------------------------------------------
 
 
-def test_markdown_matrix_tows_and_scores() -> None:
+def test_tool_text_factors_tows_and_scores() -> None:
     result = swot(ERP_S, ERP_W, ERP_O, ERP_T, [{"type": "SO", "text": "预测补货", "uses": ["S3", "O1"]}])
-    md = result.markdown
+    md = swot_text(result)
     assert md.startswith("### SWOT 分析\n")
-    assert "|  | 有利 | 不利 |" in md
-    assert "| **内部** | **优势 S**<br>S1 治理机制和方法论落地到位 (0.2 × 4)<br>" in md
-    assert "| **外部** | **机会 O**<br>O1 订单与库存数据可用于预测补货 (0.2 × 3)" in md
-    assert "#### TOWS 策略矩阵" in md
-    assert "1. 预测补货 (S3, O1)" in md
-    assert "_用哪些优势化解哪些威胁?" in md
-    assert "| IFE(内部因素) | 7 | 1 | 2.8 | 中等 |" in md
-    assert "| EFE(外部因素) | 6 | 1 | 2.2 | 中等 |" in md
-    assert "| W2 | 知识转移不足,依赖实施商 | 0.15 | 1 | 0.15 |" in md
+    assert "| 优势 S | S1 | 治理机制和方法论落地到位 | 0.2 | 4 | 0.8 |" in md
+    assert "| 机会 O | O1 | 订单与库存数据可用于预测补货 | 0.2 | 3 | 0.6 |" in md
+    assert md.count("治理机制和方法论落地到位") == 2  # once in the table, once in the quadrant chart
+    assert "### TOWS 策略" in md
+    assert "| 预测补货 | S3、O1 | 是 |" in md
+    assert "| 用哪些优势化解哪些威胁? (S1、S2、S3、S4 × T1、T2、T3) |" in md
+    # IFE: 0.2·4 + 0.15·4 + 0.15·3 + 0.1·3 + 0.15·2 + 0.15·1 + 0.1·2 = 2.80; EFE: 0.6 + 0.3 + 0.45 + 0.5 + 0.15 + 0.2
+    assert "| IFE | 7 | 1 | 2.80 | 中等 |" in md
+    assert "| EFE | 6 | 1 | 2.20 | 中等 |" in md
+    assert "| 劣势 W | W2 | 知识转移不足,依赖实施商 | 0.15 | 1 | 0.15 |" in md
+    assert "<br>" not in md  # plain GFM tables: pastes cleanly into wikis
 
 
-def test_markdown_in_english_and_pipes_escaped() -> None:
+def test_tool_text_in_english_and_pipes_escaped() -> None:
     result = swot(["fast | cheap releases"], [], ["market demand grows"], ["new entrants"], language="en")
-    md = result.markdown
+    md = swot_text(result)
     assert "### SWOT analysis" in md
-    assert "fast \\| cheap releases" in md
-    row = "| **Internal** | **Strengths (S)**<br>S1 fast \\| cheap releases | **Weaknesses (W)**<br>_not"
-    assert row in md
+    assert "| Strengths S | S1 | fast \\| cheap releases |" in md
+    assert "(empty_quadrant · weaknesses)" in md
     assert all(not any("\u4e00" <= ch <= "\u9fff" for ch in f.message) for f in result.findings)
 
 
 def test_mermaid_quadrant_chart() -> None:
     result = swot(ERP_S, ['说明 "引号" 的劣势'], ERP_O, ERP_T)
-    lines = result.mermaid.splitlines()
+    mermaid = swot_quadrants(result, "zh")
+    lines = mermaid.splitlines()
     assert lines[0] == "quadrantChart"
     assert '    x-axis "内部" --> "外部"' in lines
     assert '    quadrant-2 "优势 S"' in lines
@@ -341,7 +345,7 @@ def test_mermaid_quadrant_chart() -> None:
     # the heaviest threat sits farthest right; a rating-1 threat sits lowest
     assert points["T1"][0] == max(x for key, (x, _) in points.items() if key.startswith("T"))
     assert points["T2"][1] == min(y for key, (_, y) in points.items() if key.startswith("T"))
-    assert "'引号'" in result.mermaid and '"引号"' not in result.mermaid
+    assert "'引号'" in mermaid and '"引号"' not in mermaid
 
 
 # --- input errors and limits --------------------------------------------------------------------------

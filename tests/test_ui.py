@@ -84,7 +84,7 @@ async def test_render_report_full_adds_chart_images_after_the_text(client: Clien
     result = await client.call_tool("render_report", {"review": load_sample("b2b_mvp"), "depth": "full"})
     assert isinstance(result.content[0], TextContent) and result.content[0].text == result.structured_content["content"]
     images = [block for block in result.content if isinstance(block, ImageContent)]
-    assert len(images) == 3 and all(image.mime_type == "image/png" for image in images)
+    assert len(images) == 2 and all(image.mime_type == "image/png" for image in images)
     assert all(base64.b64decode(image.data).startswith(PNG_SIGNATURE) for image in images)
 
 
@@ -94,7 +94,8 @@ async def test_compute_attainment_adds_a_chart_image_on_request(client: Client) 
     assert [type(block) for block in plain.content] == [TextContent]
     result = await client.call_tool("compute_attainment", {"metrics": METRICS, "chart": True})
     first, *rest = result.content
-    assert isinstance(first, TextContent) and first.text == result.structured_content["markdown"]
+    assert isinstance(first, TextContent) and first.text.startswith("### 成果评估\n")
+    assert "markdown" not in (result.structured_content or {})
     assert len(rest) == 1 and isinstance(rest[0], ImageContent)
     assert base64.b64decode(rest[0].data).startswith(PNG_SIGNATURE)
 

@@ -53,13 +53,12 @@ from fupan_mcp.domain.attainment import AttainmentResult, MetricInput
 from fupan_mcp.domain.compliance import ComplianceResult, RosterEntry
 from fupan_mcp.domain.kpi import DecompositionMethod, KpiNode, KpiTreeResult
 from fupan_mcp.domain.materials import AuditResult, MetricImportResult, TrackerImportResult
-from fupan_mcp.domain.review import RenderedReport, Review
+from fupan_mcp.domain.review import Audience, RenderedReport, Review
 from fupan_mcp.domain.stored import LessonKind, OpenAction, ReviewRecord, StoredAction
 from fupan_mcp.domain.swot import StrategyLike, SwotItemLike, SwotResult
 from fupan_mcp.domain.timeline import MAX_EVENTS, TimelineEvent, TimelineResult
 from fupan_mcp.domain.whys import CountermeasureLike, FiveWhysResult, WhyLike
-from fupan_mcp.errors import InputError
-from fupan_mcp.export import MissingExtra
+from fupan_mcp.errors import InputError, MissingExtra
 from fupan_mcp.i18n import Language
 from fupan_mcp.limits import (
     MAX_ACTIONS,
@@ -95,6 +94,14 @@ LanguageArg = Annotated[Language, Field(description="Language of the text output
 ReportLanguageArg = Annotated[
     Language | None, Field(description="'zh' or 'en'; default: the review's own language, else 'zh'.")
 ]
+AudienceArg = Annotated[
+    Audience | None,
+    Field(
+        description="Who the report is for: 'reader' (management: no finding codes, paths or lint tables; the "
+        "checks become open questions in the appendix) or 'author' (every finding with its code and place). "
+        "Default: reader for html, author for markdown."
+    ),
+]
 ReviewIdArg = Annotated[
     str | None,
     Field(description="Optional id of a stored review (create_review): the input and the result are saved into it."),
@@ -122,7 +129,7 @@ def tool_result(result: BaseModel, text: str) -> CallToolResult:
 def chart_images(draw: Callable[[], list[bytes]]) -> list[ImageContent]:
     """PNG charts as image content, after the text; none without matplotlib (the optional ``export``
     extra) or when drawing fails: the text and the structured content already say everything."""
-    from fupan_mcp import charts
+    from fupan_mcp.report import charts
 
     if not charts.available():
         return []
@@ -418,9 +425,10 @@ def _add_tools(server: MCPServer[Any], services: Services) -> None:
         def work() -> CallToolResult:
             check_review(review_id)
             from fupan_mcp.analysis.attainment import compute_attainment as compute
+            from fupan_mcp.report.tool_text import attainment_text
 
             result = run_core(lambda: compute(metrics, language))
-            out = remember(review_id, "metrics", metrics, "compute_attainment", result, result.markdown)
+            out = remember(review_id, "metrics", metrics, "compute_attainment", result, attainment_text(result))
             if chart:
                 out.content.extend(chart_images(lambda: _attainment_png(result, language)))
             return out
@@ -462,9 +470,10 @@ def _add_tools(server: MCPServer[Any], services: Services) -> None:
         def work() -> CallToolResult:
             check_review(review_id)
             from fupan_mcp.analysis.kpi_tree import build_kpi_tree as build
+            from fupan_mcp.report.tool_text import kpi_tree_text
 
             result = run_core(lambda: build(nodes, root, template, language, method, order))
-            text = result.markdown + "\n\n```mermaid\n" + result.mermaid + "\n```"
+            text = kpi_tree_text(result)
             section = {"nodes": result.nodes, "root": root, "template": template, "method": method, "order": order}
             return remember(review_id, "kpi_tree", section, "build_kpi_tree", result, text)
 
@@ -506,6 +515,7 @@ def _add_tools(server: MCPServer[Any], services: Services) -> None:
         def work() -> CallToolResult:
             check_review(review_id)
             from fupan_mcp.analysis.five_whys import five_whys as analyse_whys
+            from fupan_mcp.report.tool_text import five_whys_text
 
             result = run_core(lambda: analyse_whys(problem, whys, root_cause, countermeasures, language, review_date))
             chain = {
@@ -514,7 +524,7 @@ def _add_tools(server: MCPServer[Any], services: Services) -> None:
                 "root_cause": root_cause,
                 "countermeasures": countermeasures or [],
             }
-            return remember(review_id, "five_whys", chain, "five_whys", result, result.markdown)
+            return remember(review_id, "five_whys", chain, "five_whys", result, five_whys_text(result))
 
         return await run_tool(work, len(whys), review_id)
 
@@ -539,6 +549,7 @@ def _add_tools(server: MCPServer[Any], services: Services) -> None:
         def work() -> CallToolResult:
             check_review(review_id)
             from fupan_mcp.analysis.swot import swot as analyse_swot
+            from fupan_mcp.report.tool_text import swot_text
 
             result = run_core(lambda: analyse_swot(strengths, weaknesses, opportunities, threats, strategies, language))
             section = {
@@ -548,7 +559,7 @@ def _add_tools(server: MCPServer[Any], services: Services) -> None:
                 "threats": threats,
                 "strategies": strategies or [],
             }
-            return remember(review_id, "swot", section, "swot", result, result.markdown)
+            return remember(review_id, "swot", section, "swot", result, swot_text(result))
 
         return await run_tool(work, len(strengths) + len(weaknesses) + len(opportunities) + len(threats), review_id)
 
@@ -584,12 +595,13 @@ def _add_tools(server: MCPServer[Any], services: Services) -> None:
                 stored = run_core(lambda: services.store.get_review(review_id))
                 reviewed_on = reviewed_on or stored.review_date
             from fupan_mcp.analysis.actions import check_actions as check
+            from fupan_mcp.report.tool_text import actions_text
 
             today = dt.date.today()  # only the fallback when no review date is known
             result = run_core(
                 lambda: check(actions, reviewed_on, problems or (), root_causes or (), language, today, as_of=as_of)
             )
-            return remember(review_id, "actions", actions, "check_actions", result, result.markdown)
+            return remember(review_id, "actions", actions, "check_actions", result, actions_text(result, actions))
 
         return await run_tool(work, len(actions), review_id)
 
@@ -604,9 +616,10 @@ def _add_tools(server: MCPServer[Any], services: Services) -> None:
         def work() -> CallToolResult:
             check_review(review_id)
             from fupan_mcp.analysis.actions import check_risks as check
+            from fupan_mcp.report.tool_text import risks_text
 
             result = run_core(lambda: check(risks, language))
-            return remember(review_id, "risks", risks, "check_risks", result, result.markdown)
+            return remember(review_id, "risks", risks, "check_risks", result, risks_text(result, risks))
 
         return await run_tool(work, len(risks), review_id)
 
@@ -672,22 +685,23 @@ def _add_tools(server: MCPServer[Any], services: Services) -> None:
 
         def work() -> CallToolResult:
             from fupan_mcp.analysis.compliance import check_compliance as check
+            from fupan_mcp.report.tool_text import compliance_text
 
             result = run_core(lambda: check(text, fields, roster or (), mask, language))
-            return tool_result(result, result.markdown)
+            return tool_result(result, compliance_text(result))
 
         return await run_tool(work, len(fields or ()) + len(text or "") // 1000, None)
 
 
 def _attainment_png(result: AttainmentResult, language: Language) -> list[bytes]:
-    from fupan_mcp import charts
+    from fupan_mcp.report import charts
 
     png = charts.attainment_chart(result, language, fmt="png")
     return [png] if png else []
 
 
 def _review_pngs(built: BuiltReport, today: dt.date) -> list[bytes]:
-    from fupan_mcp import charts
+    from fupan_mcp.report import charts
 
     found = charts.review_charts(built.analysis, built.review, "png", language=built.language, today=today)
     return [chart.data for chart in found if isinstance(chart.data, bytes)]
@@ -731,6 +745,7 @@ def build_review_report(
     language: Language | None,
     mask_personal_data: bool,
     follow_up: Sequence[OpenAction],
+    audience: Audience = "reader",
     today: dt.date | None = None,
 ) -> BuiltReport:
     """The laid-out report (for rendering, the charts, the app view and Word), imported on first use.
@@ -738,7 +753,9 @@ def build_review_report(
     Overdue is counted as of the review's date; ``today`` is the fallback for a review without one."""
     from fupan_mcp.report.render import build_report
 
-    return build_report(review, depth, language, mask_personal_data, follow_up=follow_up, today=today)
+    return build_report(
+        review, depth, language, mask_personal_data, follow_up=follow_up, audience=audience, today=today
+    )
 
 
 def render_built_report(built: BuiltReport, format: Format, today: dt.date) -> RenderedReport:
@@ -769,6 +786,7 @@ def _add_workspace_tools(server: MCPServer[Any], services: Services) -> None:
             bool, Field(description="Mask phone numbers, IDs, bank cards, e-mail and roster names.")
         ] = True,
         language: ReportLanguageArg = None,
+        audience: AudienceArg = None,
         *,
         ctx: Context[Any, Any],
     ) -> Annotated[CallToolResult, RenderedReport]:
@@ -787,7 +805,10 @@ def _add_workspace_tools(server: MCPServer[Any], services: Services) -> None:
             assert review is not None
             document, follow_up = review, []
         today = dt.date.today()  # only the fallback for a review without a date: overdue is as of the review
-        built = run_core(lambda: build_review_report(document, depth, language, mask_personal_data, follow_up, today))
+        reader = audience or ("author" if format == "markdown" else "reader")
+        built = run_core(
+            lambda: build_review_report(document, depth, language, mask_personal_data, follow_up, reader, today)
+        )
         result = run_core(lambda: render_built_report(built, format, today))
         out = tool_result(result, result.content)
         if depth == "full":
@@ -938,6 +959,10 @@ def _add_workspace_tools(server: MCPServer[Any], services: Services) -> None:
             str | None, Field(description="File name inside the output directory; default from the title.")
         ] = None,
         language: ReportLanguageArg = None,
+        audience: Annotated[
+            Audience,
+            Field(description="reader (default: a document for management) or author (every finding and its place)."),
+        ] = "reader",
         overwrite: Annotated[
             bool, Field(description="Replace a file of the same name; without it an existing file is an error.")
         ] = False,
@@ -947,10 +972,10 @@ def _add_workspace_tools(server: MCPServer[Any], services: Services) -> None:
         today = dt.date.today()  # only the fallback: a stored review has a date, overdue is as of it
         document = run_core(lambda: workspace.load_review(store(), review_id))
         follow_up = run_core(lambda: workspace.earlier_open_actions(store(), review_id))
-        built = run_core(lambda: build_review_report(document, depth, language, True, follow_up, today))
+        built = run_core(lambda: build_review_report(document, depth, language, True, follow_up, audience, today))
         content: str | bytes
         if format == "docx":
-            from fupan_mcp.export.docx import review_docx
+            from fupan_mcp.report.docx import review_docx
 
             try:
                 content = review_docx(built, today=today)

@@ -1,4 +1,5 @@
-"""The one exception the pure core raises for input a caller can fix, and how pydantic's become it.
+"""The one exception the pure core raises for input a caller can fix, and how pydantic's become it;
+and the one an optional feature raises when its extra is not installed (`MissingExtra`).
 
 `app.py` turns it into an MCP `ToolError`; the CLI prints it. It always names the field
 (a dotted path such as ``metrics[3].target``) and the reason, so a model can retry.
@@ -6,6 +7,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from typing import TypeVar
 
 from pydantic import TypeAdapter, ValidationError
@@ -47,3 +49,20 @@ def validate_union(adapter: TypeAdapter[_T], value: object, field: str, union_ta
             elif part not in union_tags:
                 path += f".{part}"
         raise InputError(path, chosen["msg"]) from None
+
+
+INSTALL_HINT = "pip install 'fupan-mcp[export]'"
+"""How to get the optional dependencies of the charts and the Word export (python-docx, matplotlib)."""
+
+
+class MissingExtra(RuntimeError):
+    """An optional dependency is not installed; the message names it and the install command."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(f"{what} is not installed: {INSTALL_HINT}")
+
+
+def require(module: str, what: str) -> None:
+    """Raise `MissingExtra` unless ``module`` can be imported (checked without importing it)."""
+    if importlib.util.find_spec(module) is None:
+        raise MissingExtra(what)

@@ -5,7 +5,7 @@ Chinese is the default language; English is the other. Code never forks on langu
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Literal
 
 from fupan_mcp.errors import InputError
@@ -18,9 +18,17 @@ Table = Mapping[str, Mapping[str, str]]
 
 def tr(table: Table, key: str, language: Language, /, **values: object) -> str:
     """Look up ``key`` in ``table`` for ``language`` and fill ``{placeholders}``."""
-    entry = table[key]
-    text = entry.get(language) or entry["en"]
+    text = localized(table[key], language)
     return text.format(**values) if values else text
+
+
+def localized(entry: Mapping[str, str], language: Language) -> str:
+    """The ``language`` text of one ``{zh, en}`` entry (English when it has none for that language).
+
+    For texts kept beside their data (a lexicon term's hint, a template's name): code that holds
+    both languages picks one here, never with an ``if`` of its own.
+    """
+    return entry.get(language) or entry["en"]
 
 
 def prefixed(prefix: str, table: Table) -> dict[str, Mapping[str, str]]:
@@ -35,3 +43,12 @@ def check_language(language: str) -> Language:
     if language == "en":
         return "en"
     raise InputError("language", "language must be 'zh' or 'en'")
+
+
+LIST_SEPARATOR: Mapping[str, str] = {"zh": "、", "en": ", "}
+"""Between the items of a list in running text."""
+
+
+def join_list(items: Iterable[str], language: Language) -> str:
+    """Items of a list in running text: 甲、乙 / a, b."""
+    return localized(LIST_SEPARATOR, language).join(items)

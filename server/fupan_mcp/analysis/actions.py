@@ -37,9 +37,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Literal, NamedTuple
 
-from fupan_mcp.analysis.labels import ACTION_STATUS_LABELS, ISSUE_LABELS
 from fupan_mcp.analysis.lexicon import VAGUE_VERBS, vague_verbs
-from fupan_mcp.analysis.markdown import fmt_number, table
 from fupan_mcp.domain.actions import (
     ActionCheck,
     ActionChecklist,
@@ -58,7 +56,7 @@ from fupan_mcp.domain.asof import AsOf, days_overdue, reference_date
 from fupan_mcp.domain.common import DataGap, Finding, Language, Severity
 from fupan_mcp.domain.numbers import UNIT_ALIASES, canonical_unit, convert, normalize
 from fupan_mcp.errors import InputError
-from fupan_mcp.i18n import prefixed, tr
+from fupan_mcp.i18n import join_list, tr
 from fupan_mcp.limits import MAX_ACTIONS
 
 __all__ = [
@@ -239,48 +237,9 @@ _TEXT = {
         "zh": "请补充这项风险的{level}阈值。",
         "en": "Supply the {level} threshold of this risk.",
     },
-    # markdown
-    "md.actions_title": {"zh": "### 改进行动检查", "en": "### Action item check"},
-    "md.actions_summary": {
-        "zh": "共 {total} 项行动,{complete} 项五项检查全部通过,平均 {average}/5 分;"
-        "错误 {errors} 项,警告 {warnings} 项。",
-        "en": "{total} actions, {complete} pass all five checks, average {average}/5; "
-        "{errors} with errors, {warnings} with warnings.",
-    },
-    "md.none": {"zh": "没有行动项。", "en": "No actions."},
-    "md.risks_title": {"zh": "### 风险与预警阈值检查", "en": "### Risk and threshold check"},
-    "md.risks_summary": {
-        "zh": "共 {total} 项风险,{complete} 项要素齐全;错误 {errors} 项,警告 {warnings} 项。",
-        "en": "{total} risks, {complete} complete; {errors} with errors, {warnings} with warnings.",
-    },
-    "md.no_risks": {"zh": "没有风险项。", "en": "No risks."},
-    "md.more": {"zh": "……另有 {n} 项未列出。", "en": "…and {n} more not listed."},
-    "md.col.action": {"zh": "行动", "en": "Action"},
-    "md.col.owner": {"zh": "负责人", "en": "Owner"},
-    "md.col.due": {"zh": "截止", "en": "Due"},
-    "md.col.priority": {"zh": "优先级", "en": "Priority"},
-    "md.col.status": {"zh": "状态", "en": "Status"},
-    "md.col.verb": {"zh": "动词", "en": "Verb"},
-    "md.col.one_owner": {"zh": "单一负责人", "en": "One owner"},
-    "md.col.date": {"zh": "日期", "en": "Date"},
-    "md.col.metric": {"zh": "可衡量", "en": "Measurable"},
-    "md.col.addresses": {"zh": "对应问题", "en": "Addresses"},
-    "md.col.score": {"zh": "得分", "en": "Score"},
-    "md.col.issues": {"zh": "问题", "en": "Issues"},
-    "md.col.risk": {"zh": "风险", "en": "Risk"},
-    "md.col.indicator": {"zh": "指标", "en": "Indicator"},
-    "md.col.yellow": {"zh": "黄色阈值", "en": "Yellow"},
-    "md.col.red": {"zh": "红色阈值", "en": "Red"},
-    "md.col.response": {"zh": "应对", "en": "Response"},
-    "md.missing": {"zh": "待补充", "en": "not provided"},
-    **prefixed("status.", ACTION_STATUS_LABELS),
+    "list_sep": {"zh": "、", "en": ", "},
 }
 
-# Short labels of finding codes for the markdown "issues" column.
-_SHORT = {**ISSUE_LABELS, "overdue": {"zh": "已逾期", "en": "overdue"}}
-
-_MD_ROW_LIMIT = 200
-_MD_CELL_CHARS = 40
 MAX_RISKS = MAX_ACTIONS
 
 # ---------------------------------------------------------------------------------------------
@@ -677,7 +636,7 @@ def _verb_findings(action: ActionItem, path: str, language: Language) -> tuple[b
     if verdict.code == "vague_verb" and not vague:
         vague = [verdict.detail]
     if vague:
-        words = ("、" if language == "zh" else ", ").join(dict.fromkeys(vague))
+        words = tr(_TEXT, "list_sep", language).join(dict.fromkeys(vague))
         findings.append(_finding("vague_verb", "warning", f"{path}.action", language, words=words))
     if verdict.code == "filler_start":
         findings.append(_finding("filler_start", "warning", f"{path}.action", language, word=verdict.detail))
@@ -695,7 +654,7 @@ def _owner_findings(action: ActionItem, path: str, language: Language) -> tuple[
             return False, []
         return False, [_finding("missing_owner", "warning", f"{path}.owner", language)]
     if len(named) > 1:
-        separator = "、" if language == "zh" else ", "
+        separator = tr(_TEXT, "list_sep", language)
         return False, [
             _finding(
                 "multiple_owners",
@@ -912,85 +871,6 @@ def _action_counts(
     )
 
 
-def _clip(text: str | None, language: Language) -> str:
-    if not text:
-        return tr(_TEXT, "md.missing", language)
-    return text if len(text) <= _MD_CELL_CHARS else text[: _MD_CELL_CHARS - 1] + "…"
-
-
-def _mark(ok: bool) -> str:
-    return "✓" if ok else "✗"
-
-
-def _issues(findings: Iterable[Finding], language: Language) -> str:
-    labels = dict.fromkeys(_SHORT[f.code][language] for f in findings if f.code in _SHORT)
-    return ("、" if language == "zh" else ", ").join(labels) or "—"
-
-
-def _actions_markdown(
-    actions: Sequence[ActionItem],
-    checks: Sequence[ActionCheck],
-    extra: Mapping[int, list[Finding]],
-    counts: ActionCounts,
-    language: Language,
-) -> str:
-    lines = [tr(_TEXT, "md.actions_title", language), ""]
-    if not checks:
-        lines.append(tr(_TEXT, "md.none", language))
-        return "\n".join(lines)
-    lines.append(
-        tr(
-            _TEXT,
-            "md.actions_summary",
-            language,
-            total=counts.total,
-            complete=counts.complete,
-            average=fmt_number(counts.average_score),
-            errors=counts.with_errors,
-            warnings=counts.with_warnings,
-        )
-    )
-    columns = (
-        "action",
-        "owner",
-        "due",
-        "priority",
-        "status",
-        "verb",
-        "one_owner",
-        "date",
-        "metric",
-        "addresses",
-    )
-    headers = ["#", *(tr(_TEXT, f"md.col.{c}", language) for c in columns)]
-    headers += [tr(_TEXT, "md.col.score", language), tr(_TEXT, "md.col.issues", language)]
-    rows = []
-    for action, check in list(zip(actions, checks, strict=True))[:_MD_ROW_LIMIT]:
-        box = check.checklist
-        findings = [*check.findings, *extra.get(check.index, ())]
-        rows.append(
-            (
-                check.index + 1,
-                _clip(action.action, language),
-                _clip(action.owner, language),
-                action.due.isoformat() if action.due else tr(_TEXT, "md.missing", language),
-                action.priority or "—",
-                tr(_TEXT, f"status.{action.status}", language),
-                _mark(box.verb),
-                _mark(box.owner),
-                _mark(box.due),
-                _mark(box.metric),
-                _mark(box.addresses),
-                f"{check.score}/5",
-                _issues(findings, language),
-            )
-        )
-    lines += ["", table(headers, rows)]
-    if len(checks) > _MD_ROW_LIMIT:
-        lines.append(tr(_TEXT, "md.more", language, n=len(checks) - _MD_ROW_LIMIT))
-    return "\n".join(lines)
-
-
 def check_actions(
     actions: Sequence[ActionItem],
     review_date: dt.date | None = None,
@@ -1020,9 +900,8 @@ def check_actions(
         findings=[finding for found in extra.values() for finding in found],
         counts=counts,
         data_gaps=_data_gaps(actions, checks, language),
-        markdown=_actions_markdown(actions, checks, extra, counts, language)
-        + (f"\n\n{as_of_line(reference, language)}" if reference is not None else ""),
         as_of=reference,
+        language=language,
     )
 
 
@@ -1120,9 +999,10 @@ def root_cause_coverage(
         if not members:
             findings.append(_finding("root_cause_unanswered", "warning", source, language, cause=short))
         elif require_prevent and not prevented:
-            separator = "、" if language == "zh" else ", "
             findings.append(
-                _finding("no_prevent_action", "warning", source, language, cause=short, kinds=separator.join(kinds))
+                _finding(
+                    "no_prevent_action", "warning", source, language, cause=short, kinds=join_list(kinds, language)
+                )
             )
     return RootCauseCoverage(
         causes=covered,
@@ -1260,7 +1140,7 @@ def _check_risk(risk: Risk, index: int, language: Language) -> RiskCheck:
     if not named:
         findings.append(_finding("missing_owner", "warning", f"{path}.owner", language))
     elif len(named) > 1:
-        separator = "、" if language == "zh" else ", "
+        separator = tr(_TEXT, "list_sep", language)
         findings.append(
             _finding(
                 "multiple_owners",
@@ -1307,43 +1187,6 @@ def _risk_gaps(risks: Sequence[Risk], language: Language) -> list[DataGap]:
     return gaps
 
 
-def _risks_markdown(risks: Sequence[Risk], checks: Sequence[RiskCheck], counts: RiskCounts, language: Language) -> str:
-    lines = [tr(_TEXT, "md.risks_title", language), ""]
-    if not checks:
-        lines.append(tr(_TEXT, "md.no_risks", language))
-        return "\n".join(lines)
-    lines.append(
-        tr(
-            _TEXT,
-            "md.risks_summary",
-            language,
-            total=counts.total,
-            complete=counts.complete,
-            errors=counts.with_errors,
-            warnings=counts.with_warnings,
-        )
-    )
-    columns = ("risk", "indicator", "yellow", "red", "response", "owner", "issues")
-    headers = ["#", *(tr(_TEXT, f"md.col.{c}", language) for c in columns)]
-    rows = [
-        (
-            check.index + 1,
-            _clip(risk.risk, language),
-            _clip(risk.indicator, language),
-            _clip(risk.yellow_threshold, language),
-            _clip(risk.red_threshold, language),
-            _clip(risk.response, language),
-            _clip(risk.owner, language),
-            _issues(check.findings, language),
-        )
-        for risk, check in list(zip(risks, checks, strict=True))[:_MD_ROW_LIMIT]
-    ]
-    lines += ["", table(headers, rows)]
-    if len(checks) > _MD_ROW_LIMIT:
-        lines.append(tr(_TEXT, "md.more", language, n=len(checks) - _MD_ROW_LIMIT))
-    return "\n".join(lines)
-
-
 def check_risks(risks: Sequence[Risk], language: Language = "zh") -> RiskCheckResult:
     """Check each risk for an indicator, ordered yellow/red thresholds, a response and one owner."""
     if len(risks) > MAX_RISKS:
@@ -1361,5 +1204,5 @@ def check_risks(risks: Sequence[Risk], language: Language = "zh") -> RiskCheckRe
         risks=checks,
         counts=counts,
         data_gaps=_risk_gaps(risks, language),
-        markdown=_risks_markdown(risks, checks, counts, language),
+        language=language,
     )

@@ -38,8 +38,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 from fupan_mcp.analysis.figures import clean, format_number, format_value, percent
-from fupan_mcp.analysis.labels import CHANGE_PHRASES
-from fupan_mcp.analysis.markdown import table
 from fupan_mcp.analysis.targets import (
     MetricUnit,
     TargetError,
@@ -106,13 +104,6 @@ _TEXT: Table = {
     "not_achieved": {"zh": "未达成", "en": "not achieved"},
     "needs_verification": {"zh": "待核验", "en": "needs verification"},
     "not_evaluable": {"zh": "无法评估", "en": "not evaluable"},
-    "h_name": {"zh": "指标", "en": "Metric"},
-    "h_target": {"zh": "目标", "en": "Target"},
-    "h_actual": {"zh": "实际", "en": "Actual"},
-    "h_baseline": {"zh": "基线", "en": "Baseline"},
-    "h_change": {"zh": "变化", "en": "Change"},
-    "h_rate": {"zh": "完成率", "en": "Rate"},
-    "h_status": {"zh": "状态", "en": "Status"},
     # sentence frame
     "statement": {"zh": "{name}:{body}。", "en": "{name}: {body}."},
     "sep": {"zh": ",", "en": ", "},
@@ -136,7 +127,11 @@ _TEXT: Table = {
     "outside": {"zh": "超出区间 {gap}", "en": "outside the range by {gap}"},
     "margin": {"zh": "余量 {gap}", "en": "margin {gap}"},
     # change against the baseline
-    **CHANGE_PHRASES,
+    "pp_change": {"zh": "{pp} 个百分点(相对 {rel})", "en": "{pp} pp (relative {rel})"},
+    "pp_only": {"zh": "{pp} 个百分点", "en": "{pp} pp"},
+    "down": {"zh": "下降 {rel}({abs})", "en": "down {rel} ({abs})"},
+    "up": {"zh": "增长 {rel}({abs})", "en": "up {rel} ({abs})"},
+    "flat": {"zh": "持平", "en": "unchanged"},
     "change_abs": {"zh": "变化 {abs}", "en": "change {abs}"},
     # target descriptions
     "budget": {"zh": "预算 {value}", "en": "budget {value}"},
@@ -226,7 +221,7 @@ _TEXT: Table = {
         "zh": "指标数量 {count} 超过上限 {limit}",
         "en": "{count} metrics exceed the limit of {limit}",
     },
-    # summary and markdown
+    # summary
     "rate_convention": {
         "zh": "完成率:下限目标 = 实际/目标;上限目标(成本、时长)与预算 = 目标/实际;"
         "变化目标 = 实际变化/目标变化;区间、等值与目标为 0 时不计完成率。"
@@ -405,7 +400,6 @@ def compute_attainment(metrics: Sequence[MetricInput], language: Language = "zh"
     """
     _check_input(metrics, language)
     results: list[MetricResult] = []
-    rows: list[list[str]] = []
     errors: list[MetricError] = []
     gaps: list[DataGap] = []
     for index, metric in enumerate(metrics):
@@ -415,13 +409,10 @@ def compute_attainment(metrics: Sequence[MetricInput], language: Language = "zh"
             errors.append(_metric_error(index, metric, error, language))
             continue
         verdict = _verdict(metric, reading)
-        result, row = _result(index, metric, reading, verdict, language)
-        results.append(result)
-        rows.append(row)
+        results.append(_result(index, metric, reading, verdict, language))
         gaps.extend(_data_gaps(index, metric, verdict, language))
     summary = _summarize(results, errors, gaps, language)
-    markdown = _markdown(rows, errors, summary, language)
-    return AttainmentResult(language=language, metrics=results, errors=errors, summary=summary, markdown=markdown)
+    return AttainmentResult(language=language, metrics=results, errors=errors, summary=summary)
 
 
 def _check_input(metrics: Sequence[MetricInput], language: Language) -> None:
@@ -824,10 +815,8 @@ class _Display:
     change_cell: str
 
 
-def _result(
-    index: int, metric: MetricInput, reading: _Reading, verdict: _Verdict, language: Language
-) -> tuple[MetricResult, list[str]]:
-    """The result model and its markdown table row."""
+def _result(index: int, metric: MetricInput, reading: _Reading, verdict: _Verdict, language: Language) -> MetricResult:
+    """The result model (its table in words: `fupan_mcp.report.tool_text`)."""
     change = _change(reading)
     display = _display(reading, change, language)
     score = verdict.score if verdict.case == "judged" else None  # a peak bound proves the miss, not the rate
@@ -857,10 +846,7 @@ def _result(
         error_budget=reading.budget,
         statement=_statement(metric, reading, verdict, display, language),
     )
-    rate = _percent(result.attainment_rate) if result.attainment_rate is not None else "—"
-    row = [metric.name, display.target or "—", display.actual, display.baseline]
-    row += [display.change_cell, rate, tr(_TEXT, verdict.status, language)]
-    return result, row
+    return result
 
 
 def _unique(flags: tuple[Flag, ...]) -> list[Flag]:
@@ -975,10 +961,11 @@ def _fmt(value: float | None, unit: str | None, language: Language) -> str:
 
 
 def _signed(value: float, unit: str | None, language: Language) -> str:
-    if unit == "T+":
-        unit = "天" if language == "zh" else "d"
-    text = _fmt(value, unit, language)
-    return f"+{text}" if value > 0 and not _close(value, 0.0) else text
+    """A change with its sign; a change of a T+N target is a number of days."""
+    if _close(value, 0.0):
+        return "0"
+    text = _fmt(value, "d" if unit == "T+" else unit, language)
+    return f"+{text}" if value > 0 else text
 
 
 def _percent(fraction: float, digits: int = 1, *, signed: bool = False) -> str:
@@ -1158,35 +1145,3 @@ def _gap_text(target: ParsedTarget, score: _Score, unit: str | None, language: L
     better = score.achieved if target.kind in ("range", "tolerance") else gap > 0
     share = _percent(abs(score.gap_rate)) if score.gap_rate is not None else "—"
     return tr(_TEXT, better_key if better else worse_key, language, gap=amount, share=share)
-
-
-# --- markdown ----------------------------------------------------------------------------------------
-
-_HEADER_KEYS = ("h_name", "h_target", "h_actual", "h_baseline", "h_change", "h_rate", "h_status")
-
-
-def _markdown(rows: list[list[str]], errors: list[MetricError], summary: AttainmentSummary, language: Language) -> str:
-    headers = [tr(_TEXT, key, language) for key in _HEADER_KEYS]
-    blocks = [table(headers, rows), _summary_line(summary, language)]
-    if errors:
-        lines = [f"- {error.message}" for error in errors]
-        blocks.append("\n".join([tr(_TEXT, "errors_title", language), *lines]))
-    if summary.data_gaps:
-        lines = [f"- {gap.message}" for gap in summary.data_gaps]
-        blocks.append("\n".join([tr(_TEXT, "gaps_title", language), *lines]))
-    return "\n\n".join(blocks) + "\n"
-
-
-def _summary_line(summary: AttainmentSummary, language: Language) -> str:
-    weighted = _percent(summary.weighted_attainment) if summary.weighted_attainment is not None else "—"
-    return tr(
-        _TEXT,
-        "summary_line",
-        language,
-        total=summary.total,
-        achieved=summary.achieved,
-        not_achieved=summary.not_achieved,
-        needs_verification=summary.needs_verification,
-        not_evaluable=summary.not_evaluable,
-        weighted=weighted,
-    )

@@ -26,7 +26,6 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from fupan_mcp.analysis.lexicon import blame_hits
-from fupan_mcp.analysis.markdown import table
 from fupan_mcp.analysis.text import letters
 from fupan_mcp.domain.common import Language, Severity
 from fupan_mcp.domain.compliance import (
@@ -41,7 +40,7 @@ from fupan_mcp.domain.compliance import (
     ToneFinding,
 )
 from fupan_mcp.errors import InputError
-from fupan_mcp.i18n import tr
+from fupan_mcp.i18n import localized, tr
 from fupan_mcp.limits import MAX_LISTED_FINDINGS, MAX_NAME_CHARS, MAX_TEXT_CHARS
 
 __all__ = [
@@ -56,11 +55,6 @@ __all__ = [
 ]
 
 _TEXT = {
-    "kind.resident_id": {"zh": "身份证号", "en": "resident ID"},
-    "kind.bank_card": {"zh": "银行卡号", "en": "bank card"},
-    "kind.mobile": {"zh": "手机号", "en": "mobile number"},
-    "kind.email": {"zh": "电子邮箱", "en": "e-mail address"},
-    "kind.name": {"zh": "姓名", "en": "name"},
     "member": {"zh": "成员{letter}", "en": "Member {letter}"},
     "role_letter": {"zh": "{role}{letter}", "en": "{role} {letter}"},
     "blame_language": {
@@ -84,34 +78,7 @@ _TEXT = {
         "zh": "用具体的事实和数据代替,例如“最近三次发布中有两次……”",
         "en": 'state the facts and numbers instead, e.g. "in two of the last three releases…"',
     },
-    "md.title": {"zh": "### 语气与敏感信息检查", "en": "### Tone and personal data check"},
-    "md.summary": {
-        "zh": "敏感信息 {pii} 处{pii_detail};语气问题 {tone} 处{tone_detail}。",
-        "en": "Personal data: {pii}{pii_detail}; tone findings: {tone}{tone_detail}.",
-    },
-    "md.clean": {
-        "zh": "未发现敏感信息或指责性表述。",
-        "en": "No personal data and no blaming language found.",
-    },
-    "md.masked_note": {
-        "zh": "脱敏文本(masked_text / masked_fields)中已替换全部敏感信息。",
-        "en": "All personal data is replaced in the masked text (masked_text / masked_fields).",
-    },
-    "md.pii_heading": {"zh": "#### 敏感信息", "en": "#### Personal data"},
-    "md.tone_heading": {"zh": "#### 语气", "en": "#### Tone"},
-    "md.col.path": {"zh": "位置", "en": "Where"},
-    "md.col.kind": {"zh": "类型", "en": "Kind"},
-    "md.col.masked": {"zh": "脱敏预览", "en": "Masked"},
-    "md.col.severity": {"zh": "级别", "en": "Severity"},
-    "md.col.message": {"zh": "说明", "en": "Message"},
-    "md.text": {"zh": "正文", "en": "text"},
-    "md.more": {"zh": "……另有 {n} 条未列出。", "en": "…and {n} more not listed."},
-    "severity.info": {"zh": "提示", "en": "info"},
-    "severity.warning": {"zh": "警告", "en": "warning"},
-    "severity.error": {"zh": "错误", "en": "error"},
 }
-
-_MD_ROW_LIMIT = 200
 
 # ---------------------------------------------------------------------------------------------
 # Validity of identifiers
@@ -520,7 +487,7 @@ class _Phrase(NamedTuple):
 
 def _blame_phrases(text: str, language: Language) -> Iterator[_Phrase]:
     for hit in blame_hits(text):
-        hint = hit.term.hint_zh if language == "zh" else hit.term.hint_en
+        hint = localized({"zh": hit.term.hint_zh, "en": hit.term.hint_en}, language)
         yield _Phrase(hit.start, hit.end, "blame_language", "warning", hint)
 
 
@@ -670,59 +637,6 @@ def _counts(checked: Sequence[_Checked]) -> ComplianceCounts:
     )
 
 
-def _detail(counts: Mapping[str, int], prefix: str, language: Language) -> str:
-    if not counts:
-        return ""
-    sep = "、" if language == "zh" else ", "
-    parts = [f"{tr(_TEXT, f'{prefix}.{key}', language)} {n}" for key, n in counts.items()]
-    return f"({sep.join(parts)})" if language == "zh" else f" ({sep.join(parts)})"
-
-
-def _markdown(
-    result_pii: Sequence[PiiHit],
-    tone: Sequence[ToneFinding],
-    counts: ComplianceCounts,
-    masked: bool,
-    language: Language,
-) -> str:
-    lines = [tr(_TEXT, "md.title", language), ""]
-    if not result_pii and not tone:
-        lines.append(tr(_TEXT, "md.clean", language))
-        return "\n".join(lines)
-    lines.append(
-        tr(
-            _TEXT,
-            "md.summary",
-            language,
-            pii=counts.pii,
-            pii_detail=_detail(counts.pii_by_kind, "kind", language),
-            tone=counts.tone,
-            tone_detail=_detail(counts.tone_by_severity, "severity", language),
-        )
-    )
-    if result_pii and masked:
-        lines.append(tr(_TEXT, "md.masked_note", language))
-    where = tr(_TEXT, "md.text", language)
-    if result_pii:
-        rows = [
-            (hit.path or where, tr(_TEXT, f"kind.{hit.kind}", language), hit.masked)
-            for hit in result_pii[:_MD_ROW_LIMIT]
-        ]
-        headers = [tr(_TEXT, f"md.col.{c}", language) for c in ("path", "kind", "masked")]
-        lines += ["", tr(_TEXT, "md.pii_heading", language), "", table(headers, rows)]
-        if counts.pii > min(len(result_pii), _MD_ROW_LIMIT):
-            lines.append(tr(_TEXT, "md.more", language, n=counts.pii - min(len(result_pii), _MD_ROW_LIMIT)))
-    if tone:
-        rows = [
-            (f.path or where, tr(_TEXT, f"severity.{f.severity}", language), f.message) for f in tone[:_MD_ROW_LIMIT]
-        ]
-        headers = [tr(_TEXT, f"md.col.{c}", language) for c in ("path", "severity", "message")]
-        lines += ["", tr(_TEXT, "md.tone_heading", language), "", table(headers, rows)]
-        if counts.tone > min(len(tone), _MD_ROW_LIMIT):
-            lines.append(tr(_TEXT, "md.more", language, n=counts.tone - min(len(tone), _MD_ROW_LIMIT)))
-    return "\n".join(lines)
-
-
 def check_compliance(
     text: str | None = None,
     fields: Mapping[str, str] | None = None,
@@ -756,5 +670,5 @@ def check_compliance(
         masked_text=checked[0].masked if mask and fields is None else None,
         masked_fields={item.path or "": item.masked for item in checked} if mask and fields is not None else None,
         counts=counts,
-        markdown=_markdown(pii, tone, counts, mask, language),
+        language=language,
     )

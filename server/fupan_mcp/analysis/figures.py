@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import math
 
-from fupan_mcp.analysis.markdown import fmt_number
 from fupan_mcp.domain.numbers import split_magnitude_unit
 from fupan_mcp.i18n import Language, Table, tr
+from fupan_mcp.report.formatting import fmt_number
 
 __all__ = ["clean", "format_number", "format_value", "percent", "unit_word"]
 
@@ -46,11 +46,15 @@ _TEXT: Table = {
     "pp.many": {"zh": "{n}个百分点", "en": "{n} pp"},
     "bp.one": {"zh": "{n}个基点", "en": "{n} bp"},
     "bp.many": {"zh": "{n}个基点", "en": "{n} bp"},
+    "yuan": {"zh": "{sign}{n}元", "en": "{sign}¥{n}"},
 }
 _WORD_UNITS = frozenset({"d", "h", "min", "s", "ms", "week", "workday", "rank", "pp", "bp"})
 _SYMBOLS_BEFORE = {"$": "$", "€": "€", "£": "£"}
 _SCALES_ZH = (("亿", 1e8), ("万", 1e4))
 _SCALES_EN = (("B", 1e9), ("M", 1e6))
+_PLAIN_SCALES: dict[Language, tuple[tuple[str, float], ...]] = {"zh": _SCALES_ZH, "en": ()}
+"""Amounts without a currency: zh writes 万/亿, en keeps the digits."""
+_MONEY_SCALES: dict[Language, tuple[tuple[str, float], ...]] = {"zh": _SCALES_ZH, "en": _SCALES_EN}
 _CURRENCIES = frozenset({"$", "€", "£", "元"})
 _SIGNIFICANT = 12
 
@@ -93,7 +97,7 @@ def format_value(value: float | None, unit: str | None, language: Language) -> s
         return format_value(value * scale, base, language)
     if base in _CURRENCIES:
         return _money(value, base, language)
-    number = (_scaled(value, _SCALES_ZH) if language == "zh" else None) or format_number(value)
+    number = _scaled(value, _PLAIN_SCALES[language]) or format_number(value)
     if base is None:
         return number
     if base[:1].isascii() and base[:1].isalpha():
@@ -102,11 +106,10 @@ def format_value(value: float | None, unit: str | None, language: Language) -> s
 
 
 def _money(value: float, currency: str, language: Language) -> str:
-    scales = _SCALES_ZH if language == "zh" else _SCALES_EN
-    number = _scaled(abs(value), scales) or format_number(abs(value))
+    number = _scaled(abs(value), _MONEY_SCALES[language]) or format_number(abs(value))
     sign = "-" if value < 0 else ""
     if currency == "元":
-        return f"{sign}{number}元" if language == "zh" else f"{sign}¥{number}"
+        return tr(_TEXT, "yuan", language, sign=sign, n=number)
     return f"{sign}{_SYMBOLS_BEFORE[currency]}{number}"
 
 

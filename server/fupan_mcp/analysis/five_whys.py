@@ -1,4 +1,4 @@
-"""5 Whys: check a root-cause chain (or why-why tree), read it back, suggest categories, render it.
+"""5 Whys: check a root-cause chain (or why-why tree), read it back, suggest categories.
 
 The rules come from methods.md §4 (5 Whys), §7 (action items) and §8 (blameless tone):
 
@@ -28,7 +28,6 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from fupan_mcp.analysis.lexicon import BLAME_TERMS, Hit, blame_hits, vague_verbs
-from fupan_mcp.analysis.markdown import mermaid_label, table
 from fupan_mcp.analysis.text import (
     SIMILARITY_THRESHOLD,
     Fingerprint,
@@ -57,7 +56,7 @@ from fupan_mcp.domain.whys import (
     WhyNode,
 )
 from fupan_mcp.errors import InputError, validate_union
-from fupan_mcp.i18n import check_language, tr
+from fupan_mcp.i18n import check_language, localized, tr
 from fupan_mcp.limits import MAX_ACTIONS, MAX_TEXT_CHARS, MAX_WHYS
 
 __all__ = [
@@ -75,7 +74,8 @@ MIN_DEPTH = 3
 
 _ADDRESS_THRESHOLD = 0.5  # looser match between a countermeasure's `addresses` and a root cause
 _MIN_CONTAINED_CHARS = 4  # a shorter text is not matched by containment
-_MERMAID_LABEL_CHARS = 60
+_QUOTE_CHARS = 60
+"""A root cause quoted in a finding is cut to this many characters."""
 
 _TEXT: dict[str, dict[str, str]] = {
     # findings
@@ -195,44 +195,7 @@ _TEXT: dict[str, dict[str, str]] = {
     },
     "err_date": {"zh": "日期格式应为 YYYY-MM-DD。", "en": "expected a date as YYYY-MM-DD"},
     # rendering
-    "title": {"zh": "5 Whys 根因分析", "en": "5 Whys root-cause analysis"},
-    "problem": {"zh": "问题", "en": "Problem"},
-    "why": {"zh": "为什么", "en": "Why"},
-    "why_edge": {"zh": "为什么", "en": "why"},
     "therefore": {"zh": "因此", "en": "therefore"},
-    "status_verified": {"zh": "✅ 已验证", "en": "✅ verified"},
-    "status_evidence": {"zh": "📎 有证据", "en": "📎 evidence"},
-    "status_unverified": {"zh": "❔ 未验证", "en": "❔ unverified"},
-    "evidence": {"zh": "证据", "en": "evidence"},
-    "root_mark": {"zh": "🎯 根因", "en": "🎯 root cause"},
-    "root_causes": {"zh": "根因", "en": "Root causes"},
-    "read_back": {"zh": "“因此”回读检验", "en": "The 'therefore' read-back"},
-    "read_back_hint": {
-        "zh": "从根因往上读到问题,每一步都应成立;需要额外假设的一环说明链条断了。",
-        "en": "Read from the root cause up to the problem; a step that needs an assumption breaks the chain.",
-    },
-    "countermeasures": {"zh": "对策", "en": "Countermeasures"},
-    "findings": {"zh": "检查发现", "en": "Findings"},
-    "no_findings": {"zh": "未发现问题。", "en": "No findings."},
-    "no_countermeasures": {"zh": "尚未提供对策。", "en": "No countermeasure was given."},
-    "summary": {
-        "zh": "深度 {depth} 层 · 错误 {error} · 警告 {warning} · 提示 {info}",
-        "en": "Depth {depth} · errors {error} · warnings {warning} · notes {info}",
-    },
-    "missing": {"zh": "待补充", "en": "not provided"},
-    "col_id": {"zh": "编号", "en": "ID"},
-    "col_root": {"zh": "根因", "en": "Root cause"},
-    "col_category": {"zh": "分类建议", "en": "Suggested category"},
-    "col_6m": {"zh": "6M", "en": "6M"},
-    "col_cms": {"zh": "对策", "en": "Countermeasures"},
-    "col_action": {"zh": "对策", "en": "Action"},
-    "col_owner": {"zh": "负责人", "en": "Owner"},
-    "col_due": {"zh": "截止", "en": "Due"},
-    "col_metric": {"zh": "成功标准", "en": "Success metric"},
-    "col_roots": {"zh": "针对根因", "en": "Root cause"},
-    "sev_error": {"zh": "❌ 错误", "en": "❌ error"},
-    "sev_warning": {"zh": "⚠️ 警告", "en": "⚠️ warning"},
-    "sev_info": {"zh": "ℹ️ 提示", "en": "ℹ️ note"},
     "list_sep": {"zh": "、", "en": ", "},
     # categories
     "cat_process": {"zh": "流程", "en": "process"},
@@ -655,7 +618,7 @@ def _blame_finding(text: str, path: str, language: Language, *, root: bool) -> F
         return None
     sep = tr(_TEXT, "list_sep", language)
     phrases = sep.join(dict.fromkeys(h.text for h in hits))
-    hints = "; ".join(dict.fromkeys(h.term.hint_zh if language == "zh" else h.term.hint_en for h in hits))
+    hints = "; ".join(dict.fromkeys(localized({"zh": h.term.hint_zh, "en": h.term.hint_en}, language) for h in hits))
     if root:
         message = tr(_TEXT, "root_blame", language, phrases=phrases, hints=hints)
         return _finding("root_cause_blames_person", "error", message, path)
@@ -869,138 +832,13 @@ def _link_countermeasures(
 
 
 # --------------------------------------------------------------------------------------------------
-# Rendering
+# The tool
 # --------------------------------------------------------------------------------------------------
-
-
-def _render_markdown(
-    problem: str,
-    nodes: Sequence[WhyNode],
-    tree: _Tree,
-    roots: Sequence[RootCause],
-    read_backs: Sequence[ReadBack],
-    cms: Sequence[CountermeasureResult],
-    findings: Sequence[Finding],
-    counts: SeverityCounts,
-    language: Language,
-) -> str:
-    def t(key: str, **values: object) -> str:
-        return tr(_TEXT, key, language, **values)
-
-    sep = t("list_sep")
-    marks: dict[str, list[str]] = {}
-    for root in roots:
-        if root.why_id is not None:
-            marks.setdefault(root.why_id, []).append(root.id)
-    lines = [f"### {t('title')}", "", f"**{t('problem')}**: {one_line(problem)}", ""]
-    for index in tree.order:
-        node = nodes[index]
-        text = f"{'  ' * tree.indent[index]}- **{t('why')} {node.label}** `{node.id}` {one_line(node.answer)}"
-        text += f" — {tr(_TEXT, 'status_' + node.status, language)}"
-        if node.evidence:
-            text += f" ({t('evidence')}: {one_line(node.evidence)})"
-        if node.id in marks:
-            text += f" · {t('root_mark')} {sep.join(marks[node.id])}"
-        lines.append(text)
-    depth = max((node.depth for node in nodes), default=0)
-    lines += ["", t("summary", depth=depth, error=counts.error, warning=counts.warning, info=counts.info), ""]
-    if roots:
-        lines += _roots_section(roots, read_backs, language)
-    lines += _countermeasure_section(cms, language)
-    lines += [f"#### {t('findings')}", ""]
-    for finding in findings:
-        where = f" (`{finding.path}`)" if finding.path else ""
-        lines.append(f"- {t('sev_' + finding.severity)} `{finding.code}` {finding.message}{where}")
-    if not findings:
-        lines.append(t("no_findings"))
-    return "\n".join(lines).rstrip() + "\n"
-
-
-def _roots_section(roots: Sequence[RootCause], read_backs: Sequence[ReadBack], language: Language) -> list[str]:
-    def t(key: str, **values: object) -> str:
-        return tr(_TEXT, key, language, **values)
-
-    sep = t("list_sep")
-    rows = [
-        (
-            root.id,
-            root.text,
-            f"{root.category.label} ({sep.join(root.category.matched) or '—'})",
-            f"{root.category_6m.label} ({sep.join(root.category_6m.matched) or '—'})",
-            sep.join(f"#{k + 1}" for k in root.countermeasures) or t("missing"),
-        )
-        for root in roots
-    ]
-    headers = (t("col_id"), t("col_root"), t("col_category"), t("col_6m"), t("col_cms"))
-    lines = [f"#### {t('root_causes')}", "", table(headers, rows), ""]
-    lines += [f"#### {t('read_back')}", "", t("read_back_hint"), ""]
-    lines += [f"{k}. **{rb.root_id}** {one_line(rb.text)}" for k, rb in enumerate(read_backs, start=1)]
-    return [*lines, ""]
-
-
-def _countermeasure_section(cms: Sequence[CountermeasureResult], language: Language) -> list[str]:
-    def t(key: str, **values: object) -> str:
-        return tr(_TEXT, key, language, **values)
-
-    if not cms:
-        return [f"#### {t('countermeasures')}", "", t("no_countermeasures"), ""]
-    missing, sep = t("missing"), t("list_sep")
-    rows = [
-        (
-            cm.index + 1,
-            cm.item.action,
-            cm.item.owner or missing,
-            cm.item.due.isoformat() if cm.item.due else missing,
-            cm.item.success_metric or missing,
-            sep.join(cm.root_ids) or missing,
-        )
-        for cm in cms
-    ]
-    headers = ("#", t("col_action"), t("col_owner"), t("col_due"), t("col_metric"), t("col_roots"))
-    return [f"#### {t('countermeasures')}", "", table(headers, rows), ""]
 
 
 def _short(text: str) -> str:
     text = one_line(text)
-    return text if len(text) <= _MERMAID_LABEL_CHARS else text[: _MERMAID_LABEL_CHARS - 1] + "…"
-
-
-def _render_mermaid(
-    problem: str, nodes: Sequence[WhyNode], tree: _Tree, roots: Sequence[_Root], language: Language
-) -> str:
-    why = tr(_TEXT, "why", language)
-    edge = tr(_TEXT, "why_edge", language)
-    lines = [
-        "flowchart TD",
-        f'    P["{mermaid_label(tr(_TEXT, "problem", language) + ": " + _short(problem))}"]',
-    ]
-    for index in tree.order:
-        node = nodes[index]
-        label = mermaid_label(f"{why} {node.label}: {_short(node.answer)}")
-        source = "P" if tree.parent[index] == _TOP else f"n{tree.parent[index]}"
-        lines.append(f'    {source} -->|{edge}| n{index}["{label}"]')
-    root_nodes: list[str] = []
-    for position, root in enumerate(roots):
-        if root.anchor is not None and root.is_node:
-            root_nodes.append(f"n{root.anchor}")
-            continue
-        label = mermaid_label(f"{root.id}: {_short(root.text)}")
-        lines.append(f'    r{position}(["{label}"])')
-        lines.append(f"    {'P' if root.anchor is None else f'n{root.anchor}'} -.-> r{position}")
-        root_nodes.append(f"r{position}")
-    unverified = [f"n{node.index}" for node in nodes if node.status == "unverified"]
-    lines.append("    classDef root fill:#fdecea,stroke:#c0392b,stroke-width:2px")
-    lines.append("    classDef unverified stroke-dasharray: 5 3")
-    if unverified:
-        lines.append(f"    class {','.join(unverified)} unverified")
-    if root_nodes:
-        lines.append(f"    class {','.join(dict.fromkeys(root_nodes))} root")
-    return "\n".join(lines) + "\n"
-
-
-# --------------------------------------------------------------------------------------------------
-# The tool
-# --------------------------------------------------------------------------------------------------
+    return text if len(text) <= _QUOTE_CHARS else text[: _QUOTE_CHARS - 1] + "…"
 
 
 def _check_problem(problem: str, language: Language) -> str:
@@ -1127,7 +965,7 @@ def five_whys(
     language: Language = "zh",
     review_date: dt.date | str | None = None,
 ) -> FiveWhysResult:
-    """Check a 5 Whys chain or why-why tree and render it.
+    """Check a 5 Whys chain or why-why tree (its text and flowchart: `fupan_mcp.report.tool_text`).
 
     ``whys`` is a list of answers (strings or `Why` objects); without ``parent`` each answers the one
     before it. ``root_cause`` defaults to the leaves. ``countermeasures`` are action items whose
@@ -1162,9 +1000,6 @@ def five_whys(
     nodes = _nodes(why_items, tree)
     read_backs = [_read_back(root, problem_text, why_items, tree, language) for root in roots]
     root_models = [_root_model(root, rb, tree, language) for root, rb in zip(roots, read_backs, strict=True)]
-    markdown = _render_markdown(
-        problem_text, nodes, tree, root_models, read_backs, cm_results, findings, counts, language
-    )
     return FiveWhysResult(
         language=language,
         problem=problem_text,
@@ -1178,8 +1013,6 @@ def five_whys(
         counts=counts,
         passed=counts.error == 0,
         data_gaps=gaps,
-        markdown=markdown,
-        mermaid=_render_mermaid(problem_text, nodes, tree, roots, language),
     )
 
 
@@ -1192,6 +1025,7 @@ def _root_model(root: _Root, read_back: ReadBack, tree: _Tree, language: Languag
             "source": root.source,
             "why_id": None if root.anchor is None else tree.ids[root.anchor],
             "depth": len(read_back.steps) - 1,
+            "is_why": root.anchor is not None and root.is_node,
             "blames_person": bool(_blame(root.text)),
             "category": category,
             "category_6m": category_6m,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from fupan_mcp.domain.common import Language
 from fupan_mcp.domain.kpi import KpiNode, KpiTemplateInfo
 from fupan_mcp.errors import InputError
+from fupan_mcp.i18n import localized
 
 __all__ = ["TEMPLATE_KEYS", "list_templates", "template_nodes", "template_root"]
 
@@ -27,8 +28,10 @@ class _Spec:
     unit_en: str | None = None
 
     def node(self, language: Language) -> KpiNode:
-        unit = self.unit_zh if language == "zh" else (self.unit_en or self.unit_zh)
-        return KpiNode(id=self.id, name=self.zh if language == "zh" else self.en, formula=self.formula, unit=unit)
+        unit = localized({"zh": self.unit_zh or "", "en": self.unit_en or self.unit_zh or ""}, language) or None
+        return KpiNode(
+            id=self.id, name=localized({"zh": self.zh, "en": self.en}, language), formula=self.formula, unit=unit
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,8 +251,8 @@ def list_templates(language: Language = "zh") -> list[KpiTemplateInfo]:
     return [
         KpiTemplateInfo(
             key=t.key,
-            name=t.name_zh if language == "zh" else t.name_en,
-            description=t.description_zh if language == "zh" else t.description_en,
+            name=localized({"zh": t.name_zh, "en": t.name_en}, language),
+            description=localized({"zh": t.description_zh, "en": t.description_en}, language),
             root=t.root,
             node_count=len(t.specs),
         )

@@ -22,7 +22,9 @@ Pipeline, every step iterative (a 10,000-deep chain needs no recursion):
    aggregation. The gap between a node's reported change and its formula's change is the residual.
    Hence ``sum(contributions) + residual == total change``, with a residual of ~0 when the reported
    values agree with their formulas.
-5. Render an indented markdown tree and a Mermaid flowchart.
+
+The result is data: figures, codes and localized findings. Its text (the indented tree, the tables,
+the Mermaid flowchart) is built by `fupan_mcp.report.tool_text`, with the report's words.
 
 Template and nodes together: the template's nodes come first and a caller's node with the same id
 overrides the fields it sets (so ``{"id": "gmv", "actual": 1628}`` fills the template's GMV); the
@@ -47,8 +49,6 @@ from fupan_mcp.analysis.formula import (
     parse_formula,
 )
 from fupan_mcp.analysis.kpi_templates import template_nodes, template_root
-from fupan_mcp.analysis.labels import KPI_ERROR_FLAGS, METHOD_LABELS
-from fupan_mcp.analysis.markdown import fmt_number, mermaid_label
 from fupan_mcp.domain.common import DataGap, Finding, Language, Severity
 from fupan_mcp.domain.kpi import (
     DEFAULT_TOLERANCE,
@@ -63,18 +63,14 @@ from fupan_mcp.domain.kpi import (
     PeriodValue,
 )
 from fupan_mcp.errors import InputError, input_error_from
-from fupan_mcp.i18n import prefixed, tr
+from fupan_mcp.i18n import tr
 from fupan_mcp.limits import MAX_KPI_NODES
+from fupan_mcp.report import formatting as fmt
 
-__all__ = ["MAX_SHAPLEY_INPUTS", "MERMAID_MAX_NODES", "build_kpi_tree"]
+__all__ = ["MAX_SHAPLEY_INPUTS", "build_kpi_tree"]
 
 MAX_SHAPLEY_INPUTS = 10
 """Exact Shapley costs 2ⁿ evaluations; above this many direct inputs a node uses the chain average."""
-MERMAID_MAX_NODES = 300
-"""Mermaid renderers give up on large graphs; beyond this the flowchart shows the root's first nodes."""
-_MAX_LISTED = 30
-MAX_INDENT = 12
-"""Markdown indentation stops growing here; deeper levels are marked with their depth."""
 
 Period = Literal["actual", "baseline", "target"]
 PERIODS: tuple[Period, ...] = ("actual", "baseline", "target")
@@ -85,8 +81,6 @@ _TEXT = {
     "period.baseline": {"zh": "基线值", "en": "baseline"},
     "period.target": {"zh": "目标值", "en": "target"},
     "list_sep": {"zh": "、", "en": ", "},
-    "colon": {"zh": "{label}：{value}", "en": "{label}: {value}"},
-    "comma": {"zh": "，", "en": ", "},
     "finding.cycle": {
         "zh": "公式形成循环：{path}。这些节点的公式未参与计算，改用其填报值；请断开循环。",
         "en": "The formulas form a cycle: {path}. These formulas are not evaluated and the reported values "
@@ -128,39 +122,6 @@ _TEXT = {
         "en": "The root '{node}' has no baseline or no actual value; the change is not decomposed.",
     },
     "gap": {"zh": "请提供“{node}”的{field}。", "en": "Provide the {field} of '{node}'."},
-    "md.title": {"zh": "KPI 树", "en": "KPI tree"},
-    "md.root": {"zh": "根指标", "en": "root"},
-    "md.method": {"zh": "分解方法", "en": "decomposition"},
-    "md.total": {"zh": "总变化", "en": "total change"},
-    "md.residual": {"zh": "未解释残差", "en": "unexplained residual"},
-    "md.no_root_change": {"zh": "根指标变化未知，未分解", "en": "root change unknown, not decomposed"},
-    "md.actual": {"zh": "实际", "en": "actual"},
-    "md.baseline": {"zh": "基线", "en": "baseline"},
-    "md.target": {"zh": "目标", "en": "target"},
-    "md.change": {"zh": "变化", "en": "change"},
-    "md.contribution": {"zh": "贡献", "en": "contribution"},
-    "md.share": {"zh": "占比", "en": "share"},
-    "md.computed": {"zh": "公式值", "en": "formula"},
-    "md.missing": {"zh": "待补充", "en": "not provided"},
-    "md.see_above": {"zh": "见上", "en": "see above"},
-    "md.others": {"zh": "其他指标（不在根指标之下）", "en": "Other KPIs (not under the root)"},
-    "md.findings": {"zh": "检查发现", "en": "Findings"},
-    "md.more": {"zh": "……另有 {count} 条", "en": "... and {count} more"},
-    "md.skeleton": {
-        "zh": "模板骨架：请按 id 填写各叶子指标的实际值与基线值。",
-        "en": "Template skeleton: fill in the actual and baseline of each leaf by id.",
-    },
-    "flag.inconsistent": {"zh": "⚠ 与公式不一致", "en": "⚠ inconsistent with formula"},
-    **prefixed("flag.", KPI_ERROR_FLAGS),
-    "flag.missing_leaf": {"zh": "❓ 缺{fields}", "en": "❓ no {fields}"},
-    "md.missing_summary": {
-        "zh": "{count} 个指标缺少数据（见上方 ❓ 标记与 data_gaps）。",
-        "en": "{count} KPIs lack data (see the ❓ marks above and data_gaps).",
-    },
-    "flag.not_decomposable": {"zh": "⚠ 无法拆分", "en": "⚠ not decomposable"},
-    **prefixed("method.", METHOD_LABELS),
-    "method.additive": {"zh": "加总（逐项差额）", "en": "additive (differences)"},
-    "order": {"zh": "替代顺序", "en": "order"},
 }
 
 
@@ -211,20 +172,9 @@ class _Context:
     language: Language
     states: dict[str, _State]
     findings: list[Finding] = field(default_factory=list)
-    labels: dict[str, str] = field(default_factory=dict)
 
     def text(self, key: str, **values: object) -> str:
         return tr(_TEXT, key, self.language, **values)
-
-    def label(self, key: str) -> str:
-        """A fixed string (no placeholders), memoised: the renderer asks for the same few many times."""
-        text = self.labels.get(key)
-        if text is None:
-            text = self.labels[key] = tr(_TEXT, key, self.language)
-        return text
-
-    def paren(self, text: str) -> str:
-        return f"（{text}）" if self.language == "zh" else f" ({text})"
 
     def flag(self, state: _State | None, code: str, severity: Severity, message: str, path: str | None) -> None:
         self.findings.append(Finding(code=code, severity=severity, message=message, path=path))
@@ -252,7 +202,7 @@ def build_kpi_tree(
     method: DecompositionMethod = "lmdi",
     order: Sequence[str] | None = None,
 ) -> KpiTreeResult:
-    """Evaluate a KPI tree, check it, decompose the root's change and render it.
+    """Evaluate a KPI tree, check it and decompose the root's change.
 
     Whole-input problems (duplicate ids, too many nodes, unknown template, root, method or order
     ids) raise `InputError` naming the field; problems of one node become findings and the other
@@ -283,8 +233,6 @@ def build_kpi_tree(
         decomposition=decomposition,
         findings=ctx.findings,
         data_gaps=gaps,
-        markdown=_markdown(ctx, root_id, decomposition, skeleton=template is not None and not nodes),
-        mermaid=_mermaid(ctx, root_id),
     )
 
 
@@ -585,10 +533,10 @@ def _check_consistency(ctx: _Context, state: _State, period: Period) -> None:
         "finding.inconsistent",
         node=state.node.label,
         period=ctx.text(f"period.{period}"),
-        reported=_fmt_value(reported, state.node.unit),
-        computed=_fmt_value(computed, state.node.unit),
-        deviation=_fmt_plain_percent(deviation) if math.isfinite(deviation) else "∞",
-        tolerance=_fmt_plain_percent(tolerance),
+        reported=fmt.quantity(reported, state.node.unit, ctx.language),
+        computed=fmt.quantity(computed, state.node.unit, ctx.language, computed=True),
+        deviation=fmt.percent(deviation) if math.isfinite(deviation) else "∞",
+        tolerance=fmt.percent(tolerance),
     )
     severity: Severity = "info" if period == "target" else "warning"
     ctx.flag(state, "inconsistent", severity, message, f"{state.path}.{period}")
@@ -938,222 +886,3 @@ def _period_value(state: _State, period: Period) -> PeriodValue:
         deviation=state.deviation[period],
         consistent=state.consistent[period],
     )
-
-
-# --------------------------------------------------------------------------- rendering
-
-
-def _fmt(value: float) -> str:
-    if not math.isfinite(value):
-        return "∞" if value > 0 else "-∞"
-    return fmt_number(value, 2 if abs(value) >= 1 else 4)
-
-
-def _fmt_value(value: float | None, unit: str | None) -> str:
-    if value is None:
-        return "—"
-    if unit is None:
-        return _fmt(value)
-    return f"{_fmt(value)}%" if unit in _PERCENT_SIGNS else f"{_fmt(value)} {unit}"
-
-
-def _fmt_signed(value: float, unit: str | None = None, percent_points: bool = False) -> str:
-    sign = "+" if value > 0 else ""
-    if percent_points:
-        return f"{sign}{_fmt(value)}pp"
-    return sign + _fmt_value(value, unit)
-
-
-def _fmt_percent(ratio: float) -> str:
-    return f"{'+' if ratio > 0 else ''}{_fmt_plain_percent(ratio)}"
-
-
-def _fmt_plain_percent(ratio: float) -> str:
-    percent = ratio * 100
-    return f"{fmt_number(percent, 1) if math.isfinite(percent) else _fmt(percent)}%"
-
-
-_PERCENT_SIGNS = ("%", "％")
-_MD_ESCAPES = str.maketrans({char: "\\" + char for char in "\\`*_[]<>#|"} | {"\n": " ", "\r": " "})
-
-
-def _md_escape(text: str) -> str:
-    return text.translate(_MD_ESCAPES)
-
-
-def _markdown(ctx: _Context, root_id: str, decomposition: Decomposition | None, skeleton: bool) -> str:
-    """Summary line, the indented tree under the root, the other KPIs, then the findings."""
-    root = ctx.states[root_id]
-    lines = [f"**{ctx.label('md.title')}**", "", _summary_line(ctx, root, decomposition)]
-    if skeleton:
-        lines += ["", ctx.label("md.skeleton")]
-    lines.append("")
-    visited: set[str] = set()
-    lines += _tree_lines(ctx, root_id, visited, root)
-    others = _other_tops(ctx, visited)
-    if others:
-        lines += ["", f"**{ctx.label('md.others')}**", ""]
-        for top in others:
-            if top not in visited:
-                lines += _tree_lines(ctx, top, visited, root)
-    listed = [f for f in ctx.findings if f.code != "missing_leaf"]
-    missing = len(ctx.findings) - len(listed)
-    if ctx.findings:
-        lines += ["", f"**{ctx.label('md.findings')}**", ""]
-        lines += [f"- {_md_escape(f.message)}" for f in listed[:_MAX_LISTED]]
-        if len(listed) > _MAX_LISTED:
-            lines.append(f"- {ctx.text('md.more', count=len(listed) - _MAX_LISTED)}")
-        if missing:
-            lines.append(f"- {ctx.text('md.missing_summary', count=missing)}")
-    return "\n".join(lines) + "\n"
-
-
-def _summary_line(ctx: _Context, root: _State, decomposition: Decomposition | None) -> str:
-    parts = [ctx.text("colon", label=ctx.label("md.root"), value=_md_escape(root.node.label))]
-    if decomposition is None:
-        parts.append(ctx.label("md.no_root_change"))
-        return " · ".join(parts)
-    unit = root.node.unit
-    parts += [
-        ctx.text("colon", label=ctx.label("md.method"), value=ctx.text("method." + decomposition.method)),
-        f"{ctx.label('md.total')} {_fmt_signed(decomposition.total_change, unit, root.percent)}",
-        f"{ctx.label('md.residual')} {_fmt_signed(decomposition.residual, unit, root.percent)}",
-    ]
-    if decomposition.order:
-        order = " → ".join(_md_escape(i) for i in decomposition.order)
-        parts.append(ctx.text("colon", label=ctx.label("order"), value=order))
-    return " · ".join(parts)
-
-
-def _other_tops(ctx: _Context, visited: set[str]) -> list[str]:
-    """Nodes outside the root's tree: first those no formula uses, then whatever is left (cycles)."""
-    used_by_formula = {i for state in ctx.states.values() for i in state.inputs}
-    unvisited = [node_id for node_id in ctx.states if node_id not in visited]
-    tops = [node_id for node_id in unvisited if node_id not in used_by_formula]
-    return tops + [node_id for node_id in unvisited if node_id in used_by_formula]
-
-
-def _tree_lines(ctx: _Context, start: str, visited: set[str], root: _State) -> list[str]:
-    """Iterative depth-first rendering; a node already shown is referenced, not repeated."""
-    lines: list[str] = []
-    stack = [(start, 0)]
-    while stack:
-        node_id, depth = stack.pop()
-        state = ctx.states[node_id]
-        indent = "  " * min(depth, MAX_INDENT)
-        marker = f"[{depth}] " if depth > MAX_INDENT else ""
-        if node_id in visited:
-            see_above = ctx.paren(ctx.label("md.see_above"))
-            lines.append(f"{indent}- {marker}{_md_escape(state.node.label)}{see_above}")
-            continue
-        visited.add(node_id)
-        lines.append(f"{indent}- {marker}{_node_line(ctx, state, root)}")
-        children = state.inputs or state.known_refs
-        stack.extend((child, depth + 1) for child in reversed(children))
-    return lines
-
-
-def _node_line(ctx: _Context, state: _State, root: _State) -> str:
-    node = state.node
-    unit = node.unit
-    head = f"**{_md_escape(node.label)}**"
-    if node.name and node.name != node.id:
-        head += f" `{node.id}`" if "`" not in node.id else f" {_md_escape(node.id)}"
-    if node.formula:
-        head += f" = `{node.formula}`" if "`" not in node.formula else f" = {_md_escape(node.formula)}"
-    parts = [head]
-    actual, baseline, target = state.used["actual"], state.used["baseline"], state.used["target"]
-    if actual is None and baseline is None and "missing_leaf" not in state.flags:
-        parts.append(ctx.label("md.missing"))
-    if actual is not None:
-        parts.append(f"{ctx.label('md.actual')} {_fmt_value(actual, unit)}")
-    if baseline is not None:
-        parts.append(f"{ctx.label('md.baseline')} {_fmt_value(baseline, unit)}")
-    if actual is not None and baseline is not None:
-        parts.append(f"{ctx.label('md.change')} {_change_text(ctx, actual, baseline, unit, state.percent)}")
-    if target is not None:
-        parts.append(f"{ctx.label('md.target')} {_fmt_value(target, unit)}")
-    if state.contribution is not None:
-        contribution = _fmt_signed(state.contribution, root.node.unit, root.percent)
-        share = (
-            ctx.paren(f"{ctx.label('md.share')} {_fmt_plain_percent(state.share)}") if state.share is not None else ""
-        )
-        parts.append(f"{ctx.label('md.contribution')} {contribution}{share}")
-    parts += [_flag_text(ctx, state, code) for code in state.flags]
-    return " · ".join(parts)
-
-
-def _change_text(ctx: _Context, actual: float, baseline: float, unit: str | None, percent: bool) -> str:
-    text = _fmt_signed(actual - baseline, unit, percent)
-    if baseline != 0:
-        text += ctx.paren(_fmt_percent((actual - baseline) / abs(baseline)))
-    return text
-
-
-def _flag_text(ctx: _Context, state: _State, code: str) -> str:
-    if code == "missing_leaf":
-        missing: list[Period] = [p for p in ("actual", "baseline") if state.used[p] is None]
-        return ctx.text("flag.missing_leaf", fields=_periods_text(ctx, missing))
-    text = ctx.label(f"flag.{code}") if f"flag.{code}" in _TEXT else code
-    if code == "inconsistent":
-        wrong = [p for p in PERIODS if state.consistent.get(p) is False]
-        if wrong:
-            computed = _fmt_value(state.computed[wrong[0]], state.node.unit)
-            detail = f"{ctx.label('period.' + wrong[0])}{ctx.label('comma')}{ctx.label('md.computed')} {computed}"
-            text += ctx.paren(detail)
-    return text
-
-
-def _mermaid(ctx: _Context, root_id: str) -> str:
-    """``flowchart TD``: one node per KPI (capped at MERMAID_MAX_NODES), edges parent → input."""
-    shown = _mermaid_nodes(ctx, root_id)
-    ids = {node_id: f"n{k}" for k, node_id in enumerate(shown)}
-    lines = ["flowchart TD"]
-    for node_id in shown:
-        state = ctx.states[node_id]
-        label = mermaid_label(state.node.label) + "<br/>" + mermaid_label(_mermaid_value(ctx, state))
-        lines.append(f'  {ids[node_id]}["{label}"]')
-    for node_id in shown:
-        state = ctx.states[node_id]
-        arrow = "-->" if state.expr is not None else "-.->"
-        for child in state.inputs or state.known_refs:
-            if child in ids:
-                lines.append(f"  {ids[node_id]} {arrow} {ids[child]}")
-    flagged = [ids[i] for i in shown if ctx.states[i].flags]
-    if flagged:
-        lines.append("  classDef flagged stroke:#c0392b,stroke-width:2px")
-        lines.append(f"  class {','.join(flagged)} flagged")
-    hidden = len(ctx.states) - len(shown)
-    if hidden > 0:
-        lines.append(f"  %% {hidden} more nodes not shown")
-    return "\n".join(lines) + "\n"
-
-
-def _mermaid_nodes(ctx: _Context, root_id: str) -> list[str]:
-    """The root's tree breadth-first, then the other nodes, up to MERMAID_MAX_NODES."""
-    seen = {root_id: None}
-    queue = deque([root_id])
-    while queue and len(seen) < MERMAID_MAX_NODES:
-        state = ctx.states[queue.popleft()]
-        for child in state.inputs or state.known_refs:
-            if child not in seen and len(seen) < MERMAID_MAX_NODES:
-                seen[child] = None
-                queue.append(child)
-    for node_id in ctx.states:
-        if len(seen) >= MERMAID_MAX_NODES:
-            break
-        seen.setdefault(node_id, None)
-    return list(seen)
-
-
-def _mermaid_value(ctx: _Context, state: _State) -> str:
-    actual, baseline = state.used["actual"], state.used["baseline"]
-    unit = state.node.unit
-    if actual is None:
-        return (
-            ctx.label("md.missing") if baseline is None else f"{ctx.label('md.baseline')} {_fmt_value(baseline, unit)}"
-        )
-    text = _fmt_value(actual, unit)
-    if baseline is not None:
-        text += f" ({_fmt_signed(actual - baseline, unit, state.percent)})"
-    return text

@@ -43,12 +43,12 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from fupan_mcp.analysis.markdown import fmt_number
 from fupan_mcp.domain.attainment import AttainmentResult, MetricResult
 from fupan_mcp.domain.numbers import TIME_SECONDS, canonical_unit, split_magnitude_unit
 from fupan_mcp.domain.prose import ClaimKind, ProseCheck, ProseFinding
 from fupan_mcp.domain.review import Point, PointLike, Review
 from fupan_mcp.i18n import Language, Table, tr
+from fupan_mcp.report.formatting import fmt_number
 
 __all__ = ["check_prose", "prose_texts"]
 

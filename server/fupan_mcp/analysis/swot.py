@@ -1,4 +1,4 @@
-"""SWOT and TOWS: check the four quadrants, score IFE/EFE, place strategies, render (methods.md §5).
+"""SWOT and TOWS: check the four quadrants, score IFE/EFE, place strategies (methods.md §5).
 
 - S and W are internal and controllable, O and T external: a factor that names the market or a
   competitor among the strengths (or "our team" among the threats) is probably misplaced.
@@ -18,8 +18,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from fupan_mcp.analysis.markdown import escape_cell, fmt_number, table
-from fupan_mcp.analysis.text import near_duplicates, one_line
+from fupan_mcp.analysis.text import near_duplicates
 from fupan_mcp.domain.common import SEVERITY_ORDER, Finding, Language, Severity, SeverityCounts
 from fupan_mcp.domain.swot import (
     MatrixScore,
@@ -38,6 +37,7 @@ from fupan_mcp.domain.swot import (
 from fupan_mcp.errors import InputError, validate_union
 from fupan_mcp.i18n import check_language, tr
 from fupan_mcp.limits import MAX_SWOT_ITEMS
+from fupan_mcp.report.formatting import fmt_number
 
 __all__ = ["RECOMMENDED_FACTORS", "WEIGHT_TOLERANCE", "misplacement_words", "reading_of", "swot"]
 
@@ -160,10 +160,6 @@ _TEXT: dict[str, dict[str, str]] = {
     "q_W": {"zh": "劣势", "en": "weaknesses"},
     "q_O": {"zh": "机会", "en": "opportunities"},
     "q_T": {"zh": "威胁", "en": "threats"},
-    "head_S": {"zh": "优势 S", "en": "Strengths (S)"},
-    "head_W": {"zh": "劣势 W", "en": "Weaknesses (W)"},
-    "head_O": {"zh": "机会 O", "en": "Opportunities (O)"},
-    "head_T": {"zh": "威胁 T", "en": "Threats (T)"},
     "tows_SO": {"zh": "SO 增长型:用优势抓住机会", "en": "SO (maxi-maxi): strengths to seize opportunities"},
     "tows_ST": {"zh": "ST 多元型:用优势化解威胁", "en": "ST (maxi-mini): strengths to counter threats"},
     "tows_WO": {
@@ -190,40 +186,7 @@ _TEXT: dict[str, dict[str, str]] = {
     "matrix_IFE": {"zh": "IFE(内部因素)", "en": "IFE (internal factors)"},
     "matrix_EFE": {"zh": "EFE(外部因素)", "en": "EFE (external factors)"},
     # rendering
-    "title": {"zh": "SWOT 分析", "en": "SWOT analysis"},
-    "tows_title": {"zh": "TOWS 策略矩阵", "en": "TOWS strategy matrix"},
-    "scores_title": {"zh": "IFE / EFE 评分", "en": "IFE / EFE scores"},
-    "scores_note": {
-        "zh": "得分 = Σ 权重 × 评分,范围 1.0–4.0:1.0–1.99 偏弱,2.0–2.99 中等,3.0–4.0 较强;2.5 为平均水平。",
-        "en": "Score = Σ weight × rating, 1.0-4.0: 1.0-1.99 weak, 2.0-2.99 average, 3.0-4.0 strong; "
-        "2.5 is the average.",
-    },
-    "factors_title": {"zh": "因素权重与评分", "en": "Factor weights and ratings"},
-    "findings": {"zh": "检查发现", "en": "Findings"},
-    "no_findings": {"zh": "未发现问题。", "en": "No findings."},
-    "helpful": {"zh": "有利", "en": "Helpful"},
-    "harmful": {"zh": "不利", "en": "Harmful"},
-    "internal": {"zh": "内部", "en": "Internal"},
-    "external": {"zh": "外部", "en": "External"},
-    "missing": {"zh": "待补充", "en": "not provided"},
-    "col_matrix": {"zh": "矩阵", "en": "Matrix"},
-    "col_factors": {"zh": "因素数", "en": "Factors"},
-    "col_weight_sum": {"zh": "权重合计", "en": "Weight sum"},
-    "col_score": {"zh": "加权得分", "en": "Weighted score"},
-    "col_reading": {"zh": "解读", "en": "Reading"},
-    "col_id": {"zh": "编号", "en": "ID"},
-    "col_factor": {"zh": "因素", "en": "Factor"},
-    "col_weight": {"zh": "权重", "en": "Weight"},
-    "col_rating": {"zh": "评分", "en": "Rating"},
-    "col_weighted": {"zh": "加权分", "en": "Weighted"},
-    "sev_error": {"zh": "❌ 错误", "en": "❌ error"},
-    "sev_warning": {"zh": "⚠️ 警告", "en": "⚠️ warning"},
-    "sev_info": {"zh": "ℹ️ 提示", "en": "ℹ️ note"},
     "list_sep": {"zh": "、", "en": ", "},
-    "summary": {
-        "zh": "错误 {error} · 警告 {warning} · 提示 {info}",
-        "en": "errors {error} · warnings {warning} · notes {info}",
-    },
 }
 
 # --------------------------------------------------------------------------------------------------
@@ -558,7 +521,7 @@ def _tows(
 
 
 # --------------------------------------------------------------------------------------------------
-# Rendering
+# Output models
 # --------------------------------------------------------------------------------------------------
 
 
@@ -577,157 +540,6 @@ def _factor_model(factor: _Factor) -> SwotFactor:
         weighted_score=weighted,
         evidence=item.evidence,
     )
-
-
-def _factor_line(factor: SwotFactor) -> str:
-    line = f"{factor.id} {one_line(factor.text)}"
-    if factor.weight is not None or factor.rating is not None:
-        line += f" ({fmt_number(factor.weight, 4)} × {fmt_number(factor.rating, 4)})"
-    return line
-
-
-def _cell(title: str, lines: Sequence[str], empty: str) -> str:
-    body = "<br>".join(escape_cell(line) for line in lines) if lines else f"_{empty}_"
-    return f"**{title}**<br>{body}"
-
-
-def _render_markdown(result: SwotResult, factors: Sequence[SwotFactor], language: Language) -> str:
-    def t(key: str, **values: object) -> str:
-        return tr(_TEXT, key, language, **values)
-
-    by_quadrant = {q: [_factor_line(f) for f in factors if f.quadrant == q] for q in QUADRANTS}
-    missing = t("missing")
-    # Cells are pre-escaped (they hold <br>), so the rows are assembled here rather than by `table`.
-    lines = [f"### {t('title')}", "", f"|  | {t('helpful')} | {t('harmful')} |", "|---|---|---|"]
-    lines.append(
-        f"| **{t('internal')}** | {_cell(t('head_S'), by_quadrant['S'], missing)} "
-        f"| {_cell(t('head_W'), by_quadrant['W'], missing)} |"
-    )
-    lines.append(
-        f"| **{t('external')}** | {_cell(t('head_O'), by_quadrant['O'], missing)} "
-        f"| {_cell(t('head_T'), by_quadrant['T'], missing)} |"
-    )
-    lines += ["", f"#### {t('tows_title')}", "", f"|  | {t('head_O')} | {t('head_T')} |", "|---|---|---|"]
-    cells = {cell.type: _tows_cell_text(cell, result.strategies) for cell in result.tows}
-    lines.append(f"| **{t('head_S')}** | {cells['SO']} | {cells['ST']} |")
-    lines.append(f"| **{t('head_W')}** | {cells['WO']} | {cells['WT']} |")
-    lines += ["", f"#### {t('scores_title')}", "", _scores_table(result, language), "", t("scores_note"), ""]
-    scored = [f for f in factors if f.weight is not None or f.rating is not None]
-    if scored:
-        rows = [
-            (f.id, f.text, fmt_number(f.weight, 4), fmt_number(f.rating, 4), fmt_number(f.weighted_score, 4))
-            for f in scored
-        ]
-        headers = (t("col_id"), t("col_factor"), t("col_weight"), t("col_rating"), t("col_weighted"))
-        lines += [f"#### {t('factors_title')}", "", table(headers, rows), ""]
-    counts = result.counts
-    lines += [
-        f"#### {t('findings')}",
-        "",
-        t("summary", error=counts.error, warning=counts.warning, info=counts.info),
-        "",
-    ]
-    for finding in result.findings:
-        where = f" (`{finding.path}`)" if finding.path else ""
-        lines.append(f"- {t('sev_' + finding.severity)} `{finding.code}` {finding.message}{where}")
-    if not result.findings:
-        lines.append(t("no_findings"))
-    return "\n".join(lines).rstrip() + "\n"
-
-
-def _tows_cell_text(cell: TowsCell, strategies: Sequence[StrategyResult]) -> str:
-    parts = [f"**{escape_cell(cell.title)}**"]
-    for position, index in enumerate(cell.strategies, start=1):
-        strategy = strategies[index]
-        written = {m.group(1).casefold() for m in _ID_IN_TEXT.finditer(strategy.text)}
-        shown = [i for i in strategy.uses if i.casefold() not in written]
-        cited = f" ({', '.join(shown)})" if shown else ""
-        parts.append(escape_cell(f"{position}. {one_line(strategy.text)}{cited}"))
-    if cell.prompt:
-        parts.append(f"_{escape_cell(cell.prompt)}_")
-    return "<br>".join(parts)
-
-
-def _scores_table(result: SwotResult, language: Language) -> str:
-    def t(key: str) -> str:
-        return tr(_TEXT, key, language)
-
-    rows = [
-        (
-            t(f"matrix_{score.matrix}"),
-            score.factors,
-            fmt_number(score.weight_sum, 4),
-            fmt_number(score.score, 4),
-            score.reading_label or t("missing"),
-        )
-        for score in (result.ife, result.efe)
-    ]
-    headers = (t("col_matrix"), t("col_factors"), t("col_weight_sum"), t("col_score"), t("col_reading"))
-    return table(headers, rows)
-
-
-_QUADRANT_LABEL_CHARS = 24
-_HELPFUL = {"S": True, "W": False, "O": True, "T": False}
-_INTERNAL = {"S": True, "W": True, "O": False, "T": False}
-
-
-_MERMAID_ENTITIES = {"<": "#lt;", ">": "#gt;", "&": "#amp;", "#": "#35;", "`": "#96;"}
-"""Mermaid's own entity codes: shown as the character, never read as markup or diagram syntax."""
-
-
-def _chart_label(text: str) -> str:
-    """Text safe inside a quoted quadrantChart string: no double quotes, one line, short, and no character
-    that Mermaid or the SVG it draws could read as markup (``<``, ``>``, ``&``; ``#`` starts an entity;
-    backticks could close the markdown fence)."""
-    text = one_line(text).replace('"', "'")
-    text = text if len(text) <= _QUADRANT_LABEL_CHARS else text[: _QUADRANT_LABEL_CHARS - 1] + "…"
-    return "".join(_MERMAID_ENTITIES.get(char, char) for char in text)
-
-
-def _coordinates(factors: Sequence[SwotFactor], quadrant: Quadrant) -> list[tuple[str, float, float]]:
-    """Points of one quadrant. Distance from the centre: horizontally the weight (relative to the
-    heaviest factor of the quadrant), vertically the rating (higher is better for S/O, lower is worse
-    for W/T); factors without them are spread evenly."""
-    members = [f for f in factors if f.quadrant == quadrant]
-    heaviest = max((f.weight for f in members if f.weight is not None and f.weight > 0), default=None)
-    points = []
-    count = len(members)
-    for position, factor in enumerate(members):
-        spread = (position + 1) / (count + 1)
-        if factor.weight is not None and heaviest is not None:
-            across = min(max(factor.weight / heaviest, 0.0), 1.0)
-        else:
-            across = spread
-        if factor.rating is not None:
-            strength = min(max((factor.rating - 1) / 3, 0.0), 1.0)
-            along = strength if _HELPFUL[quadrant] else 1.0 - strength
-        else:
-            along = 1.0 - spread
-        dx, dy = 0.05 + 0.4 * across, 0.05 + 0.4 * along
-        x = 0.5 - dx if _INTERNAL[quadrant] else 0.5 + dx
-        y = 0.5 + dy if _HELPFUL[quadrant] else 0.5 - dy
-        points.append((f"{factor.id} {factor.text}", x, y))
-    return points
-
-
-def _render_mermaid(factors: Sequence[SwotFactor], language: Language) -> str:
-    def t(key: str) -> str:
-        return f'"{_chart_label(tr(_TEXT, key, language))}"'
-
-    lines = [
-        "quadrantChart",
-        f"    title {tr(_TEXT, 'title', language)}",
-        f"    x-axis {t('internal')} --> {t('external')}",
-        f"    y-axis {t('harmful')} --> {t('helpful')}",
-        f"    quadrant-1 {t('head_O')}",
-        f"    quadrant-2 {t('head_S')}",
-        f"    quadrant-3 {t('head_W')}",
-        f"    quadrant-4 {t('head_T')}",
-    ]
-    for quadrant in QUADRANTS:
-        for label, x, y in _coordinates(factors, quadrant):
-            lines.append(f'    "{_chart_label(label)}": [{x:.2f}, {y:.2f}]')
-    return "\n".join(lines) + "\n"
 
 
 # --------------------------------------------------------------------------------------------------
@@ -791,8 +603,5 @@ def swot(
         findings=findings,
         counts=SeverityCounts.of(findings),
         passed=not any(f.severity == "error" for f in findings),
-        markdown="",
-        mermaid=_render_mermaid(models, language),
     )
-    result.markdown = _render_markdown(result, models, language)
     return result

@@ -48,7 +48,7 @@ from fupan_mcp.domain.timeline import (
     TimelineResult,
 )
 from fupan_mcp.errors import InputError
-from fupan_mcp.i18n import Table, tr
+from fupan_mcp.i18n import Table, join_list, tr
 
 __all__ = ["check_severity", "check_timeline", "duration_text", "parse_at", "parse_zone"]
 
@@ -617,6 +617,6 @@ def check_severity(severity: str, scale: Sequence[str] = (), language: Language 
     for rank, level in enumerate(levels, start=1):
         if _level_key(level) == wanted:
             return SeverityCheck(given=severity, level=level, rank=rank, scale=levels)
-    separator = "、" if language == "zh" else ", "
-    finding = _finding("severity_unknown", "error", "severity", language, given=severity, scale=separator.join(levels))
+    scale = join_list(levels, language)
+    finding = _finding("severity_unknown", "error", "severity", language, given=severity, scale=scale)
     return SeverityCheck(given=severity, scale=levels, findings=[finding])

@@ -9,7 +9,7 @@ from typing import Literal, get_args
 from pydantic import BaseModel, Field, field_validator
 
 from fupan_mcp.domain.asof import AsOf
-from fupan_mcp.domain.common import DataGap, Finding, Model
+from fupan_mcp.domain.common import DataGap, Finding, Language, Model
 from fupan_mcp.limits import MAX_NAME_CHARS, MAX_TEXT_CHARS
 
 ActionStatus = Literal["open", "in_progress", "done", "wont_do"]
@@ -154,7 +154,7 @@ class ActionCheckResult(BaseModel):
     findings: list[Finding] = Field(default_factory=list, description="Findings about the list as a whole.")
     counts: ActionCounts
     data_gaps: list[DataGap] = Field(default_factory=list)
-    markdown: str
+    language: Language = Field(default="zh", description="Language of the messages.")
     as_of: AsOf | None = Field(
         default=None,
         description="The date overdue is counted from: the review date, an explicit as_of, or today as the "
@@ -193,7 +193,7 @@ class RiskCheckResult(BaseModel):
     risks: list[RiskCheck] = Field(default_factory=list)
     counts: RiskCounts
     data_gaps: list[DataGap] = Field(default_factory=list)
-    markdown: str
+    language: Language = Field(default="zh", description="Language of the messages.")
 
 
 class CauseCoverage(BaseModel):

@@ -374,4 +374,3 @@ class AttainmentResult(BaseModel):
     metrics: list[MetricResult]
     errors: list[MetricError]
     summary: AttainmentSummary
-    markdown: str = Field(description="The results as a markdown table, for clients that only show text.")

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
-from fupan_mcp.domain.common import Finding, Model
+from fupan_mcp.domain.common import Finding, Language, Model
 from fupan_mcp.limits import MAX_ACTIONS, MAX_NAME_CHARS, MAX_TEXT_CHARS
 
 __all__ = [
@@ -84,4 +84,4 @@ class ComplianceResult(BaseModel):
         description="Set when more findings were found than listed: `pii` and `tone` hold the first N each; "
         "`counts` cover all of them.",
     )
-    markdown: str
+    language: Language = Field(default="zh", description="Language of the messages and hints.")

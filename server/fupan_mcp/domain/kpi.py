@@ -255,5 +255,3 @@ class KpiTreeResult(BaseModel):
     )
     findings: list[Finding]
     data_gaps: list[DataGap]
-    markdown: str
-    mermaid: str

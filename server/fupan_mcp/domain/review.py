@@ -520,6 +520,9 @@ class ReviewAnalysis(BaseModel):
 
 ReportFormat = Literal["markdown", "html"]
 ReportDepth = Literal["brief", "standard", "full"]
+Audience = Literal["reader", "author"]
+"""Who a report is for: 'reader' (management: no finding codes, paths or lint tables; the checks become
+open questions) or 'author' (the person writing the review: every finding with its code and place)."""
 
 
 class RenderedReport(BaseModel):
@@ -544,3 +547,6 @@ class RenderedReport(BaseModel):
         "impact duration, findings.",
     )
     severity: SeverityCheck | None = Field(default=None, description="The severity read against the scale.")
+    audience: Audience = Field(
+        default="reader", description="reader (management: the checks as open questions) or author (every finding)."
+    )

@@ -146,5 +146,3 @@ class SwotResult(BaseModel):
     findings: list[Finding] = Field(description="Problems found, most severe first.")
     counts: SeverityCounts = Field(description="Findings by severity.")
     passed: bool = Field(description="True when there is no finding of severity 'error'.")
-    markdown: str = Field(description="The SWOT matrix, the TOWS matrix, the scores and the findings.")
-    mermaid: str = Field(description="Mermaid quadrantChart of the factors.")

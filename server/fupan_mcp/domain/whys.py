@@ -122,6 +122,9 @@ class RootCause(BaseModel):
     why_id: str | None = Field(
         default=None, description="The why this root cause is (or summarises); null when it matches none."
     )
+    is_why: bool = Field(
+        default=False, description="True when the root cause is the answer of `why_id` itself, not a summary below it."
+    )
     depth: int = Field(description="Number of links from this root cause up to the problem.")
     blames_person: bool = Field(description="True when the text blames a person rather than a process.")
     category: CategorySuggestion = Field(description="Suggestion in the process/technology/people/... scheme.")
@@ -150,7 +153,7 @@ class CountermeasureResult(BaseModel):
 
 
 class FiveWhysResult(BaseModel):
-    """The checked root-cause analysis, with its renderings."""
+    """The checked root-cause analysis."""
 
     language: Language
     problem: str
@@ -164,5 +167,3 @@ class FiveWhysResult(BaseModel):
     counts: SeverityCounts = Field(description="Findings by severity.")
     passed: bool = Field(description="True when there is no finding of severity 'error'.")
     data_gaps: list[DataGap] = Field(description="Missing evidence, owners, dates and measurable results.")
-    markdown: str = Field(description="Human rendering: chain/tree, findings, read-back, countermeasures.")
-    mermaid: str = Field(description="Mermaid flowchart of the chain or tree, problem at the top.")

@@ -3,57 +3,15 @@
 from __future__ import annotations
 
 from fupan_mcp.domain.materials import AuditResult, CellProblem, MaterialNote, MetricImportResult, TrackerImportResult
-from fupan_mcp.i18n import Language, Table, tr
+from fupan_mcp.i18n import Language, tr
+from fupan_mcp.report.strings import TEXT
+from fupan_mcp.report.tool_text import attainment_text
 
 __all__ = ["audit_text", "metrics_text", "tracker_text"]
 
-_TEXT: Table = {
-    "metrics.title": {"zh": "### 导入指标（{count} 项）", "en": "### Imported metrics ({count})"},
-    "actions.title": {
-        "zh": "### 导入行动项（{actions} 项）与风险（{risks} 项）· 来源：{source}",
-        "en": "### Imported actions ({actions}) and risks ({risks}) · source: {source}",
-    },
-    "audit.title": {"zh": "### 复盘文档审阅", "en": "### Review document audit"},
-    "source": {"zh": "格式 {format}{sheet}，表头在第 {rows} 行", "en": "format {format}{sheet}, header in row {rows}"},
-    "sheet": {"zh": "，工作表“{sheet}”", "en": ", sheet '{sheet}'"},
-    "columns": {"zh": "列：{columns}", "en": "Columns: {columns}"},
-    "unused": {"zh": "未使用的列：{columns}", "en": "Columns not used: {columns}"},
-    "problems": {"zh": "无法读取的单元格（{count}）：", "en": "Cells that could not be read ({count}):"},
-    "notes": {"zh": "说明：", "en": "Notes:"},
-    "next": {
-        "zh": "把结构化结果中的 `metrics` 原样传给 compute_attainment（或用 compute=true 直接计算）。",
-        "en": "Pass `metrics` from the structured result to compute_attainment as is (or set compute=true).",
-    },
-    "next_actions": {
-        "zh": "把 `actions` 传给 check_actions、`risks` 传给 check_risks 检查。",
-        "en": "Pass `actions` to check_actions and `risks` to check_risks.",
-    },
-    "saved": {"zh": "已保存到复盘 {review_id}。", "en": "Saved to review {review_id}."},
-    "head.metric": {
-        "zh": "| 行 | 指标 | 目标 | 实际 | 基线 | 单位 |",
-        "en": "| Row | Metric | Target | Actual | Baseline | Unit |",
-    },
-    "head.action": {
-        "zh": "| 行 | 工单 | 行动项 | 负责人 | 截止 | 状态 |",
-        "en": "| Row | Ticket | Action | Owner | Due | Status |",
-    },
-    "sections": {"zh": "识别到的章节：{sections}", "en": "Sections found: {sections}"},
-    "missing": {"zh": "缺少的章节：{sections}", "en": "Sections missing: {sections}"},
-    "figures": {
-        "zh": "复算了 {count} 项目标/实际表述；行动项 {actions} 项。",
-        "en": "{count} target/actual statements recomputed; {actions} action items read.",
-    },
-    "findings": {
-        "zh": "发现（错误 {error}，警告 {warning}，提示 {info}）：",
-        "en": "Findings ({error} errors, {warning} warnings, {info} info):",
-    },
-    "unreadable": {"zh": "未能读取（{count}）：", "en": "Not read ({count}):"},
-    "none": {"zh": "无", "en": "none"},
-}
-
 
 def _t(key: str, language: Language, **values: object) -> str:
-    return tr(_TEXT, key, language, **values)
+    return tr(TEXT, f"materials.{key}", language, **values)
 
 
 def _cell(value: object) -> str:
@@ -93,7 +51,7 @@ def metrics_text(result: MetricImportResult, language: Language) -> str:
         lines.append("| " + " | ".join(_cell(value) for value in cells) + " |")
     lines += _tail(result.problems, result.notes, language)
     if result.attainment is not None:
-        lines += ["", result.attainment.markdown]
+        lines += ["", attainment_text(result.attainment)]
     else:
         lines += ["", _t("next", language)]
     if result.saved_to:
@@ -115,7 +73,7 @@ def tracker_text(result: TrackerImportResult, language: Language) -> str:
             cells = [source.row, action.ticket, action.action, action.owner, due, action.status]
             lines.append("| " + " | ".join(_cell(value) for value in cells) + " |")
     if result.risks:
-        lines += [""] + [f"- ⚠ {risk.risk}" + (f" ({risk.owner})" if risk.owner else "") for risk in result.risks]
+        lines += [""] + [f"- {risk.risk}" + (f" ({risk.owner})" if risk.owner else "") for risk in result.risks]
     lines += _tail(result.problems, result.notes, language)
     lines += ["", _t("next_actions", language)]
     if result.saved_to:

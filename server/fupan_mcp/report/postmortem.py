@@ -10,7 +10,7 @@ Every duration and count comes from the analysis; the words come from `strings.T
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from fupan_mcp.domain.actions import ActionCheck
 from fupan_mcp.domain.review import Point, PointLike, SectionId, is_incident
@@ -18,7 +18,7 @@ from fupan_mcp.domain.timeline import TimelineDuration, TimelineResult
 from fupan_mcp.i18n import tr
 from fupan_mcp.report import formatting as fmt
 from fupan_mcp.report.sections import Context, actions, overview, results
-from fupan_mcp.report.strings import ISSUE_LABELS
+from fupan_mcp.report.strings import TEXT
 from fupan_mcp.report.view import Block, Bullets, Heading, Item, Paragraph, Table, Tone
 
 __all__ = ["BUILDERS", "INCIDENT_CORE", "builders", "plan", "title"]
@@ -90,8 +90,9 @@ def _missing(ctx: Context) -> list[Block]:
 
 
 def _findings(ctx: Context, section: SectionId) -> list[Block]:
-    """Findings of a section: none in brief, errors and warnings in standard, all in full."""
-    if ctx.brief:
+    """Findings of a section for the author: none in brief, errors and warnings in standard, all in full.
+    The reader sees none here: the checks become the open questions of the appendix."""
+    if ctx.brief or not ctx.author:
         return []
     found = [f for f in ctx.analysis.findings if f.section == section and (ctx.full or f.severity != "info")]
     if not found:
@@ -391,10 +392,10 @@ def typed_actions(ctx: Context) -> list[Block]:
     for index, (action, check) in enumerate(zip(items, checks, strict=True)):
         found = list(check.findings) if check else []
         codes = dict.fromkeys(
-            tr(ISSUE_LABELS, f.code, ctx.language) if f.code in ISSUE_LABELS else f.code for f in found
+            tr(TEXT, f"issue.{f.code}", ctx.language) if f"issue.{f.code}" in TEXT else f.code for f in found
         )
         if f"actions[{index}]" in extra:
-            codes[tr(ISSUE_LABELS, "missing_ticket", ctx.language)] = None
+            codes[tr(TEXT, "issue.missing_ticket", ctx.language)] = None
         kind = ctx.t(f"pm.action_kind.{action.kind}") if action.kind in _ACTION_KINDS else action.kind or "—"
         rows.append(
             (
@@ -466,8 +467,15 @@ def builders(ctx: Context) -> dict[SectionId, Builder]:
 
 def timeline_markdown(result: TimelineResult) -> str:
     """The text of `check_timeline`: the computed durations, the events in order, the findings."""
-    from fupan_mcp.analysis.markdown import table
+    from fupan_mcp.report.render import escape_cell
     from fupan_mcp.report.strings import TEXT
+
+    def table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+        lines = [
+            "| " + " | ".join(escape_cell(h) for h in headers) + " |",
+            "|" + "|".join("---" for _ in headers) + "|",
+        ]
+        return "\n".join([*lines, *("| " + " | ".join(escape_cell(c) for c in row) + " |" for row in rows)])
 
     language = result.language
 

@@ -4,7 +4,7 @@ Steps: validate the review; mask personal data in every free-text field (roster 
 phone, ID and card numbers and e-mail addresses are masked); run every analysis on the raw inputs
 (`analysis.review.analyze_review`); lay the sections out for the chosen depth (`report.sections`);
 render them with a Jinja2 template (one markdown and one HTML template, the words come from
-`report.strings`). HTML reports can add inline SVG charts (`fupan_mcp.charts`, needs matplotlib).
+`report.strings`). HTML reports can add inline SVG charts (`report.charts`, needs matplotlib).
 
 Safety: the HTML environment autoescapes everything and the page carries a Content-Security-Policy
 that allows no script at all; in markdown, user text is kept on its line, cannot open a block
@@ -24,26 +24,42 @@ from typing import TYPE_CHECKING, Any, get_args
 from pydantic import ValidationError
 
 from fupan_mcp.analysis.compliance import mask_text
-from fupan_mcp.analysis.markdown import escape_cell
 from fupan_mcp.analysis.review import analyze_review
 from fupan_mcp.domain.compliance import RosterEntry
-from fupan_mcp.domain.review import RenderedReport, ReportDepth, ReportFormat, Review, ReviewAnalysis
+from fupan_mcp.domain.review import Audience, RenderedReport, ReportDepth, ReportFormat, Review, ReviewAnalysis
 from fupan_mcp.domain.stored import OpenAction
 from fupan_mcp.errors import InputError, input_error_from
 from fupan_mcp.i18n import Language, tr
 from fupan_mcp.report.sections import Context, build_document
 from fupan_mcp.report.strings import TEXT
-from fupan_mcp.report.view import Document
+from fupan_mcp.report.view import Block, Document
 
 if TYPE_CHECKING:
     import jinja2
 
-__all__ = ["BuiltReport", "RenderedReport", "build_report", "mask_review", "render_built", "render_report"]
+__all__ = [
+    "BuiltReport",
+    "RenderedReport",
+    "build_report",
+    "default_audience",
+    "markdown_blocks",
+    "mask_review",
+    "render_built",
+    "render_report",
+]
 
 _TEMPLATES = {"markdown": "report.md.j2", "html": "report.html.j2"}
 _LANGUAGES: tuple[Language, ...] = get_args(Language)
 _FORMATS: tuple[ReportFormat, ...] = get_args(ReportFormat)
 _DEPTHS: tuple[ReportDepth, ...] = get_args(ReportDepth)
+_AUDIENCES: tuple[Audience, ...] = get_args(Audience)
+
+
+def default_audience(format: str) -> Audience:
+    """Who a report is for when the caller does not say: a reader for a page or a document (HTML,
+    Word), the author for markdown (pasted back into the conversation that writes the review)."""
+    return "author" if format == "markdown" else "reader"
+
 
 _NOT_TEXT = frozenset(
     {
@@ -177,6 +193,14 @@ _BLOCK_START = re.compile(r"^(?:#|>|[-+*](?:\s|$)|=+\s*$|(?:[-*_][ \t]*){3,}$|`{
 _ORDERED_START = re.compile(r"^(\d{1,9})([.)])(?=\s|$)")
 
 
+_CELL_ESCAPES = str.maketrans({"\\": "\\\\", "|": "\\|", "\r": " ", "\n": " "})
+
+
+def escape_cell(text: object) -> str:
+    """Make a value safe inside a markdown table cell."""
+    return str(text).translate(_CELL_ESCAPES)
+
+
 _TAG_OPEN = re.compile(r"<(?=[A-Za-z/!?])")
 """A '<' that could open raw HTML in markdown (a tag, a comment, a declaration); '<99.5%' cannot."""
 
@@ -261,6 +285,12 @@ def _render(format: ReportFormat, **context: object) -> str:
     return _BLANK_RUNS.sub("\n\n", content) if format == "markdown" else content
 
 
+def markdown_blocks(blocks: Sequence[Block], colon: str) -> str:
+    """Blocks as markdown, as the report's sections render them (a tool's text, `report.tool_text`)."""
+    content = _environment(False).get_template("tool.md.j2").render(blocks=blocks, colon=colon)
+    return _BLANK_RUNS.sub("\n\n", content).strip() + "\n"
+
+
 # --------------------------------------------------------------------------- the entry point
 
 
@@ -280,6 +310,7 @@ class BuiltReport:
     title: str
     summary: str
     masked_count: int
+    audience: Audience = "reader"
 
     def result(self, format: ReportFormat, content: str) -> RenderedReport:
         """The `RenderedReport` for ``content`` rendered from this report."""
@@ -297,6 +328,7 @@ class BuiltReport:
             masked_count=self.masked_count,
             timeline=self.analysis.timeline,
             severity=self.analysis.severity,
+            audience=self.audience,
         )
 
 
@@ -311,6 +343,7 @@ def render_report(
     follow_up: Sequence[OpenAction] = (),
     today: dt.date | None = None,
     charts: bool = False,
+    audience: Audience | None = None,
 ) -> RenderedReport:
     """Render the whole review; every figure in it is computed here from the review's raw inputs.
 
@@ -322,14 +355,18 @@ def render_report(
     rest of the report is still rendered.
 
     With ``charts`` (the MCP tools turn it on), HTML reports carry inline SVG charts (attainment, KPI
-    contributions, SWOT, action timeline) when matplotlib is installed (the ``export`` extra). Markdown
-    keeps its Mermaid diagrams.
+    contributions, SWOT, action timeline) when matplotlib is installed (the ``export`` extra); overdue actions
+    are counted as of the review's date (``today`` only for a review without one). Markdown keeps its Mermaid diagrams.
 
-    Overdue actions (the action check, the timeline chart) are counted as of the review's date;
-    ``today`` is only the fallback for a review without a date, and the report says which date it used.
+    ``audience``: 'reader' (a document for management: no finding codes, paths or lint tables, the
+    checks become open questions in the appendix) or 'author' (every finding, with its code and
+    place). Default: reader for HTML, author for markdown (`default_audience`).
     """
     _check_choice("format", format, _FORMATS)
-    built = build_report(review, depth, language, mask_personal_data, roster, follow_up=follow_up, today=today)
+    chosen = audience or default_audience(format)
+    built = build_report(
+        review, depth, language, mask_personal_data, roster, follow_up=follow_up, audience=chosen, today=today
+    )
     return render_built(built, format, today=today, charts=charts)
 
 
@@ -350,12 +387,14 @@ def build_report(
     roster: Sequence[RosterEntry | Mapping[str, Any]] | None = None,
     *,
     follow_up: Sequence[OpenAction] = (),
+    audience: Audience = "reader",
     today: dt.date | None = None,
 ) -> BuiltReport:
     """Validate, mask and analyse the review and lay its sections out; `render_report` without rendering.
 
     ``today`` is the fallback reference date for overdue actions when the review has no date."""
     _check_choice("depth", depth, _DEPTHS)
+    _check_choice("audience", audience, _AUDIENCES)
     checked = _as_review(review)
     lang: Language = language or checked.language or "zh"
     _check_choice("language", lang, _LANGUAGES)
@@ -373,13 +412,15 @@ def build_report(
         analysis=analysis,
         language=lang,
         depth=depth,
+        audience=audience,
         masked_count=masked_count,
         follow_up=carried,
+        today=today,
     )
     title = checked.title or tr(TEXT, "title", lang, project=checked.project)
     summary = _summary(ctx)
     document = build_document(ctx, title, summary)
-    return BuiltReport(checked, analysis, document, depth, lang, title, summary, masked_count)
+    return BuiltReport(checked, analysis, document, depth, lang, title, summary, masked_count, audience)
 
 
 @dataclass(frozen=True)
@@ -391,7 +432,7 @@ class _Figure:
 
 def _html_charts(built: BuiltReport, today: dt.date | None) -> dict[str, list[_Figure]]:
     """Inline SVG charts by section id; none without matplotlib (the report stays complete without them)."""
-    from fupan_mcp import charts
+    from fupan_mcp.report import charts
 
     if not charts.available():
         return {}
@@ -429,11 +470,16 @@ def _summary(ctx: Context) -> str:
         counts = analysis.actions.counts
         parts.append(ctx.t("summary.actions", total=counts.total, complete=counts.complete))
     parts.append(ctx.t("summary.gaps", n=len(analysis.data_gaps)))
-    parts.append(ctx.t("summary.findings", **analysis.counts.model_dump()))
+    if ctx.author:
+        parts.append(ctx.t("summary.findings", **analysis.counts.model_dump()))
+    else:
+        questions = {(f.section, f.message) for f in analysis.findings if f.severity != "info"}
+        questions -= {(f.section, f.message) for f in analysis.findings if f.code == "section_failed"}
+        if questions:
+            parts.append(ctx.t("summary.questions", n=len(questions)))
     if analysis.failed_sections:
         names = ctx.join(ctx.t(f"section.{s}") for s in analysis.failed_sections)
         parts.append(ctx.t("summary.failed", sections=names))
     if ctx.masked_count:
         parts.append(ctx.t("summary.masked", n=ctx.masked_count))
-    end = "。" if ctx.language == "zh" else "."
-    return ctx.t("clause_sep").join(parts) + end
+    return ctx.t("clause_sep").join(parts) + ctx.t("full_stop")

@@ -16,15 +16,17 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from fupan_mcp.analysis.actions import is_overdue
 from fupan_mcp.catalog import PROJECT_TYPES
-from fupan_mcp.domain.actions import ActionCheck, ActionItem, RiskCheck
+from fupan_mcp.domain.actions import ActionCheck, ActionCheckResult, ActionItem, Risk, RiskCheck, RiskCheckResult
 from fupan_mcp.domain.asof import AsOfSource
-from fupan_mcp.domain.attainment import MetricResult
+from fupan_mcp.domain.attainment import AttainmentResult, MetricResult
 from fupan_mcp.domain.common import Finding
 from fupan_mcp.domain.kpi import KpiNodeEvaluation, KpiTreeResult
 from fupan_mcp.domain.review import (
     CORE_SECTIONS,
     SECTION_IDS,
+    Audience,
     Point,
     PointLike,
     Review,
@@ -36,9 +38,10 @@ from fupan_mcp.domain.review import (
 from fupan_mcp.domain.stored import OpenAction
 from fupan_mcp.domain.swot import SwotResult
 from fupan_mcp.domain.whys import FiveWhysResult, WhyNode
-from fupan_mcp.i18n import Language, tr
+from fupan_mcp.i18n import Language, localized, tr
+from fupan_mcp.report import diagrams
 from fupan_mcp.report import formatting as fmt
-from fupan_mcp.report.strings import ISSUE_LABELS, TEXT
+from fupan_mcp.report.strings import TEXT
 from fupan_mcp.report.view import (
     Block,
     Bullets,
@@ -56,7 +59,7 @@ from fupan_mcp.report.view import (
 
 Depth = Literal["brief", "standard", "full"]
 
-BRIEF_SECTIONS: tuple[SectionId, ...] = ("overview", "results", "problems", "actions", "follow_up", "gaps")
+BRIEF_SECTIONS: tuple[SectionId, ...] = ("overview", "results", "problems", "lessons", "actions", "follow_up", "gaps")
 BRIEF_ITEMS = 5
 """Problems and actions shown in a brief report."""
 STANDARD_ROWS = 200
@@ -67,6 +70,8 @@ FULL_FINDINGS = 2_000
 """Rows of the findings table of a full report."""
 GAP_SUBJECTS = 8
 """Subjects named in one grouped gap line."""
+READER_QUESTIONS = 12
+"""Open questions a reader's report lists (the checks' errors and warnings, most severe first)."""
 
 _PRIORITY_RANK = {"P0": 0, "P1": 1, "P2": 2, "P3": 3}
 _STATUS_TONE: dict[str, Tone] = {
@@ -80,14 +85,16 @@ _SEVERITY_TONE: dict[str, Tone] = {"error": "bad", "warning": "warn", "info": "m
 _KPI_FLAGS = ("inconsistent", "cycle", "unknown_id", "division_by_zero", "formula_error")
 
 
-@dataclass(frozen=True, slots=True)
-class Context:
-    review: Review
-    analysis: ReviewAnalysis
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Words:
+    """What a block builder needs besides the result it presents: the language and the depth.
+
+    The report's sections and each tool's text (`report.tool_text`) build their blocks with it.
+    """
+
     language: Language
     depth: Depth
-    masked_count: int
-    follow_up: tuple[OpenAction, ...] = ()
+    audience: Audience = "author"
 
     def t(self, key: str, **values: object) -> str:
         return tr(TEXT, key, self.language, **values)
@@ -100,8 +107,23 @@ class Context:
     def brief(self) -> bool:
         return self.depth == "brief"
 
+    @property
+    def author(self) -> bool:
+        """The review's author reads codes, ids and places; a reader (management) does not."""
+        return self.audience == "author"
+
     def join(self, parts: Iterable[str]) -> str:
         return self.t("list_sep").join(parts)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Context(Words):
+    review: Review
+    analysis: ReviewAnalysis
+    masked_count: int
+    follow_up: tuple[OpenAction, ...] = ()
+    today: dt.date | None = None
+    """The day the report is made for: open actions due before it are overdue."""
 
 
 # --------------------------------------------------------------------------- helpers
@@ -124,8 +146,9 @@ def _points(ctx: Context, points: Sequence[PointLike], limit: int | None = None)
 
 
 def _findings_blocks(ctx: Context, section: SectionId) -> list[Block]:
-    """The findings of one section: none in brief, errors and warnings in standard, all in full."""
-    if ctx.brief:
+    """The findings of one section, for the author: none in brief, errors and warnings in standard,
+    all in full. A reader's report has none here: the appendix asks the open questions instead."""
+    if ctx.brief or not ctx.author:
         return []
     found = [f for f in ctx.analysis.findings if f.section == section]
     if not ctx.full:
@@ -135,15 +158,17 @@ def _findings_blocks(ctx: Context, section: SectionId) -> list[Block]:
     limit = FULL_FINDINGS if ctx.full else STANDARD_FINDINGS
     blocks: list[Block] = [
         Heading(ctx.t("findings.title")),
-        Bullets(tuple(_finding_item(ctx, f) for f in found[:limit])),
+        Bullets(tuple(finding_item(ctx, f) for f in found[:limit])),
     ]
     if len(found) > limit:
         blocks.append(Paragraph(ctx.t("more_items", n=len(found) - limit), tone="muted"))
     return blocks
 
 
-def _finding_item(ctx: Context, finding: Finding) -> Item:
-    where = f" ({finding.path})" if finding.path and ctx.full else ""
+def finding_item(ctx: Words, finding: Finding) -> Item:
+    """A finding for its author: the message, then its code and (at depth full) where it is."""
+    place = [finding.code, finding.path] if finding.path and ctx.full else [finding.code]
+    where = f" ({' · '.join(place)})" if ctx.author else ""
     return Item(
         text=f"{finding.message}{where}",
         label=ctx.t(f"severity.{finding.severity}"),
@@ -151,10 +176,8 @@ def _finding_item(ctx: Context, finding: Finding) -> Item:
     )
 
 
-def _issues(ctx: Context, findings: Sequence[Finding]) -> str:
-    labels = dict.fromkeys(
-        tr(ISSUE_LABELS, f.code, ctx.language) if f.code in ISSUE_LABELS else f.code for f in findings
-    )
+def _issues(ctx: Words, findings: Sequence[Finding]) -> str:
+    labels = dict.fromkeys(ctx.t(f"issue.{f.code}") if f"issue.{f.code}" in TEXT else f.code for f in findings)
     return ctx.join(labels) if labels else ctx.t("checks.ok")
 
 
@@ -167,7 +190,7 @@ def _worst_tone(findings: Sequence[Finding]) -> Tone:
     return "normal"
 
 
-def _or_missing(ctx: Context, value: str | None) -> str:
+def _or_missing(ctx: Words, value: str | None) -> str:
     return value if value else ctx.t("missing")
 
 
@@ -187,7 +210,7 @@ def project_type_label(ctx: Context) -> str | None:
     if key is None:
         return value or None
     zh, en = PROJECT_TYPES[key]
-    return zh if ctx.language == "zh" else en
+    return localized({"zh": zh, "en": en}, ctx.language)
 
 
 # --------------------------------------------------------------------------- overview and goals
@@ -325,7 +348,7 @@ def execution(ctx: Context) -> list[Block] | None:
             if phase.start and phase.start == phase.end
             else ctx.t("period_open", start=fmt.iso(phase.start), end=fmt.iso(phase.end))
         )
-        heading = f"{phase.name}({dates})" if ctx.language == "zh" else f"{phase.name} ({dates})"
+        heading = ctx.t("paren", text=phase.name, inner=dates)
         blocks += [Heading(heading), Bullets(tuple(Item(note) for note in phase.notes))]
     return blocks
 
@@ -339,36 +362,7 @@ def results(ctx: Context) -> list[Block]:
     if result is None:
         blocks.append(Paragraph(ctx.t("results.none"), tone="muted"))
     else:
-        summary = result.summary
-        weighted = fmt.percent(summary.weighted_attainment) if summary.weighted_attainment is not None else "—"
-        blocks.append(
-            Paragraph(
-                ctx.t(
-                    "results.summary",
-                    total=summary.total,
-                    achieved=summary.achieved,
-                    not_achieved=summary.not_achieved,
-                    needs_verification=summary.needs_verification,
-                    not_evaluable=summary.not_evaluable,
-                    weighted=weighted,
-                    basis=summary.weighted_attainment_basis,
-                )
-            )
-        )
-        if result.metrics:
-            blocks.append(_attainment_table(ctx, result.metrics))
-        if not ctx.brief and result.metrics:
-            blocks += [
-                Heading(ctx.t("results.statements")),
-                Bullets(tuple(Item(m.statement, tone=_STATUS_TONE[m.status]) for m in result.metrics)),
-            ]
-        if result.errors:
-            blocks += [
-                Heading(ctx.t("results.errors")),
-                Bullets(tuple(Item(error.message, tone="bad") for error in result.errors)),
-            ]
-        if ctx.full:
-            blocks.append(Paragraph(ctx.t("results.convention", text=summary.rate_convention), tone="muted"))
+        blocks += attainment_blocks(ctx, result)
     if ctx.review.qualitative_results and not ctx.brief:
         blocks += [
             Heading(ctx.t("results.qualitative")),
@@ -380,7 +374,43 @@ def results(ctx: Context) -> list[Block]:
     return blocks
 
 
-def _attainment_table(ctx: Context, metrics: Sequence[MetricResult]) -> Table:
+def attainment_blocks(ctx: Words, result: AttainmentResult) -> list[Block]:
+    """Counts and weighted rate, the table, each metric's statement, the metrics that could not be read."""
+    blocks: list[Block] = []
+    summary = result.summary
+    weighted = fmt.percent(summary.weighted_attainment) if summary.weighted_attainment is not None else "—"
+    blocks.append(
+        Paragraph(
+            ctx.t(
+                "results.summary",
+                total=summary.total,
+                achieved=summary.achieved,
+                not_achieved=summary.not_achieved,
+                needs_verification=summary.needs_verification,
+                not_evaluable=summary.not_evaluable,
+                weighted=weighted,
+                basis=summary.weighted_attainment_basis,
+            )
+        )
+    )
+    if result.metrics:
+        blocks.append(_attainment_table(ctx, result.metrics))
+    if not ctx.brief and result.metrics:
+        blocks += [
+            Heading(ctx.t("results.statements")),
+            Bullets(tuple(Item(m.statement, tone=_STATUS_TONE[m.status]) for m in result.metrics)),
+        ]
+    if result.errors:
+        blocks += [
+            Heading(ctx.t("results.errors")),
+            Bullets(tuple(Item(error.message, tone="bad") for error in result.errors)),
+        ]
+    if ctx.full:
+        blocks.append(Paragraph(ctx.t("results.convention", text=summary.rate_convention), tone="muted"))
+    return blocks
+
+
+def _attainment_table(ctx: Words, metrics: Sequence[MetricResult]) -> Table:
     keys = ("col.metric", "col.target", "col.actual", "col.baseline", "col.change", "col.rate", "col.gap", "col.status")
     rows = tuple(
         (
@@ -398,7 +428,7 @@ def _attainment_table(ctx: Context, metrics: Sequence[MetricResult]) -> Table:
     return Table(tuple(ctx.t(k) for k in keys), rows, tuple(_STATUS_TONE[m.status] for m in metrics))
 
 
-def _change_cell(ctx: Context, metric: MetricResult) -> str:
+def _change_cell(ctx: Words, metric: MetricResult) -> str:
     if metric.change_abs is None:
         return "—"
     if metric.change_pp is not None:
@@ -416,7 +446,7 @@ def _change_cell(ctx: Context, metric: MetricResult) -> str:
     return ctx.t(key, rel=fmt.percent(abs(metric.change_rel)), abs=absolute)
 
 
-def _gap_cell(ctx: Context, metric: MetricResult) -> str:
+def _gap_cell(ctx: Words, metric: MetricResult) -> str:
     gap = metric.gap_to_target
     if gap is None or metric.status in ("needs_verification", "not_evaluable", "reported"):
         return "—"
@@ -441,6 +471,11 @@ def kpi_tree(ctx: Context) -> list[Block] | None:
     result = ctx.analysis.kpi_tree
     if result is None:
         return _findings_blocks(ctx, "kpi_tree") or None
+    return kpi_tree_blocks(ctx, result) + _findings_blocks(ctx, "kpi_tree")
+
+
+def kpi_tree_blocks(ctx: Words, result: KpiTreeResult) -> list[Block]:
+    """The tree and its figures (the report's section and the tool's text); findings apart."""
     by_id = {e.id: e for e in result.evaluations}
     root = by_id.get(result.root)
     method = ctx.t(f"method.{result.decomposition.method if result.decomposition else result.method}")
@@ -456,12 +491,12 @@ def kpi_tree(ctx: Context) -> list[Block] | None:
         blocks += [Heading(ctx.t("kpi.check")), _kpi_check_table(ctx, checked)]
     if result.decomposition is not None and result.decomposition.contributions:
         blocks += [Heading(ctx.t("kpi.contributions")), _contribution_table(ctx, result)]
-    if ctx.full and result.mermaid:
-        blocks.append(Diagram(result.mermaid, ctx.t("kpi.diagram")))
-    return blocks + _findings_blocks(ctx, "kpi_tree")
+    if ctx.full:
+        blocks.append(Diagram(diagrams.kpi_flowchart(result, ctx.language), ctx.t("kpi.diagram")))
+    return blocks
 
 
-def _decomposition_paragraph(ctx: Context, result: KpiTreeResult) -> Paragraph:
+def _decomposition_paragraph(ctx: Words, result: KpiTreeResult) -> Paragraph:
     decomposition = result.decomposition
     if decomposition is None:
         return Paragraph(ctx.t("kpi.no_change"), tone="muted")
@@ -479,12 +514,11 @@ def _decomposition_paragraph(ctx: Context, result: KpiTreeResult) -> Paragraph:
     )
 
 
-def _signed_change(ctx: Context, value: float, unit: str | None) -> str:
-    text = fmt.quantity(abs(value), "pp" if unit == "%" else unit, ctx.language, computed=True)
-    return f"+{text}" if value > 0 else f"-{text}" if value < 0 else text
+def _signed_change(ctx: Words, value: float, unit: str | None) -> str:
+    return fmt.signed_change(value, unit, ctx.language)
 
 
-def _node_value(ctx: Context, node: KpiNodeEvaluation) -> str:
+def _node_value(ctx: Words, node: KpiNodeEvaluation) -> str:
     actual = node.actual
     if actual.reported is not None and actual.computed is not None:
         return ctx.t(
@@ -499,7 +533,7 @@ def _node_value(ctx: Context, node: KpiNodeEvaluation) -> str:
     )
 
 
-def _node_line(ctx: Context, node: KpiNodeEvaluation, root_unit: str | None, baselines: bool) -> tuple[str, Tone]:
+def _node_line(ctx: Words, node: KpiNodeEvaluation, root_unit: str | None, baselines: bool) -> tuple[str, Tone]:
     """One node: value(s), target, baseline, change, contribution and what is wrong or missing.
 
     When no node has a baseline, a missing baseline is one gap of the whole tree, not a mark per leaf.
@@ -526,12 +560,13 @@ def _node_line(ctx: Context, node: KpiNodeEvaluation, root_unit: str | None, bas
         parts.append(ctx.t("kpi.missing", fields=ctx.join(missing)))
     flags = [ctx.t(f"kpi.flag.{flag}") for flag in node.flags if flag in _KPI_FLAGS]
     parts += flags
-    tone: Tone = "bad" if any(f.startswith("⛔") for f in flags) else "warn" if flags or missing else "normal"
+    broken = any(flag in _KPI_FLAGS and flag != "inconsistent" for flag in node.flags)
+    tone: Tone = "bad" if broken else "warn" if flags or missing else "normal"
     return " · ".join(parts), tone
 
 
 def _tree_lines(
-    ctx: Context, result: KpiTreeResult, by_id: dict[str, KpiNodeEvaluation], seen: set[str]
+    ctx: Words, result: KpiTreeResult, by_id: dict[str, KpiNodeEvaluation], seen: set[str]
 ) -> list[TreeLine]:
     root = by_id.get(result.root)
     if root is None:
@@ -544,7 +579,7 @@ def _has_baselines(by_id: dict[str, KpiNodeEvaluation]) -> bool:
 
 
 def _walk(
-    ctx: Context,
+    ctx: Words,
     start: KpiNodeEvaluation,
     by_id: dict[str, KpiNodeEvaluation],
     seen: set[str],
@@ -567,7 +602,7 @@ def _walk(
 
 
 def _other_lines(
-    ctx: Context,
+    ctx: Words,
     others: Sequence[KpiNodeEvaluation],
     by_id: dict[str, KpiNodeEvaluation],
     seen: set[str],
@@ -581,7 +616,7 @@ def _other_lines(
     return lines
 
 
-def _kpi_check_table(ctx: Context, nodes: Sequence[KpiNodeEvaluation]) -> Table:
+def _kpi_check_table(ctx: Words, nodes: Sequence[KpiNodeEvaluation]) -> Table:
     rows = []
     tones: list[Tone] = []
     for node in nodes:
@@ -609,7 +644,7 @@ def _kpi_check_table(ctx: Context, nodes: Sequence[KpiNodeEvaluation]) -> Table:
     return Table(tuple(ctx.t(k) for k in keys), tuple(rows), tuple(tones))
 
 
-def _contribution_table(ctx: Context, result: KpiTreeResult) -> Table:
+def _contribution_table(ctx: Words, result: KpiTreeResult) -> Table:
     decomposition = result.decomposition
     assert decomposition is not None
     rows = tuple(
@@ -654,17 +689,26 @@ def swot(ctx: Context) -> list[Block] | None:
     result = ctx.analysis.swot
     if result is None:
         return _findings_blocks(ctx, "swot") or None
+    return swot_blocks(ctx, result) + _findings_blocks(ctx, "swot")
+
+
+def swot_blocks(ctx: Words, result: SwotResult) -> list[Block]:
+    """The factors (once), the TOWS strategies, the IFE/EFE scores (the report's section and the tool)."""
     blocks: list[Block] = [Heading(ctx.t("swot.factors")), _swot_factor_table(ctx, result)]
     if result.strategies or ctx.full:
         blocks += [Heading(ctx.t("swot.tows")), _tows_table(ctx, result)]
     if any(m.weight_sum is not None for m in (result.ife, result.efe)):
-        blocks += [Heading(ctx.t("swot.scores")), _score_table(ctx, result)]
-    if ctx.full and result.mermaid:
-        blocks.append(Diagram(result.mermaid, ctx.t("swot.diagram")))
-    return blocks + _findings_blocks(ctx, "swot")
+        blocks += [
+            Heading(ctx.t("swot.scores")),
+            _score_table(ctx, result),
+            Paragraph(ctx.t("swot.scores_note"), tone="muted"),
+        ]
+    if ctx.full:
+        blocks.append(Diagram(diagrams.swot_quadrants(result, ctx.language), ctx.t("swot.diagram")))
+    return blocks
 
 
-def _swot_factor_table(ctx: Context, result: SwotResult) -> Table:
+def _swot_factor_table(ctx: Words, result: SwotResult) -> Table:
     factors = [*result.strengths, *result.weaknesses, *result.opportunities, *result.threats]
     with_scores = any(f.weight is not None or f.rating is not None for f in factors)
     keys = ["col.quadrant", "col.id", "col.text"]
@@ -683,7 +727,7 @@ def _swot_factor_table(ctx: Context, result: SwotResult) -> Table:
     return Table(tuple(ctx.t(k) for k in keys), tuple(rows))
 
 
-def _tows_table(ctx: Context, result: SwotResult) -> Table:
+def _tows_table(ctx: Words, result: SwotResult) -> Table:
     rows: list[tuple[str, ...]] = []
     tones: list[Tone] = []
     for cell in result.tows:
@@ -705,7 +749,7 @@ def _tows_table(ctx: Context, result: SwotResult) -> Table:
     return Table(tuple(ctx.t(k) for k in keys), tuple(rows), tuple(tones))
 
 
-def _score_table(ctx: Context, result: SwotResult) -> Table:
+def _score_table(ctx: Words, result: SwotResult) -> Table:
     rows = tuple(
         (
             m.matrix,
@@ -734,31 +778,28 @@ def five_whys(ctx: Context) -> list[Block] | None:
         if result is None:
             blocks.append(Paragraph(ctx.t("whys.failed"), tone="bad"))
             continue
-        blocks += _chain_blocks(ctx, result)
+        blocks += five_whys_blocks(ctx, result)
     return blocks + _findings_blocks(ctx, "five_whys")
 
 
-def _chain_blocks(ctx: Context, result: FiveWhysResult) -> list[Block]:
+def five_whys_blocks(ctx: Words, result: FiveWhysResult) -> list[Block]:
+    """One chain: depth, the whys as a tree, root causes, read-back, countermeasures (report and tool)."""
     shape = ctx.t("whys.chain" if result.is_chain else "whys.tree")
     counts = result.counts
+    marks: dict[str, list[str]] = {}
+    for root in result.root_causes:
+        if root.why_id is not None and root.is_why:
+            marks.setdefault(root.why_id, []).append(root.id)
+    depth = (
+        ctx.t(
+            "whys.depth", depth=result.depth, shape=shape, error=counts.error, warning=counts.warning, info=counts.info
+        )
+        if ctx.author
+        else ctx.t("whys.depth_reader", depth=result.depth, shape=shape)
+    )
     blocks: list[Block] = [
-        Paragraph(
-            ctx.t(
-                "whys.depth",
-                depth=result.depth,
-                shape=shape,
-                error=counts.error,
-                warning=counts.warning,
-                info=counts.info,
-            ),
-            tone="muted",
-        ),
-        Tree(
-            tuple(
-                _why_line(ctx, node.depth, node.label, node.answer, node.status, node.evidence)
-                for node in _tree_order(result)
-            )
-        ),
+        Paragraph(depth, tone="muted"),
+        Tree(tuple(_why_line(ctx, node, marks.get(node.id, [])) for node in diagrams.reading_order(result.whys))),
     ]
     if result.root_causes:
         roots = tuple(
@@ -773,35 +814,24 @@ def _chain_blocks(ctx: Context, result: FiveWhysResult) -> list[Block]:
         blocks += [Heading(ctx.t("whys.read_back")), Bullets(tuple(Item(rb.text) for rb in result.read_back))]
     if result.countermeasures:
         blocks += [Heading(ctx.t("whys.countermeasures")), _countermeasure_table(ctx, result)]
+    elif result.root_causes:
+        blocks.append(Paragraph(ctx.t("whys.no_countermeasures"), tone="warn"))
+    if ctx.full:
+        blocks.append(Diagram(diagrams.whys_flowchart(result, ctx.language), ctx.t("whys.diagram")))
     return blocks
 
 
-def _tree_order(result: FiveWhysResult) -> list[WhyNode]:
-    """Whys in reading order: each answer followed by the answers that explain it."""
-    by_id = {node.id: node for node in result.whys}
-    tops = [node for node in result.whys if node.parent_id is None]
-    ordered: list[WhyNode] = []
-    stack = list(reversed(tops))
-    seen: set[str] = set()
-    while stack:
-        node = stack.pop()
-        if node.id in seen:
-            continue
-        seen.add(node.id)
-        ordered.append(node)
-        stack.extend(by_id[c] for c in reversed(node.children) if c in by_id)
-    return ordered
+def _why_line(ctx: Words, node: WhyNode, roots: Sequence[str]) -> TreeLine:
+    label = ctx.t("whys.label_id", label=node.label, id=node.id) if ctx.author else node.label
+    text = f"{label}{ctx.t('colon')}{node.answer} — {ctx.t(f'evidence.{node.status}')}"
+    if node.evidence:
+        text += f" · {ctx.t('whys.evidence', text=node.evidence)}"
+    if roots:
+        text += f" · {ctx.t('whys.root_mark', ids=ctx.join(roots))}"
+    return TreeLine(max(node.depth - 1, 0), text, "normal" if node.status != "unverified" else "muted")
 
 
-def _why_line(ctx: Context, depth: int, label: str, answer: str, status: str, evidence: str | None) -> TreeLine:
-    text = f"{label}:{answer}" if ctx.language == "zh" else f"{label}: {answer}"
-    text += f" — {ctx.t(f'evidence.{status}')}"
-    if evidence:
-        text += f" · {ctx.t('whys.evidence', text=evidence)}"
-    return TreeLine(max(depth - 1, 0), text, "normal" if status != "unverified" else "muted")
-
-
-def _countermeasure_table(ctx: Context, result: FiveWhysResult) -> Table:
+def _countermeasure_table(ctx: Words, result: FiveWhysResult) -> Table:
     rows = tuple(
         (
             cm.item.action,
@@ -822,19 +852,34 @@ def _countermeasure_table(ctx: Context, result: FiveWhysResult) -> Table:
 
 
 def actions(ctx: Context) -> list[Block]:
-    result = ctx.analysis.actions
-    items = ctx.review.actions
+    blocks = action_blocks(ctx, ctx.review.actions, ctx.analysis.actions, ctx.today)
+    failed = [f for f in ctx.analysis.findings if f.section == "actions" and f.code == "section_failed"]
+    blocks += [Paragraph(f.message, tone="bad") for f in failed]
+    if ctx.analysis.as_of is not None and any(a.due is not None for a in ctx.review.actions):
+        blocks.append(_as_of_paragraph(ctx, ctx.analysis.as_of.date, ctx.analysis.as_of.source))
+    return blocks
+
+
+def action_blocks(
+    ctx: Words, items: Sequence[ActionItem], result: ActionCheckResult | None, today: dt.date | None = None
+) -> list[Block]:
+    """The action table with each action's status (the report's section and `check_actions`'s text).
+
+    A brief report lists only the most urgent open actions (`urgency_order`); the others list all
+    (up to `STANDARD_ROWS` in a standard report) in the order given.
+    """
     if not items:
         return [Paragraph(ctx.t("actions.none"), tone="muted")]
     blocks: list[Block] = []
     checks: Sequence[ActionCheck | None] = result.actions if result else [None] * len(items)
+    overdue = [_is_overdue(action, check, today) for action, check in zip(items, checks, strict=True)]
     if result is not None:
         codes = result.counts.by_code
         score = fmt.number(result.counts.average_score, digits=1) if result.counts.average_score is not None else "—"
         blocks.append(
             Paragraph(
                 ctx.t(
-                    "actions.summary",
+                    "actions.summary" if ctx.author else "actions.summary_reader",
                     total=result.counts.total,
                     complete=result.counts.complete,
                     score=score,
@@ -844,21 +889,25 @@ def actions(ctx: Context) -> list[Block]:
                 )
             )
         )
+        statuses = ctx.join(
+            ctx.t("actions.status_count", status=ctx.t(f"action_status.{status}"), n=n)
+            for status, n in sorted(result.counts.by_status.items(), key=lambda kv: _STATUS_RANK.get(kv[0], 9))
+        )
+        blocks.append(Paragraph(ctx.t("actions.statuses", statuses=statuses)))
     order = list(range(len(items)))
     limit = None if ctx.full else STANDARD_ROWS
     if ctx.brief:
-        order.sort(key=lambda i: (_PRIORITY_RANK.get(items[i].priority or "", 9), i))
+        order = urgency_order(items, overdue)
         limit = BRIEF_ITEMS
-        if len(items) > BRIEF_ITEMS:
-            blocks.append(Paragraph(ctx.t("actions.top", n=BRIEF_ITEMS, total=len(items)), tone="muted"))
+        if len(order) > BRIEF_ITEMS or len(order) < len(items):
+            blocks.append(
+                Paragraph(ctx.t("actions.top", n=min(BRIEF_ITEMS, len(order)), total=len(items)), tone="muted")
+            )
     shown = order if limit is None else order[:limit]
-    blocks.append(_action_table(ctx, [(i, items[i], checks[i]) for i in shown]))
+    if shown:
+        blocks.append(_action_table(ctx, [(i, items[i], checks[i], overdue[i]) for i in shown]))
     if len(shown) < len(items) and not ctx.brief:
         blocks.append(Paragraph(ctx.t("more_rows", n=len(items) - len(shown)), tone="muted"))
-    failed = [f for f in ctx.analysis.findings if f.section == "actions" and f.code == "section_failed"]
-    blocks += [Paragraph(f.message, tone="bad") for f in failed]
-    if ctx.analysis.as_of is not None and any(a.due is not None for a in items):
-        blocks.append(_as_of_paragraph(ctx, ctx.analysis.as_of.date, ctx.analysis.as_of.source))
     return blocks
 
 
@@ -867,10 +916,40 @@ def _as_of_paragraph(ctx: Context, day: dt.date, source: AsOfSource) -> Paragrap
     return Paragraph(ctx.t("as_of.line", basis=ctx.t(f"as_of.{source}"), date=day.isoformat()), tone="muted")
 
 
-def _action_table(ctx: Context, rows_in: Sequence[tuple[int, ActionItem, ActionCheck | None]]) -> Table:
+_STATUS_RANK = {"open": 0, "in_progress": 1, "done": 2, "wont_do": 3}
+_CLOSED = frozenset({"done", "wont_do"})
+
+
+def _is_overdue(action: ActionItem, check: ActionCheck | None, today: dt.date | None) -> bool:
+    """Past its due date and still to do: as the check found it, else against ``today``."""
+    if check is not None and check.overdue is not None:
+        return check.overdue
+    return today is not None and is_overdue(action, today)
+
+
+def urgency_order(items: Sequence[ActionItem], overdue: Sequence[bool]) -> list[int]:
+    """Indexes of the actions still to do, most urgent first: by status (open, then in progress),
+    then overdue ones, then priority (P0 first, none last), then due date (earliest first, none
+    last), then input order. Done and won't-do actions are never among the most urgent."""
+
+    def key(index: int) -> tuple[int, int, int, str, int]:
+        action = items[index]
+        due = action.due.isoformat() if action.due else "9999-99-99"
+        return (
+            _STATUS_RANK[action.status],
+            0 if overdue[index] else 1,
+            _PRIORITY_RANK.get(action.priority or "", 9),
+            due,
+            index,
+        )
+
+    return sorted((i for i, action in enumerate(items) if action.status not in _CLOSED), key=key)
+
+
+def _action_table(ctx: Words, rows_in: Sequence[tuple[int, ActionItem, ActionCheck | None, bool]]) -> Table:
     rows = []
     tones: list[Tone] = []
-    for index, action, check in rows_in:
+    for index, action, check, overdue in rows_in:
         due = fmt.iso(action.due) if action.due else ctx.t("missing")
         if action.due is None and check is not None and check.suggested_due is not None:
             due = ctx.t("actions.suggested", missing=due, date=check.suggested_due.isoformat())
@@ -878,32 +957,33 @@ def _action_table(ctx: Context, rows_in: Sequence[tuple[int, ActionItem, ActionC
             key = "actions.overdue_due.one" if check.days_overdue == 1 else "actions.overdue_due"
             due = ctx.t(key, due=due, days=check.days_overdue)
         findings = check.findings if check else []
-        rows.append(
-            (
-                str(index + 1),
-                action.action,
-                _or_missing(ctx, action.owner),
-                due,
-                action.priority or "—",
-                _or_missing(ctx, action.success_metric),
-                action.addresses or "—",
-                f"{check.score}/5" if check else "—",
-                _issues(ctx, findings) if check else "—",
-            )
-        )
-        tones.append(_worst_tone(findings))
-    keys = (
-        "col.n",
-        "col.action",
-        "col.owner",
-        "col.due",
-        "col.priority",
-        "col.success_metric",
-        "col.addresses",
-        "col.smart",
-        "col.issues",
-    )
-    return Table(tuple(ctx.t(k) for k in keys), tuple(rows), tuple(tones))
+        row = [
+            str(index + 1),
+            action.action,
+            _or_missing(ctx, action.owner),
+            due,
+            action.priority or "—",
+            _action_status(ctx, action, overdue),
+            _or_missing(ctx, action.success_metric),
+            action.addresses or "—",
+        ]
+        if ctx.author:
+            row += [f"{check.score}/5" if check else "—", _issues(ctx, findings) if check else "—"]
+        rows.append(tuple(row))
+        tones.append(_worst_tone(findings) if ctx.author else "normal")
+    keys = ["col.n", "col.action", "col.owner", "col.due", "col.priority", "col.status", "col.success_metric"]
+    keys.append("col.addresses")
+    if ctx.author:
+        keys += ["col.smart", "col.issues"]
+    return Table(tuple(ctx.t(k) for k in keys), tuple(rows), tuple(tones), short=(0, 3, 4, 5))
+
+
+def _action_status(ctx: Words, action: ActionItem, overdue: bool) -> str:
+    """The status in words; an open action past its due date says so."""
+    status = ctx.t(f"action_status.{action.status}")
+    if overdue and action.status not in _CLOSED:
+        return ctx.t("actions.overdue", status=status)
+    return status
 
 
 def follow_up(ctx: Context) -> list[Block] | None:
@@ -918,9 +998,7 @@ def follow_up(ctx: Context) -> list[Block] | None:
         (
             str(index + 1),
             action.action,
-            f"{action.review_title}({action.review_date.isoformat()})"
-            if ctx.language == "zh"
-            else f"{action.review_title} ({action.review_date.isoformat()})",
+            ctx.t("paren", text=action.review_title, inner=action.review_date.isoformat()),
             _or_missing(ctx, action.owner),
             fmt.iso(action.due) if action.due else ctx.t("missing"),
             ctx.t(f"action_status.{action.status}"),
@@ -948,7 +1026,15 @@ def risks(ctx: Context) -> list[Block] | None:
     items = ctx.review.risks
     if not items:
         return None
-    result = ctx.analysis.risks
+    blocks = risk_blocks(ctx, items, ctx.analysis.risks)
+    failed = [f for f in ctx.analysis.findings if f.section == "risks" and f.code == "section_failed"]
+    return blocks + [Paragraph(f.message, tone="bad") for f in failed]
+
+
+def risk_blocks(ctx: Words, items: Sequence[Risk], result: RiskCheckResult | None) -> list[Block]:
+    """The risks with their thresholds, response and owner (the report's section and `check_risks`'s text)."""
+    if not items:
+        return [Paragraph(ctx.t("risks.none"), tone="muted")]
     blocks: list[Block] = []
     checks: Sequence[RiskCheck | None] = result.risks if result else [None] * len(items)
     if result is not None:
@@ -958,32 +1044,24 @@ def risks(ctx: Context) -> list[Block] | None:
     for risk, check in zip(items, checks, strict=True):
         level = "/".join(ctx.t(f"level.{v}") if v else "—" for v in (risk.likelihood, risk.impact))
         findings = check.findings if check else []
-        rows.append(
-            (
-                risk.risk,
-                _or_missing(ctx, risk.indicator),
-                _or_missing(ctx, risk.yellow_threshold),
-                _or_missing(ctx, risk.red_threshold),
-                _or_missing(ctx, risk.response),
-                _or_missing(ctx, risk.owner),
-                level,
-                _issues(ctx, findings) if check else "—",
-            )
-        )
-        tones.append(_worst_tone(findings))
-    keys = (
-        "col.risk",
-        "col.indicator",
-        "col.yellow",
-        "col.red",
-        "col.response",
-        "col.owner",
-        "col.level",
-        "col.issues",
-    )
+        row = [
+            risk.risk,
+            _or_missing(ctx, risk.indicator),
+            _or_missing(ctx, risk.yellow_threshold),
+            _or_missing(ctx, risk.red_threshold),
+            _or_missing(ctx, risk.response),
+            _or_missing(ctx, risk.owner),
+            level,
+        ]
+        if ctx.author:
+            row.append(_issues(ctx, findings) if check else "—")
+        rows.append(tuple(row))
+        tones.append(_worst_tone(findings) if ctx.author else "normal")
+    keys = ["col.risk", "col.indicator", "col.yellow", "col.red", "col.response", "col.owner", "col.level"]
+    if ctx.author:
+        keys.append("col.issues")
     blocks.append(Table(tuple(ctx.t(k) for k in keys), tuple(rows), tuple(tones)))
-    failed = [f for f in ctx.analysis.findings if f.section == "risks" and f.code == "section_failed"]
-    return blocks + [Paragraph(f.message, tone="bad") for f in failed]
+    return blocks
 
 
 # --------------------------------------------------------------------------- PDCA
@@ -1020,11 +1098,36 @@ def gaps(ctx: Context) -> list[Block]:
     blocks: list[Block] = []
     if ctx.review.notes:
         blocks += [Heading(ctx.t("gaps.notes")), Bullets(tuple(Item(note) for note in ctx.review.notes))]
+    if not ctx.author:
+        blocks += _open_questions(ctx)
     blocks.append(Heading(ctx.t("gaps.title")))
     blocks += _gap_blocks(ctx)
-    blocks += _findings_summary(ctx)
+    if ctx.author:
+        blocks += _findings_summary(ctx)
+    elif ctx.analysis.failed_sections:
+        names = ctx.join(ctx.t(f"section.{s}") for s in ctx.analysis.failed_sections)
+        blocks.append(Paragraph(ctx.t("findings.failed", text=names), tone="bad"))
     if ctx.masked_count:
         blocks.append(Paragraph(ctx.t("findings.masked", n=ctx.masked_count), tone="muted"))
+    return blocks
+
+
+def _open_questions(ctx: Context) -> list[Block]:
+    """What the checks found, asked as questions for the people who own the review: no codes, no
+    paths, no table. Errors and warnings only (notes are for the author), one line per message."""
+    found = [f for f in ctx.analysis.findings if f.severity != "info" and f.code != "section_failed"]
+    lines = list(
+        dict.fromkeys(ctx.t("questions.line", section=ctx.t(f"section.{f.section}"), text=f.message) for f in found)
+    )
+    if not lines:
+        return []
+    blocks: list[Block] = [
+        Heading(ctx.t("questions.title")),
+        Paragraph(ctx.t("questions.intro", n=len(lines)), tone="muted"),
+        Bullets(tuple(Item(line) for line in lines[:READER_QUESTIONS])),
+    ]
+    if len(lines) > READER_QUESTIONS:
+        blocks.append(Paragraph(ctx.t("questions.more", n=len(lines) - READER_QUESTIONS), tone="muted"))
     return blocks
 
 
@@ -1140,7 +1243,12 @@ def build_sections(ctx: Context) -> list[Section]:
         blocks = builders[section_id](ctx)
         if blocks is None or (not blocks and section_id not in core):
             continue
-        title = postmortem.title(ctx, section_id) if incident_plan else ctx.t(f"section.{section_id}")
+        if section_id == "gaps" and not ctx.author:
+            title = ctx.t("section.gaps_reader")
+        elif incident_plan:
+            title = postmortem.title(ctx, section_id)
+        else:
+            title = ctx.t(f"section.{section_id}")
         sections.append(Section(section_id, len(sections) + 1, title, blocks))
     return sections
 

@@ -52,6 +52,8 @@ class Table:
     rows: tuple[tuple[str, ...], ...]
     tones: tuple[Tone, ...] = ()
     """One tone per row (HTML colours the row); empty for none."""
+    short: tuple[int, ...] = ()
+    """Columns of short values (a number, a date, a status) that stay on one line."""
     kind: ClassVar[str] = "table"
 
 

@@ -22,6 +22,8 @@ import json
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
+from fupan_mcp.i18n import Language, tr
+
 if TYPE_CHECKING:
     from mcp.server.apps import Apps
 
@@ -49,8 +51,23 @@ _DROP = frozenset({"markdown", "mermaid"})
 
 @functools.lru_cache(maxsize=1)
 def html() -> str:
-    """The view's HTML document (inline CSS and script, no outside resource)."""
-    return resources.files(__package__).joinpath("report.html").read_text(encoding="utf-8")
+    """The view's HTML document (inline CSS and script, no outside resource), with its words
+    (`ui.words`) injected as a JSON block: the page itself holds no words."""
+    from fupan_mcp.ui.words import view_words
+
+    page = resources.files(__package__).joinpath("report.html").read_text(encoding="utf-8")
+    marker = "<!-- fupan-words -->"
+    if marker not in page:  # pragma: no cover - the marker is part of report.html
+        raise RuntimeError("report.html lost its words marker")
+    words = _json_block("fupan-words", view_words())
+    return page.replace(marker, words, 1)
+
+
+def _json_block(element_id: str, data: Any) -> str:
+    """A ``<script type="application/json">`` block that no text inside can close or turn into markup."""
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    payload = payload.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return f'<script type="application/json" id="{element_id}">{payload}</script>'
 
 
 def build_apps() -> Apps:
@@ -87,6 +104,7 @@ def review_view(built: BuiltReport, today: dt.date | None = None) -> dict[str, A
 
     review, analysis, document = built.review, built.analysis, built.document
     as_of = analysis.as_of.date if analysis.as_of is not None else today
+    titles = _section_titles(built.language)
     checks = {check.index: check for check in analysis.actions.actions} if analysis.actions else {}
     actions = []
     for index, action in enumerate(review.actions):
@@ -127,14 +145,23 @@ def review_view(built: BuiltReport, today: dt.date | None = None) -> dict[str, A
         "risks": risks,
         "data_gaps": [gap.model_dump(mode="json") for gap in analysis.data_gaps],
         "findings": analysis.counts.model_dump(mode="json"),
+        "finding_list": [
+            {**finding.model_dump(mode="json"), "section_title": titles.get(finding.section, finding.section)}
+            for finding in analysis.findings
+        ],
     }
+
+
+def _section_titles(language: Language) -> dict[str, str]:
+    from fupan_mcp.domain.review import SECTION_IDS
+    from fupan_mcp.report.strings import TEXT
+
+    return {section: tr(TEXT, f"section.{section}", language) for section in SECTION_IDS}
 
 
 def standalone_html(data: Any) -> str:
     """The view with ``data`` (a view payload or a tool result) embedded: opens in any browser."""
-    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    payload = payload.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    block = f'<script type="application/json" id="fupan-data">{payload}</script>\n'
+    block = _json_block("fupan-data", data) + "\n"
     page = html()
     marker = "<!-- fupan-data -->"
     if marker not in page:  # pragma: no cover - the marker is part of report.html

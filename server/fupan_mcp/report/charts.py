@@ -33,9 +33,10 @@ from fupan_mcp.domain.kpi import KpiTreeResult
 from fupan_mcp.domain.review import Review, ReviewAnalysis, SectionId
 from fupan_mcp.domain.swot import SwotFactor, SwotResult
 from fupan_mcp.domain.timeline import TimelineResult
-from fupan_mcp.export import INSTALL_HINT, MissingExtra
-from fupan_mcp.i18n import Language, Table, tr
+from fupan_mcp.errors import INSTALL_HINT, MissingExtra
+from fupan_mcp.i18n import Language, tr
 from fupan_mcp.report.formatting import percent, quantity, signed_quantity
+from fupan_mcp.report.strings import TEXT
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -108,63 +109,6 @@ _RATE_CAP = 2.0
 """Bars stop at 200 %; a rate above is drawn to the cap and labelled with its value."""
 MAX_ROWS = 40
 """Rows one chart draws (drawing grows linearly and charts take a global lock: 1,500 metrics took 20 s)."""
-
-_TEXT: Table = {
-    "attainment.title": {"zh": "目标达成度(实际 / 目标)", "en": "Target attainment (actual vs target)"},
-    "attainment.axis": {"zh": "达成率", "en": "Attainment rate"},
-    "attainment.target": {"zh": "目标线 100%", "en": "target 100%"},
-    "status.achieved": {"zh": "已达成", "en": "achieved"},
-    "status.not_achieved": {"zh": "未达成", "en": "not achieved"},
-    "status.needs_verification": {"zh": "待核验", "en": "to verify"},
-    "status.not_evaluable": {"zh": "无法评估", "en": "not evaluable"},
-    "status.reported": {"zh": "仅报告", "en": "reported"},
-    "no_rate": {"zh": "{status}(无达成率)", "en": "{status} (no rate)"},
-    "kpi.title": {
-        "zh": "{root}:{baseline} → {actual},变化 {change} 的分解({method})",
-        "en": "{root}: {baseline} → {actual}, change {change} by driver ({method})",
-    },
-    "kpi.total": {"zh": "合计变化", "en": "Total change"},
-    "kpi.residual": {"zh": "未解释部分", "en": "Unexplained"},
-    "swot.title": {"zh": "SWOT 战略定位(IFE × EFE)", "en": "SWOT position (IFE × EFE)"},
-    "swot.counts_title": {"zh": "SWOT 因素数量", "en": "SWOT factors"},
-    "swot.ife": {"zh": "IFE 内部因素得分(劣势 → 优势)", "en": "IFE internal score (weak → strong)"},
-    "swot.efe": {"zh": "EFE 外部因素得分(威胁 → 机会)", "en": "EFE external score (threats → opportunities)"},
-    "swot.SO": {"zh": "SO 增长型", "en": "SO: grow"},
-    "swot.WO": {"zh": "WO 扭转型", "en": "WO: turn around"},
-    "swot.ST": {"zh": "ST 多元化", "en": "ST: diversify"},
-    "swot.WT": {"zh": "WT 防御型", "en": "WT: defend"},
-    "swot.point": {"zh": "IFE {ife} / EFE {efe}", "en": "IFE {ife} / EFE {efe}"},
-    "swot.strengths": {"zh": "优势 S", "en": "Strengths"},
-    "swot.weaknesses": {"zh": "劣势 W", "en": "Weaknesses"},
-    "swot.opportunities": {"zh": "机会 O", "en": "Opportunities"},
-    "swot.threats": {"zh": "威胁 T", "en": "Threats"},
-    "swot.more": {"zh": "…… 另 {n} 项", "en": "… {n} more"},
-    "more_rows": {"zh": "(前 {shown} 项,共 {total} 项)", "en": " (first {shown} of {total})"},
-    "actions.title": {"zh": "改进行动时间线", "en": "Action timeline"},
-    "actions.undated": {"zh": "{n} 项没有截止日期,未画出", "en": "{n} without a due date, not shown"},
-    "actions.review": {"zh": "复盘 {date}", "en": "review {date}"},
-    "actions.today": {"zh": "今天 {date}", "en": "today {date}"},
-    "actions.overdue": {"zh": "逾期", "en": "overdue"},
-    "action_status.open": {"zh": "未开始", "en": "open"},
-    "action_status.in_progress": {"zh": "进行中", "en": "in progress"},
-    "action_status.done": {"zh": "已完成", "en": "done"},
-    "action_status.wont_do": {"zh": "不做", "en": "won't do"},
-    "caption.attainment": {"zh": "目标达成度", "en": "Target attainment"},
-    "caption.kpi": {"zh": "KPI 变化分解", "en": "KPI change by driver"},
-    "caption.swot": {"zh": "SWOT 定位", "en": "SWOT position"},
-    "caption.actions": {"zh": "行动时间线", "en": "Action timeline"},
-    "caption.timeline": {"zh": "事件时间线与用时", "en": "Incident timeline and durations"},
-    "timeline.title": {"zh": "事件时间线({zone})", "en": "Incident timeline ({zone})"},
-    "timeline.no_zone": {"zh": "钟面时间", "en": "wall-clock times"},
-    "timeline.events": {"zh": "事件", "en": "events"},
-    "timeline.impact": {"zh": "影响期间", "en": "impact"},
-    "duration.trigger_to_impact": {"zh": "触发到影响", "en": "Trigger to impact"},
-    "duration.time_to_detect": {"zh": "发现用时", "en": "Time to detect"},
-    "duration.time_to_escalate": {"zh": "升级用时", "en": "Time to escalate"},
-    "duration.time_to_mitigate": {"zh": "止损用时", "en": "Time to mitigate"},
-    "duration.time_to_resolve": {"zh": "解决用时", "en": "Time to resolve"},
-    "duration.impact_duration": {"zh": "影响时长", "en": "Impact duration"},
-}
 
 
 class ChartsUnavailable(MissingExtra):
@@ -314,10 +258,10 @@ def _attainment_figure(result: AttainmentResult, language: Language) -> Figure |
     positions = list(range(len(metrics)))[::-1]
     for y, metric in zip(positions, metrics, strict=True):
         color = STATUS_COLORS[metric.status]
-        status = tr(_TEXT, f"status.{metric.status}", language)
+        status = tr(TEXT, f"chart.status.{metric.status}", language)
         rate = metric.attainment_rate
         if rate is None:
-            axes.text(1.5, y, tr(_TEXT, "no_rate", language, status=status), va="center", color=color, fontsize=9)
+            axes.text(1.5, y, tr(TEXT, "chart.no_rate", language, status=status), va="center", color=color, fontsize=9)
             continue
         width = max(0.0, min(rate, _RATE_CAP)) * 100
         axes.barh(y, width, height=0.62, color=color, alpha=0.88)
@@ -327,7 +271,7 @@ def _attainment_figure(result: AttainmentResult, language: Language) -> Figure |
     axes.text(
         100,
         len(metrics) - 0.45,
-        tr(_TEXT, "attainment.target", language),
+        tr(TEXT, "chart.attainment.target", language),
         ha="center",
         va="bottom",
         fontsize=8,
@@ -337,13 +281,13 @@ def _attainment_figure(result: AttainmentResult, language: Language) -> Figure |
     axes.set_ylim(-0.6, len(metrics) - 0.1)
     axes.set_xlim(0, limit)
     axes.xaxis.set_major_formatter(lambda value, _pos: f"{value:.0f}%")
-    axes.set_xlabel(tr(_TEXT, "attainment.axis", language))
-    title = tr(_TEXT, "attainment.title", language)
+    axes.set_xlabel(tr(TEXT, "chart.attainment.axis", language))
+    title = tr(TEXT, "chart.attainment.title", language)
     if len(result.metrics) > MAX_ROWS:
-        title += tr(_TEXT, "more_rows", language, shown=MAX_ROWS, total=len(result.metrics))
+        title += tr(TEXT, "chart.more_rows", language, shown=MAX_ROWS, total=len(result.metrics))
     axes.set_title(title)
     present = [s for s in STATUS_COLORS if any(m.status == s for m in metrics)]
-    handles = [Patch(color=STATUS_COLORS[s], label=tr(_TEXT, f"status.{s}", language)) for s in present]
+    handles = [Patch(color=STATUS_COLORS[s], label=tr(TEXT, f"chart.status.{s}", language)) for s in present]
     figure.legend(handles=handles, loc="outside lower center", ncols=len(handles), frameon=False, fontsize=9)
     return figure
 
@@ -368,11 +312,11 @@ def _kpi_figure(result: KpiTreeResult, language: Language) -> Figure | None:
     steps = [(c.name, c.value, c.share) for c in decomposition.contributions]
     if len(steps) > MAX_ROWS:  # the rest in one step, so that the waterfall still adds up
         rest = steps[MAX_ROWS - 1 :]
-        more = tr(_TEXT, "swot.more", language, n=len(rest))
+        more = tr(TEXT, "chart.swot.more", language, n=len(rest))
         steps = [*steps[: MAX_ROWS - 1], (more, sum(value for _, value, _ in rest), None)]
     scale = max([abs(decomposition.total_change), *(abs(v) for _, v, _ in steps)]) or 1.0
     if abs(decomposition.residual) > scale * 1e-6:
-        steps.append((tr(_TEXT, "kpi.residual", language), decomposition.residual, None))
+        steps.append((tr(TEXT, "chart.kpi.residual", language), decomposition.residual, None))
     rows = len(steps) + 1
     figure = _figure(7.6, 1.4 + 0.44 * rows)
     axes = figure.add_subplot()
@@ -403,7 +347,7 @@ def _kpi_figure(result: KpiTreeResult, language: Language) -> Figure | None:
         fontsize=9,
         fontweight="bold",
     )
-    labels.append(tr(_TEXT, "kpi.total", language))
+    labels.append(tr(TEXT, "chart.kpi.total", language))
     axes.set_yticks(list(range(rows))[::-1], labels)
     low, high = min([*ends, total]), max([*ends, total])
     span = (high - low) or scale
@@ -413,8 +357,8 @@ def _kpi_figure(result: KpiTreeResult, language: Language) -> Figure | None:
     root = next((e for e in result.evaluations if e.id == decomposition.root), None)
     axes.set_title(
         tr(
-            _TEXT,
-            "kpi.title",
+            TEXT,
+            "chart.kpi.title",
             language,
             root=_short(root.name if root else decomposition.root, 20),
             baseline=quantity(decomposition.baseline, unit, language),
@@ -461,7 +405,7 @@ def _swot_position(ife: float, efe: float, language: Language) -> Figure:
         axes.text(
             x + (0.08 if left else 1.42),
             y + (1.42 if top else 0.08),
-            tr(_TEXT, f"swot.{key}", language),
+            tr(TEXT, f"chart.swot.{key}", language),
             ha="left" if left else "right",
             va="top" if top else "bottom",
             fontsize=10,
@@ -472,7 +416,7 @@ def _swot_position(ife: float, efe: float, language: Language) -> Figure:
     axes.scatter([ife], [efe], s=140, color=_TOTAL, zorder=3, edgecolors="white", linewidths=1.5)
     right = ife <= 3.2
     axes.annotate(
-        tr(_TEXT, "swot.point", language, ife=f"{ife:.2f}", efe=f"{efe:.2f}"),
+        tr(TEXT, "chart.swot.point", language, ife=f"{ife:.2f}", efe=f"{efe:.2f}"),
         (ife, efe),
         xytext=(10 if right else -10, 10 if efe <= 3.6 else -16),
         textcoords="offset points",
@@ -487,9 +431,9 @@ def _swot_position(ife: float, efe: float, language: Language) -> Figure:
     axes.set_xticks([1, 1.5, 2, 2.5, 3, 3.5, 4])
     axes.set_yticks([1, 1.5, 2, 2.5, 3, 3.5, 4])
     axes.set_aspect("equal")
-    axes.set_xlabel(tr(_TEXT, "swot.ife", language))
-    axes.set_ylabel(tr(_TEXT, "swot.efe", language))
-    axes.set_title(tr(_TEXT, "swot.title", language))
+    axes.set_xlabel(tr(TEXT, "chart.swot.ife", language))
+    axes.set_ylabel(tr(TEXT, "chart.swot.efe", language))
+    axes.set_title(tr(TEXT, "chart.swot.title", language))
     return figure
 
 
@@ -501,18 +445,18 @@ def _swot_counts(quadrants: Sequence[Sequence[SwotFactor]], language: Language) 
     origins = ((0.0, 1.0), (1.0, 1.0), (0.0, 0.0), (1.0, 0.0))
     for key, color, (x, y), factors in zip(keys, colors, origins, quadrants, strict=True):
         axes.fill_between([x + 0.01, x + 0.99], y + 0.01, y + 0.99, color=color)
-        axes.text(x + 0.05, y + 0.92, tr(_TEXT, f"swot.{key}", language), fontsize=11, fontweight="bold", va="top")
+        axes.text(x + 0.05, y + 0.92, tr(TEXT, f"chart.swot.{key}", language), fontsize=11, fontweight="bold", va="top")
         axes.text(
             x + 0.95, y + 0.92, str(len(factors)), fontsize=20, fontweight="bold", ha="right", va="top", color=_MUTED
         )
         lines = [f"· {_short(f.text, 26)}" for f in factors[:4]]
         if len(factors) > 4:
-            lines.append(tr(_TEXT, "swot.more", language, n=len(factors) - 4))
+            lines.append(tr(TEXT, "chart.swot.more", language, n=len(factors) - 4))
         axes.text(x + 0.05, y + 0.72, "\n".join(lines), fontsize=8.5, va="top", linespacing=1.55)
     axes.set_xlim(0, 2)
     axes.set_ylim(0, 2)
     axes.axis("off")
-    axes.set_title(tr(_TEXT, "swot.counts_title", language))
+    axes.set_title(tr(TEXT, "chart.swot.counts_title", language))
     return figure
 
 
@@ -573,6 +517,7 @@ def _actions_figure(
     first, last = min(dues), max(dues)
     if review_date is not None:
         first = min(first, review_date)
+    long_span = (last - first).days > 300 or first.year != last.year
     for row, (_index, action) in enumerate(dated):
         assert action.due is not None
         y = len(dated) - 1 - row
@@ -595,9 +540,9 @@ def _actions_figure(
             color=color,
             linestyle="none",
         )
-        note = action.due.strftime("%m-%d")
+        note = action.due.strftime("%Y-%m-%d" if long_span else "%m-%d")
         if overdue:
-            note += " " + tr(_TEXT, "actions.overdue", language)
+            note += " " + tr(TEXT, "chart.actions.overdue", language)
         axes.annotate(
             note,
             (mdates.date2num(action.due), y),
@@ -608,9 +553,9 @@ def _actions_figure(
             color=color,
         )
     labels = []
-    for index, action in dated:
+    for _index, action in dated:  # labelled by what is to be done, not by an internal id
         owner = f"({_short(action.owner, 8)})" if action.owner else ""
-        labels.append(f"{action.id or index + 1} {_short(action.action, 14)}{owner}")
+        labels.append(f"{_short(action.action, 18)}{owner}")
     axes.set_yticks(list(range(len(dated)))[::-1], labels, fontsize=9)
     axes.set_ylim(-0.75, len(dated) - 0.4)
     markers = [(review_date, "actions.review", _MUTED, "--")]
@@ -624,7 +569,7 @@ def _actions_figure(
         axes.text(
             mdates.date2num(day),
             -0.62,
-            " " + tr(_TEXT, key, language, date=day.isoformat()),
+            " " + tr(TEXT, f"chart.{key}", language, date=day.isoformat()),
             color=color,
             fontsize=8,
             ha="left",
@@ -632,16 +577,18 @@ def _actions_figure(
         )
     pad = max(3, (last - first).days // 12)
     axes.set_xlim(mdates.date2num(first - dt.timedelta(days=pad)), mdates.date2num(last + dt.timedelta(days=pad * 3)))
-    locator = mdates.AutoDateLocator(maxticks=8)
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=7)  # months to years: ticks never crowd
     axes.xaxis.set_major_locator(locator)
-    axes.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m-%d" if (last - first).days > 300 else "%m-%d"))
-    title = tr(_TEXT, "actions.title", language)
+    numeric = ["%Y", "%Y-%m", "%m-%d", "%H:%M", "%H:%M", "%S.%f"]  # the year is shown; no month names
+    zero = ["", "%Y", "%Y-%m", "%m-%d", "%H:%M", "%H:%M"]
+    axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, formats=numeric, zero_formats=zero))
+    title = tr(TEXT, "chart.actions.title", language)
     with_due = sum(1 for action in actions if action.due is not None)
     if with_due > len(dated):
-        title += tr(_TEXT, "more_rows", language, shown=len(dated), total=with_due)
+        title += tr(TEXT, "chart.more_rows", language, shown=len(dated), total=with_due)
     undated = len(actions) - with_due
     if undated:
-        title += " · " + tr(_TEXT, "actions.undated", language, n=undated)
+        title += " · " + tr(TEXT, "chart.actions.undated", language, n=undated)
     axes.set_title(title)
     statuses: list[ActionStatus] = [s for s in ACTION_COLORS if any(a.status == s for _, a in dated)]
     handles = [
@@ -651,13 +598,15 @@ def _actions_figure(
             marker="o",
             linestyle="none",
             color=ACTION_COLORS[s],
-            label=tr(_TEXT, f"action_status.{s}", language),
+            label=tr(TEXT, f"chart.action_status.{s}", language),
         )
         for s in statuses
     ]
     if today is not None and any(is_overdue(a, today) for _, a in dated):
         handles.append(
-            Line2D([], [], marker="X", linestyle="none", color=_OVERDUE, label=tr(_TEXT, "actions.overdue", language))
+            Line2D(
+                [], [], marker="X", linestyle="none", color=_OVERDUE, label=tr(TEXT, "chart.actions.overdue", language)
+            )
         )
     figure.legend(handles=handles, loc="outside lower center", ncols=len(handles), frameon=False, fontsize=9)
     return figure
@@ -730,13 +679,15 @@ def _timeline_figure(result: TimelineResult, language: Language) -> Figure | Non
         axes.plot([x], [0], marker="|", markersize=12, color=color, linestyle="none")
         if event.kind in _MILESTONE_COLORS:
             axes.axvline(x, color=color, linestyle=":", linewidth=0.8, alpha=0.6)
-    labels = [tr(_TEXT, "timeline.events", language)] + [tr(_TEXT, f"duration.{d.key}", language) for d in durations]
+    labels = [tr(TEXT, "chart.timeline.events", language)] + [
+        tr(TEXT, f"chart.duration.{d.key}", language) for d in durations
+    ]
     axes.set_yticks(list(range(rows + 1)), _row_labels(labels, rows))
     axes.set_ylim(-0.7, rows + 0.6)
     axes.set_xlim(-span * 0.03, span * 1.18)
     axes.xaxis.set_major_formatter(lambda value, _pos: (origin + dt.timedelta(minutes=value)).strftime("%H:%M"))
-    zone = result.timezone or tr(_TEXT, "timeline.no_zone", language)
-    title = tr(_TEXT, "timeline.title", language, zone=zone)
+    zone = result.timezone or tr(TEXT, "chart.timeline.no_zone", language)
+    title = tr(TEXT, "chart.timeline.title", language, zone=zone)
     axes.set_title(title)
     return figure
 
@@ -804,7 +755,7 @@ def review_charts(
             log.exception("the %s chart could not be drawn", key)
             return
         if data is not None:
-            charts.append(ReviewChart(key, section, tr(_TEXT, f"caption.{key}", lang), data))
+            charts.append(ReviewChart(key, section, tr(TEXT, f"chart.caption.{key}", lang), data))
 
     if analysis.attainment is not None:
         attainment = analysis.attainment
@@ -812,8 +763,8 @@ def review_charts(
     if analysis.kpi_tree is not None:
         kpi_tree = analysis.kpi_tree
         add("kpi", "kpi_tree", lambda: _kpi_figure(kpi_tree, lang))
-    if analysis.swot is not None:
-        swot = analysis.swot
+    if analysis.swot is not None and analysis.swot.ife.score is not None and analysis.swot.efe.score is not None:
+        swot = analysis.swot  # the position adds to the factor table; a chart of the factors would repeat it
         add("swot", "swot", lambda: _swot_figure(swot, lang))
     if review.actions:
         as_of = analysis.as_of.date if analysis.as_of is not None else today

@@ -5,6 +5,13 @@ the section headings, paragraphs, lists and tables (attainment, actions, risks, 
 charts as PNG pictures at the top of their sections (when matplotlib is installed; without it the
 document is complete, only without pictures). Chinese text gets an East Asian font (Microsoft YaHei,
 which Word substitutes where it is missing).
+
+The printable HTML export is the HTML report itself (self-contained, CJK font stack, ``@media
+print`` rules, inline SVG charts): print it or save it as PDF from a browser. A PDF export is not
+offered: the PyPI renderers that follow CSS well (WeasyPrint) need Pango and cairo from the system,
+and the pure-Python ones (xhtml2pdf, ReportLab, fpdf2) need a CJK font file of their own and drop the
+layout and the SVG charts. python-docx and matplotlib come with ``pip install 'fupan-mcp[export]'``;
+nothing of them is imported until an export runs.
 """
 
 from __future__ import annotations
@@ -15,14 +22,16 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from fupan_mcp.export import require
+from fupan_mcp.errors import require
+from fupan_mcp.i18n import tr
+from fupan_mcp.report.strings import TEXT
 from fupan_mcp.report.view import Block, Bullets, Heading, Paragraph, Table, Tone, Tree
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
     from docx.table import _Cell
 
-    from fupan_mcp.charts import ReviewChart
+    from fupan_mcp.report.charts import ReviewChart
     from fupan_mcp.report.render import BuiltReport
 
 __all__ = ["DOCX_MIME", "review_docx"]
@@ -93,7 +102,7 @@ def review_docx(built: BuiltReport, *, today: dt.date | None = None, charts: boo
 
 
 def _charts(built: BuiltReport, today: dt.date | None) -> dict[str, list[ReviewChart]]:
-    from fupan_mcp import charts
+    from fupan_mcp.report import charts
 
     if not charts.available():
         return {}
@@ -123,7 +132,7 @@ def _setup(document: DocxDocument, built: BuiltReport) -> None:
     properties.title = _clean(built.title)[:255]
     properties.subject = _clean(built.review.project)[:255]
     properties.author = "fupan-mcp"
-    properties.language = "zh-CN" if built.language == "zh" else "en"
+    properties.language = tr(TEXT, "locale", built.language)
     properties.comments = ""
 
 

@@ -1,0 +1,177 @@
+"""Each analysis tool's text: what a client that only shows text gets next to the structured content.
+
+Built from the same blocks as the report's sections (`report.sections`), with the same words
+(`report.strings`) and the same formatter (`report.formatting`), then rendered to markdown by the
+report's own block template: a figure reads the same in a tool's answer and in the report. The tool
+text is written for the author of the review, so it lists every finding with its place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from fupan_mcp.domain.actions import ActionCheckResult, ActionItem, Risk, RiskCheckResult
+from fupan_mcp.domain.attainment import AttainmentResult
+from fupan_mcp.domain.common import DataGap, Finding
+from fupan_mcp.domain.compliance import ComplianceResult
+from fupan_mcp.domain.kpi import KpiTreeResult
+from fupan_mcp.domain.swot import SwotResult
+from fupan_mcp.domain.whys import FiveWhysResult
+from fupan_mcp.i18n import Language
+from fupan_mcp.report.render import markdown_blocks
+from fupan_mcp.report.sections import (
+    Words,
+    action_blocks,
+    attainment_blocks,
+    finding_item,
+    five_whys_blocks,
+    kpi_tree_blocks,
+    risk_blocks,
+    swot_blocks,
+)
+from fupan_mcp.report.view import Block, Bullets, Heading, Item, Paragraph, Table, Tone
+
+__all__ = [
+    "TOOL_FINDINGS",
+    "TOOL_ROWS",
+    "actions_text",
+    "attainment_text",
+    "compliance_text",
+    "five_whys_text",
+    "kpi_tree_text",
+    "risks_text",
+    "swot_text",
+]
+
+TOOL_FINDINGS = 50
+"""Findings listed in a tool's text; the structured content carries all of them."""
+TOOL_ROWS = 200
+"""Rows of one table in a tool's text."""
+
+
+def _words(language: Language) -> Words:
+    return Words(language=language, depth="full")
+
+
+def _render(w: Words, title_key: str, blocks: Sequence[Block]) -> str:
+    return markdown_blocks([Heading(w.t(title_key)), *blocks], w.t("colon"))
+
+
+def _findings(w: Words, findings: Sequence[Finding]) -> list[Block]:
+    """Every finding (up to `TOOL_FINDINGS`) with its severity and where it is."""
+    if not findings:
+        return []
+    blocks: list[Block] = [
+        Heading(w.t("findings.title")),
+        Bullets(tuple(finding_item(w, f) for f in findings[:TOOL_FINDINGS])),
+    ]
+    if len(findings) > TOOL_FINDINGS:
+        blocks.append(Paragraph(w.t("more_items", n=len(findings) - TOOL_FINDINGS), tone="muted"))
+    return blocks
+
+
+def kpi_tree_text(result: KpiTreeResult) -> str:
+    """`build_kpi_tree`: root and change, the tree, the formula check, contributions, findings, flowchart."""
+    w = _words(result.language)
+    blocks = kpi_tree_blocks(w, result)
+    if result.template is not None and all(n.actual is None and n.baseline is None for n in result.nodes):
+        blocks.insert(0, Paragraph(w.t("kpi.skeleton"), tone="muted"))
+    return _render(w, "section.kpi_tree", _with_findings(w, blocks, result.findings))
+
+
+def five_whys_text(result: FiveWhysResult) -> str:
+    """`five_whys`: the problem, the chain, root causes, read-back, countermeasures, findings, flowchart."""
+    w = _words(result.language)
+    blocks = [Paragraph(w.t("whys.problem_line", problem=result.problem)), *five_whys_blocks(w, result)]
+    if not result.findings:
+        blocks.append(Paragraph(w.t("findings.none"), tone="ok"))
+    return _render(w, "section.five_whys", _with_findings(w, blocks, result.findings))
+
+
+def swot_text(result: SwotResult) -> str:
+    """`swot`: the factors, the TOWS strategies and prompts, the IFE/EFE scores, findings, quadrant chart."""
+    w = _words(result.language)
+    blocks = swot_blocks(w, result)
+    if not result.findings:
+        blocks.append(Paragraph(w.t("findings.none"), tone="ok"))
+    return _render(w, "section.swot", _with_findings(w, blocks, result.findings))
+
+
+def attainment_text(result: AttainmentResult) -> str:
+    """`compute_attainment`: counts and weighted rate, the table, each statement, errors, data gaps."""
+    w = _words(result.language)
+    blocks = attainment_blocks(w, result) + _gaps(w, result.summary.data_gaps)
+    return _render(w, "section.results", blocks)
+
+
+def _gaps(w: Words, gaps: Sequence[DataGap]) -> list[Block]:
+    if not gaps:
+        return []
+    items = tuple(Item(gap.message, label=gap.subject) for gap in gaps[:TOOL_ROWS])
+    return [Heading(w.t("gaps.title")), Bullets(items), *_more(w, len(gaps))]
+
+
+def actions_text(result: ActionCheckResult, actions: Sequence[ActionItem]) -> str:
+    """`check_actions`: the summary, each action with its status, score and issues, list findings."""
+    w = _words(result.language)
+    blocks = action_blocks(w, actions[:TOOL_ROWS], result.model_copy(update={"actions": result.actions[:TOOL_ROWS]}))
+    blocks += _more(w, len(actions))
+    if result.as_of is not None:
+        basis = w.t(f"as_of.{result.as_of.source}")
+        blocks.append(Paragraph(w.t("as_of.line", basis=basis, date=result.as_of.date.isoformat()), tone="muted"))
+    return _render(w, "actions.title", _with_findings(w, blocks, result.findings))
+
+
+def risks_text(result: RiskCheckResult, risks: Sequence[Risk]) -> str:
+    """`check_risks`: the summary and each risk with its thresholds, response, owner and issues."""
+    w = _words(result.language)
+    blocks = risk_blocks(w, risks[:TOOL_ROWS], result.model_copy(update={"risks": result.risks[:TOOL_ROWS]}))
+    return _render(w, "risks.title", [*blocks, *_more(w, len(risks))])
+
+
+def compliance_text(result: ComplianceResult) -> str:
+    """`check_compliance`: counts, where each piece of personal data is (masked), each tone finding."""
+    w = _words(result.language)
+    if not result.pii and not result.tone:
+        return _render(w, "compliance.title", [Paragraph(w.t("compliance.clean"), tone="ok")])
+    counts = result.counts
+    summary = w.t(
+        "compliance.summary",
+        pii=counts.pii,
+        pii_detail=_detail(w, {w.t(f"pii.{kind}"): n for kind, n in counts.pii_by_kind.items()}),
+        tone=counts.tone,
+        tone_detail=_detail(w, {w.t(f"severity.{sev}"): n for sev, n in counts.tone_by_severity.items()}),
+    )
+    blocks: list[Block] = [Paragraph(summary)]
+    masked = result.masked_text is not None or result.masked_fields is not None
+    if result.pii and masked:
+        blocks.append(Paragraph(w.t("compliance.masked_note"), tone="muted"))
+    where = w.t("compliance.text")
+    if result.pii:
+        rows = tuple((hit.path or where, w.t(f"pii.{hit.kind}"), hit.masked) for hit in result.pii[:TOOL_ROWS])
+        headers = tuple(w.t(k) for k in ("col.where", "col.kind", "col.masked"))
+        blocks += [Heading(w.t("compliance.pii")), Table(headers, rows), *_more(w, len(result.pii))]
+    if result.tone:
+        shown = result.tone[:TOOL_ROWS]
+        rows = tuple((f.path or where, w.t(f"severity.{f.severity}"), f.message) for f in shown)
+        tones: tuple[Tone, ...] = tuple("warn" if f.severity != "info" else "muted" for f in shown)
+        headers = tuple(w.t(k) for k in ("col.where", "col.severity", "col.message"))
+        blocks += [Heading(w.t("compliance.tone")), Table(headers, rows, tones), *_more(w, len(result.tone))]
+    return _render(w, "compliance.title", blocks)
+
+
+def _detail(w: Words, counts: dict[str, int]) -> str:
+    if not counts:
+        return ""
+    return w.t("compliance.detail", parts=w.join(f"{label} {n}" for label, n in counts.items()))
+
+
+def _more(w: Words, total: int) -> list[Block]:
+    return [Paragraph(w.t("more_items", n=total - TOOL_ROWS), tone="muted")] if total > TOOL_ROWS else []
+
+
+def _with_findings(w: Words, blocks: Sequence[Block], findings: Sequence[Finding]) -> list[Block]:
+    """The blocks with the findings before the diagrams (which close a tool's text)."""
+    diagrams = [b for b in blocks if b.kind == "diagram"]
+    body = [b for b in blocks if b.kind != "diagram"]
+    return [*body, *_findings(w, findings), *diagrams]

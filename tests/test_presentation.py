@@ -1,0 +1,212 @@
+"""The presentation wing: tool text and report from the same blocks, action urgency, string tables."""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import json
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from fupan_mcp import ui
+from fupan_mcp.domain.actions import ActionItem
+from fupan_mcp.domain.review import Audience
+from fupan_mcp.i18n import Language, tr
+from fupan_mcp.report.render import build_report, render_built, render_report
+from fupan_mcp.report.sections import READER_QUESTIONS, urgency_order
+from fupan_mcp.report.strings import TEXT
+from fupan_mcp.report.view import Bullets, Heading, Table
+from fupan_mcp.samples import SAMPLES, load_sample
+
+
+def test_most_urgent_orders_by_status_overdue_priority_then_due() -> None:
+    day = dt.date(2025, 6, 1)
+    items = [
+        ActionItem(action="完成 A", status="done", priority="P0", due=day),  # 0: done, never urgent
+        ActionItem(action="推进 B", status="in_progress", priority="P0", due=day),  # 1
+        ActionItem(action="启动 C", status="open", priority="P2", due=day),  # 2
+        ActionItem(action="启动 D", status="open", priority="P1", due=dt.date(2025, 7, 1)),  # 3
+        ActionItem(action="启动 E", status="open", priority="P1", due=dt.date(2025, 6, 15)),  # 4
+        ActionItem(action="启动 F", status="open", priority="P3", due=day),  # 5: overdue
+        ActionItem(action="放弃 G", status="wont_do", priority="P0", due=day),  # 6: won't do, never urgent
+        ActionItem(action="启动 H", status="open"),  # 7: no priority, no date
+    ]
+    overdue = [i == 5 for i in range(len(items))]
+    # open first (overdue F, then P1 by date E before D, then P2 C, then H without priority), then in progress B
+    assert urgency_order(items, overdue) == [5, 4, 3, 2, 7, 1]
+
+
+def test_a_brief_report_lists_the_overdue_open_actions_first_and_says_so() -> None:
+    review = {**load_sample("midyear_campaign"), "review_date": "2025-07-20"}  # overdue is as of the review
+    built = build_report(review, "brief", audience="reader", today=dt.date(2031, 1, 1))
+    actions = next(s for s in built.document.sections if s.id == "actions")
+    table = next(b for b in actions.blocks if isinstance(b, Table))
+    status = table.headers.index("状态")
+    # as of the review on 2025-07-20 MC-A6 (P1, due 07-15) and MC-A7 (P2, due 07-07) are overdue: they lead,
+    # by priority, before
+    # the P0 MC-A1 (due 07-30); then P1 by due date (A4, A5 on 08-29 in input order); A2 (no date) and A3 (P2) drop out
+    assert [(row[0], row[status]) for row in table.rows] == [
+        ("6", "未开始(已逾期)"),
+        ("7", "未开始(已逾期)"),
+        ("1", "未开始"),
+        ("4", "未开始"),
+        ("5", "未开始"),
+    ]
+    # as of the sample's own date nothing is overdue, whatever today is
+    assert (
+        "已逾期"
+        not in render_report(load_sample("midyear_campaign"), "html", "brief", today=dt.date(2031, 1, 1)).content
+    )
+
+
+# --------------------------------------------------------------------------- string tables
+
+SERVER = Path(__file__).resolve().parents[1] / "server" / "fupan_mcp"
+TABLE_NAMES = frozenset({"TEXT", "_TEXT", "VIEW_TEXT"})
+"""The names string tables are assigned to: one per module, one per layer in report/ and ui/."""
+
+
+def _tables() -> list[tuple[str, ast.Dict]]:
+    found = []
+    for path in sorted(SERVER.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            target = node.target if isinstance(node, ast.AnnAssign) else None
+            if isinstance(node, ast.Assign) and len(node.targets) == 1:
+                target = node.targets[0]
+            value = getattr(node, "value", None)
+            if isinstance(target, ast.Name) and target.id in TABLE_NAMES and isinstance(value, ast.Dict):
+                found.append((f"{path.relative_to(SERVER)}:{target.id}", value))
+    return found
+
+
+def _placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_every_string_table_entry_has_zh_and_en_and_is_defined_once() -> None:
+    tables = _tables()
+    assert {name for name, _ in tables} >= {"report/strings.py:TEXT", "ui/words.py:VIEW_TEXT"}
+    problems: list[str] = []
+    for name, table in tables:
+        seen: set[str] = set()
+        for key_node, value in zip(table.keys, table.values, strict=True):
+            if key_node is None:  # ``**other``: checked where that table is defined
+                continue
+            assert isinstance(key_node, ast.Constant) and isinstance(key_node.value, str), name
+            key = key_node.value
+            if key in seen:
+                problems.append(f"{name}: {key!r} defined twice")
+            seen.add(key)
+            entry = ast.literal_eval(value)
+            if set(entry) != {"zh", "en"} or not all(isinstance(v, str) and v for v in entry.values()):
+                problems.append(f"{name}: {key!r} needs a non-empty zh and en, has {sorted(entry)}")
+            elif _placeholders(entry["zh"]) != _placeholders(entry["en"]):
+                problems.append(f"{name}: {key!r} zh and en fill different placeholders")
+    assert problems == []
+
+
+def test_the_presentation_layers_have_one_table_each() -> None:
+    names = [name for name, _ in _tables()]
+    assert [n for n in names if n.startswith("report/")] == ["report/strings.py:TEXT"]
+    assert [n for n in names if n.startswith("ui/")] == ["ui/words.py:VIEW_TEXT"]
+
+
+def test_no_code_forks_on_the_language_outside_i18n() -> None:
+    fork = re.compile(r"""\blang(?:uage)?\s*[!=]=\s*["'](?:zh|en)["']|["'](?:zh|en)["']\s*[!=]=\s*\w*lang""")
+    offenders = [
+        f"{path.relative_to(SERVER)}:{number}"
+        for path in sorted(SERVER.rglob("*.py"))
+        if path.name != "i18n.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if fork.search(line)
+    ]
+    assert offenders == []
+
+
+def test_the_view_holds_no_words_of_its_own() -> None:
+    page = (SERVER / "ui" / "report.html").read_text(encoding="utf-8")
+    script = page[page.index("<script>") :]
+    assert "已达成" not in script and 'achieved: "achieved"' not in script
+    assert 'state.lang === "zh"' not in script
+    served = ui.html()
+    words = json.loads(served.split('id="fupan-words">', 1)[1].split("</script>", 1)[0])
+    assert words["zh"]["achieved"] == "已达成" and words["en"]["achieved"] == "achieved"
+    assert set(words["zh"]) == set(words["en"])
+
+
+# --------------------------------------------------------------------------- two readers
+
+PATH_LIKE = re.compile(
+    r"\b[a-z_]+(?:\[\d+\])+(?:\.[a-z_]+)*|\b(?:kpi_tree|five_whys|swot|metrics|actions|risks)\.[a-z_]+"
+)
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+@pytest.mark.parametrize("language", ["zh", "en"])
+@pytest.mark.parametrize("format", ["markdown", "html"])
+def test_the_readers_report_holds_no_code_and_no_path(name: str, language: Language, format: str) -> None:
+    built = build_report(load_sample(name), "full", language, audience="reader")
+    found = {f.code for f in built.analysis.findings} | {g.field for g in built.analysis.data_gaps}
+    codes = {code for code in found if "_" in code}  # 'missing_leaf'; a code like 'overdue' is also a word
+    content = render_built(built, format).content  # type: ignore[arg-type]
+    if name in ("b2b_mvp", "midyear_campaign", "erp_wms", "shakespeare_outage"):
+        assert built.analysis.findings  # these samples do have findings: the test is not empty
+    assert [code for code in codes if re.search(rf"(?<![\w-]){re.escape(code)}(?![\w-])", content)] == []
+    assert PATH_LIKE.findall(content) == []
+    assert tr(TEXT, "section.gaps_reader", language) in content
+    assert tr(TEXT, "findings.title", language) not in content
+
+
+def test_the_authors_report_keeps_every_finding_with_its_code_and_place() -> None:
+    built = build_report(load_sample("midyear_campaign"), "full", audience="author")
+    content = render_built(built, "markdown").content
+    assert "| kpi_tree.nodes[1].actual |" in content and tr(TEXT, "findings.title", "zh") in content
+    assert all(f.code in content for f in built.analysis.findings)
+
+
+def test_the_reader_gets_open_questions_phrased_for_people() -> None:
+    built = build_report(load_sample("midyear_campaign"), "standard", "en", audience="reader")
+    gaps = next(s for s in built.document.sections if s.id == "gaps")
+    assert gaps.title == "Appendix: open questions and data gaps"
+    heading = next(i for i, b in enumerate(gaps.blocks) if isinstance(b, Heading) and b.text == "Open questions")
+    questions = gaps.blocks[heading + 2]
+    assert isinstance(questions, Bullets)
+    assert 0 < len(questions.items) <= READER_QUESTIONS
+    warnings = {f.message for f in built.analysis.findings if f.severity != "info" and f.code != "section_failed"}
+    assert all(any(message in item.text for message in warnings) for item in questions.items)
+
+
+def test_render_report_defaults_to_the_reader_for_html_and_the_author_for_markdown() -> None:
+    review = load_sample("b2b_mvp")
+    assert render_report(review, "html").audience == "reader"
+    assert render_report(review, "markdown").audience == "author"
+    assert render_report(review, "markdown", audience="reader").audience == "reader"
+
+
+EMOJI = re.compile("[\u2600-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff\ufe0f]")
+"""Pictographs that turn into identical boxes where no emoji font is installed."""
+
+
+@pytest.mark.parametrize("audience", ["reader", "author"])
+def test_status_is_written_in_words_not_emoji(audience: Audience) -> None:
+    for name in SAMPLES:
+        for language in ("zh", "en"):
+            built = build_report(load_sample(name), "full", language, audience=audience)  # type: ignore[arg-type]
+            for format in ("markdown", "html"):
+                content = render_built(built, format).content  # type: ignore[arg-type]
+                assert EMOJI.findall(content) == [], (name, language, format)
+    assert EMOJI.findall(json.dumps(TEXT, ensure_ascii=False)) == []
+
+
+def test_the_view_keeps_the_findings_behind_a_toggle() -> None:
+    built = build_report(load_sample("midyear_campaign"), "standard", audience="reader")
+    view = ui.review_view(built, dt.date(2025, 7, 5))
+    listed = view["finding_list"]
+    assert len(listed) == len(built.analysis.findings) > 0
+    assert {"code", "path", "message", "severity", "section_title"} <= set(listed[0])
+    page = ui.html()
+    assert 'h("details", { class: "findings" }' in page  # closed by default: a toggle, not the body
