@@ -6,9 +6,10 @@ import datetime as dt
 import re
 from typing import Literal, get_args
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from fupan_mcp.domain.common import DataGap, Finding, Model
+from fupan_mcp.domain.dates import current_reference, read_date
 from fupan_mcp.limits import MAX_NAME_CHARS, MAX_TEXT_CHARS
 
 ActionStatus = Literal["open", "in_progress", "done", "wont_do"]
@@ -41,6 +42,19 @@ _ACTION_KIND_ALIASES: dict[str, ActionKind] = {
 }
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _is_iso_date(text: str) -> bool:
+    if not _ISO_DATE.fullmatch(text):
+        return False
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
 def action_kind(value: str) -> str:
     """The canonical action kind for a label ('Prevention', '预防' -> 'prevent'); other labels as written."""
     label = value.strip()
@@ -56,7 +70,16 @@ class ActionItem(Model):
     id: str | None = Field(default=None, max_length=64, description="Stable id; assigned by the store if empty.")
     action: str = Field(min_length=1, max_length=MAX_TEXT_CHARS, description="What to do; starts with a verb.")
     owner: str | None = Field(default=None, max_length=MAX_NAME_CHARS, description="Exactly one accountable owner.")
-    due: dt.date | None = Field(default=None, description="Absolute due date (YYYY-MM-DD), after the review date.")
+    due: dt.date | None = Field(
+        default=None,
+        description="Due date after the review: YYYY-MM-DD or as written ('2025年7月3日', '7月3日', 'T+30', "
+        "'4周内', '下周五', '月底前', 'in 2 weeks'), resolved against the review date.",
+    )
+    due_text: str | None = Field(
+        default=None,
+        max_length=MAX_NAME_CHARS,
+        description="The due date as written, kept when it was not YYYY-MM-DD (set by the server).",
+    )
     priority: Priority | None = Field(default=None, description="P0 (most urgent) to P3.")
     addresses: str | None = Field(
         default=None, max_length=MAX_TEXT_CHARS, description="The problem or root cause this action answers."
@@ -81,6 +104,25 @@ class ActionItem(Model):
         max_length=2_000,
         description="Where it is tracked: a URL or an issue key such as 'PROJ-123' (not a measurable result).",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _read_due(cls, data: object) -> object:
+        """A due date as people write it: kept in ``due_text``, resolved into ``due`` when it can be
+        (relative forms against the review date in force, see `domain.dates.reference_date`). A text
+        that gives no date leaves ``due`` empty: the action checks report it for this item alone."""
+        if not isinstance(data, dict):
+            return data
+        due, text = data.get("due"), data.get("due_text")
+        if isinstance(due, str) and not due.strip():
+            data = {**data, "due": None}
+            due = None
+        if isinstance(due, str) and not _is_iso_date(due.strip()):
+            text = due.strip()
+        elif due is not None or not isinstance(text, str) or not text.strip():
+            return data
+        reading = read_date(text, current_reference())
+        return {**data, "due": reading.date, "due_text": text[:MAX_NAME_CHARS]}
 
     @field_validator("kind")
     @classmethod

@@ -668,7 +668,8 @@ def _tows_table(ctx: Context, result: SwotResult) -> Table:
     rows: list[tuple[str, ...]] = []
     tones: list[Tone] = []
     for cell in result.tows:
-        placed = [result.strategies[i] for i in cell.strategies if i < len(result.strategies)]
+        by_index = {strategy.index: strategy for strategy in result.strategies}
+        placed = [by_index[i] for i in cell.strategies if i in by_index]
         for strategy in placed:
             rows.append(
                 (
