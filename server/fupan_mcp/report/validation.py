@@ -316,8 +316,8 @@ def _message(error: ErrorDetails, language: Language, schema: Mapping[str, Any] 
     if key == "string_too_short" and ctx.get("min_length") == 1:
         key = "string_empty"
     if key == "extra_forbidden":
-        names = _properties_at(schema, error["loc"][:-1])
-        allowed = tr(_TEXT, "allowed", language, names=", ".join(names[:30])) if names else ""
+        fields = _properties_at(schema, error["loc"][:-1])
+        allowed = tr(_TEXT, "allowed", language, names=", ".join(fields[:30])) if fields else ""
         return tr(_TEXT, key, language, allowed=allowed)
     if key in ("literal_error", "union_tag"):
         expected = str(ctx.get("expected") or ctx.get("expected_tags") or "")
