@@ -464,7 +464,7 @@ def create_server(settings: Settings | None = None) -> FupanServer:
         website_url="https://github.com/fupan-mcp/fupan-mcp",
         extensions=[ui.build_apps()],
     )
-    _add_prompt(server)
+    _add_prompt(server, services)
     return server
 
 
@@ -509,7 +509,48 @@ def prompt_language(value: str) -> Language:
     )
 
 
-def _add_prompt(server: MCPServer[Any]) -> None:
+def _prefixed(values: Iterable[str], typed: str) -> list[str]:
+    """Values starting with what was typed first, then those containing it (case-insensitive)."""
+    needle = typed.strip().casefold()
+    unique = list(dict.fromkeys(values))
+    first = [v for v in unique if v.casefold().startswith(needle)]
+    inside = [v for v in unique if needle and needle in v.casefold() and v not in first]
+    return first + inside
+
+
+def _stored_projects(services: Services, typed: str) -> list[str]:
+    try:
+        return _prefixed((summary.project for summary in services.store.list_reviews(limit=1000)), typed)
+    except (InputError, StoreError):
+        return []
+
+
+def resource_completions(services: Services, template: str, argument: str, typed: str) -> list[str]:
+    """Completion values of a resource template's variable: example names, stored review ids, exported files."""
+    from fupan_mcp.samples import SAMPLES
+
+    if template.startswith("fupan://examples/") and argument == "name":
+        return _prefixed(SAMPLES, typed)
+    if template.startswith("fupan://reviews/") and argument == "review_id":
+        try:
+            return _prefixed((summary.id for summary in services.store.list_reviews(limit=1000)), typed)
+        except (InputError, StoreError):
+            return []
+    if template.startswith("fupan://exports/") and argument == "name":
+        suffix = template.rsplit(".", 1)[-1]
+        root = services.settings.output_dir
+        if not root.is_dir():
+            return []
+        found = sorted(
+            path.relative_to(root).as_posix()[: -len(suffix) - 1]
+            for path in root.rglob(f"*.{suffix}")
+            if path.is_file()
+        )
+        return _prefixed(found, typed)
+    return []
+
+
+def _add_prompt(server: MCPServer[Any], services: Services | None = None) -> None:
     @server.prompt(name="project_review", title="项目复盘 / Project review")
     async def project_review(
         project_info: Annotated[str, _described("project_info")],
@@ -542,7 +583,15 @@ def _add_prompt(server: MCPServer[Any]) -> None:
         context: CompletionContext | None,
     ) -> Completion | None:
         if isinstance(ref, PromptReference) and ref.name == "project_review":
-            values = catalog.complete(argument.name, argument.value)
+            if argument.name == "project_info" and services is not None:
+                values = await anyio.to_thread.run_sync(lambda: _stored_projects(services, argument.value))
+            else:
+                values = catalog.complete(argument.name, argument.value)
+            return Completion(values=values[:100], total=len(values), has_more=len(values) > 100)
+        if isinstance(ref, ResourceTemplateReference) and services is not None:
+            values = await anyio.to_thread.run_sync(
+                lambda: resource_completions(services, ref.uri, argument.name, argument.value)
+            )
             return Completion(values=values[:100], total=len(values), has_more=len(values) > 100)
         return None
 

@@ -38,6 +38,7 @@ _TEXT: Table = {
     },
     "root": {"zh": "（参数整体）", "en": "(the arguments)"},
     "or": {"zh": " 或 ", "en": " or "},
+    "or.words": {"zh": "或", "en": " or "},
     "allowed": {"zh": "；可用字段：{names}", "en": "; fields here: {names}"},
     # by pydantic error type
     "missing": {"zh": "必填，但没有提供", "en": "required, but not given"},
@@ -307,7 +308,7 @@ def _message(error: ErrorDetails, language: Language, schema: Mapping[str, Any] 
     ctx: dict[str, Any] = dict(error.get("ctx") or {})
     if kind == _UNION_TYPE:
         kinds = [str(k) for k in ctx.get("kinds", [])] or ["text"]
-        names = tr(_TEXT, "or", language).join(tr(_TEXT, f"kind.{k}", language) for k in kinds)
+        names = tr(_TEXT, "or.words", language).join(tr(_TEXT, f"kind.{k}", language) for k in kinds)
         examples = tr(_TEXT, "or", language).join(tr(_TEXT, f"example.{k}", language) for k in kinds)
         return tr(_TEXT, "union", language, kinds=names, examples=examples)
     if kind == DATE_ERROR_TYPE:
