@@ -847,6 +847,8 @@ def _action_table(ctx: Context, rows_in: Sequence[tuple[int, ActionItem, ActionC
     tones: list[Tone] = []
     for index, action, check in rows_in:
         due = fmt.iso(action.due) if action.due else ctx.t("missing")
+        if action.due_text:  # the words it was written in, beside the date they resolve to
+            due = f"{fmt.iso(action.due)} ({action.due_text})" if action.due else action.due_text
         if action.due is None and check is not None and check.suggested_due is not None:
             due = ctx.t("actions.suggested", missing=due, date=check.suggested_due.isoformat())
         findings = check.findings if check else []
