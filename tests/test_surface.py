@@ -335,3 +335,12 @@ def test_the_demo_runs_twice_against_one_store(tmp_path: Path) -> None:
             timeout=180,
         )
         assert run.returncode == 0, run.stderr[-2000:]
+
+
+async def test_a_lone_surrogate_in_a_date_is_a_clear_error(client: Client) -> None:
+    result = await client.call_tool(
+        "check_actions", {"actions": [{"action": "a", "due": "\ud800"}], "review_date": "\ud800"}
+    )
+    assert result.is_error and "- review_date：无法识别为日期" in text(result)
+    alone = await client.call_tool("check_actions", {"actions": [{"action": "a", "due": "\ud800"}]})
+    assert not alone.is_error and "日期无法识别" in text(alone)

@@ -45,16 +45,6 @@ _ACTION_KIND_ALIASES: dict[str, ActionKind] = {
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def _is_iso_date(text: str) -> bool:
-    if not _ISO_DATE.fullmatch(text):
-        return False
-    try:
-        dt.date.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
-
-
 def action_kind(value: str) -> str:
     """The canonical action kind for a label ('Prevention', '预防' -> 'prevent'); other labels as written."""
     label = value.strip()
@@ -117,12 +107,13 @@ class ActionItem(Model):
         if isinstance(due, str) and not due.strip():
             data = {**data, "due": None}
             due = None
-        if isinstance(due, str) and not _is_iso_date(due.strip()):
+        if isinstance(due, str) and not _ISO_DATE.fullmatch(due.strip()):  # '2024-02-30' stays a date error
             text = due.strip()
         elif due is not None or not isinstance(text, str) or not text.strip():
             return data
+        text = text.encode("utf-8", "replace").decode("utf-8")[:MAX_NAME_CHARS]  # no lone surrogates kept
         reading = read_date(text, current_reference())
-        return {**data, "due": reading.date, "due_text": text[:MAX_NAME_CHARS]}
+        return {**data, "due": reading.date, "due_text": text}
 
     @field_validator("kind")
     @classmethod

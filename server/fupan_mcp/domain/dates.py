@@ -583,7 +583,7 @@ def _human_date(value: object) -> object:
     raise PydanticCustomError(
         DATE_ERROR_TYPE,
         "cannot read {text!r} as a date ({code}); write YYYY-MM-DD, e.g. 2025-07-03",
-        {"code": reading.error or "unreadable", "text": value[:80]},
+        {"code": reading.error or "unreadable", "text": value[:80].encode("utf-8", "replace").decode("utf-8")},
     )
 
 

@@ -358,4 +358,4 @@ def describe_validation_error(
         lines.append(tr(_TEXT, "line", language, path=path, message=message, got=got))
     if len(errors) > MAX_LINES:
         lines.append(tr(_TEXT, "more", language, count=len(errors) - MAX_LINES))
-    return "\n".join(lines)
+    return "\n".join(lines).encode("utf-8", "replace").decode("utf-8")  # a lone surrogate cannot be sent
