@@ -457,10 +457,6 @@ def test_mermaid_flowchart_escapes_labels() -> None:
         ({"problem": "p", "whys": [{"answer": ""}]}, "whys[0].answer"),
         ({"problem": "p", "whys": [" "]}, "whys[0]"),
         ({"problem": "p", "whys": ["a"], "countermeasures": [{"owner": "x"}]}, "countermeasures[0].action"),
-        (
-            {"problem": "p", "whys": ["a"], "countermeasures": [{"action": "a", "due": "soon"}]},
-            "countermeasures[0].due",
-        ),
         ({"problem": "p", "whys": ["a"], "review_date": "yesterday"}, "review_date"),
         ({"problem": "p", "whys": ["a"], "language": "fr"}, "language"),
         ({"problem": "p", "whys": ["a"] * (MAX_WHYS + 1)}, "whys"),
@@ -471,6 +467,22 @@ def test_whole_input_errors_name_the_field(kwargs: dict[str, Any], field: str) -
         five_whys(**kwargs)
     assert raised.value.field == field
     assert raised.value.reason
+
+
+def test_an_unreadable_countermeasure_date_is_a_finding_of_its_own() -> None:
+    """'soon' is no date: that countermeasure gets an error finding, the other is resolved from T+30."""
+    result = five_whys(
+        "p",
+        ["a"],
+        countermeasures=[{"action": "加装滤网", "due": "soon"}, {"action": "检查油泵", "due": "T+30"}],
+        review_date="2025/6/18",
+        language="en",
+    )
+    unreadable = [f for f in result.findings if f.code == "countermeasure_due_unreadable"]
+    assert [f.path for f in unreadable] == ["countermeasures[0].due"]
+    assert '"soon"' in unreadable[0].message
+    assert not [f for f in result.findings if f.path == "countermeasures[1].due"]
+    assert [cm.item.due for cm in result.countermeasures] == [None, dt.date(2025, 7, 18)]
 
 
 def test_parent_cycle_is_an_input_error() -> None:

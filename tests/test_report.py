@@ -95,8 +95,18 @@ def test_unknown_options_are_input_errors(option: str, value: str) -> None:
 
 def test_invalid_review_is_an_input_error_naming_the_field() -> None:
     with pytest.raises(InputError) as caught:
-        render_report({"project": "P", "actions": [{"action": "x", "due": "someday"}]})
-    assert caught.value.field.startswith("review.actions.0.due")
+        render_report({"project": "P", "actions": [{"action": "x", "priority": "someday"}]})
+    assert caught.value.field.startswith("review.actions.0.priority")
+
+
+def test_an_unreadable_due_date_is_a_finding_of_that_action_only() -> None:
+    """'someday' gives no date: the report is still rendered and says so for that action (the issue:
+    one bad item is reported alone)."""
+    actions = [{"action": "补齐测试", "due": "someday"}, {"action": "补齐文档", "due": "T+30"}]
+    rendered = render_report({"project": "P", "review_date": "2025-06-18", "actions": actions}, depth="full")
+    assert "截止日期“someday”无法识别为日期" in rendered.content
+    assert "| 补齐测试 | 待补充 | someday |" in rendered.content
+    assert "| 补齐文档 | 待补充 | 2025-07-18 (T+30) |" in rendered.content
 
 
 # --------------------------------------------------------------------------- safety

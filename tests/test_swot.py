@@ -289,11 +289,16 @@ def test_empty_tows_cells_get_prompts() -> None:
     )
 
 
-def test_strategy_text_without_type_or_ids_is_an_input_error() -> None:
-    with pytest.raises(InputError) as raised:
-        swot(MVP_S, MVP_W, MVP_O, MVP_T, ["do something good"])
-    assert raised.value.field == "strategies[0]"
-    assert "SO:" in raised.value.reason
+def test_strategy_text_without_type_or_ids_is_reported_alone() -> None:
+    """One strategy that cannot be placed is an error finding of its own; the others are still placed."""
+    result = swot(MVP_S, MVP_W, MVP_O, MVP_T, ["do something good", "SO: use S1 to take O1"])
+    unreadable = findings(result, "strategy_unreadable")
+    assert [(f.path, f.severity) for f in unreadable] == [("strategies[0]", "error")]
+    assert "SO:" in unreadable[0].message
+    assert [(s.index, s.type, s.uses) for s in result.strategies] == [(1, "SO", ["S1", "O1"])]
+    assert result.tows[0].strategies == [1]
+    assert "use S1 to take O1" in result.markdown
+    assert not result.passed
 
 
 # --- renderings ---------------------------------------------------------------------------------------
@@ -358,8 +363,6 @@ def test_mermaid_quadrant_chart() -> None:
         ({"strengths": [{"text": ""}]}, "strengths[0].text"),
         ({"weaknesses": [{"text": "a", "weight": "heavy"}]}, "weaknesses[0].weight"),
         ({"strengths": [{"text": "a", "id": "X"}], "threats": [{"text": "b", "id": "X"}]}, "threats[0].id"),
-        ({"strategies": [{"type": "XY", "text": "a"}]}, "strategies[0].type"),
-        ({"strategies": [{"type": "SO", "text": "a", "extra": 1}]}, "strategies[0].extra"),
         ({"strengths": ["s"] * 150, "threats": ["t"] * (MAX_SWOT_ITEMS - 149)}, "threats"),
         ({"language": "de"}, "language"),
     ],
@@ -375,6 +378,19 @@ def test_input_errors_name_the_field(kwargs: dict[str, Any], field: str) -> None
     with pytest.raises(InputError) as raised:
         swot(**arguments)
     assert raised.value.field == field
+
+
+@pytest.mark.parametrize(
+    ("strategy", "path"),
+    [
+        ({"type": "XY", "text": "a"}, "strategies[0].type"),
+        ({"type": "SO", "text": "a", "extra": 1}, "strategies[0].extra"),
+    ],
+)
+def test_a_bad_strategy_object_is_a_finding_of_its_own(strategy: dict[str, Any], path: str) -> None:
+    result = swot(["s"], ["w"], ["o"], ["t"], [strategy, {"type": "WT", "text": "b", "uses": ["W1", "T1"]}])
+    assert [f.path for f in findings(result, "strategy_unreadable")] == [path]
+    assert [(s.index, s.type, s.valid) for s in result.strategies] == [(1, "WT", True)]
 
 
 def test_two_hundred_items_are_all_scored() -> None:

@@ -14,24 +14,29 @@ import json
 import logging
 import os
 import threading
+import time
 import urllib.parse
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar, cast
 
 import anyio
+from mcp import MCPDeprecationWarning, MCPError
 from mcp.server import MCPServer
 from mcp.server.apps import client_supports_apps
 from mcp.server.lowlevel.helper_types import ReadResourceContents
 from mcp.server.mcpserver import Context
-from mcp.server.mcpserver.exceptions import ResourceNotFoundError, ToolError
+from mcp.server.mcpserver.exceptions import ResourceNotFoundError, ToolError, UnexpectedToolError
 from mcp.server.mcpserver.resources import TextResource
 from mcp.types import (
+    INVALID_PARAMS,
     CallToolResult,
     Completion,
     CompletionArgument,
     CompletionContext,
+    GetPromptResult,
     ImageContent,
     InputRequiredResult,
     PromptReference,
@@ -43,7 +48,7 @@ from mcp.types import (
 from mcp.types import Resource as MCPResource
 from mcp.types import ResourceTemplate as MCPResourceTemplate
 from mcp.types import Tool as MCPTool
-from pydantic import AnyUrl, BaseModel, Field
+from pydantic import AnyUrl, BaseModel, Field, ValidationError
 
 from fupan_mcp import __version__, catalog, knowledge, ui, workspace
 from fupan_mcp.analysis.kpi_templates import TEMPLATE_KEYS
@@ -51,6 +56,8 @@ from fupan_mcp.domain.actions import ActionCheckResult, ActionItem, ActionStatus
 from fupan_mcp.domain.asof import reference_date
 from fupan_mcp.domain.attainment import AttainmentResult, MetricInput
 from fupan_mcp.domain.compliance import ComplianceResult, RosterEntry
+from fupan_mcp.domain.dates import HumanDate
+from fupan_mcp.domain.dates import reference_date as dates_resolved_against
 from fupan_mcp.domain.kpi import DecompositionMethod, KpiNode, KpiTreeResult
 from fupan_mcp.domain.materials import AuditResult, MetricImportResult, TrackerImportResult
 from fupan_mcp.domain.review import Audience, RenderedReport, Review
@@ -59,7 +66,7 @@ from fupan_mcp.domain.swot import StrategyLike, SwotItemLike, SwotResult
 from fupan_mcp.domain.timeline import MAX_EVENTS, TimelineEvent, TimelineResult
 from fupan_mcp.domain.whys import CountermeasureLike, FiveWhysResult, WhyLike
 from fupan_mcp.errors import InputError, MissingExtra
-from fupan_mcp.i18n import Language
+from fupan_mcp.i18n import Language, tr
 from fupan_mcp.limits import (
     MAX_ACTIONS,
     MAX_KPI_NODES,
@@ -113,6 +120,57 @@ DESTRUCTIVE = ToolAnnotations(read_only_hint=False, destructive_hint=True, idemp
 
 
 ResultT = TypeVar("ResultT")
+
+REPORTING_TOOLS = frozenset(
+    {
+        "render_report",
+        "export_report",
+        "compute_attainment",
+        "build_kpi_tree",
+        "five_whys",
+        "swot",
+        "check_actions",
+        "check_risks",
+        "check_timeline",
+        "check_compliance",
+    }
+)
+"""Tools whose work can take more than a second on big input: they report progress."""
+LOGGED_TOOLS = frozenset({"render_report", "export_report"})
+"""Tools that also send log messages (start, end, failure) to clients that take them."""
+HEARTBEAT_SECONDS = 1.0
+
+
+async def client_log(context: Context[Any, Any], level: Literal["info", "warning"], message: str) -> None:
+    """A log notification to the client. Protocol logging is deprecated on the 2026-07-28 era (SEP-2577)
+    but still delivered to clients that opt in, and live on the handshake era: we keep sending it and
+    silence the SDK's deprecation warning for this one call."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", MCPDeprecationWarning)
+        try:
+            await context.log(level, message, logger_name=SERVER_NAME)
+        except Exception:  # a client that cannot take logs must not fail the tool
+            log.debug("log notification not sent", exc_info=True)
+
+
+def _call_summary(arguments: dict[str, Any]) -> str:
+    """A short, data-free account of a call for the log: which options, not the review's content."""
+    keys = ("review_id", "format", "depth", "language", "filename")
+    parts = [f"{key}={arguments[key]}" for key in keys if isinstance(arguments.get(key), str | int)]
+    if isinstance(arguments.get("review"), dict):
+        parts.append("review=…")
+    return ", ".join(parts) or "-"
+
+
+def _review_schema() -> dict[str, Any]:
+    """The review document's JSON schema, to list the fields allowed where an unknown one was given."""
+    global _REVIEW_SCHEMA
+    if _REVIEW_SCHEMA is None:
+        _REVIEW_SCHEMA = Review.model_json_schema()
+    return _REVIEW_SCHEMA
+
+
+_REVIEW_SCHEMA: dict[str, Any] | None = None
 
 INLINE_ITEMS = 100
 """Analyses of up to this many items run on the event loop (see `run_tool` in `_add_tools`)."""
@@ -206,9 +264,24 @@ def store_error_text(error: StoreError, language: Language | None = None) -> str
     return describe(error, language)
 
 
+def _env_flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_names(name: str) -> frozenset[str] | None:
+    value = os.environ.get(name, "").strip()
+    return parse_tool_list(value) if value else None
+
+
+def parse_tool_list(value: str) -> frozenset[str]:
+    """'a,b, c' -> {'a', 'b', 'c'} (commas or spaces)."""
+    return frozenset(part for part in value.replace(",", " ").split() if part)
+
+
 @dataclass(frozen=True)
 class Settings:
-    """Where the server keeps reviews and writes exports. Defaults come from the environment."""
+    """Where the server keeps reviews and writes exports, and which tools it offers. Defaults come from
+    the environment (``FUPAN_MCP_DB``, ``FUPAN_MCP_OUTPUT_DIR``, ``FUPAN_MCP_READ_ONLY``, ``FUPAN_MCP_TOOLS``)."""
 
     db: str | None = field(default_factory=lambda: os.environ.get("FUPAN_MCP_DB"))
     output_dir: Path = field(
@@ -216,6 +289,11 @@ class Settings:
     )
     input_dirs: tuple[Path, ...] = field(default_factory=lambda: _input_dirs_from_env())
     """Where import_metrics, import_actions and audit_review may read files; empty: the output directory."""
+
+    read_only: bool = field(default_factory=lambda: _env_flag("FUPAN_MCP_READ_ONLY"))
+    """Team mode: no tool that writes is listed or callable, and the store refuses every write."""
+    tools: frozenset[str] | None = field(default_factory=lambda: _env_names("FUPAN_MCP_TOOLS"))
+    """An allow-list of tool names; None offers every tool."""
 
     def readable_dirs(self) -> tuple[Path, ...]:
         return self.input_dirs or (self.output_dir,)
@@ -225,6 +303,29 @@ def _input_dirs_from_env() -> tuple[Path, ...]:
     from fupan_mcp.materials.files import input_dirs_from_env
 
     return input_dirs_from_env()
+
+
+_STORE_WRITES = frozenset(
+    {"create_review", "delete_review", "update_sections", "add_actions", "update_action", "index_lessons"}
+)
+
+
+class ReadOnlyStore:
+    """A store that answers every read and refuses every write (``--read-only``): even a tool that
+    saves as a side effect (an analysis given a review_id) cannot change anything."""
+
+    def __init__(self, inner: ReviewStore) -> None:
+        self._inner = inner
+
+    def __getattr__(self, name: str) -> Any:
+        if name in _STORE_WRITES or name.startswith(("save_", "create_", "update_", "delete_", "add_", "put_")):
+            from fupan_mcp.report.shell import SHELL_TEXT
+
+            def refused(*args: Any, **kwargs: Any) -> Any:
+                raise StoreError(tr(SHELL_TEXT, "read_only_store", "en"))
+
+            return refused
+        return getattr(self._inner, name)
 
 
 class Services:
@@ -241,7 +342,8 @@ class Services:
             if self._store is None:
                 from fupan_mcp.store import open_store
 
-                self._store = open_store(self.settings.db)
+                opened = open_store(self.settings.db)
+                self._store = cast(ReviewStore, ReadOnlyStore(opened)) if self.settings.read_only else opened
             return self._store
 
 
@@ -253,16 +355,40 @@ class FupanServer(MCPServer[Any]):
     as fast as a bare MCPServer. Every path that reads tools or resources registers them first.
     """
 
-    def __init__(self, register: Callable[[FupanServer], None], **kwargs: Any) -> None:
+    def __init__(
+        self, register: Callable[[FupanServer], None], settings: Settings | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self._register: Callable[[FupanServer], None] | None = register
         self._register_lock = threading.Lock()
+        self.fupan_settings = settings or Settings()
+        self.disabled_tools: dict[str, str] = {}
+        """Tools this server does not offer, with why: 'read_only' or 'not_allowed'."""
 
     def ensure_registered(self) -> None:
         with self._register_lock:
             register, self._register = self._register, None
             if register is not None:
                 register(self)
+                self._restrict_tools()
+
+    def _restrict_tools(self) -> None:
+        """Team modes: drop the tools that write (``read_only``) and those off the allow-list."""
+        allowed = self.fupan_settings.tools
+        for tool in self._tool_manager.list_tools():
+            writes = not (tool.annotations is not None and tool.annotations.read_only_hint)
+            if self.fupan_settings.read_only and writes:
+                self.disabled_tools[tool.name] = "read_only"
+            elif allowed is not None and tool.name not in allowed:
+                self.disabled_tools[tool.name] = "not_allowed"
+        for name in self.disabled_tools:
+            self.remove_tool(name)
+
+    def unknown_tool_names(self) -> list[str]:
+        """Names on the allow-list that name no tool of this server."""
+        self.ensure_registered()
+        known = {tool.name for tool in self._tool_manager.list_tools()} | set(self.disabled_tools)
+        return sorted(set(self.fupan_settings.tools or ()) - known)
 
     def _tool_input_schema(self, name: str) -> dict[str, Any] | None:
         self.ensure_registered()
@@ -275,9 +401,115 @@ class FupanServer(MCPServer[Any]):
     async def call_tool(
         self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None = None
     ) -> CallToolResult | InputRequiredResult:
+        """Every call: relative dates read against today, progress and logs on long work, and argument
+        errors turned into lines a model can fix (localized, with field paths and examples)."""
         self.ensure_registered()
-        result = await super().call_tool(name, arguments, context)
-        return bounded(result, name) if isinstance(result, CallToolResult) else result
+        from fupan_mcp.report.shell import SHELL_TEXT
+        from fupan_mcp.report.validation import language_of
+
+        language = language_of(arguments)
+        if name in self.disabled_tools:
+            raise ToolError(tr(SHELL_TEXT, f"disabled.{self.disabled_tools[name]}", language, tool=name))
+        with dates_resolved_against(dt.date.today()):
+            try:
+                if context is not None and name in REPORTING_TOOLS:
+                    result = await self._call_reporting(name, arguments, context, language)
+                else:
+                    result = await super().call_tool(name, arguments, context)
+                return bounded(result, name) if isinstance(result, CallToolResult) else result
+            except ToolError as error:
+                try:
+                    fixable = self._fixable_error(name, error, language)
+                except Exception:  # describing must never hide the error itself
+                    log.exception("could not describe the argument error of %s", name)
+                    fixable = None
+                if fixable is None:
+                    raise
+                raise fixable from error.__cause__
+
+    def _fixable_error(self, name: str, error: ToolError, language: Language) -> ToolError | None:
+        """A localized, complete description of an argument error; None for any other error."""
+        from fupan_mcp.report.validation import describe_validation_error
+
+        cause = error.__cause__
+        if isinstance(error, UnexpectedToolError):
+            return None
+        if isinstance(cause, ValidationError):
+            schema = super()._tool_input_schema(name)
+            return ToolError(describe_validation_error(cause, language, schema=schema, tool=name))
+        if isinstance(cause, InputError) and cause.validation is not None:
+            schema = _review_schema() if cause.root in ("review", "sections") else None
+            text = describe_validation_error(cause.validation, language, root=cause.root, schema=schema, tool=name)
+            return ToolError(text)
+        return None
+
+    async def _call_reporting(
+        self, name: str, arguments: dict[str, Any], context: Context[Any, Any], language: Language
+    ) -> CallToolResult | InputRequiredResult:
+        """Run a tool that can take seconds: progress at the start, every `HEARTBEAT_SECONDS` while it
+        runs and at the end (only sent when the caller asked for progress), and log messages."""
+        from fupan_mcp.report.shell import SHELL_TEXT
+
+        def say(key: str, **values: object) -> str:
+            return tr(SHELL_TEXT, key, language, tool=name, **values)
+
+        started = time.monotonic()
+        logged = name in LOGGED_TOOLS
+        await context.report_progress(0, 1, say("progress.start"))
+        if logged:
+            await client_log(context, "info", say("log.start", detail=_call_summary(arguments)))
+
+        async def heartbeat() -> None:
+            beat = 0
+            while True:
+                await anyio.sleep(HEARTBEAT_SECONDS)
+                beat += 1
+                seconds = round(time.monotonic() - started)
+                await context.report_progress(1 - 0.5**beat, 1, say("progress.working", seconds=seconds))
+
+        failure: BaseException | None = None
+        result: CallToolResult | InputRequiredResult | None = None
+        async with anyio.create_task_group() as group:
+            group.start_soon(heartbeat)
+            try:
+                result = await super().call_tool(name, arguments, context)
+            except Exception as error:  # re-raised below, outside the task group (no ExceptionGroup)
+                failure = error
+            finally:
+                group.cancel_scope.cancel()
+        if failure is not None:
+            if logged:
+                reason = str(failure) if isinstance(failure, ToolError) else type(failure).__name__
+                await client_log(context, "warning", say("log.failed", reason=reason[:300]))
+            raise failure
+        assert result is not None
+        await context.report_progress(1, 1, say("progress.done"))
+        if logged:
+            await client_log(context, "info", say("log.done", seconds=f"{time.monotonic() - started:.1f}"))
+        return result
+
+    async def get_prompt(
+        self, name: str, arguments: dict[str, Any] | None = None, context: Context[Any, Any] | None = None
+    ) -> GetPromptResult | InputRequiredResult:
+        """A missing required argument is an invalid-params error that names it, in the call's language
+        (the SDK's own check ends as 'Internal server error' on the 2026-07-28 era)."""
+        from fupan_mcp.report.shell import SHELL_TEXT
+        from fupan_mcp.report.validation import language_of
+
+        prompt = self._prompt_manager.get_prompt(name)
+        if prompt is not None and prompt.arguments:
+            given = arguments or {}
+            missing = [
+                arg.name for arg in prompt.arguments if arg.required and not str(given.get(arg.name) or "").strip()
+            ]
+            if missing:
+                language = language_of(given)
+                example = tr(SHELL_TEXT, "prompt.example", language)
+                message = tr(
+                    SHELL_TEXT, "prompt.missing", language, prompt=name, names=", ".join(missing), example=example
+                )
+                raise MCPError(INVALID_PARAMS, message)
+        return await super().get_prompt(name, arguments, context)
 
     async def list_resources(self) -> list[MCPResource]:
         self.ensure_registered()
@@ -312,6 +544,7 @@ def create_server(settings: Settings | None = None) -> FupanServer:
 
     server = FupanServer(
         register,
+        services.settings,
         name=SERVER_NAME,
         title="复盘 fupan-mcp",
         version=__version__,
@@ -319,7 +552,7 @@ def create_server(settings: Settings | None = None) -> FupanServer:
         website_url="https://github.com/fupan-mcp/fupan-mcp",
         extensions=[ui.build_apps()],
     )
-    _add_prompt(server)
+    _add_prompt(server, services)
     return server
 
 
@@ -327,7 +560,85 @@ def _described(name: str) -> Any:
     return Field(description=argument_description(name))
 
 
-def _add_prompt(server: MCPServer[Any]) -> None:
+_PROMPT_LANGUAGES: dict[str, Language] = {
+    "zh": "zh",
+    "zh-cn": "zh",
+    "zh-hans": "zh",
+    "zh_cn": "zh",
+    "cn": "zh",
+    "chinese": "zh",
+    "中文": "zh",
+    "简体中文": "zh",
+    "en": "en",
+    "en-us": "en",
+    "en-gb": "en",
+    "en_us": "en",
+    "english": "en",
+    "英文": "en",
+    "英语": "en",
+}
+
+
+def prompt_language(value: str) -> Language:
+    """The prompt's language argument as one of ours ('' -> zh), or an invalid-params error."""
+    from fupan_mcp.report.shell import SHELL_TEXT
+
+    key = value.strip().lower()
+    if not key:
+        return "zh"
+    if key in _PROMPT_LANGUAGES:
+        return _PROMPT_LANGUAGES[key]
+    shown = json.dumps(value[:40], ensure_ascii=False)
+    raise MCPError(
+        INVALID_PARAMS,
+        tr(SHELL_TEXT, "prompt.language", "zh", value=shown)
+        + " / "
+        + tr(SHELL_TEXT, "prompt.language", "en", value=shown),
+    )
+
+
+def _prefixed(values: Iterable[str], typed: str) -> list[str]:
+    """Values starting with what was typed first, then those containing it (case-insensitive)."""
+    needle = typed.strip().casefold()
+    unique = list(dict.fromkeys(values))
+    first = [v for v in unique if v.casefold().startswith(needle)]
+    inside = [v for v in unique if needle and needle in v.casefold() and v not in first]
+    return first + inside
+
+
+def _stored_projects(services: Services, typed: str) -> list[str]:
+    try:
+        return _prefixed((summary.project for summary in services.store.list_reviews(limit=1000)), typed)
+    except (InputError, StoreError):
+        return []
+
+
+def resource_completions(services: Services, template: str, argument: str, typed: str) -> list[str]:
+    """Completion values of a resource template's variable: example names, stored review ids, exported files."""
+    from fupan_mcp.samples import SAMPLES
+
+    if template.startswith("fupan://examples/") and argument == "name":
+        return _prefixed(SAMPLES, typed)
+    if template.startswith("fupan://reviews/") and argument == "review_id":
+        try:
+            return _prefixed((summary.id for summary in services.store.list_reviews(limit=1000)), typed)
+        except (InputError, StoreError):
+            return []
+    if template.startswith("fupan://exports/") and argument == "name":
+        suffix = template.rsplit(".", 1)[-1]
+        root = services.settings.output_dir
+        if not root.is_dir():
+            return []
+        found = sorted(
+            path.relative_to(root).as_posix()[: -len(suffix) - 1]
+            for path in root.rglob(f"*.{suffix}")
+            if path.is_file()
+        )
+        return _prefixed(found, typed)
+    return []
+
+
+def _add_prompt(server: MCPServer[Any], services: Services | None = None) -> None:
     @server.prompt(name="project_review", title="项目复盘 / Project review")
     async def project_review(
         project_info: Annotated[str, _described("project_info")],
@@ -340,7 +651,7 @@ def _add_prompt(server: MCPServer[Any]) -> None:
         language: Annotated[str, Field(description="输出语言 / Output language: zh (default) or en")] = "zh",
     ) -> str:
         """复盘报告提示词(GRAI)/ The GRAI project-review prompt: guides the model through a full report."""
-        lang: Language = "en" if language.strip().lower().startswith("en") else "zh"
+        lang = prompt_language(language)
         return render_review_prompt(
             project_info=project_info,
             period_and_phases=period_and_phases,
@@ -360,7 +671,15 @@ def _add_prompt(server: MCPServer[Any]) -> None:
         context: CompletionContext | None,
     ) -> Completion | None:
         if isinstance(ref, PromptReference) and ref.name == "project_review":
-            values = catalog.complete(argument.name, argument.value)
+            if argument.name == "project_info" and services is not None:
+                values = await anyio.to_thread.run_sync(lambda: _stored_projects(services, argument.value))
+            else:
+                values = catalog.complete(argument.name, argument.value)
+            return Completion(values=values[:100], total=len(values), has_more=len(values) > 100)
+        if isinstance(ref, ResourceTemplateReference) and services is not None:
+            values = await anyio.to_thread.run_sync(
+                lambda: resource_completions(services, ref.uri, argument.name, argument.value)
+            )
             return Completion(values=values[:100], total=len(values), has_more=len(values) > 100)
         return None
 
@@ -567,11 +886,8 @@ def _add_tools(server: MCPServer[Any], services: Services) -> None:
     async def check_actions(
         actions: Annotated[list[ActionItem], Field(min_length=1, max_length=MAX_ACTIONS)],
         review_date: Annotated[
-            dt.date | None,
-            Field(
-                description="Review date; due dates must come after it, and overdue is counted as of it. "
-                "Default: the date of the stored review `review_id`, if given."
-            ),
+            HumanDate | None,
+            Field(description="Review date; due dates must come after it (relative ones are read against it)."),
         ] = None,
         problems: Annotated[
             list[str] | None, Field(description="Known problems, to check what each action answers.")
@@ -638,7 +954,7 @@ def _add_tools(server: MCPServer[Any], services: Services) -> None:
         timezone: Annotated[
             str | None, Field(description="Zone of times written without one: 'UTC', 'Asia/Shanghai', '+08:00'.")
         ] = None,
-        review_date: Annotated[dt.date | None, Field(description="Review date; events after it are flagged.")] = None,
+        review_date: Annotated[HumanDate | None, Field(description="Review date; events after it are flagged.")] = None,
         roster: Annotated[
             list[RosterEntry] | None, Field(description="People whose names should be roles in the timeline.")
         ] = None,
@@ -822,7 +1138,7 @@ def _add_workspace_tools(server: MCPServer[Any], services: Services) -> None:
         project: Annotated[str, Field(min_length=1, max_length=MAX_NAME_CHARS, description="Project name.")],
         title: Annotated[str | None, Field(max_length=MAX_NAME_CHARS, description="Title of the review.")] = None,
         project_type: Annotated[str | None, Field(description="Project type, e.g. 技术研发与实施.")] = None,
-        review_date: Annotated[dt.date | None, Field(description="Date of the review; default today.")] = None,
+        review_date: Annotated[HumanDate | None, Field(description="Date of the review; default today.")] = None,
         review: Annotated[
             Review | None, Field(description="Sections to start with (any part of the review document).")
         ] = None,
@@ -857,8 +1173,8 @@ def _add_workspace_tools(server: MCPServer[Any], services: Services) -> None:
     def list_reviews(
         project: Annotated[str | None, Field(description="Only this project.")] = None,
         project_type: Annotated[str | None, Field(description="Only this project type.")] = None,
-        date_from: Annotated[dt.date | None, Field(description="Reviews on or after this date.")] = None,
-        date_to: Annotated[dt.date | None, Field(description="Reviews on or before this date.")] = None,
+        date_from: Annotated[HumanDate | None, Field(description="Reviews on or after this date.")] = None,
+        date_to: Annotated[HumanDate | None, Field(description="Reviews on or before this date.")] = None,
         limit: Annotated[int, Field(ge=1, le=1000)] = 50,
         offset: Annotated[int, Field(ge=0)] = 0,
     ) -> ReviewList:
@@ -918,7 +1234,9 @@ def _add_workspace_tools(server: MCPServer[Any], services: Services) -> None:
         action_id: Annotated[str, Field(description="Id of the action, e.g. A-7c1e0b9d42.")],
         status: Annotated[ActionStatus | None, Field(description="New status.")] = None,
         owner: Annotated[str | None, Field(description="New owner.")] = None,
-        due: Annotated[dt.date | None, Field(description="New due date.")] = None,
+        due: Annotated[
+            HumanDate | None, Field(description="New due date: YYYY-MM-DD, or 'in 2 weeks', '月底前' (from today).")
+        ] = None,
         evidence: Annotated[str | None, Field(description="Proof that it is done (required for done).")] = None,
         status_reason: Annotated[
             str | None, Field(description="Why it will not be done (required for wont_do).")

@@ -47,6 +47,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="a directory import_metrics, import_actions and audit_review may read files from, repeatable "
         "(also $FUPAN_MCP_INPUT_DIRS); default the output directory and, over stdio, the working directory",
     )
+    serve.add_argument(
+        "--read-only",
+        action="store_true",
+        help="team mode: list and accept only the tools that do not write, and refuse every write to the store "
+        "(also FUPAN_MCP_READ_ONLY=1)",
+    )
+    serve.add_argument(
+        "--tools",
+        metavar="NAME,NAME",
+        help="offer only these tools, comma-separated, e.g. compute_attainment,render_report "
+        "(also FUPAN_MCP_TOOLS); with --read-only, the writing ones among them are still left out",
+    )
     serve.add_argument("--http", action="store_true", help="serve streamable HTTP instead of stdio")
     serve.add_argument("--host", help="interface to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port to bind (default 8000)")
@@ -157,6 +169,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         os.environ["FUPAN_MCP_OUTPUT_DIR"] = str(Path(args.output_dir).expanduser().resolve())
     if args.command in (None, "serve"):
         _set_input_dirs(getattr(args, "input_dir", None) or [], stdio=not getattr(args, "http", False))
+    if args.command == "serve":
+        _team_modes(args)
     if args.command == "serve" and args.http:
         _serve_http(args)
     elif args.command == "serve" and _http_flags(args):
@@ -289,12 +303,32 @@ def _oauth_settings(args: argparse.Namespace, default_host: str, default_port: i
     )
 
 
-def _tool_names() -> list[str]:
+def _team_modes(args: argparse.Namespace) -> None:
+    """--read-only and --tools reach the server through the environment, like --db, whatever the transport."""
+    if args.read_only:
+        os.environ["FUPAN_MCP_READ_ONLY"] = "1"
+    if args.tools is not None:
+        from fupan_mcp.app import parse_tool_list
+
+        wanted = parse_tool_list(args.tools)
+        known = set(_tool_names(every=True))
+        unknown = sorted(wanted - known)
+        if not wanted or unknown:
+            sys.exit(
+                f"fupan-mcp serve: --tools: unknown tool {', '.join(unknown) or '(none given)'}; "
+                f"choose from {', '.join(sorted(known))}"
+            )
+        os.environ["FUPAN_MCP_TOOLS"] = ",".join(sorted(wanted))
+
+
+def _tool_names(every: bool = False) -> list[str]:
+    """The tools the server offers (``every``: whatever the team-mode settings say)."""
     import anyio
 
-    from fupan_mcp.app import create_server
+    from fupan_mcp.app import Settings, create_server
 
     async def names() -> list[str]:
-        return [tool.name for tool in await create_server().list_tools()]
+        settings = Settings(read_only=False, tools=None) if every else None
+        return [tool.name for tool in await create_server(settings).list_tools()]
 
     return anyio.run(names)

@@ -124,8 +124,11 @@ async def demo_session(sample_name: str, language: str, out_dir: Path) -> dict[s
         compliance = {"fields": notes, "roster": sample.get("roster", []), **lang}
         show("check_compliance", text_of(await session.call("check_compliance", compliance)))
 
+        # Action ids are global in a store: the sample's own labels (B2B-A1...) would collide with the
+        # previous run's, so the store assigns fresh ones and the demo runs any number of times.
+        document = {**sample, "actions": [{k: v for k, v in a.items() if k != "id"} for a in sample["actions"]]}
         created = (
-            await session.call("create_review", {"project": sample["project"], "review": sample})
+            await session.call("create_review", {"project": sample["project"], "review": document})
         ).structured_content
         assert created is not None
         review_id = created["review"]["id"]

@@ -20,6 +20,10 @@ class InputError(ValueError):
         super().__init__(f"{field}: {reason}")
         self.field = field
         self.reason = reason
+        self.validation: ValidationError | None = None
+        """The pydantic error this one was made from (see `input_error_from`), to describe it in full."""
+        self.root = ""
+        """The argument the validated value came in, the prefix of the validation error's paths."""
 
 
 def input_error_from(exc: ValidationError, field: str) -> InputError:
@@ -27,7 +31,9 @@ def input_error_from(exc: ValidationError, field: str) -> InputError:
     first = exc.errors()[0]
     path = ".".join(str(p) for p in first["loc"])
     full = f"{field}.{path}" if field and path else field or path
-    return InputError(full, first["msg"])
+    error = InputError(full, first["msg"])
+    error.validation, error.root = exc, field
+    return error
 
 
 def validate_union(adapter: TypeAdapter[_T], value: object, field: str, union_tags: frozenset[str]) -> _T:

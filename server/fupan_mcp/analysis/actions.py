@@ -54,6 +54,7 @@ from fupan_mcp.domain.actions import (
 )
 from fupan_mcp.domain.asof import AsOf, days_overdue, reference_date
 from fupan_mcp.domain.common import DataGap, Finding, Language, Severity
+from fupan_mcp.domain.dates import read_date
 from fupan_mcp.domain.numbers import UNIT_ALIASES, canonical_unit, convert, normalize
 from fupan_mcp.errors import InputError
 from fupan_mcp.i18n import join_list, tr
@@ -70,6 +71,7 @@ __all__ = [
     "people_fix_findings",
     "people_fixes",
     "relative_due",
+    "resolve_due",
     "root_cause_coverage",
     "starts_with_verb",
     "ticket_findings",
@@ -106,6 +108,24 @@ _TEXT = {
     "missing_due": {
         "zh": "没有截止日期。请给出具体日期(YYYY-MM-DD)。",
         "en": "No due date. Give an absolute date (YYYY-MM-DD).",
+    },
+    "due_unreadable": {
+        "zh": "截止日期“{text}”无法识别为日期。请写成 2025-07-03、2025年7月3日、7月3日、T+30、4周内、下周五或月底前。",
+        "en": 'The due date "{text}" cannot be read as a date. Write 2025-07-03, July 3, T+30, in 4 weeks, next '
+        "Friday or end of month.",
+    },
+    "due_vague": {
+        "zh": "截止日期“{text}”不是具体日期。请给出日期,例如 2025-07-03、T+30 或 4周内。",
+        "en": 'The due date "{text}" is not a date. Give one, e.g. 2025-07-03, T+30 or in 4 weeks.',
+    },
+    "due_needs_review_date": {
+        "zh": "截止日期“{text}”是相对日期,需要复盘日期才能换算。请传入 review_date(YYYY-MM-DD)。",
+        "en": 'The due date "{text}" is relative and needs the review date to be resolved. Pass review_date '
+        "(YYYY-MM-DD).",
+    },
+    "due_invalid_date": {
+        "zh": "截止日期“{text}”不是日历上存在的日期。",
+        "en": 'The due date "{text}" is not a day on the calendar.',
     },
     "due_not_after_review": {
         "zh": "截止日期 {due} 不晚于复盘日期 {review}。未完成的行动应在复盘之后到期。",
@@ -593,6 +613,24 @@ class _KnownIndex:
 _OPEN = frozenset({"open", "in_progress"})
 
 
+def _due_cell(action: ActionItem, language: Language) -> str:
+    """The due date for the table, with the words it was written in ('2025-07-18 (T+30)')."""
+    if action.due is None:
+        return action.due_text or tr(_TEXT, "md.missing", language)
+    return f"{action.due.isoformat()} ({action.due_text})" if action.due_text else action.due.isoformat()
+
+
+def resolve_due(action: ActionItem, review_date: dt.date | None) -> ActionItem:
+    """The action with a due date written as text ('T+30', '7月3日') resolved against ``review_date``;
+    unchanged when it has no such text, no review date is given, or the text is absolute."""
+    if review_date is None or not action.due_text:
+        return action
+    reading = read_date(action.due_text, review_date)
+    if reading.date is None or (not reading.relative and action.due is not None):
+        return action
+    return action.model_copy(update={"due": reading.date})
+
+
 def is_overdue(action: ActionItem, today: dt.date) -> bool:
     """An open or in-progress action whose due date has passed."""
     return action.status in _OPEN and action.due is not None and action.due < today
@@ -675,7 +713,12 @@ def _due_findings(action: ActionItem, path: str, ctx: _Context) -> tuple[bool, d
         return due_ok, None, []
     findings: list[Finding] = []
     suggested: dt.date | None = None
-    if action.due is None:
+    if action.due is None and action.due_text:
+        reading = read_date(action.due_text, review)
+        code = {"vague": "due_vague", "needs_reference": "due_needs_review_date", "invalid_date": "due_invalid_date"}
+        key = code.get(reading.error or "", "due_unreadable")
+        findings.append(_finding(key, "error", f"{path}.due", ctx.language, text=action.due_text))
+    elif action.due is None:
         findings.append(_finding("missing_due", "warning", f"{path}.due", ctx.language))
         relative = relative_due(f"{action.action} {action.owner or ''}", review)
         if relative is not None:
@@ -890,6 +933,7 @@ def check_actions(
     """
     if len(actions) > MAX_ACTIONS:
         raise InputError("actions", f"more than {MAX_ACTIONS} actions")
+    actions = [resolve_due(action, review_date) for action in actions]
     reference = reference_date(given=as_of, review_date=review_date, today=today)
     ctx = _Context(review_date, reference, _KnownIndex([*problems, *root_causes]), language)
     checks = [_check_action(action, index, ctx) for index, action in enumerate(actions)]

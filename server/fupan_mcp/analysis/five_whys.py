@@ -27,6 +27,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
+from fupan_mcp.analysis.actions import resolve_due
 from fupan_mcp.analysis.lexicon import BLAME_TERMS, Hit, blame_hits, vague_verbs
 from fupan_mcp.analysis.text import (
     SIMILARITY_THRESHOLD,
@@ -42,6 +43,7 @@ from fupan_mcp.analysis.text import (
 )
 from fupan_mcp.domain.actions import ActionItem
 from fupan_mcp.domain.common import SEVERITY_ORDER, DataGap, Finding, Language, Severity, SeverityCounts
+from fupan_mcp.domain.dates import read_date
 from fupan_mcp.domain.whys import (
     PROBLEM_PARENT,
     CategorySuggestion,
@@ -144,6 +146,12 @@ _TEXT: dict[str, dict[str, str]] = {
         "zh": "对策没有截止日期:给出具体日期(YYYY-MM-DD)。",
         "en": "The countermeasure has no due date: give an absolute date (YYYY-MM-DD).",
     },
+    "cm_due_unreadable": {
+        "zh": "对策的截止日期“{text}”无法换算为日期:写成 2025-07-03、2025年7月3日、T+30 或 4周内{hint}。",
+        "en": 'The countermeasure\'s due date "{text}" cannot be resolved to a date: write 2025-07-03, July 3, '
+        "T+30 or in 4 weeks{hint}.",
+    },
+    "cm_due_hint": {"zh": ",相对日期还需要 review_date", "en": "; a relative date also needs review_date"},
     "cm_no_metric": {
         "zh": "对策没有可衡量的结果:写明完成标准或要达到的指标。",
         "en": "The countermeasure has no measurable result: state a definition of done or a target metric.",
@@ -426,10 +434,10 @@ def _coerce_roots(root_cause: str | Sequence[str] | None, language: Language) ->
 def _coerce_date(value: dt.date | str | None, language: Language) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
         return value
-    try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise InputError("review_date", tr(_TEXT, "err_date", language)) from None
+    found = read_date(value).date  # absolute forms: 2025-07-03, 2025/7/3, 2025年7月3日
+    if found is None:
+        raise InputError("review_date", tr(_TEXT, "err_date", language))
+    return found
 
 
 # --------------------------------------------------------------------------------------------------
@@ -766,7 +774,11 @@ def _check_countermeasure(
         gaps.append(
             DataGap(subject=subject, field="owner", message=tr(_TEXT, "gap_owner", language), path=f"{path}.owner")
         )
-    if item.due is None:
+    if item.due is None and item.due_text:
+        hint = tr(_TEXT, "cm_due_hint", language) if review_date is None else ""
+        message = tr(_TEXT, "cm_due_unreadable", language, text=item.due_text, hint=hint)
+        findings.append(_finding("countermeasure_due_unreadable", "error", message, f"{path}.due"))
+    elif item.due is None:
         findings.append(_finding("countermeasure_no_due", "warning", tr(_TEXT, "cm_no_due", language), f"{path}.due"))
         gaps.append(DataGap(subject=subject, field="due", message=tr(_TEXT, "gap_due", language), path=f"{path}.due"))
     elif review_date is not None and item.due < review_date:
@@ -979,6 +991,7 @@ def five_whys(
     stated = _coerce_roots(root_cause, language)
     items = _coerce_countermeasures(countermeasures, language)
     review = _coerce_date(review_date, language)
+    items = [resolve_due(item, review) for item in items]
 
     tree = _build_tree(why_items, language)
     depth = max(tree.depth, default=0)

@@ -229,9 +229,9 @@ def reading_of(score: float) -> Reading:
 # --------------------------------------------------------------------------------------------------
 
 _ITEMS_ADAPTER: TypeAdapter[list[SwotItemLike]] = TypeAdapter(list[SwotItemLike])
-_STRATEGIES_ADAPTER: TypeAdapter[list[StrategyLike]] = TypeAdapter(list[StrategyLike])
 _ITEM_ADAPTER: TypeAdapter[SwotItem] = TypeAdapter(SwotItem)
 _STRATEGY_ADAPTER: TypeAdapter[Strategy] = TypeAdapter(Strategy)
+_STRATEGY_LIKE_ADAPTER: TypeAdapter[StrategyLike] = TypeAdapter(StrategyLike)
 _UNION_TAGS = frozenset({"str", "SwotItem", "Strategy"})
 _STRATEGY_PREFIX = re.compile(r"^\s*(SO|ST|WO|WT)\s*[:：\-—]\s*(.+)$", re.IGNORECASE | re.DOTALL)
 _ID_IN_TEXT = re.compile(r"(?<![A-Za-z0-9])([SWOT]\d{1,3})(?![A-Za-z0-9])", re.IGNORECASE)
@@ -317,18 +317,25 @@ def _resolve_id(reference: str, lookup: Mapping[str, _Factor]) -> str | None:
 
 def _coerce_strategies(
     value: Sequence[Any] | None, lookup: Mapping[str, _Factor], language: Language
-) -> list[Strategy]:
+) -> tuple[list[tuple[int, Strategy]], list[Finding]]:
+    """The strategies that can be placed, with their input positions; each one that cannot (no type
+    prefix, a bad field) becomes an error finding of its own, and the others are still placed."""
     raw = list(value or [])
     if len(raw) > MAX_SWOT_ITEMS:
         raise InputError("strategies", tr(_TEXT, "err_too_many", language, count=len(raw), max=MAX_SWOT_ITEMS))
-    items = validate_union(_STRATEGIES_ADAPTER, raw, "strategies", _UNION_TAGS)
-    result: list[Strategy] = []
-    for index, item in enumerate(items):
-        strategy = _strategy_from_text(item, index, lookup, language) if isinstance(item, str) else item
+    result: list[tuple[int, Strategy]] = []
+    findings: list[Finding] = []
+    for index, entry in enumerate(raw):
+        try:
+            item = validate_union(_STRATEGY_LIKE_ADAPTER, entry, f"strategies[{index}]", _UNION_TAGS)
+            strategy = _strategy_from_text(item, index, lookup, language) if isinstance(item, str) else item
+        except InputError as error:
+            findings.append(_finding("strategy_unreadable", "error", error.reason, error.field))
+            continue
         if not strategy.uses:
             strategy = strategy.model_copy(update={"uses": _ids_in_text(strategy.text, lookup)})
-        result.append(strategy)
-    return result
+        result.append((index, strategy))
+    return result, findings
 
 
 # --------------------------------------------------------------------------------------------------
@@ -572,16 +579,16 @@ def swot(
     items = {q: _coerce_items(raw[q], FIELDS[q]) for q in QUADRANTS}
     factors = _assign_ids(items, language)
     lookup = {factor.id: factor for factor in factors}
-    strategy_items = _coerce_strategies(strategies, lookup, language)
+    strategy_items, unreadable = _coerce_strategies(strategies, lookup, language)
 
-    findings = _check_quadrants(factors, language)
+    findings = unreadable + _check_quadrants(factors, language)
     for factor in factors:
         findings += _check_values(factor, language)
     ife, ife_findings = _matrix("IFE", [f for f in factors if f.quadrant in ("S", "W")], language)
     efe, efe_findings = _matrix("EFE", [f for f in factors if f.quadrant in ("O", "T")], language)
     findings += ife_findings + efe_findings
     strategy_results: list[StrategyResult] = []
-    for index, strategy in enumerate(strategy_items):
+    for index, strategy in strategy_items:
         strategy_result, strategy_findings = _check_strategy(index, strategy, lookup, language)
         strategy_results.append(strategy_result)
         findings += strategy_findings

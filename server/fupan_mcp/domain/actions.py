@@ -6,10 +6,11 @@ import datetime as dt
 import re
 from typing import Literal, get_args
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from fupan_mcp.domain.asof import AsOf
 from fupan_mcp.domain.common import DataGap, Finding, Language, Model
+from fupan_mcp.domain.dates import current_reference, read_date
 from fupan_mcp.limits import MAX_NAME_CHARS, MAX_TEXT_CHARS
 
 ActionStatus = Literal["open", "in_progress", "done", "wont_do"]
@@ -42,6 +43,9 @@ _ACTION_KIND_ALIASES: dict[str, ActionKind] = {
 }
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def action_kind(value: str) -> str:
     """The canonical action kind for a label ('Prevention', '预防' -> 'prevent'); other labels as written."""
     label = value.strip()
@@ -57,7 +61,16 @@ class ActionItem(Model):
     id: str | None = Field(default=None, max_length=64, description="Stable id; assigned by the store if empty.")
     action: str = Field(min_length=1, max_length=MAX_TEXT_CHARS, description="What to do; starts with a verb.")
     owner: str | None = Field(default=None, max_length=MAX_NAME_CHARS, description="Exactly one accountable owner.")
-    due: dt.date | None = Field(default=None, description="Absolute due date (YYYY-MM-DD), after the review date.")
+    due: dt.date | None = Field(
+        default=None,
+        description="Due date after the review: YYYY-MM-DD or as written ('2025年7月3日', '7月3日', 'T+30', "
+        "'4周内', '下周五', '月底前', 'in 2 weeks'), resolved against the review date.",
+    )
+    due_text: str | None = Field(
+        default=None,
+        max_length=MAX_NAME_CHARS,
+        description="The due date as written, kept when it was not YYYY-MM-DD (set by the server).",
+    )
     priority: Priority | None = Field(default=None, description="P0 (most urgent) to P3.")
     addresses: str | None = Field(
         default=None, max_length=MAX_TEXT_CHARS, description="The problem or root cause this action answers."
@@ -82,6 +95,26 @@ class ActionItem(Model):
         max_length=2_000,
         description="Where it is tracked: a URL or an issue key such as 'PROJ-123' (not a measurable result).",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _read_due(cls, data: object) -> object:
+        """A due date as people write it: kept in ``due_text``, resolved into ``due`` when it can be
+        (relative forms against the review date in force, see `domain.dates.reference_date`). A text
+        that gives no date leaves ``due`` empty: the action checks report it for this item alone."""
+        if not isinstance(data, dict):
+            return data
+        due, text = data.get("due"), data.get("due_text")
+        if isinstance(due, str) and not due.strip():
+            data = {**data, "due": None}
+            due = None
+        if isinstance(due, str) and not _ISO_DATE.fullmatch(due.strip()):  # '2024-02-30' stays a date error
+            text = due.strip()
+        elif due is not None or not isinstance(text, str) or not text.strip():
+            return data
+        text = text.encode("utf-8", "replace").decode("utf-8")[:MAX_NAME_CHARS]  # no lone surrogates kept
+        reading = read_date(text, current_reference())
+        return {**data, "due": reading.date, "due_text": text}
 
     @field_validator("kind")
     @classmethod

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal, get_args
 
-from pydantic import BaseModel, Field, StringConstraints, field_validator
+from pydantic import BaseModel, Field, ModelWrapValidatorHandler, StringConstraints, field_validator, model_validator
 
 from fupan_mcp.catalog import PROJECT_TYPES
 from fupan_mcp.domain.actions import ActionCheckResult, ActionItem, Risk, RiskCheckResult, RootCauseCoverage
@@ -19,6 +19,7 @@ from fupan_mcp.domain.asof import AsOf
 from fupan_mcp.domain.attainment import AttainmentResult, MetricInput
 from fupan_mcp.domain.common import DataGap, Finding, Language, Model, SeverityCounts
 from fupan_mcp.domain.compliance import MAX_ROSTER, RosterEntry
+from fupan_mcp.domain.dates import HumanDate, current_reference, read_date, reference_date
 from fupan_mcp.domain.kpi import DecompositionMethod, KpiNode, KpiTreeResult
 from fupan_mcp.domain.prose import ProseCheck
 from fupan_mcp.domain.swot import StrategyLike, SwotItemLike, SwotResult
@@ -117,8 +118,8 @@ Name = Annotated[str, StringConstraints(min_length=1, max_length=MAX_NAME_CHARS)
 class Period(Model):
     """Start and end of the project (or of the reviewed stretch of it)."""
 
-    start: dt.date | None = Field(default=None, description="First day (YYYY-MM-DD).")
-    end: dt.date | None = Field(default=None, description="Last day (YYYY-MM-DD).")
+    start: HumanDate | None = Field(default=None, description="First day (YYYY-MM-DD).")
+    end: HumanDate | None = Field(default=None, description="Last day (YYYY-MM-DD).")
 
 
 class Overview(Model):
@@ -146,7 +147,7 @@ class Milestone(Model):
     """A milestone of a phase."""
 
     name: Name = Field(description="What the milestone marks, e.g. 'M2 试点开放'.")
-    date: dt.date | None = Field(default=None, description="Planned or actual date (YYYY-MM-DD).")
+    date: HumanDate | None = Field(default=None, description="Planned or actual date (YYYY-MM-DD).")
     done: bool | None = Field(default=None, description="True when reached; null when unknown.")
     note: str | None = Field(default=None, max_length=MAX_TEXT_CHARS, description="Free text.")
 
@@ -155,8 +156,8 @@ class Phase(Model):
     """A stage of the project (启动, 规划, 执行, 监控, 收尾...) with its dates, milestones and what happened."""
 
     name: Name = Field(description="Name of the phase, e.g. '执行' or 'Cut-over'.")
-    start: dt.date | None = Field(default=None, description="First day (YYYY-MM-DD).")
-    end: dt.date | None = Field(default=None, description="Last day (YYYY-MM-DD).")
+    start: HumanDate | None = Field(default=None, description="First day (YYYY-MM-DD).")
+    end: HumanDate | None = Field(default=None, description="Last day (YYYY-MM-DD).")
     milestones: list[Milestone] = Field(
         default_factory=list, max_length=MAX_MILESTONES, description="Milestones reached in this phase."
     )
@@ -284,8 +285,10 @@ class Review(Model):
             "process_improvement, cross_team_collaboration, or its Chinese/English label."
         ),
     )
-    review_date: dt.date | None = Field(
-        default=None, description="Date of the review (YYYY-MM-DD); action due dates must come after it."
+    review_date: HumanDate | None = Field(
+        default=None,
+        description="Date of the review (YYYY-MM-DD, or '2025年7月3日'); relative dates in the document "
+        "('T+30', '7月3日', '月底前') are read against it.",
     )
     language: Language | None = Field(
         default=None, description="Language the review is written in (zh or en); the report's default."
@@ -429,6 +432,19 @@ class Review(Model):
         max_length=MAX_LIST_ITEMS,
         description="Supporting information: dashboards, logs, chat transcripts, graphs (links or text).",
     )
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _dates_against_review_date(cls, data: object, handler: ModelWrapValidatorHandler[Review]) -> Review:
+        """Validate the document with its own review date as the reference of relative dates."""
+        reference = None
+        raw = data.get("review_date") if isinstance(data, dict) else None
+        if isinstance(raw, dt.date):
+            reference = raw
+        elif isinstance(raw, str):
+            reference = read_date(raw, current_reference()).date
+        with reference_date(reference):
+            return handler(data)
 
 
 def project_type_key(value: str | None) -> str | None:

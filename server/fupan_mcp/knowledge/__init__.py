@@ -112,6 +112,12 @@ def read_knowledge(name: str) -> str:
     raise InputError("name", f"unknown knowledge resource {name!r}; choose one of {known}")
 
 
+def checklist_entry(project_type: str) -> dict[str, Any] | None:
+    """The checklist of one project type (a catalog key) as data: kpi_template, models, sections."""
+    entry = _checklists().get(project_type)
+    return entry if isinstance(entry, dict) else None
+
+
 def checklist(project_type: str) -> str:
     """The checklist of one project type (a catalog key) as bilingual markdown."""
     entry = _checklists()[project_type]

@@ -731,7 +731,8 @@ def _tows_table(ctx: Words, result: SwotResult) -> Table:
     rows: list[tuple[str, ...]] = []
     tones: list[Tone] = []
     for cell in result.tows:
-        placed = [result.strategies[i] for i in cell.strategies if i < len(result.strategies)]
+        by_index = {strategy.index: strategy for strategy in result.strategies}
+        placed = [by_index[i] for i in cell.strategies if i in by_index]
         for strategy in placed:
             rows.append(
                 (
@@ -951,6 +952,8 @@ def _action_table(ctx: Words, rows_in: Sequence[tuple[int, ActionItem, ActionChe
     tones: list[Tone] = []
     for index, action, check, overdue in rows_in:
         due = fmt.iso(action.due) if action.due else ctx.t("missing")
+        if action.due_text:  # the words it was written in, beside the date they resolve to
+            due = f"{fmt.iso(action.due)} ({action.due_text})" if action.due else action.due_text
         if action.due is None and check is not None and check.suggested_due is not None:
             due = ctx.t("actions.suggested", missing=due, date=check.suggested_due.isoformat())
         if check is not None and check.overdue and check.days_overdue:
