@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fupan_mcp.domain.dates import DATE_ERROR_TYPE
 from fupan_mcp.i18n import Table
 
 __all__ = ["TEXT"]
@@ -671,4 +672,142 @@ TEXT: Table = {
     },
     "materials.unreadable": {"zh": "未能读取（{count}）：", "en": "Not read ({count}):"},
     "materials.none": {"zh": "无", "en": "none"},
+    # ---------------------------------------------------------------- argument errors (report/validation.py)
+    "validation.header": {
+        "zh": "{tool}参数有误（{count} 处），请按提示改正后重试：",
+        "en": "Invalid arguments{tool} ({count}); fix them and call again:",
+    },
+    "validation.header.tool": {"zh": "{tool} 的", "en": " to {tool}"},
+    "validation.line": {"zh": "- {path}：{message}{got}", "en": "- {path}: {message}{got}"},
+    "validation.got": {"zh": "；收到 {value}。", "en": "; got {value}."},
+    "validation.end": {"zh": "。", "en": "."},
+    "validation.more": {
+        "zh": "- 另有 {count} 处，改正以上各处后会一并列出。",
+        "en": "- {count} more, listed once these are fixed.",
+    },
+    "validation.root": {"zh": "（参数整体）", "en": "(the arguments)"},
+    "validation.or": {"zh": " 或 ", "en": " or "},
+    "validation.or.words": {"zh": "或", "en": " or "},
+    "validation.allowed": {"zh": "；可用字段：{names}", "en": "; fields here: {names}"},
+    # by pydantic error type
+    "validation.missing": {"zh": "必填，但没有提供", "en": "required, but not given"},
+    "validation.extra_forbidden": {
+        "zh": "不是这里的字段（拼写有误或放错了层级）{allowed}",
+        "en": "not a field here (misspelt, or at the wrong level){allowed}",
+    },
+    "validation.string_type": {"zh": '应为文本，例如 "上线告警"', "en": 'expected text, e.g. "add an alert"'},
+    "validation.string_too_short": {"zh": "至少 {min_length} 个字符", "en": "at least {min_length} characters"},
+    "validation.string_empty": {"zh": "不能为空", "en": "must not be empty"},
+    "validation.string_too_long": {"zh": "最多 {max_length} 个字符", "en": "at most {max_length} characters"},
+    "validation.string_pattern_mismatch": {
+        "zh": "格式不符，应匹配 {pattern}",
+        "en": "wrong format, expected {pattern}",
+    },
+    "validation.int_type": {"zh": "应为整数，例如 3", "en": "expected a whole number, e.g. 3"},
+    "validation.int_from_float": {
+        "zh": "应为整数（不带小数），例如 3",
+        "en": "expected a whole number (no fraction), e.g. 3",
+    },
+    "validation.float_type": {
+        "zh": '应为数字，例如 28.6（带单位的值写成文本，如 "28.6%"）',
+        "en": 'expected a number, e.g. 28.6 (a value with a unit goes as text, e.g. "28.6%")',
+    },
+    "validation.finite_number": {
+        "zh": "应为有限的数字，不能是 NaN 或 Infinity",
+        "en": "expected a finite number, not NaN or Infinity",
+    },
+    "validation.greater_than": {"zh": "应大于 {gt}", "en": "must be greater than {gt}"},
+    "validation.greater_than_equal": {"zh": "应不小于 {ge}", "en": "must be at least {ge}"},
+    "validation.less_than": {"zh": "应小于 {lt}", "en": "must be less than {lt}"},
+    "validation.less_than_equal": {"zh": "应不大于 {le}", "en": "must be at most {le}"},
+    "validation.bool_type": {"zh": "应为 true 或 false", "en": "expected true or false"},
+    "validation.literal_error": {"zh": "应为以下之一：{expected}", "en": "expected one of: {expected}"},
+    "validation.list_type": {"zh": '应为列表，例如 ["…", "…"]', "en": 'expected a list, e.g. ["…", "…"]'},
+    "validation.too_short": {"zh": "至少 {min_length} 项", "en": "at least {min_length} items"},
+    "validation.too_long": {
+        "zh": "最多 {max_length} 项（收到 {actual_length} 项），请分批提交",
+        "en": "at most {max_length} items (got {actual_length}); send them in batches",
+    },
+    "validation.dict_type": {"zh": '应为对象，例如 {{"name": "…"}}', "en": 'expected an object, e.g. {{"name": "…"}}'},
+    "validation.date": {
+        "zh": "应为日期，例如 2025-07-03（也可写 2025年7月3日、2025/7/3）",
+        "en": "expected a date, e.g. 2025-07-03 (or 2025/7/3, July 3, 2025)",
+    },
+    "validation.datetime": {
+        "zh": "应为带时区的时间，例如 2025-07-03T14:30:00+08:00",
+        "en": "expected a time with its zone, e.g. 2025-07-03T14:30:00+08:00",
+    },
+    "validation.json_invalid": {"zh": "不是合法的 JSON", "en": "not valid JSON"},
+    "validation.url": {
+        "zh": "应为网址，例如 https://example.com/x",
+        "en": "expected a URL, e.g. https://example.com/x",
+    },
+    "validation.recursion_loop": {"zh": "嵌套过深", "en": "nested too deeply"},
+    "validation.none_required": {"zh": "这里应为空（null）", "en": "must be null here"},
+    "validation.union_tag": {"zh": "类型不符：{expected}", "en": "unknown kind; expected {expected}"},
+    "validation.value_error": {"zh": "取值无效：{error}", "en": "invalid value: {error}"},
+    "validation.other": {"zh": "取值无效：{error}", "en": "invalid value: {error}"},
+    "validation.union": {"zh": "应为{kinds}，例如 {examples}", "en": "expected {kinds}, e.g. {examples}"},
+    "validation.kind.text": {"zh": "文本", "en": "text"},
+    "validation.kind.number": {"zh": "数字", "en": "a number"},
+    "validation.kind.integer": {"zh": "整数", "en": "a whole number"},
+    "validation.kind.bool": {"zh": "true/false", "en": "true/false"},
+    "validation.kind.list": {"zh": "列表", "en": "a list"},
+    "validation.kind.object": {"zh": "对象", "en": "an object"},
+    "validation.kind.date": {"zh": "日期", "en": "a date"},
+    "validation.kind.null": {"zh": "null", "en": "null"},
+    "validation.example.text": {"zh": '"28.6%"', "en": '"28.6%"'},
+    "validation.example.number": {"zh": "28.6", "en": "28.6"},
+    "validation.example.integer": {"zh": "3", "en": "3"},
+    "validation.example.bool": {"zh": "true", "en": "true"},
+    "validation.example.list": {"zh": '["…"]', "en": '["…"]'},
+    "validation.example.object": {"zh": '{{"text": "…"}}', "en": '{{"text": "…"}}'},
+    "validation.example.date": {"zh": "2025-07-03", "en": "2025-07-03"},
+    "validation.example.null": {"zh": "null", "en": "null"},
+    # the server's own date type (domain.dates)
+    f"validation.{DATE_ERROR_TYPE}.unreadable": {
+        "zh": "无法识别为日期，请写成 2025-07-03、2025年7月3日、7月3日、T+30 或 月底前",
+        "en": "cannot be read as a date; write 2025-07-03, July 3, T+30 or end of month",
+    },
+    f"validation.{DATE_ERROR_TYPE}.vague": {
+        "zh": "不是具体日期，请给出日期，例如 2025-07-03 或 T+30",
+        "en": "is not a date; give one, e.g. 2025-07-03 or T+30",
+    },
+    f"validation.{DATE_ERROR_TYPE}.needs_reference": {
+        "zh": "是相对日期，这里需要具体日期，例如 2025-07-03",
+        "en": "is a relative date; an absolute one is needed here, e.g. 2025-07-03",
+    },
+    f"validation.{DATE_ERROR_TYPE}.invalid_date": {"zh": "不是日历上存在的日期", "en": "is not a day on the calendar"},
+    # ---------------------------------------------------------------- the MCP shell (report/shell.py)
+    "shell.disabled.read_only": {
+        "zh": "工具 {tool} 会写入数据，本服务器以只读模式运行（--read-only），不提供该工具。可用只读工具查询与分析。",
+        "en": "{tool} writes data, and this server runs read-only (--read-only), so it is not offered. "
+        "The read-only tools still query and analyse.",
+    },
+    "shell.disabled.not_allowed": {
+        "zh": "本服务器只开放部分工具（--tools），{tool} 不在其中。请用 tools/list 查看可用工具。",
+        "en": "This server offers a chosen set of tools (--tools) and {tool} is not among them; see tools/list.",
+    },
+    "shell.read_only_store": {
+        "zh": "服务器为只读模式，未写入任何数据",
+        "en": "the server is read-only: nothing was written",
+    },
+    "shell.prompt.missing": {
+        "zh": "提示词 {prompt} 缺少必填参数：{names}。例如 {example}。",
+        "en": "The {prompt} prompt needs: {names}. For example {example}.",
+    },
+    "shell.prompt.example": {
+        "zh": 'project_info="ERP+WMS 上线：3 个仓库，目标库存准确率 ≥99%"',
+        "en": 'project_info="ERP+WMS rollout: 3 warehouses, inventory accuracy target ≥99%"',
+    },
+    "shell.prompt.language": {
+        "zh": "language 应为 zh 或 en，收到 {value}。",
+        "en": "language must be zh or en; got {value}.",
+    },
+    "shell.progress.start": {"zh": "{tool}：开始处理", "en": "{tool}: started"},
+    "shell.progress.working": {"zh": "{tool}：处理中（已 {seconds} 秒）", "en": "{tool}: working ({seconds} s so far)"},
+    "shell.progress.done": {"zh": "{tool}：完成", "en": "{tool}: done"},
+    "shell.log.start": {"zh": "{tool} 开始：{detail}", "en": "{tool} started: {detail}"},
+    "shell.log.done": {"zh": "{tool} 完成，用时 {seconds} 秒", "en": "{tool} finished in {seconds} s"},
+    "shell.log.failed": {"zh": "{tool} 未完成：{reason}", "en": "{tool} did not finish: {reason}"},
 }

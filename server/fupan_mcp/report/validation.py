@@ -16,111 +16,14 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from fupan_mcp.domain.dates import DATE_ERROR_TYPE
-from fupan_mcp.i18n import Language, Table, tr
+from fupan_mcp.i18n import Language, tr
+from fupan_mcp.report.strings import TEXT
 
 __all__ = ["MAX_LINES", "describe_validation_error", "field_path", "language_of"]
 
 MAX_LINES = 8
 """Errors listed one by one; the rest are counted."""
 
-_TEXT: Table = {
-    "header": {
-        "zh": "{tool}参数有误（{count} 处），请按提示改正后重试：",
-        "en": "Invalid arguments{tool} ({count}); fix them and call again:",
-    },
-    "header.tool": {"zh": "{tool} 的", "en": " to {tool}"},
-    "line": {"zh": "- {path}：{message}{got}", "en": "- {path}: {message}{got}"},
-    "got": {"zh": "；收到 {value}。", "en": "; got {value}."},
-    "end": {"zh": "。", "en": "."},
-    "more": {
-        "zh": "- 另有 {count} 处，改正以上各处后会一并列出。",
-        "en": "- {count} more, listed once these are fixed.",
-    },
-    "root": {"zh": "（参数整体）", "en": "(the arguments)"},
-    "or": {"zh": " 或 ", "en": " or "},
-    "or.words": {"zh": "或", "en": " or "},
-    "allowed": {"zh": "；可用字段：{names}", "en": "; fields here: {names}"},
-    # by pydantic error type
-    "missing": {"zh": "必填，但没有提供", "en": "required, but not given"},
-    "extra_forbidden": {
-        "zh": "不是这里的字段（拼写有误或放错了层级）{allowed}",
-        "en": "not a field here (misspelt, or at the wrong level){allowed}",
-    },
-    "string_type": {"zh": '应为文本，例如 "上线告警"', "en": 'expected text, e.g. "add an alert"'},
-    "string_too_short": {"zh": "至少 {min_length} 个字符", "en": "at least {min_length} characters"},
-    "string_empty": {"zh": "不能为空", "en": "must not be empty"},
-    "string_too_long": {"zh": "最多 {max_length} 个字符", "en": "at most {max_length} characters"},
-    "string_pattern_mismatch": {"zh": "格式不符，应匹配 {pattern}", "en": "wrong format, expected {pattern}"},
-    "int_type": {"zh": "应为整数，例如 3", "en": "expected a whole number, e.g. 3"},
-    "int_from_float": {"zh": "应为整数（不带小数），例如 3", "en": "expected a whole number (no fraction), e.g. 3"},
-    "float_type": {
-        "zh": '应为数字，例如 28.6（带单位的值写成文本，如 "28.6%"）',
-        "en": 'expected a number, e.g. 28.6 (a value with a unit goes as text, e.g. "28.6%")',
-    },
-    "finite_number": {
-        "zh": "应为有限的数字，不能是 NaN 或 Infinity",
-        "en": "expected a finite number, not NaN or Infinity",
-    },
-    "greater_than": {"zh": "应大于 {gt}", "en": "must be greater than {gt}"},
-    "greater_than_equal": {"zh": "应不小于 {ge}", "en": "must be at least {ge}"},
-    "less_than": {"zh": "应小于 {lt}", "en": "must be less than {lt}"},
-    "less_than_equal": {"zh": "应不大于 {le}", "en": "must be at most {le}"},
-    "bool_type": {"zh": "应为 true 或 false", "en": "expected true or false"},
-    "literal_error": {"zh": "应为以下之一：{expected}", "en": "expected one of: {expected}"},
-    "list_type": {"zh": '应为列表，例如 ["…", "…"]', "en": 'expected a list, e.g. ["…", "…"]'},
-    "too_short": {"zh": "至少 {min_length} 项", "en": "at least {min_length} items"},
-    "too_long": {
-        "zh": "最多 {max_length} 项（收到 {actual_length} 项），请分批提交",
-        "en": "at most {max_length} items (got {actual_length}); send them in batches",
-    },
-    "dict_type": {"zh": '应为对象，例如 {{"name": "…"}}', "en": 'expected an object, e.g. {{"name": "…"}}'},
-    "date": {
-        "zh": "应为日期，例如 2025-07-03（也可写 2025年7月3日、2025/7/3）",
-        "en": "expected a date, e.g. 2025-07-03 (or 2025/7/3, July 3, 2025)",
-    },
-    "datetime": {
-        "zh": "应为带时区的时间，例如 2025-07-03T14:30:00+08:00",
-        "en": "expected a time with its zone, e.g. 2025-07-03T14:30:00+08:00",
-    },
-    "json_invalid": {"zh": "不是合法的 JSON", "en": "not valid JSON"},
-    "url": {"zh": "应为网址，例如 https://example.com/x", "en": "expected a URL, e.g. https://example.com/x"},
-    "recursion_loop": {"zh": "嵌套过深", "en": "nested too deeply"},
-    "none_required": {"zh": "这里应为空（null）", "en": "must be null here"},
-    "union_tag": {"zh": "类型不符：{expected}", "en": "unknown kind; expected {expected}"},
-    "value_error": {"zh": "取值无效：{error}", "en": "invalid value: {error}"},
-    "other": {"zh": "取值无效：{error}", "en": "invalid value: {error}"},
-    "union": {"zh": "应为{kinds}，例如 {examples}", "en": "expected {kinds}, e.g. {examples}"},
-    "kind.text": {"zh": "文本", "en": "text"},
-    "kind.number": {"zh": "数字", "en": "a number"},
-    "kind.integer": {"zh": "整数", "en": "a whole number"},
-    "kind.bool": {"zh": "true/false", "en": "true/false"},
-    "kind.list": {"zh": "列表", "en": "a list"},
-    "kind.object": {"zh": "对象", "en": "an object"},
-    "kind.date": {"zh": "日期", "en": "a date"},
-    "kind.null": {"zh": "null", "en": "null"},
-    "example.text": {"zh": '"28.6%"', "en": '"28.6%"'},
-    "example.number": {"zh": "28.6", "en": "28.6"},
-    "example.integer": {"zh": "3", "en": "3"},
-    "example.bool": {"zh": "true", "en": "true"},
-    "example.list": {"zh": '["…"]', "en": '["…"]'},
-    "example.object": {"zh": '{{"text": "…"}}', "en": '{{"text": "…"}}'},
-    "example.date": {"zh": "2025-07-03", "en": "2025-07-03"},
-    "example.null": {"zh": "null", "en": "null"},
-    # the server's own date type (domain.dates)
-    f"{DATE_ERROR_TYPE}.unreadable": {
-        "zh": "无法识别为日期，请写成 2025-07-03、2025年7月3日、7月3日、T+30 或 月底前",
-        "en": "cannot be read as a date; write 2025-07-03, July 3, T+30 or end of month",
-    },
-    f"{DATE_ERROR_TYPE}.vague": {
-        "zh": "不是具体日期，请给出日期，例如 2025-07-03 或 T+30",
-        "en": "is not a date; give one, e.g. 2025-07-03 or T+30",
-    },
-    f"{DATE_ERROR_TYPE}.needs_reference": {
-        "zh": "是相对日期，这里需要具体日期，例如 2025-07-03",
-        "en": "is a relative date; an absolute one is needed here, e.g. 2025-07-03",
-    },
-    f"{DATE_ERROR_TYPE}.invalid_date": {"zh": "不是日历上存在的日期", "en": "is not a day on the calendar"},
-}
 
 _TYPE_KEYS: dict[str, str] = {
     "int_parsing": "int_type",
@@ -308,29 +211,39 @@ def _message(error: ErrorDetails, language: Language, schema: Mapping[str, Any] 
     ctx: dict[str, Any] = dict(error.get("ctx") or {})
     if kind == _UNION_TYPE:
         kinds = [str(k) for k in ctx.get("kinds", [])] or ["text"]
-        names = tr(_TEXT, "or.words", language).join(tr(_TEXT, f"kind.{k}", language) for k in kinds)
-        examples = tr(_TEXT, "or", language).join(tr(_TEXT, f"example.{k}", language) for k in kinds)
-        return tr(_TEXT, "union", language, kinds=names, examples=examples)
+        names = tr(TEXT, "validation.or.words", language).join(
+            tr(TEXT, f"validation.kind.{k}", language) for k in kinds
+        )
+        examples = tr(TEXT, "validation.or", language).join(
+            tr(TEXT, f"validation.example.{k}", language) for k in kinds
+        )
+        return tr(TEXT, "validation.union", language, kinds=names, examples=examples)
     if kind == DATE_ERROR_TYPE:
-        return tr(_TEXT, f"{DATE_ERROR_TYPE}.{ctx.get('code', 'unreadable')}", language)
+        return tr(TEXT, f"validation.{DATE_ERROR_TYPE}.{ctx.get('code', 'unreadable')}", language)
     key = _TYPE_KEYS.get(kind, kind)
     if key == "string_too_short" and ctx.get("min_length") == 1:
         key = "string_empty"
     if key == "extra_forbidden":
         fields = _properties_at(schema, error["loc"][:-1])
-        allowed = tr(_TEXT, "allowed", language, names=", ".join(fields[:30])) if fields else ""
-        return tr(_TEXT, key, language, allowed=allowed)
+        allowed = tr(TEXT, "validation.allowed", language, names=", ".join(fields[:30])) if fields else ""
+        return tr(TEXT, f"validation.{key}", language, allowed=allowed)
     if key in ("literal_error", "union_tag"):
         expected = str(ctx.get("expected") or ctx.get("expected_tags") or "")
-        return tr(_TEXT, key, language, expected=expected.replace(" or ", tr(_TEXT, "or", language)))
-    if key in ("value_error", "other") or key not in _TEXT:
+        return tr(
+            TEXT, f"validation.{key}", language, expected=expected.replace(" or ", tr(TEXT, "validation.or", language))
+        )
+    if key in ("value_error", "other") or f"validation.{key}" not in TEXT:
         reason = _URL.sub("", str(ctx.get("error") or error.get("msg") or kind))
         reason = re.sub(r"^(?:Value|Assertion) error,\s*", "", reason).strip()
-        return tr(_TEXT, "value_error" if key == "value_error" else "other", language, error=reason)
+        return tr(
+            TEXT, "validation.value_error" if key == "value_error" else "validation.other", language, error=reason
+        )
     try:
-        return tr(_TEXT, key, language, **{k: v for k, v in ctx.items() if isinstance(v, (str, int, float))})
+        return tr(
+            TEXT, f"validation.{key}", language, **{k: v for k, v in ctx.items() if isinstance(v, (str, int, float))}
+        )
     except (KeyError, IndexError):
-        return tr(_TEXT, "other", language, error=_URL.sub("", error["msg"]))
+        return tr(TEXT, "validation.other", language, error=_URL.sub("", error["msg"]))
 
 
 def describe_validation_error(
@@ -348,14 +261,18 @@ def describe_validation_error(
     given.
     """
     errors = _folded(error.errors(include_url=False))
-    named = tr(_TEXT, "header.tool", language, tool=tool) if tool else ""
-    lines = [tr(_TEXT, "header", language, count=len(errors), tool=named)]
+    named = tr(TEXT, "validation.header.tool", language, tool=tool) if tool else ""
+    lines = [tr(TEXT, "validation.header", language, count=len(errors), tool=named)]
     for detail in errors[:MAX_LINES]:
-        path = field_path(detail["loc"], root) or tr(_TEXT, "root", language)
+        path = field_path(detail["loc"], root) or tr(TEXT, "validation.root", language)
         message = _message(detail, language, schema)
         shown = detail["type"] not in ("missing", "extra_forbidden") and "input" in detail
-        got = tr(_TEXT, "got", language, value=_shown(detail["input"])) if shown else tr(_TEXT, "end", language)
-        lines.append(tr(_TEXT, "line", language, path=path, message=message, got=got))
+        got = (
+            tr(TEXT, "validation.got", language, value=_shown(detail["input"]))
+            if shown
+            else tr(TEXT, "validation.end", language)
+        )
+        lines.append(tr(TEXT, "validation.line", language, path=path, message=message, got=got))
     if len(errors) > MAX_LINES:
-        lines.append(tr(_TEXT, "more", language, count=len(errors) - MAX_LINES))
+        lines.append(tr(TEXT, "validation.more", language, count=len(errors) - MAX_LINES))
     return "\n".join(lines).encode("utf-8", "replace").decode("utf-8")  # a lone surrogate cannot be sent
