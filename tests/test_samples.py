@@ -71,7 +71,7 @@ def row(text: str, metric: str) -> str:
 
 def test_erp_figures() -> None:
     text = content("erp_wms")
-    assert "下降 39.3%(-1.1h)" in row(text, "订单处理时长") and "131%" in row(text, "订单处理时长")
+    assert "下降 39.3%(-1.1小时)" in row(text, "订单处理时长") and "131%" in row(text, "订单处理时长")
     assert "+6.1 个百分点(相对 +6.55%)" in row(text, "库存准确率")
     assert "| T+1 | T+3 |" in row(text, "关账周期") and "| 已达成 |" in row(text, "关账周期")
     assert "99.7%" in row(text, "接口成功率") and "| 已达成 |" in row(text, "接口成功率")

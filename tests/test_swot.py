@@ -297,7 +297,7 @@ def test_strategy_text_without_type_or_ids_is_reported_alone() -> None:
     assert "SO:" in unreadable[0].message
     assert [(s.index, s.type, s.uses) for s in result.strategies] == [(1, "SO", ["S1", "O1"])]
     assert result.tows[0].strategies == [1]
-    assert "use S1 to take O1" in result.markdown
+    assert "use S1 to take O1" in swot_text(result)
     assert not result.passed
 
 

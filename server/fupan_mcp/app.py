@@ -911,13 +911,15 @@ def _add_tools(server: MCPServer[Any], services: Services) -> None:
                 stored = run_core(lambda: services.store.get_review(review_id))
                 reviewed_on = reviewed_on or stored.review_date
             from fupan_mcp.analysis.actions import check_actions as check
+            from fupan_mcp.analysis.actions import resolve_due
             from fupan_mcp.report.tool_text import actions_text
 
             today = dt.date.today()  # only the fallback when no review date is known
+            resolved = [resolve_due(action, reviewed_on) for action in actions]  # 'T+30' from the review date
             result = run_core(
-                lambda: check(actions, reviewed_on, problems or (), root_causes or (), language, today, as_of=as_of)
+                lambda: check(resolved, reviewed_on, problems or (), root_causes or (), language, today, as_of=as_of)
             )
-            return remember(review_id, "actions", actions, "check_actions", result, actions_text(result, actions))
+            return remember(review_id, "actions", actions, "check_actions", result, actions_text(result, resolved))
 
         return await run_tool(work, len(actions), review_id)
 

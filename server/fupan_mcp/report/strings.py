@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from fupan_mcp.domain.dates import DATE_ERROR_TYPE
 from fupan_mcp.i18n import Table
 
 __all__ = ["TEXT"]
@@ -765,19 +764,19 @@ TEXT: Table = {
     "validation.example.date": {"zh": "2025-07-03", "en": "2025-07-03"},
     "validation.example.null": {"zh": "null", "en": "null"},
     # the server's own date type (domain.dates)
-    f"validation.{DATE_ERROR_TYPE}.unreadable": {
+    "validation.fupan_date.unreadable": {
         "zh": "无法识别为日期，请写成 2025-07-03、2025年7月3日、7月3日、T+30 或 月底前",
         "en": "cannot be read as a date; write 2025-07-03, July 3, T+30 or end of month",
     },
-    f"validation.{DATE_ERROR_TYPE}.vague": {
+    "validation.fupan_date.vague": {
         "zh": "不是具体日期，请给出日期，例如 2025-07-03 或 T+30",
         "en": "is not a date; give one, e.g. 2025-07-03 or T+30",
     },
-    f"validation.{DATE_ERROR_TYPE}.needs_reference": {
+    "validation.fupan_date.needs_reference": {
         "zh": "是相对日期，这里需要具体日期，例如 2025-07-03",
         "en": "is a relative date; an absolute one is needed here, e.g. 2025-07-03",
     },
-    f"validation.{DATE_ERROR_TYPE}.invalid_date": {"zh": "不是日历上存在的日期", "en": "is not a day on the calendar"},
+    "validation.fupan_date.invalid_date": {"zh": "不是日历上存在的日期", "en": "is not a day on the calendar"},
     # ---------------------------------------------------------------- the MCP shell (report/shell.py)
     "shell.disabled.read_only": {
         "zh": "工具 {tool} 会写入数据，本服务器以只读模式运行（--read-only），不提供该工具。可用只读工具查询与分析。",
