@@ -215,11 +215,16 @@ async def test_check_timeline_tool_refuses_a_malformed_event(client: Client) -> 
 
 
 @pytest.mark.anyio
-@pytest.mark.xfail(strict=True, reason="the actions table has no kind/ticket columns yet (store migration pending)")
 async def test_a_stored_action_keeps_its_kind_and_ticket(client: Client) -> None:
     action = {"action": "Add load shedding", "kind": "prevent", "ticket": "OPS-7", "owner": "SRE lead"}
     created = await client.call_tool(
-        "create_review", {"project": "Payments API", "project_type": "incident", "review": {"actions": [action]}}
+        "create_review",
+        {
+            "project": "Payments API",
+            "project_type": "incident",
+            "review": {"project": "Payments API", "actions": [action]},
+        },
     )
+    assert not created.is_error, created.content
     stored = (created.structured_content or {})["review"]["actions"][0]
     assert (stored["kind"], stored["ticket"]) == ("prevent", "OPS-7")

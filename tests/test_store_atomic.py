@@ -260,10 +260,17 @@ def test_a_version_1_sqlite_database_is_upgraded(tmp_path: Path, monkeypatch: py
     path = tmp_path / "v1.db"
     with monkeypatch.context() as patch:
         patch.setattr(sqlite_store, "MIGRATIONS", sqlite_store.MIGRATIONS[:1])
-        with SQLiteStore(path) as old:
-            rid = old.create_review("P", "T", None, "2024-01-01").id
+        SQLiteStore(path).close()
+    rid = "R-0000000001"  # written as a version-1 fupan-mcp wrote it (today's code reads newer columns)
+    conn = sqlite3.connect(path)
+    conn.execute(
+        "INSERT INTO reviews VALUES (?, 'P', 'T', NULL, '2024-01-01', 'zh', ?, ?)",
+        (rid, "2024-01-01T00:00:00+00:00", "2024-01-01T00:00:00+00:00"),
+    )
+    conn.commit()
+    conn.close()
     with SQLiteStore(path) as new:
-        assert new.schema_version() == len(sqlite_store.MIGRATIONS) == 2
+        assert new.schema_version() == len(sqlite_store.MIGRATIONS)
         assert new.get_review(rid).id == rid
         created = new.create_review_document("P", "T2", None, "2024-01-02", idempotency_key="k1")
         assert new.create_review_document("P", "T2", None, "2024-01-02", idempotency_key="k1").record == created.record

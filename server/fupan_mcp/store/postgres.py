@@ -169,18 +169,35 @@ _MIGRATION_2: tuple[str, ...] = (
     "CREATE INDEX review_keys_by_review ON review_keys (review_id)",
 )
 
+# Migration 3: the postmortem fields of an action (its type and where it is tracked).
+_MIGRATION_3: tuple[str, ...] = (
+    "ALTER TABLE actions ADD COLUMN kind TEXT",
+    "ALTER TABLE actions ADD COLUMN ticket TEXT",
+)
+
 # Append new migrations here: MIGRATIONS[n] upgrades schema version n to n + 1.
-MIGRATIONS: tuple[Migration, ...] = (_MIGRATION_1, _MIGRATION_2)
+MIGRATIONS: tuple[Migration, ...] = (_MIGRATION_1, _MIGRATION_2, _MIGRATION_3)
 
 _BEGIN_WRITE = "BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE"
 _BEGIN_READ = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
 _ACTION_COLUMNS = (
     "a.id, a.review_id, a.action, a.owner, a.due, a.priority, a.addresses, a.success_metric, "
-    "a.status, a.status_reason, a.evidence, a.created_at, a.updated_at, "
+    "a.status, a.status_reason, a.evidence, a.kind, a.ticket, a.created_at, a.updated_at, "
     "r.project, r.title AS review_title, r.review_date"
 )
 _ACTION_FROM = "FROM actions a JOIN reviews r ON r.id = a.review_id"
-_ACTION_TEXT_FIELDS = ("id", "action", "owner", "addresses", "success_metric", "status_reason", "evidence")
+_ACTION_SET = ", ".join(f"{column} = %s" for column in records.ACTION_VALUE_COLUMNS)
+_ACTION_TEXT_FIELDS = (
+    "id",
+    "action",
+    "owner",
+    "addresses",
+    "success_metric",
+    "status_reason",
+    "evidence",
+    "kind",
+    "ticket",
+)
 _SECTION_NAMES_SQL = (
     '(SELECT array_agg(s.name ORDER BY s.name COLLATE "C") FROM review_sections s WHERE s.review_id = r.id)'
 )
@@ -759,9 +776,7 @@ def _update_action(conn: Connection, current: StoredAction, changes: Mapping[str
     item = records.changed_action(current, changes)
     _storable_action(item, "")
     conn.execute(
-        "UPDATE actions SET action = %s, owner = %s, due = %s, priority = %s, addresses = %s, "
-        "success_metric = %s, status = %s, status_reason = %s, evidence = %s, updated_at = %s "
-        "WHERE id = %s",
+        f"UPDATE actions SET {_ACTION_SET}, updated_at = %s WHERE id = %s",
         (*records.action_values(item), now, current.id),
     )
 
@@ -818,9 +833,8 @@ def _action_holder(conn: Connection, action_id: str) -> str | None:
 
 
 _INSERT_ACTION = (
-    "INSERT INTO actions (id, review_id, seq, action, owner, due, priority, addresses, success_metric, "
-    "status, status_reason, evidence, created_at, updated_at) "
-    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (id) DO NOTHING RETURNING id"
+    f"INSERT INTO actions (id, review_id, seq, {', '.join(records.ACTION_VALUE_COLUMNS)}, created_at, updated_at) "
+    f"VALUES ({', '.join(['%s'] * (len(records.ACTION_VALUE_COLUMNS) + 5))}) ON CONFLICT (id) DO NOTHING RETURNING id"
 )
 
 

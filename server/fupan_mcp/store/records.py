@@ -24,6 +24,20 @@ from fupan_mcp.store.base import DateLike, ReviewChanges, StoreSchemaTooNew
 from fupan_mcp.store.search import QueryTerm, make_snippet, parse_query, relaxed_terms
 
 MAX_SEARCH_LIMIT = 200
+ACTION_VALUE_COLUMNS = (
+    "action",
+    "owner",
+    "due",
+    "priority",
+    "addresses",
+    "success_metric",
+    "status",
+    "status_reason",
+    "evidence",
+    "kind",
+    "ticket",
+)
+"""The action columns `action_values` fills, in its order (inserts and updates name them from here)."""
 OPEN_STATUSES: tuple[ActionStatus, ...] = ("open", "in_progress")
 
 
@@ -254,7 +268,7 @@ def assign_action_ids(
 
 
 def action_values(item: ActionItem, *, iso_dates: bool = False) -> tuple[object, ...]:
-    """Column values from ``action`` to ``evidence``, in table order (``due`` as text if ``iso_dates``)."""
+    """Column values of `ACTION_VALUE_COLUMNS`, in that order (``due`` as text if ``iso_dates``)."""
     return (
         item.action,
         item.owner,
@@ -265,6 +279,8 @@ def action_values(item: ActionItem, *, iso_dates: bool = False) -> tuple[object,
         item.status,
         item.status_reason,
         item.evidence,
+        item.kind,
+        item.ticket,
     )
 
 

@@ -150,8 +150,14 @@ _MIGRATION_2: tuple[str, ...] = (
     "CREATE INDEX review_keys_by_review ON review_keys (review_id)",
 )
 
+# Migration 3: the postmortem fields of an action (its type and where it is tracked).
+_MIGRATION_3: tuple[str, ...] = (
+    "ALTER TABLE actions ADD COLUMN kind TEXT",
+    "ALTER TABLE actions ADD COLUMN ticket TEXT",
+)
+
 # Append new migrations here: MIGRATIONS[n] upgrades user_version n to n + 1.
-MIGRATIONS: tuple[Migration, ...] = (_MIGRATION_1, _MIGRATION_2)
+MIGRATIONS: tuple[Migration, ...] = (_MIGRATION_1, _MIGRATION_2, _MIGRATION_3)
 
 # External-content FTS5 index over lessons.terms, kept in step by triggers (which also fire
 # for the rows a review deletion cascades to).
@@ -173,10 +179,15 @@ FTS_SCHEMA: tuple[str, ...] = (
 
 _ACTION_COLUMNS = (
     "a.id, a.review_id, a.action, a.owner, a.due, a.priority, a.addresses, a.success_metric, "
-    "a.status, a.status_reason, a.evidence, a.created_at, a.updated_at, "
+    "a.status, a.status_reason, a.evidence, a.kind, a.ticket, a.created_at, a.updated_at, "
     "r.project, r.title AS review_title, r.review_date"
 )
 _ACTION_FROM = "FROM actions a JOIN reviews r ON r.id = a.review_id"
+_ACTION_SET = ", ".join(f"{column} = ?" for column in records.ACTION_VALUE_COLUMNS)
+_INSERT_ACTION = (
+    f"INSERT INTO actions (id, review_id, seq, {', '.join(records.ACTION_VALUE_COLUMNS)}, created_at, updated_at) "
+    f"VALUES ({', '.join('?' * (len(records.ACTION_VALUE_COLUMNS) + 5))})"
+)
 _SECTION_SEP = "\x1f"  # joins section names in listings; names may not contain control characters
 
 
@@ -692,9 +703,7 @@ def _append_actions(conn: sqlite3.Connection, review_id: str, checked: list[Acti
         conn.execute("SELECT COALESCE(MAX(seq), -1) + 1 FROM actions WHERE review_id = ?", (review_id,)).fetchone()[0]
     )
     conn.executemany(
-        "INSERT INTO actions (id, review_id, seq, action, owner, due, priority, addresses, "
-        "success_metric, status, status_reason, evidence, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        _INSERT_ACTION,
         [
             (action_id, review_id, first_seq + i, *records.action_values(item, iso_dates=True), now, now)
             for i, (action_id, item) in enumerate(zip(ids, checked, strict=True))
@@ -711,9 +720,7 @@ def _action_holder(conn: sqlite3.Connection, action_id: str) -> str | None:
 def _update_action(conn: sqlite3.Connection, current: StoredAction, changes: Mapping[str, object], now: str) -> None:
     item = records.changed_action(current, changes)
     conn.execute(
-        "UPDATE actions SET action = ?, owner = ?, due = ?, priority = ?, addresses = ?, "
-        "success_metric = ?, status = ?, status_reason = ?, evidence = ?, updated_at = ? "
-        "WHERE id = ?",
+        f"UPDATE actions SET {_ACTION_SET}, updated_at = ? WHERE id = ?",
         (*records.action_values(item, iso_dates=True), now, current.id),
     )
 
