@@ -415,7 +415,7 @@ def _attainment_table(ctx: Words, metrics: Sequence[MetricResult]) -> Table:
     rows = tuple(
         (
             m.name,
-            m.target_text or ctx.t("missing"),
+            m.target_text or ("—" if m.status == "reported" else ctx.t("missing")),  # a fact has no target
             fmt.quantity(m.actual, m.actual_unit or m.unit, ctx.language) if m.actual is not None else ctx.t("missing"),
             fmt.quantity(m.baseline, m.baseline_unit or m.unit, ctx.language),
             _change_cell(ctx, m),
