@@ -215,6 +215,14 @@ def run_core(compute: Callable[[], ResultT], language: Language | None = None) -
         raise ToolError(store_error_text(error, language)) from error
 
 
+def not_saved_note(review_id: str, error: InputError | StoreError) -> str:
+    """The note after a result that could not be saved into a review: the id clipped, a store failure as
+    its cause's message (never a path or SQL), an input error as its reason."""
+    shown = clip_message(review_id, 200)
+    reason = store_error_text(error) if isinstance(error, StoreError) else clip_message(str(error))
+    return f"\n\n> 未保存到复盘 {shown} / not saved to review {shown}: {reason}"
+
+
 def clip_message(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:
     """``text`` whole when short; else its head and tail around a count, so a megabyte id is never echoed."""
     if len(text) <= limit:
@@ -696,12 +704,8 @@ def _add_tools(server: MCPServer[Any], services: Services) -> None:
         if review_id is not None:
             try:
                 workspace.save_tool_run(services.store, review_id, section, workspace.to_jsonable(value), tool, result)
-            except InputError as error:
-                shown = clip_message(review_id, 200)
-                text += f"\n\n> 未保存到复盘 {shown} / not saved to review {shown}: {clip_message(str(error))}"
-            except StoreError as error:
-                shown = clip_message(review_id, 200)
-                text += f"\n\n> 未保存到复盘 {shown} / not saved to review {shown}: {store_error_text(error)}"
+            except (InputError, StoreError) as error:
+                text += not_saved_note(review_id, error)
         return tool_result(result, text)
 
     async def run_tool(work: Callable[[], CallToolResult], items: int, review_id: str | None) -> CallToolResult:
@@ -1505,7 +1509,7 @@ def _add_material_tools(server: MCPServer[Any], services: Services) -> None:
                     result = result.model_copy(update={"saved_to": review_id})
                     text = metrics_text(result, language)
                 except (InputError, StoreError) as error:
-                    text += f"\n\n> 未保存到复盘 {review_id} / not saved to review {review_id}: {error}"
+                    text += not_saved_note(review_id, error)
             return tool_result(result, text)
 
         return await anyio.to_thread.run_sync(work)
@@ -1559,7 +1563,7 @@ def _add_material_tools(server: MCPServer[Any], services: Services) -> None:
                     result = result.model_copy(update={"saved_to": review_id})
                     text = tracker_text(result, language)
                 except (InputError, StoreError) as error:
-                    text += f"\n\n> 未保存到复盘 {review_id} / not saved to review {review_id}: {error}"
+                    text += not_saved_note(review_id, error)
             return tool_result(result, text)
 
         return await anyio.to_thread.run_sync(work)
