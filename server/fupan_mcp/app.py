@@ -68,6 +68,7 @@ from fupan_mcp.domain.whys import CountermeasureLike, FiveWhysResult, WhyLike
 from fupan_mcp.errors import InputError, MissingExtra
 from fupan_mcp.i18n import Language, tr
 from fupan_mcp.limits import (
+    HEAVY_CALLS,
     MAX_ACTIONS,
     MAX_KPI_NODES,
     MAX_MESSAGE_CHARS,
@@ -77,6 +78,9 @@ from fupan_mcp.limits import (
     MAX_SWOT_ITEMS,
     MAX_TEXT_CHARS,
     MAX_WHYS,
+    OFF_LOOP_WEIGHT,
+    argument_weight,
+    oversized,
 )
 from fupan_mcp.prompting import argument_description, render_review_prompt
 from fupan_mcp.samples import load_sample
@@ -372,6 +376,7 @@ class FupanServer(MCPServer[Any]):
         self.fupan_settings = settings or Settings()
         self.disabled_tools: dict[str, str] = {}
         """Tools this server does not offer, with why: 'read_only' or 'not_allowed'."""
+        self._heavy_limiter: anyio.CapacityLimiter | None = None
 
     def ensure_registered(self) -> None:
         with self._register_lock:
@@ -418,13 +423,18 @@ class FupanServer(MCPServer[Any]):
         language = language_of(arguments)
         if name in self.disabled_tools:
             raise ToolError(tr(SHELL_TEXT, f"disabled.{self.disabled_tools[name]}", language, tool=name))
+        if (too_big := oversized(arguments, super()._tool_input_schema(name))) is not None:
+            field, kind, size, limit = too_big
+            raise ToolError(
+                tr(SHELL_TEXT, f"limit.{kind}", language, tool=name, field=field, size=f"{size:,}", limit=f"{limit:,}")
+            )
         with dates_resolved_against(dt.date.today()):
             try:
                 if context is not None and name in REPORTING_TOOLS:
                     result = await self._call_reporting(name, arguments, context, language)
                 else:
-                    result = await super().call_tool(name, arguments, context)
-                return bounded(result, name) if isinstance(result, CallToolResult) else result
+                    result = await self._run_tool(name, arguments, context)
+                return result
             except ToolError as error:
                 try:
                     fixable = self._fixable_error(name, error, language)
@@ -434,6 +444,37 @@ class FupanServer(MCPServer[Any]):
                 if fixable is None:
                     raise
                 raise fixable from error.__cause__
+
+    async def _run_tool(
+        self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None
+    ) -> CallToolResult | InputRequiredResult:
+        """The SDK's tool call, bounded (`bounded`); off the event loop when the arguments are heavy.
+
+        The SDK validates the arguments, converts the result and re-validates it against the output
+        schema on the event loop: for a 10,000-node tree that is a second during which no other client,
+        not even ``/health``, is answered. A heavy call (`argument_weight` above `OFF_LOOP_WEIGHT`) of
+        a tool that takes no context runs the SDK's whole ``Tool.run`` (same validation, same errors)
+        on a private event loop in a worker thread, `HEAVY_CALLS` at a time; the shared loop only
+        routes. A tool that takes a context (progress, logs) talks to the session, so it stays here."""
+        tool = self._tool_manager.get_tool(name)
+        if (
+            tool is None
+            or tool.context_kwarg is not None
+            or tool.resolved_params
+            or argument_weight(arguments) <= OFF_LOOP_WEIGHT
+        ):
+            result = await super().call_tool(name, arguments, context)
+            return bounded(result, name) if isinstance(result, CallToolResult) else result
+        if context is None:
+            context = Context(mcp_server=self, subscriptions=self._subscriptions)
+
+        def run() -> CallToolResult | InputRequiredResult:
+            result: CallToolResult | InputRequiredResult = anyio.run(tool.run, arguments, context, True)
+            return bounded(result, name) if isinstance(result, CallToolResult) else result
+
+        if self._heavy_limiter is None:
+            self._heavy_limiter = anyio.CapacityLimiter(HEAVY_CALLS)
+        return await anyio.to_thread.run_sync(run, limiter=self._heavy_limiter)
 
     def _fixable_error(self, name: str, error: ToolError, language: Language) -> ToolError | None:
         """A localized, complete description of an argument error; None for any other error."""
@@ -480,7 +521,7 @@ class FupanServer(MCPServer[Any]):
         async with anyio.create_task_group() as group:
             group.start_soon(heartbeat)
             try:
-                result = await super().call_tool(name, arguments, context)
+                result = await self._run_tool(name, arguments, context)
             except Exception as error:  # re-raised below, outside the task group (no ExceptionGroup)
                 failure = error
             finally:
