@@ -72,3 +72,18 @@ async def test_a_heavy_call_with_a_bad_argument_gets_the_localized_error(client:
     result = await client.call_tool("compute_attainment", {"metrics": metrics, "language": "en"})
     text = text_of(result)
     assert result.is_error and "metrics" in text and "150" in text and "pydantic" not in text, text[:400]
+
+
+@pytest.mark.anyio
+async def test_the_published_output_schema_is_one_level_deep_and_accepts_the_result(client: Client) -> None:
+    """The client checks results against it; the server still checks them against the full model."""
+    import jsonschema
+
+    tools = {tool.name: tool for tool in (await client.list_tools()).tools}
+    schema = tools["build_kpi_tree"].output_schema
+    assert schema is not None and "$defs" not in schema
+    assert schema["properties"]["evaluations"] == {"title": "Evaluations", "type": "array"}
+    assert schema["properties"]["template"]["type"] == ["null", "string"]
+    result = await client.call_tool("build_kpi_tree", {"template": "ecommerce_gmv"})
+    assert not result.is_error
+    jsonschema.validate(result.structured_content, schema)
