@@ -522,9 +522,14 @@ class FupanServer(MCPServer[Any]):
             result: CallToolResult | InputRequiredResult = anyio.run(tool.run, arguments, context, True)
             return bounded(result, name) if isinstance(result, CallToolResult) else result
 
+        from fupan_mcp.memory import trim_soon
+
         if self._heavy_limiter is None:
             self._heavy_limiter = anyio.CapacityLimiter(HEAVY_CALLS)
-        return await anyio.to_thread.run_sync(run, limiter=self._heavy_limiter)
+        try:
+            return await anyio.to_thread.run_sync(run, limiter=self._heavy_limiter)
+        finally:
+            trim_soon()
 
     def _fixable_error(self, name: str, error: ToolError, language: Language) -> ToolError | None:
         """A localized, complete description of an argument error; None for any other error."""
