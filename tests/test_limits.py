@@ -87,3 +87,39 @@ async def test_the_published_output_schema_is_one_level_deep_and_accepts_the_res
     result = await client.call_tool("build_kpi_tree", {"template": "ecommerce_gmv"})
     assert not result.is_error
     jsonschema.validate(result.structured_content, schema)
+
+
+def wide_tree(channels: int) -> list[dict[str, object]]:
+    """gmv = sum of channels' gmv_k = traffic_k * aov_k: 1 + 3 * channels nodes."""
+    nodes: list[dict[str, object]] = [{"id": "gmv", "formula": " + ".join(f"gmv_{k}" for k in range(channels))}]
+    for k in range(channels):
+        nodes += [
+            {"id": f"gmv_{k}", "formula": f"traffic_{k} * aov_{k}"},
+            {"id": f"traffic_{k}", "actual": 100 + k, "baseline": 100},
+            {"id": f"aov_{k}", "actual": 10, "baseline": 10},
+        ]
+    return nodes
+
+
+@pytest.mark.anyio
+async def test_a_big_tree_is_answered_in_summary_unless_full_is_asked(client: Client) -> None:
+    nodes = wide_tree(100)  # 301 nodes, above SUMMARY_NODES
+    summary = await client.call_tool("build_kpi_tree", {"nodes": nodes, "language": "en"})
+    full = await client.call_tool("build_kpi_tree", {"nodes": nodes, "language": "en", "detail": "full"})
+    assert not summary.is_error and not full.is_error
+    small, whole = summary.structured_content, full.structured_content
+    assert small is not None and whole is not None
+    assert whole["detail"] == "full" and len(whole["evaluations"]) == 301 and len(whole["nodes"]) == 301
+    assert small["detail"] == "summary" and small["nodes"] == []
+    kept = {e["id"] for e in small["evaluations"]}
+    # the root, its 100 inputs, the 50 largest contributors (traffic_99 ... traffic_50: +99 ... +50 visits x 10)
+    assert {"gmv", "gmv_0", "traffic_99", "traffic_50"} <= kept and "traffic_49" not in kept
+    assert small["omitted_nodes"] == 301 - len(kept) == 301 - 1 - 100 - 50
+    assert small["decomposition"] == whole["decomposition"]  # whole: it adds up to the change
+    assert len(text_of(summary)) < len(text_of(full))
+
+
+@pytest.mark.anyio
+async def test_detail_takes_summary_or_full_only(client: Client) -> None:
+    result = await client.call_tool("build_kpi_tree", {"nodes": wide_tree(2), "detail": "everything"})
+    assert result.is_error and "detail" in text_of(result) and "summary" in text_of(result)

@@ -181,7 +181,11 @@ INLINE_ITEMS = 100
 
 
 def tool_result(result: BaseModel, text: str) -> CallToolResult:
-    """Structured content for programs, markdown for people."""
+    """Structured content for programs, markdown for people; a big KPI tree in summary (`report.sizing`)."""
+    if isinstance(result, KpiTreeResult):
+        from fupan_mcp.report.sizing import summarised
+
+        result = summarised(result)
     return CallToolResult(
         content=[TextContent(type="text", text=text)],
         structured_content=result.model_dump(mode="json"),
@@ -427,6 +431,7 @@ class FupanServer(MCPServer[Any]):
             if register is not None:
                 register(self)
                 self._restrict_tools()
+                self._offer_detail()
 
     def _restrict_tools(self) -> None:
         """Team modes: drop the tools that write (``read_only``) and those off the allow-list."""
@@ -439,6 +444,15 @@ class FupanServer(MCPServer[Any]):
                 self.disabled_tools[tool.name] = "not_allowed"
         for name in self.disabled_tools:
             self.remove_tool(name)
+
+    def _offer_detail(self) -> None:
+        """The ``detail`` argument of the tools whose answer can be summarised; `call_tool` takes it off
+        the arguments before the SDK validates them (`report.sizing`)."""
+        from fupan_mcp.report.sizing import DETAIL_SCHEMA, SIZED_TOOLS
+
+        for name in SIZED_TOOLS:
+            if (tool := self._tool_manager.get_tool(name)) is not None:
+                tool.parameters.setdefault("properties", {})["detail"] = dict(DETAIL_SCHEMA)
 
     def unknown_tool_names(self) -> list[str]:
         """Names on the allow-list that name no tool of this server."""
@@ -478,6 +492,23 @@ class FupanServer(MCPServer[Any]):
             raise ToolError(
                 tr(SHELL_TEXT, f"limit.{kind}", language, tool=name, field=field, size=f"{size:,}", limit=f"{limit:,}")
             )
+        from fupan_mcp.report.sizing import DETAIL, SIZED_TOOLS
+
+        detail = None
+        if name in SIZED_TOOLS and "detail" in arguments:
+            arguments = dict(arguments)
+            detail = arguments.pop("detail")
+            if detail not in ("summary", "full"):
+                raise ToolError(tr(SHELL_TEXT, "detail.invalid", language, tool=name))
+        token = DETAIL.set(detail or "auto")
+        try:
+            return await self._call_with_dates(name, arguments, context, language)
+        finally:
+            DETAIL.reset(token)
+
+    async def _call_with_dates(
+        self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None, language: Language
+    ) -> CallToolResult | InputRequiredResult:
         with dates_resolved_against(dt.date.today()):
             try:
                 if context is not None and name in REPORTING_TOOLS:

@@ -809,6 +809,10 @@ TEXT: Table = {
     "shell.log.start": {"zh": "{tool} 开始：{detail}", "en": "{tool} started: {detail}"},
     "shell.log.done": {"zh": "{tool} 完成，用时 {seconds} 秒", "en": "{tool} finished in {seconds} s"},
     "shell.log.failed": {"zh": "{tool} 未完成：{reason}", "en": "{tool} did not finish: {reason}"},
+    "shell.detail.invalid": {
+        "zh": "{tool} 的参数 detail 只能是 'summary'（摘要）或 'full'（全部节点）。",
+        "en": "{tool}: argument detail is 'summary' or 'full' (every node).",
+    },
     "shell.limit.items": {
         "zh": "{tool} 的参数 {field} 有 {size} 项，超过上限 {limit} 项，未处理；请拆成几次调用。",
         "en": "{tool}: argument {field} has {size} items, above the limit of {limit}; nothing was processed. "
