@@ -41,16 +41,21 @@ def test_weight_counts_items_and_thousands_of_characters() -> None:
 async def test_too_many_metrics_are_refused_naming_the_limit(client: Client) -> None:
     metrics = [{"name": f"m{i}", "target": "≥1", "actual": 2} for i in range(MAX_METRICS + 1)]
     zh = await client.call_tool("compute_attainment", {"metrics": metrics})
-    assert zh.is_error and "metrics" in text_of(zh) and "10,001 项" in text_of(zh) and "上限 10,000 项" in text_of(zh)
+    assert zh.is_error and "- metrics：最多 10,000 项（收到 10,001 项），请分批提交" in text_of(zh)
     en = await client.call_tool("compute_attainment", {"metrics": metrics, "language": "en"})
-    assert en.is_error and "10,001 items, above the limit of 10,000" in text_of(en)
+    assert en.is_error and "- metrics: at most 10,000 items (got 10,001)" in text_of(en)
 
 
 @pytest.mark.anyio
 async def test_a_field_without_its_own_bound_has_the_default(client: Client) -> None:
     result = await client.call_tool("get_review", {"review_id": "R-" + "x" * MAX_ARGUMENT_CHARS, "language": "en"})
     text = text_of(result)
-    assert result.is_error and "review_id" in text and f"limit of {MAX_ARGUMENT_CHARS:,}" in text and len(text) < 500
+    assert (
+        result.is_error
+        and "review_id" in text
+        and f"at most {MAX_ARGUMENT_CHARS:,} characters" in text
+        and len(text) < 500
+    )
 
 
 @pytest.mark.anyio

@@ -814,13 +814,15 @@ TEXT: Table = {
         "en": "{tool}: argument detail is 'summary' or 'full' (every node).",
     },
     "shell.limit.items": {
-        "zh": "{tool} 的参数 {field} 有 {size} 项，超过上限 {limit} 项，未处理；请拆成几次调用。",
-        "en": "{tool}: argument {field} has {size} items, above the limit of {limit}; nothing was processed. "
-        "Split the input into several calls.",
+        "zh": "{tool} 的参数有误（1 处），请按提示改正后重试：\n"
+        "- {field}：最多 {limit} 项（收到 {size} 项），请分批提交；本次未处理。",
+        "en": "Invalid arguments to {tool} (1); fix them and call again:\n"
+        "- {field}: at most {limit} items (got {size}); send them in batches; nothing was processed.",
     },
     "shell.limit.chars": {
-        "zh": "{tool} 的参数 {field} 有 {size} 个字符，超过上限 {limit} 个字符，未处理；请拆成几次调用。",
-        "en": "{tool}: argument {field} has {size} characters, above the limit of {limit}; nothing was "
-        "processed. Split the input into several calls.",
+        "zh": "{tool} 的参数有误（1 处），请按提示改正后重试：\n- {field}：最多 {limit} 个字符（收到 {size} 个字符），"
+        "请拆分后分批提交；本次未处理。",
+        "en": "Invalid arguments to {tool} (1); fix them and call again:\n- {field}: at most {limit} characters "
+        "(got {size}); split it into several calls; nothing was processed.",
     },
 }
