@@ -604,7 +604,7 @@ def actions_svg(
     top = canvas.title(title) + 6 + 16 * len(markers)
     labels = []
     for _, action in dated:  # labelled by what is to be done, not by an internal id
-        text = fit(action.action, 190)
+        text = fit(action.action, 170)
         labels.append(tr(TEXT, "chart.actions.row", language, action=text, owner=fit(action.owner, 80)) if action.owner else text)
     left = 16 + max(text_width(label) for label in labels)
     right = WIDTH - 118
@@ -686,7 +686,7 @@ def timeline_svg(result: TimelineResult, language: Language) -> str | None:
 
     canvas = _Canvas("timeline")
     zone = result.timezone or tr(TEXT, "chart.timeline.no_zone", language)
-    top = canvas.title(tr(TEXT, "chart.timeline.title", language, zone=zone)) + 8
+    top = canvas.title(tr(TEXT, "chart.timeline.title", language, zone=zone)) + 14
     names = [tr(TEXT, f"chart.duration.{d.key}", language) for d in durations]
     events_label = tr(TEXT, "chart.timeline.events", language)
     left = 16 + max(text_width(name) for name in [*names, events_label])
@@ -703,12 +703,14 @@ def timeline_svg(result: TimelineResult, language: Language) -> str | None:
     if impact is not None:
         a, b = x(minutes(impact.start)), x(minutes(impact.end))
         canvas.rect(a, top, b - a, bottom - top, "#ffebe9")
-        canvas.text(a + 4, bottom - 4, tr(TEXT, "chart.timeline.impact", language), size=10.5, fill=FALL)
+        canvas.text(a + 4, top - 4, tr(TEXT, "chart.timeline.impact", language), size=10.5, fill=FALL)
     long_span = span > 20 * 60
     for step in _MINUTE_STEPS:
         if span / step > 7:
             continue
-        ticks = [step * k for k in range(0, math.floor(high / step) + 1)]
+        clock = origin.hour * 60 + origin.minute + origin.second / 60  # ticks on round clock times
+        offset = (-clock) % step
+        ticks = [offset + step * k for k in range(0, math.floor((high - offset) / step) + 1)]
         stamp = "%m-%d %H:%M" if long_span else "%H:%M"
         placed = [(x(t), (origin + dt.timedelta(minutes=t)).strftime(stamp)) for t in ticks]
         if _no_overlap(placed, 11):
