@@ -134,10 +134,11 @@ def chart_targets(runs: int) -> bool:
     lines: list[str] = []
     holds = True
     for name, data in cases:
-        def md() -> object:
+
+        def md(data: dict[str, Any] = data) -> object:
             return render_report(data, format="markdown", depth="full", audience="reader")
 
-        def html() -> object:
+        def html(data: dict[str, Any] = data) -> object:
             return render_report(data, format="html", depth="full", audience="reader", charts=True)
 
         md()
@@ -167,7 +168,9 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="a smoke run: fewer runs and sizes")
     args = parser.parse_args()
     runs = 3 if args.quick else args.runs
-    sizes = [int(size) for size in (args.sizes or ("10,100" if args.quick else f"10,100,1000,{MAX_ACTIONS}")).split(",")]
+    sizes = [
+        int(size) for size in (args.sizes or ("10,100" if args.quick else f"10,100,1000,{MAX_ACTIONS}")).split(",")
+    ]
 
     header = (
         f"{'actions':>8} {'check_actions':>12} {'analyze':>12} {'md std':>12} {'md full':>12} "

@@ -36,8 +36,8 @@ from fupan_mcp.domain.swot import SwotFactor, SwotResult
 from fupan_mcp.domain.timeline import TimelineResult
 from fupan_mcp.errors import INSTALL_HINT, MissingExtra
 from fupan_mcp.i18n import Language, tr
-from fupan_mcp.report.formatting import percent, quantity, signed_quantity
 from fupan_mcp.report import svg_charts
+from fupan_mcp.report.formatting import percent, quantity, signed_quantity
 from fupan_mcp.report.strings import TEXT
 from fupan_mcp.report.svg_charts import CSS_FONT_STACK, MAX_ROWS
 
@@ -764,23 +764,23 @@ def review_charts(
 
     if analysis.attainment is not None:
         attainment = analysis.attainment
-        add("attainment", "results", lambda: attainment_chart(attainment, lang, fmt=fmt))  # type: ignore[call-overload]
+        add("attainment", "results", lambda: attainment_chart(attainment, lang, fmt=fmt))
     if analysis.kpi_tree is not None:
         kpi_tree = analysis.kpi_tree
-        add("kpi", "kpi_tree", lambda: kpi_chart(kpi_tree, lang, fmt=fmt))  # type: ignore[call-overload]
+        add("kpi", "kpi_tree", lambda: kpi_chart(kpi_tree, lang, fmt=fmt))
     if analysis.swot is not None and analysis.swot.ife.score is not None and analysis.swot.efe.score is not None:
         swot = analysis.swot  # the position adds to the factor table; a chart of the factors would repeat it
-        add("swot", "swot", lambda: swot_chart(swot, lang, fmt=fmt))  # type: ignore[call-overload]
+        add("swot", "swot", lambda: swot_chart(swot, lang, fmt=fmt))
     if review.actions:
         as_of = analysis.as_of.date if analysis.as_of is not None else today
         add(
             "actions",
             "actions",
-            lambda: actions_chart(review.actions, lang, fmt=fmt, review_date=review.review_date, today=as_of),  # type: ignore[call-overload]
+            lambda: actions_chart(review.actions, lang, fmt=fmt, review_date=review.review_date, today=as_of),
         )
     if analysis.timeline is not None:
         timeline = analysis.timeline
-        add("timeline", "incident_timeline", lambda: timeline_chart(timeline, lang, fmt=fmt))  # type: ignore[call-overload]
+        add("timeline", "incident_timeline", lambda: timeline_chart(timeline, lang, fmt=fmt))
     return charts
 
 

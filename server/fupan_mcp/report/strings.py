@@ -515,7 +515,7 @@ TEXT: Table = {
     "chart.actions.review": {"zh": "复盘 {date}", "en": "review {date}"},
     "chart.actions.today": {"zh": "今天 {date}", "en": "today {date}"},
     "chart.actions.overdue": {"zh": "逾期", "en": "overdue"},
-    "chart.actions.row": {"zh": "{action}({owner})", "en": "{action} ({owner})"},
+    "chart.actions.row": {"zh": "{action}（{owner}）", "en": "{action} ({owner})"},
     "chart.status.reported": {"zh": "仅报告", "en": "reported"},
     "chart.caption.timeline": {"zh": "事件时间线与用时", "en": "Incident timeline and durations"},
     "chart.timeline.title": {"zh": "事件时间线（{zone}）", "en": "Incident timeline ({zone})"},

@@ -17,8 +17,9 @@ matplotlib remains for the Word pictures (`report.charts`, PNG).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from html import escape
 
 from fupan_mcp.analysis.actions import is_overdue
@@ -207,12 +208,12 @@ class _Canvas:
         )
 
     def rect(self, x: float, y: float, w: float, h: float, fill: str, *, extra: str = "") -> None:
-        self.parts.append(f'<rect x="{_n(x)}" y="{_n(y)}" width="{_n(max(w, 0.0))}" height="{_n(h)}" fill="{fill}"{extra}/>')
+        self.parts.append(
+            f'<rect x="{_n(x)}" y="{_n(y)}" width="{_n(max(w, 0.0))}" height="{_n(h)}" fill="{fill}"{extra}/>'
+        )
 
     def line(self, x1: float, y1: float, x2: float, y2: float, stroke: str, *, extra: str = "") -> None:
-        self.parts.append(
-            f'<line x1="{_n(x1)}" y1="{_n(y1)}" x2="{_n(x2)}" y2="{_n(y2)}" stroke="{stroke}"{extra}/>'
-        )
+        self.parts.append(f'<line x1="{_n(x1)}" y1="{_n(y1)}" x2="{_n(x2)}" y2="{_n(y2)}" stroke="{stroke}"{extra}/>')
 
     def raw(self, markup: str) -> None:
         self.parts.append(markup)
@@ -241,17 +242,17 @@ def _marker(shape: str, x: float, y: float, color: str, r: float = 5.5) -> str:
         return f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(r)}" fill="{color}"/>'
     if shape == "diamond":
         d = r * 1.25
-        return f'<path d="M{_n(x)},{_n(y - d)} l{_n(d)},{_n(d)} l{_n(-d)},{_n(d)} l{_n(-d)},{_n(-d)} z" fill="{color}"/>'
+        return (
+            f'<path d="M{_n(x)},{_n(y - d)} l{_n(d)},{_n(d)} l{_n(-d)},{_n(d)} l{_n(-d)},{_n(-d)} z" fill="{color}"/>'
+        )
     if shape == "square":
         return (
             f'<rect x="{_n(x - r + 1)}" y="{_n(y - r + 1)}" width="{_n(2 * r - 2)}" height="{_n(2 * r - 2)}" '
             f'fill="#fff" stroke="{color}" stroke-width="2"/>'
         )
     d = r * 0.85  # the overdue cross
-    return (
-        f'<path d="M{_n(x - d)},{_n(y - d)} L{_n(x + d)},{_n(y + d)} M{_n(x - d)},{_n(y + d)} L{_n(x + d)},{_n(y - d)}" '
-        f'stroke="{color}" stroke-width="3" stroke-linecap="round"/>'
-    )
+    strokes = f"M{_n(x - d)},{_n(y - d)} L{_n(x + d)},{_n(y + d)} M{_n(x - d)},{_n(y + d)} L{_n(x + d)},{_n(y - d)}"
+    return f'<path d="{strokes}" stroke="{color}" stroke-width="3" stroke-linecap="round"/>'
 
 
 def _legend(canvas: _Canvas, y: float, entries: Sequence[tuple[str, str]]) -> float:
@@ -279,13 +280,13 @@ def _nice_step(span: float, count: int) -> float:
     raw = span / max(count, 1)
     if raw <= 0:
         return 1.0
-    power = 10 ** math.floor(math.log10(raw))
-    return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    power = 10.0 ** math.floor(math.log10(raw))
+    return float(next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw))
 
 
 def _no_overlap(positions: Sequence[tuple[float, str]], size: float, gap: float = 10) -> bool:
     ends = [(x - text_width(label, size) / 2, x + text_width(label, size) / 2) for x, label in positions]
-    return all(left - prev_right >= gap for (_, prev_right), (left, _) in zip(ends, ends[1:], strict=False))
+    return all(left - prev_right >= gap for (_, prev_right), (left, _) in itertools.pairwise(ends))
 
 
 # --------------------------------------------------------------------------- attainment
@@ -319,7 +320,14 @@ def attainment_svg(result: AttainmentResult, language: Language) -> str | None:
         canvas.line(x(tick), top, x(tick), bottom, GRID)
         canvas.text(x(tick), bottom + 16, f"{tick * 100:.0f}%", size=11, anchor="middle", fill=MUTED)
         tick += step
-    canvas.text((left + right) / 2, bottom + 34, tr(TEXT, "chart.attainment.axis", language), size=11, anchor="middle", fill=MUTED)
+    canvas.text(
+        (left + right) / 2,
+        bottom + 34,
+        tr(TEXT, "chart.attainment.axis", language),
+        size=11,
+        anchor="middle",
+        fill=MUTED,
+    )
     for index, metric in enumerate(metrics):
         y = top + row_h * index
         mid = y + row_h / 2 + 4
@@ -331,7 +339,14 @@ def attainment_svg(result: AttainmentResult, language: Language) -> str | None:
             canvas.text(left + 6, mid, tr(TEXT, "chart.no_rate", language, status=status), size=11.5, fill=color)
             continue
         end = x(rate)
-        canvas.rect(left, y + 6, end - left, row_h - 12, canvas.fill(STATUS_FILLS[metric.status], color), extra=f' stroke="{color}"')
+        canvas.rect(
+            left,
+            y + 6,
+            end - left,
+            row_h - 12,
+            canvas.fill(STATUS_FILLS[metric.status], color),
+            extra=f' stroke="{color}"',
+        )
         label = percent(rate) + (" »" if rate > _RATE_CAP else "")
         canvas.text(end + 6, mid, label, bold=True)
         canvas.text(end + 12 + text_width(label), mid, status, size=11, fill=color)
@@ -414,7 +429,14 @@ def kpi_svg(result: KpiTreeResult, language: Language) -> str | None:
         canvas.text(left - 8, mid, names[index], anchor="end", full=name)
         color, kind = (RISE, "solid") if value >= 0 else (FALL, "hatch")
         start, end = x(running), x(running + value)
-        canvas.rect(min(start, end), y + 6, max(abs(end - start), 1.0), row_h - 12, canvas.fill(kind, color), extra=f' stroke="{color}"')
+        canvas.rect(
+            min(start, end),
+            y + 6,
+            max(abs(end - start), 1.0),
+            row_h - 12,
+            canvas.fill(kind, color),
+            extra=f' stroke="{color}"',
+        )
         text = signed_quantity(value, unit, language) + (f"  ({percent(share)})" if share is not None else "")
         canvas.text(max(start, end) + 6, mid, text)
         if index:
@@ -523,11 +545,12 @@ def _add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(total // 12, total % 12 + 1, 1)
 
 
-def date_ticks(first: dt.date, last: dt.date, x: object, size: float = 11) -> list[tuple[dt.date, str]]:
+def date_ticks(
+    first: dt.date, last: dt.date, x: Callable[[dt.date], float], size: float = 11
+) -> list[tuple[dt.date, str]]:
     """Axis ticks for ``first``..``last``: the finest step whose labels (spaced by ``x``, a date → px
     function) stand apart, at most 8. Days read 'MM-DD' with the full date where a year starts and
     on the first tick, months 'YYYY-MM', years 'YYYY': the year is always on the axis."""
-    assert callable(x)
     candidates: list[tuple[str, int]] = [("day", 1), ("day", 2), ("day", 7), ("day", 14)]
     candidates += [("month", m) for m in (1, 2, 3, 6)] + [("year", y) for y in (1, 2, 5, 10, 20, 50, 100)]
     chosen: list[tuple[dt.date, str]] = []
@@ -565,7 +588,7 @@ def date_ticks(first: dt.date, last: dt.date, x: object, size: float = 11) -> li
             else:
                 labels.append(day.strftime("%m-%d"))
         placed = list(zip(days, labels, strict=True))
-        if _no_overlap([(float(x(d)), label) for d, label in placed], size):
+        if _no_overlap([(x(d), label) for d, label in placed], size):
             chosen = placed
             break
     return chosen
@@ -605,7 +628,9 @@ def actions_svg(
     labels = []
     for _, action in dated:  # labelled by what is to be done, not by an internal id
         text = fit(action.action, 170)
-        labels.append(tr(TEXT, "chart.actions.row", language, action=text, owner=fit(action.owner, 80)) if action.owner else text)
+        labels.append(
+            tr(TEXT, "chart.actions.row", language, action=text, owner=fit(action.owner, 80)) if action.owner else text
+        )
     left = 16 + max(text_width(label) for label in labels)
     right = WIDTH - 118
     pad = max(2, (last - first).days // 30)
@@ -638,10 +663,21 @@ def actions_svg(
         canvas.text(x(action.due) + 10, mid + 4, note, size=11, fill=color, bold=overdue)
     canvas.line(left, bottom, right, bottom, MUTED)
     for line, (day, key, color, dash) in enumerate(markers):
-        canvas.line(x(day), top - 16 * (len(markers) - line) + 4, x(day), bottom, color, extra=f' stroke-dasharray="{dash}"')
-        canvas.text(x(day) + 4, top - 16 * (len(markers) - line) + 2, tr(TEXT, key, language, date=day.isoformat()), size=10.5, fill=color)
+        canvas.line(
+            x(day), top - 16 * (len(markers) - line) + 4, x(day), bottom, color, extra=f' stroke-dasharray="{dash}"'
+        )
+        canvas.text(
+            x(day) + 4,
+            top - 16 * (len(markers) - line) + 2,
+            tr(TEXT, key, language, date=day.isoformat()),
+            size=10.5,
+            fill=color,
+        )
     statuses = [s for s in ACTION_COLORS if any(a.status == s for _, a in dated)]
-    entries = [(_marker(ACTION_SHAPES[s], 0, -3, ACTION_COLORS[s], 5), tr(TEXT, f"chart.action_status.{s}", language)) for s in statuses]
+    entries = [
+        (_marker(ACTION_SHAPES[s], 0, -3, ACTION_COLORS[s], 5), tr(TEXT, f"chart.action_status.{s}", language))
+        for s in statuses
+    ]
     if overdue_shown:
         entries.append((_marker("cross", 0, -3, OVERDUE, 5), tr(TEXT, "chart.actions.overdue", language)))
     height = _legend(canvas, bottom + 40, entries)
