@@ -109,7 +109,7 @@ def _n(value: float) -> str:
 
 def _char_width(ch: str) -> float:
     code = ord(ch)
-    if code >= 0x2E80 or 0xFF00 <= code <= 0xFFEF:
+    if code >= 0x2E80 or 0x2010 <= code <= 0x206F:  # CJK, and quotes and dashes, full width in CJK fonts
         return 1.0
     if ch in "il.,:;'|!()[] ·":
         return 0.3
