@@ -448,6 +448,8 @@ def text_width(text: str) -> int:
 _BREAK = re.compile(r"[\s/\-]+")
 _SHORT = 16
 """Half-ems up to which a column's values are kept on one line (a date is 10, a status 4 to 10)."""
+_TEXT_FLOOR = 14
+"""Half-ems under which a column of text is not squeezed (seven CJK characters a line)."""
 
 
 def _longest_piece(text: str) -> int:
@@ -467,14 +469,17 @@ def column_widths(
 
     A column whose every value is short (numbers, dates, statuses, the '#') gets the width of its
     widest value and does not wrap; the other columns share what is left in proportion to their
-    widest value, each at least as wide as its longest word. A table narrower than the page keeps
-    its natural widths, the text columns widened to fill the page."""
+    widest value, each at least as wide as its longest word and seven CJK characters. A table
+    narrower than the page keeps its natural widths, the text columns widened to fill the page."""
     count = len(headers)
     cells = [[str(row[i]) if i < len(row) else "" for row in rows] for i in range(count)]
     natural = [max([text_width(headers[i]), *(text_width(c) for c in cells[i])], default=1) for i in range(count)]
     values = [max((text_width(c) for c in cells[i]), default=0) for i in range(count)]
     fixed = [i in short or (values[i] <= _SHORT and natural[i] <= _SHORT + 8) for i in range(count)]
-    minimum = [max(_longest_piece(headers[i]), *(_longest_piece(c) for c in cells[i])) for i in range(count)]
+    minimum = [
+        max(_longest_piece(headers[i]), *(_longest_piece(c) for c in cells[i]), min(natural[i], _TEXT_FLOOR))
+        for i in range(count)
+    ]
     widths = [max(natural[i] if fixed[i] else minimum[i], 2) for i in range(count)]
     if sum(widths) > total:  # even the short columns cannot all stay on one line: wrap them too
         fixed = [False] * count
