@@ -468,7 +468,8 @@ def column_widths(
     """Column widths in half-ems for a table ``total`` half-ems wide, and which columns never wrap.
 
     A column whose every value is short (numbers, dates, statuses, the '#') gets the width of its
-    widest value and does not wrap; the other columns share what is left in proportion to their
+    widest value and does not wrap (when they cannot all, the widest of them wrap first); the
+    other columns share what is left in proportion to their
     widest value, each at least as wide as its longest word and seven CJK characters. A table
     narrower than the page keeps its natural widths, the text columns widened to fill the page."""
     count = len(headers)
@@ -476,13 +477,17 @@ def column_widths(
     natural = [max([text_width(headers[i]), *(text_width(c) for c in cells[i])], default=1) for i in range(count)]
     values = [max((text_width(c) for c in cells[i]), default=0) for i in range(count)]
     fixed = [i in short or (values[i] <= _SHORT and natural[i] <= _SHORT + 8) for i in range(count)]
+    floor = min(_TEXT_FLOOR, total // max(count, 1))  # a table of many columns squeezes its text more
     minimum = [
-        max(_longest_piece(headers[i]), *(_longest_piece(c) for c in cells[i]), min(natural[i], _TEXT_FLOOR))
+        max(_longest_piece(headers[i]), *(_longest_piece(c) for c in cells[i]), min(natural[i], floor))
         for i in range(count)
     ]
     widths = [max(natural[i] if fixed[i] else minimum[i], 2) for i in range(count)]
-    if sum(widths) > total:  # even the short columns cannot all stay on one line: wrap them too
-        fixed = [False] * count
+    while sum(widths) > total and any(fixed):  # the widest short column wraps first, the '#' last
+        widest = max((i for i in range(count) if fixed[i]), key=lambda i: natural[i])
+        fixed[widest] = False
+        widths[widest] = minimum[widest]
+    if sum(widths) > total:  # even the words do not fit: every column shrinks alike
         scale = total / sum(widths)
         return [max(2, int(w * scale)) for w in widths], fixed
     free = [i for i in range(count) if not fixed[i]] or list(range(count))
