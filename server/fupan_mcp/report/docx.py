@@ -60,6 +60,9 @@ _SUMMARY_FILL = "F6F8FA"
 _BORDER = "D0D7DE"
 _ACCENT = "1F4E79"
 _TABLE_PT = 9
+_WIDE_TABLE_PT = 7.5
+_WIDE_TABLE = 9
+"""Columns from which a table is set smaller, so that its words still fit their columns."""
 _PAGE_CM = (21.0, 29.7)
 _MARGIN_CM = 2.2
 _TWIPS_PER_CM = 567
@@ -523,7 +526,8 @@ def _table(document: DocxDocument, block: Table) -> None:
         table.style = grid
     table.autofit = False
     total_twips = int((_PAGE_CM[0] - 2 * _MARGIN_CM) * _TWIPS_PER_CM)
-    half_em = _TABLE_PT * 10  # twips of half an em at the table's size (1 pt = 20 twips)
+    size = _WIDE_TABLE_PT if len(block.headers) >= _WIDE_TABLE else _TABLE_PT
+    half_em = round(size * 10)  # twips of half an em at the table's size (1 pt = 20 twips)
     columns = len(block.headers)
     units = (total_twips - columns * _CELL_PAD_TWIPS) // half_em
     widths, fixed = column_widths(block.headers, block.rows, block.short, units)
@@ -553,7 +557,7 @@ def _table(document: DocxDocument, block: Table) -> None:
             for paragraph in cell.paragraphs:
                 paragraph.paragraph_format.space_after = Pt(0)
                 for run in paragraph.runs:
-                    run.font.size = Pt(_TABLE_PT)
+                    run.font.size = Pt(size)
     spacer = document.add_paragraph()
     spacer.paragraph_format.space_after = Pt(2)
 
