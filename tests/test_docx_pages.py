@@ -22,8 +22,9 @@ from pathlib import Path
 import pytest
 
 from fupan_mcp.i18n import Language
-from fupan_mcp.report.docx import column_widths, review_docx, text_width
+from fupan_mcp.report.docx import column_widths, review_docx
 from fupan_mcp.report.render import BuiltReport, build_report
+from fupan_mcp.report.view import text_width
 from fupan_mcp.samples import load_sample
 
 docx = pytest.importorskip("docx", reason="the Word export needs the optional 'export' extra")

@@ -311,3 +311,12 @@ def test_markdown_is_plain_gfm_that_pastes_into_confluence_notion_and_feishu(nam
                     row += 1
         assert not fenced
         assert tables > 0 or name == "shakespeare_outage"
+
+
+def test_short_cells_stay_on_one_line_in_the_html_report() -> None:
+    """The postmortem's error-budget rate (43.2 / 66 = 65.5%) and its status are never broken over two lines."""
+    built = build_report(load_sample("shakespeare_outage"), "standard", "en", audience="reader")
+    content = render_built(built, "html").content
+    assert '<td class="short">65.5%</td>' in content
+    assert '<td class="short">not achieved</td>' in content
+    assert "<td>65.5%</td>" not in content

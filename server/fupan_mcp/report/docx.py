@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from fupan_mcp.errors import require
 from fupan_mcp.i18n import Language, tr
 from fupan_mcp.report.strings import TEXT
-from fupan_mcp.report.view import Block, Bullets, Heading, Paragraph, Table, Tone, Tree
+from fupan_mcp.report.view import SHORT_WIDTH, Block, Bullets, Heading, Paragraph, Table, Tone, Tree, text_width
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
@@ -443,14 +443,7 @@ def _bullets(document: DocxDocument, block: Bullets, colon: str) -> None:
 # --------------------------------------------------------------------------- tables
 
 
-def text_width(text: str) -> int:
-    """Width of ``text`` in half-ems: a CJK (wide) character counts two, any other one."""
-    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
-
-
 _BREAK = re.compile(r"[\s/\-]+")
-_SHORT = 16
-"""Half-ems up to which a column's values are kept on one line (a date is 10, a status 4 to 10)."""
 _TEXT_FLOOR = 14
 """Half-ems under which a column of text is not squeezed (seven CJK characters a line)."""
 
@@ -479,7 +472,7 @@ def column_widths(
     cells = [[str(row[i]) if i < len(row) else "" for row in rows] for i in range(count)]
     natural = [max([text_width(headers[i]), *(text_width(c) for c in cells[i])], default=1) for i in range(count)]
     values = [max((text_width(c) for c in cells[i]), default=0) for i in range(count)]
-    fixed = [i in short or (values[i] <= _SHORT and natural[i] <= _SHORT + 8) for i in range(count)]
+    fixed = [i in short or (values[i] <= SHORT_WIDTH and natural[i] <= SHORT_WIDTH + 8) for i in range(count)]
     floor = min(_TEXT_FLOOR, total // max(count, 1))  # a table of many columns squeezes its text more
     minimum = [
         max(_longest_piece(headers[i]), *(_longest_piece(c) for c in cells[i]), min(natural[i], floor))
