@@ -120,7 +120,6 @@ def test_the_follow_up_of_earlier_actions_counts_to_the_new_review_date(tmp_path
         store.close()
 
 
-@pytest.mark.skipif(not charts.available(), reason="matplotlib is not installed")
 def test_the_action_timeline_marks_overdue_as_of_the_review() -> None:
     review = Review.model_validate(past_review())
     found = charts.review_charts(analyze_review(review), review, today=dt.date(2030, 1, 1))

@@ -33,8 +33,8 @@ def test_relative_decrease_worked_example() -> None:
     assert result.attainment_rate == pytest.approx(1.3095, abs=1e-4)
     assert result.target_level == pytest.approx(1.96)
     assert result.gap_to_target == pytest.approx(0.26)
-    assert "下降 39.29%" in result.statement
-    assert "131.0%" in result.statement
+    assert "下降 39.3%" in result.statement
+    assert "进度 131%," in result.statement  # 39.29 / 30, as the table writes it
     assert "≤ 1.96小时" in result.statement
 
 
@@ -55,7 +55,7 @@ def test_budget_variance_is_a_share_of_the_budget() -> None:
     assert result.gap_rate == pytest.approx(0.04)
     assert result.attainment_rate == pytest.approx(450 / 432)
     assert "节省 1.8万" in result.statement
-    assert "占预算 4.0%" in result.statement  # 1.8 / 45 = 4.0 %
+    assert "占预算 4%)" in result.statement  # 1.8 / 45 = 4 %
 
 
 def test_budget_written_as_text_with_magnitudes() -> None:
@@ -69,7 +69,7 @@ def test_overspent_budget_is_not_achieved() -> None:
     assert result.status == "not_achieved"
     assert result.gap_to_target == pytest.approx(-10)
     assert result.gap_rate == pytest.approx(-0.1)
-    assert "overspend 10, 10.0% of budget" in result.statement
+    assert "overspend 10, 10% of budget" in result.statement
 
 
 # --- the seed's figures ----------------------------------------------------------------------------------
@@ -403,8 +403,8 @@ def test_english_statements() -> None:
     assert result["CPA"].statement == (
         "CPA: actual ¥39.6, target ≤ ¥45, achieved (attainment 113.6%, under the limit by ¥5.4)."
     )
-    assert "down 39.29%" in result["订单处理时长"].statement
-    assert "progress 131.0%" in result["订单处理时长"].statement
+    assert "down 39.3%" in result["订单处理时长"].statement
+    assert "progress 131%" in result["订单处理时长"].statement
     assert "+6.1 pp (relative +6.55%)" in result["库存准确率"].statement
     assert "missing" in result["新客占比"].statement
 
@@ -438,7 +438,7 @@ def test_tool_text_table() -> None:
     # (1.7 - 2.8) / 2.8 = -39.3 %; progress 39.29 / 30 = 131 %; the statement rounds the same way
     assert "| 订单处理时长 | decrease by 30% | 1.7 h | 2.8 h | down 39.3% (-1.1 h) | 131% |" in english
     (hours,) = [m for m in _seed("en").metrics if m.name == "订单处理时长"]
-    assert "down 39.29% (-1.1 hours)" in hours.statement  # the statement keeps two decimals of the change
+    assert "down 39.3% (-1.1 hours)" in hours.statement and "(progress 131%," in hours.statement  # as in the table
 
 
 def test_tool_text_escapes_pipes_in_names() -> None:

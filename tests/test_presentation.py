@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import io
 import json
 import re
 import string
@@ -15,7 +16,9 @@ from fupan_mcp import ui
 from fupan_mcp.domain.actions import ActionItem
 from fupan_mcp.domain.review import Audience
 from fupan_mcp.i18n import Language, tr
-from fupan_mcp.report.render import build_report, render_built, render_report
+from fupan_mcp.report import formatting as fmt
+from fupan_mcp.report.docx import review_docx
+from fupan_mcp.report.render import BuiltReport, build_report, render_built, render_report
 from fupan_mcp.report.sections import READER_QUESTIONS, urgency_order
 from fupan_mcp.report.strings import TEXT
 from fupan_mcp.report.view import Bullets, Heading, Table
@@ -145,14 +148,25 @@ PATH_LIKE = re.compile(
 )
 
 
+def _docx_text(built: BuiltReport) -> str:
+    """Every word a reader sees in the Word export: paragraphs, table cells, header and footer."""
+    docx = pytest.importorskip("docx", reason="the Word export needs the optional 'export' extra")
+    document = docx.Document(io.BytesIO(review_docx(built, charts=False)))
+    texts = [paragraph.text for paragraph in document.paragraphs]
+    texts += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    for section in document.sections:
+        texts += [paragraph.text for paragraph in (*section.header.paragraphs, *section.footer.paragraphs)]
+    return "\n".join(texts)
+
+
 @pytest.mark.parametrize("name", SAMPLES)
 @pytest.mark.parametrize("language", ["zh", "en"])
-@pytest.mark.parametrize("format", ["markdown", "html"])
+@pytest.mark.parametrize("format", ["markdown", "html", "docx"])
 def test_the_readers_report_holds_no_code_and_no_path(name: str, language: Language, format: str) -> None:
     built = build_report(load_sample(name), "full", language, audience="reader")
     found = {f.code for f in built.analysis.findings} | {g.field for g in built.analysis.data_gaps}
     codes = {code for code in found if "_" in code}  # 'missing_leaf'; a code like 'overdue' is also a word
-    content = render_built(built, format).content  # type: ignore[arg-type]
+    content = _docx_text(built) if format == "docx" else render_built(built, format).content  # type: ignore[arg-type]
     if name in ("b2b_mvp", "midyear_campaign", "erp_wms", "shakespeare_outage"):
         assert built.analysis.findings  # these samples do have findings: the test is not empty
     assert [code for code in codes if re.search(rf"(?<![\w-]){re.escape(code)}(?![\w-])", content)] == []
@@ -210,3 +224,99 @@ def test_the_view_keeps_the_findings_behind_a_toggle() -> None:
     assert {"code", "path", "message", "severity", "section_title"} <= set(listed[0])
     page = ui.html()
     assert 'h("details", { class: "findings" }' in page  # closed by default: a toggle, not the body
+
+
+# --------------------------------------------------------------------------- layers and figures
+
+
+def test_the_analyses_and_the_domain_import_nothing_from_the_report() -> None:
+    """The pure core sits below the presentation: it quotes figures through `numfmt`, not `report`."""
+    offenders = []
+    for folder in ("analysis", "domain"):
+        for path in sorted((SERVER / folder).rglob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for node in ast.walk(tree):
+                names = []
+                if isinstance(node, ast.ImportFrom) and node.module:
+                    names = [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
+                elif isinstance(node, ast.Import):
+                    names = [alias.name for alias in node.names]
+                if any(name.startswith(("fupan_mcp.report", "fupan_mcp.ui", "fupan_mcp.app")) for name in names):
+                    offenders.append(f"{path.relative_to(SERVER)}:{node.lineno}")
+    assert offenders == []
+
+
+def test_a_statement_and_the_table_round_a_figure_alike() -> None:
+    """ERP 订单处理时长: 2.8 h → 1.7 h is -1.1 / 2.8 = -39.2857 %, progress 39.2857 / 30 = 130.95 %."""
+    for language, down in (("zh", "下降 39.3%"), ("en", "down 39.3%")):
+        built = build_report(load_sample("erp_wms"), "standard", language, audience="reader")
+        content = render_built(built, "markdown").content
+        (metric,) = [m for m in built.analysis.attainment.metrics if m.name == "订单处理时长"]  # type: ignore[union-attr]
+        assert fmt.percent(abs(metric.change_rel)) == "39.3%" and fmt.percent(metric.attainment_rate) == "131%"  # type: ignore[arg-type]
+        row = next(line for line in content.splitlines() if line.startswith("| 订单处理时长 |"))
+        assert down in row and "| 131% |" in row
+        assert down in metric.statement and "131%" in metric.statement
+        assert "39.29" not in content and "131.0%" not in content
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_every_rate_in_a_statement_is_the_tables_rate(name: str) -> None:
+    for language in ("zh", "en"):
+        built = build_report(load_sample(name), "full", language, audience="reader")  # type: ignore[arg-type]
+        if built.analysis.attainment is None:
+            continue
+        for metric in built.analysis.attainment.metrics:
+            shown = re.findall(r"-?[\d,]+(?:\.\d+)?%", metric.statement)
+            if metric.attainment_rate is not None and metric.status in ("achieved", "not_achieved"):
+                assert fmt.percent(metric.attainment_rate) in shown, (metric.name, metric.statement)
+            evaluated = metric.status in ("achieved", "not_achieved")
+            if evaluated and metric.change_rel is not None and metric.change_pp is None and metric.change_abs:
+                assert fmt.percent(abs(metric.change_rel)) in shown, (metric.name, metric.statement)
+
+
+# --------------------------------------------------------------------------- markdown that pastes cleanly
+
+_FENCE = re.compile(r"^(```|~~~)")
+_RAW_HTML = re.compile(r"<(?:[A-Za-z][A-Za-z0-9-]*[\s/>]|/[A-Za-z]|!--)")
+_PIPE = re.compile(r"(?<!\\)\|")
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+@pytest.mark.parametrize("audience", ["reader", "author"])
+def test_markdown_is_plain_gfm_that_pastes_into_confluence_notion_and_feishu(name: str, audience: Audience) -> None:
+    """No raw HTML anywhere (the editors drop or show it), every table a GFM table: a header row, a
+    delimiter row, and the same number of cells in each row (pipes inside a cell escaped)."""
+    for language in ("zh", "en"):
+        built = build_report(load_sample(name), "full", language, audience=audience)  # type: ignore[arg-type]
+        lines = render_built(built, "markdown").content.splitlines()
+        fenced = False
+        tables = 0
+        for number, line in enumerate(lines):
+            if _FENCE.match(line):
+                fenced = not fenced
+                continue
+            if fenced:
+                continue
+            assert not _RAW_HTML.search(line), (name, language, line)
+            if line.startswith("|") and (number == 0 or not lines[number - 1].startswith("|")):
+                tables += 1
+                cells = len(_PIPE.findall(line)) - 1
+                assert cells >= 1 and line.rstrip().endswith("|")
+                assert re.fullmatch(r"\|(?:\s*:?-{3,}:?\s*\|)+", lines[number + 1]), lines[number + 1]
+                assert len(_PIPE.findall(lines[number + 1])) - 1 == cells
+                assert number == 0 or lines[number - 1].strip() == ""  # a blank line before the table
+                row = number + 2
+                while row < len(lines) and lines[row].startswith("|"):
+                    assert len(_PIPE.findall(lines[row])) - 1 == cells, (name, language, lines[row])
+                    row += 1
+        assert not fenced
+        assert tables > 0 or name == "shakespeare_outage"
+
+
+def test_short_cells_stay_on_one_line_in_the_html_report() -> None:
+    """The postmortem's error-budget rate (43.2 / 66 = 65.5%) and its status are never broken over two lines."""
+    built = build_report(load_sample("shakespeare_outage"), "standard", "en", audience="reader")
+    content = render_built(built, "html").content
+    assert '<td class="short">65.5%</td>' in content
+    assert '<td class="short">not achieved</td>' in content
+    assert "<td>65.5%</td>" not in content

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import importlib.util
 import json
 import re
 import shutil
@@ -21,7 +20,7 @@ import pytest
 
 from fupan_mcp import ui
 from fupan_mcp.report.render import build_report, render_report
-from fupan_mcp.samples import load_sample
+from fupan_mcp.samples import SAMPLES, load_sample
 
 ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "out" / "screenshots"
@@ -86,12 +85,10 @@ def assert_not_blank(png: Path) -> None:
 
 def test_screenshots_of_the_report_and_the_app_view(tmp_path: Path) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
-    charts = importlib.util.find_spec("matplotlib") is not None  # without the export extra: no charts
-
     report = tmp_path / "report-b2b.html"
-    rendered = render_report(load_sample("b2b_mvp"), format="html", depth="full", today=TODAY, charts=charts)
+    rendered = render_report(load_sample("b2b_mvp"), format="html", depth="full", today=TODAY, charts=True)
     report.write_text(rendered.content, encoding="utf-8")
-    assert ("<svg" in rendered.content) == charts
+    assert rendered.content.count('<figure class="chart">') == 2  # our own SVG: no optional dependency
     report_png = SHOTS / "report-b2b.png"
     screenshot(report, report_png, tmp_path / "profile-report", height=4200)  # tall enough for the first chart
 
@@ -190,3 +187,73 @@ def screenshot_with_budget(page: Path, png: Path, profile: Path) -> None:
                "--hide-scrollbars", f"--user-data-dir={profile}", "--virtual-time-budget=5000",
                f"--screenshot={png}", "--window-size=1280,2000", page.as_uri()]  # fmt: skip
     subprocess.run(command, check=True, capture_output=True, timeout=60)
+
+
+MEASURE = """<script>
+var out = [], ticked = 0;
+document.querySelectorAll("svg").forEach(function (svg, n) {
+  var box = svg.viewBox.baseVal, texts = Array.prototype.slice.call(svg.querySelectorAll("text"));
+  texts.forEach(function (t) {
+    var b = t.getBBox();
+    if (b.x < -1 || b.x + b.width > box.width + 1) out.push("chart " + n + " clips: " + t.textContent);
+  });
+  var axis = texts.filter(function (t) {
+    return t.getAttribute("text-anchor") === "middle" && t.getAttribute("fill") === "#656d76";
+  });
+  var row = Math.max.apply(null, axis.map(function (t) { return +t.getAttribute("y"); }));
+  var ticks = axis.filter(function (t) { return +t.getAttribute("y") === row; })
+    .map(function (t) { return t.getBBox(); });
+  ticks.sort(function (a, b) { return a.x - b.x; });
+  ticked += ticks.length;
+  for (var i = 1; i < ticks.length; i++)
+    if (ticks[i - 1].x + ticks[i - 1].width + 2 > ticks[i].x) out.push("chart " + n + " axis labels overlap");
+});
+document.getElementById("out").textContent = JSON.stringify({problems: out, ticks: ticked});
+</script>"""
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_every_sample_chart_in_a_real_browser(tmp_path: Path, language: str) -> None:
+    """Every chart of every bundled sample, laid out by Chromium with the real CJK fonts: no label runs
+    off the chart, no two axis labels overlap (measured with getBBox, not estimated), then a screenshot."""
+    figures: list[str] = []
+    for name in SAMPLES:
+        page = render_report(load_sample(name), format="html", depth="full", language=language, charts=True).content
+        figures += re.findall(r'<figure class="chart">.*?</figure>', page, re.S)
+        head = page.split("<body>")[0]
+    assert len(figures) >= 10
+    body = "".join(figures)
+    plain = tmp_path / f"charts-{language}.html"
+    plain.write_text(f"{head}<body><main>{body}</main></body></html>", encoding="utf-8")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    png = SHOTS / f"charts-{language}.png"
+    screenshot(plain, png, tmp_path / "profile-shot", height=6000)
+    assert_not_blank(png)
+
+    measured = tmp_path / f"measure-{language}.html"  # without the report's CSP, which forbids the script
+    measured.write_text(
+        f'<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>{body}'
+        f'<pre id="out">pending</pre>{MEASURE}</body></html>',
+        encoding="utf-8",
+    )
+    assert BROWSER is not None
+    dom = subprocess.run(
+        [
+            BROWSER,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            f"--user-data-dir={tmp_path / 'profile-dom'}",
+            "--dump-dom",
+            measured.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+        text=True,
+    ).stdout
+    found = re.search(r'<pre id="out">(.*?)</pre>', dom, re.S)
+    assert found is not None
+    measurements = json.loads(html.unescape(found.group(1)))
+    assert measurements["problems"] == [] and measurements["ticks"] >= 40  # 10+ charts, 4+ axis labels each

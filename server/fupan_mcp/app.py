@@ -1241,8 +1241,8 @@ def _add_workspace_tools(server: MCPServer[Any], services: Services) -> None:
     ) -> Annotated[CallToolResult, RenderedReport]:
         """Render the complete 复盘 report. Every figure is computed from the raw inputs (attainment, KPI
         tree, 5 Whys, SWOT, action and risk checks); the report ends with the data gaps. HTML carries
-        inline SVG charts; with depth 'full', PNG charts also follow the text (both need the `export`
-        extra)."""
+        inline SVG charts; with depth 'full', PNG charts also follow the text (the PNGs need the
+        `export` extra)."""
         if review is None and review_id is None:
             raise ToolError("review: give the review document, or the review_id of a stored review")
         if review_id is not None:

@@ -919,7 +919,7 @@ def _summarize(
         weighted_attainment=clean(weighted),
         weighted_attainment_basis=basis,
         rate_cap=RATE_CAP,
-        rate_convention=tr(_TEXT, "rate_convention", language, cap=_percent(RATE_CAP, 0)),
+        rate_convention=tr(_TEXT, "rate_convention", language, cap=_percent(RATE_CAP)),
         data_gaps=gaps,
     )
 
@@ -968,8 +968,8 @@ def _signed(value: float, unit: str | None, language: Language) -> str:
     return f"+{text}" if value > 0 else text
 
 
-def _percent(fraction: float, digits: int = 1, *, signed: bool = False) -> str:
-    return percent(fraction, digits, signed=signed)
+def _percent(fraction: float, *, signed: bool = False) -> str:
+    return percent(fraction, signed=signed)
 
 
 def _describe_target(target: ParsedTarget | None, language: Language) -> str | None:
@@ -995,7 +995,7 @@ def _change_texts(change: _Change, unit: str | None, language: Language) -> tupl
     """The change against the baseline as a phrase for the statement and as a table cell."""
     if change.absolute is None:
         return None, "—"
-    relative = _percent(change.relative, 2, signed=True) if change.relative is not None else None
+    relative = _percent(change.relative, signed=True) if change.relative is not None else None
     if change.points is not None:
         points = _signed(change.points, None, language)
         cell = f"{points} pp" + (f" ({relative})" if relative else "")
@@ -1009,7 +1009,7 @@ def _change_texts(change: _Change, unit: str | None, language: Language) -> tupl
     if _close(change.absolute, 0.0):
         return tr(_TEXT, "flat", language), cell
     key = "down" if change.relative < 0 else "up"
-    return tr(_TEXT, key, language, rel=_percent(abs(change.relative), 2), abs=absolute), cell
+    return tr(_TEXT, key, language, rel=_percent(abs(change.relative)), abs=absolute), cell
 
 
 def _statement(metric: MetricInput, reading: _Reading, verdict: _Verdict, display: _Display, language: Language) -> str:
@@ -1027,7 +1027,7 @@ def _statement_parts(
     if case == "direction":
         return [tr(_TEXT, "direction", language, target=target)]
     if case == "approximate":
-        margin = _percent(_APPROX_MARGIN, 0)
+        margin = _percent(_APPROX_MARGIN)
         return [tr(_TEXT, "approximate", language, actual=display.actual, target=target, margin=margin)]
     if case == "no_target":
         has_actual = reading.actual is not None

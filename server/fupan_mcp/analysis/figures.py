@@ -11,17 +11,18 @@ trip). Rules:
 - Currency symbols stand before the number ($1.2M, ¥120万, €30); the word 元 follows the number in zh.
 - A rank is "第2名" / "#2"; percentage points are "5个百分点" / "5 pp"; T+N days "T+1".
 - Numbers: thousands separators, two decimals from 1 up and four below, trailing zeros dropped.
-- `percent` never rounds a value below 100 % up to "100%" (99.95 % shows as 99.9 %), nor a value above
-  0 down to "0%": a rounded figure never hides a miss.
+- `percent` is `numfmt.percent`, the report's: it never rounds a value below 100 % up to "100%"
+  (99.95 % shows as 99.9 %), nor a value above 0 down to "0%": a rounded figure never hides a miss.
 """
 
 from __future__ import annotations
 
 import math
 
+from fupan_mcp import numfmt
 from fupan_mcp.domain.numbers import split_magnitude_unit
 from fupan_mcp.i18n import Language, Table, tr
-from fupan_mcp.report.formatting import fmt_number
+from fupan_mcp.numfmt import fmt_number
 
 __all__ = ["clean", "format_number", "format_value", "percent", "unit_word"]
 
@@ -122,17 +123,9 @@ def unit_word(unit: str | None, language: Language) -> str:
     return unit
 
 
-def percent(fraction: float, digits: int = 1, *, signed: bool = False) -> str:
-    """A fraction as a percent with ``digits`` decimals that never rounds across 100 % or 0.
+def percent(fraction: float, *, signed: bool = False) -> str:
+    """A fraction as a percent, rounded by the one rule of `numfmt.percent` (one decimal from 10 % up,
+    two below, trailing zeros dropped, never across 100 % or 0): 0.392857 → "39.3%", 1.3095 → "131%".
 
-    0.9995 → "99.9%" (not "100.0%"), 1.3095 → "131.0%", 0.00004 → "0.0%" only if it is 0.
-    """
-    value = fraction * 100
-    factor = 10.0**digits
-    shown = round(value, digits)
-    if value < 100 <= shown or (value > 0 and shown <= 0):
-        shown = math.floor(value * factor) / factor if value < 100 <= shown else math.ceil(value * factor) / factor
-    if value > 100 >= shown:
-        shown = math.ceil(value * factor) / factor
-    shown = shown or 0.0
-    return f"{shown:+.{digits}f}%" if signed else f"{shown:.{digits}f}%"
+    The statements quote the figures the report's tables show, so they round them the same way."""
+    return numfmt.percent(fraction, signed=signed)

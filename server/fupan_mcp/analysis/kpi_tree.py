@@ -41,6 +41,7 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
+from fupan_mcp import numfmt as fmt
 from fupan_mcp.analysis.formula import (
     Expr,
     FormulaError,
@@ -65,7 +66,6 @@ from fupan_mcp.domain.kpi import (
 from fupan_mcp.errors import InputError, input_error_from
 from fupan_mcp.i18n import tr
 from fupan_mcp.limits import MAX_KPI_NODES
-from fupan_mcp.report import formatting as fmt
 
 __all__ = ["MAX_SHAPLEY_INPUTS", "build_kpi_tree"]
 

@@ -48,7 +48,7 @@ from fupan_mcp.domain.numbers import TIME_SECONDS, canonical_unit, split_magnitu
 from fupan_mcp.domain.prose import ClaimKind, ProseCheck, ProseFinding
 from fupan_mcp.domain.review import Point, PointLike, Review
 from fupan_mcp.i18n import Language, Table, tr
-from fupan_mcp.report.formatting import fmt_number
+from fupan_mcp.numfmt import fmt_number
 
 __all__ = ["check_prose", "prose_texts"]
 

@@ -37,7 +37,7 @@ from fupan_mcp.domain.swot import (
 from fupan_mcp.errors import InputError, validate_union
 from fupan_mcp.i18n import check_language, tr
 from fupan_mcp.limits import MAX_SWOT_ITEMS
-from fupan_mcp.report.formatting import fmt_number
+from fupan_mcp.numfmt import fmt_number
 
 __all__ = ["RECOMMENDED_FACTORS", "WEIGHT_TOLERANCE", "misplacement_words", "reading_of", "swot"]
 

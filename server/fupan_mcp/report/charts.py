@@ -1,14 +1,15 @@
 """Charts of a review: target attainment, KPI contributions, the SWOT position, the action timeline.
 
 Each chart function takes analysis results and returns SVG text (``fmt="svg"``, the default) or PNG
-bytes (``fmt="png"``), or ``None`` when there is nothing to draw. matplotlib is an optional
-dependency (``pip install 'fupan-mcp[export]'``): it is imported inside the functions, never at
-start-up, and `ChartsUnavailable` says how to install it when it is missing.
+bytes (``fmt="png"``), or ``None`` when there is nothing to draw.
 
-SVG keeps its text as text (``svg.fonttype = "none"``), so Chinese labels render with the reader's
-fonts; matplotlib escapes every label, so user text cannot become markup. PNG (for Word) needs a CJK
-font on the machine: Noto Sans CJK, Source Han Sans or WenQuanYi are looked up and used when found.
-Output is deterministic: a fixed hash salt, no creation date.
+SVG (the HTML report) is our own markup from `report.svg_charts`: no dependency, no lock, a few
+milliseconds per chart, every label a real ``<text>`` in the report's font stack, escaped.
+PNG (the Word export, the tools' image content) is drawn by matplotlib, an optional dependency
+(``pip install 'fupan-mcp[export]'``): it is imported inside the functions, never at start-up, and
+`ChartsUnavailable` says how to install it when it is missing. matplotlib keeps global state, so
+PNG drawing takes one lock; the HTML path never does. PNG needs a CJK font on the machine: Noto
+Sans CJK, Source Han Sans or WenQuanYi are looked up and used when found. Output is deterministic.
 """
 
 from __future__ import annotations
@@ -35,8 +36,10 @@ from fupan_mcp.domain.swot import SwotFactor, SwotResult
 from fupan_mcp.domain.timeline import TimelineResult
 from fupan_mcp.errors import INSTALL_HINT, MissingExtra
 from fupan_mcp.i18n import Language, tr
+from fupan_mcp.report import svg_charts
 from fupan_mcp.report.formatting import percent, quantity, signed_quantity
 from fupan_mcp.report.strings import TEXT
+from fupan_mcp.report.svg_charts import CSS_FONT_STACK, MAX_ROWS
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -61,12 +64,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 ChartFormat = Literal["svg", "png"]
-CSS_FONT_STACK = (
-    '-apple-system, BlinkMacSystemFont, "Segoe UI", "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", '
-    '"Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", Helvetica, Arial, sans-serif'
-)
-"""The font stack of the HTML report; the SVG charts ask for the same fonts."""
-
 _CJK_FAMILIES = (
     "Noto Sans CJK SC",
     "Noto Sans CJK JP",
@@ -107,19 +104,17 @@ _LINE = "#d0d7de"
 
 _RATE_CAP = 2.0
 """Bars stop at 200 %; a rate above is drawn to the cap and labelled with its value."""
-MAX_ROWS = 40
-"""Rows one chart draws (drawing grows linearly and charts take a global lock: 1,500 metrics took 20 s)."""
 
 
 class ChartsUnavailable(MissingExtra):
     """matplotlib is not installed; the message says how to install it."""
 
     def __init__(self) -> None:
-        super().__init__("matplotlib (needed for charts)")
+        super().__init__("matplotlib (needed for PNG charts)")
 
 
 def available() -> bool:
-    """Whether matplotlib can be imported (checked without importing it)."""
+    """Whether matplotlib (PNG charts) can be imported (checked without importing it); SVG needs nothing."""
     return importlib.util.find_spec("matplotlib") is not None
 
 
@@ -241,6 +236,8 @@ def attainment_chart(
     Metrics without a rate (a range target, evidence to verify, a missing actual) get their status
     written instead of a bar.
     """
+    if fmt == "svg":
+        return svg_charts.attainment_svg(result, language)
     return _pick(fmt, lambda: _attainment_figure(result, language), "attainment")
 
 
@@ -301,6 +298,8 @@ def kpi_chart(result: KpiTreeResult, language: Language = ..., fmt: Literal["svg
 def kpi_chart(result: KpiTreeResult, language: Language = ..., *, fmt: Literal["png"]) -> bytes | None: ...
 def kpi_chart(result: KpiTreeResult, language: Language = "zh", fmt: ChartFormat = "svg") -> str | bytes | None:
     """A waterfall of the drivers' contributions adding up to the root's change; None without a decomposition."""
+    if fmt == "svg":
+        return svg_charts.kpi_svg(result, language)
     return _pick(fmt, lambda: _kpi_figure(result, language), "kpi")
 
 
@@ -380,6 +379,8 @@ def swot_chart(result: SwotResult, language: Language = ..., fmt: Literal["svg"]
 def swot_chart(result: SwotResult, language: Language = ..., *, fmt: Literal["png"]) -> bytes | None: ...
 def swot_chart(result: SwotResult, language: Language = "zh", fmt: ChartFormat = "svg") -> str | bytes | None:
     """The IFE × EFE position (1–4, split at 2.5) when both scores exist, else the four quadrants' factors."""
+    if fmt == "svg":
+        return svg_charts.swot_svg(result, language)
     return _pick(fmt, lambda: _swot_figure(result, language), "swot")
 
 
@@ -494,6 +495,8 @@ def actions_chart(
 
     None when no action has a due date.
     """
+    if fmt == "svg":
+        return svg_charts.actions_svg(actions, language, review_date, today)
     return _pick(fmt, lambda: _actions_figure(actions, language, review_date, today), "actions")
 
 
@@ -640,6 +643,8 @@ def timeline_chart(result: TimelineResult, language: Language = ..., *, fmt: Lit
 def timeline_chart(result: TimelineResult, language: Language = "zh", fmt: ChartFormat = "svg") -> str | bytes | None:
     """The computed durations as bars on the clock (time to detect, mitigate, resolve...), the impact
     shaded, every event as a tick. None without any duration."""
+    if fmt == "svg":
+        return svg_charts.timeline_svg(result, language)
     return _pick(fmt, lambda: _timeline_figure(result, language), "timeline")
 
 
@@ -741,14 +746,14 @@ def review_charts(
     Overdue actions are marked as of the analysis's reference date (the review date); ``today`` is
     only the fallback when the analysis has none.
     """
-    if not available():
+    if fmt == "png" and not available():
         raise ChartsUnavailable()
     lang: Language = language or analysis.language
     charts: list[ReviewChart] = []
 
     def add(key: Literal["attainment", "kpi", "swot", "actions", "timeline"], section: SectionId, draw: Any) -> None:
         try:
-            data = _pick(fmt, draw, key)
+            data = draw()
         except ChartsUnavailable:
             raise
         except Exception:  # a chart is an illustration: the report must not fail for it
@@ -759,19 +764,23 @@ def review_charts(
 
     if analysis.attainment is not None:
         attainment = analysis.attainment
-        add("attainment", "results", lambda: _attainment_figure(attainment, lang))
+        add("attainment", "results", lambda: attainment_chart(attainment, lang, fmt=fmt))
     if analysis.kpi_tree is not None:
         kpi_tree = analysis.kpi_tree
-        add("kpi", "kpi_tree", lambda: _kpi_figure(kpi_tree, lang))
+        add("kpi", "kpi_tree", lambda: kpi_chart(kpi_tree, lang, fmt=fmt))
     if analysis.swot is not None and analysis.swot.ife.score is not None and analysis.swot.efe.score is not None:
         swot = analysis.swot  # the position adds to the factor table; a chart of the factors would repeat it
-        add("swot", "swot", lambda: _swot_figure(swot, lang))
+        add("swot", "swot", lambda: swot_chart(swot, lang, fmt=fmt))
     if review.actions:
         as_of = analysis.as_of.date if analysis.as_of is not None else today
-        add("actions", "actions", lambda: _actions_figure(review.actions, lang, review.review_date, as_of))
+        add(
+            "actions",
+            "actions",
+            lambda: actions_chart(review.actions, lang, fmt=fmt, review_date=review.review_date, today=as_of),
+        )
     if analysis.timeline is not None:
         timeline = analysis.timeline
-        add("timeline", "incident_timeline", lambda: _timeline_figure(timeline, lang))
+        add("timeline", "incident_timeline", lambda: timeline_chart(timeline, lang, fmt=fmt))
     return charts
 
 
@@ -787,14 +796,14 @@ def inline_svg(svg: str, label: str | None = None) -> str:
     """Our SVG made fit for inlining into an HTML page: no XML prologue or metadata, scalable, checked.
 
     Raises ValueError if the SVG holds anything active (script, event handler, outside link), which
-    matplotlib never writes: user text reaches the SVG only as escaped text.
+    our charts never write: user text reaches the SVG only as escaped text.
     """
     body = _METADATA.sub("", _PROLOGUE.sub("", svg, count=1))
     _check_svg(body)
     match = re.match(r"<svg\b([^>]*)>", body)
     if match is None:
         raise ValueError("not an SVG document")
-    attributes = re.sub(r'\s(?:width|height)="[^"]*"', "", match.group(1))
+    attributes = re.sub(r'\s(?:width|height|role|aria-label|class)="[^"]*"', "", match.group(1))
     accessible = ' role="img"' + (f' aria-label="{_attr(label)}"' if label else "")
     return f'<svg{attributes}{accessible} class="chart-svg">' + body[match.end() :]
 

@@ -4,7 +4,7 @@ Steps: validate the review; mask personal data in every free-text field (roster 
 phone, ID and card numbers and e-mail addresses are masked); run every analysis on the raw inputs
 (`analysis.review.analyze_review`); lay the sections out for the chosen depth (`report.sections`);
 render them with a Jinja2 template (one markdown and one HTML template, the words come from
-`report.strings`). HTML reports can add inline SVG charts (`report.charts`, needs matplotlib).
+`report.strings`). HTML reports can add inline SVG charts (`report.svg_charts`, no dependency).
 
 Safety: the HTML environment autoescapes everything and the page carries a Content-Security-Policy
 that allows no script at all; in markdown, user text is kept on its line, cannot open a block
@@ -355,7 +355,7 @@ def render_report(
     rest of the report is still rendered.
 
     With ``charts`` (the MCP tools turn it on), HTML reports carry inline SVG charts (attainment, KPI
-    contributions, SWOT, action timeline) when matplotlib is installed (the ``export`` extra); overdue actions
+    contributions, SWOT, action timeline; our own SVG, no optional dependency); overdue actions
     are counted as of the review's date (``today`` only for a review without one). Markdown keeps its Mermaid diagrams.
 
     ``audience``: 'reader' (a document for management: no finding codes, paths or lint tables, the
@@ -431,19 +431,17 @@ class _Figure:
 
 
 def _html_charts(built: BuiltReport, today: dt.date | None) -> dict[str, list[_Figure]]:
-    """Inline SVG charts by section id; none without matplotlib (the report stays complete without them)."""
-    from fupan_mcp.report import charts
-
-    if not charts.available():
-        return {}
+    """Inline SVG charts by section id: our own markup, no optional dependency and no lock."""
     from markupsafe import Markup
+
+    from fupan_mcp.report import charts
 
     figures: dict[str, list[_Figure]] = {}
     for chart in charts.review_charts(built.analysis, built.review, "svg", language=built.language, today=today):
         assert isinstance(chart.data, str)
         try:
             svg = charts.inline_svg(chart.data, chart.caption)
-        except (ValueError, SyntaxError):  # pragma: no cover - matplotlib writes no active content
+        except (ValueError, SyntaxError):  # pragma: no cover - our charts write no active content
             continue
         figures.setdefault(chart.section, []).append(_Figure(Markup(svg), chart.caption))
     return figures

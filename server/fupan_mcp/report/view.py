@@ -6,6 +6,7 @@ block is final text (already localized, masked and formatted); the templates onl
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from typing import ClassVar, Literal
 
@@ -55,6 +56,22 @@ class Table:
     short: tuple[int, ...] = ()
     """Columns of short values (a number, a date, a status) that stay on one line."""
     kind: ClassVar[str] = "table"
+
+    def one_line(self) -> tuple[int, ...]:
+        """The columns kept on one line: the declared ones, and those whose every value is short
+        (at most `SHORT_WIDTH` half-ems: a date, a rate, a status). HTML and Word both use it."""
+        count = len(self.headers)
+        widths = [max((text_width(row[i]) for row in self.rows if i < len(row)), default=0) for i in range(count)]
+        return tuple(i for i in range(count) if i in self.short or 0 < widths[i] <= SHORT_WIDTH)
+
+
+SHORT_WIDTH = 16
+"""Half-ems up to which a column's values are kept on one line (a date is 10, a status 4 to 10)."""
+
+
+def text_width(text: str) -> int:
+    """Width of ``text`` in half-ems: a CJK (wide) character counts two, any other one."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
 @dataclass(frozen=True, slots=True)
