@@ -200,7 +200,7 @@ def kpi_tree_floor(nodes: list[dict[str, Any]]) -> dict[str, Any]:
             reported[1] if reported[1] is not None else baseline,
         )
         consistent[node_id] = all(
-            r is None or math.isclose(r, c, rel_tol=1e-3) for r, c in zip(reported, (actual, baseline))
+            r is None or math.isclose(r, c, rel_tol=1e-3) for r, c in zip(reported, (actual, baseline), strict=True)
         )
         values[node_id] = used
         return used
