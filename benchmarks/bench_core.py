@@ -550,15 +550,18 @@ def _structured(tool: str, result: Any) -> Any:
     return models[tool].model_validate(result.structured_content)
 
 
-def bench_floors(repeats: int) -> None:
+def bench_floors(repeats: int, no_gc_tuning: bool = False) -> None:
     """Each tool's whole in-process call (`FupanServer.call_tool`: argument validation, core, text,
     output validation, size check) beside its floor, at two sizes 10x apart; best of `repeats`."""
     import anyio
 
     from fupan_mcp.app import create_server
+    from fupan_mcp.gctuning import tune_gc
 
     server = create_server()
     server.ensure_registered()
+    if not no_gc_tuning:
+        tune_gc()  # as `fupan-mcp serve` does after start-up (stdio and HTTP)
 
     async def call(tool: str, arguments: dict[str, Any]) -> tuple[float, Any]:
         started = time.perf_counter()
@@ -609,10 +612,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="3 short repeats instead of 7 (a smoke test)")
     parser.add_argument("--floors", action="store_true", help="only the whole calls against their floors")
+    parser.add_argument("--no-gc-tuning", action="store_true", help="CPython's default GC (to see what tuning buys)")
     args = parser.parse_args()
     repeats, min_seconds = (3, 0.01) if args.quick else (7, 0.1)
     if args.floors:
-        bench_floors(repeats)
+        bench_floors(repeats, args.no_gc_tuning)
         return
 
     print(
@@ -642,7 +646,7 @@ def main() -> None:
         "of the same raw input alone (`dict[str, str]` for the compliance texts). growth /10×: time ratio "
         "per 10× more input (≈10× is linear); a step that is not 10× (at a tool's limit) is scaled to 10×."
     )
-    bench_floors(repeats)
+    bench_floors(repeats, args.no_gc_tuning)
 
 
 if __name__ == "__main__":
