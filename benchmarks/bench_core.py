@@ -521,6 +521,11 @@ def _kpi_args(n: int) -> dict[str, Any]:
     return {"nodes": make_wide_tree(n)}
 
 
+def _swot_args(n: int) -> dict[str, Any]:
+    raw = make_swot(n)
+    return {key: raw[letter] for letter, key in floors.QUADRANTS} | {"strategies": raw["strategies"]}
+
+
 FLOOR_CASES = (
     FloorCase(
         "compute_attainment",
@@ -536,6 +541,7 @@ FLOOR_CASES = (
         lambda a: floors.kpi_tree_floor(a["nodes"]),
         floors.same_kpi_tree,
     ),
+    FloorCase("swot", (20, MAX_SWOT_ITEMS), _swot_args, floors.swot_floor, floors.same_swot),  # at most 200
 )
 GROWTH_LIMIT = 11.0  # per 10x more items, GC included
 FLOOR_LIMIT = 3.0
@@ -545,8 +551,13 @@ def _structured(tool: str, result: Any) -> Any:
     """The tool's result model again, from the structured content of the whole call (to compare figures)."""
     from fupan_mcp.domain.attainment import AttainmentResult
     from fupan_mcp.domain.kpi import KpiTreeResult
+    from fupan_mcp.domain.swot import SwotResult
 
-    models: dict[str, Any] = {"compute_attainment": AttainmentResult, "build_kpi_tree": KpiTreeResult}
+    models: dict[str, Any] = {
+        "compute_attainment": AttainmentResult,
+        "build_kpi_tree": KpiTreeResult,
+        "swot": SwotResult,
+    }
     return models[tool].model_validate(result.structured_content)
 
 
@@ -556,11 +567,12 @@ def bench_floors(repeats: int, no_gc_tuning: bool = False) -> None:
     import anyio
 
     from fupan_mcp.app import create_server
-    from fupan_mcp.gctuning import tune_gc
 
     server = create_server()
     server.ensure_registered()
     if not no_gc_tuning:
+        from fupan_mcp.gctuning import tune_gc
+
         tune_gc()  # as `fupan-mcp serve` does after start-up (stdio and HTTP)
 
     async def call(tool: str, arguments: dict[str, Any]) -> tuple[float, Any]:

@@ -263,3 +263,47 @@ def same_kpi_tree(floor: dict[str, Any], result: Any) -> list[str]:
         if contribution is not None and not _close(contribution, theirs, 1e-6):
             problems.append(f"{node_id} contribution: tool {theirs} vs floor {contribution}")
     return problems
+
+
+# --- swot ----------------------------------------------------------------------------------------------
+
+QUADRANTS = (("S", "strengths"), ("W", "weaknesses"), ("O", "opportunities"), ("T", "threats"))
+
+
+def swot_floor(arguments: dict[str, Any]) -> dict[str, Any]:
+    """Ids S1.., weighted scores, IFE (S+W) and EFE (O+T) sums, strategies checked against the ids."""
+    scores: dict[str, float] = {}
+    sums = {"IFE": [0.0, 0.0], "EFE": [0.0, 0.0]}  # weight sum, score
+    texts: set[str] = set()
+    for letter, key in QUADRANTS:
+        matrix = sums["IFE" if letter in "SW" else "EFE"]
+        for number, item in enumerate(arguments[key], 1):
+            weight, rating = float(item["weight"]), float(item["rating"])
+            scores[f"{letter}{number}"] = weight * rating
+            matrix[0] += weight
+            matrix[1] += weight * rating
+            texts.add(item["text"])
+    valid = [all(use in scores for use in strategy["uses"]) for strategy in arguments.get("strategies") or ()]
+    return {
+        "scores": scores,
+        "ife": round(sums["IFE"][1], 6),
+        "efe": round(sums["EFE"][1], 6),
+        "weights": (sums["IFE"][0], sums["EFE"][0]),
+        "valid": valid,
+    }
+
+
+def same_swot(floor: dict[str, Any], result: Any) -> list[str]:
+    problems: list[str] = []
+    items = [*result.strengths, *result.weaknesses, *result.opportunities, *result.threats]
+    if len(items) != len(floor["scores"]):
+        return [f"items: tool {len(items)} vs floor {len(floor['scores'])}"]
+    for item in items:
+        if not _close(floor["scores"][item.id], item.weighted_score, 1e-9):
+            problems.append(f"{item.id}: tool {item.weighted_score} vs floor {floor['scores'][item.id]}")
+    for label, ours, theirs in (("ife", floor["ife"], result.ife.score), ("efe", floor["efe"], result.efe.score)):
+        if not _close(ours, theirs, 1e-6):
+            problems.append(f"{label}: tool {theirs} vs floor {ours}")
+    if [strategy.valid for strategy in result.strategies] != floor["valid"]:
+        problems.append("strategies: validity differs")
+    return problems
