@@ -526,6 +526,10 @@ def _swot_args(n: int) -> dict[str, Any]:
     return {key: raw[letter] for letter, key in floors.QUADRANTS} | {"strategies": raw["strategies"]}
 
 
+def _whys_args(n: int) -> dict[str, Any]:
+    return {"problem": "订单积压率 2.3%,超出 SLA 0.5%", **make_whys(n), "review_date": REVIEW.isoformat()}
+
+
 FLOOR_CASES = (
     FloorCase(
         "compute_attainment",
@@ -541,6 +545,7 @@ FLOOR_CASES = (
         lambda a: floors.kpi_tree_floor(a["nodes"]),
         floors.same_kpi_tree,
     ),
+    FloorCase("five_whys", (20, MAX_WHYS), _whys_args, floors.five_whys_floor, floors.same_five_whys),  # <= 200
     FloorCase("swot", (20, MAX_SWOT_ITEMS), _swot_args, floors.swot_floor, floors.same_swot),  # at most 200
 )
 GROWTH_LIMIT = 11.0  # per 10x more items, GC included
@@ -552,11 +557,13 @@ def _structured(tool: str, result: Any) -> Any:
     from fupan_mcp.domain.attainment import AttainmentResult
     from fupan_mcp.domain.kpi import KpiTreeResult
     from fupan_mcp.domain.swot import SwotResult
+    from fupan_mcp.domain.whys import FiveWhysResult
 
     models: dict[str, Any] = {
         "compute_attainment": AttainmentResult,
         "build_kpi_tree": KpiTreeResult,
         "swot": SwotResult,
+        "five_whys": FiveWhysResult,
     }
     return models[tool].model_validate(result.structured_content)
 

@@ -307,3 +307,38 @@ def same_swot(floor: dict[str, Any], result: Any) -> list[str]:
     if [strategy.valid for strategy in result.strategies] != floor["valid"]:
         problems.append("strategies: validity differs")
     return problems
+
+
+# --- five_whys -----------------------------------------------------------------------------------------
+
+
+def five_whys_floor(arguments: dict[str, Any]) -> dict[str, Any]:
+    """The why-why tree of the generated input: an answer hangs off the problem when its parent is
+    'problem', else off the answer before it; depth per answer, leaves (the root causes), deepest chain.
+    (The tool also classifies each root cause by keywords; the floor does not.)"""
+    whys = arguments["whys"]
+    depth: list[int] = []
+    children: list[list[int]] = [[] for _ in whys]
+    for index, why in enumerate(whys):
+        if why.get("parent") == "problem" or index == 0:
+            depth.append(1)
+        else:
+            depth.append(depth[index - 1] + 1)
+            children[index - 1].append(index)
+    leaves = [index for index in range(len(whys)) if not children[index]]
+    return {"depth": depth, "leaves": leaves, "max_depth": max(depth)}
+
+
+def same_five_whys(floor: dict[str, Any], result: Any) -> list[str]:
+    problems: list[str] = []
+    if [why.depth for why in result.whys] != floor["depth"]:
+        problems.append("depths differ")
+    leaves = [why.index for why in result.whys if why.is_leaf]
+    if leaves != floor["leaves"]:
+        problems.append(f"leaves: tool {leaves[:5]} vs floor {floor['leaves'][:5]}")
+    causes = [cause.why_id for cause in result.root_causes]
+    if causes != [f"W{index + 1}" for index in floor["leaves"]]:
+        problems.append(f"root causes: tool {causes[:5]}")
+    if result.depth != floor["max_depth"]:
+        problems.append(f"depth: tool {result.depth} vs floor {floor['max_depth']}")
+    return problems
