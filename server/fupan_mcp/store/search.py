@@ -198,7 +198,10 @@ def _match_spans(hay: str, needles: list[str], start: int, end: int) -> list[tup
     for needle in needles:
         pos = hay.find(needle, max(0, start - len(needle) + 1))
         while pos != -1 and pos < end:
-            spans.append((pos, pos + len(needle)))
+            stop = pos + len(needle)
+            while needle.isascii() and stop < len(hay) and hay[stop].isascii() and hay[stop].isalnum():
+                stop += 1  # a stem or prefix is marked as the whole word it starts
+            spans.append((pos, stop))
             pos = hay.find(needle, pos + 1)
     spans.sort()
     merged: list[tuple[int, int]] = []
