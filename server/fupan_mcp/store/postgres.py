@@ -616,8 +616,6 @@ class PostgresStore:
     ) -> list[LessonHit]:
         terms = records.checked_query(query, limit)
         checked = records.checked_search_filter(kinds, project, review_type, date_from, date_to)
-        for value, field in ((project, "project"), (review_type, "review_type")):
-            _storable(value, field)
         where = _Where()
         where.add_in("l.kind", checked.kinds)
         where.add(f"r.project_id = {_PROJECT_ID}", checked.project_key)

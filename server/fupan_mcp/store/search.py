@@ -107,6 +107,13 @@ def stem(word: str) -> str:
     return str(_stemmer().stemWord(word)) or word
 
 
+def _common_prefix(a: str, b: str) -> str:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return a[:n] or a
+
+
 def _bigrams(run: str) -> list[str]:
     return [run[i : i + 2] for i in range(len(run) - 1)]
 
@@ -132,8 +139,8 @@ def parse_query(query: str) -> list[QueryTerm]:
         elif is_cjk:
             term = QueryTerm(run, tuple(_bigrams(run)), prefix=False)
         else:
-            word = stem(run)
-            term = QueryTerm(word, (word,), prefix=len(word) >= _MIN_PREFIX_WORD)
+            word = stem(run)  # the text (LIKE, snippets) is what the stem and the word share: inventori/y
+            term = QueryTerm(_common_prefix(run, word), (word,), prefix=len(word) >= _MIN_PREFIX_WORD)
         if term not in terms:
             terms.append(term)
     return terms
@@ -145,7 +152,8 @@ def relaxed_terms(terms: list[QueryTerm]) -> list[QueryTerm]:
     for term in terms:
         last = len(term.tokens) - 1
         for i, token in enumerate(term.tokens):
-            single = QueryTerm(token, (token,), prefix=term.prefix and i == last)
+            text = term.text if len(term.tokens) == 1 else token  # a stemmed word keeps its text
+            single = QueryTerm(text, (token,), prefix=term.prefix and i == last)
             if single not in out:
                 out.append(single)
     return out
