@@ -146,3 +146,20 @@ def test_migration_gives_old_reviews_project_identities_and_stems(tmp_path: Path
         assert (first.project, second.project) == ("2024 双十一大促", "２０２４双十一大促")  # names kept
         assert [p.name for p in store.list_projects()] == ["2024 双十一大促", "Other"]
         assert [h.review_id for h in store.search_lessons("permission")] == ["R-1"]
+
+
+def test_create_review_surfaces_problems_seen_before(store: ReviewStore) -> None:
+    old = _create(store, "客服系统升级", "2024-03-01", problems=["发布前没有做权限回归测试"])
+    _create(store, "Checkout revamp", "2024-04-01", problems=["Payment timeouts at peak"])
+    review = Review.model_validate(
+        {
+            "project": "2024双十一大促",
+            "review_date": "2024-11-20",
+            "problems": ["发布前没有做权限回归测试！", "大促当天库存接口超时"],
+        }
+    )
+    created = workspace.create_review(store, review, TODAY)
+    assert [(s.review_id, s.text, s.similarity) for s in created.seen_before] == [
+        (old, "发布前没有做权限回归测试！", 1.0)
+    ]
+    assert created.seen_before[0].title == "客服系统升级" and created.seen_before[0].review_date == dt.date(2024, 3, 1)

@@ -30,14 +30,62 @@ from fupan_mcp.domain.review import FiveWhysInput, Point, Review
 from fupan_mcp.domain.stored import Lesson, LessonHit, OpenAction, ReviewRecord, ReviewSummary, StoredAction
 from fupan_mcp.errors import InputError, input_error_from
 from fupan_mcp.limits import MAX_TEXT_CHARS
-from fupan_mcp.store.base import ActionChange, ReviewChanges, ReviewStore
-from fupan_mcp.store.projects import did_you_mean
+from fupan_mcp.store.base import MAX_QUERY_CHARS, ActionChange, ReviewChanges, ReviewStore
+from fupan_mcp.store.projects import did_you_mean, project_key, similarity
 
 METADATA_FIELDS = ("project", "title", "project_type", "review_date", "language")
 """Review fields kept in the review row rather than in sections."""
 RESULTS_PREFIX = "results."
 DOCUMENT_FIELDS = tuple(name for name in Review.model_fields if name not in (*METADATA_FIELDS, "actions"))
 """Review fields stored as sections of the same name."""
+
+
+class SeenBefore(BaseModel):
+    """A problem or root cause of this review that an earlier review (of any project) already recorded."""
+
+    kind: str = Field(description="problem or root_cause.")
+    text: str = Field(description="The item of this review.")
+    earlier_text: str = Field(description="The similar item of the earlier review.")
+    review_id: str
+    project: str
+    title: str
+    review_date: dt.date
+    similarity: float = Field(description="Character-bigram Jaccard similarity of the two texts, 0 to 1.")
+
+
+SEEN_BEFORE_AT = 0.5
+"""Bigram Jaccard similarity (store.projects.similarity on project_key-normalized texts) from which an
+earlier item counts as the same problem seen before; the search index proposes, this decides."""
+
+
+def seen_before(store: ReviewStore, record: ReviewRecord) -> list[SeenBefore]:
+    """Problems and root causes of ``record`` that reviews dated on or before it recorded in similar words
+    (any project: a team's memory crosses projects), most similar first."""
+    found: list[SeenBefore] = []
+    for item in record.lessons:
+        if item.kind not in ("problem", "root_cause"):
+            continue
+        try:
+            hits = store.search_lessons(item.text[:MAX_QUERY_CHARS], [item.kind], None, 20, date_to=record.review_date)
+        except InputError:  # a text with nothing to search for
+            continue
+        for hit in hits:
+            score = similarity(project_key(item.text), project_key(hit.text))
+            if hit.review_id != record.id and score >= SEEN_BEFORE_AT:
+                found.append(
+                    SeenBefore(
+                        kind=item.kind,
+                        text=item.text,
+                        earlier_text=hit.text,
+                        review_id=hit.review_id,
+                        project=hit.project,
+                        title=hit.title,
+                        review_date=hit.review_date,
+                        similarity=round(score, 3),
+                    )
+                )
+    found.sort(key=lambda seen: (-seen.similarity, seen.review_date, seen.review_id))
+    return found
 
 
 class CreatedReview(BaseModel):
@@ -56,6 +104,9 @@ class CreatedReview(BaseModel):
     replayed: bool = Field(
         default=False,
         description="True when this idempotency_key had already created the review: nothing new was stored.",
+    )
+    seen_before: list[SeenBefore] = Field(
+        default_factory=list, description="Problems and root causes that earlier reviews already recorded."
     )
 
 
@@ -96,7 +147,13 @@ def create_review(
         for action in store.open_actions_for_project(review.project, review_date, exclude_review_id=record.id)
         if action.review_date <= review_date
     ]
-    return CreatedReview(review=record, earlier_open_actions=earlier, as_of=as_of, replayed=created.replayed)
+    return CreatedReview(
+        review=record,
+        earlier_open_actions=earlier,
+        as_of=as_of,
+        replayed=created.replayed,
+        seen_before=seen_before(store, record),
+    )
 
 
 def load_review(store: ReviewStore, review_id: str) -> Review:
