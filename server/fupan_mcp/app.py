@@ -176,6 +176,20 @@ def _review_schema() -> dict[str, Any]:
 
 _REVIEW_SCHEMA: dict[str, Any] | None = None
 
+REVIEW_SCHEMA_URI = "fupan://schema/review"
+
+ReviewDocumentArg = Annotated[
+    dict[str, Any] | None,
+    Field(
+        description="The review document (JSON object): project, review_date, goals, metrics [{name, target, "
+        "actual, baseline}], phases, five_whys, swot, actions [{id, action, owner, due, metric}], risks, lessons, "
+        f"timeline… Its full schema is the resource {REVIEW_SCHEMA_URI}; a wrong field is named in the error. "
+        "Omit it to use the stored review `review_id`."
+    ),
+]
+"""The review document as an object: its 30 KB schema is published once as a resource instead of being
+inlined into every tool that takes it (tools/list stays small); the server validates it in full."""
+
 INLINE_ITEMS = 100
 """Analyses of up to this many items run on the event loop (see `run_tool` in `_add_tools`)."""
 
@@ -420,6 +434,7 @@ class FupanServer(MCPServer[Any]):
         super().__init__(**kwargs)
         self._register: Callable[[FupanServer], None] | None = register
         self._register_lock = threading.Lock()
+        self._listed: list[MCPTool] | None = None
         self.fupan_settings = settings or Settings()
         self.disabled_tools: dict[str, str] = {}
         """Tools this server does not offer, with why: 'read_only' or 'not_allowed'."""
@@ -465,15 +480,23 @@ class FupanServer(MCPServer[Any]):
         return super()._tool_input_schema(name)
 
     async def list_tools(self) -> list[MCPTool]:
-        """The tools, each ``outputSchema`` published one level deep (`shallow_schema`)."""
+        """The tools as a model reads them: compact input schemas and descriptions (`surface`), each
+        ``outputSchema`` published one level deep (`shallow_schema`). Built once: the tools are fixed."""
         self.ensure_registered()
-        tools = await super().list_tools()
-        return [
-            tool.model_copy(update={"output_schema": shallow_schema(tool.output_schema)})
-            if tool.output_schema is not None
-            else tool
-            for tool in tools
-        ]
+        if self._listed is None:
+            from fupan_mcp.surface import compact_description, compact_schema
+
+            self._listed = [
+                tool.model_copy(
+                    update={
+                        "description": compact_description(tool.description),
+                        "input_schema": compact_schema(tool.input_schema),
+                        "output_schema": shallow_schema(tool.output_schema) if tool.output_schema else None,
+                    }
+                )
+                for tool in await super().list_tools()
+            ]
+        return list(self._listed)
 
     async def call_tool(
         self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None = None
@@ -569,6 +592,8 @@ class FupanServer(MCPServer[Any]):
         cause = error.__cause__
         if isinstance(error, UnexpectedToolError):
             return None
+        if isinstance(cause, ToolError) and isinstance(cause.__cause__, InputError):
+            cause = cause.__cause__  # the SDK wraps the ToolError `run_core` made of a document's InputError
         if isinstance(cause, ValidationError):
             schema = super()._tool_input_schema(name)
             return ToolError(describe_validation_error(cause, language, schema=schema, tool=name))
@@ -1221,10 +1246,7 @@ def _add_workspace_tools(server: MCPServer[Any], services: Services) -> None:
 
     @server.tool(title="渲染复盘报告 / Render the report", annotations=READ_ONLY, meta=ui.TOOL_META)
     def render_report(
-        review: Annotated[
-            Review | None,
-            Field(description="The whole review document. Omit it to render the stored review `review_id`."),
-        ] = None,
+        review: ReviewDocumentArg = None,
         review_id: Annotated[
             str | None,
             Field(description="A stored review: with `review`, the document is saved into it first."),
@@ -1247,12 +1269,13 @@ def _add_workspace_tools(server: MCPServer[Any], services: Services) -> None:
             raise ToolError("review: give the review document, or the review_id of a stored review")
         if review_id is not None:
             if review is not None:
-                run_core(lambda: workspace.save_review(store(), review_id, review))
+                given = run_core(lambda: workspace.validate_review(review, "review"))
+                run_core(lambda: workspace.save_review(store(), review_id, given))
             document = run_core(lambda: workspace.load_review(store(), review_id))
             follow_up = run_core(lambda: workspace.earlier_open_actions(store(), review_id))
         else:
             assert review is not None
-            document, follow_up = review, []
+            document, follow_up = run_core(lambda: workspace.validate_review(review, "review")), []
         today = dt.date.today()  # only the fallback for a review without a date: overdue is as of the review
         reader = audience or ("author" if format == "markdown" else "reader")
         built = run_core(
@@ -1272,9 +1295,7 @@ def _add_workspace_tools(server: MCPServer[Any], services: Services) -> None:
         title: Annotated[str | None, Field(max_length=MAX_NAME_CHARS, description="Title of the review.")] = None,
         project_type: Annotated[str | None, Field(description="Project type, e.g. 技术研发与实施.")] = None,
         review_date: Annotated[HumanDate | None, Field(description="Date of the review; default today.")] = None,
-        review: Annotated[
-            Review | None, Field(description="Sections to start with (any part of the review document).")
-        ] = None,
+        review: ReviewDocumentArg = None,
         language: LanguageArg = "zh",
         idempotency_key: Annotated[
             str | None,
@@ -1291,7 +1312,7 @@ def _add_workspace_tools(server: MCPServer[Any], services: Services) -> None:
         """Start a stored review; returns its id and the open or overdue actions of earlier reviews of the same
         project, to follow up. Pass `review_id` to the analysis tools to save their inputs and results.
         Everything is stored in one transaction; give `idempotency_key` to make a retry safe."""
-        data = review.model_dump(exclude_unset=True) if review is not None else {}
+        data = dict(review) if review is not None else {}
         data.update(project=project, language=language)
         for key, value in (("title", title), ("project_type", project_type), ("review_date", review_date)):
             if value is not None:
@@ -1478,6 +1499,11 @@ def _add_resources(server: MCPServer[Any], services: Services) -> None:
                 text=knowledge.read_knowledge(doc.name),
             )
         )
+
+    @server.resource(REVIEW_SCHEMA_URI, mime_type="application/schema+json", title="Review document schema")
+    def review_schema() -> str:
+        """The JSON schema of the review document that create_review and render_report take."""
+        return json.dumps(_review_schema(), ensure_ascii=False)
 
     @server.resource("fupan://examples/{name}", mime_type="application/json", title="Example review (input)")
     def example_review(name: str) -> str:

@@ -133,7 +133,13 @@ def checked_search_filter(
 def project_filter(project: str | None) -> str | None:
     """The key a project filter compares (the review's project identity), or None for no filter."""
     name = strip(project)
-    return None if not name else project_key(name)
+    if not name:
+        return None
+    try:
+        name.encode("utf-8")  # the key folds an unpaired surrogate away: refuse it as the driver would
+    except UnicodeEncodeError as exc:
+        raise surrogate_error(exc) from exc
+    return project_key(name)
 
 
 PROJECT_ID_OF_KEY = "(SELECT project_id FROM project_names WHERE key = {p})"
