@@ -1171,9 +1171,15 @@ def _add_workspace_tools(server: MCPServer[Any], services: Services) -> None:
         return run_core(lambda: workspace.create_review(store(), document, today, idempotency_key), language)
 
     @server.tool(title="读取复盘 / Get a review", annotations=READ_ONLY)
-    def get_review(review_id: Annotated[str, Field(description="Id returned by create_review.")]) -> ReviewRecord:
-        """A stored review: metadata, every saved section and tool result, its actions and lessons."""
-        return run_core(lambda: store().get_review(review_id))
+    def get_review(
+        review_id: Annotated[str, Field(description="Id returned by create_review.")],
+        raw: Annotated[
+            bool, Field(description="The stored text as written (author use); by default personal data is masked.")
+        ] = False,
+    ) -> ReviewRecord:
+        """A stored review: metadata, every saved section and tool result, its actions and lessons;
+        personal data masked with the review's roster unless `raw`."""
+        return run_core(lambda: workspace.read_review(store(), review_id, raw))
 
     @server.tool(title="复盘列表 / List reviews", annotations=READ_ONLY)
     def list_reviews(
@@ -1183,9 +1189,14 @@ def _add_workspace_tools(server: MCPServer[Any], services: Services) -> None:
         date_to: Annotated[HumanDate | None, Field(description="Reviews on or before this date.")] = None,
         limit: Annotated[int, Field(ge=1, le=1000)] = 50,
         offset: Annotated[int, Field(ge=0)] = 0,
+        raw: Annotated[
+            bool, Field(description="The stored text as written (author use); by default personal data is masked.")
+        ] = False,
     ) -> ReviewList:
-        """Stored reviews, newest first, filtered by project, type and date."""
-        reviews = run_core(lambda: store().list_reviews(project, project_type, date_from, date_to, limit, offset))
+        """Stored reviews, newest first, filtered by project, type and date (masked unless `raw`)."""
+        reviews = run_core(
+            lambda: workspace.read_reviews(store(), project, project_type, date_from, date_to, limit, offset, raw)
+        )
         return ReviewList(reviews=reviews)
 
     @server.tool(title="更新复盘 / Update a review", annotations=WRITES)
@@ -1263,9 +1274,13 @@ def _add_workspace_tools(server: MCPServer[Any], services: Services) -> None:
         ] = None,
         project: Annotated[str | None, Field(description="Only this project.")] = None,
         limit: Annotated[int, Field(ge=1, le=200)] = 20,
+        raw: Annotated[
+            bool, Field(description="The stored text as written (author use); by default personal data is masked.")
+        ] = False,
     ) -> LessonSearch:
-        """Search the lessons, root causes, success factors and problems of every stored review, best first."""
-        hits = run_core(lambda: store().search_lessons(query, kinds, project, limit))
+        """Search the lessons, root causes, success factors and problems of every stored review, best first
+        (masked with each review's roster unless `raw`)."""
+        hits = run_core(lambda: workspace.find_lessons(store(), query, kinds, project, limit, raw))
         return LessonSearch(query=query, hits=hits)
 
     @server.tool(title="导出报告 / Export the report", annotations=WRITES)
@@ -1364,7 +1379,7 @@ def _add_resources(server: MCPServer[Any], services: Services) -> None:
                 "uri": f"fupan://reviews/{summary.id}",
                 "report_uri": f"fupan://reviews/{summary.id}/report",
             }
-            for summary in services.store.list_reviews(limit=1000)
+            for summary in workspace.read_reviews(services.store, limit=1000)
         ]
         return json.dumps(listed, ensure_ascii=False, indent=2)
 
@@ -1372,7 +1387,7 @@ def _add_resources(server: MCPServer[Any], services: Services) -> None:
     def stored_review(review_id: str) -> str:
         """A stored review as JSON: metadata, sections, tool results, actions, lessons."""
         try:
-            return services.store.get_review(review_id).model_dump_json(indent=2)
+            return workspace.read_review(services.store, review_id).model_dump_json(indent=2)
         except InputError as error:
             raise ResourceNotFoundError(clip_message(str(error))) from error
 

@@ -24,10 +24,11 @@ from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
 
+from fupan_mcp.analysis.stored_masking import mask_hit, mask_record, mask_summary, roster_of
 from fupan_mcp.domain.actions import ActionItem
 from fupan_mcp.domain.asof import AsOf, reference_date
 from fupan_mcp.domain.review import FiveWhysInput, Point, Review
-from fupan_mcp.domain.stored import Lesson, LessonHit, OpenAction, ReviewRecord, ReviewSummary, StoredAction
+from fupan_mcp.domain.stored import Lesson, LessonHit, LessonKind, OpenAction, ReviewRecord, ReviewSummary, StoredAction
 from fupan_mcp.errors import InputError, input_error_from
 from fupan_mcp.store.base import ActionChange, ReviewChanges, ReviewStore
 
@@ -83,6 +84,52 @@ def create_review(
         if action.review_date <= review_date
     ]
     return CreatedReview(review=record, earlier_open_actions=earlier, as_of=as_of, replayed=created.replayed)
+
+
+def read_review(store: ReviewStore, review_id: str, raw: bool = False) -> ReviewRecord:
+    """A stored review as a reader receives it: masked with its roster and the personal-data rules,
+    or, with ``raw`` (the author correcting it), exactly as stored."""
+    record = store.get_review(review_id)
+    return record if raw else mask_record(record)
+
+
+def read_reviews(
+    store: ReviewStore,
+    project: str | None = None,
+    review_type: str | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    limit: int = 50,
+    offset: int = 0,
+    raw: bool = False,
+) -> list[ReviewSummary]:
+    """Stored reviews, newest first; titles and projects masked with each review's roster unless ``raw``."""
+    found = store.list_reviews(project, review_type, date_from, date_to, limit, offset)
+    if raw:
+        return found
+    return [mask_summary(s, roster_of(store.get_review(s.id)), s.language) for s in found]
+
+
+def find_lessons(
+    store: ReviewStore,
+    query: str,
+    kinds: list[LessonKind] | None = None,
+    project: str | None = None,
+    limit: int = 20,
+    raw: bool = False,
+) -> list[LessonHit]:
+    """Search the stored lessons; each hit masked with its review's roster unless ``raw``."""
+    hits = store.search_lessons(query, kinds, project, limit)
+    if raw:
+        return hits
+    reviews: dict[str, ReviewRecord] = {}
+    masked: list[LessonHit] = []
+    for hit in hits:
+        if hit.review_id not in reviews:
+            reviews[hit.review_id] = store.get_review(hit.review_id)
+        record = reviews[hit.review_id]
+        masked.append(mask_hit(hit, roster_of(record), record.language))
+    return masked
 
 
 def load_review(store: ReviewStore, review_id: str) -> Review:

@@ -1,0 +1,113 @@
+"""Personal data in a stored review never reaches a reader unmasked (issue 13): every path out."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from mcp import Client
+from mcp.types import TextResourceContents
+
+pytestmark = pytest.mark.anyio
+
+PHONE = "13800138000"
+EMAIL = "zhangwei@example.com"
+RESIDENT_ID = "11010519491231002X"  # check digit computed by GB 11643: 1101051949123100 2 -> X
+NAME = "张伟"
+RAW_VALUES = (PHONE, EMAIL, RESIDENT_ID, NAME)
+
+
+def _review() -> dict[str, Any]:
+    return {
+        "roster": [{"name": NAME, "role": "前端负责人"}],
+        "project": f"{NAME}的权限项目",
+        "overview": {"background": f"项目由{NAME}牵头,联系电话{PHONE}。"},
+        "lessons": [f"上线前请{NAME}({EMAIL})确认权限配置"],
+        "problems": [f"权限配置错误,身份证号{RESIDENT_ID}被写进日志"],
+        "metrics": [{"name": f"{NAME}负责的转化率", "target": ">=3%", "actual": "3.2%", "unit": f"{NAME}口径%"}],
+        "kpi_tree": {"nodes": [{"id": f"{NAME}_gmv", "name": f"{NAME} GMV", "actual": 10}]},
+        "actions": [{"action": f"补充权限检查,联系{PHONE}", "owner": NAME, "due": "2025-08-01"}],
+        "timeline": [{"at": "2025-07-03 10:00", "text": f"{NAME}发现权限告警,邮件{EMAIL}"}],
+    }
+
+
+async def _create(client: Client) -> str:
+    result = await client.call_tool(
+        "create_review",
+        {"project": f"{NAME}的权限项目", "review_date": "2025-07-10", "review": _review()},
+    )
+    assert not result.is_error, result.content
+    assert result.structured_content is not None
+    return str(result.structured_content["review"]["id"])
+
+
+def _leaks(payload: Any) -> list[str]:
+    text = json.dumps(payload, ensure_ascii=False)
+    return [value for value in RAW_VALUES if value in text]
+
+
+async def _resource(client: Client, uri: str) -> str:
+    read = await client.read_resource(uri)
+    content = read.contents[0]
+    assert isinstance(content, TextResourceContents)
+    return content.text
+
+
+async def test_get_review_is_masked_in_every_field_and_raw_on_request(client: Client) -> None:
+    review_id = await _create(client)
+    masked = await client.call_tool("get_review", {"review_id": review_id})
+    assert not masked.is_error
+    data = masked.structured_content
+    assert data is not None
+    assert _leaks(data) == []
+    sections = data["sections"]
+    assert "138****8000" in sections["overview"]["background"]
+    assert "前端负责人" in sections["overview"]["background"]
+    assert sections["kpi_tree"]["nodes"][0]["id"] == "前端负责人_gmv"
+    assert sections["metrics"][0]["unit"] == "前端负责人口径%"
+    assert "z***@example.com" in sections["timeline"][0]["text"]
+    assert data["actions"][0]["owner"] == "前端负责人"
+    assert data["project"] == "前端负责人的权限项目"
+    assert "110105********002X" in sections["problems"][0]
+    assert all(value not in str(masked.content) for value in RAW_VALUES)
+
+    raw = await client.call_tool("get_review", {"review_id": review_id, "raw": True})
+    assert raw.structured_content is not None
+    assert set(_leaks(raw.structured_content)) == set(RAW_VALUES)
+
+
+async def test_list_reviews_and_search_lessons_are_masked_unless_raw(client: Client) -> None:
+    await _create(client)
+    listed = await client.call_tool("list_reviews", {})
+    assert listed.structured_content is not None
+    assert listed.structured_content["reviews"][0]["project"] == "前端负责人的权限项目"
+    assert _leaks(listed.structured_content) == []
+    raw_list = await client.call_tool("list_reviews", {"raw": True})
+    assert raw_list.structured_content is not None
+    assert raw_list.structured_content["reviews"][0]["project"] == f"{NAME}的权限项目"
+
+    found = await client.call_tool("search_lessons", {"query": "权限"})
+    assert found.structured_content is not None
+    hits = found.structured_content["hits"]
+    assert {hit["kind"] for hit in hits} >= {"lesson", "problem"}
+    assert _leaks(hits) == []
+    assert all(value not in str(found.content) for value in RAW_VALUES)
+    raw_found = await client.call_tool("search_lessons", {"query": "权限", "raw": True})
+    assert raw_found.structured_content is not None
+    assert set(_leaks(raw_found.structured_content["hits"])) >= {EMAIL, RESIDENT_ID, NAME}
+
+
+async def test_review_resources_and_exports_are_masked(client: Client) -> None:
+    review_id = await _create(client)
+    for uri in ("fupan://reviews", f"fupan://reviews/{review_id}", f"fupan://reviews/{review_id}/report"):
+        text = await _resource(client, uri)
+        assert [value for value in RAW_VALUES if value in text] == [], uri
+        assert "前端负责人" in text, uri
+    exported = await client.call_tool("export_report", {"review_id": review_id, "format": "markdown"})
+    assert not exported.is_error, exported.content
+    assert exported.structured_content is not None
+    uri = exported.structured_content["uri"]
+    text = await _resource(client, uri)
+    assert [value for value in RAW_VALUES if value in text] == []
+    assert "138****8000" in text
