@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import sqlite3
+from pathlib import Path
 from typing import Any
 
 import pytest
 from mcp import Client
 from mcp.types import TextResourceContents
+
+from fupan_mcp.app import Settings, create_server
 
 pytestmark = pytest.mark.anyio
 
@@ -111,3 +115,36 @@ async def test_review_resources_and_exports_are_masked(client: Client) -> None:
     text = await _resource(client, uri)
     assert [value for value in RAW_VALUES if value in text] == []
     assert "138****8000" in text
+
+
+async def test_mask_at_ingest_stores_no_personal_data(tmp_path: Path) -> None:
+    db = tmp_path / "masked.db"
+    server = create_server(Settings(db=str(db), output_dir=tmp_path / "exports", mask_at_ingest=True))
+    async with Client(server) as client:
+        review_id = await _create(client)
+        raw = await client.call_tool("get_review", {"review_id": review_id, "raw": True})
+        assert raw.structured_content is not None
+        assert _leaks(raw.structured_content) == []
+        assert raw.structured_content["actions"][0]["owner"] == "前端负责人"
+        updated = await client.call_tool(
+            "update_review", {"review_id": review_id, "sections": {"lessons": [f"发布前联系值班 {PHONE}"]}}
+        )
+        assert not updated.is_error, updated.content
+        moved = await client.call_tool(
+            "update_action",
+            {"action_id": raw.structured_content["actions"][0]["id"], "status": "done", "evidence": f"见{EMAIL}"},
+        )
+        assert not moved.is_error, moved.content
+    with sqlite3.connect(db) as connection:
+        tables = [row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        dump = "\n".join(repr(row) for table in tables for row in connection.execute(f'SELECT * FROM "{table}"'))
+    assert [value for value in RAW_VALUES if value in dump] == []
+    assert "138****8000" in dump
+    assert "z***@example.com" in dump
+
+
+def test_mask_at_ingest_follows_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FUPAN_MCP_MASK_AT_INGEST", "1")
+    assert Settings().mask_at_ingest
+    monkeypatch.delenv("FUPAN_MCP_MASK_AT_INGEST")
+    assert not Settings().mask_at_ingest

@@ -300,6 +300,8 @@ class Settings:
 
     read_only: bool = field(default_factory=lambda: _env_flag("FUPAN_MCP_READ_ONLY"))
     """Team mode: no tool that writes is listed or callable, and the store refuses every write."""
+    mask_at_ingest: bool = field(default_factory=lambda: _env_flag("FUPAN_MCP_MASK_AT_INGEST"))
+    """Personal data is masked before it is stored (`store.masking`); by default it is masked on the way out."""
     tools: frozenset[str] | None = field(default_factory=lambda: _env_names("FUPAN_MCP_TOOLS"))
     """An allow-list of tool names; None offers every tool."""
 
@@ -351,6 +353,10 @@ class Services:
                 from fupan_mcp.store import open_store
 
                 opened = open_store(self.settings.db)
+                if self.settings.mask_at_ingest:
+                    from fupan_mcp.store.masking import MaskingStore
+
+                    opened = cast(ReviewStore, MaskingStore(opened))
                 self._store = cast(ReviewStore, ReadOnlyStore(opened)) if self.settings.read_only else opened
             return self._store
 

@@ -21,7 +21,7 @@ from fupan_mcp.domain.common import Language
 from fupan_mcp.domain.compliance import RosterEntry
 from fupan_mcp.domain.stored import LessonHit, ReviewRecord, ReviewSummary
 
-__all__ = ["mask_hit", "mask_record", "mask_summary", "mask_value", "roster_of"]
+__all__ = ["mask_hit", "mask_record", "mask_summary", "mask_value", "roster_from", "roster_of"]
 
 _KEEP = frozenset({"id", "review_id", "created_at", "updated_at", "review_date", "language", "kind", "status"})
 """Keys whose values the store assigns or constrains (ids, dates, enums): never personal, never masked."""
@@ -30,9 +30,16 @@ _MAY_HOLD_PATTERN_PII = re.compile(r"[0-9０-９@＠]")
 
 def roster_of(record: ReviewRecord) -> list[RosterEntry]:
     """The roster saved with a review (its ``roster`` section); entries that no longer validate are skipped."""
+    return roster_from(record.sections.get("roster"))
+
+
+def roster_from(value: object) -> list[RosterEntry]:
+    """Roster entries from plain data or models; entries that do not validate are skipped."""
     entries: list[RosterEntry] = []
-    stored = record.sections.get("roster")
-    for item in stored if isinstance(stored, list) else []:
+    for item in value if isinstance(value, list) else []:
+        if isinstance(item, RosterEntry):
+            entries.append(item)
+            continue
         try:
             entries.append(RosterEntry.model_validate(item))
         except ValidationError:
