@@ -148,3 +148,25 @@ def test_mask_at_ingest_follows_the_environment(monkeypatch: pytest.MonkeyPatch)
     assert Settings().mask_at_ingest
     monkeypatch.delenv("FUPAN_MCP_MASK_AT_INGEST")
     assert not Settings().mask_at_ingest
+
+
+async def test_a_root_cause_that_blames_a_person_is_marked_and_ranked_last(client: Client) -> None:
+    review = {
+        "project": "权限治理",
+        "roster": [{"name": NAME, "role": "运维"}],
+        "five_whys": [
+            {
+                "problem": "权限配置错误导致下单失败",
+                "whys": ["发布时权限配置被覆盖", "覆盖前没有校验"],
+                "root_cause": [f"{NAME}粗心忘记检查权限配置", "权限配置的发布流程缺少自动校验"],
+            }
+        ],
+    }
+    created = await client.call_tool("create_review", {"project": "权限治理", "review": review})
+    assert not created.is_error, created.content
+    found = await client.call_tool("search_lessons", {"query": "权限配置", "kinds": ["root_cause"]})
+    assert found.structured_content is not None
+    hits = found.structured_content["hits"]
+    assert [hit["blames_person"] for hit in hits] == [False, True]
+    assert hits[0]["text"] == "权限配置的发布流程缺少自动校验"
+    assert hits[1]["text"] == "运维粗心忘记检查权限配置"

@@ -24,7 +24,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
 
-from fupan_mcp.analysis.stored_masking import mask_hit, mask_record, mask_summary, roster_of
+from fupan_mcp.analysis.stored_masking import mask_hit, mask_record, mask_summary, rank_blame_last, roster_of
 from fupan_mcp.domain.actions import ActionItem
 from fupan_mcp.domain.asof import AsOf, reference_date
 from fupan_mcp.domain.review import FiveWhysInput, Point, Review
@@ -118,18 +118,18 @@ def find_lessons(
     limit: int = 20,
     raw: bool = False,
 ) -> list[LessonHit]:
-    """Search the stored lessons; each hit masked with its review's roster unless ``raw``."""
+    """Search the stored lessons; each hit masked with its review's roster unless ``raw``. A root cause
+    that blames a person is no lesson: it is marked (``blames_person``) and ranked after the others."""
     hits = store.search_lessons(query, kinds, project, limit)
-    if raw:
-        return hits
     reviews: dict[str, ReviewRecord] = {}
-    masked: list[LessonHit] = []
     for hit in hits:
         if hit.review_id not in reviews:
             reviews[hit.review_id] = store.get_review(hit.review_id)
-        record = reviews[hit.review_id]
-        masked.append(mask_hit(hit, roster_of(record), record.language))
-    return masked
+    rosters = [roster_of(reviews[hit.review_id]) for hit in hits]
+    ranked = rank_blame_last(hits, rosters, [reviews[hit.review_id].language for hit in hits])
+    if raw:
+        return ranked
+    return [mask_hit(hit, roster_of(reviews[hit.review_id]), reviews[hit.review_id].language) for hit in ranked]
 
 
 def load_review(store: ReviewStore, review_id: str) -> Review:

@@ -16,12 +16,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from fupan_mcp.analysis.compliance import mask_text
+from fupan_mcp.analysis.compliance import check_compliance, mask_text
+from fupan_mcp.analysis.lexicon import blame_hits
 from fupan_mcp.domain.common import Language
 from fupan_mcp.domain.compliance import RosterEntry
 from fupan_mcp.domain.stored import LessonHit, ReviewRecord, ReviewSummary
 
-__all__ = ["mask_hit", "mask_record", "mask_summary", "mask_value", "roster_from", "roster_of"]
+__all__ = ["mask_hit", "mask_record", "mask_summary", "mask_value", "rank_blame_last", "roster_from", "roster_of"]
 
 _KEEP = frozenset({"id", "review_id", "created_at", "updated_at", "review_date", "language", "kind", "status"})
 """Keys whose values the store assigns or constrains (ids, dates, enums): never personal, never masked."""
@@ -89,3 +90,26 @@ def mask_hit(hit: LessonHit, roster: Sequence[RosterEntry], language: Language) 
     plain = mask_value(hit.snippet.replace("**", ""), roster, language)
     data["snippet"] = marked if marked.replace("**", "") == plain else plain
     return LessonHit.model_validate(data)
+
+
+def _blames(hit: LessonHit, roster: Sequence[RosterEntry], language: Language) -> bool:
+    """The 5 Whys test of a root cause (blaming words, `root_cause_blames_person`), and a roster name
+    followed by a failure verb ("张伟忘记…"), which the tone check calls blame_person."""
+    if hit.kind != "root_cause":
+        return False
+    if blame_hits(hit.text):
+        return True
+    tone = check_compliance(hit.text, roster=roster, mask=False, language=language).tone
+    return any(finding.code == "blame_person" for finding in tone)
+
+
+def rank_blame_last(
+    hits: Sequence[LessonHit], rosters: Sequence[Sequence[RosterEntry]], language_of: Sequence[Language]
+) -> list[LessonHit]:
+    """The hits in their order, each root cause that blames a person marked and moved after all others
+    (read on the stored text, before masking turns the name into a role)."""
+    marked = [
+        hit.model_copy(update={"blames_person": _blames(hit, roster, language)})
+        for hit, roster, language in zip(hits, rosters, language_of, strict=True)
+    ]
+    return [hit for hit in marked if not hit.blames_person] + [hit for hit in marked if hit.blames_person]
