@@ -170,3 +170,57 @@ async def test_a_root_cause_that_blames_a_person_is_marked_and_ranked_last(clien
     assert [hit["blames_person"] for hit in hits] == [False, True]
     assert hits[0]["text"] == "权限配置的发布流程缺少自动校验"
     assert hits[1]["text"] == "运维粗心忘记检查权限配置"
+
+
+async def test_delete_review_leaves_nothing_behind_in_any_table(tmp_path: Path) -> None:
+    db = tmp_path / "deleted.db"
+    server = create_server(Settings(db=str(db), output_dir=tmp_path / "exports"))
+    doomed_review = {
+        "project": "zebra",
+        "lessons": ["zebracrossing lesson about 权限配置"],
+        "problems": ["zebracrossing problem"],
+        "actions": [{"action": "zebracrossing follow-up", "owner": "ops", "due": "2025-08-01"}],
+    }
+    kept_review = {"project": "okapi", "lessons": ["okapiforest lesson"]}
+    async with Client(server) as client:
+        doomed = await client.call_tool(
+            "create_review", {"project": "zebra", "review": doomed_review, "idempotency_key": "k-zebra"}
+        )
+        kept = await client.call_tool("create_review", {"project": "okapi", "review": kept_review})
+        assert doomed.structured_content is not None and kept.structured_content is not None
+        doomed_id = doomed.structured_content["review"]["id"]
+        kept_id = kept.structured_content["review"]["id"]
+        deleted = await client.call_tool("delete_review", {"review_id": doomed_id})
+        assert not deleted.is_error, deleted.content
+        found = await client.call_tool("search_lessons", {"query": "zebracrossing"})
+        assert found.structured_content is not None
+        assert found.structured_content["hits"] == []
+    with sqlite3.connect(db) as connection:
+        tables = [row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        with_review_id = [
+            table
+            for table in tables
+            if "review_id" in [column[1] for column in connection.execute(f'PRAGMA table_info("{table}")')]
+        ]
+        assert {"review_sections", "actions", "lessons", "review_keys"} <= set(with_review_id)
+        left = {
+            table: connection.execute(f'SELECT count(*) FROM "{table}" WHERE review_id = ?', (doomed_id,)).fetchone()[0]
+            for table in with_review_id
+        }
+        assert left == dict.fromkeys(with_review_id, 0)
+        assert connection.execute("SELECT count(*) FROM reviews WHERE id = ?", (doomed_id,)).fetchone()[0] == 0
+        kept_rows = connection.execute("SELECT count(*) FROM lessons WHERE review_id = ?", (kept_id,)).fetchone()[0]
+        assert kept_rows == 1
+        # The full-text index: the deleted review's word is gone from it, the kept one's still found.
+        match = "SELECT count(*) FROM lesson_fts WHERE lesson_fts MATCH ?"
+        assert connection.execute(match, ('"zebracrossing"',)).fetchone()[0] == 0
+        assert connection.execute(match, ('"okapiforest"',)).fetchone()[0] == 1
+        connection.execute("INSERT INTO lesson_fts (lesson_fts) VALUES ('integrity-check')")
+        dump = "\n".join(
+            repr(row)
+            for table in tables
+            if not table.startswith("lesson_fts")
+            for row in connection.execute(f'SELECT * FROM "{table}"')
+        )
+    assert "zebracrossing" not in dump
+    assert "k-zebra" not in dump
