@@ -102,6 +102,18 @@ async def test_list_reviews_and_search_lessons_are_masked_unless_raw(client: Cli
     assert set(_leaks(raw_found.structured_content["hits"])) >= {EMAIL, RESIDENT_ID, NAME}
 
 
+async def test_list_actions_is_masked_unless_raw(client: Client) -> None:
+    await _create(client)
+    listed = await client.call_tool("list_actions", {})
+    assert listed.structured_content is not None
+    action = listed.structured_content["actions"][0]
+    assert (action["owner"], action["action"]) == ("前端负责人", "补充权限检查,联系138****8000")
+    assert _leaks(listed.structured_content) == []
+    raw = await client.call_tool("list_actions", {"raw": True})
+    assert raw.structured_content is not None
+    assert raw.structured_content["actions"][0]["owner"] == NAME
+
+
 async def test_review_resources_and_exports_are_masked(client: Client) -> None:
     review_id = await _create(client)
     for uri in ("fupan://reviews", f"fupan://reviews/{review_id}", f"fupan://reviews/{review_id}/report"):

@@ -1242,14 +1242,20 @@ def _add_workspace_tools(server: MCPServer[Any], services: Services) -> None:
                 description="With `overdue`: the day to count from (YYYY-MM-DD); default today. Also implies `overdue`."
             ),
         ] = None,
+        raw: Annotated[
+            bool, Field(description="The stored text as written (author use); by default personal data is masked.")
+        ] = False,
     ) -> ActionList:
         """Improvement actions across reviews, by owner, status, overdue, project or review. With `overdue`
-        the result's `as_of` says which date the actions were overdue on."""
+        the result's `as_of` says which date the actions were overdue on. Masked with each review's roster
+        unless `raw`."""
         reference = reference_date(given=as_of, today=dt.date.today()) if overdue or as_of else None
         overdue_on = reference.date if reference else None
         found = run_core(
             lambda: store().list_actions(owner, status, overdue_on, project, review_id, limit=limit, offset=offset)
         )
+        if not raw:
+            found = run_core(lambda: workspace.mask_actions(store(), found))
         return ActionList(actions=found, as_of=reference)
 
     @server.tool(title="更新行动项 / Update an action", annotations=WRITES)

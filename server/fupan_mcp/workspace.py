@@ -24,7 +24,14 @@ from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
 
-from fupan_mcp.analysis.stored_masking import mask_hit, mask_record, mask_summary, rank_blame_last, roster_of
+from fupan_mcp.analysis.stored_masking import (
+    mask_action,
+    mask_hit,
+    mask_record,
+    mask_summary,
+    rank_blame_last,
+    roster_of,
+)
 from fupan_mcp.domain.actions import ActionItem
 from fupan_mcp.domain.asof import AsOf, reference_date
 from fupan_mcp.domain.review import FiveWhysInput, Point, Review
@@ -130,6 +137,18 @@ def find_lessons(
     if raw:
         return ranked
     return [mask_hit(hit, roster_of(reviews[hit.review_id]), reviews[hit.review_id].language) for hit in ranked]
+
+
+def mask_actions(store: ReviewStore, actions: list[StoredAction]) -> list[StoredAction]:
+    """Listed actions masked with the roster of the review each comes from."""
+    reviews: dict[str, ReviewRecord] = {}
+    masked: list[StoredAction] = []
+    for action in actions:
+        if action.review_id not in reviews:
+            reviews[action.review_id] = store.get_review(action.review_id)
+        record = reviews[action.review_id]
+        masked.append(mask_action(action, roster_of(record), record.language))
+    return masked
 
 
 def load_review(store: ReviewStore, review_id: str) -> Review:

@@ -20,12 +20,22 @@ from fupan_mcp.analysis.compliance import check_compliance, mask_text
 from fupan_mcp.analysis.lexicon import blame_hits
 from fupan_mcp.domain.common import Language
 from fupan_mcp.domain.compliance import RosterEntry
-from fupan_mcp.domain.stored import LessonHit, ReviewRecord, ReviewSummary
+from fupan_mcp.domain.stored import LessonHit, ReviewRecord, ReviewSummary, StoredAction
 
-__all__ = ["mask_hit", "mask_record", "mask_summary", "mask_value", "rank_blame_last", "roster_from", "roster_of"]
+__all__ = [
+    "mask_action",
+    "mask_hit",
+    "mask_record",
+    "mask_summary",
+    "mask_value",
+    "rank_blame_last",
+    "roster_from",
+    "roster_of",
+]
 
 _KEEP = frozenset({"id", "review_id", "created_at", "updated_at", "review_date", "language", "kind", "status"})
 """Keys whose values the store assigns or constrains (ids, dates, enums): never personal, never masked."""
+_KEEP_ACTION = _KEEP | {"due"}
 _MAY_HOLD_PATTERN_PII = re.compile(r"[0-9０-９@＠]")
 
 
@@ -76,6 +86,11 @@ def mask_record(record: ReviewRecord, roster: Sequence[RosterEntry] | None = Non
 def mask_summary(summary: ReviewSummary, roster: Sequence[RosterEntry], language: Language) -> ReviewSummary:
     """A listing entry masked with its review's roster."""
     return ReviewSummary.model_validate(mask_value(summary.model_dump(mode="json"), roster, language, _KEEP))
+
+
+def mask_action(action: StoredAction, roster: Sequence[RosterEntry], language: Language) -> StoredAction:
+    """A tracked action masked with its review's roster: owner, text, evidence, reasons, project and title."""
+    return StoredAction.model_validate(mask_value(action.model_dump(mode="json"), roster, language, _KEEP_ACTION))
 
 
 def mask_hit(hit: LessonHit, roster: Sequence[RosterEntry], language: Language) -> LessonHit:
