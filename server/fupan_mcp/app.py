@@ -322,6 +322,8 @@ class Settings:
 
     read_only: bool = field(default_factory=lambda: _env_flag("FUPAN_MCP_READ_ONLY"))
     """Team mode: no tool that writes is listed or callable, and the store refuses every write."""
+    mask_at_ingest: bool = field(default_factory=lambda: _env_flag("FUPAN_MCP_MASK_AT_INGEST"))
+    """Personal data is masked before it is stored (`store.masking`); by default it is masked on the way out."""
     tools: frozenset[str] | None = field(default_factory=lambda: _env_names("FUPAN_MCP_TOOLS"))
     """An allow-list of tool names; None offers every tool."""
 
@@ -373,6 +375,10 @@ class Services:
                 from fupan_mcp.store import open_store
 
                 opened = open_store(self.settings.db)
+                if self.settings.mask_at_ingest:
+                    from fupan_mcp.store.masking import MaskingStore
+
+                    opened = cast(ReviewStore, MaskingStore(opened))
                 self._store = cast(ReviewStore, ReadOnlyStore(opened)) if self.settings.read_only else opened
             return self._store
 
@@ -1324,9 +1330,15 @@ def _add_workspace_tools(server: MCPServer[Any], services: Services) -> None:
         )
 
     @server.tool(title="读取复盘 / Get a review", annotations=READ_ONLY)
-    def get_review(review_id: Annotated[str, Field(description="Id returned by create_review.")]) -> ReviewRecord:
-        """A stored review: metadata, every saved section and tool result, its actions and lessons."""
-        return run_core(lambda: store().get_review(review_id))
+    def get_review(
+        review_id: Annotated[str, Field(description="Id returned by create_review.")],
+        raw: Annotated[
+            bool, Field(description="The stored text as written (author use); by default personal data is masked.")
+        ] = False,
+    ) -> ReviewRecord:
+        """A stored review: metadata, every saved section and tool result, its actions and lessons;
+        personal data masked with the review's roster unless `raw`."""
+        return run_core(lambda: workspace.read_review(store(), review_id, raw))
 
     @server.tool(title="复盘列表 / List reviews", annotations=READ_ONLY)
     def list_reviews(
@@ -1336,9 +1348,14 @@ def _add_workspace_tools(server: MCPServer[Any], services: Services) -> None:
         date_to: Annotated[HumanDate | None, Field(description="Reviews on or before this date.")] = None,
         limit: Annotated[int, Field(ge=1, le=1000)] = 50,
         offset: Annotated[int, Field(ge=0)] = 0,
+        raw: Annotated[
+            bool, Field(description="The stored text as written (author use); by default personal data is masked.")
+        ] = False,
     ) -> ReviewList:
-        """Stored reviews, newest first, filtered by project, type and date."""
-        reviews = run_core(lambda: store().list_reviews(project, project_type, date_from, date_to, limit, offset))
+        """Stored reviews, newest first, filtered by project, type and date (masked unless `raw`)."""
+        reviews = run_core(
+            lambda: workspace.read_reviews(store(), project, project_type, date_from, date_to, limit, offset, raw)
+        )
         return ReviewList(reviews=reviews)
 
     @server.tool(title="更新复盘 / Update a review", annotations=WRITES)
@@ -1378,14 +1395,20 @@ def _add_workspace_tools(server: MCPServer[Any], services: Services) -> None:
                 description="With `overdue`: the day to count from (YYYY-MM-DD); default today. Also implies `overdue`."
             ),
         ] = None,
+        raw: Annotated[
+            bool, Field(description="The stored text as written (author use); by default personal data is masked.")
+        ] = False,
     ) -> ActionList:
         """Improvement actions across reviews, by owner, status, overdue, project or review. With `overdue`
-        the result's `as_of` says which date the actions were overdue on."""
+        the result's `as_of` says which date the actions were overdue on. Masked with each review's roster
+        unless `raw`."""
         reference = reference_date(given=as_of, today=dt.date.today()) if overdue or as_of else None
         overdue_on = reference.date if reference else None
         found = run_core(
             lambda: store().list_actions(owner, status, overdue_on, project, review_id, limit=limit, offset=offset)
         )
+        if not raw:
+            found = run_core(lambda: workspace.mask_actions(store(), found))
         return ActionList(actions=found, as_of=reference)
 
     @server.tool(title="更新行动项 / Update an action", annotations=WRITES)
@@ -1420,12 +1443,24 @@ def _add_workspace_tools(server: MCPServer[Any], services: Services) -> None:
         review_type: Annotated[str | None, Field(description="Only reviews of this type.")] = None,
         date_from: Annotated[HumanDate | None, Field(description="Reviews dated on or after.")] = None,
         date_to: Annotated[HumanDate | None, Field(description="Reviews dated on or before.")] = None,
+        raw: Annotated[
+            bool, Field(description="The stored text as written (author use); by default personal data is masked.")
+        ] = False,
     ) -> LessonSearch:
         """Search the lessons, root causes, success factors, problems, SWOT factors, risks and actions of every
-        stored review, best first; English words match their other forms (permission/permissions)."""
+        stored review, best first; English words match their other forms (permission/permissions). Masked
+        with each review's roster unless `raw`."""
         hits = run_core(
-            lambda: store().search_lessons(
-                query, kinds, project, limit, review_type=review_type, date_from=date_from, date_to=date_to
+            lambda: workspace.find_lessons(
+                store(),
+                query,
+                kinds,
+                project,
+                limit,
+                raw,
+                review_type=review_type,
+                date_from=date_from,
+                date_to=date_to,
             )
         )
         return LessonSearch(query=query, hits=hits)
@@ -1531,7 +1566,7 @@ def _add_resources(server: MCPServer[Any], services: Services) -> None:
                 "uri": f"fupan://reviews/{summary.id}",
                 "report_uri": f"fupan://reviews/{summary.id}/report",
             }
-            for summary in services.store.list_reviews(limit=1000)
+            for summary in workspace.read_reviews(services.store, limit=1000)
         ]
         return json.dumps(listed, ensure_ascii=False, indent=2)
 
@@ -1539,7 +1574,7 @@ def _add_resources(server: MCPServer[Any], services: Services) -> None:
     def stored_review(review_id: str) -> str:
         """A stored review as JSON: metadata, sections, tool results, actions, lessons."""
         try:
-            return services.store.get_review(review_id).model_dump_json(indent=2)
+            return workspace.read_review(services.store, review_id).model_dump_json(indent=2)
         except InputError as error:
             raise ResourceNotFoundError(clip_message(str(error))) from error
 

@@ -54,6 +54,12 @@ def build_parser() -> argparse.ArgumentParser:
         "(also FUPAN_MCP_READ_ONLY=1)",
     )
     serve.add_argument(
+        "--mask-at-ingest",
+        action="store_true",
+        help="mask personal data before it is stored, for teams that must not keep it at all "
+        "(also FUPAN_MCP_MASK_AT_INGEST=1); by default the text is kept and masked on every read",
+    )
+    serve.add_argument(
         "--tools",
         metavar="NAME,NAME",
         help="offer only these tools, comma-separated, e.g. compute_attainment,render_report "
@@ -310,6 +316,8 @@ def _team_modes(args: argparse.Namespace) -> None:
     """--read-only and --tools reach the server through the environment, like --db, whatever the transport."""
     if args.read_only:
         os.environ["FUPAN_MCP_READ_ONLY"] = "1"
+    if args.mask_at_ingest:
+        os.environ["FUPAN_MCP_MASK_AT_INGEST"] = "1"
     if args.tools is not None:
         from fupan_mcp.app import parse_tool_list
 

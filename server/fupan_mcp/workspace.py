@@ -24,10 +24,18 @@ from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
 
+from fupan_mcp.analysis.stored_masking import (
+    mask_action,
+    mask_hit,
+    mask_record,
+    mask_summary,
+    rank_blame_last,
+    roster_of,
+)
 from fupan_mcp.domain.actions import ActionItem
 from fupan_mcp.domain.asof import AsOf, reference_date
 from fupan_mcp.domain.review import FiveWhysInput, Point, Review
-from fupan_mcp.domain.stored import Lesson, LessonHit, OpenAction, ReviewRecord, ReviewSummary, StoredAction
+from fupan_mcp.domain.stored import Lesson, LessonHit, LessonKind, OpenAction, ReviewRecord, ReviewSummary, StoredAction
 from fupan_mcp.errors import InputError, input_error_from
 from fupan_mcp.limits import MAX_TEXT_CHARS
 from fupan_mcp.store.base import MAX_QUERY_CHARS, ActionChange, ReviewChanges, ReviewStore
@@ -154,6 +162,66 @@ def create_review(
         replayed=created.replayed,
         seen_before=seen_before(store, record),
     )
+
+
+def read_review(store: ReviewStore, review_id: str, raw: bool = False) -> ReviewRecord:
+    """A stored review as a reader receives it: masked with its roster and the personal-data rules,
+    or, with ``raw`` (the author correcting it), exactly as stored."""
+    record = store.get_review(review_id)
+    return record if raw else mask_record(record)
+
+
+def read_reviews(
+    store: ReviewStore,
+    project: str | None = None,
+    review_type: str | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    limit: int = 50,
+    offset: int = 0,
+    raw: bool = False,
+) -> list[ReviewSummary]:
+    """Stored reviews, newest first; titles and projects masked with each review's roster unless ``raw``."""
+    found = store.list_reviews(project, review_type, date_from, date_to, limit, offset)
+    if raw:
+        return found
+    return [mask_summary(s, roster_of(store.get_review(s.id)), s.language) for s in found]
+
+
+def find_lessons(
+    store: ReviewStore,
+    query: str,
+    kinds: list[LessonKind] | None = None,
+    project: str | None = None,
+    limit: int = 20,
+    raw: bool = False,
+    **filters: Any,
+) -> list[LessonHit]:
+    """Search the stored lessons; each hit masked with its review's roster unless ``raw``. A root cause
+    that blames a person is no lesson: it is marked (``blames_person``) and ranked after the others.
+    ``filters``: the store's review_type, date_from and date_to."""
+    hits = store.search_lessons(query, kinds, project, limit, **filters)
+    reviews: dict[str, ReviewRecord] = {}
+    for hit in hits:
+        if hit.review_id not in reviews:
+            reviews[hit.review_id] = store.get_review(hit.review_id)
+    rosters = [roster_of(reviews[hit.review_id]) for hit in hits]
+    ranked = rank_blame_last(hits, rosters, [reviews[hit.review_id].language for hit in hits])
+    if raw:
+        return ranked
+    return [mask_hit(hit, roster_of(reviews[hit.review_id]), reviews[hit.review_id].language) for hit in ranked]
+
+
+def mask_actions(store: ReviewStore, actions: list[StoredAction]) -> list[StoredAction]:
+    """Listed actions masked with the roster of the review each comes from."""
+    reviews: dict[str, ReviewRecord] = {}
+    masked: list[StoredAction] = []
+    for action in actions:
+        if action.review_id not in reviews:
+            reviews[action.review_id] = store.get_review(action.review_id)
+        record = reviews[action.review_id]
+        masked.append(mask_action(action, roster_of(record), record.language))
+    return masked
 
 
 def load_review(store: ReviewStore, review_id: str) -> Review:

@@ -1,25 +1,32 @@
 """Tone and privacy: find and mask personal data, flag blaming and loaded language (methods.md §8).
 
-Personal data is found by pattern, in a fixed order, each pattern bounded by digit look-arounds so
-that one never eats part of another and a longer digit run never matches partially:
+Personal data is found in ONE left-to-right pass of one combined pattern whose alternatives are, in
+priority order (at one position the first that matches and passes its check wins), each bounded by
+digit look-arounds so that a longer digit run never matches partially:
 
-1. e-mail addresses (first, so that a phone number used as a mailbox name stays one address);
-2. 18-digit resident IDs (GB 11643: province code, real YYYYMMDD date, check digit) and legacy
-   15-digit IDs (real YYMMDD date in the 1900s);
-3. bank cards: 13–19 digits, plain or in groups of four, passing Luhn;
-4. mobile numbers, optionally with +86 / 86- in front;
-5. names from the roster the caller gives (names cannot be found by pattern).
+1. e-mail addresses, non-ASCII ones too (张三@例子.公司), first so that a phone number used as a
+   mailbox name stays one address;
+2. resident IDs (GB 11643: province code, real YYYYMMDD date, check digit), also written in groups
+   with spaces or dashes, and legacy 15-digit IDs (real YYMMDD date in the 1900s);
+3. bank cards: 13–19 digits, plain or in groups, passing Luhn;
+4. mobile numbers with any one separator, optionally with +86 / 86- in front;
+5. landlines with their area code (010-12345678, 0755 8888 6666, (021)6234-5678);
+6. passports (E12345678);
+7. names from the roster the caller gives, with their variants: 老张 / 小张 / 张总 for 张伟, spaces
+   inside (张 伟), the other word order of an English name (Wei Zhang for Zhang Wei).
+
+A match that fails its check (an 18-digit run with a wrong check digit) is followed by the later
+alternatives tried at the same place only, so the pass stays linear.
 
 Full-width digits and letters are folded one-for-one before matching, so offsets stay valid.
 Masks keep enough to recognise the kind: 110105********002X, 4111********1111, 138****8000,
-a***@example.com, and the role (or 成员A / Member A) for a name.
+a***@example.com, 010-****5678, E****5678, and the role (or 成员A / Member A) for a name.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
@@ -167,23 +174,54 @@ def _fold(text: str) -> str:
     return text.translate(_FOLD) if _FULL_WIDTH.search(text) else text
 
 
-_EMAIL = re.compile(
-    r"(?<![A-Za-z0-9._%+-])([A-Za-z0-9][A-Za-z0-9._%+-]*)@"
-    r"((?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,})(?![A-Za-z0-9-])"
+# One combined pattern, its alternatives in priority order (at one position the first that matches and
+# validates wins); each alternative also compiled alone, to try the later ones where an earlier one matched
+# but failed its check (an 18-digit run that is no ID may still be a card). Group names carry the rule's tag.
+# The mailbox name is ASCII, or non-ASCII letters and digits only (张三@例子.公司): never a mix, so the
+# Chinese word before an ASCII address ("邮件zhangwei@…") stays outside it.
+_EMAIL_RX = (
+    r"(?P<e_local>(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*|(?<![\w.%+-])[^\W\x00-\x7f]+)@"
+    r"(?P<e_domain>(?:[^\W_](?:[\w-]*[^\W_])?\.)+[^\W\d_]{2,})(?![\w-])"
 )
-_ID18 = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])")
-_ID15 = re.compile(r"(?<![0-9])[0-9]{15}(?![0-9])")
-_CARD_PATTERNS = (
-    re.compile(r"(?<![0-9+])[0-9]{13,19}(?![0-9])"),
-    re.compile(r"(?<![0-9+])[0-9]{4}([ -])[0-9]{4}(?:\1[0-9]{4}){1,2}(?:\1[0-9]{1,3})?(?![0-9]|[ -][0-9])"),
-    re.compile(r"(?<![0-9+])[0-9]{4}([ -])[0-9]{6}\1[0-9]{4,5}(?![0-9]|[ -][0-9])"),
+_ID18_RX = r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])"
+_ID_GROUPED_RX = (
+    r"(?<![0-9])[0-9]{6}(?P<i_sep>[ -])(?:[0-9]{8}|[0-9]{4}(?P=i_sep)[0-9]{4})(?P=i_sep)[0-9]{3}[0-9Xx]"
+    r"(?![0-9A-Za-z])"
 )
+_ID15_RX = r"(?<![0-9])[0-9]{15}(?![0-9])"
+_CARD_PLAIN_RX = r"(?<![0-9+])[0-9]{13,19}(?![0-9])"
+_CARD_FOURS_RX = (
+    r"(?<![0-9+])[0-9]{4}(?P<c4_sep>[ -])[0-9]{4}(?:(?P=c4_sep)[0-9]{4}){1,2}(?:(?P=c4_sep)[0-9]{1,3})?"
+    r"(?![0-9]|[ -][0-9])"
+)
+_CARD_AMEX_RX = r"(?<![0-9+])[0-9]{4}(?P<c6_sep>[ -])[0-9]{6}(?P=c6_sep)[0-9]{4,5}(?![0-9]|[ -][0-9])"
+_MOBILE_RX = (
+    r"(?<![0-9])(?P<m_prefix>\+?86[- ]?)?(?P<m_head>1[3-9][0-9])(?P<m_sep>[- ]?)[0-9]{4}(?P=m_sep)"
+    r"(?P<m_tail>[0-9]{4})(?![0-9])"
+)
+# Area codes: 010, 02x, then 0xxx; a local number of seven or eight digits never starts with 0.
+_LANDLINE_RX = (
+    r"(?<![0-9])(?P<l_area>\((?:010|02[0-9]|0[3-9][0-9]{2})\)[ -]?|(?:010|02[0-9]|0[3-9][0-9]{2})[- ]?)"
+    r"[1-9][0-9]{2,3}[- ]?(?P<l_tail>[0-9]{4})(?![0-9]|[-.:][0-9])"
+)
+# Chinese passports: E/G/D/S/P and eight digits, or E, a letter and seven digits.
+_PASSPORT_RX = r"(?<![A-Za-z0-9])(?P<p_value>[EGDSPegdsp][0-9]{8}|[Ee][A-HJ-NP-Za-hj-np-z][0-9]{7})(?![A-Za-z0-9])"
+_RULES: tuple[tuple[str, PiiKind, str], ...] = (
+    ("email", "email", _EMAIL_RX),
+    ("id18", "resident_id", _ID18_RX),
+    ("idg", "resident_id", _ID_GROUPED_RX),
+    ("id15", "resident_id", _ID15_RX),
+    ("card", "bank_card", _CARD_PLAIN_RX),
+    ("card4", "bank_card", _CARD_FOURS_RX),
+    ("card6", "bank_card", _CARD_AMEX_RX),
+    ("mobile", "mobile", _MOBILE_RX),
+    ("landline", "landline", _LANDLINE_RX),
+    ("passport", "passport", _PASSPORT_RX),
+)
+_ALONE = tuple(re.compile(rx) for _, _, rx in _RULES)
+_RULE_INDEX = {tag: index for index, (tag, _, _) in enumerate(_RULES)}
 # A 13-digit run that is a mobile number with its 86 country code is a phone, not a card.
 _MOBILE_LIKE = re.compile(r"(?:86)?1[3-9][0-9]{9}")
-_MOBILE = re.compile(
-    r"(?<![0-9])(?P<prefix>\+?86[- ]?)?(?P<head>1[3-9][0-9])(?P<sep>[- ]?)(?P<mid>[0-9]{4})(?P=sep)"
-    r"(?P<tail>[0-9]{4})(?![0-9])"
-)
 
 
 class Span(NamedTuple):
@@ -195,28 +233,6 @@ class Span(NamedTuple):
     replacement: str
 
 
-class _Claims:
-    """Non-overlapping spans, kept sorted: the first detector to claim characters keeps them."""
-
-    def __init__(self) -> None:
-        self.starts: list[int] = []
-        self.spans: list[Span] = []
-
-    def add(self, span: Span) -> bool:
-        index = bisect_left(self.starts, span.start)
-        if index > 0 and self.spans[index - 1].end > span.start:
-            return False
-        if index < len(self.spans) and self.spans[index].start < span.end:
-            return False
-        self.starts.insert(index, span.start)
-        self.spans.insert(index, span)
-        return True
-
-
-def _mask_email(match: re.Match[str]) -> str:
-    return f"{match.group(1)[0]}***@{match.group(2)}"
-
-
 def _mask_id(value: str) -> str:
     value = value.upper()
     return value[:6] + "*" * (len(value) - 10) + value[-4:] if len(value) == 18 else value[:6] + "******" + value[-3:]
@@ -226,33 +242,35 @@ def _mask_card(digits: str) -> str:
     return digits[:4] + "*" * (len(digits) - 8) + digits[-4:]
 
 
-def _mask_mobile(match: re.Match[str]) -> str:
-    return f"{match.group('prefix') or ''}{match.group('head')}****{match.group('tail')}"
+def _digits(value: str) -> str:
+    return value.replace(" ", "").replace("-", "")
 
 
-def _emails(folded: str) -> Iterator[Span]:
-    for match in _EMAIL.finditer(folded):
-        yield Span(match.start(), match.end(), "email", _mask_email(match))
-
-
-def _resident_ids(folded: str) -> Iterator[Span]:
-    for pattern in (_ID18, _ID15):
-        for match in pattern.finditer(folded):
-            if valid_resident_id(match.group()):
-                yield Span(match.start(), match.end(), "resident_id", _mask_id(match.group()))
-
-
-def _bank_cards(folded: str) -> Iterator[Span]:
-    for pattern in _CARD_PATTERNS:
-        for match in pattern.finditer(folded):
-            digits = match.group().replace(" ", "").replace("-", "")
-            if 13 <= len(digits) <= 19 and not _MOBILE_LIKE.fullmatch(digits) and luhn_valid(digits):
-                yield Span(match.start(), match.end(), "bank_card", _mask_card(digits))
-
-
-def _mobiles(folded: str) -> Iterator[Span]:
-    for match in _MOBILE.finditer(folded):
-        yield Span(match.start(), match.end(), "mobile", _mask_mobile(match))
+def _rule_span(tag: str, kind: PiiKind, match: re.Match[str]) -> Span | None:
+    """The span of a rule's match with its mask, or None when the match fails the rule's check."""
+    value = match.group()
+    replacement: str
+    if tag == "email":
+        replacement = f"{match.group('e_local')[0]}***@{match.group('e_domain')}"
+    elif kind == "resident_id":
+        digits = _digits(value)
+        if not valid_resident_id(digits):
+            return None
+        replacement = _mask_id(digits)
+    elif kind == "bank_card":
+        digits = _digits(value)
+        if not (13 <= len(digits) <= 19) or _MOBILE_LIKE.fullmatch(digits) or not luhn_valid(digits):
+            return None
+        replacement = _mask_card(digits)
+    elif kind == "mobile":
+        replacement = f"{match.group('m_prefix') or ''}{match.group('m_head')}****{match.group('m_tail')}"
+    elif kind == "landline":
+        replacement = f"{match.group('l_area')}****{match.group('l_tail')}"
+    elif kind == "passport":
+        replacement = value[0] + "****" + value[-4:]
+    else:  # a roster name: the label is looked up by the caller
+        replacement = ""
+    return Span(match.start(), match.end(), kind, replacement)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -261,8 +279,9 @@ def _mobiles(folded: str) -> Iterator[Span]:
 
 
 class _Roster(NamedTuple):
-    pattern: re.Pattern[str] | None
-    labels: Mapping[str, str]  # casefolded name or alias -> label
+    pattern: re.Pattern[str]  # the rules and the roster's names, one alternation
+    names: re.Pattern[str] | None  # the names alone, tried where a rule matched but failed its check
+    labels: Mapping[str, str]  # normalized name, alias or variant -> label
 
 
 def _labels(entries: Sequence[tuple[str, str | None]], language: Language) -> list[str]:
@@ -287,11 +306,39 @@ def _labels(entries: Sequence[tuple[str, str | None]], language: Language) -> li
     return labels
 
 
+def _norm(spelling: str) -> str:
+    """The lookup key of a name as written: runs of spaces collapsed (removed between CJK characters), case folded."""
+    collapsed = " ".join(spelling.split())
+    return (collapsed if collapsed.isascii() else collapsed.replace(" ", "")).casefold()
+
+
 def _name_regex(name: str) -> str:
-    escaped = re.escape(name)
+    """A name as written, with any run of spaces where it has one (ASCII) or between characters (CJK)."""
+    words = name.split()
     if name.isascii():
-        return rf"(?<![A-Za-z0-9_]){escaped}(?![A-Za-z0-9_])"
-    return escaped
+        return r"(?<![A-Za-z0-9_])" + r"\s+".join(re.escape(word) for word in words) + r"(?![A-Za-z0-9_])"
+    return r"[ \t]*".join(re.escape(char) for char in "".join(words))
+
+
+# How colleagues write a Chinese name: 老张, 小张 for 张伟 and 张总 (not 张总结, not 一张总表).
+_SURNAME_FORMS = (r"老{s}", r"小{s}", r"(?<![一两几每这那整]){s}总(?![结体计量共数额部之])")
+
+
+def _variants(name: str) -> list[tuple[str, str]]:
+    """Other spellings of a roster name as (lookup key, regex): the familiar forms of a Chinese name of two
+    to four characters, the other order of a two-word English name ("Wei Zhang" for "Zhang Wei")."""
+    words = name.split()
+    if name.isascii():
+        if len(words) == 2:
+            swapped = f"{words[1]} {words[0]}"
+            return [(_norm(swapped), _name_regex(swapped))]
+        return []
+    compact = "".join(words)
+    if not (2 <= len(compact) <= 4 and all("\u4e00" <= char <= "\u9fff" for char in compact)):
+        return []
+    surname = re.escape(compact[0])
+    forms = (f"老{compact[0]}", f"小{compact[0]}", f"{compact[0]}总")
+    return [(_norm(form), rx.format(s=surname)) for form, rx in zip(forms, _SURNAME_FORMS, strict=True)]
 
 
 RosterKey = tuple[tuple[str, str | None, tuple[str, ...]], ...]
@@ -299,30 +346,32 @@ RosterKey = tuple[tuple[str, str | None, tuple[str, ...]], ...]
 
 @lru_cache(maxsize=64)
 def _compile_roster(key: RosterKey, language: Language) -> _Roster:
+    """The combined pattern of the personal-data rules and this roster's names, and each name's label.
+
+    Names come last: at one position a rule wins over a name (an e-mail that starts with one). Among the
+    names, longer spellings first; a spelling two people share (小张 for 张伟 and 张敏) is the first one's.
+    """
     labels = _labels([(name, role) for name, role, _ in key], language)
     by_name: dict[str, str] = {}
+    regexes: dict[str, str] = {}
     for (name, _, aliases), label in zip(key, labels, strict=True):
-        for spelling in (name, *aliases):
-            spelling = _fold(spelling.strip())
-            if spelling and spelling.casefold() not in by_name:
-                by_name[spelling.casefold()] = label
-    if not by_name:
-        return _Roster(None, {})
-    alternatives = sorted(by_name, key=len, reverse=True)
-    pattern = re.compile("|".join(_name_regex(name) for name in alternatives), re.IGNORECASE)
-    return _Roster(pattern, by_name)
+        spellings = [_fold(spelling.strip()) for spelling in (name, *aliases)]
+        exact = [(_norm(spelling), _name_regex(spelling)) for spelling in spellings if spelling]
+        for norm, regex in [*exact, *(variant for spelling in spellings for variant in _variants(spelling))]:
+            if norm and norm not in by_name:
+                by_name[norm] = label
+                regexes[norm] = regex
+    alternatives = [f"(?P<{tag}>{rx})" for tag, _, rx in _RULES]
+    names: re.Pattern[str] | None = None
+    if by_name:
+        names_rx = "|".join(regexes[norm] for norm in sorted(regexes, key=len, reverse=True))
+        alternatives.append(f"(?P<name>(?i:{names_rx}))")  # case-blind for names only: cheaper for the rules
+        names = re.compile(names_rx, re.IGNORECASE)
+    return _Roster(re.compile("|".join(alternatives)), names, by_name)
 
 
 def _roster_key(roster: Sequence[RosterEntry]) -> RosterKey:
     return tuple((entry.name, entry.role, tuple(entry.aliases)) for entry in roster)
-
-
-def _names(folded: str, roster: _Roster) -> Iterator[Span]:
-    if roster.pattern is None:
-        return
-    for match in roster.pattern.finditer(folded):
-        label = roster.labels.get(match.group().casefold(), "***")  # "***": a case-folding oddity
-        yield Span(match.start(), match.end(), "name", label)
 
 
 def find_pii(text: str, roster: Sequence[RosterEntry] = (), language: Language = "zh") -> list[Span]:
@@ -330,14 +379,44 @@ def find_pii(text: str, roster: Sequence[RosterEntry] = (), language: Language =
     return _spans(_fold(text), _compile_roster(_roster_key(roster), language))
 
 
+def _at(folded: str, start: int, first_rule: int) -> Span | None:
+    """The first rule from ``first_rule`` on that matches at ``start`` and passes its check (anchored:
+    a few characters are looked at, never the rest of the text)."""
+    for index in range(first_rule, len(_RULES)):
+        match = _ALONE[index].match(folded, start)
+        if match is not None:
+            tag, kind, _ = _RULES[index]
+            span = _rule_span(tag, kind, match)
+            if span is not None:
+                return span
+    return None
+
+
 def _spans(folded: str, compiled: _Roster) -> list[Span]:
-    claims = _Claims()
-    for detector in (_emails(folded), _resident_ids(folded), _bank_cards(folded), _mobiles(folded)):
-        for span in detector:
-            claims.add(span)
-    for span in _names(folded, compiled):
-        claims.add(span)
-    return claims.spans
+    """One left-to-right pass of the combined pattern: each match is kept (or, failing its check, the
+    later rules are tried at the same place), and the scan goes on after it, so spans never overlap."""
+    spans: list[Span] = []
+    position = 0
+    while True:
+        match = compiled.pattern.search(folded, position)
+        if match is None:
+            return spans
+        tag = match.lastgroup or ""
+        span: Span | None
+        if tag == "name":
+            label = compiled.labels.get(_norm(match.group()), "***")  # "***": a case-folding oddity
+            span = Span(match.start(), match.end(), "name", label)
+        else:
+            index = _RULE_INDEX[tag]
+            span = _rule_span(tag, _RULES[index][1], match) or _at(folded, match.start(), index + 1)
+            named = compiled.names.match(folded, match.start()) if span is None and compiled.names else None
+            if named is not None:
+                span = Span(named.start(), named.end(), "name", compiled.labels.get(_norm(named.group()), "***"))
+        if span is None:
+            position = match.start() + 1
+            continue
+        spans.append(span)
+        position = max(span.end, match.start() + 1)
 
 
 def apply_spans(text: str, spans: Sequence[Span]) -> str:

@@ -107,3 +107,8 @@ class LessonHit(BaseModel):
     matched_all: bool = Field(
         description="True when every query term matched; False for the relaxed any-term fallback."
     )
+    blames_person: bool = Field(
+        default=False,
+        description="A root cause that pins the problem on a person (the 5 Whys flag root_cause_blames_person): "
+        "not a lesson to learn, so ranked after every other hit.",
+    )

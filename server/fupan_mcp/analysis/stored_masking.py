@@ -1,0 +1,130 @@
+"""Personal data masked in a stored review as a reader receives it (issue 13, "privacy through the store").
+
+The store keeps what the author wrote, so the author can correct it; every path that hands a stored
+review to a reader (get_review, list_reviews, search_lessons, the review resources) passes it through
+here first. Every string is masked, recursively, not only free text: units, targets, thresholds, KPI
+ids, owners and timeline entries hold names and numbers as often as prose does. Only the store's own
+identifiers and timestamps are left alone, because they are never personal and readers follow them.
+Pure: models in, models out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import ValidationError
+
+from fupan_mcp.analysis.compliance import check_compliance, mask_text
+from fupan_mcp.analysis.lexicon import blame_hits
+from fupan_mcp.domain.common import Language
+from fupan_mcp.domain.compliance import RosterEntry
+from fupan_mcp.domain.stored import LessonHit, ReviewRecord, ReviewSummary, StoredAction
+
+__all__ = [
+    "mask_action",
+    "mask_hit",
+    "mask_record",
+    "mask_summary",
+    "mask_value",
+    "rank_blame_last",
+    "roster_from",
+    "roster_of",
+]
+
+_KEEP = frozenset({"id", "review_id", "created_at", "updated_at", "review_date", "language", "kind", "status"})
+"""Keys whose values the store assigns or constrains (ids, dates, enums): never personal, never masked."""
+_KEEP_ACTION = _KEEP | {"due"}
+_MAY_HOLD_PATTERN_PII = re.compile(r"[0-9０-９@＠]")
+
+
+def roster_of(record: ReviewRecord) -> list[RosterEntry]:
+    """The roster saved with a review (its ``roster`` section); entries that no longer validate are skipped."""
+    return roster_from(record.sections.get("roster"))
+
+
+def roster_from(value: object) -> list[RosterEntry]:
+    """Roster entries from plain data or models; entries that do not validate are skipped."""
+    entries: list[RosterEntry] = []
+    for item in value if isinstance(value, list) else []:
+        if isinstance(item, RosterEntry):
+            entries.append(item)
+            continue
+        try:
+            entries.append(RosterEntry.model_validate(item))
+        except ValidationError:
+            continue
+    return entries
+
+
+def mask_value(
+    value: Any, roster: Sequence[RosterEntry], language: Language, keep: frozenset[str] = frozenset()
+) -> Any:
+    """``value`` (JSON-like: dicts, lists, strings, numbers) with every string masked, keys kept, and
+    the values of the keys in ``keep`` left as they are."""
+    if isinstance(value, str):
+        if not roster and not _MAY_HOLD_PATTERN_PII.search(value):
+            return value
+        return mask_text(value, roster, language)[0]
+    if isinstance(value, dict):
+        return {k: v if k in keep else mask_value(v, roster, language, keep) for k, v in value.items()}
+    if isinstance(value, list):
+        return [mask_value(item, roster, language, keep) for item in value]
+    return value
+
+
+def mask_record(record: ReviewRecord, roster: Sequence[RosterEntry] | None = None) -> ReviewRecord:
+    """The whole stored review masked with its own roster (or ``roster``) and the personal-data rules."""
+    people = roster_of(record) if roster is None else list(roster)
+    data = mask_value(record.model_dump(mode="json", exclude={"sections"}), people, record.language, _KEEP)
+    # Inside the sections nothing is the store's: a KPI node's `id` is the author's word and masked too.
+    data["sections"] = mask_value(record.sections, people, record.language)
+    return ReviewRecord.model_validate(data)
+
+
+def mask_summary(summary: ReviewSummary, roster: Sequence[RosterEntry], language: Language) -> ReviewSummary:
+    """A listing entry masked with its review's roster."""
+    return ReviewSummary.model_validate(mask_value(summary.model_dump(mode="json"), roster, language, _KEEP))
+
+
+def mask_action(action: StoredAction, roster: Sequence[RosterEntry], language: Language) -> StoredAction:
+    """A tracked action masked with its review's roster: owner, text, evidence, reasons, project and title."""
+    return StoredAction.model_validate(mask_value(action.model_dump(mode="json"), roster, language, _KEEP_ACTION))
+
+
+def mask_hit(hit: LessonHit, roster: Sequence[RosterEntry], language: Language) -> LessonHit:
+    """A search hit masked with its review's roster.
+
+    The snippet's ``**`` match marks survive unless they cut through a piece of personal data (a
+    marked "**138**0013 8000" would hide the number from the detector): then the snippet is masked
+    without its marks, because a missed highlight costs less than a leaked number.
+    """
+    data = mask_value(hit.model_dump(mode="json", exclude={"snippet"}), roster, language, _KEEP)
+    marked = mask_value(hit.snippet, roster, language)
+    plain = mask_value(hit.snippet.replace("**", ""), roster, language)
+    data["snippet"] = marked if marked.replace("**", "") == plain else plain
+    return LessonHit.model_validate(data)
+
+
+def _blames(hit: LessonHit, roster: Sequence[RosterEntry], language: Language) -> bool:
+    """The 5 Whys test of a root cause (blaming words, `root_cause_blames_person`), and a roster name
+    followed by a failure verb ("张伟忘记…"), which the tone check calls blame_person."""
+    if hit.kind != "root_cause":
+        return False
+    if blame_hits(hit.text):
+        return True
+    tone = check_compliance(hit.text, roster=roster, mask=False, language=language).tone
+    return any(finding.code == "blame_person" for finding in tone)
+
+
+def rank_blame_last(
+    hits: Sequence[LessonHit], rosters: Sequence[Sequence[RosterEntry]], language_of: Sequence[Language]
+) -> list[LessonHit]:
+    """The hits in their order, each root cause that blames a person marked and moved after all others
+    (read on the stored text, before masking turns the name into a role)."""
+    marked = [
+        hit.model_copy(update={"blames_person": _blames(hit, roster, language)})
+        for hit, roster, language in zip(hits, rosters, language_of, strict=True)
+    ]
+    return [hit for hit in marked if not hit.blames_person] + [hit for hit in marked if hit.blames_person]
