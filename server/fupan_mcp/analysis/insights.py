@@ -54,7 +54,10 @@ def text_grams(text: str) -> frozenset[str]:
     folded = unicodedata.normalize("NFKC", text).casefold()
     grams: set[str] = set()
     for run in _CJK_RUN.findall(folded):
-        grams.update(run[k : k + 2] for k in range(len(run) - 1)) if len(run) > 1 else grams.add(run)
+        if len(run) > 1:
+            grams.update(run[k : k + 2] for k in range(len(run) - 1))
+        else:
+            grams.add(run)
     for word in _WORD.findall(_CJK_RUN.sub(" ", folded)):
         grams.add(word)
     return frozenset(grams)
@@ -184,22 +187,7 @@ def _recurring(rows: InsightRows) -> list[RecurringGroup]:
         ]
         items.sort(key=lambda t: (reviews[t.review_id].review_date, t.review_id))
         prints = [Fingerprint(normalize_text(t.text), text_grams(t.text)) for t in items]
-        parent = list(range(len(items)))
-
-        def find(i: int) -> int:
-            while parent[i] != i:
-                parent[i] = parent[parent[i]]
-                i = parent[i]
-            return i
-
-        for j, i, _ in similar_pairs(prints, RECURRING_THRESHOLD):
-            root_i, root_j = find(i), find(j)
-            if root_i != root_j:
-                parent[max(root_i, root_j)] = min(root_i, root_j)
-        members: dict[int, list[int]] = defaultdict(list)
-        for i in range(len(items)):
-            members[find(i)].append(i)
-        for indexes in members.values():
+        for indexes in _union_find(len(items), similar_pairs(prints, RECURRING_THRESHOLD)):
             refs = _refs(
                 (items[i].review_id, reviews[items[i].review_id].project, reviews[items[i].review_id].review_date)
                 for i in indexes
@@ -217,6 +205,26 @@ def _recurring(rows: InsightRows) -> list[RecurringGroup]:
                 )
             )
     return sorted(groups, key=lambda g: (-len(g.reviews), RECURRING_KINDS.index(g.kind), g.text))
+
+
+def _union_find(size: int, pairs: Iterable[tuple[int, int, float]]) -> list[list[int]]:
+    """The connected groups of ``size`` items joined by ``pairs`` (each group's indexes ascending)."""
+    parent = list(range(size))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for j, i, _ in pairs:
+        root_i, root_j = find(i), find(j)
+        if root_i != root_j:
+            parent[max(root_i, root_j)] = min(root_i, root_j)
+    members: dict[int, list[int]] = defaultdict(list)
+    for i in range(size):
+        members[find(i)].append(i)
+    return list(members.values())
 
 
 # --- trends -------------------------------------------------------------------------------
