@@ -1,0 +1,135 @@
+"""`review_insights` at scale: 10,000 reviews with 100,000 actions, beside a plain SQL baseline.
+
+Builds a temporary SQLite store (deterministic seed): 200 projects, 10 actions per review from a
+pool of 300 action texts (so some recur), a root cause and a lesson per review from pools of
+generated Chinese and English texts (so recurring groups form), two metrics with attainment rates.
+
+- ``ours``: what the tool does for a call without filters: `store.insight_rows()`, the pure
+  analysis (`compute_insights`) and the text and structured content (`app.insights_call`);
+- ``base``: one SQL statement computing only total, done, won't-do, open and overdue counts over
+  the same actions (what a hand-written report would run first).
+
+Prints `TARGET insights.10k_reviews ...` (see benchmarks/README.md). The limit is a ratio to the
+baseline: the tool does far more work (breakdowns, similarity groups, trends), so it is generous.
+
+Run: ``.venv/bin/python benchmarks/bench_insights.py [--reviews 10000] [--runs 5] [--quick]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from targets import target  # noqa: E402
+
+from fupan_mcp.app import insights_call  # noqa: E402
+from fupan_mcp.domain.actions import ActionItem  # noqa: E402
+from fupan_mcp.store import SQLiteStore  # noqa: E402
+
+LIMIT = 100.0
+"""ours / base: breakdowns, carried-over actions, similarity groups and trends beside five counts."""
+_CN = "支付 网关 超时 配置 容量 评估 上线 回滚 告警 监控 数据库 连接池 缓存 发布 流程 权限 审批 测试 覆盖 依赖".split()
+_EN = "deploy canary rollback alert threshold cache timeout config capacity review test owner runbook".split()
+
+
+def _text(rng: random.Random, words: list[str], n: int, sep: str) -> str:
+    return sep.join(rng.choice(words) for _ in range(n))
+
+
+def build(path: Path, reviews: int) -> None:
+    rng = random.Random(15)
+    actions_pool = [_text(rng, _CN, 3, "") if i % 2 else _text(rng, _EN, 4, " ") for i in range(300)]
+    causes = [_text(rng, _CN, 4, "") if i % 2 else _text(rng, _EN, 5, " ") for i in range(reviews // 4 + 1)]
+    start = dt.date(2022, 1, 1)
+    with SQLiteStore(path) as store:
+        for i in range(reviews):
+            day = start + dt.timedelta(days=i % 1400)
+            items = []
+            for k in range(10):
+                status = rng.choice(("open", "in_progress", "done", "done", "wont_do"))
+                items.append(
+                    ActionItem(
+                        action=rng.choice(actions_pool),
+                        owner=f"owner{rng.randrange(300)}",
+                        due=day + dt.timedelta(days=rng.randrange(10, 120)),
+                        status=status,  # type: ignore[arg-type]
+                        evidence="done" if status == "done" else None,
+                        status_reason="dropped" if status == "wont_do" else None,
+                        priority=None,
+                        kind=None,
+                        ticket=f"T-{k}",
+                    )
+                )
+            metrics = {
+                "metrics": [
+                    {"name": "GMV", "attainment_rate": rng.uniform(0.6, 1.4)},
+                    {"name": "支付成功率", "attainment_rate": rng.uniform(0.9, 1.05)},
+                ]
+            }
+            store.create_review_document(
+                f"项目{i % 200}",
+                f"review {i}",
+                "incident" if i % 3 else "retro",
+                day,
+                sections={"results.compute_attainment": metrics},
+                actions=items,
+                lessons=[("root_cause", rng.choice(causes)), ("lesson", rng.choice(causes))],
+            )
+
+
+_BASELINE = """
+SELECT count(*), sum(a.status = 'done'), sum(a.status = 'wont_do'),
+       sum(a.status IN ('open', 'in_progress')),
+       sum(a.status IN ('open', 'in_progress') AND a.due < ?)
+FROM actions a JOIN reviews r ON r.id = a.review_id
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reviews", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--quick", action="store_true", help="1,000 reviews, 2 runs")
+    args = parser.parse_args()
+    reviews, runs = (1_000, 2) if args.quick else (args.reviews, args.runs)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "insights.db"
+        began = time.perf_counter()
+        build(path, reviews)
+        print(f"built {reviews} reviews, {reviews * 10} actions in {time.perf_counter() - began:.1f} s")
+        with SQLiteStore(path) as store:
+            conn = sqlite3.connect(path)
+            latest = conn.execute("SELECT max(review_date) FROM reviews").fetchone()[0]
+            ours: list[float] = []
+            base: list[float] = []
+            for _ in range(runs):
+                t0 = time.perf_counter()
+                result = insights_call(store, None, None, None, None, None, "zh")
+                ours.append(time.perf_counter() - t0)
+                t0 = time.perf_counter()
+                counts = conn.execute(_BASELINE, (latest,)).fetchone()
+                base.append(time.perf_counter() - t0)
+            conn.close()
+        data = result.structured_content or {}
+        follow = data.get("follow_through", {})
+        assert follow.get("total") == counts[0] and follow.get("overdue") == counts[4], (follow, counts)
+        print(
+            f"actions {counts[0]}, done {counts[1]}, won't do {counts[2]}, open {counts[3]}, overdue {counts[4]}; "
+            f"recurring groups {len(data.get('recurring', []))}, carried over {len(data.get('carried_over', []))}, "
+            f"trends {len(data.get('trends', []))}"
+        )
+        print(f"review_insights median {statistics.median(ours):.3f} s; SQL counts median {statistics.median(base):.4f} s")
+        name = "insights.1k_reviews" if args.quick else "insights.10k_reviews"
+        target(name, statistics.median(ours), statistics.median(base), LIMIT)
+
+
+if __name__ == "__main__":
+    main()
