@@ -182,12 +182,17 @@ def _recurring(rows: InsightRows) -> list[RecurringGroup]:
     reviews = {r.id: r for r in rows.reviews}
     groups: list[RecurringGroup] = []
     for kind in RECURRING_KINDS:
-        items = [
-            t for t in rows.texts if t.kind == kind and t.review_id in reviews and text_grams(t.text) and t.text.strip()
-        ]
+        items = [t for t in rows.texts if t.kind == kind and t.review_id in reviews and normalize_text(t.text)]
         items.sort(key=lambda t: (reviews[t.review_id].review_date, t.review_id))
-        prints = [Fingerprint(normalize_text(t.text), text_grams(t.text)) for t in items]
-        for indexes in _union_find(len(items), similar_pairs(prints, RECURRING_THRESHOLD)):
+        # The same text in many reviews is compared once: pairs are found between distinct normal forms.
+        by_norm: dict[str, list[int]] = defaultdict(list)
+        for i, item in enumerate(items):
+            by_norm[normalize_text(item.text)].append(i)
+        distinct = list(by_norm)
+        prints = [Fingerprint(norm, text_grams(items[by_norm[norm][0]].text)) for norm in distinct]
+        joined = _union_find(len(distinct), similar_pairs(prints, RECURRING_THRESHOLD))
+        for group in joined:
+            indexes = sorted(i for k in group for i in by_norm[distinct[k]])
             refs = _refs(
                 (items[i].review_id, reviews[items[i].review_id].project, reviews[items[i].review_id].review_date)
                 for i in indexes
