@@ -28,16 +28,33 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from targets import target  # noqa: E402
-
-from fupan_mcp.app import insights_call  # noqa: E402
-from fupan_mcp.domain.actions import ActionItem  # noqa: E402
-from fupan_mcp.store import SQLiteStore  # noqa: E402
+from fupan_mcp.app import insights_call
+from fupan_mcp.domain.actions import ActionItem
+from fupan_mcp.store import SQLiteStore
+from targets import target
 
 LIMIT = 100.0
 """ours / base: breakdowns, carried-over actions, similarity groups and trends beside five counts."""
-_CHARS = "支付网关超时配置容量评估上线回滚告警监控数据库连接池缓存发布流程权限审批测试覆盖依赖订单库存结算对账风控灰度扩容降级熔断限流队列消息"
-_ROOTS = "deploy canary rollback alert threshold cache timeout config capacity review test owner runbook queue".split()
+_CHARS = (
+    "支付网关超时配置容量评估上线回滚告警监控数据库连接池缓存发布流程权限审批测试覆盖依赖"
+    "订单库存结算对账风控灰度扩容降级熔断限流队列消息"
+)
+_ROOTS = [
+    "deploy",
+    "canary",
+    "rollback",
+    "alert",
+    "threshold",
+    "cache",
+    "timeout",
+    "config",
+    "capacity",
+    "review",
+    "test",
+    "owner",
+    "runbook",
+    "queue",
+]
 
 
 def _vocabulary(rng: random.Random) -> tuple[list[str], list[str]]:
@@ -54,7 +71,7 @@ def _text(rng: random.Random, words: list[str], n: int, sep: str) -> str:
 
 def build(path: Path, reviews: int) -> None:
     rng = random.Random(15)
-    _CN, _EN = _vocabulary(rng)  # noqa: N806
+    _CN, _EN = _vocabulary(rng)
     actions_pool = [_text(rng, _CN, 3, "") if i % 2 else _text(rng, _EN, 4, " ") for i in range(300)]
     causes = [_text(rng, _CN, 4, "") if i % 2 else _text(rng, _EN, 5, " ") for i in range(reviews // 4 + 1)]
     start = dt.date(2022, 1, 1)
@@ -136,7 +153,9 @@ def main() -> None:
             f"recurring groups {len(data.get('recurring', []))}, carried over {len(data.get('carried_over', []))}, "
             f"trends {len(data.get('trends', []))}"
         )
-        print(f"review_insights median {statistics.median(ours):.3f} s; SQL counts median {statistics.median(base):.4f} s")
+        print(
+            f"review_insights median {statistics.median(ours):.3f} s; SQL counts median {statistics.median(base):.4f} s"
+        )
         name = "insights.1k_reviews" if args.quick else "insights.10k_reviews"
         target(name, statistics.median(ours), statistics.median(base), LIMIT)
 

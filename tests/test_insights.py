@@ -150,9 +150,7 @@ def insights(store: ReviewStore, **filters: Any) -> InsightsResult:
     return compute_insights(rows, default_as_of(rows, dt.date.fromisoformat(end) if end else None))
 
 
-def test_follow_through_closure_median_aging_by_group(
-    store: ReviewStore, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_follow_through_closure_median_aging_by_group(store: ReviewStore, monkeypatch: pytest.MonkeyPatch) -> None:
     build(store, Clock(store, monkeypatch))
     result = insights(store)
     assert result.as_of == dt.date(2025, 7, 10)

@@ -156,6 +156,8 @@ def _carried_over(actions: Sequence[InsightAction]) -> list[CarriedAction]:
             by_text[(action.project, norm)].append(action)
     carried: list[CarriedAction] = []
     for (project, _), members in by_text.items():
+        if len({m.review_id for m in members}) < 2:
+            continue
         members.sort(key=lambda a: (a.review_date, a.review_id))
         reviews = _refs((m.review_id, project, m.review_date) for m in members)
         if len(reviews) >= 2:

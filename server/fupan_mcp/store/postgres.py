@@ -605,8 +605,8 @@ class PostgresStore:
             ).fetchall()
         return InsightRows(
             reviews=[InsightReview.model_validate(row) for row in reviews],
-            actions=[
-                InsightAction(
+            actions=[  # rows this store wrote: built without re-validation (10,000s of them)
+                InsightAction.model_construct(
                     id=row["id"],
                     review_id=row["review_id"],
                     project=row["project"],

@@ -612,16 +612,16 @@ class SQLiteStore:
             ).fetchall()
         return InsightRows(
             reviews=[InsightReview.model_validate(dict(row)) for row in reviews],
-            actions=[
-                InsightAction(
+            actions=[  # rows this store wrote: built without re-validation (10,000s of them)
+                InsightAction.model_construct(
                     id=row["id"],
                     review_id=row["review_id"],
                     project=row["project"],
-                    review_date=row["review_date"],
+                    review_date=dt.date.fromisoformat(row["review_date"]),
                     action=row["action"],
                     owner=row["owner"],
                     status=row["status"],
-                    due=row["due"],
+                    due=dt.date.fromisoformat(row["due"]) if row["due"] else None,
                     closed_on=records.closed_on(row["status"], row["created_at"], row["updated_at"]),
                 )
                 for row in actions
