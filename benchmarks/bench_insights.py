@@ -10,7 +10,7 @@ generated Chinese and English texts (so recurring groups form), two metrics with
   the same actions (what a hand-written report would run first).
 
 Prints `TARGET insights.10k_reviews ...` (see benchmarks/README.md). The limit is a ratio to the
-baseline: the tool does far more work (breakdowns, similarity groups, trends), so it is generous.
+baseline (see LIMIT).
 
 Run: ``.venv/bin/python benchmarks/bench_insights.py [--reviews 10000] [--runs 5] [--quick]``
 """
@@ -33,8 +33,10 @@ from fupan_mcp.domain.actions import ActionItem
 from fupan_mcp.store import SQLiteStore
 from targets import target
 
-LIMIT = 100.0
-"""ours / base: breakdowns, carried-over actions, similarity groups and trends beside five counts."""
+LIMIT = 10.0
+"""ours / base. The issue asks for well under a second at 10,000 reviews, about 4x the 0.23 s the plain
+count takes here; 10x leaves room for the breakdowns, groups and trends. Not met yet (16.7 s on the
+2-core VM, 2026-12-02): see the README of this folder."""
 _CHARS = (
     "支付网关超时配置容量评估上线回滚告警监控数据库连接池缓存发布流程权限审批测试覆盖依赖"
     "订单库存结算对账风控灰度扩容降级熔断限流队列消息"
