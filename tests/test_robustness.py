@@ -456,6 +456,7 @@ def valid_calls(tool: str, properties: dict[str, Any]) -> list[dict[str, Any]]:
         "list_actions": lambda s: [{"review_id": REVIEW, "status": ["open"], "overdue": True}],
         "update_action": lambda s: [{"action_id": ACTION, "status": "in_progress", "owner": "PM"}],
         "search_lessons": lambda s: [{"query": "留存 rollout", "kinds": ["lesson"], "limit": 5}],
+        "review_insights": lambda s: [{"project": s["project"], "date_to": "2030-01-01", "language": "en"}],
         "check_timeline": lambda s: [
             {"timeline": s["timeline"], "timezone": s["timezone"], "roster": s.get("roster") or []},
             {"timeline": s["timeline"], "review_id": REVIEW, "language": "en"},

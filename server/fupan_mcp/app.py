@@ -51,6 +51,7 @@ from mcp.types import Tool as MCPTool
 from pydantic import AnyUrl, BaseModel, Field, ValidationError
 
 from fupan_mcp import __version__, catalog, knowledge, ui, workspace
+from fupan_mcp.analysis.insights import compute_insights, default_as_of
 from fupan_mcp.analysis.kpi_templates import TEMPLATE_KEYS
 from fupan_mcp.domain.actions import ActionCheckResult, ActionItem, ActionStatus, Risk, RiskCheckResult
 from fupan_mcp.domain.asof import reference_date
@@ -58,6 +59,7 @@ from fupan_mcp.domain.attainment import AttainmentResult, MetricInput
 from fupan_mcp.domain.compliance import ComplianceResult, RosterEntry
 from fupan_mcp.domain.dates import HumanDate
 from fupan_mcp.domain.dates import reference_date as dates_resolved_against
+from fupan_mcp.domain.insights import InsightsResult
 from fupan_mcp.domain.kpi import DecompositionMethod, KpiNode, KpiTreeResult
 from fupan_mcp.domain.materials import AuditResult, MetricImportResult, TrackerImportResult
 from fupan_mcp.domain.review import Audience, RenderedReport, Review
@@ -221,6 +223,23 @@ def chart_images(draw: Callable[[], list[bytes]]) -> list[ImageContent]:
     return [
         ImageContent(type="image", data=base64.b64encode(png).decode("ascii"), mime_type="image/png") for png in pngs
     ]
+
+
+def insights_call(
+    store: ReviewStore,
+    project: str | None,
+    review_type: str | None,
+    owner: str | None,
+    date_from: dt.date | None,
+    date_to: dt.date | None,
+    language: Language,
+) -> CallToolResult:
+    """`review_insights`: the store's rows for the filter, the pure analysis as of the filter's end."""
+    from fupan_mcp.report.tool_text import insights_text
+
+    rows = run_core(lambda: store.insight_rows(project, review_type, owner, date_from, date_to), language)
+    result = compute_insights(rows, default_as_of(rows, date_to))
+    return tool_result(result, insights_text(result, language))
 
 
 def run_core(compute: Callable[[], ResultT], language: Language | None = None) -> ResultT:
@@ -1465,6 +1484,25 @@ def _add_workspace_tools(server: MCPServer[Any], services: Services) -> None:
         )
         return LessonSearch(query=query, hits=hits)
 
+    @server.tool(title="跨复盘洞察 / Insight across reviews", annotations=READ_ONLY)
+    async def review_insights(
+        project: Annotated[str | None, Field(description="Only this project.")] = None,
+        project_type: Annotated[str | None, Field(description="Only this project type.")] = None,
+        owner: Annotated[str | None, Field(description="Only this owner's actions.")] = None,
+        date_from: Annotated[HumanDate | None, Field(description="Reviews on or after this date.")] = None,
+        date_to: Annotated[
+            HumanDate | None, Field(description="Reviews on or before this date; also the date overdue is counted at.")
+        ] = None,
+        language: LanguageArg = "zh",
+    ) -> Annotated[CallToolResult, InsightsResult]:
+        """Across stored reviews: closure rate, median days to close, open and overdue actions with aging, by
+        owner, project and quarter; actions carried over reviews; problems, root causes and lessons that recur
+        (a lesson in 3+ reviews is not yet learned); attainment trends per project and metric. Overdue is
+        counted as of `date_to`, else the latest review date."""
+        return await anyio.to_thread.run_sync(
+            lambda: insights_call(store(), project, project_type, owner, date_from, date_to, language)
+        )
+
     @server.tool(title="导出报告 / Export the report", annotations=WRITES)
     def export_report(
         review_id: Annotated[str, Field(description="The stored review to export.")],
@@ -1569,6 +1607,12 @@ def _add_resources(server: MCPServer[Any], services: Services) -> None:
             for summary in workspace.read_reviews(services.store, limit=1000)
         ]
         return json.dumps(listed, ensure_ascii=False, indent=2)
+
+    @server.resource("fupan://insights", mime_type="application/json", title="Insight across reviews")
+    def insights_resource() -> str:
+        """`review_insights` over the whole store, as JSON."""
+        rows = services.store.insight_rows()
+        return compute_insights(rows, default_as_of(rows, None)).model_dump_json(indent=2)
 
     @server.resource("fupan://reviews/{review_id}", mime_type="application/json", title="Stored review")
     def stored_review(review_id: str) -> str:

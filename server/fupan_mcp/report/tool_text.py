@@ -14,10 +14,12 @@ from fupan_mcp.domain.actions import ActionCheckResult, ActionItem, Risk, RiskCh
 from fupan_mcp.domain.attainment import AttainmentResult
 from fupan_mcp.domain.common import DataGap, Finding
 from fupan_mcp.domain.compliance import ComplianceResult
+from fupan_mcp.domain.insights import FollowThrough, InsightsResult
 from fupan_mcp.domain.kpi import KpiTreeResult
 from fupan_mcp.domain.swot import SwotResult
 from fupan_mcp.domain.whys import FiveWhysResult
 from fupan_mcp.i18n import Language
+from fupan_mcp.report import formatting as fmt
 from fupan_mcp.report.render import markdown_blocks
 from fupan_mcp.report.sections import (
     Words,
@@ -38,6 +40,7 @@ __all__ = [
     "attainment_text",
     "compliance_text",
     "five_whys_text",
+    "insights_text",
     "kpi_tree_text",
     "risks_text",
     "swot_text",
@@ -178,3 +181,100 @@ def _with_findings(w: Words, blocks: Sequence[Block], findings: Sequence[Finding
     diagrams = [b for b in blocks if b.kind == "diagram"]
     body = [b for b in blocks if b.kind != "diagram"]
     return [*body, *_findings(w, findings), *diagrams]
+
+
+def insights_text(result: InsightsResult, language: Language) -> str:
+    """`review_insights`: follow-through, its aging and breakdowns, carried-over actions, recurring
+    issues (not-yet-learned lessons marked) and attainment trends."""
+    w = _words(language)
+    if not result.reviews:
+        return _render(w, "insights.title", [Paragraph(w.t("insights.empty"), tone="muted")])
+    total = result.follow_through
+    median = total.median_days_to_close
+    blocks: list[Block] = [
+        Paragraph(
+            w.t(
+                "insights.summary",
+                as_of=fmt.iso(result.as_of),
+                reviews=result.reviews,
+                total=total.total,
+                done=total.done,
+                wont_do=total.wont_do,
+                open=total.open,
+                overdue=total.overdue,
+                rate=w.t("dash") if total.closure_rate is None else fmt.percent(total.closure_rate),
+                median=w.t("dash") if median is None else w.t("insights.days", n=fmt.number(median, digits=1)),
+            )
+        )
+    ]
+    if total.overdue:
+        items = [Item(f"{w.t('insights.bucket', range=bucket)}{w.t('colon')}{n}") for bucket, n in total.aging.items()]
+        blocks += [Heading(w.t("insights.aging")), Bullets(tuple(items))]
+    for key, rows in (
+        ("insights.by_owner", result.by_owner),
+        ("insights.by_project", result.by_project),
+        ("insights.by_quarter", result.by_quarter),
+    ):
+        if rows:
+            blocks += [Heading(w.t(key)), _follow_table(w, rows[:TOOL_ROWS]), *_more(w, len(rows))]
+    if result.carried_over:
+        items = [
+            Item(
+                w.t(
+                    "insights.carried_item",
+                    project=c.project,
+                    action=c.action,
+                    n=len(c.reviews),
+                    dates=w.join(fmt.iso(r.review_date) for r in c.reviews),
+                    status=w.t(f"action_status.{c.latest_status}"),
+                )
+            )
+            for c in result.carried_over[:TOOL_ROWS]
+        ]
+        blocks += [Heading(w.t("insights.carried")), Bullets(tuple(items)), *_more(w, len(result.carried_over))]
+    if result.recurring:
+        items = [
+            Item(
+                w.t(
+                    "insights.recurring_item",
+                    kind=w.t(f"insights.kind.{g.kind}"),
+                    text=g.text,
+                    n=len(g.reviews),
+                    dates=w.join(fmt.iso(r.review_date) for r in g.reviews),
+                )
+                + (w.t("paren", text="", inner=w.t("insights.not_learned")) if g.not_yet_learned else ""),
+                tone="bad" if g.not_yet_learned else "normal",
+            )
+            for g in result.recurring[:TOOL_ROWS]
+        ]
+        blocks += [Heading(w.t("insights.recurring")), Bullets(tuple(items)), *_more(w, len(result.recurring))]
+    if result.trends:
+        items = [
+            Item(
+                w.t(
+                    "insights.trend_item",
+                    project=t.project,
+                    metric=t.metric,
+                    points=w.t("insights.arrow").join(fmt.percent(p.attainment_rate) for p in t.points),
+                )
+            )
+            for t in result.trends[:TOOL_ROWS]
+        ]
+        blocks += [Heading(w.t("insights.trends")), Bullets(tuple(items)), *_more(w, len(result.trends))]
+    return _render(w, "insights.title", blocks)
+
+
+def _follow_table(w: Words, rows: Sequence[FollowThrough]) -> Table:
+    headers = tuple(w.t(f"insights.col.{k}") for k in ("key", "total", "done", "open", "overdue", "rate"))
+    body = tuple(
+        (
+            row.key or w.t("dash"),
+            str(row.total),
+            str(row.done),
+            str(row.open),
+            str(row.overdue),
+            w.t("dash") if row.closure_rate is None else fmt.percent(row.closure_rate),
+        )
+        for row in rows
+    )
+    return Table(headers, body, short=(1, 2, 3, 4, 5))

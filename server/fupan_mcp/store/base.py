@@ -30,6 +30,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import to_jsonable_python
 
 from fupan_mcp.domain.actions import ActionItem, ActionStatus
+from fupan_mcp.domain.insights import InsightRows
 from fupan_mcp.domain.stored import (
     LESSON_KINDS,
     Lesson,
@@ -273,6 +274,21 @@ class ReviewStore(Protocol):
     ) -> list[OpenAction]:
         """Open and in-progress actions of the project's reviews (except ``exclude_review_id``,
         typically the review being written), overdue ones first."""
+        ...
+
+    def insight_rows(
+        self,
+        project: str | None = None,
+        review_type: str | None = None,
+        owner: str | None = None,
+        date_from: DateLike | None = None,
+        date_to: DateLike | None = None,
+    ) -> InsightRows:
+        """The compact rows `analysis.insights` reads, filtered in SQL: the reviews in the range
+        (inclusive dates), their actions (only ``owner``'s when given: the owner narrows actions, not
+        reviews), their problem, root-cause and lesson texts, and each metric's attainment rate from
+        the stored `compute_attainment` result. A done action's ``closed_on`` is the date of its last
+        change when that came after it was recorded."""
         ...
 
     # --- lessons -------------------------------------------------------------------------

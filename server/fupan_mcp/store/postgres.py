@@ -64,6 +64,7 @@ from psycopg.pq import TransactionStatus
 from psycopg.rows import DictRow, dict_row
 
 from fupan_mcp.domain.actions import ActionItem, ActionStatus
+from fupan_mcp.domain.insights import InsightAction, InsightMetric, InsightReview, InsightRows, InsightText
 from fupan_mcp.domain.stored import (
     Lesson,
     LessonHit,
@@ -602,6 +603,70 @@ class PostgresStore:
             _replace_lessons(conn, review_id, lessons)
             _touch(conn, review_id, _now())
         return len(lessons)
+
+    def insight_rows(
+        self,
+        project: str | None = None,
+        review_type: str | None = None,
+        owner: str | None = None,
+        date_from: DateLike | None = None,
+        date_to: DateLike | None = None,
+    ) -> InsightRows:
+        name, kind, who, start, end = records.checked_insight_filter(project, review_type, owner, date_from, date_to)
+        where = _Where()
+        where.add("r.project = %s", name)
+        where.add("r.review_type = %s", kind)
+        where.add("r.review_date >= %s", start)
+        where.add("r.review_date <= %s", end)
+        rest, params = where.and_sql(), where.params
+        owner_where = _Where()
+        owner_where.add("a.owner = %s", who)
+        with self._transaction(write=False) as conn:
+            reviews = conn.execute(
+                f"SELECT r.id, r.project, r.review_type, r.review_date FROM reviews r {where.sql}", tuple(params)
+            ).fetchall()
+            actions = conn.execute(
+                "SELECT a.id, a.review_id, r.project, r.review_date, a.action, a.owner, a.status, a.due, "
+                f"a.created_at, a.updated_at {_ACTION_FROM} WHERE TRUE{rest}{owner_where.and_sql()}",
+                (*params, *owner_where.params),
+            ).fetchall()
+            texts = conn.execute(
+                "SELECT l.review_id, l.kind, l.text FROM lessons l JOIN reviews r ON r.id = l.review_id "
+                f'WHERE l.kind = ANY(%s){rest} ORDER BY l.review_id COLLATE "C", l.seq',
+                (list(records.INSIGHT_TEXT_KINDS), *params),
+            ).fetchall()
+            metrics = conn.execute(
+                "SELECT s.review_id, m->>'name' AS name, "
+                "CASE WHEN jsonb_typeof(m->'attainment_rate') = 'number' THEN (m->>'attainment_rate')::float8 END "
+                "AS rate FROM review_sections s JOIN reviews r ON r.id = s.review_id, "
+                "jsonb_array_elements(CASE WHEN jsonb_typeof(s.value->'metrics') = 'array' "
+                "THEN s.value->'metrics' ELSE '[]'::jsonb END) m "
+                f"WHERE s.name = %s AND jsonb_typeof(m) = 'object'{rest}",
+                (records.ATTAINMENT_SECTION, *params),
+            ).fetchall()
+        return InsightRows(
+            reviews=[InsightReview.model_validate(row) for row in reviews],
+            actions=[  # rows this store wrote: built without re-validation (10,000s of them)
+                InsightAction.model_construct(
+                    id=row["id"],
+                    review_id=row["review_id"],
+                    project=row["project"],
+                    review_date=row["review_date"],
+                    action=row["action"],
+                    owner=row["owner"],
+                    status=row["status"],
+                    due=row["due"],
+                    closed_on=records.closed_on(row["status"], row["created_at"], row["updated_at"]),
+                )
+                for row in actions
+            ],
+            texts=[InsightText.model_validate(row) for row in texts],
+            metrics=[
+                InsightMetric(review_id=row["review_id"], name=row["name"], attainment_rate=row["rate"])
+                for row in metrics
+                if isinstance(row["name"], str)
+            ],
+        )
 
     def search_lessons(
         self,

@@ -414,3 +414,33 @@ def lesson_hit(row: Mapping[str, Any], score: float, terms: list[QueryTerm], any
         snippet=make_snippet(text, terms),
         matched_all=not any_term,
     )
+
+
+# --- insight rows (shared by both backends) ----------------------------------------------
+
+INSIGHT_TEXT_KINDS: tuple[str, ...] = ("root_cause", "problem", "lesson")
+ATTAINMENT_SECTION = "results.compute_attainment"
+"""Where `workspace.save_tool_run` keeps the attainment result: its metrics carry the rates."""
+
+
+def checked_insight_filter(
+    project: str | None,
+    review_type: str | None,
+    owner: str | None,
+    date_from: DateLike | None,
+    date_to: DateLike | None,
+) -> tuple[str | None, str | None, str | None, dt.date | None, dt.date | None]:
+    start = base.optional_date(date_from, "date_from")
+    end = base.optional_date(date_to, "date_to")
+    base.check_date_range(start, end)
+    return strip(project), strip(review_type), strip(owner), start, end
+
+
+def closed_on(status: str, created_at: dt.datetime | str, updated_at: dt.datetime | str) -> dt.date | None:
+    """The close date of a done action: its last change, when that came after it was recorded
+    (an action stored already done has no known close date)."""
+    if status != "done":
+        return None
+    created = created_at if isinstance(created_at, dt.datetime) else dt.datetime.fromisoformat(created_at)
+    updated = updated_at if isinstance(updated_at, dt.datetime) else dt.datetime.fromisoformat(updated_at)
+    return updated.date() if updated > created else None

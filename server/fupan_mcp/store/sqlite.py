@@ -50,6 +50,7 @@ from pathlib import Path
 from typing import Any
 
 from fupan_mcp.domain.actions import ActionItem, ActionStatus
+from fupan_mcp.domain.insights import InsightAction, InsightMetric, InsightReview, InsightRows, InsightText
 from fupan_mcp.domain.stored import (
     Lesson,
     LessonHit,
@@ -258,6 +259,11 @@ def fts5_available() -> bool:
     finally:
         probe.close()
     return True
+
+
+def _rate(value: object) -> float | None:
+    """A stored attainment rate as a float (booleans and texts are no rate)."""
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
 def _now() -> str:
@@ -599,6 +605,68 @@ class SQLiteStore:
             _replace_lessons(conn, review_id, lessons)
             _touch(conn, review_id, _now())
         return len(lessons)
+
+    def insight_rows(
+        self,
+        project: str | None = None,
+        review_type: str | None = None,
+        owner: str | None = None,
+        date_from: DateLike | None = None,
+        date_to: DateLike | None = None,
+    ) -> InsightRows:
+        name, kind, who, start, end = records.checked_insight_filter(project, review_type, owner, date_from, date_to)
+        where = _Where()
+        where.add("r.project = ?", name)
+        where.add("r.review_type = ?", kind)
+        where.add("r.review_date >= ?", start.isoformat() if start else None)
+        where.add("r.review_date <= ?", end.isoformat() if end else None)
+        rest, params = where.and_sql(), where.params
+        with self._transaction(write=False) as conn:
+            reviews = conn.execute(
+                f"SELECT r.id, r.project, r.review_type, r.review_date FROM reviews r {where.sql}", params
+            ).fetchall()
+            owner_sql = " AND a.owner = ?" if who is not None else ""
+            actions = conn.execute(
+                "SELECT a.id, a.review_id, r.project, r.review_date, a.action, a.owner, a.status, a.due, "
+                f"a.created_at, a.updated_at {_ACTION_FROM} WHERE 1 = 1{rest}{owner_sql}",
+                (*params, *([who] if who is not None else [])),
+            ).fetchall()
+            kinds = ", ".join("?" * len(records.INSIGHT_TEXT_KINDS))
+            texts = conn.execute(
+                "SELECT l.review_id, l.kind, l.text FROM lessons l JOIN reviews r ON r.id = l.review_id "
+                f"WHERE l.kind IN ({kinds}){rest} ORDER BY l.review_id, l.seq",
+                (*records.INSIGHT_TEXT_KINDS, *params),
+            ).fetchall()
+            metrics = conn.execute(
+                "SELECT s.review_id, json_extract(m.value, '$.name') AS name, "
+                "json_extract(m.value, '$.attainment_rate') AS rate "
+                "FROM review_sections s JOIN reviews r ON r.id = s.review_id, json_each(s.value, '$.metrics') m "
+                f"WHERE s.name = ? AND m.type = 'object'{rest}",
+                (records.ATTAINMENT_SECTION, *params),
+            ).fetchall()
+        return InsightRows(
+            reviews=[InsightReview.model_validate(dict(row)) for row in reviews],
+            actions=[  # rows this store wrote: built without re-validation (10,000s of them)
+                InsightAction.model_construct(
+                    id=row["id"],
+                    review_id=row["review_id"],
+                    project=row["project"],
+                    review_date=dt.date.fromisoformat(row["review_date"]),
+                    action=row["action"],
+                    owner=row["owner"],
+                    status=row["status"],
+                    due=dt.date.fromisoformat(row["due"]) if row["due"] else None,
+                    closed_on=records.closed_on(row["status"], row["created_at"], row["updated_at"]),
+                )
+                for row in actions
+            ],
+            texts=[InsightText.model_validate(dict(row)) for row in texts],
+            metrics=[
+                InsightMetric(review_id=row["review_id"], name=str(row["name"]), attainment_rate=_rate(row["rate"]))
+                for row in metrics
+                if isinstance(row["name"], str)
+            ],
+        )
 
     def search_lessons(
         self,
