@@ -112,6 +112,33 @@ def test_every_string_table_entry_has_zh_and_en_and_is_defined_once() -> None:
     assert problems == []
 
 
+_CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
+_ASCII_BESIDE_CJK = re.compile(
+    rf"(?<=[{_CJK}])[:;,?!()]|[:;,?!(](?=[{_CJK}])|(?<=\}})[:;,](?=\s*[{_CJK}])|\((?=[^()]*[{_CJK}][^()]*\))"
+)
+
+
+def _zh_values() -> list[tuple[str, str]]:
+    """Every ``"zh": ...`` string literal in the server: string tables and the analyses' messages."""
+    found = []
+    for path in sorted(SERVER.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Dict):
+                for key, value in zip(node.keys, node.values, strict=True):
+                    if isinstance(key, ast.Constant) and key.value == "zh" and isinstance(value, ast.Constant):
+                        if isinstance(value.value, str):
+                            found.append((f"{path.relative_to(SERVER)}:{value.lineno}", value.value))
+    return found
+
+
+def test_chinese_text_uses_chinese_punctuation() -> None:
+    """zh output writes ：，；（） beside Chinese words, never the ASCII marks a translation leaves."""
+    values = _zh_values()
+    assert len(values) > 500
+    offenders = [f"{place}: {text[:60]!r}" for place, text in values if _ASCII_BESIDE_CJK.search(text)]
+    assert offenders == []
+
+
 def test_the_presentation_layers_have_one_table_each() -> None:
     names = [name for name, _ in _tables()]
     assert [n for n in names if n.startswith("report/")] == ["report/strings.py:TEXT"]
