@@ -252,6 +252,47 @@ def build_bundle(python: Path, out_dir: Path, *, official: bool = False, charts:
 # --- tasks ------------------------------------------------------------------------------------
 
 
+TARGET_LINE = re.compile(
+    r"^TARGET (?P<name>\S+) ours=(?P<ours>\S+) base=(?P<base>\S+) ratio=(?P<ratio>\S+) "
+    r"limit=(?P<limit>\S+) (?P<verdict>ok|MISS)\s*$"
+)
+"""The line every benchmark prints per target (benchmarks/README.md, benchmarks/targets.py)."""
+
+
+def bench(extra: list[str]) -> None:
+    """Every benchmarks/bench_*.py in turn, its output shown as it comes, then one table of all the
+    TARGET lines they printed: the whole of #15 in one run. Exit status 1 when a target is missed
+    or a benchmark failed."""
+    rows: list[dict[str, str]] = []
+    failed: list[str] = []
+    for script in sorted((ROOT / "benchmarks").glob("bench_*.py")):
+        print("+", PYTHON, script.name, *extra, flush=True)
+        process = subprocess.Popen(
+            [str(PYTHON), str(script), *extra], cwd=ROOT, stdout=subprocess.PIPE, text=True, encoding="utf-8"
+        )
+        assert process.stdout is not None
+        for line in process.stdout:
+            sys.stdout.write(line)
+            if match := TARGET_LINE.match(line.strip()):
+                rows.append({"script": script.stem, **match.groupdict()})
+        if process.wait():
+            failed.append(f"{script.name} (exit {process.returncode})")
+    header = ["target", "benchmark", "ours", "baseline", "ratio", "limit", ""]
+    cells = [[r["name"], r["script"], r["ours"], r["base"], r["ratio"], r["limit"], r["verdict"]] for r in rows]
+    widths = [max([len(h)] + [len(c[i]) for c in cells]) for i, h in enumerate(header)]
+    print("\n## Summary: every target, ours / baseline in this run\n")
+    print("| " + " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)) + " |")
+    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    for c in cells:
+        print("| " + " | ".join(v.ljust(w) for v, w in zip(c, widths, strict=True)) + " |")
+    missed = [r["name"] for r in rows if r["verdict"] == "MISS"]
+    print(f"\n{len(rows) - len(missed)} of {len(rows)} targets hold.")
+    for name in failed:
+        print(f"benchmark failed: {name}")
+    if missed or failed:
+        sys.exit(1)
+
+
 def main() -> None:
     task = sys.argv[1] if len(sys.argv) > 1 else "help"
     extra = sys.argv[2:]
@@ -266,8 +307,7 @@ def main() -> None:
         run(PYTHON, "-m", "pytest", *extra)
     elif task == "bench":
         ensure_env("test")
-        for script in sorted((ROOT / "benchmarks").glob("bench_*.py")):
-            run(PYTHON, script, *extra)
+        bench(extra)
     elif task == "bundle":
         ensure_env("")
         run(PYTHON, Path(__file__), "_manifest")

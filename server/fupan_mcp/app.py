@@ -68,6 +68,7 @@ from fupan_mcp.domain.whys import CountermeasureLike, FiveWhysResult, WhyLike
 from fupan_mcp.errors import InputError, MissingExtra
 from fupan_mcp.i18n import Language, tr
 from fupan_mcp.limits import (
+    HEAVY_CALLS,
     MAX_ACTIONS,
     MAX_KPI_NODES,
     MAX_MESSAGE_CHARS,
@@ -77,6 +78,9 @@ from fupan_mcp.limits import (
     MAX_SWOT_ITEMS,
     MAX_TEXT_CHARS,
     MAX_WHYS,
+    OFF_LOOP_WEIGHT,
+    argument_weight,
+    oversized,
 )
 from fupan_mcp.prompting import argument_description, render_review_prompt
 from fupan_mcp.samples import load_sample
@@ -177,7 +181,11 @@ INLINE_ITEMS = 100
 
 
 def tool_result(result: BaseModel, text: str) -> CallToolResult:
-    """Structured content for programs, markdown for people."""
+    """Structured content for programs, markdown for people; a big KPI tree in summary (`report.sizing`)."""
+    if isinstance(result, KpiTreeResult):
+        from fupan_mcp.report.sizing import summarised
+
+        result = summarised(result)
     return CallToolResult(
         content=[TextContent(type="text", text=text)],
         structured_content=result.model_dump(mode="json"),
@@ -355,6 +363,49 @@ class Services:
             return self._store
 
 
+_JSON_TYPES = frozenset({"string", "number", "integer", "boolean", "array", "object", "null"})
+
+
+def shallow_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` with its top-level properties only: their types, titles and descriptions.
+
+    A client checks every structured result against the published schema; with the full model
+    (nested ``$defs``, ``anyOf`` per optional field) the official Python client spent about 60 % of a
+    small call's round trip in jsonschema. The server still validates each result against the full
+    model before it is sent (the SDK's output check), so the shallow schema loses no guarantee; the
+    nested shape is described field by field in the models' docs (README, result models)."""
+    defs = schema.get("$defs", {})
+    properties = {name: _shallow_property(value, defs) for name, value in schema.get("properties", {}).items()}
+    shallow: dict[str, Any] = {"type": "object", "properties": properties}
+    for key in ("title", "description", "required"):
+        if key in schema:
+            shallow[key] = schema[key]
+    return shallow
+
+
+def _shallow_property(schema: object, defs: dict[str, Any]) -> dict[str, Any]:
+    if not isinstance(schema, dict):
+        return {}
+    types: set[str] = set()
+    for option in [schema, *schema.get("anyOf", ())]:
+        if isinstance(option, dict) and isinstance(ref := option.get("$ref"), str):
+            option = defs.get(ref.rsplit("/", 1)[-1], {})  # a named type: its own shape
+        if not isinstance(option, dict):
+            continue
+        kind = option.get("type")
+        if isinstance(kind, str) and kind in _JSON_TYPES:
+            types.add(kind)
+        elif "properties" in option:
+            types.add("object")
+        elif "enum" in option or "const" in option:
+            return {key: schema[key] for key in ("title", "description") if key in schema}  # any value
+    shallow: dict[str, Any] = {key: schema[key] for key in ("title", "description") if key in schema}
+    if types:
+        ordered = sorted(types)
+        shallow["type"] = ordered[0] if len(ordered) == 1 else ordered
+    return shallow
+
+
 class FupanServer(MCPServer[Any]):
     """An MCPServer whose tools and resources are registered on first use.
 
@@ -372,6 +423,7 @@ class FupanServer(MCPServer[Any]):
         self.fupan_settings = settings or Settings()
         self.disabled_tools: dict[str, str] = {}
         """Tools this server does not offer, with why: 'read_only' or 'not_allowed'."""
+        self._heavy_limiter: anyio.CapacityLimiter | None = None
 
     def ensure_registered(self) -> None:
         with self._register_lock:
@@ -379,6 +431,7 @@ class FupanServer(MCPServer[Any]):
             if register is not None:
                 register(self)
                 self._restrict_tools()
+                self._offer_detail()
 
     def _restrict_tools(self) -> None:
         """Team modes: drop the tools that write (``read_only``) and those off the allow-list."""
@@ -392,6 +445,15 @@ class FupanServer(MCPServer[Any]):
         for name in self.disabled_tools:
             self.remove_tool(name)
 
+    def _offer_detail(self) -> None:
+        """The ``detail`` argument of the tools whose answer can be summarised; `call_tool` takes it off
+        the arguments before the SDK validates them (`report.sizing`)."""
+        from fupan_mcp.report.sizing import DETAIL_SCHEMA, SIZED_TOOLS
+
+        for name in SIZED_TOOLS:
+            if (tool := self._tool_manager.get_tool(name)) is not None:
+                tool.parameters.setdefault("properties", {})["detail"] = dict(DETAIL_SCHEMA)
+
     def unknown_tool_names(self) -> list[str]:
         """Names on the allow-list that name no tool of this server."""
         self.ensure_registered()
@@ -403,8 +465,15 @@ class FupanServer(MCPServer[Any]):
         return super()._tool_input_schema(name)
 
     async def list_tools(self) -> list[MCPTool]:
+        """The tools, each ``outputSchema`` published one level deep (`shallow_schema`)."""
         self.ensure_registered()
-        return await super().list_tools()
+        tools = await super().list_tools()
+        return [
+            tool.model_copy(update={"output_schema": shallow_schema(tool.output_schema)})
+            if tool.output_schema is not None
+            else tool
+            for tool in tools
+        ]
 
     async def call_tool(
         self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None = None
@@ -418,13 +487,35 @@ class FupanServer(MCPServer[Any]):
         language = language_of(arguments)
         if name in self.disabled_tools:
             raise ToolError(tr(SHELL_TEXT, f"disabled.{self.disabled_tools[name]}", language, tool=name))
+        if (too_big := oversized(arguments, super()._tool_input_schema(name))) is not None:
+            field, kind, size, limit = too_big
+            raise ToolError(
+                tr(SHELL_TEXT, f"limit.{kind}", language, tool=name, field=field, size=f"{size:,}", limit=f"{limit:,}")
+            )
+        from fupan_mcp.report.sizing import DETAIL, SIZED_TOOLS
+
+        detail = None
+        if name in SIZED_TOOLS and "detail" in arguments:
+            arguments = dict(arguments)
+            detail = arguments.pop("detail")
+            if detail not in ("summary", "full"):
+                raise ToolError(tr(SHELL_TEXT, "detail.invalid", language, tool=name))
+        token = DETAIL.set(detail or "auto")
+        try:
+            return await self._call_with_dates(name, arguments, context, language)
+        finally:
+            DETAIL.reset(token)
+
+    async def _call_with_dates(
+        self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None, language: Language
+    ) -> CallToolResult | InputRequiredResult:
         with dates_resolved_against(dt.date.today()):
             try:
                 if context is not None and name in REPORTING_TOOLS:
                     result = await self._call_reporting(name, arguments, context, language)
                 else:
-                    result = await super().call_tool(name, arguments, context)
-                return bounded(result, name) if isinstance(result, CallToolResult) else result
+                    result = await self._run_tool(name, arguments, context)
+                return result
             except ToolError as error:
                 try:
                     fixable = self._fixable_error(name, error, language)
@@ -434,6 +525,42 @@ class FupanServer(MCPServer[Any]):
                 if fixable is None:
                     raise
                 raise fixable from error.__cause__
+
+    async def _run_tool(
+        self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None
+    ) -> CallToolResult | InputRequiredResult:
+        """The SDK's tool call, bounded (`bounded`); off the event loop when the arguments are heavy.
+
+        The SDK validates the arguments, converts the result and re-validates it against the output
+        schema on the event loop: for a 10,000-node tree that is a second during which no other client,
+        not even ``/health``, is answered. A heavy call (`argument_weight` above `OFF_LOOP_WEIGHT`) of
+        a tool that takes no context runs the SDK's whole ``Tool.run`` (same validation, same errors)
+        on a private event loop in a worker thread, `HEAVY_CALLS` at a time; the shared loop only
+        routes. A tool that takes a context (progress, logs) talks to the session, so it stays here."""
+        tool = self._tool_manager.get_tool(name)
+        if (
+            tool is None
+            or tool.context_kwarg is not None
+            or tool.resolved_params
+            or argument_weight(arguments) <= OFF_LOOP_WEIGHT
+        ):
+            result = await super().call_tool(name, arguments, context)
+            return bounded(result, name) if isinstance(result, CallToolResult) else result
+        if context is None:
+            context = Context(mcp_server=self, subscriptions=self._subscriptions)
+
+        def run() -> CallToolResult | InputRequiredResult:
+            result: CallToolResult | InputRequiredResult = anyio.run(tool.run, arguments, context, True)
+            return bounded(result, name) if isinstance(result, CallToolResult) else result
+
+        from fupan_mcp.memory import trim_soon
+
+        if self._heavy_limiter is None:
+            self._heavy_limiter = anyio.CapacityLimiter(HEAVY_CALLS)
+        try:
+            return await anyio.to_thread.run_sync(run, limiter=self._heavy_limiter)
+        finally:
+            trim_soon()
 
     def _fixable_error(self, name: str, error: ToolError, language: Language) -> ToolError | None:
         """A localized, complete description of an argument error; None for any other error."""
@@ -480,7 +607,7 @@ class FupanServer(MCPServer[Any]):
         async with anyio.create_task_group() as group:
             group.start_soon(heartbeat)
             try:
-                result = await super().call_tool(name, arguments, context)
+                result = await self._run_tool(name, arguments, context)
             except Exception as error:  # re-raised below, outside the task group (no ExceptionGroup)
                 failure = error
             finally:

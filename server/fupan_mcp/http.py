@@ -34,6 +34,7 @@ import json
 import logging
 import os
 import re
+import sys
 import urllib.parse
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -67,6 +68,8 @@ OPEN_PATHS = (HEALTH_PATH, HOME_PATH)
 """Paths a GET needs no token for: they tell only what the server is and its version."""
 DEFAULT_MAX_BODY = 4 * 1024 * 1024
 GRACEFUL_SHUTDOWN_SECONDS = 10.0
+SWITCH_INTERVAL_SECONDS = 0.001
+"""GIL hand-over interval of the HTTP server (CPython's default: 5 ms), see `serve_http`."""
 """How long uvicorn lets in-flight requests finish after SIGTERM/SIGINT before closing them."""
 
 MAX_HEADER_BYTES = 16 * 1024
@@ -513,6 +516,9 @@ def serve_http(settings: HttpSettings, server: MCPServer[Any] | None = None) -> 
     # Stateless mode opens and "terminates" a transport per request; that INFO line is noise here.
     logging.getLogger("mcp.server.streamable_http").setLevel(logging.WARNING)
     install_rate_limit()
+    # A heavy call computes on a worker thread; the event loop gets the GIL back after at most this
+    # long instead of CPython's 5 ms, so small calls and /health are routed in between.
+    sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
     if not is_loopback(settings.host) and settings.token is None and settings.oauth is None:
         for _ in range(3):  # --insecure-no-auth: say it loudly, at the top and more than once
             logger.warning(

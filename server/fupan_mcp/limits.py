@@ -3,6 +3,10 @@
 They bound the work one call can demand; each is far above what a real review needs.
 """
 
+from __future__ import annotations
+
+from typing import Any
+
 MAX_METRICS = 10_000
 MAX_KPI_NODES = 20_000
 MAX_FORMULA_CHARS = 2_000
@@ -18,3 +22,63 @@ MAX_LISTED_FINDINGS = 1_000
 """Findings listed one by one per kind in a result; the counts still cover every finding."""
 MAX_MESSAGE_CHARS = 1_000
 """Longest error message passed to a client; longer ones keep their head and tail."""
+
+MAX_ARGUMENT_ITEMS = 20_000
+"""Items of a list (or keys of an object) argument whose own schema sets no smaller bound."""
+MAX_ARGUMENT_CHARS = 200_000
+"""Characters of a string argument whose own schema sets no smaller bound."""
+OFF_LOOP_WEIGHT = 100
+"""Arguments weighing more than this (`argument_weight`) are validated, run and converted on a worker
+thread: a hop costs about 0.3 ms, less than validating a hundred items, and keeps the event loop free."""
+HEAVY_CALLS = 4
+"""Heavy calls run at once on worker threads; more wait their turn instead of sharing two cores."""
+
+
+def argument_weight(arguments: dict[str, Any]) -> int:
+    """Items and thousands of characters in the arguments, two levels deep: a cheap measure, linear
+    in the number of fields, not in the size of the input, so the event loop can afford it."""
+    weight = 0
+    for value in arguments.values():
+        weight += _weight(value)
+        if isinstance(value, dict):
+            weight += sum(_weight(inner) for inner in value.values())
+    return weight
+
+
+def _weight(value: object) -> int:
+    if isinstance(value, list | dict):
+        return len(value)
+    if isinstance(value, str):
+        return len(value) // 1000
+    return 0
+
+
+def oversized(arguments: dict[str, Any], schema: dict[str, Any] | None) -> tuple[str, str, int, int] | None:
+    """The first top-level argument larger than its bound, as (field, 'items'|'chars', size, limit); None
+    when all fit. The bound is the schema's own ``maxItems``/``maxProperties``/``maxLength`` (also inside
+    ``anyOf``), else `MAX_ARGUMENT_ITEMS` / `MAX_ARGUMENT_CHARS`: every field has one. Checked on the raw
+    arguments, before any model is built, so a 100,000-item list costs a ``len()``, not a parse."""
+    properties = (schema or {}).get("properties", {})
+    for field, value in arguments.items():
+        if isinstance(value, list | dict):
+            kind, size = "items", len(value)
+            limit = _schema_bound(properties.get(field), "maxProperties" if isinstance(value, dict) else "maxItems")
+            limit = MAX_ARGUMENT_ITEMS if limit is None else limit
+        elif isinstance(value, str):
+            kind, size = "chars", len(value)
+            limit = _schema_bound(properties.get(field), "maxLength")
+            limit = MAX_ARGUMENT_CHARS if limit is None else limit
+        else:
+            continue
+        if size > limit:
+            return field, kind, size, limit
+    return None
+
+
+def _schema_bound(schema: object, keyword: str) -> int | None:
+    if not isinstance(schema, dict):
+        return None
+    if isinstance(bound := schema.get(keyword), int):
+        return bound
+    bounds = [b for option in schema.get("anyOf", ()) if (b := _schema_bound(option, keyword)) is not None]
+    return max(bounds) if bounds else None

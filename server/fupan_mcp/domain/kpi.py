@@ -255,3 +255,9 @@ class KpiTreeResult(BaseModel):
     )
     findings: list[Finding]
     data_gaps: list[DataGap]
+    detail: Literal["full", "summary"] = Field(
+        default="full",
+        description="summary: `nodes` not echoed, `evaluations` and contributions limited to the root, the nodes "
+        "with findings and the largest contributors (call again with detail 'full' for every node).",
+    )
+    omitted_nodes: int = Field(default=0, description="Evaluations left out of a summary.")

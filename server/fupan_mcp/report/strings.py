@@ -818,4 +818,20 @@ TEXT: Table = {
     "shell.log.start": {"zh": "{tool} 开始：{detail}", "en": "{tool} started: {detail}"},
     "shell.log.done": {"zh": "{tool} 完成，用时 {seconds} 秒", "en": "{tool} finished in {seconds} s"},
     "shell.log.failed": {"zh": "{tool} 未完成：{reason}", "en": "{tool} did not finish: {reason}"},
+    "shell.detail.invalid": {
+        "zh": "{tool} 的参数 detail 只能是 'summary'（摘要）或 'full'（全部节点）。",
+        "en": "{tool}: argument detail is 'summary' or 'full' (every node).",
+    },
+    "shell.limit.items": {
+        "zh": "{tool} 的参数有误（1 处），请按提示改正后重试：\n"
+        "- {field}：最多 {limit} 项（收到 {size} 项），请分批提交；本次未处理。",
+        "en": "Invalid arguments to {tool} (1); fix them and call again:\n"
+        "- {field}: at most {limit} items (got {size}); send them in batches; nothing was processed.",
+    },
+    "shell.limit.chars": {
+        "zh": "{tool} 的参数有误（1 处），请按提示改正后重试：\n- {field}：最多 {limit} 个字符（收到 {size} 个字符），"
+        "请拆分后分批提交；本次未处理。",
+        "en": "Invalid arguments to {tool} (1); fix them and call again:\n- {field}: at most {limit} characters "
+        "(got {size}); split it into several calls; nothing was processed.",
+    },
 }

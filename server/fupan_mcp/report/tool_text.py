@@ -72,6 +72,9 @@ def _findings(w: Words, findings: Sequence[Finding]) -> list[Block]:
 
 def kpi_tree_text(result: KpiTreeResult) -> str:
     """`build_kpi_tree`: root and change, the tree, the formula check, contributions, findings, flowchart."""
+    from fupan_mcp.report.sizing import summarised
+
+    result = summarised(result)
     w = _words(result.language)
     blocks = kpi_tree_blocks(w, result)
     if result.template is not None and all(n.actual is None and n.baseline is None for n in result.nodes):

@@ -1,0 +1,130 @@
+"""Oversized input is refused before any model is built, in the call's language, naming the limit;
+heavy calls (run off the event loop) answer exactly as small ones do."""
+
+from __future__ import annotations
+
+import pytest
+from mcp import Client
+from mcp_types import TextContent
+
+from fupan_mcp.limits import MAX_ARGUMENT_CHARS, MAX_METRICS, argument_weight, oversized
+
+
+def text_of(result: object) -> str:
+    return " ".join(block.text for block in getattr(result, "content", []) if isinstance(block, TextContent))
+
+
+def test_the_bound_comes_from_the_schema_or_the_default() -> None:
+    schema = {
+        "properties": {
+            "metrics": {"type": "array", "maxItems": 3},
+            "note": {"anyOf": [{"type": "string", "maxLength": 5}, {"type": "null"}]},
+        }
+    }
+    assert oversized({"metrics": [1, 2, 3], "note": "12345"}, schema) is None
+    assert oversized({"metrics": [1, 2, 3, 4]}, schema) == ("metrics", "items", 4, 3)
+    assert oversized({"note": "123456"}, schema) == ("note", "chars", 6, 5)
+    assert oversized({"free": "x" * (MAX_ARGUMENT_CHARS + 1)}, schema) == (
+        "free",
+        "chars",
+        MAX_ARGUMENT_CHARS + 1,
+        MAX_ARGUMENT_CHARS,
+    )
+
+
+def test_weight_counts_items_and_thousands_of_characters() -> None:
+    arguments = {"metrics": [{}] * 40, "text": "x" * 5_000, "review": {"actions": [1] * 7}}
+    assert argument_weight(arguments) == 40 + 5 + 1 + 7
+
+
+@pytest.mark.anyio
+async def test_too_many_metrics_are_refused_naming_the_limit(client: Client) -> None:
+    metrics = [{"name": f"m{i}", "target": "≥1", "actual": 2} for i in range(MAX_METRICS + 1)]
+    zh = await client.call_tool("compute_attainment", {"metrics": metrics})
+    assert zh.is_error and "- metrics：最多 10,000 项（收到 10,001 项），请分批提交" in text_of(zh)
+    en = await client.call_tool("compute_attainment", {"metrics": metrics, "language": "en"})
+    assert en.is_error and "- metrics: at most 10,000 items (got 10,001)" in text_of(en)
+
+
+@pytest.mark.anyio
+async def test_a_field_without_its_own_bound_has_the_default(client: Client) -> None:
+    result = await client.call_tool("get_review", {"review_id": "R-" + "x" * MAX_ARGUMENT_CHARS, "language": "en"})
+    text = text_of(result)
+    assert (
+        result.is_error
+        and "review_id" in text
+        and f"at most {MAX_ARGUMENT_CHARS:,} characters" in text
+        and len(text) < 500
+    )
+
+
+@pytest.mark.anyio
+async def test_a_heavy_call_answers_as_a_small_one(client: Client) -> None:
+    """150 metrics run on a worker thread; 5 on the loop: the same statuses, one per metric."""
+    metric = {"name": "拣货准确率", "target": "≥99%", "actual": "99.5%"}
+    small = await client.call_tool("compute_attainment", {"metrics": [metric] * 5})
+    heavy = await client.call_tool("compute_attainment", {"metrics": [metric] * 150})
+    assert not small.is_error and not heavy.is_error
+    assert small.structured_content is not None and heavy.structured_content is not None
+    statuses = [item["status"] for item in heavy.structured_content["metrics"]]
+    assert statuses == ["achieved"] * 150
+    assert small.structured_content["metrics"][0] == heavy.structured_content["metrics"][0]
+
+
+@pytest.mark.anyio
+async def test_a_heavy_call_with_a_bad_argument_gets_the_localized_error(client: Client) -> None:
+    metrics = [{"name": f"m{i}", "target": "≥1", "actual": 2} for i in range(150)] + [{"target": "≥1"}]
+    result = await client.call_tool("compute_attainment", {"metrics": metrics, "language": "en"})
+    text = text_of(result)
+    assert result.is_error and "metrics" in text and "150" in text and "pydantic" not in text, text[:400]
+
+
+@pytest.mark.anyio
+async def test_the_published_output_schema_is_one_level_deep_and_accepts_the_result(client: Client) -> None:
+    """The client checks results against it; the server still checks them against the full model."""
+    import jsonschema
+
+    tools = {tool.name: tool for tool in (await client.list_tools()).tools}
+    schema = tools["build_kpi_tree"].output_schema
+    assert schema is not None and "$defs" not in schema
+    assert schema["properties"]["evaluations"] == {"title": "Evaluations", "type": "array"}
+    assert schema["properties"]["template"]["type"] == ["null", "string"]
+    result = await client.call_tool("build_kpi_tree", {"template": "ecommerce_gmv"})
+    assert not result.is_error
+    jsonschema.validate(result.structured_content, schema)
+
+
+def wide_tree(channels: int) -> list[dict[str, object]]:
+    """gmv = sum of channels' gmv_k = traffic_k * aov_k: 1 + 3 * channels nodes."""
+    nodes: list[dict[str, object]] = [{"id": "gmv", "formula": " + ".join(f"gmv_{k}" for k in range(channels))}]
+    for k in range(channels):
+        nodes += [
+            {"id": f"gmv_{k}", "formula": f"traffic_{k} * aov_{k}"},
+            {"id": f"traffic_{k}", "actual": 100 + k, "baseline": 100},
+            {"id": f"aov_{k}", "actual": 10, "baseline": 10},
+        ]
+    return nodes
+
+
+@pytest.mark.anyio
+async def test_a_big_tree_is_answered_in_summary_unless_full_is_asked(client: Client) -> None:
+    nodes = wide_tree(100)  # 301 nodes, above SUMMARY_NODES
+    summary = await client.call_tool("build_kpi_tree", {"nodes": nodes, "language": "en"})
+    full = await client.call_tool("build_kpi_tree", {"nodes": nodes, "language": "en", "detail": "full"})
+    assert not summary.is_error and not full.is_error
+    small, whole = summary.structured_content, full.structured_content
+    assert small is not None and whole is not None
+    assert whole["detail"] == "full" and len(whole["evaluations"]) == 301 and len(whole["nodes"]) == 301
+    assert small["detail"] == "summary" and small["nodes"] == []
+    kept = {e["id"] for e in small["evaluations"]}
+    # the root, its 100 inputs, the 50 largest contributors (traffic_99 ... traffic_50: +99 ... +50 visits x 10)
+    assert {"gmv", "gmv_0", "traffic_99", "traffic_50"} <= kept and "traffic_49" not in kept
+    assert small["omitted_nodes"] == 301 - len(kept) == 301 - 1 - 100 - 50
+    assert small["decomposition"] == whole["decomposition"]  # whole: it adds up to the change
+    assert len(text_of(summary)) < len(text_of(full))
+
+
+@pytest.mark.anyio
+async def test_detail_takes_summary_or_full_only(client: Client) -> None:
+    result = await client.call_tool("build_kpi_tree", {"nodes": wide_tree(2), "detail": "everything"})
+    assert result.is_error and "detail" in text_of(result) and "summary" in text_of(result)
