@@ -119,7 +119,7 @@ _TEXT = {
         "en": 'The due date "{text}" is not a date. Give one, e.g. 2025-07-03, T+30 or in 4 weeks.',
     },
     "due_needs_review_date": {
-        "zh": "截止日期“{text}”是相对日期，需要复盘日期才能换算。请传入 review_date(YYYY-MM-DD)。",
+        "zh": "截止日期“{text}”是相对日期，需要复盘日期才能换算。请传入 review_date（YYYY-MM-DD）。",
         "en": 'The due date "{text}" is relative and needs the review date to be resolved. Pass review_date '
         "(YYYY-MM-DD).",
     },

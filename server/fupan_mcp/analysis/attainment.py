@@ -105,9 +105,9 @@ _TEXT: Table = {
     "needs_verification": {"zh": "待核验", "en": "needs verification"},
     "not_evaluable": {"zh": "无法评估", "en": "not evaluable"},
     # sentence frame
-    "statement": {"zh": "{name}:{body}。", "en": "{name}: {body}."},
+    "statement": {"zh": "{name}：{body}。", "en": "{name}: {body}."},
     "sep": {"zh": ",", "en": ", "},
-    "detail": {"zh": "{verdict}({details})", "en": "{verdict} ({details})"},
+    "detail": {"zh": "{verdict}（{details}）", "en": "{verdict} ({details})"},
     # pieces of a judged statement
     "actual_is": {"zh": "实际 {actual}", "en": "actual {actual}"},
     "target_is": {"zh": "目标 {target}", "en": "target {target}"},
@@ -129,8 +129,8 @@ _TEXT: Table = {
     # change against the baseline
     "pp_change": {"zh": "{pp} 个百分点（相对 {rel}）", "en": "{pp} pp (relative {rel})"},
     "pp_only": {"zh": "{pp} 个百分点", "en": "{pp} pp"},
-    "down": {"zh": "下降 {rel}({abs})", "en": "down {rel} ({abs})"},
-    "up": {"zh": "增长 {rel}({abs})", "en": "up {rel} ({abs})"},
+    "down": {"zh": "下降 {rel}（{abs}）", "en": "down {rel} ({abs})"},
+    "up": {"zh": "增长 {rel}（{abs}）", "en": "up {rel} ({abs})"},
     "flat": {"zh": "持平", "en": "unchanged"},
     "change_abs": {"zh": "变化 {abs}", "en": "change {abs}"},
     # target descriptions
@@ -167,7 +167,7 @@ _TEXT: Table = {
         "verification: supply the average on the target's basis (e.g. the 7- or 30-day mean)",
     },
     "peak_bound": {
-        "zh": "峰值 {actual} 已低于目标 {target},{aggregation}只会更低",
+        "zh": "峰值 {actual} 已低于目标 {target}，{aggregation}只会更低",
         "en": "the peak {actual} is already below the target {target}; the {aggregation} cannot be higher",
     },
     "aggregation": {
@@ -242,7 +242,7 @@ _TEXT: Table = {
     "reported": {"zh": "已报告", "en": "reported"},
     "reported_fact": {"zh": "{actual}（仅报告，不设目标）", "en": "{actual} (reported, no target)"},
     "direction": {
-        "zh": "目标“{target}”取决于指标方向，请注明越高越好或越低越好（better: higher / lower），待核验",
+        "zh": "目标“{target}”取决于指标方向，请注明越高越好或越低越好（把 better 设为 higher 或 lower），待核验",
         "en": "the target '{target}' depends on which way is better; needs verification: set better to higher or lower",
     },
     "approximate": {
@@ -252,7 +252,7 @@ _TEXT: Table = {
     },
     "approx_note": {"zh": "实际值为约数", "en": "the actual is approximate"},
     "slo_budget": {
-        "zh": "错误预算 {budget}({period})，实际消耗 {spent}，为预算的 {times} 倍",
+        "zh": "错误预算 {budget}（{period}），实际消耗 {spent}，为预算的 {times} 倍",
         "en": "error budget {budget} ({period}), spent {spent}, {times}x the budget",
     },
     "slo_times": {"zh": "错误预算消耗为预算的 {times} 倍", "en": "error budget spent {times}x"},

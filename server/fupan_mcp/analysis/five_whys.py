@@ -170,7 +170,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "(e.g. R1) in `addresses`.",
     },
     "cm_unknown_root": {
-        "zh": "addresses“{addresses}”对不上任何根因：使用根因 id({ids})。",
+        "zh": "addresses“{addresses}”对不上任何根因：使用根因 id（{ids}）。",
         "en": "`addresses` '{addresses}' matches no root cause: use a root cause id ({ids}).",
     },
     "cm_due_past": {

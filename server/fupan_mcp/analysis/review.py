@@ -107,7 +107,7 @@ _TEXT: Table = {
         "en": "Phase '{name}' starts ({start}) after it ends ({end}).",
     },
     "phase_outside_period": {
-        "zh": "阶段“{name}”({start} ~ {end})超出了项目周期 {period_start} ~ {period_end}。",
+        "zh": "阶段“{name}”（{start} ~ {end}）超出了项目周期 {period_start} ~ {period_end}。",
         "en": "Phase '{name}' ({start} to {end}) lies outside the project period {period_start} to {period_end}.",
     },
     "milestone_outside_period": {
@@ -115,7 +115,7 @@ _TEXT: Table = {
         "en": "Milestone '{name}' ({date}) lies outside the project period {period_start} to {period_end}.",
     },
     "follow_up_overdue": {
-        "zh": "上期行动“{action}”({review})截至 {as_of} 已逾期 {days}：请更新状态，或说明原因并调整日期。",
+        "zh": "上期行动“{action}”（{review}）截至 {as_of} 已逾期 {days}：请更新状态，或说明原因并调整日期。",
         "en": "Earlier action '{action}' ({review}) is {days} overdue as of {as_of}: update its status, or give "
         "the reason and a new date.",
     },

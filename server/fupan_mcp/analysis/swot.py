@@ -152,7 +152,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "en": "duplicate id '{id}' (also used by {other})",
     },
     "err_strategy_type": {
-        "zh": "无法判断策略类型：以 SO：、ST：、WO: 或 WT: 开头，或写成对象并给出 type。",
+        "zh": "无法判断策略类型：以 SO:、ST:、WO: 或 WT: 开头，或写成对象并给出 type。",
         "en": "cannot tell the strategy type: start with SO:, ST:, WO: or WT:, or give an object with `type`",
     },
     # names

@@ -97,12 +97,12 @@ _TEXT: Table = {
         "en": 'There are {count} "{kind}" events; the durations use event #{used} ({at}).',
     },
     "sequence_impossible": {
-        "zh": "“{later}”({later_at})早于“{earlier}”({earlier_at})，这不可能发生。请核对这两条事件的时间。",
+        "zh": "“{later}”（{later_at}）早于“{earlier}”（{earlier_at}），这不可能发生。请核对这两条事件的时间。",
         "en": '"{later}" ({later_at}) comes before "{earlier}" ({earlier_at}), which cannot happen. Check the '
         "times of these two events.",
     },
     "sequence_unlikely": {
-        "zh": "“{later}”({later_at})早于“{earlier}”({earlier_at})，请确认顺序无误。",
+        "zh": "“{later}”（{later_at}）早于“{earlier}”（{earlier_at}），请确认顺序无误。",
         "en": '"{later}" ({later_at}) comes before "{earlier}" ({earlier_at}); check that this is right.',
     },
     "detected_before_impact": {

@@ -9,11 +9,11 @@ __all__ = ["TEXT"]
 TEXT: Table = {
     # ---------------------------------------------------------------- document
     "title": {"zh": "{project} 复盘报告", "en": "{project}: project review"},
-    "colon": {"zh": ":", "en": ": "},
+    "colon": {"zh": "：", "en": ": "},
     "list_sep": {"zh": "、", "en": ", "},
-    "clause_sep": {"zh": ";", "en": "; "},
+    "clause_sep": {"zh": "；", "en": "; "},
     "full_stop": {"zh": "。", "en": "."},
-    "paren": {"zh": "{text}({inner})", "en": "{text} ({inner})"},
+    "paren": {"zh": "{text}（{inner}）", "en": "{text} ({inner})"},
     "locale": {"zh": "zh-CN", "en": "en"},
     "missing": {"zh": "待补充", "en": "not provided"},
     # Word document (report/docx.py): contents, running header and footer, document properties
@@ -26,7 +26,10 @@ TEXT: Table = {
     "docx.lang": {"zh": "zh-CN", "en": "en-US"},
     "none": {"zh": "无", "en": "none"},
     "dash": {"zh": "—", "en": "—"},
-    "more_rows": {"zh": "……另有 {n} 项未列出（depth=full 可查看全部）。", "en": "…and {n} more (depth=full shows all)."},
+    "more_rows": {
+        "zh": "……另有 {n} 项未列出（depth=full 可查看全部）。",
+        "en": "…and {n} more (depth=full shows all).",
+    },
     "more_items": {"zh": "……另有 {n} 条。", "en": "…and {n} more."},
     "generated": {
         "zh": "报告由 fupan-mcp 生成：文中的状态、比率、变化、合计与检查结论均由工具根据输入计算，文字内容来自复盘记录。",
@@ -86,7 +89,7 @@ TEXT: Table = {
         "zh": "复盘记录中有以下 {n} 处需要负责人确认或补充：",
         "en": "Reviewing the record raised {n} points for the owners to confirm or complete:",
     },
-    "questions.line": {"zh": "{section}:{text}", "en": "{section}: {text}"},
+    "questions.line": {"zh": "{section}：{text}", "en": "{section}: {text}"},
     "questions.more": {
         "zh": "另有 {n} 处未列出，由复盘负责人跟进。",
         "en": "{n} more, not listed, followed up by the review's owner.",
@@ -155,8 +158,8 @@ TEXT: Table = {
     "status.reported": {"zh": "仅报告", "en": "reported"},
     "change.pp_change": {"zh": "{pp} 个百分点（相对 {rel}）", "en": "{pp} pp (relative {rel})"},
     "change.pp_only": {"zh": "{pp} 个百分点", "en": "{pp} pp"},
-    "change.down": {"zh": "下降 {rel}({abs})", "en": "down {rel} ({abs})"},
-    "change.up": {"zh": "增长 {rel}({abs})", "en": "up {rel} ({abs})"},
+    "change.down": {"zh": "下降 {rel}（{abs}）", "en": "down {rel} ({abs})"},
+    "change.up": {"zh": "增长 {rel}（{abs}）", "en": "up {rel} ({abs})"},
     "change.flat": {"zh": "持平", "en": "unchanged"},
     "change.abs": {"zh": "{abs}", "en": "{abs}"},
     "gap.saving": {"zh": "节省 {gap}（占预算 {share}）", "en": "saving {gap} ({share} of budget)"},
@@ -202,7 +205,7 @@ TEXT: Table = {
     "kpi.target": {"zh": "目标 {value}", "en": "target {value}"},
     "kpi.baseline": {"zh": "基线 {value}", "en": "baseline {value}"},
     "kpi.delta": {"zh": "变化 {value}", "en": "change {value}"},
-    "kpi.contribution": {"zh": "贡献 {value}({share})", "en": "contribution {value} ({share})"},
+    "kpi.contribution": {"zh": "贡献 {value}（{share}）", "en": "contribution {value} ({share})"},
     "kpi.see_above": {"zh": "{name}（见上）", "en": "{name} (see above)"},
     "kpi.missing": {"zh": "缺{fields}", "en": "no {fields}"},
     "kpi.flag.inconsistent": {"zh": "与公式不一致", "en": "disagrees with formula"},
@@ -240,7 +243,7 @@ TEXT: Table = {
     "swot.scores": {"zh": "IFE / EFE 评分", "en": "IFE / EFE scores"},
     "swot.diagram": {"zh": "Mermaid 象限图", "en": "Mermaid quadrant chart"},
     "swot.scores_note": {
-        "zh": "得分 = Σ 权重 × 评分，范围 1.0–4.0:1.0–1.99 偏弱，2.0–2.99 中等，3.0–4.0 较强；2.5 为平均水平。",
+        "zh": "得分 = Σ 权重 × 评分，范围 1.0–4.0：1.0–1.99 偏弱，2.0–2.99 中等，3.0–4.0 较强；2.5 为平均水平。",
         "en": "Score = Σ weight × rating, 1.0-4.0: 1.0-1.99 weak, 2.0-2.99 average, 3.0-4.0 strong; "
         "2.5 is the average.",
     },
@@ -271,7 +274,7 @@ TEXT: Table = {
     "yes": {"zh": "是", "en": "yes"},
     "no": {"zh": "否", "en": "no"},
     # ---------------------------------------------------------------- five whys
-    "whys.problem": {"zh": "问题 {n}:{problem}", "en": "Problem {n}: {problem}"},
+    "whys.problem": {"zh": "问题 {n}：{problem}", "en": "Problem {n}: {problem}"},
     "whys.failed": {
         "zh": "这条根因分析无法检查，见本节的检查发现。",
         "en": "This analysis could not be checked; see the findings of this section.",
@@ -287,11 +290,11 @@ TEXT: Table = {
     "whys.read_back": {"zh": "“因此”回读检验", "en": "'Therefore' read-back"},
     "whys.countermeasures": {"zh": "对策", "en": "Countermeasures"},
     "whys.root": {
-        "zh": "{id} {text}（分类建议：{category};6M:{m6}）",
+        "zh": "{id} {text}（分类建议：{category}；6M：{m6}）",
         "en": "{id} {text} (category: {category}; 6M: {m6})",
     },
     "whys.evidence": {"zh": "证据：{text}", "en": "evidence: {text}"},
-    "whys.label_id": {"zh": "{label}({id})", "en": "{label} ({id})"},
+    "whys.label_id": {"zh": "{label}（{id}）", "en": "{label} ({id})"},
     "whys.root_mark": {"zh": "根因 {ids}", "en": "root cause {ids}"},
     "whys.no_countermeasures": {"zh": "尚未提供对策。", "en": "No countermeasure was given."},
     "whys.diagram": {"zh": "Mermaid 流程图", "en": "Mermaid flowchart"},
@@ -397,7 +400,7 @@ TEXT: Table = {
     "gaps.kind.missing": {"zh": "缺失数据（请补充）", "en": "Missing data (please supply)"},
     "gaps.kind.unverifiable": {"zh": "待核验数据", "en": "Figures to verify"},
     "gaps.kind.section": {"zh": "缺失内容", "en": "Missing content"},
-    "gaps.one": {"zh": "[{section}] {subject}:{message}", "en": "[{section}] {subject}: {message}"},
+    "gaps.one": {"zh": "[{section}] {subject}：{message}", "en": "[{section}] {subject}: {message}"},
     "gaps.group": {
         "zh": "[{section}] {message}（{n} 项：{subjects}）",
         "en": "[{section}] {message} ({n}: {subjects})",
@@ -409,7 +412,7 @@ TEXT: Table = {
         "zh": "错误 {error} 项，警告 {warning} 项，提示 {info} 项。",
         "en": "{error} errors, {warning} warnings, {info} notes.",
     },
-    "findings.section_counts": {"zh": "{section}:{counts}", "en": "{section}: {counts}"},
+    "findings.section_counts": {"zh": "{section}：{counts}", "en": "{section}: {counts}"},
     "findings.failed": {"zh": "未能分析：{text}", "en": "Not analysed: {text}"},
     "findings.masked": {
         "zh": "已按个人信息保护要求遮蔽 {n} 处个人信息（手机号、证件号、银行卡、邮箱、名单中的姓名）。",
@@ -426,7 +429,7 @@ TEXT: Table = {
         "zh": "敏感信息 {pii} 处{pii_detail}；语气问题 {tone} 处{tone_detail}。",
         "en": "Personal data: {pii}{pii_detail}; tone findings: {tone}{tone_detail}.",
     },
-    "compliance.detail": {"zh": "({parts})", "en": " ({parts})"},
+    "compliance.detail": {"zh": "（{parts}）", "en": " ({parts})"},
     "compliance.clean": {
         "zh": "未发现敏感信息或指责性表述。",
         "en": "No personal data and no blaming language found.",
@@ -498,7 +501,7 @@ TEXT: Table = {
     "chart.status.not_evaluable": {"zh": "无法评估", "en": "not evaluable"},
     "chart.no_rate": {"zh": "{status}（无达成率）", "en": "{status} (no rate)"},
     "chart.kpi.title": {
-        "zh": "{root}:{baseline} → {actual}，变化 {change} 的分解（{method}）",
+        "zh": "{root}：{baseline} → {actual}，变化 {change} 的分解（{method}）",
         "en": "{root}: {baseline} → {actual}, change {change} by driver ({method})",
     },
     "chart.kpi.total": {"zh": "合计变化", "en": "Total change"},
@@ -569,7 +572,7 @@ TEXT: Table = {
     "pm.severity_unknown": {"zh": "{given}（不在级别表中）", "en": "{given} (not on the scale)"},
     "pm.impact_figures": {"zh": "影响数据与 SLO", "en": "Impact figures and SLO"},
     "pm.span": {"zh": "{start} → {end}", "en": "{start} → {end}"},
-    "pm.duration_value": {"zh": "{value}({span})", "en": "{value} ({span})"},
+    "pm.duration_value": {"zh": "{value}（{span}）", "en": "{value} ({span})"},
     "pm.duration.time_to_detect": {"zh": "发现用时", "en": "Time to detect"},
     "pm.duration.time_to_escalate": {"zh": "升级用时", "en": "Time to escalate"},
     "pm.duration.time_to_mitigate": {"zh": "止损用时", "en": "Time to mitigate"},
