@@ -162,7 +162,8 @@ _TEXT: Table = {
         "absolute change {abs}; needs verification",
     },
     "peak": {
-        "zh": "只有峰值 {actual}，峰值不能证明目标 {target} 已达成，待核验；请补充与目标同口径的均值（如 7 日/30 日均值）",
+        "zh": "只有峰值 {actual}，峰值不能证明目标 {target} 已达成，待核验；"
+        "请补充与目标同口径的均值（如 7 日/30 日均值）",
         "en": "only the peak {actual} is reported, and a peak cannot prove the target {target}; needs "
         "verification: supply the average on the target's basis (e.g. the 7- or 30-day mean)",
     },
