@@ -41,6 +41,8 @@ except ImportError:
 import pydantic
 from pydantic import TypeAdapter
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import floors  # benchmarks/floors.py, beside this file
 from fupan_mcp.analysis.actions import check_actions
 from fupan_mcp.analysis.attainment import compute_attainment
 from fupan_mcp.analysis.compliance import check_compliance
@@ -499,11 +501,142 @@ def us(seconds: float, n: int) -> str:
     return f"{value:.1f}" if value >= 1 else f"{value:.3f}"
 
 
+# --- whole tool call against its plain-Python floor (issue #15, "compute near the floor") -----------
+
+
+@dataclass(frozen=True)
+class FloorCase:
+    tool: str
+    sizes: tuple[int, int]  # small, large (10x apart; capped at the tool's limit)
+    arguments: Callable[[int], dict[str, Any]]  # the tool's arguments for n items
+    floor: Callable[[dict[str, Any]], Any]  # the floor, on the same raw arguments
+    same: Callable[[Any, Any], list[str]]  # differences between the floor's figures and the tool's result
+
+
+def _attainment_args(n: int) -> dict[str, Any]:
+    return {"metrics": make_metrics(n)}
+
+
+def _kpi_args(n: int) -> dict[str, Any]:
+    return {"nodes": make_wide_tree(n)}
+
+
+def _swot_args(n: int) -> dict[str, Any]:
+    raw = make_swot(n)
+    return {key: raw[letter] for letter, key in floors.QUADRANTS} | {"strategies": raw["strategies"]}
+
+
+def _whys_args(n: int) -> dict[str, Any]:
+    return {"problem": "订单积压率 2.3%,超出 SLA 0.5%", **make_whys(n), "review_date": REVIEW.isoformat()}
+
+
+FLOOR_CASES = (
+    FloorCase(
+        "compute_attainment",
+        (1_000, 10_000),
+        _attainment_args,
+        lambda a: floors.attainment_floor(a["metrics"]),
+        floors.same_attainment,
+    ),
+    FloorCase(
+        "build_kpi_tree",
+        (1_000, 10_000),
+        _kpi_args,
+        lambda a: floors.kpi_tree_floor(a["nodes"]),
+        floors.same_kpi_tree,
+    ),
+    FloorCase("five_whys", (20, MAX_WHYS), _whys_args, floors.five_whys_floor, floors.same_five_whys),  # <= 200
+    FloorCase("swot", (20, MAX_SWOT_ITEMS), _swot_args, floors.swot_floor, floors.same_swot),  # at most 200
+)
+GROWTH_LIMIT = 11.0  # per 10x more items, GC included
+FLOOR_LIMIT = 3.0
+
+
+def _structured(tool: str, result: Any) -> Any:
+    """The tool's result model again, from the structured content of the whole call (to compare figures)."""
+    from fupan_mcp.domain.attainment import AttainmentResult
+    from fupan_mcp.domain.kpi import KpiTreeResult
+    from fupan_mcp.domain.swot import SwotResult
+    from fupan_mcp.domain.whys import FiveWhysResult
+
+    models: dict[str, Any] = {
+        "compute_attainment": AttainmentResult,
+        "build_kpi_tree": KpiTreeResult,
+        "swot": SwotResult,
+        "five_whys": FiveWhysResult,
+    }
+    return models[tool].model_validate(result.structured_content)
+
+
+def bench_floors(repeats: int, no_gc_tuning: bool = False) -> None:
+    """Each tool's whole in-process call (`FupanServer.call_tool`: argument validation, core, text,
+    output validation, size check) beside its floor, at two sizes 10x apart; best of `repeats`."""
+    import anyio
+
+    from fupan_mcp.app import create_server
+
+    server = create_server()
+    server.ensure_registered()
+    if not no_gc_tuning:
+        from fupan_mcp.gctuning import tune_gc
+
+        tune_gc()  # as `fupan-mcp serve` does after start-up (stdio and HTTP)
+
+    async def call(tool: str, arguments: dict[str, Any]) -> tuple[float, Any]:
+        started = time.perf_counter()
+        result = await server.call_tool(tool, arguments)
+        elapsed = time.perf_counter() - started
+        if getattr(result, "is_error", False):
+            raise SystemExit(f"{tool}: {result}")
+        return elapsed, result
+
+    def floor_time(case: FloorCase, arguments: dict[str, Any]) -> float:
+        started = time.perf_counter()
+        case.floor(arguments)
+        return time.perf_counter() - started
+
+    print()
+    print("| tool | n | whole call ms | floor ms | call ÷ floor |")
+    print("|---|---:|---:|---:|---:|")
+    for case in FLOOR_CASES:
+        best: dict[int, float] = {}
+        for n in case.sizes:
+            arguments = case.arguments(n)
+            _, result = anyio.run(call, case.tool, arguments)  # warm up, and the figures to check
+            problems = case.same(case.floor(arguments), _structured(case.tool, result))
+            if problems:
+                raise SystemExit(f"{case.tool} at n={n}: the floor disagrees: {problems[:5]}")
+            calls, floor_times = [], []
+            for _ in range(repeats):  # interleaved, so that drift in the machine affects both alike
+                calls.append(anyio.run(call, case.tool, arguments)[0])
+                floor_times.append(floor_time(case, arguments))
+            ours, base = min(calls), min(floor_times)
+            best[n] = ours
+            print(f"| {case.tool} | {n:,} | {ms(ours)} | {ms(base)} | {ours / base:.1f}× |", flush=True)
+            target(
+                f"floor.{case.tool}_{n // 1000}k" if n >= 1000 else f"floor.{case.tool}_{n}", ours, base, FLOOR_LIMIT
+            )
+        small, large = case.sizes
+        target(f"growth.{case.tool}_{small}_{large}", best[large], best[small], GROWTH_LIMIT)
+
+
+def target(name: str, ours: float, base: float, limit: float) -> None:
+    """One summary line in the format of benchmarks/README.md (collected by `dev.py bench`)."""
+    ratio = ours / base
+    verdict = "ok" if ratio <= limit else "MISS"
+    print(f"TARGET {name} ours={ours:.6g} base={base:.6g} ratio={ratio:.2f} limit={limit:g} {verdict}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="3 short repeats instead of 7 (a smoke test)")
+    parser.add_argument("--floors", action="store_true", help="only the whole calls against their floors")
+    parser.add_argument("--no-gc-tuning", action="store_true", help="CPython's default GC (to see what tuning buys)")
     args = parser.parse_args()
     repeats, min_seconds = (3, 0.01) if args.quick else (7, 0.1)
+    if args.floors:
+        bench_floors(repeats, args.no_gc_tuning)
+        return
 
     print(
         f"Python {platform.python_version()}, pydantic {pydantic.VERSION}, {platform.machine()}, "
@@ -532,6 +665,7 @@ def main() -> None:
         "of the same raw input alone (`dict[str, str]` for the compliance texts). growth /10×: time ratio "
         "per 10× more input (≈10× is linear); a step that is not 10× (at a tool's limit) is scaled to 10×."
     )
+    bench_floors(repeats, args.no_gc_tuning)
 
 
 if __name__ == "__main__":

@@ -177,8 +177,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         sys.exit(f"fupan-mcp serve: {', '.join(_http_flags(args))} only apply with --http")
     elif args.command in (None, "serve"):
         from fupan_mcp.app import create_server
+        from fupan_mcp.gctuning import tune_gc
 
-        create_server().run()
+        server = create_server()
+        tune_gc()  # after start-up: what exists now is left out of every later collection
+        server.run()
     elif args.command == "prompt":
         from fupan_mcp.prompting import render_review_prompt
 

@@ -555,6 +555,9 @@ def serve_http(settings: HttpSettings, server: MCPServer[Any] | None = None) -> 
         log_config=None,  # keep the root handler MCPServer set up (stderr)
         log_level="info",  # an explicit level: left unset, uvicorn formats TRACE lines for every request
     )
+    from fupan_mcp.gctuning import tune_gc
+
+    tune_gc()  # after start-up: what exists now is left out of every later collection
     uvicorn.Server(config).run()
 
 

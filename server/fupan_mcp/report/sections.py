@@ -11,6 +11,7 @@ the review. Which sections appear depends on the depth:
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -1120,7 +1121,9 @@ def _open_questions(ctx: Context) -> list[Block]:
     paths, no table. Errors and warnings only (notes are for the author), one line per message."""
     found = [f for f in ctx.analysis.findings if f.severity != "info" and f.code != "section_failed"]
     lines = list(
-        dict.fromkeys(ctx.t("questions.line", section=ctx.t(f"section.{f.section}"), text=f.message) for f in found)
+        dict.fromkeys(
+            ctx.t("questions.line", section=ctx.t(f"section.{f.section}"), text=_for_people(f.message)) for f in found
+        )
     )
     if not lines:
         return []
@@ -1132,6 +1135,15 @@ def _open_questions(ctx: Context) -> list[Block]:
     if len(lines) > READER_QUESTIONS:
         blocks.append(Paragraph(ctx.t("questions.more", n=len(lines) - READER_QUESTIONS), tone="muted"))
     return blocks
+
+
+_FIELD_MARK = re.compile(r"`([^`\n]+)`")
+
+
+def _for_people(message: str) -> str:
+    """A check's message without the backticks that mark field names for the author: a manager's
+    document shows ``prevent`` as the plain word, not as code (Word and HTML would print the marks)."""
+    return _FIELD_MARK.sub(r"\1", message)
 
 
 def _gap_blocks(ctx: Context) -> list[Block]:
@@ -1155,6 +1167,7 @@ def _grouped_gap_lines(ctx: Context, gaps_of_kind: Sequence[SectionGap]) -> list
         groups.setdefault((gap.section, gap.message), []).append(gap)
     lines = []
     for (section, message), members in groups.items():
+        message = message if ctx.author else _for_people(message)
         title = ctx.t(f"section.{section}")
         if members[0].kind == "section" or members[0].subject == members[0].path:
             lines.append(ctx.t("gaps.section", section=title, message=message))
