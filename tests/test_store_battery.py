@@ -69,5 +69,5 @@ def test_acknowledged_saves_from_processes_and_http_clients_are_all_found(locati
     assert found.chains == PROCESSES * PROCESS_ROUNDS + CLIENTS * CLIENT_ROUNDS
     assert found.actions == CLIENTS * CLIENT_ROUNDS
     assert found.sections == PROCESSES + CLIENTS
-    # 3 indexed sections of one entry each, and one root cause per chain
-    assert found.index_entries == PROCESSES + found.chains
+    # 3 indexed sections of one entry each, one root cause per chain and one text per action
+    assert found.index_entries == PROCESSES + found.chains + found.actions

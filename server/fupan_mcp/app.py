@@ -1284,6 +1284,9 @@ def _add_workspace_tools(server: MCPServer[Any], services: Services) -> None:
                 "returns the review already stored instead of making a duplicate.",
             ),
         ] = None,
+        new_project: Annotated[
+            bool, Field(description="Create the project even though its name is close to a stored one.")
+        ] = False,
     ) -> workspace.CreatedReview:
         """Start a stored review; returns its id and the open or overdue actions of earlier reviews of the same
         project, to follow up. Pass `review_id` to the analysis tools to save their inputs and results.
@@ -1295,7 +1298,9 @@ def _add_workspace_tools(server: MCPServer[Any], services: Services) -> None:
                 data[key] = value
         document = run_core(lambda: workspace.validate_review(data, "review"))
         today = dt.date.today()
-        return run_core(lambda: workspace.create_review(store(), document, today, idempotency_key), language)
+        return run_core(
+            lambda: workspace.create_review(store(), document, today, idempotency_key, new_project), language
+        )
 
     @server.tool(title="读取复盘 / Get a review", annotations=READ_ONLY)
     def get_review(review_id: Annotated[str, Field(description="Id returned by create_review.")]) -> ReviewRecord:
@@ -1386,13 +1391,22 @@ def _add_workspace_tools(server: MCPServer[Any], services: Services) -> None:
     def search_lessons(
         query: Annotated[str, Field(min_length=1, max_length=500, description="Words to find, Chinese or English.")],
         kinds: Annotated[
-            list[LessonKind] | None, Field(description="lesson, root_cause, success_factor, problem.")
+            list[LessonKind] | None,
+            Field(description="lesson, root_cause, success_factor, problem, swot, risk, action."),
         ] = None,
-        project: Annotated[str | None, Field(description="Only this project.")] = None,
+        project: Annotated[str | None, Field(description="Only this project (any of its names).")] = None,
         limit: Annotated[int, Field(ge=1, le=200)] = 20,
+        review_type: Annotated[str | None, Field(description="Only reviews of this type.")] = None,
+        date_from: Annotated[HumanDate | None, Field(description="Reviews dated on or after.")] = None,
+        date_to: Annotated[HumanDate | None, Field(description="Reviews dated on or before.")] = None,
     ) -> LessonSearch:
-        """Search the lessons, root causes, success factors and problems of every stored review, best first."""
-        hits = run_core(lambda: store().search_lessons(query, kinds, project, limit))
+        """Search the lessons, root causes, success factors, problems, SWOT factors, risks and actions of every
+        stored review, best first; English words match their other forms (permission/permissions)."""
+        hits = run_core(
+            lambda: store().search_lessons(
+                query, kinds, project, limit, review_type=review_type, date_from=date_from, date_to=date_to
+            )
+        )
         return LessonSearch(query=query, hits=hits)
 
     @server.tool(title="导出报告 / Export the report", annotations=WRITES)

@@ -29,13 +29,63 @@ from fupan_mcp.domain.asof import AsOf, reference_date
 from fupan_mcp.domain.review import FiveWhysInput, Point, Review
 from fupan_mcp.domain.stored import Lesson, LessonHit, OpenAction, ReviewRecord, ReviewSummary, StoredAction
 from fupan_mcp.errors import InputError, input_error_from
-from fupan_mcp.store.base import ActionChange, ReviewChanges, ReviewStore
+from fupan_mcp.limits import MAX_TEXT_CHARS
+from fupan_mcp.store.base import MAX_QUERY_CHARS, ActionChange, ReviewChanges, ReviewStore
+from fupan_mcp.store.projects import did_you_mean, project_key, similarity
 
 METADATA_FIELDS = ("project", "title", "project_type", "review_date", "language")
 """Review fields kept in the review row rather than in sections."""
 RESULTS_PREFIX = "results."
 DOCUMENT_FIELDS = tuple(name for name in Review.model_fields if name not in (*METADATA_FIELDS, "actions"))
 """Review fields stored as sections of the same name."""
+
+
+class SeenBefore(BaseModel):
+    """A problem or root cause of this review that an earlier review (of any project) already recorded."""
+
+    kind: str = Field(description="problem or root_cause.")
+    text: str = Field(description="The item of this review.")
+    earlier_text: str = Field(description="The similar item of the earlier review.")
+    review_id: str
+    project: str
+    title: str
+    review_date: dt.date
+    similarity: float = Field(description="Character-bigram Jaccard similarity of the two texts, 0 to 1.")
+
+
+SEEN_BEFORE_AT = 0.5
+"""Bigram Jaccard similarity (store.projects.similarity on project_key-normalized texts) from which an
+earlier item counts as the same problem seen before; the search index proposes, this decides."""
+
+
+def seen_before(store: ReviewStore, record: ReviewRecord) -> list[SeenBefore]:
+    """Problems and root causes of ``record`` that reviews dated on or before it recorded in similar words
+    (any project: a team's memory crosses projects), most similar first."""
+    found: list[SeenBefore] = []
+    for item in record.lessons:
+        if item.kind not in ("problem", "root_cause"):
+            continue
+        try:
+            hits = store.search_lessons(item.text[:MAX_QUERY_CHARS], [item.kind], None, 20, date_to=record.review_date)
+        except InputError:  # a text with nothing to search for
+            continue
+        for hit in hits:
+            score = similarity(project_key(item.text), project_key(hit.text))
+            if hit.review_id != record.id and score >= SEEN_BEFORE_AT:
+                found.append(
+                    SeenBefore(
+                        kind=item.kind,
+                        text=item.text,
+                        earlier_text=hit.text,
+                        review_id=hit.review_id,
+                        project=hit.project,
+                        title=hit.title,
+                        review_date=hit.review_date,
+                        similarity=round(score, 3),
+                    )
+                )
+    found.sort(key=lambda seen: (-seen.similarity, seen.review_date, seen.review_id))
+    return found
 
 
 class CreatedReview(BaseModel):
@@ -55,13 +105,28 @@ class CreatedReview(BaseModel):
         default=False,
         description="True when this idempotency_key had already created the review: nothing new was stored.",
     )
+    seen_before: list[SeenBefore] = Field(
+        default_factory=list, description="Problems and root causes that earlier reviews already recorded."
+    )
 
 
 def create_review(
-    store: ReviewStore, review: Review, today: dt.date, idempotency_key: str | None = None
+    store: ReviewStore,
+    review: Review,
+    today: dt.date,
+    idempotency_key: str | None = None,
+    new_project: bool = False,
 ) -> CreatedReview:
     """Store a new review (metadata, sections, actions, lessons) in one transaction and surface earlier
-    open actions. With ``idempotency_key``, a retry returns the review the first call stored."""
+    open actions. With ``idempotency_key``, a retry returns the review the first call stored.
+
+    A project name with the key of a stored project is that project (store.projects); a new name close
+    to stored ones is refused with "did you mean" candidates unless ``new_project`` is true, so a typo
+    never silently starts a new history (and loses the follow-up of its open actions)."""
+    if not new_project and store.find_project(review.project) is None:
+        close = did_you_mean(review.project, store.list_projects(), review.language or "zh")
+        if close is not None:
+            raise close
     as_of = reference_date(review_date=review.review_date, today=today)
     assert as_of is not None
     review_date = as_of.date
@@ -82,7 +147,13 @@ def create_review(
         for action in store.open_actions_for_project(review.project, review_date, exclude_review_id=record.id)
         if action.review_date <= review_date
     ]
-    return CreatedReview(review=record, earlier_open_actions=earlier, as_of=as_of, replayed=created.replayed)
+    return CreatedReview(
+        review=record,
+        earlier_open_actions=earlier,
+        as_of=as_of,
+        replayed=created.replayed,
+        seen_before=seen_before(store, record),
+    )
 
 
 def load_review(store: ReviewStore, review_id: str) -> Review:
@@ -158,7 +229,8 @@ def _document_changes(record: ReviewRecord, changes: Mapping[str, Any]) -> Revie
     updates: dict[str, ActionChange] = {}
     if "actions" in changes:
         new_actions, updates = _action_changes(record.actions, review.actions)
-    lessons = lessons_of(review)
+    stored = [_as_action_item(action) for action in record.actions]
+    lessons = lessons_of(review.model_copy(update={"actions": [*stored, *new_actions]}))
     return ReviewChanges(sections=sections, new_actions=new_actions, action_updates=updates, lessons=lessons)
 
 
@@ -230,14 +302,29 @@ def _as_action_item(action: StoredAction) -> ActionItem:
     return ActionItem.model_validate(action.model_dump(include=set(ActionItem.model_fields)))
 
 
+SWOT_LISTS = ("strengths", "weaknesses", "opportunities", "threats")
+
+
 def lessons_of(review: Review) -> list[Lesson]:
-    """What later reviews should be able to find: lessons, success factors, problems, root causes."""
-    items: list[Lesson] = [Lesson(kind="lesson", text=_point_text(point)) for point in review.lessons]
-    items.extend(Lesson(kind="success_factor", text=_point_text(point)) for point in review.success_factors)
-    items.extend(Lesson(kind="problem", text=_point_text(point)) for point in review.problems)
+    """What later reviews should be able to find: lessons, success factors, problems, root causes,
+    SWOT factors, risks and action texts, each with the section it comes from."""
+    items: list[Lesson] = [Lesson(kind="lesson", text=_point_text(p), section="lessons") for p in review.lessons]
+    items.extend(
+        Lesson(kind="success_factor", text=_point_text(p), section="success_factors") for p in review.success_factors
+    )
+    items.extend(Lesson(kind="problem", text=_point_text(p), section="problems") for p in review.problems)
     for chain in review.five_whys:
-        items.extend(Lesson(kind="root_cause", text=text) for text in _root_causes(chain))
-    return items
+        items.extend(Lesson(kind="root_cause", text=text, section="five_whys") for text in _root_causes(chain))
+    if review.swot is not None:
+        for name in SWOT_LISTS:
+            for factor in getattr(review.swot, name):
+                text = factor if isinstance(factor, str) else factor.text
+                items.append(Lesson(kind="swot", text=text, section=f"swot.{name}"))
+    for risk in review.risks:
+        text = f"{risk.risk}: {risk.response}" if risk.response else risk.risk
+        items.append(Lesson(kind="risk", text=text[:MAX_TEXT_CHARS], section="risks"))
+    items.extend(Lesson(kind="action", text=action.action, section="actions") for action in review.actions)
+    return [item for item in items if item.text.strip()]
 
 
 def _point_text(point: str | Point) -> str:

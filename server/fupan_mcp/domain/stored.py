@@ -17,8 +17,16 @@ from fupan_mcp.domain.common import Model
 from fupan_mcp.i18n import Language
 from fupan_mcp.limits import MAX_TEXT_CHARS
 
-LessonKind = Literal["lesson", "root_cause", "success_factor", "problem"]
-LESSON_KINDS: tuple[LessonKind, ...] = ("lesson", "root_cause", "success_factor", "problem")
+LessonKind = Literal["lesson", "root_cause", "success_factor", "problem", "swot", "risk", "action"]
+LESSON_KINDS: tuple[LessonKind, ...] = (
+    "lesson",
+    "root_cause",
+    "success_factor",
+    "problem",
+    "swot",
+    "risk",
+    "action",
+)
 
 
 class ReviewSummary(BaseModel):
@@ -26,6 +34,11 @@ class ReviewSummary(BaseModel):
 
     id: str = Field(description="Store-assigned id, e.g. 'R-3f9a0c2b1d'.")
     project: str
+    project_id: str | None = Field(
+        default=None,
+        description="The project's identity ('P-…'): names that differ only in spacing, width, case or punctuation "
+        "share it.",
+    )
     title: str
     review_type: str | None = Field(default=None, description="Project type, e.g. 'saas', 'ecommerce'.")
     review_date: dt.date
@@ -36,10 +49,14 @@ class ReviewSummary(BaseModel):
 
 
 class Lesson(Model):
-    """One searchable item distilled from a review: a lesson, root cause, success factor or problem."""
+    """One searchable item distilled from a review: a lesson, root cause, success factor, problem, SWOT
+    factor, risk or action text."""
 
     kind: LessonKind
     text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS)
+    section: str | None = Field(
+        default=None, max_length=200, description="Where in the review it comes from, e.g. 'swot.threats'."
+    )
 
 
 class StoredAction(ActionItem):
@@ -48,6 +65,7 @@ class StoredAction(ActionItem):
     id: str = Field(max_length=64, description="Store-assigned id, e.g. 'A-7c1e0b9d42'.")
     review_id: str
     project: str
+    project_id: str | None = Field(default=None, description="The identity of the review's project.")
     review_title: str
     review_date: dt.date
     created_at: dt.datetime
@@ -82,9 +100,10 @@ class LessonHit(BaseModel):
     title: str = Field(description="Title of the review the item comes from.")
     review_date: dt.date
     kind: LessonKind
+    section: str = Field(description="The review section the item comes from (its kind for items stored without one).")
     text: str
     score: float = Field(description="Relevance, higher is better (negated FTS5 BM25, or a coarse fallback).")
-    snippet: str = Field(description="Excerpt around the first match, matches wrapped in **…**.")
+    snippet: str = Field(description="The excerpt: text around the first match, matches wrapped in **…**.")
     matched_all: bool = Field(
         description="True when every query term matched; False for the relaxed any-term fallback."
     )

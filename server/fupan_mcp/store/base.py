@@ -43,6 +43,7 @@ from fupan_mcp.domain.stored import (
 from fupan_mcp.errors import InputError, input_error_from
 from fupan_mcp.i18n import Language
 from fupan_mcp.limits import MAX_ACTIONS, MAX_NAME_CHARS
+from fupan_mcp.store.projects import Project
 
 __all__ = [
     "ACTION_STATUSES",
@@ -285,8 +286,27 @@ class ReviewStore(Protocol):
         kinds: Sequence[LessonKind] | None = None,
         project: str | None = None,
         limit: int = 20,
+        *,
+        review_type: str | None = None,
+        date_from: DateLike | None = None,
+        date_to: DateLike | None = None,
     ) -> list[LessonHit]:
-        """Ranked search over all reviews' lessons; Chinese, English and mixed queries."""
+        """Ranked search over all reviews' lessons; Chinese, English (stemmed) and mixed queries.
+        ``project`` matches the project's identity (any of its names); date bounds are inclusive."""
+        ...
+
+    # --- projects ------------------------------------------------------------------------
+    def find_project(self, name: str) -> Project | None:
+        """The project a name stands for (same key as its name or an alias, see store.projects), or None."""
+        ...
+
+    def list_projects(self) -> list[Project]:
+        """Every project with its aliases, by display name."""
+        ...
+
+    def add_project_alias(self, project: str, alias: str) -> Project:
+        """Make ``alias`` another name of the project named ``project`` (an `InputError` naming
+        ``project`` when there is none, naming ``alias`` when it belongs to another project)."""
         ...
 
     def close(self) -> None:

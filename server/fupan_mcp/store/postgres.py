@@ -88,6 +88,7 @@ from fupan_mcp.store.base import (
     StoreReadOnly,
     StoreUnavailable,
 )
+from fupan_mcp.store.projects import Project, project_key
 from fupan_mcp.store.records import OPEN_STATUSES
 from fupan_mcp.store.search import QueryTerm, index_terms
 
@@ -175,16 +176,55 @@ _MIGRATION_3: tuple[str, ...] = (
     "ALTER TABLE actions ADD COLUMN ticket TEXT",
 )
 
+# Migration 4: projects as identities (store/projects.py), the section of a searchable item, and
+# the search tokens of stored items re-made with English stemming (store/search.py). Every review
+# gets the project of its name's key; nothing is dropped (reviews.project keeps the name as given).
+_MIGRATION_4_SQL: tuple[str, ...] = (
+    """CREATE TABLE projects (
+        id         TEXT PRIMARY KEY,
+        name       TEXT NOT NULL,
+        created_at TIMESTAMPTZ NOT NULL
+    )""",
+    """CREATE TABLE project_names (
+        key        TEXT PRIMARY KEY,  -- store.projects.project_key of the name
+        project_id TEXT NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+        name       TEXT NOT NULL
+    )""",
+    "CREATE INDEX project_names_by_project ON project_names (project_id)",
+    "ALTER TABLE reviews ADD COLUMN project_id TEXT REFERENCES projects (id)",
+    "CREATE INDEX reviews_by_project_id ON reviews (project_id, review_date)",
+    "ALTER TABLE lessons ADD COLUMN section TEXT",
+)
+
+
+def _migration_4(conn: Connection) -> None:
+    for statement in _MIGRATION_4_SQL:
+        conn.execute(statement)
+    names = conn.execute(
+        "SELECT project, MIN(created_at) AS first FROM reviews GROUP BY project ORDER BY 2, 1"
+    ).fetchall()
+    for name in (str(row["project"]) for row in names):
+        project_id = _project_id(conn, name, _now())
+        conn.execute("UPDATE reviews SET project_id = %s WHERE project = %s", (project_id, name))
+    rows = conn.execute("SELECT id, text FROM lessons").fetchall()
+    with conn.cursor() as cur:
+        cur.executemany(
+            "UPDATE lessons SET terms = %s, tsv = %s::tsvector WHERE id = %s",
+            [(terms, tsvector_literal(terms), r["id"]) for r in rows for terms in (index_terms(r["text"]),)],
+        )
+
+
 # Append new migrations here: MIGRATIONS[n] upgrades schema version n to n + 1.
-MIGRATIONS: tuple[Migration, ...] = (_MIGRATION_1, _MIGRATION_2, _MIGRATION_3)
+MIGRATIONS: tuple[Migration, ...] = (_MIGRATION_1, _MIGRATION_2, _MIGRATION_3, _migration_4)
 
 _BEGIN_WRITE = "BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE"
 _BEGIN_READ = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
 _ACTION_COLUMNS = (
     "a.id, a.review_id, a.action, a.owner, a.due, a.priority, a.addresses, a.success_metric, "
     "a.status, a.status_reason, a.evidence, a.kind, a.ticket, a.created_at, a.updated_at, "
-    "r.project, r.title AS review_title, r.review_date"
+    "r.project, r.project_id, r.title AS review_title, r.review_date"
 )
+_PROJECT_ID = records.PROJECT_ID_OF_KEY.format(p="%s")
 _ACTION_FROM = "FROM actions a JOIN reviews r ON r.id = a.review_id"
 _ACTION_SET = ", ".join(f"{column} = %s" for column in records.ACTION_VALUE_COLUMNS)
 _ACTION_TEXT_FIELDS = (
@@ -378,13 +418,14 @@ class PostgresStore:
                         raise records.key_reused(key, found["review_id"])
                     return Created(_load_review(conn, found["review_id"]), replayed=True)
             now = _now()
+            project_id = _project_id(conn, row.project, now)
             while True:
                 review_id = base.new_id("R")
                 inserted = conn.execute(
                     "INSERT INTO reviews (id, project, title, review_type, review_date, language, "
-                    "created_at, updated_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
+                    "created_at, updated_at, project_id) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
                     "ON CONFLICT (id) DO NOTHING RETURNING id",
-                    (review_id, *row, now, now),
+                    (review_id, *row, now, now, project_id),
                 ).fetchone()
                 if inserted is not None:
                     break
@@ -415,7 +456,7 @@ class PostgresStore:
     ) -> list[ReviewSummary]:
         start, end = records.checked_review_filter(date_from, date_to, limit, offset)
         where = _Where()
-        where.add("r.project = %s", records.strip(project))
+        where.add(f"r.project_id = {_PROJECT_ID}", records.project_filter(project))
         where.add("r.review_type = %s", records.strip(review_type))
         where.add("r.review_date >= %s", start)
         where.add("r.review_date <= %s", end)
@@ -494,7 +535,7 @@ class PostgresStore:
         statuses, overdue = records.checked_action_filter(status, overdue_on, limit, offset)
         where = _Where()
         where.add("a.owner = %s", records.strip(owner))
-        where.add("r.project = %s", records.strip(project))
+        where.add(f"r.project_id = {_PROJECT_ID}", records.project_filter(project))
         where.add("a.review_id = %s", review_id)
         where.add_in("a.status", statuses)
         if overdue is not None:
@@ -542,7 +583,7 @@ class PostgresStore:
         name = base.require_text(project, "project")
         day = base.parse_date(today, "today")
         where = _Where()
-        where.add("r.project = %s", name)
+        where.add(f"r.project_id = {_PROJECT_ID}", records.project_filter(name))
         where.add("a.review_id <> %s", exclude_review_id)
         where.add_in("a.status", OPEN_STATUSES)
         order = 'ORDER BY r.review_date, a.review_id COLLATE "C", a.seq'
@@ -568,13 +609,51 @@ class PostgresStore:
         kinds: Sequence[LessonKind] | None = None,
         project: str | None = None,
         limit: int = 20,
+        *,
+        review_type: str | None = None,
+        date_from: DateLike | None = None,
+        date_to: DateLike | None = None,
     ) -> list[LessonHit]:
         terms = records.checked_query(query, limit)
+        checked = records.checked_search_filter(kinds, project, review_type, date_from, date_to)
         where = _Where()
-        where.add_in("l.kind", base.check_kinds(kinds))
-        where.add("r.project = %s", records.strip(project))
+        where.add_in("l.kind", checked.kinds)
+        where.add(f"r.project_id = {_PROJECT_ID}", checked.project_key)
+        where.add("r.review_type = %s", checked.review_type)
+        where.add("r.review_date >= %s", checked.date_from)
+        where.add("r.review_date <= %s", checked.date_to)
         with self._transaction(write=False) as conn:
             return records.search_with_retry(lambda t, any_term: _search(conn, t, where, limit, any_term), terms)
+
+    # --- projects --------------------------------------------------------------------------
+
+    def find_project(self, name: str) -> Project | None:
+        key = project_key(base.require_text(name, "project"))
+        _storable(key, "project")
+        with self._transaction(write=False) as conn:
+            return _find_project(conn, key)
+
+    def list_projects(self) -> list[Project]:
+        with self._transaction(write=False) as conn:
+            return _projects(conn, "", ())
+
+    def add_project_alias(self, project: str, alias: str) -> Project:
+        name = base.require_text(project, "project")
+        other = base.require_text(alias, "alias")
+        _storable(name, "project")
+        _storable(other, "alias")
+        with self._transaction(write=True) as conn:
+            found = _find_project(conn, project_key(name))
+            if found is None:
+                raise records.unknown_project(name)
+            conn.execute(
+                "INSERT INTO project_names (key, project_id, name) VALUES (%s, %s, %s) ON CONFLICT (key) DO NOTHING",
+                (project_key(other), found.id, other),
+            )
+            holder = _find_project(conn, project_key(other))
+            if holder is not None and holder.id != found.id:
+                raise records.alias_taken(other, holder.name)
+            return _projects(conn, "WHERE p.id = %s", (found.id,))[0]
 
 
 # --- search expressions -------------------------------------------------------------------
@@ -721,6 +800,42 @@ def _migrate(conn: Connection) -> None:
         conn.execute("INSERT INTO schema_version (version) VALUES (%s)", (number,))
 
 
+def _project_id(conn: Connection, name: str, now: dt.datetime) -> str:
+    """The id of the project ``name`` stands for, created when its key is new. Two transactions creating
+    the same key: the second waits on the key's row, then finds the first one's project."""
+    key = project_key(name)
+    row = conn.execute("SELECT project_id FROM project_names WHERE key = %s", (key,)).fetchone()
+    if row is not None:
+        return str(row["project_id"])
+    project_id = base.new_id("P")
+    conn.execute("INSERT INTO projects (id, name, created_at) VALUES (%s, %s, %s)", (project_id, name, now))
+    inserted = conn.execute(
+        "INSERT INTO project_names (key, project_id, name) VALUES (%s, %s, %s) ON CONFLICT (key) DO NOTHING "
+        "RETURNING project_id",
+        (key, project_id, name),
+    ).fetchone()
+    if inserted is not None:
+        return project_id
+    conn.execute("DELETE FROM projects WHERE id = %s", (project_id,))
+    row = conn.execute("SELECT project_id FROM project_names WHERE key = %s", (key,)).fetchone()
+    assert row is not None
+    return str(row["project_id"])
+
+
+def _find_project(conn: Connection, key: str) -> Project | None:
+    found = _projects(conn, f"WHERE p.id = {_PROJECT_ID}", (key,))
+    return found[0] if found else None
+
+
+def _projects(conn: Connection, where: str, params: Sequence[object]) -> list[Project]:
+    rows = conn.execute(
+        "SELECT p.id, p.name, n.name AS alias FROM projects p LEFT JOIN project_names n ON n.project_id = p.id "
+        f'{where} ORDER BY p.name COLLATE "C", p.id, n.name COLLATE "C"',
+        tuple(params),
+    ).fetchall()
+    return records.projects_from_rows(rows)
+
+
 def _has_nul(value: object) -> bool:
     return isinstance(value, str) and "\x00" in value
 
@@ -789,10 +904,11 @@ def _replace_lessons(conn: Connection, review_id: str, lessons: Sequence[Lesson]
     rows = []
     for i, lesson in enumerate(lessons):
         terms = index_terms(lesson.text)
-        rows.append((review_id, i, lesson.kind, lesson.text, terms, tsvector_literal(terms)))
+        rows.append((review_id, i, lesson.kind, lesson.text, terms, tsvector_literal(terms), lesson.section))
     with conn.cursor() as cur:
         cur.executemany(
-            "INSERT INTO lessons (review_id, seq, kind, text, terms, tsv) VALUES (%s, %s, %s, %s, %s, %s::tsvector)",
+            "INSERT INTO lessons (review_id, seq, kind, text, terms, tsv, section) "
+            "VALUES (%s, %s, %s, %s, %s, %s::tsvector, %s)",
             rows,
         )
 
@@ -887,8 +1003,10 @@ def _load_review(conn: Connection, review_id: str) -> ReviewRecord:
     ).fetchall()
     sections = {r["name"]: r["value"] for r in rows}
     actions = _select_actions(conn, "WHERE a.review_id = %s ORDER BY a.seq", (review_id,))
-    rows = conn.execute("SELECT kind, text FROM lessons WHERE review_id = %s ORDER BY seq", (review_id,)).fetchall()
-    return records.review_record(summary, sections, actions, ((r["kind"], r["text"]) for r in rows))
+    rows = conn.execute(
+        "SELECT kind, text, section FROM lessons WHERE review_id = %s ORDER BY seq", (review_id,)
+    ).fetchall()
+    return records.review_record(summary, sections, actions, ((r["kind"], r["text"], r["section"]) for r in rows))
 
 
 def _search(conn: Connection, terms: list[QueryTerm], where: _Where, limit: int, any_term: bool) -> list[LessonHit]:
@@ -897,7 +1015,7 @@ def _search(conn: Connection, terms: list[QueryTerm], where: _Where, limit: int,
     # ts_rank_cd on the large OR queries a long question makes.
     rank = "ts_rank" if any_term else "ts_rank_cd"
     sql = (
-        "SELECT l.review_id, r.project, r.title, r.review_date, l.kind, l.text, "
+        "SELECT l.review_id, r.project, r.title, r.review_date, l.kind, l.text, l.section, "
         f"{rank}(l.tsv, q.query, {RANK_NORMALIZATION}) AS rank "
         "FROM lessons l JOIN reviews r ON r.id = l.review_id CROSS JOIN (SELECT %s::tsquery AS query) q "
         f"WHERE l.tsv @@ q.query{where.and_sql()} ORDER BY rank DESC, l.id LIMIT %s"

@@ -17,10 +17,11 @@ from fupan_mcp.domain.actions import ActionItem, ActionStatus
 from fupan_mcp.domain.asof import days_overdue
 from fupan_mcp.domain.stored import Lesson, LessonHit, OpenAction, ReviewRecord, ReviewSummary, StoredAction
 from fupan_mcp.errors import InputError
-from fupan_mcp.i18n import Language
+from fupan_mcp.i18n import Language, tr
 from fupan_mcp.limits import MAX_ACTIONS, MAX_TEXT_CHARS
 from fupan_mcp.store import base
 from fupan_mcp.store.base import DateLike, ReviewChanges, StoreSchemaTooNew
+from fupan_mcp.store.projects import PROJECT_MESSAGES, Project, project_key
 from fupan_mcp.store.search import QueryTerm, make_snippet, parse_query, relaxed_terms
 
 MAX_SEARCH_LIMIT = 200
@@ -104,6 +105,58 @@ def checked_query(query: str, limit: int) -> list[QueryTerm]:
         raise InputError("query", "contains no letters, digits or CJK characters to search for")
     base.check_page(limit, 0, max_limit=MAX_SEARCH_LIMIT)
     return terms
+
+
+class SearchFilter(NamedTuple):
+    """The checked filters of a lesson search (None: no filter)."""
+
+    kinds: tuple[str, ...]
+    project_key: str | None
+    review_type: str | None
+    date_from: dt.date | None
+    date_to: dt.date | None
+
+
+def checked_search_filter(
+    kinds: Sequence[str] | None,
+    project: str | None,
+    review_type: str | None,
+    date_from: DateLike | None,
+    date_to: DateLike | None,
+) -> SearchFilter:
+    start = base.optional_date(date_from, "date_from")
+    end = base.optional_date(date_to, "date_to")
+    base.check_date_range(start, end)
+    return SearchFilter(base.check_kinds(kinds), project_filter(project), strip(review_type), start, end)
+
+
+def project_filter(project: str | None) -> str | None:
+    """The key a project filter compares (the review's project identity), or None for no filter."""
+    name = strip(project)
+    return None if not name else project_key(name)
+
+
+PROJECT_ID_OF_KEY = "(SELECT project_id FROM project_names WHERE key = {p})"
+"""SQL of the project id a name key stands for ({p}: the backend's placeholder); NULL matches nothing."""
+
+
+def projects_from_rows(rows: Iterable[Mapping[str, Any]]) -> list[Project]:
+    """Projects from (id, name, alias) rows ordered by project, the alias None or a name of the project."""
+    projects: dict[str, Project] = {}
+    for row in rows:
+        project = projects.setdefault(row["id"], Project(id=row["id"], name=row["name"]))
+        alias = row["alias"]
+        if alias is not None and project_key(alias) != project_key(project.name) and alias not in project.aliases:
+            project.aliases.append(alias)
+    return list(projects.values())
+
+
+def unknown_project(name: str) -> InputError:
+    return InputError("project", tr(PROJECT_MESSAGES, "unknown_project", "en", name=name))
+
+
+def alias_taken(alias: str, other: str) -> InputError:
+    return InputError("alias", tr(PROJECT_MESSAGES, "alias_taken", "en", alias=alias, other=other))
 
 
 def check_schema_version(version: int, known: int) -> None:
@@ -324,10 +377,10 @@ def review_record(
     summary: ReviewSummary,
     sections: dict[str, Any],
     actions: list[StoredAction],
-    lessons: Iterable[tuple[Any, Any]],
+    lessons: Iterable[tuple[Any, Any, Any]],
 ) -> ReviewRecord:
-    """The whole review from its summary, sections, actions and (kind, text) lessons."""
-    items = [Lesson(kind=kind, text=text) for kind, text in lessons]
+    """The whole review from its summary, sections, actions and (kind, text, section) lessons."""
+    items = [Lesson(kind=kind, text=text, section=section) for kind, text, section in lessons]
     return ReviewRecord(**summary.model_dump(), sections=sections, actions=actions, lessons=items)
 
 
@@ -349,6 +402,7 @@ def lesson_hit(row: Mapping[str, Any], score: float, terms: list[QueryTerm], any
         title=row["title"],
         review_date=row["review_date"],
         kind=row["kind"],
+        section=row["section"] or row["kind"],
         text=text[:MAX_TEXT_CHARS],
         score=score,
         snippet=make_snippet(text, terms),

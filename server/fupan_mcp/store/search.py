@@ -10,7 +10,7 @@ The approach: overlapping character bigrams, computed here in Python, indexed by
   CJK characters (Han, kana, Hangul) and runs of other letters/digits (Latin words).
 - A CJK run ``c1 c2 ... cn`` becomes its bigrams ``c1c2 c2c3 ... c(n-1)cn`` plus the last
   character alone: every character occurrence then starts exactly one token. A Latin run is
-  one lower-cased word. The tokens are stored space-separated in ``lessons.terms`` and indexed by
+  one lower-cased word, stemmed (below). The tokens are stored space-separated in ``lessons.terms`` and indexed by
   an FTS5 table with the plain ``unicode61`` tokenizer, which keeps each of our tokens whole.
 - A query is split the same way. A CJK run of two or more characters becomes a *phrase* of its
   bigrams (FTS5 phrases need adjacent tokens, so this is an exact substring match); a single
@@ -21,6 +21,19 @@ The approach: overlapping character bigrams, computed here in Python, indexed by
   the search is relaxed to any token (OR over single bigrams and words), still BM25-ranked,
   so a long Chinese question finds the items sharing most of its words; such hits carry
   ``matched_all=False``.
+English words are stemmed, in Python, before they are stored or searched: every Latin run is
+replaced by its Snowball English stem (``permissions`` and ``permission`` -> ``permiss``,
+``deployed`` and ``deployment`` -> ``deploy``), so singular and plural, tenses and most derived
+forms find each other. Why `snowballstemmer` and not FTS5's ``porter`` tokenizer beside the Chinese
+index: it runs where our tokens are made, so the SQLite FTS5 index, the LIKE-free token lists and
+PostgreSQL's tsvector (store/postgres.py) hold the SAME tokens and give the same results (a porter
+index exists only in SQLite, and PostgreSQL's ``english`` configuration is another stemmer with
+its own stop words); it is pure Python, without dependencies, maintained by the Snowball project
+and deterministic for a given version (Snowball's English algorithm has been stable for years).
+A stemmed query word keeps the prefix rule below (the stem of ``permission`` also finds
+``permissiveness``), which costs a little precision for recall, what a lesson search wants.
+Digits and words of fewer than three letters are not stemmed.
+
 Why not jieba or another segmenter: a dependency with a dictionary, non-deterministic across
 versions, and word segmentation misses substrings that bigrams always find. Bigrams cost about
 two tokens per character, which FTS5 handles easily at the scale of a team's lessons (see
@@ -38,6 +51,8 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 __all__ = [
     "QueryTerm",
@@ -47,6 +62,7 @@ __all__ = [
     "make_snippet",
     "normalize",
     "parse_query",
+    "stem",
 ]
 
 # Han (with extensions and compatibility ideographs), kana, Hangul, and the iteration marks.
@@ -76,6 +92,28 @@ def _runs(text: str) -> list[tuple[bool, str]]:
     return [(m.lastgroup == "cjk", m.group()) for m in _RUN.finditer(text)]
 
 
+@lru_cache(maxsize=1)
+def _stemmer() -> Any:
+    import snowballstemmer  # type: ignore[import-untyped]  # imported on first use, not at start-up
+
+    return snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """The Snowball English stem of a normalized Latin word (digits and short words as they are)."""
+    if len(word) < _MIN_PREFIX_WORD or not any(ch.isalpha() for ch in word):
+        return word
+    return str(_stemmer().stemWord(word)) or word
+
+
+def _common_prefix(a: str, b: str) -> str:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return a[:n] or a
+
+
 def _bigrams(run: str) -> list[str]:
     return [run[i : i + 2] for i in range(len(run) - 1)]
 
@@ -88,7 +126,7 @@ def index_terms(text: str) -> str:
             tokens.extend(_bigrams(run))
             tokens.append(run[-1])
         else:
-            tokens.append(run)
+            tokens.append(stem(run))
     return " ".join(tokens)
 
 
@@ -101,7 +139,8 @@ def parse_query(query: str) -> list[QueryTerm]:
         elif is_cjk:
             term = QueryTerm(run, tuple(_bigrams(run)), prefix=False)
         else:
-            term = QueryTerm(run, (run,), prefix=len(run) >= _MIN_PREFIX_WORD)
+            word = stem(run)  # the text (LIKE, snippets) is what the stem and the word share: inventori/y
+            term = QueryTerm(_common_prefix(run, word), (word,), prefix=len(word) >= _MIN_PREFIX_WORD)
         if term not in terms:
             terms.append(term)
     return terms
@@ -113,7 +152,8 @@ def relaxed_terms(terms: list[QueryTerm]) -> list[QueryTerm]:
     for term in terms:
         last = len(term.tokens) - 1
         for i, token in enumerate(term.tokens):
-            single = QueryTerm(token, (token,), prefix=term.prefix and i == last)
+            text = term.text if len(term.tokens) == 1 else token  # a stemmed word keeps its text
+            single = QueryTerm(text, (token,), prefix=term.prefix and i == last)
             if single not in out:
                 out.append(single)
     return out
@@ -166,7 +206,10 @@ def _match_spans(hay: str, needles: list[str], start: int, end: int) -> list[tup
     for needle in needles:
         pos = hay.find(needle, max(0, start - len(needle) + 1))
         while pos != -1 and pos < end:
-            spans.append((pos, pos + len(needle)))
+            stop = pos + len(needle)
+            while needle.isascii() and stop < len(hay) and hay[stop].isascii() and hay[stop].isalnum():
+                stop += 1  # a stem or prefix is marked as the whole word it starts
+            spans.append((pos, stop))
             pos = hay.find(needle, pos + 1)
     spans.sort()
     merged: list[tuple[int, int]] = []

@@ -74,6 +74,7 @@ from fupan_mcp.store.base import (
     StoreFull,
     StoreReadOnly,
 )
+from fupan_mcp.store.projects import Project, project_key
 from fupan_mcp.store.records import OPEN_STATUSES
 from fupan_mcp.store.search import QueryTerm, fallback_score, fts_match_expression, index_terms, like_pattern
 
@@ -156,8 +157,40 @@ _MIGRATION_3: tuple[str, ...] = (
     "ALTER TABLE actions ADD COLUMN ticket TEXT",
 )
 
+# Migration 4: projects as identities (store/projects.py), the section of a searchable item, and
+# the search tokens of stored items re-made with English stemming (store/search.py). Every review
+# gets the project of its name's key; nothing is dropped (reviews.project keeps the name as given).
+_MIGRATION_4_SQL: tuple[str, ...] = (
+    """CREATE TABLE projects (
+        id         TEXT PRIMARY KEY,
+        name       TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE project_names (
+        key        TEXT PRIMARY KEY,  -- store.projects.project_key of the name
+        project_id TEXT NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+        name       TEXT NOT NULL
+    ) WITHOUT ROWID""",
+    "CREATE INDEX project_names_by_project ON project_names (project_id)",
+    "ALTER TABLE reviews ADD COLUMN project_id TEXT REFERENCES projects (id)",
+    "CREATE INDEX reviews_by_project_id ON reviews (project_id, review_date)",
+    "ALTER TABLE lessons ADD COLUMN section TEXT",
+)
+
+
+def _migration_4(conn: sqlite3.Connection) -> None:
+    for statement in _MIGRATION_4_SQL:
+        conn.execute(statement)
+    names = conn.execute("SELECT project, MIN(created_at) FROM reviews GROUP BY project ORDER BY 2, 1").fetchall()
+    for name in (str(row[0]) for row in names):
+        project_id = _project_id(conn, name, _now())
+        conn.execute("UPDATE reviews SET project_id = ? WHERE project = ?", (project_id, name))
+    rows = conn.execute("SELECT id, text FROM lessons").fetchall()
+    conn.executemany("UPDATE lessons SET terms = ? WHERE id = ?", [(index_terms(r[1]), r[0]) for r in rows])
+
+
 # Append new migrations here: MIGRATIONS[n] upgrades user_version n to n + 1.
-MIGRATIONS: tuple[Migration, ...] = (_MIGRATION_1, _MIGRATION_2, _MIGRATION_3)
+MIGRATIONS: tuple[Migration, ...] = (_MIGRATION_1, _MIGRATION_2, _MIGRATION_3, _migration_4)
 
 # External-content FTS5 index over lessons.terms, kept in step by triggers (which also fire
 # for the rows a review deletion cascades to).
@@ -180,8 +213,9 @@ FTS_SCHEMA: tuple[str, ...] = (
 _ACTION_COLUMNS = (
     "a.id, a.review_id, a.action, a.owner, a.due, a.priority, a.addresses, a.success_metric, "
     "a.status, a.status_reason, a.evidence, a.kind, a.ticket, a.created_at, a.updated_at, "
-    "r.project, r.title AS review_title, r.review_date"
+    "r.project, r.project_id, r.title AS review_title, r.review_date"
 )
+_PROJECT_ID = records.PROJECT_ID_OF_KEY.format(p="?")
 _ACTION_FROM = "FROM actions a JOIN reviews r ON r.id = a.review_id"
 _ACTION_SET = ", ".join(f"{column} = ?" for column in records.ACTION_VALUE_COLUMNS)
 _INSERT_ACTION = (
@@ -409,8 +443,8 @@ class SQLiteStore:
             now = _now()
             conn.execute(
                 "INSERT INTO reviews (id, project, title, review_type, review_date, language, "
-                "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (review_id, *row, now, now),
+                "created_at, updated_at, project_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (review_id, *row, now, now, _project_id(conn, review.project, now)),
             )
             _upsert_sections(conn, review_id, encoded, now)
             if checked:
@@ -439,7 +473,7 @@ class SQLiteStore:
     ) -> list[ReviewSummary]:
         start, end = records.checked_review_filter(date_from, date_to, limit, offset)
         where = _Where()
-        where.add("r.project = ?", records.strip(project))
+        where.add(f"r.project_id = {_PROJECT_ID}", records.project_filter(project))
         where.add("r.review_type = ?", records.strip(review_type))
         where.add("r.review_date >= ?", start.isoformat() if start else None)
         where.add("r.review_date <= ?", end.isoformat() if end else None)
@@ -507,7 +541,7 @@ class SQLiteStore:
         statuses, overdue = records.checked_action_filter(status, overdue_on, limit, offset)
         where = _Where()
         where.add("a.owner = ?", records.strip(owner))
-        where.add("r.project = ?", records.strip(project))
+        where.add(f"r.project_id = {_PROJECT_ID}", records.project_filter(project))
         where.add("a.review_id = ?", review_id)
         where.add_in("a.status", statuses)
         if overdue is not None:
@@ -547,7 +581,7 @@ class SQLiteStore:
         name = base.require_text(project, "project")
         day = base.parse_date(today, "today")
         where = _Where()
-        where.add("r.project = ?", name)
+        where.add(f"r.project_id = {_PROJECT_ID}", records.project_filter(name))
         where.add("a.review_id != ?", exclude_review_id)
         where.add_in("a.status", OPEN_STATUSES)
         with self._transaction(write=False) as conn:
@@ -572,13 +606,49 @@ class SQLiteStore:
         kinds: Sequence[LessonKind] | None = None,
         project: str | None = None,
         limit: int = 20,
+        *,
+        review_type: str | None = None,
+        date_from: DateLike | None = None,
+        date_to: DateLike | None = None,
     ) -> list[LessonHit]:
         terms = records.checked_query(query, limit)
+        checked = records.checked_search_filter(kinds, project, review_type, date_from, date_to)
         where = _Where()
-        where.add_in("l.kind", base.check_kinds(kinds))
-        where.add("r.project = ?", records.strip(project))
+        where.add_in("l.kind", checked.kinds)
+        where.add(f"r.project_id = {_PROJECT_ID}", checked.project_key)
+        where.add("r.review_type = ?", checked.review_type)
+        where.add("r.review_date >= ?", checked.date_from.isoformat() if checked.date_from else None)
+        where.add("r.review_date <= ?", checked.date_to.isoformat() if checked.date_to else None)
         with self._transaction(write=False) as conn:
             return records.search_with_retry(lambda t, any_term: self._search(conn, t, where, limit, any_term), terms)
+
+    # --- projects --------------------------------------------------------------------------
+
+    def find_project(self, name: str) -> Project | None:
+        key = project_key(base.require_text(name, "project"))
+        with self._transaction(write=False) as conn:
+            return _find_project(conn, key)
+
+    def list_projects(self) -> list[Project]:
+        with self._transaction(write=False) as conn:
+            return _projects(conn, "", ())
+
+    def add_project_alias(self, project: str, alias: str) -> Project:
+        name = base.require_text(project, "project")
+        other = base.require_text(alias, "alias")
+        with self._transaction(write=True) as conn:
+            found = _find_project(conn, project_key(name))
+            if found is None:
+                raise records.unknown_project(name)
+            holder = _find_project(conn, project_key(other))
+            if holder is None:
+                conn.execute(
+                    "INSERT INTO project_names (key, project_id, name) VALUES (?, ?, ?)",
+                    (project_key(other), found.id, other),
+                )
+            elif holder.id != found.id:
+                raise records.alias_taken(other, holder.name)
+            return _projects(conn, "WHERE p.id = ?", (found.id,))[0]
 
     def _search(
         self, conn: sqlite3.Connection, terms: list[QueryTerm], where: _Where, limit: int, any_term: bool
@@ -677,6 +747,32 @@ def _ensure_fts(conn: sqlite3.Connection) -> None:
     conn.execute("INSERT INTO lesson_fts (lesson_fts) VALUES ('rebuild')")
 
 
+def _project_id(conn: sqlite3.Connection, name: str, now: str) -> str:
+    """The id of the project ``name`` stands for, created when its key is new (under the write lock)."""
+    key = project_key(name)
+    row = conn.execute("SELECT project_id FROM project_names WHERE key = ?", (key,)).fetchone()
+    if row is not None:
+        return str(row[0])
+    project_id = _unused_id(conn, "projects", "P")
+    conn.execute("INSERT INTO projects (id, name, created_at) VALUES (?, ?, ?)", (project_id, name, now))
+    conn.execute("INSERT INTO project_names (key, project_id, name) VALUES (?, ?, ?)", (key, project_id, name))
+    return project_id
+
+
+def _find_project(conn: sqlite3.Connection, key: str) -> Project | None:
+    found = _projects(conn, f"WHERE p.id = {_PROJECT_ID}", (key,))
+    return found[0] if found else None
+
+
+def _projects(conn: sqlite3.Connection, where: str, params: Sequence[object]) -> list[Project]:
+    rows = conn.execute(
+        "SELECT p.id, p.name, n.name AS alias FROM projects p LEFT JOIN project_names n ON n.project_id = p.id "
+        f"{where} ORDER BY p.name, p.id, n.name",
+        tuple(params),
+    ).fetchall()
+    return records.projects_from_rows(dict(row) for row in rows)
+
+
 def _unused_id(conn: sqlite3.Connection, table: str, prefix: str) -> str:
     """A fresh random id not yet in ``table`` (the write lock makes check-then-insert safe)."""
     while True:
@@ -729,8 +825,8 @@ def _replace_lessons(conn: sqlite3.Connection, review_id: str, lessons: Sequence
     """The review's searchable items become ``lessons`` (the FTS triggers follow in this transaction)."""
     conn.execute("DELETE FROM lessons WHERE review_id = ?", (review_id,))
     conn.executemany(
-        "INSERT INTO lessons (review_id, seq, kind, text, terms) VALUES (?, ?, ?, ?, ?)",
-        [(review_id, i, it.kind, it.text, index_terms(it.text)) for i, it in enumerate(lessons)],
+        "INSERT INTO lessons (review_id, seq, kind, text, terms, section) VALUES (?, ?, ?, ?, ?, ?)",
+        [(review_id, i, it.kind, it.text, index_terms(it.text), it.section) for i, it in enumerate(lessons)],
     )
 
 
@@ -771,11 +867,11 @@ def _load_review(conn: sqlite3.Connection, review_id: str) -> ReviewRecord:
         )
     }
     actions = _select_actions(conn, "WHERE a.review_id = ? ORDER BY a.seq", (review_id,))
-    lessons = conn.execute("SELECT kind, text FROM lessons WHERE review_id = ? ORDER BY seq", (review_id,))
+    lessons = conn.execute("SELECT kind, text, section FROM lessons WHERE review_id = ? ORDER BY seq", (review_id,))
     return records.review_record(summary, sections, actions, lessons)
 
 
-_HIT_COLUMNS = "l.review_id, r.project, r.title, r.review_date, l.kind, l.text"
+_HIT_COLUMNS = "l.review_id, r.project, r.title, r.review_date, l.kind, l.text, l.section"
 
 
 def _search_fts(
