@@ -52,8 +52,8 @@ def test_a_brief_report_lists_the_overdue_open_actions_first_and_says_so() -> No
     # by priority, before
     # the P0 MC-A1 (due 07-30); then P1 by due date (A4, A5 on 08-29 in input order); A2 (no date) and A3 (P2) drop out
     assert [(row[0], row[status]) for row in table.rows] == [
-        ("6", "未开始(已逾期)"),
-        ("7", "未开始(已逾期)"),
+        ("6", "未开始（已逾期）"),
+        ("7", "未开始（已逾期）"),
         ("1", "未开始"),
         ("4", "未开始"),
         ("5", "未开始"),
@@ -157,7 +157,7 @@ def test_chinese_text_uses_chinese_punctuation() -> None:
                 continue
             entry = ast.literal_eval(value)
             frame = _without_syntax(entry["zh"], entry["en"])
-            if re.search(r"[:;]|\([^)]*\)", frame) and not re.search(r"[\"=]|://|\d:\d", entry["zh"]):
+            if re.search(r"[:;]|\([^)]*\)|(?<!\d),|,(?!\d)", frame) and not re.search(r"[\"=]|://|\d:\d", entry["zh"]):
                 offenders.append(f"frame: {entry['zh'][:60]!r}")
     assert offenders == []
 

@@ -106,7 +106,7 @@ _TEXT: Table = {
     "not_evaluable": {"zh": "无法评估", "en": "not evaluable"},
     # sentence frame
     "statement": {"zh": "{name}：{body}。", "en": "{name}: {body}."},
-    "sep": {"zh": ",", "en": ", "},
+    "sep": {"zh": "，", "en": ", "},
     "detail": {"zh": "{verdict}（{details}）", "en": "{verdict} ({details})"},
     # pieces of a judged statement
     "actual_is": {"zh": "实际 {actual}", "en": "actual {actual}"},

@@ -172,6 +172,7 @@ _TEXT: dict[str, dict[str, str]] = {
     },
     "prompt_SO": {"zh": "用哪些优势抓住哪些机会？", "en": "Which strengths can seize which opportunities?"},
     "prompt_ST": {"zh": "用哪些优势化解哪些威胁？", "en": "Which strengths can counter which threats?"},
+    "prompt_ids": {"zh": "{question}（{ids}）", "en": "{question} ({ids})"},
     "prompt_WO": {
         "zh": "借助哪些机会弥补哪些劣势？",
         "en": "Which opportunities can help overcome which weaknesses?",
@@ -507,7 +508,7 @@ def _prompt(kind: StrategyType, factors: Sequence[_Factor], language: Language) 
         ids = [f.id for f in factors if f.quadrant == quadrant]
         if ids:
             groups.append(tr(_TEXT, "list_sep", language).join(ids))
-    return f"{question} ({' × '.join(groups)})" if groups else question
+    return tr(_TEXT, "prompt_ids", language, question=question, ids=" × ".join(groups)) if groups else question
 
 
 def _tows(

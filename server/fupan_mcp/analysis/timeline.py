@@ -54,8 +54,7 @@ __all__ = ["check_severity", "check_timeline", "duration_text", "parse_at", "par
 
 _TEXT: Table = {
     "at_unreadable": {
-        "zh": "第 {n} 条事件的时间“{at}”无法识别。"
-        "请写成 ISO 8601（如 2015-10-21T14:54:00Z）、“日期 时:分”或“时:分”。",
+        "zh": "第 {n} 条事件的时间“{at}”无法识别。请写成 ISO 8601（如 2015-10-21T14:54:00Z）、“日期 14:54”或“14:54”。",
         "en": 'The time of event #{n} ("{at}") cannot be read. Write ISO 8601 (e.g. 2015-10-21T14:54:00Z), '
         '"date HH:MM" or "HH:MM".',
     },
