@@ -361,7 +361,7 @@ def test_tool_text_tables_are_localized() -> None:
     assert "| # | 行动 | 负责人 | 截止 | 优先级 | 状态 |" in zh and "多个负责人" in zh and "待补充" in zh
     assert "| # | Action | Owner | Due | Priority | Status |" in en and "several owners" in en and "not provided" in en
     assert zh.count("\n| ") == len(items) + 1  # header and one row per action
-    assert "状态:未开始 4 项、已完成 1 项。" in zh  # the seed: one action is done
+    assert "状态：未开始 4 项、已完成 1 项。" in zh  # the seed: one action is done
     assert "还没有改进行动" in actions_text(check_actions([], review_date=REVIEW), [])
 
 

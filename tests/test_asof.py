@@ -109,7 +109,7 @@ def test_the_follow_up_of_earlier_actions_counts_to_the_new_review_date(tmp_path
             ("补齐回滚预案", 0, dt.date(2024, 6, 30)),
         ]
         report = render_report(second, follow_up=carried, depth="full")
-        assert "(最长逾期 15 天)" in report.content
+        assert "（最长逾期 15 天）" in report.content
         assert "截至 2024-06-30 已逾期 15 天" in report.content
         en = render_report(second, follow_up=carried, depth="full", language="en").content
         assert "15 days overdue" in en and "is 15 days overdue as of 2024-06-30" in en

@@ -55,7 +55,7 @@ def test_budget_variance_is_a_share_of_the_budget() -> None:
     assert result.gap_rate == pytest.approx(0.04)
     assert result.attainment_rate == pytest.approx(450 / 432)
     assert "节省 1.8万" in result.statement
-    assert "占预算 4%)" in result.statement  # 1.8 / 45 = 4 %
+    assert "占预算 4%）" in result.statement  # 1.8 / 45 = 4 %
 
 
 def test_budget_written_as_text_with_magnitudes() -> None:
@@ -411,8 +411,8 @@ def test_english_statements() -> None:
 
 def test_chinese_statements() -> None:
     result = _by_name(_seed())
-    assert result["注册"].statement == "注册:实际 2,842,目标 ≥ 2,000,已达成(完成率 142.1%,超出 842)。"
-    assert result["D7留存"].statement.endswith("超出 3.6 个百分点)。")
+    assert result["注册"].statement == "注册：实际 2,842，目标 ≥ 2,000，已达成（完成率 142.1%，超出 842）。"
+    assert result["D7留存"].statement.endswith("超出 3.6 个百分点）。")
     assert "缺少实际值" in result["新客占比"].statement
 
 
@@ -427,7 +427,7 @@ def test_tool_text_table() -> None:
     assert "| 指标 | 目标 | 实际 | 基线 | 变化 | 完成率 | 与目标差距 | 状态 |" in lines
     # 99.2 - 93.1 = +6.1 pp, relative 6.1 / 93.1 = +6.55 %; rate 99.2 / 98 = 101.2 %
     assert any(
-        line.startswith("| 库存准确率 | ≥ 98% | 99.2% | 93.1% | +6.1 个百分点(相对 +6.55%) | 101.2% |")
+        line.startswith("| 库存准确率 | ≥ 98% | 99.2% | 93.1% | +6.1 个百分点（相对 +6.55%） | 101.2% |")
         for line in lines
     )
     assert any(line.startswith("| DAU | ≥ 300 | 318 | — | — | — | — |") for line in lines)

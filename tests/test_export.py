@@ -63,7 +63,7 @@ async def test_docx_has_headings_tables_and_pictures(ws: Client, tmp_path: Path)
 
     document = docx.Document(str(path))
     headings = [p.text for p in document.paragraphs if p.style is not None and p.style.name.startswith("Heading")]
-    for title in ("1. 项目概述", "5. 成果评估", "9. SWOT 分析", "12. 改进建议", "16. 附录:待确认问题与数据缺口"):
+    for title in ("1. 项目概述", "5. 成果评估", "9. SWOT 分析", "12. 改进建议", "16. 附录：待确认问题与数据缺口"):
         assert title in headings
     header_rows = [[cell.text for cell in table.rows[0].cells] for table in document.tables]
     assert any({"指标", "目标", "实际", "状态"} <= set(row) for row in header_rows)  # attainment

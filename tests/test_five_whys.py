@@ -373,9 +373,10 @@ def test_why_why_tree_by_id_and_index() -> None:
     assert [r.why_id for r in result.root_causes] == ["W3", "W5", "W6"]
     assert "too_shallow" not in codes(result)
     text = five_whys_text(result)
-    lines = [line for line in text.splitlines() if "(W" in line or "(scene)" in line or "(habit)" in line]
+    marks = ("(W", "(scene)", "(habit)", "（W", "（scene）", "（habit）")
+    lines = [line for line in text.splitlines() if any(mark in line for mark in marks)]
     assert lines[0].startswith("- ") and lines[1].startswith("  - ")  # branches indent
-    assert "scene" in lines[0] and "W3" in lines[1] and "W4" in lines[2] and lines[3].startswith("    - 3ab(W5)")
+    assert "scene" in lines[0] and "W3" in lines[1] and "W4" in lines[2] and lines[3].startswith("    - 3ab（W5）")
 
 
 def test_root_in_a_tree_that_matches_nothing_is_reported() -> None:
@@ -405,10 +406,10 @@ def test_tool_text_has_chain_marks_tables_and_read_back() -> None:
     )
     md = five_whys_text(result)
     assert md.startswith("### 5 Whys 根因分析")
-    assert "\n- 1(W1):" in md
+    assert "\n- 1（W1）：" in md
     assert "已验证" in md and "有证据" in md
     assert "根因 R1" in md
-    assert "R1 缺少数据治理负责人和标准流程(分类建议:流程;6M:法(方法/流程))" in md
+    assert "R1 缺少数据治理负责人和标准流程（分类建议：流程；6M：法（方法/流程））" in md
     assert "“因此”回读检验" in md
     assert "| 建立数据治理 RACI,在大促前 30 天完成埋点 | 数据组 | 2025-07-25 |" in md
     assert "检查未发现问题" in md
@@ -432,7 +433,7 @@ def test_mermaid_flowchart_escapes_labels() -> None:
     mermaid = whys_flowchart(result, "zh")
     lines = mermaid.splitlines()
     assert lines[0] == "flowchart TD"
-    assert lines[1] == '    P["问题:报错 &quot;500&quot; 占比 2%"]'
+    assert lines[1] == '    P["问题：报错 &quot;500&quot; 占比 2%"]'
     assert '    P -->|为什么| n0["为什么 1: 网关 &lt;超时&gt; &amp; 重试"]' in lines
     assert "    n1 -->|为什么| n2[" in mermaid
     assert '    r0(["R1: 总结: 缺少限流"])' in lines

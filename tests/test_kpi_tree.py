@@ -537,7 +537,7 @@ def test_tool_text_tree_is_indented_and_localized() -> None:
     assert "\n- gmv = traffic * cvr * aov · 填报 11,880 / 公式 11,880 · 基线 1万" in zh
     assert "\n  - traffic = paid + live + private · 实际 1.2万" in zh
     # live: 4,500 - 2,500 = +2,000; its LMDI contribution 1,989.68 of the root's +1,880 is 105.8 %
-    assert "\n    - live · 实际 4,500 · 基线 2,500 · 变化 +2,000 · 贡献 +1,989.68(105.8%)" in zh
+    assert "\n    - live · 实际 4,500 · 基线 2,500 · 变化 +2,000 · 贡献 +1,989.68（105.8%）" in zh
     assert en.startswith("### KPI tree\n")
     assert "live · actual 4,500 · baseline 2,500 · change +2,000 · contribution +1,989.68 (105.8%)" in en
     assert "cvr · actual 1.8% · baseline 2% · change -0.2 pp · contribution -1,149.8 (-61.2%)" in en

@@ -61,7 +61,7 @@ def test_the_sre_book_postmortem_renders_as_a_postmortem(language: str) -> None:
         assert "Action items" in content and "| Bug 5554825 |" in content
     else:
         assert "侥幸之处" in content and "止损与解决" in content and "事件时间线" in content
-        assert "**止损用时**:42分钟(14:54 → 15:36)" in content
+        assert "**止损用时**：42分钟（14:54 → 15:36）" in content
         assert "1小时36分钟" in content and "行动项" in content
     # the roster turns the on-call engineer's name into the role, in the timeline too
     assert "docbrown" not in content and result.masked_count >= 1

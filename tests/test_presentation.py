@@ -52,8 +52,8 @@ def test_a_brief_report_lists_the_overdue_open_actions_first_and_says_so() -> No
     # by priority, before
     # the P0 MC-A1 (due 07-30); then P1 by due date (A4, A5 on 08-29 in input order); A2 (no date) and A3 (P2) drop out
     assert [(row[0], row[status]) for row in table.rows] == [
-        ("6", "未开始(已逾期)"),
-        ("7", "未开始(已逾期)"),
+        ("6", "未开始（已逾期）"),
+        ("7", "未开始（已逾期）"),
         ("1", "未开始"),
         ("4", "未开始"),
         ("5", "未开始"),
@@ -110,6 +110,56 @@ def test_every_string_table_entry_has_zh_and_en_and_is_defined_once() -> None:
             elif _placeholders(entry["zh"]) != _placeholders(entry["en"]):
                 problems.append(f"{name}: {key!r} zh and en fill different placeholders")
     assert problems == []
+
+
+_CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
+_ASCII_BESIDE_CJK = re.compile(
+    rf"(?<=[{_CJK}])[:;,?!()]|[:;,?!(](?=[{_CJK}])|(?<=\}})[:;,](?=\s*[{_CJK}])|\((?=[^()]*[{_CJK}][^()]*\))"
+)
+
+
+def _zh_values() -> list[tuple[str, str, str]]:
+    """Every ``"zh": ...`` string literal in the server (string tables and the analyses' messages),
+    with its English sibling."""
+    found = []
+    for path in sorted(SERVER.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Dict):
+                continue
+            texts = {
+                key.value: value.value
+                for key, value in zip(node.keys, node.values, strict=True)
+                if isinstance(key, ast.Constant) and isinstance(value, ast.Constant) and isinstance(value.value, str)
+            }
+            if "zh" in texts:
+                found.append((f"{path.relative_to(SERVER)}:{node.lineno}", texts["zh"], texts.get("en", "")))
+    return found
+
+
+def _without_syntax(zh: str, en: str) -> str:
+    """``zh`` without the placeholders and the syntax a user types ('SO:', 'better: higher'), which
+    is the same in both languages."""
+    frame = re.sub(r"\{[^{}]*\}", "", zh)
+    return "".join(part for part in re.split(r"([\w.-]+:)", frame) if part not in en)
+
+
+def test_chinese_text_uses_chinese_punctuation() -> None:
+    """zh output writes ：，；（） beside Chinese words, never the ASCII marks a translation leaves."""
+    values = _zh_values()
+    assert len(values) > 500
+    offenders = [
+        f"{place}: {zh[:60]!r}" for place, zh, en in values if _ASCII_BESIDE_CJK.search(_without_syntax(zh, en))
+    ]
+    # the string tables' frames too: '{section}：{text}', '（{inner}）' (examples of a format are left as they are)
+    for _, table in _tables():
+        for value in table.values:
+            if value is None:
+                continue
+            entry = ast.literal_eval(value)
+            frame = _without_syntax(entry["zh"], entry["en"])
+            if re.search(r"[:;]|\([^)]*\)|(?<!\d),|,(?!\d)", frame) and not re.search(r"[\"=]|://|\d:\d", entry["zh"]):
+                offenders.append(f"frame: {entry['zh'][:60]!r}")
+    assert offenders == []
 
 
 def test_the_presentation_layers_have_one_table_each() -> None:

@@ -326,7 +326,7 @@ def test_swot_scores_are_rendered() -> None:
 
 def test_summary_counts_what_the_report_shows() -> None:
     result = render_report(load_sample("b2b_mvp"))
-    assert result.summary.startswith("6 项指标:已达成 3")
+    assert result.summary.startswith("6 项指标：已达成 3")
     assert f"数据缺口 {len(result.data_gaps)} 条" in result.summary
     assert result.summary in result.content
 
@@ -334,7 +334,7 @@ def test_summary_counts_what_the_report_shows() -> None:
 def test_thousand_actions_are_grouped_in_the_gaps() -> None:
     actions = [{"action": f"上线第 {i} 个看板", "owner": "运营"} for i in range(1000)]
     result = render_report({"project": "P", "actions": actions})
-    assert "(1000 项:" in result.content
+    assert "（1000 项：" in result.content
     assert "depth=full" in result.content  # standard lists 200 rows and says how to see all
     assert len(render_report({"project": "P", "actions": actions}, depth="full").content) > len(result.content)
 
@@ -367,7 +367,7 @@ def test_earlier_open_actions_get_a_section_and_overdue_ones_a_finding() -> None
     )
     assert "follow_up" in result.sections
     assert result.sections.index("follow_up") == result.sections.index("actions") + 1
-    assert "仍未关闭的行动 2 项,其中已逾期 1 项(最长逾期 65 天)" in result.content
+    assert "仍未关闭的行动 2 项，其中已逾期 1 项（最长逾期 65 天）" in result.content
     assert "逾期 65 天" in result.content and "张伟" not in result.content
     assert result.masked_count == 1 and result.findings.warning >= 1
 

@@ -71,11 +71,11 @@ def row(text: str, metric: str) -> str:
 
 def test_erp_figures() -> None:
     text = content("erp_wms")
-    assert "下降 39.3%(-1.1小时)" in row(text, "订单处理时长") and "131%" in row(text, "订单处理时长")
-    assert "+6.1 个百分点(相对 +6.55%)" in row(text, "库存准确率")
+    assert "下降 39.3%（-1.1小时）" in row(text, "订单处理时长") and "131%" in row(text, "订单处理时长")
+    assert "+6.1 个百分点（相对 +6.55%）" in row(text, "库存准确率")
     assert "| T+1 | T+3 |" in row(text, "关账周期") and "| 已达成 |" in row(text, "关账周期")
     assert "99.7%" in row(text, "接口成功率") and "| 已达成 |" in row(text, "接口成功率")
-    assert "节省 4万元(占预算 1.05%)" in row(text, "项目预算")
+    assert "节省 4万元（占预算 1.05%）" in row(text, "项目预算")
 
 
 def test_erp_figures_in_english() -> None:
@@ -92,10 +92,10 @@ def test_b2b_figures() -> None:
     assert "| 已达成 |" in row(text, "注册用户数") and "2,842人" in row(text, "注册用户数")
     assert "| 待核验 |" in row(text, "DAU")
     assert "28.6%" in row(text, "D7 留存") and "| 已达成 |" in row(text, "D7 留存")
-    assert "节省 1.8万元(占预算 4%)" in row(text, "项目预算")
+    assert "节省 1.8万元（占预算 4%）" in row(text, "项目预算")
     assert "| 无法评估 |" in row(text, "高质量反馈条数")
     assert "激活用户数 = signups * activation · 实际 924人" in text
-    assert "下降 28.6%(-4天)" in row(text, "平均发布周期")
+    assert "下降 28.6%（-4天）" in row(text, "平均发布周期")
 
 
 def test_b2b_gaps() -> None:
@@ -116,7 +116,7 @@ def test_b2b_masks_the_demo_phone_and_the_roster_name() -> None:
 
 def test_b2b_five_whys_are_both_rendered() -> None:
     text = content("b2b_mvp")
-    assert "问题 1:评论功能使用占比只有 15%" in text and "问题 2:D30 留存只有 17.4%" in text
+    assert "问题 1：评论功能使用占比只有 15%" in text and "问题 2：D30 留存只有 17.4%" in text
 
 
 # --------------------------------------------------------------------------- mid-year campaign

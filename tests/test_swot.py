@@ -277,8 +277,8 @@ def test_empty_tows_cells_get_prompts() -> None:
     result = swot(MVP_S, MVP_W, MVP_O, MVP_T, ["SO: 用发布效率优势快速上线模板 (S5, O3)"])
     cells = {cell.type: cell for cell in result.tows}
     assert cells["SO"].prompt is None
-    assert cells["ST"].prompt == "用哪些优势化解哪些威胁? (S1、S2、S3、S4、S5 × T1、T2)"
-    assert cells["WO"].prompt is not None and cells["WO"].prompt.startswith("借助哪些机会弥补哪些劣势?")
+    assert cells["ST"].prompt == "用哪些优势化解哪些威胁？（S1、S2、S3、S4、S5 × T1、T2）"
+    assert cells["WO"].prompt is not None and cells["WO"].prompt.startswith("借助哪些机会弥补哪些劣势？")
     assert [f.severity for f in findings(result, "missing_strategy_type")] == ["info"] * 3
     no_strategies = swot(MVP_S, MVP_W, MVP_O, MVP_T, language="en")
     assert codes(no_strategies).count("no_strategies") == 1
@@ -313,7 +313,7 @@ def test_tool_text_factors_tows_and_scores() -> None:
     assert md.count("治理机制和方法论落地到位") == 2  # once in the table, once in the quadrant chart
     assert "### TOWS 策略" in md
     assert "| 预测补货 | S3、O1 | 是 |" in md
-    assert "| 用哪些优势化解哪些威胁? (S1、S2、S3、S4 × T1、T2、T3) |" in md
+    assert "| 用哪些优势化解哪些威胁？（S1、S2、S3、S4 × T1、T2、T3） |" in md
     # IFE: 0.2·4 + 0.15·4 + 0.15·3 + 0.1·3 + 0.15·2 + 0.15·1 + 0.1·2 = 2.80; EFE: 0.6 + 0.3 + 0.45 + 0.5 + 0.15 + 0.2
     assert "| IFE | 7 | 1 | 2.80 | 中等 |" in md
     assert "| EFE | 6 | 1 | 2.20 | 中等 |" in md

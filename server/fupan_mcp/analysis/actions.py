@@ -80,20 +80,20 @@ __all__ = [
 _TEXT = {
     # action findings
     "no_verb": {
-        "zh": "没有以动词开头。建议以具体动作开头,例如“上线……”“建立……”“删除……”。",
+        "zh": "没有以动词开头。建议以具体动作开头，例如“上线……”“建立……”“删除……”。",
         "en": 'Does not start with a verb. Start with the concrete action, e.g. "Ship…", "Add…", "Remove…".',
     },
     "filler_start": {
-        "zh": "以“{word}”开头,读起来像议题而不是行动。建议直接写要做的动作。",
+        "zh": "以“{word}”开头，读起来像议题而不是行动。建议直接写要做的动作。",
         "en": 'Starts with "{word}", which reads like a topic, not an action. Lead with the verb.',
     },
     "noun_first": {
-        "zh": "“{clause}”是名词性标题,不是行动。建议把动作放在前面,例如“优化激活路径”而不是“激活路径优化”。",
+        "zh": "“{clause}”是名词性标题，不是行动。建议把动作放在前面，例如“优化激活路径”而不是“激活路径优化”。",
         "en": '"{clause}" is a noun-phrase title, not an action. Put the verb first, e.g. "Redesign the '
         'onboarding flow" rather than "Onboarding flow redesign".',
     },
     "vague_verb": {
-        "zh": "含有空泛动词“{words}”,无法检查是否完成。建议换成可验证的具体动作。",
+        "zh": "含有空泛动词“{words}”，无法检查是否完成。建议换成可验证的具体动作。",
         "en": 'Uses vague verbs ("{words}") that cannot be checked. Replace them with a concrete, verifiable step.',
     },
     "missing_owner": {
@@ -101,12 +101,12 @@ _TEXT = {
         "en": "No owner. Name one person or role accountable for the result.",
     },
     "multiple_owners": {
-        "zh": "有 {n} 个负责人({owners})。一项行动只应有一位负责人(RACI 中的 A),其他人可作为执行或协作方。",
+        "zh": "有 {n} 个负责人（{owners}）。一项行动只应有一位负责人（RACI 中的 A），其他人可作为执行或协作方。",
         "en": "{n} owners ({owners}). An action needs one accountable owner (the A in RACI); others can be "
         "responsible or consulted.",
     },
     "missing_due": {
-        "zh": "没有截止日期。请给出具体日期(YYYY-MM-DD)。",
+        "zh": "没有截止日期。请给出具体日期（YYYY-MM-DD）。",
         "en": "No due date. Give an absolute date (YYYY-MM-DD).",
     },
     "due_unreadable": {
@@ -115,11 +115,11 @@ _TEXT = {
         "Friday or end of month.",
     },
     "due_vague": {
-        "zh": "截止日期“{text}”不是具体日期。请给出日期,例如 2025-07-03、T+30 或 4周内。",
+        "zh": "截止日期“{text}”不是具体日期。请给出日期，例如 2025-07-03、T+30 或 4周内。",
         "en": 'The due date "{text}" is not a date. Give one, e.g. 2025-07-03, T+30 or in 4 weeks.',
     },
     "due_needs_review_date": {
-        "zh": "截止日期“{text}”是相对日期,需要复盘日期才能换算。请传入 review_date(YYYY-MM-DD)。",
+        "zh": "截止日期“{text}”是相对日期，需要复盘日期才能换算。请传入 review_date（YYYY-MM-DD）。",
         "en": 'The due date "{text}" is relative and needs the review date to be resolved. Pass review_date '
         "(YYYY-MM-DD).",
     },
@@ -132,10 +132,10 @@ _TEXT = {
         "en": "Due date {due} is not after the review date {review}. An open action must fall due after the review.",
     },
     "relative_due": {
-        "zh": "行动中写了相对时间“{phrase}”,请换成具体日期{suggestion}。",
+        "zh": "行动中写了相对时间“{phrase}”，请换成具体日期{suggestion}。",
         "en": 'The action gives a relative time ("{phrase}"); convert it to a date{suggestion}.',
     },
-    "relative_due.suggestion": {"zh": "(按复盘日期推算为 {date})", "en": " (from the review date: {date})"},
+    "relative_due.suggestion": {"zh": "（按复盘日期推算为 {date}）", "en": " (from the review date: {date})"},
     "missing_priority": {
         "zh": "没有优先级。请标注 P0–P3。",
         "en": "No priority. Set one of P0–P3.",
@@ -148,21 +148,21 @@ _TEXT = {
         "zh": "对应的问题“{addresses}”与已列出的问题或根因都不匹配{closest}。",
         "en": 'The problem it answers ("{addresses}") matches none of the listed problems or root causes{closest}.',
     },
-    "addresses_unmatched.closest": {"zh": ",最接近的是“{text}”", "en": '; the closest is "{text}"'},
+    "addresses_unmatched.closest": {"zh": "，最接近的是“{text}”", "en": '; the closest is "{text}"'},
     "missing_metric": {
-        "zh": "没有可衡量的结果。请写明完成标准或指标,例如“激活率 ≥ 40%”。",
+        "zh": "没有可衡量的结果。请写明完成标准或指标，例如“激活率 ≥ 40%”。",
         "en": 'No measurable result. Add a definition of done or a metric, e.g. "activation rate ≥ 40%".',
     },
     "metric_not_measurable": {
-        "zh": "结果“{metric}”不含数字、比较符、百分比或日期,难以验证。",
+        "zh": "结果“{metric}”不含数字、比较符、百分比或日期，难以验证。",
         "en": 'The result "{metric}" has no number, comparator, percentage or date, so it cannot be verified.',
     },
     "done_without_evidence": {
-        "zh": "状态为已完成,但没有完成证据(链接、数据或验收记录)。",
+        "zh": "状态为已完成，但没有完成证据（链接、数据或验收记录）。",
         "en": "Marked done without evidence (a link, a figure or an acceptance record).",
     },
     "wont_do_without_reason": {
-        "zh": "状态为不做,但没有说明原因。",
+        "zh": "状态为不做，但没有说明原因。",
         "en": "Marked won't do without a reason.",
     },
     "overdue": {
@@ -184,28 +184,28 @@ _TEXT = {
         "en": 'Id "{id}" is also used by action #{other}.',
     },
     "people_fix": {
-        "zh": "“{phrase}”是针对人的要求,不是系统上的改进,带有指责意味,也无法防止再次发生。建议改成对系统的改变:"
-        "自动化检查、护栏、告警、默认值或清单步骤,例如“在发布流水线中加入……校验,未通过则阻止发布”。",
+        "zh": "“{phrase}”是针对人的要求，不是系统上的改进，带有指责意味，也无法防止再次发生。建议改成对系统的改变："
+        "自动化检查、护栏、告警、默认值或清单步骤，例如“在发布流水线中加入……校验，未通过则阻止发布”。",
         "en": '"{phrase}" asks people to try harder: it reads as blame and does not stop a recurrence. Rewrite it '
         "as a change to the system: an automated check, a guard-rail, an alert, a safe default or a checklist "
         'step, e.g. "Add a pre-deploy check that blocks the release when …".',
     },
     "metric_is_ticket": {
-        "zh": "结果“{metric}”是工单编号或链接,不是可衡量的结果。工单请写在 ticket 中,这里写完成标准。",
+        "zh": "结果“{metric}”是工单编号或链接，不是可衡量的结果。工单请写在 ticket 中，这里写完成标准。",
         "en": 'The result "{metric}" is a ticket, not a measurable result. Put it in `ticket` and state the '
         "definition of done here.",
     },
     "root_cause_unanswered": {
-        "zh": "根因“{cause}”没有对应的行动(没有行动的 addresses 指向它)。",
+        "zh": "根因“{cause}”没有对应的行动（没有行动的 addresses 指向它）。",
         "en": 'No action answers the root cause "{cause}" (no action\'s `addresses` points to it).',
     },
     "no_prevent_action": {
-        "zh": "根因“{cause}”只有{kinds}类行动,没有预防(prevent)类行动:同样的问题可能再次发生。",
+        "zh": "根因“{cause}”只有{kinds}类行动，没有预防（prevent）类行动：同样的问题可能再次发生。",
         "en": 'The root cause "{cause}" has only {kinds} actions and no `prevent` action: it may happen again.',
     },
     "no_kind": {"zh": "未分类", "en": "untyped"},
     "missing_ticket": {
-        "zh": "没有工单(ticket):故障复盘的行动应在工单系统中跟踪到关闭。",
+        "zh": "没有工单（ticket）：故障复盘的行动应在工单系统中跟踪到关闭。",
         "en": "No ticket: a postmortem action is tracked to closure in the team's tracker.",
     },
     "gap.owner": {"zh": "请补充这项行动的负责人。", "en": "Supply the owner of this action."},
@@ -216,11 +216,11 @@ _TEXT = {
         "en": "No indicator. Say which signal is watched.",
     },
     "missing_yellow_threshold": {
-        "zh": "没有黄色(预警)阈值。",
+        "zh": "没有黄色（预警）阈值。",
         "en": "No yellow (warning) threshold.",
     },
     "missing_red_threshold": {
-        "zh": "没有红色(告警)阈值。",
+        "zh": "没有红色（告警）阈值。",
         "en": "No red (alarm) threshold.",
     },
     "missing_response": {
@@ -232,20 +232,20 @@ _TEXT = {
         "en": 'The {level} threshold "{value}" has no number to compare.',
     },
     "thresholds_reversed": {
-        "zh": "红色阈值({red})比黄色阈值({yellow})更宽松:指标{direction}时会先触发红色。红色应比黄色更严格。",
+        "zh": "红色阈值（{red}）比黄色阈值（{yellow}）更宽松：指标{direction}时会先触发红色。红色应比黄色更严格。",
         "en": "The red threshold ({red}) is looser than the yellow one ({yellow}): as the indicator moves "
         "{direction}, red fires first. Red must be beyond yellow.",
     },
     "thresholds_equal": {
-        "zh": "红色与黄色阈值相同({red}),没有逐级升级的空间。",
+        "zh": "红色与黄色阈值相同（{red}），没有逐级升级的空间。",
         "en": "Red and yellow thresholds are the same ({red}), so there is no escalation step.",
     },
     "thresholds_conflict": {
-        "zh": "黄色阈值({yellow})与红色阈值({red})方向相反,请统一方向。",
+        "zh": "黄色阈值（{yellow}）与红色阈值（{red}）方向相反，请统一方向。",
         "en": "The yellow ({yellow}) and red ({red}) thresholds point in opposite directions.",
     },
     "threshold_units_differ": {
-        "zh": "黄色与红色阈值的单位不同({yellow_unit} / {red_unit}),无法比较。",
+        "zh": "黄色与红色阈值的单位不同（{yellow_unit} / {red_unit}），无法比较。",
         "en": "The yellow and red thresholds use different units ({yellow_unit} / {red_unit}); not compared.",
     },
     "direction.below": {"zh": "下降", "en": "down"},

@@ -105,13 +105,13 @@ _TEXT: Table = {
     "needs_verification": {"zh": "待核验", "en": "needs verification"},
     "not_evaluable": {"zh": "无法评估", "en": "not evaluable"},
     # sentence frame
-    "statement": {"zh": "{name}:{body}。", "en": "{name}: {body}."},
-    "sep": {"zh": ",", "en": ", "},
-    "detail": {"zh": "{verdict}({details})", "en": "{verdict} ({details})"},
+    "statement": {"zh": "{name}：{body}。", "en": "{name}: {body}."},
+    "sep": {"zh": "，", "en": ", "},
+    "detail": {"zh": "{verdict}（{details}）", "en": "{verdict} ({details})"},
     # pieces of a judged statement
     "actual_is": {"zh": "实际 {actual}", "en": "actual {actual}"},
     "target_is": {"zh": "目标 {target}", "en": "target {target}"},
-    "target_level": {"zh": "目标 {target}(即 {level})", "en": "target {target} (i.e. {level})"},
+    "target_level": {"zh": "目标 {target}（即 {level}）", "en": "target {target} (i.e. {level})"},
     "baseline_is": {"zh": "基线 {baseline}", "en": "baseline {baseline}"},
     "from_to": {"zh": "由 {baseline} 到 {actual}", "en": "from {baseline} to {actual}"},
     "rate_level": {"zh": "完成率 {rate}", "en": "attainment {rate}"},
@@ -120,17 +120,17 @@ _TEXT: Table = {
     "short": {"zh": "差 {gap}", "en": "short by {gap}"},
     "under_limit": {"zh": "低于上限 {gap}", "en": "under the limit by {gap}"},
     "over_limit": {"zh": "超出上限 {gap}", "en": "over the limit by {gap}"},
-    "saving": {"zh": "节省 {gap},占预算 {share}", "en": "saving {gap}, {share} of budget"},
-    "overspend": {"zh": "超支 {gap},占预算 {share}", "en": "overspend {gap}, {share} of budget"},
+    "saving": {"zh": "节省 {gap}，占预算 {share}", "en": "saving {gap}, {share} of budget"},
+    "overspend": {"zh": "超支 {gap}，占预算 {share}", "en": "overspend {gap}, {share} of budget"},
     "off_by": {"zh": "偏离 {gap}", "en": "off by {gap}"},
-    "inside": {"zh": "在区间内,距最近边界 {gap}", "en": "inside the range, {gap} from the nearest bound"},
+    "inside": {"zh": "在区间内，距最近边界 {gap}", "en": "inside the range, {gap} from the nearest bound"},
     "outside": {"zh": "超出区间 {gap}", "en": "outside the range by {gap}"},
     "margin": {"zh": "余量 {gap}", "en": "margin {gap}"},
     # change against the baseline
-    "pp_change": {"zh": "{pp} 个百分点(相对 {rel})", "en": "{pp} pp (relative {rel})"},
+    "pp_change": {"zh": "{pp} 个百分点（相对 {rel}）", "en": "{pp} pp (relative {rel})"},
     "pp_only": {"zh": "{pp} 个百分点", "en": "{pp} pp"},
-    "down": {"zh": "下降 {rel}({abs})", "en": "down {rel} ({abs})"},
-    "up": {"zh": "增长 {rel}({abs})", "en": "up {rel} ({abs})"},
+    "down": {"zh": "下降 {rel}（{abs}）", "en": "down {rel} ({abs})"},
+    "up": {"zh": "增长 {rel}（{abs}）", "en": "up {rel} ({abs})"},
     "flat": {"zh": "持平", "en": "unchanged"},
     "change_abs": {"zh": "变化 {abs}", "en": "change {abs}"},
     # target descriptions
@@ -141,38 +141,39 @@ _TEXT: Table = {
     "decrease_strict": {"zh": "下降超过 {value}", "en": "decrease by more than {value}"},
     # cases that are not judged
     "no_target": {
-        "zh": "未设定目标,无法评估达成情况",
+        "zh": "未设定目标，无法评估达成情况",
         "en": "no target was set, so attainment cannot be judged",
     },
     "no_actual": {
-        "zh": "缺少实际值,无法评估(目标 {target}),请补充",
+        "zh": "缺少实际值，无法评估（目标 {target}），请补充",
         "en": "the actual value is missing, so it cannot be judged (target {target}); please supply it",
     },
     "no_baseline": {
-        "zh": "目标 {target} 是相对基线的变化,但缺少基线值,无法评估,请补充基线",
+        "zh": "目标 {target} 是相对基线的变化，但缺少基线值，无法评估，请补充基线",
         "en": "the target {target} is a change from the baseline, which is missing; please supply it",
     },
     "unit": {
-        "zh": "单位不一致(实际 {actual},目标 {target}),待核验,请统一单位",
+        "zh": "单位不一致（实际 {actual}，目标 {target}），待核验，请统一单位",
         "en": "the units differ (actual {actual}, target {target}); needs verification: use one unit",
     },
     "zero_baseline": {
-        "zh": "基线为 0,相对变化无意义,不能按“{target}”判断;绝对变化 {abs},待核验",
+        "zh": "基线为 0，相对变化无意义，不能按“{target}”判断；绝对变化 {abs}，待核验",
         "en": "the baseline is 0, so a relative change is undefined and '{target}' cannot be judged; "
         "absolute change {abs}; needs verification",
     },
     "peak": {
-        "zh": "只有峰值 {actual},峰值不能证明目标 {target} 已达成,待核验;请补充与目标同口径的均值(如 7 日/30 日均值)",
+        "zh": "只有峰值 {actual}，峰值不能证明目标 {target} 已达成，待核验；"
+        "请补充与目标同口径的均值（如 7 日/30 日均值）",
         "en": "only the peak {actual} is reported, and a peak cannot prove the target {target}; needs "
         "verification: supply the average on the target's basis (e.g. the 7- or 30-day mean)",
     },
     "peak_bound": {
-        "zh": "峰值 {actual} 已低于目标 {target},{aggregation}只会更低",
+        "zh": "峰值 {actual} 已低于目标 {target}，{aggregation}只会更低",
         "en": "the peak {actual} is already below the target {target}; the {aggregation} cannot be higher",
     },
     "aggregation": {
-        "zh": "实际值为{actual_aggregation}口径({actual}),目标为{target_aggregation}口径({target}),"
-        "口径不一致,待核验;请补充{target_aggregation}口径的实际值",
+        "zh": "实际值为{actual_aggregation}口径（{actual}），目标为{target_aggregation}口径（{target}），"
+        "口径不一致，待核验；请补充{target_aggregation}口径的实际值",
         "en": "the actual is a {actual_aggregation} ({actual}) but the target is on the {target_aggregation} "
         "({target}); needs verification: supply the {target_aggregation}",
     },
@@ -183,16 +184,16 @@ _TEXT: Table = {
     "agg_unstated": {"zh": "未注明", "en": "unstated"},
     # data gaps
     "gap_target": {
-        "zh": "请补充「{name}」的目标值;若未设目标,请注明。",
+        "zh": "请补充「{name}」的目标值；若未设目标，请注明。",
         "en": "Supply the target of '{name}', or note that none was set.",
     },
     "gap_actual": {"zh": "请补充「{name}」的实际值。", "en": "Supply the actual value of '{name}'."},
     "gap_baseline": {
-        "zh": "「{name}」的目标是相对基线的变化,请补充基线值。",
+        "zh": "「{name}」的目标是相对基线的变化，请补充基线值。",
         "en": "The target of '{name}' is a change from the baseline: supply the baseline.",
     },
     "gap_peak": {
-        "zh": "「{name}」只有峰值,请补充与目标同口径的均值(如 7 日/30 日均值)。",
+        "zh": "「{name}」只有峰值，请补充与目标同口径的均值（如 7 日/30 日均值）。",
         "en": "'{name}' has only a peak: supply the average on the target's basis (e.g. the 30-day mean).",
     },
     "gap_aggregation": {
@@ -204,7 +205,7 @@ _TEXT: Table = {
         "en": "State the target, actual and baseline of '{name}' in one unit.",
     },
     "gap_zero_baseline": {
-        "zh": "「{name}」的基线为 0,无法按相对变化判断,请改用绝对目标(如 ≥ 某值)。",
+        "zh": "「{name}」的基线为 0，无法按相对变化判断，请改用绝对目标（如 ≥ 某值）。",
         "en": "The baseline of '{name}' is 0: restate its target as a level (e.g. ≥ a value).",
     },
     # errors
@@ -212,7 +213,7 @@ _TEXT: Table = {
     "field_actual": {"zh": "实际值", "en": "actual"},
     "field_baseline": {"zh": "基线", "en": "baseline"},
     "metric_error": {
-        "zh": "「{name}」的{field}无法解析:{reason}。可写作 ≥2,000、≤45元、下降30%、+5pp、95~99%、≤T+1。",
+        "zh": "「{name}」的{field}无法解析：{reason}。可写作 ≥2,000、≤45元、下降30%、+5pp、95~99%、≤T+1。",
         "en": "The {field} of '{name}' cannot be read: {reason}. "
         "Write it like ≥2,000, ≤45元, -30%, +5pp, 95~99% or ≤T+1.",
     },
@@ -223,36 +224,36 @@ _TEXT: Table = {
     },
     # summary
     "rate_convention": {
-        "zh": "完成率:下限目标 = 实际/目标;上限目标(成本、时长)与预算 = 目标/实际;"
-        "变化目标 = 实际变化/目标变化;区间、等值与目标为 0 时不计完成率。"
-        "加权完成率只计已达成与未达成的指标,单项封顶 {cap}。",
+        "zh": "完成率：下限目标 = 实际/目标；上限目标（成本、时长）与预算 = 目标/实际；"
+        "变化目标 = 实际变化/目标变化；区间、等值与目标为 0 时不计完成率。"
+        "加权完成率只计已达成与未达成的指标，单项封顶 {cap}。",
         "en": "Rate: at-least targets = actual/target; "
         "at-most targets (cost, time) and budgets = target/actual; "
         "change targets = achieved change/target change; none for ranges, equal or zero targets. "
         "The weighted rate counts achieved and not-achieved metrics only, each capped at {cap}.",
     },
     "summary_line": {
-        "zh": "共 {total} 项:已达成 {achieved},未达成 {not_achieved},待核验 {needs_verification},"
-        "无法评估 {not_evaluable};加权完成率 {weighted}。",
+        "zh": "共 {total} 项：已达成 {achieved}，未达成 {not_achieved}，待核验 {needs_verification}，"
+        "无法评估 {not_evaluable}；加权完成率 {weighted}。",
         "en": "{total} metrics: {achieved} achieved, {not_achieved} not achieved, {needs_verification} need "
         "verification, {not_evaluable} not evaluable; weighted attainment {weighted}.",
     },
-    "errors_title": {"zh": "无法计算的指标:", "en": "Metrics that could not be computed:"},
+    "errors_title": {"zh": "无法计算的指标：", "en": "Metrics that could not be computed:"},
     # reported-only figures, SLOs, baseline levels, approximations
     "reported": {"zh": "已报告", "en": "reported"},
-    "reported_fact": {"zh": "{actual}(仅报告，不设目标)", "en": "{actual} (reported, no target)"},
+    "reported_fact": {"zh": "{actual}（仅报告，不设目标）", "en": "{actual} (reported, no target)"},
     "direction": {
-        "zh": "目标“{target}”取决于指标方向，请注明越高越好或越低越好(better: higher / lower),待核验",
+        "zh": "目标“{target}”取决于指标方向，请注明越高越好或越低越好（把 better 设为 higher 或 lower），待核验",
         "en": "the target '{target}' depends on which way is better; needs verification: set better to higher or lower",
     },
     "approximate": {
-        "zh": "实际 {actual} 为约数，与目标 {target} 相差不足 {margin},无法据此判断,待核验;请补充准确值",
+        "zh": "实际 {actual} 为约数，与目标 {target} 相差不足 {margin}，无法据此判断，待核验；请补充准确值",
         "en": "the actual {actual} is approximate and within {margin} of the target {target}; needs "
         "verification: supply the exact value",
     },
     "approx_note": {"zh": "实际值为约数", "en": "the actual is approximate"},
     "slo_budget": {
-        "zh": "错误预算 {budget}({period}),实际消耗 {spent},为预算的 {times} 倍",
+        "zh": "错误预算 {budget}（{period}），实际消耗 {spent}，为预算的 {times} 倍",
         "en": "error budget {budget} ({period}), spent {spent}, {times}x the budget",
     },
     "slo_times": {"zh": "错误预算消耗为预算的 {times} 倍", "en": "error budget spent {times}x"},
@@ -261,7 +262,7 @@ _TEXT: Table = {
         "en": "allowed {budget} failed requests, {spent} failed, {times}x the budget",
     },
     "gap_direction": {
-        "zh": "「{name}」的目标取决于指标方向，请注明越高越好还是越低越好(better)。",
+        "zh": "「{name}」的目标取决于指标方向，请注明越高越好还是越低越好（better）。",
         "en": "The target of '{name}' depends on which way is better: set `better` (higher or lower).",
     },
     "gap_approximate": {
@@ -273,7 +274,7 @@ _TEXT: Table = {
     "field_slo_requests": {"zh": "SLO 请求数", "en": "SLO request count"},
     "target_error": {
         "zh": "「{name}」的目标“{text}”无法解析：{why}。可写作 ≥2,000、≤45元、下降30%、下降不超过3%、+5pp、"
-        "95~99%、TOP3、≤T+1,或改用结构化目标，如 {spec}。",
+        "95~99%、TOP3、≤T+1，或改用结构化目标，如 {spec}。",
         "en": "The target '{text}' of '{name}' cannot be read: {why}. Write it like ≥2,000, ≤45元, -30%, "
         "decline no more than 3%, +5pp, 95~99%, TOP3 or ≤T+1, or use a structured target such as {spec}.",
     },
@@ -287,7 +288,7 @@ _TEXT: Table = {
     "why.empty": {"zh": "内容为空", "en": "it is empty"},
     "why.no_number": {"zh": "其中没有数字", "en": "it holds no number"},
     "why.unreadable": {
-        "zh": "读到了数字 {numbers},但无法确定它们的含义",
+        "zh": "读到了数字 {numbers}，但无法确定它们的含义",
         "en": "it holds the numbers {numbers}, but their meaning is unclear",
     },
     "why.text_around_number": {
@@ -301,11 +302,11 @@ _TEXT: Table = {
     "why.tolerance_units": {"zh": "容差与数值的单位不同", "en": "the tolerance and the value have different units"},
     "why.budget_ceiling": {"zh": "预算是上限，不能写“不低于”", "en": "a budget is a ceiling, not a floor"},
     "why.ambiguous_multiple": {
-        "zh": "“增长N倍”有歧义(是N倍还是N+1倍?),请写“达到基线的N倍”或“增长100%”",
+        "zh": "“增长N倍”有歧义（是N倍还是N+1倍？），请写“达到基线的N倍”或“增长100%”",
         "en": "'grow N times' is ambiguous (xN or xN+1?): write 'Nx the baseline' or '+100%'",
     },
     "why.ambiguous_clock": {
-        "zh": "“1:20”可能是时:分或分:秒，请写 1小时20分 或 1:20:00",
+        "zh": "“1:20”可能是时：分或分：秒，请写 1小时20分 或 1:20:00",
         "en": "'1:20' could be h:mm or mm:ss: write 1h20m or 1:20:00",
     },
     "why.bad_factor": {"zh": "倍数必须大于 0 且不等于 1", "en": "a multiple must be above 0 and not 1"},
@@ -320,10 +321,10 @@ _TEXT: Table = {
         "en": "the period is not recognised: write 30d, 1 month, quarter, 7 days",
     },
     "why.spec": {
-        "zh": "结构化目标不完整或自相矛盾({kind})",
+        "zh": "结构化目标不完整或自相矛盾（{kind}）",
         "en": "the structured target is incomplete or contradicts itself ({kind})",
     },
-    "gaps_title": {"zh": "待补充数据:", "en": "Data gaps:"},
+    "gaps_title": {"zh": "待补充数据：", "en": "Data gaps:"},
 }
 
 

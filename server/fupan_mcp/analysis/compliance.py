@@ -65,24 +65,24 @@ _TEXT = {
     "member": {"zh": "成员{letter}", "en": "Member {letter}"},
     "role_letter": {"zh": "{role}{letter}", "en": "{role} {letter}"},
     "blame_language": {
-        "zh": "“{excerpt}”带有指责意味。建议:{hint}。",
+        "zh": "“{excerpt}”带有指责意味。建议：{hint}。",
         "en": '"{excerpt}" assigns blame. Suggestion: {hint}.',
     },
     "blame_person": {
-        "zh": "“{excerpt}”把问题归到具体的人身上。建议:{hint}。",
+        "zh": "“{excerpt}”把问题归到具体的人身上。建议：{hint}。",
         "en": '"{excerpt}" pins the problem on a person. Suggestion: {hint}.',
     },
     "blame_person.hint": {
-        "zh": "描述当时的流程、信息或条件,例如把“某人引入了缺陷”改写为“该变更在没有覆盖此路径的测试时被合入”",
+        "zh": "描述当时的流程、信息或条件，例如把“某人引入了缺陷”改写为“该变更在没有覆盖此路径的测试时被合入”",
         "en": 'describe the process, information or conditions instead, e.g. rewrite "Bob introduced a bug" '
         'as "the change merged without a test covering this path"',
     },
     "absolute_language": {
-        "zh": "“{excerpt}”是绝对化的说法。建议:{hint}。",
+        "zh": "“{excerpt}”是绝对化的说法。建议：{hint}。",
         "en": '"{excerpt}" is an absolute or loaded word. Suggestion: {hint}.',
     },
     "absolute_language.hint": {
-        "zh": "用具体的事实和数据代替,例如“最近三次发布中有两次……”",
+        "zh": "用具体的事实和数据代替，例如“最近三次发布中有两次……”",
         "en": 'state the facts and numbers instead, e.g. "in two of the last three releases…"',
     },
 }

@@ -82,110 +82,110 @@ _QUOTE_CHARS = 60
 _TEXT: dict[str, dict[str, str]] = {
     # findings
     "no_whys": {
-        "zh": "没有任何“为什么”的回答:先连续追问为什么,再下根因结论,避免快速下结论。",
+        "zh": "没有任何“为什么”的回答：先连续追问为什么，再下根因结论，避免快速下结论。",
         "en": "No answer to 'why?' was given: ask why repeatedly before stating a root cause.",
     },
     "too_shallow": {
-        "zh": "最长的因果链只有 {depth} 层:五层只是参考,但少于 {min} 层通常停在了表面症状;"
-        "继续追问,直到原因在团队可控范围内并通过反事实检验。",
+        "zh": "最长的因果链只有 {depth} 层：五层只是参考，但少于 {min} 层通常停在了表面症状；"
+        "继续追问，直到原因在团队可控范围内并通过反事实检验。",
         "en": "The longest chain has only {depth} level(s): five is a guide, but fewer than {min} usually "
         "stops at a symptom; keep asking until the cause is within the team's control and passes the "
         "counterfactual test.",
     },
     "restates_problem": {
-        "zh": "这条回答与问题本身几乎相同(相似度 {similarity}),只是换了说法,并没有解释原因。",
+        "zh": "这条回答与问题本身几乎相同（相似度 {similarity}），只是换了说法，并没有解释原因。",
         "en": "This answer restates the problem (similarity {similarity}); it does not explain it.",
     },
     "circular": {
-        "zh": "这条回答与同一条链上的 {other} 几乎相同(相似度 {similarity}),形成循环论证。",
+        "zh": "这条回答与同一条链上的 {other} 几乎相同（相似度 {similarity}），形成循环论证。",
         "en": "This answer repeats {other} on its own chain (similarity {similarity}): the reasoning is circular.",
     },
     "repeated": {
-        "zh": "这条回答与另一分支的 {other} 几乎相同(相似度 {similarity}):若是同一原因,合并分支。",
+        "zh": "这条回答与另一分支的 {other} 几乎相同（相似度 {similarity}）：若是同一原因，合并分支。",
         "en": "This answer repeats {other} from another branch (similarity {similarity}); "
         "merge the branches if it is the same cause.",
     },
     "blame": {
-        "zh": "“{phrases}”指向个人而不是流程或系统。建议:{hints}。",
+        "zh": "“{phrases}”指向个人而不是流程或系统。建议：{hints}。",
         "en": "'{phrases}' points at a person rather than a process or system. Hint: {hints}.",
     },
     "root_blame": {
-        "zh": "根因“{phrases}”归咎于个人:个人不能作为最终原因,继续追问是什么让它发生。建议:{hints}。",
+        "zh": "根因“{phrases}”归咎于个人：个人不能作为最终原因，继续追问是什么让它发生。建议：{hints}。",
         "en": "The root cause '{phrases}' blames a person: a person is never the final cause; ask what "
         "made it possible. Hint: {hints}.",
     },
     "unverified": {
-        "zh": "这一环既没有证据也未验证:补充数据、日志或现场核实,否则它只是推测。",
+        "zh": "这一环既没有证据也未验证：补充数据、日志或现场核实，否则它只是推测。",
         "en": "This link has no evidence and was not verified: add data, logs or an on-site check, "
         "otherwise it is a guess.",
     },
     "unverified_root": {
-        "zh": "根因所在的这一环既没有证据也未验证:根因必须经过核实,再据此制定对策。",
+        "zh": "根因所在的这一环既没有证据也未验证：根因必须经过核实，再据此制定对策。",
         "en": "The link holding the root cause has no evidence and was not verified: verify a root cause "
         "before acting on it.",
     },
     "problem_not_measurable": {
-        "zh": "问题描述里没有数字或指标:写明现象、范围和程度(例如“某指标从 A 降到 B”)。",
+        "zh": "问题描述里没有数字或指标：写明现象、范围和程度（例如“某指标从 A 降到 B”）。",
         "en": "The problem states no number or metric: say what, where and how much "
         "(e.g. 'metric X fell from A to B').",
     },
     "root_not_in_chain": {
-        "zh": "根因“{root}”与链上任何回答都对不上:用 id 指明它来自哪一条“为什么”,以便回读检验。",
+        "zh": "根因“{root}”与链上任何回答都对不上：用 id 指明它来自哪一条“为什么”，以便回读检验。",
         "en": "The root cause '{root}' matches no answer in the tree: cite the why it comes from by id so "
         "that it can be read back.",
     },
     "root_no_countermeasure": {
-        "zh": "根因 {root_id} 没有对应的对策:每个根因都需要至少一项对策。",
+        "zh": "根因 {root_id} 没有对应的对策：每个根因都需要至少一项对策。",
         "en": "Root cause {root_id} has no countermeasure: every root cause needs at least one.",
     },
     "cm_no_owner": {
-        "zh": "对策没有负责人:指定唯一的负责人。",
+        "zh": "对策没有负责人：指定唯一的负责人。",
         "en": "The countermeasure has no owner: name exactly one accountable owner.",
     },
     "cm_no_due": {
-        "zh": "对策没有截止日期:给出具体日期(YYYY-MM-DD)。",
+        "zh": "对策没有截止日期：给出具体日期（YYYY-MM-DD）。",
         "en": "The countermeasure has no due date: give an absolute date (YYYY-MM-DD).",
     },
     "cm_due_unreadable": {
-        "zh": "对策的截止日期“{text}”无法换算为日期:写成 2025-07-03、2025年7月3日、T+30 或 4周内{hint}。",
+        "zh": "对策的截止日期“{text}”无法换算为日期：写成 2025-07-03、2025年7月3日、T+30 或 4周内{hint}。",
         "en": 'The countermeasure\'s due date "{text}" cannot be resolved to a date: write 2025-07-03, July 3, '
         "T+30 or in 4 weeks{hint}.",
     },
-    "cm_due_hint": {"zh": ",相对日期还需要 review_date", "en": "; a relative date also needs review_date"},
+    "cm_due_hint": {"zh": "，相对日期还需要 review_date", "en": "; a relative date also needs review_date"},
     "cm_no_metric": {
-        "zh": "对策没有可衡量的结果:写明完成标准或要达到的指标。",
+        "zh": "对策没有可衡量的结果：写明完成标准或要达到的指标。",
         "en": "The countermeasure has no measurable result: state a definition of done or a target metric.",
     },
     "cm_metric_not_measurable": {
-        "zh": "成功标准里没有数字:写明指标和目标值,才能验证对策是否有效。",
+        "zh": "成功标准里没有数字：写明指标和目标值，才能验证对策是否有效。",
         "en": "The success metric contains no number: give a metric and a target value so it can be checked.",
     },
     "cm_vague": {
-        "zh": "对策使用了模糊动词“{verbs}”:改写为具体、可检查的动作。",
+        "zh": "对策使用了模糊动词“{verbs}”：改写为具体、可检查的动作。",
         "en": "The countermeasure uses vague verb(s) '{verbs}': rewrite it as a concrete, checkable action.",
     },
     "cm_no_root": {
-        "zh": "有多个根因,但这项对策没有说明针对哪一个:在 addresses 中写根因 id(如 R1)。",
+        "zh": "有多个根因，但这项对策没有说明针对哪一个：在 addresses 中写根因 id（如 R1）。",
         "en": "There are several root causes and this countermeasure names none: put a root cause id "
         "(e.g. R1) in `addresses`.",
     },
     "cm_unknown_root": {
-        "zh": "addresses“{addresses}”对不上任何根因:使用根因 id({ids})。",
+        "zh": "addresses“{addresses}”对不上任何根因：使用根因 id（{ids}）。",
         "en": "`addresses` '{addresses}' matches no root cause: use a root cause id ({ids}).",
     },
     "cm_due_past": {
-        "zh": "截止日期 {due} 早于复盘日期 {review}:对策的截止日期应在复盘之后。",
+        "zh": "截止日期 {due} 早于复盘日期 {review}：对策的截止日期应在复盘之后。",
         "en": "The due date {due} is before the review date {review}: a countermeasure is due after the review.",
     },
     # input errors
     "err_empty_problem": {"zh": "问题不能为空。", "en": "the problem must not be empty"},
     "err_too_long": {"zh": "文本超过 {max} 个字符。", "en": "text longer than {max} characters"},
     "err_too_many": {
-        "zh": "条目过多:{count} 条,上限 {max}。",
+        "zh": "条目过多：{count} 条，上限 {max}。",
         "en": "too many items: {count}, at most {max}",
     },
     "err_duplicate_id": {
-        "zh": "id“{id}”重复(也用于 whys[{other}])。",
+        "zh": "id“{id}”重复（也用于 whys[{other}]）。",
         "en": "duplicate id '{id}' (also used by whys[{other}])",
     },
     "err_reserved_id": {
@@ -193,12 +193,12 @@ _TEXT: dict[str, dict[str, str]] = {
         "en": "'{id}' is reserved and cannot be used as an id",
     },
     "err_unknown_parent": {
-        "zh": "parent“{parent}”不是任何一条“为什么”的 id 或序号,也不是“problem”。",
+        "zh": "parent“{parent}”不是任何一条“为什么”的 id 或序号，也不是“problem”。",
         "en": "parent '{parent}' is neither the id or index of a why nor 'problem'",
     },
     "err_self_parent": {"zh": "一条回答不能解释它自己。", "en": "a why cannot explain itself"},
     "err_cycle": {
-        "zh": "parent 形成循环:{cycle}。每条回答最终都要追溯到问题。",
+        "zh": "parent 形成循环：{cycle}。每条回答最终都要追溯到问题。",
         "en": "parents form a cycle: {cycle}. Every answer must lead back to the problem.",
     },
     "err_date": {"zh": "日期格式应为 YYYY-MM-DD。", "en": "expected a date as YYYY-MM-DD"},
@@ -212,18 +212,18 @@ _TEXT: dict[str, dict[str, str]] = {
     "cat_organization": {"zh": "组织与职责", "en": "organization"},
     "cat_data": {"zh": "数据", "en": "data"},
     "cat_man": {"zh": "人", "en": "man"},
-    "cat_machine": {"zh": "机(设备/系统)", "en": "machine"},
-    "cat_method": {"zh": "法(方法/流程)", "en": "method"},
+    "cat_machine": {"zh": "机（设备/系统）", "en": "machine"},
+    "cat_method": {"zh": "法（方法/流程）", "en": "method"},
     "cat_material": {"zh": "料", "en": "material"},
-    "cat_measurement": {"zh": "测(度量)", "en": "measurement"},
-    "cat_environment": {"zh": "环(环境)", "en": "environment"},
+    "cat_measurement": {"zh": "测（度量）", "en": "measurement"},
+    "cat_environment": {"zh": "环（环境）", "en": "environment"},
     "cat_unknown": {"zh": "未识别", "en": "unknown"},
     "cat_reason": {
-        "zh": "匹配到关键词:{words}",
+        "zh": "匹配到关键词：{words}",
         "en": "matched keywords: {words}",
     },
     "cat_reason_unknown": {
-        "zh": "没有匹配到分类关键词,请人工判断。",
+        "zh": "没有匹配到分类关键词，请人工判断。",
         "en": "no category keyword matched; classify it by hand",
     },
     # data gaps

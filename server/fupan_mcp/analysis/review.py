@@ -60,12 +60,12 @@ _INDEX = re.compile(r"^\w+\[(\d+)\]")
 
 _TEXT: Table = {
     "section_failed": {
-        "zh": "这一部分无法分析({field}):{reason}。其余部分照常生成,请修正后重试。",
+        "zh": "这一部分无法分析（{field}）：{reason}。其余部分照常生成，请修正后重试。",
         "en": "This section could not be analysed ({field}): {reason}. The rest of the report is "
         "still rendered; fix it and render again.",
     },
     "gap_review_date": {
-        "zh": "请补充复盘日期(YYYY-MM-DD),行动的截止日期要据此检查。",
+        "zh": "请补充复盘日期（YYYY-MM-DD），行动的截止日期要据此检查。",
         "en": "Supply the review date (YYYY-MM-DD); action due dates are checked against it.",
     },
     "gap_period": {
@@ -73,11 +73,11 @@ _TEXT: Table = {
         "en": "Supply the project's start and end dates.",
     },
     "gap_goals": {
-        "zh": "未记录项目目标:先回顾(或如实重建)目标,再评估结果。",
+        "zh": "未记录项目目标：先回顾（或如实重建）目标，再评估结果。",
         "en": "No goals are recorded: record (or honestly reconstruct) the goals before judging results.",
     },
     "gap_metrics": {
-        "zh": "未提供量化指标(目标、实际值、基线),无法计算达成情况。",
+        "zh": "未提供量化指标（目标、实际值、基线），无法计算达成情况。",
         "en": "No metrics (target, actual, baseline) are given, so attainment cannot be computed.",
     },
     "gap_problems": {
@@ -89,11 +89,11 @@ _TEXT: Table = {
         "en": "No transferable lessons are recorded.",
     },
     "gap_actions": {
-        "zh": "没有改进行动:复盘的结论需要落到有负责人、有日期的行动上。",
+        "zh": "没有改进行动：复盘的结论需要落到有负责人、有日期的行动上。",
         "en": "No improvement actions: a review's conclusions need actions with an owner and a date.",
     },
     "gap_kpi_baseline": {
-        "zh": "KPI 树没有任何基线值,无法把根指标的变化分解到各驱动因素;如有上一周期数据请补充。",
+        "zh": "KPI 树没有任何基线值，无法把根指标的变化分解到各驱动因素；如有上一周期数据请补充。",
         "en": "The KPI tree has no baseline values, so the root's change cannot be split among its "
         "drivers; supply the previous period's values if there are any.",
     },
@@ -107,7 +107,7 @@ _TEXT: Table = {
         "en": "Phase '{name}' starts ({start}) after it ends ({end}).",
     },
     "phase_outside_period": {
-        "zh": "阶段“{name}”({start} ~ {end})超出了项目周期 {period_start} ~ {period_end}。",
+        "zh": "阶段“{name}”（{start} ~ {end}）超出了项目周期 {period_start} ~ {period_end}。",
         "en": "Phase '{name}' ({start} to {end}) lies outside the project period {period_start} to {period_end}.",
     },
     "milestone_outside_period": {
@@ -115,37 +115,37 @@ _TEXT: Table = {
         "en": "Milestone '{name}' ({date}) lies outside the project period {period_start} to {period_end}.",
     },
     "follow_up_overdue": {
-        "zh": "上期行动“{action}”({review})截至 {as_of} 已逾期 {days}:请更新状态,或说明原因并调整日期。",
+        "zh": "上期行动“{action}”（{review}）截至 {as_of} 已逾期 {days}：请更新状态，或说明原因并调整日期。",
         "en": "Earlier action '{action}' ({review}) is {days} overdue as of {as_of}: update its status, or give "
         "the reason and a new date.",
     },
     "gap_timeline": {
-        "zh": "没有事件时间线:请按时间记录影响开始、发现、升级、止损、解决等事件,用时由工具计算。",
+        "zh": "没有事件时间线：请按时间记录影响开始、发现、升级、止损、解决等事件，用时由工具计算。",
         "en": "No incident timeline: record the events (impact start, detected, escalated, mitigated, resolved) "
         "with their times; the durations are computed from them.",
     },
-    "gap_trigger": {"zh": "未写明触发因素(trigger)。", "en": "The trigger is not described."},
+    "gap_trigger": {"zh": "未写明触发因素（trigger）。", "en": "The trigger is not described."},
     "gap_detection": {
-        "zh": "未写明如何发现(detection):告警、客户反馈还是偶然发现?",
+        "zh": "未写明如何发现（detection）：告警、客户反馈还是偶然发现？",
         "en": "Detection is not described: an alert, a customer report, or by chance?",
     },
-    "gap_resolution": {"zh": "未写明如何止损与解决(resolution)。", "en": "The resolution is not described."},
+    "gap_resolution": {"zh": "未写明如何止损与解决（resolution）。", "en": "The resolution is not described."},
     "gap_impact": {
-        "zh": "未写明影响:受影响的用户、请求、收入或数据(数字请放在 reported_only 指标中)。",
+        "zh": "未写明影响：受影响的用户、请求、收入或数据（数字请放在 reported_only 指标中）。",
         "en": "The impact is not described: users, requests, revenue or data affected (figures go in metrics "
         "with reported_only).",
     },
-    "gap_severity": {"zh": "未标注严重级别(如 SEV2)。", "en": "No severity is given (e.g. SEV2)."},
+    "gap_severity": {"zh": "未标注严重级别（如 SEV2）。", "en": "No severity is given (e.g. SEV2)."},
     "gap_where_lucky": {
-        "zh": "未记录“哪里侥幸”(险些更糟的地方):这些是下一次事故的线索。",
+        "zh": "未记录“哪里侥幸”（险些更糟的地方）：这些是下一次事故的线索。",
         "en": "Nothing is recorded under 'where we got lucky': near misses point to the next incident.",
     },
     "gap_root_causes": {
-        "zh": "没有根因或促成因素:请用 5 Whys 或列出 contributing_factors。",
+        "zh": "没有根因或促成因素：请用 5 Whys 或列出 contributing_factors。",
         "en": "No root causes or contributing factors: use five_whys or list contributing_factors.",
     },
     "interim_review": {
-        "zh": "复盘日期 {review} 早于项目结束日期 {end}:这是阶段性复盘,结果可能尚未定型。",
+        "zh": "复盘日期 {review} 早于项目结束日期 {end}：这是阶段性复盘，结果可能尚未定型。",
         "en": "The review date {review} is before the project end {end}: an interim review, results may not be final.",
     },
 }

@@ -60,25 +60,25 @@ _NEEDS: dict[StrategyType, tuple[Quadrant, Quadrant]] = {
 _TEXT: dict[str, dict[str, str]] = {
     # findings
     "empty_quadrant": {
-        "zh": "{quadrant}为空:每个象限至少列出一项,并附上事实或数据。",
+        "zh": "{quadrant}为空：每个象限至少列出一项，并附上事实或数据。",
         "en": "No {quadrant} listed: give at least one, backed by a fact or a figure.",
     },
     "duplicate_within": {
-        "zh": "与同一象限的 {other} 重复:合并为一项。",
+        "zh": "与同一象限的 {other} 重复：合并为一项。",
         "en": "Same as {other} in the same quadrant: merge them.",
     },
     "duplicate_across": {
-        "zh": "与{other_quadrant}中的 {other} 重复:同一因素只能属于一个象限,判断它是内部还是外部、有利还是不利。",
+        "zh": "与{other_quadrant}中的 {other} 重复：同一因素只能属于一个象限，判断它是内部还是外部、有利还是不利。",
         "en": "Same as {other} among the {other_quadrant}: a factor belongs to one quadrant; decide whether "
         "it is internal or external, helpful or harmful.",
     },
     "misplaced_external": {
-        "zh": "“{words}”指向外部环境:{quadrant}应是团队可控的内部因素,外部因素请放到机会或威胁。",
+        "zh": "“{words}”指向外部环境：{quadrant}应是团队可控的内部因素，外部因素请放到机会或威胁。",
         "en": "'{words}' points outside the organisation: {quadrant} are internal and controllable; "
         "put external factors under opportunities or threats.",
     },
     "misplaced_internal": {
-        "zh": "“{words}”指向内部:{quadrant}应是外部环境的变化,内部能力请放到优势或劣势。",
+        "zh": "“{words}”指向内部：{quadrant}应是外部环境的变化，内部能力请放到优势或劣势。",
         "en": "'{words}' points inside the organisation: {quadrant} are external; put internal "
         "capabilities under strengths or weaknesses.",
     },
@@ -91,68 +91,68 @@ _TEXT: dict[str, dict[str, str]] = {
         "en": "Rating {value} is outside 1-4.",
     },
     "rating_not_integer": {
-        "zh": "评分 {value} 不是整数:IFE/EFE 评分取 1、2、3、4。",
+        "zh": "评分 {value} 不是整数：IFE/EFE 评分取 1、2、3、4。",
         "en": "Rating {value} is not an integer: IFE/EFE ratings are 1, 2, 3 or 4.",
     },
     "strength_rated_low": {
-        "zh": "优势的 IFE 评分应为 3(次要优势)或 4(主要优势),这里是 {value}:它是否其实是劣势?",
+        "zh": "优势的 IFE 评分应为 3（次要优势）或 4（主要优势），这里是 {value}：它是否其实是劣势？",
         "en": "A strength is rated 3 (minor) or 4 (major) in an IFE, not {value}: is it a weakness?",
     },
     "weakness_rated_high": {
-        "zh": "劣势的 IFE 评分应为 1(主要劣势)或 2(次要劣势),这里是 {value}:它是否其实是优势?",
+        "zh": "劣势的 IFE 评分应为 1（主要劣势）或 2（次要劣势），这里是 {value}：它是否其实是优势？",
         "en": "A weakness is rated 1 (major) or 2 (minor) in an IFE, not {value}: is it a strength?",
     },
     "weights_not_summing": {
-        "zh": "{matrix} 的权重合计为 {total},应为 1.0(允许误差 ±{tolerance})。",
+        "zh": "{matrix} 的权重合计为 {total}，应为 1.0（允许误差 ±{tolerance}）。",
         "en": "The {matrix} weights sum to {total}, not 1.0 (tolerance ±{tolerance}).",
     },
     "matrix_incomplete": {
-        "zh": "{matrix} 得分未计算:{ids} 缺少权重或评分。",
+        "zh": "{matrix} 得分未计算：{ids} 缺少权重或评分。",
         "en": "{matrix} score not computed: {ids} lack a weight or a rating.",
     },
     "too_few_factors": {
-        "zh": "{matrix} 只有 {count} 个因素,通常建议 {low}–{high} 个。",
+        "zh": "{matrix} 只有 {count} 个因素，通常建议 {low}–{high} 个。",
         "en": "The {matrix} has {count} factor(s); {low}-{high} is the usual size.",
     },
     "too_many_factors": {
-        "zh": "{matrix} 有 {count} 个因素,通常建议 {low}–{high} 个:保留最关键的。",
+        "zh": "{matrix} 有 {count} 个因素，通常建议 {low}–{high} 个：保留最关键的。",
         "en": "The {matrix} has {count} factors; {low}-{high} is the usual size: keep the key ones.",
     },
     "strategy_no_factors": {
-        "zh": "该策略没有引用任何因素:在 uses 中列出它依据的因素 id(如 S1、O2)。",
+        "zh": "该策略没有引用任何因素：在 uses 中列出它依据的因素 id（如 S1、O2）。",
         "en": "The strategy cites no factor: list the ids it builds on in `uses` (e.g. S1, O2).",
     },
     "strategy_unknown_factor": {
-        "zh": "引用了不存在的因素:{ids}。",
+        "zh": "引用了不存在的因素：{ids}。",
         "en": "It cites factors that do not exist: {ids}.",
     },
     "strategy_missing_kind": {
-        "zh": "{type} 策略需要至少引用一项{kinds},目前没有。",
+        "zh": "{type} 策略需要至少引用一项{kinds}，目前没有。",
         "en": "A {type} strategy must cite at least one of the {kinds}; it cites none.",
     },
     "strategy_wrong_kind": {
-        "zh": "{type} 策略引用了不属于它的因素 {ids}:改为相应类型的策略,或删去这些引用。",
+        "zh": "{type} 策略引用了不属于它的因素 {ids}：改为相应类型的策略，或删去这些引用。",
         "en": "A {type} strategy cites {ids}, which do not belong to it: change its type or drop them.",
     },
     "no_strategies": {
-        "zh": "没有提供策略:用 TOWS 矩阵把内部因素与外部因素配对,得出行动。",
+        "zh": "没有提供策略：用 TOWS 矩阵把内部因素与外部因素配对，得出行动。",
         "en": "No strategy given: pair internal and external factors in the TOWS matrix to derive actions.",
     },
     "missing_strategy_type": {
-        "zh": "没有 {type} 策略:{prompt}",
+        "zh": "没有 {type} 策略：{prompt}",
         "en": "No {type} strategy: {prompt}",
     },
     # input errors
     "err_too_many": {
-        "zh": "条目过多:共 {count} 条,上限 {max}。",
+        "zh": "条目过多：共 {count} 条，上限 {max}。",
         "en": "too many items: {count}, at most {max}",
     },
     "err_duplicate_id": {
-        "zh": "id“{id}”重复(也用于 {other})。",
+        "zh": "id“{id}”重复（也用于 {other}）。",
         "en": "duplicate id '{id}' (also used by {other})",
     },
     "err_strategy_type": {
-        "zh": "无法判断策略类型:以 SO:、ST:、WO: 或 WT: 开头,或写成对象并给出 type。",
+        "zh": "无法判断策略类型：以 SO:、ST:、WO: 或 WT: 开头，或写成对象并给出 type。",
         "en": "cannot tell the strategy type: start with SO:, ST:, WO: or WT:, or give an object with `type`",
     },
     # names
@@ -160,31 +160,32 @@ _TEXT: dict[str, dict[str, str]] = {
     "q_W": {"zh": "劣势", "en": "weaknesses"},
     "q_O": {"zh": "机会", "en": "opportunities"},
     "q_T": {"zh": "威胁", "en": "threats"},
-    "tows_SO": {"zh": "SO 增长型:用优势抓住机会", "en": "SO (maxi-maxi): strengths to seize opportunities"},
-    "tows_ST": {"zh": "ST 多元型:用优势化解威胁", "en": "ST (maxi-mini): strengths to counter threats"},
+    "tows_SO": {"zh": "SO 增长型：用优势抓住机会", "en": "SO (maxi-maxi): strengths to seize opportunities"},
+    "tows_ST": {"zh": "ST 多元型：用优势化解威胁", "en": "ST (maxi-mini): strengths to counter threats"},
     "tows_WO": {
-        "zh": "WO 扭转型:借机会弥补劣势",
+        "zh": "WO 扭转型：借机会弥补劣势",
         "en": "WO (mini-maxi): opportunities to overcome weaknesses",
     },
     "tows_WT": {
-        "zh": "WT 防御型:减少劣势、规避威胁",
+        "zh": "WT 防御型：减少劣势、规避威胁",
         "en": "WT (mini-mini): reduce weaknesses, avoid threats",
     },
-    "prompt_SO": {"zh": "用哪些优势抓住哪些机会?", "en": "Which strengths can seize which opportunities?"},
-    "prompt_ST": {"zh": "用哪些优势化解哪些威胁?", "en": "Which strengths can counter which threats?"},
+    "prompt_SO": {"zh": "用哪些优势抓住哪些机会？", "en": "Which strengths can seize which opportunities?"},
+    "prompt_ST": {"zh": "用哪些优势化解哪些威胁？", "en": "Which strengths can counter which threats?"},
+    "prompt_ids": {"zh": "{question}（{ids}）", "en": "{question} ({ids})"},
     "prompt_WO": {
-        "zh": "借助哪些机会弥补哪些劣势?",
+        "zh": "借助哪些机会弥补哪些劣势？",
         "en": "Which opportunities can help overcome which weaknesses?",
     },
     "prompt_WT": {
-        "zh": "如何减少哪些劣势、规避哪些威胁?",
+        "zh": "如何减少哪些劣势、规避哪些威胁？",
         "en": "How can which weaknesses be reduced and which threats avoided?",
     },
     "reading_weak": {"zh": "偏弱", "en": "weak"},
     "reading_average": {"zh": "中等", "en": "average"},
     "reading_strong": {"zh": "较强", "en": "strong"},
-    "matrix_IFE": {"zh": "IFE(内部因素)", "en": "IFE (internal factors)"},
-    "matrix_EFE": {"zh": "EFE(外部因素)", "en": "EFE (external factors)"},
+    "matrix_IFE": {"zh": "IFE（内部因素）", "en": "IFE (internal factors)"},
+    "matrix_EFE": {"zh": "EFE（外部因素）", "en": "EFE (external factors)"},
     # rendering
     "list_sep": {"zh": "、", "en": ", "},
 }
@@ -507,7 +508,7 @@ def _prompt(kind: StrategyType, factors: Sequence[_Factor], language: Language) 
         ids = [f.id for f in factors if f.quadrant == quadrant]
         if ids:
             groups.append(tr(_TEXT, "list_sep", language).join(ids))
-    return f"{question} ({' × '.join(groups)})" if groups else question
+    return tr(_TEXT, "prompt_ids", language, question=question, ids=" × ".join(groups)) if groups else question
 
 
 def _tows(

@@ -54,93 +54,93 @@ __all__ = ["check_severity", "check_timeline", "duration_text", "parse_at", "par
 
 _TEXT: Table = {
     "at_unreadable": {
-        "zh": "第 {n} 条事件的时间“{at}”无法识别。请写成 ISO 8601(如 2015-10-21T14:54:00Z)、“日期 时:分”或“时:分”。",
+        "zh": "第 {n} 条事件的时间“{at}”无法识别。请写成 ISO 8601（如 2015-10-21T14:54:00Z）、“日期 14:54”或“14:54”。",
         "en": 'The time of event #{n} ("{at}") cannot be read. Write ISO 8601 (e.g. 2015-10-21T14:54:00Z), '
         '"date HH:MM" or "HH:MM".',
     },
     "at_impossible": {
-        "zh": "第 {n} 条事件的时间“{at}”不存在:{reason}。",
+        "zh": "第 {n} 条事件的时间“{at}”不存在：{reason}。",
         "en": 'The time of event #{n} ("{at}") does not exist: {reason}.',
     },
     "no_date": {
-        "zh": "第 {n} 条事件只有时刻“{at}”,前面没有带日期的事件。请给第一条事件写上日期。",
+        "zh": "第 {n} 条事件只有时刻“{at}”，前面没有带日期的事件。请给第一条事件写上日期。",
         "en": 'Event #{n} gives only a time of day ("{at}") and no event before it has a date. Put the date on '
         "the first event.",
     },
     "no_zone": {
-        "zh": "第 {n} 条事件的时间“{at}”没有时区,而其他事件有,无法比较。请补充复盘的 timezone 或在时间后写明时区。",
+        "zh": "第 {n} 条事件的时间“{at}”没有时区，而其他事件有，无法比较。请补充复盘的 timezone 或在时间后写明时区。",
         "en": 'Event #{n} ("{at}") has no time zone while other events do, so it cannot be compared. Set the '
         "review's timezone or add the zone to the time.",
     },
     "timezone_unknown": {
-        "zh": "时区“{zone}”无法识别。请写 IANA 名称(如 Asia/Shanghai、UTC)或偏移(如 +08:00)。",
+        "zh": "时区“{zone}”无法识别。请写 IANA 名称（如 Asia/Shanghai、UTC）或偏移（如 +08:00）。",
         "en": 'The time zone "{zone}" is not known. Use an IANA name (e.g. America/Los_Angeles, UTC) or an '
         "offset (e.g. -07:00).",
     },
     "timezone_missing": {
-        "zh": "时间线没有时区:各时间按同一时区的钟面时间计算。请补充 timezone(如 Asia/Shanghai)。",
+        "zh": "时间线没有时区：各时间按同一时区的钟面时间计算。请补充 timezone（如 Asia/Shanghai）。",
         "en": "The timeline has no time zone: the times are read as wall-clock times of one zone. Set the "
         "timezone (e.g. UTC).",
     },
     "out_of_order": {
-        "zh": "第 {n} 条事件({at})排在第 {prev} 条({prev_at})之后,但发生得更早;时间线已按时间重新排序。"
-        "如果它其实是第二天,请写上日期。",
+        "zh": "第 {n} 条事件（{at}）排在第 {prev} 条（{prev_at}）之后，但发生得更早；时间线已按时间重新排序。"
+        "如果它其实是第二天，请写上日期。",
         "en": "Event #{n} ({at}) is listed after event #{prev} ({prev_at}) but happened earlier; the timeline is "
         "shown in time order. If it is the next day, write the date.",
     },
     "duplicate_event": {
-        "zh": "第 {n} 条事件与第 {other} 条重复(同一时间、同样内容)。",
+        "zh": "第 {n} 条事件与第 {other} 条重复（同一时间、同样内容）。",
         "en": "Event #{n} duplicates event #{other} (same time, same content).",
     },
     "repeated_milestone": {
-        "zh": "有 {count} 条“{kind}”事件;计算时长用的是第 {used} 条({at})。",
+        "zh": "有 {count} 条“{kind}”事件；计算时长用的是第 {used} 条（{at}）。",
         "en": 'There are {count} "{kind}" events; the durations use event #{used} ({at}).',
     },
     "sequence_impossible": {
-        "zh": "“{later}”({later_at})早于“{earlier}”({earlier_at}),这不可能发生。请核对这两条事件的时间。",
+        "zh": "“{later}”（{later_at}）早于“{earlier}”（{earlier_at}），这不可能发生。请核对这两条事件的时间。",
         "en": '"{later}" ({later_at}) comes before "{earlier}" ({earlier_at}), which cannot happen. Check the '
         "times of these two events.",
     },
     "sequence_unlikely": {
-        "zh": "“{later}”({later_at})早于“{earlier}”({earlier_at}),请确认顺序无误。",
+        "zh": "“{later}”（{later_at}）早于“{earlier}”（{earlier_at}），请确认顺序无误。",
         "en": '"{later}" ({later_at}) comes before "{earlier}" ({earlier_at}); check that this is right.',
     },
     "detected_before_impact": {
-        "zh": "发现({detected})早于影响开始({impact}):告警先于用户受影响,发现用时为负。",
+        "zh": "发现（{detected}）早于影响开始（{impact}）：告警先于用户受影响，发现用时为负。",
         "en": "Detection ({detected}) precedes the impact start ({impact}): the alert fired before users were "
         "affected, so time to detect is negative.",
     },
     "event_after_review": {
-        "zh": "第 {n} 条事件({at})晚于复盘日期 {review}。",
+        "zh": "第 {n} 条事件（{at}）晚于复盘日期 {review}。",
         "en": "Event #{n} ({at}) is after the review date {review}.",
     },
     "names_person": {
-        "zh": "第 {n} 条事件写了人名;时间线应写角色(报告中已替换为“{role}”)。",
+        "zh": "第 {n} 条事件写了人名；时间线应写角色（报告中已替换为“{role}”）。",
         "en": 'Event #{n} names a person; a timeline names roles (the report shows "{role}").',
     },
     "gap.impact_start": {
-        "zh": "时间线缺少影响开始(impact_start)事件,无法计算发现、止损、解决用时与影响时长。",
+        "zh": "时间线缺少影响开始（impact_start）事件，无法计算发现、止损、解决用时与影响时长。",
         "en": "The timeline has no impact_start event, so time to detect, mitigate and resolve and the impact "
         "duration cannot be computed.",
     },
     "gap.detected": {
-        "zh": "时间线缺少发现(detected)事件,无法计算发现用时。",
+        "zh": "时间线缺少发现（detected）事件，无法计算发现用时。",
         "en": "The timeline has no detected event, so time to detect cannot be computed.",
     },
     "gap.mitigated": {
-        "zh": "时间线缺少止损(mitigated)事件,无法计算止损用时。",
+        "zh": "时间线缺少止损（mitigated）事件，无法计算止损用时。",
         "en": "The timeline has no mitigated event, so time to mitigate cannot be computed.",
     },
     "gap.resolved": {
-        "zh": "时间线缺少解决(resolved)事件,无法计算解决用时。",
+        "zh": "时间线缺少解决（resolved）事件，无法计算解决用时。",
         "en": "The timeline has no resolved event, so time to resolve cannot be computed.",
     },
     "gap.impact_end": {
-        "zh": "时间线缺少影响结束(impact_end)事件,无法计算影响时长。",
+        "zh": "时间线缺少影响结束（impact_end）事件，无法计算影响时长。",
         "en": "The timeline has no impact_end event, so the impact duration cannot be computed.",
     },
     "severity_unknown": {
-        "zh": "严重级别“{given}”不在级别表({scale})中。请使用其中一个级别,或在 severity_scale 中配置团队的级别。",
+        "zh": "严重级别“{given}”不在级别表（{scale}）中。请使用其中一个级别，或在 severity_scale 中配置团队的级别。",
         "en": 'The severity "{given}" is not on the scale ({scale}). Use one of its levels, or configure the '
         "team's levels in severity_scale.",
     },
