@@ -11,8 +11,8 @@ TEXT: Table = {
     "insights.title": {"zh": "跨复盘洞察", "en": "Insight across reviews"},
     "insights.empty": {"zh": "没有符合条件的复盘。", "en": "No review matches the filters."},
     "insights.summary": {
-        "zh": "截至 {as_of}:{reviews} 次复盘,{total} 项行动,已完成 {done} 项,不做 {wont_do} 项,"
-        "未关闭 {open} 项,其中逾期 {overdue} 项;闭环率 {rate}(已完成 ÷(全部 − 不做)),"
+        "zh": "截至 {as_of}：{reviews} 次复盘，{total} 项行动，已完成 {done} 项，不做 {wont_do} 项，"
+        "未关闭 {open} 项，其中逾期 {overdue} 项；闭环率 {rate}（已完成 ÷（全部 − 不做）），"
         "关闭中位用时 {median}。",
         "en": "As of {as_of}: {reviews} reviews, {total} actions, {done} done, {wont_do} won't do, {open} open, "
         "{overdue} of them overdue; closure rate {rate} (done ÷ (all − won't do)), median time to close {median}.",
@@ -22,7 +22,7 @@ TEXT: Table = {
     "insights.bucket": {"zh": "逾期 {range} 天", "en": "{range} days overdue"},
     "insights.by_owner": {"zh": "按负责人", "en": "By owner"},
     "insights.by_project": {"zh": "按项目", "en": "By project"},
-    "insights.by_quarter": {"zh": "按季度(复盘日期)", "en": "By quarter (review date)"},
+    "insights.by_quarter": {"zh": "按季度（复盘日期）", "en": "By quarter (review date)"},
     "insights.col.key": {"zh": "分组", "en": "Group"},
     "insights.col.total": {"zh": "行动", "en": "Actions"},
     "insights.col.done": {"zh": "已完成", "en": "Done"},
@@ -31,12 +31,12 @@ TEXT: Table = {
     "insights.col.rate": {"zh": "闭环率", "en": "Closure rate"},
     "insights.carried": {"zh": "跨复盘重复的行动", "en": "Actions carried over reviews"},
     "insights.carried_item": {
-        "zh": "{project}:{action}(出现在 {n} 次复盘:{dates};最近状态 {status})",
+        "zh": "{project}：{action}（出现在 {n} 次复盘：{dates}；最近状态 {status}）",
         "en": "{project}: {action} (in {n} reviews: {dates}; latest status {status})",
     },
     "insights.recurring": {"zh": "反复出现的问题", "en": "Recurring issues"},
     "insights.recurring_item": {
-        "zh": "[{kind}] {text}({n} 次复盘:{dates})",
+        "zh": "[{kind}] {text}（{n} 次复盘：{dates}）",
         "en": "[{kind}] {text} ({n} reviews: {dates})",
     },
     "insights.not_learned": {"zh": "尚未吸取的经验", "en": "not yet learned"},
@@ -44,7 +44,7 @@ TEXT: Table = {
     "insights.kind.problem": {"zh": "问题", "en": "problem"},
     "insights.kind.lesson": {"zh": "经验", "en": "lesson"},
     "insights.trends": {"zh": "指标达成趋势", "en": "Attainment trends"},
-    "insights.trend_item": {"zh": "{project} · {metric}:{points}", "en": "{project} · {metric}: {points}"},
+    "insights.trend_item": {"zh": "{project} · {metric}：{points}", "en": "{project} · {metric}: {points}"},
     "insights.arrow": {"zh": " → ", "en": " → "},
     # ---------------------------------------------------------------- document
     "title": {"zh": "{project} 复盘报告", "en": "{project}: project review"},
