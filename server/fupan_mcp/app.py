@@ -114,8 +114,22 @@ ReviewIdArg = Annotated[
     Field(description="Optional id of a stored review (create_review): the input and the result are saved into it."),
 ]
 
+REVIEW_SCHEMA_URI = "fupan://schema/review"
+REVIEW_ARG_TEXT = (
+    "The review document, a JSON object: project (required), title, project_type, review_date, language, "
+    "goals, metrics[{name,target,actual,unit,weight}], kpi_tree, five_whys[{problem,whys,root_cause}], "
+    "swot{strengths,weaknesses,opportunities,threats,strategies}, actions[{action,owner,due}], "
+    "risks[{risk,indicator,yellow_threshold,red_threshold}], timeline[{at,text}], lessons, and more. "
+    "Full JSON schema: resource " + REVIEW_SCHEMA_URI + "."
+)
+"""How render_report and create_review describe `review`: the shape in one line, the schema once as a
+resource, so tools/list does not carry the whole schema twice (issue 14)."""
 READ_ONLY = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
 WRITES = ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=False, open_world_hint=False)
+SAVES = ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
+"""A tool that computes, and with `review_id` saves its input and result into that review: not read-only
+(a client that auto-approves read-only tools must ask), idempotent (the same input saved twice leaves the
+same state)."""
 DESTRUCTIVE = ToolAnnotations(read_only_hint=False, destructive_hint=True, idempotent_hint=True, open_world_hint=False)
 
 
@@ -403,8 +417,11 @@ class FupanServer(MCPServer[Any]):
         return super()._tool_input_schema(name)
 
     async def list_tools(self) -> list[MCPTool]:
+        """The compact surface (see `surface`): what a model reads; calls are checked against the full schema."""
+        from fupan_mcp.surface import compact_tool
+
         self.ensure_registered()
-        return await super().list_tools()
+        return [compact_tool(tool) for tool in await super().list_tools()]
 
     async def call_tool(
         self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None = None
@@ -1095,8 +1112,8 @@ def _add_workspace_tools(server: MCPServer[Any], services: Services) -> None:
     @server.tool(title="渲染复盘报告 / Render the report", annotations=READ_ONLY, meta=ui.TOOL_META)
     def render_report(
         review: Annotated[
-            Review | None,
-            Field(description="The whole review document. Omit it to render the stored review `review_id`."),
+            dict[str, Any] | None,
+            Field(description=REVIEW_ARG_TEXT + " Omit it to render the stored review `review_id`."),
         ] = None,
         review_id: Annotated[
             str | None,
@@ -1118,14 +1135,17 @@ def _add_workspace_tools(server: MCPServer[Any], services: Services) -> None:
         `export` extra)."""
         if review is None and review_id is None:
             raise ToolError("review: give the review document, or the review_id of a stored review")
+        data = review
+        document_in = None if data is None else run_core(lambda: workspace.validate_review(data, "review"))
         if review_id is not None:
-            if review is not None:
-                run_core(lambda: workspace.save_review(store(), review_id, review))
+            if document_in is not None:
+                saved = document_in
+                run_core(lambda: workspace.save_review(store(), review_id, saved))
             document = run_core(lambda: workspace.load_review(store(), review_id))
             follow_up = run_core(lambda: workspace.earlier_open_actions(store(), review_id))
         else:
-            assert review is not None
-            document, follow_up = review, []
+            assert document_in is not None
+            document, follow_up = document_in, []
         today = dt.date.today()  # only the fallback for a review without a date: overdue is as of the review
         reader = audience or ("author" if format == "markdown" else "reader")
         built = run_core(
@@ -1146,7 +1166,7 @@ def _add_workspace_tools(server: MCPServer[Any], services: Services) -> None:
         project_type: Annotated[str | None, Field(description="Project type, e.g. 技术研发与实施.")] = None,
         review_date: Annotated[HumanDate | None, Field(description="Date of the review; default today.")] = None,
         review: Annotated[
-            Review | None, Field(description="Sections to start with (any part of the review document).")
+            dict[str, Any] | None, Field(description="Sections to start with: " + REVIEW_ARG_TEXT)
         ] = None,
         language: LanguageArg = "zh",
         idempotency_key: Annotated[
@@ -1161,7 +1181,7 @@ def _add_workspace_tools(server: MCPServer[Any], services: Services) -> None:
         """Start a stored review; returns its id and the open or overdue actions of earlier reviews of the same
         project, to follow up. Pass `review_id` to the analysis tools to save their inputs and results.
         Everything is stored in one transaction; give `idempotency_key` to make a retry safe."""
-        data = review.model_dump(exclude_unset=True) if review is not None else {}
+        data = dict(review) if review is not None else {}
         data.update(project=project, language=language)
         for key, value in (("title", title), ("project_type", project_type), ("review_date", review_date)):
             if value is not None:
@@ -1337,6 +1357,11 @@ def _add_resources(server: MCPServer[Any], services: Services) -> None:
                 text=knowledge.read_knowledge(doc.name),
             )
         )
+
+    @server.resource(REVIEW_SCHEMA_URI, mime_type="application/schema+json", title="Review document schema")
+    def review_schema() -> str:
+        """The JSON schema of the review document that render_report and create_review take as `review`."""
+        return json.dumps(_review_schema(), ensure_ascii=False, indent=2)
 
     @server.resource("fupan://examples/{name}", mime_type="application/json", title="Example review (input)")
     def example_review(name: str) -> str:

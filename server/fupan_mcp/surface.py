@@ -1,0 +1,60 @@
+"""The compact form of tools/list: what a model pays in context before its first call (issue 14).
+
+Descriptions lose the docstring indentation; in input schemas, the generated `title` of every field
+goes (it repeats the name), each field description keeps its first sentence (the meaning and the
+examples), an optional field shows its type without the `null` branch and the `default: null` (it is
+optional: omit it), and length bounds of 500 and more go (no model writes that much by mistake). Arguments are still validated, and errors described, against the full
+schema; the review document's full schema is the resource ``fupan://schema/review``."""
+
+from __future__ import annotations
+
+import inspect
+import re
+from typing import Any
+
+from mcp.types import Tool
+
+SENTENCE_END = re.compile(r"(?<!e\.g\.)(?<!i\.e\.)(?<=[.;])\s+(?=[A-Z`'(])|(?<=[。；])")
+"""Where a field description's first sentence ends: '. ' before a capital, or a Chinese full stop."""
+
+LOOSE_BOUNDS = ("maxLength", "maxItems")
+
+BUDGET_CHARS = 25_000
+"""The model-facing part of tools/list for all tools together (names, descriptions, input schemas)."""
+
+
+def first_sentence(text: str) -> str:
+    return SENTENCE_END.split(text.strip(), maxsplit=1)[0].strip()
+
+
+def compact_schema(node: Any, in_properties: bool = False) -> Any:
+    """The schema without generated titles and with first-sentence field descriptions."""
+    if isinstance(node, list):
+        return [compact_schema(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out: dict[str, Any] = {}
+    if not in_properties and node.get("default", 0) is None:
+        branches = [branch for branch in node.get("anyOf", []) if branch != {"type": "null"}]
+        node = {key: value for key, value in node.items() if key not in ("default", "anyOf")}
+        if len(branches) == 1:
+            node = {**branches[0], **node}
+        elif branches:
+            node["anyOf"] = branches
+    for key, value in node.items():
+        if in_properties:  # keys are field names here, never schema keywords
+            out[key] = compact_schema(value)
+        elif key == "title" and isinstance(value, str):
+            continue
+        elif key in LOOSE_BOUNDS and isinstance(value, int) and value >= 500:
+            continue
+        elif key == "description" and isinstance(value, str):
+            out[key] = first_sentence(value)
+        else:
+            out[key] = compact_schema(value, in_properties=key in ("properties", "$defs"))
+    return out
+
+
+def compact_tool(tool: Tool) -> Tool:
+    description = inspect.cleandoc(tool.description) if tool.description else tool.description
+    return tool.model_copy(update={"description": description, "input_schema": compact_schema(tool.input_schema)})
