@@ -96,7 +96,7 @@ INSTRUCTIONS = (
     "leave missing data as gaps, keep the tone blameless. Language: 'zh' (default) or 'en'."
 )
 
-LanguageArg = Annotated[Language, Field(description="Language of the text output: 'zh' (default) or 'en'.")]
+LanguageArg = Annotated[Language, Field(description="Output language.")]
 
 ReportLanguageArg = Annotated[
     Language | None, Field(description="'zh' or 'en'; default: the review's own language, else 'zh'.")
@@ -111,7 +111,7 @@ AudienceArg = Annotated[
 ]
 ReviewIdArg = Annotated[
     str | None,
-    Field(description="Optional id of a stored review (create_review): the input and the result are saved into it."),
+    Field(description="A stored review (create_review) to save the input and result into."),
 ]
 
 REVIEW_SCHEMA_URI = "fupan://schema/review"
@@ -395,9 +395,14 @@ class FupanServer(MCPServer[Any]):
                 self._restrict_tools()
 
     def _restrict_tools(self) -> None:
-        """Team modes: drop the tools that write (``read_only``) and those off the allow-list."""
+        """Team modes: drop the tools that write (``read_only``) and those off the allow-list.
+
+        A tool that only saves with `review_id` (`SAVES`) stays in read-only mode, where the store refuses
+        every write: there it cannot write, so it is marked read-only, and a `review_id` is refused."""
         allowed = self.fupan_settings.tools
         for tool in self._tool_manager.list_tools():
+            if self.fupan_settings.read_only and tool.annotations == SAVES:
+                tool.annotations = READ_ONLY
             writes = not (tool.annotations is not None and tool.annotations.read_only_hint)
             if self.fupan_settings.read_only and writes:
                 self.disabled_tools[tool.name] = "read_only"
@@ -459,6 +464,8 @@ class FupanServer(MCPServer[Any]):
         cause = error.__cause__
         if isinstance(error, UnexpectedToolError):
             return None
+        if isinstance(cause, ToolError) and isinstance(cause.__cause__, InputError):
+            cause = cause.__cause__  # a review checked in the tool body (`review` is a plain JSON object)
         if isinstance(cause, ValidationError):
             schema = super()._tool_input_schema(name)
             return ToolError(describe_validation_error(cause, language, schema=schema, tool=name))
@@ -737,7 +744,7 @@ def _add_tools(server: MCPServer[Any], services: Services) -> None:
         if review_id is not None:
             run_core(lambda: services.store.get_review(review_id))
 
-    @server.tool(title="目标达成度 / Target attainment", annotations=READ_ONLY, meta=ui.TOOL_META)
+    @server.tool(title="目标达成度 / Target attainment", annotations=SAVES, meta=ui.TOOL_META)
     async def compute_attainment(
         metrics: Annotated[
             list[MetricInput],
@@ -775,7 +782,7 @@ def _add_tools(server: MCPServer[Any], services: Services) -> None:
 
         return await run_tool(work, len(metrics) + (INLINE_ITEMS if chart else 0), review_id)  # drawing is slow
 
-    @server.tool(title="KPI 指标树 / KPI driver tree", annotations=READ_ONLY, meta=ui.TOOL_META)
+    @server.tool(title="KPI 指标树 / KPI driver tree", annotations=SAVES, meta=ui.TOOL_META)
     async def build_kpi_tree(
         nodes: Annotated[
             list[KpiNode] | None,
@@ -819,7 +826,7 @@ def _add_tools(server: MCPServer[Any], services: Services) -> None:
 
         return await run_tool(work, len(nodes or ()), review_id)
 
-    @server.tool(title="5 Whys 根因分析 / 5 Whys", annotations=READ_ONLY, meta=ui.TOOL_META)
+    @server.tool(title="5 Whys 根因分析 / 5 Whys", annotations=SAVES, meta=ui.TOOL_META)
     async def five_whys(
         problem: Annotated[
             str,
@@ -868,7 +875,7 @@ def _add_tools(server: MCPServer[Any], services: Services) -> None:
 
         return await run_tool(work, len(whys), review_id)
 
-    @server.tool(title="SWOT / TOWS", annotations=READ_ONLY, meta=ui.TOOL_META)
+    @server.tool(title="SWOT / TOWS", annotations=SAVES, meta=ui.TOOL_META)
     async def swot(
         strengths: Annotated[list[SwotItemLike], Field(max_length=MAX_SWOT_ITEMS, description="Internal strengths.")],
         weaknesses: Annotated[list[SwotItemLike], Field(max_length=MAX_SWOT_ITEMS, description="Internal weaknesses.")],
@@ -903,7 +910,7 @@ def _add_tools(server: MCPServer[Any], services: Services) -> None:
 
         return await run_tool(work, len(strengths) + len(weaknesses) + len(opportunities) + len(threats), review_id)
 
-    @server.tool(title="行动项检查 / Check action items", annotations=READ_ONLY, meta=ui.TOOL_META)
+    @server.tool(title="行动项检查 / Check action items", annotations=SAVES, meta=ui.TOOL_META)
     async def check_actions(
         actions: Annotated[list[ActionItem], Field(min_length=1, max_length=MAX_ACTIONS)],
         review_date: Annotated[
@@ -944,7 +951,7 @@ def _add_tools(server: MCPServer[Any], services: Services) -> None:
 
         return await run_tool(work, len(actions), review_id)
 
-    @server.tool(title="风险检查 / Check risks", annotations=READ_ONLY)
+    @server.tool(title="风险检查 / Check risks", annotations=SAVES)
     async def check_risks(
         risks: Annotated[list[Risk], Field(min_length=1, max_length=MAX_ACTIONS)],
         review_id: ReviewIdArg = None,
@@ -962,7 +969,7 @@ def _add_tools(server: MCPServer[Any], services: Services) -> None:
 
         return await run_tool(work, len(risks), review_id)
 
-    @server.tool(title="事件时间线 / Check an incident timeline", annotations=READ_ONLY)
+    @server.tool(title="事件时间线 / Check an incident timeline", annotations=SAVES)
     async def check_timeline(
         timeline: Annotated[
             list[TimelineEvent],
@@ -1109,7 +1116,7 @@ def _add_workspace_tools(server: MCPServer[Any], services: Services) -> None:
     def store() -> ReviewStore:
         return services.store
 
-    @server.tool(title="渲染复盘报告 / Render the report", annotations=READ_ONLY, meta=ui.TOOL_META)
+    @server.tool(title="渲染复盘报告 / Render the report", annotations=SAVES, meta=ui.TOOL_META)
     def render_report(
         review: Annotated[
             dict[str, Any] | None,
@@ -1480,7 +1487,7 @@ def _add_material_tools(server: MCPServer[Any], services: Services) -> None:
             )
         )
 
-    @server.tool(title="导入指标表 / Import a metrics sheet", annotations=READ_ONLY)
+    @server.tool(title="导入指标表 / Import a metrics sheet", annotations=SAVES)
     async def import_metrics(
         path: MaterialPathArg = None,
         content: Annotated[
@@ -1539,7 +1546,7 @@ def _add_material_tools(server: MCPServer[Any], services: Services) -> None:
 
         return await anyio.to_thread.run_sync(work)
 
-    @server.tool(title="导入行动项 / Import tracker actions", annotations=READ_ONLY)
+    @server.tool(title="导入行动项 / Import tracker actions", annotations=SAVES)
     async def import_actions(
         path: MaterialPathArg = None,
         content: Annotated[

@@ -3,7 +3,8 @@
 Descriptions lose the docstring indentation; in input schemas, the generated `title` of every field
 goes (it repeats the name), each field description keeps its first sentence (the meaning and the
 examples), an optional field shows its type without the `null` branch and the `default: null` (it is
-optional: omit it), and length bounds of 500 and more go (no model writes that much by mistake). Arguments are still validated, and errors described, against the full
+optional: omit it), upper length bounds go (checked on the server, reported as fixable errors) and so does
+`additionalProperties: false` (an unknown field is still refused, with a fixable error). Arguments are still validated, and errors described, against the full
 schema; the review document's full schema is the resource ``fupan://schema/review``."""
 
 from __future__ import annotations
@@ -17,20 +18,32 @@ from mcp.types import Tool
 SENTENCE_END = re.compile(r"(?<!e\.g\.)(?<!i\.e\.)(?<=[.;])\s+(?=[A-Z`'(])|(?<=[。；])")
 """Where a field description's first sentence ends: '. ' before a capital, or a Chinese full stop."""
 
-LOOSE_BOUNDS = ("maxLength", "maxItems")
+LOOSE_BOUNDS = ("maxLength", "maxItems", "minLength")
 
 BUDGET_CHARS = 25_000
 """The model-facing part of tools/list for all tools together (names, descriptions, input schemas)."""
 
 
-def first_sentence(text: str) -> str:
-    return SENTENCE_END.split(text.strip(), maxsplit=1)[0].strip()
+FIELD_CHARS = 100
+NESTED_FIELD_CHARS = 50
+"""A tool's own argument keeps a first sentence up to FIELD_CHARS (longer ones are cut at a word, with an
+ellipsis); a field of an object inside it (`$defs`) keeps one up to NESTED_FIELD_CHARS, or none: a
+half sentence misleads more than the field's name alone."""
 
 
-def compact_schema(node: Any, in_properties: bool = False) -> Any:
+def first_sentence(text: str, limit: int = FIELD_CHARS) -> str:
+    sentence = SENTENCE_END.split(text.strip(), maxsplit=1)[0].strip()
+    if len(sentence) <= limit:
+        return sentence
+    if limit == NESTED_FIELD_CHARS:
+        return ""
+    return sentence[:limit].rsplit(" ", 1)[0].rstrip(",;:(") + "…"
+
+
+def compact_schema(node: Any, in_properties: bool = False, limit: int = FIELD_CHARS) -> Any:
     """The schema without generated titles and with first-sentence field descriptions."""
     if isinstance(node, list):
-        return [compact_schema(item) for item in node]
+        return [compact_schema(item, limit=limit) for item in node]
     if not isinstance(node, dict):
         return node
     out: dict[str, Any] = {}
@@ -43,18 +56,22 @@ def compact_schema(node: Any, in_properties: bool = False) -> Any:
             node["anyOf"] = branches
     for key, value in node.items():
         if in_properties:  # keys are field names here, never schema keywords
-            out[key] = compact_schema(value)
+            out[key] = compact_schema(value, limit=limit)
         elif key == "title" and isinstance(value, str):
             continue
-        elif key in LOOSE_BOUNDS and isinstance(value, int) and value >= 500:
+        elif key in LOOSE_BOUNDS and isinstance(value, int):
+            continue
+        elif key == "additionalProperties" and value is False:
             continue
         elif key == "description" and isinstance(value, str):
-            out[key] = first_sentence(value)
+            if short := first_sentence(value, limit):
+                out[key] = short
         else:
-            out[key] = compact_schema(value, in_properties=key in ("properties", "$defs"))
+            inner = NESTED_FIELD_CHARS if key == "$defs" else limit
+            out[key] = compact_schema(value, in_properties=key in ("properties", "$defs"), limit=inner)
     return out
 
 
 def compact_tool(tool: Tool) -> Tool:
-    description = inspect.cleandoc(tool.description) if tool.description else tool.description
+    description = inspect.cleandoc(tool.description).split("\n\n")[0] if tool.description else tool.description
     return tool.model_copy(update={"description": description, "input_schema": compact_schema(tool.input_schema)})
