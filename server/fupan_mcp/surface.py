@@ -1,11 +1,10 @@
 """The compact form of tools/list: what a model pays in context before its first call (issue 14).
 
-Descriptions lose the docstring indentation; in input schemas, the generated `title` of every field
-goes (it repeats the name), each field description keeps its first sentence (the meaning and the
-examples), an optional field shows its type without the `null` branch and the `default: null` (it is
-optional: omit it), upper length bounds go (checked on the server, reported as fixable errors) and so does
-`additionalProperties: false` (an unknown field is still refused, with a fixable error). Arguments are still validated, and errors described, against the full
-schema; the review document's full schema is the resource ``fupan://schema/review``."""
+Tool descriptions keep their first paragraph, dedented; in input schemas the generated `title` of every
+field goes (it repeats the name), each field description keeps its first sentence, an optional field shows
+its type without the `null` branch and `default: null` (omit it), and upper length bounds,
+`additionalProperties: false` and `default: false` go. Arguments are still validated, and errors
+described, against the full schema; the review document's full schema is ``fupan://schema/review``."""
 
 from __future__ import annotations
 
@@ -24,8 +23,8 @@ BUDGET_CHARS = 25_000
 """The model-facing part of tools/list for all tools together (names, descriptions, input schemas)."""
 
 
-FIELD_CHARS = 100
-NESTED_FIELD_CHARS = 50
+FIELD_CHARS = 72
+NESTED_FIELD_CHARS = 30
 """A tool's own argument keeps a first sentence up to FIELD_CHARS (longer ones are cut at a word, with an
 ellipsis); a field of an object inside it (`$defs`) keeps one up to NESTED_FIELD_CHARS, or none: a
 half sentence misleads more than the field's name alone."""
@@ -38,6 +37,15 @@ def first_sentence(text: str, limit: int = FIELD_CHARS) -> str:
     if limit == NESTED_FIELD_CHARS:
         return ""
     return sentence[:limit].rsplit(" ", 1)[0].rstrip(",;:(") + "…"
+
+
+def dropped(key: str, value: Any) -> bool:
+    """Keywords a model does not need to write a valid call (the server still checks them)."""
+    if key == "title":
+        return isinstance(value, str)
+    if key in LOOSE_BOUNDS:
+        return isinstance(value, int)
+    return key in ("additionalProperties", "default") and value is False
 
 
 def compact_schema(node: Any, in_properties: bool = False, limit: int = FIELD_CHARS) -> Any:
@@ -57,11 +65,7 @@ def compact_schema(node: Any, in_properties: bool = False, limit: int = FIELD_CH
     for key, value in node.items():
         if in_properties:  # keys are field names here, never schema keywords
             out[key] = compact_schema(value, limit=limit)
-        elif key == "title" and isinstance(value, str):
-            continue
-        elif key in LOOSE_BOUNDS and isinstance(value, int):
-            continue
-        elif key == "additionalProperties" and value is False:
+        elif dropped(key, value):
             continue
         elif key == "description" and isinstance(value, str):
             if short := first_sentence(value, limit):
@@ -72,6 +76,20 @@ def compact_schema(node: Any, in_properties: bool = False, limit: int = FIELD_CH
     return out
 
 
+TOOL_CHARS = 260
+"""A tool description keeps its first paragraph, and of a longer one the sentences that fit in this."""
+
+
+def tool_description(text: str) -> str:
+    paragraph = " ".join(inspect.cleandoc(text).split("\n\n")[0].split())
+    kept = ""
+    for sentence in re.split(r"(?<=[.。])\s+", paragraph):
+        if kept and len(kept) + len(sentence) + 1 > TOOL_CHARS:
+            break
+        kept = f"{kept} {sentence}".strip()
+    return kept
+
+
 def compact_tool(tool: Tool) -> Tool:
-    description = inspect.cleandoc(tool.description).split("\n\n")[0] if tool.description else tool.description
+    description = tool_description(tool.description) if tool.description else tool.description
     return tool.model_copy(update={"description": description, "input_schema": compact_schema(tool.input_schema)})
