@@ -423,7 +423,7 @@ async def test_read_only_mode_keeps_the_analyses_but_refuses_to_save(tmp_path: P
 async def test_export_never_replaces_a_file_unless_asked(client: Client) -> None:
     review = load_sample("b2b_mvp")
     created = await client.call_tool("create_review", {"project": review["project"], "review": review})
-    review_id = created.structured_content["review"]["id"]  # type: ignore[index]
+    review_id = created.structured_content["review"]["id"]
     first = await client.call_tool("export_report", {"review_id": review_id, "format": "markdown", "filename": "r"})
     assert not first.is_error, text(first)
     second = await client.call_tool("export_report", {"review_id": review_id, "format": "markdown", "filename": "r"})
