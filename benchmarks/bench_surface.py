@@ -1,51 +1,43 @@
-"""The model-facing size of tools/list: what every conversation pays before a tool is called.
+"""The model-facing size of tools/list: what every client pays in context before the first call.
 
-Counts, per tool, the JSON of {name, description, inputSchema} (ensure_ascii=False) as the official
-Python client receives it, and prints the total against the 25,000-character goal of issue #14.
-
-    python benchmarks/bench_surface.py
-"""
+Each tool counts as json.dumps({name, description, inputSchema}, ensure_ascii=False); the total is
+held against a budget of 25,000 characters (issue 14), printed as a TARGET line."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import tempfile
 from pathlib import Path
 
-import anyio
 from mcp import Client
 
 from fupan_mcp.app import Settings, create_server
 
-GOAL = 25_000
+BUDGET = 25_000
 
 
-async def sizes() -> dict[str, int]:
+def tool_size(tool: object) -> int:
+    body = {"name": tool.name, "description": tool.description, "inputSchema": tool.input_schema}  # type: ignore[attr-defined]
+    return len(json.dumps(body, ensure_ascii=False))
+
+
+async def measure() -> dict[str, int]:
     with tempfile.TemporaryDirectory() as tmp:
-        server = create_server(Settings(db=str(Path(tmp) / "reviews.db"), output_dir=Path(tmp) / "exports"))
-        async with Client(server) as client:
+        settings = Settings(db=str(Path(tmp) / "r.db"), output_dir=Path(tmp) / "out")
+        async with Client(create_server(settings)) as client:
             tools = (await client.list_tools()).tools
-    return {
-        tool.name: len(
-            json.dumps(
-                {"name": tool.name, "description": tool.description, "inputSchema": tool.input_schema},
-                ensure_ascii=False,
-            )
-        )
-        for tool in tools
-    }
+    return {tool.name: tool_size(tool) for tool in tools}
 
 
 def main() -> None:
-    measured = anyio.run(sizes)
-    for name, size in sorted(measured.items(), key=lambda item: -item[1]):
-        print(f"{name:22} {size:7,}")
-    total = sum(measured.values())
-    ratio = total / GOAL
-    print(f"{'total':22} {total:7,}  ({len(measured)} tools)")
-    print(
-        f"TARGET surface.tools_list ours={total} base={GOAL} ratio={ratio:.2f} limit=1 {'ok' if ratio <= 1 else 'MISS'}"
-    )
+    sizes = asyncio.run(measure())
+    for name, size in sorted(sizes.items(), key=lambda item: -item[1]):
+        print(f"{name:24} {size:7,}")
+    total = sum(sizes.values())
+    ratio = total / BUDGET
+    verdict = "ok" if total <= BUDGET else "MISS"
+    print(f"TARGET surface.tools_list ours={total} base={BUDGET} ratio={ratio:.3f} limit=1 {verdict}")
 
 
 if __name__ == "__main__":

@@ -21,7 +21,8 @@ async def test_lists_the_prompt_and_the_tools_with_schemas(client: Client) -> No
     attainment = tools["compute_attainment"]
     assert attainment.output_schema is not None
     assert "metrics" in attainment.input_schema["properties"]
-    assert attainment.annotations is not None and attainment.annotations.read_only_hint
+    assert attainment.annotations is not None and not attainment.annotations.read_only_hint
+    assert attainment.annotations.idempotent_hint and not attainment.annotations.destructive_hint
 
     prompts = {prompt.name: prompt for prompt in (await client.list_prompts()).prompts}
     arguments = {arg.name: arg for arg in prompts["project_review"].arguments or []}

@@ -102,7 +102,7 @@ INSTRUCTIONS = (
     "leave missing data as gaps, keep the tone blameless. Language: 'zh' (default) or 'en'."
 )
 
-LanguageArg = Annotated[Language, Field(description="Language of the text output: 'zh' (default) or 'en'.")]
+LanguageArg = Annotated[Language, Field(description="Output language.")]
 
 ReportLanguageArg = Annotated[
     Language | None, Field(description="'zh' or 'en'; default: the review's own language, else 'zh'.")
@@ -117,11 +117,25 @@ AudienceArg = Annotated[
 ]
 ReviewIdArg = Annotated[
     str | None,
-    Field(description="Optional id of a stored review (create_review): the input and the result are saved into it."),
+    Field(description="A stored review (create_review) to save the input and result into."),
 ]
 
+REVIEW_SCHEMA_URI = "fupan://schema/review"
+REVIEW_ARG_TEXT = (
+    "The review document, a JSON object: project (required), title, project_type, review_date, language, "
+    "goals, metrics[{name,target,actual,unit,weight}], kpi_tree, five_whys[{problem,whys,root_cause}], "
+    "swot{strengths,weaknesses,opportunities,threats,strategies}, actions[{action,owner,due}], "
+    "risks[{risk,indicator,yellow_threshold,red_threshold}], timeline[{at,text}], lessons, and more. "
+    "Full JSON schema: resource " + REVIEW_SCHEMA_URI + "."
+)
+"""How render_report and create_review describe `review`: the shape in one line, the schema once as a
+resource, so tools/list does not carry the whole schema twice (issue 14)."""
 READ_ONLY = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
 WRITES = ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=False, open_world_hint=False)
+SAVES = ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
+"""A tool that computes, and with `review_id` saves its input and result into that review: not read-only
+(a client that auto-approves read-only tools must ask), idempotent (the same input saved twice leaves the
+same state)."""
 DESTRUCTIVE = ToolAnnotations(read_only_hint=False, destructive_hint=True, idempotent_hint=True, open_world_hint=False)
 
 
@@ -177,20 +191,6 @@ def _review_schema() -> dict[str, Any]:
 
 
 _REVIEW_SCHEMA: dict[str, Any] | None = None
-
-REVIEW_SCHEMA_URI = "fupan://schema/review"
-
-ReviewDocumentArg = Annotated[
-    dict[str, Any] | None,
-    Field(
-        description="The review document (JSON object): project, review_date, goals, metrics [{name, target, "
-        "actual, baseline}], phases, five_whys, swot, actions [{id, action, owner, due, metric}], risks, lessons, "
-        f"timeline… Its full schema is the resource {REVIEW_SCHEMA_URI}; a wrong field is named in the error. "
-        "Omit it to use the stored review `review_id`."
-    ),
-]
-"""The review document as an object: its 30 KB schema is published once as a resource instead of being
-inlined into every tool that takes it (tools/list stays small); the server validates it in full."""
 
 INLINE_ITEMS = 100
 """Analyses of up to this many items run on the event loop (see `run_tool` in `_add_tools`)."""
@@ -474,9 +474,14 @@ class FupanServer(MCPServer[Any]):
                 self._offer_detail()
 
     def _restrict_tools(self) -> None:
-        """Team modes: drop the tools that write (``read_only``) and those off the allow-list."""
+        """Team modes: drop the tools that write (``read_only``) and those off the allow-list.
+
+        A tool that only saves with `review_id` (`SAVES`) stays in read-only mode, where the store refuses
+        every write: there it cannot write, so it is marked read-only, and a `review_id` is refused."""
         allowed = self.fupan_settings.tools
         for tool in self._tool_manager.list_tools():
+            if self.fupan_settings.read_only and tool.annotations == SAVES:
+                tool.annotations = READ_ONLY
             writes = not (tool.annotations is not None and tool.annotations.read_only_hint)
             if self.fupan_settings.read_only and writes:
                 self.disabled_tools[tool.name] = "read_only"
@@ -505,19 +510,16 @@ class FupanServer(MCPServer[Any]):
         return super()._tool_input_schema(name)
 
     async def list_tools(self) -> list[MCPTool]:
-        """The tools as a model reads them: compact input schemas and descriptions (`surface`), each
-        ``outputSchema`` published one level deep (`shallow_schema`). Built once: the tools are fixed."""
+        """The tools as a model reads them: the compact surface (`surface`; calls are still checked
+        against the full schema), each ``outputSchema`` published one level deep (`shallow_schema`).
+        Built once: the tools are fixed after registration."""
         self.ensure_registered()
         if self._listed is None:
-            from fupan_mcp.surface import compact_description, compact_schema
+            from fupan_mcp.surface import compact_tool
 
             self._listed = [
-                tool.model_copy(
-                    update={
-                        "description": compact_description(tool.description),
-                        "input_schema": compact_schema(tool.input_schema),
-                        "output_schema": shallow_schema(tool.output_schema) if tool.output_schema else None,
-                    }
+                compact_tool(tool).model_copy(
+                    update={"output_schema": shallow_schema(tool.output_schema) if tool.output_schema else None}
                 )
                 for tool in await super().list_tools()
             ]
@@ -897,7 +899,7 @@ def _add_tools(server: MCPServer[Any], services: Services) -> None:
         if review_id is not None:
             run_core(lambda: services.store.get_review(review_id))
 
-    @server.tool(title="目标达成度 / Target attainment", annotations=READ_ONLY, meta=ui.TOOL_META)
+    @server.tool(title="目标达成度 / Target attainment", annotations=SAVES, meta=ui.TOOL_META)
     async def compute_attainment(
         metrics: Annotated[
             list[MetricInput],
@@ -935,7 +937,7 @@ def _add_tools(server: MCPServer[Any], services: Services) -> None:
 
         return await run_tool(work, len(metrics) + (INLINE_ITEMS if chart else 0), review_id)  # drawing is slow
 
-    @server.tool(title="KPI 指标树 / KPI driver tree", annotations=READ_ONLY, meta=ui.TOOL_META)
+    @server.tool(title="KPI 指标树 / KPI driver tree", annotations=SAVES, meta=ui.TOOL_META)
     async def build_kpi_tree(
         nodes: Annotated[
             list[KpiNode] | None,
@@ -979,7 +981,7 @@ def _add_tools(server: MCPServer[Any], services: Services) -> None:
 
         return await run_tool(work, len(nodes or ()), review_id)
 
-    @server.tool(title="5 Whys 根因分析 / 5 Whys", annotations=READ_ONLY, meta=ui.TOOL_META)
+    @server.tool(title="5 Whys 根因分析 / 5 Whys", annotations=SAVES, meta=ui.TOOL_META)
     async def five_whys(
         problem: Annotated[
             str,
@@ -1028,7 +1030,7 @@ def _add_tools(server: MCPServer[Any], services: Services) -> None:
 
         return await run_tool(work, len(whys), review_id)
 
-    @server.tool(title="SWOT / TOWS", annotations=READ_ONLY, meta=ui.TOOL_META)
+    @server.tool(title="SWOT / TOWS", annotations=SAVES, meta=ui.TOOL_META)
     async def swot(
         strengths: Annotated[list[SwotItemLike], Field(max_length=MAX_SWOT_ITEMS, description="Internal strengths.")],
         weaknesses: Annotated[list[SwotItemLike], Field(max_length=MAX_SWOT_ITEMS, description="Internal weaknesses.")],
@@ -1063,7 +1065,7 @@ def _add_tools(server: MCPServer[Any], services: Services) -> None:
 
         return await run_tool(work, len(strengths) + len(weaknesses) + len(opportunities) + len(threats), review_id)
 
-    @server.tool(title="行动项检查 / Check action items", annotations=READ_ONLY, meta=ui.TOOL_META)
+    @server.tool(title="行动项检查 / Check action items", annotations=SAVES, meta=ui.TOOL_META)
     async def check_actions(
         actions: Annotated[list[ActionItem], Field(min_length=1, max_length=MAX_ACTIONS)],
         review_date: Annotated[
@@ -1104,7 +1106,7 @@ def _add_tools(server: MCPServer[Any], services: Services) -> None:
 
         return await run_tool(work, len(actions), review_id)
 
-    @server.tool(title="风险检查 / Check risks", annotations=READ_ONLY)
+    @server.tool(title="风险检查 / Check risks", annotations=SAVES)
     async def check_risks(
         risks: Annotated[list[Risk], Field(min_length=1, max_length=MAX_ACTIONS)],
         review_id: ReviewIdArg = None,
@@ -1122,7 +1124,7 @@ def _add_tools(server: MCPServer[Any], services: Services) -> None:
 
         return await run_tool(work, len(risks), review_id)
 
-    @server.tool(title="事件时间线 / Check an incident timeline", annotations=READ_ONLY)
+    @server.tool(title="事件时间线 / Check an incident timeline", annotations=SAVES)
     async def check_timeline(
         timeline: Annotated[
             list[TimelineEvent],
@@ -1269,9 +1271,12 @@ def _add_workspace_tools(server: MCPServer[Any], services: Services) -> None:
     def store() -> ReviewStore:
         return services.store
 
-    @server.tool(title="渲染复盘报告 / Render the report", annotations=READ_ONLY, meta=ui.TOOL_META)
+    @server.tool(title="渲染复盘报告 / Render the report", annotations=SAVES, meta=ui.TOOL_META)
     def render_report(
-        review: ReviewDocumentArg = None,
+        review: Annotated[
+            dict[str, Any] | None,
+            Field(description=REVIEW_ARG_TEXT + " Omit it to render the stored review `review_id`."),
+        ] = None,
         review_id: Annotated[
             str | None,
             Field(description="A stored review: with `review`, the document is saved into it first."),
@@ -1292,15 +1297,17 @@ def _add_workspace_tools(server: MCPServer[Any], services: Services) -> None:
         `export` extra)."""
         if review is None and review_id is None:
             raise ToolError("review: give the review document, or the review_id of a stored review")
+        data = review
+        document_in = None if data is None else run_core(lambda: workspace.validate_review(data, "review"))
         if review_id is not None:
-            if review is not None:
-                given = run_core(lambda: workspace.validate_review(review, "review"))
-                run_core(lambda: workspace.save_review(store(), review_id, given))
+            if document_in is not None:
+                saved = document_in
+                run_core(lambda: workspace.save_review(store(), review_id, saved))
             document = run_core(lambda: workspace.load_review(store(), review_id))
             follow_up = run_core(lambda: workspace.earlier_open_actions(store(), review_id))
         else:
-            assert review is not None
-            document, follow_up = run_core(lambda: workspace.validate_review(review, "review")), []
+            assert document_in is not None
+            document, follow_up = document_in, []
         today = dt.date.today()  # only the fallback for a review without a date: overdue is as of the review
         reader = audience or ("author" if format == "markdown" else "reader")
         built = run_core(
@@ -1320,7 +1327,9 @@ def _add_workspace_tools(server: MCPServer[Any], services: Services) -> None:
         title: Annotated[str | None, Field(max_length=MAX_NAME_CHARS, description="Title of the review.")] = None,
         project_type: Annotated[str | None, Field(description="Project type, e.g. 技术研发与实施.")] = None,
         review_date: Annotated[HumanDate | None, Field(description="Date of the review; default today.")] = None,
-        review: ReviewDocumentArg = None,
+        review: Annotated[
+            dict[str, Any] | None, Field(description="Sections to start with: " + REVIEW_ARG_TEXT)
+        ] = None,
         language: LanguageArg = "zh",
         idempotency_key: Annotated[
             str | None,
@@ -1575,8 +1584,8 @@ def _add_resources(server: MCPServer[Any], services: Services) -> None:
 
     @server.resource(REVIEW_SCHEMA_URI, mime_type="application/schema+json", title="Review document schema")
     def review_schema() -> str:
-        """The JSON schema of the review document that create_review and render_report take."""
-        return json.dumps(_review_schema(), ensure_ascii=False)
+        """The JSON schema of the review document that render_report and create_review take as `review`."""
+        return json.dumps(_review_schema(), ensure_ascii=False, indent=2)
 
     @server.resource("fupan://examples/{name}", mime_type="application/json", title="Example review (input)")
     def example_review(name: str) -> str:
@@ -1701,7 +1710,7 @@ def _add_material_tools(server: MCPServer[Any], services: Services) -> None:
             )
         )
 
-    @server.tool(title="导入指标表 / Import a metrics sheet", annotations=READ_ONLY)
+    @server.tool(title="导入指标表 / Import a metrics sheet", annotations=SAVES)
     async def import_metrics(
         path: MaterialPathArg = None,
         content: Annotated[
@@ -1760,7 +1769,7 @@ def _add_material_tools(server: MCPServer[Any], services: Services) -> None:
 
         return await anyio.to_thread.run_sync(work)
 
-    @server.tool(title="导入行动项 / Import tracker actions", annotations=READ_ONLY)
+    @server.tool(title="导入行动项 / Import tracker actions", annotations=SAVES)
     async def import_actions(
         path: MaterialPathArg = None,
         content: Annotated[

@@ -1,44 +1,100 @@
-"""The model-facing part of ``tools/list``, made compact: what a model reads before it does anything.
+"""The compact form of tools/list: what a model pays in context before its first call (issue 14).
 
-Every tool's name, description and input schema cost context in every conversation, so the listing
-keeps what tells a model how to call a tool and drops what pydantic adds for its own sake: the
-``title`` it derives from each field name, ``"default": null``, the ``anyOf [X, null]`` that only
-says a field may be left out (leaving it out is already said by ``required``), and the indentation
-of docstrings. Validation is unchanged: the server still checks every argument against the full
-models, and argument errors name the field and what it expects.
-"""
+Tool descriptions keep their first paragraph, dedented; in input schemas the generated `title` of every
+field goes (it repeats the name), each field description keeps its first sentence, an optional field shows
+its type without the `null` branch and `default: null` (omit it), and upper length bounds,
+`additionalProperties: false` and `default: false` go. Arguments are still validated, and errors
+described, against the full schema; the review document's full schema is ``fupan://schema/review``."""
 
 from __future__ import annotations
 
 import inspect
+import re
 from typing import Any
 
+from mcp.types import Tool
 
-def compact_description(text: str | None) -> str | None:
-    """A docstring without its source indentation."""
-    return inspect.cleandoc(text) if text else text
+SENTENCE_END = re.compile(r"(?<!e\.g\.)(?<!i\.e\.)(?<=[.;])\s+(?=[A-Z`'(])|(?<=[。；])")
+"""Where a field description's first sentence ends: '. ' before a capital, or a Chinese full stop."""
+
+LOOSE_BOUNDS = ("maxLength", "maxItems", "minLength")
+
+BUDGET_CHARS = 25_000
+"""The goal for the model-facing part of tools/list, all tools together (names, descriptions, input
+schemas); `benchmarks/bench_surface.py` prints where it stands."""
+
+CEILING_CHARS = 28_000
+"""What the tests hold today (27,1xx with review_insights and the search filters): no tool may grow the
+listing past it while the last 2,000 characters are still to be cut."""
 
 
-def compact_schema(schema: Any) -> Any:
-    """``schema`` without pydantic's derived titles, null defaults and nullable wrappers."""
-    if isinstance(schema, list):
-        return [compact_schema(item) for item in schema]
-    if not isinstance(schema, dict):
-        return schema
+FIELD_CHARS = 72
+NESTED_FIELD_CHARS = 30
+"""A tool's own argument keeps a first sentence up to FIELD_CHARS (longer ones are cut at a word, with an
+ellipsis); a field of an object inside it (`$defs`) keeps one up to NESTED_FIELD_CHARS, or none: a
+half sentence misleads more than the field's name alone."""
+
+
+def first_sentence(text: str, limit: int = FIELD_CHARS) -> str:
+    sentence = SENTENCE_END.split(text.strip(), maxsplit=1)[0].strip()
+    if len(sentence) <= limit:
+        return sentence
+    if limit == NESTED_FIELD_CHARS:
+        return ""
+    return sentence[:limit].rsplit(" ", 1)[0].rstrip(",;:(") + "…"
+
+
+def dropped(key: str, value: Any) -> bool:
+    """Keywords a model does not need to write a valid call (the server still checks them)."""
+    if key == "title":
+        return isinstance(value, str)
+    if key in LOOSE_BOUNDS:
+        return isinstance(value, int)
+    return key in ("additionalProperties", "default") and value is False
+
+
+def compact_schema(node: Any, in_properties: bool = False, limit: int = FIELD_CHARS) -> Any:
+    """The schema without generated titles and with first-sentence field descriptions."""
+    if isinstance(node, list):
+        return [compact_schema(item, limit=limit) for item in node]
+    if not isinstance(node, dict):
+        return node
     out: dict[str, Any] = {}
-    for key, value in schema.items():
-        if key == "title" and isinstance(value, str):
-            continue  # "Name" for `name`: the property key says it already
-        if key == "default" and value is None:
+    if not in_properties and node.get("default", 0) is None:
+        branches = [branch for branch in node.get("anyOf", []) if branch != {"type": "null"}]
+        node = {key: value for key, value in node.items() if key not in ("default", "anyOf")}
+        if len(branches) == 1:
+            node = {**branches[0], **node}
+        elif branches:
+            node["anyOf"] = branches
+    for key, value in node.items():
+        if in_properties:  # keys are field names here, never schema keywords
+            out[key] = compact_schema(value, limit=limit)
+        elif dropped(key, value):
             continue
-        if key == "properties" and isinstance(value, dict):
-            out[key] = {name: compact_schema(prop) for name, prop in value.items()}
-            continue
-        out[key] = compact_schema(value)
-    options = out.get("anyOf")
-    if isinstance(options, list):
-        kept = [option for option in options if option != {"type": "null"}]
-        if len(kept) == 1 and len(kept) < len(options) and isinstance(kept[0], dict):
-            del out["anyOf"]
-            out = {**kept[0], **out}
+        elif key == "description" and isinstance(value, str):
+            if short := first_sentence(value, limit):
+                out[key] = short
+        else:
+            inner = NESTED_FIELD_CHARS if key == "$defs" else limit
+            out[key] = compact_schema(value, in_properties=key in ("properties", "$defs"), limit=inner)
     return out
+
+
+TOOL_CHARS = 260
+"""A tool description keeps its first paragraph, and of a longer one the sentences that fit in this."""
+
+
+def tool_description(text: str) -> str:
+    paragraph = " ".join(inspect.cleandoc(text).split("\n\n")[0].split())
+    kept = ""
+    for sentence in re.split(r"(?<=[.。])\s+", paragraph):
+        if kept and len(kept) + len(sentence) + 1 > TOOL_CHARS:
+            break
+        kept = f"{kept} {sentence}".strip()
+    return kept
+
+
+def compact_tool(tool: Tool) -> Tool:
+    description = tool_description(tool.description) if tool.description else tool.description
+    return tool.model_copy(update={"description": description, "input_schema": compact_schema(tool.input_schema)})
