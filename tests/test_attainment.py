@@ -34,7 +34,7 @@ def test_relative_decrease_worked_example() -> None:
     assert result.target_level == pytest.approx(1.96)
     assert result.gap_to_target == pytest.approx(0.26)
     assert "下降 39.3%" in result.statement
-    assert "进度 131%," in result.statement  # 39.29 / 30, as the table writes it
+    assert "进度 131%，" in result.statement  # 39.29 / 30, as the table writes it
     assert "≤ 1.96小时" in result.statement
 
 

@@ -137,7 +137,7 @@ def check_typescript_run(completed: subprocess.CompletedProcess[str], expected_a
         assert out["protocolVersion"] == EXPECTED_VERSIONS[name], name
         assert out["server"]["name"] == "fupan-mcp"
         assert "compute_attainment" in out["tools"]
-        assert out["attainmentHasOutputSchema"] and out["attainmentReadOnly"] is True
+        assert out["attainmentHasOutputSchema"] and out["attainmentReadOnly"] is False  # it saves with review_id
         assert "project_review" in out["prompts"]
         assert {"project_info", "key_data", "language"} <= set(out["promptArguments"])
         assert "ERP+WMS rollout" in out["promptText"] and "compute_attainment" in out["promptText"]
