@@ -234,6 +234,7 @@ def test_filters_are_applied_by_the_store(store: ReviewStore, monkeypatch: pytes
     assert checkout.follow_through.overdue == 1  # b4 (151 days); b2 is due 06-20, after the as-of date
     assert checkout.follow_through.aging[">180"] == 0
     assert [g.kind for g in checkout.recurring] == ["problem", "lesson"]
+    assert insights(store, project=" checkout ").reviews == 2  # the project identity, not the name as typed
     first_half = insights(store, date_from="2025-01-01", date_to="2025-04-30")
     assert first_half.reviews == 3
     assert first_half.as_of == dt.date(2025, 4, 30)

@@ -614,7 +614,7 @@ class PostgresStore:
     ) -> InsightRows:
         name, kind, who, start, end = records.checked_insight_filter(project, review_type, owner, date_from, date_to)
         where = _Where()
-        where.add("r.project = %s", name)
+        where.add(f"r.project_id = {_PROJECT_ID}", name)  # the project identity, any of its names
         where.add("r.review_type = %s", kind)
         where.add("r.review_date >= %s", start)
         where.add("r.review_date <= %s", end)

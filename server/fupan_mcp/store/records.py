@@ -433,7 +433,7 @@ def checked_insight_filter(
     start = base.optional_date(date_from, "date_from")
     end = base.optional_date(date_to, "date_to")
     base.check_date_range(start, end)
-    return strip(project), strip(review_type), strip(owner), start, end
+    return project_filter(project), strip(review_type), strip(owner), start, end
 
 
 def closed_on(status: str, created_at: dt.datetime | str, updated_at: dt.datetime | str) -> dt.date | None:

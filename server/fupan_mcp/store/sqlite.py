@@ -616,7 +616,7 @@ class SQLiteStore:
     ) -> InsightRows:
         name, kind, who, start, end = records.checked_insight_filter(project, review_type, owner, date_from, date_to)
         where = _Where()
-        where.add("r.project = ?", name)
+        where.add(f"r.project_id = {_PROJECT_ID}", name)  # the project identity, any of its names
         where.add("r.review_type = ?", kind)
         where.add("r.review_date >= ?", start.isoformat() if start else None)
         where.add("r.review_date <= ?", end.isoformat() if end else None)
