@@ -167,7 +167,7 @@ TRANSFER_MESSAGES: Table = {
         "an empty store; to delete everything it holds first and then load the file, pass --replace (one "
         "transaction).",
     },
-    "count": {"zh": "{table} {n} 行", "en": "{n} rows of {table}"},
+    "count": {"zh": "{table} {n} 行", "en": "{table}: {n}"},
     "imported": {
         "zh": "已导入 {records} 条记录：{reviews} 个复盘、{actions} 项行动、{projects} 个项目；搜索索引已重建。",
         "en": "Imported {records} records: {reviews} reviews, {actions} actions, {projects} projects; the search "
