@@ -455,6 +455,7 @@ def parse_workspace(lines: Iterable[bytes | str], store: TransferStore) -> Parse
     lines_of: dict[str, list[int]] = {spec.table: [] for spec in TABLES}
     counts = Counts()
     end: tuple[int, int] | None = None
+    rejected: dict[str, set[Any]] = {}
     number = 0
     for number, raw in enumerate(lines, start=1):
         record = _record(raw, number, problems)
@@ -486,10 +487,13 @@ def parse_workspace(lines: Iterable[bytes | str], store: TransferStore) -> Parse
             problems.append(LineProblem(number, "", "not_record"))
             continue
         found = _row_problems(kind, row, columns[kind], number, store.text_holds_nul)
+        table = _BY_KIND[kind].table
         if found:
             problems.extend(found)
+            spec = _BY_KIND[kind]
+            if spec.unique and len(spec.unique[0]) == 1:  # its children are not reported again as dangling
+                rejected.setdefault(table, set()).add(row.get(spec.unique[0][0]))
             continue
-        table = _BY_KIND[kind].table
         rows[table].append(row)
         lines_of[table].append(number)
         counts.add(kind)
@@ -499,7 +503,7 @@ def parse_workspace(lines: Iterable[bytes | str], store: TransferStore) -> Parse
         problems.append(LineProblem(number + 1, "", "no_end"))
     elif end[1] >= 0 and end[1] != counts.records and not problems:
         problems.append(LineProblem(end[0], "records", "end_count", {"expected": end[1], "found": counts.records}))
-    problems.extend(_key_problems(rows, lines_of))
+    problems.extend(_key_problems(rows, lines_of, rejected))
     if problems:
         problems.sort(key=lambda p: p.line)
         raise ImportRefused(problems)
@@ -565,8 +569,11 @@ def _row_problems(
     return problems
 
 
-def _key_problems(rows: Mapping[str, list[dict[str, Any]]], lines_of: Mapping[str, list[int]]) -> list[LineProblem]:
-    """Unique keys repeated and references to records the file does not hold, on the lines that hold them."""
+def _key_problems(
+    rows: Mapping[str, list[dict[str, Any]]], lines_of: Mapping[str, list[int]], rejected: Mapping[str, set[Any]]
+) -> list[LineProblem]:
+    """Unique keys repeated and references to records the file does not hold, on the lines that hold them
+    (a reference to a record whose own line is bad is not reported twice)."""
     problems: list[LineProblem] = []
     ids: dict[str, set[Any]] = {}
     for spec in TABLES:
@@ -587,7 +594,7 @@ def _key_problems(rows: Mapping[str, list[dict[str, Any]]], lines_of: Mapping[st
         for column, target in spec.references:
             for row, line in zip(rows[spec.table], lines_of[spec.table], strict=True):
                 ref = row.get(column)
-                if ref is not None and ref not in ids.get(target, set()):
+                if ref is not None and ref not in ids.get(target, set()) and ref not in rejected.get(target, ()):
                     problems.append(LineProblem(line, f"row.{column}", "dangling", {"value": ref, "table": target}))
     return problems
 
