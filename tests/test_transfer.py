@@ -382,3 +382,28 @@ def test_the_commands_back_up_and_restore(tmp_path: Path, capsys: pytest.Capture
     with pytest.raises(SystemExit) as refused:
         cli_main(["import-workspace", str(broken), "--db", str(tmp_path / "c.db")])
     assert str(refused.value.code).startswith("导入被拒绝：2 处问题，什么都没有写入。")
+
+
+def test_the_readme_commands_run_as_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shlex
+
+    text = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    block = text.split("### Backup and moving stores", 1)[1].split("```bash\n", 1)[1].split("```", 1)[0]
+    with SQLiteStore(tmp_path / "home.db") as home:
+        seed(home)
+        home.create_review("商城", "周会复盘", None, "2024-12-01", "zh")
+    monkeypatch.setenv("FUPAN_MCP_DB", str(tmp_path / "home.db"))
+    monkeypatch.chdir(tmp_path)
+    for line in block.splitlines():
+        words = shlex.split(line.split(" #", 1)[0])
+        assert words[0] == "fupan-mcp"
+        _cli(*words[1:])
+    assert (tmp_path / "again.jsonl").read_bytes() == (tmp_path / "backup.jsonl").read_bytes()
+    jira = (tmp_path / "actions.csv").read_text(encoding="utf-8").splitlines()
+    assert jira[0].startswith("Summary,Description,") and len([r for r in jira if "fupan 行动编号" in r]) == 1
+    assert (tmp_path / "linear.csv").read_text(encoding="utf-8").splitlines() == [
+        "Title,Description,Status,Priority,Assignee,Labels,Due Date,Created,Completed"
+    ]  # 商城 has a review but no actions
+    capsys.readouterr()
