@@ -52,6 +52,7 @@ stores numbers as decimals (``1e20`` comes back as the integer ``100000000000000
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 import threading
@@ -93,7 +94,7 @@ from fupan_mcp.store.base import (
 from fupan_mcp.store.projects import Project, project_key
 from fupan_mcp.store.records import OPEN_STATUSES
 from fupan_mcp.store.search import QueryTerm, index_terms
-from fupan_mcp.store.transfer import Column, NotEmpty
+from fupan_mcp.store.transfer import Column, NotEmpty, insert_batches
 
 __all__ = ["MIGRATIONS", "PostgresStore", "tsquery_expression", "tsvector_literal"]
 
@@ -425,19 +426,12 @@ class PostgresStore:
                 for table in reversed(tables):
                     conn.execute(f'DELETE FROM "{table}"')
             for table, items in rows:
-                for item in items:
-                    values = dict(item)
-                    for name, column in types[table].items():
-                        if column.kind == "json" and values.get(name) is not None:
-                            values[name] = json.dumps(values[name], ensure_ascii=False)
-                    if table == "lessons":
-                        terms = index_terms(str(values["text"]))
-                        values["terms"], values["tsv"] = terms, tsvector_literal(terms)
-                    names = list(values)
-                    casts = ", ".join(f"%s::{types[table][n].sql_type}" for n in names)
-                    conn.execute(
-                        f'INSERT INTO "{table}" ({", ".join(names)}) VALUES ({casts})', [values[n] for n in names]
-                    )
+                columns = types[table]
+                for names, values in insert_batches(table, items, columns, functools.partial(_prepare, table, columns)):
+                    quoted = ", ".join(f'"{name}"' for name in names)
+                    casts = ", ".join(f"%s::{columns[name].sql_type}" for name in names)
+                    with conn.cursor() as cur:
+                        cur.executemany(f'INSERT INTO "{table}" ({quoted}) VALUES ({casts})', values)
 
     # --- reviews ---------------------------------------------------------------------------
 
@@ -912,6 +906,16 @@ _KINDS = {
 }
 _DERIVED_COLUMNS: dict[str, tuple[str, ...]] = {"lessons": ("id", "terms", "tsv")}
 """Columns the store computes (the identity, the search terms and their tsvector): made again on import."""
+
+
+def _prepare(table: str, columns: Mapping[str, Column], row: dict[str, Any]) -> None:
+    """An imported row as this store keeps it: JSON as its text, a lesson's search terms and tsvector made again."""
+    for name, column in columns.items():
+        if column.kind == "json" and row.get(name) is not None:
+            row[name] = json.dumps(row[name], ensure_ascii=False)
+    if table == "lessons":
+        terms = index_terms(str(row["text"]))
+        row["terms"], row["tsv"] = terms, tsvector_literal(terms)
 
 
 def _column(row: DictRow) -> Column:

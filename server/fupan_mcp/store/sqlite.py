@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import functools
 import json
 import os
 import sqlite3
@@ -78,7 +79,7 @@ from fupan_mcp.store.base import (
 from fupan_mcp.store.projects import Project, project_key
 from fupan_mcp.store.records import OPEN_STATUSES
 from fupan_mcp.store.search import QueryTerm, fallback_score, fts_match_expression, index_terms, like_pattern
-from fupan_mcp.store.transfer import Column, NotEmpty
+from fupan_mcp.store.transfer import Column, NotEmpty, insert_batches
 
 __all__ = ["MIGRATIONS", "SQLiteStore", "default_db_path", "fts5_available", "user_data_dir"]
 
@@ -450,17 +451,11 @@ class SQLiteStore:
                 for table in reversed(tables):
                     conn.execute(f'DELETE FROM "{table}"')
             for table, items in rows:
-                for item in items:
-                    values = dict(item)
-                    for name in _JSON_COLUMNS.get(table, ()):
-                        if values.get(name) is not None:
-                            values[name] = json.dumps(values[name], ensure_ascii=False)
-                    if table == "lessons":
-                        values["terms"] = index_terms(str(values["text"]))
-                    names = list(values)
-                    conn.execute(
-                        f'INSERT INTO "{table}" ({", ".join(names)}) VALUES ({", ".join("?" * len(names))})',
-                        [values[n] for n in names],
+                known = [str(info["name"]) for info in conn.execute(f'PRAGMA table_info("{table}")')]
+                for names, values in insert_batches(table, items, known, functools.partial(_prepare, table)):
+                    columns = ", ".join(f'"{name}"' for name in names)
+                    conn.executemany(
+                        f'INSERT INTO "{table}" ({columns}) VALUES ({", ".join("?" * len(names))})', values
                     )
             if self.fts:
                 conn.execute("INSERT INTO lesson_fts (lesson_fts) VALUES ('rebuild')")
@@ -853,6 +848,15 @@ _JSON_COLUMNS: dict[str, tuple[str, ...]] = {"review_sections": ("value",)}
 """Columns that hold JSON text (SQLite has no JSON type): exported as the value, stored as its text."""
 _DERIVED_COLUMNS: dict[str, tuple[str, ...]] = {"lessons": ("id", "terms")}
 """Columns the store computes (the row id, the search terms of store/search.py): made again on import."""
+
+
+def _prepare(table: str, row: dict[str, Any]) -> None:
+    """An imported row as this store keeps it: JSON as its text, a lesson's search terms made again."""
+    for name in _JSON_COLUMNS.get(table, ()):
+        if row.get(name) is not None:
+            row[name] = json.dumps(row[name], ensure_ascii=False)
+    if table == "lessons":
+        row["terms"] = index_terms(str(row["text"]))
 
 
 def _column(table: str, info: sqlite3.Row) -> Column:

@@ -39,7 +39,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import field as default
 from decimal import Decimal
@@ -68,6 +68,7 @@ __all__ = [
     "export_records",
     "export_workspace",
     "import_workspace",
+    "insert_batches",
     "parse_workspace",
 ]
 
@@ -597,6 +598,30 @@ def _key_problems(
                 if ref is not None and ref not in ids.get(target, set()) and ref not in rejected.get(target, ()):
                     problems.append(LineProblem(line, f"row.{column}", "dangling", {"value": ref, "table": target}))
     return problems
+
+
+def insert_batches(
+    table: str, items: Iterable[Mapping[str, Any]], columns: Collection[str], prepare: Callable[[dict[str, Any]], None]
+) -> Iterator[tuple[tuple[str, ...], list[list[Any]]]]:
+    """The rows of one table as runs of rows that give the same columns (a file may leave out a nullable
+    column), in file order, each row ``prepare``d by the backend (JSON as text, derived columns). A
+    column the table does not have is refused here too: names go into the SQL, values never do."""
+    names: tuple[str, ...] = ()
+    run: list[list[Any]] = []
+    for item in items:
+        values = dict(item)
+        prepare(values)
+        unknown = sorted(set(values) - set(columns))
+        if unknown:
+            raise InputError("row", f"the table {table} has no columns {unknown}")
+        given = tuple(values)
+        if given != names and run:
+            yield names, run
+            run = []
+        names = given
+        run.append([values[name] for name in given])
+    if run:
+        yield names, run
 
 
 def import_workspace(lines: Iterable[bytes | str], store: TransferStore, *, replace: bool = False) -> Counts:
