@@ -369,7 +369,8 @@ class Counts:
 
 
 def export_workspace(store: TransferStore, out: IO[str]) -> Counts:
-    """Write the export to ``out`` (a text stream opened with ``newline="\\n"`` semantics); the counts."""
+    """Write the export to ``out``, lines ended by ``\\n`` (open a file with ``newline="\\n"`` so that
+    Windows writes the same bytes); the counts of each kind."""
     counts = Counts()
     for kind, text in export_records(store):
         out.write(text + "\n")
@@ -435,7 +436,7 @@ def _model_check(kind: str, row: Mapping[str, Any], line: int) -> LineProblem | 
     picked = models.get(kind)
     try:
         if kind == "project" or kind == "project_name":
-            base.require_text(row.get("name"), "name")  # type: ignore[arg-type]
+            base.require_text(str(row.get("name", "")), "name")  # a text already: no blank name
         if picked is None:
             return None
         data = {name: row[name] for name in picked.model_fields if name in row}
