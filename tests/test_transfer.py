@@ -330,7 +330,7 @@ def test_a_store_that_holds_data_is_refused_unless_replace(pair: tuple[ReviewSto
         import_workspace(text.splitlines(), _t(target))
     assert caught.value.counts == {"projects": 1, "project_names": 1, "reviews": 1}
     assert caught.value.describe("zh").startswith(
-        "目标存储不是空的（已有：projects 1 行、project_names 1 行、reviews 1 行），没有写入任何内容。"
+        "目标存储不是空的（已有：项目 1 条、项目名称 1 条、复盘 1 条），没有写入任何内容。"
     )
     assert "pass --replace" in caught.value.describe("en")
     assert [r.id for r in target.list_reviews()] == [kept]
@@ -374,7 +374,9 @@ def test_the_commands_back_up_and_restore(tmp_path: Path, capsys: pytest.Capture
     assert capsys.readouterr().err.strip() == "已导入 12 条记录：2 个复盘、2 项行动、1 个项目；搜索索引已重建。"
     with pytest.raises(SystemExit) as refused:
         cli_main(["import-workspace", str(backup), "--db", str(tmp_path / "b.db"), "--language", "en"])
-    assert str(refused.value.code).startswith("The target store is not empty (it holds projects: 1, ")
+    assert str(refused.value.code).startswith(
+        "The target store is not empty (it holds 1 projects, 2 project names, 2 reviews, "
+    )
     _cli("import-workspace", str(backup), "--db", str(tmp_path / "b.db"), "--replace")
     _cli("export-workspace", str(again), "--db", str(tmp_path / "b.db"))
     assert again.read_bytes() == backup.read_bytes()

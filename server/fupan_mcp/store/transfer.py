@@ -168,7 +168,14 @@ TRANSFER_MESSAGES: Table = {
         "an empty store; to delete everything it holds first and then load the file, pass --replace (one "
         "transaction).",
     },
-    "count": {"zh": "{table} {n} 行", "en": "{table}: {n}"},
+    "count": {"zh": "{table} {n} 条", "en": "{n} {table}"},
+    "table.projects": {"zh": "项目", "en": "projects"},
+    "table.project_names": {"zh": "项目名称", "en": "project names"},
+    "table.reviews": {"zh": "复盘", "en": "reviews"},
+    "table.review_sections": {"zh": "复盘章节", "en": "review sections"},
+    "table.actions": {"zh": "行动", "en": "actions"},
+    "table.lessons": {"zh": "可搜索条目", "en": "searchable items"},
+    "table.review_keys": {"zh": "幂等键", "en": "idempotency keys"},
     "imported": {
         "zh": "已导入 {records} 条记录：{reviews} 个复盘、{actions} 项行动、{projects} 个项目；搜索索引已重建。",
         "en": "Imported {records} records: {reviews} reviews, {actions} actions, {projects} projects; the search "
@@ -282,8 +289,16 @@ class NotEmpty(InputError):
         self.counts = {table: n for table, n in counts.items() if n}
 
     def describe(self, language: Language) -> str:
-        parts = [tr(TRANSFER_MESSAGES, "count", language, table=table, n=n) for table, n in self.counts.items()]
+        parts = [
+            tr(TRANSFER_MESSAGES, "count", language, table=_table_name(table, language), n=n)
+            for table, n in self.counts.items()
+        ]
         return tr(TRANSFER_MESSAGES, "not_empty", language, counts=join_list(parts, language))
+
+
+def _table_name(table: str, language: Language) -> str:
+    key = f"table.{table}"
+    return tr(TRANSFER_MESSAGES, key, language) if key in TRANSFER_MESSAGES else table
 
 
 # --- export --------------------------------------------------------------------------------
