@@ -207,7 +207,13 @@ def _transfer_commands(sub: Any) -> None:
         "reads. Personal data is masked with each review's roster unless --raw.",
     )
     actions.add_argument("file", type=Path, metavar="FILE")
-    actions.add_argument("--format", required=True, choices=["jira", "linear", "github"], dest="tracker")
+    actions.add_argument(
+        "--format",
+        required=True,
+        choices=["jira", "linear", "github"],
+        dest="tracker",
+        help="the tracker whose CSV import reads the file (github: github-csv-tools)",
+    )
     actions.add_argument("--db", metavar="PATH", help=_DB_HELP)
     actions.add_argument("--project", help="only the actions of this project (any of its names)")
     actions.add_argument(
