@@ -188,3 +188,12 @@ def test_the_command_masks_personal_data_unless_raw(tmp_path: Path, capsys: pyte
     assert [(row[0], row[6]) for row in rows] == [("王伟补齐压测，联系 13800138000", "王伟")]
     header, *rows = _export(tmp_path, "--format", "github", "--project", "官网")
     assert rows == []
+
+
+def test_a_long_action_is_cut_in_the_title_and_given_whole_in_the_description() -> None:
+    long = "压测" * 200  # 400 characters; Jira's Summary holds 255
+    _, row = _read(tracker_csv([_action(action=long)], "jira", "zh"))
+    assert len(row[0]) == 255 and row[0] == long[:254] + "…"
+    assert row[1].splitlines()[0] == long
+    _, row = _read(tracker_csv([_action(action="短")], "github", "zh"))
+    assert row[0] == "短" and row[1].splitlines()[0].startswith("来自复盘：")

@@ -55,13 +55,22 @@ _LINEAR_PRIORITY = {"P0": "Urgent", "P1": "High", "P2": "Medium", "P3": "Low"}
 _GITHUB_LOGIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}")
 """A GitHub user name: letters, digits and single inner hyphens, at most 39 characters."""
 _FORMULA_START = ("=", "+", "-", "@")
+MAX_TITLE = 255
+"""Jira's Summary holds at most 255 characters (GitHub's title 256): a longer action is cut there with
+"…" and given whole at the top of the description."""
 BASE_LABEL = "fupan"
 
 
+def _title(action: StoredAction) -> str:
+    text = " ".join(action.action.split()) if len(action.action) > MAX_TITLE else action.action
+    return text if len(text) <= MAX_TITLE else text[: MAX_TITLE - 1] + "…"
+
+
 def _description(action: StoredAction, language: Language) -> str:
-    """What the tracker's description holds: where the action comes from and its fields that have
-    no column of their own, one per line."""
-    lines = [
+    """What the tracker's description holds: the whole action when the title had to be cut, where the
+    action comes from, and its fields that have no column of their own, one per line."""
+    lines = [action.action] if _title(action) != action.action else []
+    lines += [
         tr(
             TEXT,
             "tracker.review",
@@ -113,7 +122,7 @@ def _jira(actions: Sequence[StoredAction], language: Language) -> tuple[list[str
     ]
     rows = [
         [
-            a.action,
+            _title(a),
             _description(a, language),
             "Task",
             _JIRA_STATUS[a.status],
@@ -136,7 +145,7 @@ def _linear(actions: Sequence[StoredAction], language: Language) -> tuple[list[s
     header = ["Title", "Description", "Status", "Priority", "Assignee", "Labels", "Due Date", "Created", "Completed"]
     rows = [
         [
-            _no_formula(a.action),
+            _no_formula(_title(a)),
             _no_formula(_description(a, language)),
             _LINEAR_STATUS[a.status],
             _LINEAR_PRIORITY.get(a.priority or "", "No priority"),
@@ -155,7 +164,7 @@ def _github(actions: Sequence[StoredAction], language: Language) -> tuple[list[s
     header = ["title", "body", "labels", "assignee", "milestone", "state"]
     rows = [
         [
-            a.action,
+            _title(a),
             _description(a, language),
             ",".join(_labels(a, spaces=None)),
             a.owner if a.owner and _GITHUB_LOGIN.fullmatch(a.owner) else "",
