@@ -14,6 +14,7 @@ import pytest
 
 from fupan_mcp.cli import main as cli_main
 from fupan_mcp.domain.actions import ActionItem
+from fupan_mcp.errors import InputError
 from fupan_mcp.store import ReviewStore, SQLiteStore
 from fupan_mcp.store.base import StoreError
 from fupan_mcp.store.transfer import (
@@ -413,3 +414,50 @@ def test_the_readme_commands_run_as_written(
         "Title,Description,Status,Priority,Assignee,Labels,Due Date,Created,Completed"
     ]  # 商城 has a review but no actions
     capsys.readouterr()
+
+
+def test_merge_adds_a_workspace_to_a_store_that_holds_others(pair: tuple[ReviewStore, ReviewStore]) -> None:
+    source, target = pair
+    ids = seed(source)  # project 商城 2024, also named Mall 2024
+    lines = dump(source).splitlines()
+    held = target.create_review("mall 2024", "周会复盘", None, "2024-06-01", "zh").id  # the same identity
+    other = target.create_review("官网", "改版复盘", None, "2024-08-01", "zh").id
+    (stored,) = [p for p in target.list_projects() if p.name == "mall 2024"]
+    counts = import_workspace(lines, _t(target), merge=True)
+    # the file's project is the stored one: only its name the store lacked is added, to that project
+    assert counts.by_kind == {"project_name": 1, "review": 2, "section": 2, "action": 2, "lesson": 2, "review_key": 1}
+    projects = {p.name: p for p in target.list_projects()}
+    assert set(projects) == {"mall 2024", "官网"}
+    assert projects["mall 2024"].id == stored.id and projects["mall 2024"].aliases == ["商城 2024"]
+    assert sorted(r.id for r in target.list_reviews()) == sorted([held, other, ids["first"], ids["second"]])
+    assert {r.project_id for r in target.list_reviews(project="商城2024")} == {stored.id}
+    assert [a.action for a in target.open_actions_for_project("mall 2024", "2024-12-01")] == ["写告警手册"]
+    assert [hit.review_id for hit in target.search_lessons("权限")] == [ids["first"]]
+    assert target.get_review(ids["first"]).actions == [
+        a.model_copy(update={"project_id": stored.id}) for a in source.get_review(ids["first"]).actions
+    ]
+    # the same file again: every review, action and key it holds is stored already; nothing is written
+    with pytest.raises(ImportRefused) as caught:
+        import_workspace(lines, _t(target), merge=True)
+    assert [(p.field, p.code) for p in caught.value.problems] == [("row.id", "stored_already")] * 4 + [
+        ("row.key", "stored_already")
+    ]
+    assert f"{ids['first']} 已在存储中（合并只添加存储中没有的复盘、行动和键）" in caught.value.describe("zh")
+    assert len(target.list_reviews()) == 4
+
+
+def test_merge_refuses_a_project_whose_names_are_two_stored_projects(pair: tuple[ReviewStore, ReviewStore]) -> None:
+    source, target = pair
+    seed(source)
+    lines = dump(source).splitlines()
+    target.create_review("商城 2024", "旧复盘", None, "2024-01-01", "zh")
+    target.create_review("Mall 2024", "old review", None, "2024-01-02", "en", {})
+    first, second = sorted((p.id for p in target.list_projects()), key=lambda i: i)
+    with pytest.raises(ImportRefused) as caught:
+        import_workspace(lines, _t(target), merge=True)
+    (problem,) = caught.value.problems
+    assert (problem.field, problem.code) == ("row.key", "names_split")
+    assert set(str(problem.values["value"]).split(", ")) == {first, second}
+    assert len(target.list_reviews()) == 2
+    with pytest.raises(InputError, match="not both"):
+        import_workspace(lines, _t(target), merge=True, replace=True)

@@ -190,7 +190,7 @@ def _transfer_commands(sub: Any) -> None:
         "import-workspace",
         help="load a file of export-workspace into an empty store, all or nothing",
         description="Check every line of FILE, then load it into the store in one transaction and rebuild the "
-        "search index. Any bad line and nothing is written. The store must be empty unless --replace.",
+        "search index. Any bad line and nothing is written. The store must be empty unless --replace or --merge.",
     )
     load.add_argument("file", type=Path, metavar="FILE")
     load.add_argument("--db", metavar="PATH", help=_DB_HELP)
@@ -198,6 +198,12 @@ def _transfer_commands(sub: Any) -> None:
         "--replace",
         action="store_true",
         help="delete everything the store holds first, in the same transaction as the load",
+    )
+    load.add_argument(
+        "--merge",
+        action="store_true",
+        help="add the file to what the store holds: projects it knows by name are joined, a review, action "
+        "or key it holds already is a conflict and nothing is written",
     )
     load.add_argument("--language", choices=["zh", "en"], default="zh")
     actions = sub.add_parser(
@@ -431,7 +437,7 @@ def _run_transfer(args: argparse.Namespace) -> str | None:
         if args.command == "export-workspace":
             message = _export_workspace(cast("TransferStore", store), args.file, language)
         elif args.command == "import-workspace":
-            message = _import_workspace(cast("TransferStore", store), args.file, language, args.replace)
+            message = _import_workspace(cast("TransferStore", store), args, language)
         else:
             message = _export_actions(store, args, language)
     except (ImportRefused, NotEmpty) as error:
@@ -478,12 +484,12 @@ def _export_workspace(store: TransferStore, path: Path, language: Language) -> s
     )
 
 
-def _import_workspace(store: TransferStore, path: Path, language: Language, replace: bool) -> str:
+def _import_workspace(store: TransferStore, args: argparse.Namespace, language: Language) -> str:
     from fupan_mcp.i18n import tr
     from fupan_mcp.store.transfer import TRANSFER_MESSAGES, import_workspace
 
-    with path.expanduser().open("rb") as lines:
-        counts = import_workspace(lines, store, replace=replace)
+    with Path(args.file).expanduser().open("rb") as lines:
+        counts = import_workspace(lines, store, replace=args.replace, merge=args.merge)
     return tr(
         TRANSFER_MESSAGES,
         "imported",

@@ -56,7 +56,7 @@ import functools
 import json
 import re
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -94,7 +94,7 @@ from fupan_mcp.store.base import (
 from fupan_mcp.store.projects import Project, project_key
 from fupan_mcp.store.records import OPEN_STATUSES
 from fupan_mcp.store.search import QueryTerm, index_terms
-from fupan_mcp.store.transfer import Column, NotEmpty, insert_batches
+from fupan_mcp.store.transfer import Column, Merge, NotEmpty, insert_batches
 
 __all__ = ["MIGRATIONS", "PostgresStore", "tsquery_expression", "tsvector_literal"]
 
@@ -411,7 +411,9 @@ class PostgresStore:
                     for row in cursor:
                         yield table, dict(row)
 
-    def load_tables(self, rows: Sequence[tuple[str, Sequence[Mapping[str, Any]]]], replace: bool) -> None:
+    def load_tables(
+        self, rows: Sequence[tuple[str, Sequence[Mapping[str, Any]]]], replace: bool, merge: Merge | None = None
+    ) -> None:
         types = {table: {c.name: c for c in columns} for table, columns in self.table_columns().items()}
         with self._transaction(write=True) as conn:
             tables = [table for table, _ in rows]
@@ -420,7 +422,9 @@ class PostgresStore:
             for table in tables:
                 found = conn.execute(f'SELECT COUNT(*) AS n FROM "{table}"').fetchone()
                 counts[table] = int(found["n"]) if found else 0
-            if any(counts.values()):
+            if merge is not None:  # what is stored stays; the merge reads it under these locks
+                rows = merge(functools.partial(_lookup, conn))
+            elif any(counts.values()):
                 if not replace:
                     raise NotEmpty(counts)
                 for table in reversed(tables):
@@ -906,6 +910,14 @@ _KINDS = {
 }
 _DERIVED_COLUMNS: dict[str, tuple[str, ...]] = {"lessons": ("id", "terms", "tsv")}
 """Columns the store computes (the identity, the search terms and their tsvector): made again on import."""
+
+
+def _lookup(conn: Connection, table: str, column: str, values: Collection[Any], result: str) -> dict[Any, Any]:
+    """``column value -> result value`` of the stored rows whose ``column`` is one of ``values``."""
+    rows = conn.execute(
+        f'SELECT "{column}" AS k, "{result}" AS v FROM "{table}" WHERE "{column}" = ANY(%s)', (list(set(values)),)
+    ).fetchall()
+    return {row["k"]: row["v"] for row in rows}
 
 
 def _prepare(table: str, columns: Mapping[str, Column], row: dict[str, Any]) -> None:

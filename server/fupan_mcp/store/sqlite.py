@@ -45,7 +45,7 @@ import sqlite3
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -79,7 +79,7 @@ from fupan_mcp.store.base import (
 from fupan_mcp.store.projects import Project, project_key
 from fupan_mcp.store.records import OPEN_STATUSES
 from fupan_mcp.store.search import QueryTerm, fallback_score, fts_match_expression, index_terms, like_pattern
-from fupan_mcp.store.transfer import Column, NotEmpty, insert_batches
+from fupan_mcp.store.transfer import Column, Merge, NotEmpty, insert_batches
 
 __all__ = ["MIGRATIONS", "SQLiteStore", "default_db_path", "fts5_available", "user_data_dir"]
 
@@ -441,11 +441,15 @@ class SQLiteStore:
                             values[name] = json.loads(values[name])
                     yield table, values
 
-    def load_tables(self, rows: Sequence[tuple[str, Sequence[Mapping[str, Any]]]], replace: bool) -> None:
+    def load_tables(
+        self, rows: Sequence[tuple[str, Sequence[Mapping[str, Any]]]], replace: bool, merge: Merge | None = None
+    ) -> None:
         with self._transaction(write=True) as conn:
             tables = [table for table, _ in rows]
             counts = {t: int(conn.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0]) for t in tables}
-            if any(counts.values()):
+            if merge is not None:  # what is stored stays; the merge reads it under this write lock
+                rows = merge(functools.partial(_lookup, conn))
+            elif any(counts.values()):
                 if not replace:
                     raise NotEmpty(counts)
                 for table in reversed(tables):
@@ -848,6 +852,17 @@ _JSON_COLUMNS: dict[str, tuple[str, ...]] = {"review_sections": ("value",)}
 """Columns that hold JSON text (SQLite has no JSON type): exported as the value, stored as its text."""
 _DERIVED_COLUMNS: dict[str, tuple[str, ...]] = {"lessons": ("id", "terms")}
 """Columns the store computes (the row id, the search terms of store/search.py): made again on import."""
+
+
+def _lookup(conn: sqlite3.Connection, table: str, column: str, values: Collection[Any], result: str) -> dict[Any, Any]:
+    """``column value -> result value`` of the stored rows whose ``column`` is one of ``values``."""
+    found: dict[Any, Any] = {}
+    given = list(dict.fromkeys(values))
+    for start in range(0, len(given), 500):  # within SQLite's limit of bound parameters
+        chunk = given[start : start + 500]
+        sql = f'SELECT "{column}", "{result}" FROM "{table}" WHERE "{column}" IN ({", ".join("?" * len(chunk))})'
+        found.update((row[0], row[1]) for row in conn.execute(sql, chunk))
+    return found
 
 
 def _prepare(table: str, row: dict[str, Any]) -> None:

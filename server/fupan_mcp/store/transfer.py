@@ -61,6 +61,8 @@ __all__ = [
     "Column",
     "ImportRefused",
     "LineProblem",
+    "Lookup",
+    "Merge",
     "NotEmpty",
     "TableSpec",
     "TransferStore",
@@ -69,6 +71,7 @@ __all__ = [
     "export_workspace",
     "import_workspace",
     "insert_batches",
+    "merged_rows",
     "parse_workspace",
 ]
 
@@ -141,11 +144,20 @@ class TransferStore(Protocol):
         Values are Python values: dates and datetimes as such or as ISO text, JSON columns parsed."""
         ...
 
-    def load_tables(self, rows: Sequence[tuple[str, Sequence[Mapping[str, Any]]]], replace: bool) -> None:
+    def load_tables(
+        self, rows: Sequence[tuple[str, Sequence[Mapping[str, Any]]]], replace: bool, merge: Merge | None = None
+    ) -> None:
         """Insert the rows of each table in ONE write transaction, computing the derived columns and
         rebuilding the search index; `NotEmpty` when anything is stored and not ``replace``, which
-        deletes everything stored first, in the same transaction."""
+        deletes everything stored first, in the same transaction. With ``merge`` the store may hold
+        data: ``merge(lookup)``, called inside the transaction, gives the rows to insert instead."""
         ...
+
+
+Lookup = Callable[[str, str, Collection[Any], str], dict[Any, Any]]
+"""``lookup(table, column, values, result)``: for the stored rows whose ``column`` is one of ``values``,
+``column value -> result column value``, read inside the write transaction."""
+Merge = Callable[[Lookup], Sequence[tuple[str, Sequence[Mapping[str, Any]]]]]
 
 
 # --- messages ------------------------------------------------------------------------------
@@ -163,10 +175,10 @@ TRANSFER_MESSAGES: Table = {
     "more": {"zh": "……另有 {count} 处问题未列出。", "en": "… and {count} more problems not listed."},
     "not_empty": {
         "zh": "目标存储不是空的（已有：{counts}），没有写入任何内容。import-workspace 默认只导入到空存储；"
-        "要先删除其中的全部内容再导入，请加 --replace（在同一个事务里完成）。",
+        "要先删除其中的全部内容再导入，请加 --replace（在同一个事务里完成）；要把文件添加到已有内容中，请加 --merge。",
         "en": "The target store is not empty (it holds {counts}); nothing was written. import-workspace loads into "
         "an empty store; to delete everything it holds first and then load the file, pass --replace (one "
-        "transaction).",
+        "transaction); to add the file to what it holds, pass --merge.",
     },
     "count": {"zh": "{table} {n} 条", "en": "{n} {table}"},
     "table.projects": {"zh": "项目", "en": "projects"},
@@ -240,6 +252,14 @@ TRANSFER_MESSAGES: Table = {
         "en": "the end line counts {expected} records but the file holds {found}: it is incomplete or was edited",
     },
     "after_end": {"zh": "在结束行之后", "en": "comes after the end line"},
+    "stored_already": {
+        "zh": "{value} 已在存储中（合并只添加存储中没有的复盘、行动和键）",
+        "en": "{value} is stored already (a merge only adds reviews, actions and keys the store lacks)",
+    },
+    "names_split": {
+        "zh": "这个项目的名称在存储中分属两个项目（{value}），无法合并到其中一个",
+        "en": "the names of this project belong to two stored projects ({value}); it cannot be merged into one",
+    },
 }
 
 
@@ -403,6 +423,8 @@ class Parsed:
 
     rows: dict[str, list[dict[str, Any]]]
     counts: Counts
+    lines: dict[str, list[int]] = default(default_factory=dict)
+    """Each row's line number, table by table, to report what a merge finds stored already."""
 
 
 def _type_ok(value: Any, kind: str) -> bool:
@@ -524,7 +546,7 @@ def parse_workspace(lines: Iterable[bytes | str], store: TransferStore) -> Parse
     if problems:
         problems.sort(key=lambda p: p.line)
         raise ImportRefused(problems)
-    return Parsed(rows, counts)
+    return Parsed(rows, counts, lines_of)
 
 
 def _record(raw: bytes | str, number: int, problems: list[LineProblem]) -> dict[str, Any] | None:
@@ -640,8 +662,71 @@ def insert_batches(
         yield names, run
 
 
-def import_workspace(lines: Iterable[bytes | str], store: TransferStore, *, replace: bool = False) -> Counts:
-    """Check the whole file, then load it in one transaction (`ImportRefused`, `NotEmpty`: nothing written)."""
+def import_workspace(
+    lines: Iterable[bytes | str], store: TransferStore, *, replace: bool = False, merge: bool = False
+) -> Counts:
+    """Check the whole file, then load it in one transaction (`ImportRefused`, `NotEmpty`: nothing
+    written). ``replace``: delete what is stored first. ``merge``: add the file to what is stored (see
+    `merged_rows`). The counts of what was written."""
+    if replace and merge:
+        raise InputError("merge", "choose --replace or --merge, not both")
     parsed = parse_workspace(lines, store)
-    store.load_tables([(spec.table, parsed.rows[spec.table]) for spec in TABLES], replace)
-    return parsed.counts
+    rows = [(spec.table, parsed.rows[spec.table]) for spec in TABLES]
+    if not merge:
+        store.load_tables(rows, replace)
+        return parsed.counts
+    written = Counts()
+
+    def plan(lookup: Lookup) -> list[tuple[str, list[dict[str, Any]]]]:
+        found = merged_rows(parsed, lookup)
+        for spec, (_, items) in zip(TABLES, found, strict=True):
+            if items:
+                written.by_kind[spec.kind] = len(items)
+        return found
+
+    store.load_tables(rows, False, plan)
+    return written
+
+
+def merged_rows(parsed: Parsed, lookup: Lookup) -> list[tuple[str, list[dict[str, Any]]]]:
+    """The rows a merge adds to a store that holds others, or `ImportRefused` listing what collides.
+
+    A project of the file whose names the store knows becomes that stored project (its names the
+    store lacks are added to it, its reviews point at it); a project whose names are all new is
+    added. Reviews, actions and idempotency keys are added, and one that is stored already (the same
+    id or key) is a conflict on its line: a merge never overwrites, and the same file merged twice is
+    refused whole. Sections and lessons come with their reviews."""
+    rows, lines = parsed.rows, parsed.lines
+    problems: list[LineProblem] = []
+    names = rows["project_names"]
+    stored_names = lookup("project_names", "key", [row["key"] for row in names], "project_id")
+    stored_projects = lookup("projects", "id", [row["id"] for row in rows["projects"]], "id")
+    target: dict[str, str] = {}
+    for row, line in zip(names, lines["project_names"], strict=True):
+        stored = stored_names.get(row["key"])
+        if stored is None:
+            continue
+        earlier = target.setdefault(row["project_id"], stored)
+        if earlier != stored:
+            problems.append(LineProblem(line, "row.key", "names_split", {"value": f"{earlier}, {stored}"}))
+    for row, line in zip(rows["projects"], lines["projects"], strict=True):
+        if row["id"] not in target and row["id"] in stored_projects:
+            problems.append(LineProblem(line, "row.id", "stored_already", {"value": row["id"]}))
+    for table, column in (("reviews", "id"), ("actions", "id"), ("review_keys", "key")):
+        stored = lookup(table, column, [row[column] for row in rows[table]], column)
+        for row, line in zip(rows[table], lines[table], strict=True):
+            if row[column] in stored:
+                problems.append(LineProblem(line, f"row.{column}", "stored_already", {"value": row[column]}))
+    if problems:
+        raise ImportRefused(sorted(problems, key=lambda p: p.line))
+    merged: dict[str, list[dict[str, Any]]] = {spec.table: list(rows[spec.table]) for spec in TABLES}
+    merged["projects"] = [row for row in rows["projects"] if row["id"] not in target]
+    merged["project_names"] = [
+        {**row, "project_id": target.get(row["project_id"], row["project_id"])}
+        for row in names
+        if row["key"] not in stored_names
+    ]
+    merged["reviews"] = [
+        {**row, "project_id": target.get(row["project_id"], row["project_id"])} for row in rows["reviews"]
+    ]
+    return [(spec.table, merged[spec.table]) for spec in TABLES]
