@@ -877,4 +877,25 @@ TEXT: Table = {
         "en": "Invalid arguments to {tool} (1); fix them and call again:\n- {field}: at most {limit} characters "
         "(got {size}); split it into several calls; nothing was processed.",
     },
+    # ---------------------------------------------------------------- tracker CSV (report/tracker_csv.py)
+    "tracker.review": {
+        "zh": "来自复盘：{title}（{date}，项目：{project}）",
+        "en": "From the review: {title} ({date}, project: {project})",
+    },
+    "tracker.addresses": {"zh": "针对的问题：{text}", "en": "Addresses: {text}"},
+    "tracker.success_metric": {"zh": "成功标准：{text}", "en": "Success metric: {text}"},
+    "tracker.owner": {"zh": "负责人：{text}", "en": "Owner: {text}"},
+    "tracker.due_text": {"zh": "原写的截止时间：{text}", "en": "Due as written: {text}"},
+    "tracker.evidence": {"zh": "完成证据：{text}", "en": "Evidence: {text}"},
+    "tracker.status_reason": {"zh": "状态说明：{text}", "en": "Status reason: {text}"},
+    "tracker.ticket": {"zh": "已在别处跟踪：{text}", "en": "Tracked at: {text}"},
+    "tracker.id": {"zh": "fupan 行动编号：{id}", "en": "fupan action id: {id}"},
+    "tracker.exported": {
+        "zh": "已导出 {count} 项行动到 {path}（{tracker} 格式，个人信息已按各复盘的名册脱敏）。",
+        "en": "Exported {count} actions to {path} ({tracker} format, personal data masked with each review's roster).",
+    },
+    "tracker.exported_raw": {
+        "zh": "已导出 {count} 项行动到 {path}（{tracker} 格式，原文未脱敏）。",
+        "en": "Exported {count} actions to {path} ({tracker} format, raw text, not masked).",
+    },
 }
