@@ -1505,7 +1505,7 @@ def _add_workspace_tools(server: MCPServer[Any], services: Services) -> None:
         )
         return LessonSearch(query=query, hits=hits)
 
-    @server.tool(title="跨复盘洞察 / Insight across reviews", annotations=READ_ONLY)
+    @server.tool(title="跨复盘洞察 / Insight across reviews", annotations=READ_ONLY, meta=ui.TOOL_META)
     async def review_insights(
         project: Annotated[str | None, Field(description="Only this project.")] = None,
         project_type: Annotated[str | None, Field(description="Only this project type.")] = None,
