@@ -1409,7 +1409,8 @@ def _add_workspace_tools(server: MCPServer[Any], services: Services) -> None:
             ),
         ],
     ) -> workspace.UpdatedReview:
-        """Replace sections of a stored review; the merged document is validated before anything is saved."""
+        """Replace sections of a stored review; the merged document is validated before anything is saved.
+        New problems and root causes that earlier reviews recorded come back in `seen_before`."""
         return run_core(lambda: workspace.update_review(store(), review_id, sections))
 
     @server.tool(title="删除复盘 / Delete a review", annotations=DESTRUCTIVE)

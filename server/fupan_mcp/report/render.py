@@ -354,10 +354,10 @@ def render_report(
     ``language`` defaults to the review's language, then Chinese. With ``mask_personal_data`` (the
     default) every free-text field is masked before anything else sees it, using the review's roster
     plus ``roster``. ``follow_up`` are the open actions of earlier reviews of the project (from the
-    store); they get their own section, and overdue ones a finding. ``seen_before`` are the problems and
-    root causes earlier reviews already recorded (from the store): a note under each. Raises `InputError` for a review
-    that does not validate or an unknown option; problems inside one section become findings, and the
-    rest of the report is still rendered.
+    store); they get their own section, and overdue ones a finding. ``seen_before`` are the problems
+    and root causes earlier reviews already recorded (from the store): a note under each. Raises
+    `InputError` for a review that does not validate or an unknown option; problems inside one section
+    become findings, and the rest of the report is still rendered.
 
     With ``charts`` (the MCP tools turn it on), HTML reports carry inline SVG charts (attainment, KPI
     contributions, SWOT, action timeline; our own SVG, no optional dependency); overdue actions
