@@ -63,7 +63,7 @@ from fupan_mcp.domain.insights import InsightsResult
 from fupan_mcp.domain.kpi import DecompositionMethod, KpiNode, KpiTreeResult
 from fupan_mcp.domain.materials import AuditResult, MetricImportResult, TrackerImportResult
 from fupan_mcp.domain.review import Audience, RenderedReport, Review
-from fupan_mcp.domain.stored import LessonKind, OpenAction, ReviewRecord, StoredAction
+from fupan_mcp.domain.stored import LessonKind, OpenAction, ReviewRecord, SeenBefore, StoredAction
 from fupan_mcp.domain.swot import StrategyLike, SwotItemLike, SwotResult
 from fupan_mcp.domain.timeline import MAX_EVENTS, TimelineEvent, TimelineResult
 from fupan_mcp.domain.whys import CountermeasureLike, FiveWhysResult, WhyLike
@@ -1233,11 +1233,14 @@ def render_review(
     mask_personal_data: bool,
     *,
     follow_up: Sequence[OpenAction] = (),
+    seen_before: Sequence[SeenBefore] = (),
 ) -> RenderedReport:
     """The report renderer, imported on first use (Jinja2 and the section builders are not light)."""
     from fupan_mcp.report.render import render_report
 
-    return render_report(review, format, depth, language, mask_personal_data, follow_up=follow_up)
+    return render_report(
+        review, format, depth, language, mask_personal_data, follow_up=follow_up, seen_before=seen_before
+    )
 
 
 def build_review_report(
@@ -1248,6 +1251,7 @@ def build_review_report(
     follow_up: Sequence[OpenAction],
     audience: Audience = "reader",
     today: dt.date | None = None,
+    seen_before: Sequence[SeenBefore] = (),
 ) -> BuiltReport:
     """The laid-out report (for rendering, the charts, the app view and Word), imported on first use.
 
@@ -1255,7 +1259,14 @@ def build_review_report(
     from fupan_mcp.report.render import build_report
 
     return build_report(
-        review, depth, language, mask_personal_data, follow_up=follow_up, audience=audience, today=today
+        review,
+        depth,
+        language,
+        mask_personal_data,
+        follow_up=follow_up,
+        audience=audience,
+        today=today,
+        seen_before=seen_before,
     )
 
 
@@ -1305,13 +1316,14 @@ def _add_workspace_tools(server: MCPServer[Any], services: Services) -> None:
                 run_core(lambda: workspace.save_review(store(), review_id, saved))
             document = run_core(lambda: workspace.load_review(store(), review_id))
             follow_up = run_core(lambda: workspace.earlier_open_actions(store(), review_id))
+            seen = run_core(lambda: workspace.report_seen_before(store(), review_id, mask_personal_data))
         else:
             assert document_in is not None
-            document, follow_up = document_in, []
+            document, follow_up, seen = document_in, [], []
         today = dt.date.today()  # only the fallback for a review without a date: overdue is as of the review
         reader = audience or ("author" if format == "markdown" else "reader")
         built = run_core(
-            lambda: build_review_report(document, depth, language, mask_personal_data, follow_up, reader, today)
+            lambda: build_review_report(document, depth, language, mask_personal_data, follow_up, reader, today, seen)
         )
         result = run_core(lambda: render_built_report(built, format, today))
         out = tool_result(result, result.content)
@@ -1396,8 +1408,9 @@ def _add_workspace_tools(server: MCPServer[Any], services: Services) -> None:
                 "'swot': {...}}. Actions are added, or updated by id; nothing else is touched."
             ),
         ],
-    ) -> ReviewRecord:
-        """Replace sections of a stored review; the merged document is validated before anything is saved."""
+    ) -> workspace.UpdatedReview:
+        """Replace sections of a stored review; the merged document is validated before anything is saved.
+        New problems and root causes that earlier reviews recorded come back in `seen_before`."""
         return run_core(lambda: workspace.update_review(store(), review_id, sections))
 
     @server.tool(title="删除复盘 / Delete a review", annotations=DESTRUCTIVE)
@@ -1493,7 +1506,7 @@ def _add_workspace_tools(server: MCPServer[Any], services: Services) -> None:
         )
         return LessonSearch(query=query, hits=hits)
 
-    @server.tool(title="跨复盘洞察 / Insight across reviews", annotations=READ_ONLY)
+    @server.tool(title="跨复盘洞察 / Insight across reviews", annotations=READ_ONLY, meta=ui.TOOL_META)
     async def review_insights(
         project: Annotated[str | None, Field(description="Only this project.")] = None,
         project_type: Annotated[str | None, Field(description="Only this project type.")] = None,
@@ -1540,7 +1553,8 @@ def _add_workspace_tools(server: MCPServer[Any], services: Services) -> None:
         today = dt.date.today()  # only the fallback: a stored review has a date, overdue is as of it
         document = run_core(lambda: workspace.load_review(store(), review_id))
         follow_up = run_core(lambda: workspace.earlier_open_actions(store(), review_id))
-        built = run_core(lambda: build_review_report(document, depth, language, True, follow_up, audience, today))
+        seen = run_core(lambda: workspace.report_seen_before(store(), review_id))
+        built = run_core(lambda: build_review_report(document, depth, language, True, follow_up, audience, today, seen))
         content: str | bytes
         if format == "docx":
             from fupan_mcp.report.docx import review_docx
@@ -1637,10 +1651,13 @@ def _add_resources(server: MCPServer[Any], services: Services) -> None:
         try:
             document = workspace.load_review(services.store, review_id)
             follow_up = workspace.earlier_open_actions(services.store, review_id)
+            seen = workspace.report_seen_before(services.store, review_id)
         except InputError as error:
             raise ResourceNotFoundError(clip_message(str(error))) from error
         language = document.language or "zh"
-        return render_review(document, "markdown", "full", language, True, follow_up=follow_up).content
+        return render_review(
+            document, "markdown", "full", language, True, follow_up=follow_up, seen_before=seen
+        ).content
 
     def exported_file(name: str, format: str) -> bytes:
         """Read relative to the output directory without following symlinks (`fupan_mcp.safefs`)."""

@@ -394,6 +394,18 @@ TEXT: Table = {
     "follow_up.on_time": {"zh": "未逾期", "en": "on time"},
     "follow_up.days.one": {"zh": "逾期 {days} 天", "en": "{days} day overdue"},
     "follow_up.longest.one": {"zh": "（最长逾期 {days} 天）", "en": " (the longest by {days} day)"},
+    # ---------------------------------------------------------------- seen before (report.seen_before)
+    "seen.review": {"zh": "《{title}》（{date}）", "en": "“{title}” ({date})"},
+    "seen.reader": {"zh": "此前在{reviews}中也出现过", "en": "Also came up in {reviews}"},
+    "seen.reader_more": {
+        "zh": "此前在{reviews}等 {n} 次复盘中也出现过",
+        "en": "Also came up in {reviews} and more: {n} earlier reviews in all",
+    },
+    "seen.author": {
+        "zh": "此前见于《{title}》（{date}，{id}）：{text}（相似度 {similarity}）",
+        "en": "Seen before in “{title}” ({date}, {id}): {text} (similarity {similarity})",
+    },
+    "seen.more_author": {"zh": "另有 {n} 次复盘", "en": "and {n} more earlier reviews"},
     "actions.overdue_due": {"zh": "{due}（已逾期 {days} 天）", "en": "{due} ({days} days overdue)"},
     "actions.overdue_due.one": {"zh": "{due}（已逾期 {days} 天）", "en": "{due} ({days} day overdue)"},
     "prose.note": {

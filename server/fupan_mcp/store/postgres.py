@@ -740,6 +740,7 @@ class PostgresStore:
         review_type: str | None = None,
         date_from: DateLike | None = None,
         date_to: DateLike | None = None,
+        any_term: bool = False,
     ) -> list[LessonHit]:
         terms = records.checked_query(query, limit)
         checked = records.checked_search_filter(kinds, project, review_type, date_from, date_to)
@@ -750,7 +751,9 @@ class PostgresStore:
         where.add("r.review_date >= %s", checked.date_from)
         where.add("r.review_date <= %s", checked.date_to)
         with self._transaction(write=False) as conn:
-            return records.search_with_retry(lambda t, any_term: _search(conn, t, where, limit, any_term), terms)
+            return records.search_with_retry(
+                lambda t, relaxed: _search(conn, t, where, limit, relaxed), terms, any_term
+            )
 
     # --- projects --------------------------------------------------------------------------
 

@@ -737,6 +737,7 @@ class SQLiteStore:
         review_type: str | None = None,
         date_from: DateLike | None = None,
         date_to: DateLike | None = None,
+        any_term: bool = False,
     ) -> list[LessonHit]:
         terms = records.checked_query(query, limit)
         checked = records.checked_search_filter(kinds, project, review_type, date_from, date_to)
@@ -747,7 +748,9 @@ class SQLiteStore:
         where.add("r.review_date >= ?", checked.date_from.isoformat() if checked.date_from else None)
         where.add("r.review_date <= ?", checked.date_to.isoformat() if checked.date_to else None)
         with self._transaction(write=False) as conn:
-            return records.search_with_retry(lambda t, any_term: self._search(conn, t, where, limit, any_term), terms)
+            return records.search_with_retry(
+                lambda t, relaxed: self._search(conn, t, where, limit, relaxed), terms, any_term
+            )
 
     # --- projects --------------------------------------------------------------------------
 
