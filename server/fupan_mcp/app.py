@@ -703,10 +703,13 @@ def _add_resources(server: MCPServer[Any], services: Services) -> None:
         try:
             document = workspace.load_review(services.store, review_id)
             follow_up = workspace.earlier_open_actions(services.store, review_id)
+            seen = workspace.report_seen_before(services.store, review_id)
         except InputError as error:
             raise ResourceNotFoundError(clip_message(str(error))) from error
         language = document.language or "zh"
-        return render_review(document, "markdown", "full", language, True, follow_up=follow_up).content
+        return render_review(
+            document, "markdown", "full", language, True, follow_up=follow_up, seen_before=seen
+        ).content
 
     def exported_file(name: str, format: str) -> bytes:
         """Read relative to the output directory without following symlinks (`fupan_mcp.safefs`)."""

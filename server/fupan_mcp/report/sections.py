@@ -14,7 +14,7 @@ import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from fupan_mcp.analysis.actions import is_overdue
@@ -42,6 +42,7 @@ from fupan_mcp.domain.whys import FiveWhysResult, WhyNode
 from fupan_mcp.i18n import Language, localized, tr
 from fupan_mcp.report import diagrams
 from fupan_mcp.report import formatting as fmt
+from fupan_mcp.report.seen_before import SeenIndex, seen_notes
 from fupan_mcp.report.strings import TEXT
 from fupan_mcp.report.view import (
     Block,
@@ -125,22 +126,42 @@ class Context(Words):
     follow_up: tuple[OpenAction, ...] = ()
     today: dt.date | None = None
     """The day the report is made for: open actions due before it are overdue."""
+    seen: SeenIndex = field(default_factory=dict)
+    """Problems and root causes earlier reviews already recorded (`report.seen_before`)."""
+
+
+def seen_lines(ctx: Context, kind: str, text: str) -> tuple[str, ...]:
+    """The "seen before" lines under a reported problem or root cause (none for most)."""
+    return seen_notes(ctx.seen, kind, text, ctx.language, ctx.author) if ctx.seen else ()
 
 
 # --------------------------------------------------------------------------- helpers
 
 
-def _point_item(point: PointLike) -> Item:
+def _point_item(point: PointLike, notes: tuple[str, ...] = ()) -> Item:
     if isinstance(point, Point):
-        return Item(text=point.detail or "", label=point.title) if point.detail else Item(text=point.title)
-    return Item(text=point)
+        if point.detail:
+            return Item(text=point.detail, label=point.title, children=notes)
+        return Item(text=point.title, children=notes)
+    return Item(text=point, children=notes)
 
 
-def _points(ctx: Context, points: Sequence[PointLike], limit: int | None = None) -> list[Block]:
+def _point_text(point: PointLike) -> str:
+    """The point as one text, as the store indexes it (``title: detail``)."""
+    if isinstance(point, str):
+        return point
+    return f"{point.title}: {point.detail}" if point.detail else point.title
+
+
+def _points(
+    ctx: Context, points: Sequence[PointLike], limit: int | None = None, kind: str | None = None
+) -> list[Block]:
+    """The points as a list; with ``kind`` (problem), each with its "seen before" lines."""
     if not points:
         return [Paragraph(ctx.t("points.none"), tone="muted")]
     shown = points if limit is None else points[:limit]
-    blocks: list[Block] = [Bullets(tuple(_point_item(point) for point in shown))]
+    items = (_point_item(p, seen_lines(ctx, kind, _point_text(p)) if kind else ()) for p in shown)
+    blocks: list[Block] = [Bullets(tuple(items))]
     if len(shown) < len(points):
         blocks.append(Paragraph(ctx.t("problems.top", total=len(points), n=len(shown)), tone="muted"))
     return blocks
@@ -670,7 +691,8 @@ def success_factors(ctx: Context) -> list[Block] | None:
 
 
 def problems(ctx: Context) -> list[Block]:
-    return _points(ctx, ctx.review.problems, BRIEF_ITEMS if ctx.brief else None) + _prose_notes(ctx, "problems")
+    limit = BRIEF_ITEMS if ctx.brief else None
+    return _points(ctx, ctx.review.problems, limit, kind="problem") + _prose_notes(ctx, "problems")
 
 
 def lessons(ctx: Context) -> list[Block]:
@@ -780,12 +802,16 @@ def five_whys(ctx: Context) -> list[Block] | None:
         if result is None:
             blocks.append(Paragraph(ctx.t("whys.failed"), tone="bad"))
             continue
-        blocks += five_whys_blocks(ctx, result)
+        blocks += five_whys_blocks(ctx, result, lambda text: seen_lines(ctx, "root_cause", text))
     return blocks + _findings_blocks(ctx, "five_whys")
 
 
-def five_whys_blocks(ctx: Words, result: FiveWhysResult) -> list[Block]:
-    """One chain: depth, the whys as a tree, root causes, read-back, countermeasures (report and tool)."""
+def five_whys_blocks(
+    ctx: Words, result: FiveWhysResult, notes: Callable[[str], tuple[str, ...]] | None = None
+) -> list[Block]:
+    """One chain: depth, the whys as a tree, root causes, read-back, countermeasures (report and tool).
+
+    ``notes``: the lines under a root cause (the report's "seen before"), from its text."""
     shape = ctx.t("whys.chain" if result.is_chain else "whys.tree")
     counts = result.counts
     marks: dict[str, list[str]] = {}
@@ -808,6 +834,7 @@ def five_whys_blocks(ctx: Words, result: FiveWhysResult) -> list[Block]:
             Item(
                 ctx.t("whys.root", id=root.id, text=root.text, category=root.category.label, m6=root.category_6m.label),
                 tone="bad" if root.blames_person else "normal",
+                children=notes(root.text) if notes else (),
             )
             for root in result.root_causes
         )

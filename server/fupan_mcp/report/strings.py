@@ -394,6 +394,18 @@ TEXT: Table = {
     "follow_up.on_time": {"zh": "未逾期", "en": "on time"},
     "follow_up.days.one": {"zh": "逾期 {days} 天", "en": "{days} day overdue"},
     "follow_up.longest.one": {"zh": "（最长逾期 {days} 天）", "en": " (the longest by {days} day)"},
+    # ---------------------------------------------------------------- seen before (report.seen_before)
+    "seen.review": {"zh": "《{title}》（{date}）", "en": "“{title}” ({date})"},
+    "seen.reader": {"zh": "此前在{reviews}中也出现过", "en": "Also came up in {reviews}"},
+    "seen.reader_more": {
+        "zh": "此前在{reviews}等 {n} 次复盘中也出现过",
+        "en": "Also came up in {reviews} and more: {n} earlier reviews in all",
+    },
+    "seen.author": {
+        "zh": "此前见于《{title}》（{date}，{id}）：{text}（相似度 {similarity}）",
+        "en": "Seen before in “{title}” ({date}, {id}): {text} (similarity {similarity})",
+    },
+    "seen.more_author": {"zh": "另有 {n} 次复盘", "en": "and {n} more earlier reviews"},
     "actions.overdue_due": {"zh": "{due}（已逾期 {days} 天）", "en": "{due} ({days} days overdue)"},
     "actions.overdue_due.one": {"zh": "{due}（已逾期 {days} 天）", "en": "{due} ({days} day overdue)"},
     "prose.note": {
@@ -876,5 +888,26 @@ TEXT: Table = {
         "请拆分后分批提交；本次未处理。",
         "en": "Invalid arguments to {tool} (1); fix them and call again:\n- {field}: at most {limit} characters "
         "(got {size}); split it into several calls; nothing was processed.",
+    },
+    # ---------------------------------------------------------------- tracker CSV (report/tracker_csv.py)
+    "tracker.review": {
+        "zh": "来自复盘：{title}（{date}，项目：{project}）",
+        "en": "From the review: {title} ({date}, project: {project})",
+    },
+    "tracker.addresses": {"zh": "针对的问题：{text}", "en": "Addresses: {text}"},
+    "tracker.success_metric": {"zh": "成功标准：{text}", "en": "Success metric: {text}"},
+    "tracker.owner": {"zh": "负责人：{text}", "en": "Owner: {text}"},
+    "tracker.due_text": {"zh": "原写的截止时间：{text}", "en": "Due as written: {text}"},
+    "tracker.evidence": {"zh": "完成证据：{text}", "en": "Evidence: {text}"},
+    "tracker.status_reason": {"zh": "状态说明：{text}", "en": "Status reason: {text}"},
+    "tracker.ticket": {"zh": "已在别处跟踪：{text}", "en": "Tracked at: {text}"},
+    "tracker.id": {"zh": "fupan 行动编号：{id}", "en": "fupan action id: {id}"},
+    "tracker.exported": {
+        "zh": "已导出 {count} 项行动到 {path}（{tracker} 格式，个人信息已按各复盘的名册脱敏）。",
+        "en": "Exported {count} actions to {path} ({tracker} format, personal data masked with each review's roster).",
+    },
+    "tracker.exported_raw": {
+        "zh": "已导出 {count} 项行动到 {path}（{tracker} 格式，原文未脱敏）。",
+        "en": "Exported {count} actions to {path} ({tracker} format, raw text, not masked).",
     },
 }

@@ -66,7 +66,7 @@ TOOLS: tuple[ToolSpec, ...] = (
     ToolSpec(workspace.list_actions, "行动项列表 / List actions", READ_ONLY),
     ToolSpec(workspace.update_action, "更新行动项 / Update an action", WRITES),
     ToolSpec(workspace.search_lessons, "经验检索 / Search lessons", READ_ONLY),
-    ToolSpec(workspace.review_insights, "跨复盘洞察 / Insight across reviews", READ_ONLY),
+    ToolSpec(workspace.review_insights, "跨复盘洞察 / Insight across reviews", READ_ONLY, VIEW),
     ToolSpec(reports.export_report, "导出报告 / Export the report", WRITES),
     ToolSpec(materials.import_metrics, "导入指标表 / Import a metrics sheet", SAVES),
     ToolSpec(materials.import_actions, "导入行动项 / Import tracker actions", SAVES),

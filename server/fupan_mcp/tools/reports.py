@@ -19,7 +19,7 @@ from pydantic import Field
 
 from fupan_mcp import ui, workspace
 from fupan_mcp.domain.review import Audience, RenderedReport, Review
-from fupan_mcp.domain.stored import OpenAction
+from fupan_mcp.domain.stored import OpenAction, SeenBefore
 from fupan_mcp.errors import MissingExtra
 from fupan_mcp.i18n import Language
 from fupan_mcp.services import Services
@@ -50,11 +50,14 @@ def render_review(
     mask_personal_data: bool,
     *,
     follow_up: Sequence[OpenAction] = (),
+    seen_before: Sequence[SeenBefore] = (),
 ) -> RenderedReport:
     """The report renderer, imported on first use (Jinja2 and the section builders are not light)."""
     from fupan_mcp.report.render import render_report
 
-    return render_report(review, format, depth, language, mask_personal_data, follow_up=follow_up)
+    return render_report(
+        review, format, depth, language, mask_personal_data, follow_up=follow_up, seen_before=seen_before
+    )
 
 
 def build_review_report(
@@ -65,6 +68,7 @@ def build_review_report(
     follow_up: Sequence[OpenAction],
     audience: Audience = "reader",
     today: dt.date | None = None,
+    seen_before: Sequence[SeenBefore] = (),
 ) -> BuiltReport:
     """The laid-out report (for rendering, the charts, the app view and Word), imported on first use.
 
@@ -72,7 +76,14 @@ def build_review_report(
     from fupan_mcp.report.render import build_report
 
     return build_report(
-        review, depth, language, mask_personal_data, follow_up=follow_up, audience=audience, today=today
+        review,
+        depth,
+        language,
+        mask_personal_data,
+        follow_up=follow_up,
+        audience=audience,
+        today=today,
+        seen_before=seen_before,
     )
 
 
@@ -123,13 +134,14 @@ def render_report(
             run_core(lambda: workspace.save_review(services.store, review_id, saved))
         document = run_core(lambda: workspace.load_review(services.store, review_id))
         follow_up = run_core(lambda: workspace.earlier_open_actions(services.store, review_id))
+        seen = run_core(lambda: workspace.report_seen_before(services.store, review_id, mask_personal_data))
     else:
         assert document_in is not None
-        document, follow_up = document_in, []
+        document, follow_up, seen = document_in, [], []
     today = dt.date.today()  # only the fallback for a review without a date: overdue is as of the review
     reader = audience or ("author" if format == "markdown" else "reader")
     built = run_core(
-        lambda: build_review_report(document, depth, language, mask_personal_data, follow_up, reader, today)
+        lambda: build_review_report(document, depth, language, mask_personal_data, follow_up, reader, today, seen)
     )
     result = run_core(lambda: render_built_report(built, format, today))
     out = tool_result(result, result.content)
@@ -168,7 +180,8 @@ def export_report(
     today = dt.date.today()  # only the fallback: a stored review has a date, overdue is as of it
     document = run_core(lambda: workspace.load_review(services.store, review_id))
     follow_up = run_core(lambda: workspace.earlier_open_actions(services.store, review_id))
-    built = run_core(lambda: build_review_report(document, depth, language, True, follow_up, audience, today))
+    seen = run_core(lambda: workspace.report_seen_before(services.store, review_id))
+    built = run_core(lambda: build_review_report(document, depth, language, True, follow_up, audience, today, seen))
     content: str | bytes
     if format == "docx":
         from fupan_mcp.report.docx import review_docx

@@ -120,8 +120,9 @@ def update_review(
             "'swot': {...}}. Actions are added, or updated by id; nothing else is touched."
         ),
     ],
-) -> ReviewRecord:
-    """Replace sections of a stored review; the merged document is validated before anything is saved."""
+) -> workspace.UpdatedReview:
+    """Replace sections of a stored review; the merged document is validated before anything is saved.
+    New problems and root causes that earlier reviews recorded come back in `seen_before`."""
     return run_core(lambda: workspace.update_review(services.store, review_id, sections))
 
 
