@@ -341,6 +341,8 @@ TEXT: Table = {
     "whys.problem_line": {"zh": "问题：{problem}", "en": "Problem: {problem}"},
     "whys.why": {"zh": "为什么 {label}", "en": "Why {label}"},
     "whys.why_edge": {"zh": "为什么", "en": "why"},
+    "diagram.labelled": {"zh": "{head}：{text}", "en": "{head}: {text}"},
+    "diagram.change": {"zh": "{value}（{change}）", "en": "{value} ({change})"},
     "evidence.verified": {"zh": "已验证", "en": "verified"},
     "evidence.evidence": {"zh": "有证据", "en": "evidence given"},
     "evidence.unverified": {"zh": "未验证", "en": "unverified"},
