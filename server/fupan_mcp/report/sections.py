@@ -1120,11 +1120,7 @@ def _open_questions(ctx: Context) -> list[Block]:
     """What the checks found, asked as questions for the people who own the review: no codes, no
     paths, no table. Errors and warnings only (notes are for the author), one line per message."""
     found = [f for f in ctx.analysis.findings if f.severity != "info" and f.code != "section_failed"]
-    lines = list(
-        dict.fromkeys(
-            ctx.t("questions.line", section=ctx.t(f"section.{f.section}"), text=_for_people(f.message)) for f in found
-        )
-    )
+    lines = list(dict.fromkeys(_question(ctx, f.section, f.path, _for_people(f.message)) for f in found))
     if not lines:
         return []
     blocks: list[Block] = [
@@ -1135,6 +1131,20 @@ def _open_questions(ctx: Context) -> list[Block]:
     if len(lines) > READER_QUESTIONS:
         blocks.append(Paragraph(ctx.t("questions.more", n=len(lines) - READER_QUESTIONS), tone="muted"))
     return blocks
+
+
+_ACTION_PATH = re.compile(r"^actions\[(\d+)\]")
+
+
+def _question(ctx: Context, section: str, path: str | None, text: str) -> str:
+    """One open question, naming the action it is about ('改进建议（第 4 项行动）：没有截止日期。'): the
+    reader has no path to find it by, and two actions missing the same thing are two questions."""
+    where = ctx.t(f"section.{section}")
+    found = _ACTION_PATH.match(path or "")
+    if found is None or int(found.group(1)) >= len(ctx.review.actions):
+        return ctx.t("questions.line", section=where, text=text)
+    subject = ctx.t("questions.action", n=int(found.group(1)) + 1)
+    return ctx.t("questions.line_of", section=where, subject=subject, text=text)
 
 
 _FIELD_MARK = re.compile(r"`([^`\n]+)`")

@@ -130,6 +130,8 @@ TEXT: Table = {
         "en": "Reviewing the record raised {n} points for the owners to confirm or complete:",
     },
     "questions.line": {"zh": "{section}：{text}", "en": "{section}: {text}"},
+    "questions.line_of": {"zh": "{section}（{subject}）：{text}", "en": "{section} ({subject}): {text}"},
+    "questions.action": {"zh": "第 {n} 项行动", "en": "action {n}"},
     "questions.more": {
         "zh": "另有 {n} 处未列出，由复盘负责人跟进。",
         "en": "{n} more, not listed, followed up by the review's owner.",
