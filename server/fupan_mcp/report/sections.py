@@ -38,7 +38,7 @@ from fupan_mcp.domain.review import (
 )
 from fupan_mcp.domain.stored import OpenAction
 from fupan_mcp.domain.swot import SwotResult
-from fupan_mcp.domain.whys import FiveWhysResult, WhyNode
+from fupan_mcp.domain.whys import FiveWhysResult, RootCause, WhyNode
 from fupan_mcp.i18n import Language, localized, tr
 from fupan_mcp.report import diagrams
 from fupan_mcp.report import formatting as fmt
@@ -806,7 +806,7 @@ def five_whys_blocks(ctx: Words, result: FiveWhysResult) -> list[Block]:
     if result.root_causes:
         roots = tuple(
             Item(
-                ctx.t("whys.root", id=root.id, text=root.text, category=root.category.label, m6=root.category_6m.label),
+                _root_line(ctx, root),
                 tone="bad" if root.blames_person else "normal",
             )
             for root in result.root_causes
@@ -1114,6 +1114,14 @@ def gaps(ctx: Context) -> list[Block]:
     if ctx.masked_count:
         blocks.append(Paragraph(ctx.t("findings.masked", n=ctx.masked_count), tone="muted"))
     return blocks
+
+
+def _root_line(ctx: Words, root: RootCause) -> str:
+    """A root cause with the categories the keywords suggest; a guess that found nothing ('6M: unknown')
+    is left out rather than printed."""
+    known = [c.category != "unknown" for c in (root.category, root.category_6m)]
+    key = "whys.root" if all(known) else "whys.root_category" if known[0] else "whys.root_plain"
+    return ctx.t(key, id=root.id, text=root.text, category=root.category.label, m6=root.category_6m.label)
 
 
 def _open_questions(ctx: Context) -> list[Block]:

@@ -335,6 +335,8 @@ TEXT: Table = {
         "zh": "{id} {text}（分类建议：{category}；6M：{m6}）",
         "en": "{id} {text} (category: {category}; 6M: {m6})",
     },
+    "whys.root_category": {"zh": "{id} {text}（分类建议：{category}）", "en": "{id} {text} (category: {category})"},
+    "whys.root_plain": {"zh": "{id} {text}", "en": "{id} {text}"},
     "whys.evidence": {"zh": "证据：{text}", "en": "evidence: {text}"},
     "whys.label_id": {"zh": "{label}（{id}）", "en": "{label} ({id})"},
     "whys.root_mark": {"zh": "根因 {ids}", "en": "root cause {ids}"},
