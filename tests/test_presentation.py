@@ -316,7 +316,8 @@ def test_a_statement_and_the_table_round_a_figure_alike() -> None:
     [
         (9.3e9, "USD", False, "$93亿", "$9.3B"),  # 'USD', '$' and '美元' are one currency
         (9.3e9, "美元", False, "$93亿", "$9.3B"),
-        (9_299_401_200, "$", True, "$92.99亿", "$9.299B"),  # a formula's value keeps four digits
+        (9_299_401_200, "$", True, "$92.994亿", "$9.299B"),  # a formula's value: three decimals below 100
+        (72_726_000, "元", False, "7,272.6万元", "¥72.726M"),  # exact in three decimals: scaled
         (376, "万元", False, "376万元", "¥3.76M"),  # a unit with a magnitude is composed once
         (12_000, "万元", False, "1.2亿元", "¥120M"),
         (11_880, None, False, "1.188万", "11,880"),

@@ -114,6 +114,9 @@ async def test_the_618_review_reads_its_targets_as_people_write_them(ws: Client)
     en = await exported(ws, "tmall_618", "en", "markdown")
     assert "| GMV | > ¥100M | ¥108M | — | — | 108% | better by ¥8M | achieved |" in en
     assert "GMV: actual ¥108M, target > ¥100M, achieved (attainment 108%, ahead by ¥8M)." in en
+    # last year's 72,726,000 reads ¥72.726M in the sentence and in the tree; the change 35,274,000 alike
+    assert "The root moved from ¥72.726M to ¥108M, a change of +¥35.274M;" in en
+    assert "· baseline ¥72.726M · change +¥35.274M ·" in en
 
 
 async def test_the_postmortem_reads_its_hours_and_counts_alike_in_table_and_statement(ws: Client) -> None:

@@ -12,10 +12,10 @@ It imports the standard library, `i18n` and the unit spellings of `domain.number
 Rules, one per kind of unit, the same for every caller:
 
 - Large amounts are written with the language's scale words, zh 万 / 亿 (1,628万元, $93亿), en M / B
-  ($9.3B, 61M people), whenever that loses nothing: the scaled number keeps four digits at least
-  (1.188万, $1.234M, 2,017.84万) and is exact (16,281,234 stays 16,281,234). A computed amount (a
-  formula's value) is scaled the same way, rounded to those four digits ($92.99亿, $9.299B), so that
-  it reads beside the reported one.
+  ($9.3B, 61M people), whenever that loses nothing: the scaled number has three decimals below 100
+  and two from 100 up (1.188万, ¥72.726M, 2,017.84万) and is exact (16,281,234 stays 16,281,234). A
+  computed amount (a formula's value) is scaled the same way, rounded to those decimals ($92.994亿,
+  $9.299B), so that a change or a formula value reads like the reported figure beside it.
 - A unit that carries a magnitude is composed once: 12,000 万元 is 1.2亿元, never 1.2万万元.
 - Currency: $ € £ stand before the number in both languages ($93亿, $9.3B); 元 follows it in zh
   (376万元) and is ¥ before it in en (¥3.76M). "USD", "美元", "dollars" all read as $.
@@ -193,7 +193,7 @@ def _amount(value: float, unit: str | None, language: Language, computed: bool, 
         if magnitude < factor:
             continue
         scaled = value / factor
-        places = max(2, 3 - math.floor(math.log10(abs(scaled))))  # four digits at least
+        places = 3 if abs(scaled) < 100 else 2  # 1.188万, ¥72.726M, 2,017.84万: four digits at least
         if computed or math.isclose(round(scaled, places), scaled, rel_tol=1e-9, abs_tol=1e-12):
             return f"{plain(scaled, places)}{word}"
     if counted:

@@ -503,11 +503,15 @@ def _decomposition_paragraph(ctx: Words, result: KpiTreeResult) -> Paragraph:
         return Paragraph(ctx.t("kpi.no_change"), tone="muted")
     unit = decomposition.unit
     total = sum(c.value for c in decomposition.contributions)
+    root = next((e for e in result.evaluations if e.id == decomposition.root), None)
+    # a reported level reads as in the tree below ('baseline ¥72.726M'), a formula's as computed
+    typed_baseline = root is not None and root.baseline.reported is not None
+    typed_actual = root is not None and root.actual.reported is not None
     return Paragraph(
         ctx.t(
             "kpi.change",
-            baseline=fmt.quantity(decomposition.baseline, unit, ctx.language, computed=True),
-            actual=fmt.quantity(decomposition.actual, unit, ctx.language, computed=True),
+            baseline=fmt.quantity(decomposition.baseline, unit, ctx.language, computed=not typed_baseline),
+            actual=fmt.quantity(decomposition.actual, unit, ctx.language, computed=not typed_actual),
             change=_signed_change(ctx, decomposition.total_change, unit),
             sum=_signed_change(ctx, total, unit),
             residual=_signed_change(ctx, decomposition.residual, unit),
