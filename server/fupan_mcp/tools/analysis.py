@@ -14,7 +14,6 @@ from mcp.types import CallToolResult, TextContent
 from pydantic import Field
 
 from fupan_mcp import workspace
-from fupan_mcp.analysis.kpi_templates import TEMPLATE_KEYS
 from fupan_mcp.domain.actions import ActionCheckResult, ActionItem, Risk, RiskCheckResult
 from fupan_mcp.domain.attainment import AttainmentResult, MetricInput
 from fupan_mcp.domain.compliance import ComplianceResult, RosterEntry
@@ -44,9 +43,7 @@ async def compute_attainment(
         ),
     ],
     review_id: ReviewIdArg = None,
-    chart: Annotated[
-        bool, Field(description="Add a PNG chart of the rates after the text (needs the `export` extra).")
-    ] = False,
+    chart: Annotated[bool, Field(description="Append a PNG chart of the rates (needs the `export` extra).")] = False,
     language: LanguageArg = "zh",
 ) -> Annotated[CallToolResult, AttainmentResult]:
     """Compare targets with actuals: status, attainment rate, gap, change against the baseline.
@@ -84,24 +81,22 @@ async def build_kpi_tree(
     root: Annotated[str | None, Field(description="Id of the root KPI; default: the node no one uses.")] = None,
     template: Annotated[
         str | None,
-        Field(description="A ready skeleton for a project type: " + ", ".join(TEMPLATE_KEYS) + "."),
+        Field(description="A ready skeleton, by its template name."),
     ] = None,
     method: Annotated[
         DecompositionMethod,
-        Field(
-            description="How the root's change is split among drivers: lmdi (default, exact and "
-            "order-free), chain (chain substitution in `order`), shapley."
-        ),
+        Field(description="lmdi: exact, order-free; chain: substitution in `order`; shapley."),
     ] = "lmdi",
     order: Annotated[
         list[str] | None,
-        Field(description="Factor order for chain substitution, e.g. quantity before quality."),
+        Field(description="Factor order for chain, e.g. quantity before quality."),
     ] = None,
     review_id: ReviewIdArg = None,
     language: LanguageArg = "zh",
 ) -> Annotated[CallToolResult, KpiTreeResult]:
-    """Evaluate a KPI / driver tree: compute formulas, check reported values against them, flag cycles,
-    unknown ids and missing data, and split the root's change into each driver's contribution."""
+    """Evaluate a KPI driver tree: compute formulas, check reported values, flag cycles, unknown ids and
+    gaps, split the root's change among the drivers. Templates: ecommerce_gmv, saas_funnel, it_delivery,
+    marketing_campaign, slo_availability."""
 
     def work() -> CallToolResult:
         check_review(services, review_id)
@@ -130,24 +125,20 @@ async def five_whys(
             description="Answers to 'why?'. A plain list is a chain; `parent` makes branches.",
         ),
     ],
-    root_cause: Annotated[
-        str | list[str] | None, Field(description="The root cause(s); default: the last answers.")
-    ] = None,
+    root_cause: Annotated[str | list[str] | None, Field(description="Default: the last answers.")] = None,
     countermeasures: Annotated[
         list[CountermeasureLike] | None,
         Field(
             max_length=MAX_WHYS,
-            description="Actions against the root causes (owner, due, success_metric).",
+            description="Actions against the root causes.",
         ),
     ] = None,
-    review_date: Annotated[
-        str | None, Field(description="Review date YYYY-MM-DD; due dates must come after it.")
-    ] = None,
+    review_date: Annotated[str | None, Field(description="Due dates must come after it (YYYY-MM-DD).")] = None,
     review_id: ReviewIdArg = None,
     language: LanguageArg = "zh",
 ) -> Annotated[CallToolResult, FiveWhysResult]:
-    """Check a root-cause chain: too shallow, circular, blaming a person, unverified links, root causes
-    without countermeasures, vague countermeasures. Returns the 'therefore' read-back and a category."""
+    """Check a 5 Whys chain: too shallow, circular, blaming, unverified links, root causes lacking or with
+    vague countermeasures; returns the 'therefore' read-back."""
 
     def work() -> CallToolResult:
         check_review(services, review_id)
@@ -168,21 +159,19 @@ async def five_whys(
 
 async def swot(
     services: Services,
-    strengths: Annotated[list[SwotItemLike], Field(max_length=MAX_SWOT_ITEMS, description="Internal strengths.")],
-    weaknesses: Annotated[list[SwotItemLike], Field(max_length=MAX_SWOT_ITEMS, description="Internal weaknesses.")],
-    opportunities: Annotated[
-        list[SwotItemLike], Field(max_length=MAX_SWOT_ITEMS, description="External opportunities.")
-    ],
-    threats: Annotated[list[SwotItemLike], Field(max_length=MAX_SWOT_ITEMS, description="External threats.")],
+    strengths: Annotated[list[SwotItemLike], Field(max_length=MAX_SWOT_ITEMS)],
+    weaknesses: Annotated[list[SwotItemLike], Field(max_length=MAX_SWOT_ITEMS)],
+    opportunities: Annotated[list[SwotItemLike], Field(max_length=MAX_SWOT_ITEMS)],
+    threats: Annotated[list[SwotItemLike], Field(max_length=MAX_SWOT_ITEMS)],
     strategies: Annotated[
         list[StrategyLike] | None,
-        Field(max_length=MAX_SWOT_ITEMS, description="TOWS strategies (SO/ST/WO/WT) citing factor ids."),
+        Field(max_length=MAX_SWOT_ITEMS, description="TOWS strategies citing factor ids."),
     ] = None,
     review_id: ReviewIdArg = None,
     language: LanguageArg = "zh",
 ) -> Annotated[CallToolResult, SwotResult]:
-    """Check a SWOT (empty quadrants, duplicates, misplaced factors, weights and ratings), compute IFE/EFE
-    scores, and place TOWS strategies in the SO/ST/WO/WT matrix."""
+    """Check a SWOT (empty quadrants, duplicates, misplaced factors, weights, ratings), compute IFE/EFE
+    scores, and place TOWS strategies."""
 
     def work() -> CallToolResult:
         check_review(services, review_id)
@@ -207,7 +196,7 @@ async def check_actions(
     actions: Annotated[list[ActionItem], Field(min_length=1, max_length=MAX_ACTIONS)],
     review_date: Annotated[
         HumanDate | None,
-        Field(description="Review date; due dates must come after it (relative ones are read against it)."),
+        Field(description="Due dates must come after it; relative ones count from it."),
     ] = None,
     problems: Annotated[
         list[str] | None, Field(description="Known problems, to check what each action answers.")
@@ -217,13 +206,14 @@ async def check_actions(
     language: LanguageArg = "zh",
     as_of: Annotated[
         dt.date | None,
-        Field(description="Count overdue as of this day instead of the review date (YYYY-MM-DD)."),
+        Field(description="Count overdue on this day instead of the review date."),
     ] = None,
 ) -> Annotated[CallToolResult, ActionCheckResult]:
-    """Check improvement actions: a verb, one owner, a due date after the review, a priority, the problem
-    it answers, a measurable result; vague verbs flagged; done needs evidence, won't-do a reason.
-    Overdue is counted as of the review date (today only when there is none); `as_of` in the result
-    says which date was used."""
+    """Check improvement actions: verb, one owner, due after the review, priority, problem answered,
+    measurable result; done needs evidence, won't-do a reason.
+
+    Vague verbs are flagged. Overdue is counted as of the review date (today only when there is none);
+    `as_of` in the result says which date was used."""
 
     def work() -> CallToolResult:
         reviewed_on = review_date
@@ -271,24 +261,24 @@ async def check_timeline(
         Field(
             min_length=1,
             max_length=MAX_EVENTS,
-            description="Events {at, kind, text, source}. at: ISO 8601 with a zone, 'YYYY-MM-DD HH:MM' in "
-            "`timezone`, or 'HH:MM' (the date of the event before). kind: impact_start, detected, escalated, "
+            description="at: ISO 8601, 'YYYY-MM-DD HH:MM' (in `timezone`) or 'HH:MM'. "
+            "An 'HH:MM' takes the date of the event before. Kind: impact_start, detected, escalated, "
             "mitigated, resolved, impact_end, trigger, change, communication, or a free label.",
         ),
     ],
     timezone: Annotated[
-        str | None, Field(description="Zone of times written without one: 'UTC', 'Asia/Shanghai', '+08:00'.")
+        str | None, Field(description="For times without a zone: 'UTC', 'Asia/Shanghai', '+08:00'.")
     ] = None,
     review_date: Annotated[HumanDate | None, Field(description="Review date; events after it are flagged.")] = None,
-    roster: Annotated[
-        list[RosterEntry] | None, Field(description="People whose names should be roles in the timeline.")
-    ] = None,
+    roster: Annotated[list[RosterEntry] | None, Field(description="People to name by their role.")] = None,
     review_id: ReviewIdArg = None,
     language: LanguageArg = "zh",
 ) -> Annotated[CallToolResult, TimelineResult]:
-    """Compute an incident's time to detect, escalate, mitigate and resolve, the impact duration and the time
-    from trigger to impact from its timeline; flag unreadable times, events out of order, duplicates,
-    impossible sequences (resolved before detected) and blaming text. With review_id the timeline and the
+    """From an incident timeline compute time to detect, escalate, mitigate, resolve and impact duration
+    (event kinds: trigger, impact_start, detected, escalated, mitigated, resolved, impact_end); flag bad
+    times, disorder, duplicates, impossible sequences, blame.
+
+    The time from trigger to impact comes too. With review_id the timeline and the
     result are saved into the review."""
 
     def work() -> CallToolResult:
@@ -314,16 +304,14 @@ async def check_compliance(
     text: Annotated[str | None, Field(max_length=200_000, description="One text to check.")] = None,
     fields: Annotated[
         dict[str, str] | None,
-        Field(description="Several texts keyed by where they come from, e.g. {'problems[0]': '...'}."),
+        Field(description="Several texts keyed by origin, e.g. {'problems[0]': '...'}."),
     ] = None,
-    roster: Annotated[
-        list[RosterEntry] | None, Field(description="People whose names must be replaced by their role.")
-    ] = None,
+    roster: Annotated[list[RosterEntry] | None, Field(description="Names to replace by their role.")] = None,
     mask: Annotated[bool, Field(description="Return the texts with personal data masked.")] = True,
     language: LanguageArg = "zh",
 ) -> Annotated[CallToolResult, ComplianceResult]:
-    """Find personal data (mobile numbers, resident IDs, bank cards, e-mail, roster names) and mask it;
-    flag blaming or loaded language with a neutral rewrite hint."""
+    """Find and mask personal data (phones, resident IDs, bank cards, e-mail, roster names); flag blaming
+    language with a neutral rewrite."""
 
     def work() -> CallToolResult:
         from fupan_mcp.analysis.compliance import check_compliance as check

@@ -9,42 +9,43 @@ from pydantic import Field
 from fupan_mcp.domain.review import Audience
 from fupan_mcp.i18n import Language
 
-LanguageArg = Annotated[Language, Field(description="Output language.")]
+LanguageArg = Language
+"""The output language: its name and enum say all, so no description (13 tools list it, issue 14)."""
 
-ReportLanguageArg = Annotated[
-    Language | None, Field(description="'zh' or 'en'; default: the review's own language, else 'zh'.")
-]
+ReportLanguageArg = Annotated[Language | None, Field(description="Default: the review's own language, else zh.")]
 AudienceArg = Annotated[
     Audience | None,
     Field(
-        description="Who the report is for: 'reader' (management: no finding codes, paths or lint tables; the "
-        "checks become open questions in the appendix) or 'author' (every finding with its code and place). "
-        "Default: reader for html, author for markdown."
+        description="reader: for management (default for html); author: every finding. "
+        "Markdown defaults to author. For a reader there are no finding codes, paths or lint tables: "
+        "the checks become open questions in the appendix."
     ),
 ]
 ReviewIdArg = Annotated[
     str | None,
-    Field(description="A stored review (create_review) to save the input and result into."),
+    Field(description="Save the input and result into this stored review."),
 ]
 
 REVIEW_SCHEMA_URI = "fupan://schema/review"
-REVIEW_ARG_TEXT = (
-    "The review document, a JSON object: project (required), title, project_type, review_date, language, "
+REVIEW_SCHEMA_NOTE = "(JSON schema: resource " + REVIEW_SCHEMA_URI + ")."
+REVIEW_SHAPE = (
+    "A JSON object: project (required), title, project_type, review_date, language, "
     "goals, metrics[{name,target,actual,unit,weight}], kpi_tree, five_whys[{problem,whys,root_cause}], "
     "swot{strengths,weaknesses,opportunities,threats,strategies}, actions[{action,owner,due}], "
-    "risks[{risk,indicator,yellow_threshold,red_threshold}], timeline[{at,text}], lessons, and more. "
-    "Full JSON schema: resource " + REVIEW_SCHEMA_URI + "."
+    "risks[{risk,indicator,yellow_threshold,red_threshold}], timeline[{at,text}], lessons, and more."
 )
-"""How render_report and create_review describe `review`: the shape in one line, the schema once as a
-resource, so tools/list does not carry the whole schema twice (issue 14)."""
+REVIEW_ARG_TEXT = "The review document " + REVIEW_SCHEMA_NOTE + " " + REVIEW_SHAPE
+"""How render_report and create_review describe `review`: the schema once as a resource, so tools/list
+does not carry the whole schema twice (issue 14); the listing keeps the first sentence, which points to it,
+and the full schema adds the shape in one line."""
 
 MaterialPathArg = Annotated[
     str | None,
     Field(
-        description="A file the server may read: under an --input-dir (default: the export directory and, "
-        "for a stdio server, its working directory). Relative paths are taken under those directories."
+        description="File under an --input-dir (default: export dir; stdio: also cwd). "
+        "Relative paths are taken under those directories."
     ),
 ]
 MaterialSheetArg = Annotated[
-    str | None, Field(description="XLSX: the sheet to read, by name; default the first (the result lists them all).")
+    str | None, Field(description="XLSX sheet name; default the first. The result lists them all.")
 ]

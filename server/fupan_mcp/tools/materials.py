@@ -53,7 +53,7 @@ async def import_metrics(
         str | None,
         Field(
             max_length=30_000_000,
-            description="The file inline instead of a path: text for CSV/TSV, base64 for XLSX.",
+            description="The file inline: text for CSV/TSV, base64 for XLSX.",
         ),
     ] = None,
     format: Annotated[
@@ -63,10 +63,7 @@ async def import_metrics(
     compute: Annotated[bool, Field(description="Also run compute_attainment on the imported metrics.")] = False,
     review_id: Annotated[
         str | None,
-        Field(
-            description="A stored review: the metrics and compute_attainment's result are saved into it "
-            "(implies compute)."
-        ),
+        Field(description="Save metrics and attainment into this review; implies compute."),
     ] = None,
     language: LanguageArg = "zh",
 ) -> Annotated[CallToolResult, MetricImportResult]:
@@ -113,7 +110,7 @@ async def import_actions(
         str | None,
         Field(
             max_length=30_000_000,
-            description="The export inline instead of a path: text for CSV/TSV, base64 for XLSX.",
+            description="The export inline: text for CSV/TSV, base64 for XLSX.",
         ),
     ] = None,
     format: Annotated[
@@ -122,16 +119,15 @@ async def import_actions(
     sheet: MaterialSheetArg = None,
     review_id: Annotated[
         str | None,
-        Field(
-            description="A stored review: the actions are added to it (tracked until closed), the risks "
-            "appended to its risks."
-        ),
+        Field(description="Add the actions and risks to this stored review."),
     ] = None,
     language: LanguageArg = "zh",
 ) -> Annotated[CallToolResult, TrackerImportResult]:
-    """Read a Jira, Linear or GitHub issues export (CSV) into action items (owner, due, status, priority,
-    ticket) and risks (rows typed or labelled as risks). Unknown columns are listed, not dropped;
-    ambiguous dates and unknown statuses are reported by row and column."""
+    """Read a Jira, Linear or GitHub issues export (CSV) into action items and risks.
+
+    Owner, due, status, priority and ticket are read; rows typed or labelled as risks become risks.
+    Unknown columns are listed, not dropped; ambiguous dates and unknown statuses are reported by row and
+    column."""
 
     def work() -> CallToolResult:
         from fupan_mcp.materials.api import import_actions as read
@@ -168,7 +164,7 @@ async def audit_review(
         str | None,
         Field(
             max_length=30_000_000,
-            description="The document inline instead of a path: markdown text, or base64 for .docx.",
+            description="The document inline: markdown text, or base64 for .docx.",
         ),
     ] = None,
     format: Annotated[
@@ -177,21 +173,22 @@ async def audit_review(
     project_type: Annotated[
         str | None,
         Field(
-            description="Project type (catalog key or label, e.g. marketing_campaign or 市场营销活动): its "
-            "checklist says which sections must be there. Default: the core sections."
+            description="Its checklist applies; a catalog key or label, e.g. marketing_campaign. "
+            "Default: the core sections."
         ),
     ] = None,
-    roster: Annotated[list[RosterEntry] | None, Field(description="People whose names count as personal data.")] = None,
+    roster: Annotated[list[RosterEntry] | None, Field(description="Names that count as personal data.")] = None,
     review_date: Annotated[
         dt.date | None, Field(description="Date of the review; due dates must come after it.")
     ] = None,
     language: LanguageArg = "zh",
 ) -> Annotated[CallToolResult, AuditResult]:
-    """Audit a review already written (markdown, or .docx from Word, Feishu, WPS or Confluence): find its
-    sections by their headings, read its target/actual statements (tables and sentences such as
-    "GMV目标2000万，实际完成1800万，完成率95%") and action items, recompute every figure it can, and report
-    stated rates or verdicts that disagree, sections the checklist expects but the document lacks, actions
-    without owner or date, blaming language and personal data. What it cannot read is listed, not guessed."""
+    """Audit a written review (markdown or .docx): recompute figures such as
+    "目标2000万，实际1800万，完成率95%"; report disagreeing rates, missing sections, actions without owner or
+    date, blame and personal data.
+
+    Sections are found by their headings, figures in tables and sentences; a .docx may come from Word, Feishu,
+    WPS or Confluence. What it cannot read is listed, not guessed."""
 
     def work() -> CallToolResult:
         from fupan_mcp.materials.api import audit_review as audit
