@@ -20,12 +20,8 @@ SENTENCE_END = re.compile(r"(?<!e\.g\.)(?<!i\.e\.)(?<=[.;])\s+(?=[A-Z`'(])|(?<=[
 LOOSE_BOUNDS = ("maxLength", "maxItems", "minLength")
 
 BUDGET_CHARS = 25_000
-"""The goal for the model-facing part of tools/list, all tools together (names, descriptions, input
-schemas); `benchmarks/bench_surface.py` prints where it stands."""
-
-CEILING_CHARS = 28_000
-"""What the tests hold today (27,1xx with review_insights and the search filters): no tool may grow the
-listing past it while the last 2,000 characters are still to be cut."""
+"""The ceiling for the model-facing part of tools/list, all tools together (names, descriptions, input
+schemas), held by tests/test_surface.py; `benchmarks/bench_surface.py` prints where it stands."""
 
 
 FIELD_CHARS = 72
