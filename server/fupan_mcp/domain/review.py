@@ -195,10 +195,7 @@ KpiRoot = Annotated[str | None, Field(max_length=64, description="Id of the root
 KpiTemplate = Annotated[str | None, Field(max_length=64, description="A ready skeleton for a project type.")]
 KpiMethod = Annotated[
     DecompositionMethod,
-    Field(
-        description="How the root's change is split among drivers: lmdi (default, exact and order-free), chain "
-        "(chain substitution in `order`), shapley."
-    ),
+    Field(description="Root change split: lmdi (exact, order-free), chain (by `order`), shapley."),
 ]
 KpiOrder = Annotated[
     list[str] | None,

@@ -95,8 +95,8 @@ async def build_kpi_tree(
     review_id: ReviewIdArg = None,
     language: LanguageArg = "zh",
 ) -> Annotated[CallToolResult, KpiTreeResult]:
-    """Evaluate a KPI / driver tree: compute formulas, check reported values against them, flag cycles,
-    unknown ids and missing data, and split the root's change into each driver's contribution."""
+    """Evaluate a KPI driver tree: compute formulas, check reported values, flag cycles, unknown ids and
+    missing data, and split the root's change into each driver's contribution."""
 
     def work() -> CallToolResult:
         check_review(services, review_id)
@@ -123,8 +123,8 @@ async def five_whys(
     review_id: ReviewIdArg = None,
     language: LanguageArg = "zh",
 ) -> Annotated[CallToolResult, FiveWhysResult]:
-    """Check a root-cause chain: too shallow, circular, blaming a person, unverified links, root causes
-    without countermeasures, vague countermeasures. Returns the 'therefore' read-back and a category."""
+    """Check a root-cause chain: too shallow, circular, blaming, unverified links, root causes without (or
+    with vague) countermeasures. Returns the 'therefore' read-back and a category."""
 
     def work() -> CallToolResult:
         check_review(services, review_id)
@@ -179,7 +179,7 @@ async def check_actions(
     actions: Annotated[Actions, Field(min_length=1)],
     review_date: Annotated[
         HumanDate | None,
-        Field(description="Review date; due dates must come after it (relative ones are read against it)."),
+        Field(description="Review date: due dates must follow it; relative ones count from it."),
     ] = None,
     problems: Annotated[
         list[str] | None, Field(description="Known problems, to check what each action answers.")
@@ -249,10 +249,11 @@ async def check_timeline(
     review_id: ReviewIdArg = None,
     language: LanguageArg = "zh",
 ) -> Annotated[CallToolResult, TimelineResult]:
-    """Compute an incident's time to detect, escalate, mitigate and resolve, the impact duration and the time
-    from trigger to impact from its timeline; flag unreadable times, events out of order, duplicates,
-    impossible sequences (resolved before detected) and blaming text. With review_id the timeline and the
-    result are saved into the review."""
+    """From an incident's timeline: time to detect, escalate, mitigate and resolve, impact duration, trigger to
+    impact; flags unreadable times, events out of order, duplicates, impossible sequences and blame.
+
+    Impossible: resolved before detected, say. With review_id the timeline and the result are saved into
+    the review."""
 
     def work() -> CallToolResult:
         check_review(services, review_id)
@@ -277,7 +278,7 @@ async def check_compliance(
     text: Annotated[str | None, Field(max_length=200_000, description="One text to check.")] = None,
     fields: Annotated[
         dict[str, str] | None,
-        Field(description="Several texts keyed by where they come from, e.g. {'problems[0]': '...'}."),
+        Field(description="Several texts keyed by their place, e.g. {'problems[0]': '...'}."),
     ] = None,
     roster: Annotated[
         list[RosterEntry] | None, Field(description="People whose names must be replaced by their role.")
