@@ -518,7 +518,7 @@ def _attainment_args(n: int) -> dict[str, Any]:
 
 
 def _kpi_args(n: int) -> dict[str, Any]:
-    return {"nodes": make_wide_tree(n)}
+    return {"nodes": make_wide_tree(n), "detail": "full"}  # every evaluation, as the floor computes
 
 
 def _swot_args(n: int) -> dict[str, Any]:

@@ -53,6 +53,7 @@ from pydantic import AnyUrl, BaseModel, Field, ValidationError
 from fupan_mcp import __version__, catalog, knowledge, ui, workspace
 from fupan_mcp.analysis.insights import compute_insights, default_as_of
 from fupan_mcp.analysis.kpi_templates import TEMPLATE_KEYS
+from fupan_mcp.callpath import bounded, model_result, run_tool
 from fupan_mcp.domain.actions import ActionCheckResult, ActionItem, ActionStatus, Risk, RiskCheckResult
 from fupan_mcp.domain.asof import reference_date
 from fupan_mcp.domain.attainment import AttainmentResult, MetricInput
@@ -202,10 +203,7 @@ def tool_result(result: BaseModel, text: str) -> CallToolResult:
         from fupan_mcp.report.sizing import summarised
 
         result = summarised(result)
-    return CallToolResult(
-        content=[TextContent(type="text", text=text)],
-        structured_content=result.model_dump(mode="json"),
-    )
+    return model_result(result, text)
 
 
 def chart_images(draw: Callable[[], list[bytes]]) -> list[ImageContent]:
@@ -270,39 +268,6 @@ def clip_message(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:
         return text
     head, tail = limit * 2 // 3, limit // 5
     return f"{text[:head]}…[{len(text) - head - tail} characters omitted]…{text[-tail:]}"
-
-
-def result_size(result: CallToolResult) -> int:
-    """About the bytes ``result`` takes on the wire (text, images, embedded data, structured content)."""
-    size = 0
-    for block in result.content:
-        for name in ("text", "data", "blob"):
-            value = getattr(block, name, None)
-            if isinstance(value, str):
-                size += len(value.encode("utf-8", errors="replace"))
-        resource = getattr(block, "resource", None)
-        for name in ("text", "blob"):
-            value = getattr(resource, name, None)
-            if isinstance(value, str):
-                size += len(value.encode("utf-8", errors="replace"))
-    if result.structured_content is not None:
-        size += len(json.dumps(result.structured_content, ensure_ascii=False, default=str).encode("utf-8"))
-    return size
-
-
-def bounded(result: CallToolResult, name: str) -> CallToolResult:
-    """``result``, or a tool error saying it is larger than `MAX_RESULT_BYTES` (what a call may return)."""
-    size = result_size(result)
-    if size <= MAX_RESULT_BYTES:
-        return result
-    log.warning("refused a %d-byte result of %s (limit %d)", size, name, MAX_RESULT_BYTES)
-    mb, limit = size / 1024**2, MAX_RESULT_BYTES / 1024**2
-    text = (
-        f"结果过大：{mb:.1f} MB，超过单次调用上限 {limit:.0f} MB；请把输入拆成几次调用。 / "
-        f"Result too large: {mb:.1f} MB, above the {limit:.0f} MB one call may return; split the input "
-        "into smaller calls."
-    )
-    return CallToolResult(content=[TextContent(type="text", text=text)], is_error=True)
 
 
 def store_error_text(error: StoreError, language: Language | None = None) -> str:
@@ -410,8 +375,8 @@ def shallow_schema(schema: dict[str, Any]) -> dict[str, Any]:
 
     A client checks every structured result against the published schema; with the full model
     (nested ``$defs``, ``anyOf`` per optional field) the official Python client spent about 60 % of a
-    small call's round trip in jsonschema. The server still validates each result against the full
-    model before it is sent (the SDK's output check), so the shallow schema loses no guarantee; the
+    small call's round trip in jsonschema. Each result is still the dump of the full model or checked
+    against it before it is sent (`callpath`), so the shallow schema loses no guarantee; the
     nested shape is described field by field in the models' docs (README, result models)."""
     defs = schema.get("$defs", {})
     properties = {name: _shallow_property(value, defs) for name, value in schema.get("properties", {}).items()}
@@ -579,14 +544,16 @@ class FupanServer(MCPServer[Any]):
     async def _run_tool(
         self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None
     ) -> CallToolResult | InputRequiredResult:
-        """The SDK's tool call, bounded (`bounded`); off the event loop when the arguments are heavy.
+        """The SDK's tool call (`callpath.run_tool`: its ``Tool.run``, without validating our own
+        model's dump back against that model), bounded (`bounded`); off the event loop when the
+        arguments are heavy.
 
-        The SDK validates the arguments, converts the result and re-validates it against the output
-        schema on the event loop: for a 10,000-node tree that is a second during which no other client,
-        not even ``/health``, is answered. A heavy call (`argument_weight` above `OFF_LOOP_WEIGHT`) of
-        a tool that takes no context runs the SDK's whole ``Tool.run`` (same validation, same errors)
-        on a private event loop in a worker thread, `HEAVY_CALLS` at a time; the shared loop only
-        routes. A tool that takes a context (progress, logs) talks to the session, so it stays here."""
+        The SDK validates the arguments and converts the result on the event loop: for a 10,000-node
+        tree that is a second during which no other client, not even ``/health``, is answered. A heavy
+        call (`argument_weight` above `OFF_LOOP_WEIGHT`) of a tool that takes no context runs the whole
+        ``Tool.run`` (same validation, same errors) on a private event loop in a worker thread,
+        `HEAVY_CALLS` at a time; the shared loop only routes. A tool that takes a context (progress,
+        logs) talks to the session, so it stays here."""
         tool = self._tool_manager.get_tool(name)
         if (
             tool is None
@@ -594,13 +561,16 @@ class FupanServer(MCPServer[Any]):
             or tool.resolved_params
             or argument_weight(arguments) <= OFF_LOOP_WEIGHT
         ):
-            result = await super().call_tool(name, arguments, context)
+            if tool is None:
+                result = await super().call_tool(name, arguments, context)  # the SDK's unknown-tool error
+            else:
+                result = await run_tool(tool, arguments, context or self._context())
             return bounded(result, name) if isinstance(result, CallToolResult) else result
         if context is None:
-            context = Context(mcp_server=self, subscriptions=self._subscriptions)
+            context = self._context()
 
         def run() -> CallToolResult | InputRequiredResult:
-            result: CallToolResult | InputRequiredResult = anyio.run(tool.run, arguments, context, True)
+            result: CallToolResult | InputRequiredResult = anyio.run(run_tool, tool, arguments, context)
             return bounded(result, name) if isinstance(result, CallToolResult) else result
 
         from fupan_mcp.memory import trim_soon
@@ -611,6 +581,10 @@ class FupanServer(MCPServer[Any]):
             return await anyio.to_thread.run_sync(run, limiter=self._heavy_limiter)
         finally:
             trim_soon()
+
+    def _context(self) -> Context[Any, Any]:
+        """The context of a call made without one (in process), as the SDK's `call_tool` makes it."""
+        return Context(mcp_server=self, subscriptions=self._subscriptions)
 
     def _fixable_error(self, name: str, error: ToolError, language: Language) -> ToolError | None:
         """A localized, complete description of an argument error; None for any other error."""
