@@ -9,6 +9,7 @@ output schema, and as markdown text for clients that only show text. Input a cal
 from __future__ import annotations
 
 import base64
+import copy
 import datetime as dt
 import json
 import logging
@@ -37,6 +38,7 @@ from mcp.types import (
     CompletionArgument,
     CompletionContext,
     GetPromptResult,
+    Icon,
     ImageContent,
     InputRequiredResult,
     PromptReference,
@@ -85,6 +87,7 @@ from fupan_mcp.limits import (
     argument_weight,
     oversized,
 )
+from fupan_mcp.outputschemas import declared_output_model, output_schemas
 from fupan_mcp.prompting import argument_description, render_review_prompt
 from fupan_mcp.samples import load_sample
 from fupan_mcp.store.base import ReviewStore, StoreError
@@ -429,14 +432,58 @@ class FupanServer(MCPServer[Any]):
         self.disabled_tools: dict[str, str] = {}
         """Tools this server does not offer, with why: 'read_only' or 'not_allowed'."""
         self._heavy_limiter: anyio.CapacityLimiter | None = None
+        self._declared_outputs: list[tuple[str, type[BaseModel]]] | None = None
+        """While registering: the tools added without their output schema, with their output model."""
 
     def ensure_registered(self) -> None:
         with self._register_lock:
             register, self._register = self._register, None
             if register is not None:
-                register(self)
+                self._declared_outputs = []
+                try:
+                    register(self)
+                    self._set_output_schemas(self._declared_outputs)
+                finally:
+                    self._declared_outputs = None
                 self._restrict_tools()
                 self._offer_detail()
+
+    def add_tool(
+        self,
+        fn: Callable[..., Any],
+        name: str | None = None,
+        title: str | None = None,
+        description: str | None = None,
+        annotations: ToolAnnotations | None = None,
+        icons: list[Icon] | None = None,
+        meta: dict[str, Any] | None = None,
+        structured_output: bool | None = None,
+    ) -> None:
+        """The SDK's `add_tool`; during registration, a tool declaring ``Annotated[CallToolResult, Model]``
+        is added without its output schema, which `_set_output_schemas` then sets from one joint pass."""
+        model = None
+        if self._declared_outputs is not None and structured_output is None:
+            model = declared_output_model(fn)
+        if model is not None and self._tool_manager.get_tool(name or fn.__name__) is None:
+            assert self._declared_outputs is not None
+            self._declared_outputs.append((name or fn.__name__, model))
+            structured_output = False
+        super().add_tool(fn, name, title, description, annotations, icons, meta, structured_output)
+
+    def _set_output_schemas(self, declared: list[tuple[str, type[BaseModel]]]) -> None:
+        """Each declared tool's output model and schema, as the SDK would have set them (`outputschemas`)."""
+        schemas = output_schemas([model for _, model in declared])
+        given: set[int] = set()
+        for name, model in declared:
+            tool = self._tool_manager.get_tool(name)
+            if tool is None:
+                continue
+            schema = schemas[model]
+            if id(schema) in given:  # two tools of one model: each its own copy, as the SDK makes them
+                schema = copy.deepcopy(schema)
+            given.add(id(schema))
+            tool.fn_metadata.output_model = model
+            tool.fn_metadata.output_schema = schema
 
     def _restrict_tools(self) -> None:
         """Team modes: drop the tools that write (``read_only``) and those off the allow-list.
