@@ -570,7 +570,8 @@ def _structured(tool: str, result: Any) -> Any:
 
 def bench_floors(repeats: int, no_gc_tuning: bool = False) -> None:
     """Each tool's whole in-process call (`FupanServer.call_tool`: argument validation, core, text,
-    output validation, size check) beside its floor, at two sizes 10x apart; best of `repeats`."""
+    size check; no output check for our own model's dump) beside its floor, at two sizes 10x apart;
+    best of `repeats`."""
     import anyio
 
     from fupan_mcp.app import create_server
