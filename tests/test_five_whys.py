@@ -434,9 +434,12 @@ def test_mermaid_flowchart_escapes_labels() -> None:
     lines = mermaid.splitlines()
     assert lines[0] == "flowchart TD"
     assert lines[1] == '    P["问题：报错 &quot;500&quot; 占比 2%"]'
-    assert '    P -->|为什么| n0["为什么 1: 网关 &lt;超时&gt; &amp; 重试"]' in lines
+    # zh labels take the full-width colon; the escapes hold around it
+    assert '    P -->|为什么| n0["为什么 1：网关 &lt;超时&gt; &amp; 重试"]' in lines
     assert "    n1 -->|为什么| n2[" in mermaid
-    assert '    r0(["R1: 总结: 缺少限流"])' in lines
+    assert '    r0(["R1：总结: 缺少限流"])' in lines
+    english = whys_flowchart(five_whys("Error 500", ["gateway <timeout>", "b"], root_cause="no limit"), "en")
+    assert '    P -->|why| n0["Why 1: gateway &lt;timeout&gt;"]' in english.splitlines()
     assert "    n2 -.-> r0" in lines
     assert "    class r0 root" in lines
     assert "    class n0,n1,n2 unverified" in lines

@@ -121,7 +121,7 @@ window.addEventListener("message", function (event) {
     send({jsonrpc: "2.0", id: m.id, result: {protocolVersion: m.params.protocolVersion,
       hostInfo: {name: "test-host", version: "1"}, hostCapabilities: {}, hostContext: {theme: "light"}}});
   } else if (m.method === "ui/notifications/initialized") {
-    send({jsonrpc: "2.0", method: "ui/notifications/tool-input", params: {arguments: {depth: "standard"}}});
+    send({jsonrpc: "2.0", method: "ui/notifications/tool-input", params: {arguments: __INPUT__}});
     send({jsonrpc: "2.0", method: "ui/notifications/tool-result", params: RESULT});
     send({jsonrpc: "2.0", id: 99, method: "ping", params: {}});
   } else if (m.method === "ui/notifications/size-changed") {
@@ -157,7 +157,7 @@ def test_the_view_talks_mcp_apps_with_a_host(tmp_path: Path) -> None:
     (tmp_path / "view.html").write_text(ui.html(), encoding="utf-8")
     payload = json.dumps(result, ensure_ascii=False).replace("<", "\\u003c")
     host = tmp_path / "host.html"
-    host.write_text(HOST.replace("__RESULT__", payload), encoding="utf-8")
+    host.write_text(HOST.replace("__INPUT__", '{"depth": "standard"}').replace("__RESULT__", payload), encoding="utf-8")
 
     command = [BROWSER, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -257,3 +257,87 @@ def test_every_sample_chart_in_a_real_browser(tmp_path: Path, language: str) -> 
     assert found is not None
     measurements = json.loads(html.unescape(found.group(1)))
     assert measurements["problems"] == [] and measurements["ticks"] >= 40  # 10+ charts, 4+ axis labels each
+
+
+async def _insights_result(db: Path, language: str) -> dict[str, object]:
+    """review_insights as an MCP Apps client receives it, over the store in ``db``."""
+    from mcp import Client
+    from mcp.client import advertise
+    from mcp.server.apps import APP_MIME_TYPE, EXTENSION_ID
+
+    from fupan_mcp.app import Settings, create_server
+
+    extension = advertise(EXTENSION_ID, {"mimeTypes": [APP_MIME_TYPE]})
+    server = create_server(Settings(db=str(db), output_dir=db.parent / "exports"))
+    async with Client(server, extensions=[extension]) as client:
+        listed = {tool.name: tool for tool in (await client.list_tools()).tools}
+        assert (listed["review_insights"].meta or {})["ui"] == {"resourceUri": ui.RESOURCE_URI}
+        result = await client.call_tool("review_insights", {"language": language})
+    assert not result.is_error
+    return dict(result.model_dump(mode="json", by_alias=True, exclude_none=True))
+
+
+INSIGHTS_SEEN = {
+    # The store of tests/test_insights.py as of 2025-07-10: 4 of 9 actions done (one dropped), one
+    # overdue action in each aging bucket, the capacity lesson in R1-R3 (not yet learned), 支付成功率
+    # 98% -> 99% -> 101% (+3 points), GMV 110% -> 90% (-20 points; R3 has no rate).
+    "zh": [
+        "跨复盘洞察",
+        "共 5 次复盘；未关闭与逾期按 2025-07-10 计",
+        "44.4%闭环率",
+        "已完成 4 / 9 项（不计决定不做的 1 项）",
+        "10 天关闭中位天数",
+        "0–30 天1 项31–90 天1 项91–180 天1 项180 天以上1 项",
+        "经验 上线前必须做容量评估 3 次复盘 ⚠ 尚未吸取",
+        "支付系统 2025-01-10、支付系统 2025-04-10、支付系统 2025-07-10",
+        "↑ 上升 3 个百分点",
+        "↓ 下降 20 个百分点",
+    ],
+    "en": [
+        "Insight across reviews",
+        "5 reviews; open and overdue as of 2025-07-10",
+        "44.4%Closure rate",
+        "4 of 9 done (not counting 1 dropped)",
+        "0–30 days131–90 days191–180 days1over 180 days1",
+        "Lesson 上线前必须做容量评估 3 reviews ⚠ not yet learned",
+        "↑ up 3 pp",
+        "↓ down 20 pp",
+    ],
+}
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_insights_view(tmp_path: Path, language: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A real review_insights result, with the input the host posts beside it, drawn by the view:
+    closure rate, the aging bars, what recurs with its reviews, the trends, each status in words and
+    marks (not only colour), in the language asked for."""
+    import anyio
+
+    from fupan_mcp.store import SQLiteStore
+    from test_insights import Clock, build
+
+    assert BROWSER is not None
+    db = tmp_path / "reviews.db"
+    with SQLiteStore(db) as store:
+        build(store, Clock(store, monkeypatch))
+    monkeypatch.undo()  # the store's clock back: the server only reads
+    result = anyio.run(_insights_result, db, language)
+    page = tmp_path / f"app-view-insights-{language}.html"
+    page.write_text(ui.standalone_html({"tool_input": {"language": language}, "tool_result": result}), encoding="utf-8")
+
+    command = [BROWSER, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync",
+               f"--user-data-dir={tmp_path / 'profile-dom'}", "--dump-dom", page.as_uri()]  # fmt: skip
+    dom = subprocess.run(command, check=True, capture_output=True, text=True, timeout=60).stdout
+    found = re.search(r'<section id="s-insights">(.*?)</section>', dom, re.S)
+    assert found is not None, dom[-2000:]
+    text = html.unescape(re.sub(r"<[^>]+>", "", re.sub(r"<title>.*?</title>", "", found.group(1))))  # no tooltips
+    for expected in INSIGHTS_SEEN[language]:
+        assert expected in text, (expected, text)
+    assert found.group(1).count('class="bar"') == 4  # one bar per aging bucket, each with its count in words
+    assert found.group(1).count("<polyline") == 2  # 支付成功率 and GMV of 支付系统
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    png = SHOTS / f"app-view-insights-{language}.png"
+    screenshot(page, png, tmp_path / "profile-shot", height=1600)
+    assert_not_blank(png)

@@ -23,7 +23,15 @@ from fupan_mcp.samples import load_sample
 
 pytestmark = pytest.mark.anyio
 
-BOUND = {"render_report", "compute_attainment", "build_kpi_tree", "five_whys", "swot", "check_actions"}
+BOUND = {
+    "render_report",
+    "compute_attainment",
+    "build_kpi_tree",
+    "five_whys",
+    "swot",
+    "check_actions",
+    "review_insights",
+}
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 METRICS = [{"name": "注册数", "target": "≥2,000", "actual": "2,842"}, {"name": "DAU", "target": "≥300"}]
 

@@ -1,4 +1,5 @@
-"""Command line: `fupan-mcp [serve | prompt | demo]`. With no subcommand it serves MCP over stdio."""
+"""Command line: `fupan-mcp [serve | prompt | demo | export-workspace | import-workspace | export-actions]`.
+With no subcommand it serves MCP over stdio."""
 
 from __future__ import annotations
 
@@ -7,7 +8,14 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, TYPE_CHECKING, Any, cast
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from fupan_mcp.i18n import Language
+    from fupan_mcp.store import ReviewStore
+    from fupan_mcp.store.transfer import TransferStore
 
 from fupan_mcp import __version__
 from fupan_mcp.samples import SAMPLES
@@ -20,7 +28,9 @@ def build_parser() -> argparse.ArgumentParser:
         "Run without a subcommand to serve MCP over stdio.",
     )
     parser.add_argument("--version", action="version", version=f"fupan-mcp {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="{serve,prompt,demo}")
+    sub = parser.add_subparsers(
+        dest="command", metavar="{serve,prompt,demo,export-workspace,import-workspace,export-actions}"
+    )
 
     serve = sub.add_parser(
         "serve",
@@ -158,7 +168,69 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--sample", choices=list(SAMPLES), default="b2b_mvp")
     demo.add_argument("--language", choices=["zh", "en"], default="zh")
     demo.add_argument("--out", type=Path, default=Path("out"), help="folder for the files the demo writes")
+    _transfer_commands(sub)
     return parser
+
+
+_DB_HELP = "review store: a SQLite file or a postgresql:// URL; default $FUPAN_MCP_DB or the user data directory"
+
+
+def _transfer_commands(sub: Any) -> None:
+    """The commands that move data out of and into the store (store/transfer.py, report/tracker_csv.py)."""
+    export = sub.add_parser(
+        "export-workspace",
+        help="write every stored project, review, action and lesson to a JSON-lines file (a backup)",
+        description="Write the whole workspace to FILE as JSON lines, exactly as stored (not masked: keep the "
+        "file like the database). import-workspace loads it into another store, SQLite or PostgreSQL.",
+    )
+    export.add_argument("file", type=Path, metavar="FILE")
+    export.add_argument("--db", metavar="PATH", help=_DB_HELP)
+    export.add_argument("--language", choices=["zh", "en"], default="zh")
+    load = sub.add_parser(
+        "import-workspace",
+        help="load a file of export-workspace into an empty store, all or nothing",
+        description="Check every line of FILE, then load it into the store in one transaction and rebuild the "
+        "search index. Any bad line and nothing is written. The store must be empty unless --replace or --merge.",
+    )
+    load.add_argument("file", type=Path, metavar="FILE")
+    load.add_argument("--db", metavar="PATH", help=_DB_HELP)
+    load.add_argument(
+        "--replace",
+        action="store_true",
+        help="delete everything the store holds first, in the same transaction as the load",
+    )
+    load.add_argument(
+        "--merge",
+        action="store_true",
+        help="add the file to what the store holds: projects it knows by name are joined, a review, action "
+        "or key it holds already is a conflict and nothing is written",
+    )
+    load.add_argument("--language", choices=["zh", "en"], default="zh")
+    actions = sub.add_parser(
+        "export-actions",
+        help="write the stored actions as a CSV file that Jira, Linear or GitHub (github-csv-tools) imports",
+        description="Write the stored improvement actions to FILE in the columns the tracker's CSV import "
+        "reads. Personal data is masked with each review's roster unless --raw.",
+    )
+    actions.add_argument("file", type=Path, metavar="FILE")
+    actions.add_argument(
+        "--format",
+        required=True,
+        choices=["jira", "linear", "github"],
+        dest="tracker",
+        help="the tracker whose CSV import reads the file (github: github-csv-tools)",
+    )
+    actions.add_argument("--db", metavar="PATH", help=_DB_HELP)
+    actions.add_argument("--project", help="only the actions of this project (any of its names)")
+    actions.add_argument(
+        "--status",
+        action="append",
+        choices=["open", "in_progress", "done", "wont_do"],
+        help="only actions with this status, repeatable",
+    )
+    actions.add_argument("--raw", action="store_true", help="the text as stored, personal data not masked")
+    actions.add_argument("--bom", action="store_true", help="start with a UTF-8 byte order mark (for Excel)")
+    actions.add_argument("--language", choices=["zh", "en"], default="zh", help="language of the descriptions")
 
 
 def _read_arg(value: str) -> str:
@@ -210,6 +282,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         from fupan_mcp.demo import run_demo
 
         run_demo(sample=args.sample, language=args.language, out_dir=args.out)
+    elif args.command in ("export-workspace", "import-workspace", "export-actions"):
+        sys.exit(_run_transfer(args))
 
 
 def _set_input_dirs(dirs: Sequence[str], *, stdio: bool) -> None:
@@ -343,3 +417,106 @@ def _tool_names(every: bool = False) -> list[str]:
         return [tool.name for tool in await create_server(settings).list_tools()]
 
     return anyio.run(names)
+
+
+def _run_transfer(args: argparse.Namespace) -> str | None:
+    """export-workspace, import-workspace, export-actions: None when done (a line on stderr says what
+    was moved), else the localized reason, printed by `sys.exit` with status 1."""
+    from fupan_mcp.errors import InputError
+    from fupan_mcp.store import open_store
+    from fupan_mcp.store.base import StoreError
+    from fupan_mcp.store.messages import describe
+    from fupan_mcp.store.transfer import ImportRefused, NotEmpty
+
+    language: Language = args.language
+    try:
+        store = open_store()
+    except StoreError as error:
+        return describe(error, language)
+    try:
+        if args.command == "export-workspace":
+            message = _export_workspace(cast("TransferStore", store), args.file, language)
+        elif args.command == "import-workspace":
+            message = _import_workspace(cast("TransferStore", store), args, language)
+        else:
+            message = _export_actions(store, args, language)
+    except (ImportRefused, NotEmpty) as error:
+        return error.describe(language)
+    except StoreError as error:
+        return describe(error, language)
+    except InputError as error:
+        return f"fupan-mcp {args.command}: {error}"
+    except OSError as error:
+        return f"fupan-mcp {args.command}: {args.file}: {error.strerror or error}"
+    finally:
+        store.close()
+    print(message, file=sys.stderr)
+    return None
+
+
+def _write_atomically(path: Path, write: Callable[[IO[str]], object], newline: str) -> None:
+    """Write through a temporary file beside ``path`` and rename it: a failed export leaves no half file."""
+    target = path.expanduser()
+    temporary = target.with_name(f".{target.name}.partial")
+    try:
+        with temporary.open("w", encoding="utf-8", newline=newline) as out:
+            write(out)
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _export_workspace(store: TransferStore, path: Path, language: Language) -> str:
+    from fupan_mcp.i18n import tr
+    from fupan_mcp.store.transfer import TRANSFER_MESSAGES, Counts, export_workspace
+
+    counts = Counts()
+    _write_atomically(path, lambda out: counts.by_kind.update(export_workspace(store, out).by_kind), "\n")
+    return tr(
+        TRANSFER_MESSAGES,
+        "exported",
+        language,
+        records=counts.records,
+        path=path,
+        reviews=counts.of("review"),
+        actions=counts.of("action"),
+        projects=counts.of("project"),
+    )
+
+
+def _import_workspace(store: TransferStore, args: argparse.Namespace, language: Language) -> str:
+    from fupan_mcp.i18n import tr
+    from fupan_mcp.store.transfer import TRANSFER_MESSAGES, import_workspace
+
+    with Path(args.file).expanduser().open("rb") as lines:
+        counts = import_workspace(lines, store, replace=args.replace, merge=args.merge)
+    return tr(
+        TRANSFER_MESSAGES,
+        "imported",
+        language,
+        records=counts.records,
+        reviews=counts.of("review"),
+        actions=counts.of("action"),
+        projects=counts.of("project"),
+    )
+
+
+def _export_actions(store: ReviewStore, args: argparse.Namespace, language: Language) -> str:
+    from fupan_mcp.domain.stored import StoredAction
+    from fupan_mcp.i18n import tr
+    from fupan_mcp.limits import MAX_ACTIONS
+    from fupan_mcp.report.strings import TEXT
+    from fupan_mcp.report.tracker_csv import tracker_csv
+    from fupan_mcp.workspace import mask_actions
+
+    actions: list[StoredAction] = []
+    while True:  # every matching action, a page at a time
+        page = store.list_actions(status=args.status, project=args.project, limit=MAX_ACTIONS, offset=len(actions))
+        actions.extend(page)
+        if len(page) < MAX_ACTIONS:
+            break
+    shown = actions if args.raw else mask_actions(store, actions)
+    text = tracker_csv(shown, args.tracker, language, bom=args.bom)
+    _write_atomically(args.file, lambda out: out.write(text), "")
+    key = "tracker.exported_raw" if args.raw else "tracker.exported"
+    return tr(TEXT, key, language, count=len(shown), path=args.file, tracker=args.tracker)

@@ -18,28 +18,41 @@ This module knows the store interface and the domain models, nothing of MCP.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
 
+from fupan_mcp.analysis.insights import RECURRING_THRESHOLD, issue_similarity
 from fupan_mcp.analysis.stored_masking import (
     mask_action,
     mask_hit,
     mask_record,
     mask_summary,
+    mask_value,
     rank_blame_last,
     roster_of,
 )
 from fupan_mcp.domain.actions import ActionItem
 from fupan_mcp.domain.asof import AsOf, reference_date
+from fupan_mcp.domain.compliance import RosterEntry
 from fupan_mcp.domain.review import FiveWhysInput, Point, Review
-from fupan_mcp.domain.stored import Lesson, LessonHit, LessonKind, OpenAction, ReviewRecord, ReviewSummary, StoredAction
+from fupan_mcp.domain.stored import (
+    Lesson,
+    LessonHit,
+    LessonKind,
+    OpenAction,
+    ReviewRecord,
+    ReviewSummary,
+    SeenBefore,
+    StoredAction,
+)
 from fupan_mcp.errors import InputError, input_error_from
+from fupan_mcp.i18n import Language
 from fupan_mcp.limits import MAX_TEXT_CHARS
 from fupan_mcp.store.base import MAX_QUERY_CHARS, ActionChange, ReviewChanges, ReviewStore
-from fupan_mcp.store.projects import did_you_mean, project_key, similarity
+from fupan_mcp.store.projects import did_you_mean
 
 METADATA_FIELDS = ("project", "title", "project_type", "review_date", "language")
 """Review fields kept in the review row rather than in sections."""
@@ -48,37 +61,37 @@ DOCUMENT_FIELDS = tuple(name for name in Review.model_fields if name not in (*ME
 """Review fields stored as sections of the same name."""
 
 
-class SeenBefore(BaseModel):
-    """A problem or root cause of this review that an earlier review (of any project) already recorded."""
-
-    kind: str = Field(description="problem or root_cause.")
-    text: str = Field(description="The item of this review.")
-    earlier_text: str = Field(description="The similar item of the earlier review.")
-    review_id: str
-    project: str
-    title: str
-    review_date: dt.date
-    similarity: float = Field(description="Character-bigram Jaccard similarity of the two texts, 0 to 1.")
+SEEN_BEFORE_AT = RECURRING_THRESHOLD
+"""Similarity (`analysis.insights.issue_similarity`) from which an earlier item counts as the same problem
+seen before: the threshold review_insights groups recurring problems by. The search index proposes, this decides."""
+SEEN_BEFORE_CANDIDATES = 30
+"""Search hits read per item, best shared tokens first (any-term BM25): the candidates the similarity
+decides on. The review's own item is one of them."""
 
 
-SEEN_BEFORE_AT = 0.5
-"""Bigram Jaccard similarity (store.projects.similarity on project_key-normalized texts) from which an
-earlier item counts as the same problem seen before; the search index proposes, this decides."""
-
-
-def seen_before(store: ReviewStore, record: ReviewRecord) -> list[SeenBefore]:
+def seen_before(
+    store: ReviewStore, record: ReviewRecord, only: Collection[tuple[str, str]] | None = None
+) -> list[SeenBefore]:
     """Problems and root causes of ``record`` that reviews dated on or before it recorded in similar words
-    (any project: a team's memory crosses projects), most similar first."""
+    (any project: a team's memory crosses projects), most similar first. ``only``: just these
+    (kind, text) items, e.g. the ones an update has just written."""
     found: list[SeenBefore] = []
     for item in record.lessons:
-        if item.kind not in ("problem", "root_cause"):
+        if item.kind not in ("problem", "root_cause") or (only is not None and (item.kind, item.text) not in only):
             continue
         try:
-            hits = store.search_lessons(item.text[:MAX_QUERY_CHARS], [item.kind], None, 20, date_to=record.review_date)
+            hits = store.search_lessons(
+                item.text[:MAX_QUERY_CHARS],
+                [item.kind],
+                None,
+                SEEN_BEFORE_CANDIDATES,
+                date_to=record.review_date,
+                any_term=True,
+            )
         except InputError:  # a text with nothing to search for
             continue
         for hit in hits:
-            score = similarity(project_key(item.text), project_key(hit.text))
+            score = issue_similarity(item.text, hit.text)
             if hit.review_id != record.id and score >= SEEN_BEFORE_AT:
                 found.append(
                     SeenBefore(
@@ -94,6 +107,26 @@ def seen_before(store: ReviewStore, record: ReviewRecord) -> list[SeenBefore]:
                 )
     found.sort(key=lambda seen: (-seen.similarity, seen.review_date, seen.review_id))
     return found
+
+
+def report_seen_before(store: ReviewStore, review_id: str, mask: bool = True) -> list[SeenBefore]:
+    """The "seen before" notes of a stored review's report: `seen_before`, with each earlier review's
+    title, project and text masked with that review's own roster (``mask``), as a reader receives it."""
+    found = seen_before(store, store.get_review(review_id))
+    if not mask:
+        return found
+    rosters: dict[str, tuple[list[RosterEntry], Language]] = {}
+    masked: list[SeenBefore] = []
+    for seen in found:
+        if seen.review_id not in rosters:
+            earlier = store.get_review(seen.review_id)
+            rosters[seen.review_id] = (roster_of(earlier), earlier.language)
+        roster, language = rosters[seen.review_id]
+        update = {
+            name: mask_value(getattr(seen, name), roster, language) for name in ("earlier_text", "project", "title")
+        }
+        masked.append(seen.model_copy(update=update))
+    return masked
 
 
 class CreatedReview(BaseModel):
@@ -243,16 +276,43 @@ def review_of(record: ReviewRecord) -> Review:
     return Review.model_validate(data)
 
 
-def update_review(store: ReviewStore, review_id: str, changes: Mapping[str, Any]) -> ReviewRecord:
+class UpdatedReview(ReviewRecord):
+    """A stored review after `update_review`, with what earlier reviews already recorded of the
+    problems and root causes the update wrote."""
+
+    seen_before: list[SeenBefore] = Field(
+        default_factory=list,
+        description="Problems and root causes this update added or reworded that earlier reviews already recorded.",
+    )
+
+
+def update_review(store: ReviewStore, review_id: str, changes: Mapping[str, Any]) -> UpdatedReview:
     """Replace whole top-level sections of a stored review (``{"swot": {...}, "lessons": [...]}``).
 
     One transaction: the stored review is read under the write lock, merged with ``changes`` and
     validated before anything is written, so a bad section changes nothing and a concurrent save of
     another section is kept. Metadata fields cannot be changed here; ``actions`` are added or
     updated by id, never dropped. The search entries are rebuilt from the merged document.
+
+    Problems and root causes the update adds or rewords are looked up in the earlier reviews
+    (`seen_before`); an update that leaves them as they were costs no search.
     """
     _check_section_names(changes)
-    return store.modify_review(review_id, lambda record: _document_changes(record, changes))
+    before: list[set[tuple[str, str]]] = []
+
+    def change(record: ReviewRecord) -> ReviewChanges:
+        before[:] = [_issues(record)]  # the review as read inside the write transaction
+        return _document_changes(record, changes)
+
+    record = store.modify_review(review_id, change)
+    written = _issues(record) - (before[0] if before else set())
+    seen = seen_before(store, record, only=written) if written else []
+    return UpdatedReview(**dict(record), seen_before=seen)
+
+
+def _issues(record: ReviewRecord) -> set[tuple[str, str]]:
+    """The (kind, text) of a stored review's problems and root causes."""
+    return {(item.kind, item.text) for item in record.lessons if item.kind in ("problem", "root_cause")}
 
 
 def save_tool_run(store: ReviewStore, review_id: str, section: str, value: Any, tool: str, result: BaseModel) -> None:

@@ -19,7 +19,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 
-from fupan_mcp.analysis.text import Fingerprint, normalize_text, similar_pairs
+from fupan_mcp.analysis.text import Fingerprint, jaccard, normalize_text, similar_pairs
 from fupan_mcp.domain.insights import (
     AGING_BUCKETS,
     RECURRING_KINDS,
@@ -35,7 +35,15 @@ from fupan_mcp.domain.insights import (
     TrendPoint,
 )
 
-__all__ = ["NOT_LEARNED_REVIEWS", "RECURRING_THRESHOLD", "compute_insights", "default_as_of", "text_grams"]
+__all__ = [
+    "NOT_LEARNED_REVIEWS",
+    "RECURRING_THRESHOLD",
+    "compute_insights",
+    "default_as_of",
+    "issue_fingerprint",
+    "issue_similarity",
+    "text_grams",
+]
 
 RECURRING_THRESHOLD = 0.5
 """Gram Jaccard at or above which two texts count as the same issue (the threshold `seen_before` uses)."""
@@ -61,6 +69,17 @@ def text_grams(text: str) -> frozenset[str]:
     for word in _WORD.findall(_CJK_RUN.sub(" ", folded)):
         grams.add(word)
     return frozenset(grams)
+
+
+def issue_fingerprint(text: str) -> Fingerprint:
+    """What two problems, root causes or lessons are compared by: the normal form and `text_grams`."""
+    return Fingerprint(normalize_text(text), text_grams(text))
+
+
+def issue_similarity(a: str, b: str) -> float:
+    """Gram Jaccard of two texts, 0 to 1 (1 for the same normal form): the measure `_recurring` groups by,
+    and the one a stored review's "seen before" notes use, so both name the same earlier reviews."""
+    return jaccard(issue_fingerprint(a), issue_fingerprint(b))
 
 
 def default_as_of(rows: InsightRows, date_to: dt.date | None) -> dt.date | None:
@@ -191,7 +210,7 @@ def _recurring(rows: InsightRows) -> list[RecurringGroup]:
         for i, item in enumerate(items):
             by_norm[normalize_text(item.text)].append(i)
         distinct = list(by_norm)
-        prints = [Fingerprint(norm, text_grams(items[by_norm[norm][0]].text)) for norm in distinct]
+        prints = [issue_fingerprint(items[by_norm[norm][0]].text) for norm in distinct]
         joined = _union_find(len(distinct), similar_pairs(prints, RECURRING_THRESHOLD))
         for group in joined:
             indexes = sorted(i for k in group for i in by_norm[distinct[k]])

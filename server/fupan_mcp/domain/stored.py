@@ -92,6 +92,22 @@ class ReviewRecord(ReviewSummary):
     lessons: list[Lesson] = Field(default_factory=list)
 
 
+class SeenBefore(BaseModel):
+    """A problem or root cause of this review that an earlier review (of any project) already recorded."""
+
+    kind: Literal["problem", "root_cause"] = Field(description="problem or root_cause.")
+    text: str = Field(description="The item of this review.")
+    earlier_text: str = Field(description="The similar item of the earlier review.")
+    review_id: str
+    project: str
+    title: str
+    review_date: dt.date
+    similarity: float = Field(
+        description="Jaccard similarity of the two texts' grams (CJK character bigrams, Latin words), 0 to 1: "
+        "the measure review_insights groups recurring problems by."
+    )
+
+
 class LessonHit(BaseModel):
     """One search result: the matching item, the review it comes from, a ranking score."""
 

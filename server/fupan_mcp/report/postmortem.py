@@ -17,7 +17,7 @@ from fupan_mcp.domain.review import Point, PointLike, SectionId, is_incident
 from fupan_mcp.domain.timeline import TimelineDuration, TimelineResult
 from fupan_mcp.i18n import tr
 from fupan_mcp.report import formatting as fmt
-from fupan_mcp.report.sections import Context, actions, overview, results
+from fupan_mcp.report.sections import Context, actions, overview, results, seen_lines
 from fupan_mcp.report.strings import TEXT
 from fupan_mcp.report.view import Block, Bullets, Heading, Item, Paragraph, Table, Tone
 
@@ -229,7 +229,10 @@ def root_causes(ctx: Context) -> list[Block] | None:
         return _missing(ctx)
     blocks: list[Block] = []
     if chains:
-        blocks += [Heading(ctx.t("pm.chain_roots")), Bullets(tuple(Item(root.text) for root in chains))]
+        blocks += [
+            Heading(ctx.t("pm.chain_roots")),
+            Bullets(tuple(Item(root.text, children=seen_lines(ctx, "root_cause", root.text)) for root in chains)),
+        ]
     if review.contributing_factors:
         blocks += [Heading(ctx.t("pm.contributing")), *_points(review.contributing_factors)]
     if coverage is not None and coverage.causes:

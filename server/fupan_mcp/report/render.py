@@ -27,10 +27,11 @@ from fupan_mcp.analysis.compliance import mask_text
 from fupan_mcp.analysis.review import analyze_review
 from fupan_mcp.domain.compliance import RosterEntry
 from fupan_mcp.domain.review import Audience, RenderedReport, ReportDepth, ReportFormat, Review, ReviewAnalysis
-from fupan_mcp.domain.stored import OpenAction
+from fupan_mcp.domain.stored import OpenAction, SeenBefore
 from fupan_mcp.errors import InputError, input_error_from
 from fupan_mcp.i18n import Language, tr
 from fupan_mcp.report.sections import Context, build_document
+from fupan_mcp.report.seen_before import index_seen
 from fupan_mcp.report.strings import TEXT
 from fupan_mcp.report.view import Block, Document
 
@@ -346,15 +347,17 @@ def render_report(
     today: dt.date | None = None,
     charts: bool = False,
     audience: Audience | None = None,
+    seen_before: Sequence[SeenBefore] = (),
 ) -> RenderedReport:
     """Render the whole review; every figure in it is computed here from the review's raw inputs.
 
     ``language`` defaults to the review's language, then Chinese. With ``mask_personal_data`` (the
     default) every free-text field is masked before anything else sees it, using the review's roster
     plus ``roster``. ``follow_up`` are the open actions of earlier reviews of the project (from the
-    store); they get their own section, and overdue ones a finding. Raises `InputError` for a review
-    that does not validate or an unknown option; problems inside one section become findings, and the
-    rest of the report is still rendered.
+    store); they get their own section, and overdue ones a finding. ``seen_before`` are the problems
+    and root causes earlier reviews already recorded (from the store): a note under each. Raises
+    `InputError` for a review that does not validate or an unknown option; problems inside one section
+    become findings, and the rest of the report is still rendered.
 
     With ``charts`` (the MCP tools turn it on), HTML reports carry inline SVG charts (attainment, KPI
     contributions, SWOT, action timeline; our own SVG, no optional dependency); overdue actions
@@ -367,7 +370,15 @@ def render_report(
     _check_choice("format", format, _FORMATS)
     chosen = audience or default_audience(format)
     built = build_report(
-        review, depth, language, mask_personal_data, roster, follow_up=follow_up, audience=chosen, today=today
+        review,
+        depth,
+        language,
+        mask_personal_data,
+        roster,
+        follow_up=follow_up,
+        audience=chosen,
+        today=today,
+        seen_before=seen_before,
     )
     return render_built(built, format, today=today, charts=charts)
 
@@ -391,10 +402,12 @@ def build_report(
     follow_up: Sequence[OpenAction] = (),
     audience: Audience = "reader",
     today: dt.date | None = None,
+    seen_before: Sequence[SeenBefore] = (),
 ) -> BuiltReport:
     """Validate, mask and analyse the review and lay its sections out; `render_report` without rendering.
 
-    ``today`` is the fallback reference date for overdue actions when the review has no date."""
+    ``today`` is the fallback reference date for overdue actions when the review has no date;
+    ``seen_before`` the problems and root causes earlier reviews recorded (`report.seen_before`)."""
     _check_choice("depth", depth, _DEPTHS)
     _check_choice("audience", audience, _AUDIENCES)
     checked = _as_review(review)
@@ -403,11 +416,13 @@ def build_report(
     extra_roster = _as_roster(roster)
     masked_count = 0
     carried = tuple(follow_up)
+    note_mask: Callable[[str], str] = str
     if mask_personal_data:
         people = [*checked.roster, *extra_roster]
         checked, masked_count = mask_review(checked, people, lang)
         carried, masked_in_follow_up = _mask_follow_up(carried, people, lang)
         masked_count += masked_in_follow_up
+        note_mask = _masker(people, lang, [0])  # the notes repeat the review's items: not counted again
     analysis = analyze_review(checked, lang, carried, today=today)
     ctx = Context(
         review=checked,
@@ -418,6 +433,7 @@ def build_report(
         masked_count=masked_count,
         follow_up=carried,
         today=today,
+        seen=index_seen(seen_before, note_mask) if seen_before else {},
     )
     title = checked.title or tr(TEXT, "title", lang, project=checked.project)
     summary = _summary(ctx)

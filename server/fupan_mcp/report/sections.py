@@ -14,7 +14,7 @@ import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from fupan_mcp.analysis.actions import is_overdue
@@ -38,10 +38,11 @@ from fupan_mcp.domain.review import (
 )
 from fupan_mcp.domain.stored import OpenAction
 from fupan_mcp.domain.swot import SwotResult
-from fupan_mcp.domain.whys import FiveWhysResult, WhyNode
+from fupan_mcp.domain.whys import FiveWhysResult, RootCause, WhyNode
 from fupan_mcp.i18n import Language, localized, tr
 from fupan_mcp.report import diagrams
 from fupan_mcp.report import formatting as fmt
+from fupan_mcp.report.seen_before import SeenIndex, seen_notes
 from fupan_mcp.report.strings import TEXT
 from fupan_mcp.report.view import (
     Block,
@@ -125,22 +126,42 @@ class Context(Words):
     follow_up: tuple[OpenAction, ...] = ()
     today: dt.date | None = None
     """The day the report is made for: open actions due before it are overdue."""
+    seen: SeenIndex = field(default_factory=dict)
+    """Problems and root causes earlier reviews already recorded (`report.seen_before`)."""
+
+
+def seen_lines(ctx: Context, kind: str, text: str) -> tuple[str, ...]:
+    """The "seen before" lines under a reported problem or root cause (none for most)."""
+    return seen_notes(ctx.seen, kind, text, ctx.language, ctx.author) if ctx.seen else ()
 
 
 # --------------------------------------------------------------------------- helpers
 
 
-def _point_item(point: PointLike) -> Item:
+def _point_item(point: PointLike, notes: tuple[str, ...] = ()) -> Item:
     if isinstance(point, Point):
-        return Item(text=point.detail or "", label=point.title) if point.detail else Item(text=point.title)
-    return Item(text=point)
+        if point.detail:
+            return Item(text=point.detail, label=point.title, children=notes)
+        return Item(text=point.title, children=notes)
+    return Item(text=point, children=notes)
 
 
-def _points(ctx: Context, points: Sequence[PointLike], limit: int | None = None) -> list[Block]:
+def _point_text(point: PointLike) -> str:
+    """The point as one text, as the store indexes it (``title: detail``)."""
+    if isinstance(point, str):
+        return point
+    return f"{point.title}: {point.detail}" if point.detail else point.title
+
+
+def _points(
+    ctx: Context, points: Sequence[PointLike], limit: int | None = None, kind: str | None = None
+) -> list[Block]:
+    """The points as a list; with ``kind`` (problem), each with its "seen before" lines."""
     if not points:
         return [Paragraph(ctx.t("points.none"), tone="muted")]
     shown = points if limit is None else points[:limit]
-    blocks: list[Block] = [Bullets(tuple(_point_item(point) for point in shown))]
+    items = (_point_item(p, seen_lines(ctx, kind, _point_text(p)) if kind else ()) for p in shown)
+    blocks: list[Block] = [Bullets(tuple(items))]
     if len(shown) < len(points):
         blocks.append(Paragraph(ctx.t("problems.top", total=len(points), n=len(shown)), tone="muted"))
     return blocks
@@ -503,11 +524,15 @@ def _decomposition_paragraph(ctx: Words, result: KpiTreeResult) -> Paragraph:
         return Paragraph(ctx.t("kpi.no_change"), tone="muted")
     unit = decomposition.unit
     total = sum(c.value for c in decomposition.contributions)
+    root = next((e for e in result.evaluations if e.id == decomposition.root), None)
+    # a reported level reads as in the tree below ('baseline ¥72.726M'), a formula's as computed
+    typed_baseline = root is not None and root.baseline.reported is not None
+    typed_actual = root is not None and root.actual.reported is not None
     return Paragraph(
         ctx.t(
             "kpi.change",
-            baseline=fmt.quantity(decomposition.baseline, unit, ctx.language, computed=True),
-            actual=fmt.quantity(decomposition.actual, unit, ctx.language, computed=True),
+            baseline=fmt.quantity(decomposition.baseline, unit, ctx.language, computed=not typed_baseline),
+            actual=fmt.quantity(decomposition.actual, unit, ctx.language, computed=not typed_actual),
             change=_signed_change(ctx, decomposition.total_change, unit),
             sum=_signed_change(ctx, total, unit),
             residual=_signed_change(ctx, decomposition.residual, unit),
@@ -670,7 +695,8 @@ def success_factors(ctx: Context) -> list[Block] | None:
 
 
 def problems(ctx: Context) -> list[Block]:
-    return _points(ctx, ctx.review.problems, BRIEF_ITEMS if ctx.brief else None) + _prose_notes(ctx, "problems")
+    limit = BRIEF_ITEMS if ctx.brief else None
+    return _points(ctx, ctx.review.problems, limit, kind="problem") + _prose_notes(ctx, "problems")
 
 
 def lessons(ctx: Context) -> list[Block]:
@@ -780,12 +806,16 @@ def five_whys(ctx: Context) -> list[Block] | None:
         if result is None:
             blocks.append(Paragraph(ctx.t("whys.failed"), tone="bad"))
             continue
-        blocks += five_whys_blocks(ctx, result)
+        blocks += five_whys_blocks(ctx, result, lambda text: seen_lines(ctx, "root_cause", text))
     return blocks + _findings_blocks(ctx, "five_whys")
 
 
-def five_whys_blocks(ctx: Words, result: FiveWhysResult) -> list[Block]:
-    """One chain: depth, the whys as a tree, root causes, read-back, countermeasures (report and tool)."""
+def five_whys_blocks(
+    ctx: Words, result: FiveWhysResult, notes: Callable[[str], tuple[str, ...]] | None = None
+) -> list[Block]:
+    """One chain: depth, the whys as a tree, root causes, read-back, countermeasures (report and tool).
+
+    ``notes``: the lines under a root cause (the report's "seen before"), from its text."""
     shape = ctx.t("whys.chain" if result.is_chain else "whys.tree")
     counts = result.counts
     marks: dict[str, list[str]] = {}
@@ -806,8 +836,9 @@ def five_whys_blocks(ctx: Words, result: FiveWhysResult) -> list[Block]:
     if result.root_causes:
         roots = tuple(
             Item(
-                ctx.t("whys.root", id=root.id, text=root.text, category=root.category.label, m6=root.category_6m.label),
+                _root_line(ctx, root),
                 tone="bad" if root.blames_person else "normal",
+                children=notes(root.text) if notes else (),
             )
             for root in result.root_causes
         )
@@ -1116,15 +1147,19 @@ def gaps(ctx: Context) -> list[Block]:
     return blocks
 
 
+def _root_line(ctx: Words, root: RootCause) -> str:
+    """A root cause with the categories the keywords suggest; a guess that found nothing ('6M: unknown')
+    is left out rather than printed."""
+    known = [c.category != "unknown" for c in (root.category, root.category_6m)]
+    key = "whys.root" if all(known) else "whys.root_category" if known[0] else "whys.root_plain"
+    return ctx.t(key, id=root.id, text=root.text, category=root.category.label, m6=root.category_6m.label)
+
+
 def _open_questions(ctx: Context) -> list[Block]:
     """What the checks found, asked as questions for the people who own the review: no codes, no
     paths, no table. Errors and warnings only (notes are for the author), one line per message."""
     found = [f for f in ctx.analysis.findings if f.severity != "info" and f.code != "section_failed"]
-    lines = list(
-        dict.fromkeys(
-            ctx.t("questions.line", section=ctx.t(f"section.{f.section}"), text=_for_people(f.message)) for f in found
-        )
-    )
+    lines = list(dict.fromkeys(_question(ctx, f.section, f.path, _for_people(f.message)) for f in found))
     if not lines:
         return []
     blocks: list[Block] = [
@@ -1135,6 +1170,20 @@ def _open_questions(ctx: Context) -> list[Block]:
     if len(lines) > READER_QUESTIONS:
         blocks.append(Paragraph(ctx.t("questions.more", n=len(lines) - READER_QUESTIONS), tone="muted"))
     return blocks
+
+
+_ACTION_PATH = re.compile(r"^actions\[(\d+)\]")
+
+
+def _question(ctx: Context, section: str, path: str | None, text: str) -> str:
+    """One open question, naming the action it is about ('改进建议（第 4 项行动）：没有截止日期。'): the
+    reader has no path to find it by, and two actions missing the same thing are two questions."""
+    where = ctx.t(f"section.{section}")
+    found = _ACTION_PATH.match(path or "")
+    if found is None or int(found.group(1)) >= len(ctx.review.actions):
+        return ctx.t("questions.line", section=where, text=text)
+    subject = ctx.t("questions.action", n=int(found.group(1)) + 1)
+    return ctx.t("questions.line_of", section=where, subject=subject, text=text)
 
 
 _FIELD_MARK = re.compile(r"`([^`\n]+)`")

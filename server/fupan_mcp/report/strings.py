@@ -130,6 +130,8 @@ TEXT: Table = {
         "en": "Reviewing the record raised {n} points for the owners to confirm or complete:",
     },
     "questions.line": {"zh": "{section}：{text}", "en": "{section}: {text}"},
+    "questions.line_of": {"zh": "{section}（{subject}）：{text}", "en": "{section} ({subject}): {text}"},
+    "questions.action": {"zh": "第 {n} 项行动", "en": "action {n}"},
     "questions.more": {
         "zh": "另有 {n} 处未列出，由复盘负责人跟进。",
         "en": "{n} more, not listed, followed up by the review's owner.",
@@ -333,6 +335,8 @@ TEXT: Table = {
         "zh": "{id} {text}（分类建议：{category}；6M：{m6}）",
         "en": "{id} {text} (category: {category}; 6M: {m6})",
     },
+    "whys.root_category": {"zh": "{id} {text}（分类建议：{category}）", "en": "{id} {text} (category: {category})"},
+    "whys.root_plain": {"zh": "{id} {text}", "en": "{id} {text}"},
     "whys.evidence": {"zh": "证据：{text}", "en": "evidence: {text}"},
     "whys.label_id": {"zh": "{label}（{id}）", "en": "{label} ({id})"},
     "whys.root_mark": {"zh": "根因 {ids}", "en": "root cause {ids}"},
@@ -341,6 +345,8 @@ TEXT: Table = {
     "whys.problem_line": {"zh": "问题：{problem}", "en": "Problem: {problem}"},
     "whys.why": {"zh": "为什么 {label}", "en": "Why {label}"},
     "whys.why_edge": {"zh": "为什么", "en": "why"},
+    "diagram.labelled": {"zh": "{head}：{text}", "en": "{head}: {text}"},
+    "diagram.change": {"zh": "{value}（{change}）", "en": "{value} ({change})"},
     "evidence.verified": {"zh": "已验证", "en": "verified"},
     "evidence.evidence": {"zh": "有证据", "en": "evidence given"},
     "evidence.unverified": {"zh": "未验证", "en": "unverified"},
@@ -394,6 +400,18 @@ TEXT: Table = {
     "follow_up.on_time": {"zh": "未逾期", "en": "on time"},
     "follow_up.days.one": {"zh": "逾期 {days} 天", "en": "{days} day overdue"},
     "follow_up.longest.one": {"zh": "（最长逾期 {days} 天）", "en": " (the longest by {days} day)"},
+    # ---------------------------------------------------------------- seen before (report.seen_before)
+    "seen.review": {"zh": "《{title}》（{date}）", "en": "“{title}” ({date})"},
+    "seen.reader": {"zh": "此前在{reviews}中也出现过", "en": "Also came up in {reviews}"},
+    "seen.reader_more": {
+        "zh": "此前在{reviews}等 {n} 次复盘中也出现过",
+        "en": "Also came up in {reviews} and more: {n} earlier reviews in all",
+    },
+    "seen.author": {
+        "zh": "此前见于《{title}》（{date}，{id}）：{text}（相似度 {similarity}）",
+        "en": "Seen before in “{title}” ({date}, {id}): {text} (similarity {similarity})",
+    },
+    "seen.more_author": {"zh": "另有 {n} 次复盘", "en": "and {n} more earlier reviews"},
     "actions.overdue_due": {"zh": "{due}（已逾期 {days} 天）", "en": "{due} ({days} days overdue)"},
     "actions.overdue_due.one": {"zh": "{due}（已逾期 {days} 天）", "en": "{due} ({days} day overdue)"},
     "prose.note": {
@@ -876,5 +894,26 @@ TEXT: Table = {
         "请拆分后分批提交；本次未处理。",
         "en": "Invalid arguments to {tool} (1); fix them and call again:\n- {field}: at most {limit} characters "
         "(got {size}); split it into several calls; nothing was processed.",
+    },
+    # ---------------------------------------------------------------- tracker CSV (report/tracker_csv.py)
+    "tracker.review": {
+        "zh": "来自复盘：{title}（{date}，项目：{project}）",
+        "en": "From the review: {title} ({date}, project: {project})",
+    },
+    "tracker.addresses": {"zh": "针对的问题：{text}", "en": "Addresses: {text}"},
+    "tracker.success_metric": {"zh": "成功标准：{text}", "en": "Success metric: {text}"},
+    "tracker.owner": {"zh": "负责人：{text}", "en": "Owner: {text}"},
+    "tracker.due_text": {"zh": "原写的截止时间：{text}", "en": "Due as written: {text}"},
+    "tracker.evidence": {"zh": "完成证据：{text}", "en": "Evidence: {text}"},
+    "tracker.status_reason": {"zh": "状态说明：{text}", "en": "Status reason: {text}"},
+    "tracker.ticket": {"zh": "已在别处跟踪：{text}", "en": "Tracked at: {text}"},
+    "tracker.id": {"zh": "fupan 行动编号：{id}", "en": "fupan action id: {id}"},
+    "tracker.exported": {
+        "zh": "已导出 {count} 项行动到 {path}（{tracker} 格式，个人信息已按各复盘的名册脱敏）。",
+        "en": "Exported {count} actions to {path} ({tracker} format, personal data masked with each review's roster).",
+    },
+    "tracker.exported_raw": {
+        "zh": "已导出 {count} 项行动到 {path}（{tracker} 格式，原文未脱敏）。",
+        "en": "Exported {count} actions to {path} ({tracker} format, raw text, not masked).",
     },
 }

@@ -306,9 +306,13 @@ class ReviewStore(Protocol):
         review_type: str | None = None,
         date_from: DateLike | None = None,
         date_to: DateLike | None = None,
+        any_term: bool = False,
     ) -> list[LessonHit]:
         """Ranked search over all reviews' lessons; Chinese, English (stemmed) and mixed queries.
-        ``project`` matches the project's identity (any of its names); date bounds are inclusive."""
+        ``project`` matches the project's identity (any of its names); date bounds are inclusive.
+        ``any_term``: rank the items sharing any query token (the fallback of a search that finds
+        nothing with all terms) even when some item has them all: what finding the same problem in
+        other words needs, since the review's own wording always matches all of its terms."""
         ...
 
     # --- projects ------------------------------------------------------------------------

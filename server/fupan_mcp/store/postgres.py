@@ -52,9 +52,11 @@ stores numbers as decimals (``1e20`` comes back as the integer ``100000000000000
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
 import re
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -92,6 +94,7 @@ from fupan_mcp.store.base import (
 from fupan_mcp.store.projects import Project, project_key
 from fupan_mcp.store.records import OPEN_STATUSES
 from fupan_mcp.store.search import QueryTerm, index_terms
+from fupan_mcp.store.transfer import Column, Merge, NotEmpty, insert_batches
 
 __all__ = ["MIGRATIONS", "PostgresStore", "tsquery_expression", "tsvector_literal"]
 
@@ -374,6 +377,65 @@ class PostgresStore:
         """The applied migration count (the highest version in ``schema_version``)."""
         with self._transaction(write=False) as conn:
             return _current_version(conn)
+
+    # --- the whole workspace (store/transfer.py) ---------------------------------------------
+
+    text_holds_nul = False
+
+    def table_columns(self) -> dict[str, tuple[Column, ...]]:
+        """Every data table of the schema and its columns, from ``information_schema`` (the table of
+        applied migrations is not data)."""
+        with self._transaction(write=False) as conn:
+            rows = conn.execute(
+                "SELECT c.table_name, c.column_name, c.data_type, c.is_nullable, c.column_default, c.is_identity "
+                "FROM information_schema.columns c JOIN information_schema.tables t "
+                "ON t.table_schema = c.table_schema AND t.table_name = c.table_name "
+                "WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE' "
+                "AND c.table_name <> 'schema_version' ORDER BY c.table_name, c.ordinal_position"
+            ).fetchall()
+        tables: dict[str, list[Column]] = {}
+        for row in rows:
+            tables.setdefault(str(row["table_name"]), []).append(_column(row))
+        return {name: tuple(columns) for name, columns in tables.items()}
+
+    def read_tables(
+        self, tables: Sequence[tuple[str, Sequence[str], Sequence[str]]]
+    ) -> Iterator[tuple[str, dict[str, Any]]]:
+        kinds = {table: {c.name: c.kind for c in columns} for table, columns in self.table_columns().items()}
+        with self._transaction(write=False) as conn:
+            for table, columns, order in tables:
+                names = ", ".join(f'"{c}"' for c in columns)
+                keys = ", ".join(f'"{c}" COLLATE "C"' if kinds[table].get(c) == "text" else f'"{c}"' for c in order)
+                with conn.cursor(name=f"export_{table}") as cursor:  # server side: rows as they are read
+                    cursor.execute(f'SELECT {names} FROM "{table}" ORDER BY {keys}')
+                    for row in cursor:
+                        yield table, dict(row)
+
+    def load_tables(
+        self, rows: Sequence[tuple[str, Sequence[Mapping[str, Any]]]], replace: bool, merge: Merge | None = None
+    ) -> None:
+        types = {table: {c.name: c for c in columns} for table, columns in self.table_columns().items()}
+        with self._transaction(write=True) as conn:
+            tables = [table for table, _ in rows]
+            conn.execute(f"LOCK TABLE {', '.join(tables)} IN EXCLUSIVE MODE")  # no writer slips in meanwhile
+            counts: dict[str, int] = {}
+            for table in tables:
+                found = conn.execute(f'SELECT COUNT(*) AS n FROM "{table}"').fetchone()
+                counts[table] = int(found["n"]) if found else 0
+            if merge is not None:  # what is stored stays; the merge reads it under these locks
+                rows = merge(functools.partial(_lookup, conn))
+            elif any(counts.values()):
+                if not replace:
+                    raise NotEmpty(counts)
+                for table in reversed(tables):
+                    conn.execute(f'DELETE FROM "{table}"')
+            for table, items in rows:
+                columns = types[table]
+                for names, values in insert_batches(table, items, columns, functools.partial(_prepare, table, columns)):
+                    quoted = ", ".join(f'"{name}"' for name in names)
+                    casts = ", ".join(f"%s::{columns[name].sql_type}" for name in names)
+                    with conn.cursor() as cur:
+                        cur.executemany(f'INSERT INTO "{table}" ({quoted}) VALUES ({casts})', values)
 
     # --- reviews ---------------------------------------------------------------------------
 
@@ -678,6 +740,7 @@ class PostgresStore:
         review_type: str | None = None,
         date_from: DateLike | None = None,
         date_to: DateLike | None = None,
+        any_term: bool = False,
     ) -> list[LessonHit]:
         terms = records.checked_query(query, limit)
         checked = records.checked_search_filter(kinds, project, review_type, date_from, date_to)
@@ -688,7 +751,9 @@ class PostgresStore:
         where.add("r.review_date >= %s", checked.date_from)
         where.add("r.review_date <= %s", checked.date_to)
         with self._transaction(write=False) as conn:
-            return records.search_with_retry(lambda t, any_term: _search(conn, t, where, limit, any_term), terms)
+            return records.search_with_retry(
+                lambda t, relaxed: _search(conn, t, where, limit, relaxed), terms, any_term
+            )
 
     # --- projects --------------------------------------------------------------------------
 
@@ -834,6 +899,45 @@ class _Where(records.Where):
         if values:
             self.conditions.append(f"{column} = ANY(%s)")
             self.params.append(list(values))
+
+
+_KINDS = {
+    "text": "text",
+    "integer": "integer",
+    "bigint": "integer",
+    "smallint": "integer",
+    "date": "date",
+    "timestamp with time zone": "timestamp",
+    "jsonb": "json",
+    "json": "json",
+}
+_DERIVED_COLUMNS: dict[str, tuple[str, ...]] = {"lessons": ("id", "terms", "tsv")}
+"""Columns the store computes (the identity, the search terms and their tsvector): made again on import."""
+
+
+def _lookup(conn: Connection, table: str, column: str, values: Collection[Any], result: str) -> dict[Any, Any]:
+    """``column value -> result value`` of the stored rows whose ``column`` is one of ``values``."""
+    rows = conn.execute(
+        f'SELECT "{column}" AS k, "{result}" AS v FROM "{table}" WHERE "{column}" = ANY(%s)', (list(set(values)),)
+    ).fetchall()
+    return {row["k"]: row["v"] for row in rows}
+
+
+def _prepare(table: str, columns: Mapping[str, Column], row: dict[str, Any]) -> None:
+    """An imported row as this store keeps it: JSON as its text, a lesson's search terms and tsvector made again."""
+    for name, column in columns.items():
+        if column.kind == "json" and row.get(name) is not None:
+            row[name] = json.dumps(row[name], ensure_ascii=False)
+    if table == "lessons":
+        terms = index_terms(str(row["text"]))
+        row["terms"], row["tsv"] = terms, tsvector_literal(terms)
+
+
+def _column(row: DictRow) -> Column:
+    data_type = str(row["data_type"])
+    derived = row["column_name"] in _DERIVED_COLUMNS.get(str(row["table_name"]), ())
+    required = row["is_nullable"] == "NO" and row["column_default"] is None and row["is_identity"] != "YES"
+    return Column(str(row["column_name"]), _KINDS.get(data_type, "other"), required, derived, data_type)
 
 
 def _current_version(conn: Connection) -> int:

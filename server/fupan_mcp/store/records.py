@@ -391,9 +391,12 @@ def review_record(
 
 
 def search_with_retry(
-    search: Callable[[list[QueryTerm], bool], list[LessonHit]], terms: list[QueryTerm]
+    search: Callable[[list[QueryTerm], bool], list[LessonHit]], terms: list[QueryTerm], any_term: bool = False
 ) -> list[LessonHit]:
-    """All terms first; when that finds nothing and there are several tokens, any of them."""
+    """All terms first; when that finds nothing and there are several tokens, any of them.
+    With ``any_term``, any of them straight away."""
+    if any_term:
+        return search(relaxed_terms(terms), True)
     hits = search(terms, False)
     if not hits and sum(len(t.tokens) for t in terms) > 1:
         hits = search(relaxed_terms(terms), True)

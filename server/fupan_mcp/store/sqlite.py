@@ -38,13 +38,14 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import functools
 import json
 import os
 import sqlite3
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -78,6 +79,7 @@ from fupan_mcp.store.base import (
 from fupan_mcp.store.projects import Project, project_key
 from fupan_mcp.store.records import OPEN_STATUSES
 from fupan_mcp.store.search import QueryTerm, fallback_score, fts_match_expression, index_terms, like_pattern
+from fupan_mcp.store.transfer import Column, Merge, NotEmpty, insert_batches
 
 __all__ = ["MIGRATIONS", "SQLiteStore", "default_db_path", "fts5_available", "user_data_dir"]
 
@@ -405,6 +407,63 @@ class SQLiteStore:
         with self._transaction(write=False) as conn:
             return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
+    # --- the whole workspace (store/transfer.py) ---------------------------------------------
+
+    text_holds_nul = True
+
+    def table_columns(self) -> dict[str, tuple[Column, ...]]:
+        """Every data table and its columns, from ``sqlite_master`` and ``PRAGMA table_info`` (the
+        full-text index and SQLite's own tables are not data: they are made from the lessons)."""
+        with self._transaction(write=False) as conn:
+            names = [
+                str(row[0])
+                for row in conn.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+                    "AND name NOT LIKE 'lesson\\_fts%' ESCAPE '\\' ORDER BY name"
+                )
+            ]
+            return {
+                name: tuple(_column(name, row) for row in conn.execute(f'PRAGMA table_info("{name}")'))
+                for name in names
+            }
+
+    def read_tables(
+        self, tables: Sequence[tuple[str, Sequence[str], Sequence[str]]]
+    ) -> Iterator[tuple[str, dict[str, Any]]]:
+        with self._transaction(write=False) as conn:
+            for table, columns, order in tables:
+                names = ", ".join(f'"{c}"' for c in columns)
+                cursor = conn.execute(f'SELECT {names} FROM "{table}" ORDER BY {", ".join(order)}')
+                for row in cursor:
+                    values = dict(row)
+                    for name in _JSON_COLUMNS.get(table, ()):
+                        if values.get(name) is not None:
+                            values[name] = json.loads(values[name])
+                    yield table, values
+
+    def load_tables(
+        self, rows: Sequence[tuple[str, Sequence[Mapping[str, Any]]]], replace: bool, merge: Merge | None = None
+    ) -> None:
+        with self._transaction(write=True) as conn:
+            tables = [table for table, _ in rows]
+            counts = {t: int(conn.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0]) for t in tables}
+            if merge is not None:  # what is stored stays; the merge reads it under this write lock
+                rows = merge(functools.partial(_lookup, conn))
+            elif any(counts.values()):
+                if not replace:
+                    raise NotEmpty(counts)
+                for table in reversed(tables):
+                    conn.execute(f'DELETE FROM "{table}"')
+            for table, items in rows:
+                known = [str(info["name"]) for info in conn.execute(f'PRAGMA table_info("{table}")')]
+                for names, values in insert_batches(table, items, known, functools.partial(_prepare, table)):
+                    columns = ", ".join(f'"{name}"' for name in names)
+                    conn.executemany(
+                        f'INSERT INTO "{table}" ({columns}) VALUES ({", ".join("?" * len(names))})', values
+                    )
+            if self.fts:
+                conn.execute("INSERT INTO lesson_fts (lesson_fts) VALUES ('rebuild')")
+
     # --- reviews ---------------------------------------------------------------------------
 
     def create_review(
@@ -678,6 +737,7 @@ class SQLiteStore:
         review_type: str | None = None,
         date_from: DateLike | None = None,
         date_to: DateLike | None = None,
+        any_term: bool = False,
     ) -> list[LessonHit]:
         terms = records.checked_query(query, limit)
         checked = records.checked_search_filter(kinds, project, review_type, date_from, date_to)
@@ -688,7 +748,9 @@ class SQLiteStore:
         where.add("r.review_date >= ?", checked.date_from.isoformat() if checked.date_from else None)
         where.add("r.review_date <= ?", checked.date_to.isoformat() if checked.date_to else None)
         with self._transaction(write=False) as conn:
-            return records.search_with_retry(lambda t, any_term: self._search(conn, t, where, limit, any_term), terms)
+            return records.search_with_retry(
+                lambda t, relaxed: self._search(conn, t, where, limit, relaxed), terms, any_term
+            )
 
     # --- projects --------------------------------------------------------------------------
 
@@ -787,6 +849,40 @@ class _Where(records.Where):
         if values:
             self.conditions.append(f"{column} IN ({', '.join('?' * len(values))})")
             self.params.extend(values)
+
+
+_JSON_COLUMNS: dict[str, tuple[str, ...]] = {"review_sections": ("value",)}
+"""Columns that hold JSON text (SQLite has no JSON type): exported as the value, stored as its text."""
+_DERIVED_COLUMNS: dict[str, tuple[str, ...]] = {"lessons": ("id", "terms")}
+"""Columns the store computes (the row id, the search terms of store/search.py): made again on import."""
+
+
+def _lookup(conn: sqlite3.Connection, table: str, column: str, values: Collection[Any], result: str) -> dict[Any, Any]:
+    """``column value -> result value`` of the stored rows whose ``column`` is one of ``values``."""
+    found: dict[Any, Any] = {}
+    given = list(dict.fromkeys(values))
+    for start in range(0, len(given), 500):  # within SQLite's limit of bound parameters
+        chunk = given[start : start + 500]
+        sql = f'SELECT "{column}", "{result}" FROM "{table}" WHERE "{column}" IN ({", ".join("?" * len(chunk))})'
+        found.update((row[0], row[1]) for row in conn.execute(sql, chunk))
+    return found
+
+
+def _prepare(table: str, row: dict[str, Any]) -> None:
+    """An imported row as this store keeps it: JSON as its text, a lesson's search terms made again."""
+    for name in _JSON_COLUMNS.get(table, ()):
+        if row.get(name) is not None:
+            row[name] = json.dumps(row[name], ensure_ascii=False)
+    if table == "lessons":
+        row["terms"] = index_terms(str(row["text"]))
+
+
+def _column(table: str, info: sqlite3.Row) -> Column:
+    declared = str(info["type"]).upper()
+    kind = "json" if info["name"] in _JSON_COLUMNS.get(table, ()) else "integer" if "INT" in declared else "text"
+    derived = info["name"] in _DERIVED_COLUMNS.get(table, ())
+    required = bool(info["notnull"] or info["pk"]) and info["dflt_value"] is None
+    return Column(str(info["name"]), kind, required, derived, declared)
 
 
 _SECTION_NAMES_SQL = f"(SELECT group_concat(name, '{_SECTION_SEP}') FROM review_sections s WHERE s.review_id = r.id)"

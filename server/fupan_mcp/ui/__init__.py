@@ -1,17 +1,18 @@
 """The MCP Apps view: one self-contained HTML document that shows a review interactively.
 
-``ui://fupan/report.html`` (served as ``text/html;profile=mcp-app``) is bound to `render_report` and
-the analysis tools through ``_meta.ui.resourceUri`` (`TOOL_META`). A host that supports MCP Apps
-renders it in a sandboxed iframe and hands it the tool's input and result over the MCP Apps
-postMessage protocol (``ui/initialize``, ``ui/notifications/tool-input``,
+``ui://fupan/report.html`` (served as ``text/html;profile=mcp-app``) is bound to `render_report`,
+the analysis tools and `review_insights` through ``_meta.ui.resourceUri`` (`TOOL_META`). A host
+that supports MCP Apps renders it in a sandboxed iframe and hands it the tool's input and result
+over the MCP Apps postMessage protocol (``ui/initialize``, ``ui/notifications/tool-input``,
 ``ui/notifications/tool-result``). The page draws what it gets: the analysis tools' structured
 content as is, and for `render_report` the view payload `review_view` builds, carried in the result's
 ``_meta`` under `VIEW_META_KEY` (only for clients that negotiated Apps: the model never reads it).
 
 The page also works on its own, for a browser or a screenshot: data in a
 ``<script type="application/json" id="fupan-data">`` block (`standalone_html`) or in a ``#data=``
-fragment (URI-encoded JSON) is rendered the same way. It loads nothing from outside, and writes user
-text only as text (``textContent``), never as markup.
+fragment (URI-encoded JSON) is rendered the same way; ``{"tool_input": ..., "tool_result": ...}`` there
+replays what a host posts (a `review_insights` result takes its language from the input). It loads
+nothing from outside, and writes user text only as text (``textContent``), never as markup.
 """
 
 from __future__ import annotations
@@ -81,7 +82,8 @@ def build_apps() -> Apps:
         name="fupan-report-view",
         title="复盘视图 / Review view",
         description="Interactive view of a review: attainment chart, KPI tree, SWOT, actions filterable "
-        "by status and owner. Rendered by hosts that support MCP Apps.",
+        "by status and owner; of review_insights: closure, overdue aging, what recurs, trends. Rendered by "
+        "hosts that support MCP Apps.",
         prefers_border=True,
     )
     return apps

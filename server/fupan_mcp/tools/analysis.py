@@ -1,0 +1,342 @@
+"""The analysis tools: each takes a section's raw input, calls one pure function of `fupan_mcp.analysis`,
+and with `review_id` keeps the input and the result in that stored review.
+
+The section-shaped arguments are declared once, in `domain.review`, and shared with the stored review's
+sections (`FiveWhysInput`, `SwotInput`, `KpiTreeInput`), so a tool call can be pasted into a review.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from mcp.types import CallToolResult, TextContent
+from pydantic import Field
+
+from fupan_mcp import workspace
+from fupan_mcp.analysis.kpi_templates import TEMPLATE_KEYS
+from fupan_mcp.domain.actions import ActionCheckResult, ActionItem, Risk, RiskCheckResult
+from fupan_mcp.domain.attainment import AttainmentResult, MetricInput
+from fupan_mcp.domain.compliance import ComplianceResult, RosterEntry
+from fupan_mcp.domain.dates import HumanDate
+from fupan_mcp.domain.kpi import DecompositionMethod, KpiNode, KpiTreeResult
+from fupan_mcp.domain.swot import StrategyLike, SwotItemLike, SwotResult
+from fupan_mcp.domain.timeline import MAX_EVENTS, TimelineEvent, TimelineResult
+from fupan_mcp.domain.whys import CountermeasureLike, FiveWhysResult, WhyLike
+from fupan_mcp.errors import InputError
+from fupan_mcp.i18n import Language
+from fupan_mcp.limits import MAX_ACTIONS, MAX_KPI_NODES, MAX_METRICS, MAX_SWOT_ITEMS, MAX_TEXT_CHARS, MAX_WHYS
+from fupan_mcp.services import Services
+from fupan_mcp.store.base import StoreError
+from fupan_mcp.tools.args import LanguageArg, ReviewIdArg
+from fupan_mcp.tools.calls import INLINE_ITEMS, chart_images, check_review, remember, run_core, run_tool, tool_result
+
+
+async def compute_attainment(
+    services: Services,
+    metrics: Annotated[
+        list[MetricInput],
+        Field(
+            min_length=1,
+            max_length=MAX_METRICS,
+            description="Targets with their actuals. Target strings as people write them: '≥2,000', "
+            "'下降30%', '+5pp', '不超过45元', '≤T+1', '95~99'.",
+        ),
+    ],
+    review_id: ReviewIdArg = None,
+    chart: Annotated[
+        bool, Field(description="Add a PNG chart of the rates after the text (needs the `export` extra).")
+    ] = False,
+    language: LanguageArg = "zh",
+) -> Annotated[CallToolResult, AttainmentResult]:
+    """Compare targets with actuals: status, attainment rate, gap, change against the baseline.
+
+    Statuses: achieved, not_achieved, needs_verification (e.g. a peak reported against the target),
+    not_evaluable (missing actual; listed among the data gaps). Lower-is-better targets use the
+    rate target / actual. A metric that cannot be parsed gets its own error entry; the rest are
+    computed. With `chart` (and the `export` extra installed), a PNG chart of the rates follows the text.
+    """
+
+    def work() -> CallToolResult:
+        check_review(services, review_id)
+        from fupan_mcp.analysis.attainment import compute_attainment as compute
+        from fupan_mcp.report.tool_text import attainment_text
+
+        result = run_core(lambda: compute(metrics, language))
+        out = remember(services, review_id, "metrics", metrics, "compute_attainment", result, attainment_text(result))
+        if chart:
+            out.content.extend(chart_images(lambda: _attainment_png(result, language)))
+        return out
+
+    return await run_tool(work, len(metrics) + (INLINE_ITEMS if chart else 0), review_id)  # drawing is slow
+
+
+async def build_kpi_tree(
+    services: Services,
+    nodes: Annotated[
+        list[KpiNode] | None,
+        Field(
+            max_length=MAX_KPI_NODES,
+            description="KPI nodes. A node with a formula over other ids ('traffic * cvr * aov', "
+            "'gmv / spend') is computed; a '%' node enters formulas as a fraction. Omit to get a template.",
+        ),
+    ] = None,
+    root: Annotated[str | None, Field(description="Id of the root KPI; default: the node no one uses.")] = None,
+    template: Annotated[
+        str | None,
+        Field(description="A ready skeleton for a project type: " + ", ".join(TEMPLATE_KEYS) + "."),
+    ] = None,
+    method: Annotated[
+        DecompositionMethod,
+        Field(
+            description="How the root's change is split among drivers: lmdi (default, exact and "
+            "order-free), chain (chain substitution in `order`), shapley."
+        ),
+    ] = "lmdi",
+    order: Annotated[
+        list[str] | None,
+        Field(description="Factor order for chain substitution, e.g. quantity before quality."),
+    ] = None,
+    review_id: ReviewIdArg = None,
+    language: LanguageArg = "zh",
+) -> Annotated[CallToolResult, KpiTreeResult]:
+    """Evaluate a KPI / driver tree: compute formulas, check reported values against them, flag cycles,
+    unknown ids and missing data, and split the root's change into each driver's contribution."""
+
+    def work() -> CallToolResult:
+        check_review(services, review_id)
+        from fupan_mcp.analysis.kpi_tree import build_kpi_tree as build
+        from fupan_mcp.report.tool_text import kpi_tree_text
+
+        result = run_core(lambda: build(nodes, root, template, language, method, order))
+        text = kpi_tree_text(result)
+        section = {"nodes": result.nodes, "root": root, "template": template, "method": method, "order": order}
+        return remember(services, review_id, "kpi_tree", section, "build_kpi_tree", result, text)
+
+    return await run_tool(work, len(nodes or ()), review_id)
+
+
+async def five_whys(
+    services: Services,
+    problem: Annotated[
+        str,
+        Field(min_length=1, max_length=MAX_TEXT_CHARS, description="The problem, specific and measurable."),
+    ],
+    whys: Annotated[
+        list[WhyLike],
+        Field(
+            min_length=1,
+            max_length=MAX_WHYS,
+            description="Answers to 'why?'. A plain list is a chain; `parent` makes branches.",
+        ),
+    ],
+    root_cause: Annotated[
+        str | list[str] | None, Field(description="The root cause(s); default: the last answers.")
+    ] = None,
+    countermeasures: Annotated[
+        list[CountermeasureLike] | None,
+        Field(
+            max_length=MAX_WHYS,
+            description="Actions against the root causes (owner, due, success_metric).",
+        ),
+    ] = None,
+    review_date: Annotated[
+        str | None, Field(description="Review date YYYY-MM-DD; due dates must come after it.")
+    ] = None,
+    review_id: ReviewIdArg = None,
+    language: LanguageArg = "zh",
+) -> Annotated[CallToolResult, FiveWhysResult]:
+    """Check a root-cause chain: too shallow, circular, blaming a person, unverified links, root causes
+    without countermeasures, vague countermeasures. Returns the 'therefore' read-back and a category."""
+
+    def work() -> CallToolResult:
+        check_review(services, review_id)
+        from fupan_mcp.analysis.five_whys import five_whys as analyse_whys
+        from fupan_mcp.report.tool_text import five_whys_text
+
+        result = run_core(lambda: analyse_whys(problem, whys, root_cause, countermeasures, language, review_date))
+        chain = {
+            "problem": problem,
+            "whys": whys,
+            "root_cause": root_cause,
+            "countermeasures": countermeasures or [],
+        }
+        return remember(services, review_id, "five_whys", chain, "five_whys", result, five_whys_text(result))
+
+    return await run_tool(work, len(whys), review_id)
+
+
+async def swot(
+    services: Services,
+    strengths: Annotated[list[SwotItemLike], Field(max_length=MAX_SWOT_ITEMS, description="Internal strengths.")],
+    weaknesses: Annotated[list[SwotItemLike], Field(max_length=MAX_SWOT_ITEMS, description="Internal weaknesses.")],
+    opportunities: Annotated[
+        list[SwotItemLike], Field(max_length=MAX_SWOT_ITEMS, description="External opportunities.")
+    ],
+    threats: Annotated[list[SwotItemLike], Field(max_length=MAX_SWOT_ITEMS, description="External threats.")],
+    strategies: Annotated[
+        list[StrategyLike] | None,
+        Field(max_length=MAX_SWOT_ITEMS, description="TOWS strategies (SO/ST/WO/WT) citing factor ids."),
+    ] = None,
+    review_id: ReviewIdArg = None,
+    language: LanguageArg = "zh",
+) -> Annotated[CallToolResult, SwotResult]:
+    """Check a SWOT (empty quadrants, duplicates, misplaced factors, weights and ratings), compute IFE/EFE
+    scores, and place TOWS strategies in the SO/ST/WO/WT matrix."""
+
+    def work() -> CallToolResult:
+        check_review(services, review_id)
+        from fupan_mcp.analysis.swot import swot as analyse_swot
+        from fupan_mcp.report.tool_text import swot_text
+
+        result = run_core(lambda: analyse_swot(strengths, weaknesses, opportunities, threats, strategies, language))
+        section = {
+            "strengths": strengths,
+            "weaknesses": weaknesses,
+            "opportunities": opportunities,
+            "threats": threats,
+            "strategies": strategies or [],
+        }
+        return remember(services, review_id, "swot", section, "swot", result, swot_text(result))
+
+    return await run_tool(work, len(strengths) + len(weaknesses) + len(opportunities) + len(threats), review_id)
+
+
+async def check_actions(
+    services: Services,
+    actions: Annotated[list[ActionItem], Field(min_length=1, max_length=MAX_ACTIONS)],
+    review_date: Annotated[
+        HumanDate | None,
+        Field(description="Review date; due dates must come after it (relative ones are read against it)."),
+    ] = None,
+    problems: Annotated[
+        list[str] | None, Field(description="Known problems, to check what each action answers.")
+    ] = None,
+    root_causes: Annotated[list[str] | None, Field(description="Known root causes.")] = None,
+    review_id: ReviewIdArg = None,
+    language: LanguageArg = "zh",
+    as_of: Annotated[
+        dt.date | None,
+        Field(description="Count overdue as of this day instead of the review date (YYYY-MM-DD)."),
+    ] = None,
+) -> Annotated[CallToolResult, ActionCheckResult]:
+    """Check improvement actions: a verb, one owner, a due date after the review, a priority, the problem
+    it answers, a measurable result; vague verbs flagged; done needs evidence, won't-do a reason.
+    Overdue is counted as of the review date (today only when there is none); `as_of` in the result
+    says which date was used."""
+
+    def work() -> CallToolResult:
+        reviewed_on = review_date
+        if review_id is not None:
+            stored = run_core(lambda: services.store.get_review(review_id))
+            reviewed_on = reviewed_on or stored.review_date
+        from fupan_mcp.analysis.actions import check_actions as check
+        from fupan_mcp.analysis.actions import resolve_due
+        from fupan_mcp.report.tool_text import actions_text
+
+        today = dt.date.today()  # only the fallback when no review date is known
+        resolved = [resolve_due(action, reviewed_on) for action in actions]  # 'T+30' from the review date
+        result = run_core(
+            lambda: check(resolved, reviewed_on, problems or (), root_causes or (), language, today, as_of=as_of)
+        )
+        text = actions_text(result, resolved)
+        return remember(services, review_id, "actions", actions, "check_actions", result, text)
+
+    return await run_tool(work, len(actions), review_id)
+
+
+async def check_risks(
+    services: Services,
+    risks: Annotated[list[Risk], Field(min_length=1, max_length=MAX_ACTIONS)],
+    review_id: ReviewIdArg = None,
+    language: LanguageArg = "zh",
+) -> Annotated[CallToolResult, RiskCheckResult]:
+    """Check risks for an indicator, yellow and red thresholds in the right order, a response, an owner."""
+
+    def work() -> CallToolResult:
+        check_review(services, review_id)
+        from fupan_mcp.analysis.actions import check_risks as check
+        from fupan_mcp.report.tool_text import risks_text
+
+        result = run_core(lambda: check(risks, language))
+        return remember(services, review_id, "risks", risks, "check_risks", result, risks_text(result, risks))
+
+    return await run_tool(work, len(risks), review_id)
+
+
+async def check_timeline(
+    services: Services,
+    timeline: Annotated[
+        list[TimelineEvent],
+        Field(
+            min_length=1,
+            max_length=MAX_EVENTS,
+            description="Events {at, kind, text, source}. at: ISO 8601 with a zone, 'YYYY-MM-DD HH:MM' in "
+            "`timezone`, or 'HH:MM' (the date of the event before). kind: impact_start, detected, escalated, "
+            "mitigated, resolved, impact_end, trigger, change, communication, or a free label.",
+        ),
+    ],
+    timezone: Annotated[
+        str | None, Field(description="Zone of times written without one: 'UTC', 'Asia/Shanghai', '+08:00'.")
+    ] = None,
+    review_date: Annotated[HumanDate | None, Field(description="Review date; events after it are flagged.")] = None,
+    roster: Annotated[
+        list[RosterEntry] | None, Field(description="People whose names should be roles in the timeline.")
+    ] = None,
+    review_id: ReviewIdArg = None,
+    language: LanguageArg = "zh",
+) -> Annotated[CallToolResult, TimelineResult]:
+    """Compute an incident's time to detect, escalate, mitigate and resolve, the impact duration and the time
+    from trigger to impact from its timeline; flag unreadable times, events out of order, duplicates,
+    impossible sequences (resolved before detected) and blaming text. With review_id the timeline and the
+    result are saved into the review."""
+
+    def work() -> CallToolResult:
+        check_review(services, review_id)
+        from fupan_mcp.analysis.timeline import check_timeline as check
+        from fupan_mcp.report.postmortem import timeline_markdown
+
+        result = run_core(lambda: check(timeline, timezone, language, review_date=review_date, roster=roster or ()))
+        text = timeline_markdown(result)
+        out = remember(services, review_id, "timeline", timeline, "check_timeline", result, text)
+        if review_id is not None and timezone:
+            try:
+                workspace.update_review(services.store, review_id, {"timezone": timezone})
+            except (InputError, StoreError) as error:
+                out.content.append(TextContent(type="text", text=f"timezone not saved: {error}"))
+        return out
+
+    return await run_tool(work, len(timeline), review_id)
+
+
+async def check_compliance(
+    services: Services,
+    text: Annotated[str | None, Field(max_length=200_000, description="One text to check.")] = None,
+    fields: Annotated[
+        dict[str, str] | None,
+        Field(description="Several texts keyed by where they come from, e.g. {'problems[0]': '...'}."),
+    ] = None,
+    roster: Annotated[
+        list[RosterEntry] | None, Field(description="People whose names must be replaced by their role.")
+    ] = None,
+    mask: Annotated[bool, Field(description="Return the texts with personal data masked.")] = True,
+    language: LanguageArg = "zh",
+) -> Annotated[CallToolResult, ComplianceResult]:
+    """Find personal data (mobile numbers, resident IDs, bank cards, e-mail, roster names) and mask it;
+    flag blaming or loaded language with a neutral rewrite hint."""
+
+    def work() -> CallToolResult:
+        from fupan_mcp.analysis.compliance import check_compliance as check
+        from fupan_mcp.report.tool_text import compliance_text
+
+        result = run_core(lambda: check(text, fields, roster or (), mask, language))
+        return tool_result(result, compliance_text(result))
+
+    return await run_tool(work, len(fields or ()) + len(text or "") // 1000, None)
+
+
+def _attainment_png(result: AttainmentResult, language: Language) -> list[bytes]:
+    from fupan_mcp.report import charts
+
+    png = charts.attainment_chart(result, language, fmt="png")
+    return [png] if png else []
