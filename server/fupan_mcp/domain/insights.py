@@ -41,7 +41,7 @@ class InsightAction(BaseModel):
     closed_on: dt.date | None = Field(
         default=None,
         description=(
-            "When a done action was closed: the date of its last change, known only when it was marked done "
+            "When a done action was closed: the day its status became done, known only when it was marked done "
             "after it was recorded (an action stored as done has no close date)."
         ),
     )

@@ -287,8 +287,8 @@ class ReviewStore(Protocol):
         """The compact rows `analysis.insights` reads, filtered in SQL: the reviews in the range
         (inclusive dates), their actions (only ``owner``'s when given: the owner narrows actions, not
         reviews), their problem, root-cause and lesson texts, and each metric's attainment rate from
-        the stored `compute_attainment` result. A done action's ``closed_on`` is the date of its last
-        change when that came after it was recorded."""
+        the stored `compute_attainment` result. A done action's ``closed_on`` is the day its status became
+        done (stored as ``closed_at``; unknown for an action recorded already done)."""
         ...
 
     # --- lessons -------------------------------------------------------------------------

@@ -215,17 +215,28 @@ def _migration_4(conn: Connection) -> None:
         )
 
 
+# Migration 5: an action's close time (set when its status becomes done or won't-do, cleared when it
+# is reopened, see records.CLOSED_AT_ON_UPDATE) and its due date as written ('下周五', 'T+30'), kept
+# beside the absolute date it resolved to. Actions already closed get their last change as close
+# time when that came after they were recorded (what insights took as the close date until now).
+_MIGRATION_5: tuple[str, ...] = (
+    "ALTER TABLE actions ADD COLUMN closed_at TIMESTAMPTZ",
+    "ALTER TABLE actions ADD COLUMN due_text TEXT",
+    "UPDATE actions SET closed_at = updated_at WHERE status IN ('done', 'wont_do') AND updated_at > created_at",
+)
+
 # Append new migrations here: MIGRATIONS[n] upgrades schema version n to n + 1.
-MIGRATIONS: tuple[Migration, ...] = (_MIGRATION_1, _MIGRATION_2, _MIGRATION_3, _migration_4)
+MIGRATIONS: tuple[Migration, ...] = (_MIGRATION_1, _MIGRATION_2, _MIGRATION_3, _migration_4, _MIGRATION_5)
 
 _BEGIN_WRITE = "BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE"
 _BEGIN_READ = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
 _ACTION_COLUMNS = (
     "a.id, a.review_id, a.action, a.owner, a.due, a.priority, a.addresses, a.success_metric, "
-    "a.status, a.status_reason, a.evidence, a.kind, a.ticket, a.created_at, a.updated_at, "
-    "r.project, r.project_id, r.title AS review_title, r.review_date"
+    "a.status, a.status_reason, a.evidence, a.kind, a.ticket, a.due_text, a.closed_at, a.created_at, "
+    "a.updated_at, r.project, r.project_id, r.title AS review_title, r.review_date"
 )
 _PROJECT_ID = records.PROJECT_ID_OF_KEY.format(p="%s")
+_CLOSED_AT = records.CLOSED_AT_ON_UPDATE.format(p="%s")
 _ACTION_FROM = "FROM actions a JOIN reviews r ON r.id = a.review_id"
 _ACTION_SET = ", ".join(f"{column} = %s" for column in records.ACTION_VALUE_COLUMNS)
 _ACTION_TEXT_FIELDS = (
@@ -238,6 +249,7 @@ _ACTION_TEXT_FIELDS = (
     "evidence",
     "kind",
     "ticket",
+    "due_text",
 )
 _SECTION_NAMES_SQL = (
     '(SELECT array_agg(s.name ORDER BY s.name COLLATE "C") FROM review_sections s WHERE s.review_id = r.id)'
@@ -627,7 +639,7 @@ class PostgresStore:
             ).fetchall()
             actions = conn.execute(
                 "SELECT a.id, a.review_id, r.project, r.review_date, a.action, a.owner, a.status, a.due, "
-                f"a.created_at, a.updated_at {_ACTION_FROM} WHERE TRUE{rest}{owner_where.and_sql()}",
+                f"a.closed_at {_ACTION_FROM} WHERE TRUE{rest}{owner_where.and_sql()}",
                 (*params, *owner_where.params),
             ).fetchall()
             texts = conn.execute(
@@ -656,7 +668,7 @@ class PostgresStore:
                     owner=row["owner"],
                     status=row["status"],
                     due=row["due"],
-                    closed_on=records.closed_on(row["status"], row["created_at"], row["updated_at"]),
+                    closed_on=records.closed_on(row["status"], row["closed_at"]),
                 )
                 for row in actions
             ],
@@ -956,8 +968,8 @@ def _update_action(conn: Connection, current: StoredAction, changes: Mapping[str
     item = records.changed_action(current, changes)
     _storable_action(item, "")
     conn.execute(
-        f"UPDATE actions SET {_ACTION_SET}, updated_at = %s WHERE id = %s",
-        (*records.action_values(item), now, current.id),
+        f"UPDATE actions SET {_ACTION_SET}, {_CLOSED_AT}, updated_at = %s WHERE id = %s",
+        (*records.action_values(item), item.status, item.status, now, now, current.id),
     )
 
 

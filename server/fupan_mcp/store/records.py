@@ -37,9 +37,18 @@ ACTION_VALUE_COLUMNS = (
     "evidence",
     "kind",
     "ticket",
+    "due_text",
 )
 """The action columns `action_values` fills, in its order (inserts and updates name them from here)."""
 OPEN_STATUSES: tuple[ActionStatus, ...] = ("open", "in_progress")
+CLOSED_STATUSES: tuple[ActionStatus, ...] = ("done", "wont_do")
+CLOSED_AT_ON_UPDATE = (
+    "closed_at = CASE WHEN {p} IN ('done', 'wont_do') THEN CASE WHEN status = {p} THEN closed_at ELSE {p} END END"
+)
+"""SQL of an action's close time after an update, from (new status, new status, now) ({p}: the backend's
+placeholder; ``status`` and ``closed_at`` on the right are the stored values): the update's time when the
+status becomes done or won't-do (or moves from one to the other), kept while it stays, cleared when the
+action is reopened. An action recorded already closed has no close time: when it was closed is not known."""
 
 
 # --- arguments ---------------------------------------------------------------------------
@@ -282,8 +291,11 @@ def action_changes(
 
 
 def changed_action(current: StoredAction, changes: Mapping[str, object]) -> ActionItem:
-    """The stored action with ``changes`` applied, checked as a whole."""
+    """The stored action with ``changes`` applied, checked as a whole. A new due date (always
+    YYYY-MM-DD here) replaces the words the old one was written in, so ``due_text`` is dropped."""
     fields = current.model_dump(include=set(ActionItem.model_fields))
+    if "due" in changes:
+        fields["due_text"] = None
     return base.validate_action({**fields, **changes}, "")
 
 
@@ -340,6 +352,7 @@ def action_values(item: ActionItem, *, iso_dates: bool = False) -> tuple[object,
         item.evidence,
         item.kind,
         item.ticket,
+        item.due_text,
     )
 
 
@@ -436,11 +449,15 @@ def checked_insight_filter(
     return project_filter(project), strip(review_type), strip(owner), start, end
 
 
-def closed_on(status: str, created_at: dt.datetime | str, updated_at: dt.datetime | str) -> dt.date | None:
-    """The close date of a done action: its last change, when that came after it was recorded
-    (an action stored already done has no known close date)."""
-    if status != "done":
+def closed_on(status: str, closed_at: dt.datetime | str | None) -> dt.date | None:
+    """The close date of a done action: the UTC day its status became done (None when it was
+    recorded already done, so when it was closed is not known)."""
+    if status != "done" or closed_at is None:
         return None
-    created = created_at if isinstance(created_at, dt.datetime) else dt.datetime.fromisoformat(created_at)
-    updated = updated_at if isinstance(updated_at, dt.datetime) else dt.datetime.fromisoformat(updated_at)
-    return updated.date() if updated > created else None
+    return (closed_at if isinstance(closed_at, dt.datetime) else dt.datetime.fromisoformat(closed_at)).date()
+
+
+def backfilled_closed_at(created_at: str, updated_at: str) -> str | None:
+    """Migration 5's close time of an action stored closed before close times were kept: its last
+    change, when that came after it was recorded (what insights read as the close date until then)."""
+    return updated_at if dt.datetime.fromisoformat(updated_at) > dt.datetime.fromisoformat(created_at) else None

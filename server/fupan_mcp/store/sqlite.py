@@ -190,8 +190,24 @@ def _migration_4(conn: sqlite3.Connection) -> None:
     conn.executemany("UPDATE lessons SET terms = ? WHERE id = ?", [(index_terms(r[1]), r[0]) for r in rows])
 
 
+# Migration 5: an action's close time (set when its status becomes done or won't-do, cleared when it
+# is reopened, see records.CLOSED_AT_ON_UPDATE) and its due date as written ('下周五', 'T+30'), kept
+# beside the absolute date it resolved to. Actions already closed get their last change as close
+# time when that came after they were recorded (what insights took as the close date until now).
+def _migration_5(conn: sqlite3.Connection) -> None:
+    conn.execute("ALTER TABLE actions ADD COLUMN closed_at TEXT")
+    conn.execute("ALTER TABLE actions ADD COLUMN due_text TEXT")
+    closed = conn.execute(
+        "SELECT id, created_at, updated_at FROM actions WHERE status IN ('done', 'wont_do')"
+    ).fetchall()
+    conn.executemany(
+        "UPDATE actions SET closed_at = ? WHERE id = ?",
+        [(at, row[0]) for row in closed if (at := records.backfilled_closed_at(row[1], row[2])) is not None],
+    )
+
+
 # Append new migrations here: MIGRATIONS[n] upgrades user_version n to n + 1.
-MIGRATIONS: tuple[Migration, ...] = (_MIGRATION_1, _MIGRATION_2, _MIGRATION_3, _migration_4)
+MIGRATIONS: tuple[Migration, ...] = (_MIGRATION_1, _MIGRATION_2, _MIGRATION_3, _migration_4, _migration_5)
 
 # External-content FTS5 index over lessons.terms, kept in step by triggers (which also fire
 # for the rows a review deletion cascades to).
@@ -213,10 +229,11 @@ FTS_SCHEMA: tuple[str, ...] = (
 
 _ACTION_COLUMNS = (
     "a.id, a.review_id, a.action, a.owner, a.due, a.priority, a.addresses, a.success_metric, "
-    "a.status, a.status_reason, a.evidence, a.kind, a.ticket, a.created_at, a.updated_at, "
-    "r.project, r.project_id, r.title AS review_title, r.review_date"
+    "a.status, a.status_reason, a.evidence, a.kind, a.ticket, a.due_text, a.closed_at, a.created_at, "
+    "a.updated_at, r.project, r.project_id, r.title AS review_title, r.review_date"
 )
 _PROJECT_ID = records.PROJECT_ID_OF_KEY.format(p="?")
+_CLOSED_AT = records.CLOSED_AT_ON_UPDATE.format(p="?")
 _ACTION_FROM = "FROM actions a JOIN reviews r ON r.id = a.review_id"
 _ACTION_SET = ", ".join(f"{column} = ?" for column in records.ACTION_VALUE_COLUMNS)
 _INSERT_ACTION = (
@@ -628,7 +645,7 @@ class SQLiteStore:
             owner_sql = " AND a.owner = ?" if who is not None else ""
             actions = conn.execute(
                 "SELECT a.id, a.review_id, r.project, r.review_date, a.action, a.owner, a.status, a.due, "
-                f"a.created_at, a.updated_at {_ACTION_FROM} WHERE 1 = 1{rest}{owner_sql}",
+                f"a.closed_at {_ACTION_FROM} WHERE 1 = 1{rest}{owner_sql}",
                 (*params, *([who] if who is not None else [])),
             ).fetchall()
             kinds = ", ".join("?" * len(records.INSIGHT_TEXT_KINDS))
@@ -656,7 +673,7 @@ class SQLiteStore:
                     owner=row["owner"],
                     status=row["status"],
                     due=dt.date.fromisoformat(row["due"]) if row["due"] else None,
-                    closed_on=records.closed_on(row["status"], row["created_at"], row["updated_at"]),
+                    closed_on=records.closed_on(row["status"], row["closed_at"]),
                 )
                 for row in actions
             ],
@@ -884,8 +901,8 @@ def _action_holder(conn: sqlite3.Connection, action_id: str) -> str | None:
 def _update_action(conn: sqlite3.Connection, current: StoredAction, changes: Mapping[str, object], now: str) -> None:
     item = records.changed_action(current, changes)
     conn.execute(
-        f"UPDATE actions SET {_ACTION_SET}, updated_at = ? WHERE id = ?",
-        (*records.action_values(item, iso_dates=True), now, current.id),
+        f"UPDATE actions SET {_ACTION_SET}, {_CLOSED_AT}, updated_at = ? WHERE id = ?",
+        (*records.action_values(item, iso_dates=True), item.status, item.status, now, now, current.id),
     )
 
 
