@@ -30,6 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from fupan_mcp.app import insights_call
 from fupan_mcp.domain.actions import ActionItem
+from fupan_mcp.gctuning import tune_gc
 from fupan_mcp.store import SQLiteStore
 from targets import target
 
@@ -137,6 +138,7 @@ def main() -> None:
             conn = sqlite3.connect(path)
             latest = conn.execute("SELECT max(review_date) FROM reviews").fetchone()[0]
             insights_call(store, "warm-up", None, None, None, None, "zh")  # imports the report code once
+            tune_gc()  # what the server does once it has started (cli.py, http.py)
             ours: list[float] = []
             base: list[float] = []
             for _ in range(runs):

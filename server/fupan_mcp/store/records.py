@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 
 from fupan_mcp.domain.actions import ActionItem, ActionStatus
 from fupan_mcp.domain.asof import days_overdue
+from fupan_mcp.domain.insights import InsightReview
 from fupan_mcp.domain.stored import Lesson, LessonHit, OpenAction, ReviewRecord, ReviewSummary, StoredAction
 from fupan_mcp.errors import InputError
 from fupan_mcp.i18n import Language, tr
@@ -449,12 +450,9 @@ def checked_insight_filter(
     return project_filter(project), strip(review_type), strip(owner), start, end
 
 
-def closed_on(status: str, closed_at: dt.datetime | str | None) -> dt.date | None:
-    """The close date of a done action: the UTC day its status became done (None when it was
-    recorded already done, so when it was closed is not known)."""
-    if status != "done" or closed_at is None:
-        return None
-    return (closed_at if isinstance(closed_at, dt.datetime) else dt.datetime.fromisoformat(closed_at)).date()
+def insight_as_of(date_to: dt.date | None, reviews: Iterable[InsightReview]) -> dt.date | None:
+    """The date review_insights counts overdue at: the filter's end date, else the latest review date."""
+    return date_to if date_to is not None else max((r.review_date for r in reviews), default=None)
 
 
 def backfilled_closed_at(created_at: str, updated_at: str) -> str | None:
