@@ -289,10 +289,6 @@ _CLOSES_SQL = (
     "SELECT {key}, greatest(0, (a.closed_at AT TIME ZONE 'UTC')::date - r.review_date), count(*) "
     f"{_ACTION_FROM} WHERE a.status = 'done' AND a.closed_at IS NOT NULL{{rest}} GROUP BY 1, 2"
 )
-_LINES_SQL = (
-    f"SELECT a.review_id, a.seq, a.action, a.status {_ACTION_FROM} WHERE TRUE{{rest}} "
-    'ORDER BY r.review_date, a.review_id COLLATE "C", a.seq'
-)
 _SECTION_NAMES_SQL = (
     '(SELECT array_agg(s.name ORDER BY s.name COLLATE "C") FROM review_sections s WHERE s.review_id = r.id)'
 )
@@ -698,7 +694,12 @@ class PostgresStore:
                 [CloseDays(*row) for row in cur.execute(_CLOSES_SQL.format(key=key, rest=f"{rest}{owned}"), params)]
                 for key in ("a.review_id", "a.owner")
             ]
-            lines = [ActionLine(*row) for row in cur.execute(_LINES_SQL.format(rest=f"{rest}{owned}"), params)]
+            lines = [
+                ActionLine(*row)
+                for row in cur.execute(
+                    f"SELECT a.review_id, a.seq, a.action, a.status {scope} ORDER BY a.review_id, a.seq", params
+                )
+            ]
             texts = [
                 InsightText(*row)
                 for row in cur.execute(
@@ -727,7 +728,7 @@ class PostgresStore:
             owner_tallies=tallies[1],
             review_closes=closes[0],
             owner_closes=closes[1],
-            actions=lines,
+            actions=records.in_review_order(lines, reviews),
             texts=texts,
             metrics=metrics,
         )

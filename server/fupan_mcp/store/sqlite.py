@@ -278,10 +278,6 @@ _CLOSES_SQL = (  # the close date is the day of closed_at as written (UTC, as th
     "SELECT {key}, max(0, CAST(julianday(substr(a.closed_at, 1, 10)) - julianday(r.review_date) AS INTEGER)), "
     f"count(*) {_ACTION_FROM} WHERE a.status = 'done' AND a.closed_at IS NOT NULL{{rest}} GROUP BY 1, 2"
 )
-_LINES_SQL = (  # in review order, which the carried-over grouping relies on (sorting in SQL is cheaper)
-    f"SELECT a.review_id, a.seq, a.action, a.status {_ACTION_FROM} WHERE 1 = 1{{rest}} "
-    "ORDER BY r.review_date, a.review_id, a.seq"
-)
 _SECTION_SEP = "\x1f"  # joins section names in listings; names may not contain control characters
 
 
@@ -707,7 +703,14 @@ class SQLiteStore:
                 list(map(CloseDays._make, cur.execute(_CLOSES_SQL.format(key=key, rest=f"{rest}{owned}"), params)))
                 for key in ("a.review_id", "a.owner")
             ]
-            lines = list(map(ActionLine._make, cur.execute(_LINES_SQL.format(rest=f"{rest}{owned}"), params)))
+            lines = list(
+                map(
+                    ActionLine._make,
+                    cur.execute(
+                        f"SELECT a.review_id, a.seq, a.action, a.status {scope} ORDER BY a.review_id, a.seq", params
+                    ),
+                )
+            )
             kinds = ", ".join("?" * len(records.INSIGHT_TEXT_KINDS))
             texts = cur.execute(
                 "SELECT l.review_id, l.kind, l.text FROM lessons l JOIN reviews r ON r.id = l.review_id "
@@ -728,7 +731,7 @@ class SQLiteStore:
             owner_tallies=tallies[1],
             review_closes=closes[0],
             owner_closes=closes[1],
-            actions=lines,
+            actions=records.in_review_order(lines, reviews),
             texts=list(map(InsightText._make, texts)),
             metrics=[InsightMetric(row[0], row[1], _rate(row[2])) for row in metrics if isinstance(row[1], str)],
         )
