@@ -436,7 +436,7 @@ def test_tool_text_table() -> None:
     english = attainment_text(_seed("en"))
     assert "| Metric | Target | Actual | Baseline | Change | Rate | Against target | Status |" in english
     # (1.7 - 2.8) / 2.8 = -39.3 %; progress 39.29 / 30 = 131 %; the statement rounds the same way
-    assert "| 订单处理时长 | decrease by 30% | 1.7 h | 2.8 h | down 39.3% (-1.1 h) | 131% |" in english
+    assert "| 订单处理时长 | decrease by 30% | 1.7 hours | 2.8 hours | down 39.3% (-1.1 hours) | 131% |" in english
     (hours,) = [m for m in _seed("en").metrics if m.name == "订单处理时长"]
     assert "down 39.3% (-1.1 hours)" in hours.statement and "(progress 131%," in hours.statement  # as in the table
 

@@ -21,7 +21,7 @@ from fupan_mcp.domain.attainment import MetricInput
 from fupan_mcp.domain.kpi import KpiNode, KpiTreeResult
 from fupan_mcp.domain.review import Review
 from fupan_mcp.report import charts, svg_charts
-from fupan_mcp.report.render import render_report
+from fupan_mcp.report.render import build_report, render_report
 from fupan_mcp.report.strings import TEXT
 from fupan_mcp.samples import SAMPLES, load_sample
 
@@ -102,6 +102,27 @@ def test_kpi_chart_is_a_waterfall_of_contributions() -> None:
     shown = texts(svg)
     for name in ("流量", "转化率", "客单价", "合计变化", "+1,880", "LMDI"):
         assert name in shown
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_kpi_waterfall_labels_use_the_axis_scale(language: str) -> None:
+    """BFCM sales rose $7.5B → $9.3B; shoppers' LMDI share 74.2 % is $1,335,819,461: in a chart drawn in
+    亿 (zh) or B (en) every bar label is in 亿 / B too, never full digits beside a scaled axis."""
+    kpi = build_report(load_sample("bfcm_campaign"), "full", language).analysis.kpi_tree  # type: ignore[arg-type]
+    assert kpi is not None
+    svg = charts.kpi_chart(kpi, language)  # type: ignore[arg-type]
+    assert svg is not None
+    word, shoppers = {"zh": ("亿", "+$13.36亿（74.2%）"), "en": ("B", "+$1.336B (74.2%)")}[language]
+    labels = [t for t in re.findall(r">([^<>]*\d[^<>]*)</text>", svg) if "LMDI" not in t]
+    assert shoppers in labels and ("+$18亿" if language == "zh" else "+$1.8B") in labels
+    assert all(word in label or label.startswith("$0") for label in labels), labels
+    assert not any(re.search(r"\d,\d{3},\d{3}", label) for label in labels)
+    if charts.available():  # the Word PNG draws the same labels on the same axis
+        axes = charts._kpi_figure(kpi, language).axes[0]  # type: ignore[arg-type, union-attr]
+        drawn = [text.get_text() for text in axes.texts]
+        assert shoppers in drawn
+        ticks = [axes.xaxis.get_major_formatter()(value, 0) for value in axes.get_xticks()]
+        assert all(word in tick or tick == "$0" for tick in ticks), ticks
 
 
 def test_kpi_chart_needs_a_decomposition() -> None:

@@ -434,9 +434,12 @@ def test_mermaid_flowchart_escapes_labels() -> None:
     lines = mermaid.splitlines()
     assert lines[0] == "flowchart TD"
     assert lines[1] == '    P["问题：报错 &quot;500&quot; 占比 2%"]'
-    assert '    P -->|为什么| n0["为什么 1: 网关 &lt;超时&gt; &amp; 重试"]' in lines
+    # zh labels take the full-width colon; the escapes hold around it
+    assert '    P -->|为什么| n0["为什么 1：网关 &lt;超时&gt; &amp; 重试"]' in lines
     assert "    n1 -->|为什么| n2[" in mermaid
-    assert '    r0(["R1: 总结: 缺少限流"])' in lines
+    assert '    r0(["R1：总结: 缺少限流"])' in lines
+    english = whys_flowchart(five_whys("Error 500", ["gateway <timeout>", "b"], root_cause="no limit"), "en")
+    assert '    P -->|why| n0["Why 1: gateway &lt;timeout&gt;"]' in english.splitlines()
     assert "    n2 -.-> r0" in lines
     assert "    class r0 root" in lines
     assert "    class n0,n1,n2 unverified" in lines
@@ -542,3 +545,11 @@ def test_wide_tree_of_max_size() -> None:
     assert result.depth == 8
     assert len(result.root_causes) == MAX_WHYS // 2
     assert not result.is_chain
+
+
+def test_a_countermeasure_text_that_is_no_valid_unicode_is_an_input_error_naming_it() -> None:
+    # a lone surrogate reaches an in-process call (the transports refuse it earlier): it must be reported
+    # as this countermeasure's fault, not escape as an unexpected exception
+    with pytest.raises(InputError) as caught:
+        five_whys("评论功能使用占比只有 15%", ["讨论效率低"], countermeasures=["补齐评论线程", "\ud800"])
+    assert caught.value.field.startswith("countermeasures[1]")

@@ -534,7 +534,8 @@ def test_tool_text_tree_is_indented_and_localized() -> None:
     assert zh.startswith("### KPI 指标树\n")
     assert "分解方法" in zh
     assert "LMDI" in zh
-    assert "\n- gmv = traffic * cvr * aov · 填报 11,880 / 公式 11,880 · 基线 1万" in zh
+    # 11,880 is 1.188万 exactly (four digits), reported and computed alike, beside the baseline's 1万
+    assert "\n- gmv = traffic * cvr * aov · 填报 1.188万 / 公式 1.188万 · 基线 1万" in zh
     assert "\n  - traffic = paid + live + private · 实际 1.2万" in zh
     # live: 4,500 - 2,500 = +2,000; its LMDI contribution 1,989.68 of the root's +1,880 is 105.8 %
     assert "\n    - live · 实际 4,500 · 基线 2,500 · 变化 +2,000 · 贡献 +1,989.68（105.8%）" in zh

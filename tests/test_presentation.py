@@ -311,6 +311,48 @@ def test_a_statement_and_the_table_round_a_figure_alike() -> None:
         assert "39.29" not in content and "131.0%" not in content
 
 
+@pytest.mark.parametrize(
+    ("value", "unit", "computed", "zh", "en"),
+    [
+        (9.3e9, "USD", False, "$93亿", "$9.3B"),  # 'USD', '$' and '美元' are one currency
+        (9.3e9, "美元", False, "$93亿", "$9.3B"),
+        (9_299_401_200, "$", True, "$92.994亿", "$9.299B"),  # a formula's value: three decimals below 100
+        (72_726_000, "元", False, "7,272.6万元", "¥72.726M"),  # exact in three decimals: scaled
+        (376, "万元", False, "376万元", "¥3.76M"),  # a unit with a magnitude is composed once
+        (12_000, "万元", False, "1.2亿元", "¥120M"),
+        (11_880, None, False, "1.188万", "11,880"),
+        (16_281_234, "元", False, "16,281,234元", "¥16,281,234"),  # not exact in 万 or M: every digit
+        (61e6, "people", False, "6,100万 people", "61M people"),
+        (1.7, "h", False, "1.7小时", "1.7 hours"),
+        (1, "hours", False, "1小时", "1 hour"),
+        (66, "min", False, "66分钟", "66 minutes"),
+        (1.2, "pp", False, "1.2 个百分点", "1.2 pp"),
+        (88, "x", False, "88×", "88×"),
+        (3.4, None, True, "3.40", "3.40"),
+        (0.004, "元", True, "0.004元", "¥0.004"),  # a computed figure that is not 0 never reads 0
+        (923.65, "人", True, "924人", "924人"),
+    ],
+)
+def test_one_formatter_writes_a_figure_for_the_tables_and_the_statements(
+    value: float, unit: str | None, computed: bool, zh: str, en: str
+) -> None:
+    assert fmt.quantity(value, unit, "zh", computed=computed) == zh
+    assert fmt.quantity(value, unit, "en", computed=computed) == en
+
+
+def test_the_statement_and_the_table_write_the_same_amount() -> None:
+    """BFCM sales of 9.3B USD: the attainment row, its statement and the KPI tree all write $9.3B / $93亿."""
+    for language, shown in (("zh", "$93亿"), ("en", "$9.3B")):
+        built = build_report(load_sample("bfcm_campaign"), "full", language, audience="reader")  # type: ignore[arg-type]
+        content = render_built(built, "markdown").content
+        row = next(line for line in content.splitlines() if line.startswith("| Weekend sales | >"))
+        (metric,) = [m for m in built.analysis.attainment.metrics if m.name == "Weekend sales"]  # type: ignore[union-attr]
+        reported = tr(TEXT, "kpi.reported_computed", language, reported=shown, computed="")
+        assert f"| {shown} |" in row and shown in metric.statement.split(",")[0].split("，")[0]
+        assert reported.split("/")[0] in content
+        assert "9,300,000,000" not in content
+
+
 @pytest.mark.parametrize("name", SAMPLES)
 def test_every_rate_in_a_statement_is_the_tables_rate(name: str) -> None:
     for language in ("zh", "en"):

@@ -80,8 +80,9 @@ def test_erp_figures() -> None:
 
 def test_erp_figures_in_english() -> None:
     text = content("erp_wms", "en")
-    assert "down 39.3% (-1.1 h)" in text and "+6.1 pp (relative +6.55%)" in text
-    assert "saving 40,000元 (1.05% of budget)" in text
+    # the table writes what the statement beside it writes: hours in words, 元 as ¥ before the number
+    assert "down 39.3% (-1.1 hours)" in text and "+6.1 pp (relative +6.55%)" in text
+    assert "saving ¥40,000 (1.05% of budget)" in text
 
 
 # --------------------------------------------------------------------------- B2B MVP
@@ -142,4 +143,4 @@ def test_campaign_gaps() -> None:
 
 def test_campaign_in_english() -> None:
     text = content("midyear_campaign", "en", "full")
-    assert "reported 3.4 / formula 3.40" in text and "16,280,000元" in text
+    assert "reported 3.4 / formula 3.40" in text and "¥16.28M" in text  # 1,628万元 in en

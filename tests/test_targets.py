@@ -218,6 +218,20 @@ def test_numbers_are_expressed_in_the_metric_unit(text: str, unit: str, expected
     assert _fields(parse_target(text, unit)) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("破亿", _at_least(1e8, "元", strict=True)),  # "GMV 破亿": above 1亿
+        ("GMV 破亿", _at_least(1e8, "元", strict=True)),
+        ("破千万", _at_least(1e7, "元", strict=True)),
+        ("破5000万", _at_least(5e7, "元", strict=True)),
+        ("突破1亿", _at_least(1e8, "元", strict=True)),
+    ],
+)
+def test_breaking_through_a_round_figure_is_a_strict_lower_bound(text: str, expected: dict[str, Any]) -> None:
+    assert _fields(parse_target(text, "元")) == expected
+
+
 def test_an_incompatible_unit_is_kept_as_written_for_the_caller_to_flag() -> None:
     assert _fields(parse_target("≤45元", "%")) == _at_most(45, "元")
 

@@ -4,53 +4,92 @@ Only display: the figures themselves come from the analyses. Rounding happens he
 the report's sections, each tool's text (`report.tool_text`), the charts, the Word export and the
 figures quoted inside the analyses' statements and finding messages all write a number with these
 functions, so a figure reads the same wherever it appears (a rate is 39.3% in a table and in the
-sentence beside it). It lives below the analyses, beside `i18n`, because the pure analyses quote
-figures in their messages and must import nothing from `report/`; the report reaches it through
-`report.formatting`. It imports nothing but the standard library and `i18n`.
+sentence beside it, sales are $9.3B in the attainment table, in the statement and in the KPI tree).
+It lives below the analyses, beside `i18n`, because the pure analyses quote figures in their
+messages and must import nothing from `report/`; the report reaches it through `report.formatting`.
+It imports the standard library, `i18n` and the unit spellings of `domain.numbers` (pure, below it).
+
+Rules, one per kind of unit, the same for every caller:
+
+- Large amounts are written with the language's scale words, zh 万 / 亿 (1,628万元, $93亿), en M / B
+  ($9.3B, 61M people), whenever that loses nothing: the scaled number has three decimals below 100
+  and two from 100 up (1.188万, ¥72.726M, 2,017.84万) and is exact (16,281,234 stays 16,281,234). A
+  computed amount (a formula's value) is scaled the same way, rounded to those decimals ($92.994亿,
+  $9.299B), so that a change or a formula value reads like the reported figure beside it.
+- A unit that carries a magnitude is composed once: 12,000 万元 is 1.2亿元, never 1.2万万元.
+- Currency: $ € £ stand before the number in both languages ($93亿, $9.3B); 元 follows it in zh
+  (376万元) and is ¥ before it in en (¥3.76M). "USD", "美元", "dollars" all read as $.
+- Time units in words: zh 天 / 小时 / 分钟 / 秒 / 毫秒 / 周 / 个工作日; en with the right plural
+  ("1 hour", "1.7 hours", "66 minutes"), milliseconds as "ms".
+- Percentage points are "1.2 个百分点" / "1.2 pp"; a rank "第2名" / "#2"; T+N days "T+1".
+- Numbers: thousands separators, two decimals from 1 up and four below, trailing zeros dropped; a
+  computed count is a whole number, a small computed ratio keeps two decimals (3.40).
+- Rounding never hides a miss: `percent` never shows a value below 100 % as "100%" nor one above 0
+  as "0%", and a computed amount that is not zero is never shown as 0.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable
 
-from fupan_mcp.i18n import Language
+from fupan_mcp.domain.numbers import canonical_unit, split_magnitude_unit
+from fupan_mcp.i18n import Language, Table, tr
 
-_SYMBOLS_BEFORE = frozenset({"$", "€", "£", "¥"})
-"""Currency symbols written before the number: $1.2M, ¥39.6."""
+_TEXT: Table = {
+    "d.one": {"zh": "{n}天", "en": "{n} day"},
+    "d.many": {"zh": "{n}天", "en": "{n} days"},
+    "h.one": {"zh": "{n}小时", "en": "{n} hour"},
+    "h.many": {"zh": "{n}小时", "en": "{n} hours"},
+    "min.one": {"zh": "{n}分钟", "en": "{n} minute"},
+    "min.many": {"zh": "{n}分钟", "en": "{n} minutes"},
+    "s.one": {"zh": "{n}秒", "en": "{n} second"},
+    "s.many": {"zh": "{n}秒", "en": "{n} seconds"},
+    "ms.one": {"zh": "{n}毫秒", "en": "{n} ms"},
+    "ms.many": {"zh": "{n}毫秒", "en": "{n} ms"},
+    "week.one": {"zh": "{n}周", "en": "{n} week"},
+    "week.many": {"zh": "{n}周", "en": "{n} weeks"},
+    "workday.one": {"zh": "{n}个工作日", "en": "{n} working day"},
+    "workday.many": {"zh": "{n}个工作日", "en": "{n} working days"},
+    "rank.one": {"zh": "第{n}名", "en": "#{n}"},
+    "rank.many": {"zh": "第{n}名", "en": "#{n}"},
+    "pp.one": {"zh": "{n} 个百分点", "en": "{n} pp"},
+    "pp.many": {"zh": "{n} 个百分点", "en": "{n} pp"},
+    "bp.one": {"zh": "{n} 个基点", "en": "{n} bp"},
+    "bp.many": {"zh": "{n} 个基点", "en": "{n} bp"},
+    "yuan": {"zh": "{sign}{n}元", "en": "{sign}¥{n}"},
+}
+_WORD_UNITS = frozenset({"d", "h", "min", "s", "ms", "week", "workday", "rank", "pp", "bp"})
+"""Units written as words around the number, looked up in `_TEXT`."""
+_UNSCALED = frozenset({"rank", "pp", "bp"})
+"""Units whose figures are never put in 万 / M: a rank, a difference of percents."""
+_SYMBOLS_BEFORE = frozenset({"$", "€", "£"})
+"""Currency symbols written before the number in both languages: $1.2B, $93亿, €30."""
+_CURRENCIES = _SYMBOLS_BEFORE | {"元"}
+_TIMES = frozenset({"x", "×", "times"})
+"""A multiple: 88×."""
 
-COUNT_UNITS = frozenset({"人", "个", "名", "位", "单", "笔", "次", "条", "家", "场", "件", "users", "people"})
+SCALES: dict[Language, tuple[tuple[str, float], ...]] = {
+    "zh": (("亿", 1e8), ("万", 1e4)),
+    "en": (("B", 1e9), ("M", 1e6)),
+}
+"""Words for large amounts, largest first."""
+
+COUNT_UNITS = frozenset(
+    {"人", "个", "名", "位", "单", "笔", "次", "条", "家", "场", "件", "户", "台"}
+    | {"users", "people", "orders", "requests", "queries", "tickets", "incidents", "customers"}
+)
 """Units of things that are counted: a computed count is shown rounded to a whole number."""
 
-
-@dataclass(frozen=True, slots=True)
-class _Style:
-    """How one language writes a figure: looked up by language, never chosen with an ``if``."""
-
-    points: str
-    """After a difference of percents: ' 个百分点', ' pp'."""
-    days: str
-    """After a number of days (a change of a T+N target)."""
-    units: Mapping[str, str]
-    """Canonical units the parsers produce, written the language's way."""
-    spaced_words: bool
-    """Whether a unit made of letters stands apart from the number: '1.7 h'."""
-    scales: tuple[tuple[str, float], ...]
-    """Words for large amounts, largest first: 亿, 万."""
+_SIGNIFICANT = 12
 
 
-_STYLES: dict[Language, _Style] = {
-    "zh": _Style(
-        points=" 个百分点",
-        days="天",
-        units={"d": "天", "h": "小时", "min": "分钟", "s": "秒", "ms": "毫秒", "week": "周", "workday": "个工作日"},
-        spaced_words=False,
-        scales=(("亿", 1e8), ("万", 1e4)),
-    ),
-    "en": _Style(points=" pp", days=" d", units={}, spaced_words=True, scales=()),
-}
+def clean(value: float | None) -> float | None:
+    """``value`` rounded to 12 significant digits: binary noise (1.2000000000000028) gone, meaning kept."""
+    if value is None or value == 0 or not math.isfinite(value):
+        return value
+    return float(f"{value:.{_SIGNIFICANT}g}")
 
 
 def fmt_number(value: float | None, digits: int = 2) -> str:
@@ -73,8 +112,28 @@ def number(value: float, *, digits: int = 2, fixed: bool = False) -> str:
     return fmt_number(round(value, digits), digits)
 
 
+def plain(value: float, digits: int | None = None) -> str:
+    """A plain number: separators, 2 decimals from 1 up and 4 below (or ``digits``), zeros trimmed."""
+    places = digits if digits is not None else (2 if abs(value) >= 1 else 4)
+    return fmt_number(round(value, places), places)
+
+
+def display_unit(unit: str | None) -> tuple[str | None, float]:
+    """The unit a figure is written with and the factor its value is multiplied by: "万元" → ("元",
+    1e4), "USD" → ("$", 1), "hours" → ("h", 1). A unit we do not know keeps its spelling ("QPS")."""
+    if unit is None or not unit.strip():
+        return None, 1.0
+    base, factor = split_magnitude_unit(unit)
+    if factor != 1.0:
+        return base, factor
+    canonical = canonical_unit(unit)
+    if canonical in _CURRENCIES or canonical in _WORD_UNITS or canonical in _TIMES:
+        return canonical, 1.0
+    return unit.strip(), 1.0
+
+
 def quantity(value: float | None, unit: str | None, language: Language, *, computed: bool = False) -> str:
-    """A value with its unit. zh writes amounts of 10,000 and more in 万/亿; percents keep '%'.
+    """``value`` in ``unit`` written for people by the rules of the module docstring; "—" for None.
 
     ``computed`` marks a value from a formula: counts are rounded to whole units, small ratios keep
     two decimals (3.40) so that they read as computed, not as typed.
@@ -82,50 +141,93 @@ def quantity(value: float | None, unit: str | None, language: Language, *, compu
     if value is None:
         return "—"
     if unit == "T+":
-        return f"T+{number(value)}"
-    if unit == "%":
-        return f"{number(value)}%"
-    style = _STYLES[language]
-    if unit == "pp":
-        return f"{number(value)}{style.points}"
-    if unit is not None and unit[:1] in ("万", "亿"):  # 1.2万元 stays 1.2万元, never 1.2万万元
-        text = number(value, fixed=computed and abs(value) < 100)
+        return f"T+{plain(value)}"
+    if unit in ("%", "‰"):
+        return f"{plain(value)}{unit}"
+    base, factor = display_unit(unit)
+    amount = clean(value * factor) if factor != 1.0 else value
+    assert amount is not None
+    return _with_unit(_amount(amount, base, language, computed, None), amount, base, language)
+
+
+def quantity_in(
+    value: float, unit: str | None, language: Language, scale: tuple[str, float] | None, *, signed: bool = False
+) -> str:
+    """``value`` written in a given scale word, as a chart's labels are when its axis is in 亿 (see
+    `axis_scale`): +13.36亿, +0.01968亿, with the decimals that keep three digits at least. Without a
+    scale (small figures) it is `quantity`'s text."""
+    base, factor = display_unit(unit)
+    amount = value * factor
+    if scale is None or amount == 0 or not math.isfinite(amount):
+        text = quantity(value, unit, language)
     else:
-        text = _scaled(value, unit, style, computed)
+        text = _with_unit(_amount(amount, base, language, True, scale), amount, base, language)
+    return f"+{text}" if signed and value > 0 else text
+
+
+def axis_scale(values: Iterable[float], unit: str | None, language: Language) -> tuple[str, float] | None:
+    """The scale word a chart of ``values`` is drawn in, its ticks and its labels alike: the one of the
+    largest magnitude (None when the figures are small, or the unit is never scaled)."""
+    base, factor = display_unit(unit)
+    if unit in ("%", "‰", "T+") or base in _UNSCALED:
+        return None
+    largest = max((abs(v) * factor for v in values if math.isfinite(v)), default=0.0)
+    return next((scale for scale in SCALES[language] if largest >= scale[1]), None)
+
+
+def _amount(value: float, unit: str | None, language: Language, computed: bool, scale: tuple[str, float] | None) -> str:
+    """The number of a quantity, scaled (万 / 亿, M / B) where that loses nothing."""
+    if not math.isfinite(value):
+        return fmt_number(value)
+    if scale is not None:
+        scaled = value / scale[1]
+        digits = max(2, 3 - math.floor(math.log10(abs(scaled)))) if scaled else 0
+        return f"{plain(scaled, min(digits, 6))}{scale[0]}"
+    if unit in _UNSCALED:  # points and ranks read as typed: -0.2 个百分点, not -0.20
+        return plain(value)
+    counted = computed and unit in COUNT_UNITS
+    if counted:
+        value = float(round(value))
+    magnitude = abs(value)
+    for word, factor in SCALES[language]:
+        if magnitude < factor:
+            continue
+        scaled = value / factor
+        places = 3 if abs(scaled) < 100 else 2  # 1.188万, ¥72.726M, 2,017.84万: four digits at least
+        if computed or math.isclose(round(scaled, places), scaled, rel_tol=1e-9, abs_tol=1e-12):
+            return f"{plain(scaled, places)}{word}"
+    if counted:
+        return number(value, digits=0)
+    if computed and magnitude < 100:
+        text = number(value, fixed=True)
+        if text == "0" and value != 0:  # a computed 0.004 is not 0: never round a miss away
+            return plain(value, 2 - math.floor(math.log10(magnitude)))
+        return text
+    return plain(value)
+
+
+def _with_unit(text: str, value: float, unit: str | None, language: Language) -> str:
     if unit is None:
         return text
+    sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
     if unit in _SYMBOLS_BEFORE:
-        sign = "-" if text.startswith("-") else ""
-        return f"{sign}{unit}{text.removeprefix('-')}"
-    unit = style.units.get(unit, unit)
-    if style.spaced_words and unit.isascii() and unit.isalpha():
+        return f"{sign}{unit}{digits}"
+    if unit == "元":
+        return tr(_TEXT, "yuan", language, sign=sign, n=digits)
+    if unit in _WORD_UNITS:
+        plural = "one" if math.isclose(abs(value), 1.0) else "many"
+        return tr(_TEXT, f"{unit}.{plural}", language, n=text)
+    if unit in _TIMES:
+        return f"{text}×"
+    if unit[:1].isascii() and unit[:1].isalpha():
         return f"{text} {unit}"
     return f"{text}{unit}"
 
 
-def _scaled(value: float, unit: str | None, style: _Style, computed: bool) -> str:
-    """The number of a quantity. An amount is put in 万/亿 when that loses nothing (1,628万, but 11,880
-    stays 11,880), and a computed one also from ten of the unit up (2,017.84万): it keeps four digits."""
-    if not math.isfinite(value):
-        return fmt_number(value)
-    if computed and unit in COUNT_UNITS:
-        return number(round(value), digits=0)
-    magnitude = abs(value)
-    for word, factor in style.scales:
-        if magnitude >= factor:
-            scaled = value / factor
-            exact = math.isclose(round(scaled, 2), scaled, rel_tol=1e-9, abs_tol=1e-12)
-            if exact or (computed and magnitude >= 10 * factor):
-                return f"{number(scaled)}{word}"
-    if computed and magnitude < 100:
-        return number(value, fixed=True)
-    return number(value, digits=2 if magnitude >= 1 else 4)
-
-
 def signed_quantity(value: float, unit: str | None, language: Language) -> str:
-    """A change with its sign: +6.1 个百分点, -1.1h, +842人."""
+    """A change with its sign: +6.1 个百分点, -1.1小时, +842人; a change of a T+N target in days."""
     if unit == "T+":
-        text = f"{number(value)}{_STYLES[language].days}"
+        text = quantity(value, "d", language)
     elif unit == "%":
         text = quantity(value, "pp", language)
     else:
@@ -135,7 +237,8 @@ def signed_quantity(value: float, unit: str | None, language: Language) -> str:
 
 def signed_change(value: float, unit: str | None, language: Language) -> str:
     """A computed change with its sign, a change of percents in points: +1,989.68, -0.2 个百分点."""
-    text = quantity(abs(value), "pp" if unit == "%" else unit, language, computed=True)
+    magnitude = clean(abs(value)) or 0.0  # a small difference reads as typed: -7元, not -7.00元
+    text = quantity(magnitude, "pp" if unit == "%" else unit, language, computed=magnitude >= 100)
     return f"+{text}" if value > 0 else f"-{text}" if value < 0 else text
 
 

@@ -196,8 +196,8 @@ _TEXT = {
         "definition of done here.",
     },
     "root_cause_unanswered": {
-        "zh": "根因“{cause}”没有对应的行动（没有行动的 addresses 指向它）。",
-        "en": 'No action answers the root cause "{cause}" (no action\'s `addresses` points to it).',
+        "zh": "根因“{cause}”没有对应的行动：没有哪项行动写明针对它。",
+        "en": 'No action answers the root cause "{cause}": none says it addresses it.',
     },
     "no_prevent_action": {
         "zh": "根因“{cause}”只有{kinds}类行动，没有预防（prevent）类行动：同样的问题可能再次发生。",

@@ -37,7 +37,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from fupan_mcp.analysis.figures import clean, format_number, format_value, percent
+from fupan_mcp import numfmt
 from fupan_mcp.analysis.targets import (
     MetricUnit,
     TargetError,
@@ -65,6 +65,7 @@ from fupan_mcp.domain.numbers import NumberError, Value, read_value
 from fupan_mcp.errors import InputError
 from fupan_mcp.i18n import Table, check_language, tr
 from fupan_mcp.limits import MAX_METRICS
+from fupan_mcp.numfmt import clean, percent
 
 __all__ = ["RATE_CAP", "compute_attainment"]
 
@@ -953,12 +954,12 @@ def _display(reading: _Reading, change: _Change, language: Language) -> _Display
 
 
 def _fmt(value: float | None, unit: str | None, language: Language) -> str:
-    """A value with its unit for people (analysis.figures): zh 小时 / 万 / 亿, en plurals, $ before."""
+    """A value with its unit for people, written by `numfmt.quantity` as the report's tables write it."""
     if value is None:
         return "—"
     if unit == "pp":
-        return tr(_TEXT, "pp_only", language, pp=format_number(value))
-    return format_value(value, unit, language)
+        return tr(_TEXT, "pp_only", language, pp=numfmt.plain(value))
+    return numfmt.quantity(value, unit, language)
 
 
 def _signed(value: float, unit: str | None, language: Language) -> str:
@@ -1086,15 +1087,15 @@ def _judged_parts(reading: _Reading, verdict: _Verdict, display: _Display, langu
 
 
 def _budget_text(budget: ErrorBudget, language: Language) -> str:
-    times = format_number(budget.consumed, 2) if budget.consumed is not None else "—"
+    times = numfmt.plain(budget.consumed, 2) if budget.consumed is not None else "—"
     if budget.budget_minutes is not None and budget.consumed_minutes is not None:
         period = _fmt(budget.period_minutes / 1440 if budget.period_minutes else None, "d", language)
         spent = _fmt(budget.consumed_minutes, "min", language)
         allowed = _fmt(budget.budget_minutes, "min", language)
         return tr(_TEXT, "slo_budget", language, budget=allowed, period=period, spent=spent, times=times)
     if budget.budget_requests is not None and budget.failed_requests is not None:
-        allowed = format_number(budget.budget_requests)
-        spent = format_number(budget.failed_requests)
+        allowed = numfmt.plain(budget.budget_requests)
+        spent = numfmt.plain(budget.failed_requests)
         return tr(_TEXT, "slo_requests", language, budget=allowed, spent=spent, times=times)
     return tr(_TEXT, "slo_times", language, times=times)
 

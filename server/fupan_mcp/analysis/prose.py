@@ -268,6 +268,13 @@ _NUMBER = re.compile(
     r"|usd\b|dollars?\b|users?\b|orders?\b)?",
     re.IGNORECASE,
 )
+_PART_OF_PERIOD = re.compile(
+    r"当天|当日|单日|首日|首小时|峰值日|单场|每场|场均|日均|每天|每日|每周|周均|首周|某天"
+    r"|\b(?:on\s+the\s+day|(?:per|a|each)\s+(?:day|hour|week|show|stream)|daily|hourly|peak\s+day|first\s+(?:day|hour))\b",
+    re.IGNORECASE,
+)
+"""A figure for one day, one show or one hour of the review ('店播 6·18 当天 GMV 破 800 万') is not the
+metric's figure for the whole period: its figures are not compared (its status words still are)."""
 _SKIP_UNITS = frozenset({"月", "个月", "年", "号", "季度", "期", "轮", "批", "场", "版", "倍", "x"})
 _UNIT_WORDS = {
     "%": "%",
@@ -591,7 +598,8 @@ class _Checker:
                 continue
             if not _SKIP_CLAUSE.search(clause):
                 self.status_claims(path, clause, mentions, original)
-                self.figure_claims(path, clause, mentions, inherited, original)
+                if not _PART_OF_PERIOD.search(clause):
+                    self.figure_claims(path, clause, mentions, inherited, original)
             if not inherited:
                 previous = mentions
 

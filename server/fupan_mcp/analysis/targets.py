@@ -60,7 +60,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Literal, NamedTuple
 
-from fupan_mcp.analysis.figures import format_number, format_value
+from fupan_mcp import numfmt
 from fupan_mcp.domain.attainment import Direction, ParsedTarget, TargetKind, TargetSpec
 from fupan_mcp.domain.numbers import (
     NumberError,
@@ -503,8 +503,20 @@ def _from_spec(spec: TargetSpec, resolved: MetricUnit) -> ParsedTarget:
 _BITS = re.compile(r"(?<![A-Za-z])([KMGTP]i?)b(?=/s|[^A-Za-z]|$)")
 
 
+_BREAK_THROUGH = re.compile(r"(?:^|(?<=\s))突?破\s?(?:(?P<round>[十百千]?[万亿])(?![\d万亿])|(?=\d))")
+""""破亿", "GMV 破千万", "破5000万": above the figure (突破); a bare 亿 / 千万 is one of it."""
+
+
+def _break_through(match: re.Match[str]) -> str:
+    magnitude = match["round"]
+    if magnitude is None:
+        return "突破"
+    return "突破" + chinese_to_digits("一" + magnitude) if magnitude[0] in "十百千" else "突破1" + magnitude
+
+
 def _prepare(text: str) -> _Prepared:
     folded = chinese_to_digits(normalize(_BITS.sub(r"\1bit", text))).translate(_SYMBOLS)
+    folded = _BREAK_THROUGH.sub(_break_through, folded)
     if "percent" in folded:
         folded = _PERCENT_WORDS.sub(_percent_word, folded)
     folded = _FILLER.sub("", folded).strip(_TRIM)
@@ -792,7 +804,7 @@ def _range_target(low: tuple[float, str | None], high: tuple[float, str | None])
     if low[0] > high[0]:
         raise TargetError(
             "range_order", f"the range's low bound {low[0]:g} is above its high bound {high[0]:g}",
-            low=format_number(low[0]), high=format_number(high[0]),
+            low=numfmt.plain(low[0]), high=numfmt.plain(high[0]),
         )  # fmt: skip
     return ParsedTarget(kind="range", low=low[0], high=high[0], unit=low[1] or high[1])
 
@@ -924,26 +936,26 @@ def describe_target(target: ParsedTarget, language: Language) -> str:
 def _describe(target: ParsedTarget, language: Language) -> str:
     kind = target.kind
     if kind == "range":
-        low = format_value(target.low, target.unit, language)
-        return tr(_DESCRIBE, "range", language, low=low, high=format_value(target.high, target.unit, language))
+        low = numfmt.quantity(target.low, target.unit, language)
+        return tr(_DESCRIBE, "range", language, low=low, high=numfmt.quantity(target.high, target.unit, language))
     if kind == "baseline":
         suffix = "_strict" if target.strict and target.direction else ""
         return tr(_DESCRIBE, f"baseline_{target.direction or 'none'}{suffix}", language)
     if kind in ("relative_change", "pp_change", "absolute_change"):
         if target.factor is not None:
-            return tr(_DESCRIBE, "factor", language, factor=format_number(target.factor, 4))
-        value = format_value(target.value, target.unit, language)
+            return tr(_DESCRIBE, "factor", language, factor=numfmt.plain(target.factor, 4))
+        value = numfmt.quantity(target.value, target.unit, language)
         key = str(target.direction) + ("_limit" if target.limit else "") + ("_strict" if target.strict else "")
         return tr(_DESCRIBE, key, language, value=value)
     if kind == "tolerance":
-        return tr(_DESCRIBE, "tolerance", language, value=format_value(target.value, target.unit, language))
-    value = format_value(target.value, target.unit, language)
+        return tr(_DESCRIBE, "tolerance", language, value=numfmt.quantity(target.value, target.unit, language))
+    value = numfmt.quantity(target.value, target.unit, language)
     if kind == "budget":
         return tr(_DESCRIBE, "budget", language, value=value)
     if kind == "slo":
         return tr(_DESCRIBE, "slo", language, value=value)
     if target.unit == "rank" and kind == "at_most" and not target.strict and target.value is not None:
-        return tr(_DESCRIBE, "rank", language, n=format_number(target.value))
+        return tr(_DESCRIBE, "rank", language, n=numfmt.plain(target.value))
     if target.approximate:
         value = tr(_DESCRIBE, "approximate", language, text=value)
     return f"{_LEVEL_SYMBOLS[kind, target.strict]} {value}"

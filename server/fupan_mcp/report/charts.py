@@ -37,7 +37,7 @@ from fupan_mcp.domain.timeline import TimelineResult
 from fupan_mcp.errors import INSTALL_HINT, MissingExtra
 from fupan_mcp.i18n import Language, tr
 from fupan_mcp.report import svg_charts
-from fupan_mcp.report.formatting import percent, quantity, signed_quantity
+from fupan_mcp.report.formatting import axis_scale, percent, quantity, quantity_in, signed_quantity
 from fupan_mcp.report.strings import TEXT
 from fupan_mcp.report.svg_charts import CSS_FONT_STACK, MAX_ROWS
 
@@ -317,6 +317,14 @@ def _kpi_figure(result: KpiTreeResult, language: Language) -> Figure | None:
     if abs(decomposition.residual) > scale * 1e-6:
         steps.append((tr(TEXT, "chart.kpi.residual", language), decomposition.residual, None))
     rows = len(steps) + 1
+    running, ends = 0.0, [0.0]
+    for _, value, _ in steps:
+        running += value
+        ends.append(running)
+    low, high = min([*ends, decomposition.total_change]), max([*ends, decomposition.total_change])
+    span = (high - low) or scale
+    limits = (low - span * 0.08, high + span * 0.38)
+    axis = axis_scale(limits, unit, language)  # the ticks and the bar labels in one scale word: 5亿, +13.36亿
     figure = _figure(7.6, 1.4 + 0.44 * rows)
     axes = figure.add_subplot()
     running = 0.0
@@ -326,9 +334,9 @@ def _kpi_figure(result: KpiTreeResult, language: Language) -> Figure | None:
         y = rows - 1 - index
         color = _RISE if value >= 0 else _FALL
         axes.barh(y, value, left=running, height=0.6, color=color, alpha=0.88)
-        text = signed_quantity(value, unit, language)
+        text = quantity_in(value, unit, language, axis, signed=True)
         if share is not None:
-            text += f"  ({percent(share)})"
+            text = tr(TEXT, "diagram.change", language, value=text, change=percent(share))
         axes.text(max(running, running + value) + scale * 0.02, y, text, va="center", fontsize=9)
         if index:
             axes.plot([running, running], [y + 0.3, y + 0.7], color=_MUTED, linewidth=0.8, linestyle=":")
@@ -341,18 +349,16 @@ def _kpi_figure(result: KpiTreeResult, language: Language) -> Figure | None:
     axes.text(
         max(0.0, total) + scale * 0.02,
         0,
-        signed_quantity(total, unit, language),
+        quantity_in(total, unit, language, axis, signed=True),
         va="center",
         fontsize=9,
         fontweight="bold",
     )
     labels.append(tr(TEXT, "chart.kpi.total", language))
     axes.set_yticks(list(range(rows))[::-1], labels)
-    low, high = min([*ends, total]), max([*ends, total])
-    span = (high - low) or scale
-    axes.set_xlim(low - span * 0.08, high + span * 0.38)
+    axes.set_xlim(*limits)
     axes.axvline(0, color=_MUTED, linewidth=0.8)
-    axes.xaxis.set_major_formatter(lambda value, _pos: quantity(value, unit, language))
+    axes.xaxis.set_major_formatter(lambda value, _pos: quantity_in(value, unit, language, axis))
     root = next((e for e in result.evaluations if e.id == decomposition.root), None)
     axes.set_title(
         tr(

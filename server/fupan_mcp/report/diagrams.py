@@ -84,9 +84,10 @@ def _kpi_value(node: KpiNodeEvaluation, language: Language) -> str:
             return tr(TEXT, "missing", language)
         return tr(TEXT, "kpi.baseline", language, value=fmt.quantity(baseline, node.unit, language))
     text = fmt.quantity(actual, node.unit, language, computed=node.actual.reported is None)
-    if node.change_abs is not None:
-        text += f" ({fmt.signed_change(node.change_abs, node.unit, language)})"
-    return text
+    if node.change_abs is None:
+        return text
+    change = fmt.signed_change(node.change_abs, node.unit, language)
+    return tr(TEXT, "diagram.change", language, value=text, change=change)
 
 
 # --------------------------------------------------------------------------- 5 Whys
@@ -101,7 +102,7 @@ def whys_flowchart(result: FiveWhysResult, language: Language) -> str:
     index_of = {node.id: node.index for node in result.whys}
     for node in reading_order(result.whys)[:MERMAID_MAX_NODES]:
         why = tr(TEXT, "whys.why", language, label=node.label)
-        label = mermaid_label(f"{why}: {_short(node.answer)}")
+        label = mermaid_label(tr(TEXT, "diagram.labelled", language, head=why, text=_short(node.answer)))
         parent = index_of.get(node.parent_id) if node.parent_id is not None else None
         source = "P" if parent is None else f"n{parent}"
         lines.append(f'    {source} -->|{why_edge}| n{node.index}["{label}"]')
@@ -111,7 +112,8 @@ def whys_flowchart(result: FiveWhysResult, language: Language) -> str:
         if anchor is not None and root.is_why:
             root_nodes.append(f"n{anchor}")
             continue
-        lines.append(f'    r{position}(["{mermaid_label(f"{root.id}: {_short(root.text)}")}"])')
+        label = mermaid_label(tr(TEXT, "diagram.labelled", language, head=root.id, text=_short(root.text)))
+        lines.append(f'    r{position}(["{label}"])')
         lines.append(f"    {'P' if anchor is None else f'n{anchor}'} -.-> r{position}")
         root_nodes.append(f"r{position}")
     unverified = [f"n{node.index}" for node in result.whys if node.status == "unverified"]

@@ -8,24 +8,28 @@ from __future__ import annotations
 
 from fupan_mcp.numfmt import (
     COUNT_UNITS,
+    axis_scale,
     day_span,
     fmt_number,
     iso,
     number,
     percent,
     quantity,
+    quantity_in,
     signed_change,
     signed_quantity,
 )
 
 __all__ = [
     "COUNT_UNITS",
+    "axis_scale",
     "day_span",
     "fmt_number",
     "iso",
     "number",
     "percent",
     "quantity",
+    "quantity_in",
     "signed_change",
     "signed_quantity",
 ]

@@ -38,7 +38,7 @@ from fupan_mcp.domain.review import (
 )
 from fupan_mcp.domain.stored import OpenAction
 from fupan_mcp.domain.swot import SwotResult
-from fupan_mcp.domain.whys import FiveWhysResult, WhyNode
+from fupan_mcp.domain.whys import FiveWhysResult, RootCause, WhyNode
 from fupan_mcp.i18n import Language, localized, tr
 from fupan_mcp.report import diagrams
 from fupan_mcp.report import formatting as fmt
@@ -524,11 +524,15 @@ def _decomposition_paragraph(ctx: Words, result: KpiTreeResult) -> Paragraph:
         return Paragraph(ctx.t("kpi.no_change"), tone="muted")
     unit = decomposition.unit
     total = sum(c.value for c in decomposition.contributions)
+    root = next((e for e in result.evaluations if e.id == decomposition.root), None)
+    # a reported level reads as in the tree below ('baseline ¥72.726M'), a formula's as computed
+    typed_baseline = root is not None and root.baseline.reported is not None
+    typed_actual = root is not None and root.actual.reported is not None
     return Paragraph(
         ctx.t(
             "kpi.change",
-            baseline=fmt.quantity(decomposition.baseline, unit, ctx.language, computed=True),
-            actual=fmt.quantity(decomposition.actual, unit, ctx.language, computed=True),
+            baseline=fmt.quantity(decomposition.baseline, unit, ctx.language, computed=not typed_baseline),
+            actual=fmt.quantity(decomposition.actual, unit, ctx.language, computed=not typed_actual),
             change=_signed_change(ctx, decomposition.total_change, unit),
             sum=_signed_change(ctx, total, unit),
             residual=_signed_change(ctx, decomposition.residual, unit),
@@ -832,7 +836,7 @@ def five_whys_blocks(
     if result.root_causes:
         roots = tuple(
             Item(
-                ctx.t("whys.root", id=root.id, text=root.text, category=root.category.label, m6=root.category_6m.label),
+                _root_line(ctx, root),
                 tone="bad" if root.blames_person else "normal",
                 children=notes(root.text) if notes else (),
             )
@@ -1143,15 +1147,19 @@ def gaps(ctx: Context) -> list[Block]:
     return blocks
 
 
+def _root_line(ctx: Words, root: RootCause) -> str:
+    """A root cause with the categories the keywords suggest; a guess that found nothing ('6M: unknown')
+    is left out rather than printed."""
+    known = [c.category != "unknown" for c in (root.category, root.category_6m)]
+    key = "whys.root" if all(known) else "whys.root_category" if known[0] else "whys.root_plain"
+    return ctx.t(key, id=root.id, text=root.text, category=root.category.label, m6=root.category_6m.label)
+
+
 def _open_questions(ctx: Context) -> list[Block]:
     """What the checks found, asked as questions for the people who own the review: no codes, no
     paths, no table. Errors and warnings only (notes are for the author), one line per message."""
     found = [f for f in ctx.analysis.findings if f.severity != "info" and f.code != "section_failed"]
-    lines = list(
-        dict.fromkeys(
-            ctx.t("questions.line", section=ctx.t(f"section.{f.section}"), text=_for_people(f.message)) for f in found
-        )
-    )
+    lines = list(dict.fromkeys(_question(ctx, f.section, f.path, _for_people(f.message)) for f in found))
     if not lines:
         return []
     blocks: list[Block] = [
@@ -1162,6 +1170,20 @@ def _open_questions(ctx: Context) -> list[Block]:
     if len(lines) > READER_QUESTIONS:
         blocks.append(Paragraph(ctx.t("questions.more", n=len(lines) - READER_QUESTIONS), tone="muted"))
     return blocks
+
+
+_ACTION_PATH = re.compile(r"^actions\[(\d+)\]")
+
+
+def _question(ctx: Context, section: str, path: str | None, text: str) -> str:
+    """One open question, naming the action it is about ('改进建议（第 4 项行动）：没有截止日期。'): the
+    reader has no path to find it by, and two actions missing the same thing are two questions."""
+    where = ctx.t(f"section.{section}")
+    found = _ACTION_PATH.match(path or "")
+    if found is None or int(found.group(1)) >= len(ctx.review.actions):
+        return ctx.t("questions.line", section=where, text=text)
+    subject = ctx.t("questions.action", n=int(found.group(1)) + 1)
+    return ctx.t("questions.line_of", section=where, subject=subject, text=text)
 
 
 _FIELD_MARK = re.compile(r"`([^`\n]+)`")

@@ -29,7 +29,7 @@ from fupan_mcp.domain.kpi import KpiTreeResult
 from fupan_mcp.domain.swot import SwotFactor, SwotResult
 from fupan_mcp.domain.timeline import TimelineResult
 from fupan_mcp.i18n import Language, tr
-from fupan_mcp.report.formatting import percent, quantity, signed_quantity
+from fupan_mcp.report.formatting import axis_scale, percent, quantity, quantity_in, signed_quantity
 from fupan_mcp.report.strings import TEXT
 
 __all__ = [
@@ -407,6 +407,7 @@ def kpi_svg(result: KpiTreeResult, language: Language) -> str | None:
     low, high = min([*ends, total, 0.0]), max([*ends, total, 0.0])
     span = (high - low) or scale
     low, high = low - span * 0.04, high + span * 0.04
+    axis = axis_scale((low, high), unit, language)  # ticks and bar labels in one scale word: 5亿, +13.36亿
 
     def x(value: float) -> float:
         return left + (right - left) * (value - low) / (high - low)
@@ -416,7 +417,7 @@ def kpi_svg(result: KpiTreeResult, language: Language) -> str | None:
     for count in (6, 5, 4, 3, 2):
         step = _nice_step(high - low, count)
         ticks = [step * k for k in range(math.ceil(low / step), math.floor(high / step) + 1)]
-        placed = [(x(t), quantity(t, unit, language)) for t in ticks]
+        placed = [(x(t), quantity_in(t, unit, language, axis)) for t in ticks]
         if _no_overlap(placed, 11):
             break
     for tx, label in placed:
@@ -437,7 +438,9 @@ def kpi_svg(result: KpiTreeResult, language: Language) -> str | None:
             canvas.fill(kind, color),
             extra=f' stroke="{color}"',
         )
-        text = signed_quantity(value, unit, language) + (f"  ({percent(share)})" if share is not None else "")
+        text = quantity_in(value, unit, language, axis, signed=True)
+        if share is not None:
+            text = tr(TEXT, "diagram.change", language, value=text, change=percent(share))
         canvas.text(max(start, end) + 6, mid, text)
         if index:
             canvas.line(start, y - 6, start, y + 6, MUTED, extra=' stroke-dasharray="2 2"')
@@ -446,7 +449,8 @@ def kpi_svg(result: KpiTreeResult, language: Language) -> str | None:
     canvas.text(left - 8, y + row_h / 2 + 4, names[-1], anchor="end", bold=True)
     canvas.line(x(running), y - 6, x(running), y + 6, MUTED, extra=' stroke-dasharray="2 2"')
     canvas.rect(min(x(0), x(total)), y + 6, max(abs(x(total) - x(0)), 1.0), row_h - 12, TOTAL)
-    canvas.text(max(x(0), x(total)) + 6, y + row_h / 2 + 4, signed_quantity(total, unit, language), bold=True)
+    shown = quantity_in(total, unit, language, axis, signed=True)
+    canvas.text(max(x(0), x(total)) + 6, y + row_h / 2 + 4, shown, bold=True)
     canvas.line(x(0), top - 4, x(0), bottom, MUTED)
     return canvas.render(bottom + 30, tr(TEXT, "chart.caption.kpi", language))
 
