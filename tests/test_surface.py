@@ -376,9 +376,9 @@ async def test_the_tool_surface_holds_its_budget_and_shows_no_docstring_indentat
         )
         for tool in tools
     }
-    from fupan_mcp.surface import CEILING_CHARS
+    from fupan_mcp.surface import BUDGET_CHARS
 
-    assert sum(sizes.values()) <= CEILING_CHARS, sizes
+    assert sum(sizes.values()) <= BUDGET_CHARS, sizes
     for tool in tools:
         assert "\n    " not in (tool.description or ""), tool.name
         assert "$defs" not in json.dumps(tool.input_schema) or tool.name not in ("render_report", "create_review")
@@ -432,3 +432,32 @@ async def test_export_never_replaces_a_file_unless_asked(client: Client) -> None
         "export_report", {"review_id": review_id, "format": "markdown", "filename": "r", "overwrite": True}
     )
     assert not third.is_error, text(third)
+
+
+def test_the_compact_schema_says_a_type_once() -> None:
+    """An enum of strings needs no `type: string`; a choice of bare types is one type list; `true` as
+    additionalProperties is JSON Schema's default. Anything else in those nodes stays."""
+    from fupan_mcp.surface import compact_schema
+
+    schema = {
+        "properties": {
+            "language": {"default": "zh", "enum": ["zh", "en"], "type": "string", "title": "Language"},
+            "level": {"enum": [1, 2], "type": "integer"},
+            "actual": {"anyOf": [{"type": "number"}, {"type": "string"}], "description": "The actual."},
+            "target": {"anyOf": [{"type": "string"}, {"$ref": "#/$defs/T"}]},
+            "review": {"type": "object", "additionalProperties": True},
+            "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+        },
+        "type": "object",
+    }
+    assert compact_schema(schema) == {
+        "properties": {
+            "language": {"default": "zh", "enum": ["zh", "en"]},
+            "level": {"enum": [1, 2], "type": "integer"},
+            "actual": {"type": ["number", "string"], "description": "The actual."},
+            "target": {"anyOf": [{"type": "string"}, {"$ref": "#/$defs/T"}]},
+            "review": {"type": "object"},
+            "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+        },
+        "type": "object",
+    }

@@ -1,9 +1,10 @@
 """The MCP shell: the only module that knows MCP.
 
-Each tool validates its arguments (pydantic, through the SDK), calls one pure function of
-``fupan_mcp.analysis`` and returns its result twice: as structured content matching the published
-output schema, and as markdown text for clients that only show text. Input a caller can fix becomes a
-``ToolError`` naming the field, so the model can retry and the server keeps serving.
+The tools themselves live in `fupan_mcp.tools` (one module per family, one registration list); this
+module builds the server around them: registration on first use, the compact listing, team modes
+(read-only, allow-list), dates, progress, bounded results, argument errors a model can fix, the
+resources, the prompt and its completions. Input a caller can fix becomes a ``ToolError`` naming the
+field, so the model can retry and the server keeps serving.
 """
 
 from __future__ import annotations

@@ -117,10 +117,9 @@ def bounded(result: CallToolResult, name: str) -> CallToolResult:
     if size <= MAX_RESULT_BYTES:
         return result
     log.warning("refused a %d-byte result of %s (limit %d)", size, name, MAX_RESULT_BYTES)
-    mb, limit = size / 1024**2, MAX_RESULT_BYTES / 1024**2
-    text = (
-        f"结果过大：{mb:.1f} MB，超过单次调用上限 {limit:.0f} MB；请把输入拆成几次调用。 / "
-        f"Result too large: {mb:.1f} MB, above the {limit:.0f} MB one call may return; split the input "
-        "into smaller calls."
-    )
+    from fupan_mcp.i18n import tr
+    from fupan_mcp.report.shell import SHELL_TEXT
+
+    mb, limit = f"{size / 1024**2:.1f}", f"{MAX_RESULT_BYTES / 1024**2:.0f}"
+    text = " / ".join(tr(SHELL_TEXT, "result_too_large", lang, mb=mb, limit=limit) for lang in ("zh", "en"))
     return CallToolResult(content=[TextContent(type="text", text=text)], is_error=True)

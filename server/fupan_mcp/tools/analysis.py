@@ -15,34 +15,48 @@ from pydantic import Field
 
 from fupan_mcp import workspace
 from fupan_mcp.analysis.kpi_templates import TEMPLATE_KEYS
-from fupan_mcp.domain.actions import ActionCheckResult, ActionItem, Risk, RiskCheckResult
-from fupan_mcp.domain.attainment import AttainmentResult, MetricInput
+from fupan_mcp.domain.actions import ActionCheckResult, RiskCheckResult
+from fupan_mcp.domain.attainment import AttainmentResult
 from fupan_mcp.domain.compliance import ComplianceResult, RosterEntry
 from fupan_mcp.domain.dates import HumanDate
-from fupan_mcp.domain.kpi import DecompositionMethod, KpiNode, KpiTreeResult
-from fupan_mcp.domain.swot import StrategyLike, SwotItemLike, SwotResult
-from fupan_mcp.domain.timeline import MAX_EVENTS, TimelineEvent, TimelineResult
-from fupan_mcp.domain.whys import CountermeasureLike, FiveWhysResult, WhyLike
+from fupan_mcp.domain.kpi import KpiTreeResult
+from fupan_mcp.domain.review import (
+    Actions,
+    Countermeasures,
+    KpiMethod,
+    KpiNodes,
+    KpiOrder,
+    KpiRoot,
+    KpiTemplate,
+    Metrics,
+    Opportunities,
+    Problem,
+    Risks,
+    RootCause,
+    Strategies,
+    Strengths,
+    Threats,
+    Timeline,
+    Weaknesses,
+    Whys,
+)
+from fupan_mcp.domain.swot import SwotResult
+from fupan_mcp.domain.timeline import TimelineResult
+from fupan_mcp.domain.whys import FiveWhysResult
 from fupan_mcp.errors import InputError
 from fupan_mcp.i18n import Language
-from fupan_mcp.limits import MAX_ACTIONS, MAX_KPI_NODES, MAX_METRICS, MAX_SWOT_ITEMS, MAX_TEXT_CHARS, MAX_WHYS
 from fupan_mcp.services import Services
 from fupan_mcp.store.base import StoreError
 from fupan_mcp.tools.args import LanguageArg, ReviewIdArg
 from fupan_mcp.tools.calls import INLINE_ITEMS, chart_images, check_review, remember, run_core, run_tool, tool_result
 
+TEMPLATE_TEXT = "A ready skeleton for a project type: " + ", ".join(TEMPLATE_KEYS) + "."
+"""`template` as the tool describes it: the keys are the analysis layer's, below the review's field."""
+
 
 async def compute_attainment(
     services: Services,
-    metrics: Annotated[
-        list[MetricInput],
-        Field(
-            min_length=1,
-            max_length=MAX_METRICS,
-            description="Targets with their actuals. Target strings as people write them: '≥2,000', "
-            "'下降30%', '+5pp', '不超过45元', '≤T+1', '95~99'.",
-        ),
-    ],
+    metrics: Annotated[Metrics, Field(min_length=1)],
     review_id: ReviewIdArg = None,
     chart: Annotated[
         bool, Field(description="Add a PNG chart of the rates after the text (needs the `export` extra).")
@@ -73,35 +87,16 @@ async def compute_attainment(
 
 async def build_kpi_tree(
     services: Services,
-    nodes: Annotated[
-        list[KpiNode] | None,
-        Field(
-            max_length=MAX_KPI_NODES,
-            description="KPI nodes. A node with a formula over other ids ('traffic * cvr * aov', "
-            "'gmv / spend') is computed; a '%' node enters formulas as a fraction. Omit to get a template.",
-        ),
-    ] = None,
-    root: Annotated[str | None, Field(description="Id of the root KPI; default: the node no one uses.")] = None,
-    template: Annotated[
-        str | None,
-        Field(description="A ready skeleton for a project type: " + ", ".join(TEMPLATE_KEYS) + "."),
-    ] = None,
-    method: Annotated[
-        DecompositionMethod,
-        Field(
-            description="How the root's change is split among drivers: lmdi (default, exact and "
-            "order-free), chain (chain substitution in `order`), shapley."
-        ),
-    ] = "lmdi",
-    order: Annotated[
-        list[str] | None,
-        Field(description="Factor order for chain substitution, e.g. quantity before quality."),
-    ] = None,
+    nodes: KpiNodes | None = None,
+    root: KpiRoot = None,
+    template: Annotated[KpiTemplate, Field(description=TEMPLATE_TEXT)] = None,
+    method: KpiMethod = "lmdi",
+    order: KpiOrder = None,
     review_id: ReviewIdArg = None,
     language: LanguageArg = "zh",
 ) -> Annotated[CallToolResult, KpiTreeResult]:
-    """Evaluate a KPI / driver tree: compute formulas, check reported values against them, flag cycles,
-    unknown ids and missing data, and split the root's change into each driver's contribution."""
+    """Evaluate a KPI driver tree: compute formulas, check reported values, flag cycles, unknown ids and
+    missing data, and split the root's change into each driver's contribution."""
 
     def work() -> CallToolResult:
         check_review(services, review_id)
@@ -118,36 +113,18 @@ async def build_kpi_tree(
 
 async def five_whys(
     services: Services,
-    problem: Annotated[
-        str,
-        Field(min_length=1, max_length=MAX_TEXT_CHARS, description="The problem, specific and measurable."),
-    ],
-    whys: Annotated[
-        list[WhyLike],
-        Field(
-            min_length=1,
-            max_length=MAX_WHYS,
-            description="Answers to 'why?'. A plain list is a chain; `parent` makes branches.",
-        ),
-    ],
-    root_cause: Annotated[
-        str | list[str] | None, Field(description="The root cause(s); default: the last answers.")
-    ] = None,
-    countermeasures: Annotated[
-        list[CountermeasureLike] | None,
-        Field(
-            max_length=MAX_WHYS,
-            description="Actions against the root causes (owner, due, success_metric).",
-        ),
-    ] = None,
+    problem: Problem,
+    whys: Annotated[Whys, Field(min_length=1)],
+    root_cause: RootCause = None,
+    countermeasures: Countermeasures | None = None,
     review_date: Annotated[
         str | None, Field(description="Review date YYYY-MM-DD; due dates must come after it.")
     ] = None,
     review_id: ReviewIdArg = None,
     language: LanguageArg = "zh",
 ) -> Annotated[CallToolResult, FiveWhysResult]:
-    """Check a root-cause chain: too shallow, circular, blaming a person, unverified links, root causes
-    without countermeasures, vague countermeasures. Returns the 'therefore' read-back and a category."""
+    """Check a root-cause chain: too shallow, circular, blaming, unverified links, root causes without (or
+    with vague) countermeasures. Returns the 'therefore' read-back and a category."""
 
     def work() -> CallToolResult:
         check_review(services, review_id)
@@ -168,16 +145,11 @@ async def five_whys(
 
 async def swot(
     services: Services,
-    strengths: Annotated[list[SwotItemLike], Field(max_length=MAX_SWOT_ITEMS, description="Internal strengths.")],
-    weaknesses: Annotated[list[SwotItemLike], Field(max_length=MAX_SWOT_ITEMS, description="Internal weaknesses.")],
-    opportunities: Annotated[
-        list[SwotItemLike], Field(max_length=MAX_SWOT_ITEMS, description="External opportunities.")
-    ],
-    threats: Annotated[list[SwotItemLike], Field(max_length=MAX_SWOT_ITEMS, description="External threats.")],
-    strategies: Annotated[
-        list[StrategyLike] | None,
-        Field(max_length=MAX_SWOT_ITEMS, description="TOWS strategies (SO/ST/WO/WT) citing factor ids."),
-    ] = None,
+    strengths: Strengths,
+    weaknesses: Weaknesses,
+    opportunities: Opportunities,
+    threats: Threats,
+    strategies: Strategies | None = None,
     review_id: ReviewIdArg = None,
     language: LanguageArg = "zh",
 ) -> Annotated[CallToolResult, SwotResult]:
@@ -204,10 +176,10 @@ async def swot(
 
 async def check_actions(
     services: Services,
-    actions: Annotated[list[ActionItem], Field(min_length=1, max_length=MAX_ACTIONS)],
+    actions: Annotated[Actions, Field(min_length=1)],
     review_date: Annotated[
         HumanDate | None,
-        Field(description="Review date; due dates must come after it (relative ones are read against it)."),
+        Field(description="Review date: due dates must follow it; relative ones count from it."),
     ] = None,
     problems: Annotated[
         list[str] | None, Field(description="Known problems, to check what each action answers.")
@@ -247,7 +219,7 @@ async def check_actions(
 
 async def check_risks(
     services: Services,
-    risks: Annotated[list[Risk], Field(min_length=1, max_length=MAX_ACTIONS)],
+    risks: Annotated[Risks, Field(min_length=1)],
     review_id: ReviewIdArg = None,
     language: LanguageArg = "zh",
 ) -> Annotated[CallToolResult, RiskCheckResult]:
@@ -266,16 +238,7 @@ async def check_risks(
 
 async def check_timeline(
     services: Services,
-    timeline: Annotated[
-        list[TimelineEvent],
-        Field(
-            min_length=1,
-            max_length=MAX_EVENTS,
-            description="Events {at, kind, text, source}. at: ISO 8601 with a zone, 'YYYY-MM-DD HH:MM' in "
-            "`timezone`, or 'HH:MM' (the date of the event before). kind: impact_start, detected, escalated, "
-            "mitigated, resolved, impact_end, trigger, change, communication, or a free label.",
-        ),
-    ],
+    timeline: Annotated[Timeline, Field(min_length=1)],
     timezone: Annotated[
         str | None, Field(description="Zone of times written without one: 'UTC', 'Asia/Shanghai', '+08:00'.")
     ] = None,
@@ -286,10 +249,11 @@ async def check_timeline(
     review_id: ReviewIdArg = None,
     language: LanguageArg = "zh",
 ) -> Annotated[CallToolResult, TimelineResult]:
-    """Compute an incident's time to detect, escalate, mitigate and resolve, the impact duration and the time
-    from trigger to impact from its timeline; flag unreadable times, events out of order, duplicates,
-    impossible sequences (resolved before detected) and blaming text. With review_id the timeline and the
-    result are saved into the review."""
+    """From an incident's timeline: time to detect, escalate, mitigate and resolve, impact duration, trigger to
+    impact; flags unreadable times, events out of order, duplicates, impossible sequences and blame.
+
+    Impossible: resolved before detected, say. With review_id the timeline and the result are saved into
+    the review."""
 
     def work() -> CallToolResult:
         check_review(services, review_id)
@@ -314,7 +278,7 @@ async def check_compliance(
     text: Annotated[str | None, Field(max_length=200_000, description="One text to check.")] = None,
     fields: Annotated[
         dict[str, str] | None,
-        Field(description="Several texts keyed by where they come from, e.g. {'problems[0]': '...'}."),
+        Field(description="Several texts keyed by their place, e.g. {'problems[0]': '...'}."),
     ] = None,
     roster: Annotated[
         list[RosterEntry] | None, Field(description="People whose names must be replaced by their role.")

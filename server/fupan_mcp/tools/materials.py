@@ -63,10 +63,7 @@ async def import_metrics(
     compute: Annotated[bool, Field(description="Also run compute_attainment on the imported metrics.")] = False,
     review_id: Annotated[
         str | None,
-        Field(
-            description="A stored review: the metrics and compute_attainment's result are saved into it "
-            "(implies compute)."
-        ),
+        Field(description="Stored review to save metrics and attainment into (implies compute)."),
     ] = None,
     language: LanguageArg = "zh",
 ) -> Annotated[CallToolResult, MetricImportResult]:
@@ -122,10 +119,7 @@ async def import_actions(
     sheet: MaterialSheetArg = None,
     review_id: Annotated[
         str | None,
-        Field(
-            description="A stored review: the actions are added to it (tracked until closed), the risks "
-            "appended to its risks."
-        ),
+        Field(description="Stored review to add the actions (tracked until closed) and risks to."),
     ] = None,
     language: LanguageArg = "zh",
 ) -> Annotated[CallToolResult, TrackerImportResult]:
@@ -168,7 +162,7 @@ async def audit_review(
         str | None,
         Field(
             max_length=30_000_000,
-            description="The document inline instead of a path: markdown text, or base64 for .docx.",
+            description="The document inline: markdown text, or base64 for .docx.",
         ),
     ] = None,
     format: Annotated[
@@ -177,8 +171,8 @@ async def audit_review(
     project_type: Annotated[
         str | None,
         Field(
-            description="Project type (catalog key or label, e.g. marketing_campaign or 市场营销活动): its "
-            "checklist says which sections must be there. Default: the core sections."
+            description="Project type, e.g. marketing_campaign or 市场营销活动: its checklist applies. "
+            "Default: the core sections."
         ),
     ] = None,
     roster: Annotated[list[RosterEntry] | None, Field(description="People whose names count as personal data.")] = None,
@@ -187,11 +181,12 @@ async def audit_review(
     ] = None,
     language: LanguageArg = "zh",
 ) -> Annotated[CallToolResult, AuditResult]:
-    """Audit a review already written (markdown, or .docx from Word, Feishu, WPS or Confluence): find its
-    sections by their headings, read its target/actual statements (tables and sentences such as
-    "GMV目标2000万，实际完成1800万，完成率95%") and action items, recompute every figure it can, and report
-    stated rates or verdicts that disagree, sections the checklist expects but the document lacks, actions
-    without owner or date, blaming language and personal data. What it cannot read is listed, not guessed."""
+    """Audit a written review (markdown, or .docx from Word, Feishu, WPS, Confluence): recompute every figure
+    its target/actual statements give and report stated rates or verdicts that disagree, missing sections,
+    actions without owner or date, blaming language and personal data.
+
+    Sections are found by their headings, statements in tables and sentences such as
+    "GMV目标2000万，实际完成1800万，完成率95%". What it cannot read is listed, not guessed."""
 
     def work() -> CallToolResult:
         from fupan_mcp.materials.api import audit_review as audit

@@ -21,9 +21,9 @@ from fupan_mcp import ui, workspace
 from fupan_mcp.domain.review import Audience, RenderedReport, Review
 from fupan_mcp.domain.stored import OpenAction, SeenBefore
 from fupan_mcp.errors import MissingExtra
-from fupan_mcp.i18n import Language
+from fupan_mcp.i18n import Language, tr
 from fupan_mcp.services import Services
-from fupan_mcp.tools.args import REVIEW_ARG_TEXT, AudienceArg, ReportLanguageArg
+from fupan_mcp.tools.args import AUDIENCE_TEXT, REVIEW_ARG_TEXT, AudienceArg, ReportLanguageArg
 from fupan_mcp.tools.calls import chart_images, run_core, tool_result
 from fupan_mcp.workspace import Exported
 
@@ -111,7 +111,7 @@ def render_report(
         Field(description="A stored review: with `review`, the document is saved into it first."),
     ] = None,
     format: Annotated[Format, Field(description="markdown, or self-contained HTML.")] = "markdown",
-    depth: Annotated[Depth, Field(description="brief, standard or full.")] = "standard",
+    depth: Depth = "standard",
     mask_personal_data: Annotated[
         bool, Field(description="Mask phone numbers, IDs, bank cards, e-mail and roster names.")
     ] = True,
@@ -125,7 +125,10 @@ def render_report(
     inline SVG charts; with depth 'full', PNG charts also follow the text (the PNGs need the
     `export` extra)."""
     if review is None and review_id is None:
-        raise ToolError("review: give the review document, or the review_id of a stored review")
+        from fupan_mcp.report.shell import SHELL_TEXT
+
+        languages: tuple[Language, ...] = ("zh", "en") if language is None else (language,)
+        raise ToolError(" / ".join(tr(SHELL_TEXT, "review_missing", lang) for lang in languages))
     data = review
     document_in = None if data is None else run_core(lambda: workspace.validate_review(data, "review"))
     if review_id is not None:
@@ -158,25 +161,25 @@ def export_report(
     format: Annotated[
         ExportFormat,
         Field(
-            description="html (self-contained and printable, with charts: print it to PDF from a "
-            "browser), markdown, or docx (Word, with tables and charts; needs the `export` extra)."
+            description="html (printable, PDF via a browser), markdown or docx (`export` extra). HTML is "
+            "self-contained, with charts; docx is Word, with tables and charts."
         ),
     ] = "html",
-    depth: Annotated[Depth, Field(description="brief, standard or full.")] = "full",
+    depth: Depth = "full",
     filename: Annotated[
         str | None, Field(description="File name inside the output directory; default from the title.")
     ] = None,
     language: ReportLanguageArg = None,
     audience: Annotated[
         Audience,
-        Field(description="reader (default: a document for management) or author (every finding and its place)."),
+        Field(description=AUDIENCE_TEXT),
     ] = "reader",
     overwrite: Annotated[
-        bool, Field(description="Replace a file of the same name; without it an existing file is an error.")
+        bool, Field(description="Replace a file of the same name (else an existing file is an error).")
     ] = False,
 ) -> Annotated[CallToolResult, Exported]:
-    """Write a stored review's report to a file under the configured output directory; returns its
-    path and a link to the `fupan://exports/...` resource that serves it."""
+    """Write a stored review's report to a file in the output directory; returns its path and a link to
+    its `fupan://exports/...` resource."""
     today = dt.date.today()  # only the fallback: a stored review has a date, overdue is as of it
     document = run_core(lambda: workspace.load_review(services.store, review_id))
     follow_up = run_core(lambda: workspace.earlier_open_actions(services.store, review_id))

@@ -22,7 +22,7 @@ from fupan_mcp.i18n import Language
 from fupan_mcp.limits import MAX_NAME_CHARS
 from fupan_mcp.services import Services
 from fupan_mcp.store.base import ReviewStore
-from fupan_mcp.tools.args import REVIEW_ARG_TEXT, LanguageArg
+from fupan_mcp.tools.args import REVIEW_SECTIONS_TEXT, LanguageArg, RawArg
 from fupan_mcp.tools.calls import run_core, tool_result
 from fupan_mcp.workspace import ActionList, Deleted, LessonSearch, ReviewList
 
@@ -46,18 +46,18 @@ def insights_call(
 
 def create_review(
     services: Services,
-    project: Annotated[str, Field(min_length=1, max_length=MAX_NAME_CHARS, description="Project name.")],
-    title: Annotated[str | None, Field(max_length=MAX_NAME_CHARS, description="Title of the review.")] = None,
+    project: Annotated[str, Field(min_length=1, max_length=MAX_NAME_CHARS)],
+    title: Annotated[str | None, Field(max_length=MAX_NAME_CHARS)] = None,
     project_type: Annotated[str | None, Field(description="Project type, e.g. 技术研发与实施.")] = None,
     review_date: Annotated[HumanDate | None, Field(description="Date of the review; default today.")] = None,
-    review: Annotated[dict[str, Any] | None, Field(description="Sections to start with: " + REVIEW_ARG_TEXT)] = None,
+    review: Annotated[dict[str, Any] | None, Field(description=REVIEW_SECTIONS_TEXT)] = None,
     language: LanguageArg = "zh",
     idempotency_key: Annotated[
         str | None,
         Field(
             max_length=200,
-            description="Any string you choose for this document (e.g. a UUID): a retry with the same key "
-            "returns the review already stored instead of making a duplicate.",
+            description="A key you choose (e.g. a UUID): a retry with it returns the same review. "
+            "The review already stored is returned instead of a duplicate.",
         ),
     ] = None,
     new_project: Annotated[
@@ -65,7 +65,7 @@ def create_review(
     ] = False,
 ) -> workspace.CreatedReview:
     """Start a stored review; returns its id and the open or overdue actions of earlier reviews of the same
-    project, to follow up. Pass `review_id` to the analysis tools to save their inputs and results.
+    project. Pass `review_id` to the analysis tools to save their inputs and results.
     Everything is stored in one transaction; give `idempotency_key` to make a retry safe."""
     data = dict(review) if review is not None else {}
     data.update(project=project, language=language)
@@ -82,9 +82,7 @@ def create_review(
 def get_review(
     services: Services,
     review_id: Annotated[str, Field(description="Id returned by create_review.")],
-    raw: Annotated[
-        bool, Field(description="The stored text as written (author use); by default personal data is masked.")
-    ] = False,
+    raw: RawArg = False,
 ) -> ReviewRecord:
     """A stored review: metadata, every saved section and tool result, its actions and lessons;
     personal data masked with the review's roster unless `raw`."""
@@ -93,15 +91,13 @@ def get_review(
 
 def list_reviews(
     services: Services,
-    project: Annotated[str | None, Field(description="Only this project.")] = None,
-    project_type: Annotated[str | None, Field(description="Only this project type.")] = None,
+    project: str | None = None,
+    project_type: str | None = None,
     date_from: Annotated[HumanDate | None, Field(description="Reviews on or after this date.")] = None,
     date_to: Annotated[HumanDate | None, Field(description="Reviews on or before this date.")] = None,
     limit: Annotated[int, Field(ge=1, le=1000)] = 50,
     offset: Annotated[int, Field(ge=0)] = 0,
-    raw: Annotated[
-        bool, Field(description="The stored text as written (author use); by default personal data is masked.")
-    ] = False,
+    raw: RawArg = False,
 ) -> ReviewList:
     """Stored reviews, newest first, filtered by project, type and date (masked unless `raw`)."""
     reviews = run_core(
@@ -116,8 +112,8 @@ def update_review(
     sections: Annotated[
         dict[str, Any],
         Field(
-            description="Top-level sections of the review document to replace, e.g. {'lessons': [...], "
-            "'swot': {...}}. Actions are added, or updated by id; nothing else is touched."
+            description="Review sections to replace, e.g. {'lessons': [...], 'swot': {...}}. "
+            "Actions are added, or updated by id; nothing else is touched."
         ),
     ],
 ) -> workspace.UpdatedReview:
@@ -136,26 +132,23 @@ def delete_review(
 
 def list_actions(
     services: Services,
-    owner: Annotated[str | None, Field(description="Only this owner.")] = None,
+    owner: str | None = None,
     status: Annotated[list[ActionStatus] | None, Field(description="Only these statuses.")] = None,
     overdue: Annotated[
         bool, Field(description="Only open actions past their due date as of `as_of` (default today).")
     ] = False,
-    project: Annotated[str | None, Field(description="Only this project.")] = None,
-    review_id: Annotated[str | None, Field(description="Only this review.")] = None,
+    project: str | None = None,
+    review_id: str | None = None,
     limit: Annotated[int, Field(ge=1, le=1000)] = 100,
     offset: Annotated[int, Field(ge=0)] = 0,
     as_of: Annotated[
         dt.date | None,
         Field(description="With `overdue`: the day to count from (YYYY-MM-DD); default today. Also implies `overdue`."),
     ] = None,
-    raw: Annotated[
-        bool, Field(description="The stored text as written (author use); by default personal data is masked.")
-    ] = False,
+    raw: RawArg = False,
 ) -> ActionList:
-    """Improvement actions across reviews, by owner, status, overdue, project or review. With `overdue`
-    the result's `as_of` says which date the actions were overdue on. Masked with each review's roster
-    unless `raw`."""
+    """Improvement actions across reviews, by owner, status, overdue, project or review; `as_of` in the
+    result is the day overdue was counted on. Masked with each review's roster unless `raw`."""
     reference = reference_date(given=as_of, today=dt.date.today()) if overdue or as_of else None
     overdue_on = reference.date if reference else None
     found = run_core(
@@ -169,8 +162,8 @@ def list_actions(
 def update_action(
     services: Services,
     action_id: Annotated[str, Field(description="Id of the action, e.g. A-7c1e0b9d42.")],
-    status: Annotated[ActionStatus | None, Field(description="New status.")] = None,
-    owner: Annotated[str | None, Field(description="New owner.")] = None,
+    status: ActionStatus | None = None,
+    owner: str | None = None,
     due: Annotated[
         HumanDate | None, Field(description="New due date: YYYY-MM-DD, or 'in 2 weeks', '月底前' (from today).")
     ] = None,
@@ -190,20 +183,17 @@ def search_lessons(
     query: Annotated[str, Field(min_length=1, max_length=500, description="Words to find, Chinese or English.")],
     kinds: Annotated[
         list[LessonKind] | None,
-        Field(description="lesson, root_cause, success_factor, problem, swot, risk, action."),
+        Field(description="Only these kinds."),
     ] = None,
     project: Annotated[str | None, Field(description="Only this project (any of its names).")] = None,
     limit: Annotated[int, Field(ge=1, le=200)] = 20,
     review_type: Annotated[str | None, Field(description="Only reviews of this type.")] = None,
     date_from: Annotated[HumanDate | None, Field(description="Reviews dated on or after.")] = None,
     date_to: Annotated[HumanDate | None, Field(description="Reviews dated on or before.")] = None,
-    raw: Annotated[
-        bool, Field(description="The stored text as written (author use); by default personal data is masked.")
-    ] = False,
+    raw: RawArg = False,
 ) -> LessonSearch:
-    """Search the lessons, root causes, success factors, problems, SWOT factors, risks and actions of every
-    stored review, best first; English words match their other forms (permission/permissions). Masked
-    with each review's roster unless `raw`."""
+    """Search the lessons, root causes, success factors, problems, SWOT factors, risks and actions of all
+    stored reviews, best first; English words match other forms (permissions). Masked unless `raw`."""
     hits = run_core(
         lambda: workspace.find_lessons(
             services.store,
@@ -231,10 +221,11 @@ async def review_insights(
     ] = None,
     language: LanguageArg = "zh",
 ) -> Annotated[CallToolResult, InsightsResult]:
-    """Across stored reviews: closure rate, median days to close, open and overdue actions with aging, by
-    owner, project and quarter; actions carried over reviews; problems, root causes and lessons that recur
-    (a lesson in 3+ reviews is not yet learned); attainment trends per project and metric. Overdue is
-    counted as of `date_to`, else the latest review date."""
+    """Across stored reviews: action closure and days to close; open and overdue actions by age, owner,
+    project and quarter; carried-over actions; recurring problems, root causes and lessons; attainment trends.
+
+    A lesson recurring in 3+ reviews is not yet learned. Overdue is as of `date_to`, else the latest review
+    date."""
     return await anyio.to_thread.run_sync(
         lambda: insights_call(services.store, project, project_type, owner, date_from, date_to, language)
     )
