@@ -212,6 +212,8 @@ async def test_the_prompt_walks_the_whole_flow_and_shows_the_document(client: Cl
         assert "yellow_threshold" in body and "success_metric" in body  # the document's shape
         assert '{"kind": "relative_change", "value": 30, "direction": "decrease"}' in body  # TargetSpec
         assert "T+30" in body
+        for tool in ("import_metrics", "import_actions", "audit_review", "review_insights"):  # material, memory
+            assert f"`{tool}`" in body, (language, tool)
 
 
 async def test_the_prompt_names_only_tools_the_server_offers(tmp_path: Path) -> None:
