@@ -19,6 +19,19 @@ def isolated_storage(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]
         yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def checked_output() -> Iterator[None]:
+    """Every structured result is validated against its tool's output model, in process and in the
+    servers tests start, as the SDK does: the server skips the check for its own models' dumps
+    (`fupan_mcp.callpath`), the tests still catch a model built without validation."""
+    from fupan_mcp import callpath
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("FUPAN_MCP_CHECK_OUTPUT", "1")
+        patch.setattr(callpath, "CHECK_OUTPUT", True)
+        yield
+
+
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"

@@ -545,3 +545,11 @@ def test_wide_tree_of_max_size() -> None:
     assert result.depth == 8
     assert len(result.root_causes) == MAX_WHYS // 2
     assert not result.is_chain
+
+
+def test_a_countermeasure_text_that_is_no_valid_unicode_is_an_input_error_naming_it() -> None:
+    # a lone surrogate reaches an in-process call (the transports refuse it earlier): it must be reported
+    # as this countermeasure's fault, not escape as an unexpected exception
+    with pytest.raises(InputError) as caught:
+        five_whys("评论功能使用占比只有 15%", ["讨论效率低"], countermeasures=["补齐评论线程", "\ud800"])
+    assert caught.value.field.startswith("countermeasures[1]")

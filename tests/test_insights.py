@@ -28,6 +28,7 @@ from typing import Any
 import pytest
 from mcp import Client
 
+from fupan_mcp.analysis import insights as insights_module
 from fupan_mcp.analysis.insights import RECURRING_THRESHOLD, compute_insights, default_as_of, text_grams
 from fupan_mcp.domain.actions import ActionItem
 from fupan_mcp.domain.insights import InsightsResult
@@ -265,3 +266,31 @@ async def test_review_insights_tool_through_a_client(
     assert "date_to" in bad.content[0].text  # type: ignore[union-attr]
     resource = await client.read_resource("fupan://insights")
     assert '"closure_rate"' in resource.contents[0].text  # type: ignore[union-attr]
+
+
+def test_close_dates_by_owner_and_quarter_and_an_edit_keeps_them(
+    store: ReviewStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = Clock(store, monkeypatch)
+    ids = build(store, clock)
+    result = insights(store)
+    owners = {row.key: row for row in result.by_owner}
+    assert (owners["张三"].median_days_to_close, owners["王五"].median_days_to_close) == (10.0, 20.0)
+    assert owners["Alice"].median_days_to_close == 4.0 and owners["Bob"].median_days_to_close is None  # b3: no date
+    quarters = {row.key: row for row in result.by_quarter}
+    assert quarters["2025Q1"].median_days_to_close == 7.0  # a1 10 and b1 4
+    assert quarters["2025Q1"].closed_with_date == 2
+    a1 = store.get_review(ids["R1"]).actions[0]
+    clock.day = dt.date(2025, 6, 1)
+    store.update_action(a1.id, owner="张三", evidence="告警已上线，复核通过")  # an edit, not a close
+    assert insights(store).follow_through.median_days_to_close == 10.0  # a1 still closed 01-20
+
+
+def test_long_lists_are_capped_and_counted(store: ReviewStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    ids = build(store, Clock(store, monkeypatch))
+    monkeypatch.setattr(insights_module, "MAX_LISTED_GROUPS", 1)
+    result = insights(store)
+    assert (result.carried_over_count, result.recurring_count, result.trend_count) == (1, 4, 2)
+    assert [g.text for g in result.recurring] == ["上线前必须做容量评估"]  # the most-repeated one
+    assert [r.review_id for r in result.recurring[0].reviews] == [ids["R1"], ids["R2"], ids["R3"]]
+    assert [(t.project, t.metric) for t in result.trends] == [("支付系统", "GMV")]

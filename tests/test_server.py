@@ -136,3 +136,18 @@ async def test_malformed_input_is_a_tool_error_naming_the_field(
     # and the server keeps serving
     ok = await client.call_tool("compute_attainment", {"metrics": [{"name": "x", "target": ">=1", "actual": 2}]})
     assert not ok.is_error
+
+
+async def test_render_report_without_a_review_names_the_argument_in_the_call_language(client: Client) -> None:
+    """No `review` and no `review_id`: one error naming `review`, in the language asked for, else in both."""
+    for language, expected in (
+        ("zh", ["review：请给出复盘文档，或已存复盘的 review_id。"]),
+        ("en", ["review: give the review document, or the review_id of a stored review."]),
+        (None, ["review：请给出复盘文档", " / review: give the review document"]),
+    ):
+        arguments = {} if language is None else {"language": language}
+        result = await client.call_tool("render_report", arguments)
+        assert result.is_error
+        text = result.content[0].text  # type: ignore[union-attr]
+        assert all(part in text for part in expected), text
+        assert ("give the review" in text) == (language != "zh") and ("请给出" in text) == (language != "en")

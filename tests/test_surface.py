@@ -212,6 +212,8 @@ async def test_the_prompt_walks_the_whole_flow_and_shows_the_document(client: Cl
         assert "yellow_threshold" in body and "success_metric" in body  # the document's shape
         assert '{"kind": "relative_change", "value": 30, "direction": "decrease"}' in body  # TargetSpec
         assert "T+30" in body
+        for tool in ("import_metrics", "import_actions", "audit_review", "review_insights"):  # material, memory
+            assert f"`{tool}`" in body, (language, tool)
 
 
 async def test_the_prompt_names_only_tools_the_server_offers(tmp_path: Path) -> None:
@@ -436,3 +438,32 @@ async def test_export_never_replaces_a_file_unless_asked(client: Client) -> None
         "export_report", {"review_id": review_id, "format": "markdown", "filename": "r", "overwrite": True}
     )
     assert not third.is_error, text(third)
+
+
+def test_the_compact_schema_says_a_type_once() -> None:
+    """An enum of strings needs no `type: string`; a choice of bare types is one type list; `true` as
+    additionalProperties is JSON Schema's default. Anything else in those nodes stays."""
+    from fupan_mcp.surface import compact_schema
+
+    schema = {
+        "properties": {
+            "language": {"default": "zh", "enum": ["zh", "en"], "type": "string", "title": "Language"},
+            "level": {"enum": [1, 2], "type": "integer"},
+            "actual": {"anyOf": [{"type": "number"}, {"type": "string"}], "description": "The actual."},
+            "target": {"anyOf": [{"type": "string"}, {"$ref": "#/$defs/T"}]},
+            "review": {"type": "object", "additionalProperties": True},
+            "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+        },
+        "type": "object",
+    }
+    assert compact_schema(schema) == {
+        "properties": {
+            "language": {"default": "zh", "enum": ["zh", "en"]},
+            "level": {"enum": [1, 2], "type": "integer"},
+            "actual": {"type": ["number", "string"], "description": "The actual."},
+            "target": {"anyOf": [{"type": "string"}, {"$ref": "#/$defs/T"}]},
+            "review": {"type": "object"},
+            "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+        },
+        "type": "object",
+    }

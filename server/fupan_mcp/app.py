@@ -1,13 +1,15 @@
 """The MCP shell: the only module that knows MCP.
 
-Each tool validates its arguments (pydantic, through the SDK), calls one pure function of
-``fupan_mcp.analysis`` and returns its result twice: as structured content matching the published
-output schema, and as markdown text for clients that only show text. Input a caller can fix becomes a
-``ToolError`` naming the field, so the model can retry and the server keeps serving.
+The tools themselves live in `fupan_mcp.tools` (one module per family, one registration list); this
+module builds the server around them: registration on first use, the compact listing, team modes
+(read-only, allow-list), dates, progress, bounded results, argument errors a model can fix, the
+resources, the prompt and its completions. Input a caller can fix becomes a ``ToolError`` naming the
+field, so the model can retry and the server keeps serving.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 import logging
@@ -31,18 +33,20 @@ from mcp.types import (
     CompletionArgument,
     CompletionContext,
     GetPromptResult,
+    Icon,
     InputRequiredResult,
     PromptReference,
     ResourceTemplateReference,
-    TextContent,
+    ToolAnnotations,
 )
 from mcp.types import Resource as MCPResource
 from mcp.types import ResourceTemplate as MCPResourceTemplate
 from mcp.types import Tool as MCPTool
-from pydantic import AnyUrl, Field, ValidationError
+from pydantic import AnyUrl, BaseModel, Field, ValidationError
 
 from fupan_mcp import __version__, catalog, knowledge, tools, ui, workspace
 from fupan_mcp.analysis.insights import compute_insights, default_as_of
+from fupan_mcp.callpath import bounded, run_tool
 from fupan_mcp.domain.dates import reference_date as dates_resolved_against
 from fupan_mcp.domain.review import Review
 from fupan_mcp.errors import InputError
@@ -54,6 +58,7 @@ from fupan_mcp.limits import (
     argument_weight,
     oversized,
 )
+from fupan_mcp.outputschemas import declared_output_model, output_schemas
 from fupan_mcp.prompting import argument_description, render_review_prompt
 from fupan_mcp.samples import load_sample
 from fupan_mcp.services import Services
@@ -129,39 +134,6 @@ def _review_schema() -> dict[str, Any]:
 _REVIEW_SCHEMA: dict[str, Any] | None = None
 
 
-def result_size(result: CallToolResult) -> int:
-    """About the bytes ``result`` takes on the wire (text, images, embedded data, structured content)."""
-    size = 0
-    for block in result.content:
-        for name in ("text", "data", "blob"):
-            value = getattr(block, name, None)
-            if isinstance(value, str):
-                size += len(value.encode("utf-8", errors="replace"))
-        resource = getattr(block, "resource", None)
-        for name in ("text", "blob"):
-            value = getattr(resource, name, None)
-            if isinstance(value, str):
-                size += len(value.encode("utf-8", errors="replace"))
-    if result.structured_content is not None:
-        size += len(json.dumps(result.structured_content, ensure_ascii=False, default=str).encode("utf-8"))
-    return size
-
-
-def bounded(result: CallToolResult, name: str) -> CallToolResult:
-    """``result``, or a tool error saying it is larger than `MAX_RESULT_BYTES` (what a call may return)."""
-    size = result_size(result)
-    if size <= MAX_RESULT_BYTES:
-        return result
-    log.warning("refused a %d-byte result of %s (limit %d)", size, name, MAX_RESULT_BYTES)
-    mb, limit = size / 1024**2, MAX_RESULT_BYTES / 1024**2
-    text = (
-        f"结果过大：{mb:.1f} MB，超过单次调用上限 {limit:.0f} MB；请把输入拆成几次调用。 / "
-        f"Result too large: {mb:.1f} MB, above the {limit:.0f} MB one call may return; split the input "
-        "into smaller calls."
-    )
-    return CallToolResult(content=[TextContent(type="text", text=text)], is_error=True)
-
-
 _JSON_TYPES = frozenset({"string", "number", "integer", "boolean", "array", "object", "null"})
 
 
@@ -170,8 +142,8 @@ def shallow_schema(schema: dict[str, Any]) -> dict[str, Any]:
 
     A client checks every structured result against the published schema; with the full model
     (nested ``$defs``, ``anyOf`` per optional field) the official Python client spent about 60 % of a
-    small call's round trip in jsonschema. The server still validates each result against the full
-    model before it is sent (the SDK's output check), so the shallow schema loses no guarantee; the
+    small call's round trip in jsonschema. Each result is still the dump of the full model or checked
+    against it before it is sent (`callpath`), so the shallow schema loses no guarantee; the
     nested shape is described field by field in the models' docs (README, result models)."""
     defs = schema.get("$defs", {})
     properties = {name: _shallow_property(value, defs) for name, value in schema.get("properties", {}).items()}
@@ -224,14 +196,58 @@ class FupanServer(MCPServer[Any]):
         self.disabled_tools: dict[str, str] = {}
         """Tools this server does not offer, with why: 'read_only' or 'not_allowed'."""
         self._heavy_limiter: anyio.CapacityLimiter | None = None
+        self._declared_outputs: list[tuple[str, type[BaseModel]]] | None = None
+        """While registering: the tools added without their output schema, with their output model."""
 
     def ensure_registered(self) -> None:
         with self._register_lock:
             register, self._register = self._register, None
             if register is not None:
-                register(self)
+                self._declared_outputs = []
+                try:
+                    register(self)
+                    self._set_output_schemas(self._declared_outputs)
+                finally:
+                    self._declared_outputs = None
                 self._restrict_tools()
                 self._offer_detail()
+
+    def add_tool(
+        self,
+        fn: Callable[..., Any],
+        name: str | None = None,
+        title: str | None = None,
+        description: str | None = None,
+        annotations: ToolAnnotations | None = None,
+        icons: list[Icon] | None = None,
+        meta: dict[str, Any] | None = None,
+        structured_output: bool | None = None,
+    ) -> None:
+        """The SDK's `add_tool`; during registration, a tool declaring ``Annotated[CallToolResult, Model]``
+        is added without its output schema, which `_set_output_schemas` then sets from one joint pass."""
+        model = None
+        if self._declared_outputs is not None and structured_output is None:
+            model = declared_output_model(fn)
+        if model is not None and self._tool_manager.get_tool(name or fn.__name__) is None:
+            assert self._declared_outputs is not None
+            self._declared_outputs.append((name or fn.__name__, model))
+            structured_output = False
+        super().add_tool(fn, name, title, description, annotations, icons, meta, structured_output)
+
+    def _set_output_schemas(self, declared: list[tuple[str, type[BaseModel]]]) -> None:
+        """Each declared tool's output model and schema, as the SDK would have set them (`outputschemas`)."""
+        schemas = output_schemas([model for _, model in declared])
+        given: set[int] = set()
+        for name, model in declared:
+            tool = self._tool_manager.get_tool(name)
+            if tool is None:
+                continue
+            schema = schemas[model]
+            if id(schema) in given:  # two tools of one model: each its own copy, as the SDK makes them
+                schema = copy.deepcopy(schema)
+            given.add(id(schema))
+            tool.fn_metadata.output_model = model
+            tool.fn_metadata.output_schema = schema
 
     def _restrict_tools(self) -> None:
         """Team modes: drop the tools that write (``read_only``) and those off the allow-list.
@@ -339,14 +355,16 @@ class FupanServer(MCPServer[Any]):
     async def _run_tool(
         self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None
     ) -> CallToolResult | InputRequiredResult:
-        """The SDK's tool call, bounded (`bounded`); off the event loop when the arguments are heavy.
+        """The SDK's tool call (`callpath.run_tool`: its ``Tool.run``, without validating our own
+        model's dump back against that model), bounded (`bounded`); off the event loop when the
+        arguments are heavy.
 
-        The SDK validates the arguments, converts the result and re-validates it against the output
-        schema on the event loop: for a 10,000-node tree that is a second during which no other client,
-        not even ``/health``, is answered. A heavy call (`argument_weight` above `OFF_LOOP_WEIGHT`) of
-        a tool that takes no context runs the SDK's whole ``Tool.run`` (same validation, same errors)
-        on a private event loop in a worker thread, `HEAVY_CALLS` at a time; the shared loop only
-        routes. A tool that takes a context (progress, logs) talks to the session, so it stays here."""
+        The SDK validates the arguments and converts the result on the event loop: for a 10,000-node
+        tree that is a second during which no other client, not even ``/health``, is answered. A heavy
+        call (`argument_weight` above `OFF_LOOP_WEIGHT`) of a tool that takes no context runs the whole
+        ``Tool.run`` (same validation, same errors) on a private event loop in a worker thread,
+        `HEAVY_CALLS` at a time; the shared loop only routes. A tool that takes a context (progress,
+        logs) talks to the session, so it stays here."""
         tool = self._tool_manager.get_tool(name)
         if (
             tool is None
@@ -354,13 +372,16 @@ class FupanServer(MCPServer[Any]):
             or tool.resolved_params
             or argument_weight(arguments) <= OFF_LOOP_WEIGHT
         ):
-            result = await super().call_tool(name, arguments, context)
+            if tool is None:
+                result = await super().call_tool(name, arguments, context)  # the SDK's unknown-tool error
+            else:
+                result = await run_tool(tool, arguments, context or self._context())
             return bounded(result, name) if isinstance(result, CallToolResult) else result
         if context is None:
-            context = Context(mcp_server=self, subscriptions=self._subscriptions)
+            context = self._context()
 
         def run() -> CallToolResult | InputRequiredResult:
-            result: CallToolResult | InputRequiredResult = anyio.run(tool.run, arguments, context, True)
+            result: CallToolResult | InputRequiredResult = anyio.run(run_tool, tool, arguments, context)
             return bounded(result, name) if isinstance(result, CallToolResult) else result
 
         from fupan_mcp.memory import trim_soon
@@ -371,6 +392,10 @@ class FupanServer(MCPServer[Any]):
             return await anyio.to_thread.run_sync(run, limiter=self._heavy_limiter)
         finally:
             trim_soon()
+
+    def _context(self) -> Context[Any, Any]:
+        """The context of a call made without one (in process), as the SDK's `call_tool` makes it."""
+        return Context(mcp_server=self, subscriptions=self._subscriptions)
 
     def _fixable_error(self, name: str, error: ToolError, language: Language) -> ToolError | None:
         """A localized, complete description of an argument error; None for any other error."""

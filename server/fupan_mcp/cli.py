@@ -256,7 +256,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     elif args.command in (None, "serve"):
         from fupan_mcp.app import create_server
         from fupan_mcp.gctuning import tune_gc
+        from fupan_mcp.memory import tune_allocator
 
+        tune_allocator()  # before any worker thread: big calls' memory can go back to the system
         server = create_server()
         tune_gc()  # after start-up: what exists now is left out of every later collection
         server.run()

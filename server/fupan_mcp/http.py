@@ -556,7 +556,9 @@ def serve_http(settings: HttpSettings, server: MCPServer[Any] | None = None) -> 
         log_level="info",  # an explicit level: left unset, uvicorn formats TRACE lines for every request
     )
     from fupan_mcp.gctuning import tune_gc
+    from fupan_mcp.memory import tune_allocator
 
+    tune_allocator()  # before any worker thread: big calls' memory can go back to the system
     tune_gc()  # after start-up: what exists now is left out of every later collection
     uvicorn.Server(config).run()
 

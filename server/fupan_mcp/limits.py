@@ -20,6 +20,9 @@ MAX_RESULT_BYTES = 16 * 1024 * 1024
 """Largest answer one tool call or resource read may return (JSON); larger is refused with a note."""
 MAX_LISTED_FINDINGS = 1_000
 """Findings listed one by one per kind in a result; the counts still cover every finding."""
+MAX_LISTED_GROUPS = 1_000
+"""Carried-over actions, recurring issues and trends review_insights lists, the most-repeated first;
+its counts cover them all (10,000 reviews can hold 30,000 carried-over actions: 14 MB of JSON)."""
 MAX_MESSAGE_CHARS = 1_000
 """Longest error message passed to a client; longer ones keep their head and tail."""
 

@@ -3,8 +3,9 @@
 Tool descriptions keep their first paragraph, dedented; in input schemas the generated `title` of every
 field goes (it repeats the name), each field description keeps its first sentence, an optional field shows
 its type without the `null` branch and `default: null` (omit it), and upper length bounds,
-`additionalProperties: false` and `default: false` go. Arguments are still validated, and errors
-described, against the full schema; the review document's full schema is ``fupan://schema/review``."""
+`additionalProperties: true|false` and `default: false` go; an enum of strings drops `type: string` (the values
+say it) and a choice of bare types becomes one list of types (`type: [number, string]`). Arguments are
+still validated, and errors described, against the full schema; the review document's full schema is ``fupan://schema/review``."""
 
 from __future__ import annotations
 
@@ -46,7 +47,9 @@ def dropped(key: str, value: Any) -> bool:
         return isinstance(value, str)
     if key in LOOSE_BOUNDS:
         return isinstance(value, int)
-    return key in ("additionalProperties", "default") and value is False
+    if key == "additionalProperties":
+        return isinstance(value, bool)  # true is JSON Schema's default; false is still checked by the server
+    return key == "default" and value is False
 
 
 def compact_schema(node: Any, in_properties: bool = False, limit: int = FIELD_CHARS) -> Any:
@@ -63,6 +66,8 @@ def compact_schema(node: Any, in_properties: bool = False, limit: int = FIELD_CH
             node = {**branches[0], **node}
         elif branches:
             node["anyOf"] = branches
+    if not in_properties:
+        node = _merged_types(node)
     for key, value in node.items():
         if in_properties:  # keys are field names here, never schema keywords
             out[key] = compact_schema(value, limit=limit)
@@ -75,6 +80,22 @@ def compact_schema(node: Any, in_properties: bool = False, limit: int = FIELD_CH
             inner = NESTED_FIELD_CHARS if key == "$defs" else limit
             out[key] = compact_schema(value, in_properties=key in ("properties", "$defs"), limit=inner)
     return out
+
+
+def _merged_types(node: dict[str, Any]) -> dict[str, Any]:
+    """``anyOf`` of bare types as one ``type`` list; ``type: string`` beside an enum of strings dropped."""
+    branches = node.get("anyOf")
+    if isinstance(branches, list) and branches and all(_bare_type(branch) for branch in branches):
+        node = {key: value for key, value in node.items() if key != "anyOf"}
+        node["type"] = [branch["type"] for branch in branches]
+    values = node.get("enum")
+    if node.get("type") == "string" and isinstance(values, list) and all(isinstance(v, str) for v in values):
+        node = {key: value for key, value in node.items() if key != "type"}
+    return node
+
+
+def _bare_type(branch: object) -> bool:
+    return isinstance(branch, dict) and set(branch) == {"type"} and isinstance(branch["type"], str)
 
 
 TOOL_CHARS = 260

@@ -372,6 +372,7 @@ def categorize(text: str, language: Language = "zh") -> tuple[CategorySuggestion
 _WHYS_ADAPTER: TypeAdapter[list[WhyLike]] = TypeAdapter(list[WhyLike])
 _WHY_ADAPTER: TypeAdapter[Why] = TypeAdapter(Why)
 _CMS_ADAPTER: TypeAdapter[list[CountermeasureLike]] = TypeAdapter(list[CountermeasureLike])
+_ACTION_ADAPTER: TypeAdapter[ActionItem] = TypeAdapter(ActionItem)
 _UNION_TAGS = frozenset({"str", "Why", "ActionItem"})
 
 
@@ -402,7 +403,11 @@ def _coerce_countermeasures(
         if isinstance(item, str):
             if not item.strip():
                 raise InputError(f"countermeasures[{index}]", "String should have at least 1 character")
-            result.append(ActionItem(action=item.strip()))
+            # validated as the why above: a text the model rejects (a lone surrogate) is an InputError
+            # naming this countermeasure, not an unexpected exception
+            result.append(
+                validate_union(_ACTION_ADAPTER, {"action": item.strip()}, f"countermeasures[{index}]", _UNION_TAGS)
+            )
         else:
             result.append(item)
     return result

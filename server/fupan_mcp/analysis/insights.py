@@ -1,7 +1,9 @@
 """Insight across reviews: do we do what we decide, what keeps going wrong, where do results move.
 
-Pure: compact rows in (`domain.insights.InsightRows`), figures out. The as-of date is a parameter
-(the caller passes the filter's end date, else the latest review date), never the clock.
+Pure: compact rows in (`domain.insights.InsightRows`), figures out. The as-of date is the filter's end
+date, else the latest review date, never the clock; the store counts overdue actions at it in SQL, by
+review and by owner, and this module sums those tallies into the project and quarter slices (a review
+has one project and one quarter), so no per-action work is left here but the carried-over texts.
 
 Similarity of problems, root causes and lessons is deterministic and works for both languages: a
 text's grams are its CJK character bigrams plus its lowercased Latin words and numbers; two texts
@@ -14,26 +16,28 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import statistics
 import unicodedata
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from typing import Any
 
 from fupan_mcp.analysis.text import Fingerprint, jaccard, normalize_text, similar_pairs
 from fupan_mcp.domain.insights import (
     AGING_BUCKETS,
     RECURRING_KINDS,
-    AgingBucket,
+    ActionTally,
     CarriedAction,
     FollowThrough,
-    InsightAction,
+    InsightReview,
     InsightRows,
     InsightsResult,
     MetricTrend,
     RecurringGroup,
+    RecurringKind,
     ReviewRef,
     TrendPoint,
 )
+from fupan_mcp.limits import MAX_LISTED_GROUPS
 
 __all__ = [
     "NOT_LEARNED_REVIEWS",
@@ -83,25 +87,58 @@ def issue_similarity(a: str, b: str) -> float:
 
 
 def default_as_of(rows: InsightRows, date_to: dt.date | None) -> dt.date | None:
-    """The filter's end date, else the latest review date (None for an empty store)."""
-    if date_to is not None:
-        return date_to
-    return max((r.review_date for r in rows.reviews), default=None)
+    """The filter's end date, else the latest review date (None for an empty store): the date the
+    store counted overdue actions at (``rows.as_of``)."""
+    return date_to if date_to is not None else rows.as_of
 
 
 def compute_insights(rows: InsightRows, as_of: dt.date | None) -> InsightsResult:
-    actions = rows.actions
+    """Follow-through, carried-over actions, recurring issues and trends of the rows.
+
+    ``as_of`` must be the date the store counted overdue at (`default_as_of`): the counts come from SQL.
+    """
+    if as_of != rows.as_of:
+        raise ValueError(f"the rows count overdue as of {rows.as_of}, not {as_of}")
+    reviews = {r.id: r for r in rows.reviews}
+    by_project: dict[str, _Slice] = {}
+    by_quarter: dict[str, _Slice] = {}
+    total = _Slice()
+    for tally in rows.review_tallies:
+        total.add(tally)
+        review = reviews.get(tally.key or "")
+        if review is not None:
+            _slice(by_project, review.project).add(tally)
+            _slice(by_quarter, _quarter(review.review_date)).add(tally)
+    for close in rows.review_closes:
+        total.days[close.days] += close.closed
+        review = reviews.get(close.key or "")
+        if review is not None:
+            _slice(by_project, review.project).days[close.days] += close.closed
+            _slice(by_quarter, _quarter(review.review_date)).days[close.days] += close.closed
+    by_owner: dict[str, _Slice] = {}
+    for tally in rows.owner_tallies:
+        if tally.key:  # actions without an owner are left out of the owner breakdown
+            _slice(by_owner, tally.key).add(tally)
+    for close in rows.owner_closes:
+        if close.key:
+            _slice(by_owner, close.key).days[close.days] += close.closed
+    carried = _carried_over(rows, reviews)
+    recurring = _recurring(rows, reviews)
+    trends = _trends(rows, reviews)
     return InsightsResult(
         as_of=as_of,
         reviews=len(rows.reviews),
         similarity_threshold=RECURRING_THRESHOLD,
-        follow_through=_follow_through(None, actions, as_of),
-        by_owner=_breakdown(actions, lambda a: a.owner, as_of),
-        by_project=_breakdown(actions, lambda a: a.project, as_of),
-        by_quarter=_breakdown(actions, lambda a: _quarter(a.review_date), as_of),
-        carried_over=_carried_over(actions),
-        recurring=_recurring(rows),
-        trends=_trends(rows),
+        follow_through=total.result(None),
+        by_owner=_breakdown(by_owner),
+        by_project=_breakdown(by_project),
+        by_quarter=_breakdown(by_quarter),
+        carried_over=carried[0],
+        carried_over_count=carried[1],
+        recurring=recurring[0],
+        recurring_count=recurring[1],
+        trends=trends[:MAX_LISTED_GROUPS],
+        trend_count=len(trends),
     )
 
 
@@ -112,125 +149,152 @@ def _quarter(day: dt.date) -> str:
     return f"{day.year}Q{(day.month - 1) // 3 + 1}"
 
 
-def _bucket(days: int) -> AgingBucket:
-    if days <= 30:
-        return "0-30"
-    if days <= 90:
-        return "31-90"
-    if days <= 180:
-        return "91-180"
-    return ">180"
+class _Slice:
+    """The counts of one slice summed from the store's tallies, and its close days (days -> actions)."""
+
+    def __init__(self) -> None:
+        self.total = self.done = self.wont_do = self.overdue = 0
+        self.aging = [0, 0, 0, 0]
+        self.days: Counter[int] = Counter()
+
+    def add(self, tally: ActionTally) -> None:
+        self.total += tally.total
+        self.done += tally.done
+        self.wont_do += tally.wont_do
+        self.overdue += tally.overdue
+        for k, n in enumerate(tally.aging):
+            self.aging[k] += n
+
+    def result(self, key: str | None) -> FollowThrough:
+        base = self.total - self.wont_do
+        closed = sum(self.days.values())
+        return FollowThrough(
+            key=key,
+            total=self.total,
+            done=self.done,
+            wont_do=self.wont_do,
+            open=self.total - self.done - self.wont_do,
+            overdue=self.overdue,
+            closure_rate=self.done / base if base else None,
+            median_days_to_close=_median(self.days, closed),
+            closed_with_date=closed,
+            aging=dict(zip(AGING_BUCKETS, self.aging, strict=True)),
+        )
 
 
-def _follow_through(key: str | None, actions: Iterable[InsightAction], as_of: dt.date | None) -> FollowThrough:
-    total = done = wont_do = open_ = overdue = 0
-    aging: dict[AgingBucket, int] = dict.fromkeys(AGING_BUCKETS, 0)
-    days_to_close: list[int] = []
-    for action in actions:
-        total += 1
-        if action.status == "done":
-            done += 1
-            if action.closed_on is not None:
-                days_to_close.append(max(0, (action.closed_on - action.review_date).days))
-        elif action.status == "wont_do":
-            wont_do += 1
-        else:
-            open_ += 1
-            if as_of is not None and action.due is not None and action.due < as_of:
-                overdue += 1
-                aging[_bucket((as_of - action.due).days)] += 1
-    base = total - wont_do
-    return FollowThrough(
-        key=key,
-        total=total,
-        done=done,
-        wont_do=wont_do,
-        open=open_,
-        overdue=overdue,
-        closure_rate=done / base if base else None,
-        median_days_to_close=float(statistics.median(days_to_close)) if days_to_close else None,
-        closed_with_date=len(days_to_close),
-        aging=aging,
-    )
+def _slice(slices: dict[str, _Slice], key: str) -> _Slice:
+    found = slices.get(key)
+    if found is None:
+        found = slices[key] = _Slice()
+    return found
 
 
-def _breakdown(
-    actions: Sequence[InsightAction], key: Callable[[InsightAction], str | None], as_of: dt.date | None
-) -> list[FollowThrough]:
-    """One row per key (actions without one, e.g. no owner, are left out), most open first."""
-    groups: dict[str, list[InsightAction]] = defaultdict(list)
-    for action in actions:
-        value = key(action)
-        if value:
-            groups[value].append(action)
-    rows = [_follow_through(name, members, as_of) for name, members in groups.items()]
+def _median(days: Counter[int], count: int) -> float | None:
+    """The median of a multiset given as value -> how many times (what `statistics.median` gives)."""
+    if not count:
+        return None
+    wanted = [(count - 1) // 2, count // 2]  # the middle position(s), from 0
+    values: list[int] = []
+    seen = 0
+    for value in sorted(days):
+        seen += days[value]
+        while wanted and wanted[0] < seen:
+            values.append(value)
+            wanted.pop(0)
+    return float(values[0]) if count % 2 else (values[0] + values[1]) / 2
+
+
+def _breakdown(slices: dict[str, _Slice]) -> list[FollowThrough]:
+    """One row per key, most overdue first, then most open."""
+    rows = [part.result(key) for key, part in slices.items()]
     return sorted(rows, key=lambda row: (-row.overdue, -row.open, row.key or ""))
 
 
-def _carried_over(actions: Sequence[InsightAction]) -> list[CarriedAction]:
-    by_text: dict[tuple[str, str], list[InsightAction]] = defaultdict(list)
-    for action in actions:
-        norm = normalize_text(action.action)
-        if norm:
-            by_text[(action.project, norm)].append(action)
-    carried: list[CarriedAction] = []
-    for (project, _), members in by_text.items():
-        if len({m.review_id for m in members}) < 2:
+def _carried_over(rows: InsightRows, reviews: dict[str, InsightReview]) -> tuple[list[CarriedAction], int]:
+    """The same action (normalized text) in two or more reviews of one project: the most-repeated
+    `MAX_LISTED_GROUPS`, and how many there are.
+
+    One pass over the actions, which the store gives in review order (date, id, position): a group's
+    first line gives its text, its last line the latest status, and its reviews come in date order."""
+    norms: dict[str, str] = {}  # most action texts repeat: each distinct one is normalized once
+    groups: dict[tuple[str, str], list[Any]] = {}  # key -> [first text, latest status, review ids]
+    for review_id, _, action, status in rows.actions:
+        review = reviews.get(review_id)
+        if review is None:
             continue
-        members.sort(key=lambda a: (a.review_date, a.review_id))
-        reviews = _refs((m.review_id, project, m.review_date) for m in members)
-        if len(reviews) >= 2:
-            carried.append(
-                CarriedAction(
-                    project=project, action=members[0].action, reviews=reviews, latest_status=members[-1].status
-                )
-            )
-    return sorted(carried, key=lambda c: (-len(c.reviews), c.project, c.action))
-
-
-def _refs(items: Iterable[tuple[str, str, dt.date]]) -> list[ReviewRef]:
-    """Distinct reviews, in date order."""
-    seen: dict[str, ReviewRef] = {}
-    for review_id, project, day in items:
-        seen.setdefault(review_id, ReviewRef(review_id=review_id, project=project, review_date=day))
-    return sorted(seen.values(), key=lambda r: (r.review_date, r.review_id))
+        project = review.project
+        norm = norms.get(action)
+        if norm is None:
+            norm = norms[action] = normalize_text(action)
+        if not norm:
+            continue
+        group = groups.get((project, norm))
+        if group is None:
+            groups[(project, norm)] = [action, status, [review_id]]
+            continue
+        group[1] = status
+        if group[2][-1] != review_id:
+            group[2].append(review_id)
+    found = [(project, *group) for (project, _), group in groups.items() if len(group[2]) >= 2]
+    found.sort(key=lambda c: (-len(c[3]), c[0], c[1]))
+    listed = [
+        CarriedAction(
+            project=project,
+            action=action,
+            reviews=[ReviewRef(review_id=rid, project=project, review_date=reviews[rid].review_date) for rid in refs],
+            latest_status=status,
+        )
+        for project, action, status, refs in found[:MAX_LISTED_GROUPS]
+    ]
+    return listed, len(found)
 
 
 # --- recurring problems -------------------------------------------------------------------
 
 
-def _recurring(rows: InsightRows) -> list[RecurringGroup]:
-    reviews = {r.id: r for r in rows.reviews}
-    groups: list[RecurringGroup] = []
-    for kind in RECURRING_KINDS:
-        items = [t for t in rows.texts if t.kind == kind and t.review_id in reviews and normalize_text(t.text)]
-        items.sort(key=lambda t: (reviews[t.review_id].review_date, t.review_id))
-        # The same text in many reviews is compared once: pairs are found between distinct normal forms.
+def _recurring(rows: InsightRows, reviews: dict[str, InsightReview]) -> tuple[list[RecurringGroup], int]:
+    """Similar texts of one kind in two or more reviews: the most-repeated `MAX_LISTED_GROUPS`, and how
+    many groups there are. Each distinct text is normalized once, each distinct normal form compared once."""
+    norms: dict[str, str] = {}
+    found: list[tuple[int, int, str, RecurringKind, list[str], list[tuple[str, str, dt.date]]]] = []
+    by_kind: dict[str, list[tuple[dt.date, str, str, str]]] = {kind: [] for kind in RECURRING_KINDS}
+    for review_id, text_kind, text in rows.texts:  # review date, review id, text, normal form
+        review = reviews.get(review_id)
+        items_of = by_kind.get(text_kind)
+        if review is None or items_of is None:
+            continue
+        norm = norms.get(text)
+        if norm is None:
+            norm = norms[text] = normalize_text(text)
+        if norm:
+            items_of.append((review.review_date, review_id, text, norm))
+    for kind_index, kind in enumerate(RECURRING_KINDS):
+        items = by_kind[kind]
+        items.sort(key=lambda item: (item[0], item[1]))
         by_norm: dict[str, list[int]] = defaultdict(list)
         for i, item in enumerate(items):
-            by_norm[normalize_text(item.text)].append(i)
+            by_norm[item[3]].append(i)
         distinct = list(by_norm)
-        prints = [issue_fingerprint(items[by_norm[norm][0]].text) for norm in distinct]
-        joined = _union_find(len(distinct), similar_pairs(prints, RECURRING_THRESHOLD))
-        for group in joined:
+        prints = [Fingerprint(norm, text_grams(items[by_norm[norm][0]][2])) for norm in distinct]
+        for group in _union_find(len(distinct), similar_pairs(prints, RECURRING_THRESHOLD)):
             indexes = sorted(i for k in group for i in by_norm[distinct[k]])
-            refs = _refs(
-                (items[i].review_id, reviews[items[i].review_id].project, reviews[items[i].review_id].review_date)
-                for i in indexes
-            )
+            refs = list(dict.fromkeys((items[i][1], reviews[items[i][1]].project, items[i][0]) for i in indexes))
             if len(refs) < 2:
                 continue
-            texts = list(dict.fromkeys(items[i].text.strip() for i in indexes))
-            groups.append(
-                RecurringGroup(
-                    kind=kind,
-                    text=texts[0],
-                    texts=texts,
-                    reviews=refs,
-                    not_yet_learned=kind == "lesson" and len(refs) >= NOT_LEARNED_REVIEWS,
-                )
-            )
-    return sorted(groups, key=lambda g: (-len(g.reviews), RECURRING_KINDS.index(g.kind), g.text))
+            texts = list(dict.fromkeys(items[i][2].strip() for i in indexes))
+            found.append((-len(refs), kind_index, texts[0], kind, texts, refs))
+    found.sort(key=lambda g: (g[0], g[1], g[2]))
+    listed = [
+        RecurringGroup(
+            kind=kind,
+            text=texts[0],
+            texts=texts,
+            reviews=[ReviewRef(review_id=rid, project=project, review_date=day) for rid, project, day in refs],
+            not_yet_learned=kind == "lesson" and len(refs) >= NOT_LEARNED_REVIEWS,
+        )
+        for _, _, _, kind, texts, refs in found[:MAX_LISTED_GROUPS]
+    ]
+    return listed, len(found)
 
 
 def _union_find(size: int, pairs: Iterable[tuple[int, int, float]]) -> list[list[int]]:
@@ -256,15 +320,18 @@ def _union_find(size: int, pairs: Iterable[tuple[int, int, float]]) -> list[list
 # --- trends -------------------------------------------------------------------------------
 
 
-def _trends(rows: InsightRows) -> list[MetricTrend]:
-    reviews = {r.id: r for r in rows.reviews}
+def _trends(rows: InsightRows, reviews: dict[str, InsightReview]) -> list[MetricTrend]:
+    names: dict[str, str] = {}
     series: dict[tuple[str, str], list[tuple[dt.date, str, str, float]]] = defaultdict(list)
     for metric in rows.metrics:
         review = reviews.get(metric.review_id)
-        norm = normalize_text(metric.name)
-        if review is None or metric.attainment_rate is None or not norm:
+        if review is None or metric.attainment_rate is None:
             continue
-        series[(review.project, norm)].append((review.review_date, review.id, metric.name, metric.attainment_rate))
+        norm = names.get(metric.name)
+        if norm is None:
+            norm = names[metric.name] = normalize_text(metric.name)
+        if norm:
+            series[(review.project, norm)].append((review.review_date, review.id, metric.name, metric.attainment_rate))
     trends: list[MetricTrend] = []
     for (project, _), values in series.items():
         values.sort()

@@ -35,7 +35,7 @@ __all__ = [
 
 _KEEP = frozenset({"id", "review_id", "created_at", "updated_at", "review_date", "language", "kind", "status"})
 """Keys whose values the store assigns or constrains (ids, dates, enums): never personal, never masked."""
-_KEEP_ACTION = _KEEP | {"due"}
+_KEEP_ACTION = _KEEP | {"due", "closed_at"}
 _MAY_HOLD_PATTERN_PII = re.compile(r"[0-9０-９@＠]")
 
 

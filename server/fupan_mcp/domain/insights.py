@@ -1,17 +1,18 @@
 """Insight across reviews: the compact rows the store reads, and what `analysis.insights` finds in them.
 
-The rows are deliberately small (ids, dates, short texts, rates) so a store of 10,000 reviews
-answers in one pass without loading whole review documents.
+The rows are deliberately small (counts the store made in SQL, ids, dates, short texts, rates) so a
+store of 10,000 reviews answers without loading whole review documents or one row per action model.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, Field
 
 from fupan_mcp.domain.actions import ActionStatus
+from fupan_mcp.limits import MAX_LISTED_GROUPS
 
 AgingBucket = Literal["0-30", "31-90", "91-180", ">180"]
 AGING_BUCKETS: tuple[AgingBucket, ...] = ("0-30", "31-90", "91-180", ">180")
@@ -20,50 +21,75 @@ RECURRING_KINDS: tuple[RecurringKind, ...] = ("root_cause", "problem", "lesson")
 
 
 # --- input rows ---------------------------------------------------------------------------
+# Named tuples, not models: a store of 10,000 reviews hands over tens of thousands of them, which the
+# store builds from its own rows without validation (a model each would cost more than the analysis).
 
 
-class InsightReview(BaseModel):
+class InsightReview(NamedTuple):
     id: str
     project: str
-    review_type: str | None = None
+    review_type: str | None
     review_date: dt.date
 
 
-class InsightAction(BaseModel):
-    id: str
+class ActionTally(NamedTuple):
+    """Counts of the actions of one review (``key``: its id) or one owner, counted in SQL. Overdue:
+    open or in progress and due before the rows' as-of date; ``aging`` splits them by days past due
+    (0-30, 31-90, 91-180, >180)."""
+
+    key: str | None
+    total: int
+    done: int
+    wont_do: int
+    overdue: int
+    aging: tuple[int, int, int, int]
+
+
+class CloseDays(NamedTuple):
+    """How many done actions (``closed``) of one review or owner (``key``) closed ``days`` days after their review
+    date (at least 0); only actions whose close date is known (marked done after they were recorded)."""
+
+    key: str | None
+    days: int
+    closed: int
+
+
+class ActionLine(NamedTuple):
+    """An action's text and status, for the actions carried over from review to review."""
+
     review_id: str
-    project: str
-    review_date: dt.date
+    seq: int
     action: str
-    owner: str | None = None
     status: ActionStatus
-    due: dt.date | None = None
-    closed_on: dt.date | None = Field(
-        default=None,
-        description=(
-            "When a done action was closed: the date of its last change, known only when it was marked done "
-            "after it was recorded (an action stored as done has no close date)."
-        ),
-    )
 
 
-class InsightText(BaseModel):
+class InsightText(NamedTuple):
     review_id: str
-    kind: str = Field(description="root_cause, problem, lesson (other lesson kinds are ignored).")
+    kind: str  # root_cause, problem, lesson (other lesson kinds are ignored)
     text: str
 
 
-class InsightMetric(BaseModel):
+class InsightMetric(NamedTuple):
     review_id: str
     name: str
-    attainment_rate: float | None = Field(default=None, description="Fraction, 1.05 = 105%.")
+    attainment_rate: float | None  # fraction, 1.05 = 105%
 
 
 class InsightRows(BaseModel):
-    """What `ReviewStore.insight_rows` returns for a filter."""
+    """What `ReviewStore.insight_rows` returns for a filter: the follow-through already counted by
+    review and by owner, and the texts the grouping needs."""
 
+    as_of: dt.date | None = Field(
+        default=None, description="The date overdue was counted at: the filter's end date, else the latest review date."
+    )
     reviews: list[InsightReview] = Field(default_factory=list)
-    actions: list[InsightAction] = Field(default_factory=list)
+    review_tallies: list[ActionTally] = Field(default_factory=list)
+    owner_tallies: list[ActionTally] = Field(default_factory=list)
+    review_closes: list[CloseDays] = Field(default_factory=list)
+    owner_closes: list[CloseDays] = Field(default_factory=list)
+    actions: list[ActionLine] = Field(
+        default_factory=list, description="In review order: review date, review id, position in the review."
+    )
     texts: list[InsightText] = Field(default_factory=list)
     metrics: list[InsightMetric] = Field(default_factory=list)
 
@@ -140,6 +166,15 @@ class InsightsResult(BaseModel):
     by_owner: list[FollowThrough]
     by_project: list[FollowThrough]
     by_quarter: list[FollowThrough]
-    carried_over: list[CarriedAction]
-    recurring: list[RecurringGroup]
-    trends: list[MetricTrend]
+    carried_over: list[CarriedAction] = Field(
+        description=f"The most-repeated first, at most {MAX_LISTED_GROUPS:,}; carried_over_count counts them all."
+    )
+    carried_over_count: int
+    recurring: list[RecurringGroup] = Field(
+        description=f"The most-repeated first, at most {MAX_LISTED_GROUPS:,}; recurring_count counts them all."
+    )
+    recurring_count: int
+    trends: list[MetricTrend] = Field(
+        description=f"By project and metric, at most {MAX_LISTED_GROUPS:,}; trend_count counts them all."
+    )
+    trend_count: int

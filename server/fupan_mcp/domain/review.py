@@ -9,7 +9,7 @@ Raw inputs only: every figure the report shows is computed from them by `analysi
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal, get_args
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, Field, ModelWrapValidatorHandler, StringConstraints, field_validator, model_validator
 
@@ -179,67 +179,99 @@ PointLike = Text | Point
 """A point given as plain text or as a titled object."""
 
 
+# --------------------------------------------------------------------------- the tools' section arguments
+# Declared once (issue 14): each is both a field of the review (a bundle below, or `Review`) and the
+# argument of the same name of its tool (`fupan_mcp.tools.analysis`), with one type, bound and text.
+
+KpiNodes = Annotated[
+    list[KpiNode],
+    Field(
+        max_length=MAX_KPI_NODES,
+        description="KPI nodes. A node with a formula over other ids ('traffic * cvr * aov', 'gmv / spend') is "
+        "computed; a '%' node enters formulas as a fraction. Omit to get a template.",
+    ),
+]
+KpiRoot = Annotated[str | None, Field(max_length=64, description="Id of the root KPI; default: the node no one uses.")]
+KpiTemplate = Annotated[str | None, Field(max_length=64, description="A ready skeleton, by its template name.")]
+KpiMethod = Annotated[
+    DecompositionMethod,
+    Field(description="lmdi: exact, order-free; chain: substitution in `order`; shapley."),
+]
+KpiOrder = Annotated[
+    list[str] | None,
+    Field(max_length=MAX_KPI_NODES, description="Factor order for chain, e.g. quantity before quality."),
+]
+
+
+def _factors(description: str) -> Any:
+    return Field(max_length=MAX_SWOT_ITEMS, description=description)
+
+
+Strengths = Annotated[list[SwotItemLike], _factors("Internal strengths.")]
+Weaknesses = Annotated[list[SwotItemLike], _factors("Internal weaknesses.")]
+Opportunities = Annotated[list[SwotItemLike], _factors("External opportunities.")]
+Threats = Annotated[list[SwotItemLike], _factors("External threats.")]
+Strategies = Annotated[list[StrategyLike], _factors("TOWS strategies citing factor ids.")]
+
+Problem = Annotated[Text, Field(description="The problem, specific and measurable.")]
+Whys = Annotated[
+    list[WhyLike],
+    Field(max_length=MAX_WHYS, description="Answers to 'why?'. A plain list is a chain; `parent` makes branches."),
+]
+RootCause = Annotated[Text | list[Text] | None, Field(description="Default: the last answers.")]
+Countermeasures = Annotated[
+    list[CountermeasureLike],
+    Field(max_length=MAX_ACTIONS, description="Actions against the root causes."),
+]
+
+Metrics = Annotated[
+    list[MetricInput],
+    Field(
+        max_length=MAX_METRICS,
+        description="Targets with their actuals. Target strings as people write them: '≥2,000', '下降30%', "
+        "'+5pp', '不超过45元', '≤T+1', '95~99'.",
+    ),
+]
+Actions = Annotated[list[ActionItem], Field(max_length=MAX_ACTIONS)]
+Risks = Annotated[list[Risk], Field(max_length=MAX_ACTIONS)]
+Timeline = Annotated[
+    list[TimelineEvent],
+    Field(
+        max_length=MAX_EVENTS,
+        description="at: ISO 8601, 'YYYY-MM-DD HH:MM' (in `timezone`) or 'HH:MM'. "
+        "An 'HH:MM' takes the date of the event before. Kind: impact_start, detected, escalated, "
+        "mitigated, resolved, impact_end, trigger, change, communication, or a free label.",
+    ),
+]
+
+
 class KpiTreeInput(Model):
     """The arguments of `build_kpi_tree`, kept in the review."""
 
-    nodes: list[KpiNode] = Field(
-        default_factory=list,
-        max_length=MAX_KPI_NODES,
-        description="The KPI nodes: id, name, formula over other ids, actual, baseline, target, unit.",
-    )
-    root: str | None = Field(
-        default=None, max_length=64, description="Id of the root KPI; found automatically if empty."
-    )
-    template: str | None = Field(
-        default=None, max_length=64, description="A ready skeleton to start from (see the kpi tool)."
-    )
-    method: DecompositionMethod = Field(
-        default="lmdi", description="How the root's change is split: lmdi (default), chain or shapley."
-    )
-    order: list[str] | None = Field(
-        default=None, max_length=MAX_KPI_NODES, description="Substitution order for method 'chain'."
-    )
+    nodes: KpiNodes = Field(default_factory=list)
+    root: KpiRoot = None
+    template: KpiTemplate = None
+    method: KpiMethod = "lmdi"
+    order: KpiOrder = None
 
 
 class SwotInput(Model):
     """The arguments of `swot`, kept in the review."""
 
-    strengths: list[SwotItemLike] = Field(
-        default_factory=list, max_length=MAX_SWOT_ITEMS, description="Internal strengths (S)."
-    )
-    weaknesses: list[SwotItemLike] = Field(
-        default_factory=list, max_length=MAX_SWOT_ITEMS, description="Internal weaknesses (W)."
-    )
-    opportunities: list[SwotItemLike] = Field(
-        default_factory=list, max_length=MAX_SWOT_ITEMS, description="External opportunities (O)."
-    )
-    threats: list[SwotItemLike] = Field(
-        default_factory=list, max_length=MAX_SWOT_ITEMS, description="External threats (T)."
-    )
-    strategies: list[StrategyLike] = Field(
-        default_factory=list,
-        max_length=MAX_SWOT_ITEMS,
-        description="TOWS strategies (SO, ST, WO, WT) citing factor ids such as S1 and O2.",
-    )
+    strengths: Strengths = Field(default_factory=list)
+    weaknesses: Weaknesses = Field(default_factory=list)
+    opportunities: Opportunities = Field(default_factory=list)
+    threats: Threats = Field(default_factory=list)
+    strategies: Strategies = Field(default_factory=list)
 
 
 class FiveWhysInput(Model):
     """The arguments of `five_whys`, kept in the review (the review date is the review's own)."""
 
-    problem: Text = Field(description="The problem, specific and measurable ('评论功能使用占比仅 15%').")
-    whys: list[WhyLike] = Field(
-        default_factory=list,
-        max_length=MAX_WHYS,
-        description="The answers to 'why?', in order; objects may carry evidence, verified, id and parent.",
-    )
-    root_cause: Text | list[Text] | None = Field(
-        default=None, description="The root cause(s) as stated; the chain's last answers if empty."
-    )
-    countermeasures: list[CountermeasureLike] = Field(
-        default_factory=list,
-        max_length=MAX_ACTIONS,
-        description="What is done about the root cause(s): text or action items with owner, due, metric.",
-    )
+    problem: Problem
+    whys: Whys = Field(default_factory=list)
+    root_cause: RootCause = None
+    countermeasures: Countermeasures = Field(default_factory=list)
 
 
 def _as_list(value: object) -> object:
@@ -313,12 +345,7 @@ class Review(Model):
     phases: list[Phase] = Field(
         default_factory=list, max_length=MAX_PHASES, description="Phases with dates, milestones and notes."
     )
-    metrics: list[MetricInput] = Field(
-        default_factory=list,
-        max_length=MAX_METRICS,
-        description="Raw attainment inputs (name, target, actual, baseline, unit...): the compute_attainment "
-        "metrics. The report computes status, rates and changes from them.",
-    )
+    metrics: Metrics = Field(default_factory=list)
     kpi_tree: KpiTreeInput | None = Field(
         default=None, description="The build_kpi_tree arguments: nodes, root, template, method, order."
     )
@@ -350,15 +377,12 @@ class Review(Model):
         max_length=MAX_LIST_ITEMS,
         description="Lessons that transfer to other work (the 'I' of GRAI).",
     )
-    actions: list[ActionItem] = Field(
+    actions: Actions = Field(
         default_factory=list,
-        max_length=MAX_ACTIONS,
         description="Improvement actions: action (verb first), owner, due, priority, addresses, success_metric.",
     )
-    risks: list[Risk] = Field(
-        default_factory=list,
-        max_length=MAX_LIST_ITEMS,
-        description="Risks to watch: indicator, yellow and red thresholds, response, owner.",
+    risks: Risks = Field(
+        default_factory=list, description="Risks to watch: indicator, yellow and red thresholds, response, owner."
     )
     pdca: Pdca | None = Field(default=None, description="The review as a PDCA cycle.")
     outlook: list[PointLike] = Field(
@@ -400,12 +424,7 @@ class Review(Model):
         description="Who and what was affected. Impact figures (users, requests, revenue, data lost) go in "
         "metrics with reported_only: true.",
     )
-    timeline: list[TimelineEvent] = Field(
-        default_factory=list,
-        max_length=MAX_EVENTS,
-        description="Incident timeline: events {at, kind, text, source}; time to detect, mitigate and resolve "
-        "are computed from it.",
-    )
+    timeline: Timeline = Field(default_factory=list)
     trigger: str | None = Field(
         default=None, max_length=MAX_TEXT_CHARS, description="What set the incident off (the trigger)."
     )

@@ -68,6 +68,11 @@ class StoredAction(ActionItem):
     project_id: str | None = Field(default=None, description="The identity of the review's project.")
     review_title: str
     review_date: dt.date
+    closed_at: dt.datetime | None = Field(
+        default=None,
+        description="When its status became done or won't-do (None while open, and for an action recorded "
+        "already closed: when that happened is not known).",
+    )
     created_at: dt.datetime
     updated_at: dt.datetime
 

@@ -895,6 +895,15 @@ TEXT: Table = {
         "en": "Invalid arguments to {tool} (1); fix them and call again:\n- {field}: at most {limit} characters "
         "(got {size}); split it into several calls; nothing was processed.",
     },
+    "shell.result_too_large": {
+        "zh": "结果过大：{mb} MB，超过单次调用上限 {limit} MB；请把输入拆成几次调用。",
+        "en": "Result too large: {mb} MB, above the {limit} MB one call may return; split the input into smaller "
+        "calls.",
+    },
+    "shell.review_missing": {
+        "zh": "review：请给出复盘文档，或已存复盘的 review_id。",
+        "en": "review: give the review document, or the review_id of a stored review.",
+    },
     # ---------------------------------------------------------------- tracker CSV (report/tracker_csv.py)
     "tracker.review": {
         "zh": "来自复盘：{title}（{date}，项目：{project}）",

@@ -231,7 +231,7 @@ def insights_text(result: InsightsResult, language: Language) -> str:
             )
             for c in result.carried_over[:TOOL_ROWS]
         ]
-        blocks += [Heading(w.t("insights.carried")), Bullets(tuple(items)), *_more(w, len(result.carried_over))]
+        blocks += [Heading(w.t("insights.carried")), Bullets(tuple(items)), *_more(w, result.carried_over_count)]
     if result.recurring:
         items = [
             Item(
@@ -247,7 +247,7 @@ def insights_text(result: InsightsResult, language: Language) -> str:
             )
             for g in result.recurring[:TOOL_ROWS]
         ]
-        blocks += [Heading(w.t("insights.recurring")), Bullets(tuple(items)), *_more(w, len(result.recurring))]
+        blocks += [Heading(w.t("insights.recurring")), Bullets(tuple(items)), *_more(w, result.recurring_count)]
     if result.trends:
         items = [
             Item(
@@ -260,7 +260,7 @@ def insights_text(result: InsightsResult, language: Language) -> str:
             )
             for t in result.trends[:TOOL_ROWS]
         ]
-        blocks += [Heading(w.t("insights.trends")), Bullets(tuple(items)), *_more(w, len(result.trends))]
+        blocks += [Heading(w.t("insights.trends")), Bullets(tuple(items)), *_more(w, result.trend_count)]
     return _render(w, "insights.title", blocks)
 
 

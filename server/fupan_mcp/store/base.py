@@ -284,11 +284,12 @@ class ReviewStore(Protocol):
         date_from: DateLike | None = None,
         date_to: DateLike | None = None,
     ) -> InsightRows:
-        """The compact rows `analysis.insights` reads, filtered in SQL: the reviews in the range
-        (inclusive dates), their actions (only ``owner``'s when given: the owner narrows actions, not
-        reviews), their problem, root-cause and lesson texts, and each metric's attainment rate from
-        the stored `compute_attainment` result. A done action's ``closed_on`` is the date of its last
-        change when that came after it was recorded."""
+        """The compact rows `analysis.insights` reads, filtered and counted in SQL: the reviews in the
+        range (inclusive dates); their actions (only ``owner``'s when given: the owner narrows actions, not
+        reviews) counted per review and per owner, overdue as of ``date_to``, else the latest review date
+        (``as_of``), with the days to close of done actions whose close time (``closed_at``) is known;
+        each action's text and status; the problem, root-cause and lesson texts; and each metric's
+        attainment rate from the stored `compute_attainment` result."""
         ...
 
     # --- lessons -------------------------------------------------------------------------

@@ -63,10 +63,18 @@ from typing import Any
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
 from psycopg.pq import TransactionStatus
-from psycopg.rows import DictRow, dict_row
+from psycopg.rows import DictRow, TupleRow, dict_row, tuple_row
 
 from fupan_mcp.domain.actions import ActionItem, ActionStatus
-from fupan_mcp.domain.insights import InsightAction, InsightMetric, InsightReview, InsightRows, InsightText
+from fupan_mcp.domain.insights import (
+    ActionLine,
+    ActionTally,
+    CloseDays,
+    InsightMetric,
+    InsightReview,
+    InsightRows,
+    InsightText,
+)
 from fupan_mcp.domain.stored import (
     Lesson,
     LessonHit,
@@ -218,17 +226,44 @@ def _migration_4(conn: Connection) -> None:
         )
 
 
+# Migration 5: an action's close time (set when its status becomes done or won't-do, cleared when it
+# is reopened, see records.CLOSED_AT_ON_UPDATE) and its due date as written ('下周五', 'T+30'), kept
+# beside the absolute date it resolved to. Actions already closed get their last change as close
+# time when that came after they were recorded (what insights took as the close date until now).
+_MIGRATION_5: tuple[str, ...] = (
+    "ALTER TABLE actions ADD COLUMN closed_at TIMESTAMPTZ",
+    "ALTER TABLE actions ADD COLUMN due_text TEXT",
+    "UPDATE actions SET closed_at = updated_at WHERE status IN ('done', 'wont_do') AND updated_at > created_at",
+)
+
+# Migration 6: indexes that hold what review_insights counts (status and due date by review and by
+# owner), so its GROUP BYs read the index instead of every action row with its texts; the owner index
+# replaces the one on the owner alone (list_actions filters by owner through it as before).
+_MIGRATION_6: tuple[str, ...] = (
+    "CREATE INDEX actions_tally_by_review ON actions (review_id, status, due)",
+    "DROP INDEX actions_by_owner",
+    "CREATE INDEX actions_by_owner ON actions (owner, status, due)",
+)
+
 # Append new migrations here: MIGRATIONS[n] upgrades schema version n to n + 1.
-MIGRATIONS: tuple[Migration, ...] = (_MIGRATION_1, _MIGRATION_2, _MIGRATION_3, _migration_4)
+MIGRATIONS: tuple[Migration, ...] = (
+    _MIGRATION_1,
+    _MIGRATION_2,
+    _MIGRATION_3,
+    _migration_4,
+    _MIGRATION_5,
+    _MIGRATION_6,
+)
 
 _BEGIN_WRITE = "BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE"
 _BEGIN_READ = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
 _ACTION_COLUMNS = (
     "a.id, a.review_id, a.action, a.owner, a.due, a.priority, a.addresses, a.success_metric, "
-    "a.status, a.status_reason, a.evidence, a.kind, a.ticket, a.created_at, a.updated_at, "
-    "r.project, r.project_id, r.title AS review_title, r.review_date"
+    "a.status, a.status_reason, a.evidence, a.kind, a.ticket, a.due_text, a.closed_at, a.created_at, "
+    "a.updated_at, r.project, r.project_id, r.title AS review_title, r.review_date"
 )
 _PROJECT_ID = records.PROJECT_ID_OF_KEY.format(p="%s")
+_CLOSED_AT = records.CLOSED_AT_ON_UPDATE.format(p="%s")
 _ACTION_FROM = "FROM actions a JOIN reviews r ON r.id = a.review_id"
 _ACTION_SET = ", ".join(f"{column} = %s" for column in records.ACTION_VALUE_COLUMNS)
 _ACTION_TEXT_FIELDS = (
@@ -241,11 +276,30 @@ _ACTION_TEXT_FIELDS = (
     "evidence",
     "kind",
     "ticket",
+    "due_text",
+)
+# review_insights' counts, per review or per owner ({key}) over the actions in {scope}: overdue ones
+# (open or in progress, due before the as-of date, given twice) by days past due, and the days from
+# the review date to the close date (the UTC day of closed_at) of the done actions that have one.
+_TALLY_SQL = (
+    "SELECT key, count(*), count(*) FILTER (WHERE status = 'done'), count(*) FILTER (WHERE status = 'wont_do'), "
+    "count(late), count(*) FILTER (WHERE late <= 30), count(*) FILTER (WHERE late > 30 AND late <= 90), "
+    "count(*) FILTER (WHERE late > 90 AND late <= 180), count(*) FILTER (WHERE late > 180) "
+    "FROM (SELECT {key} AS key, a.status, CASE WHEN a.status NOT IN ('done', 'wont_do') AND a.due < %s::date "
+    "THEN %s::date - a.due END AS late {scope}) AS counted GROUP BY key"
+)
+_CLOSES_SQL = (
+    "SELECT {key}, greatest(0, (a.closed_at AT TIME ZONE 'UTC')::date - r.review_date), count(*) "
+    f"{_ACTION_FROM} WHERE a.status = 'done' AND a.closed_at IS NOT NULL{{rest}} GROUP BY 1, 2"
 )
 _SECTION_NAMES_SQL = (
     '(SELECT array_agg(s.name ORDER BY s.name COLLATE "C") FROM review_sections s WHERE s.review_id = r.id)'
 )
 _JSON_NUL = re.compile(r"(?<!\\)(?:\\\\)*\\u0000")  # an escaped NUL, not an escaped backslash + "u0000"
+
+
+def _tally(row: TupleRow) -> ActionTally:
+    return ActionTally(row[0], row[1], row[2], row[3], row[4], (row[5], row[6], row[7], row[8]))
 
 
 def _now() -> dt.datetime:
@@ -680,54 +734,65 @@ class PostgresStore:
         where.add("r.review_type = %s", kind)
         where.add("r.review_date >= %s", start)
         where.add("r.review_date <= %s", end)
-        rest, params = where.and_sql(), where.params
-        owner_where = _Where()
-        owner_where.add("a.owner = %s", who)
-        with self._transaction(write=False) as conn:
-            reviews = conn.execute(
-                f"SELECT r.id, r.project, r.review_type, r.review_date FROM reviews r {where.sql}", tuple(params)
-            ).fetchall()
-            actions = conn.execute(
-                "SELECT a.id, a.review_id, r.project, r.review_date, a.action, a.owner, a.status, a.due, "
-                f"a.created_at, a.updated_at {_ACTION_FROM} WHERE TRUE{rest}{owner_where.and_sql()}",
-                (*params, *owner_where.params),
-            ).fetchall()
-            texts = conn.execute(
-                "SELECT l.review_id, l.kind, l.text FROM lessons l JOIN reviews r ON r.id = l.review_id "
-                f'WHERE l.kind = ANY(%s){rest} ORDER BY l.review_id COLLATE "C", l.seq',
-                (list(records.INSIGHT_TEXT_KINDS), *params),
-            ).fetchall()
-            metrics = conn.execute(
-                "SELECT s.review_id, m->>'name' AS name, "
-                "CASE WHEN jsonb_typeof(m->'attainment_rate') = 'number' THEN (m->>'attainment_rate')::float8 END "
-                "AS rate FROM review_sections s JOIN reviews r ON r.id = s.review_id, "
-                "jsonb_array_elements(CASE WHEN jsonb_typeof(s.value->'metrics') = 'array' "
-                "THEN s.value->'metrics' ELSE '[]'::jsonb END) m "
-                f"WHERE s.name = %s AND jsonb_typeof(m) = 'object'{rest}",
-                (records.ATTAINMENT_SECTION, *params),
-            ).fetchall()
-        return InsightRows(
-            reviews=[InsightReview.model_validate(row) for row in reviews],
-            actions=[  # rows this store wrote: built without re-validation (10,000s of them)
-                InsightAction.model_construct(
-                    id=row["id"],
-                    review_id=row["review_id"],
-                    project=row["project"],
-                    review_date=row["review_date"],
-                    action=row["action"],
-                    owner=row["owner"],
-                    status=row["status"],
-                    due=row["due"],
-                    closed_on=records.closed_on(row["status"], row["created_at"], row["updated_at"]),
+        rest = where.and_sql()
+        owned = " AND a.owner = %s" if who is not None else ""
+        params = (*where.params, *([who] if who is not None else []))
+        # Without a review filter every action is in scope: no join with the reviews.
+        scope = f"{_ACTION_FROM} WHERE TRUE{rest}{owned}" if rest else f"FROM actions a WHERE TRUE{owned}"
+        with self._transaction(write=False) as conn, conn.cursor(row_factory=tuple_row) as cur:
+            reviews = [
+                InsightReview(*row)
+                for row in cur.execute(
+                    f"SELECT r.id, r.project, r.review_type, r.review_date FROM reviews r {where.sql}",
+                    tuple(where.params),
                 )
-                for row in actions
-            ],
-            texts=[InsightText.model_validate(row) for row in texts],
-            metrics=[
-                InsightMetric(review_id=row["review_id"], name=row["name"], attainment_rate=row["rate"])
-                for row in metrics
-                if isinstance(row["name"], str)
-            ],
+            ]
+            as_of = records.insight_as_of(end, reviews)
+            tallies = [
+                [_tally(row) for row in cur.execute(_TALLY_SQL.format(key=key, scope=scope), (as_of, as_of, *params))]
+                for key in ("a.review_id", "a.owner")
+            ]
+            closes = [
+                [CloseDays(*row) for row in cur.execute(_CLOSES_SQL.format(key=key, rest=f"{rest}{owned}"), params)]
+                for key in ("a.review_id", "a.owner")
+            ]
+            lines = [
+                ActionLine(*row)
+                for row in cur.execute(
+                    f"SELECT a.review_id, a.seq, a.action, a.status {scope} ORDER BY a.review_id, a.seq", params
+                )
+            ]
+            texts = [
+                InsightText(*row)
+                for row in cur.execute(
+                    "SELECT l.review_id, l.kind, l.text FROM lessons l JOIN reviews r ON r.id = l.review_id "
+                    f'WHERE l.kind = ANY(%s){rest} ORDER BY l.review_id COLLATE "C", l.seq',
+                    (list(records.INSIGHT_TEXT_KINDS), *where.params),
+                )
+            ]
+            metrics = [
+                InsightMetric(*row)
+                for row in cur.execute(
+                    "SELECT s.review_id, m->>'name' AS name, "
+                    "CASE WHEN jsonb_typeof(m->'attainment_rate') = 'number' THEN (m->>'attainment_rate')::float8 "
+                    "END AS rate FROM review_sections s JOIN reviews r ON r.id = s.review_id, "
+                    "jsonb_array_elements(CASE WHEN jsonb_typeof(s.value->'metrics') = 'array' "
+                    "THEN s.value->'metrics' ELSE '[]'::jsonb END) m "
+                    f"WHERE s.name = %s AND jsonb_typeof(m) = 'object'{rest}",
+                    (records.ATTAINMENT_SECTION, *where.params),
+                )
+                if isinstance(row[1], str)
+            ]
+        return InsightRows.model_construct(  # rows this store counted and wrote: no re-validation
+            as_of=as_of,
+            reviews=reviews,
+            review_tallies=tallies[0],
+            owner_tallies=tallies[1],
+            review_closes=closes[0],
+            owner_closes=closes[1],
+            actions=records.in_review_order(lines, reviews),
+            texts=texts,
+            metrics=metrics,
         )
 
     def search_lessons(
@@ -1060,8 +1125,8 @@ def _update_action(conn: Connection, current: StoredAction, changes: Mapping[str
     item = records.changed_action(current, changes)
     _storable_action(item, "")
     conn.execute(
-        f"UPDATE actions SET {_ACTION_SET}, updated_at = %s WHERE id = %s",
-        (*records.action_values(item), now, current.id),
+        f"UPDATE actions SET {_ACTION_SET}, {_CLOSED_AT}, updated_at = %s WHERE id = %s",
+        (*records.action_values(item), item.status, item.status, now, now, current.id),
     )
 
 

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 
 from fupan_mcp.domain.actions import ActionItem, ActionStatus
 from fupan_mcp.domain.asof import days_overdue
+from fupan_mcp.domain.insights import ActionLine, InsightReview
 from fupan_mcp.domain.stored import Lesson, LessonHit, OpenAction, ReviewRecord, ReviewSummary, StoredAction
 from fupan_mcp.errors import InputError
 from fupan_mcp.i18n import Language, tr
@@ -37,9 +38,18 @@ ACTION_VALUE_COLUMNS = (
     "evidence",
     "kind",
     "ticket",
+    "due_text",
 )
 """The action columns `action_values` fills, in its order (inserts and updates name them from here)."""
 OPEN_STATUSES: tuple[ActionStatus, ...] = ("open", "in_progress")
+CLOSED_STATUSES: tuple[ActionStatus, ...] = ("done", "wont_do")
+CLOSED_AT_ON_UPDATE = (
+    "closed_at = CASE WHEN {p} IN ('done', 'wont_do') THEN CASE WHEN status = {p} THEN closed_at ELSE {p} END END"
+)
+"""SQL of an action's close time after an update, from (new status, new status, now) ({p}: the backend's
+placeholder; ``status`` and ``closed_at`` on the right are the stored values): the update's time when the
+status becomes done or won't-do (or moves from one to the other), kept while it stays, cleared when the
+action is reopened. An action recorded already closed has no close time: when it was closed is not known."""
 
 
 # --- arguments ---------------------------------------------------------------------------
@@ -282,8 +292,11 @@ def action_changes(
 
 
 def changed_action(current: StoredAction, changes: Mapping[str, object]) -> ActionItem:
-    """The stored action with ``changes`` applied, checked as a whole."""
+    """The stored action with ``changes`` applied, checked as a whole. A new due date (always
+    YYYY-MM-DD here) replaces the words the old one was written in, so ``due_text`` is dropped."""
     fields = current.model_dump(include=set(ActionItem.model_fields))
+    if "due" in changes:
+        fields["due_text"] = None
     return base.validate_action({**fields, **changes}, "")
 
 
@@ -340,6 +353,7 @@ def action_values(item: ActionItem, *, iso_dates: bool = False) -> tuple[object,
         item.evidence,
         item.kind,
         item.ticket,
+        item.due_text,
     )
 
 
@@ -439,11 +453,30 @@ def checked_insight_filter(
     return project_filter(project), strip(review_type), strip(owner), start, end
 
 
-def closed_on(status: str, created_at: dt.datetime | str, updated_at: dt.datetime | str) -> dt.date | None:
-    """The close date of a done action: its last change, when that came after it was recorded
-    (an action stored already done has no known close date)."""
-    if status != "done":
-        return None
-    created = created_at if isinstance(created_at, dt.datetime) else dt.datetime.fromisoformat(created_at)
-    updated = updated_at if isinstance(updated_at, dt.datetime) else dt.datetime.fromisoformat(updated_at)
-    return updated.date() if updated > created else None
+def insight_as_of(date_to: dt.date | None, reviews: Iterable[InsightReview]) -> dt.date | None:
+    """The date review_insights counts overdue at: the filter's end date, else the latest review date."""
+    return date_to if date_to is not None else max((r.review_date for r in reviews), default=None)
+
+
+def in_review_order(lines: Sequence[ActionLine], reviews: Iterable[InsightReview]) -> list[ActionLine]:
+    """Action lines read grouped by review and in position order (``ORDER BY review_id, seq``, an index
+    scan), put in review order: review date, then review id, as `analysis.insights` reads them. Moving
+    whole blocks costs less than a join with the reviews and a sort in SQL."""
+    blocks: dict[str, tuple[int, int]] = {}
+    start = 0
+    for i in range(1, len(lines) + 1):
+        if i == len(lines) or lines[i][0] != lines[start][0]:
+            blocks[lines[start][0]] = (start, i)
+            start = i
+    ordered: list[ActionLine] = []
+    for review in sorted(reviews, key=lambda r: (r.review_date, r.id)):
+        block = blocks.get(review.id)
+        if block is not None:
+            ordered.extend(lines[block[0] : block[1]])
+    return ordered
+
+
+def backfilled_closed_at(created_at: str, updated_at: str) -> str | None:
+    """Migration 5's close time of an action stored closed before close times were kept: its last
+    change, when that came after it was recorded (what insights read as the close date until then)."""
+    return updated_at if dt.datetime.fromisoformat(updated_at) > dt.datetime.fromisoformat(created_at) else None

@@ -51,7 +51,15 @@ from pathlib import Path
 from typing import Any
 
 from fupan_mcp.domain.actions import ActionItem, ActionStatus
-from fupan_mcp.domain.insights import InsightAction, InsightMetric, InsightReview, InsightRows, InsightText
+from fupan_mcp.domain.insights import (
+    ActionLine,
+    ActionTally,
+    CloseDays,
+    InsightMetric,
+    InsightReview,
+    InsightRows,
+    InsightText,
+)
 from fupan_mcp.domain.stored import (
     Lesson,
     LessonHit,
@@ -192,8 +200,40 @@ def _migration_4(conn: sqlite3.Connection) -> None:
     conn.executemany("UPDATE lessons SET terms = ? WHERE id = ?", [(index_terms(r[1]), r[0]) for r in rows])
 
 
+# Migration 5: an action's close time (set when its status becomes done or won't-do, cleared when it
+# is reopened, see records.CLOSED_AT_ON_UPDATE) and its due date as written ('下周五', 'T+30'), kept
+# beside the absolute date it resolved to. Actions already closed get their last change as close
+# time when that came after they were recorded (what insights took as the close date until now).
+def _migration_5(conn: sqlite3.Connection) -> None:
+    conn.execute("ALTER TABLE actions ADD COLUMN closed_at TEXT")
+    conn.execute("ALTER TABLE actions ADD COLUMN due_text TEXT")
+    closed = conn.execute(
+        "SELECT id, created_at, updated_at FROM actions WHERE status IN ('done', 'wont_do')"
+    ).fetchall()
+    conn.executemany(
+        "UPDATE actions SET closed_at = ? WHERE id = ?",
+        [(at, row[0]) for row in closed if (at := records.backfilled_closed_at(row[1], row[2])) is not None],
+    )
+
+
+# Migration 6: indexes that hold what review_insights counts (status and due date by review and by
+# owner), so its GROUP BYs read the index instead of every action row with its texts; the owner index
+# replaces the one on the owner alone (list_actions filters by owner through it as before).
+_MIGRATION_6: tuple[str, ...] = (
+    "CREATE INDEX actions_tally_by_review ON actions (review_id, status, due)",
+    "DROP INDEX actions_by_owner",
+    "CREATE INDEX actions_by_owner ON actions (owner, status, due)",
+)
+
 # Append new migrations here: MIGRATIONS[n] upgrades user_version n to n + 1.
-MIGRATIONS: tuple[Migration, ...] = (_MIGRATION_1, _MIGRATION_2, _MIGRATION_3, _migration_4)
+MIGRATIONS: tuple[Migration, ...] = (
+    _MIGRATION_1,
+    _MIGRATION_2,
+    _MIGRATION_3,
+    _migration_4,
+    _migration_5,
+    _MIGRATION_6,
+)
 
 # External-content FTS5 index over lessons.terms, kept in step by triggers (which also fire
 # for the rows a review deletion cascades to).
@@ -215,15 +255,30 @@ FTS_SCHEMA: tuple[str, ...] = (
 
 _ACTION_COLUMNS = (
     "a.id, a.review_id, a.action, a.owner, a.due, a.priority, a.addresses, a.success_metric, "
-    "a.status, a.status_reason, a.evidence, a.kind, a.ticket, a.created_at, a.updated_at, "
-    "r.project, r.project_id, r.title AS review_title, r.review_date"
+    "a.status, a.status_reason, a.evidence, a.kind, a.ticket, a.due_text, a.closed_at, a.created_at, "
+    "a.updated_at, r.project, r.project_id, r.title AS review_title, r.review_date"
 )
 _PROJECT_ID = records.PROJECT_ID_OF_KEY.format(p="?")
+_CLOSED_AT = records.CLOSED_AT_ON_UPDATE.format(p="?")
 _ACTION_FROM = "FROM actions a JOIN reviews r ON r.id = a.review_id"
 _ACTION_SET = ", ".join(f"{column} = ?" for column in records.ACTION_VALUE_COLUMNS)
 _INSERT_ACTION = (
     f"INSERT INTO actions (id, review_id, seq, {', '.join(records.ACTION_VALUE_COLUMNS)}, created_at, updated_at) "
     f"VALUES ({', '.join('?' * (len(records.ACTION_VALUE_COLUMNS) + 5))})"
+)
+# review_insights' counts, per review or per owner ({key}) over the actions in {scope}: overdue ones
+# (open or in progress, due before the as-of date, given twice) by days past due, and the days from
+# the review date to the close date of the done actions whose close date is known.
+_TALLY_SQL = (  # band: 0-3 for 0-30, 31-90, 91-180, >180 days past due, from due dates compared as text
+    "SELECT key, count(*), sum(status = 'done'), sum(status = 'wont_do'), count(band), "
+    "coalesce(sum(band = 0), 0), coalesce(sum(band = 1), 0), coalesce(sum(band = 2), 0), coalesce(sum(band = 3), 0) "
+    "FROM (SELECT {key} AS key, a.status, CASE WHEN a.status NOT IN ('done', 'wont_do') AND a.due < ? THEN "
+    "CASE WHEN a.due >= ? THEN 0 WHEN a.due >= ? THEN 1 WHEN a.due >= ? THEN 2 ELSE 3 END END AS band {scope}) "
+    "GROUP BY key"
+)
+_CLOSES_SQL = (  # the close date is the day of closed_at as written (UTC, as the store writes it)
+    "SELECT {key}, max(0, CAST(julianday(substr(a.closed_at, 1, 10)) - julianday(r.review_date) AS INTEGER)), "
+    f"count(*) {_ACTION_FROM} WHERE a.status = 'done' AND a.closed_at IS NOT NULL{{rest}} GROUP BY 1, 2"
 )
 _SECTION_SEP = "\x1f"  # joins section names in listings; names may not contain control characters
 
@@ -266,6 +321,10 @@ def fts5_available() -> bool:
 def _rate(value: object) -> float | None:
     """A stored attainment rate as a float (booleans and texts are no rate)."""
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _tally(row: Sequence[Any]) -> ActionTally:
+    return ActionTally(row[0], row[1], row[2], row[3], row[4], (row[5], row[6], row[7], row[8]))
 
 
 def _now() -> str:
@@ -679,52 +738,61 @@ class SQLiteStore:
         where.add("r.review_type = ?", kind)
         where.add("r.review_date >= ?", start.isoformat() if start else None)
         where.add("r.review_date <= ?", end.isoformat() if end else None)
-        rest, params = where.and_sql(), where.params
+        rest = where.and_sql()
+        owned = " AND a.owner = ?" if who is not None else ""
+        params = (*where.params, *([who] if who is not None else []))
+        # Without a review filter every action is in scope: no join with the reviews (a lookup per action).
+        scope = f"{_ACTION_FROM} WHERE 1 = 1{rest}{owned}" if rest else f"FROM actions a WHERE 1 = 1{owned}"
         with self._transaction(write=False) as conn:
-            reviews = conn.execute(
-                f"SELECT r.id, r.project, r.review_type, r.review_date FROM reviews r {where.sql}", params
-            ).fetchall()
-            owner_sql = " AND a.owner = ?" if who is not None else ""
-            actions = conn.execute(
-                "SELECT a.id, a.review_id, r.project, r.review_date, a.action, a.owner, a.status, a.due, "
-                f"a.created_at, a.updated_at {_ACTION_FROM} WHERE 1 = 1{rest}{owner_sql}",
-                (*params, *([who] if who is not None else [])),
-            ).fetchall()
+            cur = conn.cursor()
+            cur.row_factory = None  # plain tuples: tens of thousands of rows
+            reviews = [
+                InsightReview(row[0], row[1], row[2], dt.date.fromisoformat(row[3]))
+                for row in cur.execute(
+                    f"SELECT r.id, r.project, r.review_type, r.review_date FROM reviews r {where.sql}", where.params
+                )
+            ]
+            as_of = records.insight_as_of(end, reviews)
+            bounds = [(as_of - dt.timedelta(days=n)).isoformat() if as_of else None for n in (0, 30, 90, 180)]
+            tallies = [
+                [_tally(row) for row in cur.execute(_TALLY_SQL.format(key=key, scope=scope), (*bounds, *params))]
+                for key in ("a.review_id", "a.owner")
+            ]
+            closes = [
+                list(map(CloseDays._make, cur.execute(_CLOSES_SQL.format(key=key, rest=f"{rest}{owned}"), params)))
+                for key in ("a.review_id", "a.owner")
+            ]
+            lines = list(
+                map(
+                    ActionLine._make,
+                    cur.execute(
+                        f"SELECT a.review_id, a.seq, a.action, a.status {scope} ORDER BY a.review_id, a.seq", params
+                    ),
+                )
+            )
             kinds = ", ".join("?" * len(records.INSIGHT_TEXT_KINDS))
-            texts = conn.execute(
+            texts = cur.execute(
                 "SELECT l.review_id, l.kind, l.text FROM lessons l JOIN reviews r ON r.id = l.review_id "
                 f"WHERE l.kind IN ({kinds}){rest} ORDER BY l.review_id, l.seq",
-                (*records.INSIGHT_TEXT_KINDS, *params),
+                (*records.INSIGHT_TEXT_KINDS, *where.params),
             ).fetchall()
-            metrics = conn.execute(
+            metrics = cur.execute(
                 "SELECT s.review_id, json_extract(m.value, '$.name') AS name, "
                 "json_extract(m.value, '$.attainment_rate') AS rate "
                 "FROM review_sections s JOIN reviews r ON r.id = s.review_id, json_each(s.value, '$.metrics') m "
                 f"WHERE s.name = ? AND m.type = 'object'{rest}",
-                (records.ATTAINMENT_SECTION, *params),
+                (records.ATTAINMENT_SECTION, *where.params),
             ).fetchall()
-        return InsightRows(
-            reviews=[InsightReview.model_validate(dict(row)) for row in reviews],
-            actions=[  # rows this store wrote: built without re-validation (10,000s of them)
-                InsightAction.model_construct(
-                    id=row["id"],
-                    review_id=row["review_id"],
-                    project=row["project"],
-                    review_date=dt.date.fromisoformat(row["review_date"]),
-                    action=row["action"],
-                    owner=row["owner"],
-                    status=row["status"],
-                    due=dt.date.fromisoformat(row["due"]) if row["due"] else None,
-                    closed_on=records.closed_on(row["status"], row["created_at"], row["updated_at"]),
-                )
-                for row in actions
-            ],
-            texts=[InsightText.model_validate(dict(row)) for row in texts],
-            metrics=[
-                InsightMetric(review_id=row["review_id"], name=str(row["name"]), attainment_rate=_rate(row["rate"]))
-                for row in metrics
-                if isinstance(row["name"], str)
-            ],
+        return InsightRows.model_construct(  # rows this store counted and wrote: no re-validation
+            as_of=as_of,
+            reviews=reviews,
+            review_tallies=tallies[0],
+            owner_tallies=tallies[1],
+            review_closes=closes[0],
+            owner_closes=closes[1],
+            actions=records.in_review_order(lines, reviews),
+            texts=list(map(InsightText._make, texts)),
+            metrics=[InsightMetric(row[0], row[1], _rate(row[2])) for row in metrics if isinstance(row[1], str)],
         )
 
     def search_lessons(
@@ -980,8 +1048,8 @@ def _action_holder(conn: sqlite3.Connection, action_id: str) -> str | None:
 def _update_action(conn: sqlite3.Connection, current: StoredAction, changes: Mapping[str, object], now: str) -> None:
     item = records.changed_action(current, changes)
     conn.execute(
-        f"UPDATE actions SET {_ACTION_SET}, updated_at = ? WHERE id = ?",
-        (*records.action_values(item, iso_dates=True), now, current.id),
+        f"UPDATE actions SET {_ACTION_SET}, {_CLOSED_AT}, updated_at = ? WHERE id = ?",
+        (*records.action_values(item, iso_dates=True), item.status, item.status, now, now, current.id),
     )
 
 

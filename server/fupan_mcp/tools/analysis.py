@@ -14,17 +14,36 @@ from mcp.types import CallToolResult, TextContent
 from pydantic import Field
 
 from fupan_mcp import workspace
-from fupan_mcp.domain.actions import ActionCheckResult, ActionItem, Risk, RiskCheckResult
-from fupan_mcp.domain.attainment import AttainmentResult, MetricInput
+from fupan_mcp.domain.actions import ActionCheckResult, RiskCheckResult
+from fupan_mcp.domain.attainment import AttainmentResult
 from fupan_mcp.domain.compliance import ComplianceResult, RosterEntry
 from fupan_mcp.domain.dates import HumanDate
-from fupan_mcp.domain.kpi import DecompositionMethod, KpiNode, KpiTreeResult
-from fupan_mcp.domain.swot import StrategyLike, SwotItemLike, SwotResult
-from fupan_mcp.domain.timeline import MAX_EVENTS, TimelineEvent, TimelineResult
-from fupan_mcp.domain.whys import CountermeasureLike, FiveWhysResult, WhyLike
+from fupan_mcp.domain.kpi import KpiTreeResult
+from fupan_mcp.domain.review import (
+    Actions,
+    Countermeasures,
+    KpiMethod,
+    KpiNodes,
+    KpiOrder,
+    KpiRoot,
+    KpiTemplate,
+    Metrics,
+    Opportunities,
+    Problem,
+    Risks,
+    RootCause,
+    Strategies,
+    Strengths,
+    Threats,
+    Timeline,
+    Weaknesses,
+    Whys,
+)
+from fupan_mcp.domain.swot import SwotResult
+from fupan_mcp.domain.timeline import TimelineResult
+from fupan_mcp.domain.whys import FiveWhysResult
 from fupan_mcp.errors import InputError
 from fupan_mcp.i18n import Language
-from fupan_mcp.limits import MAX_ACTIONS, MAX_KPI_NODES, MAX_METRICS, MAX_SWOT_ITEMS, MAX_TEXT_CHARS, MAX_WHYS
 from fupan_mcp.services import Services
 from fupan_mcp.store.base import StoreError
 from fupan_mcp.tools.args import LanguageArg, ReviewIdArg
@@ -33,15 +52,7 @@ from fupan_mcp.tools.calls import INLINE_ITEMS, chart_images, check_review, reme
 
 async def compute_attainment(
     services: Services,
-    metrics: Annotated[
-        list[MetricInput],
-        Field(
-            min_length=1,
-            max_length=MAX_METRICS,
-            description="Targets with their actuals. Target strings as people write them: '≥2,000', "
-            "'下降30%', '+5pp', '不超过45元', '≤T+1', '95~99'.",
-        ),
-    ],
+    metrics: Annotated[Metrics, Field(min_length=1)],
     review_id: ReviewIdArg = None,
     chart: Annotated[bool, Field(description="Append a PNG chart of the rates (needs the `export` extra).")] = False,
     language: LanguageArg = "zh",
@@ -70,27 +81,11 @@ async def compute_attainment(
 
 async def build_kpi_tree(
     services: Services,
-    nodes: Annotated[
-        list[KpiNode] | None,
-        Field(
-            max_length=MAX_KPI_NODES,
-            description="KPI nodes. A node with a formula over other ids ('traffic * cvr * aov', "
-            "'gmv / spend') is computed; a '%' node enters formulas as a fraction. Omit to get a template.",
-        ),
-    ] = None,
-    root: Annotated[str | None, Field(description="Id of the root KPI; default: the node no one uses.")] = None,
-    template: Annotated[
-        str | None,
-        Field(description="A ready skeleton, by its template name."),
-    ] = None,
-    method: Annotated[
-        DecompositionMethod,
-        Field(description="lmdi: exact, order-free; chain: substitution in `order`; shapley."),
-    ] = "lmdi",
-    order: Annotated[
-        list[str] | None,
-        Field(description="Factor order for chain, e.g. quantity before quality."),
-    ] = None,
+    nodes: KpiNodes | None = None,
+    root: KpiRoot = None,
+    template: KpiTemplate = None,
+    method: KpiMethod = "lmdi",
+    order: KpiOrder = None,
     review_id: ReviewIdArg = None,
     language: LanguageArg = "zh",
 ) -> Annotated[CallToolResult, KpiTreeResult]:
@@ -113,26 +108,10 @@ async def build_kpi_tree(
 
 async def five_whys(
     services: Services,
-    problem: Annotated[
-        str,
-        Field(min_length=1, max_length=MAX_TEXT_CHARS, description="The problem, specific and measurable."),
-    ],
-    whys: Annotated[
-        list[WhyLike],
-        Field(
-            min_length=1,
-            max_length=MAX_WHYS,
-            description="Answers to 'why?'. A plain list is a chain; `parent` makes branches.",
-        ),
-    ],
-    root_cause: Annotated[str | list[str] | None, Field(description="Default: the last answers.")] = None,
-    countermeasures: Annotated[
-        list[CountermeasureLike] | None,
-        Field(
-            max_length=MAX_WHYS,
-            description="Actions against the root causes.",
-        ),
-    ] = None,
+    problem: Problem,
+    whys: Annotated[Whys, Field(min_length=1)],
+    root_cause: RootCause = None,
+    countermeasures: Countermeasures | None = None,
     review_date: Annotated[str | None, Field(description="Due dates must come after it (YYYY-MM-DD).")] = None,
     review_id: ReviewIdArg = None,
     language: LanguageArg = "zh",
@@ -159,14 +138,11 @@ async def five_whys(
 
 async def swot(
     services: Services,
-    strengths: Annotated[list[SwotItemLike], Field(max_length=MAX_SWOT_ITEMS)],
-    weaknesses: Annotated[list[SwotItemLike], Field(max_length=MAX_SWOT_ITEMS)],
-    opportunities: Annotated[list[SwotItemLike], Field(max_length=MAX_SWOT_ITEMS)],
-    threats: Annotated[list[SwotItemLike], Field(max_length=MAX_SWOT_ITEMS)],
-    strategies: Annotated[
-        list[StrategyLike] | None,
-        Field(max_length=MAX_SWOT_ITEMS, description="TOWS strategies citing factor ids."),
-    ] = None,
+    strengths: Strengths,
+    weaknesses: Weaknesses,
+    opportunities: Opportunities,
+    threats: Threats,
+    strategies: Strategies | None = None,
     review_id: ReviewIdArg = None,
     language: LanguageArg = "zh",
 ) -> Annotated[CallToolResult, SwotResult]:
@@ -193,7 +169,7 @@ async def swot(
 
 async def check_actions(
     services: Services,
-    actions: Annotated[list[ActionItem], Field(min_length=1, max_length=MAX_ACTIONS)],
+    actions: Annotated[Actions, Field(min_length=1)],
     review_date: Annotated[
         HumanDate | None,
         Field(description="Due dates must come after it; relative ones count from it."),
@@ -237,7 +213,7 @@ async def check_actions(
 
 async def check_risks(
     services: Services,
-    risks: Annotated[list[Risk], Field(min_length=1, max_length=MAX_ACTIONS)],
+    risks: Annotated[Risks, Field(min_length=1)],
     review_id: ReviewIdArg = None,
     language: LanguageArg = "zh",
 ) -> Annotated[CallToolResult, RiskCheckResult]:
@@ -256,16 +232,7 @@ async def check_risks(
 
 async def check_timeline(
     services: Services,
-    timeline: Annotated[
-        list[TimelineEvent],
-        Field(
-            min_length=1,
-            max_length=MAX_EVENTS,
-            description="at: ISO 8601, 'YYYY-MM-DD HH:MM' (in `timezone`) or 'HH:MM'. "
-            "An 'HH:MM' takes the date of the event before. Kind: impact_start, detected, escalated, "
-            "mitigated, resolved, impact_end, trigger, change, communication, or a free label.",
-        ),
-    ],
+    timeline: Annotated[Timeline, Field(min_length=1)],
     timezone: Annotated[
         str | None, Field(description="For times without a zone: 'UTC', 'Asia/Shanghai', '+08:00'.")
     ] = None,

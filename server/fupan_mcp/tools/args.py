@@ -13,14 +13,15 @@ LanguageArg = Language
 """The output language: its name and enum say all, so no description (13 tools list it, issue 14)."""
 
 ReportLanguageArg = Annotated[Language | None, Field(description="Default: the review's own language, else zh.")]
+AUDIENCE_TEXT = "reader: for management; author: every finding."
 AudienceArg = Annotated[
     Audience | None,
     Field(
-        description="reader: for management (default for html); author: every finding. "
-        "Markdown defaults to author. For a reader there are no finding codes, paths or lint tables: "
-        "the checks become open questions in the appendix."
+        description=AUDIENCE_TEXT + " Default: reader for html, author for markdown. For a reader there are no "
+        "finding codes, paths or lint tables: the checks become open questions in the appendix."
     ),
 ]
+RawArg = Annotated[bool, Field(description="Unmasked, as stored (author use).")]
 ReviewIdArg = Annotated[
     str | None,
     Field(description="Save the input and result into this stored review."),
@@ -35,6 +36,7 @@ REVIEW_SHAPE = (
     "risks[{risk,indicator,yellow_threshold,red_threshold}], timeline[{at,text}], lessons, and more."
 )
 REVIEW_ARG_TEXT = "The review document " + REVIEW_SCHEMA_NOTE + " " + REVIEW_SHAPE
+REVIEW_SECTIONS_TEXT = "Sections to start with " + REVIEW_SCHEMA_NOTE + " " + REVIEW_SHAPE
 """How render_report and create_review describe `review`: the schema once as a resource, so tools/list
 does not carry the whole schema twice (issue 14); the listing keeps the first sentence, which points to it,
 and the full schema adds the shape in one line."""

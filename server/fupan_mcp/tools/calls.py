@@ -12,10 +12,11 @@ from typing import Any, TypeVar
 
 import anyio
 from mcp.server.mcpserver.exceptions import ToolError
-from mcp.types import CallToolResult, ImageContent, TextContent
+from mcp.types import CallToolResult, ImageContent
 from pydantic import BaseModel
 
 from fupan_mcp import workspace
+from fupan_mcp.callpath import model_result
 from fupan_mcp.domain.kpi import KpiTreeResult
 from fupan_mcp.errors import InputError
 from fupan_mcp.i18n import Language
@@ -37,10 +38,7 @@ def tool_result(result: BaseModel, text: str) -> CallToolResult:
         from fupan_mcp.report.sizing import summarised
 
         result = summarised(result)
-    return CallToolResult(
-        content=[TextContent(type="text", text=text)],
-        structured_content=result.model_dump(mode="json"),
-    )
+    return model_result(result, text)
 
 
 def chart_images(draw: Callable[[], list[bytes]]) -> list[ImageContent]:

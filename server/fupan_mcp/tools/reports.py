@@ -21,9 +21,9 @@ from fupan_mcp import ui, workspace
 from fupan_mcp.domain.review import Audience, RenderedReport, Review
 from fupan_mcp.domain.stored import OpenAction, SeenBefore
 from fupan_mcp.errors import MissingExtra
-from fupan_mcp.i18n import Language
+from fupan_mcp.i18n import Language, tr
 from fupan_mcp.services import Services
-from fupan_mcp.tools.args import REVIEW_ARG_TEXT, AudienceArg, ReportLanguageArg
+from fupan_mcp.tools.args import AUDIENCE_TEXT, REVIEW_ARG_TEXT, AudienceArg, ReportLanguageArg
 from fupan_mcp.tools.calls import chart_images, run_core, tool_result
 from fupan_mcp.workspace import Exported
 
@@ -124,7 +124,10 @@ def render_report(
     inline SVG charts; with depth 'full', PNG charts also follow the text (the PNGs need the
     `export` extra)."""
     if review is None and review_id is None:
-        raise ToolError("review: give the review document, or the review_id of a stored review")
+        from fupan_mcp.report.shell import SHELL_TEXT
+
+        languages: tuple[Language, ...] = ("zh", "en") if language is None else (language,)
+        raise ToolError(" / ".join(tr(SHELL_TEXT, "review_missing", lang) for lang in languages))
     data = review
     document_in = None if data is None else run_core(lambda: workspace.validate_review(data, "review"))
     if review_id is not None:
@@ -168,7 +171,7 @@ def export_report(
     language: ReportLanguageArg = None,
     audience: Annotated[
         Audience,
-        Field(description="reader: for management; author: every finding."),
+        Field(description=AUDIENCE_TEXT),
     ] = "reader",
     overwrite: Annotated[bool, Field(description="Replace an existing file of that name (else an error).")] = False,
 ) -> Annotated[CallToolResult, Exported]:

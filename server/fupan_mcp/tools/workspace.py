@@ -22,7 +22,7 @@ from fupan_mcp.i18n import Language
 from fupan_mcp.limits import MAX_NAME_CHARS
 from fupan_mcp.services import Services
 from fupan_mcp.store.base import ReviewStore
-from fupan_mcp.tools.args import REVIEW_SCHEMA_NOTE, REVIEW_SHAPE, LanguageArg
+from fupan_mcp.tools.args import REVIEW_SECTIONS_TEXT, LanguageArg, RawArg
 from fupan_mcp.tools.calls import run_core, tool_result
 from fupan_mcp.workspace import ActionList, Deleted, LessonSearch, ReviewList
 
@@ -50,9 +50,7 @@ def create_review(
     title: Annotated[str | None, Field(max_length=MAX_NAME_CHARS)] = None,
     project_type: Annotated[str | None, Field(description="Project type, e.g. 技术研发与实施.")] = None,
     review_date: Annotated[HumanDate | None, Field(description="Date of the review; default today.")] = None,
-    review: Annotated[
-        dict[str, Any] | None, Field(description="Sections to start with " + REVIEW_SCHEMA_NOTE + " " + REVIEW_SHAPE)
-    ] = None,
+    review: Annotated[dict[str, Any] | None, Field(description=REVIEW_SECTIONS_TEXT)] = None,
     language: LanguageArg = "zh",
     idempotency_key: Annotated[
         str | None,
@@ -82,7 +80,7 @@ def create_review(
 def get_review(
     services: Services,
     review_id: Annotated[str, Field(description="Id returned by create_review.")],
-    raw: Annotated[bool, Field(description="Unmasked, as stored (author use).")] = False,
+    raw: RawArg = False,
 ) -> ReviewRecord:
     """A stored review: metadata, saved sections and tool results, actions and lessons; masked unless
     `raw`."""
@@ -91,13 +89,13 @@ def get_review(
 
 def list_reviews(
     services: Services,
-    project: Annotated[str | None, Field(description="Only this project.")] = None,
-    project_type: Annotated[str | None, Field(description="Only this project type.")] = None,
+    project: str | None = None,
+    project_type: str | None = None,
     date_from: Annotated[HumanDate | None, Field(description="Reviews on or after this date.")] = None,
     date_to: Annotated[HumanDate | None, Field(description="Reviews on or before this date.")] = None,
     limit: Annotated[int, Field(ge=1, le=1000)] = 50,
     offset: Annotated[int, Field(ge=0)] = 0,
-    raw: Annotated[bool, Field(description="Unmasked, as stored (author use).")] = False,
+    raw: RawArg = False,
 ) -> ReviewList:
     """Stored reviews, newest first, filtered by project, type and date (masked unless `raw`)."""
     reviews = run_core(
@@ -132,20 +130,20 @@ def delete_review(
 
 def list_actions(
     services: Services,
-    owner: Annotated[str | None, Field(description="Only this owner.")] = None,
+    owner: str | None = None,
     status: Annotated[list[ActionStatus] | None, Field(description="Only these statuses.")] = None,
     overdue: Annotated[
         bool, Field(description="Only open actions past their due date (as of `as_of`, else today).")
     ] = False,
-    project: Annotated[str | None, Field(description="Only this project.")] = None,
-    review_id: Annotated[str | None, Field(description="Only this review.")] = None,
+    project: str | None = None,
+    review_id: str | None = None,
     limit: Annotated[int, Field(ge=1, le=1000)] = 100,
     offset: Annotated[int, Field(ge=0)] = 0,
     as_of: Annotated[
         dt.date | None,
         Field(description="The day overdue is counted on; implies `overdue`."),
     ] = None,
-    raw: Annotated[bool, Field(description="Unmasked, as stored (author use).")] = False,
+    raw: RawArg = False,
 ) -> ActionList:
     """Improvement actions across reviews, by owner, status, overdue, project or review; masked unless
     `raw`.
@@ -164,8 +162,8 @@ def list_actions(
 def update_action(
     services: Services,
     action_id: Annotated[str, Field(description="Id of the action, e.g. A-7c1e0b9d42.")],
-    status: Annotated[ActionStatus | None, Field(description="New status.")] = None,
-    owner: Annotated[str | None, Field(description="New owner.")] = None,
+    status: ActionStatus | None = None,
+    owner: str | None = None,
     due: Annotated[
         HumanDate | None, Field(description="New due date: YYYY-MM-DD, or 'in 2 weeks', '月底前' (from today).")
     ] = None,
@@ -192,10 +190,10 @@ def search_lessons(
     review_type: Annotated[str | None, Field(description="Only reviews of this type.")] = None,
     date_from: Annotated[HumanDate | None, Field(description="Reviews dated on or after.")] = None,
     date_to: Annotated[HumanDate | None, Field(description="Reviews dated on or before.")] = None,
-    raw: Annotated[bool, Field(description="Unmasked, as stored (author use).")] = False,
+    raw: RawArg = False,
 ) -> LessonSearch:
-    """Search stored reviews' lessons, root causes, problems, SWOT factors, risks and actions, best first;
-    masked unless `raw`.
+    """Search stored reviews' lessons, root causes, success factors, problems, SWOT factors, risks and
+    actions, best first; masked unless `raw`.
 
     English words match their other forms (permission/permissions)."""
     hits = run_core(
@@ -225,8 +223,8 @@ async def review_insights(
     ] = None,
     language: LanguageArg = "zh",
 ) -> Annotated[CallToolResult, InsightsResult]:
-    """Across stored reviews: action closure, days to close, overdue aging, carried-over actions,
-    recurring problems, root causes and lessons, attainment trends.
+    """Across stored reviews: action closure, days to close, overdue aging by owner, project and quarter,
+    carried-over actions, recurring problems, root causes and lessons, attainment trends.
 
     A lesson in 3+ reviews is not yet learned. Overdue is counted as of `date_to`, else the latest review
     date."""

@@ -1,0 +1,125 @@
+"""The work around each tool call, done once: the result's structured content is dumped from our own
+model a single time, not validated back against that model, and sized without a second JSON pass.
+
+The SDK's ``Tool.run(convert_result=True)`` validates a returned `CallToolResult`'s structured content
+against the tool's output model. When that content is ``model.model_dump(mode="json")`` of an instance
+of the very output model (`ModelResult`, made by `model_result`), the check is a round trip of data the
+model already validated: for a 10,000-metric attainment it cost about as much as serialising the
+answer. Every other result (an error, a result some tool builds by hand, a model of another type)
+still goes through the SDK's own conversion, with the SDK's errors. ``FUPAN_MCP_CHECK_OUTPUT=1``
+validates every result as the SDK does (the test suite sets it, so a model built without validation
+would still be caught there).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import TYPE_CHECKING, Any
+
+import pydantic_core
+from mcp.server.mcpserver.exceptions import UnexpectedToolError
+from mcp.shared.exceptions import MCPError
+from mcp.types import CallToolResult, InputRequiredResult, TextContent
+from pydantic import BaseModel, PrivateAttr
+
+from fupan_mcp.limits import MAX_RESULT_BYTES
+
+if TYPE_CHECKING:
+    from mcp.server.mcpserver import Context
+    from mcp.server.mcpserver.tools import Tool
+
+log = logging.getLogger(__name__)
+
+CHECK_OUTPUT = os.environ.get("FUPAN_MCP_CHECK_OUTPUT", "").strip().lower() in {"1", "true", "yes", "on"}
+"""Validate every structured result against the output model, as the SDK does (tests, debugging)."""
+
+
+class ModelResult(CallToolResult):
+    """A `CallToolResult` whose structured content is the JSON dump of `model` (kept, not sent)."""
+
+    _model: BaseModel | None = PrivateAttr(default=None)
+
+    @property
+    def model(self) -> BaseModel | None:
+        return self._model
+
+
+def model_result(model: BaseModel, text: str) -> ModelResult:
+    """Structured content dumped once from ``model``, markdown ``text`` for people."""
+    result = ModelResult(
+        content=[TextContent(type="text", text=text)], structured_content=model.model_dump(mode="json")
+    )
+    result._model = model
+    return result
+
+
+def vouched(tool: Tool, result: object) -> bool:
+    """Whether ``result``'s structured content is the dump of an instance of ``tool``'s output model."""
+    metadata = tool.fn_metadata
+    output_model = metadata.output_model
+    return (
+        not CHECK_OUTPUT
+        and isinstance(result, ModelResult)
+        and not result.is_error
+        and metadata.output_schema is not None
+        and isinstance(output_model, type)
+        and isinstance(result.model, output_model)
+    )
+
+
+async def run_tool(
+    tool: Tool, arguments: dict[str, Any], context: Context[Any, Any]
+) -> CallToolResult | InputRequiredResult:
+    """``tool.run(arguments, context, convert_result=True)``, without the output round trip of a
+    `vouched` result. Same argument validation, same errors: a conversion failure is the SDK's
+    `UnexpectedToolError` with its message."""
+    result = await tool.run(arguments, context)
+    if vouched(tool, result):
+        assert isinstance(result, ModelResult)
+        return result
+    try:
+        return tool.fn_metadata.convert_result(result)
+    except MCPError:
+        raise
+    except Exception as exc:  # as Tool.run words a failed conversion
+        raise UnexpectedToolError(f"Error executing tool {tool.name}") from exc
+
+
+def result_size(result: CallToolResult) -> int:
+    """About the bytes ``result`` takes on the wire (text, images, embedded data, structured content).
+
+    The structured content is measured as compact JSON (what the transport sends), by pydantic-core:
+    about 3x faster than ``json.dumps`` on a big answer."""
+    size = 0
+    for block in result.content:
+        for name in ("text", "data", "blob"):
+            value = getattr(block, name, None)
+            if isinstance(value, str):
+                size += _utf8_len(value)
+        resource = getattr(block, "resource", None)
+        for name in ("text", "blob"):
+            value = getattr(resource, name, None)
+            if isinstance(value, str):
+                size += _utf8_len(value)
+    if result.structured_content is not None:
+        size += len(pydantic_core.to_json(result.structured_content, fallback=str))
+    return size
+
+
+def _utf8_len(text: str) -> int:
+    return len(text) if text.isascii() else len(text.encode("utf-8", errors="replace"))
+
+
+def bounded(result: CallToolResult, name: str) -> CallToolResult:
+    """``result``, or a tool error saying it is larger than `MAX_RESULT_BYTES` (what a call may return)."""
+    size = result_size(result)
+    if size <= MAX_RESULT_BYTES:
+        return result
+    log.warning("refused a %d-byte result of %s (limit %d)", size, name, MAX_RESULT_BYTES)
+    from fupan_mcp.i18n import tr
+    from fupan_mcp.report.shell import SHELL_TEXT
+
+    mb, limit = f"{size / 1024**2:.1f}", f"{MAX_RESULT_BYTES / 1024**2:.0f}"
+    text = " / ".join(tr(SHELL_TEXT, "result_too_large", lang, mb=mb, limit=limit) for lang in ("zh", "en"))
+    return CallToolResult(content=[TextContent(type="text", text=text)], is_error=True)

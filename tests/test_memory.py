@@ -1,0 +1,58 @@
+"""The allocator settings of `fupan_mcp.memory`: big blocks keep their own pages after a big free.
+
+Why it matters: glibc raises its mmap threshold each time an mmapped block is freed; after one big
+call the next big answer would come from the heap and stay resident. Each case runs in a fresh
+interpreter, since the settings are process-wide.
+"""
+
+from __future__ import annotations
+
+import ctypes.util
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SERVER = Path(__file__).resolve().parent.parent / "server"
+
+PROBE = """
+import ctypes, ctypes.util, sys
+from fupan_mcp.memory import tune_allocator
+tuned = tune_allocator() if sys.argv[1] == "tune" else None
+libc = ctypes.CDLL(ctypes.util.find_library("c"))
+libc.malloc.restype = ctypes.c_void_p
+libc.free.argtypes = [ctypes.c_void_p]
+big = libc.malloc(8 * 1024 * 1024)
+libc.free(big)  # untuned, glibc now raises its mmap threshold to 8 MiB
+block = libc.malloc(2 * 1024 * 1024)
+mmapped = bool(ctypes.c_size_t.from_address(block - ctypes.sizeof(ctypes.c_size_t)).value & 0x2)
+print(tuned, mmapped)
+"""
+
+
+def probe(mode: str) -> str:
+    env = {**os.environ, "PYTHONPATH": str(SERVER)}
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, mode], capture_output=True, text=True, env=env, timeout=60, check=True
+    )
+    return done.stdout.strip()
+
+
+glibc = pytest.mark.skipif(
+    sys.platform != "linux" or "glibc" not in " ".join(os.confstr("CS_GNU_LIBC_VERSION").split()[:1]),
+    reason="the settings are glibc's",
+)
+
+
+@glibc
+def test_a_big_block_after_a_big_free_keeps_its_own_pages() -> None:
+    assert ctypes.util.find_library("c")
+    assert probe("tune") == "True True"
+
+
+@glibc
+def test_without_the_settings_glibc_moves_it_into_the_heap() -> None:
+    """The control: shows the probe can tell the two apart."""
+    assert probe("plain") == "None False"
