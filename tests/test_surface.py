@@ -378,12 +378,16 @@ async def test_the_tool_surface_holds_its_budget_and_shows_no_docstring_indentat
         )
         for tool in tools
     }
+    from fupan_mcp.analysis.kpi_templates import TEMPLATE_KEYS
     from fupan_mcp.surface import BUDGET_CHARS
 
     assert sum(sizes.values()) <= BUDGET_CHARS, sizes
     for tool in tools:
         assert "\n    " not in (tool.description or ""), tool.name
+        assert "…" not in json.dumps(tool.input_schema, ensure_ascii=False), tool.name  # no half sentence
         assert "$defs" not in json.dumps(tool.input_schema) or tool.name not in ("render_report", "create_review")
+    kpi_tree = next(tool for tool in tools if tool.name == "build_kpi_tree")
+    assert all(key in (kpi_tree.description or "") for key in TEMPLATE_KEYS)  # `template` points there
 
 
 async def test_a_tool_that_saves_with_review_id_is_not_read_only(client: Client) -> None:

@@ -21,8 +21,8 @@ SENTENCE_END = re.compile(r"(?<!e\.g\.)(?<!i\.e\.)(?<=[.;])\s+(?=[A-Z`'(])|(?<=[
 LOOSE_BOUNDS = ("maxLength", "maxItems", "minLength")
 
 BUDGET_CHARS = 25_000
-"""The goal for the model-facing part of tools/list, all tools together (names, descriptions, input
-schemas), held by the tests; `benchmarks/bench_surface.py` prints where it stands."""
+"""The ceiling for the model-facing part of tools/list, all tools together (names, descriptions, input
+schemas), held by tests/test_surface.py; `benchmarks/bench_surface.py` prints where it stands."""
 
 
 FIELD_CHARS = 72

@@ -129,8 +129,8 @@ class Risk(Model):
 
     risk: str = Field(min_length=1, max_length=MAX_TEXT_CHARS, description="What could go wrong.")
     indicator: str | None = Field(default=None, max_length=MAX_TEXT_CHARS, description="The signal that is watched.")
-    yellow_threshold: str | None = Field(default=None, max_length=MAX_NAME_CHARS, description="Warning level.")
-    red_threshold: str | None = Field(default=None, max_length=MAX_NAME_CHARS, description="Alarm level.")
+    yellow_threshold: str | None = Field(default=None, max_length=MAX_NAME_CHARS)
+    red_threshold: str | None = Field(default=None, max_length=MAX_NAME_CHARS)
     response: str | None = Field(default=None, max_length=MAX_TEXT_CHARS, description="What is done when it fires.")
     owner: str | None = Field(default=None, max_length=MAX_NAME_CHARS)
     likelihood: Literal["low", "medium", "high"] | None = None

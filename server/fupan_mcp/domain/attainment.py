@@ -144,7 +144,7 @@ class MetricInput(Model):
     )
     actual: NumberOrText | None = Field(
         default=None,
-        description=f"The actual result. {_NUMBER_OR_TEXT} Null when not available (listed as a data gap).",
+        description=f"Omit if unknown: a data gap. The actual result. {_NUMBER_OR_TEXT}",
     )
     baseline: NumberOrText | None = Field(
         default=None,

@@ -92,9 +92,9 @@ class KpiNode(Model):
     )
     actual: NumberInput = Field(default=None, description="Value in the review period.")
     baseline: NumberInput = Field(default=None, description="Value before (comparison period).")
-    target: NumberInput = Field(default=None, description="Target value.")
+    target: NumberInput = None
     unit: str | None = Field(
-        default=None, max_length=32, description="Unit; '%' means the values are percents (32.5 = 32.5 %)."
+        default=None, max_length=32, description="'%': the values are percents. 32.5 means 32.5 %."
     )
     tolerance: float | None = Field(
         default=None,

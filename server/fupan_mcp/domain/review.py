@@ -192,14 +192,14 @@ KpiNodes = Annotated[
     ),
 ]
 KpiRoot = Annotated[str | None, Field(max_length=64, description="Id of the root KPI; default: the node no one uses.")]
-KpiTemplate = Annotated[str | None, Field(max_length=64, description="A ready skeleton for a project type.")]
+KpiTemplate = Annotated[str | None, Field(max_length=64, description="A ready skeleton, by its template name.")]
 KpiMethod = Annotated[
     DecompositionMethod,
-    Field(description="Root change split: lmdi (exact, order-free), chain (by `order`), shapley."),
+    Field(description="lmdi: exact, order-free; chain: substitution in `order`; shapley."),
 ]
 KpiOrder = Annotated[
     list[str] | None,
-    Field(max_length=MAX_KPI_NODES, description="Factor order for chain substitution, e.g. quantity before quality."),
+    Field(max_length=MAX_KPI_NODES, description="Factor order for chain, e.g. quantity before quality."),
 ]
 
 
@@ -211,17 +211,17 @@ Strengths = Annotated[list[SwotItemLike], _factors("Internal strengths.")]
 Weaknesses = Annotated[list[SwotItemLike], _factors("Internal weaknesses.")]
 Opportunities = Annotated[list[SwotItemLike], _factors("External opportunities.")]
 Threats = Annotated[list[SwotItemLike], _factors("External threats.")]
-Strategies = Annotated[list[StrategyLike], _factors("TOWS strategies (SO/ST/WO/WT) citing factor ids.")]
+Strategies = Annotated[list[StrategyLike], _factors("TOWS strategies citing factor ids.")]
 
 Problem = Annotated[Text, Field(description="The problem, specific and measurable.")]
 Whys = Annotated[
     list[WhyLike],
     Field(max_length=MAX_WHYS, description="Answers to 'why?'. A plain list is a chain; `parent` makes branches."),
 ]
-RootCause = Annotated[Text | list[Text] | None, Field(description="The root cause(s); default: the last answers.")]
+RootCause = Annotated[Text | list[Text] | None, Field(description="Default: the last answers.")]
 Countermeasures = Annotated[
     list[CountermeasureLike],
-    Field(max_length=MAX_ACTIONS, description="Actions against the root causes (owner, due, success_metric)."),
+    Field(max_length=MAX_ACTIONS, description="Actions against the root causes."),
 ]
 
 Metrics = Annotated[
@@ -238,9 +238,9 @@ Timeline = Annotated[
     list[TimelineEvent],
     Field(
         max_length=MAX_EVENTS,
-        description="Events {at, kind, text, source}. at: ISO 8601 with a zone, 'YYYY-MM-DD HH:MM' in `timezone`, "
-        "or 'HH:MM' (the date of the event before). kind: impact_start, detected, escalated, mitigated, resolved, "
-        "impact_end, trigger, change, communication, or a free label.",
+        description="at: ISO 8601, 'YYYY-MM-DD HH:MM' (in `timezone`) or 'HH:MM'. "
+        "An 'HH:MM' takes the date of the event before. Kind: impact_start, detected, escalated, "
+        "mitigated, resolved, impact_end, trigger, change, communication, or a free label.",
     ),
 ]
 

@@ -26,8 +26,8 @@ DETAIL: ContextVar[Detail] = ContextVar("fupan_detail", default="auto")
 
 DETAIL_SCHEMA = {
     "title": "Detail",
-    "description": f"summary (root, findings, top {SUMMARY_CONTRIBUTORS} drivers) is the default over {SUMMARY_NODES} "
-    "nodes. full: every node's evaluation and the whole tree in the text.",
+    "description": f"summary (default above {SUMMARY_NODES} nodes): root, findings, top {SUMMARY_CONTRIBUTORS} "
+    "contributors. Full: every node's evaluation and the whole tree in the text.",
     "enum": ["summary", "full"],
     "type": "string",
 }

@@ -14,7 +14,6 @@ from mcp.types import CallToolResult, TextContent
 from pydantic import Field
 
 from fupan_mcp import workspace
-from fupan_mcp.analysis.kpi_templates import TEMPLATE_KEYS
 from fupan_mcp.domain.actions import ActionCheckResult, RiskCheckResult
 from fupan_mcp.domain.attainment import AttainmentResult
 from fupan_mcp.domain.compliance import ComplianceResult, RosterEntry
@@ -50,17 +49,12 @@ from fupan_mcp.store.base import StoreError
 from fupan_mcp.tools.args import LanguageArg, ReviewIdArg
 from fupan_mcp.tools.calls import INLINE_ITEMS, chart_images, check_review, remember, run_core, run_tool, tool_result
 
-TEMPLATE_TEXT = "A ready skeleton for a project type: " + ", ".join(TEMPLATE_KEYS) + "."
-"""`template` as the tool describes it: the keys are the analysis layer's, below the review's field."""
-
 
 async def compute_attainment(
     services: Services,
     metrics: Annotated[Metrics, Field(min_length=1)],
     review_id: ReviewIdArg = None,
-    chart: Annotated[
-        bool, Field(description="Add a PNG chart of the rates after the text (needs the `export` extra).")
-    ] = False,
+    chart: Annotated[bool, Field(description="Append a PNG chart of the rates (needs the `export` extra).")] = False,
     language: LanguageArg = "zh",
 ) -> Annotated[CallToolResult, AttainmentResult]:
     """Compare targets with actuals: status, attainment rate, gap, change against the baseline.
@@ -89,14 +83,15 @@ async def build_kpi_tree(
     services: Services,
     nodes: KpiNodes | None = None,
     root: KpiRoot = None,
-    template: Annotated[KpiTemplate, Field(description=TEMPLATE_TEXT)] = None,
+    template: KpiTemplate = None,
     method: KpiMethod = "lmdi",
     order: KpiOrder = None,
     review_id: ReviewIdArg = None,
     language: LanguageArg = "zh",
 ) -> Annotated[CallToolResult, KpiTreeResult]:
     """Evaluate a KPI driver tree: compute formulas, check reported values, flag cycles, unknown ids and
-    missing data, and split the root's change into each driver's contribution."""
+    gaps, split the root's change among the drivers. Templates: ecommerce_gmv, saas_funnel, it_delivery,
+    marketing_campaign, slo_availability."""
 
     def work() -> CallToolResult:
         check_review(services, review_id)
@@ -117,14 +112,12 @@ async def five_whys(
     whys: Annotated[Whys, Field(min_length=1)],
     root_cause: RootCause = None,
     countermeasures: Countermeasures | None = None,
-    review_date: Annotated[
-        str | None, Field(description="Review date YYYY-MM-DD; due dates must come after it.")
-    ] = None,
+    review_date: Annotated[str | None, Field(description="Due dates must come after it (YYYY-MM-DD).")] = None,
     review_id: ReviewIdArg = None,
     language: LanguageArg = "zh",
 ) -> Annotated[CallToolResult, FiveWhysResult]:
-    """Check a root-cause chain: too shallow, circular, blaming, unverified links, root causes without (or
-    with vague) countermeasures. Returns the 'therefore' read-back and a category."""
+    """Check a 5 Whys chain: too shallow, circular, blaming, unverified links, root causes lacking or with
+    vague countermeasures; returns the 'therefore' read-back."""
 
     def work() -> CallToolResult:
         check_review(services, review_id)
@@ -153,8 +146,8 @@ async def swot(
     review_id: ReviewIdArg = None,
     language: LanguageArg = "zh",
 ) -> Annotated[CallToolResult, SwotResult]:
-    """Check a SWOT (empty quadrants, duplicates, misplaced factors, weights and ratings), compute IFE/EFE
-    scores, and place TOWS strategies in the SO/ST/WO/WT matrix."""
+    """Check a SWOT (empty quadrants, duplicates, misplaced factors, weights, ratings), compute IFE/EFE
+    scores, and place TOWS strategies."""
 
     def work() -> CallToolResult:
         check_review(services, review_id)
@@ -179,7 +172,7 @@ async def check_actions(
     actions: Annotated[Actions, Field(min_length=1)],
     review_date: Annotated[
         HumanDate | None,
-        Field(description="Review date: due dates must follow it; relative ones count from it."),
+        Field(description="Due dates must come after it; relative ones count from it."),
     ] = None,
     problems: Annotated[
         list[str] | None, Field(description="Known problems, to check what each action answers.")
@@ -189,13 +182,14 @@ async def check_actions(
     language: LanguageArg = "zh",
     as_of: Annotated[
         dt.date | None,
-        Field(description="Count overdue as of this day instead of the review date (YYYY-MM-DD)."),
+        Field(description="Count overdue on this day instead of the review date."),
     ] = None,
 ) -> Annotated[CallToolResult, ActionCheckResult]:
-    """Check improvement actions: a verb, one owner, a due date after the review, a priority, the problem
-    it answers, a measurable result; vague verbs flagged; done needs evidence, won't-do a reason.
-    Overdue is counted as of the review date (today only when there is none); `as_of` in the result
-    says which date was used."""
+    """Check improvement actions: verb, one owner, due after the review, priority, problem answered,
+    measurable result; done needs evidence, won't-do a reason.
+
+    Vague verbs are flagged. Overdue is counted as of the review date (today only when there is none);
+    `as_of` in the result says which date was used."""
 
     def work() -> CallToolResult:
         reviewed_on = review_date
@@ -240,20 +234,19 @@ async def check_timeline(
     services: Services,
     timeline: Annotated[Timeline, Field(min_length=1)],
     timezone: Annotated[
-        str | None, Field(description="Zone of times written without one: 'UTC', 'Asia/Shanghai', '+08:00'.")
+        str | None, Field(description="For times without a zone: 'UTC', 'Asia/Shanghai', '+08:00'.")
     ] = None,
     review_date: Annotated[HumanDate | None, Field(description="Review date; events after it are flagged.")] = None,
-    roster: Annotated[
-        list[RosterEntry] | None, Field(description="People whose names should be roles in the timeline.")
-    ] = None,
+    roster: Annotated[list[RosterEntry] | None, Field(description="People to name by their role.")] = None,
     review_id: ReviewIdArg = None,
     language: LanguageArg = "zh",
 ) -> Annotated[CallToolResult, TimelineResult]:
-    """From an incident's timeline: time to detect, escalate, mitigate and resolve, impact duration, trigger to
-    impact; flags unreadable times, events out of order, duplicates, impossible sequences and blame.
+    """From an incident timeline compute time to detect, escalate, mitigate, resolve and impact duration
+    (event kinds: trigger, impact_start, detected, escalated, mitigated, resolved, impact_end); flag bad
+    times, disorder, duplicates, impossible sequences, blame.
 
-    Impossible: resolved before detected, say. With review_id the timeline and the result are saved into
-    the review."""
+    The time from trigger to impact comes too. With review_id the timeline and the
+    result are saved into the review."""
 
     def work() -> CallToolResult:
         check_review(services, review_id)
@@ -278,16 +271,14 @@ async def check_compliance(
     text: Annotated[str | None, Field(max_length=200_000, description="One text to check.")] = None,
     fields: Annotated[
         dict[str, str] | None,
-        Field(description="Several texts keyed by their place, e.g. {'problems[0]': '...'}."),
+        Field(description="Several texts keyed by origin, e.g. {'problems[0]': '...'}."),
     ] = None,
-    roster: Annotated[
-        list[RosterEntry] | None, Field(description="People whose names must be replaced by their role.")
-    ] = None,
+    roster: Annotated[list[RosterEntry] | None, Field(description="Names to replace by their role.")] = None,
     mask: Annotated[bool, Field(description="Return the texts with personal data masked.")] = True,
     language: LanguageArg = "zh",
 ) -> Annotated[CallToolResult, ComplianceResult]:
-    """Find personal data (mobile numbers, resident IDs, bank cards, e-mail, roster names) and mask it;
-    flag blaming or loaded language with a neutral rewrite hint."""
+    """Find and mask personal data (phones, resident IDs, bank cards, e-mail, roster names); flag blaming
+    language with a neutral rewrite."""
 
     def work() -> CallToolResult:
         from fupan_mcp.analysis.compliance import check_compliance as check

@@ -53,7 +53,7 @@ async def import_metrics(
         str | None,
         Field(
             max_length=30_000_000,
-            description="The file inline instead of a path: text for CSV/TSV, base64 for XLSX.",
+            description="The file inline: text for CSV/TSV, base64 for XLSX.",
         ),
     ] = None,
     format: Annotated[
@@ -63,7 +63,7 @@ async def import_metrics(
     compute: Annotated[bool, Field(description="Also run compute_attainment on the imported metrics.")] = False,
     review_id: Annotated[
         str | None,
-        Field(description="Stored review to save metrics and attainment into (implies compute)."),
+        Field(description="Save metrics and attainment into this review; implies compute."),
     ] = None,
     language: LanguageArg = "zh",
 ) -> Annotated[CallToolResult, MetricImportResult]:
@@ -110,7 +110,7 @@ async def import_actions(
         str | None,
         Field(
             max_length=30_000_000,
-            description="The export inline instead of a path: text for CSV/TSV, base64 for XLSX.",
+            description="The export inline: text for CSV/TSV, base64 for XLSX.",
         ),
     ] = None,
     format: Annotated[
@@ -119,13 +119,15 @@ async def import_actions(
     sheet: MaterialSheetArg = None,
     review_id: Annotated[
         str | None,
-        Field(description="Stored review to add the actions (tracked until closed) and risks to."),
+        Field(description="Add the actions and risks to this stored review."),
     ] = None,
     language: LanguageArg = "zh",
 ) -> Annotated[CallToolResult, TrackerImportResult]:
-    """Read a Jira, Linear or GitHub issues export (CSV) into action items (owner, due, status, priority,
-    ticket) and risks (rows typed or labelled as risks). Unknown columns are listed, not dropped;
-    ambiguous dates and unknown statuses are reported by row and column."""
+    """Read a Jira, Linear or GitHub issues export (CSV) into action items and risks.
+
+    Owner, due, status, priority and ticket are read; rows typed or labelled as risks become risks.
+    Unknown columns are listed, not dropped; ambiguous dates and unknown statuses are reported by row and
+    column."""
 
     def work() -> CallToolResult:
         from fupan_mcp.materials.api import import_actions as read
@@ -171,22 +173,22 @@ async def audit_review(
     project_type: Annotated[
         str | None,
         Field(
-            description="Project type, e.g. marketing_campaign or 市场营销活动: its checklist applies. "
+            description="Its checklist applies; a catalog key or label, e.g. marketing_campaign. "
             "Default: the core sections."
         ),
     ] = None,
-    roster: Annotated[list[RosterEntry] | None, Field(description="People whose names count as personal data.")] = None,
+    roster: Annotated[list[RosterEntry] | None, Field(description="Names that count as personal data.")] = None,
     review_date: Annotated[
         dt.date | None, Field(description="Date of the review; due dates must come after it.")
     ] = None,
     language: LanguageArg = "zh",
 ) -> Annotated[CallToolResult, AuditResult]:
-    """Audit a written review (markdown, or .docx from Word, Feishu, WPS, Confluence): recompute every figure
-    its target/actual statements give and report stated rates or verdicts that disagree, missing sections,
-    actions without owner or date, blaming language and personal data.
+    """Audit a written review (markdown or .docx): recompute figures such as
+    "目标2000万，实际1800万，完成率95%"; report disagreeing rates, missing sections, actions without owner or
+    date, blame and personal data.
 
-    Sections are found by their headings, statements in tables and sentences such as
-    "GMV目标2000万，实际完成1800万，完成率95%". What it cannot read is listed, not guessed."""
+    Sections are found by their headings, figures in tables and sentences; a .docx may come from Word, Feishu,
+    WPS or Confluence. What it cannot read is listed, not guessed."""
 
     def work() -> CallToolResult:
         from fupan_mcp.materials.api import audit_review as audit

@@ -108,20 +108,19 @@ def render_report(
     ] = None,
     review_id: Annotated[
         str | None,
-        Field(description="A stored review: with `review`, the document is saved into it first."),
+        Field(description="A stored review; with `review`, that is saved into it first."),
     ] = None,
-    format: Annotated[Format, Field(description="markdown, or self-contained HTML.")] = "markdown",
+    format: Format = "markdown",
     depth: Depth = "standard",
-    mask_personal_data: Annotated[
-        bool, Field(description="Mask phone numbers, IDs, bank cards, e-mail and roster names.")
-    ] = True,
+    mask_personal_data: Annotated[bool, Field(description="Mask personal data and roster names.")] = True,
     language: ReportLanguageArg = None,
     audience: AudienceArg = None,
     *,
     ctx: Context[Any, Any],
 ) -> Annotated[CallToolResult, RenderedReport]:
-    """Render the complete 复盘 report. Every figure is computed from the raw inputs (attainment, KPI
-    tree, 5 Whys, SWOT, action and risk checks); the report ends with the data gaps. HTML carries
+    """Render the complete 复盘 report, every figure computed from the raw inputs, ending with the data gaps.
+
+    HTML carries
     inline SVG charts; with depth 'full', PNG charts also follow the text (the PNGs need the
     `export` extra)."""
     if review is None and review_id is None:
@@ -161,25 +160,23 @@ def export_report(
     format: Annotated[
         ExportFormat,
         Field(
-            description="html (printable, PDF via a browser), markdown or docx (`export` extra). HTML is "
-            "self-contained, with charts; docx is Word, with tables and charts."
+            description="html prints to PDF; docx (Word) needs the `export` extra. "
+            "HTML is self-contained with charts; docx has tables and charts."
         ),
     ] = "html",
     depth: Depth = "full",
     filename: Annotated[
-        str | None, Field(description="File name inside the output directory; default from the title.")
+        str | None, Field(description="File name in the output directory; default from the title.")
     ] = None,
     language: ReportLanguageArg = None,
     audience: Annotated[
         Audience,
         Field(description=AUDIENCE_TEXT),
     ] = "reader",
-    overwrite: Annotated[
-        bool, Field(description="Replace a file of the same name (else an existing file is an error).")
-    ] = False,
+    overwrite: Annotated[bool, Field(description="Replace an existing file of that name (else an error).")] = False,
 ) -> Annotated[CallToolResult, Exported]:
-    """Write a stored review's report to a file in the output directory; returns its path and a link to
-    its `fupan://exports/...` resource."""
+    """Write a stored review's report to a file in the output directory; returns its path and
+    `fupan://exports/...` link."""
     today = dt.date.today()  # only the fallback: a stored review has a date, overdue is as of it
     document = run_core(lambda: workspace.load_review(services.store, review_id))
     follow_up = run_core(lambda: workspace.earlier_open_actions(services.store, review_id))

@@ -56,16 +56,14 @@ def create_review(
         str | None,
         Field(
             max_length=200,
-            description="A key you choose (e.g. a UUID): a retry with it returns the same review. "
-            "The review already stored is returned instead of a duplicate.",
+            description="A retry with the same key (e.g. a UUID) returns the stored review.",
         ),
     ] = None,
-    new_project: Annotated[
-        bool, Field(description="Create the project even though its name is close to a stored one.")
-    ] = False,
+    new_project: Annotated[bool, Field(description="Create it even if its name is close to a stored project.")] = False,
 ) -> workspace.CreatedReview:
-    """Start a stored review; returns its id and the open or overdue actions of earlier reviews of the same
-    project. Pass `review_id` to the analysis tools to save their inputs and results.
+    """Start a stored review; returns its id and the open actions of the project's earlier reviews. Pass
+    `review_id` to the analysis tools to save into it.
+
     Everything is stored in one transaction; give `idempotency_key` to make a retry safe."""
     data = dict(review) if review is not None else {}
     data.update(project=project, language=language)
@@ -84,8 +82,8 @@ def get_review(
     review_id: Annotated[str, Field(description="Id returned by create_review.")],
     raw: RawArg = False,
 ) -> ReviewRecord:
-    """A stored review: metadata, every saved section and tool result, its actions and lessons;
-    personal data masked with the review's roster unless `raw`."""
+    """A stored review: metadata, saved sections and tool results, actions and lessons; masked unless
+    `raw`."""
     return run_core(lambda: workspace.read_review(services.store, review_id, raw))
 
 
@@ -112,13 +110,13 @@ def update_review(
     sections: Annotated[
         dict[str, Any],
         Field(
-            description="Review sections to replace, e.g. {'lessons': [...], 'swot': {...}}. "
+            description="Top-level sections to replace, e.g. {'lessons': [...], 'swot': {...}}. "
             "Actions are added, or updated by id; nothing else is touched."
         ),
     ],
 ) -> workspace.UpdatedReview:
-    """Replace sections of a stored review; the merged document is validated before anything is saved.
-    New problems and root causes that earlier reviews recorded come back in `seen_before`."""
+    """Replace sections of a stored review (validated first); problems and root causes earlier reviews
+    recorded come back in `seen_before`."""
     return run_core(lambda: workspace.update_review(services.store, review_id, sections))
 
 
@@ -135,7 +133,7 @@ def list_actions(
     owner: str | None = None,
     status: Annotated[list[ActionStatus] | None, Field(description="Only these statuses.")] = None,
     overdue: Annotated[
-        bool, Field(description="Only open actions past their due date as of `as_of` (default today).")
+        bool, Field(description="Only open actions past their due date (as of `as_of`, else today).")
     ] = False,
     project: str | None = None,
     review_id: str | None = None,
@@ -143,12 +141,14 @@ def list_actions(
     offset: Annotated[int, Field(ge=0)] = 0,
     as_of: Annotated[
         dt.date | None,
-        Field(description="With `overdue`: the day to count from (YYYY-MM-DD); default today. Also implies `overdue`."),
+        Field(description="The day overdue is counted on; implies `overdue`."),
     ] = None,
     raw: RawArg = False,
 ) -> ActionList:
-    """Improvement actions across reviews, by owner, status, overdue, project or review; `as_of` in the
-    result is the day overdue was counted on. Masked with each review's roster unless `raw`."""
+    """Improvement actions across reviews, by owner, status, overdue, project or review; masked unless
+    `raw`.
+
+    The result's `as_of` says which date overdue was counted on."""
     reference = reference_date(given=as_of, today=dt.date.today()) if overdue or as_of else None
     overdue_on = reference.date if reference else None
     found = run_core(
@@ -192,8 +192,10 @@ def search_lessons(
     date_to: Annotated[HumanDate | None, Field(description="Reviews dated on or before.")] = None,
     raw: RawArg = False,
 ) -> LessonSearch:
-    """Search the lessons, root causes, success factors, problems, SWOT factors, risks and actions of all
-    stored reviews, best first; English words match other forms (permissions). Masked unless `raw`."""
+    """Search stored reviews' lessons, root causes, success factors, problems, SWOT factors, risks and
+    actions, best first; masked unless `raw`.
+
+    English words match their other forms (permission/permissions)."""
     hits = run_core(
         lambda: workspace.find_lessons(
             services.store,
@@ -217,14 +219,14 @@ async def review_insights(
     owner: Annotated[str | None, Field(description="Only this owner's actions.")] = None,
     date_from: Annotated[HumanDate | None, Field(description="Reviews on or after this date.")] = None,
     date_to: Annotated[
-        HumanDate | None, Field(description="Reviews on or before this date; also the date overdue is counted at.")
+        HumanDate | None, Field(description="Reviews on or before this date; overdue is counted on it.")
     ] = None,
     language: LanguageArg = "zh",
 ) -> Annotated[CallToolResult, InsightsResult]:
-    """Across stored reviews: action closure and days to close; open and overdue actions by age, owner,
-    project and quarter; carried-over actions; recurring problems, root causes and lessons; attainment trends.
+    """Across stored reviews: action closure, days to close, overdue aging by owner, project and quarter,
+    carried-over actions, recurring problems, root causes and lessons, attainment trends.
 
-    A lesson recurring in 3+ reviews is not yet learned. Overdue is as of `date_to`, else the latest review
+    A lesson in 3+ reviews is not yet learned. Overdue is counted as of `date_to`, else the latest review
     date."""
     return await anyio.to_thread.run_sync(
         lambda: insights_call(services.store, project, project_type, owner, date_from, date_to, language)
