@@ -199,9 +199,11 @@ def test_when_every_connection_is_busy_a_newcomer_gets_503(tmp_module: Path) -> 
     answers: Counter[bytes] = Counter()
     try:
         answer = b""
-        for _ in range(50):
+        for attempt in range(50):
             # Until the server has read the four bodies' starts, a probe may find one still idle and close
-            # it to make room: replace what it closed, probe again.
+            # it to make room: replace what it closed, give the server a growing moment to read the new
+            # one (a settle, not a timed assertion: under load the read can lag the probe every time),
+            # probe again.
             for sock in [sock for sock in busy if closed_by_peer(sock)]:
                 busy.remove(sock)
                 sock.close()
@@ -209,6 +211,7 @@ def test_when_every_connection_is_busy_a_newcomer_gets_503(tmp_module: Path) -> 
                 sock = socket.create_connection(("127.0.0.1", port_of(running)), timeout=GUARD)
                 sock.sendall(head)
                 busy.append(sock)
+            time.sleep(0.02 * attempt)
             answer = raw_exchange(running, probe)
             answers[status_line(answer)] += 1
             if answer.startswith(b"HTTP/1.1 503"):
