@@ -158,7 +158,10 @@ def main() -> None:
         metavar="URL",
         help="also time PostgresStore in a temporary schema of this database",
     )
+    parser.add_argument("--quick", action="store_true", help="10,000 lessons, 5 runs (a smoke test)")
     args = parser.parse_args()
+    if args.quick:
+        args.lessons, args.runs = 10_000, 5
 
     with contextlib.ExitStack() as stack:
         pg: ReviewStore | None = None

@@ -117,7 +117,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reviews", type=int, default=2000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--quick", action="store_true", help="200 reviews, 1 run (a smoke test)")
     args = parser.parse_args()
+    if args.quick:
+        args.reviews, args.runs = 200, 1
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         source = work / "source.db"
