@@ -765,6 +765,10 @@ TEXT: Table = {
         "en": "not a field here (misspelt, or at the wrong level){allowed}",
     },
     "validation.string_type": {"zh": '应为文本，例如 "上线告警"', "en": 'expected text, e.g. "add an alert"'},
+    "validation.string_unicode": {
+        "zh": "含有不成对的代理字符（unpaired surrogate），不是有效的 Unicode 文本",
+        "en": "holds an unpaired surrogate, which is not valid Unicode",
+    },
     "validation.string_too_short": {"zh": "至少 {min_length} 个字符", "en": "at least {min_length} characters"},
     "validation.string_empty": {"zh": "不能为空", "en": "must not be empty"},
     "validation.string_too_long": {"zh": "最多 {max_length} 个字符", "en": "at most {max_length} characters"},
