@@ -899,6 +899,11 @@ TEXT: Table = {
         "en": "Invalid arguments to {tool} (1); fix them and call again:\n- {field}: at most {limit} characters "
         "(got {size}); split it into several calls; nothing was processed.",
     },
+    "shell.body_too_large": {
+        "zh": "请求体过大：超过上限 {limit} 字节（--max-body），未读取；请把输入拆成几次调用",
+        "en": "Request body too large: over the {limit}-byte limit (--max-body), not read; split the input "
+        "into several calls",
+    },
     "shell.result_too_large": {
         "zh": "结果过大：{mb} MB，超过单次调用上限 {limit} MB；请把输入拆成几次调用。",
         "en": "Result too large: {mb} MB, above the {limit} MB one call may return; split the input into smaller "
