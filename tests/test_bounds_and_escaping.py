@@ -13,7 +13,7 @@ from fupan_mcp.analysis.compliance import check_compliance
 from fupan_mcp.analysis.swot import swot
 from fupan_mcp.app import bounded, clip_message
 from fupan_mcp.jsonrpc import MAX_ID_CHARS, MAX_NESTING, check_message
-from fupan_mcp.limits import MAX_LISTED_FINDINGS, MAX_RESULT_BYTES
+from fupan_mcp.limits import MAX_LISTED_FINDINGS, MAX_REF_CHARS, MAX_RESULT_BYTES
 from fupan_mcp.netguard import RateLimitFilter
 from fupan_mcp.report.diagrams import swot_quadrants
 from fupan_mcp.report.render import md_inline, render_report
@@ -184,11 +184,12 @@ def test_swot_quadrant_labels_cannot_carry_markup() -> None:
 
 @pytest.mark.anyio
 async def test_a_huge_review_id_is_not_echoed_whole(client: Client) -> None:
-    huge = "R-" + "x" * 100_000  # under the default bound of a string argument (a megabyte is refused unread)
+    huge = "R-" + "x" * 100_000  # over the bound of an id: refused unread, naming the bound, never echoed
     for tool, arguments in (
         ("get_review", {"review_id": huge}),
         ("compute_attainment", {"metrics": [{"name": "a", "target": "≥1", "actual": 2}], "review_id": huge}),
     ):
         result = await client.call_tool(tool, arguments)
         text = " ".join(block.text for block in result.content if isinstance(block, TextContent))
-        assert result.is_error and len(text) < 1500 and "characters omitted" in text, text[:300]
+        assert result.is_error and len(text) < 500 and f"最多 {MAX_REF_CHARS} 个字符" in text, text[:300]
+        assert "x" * 100 not in text

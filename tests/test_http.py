@@ -224,6 +224,9 @@ def test_oversized_body_is_413(server: Running) -> None:
     big = b'{"jsonrpc":"2.0","id":1,"method":"ping","params":{"pad":"' + b"x" * 300_000 + b'"}}'
     response = httpx2.post(server.mcp, content=big, headers=MCP_HEADERS, timeout=60)
     assert response.status_code == 413
+    message = response.json()["error"]["message"]
+    assert message.startswith("请求体过大") and "Request body too large" in message
+    assert "262,144" in message and "--max-body" in message
 
 
 @pytest.mark.slow

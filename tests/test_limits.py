@@ -3,11 +3,14 @@ heavy calls (run off the event loop) answer exactly as small ones do."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import pytest
 from mcp import Client
 from mcp_types import TextContent
 
-from fupan_mcp.limits import MAX_ARGUMENT_CHARS, MAX_METRICS, argument_weight, oversized
+from fupan_mcp.limits import MAX_ARGUMENT_CHARS, MAX_METRICS, MAX_REF_CHARS, argument_weight, oversized
 
 
 def text_of(result: object) -> str:
@@ -47,15 +50,13 @@ async def test_too_many_metrics_are_refused_naming_the_limit(client: Client) -> 
 
 
 @pytest.mark.anyio
-async def test_a_field_without_its_own_bound_has_the_default(client: Client) -> None:
+async def test_an_id_has_its_own_bound_and_an_undeclared_argument_the_default(client: Client) -> None:
     result = await client.call_tool("get_review", {"review_id": "R-" + "x" * MAX_ARGUMENT_CHARS, "language": "en"})
     text = text_of(result)
-    assert (
-        result.is_error
-        and "review_id" in text
-        and f"at most {MAX_ARGUMENT_CHARS:,} characters" in text
-        and len(text) < 500
-    )
+    assert result.is_error and f"review_id: at most {MAX_REF_CHARS} characters" in text and len(text) < 500
+    result = await client.call_tool("get_review", {"review_id": "R-1", "note": "x" * (MAX_ARGUMENT_CHARS + 1)})
+    text = text_of(result)
+    assert result.is_error and f"note：最多 {MAX_ARGUMENT_CHARS:,} 个字符" in text and len(text) < 500
 
 
 @pytest.mark.anyio
@@ -128,3 +129,92 @@ async def test_a_big_tree_is_answered_in_summary_unless_full_is_asked(client: Cl
 async def test_detail_takes_summary_or_full_only(client: Client) -> None:
     result = await client.call_tool("build_kpi_tree", {"nodes": wide_tree(2), "detail": "everything"})
     assert result.is_error and "detail" in text_of(result) and "summary" in text_of(result)
+
+
+def unbounded(node: object, defs: dict[str, Any], path: str, seen: frozenset[str] = frozenset()) -> list[str]:
+    """Every place under ``node`` where a client could send more than a declared bound allows: a string
+    without ``maxLength`` (an enum or a const is bounded by its values), an array without ``maxItems``, a
+    map without ``maxProperties``, an object open to any keys, a value of no type at all."""
+    if not isinstance(node, dict):
+        return []
+    if "$ref" in node:
+        name = node["$ref"].rsplit("/", 1)[-1]
+        return [] if name in seen else unbounded(defs[name], defs, path, seen | {name})
+    found = [
+        hit
+        for key in ("anyOf", "oneOf", "allOf")
+        for branch in node.get(key, [])
+        for hit in unbounded(branch, defs, path, seen)
+    ]
+    if "enum" in node or "const" in node:
+        return found
+    kind = node.get("type")
+    kinds = kind if isinstance(kind, list) else [kind]
+    if kind is None and not any(key in node for key in ("anyOf", "oneOf", "allOf")):
+        found.append(f"{path}: no type")
+    if "string" in kinds and "maxLength" not in node:
+        found.append(f"{path}: string without maxLength")
+    if "array" in kinds:
+        if "maxItems" not in node:
+            found.append(f"{path}: array without maxItems")
+        found += unbounded(node.get("items"), defs, f"{path}[]", seen)
+    if "object" in kinds:
+        extra = node.get("additionalProperties", True)
+        if extra is not False and "maxProperties" not in node:
+            found.append(f"{path}: object without maxProperties")
+        if isinstance(extra, dict):
+            found += unbounded(extra, defs, f"{path}{{}}", seen)
+            keys = {"type": "string", **node.get("propertyNames", {})}
+            found += unbounded(keys, defs, f"{path}{{key}}", seen)
+        for name, field in node.get("properties", {}).items():
+            found += unbounded(field, defs, f"{path}.{name}", seen)
+    return found
+
+
+def test_the_walk_finds_what_has_no_bound() -> None:
+    schema = {
+        "type": "object",
+        "properties": {
+            "a": {"type": "string"},
+            "b": {"type": "array", "maxItems": 2, "items": {"$ref": "#/$defs/X"}},
+            "c": {"type": "object", "additionalProperties": {"type": "string", "maxLength": 3}},
+            "d": {"anyOf": [{"type": "string", "maxLength": 1}, {"type": "null"}]},
+            "e": {"enum": ["x", "y"]},
+        },
+        "$defs": {"X": {"type": "object", "additionalProperties": False, "properties": {"y": {"type": "array"}}}},
+    }
+    assert unbounded(schema, schema["$defs"], "t") == [
+        "t: object without maxProperties",
+        "t.a: string without maxLength",
+        "t.b[].y: array without maxItems",
+        "t.c: object without maxProperties",
+        "t.c{key}: string without maxLength",
+    ]
+
+
+@pytest.mark.anyio
+async def test_every_argument_of_every_listed_tool_has_a_bound(tmp_path: Path) -> None:
+    """Walks the full input schema (the one calls are validated against; the listing drops upper bounds
+    to save a model's context, `surface.LOOSE_BOUNDS`) of every tool tools/list shows, and the review
+    document that `review` and `sections` are read into. The arguments object itself holds its declared
+    fields; an undeclared argument is ignored and has the default bound (`limits.oversized`)."""
+    from mcp import Client
+
+    from fupan_mcp.app import Settings, create_server
+    from fupan_mcp.domain.review import Review
+    from fupan_mcp.tools import TOOLS
+
+    server = create_server(Settings(db=str(tmp_path / "reviews.db"), output_dir=tmp_path / "exports"))
+    async with Client(server) as client:
+        listed = [tool.name for tool in (await client.list_tools()).tools]
+    assert set(listed) == {spec.name for spec in TOOLS}
+    problems: list[str] = []
+    for name in listed:
+        schema = server._tool_input_schema(name)
+        assert schema is not None and schema["type"] == "object" and schema["properties"], name
+        defs = schema.get("$defs", {})
+        for field, field_schema in schema["properties"].items():
+            problems += unbounded(field_schema, defs, f"{name}.{field}")
+    review = Review.model_json_schema()
+    problems += unbounded(review, review.get("$defs", {}), "review")
+    assert problems == []

@@ -937,14 +937,16 @@ FOUND = [
     # An offset past SQLite's 64-bit integers: OverflowError in the driver.
     ("list_reviews", {"offset": 2**63}, "offset: must be an integer from 0 to"),
     ("list_actions", {"offset": 10**400}, "offset: must be an integer from 0 to"),
-    # An unpaired surrogate bound as a parameter: UnicodeEncodeError in the driver.
+    # An unpaired surrogate bound as a parameter: UnicodeEncodeError in the driver; now refused by the
+    # validation of the bounded string, before the store sees it.
     ("get_review", {"review_id": "\ud800"}, "unpaired surrogate"),
     ("list_reviews", {"project": "a\udfffb"}, "unpaired surrogate"),
     ("list_actions", {"owner": "x\ud800"}, "unpaired surrogate"),
-    # Export file names the file system refuses: OSError / ValueError from pathlib.
-    ("export_report", {"review_id": REVIEW, "filename": "x" * 300}, "filename: cannot write"),
+    # Export file names the file system refuses: OSError / ValueError from pathlib (a name over
+    # NAME_MAX and a surrogate are now refused by the argument's own bound and validation).
+    ("export_report", {"review_id": REVIEW, "filename": "x" * 300}, "filename：最多 255 个字符"),
     ("export_report", {"review_id": REVIEW, "filename": "a\x00b"}, "filename: must not hold NUL bytes"),
-    ("export_report", {"review_id": REVIEW, "filename": "\ud800"}, "filename: must not hold NUL bytes"),
+    ("export_report", {"review_id": REVIEW, "filename": "\ud800"}, "filename：含有不成对的代理字符"),
 ]
 
 

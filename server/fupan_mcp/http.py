@@ -49,6 +49,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fupan_mcp import __version__
+from fupan_mcp.i18n import tr
 from fupan_mcp.jsonrpc import INVALID_REQUEST, PARSE_ERROR, check_message
 from fupan_mcp.netguard import DEFAULT_BODY_TIMEOUT, DEFAULT_HEADER_TIMEOUT, default_max_connections
 
@@ -441,7 +442,7 @@ class Guard:
         """Read the body once (413 past the limit, chunked or not), check its envelope, replay it."""
         declared = headers.get("content-length", "")
         if declared.isascii() and declared.isdigit() and int(declared) > self.max_body:
-            await too_large()(scope, receive, send)
+            await too_large(self.max_body)(scope, receive, send)
             return
         body = bytearray()
         trailing: list[Message] = []
@@ -452,7 +453,7 @@ class Guard:
                 break
             body.extend(message.get("body", b""))
             if len(body) > self.max_body:
-                await too_large()(scope, receive, send)
+                await too_large(self.max_body)(scope, receive, send)
                 return
             if not message.get("more_body", False):
                 break
@@ -474,8 +475,13 @@ class Guard:
         await self.app(scope, replayed, send)
 
 
-def too_large() -> Response:
-    return error_response(413, "Request body too large")
+def too_large(limit: int) -> Response:
+    """413 naming the limit, in both languages (zh first): the body is refused unread, so no
+    `language` argument is known yet."""
+    from fupan_mcp.report.shell import SHELL_TEXT
+
+    message = " / ".join(tr(SHELL_TEXT, "body_too_large", lang, limit=f"{limit:,}") for lang in ("zh", "en"))
+    return error_response(413, message)
 
 
 def health(method: str) -> Response:

@@ -15,6 +15,14 @@ MAX_SWOT_ITEMS = 200
 MAX_ACTIONS = 5_000
 MAX_TEXT_CHARS = 20_000
 MAX_NAME_CHARS = 500
+MAX_REF_CHARS = 64
+"""An id: of a stored review or action, a KPI node, a why, a SWOT factor."""
+MAX_DATE_CHARS = 100
+"""A date as people write it ('2025年7月3日', 'T+30', '下周五', 'end of next month')."""
+MAX_PATH_CHARS = 4_096
+"""A file path (PATH_MAX on Linux)."""
+MAX_FILENAME_CHARS = 255
+"""A file name (NAME_MAX on Linux)."""
 
 MAX_RESULT_BYTES = 16 * 1024 * 1024
 """Largest answer one tool call or resource read may return (JSON); larger is refused with a note."""

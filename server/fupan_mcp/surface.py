@@ -18,7 +18,7 @@ from mcp.types import Tool
 SENTENCE_END = re.compile(r"(?<!e\.g\.)(?<!i\.e\.)(?<=[.;])\s+(?=[A-Z`'(])|(?<=[。；])")
 """Where a field description's first sentence ends: '. ' before a capital, or a Chinese full stop."""
 
-LOOSE_BOUNDS = ("maxLength", "maxItems", "minLength")
+LOOSE_BOUNDS = ("maxLength", "maxItems", "maxProperties", "minLength")
 
 BUDGET_CHARS = 25_000
 """The ceiling for the model-facing part of tools/list, all tools together (names, descriptions, input
@@ -73,6 +73,8 @@ def compact_schema(node: Any, in_properties: bool = False, limit: int = FIELD_CH
             out[key] = compact_schema(value, limit=limit)
         elif dropped(key, value):
             continue
+        elif key == "propertyNames" and isinstance(value, dict) and all(dropped(k, v) for k, v in value.items()):
+            continue  # only a bound on the keys: nothing a model needs
         elif key == "description" and isinstance(value, str):
             if short := first_sentence(value, limit):
                 out[key] = short
@@ -95,7 +97,12 @@ def _merged_types(node: dict[str, Any]) -> dict[str, Any]:
 
 
 def _bare_type(branch: object) -> bool:
-    return isinstance(branch, dict) and set(branch) == {"type"} and isinstance(branch["type"], str)
+    """A branch that is one type and nothing the listing keeps (a bound goes anyway)."""
+    return (
+        isinstance(branch, dict)
+        and isinstance(branch.get("type"), str)
+        and all(key == "type" or dropped(key, value) for key, value in branch.items())
+    )
 
 
 TOOL_CHARS = 260

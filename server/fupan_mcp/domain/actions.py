@@ -10,8 +10,8 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 
 from fupan_mcp.domain.asof import AsOf
 from fupan_mcp.domain.common import DataGap, Finding, Language, Model
-from fupan_mcp.domain.dates import current_reference, read_date
-from fupan_mcp.limits import MAX_NAME_CHARS, MAX_TEXT_CHARS
+from fupan_mcp.domain.dates import BoundedDate, current_reference, read_date
+from fupan_mcp.limits import MAX_DATE_CHARS, MAX_NAME_CHARS, MAX_TEXT_CHARS
 
 ActionStatus = Literal["open", "in_progress", "done", "wont_do"]
 Priority = Literal["P0", "P1", "P2", "P3"]
@@ -61,7 +61,7 @@ class ActionItem(Model):
     id: str | None = Field(default=None, max_length=64, description="Stable id; assigned by the store if empty.")
     action: str = Field(min_length=1, max_length=MAX_TEXT_CHARS, description="What to do; starts with a verb.")
     owner: str | None = Field(default=None, max_length=MAX_NAME_CHARS, description="Exactly one accountable owner.")
-    due: dt.date | None = Field(
+    due: BoundedDate | None = Field(
         default=None,
         description="Due date after the review: YYYY-MM-DD or as written ('2025年7月3日', '7月3日', 'T+30', "
         "'4周内', '下周五', '月底前', 'in 2 weeks'), resolved against the review date.",
@@ -105,6 +105,8 @@ class ActionItem(Model):
         if not isinstance(data, dict):
             return data
         due, text = data.get("due"), data.get("due_text")
+        if isinstance(due, str) and len(due) > MAX_DATE_CHARS:
+            return data  # refused by the field's own bound, never read
         if isinstance(due, str) and not due.strip():
             data = {**data, "due": None}
             due = None

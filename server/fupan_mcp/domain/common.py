@@ -3,13 +3,32 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from fupan_mcp.i18n import DEFAULT_LANGUAGE, Language
+from fupan_mcp.limits import MAX_NAME_CHARS, MAX_REF_CHARS, MAX_TEXT_CHARS
 
-__all__ = ["DEFAULT_LANGUAGE", "SEVERITY_ORDER", "Finding", "Language", "Model", "Severity", "SeverityCounts"]
+__all__ = [
+    "DEFAULT_LANGUAGE",
+    "SEVERITY_ORDER",
+    "Finding",
+    "IdStr",
+    "Language",
+    "Model",
+    "NameStr",
+    "Severity",
+    "SeverityCounts",
+    "TextStr",
+]
+
+TextStr = Annotated[str, StringConstraints(max_length=MAX_TEXT_CHARS)]
+"""Free text of an input: a why, a factor, a problem (each tool and field has a bound, #15)."""
+NameStr = Annotated[str, StringConstraints(max_length=MAX_NAME_CHARS)]
+"""A name of an input: a project, an owner, a project type, a filter."""
+IdStr = Annotated[str, StringConstraints(max_length=MAX_REF_CHARS)]
+"""An id of an input: a stored review or action, a KPI node, a why, a factor."""
 
 Severity = Literal["info", "warning", "error"]
 SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}

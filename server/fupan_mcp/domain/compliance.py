@@ -17,6 +17,7 @@ __all__ = [
     "ComplianceResult",
     "PiiHit",
     "PiiKind",
+    "Roster",
     "RosterEntry",
     "ToneFinding",
 ]
@@ -41,6 +42,10 @@ class RosterEntry(Model):
         max_length=20,
         description="Other spellings of the same person ('小张', 'Bob'); masked with the same label.",
     )
+
+
+Roster = Annotated[list[RosterEntry], Field(max_length=MAX_ROSTER)]
+"""The people of a tool's `roster` argument (check_timeline, check_compliance, audit_review)."""
 
 
 class PiiHit(BaseModel):

@@ -40,11 +40,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
+
+from fupan_mcp.limits import MAX_DATE_CHARS
 
 __all__ = [
     "DATE_ERROR_TYPE",
+    "BoundedDate",
     "DateCode",
     "DateReading",
     "HumanDate",
@@ -573,10 +576,28 @@ def _cn_amount(match: re.Match[str]) -> _Resolver | None:
 # -------------------------------------------------------------------------------------- pydantic type
 
 
+def _bounded(value: object) -> object:
+    """A date text longer than `MAX_DATE_CHARS` is refused before anything reads it (pydantic's own
+    ``string_too_long``, so it is described like any text over its bound)."""
+    if isinstance(value, str) and len(value) > MAX_DATE_CHARS:
+        raise PydanticCustomError(
+            "string_too_long", "String should have at most {max_length} characters", {"max_length": MAX_DATE_CHARS}
+        )
+    return value
+
+
+_DATE_SCHEMA = WithJsonSchema({"type": "string", "format": "date", "maxLength": MAX_DATE_CHARS})
+
+BoundedDate = Annotated[dt.date, BeforeValidator(_bounded), _DATE_SCHEMA]
+"""A date field read by pydantic itself (or by its model's own validator): YYYY-MM-DD, at most
+`MAX_DATE_CHARS` characters of text."""
+
+
 def _human_date(value: object) -> object:
     """Validator of `HumanDate`: a date text becomes a date, or a `fupan_date` error saying why not."""
     if not isinstance(value, str):
         return value
+    _bounded(value)
     reading = read_date(value, current_reference())
     if reading.date is not None:
         return reading.date
@@ -587,5 +608,5 @@ def _human_date(value: object) -> object:
     )
 
 
-HumanDate = Annotated[dt.date, BeforeValidator(_human_date)]
+HumanDate = Annotated[dt.date, BeforeValidator(_human_date), _DATE_SCHEMA]
 """A date field that also takes '2025年7月3日', '2025/7/3', '7月3日', 'T+30', '下周五', '月底前'..."""

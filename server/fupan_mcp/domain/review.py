@@ -11,13 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal, get_args
 
+from annotated_types import Len
 from pydantic import BaseModel, Field, ModelWrapValidatorHandler, StringConstraints, field_validator, model_validator
 
 from fupan_mcp.catalog import PROJECT_TYPES
 from fupan_mcp.domain.actions import ActionCheckResult, ActionItem, Risk, RiskCheckResult, RootCauseCoverage
 from fupan_mcp.domain.asof import AsOf
 from fupan_mcp.domain.attainment import AttainmentResult, MetricInput
-from fupan_mcp.domain.common import DataGap, Finding, Language, Model, SeverityCounts
+from fupan_mcp.domain.common import DataGap, Finding, IdStr, Language, Model, SeverityCounts
 from fupan_mcp.domain.compliance import MAX_ROSTER, RosterEntry
 from fupan_mcp.domain.dates import HumanDate, current_reference, read_date, reference_date
 from fupan_mcp.domain.kpi import DecompositionMethod, KpiNode, KpiTreeResult
@@ -198,7 +199,7 @@ KpiMethod = Annotated[
     Field(description="lmdi: exact, order-free; chain: substitution in `order`; shapley."),
 ]
 KpiOrder = Annotated[
-    list[str] | None,
+    list[IdStr] | None,
     Field(max_length=MAX_KPI_NODES, description="Factor order for chain, e.g. quantity before quality."),
 ]
 
@@ -218,7 +219,9 @@ Whys = Annotated[
     list[WhyLike],
     Field(max_length=MAX_WHYS, description="Answers to 'why?'. A plain list is a chain; `parent` makes branches."),
 ]
-RootCause = Annotated[Text | list[Text] | None, Field(description="Default: the last answers.")]
+RootCause = Annotated[
+    Text | Annotated[list[Text], Len(max_length=MAX_WHYS)] | None, Field(description="Default: the last answers.")
+]
 Countermeasures = Annotated[
     list[CountermeasureLike],
     Field(max_length=MAX_ACTIONS, description="Actions against the root causes."),

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
 
-from fupan_mcp.domain.common import Finding, Language, Model, SeverityCounts
+from fupan_mcp.domain.common import Finding, IdStr, Language, Model, SeverityCounts, TextStr
 from fupan_mcp.limits import MAX_SWOT_ITEMS, MAX_TEXT_CHARS
 
 __all__ = [
@@ -54,7 +54,7 @@ class SwotItem(Model):
     evidence: str | None = Field(default=None, max_length=MAX_TEXT_CHARS, description="Data behind the factor.")
 
 
-SwotItemLike = str | SwotItem
+SwotItemLike = TextStr | SwotItem
 """A factor given as plain text or as an object."""
 
 
@@ -66,7 +66,7 @@ class Strategy(Model):
         "WO: use opportunities to overcome weaknesses; WT: defensive, reduce weaknesses and avoid threats."
     )
     text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS, description="What to do.")
-    uses: list[str] = Field(
+    uses: list[IdStr] = Field(
         default_factory=list,
         max_length=MAX_SWOT_ITEMS,
         description="Ids of the factors it builds on (S1, O2...). Empty: ids written in the text are used.",
@@ -78,7 +78,7 @@ class Strategy(Model):
         return value.strip().upper() if isinstance(value, str) else value
 
 
-StrategyLike = str | Strategy
+StrategyLike = TextStr | Strategy
 """A strategy given as an object or as text like 'SO: ...' (the factor ids in the text are cited)."""
 
 

@@ -11,7 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from fupan_mcp.domain.actions import ActionItem
-from fupan_mcp.domain.common import DataGap, Finding, Language, Model, SeverityCounts
+from fupan_mcp.domain.common import DataGap, Finding, IdStr, Language, Model, SeverityCounts, TextStr
 from fupan_mcp.limits import MAX_TEXT_CHARS
 
 __all__ = [
@@ -65,7 +65,7 @@ class Why(Model):
         max_length=64,
         description="Optional stable id, used by `parent` and by `root_cause`. Assigned W1, W2... if empty.",
     )
-    parent: str | int | None = Field(
+    parent: IdStr | int | None = Field(
         default=None,
         description=(
             "What this answer explains: the id of another why, its 0-based index in `whys`, or 'problem'. "
@@ -75,10 +75,10 @@ class Why(Model):
     )
 
 
-WhyLike = str | Why
+WhyLike = TextStr | Why
 """A why given as plain text or as an object."""
 
-CountermeasureLike = str | ActionItem
+CountermeasureLike = TextStr | ActionItem
 """A countermeasure given as plain text (the action) or as a full action item."""
 
 

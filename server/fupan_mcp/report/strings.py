@@ -765,6 +765,10 @@ TEXT: Table = {
         "en": "not a field here (misspelt, or at the wrong level){allowed}",
     },
     "validation.string_type": {"zh": '应为文本，例如 "上线告警"', "en": 'expected text, e.g. "add an alert"'},
+    "validation.string_unicode": {
+        "zh": "含有不成对的代理字符（unpaired surrogate），不是有效的 Unicode 文本",
+        "en": "holds an unpaired surrogate, which is not valid Unicode",
+    },
     "validation.string_too_short": {"zh": "至少 {min_length} 个字符", "en": "at least {min_length} characters"},
     "validation.string_empty": {"zh": "不能为空", "en": "must not be empty"},
     "validation.string_too_long": {"zh": "最多 {max_length} 个字符", "en": "at most {max_length} characters"},
@@ -894,6 +898,11 @@ TEXT: Table = {
         "请拆分后分批提交；本次未处理。",
         "en": "Invalid arguments to {tool} (1); fix them and call again:\n- {field}: at most {limit} characters "
         "(got {size}); split it into several calls; nothing was processed.",
+    },
+    "shell.body_too_large": {
+        "zh": "请求体过大：超过上限 {limit} 字节（--max-body），未读取；请把输入拆成几次调用",
+        "en": "Request body too large: over the {limit}-byte limit (--max-body), not read; split the input "
+        "into several calls",
     },
     "shell.result_too_large": {
         "zh": "结果过大：{mb} MB，超过单次调用上限 {limit} MB；请把输入拆成几次调用。",

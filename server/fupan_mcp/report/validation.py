@@ -49,7 +49,6 @@ _TYPE_KEYS: dict[str, str] = {
     "union_tag_not_found": "union_tag",
     "assertion_error": "value_error",
     "bytes_type": "string_type",
-    "string_unicode": "string_type",
     "string_sub_type": "string_type",
 }
 for _kind in ("type", "parsing", "from_datetime_parsing", "from_datetime_inexact", "future", "past"):

@@ -16,8 +16,9 @@ from pydantic import Field
 from fupan_mcp import workspace
 from fupan_mcp.domain.actions import ActionCheckResult, RiskCheckResult
 from fupan_mcp.domain.attainment import AttainmentResult
-from fupan_mcp.domain.compliance import ComplianceResult, RosterEntry
-from fupan_mcp.domain.dates import HumanDate
+from fupan_mcp.domain.common import NameStr, TextStr
+from fupan_mcp.domain.compliance import MAX_COMPLIANCE_FIELDS, ComplianceResult, Roster
+from fupan_mcp.domain.dates import BoundedDate, HumanDate
 from fupan_mcp.domain.kpi import KpiTreeResult
 from fupan_mcp.domain.review import (
     Actions,
@@ -44,6 +45,7 @@ from fupan_mcp.domain.timeline import TimelineResult
 from fupan_mcp.domain.whys import FiveWhysResult
 from fupan_mcp.errors import InputError
 from fupan_mcp.i18n import Language
+from fupan_mcp.limits import MAX_ACTIONS, MAX_DATE_CHARS, MAX_REF_CHARS
 from fupan_mcp.services import Services
 from fupan_mcp.store.base import StoreError
 from fupan_mcp.tools.args import LanguageArg, ReviewIdArg
@@ -112,7 +114,9 @@ async def five_whys(
     whys: Annotated[Whys, Field(min_length=1)],
     root_cause: RootCause = None,
     countermeasures: Countermeasures | None = None,
-    review_date: Annotated[str | None, Field(description="Due dates must come after it (YYYY-MM-DD).")] = None,
+    review_date: Annotated[
+        str | None, Field(max_length=MAX_DATE_CHARS, description="Due dates must come after it (YYYY-MM-DD).")
+    ] = None,
     review_id: ReviewIdArg = None,
     language: LanguageArg = "zh",
 ) -> Annotated[CallToolResult, FiveWhysResult]:
@@ -175,13 +179,16 @@ async def check_actions(
         Field(description="Due dates must come after it; relative ones count from it."),
     ] = None,
     problems: Annotated[
-        list[str] | None, Field(description="Known problems, to check what each action answers.")
+        list[TextStr] | None,
+        Field(max_length=MAX_ACTIONS, description="Known problems, to check what each action answers."),
     ] = None,
-    root_causes: Annotated[list[str] | None, Field(description="Known root causes.")] = None,
+    root_causes: Annotated[
+        list[TextStr] | None, Field(max_length=MAX_ACTIONS, description="Known root causes.")
+    ] = None,
     review_id: ReviewIdArg = None,
     language: LanguageArg = "zh",
     as_of: Annotated[
-        dt.date | None,
+        BoundedDate | None,
         Field(description="Count overdue on this day instead of the review date."),
     ] = None,
 ) -> Annotated[CallToolResult, ActionCheckResult]:
@@ -234,10 +241,11 @@ async def check_timeline(
     services: Services,
     timeline: Annotated[Timeline, Field(min_length=1)],
     timezone: Annotated[
-        str | None, Field(description="For times without a zone: 'UTC', 'Asia/Shanghai', '+08:00'.")
+        str | None,
+        Field(max_length=MAX_REF_CHARS, description="For times without a zone: 'UTC', 'Asia/Shanghai', '+08:00'."),
     ] = None,
     review_date: Annotated[HumanDate | None, Field(description="Review date; events after it are flagged.")] = None,
-    roster: Annotated[list[RosterEntry] | None, Field(description="People to name by their role.")] = None,
+    roster: Annotated[Roster | None, Field(description="People to name by their role.")] = None,
     review_id: ReviewIdArg = None,
     language: LanguageArg = "zh",
 ) -> Annotated[CallToolResult, TimelineResult]:
@@ -270,10 +278,12 @@ async def check_compliance(
     services: Services,
     text: Annotated[str | None, Field(max_length=200_000, description="One text to check.")] = None,
     fields: Annotated[
-        dict[str, str] | None,
-        Field(description="Several texts keyed by origin, e.g. {'problems[0]': '...'}."),
+        dict[NameStr, TextStr] | None,
+        Field(
+            max_length=MAX_COMPLIANCE_FIELDS, description="Several texts keyed by origin, e.g. {'problems[0]': '...'}."
+        ),
     ] = None,
-    roster: Annotated[list[RosterEntry] | None, Field(description="Names to replace by their role.")] = None,
+    roster: Annotated[Roster | None, Field(description="Names to replace by their role.")] = None,
     mask: Annotated[bool, Field(description="Return the texts with personal data masked.")] = True,
     language: LanguageArg = "zh",
 ) -> Annotated[CallToolResult, ComplianceResult]:

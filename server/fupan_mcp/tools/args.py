@@ -6,8 +6,10 @@ from typing import Annotated
 
 from pydantic import Field
 
-from fupan_mcp.domain.review import Audience
+from fupan_mcp.domain.common import IdStr
+from fupan_mcp.domain.review import Audience, Review
 from fupan_mcp.i18n import Language
+from fupan_mcp.limits import MAX_NAME_CHARS, MAX_PATH_CHARS
 
 LanguageArg = Language
 """The output language: its name and enum say all, so no description (13 tools list it, issue 14)."""
@@ -23,9 +25,11 @@ AudienceArg = Annotated[
 ]
 RawArg = Annotated[bool, Field(description="Unmasked, as stored (author use).")]
 ReviewIdArg = Annotated[
-    str | None,
+    IdStr | None,
     Field(description="Save the input and result into this stored review."),
 ]
+REVIEW_KEYS = len(Review.model_fields)
+"""At most this many keys in a review document or a set of its sections (`review`, `sections`)."""
 
 REVIEW_SCHEMA_URI = "fupan://schema/review"
 REVIEW_SCHEMA_NOTE = "(JSON schema: resource " + REVIEW_SCHEMA_URI + ")."
@@ -44,10 +48,12 @@ and the full schema adds the shape in one line."""
 MaterialPathArg = Annotated[
     str | None,
     Field(
+        max_length=MAX_PATH_CHARS,
         description="File under an --input-dir (default: export dir; stdio: also cwd). "
-        "Relative paths are taken under those directories."
+        "Relative paths are taken under those directories.",
     ),
 ]
 MaterialSheetArg = Annotated[
-    str | None, Field(description="XLSX sheet name; default the first. The result lists them all.")
+    str | None,
+    Field(max_length=MAX_NAME_CHARS, description="XLSX sheet name; default the first. The result lists them all."),
 ]

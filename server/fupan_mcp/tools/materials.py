@@ -3,7 +3,6 @@ from a file it may read or from content given inline."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any, Literal
 
 import anyio
@@ -11,7 +10,9 @@ from mcp.types import CallToolResult
 from pydantic import Field
 
 from fupan_mcp import workspace
-from fupan_mcp.domain.compliance import RosterEntry
+from fupan_mcp.domain.common import IdStr, NameStr
+from fupan_mcp.domain.compliance import Roster
+from fupan_mcp.domain.dates import BoundedDate
 from fupan_mcp.domain.materials import AuditResult, MetricImportResult, TrackerImportResult
 from fupan_mcp.errors import InputError
 from fupan_mcp.i18n import Language
@@ -62,7 +63,7 @@ async def import_metrics(
     sheet: MaterialSheetArg = None,
     compute: Annotated[bool, Field(description="Also run compute_attainment on the imported metrics.")] = False,
     review_id: Annotated[
-        str | None,
+        IdStr | None,
         Field(description="Save metrics and attainment into this review; implies compute."),
     ] = None,
     language: LanguageArg = "zh",
@@ -118,7 +119,7 @@ async def import_actions(
     ] = None,
     sheet: MaterialSheetArg = None,
     review_id: Annotated[
-        str | None,
+        IdStr | None,
         Field(description="Add the actions and risks to this stored review."),
     ] = None,
     language: LanguageArg = "zh",
@@ -171,15 +172,15 @@ async def audit_review(
         Literal["markdown", "docx"] | None, Field(description="Default: from the file name, else markdown.")
     ] = None,
     project_type: Annotated[
-        str | None,
+        NameStr | None,
         Field(
             description="Its checklist applies; a catalog key or label, e.g. marketing_campaign. "
             "Default: the core sections."
         ),
     ] = None,
-    roster: Annotated[list[RosterEntry] | None, Field(description="Names that count as personal data.")] = None,
+    roster: Annotated[Roster | None, Field(description="Names that count as personal data.")] = None,
     review_date: Annotated[
-        dt.date | None, Field(description="Date of the review; due dates must come after it.")
+        BoundedDate | None, Field(description="Date of the review; due dates must come after it.")
     ] = None,
     language: LanguageArg = "zh",
 ) -> Annotated[CallToolResult, AuditResult]:

@@ -18,12 +18,14 @@ from mcp.types import CallToolResult, ResourceLink, TextContent
 from pydantic import Field
 
 from fupan_mcp import ui, workspace
+from fupan_mcp.domain.common import IdStr
 from fupan_mcp.domain.review import Audience, RenderedReport, Review
 from fupan_mcp.domain.stored import OpenAction, SeenBefore
 from fupan_mcp.errors import MissingExtra
 from fupan_mcp.i18n import Language, tr
+from fupan_mcp.limits import MAX_FILENAME_CHARS
 from fupan_mcp.services import Services
-from fupan_mcp.tools.args import AUDIENCE_TEXT, REVIEW_ARG_TEXT, AudienceArg, ReportLanguageArg
+from fupan_mcp.tools.args import AUDIENCE_TEXT, REVIEW_ARG_TEXT, REVIEW_KEYS, AudienceArg, ReportLanguageArg
 from fupan_mcp.tools.calls import chart_images, run_core, tool_result
 from fupan_mcp.workspace import Exported
 
@@ -104,10 +106,12 @@ def render_report(
     services: Services,
     review: Annotated[
         dict[str, Any] | None,
-        Field(description=REVIEW_ARG_TEXT + " Omit it to render the stored review `review_id`."),
+        Field(
+            max_length=REVIEW_KEYS, description=REVIEW_ARG_TEXT + " Omit it to render the stored review `review_id`."
+        ),
     ] = None,
     review_id: Annotated[
-        str | None,
+        IdStr | None,
         Field(description="A stored review; with `review`, that is saved into it first."),
     ] = None,
     format: Format = "markdown",
@@ -156,7 +160,7 @@ def render_report(
 
 def export_report(
     services: Services,
-    review_id: Annotated[str, Field(description="The stored review to export.")],
+    review_id: Annotated[IdStr, Field(description="The stored review to export.")],
     format: Annotated[
         ExportFormat,
         Field(
@@ -166,7 +170,8 @@ def export_report(
     ] = "html",
     depth: Depth = "full",
     filename: Annotated[
-        str | None, Field(description="File name in the output directory; default from the title.")
+        str | None,
+        Field(max_length=MAX_FILENAME_CHARS, description="File name in the output directory; default from the title."),
     ] = None,
     language: ReportLanguageArg = None,
     audience: Annotated[

@@ -5,7 +5,7 @@ across reviews, and the lessons and insight found in all of them.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
 
 import anyio
 from mcp.types import CallToolResult
@@ -15,14 +15,15 @@ from fupan_mcp import workspace
 from fupan_mcp.analysis.insights import compute_insights, default_as_of
 from fupan_mcp.domain.actions import ActionStatus
 from fupan_mcp.domain.asof import reference_date
-from fupan_mcp.domain.dates import HumanDate
+from fupan_mcp.domain.common import IdStr, NameStr, TextStr
+from fupan_mcp.domain.dates import BoundedDate, HumanDate
 from fupan_mcp.domain.insights import InsightsResult
 from fupan_mcp.domain.stored import LessonKind, ReviewRecord, StoredAction
 from fupan_mcp.i18n import Language
 from fupan_mcp.limits import MAX_NAME_CHARS
 from fupan_mcp.services import Services
 from fupan_mcp.store.base import ReviewStore
-from fupan_mcp.tools.args import REVIEW_SECTIONS_TEXT, LanguageArg, RawArg
+from fupan_mcp.tools.args import REVIEW_KEYS, REVIEW_SECTIONS_TEXT, LanguageArg, RawArg
 from fupan_mcp.tools.calls import run_core, tool_result
 from fupan_mcp.workspace import ActionList, Deleted, LessonSearch, ReviewList
 
@@ -48,9 +49,9 @@ def create_review(
     services: Services,
     project: Annotated[str, Field(min_length=1, max_length=MAX_NAME_CHARS)],
     title: Annotated[str | None, Field(max_length=MAX_NAME_CHARS)] = None,
-    project_type: Annotated[str | None, Field(description="Project type, e.g. 技术研发与实施.")] = None,
+    project_type: Annotated[NameStr | None, Field(description="Project type, e.g. 技术研发与实施.")] = None,
     review_date: Annotated[HumanDate | None, Field(description="Date of the review; default today.")] = None,
-    review: Annotated[dict[str, Any] | None, Field(description=REVIEW_SECTIONS_TEXT)] = None,
+    review: Annotated[dict[str, Any] | None, Field(max_length=REVIEW_KEYS, description=REVIEW_SECTIONS_TEXT)] = None,
     language: LanguageArg = "zh",
     idempotency_key: Annotated[
         str | None,
@@ -79,7 +80,7 @@ def create_review(
 
 def get_review(
     services: Services,
-    review_id: Annotated[str, Field(description="Id returned by create_review.")],
+    review_id: Annotated[IdStr, Field(description="Id returned by create_review.")],
     raw: RawArg = False,
 ) -> ReviewRecord:
     """A stored review: metadata, saved sections and tool results, actions and lessons; masked unless
@@ -89,8 +90,8 @@ def get_review(
 
 def list_reviews(
     services: Services,
-    project: str | None = None,
-    project_type: str | None = None,
+    project: NameStr | None = None,
+    project_type: NameStr | None = None,
     date_from: Annotated[HumanDate | None, Field(description="Reviews on or after this date.")] = None,
     date_to: Annotated[HumanDate | None, Field(description="Reviews on or before this date.")] = None,
     limit: Annotated[int, Field(ge=1, le=1000)] = 50,
@@ -106,12 +107,13 @@ def list_reviews(
 
 def update_review(
     services: Services,
-    review_id: Annotated[str, Field(description="Id returned by create_review.")],
+    review_id: Annotated[IdStr, Field(description="Id returned by create_review.")],
     sections: Annotated[
         dict[str, Any],
         Field(
+            max_length=REVIEW_KEYS,
             description="Top-level sections to replace, e.g. {'lessons': [...], 'swot': {...}}. "
-            "Actions are added, or updated by id; nothing else is touched."
+            "Actions are added, or updated by id; nothing else is touched.",
         ),
     ],
 ) -> workspace.UpdatedReview:
@@ -121,7 +123,7 @@ def update_review(
 
 
 def delete_review(
-    services: Services, review_id: Annotated[str, Field(description="Id of the review to delete.")]
+    services: Services, review_id: Annotated[IdStr, Field(description="Id of the review to delete.")]
 ) -> Deleted:
     """Delete a stored review with its sections, actions and lessons. This cannot be undone."""
     run_core(lambda: services.store.delete_review(review_id))
@@ -130,17 +132,19 @@ def delete_review(
 
 def list_actions(
     services: Services,
-    owner: str | None = None,
-    status: Annotated[list[ActionStatus] | None, Field(description="Only these statuses.")] = None,
+    owner: NameStr | None = None,
+    status: Annotated[
+        list[ActionStatus] | None, Field(max_length=len(get_args(ActionStatus)), description="Only these statuses.")
+    ] = None,
     overdue: Annotated[
         bool, Field(description="Only open actions past their due date (as of `as_of`, else today).")
     ] = False,
-    project: str | None = None,
-    review_id: str | None = None,
+    project: NameStr | None = None,
+    review_id: IdStr | None = None,
     limit: Annotated[int, Field(ge=1, le=1000)] = 100,
     offset: Annotated[int, Field(ge=0)] = 0,
     as_of: Annotated[
-        dt.date | None,
+        BoundedDate | None,
         Field(description="The day overdue is counted on; implies `overdue`."),
     ] = None,
     raw: RawArg = False,
@@ -161,14 +165,16 @@ def list_actions(
 
 def update_action(
     services: Services,
-    action_id: Annotated[str, Field(description="Id of the action, e.g. A-7c1e0b9d42.")],
+    action_id: Annotated[IdStr, Field(description="Id of the action, e.g. A-7c1e0b9d42.")],
     status: ActionStatus | None = None,
-    owner: str | None = None,
+    owner: NameStr | None = None,
     due: Annotated[
         HumanDate | None, Field(description="New due date: YYYY-MM-DD, or 'in 2 weeks', '月底前' (from today).")
     ] = None,
-    evidence: Annotated[str | None, Field(description="Proof that it is done (required for done).")] = None,
-    status_reason: Annotated[str | None, Field(description="Why it will not be done (required for wont_do).")] = None,
+    evidence: Annotated[TextStr | None, Field(description="Proof that it is done (required for done).")] = None,
+    status_reason: Annotated[
+        TextStr | None, Field(description="Why it will not be done (required for wont_do).")
+    ] = None,
 ) -> StoredAction:
     """Move an action along: open → in_progress → done (with evidence) or wont_do (with a reason)."""
     return run_core(
@@ -183,11 +189,11 @@ def search_lessons(
     query: Annotated[str, Field(min_length=1, max_length=500, description="Words to find, Chinese or English.")],
     kinds: Annotated[
         list[LessonKind] | None,
-        Field(description="Only these kinds."),
+        Field(max_length=len(get_args(LessonKind)), description="Only these kinds."),
     ] = None,
-    project: Annotated[str | None, Field(description="Only this project (any of its names).")] = None,
+    project: Annotated[NameStr | None, Field(description="Only this project (any of its names).")] = None,
     limit: Annotated[int, Field(ge=1, le=200)] = 20,
-    review_type: Annotated[str | None, Field(description="Only reviews of this type.")] = None,
+    review_type: Annotated[NameStr | None, Field(description="Only reviews of this type.")] = None,
     date_from: Annotated[HumanDate | None, Field(description="Reviews dated on or after.")] = None,
     date_to: Annotated[HumanDate | None, Field(description="Reviews dated on or before.")] = None,
     raw: RawArg = False,
@@ -214,9 +220,9 @@ def search_lessons(
 
 async def review_insights(
     services: Services,
-    project: Annotated[str | None, Field(description="Only this project.")] = None,
-    project_type: Annotated[str | None, Field(description="Only this project type.")] = None,
-    owner: Annotated[str | None, Field(description="Only this owner's actions.")] = None,
+    project: Annotated[NameStr | None, Field(description="Only this project.")] = None,
+    project_type: Annotated[NameStr | None, Field(description="Only this project type.")] = None,
+    owner: Annotated[NameStr | None, Field(description="Only this owner's actions.")] = None,
     date_from: Annotated[HumanDate | None, Field(description="Reviews on or after this date.")] = None,
     date_to: Annotated[
         HumanDate | None, Field(description="Reviews on or before this date; overdue is counted on it.")
