@@ -269,11 +269,11 @@ class FupanServer(MCPServer[Any]):
     def _offer_detail(self) -> None:
         """The ``detail`` argument of the tools whose answer can be summarised; `call_tool` takes it off
         the arguments before the SDK validates them (`report.sizing`)."""
-        from fupan_mcp.report.sizing import DETAIL_SCHEMA, SIZED_TOOLS
+        from fupan_mcp.report.sizing import DETAIL_SCHEMAS
 
-        for name in SIZED_TOOLS:
+        for name, schema in DETAIL_SCHEMAS.items():
             if (tool := self._tool_manager.get_tool(name)) is not None:
-                tool.parameters.setdefault("properties", {})["detail"] = dict(DETAIL_SCHEMA)
+                tool.parameters.setdefault("properties", {})["detail"] = dict(schema)
 
     def unknown_tool_names(self) -> list[str]:
         """Names on the allow-list that name no tool of this server."""

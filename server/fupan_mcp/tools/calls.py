@@ -17,6 +17,7 @@ from pydantic import BaseModel
 
 from fupan_mcp import workspace
 from fupan_mcp.callpath import model_result
+from fupan_mcp.domain.attainment import AttainmentResult
 from fupan_mcp.domain.kpi import KpiTreeResult
 from fupan_mcp.errors import InputError
 from fupan_mcp.i18n import Language
@@ -33,11 +34,16 @@ INLINE_ITEMS = 100
 
 
 def tool_result(result: BaseModel, text: str) -> CallToolResult:
-    """Structured content for programs, markdown for people; a big KPI tree in summary (`report.sizing`)."""
+    """Structured content for programs, markdown for people; a big KPI tree or metric list in summary
+    (`report.sizing`)."""
     if isinstance(result, KpiTreeResult):
         from fupan_mcp.report.sizing import summarised
 
         result = summarised(result)
+    elif isinstance(result, AttainmentResult):
+        from fupan_mcp.report.sizing import summarised_attainment
+
+        result = summarised_attainment(result)
     return model_result(result, text)
 
 
