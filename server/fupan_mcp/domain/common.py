@@ -31,15 +31,25 @@ class Model(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _stripped(cls, data: Any) -> Any:
+        """``data`` with its strings stripped; the same dict when none changes (the usual case)."""
         if not isinstance(data, dict):
             return data
-        return {key: _stripped(value) for key, value in data.items()}
+        changed: dict[Any, Any] | None = None
+        for key, value in data.items():
+            stripped = _stripped(value)
+            if stripped is not value:
+                if changed is None:
+                    changed = dict(data)
+                changed[key] = stripped
+        return data if changed is None else changed
 
 
 def _stripped(value: object) -> object:
+    """``value`` stripped if it is a string (``str.strip`` gives back the string itself when there is
+    nothing to strip), or a list with a string to strip; else ``value`` itself."""
     if isinstance(value, str):
         return value.strip()
-    if isinstance(value, list):
+    if isinstance(value, list) and any(isinstance(item, str) and item.strip() is not item for item in value):
         return [item.strip() if isinstance(item, str) else item for item in value]
     return value
 
