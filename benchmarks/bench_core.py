@@ -514,7 +514,7 @@ class FloorCase:
 
 
 def _attainment_args(n: int) -> dict[str, Any]:
-    return {"metrics": make_metrics(n)}
+    return {"metrics": make_metrics(n), "detail": "full"}  # every row, as the floor computes
 
 
 def _kpi_args(n: int) -> dict[str, Any]:

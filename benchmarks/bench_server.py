@@ -112,9 +112,10 @@ HTTP_CASES: list[ToolCase] = [
 (Host/Origin, token, body limit, envelope check) from the cost of the tool."""
 
 SCALING: list[tuple[str, Callable[[int], Arguments]]] = [
-    ("compute_attainment", lambda n: {"metrics": synthetic_metrics(n), "language": "zh"}),
+    ("compute_attainment", lambda n: {"metrics": synthetic_metrics(n), "language": "zh", "detail": "full"}),
 ]
-"""(tool name, arguments factory for a size) for the in-process compute-scaling table."""
+"""(tool name, arguments factory for a size) for the in-process compute-scaling table; every row answered
+(`detail: "full"`), so the growth per 10x measures the same work at each size."""
 
 SCALING_SIZES = [10, 100, 1_000, 10_000]
 

@@ -5,7 +5,8 @@
 
 1. Response / request bytes of the large cases, in process (`server.call_tool`, the result as the
    wire carries it: JSON by alias, nulls left out): a 10,000-node `build_kpi_tree`, 10,000 metrics
-   for `compute_attainment`, a 200,000-character `check_compliance`. Target: at most 2x.
+   for `compute_attainment`, a 200,000-character `check_compliance`, each as a client asks for it
+   without `detail` (the first two are then answered in summary, `report.sizing`). Target: at most 2x.
 2. Round trip through the official Python SDK client (`mcp.Client`, in process, so what is timed
    is the server plus the client's own checks, outputSchema validation included):
    `compute_attainment` on the five sample metrics against the bare server's trivial `echo`

@@ -116,3 +116,39 @@ def test_result_size_counts_utf8_text_and_compact_json() -> None:
     )
     # "ab" 2 + "复盘" 6 bytes; {"a":1,"b":["中"]} is 17 characters, 19 bytes with "中" in UTF-8
     assert result_size(result) == 2 + 6 + 19
+
+
+async def test_the_heartbeat_beats_while_a_call_waits_on_a_thread_and_only_then() -> None:
+    """`off_loop` runs the current call's heartbeat beside the thread (and not in it); without a
+    heartbeat it is a plain thread hop; an error of the work comes out as itself."""
+    import threading
+
+    import anyio
+
+    beaten = threading.Event()
+    seen_in_thread: list[object] = []
+
+    async def beat() -> None:
+        beaten.set()
+        await anyio.sleep_forever()
+
+    def work() -> str:
+        seen_in_thread.append(callpath.HEARTBEAT.get())
+        assert beaten.wait(timeout=60)  # only set by the heartbeat, which must run meanwhile
+        return "done"
+
+    token = callpath.HEARTBEAT.set(beat)
+    try:
+        assert await callpath.off_loop(work) == "done"
+        assert callpath.HEARTBEAT.get() is beat  # the call's heartbeat is back after the hop
+
+        def fail() -> None:
+            raise ValueError("bad")
+
+        with pytest.raises(ValueError, match="bad"):
+            await callpath.off_loop(fail)
+    finally:
+        callpath.HEARTBEAT.reset(token)
+    assert seen_in_thread == [None]
+    beaten.clear()
+    assert await callpath.off_loop(lambda: "plain") == "plain" and not beaten.is_set()

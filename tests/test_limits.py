@@ -218,3 +218,63 @@ async def test_every_argument_of_every_listed_tool_has_a_bound(tmp_path: Path) -
     review = Review.model_json_schema()
     problems += unbounded(review, review.get("$defs", {}), "review")
     assert problems == []
+
+
+def metric_list(count: int) -> list[dict[str, object]]:
+    """``count`` metrics, all achieved but: every 7th has no actual (not evaluable), every 11th misses its
+    target by a rate that falls with its position, and metric 5 has an actual that cannot be read."""
+    metrics: list[dict[str, object]] = []
+    for i in range(count):
+        metric: dict[str, object] = {"name": f"m{i}", "target": "≥100", "actual": 120}
+        if i % 7 == 0:
+            metric["actual"] = None
+        elif i % 11 == 0:
+            metric["actual"] = 90 - i / 10
+        metrics.append(metric)
+    metrics[5]["actual"] = "abc"
+    return metrics
+
+
+@pytest.mark.anyio
+async def test_a_long_metric_list_is_answered_in_summary_unless_full_is_asked(client: Client) -> None:
+    metrics = metric_list(300)  # above SUMMARY_METRICS
+    summary = await client.call_tool("compute_attainment", {"metrics": metrics, "language": "en"})
+    full = await client.call_tool("compute_attainment", {"metrics": metrics, "language": "en", "detail": "full"})
+    assert not summary.is_error and not full.is_error
+    small, whole = summary.structured_content, full.structured_content
+    assert small is not None and whole is not None
+    assert whole["detail"] == "full" and len(whole["metrics"]) == 299 and whole["problems"] == []
+    assert small["detail"] == "summary" and len(small["metrics"]) == 50 and small["omitted_metrics"] == 249
+    rows = {row["index"]: row for row in whole["metrics"]}
+    not_achieved = [i for i, row in rows.items() if row["status"] == "not_achieved"]
+    not_evaluable = [i for i, row in rows.items() if row["status"] == "not_evaluable"]
+    assert len(not_achieved) == 24 and len(not_evaluable) == 43
+    # the worst first: every metric not achieved, then the first not-evaluable ones; kept in input order
+    kept = [row["index"] for row in small["metrics"]]
+    assert kept == sorted(not_achieved + not_evaluable[:26]) and small["metrics"][0] == rows[kept[0]]
+    # every problem named, in input order, the unreadable one with it
+    named = [(ref["index"], ref["name"], ref["status"]) for ref in small["problems"]]
+    expected = sorted([(i, f"m{i}", rows[i]["status"]) for i in not_achieved + not_evaluable] + [(5, "m5", "error")])
+    assert named == expected
+    # the counts and the weighted rate are the whole list's; errors and gaps the first ones
+    counts = {key: value for key, value in small["summary"].items() if key != "data_gaps"}
+    assert counts == {key: value for key, value in whole["summary"].items() if key != "data_gaps"}
+    assert small["summary"]["data_gaps"] == whole["summary"]["data_gaps"][:50]
+    assert small["errors"] == whole["errors"] and len(whole["errors"]) == 1
+    text = text_of(summary)
+    assert "In summary: of 299 metrics" in text and "detail 'full'" in text
+    assert "not achieved (24)" in text and "m286" in text and "not computed (1)" in text
+    assert "m299" not in text and "m299" in text_of(full)  # achieved, not among the worst
+    assert len(text) < len(text_of(full)) / 3
+
+
+@pytest.mark.anyio
+async def test_a_short_metric_list_is_whole_unless_a_summary_is_asked(client: Client) -> None:
+    metrics = metric_list(30)
+    whole = await client.call_tool("compute_attainment", {"metrics": metrics, "language": "en"})
+    asked = await client.call_tool("compute_attainment", {"metrics": metrics, "language": "en", "detail": "summary"})
+    assert whole.structured_content is not None and asked.structured_content is not None
+    assert whole.structured_content["detail"] == "full" and len(whole.structured_content["metrics"]) == 29
+    assert "In summary" not in text_of(whole)
+    assert asked.structured_content["detail"] == "summary" and asked.structured_content["omitted_metrics"] == 0
+    assert [ref["name"] for ref in asked.structured_content["problems"]][:3] == ["m0", "m5", "m7"]

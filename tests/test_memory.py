@@ -56,3 +56,27 @@ def test_a_big_block_after_a_big_free_keeps_its_own_pages() -> None:
 def test_without_the_settings_glibc_moves_it_into_the_heap() -> None:
     """The control: shows the probe can tell the two apart."""
     assert probe("plain") == "None False"
+
+
+def test_input_text_is_stripped_without_pydantic_cache_of_short_strings() -> None:
+    """Input models strip the whitespace around their text (each field's string, each string of a list
+    field, before length checks), and not through pydantic-core's cache of short strings: under the
+    SDK's argument model (a plain model, the cache on), ``str_strip_whitespace`` made every stripped string
+    through that cache, where a big call's strings stayed (and the memory they sit in)."""
+    from pydantic import BaseModel, ValidationError
+
+    from fupan_mcp.domain.attainment import MetricInput
+    from fupan_mcp.domain.review import Overview
+
+    class Arguments(BaseModel):  # as the SDK's argument model: no config of ours
+        metrics: list[MetricInput]
+
+    padded = "".join([" 拣货", "准确率 "])  # made at run time: not interned
+    first = Arguments.model_validate({"metrics": [{"name": padded, "unit": " % "}]}).metrics[0]
+    again = Arguments.model_validate({"metrics": [{"name": padded[:]}]}).metrics[0]
+    assert first.name == again.name == "拣货准确率" and first.unit == "%"
+    assert first.name is not again.name  # two strings, not one kept in a cache
+    with pytest.raises(ValidationError):
+        MetricInput.model_validate({"name": "   "})  # blank once stripped: below the minimum length
+    overview = Overview.model_validate({"scope": " 仓储 ", "deliverables": [" 看板 ", "接口"]})
+    assert overview.scope == "仓储" and overview.deliverables == ["看板", "接口"]

@@ -46,7 +46,7 @@ from pydantic import AnyUrl, BaseModel, Field, ValidationError
 
 from fupan_mcp import __version__, catalog, knowledge, tools, ui, workspace
 from fupan_mcp.analysis.insights import compute_insights, default_as_of
-from fupan_mcp.callpath import bounded, run_tool
+from fupan_mcp.callpath import HEARTBEAT, bounded, off_loop, run_tool
 from fupan_mcp.domain.dates import reference_date as dates_resolved_against
 from fupan_mcp.domain.review import Review
 from fupan_mcp.errors import InputError
@@ -269,11 +269,11 @@ class FupanServer(MCPServer[Any]):
     def _offer_detail(self) -> None:
         """The ``detail`` argument of the tools whose answer can be summarised; `call_tool` takes it off
         the arguments before the SDK validates them (`report.sizing`)."""
-        from fupan_mcp.report.sizing import DETAIL_SCHEMA, SIZED_TOOLS
+        from fupan_mcp.report.sizing import DETAIL_SCHEMAS
 
-        for name in SIZED_TOOLS:
+        for name, schema in DETAIL_SCHEMAS.items():
             if (tool := self._tool_manager.get_tool(name)) is not None:
-                tool.parameters.setdefault("properties", {})["detail"] = dict(DETAIL_SCHEMA)
+                tool.parameters.setdefault("properties", {})["detail"] = dict(schema)
 
     def unknown_tool_names(self) -> list[str]:
         """Names on the allow-list that name no tool of this server."""
@@ -389,7 +389,7 @@ class FupanServer(MCPServer[Any]):
         if self._heavy_limiter is None:
             self._heavy_limiter = anyio.CapacityLimiter(HEAVY_CALLS)
         try:
-            return await anyio.to_thread.run_sync(run, limiter=self._heavy_limiter)
+            return await off_loop(run, self._heavy_limiter)
         finally:
             trim_soon()
 
@@ -441,14 +441,24 @@ class FupanServer(MCPServer[Any]):
 
         failure: BaseException | None = None
         result: CallToolResult | InputRequiredResult | None = None
-        async with anyio.create_task_group() as group:
-            group.start_soon(heartbeat)
+        tool = self._tool_manager.get_tool(name)
+        if tool is not None and tool.is_async:  # it waits on threads through `off_loop`: beats only then
+            token = HEARTBEAT.set(heartbeat)
             try:
                 result = await self._run_tool(name, arguments, context)
-            except Exception as error:  # re-raised below, outside the task group (no ExceptionGroup)
+            except Exception as error:
                 failure = error
             finally:
-                group.cancel_scope.cancel()
+                HEARTBEAT.reset(token)
+        else:  # the SDK runs a plain function on a thread of its own: the heartbeat runs throughout
+            async with anyio.create_task_group() as group:
+                group.start_soon(heartbeat)
+                try:
+                    result = await self._run_tool(name, arguments, context)
+                except Exception as error:  # re-raised below, outside the task group (no ExceptionGroup)
+                    failure = error
+                finally:
+                    group.cancel_scope.cancel()
         if failure is not None:
             if logged:
                 reason = str(failure) if isinstance(failure, ToolError) else type(failure).__name__

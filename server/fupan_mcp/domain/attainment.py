@@ -23,6 +23,7 @@ __all__ = [
     "Flag",
     "MetricError",
     "MetricInput",
+    "MetricRef",
     "MetricResult",
     "ParsedTarget",
     "Status",
@@ -367,6 +368,14 @@ class AttainmentSummary(BaseModel):
     data_gaps: list[DataGap] = Field(default_factory=list)
 
 
+class MetricRef(BaseModel):
+    """A metric named in a summary: where it is in the input, its name and its status."""
+
+    index: int = Field(description="Position of the metric in the input list.")
+    name: str
+    status: Status | Literal["error"] = Field(description="Its status; 'error' for a metric that could not be read.")
+
+
 class AttainmentResult(BaseModel):
     """What `compute_attainment` returns."""
 
@@ -374,3 +383,13 @@ class AttainmentResult(BaseModel):
     metrics: list[MetricResult]
     errors: list[MetricError]
     summary: AttainmentSummary
+    detail: Literal["full", "summary"] = Field(
+        default="full",
+        description="summary: `metrics` keeps the worst rows, `errors` and the data gaps the first ones, "
+        "`problems` names every metric not achieved (call again with detail 'full' for every row).",
+    )
+    omitted_metrics: int = Field(default=0, description="Metric rows left out of a summary.")
+    problems: list[MetricRef] = Field(
+        default_factory=list,
+        description="In a summary: every metric not achieved, to verify, not evaluable or not read, in input order.",
+    )

@@ -264,6 +264,12 @@ def normalize(text: str) -> str:
     return _fold(text).lower()
 
 
+UNIT_CACHE = 1024
+"""Unit spellings whose readings are kept (a pure function of a short text, asked several times for each
+figure a tool writes)."""
+
+
+@functools.lru_cache(maxsize=UNIT_CACHE)
 def canonical_unit(unit: str | None) -> str | None:
     """The canonical spelling of a unit word, or the word itself (trimmed) if we do not know it."""
     if unit is None:
@@ -582,6 +588,7 @@ _CURRENCY_SCALED = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=UNIT_CACHE)
 def split_magnitude_unit(unit: str | None) -> tuple[str | None, float]:
     """Split a unit that carries a magnitude: "万元" -> ("元", 1e4), "$M" -> ("$", 1e6), "h" -> ("h", 1)."""
     canonical = canonical_unit(unit)

@@ -182,6 +182,15 @@ TEXT: Table = {
         "verification, {not_evaluable} not evaluable; weighted attainment {weighted} (over {basis}).",
     },
     "results.statements": {"zh": "逐项结论", "en": "Metric by metric"},
+    "results.summary_note": {
+        "zh": "摘要：共 {total} 项，表格与逐项结论只列最需关注的 {shown} 项，另有 {omitted} 项未列出；"
+        "以 detail 'full' 调用可得全部。",
+        "en": "In summary: of {total} metrics, the table and the statements show the {shown} that need attention "
+        "most and leave {omitted} out; call with detail 'full' for all.",
+    },
+    "results.problems": {"zh": "需关注的指标", "en": "Metrics that need attention"},
+    "results.problem_label": {"zh": "{status}（{n} 项）", "en": "{status} ({n})"},
+    "results.problem_error": {"zh": "无法计算", "en": "not computed"},
     "results.errors": {"zh": "无法计算的指标", "en": "Metrics that could not be computed"},
     "results.qualitative": {"zh": "质化评价", "en": "Qualitative results"},
     "results.convention": {"zh": "口径说明：{text}", "en": "Convention: {text}"},
@@ -884,8 +893,8 @@ TEXT: Table = {
     "shell.log.done": {"zh": "{tool} 完成，用时 {seconds} 秒", "en": "{tool} finished in {seconds} s"},
     "shell.log.failed": {"zh": "{tool} 未完成：{reason}", "en": "{tool} did not finish: {reason}"},
     "shell.detail.invalid": {
-        "zh": "{tool} 的参数 detail 只能是 'summary'（摘要）或 'full'（全部节点）。",
-        "en": "{tool}: argument detail is 'summary' or 'full' (every node).",
+        "zh": "{tool} 的参数 detail 只能是 'summary'（摘要）或 'full'（全部）。",
+        "en": "{tool}: argument detail is 'summary' or 'full' (everything).",
     },
     "shell.limit.items": {
         "zh": "{tool} 的参数有误（1 处），请按提示改正后重试：\n"

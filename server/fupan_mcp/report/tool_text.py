@@ -104,10 +104,34 @@ def swot_text(result: SwotResult) -> str:
 
 
 def attainment_text(result: AttainmentResult) -> str:
-    """`compute_attainment`: counts and weighted rate, the table, each statement, errors, data gaps."""
+    """`compute_attainment`: counts and weighted rate, the table, each statement, errors, data gaps; in
+    summary (`report.sizing.summarised_attainment`) the worst rows only, then every metric that needs
+    attention, by name."""
     w = _words(result.language)
-    blocks = attainment_blocks(w, result) + _gaps(w, result.summary.data_gaps)
-    return _render(w, "section.results", blocks)
+    blocks = attainment_blocks(w, result)
+    if result.detail == "summary":
+        total = len(result.metrics) + result.omitted_metrics
+        note = w.t("results.summary_note", total=total, shown=len(result.metrics), omitted=result.omitted_metrics)
+        blocks.insert(1, Paragraph(note, tone="muted"))
+        blocks += _problems(w, result)
+    return _render(w, "section.results", blocks + _gaps(w, result.summary.data_gaps))
+
+
+def _problems(w: Words, result: AttainmentResult) -> list[Block]:
+    """A summary's problems: per status, how many and their names (up to `TOOL_ROWS` each)."""
+    by_status: dict[str, list[str]] = {status: [] for status in ("not_achieved", "needs_verification", "not_evaluable")}
+    for ref in result.problems:
+        by_status.setdefault(ref.status, []).append(ref.name)
+    items = []
+    for status, names in by_status.items():
+        if not names:
+            continue
+        word = w.t("results.problem_error") if status == "error" else w.t(f"status.{status}")
+        shown = w.join(names[:TOOL_ROWS])
+        if len(names) > TOOL_ROWS:
+            shown += w.t("more_items", n=len(names) - TOOL_ROWS)
+        items.append(Item(shown, label=w.t("results.problem_label", status=word, n=len(names))))
+    return [Heading(w.t("results.problems")), Bullets(tuple(items))] if items else []
 
 
 def _gaps(w: Words, gaps: Sequence[DataGap]) -> list[Block]:

@@ -65,15 +65,18 @@ async def compute_attainment(
     not_evaluable (missing actual; listed among the data gaps). Lower-is-better targets use the
     rate target / actual. A metric that cannot be parsed gets its own error entry; the rest are
     computed. With `chart` (and the `export` extra installed), a PNG chart of the rates follows the text.
+    Above 200 metrics the answer is a summary (`detail`).
     """
 
     def work() -> CallToolResult:
         check_review(services, review_id)
         from fupan_mcp.analysis.attainment import compute_attainment as compute
+        from fupan_mcp.report.sizing import summarised_attainment
         from fupan_mcp.report.tool_text import attainment_text
 
         result = run_core(lambda: compute(metrics, language))
-        out = remember(services, review_id, "metrics", metrics, "compute_attainment", result, attainment_text(result))
+        text = attainment_text(summarised_attainment(result))  # the store keeps the whole result
+        out = remember(services, review_id, "metrics", metrics, "compute_attainment", result, text)
         if chart:
             out.content.extend(chart_images(lambda: _attainment_png(result, language)))
         return out

@@ -10,13 +10,13 @@ import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-import anyio
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import CallToolResult, ImageContent
 from pydantic import BaseModel
 
 from fupan_mcp import workspace
-from fupan_mcp.callpath import model_result
+from fupan_mcp.callpath import model_result, off_loop
+from fupan_mcp.domain.attainment import AttainmentResult
 from fupan_mcp.domain.kpi import KpiTreeResult
 from fupan_mcp.errors import InputError
 from fupan_mcp.i18n import Language
@@ -33,11 +33,16 @@ INLINE_ITEMS = 100
 
 
 def tool_result(result: BaseModel, text: str) -> CallToolResult:
-    """Structured content for programs, markdown for people; a big KPI tree in summary (`report.sizing`)."""
+    """Structured content for programs, markdown for people; a big KPI tree or metric list in summary
+    (`report.sizing`)."""
     if isinstance(result, KpiTreeResult):
         from fupan_mcp.report.sizing import summarised
 
         result = summarised(result)
+    elif isinstance(result, AttainmentResult):
+        from fupan_mcp.report.sizing import summarised_attainment
+
+        result = summarised_attainment(result)
     return model_result(result, text)
 
 
@@ -118,7 +123,7 @@ async def run_tool(work: Callable[[], CallToolResult], items: int, review_id: st
     that reads or writes a review go to a worker thread, so other requests keep flowing."""
     if review_id is None and items <= INLINE_ITEMS:
         return work()
-    return await anyio.to_thread.run_sync(work)
+    return await off_loop(work)
 
 
 def check_review(services: Services, review_id: str | None) -> None:
