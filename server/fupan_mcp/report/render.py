@@ -33,7 +33,7 @@ from fupan_mcp.i18n import Language, tr
 from fupan_mcp.report.sections import Context, build_document
 from fupan_mcp.report.seen_before import index_seen
 from fupan_mcp.report.strings import TEXT
-from fupan_mcp.report.view import Block, Document
+from fupan_mcp.report.view import Block, Bullets, Diagram, Document, Heading, Paragraph, Table, Tree
 
 if TYPE_CHECKING:
     import jinja2
@@ -257,6 +257,34 @@ def md_rule(cells: Sequence[object]) -> str:
     return "|" + "|".join("---" for _ in cells) + "|"
 
 
+def markdown_block(block: Block, colon: str) -> str:
+    """One block as markdown, each line ending in a newline (the report's sections and each tool's text).
+
+    Plain Python rather than a template macro: a tool's text is hundreds of lines, and a Jinja2 macro
+    call per block and a filter call per line cost as much as building the blocks."""
+    lines: list[str] = []
+    if isinstance(block, Heading):
+        lines.append(f"### {md_inline(block.text)}")
+    elif isinstance(block, Paragraph):
+        lines.append(md_paragraph(block.text))
+    elif isinstance(block, Bullets):
+        marker = "1." if block.ordered else "-"
+        for item in block.items:
+            label = ""
+            if item.label:
+                label = f"**{md_inline(item.label)}**{colon if item.text else ''}"
+            lines.append(f"{marker} {label}{md_inline(item.text)}")
+            lines.extend(f"  - {md_inline(child)}" for child in item.children)
+    elif isinstance(block, Table):
+        lines += [md_row(block.headers), md_rule(block.headers)]
+        lines.extend(md_row(row) for row in block.rows)
+    elif isinstance(block, Tree):
+        lines.extend(f"{'  ' * line.depth}- {md_inline(line.text)}" for line in block.lines)
+    elif isinstance(block, Diagram):
+        lines += [f"**{md_inline(block.caption)}**", "", f"```{block.language}", block.source, "```"]
+    return "".join(f"{line}\n" for line in lines)
+
+
 def _load_template(name: str) -> tuple[str, str, Callable[[], bool]]:
     source = resources.files(__package__).joinpath("templates").joinpath(name).read_text(encoding="utf-8")
     return source, name, lambda: True
@@ -276,6 +304,7 @@ def _environment(html: bool) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
     )
     environment.filters.update(md=md_inline, md_para=md_paragraph, md_row=md_row, md_rule=md_rule)
+    environment.globals["render_block"] = markdown_block  # the markdown template's blocks
     return environment
 
 
@@ -290,7 +319,7 @@ def _render(format: ReportFormat, **context: object) -> str:
 
 def markdown_blocks(blocks: Sequence[Block], colon: str) -> str:
     """Blocks as markdown, as the report's sections render them (a tool's text, `report.tool_text`)."""
-    content = _environment(False).get_template("tool.md.j2").render(blocks=blocks, colon=colon)
+    content = "".join(f"{markdown_block(block, colon)}\n\n" for block in blocks)
     return _BLANK_RUNS.sub("\n\n", content).strip() + "\n"
 
 
