@@ -8,12 +8,20 @@ input shapes the generators produce (target forms '≥2,000', '≤45元', '下�
 '不超过380万元'; formulas 'a * b * c' and 'a + b + ...'), which is what a floor is for: the cost of the
 arithmetic and of touching every item once. `same_*` compare a floor's figures with the tool's result
 (relative tolerance 1e-9), so a floor that computes something else fails the benchmark loudly.
-"""
+
+A floor does all the work its tool does, not only the arithmetic: `five_whys_floor` and `swot_floor`
+also compare every text with the others (bigram Jaccard with prefix filtering, as any plain
+implementation that is not quadratic would), scan for blame, vague and misplacement words, classify root
+causes by keyword and write one line of text per item; each docstring lists what it computes. The word
+lists themselves (keywords, the blame and vague-verb lexicon, the placement regexes) are read from
+`fupan_mcp` as data: they are the specification, not the work."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
+import unicodedata
 from typing import Any
 
 Raw = Any
@@ -265,31 +273,195 @@ def same_kpi_tree(floor: dict[str, Any], result: Any) -> list[str]:
     return problems
 
 
+# --- texts compared (swot and five_whys) ----------------------------------------------------------
+
+_NON_WORD = re.compile(r"[\W_]+")
+SIMILAR = 0.85  # bigram Jaccard at which two answers are the same (the tool's SIMILARITY_THRESHOLD)
+
+
+def _print(text: str) -> tuple[str, frozenset[str]]:
+    """(normal form, character bigrams): width and case folded, letters and digits only."""
+    norm = _NON_WORD.sub("", unicodedata.normalize("NFKC", text).casefold())
+    return norm, frozenset(norm[k : k + 2] for k in range(len(norm) - 1)) if len(norm) > 1 else frozenset({norm})
+
+
+def _similarity(a: tuple[str, frozenset[str]], b: tuple[str, frozenset[str]]) -> float:
+    if a[0] == b[0]:
+        return 1.0
+    inter = len(a[1] & b[1])
+    return inter / (len(a[1]) + len(b[1]) - inter)
+
+
+def _contained(a: tuple[str, frozenset[str]], b: tuple[str, frozenset[str]]) -> bool:
+    shorter, longer = (a[0], b[0]) if len(a[0]) <= len(b[0]) else (b[0], a[0])
+    return len(shorter) >= 4 and shorter in longer
+
+
+def _first_similar(prints: list[tuple[str, frozenset[str]]], threshold: float) -> dict[int, tuple[int, float]]:
+    """For each text, the first earlier text at least ``threshold`` similar (prefix filtering: texts
+    that reach the threshold share one of the rarest ``n - ceil(t n) + 1`` bigrams of each)."""
+    frequency: dict[str, int] = {}
+    for _, grams in prints:
+        for gram in grams:
+            frequency[gram] = frequency.get(gram, 0) + 1
+    rank = {gram: k for k, gram in enumerate(sorted(frequency, key=lambda g: (frequency[g], g)))}
+    index: dict[str, list[int]] = {}
+    first: dict[int, tuple[int, float]] = {}
+    for i, fp in enumerate(prints):
+        size = len(fp[1])
+        prefix = sorted(fp[1], key=rank.__getitem__)[: size - math.ceil(threshold * size - 1e-9) + 1]
+        candidates = sorted({j for gram in prefix for j in index.get(gram, ())})
+        for j in candidates:
+            if threshold * size <= len(prints[j][1]) <= size / threshold or prints[j][0] == fp[0]:
+                score = _similarity(prints[j], fp)
+                if score >= threshold:
+                    first[i] = (j, score)
+                    break
+        for gram in prefix:
+            index.setdefault(gram, []).append(i)
+    return first
+
+
+_SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
+
+
 # --- swot ----------------------------------------------------------------------------------------------
 
 QUADRANTS = (("S", "strengths"), ("W", "weaknesses"), ("O", "opportunities"), ("T", "threats"))
 
 
+_QUADRANT_ZH = {"S": "优势 S", "W": "劣势 W", "O": "机会 O", "T": "威胁 T"}
+_NEEDS = {"SO": "SO", "ST": "ST", "WO": "WO", "WT": "WT"}
+
+
+def _placement_words() -> dict[str, re.Pattern[str]]:
+    from fupan_mcp.analysis.swot import _EXTERNAL_WORDS, _INTERNAL_WORDS  # the word lists (data)
+
+    external = re.compile(_EXTERNAL_WORDS.pattern, re.IGNORECASE)
+    internal = re.compile(_INTERNAL_WORDS.pattern, re.IGNORECASE)
+    return {"S": external, "W": external, "O": internal, "T": internal}
+
+
+_PLACEMENT = _placement_words()
+
+
 def swot_floor(arguments: dict[str, Any]) -> dict[str, Any]:
-    """Ids S1.., weighted scores, IFE (S+W) and EFE (O+T) sums, strategies checked against the ids."""
+    """The whole SWOT check, for the generator's input (`bench_core.make_swot`: every factor with text,
+    weight, rating and evidence; strategies with a type and the ids they use):
+
+    - ids S1.., W1.., O1.., T1..; each factor's weighted score; weight in 0-1, rating an integer in 1-4
+      on the right side of 2.5 for S and W;
+    - near-duplicate factors across all four quadrants (bigram Jaccard >= 0.85, prefix-filtered pairs),
+      the first earlier one reported; words placing a factor on the other side (the tool's two regexes);
+    - IFE (S+W) and EFE (O+T): weight sums (against 1 ± 0.01), the 10-20 factor range, score and reading;
+    - each strategy: ids known, unknown, the quadrants its type needs, foreign ones, valid; the TOWS
+      cells with a prompt for an empty one;
+    - findings sorted by severity, their counts; the text: one table row per factor and per strategy,
+      the two matrix rows, one line per finding (up to 50), one quadrant-chart point per factor
+      (its coordinates), joined once."""
     scores: dict[str, float] = {}
-    sums = {"IFE": [0.0, 0.0], "EFE": [0.0, 0.0]}  # weight sum, score
-    texts: set[str] = set()
+    factors: list[tuple[str, str, int, dict[str, Any]]] = []  # (id, quadrant, position, item)
+    findings: list[tuple[str, str, str | None]] = []
     for letter, key in QUADRANTS:
-        matrix = sums["IFE" if letter in "SW" else "EFE"]
-        for number, item in enumerate(arguments[key], 1):
-            weight, rating = float(item["weight"]), float(item["rating"])
-            scores[f"{letter}{number}"] = weight * rating
-            matrix[0] += weight
-            matrix[1] += weight * rating
-            texts.add(item["text"])
-    valid = [all(use in scores for use in strategy["uses"]) for strategy in arguments.get("strategies") or ()]
+        if not arguments[key]:
+            findings.append(("empty_quadrant", "warning", key))
+        for position, item in enumerate(arguments[key]):
+            identifier = f"{letter}{position + 1}"
+            factors.append((identifier, letter, position, item))
+            scores[identifier] = round(float(item["weight"]) * float(item["rating"]), 6)
+    field = dict(QUADRANTS)
+    paths = [f"{field[q]}[{position}]" for _, q, position, _ in factors]
+    duplicates = _first_similar([_print(item["text"]) for *_, item in factors], SIMILAR)
+    for i in sorted(duplicates):
+        findings.append(("duplicate", "warning", paths[i]))
+    for k, (_, quadrant, _, item) in enumerate(factors):
+        if _PLACEMENT[quadrant].search(item["text"]):
+            findings.append(("likely_misplaced", "warning", paths[k]))
+    for k, (_, quadrant, _, item) in enumerate(factors):
+        weight, rating = float(item["weight"]), float(item["rating"])
+        if not 0 <= weight <= 1:
+            findings.append(("weight_out_of_range", "error", f"{paths[k]}.weight"))
+        if not 1 <= rating <= 4:
+            findings.append(("rating_out_of_range", "error", f"{paths[k]}.rating"))
+        elif rating != int(rating):
+            findings.append(("rating_not_integer", "warning", f"{paths[k]}.rating"))
+        elif (quadrant == "S" and rating <= 2) or (quadrant == "W" and rating >= 3):
+            findings.append(("ife_rating_inconsistent", "info", f"{paths[k]}.rating"))
+    matrices = {}
+    for name, side in (("IFE", "SW"), ("EFE", "OT")):
+        members = [item for _, quadrant, _, item in factors if quadrant in side]
+        weights = [float(item["weight"]) for item in members]
+        if abs(math.fsum(weights) - 1.0) > 0.01:
+            findings.append(("weights_not_summing_to_1", "warning", None))
+        if not 10 <= len(members) <= 20:
+            code = "too_few_factors" if len(members) < 10 else "too_many_factors"
+            findings.append((code, "info", None))
+        score = round(math.fsum(float(item["weight"]) * float(item["rating"]) for item in members), 4)
+        reading = "偏弱" if score < 2.0 - 1e-9 else "中等" if score < 3.0 - 1e-9 else "较强"
+        matrices[name] = (len(members), round(math.fsum(weights), 6), score, reading)
+    quadrant_of = {identifier: quadrant for identifier, quadrant, _, _ in factors}
+    valid: list[bool] = []
+    placed: dict[str, list[int]] = {kind: [] for kind in _NEEDS}
+    strategy_rows = []
+    for k, strategy in enumerate(arguments.get("strategies") or ()):
+        path = f"strategies[{k}].uses"
+        uses = list(dict.fromkeys(use for use in strategy["uses"] if use in quadrant_of))
+        unknown = [use for use in strategy["uses"] if use not in quadrant_of]
+        if unknown:
+            findings.append(("strategy_unknown_factor", "error", path))
+        if not strategy["uses"]:
+            findings.append(("strategy_no_factors", "warning", path))
+        kind = strategy["type"]
+        cited = {quadrant_of[use] for use in uses}
+        lacking = [q for q in kind if q not in cited]
+        if strategy["uses"] and lacking:
+            findings.append(("strategy_missing_kind", "warning", path))
+        foreign = [use for use in uses if quadrant_of[use] not in kind]
+        if foreign:
+            findings.append(("strategy_wrong_kind", "warning", path))
+        ok = bool(uses) and not lacking and not foreign and not unknown
+        valid.append(ok)
+        placed[kind].append(k)
+        strategy_rows.append((kind, strategy["text"], "、".join(uses) or "—", "是" if ok else "否"))
+    for indexes in placed.values():
+        if valid and not indexes:
+            findings.append(("missing_strategy_type", "info", "strategies"))
+    if not valid:
+        findings.append(("no_strategies", "info", "strategies"))
+    findings.sort(key=lambda f: _SEVERITY_RANK[f[1]])
+    severities = {"error": 0, "warning": 0, "info": 0}
+    for _, severity, _ in findings:
+        severities[severity] += 1
+
+    lines = [
+        f"| {_QUADRANT_ZH[quadrant]} | {identifier} | {item['text']} | {float(item['weight']):.3g} | "
+        f"{float(item['rating']):g} | {scores[identifier]:.3g} |"
+        for identifier, quadrant, _, item in factors
+    ]
+    lines += [f"| {' | '.join(row)} |" for kind in _NEEDS for row in strategy_rows if row[0] == kind]
+    lines += [f"| {name} | {m[0]} | {m[1]:g} | {m[2]:.2f} | {m[3]} |" for name, m in matrices.items()]
+    lines += [f"- **{severity}**：{code} ({code} · {path})" for code, severity, path in findings[:50]]
+    for quadrant in "SWOT":
+        members = [(identifier, item) for identifier, q, _, item in factors if q == quadrant]
+        heaviest = max(float(item["weight"]) for _, item in members) if members else 1.0
+        helpful, internal = quadrant in "SO", quadrant in "SW"
+        for identifier, item in members:
+            strength = min(max((float(item["rating"]) - 1) / 3, 0.0), 1.0)
+            dx = 0.05 + 0.4 * min(max(float(item["weight"]) / heaviest, 0.0), 1.0)
+            dy = 0.05 + 0.4 * (strength if helpful else 1.0 - strength)
+            x, y = (0.5 - dx if internal else 0.5 + dx), (0.5 + dy if helpful else 0.5 - dy)
+            label = f"{identifier} {item['text']}"
+            lines.append(f'    "{label if len(label) <= 24 else label[:23] + "…"}": [{x:.2f}, {y:.2f}]')
     return {
         "scores": scores,
-        "ife": round(sums["IFE"][1], 6),
-        "efe": round(sums["EFE"][1], 6),
-        "weights": (sums["IFE"][0], sums["EFE"][0]),
+        "ife": matrices["IFE"][2],
+        "efe": matrices["EFE"][2],
+        "weights": (matrices["IFE"][1], matrices["EFE"][1]),
         "valid": valid,
+        "placed": placed,
+        "findings": [(code, path) for code, _, path in findings],
+        "severities": severities,
+        "text": "\n".join(lines),
     }
 
 
@@ -301,44 +473,317 @@ def same_swot(floor: dict[str, Any], result: Any) -> list[str]:
     for item in items:
         if not _close(floor["scores"][item.id], item.weighted_score, 1e-9):
             problems.append(f"{item.id}: tool {item.weighted_score} vs floor {floor['scores'][item.id]}")
-    for label, ours, theirs in (("ife", floor["ife"], result.ife.score), ("efe", floor["efe"], result.efe.score)):
+    for label, ours, theirs in (
+        ("ife", floor["ife"], result.ife.score),
+        ("efe", floor["efe"], result.efe.score),
+        ("ife weights", floor["weights"][0], result.ife.weight_sum),
+        ("efe weights", floor["weights"][1], result.efe.weight_sum),
+    ):
         if not _close(ours, theirs, 1e-6):
             problems.append(f"{label}: tool {theirs} vs floor {ours}")
     if [strategy.valid for strategy in result.strategies] != floor["valid"]:
         problems.append("strategies: validity differs")
+    if {cell.type: cell.strategies for cell in result.tows} != floor["placed"]:
+        problems.append("TOWS cells differ")
+    findings = [(finding.code, finding.path) for finding in result.findings]
+    if findings != floor["findings"]:
+        problems.append(f"findings: tool {findings[:4]} vs floor {floor['findings'][:4]}")
+    counts = {"error": result.counts.error, "warning": result.counts.warning, "info": result.counts.info}
+    if counts != floor["severities"]:
+        problems.append(f"counts: tool {counts} vs floor {floor['severities']}")
     return problems
 
 
 # --- five_whys -----------------------------------------------------------------------------------------
 
 
+def _keyword_schemes() -> dict[str, tuple[list[str], dict[str, list[tuple[str, str]]], list[tuple[str, str]]]]:
+    """Per scheme: categories in tie-break order, Chinese keywords by first character, English ones."""
+    from fupan_mcp.analysis.five_whys import _DOMAIN_KEYWORDS, _SIX_M_KEYWORDS  # the keyword lists (data)
+
+    schemes = {}
+    for scheme, table in (("domain", _DOMAIN_KEYWORDS), ("6m", _SIX_M_KEYWORDS)):
+        by_char: dict[str, list[tuple[str, str]]] = {}
+        english: list[tuple[str, str]] = []
+        for category, words in table.items():
+            for word in words.split("|"):
+                if word.isascii():
+                    english.append((word.casefold(), category))
+                else:
+                    by_char.setdefault(word[0], []).append((word, category))
+        schemes[scheme] = (list(table), by_char, english)
+    return schemes
+
+
+def _lexicon() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    from fupan_mcp.analysis.lexicon import BLAME_TERMS, VAGUE_VERBS  # the word lists (data)
+
+    blame = re.compile("|".join(f"(?:{term.pattern})" for term in BLAME_TERMS), re.IGNORECASE)
+    vague = "|".join(rf"\b{re.escape(v)}\b" if v.isascii() else re.escape(v) for v in VAGUE_VERBS)
+    return blame, re.compile(vague, re.IGNORECASE)
+
+
+_SCHEMES = _keyword_schemes()
+_ASCII_TOKEN = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
+_BLAME, _VAGUE = _lexicon()
+_CATEGORY_ZH = {
+    "process": "流程", "technology": "技术", "people": "人员能力", "organization": "组织与职责", "data": "数据",
+    "man": "人", "machine": "机（设备/系统）", "method": "法（方法/流程）", "material": "料",
+    "measurement": "测（度量）", "environment": "环（环境）",
+}  # fmt: skip
+_STATUS_ZH = {"verified": "已验证", "evidence": "有证据", "unverified": "未验证"}
+
+
+def _category(text: str, scheme: str) -> str:
+    """The category with most distinct keywords in ``text`` (the first listed on a tie), else unknown:
+    Chinese keywords anywhere, English ones at the start of a word."""
+    order, by_char, english = _SCHEMES[scheme]
+    folded = text.casefold()
+    found: dict[str, set[str]] = {}
+    for char in set(folded):
+        for word, category in by_char.get(char, ()):
+            if word in folded:
+                found.setdefault(category, set()).add(word)
+    for token in _ASCII_TOKEN.findall(folded):
+        for word, category in english:
+            if token.startswith(word):
+                found.setdefault(category, set()).add(token)
+    best, most = "unknown", 0
+    for category in order:
+        if len(found.get(category, ())) > most:
+            best, most = category, len(found[category])
+    return best
+
+
 def five_whys_floor(arguments: dict[str, Any]) -> dict[str, Any]:
-    """The why-why tree of the generated input: an answer hangs off the problem when its parent is
-    'problem', else off the answer before it; depth per answer, leaves (the root causes), deepest chain.
-    (The tool also classifies each root cause by keywords; the floor does not.)"""
+    """The whole check of a why-why tree, for the generator's input (`bench_core.make_whys`: answers whose
+    parent is 'problem' or the answer before; countermeasures citing R1, R2...; an ISO review date):
+
+    - the tree: ids W1.., depth, children, display labels (level + branch letters), leaves = root causes;
+    - per answer: bigram fingerprint; restates the problem (Jaccard >= 0.85 or containment), else the
+      first earlier answer at least 0.85 similar (prefix-filtered pairs): circular on its own chain,
+      repeated across branches; blame words (the lexicon, one regex); evidence status, an unverified
+      link (a root cause's or not) with its data gap;
+    - the problem: a number in it, blame words; the depth against 3;
+    - per root cause: blame, domain and 6M category by keywords, the 'therefore' read-back;
+    - per countermeasure: the root it cites, owner, due date (after the review), a number in the success
+      metric, vague verbs, blame, complete; roots with no countermeasure;
+    - findings sorted by severity, their counts; the text: one line per answer, root cause, read-back,
+      countermeasure and finding (up to 50), one flowchart edge per answer, joined once."""
+    problem = arguments["problem"].strip()
     whys = arguments["whys"]
+    review = dt.date.fromisoformat(arguments["review_date"])
+    count = len(whys)
+    parent = [-1 if why.get("parent") == "problem" or k == 0 else k - 1 for k, why in enumerate(whys)]
     depth: list[int] = []
     children: list[list[int]] = [[] for _ in whys]
-    for index, why in enumerate(whys):
-        if why.get("parent") == "problem" or index == 0:
-            depth.append(1)
-        else:
-            depth.append(depth[index - 1] + 1)
-            children[index - 1].append(index)
-    leaves = [index for index in range(len(whys)) if not children[index]]
-    return {"depth": depth, "leaves": leaves, "max_depth": max(depth)}
+    top: list[int] = []
+    for k, up in enumerate(parent):
+        depth.append(1 if up < 0 else depth[up] + 1)
+        (top if up < 0 else children[up]).append(k)
+    suffix = [""] * count
+    for position, node in enumerate(top):
+        suffix[node] = _letters(position) if len(top) > 1 else ""
+    for k, up in enumerate(parent):  # parents come first in the generated input
+        if up >= 0:
+            kids = children[up]
+            suffix[k] = suffix[up] + (_letters(kids.index(k)) if len(kids) > 1 else "")
+    labels = [f"{depth[k]}{suffix[k]}" for k in range(count)]
+    ids = [f"W{k + 1}" for k in range(count)]
+    leaves = [k for k in range(count) if not children[k]]
+    root_of = {leaf: f"R{n + 1}" for n, leaf in enumerate(leaves)}
+    status = [
+        "verified" if why.get("verified") else "evidence" if why.get("evidence") else "unverified" for why in whys
+    ]
+    max_depth = max(depth)
+
+    findings: list[tuple[str, str, str | None]] = []  # (code, severity, path)
+    gaps = 0
+    if not re.search(r"\d|[%‰]|率", unicodedata.normalize("NFKC", problem)):
+        findings.append(("problem_not_measurable", "info", "problem"))
+    if _BLAME.search(problem):
+        findings.append(("blame_person", "warning", "problem"))
+    if max_depth < 3:
+        findings.append(("too_shallow", "warning", "whys"))
+    prints = [_print(why["answer"]) for why in whys]
+    problem_print = _print(problem)
+    first = _first_similar(prints, SIMILAR)
+    for k, fp in enumerate(prints):
+        if _similarity(fp, problem_print) >= SIMILAR or _contained(fp, problem_print):
+            findings.append(("circular_answer", "warning", f"whys[{k}]"))
+        elif k in first:
+            other, up = first[k][0], parent[k]
+            while up >= 0 and up != other:
+                up = parent[up]
+            findings.append(
+                ("circular_answer", "warning", f"whys[{k}]") if up >= 0 else ("repeated_answer", "info", f"whys[{k}]")
+            )
+    for k, why in enumerate(whys):
+        if k not in root_of and _BLAME.search(why["answer"]):
+            findings.append(("blame_person", "warning", f"whys[{k}]"))
+        if status[k] == "unverified":
+            findings.append(
+                ("unverified_root", "warning", f"whys[{k}]")
+                if k in root_of
+                else ("unverified_link", "info", f"whys[{k}]")
+            )
+            gaps += 1
+    roots = []
+    for leaf in leaves:
+        text = whys[leaf]["answer"]
+        blames = bool(_BLAME.search(text))
+        if blames:
+            findings.append(("root_cause_blames_person", "error", f"whys[{leaf}]"))
+        chain = [leaf]
+        while parent[chain[-1]] >= 0:
+            chain.append(parent[chain[-1]])
+        steps = [whys[k]["answer"] for k in chain] + [problem]
+        roots.append(
+            {
+                "id": root_of[leaf],
+                "why": ids[leaf],
+                "text": text,
+                "categories": (_category(text, "domain"), _category(text, "6m")),
+                "blames": blames,
+                "read_back": " → 因此 → ".join(steps),
+                "countermeasures": [],
+            }
+        )
+    by_id = {root["id"].casefold(): n for n, root in enumerate(roots)}
+    countermeasures = []
+    for k, item in enumerate(arguments["countermeasures"]):
+        tokens = [token for token in re.split(r"[,，;；、/\s]+", item.get("addresses") or "") if token]
+        matched = (
+            sorted({by_id[t.casefold()] for t in tokens})
+            if tokens and all(t.casefold() in by_id for t in tokens)
+            else []
+        )
+        if item.get("addresses") and not matched:
+            findings.append(("countermeasure_unknown_root", "warning", f"countermeasures[{k}].addresses"))
+        for n in matched:
+            roots[n]["countermeasures"].append(k)
+        countermeasures.append((k, matched))
+    rows = []
+    for k, item in enumerate(arguments["countermeasures"]):
+        path = f"countermeasures[{k}]"
+        due = dt.date.fromisoformat(item["due"]) if item.get("due") else None
+        if not item.get("owner"):
+            findings.append(("countermeasure_no_owner", "warning", f"{path}.owner"))
+            gaps += 1
+        if due is None:
+            findings.append(("countermeasure_no_due", "warning", f"{path}.due"))
+            gaps += 1
+        elif due < review:
+            findings.append(("countermeasure_due_before_review", "warning", f"{path}.due"))
+        metric = item.get("success_metric")
+        if not metric:
+            findings.append(("countermeasure_no_metric", "warning", f"{path}.success_metric"))
+            gaps += 1
+        elif not re.search(r"\d", unicodedata.normalize("NFKC", metric)):
+            findings.append(("countermeasure_metric_not_measurable", "info", f"{path}.success_metric"))
+        vague = _VAGUE.search(item["action"]) is not None
+        if vague:
+            findings.append(("countermeasure_vague", "warning", f"{path}.action"))
+        if _BLAME.search(item["action"]):
+            findings.append(("blame_person", "warning", f"{path}.action"))
+        complete = bool(item.get("owner") and due and metric and not vague)
+        cited = "、".join(roots[n]["id"] for n in countermeasures[k][1]) or "—"
+        rows.append(
+            (
+                item["action"],
+                item.get("owner") or "未提供",
+                due.isoformat() if due else "未提供",
+                metric or "未提供",
+                cited,
+                complete,
+            )
+        )
+    for root in roots:
+        if not root["countermeasures"]:
+            findings.append(("root_cause_no_countermeasure", "warning", None))
+    findings.sort(key=lambda f: _SEVERITY_RANK[f[1]])
+    severities = {"error": 0, "warning": 0, "info": 0}
+    for _, severity, _ in findings:
+        severities[severity] += 1
+
+    lines = [f"问题：{problem}", f"深度 {max_depth} 层；{severities}"]
+    marks = {leaf: root_of[leaf] for leaf in leaves}
+    order, stack = [], list(reversed(top))
+    while stack:
+        node = stack.pop()
+        order.append(node)
+        stack.extend(reversed(children[node]))
+    for k in order:
+        why = whys[k]
+        line = f"{'  ' * (depth[k] - 1)}- {labels[k]}（{ids[k]}）：{why['answer']} — {_STATUS_ZH[status[k]]}"
+        if why.get("evidence"):
+            line += f" · 证据：{why['evidence']}"
+        if k in marks:
+            line += f" · 根因 {marks[k]}"
+        lines.append(line)
+    for root in roots:
+        domain, six_m = (_CATEGORY_ZH.get(category, "未识别") for category in root["categories"])
+        lines.append(f"- {root['id']} {root['text']}（{domain}；{six_m}）")
+    lines += [f"- {root['read_back']}" for root in roots]
+    lines += [f"| {' | '.join(str(cell).replace('|', chr(92) + '|') for cell in row)} |" for row in rows]
+    lines += [f"- **{severity}**：{code} ({code} · {path})" for code, severity, path in findings[:50]]
+    lines += [
+        f'    {"P" if parent[k] < 0 else f"n{parent[k]}"} -->|为什么| n{k}["为什么 {label}：{whys[k]["answer"][:60]}"]'
+        for k, label in ((k, labels[k]) for k in order)
+    ]
+    return {
+        "depth": depth,
+        "labels": labels,
+        "leaves": leaves,
+        "max_depth": max_depth,
+        "roots": roots,
+        "findings": [(code, path) for code, _, path in findings],
+        "severities": severities,
+        "gaps": gaps,
+        "complete": [row[5] for row in rows],
+        "text": "\n".join(lines),
+    }
+
+
+def _letters(position: int) -> str:
+    text, position = "", position + 1
+    while position:
+        position, remainder = divmod(position - 1, 26)
+        text = chr(ord("a") + remainder) + text
+    return text
 
 
 def same_five_whys(floor: dict[str, Any], result: Any) -> list[str]:
     problems: list[str] = []
     if [why.depth for why in result.whys] != floor["depth"]:
         problems.append("depths differ")
+    if [why.label for why in result.whys] != floor["labels"]:
+        problems.append("labels differ")
     leaves = [why.index for why in result.whys if why.is_leaf]
     if leaves != floor["leaves"]:
         problems.append(f"leaves: tool {leaves[:5]} vs floor {floor['leaves'][:5]}")
-    causes = [cause.why_id for cause in result.root_causes]
-    if causes != [f"W{index + 1}" for index in floor["leaves"]]:
+    causes = [(cause.id, cause.why_id) for cause in result.root_causes]
+    if causes != [(root["id"], root["why"]) for root in floor["roots"]]:
         problems.append(f"root causes: tool {causes[:5]}")
+    categories = [(cause.category.category, cause.category_6m.category) for cause in result.root_causes]
+    if categories != [root["categories"] for root in floor["roots"]]:
+        problems.append(f"categories: tool {categories[:5]} vs floor {[r['categories'] for r in floor['roots']][:5]}")
+    if [cause.blames_person for cause in result.root_causes] != [root["blames"] for root in floor["roots"]]:
+        problems.append("root blame differs")
+    if [cause.countermeasures for cause in result.root_causes] != [root["countermeasures"] for root in floor["roots"]]:
+        problems.append("root countermeasures differ")
+    if [rb.text for rb in result.read_back] != [root["read_back"] for root in floor["roots"]]:
+        problems.append("read-backs differ")
     if result.depth != floor["max_depth"]:
         problems.append(f"depth: tool {result.depth} vs floor {floor['max_depth']}")
+    findings = [(finding.code, finding.path) for finding in result.findings]
+    if findings != floor["findings"]:
+        problems.append(f"findings: tool {findings[:4]} vs floor {floor['findings'][:4]}")
+    counts = {"error": result.counts.error, "warning": result.counts.warning, "info": result.counts.info}
+    if counts != floor["severities"]:
+        problems.append(f"counts: tool {counts} vs floor {floor['severities']}")
+    if len(result.data_gaps) != floor["gaps"]:
+        problems.append(f"data gaps: tool {len(result.data_gaps)} vs floor {floor['gaps']}")
+    if [cm.complete for cm in result.countermeasures] != floor["complete"]:
+        problems.append("countermeasure completeness differs")
     return problems
