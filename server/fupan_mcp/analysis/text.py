@@ -81,28 +81,41 @@ def similar_pairs(prints: Sequence[Fingerprint], threshold: float) -> list[tuple
 
     Prefix filtering: with the bigrams of each text sorted rarest first, two sets whose Jaccard
     reaches t share a bigram within their first ``n - ceil(t * n) + 1``. Only texts sharing such a
-    bigram are compared, so near-linear work replaces the all-pairs loop.
+    bigram are compared, so near-linear work replaces the all-pairs loop. Each text's bigrams are
+    also one integer with a bit per distinct bigram: an intersection is an ``&`` and a bit count.
     """
     frequency = Counter(gram for fp in prints for gram in fp.grams)
     rank = {gram: position for position, gram in enumerate(sorted(frequency, key=lambda g: (frequency[g], g)))}
-    index: dict[str, list[int]] = defaultdict(list)
+    index: dict[int, list[int]] = defaultdict(list)
     pairs: list[tuple[int, int, float]] = []
+    sizes: list[int] = []
+    masks: list[int] = []
     for i, fp in enumerate(prints):
-        size = len(fp.grams)
-        prefix = sorted(fp.grams, key=rank.__getitem__)[: size - math.ceil(threshold * size - 1e-9) + 1]
+        ranks = sorted(map(rank.__getitem__, fp.grams))
+        size = len(ranks)
+        mask = 0
+        for position in ranks:
+            mask |= 1 << position
+        sizes.append(size)
+        masks.append(mask)
+        prefix = ranks[: size - math.ceil(threshold * size - 1e-9) + 1]
         candidates: set[int] = set()
-        for gram in prefix:
-            candidates.update(index[gram])
+        for position in prefix:
+            candidates.update(index[position])
         low, high = threshold * size, size / threshold  # Jaccard <= min/max of the two sizes
         for j in sorted(candidates):
-            other = prints[j]
-            if not low <= len(other.grams) <= high and other.norm != fp.norm:
+            other_size = sizes[j]
+            if prints[j].norm == fp.norm:
+                score = 1.0
+            elif not low <= other_size <= high:
                 continue
-            score = jaccard(other, fp)
+            else:
+                inter = (masks[j] & mask).bit_count()
+                score = inter / (other_size + size - inter)
             if score >= threshold:
                 pairs.append((j, i, score))
-        for gram in prefix:
-            index[gram].append(i)
+        for position in prefix:
+            index[position].append(i)
     return pairs
 
 

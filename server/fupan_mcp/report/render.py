@@ -231,12 +231,20 @@ def _no_tags(text: str) -> str:
     return _safe_links(_TAG_OPEN.sub("&lt;", text) if "<" in text else text)
 
 
+_INLINE_CHANGES = re.compile(r"[<\[]|[^\S ]|  |^ | $")
+"""What `md_inline` would change before its block checks: a '<' or '[' it checks, whitespace that is not
+one inner space."""
+
+
 def md_inline(value: object) -> str:
     """User text inside a markdown line: one line, no raw HTML tag, no block marker at its start."""
-    text = _no_tags(" ".join(str(value).split()))
+    text = value if isinstance(value, str) else str(value)
+    if _INLINE_CHANGES.search(text) is not None:
+        text = _no_tags(" ".join(text.split()))
     if _BLOCK_START.match(text):
         return "\\" + text
-    return _ORDERED_START.sub(r"\1\\\2", text, count=1)
+    ordered = _ORDERED_START.match(text) if text[:1].isdigit() else None  # most lines start otherwise
+    return text if ordered is None else f"{ordered[1]}\\{ordered[2]}{text[ordered.end() :]}"
 
 
 def md_paragraph(value: object) -> str:
@@ -245,8 +253,15 @@ def md_paragraph(value: object) -> str:
     return "\n\n".join(lines)
 
 
+_CELL_CHANGES = re.compile(r"[\\|<\[]|[^\S ]|  |^ | $")
+"""What `md_cell` would change: a character it escapes or checks, whitespace that is not one inner space."""
+
+
 def md_cell(value: object) -> str:
-    return _no_tags(escape_cell(" ".join(str(value).split())))
+    text = value if isinstance(value, str) else str(value)
+    if _CELL_CHANGES.search(text) is None:  # most cells: nothing to escape, already one line
+        return text
+    return _no_tags(escape_cell(" ".join(text.split())))
 
 
 def md_row(cells: Sequence[object]) -> str:
