@@ -526,6 +526,10 @@ def _swot_args(n: int) -> dict[str, Any]:
     return {key: raw[letter] for letter, key in floors.QUADRANTS} | {"strategies": raw["strategies"]}
 
 
+def _actions_args(n: int) -> dict[str, Any]:
+    return {"actions": make_actions(n), "review_date": REVIEW.isoformat(), "problems": list(PROBLEMS)}
+
+
 def _whys_args(n: int) -> dict[str, Any]:
     return {"problem": "订单积压率 2.3%,超出 SLA 0.5%", **make_whys(n), "review_date": REVIEW.isoformat()}
 
@@ -545,6 +549,9 @@ FLOOR_CASES = (
         lambda a: floors.kpi_tree_floor(a["nodes"]),
         floors.same_kpi_tree,
     ),
+    FloorCase(
+        "check_actions", (500, MAX_ACTIONS), _actions_args, floors.check_actions_floor, floors.same_actions
+    ),  # at most 5,000
     FloorCase("five_whys", (20, MAX_WHYS), _whys_args, floors.five_whys_floor, floors.same_five_whys),  # <= 200
     FloorCase("swot", (20, MAX_SWOT_ITEMS), _swot_args, floors.swot_floor, floors.same_swot),  # at most 200
 )
@@ -554,6 +561,7 @@ FLOOR_LIMIT = 3.0
 
 def _structured(tool: str, result: Any) -> Any:
     """The tool's result model again, from the structured content of the whole call (to compare figures)."""
+    from fupan_mcp.domain.actions import ActionCheckResult
     from fupan_mcp.domain.attainment import AttainmentResult
     from fupan_mcp.domain.kpi import KpiTreeResult
     from fupan_mcp.domain.swot import SwotResult
@@ -561,6 +569,7 @@ def _structured(tool: str, result: Any) -> Any:
 
     models: dict[str, Any] = {
         "compute_attainment": AttainmentResult,
+        "check_actions": ActionCheckResult,
         "build_kpi_tree": KpiTreeResult,
         "swot": SwotResult,
         "five_whys": FiveWhysResult,

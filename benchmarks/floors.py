@@ -787,3 +787,236 @@ def same_five_whys(floor: dict[str, Any], result: Any) -> list[str]:
     if [cm.complete for cm in result.countermeasures] != floor["complete"]:
         problems.append("countermeasure completeness differs")
     return problems
+
+
+# --- check_actions -------------------------------------------------------------------------------------
+
+
+def _action_words() -> dict[str, Any]:
+    from fupan_mcp.analysis import actions as words  # the verb lists, fillers, separators, phrases (data)
+    from fupan_mcp.analysis.lexicon import VAGUE_VERBS
+
+    names = (
+        "_MARKER _ZH_VERB_RE _ZH_STRIP _ZH_FILLER_RE _ZH_OBJECT_FIRST _ZH_NOUN_TAIL _CLAUSE_END _OWNER_SPECIAL "
+        "_LEAD_ZH _STRONG_SEP _WEAK_SEP _RELATIVE _MEASURABLE_CHARS _MEASURABLE_WORDS _TICKET _PEOPLE_FIX"
+    )
+    table: dict[str, Any] = {name: getattr(words, name) for name in names.split()}
+    table["zh_vague"] = tuple(verb for verb in VAGUE_VERBS if not verb.isascii())
+    table["vague"] = VAGUE_VERBS
+    return table
+
+
+_ACTION_WORDS = _action_words()
+_VAGUE_LOWER = tuple(verb.lower() for verb in _ACTION_WORDS["vague"])
+_OPEN = ("open", "in_progress")
+_KEY_DROP = re.compile(r"[\s\W_]+")
+_STATUS_WORDS = {"open": "待办", "in_progress": "进行中", "done": "已完成", "wont_do": "不做"}
+
+
+def _verb_check(text: str) -> tuple[str | None, str]:
+    """(None, '') when a Chinese action opens with a verb, else (vague_verb | filler_start | noun_first |
+    no_verb, the word): vague opening, verb, up to four leading time/actor/adverb phrases stripped, then
+    a filler, a vague verb, 将/把 or a verb, else a first clause ending like a title."""
+    w = _ACTION_WORDS
+    body = w["_MARKER"].sub("", unicodedata.normalize("NFKC", text).strip(), count=1)
+    vague = next((verb for verb in w["zh_vague"] if body.startswith(verb)), None)
+    if vague is not None:
+        return "vague_verb", vague
+    if w["_ZH_VERB_RE"].match(body):
+        return None, ""
+    for _ in range(4):
+        stripped = w["_ZH_STRIP"].sub("", body, count=1)
+        if stripped == body:
+            break
+        body = stripped
+    if not body:
+        return "no_verb", ""
+    filler = w["_ZH_FILLER_RE"].match(body)
+    if filler and not w["_ZH_VERB_RE"].match(body):
+        return "filler_start", filler.group()
+    vague = next((verb for verb in w["zh_vague"] if body.startswith(verb)), None)
+    if vague is not None:
+        return "vague_verb", vague
+    if w["_ZH_OBJECT_FIRST"].match(body) or w["_ZH_VERB_RE"].match(body):
+        return None, ""
+    clause = w["_CLAUSE_END"].split(body, maxsplit=1)[0].strip()
+    return ("noun_first", clause) if w["_ZH_NOUN_TAIL"].search(clause) else (None, "")
+
+
+def _owner_count(owner: str | None) -> int:
+    """How many accountable owners ``owner`` names (a lead 'X牵头' is one)."""
+    w = _ACTION_WORDS
+    if owner is None or owner.strip().lower() in ("", "-", "—", "?", "tbd", "n/a", "none", "待定", "无"):
+        return 0
+    text = unicodedata.normalize("NFKC", owner).strip()
+    if not w["_OWNER_SPECIAL"].search(text):
+        return 1
+    lead = w["_LEAD_ZH"].match(text)
+    if lead:
+        text = lead.group(1).strip()
+    count = 0
+    for part in (p.strip() for p in w["_STRONG_SEP"].split(text) if p.strip()):
+        pieces = [p.strip() for p in w["_WEAK_SEP"].split(part)]
+        count += len(pieces) if len(pieces) > 1 and all(len(p) >= 2 for p in pieces) else 1
+    return count
+
+
+def _grams(text: str) -> frozenset[str]:
+    key = _KEY_DROP.sub("", unicodedata.normalize("NFKC", text).casefold())
+    return frozenset(key[k : k + 2] for k in range(len(key) - 1)) if len(key) > 1 else frozenset({key})
+
+
+def check_actions_floor(arguments: dict[str, Any]) -> dict[str, Any]:
+    """Every action of the generator's input (`bench_core.make_actions`: Chinese action texts, owners,
+    ISO due dates, priorities, addresses, metrics, statuses; the review date and the known problems):
+
+    - verb: a vague opening, a verb, or after stripping leading time/actor/adverb phrases a filler, a
+      vague verb or a noun-like title (the tool's verb list and phrases); vague verbs anywhere;
+    - owner: none, one, or several (separators, a lead, 和/与 between names);
+    - due: after the review date, else missing (with the relative phrase 'T+30' the text implies and the
+      date it gives) or not after the review; overdue days as of the review date;
+    - metric: missing, a ticket, or nothing measurable (numbers, comparators, count words);
+    - addresses: the known problem with the largest bigram overlap coefficient, matched at 0.5;
+    - status: done without evidence, open without priority; 'people fix' phrases; repeated texts;
+    - per action the five checks, score, findings; counts by status and code, complete, with errors and
+      warnings, the average score; the data gaps; the text: one table row per action (up to 200) and
+      the summary, joined once."""
+    w = _ACTION_WORDS
+    review = dt.date.fromisoformat(arguments["review_date"])
+    known = [(problem, _grams(problem)) for problem in arguments.get("problems") or ()]
+    rows = []
+    by_code: dict[str, int] = {}
+    by_status: dict[str, int] = {}
+    seen: set[str] = set()
+    complete = with_errors = with_warnings = overdue_count = score_sum = gaps = 0
+    for index, action in enumerate(arguments["actions"]):
+        path = f"actions[{index}]"
+        text, status = action["action"], action.get("status", "open")
+        found: list[tuple[str, str, str]] = []  # (code, severity, path)
+        code, _word = _verb_check(text)
+        lowered = text.lower()
+        if code == "vague_verb" or (any(verb in lowered for verb in _VAGUE_LOWER) and _VAGUE.search(text)):
+            found.append(("vague_verb", "warning", f"{path}.action"))
+        if code in ("filler_start", "noun_first", "no_verb"):
+            found.append((code, "warning", f"{path}.action"))
+        verb_ok = code is None
+        named = _owner_count(action.get("owner"))
+        if named == 0 and status != "wont_do":
+            found.append(("missing_owner", "warning", f"{path}.owner"))
+        elif named > 1:
+            found.append(("multiple_owners", "warning", f"{path}.owner"))
+        owner_ok = named == 1
+        due = dt.date.fromisoformat(action["due"]) if action.get("due") else None
+        due_ok = due is not None and (due > review or status not in _OPEN)
+        suggested = None
+        if status in _OPEN:
+            if due is None:
+                found.append(("missing_due", "warning", f"{path}.due"))
+                relative = w["_RELATIVE"].search(unicodedata.normalize("NFKC", f"{text} {action.get('owner') or ''}"))
+                if relative is not None:
+                    if relative.group("tdays") is not None and relative.group("tsign") == "+":
+                        suggested = review + dt.timedelta(days=int(relative.group("tdays")))
+                    found.append(("relative_due", "info", f"{path}.action"))
+            elif due <= review:
+                found.append(("due_not_after_review", "error", f"{path}.due"))
+            if due is not None and due < review:
+                found.append(("overdue", "warning", f"{path}.due"))
+        is_overdue = status in _OPEN and due is not None and due < review
+        days = ((review - due).days if is_overdue and due else 0) if status in _OPEN else None
+        metric = action.get("success_metric")
+        metric_ok = False
+        if not metric:
+            if status != "wont_do":
+                found.append(("missing_metric", "warning", f"{path}.success_metric"))
+        elif w["_TICKET"].match(metric.strip()):
+            found.append(("metric_is_ticket", "warning", f"{path}.success_metric"))
+        elif not (w["_MEASURABLE_CHARS"].search(metric) or w["_MEASURABLE_WORDS"].search(metric)):
+            found.append(("metric_not_measurable", "warning", f"{path}.success_metric"))
+        else:
+            metric_ok = True
+        addresses, matched = action.get("addresses"), None
+        addresses_ok = False
+        if not addresses:
+            if status != "wont_do":
+                found.append(("missing_addresses", "warning", f"{path}.addresses"))
+        elif not known:
+            addresses_ok = True
+        else:
+            grams = _grams(addresses)
+            best, best_score = known[0][0], 0.0
+            for problem, problem_grams in known:
+                score = len(grams & problem_grams) / min(len(grams), len(problem_grams))
+                if score > best_score:
+                    best, best_score = problem, score
+            if best_score >= 0.5:
+                addresses_ok, matched = True, best
+            else:
+                found.append(("addresses_unmatched", "warning", f"{path}.addresses"))
+        if status == "done" and not action.get("evidence"):
+            found.append(("done_without_evidence", "error", f"{path}.evidence"))
+        elif status == "wont_do" and not action.get("status_reason"):
+            found.append(("wont_do_without_reason", "error", f"{path}.status_reason"))
+        elif status in _OPEN and not action.get("priority"):
+            found.append(("missing_priority", "info", f"{path}.priority"))
+        if w["_PEOPLE_FIX"].search(unicodedata.normalize("NFKC", text)):
+            found.append(("people_fix", "warning", path))
+        key = _KEY_DROP.sub("", unicodedata.normalize("NFKC", text).casefold())
+        extra = [("duplicate_action", "warning", path)] if key in seen else []
+        seen.add(key)
+        score = verb_ok + owner_ok + due_ok + metric_ok + addresses_ok
+        severities = {severity for _, severity, _ in (*found, *extra)}
+        complete += score == 5 and "error" not in severities
+        with_errors += "error" in severities
+        with_warnings += "warning" in severities
+        overdue_count += is_overdue
+        score_sum += score
+        by_status[status] = by_status.get(status, 0) + 1
+        for finding_code, _, _ in (*found, *extra):
+            by_code[finding_code] = by_code.get(finding_code, 0) + 1
+        gaps += sum(finding_code in ("missing_owner", "missing_due") for finding_code, _, _ in found)
+        checks = (verb_ok, owner_ok, due_ok, metric_ok, addresses_ok)
+        rows.append((index, checks, score, matched, suggested, is_overdue, days, [(c, p) for c, _, p in found]))
+    total = len(rows)
+    lines = [f"共 {total} 项；要素齐全 {complete} 项；平均 {score_sum / total:.1f}/5"]
+    for index, _checks, score, _, suggested, is_overdue, _, found in rows[:200]:
+        action = arguments["actions"][index]
+        due = action.get("due") or ("未提供" if suggested is None else f"未提供（建议 {suggested.isoformat()}）")
+        status = _STATUS_WORDS[action.get("status", "open")] + ("（已逾期）" if is_overdue else "")
+        cells = (index + 1, action["action"], action.get("owner") or "未提供", due, action.get("priority") or "—")
+        cells += (status, action.get("success_metric") or "未提供", action.get("addresses") or "—", f"{score}/5")
+        lines.append(f"| {' | '.join(map(str, cells))} | {'、'.join(dict.fromkeys(c for c, _ in found)) or '—'} |")
+    counts = {
+        "total": total,
+        "complete": complete,
+        "with_errors": with_errors,
+        "with_warnings": with_warnings,
+        "overdue": overdue_count,
+        "average_score": round(score_sum / total, 2) if total else None,
+        "by_status": by_status,
+        "by_code": by_code,
+    }
+    return {"rows": rows, "counts": counts, "gaps": gaps, "text": "\n".join(lines)}
+
+
+def same_actions(floor: dict[str, Any], result: Any) -> list[str]:
+    problems: list[str] = []
+    for row, check in zip(floor["rows"], result.actions, strict=True):
+        index, checks, score, matched, suggested, overdue, days, found = row
+        c = check.checklist
+        theirs = (
+            (c.verb, c.owner, c.due, c.metric, c.addresses),
+            check.score,
+            check.matched_addresses,
+            check.suggested_due,
+            check.overdue,
+            check.days_overdue,
+            [(f.code, f.path) for f in check.findings],
+        )
+        if theirs != (checks, score, matched, suggested, overdue, days, found):
+            problems.append(f"action {index}: tool {theirs} vs floor {row[1:]}")
+    counts = result.counts.model_dump()
+    if counts != floor["counts"]:
+        problems.append(f"counts: tool {counts} vs floor {floor['counts']}")
+    if len(result.data_gaps) != floor["gaps"]:
+        problems.append(f"data gaps: tool {len(result.data_gaps)} vs floor {floor['gaps']}")
+    return problems
