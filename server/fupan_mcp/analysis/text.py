@@ -7,6 +7,7 @@ citing a root cause) and the SWOT duplicate check.
 from __future__ import annotations
 
 import math
+import operator
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -60,7 +61,7 @@ class Fingerprint(NamedTuple):
 
 def fingerprint(text: str) -> Fingerprint:
     norm = normalize_text(text)
-    grams = frozenset(norm[k : k + 2] for k in range(len(norm) - 1)) if len(norm) > 1 else frozenset({norm})
+    grams = frozenset(map(operator.add, norm, norm[1:])) if len(norm) > 1 else frozenset({norm})  # bigrams
     return Fingerprint(norm, grams)
 
 
@@ -84,7 +85,9 @@ def similar_pairs(prints: Sequence[Fingerprint], threshold: float) -> list[tuple
     bigram are compared, so near-linear work replaces the all-pairs loop. Each text's bigrams are
     also one integer with a bit per distinct bigram: an intersection is an ``&`` and a bit count.
     """
-    frequency = Counter(gram for fp in prints for gram in fp.grams)
+    frequency: Counter[str] = Counter()
+    for fp in prints:
+        frequency.update(fp.grams)
     rank = {gram: position for position, gram in enumerate(sorted(frequency, key=lambda g: (frequency[g], g)))}
     index: dict[int, list[int]] = defaultdict(list)
     pairs: list[tuple[int, int, float]] = []
