@@ -577,7 +577,7 @@ def _structured(tool: str, result: Any) -> Any:
     return models[tool].model_validate(result.structured_content)
 
 
-def bench_floors(repeats: int, no_gc_tuning: bool = False) -> None:
+def bench_floors(repeats: int, no_gc_tuning: bool = False, only: frozenset[str] = frozenset()) -> None:
     """Each tool's whole in-process call (`FupanServer.call_tool`: argument validation, core, text,
     size check; no output check for our own model's dump) beside its floor, at two sizes 10x apart;
     best of `repeats`."""
@@ -609,6 +609,8 @@ def bench_floors(repeats: int, no_gc_tuning: bool = False) -> None:
     print("| tool | n | whole call ms | floor ms | call ÷ floor |")
     print("|---|---:|---:|---:|---:|")
     for case in FLOOR_CASES:
+        if only and case.tool not in only:
+            continue
         best: dict[int, float] = {}
         for n in case.sizes:
             arguments = case.arguments(n)
@@ -642,10 +644,11 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="3 short repeats instead of 7 (a smoke test)")
     parser.add_argument("--floors", action="store_true", help="only the whole calls against their floors")
     parser.add_argument("--no-gc-tuning", action="store_true", help="CPython's default GC (to see what tuning buys)")
+    parser.add_argument("--only", default="", help="with --floors: these tools only, comma-separated (five_whys,swot)")
     args = parser.parse_args()
     repeats, min_seconds = (3, 0.01) if args.quick else (7, 0.1)
     if args.floors:
-        bench_floors(repeats, args.no_gc_tuning)
+        bench_floors(repeats, args.no_gc_tuning, frozenset(filter(None, args.only.split(","))))
         return
 
     print(
