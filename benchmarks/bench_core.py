@@ -556,6 +556,10 @@ FLOOR_CASES = (
     FloorCase("swot", (20, MAX_SWOT_ITEMS), _swot_args, floors.swot_floor, floors.same_swot),  # at most 200
 )
 GROWTH_LIMIT = 11.0  # per 10x more items, GC included
+SAMPLE_SECONDS = 0.1  # per repeat: a call of a few milliseconds is sampled until about this much time passed
+MAX_SAMPLES = 100
+"""On a shared machine the best of 3 calls of 2 ms is often 3x the quiet figure, the best of 3 of 2 s much
+less so: short calls (ours and the floor alike, interleaved) get more samples, the best of which is kept."""
 FLOOR_LIMIT = 3.0
 
 
@@ -580,7 +584,7 @@ def _structured(tool: str, result: Any) -> Any:
 def bench_floors(repeats: int, no_gc_tuning: bool = False, only: frozenset[str] = frozenset()) -> None:
     """Each tool's whole in-process call (`FupanServer.call_tool`: argument validation, core, text,
     size check; no output check for our own model's dump) beside its floor, at two sizes 10x apart;
-    best of `repeats`."""
+    best of `repeats` samples, more for a short call (`SAMPLE_SECONDS`)."""
     import anyio
 
     from fupan_mcp.app import create_server
@@ -614,12 +618,13 @@ def bench_floors(repeats: int, no_gc_tuning: bool = False, only: frozenset[str] 
         best: dict[int, float] = {}
         for n in case.sizes:
             arguments = case.arguments(n)
-            _, result = anyio.run(call, case.tool, arguments)  # warm up, and the figures to check
+            warm, result = anyio.run(call, case.tool, arguments)  # warm up, and the figures to check
             problems = case.same(case.floor(arguments), _structured(case.tool, result))
             if problems:
                 raise SystemExit(f"{case.tool} at n={n}: the floor disagrees: {problems[:5]}")
             calls, floor_times = [], []
-            for _ in range(repeats):  # interleaved, so that drift in the machine affects both alike
+            samples = max(repeats, min(MAX_SAMPLES, int(repeats * SAMPLE_SECONDS / warm)))  # short calls: more
+            for _ in range(samples):  # interleaved, so that drift in the machine affects both alike
                 calls.append(anyio.run(call, case.tool, arguments)[0])
                 floor_times.append(floor_time(case, arguments))
             ours, base = min(calls), min(floor_times)
