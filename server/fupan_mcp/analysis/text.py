@@ -6,6 +6,7 @@ citing a root cause) and the SWOT duplicate check.
 
 from __future__ import annotations
 
+import itertools
 import math
 import operator
 import re
@@ -85,10 +86,9 @@ def similar_pairs(prints: Sequence[Fingerprint], threshold: float) -> list[tuple
     bigram are compared, so near-linear work replaces the all-pairs loop. Each text's bigrams are
     also one integer with a bit per distinct bigram: an intersection is an ``&`` and a bit count.
     """
-    frequency: Counter[str] = Counter()
-    for fp in prints:
-        frequency.update(fp.grams)
-    rank = {gram: position for position, gram in enumerate(sorted(frequency, key=lambda g: (frequency[g], g)))}
+    frequency = Counter(itertools.chain.from_iterable(fp.grams for fp in prints))
+    by_rarity = sorted((count, gram) for gram, count in frequency.items())  # rarest first, then by text
+    rank = dict(zip((gram for _, gram in by_rarity), range(len(by_rarity)), strict=True))
     index: dict[int, list[int]] = defaultdict(list)
     pairs: list[tuple[int, int, float]] = []
     sizes: list[int] = []
