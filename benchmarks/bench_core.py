@@ -584,7 +584,9 @@ def _structured(tool: str, result: Any) -> Any:
 def bench_floors(repeats: int, no_gc_tuning: bool = False, only: frozenset[str] = frozenset()) -> None:
     """Each tool's whole in-process call (`FupanServer.call_tool`: argument validation, core, text,
     size check; no output check for our own model's dump) beside its floor, at two sizes 10x apart;
-    best of `repeats` samples, more for a short call (`SAMPLE_SECONDS`)."""
+    best of `repeats` samples, more for a short call (`SAMPLE_SECONDS`). The table also gives the best CPU
+    time of the same samples (`process_time`, every thread of this process): on a loaded machine it moves
+    less than the wall time the TARGET lines use."""
     import anyio
 
     from fupan_mcp.app import create_server
@@ -596,40 +598,46 @@ def bench_floors(repeats: int, no_gc_tuning: bool = False, only: frozenset[str] 
 
         tune_gc()  # as `fupan-mcp serve` does after start-up (stdio and HTTP)
 
-    async def call(tool: str, arguments: dict[str, Any]) -> tuple[float, Any]:
-        started = time.perf_counter()
+    async def call(tool: str, arguments: dict[str, Any]) -> tuple[float, float, Any]:
+        started, cpu = time.perf_counter(), time.process_time()
         result = await server.call_tool(tool, arguments)
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
         if getattr(result, "is_error", False):
             raise SystemExit(f"{tool}: {result}")
-        return elapsed, result
+        return elapsed, cpu, result
 
-    def floor_time(case: FloorCase, arguments: dict[str, Any]) -> float:
-        started = time.perf_counter()
+    def floor_time(case: FloorCase, arguments: dict[str, Any]) -> tuple[float, float]:
+        started, cpu = time.perf_counter(), time.process_time()
         case.floor(arguments)
-        return time.perf_counter() - started
+        return time.perf_counter() - started, time.process_time() - cpu
 
     print()
-    print("| tool | n | whole call ms | floor ms | call ÷ floor |")
-    print("|---|---:|---:|---:|---:|")
+    print("| tool | n | whole call ms | floor ms | call ÷ floor | CPU: call ms | floor ms | call ÷ floor |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for case in FLOOR_CASES:
         if only and case.tool not in only:
             continue
         best: dict[int, float] = {}
         for n in case.sizes:
             arguments = case.arguments(n)
-            warm, result = anyio.run(call, case.tool, arguments)  # warm up, and the figures to check
+            warm, _, result = anyio.run(call, case.tool, arguments)  # warm up, and the figures to check
             problems = case.same(case.floor(arguments), _structured(case.tool, result))
             if problems:
                 raise SystemExit(f"{case.tool} at n={n}: the floor disagrees: {problems[:5]}")
-            calls, floor_times = [], []
+            calls, floor_times, call_cpu, floor_cpu = [], [], [], []
             samples = max(repeats, min(MAX_SAMPLES, int(repeats * SAMPLE_SECONDS / warm)))  # short calls: more
             for _ in range(samples):  # interleaved, so that drift in the machine affects both alike
-                calls.append(anyio.run(call, case.tool, arguments)[0])
-                floor_times.append(floor_time(case, arguments))
+                elapsed, cpu, _ = anyio.run(call, case.tool, arguments)
+                calls.append(elapsed)
+                call_cpu.append(cpu)
+                elapsed, cpu = floor_time(case, arguments)
+                floor_times.append(elapsed)
+                floor_cpu.append(cpu)
             ours, base = min(calls), min(floor_times)
+            cpu_ratio = f"{min(call_cpu) / min(floor_cpu):.1f}×" if min(floor_cpu) > 0 else "—"
+            cpu_cells = f"{ms(min(call_cpu))} | {ms(min(floor_cpu))} | {cpu_ratio}"
             best[n] = ours
-            print(f"| {case.tool} | {n:,} | {ms(ours)} | {ms(base)} | {ours / base:.1f}× |", flush=True)
+            print(f"| {case.tool} | {n:,} | {ms(ours)} | {ms(base)} | {ours / base:.1f}× | {cpu_cells} |", flush=True)
             target(
                 f"floor.{case.tool}_{n // 1000}k" if n >= 1000 else f"floor.{case.tool}_{n}", ours, base, FLOOR_LIMIT
             )

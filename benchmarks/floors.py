@@ -442,10 +442,10 @@ def swot_floor(arguments: dict[str, Any]) -> dict[str, Any]:
     lines += [f"| {name} | {m[0]} | {m[1]:g} | {m[2]:.2f} | {m[3]} |" for name, m in matrices.items()]
     lines += [f"- **{severity}**：{code} ({code} · {path})" for code, severity, path in findings[:50]]
     for quadrant in "SWOT":
-        members = [(identifier, item) for identifier, q, _, item in factors if q == quadrant]
-        heaviest = max(float(item["weight"]) for _, item in members) if members else 1.0
+        points = [(identifier, item) for identifier, q, _, item in factors if q == quadrant]
+        heaviest = max(float(item["weight"]) for _, item in points) if points else 1.0
         helpful, internal = quadrant in "SO", quadrant in "SW"
-        for identifier, item in members:
+        for identifier, item in points:
             strength = min(max((float(item["rating"]) - 1) / 3, 0.0), 1.0)
             dx = 0.05 + 0.4 * min(max(float(item["weight"]) / heaviest, 0.0), 1.0)
             dy = 0.05 + 0.4 * (strength if helpful else 1.0 - strength)
@@ -884,7 +884,7 @@ def check_actions_floor(arguments: dict[str, Any]) -> dict[str, Any]:
     w = _ACTION_WORDS
     review = dt.date.fromisoformat(arguments["review_date"])
     known = [(problem, _grams(problem)) for problem in arguments.get("problems") or ()]
-    rows = []
+    rows: list[tuple[Any, ...]] = []
     by_code: dict[str, int] = {}
     by_status: dict[str, int] = {}
     seen: set[str] = set()
@@ -978,13 +978,19 @@ def check_actions_floor(arguments: dict[str, Any]) -> dict[str, Any]:
         rows.append((index, checks, score, matched, suggested, is_overdue, days, [(c, p) for c, _, p in found]))
     total = len(rows)
     lines = [f"共 {total} 项；要素齐全 {complete} 项；平均 {score_sum / total:.1f}/5"]
-    for index, _checks, score, _, suggested, is_overdue, _, found in rows[:200]:
-        action = arguments["actions"][index]
-        due = action.get("due") or ("未提供" if suggested is None else f"未提供（建议 {suggested.isoformat()}）")
-        status = _STATUS_WORDS[action.get("status", "open")] + ("（已逾期）" if is_overdue else "")
-        cells = (index + 1, action["action"], action.get("owner") or "未提供", due, action.get("priority") or "—")
-        cells += (status, action.get("success_metric") or "未提供", action.get("addresses") or "—", f"{score}/5")
-        lines.append(f"| {' | '.join(map(str, cells))} | {'、'.join(dict.fromkeys(c for c, _ in found)) or '—'} |")
+    for index, _checks, score, _, suggested, is_overdue, _, codes in rows[:200]:
+        item = arguments["actions"][index]
+        shown = item.get("due") or ("未提供" if suggested is None else f"未提供（建议 {suggested.isoformat()}）")
+        state = _STATUS_WORDS[item.get("status", "open")] + ("（已逾期）" if is_overdue else "")
+        cells: tuple[Any, ...] = (
+            index + 1,
+            item["action"],
+            item.get("owner") or "未提供",
+            shown,
+            item.get("priority") or "—",
+        )
+        cells += (state, item.get("success_metric") or "未提供", item.get("addresses") or "—", f"{score}/5")
+        lines.append(f"| {' | '.join(map(str, cells))} | {'、'.join(dict.fromkeys(c for c, _ in codes)) or '—'} |")
     counts = {
         "total": total,
         "complete": complete,
