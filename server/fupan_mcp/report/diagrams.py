@@ -189,6 +189,8 @@ def _chart_label(text: str) -> str:
     backticks could close the markdown fence)."""
     text = " ".join(text.split()).replace('"', "'")
     text = text if len(text) <= QUADRANT_LABEL_CHARS else text[: QUADRANT_LABEL_CHARS - 1] + "…"
+    if not any(char in text for char in _MERMAID_ENTITIES):  # most labels: nothing to replace
+        return text
     return text.translate(_MERMAID_TABLE)
 
 
