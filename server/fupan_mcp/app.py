@@ -46,7 +46,7 @@ from pydantic import AnyUrl, BaseModel, Field, ValidationError
 
 from fupan_mcp import __version__, catalog, knowledge, tools, ui, workspace
 from fupan_mcp.analysis.insights import compute_insights, default_as_of
-from fupan_mcp.callpath import HEARTBEAT, bounded, off_loop, run_tool
+from fupan_mcp.callpath import HEARTBEAT, OFF_LOOP, bounded, off_loop, run_tool
 from fupan_mcp.domain.dates import reference_date as dates_resolved_against
 from fupan_mcp.domain.review import Review
 from fupan_mcp.errors import InputError
@@ -381,7 +381,11 @@ class FupanServer(MCPServer[Any]):
             context = self._context()
 
         def run() -> CallToolResult | InputRequiredResult:
-            result: CallToolResult | InputRequiredResult = anyio.run(run_tool, tool, arguments, context)
+            token = OFF_LOOP.set(True)  # the tool's work needs no further hop off this private loop
+            try:
+                result: CallToolResult | InputRequiredResult = anyio.run(run_tool, tool, arguments, context)
+            finally:
+                OFF_LOOP.reset(token)
             return bounded(result, name) if isinstance(result, CallToolResult) else result
 
         from fupan_mcp.memory import trim_soon

@@ -37,6 +37,10 @@ log = logging.getLogger(__name__)
 CHECK_OUTPUT = os.environ.get("FUPAN_MCP_CHECK_OUTPUT", "").strip().lower() in {"1", "true", "yes", "on"}
 """Validate every structured result against the output model, as the SDK does (tests, debugging)."""
 
+OFF_LOOP: ContextVar[bool] = ContextVar("fupan_off_loop", default=False)
+"""True while a heavy call runs on its own event loop in a worker thread (`FupanServer._run_tool`): the
+tool's work then runs right there (`tools.calls.run_tool`), not on one more thread of that private loop."""
+
 
 T = TypeVar("T")
 

@@ -297,6 +297,7 @@ _CJK_KEYWORDS, _ASCII_KEYWORDS, _KEYWORD_OWNERS = _keyword_tables()
 _CJK_BY_FIRST_CHAR: dict[str, list[str]] = defaultdict(list)
 for _key in _CJK_KEYWORDS:
     _CJK_BY_FIRST_CHAR[_key[0]].append(_key)
+_CJK_FIRST_CHARS = frozenset(_CJK_BY_FIRST_CHAR)
 _ASCII_WORD = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 _LONGEST_ASCII_KEYWORD = max(map(len, _ASCII_KEYWORDS))
 
@@ -307,7 +308,7 @@ def _keywords_in(text: str) -> list[tuple[str, str]]:
     folded = text.casefold()
     same_length = len(folded) == len(text)
     found: list[tuple[int, str, str]] = []
-    for char in set(folded).intersection(_CJK_BY_FIRST_CHAR):
+    for char in set(folded) & _CJK_FIRST_CHARS:
         for key in _CJK_BY_FIRST_CHAR[char]:
             position = folded.find(key)
             if position >= 0:

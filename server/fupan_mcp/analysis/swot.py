@@ -392,21 +392,18 @@ def _check_values(factor: _Factor, language: Language) -> list[Finding]:
     if rating is None:
         return findings
     path = f"{factor.path}.rating"
-    value = fmt_number(rating, 4)
+    severity: Severity
     if not 1 <= rating <= 4:
-        findings.append(
-            _finding("rating_out_of_range", "error", tr(_TEXT, "rating_out_of_range", language, value=value), path)
-        )
+        code, key, severity = "rating_out_of_range", "rating_out_of_range", "error"
     elif rating != int(rating):
-        findings.append(
-            _finding("rating_not_integer", "warning", tr(_TEXT, "rating_not_integer", language, value=value), path)
-        )
+        code, key, severity = "rating_not_integer", "rating_not_integer", "warning"
     elif factor.quadrant == "S" and rating <= 2:
-        message = tr(_TEXT, "strength_rated_low", language, value=value)
-        findings.append(_finding("ife_rating_inconsistent", "info", message, path))
+        code, key, severity = "ife_rating_inconsistent", "strength_rated_low", "info"
     elif factor.quadrant == "W" and rating >= 3:
-        message = tr(_TEXT, "weakness_rated_high", language, value=value)
-        findings.append(_finding("ife_rating_inconsistent", "info", message, path))
+        code, key, severity = "ife_rating_inconsistent", "weakness_rated_high", "info"
+    else:
+        return findings  # most factors: no message to write, so no number to format
+    findings.append(_finding(code, severity, tr(_TEXT, key, language, value=fmt_number(rating, 4)), path))
     return findings
 
 

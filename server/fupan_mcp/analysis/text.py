@@ -6,7 +6,9 @@ citing a root cause) and the SWOT duplicate check.
 
 from __future__ import annotations
 
+import itertools
 import math
+import operator
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -60,7 +62,7 @@ class Fingerprint(NamedTuple):
 
 def fingerprint(text: str) -> Fingerprint:
     norm = normalize_text(text)
-    grams = frozenset(norm[k : k + 2] for k in range(len(norm) - 1)) if len(norm) > 1 else frozenset({norm})
+    grams = frozenset(map(operator.add, norm, norm[1:])) if len(norm) > 1 else frozenset({norm})  # bigrams
     return Fingerprint(norm, grams)
 
 
@@ -81,28 +83,42 @@ def similar_pairs(prints: Sequence[Fingerprint], threshold: float) -> list[tuple
 
     Prefix filtering: with the bigrams of each text sorted rarest first, two sets whose Jaccard
     reaches t share a bigram within their first ``n - ceil(t * n) + 1``. Only texts sharing such a
-    bigram are compared, so near-linear work replaces the all-pairs loop.
+    bigram are compared, so near-linear work replaces the all-pairs loop. Each text's bigrams are
+    also one integer with a bit per distinct bigram: an intersection is an ``&`` and a bit count.
     """
-    frequency = Counter(gram for fp in prints for gram in fp.grams)
-    rank = {gram: position for position, gram in enumerate(sorted(frequency, key=lambda g: (frequency[g], g)))}
-    index: dict[str, list[int]] = defaultdict(list)
+    frequency = Counter(itertools.chain.from_iterable(fp.grams for fp in prints))
+    by_rarity = sorted((count, gram) for gram, count in frequency.items())  # rarest first, then by text
+    rank = dict(zip((gram for _, gram in by_rarity), range(len(by_rarity)), strict=True))
+    index: dict[int, list[int]] = defaultdict(list)
     pairs: list[tuple[int, int, float]] = []
+    sizes: list[int] = []
+    masks: list[int] = []
     for i, fp in enumerate(prints):
-        size = len(fp.grams)
-        prefix = sorted(fp.grams, key=rank.__getitem__)[: size - math.ceil(threshold * size - 1e-9) + 1]
+        ranks = sorted(map(rank.__getitem__, fp.grams))
+        size = len(ranks)
+        mask = 0
+        for position in ranks:
+            mask |= 1 << position
+        sizes.append(size)
+        masks.append(mask)
+        prefix = ranks[: size - math.ceil(threshold * size - 1e-9) + 1]
         candidates: set[int] = set()
-        for gram in prefix:
-            candidates.update(index[gram])
+        for position in prefix:
+            candidates.update(index[position])
         low, high = threshold * size, size / threshold  # Jaccard <= min/max of the two sizes
         for j in sorted(candidates):
-            other = prints[j]
-            if not low <= len(other.grams) <= high and other.norm != fp.norm:
+            other_size = sizes[j]
+            if prints[j].norm == fp.norm:
+                score = 1.0
+            elif not low <= other_size <= high:
                 continue
-            score = jaccard(other, fp)
+            else:
+                inter = (masks[j] & mask).bit_count()
+                score = inter / (other_size + size - inter)
             if score >= threshold:
                 pairs.append((j, i, score))
-        for gram in prefix:
-            index[gram].append(i)
+        for position in prefix:
+            index[position].append(i)
     return pairs
 
 

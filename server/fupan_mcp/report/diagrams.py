@@ -180,6 +180,7 @@ def swot_quadrants(result: SwotResult, language: Language) -> str:
 
 _MERMAID_ENTITIES = {"<": "#lt;", ">": "#gt;", "&": "#amp;", "#": "#35;", "`": "#96;"}
 """Mermaid's own entity codes: shown as the character, never read as markup or diagram syntax."""
+_MERMAID_TABLE = str.maketrans(_MERMAID_ENTITIES)
 
 
 def _chart_label(text: str) -> str:
@@ -188,7 +189,9 @@ def _chart_label(text: str) -> str:
     backticks could close the markdown fence)."""
     text = " ".join(text.split()).replace('"', "'")
     text = text if len(text) <= QUADRANT_LABEL_CHARS else text[: QUADRANT_LABEL_CHARS - 1] + "…"
-    return "".join(_MERMAID_ENTITIES.get(char, char) for char in text)
+    if not any(char in text for char in _MERMAID_ENTITIES):  # most labels: nothing to replace
+        return text
+    return text.translate(_MERMAID_TABLE)
 
 
 def _coordinates(factors: list[SwotFactor], quadrant: Quadrant) -> list[tuple[str, float, float]]:

@@ -742,14 +742,20 @@ def _swot_factor_table(ctx: Words, result: SwotResult) -> Table:
     if with_scores:
         keys += ["col.weight", "col.rating", "col.score"]
     rows = []
+    quadrants = {quadrant: ctx.t(f"quadrant.{quadrant}") for quadrant in ("S", "W", "O", "T")}
+    shown: dict[tuple[float, int], str] = {}  # this table's numbers: the same weights and ratings, row after row
+
+    def number(value: float | None, digits: int) -> str:
+        if value is None:
+            return "—"
+        if (value, digits) not in shown:
+            shown[value, digits] = fmt.number(value, digits=digits)
+        return shown[value, digits]
+
     for factor in factors:
-        row = [ctx.t(f"quadrant.{factor.quadrant}"), factor.id, factor.text]
+        row = [quadrants[factor.quadrant], factor.id, factor.text]
         if with_scores:
-            row += [
-                fmt.number(factor.weight, digits=3) if factor.weight is not None else "—",
-                fmt.number(factor.rating) if factor.rating is not None else "—",
-                fmt.number(factor.weighted_score, digits=3) if factor.weighted_score is not None else "—",
-            ]
+            row += [number(factor.weight, 3), number(factor.rating, 2), number(factor.weighted_score, 3)]
         rows.append(tuple(row))
     return Table(tuple(ctx.t(k) for k in keys), tuple(rows))
 

@@ -15,7 +15,7 @@ from mcp.types import CallToolResult, ImageContent
 from pydantic import BaseModel
 
 from fupan_mcp import workspace
-from fupan_mcp.callpath import model_result, off_loop
+from fupan_mcp.callpath import OFF_LOOP, model_result, off_loop
 from fupan_mcp.domain.attainment import AttainmentResult
 from fupan_mcp.domain.kpi import KpiTreeResult
 from fupan_mcp.errors import InputError
@@ -120,8 +120,9 @@ def remember(
 async def run_tool(work: Callable[[], CallToolResult], items: int, review_id: str | None) -> CallToolResult:
     """Run a tool's work on the event loop when it is small and touches no store: a hop to a worker
     thread costs more (about 0.3 ms) than analysing a few dozen items. Larger inputs and anything
-    that reads or writes a review go to a worker thread, so other requests keep flowing."""
-    if review_id is None and items <= INLINE_ITEMS:
+    that reads or writes a review go to a worker thread, so other requests keep flowing. A heavy call
+    already runs on a worker thread of its own (`callpath.OFF_LOOP`): its work stays there."""
+    if (review_id is None and items <= INLINE_ITEMS) or OFF_LOOP.get():
         return work()
     return await off_loop(work)
 
