@@ -45,6 +45,11 @@ _server: FupanServer | None = None
 """The server the workers inherit (set before they are forked)."""
 _pool: ProcessPoolExecutor | None = None
 
+WORKER_NICENESS = 10
+"""Added to the workers' nice value: when the cores are busy, the scheduler gives the server process
+(the event loop: routing, small calls, /health) about nine tenths of a contended core and a heavy call
+the rest; on idle cores a heavy call still gets all of one."""
+
 
 def available() -> bool:
     return _pool is not None
@@ -61,6 +66,7 @@ def start(server: FupanServer, workers: int) -> bool:
     if threading.active_count() > 1:
         log.warning("heavy calls stay on worker threads: %d threads run already", threading.active_count())
         return False
+    server.ensure_registered()  # once, here: the workers inherit the tools instead of building them again
     _server = server
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_ready)
     try:
@@ -82,11 +88,12 @@ def stop() -> None:
 
 def _ready() -> None:
     """In each new worker: ignore Ctrl-C (it reaches the whole process group; the server shuts down
-    gracefully, the workers with it) and register the tools now, not during the first heavy call."""
+    gracefully, the workers with it), end with the server, and yield the cores to it when they are
+    short (`WORKER_NICENESS`)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent()
-    if _server is not None:
-        _server.ensure_registered()
+    with contextlib.suppress(OSError):
+        os.nice(WORKER_NICENESS)
 
 
 PR_SET_PDEATHSIG = 1
