@@ -10,7 +10,8 @@ SDK's validation, our `callpath.run_tool`, `bounded`) on its inherited copy of t
 caller's detail and reference date, and sends back the result or the error as the caller would
 have seen it.
 
-Without `start` (the stdio server, tests, a platform without ``fork``) or once the pool broke (a
+The workers run at a lower CPU priority (`WORKER_NICENESS`) and end with the server. Without `start`
+(the stdio server, a server called in process, a platform without ``fork``) or once the pool broke (a
 worker was killed), `run` is never reached: `available` is False and calls take the thread path.
 """
 
