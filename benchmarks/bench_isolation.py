@@ -103,7 +103,7 @@ async def heavy_loop(url: str, payload: bytes, runs: int, done: list[bool], dura
             response = await http.post(url, content=payload)
             durations.append(time.perf_counter() - started)
             message = sse_result(response.text)
-            if "error" in message:
+            if "error" in message or message["result"].get("isError"):
                 raise RuntimeError(f"heavy call failed: {str(message)[:300]}")
     done[0] = True
 

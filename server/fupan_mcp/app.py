@@ -44,7 +44,7 @@ from mcp.types import ResourceTemplate as MCPResourceTemplate
 from mcp.types import Tool as MCPTool
 from pydantic import AnyUrl, BaseModel, Field, ValidationError
 
-from fupan_mcp import __version__, catalog, knowledge, tools, ui, workspace
+from fupan_mcp import __version__, catalog, isolation, knowledge, tools, ui, workspace
 from fupan_mcp.analysis.insights import compute_insights, default_as_of
 from fupan_mcp.callpath import HEARTBEAT, OFF_LOOP, bounded, off_loop, run_tool
 from fupan_mcp.domain.dates import reference_date as dates_resolved_against
@@ -364,7 +364,9 @@ class FupanServer(MCPServer[Any]):
         call (`argument_weight` above `OFF_LOOP_WEIGHT`) of a tool that takes no context runs the whole
         ``Tool.run`` (same validation, same errors) on a private event loop in a worker thread,
         `HEAVY_CALLS` at a time; the shared loop only routes. A tool that takes a context (progress,
-        logs) talks to the session, so it stays here."""
+        logs) talks to the session, so it stays here. Under ``serve --http`` a heavy call of a pure tool
+        (`tools.PURE_TOOLS`, no ``review_id``) runs in a worker process instead (`isolation`): on a
+        thread it would still hold the GIL the event loop needs."""
         tool = self._tool_manager.get_tool(name)
         if (
             tool is None
@@ -377,6 +379,12 @@ class FupanServer(MCPServer[Any]):
             else:
                 result = await run_tool(tool, arguments, context or self._context())
             return bounded(result, name) if isinstance(result, CallToolResult) else result
+        if isolation.available() and name in tools.PURE_TOOLS and arguments.get("review_id") is None:
+            from fupan_mcp.domain.dates import current_reference
+            from fupan_mcp.report.sizing import DETAIL
+            from fupan_mcp.report.validation import language_of
+
+            return await isolation.run(name, arguments, DETAIL.get(), current_reference(), language_of(arguments))
         if context is None:
             context = self._context()
 

@@ -566,7 +566,22 @@ def serve_http(settings: HttpSettings, server: MCPServer[Any] | None = None) -> 
 
     tune_allocator()  # before any worker thread: big calls' memory can go back to the system
     tune_gc()  # after start-up: what exists now is left out of every later collection
-    uvicorn.Server(config).run()
+    from fupan_mcp import isolation
+    from fupan_mcp.app import FupanServer
+
+    if isinstance(server, FupanServer):  # after the tuning (the workers inherit it), before any thread
+        isolation.start(server, worker_processes())
+    try:
+        uvicorn.Server(config).run()
+    finally:
+        isolation.stop()
+
+
+def worker_processes() -> int:
+    """Worker processes for heavy pure calls: `HEAVY_CALLS`, at most one per core."""
+    from fupan_mcp.limits import HEAVY_CALLS
+
+    return max(1, min(HEAVY_CALLS, os.cpu_count() or 1))
 
 
 # --- the web entry ----------------------------------------------------------------------------

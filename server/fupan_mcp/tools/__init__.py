@@ -74,6 +74,10 @@ TOOLS: tuple[ToolSpec, ...] = (
 )
 """The tools in the order tools/list shows them."""
 
+PURE_TOOLS = frozenset(spec.name for spec in TOOLS if spec.function.__module__ == analysis.__name__)
+"""The analyses: called without a ``review_id`` they read and write nothing but their arguments, so a
+heavy call can run in a worker process (`fupan_mcp.isolation`)."""
+
 
 def bind(function: Callable[..., Any], services: Services) -> Callable[..., Any]:
     """``function`` with its first argument (the services) filled in, and a signature without it.
