@@ -22,11 +22,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from fupan_mcp.analysis.text import Fingerprint, jaccard, normalize_text, similar_pairs
+from fupan_mcp.domain.actions import ActionStatus
 from fupan_mcp.domain.insights import (
     AGING_BUCKETS,
     RECURRING_KINDS,
     ActionTally,
     CarriedAction,
+    CarriedKey,
     FollowThrough,
     InsightReview,
     InsightRows,
@@ -215,7 +217,11 @@ def _carried_over(rows: InsightRows, reviews: dict[str, InsightReview]) -> tuple
     `MAX_LISTED_GROUPS`, and how many there are.
 
     One pass over the actions, which the store gives in review order (date, id, position): a group's
-    first line gives its text, its last line the latest status, and its reviews come in date order."""
+    first line gives its text, its last line the latest status, and its reviews come in date order. When
+    the store gives the groups' keys instead (``rows.carried``, one per review and normal form), the same
+    from them: the earliest review's first text, the latest one's last status."""
+    if rows.carried is not None:
+        return _carried_from_keys(rows, reviews)
     norms: dict[str, str] = {}  # most action texts repeat: each distinct one is normalized once
     groups: dict[tuple[str, str], list[Any]] = {}  # key -> [first text, latest status, review ids]
     for review_id, _, action, status in rows.actions:
@@ -247,6 +253,30 @@ def _carried_over(rows: InsightRows, reviews: dict[str, InsightReview]) -> tuple
         for project, action, status, refs in found[:MAX_LISTED_GROUPS]
     ]
     return listed, len(found)
+
+
+def _carried_from_keys(rows: InsightRows, reviews: dict[str, InsightReview]) -> tuple[list[CarriedAction], int]:
+    keys: dict[tuple[str, str], list[CarriedKey]] = defaultdict(list)
+    for key in rows.carried or ():
+        if key.review_id in reviews:
+            keys[(key.project, key.norm)].append(key)
+    found: list[tuple[str, str, ActionStatus, list[str]]] = []
+    for (project, _), group in keys.items():
+        if len(group) < 2:
+            continue
+        group.sort(key=lambda k: (reviews[k.review_id].review_date, k.review_id))
+        found.append((project, group[0].action, group[-1].status, [k.review_id for k in group]))
+    found.sort(key=lambda c: (-len(c[3]), c[0], c[1]))
+    listed = [
+        CarriedAction(
+            project=project,
+            action=action,
+            reviews=[ReviewRef(review_id=rid, project=project, review_date=reviews[rid].review_date) for rid in refs],
+            latest_status=status,
+        )
+        for project, action, status, refs in found[:MAX_LISTED_GROUPS]
+    ]
+    return listed, len(found) if rows.carried_count is None else rows.carried_count
 
 
 # --- recurring problems -------------------------------------------------------------------
