@@ -307,10 +307,16 @@ def _recurring(rows: InsightRows, reviews: dict[str, InsightReview]) -> tuple[li
         distinct = list(by_norm)
         prints = [Fingerprint(norm, text_grams(items[by_norm[norm][0]][2])) for norm in distinct]
         for group in _union_find(len(distinct), similar_pairs(prints, RECURRING_THRESHOLD)):
-            indexes = sorted(i for k in group for i in by_norm[distinct[k]])
-            refs = list(dict.fromkeys((items[i][1], reviews[items[i][1]].project, items[i][0]) for i in indexes))
-            if len(refs) < 2:
+            if len(group) == 1:  # most groups: one normal form, its items already in order
+                indexes = by_norm[distinct[group[0]]]
+                if len(indexes) < 2:
+                    continue
+            else:
+                indexes = sorted(i for k in group for i in by_norm[distinct[k]])
+            ids = list(dict.fromkeys(items[i][1] for i in indexes))  # a review id gives its project and date
+            if len(ids) < 2:
                 continue
+            refs = [(rid, reviews[rid].project, reviews[rid].review_date) for rid in ids]
             texts = list(dict.fromkeys(items[i][2].strip() for i in indexes))
             found.append((-len(refs), kind_index, texts[0], kind, texts, refs))
     found.sort(key=lambda g: (g[0], g[1], g[2]))

@@ -94,11 +94,17 @@ def similar_pairs(prints: Sequence[Fingerprint], threshold: float) -> list[tuple
         for gram in prefix:
             candidates.update(index[gram])
         low, high = threshold * size, size / threshold  # Jaccard <= min/max of the two sizes
+        grams, norm = fp.grams, fp.norm
         for j in sorted(candidates):
             other = prints[j]
-            if not low <= len(other.grams) <= high and other.norm != fp.norm:
+            other_size = len(other.grams)
+            if other.norm == norm:
+                score = 1.0
+            elif not low <= other_size <= high:
                 continue
-            score = jaccard(other, fp)
+            else:  # `jaccard`, inline: this loop runs once per candidate pair
+                inter = len(other.grams & grams)
+                score = inter / (other_size + size - inter)
             if score >= threshold:
                 pairs.append((j, i, score))
         for gram in prefix:
