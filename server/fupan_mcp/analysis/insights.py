@@ -284,20 +284,33 @@ def _carried_from_keys(rows: InsightRows, reviews: dict[str, InsightReview]) -> 
 
 def _recurring(rows: InsightRows, reviews: dict[str, InsightReview]) -> tuple[list[RecurringGroup], int]:
     """Similar texts of one kind in two or more reviews: the most-repeated `MAX_LISTED_GROUPS`, and how
-    many groups there are. Each distinct text is normalized once, each distinct normal form compared once."""
+    many groups there are. Each distinct text is normalized once, each distinct normal form compared once,
+    by the text it was first written as (its grams). When the store gives the texts' normal forms and the
+    pairs of alike texts it found at write time (``rows.kept_texts``, ``rows.text_pairs``), the same groups
+    from them: two normal forms are joined when the texts they were first written as are a pair."""
+    kept = rows.kept_texts
     norms: dict[str, str] = {}
-    found: list[tuple[int, int, str, RecurringKind, list[str], list[tuple[str, str, dt.date]]]] = []
-    by_kind: dict[str, list[tuple[dt.date, str, str, str]]] = {kind: [] for kind in RECURRING_KINDS}
-    for review_id, text_kind, text in rows.texts:  # review date, review id, text, normal form
-        review = reviews.get(review_id)
-        items_of = by_kind.get(text_kind)
+    by_kind: dict[str, list[tuple[dt.date, str, str, str, int]]] = {kind: [] for kind in RECURRING_KINDS}
+    for line in rows.texts if kept is None else kept:  # review date, review id, text, normal form, text id
+        review = reviews.get(line[0])
+        items_of = by_kind.get(line[1])
         if review is None or items_of is None:
             continue
-        norm = norms.get(text)
-        if norm is None:
-            norm = norms[text] = normalize_text(text)
+        text = line[2]
+        if kept is None:
+            norm = norms.get(text)
+            if norm is None:
+                norm = norms[text] = normalize_text(text)
+            text_id = -1
+        else:
+            text_id, norm = line[3], line[4]  # type: ignore[misc]
         if norm:
-            items_of.append((review.review_date, review_id, text, norm))
+            items_of.append((review.review_date, line[0], text, norm, text_id))
+    neighbours: dict[int, list[int]] = defaultdict(list)
+    for a, b in rows.text_pairs if kept is not None else ():
+        neighbours[a].append(b)
+        neighbours[b].append(a)
+    found: list[tuple[int, int, str, RecurringKind, list[str], list[tuple[str, str, dt.date]]]] = []
     for kind_index, kind in enumerate(RECURRING_KINDS):
         items = by_kind[kind]
         items.sort(key=lambda item: (item[0], item[1]))
@@ -305,8 +318,18 @@ def _recurring(rows: InsightRows, reviews: dict[str, InsightReview]) -> tuple[li
         for i, item in enumerate(items):
             by_norm[item[3]].append(i)
         distinct = list(by_norm)
-        prints = [Fingerprint(norm, text_grams(items[by_norm[norm][0]][2])) for norm in distinct]
-        for group in _union_find(len(distinct), similar_pairs(prints, RECURRING_THRESHOLD)):
+        if kept is None:
+            prints = [Fingerprint(norm, text_grams(items[by_norm[norm][0]][2])) for norm in distinct]
+            pairs = similar_pairs(prints, RECURRING_THRESHOLD)
+        else:
+            node = {items[by_norm[norm][0]][4]: k for k, norm in enumerate(distinct)}  # first text -> its form
+            pairs = [
+                (k, node[other], 1.0)
+                for text_id, k in node.items()
+                for other in neighbours.get(text_id, ())
+                if other in node and node[other] > k
+            ]
+        for group in _union_find(len(distinct), pairs):
             if len(group) == 1:  # most groups: one normal form, its items already in order
                 indexes = by_norm[distinct[group[0]]]
                 if len(indexes) < 2:
