@@ -105,12 +105,22 @@ def compute_insights(rows: InsightRows, as_of: dt.date | None) -> InsightsResult
     by_project: dict[str, _Slice] = {}
     by_quarter: dict[str, _Slice] = {}
     total = _Slice()
+    quarters: dict[dt.date, str] = {}
+    cells: dict[tuple[str, str], list[ActionTally]] = defaultdict(list)  # (project, quarter) -> its reviews
     for tally in rows.review_tallies:
-        total.add(tally)
         review = reviews.get(tally.key or "")
-        if review is not None:
-            _slice(by_project, review.project).add(tally)
-            _slice(by_quarter, _quarter(review.review_date)).add(tally)
+        if review is None:
+            total.add(tally)
+            continue
+        quarter = quarters.get(review.review_date)
+        if quarter is None:
+            quarter = quarters[review.review_date] = _quarter(review.review_date)
+        cells[(review.project, quarter)].append(tally)
+    for (project, quarter), tallies in cells.items():  # sums of counts: the order they are added in is free
+        summed = _summed(tallies)
+        total.add(summed)
+        _slice(by_project, project).add(summed)
+        _slice(by_quarter, quarter).add(summed)
     for close in rows.review_closes:
         total.days[close.days] += close.closed
         review = reviews.get(close.key or "")
@@ -182,6 +192,13 @@ class _Slice:
             closed_with_date=closed,
             aging=dict(zip(AGING_BUCKETS, self.aging, strict=True)),
         )
+
+
+def _summed(tallies: list[ActionTally]) -> ActionTally:
+    """One tally of several, column by column."""
+    _, total, done, wont_do, overdue, aging = zip(*tallies, strict=True)
+    bands = tuple(map(sum, zip(*aging, strict=True)))
+    return ActionTally(None, sum(total), sum(done), sum(wont_do), sum(overdue), bands)  # type: ignore[arg-type]
 
 
 def _slice(slices: dict[str, _Slice], key: str) -> _Slice:
