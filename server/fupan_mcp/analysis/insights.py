@@ -10,6 +10,11 @@ text's grams are its CJK character bigrams plus its lowercased Latin words and n
 are alike when the Jaccard similarity of their grams reaches `RECURRING_THRESHOLD`. Pairs are found
 with prefix filtering (`analysis.text.similar_pairs`, near-linear) and joined by union-find, so a
 chain of alike texts is one group.
+
+Over the whole store the store hands over what it keeps at write time instead (``rows.carried``: one
+key per review and normal form of its actions, only for the groups that can be listed; ``rows.kept_texts``
+and ``rows.text_pairs``: each text's normal form and the pairs of alike texts), and the groups are made
+from those: the same groups and figures as from the rows themselves (tests/test_insights_kept.py).
 """
 
 from __future__ import annotations

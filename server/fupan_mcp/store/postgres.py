@@ -506,7 +506,7 @@ class PostgresStore:
 
     def table_columns(self) -> dict[str, tuple[Column, ...]]:
         """Every data table of the schema and its columns, from ``information_schema`` (the table of
-        applied migrations is not data)."""
+        applied migrations and the insight tables kept at write time, `DERIVED_TABLES`, are not data)."""
         with self._transaction(write=False) as conn:
             rows = conn.execute(
                 "SELECT c.table_name, c.column_name, c.data_type, c.is_nullable, c.column_default, c.is_identity "

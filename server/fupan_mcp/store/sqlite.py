@@ -540,7 +540,8 @@ class SQLiteStore:
 
     def table_columns(self) -> dict[str, tuple[Column, ...]]:
         """Every data table and its columns, from ``sqlite_master`` and ``PRAGMA table_info`` (the
-        full-text index and SQLite's own tables are not data: they are made from the lessons)."""
+        full-text index, the insight tables kept at write time (`DERIVED_TABLES`) and SQLite's own tables
+        are not data: they are made from the others)."""
         with self._transaction(write=False) as conn:
             names = [
                 str(row[0])
