@@ -303,6 +303,10 @@ _INSIGHT_TEXTS: tuple[str, ...] = (
 )
 
 
+_TEXTS_LOCK = "fupan-mcp insight_texts"
+"""The advisory lock writers of ``insight_texts`` take in turn (`_keep_texts`)."""
+
+
 def _migration_8(conn: Connection) -> None:
     for statement in _INSIGHT_TEXTS:
         conn.execute(statement)
@@ -1277,8 +1281,12 @@ def _replace_lessons(conn: Connection, review_id: str, lessons: Sequence[Lesson]
 
 def _keep_texts(conn: Connection, texts: Sequence[tuple[str, str]] | None) -> None:
     """Keep ``insight_texts`` (with their grams and pairs) in step with the lessons for these (kind, text)
-    pairs, which a write added or removed, or for every lesson (None), in the caller's write transaction."""
+    pairs, which a write added or removed, or for every lesson (None), in the caller's write transaction.
+
+    Writers of texts take turns (a transaction lock): the pairs of a text are found among the texts
+    already kept, so two reviews written at once must not each miss the other's new text."""
     with conn.cursor(row_factory=tuple_row) as cur:
+        cur.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (_TEXTS_LOCK,))
         if texts is None:
             for table in ("insight_pairs", "insight_grams", "insight_texts"):
                 cur.execute(f"DELETE FROM {table}")
