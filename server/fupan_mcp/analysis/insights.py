@@ -11,10 +11,10 @@ are alike when the Jaccard similarity of their grams reaches `RECURRING_THRESHOL
 with prefix filtering (`analysis.text.similar_pairs`, near-linear) and joined by union-find, so a
 chain of alike texts is one group.
 
-Over the whole store the store hands over what it keeps at write time instead (``rows.carried``: one
-key per review and normal form of its actions, only for the groups that can be listed; ``rows.kept_texts``
-and ``rows.text_pairs``: each text's normal form and the pairs of alike texts), and the groups are made
-from those: the same groups and figures as from the rows themselves (tests/test_insights_kept.py).
+Over the whole store the store hands over what it keeps at write time for the carried-over actions
+instead of every action line (``rows.carried``: one key per review and normal form of its actions, only
+for the groups that can be listed, and ``rows.carried_count``), and the groups are made from those: the
+same groups and figures as from the lines themselves (tests/test_insights_kept.py).
 """
 
 from __future__ import annotations
@@ -306,33 +306,20 @@ def _carried_from_keys(rows: InsightRows, reviews: dict[str, InsightReview]) -> 
 
 def _recurring(rows: InsightRows, reviews: dict[str, InsightReview]) -> tuple[list[RecurringGroup], int]:
     """Similar texts of one kind in two or more reviews: the most-repeated `MAX_LISTED_GROUPS`, and how
-    many groups there are. Each distinct text is normalized once, each distinct normal form compared once,
-    by the text it was first written as (its grams). When the store gives the texts' normal forms and the
-    pairs of alike texts it found at write time (``rows.kept_texts``, ``rows.text_pairs``), the same groups
-    from them: two normal forms are joined when the texts they were first written as are a pair."""
-    kept = rows.kept_texts
+    many groups there are. Each distinct text is normalized once, each distinct normal form compared once."""
     norms: dict[str, str] = {}
-    by_kind: dict[str, list[tuple[dt.date, str, str, str, int]]] = {kind: [] for kind in RECURRING_KINDS}
-    for line in rows.texts if kept is None else kept:  # review date, review id, text, normal form, text id
-        review = reviews.get(line[0])
-        items_of = by_kind.get(line[1])
+    found: list[tuple[int, int, str, RecurringKind, list[str], list[tuple[str, str, dt.date]]]] = []
+    by_kind: dict[str, list[tuple[dt.date, str, str, str]]] = {kind: [] for kind in RECURRING_KINDS}
+    for review_id, text_kind, text in rows.texts:  # review date, review id, text, normal form
+        review = reviews.get(review_id)
+        items_of = by_kind.get(text_kind)
         if review is None or items_of is None:
             continue
-        text = line[2]
-        if kept is None:
-            norm = norms.get(text)
-            if norm is None:
-                norm = norms[text] = normalize_text(text)
-            text_id = -1
-        else:
-            text_id, norm = line[3], line[4]  # type: ignore[misc]
+        norm = norms.get(text)
+        if norm is None:
+            norm = norms[text] = normalize_text(text)
         if norm:
-            items_of.append((review.review_date, line[0], text, norm, text_id))
-    neighbours: dict[int, list[int]] = defaultdict(list)
-    for a, b in rows.text_pairs if kept is not None else ():
-        neighbours[a].append(b)
-        neighbours[b].append(a)
-    found: list[tuple[int, int, str, RecurringKind, list[str], list[tuple[str, str, dt.date]]]] = []
+            items_of.append((review.review_date, review_id, text, norm))
     for kind_index, kind in enumerate(RECURRING_KINDS):
         items = by_kind[kind]
         items.sort(key=lambda item: (item[0], item[1]))
@@ -340,18 +327,8 @@ def _recurring(rows: InsightRows, reviews: dict[str, InsightReview]) -> tuple[li
         for i, item in enumerate(items):
             by_norm[item[3]].append(i)
         distinct = list(by_norm)
-        if kept is None:
-            prints = [Fingerprint(norm, text_grams(items[by_norm[norm][0]][2])) for norm in distinct]
-            pairs = similar_pairs(prints, RECURRING_THRESHOLD)
-        else:
-            node = {items[by_norm[norm][0]][4]: k for k, norm in enumerate(distinct)}  # first text -> its form
-            pairs = [
-                (k, node[other], 1.0)
-                for text_id, k in node.items()
-                for other in neighbours.get(text_id, ())
-                if other in node and node[other] > k
-            ]
-        for group in _union_find(len(distinct), pairs):
+        prints = [Fingerprint(norm, text_grams(items[by_norm[norm][0]][2])) for norm in distinct]
+        for group in _union_find(len(distinct), similar_pairs(prints, RECURRING_THRESHOLD)):
             if len(group) == 1:  # most groups: one normal form, its items already in order
                 indexes = by_norm[distinct[group[0]]]
                 if len(indexes) < 2:

@@ -80,17 +80,6 @@ class InsightText(NamedTuple):
     text: str
 
 
-class KeptText(NamedTuple):
-    """A problem, root cause or lesson with what the store keeps of its text at write time (``insight_texts``):
-    the text's id there and its normal form."""
-
-    review_id: str
-    kind: str
-    text: str
-    text_id: int
-    norm: str
-
-
 class InsightMetric(NamedTuple):
     review_id: str
     name: str
@@ -119,12 +108,6 @@ class InsightRows(BaseModel):
     )
     carried_count: int | None = Field(default=None, description="With ``carried``: how many groups there are in all.")
     texts: list[InsightText] = Field(default_factory=list)
-    kept_texts: list[KeptText] | None = Field(
-        default=None,
-        description="Instead of ``texts``, in the same order: the texts with their id and normal form as kept at "
-        "write time, and ``text_pairs`` the ids of every two of one kind alike enough to be one issue.",
-    )
-    text_pairs: list[tuple[int, int]] = Field(default_factory=list)
     metrics: list[InsightMetric] = Field(default_factory=list)
 
 

@@ -290,9 +290,9 @@ class ReviewStore(Protocol):
         (``as_of``), with the days to close of done actions whose close time (``closed_at``) is known;
         each action's text and status; the problem, root-cause and lesson texts; and each metric's
         attainment rate from the stored `compute_attainment` result. Without any filter, what the store
-        keeps at write time stands for the action texts (the carried-over keys of the groups that can be
-        listed, and how many groups there are) and for the texts (their normal forms and the pairs of
-        alike texts); it is derived from the stored rows, deleted with them, and made again on import."""
+        keeps at write time stands for the action texts: the carried-over keys of the groups that can be
+        listed, and how many groups there are (derived from the actions, deleted with their review, made
+        again on import)."""
         ...
 
     # --- lessons -------------------------------------------------------------------------

@@ -13,8 +13,7 @@ import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
-from fupan_mcp.analysis.insights import RECURRING_THRESHOLD, text_grams
-from fupan_mcp.analysis.text import Fingerprint, normalize_text, similar_pairs
+from fupan_mcp.analysis.text import normalize_text
 from fupan_mcp.domain.actions import ActionItem, ActionStatus
 from fupan_mcp.domain.asof import days_overdue
 from fupan_mcp.domain.insights import ActionLine, InsightReview
@@ -516,44 +515,6 @@ def carried_keys(lines: Iterable[Sequence[Any]]) -> list[tuple[str, str, str, st
         else:
             entry[4] = status
     return [(e[0], e[1], e[2], e[3], e[4]) for e in found.values()]
-
-
-class TextKey(NamedTuple):
-    """What ``insight_texts`` keeps of a problem, root cause or lesson text: its normal form and grams
-    (`analysis.insights.text_grams`), what recurring issues are grouped by."""
-
-    kind: str
-    text: str
-    norm: str
-    grams: frozenset[str]
-
-
-def text_key(kind: str, text: str) -> TextKey | None:
-    """The key of a text of a kind review_insights groups (None for other kinds and empty normal forms)."""
-    if kind not in INSIGHT_TEXT_KINDS:
-        return None
-    norm = normalize_text(text)
-    return TextKey(kind, text, norm, text_grams(text)) if norm else None
-
-
-def alike(a_norm: str, a_size: int, b_norm: str, b_size: int, shared: int) -> bool:
-    """Whether two texts of one kind with different normal forms are one issue: the Jaccard of their grams
-    (``shared`` of them in common) reaches the threshold, computed as `analysis.text.jaccard` does."""
-    return a_norm != b_norm and shared / (a_size + b_size - shared) >= RECURRING_THRESHOLD
-
-
-def all_text_pairs(keys: Sequence[TextKey]) -> list[tuple[int, int]]:
-    """The positions (i, j), i < j, of every two keys of one kind that are `alike` (prefix filtering)."""
-    by_kind: dict[str, list[int]] = {}
-    for i, key in enumerate(keys):
-        by_kind.setdefault(key.kind, []).append(i)
-    pairs: list[tuple[int, int]] = []
-    for positions in by_kind.values():
-        prints = [Fingerprint(keys[i].norm, keys[i].grams) for i in positions]
-        for j, i, _ in similar_pairs(prints, RECURRING_THRESHOLD):
-            if prints[j].norm != prints[i].norm:
-                pairs.append((positions[j], positions[i]))
-    return pairs
 
 
 def backfilled_closed_at(created_at: str, updated_at: str) -> str | None:

@@ -60,7 +60,6 @@ from fupan_mcp.domain.insights import (
     InsightReview,
     InsightRows,
     InsightText,
-    KeptText,
 )
 from fupan_mcp.domain.stored import (
     Lesson,
@@ -252,43 +251,6 @@ def _migration_7(conn: sqlite3.Connection) -> None:
     _keep_insights(conn, None)
 
 
-# Migration 8: what review_insights groups recurring problems, root causes and lessons by, kept at write
-# time (`_keep_texts`): each distinct text of those kinds once, with its normal form and its grams (an
-# inverted index), and every two of one kind alike enough to be one issue, so a call reads the pairs
-# instead of comparing every text again. Derived like insight_actions; a text no lesson holds any more
-# goes (with its grams and pairs), so a deleted review leaves nothing of its words here.
-_INSIGHT_TEXTS: tuple[str, ...] = (
-    """CREATE TABLE insight_texts (
-        id   INTEGER PRIMARY KEY,
-        kind TEXT NOT NULL,
-        text TEXT NOT NULL,
-        norm TEXT NOT NULL,
-        size INTEGER NOT NULL,  -- how many grams
-        UNIQUE (kind, text)
-    )""",
-    """CREATE TABLE insight_grams (
-        kind    TEXT NOT NULL,
-        gram    TEXT NOT NULL,
-        text_id INTEGER NOT NULL REFERENCES insight_texts (id) ON DELETE CASCADE,
-        PRIMARY KEY (kind, gram, text_id)
-    ) WITHOUT ROWID""",
-    "CREATE INDEX insight_grams_by_text ON insight_grams (text_id)",
-    """CREATE TABLE insight_pairs (
-        a INTEGER NOT NULL REFERENCES insight_texts (id) ON DELETE CASCADE,
-        b INTEGER NOT NULL REFERENCES insight_texts (id) ON DELETE CASCADE,
-        PRIMARY KEY (a, b)
-    ) WITHOUT ROWID""",
-    "CREATE INDEX insight_pairs_by_b ON insight_pairs (b)",
-    "CREATE INDEX lessons_by_text ON lessons (kind, text)",
-)
-
-
-def _migration_8(conn: sqlite3.Connection) -> None:
-    for statement in _INSIGHT_TEXTS:
-        conn.execute(statement)
-    _keep_texts(conn, None)
-
-
 # Append new migrations here: MIGRATIONS[n] upgrades user_version n to n + 1.
 MIGRATIONS: tuple[Migration, ...] = (
     _MIGRATION_1,
@@ -298,9 +260,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     _migration_5,
     _MIGRATION_6,
     _migration_7,
-    _migration_8,
 )
-DERIVED_TABLES = ("insight_actions", "insight_texts", "insight_grams", "insight_pairs")
+DERIVED_TABLES = ("insight_actions",)
 """Tables the store makes from the others at write time: not data (not exported), made again on import."""
 
 # External-content FTS5 index over lessons.terms, kept in step by triggers (which also fire
@@ -592,7 +553,6 @@ class SQLiteStore:
                     )
             imported = {str(row["review_id"]) for table, items in rows if table == "actions" for row in items}
             _keep_insights(conn, sorted(imported))
-            _keep_texts(conn, None)
             if self.fts:
                 conn.execute("INSERT INTO lesson_fts (lesson_fts) VALUES ('rebuild')")
 
@@ -684,10 +644,8 @@ class SQLiteStore:
 
     def delete_review(self, review_id: str) -> None:
         with self._transaction(write=True) as conn:
-            texts = conn.execute("SELECT kind, text FROM lessons WHERE review_id = ?", (review_id,)).fetchall()
             if conn.execute("DELETE FROM reviews WHERE id = ?", (review_id,)).rowcount == 0:
                 raise NotFound("review_id", "review", review_id)
-            _keep_texts(conn, [(row[0], row[1]) for row in texts])
 
     def update_sections(self, review_id: str, sections: Mapping[str, Any]) -> ReviewRecord:
         encoded = records.checked_sections(sections)
@@ -858,30 +816,11 @@ class SQLiteStore:
                 carried = [CarriedKey(row[0], row[1], row[2], row[3], row[4]) for row in keys]
                 count = int(keys[0][5]) if keys else 0
             kinds = ", ".join("?" * len(records.INSIGHT_TEXT_KINDS))
-            kept: list[KeptText] | None = None
-            pairs: list[tuple[int, int]] = []
-            if not rest:  # the whole store: the texts' normal forms and alike pairs kept at write time
-                kept_sql = "SELECT id, kind, text, norm FROM insight_texts"
-                known = {(row[1], row[2]): (row[0], row[3]) for row in cur.execute(kept_sql)}
-                kept = [  # joined here: a lookup per lesson on its text costs SQLite more than the dictionary
-                    KeptText(row[0], row[1], row[2], *found)
-                    for row in cur.execute(
-                        f"SELECT l.review_id, l.kind, l.text FROM lessons l WHERE l.kind IN ({kinds}) "
-                        "ORDER BY l.review_id, l.seq",
-                        records.INSIGHT_TEXT_KINDS,
-                    )
-                    if (found := known.get((row[1], row[2]))) is not None
-                ]
-                pairs = cur.execute("SELECT a, b FROM insight_pairs").fetchall()
-            texts = (
-                []
-                if kept is not None
-                else cur.execute(
-                    f"SELECT l.review_id, l.kind, l.text FROM lessons l{join('l')} "
-                    f"WHERE l.kind IN ({kinds}){rest} ORDER BY l.review_id, l.seq",
-                    (*records.INSIGHT_TEXT_KINDS, *where.params),
-                ).fetchall()
-            )
+            texts = cur.execute(
+                f"SELECT l.review_id, l.kind, l.text FROM lessons l{join('l')} "
+                f"WHERE l.kind IN ({kinds}){rest} ORDER BY l.review_id, l.seq",
+                (*records.INSIGHT_TEXT_KINDS, *where.params),
+            ).fetchall()
             metrics = cur.execute(
                 "SELECT s.review_id, json_extract(m.value, '$.name') AS name, "
                 "json_extract(m.value, '$.attainment_rate') AS rate "
@@ -900,8 +839,6 @@ class SQLiteStore:
             carried=carried,
             carried_count=count,
             texts=list(map(InsightText._make, texts)),
-            kept_texts=kept,
-            text_pairs=pairs,
             metrics=[InsightMetric(row[0], row[1], _rate(row[2])) for row in metrics if isinstance(row[1], str)],
         )
 
@@ -1186,65 +1123,11 @@ def _keep_insights(conn: sqlite3.Connection, review_ids: Sequence[str] | None) -
 
 def _replace_lessons(conn: sqlite3.Connection, review_id: str, lessons: Sequence[Lesson]) -> None:
     """The review's searchable items become ``lessons`` (the FTS triggers follow in this transaction)."""
-    before = conn.execute("SELECT kind, text FROM lessons WHERE review_id = ?", (review_id,)).fetchall()
     conn.execute("DELETE FROM lessons WHERE review_id = ?", (review_id,))
     conn.executemany(
         "INSERT INTO lessons (review_id, seq, kind, text, terms, section) VALUES (?, ?, ?, ?, ?, ?)",
         [(review_id, i, it.kind, it.text, index_terms(it.text), it.section) for i, it in enumerate(lessons)],
     )
-    _keep_texts(conn, [(row[0], row[1]) for row in before] + [(it.kind, it.text) for it in lessons])
-
-
-def _keep_texts(conn: sqlite3.Connection, texts: Sequence[tuple[str, str]] | None) -> None:
-    """Keep ``insight_texts`` (with their grams and pairs) in step with the lessons for these (kind, text)
-    pairs, which a write added or removed, or for every lesson (None), in the caller's write transaction."""
-    if texts is None:
-        for table in ("insight_pairs", "insight_grams", "insight_texts"):
-            conn.execute(f"DELETE FROM {table}")
-        rows = conn.execute("SELECT DISTINCT kind, text FROM lessons ORDER BY kind, text").fetchall()
-        keys = [key for row in rows if (key := records.text_key(row[0], row[1])) is not None]
-        ids = [_insert_text(conn, key) for key in keys]
-        conn.executemany(
-            "INSERT INTO insight_pairs (a, b) VALUES (?, ?)",
-            [(ids[i], ids[j]) for i, j in records.all_text_pairs(keys)],
-        )
-        return
-    for kind, text in dict.fromkeys(texts):
-        key = records.text_key(kind, text)
-        if key is None:
-            continue
-        held = conn.execute("SELECT 1 FROM lessons WHERE kind = ? AND text = ? LIMIT 1", (kind, text)).fetchone()
-        known = conn.execute("SELECT id FROM insight_texts WHERE kind = ? AND text = ?", (kind, text)).fetchone()
-        if held is None and known is not None:
-            conn.execute("DELETE FROM insight_texts WHERE id = ?", (known[0],))  # its grams and pairs follow
-        elif held is not None and known is None:
-            text_id = _insert_text(conn, key)
-            shared = conn.execute(
-                "SELECT t.id, t.norm, t.size, count(*) FROM insight_grams g JOIN insight_texts t ON t.id = g.text_id "
-                "WHERE g.kind = ? AND g.gram IN (SELECT value FROM json_each(?)) AND g.text_id <> ? GROUP BY t.id",
-                (kind, json.dumps(sorted(key.grams), ensure_ascii=False), text_id),
-            ).fetchall()
-            conn.executemany(
-                "INSERT INTO insight_pairs (a, b) VALUES (?, ?)",
-                [
-                    (min(row[0], text_id), max(row[0], text_id))
-                    for row in shared
-                    if records.alike(key.norm, len(key.grams), row[1], row[2], row[3])
-                ],
-            )
-
-
-def _insert_text(conn: sqlite3.Connection, key: records.TextKey) -> int:
-    cursor = conn.execute(
-        "INSERT INTO insight_texts (kind, text, norm, size) VALUES (?, ?, ?, ?)",
-        (key.kind, key.text, key.norm, len(key.grams)),
-    )
-    text_id = int(cursor.lastrowid or 0)
-    conn.executemany(
-        "INSERT INTO insight_grams (kind, gram, text_id) VALUES (?, ?, ?)",
-        [(key.kind, gram, text_id) for gram in sorted(key.grams)],
-    )
-    return text_id
 
 
 def _upsert_sections(conn: sqlite3.Connection, review_id: str, encoded: dict[str, str], now: str) -> None:
