@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import random
+import sys
 from collections.abc import Iterator
 from typing import Any, cast
 
@@ -121,3 +122,18 @@ def test_a_deleted_review_leaves_no_kept_key(store: ReviewStore) -> None:
     assert [k.review_id for k in rows.carried or []] == []  # one review left: no group
     _same(store)
     assert kept.record.id
+
+
+def test_only_the_listable_groups_are_read_ties_included(store: ReviewStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a cap of 2 the store reads the groups with as many reviews as the 2nd most-repeated or more
+    (ties by project included) and counts the rest; the analysis lists the same 2 as from every line."""
+    from fupan_mcp.analysis import insights as insights_module
+
+    _fill(store, random.Random(11), 30)
+    for module in (insights_module, sys.modules[type(store).__module__]):  # the analysis and this backend
+        monkeypatch.setattr(module, "MAX_LISTED_GROUPS", 2)
+    rows = store.insight_rows()
+    result = _same(store)
+    assert len(result.carried_over) == 2 and result.carried_over_count > 2
+    groups = {(key.project, key.norm) for key in rows.carried or []}
+    assert 2 <= len(groups) < result.carried_over_count  # not every group's keys were read
