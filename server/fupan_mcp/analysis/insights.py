@@ -10,6 +10,11 @@ text's grams are its CJK character bigrams plus its lowercased Latin words and n
 are alike when the Jaccard similarity of their grams reaches `RECURRING_THRESHOLD`. Pairs are found
 with prefix filtering (`analysis.text.similar_pairs`, near-linear) and joined by union-find, so a
 chain of alike texts is one group.
+
+Over the whole store the store hands over what it keeps at write time for the carried-over actions
+instead of every action line (``rows.carried``: one key per review and normal form of its actions, only
+for the groups that can be listed, and ``rows.carried_count``), and the groups are made from those: the
+same groups and figures as from the lines themselves (tests/test_insights_kept.py).
 """
 
 from __future__ import annotations
@@ -22,11 +27,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from fupan_mcp.analysis.text import Fingerprint, jaccard, normalize_text, similar_pairs
+from fupan_mcp.domain.actions import ActionStatus
 from fupan_mcp.domain.insights import (
     AGING_BUCKETS,
     RECURRING_KINDS,
     ActionTally,
     CarriedAction,
+    CarriedKey,
     FollowThrough,
     InsightReview,
     InsightRows,
@@ -103,12 +110,22 @@ def compute_insights(rows: InsightRows, as_of: dt.date | None) -> InsightsResult
     by_project: dict[str, _Slice] = {}
     by_quarter: dict[str, _Slice] = {}
     total = _Slice()
+    quarters: dict[dt.date, str] = {}
+    cells: dict[tuple[str, str], list[ActionTally]] = defaultdict(list)  # (project, quarter) -> its reviews
     for tally in rows.review_tallies:
-        total.add(tally)
         review = reviews.get(tally.key or "")
-        if review is not None:
-            _slice(by_project, review.project).add(tally)
-            _slice(by_quarter, _quarter(review.review_date)).add(tally)
+        if review is None:
+            total.add(tally)
+            continue
+        quarter = quarters.get(review.review_date)
+        if quarter is None:
+            quarter = quarters[review.review_date] = _quarter(review.review_date)
+        cells[(review.project, quarter)].append(tally)
+    for (project, quarter), tallies in cells.items():  # sums of counts: the order they are added in is free
+        summed = _summed(tallies)
+        total.add(summed)
+        _slice(by_project, project).add(summed)
+        _slice(by_quarter, quarter).add(summed)
     for close in rows.review_closes:
         total.days[close.days] += close.closed
         review = reviews.get(close.key or "")
@@ -182,6 +199,13 @@ class _Slice:
         )
 
 
+def _summed(tallies: list[ActionTally]) -> ActionTally:
+    """One tally of several, column by column."""
+    _, total, done, wont_do, overdue, aging = zip(*tallies, strict=True)
+    bands = tuple(map(sum, zip(*aging, strict=True)))
+    return ActionTally(None, sum(total), sum(done), sum(wont_do), sum(overdue), bands)  # type: ignore[arg-type]
+
+
 def _slice(slices: dict[str, _Slice], key: str) -> _Slice:
     found = slices.get(key)
     if found is None:
@@ -215,7 +239,11 @@ def _carried_over(rows: InsightRows, reviews: dict[str, InsightReview]) -> tuple
     `MAX_LISTED_GROUPS`, and how many there are.
 
     One pass over the actions, which the store gives in review order (date, id, position): a group's
-    first line gives its text, its last line the latest status, and its reviews come in date order."""
+    first line gives its text, its last line the latest status, and its reviews come in date order. When
+    the store gives the groups' keys instead (``rows.carried``, one per review and normal form), the same
+    from them: the earliest review's first text, the latest one's last status."""
+    if rows.carried is not None:
+        return _carried_from_keys(rows, reviews)
     norms: dict[str, str] = {}  # most action texts repeat: each distinct one is normalized once
     groups: dict[tuple[str, str], list[Any]] = {}  # key -> [first text, latest status, review ids]
     for review_id, _, action, status in rows.actions:
@@ -249,6 +277,30 @@ def _carried_over(rows: InsightRows, reviews: dict[str, InsightReview]) -> tuple
     return listed, len(found)
 
 
+def _carried_from_keys(rows: InsightRows, reviews: dict[str, InsightReview]) -> tuple[list[CarriedAction], int]:
+    keys: dict[tuple[str, str], list[CarriedKey]] = defaultdict(list)
+    for key in rows.carried or ():
+        if key.review_id in reviews:
+            keys[(key.project, key.norm)].append(key)
+    found: list[tuple[str, str, ActionStatus, list[str]]] = []
+    for (project, _), group in keys.items():
+        if len(group) < 2:
+            continue
+        group.sort(key=lambda k: (reviews[k.review_id].review_date, k.review_id))
+        found.append((project, group[0].action, group[-1].status, [k.review_id for k in group]))
+    found.sort(key=lambda c: (-len(c[3]), c[0], c[1]))
+    listed = [
+        CarriedAction(
+            project=project,
+            action=action,
+            reviews=[ReviewRef(review_id=rid, project=project, review_date=reviews[rid].review_date) for rid in refs],
+            latest_status=status,
+        )
+        for project, action, status, refs in found[:MAX_LISTED_GROUPS]
+    ]
+    return listed, len(found) if rows.carried_count is None else rows.carried_count
+
+
 # --- recurring problems -------------------------------------------------------------------
 
 
@@ -277,10 +329,16 @@ def _recurring(rows: InsightRows, reviews: dict[str, InsightReview]) -> tuple[li
         distinct = list(by_norm)
         prints = [Fingerprint(norm, text_grams(items[by_norm[norm][0]][2])) for norm in distinct]
         for group in _union_find(len(distinct), similar_pairs(prints, RECURRING_THRESHOLD)):
-            indexes = sorted(i for k in group for i in by_norm[distinct[k]])
-            refs = list(dict.fromkeys((items[i][1], reviews[items[i][1]].project, items[i][0]) for i in indexes))
-            if len(refs) < 2:
+            if len(group) == 1:  # most groups: one normal form, its items already in order
+                indexes = by_norm[distinct[group[0]]]
+                if len(indexes) < 2:
+                    continue
+            else:
+                indexes = sorted(i for k in group for i in by_norm[distinct[k]])
+            ids = list(dict.fromkeys(items[i][1] for i in indexes))  # a review id gives its project and date
+            if len(ids) < 2:
                 continue
+            refs = [(rid, reviews[rid].project, reviews[rid].review_date) for rid in ids]
             texts = list(dict.fromkeys(items[i][2].strip() for i in indexes))
             found.append((-len(refs), kind_index, texts[0], kind, texts, refs))
     found.sort(key=lambda g: (g[0], g[1], g[2]))

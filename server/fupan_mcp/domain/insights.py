@@ -63,6 +63,17 @@ class ActionLine(NamedTuple):
     status: ActionStatus
 
 
+class CarriedKey(NamedTuple):
+    """The actions of one review with one normal form (`analysis.text.normalize_text`), as the store keeps
+    them at write time (``insight_actions``): the first one's text and the last one's status."""
+
+    review_id: str
+    project: str
+    norm: str
+    action: str
+    status: ActionStatus
+
+
 class InsightText(NamedTuple):
     review_id: str
     kind: str  # root_cause, problem, lesson (other lesson kinds are ignored)
@@ -90,6 +101,12 @@ class InsightRows(BaseModel):
     actions: list[ActionLine] = Field(
         default_factory=list, description="In review order: review date, review id, position in the review."
     )
+    carried: list[CarriedKey] | None = Field(
+        default=None,
+        description="Instead of ``actions``: the keys of the carried-over groups that can be listed (at least the "
+        "most-repeated, ties included), read from what the store keeps at write time.",
+    )
+    carried_count: int | None = Field(default=None, description="With ``carried``: how many groups there are in all.")
     texts: list[InsightText] = Field(default_factory=list)
     metrics: list[InsightMetric] = Field(default_factory=list)
 

@@ -289,7 +289,10 @@ class ReviewStore(Protocol):
         reviews) counted per review and per owner, overdue as of ``date_to``, else the latest review date
         (``as_of``), with the days to close of done actions whose close time (``closed_at``) is known;
         each action's text and status; the problem, root-cause and lesson texts; and each metric's
-        attainment rate from the stored `compute_attainment` result."""
+        attainment rate from the stored `compute_attainment` result. Without any filter, what the store
+        keeps at write time stands for the action texts: the carried-over keys of the groups that can be
+        listed, and how many groups there are (derived from the actions, deleted with their review, made
+        again on import)."""
         ...
 
     # --- lessons -------------------------------------------------------------------------

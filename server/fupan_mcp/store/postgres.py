@@ -69,6 +69,7 @@ from fupan_mcp.domain.actions import ActionItem, ActionStatus
 from fupan_mcp.domain.insights import (
     ActionLine,
     ActionTally,
+    CarriedKey,
     CloseDays,
     InsightMetric,
     InsightReview,
@@ -86,6 +87,7 @@ from fupan_mcp.domain.stored import (
 )
 from fupan_mcp.errors import InputError
 from fupan_mcp.i18n import Language
+from fupan_mcp.limits import MAX_LISTED_GROUPS
 from fupan_mcp.store import base, records
 from fupan_mcp.store.base import (
     Created,
@@ -245,6 +247,30 @@ _MIGRATION_6: tuple[str, ...] = (
     "CREATE INDEX actions_by_owner ON actions (owner, status, due)",
 )
 
+
+# Migration 7: what review_insights groups carried-over actions by, kept at write time (`_keep_insights`):
+# one row per review and normal form of its actions (records.carried_keys), so the groups of the whole
+# store are a GROUP BY over an index instead of every action text normalized at each call. Derived,
+# like the search index: not exported, made again by an import (and deleted with its review).
+_INSIGHT_ACTIONS: tuple[str, ...] = (
+    """CREATE TABLE insight_actions (
+        review_id TEXT NOT NULL REFERENCES reviews (id) ON DELETE CASCADE,
+        norm      TEXT NOT NULL,
+        project   TEXT NOT NULL,  -- the review's project as given (what the groups are made by)
+        action    TEXT NOT NULL,  -- the first of the review's actions with this normal form, as written
+        status    TEXT NOT NULL,  -- the status of its last one
+        PRIMARY KEY (review_id, norm)
+    )""",
+    'CREATE INDEX insight_actions_by_group ON insight_actions (project COLLATE "C", norm COLLATE "C")',
+)
+
+
+def _migration_7(conn: Connection) -> None:
+    for statement in _INSIGHT_ACTIONS:
+        conn.execute(statement)
+    _keep_insights(conn, None)
+
+
 # Append new migrations here: MIGRATIONS[n] upgrades schema version n to n + 1.
 MIGRATIONS: tuple[Migration, ...] = (
     _MIGRATION_1,
@@ -253,7 +279,10 @@ MIGRATIONS: tuple[Migration, ...] = (
     _migration_4,
     _MIGRATION_5,
     _MIGRATION_6,
+    _migration_7,
 )
+DERIVED_TABLES = ("insight_actions",)
+"""Tables the store makes from the others at write time: not data (not exported), made again on import."""
 
 _BEGIN_WRITE = "BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE"
 _BEGIN_READ = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
@@ -438,14 +467,16 @@ class PostgresStore:
 
     def table_columns(self) -> dict[str, tuple[Column, ...]]:
         """Every data table of the schema and its columns, from ``information_schema`` (the table of
-        applied migrations is not data)."""
+        applied migrations and the insight tables kept at write time, `DERIVED_TABLES`, are not data)."""
         with self._transaction(write=False) as conn:
             rows = conn.execute(
                 "SELECT c.table_name, c.column_name, c.data_type, c.is_nullable, c.column_default, c.is_identity "
                 "FROM information_schema.columns c JOIN information_schema.tables t "
                 "ON t.table_schema = c.table_schema AND t.table_name = c.table_name "
                 "WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE' "
-                "AND c.table_name <> 'schema_version' ORDER BY c.table_name, c.ordinal_position"
+                "AND c.table_name <> 'schema_version' AND NOT c.table_name = ANY(%s) "
+                "ORDER BY c.table_name, c.ordinal_position",
+                (list(DERIVED_TABLES),),
             ).fetchall()
         tables: dict[str, list[Column]] = {}
         for row in rows:
@@ -490,6 +521,8 @@ class PostgresStore:
                     casts = ", ".join(f"%s::{columns[name].sql_type}" for name in names)
                     with conn.cursor() as cur:
                         cur.executemany(f'INSERT INTO "{table}" ({quoted}) VALUES ({casts})', values)
+            imported = {str(row["review_id"]) for table, items in rows if table == "actions" for row in items}
+            _keep_insights(conn, sorted(imported))
 
     # --- reviews ---------------------------------------------------------------------------
 
@@ -735,6 +768,10 @@ class PostgresStore:
         where.add("r.review_date >= %s", start)
         where.add("r.review_date <= %s", end)
         rest = where.and_sql()
+
+        def join(alias: str) -> str:  # the reviews only when a filter reads them
+            return f" JOIN reviews r ON r.id = {alias}.review_id" if rest else ""
+
         owned = " AND a.owner = %s" if who is not None else ""
         params = (*where.params, *([who] if who is not None else []))
         # Without a review filter every action is in scope: no join with the reviews.
@@ -756,16 +793,26 @@ class PostgresStore:
                 [CloseDays(*row) for row in cur.execute(_CLOSES_SQL.format(key=key, rest=f"{rest}{owned}"), params)]
                 for key in ("a.review_id", "a.owner")
             ]
-            lines = [
-                ActionLine(*row)
-                for row in cur.execute(
-                    f"SELECT a.review_id, a.seq, a.action, a.status {scope} ORDER BY a.review_id, a.seq", params
-                )
-            ]
+            lines: list[ActionLine] = []
+            carried: list[CarriedKey] | None = None
+            count: int | None = None
+            if rest or who is not None:  # a filter: the lines in scope, grouped by the analysis
+                lines = [
+                    ActionLine(*row)
+                    for row in cur.execute(
+                        f"SELECT a.review_id, a.seq, a.action, a.status {scope} ORDER BY a.review_id, a.seq", params
+                    )
+                ]
+            else:  # the whole store: the groups kept at write time, only those that can be listed
+                keys = cur.execute(
+                    records.CARRIED_SQL.format(c=' COLLATE "C"', p="%s"), (MAX_LISTED_GROUPS - 1,)
+                ).fetchall()
+                carried = [CarriedKey(row[0], row[1], row[2], row[3], row[4]) for row in keys]
+                count = int(keys[0][5]) if keys else 0
             texts = [
                 InsightText(*row)
                 for row in cur.execute(
-                    "SELECT l.review_id, l.kind, l.text FROM lessons l JOIN reviews r ON r.id = l.review_id "
+                    f"SELECT l.review_id, l.kind, l.text FROM lessons l{join('l')} "
                     f'WHERE l.kind = ANY(%s){rest} ORDER BY l.review_id COLLATE "C", l.seq',
                     (list(records.INSIGHT_TEXT_KINDS), *where.params),
                 )
@@ -775,7 +822,7 @@ class PostgresStore:
                 for row in cur.execute(
                     "SELECT s.review_id, m->>'name' AS name, "
                     "CASE WHEN jsonb_typeof(m->'attainment_rate') = 'number' THEN (m->>'attainment_rate')::float8 "
-                    "END AS rate FROM review_sections s JOIN reviews r ON r.id = s.review_id, "
+                    f"END AS rate FROM review_sections s{join('s')}, "
                     "jsonb_array_elements(CASE WHEN jsonb_typeof(s.value->'metrics') = 'array' "
                     "THEN s.value->'metrics' ELSE '[]'::jsonb END) m "
                     f"WHERE s.name = %s AND jsonb_typeof(m) = 'object'{rest}",
@@ -791,6 +838,8 @@ class PostgresStore:
             review_closes=closes[0],
             owner_closes=closes[1],
             actions=records.in_review_order(lines, reviews),
+            carried=carried,
+            carried_count=count,
             texts=texts,
             metrics=metrics,
         )
@@ -1118,6 +1167,7 @@ def _append_actions(conn: Connection, review_id: str, checked: list[ActionItem],
     ).fetchone()
     first_seq = int(row["next"]) if row else 0
     _insert_actions(conn, review_id, first_seq, ids, checked, now)
+    _keep_insights(conn, [review_id])
     return first_seq
 
 
@@ -1128,6 +1178,26 @@ def _update_action(conn: Connection, current: StoredAction, changes: Mapping[str
         f"UPDATE actions SET {_ACTION_SET}, {_CLOSED_AT}, updated_at = %s WHERE id = %s",
         (*records.action_values(item), item.status, item.status, now, now, current.id),
     )
+    _keep_insights(conn, [current.review_id])
+
+
+def _keep_insights(conn: Connection, review_ids: Sequence[str] | None) -> None:
+    """Make the carried-over keys (``insight_actions``) of these reviews again from their actions, or of
+    every review (None), in the caller's write transaction."""
+    with conn.cursor(row_factory=tuple_row) as cur:
+        if review_ids is None:
+            cur.execute("DELETE FROM insight_actions")
+            lines = cur.execute(records.INSIGHT_ACTIONS_SQL.format(where="TRUE")).fetchall()
+        else:
+            ids = list(review_ids)
+            cur.execute("DELETE FROM insight_actions WHERE review_id = ANY(%s)", (ids,))
+            lines = cur.execute(records.INSIGHT_ACTIONS_SQL.format(where="a.review_id = ANY(%s)"), (ids,)).fetchall()
+        keys = records.carried_keys(lines)
+        if keys:
+            cur.executemany(
+                "INSERT INTO insight_actions (review_id, norm, project, action, status) VALUES (%s, %s, %s, %s, %s)",
+                keys,
+            )
 
 
 def _replace_lessons(conn: Connection, review_id: str, lessons: Sequence[Lesson]) -> None:

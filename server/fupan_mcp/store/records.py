@@ -13,6 +13,7 @@ import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
+from fupan_mcp.analysis.text import normalize_text
 from fupan_mcp.domain.actions import ActionItem, ActionStatus
 from fupan_mcp.domain.asof import days_overdue
 from fupan_mcp.domain.insights import ActionLine, InsightReview
@@ -474,6 +475,46 @@ def in_review_order(lines: Sequence[ActionLine], reviews: Iterable[InsightReview
         if block is not None:
             ordered.extend(lines[block[0] : block[1]])
     return ordered
+
+
+INSIGHT_ACTIONS_SQL = (
+    "SELECT a.review_id, r.project, a.action, a.status FROM actions a JOIN reviews r ON r.id = a.review_id "
+    "WHERE {where} ORDER BY a.review_id, a.seq"
+)
+"""What `carried_keys` is made from: the actions of some reviews with their project, in position order."""
+CARRIED_SQL = (
+    "WITH g AS (SELECT project, norm, count(*) AS n FROM insight_actions GROUP BY project, norm HAVING count(*) >= 2), "
+    "cut AS (SELECT n, project FROM g ORDER BY n DESC, project{c} LIMIT 1 OFFSET {p}) "
+    "SELECT k.review_id, k.project, k.norm, k.action, k.status, (SELECT count(*) FROM g) "
+    "FROM g JOIN insight_actions k ON k.project = g.project AND k.norm = g.norm "
+    "WHERE NOT EXISTS (SELECT 1 FROM cut) OR g.n > (SELECT n FROM cut) "
+    "OR (g.n = (SELECT n FROM cut) AND g.project{c} <= (SELECT project FROM cut){c})"
+)
+"""The carried-over groups of the whole store (two or more reviews of one project with the same normal form)
+that can be listed: those with as many reviews as the `MAX_LISTED_GROUPS`-th most-repeated or more, ties
+by project included (the analysis breaks the rest of the ties by text), each row with the count of all
+groups. ``{p}``: the offset placeholder; ``{c}``: a collation comparing as Python does (code points)."""
+
+
+def carried_keys(lines: Iterable[Sequence[Any]]) -> list[tuple[str, str, str, str, str]]:
+    """The rows of ``insight_actions`` for action lines (review id, project, text, status) given review by
+    review in position order: one per review and normal form (`analysis.text.normalize_text`, empty ones
+    left out), with the first action's text and the last one's status, as `analysis.insights` groups
+    carried-over actions."""
+    found: dict[tuple[str, str], list[str]] = {}
+    norms: dict[str, str] = {}
+    for review_id, project, action, status in lines:
+        norm = norms.get(action)
+        if norm is None:
+            norm = norms[action] = normalize_text(action)
+        if not norm:
+            continue
+        entry = found.get((review_id, norm))
+        if entry is None:
+            found[(review_id, norm)] = [review_id, norm, project, action, status]
+        else:
+            entry[4] = status
+    return [(e[0], e[1], e[2], e[3], e[4]) for e in found.values()]
 
 
 def backfilled_closed_at(created_at: str, updated_at: str) -> str | None:

@@ -54,6 +54,7 @@ from fupan_mcp.domain.actions import ActionItem, ActionStatus
 from fupan_mcp.domain.insights import (
     ActionLine,
     ActionTally,
+    CarriedKey,
     CloseDays,
     InsightMetric,
     InsightReview,
@@ -71,6 +72,7 @@ from fupan_mcp.domain.stored import (
 )
 from fupan_mcp.errors import InputError
 from fupan_mcp.i18n import Language
+from fupan_mcp.limits import MAX_LISTED_GROUPS
 from fupan_mcp.store import base, records
 from fupan_mcp.store.base import (
     Created,
@@ -225,6 +227,30 @@ _MIGRATION_6: tuple[str, ...] = (
     "CREATE INDEX actions_by_owner ON actions (owner, status, due)",
 )
 
+
+# Migration 7: what review_insights groups carried-over actions by, kept at write time (`_keep_insights`):
+# one row per review and normal form of its actions (records.carried_keys), so the groups of the whole
+# store are a GROUP BY over an index instead of every action text normalized at each call. Derived,
+# like the search index: not exported, made again by an import (and deleted with its review).
+_INSIGHT_ACTIONS: tuple[str, ...] = (
+    """CREATE TABLE insight_actions (
+        review_id TEXT NOT NULL REFERENCES reviews (id) ON DELETE CASCADE,
+        norm      TEXT NOT NULL,
+        project   TEXT NOT NULL,  -- the review's project as given (what the groups are made by)
+        action    TEXT NOT NULL,  -- the first of the review's actions with this normal form, as written
+        status    TEXT NOT NULL,  -- the status of its last one
+        PRIMARY KEY (review_id, norm)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX insight_actions_by_group ON insight_actions (project, norm)",
+)
+
+
+def _migration_7(conn: sqlite3.Connection) -> None:
+    for statement in _INSIGHT_ACTIONS:
+        conn.execute(statement)
+    _keep_insights(conn, None)
+
+
 # Append new migrations here: MIGRATIONS[n] upgrades user_version n to n + 1.
 MIGRATIONS: tuple[Migration, ...] = (
     _MIGRATION_1,
@@ -233,7 +259,10 @@ MIGRATIONS: tuple[Migration, ...] = (
     _migration_4,
     _migration_5,
     _MIGRATION_6,
+    _migration_7,
 )
+DERIVED_TABLES = ("insight_actions",)
+"""Tables the store makes from the others at write time: not data (not exported), made again on import."""
 
 # External-content FTS5 index over lessons.terms, kept in step by triggers (which also fire
 # for the rows a review deletion cascades to).
@@ -472,7 +501,8 @@ class SQLiteStore:
 
     def table_columns(self) -> dict[str, tuple[Column, ...]]:
         """Every data table and its columns, from ``sqlite_master`` and ``PRAGMA table_info`` (the
-        full-text index and SQLite's own tables are not data: they are made from the lessons)."""
+        full-text index, the insight tables kept at write time (`DERIVED_TABLES`) and SQLite's own tables
+        are not data: they are made from the others)."""
         with self._transaction(write=False) as conn:
             names = [
                 str(row[0])
@@ -480,6 +510,7 @@ class SQLiteStore:
                     "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
                     "AND name NOT LIKE 'lesson\\_fts%' ESCAPE '\\' ORDER BY name"
                 )
+                if row[0] not in DERIVED_TABLES
             ]
             return {
                 name: tuple(_column(name, row) for row in conn.execute(f'PRAGMA table_info("{name}")'))
@@ -520,6 +551,8 @@ class SQLiteStore:
                     conn.executemany(
                         f'INSERT INTO "{table}" ({columns}) VALUES ({", ".join("?" * len(names))})', values
                     )
+            imported = {str(row["review_id"]) for table, items in rows if table == "actions" for row in items}
+            _keep_insights(conn, sorted(imported))
             if self.fts:
                 conn.execute("INSERT INTO lesson_fts (lesson_fts) VALUES ('rebuild')")
 
@@ -739,6 +772,10 @@ class SQLiteStore:
         where.add("r.review_date >= ?", start.isoformat() if start else None)
         where.add("r.review_date <= ?", end.isoformat() if end else None)
         rest = where.and_sql()
+
+        def join(alias: str) -> str:  # the reviews only when a filter reads them
+            return f" JOIN reviews r ON r.id = {alias}.review_id" if rest else ""
+
         owned = " AND a.owner = ?" if who is not None else ""
         params = (*where.params, *([who] if who is not None else []))
         # Without a review filter every action is in scope: no join with the reviews (a lookup per action).
@@ -762,24 +799,32 @@ class SQLiteStore:
                 list(map(CloseDays._make, cur.execute(_CLOSES_SQL.format(key=key, rest=f"{rest}{owned}"), params)))
                 for key in ("a.review_id", "a.owner")
             ]
-            lines = list(
-                map(
-                    ActionLine._make,
-                    cur.execute(
-                        f"SELECT a.review_id, a.seq, a.action, a.status {scope} ORDER BY a.review_id, a.seq", params
-                    ),
+            lines: list[ActionLine] = []
+            carried: list[CarriedKey] | None = None
+            count: int | None = None
+            if rest or who is not None:  # a filter: the lines in scope, grouped by the analysis
+                lines = list(
+                    map(
+                        ActionLine._make,
+                        cur.execute(
+                            f"SELECT a.review_id, a.seq, a.action, a.status {scope} ORDER BY a.review_id, a.seq", params
+                        ),
+                    )
                 )
-            )
+            else:  # the whole store: the groups kept at write time, only those that can be listed
+                keys = cur.execute(records.CARRIED_SQL.format(c="", p="?"), (MAX_LISTED_GROUPS - 1,)).fetchall()
+                carried = [CarriedKey(row[0], row[1], row[2], row[3], row[4]) for row in keys]
+                count = int(keys[0][5]) if keys else 0
             kinds = ", ".join("?" * len(records.INSIGHT_TEXT_KINDS))
             texts = cur.execute(
-                "SELECT l.review_id, l.kind, l.text FROM lessons l JOIN reviews r ON r.id = l.review_id "
+                f"SELECT l.review_id, l.kind, l.text FROM lessons l{join('l')} "
                 f"WHERE l.kind IN ({kinds}){rest} ORDER BY l.review_id, l.seq",
                 (*records.INSIGHT_TEXT_KINDS, *where.params),
             ).fetchall()
             metrics = cur.execute(
                 "SELECT s.review_id, json_extract(m.value, '$.name') AS name, "
                 "json_extract(m.value, '$.attainment_rate') AS rate "
-                "FROM review_sections s JOIN reviews r ON r.id = s.review_id, json_each(s.value, '$.metrics') m "
+                f"FROM review_sections s{join('s')}, json_each(s.value, '$.metrics') m "
                 f"WHERE s.name = ? AND m.type = 'object'{rest}",
                 (records.ATTAINMENT_SECTION, *where.params),
             ).fetchall()
@@ -791,6 +836,8 @@ class SQLiteStore:
             review_closes=closes[0],
             owner_closes=closes[1],
             actions=records.in_review_order(lines, reviews),
+            carried=carried,
+            carried_count=count,
             texts=list(map(InsightText._make, texts)),
             metrics=[InsightMetric(row[0], row[1], _rate(row[2])) for row in metrics if isinstance(row[1], str)],
         )
@@ -1037,6 +1084,7 @@ def _append_actions(conn: sqlite3.Connection, review_id: str, checked: list[Acti
             for i, (action_id, item) in enumerate(zip(ids, checked, strict=True))
         ],
     )
+    _keep_insights(conn, [review_id])
     return first_seq
 
 
@@ -1050,6 +1098,26 @@ def _update_action(conn: sqlite3.Connection, current: StoredAction, changes: Map
     conn.execute(
         f"UPDATE actions SET {_ACTION_SET}, {_CLOSED_AT}, updated_at = ? WHERE id = ?",
         (*records.action_values(item, iso_dates=True), item.status, item.status, now, now, current.id),
+    )
+    _keep_insights(conn, [current.review_id])
+
+
+def _keep_insights(conn: sqlite3.Connection, review_ids: Sequence[str] | None) -> None:
+    """Make the carried-over keys (``insight_actions``) of these reviews again from their actions, or of
+    every review (None), in the caller's write transaction."""
+    if review_ids is None:
+        conn.execute("DELETE FROM insight_actions")
+        lines = conn.execute(records.INSIGHT_ACTIONS_SQL.format(where="1 = 1")).fetchall()
+    else:
+        lines = []
+        for start in range(0, len(review_ids), 500):  # within SQLite's limit of bound parameters
+            chunk = review_ids[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            conn.execute(f"DELETE FROM insight_actions WHERE review_id IN ({marks})", chunk)
+            lines += conn.execute(records.INSIGHT_ACTIONS_SQL.format(where=f"a.review_id IN ({marks})"), chunk)
+    conn.executemany(
+        "INSERT INTO insight_actions (review_id, norm, project, action, status) VALUES (?, ?, ?, ?, ?)",
+        records.carried_keys(lines),
     )
 
 

@@ -1,0 +1,139 @@
+"""What review_insights keeps at write time (insight_actions) gives the groups the analysis computes from the
+rows themselves, on SQLite and PostgreSQL, through creates, edits, lesson replacements, deletions and an
+import; and nothing of a deleted review stays behind in it.
+
+A filter that keeps every review (``date_from`` far back) reads the rows and groups them in Python; the
+call without a filter reads what was kept. Both must give the same result, field for field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import random
+import sys
+from collections.abc import Iterator
+from typing import Any, cast
+
+import pytest
+
+from fupan_mcp.analysis.insights import compute_insights, default_as_of
+from fupan_mcp.domain.actions import ActionItem
+from fupan_mcp.domain.insights import InsightsResult
+from fupan_mcp.store import ReviewStore
+from fupan_mcp.store.transfer import TransferStore, export_workspace, import_workspace
+from store_backends import BACKENDS, open_backend
+
+WORDS = ["支付", "网关", "超时", "配置", "容量", "评估", "告警", "回滚", "canary", "deploy", "rollback", "alert"]
+
+
+@pytest.fixture(params=BACKENDS)
+def store(request: pytest.FixtureRequest) -> Iterator[ReviewStore]:
+    with open_backend(request.param, request.config) as opened:
+        yield opened
+
+
+@pytest.fixture(params=BACKENDS)
+def other(request: pytest.FixtureRequest) -> Iterator[ReviewStore]:
+    with open_backend(request.param, request.config) as opened:
+        yield opened
+
+
+def _text(rng: random.Random) -> str:
+    """A short text from a small vocabulary, spaced or not, so many are alike and some differ in spacing only."""
+    words = [rng.choice(WORDS) for _ in range(rng.randint(1, 4))]
+    return rng.choice(("", " ", "，")).join(words) + rng.choice(("", "。", " "))
+
+
+def _result(store: ReviewStore, **filters: Any) -> InsightsResult:
+    rows = store.insight_rows(**filters)
+    return compute_insights(rows, default_as_of(rows, None))
+
+
+def _same(store: ReviewStore) -> InsightsResult:
+    kept = _result(store)
+    computed = _result(store, date_from="1900-01-01")
+    assert kept.model_dump() == computed.model_dump()
+    return kept
+
+
+def _fill(store: ReviewStore, rng: random.Random, reviews: int) -> list[str]:
+    ids = []
+    for i in range(reviews):
+        actions = [
+            ActionItem(action=_text(rng), owner=f"o{rng.randrange(4)}", due=dt.date(2025, 1, 1) + dt.timedelta(i))
+            for _ in range(rng.randint(0, 4))
+        ]
+        lessons = [(rng.choice(("problem", "root_cause", "lesson", "risk")), _text(rng)) for _ in range(3)]
+        created = store.create_review_document(
+            f"项目{i % 3}",
+            f"r{i}",
+            "incident",
+            dt.date(2025, 1, 1) + dt.timedelta(rng.randrange(60)),
+            actions=actions,
+            lessons=lessons,
+        )
+        ids.append(created.record.id)
+    return ids
+
+
+def test_kept_groups_equal_the_computed_ones_through_every_write(store: ReviewStore, other: ReviewStore) -> None:
+    rng = random.Random(7)
+    ids = _fill(store, rng, 40)
+    first = _same(store)
+    assert first.recurring_count > 0 and first.carried_over_count > 0
+    assert any(len(group.texts) > 1 for group in first.recurring)  # groups joined through alike pairs
+    for review_id in ids[:8]:  # edits: statuses, new actions, lessons replaced
+        record = store.get_review(review_id)
+        if record.actions:
+            store.update_action(record.actions[0].id, status="done", evidence="shipped")
+        store.add_actions(review_id, [ActionItem(action=_text(rng), owner="o1")])
+        store.index_lessons(review_id, [("root_cause", _text(rng)), ("lesson", _text(rng))])
+    _same(store)
+    for review_id in ids[8:16]:
+        store.delete_review(review_id)
+    _same(store)
+    out = io.StringIO()
+    export_workspace(cast(TransferStore, store), out)
+    import_workspace(io.StringIO(out.getvalue()).readlines(), cast(TransferStore, other))
+    assert _result(other).model_dump() == _result(store).model_dump()
+    _same(other)
+
+
+def test_a_deleted_review_leaves_no_kept_key(store: ReviewStore) -> None:
+    kept = store.create_review_document(
+        "p",
+        "kept",
+        None,
+        "2025-01-01",
+        lessons=[("lesson", "上线前必须做容量评估")],
+        actions=[ActionItem(action="增加告警", owner="a")],
+    )
+    doomed = store.create_review_document(
+        "p",
+        "doomed",
+        None,
+        "2025-02-01",
+        lessons=[("lesson", "zebracrossing 上线前必须做容量评估"), ("problem", "zebra")],
+        actions=[ActionItem(action="zebracrossing follow-up", owner="a")],
+    )
+    store.delete_review(doomed.record.id)
+    rows = store.insight_rows()
+    assert [k.review_id for k in rows.carried or []] == []  # one review left: no group
+    _same(store)
+    assert kept.record.id
+
+
+def test_only_the_listable_groups_are_read_ties_included(store: ReviewStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a cap of 2 the store reads the groups with as many reviews as the 2nd most-repeated or more
+    (ties by project included) and counts the rest; the analysis lists the same 2 as from every line."""
+    from fupan_mcp.analysis import insights as insights_module
+
+    _fill(store, random.Random(11), 30)
+    for module in (insights_module, sys.modules[type(store).__module__]):  # the analysis and this backend
+        monkeypatch.setattr(module, "MAX_LISTED_GROUPS", 2)
+    rows = store.insight_rows()
+    result = _same(store)
+    assert len(result.carried_over) == 2 and result.carried_over_count > 2
+    groups = {(key.project, key.norm) for key in rows.carried or []}
+    assert 2 <= len(groups) < result.carried_over_count  # not every group's keys were read
