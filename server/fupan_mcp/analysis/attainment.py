@@ -60,7 +60,7 @@ from fupan_mcp.domain.attainment import (
     Status,
     TargetSpec,
 )
-from fupan_mcp.domain.common import DataGap, Language
+from fupan_mcp.domain.common import DataGap, Language, built
 from fupan_mcp.domain.numbers import NumberError, Value, read_value
 from fupan_mcp.errors import InputError
 from fupan_mcp.i18n import Table, check_language, tr
@@ -822,7 +822,9 @@ def _result(index: int, metric: MetricInput, reading: _Reading, verdict: _Verdic
     change = _change(reading)
     display = _display(reading, change, language)
     score = verdict.score if verdict.case == "judged" else None  # a peak bound proves the miss, not the rate
-    result = MetricResult(
+    # every field, of its type, from the validated input and this module's figures: not validated again
+    result = built(
+        MetricResult,
         index=index,
         name=metric.name,
         dimension=metric.dimension,

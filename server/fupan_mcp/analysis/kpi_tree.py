@@ -50,7 +50,7 @@ from fupan_mcp.analysis.formula import (
     parse_formula,
 )
 from fupan_mcp.analysis.kpi_templates import template_nodes, template_root
-from fupan_mcp.domain.common import DataGap, Finding, Language, Severity
+from fupan_mcp.domain.common import DataGap, Finding, Language, Severity, built
 from fupan_mcp.domain.kpi import (
     DEFAULT_TOLERANCE,
     Contribution,
@@ -857,8 +857,10 @@ def _evaluation(state: _State) -> KpiNodeEvaluation:
     actual, baseline = state.used["actual"], state.used["baseline"]
     change = None if actual is None or baseline is None else actual - baseline
     # built from values this module computed, of the model's types: not validated again (one node per
-    # item, 4 models each: validation was a quarter of a 10,000-node tree)
-    return KpiNodeEvaluation.model_construct(
+    # item, 4 models each: validation was a quarter of a 10,000-node tree; `built`, not model_construct,
+    # which costs more than validating)
+    return built(
+        KpiNodeEvaluation,
         id=state.node.id,
         name=state.node.label,
         unit=state.node.unit,
@@ -881,7 +883,8 @@ def _evaluation(state: _State) -> KpiNodeEvaluation:
 
 
 def _period_value(state: _State, period: Period) -> PeriodValue:
-    return PeriodValue.model_construct(
+    return built(
+        PeriodValue,
         reported=state.reported[period],
         computed=state.computed[period],
         used=state.used[period],

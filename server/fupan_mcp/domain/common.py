@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
+from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from fupan_mcp.i18n import DEFAULT_LANGUAGE, Language
 
-__all__ = ["DEFAULT_LANGUAGE", "SEVERITY_ORDER", "Finding", "Language", "Model", "Severity", "SeverityCounts"]
+__all__ = [
+    "DEFAULT_LANGUAGE",
+    "SEVERITY_ORDER",
+    "Finding",
+    "Language",
+    "Model",
+    "Severity",
+    "SeverityCounts",
+    "built",
+]
 
 Severity = Literal["info", "warning", "error"]
 SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
@@ -20,6 +29,29 @@ class Model(BaseModel):
     """Base for input models: unknown fields are an error, so typos are caught and named."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+def built(cls: type[ModelT], /, **values: object) -> ModelT:
+    """An instance of ``cls`` from ``values`` that already have its field types, every field given.
+
+    For results an analysis computes from validated input, on hot paths (one per metric or KPI node):
+    nothing is validated again. Pydantic's `model_construct` skips validation too, but fills defaults
+    and sorts fields in Python and costs more than validating (pydantic 2.14: 27 µs against 16 µs for
+    an 18-field node evaluation; this takes 4 µs). With a field missing or unknown, or private
+    attributes, it is `model_construct`. The test suite validates every tool's structured output
+    against its model (FUPAN_MCP_CHECK_OUTPUT=1), so a value of a wrong type built here fails there.
+    """
+    if cls.__private_attributes__ or values.keys() != cls.__pydantic_fields__.keys():
+        return cls.model_construct(**values)
+    instance = cls.__new__(cls)
+    object.__setattr__(instance, "__dict__", values)
+    object.__setattr__(instance, "__pydantic_fields_set__", set(values))
+    object.__setattr__(instance, "__pydantic_extra__", None)
+    object.__setattr__(instance, "__pydantic_private__", None)
+    return instance
 
 
 class Finding(BaseModel):
