@@ -45,7 +45,7 @@ def built(cls: type[ModelT], /, **values: object) -> ModelT:
     against its model (FUPAN_MCP_CHECK_OUTPUT=1), so a value of a wrong type built here fails there.
     """
     if cls.__private_attributes__ or values.keys() != cls.__pydantic_fields__.keys():
-        return cls.model_construct(**values)
+        return cls.model_construct(None, **values)
     instance = cls.__new__(cls)
     object.__setattr__(instance, "__dict__", values)
     object.__setattr__(instance, "__pydantic_fields_set__", set(values))
