@@ -84,13 +84,19 @@ COUNT_UNITS = frozenset(
 """Units of things that are counted: a computed count is shown rounded to a whole number."""
 
 _SIGNIFICANT = 12
+_SIGNIFICANT_FORMAT = f"%.{_SIGNIFICANT}g"
+_WHOLE_LIMIT = 10.0**_SIGNIFICANT
+_FIXED = {digits: f",.{digits}f" for digits in range(10)}
+"""Format specs of `fmt_number`, built once (a nested format spec is parsed on every call)."""
 
 
 def clean(value: float | None) -> float | None:
     """``value`` rounded to 12 significant digits: binary noise (1.2000000000000028) gone, meaning kept."""
     if value is None or value == 0 or not math.isfinite(value):
         return value
-    return float(f"{value:.{_SIGNIFICANT}g}")
+    if type(value) is float and value.is_integer() and -_WHOLE_LIMIT < value < _WHOLE_LIMIT:
+        return value  # a whole number of at most 12 digits has no noise (most figures read from text)
+    return float(_SIGNIFICANT_FORMAT % value)
 
 
 def fmt_number(value: float | None, digits: int = 2) -> str:
@@ -101,7 +107,7 @@ def fmt_number(value: float | None, digits: int = 2) -> str:
         return "∞" if value > 0 else "-∞"
     if value == int(value) and abs(value) < 1e15:
         return f"{int(value):,}"
-    text = f"{value:,.{digits}f}".rstrip("0").rstrip(".")
+    text = format(value, _FIXED.get(digits) or f",.{digits}f").rstrip("0").rstrip(".")
     return "0" if text in {"-0", ""} else text
 
 

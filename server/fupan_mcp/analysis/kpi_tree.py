@@ -828,7 +828,7 @@ def _clean(value: float, scale: float = 0.0) -> float:
     """Round away last-bit floating noise (15 significant digits; zero below 1e-12 of ``scale``)."""
     if abs(value) <= 1e-12 * abs(scale) or value == 0:
         return 0.0
-    return float(f"{value:.15g}")
+    return float(format(value, ".15g"))  # as f"{value:.15g}", without building a format spec per call
 
 
 def _ratio(part: float | None, whole: float | None) -> float | None:
