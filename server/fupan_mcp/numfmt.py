@@ -101,10 +101,10 @@ def clean(value: float | None) -> float | None:
 
 def fmt_number(value: float | None, digits: int = 2) -> str:
     """A number with thousands separators, trailing zeros trimmed; '—' for None, '∞' for infinity."""
-    if value is None or math.isnan(value):
+    if value is None:
         return "—"
-    if math.isinf(value):
-        return "∞" if value > 0 else "-∞"
+    if not math.isfinite(value):
+        return "—" if math.isnan(value) else "∞" if value > 0 else "-∞"
     if value == int(value) and abs(value) < 1e15:
         return f"{int(value):,}"
     text = format(value, _FIXED.get(digits) or f",.{digits}f").rstrip("0").rstrip(".")

@@ -614,13 +614,14 @@ def _walk(
     """Depth-first lines below ``start``; iterative, and a node met twice is shown once ('see above')."""
     lines: list[TreeLine] = []
     stack: list[tuple[KpiNodeEvaluation, int]] = [(start, 0)]
+    baselines = _has_baselines(by_id)  # once: per node it was a scan of the tree when no node has one
     while stack:
         node, depth = stack.pop()
         if node.id in seen:
             lines.append(TreeLine(depth, ctx.t("kpi.see_above", name=node.name), "muted"))
             continue
         seen.add(node.id)
-        text, tone = _node_line(ctx, node, root_unit, _has_baselines(by_id))
+        text, tone = _node_line(ctx, node, root_unit, baselines)
         lines.append(TreeLine(min(depth, 12), text, tone))
         children = [by_id[i] for i in node.inputs if i in by_id]
         stack.extend((child, depth + 1) for child in reversed(children))
