@@ -32,6 +32,8 @@ class Model(BaseModel):
 
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
+_new = object.__new__
+_set = object.__setattr__
 
 
 def built(cls: type[ModelT], /, **values: object) -> ModelT:
@@ -46,11 +48,11 @@ def built(cls: type[ModelT], /, **values: object) -> ModelT:
     """
     if cls.__private_attributes__ or values.keys() != cls.__pydantic_fields__.keys():
         return cls.model_construct(None, **values)
-    instance = cls.__new__(cls)
-    object.__setattr__(instance, "__dict__", values)
-    object.__setattr__(instance, "__pydantic_fields_set__", set(values))
-    object.__setattr__(instance, "__pydantic_extra__", None)
-    object.__setattr__(instance, "__pydantic_private__", None)
+    instance = _new(cls)
+    _set(instance, "__dict__", values)
+    _set(instance, "__pydantic_fields_set__", set(values))
+    _set(instance, "__pydantic_extra__", None)
+    _set(instance, "__pydantic_private__", None)
     return instance
 
 
