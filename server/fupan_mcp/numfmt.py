@@ -76,6 +76,7 @@ SCALES: dict[Language, tuple[tuple[str, float], ...]] = {
     "en": (("B", 1e9), ("M", 1e6)),
 }
 """Words for large amounts, largest first."""
+_SMALLEST_SCALE = {language: min(factor for _, factor in scales) for language, scales in SCALES.items()}
 
 COUNT_UNITS = frozenset(
     {"人", "个", "名", "位", "单", "笔", "次", "条", "家", "场", "件", "户", "台"}
@@ -121,6 +122,8 @@ def number(value: float, *, digits: int = 2, fixed: bool = False) -> str:
 
 def plain(value: float, digits: int | None = None) -> str:
     """A plain number: separators, 2 decimals from 1 up and 4 below (or ``digits``), zeros trimmed."""
+    if type(value) is float and value.is_integer() and -1e15 < value < 1e15 and (digits is None or digits >= 0):
+        return f"{int(value):,}"  # what rounding and `fmt_number` give a whole number, without them
     places = digits if digits is not None else (2 if abs(value) >= 1 else 4)
     return fmt_number(round(value, places), places)
 
@@ -198,7 +201,7 @@ def _amount(value: float, unit: str | None, language: Language, computed: bool, 
     if counted:
         value = float(round(value))
     magnitude = abs(value)
-    for word, factor in SCALES[language]:
+    for word, factor in SCALES[language] if magnitude >= _SMALLEST_SCALE[language] else ():
         if magnitude < factor:
             continue
         scaled = value / factor
