@@ -159,7 +159,8 @@ def quantity(value: float | None, unit: str | None, language: Language, *, compu
     base, factor = display_unit(unit)
     amount = clean(value * factor) if factor != 1.0 else value
     assert amount is not None
-    return _with_unit(_amount(amount, base, language, computed, None), amount, base, language)
+    text = _amount(amount, base, language, computed, None)
+    return text if base is None else _with_unit(text, amount, base, language)
 
 
 def quantity_in(
