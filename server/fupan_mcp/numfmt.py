@@ -159,7 +159,10 @@ def quantity(value: float | None, unit: str | None, language: Language, *, compu
     base, factor = display_unit(unit)
     amount = clean(value * factor) if factor != 1.0 else value
     assert amount is not None
-    text = _amount(amount, base, language, computed, None)
+    if not computed and -_SMALLEST_SCALE[language] < amount < _SMALLEST_SCALE[language]:
+        text = plain(amount)  # what `_amount` gives a typed figure below every scale word, one call less
+    else:
+        text = _amount(amount, base, language, computed, None)
     return text if base is None else _with_unit(text, amount, base, language)
 
 
