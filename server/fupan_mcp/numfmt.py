@@ -106,7 +106,7 @@ def fmt_number(value: float | None, digits: int = 2) -> str:
         return "—"
     if not math.isfinite(value):
         return "—" if math.isnan(value) else "∞" if value > 0 else "-∞"
-    if value == int(value) and abs(value) < 1e15:
+    if (value.is_integer() if type(value) is float else value == int(value)) and abs(value) < 1e15:
         return f"{int(value):,}"
     text = format(value, _FIXED.get(digits) or f",.{digits}f").rstrip("0").rstrip(".")
     return "0" if text in {"-0", ""} else text
@@ -258,6 +258,10 @@ def signed_change(value: float, unit: str | None, language: Language) -> str:
     return f"+{text}" if value > 0 else f"-{text}" if value < 0 else text
 
 
+_EDGE_MARGIN = 0.06
+"""Beyond this from 100, 0 and -100 (percent), rounding to one or two decimals cannot cross them."""
+
+
 def percent(fraction: float, *, signed: bool = False) -> str:
     """A fraction as a percent: one decimal from 10 % up, two below, trailing zeros dropped.
 
@@ -267,7 +271,8 @@ def percent(fraction: float, *, signed: bool = False) -> str:
     value = fraction * 100
     digits = 1 if abs(value) >= 10 else 2
     shown, factor = round(value, digits), 10.0**digits
-    for edge in (100.0, 0.0, -100.0):
+    near_edge = abs(value) <= _EDGE_MARGIN or abs(abs(value) - 100.0) <= _EDGE_MARGIN or value != value
+    for edge in (100.0, 0.0, -100.0) if near_edge else ():  # rounding moves a value 0.05 at most
         if value < edge <= shown:
             shown = math.floor(value * factor) / factor
         elif value > edge >= shown:
