@@ -906,7 +906,8 @@ def _data_gaps(index: int, metric: MetricInput, verdict: _Verdict, language: Lan
     field_name, key = entry
     aggregation = _aggregation_word(metric.target_aggregation, language)
     message = tr(_TEXT, key, language, name=metric.name, aggregation=aggregation)
-    return [DataGap(subject=metric.name, field=field_name, message=message, path=f"metrics[{index}].{field_name}")]
+    path = f"metrics[{index}].{field_name}"
+    return [built(DataGap, subject=metric.name, field=field_name, message=message, path=path)]  # one per gap
 
 
 def _summarize(

@@ -624,8 +624,9 @@ def _decompose(
             state.contribution = _clean(state.contribution, noise)
             state.share = _ratio(state.contribution, total)
     terminals.sort(key=_tree_position(ctx, root_id).__getitem__)
-    contributions = [
-        Contribution(
+    contributions = [  # one per terminal node, from this module's figures: not validated again
+        built(
+            Contribution,
             id=node_id,
             name=ctx.states[node_id].node.label,
             value=ctx.states[node_id].contribution or 0.0,
