@@ -4,6 +4,7 @@ the JSON-RPC envelope check, markdown links and images, SWOT quadrant labels."""
 from __future__ import annotations
 
 import logging
+import random
 
 import pytest
 from mcp import Client
@@ -16,8 +17,9 @@ from fupan_mcp.jsonrpc import MAX_ID_CHARS, MAX_NESTING, check_message
 from fupan_mcp.limits import MAX_LISTED_FINDINGS, MAX_REF_CHARS, MAX_RESULT_BYTES
 from fupan_mcp.netguard import RateLimitFilter
 from fupan_mcp.report.diagrams import swot_quadrants
-from fupan_mcp.report.render import md_inline, render_report
+from fupan_mcp.report.render import md_block, md_inline, md_row, md_rows, render_report
 from fupan_mcp.report.tool_text import compliance_text
+from fupan_mcp.report.view import Bullets, Item
 
 # --- compliance: findings counted, not all built ------------------------------------------------
 
@@ -147,6 +149,31 @@ def test_markdown_links_only_to_http_and_mailto(text: str, kept: bool) -> None:
 )
 def test_markdown_shows_no_images(text: str) -> None:
     assert "![" not in md_inline(text)
+
+
+_CELL_CHARS = (" ", "\t", "\n", "\r", "\u3000", "\xa0", "\x1c", "|", "\\", "<", "b", "/", "!", "1", "中", "-", "#")
+
+
+def test_a_table_made_in_one_pass_is_the_table_made_cell_by_cell() -> None:
+    """`md_rows` (one pass over the joined table) writes what `md_row` writes row by row, for cells
+    with every kind of space, pipes, backslashes, tags, links and the separators it joins with."""
+    rnd = random.Random(15)
+    for trial in range(3000):
+        chars = _CELL_CHARS + (("[", "]", "(", ")", "\x00", "\x01") if trial % 3 == 0 else ())
+        rows = tuple(
+            tuple(
+                "".join(rnd.choice(chars) for _ in range(rnd.randint(0, 6)))
+                for _ in range(rnd.randint(0 if trial % 7 == 0 else 1, 4))
+            )
+            for _ in range(rnd.randint(0, 4))
+        )
+        assert md_rows(rows) == "\n".join(md_row(row) for row in rows), rows
+
+
+def test_a_list_item_is_made_safe_like_inline_text() -> None:
+    texts = ["# h", "- x", "1. one", "2) two", "> q", "***", "=", "`" * 3, "|a|", "<b>x</b>", "plain 文本", ""]
+    got = md_block(Bullets(tuple(Item(text) for text in texts)), ": ")
+    assert got == "".join(f"- {md_inline(text)}\n" for text in texts)
 
 
 def test_a_reference_definition_cannot_smuggle_a_link() -> None:

@@ -18,7 +18,8 @@ Table = Mapping[str, Mapping[str, str]]
 
 def tr(table: Table, key: str, language: Language, /, **values: object) -> str:
     """Look up ``key`` in ``table`` for ``language`` and fill ``{placeholders}``."""
-    text = localized(table[key], language)
+    entry = table[key]
+    text = entry.get(language) or entry["en"]  # `localized`, inline: tr runs for every figure of a big result
     return text.format(**values) if values else text
 
 

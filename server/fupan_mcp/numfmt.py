@@ -76,6 +76,7 @@ SCALES: dict[Language, tuple[tuple[str, float], ...]] = {
     "en": (("B", 1e9), ("M", 1e6)),
 }
 """Words for large amounts, largest first."""
+_SMALLEST_SCALE = {language: min(factor for _, factor in scales) for language, scales in SCALES.items()}
 
 COUNT_UNITS = frozenset(
     {"人", "个", "名", "位", "单", "笔", "次", "条", "家", "场", "件", "户", "台"}
@@ -84,24 +85,30 @@ COUNT_UNITS = frozenset(
 """Units of things that are counted: a computed count is shown rounded to a whole number."""
 
 _SIGNIFICANT = 12
+_SIGNIFICANT_FORMAT = f"%.{_SIGNIFICANT}g"
+_WHOLE_LIMIT = 10.0**_SIGNIFICANT
+_FIXED = {digits: f",.{digits}f" for digits in range(10)}
+"""Format specs of `fmt_number`, built once (a nested format spec is parsed on every call)."""
 
 
 def clean(value: float | None) -> float | None:
     """``value`` rounded to 12 significant digits: binary noise (1.2000000000000028) gone, meaning kept."""
     if value is None or value == 0 or not math.isfinite(value):
         return value
-    return float(f"{value:.{_SIGNIFICANT}g}")
+    if type(value) is float and value.is_integer() and -_WHOLE_LIMIT < value < _WHOLE_LIMIT:
+        return value  # a whole number of at most 12 digits has no noise (most figures read from text)
+    return float(_SIGNIFICANT_FORMAT % value)
 
 
 def fmt_number(value: float | None, digits: int = 2) -> str:
     """A number with thousands separators, trailing zeros trimmed; '—' for None, '∞' for infinity."""
-    if value is None or math.isnan(value):
+    if value is None:
         return "—"
-    if math.isinf(value):
-        return "∞" if value > 0 else "-∞"
-    if value == int(value) and abs(value) < 1e15:
+    if not math.isfinite(value):
+        return "—" if math.isnan(value) else "∞" if value > 0 else "-∞"
+    if (value.is_integer() if type(value) is float else value == int(value)) and abs(value) < 1e15:
         return f"{int(value):,}"
-    text = f"{value:,.{digits}f}".rstrip("0").rstrip(".")
+    text = format(value, _FIXED.get(digits) or f",.{digits}f").rstrip("0").rstrip(".")
     return "0" if text in {"-0", ""} else text
 
 
@@ -115,6 +122,8 @@ def number(value: float, *, digits: int = 2, fixed: bool = False) -> str:
 
 def plain(value: float, digits: int | None = None) -> str:
     """A plain number: separators, 2 decimals from 1 up and 4 below (or ``digits``), zeros trimmed."""
+    if type(value) is float and value.is_integer() and -1e15 < value < 1e15 and (digits is None or digits >= 0):
+        return f"{int(value):,}"  # what rounding and `fmt_number` give a whole number, without them
     places = digits if digits is not None else (2 if abs(value) >= 1 else 4)
     return fmt_number(round(value, places), places)
 
@@ -122,7 +131,8 @@ def plain(value: float, digits: int | None = None) -> str:
 @functools.lru_cache(maxsize=1024)
 def display_unit(unit: str | None) -> tuple[str | None, float]:
     """The unit a figure is written with and the factor its value is multiplied by: "万元" → ("元",
-    1e4), "USD" → ("$", 1), "hours" → ("h", 1). A unit we do not know keeps its spelling ("QPS")."""
+    1e4), "USD" → ("$", 1), "hours" → ("h", 1). A unit we do not know keeps its spelling ("QPS").
+    Cached per distinct spelling: every figure written asks it."""
     if unit is None or not unit.strip():
         return None, 1.0
     base, factor = split_magnitude_unit(unit)
@@ -149,7 +159,11 @@ def quantity(value: float | None, unit: str | None, language: Language, *, compu
     base, factor = display_unit(unit)
     amount = clean(value * factor) if factor != 1.0 else value
     assert amount is not None
-    return _with_unit(_amount(amount, base, language, computed, None), amount, base, language)
+    if not computed and -_SMALLEST_SCALE[language] < amount < _SMALLEST_SCALE[language]:
+        text = plain(amount)  # what `_amount` gives a typed figure below every scale word, one call less
+    else:
+        text = _amount(amount, base, language, computed, None)
+    return text if base is None else _with_unit(text, amount, base, language)
 
 
 def quantity_in(
@@ -191,7 +205,7 @@ def _amount(value: float, unit: str | None, language: Language, computed: bool, 
     if counted:
         value = float(round(value))
     magnitude = abs(value)
-    for word, factor in SCALES[language]:
+    for word, factor in SCALES[language] if magnitude >= _SMALLEST_SCALE[language] else ():
         if magnitude < factor:
             continue
         scaled = value / factor
@@ -244,6 +258,10 @@ def signed_change(value: float, unit: str | None, language: Language) -> str:
     return f"+{text}" if value > 0 else f"-{text}" if value < 0 else text
 
 
+_EDGE_MARGIN = 0.06
+"""Beyond this from 100, 0 and -100 (percent), rounding to one or two decimals cannot cross them."""
+
+
 def percent(fraction: float, *, signed: bool = False) -> str:
     """A fraction as a percent: one decimal from 10 % up, two below, trailing zeros dropped.
 
@@ -253,7 +271,8 @@ def percent(fraction: float, *, signed: bool = False) -> str:
     value = fraction * 100
     digits = 1 if abs(value) >= 10 else 2
     shown, factor = round(value, digits), 10.0**digits
-    for edge in (100.0, 0.0, -100.0):
+    near_edge = abs(value) <= _EDGE_MARGIN or abs(abs(value) - 100.0) <= _EDGE_MARGIN or value != value
+    for edge in (100.0, 0.0, -100.0) if near_edge else ():  # rounding moves a value 0.05 at most
         if value < edge <= shown:
             shown = math.floor(value * factor) / factor
         elif value > edge >= shown:

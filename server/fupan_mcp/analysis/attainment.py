@@ -60,7 +60,7 @@ from fupan_mcp.domain.attainment import (
     Status,
     TargetSpec,
 )
-from fupan_mcp.domain.common import DataGap, Language
+from fupan_mcp.domain.common import DataGap, Language, built
 from fupan_mcp.domain.numbers import NumberError, Value, read_value
 from fupan_mcp.errors import InputError
 from fupan_mcp.i18n import Table, check_language, tr
@@ -331,6 +331,10 @@ _TEXT: Table = {
 
 # --- internal records --------------------------------------------------------------------------------
 
+# Not frozen: a frozen dataclass sets each field through object.__setattr__, five times slower to
+# build (5 µs against 1 µs for `_Reading`), and five of these are built per metric. They stay private
+# and nothing changes them once built.
+
 
 class _FieldError(ValueError):
     def __init__(
@@ -344,7 +348,7 @@ class _FieldError(ValueError):
         self.params = params
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Reading:
     """A metric's values, read and expressed in the metric's unit."""
 
@@ -361,7 +365,7 @@ class _Reading:
     budget: ErrorBudget | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Score:
     """The numbers of a judged metric."""
 
@@ -373,7 +377,7 @@ class _Score:
     flags: tuple[Flag, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Verdict:
     status: Status
     case: Case
@@ -381,7 +385,7 @@ class _Verdict:
     flags: tuple[Flag, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Change:
     absolute: float | None = None
     relative: float | None = None
@@ -806,7 +810,7 @@ def _change(reading: _Reading) -> _Change:
 # --- results -----------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Display:
     """The strings of one metric, formatted once for both the statement and the table row."""
 
@@ -822,7 +826,9 @@ def _result(index: int, metric: MetricInput, reading: _Reading, verdict: _Verdic
     change = _change(reading)
     display = _display(reading, change, language)
     score = verdict.score if verdict.case == "judged" else None  # a peak bound proves the miss, not the rate
-    result = MetricResult(
+    # every field, of its type, from the validated input and this module's figures: not validated again
+    result = built(
+        MetricResult,
         index=index,
         name=metric.name,
         dimension=metric.dimension,
@@ -900,7 +906,8 @@ def _data_gaps(index: int, metric: MetricInput, verdict: _Verdict, language: Lan
     field_name, key = entry
     aggregation = _aggregation_word(metric.target_aggregation, language)
     message = tr(_TEXT, key, language, name=metric.name, aggregation=aggregation)
-    return [DataGap(subject=metric.name, field=field_name, message=message, path=f"metrics[{index}].{field_name}")]
+    path = f"metrics[{index}].{field_name}"
+    return [built(DataGap, subject=metric.name, field=field_name, message=message, path=path)]  # one per gap
 
 
 def _summarize(

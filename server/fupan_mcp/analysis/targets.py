@@ -928,8 +928,12 @@ _LEVEL_SYMBOLS: dict[tuple[str, bool], str] = {
 }
 
 
+@lru_cache(maxsize=4096)
 def describe_target(target: ParsedTarget, language: Language) -> str:
-    """The target in the user's language, in a form `parse_target` reads back to the same target."""
+    """The target in the user's language, in a form `parse_target` reads back to the same target.
+
+    Cached per distinct target (frozen, so hashable), as `parse_target` is per distinct text: a
+    review's metrics repeat a few target forms."""
     return _describe(target, language)
 
 

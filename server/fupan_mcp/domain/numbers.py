@@ -271,7 +271,10 @@ figure a tool writes)."""
 
 @functools.lru_cache(maxsize=UNIT_CACHE)
 def canonical_unit(unit: str | None) -> str | None:
-    """The canonical spelling of a unit word, or the word itself (trimmed) if we do not know it."""
+    """The canonical spelling of a unit word, or the word itself (trimmed) if we do not know it.
+
+    Cached per distinct spelling: the formatter asks for the unit of every figure it writes (a
+    10,000-node tree asks 100,000 times for a handful of units)."""
     if unit is None:
         return None
     folded = _fold(unit).strip()
@@ -590,7 +593,8 @@ _CURRENCY_SCALED = re.compile(
 
 @functools.lru_cache(maxsize=UNIT_CACHE)
 def split_magnitude_unit(unit: str | None) -> tuple[str | None, float]:
-    """Split a unit that carries a magnitude: "万元" -> ("元", 1e4), "$M" -> ("$", 1e6), "h" -> ("h", 1)."""
+    """Split a unit that carries a magnitude: "万元" -> ("元", 1e4), "$M" -> ("$", 1e6), "h" -> ("h", 1).
+    Cached per distinct spelling, as `canonical_unit`."""
     canonical = canonical_unit(unit)
     if canonical is None or canonical in UNIT_ALIASES.values():
         return canonical, 1.0

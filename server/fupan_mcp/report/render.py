@@ -241,6 +241,11 @@ def md_inline(value: object) -> str:
     text = value if isinstance(value, str) else str(value)
     if _INLINE_CHANGES.search(text) is not None:
         text = _no_tags(" ".join(text.split()))
+    return _line_start(text)
+
+
+def _line_start(text: str) -> str:
+    """``text`` unable to open a block or an ordered list at the start of its line."""
     if _BLOCK_START.match(text):
         return "\\" + text
     ordered = _ORDERED_START.match(text) if text[:1].isdigit() else None  # most lines start otherwise
@@ -268,36 +273,79 @@ def md_row(cells: Sequence[object]) -> str:
     return "| " + " | ".join(md_cell(cell) for cell in cells) + " |"
 
 
+_CELL_END, _ROW_END = "\x00", "\x01"
+"""Separators of `md_rows`' one string: neither is whitespace nor touched by any cell rule."""
+_SPACES = re.compile(r"\s+")
+
+
+def md_rows(rows: Sequence[Sequence[object]]) -> str:
+    """``md_row`` of every row, one line each (no trailing newline), made in one pass over one string.
+
+    Why: a 10,000-row table is 80,000 cells; folding spaces, escaping and tag-breaking them one by one
+    was most of a tool's text. Every cell rule is local to a cell (the separators are no whitespace,
+    no tag character, no escape), so it runs once over the joined table; a table with a '[' (a link
+    rule looks at a cell's start), an empty row or a separator inside a cell goes row by row."""
+    if not rows:
+        return ""
+    joined = _ROW_END.join(_CELL_END.join(str(cell) for cell in row) for row in rows)
+    separators = sum(len(row) for row in rows) - 1
+    if not all(rows) or "[" in joined or joined.count(_CELL_END) + joined.count(_ROW_END) != separators:
+        return "\n".join(md_row(row) for row in rows)
+    text = _SPACES.sub(" ", joined).strip(" ")
+    for end in (_CELL_END, _ROW_END):
+        text = text.replace(" " + end, end).replace(end + " ", end)
+    text = text.translate(_CELL_ESCAPES)
+    if "<" in text:
+        text = _TAG_OPEN.sub("&lt;", text)
+    return "| " + text.replace(_CELL_END, " | ").replace(_ROW_END, " |\n| ") + " |"
+
+
+_LINE_STARTS = frozenset("#>-+*=_`~|0123456789")
+"""First characters `md_inline`'s block and ordered-list rules can act on."""
+
+
+def _md_item(value: object) -> str:
+    """`md_inline`, without its two start-of-line rules for text that cannot trigger them."""
+    text = _no_tags(" ".join(str(value).split()))
+    return text if text[:1] not in _LINE_STARTS else _line_start(text)
+
+
+def md_block(b: Block, colon: str) -> str:
+    """One block as markdown: a heading, a paragraph, a list, a table, a tree, a diagram.
+
+    The one markdown layout of a block, for the report (`report.md.j2`) and each tool's text
+    (`markdown_blocks`); every string arrives final and is only made safe here."""
+    kind = b.kind
+    if kind == "heading":
+        assert isinstance(b, Heading)
+        return f"### {md_inline(b.text)}\n"
+    if kind == "paragraph":
+        assert isinstance(b, Paragraph)
+        return f"{md_paragraph(b.text)}\n"
+    if kind == "list":
+        assert isinstance(b, Bullets)
+        marker = "1." if b.ordered else "-"
+        lines: list[str] = []
+        for item in b.items:
+            label = f"**{md_inline(item.label)}**{colon if item.text else ''}" if item.label else ""
+            lines.append(f"{marker} {label}{_md_item(item.text)}\n")
+            lines.extend(f"  - {md_inline(child)}\n" for child in item.children)
+        return "".join(lines)
+    if kind == "table":
+        assert isinstance(b, Table)
+        body = md_rows(b.rows) + "\n" if b.rows else ""
+        return f"{md_row(b.headers)}\n{md_rule(b.headers)}\n{body}"
+    if kind == "tree":
+        assert isinstance(b, Tree)
+        return "".join(f"{'  ' * line.depth}- {md_inline(line.text)}\n" for line in b.lines)
+    if kind == "diagram":
+        assert isinstance(b, Diagram)
+        return f"**{md_inline(b.caption)}**\n\n```{b.language}\n{b.source}\n```\n"
+    return ""
+
+
 def md_rule(cells: Sequence[object]) -> str:
     return "|" + "|".join("---" for _ in cells) + "|"
-
-
-def markdown_block(block: Block, colon: str) -> str:
-    """One block as markdown, each line ending in a newline (the report's sections and each tool's text).
-
-    Plain Python rather than a template macro: a tool's text is hundreds of lines, and a Jinja2 macro
-    call per block and a filter call per line were a fifth to a quarter of the text's time."""
-    lines: list[str] = []
-    if isinstance(block, Heading):
-        lines.append(f"### {md_inline(block.text)}")
-    elif isinstance(block, Paragraph):
-        lines.append(md_paragraph(block.text))
-    elif isinstance(block, Bullets):
-        marker = "1." if block.ordered else "-"
-        for item in block.items:
-            label = ""
-            if item.label:
-                label = f"**{md_inline(item.label)}**{colon if item.text else ''}"
-            lines.append(f"{marker} {label}{md_inline(item.text)}")
-            lines.extend(f"  - {md_inline(child)}" for child in item.children)
-    elif isinstance(block, Table):
-        lines += [md_row(block.headers), md_rule(block.headers)]
-        lines.extend(md_row(row) for row in block.rows)
-    elif isinstance(block, Tree):
-        lines.extend(f"{'  ' * line.depth}- {md_inline(line.text)}" for line in block.lines)
-    elif isinstance(block, Diagram):
-        lines += [f"**{md_inline(block.caption)}**", "", f"```{block.language}", block.source, "```"]
-    return "".join(f"{line}\n" for line in lines)
 
 
 def _load_template(name: str) -> tuple[str, str, Callable[[], bool]]:
@@ -318,9 +366,7 @@ def _environment(html: bool) -> jinja2.Environment:
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
-    environment.filters.update(md=md_inline, md_para=md_paragraph, md_row=md_row, md_rule=md_rule)
-    if not html:
-        environment.globals["render_block"] = markdown_block  # the markdown template's blocks
+    environment.filters.update(md=md_inline, md_para=md_paragraph, md_row=md_row, md_rule=md_rule, md_block=md_block)
     return environment
 
 
@@ -335,7 +381,7 @@ def _render(format: ReportFormat, **context: object) -> str:
 
 def markdown_blocks(blocks: Sequence[Block], colon: str) -> str:
     """Blocks as markdown, as the report's sections render them (a tool's text, `report.tool_text`)."""
-    content = "".join(f"{markdown_block(block, colon)}\n\n" for block in blocks)
+    content = "".join(f"{md_block(b, colon)}\n\n" for b in blocks)
     return _BLANK_RUNS.sub("\n\n", content).strip() + "\n"
 
 

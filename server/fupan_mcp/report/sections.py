@@ -434,16 +434,18 @@ def attainment_blocks(ctx: Words, result: AttainmentResult) -> list[Block]:
 
 def _attainment_table(ctx: Words, metrics: Sequence[MetricResult]) -> Table:
     keys = ("col.metric", "col.target", "col.actual", "col.baseline", "col.change", "col.rate", "col.gap", "col.status")
+    missing = ctx.t("missing")
+    statuses = {status: ctx.t(f"status.{status}") for status in _STATUS_TONE}  # looked up once, not per row
     rows = tuple(
         (
             m.name,
-            m.target_text or ("—" if m.status == "reported" else ctx.t("missing")),  # a fact has no target
-            fmt.quantity(m.actual, m.actual_unit or m.unit, ctx.language) if m.actual is not None else ctx.t("missing"),
+            m.target_text or ("—" if m.status == "reported" else missing),  # a fact has no target
+            fmt.quantity(m.actual, m.actual_unit or m.unit, ctx.language) if m.actual is not None else missing,
             fmt.quantity(m.baseline, m.baseline_unit or m.unit, ctx.language),
             _change_cell(ctx, m),
             fmt.percent(m.attainment_rate) if m.attainment_rate is not None else "—",
             _gap_cell(ctx, m),
-            ctx.t(f"status.{m.status}"),
+            statuses[m.status],
         )
         for m in metrics
     )
@@ -614,13 +616,14 @@ def _walk(
     """Depth-first lines below ``start``; iterative, and a node met twice is shown once ('see above')."""
     lines: list[TreeLine] = []
     stack: list[tuple[KpiNodeEvaluation, int]] = [(start, 0)]
+    baselines = _has_baselines(by_id)  # once: per node it was a scan of the tree when no node has one
     while stack:
         node, depth = stack.pop()
         if node.id in seen:
             lines.append(TreeLine(depth, ctx.t("kpi.see_above", name=node.name), "muted"))
             continue
         seen.add(node.id)
-        text, tone = _node_line(ctx, node, root_unit, _has_baselines(by_id))
+        text, tone = _node_line(ctx, node, root_unit, baselines)
         lines.append(TreeLine(min(depth, 12), text, tone))
         children = [by_id[i] for i in node.inputs if i in by_id]
         stack.extend((child, depth + 1) for child in reversed(children))
@@ -645,16 +648,11 @@ def _other_lines(
 def _kpi_check_table(ctx: Words, nodes: Sequence[KpiNodeEvaluation]) -> Table:
     rows = []
     tones: list[Tone] = []
+    states = {True: ctx.t("kpi.consistent"), False: ctx.t("kpi.inconsistent"), None: ctx.t("kpi.unknown")}
     for node in nodes:
         actual = node.actual
         consistent = actual.consistent
-        state = (
-            ctx.t("kpi.consistent")
-            if consistent
-            else ctx.t("kpi.inconsistent")
-            if consistent is False
-            else ctx.t("kpi.unknown")
-        )
+        state = states[True if consistent else False if consistent is False else None]
         rows.append(
             (
                 node.name,
