@@ -48,6 +48,7 @@ from fupan_mcp import __version__, catalog, ui
 from fupan_mcp.annotations import READ_ONLY, SAVES
 from fupan_mcp.callpath import bounded, run_tool
 from fupan_mcp.errors import InputError
+from fupan_mcp.gctuning import freeze_new
 from fupan_mcp.i18n import Language, tr
 from fupan_mcp.limits import (
     HEAVY_CALLS,
@@ -231,6 +232,7 @@ class FupanServer(MCPServer[Any]):
                     self._declared_outputs = None
                 self._restrict_tools()
                 self._offer_detail()
+                freeze_new()  # the tools, like the modules before them, out of later collections
 
     def add_tool(
         self,

@@ -260,7 +260,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
         tune_allocator()  # before any worker thread: big calls' memory can go back to the system
         server = create_server()
-        tune_gc()  # after start-up: what exists now is left out of every later collection
+        tune_gc(collect=False)  # after start-up: what exists now is left out of every later collection
         server.run()
     elif args.command == "prompt":
         from fupan_mcp.prompting import render_review_prompt
