@@ -31,6 +31,7 @@ Rules, one per kind of unit, the same for every caller:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from collections.abc import Iterable
 
@@ -118,9 +119,11 @@ def plain(value: float, digits: int | None = None) -> str:
     return fmt_number(round(value, places), places)
 
 
+@functools.lru_cache(maxsize=1024)
 def display_unit(unit: str | None) -> tuple[str | None, float]:
     """The unit a figure is written with and the factor its value is multiplied by: "万元" → ("元",
-    1e4), "USD" → ("$", 1), "hours" → ("h", 1). A unit we do not know keeps its spelling ("QPS")."""
+    1e4), "USD" → ("$", 1), "hours" → ("h", 1). A unit we do not know keeps its spelling ("QPS").
+    Cached, like `canonical_unit`: every figure in a table asks again."""
     if unit is None or not unit.strip():
         return None, 1.0
     base, factor = split_magnitude_unit(unit)
