@@ -79,3 +79,15 @@ def test_the_first_listing_imports_no_tool_and_no_domain_model() -> None:
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, timeout=60)
     assert out.stdout.split(" ", 1)[1].strip() == "[]"
     assert int(out.stdout.split(" ", 1)[0]) == len(json.loads(listing.LISTING_FILE.read_text("utf-8"))["tools"])
+
+
+async def test_a_tool_added_by_hand_is_listed_with_the_others(tmp_path: Path) -> None:
+    server = create_server(settings(tmp_path))
+
+    def ping() -> str:
+        """Answer pong."""
+        return "pong"
+
+    server.add_tool(ping)
+    names = [tool.name for tool in await server.list_tools()]
+    assert "ping" in names and len(names) == len(json.loads(listing.LISTING_FILE.read_text("utf-8"))["tools"]) + 1

@@ -195,9 +195,11 @@ def team_mode(
 class FupanServer(MCPServer[Any]):
     """An MCPServer whose tools and resources are registered on first use.
 
-    Generating the JSON schemas of the tools costs about 100 ms, more than the rest of our start-up;
-    doing it when a client first lists or calls something lets the server answer `initialize` about
-    as fast as a bare MCPServer. Every path that reads tools or resources registers them first.
+    Importing the tools and generating their JSON schemas costs more than the rest of our start-up;
+    doing it when a client first calls a tool or reads a resource lets the server answer `initialize`
+    about as fast as a bare MCPServer, and `tools/list` too, from the packaged listing
+    (`fupan_mcp.listing`, for servers made by `create_server`). Every other path that reads tools or
+    resources registers them first.
     """
 
     def __init__(
@@ -313,7 +315,8 @@ class FupanServer(MCPServer[Any]):
         listing when there is one (`fupan_mcp.listing`), with the team modes applied as
         `_restrict_tools` applies them; the tools are then registered on first use."""
         if self._listed is None:
-            packaged = self._packaged() if self._packaged is not None and self._register is not None else None
+            unregistered = self._register is not None and not self._tool_manager.list_tools()  # none added by hand
+            packaged = self._packaged() if self._packaged is not None and unregistered else None
             if packaged is None:
                 self._listed = await self.built_tools()
             else:
