@@ -6,9 +6,14 @@
     python3 dev.py bench   # run the benchmarks
     python3 dev.py bundle  # build the Claude Desktop bundle dist/fupan-mcp-<version>.mcpb
     python3 dev.py manifest  # only refresh bundle/manifest.json from the server (tools, prompt, version)
+    python3 dev.py listing   # only refresh server/fupan_mcp/listing.json, the packaged tools/list
 
 The virtual environment lives in .venv next to this file and is refreshed when pyproject.toml changes
 or a task needs an extra it does not have yet (`demo` needs only `export`; `test` has everything).
+
+`listing` regenerates the packaged tools/list answer (server/fupan_mcp/listing.json, see
+fupan_mcp/listing.py) from the tools; run it after changing a tool, an argument or a result model
+(tests/test_listing.py says when it is stale). `manifest` and `bundle` refresh it too.
 
 `bundle` refreshes the derived parts of bundle/manifest.json (version, tools, prompt) from the server,
 stages the bundle in build/bundle (manifest, icon, server/main.py, and fupan-mcp with every dependency
@@ -157,6 +162,13 @@ def refresh_manifest() -> None:
     if fresh != current:
         MANIFEST.write_text(json.dumps(fresh, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         print(f"updated {MANIFEST.relative_to(ROOT)} from the server (version, tools, prompt)", flush=True)
+
+
+def refresh_listing() -> None:
+    from fupan_mcp import listing
+
+    if listing.refresh():
+        print(f"updated {listing.LISTING_FILE.relative_to(ROOT / 'server')} from the tools", flush=True)
 
 
 def python_platform() -> str:
@@ -310,13 +322,20 @@ def main() -> None:
         bench(extra)
     elif task == "bundle":
         ensure_env("")
+        run(PYTHON, Path(__file__), "_listing")
         run(PYTHON, Path(__file__), "_manifest")
         build_bundle(PYTHON, ROOT / "dist", official="--official" in extra, charts="--charts" in extra)
     elif task == "manifest":  # only refresh bundle/manifest.json (after a tool or the prompt changed)
         ensure_env("")
+        run(PYTHON, Path(__file__), "_listing")
         run(PYTHON, Path(__file__), "_manifest")
+    elif task == "listing":  # only refresh server/fupan_mcp/listing.json (after a tool or a model changed)
+        ensure_env("")
+        run(PYTHON, Path(__file__), "_listing")
     elif task == "_manifest":  # inside .venv: fupan_mcp is importable here
         refresh_manifest()
+    elif task == "_listing":  # inside .venv: fupan_mcp is importable here
+        refresh_listing()
     else:
         print(__doc__)
 

@@ -5,7 +5,7 @@ pool of 300 action texts (so some recur), a root cause and a lesson per review f
 generated Chinese and English texts (so recurring groups form), two metrics with attainment rates.
 
 - ``ours``: what the tool does for a call without filters: `store.insight_rows()`, the pure
-  analysis (`compute_insights`) and the text and structured content (`app.insights_call`);
+  analysis (`compute_insights`) and the text and structured content (`tools.workspace.insights_call`);
 - ``base``: one SQL statement computing only total, done, won't-do, open and overdue counts over
   the same actions (what a hand-written report would run first).
 
@@ -28,10 +28,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from fupan_mcp.app import insights_call
 from fupan_mcp.domain.actions import ActionItem
 from fupan_mcp.gctuning import tune_gc
 from fupan_mcp.store import SQLiteStore
+from fupan_mcp.tools.workspace import insights_call
 from targets import target
 
 LIMIT = 10.0

@@ -12,7 +12,7 @@ from mcp.types import CallToolResult, TextContent
 
 from fupan_mcp.analysis.compliance import check_compliance
 from fupan_mcp.analysis.swot import swot
-from fupan_mcp.app import bounded, clip_message
+from fupan_mcp.app import bounded
 from fupan_mcp.jsonrpc import MAX_ID_CHARS, MAX_NESTING, check_message
 from fupan_mcp.limits import MAX_LISTED_FINDINGS, MAX_REF_CHARS, MAX_RESULT_BYTES
 from fupan_mcp.netguard import RateLimitFilter
@@ -20,6 +20,7 @@ from fupan_mcp.report.diagrams import swot_quadrants
 from fupan_mcp.report.render import md_block, md_inline, md_row, md_rows, render_report
 from fupan_mcp.report.tool_text import compliance_text
 from fupan_mcp.report.view import Bullets, Item
+from fupan_mcp.tools.calls import clip_message
 
 # --- compliance: findings counted, not all built ------------------------------------------------
 

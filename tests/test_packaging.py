@@ -134,6 +134,7 @@ def test_build_and_twine_check_pass(dists: tuple[Path, Path]) -> None:
         metadata = archive.read(f"fupan_mcp-{__version__}.dist-info/METADATA").decode("utf-8")
     assert f"fupan_mcp-{__version__}.dist-info/licenses/LICENSE" in names
     assert {"fupan_mcp/samples/b2b_mvp.json", "fupan_mcp/__main__.py"} <= set(names)
+    assert "fupan_mcp/listing.json" in names  # the packaged tools/list (fupan_mcp.listing)
     assert any(name.startswith("fupan_mcp/prompts/") for name in names)
     assert any(name.startswith("fupan_mcp/ui/") for name in names)
     assert f"Version: {__version__}" in metadata

@@ -44,12 +44,11 @@ from mcp.types import ResourceTemplate as MCPResourceTemplate
 from mcp.types import Tool as MCPTool
 from pydantic import AnyUrl, BaseModel, Field, ValidationError
 
-from fupan_mcp import __version__, catalog, isolation, knowledge, tools, ui, workspace
-from fupan_mcp.analysis.insights import compute_insights, default_as_of
+from fupan_mcp import __version__, catalog, ui
+from fupan_mcp.annotations import READ_ONLY, SAVES
 from fupan_mcp.callpath import HEARTBEAT, OFF_LOOP, bounded, off_loop, run_tool
-from fupan_mcp.domain.dates import reference_date as dates_resolved_against
-from fupan_mcp.domain.review import Review
 from fupan_mcp.errors import InputError
+from fupan_mcp.gctuning import freeze_new
 from fupan_mcp.i18n import Language, tr
 from fupan_mcp.limits import (
     HEAVY_CALLS,
@@ -58,18 +57,14 @@ from fupan_mcp.limits import (
     argument_weight,
     oversized,
 )
-from fupan_mcp.outputschemas import declared_output_model, output_schemas
 from fupan_mcp.prompting import argument_description, render_review_prompt
-from fupan_mcp.samples import load_sample
 from fupan_mcp.services import Services
 from fupan_mcp.services import Settings as Settings  # what the CLI, the HTTP server and the tests build
 from fupan_mcp.services import parse_tool_list as parse_tool_list
-from fupan_mcp.store.base import StoreError
-from fupan_mcp.tools import READ_ONLY, SAVES
-from fupan_mcp.tools.args import REVIEW_SCHEMA_URI
-from fupan_mcp.tools.calls import clip_message
-from fupan_mcp.tools.reports import EXPORT_TYPES, render_review
-from fupan_mcp.tools.workspace import insights_call as insights_call
+
+# The tools, the domain models, the store and the report are imported where they are first needed
+# (registration, a call, a resource), not here: `initialize`, and `tools/list` from the packaged
+# listing (`fupan_mcp.listing`), are answered without them (issue 15).
 
 SERVER_NAME = "fupan-mcp"
 
@@ -127,6 +122,8 @@ def _review_schema() -> dict[str, Any]:
     """The review document's JSON schema, to list the fields allowed where an unknown one was given."""
     global _REVIEW_SCHEMA
     if _REVIEW_SCHEMA is None:
+        from fupan_mcp.domain.review import Review
+
         _REVIEW_SCHEMA = Review.model_json_schema()
     return _REVIEW_SCHEMA
 
@@ -177,19 +174,45 @@ def _shallow_property(schema: object, defs: dict[str, Any]) -> dict[str, Any]:
     return shallow
 
 
+def team_mode(
+    name: str, annotations: ToolAnnotations | None, settings: Settings
+) -> tuple[ToolAnnotations | None, str | None]:
+    """A tool under the team modes: the annotations it is listed with, and why it is left out
+    ('read_only' or 'not_allowed'), None when it is offered.
+
+    A tool that only saves with `review_id` (`SAVES`) stays in read-only mode, where the store refuses
+    every write: there it cannot write, so it is marked read-only."""
+    if settings.read_only and annotations == SAVES:
+        annotations = READ_ONLY
+    writes = not (annotations is not None and annotations.read_only_hint)
+    if settings.read_only and writes:
+        return annotations, "read_only"
+    if settings.tools is not None and name not in settings.tools:
+        return annotations, "not_allowed"
+    return annotations, None
+
+
 class FupanServer(MCPServer[Any]):
     """An MCPServer whose tools and resources are registered on first use.
 
-    Generating the JSON schemas of the tools costs about 100 ms, more than the rest of our start-up;
-    doing it when a client first lists or calls something lets the server answer `initialize` about
-    as fast as a bare MCPServer. Every path that reads tools or resources registers them first.
+    Importing the tools and generating their JSON schemas costs more than the rest of our start-up;
+    doing it when a client first calls a tool or reads a resource lets the server answer `initialize`
+    about as fast as a bare MCPServer, and `tools/list` too, from the packaged listing
+    (`fupan_mcp.listing`, for servers made by `create_server`). Every other path that reads tools or
+    resources registers them first.
     """
 
     def __init__(
-        self, register: Callable[[FupanServer], None], settings: Settings | None = None, **kwargs: Any
+        self,
+        register: Callable[[FupanServer], None],
+        settings: Settings | None = None,
+        packaged: Callable[[], list[MCPTool] | None] | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self._register: Callable[[FupanServer], None] | None = register
+        self._packaged = packaged
+        """What ``register`` would list, without registering (`fupan_mcp.listing`); None: build it."""
         self._register_lock = threading.Lock()
         self._listed: list[MCPTool] | None = None
         self.fupan_settings = settings or Settings()
@@ -211,6 +234,7 @@ class FupanServer(MCPServer[Any]):
                     self._declared_outputs = None
                 self._restrict_tools()
                 self._offer_detail()
+                freeze_new()  # the tools, like the modules before them, out of later collections
 
     def add_tool(
         self,
@@ -225,6 +249,8 @@ class FupanServer(MCPServer[Any]):
     ) -> None:
         """The SDK's `add_tool`; during registration, a tool declaring ``Annotated[CallToolResult, Model]``
         is added without its output schema, which `_set_output_schemas` then sets from one joint pass."""
+        from fupan_mcp.outputschemas import declared_output_model
+
         model = None
         if self._declared_outputs is not None and structured_output is None:
             model = declared_output_model(fn)
@@ -236,6 +262,8 @@ class FupanServer(MCPServer[Any]):
 
     def _set_output_schemas(self, declared: list[tuple[str, type[BaseModel]]]) -> None:
         """Each declared tool's output model and schema, as the SDK would have set them (`outputschemas`)."""
+        from fupan_mcp.outputschemas import output_schemas
+
         schemas = output_schemas([model for _, model in declared])
         given: set[int] = set()
         for name, model in declared:
@@ -254,15 +282,10 @@ class FupanServer(MCPServer[Any]):
 
         A tool that only saves with `review_id` (`SAVES`) stays in read-only mode, where the store refuses
         every write: there it cannot write, so it is marked read-only, and a `review_id` is refused."""
-        allowed = self.fupan_settings.tools
         for tool in self._tool_manager.list_tools():
-            if self.fupan_settings.read_only and tool.annotations == SAVES:
-                tool.annotations = READ_ONLY
-            writes = not (tool.annotations is not None and tool.annotations.read_only_hint)
-            if self.fupan_settings.read_only and writes:
-                self.disabled_tools[tool.name] = "read_only"
-            elif allowed is not None and tool.name not in allowed:
-                self.disabled_tools[tool.name] = "not_allowed"
+            tool.annotations, left_out = team_mode(tool.name, tool.annotations, self.fupan_settings)
+            if left_out is not None:
+                self.disabled_tools[tool.name] = left_out
         for name in self.disabled_tools:
             self.remove_tool(name)
 
@@ -288,18 +311,34 @@ class FupanServer(MCPServer[Any]):
     async def list_tools(self) -> list[MCPTool]:
         """The tools as a model reads them: the compact surface (`surface`; calls are still checked
         against the full schema), each ``outputSchema`` published one level deep (`shallow_schema`).
-        Built once: the tools are fixed after registration."""
-        self.ensure_registered()
+        Built once: the tools are fixed after registration. Before registration, from the packaged
+        listing when there is one (`fupan_mcp.listing`), with the team modes applied as
+        `_restrict_tools` applies them; the tools are then registered on first use."""
         if self._listed is None:
-            from fupan_mcp.surface import compact_tool
-
-            self._listed = [
-                compact_tool(tool).model_copy(
-                    update={"output_schema": shallow_schema(tool.output_schema) if tool.output_schema else None}
-                )
-                for tool in await super().list_tools()
-            ]
+            unregistered = self._register is not None and not self._tool_manager.list_tools()  # none added by hand
+            packaged = self._packaged() if self._packaged is not None and unregistered else None
+            if packaged is None:
+                self._listed = await self.built_tools()
+            else:
+                self._listed = []
+                for tool in packaged:
+                    annotations, left_out = team_mode(tool.name, tool.annotations, self.fupan_settings)
+                    if left_out is None:
+                        same = annotations is tool.annotations
+                        self._listed.append(tool if same else tool.model_copy(update={"annotations": annotations}))
         return list(self._listed)
+
+    async def built_tools(self) -> list[MCPTool]:
+        """The listing made from the registered tools (registering them first)."""
+        self.ensure_registered()
+        from fupan_mcp.surface import compact_tool
+
+        return [
+            compact_tool(tool).model_copy(
+                update={"output_schema": shallow_schema(tool.output_schema) if tool.output_schema else None}
+            )
+            for tool in await super().list_tools()
+        ]
 
     async def call_tool(
         self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None = None
@@ -335,6 +374,8 @@ class FupanServer(MCPServer[Any]):
     async def _call_with_dates(
         self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None, language: Language
     ) -> CallToolResult | InputRequiredResult:
+        from fupan_mcp.domain.dates import reference_date as dates_resolved_against
+
         with dates_resolved_against(dt.date.today()):
             try:
                 if context is not None and name in REPORTING_TOOLS:
@@ -379,6 +420,8 @@ class FupanServer(MCPServer[Any]):
             else:
                 result = await run_tool(tool, arguments, context or self._context())
             return bounded(result, name) if isinstance(result, CallToolResult) else result
+        from fupan_mcp import isolation, tools
+
         if isolation.available() and name in tools.PURE_TOOLS and arguments.get("review_id") is None:
             from fupan_mcp.domain.dates import current_reference
             from fupan_mcp.report.sizing import DETAIL
@@ -531,12 +574,17 @@ def create_server(settings: Settings | None = None) -> FupanServer:
     services = Services(settings or Settings())
 
     def register(server: FupanServer) -> None:
+        from fupan_mcp import tools
+
         tools.register(server, services)
         _add_resources(server, services)
+
+    from fupan_mcp.listing import packaged_tools
 
     server = FupanServer(
         register,
         services.settings,
+        packaged_tools,
         name=SERVER_NAME,
         title="复盘 fupan-mcp",
         version=__version__,
@@ -599,6 +647,8 @@ def _prefixed(values: Iterable[str], typed: str) -> list[str]:
 
 
 def _stored_projects(services: Services, typed: str) -> list[str]:
+    from fupan_mcp.store.base import StoreError
+
     try:
         return _prefixed((summary.project for summary in services.store.list_reviews(limit=1000)), typed)
     except (InputError, StoreError):
@@ -608,6 +658,7 @@ def _stored_projects(services: Services, typed: str) -> list[str]:
 def resource_completions(services: Services, template: str, argument: str, typed: str) -> list[str]:
     """Completion values of a resource template's variable: example names, stored review ids, exported files."""
     from fupan_mcp.samples import SAMPLES
+    from fupan_mcp.store.base import StoreError
 
     if template.startswith("fupan://examples/") and argument == "name":
         return _prefixed(SAMPLES, typed)
@@ -683,6 +734,14 @@ def main_server() -> MCPServer[Any]:
 
 def _add_resources(server: MCPServer[Any], services: Services) -> None:
     """Methods, checklists and example reviews; stored reviews by URI; exported files."""
+    from fupan_mcp import knowledge, workspace
+    from fupan_mcp.analysis.insights import compute_insights, default_as_of
+    from fupan_mcp.domain.review import Review
+    from fupan_mcp.samples import load_sample
+    from fupan_mcp.tools.args import REVIEW_SCHEMA_URI
+    from fupan_mcp.tools.calls import clip_message
+    from fupan_mcp.tools.reports import EXPORT_TYPES, render_review
+
     for doc in knowledge.list_knowledge():
         server.add_resource(
             TextResource(

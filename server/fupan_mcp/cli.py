@@ -260,7 +260,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
         tune_allocator()  # before any worker thread: big calls' memory can go back to the system
         server = create_server()
-        tune_gc()  # after start-up: what exists now is left out of every later collection
+        tune_gc(collect=False)  # after start-up: what exists now is left out of every later collection
         server.run()
     elif args.command == "prompt":
         from fupan_mcp.prompting import render_review_prompt
@@ -291,7 +291,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 def _set_input_dirs(dirs: Sequence[str], *, stdio: bool) -> None:
     """Where the server may read materials: the given directories, else the output directory and, for a
     stdio server (a local user's own process), the working directory it was started in."""
-    from fupan_mcp.materials.files import INPUT_DIRS_ENV, default_input_dirs
+    from fupan_mcp.materials.dirs import INPUT_DIRS_ENV, default_input_dirs
 
     if dirs:
         os.environ[INPUT_DIRS_ENV] = os.pathsep.join(str(Path(d).expanduser().resolve()) for d in dirs)

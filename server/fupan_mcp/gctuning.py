@@ -20,9 +20,27 @@ GEN1_THRESHOLD = 50
 GEN2_THRESHOLD = 100
 
 
-def tune_gc() -> None:
-    """Call once after start-up (modules imported, tools registered): freeze the survivors, raise the
-    thresholds. Safe to call again (later calls freeze what was built since)."""
-    gc.collect()
+_tuned = False
+
+
+def tune_gc(*, collect: bool = True) -> None:
+    """Call once after start-up (modules imported): freeze the survivors, raise the thresholds. Safe to
+    call again (later calls freeze what was built since).
+
+    ``collect=False`` freezes without a full collection first, as the server does at start-up: there
+    the collector finds about 90 unreachable objects among 86,000 (a few KiB kept for good) and the
+    full pass costs 50 ms of CPU on the 2-core VM, a quarter of what the server adds to a bare
+    MCPServer's start-up (issue 15)."""
+    global _tuned
+    if collect:
+        gc.collect()
     gc.freeze()
     gc.set_threshold(GEN0_THRESHOLD, GEN1_THRESHOLD, GEN2_THRESHOLD)
+    _tuned = True
+
+
+def freeze_new() -> None:
+    """Once `tune_gc` ran: leave what was built since (the tools, registered on first use) out of every
+    later collection too. Costs nothing (no collection); does nothing in a process that did not tune."""
+    if _tuned:
+        gc.freeze()

@@ -10,10 +10,12 @@ import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from fupan_mcp.i18n import tr
-from fupan_mcp.store.base import ReviewStore, StoreError
+
+if TYPE_CHECKING:
+    from fupan_mcp.store.base import ReviewStore
 
 
 def _env_flag(name: str) -> bool:
@@ -54,7 +56,7 @@ class Settings:
 
 
 def _input_dirs_from_env() -> tuple[Path, ...]:
-    from fupan_mcp.materials.files import input_dirs_from_env
+    from fupan_mcp.materials.dirs import input_dirs_from_env
 
     return input_dirs_from_env()
 
@@ -74,6 +76,7 @@ class ReadOnlyStore:
     def __getattr__(self, name: str) -> Any:
         if name in _STORE_WRITES or name.startswith(("save_", "create_", "update_", "delete_", "add_", "put_")):
             from fupan_mcp.report.shell import SHELL_TEXT
+            from fupan_mcp.store.base import StoreError
 
             def refused(*args: Any, **kwargs: Any) -> Any:
                 raise StoreError(tr(SHELL_TEXT, "read_only_store", "en"))
@@ -83,7 +86,8 @@ class ReadOnlyStore:
 
 
 class Services:
-    """What the tools share: the review store, opened on first use so start-up stays light."""
+    """What the tools share: the review store, opened (and its modules imported) on first use so
+    start-up stays light."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -100,6 +104,6 @@ class Services:
                 if self.settings.mask_at_ingest:
                     from fupan_mcp.store.masking import MaskingStore
 
-                    opened = cast(ReviewStore, MaskingStore(opened))
-                self._store = cast(ReviewStore, ReadOnlyStore(opened)) if self.settings.read_only else opened
+                    opened = cast("ReviewStore", MaskingStore(opened))
+                self._store = cast("ReviewStore", ReadOnlyStore(opened)) if self.settings.read_only else opened
             return self._store

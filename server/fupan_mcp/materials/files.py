@@ -23,6 +23,7 @@ from typing import Literal
 
 from fupan_mcp.errors import InputError
 from fupan_mcp.i18n import Language, tr
+from fupan_mcp.materials.dirs import INPUT_DIRS_ENV, default_input_dirs, input_dirs_from_env
 from fupan_mcp.materials.strings import TEXT
 from fupan_mcp.materials.tables import CFB_MAGIC, ZIP_MAGIC
 
@@ -36,7 +37,6 @@ __all__ = [
 ]
 
 MAX_INPUT_BYTES = 20 * 1024 * 1024
-INPUT_DIRS_ENV = "FUPAN_MCP_INPUT_DIRS"
 
 Kind = Literal["table", "document"]
 _SUFFIXES: dict[str, str] = {
@@ -53,16 +53,6 @@ _SUFFIXES: dict[str, str] = {
     ".doc": "docx",
 }
 _BINARY = frozenset({"xlsx", "docx"})
-
-
-def input_dirs_from_env() -> tuple[Path, ...]:
-    value = os.environ.get(INPUT_DIRS_ENV, "")
-    return tuple(Path(part).expanduser() for part in value.split(os.pathsep) if part.strip())
-
-
-def default_input_dirs(output_dir: Path, *, stdio: bool) -> tuple[Path, ...]:
-    """The export directory, and the working directory of a stdio server (the user's own folder)."""
-    return (output_dir, Path.cwd()) if stdio else (output_dir,)
 
 
 def _roots(allowed: Sequence[Path]) -> list[Path]:

@@ -19,16 +19,9 @@ from mcp.server import MCPServer
 from mcp.types import ToolAnnotations
 
 from fupan_mcp import ui
+from fupan_mcp.annotations import DESTRUCTIVE, READ_ONLY, SAVES, WRITES
 from fupan_mcp.services import Services
 from fupan_mcp.tools import analysis, materials, reports, workspace
-
-READ_ONLY = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
-WRITES = ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=False, open_world_hint=False)
-SAVES = ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
-"""A tool that computes, and with `review_id` saves its input and result into that review: not read-only
-(a client that auto-approves read-only tools must ask), idempotent (the same input saved twice leaves the
-same state)."""
-DESTRUCTIVE = ToolAnnotations(read_only_hint=False, destructive_hint=True, idempotent_hint=True, open_world_hint=False)
 
 
 @dataclass(frozen=True)
