@@ -91,3 +91,25 @@ async def test_a_tool_added_by_hand_is_listed_with_the_others(tmp_path: Path) ->
     server.add_tool(ping)
     names = [tool.name for tool in await server.list_tools()]
     assert "ping" in names and len(names) == len(json.loads(listing.LISTING_FILE.read_text("utf-8"))["tools"]) + 1
+
+
+async def test_a_stdio_server_registers_its_tools_in_the_background_after_a_packaged_listing(tmp_path: Path) -> None:
+    """`fupan-mcp serve` over stdio sets `register_after_listing`: the first call then finds the tools
+    registered (or waits for the one registration already under way), with the listing unchanged."""
+    server = create_server(settings(tmp_path))
+    server.register_after_listing = True
+    listed = [listing.wire(tool) for tool in await server.list_tools()]
+    thread = server.background_registration
+    assert thread is not None
+    thread.join(timeout=120)
+    assert not thread.is_alive() and server._register is None
+    assert [listing.wire(tool) for tool in await server.built_tools()] == listed
+    metrics = [{"name": "GMV", "target": "≥100", "actual": 120}]
+    result = await server.call_tool("compute_attainment", {"metrics": metrics})
+    assert not result.is_error
+
+
+async def test_an_in_process_server_registers_on_first_use_only(tmp_path: Path) -> None:
+    server = create_server(settings(tmp_path))
+    await server.list_tools()
+    assert server.background_registration is None and server._register is not None

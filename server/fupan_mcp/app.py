@@ -215,6 +215,11 @@ class FupanServer(MCPServer[Any]):
         """What ``register`` would list, without registering (`fupan_mcp.listing`); None: build it."""
         self._register_lock = threading.Lock()
         self._listed: list[MCPTool] | None = None
+        self.register_after_listing = False
+        """Register the tools on a background thread once a packaged listing is served (`fupan-mcp serve`
+        over stdio): the ~0.6 s of imports and schemas then overlaps the client's and the model's time
+        between ``tools/list`` and the first call, instead of delaying that call."""
+        self.background_registration: threading.Thread | None = None
         self.fupan_settings = settings or Settings()
         self.disabled_tools: dict[str, str] = {}
         """Tools this server does not offer, with why: 'read_only' or 'not_allowed'."""
@@ -326,6 +331,11 @@ class FupanServer(MCPServer[Any]):
                     if left_out is None:
                         same = annotations is tool.annotations
                         self._listed.append(tool if same else tool.model_copy(update={"annotations": annotations}))
+                if self.register_after_listing:
+                    self.background_registration = threading.Thread(
+                        target=self.ensure_registered, name="fupan-register", daemon=True
+                    )
+                    self.background_registration.start()
         return list(self._listed)
 
     async def built_tools(self) -> list[MCPTool]:

@@ -260,6 +260,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
         tune_allocator()  # before any worker thread: big calls' memory can go back to the system
         server = create_server()
+        server.register_after_listing = True  # stdio: one client, which calls a tool seconds after listing
         tune_gc(collect=False)  # after start-up: what exists now is left out of every later collection
         server.run()
     elif args.command == "prompt":
