@@ -264,17 +264,7 @@ def _carried_over(rows: InsightRows, reviews: dict[str, InsightReview]) -> tuple
         if group[2][-1] != review_id:
             group[2].append(review_id)
     found = [(project, *group) for (project, _), group in groups.items() if len(group[2]) >= 2]
-    found.sort(key=lambda c: (-len(c[3]), c[0], c[1]))
-    listed = [
-        CarriedAction(
-            project=project,
-            action=action,
-            reviews=[ReviewRef(review_id=rid, project=project, review_date=reviews[rid].review_date) for rid in refs],
-            latest_status=status,
-        )
-        for project, action, status, refs in found[:MAX_LISTED_GROUPS]
-    ]
-    return listed, len(found)
+    return _listed_carried(found, reviews), len(found)
 
 
 def _carried_from_keys(rows: InsightRows, reviews: dict[str, InsightReview]) -> tuple[list[CarriedAction], int]:
@@ -288,17 +278,7 @@ def _carried_from_keys(rows: InsightRows, reviews: dict[str, InsightReview]) -> 
             continue
         group.sort(key=lambda k: (reviews[k.review_id].review_date, k.review_id))
         found.append((project, group[0].action, group[-1].status, [k.review_id for k in group]))
-    found.sort(key=lambda c: (-len(c[3]), c[0], c[1]))
-    listed = [
-        CarriedAction(
-            project=project,
-            action=action,
-            reviews=[ReviewRef(review_id=rid, project=project, review_date=reviews[rid].review_date) for rid in refs],
-            latest_status=status,
-        )
-        for project, action, status, refs in found[:MAX_LISTED_GROUPS]
-    ]
-    return listed, len(found) if rows.carried_count is None else rows.carried_count
+    return _listed_carried(found, reviews), len(found) if rows.carried_count is None else rows.carried_count
 
 
 # --- recurring problems -------------------------------------------------------------------
@@ -408,3 +388,20 @@ def _trends(rows: InsightRows, reviews: dict[str, InsightReview]) -> list[Metric
             )
         )
     return sorted(trends, key=lambda t: (t.project, t.metric))
+
+
+def _listed_carried(
+    found: list[tuple[str, str, ActionStatus, list[str]]], reviews: dict[str, InsightReview]
+) -> list[CarriedAction]:
+    """The carried-over groups as listed: most reviews first, then by project and text, at most
+    `MAX_LISTED_GROUPS` (sorts ``found`` in place)."""
+    found.sort(key=lambda c: (-len(c[3]), c[0], c[1]))
+    return [
+        CarriedAction(
+            project=project,
+            action=action,
+            reviews=[ReviewRef(review_id=rid, project=project, review_date=reviews[rid].review_date) for rid in refs],
+            latest_status=status,
+        )
+        for project, action, status, refs in found[:MAX_LISTED_GROUPS]
+    ]
