@@ -14,7 +14,7 @@ from fupan_mcp.domain.review import Review
 from fupan_mcp.errors import InputError
 from fupan_mcp.store import ReviewStore, SQLiteStore
 from fupan_mcp.store import sqlite as sqlite_store
-from fupan_mcp.store.projects import Project, project_key, similar_projects, similarity
+from fupan_mcp.store.projects import Project, did_you_mean, project_key, similar_projects, similarity
 from store_backends import BACKENDS, open_backend
 
 TODAY = dt.date(2024, 12, 1)
@@ -163,3 +163,12 @@ def test_create_review_surfaces_problems_seen_before(store: ReviewStore) -> None
         (old, "发布前没有做权限回归测试！", 1.0)
     ]
     assert created.seen_before[0].title == "客服系统升级" and created.seen_before[0].review_date == dt.date(2024, 3, 1)
+
+
+def test_a_project_created_after_the_lookup_is_that_project_not_a_near_miss() -> None:
+    """Two creates of one new project at once: the second looked the name up before the first stored it,
+    then lists the projects and finds the very same key; that is the project, not a "did you mean"."""
+    stored = [Project(id="p1", name="年中大促整合营销", aliases=[])]
+    assert did_you_mean("年中大促整合营销", stored, "zh") is None
+    assert did_you_mean("年中大促 整合营销", stored, "zh") is None  # the same key
+    assert did_you_mean("年中大促整合营销二期", stored, "zh") is not None  # still a near miss

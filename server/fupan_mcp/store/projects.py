@@ -121,6 +121,13 @@ class DidYouMean(InputError):
 
 
 def did_you_mean(name: str, projects: Iterable[Project], language: Language) -> DidYouMean | None:
-    """The "did you mean" error for a new name close to stored projects, or None."""
+    """The "did you mean" error for a new name close to stored projects, or None.
+
+    None too when a listed project has the very key of ``name``: it was created after the caller looked
+    the name up (a concurrent create of the same project), so the name is that project, not a near miss."""
+    projects = list(projects)
+    key = project_key(name)
+    if any(project_key(known) == key for project in projects for known in (project.name, *project.aliases)):
+        return None
     close = similar_projects(name, projects)
     return DidYouMean(name, [project.name for project, _ in close], language) if close else None
