@@ -277,7 +277,14 @@ def percent(fraction: float, *, signed: bool = False) -> str:
             shown = math.floor(value * factor) / factor
         elif value > edge >= shown:
             shown = math.ceil(value * factor) / factor
-    text = fmt_number(shown, digits)
+    if type(shown) is float and -1e15 < shown < 1e15:  # `fmt_number` of a finite float, one call less
+        if shown.is_integer():
+            text = f"{int(shown):,}"
+        else:
+            text = format(shown, _FIXED[digits]).rstrip("0").rstrip(".")
+            text = "0" if text in {"-0", ""} else text
+    else:
+        text = fmt_number(shown, digits)
     if signed and value > 0:
         text = "+" + text
     return f"{text}%"

@@ -11,9 +11,10 @@ the review. Which sections appear depends on the depth:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -432,10 +433,22 @@ def attainment_blocks(ctx: Words, result: AttainmentResult) -> list[Block]:
     return blocks
 
 
+_ATTAINMENT_COLUMNS = (
+    "col.metric", "col.target", "col.actual", "col.baseline", "col.change", "col.rate", "col.gap", "col.status"
+)  # fmt: skip
+
+
+@functools.cache
+def _attainment_words(language: Language) -> tuple[tuple[str, ...], str, Mapping[str, str]]:
+    """The table's headers, its 'missing' word and its status words in ``language``: fixed texts, looked
+    up once per language rather than 14 lookups on every call."""
+    words = Words(language=language, depth="full")
+    statuses = {status: words.t(f"status.{status}") for status in _STATUS_TONE}
+    return tuple(words.t(k) for k in _ATTAINMENT_COLUMNS), words.t("missing"), statuses
+
+
 def _attainment_table(ctx: Words, metrics: Sequence[MetricResult]) -> Table:
-    keys = ("col.metric", "col.target", "col.actual", "col.baseline", "col.change", "col.rate", "col.gap", "col.status")
-    missing = ctx.t("missing")
-    statuses = {status: ctx.t(f"status.{status}") for status in _STATUS_TONE}  # looked up once, not per row
+    headers, missing, statuses = _attainment_words(ctx.language)
     rows = tuple(
         (
             m.name,
@@ -449,7 +462,7 @@ def _attainment_table(ctx: Words, metrics: Sequence[MetricResult]) -> Table:
         )
         for m in metrics
     )
-    return Table(tuple(ctx.t(k) for k in keys), rows, tuple(_STATUS_TONE[m.status] for m in metrics))
+    return Table(headers, rows, tuple(_STATUS_TONE[m.status] for m in metrics))
 
 
 def _change_cell(ctx: Words, metric: MetricResult) -> str:
