@@ -59,11 +59,13 @@ _TEXT: Table = {
     "pp.many": {"zh": "{n} 个百分点", "en": "{n} pp"},
     "bp.one": {"zh": "{n} 个基点", "en": "{n} bp"},
     "bp.many": {"zh": "{n} 个基点", "en": "{n} bp"},
+    "pt.one": {"zh": "{n}分", "en": "{n} point"},
+    "pt.many": {"zh": "{n}分", "en": "{n} points"},
     "yuan": {"zh": "{sign}{n}元", "en": "{sign}¥{n}"},
 }
-_WORD_UNITS = frozenset({"d", "h", "min", "s", "ms", "week", "workday", "rank", "pp", "bp"})
+_WORD_UNITS = frozenset({"d", "h", "min", "s", "ms", "week", "workday", "rank", "pp", "bp", "pt"})
 """Units written as words around the number, looked up in `_TEXT`."""
-_UNSCALED = frozenset({"rank", "pp", "bp"})
+_UNSCALED = frozenset({"rank", "pp", "bp", "pt"})
 """Units whose figures are never put in 万 / M: a rank, a difference of percents."""
 _SYMBOLS_BEFORE = frozenset({"$", "€", "£"})
 """Currency symbols written before the number in both languages: $1.2B, $93亿, €30."""

@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from fupan_mcp import numfmt
+from fupan_mcp.analysis.misreads import Doubt, fen_unit, magnitude_doubt, reconsider
 from fupan_mcp.analysis.targets import (
     MetricUnit,
     TargetError,
@@ -97,6 +98,7 @@ Case = Literal[
     "reported",
     "direction",
     "approximate",
+    "doubt",
 ]
 
 _TEXT: Table = {
@@ -326,6 +328,32 @@ _TEXT: Table = {
         "en": "the structured target is incomplete or contradicts itself ({kind})",
     },
     "gaps_title": {"zh": "待补充数据：", "en": "Data gaps:"},
+    # figures whose reading is in doubt
+    "doubt_fen": {
+        "zh": "{field}“{text}”中的“分”可能是分数（评分）也可能是分钟，无法据此判断，待核验；"
+        "请写明单位：评分写“points”，时长写“分钟”",
+        "en": "the 分 in the {field} '{text}' may be a score (points) or minutes, so it cannot be judged; "
+        "needs verification: write the unit as points or 分钟 (minutes)",
+    },
+    "doubt_scale": {
+        "zh": "{field}“{text}”未写单位，且超出目标“{target}”的满分 {scale}，无法确定口径，待核验；请写明单位",
+        "en": "the {field} '{text}' has no unit and is above the scale of the target '{target}' (out of "
+        "{scale}), so its basis is unclear; needs verification: write its unit",
+    },
+    "doubt_magnitude": {
+        "zh": "{field}“{text}”未写单位，按目标单位读作 {read}，与目标 {target} 相差约 {times} 倍，"
+        "可能是 {likely}，待核验；请写明单位",
+        "en": "the {field} '{text}' has no unit: read in the target's unit it is {read}, about {times}x off "
+        "the target {target}; it may be {likely}; needs verification: write its unit",
+    },
+    "gap_fen": {
+        "zh": "「{name}」的“分”是评分还是分钟？请写明单位。",
+        "en": "Is the 分 of '{name}' a score or minutes? State the unit.",
+    },
+    "gap_scale": {
+        "zh": "请写明「{name}」{field}的单位。",
+        "en": "State the unit of the {field} of '{name}'.",
+    },
 }
 
 
@@ -363,6 +391,7 @@ class _Reading:
     baseline_fits: bool
     approximate: bool = False
     budget: ErrorBudget | None = None
+    doubt: Doubt | None = None
 
 
 @dataclass(slots=True)
@@ -383,6 +412,7 @@ class _Verdict:
     case: Case
     score: _Score | None = None
     flags: tuple[Flag, ...] = ()
+    doubt: Doubt | None = None
 
 
 @dataclass(slots=True)
@@ -433,15 +463,18 @@ def _check_input(metrics: Sequence[MetricInput], language: Language) -> None:
 
 
 def _read(metric: MetricInput) -> _Reading:
-    target = _read_target(metric.target, metric.unit)
+    target = _read_target(metric.target, fen_unit(metric))
     actual = _read_value(metric.actual, "actual")
     baseline = _read_value(metric.baseline, "baseline")
+    target, actual, baseline, doubt = reconsider(metric, target, actual, baseline)
     if target is not None and target.kind == "at_least" and (metric.slo_period or metric.slo_requests is not None):
         target = target.model_copy(update={"kind": "slo"})
-    declared = metric_unit(metric.unit)
+    declared = metric_unit(fen_unit(metric))
     unit = declared if declared.label is not None else metric_unit(_inferred_unit(target, actual, baseline))
     actual_value, actual_unit, actual_fits = _in_unit(actual, unit)
     baseline_value, baseline_unit, baseline_fits = _in_unit(baseline, unit)
+    if doubt is None:
+        doubt = magnitude_doubt(metric, target, unit.label, (actual, actual_value), (baseline, baseline_value))
     approximate = any(q is not None and q.approximate for q in (actual, baseline))
     budget = None
     if target is not None and target.kind == "slo" and actual_value is not None and actual_fits:
@@ -458,6 +491,7 @@ def _read(metric: MetricInput) -> _Reading:
         baseline_fits=baseline_fits,
         approximate=approximate,
         budget=budget,
+        doubt=doubt,
     )
 
 
@@ -579,6 +613,9 @@ def _verdict(metric: MetricInput, reading: _Reading) -> _Verdict:
     needs_baseline = target.kind in _BASELINE_KINDS
     if needs_baseline and baseline is None:
         return _Verdict("not_evaluable", "no_baseline", flags=("missing_baseline",))
+    if reading.doubt is not None:
+        flag: Flag = "unit_ambiguous" if reading.doubt.kind == "fen" else "scale_doubt"
+        return _Verdict("needs_verification", "doubt", flags=(flag,), doubt=reading.doubt)
     if not (reading.target_fits and reading.actual_fits and (reading.baseline_fits or not needs_baseline)):
         return _Verdict("needs_verification", "unit", flags=("unit_mismatch",))
     if (target.kind == "relative_change" or _relative_tolerance(target)) and baseline == 0:
@@ -896,6 +933,7 @@ _GAP_CASES: dict[Case, tuple[str, str]] = {
     "zero_baseline": ("target", "gap_zero_baseline"),
     "direction": ("better", "gap_direction"),
     "approximate": ("actual", "gap_approximate"),
+    "doubt": ("actual", "gap_scale"),
 }
 
 
@@ -904,8 +942,12 @@ def _data_gaps(index: int, metric: MetricInput, verdict: _Verdict, language: Lan
     if entry is None:
         return []
     field_name, key = entry
+    if verdict.doubt is not None:
+        field_name = verdict.doubt.field
+        key = "gap_fen" if verdict.doubt.kind == "fen" else "gap_scale"
     aggregation = _aggregation_word(metric.target_aggregation, language)
-    message = tr(_TEXT, key, language, name=metric.name, aggregation=aggregation)
+    field_word = tr(_TEXT, f"field_{field_name}", language) if verdict.doubt is not None else ""
+    message = tr(_TEXT, key, language, name=metric.name, aggregation=aggregation, field=field_word)
     path = f"metrics[{index}].{field_name}"
     return [built(DataGap, subject=metric.name, field=field_name, message=message, path=path)]  # one per gap
 
@@ -1035,6 +1077,8 @@ def _statement_parts(
         return [tr(_TEXT, "reported_fact", language, actual=display.actual)]
     if case == "direction":
         return [tr(_TEXT, "direction", language, target=target)]
+    if case == "doubt" and verdict.doubt is not None:
+        return [_doubt_text(verdict.doubt, reading, target, language)]
     if case == "approximate":
         margin = _percent(_APPROX_MARGIN)
         return [tr(_TEXT, "approximate", language, actual=display.actual, target=target, margin=margin)]
@@ -1066,6 +1110,24 @@ def _statement_parts(
         values = {"actual": display.actual, "target": target, "aggregation": aggregation}
         return [tr(_TEXT, "peak_bound", language, **values), tr(_TEXT, verdict.status, language)]
     return _judged_parts(reading, verdict, display, language)
+
+
+def _doubt_text(doubt: Doubt, reading: _Reading, target: str, language: Language) -> str:
+    """Why the figure was not judged: the field as written, how it would read, and the likely reading."""
+    field = tr(_TEXT, f"field_{doubt.field}", language)
+    if doubt.kind == "fen":
+        return tr(_TEXT, "doubt_fen", language, field=field, text=doubt.text)
+    if doubt.kind == "scale":
+        scale = numfmt.plain(doubt.factor) if doubt.factor is not None else "—"
+        written = doubt.target_text or target
+        return tr(_TEXT, "doubt_scale", language, field=field, text=doubt.text, target=written, scale=scale)
+    read = reading.actual if doubt.field == "actual" else reading.baseline
+    label = reading.unit.label
+    times = numfmt.plain(doubt.factor) if doubt.factor is not None else "—"
+    return tr(
+        _TEXT, "doubt_magnitude", language, field=field, text=doubt.text, target=target,
+        read=_fmt(read, label, language), likely=_fmt(doubt.likely, label, language), times=times,
+    )  # fmt: skip
 
 
 def _judged_parts(reading: _Reading, verdict: _Verdict, display: _Display, language: Language) -> list[str]:

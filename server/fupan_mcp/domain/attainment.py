@@ -66,6 +66,8 @@ Flag = Literal[
     "direction_unknown",
     "error_budget_exceeded",
     "reported_only",
+    "unit_ambiguous",
+    "scale_doubt",
 ]
 
 _VALUE_CHARS = 100
