@@ -157,6 +157,8 @@ def quantity(value: float | None, unit: str | None, language: Language, *, compu
     if unit == "T+":
         return f"T+{plain(value)}"
     if unit in ("%", "‰"):
+        if 99 < value < 100:  # nines: 99.993% is not 99.99%, and 99.998% is not 100%
+            return f"{plain(value, 4)}{unit}"
         return f"{plain(value)}{unit}"
     base, factor = display_unit(unit)
     amount = clean(value * factor) if factor != 1.0 else value

@@ -346,6 +346,12 @@ _TEXT: Table = {
         "en": "the {field} '{text}' has no unit: read in the target's unit it is {read}, about {times}x off "
         "the target {target}; it may be {likely}; needs verification: write its unit",
     },
+    "doubt_inherited": {
+        "zh": "目标“{text}”未写单位，按实际值 {actual} 的单位读作百分数，两者相差 20 倍以上，无法据此判断，待核验；"
+        "请写明目标的单位",
+        "en": "the target '{text}' has no unit: read as a percent like the actual {actual}, the two are 20x or "
+        "more apart, so it cannot be judged; needs verification: write the target's unit",
+    },
     "gap_fen": {
         "zh": "「{name}」的“分”是评分还是分钟？请写明单位。",
         "en": "Is the 分 of '{name}' a score or minutes? State the unit.",
@@ -613,6 +619,8 @@ def _verdict(metric: MetricInput, reading: _Reading) -> _Verdict:
     needs_baseline = target.kind in _BASELINE_KINDS
     if needs_baseline and baseline is None:
         return _Verdict("not_evaluable", "no_baseline", flags=("missing_baseline",))
+    if reading.doubt is not None and reading.doubt.kind == "direction":
+        return _Verdict("needs_verification", "direction", flags=("direction_unknown",))
     if reading.doubt is not None:
         flag: Flag = "unit_ambiguous" if reading.doubt.kind == "fen" else "scale_doubt"
         return _Verdict("needs_verification", "doubt", flags=(flag,), doubt=reading.doubt)
@@ -797,6 +805,8 @@ def _score_change(target: ParsedTarget, actual: float, baseline: float) -> _Scor
         level = baseline + sign * size
     achieved, flags = _reaches(achieved_size, size, higher_is_better=True, strict=target.strict)
     rate = achieved_size / size if size != 0 else None
+    if rate is not None and "rounding_tolerance" in flags:
+        rate = 1.0  # binary noise (+10.000000000000009%) is no progress beyond the target: not "100.1%"
     extra: list[Flag] = []
     if size == 0:
         extra.append("zero_target")
@@ -1121,6 +1131,9 @@ def _doubt_text(doubt: Doubt, reading: _Reading, target: str, language: Language
         scale = numfmt.plain(doubt.factor) if doubt.factor is not None else "—"
         written = doubt.target_text or target
         return tr(_TEXT, "doubt_scale", language, field=field, text=doubt.text, target=written, scale=scale)
+    if doubt.kind == "inherited":
+        actual = _fmt(reading.actual, reading.actual_unit, language)
+        return tr(_TEXT, "doubt_inherited", language, text=doubt.text, actual=actual)
     read = reading.actual if doubt.field == "actual" else reading.baseline
     label = reading.unit.label
     times = numfmt.plain(doubt.factor) if doubt.factor is not None else "—"

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
 from fupan_mcp.domain.attainment import MetricInput, ParsedTarget
-from fupan_mcp.domain.numbers import Value, chinese_to_digits, normalize
+from fupan_mcp.domain.numbers import NumberError, Value, chinese_to_digits, normalize, read_value
 
 __all__ = ["Doubt", "Reconsidered", "magnitude_doubt", "name_reads_fen", "reconsider"]
 
@@ -38,7 +38,7 @@ _DURATION_NAME = re.compile(
 )
 _BARE_FEN = re.compile(r"\d\s?分(?!钟|之|位|成)")
 _DURATION_SHAPE = re.compile(r"\d\s?(?:小时|个小时|钟头|时|天|秒)")
-_FRACTION = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s?/\s?(\d+(?:\.\d+)?)(?![\d.])")
+_FRACTION = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s?(?:/|out of)\s?(\d+(?:\.\d+)?)(?![\d.])")
 _TARGET_MAGNITUDE = re.compile(
     r"\d\s?(?P<word>百万|千万|万|亿|千|k|w|mn|bn|million|billion|m|b)(?![a-z])", re.IGNORECASE
 )
@@ -53,7 +53,20 @@ _OFF_BY = 20.0
 _CLOSE_ENOUGH = 5.0
 """...when its likely reading lands within this factor of the level."""
 
-DoubtKind = Literal["fen", "scale", "magnitude"]
+DoubtKind = Literal["fen", "scale", "magnitude", "direction", "inherited"]
+
+_LOWER_NAME = re.compile(
+    r"延迟|时延|响应|耗时|用时|处理时长|等待|恢复|停机|宕机|中断|周期|加载|成本|费用|支出|开销|花费|单价|"
+    r"错误|故障|缺陷|漏洞|投诉|流失|跳出|退款|退货|差评|事故|告警|超时|积压|"
+    r"latency|response|\bmtt[rdaf]\b|\brto\b|recovery|downtime|outage|lead time|cycle time|load time|"
+    r"turnaround|wait|cost|spend|\bcac\b|\bcpa\b|\bcpc\b|\bcpm\b|error|incident|defect|bug|churn|bounce|"
+    r"refund|complaint|backlog|timeout"
+)
+_HIGHER_NAME = re.compile(
+    r"在线|观看|使用|学习|培训|停留|阅读|播放|陪伴|可用|正常运行|"
+    r"session|watch|dwell|engagement|uptime|availability|time spent|time on"
+)
+_TIME_UNITS = frozenset({"ms", "s", "min", "h", "d", "week", "workday"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +144,41 @@ def reconsider(
         elif reading == "unclear":
             field, text = fen_fields[0]
             return Reconsidered(target, actual, baseline, Doubt("fen", field, str(text)))
+    target, doubt = _bare_side(metric, target)
+    if doubt is not None:
+        return Reconsidered(target, actual, baseline, doubt)
     return _fraction_scale(metric, target, actual, baseline)
+
+
+def _bare_side(metric: MetricInput, target: ParsedTarget | None) -> tuple[ParsedTarget | None, Doubt | None]:
+    """A bare level ("200ms", "0.1%", "¥120") reads as a floor; for a latency, a cost or an error rate it is
+    a ceiling. The metric's `better` decides, then its name; a bare duration of an unknown kind is a doubt."""
+    if target is None or target.kind != "at_least" or target.strict or not isinstance(metric.target, str):
+        return target, None
+    try:
+        read = read_value(metric.target)
+    except NumberError:
+        return target, None  # a comparator or a verb was written: the side is stated
+    if read.unit == "%" and metric.better is None and _LOWER_NAME.search(normalize(metric.name)) is None:
+        return target, None
+    lower = _lower_is_better(metric)
+    if lower:
+        return target.model_copy(update={"kind": "at_most"}), None
+    if lower is None and (target.unit or "") in _TIME_UNITS:
+        return target, Doubt("direction", "target", metric.target)
+    return target, None
+
+
+def _lower_is_better(metric: MetricInput) -> bool | None:
+    if metric.better is not None:
+        return metric.better == "lower"
+    name = normalize(metric.name)
+    lower, higher = _LOWER_NAME.search(name), _HIGHER_NAME.search(name)
+    if lower and not higher:
+        return True
+    if higher and not lower:
+        return False
+    return None
 
 
 def _bare(value: Value | None) -> bool:
@@ -142,6 +189,8 @@ def _fraction_scale(
     metric: MetricInput, target: ParsedTarget | None, actual: Value | None, baseline: Value | None
 ) -> Reconsidered:
     """A fraction target read as a share (4.5/5 = 90 %) puts a bare actual on the same scale."""
+    if target is not None and target.unit in (None, "pt") and target.kind in _LEVEL_KINDS and metric.unit is None:
+        return _fraction_values(metric, target, actual, baseline)
     if target is None or target.unit != "%" or target.kind not in _LEVEL_KINDS or target.value is None:
         return Reconsidered(target, actual, baseline)
     if metric.unit is not None or not isinstance(metric.target, str):
@@ -175,6 +224,26 @@ def _fraction_scale(
     return Reconsidered(target, rescaled(actual), rescaled(baseline))
 
 
+def _fraction_values(
+    metric: MetricInput, target: ParsedTarget, actual: Value | None, baseline: Value | None
+) -> Reconsidered:
+    """A bare score target (≥ 4.5) against an actual written as a fraction (4.7/5.0): 4.7 points, not 94 %."""
+    if target.value is None:
+        return Reconsidered(target, actual, baseline)
+    read: list[Value | None] = []
+    changed = False
+    for value, text in ((actual, metric.actual), (baseline, metric.baseline)):
+        fraction = _FRACTION.fullmatch(_folded(text).strip()) if value is not None and value.unit == "%" else None
+        if fraction is not None and 0 <= target.value <= float(fraction[2]):
+            read.append(Value(float(fraction[1]), "pt"))
+            changed = True
+        else:
+            read.append(value)
+    if not changed:
+        return Reconsidered(target, actual, baseline)
+    return Reconsidered(target.model_copy(update={"unit": "pt"}), read[0], read[1])
+
+
 def _values(metric: MetricInput, actual: Value | None, baseline: Value | None) -> list[tuple[str, Value | None, str]]:
     return [("actual", actual, str(metric.actual)), ("baseline", baseline, str(metric.baseline))]
 
@@ -189,6 +258,11 @@ def magnitude_doubt(
     """A bare actual or baseline far off the target's level in the way a missing % or 万 would put it.
 
     ``actual`` and ``baseline`` are (as read, in the metric's unit)."""
+    if target is not None and target.kind == "pp_change" and unit == "%":
+        return _fractions_for_points(metric, target, actual, baseline)
+    inherited = _inherited_target(metric, target, actual)
+    if inherited is not None:
+        return inherited
     if target is None or target.kind not in _LEVEL_KINDS or not target.value:
         return None
     level = abs(target.value)
@@ -207,6 +281,44 @@ def magnitude_doubt(
         if abs(value) * _OFF_BY <= level and level / _CLOSE_ENOUGH <= abs(likely) <= level * _CLOSE_ENOUGH:
             return Doubt("magnitude", name, str(text), likely=likely, factor=factor)
     return None
+
+
+def _fractions_for_points(
+    metric: MetricInput,
+    target: ParsedTarget,
+    actual: tuple[Value | None, float | None],
+    baseline: tuple[Value | None, float | None],
+) -> Doubt | None:
+    """'提升3pct' from a bare 0.21 to 0.25: fractions written for percents, not 0.21% → 0.25%."""
+    size = abs(target.value or 0.0)
+    for name, (read, value), text in (("actual", actual, metric.actual), ("baseline", baseline, metric.baseline)):
+        if _bare(read) and value is not None and 0 < abs(value) <= 1 and size >= 1:
+            return Doubt("magnitude", name, str(text), likely=value * 100, factor=100.0)
+    return None
+
+
+def _inherited_target(
+    metric: MetricInput, target: ParsedTarget | None, actual: tuple[Value | None, float | None]
+) -> Doubt | None:
+    """A bare target (≥ 4.5) that takes the actual's percent (90%) and lands 20x away from it."""
+    read, value = actual
+    if target is None or target.kind not in _LEVEL_KINDS or not target.value or value is None or read is None:
+        return None
+    if metric.unit is not None or not isinstance(metric.target, str) or read.unit != "%":
+        return None
+    try:
+        written = read_value(_FULL_TARGET_WORDS.sub("", _folded(metric.target)).strip())
+    except NumberError:
+        return None
+    if written.unit is not None or written.magnitude != 1.0:
+        return None
+    level = abs(target.value)
+    if abs(value) >= level * _OFF_BY or abs(value) * _OFF_BY <= level:
+        return Doubt("inherited", "target", metric.target)
+    return None
+
+
+_FULL_TARGET_WORDS = re.compile(r"^(?:>=|<=|>|<|≥|≤|至少|不低于|不少于|不超过|at least|at most)\s?|(?:以上|以下|以内|\+)$")
 
 
 def _missing_factor(metric: MetricInput, target: ParsedTarget, unit: str | None) -> float | None:

@@ -133,7 +133,22 @@ def convert_compatible(value: float, from_unit: str | None, to_unit: str | None)
         return value
     if from_unit in _RANK_LIKE and to_unit in _RANK_LIKE:
         return value
+    if _same_count(from_unit, to_unit):
+        return value
     return convert(value, from_unit, to_unit)
+
+
+_CLASSIFIERS = frozenset("个家人名位条次单件台座所场户款项笔")
+
+
+def _same_count(first: str | None, second: str | None) -> bool:
+    """'30个城市' and '28个' (or '28城市') count the same thing: a classifier with its noun and either alone."""
+    if not first or not second or first == second:
+        return False
+    longer, shorter = (first, second) if len(first) > len(second) else (second, first)
+    if longer[0] not in _CLASSIFIERS or len(longer) < 2 or not all("\u4e00" <= ch <= "\u9fff" for ch in longer):
+        return False
+    return shorter in (longer[0], longer[1:])
 
 
 def to_metric_unit(quantity: ScaledQuantity | Value, unit: MetricUnit) -> tuple[float, str | None, bool]:
@@ -514,11 +529,108 @@ def _break_through(match: re.Match[str]) -> str:
     return "突破" + chinese_to_digits("一" + magnitude) if magnitude[0] in "十百千" else "突破1" + magnitude
 
 
+# --- everyday forms: spoken numbers and qualifiers that are not units -----------------------------
+
+_NINES = re.compile(r"\b(?P<n>two|three|four|five|six|[2-6])\s?nines\b|(?<![\d.])(?P<cn>[2-6])\s?个\s?9(?![\d.])")
+_NINE_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+_PERIOD_QUALIFIER = re.compile(
+    r"(?<=%)\s?(?:(?:per|a|each|every)\s)?(?:month|monthly|quarter|quarterly|year|yearly|annually|annual|"
+    r"week|weekly|daily)$"
+    r"|(?<=%)\s(?:over|in|across|during|for|measured over)\s(?:a\s|the\s|any\s)?(?:rolling\s|trailing\s|"
+    r"last\s|past\s)?(?:\d+[-\s]?(?:days?|d|weeks?|months?)|month|quarter|year|week|calendar month)"
+    r"(?:\s(?:window|period))?$"
+)
+_DEADLINE = re.compile(
+    r"\s(?:by|before|in|until|through)\s(?:the\s)?(?:end\sof\s)?(?:q[1-4]|h[12]|fy\s?\d{2,4}|20\d\d|"
+    r"year[- ]end|eoy|eoq|end of (?:the )?(?:year|quarter|month)|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+    r"[a-z]*(?:\s\d{1,2})?)(?:\s?(?:20\d\d|fy\d{2,4}))?$"
+    r"|(?<=.)\s?[(（]?(?:于|在)?(?:q[1-4]|年底|年末|季末|月底|本季度|本月|\d{4}年)(?:前|之前|末|内)?[)）]?$"
+)
+_SHARE_OF = re.compile(
+    r"(?P<p>\d+(?:\.\d+)?)\s?%\s?of\s(?:the\s|all\s)?(?P<n>\d+(?:\.\d+)?)(?=\s?[a-z\u4e00-\u9fff]*$)"
+)
+_FRACTION_WORDS = re.compile(
+    r"\b(?P<count>a|one|two|three)\s(?P<part>thirds?|quarters?|fifths?|tenths?)\b(?!\s(?:of|the))"
+)
+_PARTS = {"third": 3, "quarter": 4, "fifth": 5, "tenth": 10}
+_COUNTS = {"a": 1, "one": 1, "two": 2, "three": 3}
+_PCT = re.compile(r"(?<=\d)\s?pcts?\b")
+_OF_NOUN = re.compile(
+    r"(?<=\d)(?P<unit>\s?(?:ms|milliseconds?|secs?|seconds?|mins?|minutes?|hrs?|hours?|days?|weeks?|s|m|h|d))"
+    r"\s(?:of|in)\s(?!the\s|baseline)[a-z]+(?:\s[a-z]+)?$"
+)
+
+
+_FULL_MARKS = re.compile(r"\s?[(（]?\s?(?:满分\s?\d+(?:\.\d+)?\s?分?|out of \d+(?:\.\d+)?(?: points?)?)\s?[)）]?$")
+_RESTATED = re.compile(r"^(?P<v>\d+(?:\.\d+)?%)\s?[(（]\s?(?P=v)\s?[)）]$")
+_SHARE_UNDER = re.compile(
+    r"^(?:(?:resolve|close|answer|handle|serve|complete)\s)?(?P<p>\d+(?:\.\d+)?%)\s?(?:of\s(?:all\s)?(?:[a-z]+\s){0,3}?)?"
+    r"(?:under|within|below|faster than|in less than|in under|<=?)\s?\d+(?:\.\d+)?\s?[a-z]+$"
+    r"|^\d+(?:\.\d+)?\s?(?:小时|分钟|天|秒|毫秒|ms|h|min|s)\s?内\s?(?:解决|处理|响应|完成|关闭|回复|返回)?\s?(?:率\s?)?"
+    r"(?:>=|不低于|达到|达)?\s?(?P<cp>\d+(?:\.\d+)?%)$"
+)
+_VERB_OBJECT = re.compile(
+    r"^(?P<verb>reduce|cut|decrease|lower|grow|increase|raise|boost|improve|lift)\s(?:[a-z]+\s){1,2}?(?=by\s)"
+)
+"""'cut costs by 25%', 'reduce churn by 20%': the object between the verb and 'by' is the metric, not a label."""
+_FOR_SHARE = re.compile(r"\sfor\s\d+(?:\.\d+)?%\sof\s(?:all\s)?[a-z]+(?:\s(?:in|over)\s(?:a\s|the\s)?.+)?$")
+
+
+_PER_THEN_OP = re.compile(
+    r"^每\s?(?P<per>周|星期|月|天|日|年|季度)\s?(?P<op>至少|不少于|不低于|不超过|不多于|最多|至多|>=|<=|<|>)\s?(?P<rest>\d.*)$"
+)
+
+
+def _per_then_op(match: re.Match[str]) -> str:
+    """'每周至少2次' is 至少2次/周: the rate moves behind the number, where `read_value` reads it."""
+    rest = match["rest"]
+    return f"{match['op']}{rest}" if "/" in rest else f"{match['op']}{rest}/{match['per']}"
+
+
+def _everyday(folded: str) -> tuple[str, bool]:
+    """Spoken forms read as numbers and qualifiers dropped: 'four nines' / 三个九 → 99.99% (an SLO),
+    '99.9% monthly' and '$10M by Q4' lose the period and deadline, '95% of 200 cases' is 190 cases, 'a
+    third' is 33.3%, '提升3pct' is points (pct in Chinese writing) and '43 minutes of downtime' is 43 minutes."""
+    nines = False
+    if "nine" in folded or "个9" in folded or "个 9" in folded:
+        folded, count = _NINES.subn(_nines, folded)
+        nines = count > 0
+    folded = _RESTATED.sub(r"\g<v>", _FULL_MARKS.sub("", folded))
+    if folded.startswith("每"):
+        folded = _PER_THEN_OP.sub(_per_then_op, folded)
+    share = _SHARE_UNDER.match(folded)
+    if share:
+        return share["p"] or share["cp"], True  # '99% of requests under 200ms': the objective is the share
+    folded = _FOR_SHARE.sub("", folded)
+    folded = _VERB_OBJECT.sub(r"\g<verb> ", folded)
+    if "%" in folded:
+        folded = _PERIOD_QUALIFIER.sub("", folded).strip()
+        folded = _SHARE_OF.sub(lambda m: f"{float(m['p']) * float(m['n']) / 100:.12g}", folded)
+    folded = _DEADLINE.sub("", folded).strip()
+    if "third" in folded or "quarter" in folded or "fifth" in folded or "tenth" in folded:
+        folded = _FRACTION_WORDS.sub(_fraction_word, folded)
+    if "pct" in folded:
+        chinese = any("\u4e00" <= ch <= "\u9fff" for ch in folded)
+        folded = _PCT.sub("pp" if chinese else "%", folded)
+    return _OF_NOUN.sub(lambda m: m["unit"], folded), nines
+
+
+def _nines(match: re.Match[str]) -> str:
+    word = match["n"] or match["cn"]
+    count = _NINE_COUNTS.get(word) or int(word)
+    return f"{100 - 10.0 ** (2 - count):.10g}%"
+
+
+def _fraction_word(match: re.Match[str]) -> str:
+    return f"{_COUNTS[match['count']] / _PARTS[match['part'].rstrip('s')] * 100!r}%"
+
+
 def _prepare(text: str) -> _Prepared:
     folded = chinese_to_digits(normalize(_BITS.sub(r"\1bit", text))).translate(_SYMBOLS)
     folded = _BREAK_THROUGH.sub(_break_through, folded)
     if "percent" in folded:
         folded = _PERCENT_WORDS.sub(_percent_word, folded)
+    folded, nines = _everyday(folded)
     folded = _FILLER.sub("", folded).strip(_TRIM)
     slo = False
     if _SLO_LABEL.search(folded):
@@ -527,6 +639,7 @@ def _prepare(text: str) -> _Prepared:
             folded, slo = " ".join(stripped.split()), True
     folded = _ZERO_WORDS.sub(lambda m: "0 " if m.group().startswith("no") else "0", folded)
     folded = _NONE_CN.sub("0", folded)
+    slo = slo or nines
     approximate = False
     match = _APPROX.match(folded)
     if match:

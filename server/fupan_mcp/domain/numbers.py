@@ -302,6 +302,7 @@ _CN_RUN = re.compile(
 )
 _CN_PERCENT = re.compile(r"百分之\s?(\d+(?:\.\d+)?)")
 _CN_PERMILLE = re.compile(r"千分之\s?(\d+(?:\.\d+)?)")
+_CN_FRACTION = re.compile(r"(?<![\d.])(\d+)\s?分之\s?(\d+(?:\.\d+)?)")
 _CN_TENTHS = re.compile(r"(\d+(?:\.\d+)?)成(\d)?(?![功本交员绩果熟立])")
 _CN_HALF_HOUR = re.compile(r"(\d+)\s?个半(小时|钟头|月|天)")
 _CN_HALF = re.compile(r"(?<![\d减砍折对一])半(个?小时|个?钟头|天|个月|年)")
@@ -355,9 +356,19 @@ def chinese_to_digits(text: str) -> str:
     text = _CN_RUN.sub(lambda m: _cn_run_to_digits(m.group()), text)
     text = _CN_PERCENT.sub(r"\1%", text)
     text = _CN_PERMILLE.sub(r"\1‰", text)
+    if "分之" in text:
+        text = _CN_FRACTION.sub(_cn_fraction, text)
     text = _CN_TENTHS.sub(lambda m: f"{_trim(float(m[1]) * 10 + int(m[2] or 0))}%", text)
     text = _CN_HALF_HOUR.sub(lambda m: f"{int(m[1]) + 0.5:g}{m[2]}", text)
     return _CN_HALF.sub(lambda m: f"0.5{m[1]}", text)
+
+
+def _cn_fraction(match: re.Match[str]) -> str:
+    """三分之一 (read as 3分之1) is one third: 33.33…%; 十分之一 is 10%."""
+    denominator = float(match[1])
+    if denominator == 0:
+        return match.group()
+    return f"{float(match[2]) / denominator * 100!r}%"
 
 
 def _trim(value: float) -> str:
@@ -391,7 +402,7 @@ def _strip_approximation(text: str) -> tuple[str, bool]:
 
 _NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?", re.IGNORECASE)
 _T_PLUS = re.compile(r"^t\s*([+-])\s*(\d+(?:\.\d+)?)\s*(?:d|天|日)?$", re.IGNORECASE)
-_FRACTION = re.compile(r"^(\d+(?:\.\d+)?)\s?/\s?(\d+(?:\.\d+)?)$")
+_FRACTION = re.compile(r"^(\d+(?:\.\d+)?)\s?(?:/|out of)\s?(\d+(?:\.\d+)?)$")
 _DURATION_UNIT = (
     r"(?:天|日|days?|d|个小时|小时|个钟头|钟头|hours?|hrs?|h|分钟|分|minutes?|mins?|m|秒钟|秒|seconds?|secs?|s|毫秒|ms)"
 )
@@ -473,6 +484,8 @@ def read_value(value: str | float | int) -> Value:
         cased = text
     if not text:
         raise NumberError("empty", "the value is empty")
+    if text[:1] in _PER_LEADS:
+        text, cased = _per_suffix(text), _per_suffix(cased)
     stripped, approximate = _strip_approximation(text)
     if stripped != text:
         cased = _realign(cased, stripped)
@@ -519,6 +532,23 @@ def read_value(value: str | float | int) -> Value:
     return Value(number, unit, magnitude, approximate)
 
 
+_PER_LEADS = frozenset("每人平户店场日月周")
+_PER_PREFIX = re.compile(
+    r"^(?:每\s?(?P<per>周|星期|月|天|日|年|季度|小时|人)|[日月周]均|人均|平均|户均|店均|场均)\s?(?=[\d.])"
+)
+
+
+def _per_suffix(text: str) -> str:
+    """'每周2次' is 2次/周 (a rate written before the number); '人均', '平均', '日均' are qualifiers, not
+    units ('人均10单/天' is 10单/天, '日均10万' is 10万)."""
+    match = _PER_PREFIX.match(text)
+    if match is None:
+        return text
+    per = match["per"]
+    rest = text[match.end() :]
+    return f"{rest}/{per}" if per and "/" not in rest else rest
+
+
 def _realign(cased: str, stripped: str) -> str:
     """The case-preserving twin of ``stripped`` (a lower-cased slice of ``cased`` with words removed)."""
     index = cased.lower().find(stripped)
@@ -542,6 +572,9 @@ def _unit_word_starting_with(rest: str, word: str) -> bool:
     return any(rest.startswith(alias) and len(alias) > len(word) for alias in UNIT_ALIASES if alias[0] == word[0])
 
 
+_SEVERITY_UNIT = re.compile(r"(?:p|sev|s)[0-4]s?(?:\s[a-z]+)?")
+
+
 def _looks_like_unit(rest: str) -> bool:
     """Unknown units are allowed if they are short words ('条', '次/周', 'users', 'data loss'), not phrases.
 
@@ -549,7 +582,7 @@ def _looks_like_unit(rest: str) -> bool:
     mix of Chinese and Latin letters ('pct左右的水平' is a phrase, not a unit).
     """
     if any(ch.isdigit() for ch in rest):
-        return False
+        return bool(_SEVERITY_UNIT.fullmatch(rest))  # "5 P1s", "3 sev2 incidents": a class, not a number
     letters = rest.replace("/", "").replace(" ", "")
     chinese = sum(1 for ch in letters if "\u4e00" <= ch <= "\u9fff")
     if chinese and chinese != len(letters):
