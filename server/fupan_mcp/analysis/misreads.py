@@ -318,7 +318,9 @@ def _inherited_target(
     return None
 
 
-_FULL_TARGET_WORDS = re.compile(r"^(?:>=|<=|>|<|≥|≤|至少|不低于|不少于|不超过|at least|at most)\s?|(?:以上|以下|以内|\+)$")
+_FULL_TARGET_WORDS = re.compile(
+    r"^(?:>=|<=|>|<|≥|≤|至少|不低于|不少于|不超过|at least|at most)\s?|(?:以上|以下|以内|\+)$"
+)
 
 
 def _missing_factor(metric: MetricInput, target: ParsedTarget, unit: str | None) -> float | None:
