@@ -346,6 +346,12 @@ _TEXT: Table = {
         "en": "the {field} '{text}' has no unit: read in the target's unit it is {read}, about {times}x off "
         "the target {target}; it may be {likely}; needs verification: write its unit",
     },
+    "doubt_rating": {
+        "zh": "实际值“{text}”与目标“{target}”相差 10 倍以上，像是不同的评分制（如 5 分制与百分制），无法据此判断，"
+        "待核验；请按同一评分制填写",
+        "en": "the actual '{text}' and the target '{target}' are 10x or more apart, as if on different rating "
+        "scales (out of 5 and out of 100?), so it cannot be judged; needs verification: state both on one scale",
+    },
     "doubt_inherited": {
         "zh": "目标“{text}”未写单位，按实际值 {actual} 的单位读作百分数，两者相差 20 倍以上，无法据此判断，待核验；"
         "请写明目标的单位",
@@ -1131,6 +1137,8 @@ def _doubt_text(doubt: Doubt, reading: _Reading, target: str, language: Language
         scale = numfmt.plain(doubt.factor) if doubt.factor is not None else "—"
         written = doubt.target_text or target
         return tr(_TEXT, "doubt_scale", language, field=field, text=doubt.text, target=written, scale=scale)
+    if doubt.kind == "rating":
+        return tr(_TEXT, "doubt_rating", language, text=doubt.text, target=doubt.target_text or target)
     if doubt.kind == "inherited":
         actual = _fmt(reading.actual, reading.actual_unit, language)
         return tr(_TEXT, "doubt_inherited", language, text=doubt.text, actual=actual)

@@ -53,7 +53,7 @@ _OFF_BY = 20.0
 _CLOSE_ENOUGH = 5.0
 """...when its likely reading lands within this factor of the level."""
 
-DoubtKind = Literal["fen", "scale", "magnitude", "direction", "inherited"]
+DoubtKind = Literal["fen", "scale", "magnitude", "direction", "inherited", "rating"]
 
 _LOWER_NAME = re.compile(
     r"延迟|时延|响应|耗时|用时|处理时长|等待|恢复|停机|宕机|中断|周期|加载|成本|费用|支出|开销|花费|单价|"
@@ -260,7 +260,7 @@ def magnitude_doubt(
     ``actual`` and ``baseline`` are (as read, in the metric's unit)."""
     if target is not None and target.kind == "pp_change" and unit == "%":
         return _fractions_for_points(metric, target, actual, baseline)
-    inherited = _inherited_target(metric, target, actual)
+    inherited = _inherited_target(metric, target, actual) or _rating_scales(metric, target, actual)
     if inherited is not None:
         return inherited
     if target is None or target.kind not in _LEVEL_KINDS or not target.value:
@@ -318,6 +318,24 @@ def _inherited_target(
     return None
 
 
+def _rating_scales(
+    metric: MetricInput, target: ParsedTarget | None, actual: tuple[Value | None, float | None]
+) -> Doubt | None:
+    """A rating against a target on another scale: 4.5 against ≥ 90 (out of 5 and out of 100?)."""
+    read, value = actual
+    if target is None or target.kind not in _LEVEL_KINDS or not target.value or value is None or read is None:
+        return None
+    if target.unit not in (None, "pt") or read.unit not in (None, "pt") or read.magnitude != 1.0:
+        return None
+    if name_reads_fen(metric.name) != "points" or metric.unit is not None:
+        return None
+    level = abs(target.value)
+    if abs(value) * _RATING_GAP <= level or abs(value) >= level * _RATING_GAP:
+        return Doubt("rating", "actual", str(metric.actual), target_text=str(metric.target))
+    return None
+
+
+_RATING_GAP = 10.0
 _FULL_TARGET_WORDS = re.compile(
     r"^(?:>=|<=|>|<|≥|≤|至少|不低于|不少于|不超过|at least|at most)\s?|(?:以上|以下|以内|\+)$"
 )

@@ -561,7 +561,10 @@ _OF_NOUN = re.compile(
 )
 
 
-_FULL_MARKS = re.compile(r"\s?[(（]?\s?(?:满分\s?\d+(?:\.\d+)?\s?分?|out of \d+(?:\.\d+)?(?: points?)?)\s?[)）]?$")
+_FULL_MARKS = re.compile(
+    r"\s?[(（]?\s?(?:满分\s?\d+(?:\.\d+)?\s?分?|\d+\s?分制|百分制|out of \d+(?:\.\d+)?(?: points?)?)\s?[)）]?$"
+)
+_METRIC_WORD = re.compile(r"(?<=[\dkmb])\s(?:arr|mrr|in revenue|revenue|in sales|sales|gmv|bookings|in bookings)$")
 _RESTATED = re.compile(r"^(?P<v>\d+(?:\.\d+)?%)\s?[(（]\s?(?P=v)\s?[)）]$")
 _SHARE_UNDER = re.compile(
     r"^(?:(?:resolve|close|answer|handle|serve|complete)\s)?(?P<p>\d+(?:\.\d+)?%)\s?(?:of\s(?:all\s)?(?:[a-z]+\s){0,3}?)?"
@@ -570,9 +573,12 @@ _SHARE_UNDER = re.compile(
     r"(?:>=|不低于|达到|达)?\s?(?P<cp>\d+(?:\.\d+)?%)$"
 )
 _VERB_OBJECT = re.compile(
-    r"^(?P<verb>reduce|cut|decrease|lower|grow|increase|raise|boost|improve|lift)\s(?:[a-z]+\s){1,2}?(?=by\s)"
+    r"^(?P<verb>reduce|cut|decrease|lower|grow|increase|raise|boost|improve|lift)\s"
+    r"(?:(?!(?:by|of|to|at|from|more|less|than|no|not|up|over|under|within|below|above|least|most)\s)"
+    r"[a-z][a-z0-9]*\s){1,3}?(?=by\s|[-+$¥€£]?\d)"
 )
-"""'cut costs by 25%', 'reduce churn by 20%': the object between the verb and 'by' is the metric, not a label."""
+"""'cut costs by 25%', 'reduce p99 latency by 50ms', 'cut cloud spend 20%': the object after the verb is the
+metric, not a label."""
 _FOR_SHARE = re.compile(r"\sfor\s\d+(?:\.\d+)?%\sof\s(?:all\s)?[a-z]+(?:\s(?:in|over)\s(?:a\s|the\s)?.+)?$")
 
 
@@ -596,6 +602,7 @@ def _everyday(folded: str) -> tuple[str, bool]:
         folded, count = _NINES.subn(_nines, folded)
         nines = count > 0
     folded = _RESTATED.sub(r"\g<v>", _FULL_MARKS.sub("", folded))
+    folded = _METRIC_WORD.sub("", folded)
     if folded.startswith("每"):
         folded = _PER_THEN_OP.sub(_per_then_op, folded)
     share = _SHARE_UNDER.match(folded)

@@ -84,6 +84,7 @@ UNIT_ALIASES: dict[str, str] = {
     "pp": "pp",
     "个百分点": "pp",
     "百分点": "pp",
+    "个点": "pp",
     "percentage point": "pp",
     "percentage points": "pp",
     "元": "元",
