@@ -16,6 +16,7 @@ Pure functions of the metric's text and the values already read; no I/O.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -27,6 +28,8 @@ from fupan_mcp.domain.numbers import NumberError, Value, chinese_to_digits, norm
 __all__ = ["Doubt", "Reconsidered", "magnitude_doubt", "name_reads_fen", "reconsider"]
 
 FenReading = Literal["points", "minutes", "unclear"]
+_CACHE = 2048
+"""Texts whose readings are kept: pure functions of a short text, asked for every metric of every call."""
 
 _SCORE_NAME = re.compile(
     r"满意度|满意分|评分|得分|分数|打分|评价|口碑|星级|成绩|分值|质量分|健康分|信用分|体验分|推荐值|净推荐|"
@@ -89,9 +92,24 @@ class Reconsidered(NamedTuple):
 
 
 def _folded(text: object) -> str:
-    return chinese_to_digits(normalize(text)) if isinstance(text, str) else ""
+    return _folded_text(text) if isinstance(text, str) else ""
 
 
+@functools.lru_cache(maxsize=_CACHE)
+def _folded_text(text: str) -> str:
+    return chinese_to_digits(normalize(text))
+
+
+@functools.lru_cache(maxsize=_CACHE)
+def _bare_value(text: str) -> Value | None:
+    """``text`` read as one value, or None when it is more than a value (a comparator, a verb...)."""
+    try:
+        return read_value(text)
+    except NumberError:
+        return None
+
+
+@functools.lru_cache(maxsize=_CACHE)
 def name_reads_fen(name: str) -> FenReading:
     """What a bare 分 means in a metric of this name: points, minutes, or unclear."""
     folded = normalize(name)
@@ -104,7 +122,9 @@ def name_reads_fen(name: str) -> FenReading:
 
 
 def _has_bare_fen(text: object) -> bool:
-    folded = _folded(text)
+    if not isinstance(text, str) or "分" not in text:
+        return False
+    folded = _folded_text(text)
     return bool(_BARE_FEN.search(folded)) and not _DURATION_SHAPE.search(folded)
 
 
@@ -120,9 +140,13 @@ def _as_points_target(target: ParsedTarget | None, text: object) -> ParsedTarget
     return target
 
 
+def _is_fen(unit: str) -> bool:
+    return "分" in unit and normalize(unit).strip() == "分"
+
+
 def fen_unit(metric: MetricInput) -> str | None:
     """The unit to read the metric with: 'pt' for a rating whose declared unit is a bare 分."""
-    if metric.unit is not None and normalize(metric.unit).strip() == "分" and name_reads_fen(metric.name) == "points":
+    if metric.unit is not None and _is_fen(metric.unit) and name_reads_fen(metric.name) == "points":
         return "pt"
     return metric.unit
 
@@ -133,7 +157,7 @@ def reconsider(
     """The values read again where the text alone misleads (see the module docstring)."""
     fields = (("target", metric.target), ("actual", metric.actual), ("baseline", metric.baseline))
     fen_fields = [(name, text) for name, text in fields if _has_bare_fen(text)]
-    if metric.unit is not None and normalize(metric.unit).strip() == "分":
+    if metric.unit is not None and _is_fen(metric.unit):
         fen_fields.append(("unit", metric.unit))
     if fen_fields:
         reading = name_reads_fen(metric.name)
@@ -155,9 +179,8 @@ def _bare_side(metric: MetricInput, target: ParsedTarget | None) -> tuple[Parsed
     a ceiling. The metric's `better` decides, then its name; a bare duration of an unknown kind is a doubt."""
     if target is None or target.kind != "at_least" or target.strict or not isinstance(metric.target, str):
         return target, None
-    try:
-        read = read_value(metric.target)
-    except NumberError:
+    read = _bare_value(metric.target)
+    if read is None:
         return target, None  # a comparator or a verb was written: the side is stated
     if read.unit == "%" and metric.better is None and _LOWER_NAME.search(normalize(metric.name)) is None:
         return target, None
@@ -258,7 +281,14 @@ def magnitude_doubt(
     """A bare actual or baseline far off the target's level in the way a missing % or 万 would put it.
 
     ``actual`` and ``baseline`` are (as read, in the metric's unit)."""
-    if target is not None and target.kind == "pp_change" and unit == "%":
+    if target is None:
+        return None
+    read = actual[0]
+    if not (_bare(read) or _bare(baseline[0])):  # most metrics: every figure carries its unit
+        if read is not None and read.unit in ("%", "pt") and read.magnitude == 1.0:
+            return _inherited_target(metric, target, actual) or _rating_scales(metric, target, actual)
+        return None
+    if target.kind == "pp_change" and unit == "%":
         return _fractions_for_points(metric, target, actual, baseline)
     inherited = _inherited_target(metric, target, actual) or _rating_scales(metric, target, actual)
     if inherited is not None:
@@ -306,11 +336,8 @@ def _inherited_target(
         return None
     if metric.unit is not None or not isinstance(metric.target, str) or read.unit != "%":
         return None
-    try:
-        written = read_value(_FULL_TARGET_WORDS.sub("", _folded(metric.target)).strip())
-    except NumberError:
-        return None
-    if written.unit is not None or written.magnitude != 1.0:
+    written = _bare_value(_FULL_TARGET_WORDS.sub("", _folded(metric.target)).strip())
+    if written is None or written.unit is not None or written.magnitude != 1.0:
         return None
     level = abs(target.value)
     if abs(value) >= level * _OFF_BY or abs(value) * _OFF_BY <= level:
@@ -347,7 +374,11 @@ def _missing_factor(metric: MetricInput, target: ParsedTarget, unit: str | None)
         return 100.0
     if not isinstance(metric.target, str):
         return None
-    written = _TARGET_MAGNITUDE.search(_folded(metric.target))
-    if written is None:
-        return None
-    return _MAGNITUDE_FACTORS.get(written["word"].lower())
+    written = _target_magnitude(metric.target)
+    return written
+
+
+@functools.lru_cache(maxsize=_CACHE)
+def _target_magnitude(text: str) -> float | None:
+    written = _TARGET_MAGNITUDE.search(_folded_text(text))
+    return None if written is None else _MAGNITUDE_FACTORS.get(written["word"].lower())
