@@ -23,6 +23,12 @@ Rules:
   the target is on the peak too, or any other aggregation mismatch. One exception, because it is a proof:
   a peak below an at-least target stated on the average or the latest value is ``not_achieved`` (with
   no rate: the peak only bounds it).
+- A figure whose reading the text alone cannot settle is ``needs_verification`` with a flag and a reason
+  naming the field, never a verdict (`analysis.misreads`): 分 that may be points or minutes
+  (``unit_ambiguous``); a bare figure about 100x or a magnitude word off its target, a bare actual beyond a
+  fraction target's scale, ratings on different scales (``scale_doubt``, with the likely reading); a bare
+  duration target of a metric whose better side is unknown (``direction_unknown``). What the name settles
+  is read so: 分 of a rating is points, "4.3" against "4.5/5" is 4.3 points, a latency's bare "200ms" a ceiling.
 - A missing target, actual, or baseline needed by a change target is ``not_evaluable`` and a data gap.
 - Unreadable values become `MetricError` entries; the other metrics are still computed. Whole-input
   problems (no metrics, too many, unknown language) raise `InputError`.

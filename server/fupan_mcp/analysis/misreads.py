@@ -305,8 +305,8 @@ def magnitude_doubt(
     ):
         if not _bare(read) or value is None or value == 0:
             continue
-        if factor == 100 and abs(value) > 1.5:
-            continue  # a fraction written for a percent is at most about 1
+        if factor == 100 and (abs(value) > 1.5 or (unit is None and abs(value) >= 1)):
+            continue  # a fraction written for a percent is at most about 1 (below 1 when no unit says %)
         likely = value * factor
         if abs(value) * _OFF_BY <= level and level / _CLOSE_ENOUGH <= abs(likely) <= level * _CLOSE_ENOUGH:
             return Doubt("magnitude", name, str(text), likely=likely, factor=factor)
@@ -369,12 +369,15 @@ _FULL_TARGET_WORDS = re.compile(
 
 
 def _missing_factor(metric: MetricInput, target: ParsedTarget, unit: str | None) -> float | None:
-    """The factor a bare figure would lack: 100 for a percent, the magnitude word written in the target."""
+    """The factor a bare figure would lack: 100 for a percent (declared, or no unit at all), the magnitude
+    word written in the target."""
     if unit == "%" and target.unit in ("%", None):
         return 100.0
     if not isinstance(metric.target, str):
         return None
     written = _target_magnitude(metric.target)
+    if written is None and unit is None and target.unit is None:
+        return 100.0  # no unit anywhere: 0.9992 against 99.9 is a fraction against a percent number
     return written
 
 

@@ -9,6 +9,10 @@ forms with their meaning):
    point(s)`` becomes ``pp``, ``percent`` becomes ``%``. Filler such as ``目标:``, ``target:``, ``同比``,
    ``较基线``, ``vs baseline`` is dropped. ``zero`` / ``零`` are 0; ``no data loss`` is ``0 data loss``.
    Approximation words (约, 近, 大约, about, around, ~) are dropped and the target is flagged ``approximate``.
+   Everyday forms are read and qualifiers that are not units dropped: "four nines" / 三个九 / 4个9 (an SLO),
+   "99.9% monthly", "over 30 days", "$10M by Q4", "95% of 200 cases" (190 cases), "99% of requests under
+   200ms" (the share is the SLO), "a third" / 三分之一, "4 out of 5", （满分10分）, 5分制, "提升3pct" and
+   个点 (points), "43 minutes of downtime", "cut costs by 25%" (the object is the metric), 每周2次 (次/周).
 2. Service-level labels (SLA, SLO, availability, uptime, 可用性, 可用率) are dropped; an at-least target
    in percent then becomes an ``slo`` target ("99.9% SLA", "SLA 99.95%", "可用性≥99.95%").
 3. ``预算 45万`` / ``budget 450k`` is a budget: the actual must stay within it.
