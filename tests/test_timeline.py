@@ -260,6 +260,8 @@ def test_a_dated_time_is_read_as_written(at: str, zone: str | None, instant: dt.
         ("凌晨2点", (2, 0)),
         ("晚上11点半", (23, 30)),
         ("上午10点一刻", (10, 15)),
+        ("下午三点零五分", (15, 5)),
+        ("晚上十一点半", (23, 30)),
         ("T+15m", (0, 15)),
         ("T+1h05", (1, 5)),
     ],
@@ -432,6 +434,8 @@ def test_each_unreadable_time_names_its_event_and_reason_in_both_languages() -> 
     assert "am/pm" in en.findings[1].message and "without a time of day" in en.findings[3].message
     zh = check_timeline(events, "UTC", "zh")
     assert "“上午”与 14 点矛盾" in zh.findings[2].message and "第 5 条" in zh.findings[3].message
+    us = check_timeline([{"at": "03/10/2024 14:05", "kind": "impact_start", "text": "a"}], "UTC", "en")
+    assert "month/day/year" in us.findings[0].message  # refused: 3 October or 10 March
 
 
 def test_the_offset_column_says_what_it_counts_from() -> None:

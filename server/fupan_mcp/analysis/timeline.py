@@ -204,6 +204,10 @@ _TEXT: Table = {
     "reason.period": {"zh": "“{period}”与 {hour} 点矛盾", "en": '"{period}" does not go with hour {hour}'},
     "reason.no_time": {"zh": "：只有日期，没有时刻", "en": ": a date without a time of day"},
     "reason.two_zones": {"zh": "：写了两个时区", "en": ": it names two time zones"},
+    "reason.us_date": {
+        "zh": "：“月/日/年”与“日/月/年”无法区分，请写成 2024-03-10",
+        "en": ": month/day/year and day/month/year cannot be told apart, write 2024-03-10",
+    },
     "kind.impact_start": {"zh": "影响开始", "en": "impact start"},
     "kind.detected": {"zh": "发现", "en": "detected"},
     "kind.escalated": {"zh": "升级", "en": "escalated"},

@@ -257,6 +257,23 @@ _TIME = re.compile(
     re.IGNORECASE,
 )
 _AM_PM = frozenset({"am", "pm", "a", "p", "m"})
+_CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_HOUR = re.compile(r"[零〇一二两三四五六七八九十]{1,3}(?=\s*[点时])")
+_CN_MINUTE = re.compile(r"(?<=[点时])\s*[零〇一二三四五六七八九十]{1,3}(?=\s*分|$)")
+_US_DATE = re.compile(r"(?<!\d)\d{1,2}/\d{1,2}/\d{2,4}(?!\d)")
+
+
+def _cn_number(text: str) -> str:
+    """A Chinese numeral from 0 to 59 in digits ('十一' 11, '二十三' 23, '零五' 5); the text when it is not one."""
+    word = text.strip()
+    if "十" in word:
+        tens, _, ones = word.partition("十")
+        if len(tens) > 1 or len(ones) > 1 or (tens and tens not in _CN_DIGIT) or (ones and ones not in _CN_DIGIT):
+            return text
+        return str((_CN_DIGIT[tens] if tens else 1) * 10 + (_CN_DIGIT[ones] if ones else 0))
+    if all(c in _CN_DIGIT for c in word) and len(word) <= 2:
+        return str(int("".join(str(_CN_DIGIT[c]) for c in word)))
+    return text
 
 
 class _Written(NamedTuple):
@@ -355,9 +372,10 @@ def _written(text: str) -> _Written | _Refused:
     value = re.sub(r"(?i)\s*(?:,|\bon\b|\bat\b)\s*$", "", value).strip(" ,")
     if not value:
         return _Refused("at_unreadable", "no_time")
+    value = _CN_MINUTE.sub(lambda m: _cn_number(m.group(0)), _CN_HOUR.sub(lambda m: _cn_number(m.group(0)), value))
     time = _TIME.match(value)
     if time is None:
-        return _Refused("at_unreadable")
+        return _Refused("at_unreadable", "us_date" if _US_DATE.search(value) else None)
     parts = time.groupdict()
     clock = parts["mi"] is not None or any(parts[k] is not None for k in ("cmi", "half", "whole", "quarter"))
     clock = clock or bool(re.search(r"[点时]", value))
