@@ -408,9 +408,24 @@ def test_a_date_without_a_year_takes_it_from_the_timeline_or_the_review() -> Non
     )
     later = [*alone, {"at": "2023-03-10 15:05", "kind": "detected", "text": "b"}]
     assert check_timeline(later, "UTC", "en").time_to_detect_minutes == 60
+    december = [
+        {"at": "12月28日 23:00", "kind": "impact_start", "text": "a"},
+        {"at": "1月2日 01:00", "kind": "resolved", "text": "b"},
+    ]
+    new_year = check_timeline(december, "UTC", "zh", review_date=dt.date(2024, 1, 10))
+    assert new_year.start == dt.datetime(2023, 12, 28, 23, 0, tzinfo=UTC)  # not after the review
+    assert new_year.end == dt.datetime(2024, 1, 2, 1, 0, tzinfo=UTC)  # December, then January: the next year
     missing = check_timeline(alone, "UTC", "en")
     assert [f.code for f in missing.findings] == ["at_no_year"] and "#1" in missing.findings[0].message
     assert "年份" in check_timeline(alone, "UTC", "zh").findings[0].message
+
+
+def test_the_quick_reading_of_plain_times_is_the_general_one() -> None:
+    from fupan_mcp.analysis.timeline_at import _written, _written_general
+
+    for date in ("", "2024-03-10 ", "2024-3-1T", "2024-02-30 ", "2024-13-01 "):
+        for clock in ("0:00", "09:05", "23:59:59", "24:00", "14:60", "14:05:60", "99:99"):
+            assert _written(date + clock) == _written_general(date + clock), date + clock
 
 
 def test_each_unreadable_time_names_its_event_and_reason_in_both_languages() -> None:

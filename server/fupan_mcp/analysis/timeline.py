@@ -345,8 +345,11 @@ def _read_times(
     previous: dt.datetime | None = None
     first: dt.datetime | None = None
     year = timeline_year([event.at for event in events])
-    if year is None:
-        year = (review_date or default_date or dt.date.min).year if (review_date or default_date) else None
+    latest: dt.date | None = None
+    if year is None and review_date is not None:
+        year, latest = review_date.year, review_date
+    elif year is None and default_date is not None:
+        year = default_date.year
     for index, event in enumerate(events):
         parsed = read_at(
             event.at,
@@ -356,6 +359,7 @@ def _read_times(
             first_is_event_one=bool(read) and read[0].position == 0,
             default_date=default_date,
             year=year,
+            latest=latest,
         )
         if parsed.at is None:
             findings.append(_at_error(parsed, index, event.at, language))

@@ -317,7 +317,23 @@ def _period_hour(period: str, hour: int) -> tuple[int, int] | None:
     return (hour, 0) if hour < 6 or hour >= 18 else None
 
 
+_PLAIN = re.compile(r"(?:(\d{4})-(\d{1,2})-(\d{1,2})[ T])?(\d{1,2}):(\d{2})(?::(\d{2}))?")
+"""The forms most timelines use ('2024-03-10 14:05', '14:05'), read without the general parse (same result)."""
+
+
 def _written(text: str) -> _Written | _Refused:
+    plain = _PLAIN.fullmatch(text)
+    if plain is not None:
+        year, month, day, hour, minute, second = (int(g) if g else None for g in plain.groups())
+        assert hour is not None and minute is not None
+        for key, number, top in (("hour", hour, 23), ("minute", minute, 59), ("second", second or 0, 59)):
+            if number > top:
+                return _Refused("at_impossible", key)
+        return _Written(year=year, month=month, day=day, hour=hour, minute=minute, second=second or 0)
+    return _written_general(text)
+
+
+def _written_general(text: str) -> _Written | _Refused:
     value = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
     relative = _RELATIVE.match(value)
     if relative is not None and any(relative.group(k) for k in ("hh", "d", "h", "m")):
@@ -502,13 +518,15 @@ def read_at(
     first_is_event_one: bool = True,
     default_date: dt.date | None = None,
     year: int | None = None,
+    latest: dt.date | None = None,
 ) -> ParsedAt:
     """Read one ``at`` (see the module docstring).
 
     ``zone`` is the review's zone for times written without one; ``previous`` the event read before
     (in list order), ``first`` the first event (``first_is_event_one`` False when event #1 could not be
     read); ``default_date`` the date of a time alone before any dated event; ``year`` the year of dates
-    written without one when no event before has a date.
+    written without one when no event before has a date, and ``latest`` the day such a date cannot be
+    after (the review date that gave the year: 12月28日 in a review of 2024-01-05 is 2023-12-28).
     """
     written = _written(text)
     if isinstance(written, _Refused):
@@ -532,6 +550,8 @@ def read_at(
             day = dt.date(the_year, written.month, written.day)
             if written.year is None and carried is not None and (carried - day).days > _YEAR_WRAP_DAYS:
                 day = dt.date(the_year + 1, written.month, written.day)  # December, then 1月2日
+            elif written.year is None and carried is None and latest is not None and day > latest:
+                day = dt.date(the_year - 1, written.month, written.day)
         except ValueError:
             return ParsedAt(None, "at_impossible", "date")
     elif written.day_number is not None:
