@@ -88,6 +88,8 @@ def test_offsets_and_zone_names_are_read() -> None:
     assert parse_zone("Z") == dt.timezone.utc
     assert parse_zone("Mars/Olympus") is None
     assert parse_zone("CST6CDT") is not None
+    assert str(parse_zone("PT")) == "America/Los_Angeles" and str(parse_zone("北京时间")) == "Asia/Shanghai"
+    assert parse_zone("CST") is None and parse_zone("PST") is None  # an abbreviation is not a zone
 
 
 def test_out_of_order_duplicate_and_impossible_events_are_findings() -> None:

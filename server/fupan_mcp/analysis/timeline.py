@@ -1,11 +1,13 @@
 """The incident timeline: read the times, put the events in order, compute the durations, check the story.
 
-`check_timeline` is pure: events in, a `TimelineResult` out. Each event's ``at`` is read as
-
-- ISO 8601 with a zone: ``2015-10-21T14:54:00Z``, ``2015-10-21 14:54+08:00``, ``2015-10-21 14:54 UTC``;
-- a date and a time of day without a zone (``2015-10-21 14:54``, ``2015/10/21 14:54``, ``2015年10月21日 14:54``),
-  read in the review's ``timezone``;
-- a time of day alone (``14:54``), which takes the date of the event listed before it (or ``default_date``).
+`check_timeline` is pure: events in, a `TimelineResult` out. Each event's ``at`` is read by
+`timeline_at.read_at`, in the forms public postmortems write: ISO 8601 (``2017-02-28T17:37Z``), a date and
+a time (``2024-03-10 01:45 PST``, ``Feb 28, 2017 9:37 AM``, ``3月10日 14:05``), a time alone (``3:20am``,
+``下午2:35``: the date of the event before, the next day when it is more than an hour earlier), ``次日 09:30``,
+``Day 2 03:00``, ``T+15m``. Times without a zone are read in the review's ``timezone`` and all are shown on
+its clock. An ambiguous zone abbreviation (CST, IST) the timezone does not settle, a clock time skipped by
+a daylight-saving change, a date without a year nobody gives: each is an error naming the event, the rest
+is computed.
 
 The durations, all in minutes, come from the milestone events (the first of each kind; the last for
 ``resolved`` and ``impact_end``, which may be reached again after a relapse):
@@ -14,11 +16,12 @@ The durations, all in minutes, come from the milestone events (the first of each
 - time to mitigate = mitigated - impact_start;   time to resolve = resolved - impact_start;
 - impact duration = impact_end - impact_start;   trigger to impact = impact_start - trigger.
 
-Findings: unreadable or impossible times, an unknown zone, local times that cannot be compared with
-zoned ones, events listed out of time order, duplicate events, a milestone given twice, sequences that
-cannot happen (resolved before detected, impact ending before it starts, mitigation before impact) or
-rarely do (impact before its trigger, resolution before mitigation), events after the review date, and
-the tone check (blame, a roster name) on every event's text. Missing milestones are data gaps.
+Findings: unreadable or impossible times, an unknown or ambiguous zone, a time read as the next day, a clock
+time that happens twice, an abbreviation the zone was not on at that instant, local times that cannot be
+compared with zoned ones, events listed out of time order, duplicate events, a milestone given twice,
+sequences that cannot happen (resolved before detected, impact ending before it starts, mitigation before
+impact) or rarely do (impact before its trigger, resolution before mitigation), events after the review date,
+and the tone check (blame, a roster name) on every event's text. Missing milestones are data gaps.
 """
 
 from __future__ import annotations

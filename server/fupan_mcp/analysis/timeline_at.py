@@ -97,10 +97,14 @@ def _fixed(minutes: int) -> dt.timezone:
 
 
 def parse_zone(value: str) -> dt.tzinfo | None:
-    """A zone from an IANA name ('Asia/Shanghai'), 'UTC'/'Z', or an offset ('+08:00', 'UTC-7'); None if unknown."""
+    """A zone from an IANA name ('Asia/Shanghai'), 'UTC'/'Z', an offset ('+08:00', 'UTC-7') or a name that
+    follows daylight saving ('PT', 'ET', '北京时间'); None if unknown. 'PST' is not a zone (it is an offset)."""
     text = unicodedata.normalize("NFKC", value).strip()
     if text.casefold() in _UTC_NAMES:
         return dt.timezone.utc
+    named = _NAMED.get(text.upper()) or _NAMED.get(text)
+    if named is not None:
+        return zoneinfo.ZoneInfo(named)
     match = _OFFSET.match(text)
     if match:
         sign, hours, minutes = match.group(1), int(match.group(2)), int(match.group(3) or 0)

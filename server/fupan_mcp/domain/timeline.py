@@ -1,9 +1,10 @@
 """An incident's timeline and severity: what a postmortem records, and what `analysis.timeline` computes.
 
-An event is ``{at, kind, text, source}``. ``at`` is written the way incident channels write it: ISO 8601
-with a zone (``2015-10-21T14:54:00Z``, ``2015-10-21 14:54+08:00``), a date and a time of day read in the
-review's ``timezone`` (``2015-10-21 14:54``), or a time of day alone (``14:54``), which takes the date of
-the event before it. ``kind`` is one of the milestones the durations are computed from (`EVENT_KINDS`),
+An event is ``{at, kind, text, source}``. ``at`` is written the way postmortems write it: ISO 8601
+(``2015-10-21T14:54:00Z``), a date and a time with or without a zone (``2024-03-10 01:45 PST``,
+``Feb 28, 2017 9:37 AM``, ``3月10日 14:05``), a time of day alone (``14:54``, ``3:20am``, ``下午2:35``), which
+takes the date of the event before it, ``次日 09:30``, ``Day 2 03:00`` or ``T+15m`` (see
+`analysis.timeline_at`). ``kind`` is one of the milestones the durations are computed from (`EVENT_KINDS`),
 or any other label ("customer report", "rollback"). Durations are never typed: they are computed.
 """
 
