@@ -88,6 +88,8 @@ def test_offsets_and_zone_names_are_read() -> None:
     assert parse_zone("Z") == dt.timezone.utc
     assert parse_zone("Mars/Olympus") is None
     assert parse_zone("CST6CDT") is not None
+    assert str(parse_zone("PT")) == "America/Los_Angeles" and str(parse_zone("北京时间")) == "Asia/Shanghai"
+    assert parse_zone("CST") is None and parse_zone("PST") is None  # an abbreviation is not a zone
 
 
 def test_out_of_order_duplicate_and_impossible_events_are_findings() -> None:
@@ -209,3 +211,274 @@ def test_severity_against_the_default_and_a_custom_scale() -> None:
     unknown = check_severity("SEV5", [], "en")
     assert unknown.level is None and unknown.findings[0].code == "severity_unknown"
     assert "SEV1, SEV2, SEV3, SEV4" in unknown.findings[0].message
+
+
+# --------------------------------------------------------------------------- times as postmortems write them
+
+UTC = dt.timezone.utc
+
+
+@pytest.mark.parametrize(
+    ("at", "zone", "instant"),
+    [
+        ("2024-03-10 01:45 PST", None, dt.datetime(2024, 3, 10, 9, 45, tzinfo=UTC)),
+        ("2024-03-10 03:05 PDT", None, dt.datetime(2024, 3, 10, 10, 5, tzinfo=UTC)),
+        ("Mar 10, 2024 4:30 PM", "Asia/Shanghai", dt.datetime(2024, 3, 10, 8, 30, tzinfo=UTC)),
+        ("Feb 28, 2017 9:37 AM", "America/Los_Angeles", dt.datetime(2017, 2, 28, 17, 37, tzinfo=UTC)),
+        ("Feb 28, 2017 09:37 AM PST", None, dt.datetime(2017, 2, 28, 17, 37, tzinfo=UTC)),
+        ("28 Feb 2017 09:37", "UTC", dt.datetime(2017, 2, 28, 9, 37, tzinfo=UTC)),
+        ("2017-02-28T17:37Z", None, dt.datetime(2017, 2, 28, 17, 37, tzinfo=UTC)),
+        ("2018 October 21 22:52 UTC", None, dt.datetime(2018, 10, 21, 22, 52, tzinfo=UTC)),
+        ("October 22, 2022 at 00:47 UTC", None, dt.datetime(2022, 10, 22, 0, 47, tzinfo=UTC)),
+        ("Tuesday, February 28, 2017 9:37AM PST", None, dt.datetime(2017, 2, 28, 17, 37, tzinfo=UTC)),
+        ("2017/01/31 11:27pm UTC", None, dt.datetime(2017, 1, 31, 23, 27, tzinfo=UTC)),
+        ("2024年3月10日 16:00", "Asia/Shanghai", dt.datetime(2024, 3, 10, 8, 0, tzinfo=UTC)),
+        ("北京时间 2024年3月10日 14:05", None, dt.datetime(2024, 3, 10, 6, 5, tzinfo=UTC)),
+        ("2024-03-10 14:54 (UTC+8)", None, dt.datetime(2024, 3, 10, 6, 54, tzinfo=UTC)),
+        ("2024-03-10 14:05 JST", None, dt.datetime(2024, 3, 10, 5, 5, tzinfo=UTC)),
+        ("2024-01-10 14:05 AEDT", None, dt.datetime(2024, 1, 10, 3, 5, tzinfo=UTC)),
+        ("2024-07-10 14:05 CEST", None, dt.datetime(2024, 7, 10, 12, 5, tzinfo=UTC)),
+        ("2024-07-10 09:00 ET", None, dt.datetime(2024, 7, 10, 13, 0, tzinfo=UTC)),  # EDT in July
+        ("2024-01-10 09:00 ET", None, dt.datetime(2024, 1, 10, 14, 0, tzinfo=UTC)),  # EST in January
+        ("2024-03-10 14:05 America/Los_Angeles", None, dt.datetime(2024, 3, 10, 21, 5, tzinfo=UTC)),
+    ],
+)
+def test_a_dated_time_is_read_as_written(at: str, zone: str | None, instant: dt.datetime) -> None:
+    result = check_timeline([{"at": at, "kind": "impact_start", "text": "x"}], zone, "en")
+    assert [f.code for f in result.findings if f.severity == "error"] == []
+    assert result.events[0].at == instant
+
+
+@pytest.mark.parametrize(
+    ("at", "clock"),
+    [
+        ("3:20am", (3, 20)),
+        ("2:05 p.m.", (14, 5)),
+        ("09:37 AM", (9, 37)),
+        ("12:26PM", (12, 26)),
+        ("6pm", (18, 0)),
+        ("14点20分", (14, 20)),
+        ("下午2:35", (14, 35)),
+        ("凌晨2点", (2, 0)),
+        ("晚上11点半", (23, 30)),
+        ("上午10点一刻", (10, 15)),
+        ("下午三点零五分", (15, 5)),
+        ("晚上十一点半", (23, 30)),
+        ("T+15m", (0, 15)),
+        ("T+1h05", (1, 5)),
+    ],
+)
+def test_a_time_of_day_is_read_on_the_date_before(at: str, clock: tuple[int, int]) -> None:
+    events = [
+        {"at": "2024-03-10 00:00", "kind": "impact_start", "text": "a"},
+        {"at": at, "kind": "detected", "text": "b"},
+    ]
+    result = check_timeline(events, "UTC", "zh")
+    assert [f.code for f in result.findings] == []
+    assert result.events[1].at == dt.datetime(2024, 3, 10, *clock, tzinfo=UTC)
+
+
+def test_the_probe_timeline_across_the_spring_forward_night() -> None:
+    events = [
+        {"at": "2024-03-10 01:45 PST", "kind": "change", "text": "Config push begins"},
+        {"at": "2024-03-10 01:52 PST", "kind": "impact_start", "text": "Error rate rises"},
+        {"at": "2024-03-10 03:05 PDT", "kind": "detected", "text": "On-call paged"},
+        {"at": "3:20am", "kind": "escalated", "text": "SEV1 declared"},
+        {"at": "2024-03-10 04:10", "kind": "mitigated", "text": "Config rolled back"},
+        {"at": "2024-03-10 11:22 UTC", "kind": "resolved", "text": "All regions healthy"},
+    ]
+    result = check_timeline(events, "America/Los_Angeles", "en")
+    # 01:52 PST is 09:52 UTC, 03:05 PDT is 10:05 UTC: 13 minutes, not 1 h 13; 11:22 UTC is 04:22 PDT
+    assert result.time_to_detect_minutes == 13
+    assert result.time_to_escalate_minutes == 15
+    assert result.time_to_mitigate_minutes == 78
+    assert result.time_to_resolve_minutes == 90
+    assert [f.code for f in result.findings] == []
+    # shown on the review's clock: the UTC time is 04:22 in Los Angeles
+    assert result.events[-1].at is not None and result.events[-1].at.strftime("%H:%M %z") == "04:22 -0700"
+
+
+def test_the_chinese_probe_timeline_is_read_whole() -> None:
+    events = [
+        {"at": "3月10日 14:05", "kind": "impact_start", "text": "支付成功率下跌"},
+        {"at": "14点20分", "kind": "detected", "text": "监控告警"},
+        {"at": "下午2:35", "kind": "escalated", "text": "升级至P1"},
+        {"at": "2024/03/10 15:10", "kind": "mitigated", "text": "回滚"},
+        {"at": "2024年3月10日 16:00", "kind": "resolved", "text": "恢复"},
+        {"at": "Mar 10, 2024 4:30 PM", "kind": "impact_end", "text": "影响结束"},
+        {"at": "次日 09:30", "kind": "communication", "text": "发布公告"},
+    ]
+    result = check_timeline(events, "Asia/Shanghai", "zh")
+    assert [f.code for f in result.findings] == []
+    assert (result.time_to_detect_minutes, result.time_to_escalate_minutes) == (15, 15)
+    assert (result.time_to_mitigate_minutes, result.time_to_resolve_minutes) == (65, 115)
+    assert result.impact_duration_minutes == 145
+    assert result.end == dt.datetime(2024, 3, 11, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+
+
+def test_ambiguous_abbreviations_are_refused_unless_the_timezone_settles_them() -> None:
+    events = [
+        {"at": "2024-03-10 14:05 CST", "kind": "impact_start", "text": "a"},
+        {"at": "2024-03-10 14:35 CST", "kind": "mitigated", "text": "b"},
+    ]
+    refused = check_timeline(events, None, "en")
+    assert [f.code for f in refused.findings] == ["at_zone_ambiguous"] * 2 and refused.events == []
+    message = refused.findings[0].message
+    assert "#1" in message and "CST" in message and "China" in message and "Central" in message
+    zh = check_timeline(events, None, "zh").findings[0].message
+    assert "第 1 条" in zh and "CST" in zh and "多种含义" in zh
+    china = check_timeline(events, "Asia/Shanghai", "en")
+    assert china.events[0].at == dt.datetime(2024, 3, 10, 6, 5, tzinfo=UTC) and china.time_to_mitigate_minutes == 30
+    winter = [{**event, "at": event["at"].replace("03-10", "02-10")} for event in events]
+    chicago = check_timeline(winter, "America/Chicago", "en")
+    assert chicago.events[0].at == dt.datetime(2024, 2, 10, 20, 5, tzinfo=UTC)
+    assert [f.code for f in chicago.findings] == []
+    # on 2024-03-10 Chicago had moved to CDT by 14:05: CST is read as written, and said
+    spring = check_timeline(events, "America/Chicago", "en")
+    assert spring.events[0].at == dt.datetime(2024, 3, 10, 20, 5, tzinfo=UTC)
+    assert [f.code for f in spring.findings] == ["at_zone_mismatch"] * 2
+    offset = check_timeline(events, "+08:00", "en")
+    assert offset.events[0].at == dt.datetime(2024, 3, 10, 6, 5, tzinfo=UTC)
+    india = check_timeline([{"at": "2024-03-10 14:05 IST", "kind": "impact_start", "text": "a"}], "Asia/Kolkata", "en")
+    assert india.events[0].at == dt.datetime(2024, 3, 10, 8, 35, tzinfo=UTC)
+    london = check_timeline([{"at": "2024-03-10 14:05 IST", "kind": "impact_start", "text": "a"}], "Europe/London")
+    assert [f.code for f in london.findings] == ["at_zone_ambiguous"]
+
+
+def test_daylight_saving_gaps_are_refused_and_repeated_hours_flagged() -> None:
+    gap = check_timeline([{"at": "2024-03-10 02:30", "kind": "impact_start", "text": "a"}], "America/Los_Angeles", "en")
+    assert [f.code for f in gap.findings] == ["at_impossible"]
+    assert "skips" in gap.findings[0].message and "#1" in gap.findings[0].message
+    fall = [
+        {"at": "2024-11-03 01:50 PDT", "kind": "impact_start", "text": "a"},
+        {"at": "01:10", "kind": "detected", "text": "b"},  # after 01:50 PDT: the second 01:10, in PST
+    ]
+    result = check_timeline(fall, "America/Los_Angeles", "en")
+    assert result.time_to_detect_minutes == 20
+    assert [(f.code, f.severity) for f in result.findings] == [("at_ambiguous", "warning")]
+    late = check_timeline(
+        [
+            {"at": "2024-03-10 01:50 PST", "kind": "impact_start", "text": "a"},
+            {"at": "03:05 PST", "kind": "detected", "text": "b"},  # PST written after the switch to PDT
+        ],
+        "America/Los_Angeles",
+        "en",
+    )
+    assert late.time_to_detect_minutes == 75  # as written: 03:05 PST is 04:05 PDT
+    assert [f.code for f in late.findings] == ["at_zone_mismatch"] and "PDT" in late.findings[0].message
+
+
+def test_a_time_alone_hours_before_the_event_before_is_the_next_day() -> None:
+    night = [
+        {"at": "3月10日 23:50", "kind": "impact_start", "text": "a"},
+        {"at": "00:10", "kind": "detected", "text": "b"},
+    ]
+    result = check_timeline(night, "Asia/Shanghai", "zh", review_date=dt.date(2024, 3, 20))
+    assert result.time_to_detect_minutes == 20
+    assert [(f.code, f.severity) for f in result.findings] == [("at_rolled_over", "info")]
+    assert "2024-03-11" in result.findings[0].message and "第 2 条" in result.findings[0].message
+    # a few minutes back is a listing out of order, not the next day
+    close = [
+        {"at": "2024-03-10 14:20", "kind": "detected", "text": "a"},
+        {"at": "14:05", "kind": "impact_start", "text": "b"},
+    ]
+    out = check_timeline(close, "UTC", "en")
+    assert out.time_to_detect_minutes == 15 and [f.code for f in out.findings] == ["out_of_order"]
+
+
+def test_day_numbers_and_offsets_from_the_first_event() -> None:
+    events = [
+        {"at": "2024-03-10 22:00", "kind": "impact_start", "text": "a"},
+        {"at": "T+15m", "kind": "detected", "text": "b"},
+        {"at": "Day 2 03:00", "kind": "mitigated", "text": "c"},
+        {"at": "第2天 09:00", "kind": "resolved", "text": "d"},
+    ]
+    result = check_timeline(events, "UTC", "en")
+    assert (result.time_to_detect_minutes, result.time_to_mitigate_minutes) == (15, 300)
+    assert result.time_to_resolve_minutes == 660
+    relative_only = check_timeline(
+        [{"at": "T+0", "kind": "impact_start", "text": "a"}, {"at": "T+5m", "kind": "detected", "text": "b"}], "UTC"
+    )
+    assert [f.code for f in relative_only.findings] == ["at_relative_no_anchor"] * 2
+    assert "第一条事件" in relative_only.findings[1].message
+
+
+def test_a_date_without_a_year_takes_it_from_the_timeline_or_the_review() -> None:
+    alone = [{"at": "3月10日 14:05", "kind": "impact_start", "text": "a"}]
+    assert check_timeline(alone, "UTC", "en", review_date=dt.date(2024, 3, 20)).events[0].at == dt.datetime(
+        2024, 3, 10, 14, 5, tzinfo=UTC
+    )
+    later = [*alone, {"at": "2023-03-10 15:05", "kind": "detected", "text": "b"}]
+    assert check_timeline(later, "UTC", "en").time_to_detect_minutes == 60
+    december = [
+        {"at": "12月28日 23:00", "kind": "impact_start", "text": "a"},
+        {"at": "1月2日 01:00", "kind": "resolved", "text": "b"},
+    ]
+    new_year = check_timeline(december, "UTC", "zh", review_date=dt.date(2024, 1, 10))
+    assert new_year.start == dt.datetime(2023, 12, 28, 23, 0, tzinfo=UTC)  # not after the review
+    assert new_year.end == dt.datetime(2024, 1, 2, 1, 0, tzinfo=UTC)  # December, then January: the next year
+    missing = check_timeline(alone, "UTC", "en")
+    assert [f.code for f in missing.findings] == ["at_no_year"] and "#1" in missing.findings[0].message
+    assert "年份" in check_timeline(alone, "UTC", "zh").findings[0].message
+
+
+def test_the_quick_reading_of_plain_times_is_the_general_one() -> None:
+    from fupan_mcp.analysis.timeline_at import _written, _written_general
+
+    for date in ("", "2024-03-10 ", "2024-3-1T", "2024-02-30 ", "2024-13-01 "):
+        for clock in ("0:00", "09:05", "23:59:59", "24:00", "14:60", "14:05:60", "99:99"):
+            assert _written(date + clock) == _written_general(date + clock), date + clock
+
+
+def test_each_unreadable_time_names_its_event_and_reason_in_both_languages() -> None:
+    events = [
+        {"at": "2024-03-10 09:00", "kind": "impact_start", "text": "a"},
+        {"at": "14:05 XYZ", "kind": "detected", "text": "b"},
+        {"at": "13:05 pm", "kind": "escalated", "text": "c"},
+        {"at": "上午14点", "kind": "mitigated", "text": "d"},
+        {"at": "2024-03-10", "kind": "resolved", "text": "e"},
+        {"at": "09:40", "kind": "impact_end", "text": "f"},
+    ]
+    en = check_timeline(events, "UTC", "en")
+    assert [(f.code, f.path) for f in en.findings] == [
+        ("at_zone_unknown", "timeline[1].at"),
+        ("at_impossible", "timeline[2].at"),
+        ("at_impossible", "timeline[3].at"),
+        ("at_unreadable", "timeline[4].at"),
+    ]
+    assert en.impact_duration_minutes == 40  # the others are still computed
+    assert '"XYZ"' in en.findings[0].message and "#2" in en.findings[0].message
+    assert "am/pm" in en.findings[1].message and "without a time of day" in en.findings[3].message
+    zh = check_timeline(events, "UTC", "zh")
+    assert "“上午”与 14 点矛盾" in zh.findings[2].message and "第 5 条" in zh.findings[3].message
+    us = check_timeline([{"at": "03/10/2024 14:05", "kind": "impact_start", "text": "a"}], "UTC", "en")
+    assert "month/day/year" in us.findings[0].message  # refused: 3 October or 10 March
+
+
+def test_the_offset_column_says_what_it_counts_from() -> None:
+    from fupan_mcp.report.postmortem import timeline_markdown
+
+    without = [
+        {"at": "2024-03-10 04:10", "kind": "mitigated", "text": "Config rolled back"},
+        {"at": "2024-03-10 04:30", "kind": "resolved", "text": "All regions healthy"},
+    ]
+    result = check_timeline(without, "UTC", "en")
+    assert result.offset_from == "first_event"
+    text = timeline_markdown(result)
+    assert "From first event" in text and "From impact start" not in text
+    assert "相对第一条事件" in timeline_markdown(check_timeline(without, "UTC", "zh"))
+    with_start = check_timeline(SONNET, "UTC", "en")
+    assert with_start.offset_from == "impact_start" and "From impact start" in timeline_markdown(with_start)
+
+
+def test_events_on_different_offsets_show_their_offset_without_a_review_zone() -> None:
+    from fupan_mcp.report.postmortem import timeline_markdown
+
+    events = [
+        {"at": "2024-03-10 01:52 PST", "kind": "impact_start", "text": "a"},
+        {"at": "2024-03-10 03:05 PDT", "kind": "detected", "text": "b"},
+        {"at": "2024-03-10 11:00 UTC", "kind": "resolved", "text": "c"},
+    ]
+    text = timeline_markdown(check_timeline(events, None, "en"))
+    assert "| 2024-03-10 01:52 -08:00 |" in text and "| 2024-03-10 03:05 -07:00 |" in text
+    assert "| 2024-03-10 11:00 UTC |" in text

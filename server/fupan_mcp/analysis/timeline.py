@@ -1,11 +1,13 @@
 """The incident timeline: read the times, put the events in order, compute the durations, check the story.
 
-`check_timeline` is pure: events in, a `TimelineResult` out. Each event's ``at`` is read as
-
-- ISO 8601 with a zone: ``2015-10-21T14:54:00Z``, ``2015-10-21 14:54+08:00``, ``2015-10-21 14:54 UTC``;
-- a date and a time of day without a zone (``2015-10-21 14:54``, ``2015/10/21 14:54``, ``2015年10月21日 14:54``),
-  read in the review's ``timezone``;
-- a time of day alone (``14:54``), which takes the date of the event listed before it (or ``default_date``).
+`check_timeline` is pure: events in, a `TimelineResult` out. Each event's ``at`` is read by
+`timeline_at.read_at`, in the forms public postmortems write: ISO 8601 (``2017-02-28T17:37Z``), a date and
+a time (``2024-03-10 01:45 PST``, ``Feb 28, 2017 9:37 AM``, ``3月10日 14:05``), a time alone (``3:20am``,
+``下午2:35``: the date of the event before, the next day when it is more than an hour earlier), ``次日 09:30``,
+``Day 2 03:00``, ``T+15m``. Times without a zone are read in the review's ``timezone`` and all are shown on
+its clock. An ambiguous zone abbreviation (CST, IST) the timezone does not settle, a clock time skipped by
+a daylight-saving change, a date without a year nobody gives: each is an error naming the event, the rest
+is computed.
 
 The durations, all in minutes, come from the milestone events (the first of each kind; the last for
 ``resolved`` and ``impact_end``, which may be reached again after a relapse):
@@ -14,11 +16,12 @@ The durations, all in minutes, come from the milestone events (the first of each
 - time to mitigate = mitigated - impact_start;   time to resolve = resolved - impact_start;
 - impact duration = impact_end - impact_start;   trigger to impact = impact_start - trigger.
 
-Findings: unreadable or impossible times, an unknown zone, local times that cannot be compared with
-zoned ones, events listed out of time order, duplicate events, a milestone given twice, sequences that
-cannot happen (resolved before detected, impact ending before it starts, mitigation before impact) or
-rarely do (impact before its trigger, resolution before mitigation), events after the review date, and
-the tone check (blame, a roster name) on every event's text. Missing milestones are data gaps.
+Findings: unreadable or impossible times, an unknown or ambiguous zone, a time read as the next day, a clock
+time that happens twice, an abbreviation the zone was not on at that instant, local times that cannot be
+compared with zoned ones, events listed out of time order, duplicate events, a milestone given twice,
+sequences that cannot happen (resolved before detected, impact ending before it starts, mitigation before
+impact) or rarely do (impact before its trigger, resolution before mitigation), events after the review date,
+and the tone check (blame, a roster name) on every event's text. Missing milestones are data gaps.
 """
 
 from __future__ import annotations
@@ -26,13 +29,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-import zoneinfo
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 from pydantic import ValidationError
 
 from fupan_mcp.analysis.compliance import check_compliance
+from fupan_mcp.analysis.timeline_at import ParsedAt, parse_zone, read_at, timeline_year
 from fupan_mcp.domain.common import SEVERITY_ORDER, DataGap, Finding, Language, Severity, SeverityCounts
 from fupan_mcp.domain.compliance import RosterEntry
 from fupan_mcp.domain.timeline import (
@@ -41,6 +44,7 @@ from fupan_mcp.domain.timeline import (
     MAX_EVENTS,
     DurationKey,
     EventKind,
+    OffsetFrom,
     SeverityCheck,
     TimelineDuration,
     TimelineEvent,
@@ -52,15 +56,62 @@ from fupan_mcp.i18n import Table, join_list, tr
 
 __all__ = ["check_severity", "check_timeline", "duration_text", "parse_at", "parse_zone"]
 
+parse_at = read_at
+"""Kept under its old name: `timeline_at.read_at` reads one ``at``."""
+
 _TEXT: Table = {
     "at_unreadable": {
-        "zh": "第 {n} 条事件的时间“{at}”无法识别。请写成 ISO 8601（如 2015-10-21T14:54:00Z）、“日期 14:54”或“14:54”。",
-        "en": 'The time of event #{n} ("{at}") cannot be read. Write ISO 8601 (e.g. 2015-10-21T14:54:00Z), '
-        '"date HH:MM" or "HH:MM".',
+        "zh": "第 {n} 条事件的时间“{at}”无法识别{why}。可写成 2024-03-10 14:05、2017-02-28T17:37Z、"
+        "Feb 28, 2017 9:37 AM PST、3月10日 14:05、下午2:35、次日 09:30、T+15m，"
+        "或只写时刻 14:05（沿用上一条事件的日期）。",
+        "en": 'The time of event #{n} ("{at}") cannot be read{why}. Write e.g. 2024-03-10 14:05, 2017-02-28T17:37Z, '
+        "Feb 28, 2017 9:37 AM PST, 28 Feb 2017 09:37 UTC, 3:20am, Day 2 03:00, T+15m, or a time of day alone "
+        "(14:05, on the date of the event before).",
     },
     "at_impossible": {
         "zh": "第 {n} 条事件的时间“{at}”不存在：{reason}。",
         "en": 'The time of event #{n} ("{at}") does not exist: {reason}.',
+    },
+    "at_no_year": {
+        "zh": "第 {n} 条事件的日期“{at}”没有年份，前面的事件和复盘日期也给不出年份。请写上年份（如 2024年3月10日）。",
+        "en": 'Event #{n} ("{at}") gives a date without a year, and no event before it nor the review date gives '
+        "one. Write the year (e.g. Mar 10, 2024).",
+    },
+    "at_relative_no_anchor": {
+        "zh": "第 {n} 条事件的时间“{at}”从第一条事件起算，但第一条事件没有可读的日期和时刻。"
+        "请给第一条事件写上日期和时刻。",
+        "en": 'Event #{n} ("{at}") counts from the first event, which has no readable date and time. Give the '
+        "first event a date and a time (e.g. 2024-03-10 14:05).",
+    },
+    "at_zone_unknown": {
+        "zh": "第 {n} 条事件的时间“{at}”中的时区“{zone}”无法识别。请写 UTC、偏移（如 +08:00）"
+        "或 IANA 名称（如 Asia/Shanghai）。",
+        "en": 'The time zone "{zone}" of event #{n} ("{at}") is not known. Write UTC, an offset (e.g. -07:00) or '
+        "an IANA name (e.g. America/Los_Angeles).",
+    },
+    "at_zone_ambiguous": {
+        "zh": "第 {n} 条事件的时间“{at}”写的“{abbr}”有多种含义（{options}），没有按猜测计算。请改写为偏移"
+        "（如 +08:00），或把复盘的 timezone 设为使用该缩写的时区（如 Asia/Shanghai、America/Chicago）。",
+        "en": 'Event #{n} ("{at}") is written in "{abbr}", which has several meanings ({options}); it is not '
+        "guessed. Write the offset (e.g. -06:00), or set the review's timezone to the zone that uses it "
+        "(e.g. America/Chicago, Asia/Shanghai).",
+    },
+    "at_rolled_over": {
+        "zh": "第 {n} 条事件只写了时刻“{at}”，比上一条事件早一小时以上，按第二天（{date}）计算。如果不是，请写上日期。",
+        "en": 'Event #{n} gives only a time of day ("{at}"), more than an hour before the event before it: it is '
+        "read as the next day ({date}). If it is not, write the date.",
+    },
+    "at_ambiguous": {
+        "zh": "第 {n} 条事件的时间“{at}”在 {zone} 出现两次（夏令时结束，时钟回拨），"
+        "按 {used} 计算（另一次为 {other}）。请写上偏移或时区缩写以确认。",
+        "en": 'The time of event #{n} ("{at}") happens twice in {zone} (daylight saving ends, the clocks go back); '
+        "it is read as {used} (the other is {other}). Write the offset or the zone abbreviation to be sure.",
+    },
+    "at_zone_mismatch": {
+        "zh": "第 {n} 条事件写的是 {abbr}，但那一刻 {zone} 用的是 {used}（当地钟面 {local}）；"
+        "按写明的 {abbr} 计算，请核对。",
+        "en": "Event #{n} is written in {abbr}, but at that instant {zone} was on {used} (its clocks read {local}); "
+        "it is read as written, in {abbr}. Check it.",
     },
     "no_date": {
         "zh": "第 {n} 条事件只有时刻“{at}”，前面没有带日期的事件。请给第一条事件写上日期。",
@@ -148,6 +199,18 @@ _TEXT: Table = {
     "reason.minute": {"zh": "分钟应在 0–59 之间", "en": "the minute must be 0-59"},
     "reason.second": {"zh": "秒应在 0–59 之间", "en": "the second must be 0-59"},
     "reason.date": {"zh": "日期不存在", "en": "no such date"},
+    "reason.dst_gap": {
+        "zh": "{zone} 在这一天因夏令时调整跳过了这段钟面时间（{before} 变为 {after}）",
+        "en": "{zone} skips this clock time that day (daylight saving: {before} becomes {after})",
+    },
+    "reason.ampm_hour": {"zh": "写 am/pm 时小时应在 1–12 之间", "en": "with am/pm the hour must be 1-12"},
+    "reason.period": {"zh": "“{period}”与 {hour} 点矛盾", "en": '"{period}" does not go with hour {hour}'},
+    "reason.no_time": {"zh": "：只有日期，没有时刻", "en": ": a date without a time of day"},
+    "reason.two_zones": {"zh": "：写了两个时区", "en": ": it names two time zones"},
+    "reason.us_date": {
+        "zh": "：“月/日/年”与“日/月/年”无法区分，请写成 2024-03-10",
+        "en": ": month/day/year and day/month/year cannot be told apart, write 2024-03-10",
+    },
     "kind.impact_start": {"zh": "影响开始", "en": "impact start"},
     "kind.detected": {"zh": "发现", "en": "detected"},
     "kind.escalated": {"zh": "升级", "en": "escalated"},
@@ -165,79 +228,7 @@ _TEXT: Table = {
     "member": {"zh": "角色", "en": "a role"},
 }
 
-# --------------------------------------------------------------------------- zones and times
-
-_OFFSET = re.compile(r"^(?:UTC|GMT)?\s*([+-])(\d{1,2})(?::?(\d{2}))?$", re.IGNORECASE)
-_UTC_NAMES = frozenset({"z", "utc", "gmt", "zulu"})
-
-
-def parse_zone(value: str) -> dt.tzinfo | None:
-    """A zone from an IANA name ('Asia/Shanghai'), 'UTC'/'Z', or an offset ('+08:00', 'UTC-7'); None if unknown."""
-    text = unicodedata.normalize("NFKC", value).strip()
-    if text.casefold() in _UTC_NAMES:
-        return dt.timezone.utc
-    match = _OFFSET.match(text)
-    if match:
-        sign, hours, minutes = match.group(1), int(match.group(2)), int(match.group(3) or 0)
-        if hours > 18 or minutes > 59:
-            return None
-        delta = dt.timedelta(hours=hours, minutes=minutes)
-        return dt.timezone(-delta if sign == "-" else delta)
-    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9_+\-]+)*", text):
-        return None
-    try:
-        return zoneinfo.ZoneInfo(text)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return None
-
-
-_DATE = r"(?P<y>\d{4})\s*(?:[-/.]|年)\s*(?P<mo>\d{1,2})\s*(?:[-/.]|月)\s*(?P<d>\d{1,2})\s*日?"
-_TIME = r"(?P<h>\d{1,2})\s*(?::|时|点)\s*(?P<mi>\d{2})\s*(?:(?::\s*(?P<s>\d{2})(?:[.,]\d+)?)|分)?"
-_ZONE = r"(?P<zone>Z|[+-]\d{2}:?\d{2}|[+-]\d{1,2}|(?:UTC|GMT)(?:\s*[+-]\d{1,2}(?::?\d{2})?)?|[A-Za-z]+/[A-Za-z_/+\-]+)?"
-_FULL = re.compile(rf"^{_DATE}(?:\s*[T\s]\s*|\s*)?{_TIME}\s*\(?\s*{_ZONE}\s*\)?$", re.IGNORECASE)
-_TIME_ONLY = re.compile(rf"^{_TIME}\s*\(?\s*{_ZONE}\s*\)?$", re.IGNORECASE)
-
-
-class ParsedAt(NamedTuple):
-    """What `parse_at` read: the instant (None on error), and an error code with its reason."""
-
-    at: dt.datetime | None
-    error: str | None = None
-    """at_unreadable, at_impossible, no_date, timezone_unknown (the zone written after the time)."""
-    reason: str | None = None
-    date: dt.date | None = None
-    """The date the time is on (to carry to the next time-only event)."""
-
-
-def parse_at(text: str, zone: dt.tzinfo | None, carried: dt.date | None, language: Language = "en") -> ParsedAt:
-    """Read one ``at``: zoned instants stay zoned; local times get ``zone`` (or stay naive without one);
-    a time of day alone takes the date ``carried`` from the event before."""
-    value = unicodedata.normalize("NFKC", text).strip()
-    full = _FULL.match(value)
-    match = full or _TIME_ONLY.match(value)
-    if match is None:
-        return ParsedAt(None, "at_unreadable")
-    parts = match.groupdict()
-    hour, minute, second = int(parts["h"]), int(parts["mi"]), int(parts["s"] or 0)
-    for key, number, top in (("hour", hour, 23), ("minute", minute, 59), ("second", second, 59)):
-        if number > top:
-            return ParsedAt(None, "at_impossible", tr(_TEXT, f"reason.{key}", language))
-    if full is not None:
-        try:
-            day = dt.date(int(parts["y"]), int(parts["mo"]), int(parts["d"]))
-        except ValueError:
-            return ParsedAt(None, "at_impossible", tr(_TEXT, "reason.date", language))
-    elif carried is not None:
-        day = carried
-    else:
-        return ParsedAt(None, "no_date")
-    written = parts.get("zone")
-    tz = zone
-    if written:
-        tz = parse_zone(written)
-        if tz is None:
-            return ParsedAt(None, "timezone_unknown", written)
-    return ParsedAt(dt.datetime.combine(day, dt.time(hour, minute, second), tzinfo=tz), date=day)
+# --------------------------------------------------------------------------- durations in words
 
 
 def duration_text(minutes: float, language: Language) -> str:
@@ -327,27 +318,71 @@ def _as_events(timeline: Sequence[TimelineEvent | Mapping[str, object]]) -> list
     return events
 
 
+_NOTE_SEVERITY: dict[str, Severity] = {
+    "at_rolled_over": "info",
+    "at_ambiguous": "warning",
+    "at_zone_mismatch": "warning",
+}
+
+
+def _at_error(parsed: ParsedAt, index: int, at: str, language: Language) -> Finding:
+    """The finding for an ``at`` that could not be read: the event, its text and the reason, in words."""
+    code = parsed.error or "at_unreadable"
+    values: dict[str, object] = {"n": index + 1, "at": at, **(parsed.values or {})}
+    if code == "at_impossible":
+        values["reason"] = tr(_TEXT, f"reason.{parsed.reason or 'date'}", language, **(parsed.values or {}))
+    elif code == "at_unreadable":
+        values["why"] = tr(_TEXT, f"reason.{parsed.reason}", language) if parsed.reason else ""
+    return _finding(code, "error", f"timeline[{index}].at", language, **values)
+
+
 def _read_times(
     events: Sequence[TimelineEvent],
     zone: dt.tzinfo | None,
     default_date: dt.date | None,
+    review_date: dt.date | None,
     language: Language,
     findings: list[Finding],
 ) -> list[_Read]:
     read: list[_Read] = []
-    carried = default_date
+    previous: dt.datetime | None = None
+    first: dt.datetime | None = None
+    year = timeline_year([event.at for event in events])
+    latest: dt.date | None = None
+    if year is None and review_date is not None:
+        year, latest = review_date.year, review_date
+    elif year is None and default_date is not None:
+        year = default_date.year
     for index, event in enumerate(events):
-        path = f"timeline[{index}].at"
-        parsed = parse_at(event.at, zone, carried, language)
+        parsed = read_at(
+            event.at,
+            zone,
+            previous,
+            first,
+            first_is_event_one=bool(read) and read[0].position == 0,
+            default_date=default_date,
+            year=year,
+            latest=latest,
+        )
         if parsed.at is None:
-            code = parsed.error or "at_unreadable"
-            if code == "timezone_unknown":
-                findings.append(_finding(code, "error", path, language, zone=parsed.reason))
-            else:
-                findings.append(_finding(code, "error", path, language, n=index + 1, at=event.at, reason=parsed.reason))
+            findings.append(_at_error(parsed, index, event.at, language))
             continue
-        carried = parsed.date
-        read.append(_Read(index, event, parsed.at))
+        for note in parsed.notes:
+            findings.append(
+                _finding(
+                    note.code,
+                    _NOTE_SEVERITY[note.code],
+                    f"timeline[{index}].at",
+                    language,
+                    n=index + 1,
+                    at=event.at,
+                    **note.values,
+                )
+            )
+        previous = parsed.at
+        first = first or parsed.at
+        shown = parsed.at.astimezone(zone) if zone is not None and parsed.at.tzinfo is not None else parsed.at
+        read.append(_Read(index, event, shown))
     zoned = [r for r in read if r.at.tzinfo is not None]
     if zoned and len(zoned) < len(read):
         for r in read:
@@ -535,7 +570,7 @@ def check_timeline(
         zone = parse_zone(timezone)
         if zone is None:
             findings.append(_finding("timezone_unknown", "error", "timezone", language, zone=timezone))
-    read = _read_times(events, zone, default_date, language, findings)
+    read = _read_times(events, zone, default_date, review_date, language, findings)
     findings += _order_findings(read, language)
     ordered = sorted(read, key=lambda r: (r.instant, r.position))
     chosen = _milestones(ordered, language, findings)
@@ -557,6 +592,9 @@ def check_timeline(
     findings += _tone_findings(events, roster, language)
     durations = _durations(chosen, language)
     origin = chosen.get("impact_start") or (ordered[0] if ordered else None)
+    offset_from: OffsetFrom | None = None
+    if origin is not None:
+        offset_from = "impact_start" if "impact_start" in chosen else "first_event"
     results = [
         TimelineEventResult(
             index=item.position,
@@ -593,6 +631,7 @@ def check_timeline(
         time_to_resolve_minutes=by_key.get("time_to_resolve"),
         impact_duration_minutes=by_key.get("impact_duration"),
         trigger_to_impact_minutes=by_key.get("trigger_to_impact"),
+        offset_from=offset_from,
         start=ordered[0].at if ordered else None,
         end=ordered[-1].at if ordered else None,
         findings=findings,

@@ -1,9 +1,10 @@
 """An incident's timeline and severity: what a postmortem records, and what `analysis.timeline` computes.
 
-An event is ``{at, kind, text, source}``. ``at`` is written the way incident channels write it: ISO 8601
-with a zone (``2015-10-21T14:54:00Z``, ``2015-10-21 14:54+08:00``), a date and a time of day read in the
-review's ``timezone`` (``2015-10-21 14:54``), or a time of day alone (``14:54``), which takes the date of
-the event before it. ``kind`` is one of the milestones the durations are computed from (`EVENT_KINDS`),
+An event is ``{at, kind, text, source}``. ``at`` is written the way postmortems write it: ISO 8601
+(``2015-10-21T14:54:00Z``), a date and a time with or without a zone (``2024-03-10 01:45 PST``,
+``Feb 28, 2017 9:37 AM``, ``3月10日 14:05``), a time of day alone (``14:54``, ``3:20am``, ``下午2:35``), which
+takes the date of the event before it, ``次日 09:30``, ``Day 2 03:00`` or ``T+15m`` (see
+`analysis.timeline_at`). ``kind`` is one of the milestones the durations are computed from (`EVENT_KINDS`),
 or any other label ("customer report", "rollback"). Durations are never typed: they are computed.
 """
 
@@ -25,6 +26,7 @@ __all__ = [
     "MAX_EVENTS",
     "DurationKey",
     "EventKind",
+    "OffsetFrom",
     "SeverityCheck",
     "TimelineDuration",
     "TimelineEvent",
@@ -145,8 +147,10 @@ class TimelineEvent(Model):
     at: str = Field(
         min_length=1,
         max_length=64,
-        description="When: ISO 8601 with a zone ('2015-10-21T14:54:00Z', '2015-10-21 14:54+08:00'), a date and "
-        "HH:MM read in the review's timezone ('2015-10-21 14:54'), or HH:MM alone (the date of the event before).",
+        description="When, as postmortems write it: '2015-10-21T14:54:00Z', '2024-03-10 01:45 PST', "
+        "'Feb 28, 2017 9:37 AM', '3月10日 14:05', '下午2:35', '次日 09:30', 'Day 2 03:00', 'T+15m' (after the first "
+        "event), or a time alone ('14:54', '3:20am': the date of the event before, the next day when it is over "
+        "an hour earlier). Without a zone: the review's timezone. CST/IST/BST need that timezone to settle them.",
     )
     kind: str | None = Field(
         default=None,
@@ -178,11 +182,19 @@ DurationKey = Literal[
 DURATION_KEYS: tuple[DurationKey, ...] = get_args(DurationKey)
 
 
+OffsetFrom = Literal["impact_start", "first_event"]
+"""What an event's minutes are counted from: the impact start, or the first event when there is none."""
+
+
 class TimelineEventResult(BaseModel):
     """An event as read: its instant (with a zone when one is known), its kind, and its place in time."""
 
     index: int = Field(description="Position in the input list, from 0.")
-    at: dt.datetime | None = Field(default=None, description="The instant, None when `at` could not be read.")
+    at: dt.datetime | None = Field(
+        default=None,
+        description="The instant (on the clock of the review's timezone when one is given), None when `at` could "
+        "not be read.",
+    )
     at_text: str = Field(description="`at` as given.")
     kind: str | None = Field(default=None, description="Canonical kind, or the free label as given.")
     known_kind: bool = Field(description="True for one of the kinds durations are computed from.")
@@ -224,6 +236,11 @@ class TimelineResult(BaseModel):
     time_to_resolve_minutes: float | None = Field(default=None, description="resolved - impact_start.")
     impact_duration_minutes: float | None = Field(default=None, description="impact_end - impact_start.")
     trigger_to_impact_minutes: float | None = Field(default=None, description="impact_start - trigger.")
+    offset_from: OffsetFrom | None = Field(
+        default=None,
+        description="What the events' minutes_from_start count from: impact_start, or the first event when the "
+        "timeline has no impact_start.",
+    )
     start: dt.datetime | None = Field(default=None, description="The first event.")
     end: dt.datetime | None = Field(default=None, description="The last event.")
     findings: list[Finding] = Field(default_factory=list)

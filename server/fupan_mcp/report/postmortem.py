@@ -10,6 +10,7 @@ Every duration and count comes from the analysis; the words come from `strings.T
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 
 from fupan_mcp.domain.actions import ActionCheck
@@ -304,9 +305,10 @@ def incident_timeline(ctx: Context) -> list[Block] | None:
             timeline.start is not None and timeline.end is not None and timeline.start.date() != timeline.end.date()
         )
         rows_e = []
+        mixed = _mixed_offsets(timeline)
         for event in timeline.events:
             assert event.at is not None
-            when = event.at.strftime("%Y-%m-%d %H:%M" if multi_day else "%H:%M")
+            when = _when(event.at, "%Y-%m-%d %H:%M" if multi_day else "%H:%M", mixed)
             offset = _offset(ctx, event.minutes_from_start)
             kind = ctx.t(f"pm.kind.{event.kind}") if event.known_kind and event.kind else (event.kind or "—")
             rows_e.append((when, offset, kind, event.text, event.source or "—"))
@@ -319,7 +321,7 @@ def incident_timeline(ctx: Context) -> list[Block] | None:
             for e in timeline.events
         )
         headers_e = tuple(
-            ctx.t(k) for k in ("pm.col.time", "pm.col.offset", "pm.col.kind", "pm.col.event", "pm.col.source")
+            ctx.t(k) for k in ("pm.col.time", _offset_column(timeline), "pm.col.kind", "pm.col.event", "pm.col.source")
         )
         heading = (
             ctx.t("pm.events", date=timeline.start.strftime("%Y-%m-%d"))
@@ -328,6 +330,29 @@ def incident_timeline(ctx: Context) -> list[Block] | None:
         )
         blocks += [Heading(heading), Table(headers_e, tuple(rows_e), event_tones)]
     return blocks + _findings(ctx, "incident_timeline")
+
+
+def _offset_column(timeline: TimelineResult) -> str:
+    """The offset column's header: minutes count from the impact start, or from the first event without one."""
+    return "pm.col.offset_first" if timeline.offset_from == "first_event" else "pm.col.offset"
+
+
+def _mixed_offsets(timeline: TimelineResult) -> bool:
+    """True when the events are on clocks of different offsets (no review zone to show them all in)."""
+    return len({e.at.utcoffset() for e in timeline.events if e.at is not None}) > 1
+
+
+def _when(at: dt.datetime, pattern: str, mixed: bool) -> str:
+    """An event's time as the table shows it; with its UTC offset when the events' offsets differ."""
+    text = at.strftime(pattern)
+    offset = at.utcoffset()
+    if not mixed or offset is None:
+        return text
+    minutes = int(offset.total_seconds() // 60)
+    if minutes == 0:
+        return f"{text} UTC"
+    hours, mins = divmod(abs(minutes), 60)
+    return f"{text} {'+' if minutes > 0 else '-'}{hours:02d}:{mins:02d}"
 
 
 def _offset(ctx: Context, minutes: float | None) -> str:
@@ -500,16 +525,17 @@ def timeline_markdown(result: TimelineResult) -> str:
         headers = [t(k) for k in ("pm.col.measure", "pm.col.formula", "pm.col.span", "pm.col.duration")]
         lines += ["", table(headers, rows)]
     if result.events:
+        mixed = _mixed_offsets(result)
         rows_e = [
             (
-                e.at.strftime("%Y-%m-%d %H:%M") if e.at else e.at_text,
+                _when(e.at, "%Y-%m-%d %H:%M", mixed) if e.at else e.at_text,
                 _offset_text(t, e.minutes_from_start),
                 t(f"pm.kind.{e.kind}") if e.known_kind and e.kind else (e.kind or "—"),
                 e.text,
             )
             for e in result.events
         ]
-        headers_e = [t(k) for k in ("pm.col.time", "pm.col.offset", "pm.col.kind", "pm.col.event")]
+        headers_e = [t(k) for k in ("pm.col.time", _offset_column(result), "pm.col.kind", "pm.col.event")]
         lines += ["", table(headers_e, rows_e)]
     if result.findings:
         lines += ["", f"**{t('findings.title')}**", ""]

@@ -669,6 +669,7 @@ TEXT: Table = {
     "pm.col.duration": {"zh": "时长", "en": "Duration"},
     "pm.col.time": {"zh": "时间", "en": "Time"},
     "pm.col.offset": {"zh": "相对影响开始", "en": "From impact start"},
+    "pm.col.offset_first": {"zh": "相对第一条事件", "en": "From first event"},
     "pm.col.kind": {"zh": "类型", "en": "Kind"},
     "pm.col.event": {"zh": "事件", "en": "Event"},
     "pm.col.source": {"zh": "来源", "en": "Source"},

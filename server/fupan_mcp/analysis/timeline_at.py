@@ -1,0 +1,595 @@
+"""How one timeline event's ``at`` is read: the forms public postmortems write, and a reason when it cannot be.
+
+Pure: text and context in, a `ParsedAt` out. Two steps: `_written` takes the text apart (a date, a day
+word, a time of day, a zone, or an offset from the first event) without any context; `read_at` puts it
+on the calendar with what the events before it say (their date, the first event, the review's zone).
+
+Read forms (each may end with a zone: ``UTC``, ``Z``, ``+08:00``, ``(UTC+8)``, ``PST``, ``北京时间``, an IANA name):
+
+- ``2017-02-28T17:37Z``, ``2024-03-10 01:45 PST``, ``2024/03/10 15:10``, ``2024年3月10日 16:00``;
+- ``Feb 28, 2017 9:37 AM``, ``28 Feb 2017 09:37``, ``October 22, 2022 at 00:47 UTC``, ``2018 October 21 22:52 UTC``;
+- a date without a year (``3月10日 14:05``, ``Oct 21 22:52``): the year of the event before, else of the first
+  dated event, else of the review date;
+- a time of day alone: ``14:05``, ``3:20am``, ``2:05 p.m.``, ``09:37 AM PST``, ``14点20分``, ``下午2:35``,
+  ``凌晨2点``, ``晚上11点半``: the date of the event before — the next day when it is more than an hour
+  earlier than that event (``23:50`` then ``00:10``), which is reported;
+- a day word: ``次日 09:30``, ``第二天 03:00``, ``next day 03:00`` (the day after the event before),
+  ``Day 2 03:00``, ``第2天 03:00`` (counted from the first event's day, which is day 1);
+- ``T+15m``, ``T+1h05``, ``T+1:05``, ``T+2d``: after the first event.
+
+Zone abbreviations with one meaning are read (UTC, GMT, Z, PST/PDT, MST/MDT, CDT, EST/EDT, AKST/AKDT, HST,
+WET/WEST, CET/CEST, EET/EEST, MSK, JST, KST, HKT, SGT, AWST, ACST/ACDT, AEST/AEDT, NZST/NZDT, IST is not
+one of them); PT, MT, CT, ET and 北京时间 name a zone with its daylight saving. CST, IST, BST and AST have
+several meanings: they are refused unless the review's ``timezone`` uses that abbreviation on that date
+(Asia/Shanghai for CST as China, America/Chicago for CST as US Central, Europe/London for BST...).
+A local time that the review's zone skips (02:30 on 2024-03-10 in Los Angeles) does not exist: refused.
+One that it has twice (01:30 on 2024-11-03) is read as the one after the event before, and flagged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+import zoneinfo
+from typing import NamedTuple
+
+__all__ = ["AtNote", "ParsedAt", "parse_zone", "read_at", "timeline_year"]
+
+# --------------------------------------------------------------------------- zones
+
+_OFFSET = re.compile(r"^(?:UTC|GMT)?\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?$", re.IGNORECASE)
+_UTC_NAMES = frozenset({"z", "utc", "gmt", "zulu", "ut"})
+
+_FIXED: dict[str, int] = {
+    "WET": 0,
+    "WEST": 60,
+    "CET": 60,
+    "CEST": 120,
+    "EET": 120,
+    "EEST": 180,
+    "MSK": 180,
+    "PST": -480,
+    "PDT": -420,
+    "MST": -420,
+    "MDT": -360,
+    "CDT": -300,
+    "EST": -300,
+    "EDT": -240,
+    "AKST": -540,
+    "AKDT": -480,
+    "HST": -600,
+    "JST": 540,
+    "KST": 540,
+    "HKT": 480,
+    "SGT": 480,
+    "AWST": 480,
+    "ACST": 570,
+    "ACDT": 630,
+    "AEST": 600,
+    "AEDT": 660,
+    "NZST": 720,
+    "NZDT": 780,
+}
+"""Abbreviations with one meaning in incident reports, as minutes east of UTC."""
+
+_NAMED: dict[str, str] = {
+    "PT": "America/Los_Angeles",
+    "MT": "America/Denver",
+    "CT": "America/Chicago",
+    "ET": "America/New_York",
+    "北京时间": "Asia/Shanghai",
+    "BJT": "Asia/Shanghai",
+}
+"""Names of a zone with its daylight saving: the offset depends on the date."""
+
+_AMBIGUOUS: dict[str, tuple[tuple[str, int], ...]] = {
+    "CST": (("China Standard Time", 480), ("US Central Standard Time", -360), ("Cuba Standard Time", -300)),
+    "IST": (("India Standard Time", 330), ("Israel Standard Time", 120), ("Irish Standard Time", 60)),
+    "BST": (("British Summer Time", 60), ("Bangladesh Standard Time", 360)),
+    "AST": (("Atlantic Standard Time", -240), ("Arabia Standard Time", 180)),
+}
+"""Abbreviations with several meanings: refused unless the review's zone settles them."""
+
+
+def _fixed(minutes: int) -> dt.timezone:
+    return dt.timezone.utc if minutes == 0 else dt.timezone(dt.timedelta(minutes=minutes))
+
+
+def parse_zone(value: str) -> dt.tzinfo | None:
+    """A zone from an IANA name ('Asia/Shanghai'), 'UTC'/'Z', an offset ('+08:00', 'UTC-7') or a name that
+    follows daylight saving ('PT', 'ET', '北京时间'); None if unknown. 'PST' is not a zone (it is an offset)."""
+    text = unicodedata.normalize("NFKC", value).strip()
+    if text.casefold() in _UTC_NAMES:
+        return dt.timezone.utc
+    named = _NAMED.get(text.upper()) or _NAMED.get(text)
+    if named is not None:
+        return zoneinfo.ZoneInfo(named)
+    match = _OFFSET.match(text)
+    if match:
+        sign, hours, minutes = match.group(1), int(match.group(2)), int(match.group(3) or 0)
+        if hours > 18 or minutes > 59:
+            return None
+        delta = dt.timedelta(hours=hours, minutes=minutes)
+        return dt.timezone(-delta if sign == "-" else delta)
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9_+\-]+)*", text):
+        return None
+    try:
+        return zoneinfo.ZoneInfo(text)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def _fmt_offset(minutes: int) -> str:
+    sign = "+" if minutes >= 0 else "-"
+    hours, mins = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours:02d}:{mins:02d}"
+
+
+def _offset_minutes(zone: dt.tzinfo, local: dt.datetime) -> int | None:
+    offset = local.replace(tzinfo=zone).utcoffset()
+    return None if offset is None else int(offset.total_seconds() // 60)
+
+
+def _zone_names(zone: dt.tzinfo, year: int) -> dict[str, int]:
+    """The abbreviations a zone uses in a year, each with its offset (winter and summer)."""
+    names: dict[str, int] = {}
+    for month in (1, 7):
+        moment = dt.datetime(year, month, 15, 12, tzinfo=zone)
+        name, offset = moment.tzname(), moment.utcoffset()
+        if name and offset is not None:
+            names.setdefault(name.upper(), int(offset.total_seconds() // 60))
+    return names
+
+
+class _Zone(NamedTuple):
+    zone: dt.tzinfo | None
+    error: str | None = None
+    """at_zone_unknown, at_zone_ambiguous."""
+    values: dict[str, str] | None = None
+    note: AtNote | None = None
+
+
+def _written_zone(token: str, local: dt.datetime, review: dt.tzinfo | None) -> _Zone:
+    """The zone a written token names on the local date; an ambiguous abbreviation only when the review's
+    zone settles it. An abbreviation is its offset (``02:30 PST`` is 10:30 UTC, whatever the clocks did);
+    when the review's zone was on another of its abbreviations at that instant, a note says so."""
+    upper = token.upper()
+    if token.casefold() in _UTC_NAMES:
+        return _Zone(dt.timezone.utc)
+    if upper in _NAMED or token in _NAMED:
+        return _Zone(zoneinfo.ZoneInfo(_NAMED.get(upper) or _NAMED[token]))
+    if upper not in _FIXED and upper not in _AMBIGUOUS:
+        zone = parse_zone(token)
+        if zone is None:
+            return _Zone(None, "at_zone_unknown", {"zone": token})
+        return _Zone(zone)
+    used = _zone_names(review, local.year) if isinstance(review, zoneinfo.ZoneInfo) else {}
+    if upper in _FIXED:
+        minutes: int | None = _FIXED[upper]
+    elif upper in used:
+        minutes = used[upper]
+    else:
+        current = _offset_minutes(review, local) if review is not None and not used else None
+        minutes = next((m for _, m in _AMBIGUOUS[upper] if m == current), None)
+    if minutes is None:
+        listed = "; ".join(f"{name} {_fmt_offset(m)}" for name, m in _AMBIGUOUS[upper])
+        return _Zone(None, "at_zone_ambiguous", {"abbr": upper, "options": listed})
+    fixed = _fixed(minutes)
+    note = None
+    if review is not None and upper in used:
+        there = local.replace(tzinfo=fixed).astimezone(review)
+        name = (there.tzname() or "").upper()
+        if name != upper:
+            note = AtNote(
+                "at_zone_mismatch",
+                {"abbr": upper, "zone": str(review), "used": name, "local": there.strftime("%H:%M")},
+            )
+    return _Zone(fixed, note=note)
+
+
+# --------------------------------------------------------------------------- the written form
+
+_MONTH_NAMES: dict[str, int] = {
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "april": 4,
+    "may": 5,
+    "june": 6,
+    "july": 7,
+    "august": 8,
+    "september": 9,
+    "october": 10,
+    "november": 11,
+    "december": 12,
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "sept": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
+}
+_MON = "|".join(sorted(_MONTH_NAMES, key=len, reverse=True))
+_ORD = r"(?:st|nd|rd|th)?"
+_DATES: tuple[re.Pattern[str], ...] = (
+    re.compile(
+        r"(?<![\d:])(?P<y>\d{4})\s*(?:[-/.]|年)\s*(?P<mo>\d{1,2})\s*(?:[-/.]|月)\s*(?P<d>\d{1,2})(?!\d)\s*[日号]?"
+    ),
+    re.compile(rf"(?<![\d:])(?P<y>\d{{4}})\s+(?P<mon>{_MON})\.?\s+(?P<d>\d{{1,2}}){_ORD}\b", re.IGNORECASE),
+    re.compile(rf"\b(?P<mon>{_MON})\.?\s+(?P<d>\d{{1,2}}){_ORD}\b(?:\s*,?\s*(?P<y>\d{{4}})(?![\d:]))?", re.IGNORECASE),
+    re.compile(
+        rf"(?<![\d:])(?P<d>\d{{1,2}}){_ORD}\s+(?:of\s+)?(?P<mon>{_MON})\b\.?(?:\s*,?\s*(?P<y>\d{{4}})(?![\d:]))?",
+        re.IGNORECASE,
+    ),
+    re.compile(r"(?<![\d:])(?P<mo>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号]"),
+)
+_WEEKDAY = re.compile(
+    r"^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues|tue|wed|thurs|thu|fri|sat|sun)\b\.?,?\s*"
+    r"|[(（]?\s*(?:周|星期|礼拜)[一二三四五六日天]\s*[)）]?",
+    re.IGNORECASE,
+)
+_DAY_WORD = re.compile(
+    r"^(?:(?P<next>次日|翌日|第二天|隔天|隔日|(?:the\s+)?next\s+day\b,?)|(?P<same>当天|当日|同日)"
+    r"|(?:day|d)\s*(?P<n>\d{1,3})\b\s*[,:]?|第\s*(?P<cn>\d{1,3})\s*天)\s*",
+    re.IGNORECASE,
+)
+_ZONE_TAIL = re.compile(
+    r"\s*[(\[（]?\s*(?P<zone>(?:UTC|GMT)\s*[+-]\s*\d{1,2}(?::?\d{2})?|[+-]\d{1,2}(?::?\d{2})?|北京时间"
+    r"|[A-Za-z]+/[A-Za-z_]+(?:/[A-Za-z_]+)?|(?<![A-Za-z])[A-Za-z]{1,5})\s*[)\]）]?$",
+    re.IGNORECASE,
+)
+_ZONE_HEAD = re.compile(r"^(?P<zone>北京时间)\s*")
+_RELATIVE = re.compile(
+    r"^T\s*(?P<sign>[+-])\s*(?:(?P<hh>\d{1,3}):(?P<mm>\d{2})"
+    r"|(?:(?P<d>\d{1,3})\s*(?:d|days?|天))?\s*(?:(?P<h>\d{1,4})\s*(?:h|hrs?|hours?|小时))?\s*"
+    r"(?:(?P<m>\d{1,5})\s*(?:m|mins?|minutes?|分钟?)?)?)$",
+    re.IGNORECASE,
+)
+_PERIODS = "凌晨|清晨|早上|早晨|上午|中午|午后|下午|傍晚|晚上|夜里|夜间|深夜|半夜|午夜"
+_TIME = re.compile(
+    rf"^(?P<period>{_PERIODS})?\s*(?P<h>\d{{1,2}})\s*"
+    r"(?:(?::\s*(?P<mi>\d{2})(?:\s*:\s*(?P<s>\d{2})(?:[.,]\d+)?)?)"
+    r"|(?:[点时]\s*(?:(?P<cmi>\d{1,2})\s*分?(?:\s*(?P<cs>\d{1,2})\s*秒)?|(?P<half>半)|(?P<whole>整)|(?P<quarter>一刻|三刻))?))?"
+    r"\s*(?P<ampm>[ap]\.?\s?m\.?)?$",
+    re.IGNORECASE,
+)
+_AM_PM = frozenset({"am", "pm", "a", "p", "m"})
+_CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_HOUR = re.compile(r"[零〇一二两三四五六七八九十]{1,3}(?=\s*[点时])")
+_CN_MINUTE = re.compile(r"(?<=[点时])\s*[零〇一二三四五六七八九十]{1,3}(?=\s*分|$)")
+_US_DATE = re.compile(r"(?<!\d)\d{1,2}/\d{1,2}/\d{2,4}(?!\d)")
+
+
+def _cn_number(text: str) -> str:
+    """A Chinese numeral from 0 to 59 in digits ('十一' 11, '二十三' 23, '零五' 5); the text when it is not one."""
+    word = text.strip()
+    if "十" in word:
+        tens, _, ones = word.partition("十")
+        if len(tens) > 1 or len(ones) > 1 or (tens and tens not in _CN_DIGIT) or (ones and ones not in _CN_DIGIT):
+            return text
+        return str((_CN_DIGIT[tens] if tens else 1) * 10 + (_CN_DIGIT[ones] if ones else 0))
+    if all(c in _CN_DIGIT for c in word) and len(word) <= 2:
+        return str(int("".join(str(_CN_DIGIT[c]) for c in word)))
+    return text
+
+
+class _Written(NamedTuple):
+    """What the text says, before any context."""
+
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    next_day: bool = False
+    same_day: bool = False
+    day_number: int | None = None
+    hour: int = 0
+    minute: int = 0
+    second: int = 0
+    extra_days: int = 0
+    zone: str | None = None
+    relative: dt.timedelta | None = None
+
+
+class _Refused(NamedTuple):
+    code: str
+    reason: str | None = None
+    values: dict[str, str] | None = None
+
+
+def _period_hour(period: str, hour: int) -> tuple[int, int] | None:
+    """(hour, extra days) for a Chinese part of the day and a 12-hour clock; None when they disagree."""
+    if period in ("凌晨", "半夜", "午夜"):
+        return (0, 0) if hour == 12 else ((hour, 0) if hour <= 6 else None)
+    if period in ("清晨", "早上", "早晨", "上午"):
+        return (hour, 0) if hour <= 12 else None
+    if period == "中午":
+        return (hour + 12, 0) if 1 <= hour <= 2 else ((hour, 0) if 10 <= hour <= 14 else None)
+    if period in ("午后", "下午", "傍晚"):
+        return (hour + 12, 0) if 1 <= hour <= 11 else ((hour, 0) if 12 <= hour <= 23 else None)
+    # 晚上, 夜里, 夜间, 深夜: the evening and the night after it
+    if hour == 12:
+        return (0, 1)
+    if 6 <= hour <= 11:
+        return (hour + 12, 0)
+    return (hour, 0) if hour < 6 or hour >= 18 else None
+
+
+_PLAIN = re.compile(r"(?:(\d{4})-(\d{1,2})-(\d{1,2})[ T])?(\d{1,2}):(\d{2})(?::(\d{2}))?")
+"""The forms most timelines use ('2024-03-10 14:05', '14:05'), read without the general parse (same result)."""
+
+
+def _written(text: str) -> _Written | _Refused:
+    plain = _PLAIN.fullmatch(text)
+    if plain is not None:
+        year, month, day, hour, minute, second = (int(g) if g else None for g in plain.groups())
+        assert hour is not None and minute is not None
+        for key, number, top in (("hour", hour, 23), ("minute", minute, 59), ("second", second or 0, 59)):
+            if number > top:
+                return _Refused("at_impossible", key)
+        return _Written(year=year, month=month, day=day, hour=hour, minute=minute, second=second or 0)
+    return _written_general(text)
+
+
+def _written_general(text: str) -> _Written | _Refused:
+    value = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
+    relative = _RELATIVE.match(value)
+    if relative is not None and any(relative.group(k) for k in ("hh", "d", "h", "m")):
+        amounts = {k: int(relative.group(k) or 0) for k in ("hh", "mm", "d", "h", "m")}
+        delta = dt.timedelta(
+            days=amounts["d"], hours=amounts["h"] + amounts["hh"], minutes=amounts["m"] + amounts["mm"]
+        )
+        return _Written(relative=-delta if relative.group("sign") == "-" else delta)
+    zone: str | None = None
+    value = _WEEKDAY.sub(" ", value).strip()
+    head = _ZONE_HEAD.match(value)
+    if head is not None:
+        zone, value = head.group("zone"), value[head.end() :]
+    written: dict[str, object] = {}
+    for pattern in _DATES:
+        found = pattern.search(value)
+        if found is None:
+            continue
+        got = found.groupdict()
+        month = _MONTH_NAMES[got["mon"].casefold()] if got.get("mon") else int(got["mo"])
+        written |= {"year": int(got["y"]) if got.get("y") else None, "month": month, "day": int(got["d"])}
+        value = f"{value[: found.start()]} {value[found.end() :]}".strip(" ,")
+        break
+    tail = _ZONE_TAIL.search(value)
+    if tail is not None and tail.group("zone").casefold() not in _AM_PM:
+        token = tail.group("zone")
+        known = (
+            token.casefold() in _UTC_NAMES
+            or token.upper() in _FIXED
+            or token.upper() in _AMBIGUOUS
+            or token.upper() in _NAMED
+            or token in _NAMED
+            or token[0] in "+-"
+            or token.upper().startswith(("UTC", "GMT"))
+            or "/" in token
+        )
+        if known or (token.isupper() and len(token) >= 2):
+            if zone is not None:
+                return _Refused("at_unreadable", "two_zones")
+            zone, value = token, value[: tail.start()].strip(" ,")
+    written["zone"] = zone
+    word = _DAY_WORD.match(value)
+    if word is not None:
+        if word.group("next"):
+            written["next_day"] = True
+        elif word.group("same"):
+            written["same_day"] = True
+        else:
+            written["day_number"] = int(word.group("n") or word.group("cn"))
+        value = value[word.end() :]
+    value = re.sub(r"(?i)^\s*(?:[,@]|\bat\b|\bon\b|于|在)?\s*T?(?=\d)|^\s*[,@]?\s*(?:at\b|on\b)?", "", value.strip())
+    value = re.sub(r"(?i)\s*(?:,|\bon\b|\bat\b)\s*$", "", value).strip(" ,")
+    if not value:
+        return _Refused("at_unreadable", "no_time")
+    value = _CN_MINUTE.sub(lambda m: _cn_number(m.group(0)), _CN_HOUR.sub(lambda m: _cn_number(m.group(0)), value))
+    time = _TIME.match(value)
+    if time is None:
+        return _Refused("at_unreadable", "us_date" if _US_DATE.search(value) else None)
+    parts = time.groupdict()
+    clock = parts["mi"] is not None or any(parts[k] is not None for k in ("cmi", "half", "whole", "quarter"))
+    clock = clock or bool(re.search(r"[点时]", value))
+    if not clock and not parts["ampm"]:
+        return _Refused("at_unreadable")
+    hour = int(parts["h"])
+    minute = int(parts["mi"] or parts["cmi"] or 0)
+    if parts["half"]:
+        minute = 30
+    elif parts["quarter"]:
+        minute = 15 if parts["quarter"] == "一刻" else 45
+    second = int(parts["s"] or parts["cs"] or 0)
+    extra = 0
+    if parts["ampm"]:
+        if not 1 <= hour <= 12:
+            return _Refused("at_impossible", "ampm_hour")
+        pm = parts["ampm"][0].casefold() == "p"
+        hour = (hour % 12) + (12 if pm else 0)
+    if parts["period"]:
+        read = _period_hour(parts["period"], hour)
+        if read is None:
+            return _Refused("at_impossible", "period", {"period": parts["period"], "hour": str(hour)})
+        hour, extra = read
+    for key, number, top in (("hour", hour, 23), ("minute", minute, 59), ("second", second, 59)):
+        if number > top:
+            return _Refused("at_impossible", key)
+    return _Written(hour=hour, minute=minute, second=second, extra_days=extra, **written)  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- on the calendar
+
+
+class AtNote(NamedTuple):
+    """Something said about a time that was read: a finding code and its values."""
+
+    code: str
+    """at_rolled_over, at_ambiguous, at_zone_mismatch."""
+    values: dict[str, str]
+
+
+class ParsedAt(NamedTuple):
+    """What `read_at` read: the instant (None on error), an error code with its reason, notes."""
+
+    at: dt.datetime | None
+    error: str | None = None
+    """at_unreadable, at_impossible, no_date, at_no_year, at_relative_no_anchor, at_zone_unknown,
+    at_zone_ambiguous."""
+    reason: str | None = None
+    """A reason key (hour, minute, date, dst_gap, ampm_hour, period, no_time, two_zones)."""
+    values: dict[str, str] | None = None
+    notes: tuple[AtNote, ...] = ()
+    written_date: bool = False
+    """True when the text itself gave a date (not taken from the event before)."""
+
+
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+_ROLLOVER = dt.timedelta(hours=1)
+_YEAR_WRAP_DAYS = 183
+
+
+def timeline_year(texts: list[str]) -> int | None:
+    """The first four-digit year written in the timeline's times (for dates written without one)."""
+    for text in texts:
+        found = _YEAR.search(unicodedata.normalize("NFKC", text))
+        if found is not None:
+            return int(found.group(1))
+    return None
+
+
+def _instant(at: dt.datetime) -> dt.datetime:
+    return at.astimezone(dt.timezone.utc) if at.tzinfo is not None else at
+
+
+def _local_date(at: dt.datetime, zone: dt.tzinfo | None) -> dt.date:
+    """The date of an instant on the clock of the zone an event is read in."""
+    if at.tzinfo is not None and zone is not None:
+        return at.astimezone(zone).date()
+    return at.date()
+
+
+def _place(local: dt.datetime, zone: dt.tzinfo | None, previous: dt.datetime | None) -> ParsedAt:
+    """A local time in its zone: refused when the zone skips it, flagged when the zone has it twice."""
+    if not isinstance(zone, zoneinfo.ZoneInfo):
+        return ParsedAt(local.replace(tzinfo=zone))
+    first, second = local.replace(tzinfo=zone, fold=0), local.replace(tzinfo=zone, fold=1)
+    if first.utcoffset() == second.utcoffset():
+        return ParsedAt(first)
+    back = first.astimezone(dt.timezone.utc).astimezone(zone).replace(tzinfo=None)
+    if back != local:
+        before = (local - dt.timedelta(hours=3)).replace(tzinfo=zone)
+        after = (local + dt.timedelta(hours=3)).replace(tzinfo=zone)
+        return ParsedAt(
+            None,
+            "at_impossible",
+            "dst_gap",
+            {
+                "zone": str(zone),
+                "before": _fmt_offset(_offset_minutes(zone, before.replace(tzinfo=None)) or 0),
+                "after": _fmt_offset(_offset_minutes(zone, after.replace(tzinfo=None)) or 0),
+            },
+        )
+    pick = first
+    if previous is not None and _instant(first) < _instant(previous) <= _instant(second):
+        pick = second
+    offset = pick.utcoffset() or dt.timedelta(0)
+    other = (second if pick is first else first).utcoffset() or dt.timedelta(0)
+    note = AtNote(
+        "at_ambiguous",
+        {
+            "zone": str(zone),
+            "used": _fmt_offset(int(offset.total_seconds() // 60)),
+            "other": _fmt_offset(int(other.total_seconds() // 60)),
+        },
+    )
+    return ParsedAt(pick, notes=(note,))
+
+
+def read_at(
+    text: str,
+    zone: dt.tzinfo | None,
+    previous: dt.datetime | None,
+    first: dt.datetime | None,
+    *,
+    first_is_event_one: bool = True,
+    default_date: dt.date | None = None,
+    year: int | None = None,
+    latest: dt.date | None = None,
+) -> ParsedAt:
+    """Read one ``at`` (see the module docstring).
+
+    ``zone`` is the review's zone for times written without one; ``previous`` the event read before
+    (in list order), ``first`` the first event (``first_is_event_one`` False when event #1 could not be
+    read); ``default_date`` the date of a time alone before any dated event; ``year`` the year of dates
+    written without one when no event before has a date, and ``latest`` the day such a date cannot be
+    after (the review date that gave the year: 12月28日 in a review of 2024-01-05 is 2023-12-28).
+    """
+    written = _written(text)
+    if isinstance(written, _Refused):
+        return ParsedAt(None, written.code, written.reason, written.values)
+    if written.relative is not None:
+        if first is None or not first_is_event_one:
+            return ParsedAt(None, "at_relative_no_anchor")
+        moment = _instant(first) + written.relative
+        at = moment.astimezone(first.tzinfo) if first.tzinfo is not None else moment
+        return ParsedAt(at)
+    carried = _local_date(previous, zone) if previous is not None else default_date
+    notes: list[AtNote] = []
+    dated = written.month is not None
+    if written.month is not None and written.day is not None:
+        the_year = written.year
+        if the_year is None:
+            the_year = carried.year if carried is not None else year
+            if the_year is None:
+                return ParsedAt(None, "at_no_year")
+        try:
+            day = dt.date(the_year, written.month, written.day)
+            if written.year is None and carried is not None and (carried - day).days > _YEAR_WRAP_DAYS:
+                day = dt.date(the_year + 1, written.month, written.day)  # December, then 1月2日
+            elif written.year is None and carried is None and latest is not None and day > latest:
+                day = dt.date(the_year - 1, written.month, written.day)
+        except ValueError:
+            return ParsedAt(None, "at_impossible", "date")
+    elif written.day_number is not None:
+        base = _local_date(first, zone) if first is not None else default_date
+        if base is None:
+            return ParsedAt(None, "no_date")
+        day = base + dt.timedelta(days=written.day_number - 1)
+        dated = True
+    elif carried is not None:
+        day = carried + dt.timedelta(days=1 if written.next_day else 0)
+        dated = written.next_day or written.same_day
+    else:
+        return ParsedAt(None, "no_date")
+    local = dt.datetime.combine(day, dt.time(written.hour, written.minute, written.second))
+    local += dt.timedelta(days=written.extra_days)
+    tz = zone
+    if written.zone is not None:
+        read = _written_zone(written.zone, local, zone)
+        if read.zone is None:
+            return ParsedAt(None, read.error, values=read.values)
+        tz = read.zone
+        if read.note is not None:
+            notes.append(read.note)
+        if not dated and previous is not None:  # the day before, on the written zone's clock
+            carried = _local_date(previous, tz)
+            local = dt.datetime.combine(carried, local.time()) + dt.timedelta(days=written.extra_days)
+    placed = _place(local, tz, previous)
+    if placed.at is None:
+        return placed
+    comparable = previous is not None and (placed.at.tzinfo is None) == (previous.tzinfo is None)
+    if not dated and previous is not None and comparable and _instant(placed.at) < _instant(previous) - _ROLLOVER:
+        later = _place(local + dt.timedelta(days=1), tz, previous)
+        if later.at is None:
+            return later
+        notes.append(AtNote("at_rolled_over", {"date": later.at.date().isoformat()}))
+        placed = later
+    return ParsedAt(placed.at, notes=(*notes, *placed.notes), written_date=dated)
