@@ -248,3 +248,24 @@ def test_a_large_request_with_a_progress_token_still_streams_its_progress(server
     events = [json.loads(line[5:]) for line in response.text.splitlines() if line.startswith("data:")]
     assert [event.get("method") for event in events[:-1]] == ["notifications/progress"] * (len(events) - 1)
     assert len(events) >= 3 and events[-1]["id"] == 1 and not events[-1]["result"]["isError"]
+
+
+def test_after_a_worker_died_large_requests_are_still_checked_and_answered(tmp_path: Path) -> None:
+    """A killed worker breaks the pool: the request that finds it broken and every later one take the
+    event loop's path (calls on threads), the envelope still checked first."""
+    running = start(tmp_path, "broken-pool")
+    try:
+        headers = {"Accept": ACCEPTS[0], "MCP-Protocol-Version": HANDSHAKE_ERA}
+        body = json.dumps(call_message(3, "compute_attainment", SMALL, HANDSHAKE_ERA), ensure_ascii=False).encode()
+        expected = answer(post(running, body, headers))
+        assert expected[0] == 200
+        for pid in children(running.process.pid):
+            os.kill(pid, 9)
+        malformed = padded(b'{"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": [1]}')
+        for _ in range(2):  # the first finds the pool broken, the second finds no pool
+            refused = post(running, malformed, headers)
+            assert refused.status_code == 400 and "pydantic" not in refused.text
+            assert refused.json()["error"]["message"] == 'Invalid Request: "params" must be an object'
+            assert answer(post(running, padded(body), headers)) == expected
+    finally:
+        stop(running)

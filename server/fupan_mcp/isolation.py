@@ -240,8 +240,9 @@ async def exchange(scope: Scope, body: bytes) -> list[Message] | Refusal | None:
     Otherwise: the `Refusal` of a body that is not one sound JSON-RPC message (`jsonrpc.read_message`,
     checked in the worker too), or None for a message the worker leaves to the event loop's path (any
     other method or tool, a ``review_id``, a progress token: progress is streamed as the work goes,
-    which a buffered answer cannot do). A broken pool (a worker was killed) answers None too and sends
-    later calls to threads."""
+    which a buffered answer cannot do). When no worker could answer (a broken pool: a worker was
+    killed, and later calls go to threads), the envelope is checked on a thread here and the message
+    left to the event loop's path."""
     global _pool
     pool = _pool
     assert pool is not None
@@ -254,10 +255,13 @@ async def exchange(scope: Scope, body: bytes) -> list[Message] | Refusal | None:
         if _pool is pool:
             _pool = None
             pool.shutdown(wait=False, cancel_futures=True)
-        return None
-    except Exception:  # the worker could not serve the app: the event loop's path answers instead
+    except Exception:
         log.exception("a worker process could not answer a request; the server answers it itself")
-        return None
+    import anyio
+
+    from fupan_mcp.jsonrpc import check_message
+
+    return await anyio.to_thread.run_sync(check_message, body)
 
 
 def _takes(message: dict[str, Any]) -> bool:
@@ -304,8 +308,7 @@ class _AppHost:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
         self.state: dict[str, Any] = {}
-        self.loop = asyncio.new_event_loop()  # run between exchanges only; its tasks wait meanwhile
-        asyncio.set_event_loop(self.loop)
+        self.loop = asyncio.new_event_loop()  # runs during exchanges only; its tasks wait in between
         self.lifespan: asyncio.Task[None] | None = None
         self.loop.run_until_complete(self._start())
 
