@@ -48,7 +48,7 @@ from starlette.datastructures import Headers
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from fupan_mcp import __version__
+from fupan_mcp import __version__, isolation
 from fupan_mcp.i18n import tr
 from fupan_mcp.jsonrpc import INVALID_REQUEST, PARSE_ERROR, check_message
 from fupan_mcp.netguard import DEFAULT_BODY_TIMEOUT, DEFAULT_HEADER_TIMEOUT, default_max_connections
@@ -72,6 +72,10 @@ GRACEFUL_SHUTDOWN_SECONDS = 10.0
 SWITCH_INTERVAL_SECONDS = 0.001
 """GIL hand-over interval of the HTTP server (CPython's default: 5 ms), see `serve_http`."""
 """How long uvicorn lets in-flight requests finish after SIGTERM/SIGINT before closing them."""
+
+EXCHANGE_BYTES = 65536
+"""A POSTed body this large is parsed off the event loop; a pure tool's call that large is answered
+whole in a worker process (`isolation.exchange`) under ``serve --http``."""
 
 MAX_HEADER_BYTES = 16 * 1024
 """Largest request line plus headers (h11's incomplete-event limit); larger gets 400 or a close."""
@@ -459,10 +463,20 @@ class Guard:
                 break
         if not trailing and headers.get("content-type", "").lower().startswith("application/json"):
             data = bytes(body)
-            # Parsing megabytes takes a while: off the event loop, so /health and small calls keep flowing.
-            problem = (
-                jsonrpc_problem(data) if len(data) < 65536 else await anyio.to_thread.run_sync(jsonrpc_problem, data)
-            )
+            problem: tuple[int, str] | None
+            if len(data) >= EXCHANGE_BYTES and isolation.exchanges():
+                # A heavy call answered whole in a worker process: this loop neither parses nor serialises.
+                answer = await isolation.exchange(scope, data)
+                if isinstance(answer, list):
+                    for message in answer:
+                        await send(message)
+                    return
+                problem = None if answer is None else (answer.code, answer.message)
+            elif len(data) >= EXCHANGE_BYTES:
+                # Parsing megabytes takes a while: off the event loop, so /health and small calls keep flowing.
+                problem = await anyio.to_thread.run_sync(jsonrpc_problem, data)
+            else:
+                problem = jsonrpc_problem(data)
             if problem is not None:
                 await error_response(400, problem[1], code=problem[0])(scope, receive, send)
                 return
@@ -566,11 +580,11 @@ def serve_http(settings: HttpSettings, server: MCPServer[Any] | None = None) -> 
 
     tune_allocator()  # before any worker thread: big calls' memory can go back to the system
     tune_gc()  # after start-up: what exists now is left out of every later collection
-    from fupan_mcp import isolation
     from fupan_mcp.app import FupanServer
 
     if isinstance(server, FupanServer):  # after the tuning (the workers inherit it), before any thread
-        isolation.start(server, worker_processes())
+        app = config.app
+        isolation.start(server, worker_processes(), app.app if isinstance(app, Guard) else None)
     try:
         uvicorn.Server(config).run()
     finally:

@@ -36,8 +36,11 @@ from mcp.types import CallToolResult, InputRequiredResult
 from pydantic import ValidationError
 
 if TYPE_CHECKING:
+    from starlette.types import ASGIApp, Message, Scope
+
     from fupan_mcp.app import FupanServer
     from fupan_mcp.i18n import Language
+    from fupan_mcp.jsonrpc import Refusal
     from fupan_mcp.report.sizing import Detail
 
 log = logging.getLogger(__name__)
@@ -45,6 +48,11 @@ log = logging.getLogger(__name__)
 _server: FupanServer | None = None
 """The server the workers inherit (set before they are forked)."""
 _pool: ProcessPoolExecutor | None = None
+_app: ASGIApp | None = None
+"""The SDK's streamable-HTTP app the workers inherit, to answer whole exchanges (`exchange`); None when
+the server gave none (then only `run` is offered)."""
+_host: _AppHost | None = None
+"""In a worker: `_app` served on the worker's own event loop (made on its first exchange)."""
 
 WORKER_NICENESS = 10
 """Added to the workers' nice value: when the cores are busy, the scheduler gives the server process
@@ -56,10 +64,17 @@ def available() -> bool:
     return _pool is not None
 
 
-def start(server: FupanServer, workers: int) -> bool:
-    """Fork ``workers`` processes that serve `run` with a copy of ``server``; False (and no pool) where
-    that cannot be done safely: no ``fork`` (macOS, Windows) or other threads already running."""
-    global _server, _pool
+def exchanges() -> bool:
+    """Whether `exchange` can be called: a pool, and the SDK's app in its workers."""
+    return _pool is not None and _app is not None
+
+
+def start(server: FupanServer, workers: int, app: ASGIApp | None = None) -> bool:
+    """Fork ``workers`` processes that serve `run` with a copy of ``server`` (and `exchange` with a copy
+    of ``app``, the SDK's streamable-HTTP app of ``server``, its lifespan not started); False (and no
+    pool) where that cannot be done safely: no ``fork`` (macOS, Windows) or other threads already
+    running."""
+    global _server, _pool, _app
     if _pool is not None:
         return True
     if sys.platform != "linux" or "fork" not in multiprocessing.get_all_start_methods():
@@ -68,13 +83,14 @@ def start(server: FupanServer, workers: int) -> bool:
         log.warning("heavy calls stay on worker threads: %d threads run already", threading.active_count())
         return False
     server.ensure_registered()  # once, here: the workers inherit the tools instead of building them again
-    _server = server
+    _server, _app = server, app
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_ready)
     try:
         pool.submit(os.getpid)  # forks every worker now, from this thread, before the pool's own threads start
     except Exception:
         log.exception("heavy calls stay on worker threads: the worker processes did not start")
         pool.shutdown(wait=False, cancel_futures=True)
+        _app = None
         return False
     _pool = pool
     return True
@@ -194,3 +210,148 @@ def _call(
         from fupan_mcp.memory import trim_soon
 
         trim_soon()
+
+
+# --- whole HTTP exchanges -----------------------------------------------------------------------
+
+SCOPE_KEYS = (
+    "type",
+    "asgi",
+    "http_version",
+    "server",
+    "client",
+    "scheme",
+    "method",
+    "root_path",
+    "path",
+    "raw_path",
+    "query_string",
+    "headers",
+)
+"""What a worker is told of the request besides its body: the ASGI scope minus the server's own state."""
+
+
+async def exchange(scope: Scope, body: bytes) -> list[Message] | Refusal | None:
+    """The whole answer to the POST of ``body`` (an HTTP request as ``scope`` describes it) when it is a
+    call a worker can take (`_takes`): the ASGI messages the SDK's app sent in the worker (response
+    start, body chunks), for the event loop only to write. The worker parses, validates, runs and
+    serialises; the loop does not even parse the body.
+
+    Otherwise: the `Refusal` of a body that is not one sound JSON-RPC message (`jsonrpc.read_message`,
+    checked in the worker too), or None for a message the worker leaves to the event loop's path (any
+    other method or tool, a ``review_id``, a progress token: progress is streamed as the work goes,
+    which a buffered answer cannot do). When no worker could answer (a broken pool: a worker was
+    killed, and later calls go to threads), the envelope is checked on a thread here and the message
+    left to the event loop's path."""
+    global _pool
+    pool = _pool
+    assert pool is not None
+    loop = asyncio.get_running_loop()
+    request = {key: scope[key] for key in SCOPE_KEYS if key in scope}
+    try:
+        return await loop.run_in_executor(pool, _exchange, request, body)
+    except BrokenExecutor:
+        log.exception("a worker process died answering a request; heavy calls go to worker threads from now on")
+        if _pool is pool:
+            _pool = None
+            pool.shutdown(wait=False, cancel_futures=True)
+    except Exception:
+        log.exception("a worker process could not answer a request; the server answers it itself")
+    import anyio
+
+    from fupan_mcp.jsonrpc import check_message
+
+    return await anyio.to_thread.run_sync(check_message, body)
+
+
+def _takes(message: dict[str, Any]) -> bool:
+    """A call of a pure tool (`tools.PURE_TOOLS`) without ``review_id`` and without a progress token."""
+    from fupan_mcp import tools
+
+    params = message.get("params")
+    if message.get("method") != "tools/call" or "id" not in message or not isinstance(params, dict):
+        return False
+    arguments = params.get("arguments")
+    meta = params.get("_meta")
+    return (
+        params.get("name") in tools.PURE_TOOLS
+        and (not isinstance(arguments, dict) or arguments.get("review_id") is None)
+        and (not isinstance(meta, dict) or meta.get("progressToken") is None)
+    )
+
+
+def _exchange(scope: Scope, body: bytes) -> list[Message] | Refusal | None:
+    """In a worker: what `exchange` returns."""
+    global _host
+    from fupan_mcp.jsonrpc import Refusal, read_message
+
+    message = read_message(body)
+    if isinstance(message, Refusal):
+        return message
+    if not _takes(message):
+        return None
+    assert _app is not None
+    if _host is None:
+        _host = _AppHost(_app)
+    try:
+        return _host.serve(scope, body)
+    finally:
+        from fupan_mcp.memory import trim_soon
+
+        trim_soon()
+
+
+class _AppHost:
+    """In a worker: the SDK's app on an event loop of its own, its lifespan (the session manager) started
+    once and kept running between exchanges, so each request is served as the server would serve it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.state: dict[str, Any] = {}
+        self.loop = asyncio.new_event_loop()  # runs during exchanges only; its tasks wait in between
+        self.lifespan: asyncio.Task[None] | None = None
+        self.loop.run_until_complete(self._start())
+
+    async def _start(self) -> None:
+        started: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        startup: list[Message] = [{"type": "lifespan.startup"}]
+
+        async def receive() -> Message:
+            if startup:
+                return startup.pop()
+            await asyncio.Event().wait()  # never shut down: the worker ends with the server
+            raise AssertionError("unreachable")
+
+        async def send(message: Message) -> None:
+            if message["type"] == "lifespan.startup.complete":
+                started.set_result(None)
+            elif message["type"] == "lifespan.startup.failed":
+                started.set_exception(RuntimeError(message.get("message", "lifespan startup failed")))
+
+        scope = {"type": "lifespan", "asgi": {"version": "3.0", "spec_version": "2.0"}, "state": self.state}
+        self.lifespan = asyncio.ensure_future(self.app(scope, receive, send))
+        done, _ = await asyncio.wait([started, self.lifespan], return_when=asyncio.FIRST_COMPLETED)
+        if started not in done:
+            started.cancel()
+            await self.lifespan  # raises what ended it
+            raise RuntimeError("the app's lifespan ended before it started")
+        started.result()
+
+    def serve(self, scope: Scope, body: bytes) -> list[Message]:
+        return self.loop.run_until_complete(self._serve(scope, body))
+
+    async def _serve(self, scope: Scope, body: bytes) -> list[Message]:
+        sent: list[Message] = []
+        unread = [{"type": "http.request", "body": body, "more_body": False}]
+
+        async def receive() -> Message:
+            if unread:
+                return unread.pop()
+            await asyncio.Event().wait()  # the client stays until the answer is complete
+            raise AssertionError("unreachable")
+
+        async def send(message: Message) -> None:
+            sent.append(message)
+
+        await self.app({**scope, "state": dict(self.state)}, receive, send)
+        return sent

@@ -84,8 +84,14 @@ def echoable_id(message: dict[str, Any]) -> str | int | None:
 
 def check_message(body: bytes | str) -> Refusal | None:
     """Why ``body`` is not one acceptable JSON-RPC 2.0 message, or None when its envelope is sound."""
+    checked = read_message(body)
+    return checked if isinstance(checked, Refusal) else None
+
+
+def read_message(body: bytes | str) -> dict[str, Any] | Refusal:
+    """The one JSON-RPC 2.0 message ``body`` holds, or why it is not acceptable (`check_message`)."""
     try:
-        message = json.loads(body, parse_constant=_reject_constant)
+        message: Any = json.loads(body, parse_constant=_reject_constant)
     except RecursionError:
         return Refusal(PARSE_ERROR, f"Parse error: nested deeper than {MAX_NESTING} levels")
     except ValueError:  # also UnicodeDecodeError
@@ -114,7 +120,7 @@ def check_message(body: bytes | str) -> Refusal | None:
             return Refusal(INVALID_REQUEST, 'Invalid Request: "id" must be a string or an integer')
         if "params" in message and not isinstance(message["params"], dict):
             return Refusal(INVALID_REQUEST, 'Invalid Request: "params" must be an object', echo)
-        return None
+        return message
     if has_id and ("result" in message) != ("error" in message):
         error = message.get("error", {})
         if (
@@ -122,7 +128,7 @@ def check_message(body: bytes | str) -> Refusal | None:
             and isinstance(error.get("code", 0), int)
             and isinstance(error.get("message", ""), str)
         ):
-            return None
+            return message
     return Refusal(INVALID_REQUEST, "Invalid Request: neither a request, a notification nor a response", echo)
 
 
