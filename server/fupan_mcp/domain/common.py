@@ -55,8 +55,13 @@ class Model(BaseModel):
         if not isinstance(data, dict):
             return data
         changed: dict[Any, Any] | None = None
-        for key, value in data.items():
-            stripped = _stripped(value)
+        for key, value in data.items():  # `_stripped` of each value, its two cases inline (most are str)
+            if isinstance(value, str):
+                stripped: object = value.strip()
+            elif isinstance(value, list):
+                stripped = _stripped(value)
+            else:
+                continue
             if stripped is not value:
                 if changed is None:
                     changed = dict(data)
