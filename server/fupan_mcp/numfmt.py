@@ -63,6 +63,8 @@ _TEXT: Table = {
     "pt.many": {"zh": "{n}分", "en": "{n} points"},
     "yuan": {"zh": "{sign}{n}元", "en": "{sign}¥{n}"},
 }
+_YUAN: dict[Language, str] = {"zh": _TEXT["yuan"]["zh"], "en": _TEXT["yuan"]["en"]}
+"""The yuan's spelling per language, looked up once (it is in most figures of a Chinese review)."""
 _WORD_UNITS = frozenset({"d", "h", "min", "s", "ms", "week", "workday", "rank", "pp", "bp", "pt"})
 """Units written as words around the number, looked up in `_TEXT`."""
 _UNSCALED = frozenset({"rank", "pp", "bp", "pt"})
@@ -124,8 +126,15 @@ def number(value: float, *, digits: int = 2, fixed: bool = False) -> str:
 
 def plain(value: float, digits: int | None = None) -> str:
     """A plain number: separators, 2 decimals from 1 up and 4 below (or ``digits``), zeros trimmed."""
-    if type(value) is float and value.is_integer() and -1e15 < value < 1e15 and (digits is None or digits >= 0):
-        return f"{int(value):,}"  # what rounding and `fmt_number` give a whole number, without them
+    if type(value) is float and -1e15 < value < 1e15:
+        if value.is_integer() and (digits is None or digits >= 0):
+            return f"{int(value):,}"  # what rounding and `fmt_number` give a whole number, without them
+        places = digits if digits is not None else (2 if abs(value) >= 1 else 4)
+        spec = _FIXED.get(places) if places > 0 else None
+        if spec is not None:  # `fmt_number(round(value, places), places)` of a finite float, inline: the
+            # fixed format rounds the exact value as `round` does, a whole result loses its '.00' alike
+            text = format(value, spec).rstrip("0").rstrip(".")
+            return "0" if text in {"-0", ""} else text
     places = digits if digits is not None else (2 if abs(value) >= 1 else 4)
     return fmt_number(round(value, places), places)
 
@@ -233,7 +242,7 @@ def _with_unit(text: str, value: float, unit: str | None, language: Language) ->
     if unit in _SYMBOLS_BEFORE:
         return f"{sign}{unit}{digits}"
     if unit == "元":
-        return tr(_TEXT, "yuan", language, sign=sign, n=digits)
+        return _YUAN[language].format(sign=sign, n=digits)
     if unit in _WORD_UNITS:
         plural = "one" if math.isclose(abs(value), 1.0) else "many"
         return tr(_TEXT, f"{unit}.{plural}", language, n=text)

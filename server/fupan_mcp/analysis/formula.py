@@ -613,13 +613,33 @@ def _compile_call(tree: Call) -> Evaluator:
 # --------------------------------------------------------------------------- public entry points
 
 
+_SIMPLE = re.compile(r"\s*[^\W\d]\w*(?:\s*\+\s*[^\W\d]\w*)*\s*|\s*[^\W\d]\w*(?:\s*\*\s*[^\W\d]\w*)+\s*")
+"""The common shapes, ``a + b + c`` and ``a * b * c`` (one id too): ids that start with a letter or '_'."""
+
+
+def _simple_tree(text: str) -> Node | None:
+    """The tree the parser builds for a plain sum or product of ids, without tokens; None for any other
+    shape (a number, a function, a '-', '/', brackets or an alias such as '×' go to the parser).
+
+    Why: most formulas of a driver tree are these, and tokenizing and parsing each was 40 µs of a
+    10,000-node tree's 100 ms of parsing. A function name without '(' is an id to the parser too."""
+    if _SIMPLE.fullmatch(text) is None:
+        return None
+    names = _NAME.findall(text)
+    if len(names) == 1:
+        return Ref(names[0])
+    if "*" in text:
+        return make_product(1.0, [(1, Ref(name)) for name in names])
+    return make_sum(0.0, [(1.0, Ref(name)) for name in names])
+
+
 def parse_formula(text: str) -> Expr:
     """Parse ``text``; raise ``FormulaError`` (a ValueError) with the position and the reason."""
     if len(text) > MAX_FORMULA_CHARS:
         raise FormulaError("too_long", MAX_FORMULA_CHARS + 1, limit=MAX_FORMULA_CHARS)
     if not text.strip():
         raise FormulaError("empty", 1)
-    tree = _Parser(_tokenize(text)).parse()
+    tree = _simple_tree(text) or _Parser(_tokenize(text)).parse()
     linear = _linear_form(tree)
     return Expr(
         source=text,

@@ -857,6 +857,8 @@ def _node_kind(state: _State) -> NodeKind:
 def _evaluation(state: _State) -> KpiNodeEvaluation:
     actual, baseline = state.used["actual"], state.used["baseline"]
     change = None if actual is None or baseline is None else actual - baseline
+    reported, computed, deviation, consistent = state.reported, state.computed, state.deviation, state.consistent
+    # the three periods' values built inline: a helper call each was 30,000 calls in a 10,000-node tree
     # built from values this module computed, of the model's types: not validated again (one node per
     # item, 4 models each: validation was a quarter of a 10,000-node tree; `built`, not model_construct,
     # which costs more than validating)
@@ -869,9 +871,30 @@ def _evaluation(state: _State) -> KpiNodeEvaluation:
         kind=_node_kind(state),
         inputs=list(state.inputs or state.known_refs),
         in_root_tree=state.in_root_tree,
-        actual=_period_value(state, "actual"),
-        baseline=_period_value(state, "baseline"),
-        target=_period_value(state, "target"),
+        actual=built(
+            PeriodValue,
+            reported=reported["actual"],
+            computed=computed["actual"],
+            used=actual,
+            deviation=deviation["actual"],
+            consistent=consistent["actual"],
+        ),
+        baseline=built(
+            PeriodValue,
+            reported=reported["baseline"],
+            computed=computed["baseline"],
+            used=baseline,
+            deviation=deviation["baseline"],
+            consistent=consistent["baseline"],
+        ),
+        target=built(
+            PeriodValue,
+            reported=reported["target"],
+            computed=computed["target"],
+            used=state.used["target"],
+            deviation=deviation["target"],
+            consistent=consistent["target"],
+        ),
         change_abs=None if change is None else _clean(change, max(abs(actual or 0.0), abs(baseline or 0.0))),
         change_rel=_ratio(change, abs(baseline) if baseline else None),
         contribution=state.contribution,
@@ -880,15 +903,4 @@ def _evaluation(state: _State) -> KpiNodeEvaluation:
         decomposition_method=state.method,
         flags=list(state.flags),
         path=state.path,
-    )
-
-
-def _period_value(state: _State, period: Period) -> PeriodValue:
-    return built(
-        PeriodValue,
-        reported=state.reported[period],
-        computed=state.computed[period],
-        used=state.used[period],
-        deviation=state.deviation[period],
-        consistent=state.consistent[period],
     )

@@ -124,7 +124,7 @@ class KpiNode(Model):
         """Take the unit from values like "28.6%" when none is given; convert time units; refuse clashes."""
         if not isinstance(data, dict):
             return data
-        data = dict(data)
+        original = data
         for key in VALUE_FIELDS:
             raw = data.get(key)
             if not isinstance(raw, str) or raw.strip().lower() in _BLANKS:
@@ -135,6 +135,8 @@ class KpiNode(Model):
                 continue  # the field validator reports it with the field's name
             if quantity.unit is None:
                 continue
+            if data is original:  # copied when something changes, not for every node (most have numbers)
+                data = dict(data)
             if not data.get("unit"):
                 data["unit"] = quantity.unit
                 continue

@@ -517,23 +517,63 @@ def kpi_tree_blocks(ctx: Words, result: KpiTreeResult) -> list[Block]:
     root = by_id.get(result.root)
     method = ctx.t(f"method.{result.decomposition.method if result.decomposition else result.method}")
     blocks: list[Block] = [Paragraph(ctx.t("kpi.root", root=root.name if root else result.root, method=method))]
-    blocks.append(_decomposition_paragraph(ctx, result))
+    figures = _Figures(ctx.language)
+    blocks.append(_decomposition_paragraph(ctx, result, figures))
     seen: set[str] = set()
-    blocks += [Heading(ctx.t("kpi.tree")), Tree(tuple(_tree_lines(ctx, result, by_id, seen)))]
+    lines = _KpiLines(ctx, figures, by_id, seen)
+    blocks += [Heading(ctx.t("kpi.tree")), Tree(tuple(_tree_lines(lines, result)))]
     others = [e for e in result.evaluations if not e.in_root_tree]
     if others:
-        blocks += [Heading(ctx.t("kpi.others")), Tree(tuple(_other_lines(ctx, others, by_id, seen)))]
+        blocks += [Heading(ctx.t("kpi.others")), Tree(tuple(_other_lines(lines, others)))]
     checked = [e for e in result.evaluations if e.formula and not ctx.brief]
     if checked:
-        blocks += [Heading(ctx.t("kpi.check")), _kpi_check_table(ctx, checked)]
+        blocks += [Heading(ctx.t("kpi.check")), _kpi_check_table(ctx, checked, figures)]
     if result.decomposition is not None and result.decomposition.contributions:
-        blocks += [Heading(ctx.t("kpi.contributions")), _contribution_table(ctx, result)]
+        blocks += [Heading(ctx.t("kpi.contributions")), _contribution_table(ctx, result, figures)]
     if ctx.full:
         blocks.append(Diagram(diagrams.kpi_flowchart(result, ctx.language), ctx.t("kpi.diagram")))
     return blocks
 
 
-def _decomposition_paragraph(ctx: Words, result: KpiTreeResult) -> Paragraph:
+class _Figures:
+    """The figures of one KPI tree's text, each written once (`report.formatting`, memoised per call).
+
+    Why: a node's contribution is written in the tree and again in the contributions table, a formula
+    node's reported and computed values in the tree and again in the formula check, and many leaves
+    share their values; writing a figure was most of a 10,000-node tree's text. A key holds the value's
+    type, so 1 and 1.0 (equal as keys) are never confused."""
+
+    __slots__ = ("_changes", "_language", "_percents", "_quantities")
+
+    def __init__(self, language: Language) -> None:
+        self._language: Language = language
+        self._quantities: dict[tuple[object, ...], str] = {}
+        self._changes: dict[tuple[object, ...], str] = {}
+        self._percents: dict[tuple[object, ...], str] = {}
+
+    def quantity(self, value: float | None, unit: str | None, computed: bool = False) -> str:
+        key = (type(value), value, unit, computed)
+        text = self._quantities.get(key)
+        if text is None:
+            text = self._quantities[key] = fmt.quantity(value, unit, self._language, computed=computed)
+        return text
+
+    def change(self, value: float, unit: str | None) -> str:
+        key = (type(value), value, unit)
+        text = self._changes.get(key)
+        if text is None:
+            text = self._changes[key] = fmt.signed_change(value, unit, self._language)
+        return text
+
+    def percent(self, fraction: float) -> str:
+        key = (type(fraction), fraction)
+        text = self._percents.get(key)
+        if text is None:
+            text = self._percents[key] = fmt.percent(fraction)
+        return text
+
+
+def _decomposition_paragraph(ctx: Words, result: KpiTreeResult, figures: _Figures) -> Paragraph:
     decomposition = result.decomposition
     if decomposition is None:
         return Paragraph(ctx.t("kpi.no_change"), tone="muted")
@@ -546,119 +586,124 @@ def _decomposition_paragraph(ctx: Words, result: KpiTreeResult) -> Paragraph:
     return Paragraph(
         ctx.t(
             "kpi.change",
-            baseline=fmt.quantity(decomposition.baseline, unit, ctx.language, computed=not typed_baseline),
-            actual=fmt.quantity(decomposition.actual, unit, ctx.language, computed=not typed_actual),
-            change=_signed_change(ctx, decomposition.total_change, unit),
-            sum=_signed_change(ctx, total, unit),
-            residual=_signed_change(ctx, decomposition.residual, unit),
+            baseline=figures.quantity(decomposition.baseline, unit, not typed_baseline),
+            actual=figures.quantity(decomposition.actual, unit, not typed_actual),
+            change=figures.change(decomposition.total_change, unit),
+            sum=figures.change(total, unit),
+            residual=figures.change(decomposition.residual, unit),
         )
     )
 
 
-def _signed_change(ctx: Words, value: float, unit: str | None) -> str:
-    return fmt.signed_change(value, unit, ctx.language)
+_LINE_WORDS = (
+    "kpi.reported_computed",
+    "kpi.actual",
+    "kpi.target",
+    "kpi.baseline",
+    "kpi.delta",
+    "kpi.contribution",
+    "kpi.see_above",
+    "kpi.missing",
+    "missing",
+    "field.actual",
+    "field.baseline",
+    *(f"kpi.flag.{flag}" for flag in _KPI_FLAGS),
+)
+"""The words of a tree line, looked up once per text (`_KpiLines`), not once per node."""
 
 
-def _node_value(ctx: Words, node: KpiNodeEvaluation) -> str:
-    actual = node.actual
+@dataclass(slots=True)
+class _KpiLines:
+    """Writes the tree's lines: the language's words looked up once, each figure written once."""
+
+    ctx: Words
+    figures: _Figures
+    by_id: dict[str, KpiNodeEvaluation]
+    seen: set[str]
+    words: dict[str, str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.words = {key: localized(TEXT[key], self.ctx.language) for key in _LINE_WORDS}
+
+
+def _node_value(lines: _KpiLines, node: KpiNodeEvaluation) -> str:
+    actual, figures, words = node.actual, lines.figures, lines.words
     if actual.reported is not None and actual.computed is not None:
-        return ctx.t(
-            "kpi.reported_computed",
-            reported=fmt.quantity(actual.reported, node.unit, ctx.language),
-            computed=fmt.quantity(actual.computed, node.unit, ctx.language, computed=True),
+        return words["kpi.reported_computed"].format(
+            reported=figures.quantity(actual.reported, node.unit),
+            computed=figures.quantity(actual.computed, node.unit, True),
         )
     if actual.used is None:
-        return ctx.t("kpi.actual", value=ctx.t("missing"))
-    return ctx.t(
-        "kpi.actual", value=fmt.quantity(actual.used, node.unit, ctx.language, computed=actual.reported is None)
-    )
+        return words["kpi.actual"].format(value=words["missing"])
+    return words["kpi.actual"].format(value=figures.quantity(actual.used, node.unit, actual.reported is None))
 
 
-def _node_line(ctx: Words, node: KpiNodeEvaluation, root_unit: str | None, baselines: bool) -> tuple[str, Tone]:
-    """One node: value(s), target, baseline, change, contribution and what is wrong or missing.
-
-    When no node has a baseline, a missing baseline is one gap of the whole tree, not a mark per leaf.
-    """
-    parts = [f"{node.name} = {node.formula}" if node.formula else node.name, _node_value(ctx, node)]
+def _node_line(lines: _KpiLines, node: KpiNodeEvaluation, root_unit: str | None) -> tuple[str, Tone]:
+    """One node: value(s), target, baseline, change, contribution and what is wrong or missing."""
+    figures, words = lines.figures, lines.words
+    parts = [f"{node.name} = {node.formula}" if node.formula else node.name, _node_value(lines, node)]
     if node.target.used is not None:
-        parts.append(ctx.t("kpi.target", value=fmt.quantity(node.target.used, node.unit, ctx.language)))
+        parts.append(words["kpi.target"].format(value=figures.quantity(node.target.used, node.unit)))
     if node.baseline.used is not None:
-        parts.append(ctx.t("kpi.baseline", value=fmt.quantity(node.baseline.used, node.unit, ctx.language)))
+        parts.append(words["kpi.baseline"].format(value=figures.quantity(node.baseline.used, node.unit)))
     if node.change_abs is not None:
-        parts.append(ctx.t("kpi.delta", value=_signed_change(ctx, node.change_abs, node.unit)))
+        parts.append(words["kpi.delta"].format(value=figures.change(node.change_abs, node.unit)))
     if node.contribution is not None and node.share is not None:
         parts.append(
-            ctx.t(
-                "kpi.contribution",
-                value=_signed_change(ctx, node.contribution, root_unit),
-                share=fmt.percent(node.share),
+            words["kpi.contribution"].format(
+                value=figures.change(node.contribution, root_unit), share=figures.percent(node.share)
             )
         )
-    missing = [
-        ctx.t(f"field.{p}") for p in ("actual", "baseline") if getattr(node, p).used is None and not node.formula
-    ]
+    missing = (
+        [] if node.formula else [words[f"field.{p}"] for p in ("actual", "baseline") if getattr(node, p).used is None]
+    )
     if missing:
-        parts.append(ctx.t("kpi.missing", fields=ctx.join(missing)))
-    flags = [ctx.t(f"kpi.flag.{flag}") for flag in node.flags if flag in _KPI_FLAGS]
+        parts.append(words["kpi.missing"].format(fields=lines.ctx.join(missing)))
+    if not node.flags:
+        return " · ".join(parts), "warn" if missing else "normal"
+    flags = [words[f"kpi.flag.{flag}"] for flag in node.flags if flag in _KPI_FLAGS]
     parts += flags
     broken = any(flag in _KPI_FLAGS and flag != "inconsistent" for flag in node.flags)
     tone: Tone = "bad" if broken else "warn" if flags or missing else "normal"
     return " · ".join(parts), tone
 
 
-def _tree_lines(
-    ctx: Words, result: KpiTreeResult, by_id: dict[str, KpiNodeEvaluation], seen: set[str]
-) -> list[TreeLine]:
-    root = by_id.get(result.root)
+def _tree_lines(lines: _KpiLines, result: KpiTreeResult) -> list[TreeLine]:
+    root = lines.by_id.get(result.root)
     if root is None:
         return []
-    return _walk(ctx, root, by_id, seen, root.unit)
+    return _walk(lines, root, root.unit)
 
 
-def _has_baselines(by_id: dict[str, KpiNodeEvaluation]) -> bool:
-    return any(node.baseline.reported is not None for node in by_id.values())
-
-
-def _walk(
-    ctx: Words,
-    start: KpiNodeEvaluation,
-    by_id: dict[str, KpiNodeEvaluation],
-    seen: set[str],
-    root_unit: str | None,
-) -> list[TreeLine]:
+def _walk(lines: _KpiLines, start: KpiNodeEvaluation, root_unit: str | None) -> list[TreeLine]:
     """Depth-first lines below ``start``; iterative, and a node met twice is shown once ('see above')."""
-    lines: list[TreeLine] = []
+    out: list[TreeLine] = []
+    by_id, seen, see_above = lines.by_id, lines.seen, lines.words["kpi.see_above"]
     stack: list[tuple[KpiNodeEvaluation, int]] = [(start, 0)]
-    baselines = _has_baselines(by_id)  # once: per node it was a scan of the tree when no node has one
     while stack:
         node, depth = stack.pop()
         if node.id in seen:
-            lines.append(TreeLine(depth, ctx.t("kpi.see_above", name=node.name), "muted"))
+            out.append(TreeLine(depth, see_above.format(name=node.name), "muted"))
             continue
         seen.add(node.id)
-        text, tone = _node_line(ctx, node, root_unit, baselines)
-        lines.append(TreeLine(min(depth, 12), text, tone))
+        text, tone = _node_line(lines, node, root_unit)
+        out.append(TreeLine(min(depth, 12), text, tone))
         children = [by_id[i] for i in node.inputs if i in by_id]
         stack.extend((child, depth + 1) for child in reversed(children))
-    return lines
+    return out
 
 
-def _other_lines(
-    ctx: Words,
-    others: Sequence[KpiNodeEvaluation],
-    by_id: dict[str, KpiNodeEvaluation],
-    seen: set[str],
-) -> list[TreeLine]:
+def _other_lines(lines: _KpiLines, others: Sequence[KpiNodeEvaluation]) -> list[TreeLine]:
     """The nodes the root does not depend on, from their tops; nodes already shown are 'see above'."""
     used = {i for e in others for i in e.inputs}
     tops = [e for e in others if e.id not in used] or list(others)
-    lines: list[TreeLine] = []
+    out: list[TreeLine] = []
     for top in tops:
-        lines += _walk(ctx, top, by_id, seen, top.unit)
-    return lines
+        out += _walk(lines, top, top.unit)
+    return out
 
 
-def _kpi_check_table(ctx: Words, nodes: Sequence[KpiNodeEvaluation]) -> Table:
+def _kpi_check_table(ctx: Words, nodes: Sequence[KpiNodeEvaluation], figures: _Figures) -> Table:
     rows = []
     tones: list[Tone] = []
     states = {True: ctx.t("kpi.consistent"), False: ctx.t("kpi.inconsistent"), None: ctx.t("kpi.unknown")}
@@ -670,9 +715,9 @@ def _kpi_check_table(ctx: Words, nodes: Sequence[KpiNodeEvaluation]) -> Table:
             (
                 node.name,
                 node.formula or "",
-                fmt.quantity(actual.reported, node.unit, ctx.language),
-                fmt.quantity(actual.computed, node.unit, ctx.language, computed=True),
-                fmt.percent(actual.deviation) if actual.deviation is not None else "—",
+                figures.quantity(actual.reported, node.unit),
+                figures.quantity(actual.computed, node.unit, True),
+                figures.percent(actual.deviation) if actual.deviation is not None else "—",
                 state,
             )
         )
@@ -681,14 +726,14 @@ def _kpi_check_table(ctx: Words, nodes: Sequence[KpiNodeEvaluation]) -> Table:
     return Table(tuple(ctx.t(k) for k in keys), tuple(rows), tuple(tones))
 
 
-def _contribution_table(ctx: Words, result: KpiTreeResult) -> Table:
+def _contribution_table(ctx: Words, result: KpiTreeResult, figures: _Figures) -> Table:
     decomposition = result.decomposition
     assert decomposition is not None
     rows = tuple(
         (
             c.name,
-            _signed_change(ctx, c.value, decomposition.unit),
-            fmt.percent(c.share) if c.share is not None else "—",
+            figures.change(c.value, decomposition.unit),
+            figures.percent(c.share) if c.share is not None else "—",
         )
         for c in decomposition.contributions
     )
