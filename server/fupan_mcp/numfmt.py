@@ -36,7 +36,7 @@ import math
 from collections.abc import Iterable
 
 from fupan_mcp.domain.numbers import canonical_unit, split_magnitude_unit
-from fupan_mcp.i18n import Language, Table, tr
+from fupan_mcp.i18n import Language, Table, localized
 
 _TEXT: Table = {
     "d.one": {"zh": "{n}天", "en": "{n} day"},
@@ -61,6 +61,10 @@ _TEXT: Table = {
     "bp.many": {"zh": "{n} 个基点", "en": "{n} bp"},
     "yuan": {"zh": "{sign}{n}元", "en": "{sign}¥{n}"},
 }
+_WORDS: dict[Language, dict[str, str]] = {
+    language: {key: localized(entry, language) for key, entry in _TEXT.items()} for language in ("zh", "en")
+}
+"""`_TEXT` in each language, as `tr` picks it: looked up once, not for every figure with a unit."""
 _WORD_UNITS = frozenset({"d", "h", "min", "s", "ms", "week", "workday", "rank", "pp", "bp"})
 """Units written as words around the number, looked up in `_TEXT`."""
 _UNSCALED = frozenset({"rank", "pp", "bp"})
@@ -125,7 +129,13 @@ def plain(value: float, digits: int | None = None) -> str:
     if type(value) is float and value.is_integer() and -1e15 < value < 1e15 and (digits is None or digits >= 0):
         return f"{int(value):,}"  # what rounding and `fmt_number` give a whole number, without them
     places = digits if digits is not None else (2 if abs(value) >= 1 else 4)
-    return fmt_number(round(value, places), places)
+    shown = round(value, places)
+    if type(shown) is float and -1e15 < shown < 1e15:  # `fmt_number` of a finite float, one call less
+        if shown.is_integer():
+            return f"{int(shown):,}"
+        text = format(shown, _FIXED.get(places) or f",.{places}f").rstrip("0").rstrip(".")
+        return "0" if text in {"-0", ""} else text
+    return fmt_number(shown, places)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -225,14 +235,15 @@ def _amount(value: float, unit: str | None, language: Language, computed: bool, 
 def _with_unit(text: str, value: float, unit: str | None, language: Language) -> str:
     if unit is None:
         return text
-    sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
     if unit in _SYMBOLS_BEFORE:
+        sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
         return f"{sign}{unit}{digits}"
     if unit == "元":
-        return tr(_TEXT, "yuan", language, sign=sign, n=digits)
+        sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
+        return _WORDS[language]["yuan"].format(sign=sign, n=digits)
     if unit in _WORD_UNITS:
-        plural = "one" if math.isclose(abs(value), 1.0) else "many"
-        return tr(_TEXT, f"{unit}.{plural}", language, n=text)
+        plural = ".one" if math.isclose(abs(value), 1.0) else ".many"
+        return _WORDS[language][unit + plural].format(n=text)
     if unit in _TIMES:
         return f"{text}×"
     if unit[:1].isascii() and unit[:1].isalpha():
