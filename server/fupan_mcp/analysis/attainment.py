@@ -819,13 +819,12 @@ def _change(reading: _Reading) -> _Change:
 
 @dataclass(slots=True)
 class _Display:
-    """The strings of one metric, formatted once for both the statement and the table row."""
+    """The strings of one metric that its statement quotes, formatted once."""
 
     target: str | None
     actual: str
     baseline: str
     change: str | None
-    change_cell: str
 
 
 def _result(index: int, metric: MetricInput, reading: _Reading, verdict: _Verdict, language: Language) -> MetricResult:
@@ -957,13 +956,11 @@ def _weighted_attainment(results: list[MetricResult]) -> tuple[float | None, int
 
 
 def _display(reading: _Reading, change: _Change, language: Language) -> _Display:
-    sentence, cell = _change_texts(change, reading.unit.label, language)
     return _Display(
         target=_describe_target(reading.target, language),
         actual=_fmt(reading.actual, reading.actual_unit, language),
         baseline=_fmt(reading.baseline, reading.baseline_unit, language),
-        change=sentence,
-        change_cell=cell,
+        change=_change_text(change, reading.unit.label, language),
     )
 
 
@@ -1007,25 +1004,33 @@ def _aggregation_word(aggregation: str | None, language: Language) -> str:
     return _W[language][f"agg_{aggregation or 'unstated'}"]
 
 
-def _change_texts(change: _Change, unit: str | None, language: Language) -> tuple[str | None, str]:
-    """The change against the baseline as a phrase for the statement and as a table cell."""
+def _change_text(change: _Change, unit: str | None, language: Language) -> str | None:
+    """The change against the baseline as a phrase for the statement: only the figures it quotes are
+    written (the flat case quotes none)."""
     if change.absolute is None:
-        return None, "—"
-    relative = _percent(change.relative, signed=True) if change.relative is not None else None
+        return None
     if change.points is not None:
         points = _signed(change.points, None, language)
-        cell = f"{points} pp" + (f" ({relative})" if relative else "")
-        if relative is None:
-            return _W[language]["pp_only"].format(pp=points), cell
-        return _W[language]["pp_change"].format(pp=points, rel=relative), cell
-    absolute = _signed(change.absolute, unit, language)
-    cell = absolute + (f" ({relative})" if relative else "")
+        if change.relative is None:
+            return _W[language]["pp_only"].format(pp=points)
+        return _W[language]["pp_change"].format(pp=points, rel=_percent(change.relative, signed=True))
     if change.relative is None:
-        return _W[language]["change_abs"].format(abs=absolute), cell
+        return _W[language]["change_abs"].format(abs=_signed(change.absolute, unit, language))
     if _close(change.absolute, 0.0):
-        return _W[language]["flat"], cell
+        return _W[language]["flat"]
     key = "down" if change.relative < 0 else "up"
-    return _W[language][key].format(rel=_percent(abs(change.relative)), abs=absolute), cell
+    absolute = _signed(change.absolute, unit, language)
+    return _W[language][key].format(rel=_percent(abs(change.relative)), abs=absolute)
+
+
+def _change_cell(change: _Change, unit: str | None, language: Language) -> str:
+    """The change as a table cell writes it, absolute (relative): what a zero baseline's statement quotes."""
+    if change.absolute is None:
+        return "—"
+    relative = f" ({_percent(change.relative, signed=True)})" if change.relative is not None else ""
+    if change.points is not None:
+        return f"{_signed(change.points, None, language)} pp{relative}"
+    return _signed(change.absolute, unit, language) + relative
 
 
 def _statement(metric: MetricInput, reading: _Reading, verdict: _Verdict, display: _Display, language: Language) -> str:
@@ -1052,7 +1057,7 @@ def _statement_parts(
     if case in ("no_actual", "no_baseline", "unit", "peak"):
         return [_W[language][case].format(target=target, actual=display.actual)]
     if case == "zero_baseline":
-        absolute = display.change_cell
+        absolute = _change_cell(_change(reading), reading.unit.label, language)
         return [_W[language]["zero_baseline"].format(target=target, abs=absolute)]
     if case == "aggregation":
         actual_aggregation = _aggregation_word(metric.aggregation, language)
@@ -1159,5 +1164,8 @@ def _gap_text(target: ParsedTarget, score: _Score, unit: str | None, language: L
     amount = _fmt(abs(gap), "pp" if unit == "%" else unit, language)  # a difference of percents is in points
     better_key, worse_key = _GAP_KEYS.get(target.kind, ("margin", "short"))
     better = score.achieved if target.kind in ("range", "tolerance") else gap > 0
+    text = _W[language][better_key if better else worse_key]
+    if "{share}" not in text:  # only a budget's phrases quote the share: no percent written for the others
+        return text.format(gap=amount)
     share = _percent(abs(score.gap_rate)) if score.gap_rate is not None else "—"
-    return _W[language][better_key if better else worse_key].format(gap=amount, share=share)
+    return text.format(gap=amount, share=share)

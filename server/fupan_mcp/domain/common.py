@@ -56,7 +56,12 @@ class Model(BaseModel):
             return data
         changed: dict[Any, Any] | None = None
         for key, value in data.items():
-            stripped = _stripped(value)
+            if isinstance(value, str):  # `_stripped` of a string, inline: it runs for every field of every item
+                stripped: object = value.strip()
+            elif isinstance(value, list):
+                stripped = _stripped(value)
+            else:
+                continue
             if stripped is not value:
                 if changed is None:
                     changed = dict(data)
