@@ -36,7 +36,7 @@ import math
 from collections.abc import Iterable
 
 from fupan_mcp.domain.numbers import canonical_unit, split_magnitude_unit
-from fupan_mcp.i18n import Language, Table, tr
+from fupan_mcp.i18n import Language, Table, localized
 
 _TEXT: Table = {
     "d.one": {"zh": "{n}天", "en": "{n} day"},
@@ -63,8 +63,10 @@ _TEXT: Table = {
     "pt.many": {"zh": "{n}分", "en": "{n} points"},
     "yuan": {"zh": "{sign}{n}元", "en": "{sign}¥{n}"},
 }
-_YUAN: dict[Language, str] = {"zh": _TEXT["yuan"]["zh"], "en": _TEXT["yuan"]["en"]}
-"""The yuan's spelling per language, looked up once (it is in most figures of a Chinese review)."""
+_WORDS: dict[Language, dict[str, str]] = {
+    language: {key: localized(entry, language) for key, entry in _TEXT.items()} for language in ("zh", "en")
+}
+"""`_TEXT` in each language, as `tr` picks it: looked up once, not for every figure with a unit."""
 _WORD_UNITS = frozenset({"d", "h", "min", "s", "ms", "week", "workday", "rank", "pp", "bp", "pt"})
 """Units written as words around the number, looked up in `_TEXT`."""
 _UNSCALED = frozenset({"rank", "pp", "bp", "pt"})
@@ -238,14 +240,14 @@ def _amount(value: float, unit: str | None, language: Language, computed: bool, 
 def _with_unit(text: str, value: float, unit: str | None, language: Language) -> str:
     if unit is None:
         return text
-    sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
     if unit in _SYMBOLS_BEFORE:
+        sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
         return f"{sign}{unit}{digits}"
     if unit == "元":
-        return _YUAN[language].format(sign=sign, n=digits)
+        return _WORDS[language]["yuan"].format(sign=sign, n=digits)
     if unit in _WORD_UNITS:
-        plural = "one" if math.isclose(abs(value), 1.0) else "many"
-        return tr(_TEXT, f"{unit}.{plural}", language, n=text)
+        plural = ".one" if math.isclose(abs(value), 1.0) else ".many"
+        return _WORDS[language][unit + plural].format(n=text)
     if unit in _TIMES:
         return f"{text}×"
     if unit[:1].isascii() and unit[:1].isalpha():

@@ -70,7 +70,7 @@ from fupan_mcp.domain.attainment import (
 from fupan_mcp.domain.common import DataGap, Language, built
 from fupan_mcp.domain.numbers import NumberError, Value, read_value
 from fupan_mcp.errors import InputError
-from fupan_mcp.i18n import Table, check_language, tr
+from fupan_mcp.i18n import Table, check_language, localized, tr
 from fupan_mcp.limits import MAX_METRICS
 from fupan_mcp.numfmt import clean, percent
 
@@ -373,6 +373,13 @@ _TEXT: Table = {
         "en": "State the unit of the {field} of '{name}'.",
     },
 }
+
+_W: dict[Language, dict[str, str]] = {
+    language: {key: localized(entry, language) for key, entry in _TEXT.items()} for language in ("zh", "en")
+}
+"""`_TEXT` in each language, for the words of every metric's statement: what `tr` looks up, looked up
+once (``_W[language][key].format(...)`` is `tr`'s text; about a tenth of a metric's text was `tr`'s own
+work, nine calls a metric)."""
 
 
 # --- internal records --------------------------------------------------------------------------------
@@ -871,13 +878,12 @@ def _change(reading: _Reading) -> _Change:
 
 @dataclass(slots=True)
 class _Display:
-    """The strings of one metric, formatted once for both the statement and the table row."""
+    """The strings of one metric that its statement quotes, formatted once."""
 
     target: str | None
     actual: str
     baseline: str
     change: str | None
-    change_cell: str
 
 
 def _result(index: int, metric: MetricInput, reading: _Reading, verdict: _Verdict, language: Language) -> MetricResult:
@@ -968,8 +974,9 @@ def _data_gaps(index: int, metric: MetricInput, verdict: _Verdict, language: Lan
         field_name = verdict.doubt.field
         key = "gap_fen" if verdict.doubt.kind == "fen" else "gap_scale"
     aggregation = _aggregation_word(metric.target_aggregation, language)
-    field_word = tr(_TEXT, f"field_{field_name}", language) if verdict.doubt is not None else ""
-    message = tr(_TEXT, key, language, name=metric.name, aggregation=aggregation, field=field_word)
+    words = _W[language]
+    field_word = words[f"field_{field_name}"] if verdict.doubt is not None else ""
+    message = words[key].format(name=metric.name, aggregation=aggregation, field=field_word)
     path = f"metrics[{index}].{field_name}"
     return [built(DataGap, subject=metric.name, field=field_name, message=message, path=path)]  # one per gap
 
@@ -992,7 +999,7 @@ def _summarize(
         weighted_attainment=clean(weighted),
         weighted_attainment_basis=basis,
         rate_cap=RATE_CAP,
-        rate_convention=tr(_TEXT, "rate_convention", language, cap=_percent(RATE_CAP)),
+        rate_convention=_W[language]["rate_convention"].format(cap=_percent(RATE_CAP)),
         data_gaps=gaps,
     )
 
@@ -1014,13 +1021,11 @@ def _weighted_attainment(results: list[MetricResult]) -> tuple[float | None, int
 
 
 def _display(reading: _Reading, change: _Change, language: Language) -> _Display:
-    sentence, cell = _change_texts(change, reading.unit.label, language)
     return _Display(
         target=_describe_target(reading.target, language),
         actual=_fmt(reading.actual, reading.actual_unit, language),
         baseline=_fmt(reading.baseline, reading.baseline_unit, language),
-        change=sentence,
-        change_cell=cell,
+        change=_change_text(change, reading.unit.label, language),
     )
 
 
@@ -1029,7 +1034,7 @@ def _fmt(value: float | None, unit: str | None, language: Language) -> str:
     if value is None:
         return "—"
     if unit == "pp":
-        return tr(_TEXT, "pp_only", language, pp=numfmt.plain(value))
+        return _W[language]["pp_only"].format(pp=numfmt.plain(value))
     return numfmt.quantity(value, unit, language)
 
 
@@ -1061,33 +1066,41 @@ _SYMBOLS |= {("equal", False): "=", ("equal", True): "="}
 
 
 def _aggregation_word(aggregation: str | None, language: Language) -> str:
-    return tr(_TEXT, f"agg_{aggregation or 'unstated'}", language)
+    return _W[language][f"agg_{aggregation or 'unstated'}"]
 
 
-def _change_texts(change: _Change, unit: str | None, language: Language) -> tuple[str | None, str]:
-    """The change against the baseline as a phrase for the statement and as a table cell."""
+def _change_text(change: _Change, unit: str | None, language: Language) -> str | None:
+    """The change against the baseline as a phrase for the statement: only the figures it quotes are
+    written (the flat case quotes none)."""
     if change.absolute is None:
-        return None, "—"
-    relative = _percent(change.relative, signed=True) if change.relative is not None else None
+        return None
     if change.points is not None:
         points = _signed(change.points, None, language)
-        cell = f"{points} pp" + (f" ({relative})" if relative else "")
-        if relative is None:
-            return tr(_TEXT, "pp_only", language, pp=points), cell
-        return tr(_TEXT, "pp_change", language, pp=points, rel=relative), cell
-    absolute = _signed(change.absolute, unit, language)
-    cell = absolute + (f" ({relative})" if relative else "")
+        if change.relative is None:
+            return _W[language]["pp_only"].format(pp=points)
+        return _W[language]["pp_change"].format(pp=points, rel=_percent(change.relative, signed=True))
     if change.relative is None:
-        return tr(_TEXT, "change_abs", language, abs=absolute), cell
+        return _W[language]["change_abs"].format(abs=_signed(change.absolute, unit, language))
     if _close(change.absolute, 0.0):
-        return tr(_TEXT, "flat", language), cell
+        return _W[language]["flat"]
     key = "down" if change.relative < 0 else "up"
-    return tr(_TEXT, key, language, rel=_percent(abs(change.relative)), abs=absolute), cell
+    absolute = _signed(change.absolute, unit, language)
+    return _W[language][key].format(rel=_percent(abs(change.relative)), abs=absolute)
+
+
+def _change_cell(change: _Change, unit: str | None, language: Language) -> str:
+    """The change as a table cell writes it, absolute (relative): what a zero baseline's statement quotes."""
+    if change.absolute is None:
+        return "—"
+    relative = f" ({_percent(change.relative, signed=True)})" if change.relative is not None else ""
+    if change.points is not None:
+        return f"{_signed(change.points, None, language)} pp{relative}"
+    return _signed(change.absolute, unit, language) + relative
 
 
 def _statement(metric: MetricInput, reading: _Reading, verdict: _Verdict, display: _Display, language: Language) -> str:
-    body = tr(_TEXT, "sep", language).join(_statement_parts(metric, reading, verdict, display, language))
-    return tr(_TEXT, "statement", language, name=metric.name, body=body)
+    body = _W[language]["sep"].join(_statement_parts(metric, reading, verdict, display, language))
+    return _W[language]["statement"].format(name=metric.name, body=body)
 
 
 def _statement_parts(
@@ -1096,23 +1109,23 @@ def _statement_parts(
     case = verdict.case
     target = display.target or ""
     if case == "reported":
-        return [tr(_TEXT, "reported_fact", language, actual=display.actual)]
+        return [_W[language]["reported_fact"].format(actual=display.actual)]
     if case == "direction":
-        return [tr(_TEXT, "direction", language, target=target)]
+        return [_W[language]["direction"].format(target=target)]
     if case == "doubt" and verdict.doubt is not None:
         return [_doubt_text(verdict.doubt, reading, target, language)]
     if case == "approximate":
         margin = _percent(_APPROX_MARGIN)
-        return [tr(_TEXT, "approximate", language, actual=display.actual, target=target, margin=margin)]
+        return [_W[language]["approximate"].format(actual=display.actual, target=target, margin=margin)]
     if case == "no_target":
         has_actual = reading.actual is not None
-        actual = [tr(_TEXT, "actual_is", language, actual=display.actual)] if has_actual else []
-        return [tr(_TEXT, "no_target", language), *actual]
+        actual = [_W[language]["actual_is"].format(actual=display.actual)] if has_actual else []
+        return [_W[language]["no_target"], *actual]
     if case in ("no_actual", "no_baseline", "unit", "peak"):
-        return [tr(_TEXT, case, language, target=target, actual=display.actual)]
+        return [_W[language][case].format(target=target, actual=display.actual)]
     if case == "zero_baseline":
-        absolute = display.change_cell
-        return [tr(_TEXT, "zero_baseline", language, target=target, abs=absolute)]
+        absolute = _change_cell(_change(reading), reading.unit.label, language)
+        return [_W[language]["zero_baseline"].format(target=target, abs=absolute)]
     if case == "aggregation":
         actual_aggregation = _aggregation_word(metric.aggregation, language)
         target_aggregation = _aggregation_word(metric.target_aggregation, language)
@@ -1130,7 +1143,7 @@ def _statement_parts(
     if case == "peak_bound":
         aggregation = _aggregation_word(metric.target_aggregation, language)
         values = {"actual": display.actual, "target": target, "aggregation": aggregation}
-        return [tr(_TEXT, "peak_bound", language, **values), tr(_TEXT, verdict.status, language)]
+        return [_W[language]["peak_bound"].format(**values), _W[language][verdict.status]]
     return _judged_parts(reading, verdict, display, language)
 
 
@@ -1164,20 +1177,20 @@ def _judged_parts(reading: _Reading, verdict: _Verdict, display: _Display, langu
     unit = reading.unit.label
     if target.kind in _CHANGE_KINDS and score.level is not None:
         level = _describe_level(target, score.level, unit, language)
-        parts = [tr(_TEXT, "from_to", language, baseline=display.baseline, actual=display.actual)]
+        parts = [_W[language]["from_to"].format(baseline=display.baseline, actual=display.actual)]
         parts += [display.change] if display.change else []
-        parts.append(tr(_TEXT, "target_level", language, target=display.target, level=level))
+        parts.append(_W[language]["target_level"].format(target=display.target, level=level))
     else:
         parts = [
-            tr(_TEXT, "actual_is", language, actual=display.actual),
-            tr(_TEXT, "target_is", language, target=display.target),
+            _W[language]["actual_is"].format(actual=display.actual),
+            _W[language]["target_is"].format(target=display.target),
         ]
         if reading.baseline is not None and display.change:
-            parts += [tr(_TEXT, "baseline_is", language, baseline=display.baseline), display.change]
+            parts += [_W[language]["baseline_is"].format(baseline=display.baseline), display.change]
     if reading.budget is not None:
         parts.append(_budget_text(reading.budget, language))
     if "approximate" in verdict.flags:
-        parts.append(tr(_TEXT, "approx_note", language))
+        parts.append(_W[language]["approx_note"])
     parts.append(_verdict_text(target, verdict.status, score, unit, language))
     return parts
 
@@ -1188,12 +1201,12 @@ def _budget_text(budget: ErrorBudget, language: Language) -> str:
         period = _fmt(budget.period_minutes / 1440 if budget.period_minutes else None, "d", language)
         spent = _fmt(budget.consumed_minutes, "min", language)
         allowed = _fmt(budget.budget_minutes, "min", language)
-        return tr(_TEXT, "slo_budget", language, budget=allowed, period=period, spent=spent, times=times)
+        return _W[language]["slo_budget"].format(budget=allowed, period=period, spent=spent, times=times)
     if budget.budget_requests is not None and budget.failed_requests is not None:
         allowed = numfmt.plain(budget.budget_requests)
         spent = numfmt.plain(budget.failed_requests)
-        return tr(_TEXT, "slo_requests", language, budget=allowed, spent=spent, times=times)
-    return tr(_TEXT, "slo_times", language, times=times)
+        return _W[language]["slo_requests"].format(budget=allowed, spent=spent, times=times)
+    return _W[language]["slo_times"].format(times=times)
 
 
 def _required_target(target: ParsedTarget | None) -> ParsedTarget:
@@ -1212,14 +1225,14 @@ def _verdict_text(target: ParsedTarget, status: Status, score: _Score, unit: str
     details: list[str] = []
     if score.rate is not None:
         key = "rate_change" if target.kind in _CHANGE_KINDS and not target.limit else "rate_level"
-        details.append(tr(_TEXT, key, language, rate=_percent(score.rate)))
+        details.append(_W[language][key].format(rate=_percent(score.rate)))
     gap_text = _gap_text(target, score, unit, language)
     if gap_text:
         details.append(gap_text)
-    verdict = tr(_TEXT, status, language)
+    verdict = _W[language][status]
     if not details:
         return verdict
-    return tr(_TEXT, "detail", language, verdict=verdict, details=tr(_TEXT, "sep", language).join(details))
+    return _W[language]["detail"].format(verdict=verdict, details=_W[language]["sep"].join(details))
 
 
 # Phrase keys for a gap: (better than the target, worse than the target).
@@ -1241,5 +1254,8 @@ def _gap_text(target: ParsedTarget, score: _Score, unit: str | None, language: L
     amount = _fmt(abs(gap), "pp" if unit == "%" else unit, language)  # a difference of percents is in points
     better_key, worse_key = _GAP_KEYS.get(target.kind, ("margin", "short"))
     better = score.achieved if target.kind in ("range", "tolerance") else gap > 0
+    text = _W[language][better_key if better else worse_key]
+    if "{share}" not in text:  # only a budget's phrases quote the share: no percent written for the others
+        return text.format(gap=amount)
     share = _percent(abs(score.gap_rate)) if score.gap_rate is not None else "—"
-    return tr(_TEXT, better_key if better else worse_key, language, gap=amount, share=share)
+    return text.format(gap=amount, share=share)

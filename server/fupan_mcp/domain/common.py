@@ -55,8 +55,8 @@ class Model(BaseModel):
         if not isinstance(data, dict):
             return data
         changed: dict[Any, Any] | None = None
-        for key, value in data.items():  # `_stripped` of each value, its two cases inline (most are str)
-            if isinstance(value, str):
+        for key, value in data.items():
+            if isinstance(value, str):  # `_stripped` of a string, inline: it runs for every field of every item
                 stripped: object = value.strip()
             elif isinstance(value, list):
                 stripped = _stripped(value)
