@@ -34,6 +34,7 @@ from fupan_mcp.domain.insights import (
     ActionTally,
     CarriedAction,
     CarriedKey,
+    CellTally,
     FollowThrough,
     InsightReview,
     InsightRows,
@@ -111,6 +112,7 @@ def compute_insights(rows: InsightRows, as_of: dt.date | None) -> InsightsResult
     by_quarter: dict[str, _Slice] = {}
     total = _Slice()
     quarters: dict[dt.date, str] = {}
+    quarters_of: dict[str, str] = {}  # month ('2025-01') -> quarter
     cells: dict[tuple[str, str], list[ActionTally]] = defaultdict(list)  # (project, quarter) -> its reviews
     for tally in rows.review_tallies:
         review = reviews.get(tally.key or "")
@@ -121,6 +123,8 @@ def compute_insights(rows: InsightRows, as_of: dt.date | None) -> InsightsResult
         if quarter is None:
             quarter = quarters[review.review_date] = _quarter(review.review_date)
         cells[(review.project, quarter)].append(tally)
+    for cell in rows.cell_tallies or ():
+        cells[(cell.project, _month_quarter(cell.month, quarters_of))].append(_cell(cell))
     for (project, quarter), tallies in cells.items():  # sums of counts: the order they are added in is free
         summed = _summed(tallies)
         total.add(summed)
@@ -197,6 +201,18 @@ class _Slice:
             closed_with_date=closed,
             aging=dict(zip(AGING_BUCKETS, self.aging, strict=True)),
         )
+
+
+def _month_quarter(month: str, known: dict[str, str]) -> str:
+    """The quarter of a month given as 'YYYY-MM' (what `_quarter` gives for any day of it)."""
+    quarter = known.get(month)
+    if quarter is None:
+        quarter = known[month] = f"{int(month[:4])}Q{(int(month[5:7]) - 1) // 3 + 1}"
+    return quarter
+
+
+def _cell(cell: CellTally) -> ActionTally:
+    return ActionTally(None, cell.total, cell.done, cell.wont_do, cell.overdue, cell.aging)
 
 
 def _summed(tallies: list[ActionTally]) -> ActionTally:
@@ -288,7 +304,7 @@ def _recurring(rows: InsightRows, reviews: dict[str, InsightReview]) -> tuple[li
     """Similar texts of one kind in two or more reviews: the most-repeated `MAX_LISTED_GROUPS`, and how
     many groups there are. Each distinct text is normalized once, each distinct normal form compared once."""
     norms: dict[str, str] = {}
-    found: list[tuple[int, int, str, RecurringKind, list[str], list[tuple[str, str, dt.date]]]] = []
+    found: list[tuple[int, int, str, RecurringKind, list[int], list[str], list[tuple[dt.date, str, str, str]]]] = []
     by_kind: dict[str, list[tuple[dt.date, str, str, str]]] = {kind: [] for kind in RECURRING_KINDS}
     for review_id, text_kind, text in rows.texts:  # review date, review id, text, normal form
         review = reviews.get(review_id)
@@ -318,21 +334,25 @@ def _recurring(rows: InsightRows, reviews: dict[str, InsightReview]) -> tuple[li
             ids = list(dict.fromkeys(items[i][1] for i in indexes))  # a review id gives its project and date
             if len(ids) < 2:
                 continue
-            refs = [(rid, reviews[rid].project, reviews[rid].review_date) for rid in ids]
-            texts = list(dict.fromkeys(items[i][2].strip() for i in indexes))
-            found.append((-len(refs), kind_index, texts[0], kind, texts, refs))
-    found.sort(key=lambda g: (g[0], g[1], g[2]))
-    listed = [
-        RecurringGroup(
-            kind=kind,
-            text=texts[0],
-            texts=texts,
-            reviews=[ReviewRef(review_id=rid, project=project, review_date=day) for rid, project, day in refs],
-            not_yet_learned=kind == "lesson" and len(refs) >= NOT_LEARNED_REVIEWS,
+            found.append((-len(ids), kind_index, items[indexes[0]][2].strip(), kind, indexes, ids, items))
+    found.sort(key=lambda g: (g[0], g[1], g[2]))  # stable: ties keep the order the groups were found in
+    listed = []
+    for _, _, _, kind, indexes, ids, items in found[:MAX_LISTED_GROUPS]:  # only the listed ones are built
+        texts = list(dict.fromkeys(items[i][2].strip() for i in indexes))
+        listed.append(
+            RecurringGroup(
+                kind=kind,
+                text=texts[0],
+                texts=texts,
+                reviews=[_ref(rid, reviews[rid]) for rid in ids],
+                not_yet_learned=kind == "lesson" and len(ids) >= NOT_LEARNED_REVIEWS,
+            )
         )
-        for _, _, _, kind, texts, refs in found[:MAX_LISTED_GROUPS]
-    ]
     return listed, len(found)
+
+
+def _ref(review_id: str, review: InsightReview) -> ReviewRef:
+    return ReviewRef(review_id=review_id, project=review.project, review_date=review.review_date)
 
 
 def _union_find(size: int, pairs: Iterable[tuple[int, int, float]]) -> list[list[int]]:
@@ -400,7 +420,7 @@ def _listed_carried(
         CarriedAction(
             project=project,
             action=action,
-            reviews=[ReviewRef(review_id=rid, project=project, review_date=reviews[rid].review_date) for rid in refs],
+            reviews=[_ref(rid, reviews[rid]) for rid in refs],
             latest_status=status,
         )
         for project, action, status, refs in found[:MAX_LISTED_GROUPS]
