@@ -254,10 +254,12 @@ def _migration_7(conn: sqlite3.Connection) -> None:
 
 # Migration 8: review_insights' follow-through of the whole store without a pass over every action. What
 # does not depend on the as-of date is kept at write time (`_keep_insights`): the status counts of each
-# review's actions with its project and month (records.INSIGHT_COUNTS_SQL), so the counts by project and
-# quarter are a GROUP BY over 1 row per review. What does (overdue, days past due) is counted at each call
-# from partial indexes that hold only the open actions; another one holds the done actions with a close
-# date (the days to close). Derived, like insight_actions.
+# review's actions with its project and month (_INSERT_COUNTS), so the counts by project and quarter are
+# a GROUP BY over 1 row per review; and, kept by triggers on insight_actions, how many reviews each
+# carried-over group has (insight_groups), so the listed groups are found without a GROUP BY over every
+# key. What depends on the as-of date (overdue, days past due) is counted at each call from partial
+# indexes that hold only the open actions; another one holds the done actions with a close date (the
+# days to close). Derived, like insight_actions.
 _INSIGHT_COUNTS: tuple[str, ...] = (
     """CREATE TABLE insight_counts (
         review_id TEXT PRIMARY KEY REFERENCES reviews (id) ON DELETE CASCADE,
@@ -267,6 +269,32 @@ _INSIGHT_COUNTS: tuple[str, ...] = (
         done      INTEGER NOT NULL,
         wont_do   INTEGER NOT NULL
     ) WITHOUT ROWID""",
+    # how many reviews each carried-over group has, kept beside its keys by triggers (records.kept_carried)
+    """CREATE TABLE insight_groups (
+        project TEXT NOT NULL,
+        norm    TEXT NOT NULL,
+        n       INTEGER NOT NULL,
+        PRIMARY KEY (project, norm)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX insight_groups_by_size ON insight_groups (n DESC, project)",
+    """CREATE TRIGGER insight_groups_add AFTER INSERT ON insight_actions BEGIN
+        INSERT INTO insight_groups (project, norm, n) VALUES (new.project, new.norm, 1)
+        ON CONFLICT (project, norm) DO UPDATE SET n = n + 1;
+    END""",
+    """CREATE TRIGGER insight_groups_remove AFTER DELETE ON insight_actions BEGIN
+        UPDATE insight_groups SET n = n - 1 WHERE project = old.project AND norm = old.norm;
+        DELETE FROM insight_groups WHERE project = old.project AND norm = old.norm AND n <= 0;
+    END""",
+    """CREATE TRIGGER insight_groups_move AFTER UPDATE OF project, norm ON insight_actions BEGIN
+        UPDATE insight_groups SET n = n - 1 WHERE project = old.project AND norm = old.norm;
+        DELETE FROM insight_groups WHERE project = old.project AND norm = old.norm AND n <= 0;
+        INSERT INTO insight_groups (project, norm, n) VALUES (new.project, new.norm, 1)
+        ON CONFLICT (project, norm) DO UPDATE SET n = n + 1;
+    END""",
+    "INSERT INTO insight_groups (project, norm, n) SELECT project, norm, count(*) FROM insight_actions GROUP BY 1, 2",
+    # the listed groups' keys read from the index alone (the review id is in it: the table's key)
+    "DROP INDEX insight_actions_by_group",
+    "CREATE INDEX insight_actions_by_group ON insight_actions (project, norm, action, status)",
     # the status too, though implied: so that the queries read the index alone
     "CREATE INDEX actions_open_by_review ON actions (review_id, due, status) WHERE status IN ('open', 'in_progress')",
     "CREATE INDEX actions_open_by_owner ON actions (owner, due, status) WHERE status IN ('open', 'in_progress')",
@@ -292,7 +320,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _migration_7,
     _migration_8,
 )
-DERIVED_TABLES = ("insight_actions", "insight_counts")
+DERIVED_TABLES = ("insight_actions", "insight_counts", "insight_groups")
 """Tables the store makes from the others at write time: not data (not exported), made again on import."""
 
 # External-content FTS5 index over lessons.terms, kept in step by triggers (which also fire
@@ -894,9 +922,9 @@ class SQLiteStore:
                     )
                 )
             else:  # the whole store: the groups kept at write time, only those that can be listed
-                keys = cur.execute(records.CARRIED_SQL.format(c="", p="?"), (MAX_LISTED_GROUPS - 1,)).fetchall()
-                carried = [CarriedKey(row[0], row[1], row[2], row[3], row[4]) for row in keys]
-                count = int(keys[0][5]) if keys else 0
+                carried, count = records.kept_carried(
+                    lambda sql, args: cur.execute(sql, args).fetchall(), "?", "", MAX_LISTED_GROUPS
+                )
             kinds = ", ".join("?" * len(records.INSIGHT_TEXT_KINDS))
             texts = cur.execute(
                 f"SELECT l.review_id, l.kind, l.text FROM lessons l{join('l')} "
