@@ -32,17 +32,13 @@ from fupan_mcp.domain.insights import (
     AGING_BUCKETS,
     RECURRING_KINDS,
     ActionTally,
-    CarriedAction,
     CarriedKey,
+    CellTally,
     FollowThrough,
     InsightReview,
     InsightRows,
     InsightsResult,
-    MetricTrend,
-    RecurringGroup,
     RecurringKind,
-    ReviewRef,
-    TrendPoint,
 )
 from fupan_mcp.limits import MAX_LISTED_GROUPS
 
@@ -111,6 +107,7 @@ def compute_insights(rows: InsightRows, as_of: dt.date | None) -> InsightsResult
     by_quarter: dict[str, _Slice] = {}
     total = _Slice()
     quarters: dict[dt.date, str] = {}
+    quarters_of: dict[str, str] = {}  # month ('2025-01') -> quarter
     cells: dict[tuple[str, str], list[ActionTally]] = defaultdict(list)  # (project, quarter) -> its reviews
     for tally in rows.review_tallies:
         review = reviews.get(tally.key or "")
@@ -121,6 +118,8 @@ def compute_insights(rows: InsightRows, as_of: dt.date | None) -> InsightsResult
         if quarter is None:
             quarter = quarters[review.review_date] = _quarter(review.review_date)
         cells[(review.project, quarter)].append(tally)
+    for cell in rows.cell_tallies or ():
+        cells[(cell.project, _month_quarter(cell.month, quarters_of))].append(_cell(cell))
     for (project, quarter), tallies in cells.items():  # sums of counts: the order they are added in is free
         summed = _summed(tallies)
         total.add(summed)
@@ -142,20 +141,22 @@ def compute_insights(rows: InsightRows, as_of: dt.date | None) -> InsightsResult
     carried = _carried_over(rows, reviews)
     recurring = _recurring(rows, reviews)
     trends = _trends(rows, reviews)
-    return InsightsResult(
-        as_of=as_of,
-        reviews=len(rows.reviews),
-        similarity_threshold=RECURRING_THRESHOLD,
-        follow_through=total.result(None),
-        by_owner=_breakdown(by_owner),
-        by_project=_breakdown(by_project),
-        by_quarter=_breakdown(by_quarter),
-        carried_over=carried[0],
-        carried_over_count=carried[1],
-        recurring=recurring[0],
-        recurring_count=recurring[1],
-        trends=trends[:MAX_LISTED_GROUPS],
-        trend_count=len(trends),
+    return InsightsResult.model_validate(  # the listed groups as plain dicts: validated in one call
+        {
+            "as_of": as_of,
+            "reviews": len(rows.reviews),
+            "similarity_threshold": RECURRING_THRESHOLD,
+            "follow_through": total.result(None),
+            "by_owner": _breakdown(by_owner),
+            "by_project": _breakdown(by_project),
+            "by_quarter": _breakdown(by_quarter),
+            "carried_over": carried[0],
+            "carried_over_count": carried[1],
+            "recurring": recurring[0],
+            "recurring_count": recurring[1],
+            "trends": trends[:MAX_LISTED_GROUPS],
+            "trend_count": len(trends),
+        }
     )
 
 
@@ -199,6 +200,18 @@ class _Slice:
         )
 
 
+def _month_quarter(month: str, known: dict[str, str]) -> str:
+    """The quarter of a month given as 'YYYY-MM' (what `_quarter` gives for any day of it)."""
+    quarter = known.get(month)
+    if quarter is None:
+        quarter = known[month] = f"{int(month[:4])}Q{(int(month[5:7]) - 1) // 3 + 1}"
+    return quarter
+
+
+def _cell(cell: CellTally) -> ActionTally:
+    return ActionTally(None, cell.total, cell.done, cell.wont_do, cell.overdue, cell.aging)
+
+
 def _summed(tallies: list[ActionTally]) -> ActionTally:
     """One tally of several, column by column."""
     _, total, done, wont_do, overdue, aging = zip(*tallies, strict=True)
@@ -234,7 +247,7 @@ def _breakdown(slices: dict[str, _Slice]) -> list[FollowThrough]:
     return sorted(rows, key=lambda row: (-row.overdue, -row.open, row.key or ""))
 
 
-def _carried_over(rows: InsightRows, reviews: dict[str, InsightReview]) -> tuple[list[CarriedAction], int]:
+def _carried_over(rows: InsightRows, reviews: dict[str, InsightReview]) -> tuple[list[dict[str, Any]], int]:
     """The same action (normalized text) in two or more reviews of one project: the most-repeated
     `MAX_LISTED_GROUPS`, and how many there are.
 
@@ -267,7 +280,7 @@ def _carried_over(rows: InsightRows, reviews: dict[str, InsightReview]) -> tuple
     return _listed_carried(found, reviews), len(found)
 
 
-def _carried_from_keys(rows: InsightRows, reviews: dict[str, InsightReview]) -> tuple[list[CarriedAction], int]:
+def _carried_from_keys(rows: InsightRows, reviews: dict[str, InsightReview]) -> tuple[list[dict[str, Any]], int]:
     keys: dict[tuple[str, str], list[CarriedKey]] = defaultdict(list)
     for key in rows.carried or ():
         if key.review_id in reviews:
@@ -284,11 +297,11 @@ def _carried_from_keys(rows: InsightRows, reviews: dict[str, InsightReview]) -> 
 # --- recurring problems -------------------------------------------------------------------
 
 
-def _recurring(rows: InsightRows, reviews: dict[str, InsightReview]) -> tuple[list[RecurringGroup], int]:
+def _recurring(rows: InsightRows, reviews: dict[str, InsightReview]) -> tuple[list[dict[str, Any]], int]:
     """Similar texts of one kind in two or more reviews: the most-repeated `MAX_LISTED_GROUPS`, and how
     many groups there are. Each distinct text is normalized once, each distinct normal form compared once."""
     norms: dict[str, str] = {}
-    found: list[tuple[int, int, str, RecurringKind, list[str], list[tuple[str, str, dt.date]]]] = []
+    found: list[tuple[int, int, str, RecurringKind, list[int], list[str], list[tuple[dt.date, str, str, str]]]] = []
     by_kind: dict[str, list[tuple[dt.date, str, str, str]]] = {kind: [] for kind in RECURRING_KINDS}
     for review_id, text_kind, text in rows.texts:  # review date, review id, text, normal form
         review = reviews.get(review_id)
@@ -318,21 +331,26 @@ def _recurring(rows: InsightRows, reviews: dict[str, InsightReview]) -> tuple[li
             ids = list(dict.fromkeys(items[i][1] for i in indexes))  # a review id gives its project and date
             if len(ids) < 2:
                 continue
-            refs = [(rid, reviews[rid].project, reviews[rid].review_date) for rid in ids]
-            texts = list(dict.fromkeys(items[i][2].strip() for i in indexes))
-            found.append((-len(refs), kind_index, texts[0], kind, texts, refs))
-    found.sort(key=lambda g: (g[0], g[1], g[2]))
-    listed = [
-        RecurringGroup(
-            kind=kind,
-            text=texts[0],
-            texts=texts,
-            reviews=[ReviewRef(review_id=rid, project=project, review_date=day) for rid, project, day in refs],
-            not_yet_learned=kind == "lesson" and len(refs) >= NOT_LEARNED_REVIEWS,
+            found.append((-len(ids), kind_index, items[indexes[0]][2].strip(), kind, indexes, ids, items))
+    found.sort(key=lambda g: (g[0], g[1], g[2]))  # stable: ties keep the order the groups were found in
+    listed: list[dict[str, Any]] = []  # `RecurringGroup`s as dicts
+    for _, _, _, kind, indexes, ids, items in found[:MAX_LISTED_GROUPS]:  # only the listed ones are built
+        texts = list(dict.fromkeys(items[i][2].strip() for i in indexes))
+        listed.append(
+            {
+                "kind": kind,
+                "text": texts[0],
+                "texts": texts,
+                "reviews": [_ref(rid, reviews[rid]) for rid in ids],
+                "not_yet_learned": kind == "lesson" and len(ids) >= NOT_LEARNED_REVIEWS,
+            }
         )
-        for _, _, _, kind, texts, refs in found[:MAX_LISTED_GROUPS]
-    ]
     return listed, len(found)
+
+
+def _ref(review_id: str, review: InsightReview) -> dict[str, Any]:
+    """A `ReviewRef` as a dict (the result validates it)."""
+    return {"review_id": review_id, "project": review.project, "review_date": review.review_date}
 
 
 def _union_find(size: int, pairs: Iterable[tuple[int, int, float]]) -> list[list[int]]:
@@ -358,7 +376,8 @@ def _union_find(size: int, pairs: Iterable[tuple[int, int, float]]) -> list[list
 # --- trends -------------------------------------------------------------------------------
 
 
-def _trends(rows: InsightRows, reviews: dict[str, InsightReview]) -> list[MetricTrend]:
+def _trends(rows: InsightRows, reviews: dict[str, InsightReview]) -> list[dict[str, Any]]:
+    """The `MetricTrend`s as dicts (the result validates them), by project and metric."""
     names: dict[str, str] = {}
     series: dict[tuple[str, str], list[tuple[dt.date, str, str, float]]] = defaultdict(list)
     for metric in rows.metrics:
@@ -370,7 +389,7 @@ def _trends(rows: InsightRows, reviews: dict[str, InsightReview]) -> list[Metric
             norm = names[metric.name] = normalize_text(metric.name)
         if norm:
             series[(review.project, norm)].append((review.review_date, review.id, metric.name, metric.attainment_rate))
-    trends: list[MetricTrend] = []
+    trends: list[dict[str, Any]] = []
     for (project, _), values in series.items():
         values.sort()
         points = list({review_id: (day, review_id, rate) for day, review_id, _, rate in values}.values())
@@ -379,29 +398,29 @@ def _trends(rows: InsightRows, reviews: dict[str, InsightReview]) -> list[Metric
         change = points[-1][2] - points[0][2]
         direction = "flat" if abs(change) < FLAT_CHANGE else "up" if change > 0 else "down"
         trends.append(
-            MetricTrend(
-                project=project,
-                metric=values[0][2],
-                points=[TrendPoint(review_id=r, review_date=d, attainment_rate=v) for d, r, v in points],
-                change=round(change, 12),
-                direction=direction,
-            )
+            {
+                "project": project,
+                "metric": values[0][2],
+                "points": [{"review_id": r, "review_date": d, "attainment_rate": v} for d, r, v in points],
+                "change": round(change, 12),
+                "direction": direction,
+            }
         )
-    return sorted(trends, key=lambda t: (t.project, t.metric))
+    return sorted(trends, key=lambda t: (t["project"], t["metric"]))
 
 
 def _listed_carried(
     found: list[tuple[str, str, ActionStatus, list[str]]], reviews: dict[str, InsightReview]
-) -> list[CarriedAction]:
+) -> list[dict[str, Any]]:
     """The carried-over groups as listed: most reviews first, then by project and text, at most
     `MAX_LISTED_GROUPS` (sorts ``found`` in place)."""
     found.sort(key=lambda c: (-len(c[3]), c[0], c[1]))
     return [
-        CarriedAction(
-            project=project,
-            action=action,
-            reviews=[ReviewRef(review_id=rid, project=project, review_date=reviews[rid].review_date) for rid in refs],
-            latest_status=status,
-        )
+        {
+            "project": project,
+            "action": action,
+            "reviews": [_ref(rid, reviews[rid]) for rid in refs],
+            "latest_status": status,
+        }
         for project, action, status, refs in found[:MAX_LISTED_GROUPS]
     ]

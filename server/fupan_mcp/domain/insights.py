@@ -45,6 +45,19 @@ class ActionTally(NamedTuple):
     aging: tuple[int, int, int, int]
 
 
+class CellTally(NamedTuple):
+    """The counts of `ActionTally` over the actions of the reviews of one project (as given) in one month
+    (``month``: '2025-01'), read from what the store keeps at write time and its open actions."""
+
+    project: str
+    month: str
+    total: int
+    done: int
+    wont_do: int
+    overdue: int
+    aging: tuple[int, int, int, int]
+
+
 class CloseDays(NamedTuple):
     """How many done actions (``closed``) of one review or owner (``key``) closed ``days`` days after their review
     date (at least 0); only actions whose close date is known (marked done after they were recorded)."""
@@ -95,6 +108,11 @@ class InsightRows(BaseModel):
     )
     reviews: list[InsightReview] = Field(default_factory=list)
     review_tallies: list[ActionTally] = Field(default_factory=list)
+    cell_tallies: list[CellTally] | None = Field(
+        default=None,
+        description="Instead of ``review_tallies``: the counts by project and month, read from what the store keeps "
+        "at write time (the whole store).",
+    )
     owner_tallies: list[ActionTally] = Field(default_factory=list)
     review_closes: list[CloseDays] = Field(default_factory=list)
     owner_closes: list[CloseDays] = Field(default_factory=list)

@@ -70,6 +70,7 @@ from fupan_mcp.domain.insights import (
     ActionLine,
     ActionTally,
     CarriedKey,
+    CellTally,
     CloseDays,
     InsightMetric,
     InsightReview,
@@ -268,7 +269,35 @@ _INSIGHT_ACTIONS: tuple[str, ...] = (
 def _migration_7(conn: Connection) -> None:
     for statement in _INSIGHT_ACTIONS:
         conn.execute(statement)
-    _keep_insights(conn, None)
+    _keep_carried(conn, None)
+
+
+# Migration 8: review_insights' follow-through of the whole store without a pass over every action. What
+# does not depend on the as-of date is kept at write time (`_keep_insights`): the status counts of each
+# review's actions with its project and month, so the counts by project and quarter are a GROUP BY over
+# 1 row per review. What does (overdue, days past due) is counted at each call from partial indexes that
+# hold only the open actions; another one holds the done actions with a close date (the days to close).
+# Derived, like insight_actions.
+_INSIGHT_COUNTS: tuple[str, ...] = (
+    """CREATE TABLE insight_counts (
+        review_id TEXT PRIMARY KEY REFERENCES reviews (id) ON DELETE CASCADE,
+        project   TEXT NOT NULL,  -- the review's project as given
+        month     TEXT NOT NULL,  -- of its review date: '2025-01'
+        total     INTEGER NOT NULL,
+        done      INTEGER NOT NULL,
+        wont_do   INTEGER NOT NULL
+    )""",
+    "CREATE INDEX actions_open_by_review ON actions (review_id, due) WHERE status IN ('open', 'in_progress')",
+    "CREATE INDEX actions_open_by_owner ON actions (owner, due) WHERE status IN ('open', 'in_progress')",
+    "CREATE INDEX actions_closed ON actions (review_id, owner, closed_at) "
+    "WHERE status = 'done' AND closed_at IS NOT NULL",
+)
+
+
+def _migration_8(conn: Connection) -> None:
+    for statement in _INSIGHT_COUNTS:
+        conn.execute(statement)
+    _keep_counts(conn, None)
 
 
 # Append new migrations here: MIGRATIONS[n] upgrades schema version n to n + 1.
@@ -280,8 +309,9 @@ MIGRATIONS: tuple[Migration, ...] = (
     _MIGRATION_5,
     _MIGRATION_6,
     _migration_7,
+    _migration_8,
 )
-DERIVED_TABLES = ("insight_actions",)
+DERIVED_TABLES = ("insight_actions", "insight_counts")
 """Tables the store makes from the others at write time: not data (not exported), made again on import."""
 
 _BEGIN_WRITE = "BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE"
@@ -321,10 +351,57 @@ _CLOSES_SQL = (
     "SELECT {key}, greatest(0, (a.closed_at AT TIME ZONE 'UTC')::date - r.review_date), count(*) "
     f"{_ACTION_FROM} WHERE a.status = 'done' AND a.closed_at IS NOT NULL{{rest}} GROUP BY 1, 2"
 )
+_INSERT_COUNTS = (
+    "INSERT INTO insight_counts (review_id, project, month, total, done, wont_do) "
+    "SELECT a.review_id, min(r.project), min(to_char(r.review_date, 'YYYY-MM')), count(*), "
+    "count(*) FILTER (WHERE a.status = 'done'), count(*) FILTER (WHERE a.status = 'wont_do') "
+    "FROM actions a JOIN reviews r ON r.id = a.review_id WHERE {where} GROUP BY a.review_id"
+)
+# The whole store's counts: by project and month from insight_counts, by owner from its index; the
+# overdue ones (open or in progress, due before the as-of date, the last parameter) by review then by
+# project and month, and by owner, from the partial indexes of open actions: how many, and how many of
+# them are at most 30, 90 and 180 days past due (the bands of _TALLY_SQL are their differences).
+_CELL_COUNTS_SQL = "SELECT project, month, sum(total), sum(done), sum(wont_do) FROM insight_counts GROUP BY 1, 2"
+_LATE = (
+    "count(*), count(*) FILTER (WHERE a.due >= %s), count(*) FILTER (WHERE a.due >= %s), "
+    "count(*) FILTER (WHERE a.due >= %s)"
+)
+_CELL_LATE_SQL = (
+    "SELECT k.project, k.month, sum(o.n), sum(o.b0), sum(o.b1), sum(o.b2) FROM (SELECT a.review_id, "
+    "count(*) AS n, count(*) FILTER (WHERE a.due >= %s) AS b0, count(*) FILTER (WHERE a.due >= %s) AS b1, "
+    "count(*) FILTER (WHERE a.due >= %s) AS b2 FROM actions a "
+    "WHERE a.status IN ('open', 'in_progress') AND a.due < %s GROUP BY a.review_id) o "
+    "JOIN insight_counts k ON k.review_id = o.review_id GROUP BY 1, 2"
+)
+_OWNER_COUNTS_SQL = (
+    "SELECT owner, count(*), count(*) FILTER (WHERE status = 'done'), count(*) FILTER (WHERE status = 'wont_do') "
+    "FROM actions GROUP BY owner"
+)
+_OWNER_LATE_SQL = (
+    f"SELECT a.owner, {_LATE} FROM actions a WHERE a.status IN ('open', 'in_progress') AND a.due < %s GROUP BY a.owner"
+)
 _SECTION_NAMES_SQL = (
     '(SELECT array_agg(s.name ORDER BY s.name COLLATE "C") FROM review_sections s WHERE s.review_id = r.id)'
 )
 _JSON_NUL = re.compile(r"(?<!\\)(?:\\\\)*\\u0000")  # an escaped NUL, not an escaped backslash + "u0000"
+
+
+def _whole_tallies(
+    cur: psycopg.Cursor[TupleRow], counts_sql: str, late_sql: str, as_of: dt.date | None, make: Any, width: int = 2
+) -> list[Any]:
+    """Tallies (`ActionTally` or `CellTally`, ``make``) keyed by the first ``width`` columns of both queries:
+    the status counts of ``counts_sql`` and the overdue ones of ``late_sql`` as of ``as_of``."""
+    found: dict[tuple[Any, ...], list[Any]] = {}
+    for row in cur.execute(counts_sql):
+        found[row[:width]] = [*row, 0, (0, 0, 0, 0)]
+    if as_of is not None:
+        bounds = [as_of - dt.timedelta(days=n) for n in (30, 90, 180)]
+        for row in cur.execute(late_sql, (*bounds, as_of)):
+            n, within_30, within_90, within_180 = (int(v) for v in row[width:])
+            entry = found[row[:width]]
+            entry[-2] = n
+            entry[-1] = (within_30, within_90 - within_30, within_180 - within_90, n - within_180)
+    return [make(*entry) for entry in found.values()]
 
 
 def _tally(row: TupleRow) -> ActionTally:
@@ -785,10 +862,16 @@ class PostgresStore:
                 )
             ]
             as_of = records.insight_as_of(end, reviews)
-            tallies = [
-                [_tally(row) for row in cur.execute(_TALLY_SQL.format(key=key, scope=scope), (as_of, as_of, *params))]
-                for key in ("a.review_id", "a.owner")
-            ]
+            cells: list[CellTally] | None = None
+            if rest or who is not None:  # a filter: counted over the actions in scope
+                counted = (as_of, as_of, *params)
+                tallies = [
+                    [_tally(row) for row in cur.execute(_TALLY_SQL.format(key=key, scope=scope), counted)]
+                    for key in ("a.review_id", "a.owner")
+                ]
+            else:  # the whole store: what is kept, and the open actions past due from their indexes
+                cells = _whole_tallies(cur, _CELL_COUNTS_SQL, _CELL_LATE_SQL, as_of, CellTally)
+                tallies = [[], _whole_tallies(cur, _OWNER_COUNTS_SQL, _OWNER_LATE_SQL, as_of, ActionTally, 1)]
             closes = [
                 [CloseDays(*row) for row in cur.execute(_CLOSES_SQL.format(key=key, rest=f"{rest}{owned}"), params)]
                 for key in ("a.review_id", "a.owner")
@@ -834,6 +917,7 @@ class PostgresStore:
             as_of=as_of,
             reviews=reviews,
             review_tallies=tallies[0],
+            cell_tallies=cells,
             owner_tallies=tallies[1],
             review_closes=closes[0],
             owner_closes=closes[1],
@@ -1182,6 +1266,24 @@ def _update_action(conn: Connection, current: StoredAction, changes: Mapping[str
 
 
 def _keep_insights(conn: Connection, review_ids: Sequence[str] | None) -> None:
+    """Make what review_insights keeps of these reviews (``insight_actions``, ``insight_counts``) again from
+    their actions, or of every review (None), in the caller's write transaction."""
+    _keep_carried(conn, review_ids)
+    _keep_counts(conn, review_ids)
+
+
+def _keep_counts(conn: Connection, review_ids: Sequence[str] | None) -> None:
+    """The status counts (``insight_counts``) of these reviews' actions again, or of every review (None)."""
+    if review_ids is None:
+        conn.execute("DELETE FROM insight_counts")
+        conn.execute(_INSERT_COUNTS.format(where="TRUE"))
+        return
+    ids = list(review_ids)
+    conn.execute("DELETE FROM insight_counts WHERE review_id = ANY(%s)", (ids,))
+    conn.execute(_INSERT_COUNTS.format(where="a.review_id = ANY(%s)"), (ids,))
+
+
+def _keep_carried(conn: Connection, review_ids: Sequence[str] | None) -> None:
     """Make the carried-over keys (``insight_actions``) of these reviews again from their actions, or of
     every review (None), in the caller's write transaction."""
     with conn.cursor(row_factory=tuple_row) as cur:

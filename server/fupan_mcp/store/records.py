@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 from fupan_mcp.analysis.text import normalize_text
 from fupan_mcp.domain.actions import ActionItem, ActionStatus
 from fupan_mcp.domain.asof import days_overdue
-from fupan_mcp.domain.insights import ActionLine, InsightReview
+from fupan_mcp.domain.insights import ActionLine, CarriedKey, InsightReview
 from fupan_mcp.domain.stored import Lesson, LessonHit, OpenAction, ReviewRecord, ReviewSummary, StoredAction
 from fupan_mcp.errors import InputError
 from fupan_mcp.i18n import Language, tr
@@ -494,6 +494,29 @@ CARRIED_SQL = (
 that can be listed: those with as many reviews as the `MAX_LISTED_GROUPS`-th most-repeated or more, ties
 by project included (the analysis breaks the rest of the ties by text), each row with the count of all
 groups. ``{p}``: the offset placeholder; ``{c}``: a collation comparing as Python does (code points)."""
+
+
+def kept_carried(
+    run: Callable[[str, Sequence[Any]], Sequence[Sequence[Any]]], p: str, c: str, cap: int
+) -> tuple[list[CarriedKey], int]:
+    """What `CARRIED_SQL` reads (the keys of the listable groups, ties by project included, and how many
+    groups there are), from the group sizes kept beside the keys (``insight_groups``: how many reviews of
+    each project have each normal form, kept by triggers on ``insight_actions``): the cut is found in its
+    index, and only the keys of the groups at or above it are read. ``run(sql, params)``: the rows;
+    ``p``: the placeholder; ``c``: a collation comparing as Python does (code points)."""
+    count = int(run("SELECT count(*) FROM insight_groups WHERE n >= 2", ())[0][0])
+    cut = run(
+        f"SELECT n, project FROM insight_groups WHERE n >= 2 ORDER BY n DESC, project{c} LIMIT 1 OFFSET {p}",
+        (cap - 1,),
+    )
+    keys = "SELECT k.review_id, k.project, k.norm, k.action, k.status FROM insight_groups g JOIN insight_actions k "
+    keys += "ON k.project = g.project AND k.norm = g.norm WHERE g.n >= "
+    if cut:
+        sql = f"{keys}{p} AND (g.n > {p} OR g.project{c} <= {p}{c})"
+        rows = run(sql, (cut[0][0], cut[0][0], cut[0][1]))
+    else:
+        rows = run(f"{keys}2", ())
+    return [CarriedKey(row[0], row[1], row[2], row[3], row[4]) for row in rows], count
 
 
 def carried_keys(lines: Iterable[Sequence[Any]]) -> list[tuple[str, str, str, str, str]]:

@@ -55,6 +55,7 @@ from fupan_mcp.domain.insights import (
     ActionLine,
     ActionTally,
     CarriedKey,
+    CellTally,
     CloseDays,
     InsightMetric,
     InsightReview,
@@ -248,7 +249,64 @@ _INSIGHT_ACTIONS: tuple[str, ...] = (
 def _migration_7(conn: sqlite3.Connection) -> None:
     for statement in _INSIGHT_ACTIONS:
         conn.execute(statement)
-    _keep_insights(conn, None)
+    _keep_carried(conn, None)
+
+
+# Migration 8: review_insights' follow-through of the whole store without a pass over every action. What
+# does not depend on the as-of date is kept at write time (`_keep_insights`): the status counts of each
+# review's actions with its project and month (_INSERT_COUNTS), so the counts by project and quarter are
+# a GROUP BY over 1 row per review; and, kept by triggers on insight_actions, how many reviews each
+# carried-over group has (insight_groups), so the listed groups are found without a GROUP BY over every
+# key. What depends on the as-of date (overdue, days past due) is counted at each call from partial
+# indexes that hold only the open actions; another one holds the done actions with a close date (the
+# days to close). Derived, like insight_actions.
+_INSIGHT_COUNTS: tuple[str, ...] = (
+    """CREATE TABLE insight_counts (
+        review_id TEXT PRIMARY KEY REFERENCES reviews (id) ON DELETE CASCADE,
+        project   TEXT NOT NULL,  -- the review's project as given
+        month     TEXT NOT NULL,  -- of its review date: '2025-01'
+        total     INTEGER NOT NULL,
+        done      INTEGER NOT NULL,
+        wont_do   INTEGER NOT NULL
+    ) WITHOUT ROWID""",
+    # how many reviews each carried-over group has, kept beside its keys by triggers (records.kept_carried)
+    """CREATE TABLE insight_groups (
+        project TEXT NOT NULL,
+        norm    TEXT NOT NULL,
+        n       INTEGER NOT NULL,
+        PRIMARY KEY (project, norm)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX insight_groups_by_size ON insight_groups (n DESC, project)",
+    """CREATE TRIGGER insight_groups_add AFTER INSERT ON insight_actions BEGIN
+        INSERT INTO insight_groups (project, norm, n) VALUES (new.project, new.norm, 1)
+        ON CONFLICT (project, norm) DO UPDATE SET n = n + 1;
+    END""",
+    """CREATE TRIGGER insight_groups_remove AFTER DELETE ON insight_actions BEGIN
+        UPDATE insight_groups SET n = n - 1 WHERE project = old.project AND norm = old.norm;
+        DELETE FROM insight_groups WHERE project = old.project AND norm = old.norm AND n <= 0;
+    END""",
+    """CREATE TRIGGER insight_groups_move AFTER UPDATE OF project, norm ON insight_actions BEGIN
+        UPDATE insight_groups SET n = n - 1 WHERE project = old.project AND norm = old.norm;
+        DELETE FROM insight_groups WHERE project = old.project AND norm = old.norm AND n <= 0;
+        INSERT INTO insight_groups (project, norm, n) VALUES (new.project, new.norm, 1)
+        ON CONFLICT (project, norm) DO UPDATE SET n = n + 1;
+    END""",
+    "INSERT INTO insight_groups (project, norm, n) SELECT project, norm, count(*) FROM insight_actions GROUP BY 1, 2",
+    # the listed groups' keys read from the index alone (the review id is in it: the table's key)
+    "DROP INDEX insight_actions_by_group",
+    "CREATE INDEX insight_actions_by_group ON insight_actions (project, norm, action, status)",
+    # the status too, though implied: so that the queries read the index alone
+    "CREATE INDEX actions_open_by_review ON actions (review_id, due, status) WHERE status IN ('open', 'in_progress')",
+    "CREATE INDEX actions_open_by_owner ON actions (owner, due, status) WHERE status IN ('open', 'in_progress')",
+    "CREATE INDEX actions_closed ON actions (review_id, owner, closed_at, status) "
+    "WHERE status = 'done' AND closed_at IS NOT NULL",
+)
+
+
+def _migration_8(conn: sqlite3.Connection) -> None:
+    for statement in _INSIGHT_COUNTS:
+        conn.execute(statement)
+    _keep_counts(conn, None)
 
 
 # Append new migrations here: MIGRATIONS[n] upgrades user_version n to n + 1.
@@ -260,8 +318,9 @@ MIGRATIONS: tuple[Migration, ...] = (
     _migration_5,
     _MIGRATION_6,
     _migration_7,
+    _migration_8,
 )
-DERIVED_TABLES = ("insight_actions",)
+DERIVED_TABLES = ("insight_actions", "insight_counts", "insight_groups")
 """Tables the store makes from the others at write time: not data (not exported), made again on import."""
 
 # External-content FTS5 index over lessons.terms, kept in step by triggers (which also fire
@@ -307,7 +366,36 @@ _TALLY_SQL = (  # band: 0-3 for 0-30, 31-90, 91-180, >180 days past due, from du
 )
 _CLOSES_SQL = (  # the close date is the day of closed_at as written (UTC, as the store writes it)
     "SELECT {key}, max(0, CAST(julianday(substr(a.closed_at, 1, 10)) - julianday(r.review_date) AS INTEGER)), "
-    f"count(*) {_ACTION_FROM} WHERE a.status = 'done' AND a.closed_at IS NOT NULL{{rest}} GROUP BY 1, 2"
+    "count(*) FROM actions a INDEXED BY actions_closed JOIN reviews r ON r.id = a.review_id "
+    "WHERE a.status = 'done' AND a.closed_at IS NOT NULL{rest} GROUP BY 1, 2"
+)
+_INSERT_COUNTS = (
+    "INSERT INTO insight_counts (review_id, project, month, total, done, wont_do) "
+    "SELECT a.review_id, r.project, substr(r.review_date, 1, 7), count(*), sum(a.status = 'done'), "
+    "sum(a.status = 'wont_do') FROM actions a JOIN reviews r ON r.id = a.review_id WHERE {where} GROUP BY a.review_id"
+)
+# The whole store's counts: by project and month from insight_counts, by owner from its index; the
+# overdue ones (open or in progress, due before the as-of date, the last parameter) by review then by
+# project and month, and by owner, from the partial indexes of open actions: how many, and how many of
+# them are at most 30, 90 and 180 days past due (the bands of _TALLY_SQL are their differences).
+_CELL_COUNTS_SQL = "SELECT project, month, sum(total), sum(done), sum(wont_do) FROM insight_counts GROUP BY 1, 2"
+_LATE = "count(*), sum(a.due >= ?), sum(a.due >= ?), sum(a.due >= ?)"
+_CELL_LATE_SQL = (
+    "SELECT k.project, k.month, sum(o.n), sum(o.b0), sum(o.b1), sum(o.b2) FROM (SELECT a.review_id, "
+    "count(*) AS n, sum(a.due >= ?) AS b0, sum(a.due >= ?) AS b1, sum(a.due >= ?) AS b2 "
+    "FROM actions a INDEXED BY actions_open_by_review "
+    "WHERE a.status IN ('open', 'in_progress') AND a.due < ? GROUP BY a.review_id) o "
+    "JOIN insight_counts k ON k.review_id = o.review_id GROUP BY 1, 2"
+)
+_OWNER_COUNTS_SQL = (
+    "SELECT owner, sum(n), sum(CASE WHEN status = 'done' THEN n ELSE 0 END), "
+    "sum(CASE WHEN status = 'wont_do' THEN n ELSE 0 END) "
+    "FROM (SELECT owner, status, count(*) AS n FROM actions INDEXED BY actions_by_owner GROUP BY owner, status) "
+    "GROUP BY owner"
+)
+_OWNER_LATE_SQL = (
+    f"SELECT a.owner, {_LATE} FROM actions a INDEXED BY actions_open_by_owner "
+    "WHERE a.status IN ('open', 'in_progress') AND a.due < ? GROUP BY a.owner"
 )
 _SECTION_SEP = "\x1f"  # joins section names in listings; names may not contain control characters
 
@@ -350,6 +438,23 @@ def fts5_available() -> bool:
 def _rate(value: object) -> float | None:
     """A stored attainment rate as a float (booleans and texts are no rate)."""
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _whole_tallies(
+    cur: sqlite3.Cursor, counts_sql: str, late_sql: str, bounds: Sequence[str | None], make: Any, width: int = 2
+) -> list[Any]:
+    """Tallies (`ActionTally` or `CellTally`, ``make``) keyed by the first ``width`` columns of both queries:
+    the status counts of ``counts_sql`` and the overdue ones of ``late_sql`` (as of ``bounds[0]``)."""
+    found: dict[tuple[Any, ...], list[Any]] = {}
+    for row in cur.execute(counts_sql):
+        found[row[:width]] = [*row, 0, (0, 0, 0, 0)]
+    if bounds[0] is not None:
+        for row in cur.execute(late_sql, (*bounds[1:], bounds[0])):
+            n, within_30, within_90, within_180 = row[width:]
+            entry = found[row[:width]]
+            entry[-2] = n
+            entry[-1] = (within_30, within_90 - within_30, within_180 - within_90, n - within_180)
+    return [make(*entry) for entry in found.values()]
 
 
 def _tally(row: Sequence[Any]) -> ActionTally:
@@ -791,10 +896,15 @@ class SQLiteStore:
             ]
             as_of = records.insight_as_of(end, reviews)
             bounds = [(as_of - dt.timedelta(days=n)).isoformat() if as_of else None for n in (0, 30, 90, 180)]
-            tallies = [
-                [_tally(row) for row in cur.execute(_TALLY_SQL.format(key=key, scope=scope), (*bounds, *params))]
-                for key in ("a.review_id", "a.owner")
-            ]
+            cells: list[CellTally] | None = None
+            if rest or who is not None:  # a filter: counted over the actions in scope
+                tallies = [
+                    [_tally(row) for row in cur.execute(_TALLY_SQL.format(key=key, scope=scope), (*bounds, *params))]
+                    for key in ("a.review_id", "a.owner")
+                ]
+            else:  # the whole store: what is kept, and the open actions past due from their indexes
+                cells = _whole_tallies(cur, _CELL_COUNTS_SQL, _CELL_LATE_SQL, bounds, CellTally)
+                tallies = [[], _whole_tallies(cur, _OWNER_COUNTS_SQL, _OWNER_LATE_SQL, bounds, ActionTally, 1)]
             closes = [
                 list(map(CloseDays._make, cur.execute(_CLOSES_SQL.format(key=key, rest=f"{rest}{owned}"), params)))
                 for key in ("a.review_id", "a.owner")
@@ -812,9 +922,9 @@ class SQLiteStore:
                     )
                 )
             else:  # the whole store: the groups kept at write time, only those that can be listed
-                keys = cur.execute(records.CARRIED_SQL.format(c="", p="?"), (MAX_LISTED_GROUPS - 1,)).fetchall()
-                carried = [CarriedKey(row[0], row[1], row[2], row[3], row[4]) for row in keys]
-                count = int(keys[0][5]) if keys else 0
+                carried, count = records.kept_carried(
+                    lambda sql, args: cur.execute(sql, args).fetchall(), "?", "", MAX_LISTED_GROUPS
+                )
             kinds = ", ".join("?" * len(records.INSIGHT_TEXT_KINDS))
             texts = cur.execute(
                 f"SELECT l.review_id, l.kind, l.text FROM lessons l{join('l')} "
@@ -832,6 +942,7 @@ class SQLiteStore:
             as_of=as_of,
             reviews=reviews,
             review_tallies=tallies[0],
+            cell_tallies=cells,
             owner_tallies=tallies[1],
             review_closes=closes[0],
             owner_closes=closes[1],
@@ -1103,6 +1214,26 @@ def _update_action(conn: sqlite3.Connection, current: StoredAction, changes: Map
 
 
 def _keep_insights(conn: sqlite3.Connection, review_ids: Sequence[str] | None) -> None:
+    """Make what review_insights keeps of these reviews (``insight_actions``, ``insight_counts``) again from
+    their actions, or of every review (None), in the caller's write transaction."""
+    _keep_carried(conn, review_ids)
+    _keep_counts(conn, review_ids)
+
+
+def _keep_counts(conn: sqlite3.Connection, review_ids: Sequence[str] | None) -> None:
+    """The status counts (``insight_counts``) of these reviews' actions again, or of every review (None)."""
+    if review_ids is None:
+        conn.execute("DELETE FROM insight_counts")
+        conn.execute(_INSERT_COUNTS.format(where="1 = 1"))
+        return
+    for start in range(0, len(review_ids), 500):  # within SQLite's limit of bound parameters
+        chunk = review_ids[start : start + 500]
+        marks = ", ".join("?" * len(chunk))
+        conn.execute(f"DELETE FROM insight_counts WHERE review_id IN ({marks})", chunk)
+        conn.execute(_INSERT_COUNTS.format(where=f"a.review_id IN ({marks})"), chunk)
+
+
+def _keep_carried(conn: sqlite3.Connection, review_ids: Sequence[str] | None) -> None:
     """Make the carried-over keys (``insight_actions``) of these reviews again from their actions, or of
     every review (None), in the caller's write transaction."""
     if review_ids is None:
