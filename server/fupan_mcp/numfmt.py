@@ -244,6 +244,7 @@ def _with_unit(text: str, value: float, unit: str | None, language: Language) ->
         sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
         return f"{sign}{unit}{digits}"
     if unit == "元":
+        sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
         return _WORDS[language]["yuan"].format(sign=sign, n=digits)
     if unit in _WORD_UNITS:
         plural = ".one" if math.isclose(abs(value), 1.0) else ".many"
