@@ -29,7 +29,8 @@ from fupan_mcp.i18n import Language, tr
 from fupan_mcp.limits import MAX_METRICS, MAX_NAME_CHARS, MAX_TEXT_CHARS
 from fupan_mcp.materials.headers import FieldSpec, Header, find_header
 from fupan_mcp.materials.strings import TEXT
-from fupan_mcp.materials.tables import Cell, Note, Sheet, cells_text
+from fupan_mcp.materials.numbertext import Convention, clean_number, decimal_convention
+from fupan_mcp.materials.tables import EMPTY, Cell, Note, Sheet, cells_text
 
 __all__ = ["METRIC_FIELDS", "MetricTable", "is_placeholder", "localize_notes", "read_metrics"]
 
@@ -275,7 +276,19 @@ def read_metrics(sheet: Sheet, language: Language, *, row_offset: int = 0, heade
         needed = "指标/metric, 目标/target, 实际/actual"
         raise InputError("content", tr(TEXT, "err.no_header", language, rows=min(len(rows), 30), needed=needed))
     reader = _Reader(sheet, header, language, row_offset)
+    reader.convention = _sheet_convention(sheet, header)
     return reader.read()
+
+
+_NUMBER_FIELDS = ("target", "actual", "baseline", "weight", "rate")
+
+
+def _sheet_convention(sheet: Sheet, header: Header) -> Convention:
+    columns = [j for j, name in enumerate(header.fields) if name in _NUMBER_FIELDS]
+    texts = (
+        row[j].text for row in sheet.rows[header.end :] for j in columns if j < len(row) and row[j].kind == "text"
+    )
+    return decimal_convention(texts, sheet.decimal_comma_hint)
 
 
 class _Reader:
@@ -286,6 +299,24 @@ class _Reader:
         self.offset = row_offset
         self.problems: list[CellProblem] = []
         self.notes: list[Note] = []
+        self.convention: Convention = "point"
+
+    def number_cell(self, i: int, row: Sequence[Cell], name: str, report: bool = True) -> Cell | None:
+        """The cell of a number column with its text made plain (`clean_number`); a footnote mark taken off
+        is said, a decimal mark the sheet leaves open is refused (reported, read as empty)."""
+        cell = self.cell(row, name)
+        if cell is None or cell.kind != "text" or is_placeholder(cell):
+            return cell
+        clean = clean_number(cell.text, self.convention)
+        if clean.refused is not None:
+            if report:
+                self.problem(i, name, clean.refused, "error", cell.text)
+            return EMPTY
+        if clean.footnote is not None and report:
+            self.problem(i, name, "footnote_mark", "warning", cell.text, mark=clean.footnote, read=clean.text)
+        if clean.text == cell.text:
+            return cell
+        return Cell("text", clean.text, clean.text) if clean.text else EMPTY
 
     # -- helpers
     def cell(self, row: Sequence[Cell], name: str) -> Cell | None:
@@ -372,7 +403,7 @@ class _Reader:
                 continue
             sources.append(ImportedMetric(index=len(metrics), row=i + 1 + self.offset, name=metric.name))
             metrics.append(metric)
-            stated.append(self.stated(row))
+            stated.append(self.stated(i, row))
         if groups:
             self.notes.append(Note("group_rows", {"count": len(groups), "text": "、".join(groups)[:200]}))
         if totals:
@@ -388,8 +419,8 @@ class _Reader:
             notes=localize_notes(self.notes, self.language),
         )
 
-    def stated(self, row: Sequence[Cell]) -> tuple[float | None, str | None]:
-        rate_cell = self.cell(row, "rate")
+    def stated(self, i: int, row: Sequence[Cell]) -> tuple[float | None, str | None]:
+        rate_cell = self.number_cell(i, row, "rate", report=False)
         status_cell = self.cell(row, "stated_status")
         rate: float | None = None
         if rate_cell is not None and not is_placeholder(rate_cell):
@@ -410,11 +441,11 @@ class _Reader:
         percent_seen = False
         values: dict[str, float | str | None] = {}
         for key in ("actual", "baseline"):
-            cell = self.cell(row, key)
+            cell = self.number_cell(i, row, key)
             value, is_percent = self.value(i, row, key, cell, unit)
             values[key] = value
             percent_seen |= is_percent
-        target = self.target(i, self.cell(row, "target"), unit)
+        target = self.target(i, self.number_cell(i, row, "target"), unit)
         percent_seen |= self._target_percent
         if unit is None and percent_seen:
             unit = "%"
@@ -422,7 +453,7 @@ class _Reader:
         target_aggregation, target_note = self.aggregation(
             i, self.cell(row, "target_aggregation"), "target_aggregation"
         )
-        weight = self.weight(i, self.cell(row, "weight"))
+        weight = self.weight(i, self.number_cell(i, row, "weight"))
         dimension_cell = self.cell(row, "dimension")
         dimension = (
             dimension_cell.text[:MAX_NAME_CHARS]

@@ -112,6 +112,23 @@ TEXT: Table = {
         "zh": "{count} 行合计/小计行未作为指标导入：第 {rows} 行",
         "en": "{count} total or subtotal rows were not imported as metrics: row {rows}",
     },
+    "note.layout_markdown": {
+        "zh": "按 markdown 表格读取（| 分隔，分隔线 |---| 已跳过）",
+        "en": "read as a markdown table (| separated, the |---| line skipped)",
+    },
+    "note.layout_aligned": {
+        "zh": "按空格对齐的表格读取（两个以上空格分列，如从网页或 PDF 复制）；请核对各列是否对齐",
+        "en": "read as a table aligned with spaces (two or more blanks between cells, as copied from a web "
+        "page or a PDF); please check the columns",
+    },
+    "note.layout_unplaced": {
+        "zh": "{count} 行无法按列对齐，未读取（未猜测）：{text}",
+        "en": "{count} lines could not be split into the columns and were not read (not guessed): {text}",
+    },
+    "note.repeated_header": {
+        "zh": "{count} 行是重复的表头，已跳过：第 {rows} 行",
+        "en": "{count} rows repeat the header and were skipped: row {rows}",
+    },
     "note.rate_column": {
         "zh": "“{header}”列是文件自带的完成率，未导入：完成率由 compute_attainment 重新计算",
         "en": "the column '{header}' holds stated rates and was not imported: compute_attainment recomputes them",
@@ -170,6 +187,22 @@ TEXT: Table = {
     "cell.missing_title": {
         "zh": "第 {row} 行：有内容但没有标题/概要，未导入",
         "en": "row {row}: content but no title or summary; not imported",
+    },
+    "cell.footnote_mark": {
+        "zh": "第 {row} 行 {column} 列（{header}）：“{value}”末尾的脚注标记“{mark}”已去掉，按 {read} 读取；脚注内容未读取",
+        "en": "row {row}, column {column} ({header}): the footnote mark '{mark}' after '{value}' was taken off "
+        "and {read} read; the footnote itself was not read",
+    },
+    "cell.ambiguous_decimal": {
+        "zh": "第 {row} 行 {column} 列（{header}）：本表有以逗号作小数点的数，“{value}”可读作两种数值"
+        "（如 1.234 或 1234），未使用；请写成不带千位分隔符的数",
+        "en": "row {row}, column {column} ({header}): this sheet writes decimal commas, so '{value}' reads two "
+        "ways (1.234 or 1234, say); not used, write it without a thousands separator",
+    },
+    "cell.mixed_decimal": {
+        "zh": "第 {row} 行 {column} 列（{header}）：本表混用小数点与小数逗号两种写法，“{value}”的数值不确定，未使用",
+        "en": "row {row}, column {column} ({header}): this sheet mixes decimal points and decimal commas; "
+        "'{value}' is uncertain and not used",
     },
     "cell.unreadable_date": {
         "zh": "第 {row} 行 {column} 列（{header}）：无法读取日期“{value}”",

@@ -22,13 +22,17 @@ import datetime as dt
 import io
 import math
 import zipfile
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from fupan_mcp.errors import InputError
 from fupan_mcp.i18n import Language, tr
 from fupan_mcp.materials.strings import TEXT
+
+if TYPE_CHECKING:
+    from fupan_mcp.materials.layouts import Layout
 
 __all__ = [
     "MAX_COLUMNS",
@@ -89,6 +93,8 @@ class Sheet:
     name: str
     rows: list[list[Cell]]
     """rows[i][j] is sheet row i + 1, column j + 1; every row has the same length."""
+    decimal_comma_hint: bool = False
+    """Read from a semicolon-separated file, the CSV Excel writes where the comma is the decimal mark."""
 
 
 @dataclass
@@ -124,11 +130,38 @@ def read_table(data: bytes, format: TableFormat, language: Language, field_name:
         return _read_xlsx(data, language, field_name)
     text = decode_text(data, language, field_name)
     try:
-        rows = _read_delimited(text, format)
+        rows, delimiter = _read_delimited_with(text, format)
     except csv.Error as error:  # an unbalanced quote swallowing the file, a field over the csv module's limit
         reason = str(error)[:200]
         raise InputError(field_name, tr(TEXT, "err.corrupt", language, kind=format.upper(), reason=reason)) from error
-    return Workbook(format, [Sheet(format.upper(), rows)])
+    notes: list[Note] = []
+    if format == "csv":
+        pasted = _pasted_layout(text, rows)
+        if pasted is not None:
+            rows = _squared([[_text_cell(value) for value in row[:MAX_COLUMNS]] for row in pasted.rows])
+            notes.append(Note(f"layout_{pasted.kind}"))
+            if pasted.unplaced:
+                shown = "; ".join(f"{line}: {content}" for line, content in pasted.unplaced[:10])
+                notes.append(Note("layout_unplaced", {"count": len(pasted.unplaced), "text": shown[:400]}))
+            delimiter = None
+    return Workbook(format, [Sheet(format.upper(), rows, decimal_comma_hint=delimiter == ";")], notes)
+
+
+def _pasted_layout(text: str, rows: list[list[Cell]]) -> Layout | None:
+    """A markdown or space-aligned table, unless the text reads as consistent CSV (markdown always wins)."""
+    from fupan_mcp.materials.layouts import split_layout
+
+    layout = split_layout(text[: 4 * 1024 * 1024])
+    if layout is None or layout.kind == "markdown":
+        return layout
+    widths = Counter(max((j + 1 for j, c in enumerate(row) if not c.empty), default=0) for row in rows)
+    widths.pop(0, None)
+    filled = sum(widths.values())
+    if widths:
+        common, seen = widths.most_common(1)[0]
+        if common >= 2 and seen * 2 >= filled:
+            return None
+    return layout
 
 
 def decode_text(data: bytes, language: Language, field_name: str = "content") -> str:
@@ -149,6 +182,10 @@ def decode_text(data: bytes, language: Language, field_name: str = "content") ->
 
 
 def _read_delimited(text: str, format: TableFormat) -> list[list[Cell]]:
+    return _read_delimited_with(text, format)[0]
+
+
+def _read_delimited_with(text: str, format: TableFormat) -> tuple[list[list[Cell]], str]:
     sample = text[:8192]
     delimiter = "\t"
     if format == "csv":
@@ -161,7 +198,7 @@ def _read_delimited(text: str, format: TableFormat) -> list[list[Cell]]:
         rows.append([_text_cell(value) for value in record[:MAX_COLUMNS]])
         if len(rows) > MAX_SHEET_ROWS:
             break
-    return _squared(rows)
+    return _squared(rows), delimiter
 
 
 def _text_cell(value: str) -> Cell:
