@@ -27,7 +27,7 @@ from fupan_mcp.domain.numbers import parse_scaled_quantity
 from fupan_mcp.errors import InputError
 from fupan_mcp.i18n import Language, tr
 from fupan_mcp.limits import MAX_METRICS, MAX_NAME_CHARS, MAX_TEXT_CHARS
-from fupan_mcp.materials.headers import FieldSpec, Header, find_header
+from fupan_mcp.materials.headers import FieldSpec, Header, find_header, header_unit, match_field
 from fupan_mcp.materials.strings import TEXT
 from fupan_mcp.materials.numbertext import Convention, clean_number, decimal_convention
 from fupan_mcp.materials.tables import EMPTY, Cell, Note, Sheet, cells_text
@@ -38,7 +38,19 @@ METRIC_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec(
         "rate",
         ("完成率", "达成率", "达标率", "完成度", "达成度", "attainment", "completionrate", "rate"),
-        ("完成率", "达成率", "达标率", "完成度", "达成度", "完成比例", "attainment", "oftarget", "达成百分比"),
+        (
+            "完成率",
+            "达成率",
+            "达标率",
+            "完成度",
+            "达成度",
+            "完成比例",
+            "attainment",
+            "oftarget",
+            "达成百分比",
+            "completion",
+            "achievement",
+        ),
     ),
     FieldSpec(
         "stated_status",
@@ -271,13 +283,65 @@ def read_metrics(sheet: Sheet, language: Language, *, row_offset: int = 0, heade
     rows = sheet.rows
     if not rows:
         raise InputError("content", tr(TEXT, "err.empty", language))
+    given = header is not None
     header = header or metric_header(rows)
     if header is None:
         needed = "指标/metric, 目标/target, 实际/actual"
         raise InputError("content", tr(TEXT, "err.no_header", language, rows=min(len(rows), 30), needed=needed))
+    unsplit: list[tuple[int, int, str, str]] = []
+    if not given:
+        split = _split_combined(sheet, header)
+        if split is not None:
+            sheet, unsplit = split
+            header = metric_header(sheet.rows) or header
     reader = _Reader(sheet, header, language, row_offset)
     reader.convention = _sheet_convention(sheet, header)
+    for i, j, text, label in unsplit:
+        reader.problem(i, header.fields[j], "combined_cell", "error", text, header_text=label)
     return reader.read()
+
+
+_COMBINED_SEPARATOR = re.compile(r"\s*[/／|｜]\s*")
+_COMBINED_FIELDS = frozenset({"target", "actual", "baseline"})
+
+
+def _split_combined(sheet: Sheet, header: Header) -> tuple[Sheet, list[tuple[int, int, str, str]]] | None:
+    """A column headed by two fields at once ("目标值/实际值", "Target | Actual") with cells "2000/1800"
+    becomes one column per field. A cell that does not split into as many parts is left empty in each
+    and returned as (row index, first new column, text, combined label) to be reported."""
+    plans: dict[int, list[str]] = {}
+    for j, label in enumerate(header.labels):
+        lower = label.split(" / ")[-1]
+        parts = [part for part in _COMBINED_SEPARATOR.split(lower) if part]
+        if len(parts) < 2:
+            continue
+        fields = [match_field(part, METRIC_FIELDS) for part in parts]
+        if all(f in _COMBINED_FIELDS for f in fields) and len(set(fields)) == len(fields):
+            plans[j] = parts
+    if not plans:
+        return None
+    bottom = header.rows[-1]
+    rows: list[list[Cell]] = []
+    unsplit: list[tuple[int, int, str, str]] = []
+    for i, row in enumerate(sheet.rows):
+        out: list[Cell] = []
+        for j, cell in enumerate(row):
+            parts = plans.get(j)
+            if parts is None:
+                out.append(cell)
+            elif i == bottom:
+                out.extend(Cell("text", part, part) for part in parts)
+            elif i < bottom or is_placeholder(cell):
+                out.extend([cell] * len(parts))
+            else:
+                pieces = _COMBINED_SEPARATOR.split(cell.text.strip()) if cell.kind == "text" else [cell.text]
+                if len(pieces) == len(parts):
+                    out.extend(Cell("text", piece, piece) if piece else EMPTY for piece in pieces)
+                else:
+                    out.extend([EMPTY] * len(parts))
+                    unsplit.append((i, len(out) - len(parts), cell.text, header.labels[j]))
+        rows.append(out)
+    return Sheet(sheet.name, rows, sheet.decimal_comma_hint), unsplit
 
 
 _NUMBER_FIELDS = ("target", "actual", "baseline", "weight", "rate")
@@ -375,6 +439,7 @@ class _Reader:
         stated: list[tuple[float | None, str | None]] = []
         groups: list[str] = []
         totals: list[int] = []
+        repeated: list[int] = []
         group: str | None = None
         data = self.sheet.rows[self.header.end :]
         if len(data) > MAX_METRICS:
@@ -388,10 +453,13 @@ class _Reader:
                 continue
             name_cell = row[name_index]
             name = name_cell.text.strip() if not is_placeholder(name_cell) else ""
-            if name.replace(" ", "").casefold() in _TOTAL_NAMES:
+            if self.repeats_header(row):
+                repeated.append(i + 1 + self.offset)
+                continue
+            if _total_name(name):
                 totals.append(i + 1 + self.offset)
                 continue
-            if _distinct_filled(row) == 1 and name_cell.kind == "text" and name:
+            if _distinct_nonempty(row) == 1 and name_cell.kind == "text" and name:
                 group = name
                 groups.append(name)
                 continue
@@ -408,6 +476,8 @@ class _Reader:
             self.notes.append(Note("group_rows", {"count": len(groups), "text": "、".join(groups)[:200]}))
         if totals:
             self.notes.append(Note("total_rows", {"count": len(totals), "rows": ", ".join(map(str, totals))}))
+        if repeated:
+            self.notes.append(Note("repeated_header", {"count": len(repeated), "rows": ", ".join(map(str, repeated))}))
         return MetricTable(
             header=self.header,
             columns=columns,
@@ -418,6 +488,13 @@ class _Reader:
             problems=self.problems,
             notes=localize_notes(self.notes, self.language),
         )
+
+    def repeats_header(self, row: Sequence[Cell]) -> bool:
+        """A header row repeated below (a pasted table with its header on every page)."""
+        bottom = self.header.rows[-1]
+        lower = [cell.text.strip() for cell in self.sheet.rows[bottom]]
+        texts = [cell.text.strip() for cell in row]
+        return any(lower) and texts == lower
 
     def stated(self, i: int, row: Sequence[Cell]) -> tuple[float | None, str | None]:
         rate_cell = self.number_cell(i, row, "rate", report=False)
@@ -437,7 +514,7 @@ class _Reader:
     def metric(self, i: int, row: Sequence[Cell], name: str, group: str | None) -> MetricInput | None:
         unit_cell = self.cell(row, "unit")
         unit = unit_cell.text.strip()[:32] if unit_cell is not None and not is_placeholder(unit_cell) else None
-        unit = unit or self.header_unit()
+        unit = unit or header_unit(name) or self.header_unit()
         percent_seen = False
         values: dict[str, float | str | None] = {}
         for key in ("actual", "baseline"):
@@ -581,8 +658,18 @@ def _distinct(row: Sequence[Cell]) -> list[Cell]:
     return out
 
 
-def _distinct_filled(row: Sequence[Cell]) -> int:
-    return len({(cell.kind, cell.text) for cell in row if not is_placeholder(cell)})
+def _distinct_nonempty(row: Sequence[Cell]) -> int:
+    """Distinct cells written: a metric whose values are all marked missing ("—", "N/A") is no group title."""
+    return len({(cell.kind, cell.text) for cell in row if not cell.empty})
+
+
+def _total_name(name: str) -> bool:
+    """合计, Total, "合计（全渠道）", "Total:", "Grand total" - a sum of other rows, not a metric."""
+    key = re.sub(r"[\s:：]+", "", name).casefold()
+    if key in _TOTAL_NAMES:
+        return True
+    bare = re.sub(r"[（(【\[].*$", "", name).strip(" :：").replace(" ", "").casefold()
+    return bare in _TOTAL_NAMES
 
 
 _PERCENT = re.compile(r"(-?\d+(?:\.\d+)?)\s*%")

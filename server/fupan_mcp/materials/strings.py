@@ -204,6 +204,11 @@ TEXT: Table = {
         "en": "row {row}, column {column} ({header}): this sheet mixes decimal points and decimal commas; "
         "'{value}' is uncertain and not used",
     },
+    "cell.combined_cell": {
+        "zh": "第 {row} 行 {column} 列（{header}）：合并列“{header_text}”的“{value}”不能按“/”拆成各列的值，未使用",
+        "en": "row {row}, column {column} ({header}): '{value}' under the combined column '{header_text}' does not "
+        "split by '/' into one value per column; not used",
+    },
     "cell.unreadable_date": {
         "zh": "第 {row} 行 {column} 列（{header}）：无法读取日期“{value}”",
         "en": "row {row}, column {column} ({header}): cannot read the date '{value}'",
