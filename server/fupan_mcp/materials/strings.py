@@ -209,6 +209,21 @@ TEXT: Table = {
         "en": "row {row}, column {column} ({header}): '{value}' under the combined column '{header_text}' does not "
         "split by '/' into one value per column; not used",
     },
+    "cell.relative_date": {
+        "zh": "第 {row} 行 {column} 列（{header}）：“{value}”是相对日期，表中没有它所相对的日期，未使用；请写成 YYYY-MM-DD",
+        "en": "row {row}, column {column} ({header}): '{value}' is relative to a day the table does not give; "
+        "not used, write it as YYYY-MM-DD",
+    },
+    "cell.incomplete_date": {
+        "zh": "第 {row} 行 {column} 列（{header}）：日期“{value}”没有年份或具体日，未使用；请写成 YYYY-MM-DD",
+        "en": "row {row}, column {column} ({header}): the date '{value}' has no year or no day; "
+        "not used, write it as YYYY-MM-DD",
+    },
+    "cell.vague_period": {
+        "zh": "第 {row} 行 {column} 列（{header}）：“{value}”是一段时间而非日期，未使用；请写成截止日 YYYY-MM-DD",
+        "en": "row {row}, column {column} ({header}): '{value}' is a period, not a date; "
+        "not used, write the due day as YYYY-MM-DD",
+    },
     "cell.unreadable_date": {
         "zh": "第 {row} 行 {column} 列（{header}）：无法读取日期“{value}”",
         "en": "row {row}, column {column} ({header}): cannot read the date '{value}'",

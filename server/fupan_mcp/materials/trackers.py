@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -280,6 +281,19 @@ _STATUS: tuple[tuple[ActionStatus, tuple[str, ...]], ...] = (
         ),
     ),
 )
+_STATUS_MARKS: tuple[tuple[ActionStatus, frozenset[str]], ...] = (
+    ("done", frozenset({"✅", "✔", "☑", "√", "✓", "已完成✅", "done✅", "finished", "已结束", "已落地", "已实施", "已修复"})),
+    (
+        "in_progress",
+        frozenset(
+            {"wip", "ongoing", "in-progress", "推进中", "跟进中", "进展中", "实施中", "执行中", "部分完成", "🚧", "🔄"}
+        ),
+    ),
+    ("open", frozenset({"未启动", "待启动", "待开始", "notyet", "notstarted", "⏳", "☐", "⬜"})),
+)
+_NEGATED = re.compile(r"\bnot\b|\bno\b|\bincomplete|\bunfinished|\bundone|\bunresolved|未|没|尚未|非|不")
+"""A status that denies a word ("not done", "incomplete", "尚未完成") is never read by that word."""
+
 _PRIORITY: tuple[tuple[Priority, tuple[str, ...]], ...] = (
     ("P0", ("p0", "highest", "blocker", "critical", "urgent", "紧急", "最高", "阻塞级", "1 - urgent", "urgent (1)")),
     ("P1", ("p1", "high", "major", "高", "重要")),
@@ -328,6 +342,31 @@ def parse_date(text: str) -> dt.date | str | None:
             return _date(year, first, second)
         return _date(year, first, second) if first == second else "ambiguous"
     return None
+
+
+_RELATIVE_DATE = re.compile(
+    r"(?:下|本|这|上|次)\s*(?:周|星期|礼拜|个?月|季度?)|明天|后天|今天|^月底|^月末|周末|下班前|尽快|"
+    r"\b(?:next|this|coming)\s+(?:week|month|quarter|monday|tuesday|wednesday|thursday|friday|sprint)\b|"
+    r"\b(?:tomorrow|today|asap|eow|eom|eoq)\b",
+    re.IGNORECASE,
+)
+_INCOMPLETE_DATE = re.compile(
+    r"^(?:\d{1,2}\s*月\s*(?:\d{1,2}\s*[日号]?|底|初|中旬?|上旬|下旬|末)?|[qQ][1-4]|[一二三四1-4]\s*季度|"
+    r"(?:上|下)半年|h[12]|\d{1,2}[/.-]\d{1,2}|(?:end of |mid-?|early |late )?"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?:\s+\d{1,2})?)(?:\s*(?:前|之前|左右))?$",
+    re.IGNORECASE,
+)
+
+
+def vague_date(text: str) -> str:
+    """'relative_date' for 下周五 or next Friday (relative to a day the table does not give),
+    'incomplete_date' for 6月底, Q3 or 6/30 (no year), else 'none'."""
+    folded = unicodedata.normalize("NFKC", text).strip()
+    if _RELATIVE_DATE.search(folded):
+        return "relative_date"
+    if _INCOMPLETE_DATE.match(folded) or re.match(r"^(?:20\d\d\s*年?\s*)?(?:[qQ][1-4]|h[12])$", folded):
+        return "incomplete_date" if not re.match(r"^20\d\d", folded) else "vague_period"
+    return "none"
 
 
 def _year(text: str) -> int:
@@ -518,11 +557,15 @@ class _TrackerReader:
             return None
         if cell.kind == "date":
             return cell.value  # type: ignore[return-value]
-        parsed = parse_date(cell.text)
+        parsed = parse_date(unicodedata.normalize("NFKC", cell.text))
         if parsed == "ambiguous":
             self.problem(i, j, name, "ambiguous_date", "error", cell.text)
             return None
         if parsed is None or isinstance(parsed, str):
+            vague = vague_date(cell.text)
+            if vague != "none":
+                self.problem(i, j, name, vague, "error", cell.text)
+                return None
             self.problem(i, j, name, "unreadable_date", "error", cell.text)
             return None
         return parsed
@@ -535,9 +578,14 @@ class _TrackerReader:
         for status, words in _STATUS:
             if folded in words:
                 return status, cell.text
-        for status, words in _STATUS:
-            if any(len(word) > 3 and word in folded for word in words):
+        marks = re.sub(r"[\s\ufe0f]+", "", folded)
+        for status, signs in _STATUS_MARKS:
+            if marks in signs:
                 return status, cell.text
+        if not _NEGATED.search(folded):
+            for status, words in _STATUS:
+                if any(len(word) > 3 and word in folded for word in words):
+                    return status, cell.text
         self.problem(i, j, "status", "unknown_status", "warning", cell.text)
         return "open", cell.text
 
