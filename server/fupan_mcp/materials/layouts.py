@@ -47,12 +47,13 @@ def _pipe_cells(line: str) -> list[str]:
 
 
 def _markdown(lines: list[str]) -> Layout | None:
-    piped = [line for line in lines if line.strip().startswith("|") or line.strip().endswith("|")]
+    piped = [line for line in lines if "|" in line]
     if len(piped) < 2:
         return None
     has_separator = any(all(_SEPARATOR_CELL.match(c) for c in _pipe_cells(line)) for line in piped)
+    piped = [line for line in piped if line.strip().startswith("|") or line.strip().endswith("|")]
     fenced = sum(1 for line in piped if line.strip().startswith("|") and line.strip().endswith("|"))
-    if not has_separator and fenced < len(piped):
+    if not has_separator and (fenced < len(piped) or len(piped) < 2):
         return None
     rows: list[list[str]] = []
     for line in lines:

@@ -185,6 +185,7 @@ METRIC_FIELDS: tuple[FieldSpec, ...] = (
         ),
         ("实际", "完成", "达成", "实绩", "actual", "result", "achieved", "outcome"),
     ),
+    FieldSpec("id", ("id", "kpiid", "krid", "metricid", "编号", "序号", "指标编号", "no", "#"), ()),
     FieldSpec(
         "name",
         (
@@ -453,7 +454,7 @@ class _Reader:
                 continue
             name_cell = row[name_index]
             name = name_cell.text.strip() if not is_placeholder(name_cell) else ""
-            if self.repeats_header(row):
+            if self.repeats_header(row) or _sub_header(row):
                 repeated.append(i + 1 + self.offset)
                 continue
             if _total_name(name):
@@ -514,7 +515,7 @@ class _Reader:
     def metric(self, i: int, row: Sequence[Cell], name: str, group: str | None) -> MetricInput | None:
         unit_cell = self.cell(row, "unit")
         unit = unit_cell.text.strip()[:32] if unit_cell is not None and not is_placeholder(unit_cell) else None
-        unit = unit or header_unit(name) or self.header_unit()
+        unit = unit or _name_unit(name) or self.header_unit()
         percent_seen = False
         values: dict[str, float | str | None] = {}
         for key in ("actual", "baseline"):
@@ -658,6 +659,36 @@ def _distinct(row: Sequence[Cell]) -> list[Cell]:
     return out
 
 
+_NAME_UNITS = re.compile(
+    r"^(?:%|％|百分比|pp|[百千万亿]?元|万美元|百万美元|亿美元|百万|千万|(?:us)?[$€£¥￥]\s?(?:k|m|mm|mn|b|bn)?|"
+    r"(?:k|m|mm|mn|b|bn)\s?[$€£]|usd|rmb|cny|eur|人|人次|次|单|笔|件|户|个|天|日|小时|分钟|秒|毫秒|ms|"
+    r"min|mins|minutes|hours|hrs|days|h|s|sec|seconds)$",
+    re.IGNORECASE,
+)
+
+
+def _sub_header(row: Sequence[Cell]) -> bool:
+    """A row of labels under the header ("Target | Actual | Variance" repeated per period): text only, and
+    naming at least two of target, actual, baseline."""
+    if any(cell.kind not in ("text", "empty") for cell in row):
+        return False
+    named = {match_field(cell.text, METRIC_FIELDS) for cell in row if not cell.empty}
+    return len(named & {"target", "actual", "baseline"}) >= 2 and all(
+        _looks_like_label(cell.text) for cell in row if not cell.empty
+    )
+
+
+def _looks_like_label(text: str) -> bool:
+    return not re.search(r"\d", text) or match_field(text, METRIC_FIELDS) is not None
+
+
+def _name_unit(name: str) -> str | None:
+    """A unit written in brackets in the metric's own name ("GMV（万元）", "Churn rate (%)"), only from a
+    list of units: "(CAC)" or "(Q1)" are abbreviations, not units."""
+    unit = header_unit(name)
+    return unit if unit is not None and _NAME_UNITS.match(unit) else None
+
+
 def _distinct_nonempty(row: Sequence[Cell]) -> int:
     """Distinct cells written: a metric whose values are all marked missing ("—", "N/A") is no group title."""
     return len({(cell.kind, cell.text) for cell in row if not cell.empty})
@@ -669,7 +700,10 @@ def _total_name(name: str) -> bool:
     if key in _TOTAL_NAMES:
         return True
     bare = re.sub(r"[（(【\[].*$", "", name).strip(" :：").replace(" ", "").casefold()
-    return bare in _TOTAL_NAMES
+    if bare in _TOTAL_NAMES:
+        return True
+    # "Total KPIs Tracked:", "合计：" - a summary label (it ends with a colon), not a metric named "Total revenue".
+    return name.rstrip().endswith((":", "：")) and re.match(r"(?i)^(?:合计|总计|小计|汇总|total|overall|summary)", name) is not None
 
 
 _PERCENT = re.compile(r"(-?\d+(?:\.\d+)?)\s*%")

@@ -125,6 +125,11 @@ TEXT: Table = {
         "zh": "{count} 行无法按列对齐，未读取（未猜测）：{text}",
         "en": "{count} lines could not be split into the columns and were not read (not guessed): {text}",
     },
+    "note.resolved_as_due": {
+        "zh": "表中没有截止日期列：“{header}”在 {count} 条未完成的行动上用作截止日期（第 {rows} 行）",
+        "en": "the sheet has no due-date column: '{header}' was used as the due date of {count} actions not done "
+        "(row {rows})",
+    },
     "note.repeated_header": {
         "zh": "{count} 行是重复的表头，已跳过：第 {rows} 行",
         "en": "{count} rows repeat the header and were skipped: row {rows}",

@@ -347,7 +347,7 @@ def parse_date(text: str) -> dt.date | str | None:
 _RELATIVE_DATE = re.compile(
     r"(?:下|本|这|上|次)\s*(?:周|星期|礼拜|个?月|季度?)|明天|后天|今天|^月底|^月末|周末|下班前|尽快|"
     r"\b(?:next|this|coming)\s+(?:week|month|quarter|monday|tuesday|wednesday|thursday|friday|sprint)\b|"
-    r"\b(?:tomorrow|today|asap|eow|eom|eoq)\b",
+    r"\b(?:tomorrow|today|asap|soon|later|eow|eom|eoq)\b|随后|近期|稍后",
     re.IGNORECASE,
 )
 _INCOMPLETE_DATE = re.compile(
@@ -438,6 +438,7 @@ class _TrackerReader:
         self.language = language
         self.offset = offset
         self.problems: list[CellProblem] = []
+        self.planned_rows: list[int] = []
         self.source = _source(header.labels)
         # Jira repeats a column once per value (Labels, Labels, Labels): every column of a field is read.
         self.by_field: dict[str, list[int]] = {}
@@ -512,6 +513,10 @@ class _TrackerReader:
             if action is not None:
                 action_sources.append(ImportedAction(index=len(actions), row=row_number, ticket=ticket))
                 actions.append(action)
+        if self.planned_rows:
+            label = self.header.labels[self.by_field["resolved"][0]]
+            shown = ", ".join(map(str, self.planned_rows[:20]))
+            notes.append(Note("resolved_as_due", {"header": label, "count": len(self.planned_rows), "rows": shown}))
         return TrackerTable(
             header=self.header,
             source=self.source,
@@ -628,11 +633,17 @@ class _TrackerReader:
         elif status == "wont_do":
             status_reason = resolution or written
         metric = self.texts(row, "success_metric")
+        due = self.due(i, row)
+        if due is None and status != "done" and not self.by_field.get("due") and self.by_field.get("resolved"):
+            # A plan table's 完成时间 on an item not done is when it is due, not when it was done.
+            due = self.due(i, row, "resolved")
+            if due is not None:
+                self.planned_rows.append(i + 1 + self.offset)
         try:
             return ActionItem(
                 action=text[:MAX_TEXT_CHARS],
                 owner=self.owner(row),
-                due=self.due(i, row),
+                due=due,
                 priority=self.priority(i, row),
                 status=status,
                 status_reason=status_reason,
