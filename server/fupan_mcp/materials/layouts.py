@@ -97,15 +97,23 @@ def _aligned(lines: list[str]) -> Layout | None:
     filled = sum(1 for c in cells if c)
     if width < 2 or seen < 2 or seen * 2 < filled:
         return None
-    header = next(c for c in cells if len(c) == width)
+    top = next(k for k, c in enumerate(cells) if len(c) == width)
+    header = cells[top]
     starts = [start for start, _, _ in header]
     ends = [end for _, end, _ in header]
     layout = Layout("aligned", [])
     for number, (line, spans) in enumerate(zip(lines, cells, strict=True), start=1):
-        if len(spans) == width or len(spans) <= 1:
+        if len(spans) == width or not spans or (len(spans) == 1 and number - 1 <= top):
             layout.rows.append([text for _, _, text in spans])
             continue
-        row = _by_words(line, width) if len(spans) > width else _by_position(spans, starts, ends)
+        if len(spans) == 1:
+            # Below the header a single cell is a group title ("流量"), unless it is a row typed with single
+            # blanks: its values are split off, or, holding figures, it is left out rather than guessed.
+            row = _by_words(line, width)
+            if row is None and not (" " in spans[0][2] and re.search(r"\d", spans[0][2])):
+                row = [spans[0][2]]
+        else:
+            row = _by_words(line, width) if len(spans) > width else _by_position(spans, starts, ends)
         if row is None:
             layout.unplaced.append((number, line.strip()[:120]))
             layout.rows.append([])

@@ -28,8 +28,8 @@ from fupan_mcp.errors import InputError
 from fupan_mcp.i18n import Language, tr
 from fupan_mcp.limits import MAX_METRICS, MAX_NAME_CHARS, MAX_TEXT_CHARS
 from fupan_mcp.materials.headers import FieldSpec, Header, find_header, header_unit, match_field
-from fupan_mcp.materials.strings import TEXT
 from fupan_mcp.materials.numbertext import Convention, clean_number, decimal_convention
+from fupan_mcp.materials.strings import TEXT
 from fupan_mcp.materials.tables import EMPTY, Cell, Note, Sheet, cells_text
 
 __all__ = ["METRIC_FIELDS", "MetricTable", "is_placeholder", "localize_notes", "read_metrics"]
@@ -327,10 +327,11 @@ def _split_combined(sheet: Sheet, header: Header) -> tuple[Sheet, list[tuple[int
     for i, row in enumerate(sheet.rows):
         out: list[Cell] = []
         for j, cell in enumerate(row):
-            parts = plans.get(j)
-            if parts is None:
+            if j not in plans:
                 out.append(cell)
-            elif i == bottom:
+                continue
+            parts = plans[j]
+            if i == bottom:
                 out.extend(Cell("text", part, part) for part in parts)
             elif i < bottom or is_placeholder(cell):
                 out.extend([cell] * len(parts))
@@ -350,9 +351,7 @@ _NUMBER_FIELDS = ("target", "actual", "baseline", "weight", "rate")
 
 def _sheet_convention(sheet: Sheet, header: Header) -> Convention:
     columns = [j for j, name in enumerate(header.fields) if name in _NUMBER_FIELDS]
-    texts = (
-        row[j].text for row in sheet.rows[header.end :] for j in columns if j < len(row) and row[j].kind == "text"
-    )
+    texts = (row[j].text for row in sheet.rows[header.end :] for j in columns if j < len(row) and row[j].kind == "text")
     return decimal_convention(texts, sheet.decimal_comma_hint)
 
 
@@ -703,7 +702,10 @@ def _total_name(name: str) -> bool:
     if bare in _TOTAL_NAMES:
         return True
     # "Total KPIs Tracked:", "合计：" - a summary label (it ends with a colon), not a metric named "Total revenue".
-    return name.rstrip().endswith((":", "：")) and re.match(r"(?i)^(?:合计|总计|小计|汇总|total|overall|summary)", name) is not None
+    return (
+        name.rstrip().endswith((":", "："))
+        and re.match(r"(?i)^(?:合计|总计|小计|汇总|total|overall|summary)", name) is not None
+    )
 
 
 _PERCENT = re.compile(r"(-?\d+(?:\.\d+)?)\s*%")

@@ -17,13 +17,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["Convention", "CleanNumber", "clean_number", "decimal_convention"]
+__all__ = ["CleanNumber", "Convention", "clean_number", "decimal_convention"]
 
 Convention = Literal["point", "comma", "mixed"]
 
 _SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻"
 _FOOTNOTE = re.compile(
-    r"(?<=[\d%％万亿元kKmMbB\s])\s*(?:[" + _SUPERSCRIPTS + r"]+|[*＊†‡§]+|\[\s*\d{1,2}\s*\]|[（(]\s*注\s*\d{0,2}\s*[)）]|注\d{0,2})$"
+    r"(?<=[\d%％万亿元kKmMbB\s])\s*(?:["
+    + _SUPERSCRIPTS
+    + r"]+|[*＊†‡§]+|\[\s*\d{1,2}\s*\]|[（(]\s*注\s*\d{0,2}\s*[)）]|注\d{0,2})$"
 )
 _GROUP_BLANK = re.compile(r"(?<![\d.,])(\d{1,3})((?:[ \u00a0\u2009\u202f]\d{3})+)(?![\d])")
 _NUMBER_RUN = re.compile(r"\d[\d.,]*\d|\d")

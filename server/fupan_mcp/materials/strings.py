@@ -194,7 +194,8 @@ TEXT: Table = {
         "en": "row {row}: content but no title or summary; not imported",
     },
     "cell.footnote_mark": {
-        "zh": "第 {row} 行 {column} 列（{header}）：“{value}”末尾的脚注标记“{mark}”已去掉，按 {read} 读取；脚注内容未读取",
+        "zh": "第 {row} 行 {column} 列（{header}）：“{value}”末尾的脚注标记“{mark}”已去掉，按 {read} 读取；"
+        "脚注内容未读取",
         "en": "row {row}, column {column} ({header}): the footnote mark '{mark}' after '{value}' was taken off "
         "and {read} read; the footnote itself was not read",
     },
@@ -215,7 +216,8 @@ TEXT: Table = {
         "split by '/' into one value per column; not used",
     },
     "cell.relative_date": {
-        "zh": "第 {row} 行 {column} 列（{header}）：“{value}”是相对日期，表中没有它所相对的日期，未使用；请写成 YYYY-MM-DD",
+        "zh": "第 {row} 行 {column} 列（{header}）：“{value}”是相对日期，表中没有它所相对的日期，未使用；"
+        "请写成 YYYY-MM-DD",
         "en": "row {row}, column {column} ({header}): '{value}' is relative to a day the table does not give; "
         "not used, write it as YYYY-MM-DD",
     },

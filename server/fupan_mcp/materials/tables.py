@@ -143,7 +143,7 @@ def read_table(data: bytes, format: TableFormat, language: Language, field_name:
             if pasted.unplaced:
                 shown = "; ".join(f"{line}: {content}" for line, content in pasted.unplaced[:10])
                 notes.append(Note("layout_unplaced", {"count": len(pasted.unplaced), "text": shown[:400]}))
-            delimiter = None
+            delimiter = ""
     return Workbook(format, [Sheet(format.upper(), rows, decimal_comma_hint=delimiter == ";")], notes)
 
 

@@ -282,7 +282,10 @@ _STATUS: tuple[tuple[ActionStatus, tuple[str, ...]], ...] = (
     ),
 )
 _STATUS_MARKS: tuple[tuple[ActionStatus, frozenset[str]], ...] = (
-    ("done", frozenset({"✅", "✔", "☑", "√", "✓", "已完成✅", "done✅", "finished", "已结束", "已落地", "已实施", "已修复"})),
+    (
+        "done",
+        frozenset({"✅", "✔", "☑", "√", "✓", "已完成✅", "done✅", "finished", "已结束", "已落地", "已实施", "已修复"}),
+    ),
     (
         "in_progress",
         frozenset(
