@@ -88,6 +88,9 @@ def test_superscript_footnote_is_not_a_digit() -> None:
     assert clean_number("≥2,000").text == "≥2,000"
     assert clean_number("１２３").text == "123"
     assert clean_number("４．５％").text == "4.5%"
+    assert clean_number("12.3※").footnote == "※"
+    assert clean_number("−5%").text == "-5%"
+    assert clean_number("95–99%").text == "95–99%"
 
 
 def test_thousands_blanks() -> None:
@@ -187,3 +190,31 @@ def test_group_row_needs_empty_cells_not_missing_marks() -> None:
     data = "指标,目标,实际\n流量\nUV,100,90\n留存,N/A,待定\n".encode()
     result = import_metrics(data, "csv", None, "zh")
     assert [(m.name, m.dimension) for m in result.metrics] == [("UV", "流量"), ("留存", "流量")]
+
+
+def test_no_header_says_why_when_it_can() -> None:
+    with pytest.raises(InputError) as fullwidth:
+        import_metrics("指标，目标，实际\nGMV，２，８００万元，３０００万\n".encode(), "csv", None, "zh")
+    assert "全角逗号" in str(fullwidth.value)
+    with pytest.raises(InputError) as blanks:
+        import_actions(b"Action Owner Due Status\nAdd alert alice 2024-01-02 done\n", "csv", None, "en")
+    assert blanks.value.field == "content" and "single blanks" in str(blanks.value)
+    with pytest.raises(InputError) as plain:
+        import_metrics("| 维度 | 指标 |\n|---|---|\n| 销售 | GMV |\n".encode(), "csv", None, "zh")
+    assert "全角" not in str(plain.value) and "单个空格" not in str(plain.value)
+
+
+def test_title_above_an_aligned_table_and_a_total_row() -> None:
+    text = (
+        "2024 Q3 经营复盘\n\n"
+        "指标          目标        实际\n"
+        "GMV（万元）   2,000       1,800\n"
+        "新客数        5000        5200\n"
+        "合计          7000        7000\n"
+    )
+    result = import_metrics(text.encode(), "csv", None, "zh", compute=True)
+    assert [(m.name, m.target, m.actual, m.unit) for m in result.metrics] == [
+        ("GMV（万元）", "2,000", "1,800", "万元"),
+        ("新客数", "5000", "5200", None),
+    ]
+    assert {"layout_aligned", "title_rows", "total_rows"} <= {note.code for note in result.notes}

@@ -30,7 +30,7 @@ from fupan_mcp.limits import MAX_METRICS, MAX_NAME_CHARS, MAX_TEXT_CHARS
 from fupan_mcp.materials.headers import FieldSpec, Header, find_header, header_unit, match_field
 from fupan_mcp.materials.numbertext import Convention, clean_number, decimal_convention
 from fupan_mcp.materials.strings import TEXT
-from fupan_mcp.materials.tables import EMPTY, Cell, Note, Sheet, cells_text
+from fupan_mcp.materials.tables import EMPTY, Cell, Note, Sheet, cells_text, single_column_reason
 
 __all__ = ["METRIC_FIELDS", "MetricTable", "is_placeholder", "localize_notes", "read_metrics"]
 
@@ -288,6 +288,15 @@ def read_metrics(sheet: Sheet, language: Language, *, row_offset: int = 0, heade
     header = header or metric_header(rows)
     if header is None:
         needed = "指标/metric, 目标/target, 实际/actual"
+        why = single_column_reason(
+            rows, lambda text: len({match_field(w, METRIC_FIELDS) for w in text.split()} - {None})
+        )
+        if why is not None:
+            reason = tr(TEXT, f"why.{why}", language)
+            count = min(len(rows), 30)
+            raise InputError(
+                "content", tr(TEXT, "err.no_header_single_column", language, rows=count, why=reason, needed=needed)
+            )
         raise InputError("content", tr(TEXT, "err.no_header", language, rows=min(len(rows), 30), needed=needed))
     unsplit: list[tuple[int, int, str, str]] = []
     if not given:

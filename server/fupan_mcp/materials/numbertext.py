@@ -1,7 +1,8 @@
 """Number cells as people type them, made plain before they are read. Pure.
 
-- Full-width digits and signs ("１２３", "４．５％", "1，234") become ASCII (NFKC), except superscripts.
-- A footnote mark after a number ("12.3*", "12.3¹", "12.3[1]", "12.3†", "12.3（注1）") is taken off, and
+- Full-width digits and signs ("１２３", "４．５％", "1，234") become ASCII (NFKC), except superscripts; a
+  minus typed as "−" (U+2212) or an en dash before a number is a minus.
+- A footnote mark after a number ("12.3*", "12.3¹", "12.3[1]", "12.3†", "12.3※", "12.3（注1）") is taken off, and
   said: "12.3¹" is never read as 12.31.
 - Blanks grouping thousands ("1 234", "1 234 567", with a no-break or thin space) are removed.
 - Decimal comma ("1.234,5", "12,5"): a sheet whose cells show it (or a semicolon-separated file) is read
@@ -25,8 +26,10 @@ _SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻"
 _FOOTNOTE = re.compile(
     r"(?<=[\d%％万亿元kKmMbB\s])\s*(?:["
     + _SUPERSCRIPTS
-    + r"]+|[*＊†‡§]+|\[\s*\d{1,2}\s*\]|[（(]\s*注\s*\d{0,2}\s*[)）]|注\d{0,2})$"
+    + r"]+|[*＊†‡§※]+|\[\s*\d{1,2}\s*\]|[（(]\s*注\s*\d{0,2}\s*[)）]|注\d{0,2})$"
 )
+_MINUS = re.compile(r"(?<![\d.])[\u2212\u2013\u2012\ufe63](?=\s?\d)")
+"""A minus sign typed as U+2212 or an en dash before a number ("−5%"), not the dash of a range ("95–99%")."""
 _GROUP_BLANK = re.compile(r"(?<![\d.,])(\d{1,3})((?:[ \u00a0\u2009\u202f]\d{3})+)(?![\d])")
 _NUMBER_RUN = re.compile(r"\d[\d.,]*\d|\d")
 _EURO_FULL = re.compile(r"^\d{1,3}(?:\.\d{3})+,\d+$|^\d+,\d{1,2}$|^\d+,\d{4,}$|^\d{1,3}(?:\.\d{3}){2,}$")
@@ -76,7 +79,7 @@ def _to_point(run: str) -> str:
 def clean_number(text: str, convention: Convention = "point") -> CleanNumber:
     """``text`` with full-width forms folded, footnote marks and thousands blanks taken off, and (under the
     comma convention) the decimal comma made a point."""
-    folded = _fold(text).strip()
+    folded = _MINUS.sub("-", _fold(text).strip())
     footnote: str | None = None
     match = _FOOTNOTE.search(folded)
     if match and re.search(r"\d", folded[: match.start()]):

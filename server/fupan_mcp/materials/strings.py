@@ -46,6 +46,22 @@ TEXT: Table = {
         "zh": "前 {rows} 行中找不到表头：需要 {needed} 等列名",
         "en": "no header found in the first {rows} rows: expected column names such as {needed}",
     },
+    "err.no_header_single_column": {
+        "zh": "前 {rows} 行中找不到表头：表头行只读出一列。{why}需要 {needed} 等列名",
+        "en": "no header found in the first {rows} rows: the header line reads as one column. {why}"
+        "Expected column names such as {needed}",
+    },
+    "why.fullwidth_comma": {
+        "zh": "各列似乎以全角逗号“，”分隔：请改用英文逗号“,”或制表符（全角逗号也可能是千位分隔符，无法可靠拆分）。",
+        "en": "The columns seem separated by full-width commas '，': use ',' or tabs instead (a full-width comma "
+        "may also group thousands, so it cannot be split reliably). ",
+    },
+    "why.single_blanks": {
+        "zh": "各列似乎只以单个空格分隔（从网页或 PDF 复制）：请用制表符、逗号或至少两个空格分列，"
+        "或直接粘贴 markdown 表格。",
+        "en": "The columns seem separated by single blanks (copied from a web page or a PDF): separate them by "
+        "tabs, commas or two or more blanks, or paste a markdown table. ",
+    },
     "err.empty": {"zh": "表格没有任何数据", "en": "the table holds no data"},
     "err.too_many_rows": {
         "zh": "数据行过多（{rows} 行），上限为 {limit} 行",

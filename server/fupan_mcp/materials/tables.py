@@ -23,7 +23,7 @@ import io
 import math
 import zipfile
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -47,6 +47,7 @@ __all__ = [
     "column_letter",
     "decode_text",
     "read_table",
+    "single_column_reason",
 ]
 
 MAX_SHEET_ROWS = 20_000
@@ -162,6 +163,22 @@ def _pasted_layout(text: str, rows: list[list[Cell]]) -> Layout | None:
         if common >= 2 and seen * 2 >= filled:
             return None
     return layout
+
+
+def single_column_reason(rows: Sequence[Sequence[Cell]], names_fields: Callable[[str], int]) -> str | None:
+    """Why a text table shows no header, when it can be told: 'fullwidth_comma' (every line one cell holding
+    '，') or 'single_blanks' (the first line one cell whose blank-separated words name two fields or more,
+    ``names_fields`` counting them)."""
+    filled = [[c for c in row if not c.empty] for row in rows[:30]]
+    filled = [cells for cells in filled if cells]
+    if not filled:
+        return None
+    if all(len(cells) == 1 for cells in filled) and sum(1 for c in filled if "，" in c[0].text) * 2 >= len(filled):
+        return "fullwidth_comma"
+    first = filled[0]
+    if len(first) == 1 and first[0].kind == "text" and names_fields(first[0].text) >= 2:
+        return "single_blanks"
+    return None
 
 
 def decode_text(data: bytes, language: Language, field_name: str = "content") -> str:

@@ -40,10 +40,10 @@ from fupan_mcp.domain.materials import (
 from fupan_mcp.errors import InputError
 from fupan_mcp.i18n import Language, tr
 from fupan_mcp.limits import MAX_ACTIONS, MAX_NAME_CHARS, MAX_TEXT_CHARS
-from fupan_mcp.materials.headers import FieldSpec, Header, find_header
+from fupan_mcp.materials.headers import FieldSpec, Header, find_header, match_field
 from fupan_mcp.materials.metrics import is_placeholder, localize_notes
 from fupan_mcp.materials.strings import TEXT
-from fupan_mcp.materials.tables import Cell, Note, Sheet, cells_text
+from fupan_mcp.materials.tables import Cell, Note, Sheet, cells_text, single_column_reason
 
 __all__ = ["TRACKER_FIELDS", "TrackerTable", "action_header", "parse_date", "read_tracker"]
 
@@ -430,6 +430,15 @@ def read_tracker(
     header = header or action_header(rows)
     if header is None:
         needed = "Summary/Title/概要, Assignee/负责人, Due date/截止日期, Status/状态"
+        why = single_column_reason(
+            rows, lambda text: len({match_field(w, TRACKER_FIELDS) for w in text.split()} - {None})
+        )
+        if why is not None:
+            reason = tr(TEXT, f"why.{why}", language)
+            count = min(len(rows), 30)
+            raise InputError(
+                "content", tr(TEXT, "err.no_header_single_column", language, rows=count, why=reason, needed=needed)
+            )
         raise InputError("content", tr(TEXT, "err.no_header", language, rows=min(len(rows), 30), needed=needed))
     return _TrackerReader(sheet, header, language, row_offset).read()
 
