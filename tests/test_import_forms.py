@@ -36,6 +36,12 @@ def A(text: str) -> Any:
 
 
 F: dict[str, Callable[[], Any]] = {
+    "unquoted 1,234 in CSV: row reported, not shifted": lambda: (
+        lambda r: lv(r) == [("DAU", 10, 9)] and codes(r) == ["extra_cells"]
+    )(M("指标,目标,实际\nGMV,1,234,1,100\nDAU,10,9\n")),
+    "stray comma in an action title: row reported": lambda: (
+        lambda r: [a.action for a in r.actions] == ["B"] and codes(r) == ["extra_cells"]
+    )(A("Action,Owner,Due\nFix, the alert,alice,2024-01-02\nB,bob,2024-01-03\n")),
     "markdown table": lambda: (
         lv(M("| 指标 | 目标 | 实际 |\n|---|---:|---:|\n| GMV | 2,000 | 1,800 |\n")) == [("GMV", 2000, 1800)]
     ),

@@ -1,8 +1,9 @@
 """Tables pasted as text that is not CSV: a markdown pipe table, or columns aligned with spaces (a table
 copied from a web page, a PDF or a terminal). Pure: text in, rows of strings out.
 
-- Markdown: lines holding ``|`` are rows; the ``|---|:--:|`` separator lines are dropped, the outer pipes
-  are not cells, ``\\|`` is a pipe inside a cell. Lines without a pipe (a title, a note) are one-cell rows.
+- Markdown: lines holding ``|`` are rows; the ``|---|:--:|`` separator lines are read as empty rows (row
+  numbers stay line numbers), the outer pipes are not cells, ``\\|`` is a pipe inside a cell. Lines
+  without a pipe (a title, a note) are one-cell rows.
 - Aligned with spaces: cells are separated by two or more blanks (or a tab). The number of columns is the
   one most lines have. A line with fewer cells is placed by the columns' positions under the header line
   (display width: a CJK character counts two); a line with more single-blank separated words than columns
@@ -61,9 +62,8 @@ def _markdown(lines: list[str]) -> Layout | None:
             rows.append([line.strip()] if line.strip() else [])
             continue
         cells = _pipe_cells(line)
-        if all(_SEPARATOR_CELL.match(c) for c in cells):
-            continue
-        rows.append(cells)
+        # The |---| line stays an (empty) row, so that row numbers are the pasted text's line numbers.
+        rows.append([] if all(_SEPARATOR_CELL.match(c) for c in cells) else cells)
     return Layout("markdown", rows)
 
 

@@ -30,7 +30,7 @@ from fupan_mcp.limits import MAX_METRICS, MAX_NAME_CHARS, MAX_TEXT_CHARS
 from fupan_mcp.materials.headers import FieldSpec, Header, find_header, header_unit, match_field
 from fupan_mcp.materials.numbertext import Convention, clean_number, decimal_convention
 from fupan_mcp.materials.strings import TEXT
-from fupan_mcp.materials.tables import EMPTY, Cell, Note, Sheet, cells_text, single_column_reason
+from fupan_mcp.materials.tables import EMPTY, Cell, Note, Sheet, cells_text, extra_cells, single_column_reason
 
 __all__ = ["METRIC_FIELDS", "MetricTable", "is_placeholder", "localize_notes", "read_metrics"]
 
@@ -352,7 +352,7 @@ def _split_combined(sheet: Sheet, header: Header) -> tuple[Sheet, list[tuple[int
                     out.extend([EMPTY] * len(parts))
                     unsplit.append((i, len(out) - len(parts), cell.text, header.labels[j]))
         rows.append(out)
-    return Sheet(sheet.name, rows, sheet.decimal_comma_hint), unsplit
+    return Sheet(sheet.name, rows, sheet.decimal_comma_hint, sheet.text), unsplit
 
 
 _NUMBER_FIELDS = ("target", "actual", "baseline", "weight", "rate")
@@ -474,6 +474,10 @@ class _Reader:
                 continue
             if not name:
                 self.problem(i, None, "missing_name", "error")
+                continue
+            extra = extra_cells(self.sheet, self.header.labels, row)
+            if extra:
+                self.problem(i, None, "extra_cells", "error", " | ".join(c.text for c in row if not c.empty))
                 continue
             metric = self.metric(i, row, name[:MAX_NAME_CHARS], group)
             if metric is None:

@@ -247,6 +247,12 @@ TEXT: Table = {
         "en": "row {row}, column {column} ({header}): '{value}' is a period, not a date; "
         "not used, write the due day as YYYY-MM-DD",
     },
+    "cell.extra_cells": {
+        "zh": "第 {row} 行的单元格比表头多（{value}）：可能是数字里未加引号的千位分隔逗号（如 1,234）或多了分隔符，"
+        "各值会错位；该行未导入，其余行照常导入",
+        "en": "row {row} has more cells than the header ({value}): a thousands comma not quoted (1,234) or a "
+        "stray separator would shift its values; the row was not imported, the others were",
+    },
     "cell.unreadable_date": {
         "zh": "第 {row} 行 {column} 列（{header}）：无法读取日期“{value}”",
         "en": "row {row}, column {column} ({header}): cannot read the date '{value}'",

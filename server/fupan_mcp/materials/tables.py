@@ -46,6 +46,7 @@ __all__ = [
     "check_office_container",
     "column_letter",
     "decode_text",
+    "extra_cells",
     "read_table",
     "single_column_reason",
 ]
@@ -96,6 +97,8 @@ class Sheet:
     """rows[i][j] is sheet row i + 1, column j + 1; every row has the same length."""
     decimal_comma_hint: bool = False
     """Read from a semicolon-separated file, the CSV Excel writes where the comma is the decimal mark."""
+    text: bool = False
+    """Read from text (CSV, TSV, a pasted table): a row longer than its header is a misplaced separator."""
 
 
 @dataclass
@@ -145,7 +148,7 @@ def read_table(data: bytes, format: TableFormat, language: Language, field_name:
                 shown = "; ".join(f"{line}: {content}" for line, content in pasted.unplaced[:10])
                 notes.append(Note("layout_unplaced", {"count": len(pasted.unplaced), "text": shown[:400]}))
             delimiter = ""
-    return Workbook(format, [Sheet(format.upper(), rows, decimal_comma_hint=delimiter == ";")], notes)
+    return Workbook(format, [Sheet(format.upper(), rows, decimal_comma_hint=delimiter == ";", text=True)], notes)
 
 
 def _pasted_layout(text: str, rows: list[list[Cell]]) -> Layout | None:
@@ -163,6 +166,15 @@ def _pasted_layout(text: str, rows: list[list[Cell]]) -> Layout | None:
         if common >= 2 and seen * 2 >= filled:
             return None
     return layout
+
+
+def extra_cells(sheet: Sheet, labels: Sequence[str], row: Sequence[Cell]) -> list[Cell]:
+    """The filled cells of a text table's row beyond its header's last named column ("GMV,1,234,1,100"
+    under "指标,目标,实际": a thousands comma not quoted), which shift every value; none for XLSX."""
+    if not sheet.text:
+        return []
+    width = max((j + 1 for j, label in enumerate(labels) if label), default=0)
+    return [cell for cell in row[width:] if not cell.empty]
 
 
 def single_column_reason(rows: Sequence[Sequence[Cell]], names_fields: Callable[[str], int]) -> str | None:

@@ -43,7 +43,7 @@ from fupan_mcp.limits import MAX_ACTIONS, MAX_NAME_CHARS, MAX_TEXT_CHARS
 from fupan_mcp.materials.headers import FieldSpec, Header, find_header, match_field
 from fupan_mcp.materials.metrics import is_placeholder, localize_notes
 from fupan_mcp.materials.strings import TEXT
-from fupan_mcp.materials.tables import Cell, Note, Sheet, cells_text, single_column_reason
+from fupan_mcp.materials.tables import Cell, Note, Sheet, cells_text, extra_cells, single_column_reason
 
 __all__ = ["TRACKER_FIELDS", "TrackerTable", "action_header", "parse_date", "read_tracker"]
 
@@ -512,6 +512,10 @@ class _TrackerReader:
             title_cell, _ = self.first(row, "action")
             if title_cell is None:
                 self.problem(i, None, None, "missing_title", "error", None)
+                continue
+            extra = extra_cells(self.sheet, self.header.labels, row)
+            if extra:
+                self.problem(i, None, None, "extra_cells", "error", " | ".join(c.text for c in row if not c.empty))
                 continue
             ticket = self.ticket(row)
             row_number = i + 1 + self.offset
