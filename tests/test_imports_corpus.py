@@ -218,3 +218,21 @@ def test_title_above_an_aligned_table_and_a_total_row() -> None:
         ("新客数", "5000", "5200", None),
     ]
     assert {"layout_aligned", "title_rows", "total_rows"} <= {note.code for note in result.notes}
+
+
+def test_a_markdown_file_is_a_table_for_import(tmp_path: Path) -> None:
+    from fupan_mcp.materials.files import load_material
+
+    (tmp_path / "kpi.md").write_text("# Q3\n\n| 指标 | 目标% | 实际% |\n|---|---|---|\n| 转化率 | 5 | 4.5 |\n", "utf-8")
+    data, chosen = load_material(
+        path="kpi.md",
+        content=None,
+        format=None,
+        allowed=[tmp_path],
+        kind="table",
+        choices=("csv", "tsv", "xlsx"),
+        language="zh",
+    )
+    assert chosen == "csv"
+    result = import_metrics(data, chosen, None, "zh")
+    assert [(m.name, m.target, m.actual, m.unit) for m in result.metrics] == [("转化率", "5", "4.5", "%")]

@@ -72,11 +72,15 @@ def normalize_label(text: str) -> str:
 
 
 def header_unit(text: str) -> str | None:
-    """The unit written in brackets in a header, if it looks like one ('万元', '%', '$', 'h')."""
-    for match in _BRACKETS.finditer(unicodedata.normalize("NFKC", text)):
+    """The unit written in brackets in a header, if it looks like one ('万元', '%', '$', 'h'); or a percent
+    sign closing it ("目标%", "Actual %")."""
+    folded = unicodedata.normalize("NFKC", text)
+    for match in _BRACKETS.finditer(folded):
         word = match.group(1).strip()
         if _UNIT_WORDS.match(word):
             return "%" if word in ("%", "百分比") else word
+    if folded.rstrip().endswith("%") and len(folded.strip()) > 1:
+        return "%"
     return None
 
 
