@@ -14,6 +14,7 @@ dimension column), total rows (合计/小计/Total), and rows with values but no
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -680,18 +681,21 @@ _NAME_UNITS = re.compile(
 
 
 def _sub_header(row: Sequence[Cell]) -> bool:
-    """A row of labels under the header ("Target | Actual | Variance" repeated per period): text only, and
-    naming at least two of target, actual, baseline."""
-    if any(cell.kind not in ("text", "empty") for cell in row):
+    """A row of labels under the header ("Target | Actual | Variance" repeated per period): text without
+    figures only, naming at least two of target, actual, baseline."""
+    texts = [cell.text for cell in row if not cell.empty]
+    if any(cell.kind not in ("text", "empty") for cell in row) or any(_DIGIT.search(text) for text in texts):
         return False
-    named = {match_field(cell.text, METRIC_FIELDS) for cell in row if not cell.empty}
-    return len(named & {"target", "actual", "baseline"}) >= 2 and all(
-        _looks_like_label(cell.text) for cell in row if not cell.empty
-    )
+    named = {_metric_field(text) for text in texts}
+    return len(named & {"target", "actual", "baseline"}) >= 2
 
 
-def _looks_like_label(text: str) -> bool:
-    return not re.search(r"\d", text) or match_field(text, METRIC_FIELDS) is not None
+_DIGIT = re.compile(r"\d")
+
+
+@functools.lru_cache(maxsize=4096)
+def _metric_field(text: str) -> str | None:
+    return match_field(text, METRIC_FIELDS)
 
 
 def _name_unit(name: str) -> str | None:

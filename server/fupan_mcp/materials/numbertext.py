@@ -49,6 +49,8 @@ class CleanNumber:
 
 def _fold(text: str) -> str:
     """NFKC for everything but superscripts (NFKC would make '12.3¹' into '12.31')."""
+    if text.isascii():
+        return text
     return "".join(ch if ch in _SUPERSCRIPTS else unicodedata.normalize("NFKC", ch) for ch in text)
 
 
