@@ -681,13 +681,16 @@ _NAME_UNITS = re.compile(
 
 
 def _sub_header(row: Sequence[Cell]) -> bool:
-    """A row of labels under the header ("Target | Actual | Variance" repeated per period): text without
-    figures only, naming at least two of target, actual, baseline."""
-    texts = [cell.text for cell in row if not cell.empty]
-    if any(cell.kind not in ("text", "empty") for cell in row) or any(_DIGIT.search(text) for text in texts):
+    """A row of labels under the header ("Target | Actual | Variance" repeated per period): text only,
+    naming at least two of target, actual, baseline."""
+    if any(cell.kind not in ("text", "empty") for cell in row):
         return False
-    named = {_metric_field(text) for text in texts}
-    return len(named & {"target", "actual", "baseline"}) >= 2
+    texts = [cell.text for cell in row if not cell.empty]
+    plain = [text for text in texts if not _DIGIT.search(text)]
+    if len({_metric_field(text) for text in plain} & {"target", "actual", "baseline"}) < 2:
+        return False
+    # A label may hold a figure ("Metric Value (e.g., 100%)"); a value never names a field.
+    return all(_metric_field(text) is not None for text in texts if _DIGIT.search(text))
 
 
 _DIGIT = re.compile(r"\d")
