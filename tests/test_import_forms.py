@@ -36,6 +36,9 @@ def A(text: str) -> Any:
 
 
 F: dict[str, Callable[[], Any]] = {
+    "one cell headed 'Target | Actual | Δ'": lambda: (
+        lv(M('KPI,"Target | Actual | Δ"\nRevenue,"100 | 110 | +10"\n')) == [("Revenue", 100, 110)]
+    ),
     "unquoted 1,234 in CSV: row reported, not shifted": lambda: (
         lambda r: lv(r) == [("DAU", 10, 9)] and codes(r) == ["extra_cells"]
     )(M("指标,目标,实际\nGMV,1,234,1,100\nDAU,10,9\n")),

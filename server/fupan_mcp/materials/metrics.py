@@ -326,8 +326,8 @@ def _split_combined(sheet: Sheet, header: Header) -> tuple[Sheet, list[tuple[int
         parts = [part for part in _COMBINED_SEPARATOR.split(lower) if part]
         if len(parts) < 2:
             continue
-        fields = [match_field(part, METRIC_FIELDS) for part in parts]
-        if all(f in _COMBINED_FIELDS for f in fields) and len(set(fields)) == len(fields):
+        fields = [f for f in (match_field(part, METRIC_FIELDS) for part in parts) if f in _COMBINED_FIELDS]
+        if len(fields) >= 2 and len(set(fields)) == len(fields):  # "Target | Actual | Δ": Δ an unused column
             plans[j] = parts
     if not plans:
         return None
