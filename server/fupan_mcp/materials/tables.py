@@ -210,10 +210,6 @@ def decode_text(data: bytes, language: Language, field_name: str = "content") ->
     raise InputError(field_name, tr(TEXT, "err.encoding", language))
 
 
-def _read_delimited(text: str, format: TableFormat) -> list[list[Cell]]:
-    return _read_delimited_with(text, format)[0]
-
-
 def _read_delimited_with(text: str, format: TableFormat) -> tuple[list[list[Cell]], str]:
     sample = text[:8192]
     delimiter = "\t"
