@@ -36,6 +36,9 @@ def A(text: str) -> Any:
 
 
 F: dict[str, Callable[[], Any]] = {
+    "'In progress - no blockers' stays in progress": lambda: (
+        A("Action,Owner,Status\nx,a,In progress - no blockers\n").actions[0].status == "in_progress"
+    ),
     "one cell headed 'Target | Actual | Δ'": lambda: (
         lv(M('KPI,"Target | Actual | Δ"\nRevenue,"100 | 110 | +10"\n')) == [("Revenue", 100, 110)]
     ),

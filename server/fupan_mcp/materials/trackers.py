@@ -294,8 +294,19 @@ _STATUS_MARKS: tuple[tuple[ActionStatus, frozenset[str]], ...] = (
     ),
     ("open", frozenset({"未启动", "待启动", "待开始", "notyet", "notstarted", "⏳", "☐", "⬜"})),
 )
-_NEGATED = re.compile(r"\bnot\b|\bno\b|\bincomplete|\bunfinished|\bundone|\bunresolved|未|没|尚未|非|不")
-"""A status that denies a word ("not done", "incomplete", "尚未完成") is never read by that word."""
+_NEGATION = re.compile(r"(?:\bnot(?:\s+yet)?\s*|\bno\s+|\bun|\bin|未|没有?|尚未|非|不)$")
+
+
+def _affirmed(folded: str, word: str) -> bool:
+    """``word`` occurs in the status and is not denied just before ("not done", "incomplete", "尚未完成"):
+    a denied word never gives its status."""
+    start = folded.find(word)
+    while start >= 0:
+        if not _NEGATION.search(folded[max(0, start - 8) : start]):
+            return True
+        start = folded.find(word, start + 1)
+    return False
+
 
 _PRIORITY: tuple[tuple[Priority, tuple[str, ...]], ...] = (
     ("P0", ("p0", "highest", "blocker", "critical", "urgent", "紧急", "最高", "阻塞级", "1 - urgent", "urgent (1)")),
@@ -603,10 +614,9 @@ class _TrackerReader:
         for status, signs in _STATUS_MARKS:
             if marks in signs:
                 return status, cell.text
-        if not _NEGATED.search(folded):
-            for status, words in _STATUS:
-                if any(len(word) > 3 and word in folded for word in words):
-                    return status, cell.text
+        for status, words in _STATUS:
+            if any(len(word) > 3 and _affirmed(folded, word) for word in words):
+                return status, cell.text
         self.problem(i, j, "status", "unknown_status", "warning", cell.text)
         return "open", cell.text
 
