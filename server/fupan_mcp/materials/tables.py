@@ -142,7 +142,8 @@ def read_table(data: bytes, format: TableFormat, language: Language, field_name:
     if format == "csv":
         pasted = _pasted_layout(text, rows)
         if pasted is not None:
-            rows = _squared([[_text_cell(value) for value in row[:MAX_COLUMNS]] for row in pasted.rows])
+            kept = pasted.rows[: MAX_SHEET_ROWS + 1]
+            rows = _squared([[_text_cell(value) for value in row[:MAX_COLUMNS]] for row in kept])
             notes.append(Note(f"layout_{pasted.kind}"))
             if pasted.unplaced:
                 shown = "; ".join(f"{line}: {content}" for line, content in pasted.unplaced[:10])
@@ -155,7 +156,9 @@ def _pasted_layout(text: str, rows: list[list[Cell]]) -> Layout | None:
     """A markdown or space-aligned table, unless the text reads as consistent CSV (markdown always wins)."""
     from fupan_mcp.materials.layouts import split_layout
 
-    layout = split_layout(text[: 4 * 1024 * 1024])
+    if len(text) > 4 * 1024 * 1024:  # far beyond a pasted table: read as CSV only
+        return None
+    layout = split_layout(text)
     if layout is None or layout.kind == "markdown":
         return layout
     widths = Counter(max((j + 1 for j, c in enumerate(row) if not c.empty), default=0) for row in rows)
