@@ -139,7 +139,10 @@ def load_material(
     chosen = format
     if path is not None:
         data = read_allowed_file(path, allowed, language)
-        chosen = chosen or _SUFFIXES.get(Path(path).suffix.lower())
+        suffix = _SUFFIXES.get(Path(path).suffix.lower())
+        if kind == "table" and suffix == "markdown":
+            suffix = "csv"  # a .md file holding a table: the text reader finds the pipe table in it
+        chosen = chosen or suffix
         chosen = chosen or _sniff(data, kind)
     else:
         assert content is not None

@@ -58,7 +58,8 @@ _BRACKETS = re.compile(r"[\(\[（【]\s*([^()\[\]（）【】]{1,12})\s*[\)\]）
 _NOISE = re.compile(r"[\s*:：_\-—/\\|.。·•#]+")
 _UNIT_WORDS = re.compile(
     r"^(?:%|％|pp|百分比|[百千万亿]?元|[百千万亿]|k|m|w|人|次|条|个|单|笔|件|户|天|日|小时|h|分钟|min|秒|s|ms|"
-    r"\$|usd|rmb|cny|¥|￥|元/单|元/人|人次|[a-z]{1,5})$",
+    r"\$|usd|rmb|cny|¥|￥|元/单|元/人|人次|[a-z]{1,5}|(?:us)?[$€£¥]\s?(?:k|m|mm|mn|b|bn)|(?:k|m|mm|mn|b|bn)\s?[$€£]|"
+    r"百万|千万|百万元|千万元|万美元|百万美元|亿美元)$",
     re.IGNORECASE,
 )
 
@@ -71,11 +72,15 @@ def normalize_label(text: str) -> str:
 
 
 def header_unit(text: str) -> str | None:
-    """The unit written in brackets in a header, if it looks like one ('万元', '%', '$', 'h')."""
-    for match in _BRACKETS.finditer(unicodedata.normalize("NFKC", text)):
+    """The unit written in brackets in a header, if it looks like one ('万元', '%', '$', 'h'); or a percent
+    sign closing it ("目标%", "Actual %")."""
+    folded = unicodedata.normalize("NFKC", text)
+    for match in _BRACKETS.finditer(folded):
         word = match.group(1).strip()
         if _UNIT_WORDS.match(word):
             return "%" if word in ("%", "百分比") else word
+    if folded.rstrip().endswith("%") and len(folded.strip()) > 1:
+        return "%"
     return None
 
 

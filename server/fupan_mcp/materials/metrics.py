@@ -14,6 +14,7 @@ dimension column), total rows (合计/小计/Total), and rows with values but no
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -27,9 +28,10 @@ from fupan_mcp.domain.numbers import parse_scaled_quantity
 from fupan_mcp.errors import InputError
 from fupan_mcp.i18n import Language, tr
 from fupan_mcp.limits import MAX_METRICS, MAX_NAME_CHARS, MAX_TEXT_CHARS
-from fupan_mcp.materials.headers import FieldSpec, Header, find_header
+from fupan_mcp.materials.headers import FieldSpec, Header, find_header, header_unit, match_field
+from fupan_mcp.materials.numbertext import Convention, clean_number, decimal_convention
 from fupan_mcp.materials.strings import TEXT
-from fupan_mcp.materials.tables import Cell, Note, Sheet, cells_text
+from fupan_mcp.materials.tables import EMPTY, Cell, Note, Sheet, cells_text, extra_cells, single_column_reason
 
 __all__ = ["METRIC_FIELDS", "MetricTable", "is_placeholder", "localize_notes", "read_metrics"]
 
@@ -37,7 +39,19 @@ METRIC_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec(
         "rate",
         ("完成率", "达成率", "达标率", "完成度", "达成度", "attainment", "completionrate", "rate"),
-        ("完成率", "达成率", "达标率", "完成度", "达成度", "完成比例", "attainment", "oftarget", "达成百分比"),
+        (
+            "完成率",
+            "达成率",
+            "达标率",
+            "完成度",
+            "达成度",
+            "完成比例",
+            "attainment",
+            "oftarget",
+            "达成百分比",
+            "completion",
+            "achievement",
+        ),
     ),
     FieldSpec(
         "stated_status",
@@ -172,6 +186,7 @@ METRIC_FIELDS: tuple[FieldSpec, ...] = (
         ),
         ("实际", "完成", "达成", "实绩", "actual", "result", "achieved", "outcome"),
     ),
+    FieldSpec("id", ("id", "kpiid", "krid", "metricid", "编号", "序号", "指标编号", "no", "#"), ()),
     FieldSpec(
         "name",
         (
@@ -270,12 +285,84 @@ def read_metrics(sheet: Sheet, language: Language, *, row_offset: int = 0, heade
     rows = sheet.rows
     if not rows:
         raise InputError("content", tr(TEXT, "err.empty", language))
+    given = header is not None
     header = header or metric_header(rows)
     if header is None:
         needed = "指标/metric, 目标/target, 实际/actual"
+        why = single_column_reason(
+            rows, lambda text: len({match_field(w, METRIC_FIELDS) for w in text.split()} - {None})
+        )
+        if why is not None:
+            reason = tr(TEXT, f"why.{why}", language)
+            count = min(len(rows), 30)
+            raise InputError(
+                "content", tr(TEXT, "err.no_header_single_column", language, rows=count, why=reason, needed=needed)
+            )
         raise InputError("content", tr(TEXT, "err.no_header", language, rows=min(len(rows), 30), needed=needed))
+    unsplit: list[tuple[int, int, str, str]] = []
+    if not given:
+        split = _split_combined(sheet, header)
+        if split is not None:
+            sheet, unsplit = split
+            header = metric_header(sheet.rows) or header
     reader = _Reader(sheet, header, language, row_offset)
+    reader.convention = _sheet_convention(sheet, header)
+    for i, j, text, label in unsplit:
+        reader.problem(i, header.fields[j], "combined_cell", "error", text, header_text=label)
     return reader.read()
+
+
+_COMBINED_SEPARATOR = re.compile(r"\s*[/／|｜]\s*")
+_COMBINED_FIELDS = frozenset({"target", "actual", "baseline"})
+
+
+def _split_combined(sheet: Sheet, header: Header) -> tuple[Sheet, list[tuple[int, int, str, str]]] | None:
+    """A column headed by two fields at once ("目标值/实际值", "Target | Actual") with cells "2000/1800"
+    becomes one column per field. A cell that does not split into as many parts is left empty in each
+    and returned as (row index, first new column, text, combined label) to be reported."""
+    plans: dict[int, list[str]] = {}
+    for j, label in enumerate(header.labels):
+        lower = label.split(" / ")[-1]
+        parts = [part for part in _COMBINED_SEPARATOR.split(lower) if part]
+        if len(parts) < 2:
+            continue
+        fields = [f for f in (match_field(part, METRIC_FIELDS) for part in parts) if f in _COMBINED_FIELDS]
+        if len(fields) >= 2 and len(set(fields)) == len(fields):  # "Target | Actual | Δ": Δ an unused column
+            plans[j] = parts
+    if not plans:
+        return None
+    bottom = header.rows[-1]
+    rows: list[list[Cell]] = []
+    unsplit: list[tuple[int, int, str, str]] = []
+    for i, row in enumerate(sheet.rows):
+        out: list[Cell] = []
+        for j, cell in enumerate(row):
+            if j not in plans:
+                out.append(cell)
+                continue
+            parts = plans[j]
+            if i == bottom:
+                out.extend(Cell("text", part, part) for part in parts)
+            elif i < bottom or is_placeholder(cell):
+                out.extend([cell] * len(parts))
+            else:
+                pieces = _COMBINED_SEPARATOR.split(cell.text.strip()) if cell.kind == "text" else [cell.text]
+                if len(pieces) == len(parts):
+                    out.extend(Cell("text", piece, piece) if piece else EMPTY for piece in pieces)
+                else:
+                    out.extend([EMPTY] * len(parts))
+                    unsplit.append((i, len(out) - len(parts), cell.text, header.labels[j]))
+        rows.append(out)
+    return Sheet(sheet.name, rows, sheet.decimal_comma_hint, sheet.text), unsplit
+
+
+_NUMBER_FIELDS = ("target", "actual", "baseline", "weight", "rate")
+
+
+def _sheet_convention(sheet: Sheet, header: Header) -> Convention:
+    columns = [j for j, name in enumerate(header.fields) if name in _NUMBER_FIELDS]
+    texts = (row[j].text for row in sheet.rows[header.end :] for j in columns if j < len(row) and row[j].kind == "text")
+    return decimal_convention(texts, sheet.decimal_comma_hint)
 
 
 class _Reader:
@@ -286,6 +373,24 @@ class _Reader:
         self.offset = row_offset
         self.problems: list[CellProblem] = []
         self.notes: list[Note] = []
+        self.convention: Convention = "point"
+
+    def number_cell(self, i: int, row: Sequence[Cell], name: str, report: bool = True) -> Cell | None:
+        """The cell of a number column with its text made plain (`clean_number`); a footnote mark taken off
+        is said, a decimal mark the sheet leaves open is refused (reported, read as empty)."""
+        cell = self.cell(row, name)
+        if cell is None or cell.kind != "text" or is_placeholder(cell):
+            return cell
+        clean = clean_number(cell.text, self.convention)
+        if clean.refused is not None:
+            if report:
+                self.problem(i, name, clean.refused, "error", cell.text)
+            return EMPTY
+        if clean.footnote is not None and report:
+            self.problem(i, name, "footnote_mark", "warning", cell.text, mark=clean.footnote, read=clean.text)
+        if clean.text == cell.text:
+            return cell
+        return Cell("text", clean.text, clean.text) if clean.text else EMPTY
 
     # -- helpers
     def cell(self, row: Sequence[Cell], name: str) -> Cell | None:
@@ -344,6 +449,7 @@ class _Reader:
         stated: list[tuple[float | None, str | None]] = []
         groups: list[str] = []
         totals: list[int] = []
+        repeated: list[int] = []
         group: str | None = None
         data = self.sheet.rows[self.header.end :]
         if len(data) > MAX_METRICS:
@@ -357,26 +463,35 @@ class _Reader:
                 continue
             name_cell = row[name_index]
             name = name_cell.text.strip() if not is_placeholder(name_cell) else ""
-            if name.replace(" ", "").casefold() in _TOTAL_NAMES:
+            if self.repeats_header(row) or _sub_header(row):
+                repeated.append(i + 1 + self.offset)
+                continue
+            if _total_name(name):
                 totals.append(i + 1 + self.offset)
                 continue
-            if _distinct_filled(row) == 1 and name_cell.kind == "text" and name:
+            if _distinct_nonempty(row) == 1 and name_cell.kind == "text" and name:
                 group = name
                 groups.append(name)
                 continue
             if not name:
                 self.problem(i, None, "missing_name", "error")
                 continue
+            extra = extra_cells(self.sheet, self.header.labels, row)
+            if extra:
+                self.problem(i, None, "extra_cells", "error", " | ".join(c.text for c in row if not c.empty))
+                continue
             metric = self.metric(i, row, name[:MAX_NAME_CHARS], group)
             if metric is None:
                 continue
             sources.append(ImportedMetric(index=len(metrics), row=i + 1 + self.offset, name=metric.name))
             metrics.append(metric)
-            stated.append(self.stated(row))
+            stated.append(self.stated(i, row))
         if groups:
             self.notes.append(Note("group_rows", {"count": len(groups), "text": "、".join(groups)[:200]}))
         if totals:
             self.notes.append(Note("total_rows", {"count": len(totals), "rows": ", ".join(map(str, totals))}))
+        if repeated:
+            self.notes.append(Note("repeated_header", {"count": len(repeated), "rows": ", ".join(map(str, repeated))}))
         return MetricTable(
             header=self.header,
             columns=columns,
@@ -388,8 +503,15 @@ class _Reader:
             notes=localize_notes(self.notes, self.language),
         )
 
-    def stated(self, row: Sequence[Cell]) -> tuple[float | None, str | None]:
-        rate_cell = self.cell(row, "rate")
+    def repeats_header(self, row: Sequence[Cell]) -> bool:
+        """A header row repeated below (a pasted table with its header on every page)."""
+        bottom = self.header.rows[-1]
+        lower = [cell.text.strip() for cell in self.sheet.rows[bottom]]
+        texts = [cell.text.strip() for cell in row]
+        return any(lower) and texts == lower
+
+    def stated(self, i: int, row: Sequence[Cell]) -> tuple[float | None, str | None]:
+        rate_cell = self.number_cell(i, row, "rate", report=False)
         status_cell = self.cell(row, "stated_status")
         rate: float | None = None
         if rate_cell is not None and not is_placeholder(rate_cell):
@@ -406,15 +528,15 @@ class _Reader:
     def metric(self, i: int, row: Sequence[Cell], name: str, group: str | None) -> MetricInput | None:
         unit_cell = self.cell(row, "unit")
         unit = unit_cell.text.strip()[:32] if unit_cell is not None and not is_placeholder(unit_cell) else None
-        unit = unit or self.header_unit()
+        unit = unit or _name_unit(name) or self.header_unit()
         percent_seen = False
         values: dict[str, float | str | None] = {}
         for key in ("actual", "baseline"):
-            cell = self.cell(row, key)
+            cell = self.number_cell(i, row, key)
             value, is_percent = self.value(i, row, key, cell, unit)
             values[key] = value
             percent_seen |= is_percent
-        target = self.target(i, self.cell(row, "target"), unit)
+        target = self.target(i, self.number_cell(i, row, "target"), unit)
         percent_seen |= self._target_percent
         if unit is None and percent_seen:
             unit = "%"
@@ -422,7 +544,7 @@ class _Reader:
         target_aggregation, target_note = self.aggregation(
             i, self.cell(row, "target_aggregation"), "target_aggregation"
         )
-        weight = self.weight(i, self.cell(row, "weight"))
+        weight = self.weight(i, self.number_cell(i, row, "weight"))
         dimension_cell = self.cell(row, "dimension")
         dimension = (
             dimension_cell.text[:MAX_NAME_CHARS]
@@ -550,8 +672,60 @@ def _distinct(row: Sequence[Cell]) -> list[Cell]:
     return out
 
 
-def _distinct_filled(row: Sequence[Cell]) -> int:
-    return len({(cell.kind, cell.text) for cell in row if not is_placeholder(cell)})
+_NAME_UNITS = re.compile(
+    r"^(?:%|％|百分比|pp|[百千万亿]?元|万美元|百万美元|亿美元|百万|千万|(?:us)?[$€£¥￥]\s?(?:k|m|mm|mn|b|bn)?|"
+    r"(?:k|m|mm|mn|b|bn)\s?[$€£]|usd|rmb|cny|eur|人|人次|次|单|笔|件|户|个|天|日|小时|分钟|秒|毫秒|ms|"
+    r"min|mins|minutes|hours|hrs|days|h|s|sec|seconds)$",
+    re.IGNORECASE,
+)
+
+
+def _sub_header(row: Sequence[Cell]) -> bool:
+    """A row of labels under the header ("Target | Actual | Variance" repeated per period): text only,
+    naming at least two of target, actual, baseline."""
+    if any(cell.kind not in ("text", "empty") for cell in row):
+        return False
+    texts = [cell.text for cell in row if not cell.empty]
+    plain = [text for text in texts if not _DIGIT.search(text)]
+    if len({_metric_field(text) for text in plain} & {"target", "actual", "baseline"}) < 2:
+        return False
+    # A label may hold a figure ("Metric Value (e.g., 100%)"); a value never names a field.
+    return all(_metric_field(text) is not None for text in texts if _DIGIT.search(text))
+
+
+_DIGIT = re.compile(r"\d")
+
+
+@functools.lru_cache(maxsize=4096)
+def _metric_field(text: str) -> str | None:
+    return match_field(text, METRIC_FIELDS)
+
+
+def _name_unit(name: str) -> str | None:
+    """A unit written in brackets in the metric's own name ("GMV（万元）", "Churn rate (%)"), only from a
+    list of units: "(CAC)" or "(Q1)" are abbreviations, not units."""
+    unit = header_unit(name)
+    return unit if unit is not None and _NAME_UNITS.match(unit) else None
+
+
+def _distinct_nonempty(row: Sequence[Cell]) -> int:
+    """Distinct cells written: a metric whose values are all marked missing ("—", "N/A") is no group title."""
+    return len({(cell.kind, cell.text) for cell in row if not cell.empty})
+
+
+def _total_name(name: str) -> bool:
+    """合计, Total, "合计（全渠道）", "Total:", "Grand total" - a sum of other rows, not a metric."""
+    key = re.sub(r"[\s:：]+", "", name).casefold()
+    if key in _TOTAL_NAMES:
+        return True
+    bare = re.sub(r"[（(【\[].*$", "", name).strip(" :：").replace(" ", "").casefold()
+    if bare in _TOTAL_NAMES:
+        return True
+    # "Total KPIs Tracked:", "合计：" - a summary label (it ends with a colon), not a metric named "Total revenue".
+    return (
+        name.rstrip().endswith((":", "："))
+        and re.match(r"(?i)^(?:合计|总计|小计|汇总|total|overall|summary)", name) is not None
+    )
 
 
 _PERCENT = re.compile(r"(-?\d+(?:\.\d+)?)\s*%")

@@ -46,6 +46,22 @@ TEXT: Table = {
         "zh": "前 {rows} 行中找不到表头：需要 {needed} 等列名",
         "en": "no header found in the first {rows} rows: expected column names such as {needed}",
     },
+    "err.no_header_single_column": {
+        "zh": "前 {rows} 行中找不到表头：表头行只读出一列。{why}需要 {needed} 等列名",
+        "en": "no header found in the first {rows} rows: the header line reads as one column. {why}"
+        "Expected column names such as {needed}",
+    },
+    "why.fullwidth_comma": {
+        "zh": "各列似乎以全角逗号“，”分隔：请改用英文逗号“,”或制表符（全角逗号也可能是千位分隔符，无法可靠拆分）。",
+        "en": "The columns seem separated by full-width commas '，': use ',' or tabs instead (a full-width comma "
+        "may also group thousands, so it cannot be split reliably). ",
+    },
+    "why.single_blanks": {
+        "zh": "各列似乎只以单个空格分隔（从网页或 PDF 复制）：请用制表符、逗号或至少两个空格分列，"
+        "或直接粘贴 markdown 表格。",
+        "en": "The columns seem separated by single blanks (copied from a web page or a PDF): separate them by "
+        "tabs, commas or two or more blanks, or paste a markdown table. ",
+    },
     "err.empty": {"zh": "表格没有任何数据", "en": "the table holds no data"},
     "err.too_many_rows": {
         "zh": "数据行过多（{rows} 行），上限为 {limit} 行",
@@ -112,6 +128,28 @@ TEXT: Table = {
         "zh": "{count} 行合计/小计行未作为指标导入：第 {rows} 行",
         "en": "{count} total or subtotal rows were not imported as metrics: row {rows}",
     },
+    "note.layout_markdown": {
+        "zh": "按 markdown 表格读取（| 分隔，分隔线 |---| 已跳过）",
+        "en": "read as a markdown table (| separated, the |---| line skipped)",
+    },
+    "note.layout_aligned": {
+        "zh": "按空格对齐的表格读取（两个以上空格分列，如从网页或 PDF 复制）；请核对各列是否对齐",
+        "en": "read as a table aligned with spaces (two or more blanks between cells, as copied from a web "
+        "page or a PDF); please check the columns",
+    },
+    "note.layout_unplaced": {
+        "zh": "{count} 行无法按列对齐，未读取（未猜测）：{text}",
+        "en": "{count} lines could not be split into the columns and were not read (not guessed): {text}",
+    },
+    "note.resolved_as_due": {
+        "zh": "表中没有截止日期列：“{header}”在 {count} 条未完成的行动上用作截止日期（第 {rows} 行）",
+        "en": "the sheet has no due-date column: '{header}' was used as the due date of {count} actions not done "
+        "(row {rows})",
+    },
+    "note.repeated_header": {
+        "zh": "{count} 行是重复的表头，已跳过：第 {rows} 行",
+        "en": "{count} rows repeat the header and were skipped: row {rows}",
+    },
     "note.rate_column": {
         "zh": "“{header}”列是文件自带的完成率，未导入：完成率由 compute_attainment 重新计算",
         "en": "the column '{header}' holds stated rates and was not imported: compute_attainment recomputes them",
@@ -170,6 +208,50 @@ TEXT: Table = {
     "cell.missing_title": {
         "zh": "第 {row} 行：有内容但没有标题/概要，未导入",
         "en": "row {row}: content but no title or summary; not imported",
+    },
+    "cell.footnote_mark": {
+        "zh": "第 {row} 行 {column} 列（{header}）：“{value}”末尾的脚注标记“{mark}”已去掉，按 {read} 读取；"
+        "脚注内容未读取",
+        "en": "row {row}, column {column} ({header}): the footnote mark '{mark}' after '{value}' was taken off "
+        "and {read} read; the footnote itself was not read",
+    },
+    "cell.ambiguous_decimal": {
+        "zh": "第 {row} 行 {column} 列（{header}）：本表有以逗号作小数点的数，“{value}”可读作两种数值"
+        "（如 1.234 或 1234），未使用；请写成不带千位分隔符的数",
+        "en": "row {row}, column {column} ({header}): this sheet writes decimal commas, so '{value}' reads two "
+        "ways (1.234 or 1234, say); not used, write it without a thousands separator",
+    },
+    "cell.mixed_decimal": {
+        "zh": "第 {row} 行 {column} 列（{header}）：本表混用小数点与小数逗号两种写法，“{value}”的数值不确定，未使用",
+        "en": "row {row}, column {column} ({header}): this sheet mixes decimal points and decimal commas; "
+        "'{value}' is uncertain and not used",
+    },
+    "cell.combined_cell": {
+        "zh": "第 {row} 行 {column} 列（{header}）：合并列“{header_text}”的“{value}”不能按“/”拆成各列的值，未使用",
+        "en": "row {row}, column {column} ({header}): '{value}' under the combined column '{header_text}' does not "
+        "split by '/' into one value per column; not used",
+    },
+    "cell.relative_date": {
+        "zh": "第 {row} 行 {column} 列（{header}）：“{value}”是相对日期，表中没有它所相对的日期，未使用；"
+        "请写成 YYYY-MM-DD",
+        "en": "row {row}, column {column} ({header}): '{value}' is relative to a day the table does not give; "
+        "not used, write it as YYYY-MM-DD",
+    },
+    "cell.incomplete_date": {
+        "zh": "第 {row} 行 {column} 列（{header}）：日期“{value}”没有年份或具体日，未使用；请写成 YYYY-MM-DD",
+        "en": "row {row}, column {column} ({header}): the date '{value}' has no year or no day; "
+        "not used, write it as YYYY-MM-DD",
+    },
+    "cell.vague_period": {
+        "zh": "第 {row} 行 {column} 列（{header}）：“{value}”是一段时间而非日期，未使用；请写成截止日 YYYY-MM-DD",
+        "en": "row {row}, column {column} ({header}): '{value}' is a period, not a date; "
+        "not used, write the due day as YYYY-MM-DD",
+    },
+    "cell.extra_cells": {
+        "zh": "第 {row} 行的单元格比表头多（{value}）：可能是数字里未加引号的千位分隔逗号（如 1,234）或多了分隔符，"
+        "各值会错位；该行未导入，其余行照常导入",
+        "en": "row {row} has more cells than the header ({value}): a thousands comma not quoted (1,234) or a "
+        "stray separator would shift its values; the row was not imported, the others were",
     },
     "cell.unreadable_date": {
         "zh": "第 {row} 行 {column} 列（{header}）：无法读取日期“{value}”",

@@ -22,13 +22,17 @@ import datetime as dt
 import io
 import math
 import zipfile
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from fupan_mcp.errors import InputError
 from fupan_mcp.i18n import Language, tr
 from fupan_mcp.materials.strings import TEXT
+
+if TYPE_CHECKING:
+    from fupan_mcp.materials.layouts import Layout
 
 __all__ = [
     "MAX_COLUMNS",
@@ -42,7 +46,9 @@ __all__ = [
     "check_office_container",
     "column_letter",
     "decode_text",
+    "extra_cells",
     "read_table",
+    "single_column_reason",
 ]
 
 MAX_SHEET_ROWS = 20_000
@@ -89,6 +95,10 @@ class Sheet:
     name: str
     rows: list[list[Cell]]
     """rows[i][j] is sheet row i + 1, column j + 1; every row has the same length."""
+    decimal_comma_hint: bool = False
+    """Read from a semicolon-separated file, the CSV Excel writes where the comma is the decimal mark."""
+    text: bool = False
+    """Read from text (CSV, TSV, a pasted table): a row longer than its header is a misplaced separator."""
 
 
 @dataclass
@@ -124,11 +134,66 @@ def read_table(data: bytes, format: TableFormat, language: Language, field_name:
         return _read_xlsx(data, language, field_name)
     text = decode_text(data, language, field_name)
     try:
-        rows = _read_delimited(text, format)
+        rows, delimiter = _read_delimited_with(text, format)
     except csv.Error as error:  # an unbalanced quote swallowing the file, a field over the csv module's limit
         reason = str(error)[:200]
         raise InputError(field_name, tr(TEXT, "err.corrupt", language, kind=format.upper(), reason=reason)) from error
-    return Workbook(format, [Sheet(format.upper(), rows)])
+    notes: list[Note] = []
+    if format == "csv":
+        pasted = _pasted_layout(text, rows)
+        if pasted is not None:
+            kept = pasted.rows[: MAX_SHEET_ROWS + 1]
+            rows = _squared([[_text_cell(value) for value in row[:MAX_COLUMNS]] for row in kept])
+            notes.append(Note(f"layout_{pasted.kind}"))
+            if pasted.unplaced:
+                shown = "; ".join(f"{line}: {content}" for line, content in pasted.unplaced[:10])
+                notes.append(Note("layout_unplaced", {"count": len(pasted.unplaced), "text": shown[:400]}))
+            delimiter = ""
+    return Workbook(format, [Sheet(format.upper(), rows, decimal_comma_hint=delimiter == ";", text=True)], notes)
+
+
+def _pasted_layout(text: str, rows: list[list[Cell]]) -> Layout | None:
+    """A markdown or space-aligned table, unless the text reads as consistent CSV (markdown always wins)."""
+    from fupan_mcp.materials.layouts import split_layout
+
+    if len(text) > 4 * 1024 * 1024:  # far beyond a pasted table: read as CSV only
+        return None
+    layout = split_layout(text)
+    if layout is None or layout.kind == "markdown":
+        return layout
+    widths = Counter(max((j + 1 for j, c in enumerate(row) if not c.empty), default=0) for row in rows)
+    widths.pop(0, None)
+    filled = sum(widths.values())
+    if widths:
+        common, seen = widths.most_common(1)[0]
+        if common >= 2 and seen * 2 >= filled:
+            return None
+    return layout
+
+
+def extra_cells(sheet: Sheet, labels: Sequence[str], row: Sequence[Cell]) -> list[Cell]:
+    """The filled cells of a text table's row beyond its header's last named column ("GMV,1,234,1,100"
+    under "指标,目标,实际": a thousands comma not quoted), which shift every value; none for XLSX."""
+    if not sheet.text:
+        return []
+    width = max((j + 1 for j, label in enumerate(labels) if label), default=0)
+    return [cell for cell in row[width:] if not cell.empty]
+
+
+def single_column_reason(rows: Sequence[Sequence[Cell]], names_fields: Callable[[str], int]) -> str | None:
+    """Why a text table shows no header, when it can be told: 'fullwidth_comma' (every line one cell holding
+    '，') or 'single_blanks' (the first line one cell whose blank-separated words name two fields or more,
+    ``names_fields`` counting them)."""
+    filled = [[c for c in row if not c.empty] for row in rows[:30]]
+    filled = [cells for cells in filled if cells]
+    if not filled:
+        return None
+    if all(len(cells) == 1 for cells in filled) and sum(1 for c in filled if "，" in c[0].text) * 2 >= len(filled):
+        return "fullwidth_comma"
+    first = filled[0]
+    if len(first) == 1 and first[0].kind == "text" and names_fields(first[0].text) >= 2:
+        return "single_blanks"
+    return None
 
 
 def decode_text(data: bytes, language: Language, field_name: str = "content") -> str:
@@ -148,7 +213,7 @@ def decode_text(data: bytes, language: Language, field_name: str = "content") ->
     raise InputError(field_name, tr(TEXT, "err.encoding", language))
 
 
-def _read_delimited(text: str, format: TableFormat) -> list[list[Cell]]:
+def _read_delimited_with(text: str, format: TableFormat) -> tuple[list[list[Cell]], str]:
     sample = text[:8192]
     delimiter = "\t"
     if format == "csv":
@@ -161,7 +226,7 @@ def _read_delimited(text: str, format: TableFormat) -> list[list[Cell]]:
         rows.append([_text_cell(value) for value in record[:MAX_COLUMNS]])
         if len(rows) > MAX_SHEET_ROWS:
             break
-    return _squared(rows)
+    return _squared(rows), delimiter
 
 
 def _text_cell(value: str) -> Cell:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -39,10 +40,10 @@ from fupan_mcp.domain.materials import (
 from fupan_mcp.errors import InputError
 from fupan_mcp.i18n import Language, tr
 from fupan_mcp.limits import MAX_ACTIONS, MAX_NAME_CHARS, MAX_TEXT_CHARS
-from fupan_mcp.materials.headers import FieldSpec, Header, find_header
+from fupan_mcp.materials.headers import FieldSpec, Header, find_header, match_field
 from fupan_mcp.materials.metrics import is_placeholder, localize_notes
 from fupan_mcp.materials.strings import TEXT
-from fupan_mcp.materials.tables import Cell, Note, Sheet, cells_text
+from fupan_mcp.materials.tables import Cell, Note, Sheet, cells_text, extra_cells, single_column_reason
 
 __all__ = ["TRACKER_FIELDS", "TrackerTable", "action_header", "parse_date", "read_tracker"]
 
@@ -280,6 +281,33 @@ _STATUS: tuple[tuple[ActionStatus, tuple[str, ...]], ...] = (
         ),
     ),
 )
+_STATUS_MARKS: tuple[tuple[ActionStatus, frozenset[str]], ...] = (
+    (
+        "done",
+        frozenset({"✅", "✔", "☑", "√", "✓", "已完成✅", "done✅", "finished", "已结束", "已落地", "已实施", "已修复"}),
+    ),
+    (
+        "in_progress",
+        frozenset(
+            {"wip", "ongoing", "in-progress", "推进中", "跟进中", "进展中", "实施中", "执行中", "部分完成", "🚧", "🔄"}
+        ),
+    ),
+    ("open", frozenset({"未启动", "待启动", "待开始", "notyet", "notstarted", "⏳", "☐", "⬜"})),
+)
+_NEGATION = re.compile(r"(?:\bnot(?:\s+yet)?\s*|\bno\s+|\bun|\bin|未|没有?|尚未|非|不)$")
+
+
+def _affirmed(folded: str, word: str) -> bool:
+    """``word`` occurs in the status and is not denied just before ("not done", "incomplete", "尚未完成"):
+    a denied word never gives its status."""
+    start = folded.find(word)
+    while start >= 0:
+        if not _NEGATION.search(folded[max(0, start - 8) : start]):
+            return True
+        start = folded.find(word, start + 1)
+    return False
+
+
 _PRIORITY: tuple[tuple[Priority, tuple[str, ...]], ...] = (
     ("P0", ("p0", "highest", "blocker", "critical", "urgent", "紧急", "最高", "阻塞级", "1 - urgent", "urgent (1)")),
     ("P1", ("p1", "high", "major", "高", "重要")),
@@ -328,6 +356,31 @@ def parse_date(text: str) -> dt.date | str | None:
             return _date(year, first, second)
         return _date(year, first, second) if first == second else "ambiguous"
     return None
+
+
+_RELATIVE_DATE = re.compile(
+    r"(?:下|本|这|上|次)\s*(?:周|星期|礼拜|个?月|季度?)|明天|后天|今天|^月底|^月末|周末|下班前|尽快|"
+    r"\b(?:next|this|coming)\s+(?:week|month|quarter|monday|tuesday|wednesday|thursday|friday|sprint)\b|"
+    r"\b(?:tomorrow|today|asap|soon|later|eow|eom|eoq)\b|随后|近期|稍后",
+    re.IGNORECASE,
+)
+_INCOMPLETE_DATE = re.compile(
+    r"^(?:\d{1,2}\s*月\s*(?:\d{1,2}\s*[日号]?|底|初|中旬?|上旬|下旬|末)?|[qQ][1-4]|[一二三四1-4]\s*季度|"
+    r"(?:上|下)半年|h[12]|\d{1,2}[/.-]\d{1,2}|(?:end of |mid-?|early |late )?"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?:\s+\d{1,2})?)(?:\s*(?:前|之前|左右))?$",
+    re.IGNORECASE,
+)
+
+
+def vague_date(text: str) -> str:
+    """'relative_date' for 下周五 or next Friday (relative to a day the table does not give),
+    'incomplete_date' for 6月底, Q3 or 6/30 (no year), else 'none'."""
+    folded = unicodedata.normalize("NFKC", text).strip()
+    if _RELATIVE_DATE.search(folded):
+        return "relative_date"
+    if _INCOMPLETE_DATE.match(folded) or re.match(r"^(?:20\d\d\s*年?\s*)?(?:[qQ][1-4]|h[12])$", folded):
+        return "incomplete_date" if not re.match(r"^20\d\d", folded) else "vague_period"
+    return "none"
 
 
 def _year(text: str) -> int:
@@ -388,6 +441,15 @@ def read_tracker(
     header = header or action_header(rows)
     if header is None:
         needed = "Summary/Title/概要, Assignee/负责人, Due date/截止日期, Status/状态"
+        why = single_column_reason(
+            rows, lambda text: len({match_field(w, TRACKER_FIELDS) for w in text.split()} - {None})
+        )
+        if why is not None:
+            reason = tr(TEXT, f"why.{why}", language)
+            count = min(len(rows), 30)
+            raise InputError(
+                "content", tr(TEXT, "err.no_header_single_column", language, rows=count, why=reason, needed=needed)
+            )
         raise InputError("content", tr(TEXT, "err.no_header", language, rows=min(len(rows), 30), needed=needed))
     return _TrackerReader(sheet, header, language, row_offset).read()
 
@@ -399,6 +461,7 @@ class _TrackerReader:
         self.language = language
         self.offset = offset
         self.problems: list[CellProblem] = []
+        self.planned_rows: list[int] = []
         self.source = _source(header.labels)
         # Jira repeats a column once per value (Labels, Labels, Labels): every column of a field is read.
         self.by_field: dict[str, list[int]] = {}
@@ -461,6 +524,10 @@ class _TrackerReader:
             if title_cell is None:
                 self.problem(i, None, None, "missing_title", "error", None)
                 continue
+            extra = extra_cells(self.sheet, self.header.labels, row)
+            if extra:
+                self.problem(i, None, None, "extra_cells", "error", " | ".join(c.text for c in row if not c.empty))
+                continue
             ticket = self.ticket(row)
             row_number = i + 1 + self.offset
             if self.is_risk(row):
@@ -473,6 +540,10 @@ class _TrackerReader:
             if action is not None:
                 action_sources.append(ImportedAction(index=len(actions), row=row_number, ticket=ticket))
                 actions.append(action)
+        if self.planned_rows:
+            label = self.header.labels[self.by_field["resolved"][0]]
+            shown = ", ".join(map(str, self.planned_rows[:20]))
+            notes.append(Note("resolved_as_due", {"header": label, "count": len(self.planned_rows), "rows": shown}))
         return TrackerTable(
             header=self.header,
             source=self.source,
@@ -518,11 +589,15 @@ class _TrackerReader:
             return None
         if cell.kind == "date":
             return cell.value  # type: ignore[return-value]
-        parsed = parse_date(cell.text)
+        parsed = parse_date(unicodedata.normalize("NFKC", cell.text))
         if parsed == "ambiguous":
             self.problem(i, j, name, "ambiguous_date", "error", cell.text)
             return None
         if parsed is None or isinstance(parsed, str):
+            vague = vague_date(cell.text)
+            if vague != "none":
+                self.problem(i, j, name, vague, "error", cell.text)
+                return None
             self.problem(i, j, name, "unreadable_date", "error", cell.text)
             return None
         return parsed
@@ -535,8 +610,12 @@ class _TrackerReader:
         for status, words in _STATUS:
             if folded in words:
                 return status, cell.text
+        marks = re.sub(r"[\s\ufe0f]+", "", folded)
+        for status, signs in _STATUS_MARKS:
+            if marks in signs:
+                return status, cell.text
         for status, words in _STATUS:
-            if any(len(word) > 3 and word in folded for word in words):
+            if any(len(word) > 3 and _affirmed(folded, word) for word in words):
                 return status, cell.text
         self.problem(i, j, "status", "unknown_status", "warning", cell.text)
         return "open", cell.text
@@ -580,11 +659,17 @@ class _TrackerReader:
         elif status == "wont_do":
             status_reason = resolution or written
         metric = self.texts(row, "success_metric")
+        due = self.due(i, row)
+        if due is None and status != "done" and not self.by_field.get("due") and self.by_field.get("resolved"):
+            # A plan table's 完成时间 on an item not done is when it is due, not when it was done.
+            due = self.due(i, row, "resolved")
+            if due is not None:
+                self.planned_rows.append(i + 1 + self.offset)
         try:
             return ActionItem(
                 action=text[:MAX_TEXT_CHARS],
                 owner=self.owner(row),
-                due=self.due(i, row),
+                due=due,
                 priority=self.priority(i, row),
                 status=status,
                 status_reason=status_reason,

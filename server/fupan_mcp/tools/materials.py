@@ -54,7 +54,7 @@ async def import_metrics(
         str | None,
         Field(
             max_length=30_000_000,
-            description="The file inline: text for CSV/TSV, base64 for XLSX.",
+            description="Inline: CSV/TSV or a pasted markdown/aligned table; base64 XLSX.",
         ),
     ] = None,
     format: Annotated[
@@ -72,9 +72,12 @@ async def import_metrics(
 
     Columns are found by their headers in Chinese or English (指标/metric, 目标/target, 实际/完成/actual,
     基线/上期/去年同期/baseline, 单位/unit, 口径/aggregation, 权重/weight, 维度/dimension, 备注/note), below a
-    title row and over merged two-row headers. Numbers, percents formatted in the sheet, 万/亿 and thousands
-    separators keep their meaning; formulas are read as their cached values. Cells that cannot be read
-    are listed by row and column; columns not used are listed.
+    title row and over merged two-row headers; a markdown table or one aligned with blanks (copied from a
+    web page or a PDF) is read as pasted. Numbers, percents formatted in the sheet, 万/亿, thousands
+    separators and full-width digits keep their meaning; a footnote mark (12.3¹) is taken off and said, a
+    decimal comma (1.234,5) is read only where the sheet leaves no doubt. Formulas are read as their cached
+    values. Cells that cannot be read are listed by row and column, the other rows still imported;
+    columns not used are listed.
     """
 
     def work() -> CallToolResult:
@@ -111,7 +114,7 @@ async def import_actions(
         str | None,
         Field(
             max_length=30_000_000,
-            description="The export inline: text for CSV/TSV, base64 for XLSX.",
+            description="Inline: CSV/TSV or a pasted markdown table; base64 for XLSX.",
         ),
     ] = None,
     format: Annotated[
@@ -126,9 +129,9 @@ async def import_actions(
 ) -> Annotated[CallToolResult, TrackerImportResult]:
     """Read a Jira, Linear or GitHub issues export (CSV) into action items and risks.
 
-    Owner, due, status, priority and ticket are read; rows typed or labelled as risks become risks.
-    Unknown columns are listed, not dropped; ambiguous dates and unknown statuses are reported by row and
-    column."""
+    Owner, due, status (已完成/进行中/✅/WIP/blocked...), priority and ticket are read; rows typed or labelled
+    as risks become risks. Unknown columns are listed, not dropped; ambiguous, relative (下周五) or
+    incomplete (6月底, Q3) dates and unknown statuses are reported by row and column, never guessed."""
 
     def work() -> CallToolResult:
         from fupan_mcp.materials.api import import_actions as read

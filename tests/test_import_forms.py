@@ -1,0 +1,127 @@
+"""The forms people paste into import_metrics / import_actions, one check each (see
+tests/test_imports_corpus.py for the real tables they come from)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from fupan_mcp.errors import InputError
+from fupan_mcp.materials.api import import_actions, import_metrics
+
+
+def M(text: str, lang: str = "zh") -> Any:
+    try:
+        r = import_metrics(text.encode(), "csv", None, lang, compute=True)
+    except InputError:
+        return None
+    return r
+
+
+def lv(r: Any) -> Any:
+    return [(x.name, x.target_level, x.actual) for x in r.attainment.metrics] if r and r.attainment else None
+
+
+def codes(r: Any) -> Any:
+    return sorted(p.code for p in r.problems) if r else None
+
+
+def A(text: str) -> Any:
+    try:
+        return import_actions(text.encode(), "csv", None, "zh")
+    except InputError:
+        return None
+
+
+F: dict[str, Callable[[], Any]] = {
+    "'In progress - no blockers' stays in progress": lambda: (
+        A("Action,Owner,Status\nx,a,In progress - no blockers\n").actions[0].status == "in_progress"
+    ),
+    "one cell headed 'Target | Actual | Δ'": lambda: (
+        lv(M('KPI,"Target | Actual | Δ"\nRevenue,"100 | 110 | +10"\n')) == [("Revenue", 100, 110)]
+    ),
+    "unquoted 1,234 in CSV: row reported, not shifted": lambda: (
+        lambda r: lv(r) == [("DAU", 10, 9)] and codes(r) == ["extra_cells"]
+    )(M("指标,目标,实际\nGMV,1,234,1,100\nDAU,10,9\n")),
+    "stray comma in an action title: row reported": lambda: (
+        lambda r: [a.action for a in r.actions] == ["B"] and codes(r) == ["extra_cells"]
+    )(A("Action,Owner,Due\nFix, the alert,alice,2024-01-02\nB,bob,2024-01-03\n")),
+    "markdown table": lambda: (
+        lv(M("| 指标 | 目标 | 实际 |\n|---|---:|---:|\n| GMV | 2,000 | 1,800 |\n")) == [("GMV", 2000, 1800)]
+    ),
+    "markdown without outer pipes": lambda: (
+        lv(M("指标 | 目标 | 实际\n---|---|---\nGMV | 2000 | 1800\n")) == [("GMV", 2000, 1800)]
+    ),
+    "markdown with title line": lambda: (
+        lv(M("Q3 复盘\n\n| 指标 | 目标 | 实际 |\n|---|---|---|\n| GMV | 2000 | 1800 |\n")) == [("GMV", 2000, 1800)]
+    ),
+    "space-aligned (PDF/web)": lambda: (
+        lv(M("指标      目标      实际\nGMV       2,000     1,800\n新客      500       520\n"))
+        == [("GMV", 2000, 1800), ("新客", 500, 520)]
+    ),
+    "aligned with an empty cell": lambda: (
+        lv(
+            M(
+                "Metric        Target    Actual\nRevenue       100       90\n"
+                "Users                   80\nDAU           50        45\n"
+            )
+        )
+        == [("Revenue", 100, 90), ("Users", None, 80), ("DAU", 50, 45)]
+    ),
+    "combined 目标/实际 column": lambda: lv(M("指标,目标/实际\nGMV,2000/1800\n")) == [("GMV", 2000, 1800)],
+    "decimal comma 1.234,5": lambda: (
+        lv(M("KPI;Target;Actual\nRevenue;1.234,5;1.100,0\n")) == [("Revenue", 1234.5, 1100)]
+    ),
+    "ambiguous 1.234 refused in a decimal-comma sheet": lambda: (
+        lambda r: r is not None and "ambiguous_decimal" in codes(r)
+    )(M("KPI;Target;Actual\nA;12,5;13,1\nB;1.234;1.500\n")),
+    "full-width digits": lambda: lv(M("指标,目标,实际\nGMV,１２３,１１０\n")) == [("GMV", 123, 110)],
+    "superscript footnote 12.3¹ (not 12.31)": lambda: (
+        lambda r: lv(r) == [("X", 10, 12.3)] and "footnote_mark" in codes(r)
+    )(M("指标,目标,实际\nX,10,12.3¹\n")),
+    "footnote 12.3* / [1] said": lambda: (
+        lambda r: lv(r) == [("X", 10, 12.3), ("Y", 10, 40)] and codes(r).count("footnote_mark") == 2
+    )(M("指标,目标,实际\nX,10,12.3*\nY,10,40[1]\n")),
+    "blank thousands 1 234": lambda: lv(M("指标,目标,实际\nGMV,1 234,1 100\n")) == [("GMV", 1234, 1100)],
+    "repeated header row skipped": lambda: (
+        [n for n, *_ in lv(M("指标,目标,实际\nA,1,1\n指标,目标,实际\nB,2,2\n"))] == ["A", "B"]
+    ),
+    "'Total ...:' summary row not a metric": lambda: (
+        [n for n, *_ in lv(M("KPI Name,Target Value,Actual Value\nA,1,1\nTotal KPIs Tracked:,6,x\n"))] == ["A"]
+    ),
+    "all-missing metric not a group title": lambda: (
+        [n for n, *_ in lv(M("指标,目标,实际\n留存,N/A,待定\nDAU,1,1\n"))] == ["留存", "DAU"]
+    ),
+    "unit in name (万元) / not (CAC)": lambda: (
+        [m.unit for m in M("指标,目标,实际\nGMV（万元）,1,1\nCost (CAC),$5,$4\n").metrics] == ["万元", None]
+    ),
+    "U+2212 minus": lambda: M("指标,目标,实际\nA,1,−3\n").metrics[0].actual == "-3",
+    "status ✅ → done": lambda: A("措施,负责人,状态\n补监控,张三,✅\n").actions[0].status == "done",
+    "status WIP → in_progress": lambda: A("Action,Owner,Status\nx,a,WIP\n").actions[0].status == "in_progress",
+    "'not done' never done": lambda: A("Action,Owner,Status\nx,a,not done\n").actions[0].status != "done",
+    "'incomplete' never done": lambda: A("Action,Owner,Status\nx,a,incomplete\n").actions[0].status != "done",
+    "下周五 named a relative date": lambda: "relative_date" in codes(A("措施,负责人,截止日期\nx,a,下周五\n")),
+    "6月底 named incomplete (no year)": lambda: "incomplete_date" in codes(A("措施,负责人,截止日期\nx,a,6月底\n")),
+    "plan 完成时间 kept as due of an open action": lambda: (
+        str(A("措施,负责人,完成时间,状态\nx,a,2024-01-20,待开始\n").actions[0].due) == "2024-01-20"
+    ),
+    "markdown action table (no '---' action)": lambda: (
+        [a.action for a in A("| Action | Owner |\n|---|---|\n| x | a |\n").actions] == ["x"]
+    ),
+    "full-width comma separators: error says why": lambda: _why(),
+}
+
+
+def _why() -> bool:
+    try:
+        import_metrics("指标，目标，实际\nGMV，１，２\n".encode(), "csv", None, "zh")
+    except InputError as e:
+        return "全角逗号" in str(e)
+    return False
+
+
+@pytest.mark.parametrize("name", list(F))
+def test_form_is_read(name: str) -> None:
+    assert F[name]()

@@ -1,0 +1,238 @@
+"""Tables as people paste them into import_metrics / import_actions: a corpus of real tables
+(tests/data/imports/*.jsonl, each with its `source`) with hand-checked expectations, and the forms
+behind them (markdown, space-aligned, decimal commas, footnote marks, full-width digits, statuses, dates)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fupan_mcp.errors import InputError
+from fupan_mcp.materials.api import import_actions, import_metrics
+from fupan_mcp.materials.layouts import split_layout
+from fupan_mcp.materials.numbertext import clean_number, decimal_convention
+from fupan_mcp.materials.trackers import vague_date
+
+DATA = Path(__file__).parent / "data" / "imports"
+
+
+def _load(name: str) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in (DATA / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+METRICS = _load("metrics.jsonl")
+ACTIONS = _load("actions.jsonl")
+
+
+def test_corpus_is_sourced_and_large_enough() -> None:
+    entries = METRICS + ACTIONS
+    assert len(entries) >= 15
+    assert len({entry["id"] for entry in entries}) == len(entries)
+    for entry in entries:
+        assert entry["source"].startswith("https://"), entry["id"]
+        assert entry["content"].strip() and entry["expect"], entry["id"]
+
+
+def _close(value: float | None, expected: float | None) -> bool:
+    if expected is None or value is None:
+        return value is expected
+    return abs(value - expected) <= 1e-6 * max(1.0, abs(expected))
+
+
+@pytest.mark.parametrize("entry", METRICS, ids=[entry["id"] for entry in METRICS])
+def test_metric_corpus(entry: dict[str, Any]) -> None:
+    expect = entry["expect"]
+    data = entry["content"].encode("utf-8")
+    if "error" in expect:
+        with pytest.raises(InputError) as caught:
+            import_metrics(data, entry["format"], None, "zh", compute=True)
+        assert caught.value.field == expect["error"]
+        return
+    result = import_metrics(data, entry["format"], None, "zh", compute=True)
+    assert (result.attainment is None) == (not expect["metrics"])
+    got = [(m.name, m.target_level, m.actual, m.status) for m in result.attainment.metrics] if result.attainment else []
+    assert [g[0] for g in got] == [e[0] for e in expect["metrics"]]
+    for (name, level, actual, status), (_, want_level, want_actual, want_status) in zip(
+        got, expect["metrics"], strict=True
+    ):
+        assert _close(level, want_level), (name, level, want_level)
+        assert _close(actual, want_actual), (name, actual, want_actual)
+        assert status == want_status, (name, status)
+    assert sorted([p.row, p.code] for p in result.problems) == sorted(expect["problems"])
+    codes = {note.code for note in result.notes}
+    assert set(expect["notes"]) <= codes, codes
+
+
+@pytest.mark.parametrize("entry", ACTIONS, ids=[entry["id"] for entry in ACTIONS])
+def test_action_corpus(entry: dict[str, Any]) -> None:
+    expect = entry["expect"]
+    result = import_actions(entry["content"].encode("utf-8"), entry["format"], None, "zh")
+    got = [[a.action, a.owner, a.due.isoformat() if a.due else None, a.status] for a in result.actions]
+    assert got == expect["actions"]
+    assert [r.risk for r in result.risks] == expect.get("risks", [])
+    assert sorted([p.row, p.code] for p in result.problems) == sorted(expect["problems"])
+    assert set(expect["notes"]) <= {note.code for note in result.notes}
+
+
+# --------------------------------------------------------------------------- the forms behind the corpus
+
+
+def test_superscript_footnote_is_not_a_digit() -> None:
+    clean = clean_number("12.3¹")
+    assert clean.text == "12.3" and clean.footnote == "¹"
+    assert clean_number("12.3").footnote is None
+    assert clean_number("1,628万").text == "1,628万"
+    assert clean_number("≥2,000").text == "≥2,000"
+    assert clean_number("１２３").text == "123"
+    assert clean_number("４．５％").text == "4.5%"
+    assert clean_number("12.3※").footnote == "※"
+    assert clean_number("−5%").text == "-5%"
+    assert clean_number("95–99%").text == "95–99%"
+
+
+def test_thousands_blanks() -> None:
+    assert clean_number("1 234 567").text == "1234567"
+    assert clean_number("85\u202f000").text == "85000"
+    assert clean_number("12 34").text == "12 34"  # not a grouping: left for the reader to refuse
+
+
+def test_decimal_comma_convention_and_refusals() -> None:
+    assert decimal_convention(["1.234,5", "12"], False) == "comma"
+    assert decimal_convention(["1,234.5"], False) == "point"
+    assert decimal_convention(["1.234"], False) == "point"
+    assert decimal_convention(["1.234"], True) == "comma"  # a semicolon file, no other evidence
+    assert decimal_convention(["12,5", "12.5"], False) == "mixed"
+    assert clean_number("1.234,5", "comma").text == "1234.5"
+    assert clean_number("18,7%", "comma").text == "18.7%"
+    assert clean_number("1.234", "comma").refused == "ambiguous_decimal"
+    assert clean_number("1,234", "comma").refused == "ambiguous_decimal"
+    assert clean_number("1.234,5", "mixed").refused == "mixed_decimal"
+    assert clean_number("12.5", "mixed").refused is None
+
+
+def test_one_ambiguous_cell_alone_is_refused_in_english() -> None:
+    data = b"KPI;Target;Actual\nRevenue;1.234,5;1.100,0\nUsers;1.234;1500\n"
+    result = import_metrics(data, "csv", None, "en", compute=True)
+    assert [m.target for m in result.metrics] == ["1234.5", None]
+    assert [m.actual for m in result.metrics] == ["1100.0", "1500"]
+    (problem,) = result.problems
+    assert (problem.row, problem.column, problem.code) == (3, "B", "ambiguous_decimal")
+    assert "decimal commas" in problem.message and "'1.234'" in problem.message
+
+
+def test_markdown_layouts() -> None:
+    layout = split_layout("| a | b \\| c |\n|:--|--:|\n| 1 | 2 |\n")
+    assert layout is not None and layout.kind == "markdown"
+    assert layout.rows == [["a", "b | c"], [], ["1", "2"]]
+    bare = split_layout("a | b\n---|---\n1 | 2\n")
+    assert bare is not None and bare.rows == [["a", "b"], [], ["1", "2"]]
+    assert split_layout("a,b\n1,2\n") is None
+
+
+def test_aligned_layout_places_cells_by_position_and_refuses_the_rest() -> None:
+    text = (
+        "指标        目标      实际\nGMV         2000      1800\n新客数                5200\n"
+        "转化率 5% 4.5%\n复购率 5% 4.5% 偏低\n流量\nUV          100       90\nDAU         50        45\n"
+    )
+    layout = split_layout(text)
+    assert layout is not None and layout.kind == "aligned"
+    assert layout.rows[1] == ["GMV", "2000", "1800"]
+    assert layout.rows[2] == ["新客数", "", "5200"]
+    assert layout.rows[3] == ["转化率", "5%", "4.5%"]
+    assert layout.rows[4] == [] and [line for line, _ in layout.unplaced] == [5]
+    assert layout.rows[5] == ["流量"]
+
+
+def test_aligned_name_with_single_blanks() -> None:
+    text = "Metric      Target    Actual\nNew users 1,200 1,350\nChurn rate    5%    6.1%\n"
+    layout = split_layout(text)
+    assert layout is not None
+    assert layout.rows[1] == ["New users", "1,200", "1,350"]
+    assert layout.rows[2] == ["Churn rate", "5%", "6.1%"]
+
+
+def test_csv_with_wide_blanks_stays_csv() -> None:
+    data = "指标,  目标,  实际\nGMV,  2000,  1800\n".encode()
+    result = import_metrics(data, "csv", None, "zh")
+    assert [(m.name, m.target, m.actual) for m in result.metrics] == [("GMV", "2000", "1800")]
+    assert "layout_aligned" not in {note.code for note in result.notes}
+
+
+def test_vague_dates() -> None:
+    assert vague_date("下周五") == "relative_date"
+    assert vague_date("next Friday") == "relative_date"
+    assert vague_date("6月底") == "incomplete_date"
+    assert vague_date("Q3") == "incomplete_date"
+    assert vague_date("2024 Q3") == "vague_period"
+    assert vague_date("garbage") == "none"
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        ("✅", "done"),
+        ("WIP", "in_progress"),
+        ("推进中", "in_progress"),
+        ("not completed", "open"),
+        ("incomplete", "open"),
+    ],
+)
+def test_status_forms(status: str, expected: str) -> None:
+    data = f"Action,Owner,Status\nAdd alert,alice,{status}\n".encode()
+    (action,) = import_actions(data, "csv", None, "en").actions
+    assert action.status == expected
+
+
+def test_group_row_needs_empty_cells_not_missing_marks() -> None:
+    data = "指标,目标,实际\n流量\nUV,100,90\n留存,N/A,待定\n".encode()
+    result = import_metrics(data, "csv", None, "zh")
+    assert [(m.name, m.dimension) for m in result.metrics] == [("UV", "流量"), ("留存", "流量")]
+
+
+def test_no_header_says_why_when_it_can() -> None:
+    with pytest.raises(InputError) as fullwidth:
+        import_metrics("指标，目标，实际\nGMV，２，８００万元，３０００万\n".encode(), "csv", None, "zh")
+    assert "全角逗号" in str(fullwidth.value)
+    with pytest.raises(InputError) as blanks:
+        import_actions(b"Action Owner Due Status\nAdd alert alice 2024-01-02 done\n", "csv", None, "en")
+    assert blanks.value.field == "content" and "single blanks" in str(blanks.value)
+    with pytest.raises(InputError) as plain:
+        import_metrics("| 维度 | 指标 |\n|---|---|\n| 销售 | GMV |\n".encode(), "csv", None, "zh")
+    assert "全角" not in str(plain.value) and "单个空格" not in str(plain.value)
+
+
+def test_title_above_an_aligned_table_and_a_total_row() -> None:
+    text = (
+        "2024 Q3 经营复盘\n\n"
+        "指标          目标        实际\n"
+        "GMV（万元）   2,000       1,800\n"
+        "新客数        5000        5200\n"
+        "合计          7000        7000\n"
+    )
+    result = import_metrics(text.encode(), "csv", None, "zh", compute=True)
+    assert [(m.name, m.target, m.actual, m.unit) for m in result.metrics] == [
+        ("GMV（万元）", "2,000", "1,800", "万元"),
+        ("新客数", "5000", "5200", None),
+    ]
+    assert {"layout_aligned", "title_rows", "total_rows"} <= {note.code for note in result.notes}
+
+
+def test_a_markdown_file_is_a_table_for_import(tmp_path: Path) -> None:
+    from fupan_mcp.materials.files import load_material
+
+    (tmp_path / "kpi.md").write_text("# Q3\n\n| 指标 | 目标% | 实际% |\n|---|---|---|\n| 转化率 | 5 | 4.5 |\n", "utf-8")
+    data, chosen = load_material(
+        path="kpi.md",
+        content=None,
+        format=None,
+        allowed=[tmp_path],
+        kind="table",
+        choices=("csv", "tsv", "xlsx"),
+        language="zh",
+    )
+    assert chosen == "csv"
+    result = import_metrics(data, chosen, None, "zh")
+    assert [(m.name, m.target, m.actual, m.unit) for m in result.metrics] == [("转化率", "5", "4.5", "%")]
