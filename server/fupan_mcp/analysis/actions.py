@@ -51,10 +51,13 @@ from fupan_mcp.domain.actions import (
     RiskCounts,
     RootCauseCoverage,
     Threshold,
+    due_form,
+    is_ongoing,
+    is_sprint_relative,
+    read_due,
 )
 from fupan_mcp.domain.asof import AsOf, days_overdue, reference_date
 from fupan_mcp.domain.common import DataGap, Finding, Language, Severity
-from fupan_mcp.domain.dates import read_date
 from fupan_mcp.domain.numbers import UNIT_ALIASES, canonical_unit, convert, normalize
 from fupan_mcp.errors import InputError
 from fupan_mcp.i18n import join_list, tr
@@ -127,6 +130,28 @@ _TEXT = {
         "zh": "截止日期“{text}”不是日历上存在的日期。",
         "en": 'The due date "{text}" is not a day on the calendar.',
     },
+    "due_ongoing": {
+        "zh": "截止日期写的是“{text}”：这是持续进行的事项，没有截止日期，无法判断是否逾期。请给出首次完成或检查的日期"
+        "（例如第一次复查日），或拆出一个有截止日期的具体动作。",
+        "en": 'The due date says "{text}": an ongoing activity has no due date, so it cannot be overdue or done. '
+        "Give the date of its first delivery or check-point, or split out a concrete step with a date.",
+    },
+    "due_sprint": {
+        "zh": "截止日期“{text}”取决于团队的迭代日历，这里无法换算成日期。请写出迭代结束的日期。",
+        "en": 'The due date "{text}" depends on the team\'s sprint calendar, which is not known here. Give the '
+        "date the sprint ends.",
+    },
+    "due_year_unclear": {
+        "zh": "截止日期“{text}”没有写年份：按复盘年份读作 {due}，不晚于复盘日期 {review}。"
+        "请写明年份，以确认是已过期还是指下一年。",
+        "en": 'The due date "{text}" has no year: in the review\'s year it is {due}, not after the review date '
+        "{review}. Give the year to tell whether it is past or meant for the next year.",
+    },
+    "due_year_assumed": {
+        "zh": "截止日期“{text}”没有写年份；按复盘日期所在年份会早于复盘，因此读作下一年的 {due}。如不是，请写明年份。",
+        "en": 'The due date "{text}" has no year; in the review\'s year it would fall before the review, so it is '
+        "read as {due} in the next year. If that is wrong, give the year.",
+    },
     "due_not_after_review": {
         "zh": "截止日期 {due} 不晚于复盘日期 {review}。未完成的行动应在复盘之后到期。",
         "en": "Due date {due} is not after the review date {review}. An open action must fall due after the review.",
@@ -152,6 +177,10 @@ _TEXT = {
     "missing_metric": {
         "zh": "没有可衡量的结果。请写明完成标准或指标，例如“激活率 ≥ 40%”。",
         "en": 'No measurable result. Add a definition of done or a metric, e.g. "activation rate ≥ 40%".',
+    },
+    "metric_in_action": {
+        "zh": "没有单独的完成标准，按行动中写明的目标“{target}”判断为可衡量。",
+        "en": 'No separate success metric; the target written in the action ("{target}") is taken as the measure.',
     },
     "metric_not_measurable": {
         "zh": "结果“{metric}”不含数字、比较符、百分比或日期，难以验证。",
@@ -472,18 +501,46 @@ def _split_weak(part: str) -> list[str]:
     return pieces if len(pieces) > 1 and all(len(p) >= 2 for p in pieces) else [part]
 
 
+# A label written into the cell: "负责人：张三", "Owner: Alice", "DRI - bob".
+_OWNER_LABEL = re.compile(
+    r"^(?:负责人|责任人|跟进人|执行人|处理人|owner|owners|assignee|assigned\s+to|dri|responsible)\s*(?:[:：=]|-\s)\s*",
+    re.IGNORECASE,
+)
+# "张三（牵头）", "Alice (lead)": the lead is the name before the bracket.
+_LEAD_BRACKET = re.compile(r"^(.+?)\s*[(（]\s*(?:牵头|主导|主责|负责|lead|accountable|owner|a)\s*[)）]", re.IGNORECASE)
+# "R&D", "P&L": an ampersand inside one short abbreviation joins, it does not list.
+_AMPERSAND_WORD = re.compile(r"\b[A-Za-z]{1,2}&[A-Za-z]{1,2}\b")
+_CJK_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}")
+_HANDLE = re.compile(r"@[\w.-]+")
+
+
+def _space_separated(text: str) -> list[str] | None:
+    """Several people written with spaces only: "张三 李四", "@alice @bob"; None when it is one name."""
+    pieces = text.split()
+    if len(pieces) < 2:
+        return None
+    if all(_CJK_NAME.fullmatch(p) for p in pieces) or all(_HANDLE.fullmatch(p) for p in pieces):
+        return pieces
+    return None
+
+
 def owners(owner: str | None) -> list[str]:
     """The accountable owners named in ``owner``: [] for none, one item when there is one lead."""
-    if owner is None or owner.strip().lower() in _NO_OWNER:
+    if owner is None:
         return []
     text = owner.strip() if owner.isascii() else unicodedata.normalize("NFKC", owner).strip()
+    text = _OWNER_LABEL.sub("", text).strip()
+    if text.lower() in _NO_OWNER:
+        return []
     if not _OWNER_SPECIAL.search(text):
-        return [text]
-    lead = _LEAD_EN.match(text) or _LEAD_ZH.match(text)
+        return _space_separated(text) or [text]
+    lead = _LEAD_BRACKET.match(text) or _LEAD_EN.match(text) or _LEAD_ZH.match(text)
     if lead:
         text = lead.group(1).strip()
-    parts = [p for p in _STRONG_SEP.split(text) if p.strip()]
-    return [piece for part in parts for piece in _split_weak(part.strip()) if piece]
+    joined = _AMPERSAND_WORD.sub(lambda m: m.group().replace("&", "\0"), text)
+    parts = [p.replace("\0", "&") for p in _STRONG_SEP.split(joined) if p.strip()]
+    named = [piece for part in parts for piece in _split_weak(part.strip()) if piece]
+    return [name for part in named for name in (_space_separated(part) or [part])]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -625,10 +682,50 @@ def resolve_due(action: ActionItem, review_date: dt.date | None) -> ActionItem:
     unchanged when it has no such text, no review date is given, or the text is absolute."""
     if review_date is None or not action.due_text:
         return action
-    reading = read_date(action.due_text, review_date)
+    reading = read_due(action.due_text, review_date)
     if reading.date is None or (not reading.relative and action.due is not None):
         return action
-    return action.model_copy(update={"due": reading.date})
+    return action.model_copy(update={"due": _next_year_if_meant(action.due_text, reading.date, review_date)})
+
+
+_YEAR = re.compile(r"\d{4}")
+
+
+def _next_year_if_meant(text: str, due: dt.date, review_date: dt.date) -> dt.date:
+    """A due written without a year ('1月15日', 'Q1', 'Jan 15') that falls before the review is read in
+    the next year when that lands within nine months of the review (a December review's "1月15日");
+    otherwise the review's year stands and the date-order check reports it."""
+    if due >= review_date or _YEAR.search(text):
+        return due
+    later = _add_months(due, 12)
+    return later if later <= _add_months(review_date, 9) else due
+
+
+def _year_unclear(action: ActionItem, review_date: dt.date) -> bool:
+    """A due written without a year that, read in the review's year, is not after the review."""
+    text = action.due_text
+    if not text or _YEAR.search(text):
+        return False
+    reading = read_due(text, review_date)
+    return bool(reading.relative and reading.date == action.due and _calendar_form(text))
+
+
+# Year-less calendar points ('6/30', '1月15日', 'Q3', 'Jan 15', '7月底'), not offsets such as '上周五'.
+_CALENDAR_FORM = re.compile(
+    r"\d{1,2}\s*[/.月]|[qQ][1-4]|季度|半年|\b[hH][12]\b|[A-Za-z]{3,9}\.?\s+\d{1,2}\b|end\s+of\s+[a-z]"
+)
+
+
+def _calendar_form(text: str) -> bool:
+    return _CALENDAR_FORM.search(due_form(text)) is not None
+
+
+def _year_assumed(action: ActionItem, review_date: dt.date | None) -> bool:
+    """Whether the due was read in the year after the review's (see `_next_year_if_meant`)."""
+    if review_date is None or action.due is None or not action.due_text:
+        return False
+    reading = read_due(action.due_text, review_date)
+    return bool(reading.relative and reading.date and action.due.year == reading.date.year + 1)
 
 
 def is_overdue(action: ActionItem, today: dt.date) -> bool:
@@ -713,8 +810,12 @@ def _due_findings(action: ActionItem, path: str, ctx: _Context) -> tuple[bool, d
         return due_ok, None, []
     findings: list[Finding] = []
     suggested: dt.date | None = None
-    if action.due is None and action.due_text:
-        reading = read_date(action.due_text, review)
+    if action.due is None and action.due_text and is_ongoing(action.due_text):
+        findings.append(_finding("due_ongoing", "warning", f"{path}.due", ctx.language, text=action.due_text))
+    elif action.due is None and action.due_text and is_sprint_relative(action.due_text):
+        findings.append(_finding("due_sprint", "warning", f"{path}.due", ctx.language, text=action.due_text))
+    elif action.due is None and action.due_text:
+        reading = read_due(action.due_text, review)
         code = {"vague": "due_vague", "needs_reference": "due_needs_review_date", "invalid_date": "due_invalid_date"}
         key = code.get(reading.error or "", "due_unreadable")
         findings.append(_finding(key, "error", f"{path}.due", ctx.language, text=action.due_text))
@@ -727,6 +828,18 @@ def _due_findings(action: ActionItem, path: str, ctx: _Context) -> tuple[bool, d
             findings.append(
                 _finding("relative_due", "info", f"{path}.action", ctx.language, phrase=phrase, suggestion=hint)
             )
+    elif review is not None and action.due <= review and _year_unclear(action, review):
+        findings.append(
+            _finding(
+                "due_year_unclear",
+                "warning",
+                f"{path}.due",
+                ctx.language,
+                text=action.due_text,
+                due=action.due.isoformat(),
+                review=review.isoformat(),
+            )
+        )
     elif review is not None and action.due <= review:
         findings.append(
             _finding(
@@ -736,6 +849,17 @@ def _due_findings(action: ActionItem, path: str, ctx: _Context) -> tuple[bool, d
                 ctx.language,
                 due=action.due.isoformat(),
                 review=review.isoformat(),
+            )
+        )
+    if review is not None and action.due is not None and _year_assumed(action, review):
+        findings.append(
+            _finding(
+                "due_year_assumed",
+                "info",
+                f"{path}.due",
+                ctx.language,
+                text=action.due_text,
+                due=action.due.isoformat(),
             )
         )
     if ctx.as_of is not None and is_overdue(action, ctx.as_of.date) and action.due is not None:
@@ -754,17 +878,39 @@ def _due_findings(action: ActionItem, path: str, ctx: _Context) -> tuple[bool, d
     return due_ok, suggested, findings
 
 
+_TARGET_UNIT = r"(?:%|％|ms|毫秒|秒|分钟|小时|次|个|倍|家|人|元|万|条|台|qps|rps|tps|gb|mb|s\b|min\b|h\b)"
+_ACTION_TARGET = re.compile(
+    r"(?:降到|降至|降低到|降低至|减少到|减少至|减到|控制在|提升到|提升至|提高到|提高至|升至|缩短到|缩短至|压缩到|压缩至|达到"
+    r"|至少|不超过|不低于|不高于|低于|高于|小于|大于|少于|多于|≥|≤|<=|>=|<|>)\s*[^\d\s,，。;；]{0,8}?"
+    rf"\d+(?:\.\d+)?\s*{_TARGET_UNIT}?(?:以下|以内|以上)?"
+    rf"|\d+(?:\.\d+)?\s*{_TARGET_UNIT}\s*(?:以下|以内|以上|之内)"
+    r"|\b(?:to|below|under|above|at\s+least|at\s+most|less\s+than|more\s+than|by)\s+\d+(?:\.\d+)?\s*"
+    r"(?:%|ms|s|secs?|seconds?|minutes?|mins?|x|rps|qps|errors?|alerts?|pages?)(?![a-z])"
+    r"|\d+(?:\.\d+)?\s*%",
+    re.IGNORECASE,
+)
+
+
+def action_target(text: str) -> str | None:
+    """A measurable target written in the action itself: '将P99降到200ms以下', 'cut p99 to 200 ms', '99.9%'."""
+    match = _ACTION_TARGET.search(unicodedata.normalize("NFKC", text))
+    return match.group().strip() if match else None
+
+
 def _metric_findings(action: ActionItem, path: str, language: Language) -> tuple[bool, list[Finding]]:
     metric = action.success_metric
+    if metric and not is_ticket(metric) and is_measurable(metric):
+        return True, []
+    target = action_target(action.action)
+    if target is not None:  # the action states its own result: read from there, and said so
+        return True, [_finding("metric_in_action", "info", f"{path}.success_metric", language, target=target)]
     if not metric:
         if action.status == "wont_do":
             return False, []
         return False, [_finding("missing_metric", "warning", f"{path}.success_metric", language)]
     if is_ticket(metric):
         return False, [_finding("metric_is_ticket", "warning", f"{path}.success_metric", language, metric=metric)]
-    if not is_measurable(metric):
-        return False, [_finding("metric_not_measurable", "warning", f"{path}.success_metric", language, metric=metric)]
-    return True, []
+    return False, [_finding("metric_not_measurable", "warning", f"{path}.success_metric", language, metric=metric)]
 
 
 def _addresses_findings(action: ActionItem, path: str, ctx: _Context) -> tuple[bool, str | None, list[Finding]]:

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 
 from fupan_mcp.domain.asof import AsOf
 from fupan_mcp.domain.common import DataGap, Finding, Language, Model
-from fupan_mcp.domain.dates import BoundedDate, current_reference, read_date
+from fupan_mcp.domain.dates import BoundedDate, DateReading, current_reference, read_date
 from fupan_mcp.limits import MAX_DATE_CHARS, MAX_NAME_CHARS, MAX_TEXT_CHARS
 
 ActionStatus = Literal["open", "in_progress", "done", "wont_do"]
@@ -44,6 +44,174 @@ _ACTION_KIND_ALIASES: dict[str, ActionKind] = {
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+# Status words as trackers and 复盘 tables write them; anything else is left to the field's own error.
+_STATUS_WORDS: dict[str, ActionStatus] = {
+    **dict.fromkeys(
+        (
+            "todo",
+            "to do",
+            "to_do",
+            "not started",
+            "not_started",
+            "new",
+            "planned",
+            "backlog",
+            "pending",
+            "待开始",
+            "未开始",
+            "待处理",
+            "待办",
+            "计划中",
+            "未完成",
+            "打开",
+            "新建",
+            "待启动",
+        ),
+        "open",
+    ),
+    **dict.fromkeys(
+        (
+            "in progress",
+            "in-progress",
+            "inprogress",
+            "doing",
+            "started",
+            "ongoing",
+            "wip",
+            "blocked",
+            "进行中",
+            "处理中",
+            "开发中",
+            "测试中",
+            "跟进中",
+            "推进中",
+            "执行中",
+            "已开始",
+            "阻塞",
+        ),
+        "in_progress",
+    ),
+    **dict.fromkeys(
+        (
+            "done",
+            "closed",
+            "complete",
+            "completed",
+            "resolved",
+            "fixed",
+            "finished",
+            "已完成",
+            "完成",
+            "已解决",
+            "已关闭",
+            "已上线",
+            "已落地",
+            "已验收",
+        ),
+        "done",
+    ),
+    **dict.fromkeys(
+        (
+            "won't do",
+            "wont do",
+            "won't fix",
+            "wontfix",
+            "wont_fix",
+            "cancelled",
+            "canceled",
+            "rejected",
+            "dropped",
+            "不做",
+            "不处理",
+            "取消",
+            "已取消",
+            "放弃",
+            "搁置",
+        ),
+        "wont_do",
+    ),
+}
+
+RiskLevel = Literal["low", "medium", "high"]
+# Likelihood and impact as registers write them: words, letters, "High (3)"; a bare number has no scale here.
+_LEVEL_WORDS: dict[str, RiskLevel] = {
+    **dict.fromkeys(("high", "h", "高", "较高", "很高", "极高", "严重", "very high", "critical", "大"), "high"),
+    **dict.fromkeys(("medium", "med", "m", "mid", "moderate", "中", "中等", "一般"), "medium"),
+    **dict.fromkeys(("low", "l", "低", "较低", "很低", "极低", "轻微", "very low", "minor", "小"), "low"),
+}
+_LEVEL_TAIL = re.compile(r"\s*[(（]\s*\d+(?:\.\d+)?\s*[)）]\s*$")
+
+
+# Due forms `read_date` does not take as they are, rewritten to one it does (the text stays as written).
+_DUE_FORMS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^(?:by\s+)?(?:the\s+)?end\s+of\s+(q[1-4])(?:\s+(\d{4}))?$", re.I), r"\1 \2"),
+    (re.compile(r"^(q[1-4])\s*(?:end|末|底)$", re.I), r"\1"),
+    (re.compile(r"^(\d{4})\s*[-/ ]?\s*(q[1-4])$", re.I), r"\1 \2"),
+    (re.compile(r"^(\d{4})\s*[-/.]\s*(\d{1,2})$"), r"\1年\2月底"),
+    (re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月(?:份)?$"), r"\1年\2月底"),
+    (re.compile(r"^(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月(?:份)?$"), r"\1月底"),
+    (re.compile(r"^(\d{1,2})\.(\d{1,2})$"), r"\1/\2"),
+)
+_DUE_MONTH_NAME = re.compile(
+    r"^(?:by\s+|in\s+)?(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(\s+\d{4})?$",
+    re.I,
+)
+_ONGOING = re.compile(
+    r"^(?:持续|持续进行|持续跟进|持续优化|长期|长期跟进|常态化|日常|每周|每月|每天|每日|定期|ongoing|continuous(?:ly)?|"
+    r"recurring|weekly|monthly|daily|n/?a\s*\(ongoing\))$",
+    re.I,
+)
+_SPRINT = re.compile(
+    r"^(?:next|this|the\s+next)\s+(?:sprint|iteration|release)$|^(?:下个?|本|这个?)(?:迭代|版本|sprint)$", re.I
+)
+
+
+def due_form(text: str) -> str:
+    """``text`` rewritten to a form `read_date` reads: 'end of Q3' -> 'Q3', '2024-07' -> '2024年7月底',
+    '7月' -> '7月底', '6.30' -> '6/30', 'July' -> 'end of July'; unchanged when none applies."""
+    value = text.strip()
+    for pattern, replacement in _DUE_FORMS:
+        if pattern.fullmatch(value):
+            return pattern.sub(replacement, value).strip()
+    if match := _DUE_MONTH_NAME.fullmatch(value):
+        return f"end of {match[1]}{match[2] or ''}"
+    return text
+
+
+def is_ongoing(text: str) -> bool:
+    """A due written as 'ongoing', '持续', '常态化': an action without an end."""
+    return _ONGOING.fullmatch(text.strip().rstrip("。.")) is not None
+
+
+def is_sprint_relative(text: str) -> bool:
+    """A due written as 'next sprint', '下个迭代': a date only the team's calendar knows."""
+    return _SPRINT.fullmatch(text.strip()) is not None
+
+
+def read_due(text: str, reference: dt.date | None) -> DateReading:
+    """A due date as people write it, read against ``reference`` (the review date)."""
+    form = due_form(text)
+    reading = read_date(form, reference)
+    return reading if form == text else DateReading(text, reading.date, reading.relative, reading.error)
+
+
+def status_word(value: object) -> object:
+    """The canonical status for a status word ('已完成', 'In Progress', '待开始'); other values unchanged."""
+    if not isinstance(value, str):
+        return value
+    key = re.sub(r"\s+", " ", value.strip().casefold()).replace("’", "'")
+    return _STATUS_WORDS.get(key, _STATUS_WORDS.get(key.replace("_", " "), value))
+
+
+def risk_level(value: object) -> object:
+    """The canonical level for '高', 'H', 'Med', 'High (3)'; other values unchanged (the field then says why)."""
+    if not isinstance(value, str):
+        return value
+    key = _LEVEL_TAIL.sub("", value.strip().casefold())
+    key = re.sub(r"\s+", " ", key)
+    return _LEVEL_WORDS.get(key, None if not key else value)
 
 
 def action_kind(value: str) -> str:
@@ -115,8 +283,13 @@ class ActionItem(Model):
         elif due is not None or not isinstance(text, str) or not text.strip():
             return data
         text = text.encode("utf-8", "replace").decode("utf-8")[:MAX_NAME_CHARS]  # no lone surrogates kept
-        reading = read_date(text, current_reference())
+        reading = read_due(text, current_reference())
         return {**data, "due": reading.date, "due_text": text}
+
+    @field_validator("status", mode="before")
+    @classmethod
+    def _status_word(cls, value: object) -> object:
+        return status_word(value)
 
     @field_validator("kind")
     @classmethod
@@ -135,8 +308,13 @@ class Risk(Model):
     red_threshold: str | None = Field(default=None, max_length=MAX_NAME_CHARS)
     response: str | None = Field(default=None, max_length=MAX_TEXT_CHARS, description="What is done when it fires.")
     owner: str | None = Field(default=None, max_length=MAX_NAME_CHARS)
-    likelihood: Literal["low", "medium", "high"] | None = None
-    impact: Literal["low", "medium", "high"] | None = None
+    likelihood: RiskLevel | None = Field(default=None, description="low, medium or high (also 高/中/低, H/M/L).")
+    impact: RiskLevel | None = Field(default=None, description="low, medium or high (also 高/中/低, H/M/L).")
+
+    @field_validator("likelihood", "impact", mode="before")
+    @classmethod
+    def _level_word(cls, value: object) -> object:
+        return risk_level(value)
 
 
 # --- Results of `analysis.actions.check_actions` / `check_risks` (added; the inputs above are unchanged) ---
