@@ -1,0 +1,136 @@
+"""Action items and risk-register rows as people write them (tests/data/actions_corpus.jsonl).
+
+Each row has a ``source`` (a public postmortem, 复盘 table or risk register, or the brief) and an
+expectation decided by hand: the owners named, the due date read and the due findings, the status,
+whether the result is measurable, the likelihood and impact, the threshold findings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from fupan_mcp.analysis.actions import check_actions, check_risks, owners, resolve_due
+from fupan_mcp.domain.actions import ActionItem, Risk
+
+CORPUS = [json.loads(line) for line in (Path(__file__).parent / "data" / "actions_corpus.jsonl").open(encoding="utf-8")]
+DUE_CODES = {
+    "due_ongoing",
+    "due_sprint",
+    "due_vague",
+    "due_unreadable",
+    "due_needs_review_date",
+    "due_invalid_date",
+    "due_year_assumed",
+    "due_year_unclear",
+    "due_not_after_review",
+    "overdue",
+}
+
+
+def rows(kind: str) -> list[Any]:
+    return [
+        pytest.param(row, id=f"{i}:{row.get('owner') or row.get('due') or row.get('status') or ''}")
+        for i, row in enumerate(CORPUS)
+        if row["kind"] == kind
+    ]
+
+
+def test_the_corpus_is_large_and_sourced() -> None:
+    assert len(CORPUS) >= 60
+    assert all(row["source"] for row in CORPUS)
+    assert sum(row["source"].startswith("web:") for row in CORPUS) >= 25
+
+
+@pytest.mark.parametrize("row", rows("owner"))
+def test_owners_as_written(row: dict[str, Any]) -> None:
+    assert owners(row["owner"]) == row["expect"]["owners"]
+
+
+def _action(**fields: Any) -> ActionItem:
+    base: dict[str, Any] = {
+        "action": "Add an alert on 5xx rate",
+        "owner": "alice",
+        "priority": "P1",
+        "success_metric": "alert fires within 5 minutes of 5xx > 1%",
+        "addresses": "no alert",
+    }
+    return ActionItem(**{**base, **fields})
+
+
+@pytest.mark.parametrize("row", rows("due"))
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_due_dates_as_written(row: dict[str, Any], language: str) -> None:
+    review = dt.date.fromisoformat(row["review_date"])
+    result = check_actions([_action(due=row["due"])], review, language=language)  # type: ignore[arg-type]
+    check = result.actions[0]
+    expected = row["expect"]["due"]
+    resolved = resolve_due(_action(due=row["due"]), review)
+    assert (resolved.due.isoformat() if resolved.due else None) == expected
+    codes = sorted(f.code for f in check.findings if f.code in DUE_CODES)
+    assert codes == sorted(row["expect"]["codes"])
+    assert check.checklist.due == (expected is not None and not set(codes) - {"due_year_assumed"})
+    for finding in check.findings:
+        if finding.code in DUE_CODES and finding.code != "overdue":
+            assert row["due"] in finding.message  # the text as written is named
+
+
+@pytest.mark.parametrize("row", rows("status"))
+def test_status_words(row: dict[str, Any]) -> None:
+    assert _action(status=row["status"]).status == row["expect"]["status"]
+
+
+@pytest.mark.parametrize("row", rows("metric"))
+def test_measurable_results(row: dict[str, Any]) -> None:
+    item = _action(action=row["action"], success_metric=row["success_metric"])
+    check = check_actions([item], dt.date(2024, 6, 3), language="en").actions[0]
+    assert check.checklist.metric is row["expect"]["metric"]
+    metric_codes = {f.code for f in check.findings} & {
+        "metric_in_action",
+        "missing_metric",
+        "metric_not_measurable",
+        "metric_is_ticket",
+    }
+    assert metric_codes == ({row["expect"]["code"]} if row["expect"]["code"] else set())
+
+
+@pytest.mark.parametrize("row", rows("risk_level"))
+def test_risk_levels(row: dict[str, Any]) -> None:
+    fields = {"risk": "r", "likelihood": row["likelihood"], "impact": row["impact"]}
+    if "error" in row["expect"]:
+        with pytest.raises(ValidationError) as raised:
+            Risk(**fields)
+        assert raised.value.errors()[0]["loc"] == (row["expect"]["error"],)
+        return
+    risk = Risk(**fields)
+    assert (risk.likelihood, risk.impact) == (row["expect"]["likelihood"], row["expect"]["impact"])
+
+
+@pytest.mark.parametrize("row", rows("risk_thresholds"))
+def test_risk_thresholds(row: dict[str, Any]) -> None:
+    risk = Risk(
+        risk="r",
+        indicator="i",
+        yellow_threshold=row["yellow_threshold"],
+        red_threshold=row["red_threshold"],
+        response="page on-call",
+        owner="SRE team",
+    )
+    codes = sorted(f.code for f in check_risks([risk]).risks[0].findings)
+    assert codes == sorted(row["expect"]["codes"])
+
+
+def test_one_unclear_due_is_reported_alone_and_the_rest_computed() -> None:
+    items = [
+        _action(due="5/30"),
+        _action(action="Add a dashboard", due="2024-07-01"),
+        _action(action="x y", due="持续"),
+    ]
+    result = check_actions(items, dt.date(2024, 6, 3))
+    assert [c.checklist.due for c in result.actions] == [False, True, False]
+    assert {f.code for f in result.actions[1].findings} == set()
