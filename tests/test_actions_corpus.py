@@ -134,3 +134,26 @@ def test_one_unclear_due_is_reported_alone_and_the_rest_computed() -> None:
     result = check_actions(items, dt.date(2024, 6, 3))
     assert [c.checklist.due for c in result.actions] == [False, True, False]
     assert {f.code for f in result.actions[1].findings} == set()
+
+
+def test_a_yearless_due_before_the_review_is_asked_about_not_called_overdue() -> None:
+    check = check_actions([_action(due="5/30")], dt.date(2024, 6, 3)).actions[0]
+    assert check.overdue is None and check.days_overdue is None
+    assert "请写明年份" in next(f.message for f in check.findings if f.code == "due_year_unclear")
+    dated = check_actions([_action(due="2024-05-30")], dt.date(2024, 6, 3)).actions[0]
+    assert dated.overdue is True and dated.days_overdue == 4
+
+
+@pytest.mark.parametrize(("written", "priority"), [("p1", "P1"), (" P2 ", "P2")])
+def test_priority_case(written: str, priority: str) -> None:
+    assert _action(priority=written).priority == priority
+
+
+def test_a_priority_word_is_not_guessed() -> None:
+    with pytest.raises(ValidationError):
+        _action(priority="high")
+
+
+@pytest.mark.parametrize("written", ["待确认", "待分配", "unknown", "--"])
+def test_placeholder_owners_are_no_owner(written: str) -> None:
+    assert owners(written) == []

@@ -485,7 +485,32 @@ def starts_with_verb(text: str) -> VerbVerdict:
 # ---------------------------------------------------------------------------------------------
 
 _NO_OWNER = frozenset(
-    {"", "-", "—", "?", "？", "tbd", "tba", "n/a", "na", "none", "待定", "待补充", "无", "未定", "unassigned"}
+    {
+        "",
+        "-",
+        "—",
+        "--",
+        "?",
+        "？",
+        "tbd",
+        "tba",
+        "n/a",
+        "na",
+        "none",
+        "nobody",
+        "unassigned",
+        "unknown",
+        "待定",
+        "待补充",
+        "待确认",
+        "待分配",
+        "待指定",
+        "未分配",
+        "未指定",
+        "暂无",
+        "无",
+        "未定",
+    }
 )
 _LEAD_ZH = re.compile(r"^(.+?)(?:牵头|主导|主责|负责(?!人))")
 _LEAD_EN = re.compile(r"^(.+?)\s*[(（]\s*(?:lead|accountable|owner|a)\s*[)）]", re.IGNORECASE)
@@ -701,6 +726,18 @@ def _next_year_if_meant(text: str, due: dt.date, review_date: dt.date) -> dt.dat
     return later if later <= _add_months(review_date, 9) else due
 
 
+def _due_year_unclear(action: ActionItem, review_date: dt.date | None) -> bool:
+    """An open action's year-less due that, in the review's year, is not after the review: whether it is
+    past or meant for the next year is asked, and no overdue is stated from it."""
+    return (
+        review_date is not None
+        and action.status in _OPEN
+        and action.due is not None
+        and action.due <= review_date
+        and _year_unclear(action, review_date)
+    )
+
+
 def _year_unclear(action: ActionItem, review_date: dt.date) -> bool:
     """A due written without a year that, read in the review's year, is not after the review."""
     text = action.due_text
@@ -810,6 +847,7 @@ def _due_findings(action: ActionItem, path: str, ctx: _Context) -> tuple[bool, d
         return due_ok, None, []
     findings: list[Finding] = []
     suggested: dt.date | None = None
+    unclear = _due_year_unclear(action, review)
     if action.due is None and action.due_text and is_ongoing(action.due_text):
         findings.append(_finding("due_ongoing", "warning", f"{path}.due", ctx.language, text=action.due_text))
     elif action.due is None and action.due_text and is_sprint_relative(action.due_text):
@@ -828,7 +866,7 @@ def _due_findings(action: ActionItem, path: str, ctx: _Context) -> tuple[bool, d
             findings.append(
                 _finding("relative_due", "info", f"{path}.action", ctx.language, phrase=phrase, suggestion=hint)
             )
-    elif review is not None and action.due <= review and _year_unclear(action, review):
+    elif unclear and action.due is not None and review is not None:
         findings.append(
             _finding(
                 "due_year_unclear",
@@ -862,7 +900,7 @@ def _due_findings(action: ActionItem, path: str, ctx: _Context) -> tuple[bool, d
                 due=action.due.isoformat(),
             )
         )
-    if ctx.as_of is not None and is_overdue(action, ctx.as_of.date) and action.due is not None:
+    if ctx.as_of is not None and is_overdue(action, ctx.as_of.date) and action.due is not None and not unclear:
         findings.append(
             _finding(
                 "overdue",
@@ -958,6 +996,7 @@ def _check_action(action: ActionItem, index: int, ctx: _Context) -> ActionCheck:
     metric_ok, metric_found = _metric_findings(action, path, ctx.language)
     addresses_ok, matched, addresses_found = _addresses_findings(action, path, ctx)
     checklist = ActionChecklist(verb=verb_ok, owner=owner_ok, due=due_ok, metric=metric_ok, addresses=addresses_ok)
+    known = ctx.as_of is not None and not _due_year_unclear(action, ctx.review_date)
     return ActionCheck(
         index=index,
         id=action.id,
@@ -966,9 +1005,11 @@ def _check_action(action: ActionItem, index: int, ctx: _Context) -> ActionCheck:
         score=verb_ok + owner_ok + due_ok + metric_ok + addresses_ok,
         suggested_due=suggested,
         matched_addresses=matched,
-        overdue=is_overdue(action, ctx.as_of.date) if ctx.as_of is not None else None,
+        overdue=is_overdue(action, ctx.as_of.date) if known and ctx.as_of is not None else None,
         days_overdue=(
-            days_overdue(action.due, ctx.as_of.date) if ctx.as_of is not None and action.status in _OPEN else None
+            days_overdue(action.due, ctx.as_of.date)
+            if known and ctx.as_of is not None and action.status in _OPEN
+            else None
         ),
         findings=[
             *verb_found,

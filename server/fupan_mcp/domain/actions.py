@@ -286,6 +286,14 @@ class ActionItem(Model):
         reading = read_due(text, current_reference())
         return {**data, "due": reading.date, "due_text": text}
 
+    @field_validator("priority", mode="before")
+    @classmethod
+    def _priority_case(cls, value: object) -> object:
+        """'p1', ' P2 ' as written; 'high' stays an error that lists P0–P3 (no level is guessed)."""
+        if isinstance(value, str) and re.fullmatch(r"\s*[pP][0-3]\s*", value):
+            return value.strip().upper()
+        return value
+
     @field_validator("status", mode="before")
     @classmethod
     def _status_word(cls, value: object) -> object:
