@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from fupan_mcp.analysis.actions import check_actions, check_risks, owners, resolve_due
+from fupan_mcp.analysis.actions import check_actions, check_risks, owners, resolve_due, starts_with_verb
 from fupan_mcp.domain.actions import ActionItem, Risk
 
 CORPUS = [json.loads(line) for line in (Path(__file__).parent / "data" / "actions_corpus.jsonl").open(encoding="utf-8")]
@@ -78,6 +78,12 @@ def test_due_dates_as_written(row: dict[str, Any], language: str) -> None:
     for finding in check.findings:
         if finding.code in DUE_CODES and finding.code != "overdue":
             assert row["due"] in finding.message  # the text as written is named
+
+
+@pytest.mark.parametrize("row", rows("verb"))
+def test_verbs(row: dict[str, Any]) -> None:
+    verdict = starts_with_verb(row["action"])
+    assert (verdict.ok, verdict.code) == (row["expect"]["ok"], row["expect"]["code"])
 
 
 @pytest.mark.parametrize("row", rows("status"))

@@ -320,6 +320,9 @@ _ZH_VERBS = _words(
 )
 # Longest first, so that "设立" wins over "设"; single characters only at the very start.
 _ZH_VERB_RE = re.compile("|".join(sorted(map(re.escape, _ZH_VERBS), key=len, reverse=True)))
+# Verbs of two characters or more, to find the action after a leading "对/针对/为/通过 <object>".
+_ZH_VERB_INSIDE = re.compile("|".join(sorted((re.escape(v) for v in _ZH_VERBS if len(v) > 1), key=len, reverse=True)))
+_ZH_OBJECT_FILLERS = frozenset({"对", "对于", "针对", "为", "为了", "通过", "基于", "就"})
 _ZH_FILLERS = (
     "关于",
     "对于",
@@ -445,7 +448,12 @@ def _starts_with_verb_zh(text: str) -> VerbVerdict:
         return VerbVerdict(False, "no_verb")
     filler = _ZH_FILLER_RE.match(body)
     if filler and not _ZH_VERB_RE.match(body):
-        return VerbVerdict(False, "filler_start", filler.group())
+        clause = _CLAUSE_END.split(body[filler.end() :], maxsplit=1)[0]
+        # the verb must follow the object: "针对发布流程" names a topic ("发布" is its noun), no action
+        verb = _ZH_VERB_INSIDE.search(clause, 1) if filler.group() in _ZH_OBJECT_FILLERS else None
+        if verb is None:
+            return VerbVerdict(False, "filler_start", filler.group())
+        return VerbVerdict(True, None)  # "对发布系统增加审批": the object first, then the action
     if body.startswith(_ZH_VAGUE):
         return VerbVerdict(False, "vague_verb", _zh_vague_start(body))
     if _ZH_OBJECT_FIRST.match(body) or _ZH_VERB_RE.match(body):
@@ -618,7 +626,12 @@ def relative_due(text: str, review_date: dt.date | None) -> tuple[str, dt.date |
 _MEASURABLE_CHARS = re.compile(r"[\d%≥≤<>=＞＜]")
 _MEASURABLE_WORDS = re.compile(
     r"百分之|翻倍|减半|一倍|零|[一二两三四五六七八九十百千万]+\s*(?:个|次|项|条|倍|天|周|月|人|家|成|分钟|小时)"
-    r"|\b(?:zero|percent|double|halve|twice|at\s+least|at\s+most|no\s+more\s+than)\b",
+    r"|(?:不超过|不低于|不高于|不少于|不多于|低于|高于|少于|多于|小于|大于|至少|至多|控制在)\s*[一二两三四五六七八九十百千万半]"
+    r"|\b(?:zero|percent|double|halve|twice|at\s+least|at\s+most|no\s+more\s+than)\b"
+    r"|\b(?:under|below|above|over|within|less\s+than|more\s+than|fewer\s+than)\s+(?:an?|one|two|three|four|five|"
+    r"six|seven|eight|nine|ten|half\s+an?)\s+(?:hour|minute|second|day|week|month|quarter)s?\b"
+    r"|\b(?:an?|one|two|three|four|five|once|twice)\s+(?:\w+\s+)?(?:per|every|a)\s+(?:day|week|month|quarter|"
+    r"year|sprint|release)\b",
     re.IGNORECASE,
 )
 
