@@ -107,14 +107,16 @@ def test_measurable_results(row: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("row", rows("risk_level"))
 def test_risk_levels(row: dict[str, Any]) -> None:
-    fields = {"risk": "r", "likelihood": row["likelihood"], "impact": row["impact"]}
-    if "error" in row["expect"]:
-        with pytest.raises(ValidationError) as raised:
-            Risk(**fields)
-        assert raised.value.errors()[0]["loc"] == (row["expect"]["error"],)
-        return
-    risk = Risk(**fields)
+    risk = Risk(risk="r", likelihood=row["likelihood"], impact=row["impact"])
     assert (risk.likelihood, risk.impact) == (row["expect"]["likelihood"], row["expect"]["impact"])
+    unread = row["expect"].get("unread", [])
+    assert sorted(risk.unread_levels) == sorted(unread)
+    findings = check_risks([Risk(risk="ok", likelihood="高"), risk], language="en").risks
+    assert not [f for f in findings[0].findings if f.code == "level_unread"]  # the other risk is computed
+    flagged = [f for f in findings[1].findings if f.code == "level_unread"]
+    assert sorted(f.path for f in flagged) == sorted(f"risks[1].{name}" for name in unread)
+    for finding in flagged:
+        assert row[finding.path.rsplit(".", 1)[1]] in finding.message
 
 
 @pytest.mark.parametrize("row", rows("risk_thresholds"))

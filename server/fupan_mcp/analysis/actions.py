@@ -277,6 +277,14 @@ _TEXT = {
         "zh": "黄色与红色阈值的单位不同（{yellow_unit} / {red_unit}），无法比较。",
         "en": "The yellow and red thresholds use different units ({yellow_unit} / {red_unit}); not compared.",
     },
+    "level_unread": {
+        "zh": "{field}“{value}”无法读作 高/中/低：没有刻度的分值或其他写法不做换算，这一项按未填写处理。"
+        "请写 高/中/低（low/medium/high）。",
+        "en": 'The {field} "{value}" does not read as low, medium or high: a score without its scale or another '
+        "wording is not converted, so it is left empty. Write low, medium or high (高/中/低).",
+    },
+    "field.likelihood": {"zh": "可能性", "en": "likelihood"},
+    "field.impact": {"zh": "影响", "en": "impact"},
     "direction.below": {"zh": "下降", "en": "down"},
     "direction.above": {"zh": "上升", "en": "up"},
     "level.yellow": {"zh": "黄色", "en": "yellow"},
@@ -1380,6 +1388,9 @@ def _check_risk(risk: Risk, index: int, language: Language) -> RiskCheck:
         )
     if not risk.response:
         findings.append(_finding("missing_response", "warning", f"{path}.response", language))
+    for name, written in risk.unread_levels.items():
+        field = tr(_TEXT, f"field.{name}", language)
+        findings.append(_finding("level_unread", "warning", f"{path}.{name}", language, field=field, value=written))
     named = owners(risk.owner)
     if not named:
         findings.append(_finding("missing_owner", "warning", f"{path}.owner", language))

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from typing import Literal, get_args
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, PrivateAttr, ValidatorFunctionWrapHandler, field_validator, model_validator
 
 from fupan_mcp.domain.asof import AsOf
 from fupan_mcp.domain.common import DataGap, Finding, Language, Model
@@ -318,6 +318,32 @@ class Risk(Model):
     owner: str | None = Field(default=None, max_length=MAX_NAME_CHARS)
     likelihood: RiskLevel | None = Field(default=None, description="low, medium or high (also 高/中/低, H/M/L).")
     impact: RiskLevel | None = Field(default=None, description="low, medium or high (also 高/中/低, H/M/L).")
+
+    _unread_levels: dict[str, str] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _levels_as_written(cls, data: object, handler: ValidatorFunctionWrapHandler) -> Risk:
+        """A likelihood or impact that reads as no level ('3', '3×4', 'Likely') is not guessed and does
+        not refuse the whole list: the field is left empty and `check_risks` reports it for this risk."""
+        unread: dict[str, str] = {}
+        if isinstance(data, dict):
+            for name in ("likelihood", "impact"):
+                value = data.get(name)
+                if value is not None and risk_level(value) not in ("low", "medium", "high", None):
+                    unread[name] = str(value)[:MAX_NAME_CHARS]
+            if unread:
+                data = {**data, **dict.fromkeys(unread)}
+        risk = handler(data)
+        assert isinstance(risk, Risk)
+        if unread:
+            risk._unread_levels = unread
+        return risk
+
+    @property
+    def unread_levels(self) -> dict[str, str]:
+        """The likelihood / impact as written when it could not be read as low, medium or high."""
+        return dict(self._unread_levels)
 
     @field_validator("likelihood", "impact", mode="before")
     @classmethod

@@ -554,6 +554,7 @@ TEXT: Table = {
     "issue.missing_yellow_threshold": {"zh": "缺黄色阈值", "en": "no yellow"},
     "issue.missing_red_threshold": {"zh": "缺红色阈值", "en": "no red"},
     "issue.missing_response": {"zh": "缺应对", "en": "no response"},
+    "issue.level_unread": {"zh": "等级无法识别", "en": "level unread"},
     "issue.threshold_unparsed": {"zh": "阈值无数值", "en": "threshold not numeric"},
     "issue.thresholds_reversed": {"zh": "阈值颠倒", "en": "thresholds reversed"},
     "issue.thresholds_equal": {"zh": "阈值相同", "en": "thresholds equal"},
