@@ -548,7 +548,9 @@ _OWNER_LABEL = re.compile(
     re.IGNORECASE,
 )
 # "张三（牵头）", "Alice (lead)": the lead is the name before the bracket.
-_LEAD_BRACKET = re.compile(r"^(.+?)\s*[(（]\s*(?:牵头|主导|主责|负责|lead|accountable|owner|a)\s*[)）]", re.IGNORECASE)
+_LEAD_BRACKET = re.compile(
+    r"^(.+?)\s*[(（]\s*(?:牵头|主导|主责|负责|主|lead|accountable|owner|dri|a)\s*[)）]", re.IGNORECASE
+)
 # "R&D", "P&L": an ampersand inside one short abbreviation joins, it does not list.
 _AMPERSAND_WORD = re.compile(r"\b[A-Za-z]{1,2}&[A-Za-z]{1,2}\b")
 _CJK_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}")
@@ -575,13 +577,25 @@ def owners(owner: str | None) -> list[str]:
         return []
     if not _OWNER_SPECIAL.search(text):
         return _space_separated(text) or [text]
-    lead = _LEAD_BRACKET.match(text) or _LEAD_EN.match(text) or _LEAD_ZH.match(text)
-    if lead:
-        text = lead.group(1).strip()
     joined = _AMPERSAND_WORD.sub(lambda m: m.group().replace("&", "\0"), text)
-    parts = [p.replace("\0", "&") for p in _STRONG_SEP.split(joined) if p.strip()]
-    named = [piece for part in parts for piece in _split_weak(part.strip()) if piece]
+    parts = [p.strip() for p in _STRONG_SEP.split(joined) if p.strip()]
+    leads = [found.replace("\0", "&") for found in map(_lead, parts) if found is not None]
+    if leads:  # "数据组牵头, 市场配合", "张三（牵头）、李四", "Alice, Bob (lead)"; two leads are two owners
+        return [piece for lead in leads for piece in _split_weak(lead) if piece]
+    parts = [(_lead(part) or part).replace("\0", "&") for part in parts]
+    named = [piece for part in parts for piece in _split_weak(part) if piece]
     return [name for part in named for name in (_space_separated(part) or [part])]
+
+
+_LEAD_PREFIX = re.compile(r"^(?:由|请)")
+
+
+def _lead(text: str) -> str | None:
+    """The name marked as the lead at the start of ``text`` ("张三（牵头）", "Alice (lead)", "由数据组负责")."""
+    lead = _LEAD_BRACKET.match(text) or _LEAD_EN.match(text) or _LEAD_ZH.match(text)
+    if lead is None:
+        return None
+    return _LEAD_PREFIX.sub("", lead.group(1).strip()).strip() or None
 
 
 # ---------------------------------------------------------------------------------------------
