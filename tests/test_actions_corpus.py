@@ -165,3 +165,13 @@ def test_a_priority_word_is_not_guessed() -> None:
 @pytest.mark.parametrize("written", ["待确认", "待分配", "unknown", "--"])
 def test_placeholder_owners_are_no_owner(written: str) -> None:
     assert owners(written) == []
+
+
+def test_a_repeated_action_under_another_list_number_is_a_duplicate() -> None:
+    items = [
+        _action(action="1. 添加数据库连接池监控"),
+        _action(action="2、添加数据库连接池监控"),
+        _action(action="3. 添加慢SQL巡检"),
+    ]
+    result = check_actions(items, dt.date(2024, 6, 3))
+    assert [(f.code, f.path) for f in result.findings] == [("duplicate_action", "actions[1]")]

@@ -1070,7 +1070,7 @@ def _duplicates(actions: Sequence[ActionItem], language: Language) -> dict[int, 
     seen_id: dict[str, int] = {}
     for index, action in enumerate(actions):
         path = f"actions[{index}]"
-        key = _normalize_key(action.action)
+        key = _normalize_key(_MARKER.sub("", action.action, count=1))  # "1. 添加监控" repeats "2、添加监控"
         if key in seen_text:
             found = _finding("duplicate_action", "warning", path, language, other=seen_text[key] + 1)
             findings.setdefault(index, []).append(found)
