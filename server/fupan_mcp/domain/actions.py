@@ -168,16 +168,57 @@ _SPRINT = re.compile(
 )
 
 
+_MONTH_NUMBER = {
+    name: i + 1
+    for i, name in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"])
+}
+_DMY = re.compile(r"^(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})$")
+_MON_DAY = re.compile(r"^([a-z]{3})[a-z]*\.?[-/ ](\d{1,2})(?:[-/ ,]+(\d{4}))?$", re.I)
+_DAY_MON = re.compile(r"^(\d{1,2})[-/ ]([a-z]{3})[a-z]*\.?(?:[-/ ,]+(\d{4}))?$", re.I)
+_PART_OF_MONTH = re.compile(r"^(early|mid|late|end)[- ]([a-z]{3})[a-z]*\.?(?:\s+(\d{4}))?$", re.I)
+_SHORT_QUARTER = re.compile(r"^(\d{2})\s*([qQ][1-4])$")
+_SHOPPING_DAYS = {"双11": "11月11日", "双十一": "11月11日", "双12": "12月12日", "双十二": "12月12日", "618": "6月18日"}
+_UNSCHEDULED = re.compile(r"^(?:待排期|未排期|待安排|未定时间|时间待定|not\s+scheduled|unscheduled)$", re.I)
+_BARE_MONTH = re.compile(r"(?:\d{4}\s*[-/.年]\s*)?(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*月?(?:份)?")
+# A due cell left as a placeholder: no due date at all, not an unreadable one.
+_NO_DUE = frozenset({"-", "--", "—", "——", "/", "无", "n/a", "na", "none"})
+
+
 def due_form(text: str) -> str:
     """``text`` rewritten to a form `read_date` reads: 'end of Q3' -> 'Q3', '2024-07' -> '2024年7月底',
-    '7月' -> '7月底', '6.30' -> '6/30', 'July' -> 'end of July'; unchanged when none applies."""
-    value = text.strip()
+    '7月' -> '7月底', '6.30' -> '6/30', 'July' -> 'end of July', '30/06/2024' -> '2024-06-30' (only
+    when the day is above 12: '03/06/2024' stays unread), 'Jun-30', 'mid-July', '24Q3', '双11前';
+    unchanged when none applies."""
+    value = re.sub(r"(?:前|之前|以前)$", "", text.strip()).strip()
+    if value != text.strip() and _BARE_MONTH.fullmatch(value):
+        return text  # "7月前" is before July begins or by its end: not read, the check asks for the date
+    value = _SHOPPING_DAYS.get(value, value)
+    if _UNSCHEDULED.fullmatch(value):
+        return "待定"
+    if value.casefold() in {"年中", "mid-year", "mid year", "midyear"}:
+        return "6月底"
     for pattern, replacement in _DUE_FORMS:
         if pattern.fullmatch(value):
             return pattern.sub(replacement, value).strip()
     if match := _DUE_MONTH_NAME.fullmatch(value):
         return f"end of {match[1]}{match[2] or ''}"
-    return text
+    if (match := _DMY.fullmatch(value)) and int(match[1]) > 12 >= int(match[2]):
+        return f"{match[3]}-{int(match[2]):02d}-{int(match[1]):02d}"
+    if (match := _MON_DAY.fullmatch(value)) and match[1].lower() in _MONTH_NUMBER:
+        return f"{match[3] + '年' if match[3] else ''}{_MONTH_NUMBER[match[1].lower()]}月{int(match[2])}日"
+    if (match := _DAY_MON.fullmatch(value)) and match[2].lower() in _MONTH_NUMBER:
+        return f"{match[3] + '年' if match[3] else ''}{_MONTH_NUMBER[match[2].lower()]}月{int(match[1])}日"
+    if (match := _PART_OF_MONTH.fullmatch(value)) and match[2].lower() in _MONTH_NUMBER:
+        part = {"early": "初", "mid": "中", "late": "下旬", "end": "底"}[match[1].lower()]
+        return f"{match[3] + '年' if match[3] else ''}{_MONTH_NUMBER[match[2].lower()]}月{part}"
+    if match := _SHORT_QUARTER.fullmatch(value):
+        return f"20{match[1]} {match[2]}"
+    return value if value != text.strip() else text
+
+
+def is_no_due(text: str) -> bool:
+    """A due cell holding a placeholder ('—', '无', 'N/A'): no due date was given."""
+    return text.strip().casefold() in _NO_DUE
 
 
 def is_ongoing(text: str) -> bool:
@@ -275,7 +316,7 @@ class ActionItem(Model):
         due, text = data.get("due"), data.get("due_text")
         if isinstance(due, str) and len(due) > MAX_DATE_CHARS:
             return data  # refused by the field's own bound, never read
-        if isinstance(due, str) and not due.strip():
+        if isinstance(due, str) and (not due.strip() or is_no_due(due)):
             data = {**data, "due": None}
             due = None
         if isinstance(due, str) and not _ISO_DATE.fullmatch(due.strip()):  # '2024-02-30' stays a date error
