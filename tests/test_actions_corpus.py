@@ -175,3 +175,23 @@ def test_a_repeated_action_under_another_list_number_is_a_duplicate() -> None:
     ]
     result = check_actions(items, dt.date(2024, 6, 3))
     assert [(f.code, f.path) for f in result.findings] == [("duplicate_action", "actions[1]")]
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "date"),
+    [
+        (
+            "优化审批流程节点从7个减至3个,6月底前完成系统改造",
+            "6月底",
+            dt.date(2024, 6, 30),
+        ),  # fudaoke.com SMART example
+        ("下周五前上线告警", "下周五", dt.date(2024, 6, 14)),
+        ("Q3 上线新网关", "Q3", dt.date(2024, 9, 30)),
+        ("本月底前补齐文档", "本月底", dt.date(2024, 6, 30)),
+        ("统一 KPI 口径,把 DAU 峰值改为 7/30 日均值追踪,T+30 内完成", "T+30", dt.date(2024, 7, 3)),
+    ],
+)
+def test_a_due_written_in_the_action_is_quoted_whole_with_its_date(text: str, phrase: str, date: dt.date) -> None:
+    check = check_actions([_action(action=text, due=None)], dt.date(2024, 6, 3)).actions[0]
+    assert check.suggested_due == date
+    assert f"“{phrase}”" in next(f.message for f in check.findings if f.code == "relative_due")

@@ -639,9 +639,23 @@ def _implied_date(match: re.Match[str], review_date: dt.date | None) -> dt.date 
     return None  # working days and vague words: no date is guessed
 
 
+# A due written into the action's text as a calendar point: "6月底前", "下周五", "Q3", "7月15日".
+_DATE_IN_TEXT = re.compile(
+    r"(?<!\d)\d{1,2}\s*月\s*(?:底|末|初|上旬|中旬|下旬|\d{1,2}\s*[日号])|(?:下下?个?|本|这个?)\s*(?:周|星期)\s*[一二三四五六日天]"
+    r"|(?<![A-Za-z0-9])[qQ][1-4](?![0-9])|第?[一二三四]季度(?:末|底)?|(?:本|下个?)?月(?:底|末)|(?:今|本)?年(?:底|末)"
+)
+
+
 def relative_due(text: str, review_date: dt.date | None) -> tuple[str, dt.date | None] | None:
-    """The first relative time phrase in ``text`` and the date it implies, if any."""
-    match = _RELATIVE.search(unicodedata.normalize("NFKC", text))
+    """The first relative time phrase in ``text`` and the date it implies, if any: a calendar point
+    written in the text ("6月底前", "下周五") as a whole, else a relative phrase ("T+30", "4-6周内")."""
+    normalized = unicodedata.normalize("NFKC", text)
+    point = _DATE_IN_TEXT.search(normalized)
+    if point is not None:
+        phrase = point.group()
+        reading = read_due(phrase, review_date) if review_date is not None else None
+        return phrase, reading.date if reading is not None else None
+    match = _RELATIVE.search(normalized)
     return (match.group(), _implied_date(match, review_date)) if match else None
 
 
