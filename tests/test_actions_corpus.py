@@ -195,3 +195,9 @@ def test_a_due_written_in_the_action_is_quoted_whole_with_its_date(text: str, ph
     check = check_actions([_action(action=text, due=None)], dt.date(2024, 6, 3)).actions[0]
     assert check.suggested_due == date
     assert f"“{phrase}”" in next(f.message for f in check.findings if f.code == "relative_due")
+
+
+def test_owners_sent_as_a_list_are_counted_not_refused() -> None:
+    check = check_actions([_action(owner=["agoogler", "docbrown"])], dt.date(2024, 6, 3)).actions[0]
+    assert [f.code for f in check.findings if f.path.endswith("owner")] == ["multiple_owners"]
+    assert Risk(risk="r", owner=["SRE team"]).owner == "SRE team"

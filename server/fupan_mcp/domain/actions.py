@@ -238,6 +238,15 @@ def read_due(text: str, reference: dt.date | None) -> DateReading:
     return reading if form == text else DateReading(text, reading.date, reading.relative, reading.error)
 
 
+def owner_list(value: object) -> object:
+    """Owners sent as a list of names (["Alice", "Bob"]) kept as one text ("Alice, Bob"), so the check
+    counts them; anything else unchanged."""
+    if isinstance(value, list) and value and all(isinstance(item, str) for item in value):
+        names = [item.strip() for item in value if item.strip()]
+        return ", ".join(names) if names else None
+    return value
+
+
 def status_word(value: object) -> object:
     """The canonical status for a status word ('已完成', 'In Progress', '待开始'); other values unchanged."""
     if not isinstance(value, str):
@@ -327,6 +336,11 @@ class ActionItem(Model):
         reading = read_due(text, current_reference())
         return {**data, "due": reading.date, "due_text": text}
 
+    @field_validator("owner", mode="before")
+    @classmethod
+    def _owner_list(cls, value: object) -> object:
+        return owner_list(value)
+
     @field_validator("priority", mode="before")
     @classmethod
     def _priority_case(cls, value: object) -> object:
@@ -390,6 +404,11 @@ class Risk(Model):
     @classmethod
     def _level_word(cls, value: object) -> object:
         return risk_level(value)
+
+    @field_validator("owner", mode="before")
+    @classmethod
+    def _owner_list(cls, value: object) -> object:
+        return owner_list(value)
 
 
 # --- Results of `analysis.actions.check_actions` / `check_risks` (added; the inputs above are unchanged) ---
