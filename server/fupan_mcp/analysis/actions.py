@@ -1299,11 +1299,11 @@ def root_cause_coverage(
 Direction = Literal["below", "above"]
 
 _BELOW_WORDS = (
-    r"<=|<|≤|=<|不高于|不超过|不大于|至多|低于|少于|小于|跌破"
+    r"<=|<|≤|=<|不高于|不超过|不大于|至多|低于|少于|小于|跌破|跌至|跌到|降至|降到|不足"
     r"|\b(?:below|under|less\s+than|at\s+most|no\s+more\s+than)\b"
 )
 _ABOVE_WORDS = (
-    r">=|>|≥|=>|不低于|不少于|不小于|至少|高于|超过|多于|大于"
+    r">=|>|≥|=>|不低于|不少于|不小于|至少|高于|超过|多于|大于|达到|超出|突破|升至|涨到"
     r"|\b(?:above|over|more\s+than|exceeds?|at\s+least|no\s+less\s+than)\b"
 )
 _NUMBER = r"(?P<number>[-+]?\d+(?:\.\d+)?)"
