@@ -201,3 +201,14 @@ def test_owners_sent_as_a_list_are_counted_not_refused() -> None:
     check = check_actions([_action(owner=["agoogler", "docbrown"])], dt.date(2024, 6, 3)).actions[0]
     assert [f.code for f in check.findings if f.path.endswith("owner")] == ["multiple_owners"]
     assert Risk(risk="r", owner=["SRE team"]).owner == "SRE team"
+
+
+def test_done_with_only_its_ticket_is_asked_about_not_an_error() -> None:
+    # SRE book example postmortem: "Plug file descriptor leak ... | prevent | agoogler | Bug 5554825 | DONE"
+    item = _action(action="Plug file descriptor leak in search ranking subsystem", status="DONE", ticket="Bug 5554825")
+    check = check_actions([item], dt.date(2015, 10, 22), language="en").actions[0]
+    found = {f.code: f for f in check.findings}
+    assert "done_without_evidence" not in found and found["done_ticket_only"].severity == "warning"
+    assert "Bug 5554825" in found["done_ticket_only"].message
+    bare = check_actions([_action(status="done")], dt.date(2015, 10, 22)).actions[0]
+    assert "done_without_evidence" in {f.code for f in bare.findings}

@@ -190,6 +190,12 @@ _TEXT = {
         "zh": "状态为已完成，但没有完成证据（链接、数据或验收记录）。",
         "en": "Marked done without evidence (a link, a figure or an acceptance record).",
     },
+    "done_ticket_only": {
+        "zh": "状态为已完成，证据只有工单“{ticket}”。"
+        "请补充完成证据（上线链接、数据或验收记录），或确认工单中有验收记录。",
+        "en": 'Marked done with only the ticket "{ticket}" as proof. Add the evidence (a link, a figure or an '
+        "acceptance record), or confirm the ticket holds it.",
+    },
     "wont_do_without_reason": {
         "zh": "状态为不做，但没有说明原因。",
         "en": "Marked won't do without a reason.",
@@ -1027,6 +1033,9 @@ def _addresses_findings(action: ActionItem, path: str, ctx: _Context) -> tuple[b
 
 
 def _status_findings(action: ActionItem, path: str, language: Language) -> list[Finding]:
+    if action.status == "done" and not action.evidence and action.ticket:
+        # the tracked ticket is where the proof usually is: asked for, not called missing
+        return [_finding("done_ticket_only", "warning", f"{path}.evidence", language, ticket=action.ticket[:80])]
     if action.status == "done" and not action.evidence:
         return [_finding("done_without_evidence", "error", f"{path}.evidence", language)]
     if action.status == "wont_do" and not action.status_reason:

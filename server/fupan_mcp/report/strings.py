@@ -544,6 +544,7 @@ TEXT: Table = {
     "issue.missing_metric": {"zh": "缺衡量标准", "en": "no metric"},
     "issue.metric_not_measurable": {"zh": "不可衡量", "en": "not measurable"},
     "issue.done_without_evidence": {"zh": "完成无证据", "en": "done, no evidence"},
+    "issue.done_ticket_only": {"zh": "完成仅有工单", "en": "done, ticket only"},
     "issue.wont_do_without_reason": {"zh": "不做无原因", "en": "won't do, no reason"},
     "issue.duplicate_action": {"zh": "重复", "en": "duplicate"},
     "issue.duplicate_id": {"zh": "编号重复", "en": "duplicate id"},
