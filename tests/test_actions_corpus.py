@@ -212,3 +212,8 @@ def test_done_with_only_its_ticket_is_asked_about_not_an_error() -> None:
     assert "Bug 5554825" in found["done_ticket_only"].message
     bare = check_actions([_action(status="done")], dt.date(2015, 10, 22)).actions[0]
     assert "done_without_evidence" in {f.code for f in bare.findings}
+
+
+def test_a_month_day_without_a_review_date_asks_for_it_and_is_not_a_release() -> None:
+    check = check_actions([_action(due="6.30")]).actions[0]
+    assert [f.code for f in check.findings if f.code.startswith("due")] == ["due_needs_review_date"]

@@ -164,7 +164,10 @@ _ONGOING = re.compile(
     re.I,
 )
 _SPRINT = re.compile(
-    r"^(?:next|this|the\s+next)\s+(?:sprint|iteration|release)$|^(?:下个?|本|这个?)(?:迭代|版本|sprint)$", re.I
+    r"^(?:next|this|the\s+next)\s+(?:sprint|iteration|release)$|^(?:下个?|本|这个?)(?:迭代|版本|sprint)$"
+    r"|^(?:sprint|iteration|迭代)\s*#?\d+$|^第\s*\d+\s*(?:个)?迭代$|^v\d+(?:\.\d+)*\s*(?:release|版本|发布|上线)?$"
+    r"|^\d+(?:\.\d+)+\s*(?:release|版本|发布|上线)$",
+    re.I,
 )
 
 
@@ -193,6 +196,8 @@ def due_form(text: str) -> str:
     if value != text.strip() and _BARE_MONTH.fullmatch(value):
         return text  # "7月前" is before July begins or by its end: not read, the check asks for the date
     value = _SHOPPING_DAYS.get(value, value)
+    value = re.sub(r"^(?:cob|eod|eob)\s+(?=\S)", "", value, flags=re.I)  # "COB Friday": close of business that day
+    value = {"今年内": "年内", "本年内": "年内"}.get(value, value)
     if _UNSCHEDULED.fullmatch(value):
         return "待定"
     if value.casefold() in {"年中", "mid-year", "mid year", "midyear"}:
