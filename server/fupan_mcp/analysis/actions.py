@@ -11,10 +11,17 @@ An action passes five checks, its SMART score is how many pass:
   en: the first word (after markers, "to", and a few adverbs) must not be a vague verb, a
   determiner, pronoun or preposition; it passes when it is a known verb; a word with a noun suffix
   (-tion, -ment, -ness, -ity...) fails; anything else gets the benefit of the doubt.
-- **owner** — exactly one accountable owner. "产品/前端/运营", "A, B", "A and B" are several; a lead
-  marked "X牵头, Y配合" or "X (lead), Y" counts as one.
-- **due** — an absolute date after the review date (for open and in-progress actions).
-- **metric** — ``success_metric`` holds a number, a comparator, a percentage or a date.
+- **owner** — exactly one accountable owner. "产品/前端/运营", "A, B", "A and B", "张三 李四", "@a @b" are
+  several; a lead marked "X牵头, Y配合", "X (lead), Y", "Y, X (lead)" or "X（主）、Y" counts as one; a label
+  ("负责人：张三", "Owner: Alice") is not part of the name; "R&D" is one; "TBD", "待确认", "—" are none.
+- **due** — an absolute date after the review date (for open and in-progress actions). Forms as people
+  write them are read (`domain.actions.due_form`: "end of Q3", "2024-07", "7月", "6.30", "30/06/2024",
+  "Jun-30", "mid-July"); "持续"/"ongoing" and "next sprint"/"Sprint 24" are reported as such, never as
+  unreadable; "7月前" and "03/06/2024" are not guessed. A year-less due before the review is read in the
+  next year when that lands within nine months (said so, ``due_year_assumed``), else the year is asked
+  for (``due_year_unclear``) and no overdue is stated from it.
+- **metric** — ``success_metric`` holds a number, a comparator, a percentage or a date; without one, a
+  target written in the action itself ("将P99降到200ms以下", "cut p99 to 200 ms") counts, said so.
 - **addresses** — names the problem or root cause; matched by character-bigram overlap when the
   known problems / root causes are given.
 
@@ -24,7 +31,8 @@ overdue as of the reference date: the review date, or an explicit ``as_of``, or 
 the fallback when there is no review date (`fupan_mcp.domain.asof`).
 
 A risk needs an indicator, a yellow and a red threshold (red beyond yellow when both parse), a
-response and one owner.
+response and one owner. A likelihood or impact that reads as no level ("3", "Likely") is reported for
+that risk (``level_unread``), never converted to a guessed level.
 """
 
 from __future__ import annotations
