@@ -389,6 +389,7 @@ TEXT: Table = {
     "risks.title": {"zh": "风险与预警阈值检查", "en": "Risk and threshold check"},
     "risks.none": {"zh": "没有风险项。", "en": "No risks."},
     "actions.suggested": {"zh": "{missing}（建议 {date}）", "en": "{missing} (suggested {date})"},
+    "actions.metric_in_action": {"zh": "（见行动）{target}", "en": "(in the action) {target}"},
     "col.n": {"zh": "#", "en": "#"},
     "col.action": {"zh": "行动", "en": "Action"},
     "col.owner": {"zh": "负责人", "en": "Owner"},
