@@ -11,10 +11,17 @@ An action passes five checks, its SMART score is how many pass:
   en: the first word (after markers, "to", and a few adverbs) must not be a vague verb, a
   determiner, pronoun or preposition; it passes when it is a known verb; a word with a noun suffix
   (-tion, -ment, -ness, -ity...) fails; anything else gets the benefit of the doubt.
-- **owner** — exactly one accountable owner. "产品/前端/运营", "A, B", "A and B" are several; a lead
-  marked "X牵头, Y配合" or "X (lead), Y" counts as one.
-- **due** — an absolute date after the review date (for open and in-progress actions).
-- **metric** — ``success_metric`` holds a number, a comparator, a percentage or a date.
+- **owner** — exactly one accountable owner. "产品/前端/运营", "A, B", "A and B", "张三 李四", "@a @b" are
+  several; a lead marked "X牵头, Y配合", "X (lead), Y", "Y, X (lead)" or "X（主）、Y" counts as one; a label
+  ("负责人：张三", "Owner: Alice") is not part of the name; "R&D" is one; "TBD", "待确认", "—" are none.
+- **due** — an absolute date after the review date (for open and in-progress actions). Forms as people
+  write them are read (`domain.actions.due_form`: "end of Q3", "2024-07", "7月", "6.30", "30/06/2024",
+  "Jun-30", "mid-July"); "持续"/"ongoing" and "next sprint"/"Sprint 24" are reported as such, never as
+  unreadable; "7月前" and "03/06/2024" are not guessed. A year-less due before the review is read in the
+  next year when that lands within nine months (said so, ``due_year_assumed``), else the year is asked
+  for (``due_year_unclear``) and no overdue is stated from it.
+- **metric** — ``success_metric`` holds a number, a comparator, a percentage or a date; without one, a
+  target written in the action itself ("将P99降到200ms以下", "cut p99 to 200 ms") counts, said so.
 - **addresses** — names the problem or root cause; matched by character-bigram overlap when the
   known problems / root causes are given.
 
@@ -24,7 +31,8 @@ overdue as of the reference date: the review date, or an explicit ``as_of``, or 
 the fallback when there is no review date (`fupan_mcp.domain.asof`).
 
 A risk needs an indicator, a yellow and a red threshold (red beyond yellow when both parse), a
-response and one owner.
+response and one owner. A likelihood or impact that reads as no level ("3", "Likely") is reported for
+that risk (``level_unread``), never converted to a guessed level.
 """
 
 from __future__ import annotations
@@ -51,10 +59,13 @@ from fupan_mcp.domain.actions import (
     RiskCounts,
     RootCauseCoverage,
     Threshold,
+    due_form,
+    is_ongoing,
+    is_sprint_relative,
+    read_due,
 )
 from fupan_mcp.domain.asof import AsOf, days_overdue, reference_date
 from fupan_mcp.domain.common import DataGap, Finding, Language, Severity
-from fupan_mcp.domain.dates import read_date
 from fupan_mcp.domain.numbers import UNIT_ALIASES, canonical_unit, convert, normalize
 from fupan_mcp.errors import InputError
 from fupan_mcp.i18n import join_list, tr
@@ -127,6 +138,28 @@ _TEXT = {
         "zh": "截止日期“{text}”不是日历上存在的日期。",
         "en": 'The due date "{text}" is not a day on the calendar.',
     },
+    "due_ongoing": {
+        "zh": "截止日期写的是“{text}”：这是持续进行的事项，没有截止日期，无法判断是否逾期。请给出首次完成或检查的日期"
+        "（例如第一次复查日），或拆出一个有截止日期的具体动作。",
+        "en": 'The due date says "{text}": an ongoing activity has no due date, so it cannot be overdue or done. '
+        "Give the date of its first delivery or check-point, or split out a concrete step with a date.",
+    },
+    "due_sprint": {
+        "zh": "截止日期“{text}”取决于团队的迭代日历，这里无法换算成日期。请写出迭代结束的日期。",
+        "en": 'The due date "{text}" depends on the team\'s sprint calendar, which is not known here. Give the '
+        "date the sprint ends.",
+    },
+    "due_year_unclear": {
+        "zh": "截止日期“{text}”没有写年份：按复盘年份读作 {due}，不晚于复盘日期 {review}。"
+        "请写明年份，以确认是已过期还是指下一年。",
+        "en": 'The due date "{text}" has no year: in the review\'s year it is {due}, not after the review date '
+        "{review}. Give the year to tell whether it is past or meant for the next year.",
+    },
+    "due_year_assumed": {
+        "zh": "截止日期“{text}”没有写年份；按复盘日期所在年份会早于复盘，因此读作下一年的 {due}。如不是，请写明年份。",
+        "en": 'The due date "{text}" has no year; in the review\'s year it would fall before the review, so it is '
+        "read as {due} in the next year. If that is wrong, give the year.",
+    },
     "due_not_after_review": {
         "zh": "截止日期 {due} 不晚于复盘日期 {review}。未完成的行动应在复盘之后到期。",
         "en": "Due date {due} is not after the review date {review}. An open action must fall due after the review.",
@@ -153,6 +186,10 @@ _TEXT = {
         "zh": "没有可衡量的结果。请写明完成标准或指标，例如“激活率 ≥ 40%”。",
         "en": 'No measurable result. Add a definition of done or a metric, e.g. "activation rate ≥ 40%".',
     },
+    "metric_in_action": {
+        "zh": "没有单独的完成标准，按行动中写明的目标“{target}”判断为可衡量。",
+        "en": 'No separate success metric; the target written in the action ("{target}") is taken as the measure.',
+    },
     "metric_not_measurable": {
         "zh": "结果“{metric}”不含数字、比较符、百分比或日期，难以验证。",
         "en": 'The result "{metric}" has no number, comparator, percentage or date, so it cannot be verified.',
@@ -160,6 +197,12 @@ _TEXT = {
     "done_without_evidence": {
         "zh": "状态为已完成，但没有完成证据（链接、数据或验收记录）。",
         "en": "Marked done without evidence (a link, a figure or an acceptance record).",
+    },
+    "done_ticket_only": {
+        "zh": "状态为已完成，证据只有工单“{ticket}”。"
+        "请补充完成证据（上线链接、数据或验收记录），或确认工单中有验收记录。",
+        "en": 'Marked done with only the ticket "{ticket}" as proof. Add the evidence (a link, a figure or an '
+        "acceptance record), or confirm the ticket holds it.",
     },
     "wont_do_without_reason": {
         "zh": "状态为不做，但没有说明原因。",
@@ -248,6 +291,14 @@ _TEXT = {
         "zh": "黄色与红色阈值的单位不同（{yellow_unit} / {red_unit}），无法比较。",
         "en": "The yellow and red thresholds use different units ({yellow_unit} / {red_unit}); not compared.",
     },
+    "level_unread": {
+        "zh": "{field}“{value}”无法读作 高/中/低：没有刻度的分值或其他写法不做换算，这一项按未填写处理。"
+        "请写 高/中/低（low/medium/high）。",
+        "en": 'The {field} "{value}" does not read as low, medium or high: a score without its scale or another '
+        "wording is not converted, so it is left empty. Write low, medium or high (高/中/低).",
+    },
+    "field.likelihood": {"zh": "可能性", "en": "likelihood"},
+    "field.impact": {"zh": "影响", "en": "impact"},
     "direction.below": {"zh": "下降", "en": "down"},
     "direction.above": {"zh": "上升", "en": "up"},
     "level.yellow": {"zh": "黄色", "en": "yellow"},
@@ -291,6 +342,9 @@ _ZH_VERBS = _words(
 )
 # Longest first, so that "设立" wins over "设"; single characters only at the very start.
 _ZH_VERB_RE = re.compile("|".join(sorted(map(re.escape, _ZH_VERBS), key=len, reverse=True)))
+# Verbs of two characters or more, to find the action after a leading "对/针对/为/通过 <object>".
+_ZH_VERB_INSIDE = re.compile("|".join(sorted((re.escape(v) for v in _ZH_VERBS if len(v) > 1), key=len, reverse=True)))
+_ZH_OBJECT_FILLERS = frozenset({"对", "对于", "针对", "为", "为了", "通过", "基于", "就"})
 _ZH_FILLERS = (
     "关于",
     "对于",
@@ -416,7 +470,12 @@ def _starts_with_verb_zh(text: str) -> VerbVerdict:
         return VerbVerdict(False, "no_verb")
     filler = _ZH_FILLER_RE.match(body)
     if filler and not _ZH_VERB_RE.match(body):
-        return VerbVerdict(False, "filler_start", filler.group())
+        clause = _CLAUSE_END.split(body[filler.end() :], maxsplit=1)[0]
+        # the verb must follow the object: "针对发布流程" names a topic ("发布" is its noun), no action
+        verb = _ZH_VERB_INSIDE.search(clause, 1) if filler.group() in _ZH_OBJECT_FILLERS else None
+        if verb is None:
+            return VerbVerdict(False, "filler_start", filler.group())
+        return VerbVerdict(True, None)  # "对发布系统增加审批": the object first, then the action
     if body.startswith(_ZH_VAGUE):
         return VerbVerdict(False, "vague_verb", _zh_vague_start(body))
     if _ZH_OBJECT_FIRST.match(body) or _ZH_VERB_RE.match(body):
@@ -456,7 +515,32 @@ def starts_with_verb(text: str) -> VerbVerdict:
 # ---------------------------------------------------------------------------------------------
 
 _NO_OWNER = frozenset(
-    {"", "-", "—", "?", "？", "tbd", "tba", "n/a", "na", "none", "待定", "待补充", "无", "未定", "unassigned"}
+    {
+        "",
+        "-",
+        "—",
+        "--",
+        "?",
+        "？",
+        "tbd",
+        "tba",
+        "n/a",
+        "na",
+        "none",
+        "nobody",
+        "unassigned",
+        "unknown",
+        "待定",
+        "待补充",
+        "待确认",
+        "待分配",
+        "待指定",
+        "未分配",
+        "未指定",
+        "暂无",
+        "无",
+        "未定",
+    }
 )
 _LEAD_ZH = re.compile(r"^(.+?)(?:牵头|主导|主责|负责(?!人))")
 _LEAD_EN = re.compile(r"^(.+?)\s*[(（]\s*(?:lead|accountable|owner|a)\s*[)）]", re.IGNORECASE)
@@ -472,18 +556,60 @@ def _split_weak(part: str) -> list[str]:
     return pieces if len(pieces) > 1 and all(len(p) >= 2 for p in pieces) else [part]
 
 
+# A label written into the cell: "负责人：张三", "Owner: Alice", "DRI - bob".
+_OWNER_LABEL = re.compile(
+    r"^(?:负责人|责任人|跟进人|执行人|处理人|owner|owners|assignee|assigned\s+to|dri|responsible)\s*(?:[:：=]|-\s)\s*",
+    re.IGNORECASE,
+)
+# "张三（牵头）", "Alice (lead)": the lead is the name before the bracket.
+_LEAD_BRACKET = re.compile(
+    r"^(.+?)\s*[(（]\s*(?:牵头|主导|主责|负责|主|lead|accountable|owner|dri|a)\s*[)）]", re.IGNORECASE
+)
+# "R&D", "P&L": an ampersand inside one short abbreviation joins, it does not list.
+_AMPERSAND_WORD = re.compile(r"\b[A-Za-z]{1,2}&[A-Za-z]{1,2}\b")
+_CJK_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}")
+_HANDLE = re.compile(r"@[\w.-]+")
+
+
+def _space_separated(text: str) -> list[str] | None:
+    """Several people written with spaces only: "张三 李四", "@alice @bob"; None when it is one name."""
+    pieces = text.split()
+    if len(pieces) < 2:
+        return None
+    if all(_CJK_NAME.fullmatch(p) for p in pieces) or all(_HANDLE.fullmatch(p) for p in pieces):
+        return pieces
+    return None
+
+
 def owners(owner: str | None) -> list[str]:
     """The accountable owners named in ``owner``: [] for none, one item when there is one lead."""
-    if owner is None or owner.strip().lower() in _NO_OWNER:
+    if owner is None:
         return []
     text = owner.strip() if owner.isascii() else unicodedata.normalize("NFKC", owner).strip()
+    text = _OWNER_LABEL.sub("", text).strip()
+    if text.lower() in _NO_OWNER:
+        return []
     if not _OWNER_SPECIAL.search(text):
-        return [text]
-    lead = _LEAD_EN.match(text) or _LEAD_ZH.match(text)
-    if lead:
-        text = lead.group(1).strip()
-    parts = [p for p in _STRONG_SEP.split(text) if p.strip()]
-    return [piece for part in parts for piece in _split_weak(part.strip()) if piece]
+        return _space_separated(text) or [text]
+    joined = _AMPERSAND_WORD.sub(lambda m: m.group().replace("&", "\0"), text)
+    parts = [p.strip() for p in _STRONG_SEP.split(joined) if p.strip()]
+    leads = [found.replace("\0", "&") for found in map(_lead, parts) if found is not None]
+    if leads:  # "数据组牵头, 市场配合", "张三（牵头）、李四", "Alice, Bob (lead)"; two leads are two owners
+        return [piece for lead in leads for piece in _split_weak(lead) if piece]
+    parts = [(_lead(part) or part).replace("\0", "&") for part in parts]
+    named = [piece for part in parts for piece in _split_weak(part) if piece]
+    return [name for part in named for name in (_space_separated(part) or [part])]
+
+
+_LEAD_PREFIX = re.compile(r"^(?:由|请)")
+
+
+def _lead(text: str) -> str | None:
+    """The name marked as the lead at the start of ``text`` ("张三（牵头）", "Alice (lead)", "由数据组负责")."""
+    lead = _LEAD_BRACKET.match(text) or _LEAD_EN.match(text) or _LEAD_ZH.match(text)
+    if lead is None:
+        return None
+    return _LEAD_PREFIX.sub("", lead.group(1).strip()).strip() or None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -527,16 +653,35 @@ def _implied_date(match: re.Match[str], review_date: dt.date | None) -> dt.date 
     return None  # working days and vague words: no date is guessed
 
 
+# A due written into the action's text as a calendar point: "6月底前", "下周五", "Q3", "7月15日".
+_DATE_IN_TEXT = re.compile(
+    r"(?<!\d)\d{1,2}\s*月\s*(?:底|末|初|上旬|中旬|下旬|\d{1,2}\s*[日号])|(?:下下?个?|本|这个?)\s*(?:周|星期)\s*[一二三四五六日天]"
+    r"|(?<![A-Za-z0-9])[qQ][1-4](?![0-9])|第?[一二三四]季度(?:末|底)?|(?:本|下个?)?月(?:底|末)|(?:今|本)?年(?:底|末)"
+)
+
+
 def relative_due(text: str, review_date: dt.date | None) -> tuple[str, dt.date | None] | None:
-    """The first relative time phrase in ``text`` and the date it implies, if any."""
-    match = _RELATIVE.search(unicodedata.normalize("NFKC", text))
+    """The first relative time phrase in ``text`` and the date it implies, if any: a calendar point
+    written in the text ("6月底前", "下周五") as a whole, else a relative phrase ("T+30", "4-6周内")."""
+    normalized = unicodedata.normalize("NFKC", text)
+    point = _DATE_IN_TEXT.search(normalized)
+    if point is not None:
+        phrase = point.group()
+        reading = read_due(phrase, review_date) if review_date is not None else None
+        return phrase, reading.date if reading is not None else None
+    match = _RELATIVE.search(normalized)
     return (match.group(), _implied_date(match, review_date)) if match else None
 
 
 _MEASURABLE_CHARS = re.compile(r"[\d%≥≤<>=＞＜]")
 _MEASURABLE_WORDS = re.compile(
     r"百分之|翻倍|减半|一倍|零|[一二两三四五六七八九十百千万]+\s*(?:个|次|项|条|倍|天|周|月|人|家|成|分钟|小时)"
-    r"|\b(?:zero|percent|double|halve|twice|at\s+least|at\s+most|no\s+more\s+than)\b",
+    r"|(?:不超过|不低于|不高于|不少于|不多于|低于|高于|少于|多于|小于|大于|至少|至多|控制在)\s*[一二两三四五六七八九十百千万半]"
+    r"|\b(?:zero|percent|double|halve|twice|at\s+least|at\s+most|no\s+more\s+than)\b"
+    r"|\b(?:under|below|above|over|within|less\s+than|more\s+than|fewer\s+than)\s+(?:an?|one|two|three|four|five|"
+    r"six|seven|eight|nine|ten|half\s+an?)\s+(?:hour|minute|second|day|week|month|quarter)s?\b"
+    r"|\b(?:an?|one|two|three|four|five|once|twice)\s+(?:\w+\s+)?(?:per|every|a)\s+(?:day|week|month|quarter|"
+    r"year|sprint|release)\b",
     re.IGNORECASE,
 )
 
@@ -625,10 +770,62 @@ def resolve_due(action: ActionItem, review_date: dt.date | None) -> ActionItem:
     unchanged when it has no such text, no review date is given, or the text is absolute."""
     if review_date is None or not action.due_text:
         return action
-    reading = read_date(action.due_text, review_date)
+    reading = read_due(action.due_text, review_date)
     if reading.date is None or (not reading.relative and action.due is not None):
         return action
-    return action.model_copy(update={"due": reading.date})
+    return action.model_copy(update={"due": _next_year_if_meant(action.due_text, reading.date, review_date)})
+
+
+_YEAR = re.compile(r"\d{4}")
+
+
+def _next_year_if_meant(text: str, due: dt.date, review_date: dt.date) -> dt.date:
+    """A due written without a year ('1月15日', 'Q1', 'Jan 15') that falls before the review is read in
+    the next year when that lands within nine months of the review (a December review's "1月15日");
+    otherwise the review's year stands and the date-order check reports it."""
+    if due >= review_date or _YEAR.search(text):
+        return due
+    later = _add_months(due, 12)
+    return later if later <= _add_months(review_date, 9) else due
+
+
+def _due_year_unclear(action: ActionItem, review_date: dt.date | None) -> bool:
+    """An open action's year-less due that, in the review's year, is not after the review: whether it is
+    past or meant for the next year is asked, and no overdue is stated from it."""
+    return (
+        review_date is not None
+        and action.status in _OPEN
+        and action.due is not None
+        and action.due <= review_date
+        and _year_unclear(action, review_date)
+    )
+
+
+def _year_unclear(action: ActionItem, review_date: dt.date) -> bool:
+    """A due written without a year that, read in the review's year, is not after the review."""
+    text = action.due_text
+    if not text or _YEAR.search(text):
+        return False
+    reading = read_due(text, review_date)
+    return bool(reading.relative and reading.date == action.due and _calendar_form(text))
+
+
+# Year-less calendar points ('6/30', '1月15日', 'Q3', 'Jan 15', '7月底'), not offsets such as '上周五'.
+_CALENDAR_FORM = re.compile(
+    r"\d{1,2}\s*[/.月]|[qQ][1-4]|季度|半年|\b[hH][12]\b|[A-Za-z]{3,9}\.?\s+\d{1,2}\b|end\s+of\s+[a-z]"
+)
+
+
+def _calendar_form(text: str) -> bool:
+    return _CALENDAR_FORM.search(due_form(text)) is not None
+
+
+def _year_assumed(action: ActionItem, review_date: dt.date | None) -> bool:
+    """Whether the due was read in the year after the review's (see `_next_year_if_meant`)."""
+    if review_date is None or action.due is None or not action.due_text:
+        return False
+    reading = read_due(action.due_text, review_date)
+    return bool(reading.relative and reading.date and action.due.year == reading.date.year + 1)
 
 
 def is_overdue(action: ActionItem, today: dt.date) -> bool:
@@ -713,8 +910,13 @@ def _due_findings(action: ActionItem, path: str, ctx: _Context) -> tuple[bool, d
         return due_ok, None, []
     findings: list[Finding] = []
     suggested: dt.date | None = None
-    if action.due is None and action.due_text:
-        reading = read_date(action.due_text, review)
+    unclear = _due_year_unclear(action, review)
+    if action.due is None and action.due_text and is_ongoing(action.due_text):
+        findings.append(_finding("due_ongoing", "warning", f"{path}.due", ctx.language, text=action.due_text))
+    elif action.due is None and action.due_text and is_sprint_relative(action.due_text):
+        findings.append(_finding("due_sprint", "warning", f"{path}.due", ctx.language, text=action.due_text))
+    elif action.due is None and action.due_text:
+        reading = read_due(action.due_text, review)
         code = {"vague": "due_vague", "needs_reference": "due_needs_review_date", "invalid_date": "due_invalid_date"}
         key = code.get(reading.error or "", "due_unreadable")
         findings.append(_finding(key, "error", f"{path}.due", ctx.language, text=action.due_text))
@@ -727,6 +929,18 @@ def _due_findings(action: ActionItem, path: str, ctx: _Context) -> tuple[bool, d
             findings.append(
                 _finding("relative_due", "info", f"{path}.action", ctx.language, phrase=phrase, suggestion=hint)
             )
+    elif unclear and action.due is not None and review is not None:
+        findings.append(
+            _finding(
+                "due_year_unclear",
+                "warning",
+                f"{path}.due",
+                ctx.language,
+                text=action.due_text,
+                due=action.due.isoformat(),
+                review=review.isoformat(),
+            )
+        )
     elif review is not None and action.due <= review:
         findings.append(
             _finding(
@@ -738,7 +952,18 @@ def _due_findings(action: ActionItem, path: str, ctx: _Context) -> tuple[bool, d
                 review=review.isoformat(),
             )
         )
-    if ctx.as_of is not None and is_overdue(action, ctx.as_of.date) and action.due is not None:
+    if review is not None and action.due is not None and _year_assumed(action, review):
+        findings.append(
+            _finding(
+                "due_year_assumed",
+                "info",
+                f"{path}.due",
+                ctx.language,
+                text=action.due_text,
+                due=action.due.isoformat(),
+            )
+        )
+    if ctx.as_of is not None and is_overdue(action, ctx.as_of.date) and action.due is not None and not unclear:
         findings.append(
             _finding(
                 "overdue",
@@ -754,17 +979,39 @@ def _due_findings(action: ActionItem, path: str, ctx: _Context) -> tuple[bool, d
     return due_ok, suggested, findings
 
 
+_TARGET_UNIT = r"(?:%|％|ms|毫秒|秒|分钟|小时|次|个|倍|家|人|元|万|条|台|qps|rps|tps|gb|mb|s\b|min\b|h\b)"
+_ACTION_TARGET = re.compile(
+    r"(?:降到|降至|降为|降低到|降低至|减少到|减少至|减到|减至|减为|缩至|控制在|提升到|提升至|提高到|提高至|升至|缩短到|缩短至|压缩到|压缩至|达到"
+    r"|至少|不超过|不低于|不高于|低于|高于|小于|大于|少于|多于|≥|≤|<=|>=|<|>)\s*[^\d\s,，。;；]{0,8}?"
+    rf"\d+(?:\.\d+)?\s*{_TARGET_UNIT}?(?:以下|以内|以上)?"
+    rf"|\d+(?:\.\d+)?\s*{_TARGET_UNIT}\s*(?:以下|以内|以上|之内)"
+    r"|\b(?:to|below|under|above|at\s+least|at\s+most|less\s+than|more\s+than|by)\s+\d+(?:\.\d+)?\s*"
+    r"(?:%|ms|s|secs?|seconds?|minutes?|mins?|x|rps|qps|errors?|alerts?|pages?)(?![a-z])"
+    r"|\d+(?:\.\d+)?\s*%",
+    re.IGNORECASE,
+)
+
+
+def action_target(text: str) -> str | None:
+    """A measurable target written in the action itself: '将P99降到200ms以下', 'cut p99 to 200 ms', '99.9%'."""
+    match = _ACTION_TARGET.search(unicodedata.normalize("NFKC", text))
+    return match.group().strip() if match else None
+
+
 def _metric_findings(action: ActionItem, path: str, language: Language) -> tuple[bool, list[Finding]]:
     metric = action.success_metric
+    if metric and not is_ticket(metric) and is_measurable(metric):
+        return True, []
+    target = action_target(action.action)
+    if target is not None:  # the action states its own result: read from there, and said so
+        return True, [_finding("metric_in_action", "info", f"{path}.success_metric", language, target=target)]
     if not metric:
         if action.status == "wont_do":
             return False, []
         return False, [_finding("missing_metric", "warning", f"{path}.success_metric", language)]
     if is_ticket(metric):
         return False, [_finding("metric_is_ticket", "warning", f"{path}.success_metric", language, metric=metric)]
-    if not is_measurable(metric):
-        return False, [_finding("metric_not_measurable", "warning", f"{path}.success_metric", language, metric=metric)]
-    return True, []
+    return False, [_finding("metric_not_measurable", "warning", f"{path}.success_metric", language, metric=metric)]
 
 
 def _addresses_findings(action: ActionItem, path: str, ctx: _Context) -> tuple[bool, str | None, list[Finding]]:
@@ -794,6 +1041,9 @@ def _addresses_findings(action: ActionItem, path: str, ctx: _Context) -> tuple[b
 
 
 def _status_findings(action: ActionItem, path: str, language: Language) -> list[Finding]:
+    if action.status == "done" and not action.evidence and action.ticket:
+        # the tracked ticket is where the proof usually is: asked for, not called missing
+        return [_finding("done_ticket_only", "warning", f"{path}.evidence", language, ticket=action.ticket[:80])]
     if action.status == "done" and not action.evidence:
         return [_finding("done_without_evidence", "error", f"{path}.evidence", language)]
     if action.status == "wont_do" and not action.status_reason:
@@ -812,6 +1062,7 @@ def _check_action(action: ActionItem, index: int, ctx: _Context) -> ActionCheck:
     metric_ok, metric_found = _metric_findings(action, path, ctx.language)
     addresses_ok, matched, addresses_found = _addresses_findings(action, path, ctx)
     checklist = ActionChecklist(verb=verb_ok, owner=owner_ok, due=due_ok, metric=metric_ok, addresses=addresses_ok)
+    known = ctx.as_of is not None and not _due_year_unclear(action, ctx.review_date)
     return ActionCheck(
         index=index,
         id=action.id,
@@ -820,9 +1071,11 @@ def _check_action(action: ActionItem, index: int, ctx: _Context) -> ActionCheck:
         score=verb_ok + owner_ok + due_ok + metric_ok + addresses_ok,
         suggested_due=suggested,
         matched_addresses=matched,
-        overdue=is_overdue(action, ctx.as_of.date) if ctx.as_of is not None else None,
+        overdue=is_overdue(action, ctx.as_of.date) if known and ctx.as_of is not None else None,
         days_overdue=(
-            days_overdue(action.due, ctx.as_of.date) if ctx.as_of is not None and action.status in _OPEN else None
+            days_overdue(action.due, ctx.as_of.date)
+            if known and ctx.as_of is not None and action.status in _OPEN
+            else None
         ),
         findings=[
             *verb_found,
@@ -848,7 +1101,7 @@ def _duplicates(actions: Sequence[ActionItem], language: Language) -> dict[int, 
     seen_id: dict[str, int] = {}
     for index, action in enumerate(actions):
         path = f"actions[{index}]"
-        key = _normalize_key(action.action)
+        key = _normalize_key(_MARKER.sub("", action.action, count=1))  # "1. 添加监控" repeats "2、添加监控"
         if key in seen_text:
             found = _finding("duplicate_action", "warning", path, language, other=seen_text[key] + 1)
             findings.setdefault(index, []).append(found)
@@ -1063,11 +1316,11 @@ def root_cause_coverage(
 Direction = Literal["below", "above"]
 
 _BELOW_WORDS = (
-    r"<=|<|≤|=<|不高于|不超过|不大于|至多|低于|少于|小于|跌破"
+    r"<=|<|≤|=<|不高于|不超过|不大于|至多|低于|少于|小于|跌破|跌至|跌到|降至|降到|不足"
     r"|\b(?:below|under|less\s+than|at\s+most|no\s+more\s+than)\b"
 )
 _ABOVE_WORDS = (
-    r">=|>|≥|=>|不低于|不少于|不小于|至少|高于|超过|多于|大于"
+    r">=|>|≥|=>|不低于|不少于|不小于|至少|高于|超过|多于|大于|达到|超出|突破|升至|涨到"
     r"|\b(?:above|over|more\s+than|exceeds?|at\s+least|no\s+less\s+than)\b"
 )
 _NUMBER = r"(?P<number>[-+]?\d+(?:\.\d+)?)"
@@ -1180,6 +1433,9 @@ def _check_risk(risk: Risk, index: int, language: Language) -> RiskCheck:
         )
     if not risk.response:
         findings.append(_finding("missing_response", "warning", f"{path}.response", language))
+    for name, written in risk.unread_levels.items():
+        field = tr(_TEXT, f"field.{name}", language)
+        findings.append(_finding("level_unread", "warning", f"{path}.{name}", language, field=field, value=written))
     named = owners(risk.owner)
     if not named:
         findings.append(_finding("missing_owner", "warning", f"{path}.owner", language))

@@ -6,11 +6,11 @@ import datetime as dt
 import re
 from typing import Literal, get_args
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, PrivateAttr, ValidatorFunctionWrapHandler, field_validator, model_validator
 
 from fupan_mcp.domain.asof import AsOf
 from fupan_mcp.domain.common import DataGap, Finding, Language, Model
-from fupan_mcp.domain.dates import BoundedDate, current_reference, read_date
+from fupan_mcp.domain.dates import BoundedDate, DateReading, current_reference, read_date
 from fupan_mcp.limits import MAX_DATE_CHARS, MAX_NAME_CHARS, MAX_TEXT_CHARS
 
 ActionStatus = Literal["open", "in_progress", "done", "wont_do"]
@@ -44,6 +44,229 @@ _ACTION_KIND_ALIASES: dict[str, ActionKind] = {
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+# Status words as trackers and 复盘 tables write them; anything else is left to the field's own error.
+_STATUS_WORDS: dict[str, ActionStatus] = {
+    **dict.fromkeys(
+        (
+            "todo",
+            "to do",
+            "to_do",
+            "not started",
+            "not_started",
+            "new",
+            "planned",
+            "backlog",
+            "pending",
+            "待开始",
+            "未开始",
+            "待处理",
+            "待办",
+            "计划中",
+            "未完成",
+            "打开",
+            "新建",
+            "待启动",
+        ),
+        "open",
+    ),
+    **dict.fromkeys(
+        (
+            "in progress",
+            "in-progress",
+            "inprogress",
+            "doing",
+            "started",
+            "ongoing",
+            "wip",
+            "blocked",
+            "进行中",
+            "处理中",
+            "开发中",
+            "测试中",
+            "跟进中",
+            "推进中",
+            "执行中",
+            "已开始",
+            "阻塞",
+        ),
+        "in_progress",
+    ),
+    **dict.fromkeys(
+        (
+            "done",
+            "closed",
+            "complete",
+            "completed",
+            "resolved",
+            "fixed",
+            "finished",
+            "已完成",
+            "完成",
+            "已解决",
+            "已关闭",
+            "已上线",
+            "已落地",
+            "已验收",
+        ),
+        "done",
+    ),
+    **dict.fromkeys(
+        (
+            "won't do",
+            "wont do",
+            "won't fix",
+            "wontfix",
+            "wont_fix",
+            "cancelled",
+            "canceled",
+            "rejected",
+            "dropped",
+            "不做",
+            "不处理",
+            "取消",
+            "已取消",
+            "放弃",
+            "搁置",
+        ),
+        "wont_do",
+    ),
+}
+
+RiskLevel = Literal["low", "medium", "high"]
+# Likelihood and impact as registers write them: words, letters, "High (3)"; a bare number has no scale here.
+_LEVEL_WORDS: dict[str, RiskLevel] = {
+    **dict.fromkeys(("high", "h", "高", "较高", "很高", "极高", "严重", "very high", "critical", "大"), "high"),
+    **dict.fromkeys(("medium", "med", "m", "mid", "moderate", "中", "中等", "一般"), "medium"),
+    **dict.fromkeys(("low", "l", "低", "较低", "很低", "极低", "轻微", "very low", "minor", "小"), "low"),
+}
+_LEVEL_TAIL = re.compile(r"\s*[(（]\s*\d+(?:\.\d+)?\s*[)）]\s*$")
+
+
+# Due forms `read_date` does not take as they are, rewritten to one it does (the text stays as written).
+_DUE_FORMS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^(?:by\s+)?(?:the\s+)?end\s+of\s+(q[1-4])(?:\s+(\d{4}))?$", re.I), r"\1 \2"),
+    (re.compile(r"^(q[1-4])\s*(?:end|末|底)$", re.I), r"\1"),
+    (re.compile(r"^(\d{4})\s*[-/ ]?\s*(q[1-4])$", re.I), r"\1 \2"),
+    (re.compile(r"^(\d{4})\s*[-/.]\s*(\d{1,2})$"), r"\1年\2月底"),
+    (re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月(?:份)?$"), r"\1年\2月底"),
+    (re.compile(r"^(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月(?:份)?$"), r"\1月底"),
+    (re.compile(r"^(\d{1,2})\.(\d{1,2})$"), r"\1/\2"),
+)
+_DUE_MONTH_NAME = re.compile(
+    r"^(?:by\s+|in\s+)?(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(\s+\d{4})?$",
+    re.I,
+)
+_ONGOING = re.compile(
+    r"^(?:持续|持续进行|持续跟进|持续优化|长期|长期跟进|常态化|日常|每周|每月|每天|每日|定期|ongoing|continuous(?:ly)?|"
+    r"recurring|weekly|monthly|daily|n/?a\s*\(ongoing\))$",
+    re.I,
+)
+_SPRINT = re.compile(
+    r"^(?:next|this|the\s+next)\s+(?:sprint|iteration|release)$|^(?:下个?|本|这个?)(?:迭代|版本|sprint)$"
+    r"|^(?:sprint|iteration|迭代)\s*#?\d+$|^第\s*\d+\s*(?:个)?迭代$|^v\d+(?:\.\d+)*\s*(?:release|版本|发布|上线)?$"
+    r"|^\d+(?:\.\d+)+\s*(?:release|版本|发布|上线)$",
+    re.I,
+)
+
+
+_MONTH_NUMBER = {
+    name: i + 1
+    for i, name in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"])
+}
+_DMY = re.compile(r"^(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})$")
+_MON_DAY = re.compile(r"^([a-z]{3})[a-z]*\.?[-/ ](\d{1,2})(?:[-/ ,]+(\d{4}))?$", re.I)
+_DAY_MON = re.compile(r"^(\d{1,2})[-/ ]([a-z]{3})[a-z]*\.?(?:[-/ ,]+(\d{4}))?$", re.I)
+_PART_OF_MONTH = re.compile(r"^(early|mid|late|end)[- ]([a-z]{3})[a-z]*\.?(?:\s+(\d{4}))?$", re.I)
+_SHORT_QUARTER = re.compile(r"^(\d{2})\s*([qQ][1-4])$")
+_SHOPPING_DAYS = {"双11": "11月11日", "双十一": "11月11日", "双12": "12月12日", "双十二": "12月12日", "618": "6月18日"}
+_UNSCHEDULED = re.compile(r"^(?:待排期|未排期|待安排|未定时间|时间待定|not\s+scheduled|unscheduled)$", re.I)
+_BARE_MONTH = re.compile(r"(?:\d{4}\s*[-/.年]\s*)?(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*月?(?:份)?")
+# A due cell left as a placeholder: no due date at all, not an unreadable one.
+_NO_DUE = frozenset({"-", "--", "—", "——", "/", "无", "n/a", "na", "none"})
+
+
+def due_form(text: str) -> str:
+    """``text`` rewritten to a form `read_date` reads: 'end of Q3' -> 'Q3', '2024-07' -> '2024年7月底',
+    '7月' -> '7月底', '6.30' -> '6/30', 'July' -> 'end of July', '30/06/2024' -> '2024-06-30' (only
+    when the day is above 12: '03/06/2024' stays unread), 'Jun-30', 'mid-July', '24Q3', '双11前';
+    unchanged when none applies."""
+    value = re.sub(r"(?:前|之前|以前)$", "", text.strip()).strip()
+    if value != text.strip() and _BARE_MONTH.fullmatch(value):
+        return text  # "7月前" is before July begins or by its end: not read, the check asks for the date
+    value = _SHOPPING_DAYS.get(value, value)
+    value = re.sub(r"^(?:cob|eod|eob)\s+(?=\S)", "", value, flags=re.I)  # "COB Friday": close of business that day
+    value = {"今年内": "年内", "本年内": "年内"}.get(value, value)
+    if _UNSCHEDULED.fullmatch(value):
+        return "待定"
+    if value.casefold() in {"年中", "mid-year", "mid year", "midyear"}:
+        return "6月底"
+    for pattern, replacement in _DUE_FORMS:
+        if pattern.fullmatch(value):
+            return pattern.sub(replacement, value).strip()
+    if match := _DUE_MONTH_NAME.fullmatch(value):
+        return f"end of {match[1]}{match[2] or ''}"
+    if (match := _DMY.fullmatch(value)) and int(match[1]) > 12 >= int(match[2]):
+        return f"{match[3]}-{int(match[2]):02d}-{int(match[1]):02d}"
+    if (match := _MON_DAY.fullmatch(value)) and match[1].lower() in _MONTH_NUMBER:
+        return f"{match[3] + '年' if match[3] else ''}{_MONTH_NUMBER[match[1].lower()]}月{int(match[2])}日"
+    if (match := _DAY_MON.fullmatch(value)) and match[2].lower() in _MONTH_NUMBER:
+        return f"{match[3] + '年' if match[3] else ''}{_MONTH_NUMBER[match[2].lower()]}月{int(match[1])}日"
+    if (match := _PART_OF_MONTH.fullmatch(value)) and match[2].lower() in _MONTH_NUMBER:
+        part = {"early": "初", "mid": "中", "late": "下旬", "end": "底"}[match[1].lower()]
+        return f"{match[3] + '年' if match[3] else ''}{_MONTH_NUMBER[match[2].lower()]}月{part}"
+    if match := _SHORT_QUARTER.fullmatch(value):
+        return f"20{match[1]} {match[2]}"
+    return value if value != text.strip() else text
+
+
+def is_no_due(text: str) -> bool:
+    """A due cell holding a placeholder ('—', '无', 'N/A'): no due date was given."""
+    return text.strip().casefold() in _NO_DUE
+
+
+def is_ongoing(text: str) -> bool:
+    """A due written as 'ongoing', '持续', '常态化': an action without an end."""
+    return _ONGOING.fullmatch(text.strip().rstrip("。.")) is not None
+
+
+def is_sprint_relative(text: str) -> bool:
+    """A due written as 'next sprint', '下个迭代': a date only the team's calendar knows."""
+    return _SPRINT.fullmatch(text.strip()) is not None
+
+
+def read_due(text: str, reference: dt.date | None) -> DateReading:
+    """A due date as people write it, read against ``reference`` (the review date)."""
+    form = due_form(text)
+    reading = read_date(form, reference)
+    return reading if form == text else DateReading(text, reading.date, reading.relative, reading.error)
+
+
+def owner_list(value: object) -> object:
+    """Owners sent as a list of names (["Alice", "Bob"]) kept as one text ("Alice, Bob"), so the check
+    counts them; anything else unchanged."""
+    if isinstance(value, list) and value and all(isinstance(item, str) for item in value):
+        names = [item.strip() for item in value if item.strip()]
+        return ", ".join(names) if names else None
+    return value
+
+
+def status_word(value: object) -> object:
+    """The canonical status for a status word ('已完成', 'In Progress', '待开始'); other values unchanged."""
+    if not isinstance(value, str):
+        return value
+    key = re.sub(r"\s+", " ", value.strip().casefold()).replace("’", "'")
+    return _STATUS_WORDS.get(key, _STATUS_WORDS.get(key.replace("_", " "), value))
+
+
+def risk_level(value: object) -> object:
+    """The canonical level for '高', 'H', 'Med', 'High (3)'; other values unchanged (the field then says why)."""
+    if not isinstance(value, str):
+        return value
+    key = _LEVEL_TAIL.sub("", value.strip().casefold())
+    key = re.sub(r"\s+", " ", key)
+    return _LEVEL_WORDS.get(key, None if not key else value)
 
 
 def action_kind(value: str) -> str:
@@ -107,7 +330,7 @@ class ActionItem(Model):
         due, text = data.get("due"), data.get("due_text")
         if isinstance(due, str) and len(due) > MAX_DATE_CHARS:
             return data  # refused by the field's own bound, never read
-        if isinstance(due, str) and not due.strip():
+        if isinstance(due, str) and (not due.strip() or is_no_due(due)):
             data = {**data, "due": None}
             due = None
         if isinstance(due, str) and not _ISO_DATE.fullmatch(due.strip()):  # '2024-02-30' stays a date error
@@ -115,8 +338,26 @@ class ActionItem(Model):
         elif due is not None or not isinstance(text, str) or not text.strip():
             return data
         text = text.encode("utf-8", "replace").decode("utf-8")[:MAX_NAME_CHARS]  # no lone surrogates kept
-        reading = read_date(text, current_reference())
+        reading = read_due(text, current_reference())
         return {**data, "due": reading.date, "due_text": text}
+
+    @field_validator("owner", mode="before")
+    @classmethod
+    def _owner_list(cls, value: object) -> object:
+        return owner_list(value)
+
+    @field_validator("priority", mode="before")
+    @classmethod
+    def _priority_case(cls, value: object) -> object:
+        """'p1', ' P2 ' as written; 'high' stays an error that lists P0–P3 (no level is guessed)."""
+        if isinstance(value, str) and re.fullmatch(r"\s*[pP][0-3]\s*", value):
+            return value.strip().upper()
+        return value
+
+    @field_validator("status", mode="before")
+    @classmethod
+    def _status_word(cls, value: object) -> object:
+        return status_word(value)
 
     @field_validator("kind")
     @classmethod
@@ -135,8 +376,44 @@ class Risk(Model):
     red_threshold: str | None = Field(default=None, max_length=MAX_NAME_CHARS)
     response: str | None = Field(default=None, max_length=MAX_TEXT_CHARS, description="What is done when it fires.")
     owner: str | None = Field(default=None, max_length=MAX_NAME_CHARS)
-    likelihood: Literal["low", "medium", "high"] | None = None
-    impact: Literal["low", "medium", "high"] | None = None
+    likelihood: RiskLevel | None = Field(default=None, description="low, medium or high (also 高/中/低, H/M/L).")
+    impact: RiskLevel | None = Field(default=None, description="low, medium or high (also 高/中/低, H/M/L).")
+
+    _unread_levels: dict[str, str] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _levels_as_written(cls, data: object, handler: ValidatorFunctionWrapHandler) -> Risk:
+        """A likelihood or impact that reads as no level ('3', '3×4', 'Likely') is not guessed and does
+        not refuse the whole list: the field is left empty and `check_risks` reports it for this risk."""
+        unread: dict[str, str] = {}
+        if isinstance(data, dict):
+            for name in ("likelihood", "impact"):
+                value = data.get(name)
+                if value is not None and risk_level(value) not in ("low", "medium", "high", None):
+                    unread[name] = str(value)[:MAX_NAME_CHARS]
+            if unread:
+                data = {**data, **dict.fromkeys(unread)}
+        risk = handler(data)
+        assert isinstance(risk, Risk)
+        if unread:
+            risk._unread_levels = unread
+        return risk
+
+    @property
+    def unread_levels(self) -> dict[str, str]:
+        """The likelihood / impact as written when it could not be read as low, medium or high."""
+        return dict(self._unread_levels)
+
+    @field_validator("likelihood", "impact", mode="before")
+    @classmethod
+    def _level_word(cls, value: object) -> object:
+        return risk_level(value)
+
+    @field_validator("owner", mode="before")
+    @classmethod
+    def _owner_list(cls, value: object) -> object:
+        return owner_list(value)
 
 
 # --- Results of `analysis.actions.check_actions` / `check_risks` (added; the inputs above are unchanged) ---

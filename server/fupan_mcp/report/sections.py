@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from fupan_mcp.analysis.actions import is_overdue
+from fupan_mcp.analysis.actions import action_target, is_overdue
 from fupan_mcp.catalog import PROJECT_TYPES
 from fupan_mcp.domain.actions import ActionCheck, ActionCheckResult, ActionItem, Risk, RiskCheck, RiskCheckResult
 from fupan_mcp.domain.asof import AsOfSource
@@ -1054,6 +1054,9 @@ def _action_table(ctx: Words, rows_in: Sequence[tuple[int, ActionItem, ActionChe
             key = "actions.overdue_due.one" if check.days_overdue == 1 else "actions.overdue_due"
             due = ctx.t(key, due=due, days=check.days_overdue)
         findings = check.findings if check else []
+        metric = _or_missing(ctx, action.success_metric)
+        if any(f.code == "metric_in_action" for f in findings):  # the target the check read in the action
+            metric = ctx.t("actions.metric_in_action", target=action_target(action.action) or "")
         row = [
             str(index + 1),
             action.action,
@@ -1061,7 +1064,7 @@ def _action_table(ctx: Words, rows_in: Sequence[tuple[int, ActionItem, ActionChe
             due,
             action.priority or "—",
             _action_status(ctx, action, overdue),
-            _or_missing(ctx, action.success_metric),
+            metric,
             action.addresses or "—",
         ]
         if ctx.author:
