@@ -113,6 +113,23 @@ _TEXT: Table = {
         "en": "Event #{n} is written in {abbr}, but at that instant {zone} was on {used} (its clocks read {local}); "
         "it is read as written, in {abbr}. Check it.",
     },
+    "at_span": {
+        "zh": "第 {n} 条事件“{at}”是一段时间（{start} 至 {end}，共 {length}）：按开始时间 {start} 排序并计算时长，"
+        "结束时间不作为里程碑。如果结束时刻本身是里程碑（如止损、解决），请另写一条事件。",
+        "en": 'Event #{n} ("{at}") is a span ({start} to {end}, {length}): it is placed at its start, {start}, and '
+        "durations count from the start; the end is not a milestone. If the end is one (mitigated, resolved), "
+        "give it its own event.",
+    },
+    "at_approximate": {
+        "zh": "第 {n} 条事件的时间“{at}”是约数：按写出的时刻计算，用到它的时长也是约数。",
+        "en": 'The time of event #{n} ("{at}") is approximate: it is read as the time written, and the durations '
+        "that use it are approximate too.",
+    },
+    "at_midnight": {
+        "zh": "第 {n} 条事件写的是“{at}”，按 {date} 00:00（当天开始）计算；如果指的是当天结束，请写 {next} 00:00。",
+        "en": 'Event #{n} says "{at}": it is read as {date} 00:00, the start of that day. If the end of the day is '
+        "meant, write {next} 00:00.",
+    },
     "no_date": {
         "zh": "第 {n} 条事件只有时刻“{at}”，前面没有带日期的事件。请给第一条事件写上日期。",
         "en": 'Event #{n} gives only a time of day ("{at}") and no event before it has a date. Put the date on '
@@ -205,6 +222,25 @@ _TEXT: Table = {
     },
     "reason.ampm_hour": {"zh": "写 am/pm 时小时应在 1–12 之间", "en": "with am/pm the hour must be 1-12"},
     "reason.period": {"zh": "“{period}”与 {hour} 点矛盾", "en": '"{period}" does not go with hour {hour}'},
+    "reason.weekday": {
+        "zh": "{date} 是{weekday}，与写的星期不符",
+        "en": "{date} is a {weekday}, not the day of the week written",
+    },
+    "reason.span_end": {
+        "zh": "时间段的结束“{end}”早于开始",
+        "en": 'the end of the span ("{end}") is before its start',
+    },
+    "reason.day_or_offset": {
+        "zh": "：“+{n}”可能是 {n} 天后，也可能是 UTC+{n}，请写成 (+{n}d) 或 UTC+{n}",
+        "en": ': "+{n}" may be {n} day(s) later or UTC+{n}; write (+{n}d) or UTC+{n}',
+    },
+    "weekday.0": {"zh": "星期一", "en": "Monday"},
+    "weekday.1": {"zh": "星期二", "en": "Tuesday"},
+    "weekday.2": {"zh": "星期三", "en": "Wednesday"},
+    "weekday.3": {"zh": "星期四", "en": "Thursday"},
+    "weekday.4": {"zh": "星期五", "en": "Friday"},
+    "weekday.5": {"zh": "星期六", "en": "Saturday"},
+    "weekday.6": {"zh": "星期日", "en": "Sunday"},
     "reason.no_time": {"zh": "：只有日期，没有时刻", "en": ": a date without a time of day"},
     "reason.two_zones": {"zh": "：写了两个时区", "en": ": it names two time zones"},
     "reason.us_date": {
@@ -282,6 +318,8 @@ class _Read(NamedTuple):
     position: int
     event: TimelineEvent
     at: dt.datetime
+    end: dt.datetime | None = None
+    approximate: bool = False
 
     @property
     def instant(self) -> dt.datetime:
@@ -322,6 +360,7 @@ _NOTE_SEVERITY: dict[str, Severity] = {
     "at_rolled_over": "info",
     "at_ambiguous": "warning",
     "at_zone_mismatch": "warning",
+    "at_midnight": "warning",
 }
 
 
@@ -329,10 +368,14 @@ def _at_error(parsed: ParsedAt, index: int, at: str, language: Language) -> Find
     """The finding for an ``at`` that could not be read: the event, its text and the reason, in words."""
     code = parsed.error or "at_unreadable"
     values: dict[str, object] = {"n": index + 1, "at": at, **(parsed.values or {})}
+    extra = dict(parsed.values or {})
+    if "weekday" in extra:
+        extra["weekday"] = tr(_TEXT, f"weekday.{extra['weekday']}", language)
+    values |= extra
     if code == "at_impossible":
-        values["reason"] = tr(_TEXT, f"reason.{parsed.reason or 'date'}", language, **(parsed.values or {}))
+        values["reason"] = tr(_TEXT, f"reason.{parsed.reason or 'date'}", language, **extra)
     elif code == "at_unreadable":
-        values["why"] = tr(_TEXT, f"reason.{parsed.reason}", language) if parsed.reason else ""
+        values["why"] = tr(_TEXT, f"reason.{parsed.reason}", language, **extra) if parsed.reason else ""
     return _finding(code, "error", f"timeline[{index}].at", language, **values)
 
 
@@ -381,8 +424,31 @@ def _read_times(
             )
         previous = parsed.at
         first = first or parsed.at
-        shown = parsed.at.astimezone(zone) if zone is not None and parsed.at.tzinfo is not None else parsed.at
-        read.append(_Read(index, event, shown))
+        shown, end = (
+            (t.astimezone(zone) if zone is not None and t is not None and t.tzinfo is not None else t)
+            for t in (parsed.at, parsed.end)
+        )
+        assert shown is not None
+        if end is not None:
+            length = duration_text((end - shown).total_seconds() / 60, language)
+            findings.append(
+                _finding(
+                    "at_span",
+                    "info",
+                    f"timeline[{index}].at",
+                    language,
+                    n=index + 1,
+                    at=event.at,
+                    start=_show(shown),
+                    end=_show(end),
+                    length=length,
+                )
+            )
+        if parsed.approximate:
+            findings.append(
+                _finding("at_approximate", "info", f"timeline[{index}].at", language, n=index + 1, at=event.at)
+            )
+        read.append(_Read(index, event, shown, end, parsed.approximate))
     zoned = [r for r in read if r.at.tzinfo is not None]
     if zoned and len(zoned) < len(read):
         for r in read:
@@ -543,6 +609,7 @@ def _durations(chosen: Mapping[str, _Read], language: Language) -> list[Timeline
                 end=end.at,
                 minutes=minutes,
                 text=duration_text(minutes, language),
+                approximate=start.approximate or end.approximate,
             )
         )
     return durations
@@ -605,6 +672,8 @@ def check_timeline(
             text=item.event.text,
             source=item.event.source,
             minutes_from_start=round((item.instant - origin.instant).total_seconds() / 60, 4) if origin else None,
+            end_at=item.end,
+            approximate=item.approximate,
         )
         for item in ordered
     ]

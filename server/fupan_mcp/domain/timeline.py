@@ -203,6 +203,13 @@ class TimelineEventResult(BaseModel):
     minutes_from_start: float | None = Field(
         default=None, description="Minutes after impact_start (negative before it), else after the first event."
     )
+    end_at: dt.datetime | None = Field(
+        default=None,
+        description="The end of a span written as '14:05–14:20' (`at` is its start, which durations use).",
+    )
+    approximate: bool = Field(
+        default=False, description="True when `at` is written as approximate ('~14:05', '约14:05', 'around 2pm')."
+    )
 
 
 class TimelineDuration(BaseModel):
@@ -217,6 +224,9 @@ class TimelineDuration(BaseModel):
     end: dt.datetime
     minutes: float = Field(description="end - start in minutes (negative when the events are reversed).")
     text: str = Field(description="The duration in words, e.g. '1 小时 6 分钟' / '1 h 6 min'.")
+    approximate: bool = Field(
+        default=False, description="True when the time of either event is written as approximate ('~14:05')."
+    )
 
 
 class TimelineResult(BaseModel):
