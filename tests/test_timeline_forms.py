@@ -141,3 +141,20 @@ def test_the_refusals_speak_chinese_by_default() -> None:
     result = check_timeline([FIRST, {"at": "2024-03-12（周三）14:05", "kind": "detected", "text": "x"}], "UTC")
     (finding,) = result.findings
     assert "星期二" in finding.message and "第 2 条" in finding.message
+
+
+def test_a_span_that_ends_something_is_reached_at_its_end() -> None:
+    # Bilibili 2021-07-13 (Asia/Shanghai): '00:00‑01:50 a new SLB cluster built, traffic moved, core services back'
+    result = check_timeline(
+        [
+            {"at": "2021-07-13 22:52", "kind": "impact_start", "text": "access layer alarms"},
+            {"at": "00:00‑01:50", "kind": "resolved", "text": "new SLB cluster, all core services restored"},
+        ],
+        "Asia/Shanghai",
+        "en",
+    )
+    assert result.time_to_resolve_minutes == 178  # 22:52 -> 01:50 next day
+    assert codes(result) == ["at_rolled_over", "at_span_end"]  # 00:00 after 22:52 is the next day
+    (duration,) = result.durations
+    assert duration.end.hour == 1 and duration.end.minute == 50
+    assert result.events[1].at.hour == 0 and result.events[1].end_at.hour == 1  # type: ignore[union-attr]

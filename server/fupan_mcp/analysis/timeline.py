@@ -120,6 +120,13 @@ _TEXT: Table = {
         "durations count from the start; the end is not a milestone. If the end is one (mitigated, resolved), "
         "give it its own event.",
     },
+    "at_span_end": {
+        "zh": "第 {n} 条事件“{at}”是一段时间（{start} 至 {end}，共 {length}）：按开始时间 {start} 排序，"
+        "但这类事件在时间段结束时才算达成，时长按结束时间 {end} 计算。如果不是，请把开始和结束分成两条事件。",
+        "en": 'Event #{n} ("{at}") is a span ({start} to {end}, {length}): it is listed at its start, {start}, but '
+        "this kind of milestone is reached when the span ends, so the durations use its end, {end}. If not, give "
+        "the start and the end their own events.",
+    },
     "at_approximate": {
         "zh": "第 {n} 条事件的时间“{at}”是约数：按写出的时刻计算，用到它的时长也是约数。",
         "en": 'The time of event #{n} ("{at}") is approximate: it is read as the time written, and the durations '
@@ -311,6 +318,8 @@ _UNLIKELY: tuple[tuple[EventKind, EventKind], ...] = (
     ("escalated", "detected"),
     ("resolved", "mitigated"),
 )
+_REACHED_AT_END: frozenset[str] = frozenset({"mitigated", "resolved", "impact_end"})
+"""Kinds whose milestone, for an event written as a span, is the span's end."""
 _GAPS: tuple[EventKind, ...] = ("impact_start", "detected", "mitigated", "resolved", "impact_end")
 
 
@@ -326,6 +335,17 @@ class _Read(NamedTuple):
         """The instant in UTC: Python compares and subtracts datetimes of one zone by wall clock, which
         would count a daylight-saving jump as elapsed time."""
         return self.at.astimezone(dt.timezone.utc) if self.at.tzinfo is not None else self.at
+
+    @property
+    def milestone_at(self) -> dt.datetime:
+        """When the event's milestone is reached: the end of a span for a kind that ends something
+        ('00:00–01:50 services restored' is resolved at 01:50), else its start."""
+        return self.end if self.end is not None and self.event.kind in _REACHED_AT_END else self.at
+
+    @property
+    def milestone(self) -> dt.datetime:
+        at = self.milestone_at
+        return at.astimezone(dt.timezone.utc) if at.tzinfo is not None else at
 
 
 def _finding(code: str, severity: Severity, path: str, language: Language, **values: object) -> Finding:
@@ -433,7 +453,7 @@ def _read_times(
             length = duration_text((end - shown).total_seconds() / 60, language)
             findings.append(
                 _finding(
-                    "at_span",
+                    "at_span_end" if event.kind in _REACHED_AT_END else "at_span",
                     "info",
                     f"timeline[{index}].at",
                     language,
@@ -517,7 +537,7 @@ def _milestones(read: Sequence[_Read], language: Language, findings: list[Findin
             by_kind.setdefault(item.event.kind, []).append(item)
     chosen: dict[str, _Read] = {}
     for kind, items in by_kind.items():
-        ordered = sorted(items, key=lambda r: (r.instant, r.position))
+        ordered = sorted(items, key=lambda r: (r.milestone, r.position))
         pick = ordered[-1] if kind in _LAST_WINS else ordered[0]
         chosen[kind] = pick
         if len(items) > 1:
@@ -530,7 +550,7 @@ def _milestones(read: Sequence[_Read], language: Language, findings: list[Findin
                     count=len(items),
                     kind=_kind_label(kind, language),
                     used=pick.position + 1,
-                    at=_show(pick.at),
+                    at=_show(pick.milestone_at),
                 )
             )
     return chosen
@@ -544,7 +564,7 @@ def _sequence_findings(chosen: Mapping[str, _Read], language: Language) -> list[
     ):
         for later, earlier in rules:
             a, b = chosen.get(later), chosen.get(earlier)
-            if a is not None and b is not None and a.instant < b.instant:
+            if a is not None and b is not None and a.milestone < b.milestone:
                 findings.append(
                     _finding(
                         code,
@@ -552,21 +572,21 @@ def _sequence_findings(chosen: Mapping[str, _Read], language: Language) -> list[
                         f"timeline[{a.position}].at",
                         language,
                         later=_kind_label(later, language),
-                        later_at=_show(a.at),
+                        later_at=_show(a.milestone_at),
                         earlier=_kind_label(earlier, language),
-                        earlier_at=_show(b.at),
+                        earlier_at=_show(b.milestone_at),
                     )
                 )
     detected, impact = chosen.get("detected"), chosen.get("impact_start")
-    if detected is not None and impact is not None and detected.instant < impact.instant:
+    if detected is not None and impact is not None and detected.milestone < impact.milestone:
         findings.append(
             _finding(
                 "detected_before_impact",
                 "info",
                 f"timeline[{detected.position}].at",
                 language,
-                detected=_show(detected.at),
-                impact=_show(impact.at),
+                detected=_show(detected.milestone_at),
+                impact=_show(impact.milestone_at),
             )
         )
     return findings
@@ -597,7 +617,7 @@ def _durations(chosen: Mapping[str, _Read], language: Language) -> list[Timeline
         start, end = chosen.get(start_kind), chosen.get(end_kind)
         if start is None or end is None:
             continue
-        minutes = round((end.instant - start.instant).total_seconds() / 60, 4)
+        minutes = round((end.milestone - start.milestone).total_seconds() / 60, 4)
         durations.append(
             TimelineDuration(
                 key=key,
@@ -605,8 +625,8 @@ def _durations(chosen: Mapping[str, _Read], language: Language) -> list[Timeline
                 end_kind=end_kind,
                 start_index=start.position,
                 end_index=end.position,
-                start=start.at,
-                end=end.at,
+                start=start.milestone_at,
+                end=end.milestone_at,
                 minutes=minutes,
                 text=duration_text(minutes, language),
                 approximate=start.approximate or end.approximate,
