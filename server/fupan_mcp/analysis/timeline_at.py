@@ -247,9 +247,10 @@ _WEEKDAY_NUMBER: dict[str, int] = {
 }
 """Monday is 0 (`date.weekday`); an English name by its first three letters."""
 _APPROX_HEAD = re.compile(
-    r"^(?:~|≈|约莫|大约|大概|约|approximately|approx\.?|about|around|circa|ca\.|roughly|at\s+about|at\s+around)\s*",
+    r"(?:^|(?<=[\s,]))(?:~|≈|约莫|大约|大概|约|approximately|approx\.?|about|around|circa|ca\.|roughly|by)\s*(?=\d)",
     re.IGNORECASE,
 )
+"""'~14:05', 'around 2pm', 'January 4, 2021 around 6:00 a.m.', 'by 7:00am' (at the latest): approximate."""
 _APPROX_TAIL = re.compile(
     r"\s*(?:左右|前后|上下|许|\(approx(?:\.|imately)?\)|approx(?:\.|imately)?|or\s+so)$", re.IGNORECASE
 )
@@ -501,6 +502,7 @@ def _written_one(text: str) -> _Written | _Refused:
         else:
             written["day_number"] = int(word.group("n") or word.group("cn"))
         value = value[word.end() :]
+    value = re.sub(r"(?i)^\s*,?\s*(?:starting|beginning|started|began|from)\s+(?=at\b|\d)", "", value.strip())
     value = re.sub(r"(?i)^\s*(?:[,@]|\bat\b|\bon\b|于|在)?\s*T?(?=\d)|^\s*[,@]?\s*(?:at\b|on\b)?", "", value.strip())
     value = re.sub(r"(?i)\s*(?:,|\bon\b|\bat\b)\s*$", "", value).strip(" ,")
     if not value:
@@ -510,6 +512,7 @@ def _written_one(text: str) -> _Written | _Refused:
     elif _MIDNIGHT.match(value):
         value, written["midnight"] = "00:00", True
     value = _H_TIME.sub(r"\1:\2", value)
+    value = re.sub(r"^(\d{1,2})\.(\d{2})(?=\s*[ap]\.?\s?m\b)", r"\1:\2", value, flags=re.IGNORECASE)  # 11.57 am
     military = _MILITARY.match(value)
     if military is not None and (zone is not None or not value.isdigit()):
         value = f"{military.group(1)}:{military.group(2)}"
