@@ -630,7 +630,8 @@ def _target_fits(target: ParsedTarget | None, unit: MetricUnit) -> bool:
 def _verdict(metric: MetricInput, reading: _Reading) -> _Verdict:
     target, actual, baseline = reading.target, reading.actual, reading.baseline
     if metric.reported_only:  # '近87分钟' is reported as about 87 minutes, not as 87 minutes
-        return _Verdict("reported", "reported", flags=("reported_only",) + (("approximate",) * reading.approximate))
+        flags: tuple[Flag, ...] = ("reported_only", "approximate") if reading.approximate else ("reported_only",)
+        return _Verdict("reported", "reported", flags=flags)
     if target is None:
         return _Verdict("not_evaluable", "no_target", flags=("missing_target",))
     if actual is None:
