@@ -158,3 +158,50 @@ def test_a_span_that_ends_something_is_reached_at_its_end() -> None:
     (duration,) = result.durations
     assert duration.end.hour == 1 and duration.end.minute == 50
     assert result.events[1].at.hour == 0 and result.events[1].end_at.hour == 1  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("at", "when"),
+    [
+        ("14:05 UTC+8", dt.datetime(2024, 3, 11, 6, 5)),  # a zone, not a '+8' day marker (06:05 UTC: next day)
+        ("14:05 GMT+8", dt.datetime(2024, 3, 11, 6, 5)),
+        ("[14:05]", dt.datetime(2024, 3, 10, 14, 5)),
+        ("14:05:", dt.datetime(2024, 3, 10, 14, 5)),
+        ("14:05 hrs", dt.datetime(2024, 3, 10, 14, 5)),
+        ("T0", dt.datetime(2024, 3, 10, 11, 0)),
+        # one instant in two zones, checked to agree
+        ("09:37 PDT (16:37 UTC)", dt.datetime(2024, 3, 10, 16, 37)),
+        ("2024-03-10 16:37 UTC / 09:37 PDT", dt.datetime(2024, 3, 10, 16, 37)),
+        ("2024-03-10 21:00 PDT (Mar 11 04:00 UTC)", dt.datetime(2024, 3, 11, 4, 0)),
+    ],
+)
+def test_more_written_forms(at: str, when: dt.datetime) -> None:
+    result = second(at)
+    assert [f.code for f in result.findings if f.severity == "error"] == []  # type: ignore[attr-defined]
+    assert result.events[1].at == when.replace(tzinfo=UTC)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("at", "start", "end"),
+    [
+        ("下午1点至3点", (13, 0), (15, 0)),  # the end keeps the start's 下午: 15:00, not 03:00 the next day
+        ("晚上11点至凌晨1点", (23, 0), (1, 0)),
+        ("Mar 10 14:05 - Mar 10 16:00", (14, 5), (16, 0)),
+    ],
+)
+def test_a_span_end_takes_what_the_start_says(at: str, start: tuple[int, int], end: tuple[int, int]) -> None:
+    result = second(at)
+    event = result.events[1]  # type: ignore[attr-defined]
+    assert (event.at.hour, event.at.minute) == start and (event.end_at.hour, event.end_at.minute) == end
+    assert (event.end_at - event.at) < dt.timedelta(hours=3)
+
+
+def test_two_zones_that_disagree_are_refused() -> None:
+    result = second("09:37 PDT (17:37 UTC)")
+    (finding,) = result.findings  # type: ignore[attr-defined]
+    assert finding.code == "at_impossible" and "17:37 UTC" in finding.message and "16:37" in finding.message
+
+
+@pytest.mark.parametrize("at", ["约下午3点", "around midnight", "shortly after 14:05"])
+def test_approximate_words_before_any_time(at: str) -> None:
+    assert "at_approximate" in codes(second(at))

@@ -237,6 +237,10 @@ _TEXT: Table = {
         "zh": "时间段的结束“{end}”早于开始",
         "en": 'the end of the span ("{end}") is before its start',
     },
+    "reason.two_times": {
+        "zh": "同一时刻写了两个时区的时间，但“{other}”与前一个不符（前一个在该时区是 {there}）",
+        "en": 'it gives the time in two zones, but "{other}" does not match the first (which is {there} there)',
+    },
     "reason.day_or_offset": {
         "zh": "：“+{n}”可能是 {n} 天后，也可能是 UTC+{n}，请写成 (+{n}d) 或 UTC+{n}",
         "en": ': "+{n}" may be {n} day(s) later or UTC+{n}; write (+{n}d) or UTC+{n}',

@@ -247,7 +247,9 @@ _WEEKDAY_NUMBER: dict[str, int] = {
 }
 """Monday is 0 (`date.weekday`); an English name by its first three letters."""
 _APPROX_HEAD = re.compile(
-    r"(?:^|(?<=[\s,]))(?:~|≈|约莫|大约|大概|约|approximately|approx\.?|about|around|circa|ca\.|roughly|by)\s*(?=\d)",
+    r"(?:^|(?<=[\s,]))(?:~|≈|约莫|大约|大概|约|approximately|approx\.?|about|around|circa|ca\.|roughly|by"
+    r"|shortly\s+(?:after|before)|just\s+(?:after|before))\s*"
+    r"(?=\d|noon|midnight|[上下]午|凌晨|清晨|早上|中午|傍晚|晚上|深夜|午夜)",
     re.IGNORECASE,
 )
 """'~14:05', 'around 2pm', 'January 4, 2021 around 6:00 a.m.', 'by 7:00am' (at the latest): approximate."""
@@ -267,10 +269,14 @@ _MILITARY = re.compile(r"^([01]\d|2[0-3])([0-5]\d)\s*(?:hrs?|hours)?$", re.IGNOR
 _RANGE = re.compile(
     r"^(?P<left>.*?(?:\d{1,2}\s*[:h]\s*\d{2}(?::\d{2})?|\d\s*[ap]\.?\s?m\.?|\d\s*[点时](?:\s*\d{1,2}\s*分?|半|整)?))"
     r"\s*(?P<sep>[–—‐‑‒−~]|\s-\s|-|\bto\b|\buntil\b|\btill\b|\band\b|至|到)\s*"
-    r"(?P<right>(?:次日|翌日|第二天|next\s+day\s*)?(?:[上下]午|凌晨|清晨|早上|中午|傍晚|晚上|深夜)?\s*\d.*)$",
+    r"(?P<right>(?:次日|翌日|第二天|next\s+day\s*)?(?:[上下]午|凌晨|清晨|早上|中午|傍晚|晚上|深夜)?"
+    rf"(?:(?:{_MON})\.?\s+)?\s*\d.*)$",
     re.IGNORECASE,
 )
 """A span '14:05–14:20', '23:20-00:10', '2:00 PM – 2:30 PM PST', '23点07分至23点17分'."""
+_DUAL = re.compile(r"^(?P<at>.*\d.*?)\s*(?:[(（](?P<other>[^()（）]+)[)）]|/\s*(?P<slash>.+))$")
+"""One instant in two zones: '09:37 PST (17:37 UTC)', '2017-02-28 09:37 PST / 17:37 UTC'."""
+_CLOCK = re.compile(r"\d{1,2}:\d{2}|\d\s*[ap]\.?\s?m\b", re.IGNORECASE)
 _OFFSET_TAIL = re.compile(r"(?:[+-])(?:0\d|1[0-4]):?[0-5]\d$")
 _DAY_WORD = re.compile(
     r"^(?:(?P<next>次日|翌日|第二天|隔天|隔日|(?:the\s+)?next\s+day\b,?)|(?P<same>当天|当日|同日)"
@@ -343,6 +349,8 @@ class _Written(NamedTuple):
     """'(+1)': the day after the first event's day, read as day number 2."""
     end: str | None = None
     """The end of a span ('14:05–14:20': '14:20'), read after the start."""
+    also: str | None = None
+    """The same instant written in another zone ('09:37 PST (17:37 UTC)': '17:37 UTC'), checked to agree."""
 
 
 class _Refused(NamedTuple):
@@ -355,8 +363,8 @@ def _day_marker(value: str) -> tuple[int, str] | _Refused | None:
     """'(+1)', '+1d', '(+2 days)' at the end: (days after the first event's day, the text before it).
     A bare '+1' may be a day or UTC+1: refused. '(+4)' and more without a unit: an offset, as before."""
     found = _DAY_MARK.search(value)
-    if found is None:
-        return None
+    if found is None or re.search(r"(?i)(?:UTC|GMT)\s*$", value[: found.start()]):
+        return None  # 'UTC+8' is a zone
     if found.group("bare"):
         return _Refused("at_unreadable", "day_or_offset", {"n": found.group("bare")})
     days = int(found.group("p") or found.group("b"))
@@ -406,6 +414,17 @@ def _written_general(text: str) -> _Written | _Refused:
         found = pattern.search(value)
         if found is not None and found.group(0).strip() and value[: found.start()] + value[found.end() :]:
             approximate, value = True, (value[: found.start()] + value[found.end() :]).strip()
+    value = re.sub(r"^[\[【](.*)[\]】]$|^(.*?)\s*[:：\-–—]$", lambda m: m.group(1) or m.group(2) or "", value).strip()
+    value = re.sub(r"(?i)(?<=:\d{2})\s*(?:hrs?|hours)\.?(?=\s|$)", "", value)  # '14:05 hrs'; '1405 hrs' below
+    if re.fullmatch(r"(?i)T\s*0", value):
+        value = "T+0"
+    dual = _DUAL.match(value)
+    other_text = (dual.group("other") or dual.group("slash") or "").strip() if dual is not None else ""
+    if dual is not None and _CLOCK.search(other_text):
+        first = _written_one(dual.group("at"))
+        other = _written_one(other_text)
+        if isinstance(first, _Written) and isinstance(other, _Written) and first.zone and other.zone:
+            return first._replace(approximate=approximate, also=other_text)
     span = _span(value)
     if span is not None:
         if isinstance(span, _Written):
@@ -425,6 +444,9 @@ def _span(value: str) -> _Written | _Refused | None:
     left, sep, right = found.group("left").strip(), found.group("sep").strip(), found.group("right").strip()
     if sep == "-" and _OFFSET_TAIL.search(f"-{right}") and re.search(r"\d{4}\s*[-/.年]|T\d", left):
         return None
+    period = re.search(rf"(?:{_PERIODS})(?=\s*\d)", left)
+    if period is not None and not re.match(rf"(?:次日|翌日|第二天)?\s*(?:{_PERIODS})", right):
+        right = period.group(0) + right  # 下午1点至3点: 3 p.m.
     start, end = _written_one(left), _written_one(right)
     if isinstance(start, _Refused) or isinstance(end, _Refused) or start.relative or end.relative:
         return None
@@ -665,6 +687,8 @@ def read_at(
         return ParsedAt(None, written.code, written.reason, written.values)
     context = {"first_is_event_one": first_is_event_one, "default_date": default_date, "year": year, "latest": latest}
     start = _read_written(written, zone, previous, first, **context)  # type: ignore[arg-type]
+    if start.at is not None and written.also is not None:
+        return _agrees(start, written.also, zone, **context)  # type: ignore[arg-type]
     if start.at is None or written.end is None:
         return start._replace(approximate=written.approximate)
     end = read_at(written.end, zone, start.at, first, **context)  # type: ignore[arg-type]
@@ -674,6 +698,36 @@ def read_at(
         return ParsedAt(None, "at_impossible", "span_end", {"end": written.end})
     notes = tuple(n for n in end.notes if n.code != "at_rolled_over")
     return start._replace(end=end.at, approximate=written.approximate or end.approximate, notes=start.notes + notes)
+
+
+def _agrees(
+    start: ParsedAt,
+    other_text: str,
+    zone: dt.tzinfo | None,
+    *,
+    first_is_event_one: bool,
+    default_date: dt.date | None,
+    year: int | None,
+    latest: dt.date | None,
+) -> ParsedAt:
+    """The instant written twice, in two zones: read once, and refused when the two clocks disagree."""
+    assert start.at is not None
+    other = _written_one(other_text)
+    if isinstance(other, _Refused) or other.zone is None:
+        return ParsedAt(None, "at_unreadable", "two_times")
+    tz = _written_zone(other.zone, start.at.replace(tzinfo=None), zone).zone
+    if tz is None:
+        return ParsedAt(None, "at_unreadable", "two_times")
+    there = start.at.astimezone(tz)
+    same_clock = (there.hour, there.minute, there.second) == (other.hour, other.minute, other.second)
+    same_date = other.month is None or (there.month, there.day) == (other.month, other.day)
+    if not (same_clock and same_date):
+        return ParsedAt(None, "at_impossible", "two_times", {"other": other_text, "there": _clock(there)})
+    return start
+
+
+def _clock(at: dt.datetime) -> str:
+    return at.strftime("%Y-%m-%d %H:%M") + (at.strftime(":%S") if at.second else "")
 
 
 def _read_written(
