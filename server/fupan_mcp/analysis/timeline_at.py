@@ -265,6 +265,7 @@ _DAY_MARK = re.compile(
 _NOON = re.compile(r"^(?:12(?::00)?\s*)?(?:noon|midday)$|^中午$", re.IGNORECASE)
 _MIDNIGHT = re.compile(r"^(?:12(?::00)?\s*(?:a\.?m\.?\s*)?)?midnight$|^(?:午夜|半夜|子夜)$", re.IGNORECASE)
 _H_TIME = re.compile(r"^(\d{1,2})\s*h\s*(\d{2})\s*(?:m(?:in)?)?$", re.IGNORECASE)
+_DOT_TIME = re.compile(r"^(\d{1,2})\.(\d{2})(?=\s*[ap]\.?\s?m\b)", re.IGNORECASE)
 _MILITARY = re.compile(r"^([01]\d|2[0-3])([0-5]\d)\s*(?:hrs?|hours)?$", re.IGNORECASE)
 _RANGE = re.compile(
     r"^(?P<left>.*?(?:\d{1,2}\s*[:h]\s*\d{2}(?::\d{2})?|\d\s*[ap]\.?\s?m\.?|\d\s*[点时](?:\s*\d{1,2}\s*分?|半|整)?))"
@@ -277,6 +278,15 @@ _RANGE = re.compile(
 _DUAL = re.compile(r"^(?P<at>.*\d.*?)\s*(?:[(（](?P<other>[^()（）]+)[)）]|/\s*(?P<slash>.+))$")
 """One instant in two zones: '09:37 PST (17:37 UTC)', '2017-02-28 09:37 PST / 17:37 UTC'."""
 _CLOCK = re.compile(r"\d{1,2}:\d{2}|\d\s*[ap]\.?\s?m\b", re.IGNORECASE)
+_SPAN_HINT = re.compile(
+    r"(?:\d{1,2}\s*[:h]\s*\d{2}|\d\s*[ap]\.?\s?m\.?|[点时分半整])\s*(?:[–—‐‑‒−~\-至到]|to\b|until\b|till\b|and\b)",
+    re.IGNORECASE,
+)
+_APPROX_CHARS = frozenset("~≈约近概左右前后上下许")
+_APPROX_WORDS = re.compile(r"approx|about|around|circa|ca\.|roughly|by|shortly|just|or so")
+_SPAN_CHARS = frozenset("–—‐‑‒−~-至到")
+_SPAN_WORDS = re.compile(r"to|until|till|and")
+"""Quick checks: only a text that may be a span or approximate goes through the slower patterns."""
 _OFFSET_TAIL = re.compile(r"(?:[+-])(?:0\d|1[0-4]):?[0-5]\d$")
 _DAY_WORD = re.compile(
     r"^(?:(?P<next>次日|翌日|第二天|隔天|隔日|(?:the\s+)?next\s+day\b,?)|(?P<same>当天|当日|同日)"
@@ -362,7 +372,7 @@ class _Refused(NamedTuple):
 def _day_marker(value: str) -> tuple[int, str] | _Refused | None:
     """'(+1)', '+1d', '(+2 days)' at the end: (days after the first event's day, the text before it).
     A bare '+1' may be a day or UTC+1: refused. '(+4)' and more without a unit: an offset, as before."""
-    found = _DAY_MARK.search(value)
+    found = _DAY_MARK.search(value) if "+" in value else None
     if found is None or re.search(r"(?i)(?:UTC|GMT)\s*$", value[: found.start()]):
         return None  # 'UTC+8' is a zone
     if found.group("bare"):
@@ -410,22 +420,29 @@ def _written(text: str) -> _Written | _Refused:
 def _written_general(text: str) -> _Written | _Refused:
     value = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
     approximate = False
-    for pattern in (_APPROX_HEAD, _APPROX_TAIL):
-        found = pattern.search(value)
-        if found is not None and found.group(0).strip() and value[: found.start()] + value[found.end() :]:
-            approximate, value = True, (value[: found.start()] + value[found.end() :]).strip()
-    value = re.sub(r"^[\[【](.*)[\]】]$|^(.*?)\s*[:：\-–—]$", lambda m: m.group(1) or m.group(2) or "", value).strip()
-    value = re.sub(r"(?i)(?<=:\d{2})\s*(?:hrs?|hours)\.?(?=\s|$)", "", value)  # '14:05 hrs'; '1405 hrs' below
-    if re.fullmatch(r"(?i)T\s*0", value):
+    folded = value.casefold()
+    if not _APPROX_CHARS.isdisjoint(value) or _APPROX_WORDS.search(folded):
+        for pattern in (_APPROX_HEAD, _APPROX_TAIL):
+            found = pattern.search(value)
+            if found is not None and found.group(0).strip() and value[: found.start()] + value[found.end() :]:
+                approximate, value = True, (value[: found.start()] + value[found.end() :]).strip()
+    if value[:1] in "[【" or value[-1:] in ":：-–—":
+        value = re.sub(r"^[\[【](.*)[\]】]$|^(.*?)\s*[:：\-–—]$", lambda m: m.group(1) or m.group(2) or "", value)
+        value = value.strip()
+    if "h" in value or "H" in value:
+        value = re.sub(r"(?i)(?<=:\d{2})\s*(?:hrs?|hours)\.?(?=\s|$)", "", value)  # '14:05 hrs'; '1405 hrs' below
+    if value.upper().replace(" ", "") == "T0":
         value = "T+0"
-    dual = _DUAL.match(value)
+    maybe_dual = "(" in value or "（" in value or ("/" in value and re.search(r"/\s*\d{1,2}:\d{2}", value))
+    dual = _DUAL.match(value) if maybe_dual else None
     other_text = (dual.group("other") or dual.group("slash") or "").strip() if dual is not None else ""
     if dual is not None and _CLOCK.search(other_text):
         first = _written_one(dual.group("at"))
         other = _written_one(other_text)
         if isinstance(first, _Written) and isinstance(other, _Written) and first.zone and other.zone:
             return first._replace(approximate=approximate, also=other_text)
-    span = _span(value)
+    maybe_span = not _SPAN_CHARS.isdisjoint(value) or _SPAN_WORDS.search(folded) is not None
+    span = _span(value) if maybe_span and _SPAN_HINT.search(value) else None
     if span is not None:
         if isinstance(span, _Written):
             return span._replace(approximate=approximate or span.approximate)
@@ -476,7 +493,13 @@ def _written_one(text: str) -> _Written | _Refused:
     head = _ZONE_HEAD.match(value)
     if head is not None:
         zone, value = head.group("zone"), value[head.end() :]
-    matches = [m for m in (pattern.search(value) for pattern in _DATES) if m is not None]
+    matches: list[re.Match[str]] = []
+    for pattern in _DATES:
+        match = pattern.search(value)
+        if match is not None:
+            matches.append(match)
+            if match.start() == 0:
+                break
     if matches:  # the date written first ('12 Mar 14:05' is 12 March, not 'Mar 14')
         found = min(matches, key=lambda m: m.start())
         got = found.groupdict()
@@ -524,20 +547,25 @@ def _written_one(text: str) -> _Written | _Refused:
         else:
             written["day_number"] = int(word.group("n") or word.group("cn"))
         value = value[word.end() :]
-    value = re.sub(r"(?i)^\s*,?\s*(?:starting|beginning|started|began|from)\s+(?=at\b|\d)", "", value.strip())
+    if value[:1].isalpha() or value[:2].strip(" ,").isalpha():  # 'starting at 7:38', 'from 14:05'
+        value = re.sub(r"(?i)^\s*,?\s*(?:starting|beginning|started|began|from)\s+(?=at\b|\d)", "", value.strip())
     value = re.sub(r"(?i)^\s*(?:[,@]|\bat\b|\bon\b|于|在)?\s*T?(?=\d)|^\s*[,@]?\s*(?:at\b|on\b)?", "", value.strip())
     value = re.sub(r"(?i)\s*(?:,|\bon\b|\bat\b)\s*$", "", value).strip(" ,")
     if not value:
         return _Refused("at_unreadable", "no_time")
-    if _NOON.match(value):
-        value = "12:00"
-    elif _MIDNIGHT.match(value):
-        value, written["midnight"] = "00:00", True
-    value = _H_TIME.sub(r"\1:\2", value)
-    value = re.sub(r"^(\d{1,2})\.(\d{2})(?=\s*[ap]\.?\s?m\b)", r"\1:\2", value, flags=re.IGNORECASE)  # 11.57 am
-    military = _MILITARY.match(value)
-    if military is not None and (zone is not None or not value.isdigit()):
-        value = f"{military.group(1)}:{military.group(2)}"
+    if value[-1:] in "nNtTyY午夜":  # noon, midnight, midday, 中午, 午夜
+        if _NOON.match(value):
+            value = "12:00"
+        elif _MIDNIGHT.match(value):
+            value, written["midnight"] = "00:00", True
+    if "h" in value or "H" in value:
+        value = _H_TIME.sub(r"\1:\2", value)
+    if "." in value:
+        value = _DOT_TIME.sub(r"\1:\2", value)  # 11.57 am
+    if value[:4].isdigit():
+        military = _MILITARY.match(value)
+        if military is not None and (zone is not None or not value.isdigit()):
+            value = f"{military.group(1)}:{military.group(2)}"
     value = _CN_MINUTE.sub(lambda m: _cn_number(m.group(0)), _CN_HOUR.sub(lambda m: _cn_number(m.group(0)), value))
     time = _TIME.match(value)
     if time is None:
