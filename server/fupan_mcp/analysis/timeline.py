@@ -4,7 +4,8 @@
 `timeline_at.read_at`, in the forms public postmortems write: ISO 8601 (``2017-02-28T17:37Z``), a date and
 a time (``2024-03-10 01:45 PST``, ``Feb 28, 2017 9:37 AM``, ``3月10日 14:05``), a time alone (``3:20am``,
 ``下午2:35``: the date of the event before, the next day when it is more than an hour earlier), ``次日 09:30``,
-``Day 2 03:00``, ``T+15m``. Times without a zone are read in the review's ``timezone`` and all are shown on
+``Day 2 03:00``, ``D+1 03:00``, ``00:10 (+1)``, ``T+15m``, spans ``14:05–14:20`` and approximate times
+``~14:05`` (see `timeline_at`). Times without a zone are read in the review's ``timezone`` and all are shown on
 its clock. An ambiguous zone abbreviation (CST, IST) the timezone does not settle, a clock time skipped by
 a daylight-saving change, a date without a year nobody gives: each is an error naming the event, the rest
 is computed.
@@ -15,6 +16,10 @@ The durations, all in minutes, come from the milestone events (the first of each
 - time to detect = detected - impact_start;      time to escalate = escalated - detected;
 - time to mitigate = mitigated - impact_start;   time to resolve = resolved - impact_start;
 - impact duration = impact_end - impact_start;   trigger to impact = impact_start - trigger.
+
+An event written as a span is listed at its start; it counts from its start, except a mitigated, resolved or
+impact_end, which is reached when the span ends (each said in a finding). A duration that uses a time
+written as approximate is marked ``approximate`` and the event has a finding.
 
 Findings: unreadable or impossible times, an unknown or ambiguous zone, a time read as the next day, a clock
 time that happens twice, an abbreviation the zone was not on at that instant, local times that cannot be

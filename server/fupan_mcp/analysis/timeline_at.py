@@ -15,7 +15,21 @@ Read forms (each may end with a zone: ``UTC``, ``Z``, ``+08:00``, ``(UTC+8)``, `
   earlier than that event (``23:50`` then ``00:10``), which is reported;
 - a day word: ``次日 09:30``, ``第二天 03:00``, ``next day 03:00`` (the day after the event before),
   ``Day 2 03:00``, ``第2天 03:00`` (counted from the first event's day, which is day 1);
-- ``T+15m``, ``T+1h05``, ``T+1:05``, ``T+2d``: after the first event.
+- ``T+15m``, ``T+1h05``, ``T+1:05``, ``T+2d``, ``T0``: after the first event;
+- ``D+1 03:00``, ``D-1 22:00`` and a day marker after the time, ``00:10 (+1)``, ``03:00 +1d``, ``(+2 days)``:
+  days after the first event's day (a bare ``+1`` may be a day or UTC+1: refused; ``UTC+8`` is a zone);
+- ``noon``, ``12 noon``, ``中午``; ``midnight``, ``午夜``: 00:00 (a dated midnight is flagged: the start of that
+  day is used, the end may be meant);
+- ``14:05:33``, ``14h05``, ``1405Z``, ``1405 hrs``, ``11.57 am``, ``[14:05]``, ``starting at 7:38 UTC``;
+- a day of the week: with a date it must agree (``2024-03-12 (Wed)`` is refused: a Tuesday); with a time alone
+  it picks that day, on or after the event before's (``Tue 14:05``);
+- a span ``14:05–14:20``, ``23:20-00:10``, ``2:00 PM – 2:30 PM PST``, ``下午1点至3点`` (the end keeps the start's
+  下午 and the zone written after it): `ParsedAt.at` is the start and `ParsedAt.end` the end; an end before
+  the start is refused. ``2024-03-10T14:05-07:00`` stays an ISO offset;
+- one instant in two zones, ``09:37 PST (17:37 UTC)``, ``… PST / 17:37 UTC``: read once, refused when the two
+  clocks disagree;
+- approximate: ``~14:05``, ``≈14:05``, ``约14:05``, ``14:05左右``, ``around 2pm``, ``about``, ``approx.``,
+  ``by 7:00am``, ``shortly after 14:05``: read as written and `ParsedAt.approximate` set.
 
 Zone abbreviations with one meaning are read (UTC, GMT, Z, PST/PDT, MST/MDT, CDT, EST/EDT, AKST/AKDT, HST,
 WET/WEST, CET/CEST, EET/EEST, MSK, JST, KST, HKT, SGT, AWST, ACST/ACDT, AEST/AEDT, NZST/NZDT, IST is not
