@@ -120,6 +120,9 @@ def test_an_approximate_time_marks_the_durations_that_use_it() -> None:
     result = second("~11:03")
     (duration,) = result.durations  # type: ignore[attr-defined]
     assert duration.minutes == 3 and duration.approximate
+    assert duration.text == "about 3 min"  # every report that shows it says so
+    zh = check_timeline([FIRST, {"at": "约11:03", "kind": "detected", "text": "x"}], "UTC")
+    assert zh.durations[0].text == "约3分钟"
     assert result.events[1].approximate and not result.events[0].approximate  # type: ignore[attr-defined]
 
 

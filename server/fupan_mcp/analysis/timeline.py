@@ -277,6 +277,7 @@ _TEXT: Table = {
     "unit.minute": {"zh": "{n}分钟", "en": "{n} min"},
     "unit.second": {"zh": "{n}秒", "en": "{n} s"},
     "unit.join": {"zh": "{a}{b}", "en": "{a} {b}"},
+    "unit.about": {"zh": "约{text}", "en": "about {text}"},
     "member": {"zh": "角色", "en": "a role"},
 }
 
@@ -627,6 +628,8 @@ def _durations(chosen: Mapping[str, _Read], language: Language) -> list[Timeline
         if start is None or end is None:
             continue
         minutes = round((end.milestone - start.milestone).total_seconds() / 60, 4)
+        approximate = start.approximate or end.approximate
+        text = duration_text(minutes, language)
         durations.append(
             TimelineDuration(
                 key=key,
@@ -637,8 +640,8 @@ def _durations(chosen: Mapping[str, _Read], language: Language) -> list[Timeline
                 start=start.milestone_at,
                 end=end.milestone_at,
                 minutes=minutes,
-                text=duration_text(minutes, language),
-                approximate=start.approximate or end.approximate,
+                text=tr(_TEXT, "unit.about", language, text=text) if approximate else text,
+                approximate=approximate,
             )
         )
     return durations
