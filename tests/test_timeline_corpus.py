@@ -21,7 +21,7 @@ def load(path: Path) -> dict[str, Any]:
 
 
 def test_the_corpus_is_there_and_cites_its_sources() -> None:
-    assert len(CORPUS) >= 5
+    assert len(CORPUS) >= 15
     for path in CORPUS:
         case = load(path)
         assert case["source"] and all(url.startswith("http") for url in case["source"]), path.name
@@ -43,3 +43,6 @@ def test_a_public_timeline_gives_the_hand_computed_durations(path: Path) -> None
     # every event read: none refused, and only the findings the source's wording calls for
     assert len(result.events) == len(args["timeline"])
     assert sorted({f.code for f in result.findings}) == sorted(case["expected_findings"])
+    # durations from a time written as approximate say so, and only those
+    approximate = sorted(d.key for d in result.durations if d.approximate)
+    assert approximate == sorted(case.get("expected_approximate", [])), approximate

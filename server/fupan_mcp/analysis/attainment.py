@@ -629,8 +629,9 @@ def _target_fits(target: ParsedTarget | None, unit: MetricUnit) -> bool:
 
 def _verdict(metric: MetricInput, reading: _Reading) -> _Verdict:
     target, actual, baseline = reading.target, reading.actual, reading.baseline
-    if metric.reported_only:
-        return _Verdict("reported", "reported", flags=("reported_only",))
+    if metric.reported_only:  # '近87分钟' is reported as about 87 minutes, not as 87 minutes
+        flags: tuple[Flag, ...] = ("reported_only", "approximate") if reading.approximate else ("reported_only",)
+        return _Verdict("reported", "reported", flags=flags)
     if target is None:
         return _Verdict("not_evaluable", "no_target", flags=("missing_target",))
     if actual is None:
@@ -1109,7 +1110,8 @@ def _statement_parts(
     case = verdict.case
     target = display.target or ""
     if case == "reported":
-        return [_W[language]["reported_fact"].format(actual=display.actual)]
+        fact = [_W[language]["reported_fact"].format(actual=display.actual)]
+        return fact + [_W[language]["approx_note"]] * ("approximate" in verdict.flags)
     if case == "direction":
         return [_W[language]["direction"].format(target=target)]
     if case == "doubt" and verdict.doubt is not None:

@@ -4,7 +4,8 @@
 `timeline_at.read_at`, in the forms public postmortems write: ISO 8601 (``2017-02-28T17:37Z``), a date and
 a time (``2024-03-10 01:45 PST``, ``Feb 28, 2017 9:37 AM``, ``3月10日 14:05``), a time alone (``3:20am``,
 ``下午2:35``: the date of the event before, the next day when it is more than an hour earlier), ``次日 09:30``,
-``Day 2 03:00``, ``T+15m``. Times without a zone are read in the review's ``timezone`` and all are shown on
+``Day 2 03:00``, ``D+1 03:00``, ``00:10 (+1)``, ``T+15m``, spans ``14:05–14:20`` and approximate times
+``~14:05`` (see `timeline_at`). Times without a zone are read in the review's ``timezone`` and all are shown on
 its clock. An ambiguous zone abbreviation (CST, IST) the timezone does not settle, a clock time skipped by
 a daylight-saving change, a date without a year nobody gives: each is an error naming the event, the rest
 is computed.
@@ -15,6 +16,10 @@ The durations, all in minutes, come from the milestone events (the first of each
 - time to detect = detected - impact_start;      time to escalate = escalated - detected;
 - time to mitigate = mitigated - impact_start;   time to resolve = resolved - impact_start;
 - impact duration = impact_end - impact_start;   trigger to impact = impact_start - trigger.
+
+An event written as a span is listed at its start; it counts from its start, except a mitigated, resolved or
+impact_end, which is reached when the span ends (each said in a finding). A duration that uses a time
+written as approximate is marked ``approximate`` and the event has a finding.
 
 Findings: unreadable or impossible times, an unknown or ambiguous zone, a time read as the next day, a clock
 time that happens twice, an abbreviation the zone was not on at that instant, local times that cannot be
@@ -113,6 +118,30 @@ _TEXT: Table = {
         "en": "Event #{n} is written in {abbr}, but at that instant {zone} was on {used} (its clocks read {local}); "
         "it is read as written, in {abbr}. Check it.",
     },
+    "at_span": {
+        "zh": "第 {n} 条事件“{at}”是一段时间（{start} 至 {end}，共 {length}）：按开始时间 {start} 排序并计算时长，"
+        "结束时间不作为里程碑。如果结束时刻本身是里程碑（如止损、解决），请另写一条事件。",
+        "en": 'Event #{n} ("{at}") is a span ({start} to {end}, {length}): it is placed at its start, {start}, and '
+        "durations count from the start; the end is not a milestone. If the end is one (mitigated, resolved), "
+        "give it its own event.",
+    },
+    "at_span_end": {
+        "zh": "第 {n} 条事件“{at}”是一段时间（{start} 至 {end}，共 {length}）：按开始时间 {start} 排序，"
+        "但这类事件在时间段结束时才算达成，时长按结束时间 {end} 计算。如果不是，请把开始和结束分成两条事件。",
+        "en": 'Event #{n} ("{at}") is a span ({start} to {end}, {length}): it is listed at its start, {start}, but '
+        "this kind of milestone is reached when the span ends, so the durations use its end, {end}. If not, give "
+        "the start and the end their own events.",
+    },
+    "at_approximate": {
+        "zh": "第 {n} 条事件的时间“{at}”是约数：按写出的时刻计算，用到它的时长也是约数。",
+        "en": 'The time of event #{n} ("{at}") is approximate: it is read as the time written, and the durations '
+        "that use it are approximate too.",
+    },
+    "at_midnight": {
+        "zh": "第 {n} 条事件写的是“{at}”，按 {date} 00:00（当天开始）计算；如果指的是当天结束，请写 {next} 00:00。",
+        "en": 'Event #{n} says "{at}": it is read as {date} 00:00, the start of that day. If the end of the day is '
+        "meant, write {next} 00:00.",
+    },
     "no_date": {
         "zh": "第 {n} 条事件只有时刻“{at}”，前面没有带日期的事件。请给第一条事件写上日期。",
         "en": 'Event #{n} gives only a time of day ("{at}") and no event before it has a date. Put the date on '
@@ -205,6 +234,29 @@ _TEXT: Table = {
     },
     "reason.ampm_hour": {"zh": "写 am/pm 时小时应在 1–12 之间", "en": "with am/pm the hour must be 1-12"},
     "reason.period": {"zh": "“{period}”与 {hour} 点矛盾", "en": '"{period}" does not go with hour {hour}'},
+    "reason.weekday": {
+        "zh": "{date} 是{weekday}，与写的星期不符",
+        "en": "{date} is a {weekday}, not the day of the week written",
+    },
+    "reason.span_end": {
+        "zh": "时间段的结束“{end}”早于开始",
+        "en": 'the end of the span ("{end}") is before its start',
+    },
+    "reason.two_times": {
+        "zh": "同一时刻写了两个时区的时间，但“{other}”与前一个不符（前一个在该时区是 {there}）",
+        "en": 'it gives the time in two zones, but "{other}" does not match the first (which is {there} there)',
+    },
+    "reason.day_or_offset": {
+        "zh": "：“+{n}”可能是 {n} 天后，也可能是 UTC+{n}，请写成 (+{n}d) 或 UTC+{n}",
+        "en": ': "+{n}" may be {n} day(s) later or UTC+{n}; write (+{n}d) or UTC+{n}',
+    },
+    "weekday.0": {"zh": "星期一", "en": "Monday"},
+    "weekday.1": {"zh": "星期二", "en": "Tuesday"},
+    "weekday.2": {"zh": "星期三", "en": "Wednesday"},
+    "weekday.3": {"zh": "星期四", "en": "Thursday"},
+    "weekday.4": {"zh": "星期五", "en": "Friday"},
+    "weekday.5": {"zh": "星期六", "en": "Saturday"},
+    "weekday.6": {"zh": "星期日", "en": "Sunday"},
     "reason.no_time": {"zh": "：只有日期，没有时刻", "en": ": a date without a time of day"},
     "reason.two_zones": {"zh": "：写了两个时区", "en": ": it names two time zones"},
     "reason.us_date": {
@@ -225,6 +277,7 @@ _TEXT: Table = {
     "unit.minute": {"zh": "{n}分钟", "en": "{n} min"},
     "unit.second": {"zh": "{n}秒", "en": "{n} s"},
     "unit.join": {"zh": "{a}{b}", "en": "{a} {b}"},
+    "unit.about": {"zh": "约{text}", "en": "about {text}"},
     "member": {"zh": "角色", "en": "a role"},
 }
 
@@ -275,6 +328,8 @@ _UNLIKELY: tuple[tuple[EventKind, EventKind], ...] = (
     ("escalated", "detected"),
     ("resolved", "mitigated"),
 )
+_REACHED_AT_END: frozenset[str] = frozenset({"mitigated", "resolved", "impact_end"})
+"""Kinds whose milestone, for an event written as a span, is the span's end."""
 _GAPS: tuple[EventKind, ...] = ("impact_start", "detected", "mitigated", "resolved", "impact_end")
 
 
@@ -282,12 +337,25 @@ class _Read(NamedTuple):
     position: int
     event: TimelineEvent
     at: dt.datetime
+    end: dt.datetime | None = None
+    approximate: bool = False
 
     @property
     def instant(self) -> dt.datetime:
         """The instant in UTC: Python compares and subtracts datetimes of one zone by wall clock, which
         would count a daylight-saving jump as elapsed time."""
         return self.at.astimezone(dt.timezone.utc) if self.at.tzinfo is not None else self.at
+
+    @property
+    def milestone_at(self) -> dt.datetime:
+        """When the event's milestone is reached: the end of a span for a kind that ends something
+        ('00:00–01:50 services restored' is resolved at 01:50), else its start."""
+        return self.end if self.end is not None and self.event.kind in _REACHED_AT_END else self.at
+
+    @property
+    def milestone(self) -> dt.datetime:
+        at = self.milestone_at
+        return at.astimezone(dt.timezone.utc) if at.tzinfo is not None else at
 
 
 def _finding(code: str, severity: Severity, path: str, language: Language, **values: object) -> Finding:
@@ -322,6 +390,7 @@ _NOTE_SEVERITY: dict[str, Severity] = {
     "at_rolled_over": "info",
     "at_ambiguous": "warning",
     "at_zone_mismatch": "warning",
+    "at_midnight": "warning",
 }
 
 
@@ -329,10 +398,14 @@ def _at_error(parsed: ParsedAt, index: int, at: str, language: Language) -> Find
     """The finding for an ``at`` that could not be read: the event, its text and the reason, in words."""
     code = parsed.error or "at_unreadable"
     values: dict[str, object] = {"n": index + 1, "at": at, **(parsed.values or {})}
+    extra = dict(parsed.values or {})
+    if "weekday" in extra:
+        extra["weekday"] = tr(_TEXT, f"weekday.{extra['weekday']}", language)
+    values |= extra
     if code == "at_impossible":
-        values["reason"] = tr(_TEXT, f"reason.{parsed.reason or 'date'}", language, **(parsed.values or {}))
+        values["reason"] = tr(_TEXT, f"reason.{parsed.reason or 'date'}", language, **extra)
     elif code == "at_unreadable":
-        values["why"] = tr(_TEXT, f"reason.{parsed.reason}", language) if parsed.reason else ""
+        values["why"] = tr(_TEXT, f"reason.{parsed.reason}", language, **extra) if parsed.reason else ""
     return _finding(code, "error", f"timeline[{index}].at", language, **values)
 
 
@@ -381,8 +454,31 @@ def _read_times(
             )
         previous = parsed.at
         first = first or parsed.at
-        shown = parsed.at.astimezone(zone) if zone is not None and parsed.at.tzinfo is not None else parsed.at
-        read.append(_Read(index, event, shown))
+        shown, end = (
+            (t.astimezone(zone) if zone is not None and t is not None and t.tzinfo is not None else t)
+            for t in (parsed.at, parsed.end)
+        )
+        assert shown is not None
+        if end is not None:
+            length = duration_text((end - shown).total_seconds() / 60, language)
+            findings.append(
+                _finding(
+                    "at_span_end" if event.kind in _REACHED_AT_END else "at_span",
+                    "info",
+                    f"timeline[{index}].at",
+                    language,
+                    n=index + 1,
+                    at=event.at,
+                    start=_show(shown),
+                    end=_show(end),
+                    length=length,
+                )
+            )
+        if parsed.approximate:
+            findings.append(
+                _finding("at_approximate", "info", f"timeline[{index}].at", language, n=index + 1, at=event.at)
+            )
+        read.append(_Read(index, event, shown, end, parsed.approximate))
     zoned = [r for r in read if r.at.tzinfo is not None]
     if zoned and len(zoned) < len(read):
         for r in read:
@@ -451,7 +547,7 @@ def _milestones(read: Sequence[_Read], language: Language, findings: list[Findin
             by_kind.setdefault(item.event.kind, []).append(item)
     chosen: dict[str, _Read] = {}
     for kind, items in by_kind.items():
-        ordered = sorted(items, key=lambda r: (r.instant, r.position))
+        ordered = sorted(items, key=lambda r: (r.milestone, r.position))
         pick = ordered[-1] if kind in _LAST_WINS else ordered[0]
         chosen[kind] = pick
         if len(items) > 1:
@@ -464,7 +560,7 @@ def _milestones(read: Sequence[_Read], language: Language, findings: list[Findin
                     count=len(items),
                     kind=_kind_label(kind, language),
                     used=pick.position + 1,
-                    at=_show(pick.at),
+                    at=_show(pick.milestone_at),
                 )
             )
     return chosen
@@ -478,7 +574,7 @@ def _sequence_findings(chosen: Mapping[str, _Read], language: Language) -> list[
     ):
         for later, earlier in rules:
             a, b = chosen.get(later), chosen.get(earlier)
-            if a is not None and b is not None and a.instant < b.instant:
+            if a is not None and b is not None and a.milestone < b.milestone:
                 findings.append(
                     _finding(
                         code,
@@ -486,21 +582,21 @@ def _sequence_findings(chosen: Mapping[str, _Read], language: Language) -> list[
                         f"timeline[{a.position}].at",
                         language,
                         later=_kind_label(later, language),
-                        later_at=_show(a.at),
+                        later_at=_show(a.milestone_at),
                         earlier=_kind_label(earlier, language),
-                        earlier_at=_show(b.at),
+                        earlier_at=_show(b.milestone_at),
                     )
                 )
     detected, impact = chosen.get("detected"), chosen.get("impact_start")
-    if detected is not None and impact is not None and detected.instant < impact.instant:
+    if detected is not None and impact is not None and detected.milestone < impact.milestone:
         findings.append(
             _finding(
                 "detected_before_impact",
                 "info",
                 f"timeline[{detected.position}].at",
                 language,
-                detected=_show(detected.at),
-                impact=_show(impact.at),
+                detected=_show(detected.milestone_at),
+                impact=_show(impact.milestone_at),
             )
         )
     return findings
@@ -531,7 +627,9 @@ def _durations(chosen: Mapping[str, _Read], language: Language) -> list[Timeline
         start, end = chosen.get(start_kind), chosen.get(end_kind)
         if start is None or end is None:
             continue
-        minutes = round((end.instant - start.instant).total_seconds() / 60, 4)
+        minutes = round((end.milestone - start.milestone).total_seconds() / 60, 4)
+        approximate = start.approximate or end.approximate
+        text = duration_text(minutes, language)
         durations.append(
             TimelineDuration(
                 key=key,
@@ -539,10 +637,11 @@ def _durations(chosen: Mapping[str, _Read], language: Language) -> list[Timeline
                 end_kind=end_kind,
                 start_index=start.position,
                 end_index=end.position,
-                start=start.at,
-                end=end.at,
+                start=start.milestone_at,
+                end=end.milestone_at,
                 minutes=minutes,
-                text=duration_text(minutes, language),
+                text=tr(_TEXT, "unit.about", language, text=text) if approximate else text,
+                approximate=approximate,
             )
         )
     return durations
@@ -605,6 +704,8 @@ def check_timeline(
             text=item.event.text,
             source=item.event.source,
             minutes_from_start=round((item.instant - origin.instant).total_seconds() / 60, 4) if origin else None,
+            end_at=item.end,
+            approximate=item.approximate,
         )
         for item in ordered
     ]

@@ -15,7 +15,21 @@ Read forms (each may end with a zone: ``UTC``, ``Z``, ``+08:00``, ``(UTC+8)``, `
   earlier than that event (``23:50`` then ``00:10``), which is reported;
 - a day word: ``次日 09:30``, ``第二天 03:00``, ``next day 03:00`` (the day after the event before),
   ``Day 2 03:00``, ``第2天 03:00`` (counted from the first event's day, which is day 1);
-- ``T+15m``, ``T+1h05``, ``T+1:05``, ``T+2d``: after the first event.
+- ``T+15m``, ``T+1h05``, ``T+1:05``, ``T+2d``, ``T0``: after the first event;
+- ``D+1 03:00``, ``D-1 22:00`` and a day marker after the time, ``00:10 (+1)``, ``03:00 +1d``, ``(+2 days)``:
+  days after the first event's day (a bare ``+1`` may be a day or UTC+1: refused; ``UTC+8`` is a zone);
+- ``noon``, ``12 noon``, ``中午``; ``midnight``, ``午夜``: 00:00 (a dated midnight is flagged: the start of that
+  day is used, the end may be meant);
+- ``14:05:33``, ``14h05``, ``1405Z``, ``1405 hrs``, ``11.57 am``, ``[14:05]``, ``starting at 7:38 UTC``;
+- a day of the week: with a date it must agree (``2024-03-12 (Wed)`` is refused: a Tuesday); with a time alone
+  it picks that day, on or after the event before's (``Tue 14:05``);
+- a span ``14:05–14:20``, ``23:20-00:10``, ``2:00 PM – 2:30 PM PST``, ``下午1点至3点`` (the end keeps the start's
+  下午 and the zone written after it): `ParsedAt.at` is the start and `ParsedAt.end` the end; an end before
+  the start is refused. ``2024-03-10T14:05-07:00`` stays an ISO offset;
+- one instant in two zones, ``09:37 PST (17:37 UTC)``, ``… PST / 17:37 UTC``: read once, refused when the two
+  clocks disagree;
+- approximate: ``~14:05``, ``≈14:05``, ``约14:05``, ``14:05左右``, ``around 2pm``, ``about``, ``approx.``,
+  ``by 7:00am``, ``shortly after 14:05``: read as written and `ParsedAt.approximate` set.
 
 Zone abbreviations with one meaning are read (UTC, GMT, Z, PST/PDT, MST/MDT, CDT, EST/EDT, AKST/AKDT, HST,
 WET/WEST, CET/CEST, EET/EEST, MSK, JST, KST, HKT, SGT, AWST, ACST/ACDT, AEST/AEDT, NZST/NZDT, IST is not
@@ -223,7 +237,10 @@ _DATES: tuple[re.Pattern[str], ...] = (
         r"(?<![\d:])(?P<y>\d{4})\s*(?:[-/.]|年)\s*(?P<mo>\d{1,2})\s*(?:[-/.]|月)\s*(?P<d>\d{1,2})(?!\d)\s*[日号]?"
     ),
     re.compile(rf"(?<![\d:])(?P<y>\d{{4}})\s+(?P<mon>{_MON})\.?\s+(?P<d>\d{{1,2}}){_ORD}\b", re.IGNORECASE),
-    re.compile(rf"\b(?P<mon>{_MON})\.?\s+(?P<d>\d{{1,2}}){_ORD}\b(?:\s*,?\s*(?P<y>\d{{4}})(?![\d:]))?", re.IGNORECASE),
+    re.compile(
+        rf"\b(?P<mon>{_MON})\.?\s+(?P<d>\d{{1,2}}){_ORD}\b(?!\s*[:h]\s*\d)(?:\s*,?\s*(?P<y>\d{{4}})(?![\d:]))?",
+        re.IGNORECASE,
+    ),
     re.compile(
         rf"(?<![\d:])(?P<d>\d{{1,2}}){_ORD}\s+(?:of\s+)?(?P<mon>{_MON})\b\.?(?:\s*,?\s*(?P<y>\d{{4}})(?![\d:]))?",
         re.IGNORECASE,
@@ -231,13 +248,64 @@ _DATES: tuple[re.Pattern[str], ...] = (
     re.compile(r"(?<![\d:])(?P<mo>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号]"),
 )
 _WEEKDAY = re.compile(
-    r"^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues|tue|wed|thurs|thu|fri|sat|sun)\b\.?,?\s*"
-    r"|[(（]?\s*(?:周|星期|礼拜)[一二三四五六日天]\s*[)）]?",
+    r"^(?P<en>monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues|tue|wed|thurs|thu|fri|sat|sun)"
+    r"\b\.?,?\s*|[(（]?\s*(?:周|星期|礼拜)(?P<cn>[一二三四五六日天])\s*[)）]?"
+    r"|[(（]\s*(?P<en2>monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues|tue|wed|thurs|thu|fri|sat"
+    r"|sun)\.?\s*[)）]",
     re.IGNORECASE,
 )
+_WEEKDAY_NUMBER: dict[str, int] = {
+    **{name: i for i, name in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))},
+    **{c: i for i, c in enumerate("一二三四五六日")},
+    "天": 6,
+}
+"""Monday is 0 (`date.weekday`); an English name by its first three letters."""
+_APPROX_HEAD = re.compile(
+    r"(?:^|(?<=[\s,]))(?:~|≈|约莫|大约|大概|约|approximately|approx\.?|about|around|circa|ca\.|roughly|by"
+    r"|shortly\s+(?:after|before)|just\s+(?:after|before))\s*"
+    r"(?=\d|noon|midnight|[上下]午|凌晨|清晨|早上|中午|傍晚|晚上|深夜|午夜)",
+    re.IGNORECASE,
+)
+"""'~14:05', 'around 2pm', 'January 4, 2021 around 6:00 a.m.', 'by 7:00am' (at the latest): approximate."""
+_APPROX_TAIL = re.compile(
+    r"\s*(?:左右|前后|上下|许|\(approx(?:\.|imately)?\)|approx(?:\.|imately)?|or\s+so)$", re.IGNORECASE
+)
+_DAY_MARK = re.compile(
+    r"\s*(?:[(\[]\s*\+\s*(?P<p>\d)\s*(?P<pu>d|days?|天)?\s*[)\]]|\+\s*(?P<b>\d{1,2})\s*(?:d|days?|天)\b"
+    r"|(?<![\d:])\+\s*(?P<bare>\d)$)$",
+    re.IGNORECASE,
+)
+"""A day marker after a time: '00:10 (+1)', '03:00 +1d', '03:00 (+2 days)'; a bare '+1' is refused."""
+_NOON = re.compile(r"^(?:12(?::00)?\s*)?(?:noon|midday)$|^中午$", re.IGNORECASE)
+_MIDNIGHT = re.compile(r"^(?:12(?::00)?\s*(?:a\.?m\.?\s*)?)?midnight$|^(?:午夜|半夜|子夜)$", re.IGNORECASE)
+_H_TIME = re.compile(r"^(\d{1,2})\s*h\s*(\d{2})\s*(?:m(?:in)?)?$", re.IGNORECASE)
+_DOT_TIME = re.compile(r"^(\d{1,2})\.(\d{2})(?=\s*[ap]\.?\s?m\b)", re.IGNORECASE)
+_MILITARY = re.compile(r"^([01]\d|2[0-3])([0-5]\d)\s*(?:hrs?|hours)?$", re.IGNORECASE)
+_RANGE = re.compile(
+    r"^(?P<left>.*?(?:\d{1,2}\s*[:h]\s*\d{2}(?::\d{2})?|\d\s*[ap]\.?\s?m\.?|\d\s*[点时](?:\s*\d{1,2}\s*分?|半|整)?))"
+    r"\s*(?P<sep>[–—‐‑‒−~]|\s-\s|-|\bto\b|\buntil\b|\btill\b|\band\b|至|到)\s*"
+    r"(?P<right>(?:次日|翌日|第二天|next\s+day\s*)?(?:[上下]午|凌晨|清晨|早上|中午|傍晚|晚上|深夜)?"
+    rf"(?:(?:{_MON})\.?\s+)?\s*\d.*)$",
+    re.IGNORECASE,
+)
+"""A span '14:05–14:20', '23:20-00:10', '2:00 PM – 2:30 PM PST', '23点07分至23点17分'."""
+_DUAL = re.compile(r"^(?P<at>.*\d.*?)\s*(?:[(（](?P<other>[^()（）]+)[)）]|/\s*(?P<slash>.+))$")
+"""One instant in two zones: '09:37 PST (17:37 UTC)', '2017-02-28 09:37 PST / 17:37 UTC'."""
+_CLOCK = re.compile(r"\d{1,2}:\d{2}|\d\s*[ap]\.?\s?m\b", re.IGNORECASE)
+_SPAN_HINT = re.compile(
+    r"(?:\d{1,2}\s*[:h]\s*\d{2}|\d\s*[ap]\.?\s?m\.?|[点时分半整])\s*(?:[–—‐‑‒−~\-至到]|to\b|until\b|till\b|and\b)",
+    re.IGNORECASE,
+)
+_APPROX_CHARS = frozenset("~≈约近概左右前后上下许")
+_APPROX_WORDS = re.compile(r"approx|about|around|circa|ca\.|roughly|by|shortly|just|or so")
+_SPAN_CHARS = frozenset("–—‐‑‒−~-至到")
+_SPAN_WORDS = re.compile(r"to|until|till|and")
+"""Quick checks: only a text that may be a span or approximate goes through the slower patterns."""
+_OFFSET_TAIL = re.compile(r"(?:[+-])(?:0\d|1[0-4]):?[0-5]\d$")
 _DAY_WORD = re.compile(
     r"^(?:(?P<next>次日|翌日|第二天|隔天|隔日|(?:the\s+)?next\s+day\b,?)|(?P<same>当天|当日|同日)"
-    r"|(?:day|d)\s*(?P<n>\d{1,3})\b\s*[,:]?|第\s*(?P<cn>\d{1,3})\s*天)\s*",
+    r"|d\s*(?P<dsign>[+-])\s*(?P<dn>\d{1,2})\b\s*[,:]?|(?:day|d)\s*(?P<n>\d{1,3})\b\s*[,:]?"
+    r"|第\s*(?P<cn>\d{1,3})\s*天)\s*",
     re.IGNORECASE,
 )
 _ZONE_TAIL = re.compile(
@@ -295,12 +363,38 @@ class _Written(NamedTuple):
     extra_days: int = 0
     zone: str | None = None
     relative: dt.timedelta | None = None
+    weekday: int | None = None
+    """0 Monday .. 6 Sunday, when the text names the day of the week."""
+    approximate: bool = False
+    """'~14:05', '约14:05', 'around 2pm', '14:05左右'."""
+    midnight: bool = False
+    """Written as 'midnight' / '午夜': 00:00, the start of the day."""
+    marker: int | None = None
+    """'(+1)': the day after the first event's day, read as day number 2."""
+    end: str | None = None
+    """The end of a span ('14:05–14:20': '14:20'), read after the start."""
+    also: str | None = None
+    """The same instant written in another zone ('09:37 PST (17:37 UTC)': '17:37 UTC'), checked to agree."""
 
 
 class _Refused(NamedTuple):
     code: str
     reason: str | None = None
     values: dict[str, str] | None = None
+
+
+def _day_marker(value: str) -> tuple[int, str] | _Refused | None:
+    """'(+1)', '+1d', '(+2 days)' at the end: (days after the first event's day, the text before it).
+    A bare '+1' may be a day or UTC+1: refused. '(+4)' and more without a unit: an offset, as before."""
+    found = _DAY_MARK.search(value) if "+" in value else None
+    if found is None or re.search(r"(?i)(?:UTC|GMT)\s*$", value[: found.start()]):
+        return None  # 'UTC+8' is a zone
+    if found.group("bare"):
+        return _Refused("at_unreadable", "day_or_offset", {"n": found.group("bare")})
+    days = int(found.group("p") or found.group("b"))
+    if found.group("p") and not found.group("pu") and days > 3:
+        return None
+    return days, value[: found.start()].strip()
 
 
 def _period_hour(period: str, hour: int) -> tuple[int, int] | None:
@@ -339,6 +433,63 @@ def _written(text: str) -> _Written | _Refused:
 
 def _written_general(text: str) -> _Written | _Refused:
     value = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
+    approximate = False
+    folded = value.casefold()
+    if not _APPROX_CHARS.isdisjoint(value) or _APPROX_WORDS.search(folded):
+        for pattern in (_APPROX_HEAD, _APPROX_TAIL):
+            found = pattern.search(value)
+            if found is not None and found.group(0).strip() and value[: found.start()] + value[found.end() :]:
+                approximate, value = True, (value[: found.start()] + value[found.end() :]).strip()
+    if value[:1] in "[【" or value[-1:] in ":：-–—":
+        value = re.sub(r"^[\[【](.*)[\]】]$|^(.*?)\s*[:：\-–—]$", lambda m: m.group(1) or m.group(2) or "", value)
+        value = value.strip()
+    if "h" in value or "H" in value:
+        value = re.sub(r"(?i)(?<=:\d{2})\s*(?:hrs?|hours)\.?(?=\s|$)", "", value)  # '14:05 hrs'; '1405 hrs' below
+    if value.upper().replace(" ", "") == "T0":
+        value = "T+0"
+    maybe_dual = "(" in value or "（" in value or ("/" in value and re.search(r"/\s*\d{1,2}:\d{2}", value))
+    dual = _DUAL.match(value) if maybe_dual else None
+    other_text = (dual.group("other") or dual.group("slash") or "").strip() if dual is not None else ""
+    if dual is not None and _CLOCK.search(other_text):
+        first = _written_one(dual.group("at"))
+        other = _written_one(other_text)
+        if isinstance(first, _Written) and isinstance(other, _Written) and first.zone and other.zone:
+            return first._replace(approximate=approximate, also=other_text)
+    maybe_span = not _SPAN_CHARS.isdisjoint(value) or _SPAN_WORDS.search(folded) is not None
+    span = _span(value) if maybe_span and _SPAN_HINT.search(value) else None
+    if span is not None:
+        if isinstance(span, _Written):
+            return span._replace(approximate=approximate or span.approximate)
+        return span
+    read = _written_one(value)
+    return read._replace(approximate=True) if approximate and isinstance(read, _Written) else read
+
+
+def _span(value: str) -> _Written | _Refused | None:
+    """A span read as its start with the end's text kept; None when the text is not a span.
+
+    An ISO offset right after a dated time ('2024-03-10T14:05-07:00') is a zone, not the end of a span."""
+    found = _RANGE.match(re.sub(r"(?i)^(?:from|between|从|自)\s*", "", value))
+    if found is None:
+        return None
+    left, sep, right = found.group("left").strip(), found.group("sep").strip(), found.group("right").strip()
+    if sep == "-" and _OFFSET_TAIL.search(f"-{right}") and re.search(r"\d{4}\s*[-/.年]|T\d", left):
+        return None
+    period = re.search(rf"(?:{_PERIODS})(?=\s*\d)", left)
+    if period is not None and not re.match(rf"(?:次日|翌日|第二天)?\s*(?:{_PERIODS})", right):
+        right = period.group(0) + right  # 下午1点至3点: 3 p.m.
+    start, end = _written_one(left), _written_one(right)
+    if isinstance(start, _Refused) or isinstance(end, _Refused) or start.relative or end.relative:
+        return None
+    if start.zone is None and end.zone is not None:
+        start = start._replace(zone=end.zone)
+    elif start.zone is not None and end.zone is None:
+        right = f"{right} {start.zone}"
+    return start._replace(end=right)
+
+
+def _written_one(text: str) -> _Written | _Refused:
+    value = text
     relative = _RELATIVE.match(value)
     if relative is not None and any(relative.group(k) for k in ("hh", "d", "h", "m")):
         amounts = {k: int(relative.group(k) or 0) for k in ("hh", "mm", "d", "h", "m")}
@@ -347,20 +498,33 @@ def _written_general(text: str) -> _Written | _Refused:
         )
         return _Written(relative=-delta if relative.group("sign") == "-" else delta)
     zone: str | None = None
-    value = _WEEKDAY.sub(" ", value).strip()
+    written: dict[str, object] = {}
+    weekday = _WEEKDAY.search(value)
+    if weekday is not None and (weekday.group("en") or weekday.group("en2") or weekday.group("cn")):
+        name = weekday.group("en") or weekday.group("en2") or weekday.group("cn")
+        written["weekday"] = _WEEKDAY_NUMBER[name if weekday.group("cn") else name[:3].casefold()]
+        value = f"{value[: weekday.start()]} {value[weekday.end() :]}".strip()
     head = _ZONE_HEAD.match(value)
     if head is not None:
         zone, value = head.group("zone"), value[head.end() :]
-    written: dict[str, object] = {}
+    matches: list[re.Match[str]] = []
     for pattern in _DATES:
-        found = pattern.search(value)
-        if found is None:
-            continue
+        match = pattern.search(value)
+        if match is not None:
+            matches.append(match)
+            if match.start() == 0:
+                break
+    if matches:  # the date written first ('12 Mar 14:05' is 12 March, not 'Mar 14')
+        found = min(matches, key=lambda m: m.start())
         got = found.groupdict()
         month = _MONTH_NAMES[got["mon"].casefold()] if got.get("mon") else int(got["mo"])
         written |= {"year": int(got["y"]) if got.get("y") else None, "month": month, "day": int(got["d"])}
         value = f"{value[: found.start()]} {value[found.end() :]}".strip(" ,")
-        break
+    marker = _day_marker(value)
+    if isinstance(marker, _Refused):
+        return marker
+    if marker is not None:
+        written["marker"], value = marker
     tail = _ZONE_TAIL.search(value)
     if tail is not None and tail.group("zone").casefold() not in _AM_PM:
         token = tail.group("zone")
@@ -379,19 +543,43 @@ def _written_general(text: str) -> _Written | _Refused:
                 return _Refused("at_unreadable", "two_zones")
             zone, value = token, value[: tail.start()].strip(" ,")
     written["zone"] = zone
+    if marker is None:
+        marker = _day_marker(value)
+        if isinstance(marker, _Refused):
+            return marker
+        if marker is not None:
+            written["marker"], value = marker
     word = _DAY_WORD.match(value)
     if word is not None:
         if word.group("next"):
             written["next_day"] = True
         elif word.group("same"):
             written["same_day"] = True
+        elif word.group("dn"):  # D+1 is the day after the incident's day (day 1), D-1 the day before
+            days = int(word.group("dn"))
+            written["day_number"] = 1 + (days if word.group("dsign") == "+" else -days)
         else:
             written["day_number"] = int(word.group("n") or word.group("cn"))
         value = value[word.end() :]
+    if value[:1].isalpha() or value[:2].strip(" ,").isalpha():  # 'starting at 7:38', 'from 14:05'
+        value = re.sub(r"(?i)^\s*,?\s*(?:starting|beginning|started|began|from)\s+(?=at\b|\d)", "", value.strip())
     value = re.sub(r"(?i)^\s*(?:[,@]|\bat\b|\bon\b|于|在)?\s*T?(?=\d)|^\s*[,@]?\s*(?:at\b|on\b)?", "", value.strip())
     value = re.sub(r"(?i)\s*(?:,|\bon\b|\bat\b)\s*$", "", value).strip(" ,")
     if not value:
         return _Refused("at_unreadable", "no_time")
+    if value[-1:] in "nNtTyY午夜":  # noon, midnight, midday, 中午, 午夜
+        if _NOON.match(value):
+            value = "12:00"
+        elif _MIDNIGHT.match(value):
+            value, written["midnight"] = "00:00", True
+    if "h" in value or "H" in value:
+        value = _H_TIME.sub(r"\1:\2", value)
+    if "." in value:
+        value = _DOT_TIME.sub(r"\1:\2", value)  # 11.57 am
+    if value[:4].isdigit():
+        military = _MILITARY.match(value)
+        if military is not None and (zone is not None or not value.isdigit()):
+            value = f"{military.group(1)}:{military.group(2)}"
     value = _CN_MINUTE.sub(lambda m: _cn_number(m.group(0)), _CN_HOUR.sub(lambda m: _cn_number(m.group(0)), value))
     time = _TIME.match(value)
     if time is None:
@@ -432,7 +620,7 @@ class AtNote(NamedTuple):
     """Something said about a time that was read: a finding code and its values."""
 
     code: str
-    """at_rolled_over, at_ambiguous, at_zone_mismatch."""
+    """at_rolled_over, at_ambiguous, at_zone_mismatch, at_midnight."""
     values: dict[str, str]
 
 
@@ -449,6 +637,10 @@ class ParsedAt(NamedTuple):
     notes: tuple[AtNote, ...] = ()
     written_date: bool = False
     """True when the text itself gave a date (not taken from the event before)."""
+    end: dt.datetime | None = None
+    """The end of a span ('14:05–14:20'); ``at`` is its start."""
+    approximate: bool = False
+    """The text says the time is approximate ('~14:05', '约14:05', 'around 2pm')."""
 
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
@@ -535,6 +727,62 @@ def read_at(
     written = _written(text)
     if isinstance(written, _Refused):
         return ParsedAt(None, written.code, written.reason, written.values)
+    context = {"first_is_event_one": first_is_event_one, "default_date": default_date, "year": year, "latest": latest}
+    start = _read_written(written, zone, previous, first, **context)  # type: ignore[arg-type]
+    if start.at is not None and written.also is not None:
+        return _agrees(start, written.also, zone, **context)  # type: ignore[arg-type]
+    if start.at is None or written.end is None:
+        return start._replace(approximate=written.approximate)
+    end = read_at(written.end, zone, start.at, first, **context)  # type: ignore[arg-type]
+    if end.at is None:
+        return end
+    if _instant(end.at) < _instant(start.at):
+        return ParsedAt(None, "at_impossible", "span_end", {"end": written.end})
+    notes = tuple(n for n in end.notes if n.code != "at_rolled_over")
+    return start._replace(end=end.at, approximate=written.approximate or end.approximate, notes=start.notes + notes)
+
+
+def _agrees(
+    start: ParsedAt,
+    other_text: str,
+    zone: dt.tzinfo | None,
+    *,
+    first_is_event_one: bool,
+    default_date: dt.date | None,
+    year: int | None,
+    latest: dt.date | None,
+) -> ParsedAt:
+    """The instant written twice, in two zones: read once, and refused when the two clocks disagree."""
+    assert start.at is not None
+    other = _written_one(other_text)
+    if isinstance(other, _Refused) or other.zone is None:
+        return ParsedAt(None, "at_unreadable", "two_times")
+    tz = _written_zone(other.zone, start.at.replace(tzinfo=None), zone).zone
+    if tz is None:
+        return ParsedAt(None, "at_unreadable", "two_times")
+    there = start.at.astimezone(tz)
+    same_clock = (there.hour, there.minute, there.second) == (other.hour, other.minute, other.second)
+    same_date = other.month is None or (there.month, there.day) == (other.month, other.day)
+    if not (same_clock and same_date):
+        return ParsedAt(None, "at_impossible", "two_times", {"other": other_text, "there": _clock(there)})
+    return start
+
+
+def _clock(at: dt.datetime) -> str:
+    return at.strftime("%Y-%m-%d %H:%M") + (at.strftime(":%S") if at.second else "")
+
+
+def _read_written(
+    written: _Written,
+    zone: dt.tzinfo | None,
+    previous: dt.datetime | None,
+    first: dt.datetime | None,
+    *,
+    first_is_event_one: bool,
+    default_date: dt.date | None,
+    year: int | None,
+    latest: dt.date | None,
+) -> ParsedAt:
     if written.relative is not None:
         if first is None or not first_is_event_one:
             return ParsedAt(None, "at_relative_no_anchor")
@@ -558,17 +806,25 @@ def read_at(
                 day = dt.date(the_year - 1, written.month, written.day)
         except ValueError:
             return ParsedAt(None, "at_impossible", "date")
-    elif written.day_number is not None:
+    elif written.day_number is not None or written.marker is not None:
         base = _local_date(first, zone) if first is not None else default_date
         if base is None:
             return ParsedAt(None, "no_date")
-        day = base + dt.timedelta(days=written.day_number - 1)
+        count = written.day_number - 1 if written.day_number is not None else 0
+        day = base + dt.timedelta(days=count + (written.marker or 0))
+        dated = True
+    elif carried is not None and written.weekday is not None:
+        day = carried + dt.timedelta(days=(written.weekday - carried.weekday()) % 7)
         dated = True
     elif carried is not None:
         day = carried + dt.timedelta(days=1 if written.next_day else 0)
         dated = written.next_day or written.same_day
     else:
         return ParsedAt(None, "no_date")
+    if written.weekday is not None and day.weekday() != written.weekday:
+        return ParsedAt(None, "at_impossible", "weekday", {"date": day.isoformat(), "weekday": str(day.weekday())})
+    if written.midnight and dated:
+        notes.append(AtNote("at_midnight", {"date": day.isoformat(), "next": (day + dt.timedelta(days=1)).isoformat()}))
     local = dt.datetime.combine(day, dt.time(written.hour, written.minute, written.second))
     local += dt.timedelta(days=written.extra_days)
     tz = zone

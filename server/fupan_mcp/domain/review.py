@@ -241,9 +241,10 @@ Timeline = Annotated[
     list[TimelineEvent],
     Field(
         max_length=MAX_EVENTS,
-        description="Events: `at` is the time as written, `kind` what happened. "
-        "Times: ISO 8601, 'YYYY-MM-DD HH:MM' (in `timezone`), 'Feb 28, 2017 9:37 AM PST', "
-        "'3月10日 14:05', '下午2:35', '次日 09:30', 'Day 2 03:00', 'T+15m' or 'HH:MM' alone (the date of the event "
+        description="Events; `at` as written, e.g. '2024-03-10 14:05', '14:05', '次日 09:30', 'T+15m'. "
+        "Forms: ISO 8601, 'YYYY-MM-DD HH:MM' (in `timezone`), 'Feb 28, 2017 9:37 AM PST', "
+        "'3月10日 14:05', '下午2:35', '次日 09:30', 'Day 2 03:00', 'T+15m', a span '14:05–14:20', '~14:05' "
+        "(approximate) or 'HH:MM' alone (the date of the event "
         "before; the next day when over an hour earlier). CST/IST/BST need `timezone`. Kind: impact_start, "
         "detected, escalated, mitigated, resolved, impact_end, trigger, change, communication, or a free label.",
     ),

@@ -148,9 +148,11 @@ class TimelineEvent(Model):
         min_length=1,
         max_length=64,
         description="When, as postmortems write it: '2015-10-21T14:54:00Z', '2024-03-10 01:45 PST', "
-        "'Feb 28, 2017 9:37 AM', '3月10日 14:05', '下午2:35', '次日 09:30', 'Day 2 03:00', 'T+15m' (after the first "
-        "event), or a time alone ('14:54', '3:20am': the date of the event before, the next day when it is over "
-        "an hour earlier). Without a zone: the review's timezone. CST/IST/BST need that timezone to settle them.",
+        "'Feb 28, 2017 9:37 AM', '3月10日 14:05', '下午2:35', '次日 09:30', 'Day 2 03:00', 'D+1 03:00', "
+        "'00:10 (+1)', 'T+15m' (after the first event), or a time alone ('14:54', '3:20am', 'noon': the date of the "
+        "event before, the next day when it is over an hour earlier). A span '14:05–14:20' is placed at its start "
+        "(a mitigated/resolved/impact_end is reached at its end); '~14:05', '约14:05' are read and flagged "
+        "approximate. Without a zone: the review's timezone. CST/IST/BST need that timezone to settle them.",
     )
     kind: str | None = Field(
         default=None,
@@ -203,6 +205,13 @@ class TimelineEventResult(BaseModel):
     minutes_from_start: float | None = Field(
         default=None, description="Minutes after impact_start (negative before it), else after the first event."
     )
+    end_at: dt.datetime | None = Field(
+        default=None,
+        description="The end of a span written as '14:05–14:20' (`at` is its start, which durations use).",
+    )
+    approximate: bool = Field(
+        default=False, description="True when `at` is written as approximate ('~14:05', '约14:05', 'around 2pm')."
+    )
 
 
 class TimelineDuration(BaseModel):
@@ -217,6 +226,9 @@ class TimelineDuration(BaseModel):
     end: dt.datetime
     minutes: float = Field(description="end - start in minutes (negative when the events are reversed).")
     text: str = Field(description="The duration in words, e.g. '1 小时 6 分钟' / '1 h 6 min'.")
+    approximate: bool = Field(
+        default=False, description="True when the time of either event is written as approximate ('~14:05')."
+    )
 
 
 class TimelineResult(BaseModel):

@@ -1,0 +1,210 @@
+"""More of the ways incident timelines write a time: noon and midnight, day markers (D+1, (+1), +1d), spans
+(14:05–14:20), approximate times (~14:05, 约14:05, around 2pm), 14h05, 1405Z and days of the week; and what
+each is read as, or why it is refused. The first event is 2024-03-10 11:00 UTC, a Sunday."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from fupan_mcp.analysis.timeline import check_timeline
+
+UTC = dt.timezone.utc
+FIRST = {"at": "2024-03-10 11:00", "kind": "impact_start", "text": "errors rise"}
+
+
+def second(at: str, zone: str | None = "UTC", language: str = "en", kind: str = "detected") -> object:
+    return check_timeline([FIRST, {"at": at, "kind": kind, "text": "the event"}], zone, language)  # type: ignore[arg-type]
+
+
+def codes(result: object) -> list[str]:
+    return sorted(f.code for f in result.findings)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("at", "when", "notes"),
+    [
+        ("noon", dt.datetime(2024, 3, 10, 12, 0), []),
+        ("12 noon", dt.datetime(2024, 3, 10, 12, 0), []),
+        ("12:00 noon", dt.datetime(2024, 3, 10, 12, 0), []),
+        ("中午", dt.datetime(2024, 3, 10, 12, 0), []),
+        ("中午12点", dt.datetime(2024, 3, 10, 12, 0), []),
+        # midnight after 11:00 is the next day's 00:00, which the rollover says
+        ("midnight", dt.datetime(2024, 3, 11, 0, 0), ["at_rolled_over"]),
+        ("12:00 midnight", dt.datetime(2024, 3, 11, 0, 0), ["at_rolled_over"]),
+        ("午夜", dt.datetime(2024, 3, 11, 0, 0), ["at_rolled_over"]),
+        # a dated midnight: the start of that day, and a warning that the end of it may be meant
+        ("Mar 12 midnight", dt.datetime(2024, 3, 12, 0, 0), ["at_midnight"]),
+        ("D+1 03:00", dt.datetime(2024, 3, 11, 3, 0), []),
+        ("D+2, 03:00", dt.datetime(2024, 3, 12, 3, 0), []),
+        ("03:00 (+1)", dt.datetime(2024, 3, 11, 3, 0), []),
+        ("03:00 +1d", dt.datetime(2024, 3, 11, 3, 0), []),
+        ("03:00 (+2 days) UTC", dt.datetime(2024, 3, 12, 3, 0), []),
+        ("14:05:33", dt.datetime(2024, 3, 10, 14, 5, 33), []),
+        ("14h05", dt.datetime(2024, 3, 10, 14, 5), []),
+        ("1405Z", dt.datetime(2024, 3, 10, 14, 5), []),
+        ("1405 UTC", dt.datetime(2024, 3, 10, 14, 5), []),
+        ("1405 hrs", dt.datetime(2024, 3, 10, 14, 5), []),
+        # a day of the week with a time alone: that day, on or after the event before
+        ("Tue 14:05", dt.datetime(2024, 3, 12, 14, 5), []),
+        ("周二 14:05", dt.datetime(2024, 3, 12, 14, 5), []),
+        ("Sun 14:05", dt.datetime(2024, 3, 10, 14, 5), []),
+        # the date written first: 12 March, not 'Mar 14' taken from the time
+        ("Tue, 12 Mar 14:05", dt.datetime(2024, 3, 12, 14, 5), []),
+        ("~14:05", dt.datetime(2024, 3, 10, 14, 5), ["at_approximate"]),
+        ("约14:05", dt.datetime(2024, 3, 10, 14, 5), ["at_approximate"]),
+        ("14:05左右", dt.datetime(2024, 3, 10, 14, 5), ["at_approximate"]),
+        ("around 2pm", dt.datetime(2024, 3, 10, 14, 0), ["at_approximate"]),
+        ("approx. 14:05", dt.datetime(2024, 3, 10, 14, 5), ["at_approximate"]),
+    ],
+)
+def test_a_written_form_is_read_as_it_means(at: str, when: dt.datetime, notes: list[str]) -> None:
+    result = second(at)
+    assert codes(result) == notes
+    event = result.events[1]  # type: ignore[attr-defined]
+    assert event.at == when.replace(tzinfo=UTC)
+
+
+def test_a_day_marker_is_not_a_zone_offset() -> None:
+    # '(+1)' was read as UTC+01:00: 00:10 (+1) became 23:10 UTC, 13 min after 22:57 instead of 73
+    result = check_timeline(
+        [
+            {"at": "2021-07-13 22:57", "kind": "impact_start", "text": "x"},
+            {"at": "00:10 (+1)", "kind": "mitigated", "text": "y"},
+        ],
+        "Asia/Shanghai",
+        "zh",
+    )
+    assert result.time_to_mitigate_minutes == 73
+    assert result.events[1].at == dt.datetime(2021, 7, 14, 0, 10, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+
+
+def test_a_bare_plus_one_is_refused_with_both_readings() -> None:
+    result = second("00:10 +1", language="zh")
+    (finding,) = [f for f in result.findings if f.severity == "error"]  # type: ignore[attr-defined]
+    assert finding.code == "at_unreadable" and finding.path == "timeline[1].at"
+    assert "UTC+1" in finding.message and "(+1d)" in finding.message
+    assert len(result.events) == 1  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("at", "start", "end"),
+    [
+        ("14:05–14:20", dt.datetime(2024, 3, 10, 14, 5), dt.datetime(2024, 3, 10, 14, 20)),
+        ("14:05-14:20", dt.datetime(2024, 3, 10, 14, 5), dt.datetime(2024, 3, 10, 14, 20)),
+        ("14:05 to 14:20 UTC", dt.datetime(2024, 3, 10, 14, 5), dt.datetime(2024, 3, 10, 14, 20)),
+        ("from 14:05 until 14:20", dt.datetime(2024, 3, 10, 14, 5), dt.datetime(2024, 3, 10, 14, 20)),
+        ("23:20‑00:10", dt.datetime(2024, 3, 10, 23, 20), dt.datetime(2024, 3, 11, 0, 10)),  # past midnight
+        ("23点07分至23点17分", dt.datetime(2024, 3, 10, 23, 7), dt.datetime(2024, 3, 10, 23, 17)),
+        # the zone written after the end is the start's zone too (PDT on 2024-03-10 after 02:00)
+        ("2:00 PM – 2:30 PM PDT", dt.datetime(2024, 3, 10, 21, 0), dt.datetime(2024, 3, 10, 21, 30)),
+    ],
+)
+def test_a_span_is_placed_at_its_start_and_its_end_is_said(at: str, start: dt.datetime, end: dt.datetime) -> None:
+    result = second(at)
+    assert codes(result) == ["at_span"]
+    event = result.events[1]  # type: ignore[attr-defined]
+    assert event.at == start.replace(tzinfo=UTC) and event.end_at == end.replace(tzinfo=UTC)
+    assert result.time_to_detect_minutes == (start - dt.datetime(2024, 3, 10, 11, 0)).total_seconds() / 60  # type: ignore[attr-defined]
+    (finding,) = result.findings  # type: ignore[attr-defined]
+    assert "start" in finding.message and "own event" in finding.message
+
+
+def test_an_iso_offset_after_a_dated_time_stays_a_zone() -> None:
+    result = check_timeline([{"at": "2024-03-10T14:05-07:00", "kind": "impact_start", "text": "x"}], None, "en")
+    assert codes(result) == [] and result.events[0].at == dt.datetime(2024, 3, 10, 21, 5, tzinfo=UTC)
+
+
+def test_an_approximate_time_marks_the_durations_that_use_it() -> None:
+    result = second("~11:03")
+    (duration,) = result.durations  # type: ignore[attr-defined]
+    assert duration.minutes == 3 and duration.approximate
+    assert duration.text == "about 3 min"  # every report that shows it says so
+    zh = check_timeline([FIRST, {"at": "约11:03", "kind": "detected", "text": "x"}], "UTC")
+    assert zh.durations[0].text == "约3分钟"
+    assert result.events[1].approximate and not result.events[0].approximate  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("at", "reason"),
+    [
+        ("14:20-14:05", "before its start"),
+        ("2024-03-12 (Wed) 14:05", "is a Tuesday"),
+        ("Wed, 12 Mar 2024 14:05", "is a Tuesday"),
+    ],
+)
+def test_a_time_that_contradicts_itself_is_refused(at: str, reason: str) -> None:
+    result = second(at)
+    (finding,) = result.findings  # type: ignore[attr-defined]
+    assert finding.code == "at_impossible" and reason in finding.message and finding.path == "timeline[1].at"
+
+
+def test_the_refusals_speak_chinese_by_default() -> None:
+    result = check_timeline([FIRST, {"at": "2024-03-12（周三）14:05", "kind": "detected", "text": "x"}], "UTC")
+    (finding,) = result.findings
+    assert "星期二" in finding.message and "第 2 条" in finding.message
+
+
+def test_a_span_that_ends_something_is_reached_at_its_end() -> None:
+    # Bilibili 2021-07-13 (Asia/Shanghai): '00:00‑01:50 a new SLB cluster built, traffic moved, core services back'
+    result = check_timeline(
+        [
+            {"at": "2021-07-13 22:52", "kind": "impact_start", "text": "access layer alarms"},
+            {"at": "00:00‑01:50", "kind": "resolved", "text": "new SLB cluster, all core services restored"},
+        ],
+        "Asia/Shanghai",
+        "en",
+    )
+    assert result.time_to_resolve_minutes == 178  # 22:52 -> 01:50 next day
+    assert codes(result) == ["at_rolled_over", "at_span_end"]  # 00:00 after 22:52 is the next day
+    (duration,) = result.durations
+    assert duration.end.hour == 1 and duration.end.minute == 50
+    assert result.events[1].at.hour == 0 and result.events[1].end_at.hour == 1  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("at", "when"),
+    [
+        ("14:05 UTC+8", dt.datetime(2024, 3, 11, 6, 5)),  # a zone, not a '+8' day marker (06:05 UTC: next day)
+        ("14:05 GMT+8", dt.datetime(2024, 3, 11, 6, 5)),
+        ("[14:05]", dt.datetime(2024, 3, 10, 14, 5)),
+        ("14:05:", dt.datetime(2024, 3, 10, 14, 5)),
+        ("14:05 hrs", dt.datetime(2024, 3, 10, 14, 5)),
+        ("T0", dt.datetime(2024, 3, 10, 11, 0)),
+        # one instant in two zones, checked to agree
+        ("09:37 PDT (16:37 UTC)", dt.datetime(2024, 3, 10, 16, 37)),
+        ("2024-03-10 16:37 UTC / 09:37 PDT", dt.datetime(2024, 3, 10, 16, 37)),
+        ("2024-03-10 21:00 PDT (Mar 11 04:00 UTC)", dt.datetime(2024, 3, 11, 4, 0)),
+    ],
+)
+def test_more_written_forms(at: str, when: dt.datetime) -> None:
+    result = second(at)
+    assert [f.code for f in result.findings if f.severity == "error"] == []  # type: ignore[attr-defined]
+    assert result.events[1].at == when.replace(tzinfo=UTC)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("at", "start", "end"),
+    [
+        ("下午1点至3点", (13, 0), (15, 0)),  # the end keeps the start's 下午: 15:00, not 03:00 the next day
+        ("晚上11点至凌晨1点", (23, 0), (1, 0)),
+        ("Mar 10 14:05 - Mar 10 16:00", (14, 5), (16, 0)),
+    ],
+)
+def test_a_span_end_takes_what_the_start_says(at: str, start: tuple[int, int], end: tuple[int, int]) -> None:
+    result = second(at)
+    event = result.events[1]  # type: ignore[attr-defined]
+    assert (event.at.hour, event.at.minute) == start and (event.end_at.hour, event.end_at.minute) == end
+    assert (event.end_at - event.at) < dt.timedelta(hours=3)
+
+
+def test_two_zones_that_disagree_are_refused() -> None:
+    result = second("09:37 PDT (17:37 UTC)")
+    (finding,) = result.findings  # type: ignore[attr-defined]
+    assert finding.code == "at_impossible" and "17:37 UTC" in finding.message and "16:37" in finding.message
+
+
+@pytest.mark.parametrize("at", ["约下午3点", "around midnight", "shortly after 14:05"])
+def test_approximate_words_before_any_time(at: str) -> None:
+    assert "at_approximate" in codes(second(at))
