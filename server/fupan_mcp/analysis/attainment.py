@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from fupan_mcp import numfmt
-from fupan_mcp.analysis.misreads import Doubt, fen_unit, magnitude_doubt, reconsider
+from fupan_mcp.analysis.misreads import Doubt, date_only, fen_unit, looks_like_date, magnitude_doubt, reconsider
 from fupan_mcp.analysis.targets import (
     MetricUnit,
     TargetError,
@@ -287,6 +287,13 @@ _TEXT: Table = {
         "en": "The target '{text}' of '{name}' cannot be read: {why}. Write it like ≥2,000, ≤45元, -30%, "
         "decline no more than 3%, +5pp, 95~99%, TOP3 or ≤T+1, or use a structured target such as {spec}.",
     },
+    "date_error": {
+        "zh": "「{name}」的{field}“{text}”是日期或期限，不是可计算的数值：完成率只对数值计算。"
+        "请把按期与否作为里程碑记录，或改成数值，如目标 ≤0天（延期天数）、实际 5天。",
+        "en": "The {field} '{text}' of '{name}' is a date or a deadline, not a figure: attainment is computed "
+        "for figures only. Record it as a milestone, or state it as a figure, such as target ≤0 days (days "
+        "late) and actual 5 days.",
+    },
     "value_error": {
         "zh": "「{name}」的{field}“{text}”无法解析：{why}。请写成数字加单位，如 2,842、28.6%、39.6元、1628万、"
         "1小时20分。",
@@ -347,10 +354,11 @@ _TEXT: Table = {
         "{scale}), so its basis is unclear; needs verification: write its unit",
     },
     "doubt_magnitude": {
-        "zh": "{field}“{text}”未写单位，按目标单位读作 {read}，与目标 {target} 相差约 {times} 倍，"
-        "可能是 {likely}，待核验；请写明单位",
-        "en": "the {field} '{text}' has no unit: read in the target's unit it is {read}, about {times}x off "
-        "the target {target}; it may be {likely}; needs verification: write its unit",
+        "zh": "{field}“{text}”未写单位，可读作 {read}，也可能是 {likely}（两种读法相差 {times} 倍），"
+        "无法对照目标“{target}”判断，待核验；请写明单位，如“{likely}”",
+        "en": "the {field} '{text}' has no unit: it reads as {read} but may be {likely} (the two readings are "
+        "{times}x apart), so it cannot be judged against the target '{target}'; needs verification: write its "
+        "unit, e.g. '{likely}'",
     },
     "doubt_rating": {
         "zh": "实际值“{text}”与目标“{target}”相差 10 倍以上，像是不同的评分制（如 5 分制与百分制），无法据此判断，"
@@ -488,6 +496,7 @@ def _check_input(metrics: Sequence[MetricInput], language: Language) -> None:
 
 
 def _read(metric: MetricInput) -> _Reading:
+    _refuse_dates(metric)
     target = _read_target(metric.target, fen_unit(metric))
     actual = _read_value(metric.actual, "actual")
     baseline = _read_value(metric.baseline, "baseline")
@@ -518,6 +527,13 @@ def _read(metric: MetricInput) -> _Reading:
         budget=budget,
         doubt=doubt,
     )
+
+
+def _refuse_dates(metric: MetricInput) -> None:
+    """A date is a milestone, not a figure: 7月 against 6月底前 is late, not 'ahead by 1 month'."""
+    for name, text in (("target", metric.target), ("actual", metric.actual), ("baseline", metric.baseline)):
+        if isinstance(text, str) and date_only(text):
+            raise _FieldError(name, f"{text!r} is a date, not a figure", code="date", text=text)
 
 
 def _read_target(target: str | TargetSpec | None, unit: str | None) -> ParsedTarget | None:
@@ -926,6 +942,9 @@ def _unique(flags: tuple[Flag, ...]) -> list[Flag]:
     return list(dict.fromkeys(flags))
 
 
+_UNREADABLE_CODES = frozenset({"unreadable", "no_number", "text_around_number"})
+
+
 def _metric_error(index: int, metric: MetricInput, error: _FieldError, language: Language) -> MetricError:
     """A localized message with no English inside a Chinese one: the reason is worded from its code."""
     field_word = tr(_TEXT, f"field_{error.field_name}", language)
@@ -934,7 +953,9 @@ def _metric_error(index: int, metric: MetricInput, error: _FieldError, language:
         why_key = "why.unreadable" if error.params.get("numbers") else "why.text_around_number"
     numbers = str(error.params.get("numbers") or "")
     why = tr(_TEXT, why_key, language, **{"numbers": numbers, "kind": "", **error.params})
-    if error.field_name == "target":
+    if error.code == "date" or (error.code in _UNREADABLE_CODES and looks_like_date(error.text)):
+        message = tr(_TEXT, "date_error", language, name=metric.name, field=field_word, text=error.text)
+    elif error.field_name == "target":
         message = tr(
             _TEXT, "target_error", language, name=metric.name, text=error.text, why=why, spec=spec_example(error.text)
         )

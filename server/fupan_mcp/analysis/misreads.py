@@ -7,6 +7,10 @@ shapes, or reported as a doubt (a misread that is reported is a nuisance; one st
 - A fraction target ("4.5/5", "8/10") against a bare actual: the actual is on the same scale (4.3 of 5).
   On a rating scale (a rating name, or a denominator of at most 10) both read as points; otherwise the
   actual is read as a share (19 of 20 = 95 %). An actual above the denominator is a doubt.
+- A text that cannot be read and names a date or a deadline ("6月30日前上线", "Q3 完成", "by end of June")
+  is a milestone, not a figure: `looks_like_date` lets the error say so instead of "unclear numbers". A
+  text whose only figures are calendar dates ("6月底前", "2026年", "2026-06-30", "30 June") would read as
+  a count of months or years (7月 "ahead of" 6月 by 1月): `date_only` refuses it before it is judged.
 - A bare actual or baseline that takes the target's unit, and is about 100x (a fraction written for a
   percent: 0.42 against 40 %) or a magnitude word (48.5 against 50万) away from it, is a doubt naming the
   likely reading.
@@ -25,7 +29,7 @@ from typing import Literal, NamedTuple
 from fupan_mcp.domain.attainment import MetricInput, ParsedTarget
 from fupan_mcp.domain.numbers import NumberError, Value, chinese_to_digits, normalize, read_value
 
-__all__ = ["Doubt", "Reconsidered", "magnitude_doubt", "name_reads_fen", "reconsider"]
+__all__ = ["Doubt", "Reconsidered", "date_only", "looks_like_date", "magnitude_doubt", "name_reads_fen", "reconsider"]
 
 FenReading = Literal["points", "minutes", "unclear"]
 _CACHE = 2048
@@ -385,3 +389,42 @@ def _missing_factor(metric: MetricInput, target: ParsedTarget, unit: str | None)
 def _target_magnitude(text: str) -> float | None:
     written = _TARGET_MAGNITUDE.search(_folded_text(text))
     return None if written is None else _MAGNITUDE_FACTORS.get(written["word"].lower())
+
+
+_DATE = re.compile(
+    r"\d{1,2}\s?月\s?(?:\d{1,2}\s?[日号]|[底末初中]|份)|\d{4}\s?年|\d{4}[-/.]\d{1,2}(?:[-/.]\d{1,2})?|"
+    r"\d{1,2}\s?[日号]\s?(?:前|之前|以前)|(?<![a-z])[qh][1-4](?![a-z\d])|第?\s?[1-4一二三四]\s?季度|"
+    r"[上下]半年|年[底末中内初]|月[底末初]|季度?[末底]|周[末五]前|截止|截至|deadline|\bdue\b|\beo[dwmqy]\b|"
+    r"\b(?:by|before|until)\s+(?:the\s+)?(?:end|mid|start|beginning)\b|\bend of\b|"
+    r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
+    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b|\bmay\s?\d|\d\s?may\b|"
+    r"\b(?:monday|tuesday|wednesday|thursday|friday|week\s?\d+|fy\d{2,4})\b",
+    re.IGNORECASE,
+)
+
+
+@functools.lru_cache(maxsize=_CACHE)
+def looks_like_date(text: str) -> bool:
+    """Whether an unreadable text names a date or a deadline rather than a figure."""
+    return bool(_DATE.search(normalize(text)))
+
+
+_CALENDAR = re.compile(
+    r"(?<![\d.个])\d{1,2}\s?月\s?(?:\d{1,2}\s?[日号]|[底末初中]|份|上旬|中旬|下旬)?(?!\s?[内以])|"
+    r"(?<![\d.])(?:19|20)\d{2}\s?年\s?(?:[底末初中内]|上半年|下半年)?(?!\s?[以内])|"
+    r"(?<![\d.])(?:19|20)\d{2}(?:[-/]\d{1,2}(?:[-/]\d{1,2})?|\.\d{1,2}\.\d{1,2})(?![\d.])|"
+    r"(?<![a-z])[qh][1-4](?![a-z\d])\s?(?:末|底|初|前|结束前)?|"
+    r"\b\d{1,2}(?:st|nd|rd|th)?\s?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b|"
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s?\d{1,2}(?:st|nd|rd|th)?\b"
+    r"(?:,?\s?(?:19|20)\d{2})?",
+    re.IGNORECASE,
+)
+
+
+@functools.lru_cache(maxsize=_CACHE)
+def date_only(text: str) -> bool:
+    """Whether every figure in ``text`` is part of a calendar date (6月底, 2026年, 2026-06-30, 30 June, Q3)."""
+    folded = _folded_text(text)
+    if not _CALENDAR.search(folded):
+        return False
+    return not re.search(r"\d", _CALENDAR.sub(" ", folded))
