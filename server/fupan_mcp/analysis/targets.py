@@ -137,7 +137,7 @@ def convert_compatible(value: float, from_unit: str | None, to_unit: str | None)
         return value
     if from_unit in _RANK_LIKE and to_unit in _RANK_LIKE:
         return value
-    if _same_count(from_unit, to_unit):
+    if _same_count(from_unit, to_unit) or _same_per_period(from_unit, to_unit):
         return value
     return convert(value, from_unit, to_unit)
 
@@ -153,6 +153,18 @@ def _same_count(first: str | None, second: str | None) -> bool:
     if longer[0] not in _CLASSIFIERS or len(longer) < 2 or not all("\u4e00" <= ch <= "\u9fff" for ch in longer):
         return False
     return shorter in (longer[0], longer[1:])
+
+
+_PERIODS = frozenset({"天", "日", "周", "月", "季", "季度", "年", "day", "week", "month", "quarter", "year"})
+
+
+def _same_per_period(first: str | None, second: str | None) -> bool:
+    """'7起' against '每月不超过5起' (起/月): a count in the review's period is the count per period."""
+    if not first or not second or ("/" in first) == ("/" in second):
+        return False
+    rate, count = (first, second) if "/" in first else (second, first)
+    head, _, period = rate.partition("/")
+    return period.strip() in _PERIODS and (head == count or _same_count(head, count))
 
 
 def to_metric_unit(quantity: ScaledQuantity | Value, unit: MetricUnit) -> tuple[float, str | None, bool]:
@@ -185,6 +197,7 @@ _PREFIX_OPS: dict[str, Op] = {
     "不超过": "<=", "不高于": "<=", "不多于": "<=", "不大于": "<=", "小于等于": "<=", "小于或等于": "<=",
     "至多": "<=", "最多": "<=", "最高": "<=", "控制在": "<=", "低于": "<", "小于": "<", "少于": "<",
     "不到": "<", "不足": "<", "等于": "=", "压降至": "<=", "压到": "<=",
+    "缩至": "<=", "缩到": "<=", "压至": "<=",
     "at least": ">=", "no less than": ">=", "not less than": ">=", "no fewer than": ">=",
     "not below": ">=", "minimum of": ">=", "minimum": ">=", "min": ">=", "reach": ">=", "reaches": ">=",
     "hit": ">=", "achieve": ">=", "maintain": ">=", "keep above": ">=",
@@ -301,6 +314,12 @@ _TRAILING_NOUN = re.compile(rf"^(?P<qty>.+?)\s?(?P<noun>{_alternation(_TRAILING_
 # Where a leading label may end: before a comparator symbol, a comparator word, a verb or a number.
 _LABEL_END = re.compile(rf"[<>=]|{_alternation(_PREFIX_OPS)}|{_alternation(_VERBS)}|预算|budget|±")
 _LABEL_NUMBER = re.compile(r"(?<=[\s:])(?=[¥$€£]?\d)")
+_TAIL_AFTER_SUFFIX = re.compile(
+    r"^(?P<head>.*\d.*?(?:及以上|或以上|以上|及以下|或以下|以下|以内|之内|内))\s?"
+    r"(?:为优|为宜|即可|为合格|达标|合格|[\u4e00-\u9fff]{1,4})$"
+)
+_DIRECTION_CHARS = re.compile(r"[至到降减缩少低高多增涨升提超过压控不无非内外前后第翻倍半跌]|to\b|by\b")
+_GLUED_LABEL = re.compile(r"^[\u4e00-\u9fffa-z]{2,12}?(?=[¥$€£]?\d)")
 _LEVEL_KINDS: dict[Op, TargetKind] = {
     ">=": "at_least",
     ">": "at_least",
@@ -415,15 +434,33 @@ def _parse_with_labels(text: str, unit: MetricUnit) -> ParsedTarget:
             raise
         if _BUDGET.match(text):
             raise
-        for start in _label_ends(text):
+        candidates = [text[start:].lstrip(" :") for start in _label_ends(text)] + _trimmed_readings(text)
+        for candidate in candidates:
             try:
-                return _parse_prepared(text[start:].lstrip(" :"), unit)
+                return _parse_prepared(candidate, unit)
             except TargetError as error:
                 if error.code != "unreadable":
                     raise
             except NumberError:
                 continue
         raise
+
+
+def _trimmed_readings(text: str) -> list[str]:
+    """Everyday wrappings of a readable target, to try when the whole does not parse: a trailing verb after
+    the comparator ("10分钟内响应", "2小时内完成", "95分以上为优"), a label glued to the number
+    ("满意度95分以上", "回款率95%以上")."""
+    found = []
+    tail = _TAIL_AFTER_SUFFIX.match(text)
+    if tail and _DIRECTION_CHARS.search(text[tail.end("head") :]):
+        tail = None  # "10%以上增长": a change, not a level
+    if tail:
+        found.append(tail["head"])
+    glued = _GLUED_LABEL.match(text)
+    if glued and not _DIRECTION_CHARS.search(glued.group()):
+        # only with a comparator after the number: "优化30%" states no side and stays unreadable
+        found += [rest[glued.end() :] for rest in (text, tail["head"] if tail else "") if _SUFFIX.search(rest)]
+    return found
 
 
 def _label_ends(text: str) -> list[int]:
