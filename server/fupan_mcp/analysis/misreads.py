@@ -64,15 +64,22 @@ DoubtKind = Literal["fen", "scale", "magnitude", "direction", "inherited", "rati
 
 _LOWER_NAME = re.compile(
     r"延迟|时延|响应|耗时|用时|处理时长|等待|恢复|停机|宕机|中断|周期|加载|成本|费用|支出|开销|花费|单价|"
-    r"错误|故障|缺陷|漏洞|投诉|流失|跳出|退款|退货|差评|事故|告警|超时|积压|"
+    r"错误|故障|缺陷|漏洞|投诉|流失|跳出|退款|退货|差评|事故|告警|超时|积压|不良|次品|不合格|返工|返修|报废|损耗|"
+    r"逾期|坏账|违约|差错|失败|丢包|掉线|崩溃|卡顿|闪退|延期|超期|离职|缺勤|工伤|能耗|排放|"
     r"latency|response|\bmtt[rdaf]\b|\brto\b|recovery|downtime|outage|lead time|cycle time|load time|"
     r"turnaround|wait|cost|spend|\bcac\b|\bcpa\b|\bcpc\b|\bcpm\b|error|incident|defect|bug|churn|bounce|"
-    r"refund|complaint|backlog|timeout"
+    r"refund|complaint|backlog|timeout|failure|crash|scrap|rework|attrition|overdue|delinquen|non-performing|"
+    r"\bnpl\b|default rate|packet loss|emission|waste"
 )
 _HIGHER_NAME = re.compile(
-    r"在线|观看|使用|学习|培训|停留|阅读|播放|陪伴|可用|正常运行|"
-    r"session|watch|dwell|engagement|uptime|availability|time spent|time on"
+    r"在线|观看|使用|学习|培训|停留|阅读|播放|陪伴|可用|正常运行|客单价|客单|笔单价|人效|坪效|"
+    r"session|watch|dwell|engagement|uptime|availability|time spent|time on|\barpu|\baov\b|order value|"
+    r"basket size|saved|savings"
 )
+_OF_TAIL = re.compile(
+    r"(?<=[a-z\d])\s(?:of|in)\s(?!the\s|baseline)[a-z]+(?:\s[a-z]+)?(?:\s(?:per|a|each)\s(?:day|week|month|quarter|year))?$"
+)
+"""'43 minutes of downtime per month' states no side: the figure is as bare as '43 minutes'."""
 _TIME_UNITS = frozenset({"ms", "s", "min", "h", "d", "week", "workday"})
 
 
@@ -183,7 +190,7 @@ def _bare_side(metric: MetricInput, target: ParsedTarget | None) -> tuple[Parsed
     a ceiling. The metric's `better` decides, then its name; a bare duration of an unknown kind is a doubt."""
     if target is None or target.kind != "at_least" or target.strict or not isinstance(metric.target, str):
         return target, None
-    read = _bare_value(metric.target)
+    read = _bare_value(_OF_TAIL.sub("", _folded(metric.target)))
     if read is None:
         return target, None  # a comparator or a verb was written: the side is stated
     if read.unit == "%" and metric.better is None and _LOWER_NAME.search(normalize(metric.name)) is None:
@@ -409,13 +416,16 @@ def looks_like_date(text: str) -> bool:
     return bool(_DATE.search(normalize(text)))
 
 
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
+    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
 _CALENDAR = re.compile(
     r"(?<![\d.个])\d{1,2}\s?月\s?(?:\d{1,2}\s?[日号]|[底末初中]|份|上旬|中旬|下旬)?(?!\s?[内以])|"
     r"(?<![\d.])(?:19|20)\d{2}\s?年\s?(?:[底末初中内]|上半年|下半年)?(?!\s?[以内])|"
     r"(?<![\d.])(?:19|20)\d{2}(?:[-/]\d{1,2}(?:[-/]\d{1,2})?|\.\d{1,2}\.\d{1,2})(?![\d.])|"
     r"(?<![a-z])[qh][1-4](?![a-z\d])\s?(?:末|底|初|前|结束前)?|"
-    r"\b\d{1,2}(?:st|nd|rd|th)?\s?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b|"
-    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s?\d{1,2}(?:st|nd|rd|th)?\b"
+    rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s?{_MONTH}\b|\b{_MONTH}\.?\s?\d{{1,2}}(?:st|nd|rd|th)?\b"
     r"(?:,?\s?(?:19|20)\d{2})?",
     re.IGNORECASE,
 )

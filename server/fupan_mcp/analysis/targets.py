@@ -137,7 +137,7 @@ def convert_compatible(value: float, from_unit: str | None, to_unit: str | None)
         return value
     if from_unit in _RANK_LIKE and to_unit in _RANK_LIKE:
         return value
-    if _same_count(from_unit, to_unit) or _same_per_period(from_unit, to_unit):
+    if _same_count(from_unit, to_unit) or _same_per_period(from_unit, to_unit) or _counted_noun(from_unit, to_unit):
         return value
     return convert(value, from_unit, to_unit)
 
@@ -153,6 +153,20 @@ def _same_count(first: str | None, second: str | None) -> bool:
     if longer[0] not in _CLASSIFIERS or len(longer) < 2 or not all("\u4e00" <= ch <= "\u9fff" for ch in longer):
         return False
     return shorter in (longer[0], longer[1:])
+
+
+_COUNT_WORDS = frozenset("起次个例件宗项")
+_NOT_NOUNS = frozenset("元万亿千百分秒时天日周月年次")
+
+
+def _counted_noun(first: str | None, second: str | None) -> bool:
+    """'1起' against '零事故' (0事故): a classifier counts the noun the other side names."""
+    if not first or not second:
+        return False
+    word, noun = (first, second) if first in _COUNT_WORDS else (second, first)
+    if word not in _COUNT_WORDS or not 2 <= len(noun) <= 6:
+        return False
+    return all("\u4e00" <= ch <= "\u9fff" and ch not in _NOT_NOUNS for ch in noun)
 
 
 _PERIODS = frozenset({"天", "日", "周", "月", "季", "季度", "年", "day", "week", "month", "quarter", "year"})
@@ -181,6 +195,8 @@ def to_metric_unit(quantity: ScaledQuantity | Value, unit: MetricUnit) -> tuple[
         return (quantity.value / unit.scale if in_base else quantity.value), unit.label, True
     if quantity.unit == unit.label:
         return quantity.value, unit.label, True
+    if quantity.magnitude == 1e3 and f"k{quantity.unit}" in (unit.label, unit.base):
+        return quantity.value / 1e3, unit.label, True  # '0.13 kg/employee' reads as 130 g/employee
     converted = convert_compatible(quantity.value, quantity.unit, unit.base)
     if converted is None:
         return quantity.value, quantity.unit, False
@@ -280,6 +296,8 @@ _FILLER = re.compile(
     r"|\s?\b(?:vs\.?|versus|from|over|relative to|compared (?:to|with)|(?<=[\d%p] )than)\s?(?:the\s)?"
     r"(?:baseline|last year|prior year)\b"
     r"|^在(?=\s?[-+]?\d)|^(?:全年|年度|季度|月度|上线后|上线首月)\s?(?=[<>=\d不至控达])"
+    r"|\s?\b(?:compared (?:to|with)|relative to|vs\.?|versus)\s(?:the\s)?(?:fy\s?)?(?:19|20)\d{2}"
+    r"(?:\s(?:levels?|baseline))?$|(?:较|相比|相较于?|比)(?:19|20)\d{2}\s?年(?:度|底|末)?(?:水平)?"
 )
 _ZERO_WORDS = re.compile(
     r"\bzero\b|(?<![a-z])no (?=[a-z])(?!more|less|fewer|greater|higher|lower|worse|later|regression|decline)"
@@ -598,8 +616,15 @@ _COUNTS = {"a": 1, "one": 1, "two": 2, "three": 3}
 _PCT = re.compile(r"(?<=\d)\s?pcts?\b")
 _OF_NOUN = re.compile(
     r"(?<=\d)(?P<unit>\s?(?:ms|milliseconds?|secs?|seconds?|mins?|minutes?|hrs?|hours?|days?|weeks?|s|m|h|d))"
-    r"\s(?:of|in)\s(?!the\s|baseline)[a-z]+(?:\s[a-z]+)?$"
+    r"\s(?:of|in)\s(?!the\s|baseline)[a-z]+(?:\s[a-z]+)?(?:\s(?:per|a|each)\s(?:day|week|month|quarter|year))?$"
 )
+_COVERED = re.compile(r"(?<=%)\s?(?:覆盖率?|coverage|完成率?|达标率?|合格率?)$")
+_WHOLE_WORDS = {
+    "全覆盖": "100%", "全部覆盖": "100%", "full coverage": "100%", "100% 覆盖": "100%",
+    "扭亏为盈": "> 0", "扭亏": "> 0", "实现盈利": "> 0", "turn a profit": "> 0", "profitable": "> 0",
+    "盈亏平衡": ">= 0", "break even": ">= 0", "breakeven": ">= 0",
+}  # fmt: skip
+"""Targets said in words: full coverage is 100 %, turning a profit is above 0, breaking even at least 0."""
 
 
 _FULL_MARKS = re.compile(
@@ -639,6 +664,9 @@ def _everyday(folded: str) -> tuple[str, bool]:
     '99.9% monthly' and '$10M by Q4' lose the period and deadline, '95% of 200 cases' is 190 cases, 'a
     third' is 33.3%, '提升3pct' is points (pct in Chinese writing) and '43 minutes of downtime' is 43 minutes."""
     nines = False
+    folded = _WHOLE_WORDS.get(folded.strip(), folded)
+    if "%" in folded:
+        folded = _COVERED.sub("", folded)
     if "nine" in folded or "个9" in folded or "个 9" in folded:
         folded, count = _NINES.subn(_nines, folded)
         nines = count > 0
