@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from fupan_mcp import numfmt
-from fupan_mcp.analysis.misreads import Doubt, date_only, fen_unit, looks_like_date, magnitude_doubt, reconsider
+from fupan_mcp.analysis.misreads import Doubt, date_only, fen_unit, looks_like_date, magnitude_doubt, reconsider, sign_doubt
 from fupan_mcp.analysis.targets import (
     MetricUnit,
     TargetError,
@@ -366,6 +366,14 @@ _TEXT: Table = {
         "en": "the actual '{text}' and the target '{target}' are 10x or more apart, as if on different rating "
         "scales (out of 5 and out of 100?), so it cannot be judged; needs verification: state both on one scale",
     },
+    "doubt_sign": {
+        "zh": "实际值“{text}”为负数，而目标“{target}”是正数上限：若负号只表示亏损或减少，则已超出上限；"
+        "若按负数计，则低于上限，两种读法结论相反，待核验；请按目标的写法填写实际值（如亏损写正数）",
+        "en": "the actual '{text}' is negative while the target '{target}' is a positive ceiling: if the minus "
+        "sign only marks a loss or a decrease, it is over the ceiling; taken as a negative number, it is under "
+        "it; the two readings disagree, so it cannot be judged; needs verification: write the actual the way the "
+        "target is written (a loss as a positive figure)",
+    },
     "doubt_inherited": {
         "zh": "目标“{text}”未写单位，按实际值 {actual} 的单位读作百分数，两者相差 20 倍以上，无法据此判断，待核验；"
         "请写明目标的单位",
@@ -379,6 +387,10 @@ _TEXT: Table = {
     "gap_scale": {
         "zh": "请写明「{name}」{field}的单位。",
         "en": "State the unit of the {field} of '{name}'.",
+    },
+    "gap_sign": {
+        "zh": "请确认「{name}」{field}的正负号与目标同一口径。",
+        "en": "Check that the sign of the {field} of '{name}' follows the target's.",
     },
 }
 
@@ -509,6 +521,8 @@ def _read(metric: MetricInput) -> _Reading:
     baseline_value, baseline_unit, baseline_fits = _in_unit(baseline, unit)
     if doubt is None:
         doubt = magnitude_doubt(metric, target, unit.label, (actual, actual_value), (baseline, baseline_value))
+    if doubt is None:
+        doubt = sign_doubt(target, actual, metric)
     approximate = any(q is not None and q.approximate for q in (actual, baseline))
     budget = None
     if target is not None and target.kind == "slo" and actual_value is not None and actual_fits:
@@ -993,7 +1007,7 @@ def _data_gaps(index: int, metric: MetricInput, verdict: _Verdict, language: Lan
     field_name, key = entry
     if verdict.doubt is not None:
         field_name = verdict.doubt.field
-        key = "gap_fen" if verdict.doubt.kind == "fen" else "gap_scale"
+        key = {"fen": "gap_fen", "sign": "gap_sign"}.get(verdict.doubt.kind, "gap_scale")
     aggregation = _aggregation_word(metric.target_aggregation, language)
     words = _W[language]
     field_word = words[f"field_{field_name}"] if verdict.doubt is not None else ""
@@ -1179,6 +1193,8 @@ def _doubt_text(doubt: Doubt, reading: _Reading, target: str, language: Language
         return tr(_TEXT, "doubt_scale", language, field=field, text=doubt.text, target=written, scale=scale)
     if doubt.kind == "rating":
         return tr(_TEXT, "doubt_rating", language, text=doubt.text, target=doubt.target_text or target)
+    if doubt.kind == "sign":
+        return tr(_TEXT, "doubt_sign", language, text=doubt.text, target=doubt.target_text or target)
     if doubt.kind == "inherited":
         actual = _fmt(reading.actual, reading.actual_unit, language)
         return tr(_TEXT, "doubt_inherited", language, text=doubt.text, actual=actual)

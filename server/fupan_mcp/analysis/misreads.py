@@ -7,6 +7,8 @@ shapes, or reported as a doubt (a misread that is reported is a nuisance; one st
 - A fraction target ("4.5/5", "8/10") against a bare actual: the actual is on the same scale (4.3 of 5).
   On a rating scale (a rating name, or a denominator of at most 10) both read as points; otherwise the
   actual is read as a share (19 of 20 = 95 %). An actual above the denominator is a doubt.
+- A negative actual against a positive ceiling of a loss or a deviation (亏损不超过500万 against -600万) is a
+  doubt: the minus sign may only say "loss". A bare figure against a target in 亿 may be in 万 (12000 for 1.2亿): a doubt too.
 - A text that cannot be read and names a date or a deadline ("6月30日前上线", "Q3 完成", "by end of June")
   is a milestone, not a figure: `looks_like_date` lets the error say so instead of "unclear numbers". A
   text whose only figures are calendar dates ("6月底前", "2026年", "2026-06-30", "30 June") would read as
@@ -29,7 +31,7 @@ from typing import Literal, NamedTuple
 from fupan_mcp.domain.attainment import MetricInput, ParsedTarget
 from fupan_mcp.domain.numbers import NumberError, Value, chinese_to_digits, normalize, read_value
 
-__all__ = ["Doubt", "Reconsidered", "date_only", "looks_like_date", "magnitude_doubt", "name_reads_fen", "reconsider"]
+__all__ = ["Doubt", "Reconsidered", "date_only", "looks_like_date", "magnitude_doubt", "sign_doubt", "name_reads_fen", "reconsider"]
 
 FenReading = Literal["points", "minutes", "unclear"]
 _CACHE = 2048
@@ -60,7 +62,7 @@ _OFF_BY = 20.0
 _CLOSE_ENOUGH = 5.0
 """...when its likely reading lands within this factor of the level."""
 
-DoubtKind = Literal["fen", "scale", "magnitude", "direction", "inherited", "rating"]
+DoubtKind = Literal["fen", "scale", "magnitude", "direction", "inherited", "rating", "sign"]
 
 _LOWER_NAME = re.compile(
     r"延迟|时延|响应|耗时|用时|处理时长|等待|恢复|停机|宕机|中断|周期|加载|成本|费用|支出|开销|花费|单价|"
@@ -304,9 +306,9 @@ def magnitude_doubt(
     inherited = _inherited_target(metric, target, actual) or _rating_scales(metric, target, actual)
     if inherited is not None:
         return inherited
-    if target is None or target.kind not in _LEVEL_KINDS or not target.value:
+    level = _level(target)
+    if level is None:
         return None
-    level = abs(target.value)
     factor = _missing_factor(metric, target, unit)
     if factor is None:
         return None
@@ -318,9 +320,38 @@ def magnitude_doubt(
             continue
         if factor == 100 and (abs(value) > 1.5 or (unit is None and abs(value) >= 1)):
             continue  # a fraction written for a percent is at most about 1 (below 1 when no unit says %)
-        likely = value * factor
-        if abs(value) * _OFF_BY <= level and level / _CLOSE_ENOUGH <= abs(likely) <= level * _CLOSE_ENOUGH:
-            return Doubt("magnitude", name, str(text), likely=likely, factor=factor)
+        for times in (factor, *_SMALLER_MAGNITUDES.get(factor, ())):
+            likely = value * times
+            if abs(value) * _OFF_BY <= level and level / _CLOSE_ENOUGH <= abs(likely) <= level * _CLOSE_ENOUGH:
+                return Doubt("magnitude", name, str(text), likely=likely, factor=times)
+    return None
+
+
+_SMALLER_MAGNITUDES = {1e8: (1e4,), 1e7: (1e4,), 1e6: (1e3, 1e4), 1e9: (1e6,)}
+"""A bare figure against a target in 亿 is often written in 万 (12000 for 1.2亿), one against $M in thousands."""
+
+
+def _level(target: ParsedTarget) -> float | None:
+    """The size a bare figure is compared with: the level, or a range's upper bound (8%-10%)."""
+    if target.kind in _LEVEL_KINDS and target.value:
+        return abs(target.value)
+    if target.kind == "range" and target.high:
+        return abs(target.high)
+    return None
+
+
+_SIGNLESS = re.compile(r"亏|赤字|偏差|误差|波动|loss|deficit|deviation|variance|burn")
+"""Names whose figures are sizes written without sign: a loss of 600万, a deviation of 3%."""
+
+
+def sign_doubt(target: ParsedTarget | None, actual: Value | None, metric: MetricInput) -> Doubt | None:
+    """A negative actual against a positive ceiling ('亏损不超过500万', '-600万') is trivially under it
+    if the sign is taken literally, and far over it if the minus sign only says 'loss': a doubt."""
+    if target is None or actual is None or target.kind not in ("at_most", "budget") or not target.value:
+        return None
+    words = _folded(metric.name) + " " + _folded(metric.target)
+    if target.value > 0 and actual.value < 0 and _SIGNLESS.search(words):
+        return Doubt("sign", "actual", str(metric.actual), target_text=str(metric.target))
     return None
 
 

@@ -213,7 +213,7 @@ _PREFIX_OPS: dict[str, Op] = {
     "不超过": "<=", "不高于": "<=", "不多于": "<=", "不大于": "<=", "小于等于": "<=", "小于或等于": "<=",
     "至多": "<=", "最多": "<=", "最高": "<=", "控制在": "<=", "低于": "<", "小于": "<", "少于": "<",
     "不到": "<", "不足": "<", "等于": "=", "压降至": "<=", "压到": "<=",
-    "缩至": "<=", "缩到": "<=", "压至": "<=",
+    "缩至": "<=", "缩到": "<=", "压至": "<=", "收窄至": "<=", "收窄到": "<=", "sub-": "<", "sub ": "<",
     "at least": ">=", "no less than": ">=", "not less than": ">=", "no fewer than": ">=",
     "not below": ">=", "minimum of": ">=", "minimum": ">=", "min": ">=", "reach": ">=", "reaches": ">=",
     "hit": ">=", "achieve": ">=", "maintain": ">=", "keep above": ">=",
@@ -618,6 +618,14 @@ _OF_NOUN = re.compile(
     r"(?<=\d)(?P<unit>\s?(?:ms|milliseconds?|secs?|seconds?|mins?|minutes?|hrs?|hours?|days?|weeks?|s|m|h|d))"
     r"\s(?:of|in)\s(?!the\s|baseline)[a-z]+(?:\s[a-z]+)?(?:\s(?:per|a|each)\s(?:day|week|month|quarter|year))?$"
 )
+_MULTIPLE_FROM = re.compile(
+    r"^(?P<word>double|triple|halve|quadruple|\d+(?:\.\d+)?x)\s(?:from|of|vs\.?)\s[-+$¥€£]?\d[\d.,]*\s?[a-z%]*$"
+)
+"""'double from 1M': the figure after 'from' is the baseline, given with the metric's baseline."""
+_PERCENT_METRIC = re.compile(
+    r"(?<=%)\s?(?:churn|churn rate|error rate|errors|conversion|conversion rate|retention|defect rate|"
+    r"bounce rate|attrition|margin|gross margin|market share|share|adoption)$"
+)
 _COVERED = re.compile(r"(?<=%)\s?(?:覆盖率?|coverage|完成率?|达标率?|合格率?)$")
 _WHOLE_WORDS = {
     "全覆盖": "100%", "全部覆盖": "100%", "full coverage": "100%", "100% 覆盖": "100%",
@@ -665,8 +673,9 @@ def _everyday(folded: str) -> tuple[str, bool]:
     third' is 33.3%, '提升3pct' is points (pct in Chinese writing) and '43 minutes of downtime' is 43 minutes."""
     nines = False
     folded = _WHOLE_WORDS.get(folded.strip(), folded)
+    folded = _MULTIPLE_FROM.sub(r"\g<word>", folded)
     if "%" in folded:
-        folded = _COVERED.sub("", folded)
+        folded = _PERCENT_METRIC.sub("", _COVERED.sub("", folded))
     if "nine" in folded or "个9" in folded or "个 9" in folded:
         folded, count = _NINES.subn(_nines, folded)
         nines = count > 0
