@@ -44,7 +44,15 @@ from dataclasses import dataclass
 from typing import Literal
 
 from fupan_mcp import numfmt
-from fupan_mcp.analysis.misreads import Doubt, date_only, fen_unit, looks_like_date, magnitude_doubt, reconsider, sign_doubt
+from fupan_mcp.analysis.misreads import (
+    Doubt,
+    date_only,
+    fen_unit,
+    looks_like_date,
+    magnitude_doubt,
+    reconsider,
+    sign_doubt,
+)
 from fupan_mcp.analysis.targets import (
     MetricUnit,
     TargetError,
@@ -363,8 +371,8 @@ _TEXT: Table = {
     "doubt_rating": {
         "zh": "实际值“{text}”与目标“{target}”相差 10 倍以上，像是不同的评分制（如 5 分制与百分制），无法据此判断，"
         "待核验；请按同一评分制填写",
-        "en": "the actual '{text}' and the target '{target}' are 10x or more apart, as if on different rating "
-        "scales (out of 5 and out of 100?), so it cannot be judged; needs verification: state both on one scale",
+        "en": "the actual '{text}' and the target '{target}' are 10x or more apart in points, as if on different "
+        "rating scales (out of 5 and out of 100?), so it cannot be judged; needs verification: state both on one scale",
     },
     "doubt_sign": {
         "zh": "实际值“{text}”为负数，而目标“{target}”是正数上限：若负号只表示亏损或减少，则已超出上限；"

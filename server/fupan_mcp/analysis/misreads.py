@@ -8,7 +8,8 @@ shapes, or reported as a doubt (a misread that is reported is a nuisance; one st
   On a rating scale (a rating name, or a denominator of at most 10) both read as points; otherwise the
   actual is read as a share (19 of 20 = 95 %). An actual above the denominator is a doubt.
 - A negative actual against a positive ceiling of a loss or a deviation (亏损不超过500万 against -600万) is a
-  doubt: the minus sign may only say "loss". A bare figure against a target in 亿 may be in 万 (12000 for 1.2亿): a doubt too.
+  doubt: the minus sign may only say "loss". A bare figure against a target in 亿 may be in 万 (12000 for
+  1.2亿): a doubt too.
 - A text that cannot be read and names a date or a deadline ("6月30日前上线", "Q3 完成", "by end of June")
   is a milestone, not a figure: `looks_like_date` lets the error say so instead of "unclear numbers". A
   text whose only figures are calendar dates ("6月底前", "2026年", "2026-06-30", "30 June") would read as
@@ -31,7 +32,16 @@ from typing import Literal, NamedTuple
 from fupan_mcp.domain.attainment import MetricInput, ParsedTarget
 from fupan_mcp.domain.numbers import NumberError, Value, chinese_to_digits, normalize, read_value
 
-__all__ = ["Doubt", "Reconsidered", "date_only", "looks_like_date", "magnitude_doubt", "sign_doubt", "name_reads_fen", "reconsider"]
+__all__ = [
+    "Doubt",
+    "Reconsidered",
+    "date_only",
+    "looks_like_date",
+    "magnitude_doubt",
+    "name_reads_fen",
+    "reconsider",
+    "sign_doubt",
+]
 
 FenReading = Literal["points", "minutes", "unclear"]
 _CACHE = 2048
@@ -82,6 +92,8 @@ _OF_TAIL = re.compile(
     r"(?<=[a-z\d])\s(?:of|in)\s(?!the\s|baseline)[a-z]+(?:\s[a-z]+)?(?:\s(?:per|a|each)\s(?:day|week|month|quarter|year))?$"
 )
 """'43 minutes of downtime per month' states no side: the figure is as bare as '43 minutes'."""
+_GLUED_NOUN = re.compile(r"^[\u4e00-\u9fffa-z]{1,11}[率度数量额值比]\s?(?=[¥$€£]?\d)")
+"""'不良率0.5%' is as bare as '0.5%': the metric's name written before the figure."""
 _TIME_UNITS = frozenset({"ms", "s", "min", "h", "d", "week", "workday"})
 
 
@@ -192,7 +204,7 @@ def _bare_side(metric: MetricInput, target: ParsedTarget | None) -> tuple[Parsed
     a ceiling. The metric's `better` decides, then its name; a bare duration of an unknown kind is a doubt."""
     if target is None or target.kind != "at_least" or target.strict or not isinstance(metric.target, str):
         return target, None
-    read = _bare_value(_OF_TAIL.sub("", _folded(metric.target)))
+    read = _bare_value(_GLUED_NOUN.sub("", _OF_TAIL.sub("", _folded(metric.target))))
     if read is None:
         return target, None  # a comparator or a verb was written: the side is stated
     if read.unit == "%" and metric.better is None and _LOWER_NAME.search(normalize(metric.name)) is None:

@@ -19,8 +19,8 @@ forms with their meaning):
 4. Whole forms: the baseline as the level ("不低于去年同期", "at least baseline", "不高于基线"; "持平" and
    "no worse than last year" take their side from the metric's ``better``); a multiple of the baseline
    ("翻一番" ×2, "翻两番" ×4, "减半" ×0.5, "两倍" / "达到基线的2倍" ×2, "double", "halve", "3x", "3x lower"
-   ×1/3: a relative change with ``factor``; "增长两倍" is refused as ambiguous: ×2 or ×3?); a tolerance
-   around the baseline ("±2%" of the baseline, "±5分钟", "误差不超过2%", "偏差在±5%以内", "within ±2%"); a
+   ×1/3: a relative change with ``factor``; "增长一倍" is ×2, "增长两倍" is refused as ambiguous: ×2 or ×3?); a
+   tolerance around the baseline ("±2%" of the baseline, "±5分钟", "误差不超过2%", "偏差在±5%以内", "within ±2%"); a
    rank ("TOP3", "前三", "进入前10", "排名第一", "第2名", "No.1": at most that rank, lower is better).
 5. ``a <= x <= b`` (any label in the middle) is a range.
 6. A comparator may lead (``>=``, ``不低于``, ``至少``, ``超过``, ``不超过``, ``控制在``, ``at least``,
@@ -337,6 +337,7 @@ _TAIL_AFTER_SUFFIX = re.compile(
     r"(?:为优|为宜|即可|为合格|达标|合格|[\u4e00-\u9fff]{1,4})$"
 )
 _DIRECTION_CHARS = re.compile(r"[至到降减缩少低高多增涨升提超过压控不无非内外前后第翻倍半跌]|to\b|by\b")
+_NOUN_ENDINGS = frozenset("率度数量额值比")
 _GLUED_LABEL = re.compile(r"^[\u4e00-\u9fffa-z]{2,12}?(?=[¥$€£]?\d)")
 _LEVEL_KINDS: dict[Op, TargetKind] = {
     ">=": "at_least",
@@ -410,6 +411,7 @@ _RANK_FIRST = re.compile(
 _TOP_PERCENT = re.compile(r"^(?:进入|排名|位列|跻身)?(?:top|前)\s?(?P<n>\d+(?:\.\d+)?)\s?%$")
 _FROM_TO_CN = re.compile(rf"^(?:将|把)?.*?从\s?{_QTY}\s?(?P<rest>(?:{_alternation(_VERBS)})\s?(?:至|到).+)$")
 _FROM_TO_EN = re.compile(rf"^(?:.*?\s)?from\s(?P<a>{_QTY})\s?to\s(?P<b>{_QTY})$")
+_ONE_FOLD = re.compile(r"(?:增长|提升|提高|增加|扩大|上升)\s?(?:了)?\s?1\s?倍")
 _AMBIGUOUS_MULTIPLE = re.compile(r"(?:增长|提升|提高|增加|扩大|上升|翻)\s?(?:了)?\s?\d+(?:\.\d+)?\s?倍")
 
 
@@ -476,8 +478,10 @@ def _trimmed_readings(text: str) -> list[str]:
         found.append(tail["head"])
     glued = _GLUED_LABEL.match(text)
     if glued and not _DIRECTION_CHARS.search(glued.group()):
-        # only with a comparator after the number: "优化30%" states no side and stays unreadable
-        found += [rest[glued.end() :] for rest in (text, tail["head"] if tail else "") if _SUFFIX.search(rest)]
+        # only with a comparator after the number, or after a metric noun ("覆盖率100%"): "优化30%" states no
+        # side and stays unreadable
+        noun = glued.group()[-1] in _NOUN_ENDINGS
+        found += [rest[glued.end() :] for rest in (text, tail["head"] if tail else "") if noun or _SUFFIX.search(rest)]
     return found
 
 
@@ -628,7 +632,8 @@ _PERCENT_METRIC = re.compile(
 )
 _COVERED = re.compile(r"(?<=%)\s?(?:覆盖率?|coverage|完成率?|达标率?|合格率?)$")
 _WHOLE_WORDS = {
-    "全覆盖": "100%", "全部覆盖": "100%", "full coverage": "100%", "100% 覆盖": "100%",
+    "全覆盖": "100%", "全部覆盖": "100%", "全员覆盖": "100%", "full coverage": "100%", "100% 覆盖": "100%",
+    "持平或增长": "不低于基线", "持平或提升": "不低于基线", "不降": "不低于基线", "持平或下降": "不高于基线",
     "扭亏为盈": "> 0", "扭亏": "> 0", "实现盈利": "> 0", "turn a profit": "> 0", "profitable": "> 0",
     "盈亏平衡": ">= 0", "break even": ">= 0", "breakeven": ">= 0",
 }  # fmt: skip
@@ -808,6 +813,8 @@ def _whole_form(text: str, unit: MetricUnit) -> ParsedTarget | None:
 
 
 def _multiple_form(text: str) -> ParsedTarget | None:
+    if _ONE_FOLD.fullmatch(text):
+        return _multiple(2.0)  # 增长一倍 is x2 whichever way 增长N倍 is read (N+1 or N)
     if _AMBIGUOUS_MULTIPLE.fullmatch(text):
         raise TargetError(
             "ambiguous_multiple",
