@@ -375,12 +375,11 @@ _TEXT: Table = {
         "rating scales (out of 5 and out of 100?), so it cannot be judged; needs verification: state both on one scale",
     },
     "doubt_sign": {
-        "zh": "实际值“{text}”为负数，而目标“{target}”是正数上限：若负号只表示亏损或减少，则已超出上限；"
-        "若按负数计，则低于上限，两种读法结论相反，待核验；请按目标的写法填写实际值（如亏损写正数）",
-        "en": "the actual '{text}' is negative while the target '{target}' is a positive ceiling: if the minus "
-        "sign only marks a loss or a decrease, it is over the ceiling; taken as a negative number, it is under "
-        "it; the two readings disagree, so it cannot be judged; needs verification: write the actual the way the "
-        "target is written (a loss as a positive figure)",
+        "zh": "实际值“{text}”与目标“{target}”的正负号口径不一：负号若只表示亏损或减少，与按负数比较的结论相反，"
+        "待核验；请按同一口径填写目标和实际值（如亏损都写正数）",
+        "en": "the actual '{text}' and the target '{target}' do not use signs the same way: read with the minus "
+        "sign as a mere 'loss' marker and read as negative numbers, they give opposite verdicts, so it cannot be "
+        "judged; needs verification: write target and actual the same way (a loss as a positive figure in both)",
     },
     "doubt_inherited": {
         "zh": "目标“{text}”未写单位，按实际值 {actual} 的单位读作百分数，两者相差 20 倍以上，无法据此判断，待核验；"

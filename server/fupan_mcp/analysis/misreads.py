@@ -356,13 +356,19 @@ _SIGNLESS = re.compile(r"亏|赤字|偏差|误差|波动|loss|deficit|deviation|
 """Names whose figures are sizes written without sign: a loss of 600万, a deviation of 3%."""
 
 
+_LOSS = re.compile(r"亏|赤字|loss|deficit|burn")
+
+
 def sign_doubt(target: ParsedTarget | None, actual: Value | None, metric: MetricInput) -> Doubt | None:
     """A negative actual against a positive ceiling ('亏损不超过500万', '-600万') is trivially under it
     if the sign is taken literally, and far over it if the minus sign only says 'loss': a doubt."""
     if target is None or actual is None or target.kind not in ("at_most", "budget") or not target.value:
         return None
     words = _folded(metric.name) + " " + _folded(metric.target)
-    if target.value > 0 and actual.value < 0 and _SIGNLESS.search(words):
+    if not _SIGNLESS.search(words):
+        return None
+    if (target.value > 0 and actual.value < 0) or (target.value < 0 and _LOSS.search(words)):
+        # a ceiling of -21B on a loss: literally 'lose at least 21B', as a size 'lose at most 21B'
         return Doubt("sign", "actual", str(metric.actual), target_text=str(metric.target))
     return None
 

@@ -302,6 +302,8 @@ _FILLER = re.compile(
 _ZERO_WORDS = re.compile(
     r"\bzero\b|(?<![a-z])no (?=[a-z])(?!more|less|fewer|greater|higher|lower|worse|later|regression|decline)"
 )
+_SEVERITY = re.compile(r"(?<=^0 )(?:p|sev|s)\s?-?[0-4]\s(?=[a-z])")
+"""'zero P0 incidents', 'no Sev1 outages': the severity names the kind, it is not a figure."""
 _NONE_CN = re.compile(r"^(?:无|不发生|杜绝|不出现)(?=[\u4e00-\u9fffa-z])")
 _APPROX = re.compile(
     r"^(?:约为|约|大约|大概|近|将近|接近|~|≈|about|around|approximately|approx\.?|roughly)\s?(?=[\d$¥€£])"
@@ -337,6 +339,8 @@ _TAIL_AFTER_SUFFIX = re.compile(
     r"(?:为优|为宜|即可|为合格|达标|合格|[\u4e00-\u9fff]{1,4})$"
 )
 _DIRECTION_CHARS = re.compile(r"[至到降减缩少低高多增涨升提超过压控不无非内外前后第翻倍半跌]|to\b|by\b")
+_COUNTED_NOUN = re.compile(r"(?<=\d)\s?[个家名位条件项款场起台套]?(?P<noun>[\u4e00-\u9fff]{3,16})$")
+_NUMBER_AFTER_LABEL = re.compile(r"(?<=[\s\u4e00-\u9fff])(?=\d)")
 _NOUN_ENDINGS = frozenset("率度数量额值比")
 _GLUED_LABEL = re.compile(r"^[\u4e00-\u9fffa-z]{2,12}?(?=[¥$€£]?\d)")
 _LEVEL_KINDS: dict[Op, TargetKind] = {
@@ -482,6 +486,11 @@ def _trimmed_readings(text: str) -> list[str]:
         # side and stays unreadable
         noun = glued.group()[-1] in _NOUN_ENDINGS
         found += [rest[glued.end() :] for rest in (text, tail["head"] if tail else "") if noun or _SUFFIX.search(rest)]
+    counted = None if _SUFFIX.search(text) else _COUNTED_NOUN.search(text)
+    if counted and not _DIRECTION_CHARS.search(counted["noun"]):
+        # '5 个核心业务系统', '与 10 家区域主要分销商建立合作关系': the count with its classifier
+        head = text[: counted.start("noun")].rstrip()
+        found += [head] + [head[m.start() :] for m in _NUMBER_AFTER_LABEL.finditer(head)]
     return found
 
 
@@ -649,7 +658,7 @@ _SHARE_UNDER = re.compile(
     r"^(?:(?:resolve|close|answer|handle|serve|complete)\s)?(?P<p>\d+(?:\.\d+)?%)\s?(?:of\s(?:all\s)?(?:[a-z]+\s){0,3}?)?"
     r"(?:under|within|below|faster than|in less than|in under|<=?)\s?\d+(?:\.\d+)?\s?[a-z]+$"
     r"|^\d+(?:\.\d+)?\s?(?:小时|分钟|天|秒|毫秒|ms|h|min|s)\s?内\s?(?:解决|处理|响应|完成|关闭|回复|返回)?\s?(?:率\s?)?"
-    r"(?:>=|不低于|达到|达)?\s?(?P<cp>\d+(?:\.\d+)?%)$"
+    r"(?:>=|不低于|达到|达)?\s?(?P<cp>\d+(?:\.\d+)?%)(?:\s?(?:的)?[\u4e00-\u9fff]{1,8})?$"
 )
 _VERB_OBJECT = re.compile(
     r"^(?P<verb>reduce|cut|decrease|lower|grow|increase|raise|boost|improve|lift)\s"
@@ -728,6 +737,7 @@ def _prepare(text: str) -> _Prepared:
         if stripped and re.search(r"\d", stripped):
             folded, slo = " ".join(stripped.split()), True
     folded = _ZERO_WORDS.sub(lambda m: "0 " if m.group().startswith("no") else "0", folded)
+    folded = _SEVERITY.sub("", folded)
     folded = _NONE_CN.sub("0", folded)
     slo = slo or nines
     approximate = False
