@@ -84,7 +84,7 @@ _LOWER_NAME = re.compile(
     r"\bnpl\b|default rate|packet loss|emission|waste"
 )
 _HIGHER_NAME = re.compile(
-    r"在线|观看|使用|学习|培训|停留|阅读|播放|陪伴|可用|正常运行|客单价|客单|笔单价|人效|坪效|"
+    r"在线|观看|使用|学习|培训|停留|阅读|播放|陪伴|可用|正常运行|客单价|客单|笔单价|人效|坪效|节约|节省|降本|"
     r"session|watch|dwell|engagement|uptime|availability|time spent|time on|\barpu|\baov\b|order value|"
     r"basket size|saved|savings"
 )

@@ -295,7 +295,7 @@ _FILLER = re.compile(
     r"|同比|环比|较基线|相比基线|相对基线|比基线|较上期|较去年|介于|之间|\bbetween\b|\byoy\b|\bqoq\b|\bmom\b"
     r"|\s?\b(?:vs\.?|versus|from|over|relative to|compared (?:to|with)|(?<=[\d%p] )than)\s?(?:the\s)?"
     r"(?:baseline|last year|prior year)\b"
-    r"|^在(?=\s?[-+]?\d)|^(?:全年|年度|季度|月度|上线后|上线首月)\s?(?=[<>=\d不至控达])"
+    r"|^在(?=\s?[-+]?\d)|^新增(?=\s?(?:[<>=\d]|不少于|不低于|至少|超过|达到))|^(?:全年|年度|季度|月度|上线后|上线首月)\s?(?=[<>=\d不至控达])"
     r"|\s?\b(?:compared (?:to|with)|relative to|vs\.?|versus)\s(?:the\s)?(?:fy\s?)?(?:19|20)\d{2}"
     r"(?:\s(?:levels?|baseline))?$|(?:较|相比|相较于?|比)(?:19|20)\d{2}\s?年(?:度|底|末)?(?:水平)?"
 )
@@ -639,7 +639,15 @@ _PERCENT_METRIC = re.compile(
     r"(?<=%)\s?(?:churn|churn rate|error rate|errors|conversion|conversion rate|retention|defect rate|"
     r"bounce rate|attrition|margin|gross margin|market share|share|adoption)$"
 )
-_COVERED = re.compile(r"(?<=%)\s?(?:覆盖率?|coverage|完成率?|达标率?|合格率?)$")
+_COVERED = re.compile(
+    r"(?<=%)\s?(?:覆盖率?|(?:test |code )?coverage|完成率?|达标率?|合格率?|的[\u4e00-\u9fff]{1,8})$"
+    r"|(?<=%)\s(?:monthly|weekly|daily|quarterly|annual|yearly)(?=\s(?:uptime|availability)$)"
+)
+_VERB_OBJECT_CN = re.compile(
+    r"^(?P<verb>提升|提高|增加|降低|减少|缩短|压缩|削减)\s?(?![至到])"
+    r"(?:[a-z\u4e00-\u9fff](?<![至到不超过低高少多内以])){1,10}?\s?(?=[-+]?\d)"
+)
+"""'提升NPS 10分', '降低差评率2个百分点': the metric named between the verb and the figure."""
 _WHOLE_WORDS = {
     "全覆盖": "100%", "全部覆盖": "100%", "全员覆盖": "100%", "full coverage": "100%", "100% 覆盖": "100%",
     "持平或增长": "不低于基线", "持平或提升": "不低于基线", "不降": "不低于基线", "持平或下降": "不高于基线",
@@ -702,6 +710,7 @@ def _everyday(folded: str) -> tuple[str, bool]:
         return share["p"] or share["cp"], True  # '99% of requests under 200ms': the objective is the share
     folded = _FOR_SHARE.sub("", folded)
     folded = _VERB_OBJECT.sub(r"\g<verb> ", folded)
+    folded = _VERB_OBJECT_CN.sub(r"\g<verb>", folded)
     if "%" in folded:
         folded = _PERIOD_QUALIFIER.sub("", folded).strip()
         folded = _SHARE_OF.sub(lambda m: f"{float(m['p']) * float(m['n']) / 100:.12g}", folded)
