@@ -694,7 +694,7 @@ def _everyday(folded: str) -> tuple[str, bool]:
     '99.9% monthly' and '$10M by Q4' lose the period and deadline, '95% of 200 cases' is 190 cases, 'a
     third' is 33.3%, '提升3pct' is points (pct in Chinese writing) and '43 minutes of downtime' is 43 minutes."""
     nines = False
-    folded = _WHOLE_WORDS.get(folded.strip(), folded)
+    folded = _WHOLE_WORDS.get(folded.strip(), folded).replace("个工作日", "工作日")
     folded = _MULTIPLE_FROM.sub(r"\g<word>", folded)
     if "%" in folded:
         folded = _PERCENT_METRIC.sub("", _COVERED.sub("", folded))
