@@ -333,6 +333,11 @@ _TEXT: Table = {
         "zh": "“1:20”可能是时：分或分：秒，请写 1小时20分 或 1:20:00",
         "en": "'1:20' could be h:mm or mm:ss: write 1h20m or 1:20:00",
     },
+    "why.negative_within": {
+        "zh": "负数加“以内”有歧义（是降幅不超过该值，还是不高于该负数？），请写 ≥-10% 或 下降不超过10%",
+        "en": "a negative figure 'within' is ambiguous (a decline of at most that size, or at most that negative "
+        "figure?): write ≥-10% or 'decline no more than 10%'",
+    },
     "why.bad_factor": {"zh": "倍数必须大于 0 且不等于 1", "en": "a multiple must be above 0 and not 1"},
     "why.rank_zero": {"zh": "名次从 1 开始", "en": "a rank starts at 1"},
     "why.rank_direction": {"zh": "名次越小越好，请写 TOP3 或 前三", "en": "a lower rank is better: write TOP3"},

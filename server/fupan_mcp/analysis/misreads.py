@@ -30,7 +30,14 @@ from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
 from fupan_mcp.domain.attainment import MetricInput, ParsedTarget
-from fupan_mcp.domain.numbers import NumberError, Value, chinese_to_digits, normalize, read_value
+from fupan_mcp.domain.numbers import (
+    NumberError,
+    Value,
+    chinese_to_digits,
+    normalize,
+    read_value,
+    split_magnitude_unit,
+)
 
 __all__ = [
     "Doubt",
@@ -321,6 +328,9 @@ def magnitude_doubt(
     level = _level(target)
     if level is None:
         return None
+    scaled = _scaled_down(metric, level, actual, baseline)
+    if scaled is not None:
+        return scaled
     factor = _missing_factor(metric, target, unit)
     if factor is None:
         return None
@@ -336,6 +346,26 @@ def magnitude_doubt(
             likely = value * times
             if abs(value) * _OFF_BY <= level and level / _CLOSE_ENOUGH <= abs(likely) <= level * _CLOSE_ENOUGH:
                 return Doubt("magnitude", name, str(text), likely=likely, factor=times)
+    return None
+
+
+def _scaled_down(
+    metric: MetricInput,
+    level: float,
+    actual: tuple[Value | None, float | None],
+    baseline: tuple[Value | None, float | None],
+) -> Doubt | None:
+    """A bare figure in base units for a scaled unit: 26,200,000,000 for a 亿元 metric is 262亿元, not
+    26,200,000,000亿元."""
+    scale = split_magnitude_unit(metric.unit)[1] if metric.unit else 1.0
+    if scale <= 1:
+        return None
+    for name, (read, value), text in (("actual", actual, metric.actual), ("baseline", baseline, metric.baseline)):
+        if not _bare(read) or value is None or value == 0 or abs(value) < level * _OFF_BY:
+            continue
+        likely = value / scale
+        if level / _CLOSE_ENOUGH <= abs(likely) <= level * _CLOSE_ENOUGH:
+            return Doubt("magnitude", name, str(text), likely=likely, factor=scale)
     return None
 
 

@@ -302,6 +302,8 @@ _FILLER = re.compile(
 _ZERO_WORDS = re.compile(
     r"\bzero\b|(?<![a-z])no (?=[a-z])(?!more|less|fewer|greater|higher|lower|worse|later|regression|decline)"
 )
+_NEGATIVE_WITHIN = re.compile(r"^-\s?\d+(?:\.\d+)?\s?(?:%|pp)?\s?(?:以内|之内|内)$|^within\s-\s?\d")
+"""'-10%以内': a decline of at most 10 % (≥ -10 %) or a level of at most -10 %? Refused, never guessed."""
 _SEVERITY = re.compile(r"(?<=^0 )(?:p|sev|s)\s?-?[0-4]\s(?=[a-z])")
 """'zero P0 incidents', 'no Sev1 outages': the severity names the kind, it is not a figure."""
 _NONE_CN = re.compile(r"^(?:无|不发生|杜绝|不出现)(?=[\u4e00-\u9fffa-z])")
@@ -439,6 +441,12 @@ def parse_target(text: str, unit: str | None = None) -> ParsedTarget:
     if not prepared.text:
         raise TargetError("empty", "the target is empty")
     resolved = metric_unit(unit)
+    if _NEGATIVE_WITHIN.match(prepared.text):
+        raise TargetError(
+            "negative_within",
+            f"{text!r} is ambiguous: at least that negative change, or at most? write ≥-10% or 下降不超过10%",
+            text=text.strip(),
+        )
     try:
         parsed = _parse_with_labels(prepared.text, resolved)
     except NumberError as error:
