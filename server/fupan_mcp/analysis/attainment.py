@@ -29,6 +29,11 @@ Rules:
   fraction target's scale, ratings on different scales (``scale_doubt``, with the likely reading); a bare
   duration target of a metric whose better side is unknown (``direction_unknown``). What the name settles
   is read so: 分 of a rating is points, "4.3" against "4.5/5" is 4.3 points, a latency's bare "200ms" a ceiling.
+- A negative actual against a positive ceiling of a loss or a deviation, or a loss ceiling written negative,
+  is ``scale_doubt`` (the minus sign may only say "loss"); so is a bare figure in base units for a 万元 or
+  亿元 metric (26,200,000,000 for 亿元).
+- A date or a deadline ("6月30日前上线", "Q3 完成", "by end of June", "2026-06-30") in the target, actual or
+  baseline is a milestone, not a figure: a `MetricError` saying so, never "7月 is ahead of 6月 by 1月".
 - A missing target, actual, or baseline needed by a change target is ``not_evaluable`` and a data gap.
 - Unreadable values become `MetricError` entries; the other metrics are still computed. Whole-input
   problems (no metrics, too many, unknown language) raise `InputError`.

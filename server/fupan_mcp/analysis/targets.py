@@ -45,7 +45,11 @@ forms with their meaning):
    least ("2000" means "at least 2,000").
 11. If the whole text does not parse, a leading label is dropped at each comparator, verb or number in
    turn (``DAU≥300``, ``P95<200ms``, ``Q3末达到50万``, ``订单处理时长下降30%``) and the first reading that
-   parses wins.
+   parses wins; then a verb after the comparator (``10分钟内响应``), a metric noun glued to the number
+   (``满意度95分以上``, ``覆盖率100%``; never a verb: ``优化30%`` stays unreadable) and a long counted noun
+   (``5 个核心业务系统``) are dropped. Said in words: 全覆盖 is 100%, 扭亏为盈 is > 0, 杜绝X is 0, "zero P0
+   incidents" is 0 incidents; "提升NPS 10分" is +10 from the baseline. A count against a per-period target
+   (``7起`` against ``每月不超过5起``) is the same unit. ``-10%以内`` is refused: ≥ -10% or ≤ -10%?
 
 Numbers are converted to the metric's unit when one is given: time units convert (``2h`` → 120 for a
 ``min`` metric), data sizes and rates convert across prefixes (1 GB = 1000 MB, 1 GiB = 1024 MiB, 100 Mbps =
