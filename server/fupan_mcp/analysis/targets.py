@@ -227,7 +227,10 @@ _PREFIX_OPS: dict[str, Op] = {
     "not above": "<=", "not to exceed": "<=", "not exceeding": "<=", "up to": "<=", "maximum of": "<=",
     "maximum": "<=", "max": "<=", "within": "<=", "less than": "<", "fewer than": "<", "lower than": "<",
     "below": "<", "under": "<", "keep below": "<", "keep under": "<", "equal to": "=", "equals": "=",
-    "exactly": "=",
+    "exactly": "=", "no lower than": ">=", "not lower than": ">=", "not fewer than": ">=", "not under": ">=",
+    "at or above": ">=", "at or over": ">=", "at or below": "<=", "at or under": "<=", "not exceed": "<=",
+    "does not exceed": "<=", "do not exceed": "<=", "never exceed": "<=", "not higher than": "<=",
+    "not greater than": "<=", "not over": "<=",
 }  # fmt: skip
 _SUFFIX_OPS: dict[str, Op] = {
     "及以上": ">=", "或以上": ">=", "以上": ">=", "及以下": "<=", "或以下": "<=", "以下": "<=",
@@ -340,6 +343,21 @@ _TRAILING_NOUN = re.compile(rf"^(?P<qty>.+?)\s?(?P<noun>{_alternation(_TRAILING_
 # Where a leading label may end: before a comparator symbol, a comparator word, a verb or a number.
 _LABEL_END = re.compile(rf"[<>=]|{_alternation(_PREFIX_OPS)}|{_alternation(_VERBS)}|预算|budget|±")
 _LABEL_NUMBER = re.compile(r"(?<=[\s:])(?=[¥$€£]?\d)")
+_NEGATED = re.compile(
+    r"(?:\b(?:not|no|never|don't|doesn't|mustn't|cannot)(?:\sbe)?|[不未无勿别](?:得|应|能|可|宜|要|会|该|允许)?)\s?$"
+)
+_MODAL_NEGATION_CN = re.compile(
+    r"(?<=[不未])(?:得|应该|应|能够|能|可以|可|宜|要|会|该|允许)(?=超过|高于|大于|多于|低于|少于|小于)"
+)
+_NEVER = re.compile(r"\bnever\b")
+_MODAL_NEGATION_EN = re.compile(
+    r"\b(?:must|should|shall|will|may|can|do|does|to)\s(?=not\s)"
+    r"|(?<=\bnot)\s(?:be|fall|go|drop|dip|get|rise|climb)(?=\s(?:below|under|above|over|lower|higher|less|more)\b)"
+    r"|(?<=\bnot)\sbe(?=\s)"
+)
+"""'must not fall below 99.9%', 'should not exceed 2%', "shouldn't be under 90%": the modal and the verb go,
+'not below' / 'not exceed' stay (never 'below 99.9%' with the negation dropped as a label)."""
+"""A label never ends in a negation: 'not exceed 2%' must not become 'exceed 2%'."""
 _TAIL_AFTER_SUFFIX = re.compile(
     r"^(?P<head>.*\d.*?(?:及以上|或以上|以上|及以下|或以下|以下|以内|之内|内))\s?"
     r"(?:为优|为宜|即可|为合格|达标|合格|[\u4e00-\u9fff]{1,4})$"
@@ -509,7 +527,9 @@ def _trimmed_readings(text: str) -> list[str]:
 def _label_ends(text: str) -> list[int]:
     """Positions where a leading label may end, in order: comparators and verbs, then numbers."""
     starts = [
-        m.start() for m in _LABEL_END.finditer(text) if m.start() > 0 and not _ends_like_number(text[: m.start()])
+        m.start()
+        for m in _LABEL_END.finditer(text)
+        if m.start() > 0 and not _ends_like_number(text[: m.start()]) and not _NEGATED.search(text[: m.start()])
     ]
     starts += [m.start() for m in _LABEL_NUMBER.finditer(text) if m.start() > 0]
     return list(dict.fromkeys(starts))
@@ -707,6 +727,9 @@ def _everyday(folded: str) -> tuple[str, bool]:
     third' is 33.3%, '提升3pct' is points (pct in Chinese writing) and '43 minutes of downtime' is 43 minutes."""
     nines = False
     folded = _WHOLE_WORDS.get(folded.strip(), folded).replace("个工作日", "工作日")
+    if "not" in folded or "n't" in folded or "never" in folded:
+        folded = _MODAL_NEGATION_EN.sub("", _NEVER.sub("not", folded.replace("n't", " not")))
+    folded = _MODAL_NEGATION_CN.sub("", folded)
     folded = _MULTIPLE_FROM.sub(r"\g<word>", folded)
     if "%" in folded:
         folded = _PERCENT_METRIC.sub("", _COVERED.sub("", folded))
