@@ -26,6 +26,8 @@ forms with their meaning):
 6. A comparator may lead (``>=``, ``不低于``, ``至少``, ``超过``, ``不超过``, ``控制在``, ``at least``,
    ``no more than``, ``up to``, ``below``...) and/or trail (``以上``, ``以内``, ``以下``, ``or more``, ``+``).
    ``以上`` and ``以下`` include the number, as in Chinese usage. Contradicting comparators are an error.
+   A negation is part of its comparator, never a label to drop: ``not exceed``, ``must not fall below``,
+   ``不得超过``, ``不应低于`` (the modal goes, ``not exceed`` / ``不超过`` stay).
 7. A change verb or noun (``下降 降低 减少 缩短 下滑 提升 增长 增加``, ``降幅 跌幅 增幅 涨幅 增速 增长率``,
    ``reduce decrease decline cut grow increase raise``, ``growth``) makes a change target. Followed by
    ``至``/``到``/``to`` it names a level instead: ``降至1.5h`` is at most 1.5 h. A comparator with the change
