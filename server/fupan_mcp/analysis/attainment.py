@@ -29,6 +29,11 @@ Rules:
   fraction target's scale, ratings on different scales (``scale_doubt``, with the likely reading); a bare
   duration target of a metric whose better side is unknown (``direction_unknown``). What the name settles
   is read so: 分 of a rating is points, "4.3" against "4.5/5" is 4.3 points, a latency's bare "200ms" a ceiling.
+- A negative actual against a positive ceiling of a loss or a deviation, or a loss ceiling written negative,
+  is ``scale_doubt`` (the minus sign may only say "loss"); so is a bare figure in base units for a 万元 or
+  亿元 metric (26,200,000,000 for 亿元).
+- A date or a deadline ("6月30日前上线", "Q3 完成", "by end of June", "2026-06-30") in the target, actual or
+  baseline is a milestone, not a figure: a `MetricError` saying so, never "7月 is ahead of 6月 by 1月".
 - A missing target, actual, or baseline needed by a change target is ``not_evaluable`` and a data gap.
 - Unreadable values become `MetricError` entries; the other metrics are still computed. Whole-input
   problems (no metrics, too many, unknown language) raise `InputError`.
@@ -44,7 +49,15 @@ from dataclasses import dataclass
 from typing import Literal
 
 from fupan_mcp import numfmt
-from fupan_mcp.analysis.misreads import Doubt, fen_unit, magnitude_doubt, reconsider
+from fupan_mcp.analysis.misreads import (
+    Doubt,
+    date_only,
+    fen_unit,
+    looks_like_date,
+    magnitude_doubt,
+    reconsider,
+    sign_doubt,
+)
 from fupan_mcp.analysis.targets import (
     MetricUnit,
     TargetError,
@@ -287,6 +300,13 @@ _TEXT: Table = {
         "en": "The target '{text}' of '{name}' cannot be read: {why}. Write it like ≥2,000, ≤45元, -30%, "
         "decline no more than 3%, +5pp, 95~99%, TOP3 or ≤T+1, or use a structured target such as {spec}.",
     },
+    "date_error": {
+        "zh": "「{name}」的{field}“{text}”是日期或期限，不是可计算的数值：完成率只对数值计算。"
+        "请把按期与否作为里程碑记录，或改成数值，如目标 ≤0天（延期天数）、实际 5天。",
+        "en": "The {field} '{text}' of '{name}' is a date or a deadline, not a figure: attainment is computed "
+        "for figures only. Record it as a milestone, or state it as a figure, such as target ≤0 days (days "
+        "late) and actual 5 days.",
+    },
     "value_error": {
         "zh": "「{name}」的{field}“{text}”无法解析：{why}。请写成数字加单位，如 2,842、28.6%、39.6元、1628万、"
         "1小时20分。",
@@ -318,6 +338,11 @@ _TEXT: Table = {
         "zh": "“1:20”可能是时：分或分：秒，请写 1小时20分 或 1:20:00",
         "en": "'1:20' could be h:mm or mm:ss: write 1h20m or 1:20:00",
     },
+    "why.negative_within": {
+        "zh": "负数加“以内”有歧义（是降幅不超过该值，还是不高于该负数？），请写 ≥-10% 或 下降不超过10%",
+        "en": "a negative figure 'within' is ambiguous (a decline of at most that size, or at most that negative "
+        "figure?): write ≥-10% or 'decline no more than 10%'",
+    },
     "why.bad_factor": {"zh": "倍数必须大于 0 且不等于 1", "en": "a multiple must be above 0 and not 1"},
     "why.rank_zero": {"zh": "名次从 1 开始", "en": "a rank starts at 1"},
     "why.rank_direction": {"zh": "名次越小越好，请写 TOP3 或 前三", "en": "a lower rank is better: write TOP3"},
@@ -347,16 +372,24 @@ _TEXT: Table = {
         "{scale}), so its basis is unclear; needs verification: write its unit",
     },
     "doubt_magnitude": {
-        "zh": "{field}“{text}”未写单位，按目标单位读作 {read}，与目标 {target} 相差约 {times} 倍，"
-        "可能是 {likely}，待核验；请写明单位",
-        "en": "the {field} '{text}' has no unit: read in the target's unit it is {read}, about {times}x off "
-        "the target {target}; it may be {likely}; needs verification: write its unit",
+        "zh": "{field}“{text}”未写单位，可读作 {read}，也可能是 {likely}（两种读法相差 {times} 倍），"
+        "无法对照目标“{target}”判断，待核验；请写明单位，如“{likely}”",
+        "en": "the {field} '{text}' has no unit: it reads as {read} but may be {likely} (the two readings are "
+        "{times}x apart), so it cannot be judged against the target '{target}'; needs verification: write its "
+        "unit, e.g. '{likely}'",
     },
     "doubt_rating": {
         "zh": "实际值“{text}”与目标“{target}”相差 10 倍以上，像是不同的评分制（如 5 分制与百分制），无法据此判断，"
         "待核验；请按同一评分制填写",
-        "en": "the actual '{text}' and the target '{target}' are 10x or more apart, as if on different rating "
-        "scales (out of 5 and out of 100?), so it cannot be judged; needs verification: state both on one scale",
+        "en": "the actual '{text}' and the target '{target}' are 10x or more apart in points, as if on different "
+        "rating scales (out of 5 and out of 100?), so it cannot be judged; needs verification: state both on one scale",
+    },
+    "doubt_sign": {
+        "zh": "实际值“{text}”与目标“{target}”的正负号口径不一：负号若只表示亏损或减少，与按负数比较的结论相反，"
+        "待核验；请按同一口径填写目标和实际值（如亏损都写正数）",
+        "en": "the actual '{text}' and the target '{target}' do not use signs the same way: read with the minus "
+        "sign as a mere 'loss' marker and read as negative numbers, they give opposite verdicts, so it cannot be "
+        "judged; needs verification: write target and actual the same way (a loss as a positive figure in both)",
     },
     "doubt_inherited": {
         "zh": "目标“{text}”未写单位，按实际值 {actual} 的单位读作百分数，两者相差 20 倍以上，无法据此判断，待核验；"
@@ -371,6 +404,10 @@ _TEXT: Table = {
     "gap_scale": {
         "zh": "请写明「{name}」{field}的单位。",
         "en": "State the unit of the {field} of '{name}'.",
+    },
+    "gap_sign": {
+        "zh": "请确认「{name}」{field}的正负号与目标同一口径。",
+        "en": "Check that the sign of the {field} of '{name}' follows the target's.",
     },
 }
 
@@ -488,6 +525,7 @@ def _check_input(metrics: Sequence[MetricInput], language: Language) -> None:
 
 
 def _read(metric: MetricInput) -> _Reading:
+    _refuse_dates(metric)
     target = _read_target(metric.target, fen_unit(metric))
     actual = _read_value(metric.actual, "actual")
     baseline = _read_value(metric.baseline, "baseline")
@@ -500,6 +538,8 @@ def _read(metric: MetricInput) -> _Reading:
     baseline_value, baseline_unit, baseline_fits = _in_unit(baseline, unit)
     if doubt is None:
         doubt = magnitude_doubt(metric, target, unit.label, (actual, actual_value), (baseline, baseline_value))
+    if doubt is None:
+        doubt = sign_doubt(target, actual, metric)
     approximate = any(q is not None and q.approximate for q in (actual, baseline))
     budget = None
     if target is not None and target.kind == "slo" and actual_value is not None and actual_fits:
@@ -518,6 +558,13 @@ def _read(metric: MetricInput) -> _Reading:
         budget=budget,
         doubt=doubt,
     )
+
+
+def _refuse_dates(metric: MetricInput) -> None:
+    """A date is a milestone, not a figure: 7月 against 6月底前 is late, not 'ahead by 1 month'."""
+    for name, text in (("target", metric.target), ("actual", metric.actual), ("baseline", metric.baseline)):
+        if isinstance(text, str) and date_only(text):
+            raise _FieldError(name, f"{text!r} is a date, not a figure", code="date", text=text)
 
 
 def _read_target(target: str | TargetSpec | None, unit: str | None) -> ParsedTarget | None:
@@ -927,6 +974,9 @@ def _unique(flags: tuple[Flag, ...]) -> list[Flag]:
     return list(dict.fromkeys(flags))
 
 
+_UNREADABLE_CODES = frozenset({"unreadable", "no_number", "text_around_number"})
+
+
 def _metric_error(index: int, metric: MetricInput, error: _FieldError, language: Language) -> MetricError:
     """A localized message with no English inside a Chinese one: the reason is worded from its code."""
     field_word = tr(_TEXT, f"field_{error.field_name}", language)
@@ -935,7 +985,9 @@ def _metric_error(index: int, metric: MetricInput, error: _FieldError, language:
         why_key = "why.unreadable" if error.params.get("numbers") else "why.text_around_number"
     numbers = str(error.params.get("numbers") or "")
     why = tr(_TEXT, why_key, language, **{"numbers": numbers, "kind": "", **error.params})
-    if error.field_name == "target":
+    if error.code == "date" or (error.code in _UNREADABLE_CODES and looks_like_date(error.text)):
+        message = tr(_TEXT, "date_error", language, name=metric.name, field=field_word, text=error.text)
+    elif error.field_name == "target":
         message = tr(
             _TEXT, "target_error", language, name=metric.name, text=error.text, why=why, spec=spec_example(error.text)
         )
@@ -973,7 +1025,7 @@ def _data_gaps(index: int, metric: MetricInput, verdict: _Verdict, language: Lan
     field_name, key = entry
     if verdict.doubt is not None:
         field_name = verdict.doubt.field
-        key = "gap_fen" if verdict.doubt.kind == "fen" else "gap_scale"
+        key = {"fen": "gap_fen", "sign": "gap_sign"}.get(verdict.doubt.kind, "gap_scale")
     aggregation = _aggregation_word(metric.target_aggregation, language)
     words = _W[language]
     field_word = words[f"field_{field_name}"] if verdict.doubt is not None else ""
@@ -1160,6 +1212,8 @@ def _doubt_text(doubt: Doubt, reading: _Reading, target: str, language: Language
         return tr(_TEXT, "doubt_scale", language, field=field, text=doubt.text, target=written, scale=scale)
     if doubt.kind == "rating":
         return tr(_TEXT, "doubt_rating", language, text=doubt.text, target=doubt.target_text or target)
+    if doubt.kind == "sign":
+        return tr(_TEXT, "doubt_sign", language, text=doubt.text, target=doubt.target_text or target)
     if doubt.kind == "inherited":
         actual = _fmt(reading.actual, reading.actual_unit, language)
         return tr(_TEXT, "doubt_inherited", language, text=doubt.text, actual=actual)

@@ -7,6 +7,13 @@ shapes, or reported as a doubt (a misread that is reported is a nuisance; one st
 - A fraction target ("4.5/5", "8/10") against a bare actual: the actual is on the same scale (4.3 of 5).
   On a rating scale (a rating name, or a denominator of at most 10) both read as points; otherwise the
   actual is read as a share (19 of 20 = 95 %). An actual above the denominator is a doubt.
+- A negative actual against a positive ceiling of a loss or a deviation (亏损不超过500万 against -600万) is a
+  doubt: the minus sign may only say "loss". A bare figure against a target in 亿 may be in 万 (12000 for
+  1.2亿): a doubt too.
+- A text that cannot be read and names a date or a deadline ("6月30日前上线", "Q3 完成", "by end of June")
+  is a milestone, not a figure: `looks_like_date` lets the error say so instead of "unclear numbers". A
+  text whose only figures are calendar dates ("6月底前", "2026年", "2026-06-30", "30 June") would read as
+  a count of months or years (7月 "ahead of" 6月 by 1月): `date_only` refuses it before it is judged.
 - A bare actual or baseline that takes the target's unit, and is about 100x (a fraction written for a
   percent: 0.42 against 40 %) or a magnitude word (48.5 against 50万) away from it, is a doubt naming the
   likely reading.
@@ -23,9 +30,25 @@ from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
 from fupan_mcp.domain.attainment import MetricInput, ParsedTarget
-from fupan_mcp.domain.numbers import NumberError, Value, chinese_to_digits, normalize, read_value
+from fupan_mcp.domain.numbers import (
+    NumberError,
+    Value,
+    chinese_to_digits,
+    normalize,
+    read_value,
+    split_magnitude_unit,
+)
 
-__all__ = ["Doubt", "Reconsidered", "magnitude_doubt", "name_reads_fen", "reconsider"]
+__all__ = [
+    "Doubt",
+    "Reconsidered",
+    "date_only",
+    "looks_like_date",
+    "magnitude_doubt",
+    "name_reads_fen",
+    "reconsider",
+    "sign_doubt",
+]
 
 FenReading = Literal["points", "minutes", "unclear"]
 _CACHE = 2048
@@ -56,19 +79,28 @@ _OFF_BY = 20.0
 _CLOSE_ENOUGH = 5.0
 """...when its likely reading lands within this factor of the level."""
 
-DoubtKind = Literal["fen", "scale", "magnitude", "direction", "inherited", "rating"]
+DoubtKind = Literal["fen", "scale", "magnitude", "direction", "inherited", "rating", "sign"]
 
 _LOWER_NAME = re.compile(
     r"延迟|时延|响应|耗时|用时|处理时长|等待|恢复|停机|宕机|中断|周期|加载|成本|费用|支出|开销|花费|单价|"
-    r"错误|故障|缺陷|漏洞|投诉|流失|跳出|退款|退货|差评|事故|告警|超时|积压|"
+    r"错误|故障|缺陷|漏洞|投诉|流失|跳出|退款|退货|差评|事故|告警|超时|积压|不良|次品|不合格|返工|返修|报废|损耗|"
+    r"逾期|坏账|违约|差错|失败|丢包|掉线|崩溃|卡顿|闪退|延期|超期|离职|缺勤|工伤|能耗|排放|"
     r"latency|response|\bmtt[rdaf]\b|\brto\b|recovery|downtime|outage|lead time|cycle time|load time|"
     r"turnaround|wait|cost|spend|\bcac\b|\bcpa\b|\bcpc\b|\bcpm\b|error|incident|defect|bug|churn|bounce|"
-    r"refund|complaint|backlog|timeout"
+    r"refund|complaint|backlog|timeout|failure|crash|scrap|rework|attrition|overdue|delinquen|non-performing|"
+    r"\bnpl\b|default rate|packet loss|emission|waste"
 )
 _HIGHER_NAME = re.compile(
-    r"在线|观看|使用|学习|培训|停留|阅读|播放|陪伴|可用|正常运行|"
-    r"session|watch|dwell|engagement|uptime|availability|time spent|time on"
+    r"在线|观看|使用|学习|培训|停留|阅读|播放|陪伴|可用|正常运行|客单价|客单|笔单价|人效|坪效|节约|节省|降本|"
+    r"session|watch|dwell|engagement|uptime|availability|time spent|time on|\barpu|\baov\b|order value|"
+    r"basket size|saved|savings"
 )
+_OF_TAIL = re.compile(
+    r"(?<=[a-z\d])\s(?:of|in)\s(?!the\s|baseline)[a-z]+(?:\s[a-z]+)?(?:\s(?:per|a|each)\s(?:day|week|month|quarter|year))?$"
+)
+"""'43 minutes of downtime per month' states no side: the figure is as bare as '43 minutes'."""
+_GLUED_NOUN = re.compile(r"^[\u4e00-\u9fffa-z]{1,11}[率度数量额值比]\s?(?=[¥$€£]?\d)")
+"""'不良率0.5%' is as bare as '0.5%': the metric's name written before the figure."""
 _TIME_UNITS = frozenset({"ms", "s", "min", "h", "d", "week", "workday"})
 
 
@@ -179,7 +211,7 @@ def _bare_side(metric: MetricInput, target: ParsedTarget | None) -> tuple[Parsed
     a ceiling. The metric's `better` decides, then its name; a bare duration of an unknown kind is a doubt."""
     if target is None or target.kind != "at_least" or target.strict or not isinstance(metric.target, str):
         return target, None
-    read = _bare_value(metric.target)
+    read = _bare_value(_GLUED_NOUN.sub("", _OF_TAIL.sub("", _folded(metric.target))))
     if read is None:
         return target, None  # a comparator or a verb was written: the side is stated
     if read.unit == "%" and metric.better is None and _LOWER_NAME.search(normalize(metric.name)) is None:
@@ -293,9 +325,12 @@ def magnitude_doubt(
     inherited = _inherited_target(metric, target, actual) or _rating_scales(metric, target, actual)
     if inherited is not None:
         return inherited
-    if target is None or target.kind not in _LEVEL_KINDS or not target.value:
+    level = _level(target)
+    if level is None:
         return None
-    level = abs(target.value)
+    scaled = _scaled_down(metric, level, actual, baseline)
+    if scaled is not None:
+        return scaled
     factor = _missing_factor(metric, target, unit)
     if factor is None:
         return None
@@ -307,9 +342,64 @@ def magnitude_doubt(
             continue
         if factor == 100 and (abs(value) > 1.5 or (unit is None and abs(value) >= 1)):
             continue  # a fraction written for a percent is at most about 1 (below 1 when no unit says %)
-        likely = value * factor
-        if abs(value) * _OFF_BY <= level and level / _CLOSE_ENOUGH <= abs(likely) <= level * _CLOSE_ENOUGH:
-            return Doubt("magnitude", name, str(text), likely=likely, factor=factor)
+        for times in (factor, *_SMALLER_MAGNITUDES.get(factor, ())):
+            likely = value * times
+            if abs(value) * _OFF_BY <= level and level / _CLOSE_ENOUGH <= abs(likely) <= level * _CLOSE_ENOUGH:
+                return Doubt("magnitude", name, str(text), likely=likely, factor=times)
+    return None
+
+
+def _scaled_down(
+    metric: MetricInput,
+    level: float,
+    actual: tuple[Value | None, float | None],
+    baseline: tuple[Value | None, float | None],
+) -> Doubt | None:
+    """A bare figure in base units for a scaled unit: 26,200,000,000 for a 亿元 metric is 262亿元, not
+    26,200,000,000亿元."""
+    scale = split_magnitude_unit(metric.unit)[1] if metric.unit else 1.0
+    if scale <= 1:
+        return None
+    for name, (read, value), text in (("actual", actual, metric.actual), ("baseline", baseline, metric.baseline)):
+        if not _bare(read) or value is None or value == 0 or abs(value) < level * _OFF_BY:
+            continue
+        likely = value / scale
+        if level / _CLOSE_ENOUGH <= abs(likely) <= level * _CLOSE_ENOUGH:
+            return Doubt("magnitude", name, str(text), likely=likely, factor=scale)
+    return None
+
+
+_SMALLER_MAGNITUDES = {1e8: (1e4,), 1e7: (1e4,), 1e6: (1e3, 1e4), 1e9: (1e6,)}
+"""A bare figure against a target in 亿 is often written in 万 (12000 for 1.2亿), one against $M in thousands."""
+
+
+def _level(target: ParsedTarget) -> float | None:
+    """The size a bare figure is compared with: the level, or a range's upper bound (8%-10%)."""
+    if target.kind in _LEVEL_KINDS and target.value:
+        return abs(target.value)
+    if target.kind == "range" and target.high:
+        return abs(target.high)
+    return None
+
+
+_SIGNLESS = re.compile(r"亏|赤字|偏差|误差|波动|loss|deficit|deviation|variance|burn")
+"""Names whose figures are sizes written without sign: a loss of 600万, a deviation of 3%."""
+
+
+_LOSS = re.compile(r"亏|赤字|loss|deficit|burn")
+
+
+def sign_doubt(target: ParsedTarget | None, actual: Value | None, metric: MetricInput) -> Doubt | None:
+    """A negative actual against a positive ceiling ('亏损不超过500万', '-600万') is trivially under it
+    if the sign is taken literally, and far over it if the minus sign only says 'loss': a doubt."""
+    if target is None or actual is None or target.kind not in ("at_most", "budget") or not target.value:
+        return None
+    words = _folded(metric.name) + " " + _folded(metric.target)
+    if not _SIGNLESS.search(words):
+        return None
+    if (target.value > 0 and actual.value < 0) or (target.value < 0 and _LOSS.search(words)):
+        # a ceiling of -21B on a loss: literally 'lose at least 21B', as a size 'lose at most 21B'
+        return Doubt("sign", "actual", str(metric.actual), target_text=str(metric.target))
     return None
 
 
@@ -385,3 +475,45 @@ def _missing_factor(metric: MetricInput, target: ParsedTarget, unit: str | None)
 def _target_magnitude(text: str) -> float | None:
     written = _TARGET_MAGNITUDE.search(_folded_text(text))
     return None if written is None else _MAGNITUDE_FACTORS.get(written["word"].lower())
+
+
+_DATE = re.compile(
+    r"\d{1,2}\s?月\s?(?:\d{1,2}\s?[日号]|[底末初中]|份)|\d{4}\s?年|\d{4}[-/.]\d{1,2}(?:[-/.]\d{1,2})?|"
+    r"\d{1,2}\s?[日号]\s?(?:前|之前|以前)|(?<![a-z])[qh][1-4](?![a-z\d])|第?\s?[1-4一二三四]\s?季度|"
+    r"[上下]半年|年[底末中内初]|月[底末初]|季度?[末底]|周[末五]前|截止|截至|deadline|\bdue\b|\beo[dwmqy]\b|"
+    r"\b(?:by|before|until)\s+(?:the\s+)?(?:end|mid|start|beginning)\b|\bend of\b|"
+    r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
+    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b|\bmay\s?\d|\d\s?may\b|"
+    r"\b(?:monday|tuesday|wednesday|thursday|friday|week\s?\d+|fy\d{2,4})\b",
+    re.IGNORECASE,
+)
+
+
+@functools.lru_cache(maxsize=_CACHE)
+def looks_like_date(text: str) -> bool:
+    """Whether an unreadable text names a date or a deadline rather than a figure."""
+    return bool(_DATE.search(normalize(text)))
+
+
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
+    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_CALENDAR = re.compile(
+    r"(?<![\d.个])\d{1,2}\s?月\s?(?:\d{1,2}\s?[日号]|[底末初中]|份|上旬|中旬|下旬)?(?!\s?[内以])|"
+    r"(?<![\d.])(?:19|20)\d{2}\s?年\s?(?:[底末初中内]|上半年|下半年)?(?!\s?[以内])|"
+    r"(?<![\d.])(?:19|20)\d{2}(?:[-/]\d{1,2}(?:[-/]\d{1,2})?|\.\d{1,2}\.\d{1,2})(?![\d.])|"
+    r"(?<![a-z])[qh][1-4](?![a-z\d])\s?(?:末|底|初|前|结束前)?|"
+    rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s?{_MONTH}\b|\b{_MONTH}\.?\s?\d{{1,2}}(?:st|nd|rd|th)?\b"
+    r"(?:,?\s?(?:19|20)\d{2})?",
+    re.IGNORECASE,
+)
+
+
+@functools.lru_cache(maxsize=_CACHE)
+def date_only(text: str) -> bool:
+    """Whether every figure in ``text`` is part of a calendar date (6月底, 2026年, 2026-06-30, 30 June, Q3)."""
+    folded = _folded_text(text)
+    if not _CALENDAR.search(folded):
+        return False
+    return not re.search(r"\d", _CALENDAR.sub(" ", folded))

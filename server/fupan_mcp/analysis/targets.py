@@ -19,13 +19,15 @@ forms with their meaning):
 4. Whole forms: the baseline as the level ("不低于去年同期", "at least baseline", "不高于基线"; "持平" and
    "no worse than last year" take their side from the metric's ``better``); a multiple of the baseline
    ("翻一番" ×2, "翻两番" ×4, "减半" ×0.5, "两倍" / "达到基线的2倍" ×2, "double", "halve", "3x", "3x lower"
-   ×1/3: a relative change with ``factor``; "增长两倍" is refused as ambiguous: ×2 or ×3?); a tolerance
-   around the baseline ("±2%" of the baseline, "±5分钟", "误差不超过2%", "偏差在±5%以内", "within ±2%"); a
+   ×1/3: a relative change with ``factor``; "增长一倍" is ×2, "增长两倍" is refused as ambiguous: ×2 or ×3?); a
+   tolerance around the baseline ("±2%" of the baseline, "±5分钟", "误差不超过2%", "偏差在±5%以内", "within ±2%"); a
    rank ("TOP3", "前三", "进入前10", "排名第一", "第2名", "No.1": at most that rank, lower is better).
 5. ``a <= x <= b`` (any label in the middle) is a range.
 6. A comparator may lead (``>=``, ``不低于``, ``至少``, ``超过``, ``不超过``, ``控制在``, ``at least``,
    ``no more than``, ``up to``, ``below``...) and/or trail (``以上``, ``以内``, ``以下``, ``or more``, ``+``).
    ``以上`` and ``以下`` include the number, as in Chinese usage. Contradicting comparators are an error.
+   A negation is part of its comparator, never a label to drop: ``not exceed``, ``must not fall below``,
+   ``不得超过``, ``不应低于`` (the modal goes, ``not exceed`` / ``不超过`` stay).
 7. A change verb or noun (``下降 降低 减少 缩短 下滑 提升 增长 增加``, ``降幅 跌幅 增幅 涨幅 增速 增长率``,
    ``reduce decrease decline cut grow increase raise``, ``growth``) makes a change target. Followed by
    ``至``/``到``/``to`` it names a level instead: ``降至1.5h`` is at most 1.5 h. A comparator with the change
@@ -45,7 +47,11 @@ forms with their meaning):
    least ("2000" means "at least 2,000").
 11. If the whole text does not parse, a leading label is dropped at each comparator, verb or number in
    turn (``DAU≥300``, ``P95<200ms``, ``Q3末达到50万``, ``订单处理时长下降30%``) and the first reading that
-   parses wins.
+   parses wins; then a verb after the comparator (``10分钟内响应``), a metric noun glued to the number
+   (``满意度95分以上``, ``覆盖率100%``; never a verb: ``优化30%`` stays unreadable) and a long counted noun
+   (``5 个核心业务系统``) are dropped. Said in words: 全覆盖 is 100%, 扭亏为盈 is > 0, 杜绝X is 0, "zero P0
+   incidents" is 0 incidents; "提升NPS 10分" is +10 from the baseline. A count against a per-period target
+   (``7起`` against ``每月不超过5起``) is the same unit. ``-10%以内`` is refused: ≥ -10% or ≤ -10%?
 
 Numbers are converted to the metric's unit when one is given: time units convert (``2h`` → 120 for a
 ``min`` metric), data sizes and rates convert across prefixes (1 GB = 1000 MB, 1 GiB = 1024 MiB, 100 Mbps =
@@ -137,7 +143,7 @@ def convert_compatible(value: float, from_unit: str | None, to_unit: str | None)
         return value
     if from_unit in _RANK_LIKE and to_unit in _RANK_LIKE:
         return value
-    if _same_count(from_unit, to_unit):
+    if _same_count(from_unit, to_unit) or _same_per_period(from_unit, to_unit) or _counted_noun(from_unit, to_unit):
         return value
     return convert(value, from_unit, to_unit)
 
@@ -155,6 +161,32 @@ def _same_count(first: str | None, second: str | None) -> bool:
     return shorter in (longer[0], longer[1:])
 
 
+_COUNT_WORDS = frozenset("起次个例件宗项")
+_NOT_NOUNS = frozenset("元万亿千百分秒时天日周月年次")
+
+
+def _counted_noun(first: str | None, second: str | None) -> bool:
+    """'1起' against '零事故' (0事故): a classifier counts the noun the other side names."""
+    if not first or not second:
+        return False
+    word, noun = (first, second) if first in _COUNT_WORDS else (second, first)
+    if word not in _COUNT_WORDS or not 2 <= len(noun) <= 6:
+        return False
+    return all("\u4e00" <= ch <= "\u9fff" and ch not in _NOT_NOUNS for ch in noun)
+
+
+_PERIODS = frozenset({"天", "日", "周", "月", "季", "季度", "年", "day", "week", "month", "quarter", "year"})
+
+
+def _same_per_period(first: str | None, second: str | None) -> bool:
+    """'7起' against '每月不超过5起' (起/月): a count in the review's period is the count per period."""
+    if not first or not second or ("/" in first) == ("/" in second):
+        return False
+    rate, count = (first, second) if "/" in first else (second, first)
+    head, _, period = rate.partition("/")
+    return period.strip() in _PERIODS and (head == count or _same_count(head, count))
+
+
 def to_metric_unit(quantity: ScaledQuantity | Value, unit: MetricUnit) -> tuple[float, str | None, bool]:
     """Express a parsed value in the metric's unit: (value, unit, compatible).
 
@@ -169,6 +201,8 @@ def to_metric_unit(quantity: ScaledQuantity | Value, unit: MetricUnit) -> tuple[
         return (quantity.value / unit.scale if in_base else quantity.value), unit.label, True
     if quantity.unit == unit.label:
         return quantity.value, unit.label, True
+    if quantity.magnitude == 1e3 and f"k{quantity.unit}" in (unit.label, unit.base):
+        return quantity.value / 1e3, unit.label, True  # '0.13 kg/employee' reads as 130 g/employee
     converted = convert_compatible(quantity.value, quantity.unit, unit.base)
     if converted is None:
         return quantity.value, quantity.unit, False
@@ -185,6 +219,7 @@ _PREFIX_OPS: dict[str, Op] = {
     "不超过": "<=", "不高于": "<=", "不多于": "<=", "不大于": "<=", "小于等于": "<=", "小于或等于": "<=",
     "至多": "<=", "最多": "<=", "最高": "<=", "控制在": "<=", "低于": "<", "小于": "<", "少于": "<",
     "不到": "<", "不足": "<", "等于": "=", "压降至": "<=", "压到": "<=",
+    "缩至": "<=", "缩到": "<=", "压至": "<=", "收窄至": "<=", "收窄到": "<=", "sub-": "<", "sub ": "<",
     "at least": ">=", "no less than": ">=", "not less than": ">=", "no fewer than": ">=",
     "not below": ">=", "minimum of": ">=", "minimum": ">=", "min": ">=", "reach": ">=", "reaches": ">=",
     "hit": ">=", "achieve": ">=", "maintain": ">=", "keep above": ">=",
@@ -194,7 +229,10 @@ _PREFIX_OPS: dict[str, Op] = {
     "not above": "<=", "not to exceed": "<=", "not exceeding": "<=", "up to": "<=", "maximum of": "<=",
     "maximum": "<=", "max": "<=", "within": "<=", "less than": "<", "fewer than": "<", "lower than": "<",
     "below": "<", "under": "<", "keep below": "<", "keep under": "<", "equal to": "=", "equals": "=",
-    "exactly": "=",
+    "exactly": "=", "no lower than": ">=", "not lower than": ">=", "not fewer than": ">=", "not under": ">=",
+    "at or above": ">=", "at or over": ">=", "at or below": "<=", "at or under": "<=", "not exceed": "<=",
+    "does not exceed": "<=", "do not exceed": "<=", "never exceed": "<=", "not higher than": "<=",
+    "not greater than": "<=", "not over": "<=",
 }  # fmt: skip
 _SUFFIX_OPS: dict[str, Op] = {
     "及以上": ">=", "或以上": ">=", "以上": ">=", "及以下": "<=", "或以下": "<=", "以下": "<=",
@@ -266,11 +304,17 @@ _FILLER = re.compile(
     r"|同比|环比|较基线|相比基线|相对基线|比基线|较上期|较去年|介于|之间|\bbetween\b|\byoy\b|\bqoq\b|\bmom\b"
     r"|\s?\b(?:vs\.?|versus|from|over|relative to|compared (?:to|with)|(?<=[\d%p] )than)\s?(?:the\s)?"
     r"(?:baseline|last year|prior year)\b"
-    r"|^在(?=\s?[-+]?\d)|^(?:全年|年度|季度|月度|上线后|上线首月)\s?(?=[<>=\d不至控达])"
+    r"|^在(?=\s?[-+]?\d)|^新增(?=\s?(?:[<>=\d]|不少于|不低于|至少|超过|达到))|^(?:全年|年度|季度|月度|上线后|上线首月)\s?(?=[<>=\d不至控达])"
+    r"|\s?\b(?:compared (?:to|with)|relative to|vs\.?|versus)\s(?:the\s)?(?:fy\s?)?(?:19|20)\d{2}"
+    r"(?:\s(?:levels?|baseline))?$|(?:较|相比|相较于?|比)(?:19|20)\d{2}\s?年(?:度|底|末)?(?:水平)?"
 )
 _ZERO_WORDS = re.compile(
     r"\bzero\b|(?<![a-z])no (?=[a-z])(?!more|less|fewer|greater|higher|lower|worse|later|regression|decline)"
 )
+_NEGATIVE_WITHIN = re.compile(r"^-\s?\d+(?:\.\d+)?\s?(?:%|pp)?\s?(?:以内|之内|内)$|^within\s-\s?\d")
+"""'-10%以内': a decline of at most 10 % (≥ -10 %) or a level of at most -10 %? Refused, never guessed."""
+_SEVERITY = re.compile(r"(?<=^0 )(?:p|sev|s)\s?-?[0-4]\s(?=[a-z])")
+"""'zero P0 incidents', 'no Sev1 outages': the severity names the kind, it is not a figure."""
 _NONE_CN = re.compile(r"^(?:无|不发生|杜绝|不出现)(?=[\u4e00-\u9fffa-z])")
 _APPROX = re.compile(
     r"^(?:约为|约|大约|大概|近|将近|接近|~|≈|about|around|approximately|approx\.?|roughly)\s?(?=[\d$¥€£])"
@@ -301,6 +345,30 @@ _TRAILING_NOUN = re.compile(rf"^(?P<qty>.+?)\s?(?P<noun>{_alternation(_TRAILING_
 # Where a leading label may end: before a comparator symbol, a comparator word, a verb or a number.
 _LABEL_END = re.compile(rf"[<>=]|{_alternation(_PREFIX_OPS)}|{_alternation(_VERBS)}|预算|budget|±")
 _LABEL_NUMBER = re.compile(r"(?<=[\s:])(?=[¥$€£]?\d)")
+_NEGATED = re.compile(
+    r"(?:\b(?:not|no|never|don't|doesn't|mustn't|cannot)(?:\sbe)?|[不未无勿别](?:得|应|能|可|宜|要|会|该|允许)?)\s?$"
+)
+_MODAL_NEGATION_CN = re.compile(
+    r"(?<=[不未])(?:得|应该|应|能够|能|可以|可|宜|要|会|该|允许)(?=超过|高于|大于|多于|低于|少于|小于)"
+)
+_NEVER = re.compile(r"\bnever\b")
+_MODAL_NEGATION_EN = re.compile(
+    r"\b(?:must|should|shall|will|may|can|do|does|to)\s(?=not\s)"
+    r"|(?<=\bnot)\s(?:be|fall|go|drop|dip|get|rise|climb)(?=\s(?:below|under|above|over|lower|higher|less|more)\b)"
+    r"|(?<=\bnot)\sbe(?=\s)"
+)
+"""'must not fall below 99.9%', 'should not exceed 2%', "shouldn't be under 90%": the modal and the verb go,
+'not below' / 'not exceed' stay (never 'below 99.9%' with the negation dropped as a label)."""
+"""A label never ends in a negation: 'not exceed 2%' must not become 'exceed 2%'."""
+_TAIL_AFTER_SUFFIX = re.compile(
+    r"^(?P<head>.*\d.*?(?:及以上|或以上|以上|及以下|或以下|以下|以内|之内|内))\s?"
+    r"(?:为优|为宜|即可|为合格|达标|合格|[\u4e00-\u9fff]{1,4})$"
+)
+_DIRECTION_CHARS = re.compile(r"[至到降减缩少低高多增涨升提超过压控不无非内外前后第翻倍半跌]|to\b|by\b")
+_COUNTED_NOUN = re.compile(r"(?<=\d)\s?[个家名位条件项款场起台套]?(?P<noun>[\u4e00-\u9fff]{3,16})$")
+_NUMBER_AFTER_LABEL = re.compile(r"(?<=[\s\u4e00-\u9fff])(?=\d)")
+_NOUN_ENDINGS = frozenset("率度数量额值比")
+_GLUED_LABEL = re.compile(r"^[\u4e00-\u9fffa-z]{2,12}?(?=[¥$€£]?\d)")
 _LEVEL_KINDS: dict[Op, TargetKind] = {
     ">=": "at_least",
     ">": "at_least",
@@ -373,6 +441,7 @@ _RANK_FIRST = re.compile(
 _TOP_PERCENT = re.compile(r"^(?:进入|排名|位列|跻身)?(?:top|前)\s?(?P<n>\d+(?:\.\d+)?)\s?%$")
 _FROM_TO_CN = re.compile(rf"^(?:将|把)?.*?从\s?{_QTY}\s?(?P<rest>(?:{_alternation(_VERBS)})\s?(?:至|到).+)$")
 _FROM_TO_EN = re.compile(rf"^(?:.*?\s)?from\s(?P<a>{_QTY})\s?to\s(?P<b>{_QTY})$")
+_ONE_FOLD = re.compile(r"(?:增长|提升|提高|增加|扩大|上升)\s?(?:了)?\s?1\s?倍")
 _AMBIGUOUS_MULTIPLE = re.compile(r"(?:增长|提升|提高|增加|扩大|上升|翻)\s?(?:了)?\s?\d+(?:\.\d+)?\s?倍")
 
 
@@ -396,6 +465,12 @@ def parse_target(text: str, unit: str | None = None) -> ParsedTarget:
     if not prepared.text:
         raise TargetError("empty", "the target is empty")
     resolved = metric_unit(unit)
+    if _NEGATIVE_WITHIN.match(prepared.text):
+        raise TargetError(
+            "negative_within",
+            f"{text!r} is ambiguous: at least that negative change, or at most? write ≥-10% or 下降不超过10%",
+            text=text.strip(),
+        )
     try:
         parsed = _parse_with_labels(prepared.text, resolved)
     except NumberError as error:
@@ -415,9 +490,10 @@ def _parse_with_labels(text: str, unit: MetricUnit) -> ParsedTarget:
             raise
         if _BUDGET.match(text):
             raise
-        for start in _label_ends(text):
+        candidates = [text[start:].lstrip(" :") for start in _label_ends(text)] + _trimmed_readings(text)
+        for candidate in candidates:
             try:
-                return _parse_prepared(text[start:].lstrip(" :"), unit)
+                return _parse_prepared(candidate, unit)
             except TargetError as error:
                 if error.code != "unreadable":
                     raise
@@ -426,10 +502,36 @@ def _parse_with_labels(text: str, unit: MetricUnit) -> ParsedTarget:
         raise
 
 
+def _trimmed_readings(text: str) -> list[str]:
+    """Everyday wrappings of a readable target, to try when the whole does not parse: a trailing verb after
+    the comparator ("10分钟内响应", "2小时内完成", "95分以上为优"), a label glued to the number
+    ("满意度95分以上", "回款率95%以上")."""
+    found = []
+    tail = _TAIL_AFTER_SUFFIX.match(text)
+    if tail and _DIRECTION_CHARS.search(text[tail.end("head") :]):
+        tail = None  # "10%以上增长": a change, not a level
+    if tail:
+        found.append(tail["head"])
+    glued = _GLUED_LABEL.match(text)
+    if glued and not _DIRECTION_CHARS.search(glued.group()):
+        # only with a comparator after the number, or after a metric noun ("覆盖率100%"): "优化30%" states no
+        # side and stays unreadable
+        noun = glued.group()[-1] in _NOUN_ENDINGS
+        found += [rest[glued.end() :] for rest in (text, tail["head"] if tail else "") if noun or _SUFFIX.search(rest)]
+    counted = None if _SUFFIX.search(text) else _COUNTED_NOUN.search(text)
+    if counted and not _DIRECTION_CHARS.search(counted["noun"]):
+        # '5 个核心业务系统', '与 10 家区域主要分销商建立合作关系': the count with its classifier
+        head = text[: counted.start("noun")].rstrip()
+        found += [head] + [head[m.start() :] for m in _NUMBER_AFTER_LABEL.finditer(head)]
+    return found
+
+
 def _label_ends(text: str) -> list[int]:
     """Positions where a leading label may end, in order: comparators and verbs, then numbers."""
     starts = [
-        m.start() for m in _LABEL_END.finditer(text) if m.start() > 0 and not _ends_like_number(text[: m.start()])
+        m.start()
+        for m in _LABEL_END.finditer(text)
+        if m.start() > 0 and not _ends_like_number(text[: m.start()]) and not _NEGATED.search(text[: m.start()])
     ]
     starts += [m.start() for m in _LABEL_NUMBER.finditer(text) if m.start() > 0]
     return list(dict.fromkeys(starts))
@@ -561,8 +663,32 @@ _COUNTS = {"a": 1, "one": 1, "two": 2, "three": 3}
 _PCT = re.compile(r"(?<=\d)\s?pcts?\b")
 _OF_NOUN = re.compile(
     r"(?<=\d)(?P<unit>\s?(?:ms|milliseconds?|secs?|seconds?|mins?|minutes?|hrs?|hours?|days?|weeks?|s|m|h|d))"
-    r"\s(?:of|in)\s(?!the\s|baseline)[a-z]+(?:\s[a-z]+)?$"
+    r"\s(?:of|in)\s(?!the\s|baseline)[a-z]+(?:\s[a-z]+)?(?:\s(?:per|a|each)\s(?:day|week|month|quarter|year))?$"
 )
+_MULTIPLE_FROM = re.compile(
+    r"^(?P<word>double|triple|halve|quadruple|\d+(?:\.\d+)?x)\s(?:from|of|vs\.?)\s[-+$¥€£]?\d[\d.,]*\s?[a-z%]*$"
+)
+"""'double from 1M': the figure after 'from' is the baseline, given with the metric's baseline."""
+_PERCENT_METRIC = re.compile(
+    r"(?<=%)\s?(?:churn|churn rate|error rate|errors|conversion|conversion rate|retention|defect rate|"
+    r"bounce rate|attrition|margin|gross margin|market share|share|adoption)$"
+)
+_COVERED = re.compile(
+    r"(?<=%)\s?(?:覆盖率?|(?:test |code )?coverage|完成率?|达标率?|合格率?|的[\u4e00-\u9fff]{1,8})$"
+    r"|(?<=%)\s(?:monthly|weekly|daily|quarterly|annual|yearly)(?=\s(?:uptime|availability)$)"
+)
+_VERB_OBJECT_CN = re.compile(
+    r"^(?P<verb>提升|提高|增加|降低|减少|缩短|压缩|削减)\s?(?![至到])"
+    r"(?:[a-z\u4e00-\u9fff](?<![至到不超过低高少多内以])){1,10}?\s?(?=[-+]?\d)"
+)
+"""'提升NPS 10分', '降低差评率2个百分点': the metric named between the verb and the figure."""
+_WHOLE_WORDS = {
+    "全覆盖": "100%", "全部覆盖": "100%", "全员覆盖": "100%", "full coverage": "100%", "100% 覆盖": "100%",
+    "持平或增长": "不低于基线", "持平或提升": "不低于基线", "不降": "不低于基线", "持平或下降": "不高于基线",
+    "扭亏为盈": "> 0", "扭亏": "> 0", "实现盈利": "> 0", "turn a profit": "> 0", "profitable": "> 0",
+    "盈亏平衡": ">= 0", "break even": ">= 0", "breakeven": ">= 0",
+}  # fmt: skip
+"""Targets said in words: full coverage is 100 %, turning a profit is above 0, breaking even at least 0."""
 
 
 _FULL_MARKS = re.compile(
@@ -574,7 +700,7 @@ _SHARE_UNDER = re.compile(
     r"^(?:(?:resolve|close|answer|handle|serve|complete)\s)?(?P<p>\d+(?:\.\d+)?%)\s?(?:of\s(?:all\s)?(?:[a-z]+\s){0,3}?)?"
     r"(?:under|within|below|faster than|in less than|in under|<=?)\s?\d+(?:\.\d+)?\s?[a-z]+$"
     r"|^\d+(?:\.\d+)?\s?(?:小时|分钟|天|秒|毫秒|ms|h|min|s)\s?内\s?(?:解决|处理|响应|完成|关闭|回复|返回)?\s?(?:率\s?)?"
-    r"(?:>=|不低于|达到|达)?\s?(?P<cp>\d+(?:\.\d+)?%)$"
+    r"(?:>=|不低于|达到|达)?\s?(?P<cp>\d+(?:\.\d+)?%)(?:\s?(?:的)?[\u4e00-\u9fff]{1,8})?$"
 )
 _VERB_OBJECT = re.compile(
     r"^(?P<verb>reduce|cut|decrease|lower|grow|increase|raise|boost|improve|lift)\s"
@@ -602,6 +728,13 @@ def _everyday(folded: str) -> tuple[str, bool]:
     '99.9% monthly' and '$10M by Q4' lose the period and deadline, '95% of 200 cases' is 190 cases, 'a
     third' is 33.3%, '提升3pct' is points (pct in Chinese writing) and '43 minutes of downtime' is 43 minutes."""
     nines = False
+    folded = _WHOLE_WORDS.get(folded.strip(), folded).replace("个工作日", "工作日")
+    if "not" in folded or "n't" in folded or "never" in folded:
+        folded = _MODAL_NEGATION_EN.sub("", _NEVER.sub("not", folded.replace("n't", " not")))
+    folded = _MODAL_NEGATION_CN.sub("", folded)
+    folded = _MULTIPLE_FROM.sub(r"\g<word>", folded)
+    if "%" in folded:
+        folded = _PERCENT_METRIC.sub("", _COVERED.sub("", folded))
     if "nine" in folded or "个9" in folded or "个 9" in folded:
         folded, count = _NINES.subn(_nines, folded)
         nines = count > 0
@@ -614,6 +747,7 @@ def _everyday(folded: str) -> tuple[str, bool]:
         return share["p"] or share["cp"], True  # '99% of requests under 200ms': the objective is the share
     folded = _FOR_SHARE.sub("", folded)
     folded = _VERB_OBJECT.sub(r"\g<verb> ", folded)
+    folded = _VERB_OBJECT_CN.sub(r"\g<verb>", folded)
     if "%" in folded:
         folded = _PERIOD_QUALIFIER.sub("", folded).strip()
         folded = _SHARE_OF.sub(lambda m: f"{float(m['p']) * float(m['n']) / 100:.12g}", folded)
@@ -649,6 +783,7 @@ def _prepare(text: str) -> _Prepared:
         if stripped and re.search(r"\d", stripped):
             folded, slo = " ".join(stripped.split()), True
     folded = _ZERO_WORDS.sub(lambda m: "0 " if m.group().startswith("no") else "0", folded)
+    folded = _SEVERITY.sub("", folded)
     folded = _NONE_CN.sub("0", folded)
     slo = slo or nines
     approximate = False
@@ -734,6 +869,8 @@ def _whole_form(text: str, unit: MetricUnit) -> ParsedTarget | None:
 
 
 def _multiple_form(text: str) -> ParsedTarget | None:
+    if _ONE_FOLD.fullmatch(text):
+        return _multiple(2.0)  # 增长一倍 is x2 whichever way 增长N倍 is read (N+1 or N)
     if _AMBIGUOUS_MULTIPLE.fullmatch(text):
         raise TargetError(
             "ambiguous_multiple",
