@@ -247,6 +247,10 @@ TEXT: Table = {
         "action table (owner/due)",
     },
     "reason.no_pair": {"zh": "找不到成对的目标与实际数值", "en": "no pair of target and actual figures"},
+    "reason.rate_of_other": {
+        "zh": "写的比率属于“{qualifier}”，不是“{name}”本身的完成率，未核对",
+        "en": "the rate stated is for \u201c{qualifier}\u201d, not {name}'s own attainment; not checked",
+    },
     "type.core": {"zh": "所有复盘", "en": "every review"},
     "status.achieved": {"zh": "已达成", "en": "achieved"},
     "status.not_achieved": {"zh": "未达成", "en": "not achieved"},
