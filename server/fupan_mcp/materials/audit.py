@@ -77,6 +77,12 @@ ZH_STATEMENT = re.compile(
     rf"(?P<target>{_VALUE}){_SEP}(?:但|而|最终|结果)?\s*(?:实际|最终|实现|完成|达成|做到)(?:完成|达成|值|结果)?"
     rf"(?:了|为|是|到)?\s*[:：]?\s*(?P<actual>{_VALUE})"
 )
+ZH_BOUND = re.compile(  # "成本不超过500万，实际450万": a bound written without the word 目标
+    rf"(?P<name>[^，,。；;：:\n\d]{{1,20}}?)(?:预算|上限|下限)?(?:须|需|应|要)?\s*"
+    rf"(?P<target>(?:[≥≤]|>=|<=|不低于|不少于|至少|不超过|不高于|至多)\s*{_NUM}{_UNIT})(?:以内|以下|以上)?{_SEP}"
+    rf"(?:但|而|最终|结果)?\s*(?:实际|最终)(?:完成|达成|值|结果|支出|花费|发生)?(?:了|为|是|到)?\s*[:：]?\s*"
+    rf"(?P<actual>{_VALUE})"
+)
 EN_STATEMENT = re.compile(
     rf"(?P<name>[A-Za-z][\w %/&'’.-]{{0,40}}?)\s*[:：]?\s*(?:had\s+a\s+|with\s+a\s+)?target(?:ed)?\s*"
     rf"(?:was|of|is|:|=)?\s*(?P<target>{_VALUE}){_SEP}(?:but|and|while|with)?\s*(?:the\s+)?actual(?:ly)?\s*"
@@ -168,6 +174,7 @@ def _excerpt(text: str) -> str:
 def _clean_name(name: str) -> str:
     name = name.strip(" ：:，,-—·*#|")
     name = _FILLERS.sub("", name).strip(" ：:，,的")
+    name = re.sub(r"(?<=.)(?:的)?(?:预算)?目标$", "", name)  # "预算目标不超过50万" (ZH_BOUND) names the 预算
     return name[:MAX_NAME_CHARS] or "?"
 
 
@@ -301,7 +308,7 @@ def _sentences(text: str) -> list[str]:
 
 def _statement_matches(sentence: str) -> list[re.Match[str]]:
     """Every statement of a target and an actual in ``sentence``, in order, by the first pattern that finds one."""
-    for pattern in (ZH_STATEMENT, EN_STATEMENT, EN_AGAINST):
+    for pattern in (ZH_STATEMENT, ZH_BOUND, EN_STATEMENT, EN_AGAINST):
         found = list(pattern.finditer(sentence))
         if found:
             return found
@@ -401,6 +408,7 @@ class _Auditor:
                         stated_rate=rate,
                         stated_status=_status_cell(status_text) if status_text else None,
                         rate_decimals=_decimals(source_row, table.header.column("rate")),
+                        spread=_precision(str(metric.actual)),
                     )
                 )
             for problem in table.problems:
@@ -441,7 +449,8 @@ class _Auditor:
     # -- sentences
     def sentences(self, block: Block, section: str | None) -> None:
         for sentence in _sentences(block.text):
-            if not (_TARGET_WORD.search(sentence) and _ACTUAL_WORD.search(sentence) and _DIGIT.search(sentence)):
+            named = _TARGET_WORD.search(sentence) or ZH_BOUND.search(sentence)
+            if not (named and _ACTUAL_WORD.search(sentence) and _DIGIT.search(sentence)):
                 continue
             matches = _statement_matches(sentence)
             if not matches:
