@@ -59,7 +59,7 @@ _CLOSE_ENOUGH = 5.0
 DoubtKind = Literal["fen", "scale", "magnitude", "direction", "inherited", "rating"]
 
 _LOWER_NAME = re.compile(
-    r"延迟|时延|响应|耗时|用时|处理时长|等待|恢复|停机|宕机|中断|周期|加载|成本|费用|支出|开销|花费|单价|"
+    r"延迟|时延|响应|耗时|用时|处理时长|等待|恢复|停机|宕机|中断|周期|加载|成本|费用|支出|开销|花费|(?<![客件笔])单价|"
     r"错误|故障|缺陷|漏洞|投诉|流失|跳出|退款|退货|差评|事故|告警|超时|积压|"
     r"latency|response|\bmtt[rdaf]\b|\brto\b|recovery|downtime|outage|lead time|cycle time|load time|"
     r"turnaround|wait|cost|spend|\bcac\b|\bcpa\b|\bcpc\b|\bcpm\b|error|incident|defect|bug|churn|bounce|"

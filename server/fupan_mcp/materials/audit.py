@@ -674,7 +674,7 @@ _RATIO_KINDS = ("at_least", "at_most", "budget", "equal")
 
 def _overlaps(computed: float, spread: float, low: float, high: float) -> bool:
     """True when a rate recomputed from figures written to ``spread`` (relative) can be the stated [low, high]."""
-    least, most = computed * (1 - spread) / (1 + spread), computed * (1 + spread) / max(1 - spread, 1e-9)
+    least, most = computed * (1 - spread), computed / max(1 - spread, 1e-9)  # a / t, or t / a for a ceiling
     return least <= high + 1e-9 and most >= low - 1e-9
 
 
