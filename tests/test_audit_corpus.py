@@ -80,3 +80,31 @@ def test_average_order_value_is_more_is_better() -> None:
     result = audit_review("## 结果\n客单价目标300元，实际280元，完成率93%，未达成。\n".encode(), "markdown", "en")
     assert not [f for f in result.findings if f.code in FIGURE_ERRORS]
     assert result.metrics[0].recomputed is not None and result.metrics[0].recomputed.status == "not_achieved"
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_a_bare_actual_against_a_target_in_wan_is_not_judged(language: str) -> None:
+    result = audit_review("## 结果\nGMV目标2000万，实际1800，完成率90%。\n".encode(), "markdown", language)  # type: ignore[arg-type]
+    assert not [f for f in result.findings if f.code in FIGURE_ERRORS] and not result.metrics
+    [unread] = [u for u in result.unreadable if u.code == "figure_unreadable"]
+    assert "2000万" in unread.message and "1800" in unread.message
+    plain = audit_review("## 结果\nGMV目标2000万，实际18000000，完成率90%。\n".encode(), "markdown", language)  # type: ignore[arg-type]
+    assert plain.metrics[0].recomputed is not None and plain.metrics[0].recomputed.attainment_rate == 0.9
+
+
+def test_a_rate_against_the_sentence_other_target_is_not_an_error() -> None:
+    text = "## 结果\nGMV保底目标1800万，冲刺目标2000万，实际1900万，完成率105%。\n"
+    result = audit_review(text.encode(), "markdown", "zh")
+    assert not [f for f in result.findings if f.code in FIGURE_ERRORS]
+    wrong = audit_review(text.replace("105%", "120%").encode(), "markdown", "zh")
+    assert [f.code for f in wrong.findings if f.code in FIGURE_ERRORS] == ["rate_mismatch"]
+
+
+def test_english_rates_after_a_verb_or_a_dash_are_read() -> None:
+    text = (
+        "## Results\nRevenue target $2M, actual $1.8M, hitting 95% of plan.\n"
+        "Bookings: target 120, actual 103 — 86% attainment.\n"
+    )
+    result = audit_review(text.encode(), "markdown", "en")
+    assert [m.stated_rate for m in result.metrics] == [95.0, 86.0]
+    assert [f.code for f in result.findings if f.code in FIGURE_ERRORS] == ["rate_mismatch"]

@@ -164,6 +164,7 @@ class _Statement:
     stated_low: float | None = None  # the stated rate as an interval, in percent ("约95%", "85%-90%", "90%以上")
     stated_high: float | None = None
     spread: float = 0.0  # relative precision of the written target and actual ("1.8亿" is 1.75 to 1.85亿)
+    other_rates: tuple[float, ...] = ()  # the actual against the sentence's other targets (保底 vs 冲刺), percent
 
 
 def _excerpt(text: str) -> str:
@@ -197,7 +198,9 @@ class _Rate:
 
 _QUALIFIER_NOISE = re.compile(
     r"目标|整体|总体|总|综合|最终|实际|累计|全部|即|为|的|其|了|是|达|"
-    r"overall|total|the|its|an?|for|with|target|goal|plan|and|was|is|at|of|[\s:：=（(、]",
+    r"overall|total|the|its|an?|for|with|target|goal|plan|and|was|is|at|of|or|which|"
+    r"hit(?:ting)?|reach(?:ed|ing)?|achiev(?:ed|ing)|came in|coming in|landing|ending|"
+    r"[\s:：=（(、—–-]",
     re.IGNORECASE,
 )
 _CLAUSE_EDGE = re.compile(r"[，,；;。）)]")
@@ -313,6 +316,42 @@ def _statement_matches(sentence: str) -> list[re.Match[str]]:
         if found:
             return found
     return []
+
+
+_TARGET_FIGURE = re.compile(rf"(?:目标|target)(?:值|为|是|of|was|:|：|\s)*(?P<value>{_NUM}{_UNIT})", re.IGNORECASE)
+_FIGURE = re.compile(rf"{_NUM}{_UNIT}")
+
+
+def _bare_against_scaled(target: str, actual: str) -> bool:
+    """True for a bare actual against a target in 万/亿/k/M ("目标2000万，实际1800"): the scale is not known."""
+    figure = _FIGURE.search(target)
+    if figure is None:
+        return False
+    try:
+        wanted, got = parse_scaled_quantity(figure.group().strip()), parse_scaled_quantity(actual)
+    except ValueError:
+        return False
+    scaled = got.value * wanted.magnitude <= abs(wanted.value) * 10  # 18000000 against 2000万 is plain yuan
+    return wanted.magnitude != 1.0 and got.magnitude == 1.0 and got.unit is None and scaled
+
+
+def _other_targets(sentence: str, match: re.Match[str], actual: str) -> tuple[float, ...]:
+    """The actual against each other target of the sentence, in percent ("保底目标1800万，冲刺目标2000万")."""
+    try:
+        got = parse_scaled_quantity(actual).value
+    except ValueError:
+        return ()
+    rates: list[float] = []
+    for other in _TARGET_FIGURE.finditer(sentence):
+        if match.start("target") <= other.start("value") < match.end("target"):
+            continue
+        try:
+            level = parse_scaled_quantity(other.group("value").strip().rstrip("，,")).value
+        except ValueError:
+            continue
+        if level:
+            rates.append(got / level * 100)
+    return tuple(rates)
 
 
 _WRITTEN_NUMBER = re.compile(r"\d[\d,，]*(?:\.(\d+))?")
@@ -464,7 +503,7 @@ class _Auditor:
     def statement(
         self, block: Block, section: str | None, sentence: str, match: re.Match[str], rest: str, alone: bool
     ) -> None:
-        target, actual = match.group("target").strip(), match.group("actual").strip()
+        target, actual = (match.group(g).strip().rstrip("，,；;、").strip() for g in ("target", "actual"))
         if not _value_ok(actual):
             self.unread_figure(block, sentence, actual)
             return
@@ -472,6 +511,9 @@ class _Auditor:
             parse_target(target)
         except ValueError as error:
             self.unread_figure(block, sentence, str(error))
+            return
+        if _bare_against_scaled(target, actual):  # "目标2000万，实际1800": 1800 what? not judged
+            self.unread_figure(block, sentence, self.t("reason.magnitude", target=target, actual=actual))
             return
         baseline_match = _BASELINE.search(sentence if alone else match.group() + rest)
         baseline = baseline_match.group("baseline").strip() if baseline_match else None
@@ -503,6 +545,7 @@ class _Auditor:
                 rate.low if rate else None,
                 rate.high if rate else None,
                 _precision(actual),  # a target is set, not measured: its figure is taken as exact
+                _other_targets(sentence, match, actual),
             )
         )
 
@@ -601,7 +644,7 @@ class _Auditor:
             ratio = recomputed.target is not None and recomputed.target.kind in _RATIO_KINDS
             spread = statement.spread if ratio else 0.0
             if not _overlaps(computed, spread, low, high):
-                alternatives = _other_conventions(recomputed)
+                alternatives = _other_conventions(recomputed) + list(statement.other_rates)
                 digits = max(statement.rate_decimals, 1)
                 message = self.t(
                     "audit.rate_mismatch", name=name, stated=f"{stated:g}%", computed=f"{computed:.{digits}f}%"
