@@ -108,3 +108,29 @@ def test_english_rates_after_a_verb_or_a_dash_are_read() -> None:
     result = audit_review(text.encode(), "markdown", "en")
     assert [m.stated_rate for m in result.metrics] == [95.0, 86.0]
     assert [f.code for f in result.findings if f.code in FIGURE_ERRORS] == ["rate_mismatch"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "verdict"),
+    [
+        ("GMV目标2000万，实际1800万，距离达成目标还差200万。", None),
+        ("GMV目标2000万，实际1800万，预计Q4可达成目标。", None),
+        ("GMV目标2000万，实际2100万，虽然达标，但毛利未达标。", None),
+        ("GMV目标2000万，实际2100万，没有出现未达标的品类。", None),
+        ("Revenue target $2M, actual $1.8M, we met with the partners weekly.", None),
+        ("GMV目标2000万，实际1800万，完成率90%，未达成。", "not_achieved"),
+        ("GMV目标2000万，实际2100万，超额完成。", "achieved"),
+        ("成本不超过500万，实际550万，达标。", "achieved"),  # stated, and wrong: 550万 is over the ceiling
+    ],
+)
+def test_only_a_verdict_of_the_statement_itself_is_compared(sentence: str, verdict: str | None) -> None:
+    result = audit_review(f"## 结果\n{sentence}\n".encode(), "markdown", "zh")
+    assert result.metrics[0].stated_status == verdict
+    wrong = [f for f in result.findings if f.code == "status_mismatch"]
+    assert bool(wrong) is (sentence.startswith("成本"))
+
+
+@pytest.mark.parametrize("sentence", ["完成率只有90%", "完成率仅为90%", "attainment was only 90%"])
+def test_rates_after_only_are_read(sentence: str) -> None:
+    result = audit_review(f"## 结果\nGMV目标2000万，实际1800万，{sentence}。\n".encode(), "markdown", "zh")
+    assert result.metrics[0].stated_rate == 90.0 and not [f for f in result.findings if f.code in FIGURE_ERRORS]

@@ -110,7 +110,7 @@ _RATE_NUMBER = (
 )
 _RATE = re.compile(
     r"(?:完成率|达成率|达成度|完成度|达标率|attainment(?:\s+rate)?|completion rate)\s*"
-    r"(?:为|是|达到|达|of|was|is|:|：|=)?\s*"
+    r"(?:仅为|仅|只有|只|高达|已达|达到了|达到|为|是|达|(?:was|is)(?:\s+only|\s+just)?|of|:|：|=)?\s*"
     + _RATE_NUMBER.replace("{g}", "rate").replace("<post>", "<post>")
     + r"|(?:完成了?|达成了?)目标的\s*"
     + _RATE_NUMBER.replace("{g}", "rate2").replace("<pre>", "<pre2>").replace("<post>", "<post2>")
@@ -251,6 +251,29 @@ def _rates(text: str, name: str) -> tuple[_Rate | None, str | None]:
             continue
         return _rate_of(match), other
     return None, other
+
+
+_VERDICT_NOISE = re.compile(
+    r"已经|已|均|全部|顺利|成功|圆满|超额|整体|全面|最终|基本|目标|指标|了|并且|并|且|因此|所以|"
+    r"\b(?:so|thus|and|was|were|the|target|goal|plan|is|has|have|been|fully|comfortably|clearly|we|it)\b|[\s.!！、]",
+    re.IGNORECASE,
+)
+
+
+def _stated_verdict(rest: str) -> Status | None:
+    """A verdict the statement itself carries: a clause that is the verdict and nothing else ("未达成", "已达标").
+
+    "距离达成目标还差200万", "预计Q4可达成目标", "虽然达标，但毛利未达标", "we met with the partners weekly"
+    name a verdict of something else, or of nothing yet: none of them is compared.
+    """
+    verdicts: tuple[tuple[re.Pattern[str], Status], ...] = ((_NOT_ACHIEVED, "not_achieved"), (_ACHIEVED, "achieved"))
+    for clause in re.split(r"[，,；;。:：（）()]", rest):
+        for pattern, status in verdicts:
+            if pattern.search(clause):
+                if not _VERDICT_NOISE.sub("", pattern.sub("", clause)):
+                    return status
+                break
+    return None
 
 
 def _stated_status(text: str) -> Status | None:
@@ -540,7 +563,7 @@ class _Auditor:
                 _excerpt(sentence),
                 metric,
                 rate.value if rate else None,
-                _stated_status(rest),
+                _stated_verdict(rest),
                 rate.decimals if rate else 0,
                 rate.low if rate else None,
                 rate.high if rate else None,
