@@ -127,7 +127,7 @@ _ACHIEVED = re.compile(
     re.IGNORECASE,
 )
 _TARGET_WORD = re.compile(r"目标|计划值|\btarget", re.IGNORECASE)
-_ACTUAL_WORD = re.compile(r"实际|实现|完成|达成|\bactual|reached|achieved", re.IGNORECASE)
+_ACTUAL_WORD = re.compile(r"实际|实现|完成|达成|\bactual|reached|achieved|\bagainst\b|\bversus\b|\bvs\b", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
 _FILLERS = re.compile(
     r"^(?:本次|本期|此次|这次|今年|全年|上半年|下半年|活动|项目|其中|整体|我们的?|另外|同时|而|但|并且|以及|"
@@ -325,7 +325,7 @@ _STATUS_WORDS: dict[str, Status] = {
 def _status_cell(text: str) -> Status | None:
     """A verdict written in a table cell: a word, a tick or a cross; else read like a sentence."""
     folded = text.strip().casefold()
-    return _STATUS_WORDS.get(folded) or _stated_status(text)
+    return _STATUS_WORDS.get(folded) or _stated_verdict(text)  # "预计Q4达成" in a status cell is no verdict yet
 
 
 def _sentences(text: str) -> list[str]:
