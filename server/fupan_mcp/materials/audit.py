@@ -67,14 +67,14 @@ _CMP = (
 _NUM = r"[-+]?[$¥￥]?\s*\d[\d,，]*(?:\.\d+)?"
 _UNIT = (
     r"(?:\s*(?:%|％|pp|个百分点|(?:百万|万|亿|千)(?:元|块|人|单|次|条|个|家|笔|件|户|台)?|元|块|[kKmMbB](?![a-zA-Z])|小时|h(?![a-zA-Z])|分钟|min(?![a-zA-Z])|"
-    r"秒|ms(?![a-zA-Z])|s(?![a-zA-Z])|天|日|人|单|次|条|个|家|笔|件|户|台|users?|days?|hours?|orders?))?"
+    r"秒|ms(?![a-zA-Z])|s(?![a-zA-Z])|天|日|人|单|次|条|个|家|笔|件|户|台|users?|days?|hours?|minutes?|seconds?|weeks?|orders?))?"
 )
 _VALUE = rf"{_CMP}\s*{_NUM}{_UNIT}(?:\s*[~～-]\s*{_NUM}{_UNIT})?"
 _SEP = r"\s*[，,；;、]?\s*"
 
 ZH_STATEMENT = re.compile(
     rf"(?P<name>[^，,。；;：:\n]{{1,40}}?)(?:的)?(?:目标|计划)(?:值)?(?:为|是|定为|设定为|设为)?\s*[:：]?\s*"
-    rf"(?P<target>{_VALUE}){_SEP}(?:但|而|最终|结果)?\s*(?:实际|最终|实现|完成|达成|做到)(?:完成|达成|值|结果)?"
+    rf"(?P<target>{_VALUE}){_SEP}(?:但|而|最终|结果)?\s*(?:实际|最终|实现|完成|达成|做到)(?:完成|达成|值|结果|新增|支出|花费|发生|实现)?"
     rf"(?:了|为|是|到)?\s*[:：]?\s*(?P<actual>{_VALUE})"
 )
 ZH_BOUND = re.compile(  # "成本不超过500万，实际450万": a bound written without the word 目标
