@@ -82,7 +82,7 @@ _CLOSE_ENOUGH = 5.0
 DoubtKind = Literal["fen", "scale", "magnitude", "direction", "inherited", "rating", "sign"]
 
 _LOWER_NAME = re.compile(
-    r"延迟|时延|响应|耗时|用时|处理时长|等待|恢复|停机|宕机|中断|周期|加载|成本|费用|支出|开销|花费|单价|"
+    r"延迟|时延|响应|耗时|用时|处理时长|等待|恢复|停机|宕机|中断|周期|加载|成本|费用|支出|开销|花费|(?<![客件笔])单价|"
     r"错误|故障|缺陷|漏洞|投诉|流失|跳出|退款|退货|差评|事故|告警|超时|积压|不良|次品|不合格|返工|返修|报废|损耗|"
     r"逾期|坏账|违约|差错|失败|丢包|掉线|崩溃|卡顿|闪退|延期|超期|离职|缺勤|工伤|能耗|排放|"
     r"latency|response|\bmtt[rdaf]\b|\brto\b|recovery|downtime|outage|lead time|cycle time|load time|"

@@ -66,16 +66,22 @@ _CMP = (
 )
 _NUM = r"[-+]?[$¥￥]?\s*\d[\d,，]*(?:\.\d+)?"
 _UNIT = (
-    r"(?:\s*(?:%|％|pp|个百分点|万元|亿元|万人|万|亿|千|百万|元|块|[kKmMbB](?![a-zA-Z])|小时|h(?![a-zA-Z])|分钟|min(?![a-zA-Z])|"
-    r"秒|ms(?![a-zA-Z])|s(?![a-zA-Z])|天|日|人|单|次|条|个|家|笔|件|户|台|users?|days?|hours?|orders?))?"
+    r"(?:\s*(?:%|％|pp|个百分点|(?:百万|万|亿|千)(?:元|块|人|单|次|条|个|家|笔|件|户|台)?|元|块|[kKmMbB](?![a-zA-Z])|小时|h(?![a-zA-Z])|分钟|min(?![a-zA-Z])|"
+    r"秒|ms(?![a-zA-Z])|s(?![a-zA-Z])|天|日|人|单|次|条|个|家|笔|件|户|台|users?|days?|hours?|minutes?|seconds?|weeks?|orders?))?"
 )
 _VALUE = rf"{_CMP}\s*{_NUM}{_UNIT}(?:\s*[~～-]\s*{_NUM}{_UNIT})?"
 _SEP = r"\s*[，,；;、]?\s*"
 
 ZH_STATEMENT = re.compile(
     rf"(?P<name>[^，,。；;：:\n]{{1,40}}?)(?:的)?(?:目标|计划)(?:值)?(?:为|是|定为|设定为|设为)?\s*[:：]?\s*"
-    rf"(?P<target>{_VALUE}){_SEP}(?:但|而|最终|结果)?\s*(?:实际|最终|实现|完成|达成|做到)(?:完成|达成|值|结果)?"
+    rf"(?P<target>{_VALUE}){_SEP}(?:但|而|最终|结果)?\s*(?:实际|最终|实现|完成|达成|做到)(?:完成|达成|值|结果|新增|支出|花费|发生|实现)?"
     rf"(?:了|为|是|到)?\s*[:：]?\s*(?P<actual>{_VALUE})"
+)
+ZH_BOUND = re.compile(  # "成本不超过500万，实际450万": a bound written without the word 目标
+    rf"(?P<name>[^，,。；;：:\n\d]{{1,20}}?)(?:预算|上限|下限)?(?:须|需|应|要)?\s*"
+    rf"(?P<target>(?:[≥≤]|>=|<=|不低于|不少于|至少|不超过|不高于|至多)\s*{_NUM}{_UNIT})(?:以内|以下|以上)?{_SEP}"
+    rf"(?:但|而|最终|结果)?\s*(?:实际|最终)(?:完成|达成|值|结果|支出|花费|发生)?(?:了|为|是|到)?\s*[:：]?\s*"
+    rf"(?P<actual>{_VALUE})"
 )
 EN_STATEMENT = re.compile(
     rf"(?P<name>[A-Za-z][\w %/&'’.-]{{0,40}}?)\s*[:：]?\s*(?:had\s+a\s+|with\s+a\s+)?target(?:ed)?\s*"
@@ -93,12 +99,24 @@ _BASELINE = re.compile(
     rf"(?:基线|上期|去年同期|同期|基准|baseline|last year|previous)\s*(?:为|是|:|：|was|of)?\s*(?P<baseline>{_VALUE})",
     re.IGNORECASE,
 )
+_APPROX_WORDS = r"约为|约|大约|大概|差不多|approximately|about|around|roughly|~|～|≈"
+_NEAR_WORDS = r"接近|将近|近|nearly|almost|close to|just under"
+_ABOVE_WORDS = r"超过|超|逾|高于|不低于|至少|over|above|more than|at least|exceeding"
+_BELOW_WORDS = r"不足|不到|低于|未到|under|below|less than|short of"
+_RATE_NUMBER = (
+    rf"(?P<pre>{_APPROX_WORDS}|{_NEAR_WORDS}|{_ABOVE_WORDS}|{_BELOW_WORDS})?\s*"
+    r"(?P<{g}>\d+(?:\.\d+)?)\s*(?:[%％]\s*)?(?:(?:[-~～至到]|to)\s*(?P<{g}hi>\d+(?:\.\d+)?)\s*)?[%％]"
+    r"\s*(?P<post>左右|上下|以上|以下|多|余|出头|or more|or so|plus)?"
+)
 _RATE = re.compile(
     r"(?:完成率|达成率|达成度|完成度|达标率|attainment(?:\s+rate)?|completion rate)\s*"
-    r"(?:为|是|约|达到|达|of|was|is|:|：)?\s*"
-    r"(?P<rate>\d+(?:\.\d+)?)\s*[%％]"
-    r"|(?:完成了?|达成了?)目标的\s*(?P<rate2>\d+(?:\.\d+)?)\s*[%％]"
-    r"|(?P<rate3>\d+(?:\.\d+)?)\s*[%％]\s*(?:of (?:the )?(?:target|goal|plan)|attainment)",
+    r"(?:仅为|仅|只有|只|高达|已达|达到了|达到|为|是|达|(?:was|is)(?:\s+only|\s+just)?|of|:|：|=)?\s*"
+    + _RATE_NUMBER.replace("{g}", "rate").replace("<post>", "<post>")
+    + r"|(?:完成了?|达成了?)目标的\s*"
+    + _RATE_NUMBER.replace("{g}", "rate2").replace("<pre>", "<pre2>").replace("<post>", "<post2>")
+    + r"|"
+    + _RATE_NUMBER.replace("{g}", "rate3").replace("<pre>", "<pre3>").replace("<post>", "<post3>")
+    + r"\s*(?:of (?:the )?(?:target|goal|plan)|attainment)",
     re.IGNORECASE,
 )
 _NOT_ACHIEVED = re.compile(
@@ -109,7 +127,7 @@ _ACHIEVED = re.compile(
     re.IGNORECASE,
 )
 _TARGET_WORD = re.compile(r"目标|计划值|\btarget", re.IGNORECASE)
-_ACTUAL_WORD = re.compile(r"实际|实现|完成|达成|\bactual|reached|achieved", re.IGNORECASE)
+_ACTUAL_WORD = re.compile(r"实际|实现|完成|达成|\bactual|reached|achieved|\bagainst\b|\bversus\b|\bvs\b", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
 _FILLERS = re.compile(
     r"^(?:本次|本期|此次|这次|今年|全年|上半年|下半年|活动|项目|其中|整体|我们的?|另外|同时|而|但|并且|以及|"
@@ -143,6 +161,10 @@ class _Statement:
     stated_rate: float | None
     stated_status: Status | None
     rate_decimals: int
+    stated_low: float | None = None  # the stated rate as an interval, in percent ("约95%", "85%-90%", "90%以上")
+    stated_high: float | None = None
+    spread: float = 0.0  # relative precision of the written target and actual ("1.8亿" is 1.75 to 1.85亿)
+    other_rates: tuple[float, ...] = ()  # the actual against the sentence's other targets (保底 vs 冲刺), percent
 
 
 def _excerpt(text: str) -> str:
@@ -153,6 +175,7 @@ def _excerpt(text: str) -> str:
 def _clean_name(name: str) -> str:
     name = name.strip(" ：:，,-—·*#|")
     name = _FILLERS.sub("", name).strip(" ：:，,的")
+    name = re.sub(r"(?<=.)(?:的)?(?:预算)?目标$", "", name)  # "预算目标不超过50万" (ZH_BOUND) names the 预算
     return name[:MAX_NAME_CHARS] or "?"
 
 
@@ -164,13 +187,93 @@ def _value_ok(value: str) -> bool:
     return True
 
 
-def _stated_rate(text: str) -> tuple[float | None, int]:
-    match = _RATE.search(text)
-    if not match:
-        return None, 0
-    raw = match.group("rate") or match.group("rate2") or match.group("rate3")
-    decimals = len(raw.split(".")[1]) if "." in raw else 0
-    return float(raw), decimals
+@dataclass
+class _Rate:
+    value: float
+    decimals: int
+    low: float
+    high: float
+    qualifier: str  # the words naming whose rate it is, when they are not the metric's ("线上", "EMEA")
+
+
+_QUALIFIER_NOISE = re.compile(
+    r"目标|整体|总体|总|综合|最终|实际|累计|全部|即|为|的|其|了|是|达|"
+    r"overall|total|the|its|an?|for|with|target|goal|plan|and|was|is|at|of|or|which|"
+    r"hit(?:ting)?|reach(?:ed|ing)?|achiev(?:ed|ing)|came in|coming in|landing|ending|"
+    r"[\s:：=（(、—–-]",
+    re.IGNORECASE,
+)
+_CLAUSE_EDGE = re.compile(r"[，,；;。）)]")
+
+
+def _rate_of(match: re.Match[str]) -> _Rate:
+    """The stated rate of a `_RATE` match as an interval in percent: rounding, "约", "以上", ranges."""
+    for suffix in ("", "2", "3"):
+        raw = match.group("rate" + suffix)
+        if raw is not None:
+            high_raw = match.group(f"rate{suffix}hi")
+            pre = (match.group("pre" + (suffix or "")) or "").casefold()
+            post = (match.group("post" + (suffix or "")) or "").casefold()
+            break
+    else:  # pragma: no cover - the pattern has three alternatives
+        raise AssertionError(match.group())
+    digits = [len(r.split(".")[1]) if "." in r else 0 for r in (raw, high_raw) if r]
+    decimals = max(digits)
+    tolerance = 0.5 * 10 ** (-decimals) + 1e-9
+    value = float(raw)
+    low, high = value - tolerance, (float(high_raw) if high_raw else value) + tolerance
+    if re.fullmatch(_APPROX_WORDS, pre) or post in ("左右", "上下", "or so"):
+        low, high = value - max(1.0, tolerance), value + max(1.0, tolerance)
+    elif re.fullmatch(_NEAR_WORDS, pre):
+        low = value - 2.0
+    elif re.fullmatch(_ABOVE_WORDS, pre) or post in ("以上", "多", "余", "出头", "or more", "plus"):
+        high = float("inf")
+    elif re.fullmatch(_BELOW_WORDS, pre) or post == "以下":
+        low = float("-inf")
+    return _Rate(value, decimals, low, high, "")
+
+
+def _rates(text: str, name: str) -> tuple[_Rate | None, str | None]:
+    """The first rate in ``text`` that is the metric's own, and the qualifier of one that is another's.
+
+    "客单价目标300元，实际280元，GMV完成率90%" states GMV's rate, "线上完成率110%" a channel's, "按调整后目标完成率100%"
+    a rate against another target: none of them is the rate of this metric, so none is compared.
+    """
+    other: str | None = None
+    folded = name.casefold()
+    for match in _RATE.finditer(text):
+        before = text[: match.start()]
+        edges = list(_CLAUSE_EDGE.finditer(before))
+        clause = before[edges[-1].end() :] if edges else before
+        qualifier = _QUALIFIER_NOISE.sub("", clause)
+        if qualifier and qualifier.casefold() not in folded and folded not in qualifier.casefold():
+            other = other or clause.strip()
+            continue
+        return _rate_of(match), other
+    return None, other
+
+
+_VERDICT_NOISE = re.compile(
+    r"已经|已|均|全部|顺利|成功|圆满|超额|整体|全面|最终|基本|目标|指标|了|并且|并|且|因此|所以|"
+    r"\b(?:so|thus|and|was|were|the|target|goal|plan|is|has|have|been|fully|comfortably|clearly|we|it)\b|[\s.!！、]",
+    re.IGNORECASE,
+)
+
+
+def _stated_verdict(rest: str) -> Status | None:
+    """A verdict the statement itself carries: a clause that is the verdict and nothing else ("未达成", "已达标").
+
+    "距离达成目标还差200万", "预计Q4可达成目标", "虽然达标，但毛利未达标", "we met with the partners weekly"
+    name a verdict of something else, or of nothing yet: none of them is compared.
+    """
+    verdicts: tuple[tuple[re.Pattern[str], Status], ...] = ((_NOT_ACHIEVED, "not_achieved"), (_ACHIEVED, "achieved"))
+    for clause in re.split(r"[，,；;。:：（）()]", rest):
+        for pattern, status in verdicts:
+            if pattern.search(clause):
+                if not _VERDICT_NOISE.sub("", pattern.sub("", clause)):
+                    return status
+                break
+    return None
 
 
 def _stated_status(text: str) -> Status | None:
@@ -222,11 +325,76 @@ _STATUS_WORDS: dict[str, Status] = {
 def _status_cell(text: str) -> Status | None:
     """A verdict written in a table cell: a word, a tick or a cross; else read like a sentence."""
     folded = text.strip().casefold()
-    return _STATUS_WORDS.get(folded) or _stated_status(text)
+    return _STATUS_WORDS.get(folded) or _stated_verdict(text)  # "预计Q4达成" in a status cell is no verdict yet
 
 
 def _sentences(text: str) -> list[str]:
     return [part.strip() for part in _SENTENCE.split(text) if part and part.strip()]
+
+
+def _statement_matches(sentence: str) -> list[re.Match[str]]:
+    """Every statement of a target and an actual in ``sentence``, in order, by the first pattern that finds one."""
+    for pattern in (ZH_STATEMENT, ZH_BOUND, EN_STATEMENT, EN_AGAINST):
+        found = list(pattern.finditer(sentence))
+        if found:
+            return found
+    return []
+
+
+_TARGET_FIGURE = re.compile(rf"(?:目标|target)(?:值|为|是|of|was|:|：|\s)*(?P<value>{_NUM}{_UNIT})", re.IGNORECASE)
+_FIGURE = re.compile(rf"{_NUM}{_UNIT}")
+
+
+def _bare_against_scaled(target: str, actual: str) -> bool:
+    """True for a bare actual against a target in 万/亿/k/M ("目标2000万，实际1800"): the scale is not known."""
+    figure = _FIGURE.search(target)
+    if figure is None:
+        return False
+    try:
+        wanted, got = parse_scaled_quantity(figure.group().strip()), parse_scaled_quantity(actual)
+    except ValueError:
+        return False
+    scaled = got.value * wanted.magnitude <= abs(wanted.value) * 10  # 18000000 against 2000万 is plain yuan
+    return wanted.magnitude != 1.0 and got.magnitude == 1.0 and got.unit is None and scaled
+
+
+def _other_targets(sentence: str, match: re.Match[str], actual: str) -> tuple[float, ...]:
+    """The actual against each other target of the sentence, in percent ("保底目标1800万，冲刺目标2000万")."""
+    try:
+        got = parse_scaled_quantity(actual).value
+    except ValueError:
+        return ()
+    rates: list[float] = []
+    for other in _TARGET_FIGURE.finditer(sentence):
+        if match.start("target") <= other.start("value") < match.end("target"):
+            continue
+        try:
+            level = parse_scaled_quantity(other.group("value").strip().rstrip("，,")).value
+        except ValueError:
+            continue
+        if level:
+            rates.append(got / level * 100)
+    return tuple(rates)
+
+
+_WRITTEN_NUMBER = re.compile(r"\d[\d,，]*(?:\.(\d+))?")
+
+
+def _precision(value: str) -> float:
+    """The relative half unit of the last digit written: "1.8亿" ±0.05 of 1.8, "1,800万" ±0.5 of 1800."""
+    match = _WRITTEN_NUMBER.search(value)
+    if match is None:
+        return 0.0
+    number = float(re.sub(r"[,，]", "", match.group()))
+    decimals = len(match.group(1)) if match.group(1) else 0
+    if not number:
+        return 0.0
+    digits = re.sub(r"\D", "", match.group().split(".")[0])
+    zeros = len(digits) - len(digits.rstrip("0")) if not decimals else 0
+    if zeros:  # "1800万" may be 1798万 rounded: up to half its last non-zero place, at most 1%
+        return min(0.5 * 10.0**zeros / number, 0.01)
+    # a one-digit figure ("$2M") is not taken to be anywhere from 1.5 to 2.5: at most 5% either way
+    return min(0.5 * 10.0 ** (-decimals) / number, 0.05)
 
 
 class _Auditor:
@@ -302,6 +470,7 @@ class _Auditor:
                         stated_rate=rate,
                         stated_status=_status_cell(status_text) if status_text else None,
                         rate_decimals=_decimals(source_row, table.header.column("rate")),
+                        spread=_precision(str(metric.actual)),
                     )
                 )
             for problem in table.problems:
@@ -342,38 +511,66 @@ class _Auditor:
     # -- sentences
     def sentences(self, block: Block, section: str | None) -> None:
         for sentence in _sentences(block.text):
-            if not (_TARGET_WORD.search(sentence) and _ACTUAL_WORD.search(sentence) and _DIGIT.search(sentence)):
+            named = _TARGET_WORD.search(sentence) or ZH_BOUND.search(sentence)
+            if not (named and _ACTUAL_WORD.search(sentence) and _DIGIT.search(sentence)):
                 continue
-            match = ZH_STATEMENT.search(sentence) or EN_STATEMENT.search(sentence) or EN_AGAINST.search(sentence)
-            if match is None:
+            matches = _statement_matches(sentence)
+            if not matches:
                 self.unread_figure(block, sentence, self.t("reason.no_pair"))
                 continue
-            target, actual = match.group("target").strip(), match.group("actual").strip()
-            if not _value_ok(actual):
-                self.unread_figure(block, sentence, actual)
-                continue
-            try:
-                parse_target(target)
-            except ValueError as error:
-                self.unread_figure(block, sentence, str(error))
-                continue
-            rest = sentence[match.end() :]
-            baseline_match = _BASELINE.search(sentence)
-            baseline = baseline_match.group("baseline").strip() if baseline_match else None
-            rate, decimals = _stated_rate(rest) if _RATE.search(rest) else _stated_rate(sentence)
-            try:
-                metric = MetricInput(
-                    name=_clean_name(match.group("name")),
-                    target=target,
-                    actual=actual,
-                    baseline=baseline if baseline and _value_ok(baseline) else None,
-                )
-            except ValidationError as error:
-                self.unread_figure(block, sentence, str(error.errors()[0]["msg"]))
-                continue
-            self.statements.append(
-                _Statement(block.location, section, _excerpt(sentence), metric, rate, _stated_status(rest), decimals)
+            for k, match in enumerate(matches):
+                # the rate and verdict of a statement are read up to the next statement of the sentence
+                end = matches[k + 1].start() if k + 1 < len(matches) else len(sentence)
+                self.statement(block, section, sentence, match, sentence[match.end() : end], len(matches) == 1)
+
+    def statement(
+        self, block: Block, section: str | None, sentence: str, match: re.Match[str], rest: str, alone: bool
+    ) -> None:
+        target, actual = (match.group(g).strip().rstrip("，,；;、").strip() for g in ("target", "actual"))
+        if not _value_ok(actual):
+            self.unread_figure(block, sentence, actual)
+            return
+        try:
+            parse_target(target)
+        except ValueError as error:
+            self.unread_figure(block, sentence, str(error))
+            return
+        if _bare_against_scaled(target, actual):  # "目标2000万，实际1800": 1800 what? not judged
+            self.unread_figure(block, sentence, self.t("reason.magnitude", target=target, actual=actual))
+            return
+        baseline_match = _BASELINE.search(sentence if alone else match.group() + rest)
+        baseline = baseline_match.group("baseline").strip() if baseline_match else None
+        name = _clean_name(match.group("name"))
+        rate, other = _rates(rest, name)
+        if rate is None and other is None and alone:
+            rate, other = _rates(sentence[: match.start()], name)
+        if rate is None and other is not None:
+            self.unread_figure(block, sentence, self.t("reason.rate_of_other", name=name, qualifier=other))
+        try:
+            metric = MetricInput(
+                name=name,
+                target=target,
+                actual=actual,
+                baseline=baseline if baseline and _value_ok(baseline) else None,
             )
+        except ValidationError as error:
+            self.unread_figure(block, sentence, str(error.errors()[0]["msg"]))
+            return
+        self.statements.append(
+            _Statement(
+                block.location,
+                section,
+                _excerpt(sentence),
+                metric,
+                rate.value if rate else None,
+                _stated_verdict(rest),
+                rate.decimals if rate else 0,
+                rate.low if rate else None,
+                rate.high if rate else None,
+                _precision(actual),  # a target is set, not measured: its figure is taken as exact
+                _other_targets(sentence, match, actual),
+            )
+        )
 
     def unread_figure(self, block: Block, sentence: str, reason: str) -> None:
         self.unreadable.append(
@@ -464,14 +661,18 @@ class _Auditor:
         rate = recomputed.attainment_rate
         if stated is not None and rate is not None:
             tolerance = 0.5 * 10 ** (-statement.rate_decimals) + 1e-9
+            low = stated - tolerance if statement.stated_low is None else statement.stated_low
+            high = stated + tolerance if statement.stated_high is None else statement.stated_high
             computed = rate * 100
-            if abs(stated - computed) > tolerance:
-                alternatives = _other_conventions(recomputed)
+            ratio = recomputed.target is not None and recomputed.target.kind in _RATIO_KINDS
+            spread = statement.spread if ratio else 0.0
+            if not _overlaps(computed, spread, low, high):
+                alternatives = _other_conventions(recomputed) + list(statement.other_rates)
                 digits = max(statement.rate_decimals, 1)
                 message = self.t(
                     "audit.rate_mismatch", name=name, stated=f"{stated:g}%", computed=f"{computed:.{digits}f}%"
                 )
-                if any(abs(stated - alt) <= tolerance for alt in alternatives):
+                if any(_overlaps(alt, spread, low, high) for alt in alternatives):
                     self.finding("rate_convention", "info", message, statement.location, statement.excerpt)
                 else:
                     self.finding("rate_mismatch", "error", message, statement.location, statement.excerpt)
@@ -532,6 +733,15 @@ def _decimals(row: Sequence[Cell], index: int | None) -> int:
         return 1
     match = re.search(r"\d+(?:\.(\d+))?", row[index].text)
     return len(match.group(1)) if match and match.group(1) else 0
+
+
+_RATIO_KINDS = ("at_least", "at_most", "budget", "equal")
+
+
+def _overlaps(computed: float, spread: float, low: float, high: float) -> bool:
+    """True when a rate recomputed from figures written to ``spread`` (relative) can be the stated [low, high]."""
+    least, most = computed * (1 - spread), computed / max(1 - spread, 1e-9)  # a / t, or t / a for a ceiling
+    return least <= high + 1e-9 and most >= low - 1e-9
 
 
 def _other_conventions(result: MetricResult) -> list[float]:

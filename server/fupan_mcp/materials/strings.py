@@ -329,6 +329,17 @@ TEXT: Table = {
         "action table (owner/due)",
     },
     "reason.no_pair": {"zh": "找不到成对的目标与实际数值", "en": "no pair of target and actual figures"},
+    "reason.magnitude": {
+        "zh": "目标“{target}”带数量级（万/亿/k/M），实际“{actual}”没有，单位不明，未核对",
+        "en": (
+            "the target \u201c{target}\u201d carries a scale (万/亿/k/M) and the actual \u201c{actual}\u201d "
+            "does not; not checked"
+        ),
+    },
+    "reason.rate_of_other": {
+        "zh": "写的比率属于“{qualifier}”，不是“{name}”本身的完成率，未核对",
+        "en": "the rate stated is for \u201c{qualifier}\u201d, not {name}'s own attainment; not checked",
+    },
     "type.core": {"zh": "所有复盘", "en": "every review"},
     "status.achieved": {"zh": "已达成", "en": "achieved"},
     "status.not_achieved": {"zh": "未达成", "en": "not achieved"},

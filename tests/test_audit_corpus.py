@@ -1,0 +1,136 @@
+"""audit_review on a corpus of written reviews (tests/data/audits): no false "your figure is wrong".
+
+Each ``<case>.md`` is a short review written around the facts of a public source (its ``source`` in
+``<case>.json``) or around one of the misreadings a rate check must not fall into (a rate for another
+metric or channel in the same sentence, 同比/环比, "约95%", "超过120%", ranges, rounded actuals such as
+1.15亿, ceilings, units in table headers). The json holds the hand-computed rates and the only
+disagreements that are real; the audit must find exactly those, in both languages.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from fupan_mcp.materials.api import audit_review
+
+CASES = sorted((Path(__file__).parent / "data" / "audits").glob("*.md"))
+FIGURE_ERRORS = ("rate_mismatch", "status_mismatch")
+
+
+def test_the_corpus_is_there() -> None:
+    assert len(CASES) >= 20
+    for case in CASES:
+        assert json.loads(case.with_suffix(".json").read_text(encoding="utf-8"))["source"]
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+@pytest.mark.parametrize("case", CASES, ids=lambda p: p.stem)
+def test_audit_verdicts_match_the_hand_computed_ones(case: Path, language: str) -> None:
+    expected = json.loads(case.with_suffix(".json").read_text(encoding="utf-8"))
+    result = audit_review(case.read_bytes(), "markdown", language)  # type: ignore[arg-type]
+    assert [m.metric.name for m in result.metrics] == [m["name"] for m in expected["metrics"]]
+    for metric, want in zip(result.metrics, expected["metrics"], strict=True):
+        assert metric.recomputed is not None and metric.recomputed.attainment_rate == pytest.approx(
+            want["rate"], abs=0.001
+        )
+    errors = [f for f in result.findings if f.code in FIGURE_ERRORS]
+    assert all(f.severity == "error" for f in errors)
+    assert sorted(f.code for f in errors) == sorted(e["code"] for e in expected["errors"])
+    for want in expected["errors"]:
+        assert any(f.code == want["code"] and want["name"] in f.message for f in errors), want
+
+
+@pytest.mark.parametrize(
+    ("language", "words"), [("zh", ("线上", "营收", "未核对")), ("en", ("线上", "营收", "not checked"))]
+)
+def test_a_rate_of_another_scope_is_listed_as_not_read(language: str, words: tuple[str, ...]) -> None:
+    text = "## 结果\n营收目标3亿，实际2.7亿，线上完成率110%。\n"
+    result = audit_review(text.encode(), "markdown", language)  # type: ignore[arg-type]
+    assert not [f for f in result.findings if f.code in FIGURE_ERRORS]
+    assert result.metrics[0].stated_rate is None
+    [unread] = [u for u in result.unreadable if u.code == "figure_unreadable"]
+    assert all(word in unread.message for word in words)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "wrong"),
+    [
+        ("销售额目标1.2亿，实际1.15亿，完成率约95%。", False),  # 95.8%: "约" and 1.15亿 rounded
+        ("销售额目标1.2亿，实际1.15亿，完成率约92%。", True),  # 95.8% is not about 92%
+        ("线索目标1000条，实际1280条，完成率超过120%。", False),
+        ("线索目标1000条，实际1080条，完成率超过120%。", True),
+        ("回款目标800万，实际702万，完成率不足90%。", False),
+        ("GMV目标2000万，实际1800万，完成率85%-90%。", False),
+        ("GMV目标2000万，实际1800万，完成率92%-95%。", True),
+        ("GMV目标2000万，实际1800万，完成率89.9%。", False),  # 1800万 may be 1798万 rounded
+        ("GMV目标2000万，实际1800万，完成率92%。", True),
+        ("Revenue: target $2.5M, actual $2.3M, roughly 92% of target.", False),
+        ("Revenue: target $2.5M, actual $2.3M, roughly 97% of target.", True),
+    ],
+)
+def test_stated_rates_are_read_as_the_interval_they_state(sentence: str, wrong: bool) -> None:
+    result = audit_review(f"## 结果\n{sentence}\n".encode(), "markdown", "zh")
+    assert any(f.code == "rate_mismatch" for f in result.findings) is wrong
+
+
+def test_average_order_value_is_more_is_better() -> None:
+    result = audit_review("## 结果\n客单价目标300元，实际280元，完成率93%，未达成。\n".encode(), "markdown", "en")
+    assert not [f for f in result.findings if f.code in FIGURE_ERRORS]
+    assert result.metrics[0].recomputed is not None and result.metrics[0].recomputed.status == "not_achieved"
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_a_bare_actual_against_a_target_in_wan_is_not_judged(language: str) -> None:
+    result = audit_review("## 结果\nGMV目标2000万，实际1800，完成率90%。\n".encode(), "markdown", language)  # type: ignore[arg-type]
+    assert not [f for f in result.findings if f.code in FIGURE_ERRORS] and not result.metrics
+    [unread] = [u for u in result.unreadable if u.code == "figure_unreadable"]
+    assert "2000万" in unread.message and "1800" in unread.message
+    plain = audit_review("## 结果\nGMV目标2000万，实际18000000，完成率90%。\n".encode(), "markdown", language)  # type: ignore[arg-type]
+    assert plain.metrics[0].recomputed is not None and plain.metrics[0].recomputed.attainment_rate == 0.9
+
+
+def test_a_rate_against_the_sentence_other_target_is_not_an_error() -> None:
+    text = "## 结果\nGMV保底目标1800万，冲刺目标2000万，实际1900万，完成率105%。\n"
+    result = audit_review(text.encode(), "markdown", "zh")
+    assert not [f for f in result.findings if f.code in FIGURE_ERRORS]
+    wrong = audit_review(text.replace("105%", "120%").encode(), "markdown", "zh")
+    assert [f.code for f in wrong.findings if f.code in FIGURE_ERRORS] == ["rate_mismatch"]
+
+
+def test_english_rates_after_a_verb_or_a_dash_are_read() -> None:
+    text = (
+        "## Results\nRevenue target $2M, actual $1.8M, hitting 95% of plan.\n"
+        "Bookings: target 120, actual 103 — 86% attainment.\n"
+    )
+    result = audit_review(text.encode(), "markdown", "en")
+    assert [m.stated_rate for m in result.metrics] == [95.0, 86.0]
+    assert [f.code for f in result.findings if f.code in FIGURE_ERRORS] == ["rate_mismatch"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "verdict"),
+    [
+        ("GMV目标2000万，实际1800万，距离达成目标还差200万。", None),
+        ("GMV目标2000万，实际1800万，预计Q4可达成目标。", None),
+        ("GMV目标2000万，实际2100万，虽然达标，但毛利未达标。", None),
+        ("GMV目标2000万，实际2100万，没有出现未达标的品类。", None),
+        ("Revenue target $2M, actual $1.8M, we met with the partners weekly.", None),
+        ("GMV目标2000万，实际1800万，完成率90%，未达成。", "not_achieved"),
+        ("GMV目标2000万，实际2100万，超额完成。", "achieved"),
+        ("成本不超过500万，实际550万，达标。", "achieved"),  # stated, and wrong: 550万 is over the ceiling
+    ],
+)
+def test_only_a_verdict_of_the_statement_itself_is_compared(sentence: str, verdict: str | None) -> None:
+    result = audit_review(f"## 结果\n{sentence}\n".encode(), "markdown", "zh")
+    assert result.metrics[0].stated_status == verdict
+    wrong = [f for f in result.findings if f.code == "status_mismatch"]
+    assert bool(wrong) is (sentence.startswith("成本"))
+
+
+@pytest.mark.parametrize("sentence", ["完成率只有90%", "完成率仅为90%", "attainment was only 90%"])
+def test_rates_after_only_are_read(sentence: str) -> None:
+    result = audit_review(f"## 结果\nGMV目标2000万，实际1800万，{sentence}。\n".encode(), "markdown", "zh")
+    assert result.metrics[0].stated_rate == 90.0 and not [f for f in result.findings if f.code in FIGURE_ERRORS]
