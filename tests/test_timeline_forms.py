@@ -84,7 +84,7 @@ def test_a_bare_plus_one_is_refused_with_both_readings() -> None:
     result = second("00:10 +1", language="zh")
     (finding,) = [f for f in result.findings if f.severity == "error"]  # type: ignore[attr-defined]
     assert finding.code == "at_unreadable" and finding.path == "timeline[1].at"
-    assert "UTC+1" in finding.message and "(+1d)" in finding.message
+    assert "UTC+1" in finding.message and "+1d" in finding.message
     assert len(result.events) == 1  # type: ignore[attr-defined]
 
 

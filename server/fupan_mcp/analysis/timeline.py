@@ -247,7 +247,7 @@ _TEXT: Table = {
         "en": 'it gives the time in two zones, but "{other}" does not match the first (which is {there} there)',
     },
     "reason.day_or_offset": {
-        "zh": "：“+{n}”可能是 {n} 天后，也可能是 UTC+{n}，请写成 (+{n}d) 或 UTC+{n}",
+        "zh": "：“+{n}”可能是 {n} 天后，也可能是 UTC+{n}，请写成“+{n}d”（{n} 天后）或“UTC+{n}”",
         "en": ': "+{n}" may be {n} day(s) later or UTC+{n}; write (+{n}d) or UTC+{n}',
     },
     "weekday.0": {"zh": "星期一", "en": "Monday"},

@@ -52,7 +52,7 @@ TEXT: Table = {
         "Expected column names such as {needed}",
     },
     "why.fullwidth_comma": {
-        "zh": "各列似乎以全角逗号“，”分隔：请改用英文逗号“,”或制表符（全角逗号也可能是千位分隔符，无法可靠拆分）。",
+        "zh": "各列似乎以全角逗号“，”分隔：请改用半角逗号或制表符（全角逗号也可能是千位分隔符，无法可靠拆分）。",
         "en": "The columns seem separated by full-width commas '，': use ',' or tabs instead (a full-width comma "
         "may also group thousands, so it cannot be split reliably). ",
     },
