@@ -221,13 +221,13 @@ _CARD_AMEX_RX = rf"(?=[0-9]){_BEFORE}[0-9]{{4}}(?P<c6_sep>[ -])[0-9]{{6}}(?P=c6_
 # Mobiles: 1[3-9]x and eight digits, in 3-4-4 groups with one separator (space, dash or dot), with the
 # country code in any of its written forms (+86, 86-, 0086, (+86)).
 _MOBILE_RX = (
-    rf"(?=[0-9+(]){_BEFORE}(?P<m_prefix>(?:\+|00)?86[- ]?|\(\+?86\)[ ]?)?(?P<m_head>1[3-9][0-9])(?P<m_sep>[-. ]?)"
-    rf"[0-9]{{4}}(?P=m_sep)(?P<m_tail>[0-9]{{4}}){_AFTER}"
+    rf"(?=[0-9+(]){_BEFORE}(?P<m_prefix>(?:\+|00)?86[- ]?|\(\+?86\)[ ]?)?(?P<m_head>1[3-9][0-9])"
+    rf"(?:(?P<m_sep>[-. ]?)[0-9]{{4}}(?P=m_sep)[0-9]{{4}}|[0-9](?P<m_sep4>[- ])[0-9]{{4}}(?P=m_sep4)[0-9]{{3}}){_AFTER}"
 )
 # Area codes: 010, 02x, then 0xxx (or, after +86 / 0086, the same without the 0); a local number of seven
 # or eight digits never starts with 0; an extension (-8001, 转8001, ext. 8001, x8001) belongs to it.
 _AREA = r"(?:010|02[0-9]|0[3-9][0-9]{2})"
-_AREA_INTL = r"(?:\+|00)86[ -]?(?:\(0\)[ ]?)?(?:10|2[0-9]|[3-9][0-9]{2})"
+_AREA_INTL = r"(?:(?:\+|00)86[ -]?|86-)(?:\(0\)[ ]?)?(?:10|2[0-9]|[3-9][0-9]{2})"
 _LANDLINE_RX = (
     rf"(?=[0-9+(（]){_BEFORE}(?P<l_area>\({_AREA}\)[ -]?|（{_AREA}）[ ]?|{_AREA}[- ]?|{_AREA_INTL}[- ]?)"
     r"[1-9][0-9]{2,3}[- ]?(?P<l_tail>[0-9]{4})"
@@ -251,7 +251,8 @@ _NANP_RX = (
 # 护照 / passport any passport form (G1234567, 123456789, K12345678).
 _PASSPORT_RX = r"(?<![A-Za-z0-9])(?P<p_value>[EGDSPegdsp][0-9]{8}|[Ee][A-HJ-NP-Za-hj-np-z][0-9]{7})(?![A-Za-z0-9])"
 _PASSPORT_WORD_RX = (
-    r"(?:护照(?:号码|号|编号)?|(?<![A-Za-z])[Pp]assport(?:[ ]?(?:[Nn]o\.?|[Nn]umber|#|ID))?)[ ]?[:：#]?[ ]?"
+    r"(?:护照(?:号码|号|编号)?(?:为|是)?|(?<![A-Za-z])[Pp]assport(?:[ ]?(?:[Nn]o\.?|[Nn]umber|#|ID))?(?: is)?)"
+    r"[ ]?[:：#]?[ ]?"
     r"(?P<pw_value>[A-Za-z]{1,2}[0-9]{6,9}|[0-9]{8,9})(?![A-Za-z0-9])"
 )
 _RULES: tuple[tuple[str, PiiKind, str], ...] = (
@@ -277,17 +278,23 @@ _MOBILE_LIKE = re.compile(r"(?:86)?1[3-9][0-9]{9}")
 # Diners 30/36/38, JCB 35, UnionPay 62/81, Discover 60/64/65, Maestro 50/56-69): a 14-digit timestamp
 # (2024…), a millisecond one (17…) or an order number (1…, 9…) is none.
 _CARD_PREFIX = re.compile(r"4|5|6|3[0-8]|2(?:2[2-9][1-9]|2[3-9][0-9]|[3-6][0-9]{2}|7[01][0-9]|720)|81")
-# A number right after the word for an order, a ticket or a serial is that identifier, not a person's.
+# A number right after the word for an order, a ticket or a serial is that identifier, not a person's; one
+# right after a metric's name (PV 13800138000, 营收达到 15012345678, revenue was 4111…) is that figure.
 _IDENTIFIER_WORD = re.compile(
-    r"(?:订单|单号|流水|交易号|运单|工单|编号|批次|批号|序列号|发票|券码|商品|SKU|order|ticket|txn|transaction"
+    r"(?:(?:订单|单号|流水|交易号|运单|工单|编号|批次|批号|序列号|发票|券码|商品|SKU|order|ticket|txn|transaction"
     r"|tracking|invoice|serial|batch|request|trace|build|commit|job)(?:号|号码|编号|id|ID|no\.?|No\.?|number|#)?"
+    r"|(?:PV|UV|DAU|MAU|GMV|QPS|TPS|营收|收入|金额|预算|成本|流量|曝光量?|点击量?|销量|销售额|访问量|调用量|请求量"
+    r"|用户数|订单量|总量|总数|合计|共计|累计|余额|市值|估值|revenue|budget|cost|amount|total|count|views|visits"
+    r"|requests|impressions|sales)(?:[ \t]*(?:达到|为|是|约|共|超过|突破|增至|降至|升至|到|至|of|was|is|reached|hit))?)"
     r"[ \t]*[:：#=]?[ \t]*$",
     re.IGNORECASE,
 )
 _IDENTIFIER_WINDOW = 24
 _IDENTIFIER_STEMS: tuple[str, ...] = ("单", "流水", "号", "批", "票", "码", "商品", "sku", "order", "ticket", "tx")
 _IDENTIFIER_STEMS += ("transaction", "track", "invoice", "serial", "batch", "request", "trace", "build")
-_IDENTIFIER_STEMS += ("commit", "job")
+_IDENTIFIER_STEMS += ("commit", "job", "pv", "uv", "au", "gmv", "ps", "营收", "收入", "金额", "预算", "成本", "流量")
+_IDENTIFIER_STEMS += ("曝光", "点击", "销", "量", "数", "计", "余额", "市值", "估值", "revenue", "budget", "cost")
+_IDENTIFIER_STEMS += ("amount", "total", "count", "views", "visits", "impressions", "sales")
 _ROUND_TAIL = "000000"
 """A mobile-like number ending in six zeros is a round figure (13000000000 = 130 亿), not a subscriber."""
 
@@ -363,7 +370,8 @@ def _rule_span(tag: str, kind: PiiKind, match: re.Match[str]) -> Span | None:
     elif kind == "mobile":
         if value.replace(" ", "").replace("-", "").replace(".", "").endswith(_ROUND_TAIL):
             return None
-        replacement = f"{match.group('m_prefix') or ''}{match.group('m_head')}****{match.group('m_tail')}"
+        tail = value.replace(" ", "").replace("-", "").replace(".", "")[-4:]
+        replacement = f"{match.group('m_prefix') or ''}{match.group('m_head')}****{tail}"
     elif kind == "landline":
         extension = match.group("l_ext")
         replacement = f"{match.group('l_area')}****{match.group('l_tail')}"
