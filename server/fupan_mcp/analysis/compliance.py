@@ -205,11 +205,11 @@ _ID15_RX = r"(?<![0-9])[0-9]{15}(?![0-9])"
 # The numbers below have weak checks (a mobile none at all), so a run glued to letters (SO4111…, 0x138…),
 # part of a decimal (0.13800138000, 13800138000.5), after a currency sign or before a unit or a counter
 # word (13800138000元, ¥4111…, 13800138000 次) is a figure or a code, never a person's number.
-_BEFORE = r"(?<![0-9A-Za-z_+*])(?<![0-9][.,])(?<![¥$€£￥])(?<![¥$€£￥] )"
+_BEFORE = r"(?<![0-9A-Za-z_+*])(?<![0-9][.,:])(?<![¥$€£￥])(?<![¥$€£￥] )"
 _UNIT = (
     r"元|块|角|万|亿|千|百|个|位|人|次|笔|件|条|份|台|户|套|单|行|篇|页|字节|毫秒|秒|分钟|小时|天|年"
     r"|%|‰|[kKMGT]?[bB]\b|ms\b|qps\b|QPS\b|rmb\b|RMB\b|CNY\b|USD\b|yuan\b|bytes?\b|rows?\b|users?\b"
-    r"|requests?\b|times\b|pcs\b"
+    r"|requests?\b|req\b|reqs\b|ops\b|times\b|pcs\b|records?\b"
 )
 _AFTER = rf"(?![0-9A-Za-z_]|[.,][0-9])(?![ \t]?(?:{_UNIT}))"
 _CARD_PLAIN_RX = rf"(?=[0-9]){_BEFORE}[0-9]{{13,19}}{_AFTER}"
@@ -298,10 +298,11 @@ _CARD_PREFIX = re.compile(r"4|5|6|3[0-8]|2(?:2[2-9][1-9]|2[3-9][0-9]|[3-6][0-9]{
 # right after a metric's name (PV 13800138000, 营收达到 15012345678, revenue was 4111…) is that figure.
 _IDENTIFIER_WORD = re.compile(
     r"(?:(?:订单|单号|流水|交易号|运单|工单|编号|批次|批号|序列号|发票|券码|商品|SKU|order|ticket|txn|transaction"
-    r"|tracking|invoice|serial|batch|request|trace|build|commit|job)(?:号|号码|编号|id|ID|no\.?|No\.?|number|#)?"
+    r"|tracking|invoice|serial|batch|request|trace|build|commit|job)(?:[ \t]*(?:号|号码|编号|id|no\.?|number|#))?"
     r"|(?:PV|UV|DAU|MAU|GMV|QPS|TPS|营收|收入|金额|预算|成本|流量|曝光量?|点击量?|销量|销售额|访问量|调用量|请求量"
-    r"|用户数|订单量|总量|总数|合计|共计|累计|余额|市值|估值|revenue|budget|cost|amount|total|count|views|visits"
-    r"|requests|impressions|sales)(?:[ \t]*(?:达到|为|是|约|共|超过|突破|增至|降至|升至|到|至|of|was|is|reached|hit))?)"
+    r"|用户数|订单量|总量|总数|合计|共计|累计|余额|市值|估值|条数|行数|revenue|budget|cost|amount|total|count|views"
+    r"|visits|requests|impressions|sales|rows|records)(?:[ \t]*[(][^)\n]{1,8}[)])?"
+    r"(?:[ \t]*(?:达到|为|是|约|共|超过|突破|增至|降至|升至|到|至|of|was|is|reached|hit))?)"
     r"[ \t]*[:：#=]?[ \t]*$",
     re.IGNORECASE,
 )
@@ -310,7 +311,7 @@ _IDENTIFIER_STEMS: tuple[str, ...] = ("单", "流水", "号", "批", "票", "码
 _IDENTIFIER_STEMS += ("transaction", "track", "invoice", "serial", "batch", "request", "trace", "build")
 _IDENTIFIER_STEMS += ("commit", "job", "pv", "uv", "au", "gmv", "ps", "营收", "收入", "金额", "预算", "成本", "流量")
 _IDENTIFIER_STEMS += ("曝光", "点击", "销", "量", "数", "计", "余额", "市值", "估值", "revenue", "budget", "cost")
-_IDENTIFIER_STEMS += ("amount", "total", "count", "views", "visits", "impressions", "sales")
+_IDENTIFIER_STEMS += ("amount", "total", "count", "views", "visits", "impressions", "sales", "rows", "records")
 _ROUND_TAIL = "000000"
 """A mobile-like number ending in six zeros is a round figure (13000000000 = 130 亿), not a subscriber."""
 
