@@ -73,6 +73,19 @@ __all__ = [
 ]
 
 _TEXT = {
+    "error.text_or_fields": {
+        "zh": "请只给 `text`（一段文字）或 `fields`（路径 -> 文字）之一，不能两者都给或都不给",
+        "en": "give either `text` (one string) or `fields` (path -> string), not both or neither",
+    },
+    "error.text_too_long": {
+        "zh": "超过 {limit} 个字符；请拆分到 `fields` 中",
+        "en": "longer than {limit} characters; split it into `fields`",
+    },
+    "error.too_many_fields": {"zh": "字段超过 {limit} 个", "en": "more than {limit} fields"},
+    "error.not_a_string": {"zh": "必须是字符串", "en": "must be a string"},
+    "error.path_too_long": {"zh": "有路径超过 {limit} 个字符", "en": "a path is longer than {limit} characters"},
+    "error.field_too_long": {"zh": "超过 {limit} 个字符", "en": "longer than {limit} characters"},
+    "error.roster_too_long": {"zh": "名单超过 {limit} 人", "en": "more than {limit} people"},
     "member": {"zh": "成员{letter}", "en": "Member {letter}"},
     "role_letter": {"zh": "{role}{letter}", "en": "{role} {letter}"},
     "blame_language": {
@@ -857,23 +870,28 @@ def _check_one(
     )
 
 
-def _validate(text: str | None, fields: Mapping[str, str] | None, roster: Sequence[RosterEntry]) -> None:
+def _validate(
+    text: str | None, fields: Mapping[str, str] | None, roster: Sequence[RosterEntry], language: Language
+) -> None:
+    def fail(field: str, key: str, **values: object) -> InputError:
+        return InputError(field, tr(_TEXT, f"error.{key}", language, **values))
+
     if (text is None) == (fields is None):
-        raise InputError("text", "give either `text` (one string) or `fields` (path -> string), not both or neither")
+        raise fail("text", "text_or_fields")
     if text is not None and len(text) > MAX_COMPLIANCE_TEXT_CHARS:
-        raise InputError("text", f"longer than {MAX_COMPLIANCE_TEXT_CHARS} characters; split it into `fields`")
+        raise fail("text", "text_too_long", limit=MAX_COMPLIANCE_TEXT_CHARS)
     if fields is not None:
         if len(fields) > MAX_COMPLIANCE_FIELDS:
-            raise InputError("fields", f"more than {MAX_COMPLIANCE_FIELDS} fields")
+            raise fail("fields", "too_many_fields", limit=MAX_COMPLIANCE_FIELDS)
         for path, value in fields.items():
             if not isinstance(value, str):
-                raise InputError(f"fields.{path}", "must be a string")
+                raise fail(f"fields.{path}", "not_a_string")
             if len(path) > MAX_NAME_CHARS:
-                raise InputError("fields", f"a path is longer than {MAX_NAME_CHARS} characters")
+                raise fail("fields", "path_too_long", limit=MAX_NAME_CHARS)
             if len(value) > MAX_TEXT_CHARS:
-                raise InputError(f"fields.{path}", f"longer than {MAX_TEXT_CHARS} characters")
+                raise fail(f"fields.{path}", "field_too_long", limit=MAX_TEXT_CHARS)
     if len(roster) > MAX_ROSTER:
-        raise InputError("roster", f"more than {MAX_ROSTER} people")
+        raise fail("roster", "roster_too_long", limit=MAX_ROSTER)
 
 
 def _counts(checked: Sequence[_Checked]) -> ComplianceCounts:
@@ -906,7 +924,7 @@ def check_compliance(
     With ``mask`` the masked text (or fields) is returned as well; findings never echo a raw value
     either way. Offsets refer to the original string of their path.
     """
-    _validate(text, fields, roster)
+    _validate(text, fields, roster, language)
     items: Iterable[tuple[str | None, str]] = [(None, text or "")] if fields is None else fields.items()
     compiled = _compile_roster(_roster_key(roster), language)
     checked: list[_Checked] = []
