@@ -220,7 +220,7 @@ _ID15_RX = r"(?<![0-9])[0-9]{15}(?![0-9])"
 # word (13800138000元, ¥4111…, 13800138000 次) is a figure or a code, never a person's number.
 _BEFORE = r"(?<![0-9A-Za-z_+*])(?<![0-9][.,:])(?<![¥$€£￥])(?<![¥$€£￥] )"
 _UNIT = (
-    r"元|块|角|万|亿|千|百|个|位|人|次|笔|件|条|份|台|户|套|单|行|篇|页|字节|毫秒|秒|分钟|小时|天|年"
+    r"元|块|角|万|亿|千|百|个|位|人|次|美元|港元|欧元|日元|英镑|微秒|纳秒|μs|us\b|ns\b|笔|件|条|份|台|户|套|单|行|篇|页|字节|毫秒|秒|分钟|小时|天|年"
     r"|%|‰|[kKMGT]?[bB]\b|ms\b|qps\b|QPS\b|rmb\b|RMB\b|CNY\b|USD\b|yuan\b|bytes?\b|rows?\b|users?\b"
     r"|requests?\b|req\b|reqs\b|ops\b|times\b|pcs\b|records?\b"
 )
@@ -311,7 +311,8 @@ _CARD_PREFIX = re.compile(r"4|5|6|3[0-8]|2(?:2[2-9][1-9]|2[3-9][0-9]|[3-6][0-9]{
 # right after a metric's name (PV 13800138000, 营收达到 15012345678, revenue was 4111…) is that figure.
 _IDENTIFIER_WORD = re.compile(
     r"(?:(?:订单|单号|流水|交易号|运单|工单|编号|批次|批号|序列号|发票|券码|商品|SKU|order|ticket|txn|transaction"
-    r"|tracking|invoice|serial|batch|request|trace|build|commit|job)(?:[ \t]*(?:号|号码|编号|id|no\.?|number|#))?"
+    r"|tracking|invoice|serial|batch|request|trace|build|commit|job|imei|imsi|iccid|meid|设备号|设备ID)"
+    r"(?:[ \t]*(?:号|号码|编号|id|no\.?|number|#))?"
     r"|(?:PV|UV|DAU|MAU|GMV|QPS|TPS|营收|收入|金额|预算|成本|流量|曝光量?|点击量?|销量|销售额|访问量|调用量|请求量"
     r"|用户数|订单量|总量|总数|合计|共计|累计|余额|市值|估值|条数|行数|revenue|budget|cost|amount|total|count|views"
     r"|visits|requests|impressions|sales|rows|records)(?:[ \t]*[(][^)\n]{1,8}[)])?"
@@ -322,7 +323,26 @@ _IDENTIFIER_WORD = re.compile(
 _IDENTIFIER_WINDOW = 24
 _IDENTIFIER_STEMS: tuple[str, ...] = ("单", "流水", "号", "批", "票", "码", "商品", "sku", "order", "ticket", "tx")
 _IDENTIFIER_STEMS += ("transaction", "track", "invoice", "serial", "batch", "request", "trace", "build")
-_IDENTIFIER_STEMS += ("commit", "job", "pv", "uv", "au", "gmv", "ps", "营收", "收入", "金额", "预算", "成本", "流量")
+_IDENTIFIER_STEMS += (
+    "commit",
+    "job",
+    "imei",
+    "imsi",
+    "iccid",
+    "meid",
+    "设备",
+    "pv",
+    "uv",
+    "au",
+    "gmv",
+    "ps",
+    "营收",
+    "收入",
+    "金额",
+    "预算",
+    "成本",
+    "流量",
+)
 _IDENTIFIER_STEMS += ("曝光", "点击", "销", "量", "数", "计", "余额", "市值", "估值", "revenue", "budget", "cost")
 _IDENTIFIER_STEMS += ("amount", "total", "count", "views", "visits", "impressions", "sales", "rows", "records")
 _ROUND_TAIL = "000000"
@@ -534,7 +554,10 @@ def _compile_roster(key: RosterKey, language: Language) -> _Roster:
         spellings = [_fold(spelling.strip()) for spelling in (name, *aliases)]
         firsts.update(spelling.lstrip(_NAME_DOTS + " \t")[:1] for spelling in spellings)
         exact = [(_norm(spelling), _name_regex(spelling)) for spelling in spellings if spelling]
-        for norm, regex in [*exact, *(variant for spelling in spellings for variant in _variants(spelling))]:
+        # the familiar forms of the name itself, and of an English alias: those of a Chinese alias (大李, 小张)
+        # would be words (老大, 大哥) or forms of another surname
+        varied = [spelling for index, spelling in enumerate(spellings) if index == 0 or spelling.isascii()]
+        for norm, regex in [*exact, *(variant for spelling in varied for variant in _variants(spelling))]:
             if norm and norm not in by_name:
                 by_name[norm] = label
                 regexes[norm] = regex
