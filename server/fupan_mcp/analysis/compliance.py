@@ -482,7 +482,7 @@ def _labels(entries: Sequence[tuple[str, str | None]], language: Language) -> li
 def _norm(spelling: str) -> str:
     """The lookup key of a name as written: runs of spaces collapsed (removed between CJK characters), case folded."""
     if spelling.isascii():
-        return " ".join(spelling.replace(",", " ").split()).casefold()
+        return " ".join(spelling.replace(",", " ").replace(".", " ").split()).casefold()
     return "".join(char for char in spelling if not char.isspace() and char not in _NAME_DOTS).casefold()
 
 
@@ -508,9 +508,17 @@ _SURNAME_FORMS: tuple[tuple[str, str], ...] = (
     ("{0}经理", _NOT_AFTER_COUNTER + r"{s}经理"),
     ("{0}老师", _NOT_AFTER_COUNTER + r"{s}老师"),
     ("{0}主任", _NOT_AFTER_COUNTER + r"{s}主任"),
+    ("{0}先生", _NOT_AFTER_COUNTER + r"{s}先生"),
+    ("{0}女士", _NOT_AFTER_COUNTER + r"{s}女士"),
+    ("{0}小姐", _NOT_AFTER_COUNTER + r"{s}小姐"),
+    ("{0}同学", _NOT_AFTER_COUNTER + r"{s}同学"),
+    ("{0}师傅", _NOT_AFTER_COUNTER + r"{s}师傅"),
+    ("{0}组长", _NOT_AFTER_COUNTER + r"{s}组长"),
+    ("{0}主管", _NOT_AFTER_COUNTER + r"{s}主管"),
     ("{0}哥", _NOT_AFTER_COUNTER + r"{s}哥(?![们])"),
     ("{0}姐", _NOT_AFTER_COUNTER + r"{s}姐(?![妹])"),
 )
+_TITLES = ("Mr", "Mrs", "Ms", "Miss", "Dr")
 # Two-character surnames: 欧阳娜 is 老欧阳 and 欧阳总, never 老欧.
 _COMPOUND_SURNAMES = frozenset(
     {"欧阳", "司马", "诸葛", "上官", "慕容", "东方", "皇甫", "尉迟", "公孙", "令狐", "夏侯"}
@@ -527,7 +535,13 @@ def _variants(name: str) -> list[tuple[str, str]]:
     if name.isascii():
         if len(words) == 2:
             swapped = f"{words[1]} {words[0]}"
-            return [(_norm(swapped), _name_regex(swapped))]
+            # either word after a title (Mr Zhang, Dr. Wei): which one is the surname is not known
+            titled = [
+                (_norm(f"{title} {word}"), rf"(?<![A-Za-z]){title}(?:\.\s*|\s+){re.escape(word)}(?![A-Za-z0-9_])")
+                for word in words
+                for title in _TITLES
+            ]
+            return [(_norm(swapped), _name_regex(swapped)), *titled]
         return []
     compact = "".join(words)
     if not (2 <= len(compact) <= 4 and all("\u4e00" <= char <= "\u9fff" for char in compact)):
