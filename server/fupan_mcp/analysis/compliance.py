@@ -4,8 +4,8 @@ Personal data is found in ONE left-to-right pass of one combined pattern whose a
 priority order (at one position the first that matches and passes its check wins), each bounded by
 digit look-arounds so that a longer digit run never matches partially:
 
-1. e-mail addresses, non-ASCII ones too (张三@例子.公司), first so that a phone number used as a
-   mailbox name stays one address;
+1. e-mail addresses, non-ASCII ones too (张三@例子.公司, jürgen@münchen.de), first so that a phone number
+   used as a mailbox name stays one address; and those spelled to dodge harvesters (li[at]example[dot]com);
 2. resident IDs (GB 11643: province code, real YYYYMMDD date, check digit), also written in groups
    with spaces or dashes, and legacy 15-digit IDs (real YYMMDD date in the 1900s);
 3. bank cards: 13–19 digits, plain or in groups, passing Luhn;
@@ -209,6 +209,14 @@ _EMAIL_RX = (
     r"[A-Za-z0-9._%+\u00c0-\u024f\u0370-\u04ff-]*|(?<![\w.%+-])[^\W\x00-\x7f]+)@"
     r"(?P<e_domain>(?:[^\W_](?:[\w-]*[^\W_])?\.)+[^\W\d_]{2,})(?![\w-])"
 )
+# An address written to dodge harvesters: zhang.wei[at]example.com, li (at) example [dot] com; only with the
+# brackets (a bare "at" is English: "look at index.html").
+_AT = r"[ ]?[\[(]\s?(?:at|AT)\s?[\])][ ]?"
+_DOT = r"(?:\.|[ ]?[\[(]\s?(?:dot|DOT)\s?[\])][ ]?)"
+_EMAIL_AT_RX = (
+    rf"(?P<x_local>(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*)(?P<x_at>{_AT})"
+    rf"(?P<x_domain>(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?{_DOT})+[A-Za-z]{{2,}})(?![A-Za-z0-9-])"
+)
 _ID18_RX = r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])"
 _ID_GROUPED_RX = (
     r"(?<![0-9])[0-9]{6}(?P<i_sep>[ -])(?:[0-9]{8}|[0-9]{4}(?P=i_sep)[0-9]{4})(?P=i_sep)[0-9]{3}[0-9Xx]"
@@ -240,7 +248,7 @@ _MOBILE_RX = (
 # Area codes: 010, 02x, then 0xxx (or, after +86 / 0086, the same without the 0); a local number of seven
 # or eight digits never starts with 0; an extension (-8001, 转8001, ext. 8001, x8001) belongs to it.
 _AREA = r"(?:010|02[0-9]|0[3-9][0-9]{2})"
-_AREA_INTL = r"(?:(?:\+|00)86[ -]?|86-)(?:\(0\)[ ]?)?(?:10|2[0-9]|[3-9][0-9]{2})"
+_AREA_INTL = r"(?:(?:\+|00)86[ -]?|86-|\(\+?86\)[ ]?)(?:\(0\)[ ]?)?(?:10|2[0-9]|[3-9][0-9]{2})"
 _LANDLINE_RX = (
     rf"(?=[0-9+(（]){_BEFORE}(?P<l_area>\({_AREA}\)[ -]?|（{_AREA}）[ ]?|{_AREA}[- ]?|{_AREA_INTL}[- ]?)"
     r"[1-9][0-9]{2,3}[- ]?(?P<l_tail>[0-9]{4})"
@@ -270,6 +278,7 @@ _PASSPORT_WORD_RX = (
 )
 _RULES: tuple[tuple[str, PiiKind, str], ...] = (
     ("email", "email", _EMAIL_RX),
+    ("emailx", "email", _EMAIL_AT_RX),
     ("id18", "resident_id", _ID18_RX),
     ("idg", "resident_id", _ID_GROUPED_RX),
     ("id15", "resident_id", _ID15_RX),
@@ -293,9 +302,10 @@ def _rule_group(tags: Sequence[str], first: str) -> str:
     return f"(?={first})(?:{inner})"
 
 
-_NUMBER_TAGS = tuple(tag for tag, _, _ in _RULES if tag not in ("email", "passport", "passportw"))
+_NUMBER_TAGS = tuple(tag for tag, _, _ in _RULES if tag not in ("email", "emailx", "passport", "passportw"))
 _RULE_ALTERNATIVES = (
     f"(?P<email>{_EMAIL_RX})",
+    _rule_group(("emailx",), "[A-Za-z0-9]"),
     _rule_group(_NUMBER_TAGS, "[0-9+(（]"),
     _rule_group(("passport", "passportw"), "[A-Za-z护]"),
 )
@@ -402,6 +412,8 @@ def _rule_span(tag: str, kind: PiiKind, match: re.Match[str]) -> Span | None:
         return None
     if tag == "email":
         replacement = f"{match.group('e_local')[0]}***@{match.group('e_domain')}"
+    elif tag == "emailx":
+        replacement = f"{match.group('x_local')[0]}***{match.group('x_at')}{match.group('x_domain')}"
     elif kind == "resident_id":
         digits = _digits(value)
         if not valid_resident_id(digits):
