@@ -268,9 +268,12 @@ _NANP_RX = (
     r"(?=[(2-9])(?<![0-9A-Za-z_.+-])(?:\([2-9][0-9]{2}\)[ ]?|[2-9][0-9]{2}(?P<n_sep>[-.]))[2-9][0-9]{2}"
     rf"(?(n_sep)(?P=n_sep)|[-. ])[0-9]{{4}}(?![-.:][0-9]){_AFTER}"
 )
-# Chinese passports: E/G/D/S/P and eight digits, or E, a letter and seven digits; after the word
+# Chinese passports: E/G/D/S/P and eight digits, E, a letter and seven digits, or the old G and seven (a
+# product code after its word, 型号 G1234567, is none); after the word
 # 护照 / passport any passport form (G1234567, 123456789, K12345678).
-_PASSPORT_RX = r"(?<![A-Za-z0-9])(?P<p_value>[EGDSPegdsp][0-9]{8}|[Ee][A-HJ-NP-Za-hj-np-z][0-9]{7})(?![A-Za-z0-9])"
+_PASSPORT_RX = (
+    r"(?<![A-Za-z0-9])(?P<p_value>[EGDSPegdsp][0-9]{8}|[Ee][A-HJ-NP-Za-hj-np-z][0-9]{7}|[Gg][0-9]{7})(?![A-Za-z0-9])"
+)
 _PASSPORT_WORD_RX = (
     r"(?:护照(?:号码|号|编号)?(?:为|是)?|(?<![A-Za-z])[Pp]assport(?:[ ]?(?:[Nn]o\.?|[Nn]umber|#|ID))?(?: is)?)"
     r"[ ]?[:：#]?[ ]?"
@@ -321,7 +324,8 @@ _CARD_PREFIX = re.compile(r"4|5|6|3[0-8]|2(?:2[2-9][1-9]|2[3-9][0-9]|[3-6][0-9]{
 # right after a metric's name (PV 13800138000, 营收达到 15012345678, revenue was 4111…) is that figure.
 _IDENTIFIER_WORD = re.compile(
     r"(?:(?:订单|单号|流水|交易号|运单|工单|编号|批次|批号|序列号|发票|券码|商品|SKU|order|ticket|txn|transaction"
-    r"|tracking|invoice|serial|batch|request|trace|build|commit|job|imei|imsi|iccid|meid|设备号|设备ID)"
+    r"|tracking|invoice|serial|batch|request|trace|build|commit|job|imei|imsi|iccid|meid|设备号|设备ID"
+    r"|型号|货号|料号|款号|model|part)"
     r"(?:[ \t]*(?:号|号码|编号|id|no\.?|number|#))?"
     r"|(?:PV|UV|DAU|MAU|GMV|QPS|TPS|营收|收入|金额|预算|成本|流量|曝光量?|点击量?|销量|销售额|访问量|调用量|请求量"
     r"|用户数|订单量|总量|总数|合计|共计|累计|余额|市值|估值|条数|行数|revenue|budget|cost|amount|total|count|views"
@@ -333,6 +337,7 @@ _IDENTIFIER_WORD = re.compile(
 _IDENTIFIER_WINDOW = 24
 _IDENTIFIER_STEMS: tuple[str, ...] = ("单", "流水", "号", "批", "票", "码", "商品", "sku", "order", "ticket", "tx")
 _IDENTIFIER_STEMS += ("transaction", "track", "invoice", "serial", "batch", "request", "trace", "build")
+_IDENTIFIER_STEMS += ("型", "货", "料", "款", "model", "part")
 _IDENTIFIER_STEMS += (
     "commit",
     "job",
@@ -408,7 +413,7 @@ def _rule_span(tag: str, kind: PiiKind, match: re.Match[str]) -> Span | None:
     value = match.group()
     start, end = match.start(), match.end()
     replacement: str
-    if kind not in ("email", "passport") and _after_identifier_word(match):
+    if kind != "email" and tag != "passportw" and _after_identifier_word(match):
         return None
     if tag == "email":
         replacement = f"{match.group('e_local')[0]}***@{match.group('e_domain')}"
@@ -494,7 +499,7 @@ def _labels(entries: Sequence[tuple[str, str | None]], language: Language) -> li
 def _norm(spelling: str) -> str:
     """The lookup key of a name as written: runs of spaces collapsed (removed between CJK characters), case folded."""
     if spelling.isascii():
-        return " ".join(spelling.replace(",", " ").replace(".", " ").split()).casefold()
+        return " ".join(spelling.translate(_ASCII_NAME_SEPARATORS).split()).casefold()
     return "".join(char for char in spelling if not char.isspace() and char not in _NAME_DOTS).casefold()
 
 
@@ -502,7 +507,9 @@ def _name_regex(name: str) -> str:
     """A name as written, with any run of spaces where it has one (ASCII) or between characters (CJK)."""
     words = name.split()
     if name.isascii():
-        return r"(?<![A-Za-z0-9_])" + r"(?:\s*,\s*|\s+)".join(re.escape(word) for word in words) + r"(?![A-Za-z0-9_])"
+        # between the words: spaces, a comma (Zhang, Wei) or a user name's dot, underscore or dash (zhang.wei)
+        joined = r"(?:\s*,\s*|\s+|[._-])".join(re.escape(word) for word in words)
+        return r"(?<![A-Za-z0-9_])" + joined + r"(?![A-Za-z0-9_])"
     chars = [f"[ \\t{_NAME_DOTS}]*" if char in _NAME_DOTS else re.escape(char) for char in "".join(words)]
     return r"[ \t]*".join(chars)
 
@@ -531,6 +538,7 @@ _SURNAME_FORMS: tuple[tuple[str, str], ...] = (
     ("{0}姐", _NOT_AFTER_COUNTER + r"{s}姐(?![妹])"),
 )
 _TITLES = ("Mr", "Mrs", "Ms", "Miss", "Dr")
+_ASCII_NAME_SEPARATORS = str.maketrans(",._-", "    ")
 # Two-character surnames: 欧阳娜 is 老欧阳 and 欧阳总, never 老欧.
 _COMPOUND_SURNAMES = frozenset(
     {"欧阳", "司马", "诸葛", "上官", "慕容", "东方", "皇甫", "尉迟", "公孙", "令狐", "夏侯"}
@@ -553,7 +561,9 @@ def _variants(name: str) -> list[tuple[str, str]]:
                 for word in words
                 for title in _TITLES
             ]
-            return [(_norm(swapped), _name_regex(swapped)), *titled]
+            # run together as in a user name (ZhangWei, weizhang)
+            joined = [(_norm(a + b), _name_regex(a + b)) for a, b in (words, words[::-1])]
+            return [(_norm(swapped), _name_regex(swapped)), *titled, *joined]
         return []
     compact = "".join(words)
     if not (2 <= len(compact) <= 4 and all("\u4e00" <= char <= "\u9fff" for char in compact)):
