@@ -360,6 +360,7 @@ _IDENTIFIER_STEMS += (
 )
 _IDENTIFIER_STEMS += ("曝光", "点击", "销", "量", "数", "计", "余额", "市值", "估值", "revenue", "budget", "cost")
 _IDENTIFIER_STEMS += ("amount", "total", "count", "views", "visits", "impressions", "sales", "rows", "records")
+_IDENTIFIER_FIRSTS = frozenset(stem[0] for stem in _IDENTIFIER_STEMS)
 _ROUND_TAIL = "000000"
 """A mobile-like number ending in six zeros is a round figure (13000000000 = 130 亿), not a subscriber."""
 
@@ -404,8 +405,8 @@ def _mask_digits(value: str, keep_head: int) -> str:
 def _after_identifier_word(match: re.Match[str]) -> bool:
     start = match.start()
     window = match.string[max(0, start - _IDENTIFIER_WINDOW) : start].lower()
-    # most numbers follow no such word: a few substring tests spare them the regex
-    return any(stem in window for stem in _IDENTIFIER_STEMS) and _IDENTIFIER_WORD.search(window) is not None
+    # most numbers follow no such word: a set test (no first character of one in the window) spares them the regex
+    return not _IDENTIFIER_FIRSTS.isdisjoint(window) and _IDENTIFIER_WORD.search(window) is not None
 
 
 def _rule_span(tag: str, kind: PiiKind, match: re.Match[str]) -> Span | None:
