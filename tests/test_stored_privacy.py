@@ -248,6 +248,7 @@ async def test_a_stored_review_masks_the_forms_people_write_and_keeps_its_figure
         "roster": [{"name": NAME, "role": "前端负责人"}],
         "overview": {"background": people},
         "problems": [figures],
+        "metrics": [{"name": "GMV", "target": f"{NAME}口径 15012345678", "actual": "13912345678", "unit": "元"}],
     }
     created = await client.call_tool(
         "create_review", {"project": "支付网关", "review_date": "2025-07-10", "review": review}
@@ -262,3 +263,5 @@ async def test_a_stored_review_masks_the_forms_people_write_and_keeps_its_figure
         "前端负责人确认后回滚;London +44 ** **** 0958;座机 010-****5678 转 ****;护照号 G****4567"
     )
     assert sections["problems"] == [figures]
+    metric = sections["metrics"][0]
+    assert (metric["target"], metric["actual"]) == ("前端负责人口径 15012345678", "13912345678")
