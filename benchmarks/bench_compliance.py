@@ -39,7 +39,8 @@ ROSTER = [{"name": "张伟", "role": "后端"}, {"name": "李娜"}]
 
 
 def _hit_sentence(i: int) -> str:
-    return f"第{i}条：张伟导致接口超时，联系 138{i % 100_000_000:08d}，邮件 user{i}@example.com，总是这样。"
+    # 1380013{i:04d}: a subscriber's number for every i (138 0000 0000, a round figure, is not one)
+    return f"第{i}条：张伟导致接口超时，联系 1380013{i % 10_000:04d}，邮件 user{i}@example.com，总是这样。"
 
 
 def _plain_sentence(i: int) -> str:

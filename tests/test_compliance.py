@@ -340,6 +340,16 @@ def test_bad_input_names_the_field(kwargs: dict[str, object]) -> None:
     assert error.value.field in {"text", "fields", "fields.f"}
 
 
+@pytest.mark.parametrize(("language", "word"), [("zh", "字符"), ("en", "characters")])
+def test_bad_input_is_explained_in_the_callers_language(language: str, word: str) -> None:
+    with pytest.raises(InputError) as error:
+        check_compliance(fields={"f": "x" * 30_000}, language=language)  # type: ignore[arg-type]
+    assert error.value.field == "fields.f" and word in error.value.reason
+    with pytest.raises(InputError) as error:
+        check_compliance(language=language)  # type: ignore[arg-type]
+    assert error.value.field == "text" and "`fields`" in error.value.reason
+
+
 def test_roster_entry_validation() -> None:
     with pytest.raises(ValueError):
         RosterEntry(name="张")  # one character would mask every occurrence of a common character

@@ -236,3 +236,32 @@ async def test_delete_review_leaves_nothing_behind_in_any_table(tmp_path: Path) 
         )
     assert "zebracrossing" not in dump
     assert "k-zebra" not in dump
+
+
+async def test_a_stored_review_masks_the_forms_people_write_and_keeps_its_figures(client: Client) -> None:
+    """The store's reader masks what the detector finds (a colleague's 张工, a London number, a landline
+    with its extension, a passport) and leaves the review's figures as written: a mask over an amount,
+    an order number or a timestamp would be a misread."""
+    people = "张工确认后回滚;London +44 20 7946 0958;座机 010-62345678 转 8001;护照号 G1234567"
+    figures = "营收 13800138000 元,订单号 4012888888881881,上线时间 20240310143000,PV 15012345678"
+    review = {
+        "roster": [{"name": NAME, "role": "前端负责人"}],
+        "overview": {"background": people},
+        "problems": [figures],
+        "metrics": [{"name": "GMV", "target": f"{NAME}口径 15012345678", "actual": "13912345678", "unit": "元"}],
+    }
+    created = await client.call_tool(
+        "create_review", {"project": "支付网关", "review_date": "2025-07-10", "review": review}
+    )
+    assert not created.is_error, created.content
+    assert created.structured_content is not None
+    review_id = created.structured_content["review"]["id"]
+    got = await client.call_tool("get_review", {"review_id": review_id})
+    assert got.structured_content is not None
+    sections = got.structured_content["sections"]
+    assert sections["overview"]["background"] == (
+        "前端负责人确认后回滚;London +44 ** **** 0958;座机 010-****5678 转 ****;护照号 G****4567"
+    )
+    assert sections["problems"] == [figures]
+    metric = sections["metrics"][0]
+    assert (metric["target"], metric["actual"]) == ("前端负责人口径 15012345678", "13912345678")

@@ -4,7 +4,9 @@ The store keeps what the author wrote, so the author can correct it; every path 
 review to a reader (get_review, list_reviews, search_lessons, the review resources) passes it through
 here first. Every string is masked, recursively, not only free text: units, targets, thresholds, KPI
 ids, owners and timeline entries hold names and numbers as often as prose does. Only the store's own
-identifiers and timestamps are left alone, because they are never personal and readers follow them.
+identifiers and timestamps are left alone, because they are never personal and readers follow them;
+and a metric's figures (target, actual, baseline) have their names masked but never their numbers
+(a GMV of 13912345678 is no phone: a mask over it would be a misread).
 Pure: models in, models out.
 """
 
@@ -16,7 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from fupan_mcp.analysis.compliance import check_compliance, mask_text
+from fupan_mcp.analysis.compliance import apply_spans, check_compliance, find_pii, mask_text
 from fupan_mcp.analysis.lexicon import blame_hits
 from fupan_mcp.domain.common import Language
 from fupan_mcp.domain.compliance import RosterEntry
@@ -37,6 +39,8 @@ _KEEP = frozenset({"id", "review_id", "created_at", "updated_at", "review_date",
 """Keys whose values the store assigns or constrains (ids, dates, enums): never personal, never masked."""
 _KEEP_ACTION = _KEEP | {"due", "closed_at"}
 _MAY_HOLD_PATTERN_PII = re.compile(r"[0-9０-９@＠]")
+_FIGURES = frozenset({"target", "actual", "baseline"})
+"""Keys whose values are a metric's figures: names in them are masked, numbers never."""
 
 
 def roster_of(record: ReviewRecord) -> list[RosterEntry]:
@@ -58,17 +62,40 @@ def roster_from(value: object) -> list[RosterEntry]:
     return entries
 
 
+def _mask_names(value: Any, roster: Sequence[RosterEntry], language: Language) -> Any:
+    """A figure's value (a metric's target, actual or baseline) with the roster's names masked only: a
+    number there is the figure (GMV 13912345678), and a mask over it would be a misread."""
+    if isinstance(value, str):
+        if not roster:
+            return value
+        spans = [span for span in find_pii(value, roster, language) if span.kind == "name"]
+        return apply_spans(value, spans)
+    if isinstance(value, dict):
+        return {k: _mask_names(v, roster, language) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_mask_names(item, roster, language) for item in value]
+    return value
+
+
 def mask_value(
     value: Any, roster: Sequence[RosterEntry], language: Language, keep: frozenset[str] = frozenset()
 ) -> Any:
     """``value`` (JSON-like: dicts, lists, strings, numbers) with every string masked, keys kept, and
-    the values of the keys in ``keep`` left as they are."""
+    the values of the keys in ``keep`` left as they are; a metric's figures (``target``, ``actual``,
+    ``baseline``) have their names masked, never their numbers."""
     if isinstance(value, str):
         if not roster and not _MAY_HOLD_PATTERN_PII.search(value):
             return value
         return mask_text(value, roster, language)[0]
     if isinstance(value, dict):
-        return {k: v if k in keep else mask_value(v, roster, language, keep) for k, v in value.items()}
+        return {
+            k: v
+            if k in keep
+            else _mask_names(v, roster, language)
+            if k in _FIGURES
+            else mask_value(v, roster, language, keep)
+            for k, v in value.items()
+        }
     if isinstance(value, list):
         return [mask_value(item, roster, language, keep) for item in value]
     return value

@@ -290,8 +290,9 @@ async def check_compliance(
     mask: Annotated[bool, Field(description="Return the texts with personal data masked.")] = True,
     language: LanguageArg = "zh",
 ) -> Annotated[CallToolResult, ComplianceResult]:
-    """Find and mask personal data (phones, resident IDs, bank cards, e-mail, roster names); flag blaming
-    language with a neutral rewrite."""
+    """Find and mask personal data (mobiles, landlines, other countries' phones, resident IDs, passports,
+    bank cards, e-mail, roster names and how colleagues write them); flag blaming language with a neutral
+    rewrite."""
 
     def work() -> CallToolResult:
         from fupan_mcp.analysis.compliance import check_compliance as check
