@@ -137,7 +137,7 @@ class _State:
     parsed: Expr | None = None  # the parsed formula, even if it cannot be used
     known_refs: tuple[str, ...] = ()  # ids in the formula that exist
     expr: Expr | None = None  # the formula actually evaluated (parsed, ids known, not on a cycle)
-    scale: float = 1.0  # 100 for a '%' node: formula value × scale = displayed value
+    scale: float = 1.0  # 100 for a '%' node, 1e-4 for '万元': formula value × scale = displayed value
     reported: dict[str, float | None] = field(default_factory=dict)
     computed: dict[str, float | None] = field(default_factory=dict)
     used: dict[str, float | None] = field(default_factory=dict)
@@ -149,10 +149,6 @@ class _State:
     share: float | None = None
     elasticity: float | None = None
     method: NodeMethod | None = None
-
-    @property
-    def percent(self) -> bool:
-        return self.scale != 1.0
 
     @property
     def inputs(self) -> tuple[str, ...]:
@@ -318,7 +314,8 @@ def _parse_formulas(ctx: _Context) -> None:
     """Parse every formula; syntax errors and unknown ids become findings and leave the node a leaf."""
     for state in ctx.states.values():
         node = state.node
-        state.scale = 100.0 if node.is_percent else 1.0
+        # formula value × scale = value in the node's unit: 32.5 % enters as 0.325, 3,500 万元 as 35,000,000
+        state.scale = 100.0 if node.is_percent else 1.0 / node.magnitude
         if node.formula is None:
             continue
         try:

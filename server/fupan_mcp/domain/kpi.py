@@ -14,7 +14,14 @@ from pydantic import BaseModel, BeforeValidator, Field, WithJsonSchema, field_va
 
 from fupan_mcp.domain.common import DataGap, Finding, Language, Model
 from fupan_mcp.domain.identifiers import is_identifier
-from fupan_mcp.domain.numbers import canonical_unit, convert, parse_quantity
+from fupan_mcp.domain.numbers import (
+    ScaledQuantity,
+    canonical_unit,
+    convert,
+    parse_quantity,
+    parse_scaled_quantity,
+    split_magnitude_unit,
+)
 from fupan_mcp.limits import MAX_NAME_CHARS, MAX_TEXT_CHARS
 
 __all__ = [
@@ -130,9 +137,15 @@ class KpiNode(Model):
             if not isinstance(raw, str) or raw.strip().lower() in _BLANKS:
                 continue
             try:
-                quantity = parse_quantity(raw)
+                quantity = parse_scaled_quantity(raw)
             except ValueError:
                 continue  # the field validator reports it with the field's name
+            scaled = _in_node_magnitude(data.get("unit"), quantity)
+            if scaled is not None:
+                if data is original:
+                    data = dict(data)
+                data[key] = scaled
+                continue
             if quantity.unit is None:
                 continue
             if data is original:  # copied when something changes, not for every node (most have numbers)
@@ -151,12 +164,33 @@ class KpiNode(Model):
         return data
 
     @property
+    def magnitude(self) -> float:
+        """The magnitude a unit like '万元' or '$M' carries (1e4, 1e6); 1 for a plain unit."""
+        return split_magnitude_unit(self.unit)[1] if self.unit else 1.0
+
+    @property
     def label(self) -> str:
         return self.name or self.id
 
     @property
     def is_percent(self) -> bool:
         return is_percent_unit(self.unit)
+
+
+def _in_node_magnitude(unit: object, quantity: ScaledQuantity) -> float | None:
+    """A value written in base units ("3,500万元", "1.2亿", "¥86") on a node whose unit carries a magnitude
+    ("万元"): the value in the node's unit (3500, 12000, 0.0086), so that "1.2亿" is not read as 1.2亿万元.
+    None when nothing is to convert: a plain number ("3500") is already in the node's unit."""
+    if not unit or not isinstance(unit, str):
+        return None
+    base, factor = split_magnitude_unit(unit)
+    if factor == 1.0:
+        return None
+    if quantity.unit is not None and quantity.unit != base:
+        return None  # another unit: left to the checks below
+    if quantity.magnitude == 1.0 and quantity.unit is None:
+        return None
+    return quantity.value / factor
 
 
 # --------------------------------------------------------------------------- results
