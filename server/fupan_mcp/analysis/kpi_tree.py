@@ -34,6 +34,7 @@ caller's other nodes are added. The template's root is the default root.
 from __future__ import annotations
 
 import math
+import re
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -43,6 +44,7 @@ from pydantic import ValidationError
 
 from fupan_mcp import numfmt as fmt
 from fupan_mcp.analysis.formula import (
+    FUNCTIONS,
     Expr,
     FormulaError,
     FormulaEvaluationError,
@@ -93,6 +95,11 @@ _TEXT = {
     "finding.division_by_zero": {
         "zh": "“{node}”的公式在{periods}出现除以零，计算值缺失。",
         "en": "The formula of '{node}' divides by zero for the {periods}; no computed value.",
+    },
+    "finding.names_resolved": {
+        "zh": "“{node}”的公式按名称书写，已按唯一匹配换成 id：{pairs}。请核对。",
+        "en": "The formula of '{node}' is written with names; read with the ids they uniquely match: {pairs}. "
+        "Please check.",
     },
     "finding.formula_error": {
         "zh": "“{node}”的公式无法使用：{detail}",
@@ -311,7 +318,13 @@ def _check_order(order: Sequence[str] | None, method: str, ids: set[str]) -> dic
 
 
 def _parse_formulas(ctx: _Context) -> None:
-    """Parse every formula; syntax errors and unknown ids become findings and leave the node a leaf."""
+    """Parse every formula; syntax errors and unknown ids become findings and leave the node a leaf.
+
+    A formula that fails on names ("GMV = 流量 × 转化率 × 客单价", "Active Users * ARPU") is read again with
+    each node name that is unique replaced by its id (and a leading "<this node> =" dropped); when that
+    reads, it is used and an info finding lists the replacements. Only failing formulas pay for this.
+    """
+    names: _Names | None = None
     for state in ctx.states.values():
         node = state.node
         # formula value × scale = value in the node's unit: 32.5 % enters as 0.325, 3,500 万元 as 35,000,000
@@ -319,9 +332,21 @@ def _parse_formulas(ctx: _Context) -> None:
         if node.formula is None:
             continue
         try:
-            parsed = parse_formula(node.formula)
+            parsed: Expr | None = parse_formula(node.formula)
+            error: FormulaError | None = None
         except FormulaError as exc:
-            detail = exc.localized(ctx.language)
+            parsed, error = None, exc
+        if parsed is None or any(i not in ctx.states for i in parsed.ids):
+            names = names or _Names(ctx.states)
+            resolved = names.resolve(node, ctx.states)
+            if resolved is not None:
+                parsed, error = resolved[0], None
+                pairs = ctx.text("list_sep").join(f"{name} → {node_id}" for name, node_id in resolved[1])
+                message = ctx.text("finding.names_resolved", node=node.label, pairs=pairs or "=")
+                ctx.flag(state, "names_resolved", "info", message, f"{state.path}.formula")
+        if parsed is None:
+            assert error is not None
+            detail = error.localized(ctx.language)
             message = ctx.text("finding.formula_error", node=node.label, detail=detail)
             ctx.flag(state, "formula_error", "error", message, f"{state.path}.formula")
             continue
@@ -334,6 +359,59 @@ def _parse_formulas(ctx: _Context) -> None:
             ctx.flag(state, "unknown_id", "error", message, f"{state.path}.formula")
         else:
             state.expr = parsed
+
+
+_WORD = re.compile(r"\w+")
+_LEFT_SIDE = re.compile(r"^\s*([^=＝]+?)\s*[=＝]\s*(?=\S)")
+
+
+class _Names:
+    """Node names (and ids in another case) that a formula may use instead of ids, when unambiguous."""
+
+    def __init__(self, states: Mapping[str, _State]) -> None:
+        found: dict[str, set[str]] = {}
+        for node_id, state in states.items():
+            for key in {node_id.casefold(), (state.node.name or "").strip().casefold()} - {""}:
+                found.setdefault(key, set()).add(node_id)
+        self.ids: dict[str, str] = {key: next(iter(ids)) for key, ids in found.items() if len(ids) == 1}
+        phrases = sorted((key for key in self.ids if not _WORD.fullmatch(key)), key=len, reverse=True)
+        self.phrases = (
+            re.compile("|".join(f"(?<!\\w){re.escape(p)}(?!\\w)" for p in phrases), re.IGNORECASE)
+            if phrases
+            else None
+        )
+
+    def resolve(self, node: KpiNode, states: Mapping[str, _State]) -> tuple[Expr, list[tuple[str, str]]] | None:
+        """The formula with names replaced by ids, and the replacements; None when that does not read."""
+        text = node.formula or ""
+        left = _LEFT_SIDE.match(text)
+        if left and self.ids.get(left.group(1).strip().casefold()) == node.id:
+            text = text[left.end() :]
+        pairs: list[tuple[str, str]] = []
+
+        def replace(match: re.Match[str]) -> str:
+            word = match.group(0)
+            if word in states or word.casefold() in FUNCTIONS:
+                return word
+            node_id = self.ids.get(word.strip().casefold())
+            if node_id is None:
+                return word
+            if (word, node_id) not in pairs:
+                pairs.append((word, node_id))
+            return f" {node_id} "
+
+        if self.phrases is not None:
+            text = self.phrases.sub(replace, text)
+        text = _WORD.sub(replace, text)
+        if text == node.formula:
+            return None
+        try:
+            parsed = parse_formula(text)
+        except FormulaError:
+            return None
+        if any(i not in states for i in parsed.ids):
+            return None
+        return parsed, pairs
 
 
 def _choose_root(ctx: _Context, root: str | None, default_root: str | None) -> str:
