@@ -119,6 +119,31 @@ _TEXT = {
         "en": "'{node}' reports {reported} as {period} but its formula gives {computed}, {deviation} apart, "
         "beyond the tolerance of {tolerance}. Check the definitions or the data.",
     },
+    "finding.scale_percent": {
+        "zh": "“{node}”的{period}填报为 {reported}，按公式计算为 {computed}，恰好相差约 {factor} 倍：多半是百分比"
+        "写成了数字（如 12.5 而非 12.5%，公式里按 12.5 而不是 0.125 相乘），而不是数据不一致。待核验：{fields}"
+        "（给百分比加上 % 或 unit '%'）；核实前其下的变化分解不可采信。",
+        "en": "'{node}' reports {reported} as {period} but its formula gives {computed}, almost exactly ×{factor} "
+        "apart: most likely a percent written as a plain number (12.5 instead of 12.5 %, multiplied as 12.5, not "
+        "0.125), not a data mismatch. To verify: {fields} (add '%' or unit '%'); until then the change "
+        "decomposition below it is not reliable.",
+    },
+    "finding.scale_magnitude": {
+        "zh": "“{node}”的{period}填报为 {reported}，按公式计算为 {computed}，恰好相差约 {factor} 倍（{hint}）："
+        "多半是各节点的数量级单位（元 / 万 / 亿、k / M）不统一，而不是数据不一致。待核验：{fields}"
+        "（写上单位，如 '350万'、'1.2亿' 或 unit '万元'）；核实前其下的变化分解不可采信。",
+        "en": "'{node}' reports {reported} as {period} but its formula gives {computed}, almost exactly ×{factor} "
+        "apart ({hint}): most likely the nodes mix magnitudes (units, 万, 亿, k, M), not a data mismatch. "
+        "To verify: {fields} (write the magnitude, e.g. '350万', '1.2亿', '8k', or a unit like '万元'); "
+        "until then the change decomposition below it is not reliable.",
+    },
+    "finding.rate_without_unit": {
+        "zh": "“{node}”像是比率却没有单位，取值 {value} 在“{parent}”的公式里按 {value} 倍相乘（不是 {value}%）；"
+        "“{parent}”没有填报值可供核对。待核验：若是百分比，请写 '{value}%' 或 unit '%'。",
+        "en": "'{node}' looks like a rate but has no unit: {value} multiplies '{parent}' {value} times (not "
+        "{value} %), and '{parent}' has no reported value to check it. To verify: if it is a percent, write "
+        "'{value}%' or unit '%'.",
+    },
     "finding.not_decomposable": {
         "zh": "“{node}”的变化无法按公式拆分到输入（混合取值时公式无法计算），整体计入该节点。",
         "en": "The change of '{node}' cannot be split among its inputs (the formula fails on mixed values); "
@@ -376,9 +401,7 @@ class _Names:
         self.ids: dict[str, str] = {key: next(iter(ids)) for key, ids in found.items() if len(ids) == 1}
         phrases = sorted((key for key in self.ids if not _WORD.fullmatch(key)), key=len, reverse=True)
         self.phrases = (
-            re.compile("|".join(f"(?<!\\w){re.escape(p)}(?!\\w)" for p in phrases), re.IGNORECASE)
-            if phrases
-            else None
+            re.compile("|".join(f"(?<!\\w){re.escape(p)}(?!\\w)" for p in phrases), re.IGNORECASE) if phrases else None
         )
 
     def resolve(self, node: KpiNode, states: Mapping[str, _State]) -> tuple[Expr, list[tuple[str, str]]] | None:
@@ -559,6 +582,8 @@ def _evaluate(ctx: _Context, order: Sequence[str]) -> None:
             state.used[period] = reported if reported is not None else computed
             _check_consistency(ctx, state, period)
         label = state.node.label
+        if state.expr is not None and state.expr.linear is None and state.node.actual is None:
+            _check_unchecked_rates(ctx, state)  # products with no reported value to check them against
         if zero_division:
             message = ctx.text("finding.division_by_zero", node=label, periods=_periods_text(ctx, zero_division))
             ctx.flag(state, "division_by_zero", "error", message, f"{state.path}.formula")
@@ -604,6 +629,9 @@ def _check_consistency(ctx: _Context, state: _State, period: Period) -> None:
     state.consistent[period] = consistent
     if consistent:
         return
+    if _scale_suspected(ctx, state, period, reported, computed):
+        state.consistent[period] = None  # not a verdict: the figures may be right in another unit
+        return
     message = ctx.text(
         "finding.inconsistent",
         node=state.node.label,
@@ -615,6 +643,76 @@ def _check_consistency(ctx: _Context, state: _State, period: Period) -> None:
     )
     severity: Severity = "info" if period == "target" else "warning"
     ctx.flag(state, "inconsistent", severity, message, f"{state.path}.{period}")
+
+
+_SCALES: tuple[tuple[int, str], ...] = ((2, "%"), (4, "万"), (8, "亿"), (3, "k / 千"), (6, "M / 百万"))
+_SCALE_BAND = 0.03
+"""How close reported / computed must come to a power of ten to read as a unit slip rather than a mismatch."""
+
+
+def _scale_suspected(ctx: _Context, state: _State, period: Period, reported: float, computed: float) -> bool:
+    """A gap of almost exactly ×100, ×10⁴, ×10⁸, ×10³ or ×10⁶ is a unit slip, not data: report it to verify.
+
+    The usual causes: a percent given as 12.5 without '%' (so it enters a product as 12.5, not 0.125),
+    or figures in 万 / 亿 / 元 mixed across nodes. The nodes it may concern are named: the node itself and
+    its direct inputs that have no unit (percent) or any input (magnitudes). Only failing checks get here.
+    """
+    if reported == 0 or computed == 0 or (reported > 0) != (computed > 0):
+        return False
+    ratio = abs(reported / computed)
+    power = round(math.log10(ratio))
+    digits = abs(power)
+    hint = next((word for p, word in _SCALES if p == digits), None)
+    if hint is None or abs(ratio / 10.0**power - 1) > _SCALE_BAND:
+        return False
+    candidates = [state, *(ctx.states[i] for i in state.inputs)]
+    if digits == 2:
+        suspects = [s for s in candidates if s.node.unit is None and _percent_like(s, period)]
+        key = "finding.scale_percent" if suspects else "finding.scale_magnitude"
+    else:
+        suspects, key = [], "finding.scale_magnitude"
+    if not suspects:
+        suspects = [s for s in candidates if s.node.unit is None or s.node.magnitude != 1.0] or candidates
+    fields = ctx.text("list_sep").join(f"{s.node.label} ({s.path}.{period})" for s in suspects[:8])
+    message = ctx.text(
+        key,
+        node=state.node.label,
+        period=ctx.text(f"period.{period}"),
+        reported=fmt.quantity(reported, state.node.unit, ctx.language),
+        computed=fmt.quantity(computed, state.node.unit, ctx.language, computed=True),
+        factor=f"10^{digits}" if digits > 2 else "100",
+        hint=hint,
+        fields=fields,
+    )
+    severity: Severity = "info" if period == "target" else "warning"
+    ctx.flag(state, "unit_scale_suspected", severity, message, f"{state.path}.{period}")
+    return True
+
+
+def _percent_like(state: _State, period: Period) -> bool:
+    value = state.used.get(period)
+    return (value is not None and 0 < abs(value) <= 100 and value != int(value)) or _RATE_NAME.search(
+        state.node.label
+    ) is not None
+
+
+def _check_unchecked_rates(ctx: _Context, state: _State) -> None:
+    """A rate-named input without a unit (转化率 3.2) in a product whose result nobody reported: it enters as
+    3.2, not 0.032, and nothing can catch it, so it is named for verification. A cheap test per input."""
+    if state.node.baseline is not None or state.node.target is not None:
+        return
+    for input_id in state.inputs:
+        child = ctx.states[input_id]
+        if child.node.unit is not None or _RATE_NAME.search(child.node.label) is None:
+            continue
+        values = [v for v in (child.used["actual"], child.used["baseline"]) if v is not None]
+        if not values or not all(1 < abs(v) <= 100 for v in values):
+            continue
+        message = ctx.text("finding.rate_without_unit", node=child.node.label, parent=state.node.label, value=values[0])
+        ctx.flag(child, "unit_scale_suspected", "warning", message, f"{child.path}.unit")
+
+
+_RATE_NAME = re.compile(r"率|占比|比例|比率|渗透|rate|ratio|margin|share|pct|percent|%|cvr|ctr|roi", re.IGNORECASE)
 
 
 def _periods_text(ctx: _Context, periods: Iterable[Period]) -> str:
