@@ -119,6 +119,12 @@ _TEXT = {
         "en": "'{node}' reports {reported} as {period} but its formula gives {computed}, {deviation} apart, "
         "beyond the tolerance of {tolerance}. Check the definitions or the data.",
     },
+    "finding.within_rounding": {
+        "zh": "“{node}”的{period}填报为 {reported}，按公式计算为 {computed}，相差 {deviation}，"
+        "在所填数字的四舍五入范围内，视为一致。",
+        "en": "'{node}' reports {reported} as {period} and its formula gives {computed}, {deviation} apart: "
+        "within the rounding of the figures as written, so consistent.",
+    },
     "finding.scale_percent": {
         "zh": "“{node}”的{period}填报为 {reported}，按公式计算为 {computed}，恰好相差约 {factor} 倍：多半是百分比"
         "写成了数字（如 12.5 而非 12.5%，公式里按 12.5 而不是 0.125 相乘），而不是数据不一致。待核验：{fields}"
@@ -297,7 +303,7 @@ def _collect_nodes(
         else:
             node, path = override
             updates = {name: getattr(node, name) for name in node.model_fields_set if name != "id"}
-            merged.append(base.model_copy(update=updates))
+            merged.append(base.model_copy(update=updates).with_rounding_of(node))
             paths.append(path)
     for node, path in by_id.values():
         merged.append(node)
@@ -627,6 +633,18 @@ def _check_consistency(ctx: _Context, state: _State, period: Period) -> None:
     consistent = deviation <= tolerance + 1e-12
     state.deviation[period] = deviation if math.isfinite(deviation) else None
     state.consistent[period] = consistent
+    # a tolerance the caller set is taken as the rule; by default the written digits' rounding is allowed
+    if not consistent and state.node.tolerance is None and _within_rounding(ctx, state, period, gap, tolerance):
+        consistent = state.consistent[period] = True
+        message = ctx.text(
+            "finding.within_rounding",
+            node=state.node.label,
+            period=ctx.text(f"period.{period}"),
+            reported=fmt.quantity(reported, state.node.unit, ctx.language),
+            computed=fmt.quantity(computed, state.node.unit, ctx.language, computed=True),
+            deviation=fmt.percent(deviation),
+        )
+        ctx.flag(state, "within_rounding", "info", message, f"{state.path}.{period}")
     if consistent:
         return
     if _scale_suspected(ctx, state, period, reported, computed):
@@ -643,6 +661,42 @@ def _check_consistency(ctx: _Context, state: _State, period: Period) -> None:
     )
     severity: Severity = "info" if period == "target" else "warning"
     ctx.flag(state, "inconsistent", severity, message, f"{state.path}.{period}")
+
+
+def _within_rounding(ctx: _Context, state: _State, period: Period, gap: float, tolerance: float) -> bool:
+    """Whether the gap is no more than the rounding of the figures as written, to first order.
+
+    "1.2亿" may be anything from 1.15亿 to 1.25亿, "3.2%" from 3.15 % to 3.25 %: a product's relative
+    rounding is the sum of its factors' (times |exponent|), a sum's absolute rounding the sum of its
+    terms', plus the node's own. Only for sums and products of reported inputs (a computed input counts
+    as exact, so this never widens more than the written digits allow); only failing checks get here.
+    """
+    expr = state.expr
+    reported = state.reported[period]
+    assert expr is not None and reported is not None
+    own = abs(reported) * state.node.rounding(period)
+    if expr.linear is not None:
+        bound = own
+        for input_id, coefficient in expr.linear.items():
+            child = ctx.states[input_id]
+            value = child.used[period]
+            if value is None:
+                return False
+            written = child.node.rounding(period) if child.reported[period] is not None else 0.0
+            bound += abs(coefficient * value / child.scale) * written * state.scale
+    elif expr.monomial is not None:
+        relative = 0.0
+        for input_id, exponent in expr.monomial.exponents.items():
+            child = ctx.states[input_id]
+            if child.reported[period] is not None:
+                relative += abs(exponent) * child.node.rounding(period)
+        computed = state.computed[period]
+        assert computed is not None
+        bound = own + abs(computed) * relative
+    else:
+        return False
+    computed_abs = abs(state.computed[period] or 0.0)
+    return gap <= bound + tolerance * computed_abs + 1e-12 * max(computed_abs, abs(reported))
 
 
 _SCALES: tuple[tuple[int, str], ...] = ((2, "%"), (4, "万"), (8, "亿"), (3, "k / 千"), (6, "M / 百万"))

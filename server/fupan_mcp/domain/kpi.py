@@ -8,9 +8,20 @@ are parsed with `domain.numbers.parse_quantity`. A node whose unit is ``%`` hold
 
 from __future__ import annotations
 
+import math
+import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, Field, WithJsonSchema, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    Field,
+    ModelWrapValidatorHandler,
+    PrivateAttr,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
 from fupan_mcp.domain.common import DataGap, Finding, Language, Model
 from fupan_mcp.domain.identifiers import is_identifier
@@ -18,6 +29,7 @@ from fupan_mcp.domain.numbers import (
     ScaledQuantity,
     canonical_unit,
     convert,
+    normalize,
     parse_quantity,
     parse_scaled_quantity,
     split_magnitude_unit,
@@ -110,6 +122,32 @@ class KpiNode(Model):
         description=f"Relative tolerance for reported vs formula values (default {DEFAULT_TOLERANCE}).",
     )
 
+    _rounding: dict[str, float] = PrivateAttr(default_factory=dict)
+    """Relative half-unit of the last digit of each value written as text ("1.2亿": 0.05 / 1.2)."""
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _written_precision(cls, data: Any, handler: ModelWrapValidatorHandler[KpiNode]) -> KpiNode:
+        node = handler(data)
+        if isinstance(data, dict):
+            for key in VALUE_FIELDS:
+                raw = data.get(key)
+                if isinstance(raw, str):
+                    node._rounding[key] = _text_half_unit(raw)
+        return node
+
+    def rounding(self, key: ValueField) -> float:
+        """Relative rounding of a value as written: "3.2%" ±1.6 %, 107 ±0.47 %; 0 when not known."""
+        if key in self._rounding:
+            return self._rounding[key]
+        value = getattr(self, key)
+        return 0.0 if value is None else _number_half_unit(value)
+
+    def with_rounding_of(self, other: KpiNode) -> KpiNode:
+        """Keep the written precision of ``other``'s values (a template node filled by a caller's node)."""
+        self._rounding = {**self._rounding, **other._rounding}
+        return self
+
     @field_validator("id")
     @classmethod
     def _id_is_identifier(cls, value: str) -> str:
@@ -191,6 +229,35 @@ def _in_node_magnitude(unit: object, quantity: ScaledQuantity) -> float | None:
     if quantity.magnitude == 1.0 and quantity.unit is None:
         return None
     return quantity.value / factor
+
+
+_DIGITS = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _text_half_unit(text: str) -> float:
+    """Relative half-unit of the one number in a value's text; 0 when there is not exactly one."""
+    folded = normalize(text)
+    numbers = _DIGITS.findall(folded)
+    if len(numbers) != 1 or "/" in folded or ":" in folded:
+        return 0.0
+    digits = numbers[0]
+    mantissa = float(digits)
+    if mantissa == 0:
+        return 0.0
+    decimals = len(digits) - digits.index(".") - 1 if "." in digits else 0
+    return 0.5 * 10.0**-decimals / mantissa
+
+
+def _number_half_unit(value: float) -> float:
+    """Relative half-unit of the last digit of a number as JSON writes it (3.2: 0.05 / 3.2; 107: 0.5 / 107)."""
+    if value == 0 or not math.isfinite(value):
+        return 0.0
+    text = repr(float(value))
+    mantissa, _, exponent = text.partition("e")
+    if mantissa.endswith(".0"):
+        mantissa = mantissa[:-2]
+    decimals = len(mantissa) - mantissa.index(".") - 1 if "." in mantissa else 0
+    return 0.5 * 10.0 ** (int(exponent or 0) - decimals) / abs(value)
 
 
 # --------------------------------------------------------------------------- results
