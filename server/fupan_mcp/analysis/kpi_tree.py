@@ -134,6 +134,14 @@ _TEXT = {
         "0.125), not a data mismatch. To verify: {fields} (add '%' or unit '%'); until then the change "
         "decomposition below it is not reliable.",
     },
+    "finding.scale_percent_inputs": {
+        "zh": "“{node}”的{period}填报为 {reported}，按公式计算为 {computed}；把 {fields} 当作百分比（÷100）"
+        "则与填报值吻合：多半是百分比写成了数字，而不是数据不一致。待核验上述字段（给百分比加上 % 或 unit '%'）；"
+        "核实前其下的变化分解不可采信。",
+        "en": "'{node}' reports {reported} as {period} but its formula gives {computed}; read as percents (÷100), "
+        "{fields} make it match: most likely percents written as plain numbers, not a data mismatch. Verify "
+        "those fields (add '%' or unit '%'); until then the change decomposition below it is not reliable.",
+    },
     "finding.scale_magnitude": {
         "zh": "“{node}”的{period}填报为 {reported}，按公式计算为 {computed}，恰好相差约 {factor} 倍（{hint}）："
         "多半是各节点的数量级单位（元 / 万 / 亿、k / M）不统一，而不是数据不一致。待核验：{fields}"
@@ -711,16 +719,23 @@ def _scale_suspected(ctx: _Context, state: _State, period: Period, reported: flo
     or figures in 万 / 亿 / 元 mixed across nodes. The nodes it may concern are named: the node itself and
     its direct inputs that have no unit (percent) or any input (magnitudes). Only failing checks get here.
     """
-    if reported == 0 or computed == 0 or (reported > 0) != (computed > 0):
-        return False
-    ratio = abs(reported / computed)
-    power = round(math.log10(ratio))
-    digits = abs(power)
-    hint = next((word for p, word in _SCALES if p == digits), None)
-    if hint is None or abs(ratio / 10.0**power - 1) > _SCALE_BAND:
-        return False
-    candidates = [state, *(ctx.states[i] for i in state.inputs)]
-    if digits == 2:
+    rates = _percent_retry(ctx, state, period, reported)
+    if rates:
+        digits, hint = 2, "%"
+    else:
+        if reported == 0 or computed == 0 or (reported > 0) != (computed > 0):
+            return False
+        ratio = abs(reported / computed)
+        power = round(math.log10(ratio))
+        digits = abs(power)
+        found = next((word for p, word in _SCALES if p == digits), None)
+        if found is None or abs(ratio / 10.0**power - 1) > _SCALE_BAND:
+            return False
+        hint = found
+    candidates = rates or [state, *(ctx.states[i] for i in state.inputs)]
+    if rates:
+        suspects, key = rates, "finding.scale_percent_inputs"
+    elif digits == 2:
         suspects = [s for s in candidates if s.node.unit is None and _percent_like(s, period)]
         key = "finding.scale_percent" if suspects else "finding.scale_magnitude"
     else:
@@ -741,6 +756,33 @@ def _scale_suspected(ctx: _Context, state: _State, period: Period, reported: flo
     severity: Severity = "info" if period == "target" else "warning"
     ctx.flag(state, "unit_scale_suspected", severity, message, f"{state.path}.{period}")
     return True
+
+
+def _percent_retry(ctx: _Context, state: _State, period: Period, reported: float) -> list[_State]:
+    """Rate-named inputs without a unit, valued in (1, 100], that as percents (÷100) make the formula
+    match the reported value: "(1 - 可用性目标) × 43200" with 99.9, "× (1 + 复购率)" with 20. The formula
+    is evaluated once more, for failing checks only. Empty when there is none or it does not match."""
+    expr = state.expr
+    if expr is None or expr.linear is not None:
+        return []
+    rates: list[_State] = []
+    point: dict[str, float] = {}
+    for input_id in expr.ids:
+        child = ctx.states[input_id]
+        value = child.formula_value(period)
+        if value is None:
+            return []
+        if child.node.unit is None and 1 < abs(value) <= 100 and _RATE_NAME.search(child.node.label):
+            rates.append(child)
+            value /= 100
+        point[input_id] = value
+    if not rates:
+        return []
+    try:
+        retried = expr.evaluate(point) * state.scale
+    except FormulaEvaluationError:
+        return []
+    return rates if retried != 0 and abs(reported - retried) <= _SCALE_BAND * abs(retried) else []
 
 
 def _percent_like(state: _State, period: Period) -> bool:
@@ -766,7 +808,10 @@ def _check_unchecked_rates(ctx: _Context, state: _State) -> None:
         ctx.flag(child, "unit_scale_suspected", "warning", message, f"{child.path}.unit")
 
 
-_RATE_NAME = re.compile(r"率|占比|比例|比率|渗透|rate|ratio|margin|share|pct|percent|%|cvr|ctr|roi", re.IGNORECASE)
+_RATE_NAME = re.compile(
+    r"率|占比|比例|比率|渗透|可用性|rate|ratio|margin|share|pct|percent|%|cvr|ctr|roi|slo|sla|availability|uptime",
+    re.IGNORECASE,
+)
 
 
 def _periods_text(ctx: _Context, periods: Iterable[Period]) -> str:
