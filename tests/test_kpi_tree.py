@@ -639,3 +639,31 @@ def test_extreme_values_never_crash(values: list[tuple[float, float]]) -> None:
     """Overflow, underflow and subnormal numbers end as findings, never as exceptions."""
     result = build_kpi_tree(mixed_tree(values))
     assert kpi_tree_text(result).startswith("### KPI 指标树")
+
+
+def test_permille_and_basis_points_enter_formulas_as_fractions() -> None:
+    tree: list[Node] = [
+        {"id": "total", "formula": "a + b + c", "actual": "12.75%"},
+        {"id": "a", "actual": "12%"},
+        {"id": "b", "actual": "5‰"},
+        {"id": "c", "actual": "25bp"},
+    ]
+    result = build_kpi_tree(tree)
+    total = next(e for e in result.evaluations if e.id == "total")
+    assert total.actual.computed == pytest.approx(12.75)  # 12 % + 0.5 % + 0.25 %, not 12 % + 5 + 25
+    assert total.actual.consistent is True
+
+
+def test_sum_of_unlike_units_is_named_and_wan_yuan_is_not() -> None:
+    unlike = build_kpi_tree(
+        [{"id": "t", "formula": "a + b"}, {"id": "a", "actual": "5元"}, {"id": "b", "actual": "3人"}]
+    )
+    assert "unit_mismatch" in codes(unlike)
+    scaled: list[Node] = [
+        {"id": "t", "formula": "a + b"},
+        {"id": "a", "actual": "5万元"},
+        {"id": "b", "actual": 3, "unit": "万元"},
+    ]
+    result = build_kpi_tree(scaled)
+    assert "unit_mismatch" not in codes(result)
+    assert next(e for e in result.evaluations if e.id == "t").actual.computed == pytest.approx(80000)

@@ -65,6 +65,7 @@ from fupan_mcp.domain.kpi import (
     NodeMethod,
     PeriodValue,
 )
+from fupan_mcp.domain.numbers import canonical_unit, split_magnitude_unit
 from fupan_mcp.errors import InputError, input_error_from
 from fupan_mcp.i18n import tr
 from fupan_mcp.limits import MAX_KPI_NODES
@@ -100,6 +101,12 @@ _TEXT = {
         "zh": "“{node}”的公式按名称书写，已按唯一匹配换成 id：{pairs}。请核对。",
         "en": "The formula of '{node}' is written with names; read with the ids they uniquely match: {pairs}. "
         "Please check.",
+    },
+    "finding.sum_units": {
+        "zh": "“{node}”的公式把不同单位的指标相加减：{parts}。数值照公式计算，但待核验：单位是否写错，"
+        "或是否缺少换算（如 小时 × 60）。",
+        "en": "The formula of '{node}' adds or subtracts KPIs in different units: {parts}. The figures follow the "
+        "formula, but verify whether a unit is wrong or a conversion (such as hours × 60) is missing.",
     },
     "finding.formula_error": {
         "zh": "“{node}”的公式无法使用：{detail}",
@@ -367,7 +374,7 @@ def _parse_formulas(ctx: _Context) -> None:
     for state in ctx.states.values():
         node = state.node
         # formula value × scale = value in the node's unit: 32.5 % enters as 0.325, 3,500 万元 as 35,000,000
-        state.scale = 100.0 if node.is_percent else 1.0 / node.magnitude
+        state.scale = _RATIO_SCALES.get(canonical_unit(node.unit) or "", 0.0) or 1.0 / node.magnitude
         if node.formula is None:
             continue
         try:
@@ -398,6 +405,31 @@ def _parse_formulas(ctx: _Context) -> None:
             ctx.flag(state, "unknown_id", "error", message, f"{state.path}.formula")
         else:
             state.expr = parsed
+            if parsed.linear is not None:
+                _check_sum_units(ctx, state, parsed.linear)
+
+
+_RATIO_SCALES = {"%": 100.0, "‰": 1000.0, "bp": 10000.0}
+"""Ratio units enter formulas as fractions: 12.5 % as 0.125, 5 ‰ as 0.005, 25 bp as 0.0025."""
+_SAME_FAMILY = {"pp": "%", "‰": "%", "bp": "%"}
+
+
+def _check_sum_units(ctx: _Context, state: _State, terms: Mapping[str, float]) -> None:
+    """A sum whose terms have different units (元 + 人, min + h, % + 元) adds unlike things: it is
+    reported (not converted: a formula may hold its own factors, as 'days * 24 * 60'). Magnitudes are
+    not a difference (万元 + 元 is scaled), ratios are one family (% and ‰, bp, pp). O(terms)."""
+    units: dict[str, list[str]] = {}
+    for input_id in terms:
+        child = ctx.states[input_id]
+        if child.node.unit is None:
+            continue
+        base = split_magnitude_unit(child.node.unit)[0] or ""
+        units.setdefault(_SAME_FAMILY.get(base, base), []).append(child.node.label)
+    if len(units) < 2:
+        return
+    parts = [f"{ctx.text('list_sep').join(labels)} ({unit or '-'})" for unit, labels in units.items()]
+    message = ctx.text("finding.sum_units", node=state.node.label, parts="; ".join(parts))
+    ctx.flag(state, "unit_mismatch", "warning", message, f"{state.path}.formula")
 
 
 _WORD = re.compile(r"\w+")

@@ -85,8 +85,16 @@ _STATUS_TONE: dict[str, Tone] = {
     "reported": "normal",
 }
 _SEVERITY_TONE: dict[str, Tone] = {"error": "bad", "warning": "warn", "info": "muted"}
-_KPI_FLAGS = ("inconsistent", "unit_scale_suspected", "cycle", "unknown_id", "division_by_zero", "formula_error")
-_KPI_WARNINGS = ("inconsistent", "unit_scale_suspected")
+_KPI_FLAGS = (
+    "inconsistent",
+    "unit_scale_suspected",
+    "unit_mismatch",
+    "cycle",
+    "unknown_id",
+    "division_by_zero",
+    "formula_error",
+)
+_KPI_WARNINGS = ("inconsistent", "unit_scale_suspected", "unit_mismatch")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
