@@ -667,3 +667,18 @@ def test_sum_of_unlike_units_is_named_and_wan_yuan_is_not() -> None:
     result = build_kpi_tree(scaled)
     assert "unit_mismatch" not in codes(result)
     assert next(e for e in result.evaluations if e.id == "t").actual.computed == pytest.approx(80000)
+
+
+def test_fraction_marked_percent_in_a_product_is_to_verify_not_inconsistent() -> None:
+    tree: list[Node] = [
+        {"id": "gmv", "name": "GMV", "formula": "uv * cvr * aov", "actual": "1.2亿"},
+        {"id": "uv", "name": "访客数", "actual": "3500万"},
+        {"id": "cvr", "name": "转化率", "actual": 0.032, "unit": "%"},  # meant 3.2 %
+        {"id": "aov", "name": "客单价", "actual": "¥107"},
+    ]
+    result = build_kpi_tree(tree, language="en")
+    gmv = next(e for e in result.evaluations if e.id == "gmv")
+    assert gmv.actual.consistent is None
+    assert "inconsistent" not in codes(result)
+    [finding] = [f for f in result.findings if f.code == "unit_scale_suspected"]
+    assert "转化率 (nodes[2].actual)" in finding.message and finding.path == "nodes[0].actual"

@@ -134,11 +134,11 @@ _TEXT = {
     },
     "finding.scale_percent": {
         "zh": "“{node}”的{period}填报为 {reported}，按公式计算为 {computed}，恰好相差约 {factor} 倍：多半是百分比"
-        "写成了数字（如 12.5 而非 12.5%，公式里按 12.5 而不是 0.125 相乘），而不是数据不一致。待核验：{fields}"
-        "（给百分比加上 % 或 unit '%'）；核实前其下的变化分解不可采信。",
+        "与小数混写（如 12.5 未标 %，按 12.5 而不是 0.125 相乘；或 0.125 标了 %，读作 0.125%），而不是数据不一致。"
+        "待核验：{fields}；核实前其下的变化分解不可采信。",
         "en": "'{node}' reports {reported} as {period} but its formula gives {computed}, almost exactly ×{factor} "
-        "apart: most likely a percent written as a plain number (12.5 instead of 12.5 %, multiplied as 12.5, not "
-        "0.125), not a data mismatch. To verify: {fields} (add '%' or unit '%'); until then the change "
+        "apart: most likely percents and fractions mixed (12.5 without '%' multiplied as 12.5, not 0.125; or 0.125 "
+        "marked '%', read as 0.125 %), not a data mismatch. To verify: {fields}; until then the change "
         "decomposition below it is not reliable.",
     },
     "finding.scale_percent_inputs": {
@@ -768,7 +768,7 @@ def _scale_suspected(ctx: _Context, state: _State, period: Period, reported: flo
     if rates:
         suspects, key = rates, "finding.scale_percent_inputs"
     elif digits == 2:
-        suspects = [s for s in candidates if s.node.unit is None and _percent_like(s, period)]
+        suspects = [s for s in candidates if _percent_like(s, period) if s.node.unit is None or s.node.is_percent]
         key = "finding.scale_percent" if suspects else "finding.scale_magnitude"
     else:
         suspects, key = [], "finding.scale_magnitude"
@@ -818,7 +818,11 @@ def _percent_retry(ctx: _Context, state: _State, period: Period, reported: float
 
 
 def _percent_like(state: _State, period: Period) -> bool:
+    """A unitless value that may be a percent (3.2, or a rate's name), or a '%' value that may be a
+    fraction (0.032 with unit '%': 0.032 %)."""
     value = state.used.get(period)
+    if state.node.is_percent:
+        return value is not None and 0 < abs(value) < 1
     return (value is not None and 0 < abs(value) <= 100 and value != int(value)) or _RATE_NAME.search(
         state.node.label
     ) is not None
