@@ -107,7 +107,8 @@ class KpiNode(Model):
     formula: str | None = Field(
         default=None,
         max_length=MAX_TEXT_CHARS,
-        description="Formula over other node ids: + - * / ( ) sum() min() max(), e.g. 'traffic * cvr * aov'.",
+        description="Formula over other node ids: + - * / ( ) sum() min() max(), e.g. 'traffic * cvr * aov' "
+        "(names that match one node are read as its id).",
     )
     actual: NumberInput = Field(default=None, description="Value in the review period.")
     baseline: NumberInput = Field(default=None, description="Value before (comparison period).")
@@ -119,7 +120,8 @@ class KpiNode(Model):
         default=None,
         ge=0,
         le=1,
-        description=f"Relative tolerance for reported vs formula values (default {DEFAULT_TOLERANCE}).",
+        description=f"Relative tolerance for reported vs formula values (default {DEFAULT_TOLERANCE}, plus the "
+        "rounding of the digits as written: '1.2亿' may be 1.15亿-1.25亿); one set here is applied strictly.",
     )
 
     _rounding: dict[str, float] = PrivateAttr(default_factory=dict)
