@@ -682,3 +682,24 @@ def test_fraction_marked_percent_in_a_product_is_to_verify_not_inconsistent() ->
     assert "inconsistent" not in codes(result)
     [finding] = [f for f in result.findings if f.code == "unit_scale_suspected"]
     assert "转化率 (nodes[2].actual)" in finding.message and finding.path == "nodes[0].actual"
+
+
+def test_rounding_explains_small_gaps_and_too_coarse_figures_are_to_verify() -> None:
+    def tree(gmv: str, cvr: str) -> list[Node]:
+        return [
+            {"id": "gmv", "formula": "uv * cvr * aov", "actual": gmv},
+            {"id": "uv", "actual": "3500万"},
+            {"id": "cvr", "actual": cvr},
+            {"id": "aov", "actual": "¥107"},
+        ]
+
+    # 3500万 × 3.3% × 107 = 1.23585亿: '1.2亿' (1.15-1.25亿) covers it
+    close = build_kpi_tree(tree("1.2亿", "3.3%"))
+    assert close.evaluations[0].actual.consistent is True and "within_rounding" in codes(close)
+    # 1.30亿 is 5.2 % off: beyond what 3 digits and 3.3% explain
+    far = build_kpi_tree(tree("1.30亿", "3.3%"))
+    assert far.evaluations[0].actual.consistent is False and "inconsistent" in codes(far)
+    # '3%' may be 2.5-3.5 %: 1.2亿 against 1.1235亿 (6.8 %) cannot be called either way
+    coarse = build_kpi_tree(tree("1.2亿", "3%"))
+    assert coarse.evaluations[0].actual.consistent is None and "too_rounded" in codes(coarse)
+    assert "inconsistent" not in codes(coarse)

@@ -132,6 +132,12 @@ _TEXT = {
         "en": "'{node}' reports {reported} as {period} and its formula gives {computed}, {deviation} apart: "
         "within the rounding of the figures as written, so consistent.",
     },
+    "finding.too_rounded": {
+        "zh": "“{node}”的{period}填报为 {reported}，按公式计算为 {computed}，相差 {deviation}：所填数字取整太粗，"
+        "这一差距仍在四舍五入范围内，无法判断是否一致。待核验：请提供更多位的数值。",
+        "en": "'{node}' reports {reported} as {period} and its formula gives {computed}, {deviation} apart: the "
+        "figures are rounded too coarsely to tell whether they agree. To verify: give more digits.",
+    },
     "finding.scale_percent": {
         "zh": "“{node}”的{period}填报为 {reported}，按公式计算为 {computed}，恰好相差约 {factor} 倍：多半是百分比"
         "与小数混写（如 12.5 未标 %，按 12.5 而不是 0.125 相乘；或 0.125 标了 %，读作 0.125%），而不是数据不一致。"
@@ -675,15 +681,22 @@ def _check_consistency(ctx: _Context, state: _State, period: Period) -> None:
     state.consistent[period] = consistent
     # a tolerance the caller set is taken as the rule; by default the written digits' rounding is allowed
     if not consistent and state.node.tolerance is None and _within_rounding(ctx, state, period, gap, tolerance):
-        consistent = state.consistent[period] = True
+        coarse = deviation > _ROUNDING_VERDICT_CAP  # "3%" may be 2.5-3.5 %: too coarse to call it either way
         message = ctx.text(
-            "finding.within_rounding",
+            "finding.too_rounded" if coarse else "finding.within_rounding",
             node=state.node.label,
             period=ctx.text(f"period.{period}"),
             reported=fmt.quantity(reported, state.node.unit, ctx.language),
             computed=fmt.quantity(computed, state.node.unit, ctx.language, computed=True),
             deviation=fmt.percent(deviation),
         )
+        if coarse:
+            state.consistent[period] = None
+            ctx.flag(
+                state, "too_rounded", "info" if period == "target" else "warning", message, f"{state.path}.{period}"
+            )
+            return
+        consistent = state.consistent[period] = True
         ctx.flag(state, "within_rounding", "info", message, f"{state.path}.{period}")
     if consistent:
         return
@@ -701,6 +714,10 @@ def _check_consistency(ctx: _Context, state: _State, period: Period) -> None:
     )
     severity: Severity = "info" if period == "target" else "warning"
     ctx.flag(state, "inconsistent", severity, message, f"{state.path}.{period}")
+
+
+_ROUNDING_VERDICT_CAP = 0.05
+"""A gap the written digits' rounding explains is 'consistent' up to this; beyond it, 'to verify'."""
 
 
 def _within_rounding(ctx: _Context, state: _State, period: Period, gap: float, tolerance: float) -> bool:

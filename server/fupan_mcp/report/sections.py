@@ -89,12 +89,13 @@ _KPI_FLAGS = (
     "inconsistent",
     "unit_scale_suspected",
     "unit_mismatch",
+    "too_rounded",
     "cycle",
     "unknown_id",
     "division_by_zero",
     "formula_error",
 )
-_KPI_WARNINGS = ("inconsistent", "unit_scale_suspected", "unit_mismatch")
+_KPI_WARNINGS = ("inconsistent", "unit_scale_suspected", "unit_mismatch", "too_rounded")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -262,6 +262,7 @@ TEXT: Table = {
     "kpi.flag.inconsistent": {"zh": "与公式不一致", "en": "disagrees with formula"},
     "kpi.flag.unit_scale_suspected": {"zh": "待核验：疑似单位问题", "en": "to verify: unit slip?"},
     "kpi.flag.unit_mismatch": {"zh": "待核验：相加的单位不同", "en": "to verify: unlike units added"},
+    "kpi.flag.too_rounded": {"zh": "待核验：数字取整太粗", "en": "to verify: too rounded"},
     "kpi.flag.cycle": {"zh": "错误：循环引用", "en": "error: cycle"},
     "kpi.flag.unknown_id": {"zh": "错误：引用了不存在的指标", "en": "error: unknown id"},
     "kpi.flag.division_by_zero": {"zh": "错误：除以零", "en": "error: division by zero"},
