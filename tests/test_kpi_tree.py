@@ -703,3 +703,22 @@ def test_rounding_explains_small_gaps_and_too_coarse_figures_are_to_verify() -> 
     coarse = build_kpi_tree(tree("1.2亿", "3%"))
     assert coarse.evaluations[0].actual.consistent is None and "too_rounded" in codes(coarse)
     assert "inconsistent" not in codes(coarse)
+
+
+def test_template_rate_given_as_fraction_is_named_to_verify() -> None:
+    # the template's 转化率 is in '%'; 0.0286 meant 2.86 %: 41.1万 × 2.86 % × 129.6 = 152.34万
+    nodes: list[Node] = [
+        {"id": "gmv", "actual": "152.3万"},
+        {"id": "paid_traffic", "actual": "30万"},
+        {"id": "creator_traffic", "actual": "10万"},
+        {"id": "private_traffic", "actual": "1.1万"},
+        {"id": "cvr", "actual": 0.0286},
+        {"id": "aov", "actual": "¥129.6"},
+        {"id": "ad_spend", "actual": "47.9万"},
+    ]
+    result = build_kpi_tree(nodes, template="ecommerce_gmv")
+    gmv = next(e for e in result.evaluations if e.id == "gmv")
+    assert gmv.actual.computed == pytest.approx(15233.96, rel=1e-6)
+    assert gmv.actual.consistent is None and "inconsistent" not in codes(result)
+    [finding] = [f for f in result.findings if f.code == "unit_scale_suspected"]
+    assert "nodes[4].actual" in finding.message

@@ -790,7 +790,11 @@ def _scale_suspected(ctx: _Context, state: _State, period: Period, reported: flo
     else:
         suspects, key = [], "finding.scale_magnitude"
     if not suspects:
-        suspects = [s for s in candidates if s.node.unit is None or s.node.magnitude != 1.0] or candidates
+        suspects = [
+            s
+            for s in candidates
+            if s.node.unit is None or s.node.magnitude != 1.0 or (s.node.is_percent and _percent_like(s, period))
+        ] or candidates
     fields = ctx.text("list_sep").join(f"{s.node.label} ({s.path}.{period})" for s in suspects[:8])
     message = ctx.text(
         key,
