@@ -722,3 +722,16 @@ def test_template_rate_given_as_fraction_is_named_to_verify() -> None:
     assert gmv.actual.consistent is None and "inconsistent" not in codes(result)
     [finding] = [f for f in result.findings if f.code == "unit_scale_suspected"]
     assert "nodes[4].actual" in finding.message
+
+
+def test_a_name_shared_by_two_nodes_is_not_guessed() -> None:
+    tree: list[Node] = [
+        {"id": "t", "formula": "收入 - 成本"},
+        {"id": "a", "name": "收入", "actual": 5},
+        {"id": "b", "name": "收入", "actual": 3},
+        {"id": "c", "name": "成本", "actual": 1},
+    ]
+    result = build_kpi_tree(tree, root="t")
+    [finding] = [f for f in result.findings if f.code == "unknown_id"]
+    assert "收入 → a、b" in finding.message and finding.path == "nodes[0].formula"
+    assert next(e for e in result.evaluations if e.id == "t").actual.computed is None

@@ -97,6 +97,10 @@ _TEXT = {
         "zh": "“{node}”的公式在{periods}出现除以零，计算值缺失。",
         "en": "The formula of '{node}' divides by zero for the {periods}; no computed value.",
     },
+    "finding.ambiguous_names": {
+        "zh": "（这些名称对应多个节点，无法确定：{pairs}；请在公式里写 id。）",
+        "en": " (these names belong to several nodes, so none was chosen: {pairs}; write ids in the formula.)",
+    },
     "finding.names_resolved": {
         "zh": "“{node}”的公式按名称书写，已按唯一匹配换成 id：{pairs}。请核对。",
         "en": "The formula of '{node}' is written with names; read with the ids they uniquely match: {pairs}. "
@@ -408,6 +412,10 @@ def _parse_formulas(ctx: _Context) -> None:
         if unknown:
             ids = ctx.text("list_sep").join(unknown)
             message = ctx.text("finding.unknown_id", node=node.label, ids=ids)
+            shared = [(i, names.ambiguous[i.casefold()]) for i in unknown if names and i.casefold() in names.ambiguous]
+            if shared:
+                pairs = "; ".join(f"{i} → {ctx.text('list_sep').join(sorted(found))}" for i, found in shared)
+                message += ctx.text("finding.ambiguous_names", pairs=pairs)
             ctx.flag(state, "unknown_id", "error", message, f"{state.path}.formula")
         else:
             state.expr = parsed
@@ -451,6 +459,7 @@ class _Names:
             for key in {node_id.casefold(), (state.node.name or "").strip().casefold()} - {""}:
                 found.setdefault(key, set()).add(node_id)
         self.ids: dict[str, str] = {key: next(iter(ids)) for key, ids in found.items() if len(ids) == 1}
+        self.ambiguous: dict[str, set[str]] = {key: ids for key, ids in found.items() if len(ids) > 1}
         phrases = sorted((key for key in self.ids if not _WORD.fullmatch(key)), key=len, reverse=True)
         self.phrases = (
             re.compile("|".join(f"(?<!\\w){re.escape(p)}(?!\\w)" for p in phrases), re.IGNORECASE) if phrases else None
