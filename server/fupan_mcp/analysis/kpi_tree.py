@@ -23,6 +23,15 @@ Pipeline, every step iterative (a 10,000-deep chain needs no recursion):
    Hence ``sum(contributions) + residual == total change``, with a residual of ~0 when the reported
    values agree with their formulas.
 
+How a reported value is judged against its formula (only failing checks pay for the last three):
+within the tolerance → consistent; within the rounding of the digits as written ("1.2亿" is 1.15亿-1.25亿,
+"3.2%" 3.15-3.25 %, summed over a formula's terms) → consistent with ``within_rounding``, or, beyond 5 %,
+``too_rounded`` (to verify); almost exactly ×100 / 10³ / 10⁴ / 10⁶ / 10⁸ apart, or matching once rate-named
+inputs without a unit are read as percents → ``unit_scale_suspected`` (to verify, naming the nodes and
+fields; ``consistent`` None); otherwise ``inconsistent``. A unit carrying a magnitude ('万元', '$M') scales
+the node into formulas as '%' does (and ‰, bp); a sum of unlike units is flagged ``unit_mismatch``;
+formulas written with node names are read with the ids those names uniquely match (``names_resolved``).
+
 The result is data: figures, codes and localized findings. Its text (the indented tree, the tables,
 the Mermaid flowchart) is built by `fupan_mcp.report.tool_text`, with the report's words.
 
