@@ -735,3 +735,15 @@ def test_a_name_shared_by_two_nodes_is_not_guessed() -> None:
     [finding] = [f for f in result.findings if f.code == "unknown_id"]
     assert "收入 → a、b" in finding.message and finding.path == "nodes[0].formula"
     assert next(e for e in result.evaluations if e.id == "t").actual.computed is None
+
+
+def test_a_currency_per_unit_value_reads() -> None:
+    tree: list[Node] = [
+        {"id": "gmv", "formula": "orders * aov", "actual": "86.5万"},
+        {"id": "orders", "actual": "1万单"},
+        {"id": "aov", "actual": "¥86.5/单"},
+    ]
+    result = build_kpi_tree(tree)
+    aov = next(n for n in result.nodes if n.id == "aov")
+    assert aov.actual == 86.5 and aov.unit == "元/单"
+    assert result.evaluations[0].actual.consistent is True
