@@ -747,3 +747,19 @@ def test_a_currency_per_unit_value_reads() -> None:
     aov = next(n for n in result.nodes if n.id == "aov")
     assert aov.actual == 86.5 and aov.unit == "元/单"
     assert result.evaluations[0].actual.consistent is True
+
+
+def test_a_sum_node_in_another_unit_than_its_terms_is_named_unless_a_factor_converts() -> None:
+    slip: list[Node] = [
+        {"id": "t", "name": "毛利率", "formula": "a - b", "unit": "%"},
+        {"id": "a", "actual": "5元"},
+        {"id": "b", "actual": "3元"},
+    ]
+    assert "unit_mismatch" in codes(build_kpi_tree(slip))
+    converted: list[Node] = [
+        {"id": "t", "formula": "h * 60 + m", "unit": "min"},
+        {"id": "h", "actual": "2 h"},
+        {"id": "m", "actual": "3 min"},
+    ]
+    assert "unit_mismatch" not in codes(build_kpi_tree(converted))
+    assert "unit_mismatch" not in codes(build_kpi_tree(None, template="saas_funnel"))  # NPS = (p - d) * 100
