@@ -440,19 +440,22 @@ _SAME_FAMILY = {"pp": "%", "‰": "%", "bp": "%"}
 def _check_sum_units(ctx: _Context, state: _State, terms: Mapping[str, float]) -> None:
     """A sum whose terms have different units (元 + 人, min + h, % + 元) adds unlike things: it is
     reported (not converted: a formula may hold its own factors, as 'days * 24 * 60', and terms with a
-    factor other than ±1 are taken as converted). Magnitudes are
-    not a difference (万元 + 元 is scaled), ratios are one family (% and ‰, bp, pp). O(terms)."""
+    factor other than ±1 are taken as converted). Magnitudes are not a difference (万元 + 元 is
+    scaled), ratios are one family (% and ‰, bp, pp). O(terms)."""
     units: dict[str, list[str]] = {}
+    written: dict[str, str] = {}  # each family's unit as the caller wrote it ('分', not its reading 'min')
     plain = [i for i, c in terms.items() if abs(c) == 1.0]  # '(a - b) * 100', 'h * 60 + min' convert: left out
     # the node's own unit too (元 = 人 + 人 is a slip), unless a factor converts
     for child in ([state] if len(plain) == len(terms) else []) + [ctx.states[i] for i in plain]:
         if child.node.unit is None:
             continue
         base = split_magnitude_unit(child.node.unit)[0] or ""
-        units.setdefault(_SAME_FAMILY.get(base, base), []).append(child.node.label)
+        family = _SAME_FAMILY.get(base, base)
+        units.setdefault(family, []).append(child.node.label)
+        written.setdefault(family, child.node.unit)
     if len(units) < 2:
         return
-    parts = [f"{ctx.text('list_sep').join(labels)} ({unit or '-'})" for unit, labels in units.items()]
+    parts = [f"{ctx.text('list_sep').join(labels)} ({written[unit]})" for unit, labels in units.items()]
     message = ctx.text("finding.sum_units", node=state.node.label, parts="; ".join(parts))
     ctx.flag(state, "unit_mismatch", "warning", message, f"{state.path}.formula")
 
