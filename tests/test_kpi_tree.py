@@ -763,3 +763,13 @@ def test_a_sum_node_in_another_unit_than_its_terms_is_named_unless_a_factor_conv
     ]
     assert "unit_mismatch" not in codes(build_kpi_tree(converted))
     assert "unit_mismatch" not in codes(build_kpi_tree(None, template="saas_funnel"))  # NPS = (p - d) * 100
+
+
+def test_written_precision_belongs_to_its_own_node() -> None:
+    from fupan_mcp.domain.kpi import KpiNode
+
+    first = KpiNode.model_validate({"id": "a", "actual": "1.2亿"})
+    second = KpiNode.model_validate({"id": "b", "actual": 120000000})
+    assert first.rounding("actual") == pytest.approx(0.05 / 1.2)
+    assert second.rounding("actual") == pytest.approx(0.5 / 1.2e8)  # a JSON integer: its last digit
+    assert KpiNode(id="c", actual=3.2).rounding("actual") == pytest.approx(0.05 / 3.2)
