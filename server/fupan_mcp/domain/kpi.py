@@ -17,7 +17,6 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     Field,
-    PrivateAttr,
     WithJsonSchema,
     field_validator,
     model_validator,
@@ -124,28 +123,34 @@ class KpiNode(Model):
         "rounding of the digits as written: '1.2亿' may be 1.15亿-1.25亿); one set here is applied strictly.",
     )
 
-    _rounding: dict[str, str] = PrivateAttr(default_factory=dict)
-    """Each value written as text, kept for its precision ("1.2亿": ±0.05 / 1.2), read by `rounding`."""
-
     def model_post_init(self, context: Any, /) -> None:
         """Take the written precision `_units_from_values` noted for this node (a wrap validator, the
         direct way, made validating a node three times slower)."""
         pending = _PENDING.rounding
-        if pending is not None:
-            self._rounding = pending
+        if pending is not None:  # kept where pydantic keeps private state, only for nodes that have some
+            object.__setattr__(self, "__pydantic_private__", {_WRITTEN: pending})
             _PENDING.rounding = None
 
     def rounding(self, key: ValueField) -> float:
         """Relative rounding of a value as written: "3.2%" ±1.6 %, 107 ±0.47 %; 0 when not known."""
-        if key in self._rounding:
-            return _text_half_unit(self._rounding[key])
+        written = self._written()
+        if key in written:
+            return _text_half_unit(written[key])
         value = getattr(self, key)
         return 0.0 if value is None else _number_half_unit(value)
 
     def with_rounding_of(self, other: KpiNode) -> KpiNode:
         """Keep the written precision of ``other``'s values (a template node filled by a caller's node)."""
-        self._rounding = {**self._rounding, **other._rounding}
+        written = {**self._written(), **other._written()}
+        if written:
+            object.__setattr__(self, "__pydantic_private__", {_WRITTEN: written})
         return self
+
+    def _written(self) -> dict[str, str]:
+        """The values written as text ("1.2亿"), kept for their precision; empty for numbers."""
+        private = self.__pydantic_private__
+        found: dict[str, str] = private.get(_WRITTEN, {}) if private else {}
+        return found
 
     @field_validator("id")
     @classmethod
@@ -216,6 +221,9 @@ class KpiNode(Model):
     @property
     def is_percent(self) -> bool:
         return is_percent_unit(self.unit)
+
+
+_WRITTEN = "written"
 
 
 class _Pending(threading.local):
