@@ -209,3 +209,10 @@ def test_any_text_parses_or_raises_formula_error(text: str) -> None:
     values = dict.fromkeys(expr.ids, 2.0)
     with contextlib.suppress(FormulaEvaluationError):
         expr.evaluate(values)
+
+
+def test_a_number_written_with_percent_is_a_fraction() -> None:
+    assert parse_formula("收入 × 30%").evaluate({"收入": 200.0}) == pytest.approx(60.0)
+    assert parse_formula("(1 - 99.9％) * minutes").evaluate({"minutes": 43200.0}) == pytest.approx(43.2)
+    with pytest.raises(FormulaError):
+        parse_formula("a % b")  # not a modulo

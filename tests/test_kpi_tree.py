@@ -639,3 +639,137 @@ def test_extreme_values_never_crash(values: list[tuple[float, float]]) -> None:
     """Overflow, underflow and subnormal numbers end as findings, never as exceptions."""
     result = build_kpi_tree(mixed_tree(values))
     assert kpi_tree_text(result).startswith("### KPI 指标树")
+
+
+def test_permille_and_basis_points_enter_formulas_as_fractions() -> None:
+    tree: list[Node] = [
+        {"id": "total", "formula": "a + b + c", "actual": "12.75%"},
+        {"id": "a", "actual": "12%"},
+        {"id": "b", "actual": "5‰"},
+        {"id": "c", "actual": "25bp"},
+    ]
+    result = build_kpi_tree(tree)
+    total = next(e for e in result.evaluations if e.id == "total")
+    assert total.actual.computed == pytest.approx(12.75)  # 12 % + 0.5 % + 0.25 %, not 12 % + 5 + 25
+    assert total.actual.consistent is True
+
+
+def test_sum_of_unlike_units_is_named_and_wan_yuan_is_not() -> None:
+    unlike = build_kpi_tree(
+        [{"id": "t", "formula": "a + b"}, {"id": "a", "actual": "5元"}, {"id": "b", "actual": "3人"}]
+    )
+    assert "unit_mismatch" in codes(unlike)
+    scaled: list[Node] = [
+        {"id": "t", "formula": "a + b"},
+        {"id": "a", "actual": "5万元"},
+        {"id": "b", "actual": 3, "unit": "万元"},
+    ]
+    result = build_kpi_tree(scaled)
+    assert "unit_mismatch" not in codes(result)
+    assert next(e for e in result.evaluations if e.id == "t").actual.computed == pytest.approx(80000)
+
+
+def test_fraction_marked_percent_in_a_product_is_to_verify_not_inconsistent() -> None:
+    tree: list[Node] = [
+        {"id": "gmv", "name": "GMV", "formula": "uv * cvr * aov", "actual": "1.2亿"},
+        {"id": "uv", "name": "访客数", "actual": "3500万"},
+        {"id": "cvr", "name": "转化率", "actual": 0.032, "unit": "%"},  # meant 3.2 %
+        {"id": "aov", "name": "客单价", "actual": "¥107"},
+    ]
+    result = build_kpi_tree(tree, language="en")
+    gmv = next(e for e in result.evaluations if e.id == "gmv")
+    assert gmv.actual.consistent is None
+    assert "inconsistent" not in codes(result)
+    [finding] = [f for f in result.findings if f.code == "unit_scale_suspected"]
+    assert "转化率 (nodes[2].actual)" in finding.message and finding.path == "nodes[0].actual"
+
+
+def test_rounding_explains_small_gaps_and_too_coarse_figures_are_to_verify() -> None:
+    def tree(gmv: str, cvr: str) -> list[Node]:
+        return [
+            {"id": "gmv", "formula": "uv * cvr * aov", "actual": gmv},
+            {"id": "uv", "actual": "3500万"},
+            {"id": "cvr", "actual": cvr},
+            {"id": "aov", "actual": "¥107"},
+        ]
+
+    # 3500万 × 3.3% × 107 = 1.23585亿: '1.2亿' (1.15-1.25亿) covers it
+    close = build_kpi_tree(tree("1.2亿", "3.3%"))
+    assert close.evaluations[0].actual.consistent is True and "within_rounding" in codes(close)
+    # 1.30亿 is 5.2 % off: beyond what 3 digits and 3.3% explain
+    far = build_kpi_tree(tree("1.30亿", "3.3%"))
+    assert far.evaluations[0].actual.consistent is False and "inconsistent" in codes(far)
+    # '3%' may be 2.5-3.5 %: 1.2亿 against 1.1235亿 (6.8 %) cannot be called either way
+    coarse = build_kpi_tree(tree("1.2亿", "3%"))
+    assert coarse.evaluations[0].actual.consistent is None and "too_rounded" in codes(coarse)
+    assert "inconsistent" not in codes(coarse)
+
+
+def test_template_rate_given_as_fraction_is_named_to_verify() -> None:
+    # the template's 转化率 is in '%'; 0.0286 meant 2.86 %: 41.1万 × 2.86 % × 129.6 = 152.34万
+    nodes: list[Node] = [
+        {"id": "gmv", "actual": "152.3万"},
+        {"id": "paid_traffic", "actual": "30万"},
+        {"id": "creator_traffic", "actual": "10万"},
+        {"id": "private_traffic", "actual": "1.1万"},
+        {"id": "cvr", "actual": 0.0286},
+        {"id": "aov", "actual": "¥129.6"},
+        {"id": "ad_spend", "actual": "47.9万"},
+    ]
+    result = build_kpi_tree(nodes, template="ecommerce_gmv")
+    gmv = next(e for e in result.evaluations if e.id == "gmv")
+    assert gmv.actual.computed == pytest.approx(15233.96, rel=1e-6)
+    assert gmv.actual.consistent is None and "inconsistent" not in codes(result)
+    [finding] = [f for f in result.findings if f.code == "unit_scale_suspected"]
+    assert "nodes[4].actual" in finding.message
+
+
+def test_a_name_shared_by_two_nodes_is_not_guessed() -> None:
+    tree: list[Node] = [
+        {"id": "t", "formula": "收入 - 成本"},
+        {"id": "a", "name": "收入", "actual": 5},
+        {"id": "b", "name": "收入", "actual": 3},
+        {"id": "c", "name": "成本", "actual": 1},
+    ]
+    result = build_kpi_tree(tree, root="t")
+    [finding] = [f for f in result.findings if f.code == "unknown_id"]
+    assert "收入 → a、b" in finding.message and finding.path == "nodes[0].formula"
+    assert next(e for e in result.evaluations if e.id == "t").actual.computed is None
+
+
+def test_a_currency_per_unit_value_reads() -> None:
+    tree: list[Node] = [
+        {"id": "gmv", "formula": "orders * aov", "actual": "86.5万"},
+        {"id": "orders", "actual": "1万单"},
+        {"id": "aov", "actual": "¥86.5/单"},
+    ]
+    result = build_kpi_tree(tree)
+    aov = next(n for n in result.nodes if n.id == "aov")
+    assert aov.actual == 86.5 and aov.unit == "元/单"
+    assert result.evaluations[0].actual.consistent is True
+
+
+def test_a_sum_node_in_another_unit_than_its_terms_is_named_unless_a_factor_converts() -> None:
+    slip: list[Node] = [
+        {"id": "t", "name": "毛利率", "formula": "a - b", "unit": "%"},
+        {"id": "a", "actual": "5元"},
+        {"id": "b", "actual": "3元"},
+    ]
+    assert "unit_mismatch" in codes(build_kpi_tree(slip))
+    converted: list[Node] = [
+        {"id": "t", "formula": "h * 60 + m", "unit": "min"},
+        {"id": "h", "actual": "2 h"},
+        {"id": "m", "actual": "3 min"},
+    ]
+    assert "unit_mismatch" not in codes(build_kpi_tree(converted))
+    assert "unit_mismatch" not in codes(build_kpi_tree(None, template="saas_funnel"))  # NPS = (p - d) * 100
+
+
+def test_written_precision_belongs_to_its_own_node() -> None:
+    from fupan_mcp.domain.kpi import KpiNode
+
+    first = KpiNode.model_validate({"id": "a", "actual": "1.2亿"})
+    second = KpiNode.model_validate({"id": "b", "actual": 120000000})
+    assert first.rounding("actual") == pytest.approx(0.05 / 1.2)
+    assert second.rounding("actual") == pytest.approx(0.5 / 1.2e8)  # a JSON integer: its last digit
+    assert KpiNode(id="c", actual=3.2).rounding("actual") == pytest.approx(0.05 / 3.2)

@@ -10,7 +10,8 @@ The grammar is deliberately tiny::
 
 An ``ID`` is a run of word characters (letters including CJK, digits, underscore), such as
 ``gmv``, ``注册数`` or ``D7留存``; it may start with a digit (``7日留存``) as long as it is not a
-plain number. ``×``, ``÷``, ``−`` and full-width operators and brackets are accepted.
+plain number. ``×``, ``÷``, ``−`` and full-width operators and brackets are accepted, and a number
+written with ``%`` is a fraction (``30%`` is 0.3).
 
 The parse tree is normalised while it is built: sums (including ``sum(...)``) and products are
 flattened into n-ary nodes with constant coefficients folded, so ``a + b + c`` is one node of depth
@@ -268,6 +269,9 @@ def _tokenize(text: str) -> list[_Token]:
             if pos < size and _NAME.match(text, pos):
                 token, pos = _number_or_name(text, match.start(kind))
                 tokens.append(token)
+            elif pos < size and text[pos] in "%％":  # a percent constant: "收入 × 30%" is 收入 × 0.3
+                tokens.append(("num", repr(float(match.group(kind)) / 100), match.start(kind) + 1))
+                pos += 1
             else:
                 tokens.append(("num", match.group(kind), match.start(kind) + 1))
         else:

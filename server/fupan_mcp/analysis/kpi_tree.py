@@ -23,6 +23,15 @@ Pipeline, every step iterative (a 10,000-deep chain needs no recursion):
    Hence ``sum(contributions) + residual == total change``, with a residual of ~0 when the reported
    values agree with their formulas.
 
+How a reported value is judged against its formula (only failing checks pay for the last three):
+within the tolerance → consistent; within the rounding of the digits as written ("1.2亿" is 1.15亿-1.25亿,
+"3.2%" 3.15-3.25 %, summed over a formula's terms) → consistent with ``within_rounding``, or, beyond 5 %,
+``too_rounded`` (to verify); almost exactly ×100 / 10³ / 10⁴ / 10⁶ / 10⁸ apart, or matching once rate-named
+inputs without a unit are read as percents → ``unit_scale_suspected`` (to verify, naming the nodes and
+fields; ``consistent`` None); otherwise ``inconsistent``. A unit carrying a magnitude ('万元', '$M') scales
+the node into formulas as '%' does (and ‰, bp); a sum of unlike units is flagged ``unit_mismatch``;
+formulas written with node names are read with the ids those names uniquely match (``names_resolved``).
+
 The result is data: figures, codes and localized findings. Its text (the indented tree, the tables,
 the Mermaid flowchart) is built by `fupan_mcp.report.tool_text`, with the report's words.
 
@@ -34,6 +43,7 @@ caller's other nodes are added. The template's root is the default root.
 from __future__ import annotations
 
 import math
+import re
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -43,6 +53,7 @@ from pydantic import ValidationError
 
 from fupan_mcp import numfmt as fmt
 from fupan_mcp.analysis.formula import (
+    FUNCTIONS,
     Expr,
     FormulaError,
     FormulaEvaluationError,
@@ -63,6 +74,7 @@ from fupan_mcp.domain.kpi import (
     NodeMethod,
     PeriodValue,
 )
+from fupan_mcp.domain.numbers import canonical_unit, split_magnitude_unit
 from fupan_mcp.errors import InputError, input_error_from
 from fupan_mcp.i18n import tr
 from fupan_mcp.limits import MAX_KPI_NODES
@@ -94,6 +106,21 @@ _TEXT = {
         "zh": "“{node}”的公式在{periods}出现除以零，计算值缺失。",
         "en": "The formula of '{node}' divides by zero for the {periods}; no computed value.",
     },
+    "finding.ambiguous_names": {
+        "zh": "（这些名称对应多个节点，无法确定：{pairs}；请在公式里写 id。）",
+        "en": " (these names belong to several nodes, so none was chosen: {pairs}; write ids in the formula.)",
+    },
+    "finding.names_resolved": {
+        "zh": "“{node}”的公式按名称书写，已按唯一匹配换成 id：{pairs}。请核对。",
+        "en": "The formula of '{node}' is written with names; read with the ids they uniquely match: {pairs}. "
+        "Please check.",
+    },
+    "finding.sum_units": {
+        "zh": "“{node}”的公式把不同单位的指标相加减：{parts}。数值照公式计算，但待核验：单位是否写错，"
+        "或是否缺少换算（如 小时 × 60）。",
+        "en": "The formula of '{node}' adds or subtracts KPIs in different units: {parts}. The figures follow the "
+        "formula, but verify whether a unit is wrong or a conversion (such as hours × 60) is missing.",
+    },
     "finding.formula_error": {
         "zh": "“{node}”的公式无法使用：{detail}",
         "en": "The formula of '{node}' cannot be used: {detail}",
@@ -111,6 +138,51 @@ _TEXT = {
         "相差 {deviation}，超过容差 {tolerance}。请核对口径或数据。",
         "en": "'{node}' reports {reported} as {period} but its formula gives {computed}, {deviation} apart, "
         "beyond the tolerance of {tolerance}. Check the definitions or the data.",
+    },
+    "finding.within_rounding": {
+        "zh": "“{node}”的{period}填报为 {reported}，按公式计算为 {computed}，相差 {deviation}，"
+        "在所填数字的四舍五入范围内，视为一致。",
+        "en": "'{node}' reports {reported} as {period} and its formula gives {computed}, {deviation} apart: "
+        "within the rounding of the figures as written, so consistent.",
+    },
+    "finding.too_rounded": {
+        "zh": "“{node}”的{period}填报为 {reported}，按公式计算为 {computed}，相差 {deviation}：所填数字取整太粗，"
+        "这一差距仍在四舍五入范围内，无法判断是否一致。待核验：请提供更多位的数值。",
+        "en": "'{node}' reports {reported} as {period} and its formula gives {computed}, {deviation} apart: the "
+        "figures are rounded too coarsely to tell whether they agree. To verify: give more digits.",
+    },
+    "finding.scale_percent": {
+        "zh": "“{node}”的{period}填报为 {reported}，按公式计算为 {computed}，恰好相差约 {factor} 倍：多半是百分比"
+        "与小数混写（如 12.5 未标 %，按 12.5 而不是 0.125 相乘；或 0.125 标了 %，读作 0.125%），而不是数据不一致。"
+        "待核验：{fields}；核实前其下的变化分解不可采信。",
+        "en": "'{node}' reports {reported} as {period} but its formula gives {computed}, almost exactly ×{factor} "
+        "apart: most likely percents and fractions mixed (12.5 without '%' multiplied as 12.5, not 0.125; or 0.125 "
+        "marked '%', read as 0.125 %), not a data mismatch. To verify: {fields}; until then the change "
+        "decomposition below it is not reliable.",
+    },
+    "finding.scale_percent_inputs": {
+        "zh": "“{node}”的{period}填报为 {reported}，按公式计算为 {computed}；把 {fields} 当作百分比（÷100）"
+        "则与填报值吻合：多半是百分比写成了数字，而不是数据不一致。待核验上述字段（给百分比加上 % 或 unit '%'）；"
+        "核实前其下的变化分解不可采信。",
+        "en": "'{node}' reports {reported} as {period} but its formula gives {computed}; read as percents (÷100), "
+        "{fields} make it match: most likely percents written as plain numbers, not a data mismatch. Verify "
+        "those fields (add '%' or unit '%'); until then the change decomposition below it is not reliable.",
+    },
+    "finding.scale_magnitude": {
+        "zh": "“{node}”的{period}填报为 {reported}，按公式计算为 {computed}，恰好相差约 {factor} 倍（{hint}）："
+        "多半是各节点的数量级单位（元 / 万 / 亿、k / M）不统一，而不是数据不一致。待核验：{fields}"
+        "（写上单位，如 '350万'、'1.2亿' 或 unit '万元'）；核实前其下的变化分解不可采信。",
+        "en": "'{node}' reports {reported} as {period} but its formula gives {computed}, almost exactly ×{factor} "
+        "apart ({hint}): most likely the nodes mix magnitudes (units, 万, 亿, k, M), not a data mismatch. "
+        "To verify: {fields} (write the magnitude, e.g. '350万', '1.2亿', '8k', or a unit like '万元'); "
+        "until then the change decomposition below it is not reliable.",
+    },
+    "finding.rate_without_unit": {
+        "zh": "“{node}”像是比率却没有单位，取值 {value} 在“{parent}”的公式里按 {value} 倍相乘（不是 {value}%）；"
+        "“{parent}”没有填报值可供核对。待核验：若是百分比，请写 '{value}%' 或 unit '%'。",
+        "en": "'{node}' looks like a rate but has no unit: {value} multiplies '{parent}' {value} times (not "
+        "{value} %), and '{parent}' has no reported value to check it. To verify: if it is a percent, write "
+        "'{value}%' or unit '%'.",
     },
     "finding.not_decomposable": {
         "zh": "“{node}”的变化无法按公式拆分到输入（混合取值时公式无法计算），整体计入该节点。",
@@ -137,7 +209,7 @@ class _State:
     parsed: Expr | None = None  # the parsed formula, even if it cannot be used
     known_refs: tuple[str, ...] = ()  # ids in the formula that exist
     expr: Expr | None = None  # the formula actually evaluated (parsed, ids known, not on a cycle)
-    scale: float = 1.0  # 100 for a '%' node: formula value × scale = displayed value
+    scale: float = 1.0  # 100 for a '%' node, 1e-4 for '万元': formula value × scale = displayed value
     reported: dict[str, float | None] = field(default_factory=dict)
     computed: dict[str, float | None] = field(default_factory=dict)
     used: dict[str, float | None] = field(default_factory=dict)
@@ -149,10 +221,6 @@ class _State:
     share: float | None = None
     elasticity: float | None = None
     method: NodeMethod | None = None
-
-    @property
-    def percent(self) -> bool:
-        return self.scale != 1.0
 
     @property
     def inputs(self) -> tuple[str, ...]:
@@ -269,7 +337,7 @@ def _collect_nodes(
         else:
             node, path = override
             updates = {name: getattr(node, name) for name in node.model_fields_set if name != "id"}
-            merged.append(base.model_copy(update=updates))
+            merged.append(base.model_copy(update=updates).with_rounding_of(node))
             paths.append(path)
     for node, path in by_id.values():
         merged.append(node)
@@ -315,16 +383,35 @@ def _check_order(order: Sequence[str] | None, method: str, ids: set[str]) -> dic
 
 
 def _parse_formulas(ctx: _Context) -> None:
-    """Parse every formula; syntax errors and unknown ids become findings and leave the node a leaf."""
+    """Parse every formula; syntax errors and unknown ids become findings and leave the node a leaf.
+
+    A formula that fails on names ("GMV = 流量 × 转化率 × 客单价", "Active Users * ARPU") is read again with
+    each node name that is unique replaced by its id (and a leading "<this node> =" dropped); when that
+    reads, it is used and an info finding lists the replacements. Only failing formulas pay for this.
+    """
+    names: _Names | None = None
     for state in ctx.states.values():
         node = state.node
-        state.scale = 100.0 if node.is_percent else 1.0
+        # formula value × scale = value in the node's unit: 32.5 % enters as 0.325, 3,500 万元 as 35,000,000
+        state.scale = _RATIO_SCALES.get(canonical_unit(node.unit) or "", 0.0) or 1.0 / node.magnitude
         if node.formula is None:
             continue
         try:
-            parsed = parse_formula(node.formula)
+            parsed: Expr | None = parse_formula(node.formula)
+            error: FormulaError | None = None
         except FormulaError as exc:
-            detail = exc.localized(ctx.language)
+            parsed, error = None, exc
+        if parsed is None or any(i not in ctx.states for i in parsed.ids):
+            names = names or _Names(ctx.states)
+            resolved = names.resolve(node, ctx.states)
+            if resolved is not None:
+                parsed, error = resolved[0], None
+                pairs = ctx.text("list_sep").join(f"{name} → {node_id}" for name, node_id in resolved[1])
+                message = ctx.text("finding.names_resolved", node=node.label, pairs=pairs or "=")
+                ctx.flag(state, "names_resolved", "info", message, f"{state.path}.formula")
+        if parsed is None:
+            assert error is not None
+            detail = error.localized(ctx.language)
             message = ctx.text("finding.formula_error", node=node.label, detail=detail)
             ctx.flag(state, "formula_error", "error", message, f"{state.path}.formula")
             continue
@@ -334,9 +421,95 @@ def _parse_formulas(ctx: _Context) -> None:
         if unknown:
             ids = ctx.text("list_sep").join(unknown)
             message = ctx.text("finding.unknown_id", node=node.label, ids=ids)
+            shared = [(i, names.ambiguous[i.casefold()]) for i in unknown if names and i.casefold() in names.ambiguous]
+            if shared:
+                pairs = "; ".join(f"{i} → {ctx.text('list_sep').join(sorted(found))}" for i, found in shared)
+                message += ctx.text("finding.ambiguous_names", pairs=pairs)
             ctx.flag(state, "unknown_id", "error", message, f"{state.path}.formula")
         else:
             state.expr = parsed
+            if parsed.linear is not None:
+                _check_sum_units(ctx, state, parsed.linear)
+
+
+_RATIO_SCALES = {"%": 100.0, "‰": 1000.0, "bp": 10000.0}
+"""Ratio units enter formulas as fractions: 12.5 % as 0.125, 5 ‰ as 0.005, 25 bp as 0.0025."""
+_SAME_FAMILY = {"pp": "%", "‰": "%", "bp": "%"}
+
+
+def _check_sum_units(ctx: _Context, state: _State, terms: Mapping[str, float]) -> None:
+    """A sum whose terms have different units (元 + 人, min + h, % + 元) adds unlike things: it is
+    reported (not converted: a formula may hold its own factors, as 'days * 24 * 60', and terms with a
+    factor other than ±1 are taken as converted). Magnitudes are not a difference (万元 + 元 is
+    scaled), ratios are one family (% and ‰, bp, pp). O(terms)."""
+    units: dict[str, list[str]] = {}
+    written: dict[str, str] = {}  # each family's unit as the caller wrote it ('分', not its reading 'min')
+    plain = [i for i, c in terms.items() if abs(c) == 1.0]  # '(a - b) * 100', 'h * 60 + min' convert: left out
+    # the node's own unit too (元 = 人 + 人 is a slip), unless a factor converts
+    for child in ([state] if len(plain) == len(terms) else []) + [ctx.states[i] for i in plain]:
+        if child.node.unit is None:
+            continue
+        base = split_magnitude_unit(child.node.unit)[0] or ""
+        family = _SAME_FAMILY.get(base, base)
+        units.setdefault(family, []).append(child.node.label)
+        written.setdefault(family, child.node.unit)
+    if len(units) < 2:
+        return
+    parts = [f"{ctx.text('list_sep').join(labels)} ({written[unit]})" for unit, labels in units.items()]
+    message = ctx.text("finding.sum_units", node=state.node.label, parts="; ".join(parts))
+    ctx.flag(state, "unit_mismatch", "warning", message, f"{state.path}.formula")
+
+
+_WORD = re.compile(r"\w+")
+_LEFT_SIDE = re.compile(r"^\s*([^=＝]+?)\s*[=＝]\s*(?=\S)")
+
+
+class _Names:
+    """Node names (and ids in another case) that a formula may use instead of ids, when unambiguous."""
+
+    def __init__(self, states: Mapping[str, _State]) -> None:
+        found: dict[str, set[str]] = {}
+        for node_id, state in states.items():
+            for key in {node_id.casefold(), (state.node.name or "").strip().casefold()} - {""}:
+                found.setdefault(key, set()).add(node_id)
+        self.ids: dict[str, str] = {key: next(iter(ids)) for key, ids in found.items() if len(ids) == 1}
+        self.ambiguous: dict[str, set[str]] = {key: ids for key, ids in found.items() if len(ids) > 1}
+        phrases = sorted((key for key in self.ids if not _WORD.fullmatch(key)), key=len, reverse=True)
+        self.phrases = (
+            re.compile("|".join(f"(?<!\\w){re.escape(p)}(?!\\w)" for p in phrases), re.IGNORECASE) if phrases else None
+        )
+
+    def resolve(self, node: KpiNode, states: Mapping[str, _State]) -> tuple[Expr, list[tuple[str, str]]] | None:
+        """The formula with names replaced by ids, and the replacements; None when that does not read."""
+        text = node.formula or ""
+        left = _LEFT_SIDE.match(text)
+        if left and self.ids.get(left.group(1).strip().casefold()) == node.id:
+            text = text[left.end() :]
+        pairs: list[tuple[str, str]] = []
+
+        def replace(match: re.Match[str]) -> str:
+            word = match.group(0)
+            if word in states or word.casefold() in FUNCTIONS:
+                return word
+            node_id = self.ids.get(word.strip().casefold())
+            if node_id is None:
+                return word
+            if (word, node_id) not in pairs:
+                pairs.append((word, node_id))
+            return f" {node_id} "
+
+        if self.phrases is not None:
+            text = self.phrases.sub(replace, text)
+        text = _WORD.sub(replace, text)
+        if text == node.formula:
+            return None
+        try:
+            parsed = parse_formula(text)
+        except FormulaError:
+            return None
+        if any(i not in states for i in parsed.ids):
+            return None
+        return parsed, pairs
 
 
 def _choose_root(ctx: _Context, root: str | None, default_root: str | None) -> str:
@@ -484,6 +657,8 @@ def _evaluate(ctx: _Context, order: Sequence[str]) -> None:
             state.used[period] = reported if reported is not None else computed
             _check_consistency(ctx, state, period)
         label = state.node.label
+        if state.expr is not None and state.expr.linear is None and state.node.actual is None:
+            _check_unchecked_rates(ctx, state)  # products with no reported value to check them against
         if zero_division:
             message = ctx.text("finding.division_by_zero", node=label, periods=_periods_text(ctx, zero_division))
             ctx.flag(state, "division_by_zero", "error", message, f"{state.path}.formula")
@@ -527,7 +702,29 @@ def _check_consistency(ctx: _Context, state: _State, period: Period) -> None:
     consistent = deviation <= tolerance + 1e-12
     state.deviation[period] = deviation if math.isfinite(deviation) else None
     state.consistent[period] = consistent
+    # a tolerance the caller set is taken as the rule; by default the written digits' rounding is allowed
+    if not consistent and state.node.tolerance is None and _within_rounding(ctx, state, period, gap, tolerance):
+        coarse = deviation > _ROUNDING_VERDICT_CAP  # "3%" may be 2.5-3.5 %: too coarse to call it either way
+        message = ctx.text(
+            "finding.too_rounded" if coarse else "finding.within_rounding",
+            node=state.node.label,
+            period=ctx.text(f"period.{period}"),
+            reported=fmt.quantity(reported, state.node.unit, ctx.language),
+            computed=fmt.quantity(computed, state.node.unit, ctx.language, computed=True),
+            deviation=fmt.percent(deviation),
+        )
+        if coarse:
+            state.consistent[period] = None
+            ctx.flag(
+                state, "too_rounded", "info" if period == "target" else "warning", message, f"{state.path}.{period}"
+            )
+            return
+        consistent = state.consistent[period] = True
+        ctx.flag(state, "within_rounding", "info", message, f"{state.path}.{period}")
     if consistent:
+        return
+    if _scale_suspected(ctx, state, period, reported, computed):
+        state.consistent[period] = None  # not a verdict: the figures may be right in another unit
         return
     message = ctx.text(
         "finding.inconsistent",
@@ -540,6 +737,161 @@ def _check_consistency(ctx: _Context, state: _State, period: Period) -> None:
     )
     severity: Severity = "info" if period == "target" else "warning"
     ctx.flag(state, "inconsistent", severity, message, f"{state.path}.{period}")
+
+
+_ROUNDING_VERDICT_CAP = 0.05
+"""A gap the written digits' rounding explains is 'consistent' up to this; beyond it, 'to verify'."""
+
+
+def _within_rounding(ctx: _Context, state: _State, period: Period, gap: float, tolerance: float) -> bool:
+    """Whether the gap is no more than the rounding of the figures as written, to first order.
+
+    "1.2亿" may be anything from 1.15亿 to 1.25亿, "3.2%" from 3.15 % to 3.25 %: a product's relative
+    rounding is the sum of its factors' (times |exponent|), a sum's absolute rounding the sum of its
+    terms', plus the node's own. Only for sums and products of reported inputs (a computed input counts
+    as exact, so this never widens more than the written digits allow); only failing checks get here.
+    """
+    expr = state.expr
+    reported = state.reported[period]
+    assert expr is not None and reported is not None
+    own = abs(reported) * state.node.rounding(period)
+    if expr.linear is not None:
+        bound = own
+        for input_id, coefficient in expr.linear.items():
+            child = ctx.states[input_id]
+            value = child.used[period]
+            if value is None:
+                return False
+            written = child.node.rounding(period) if child.reported[period] is not None else 0.0
+            bound += abs(coefficient * value / child.scale) * written * state.scale
+    elif expr.monomial is not None:
+        relative = 0.0
+        for input_id, exponent in expr.monomial.exponents.items():
+            child = ctx.states[input_id]
+            if child.reported[period] is not None:
+                relative += abs(exponent) * child.node.rounding(period)
+        computed = state.computed[period]
+        assert computed is not None
+        bound = own + abs(computed) * relative
+    else:
+        return False
+    computed_abs = abs(state.computed[period] or 0.0)
+    return gap <= bound + tolerance * computed_abs + 1e-12 * max(computed_abs, abs(reported))
+
+
+_SCALES: tuple[tuple[int, str], ...] = ((2, "%"), (4, "万"), (8, "亿"), (3, "k / 千"), (6, "M / 百万"))
+_SCALE_BAND = 0.03
+"""How close reported / computed must come to a power of ten to read as a unit slip rather than a mismatch."""
+
+
+def _scale_suspected(ctx: _Context, state: _State, period: Period, reported: float, computed: float) -> bool:
+    """A gap of almost exactly ×100, ×10⁴, ×10⁸, ×10³ or ×10⁶ is a unit slip, not data: report it to verify.
+
+    The usual causes: a percent given as 12.5 without '%' (so it enters a product as 12.5, not 0.125),
+    or figures in 万 / 亿 / 元 mixed across nodes. The nodes it may concern are named: the node itself and
+    its direct inputs that have no unit (percent) or any input (magnitudes). Only failing checks get here.
+    """
+    rates = _percent_retry(ctx, state, period, reported)
+    if rates:
+        digits, hint = 2, "%"
+    else:
+        if reported == 0 or computed == 0 or (reported > 0) != (computed > 0):
+            return False
+        ratio = abs(reported / computed)
+        power = round(math.log10(ratio))
+        digits = abs(power)
+        found = next((word for p, word in _SCALES if p == digits), None)
+        if found is None or abs(ratio / 10.0**power - 1) > _SCALE_BAND:
+            return False
+        hint = found
+    candidates = rates or [state, *(ctx.states[i] for i in state.inputs)]
+    if rates:
+        suspects, key = rates, "finding.scale_percent_inputs"
+    elif digits == 2:
+        suspects = [s for s in candidates if _percent_like(s, period) if s.node.unit is None or s.node.is_percent]
+        key = "finding.scale_percent" if suspects else "finding.scale_magnitude"
+    else:
+        suspects, key = [], "finding.scale_magnitude"
+    if not suspects:
+        suspects = [
+            s
+            for s in candidates
+            if s.node.unit is None or s.node.magnitude != 1.0 or (s.node.is_percent and _percent_like(s, period))
+        ] or candidates
+    fields = ctx.text("list_sep").join(f"{s.node.label} ({s.path}.{period})" for s in suspects[:8])
+    message = ctx.text(
+        key,
+        node=state.node.label,
+        period=ctx.text(f"period.{period}"),
+        reported=fmt.quantity(reported, state.node.unit, ctx.language),
+        computed=fmt.quantity(computed, state.node.unit, ctx.language, computed=True),
+        factor=f"10^{digits}" if digits > 2 else "100",
+        hint=hint,
+        fields=fields,
+    )
+    severity: Severity = "info" if period == "target" else "warning"
+    ctx.flag(state, "unit_scale_suspected", severity, message, f"{state.path}.{period}")
+    return True
+
+
+def _percent_retry(ctx: _Context, state: _State, period: Period, reported: float) -> list[_State]:
+    """Rate-named inputs without a unit, valued in (1, 100], that as percents (÷100) make the formula
+    match the reported value: "(1 - 可用性目标) × 43200" with 99.9, "× (1 + 复购率)" with 20. The formula
+    is evaluated once more, for failing checks only. Empty when there is none or it does not match."""
+    expr = state.expr
+    if expr is None or expr.linear is not None:
+        return []
+    rates: list[_State] = []
+    point: dict[str, float] = {}
+    for input_id in expr.ids:
+        child = ctx.states[input_id]
+        value = child.formula_value(period)
+        if value is None:
+            return []
+        if child.node.unit is None and 1 < abs(value) <= 100 and _RATE_NAME.search(child.node.label):
+            rates.append(child)
+            value /= 100
+        point[input_id] = value
+    if not rates:
+        return []
+    try:
+        retried = expr.evaluate(point) * state.scale
+    except FormulaEvaluationError:
+        return []
+    return rates if retried != 0 and abs(reported - retried) <= _SCALE_BAND * abs(retried) else []
+
+
+def _percent_like(state: _State, period: Period) -> bool:
+    """A unitless value that may be a percent (3.2, or a rate's name), or a '%' value that may be a
+    fraction (0.032 with unit '%': 0.032 %)."""
+    value = state.used.get(period)
+    if state.node.is_percent:
+        return value is not None and 0 < abs(value) < 1
+    return (value is not None and 0 < abs(value) <= 100 and value != int(value)) or _RATE_NAME.search(
+        state.node.label
+    ) is not None
+
+
+def _check_unchecked_rates(ctx: _Context, state: _State) -> None:
+    """A rate-named input without a unit (转化率 3.2) in a product whose result nobody reported: it enters as
+    3.2, not 0.032, and nothing can catch it, so it is named for verification. A cheap test per input."""
+    if state.node.baseline is not None or state.node.target is not None:
+        return
+    for input_id in state.inputs:
+        child = ctx.states[input_id]
+        if child.node.unit is not None or _RATE_NAME.search(child.node.label) is None:
+            continue
+        values = [v for v in (child.used["actual"], child.used["baseline"]) if v is not None]
+        if not values or not all(1 < abs(v) <= 100 for v in values):
+            continue
+        message = ctx.text("finding.rate_without_unit", node=child.node.label, parent=state.node.label, value=values[0])
+        ctx.flag(child, "unit_scale_suspected", "warning", message, f"{child.path}.unit")
+
+
+_RATE_NAME = re.compile(
+    r"率|占比|比例|比率|渗透|可用性|rate|ratio|margin|share|pct|percent|%|cvr|ctr|roi|slo|sla|availability|uptime",
+    re.IGNORECASE,
+)
 
 
 def _periods_text(ctx: _Context, periods: Iterable[Period]) -> str:

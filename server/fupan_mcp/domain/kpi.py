@@ -8,13 +8,31 @@ are parsed with `domain.numbers.parse_quantity`. A node whose unit is ``%`` hold
 
 from __future__ import annotations
 
+import math
+import re
+import threading
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, Field, WithJsonSchema, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    Field,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
 from fupan_mcp.domain.common import DataGap, Finding, Language, Model
 from fupan_mcp.domain.identifiers import is_identifier
-from fupan_mcp.domain.numbers import canonical_unit, convert, parse_quantity
+from fupan_mcp.domain.numbers import (
+    ScaledQuantity,
+    canonical_unit,
+    convert,
+    normalize,
+    parse_quantity,
+    parse_scaled_quantity,
+    split_magnitude_unit,
+)
 from fupan_mcp.limits import MAX_NAME_CHARS, MAX_TEXT_CHARS
 
 __all__ = [
@@ -88,7 +106,8 @@ class KpiNode(Model):
     formula: str | None = Field(
         default=None,
         max_length=MAX_TEXT_CHARS,
-        description="Formula over other node ids: + - * / ( ) sum() min() max(), e.g. 'traffic * cvr * aov'.",
+        description="Formula over other node ids: + - * / ( ) sum() min() max(), e.g. 'traffic * cvr * aov' "
+        "(names that match one node are read as its id).",
     )
     actual: NumberInput = Field(default=None, description="Value in the review period.")
     baseline: NumberInput = Field(default=None, description="Value before (comparison period).")
@@ -100,8 +119,38 @@ class KpiNode(Model):
         default=None,
         ge=0,
         le=1,
-        description=f"Relative tolerance for reported vs formula values (default {DEFAULT_TOLERANCE}).",
+        description=f"Relative tolerance for reported vs formula values (default {DEFAULT_TOLERANCE}, plus the "
+        "rounding of the digits as written: '1.2亿' may be 1.15亿-1.25亿); one set here is applied strictly.",
     )
+
+    def model_post_init(self, context: Any, /) -> None:
+        """Take the written precision `_units_from_values` noted for this node (a wrap validator, the
+        direct way, made validating a node three times slower)."""
+        pending = _PENDING.rounding
+        if pending is not None:  # kept where pydantic keeps private state, only for nodes that have some
+            object.__setattr__(self, "__pydantic_private__", {_WRITTEN: pending})
+            _PENDING.rounding = None
+
+    def rounding(self, key: ValueField) -> float:
+        """Relative rounding of a value as written: "3.2%" ±1.6 %, 107 ±0.47 %; 0 when not known."""
+        written = self._written()
+        if key in written:
+            return _text_half_unit(written[key])
+        value = getattr(self, key)
+        return 0.0 if value is None else _number_half_unit(value)
+
+    def with_rounding_of(self, other: KpiNode) -> KpiNode:
+        """Keep the written precision of ``other``'s values (a template node filled by a caller's node)."""
+        written = {**self._written(), **other._written()}
+        if written:
+            object.__setattr__(self, "__pydantic_private__", {_WRITTEN: written})
+        return self
+
+    def _written(self) -> dict[str, str]:
+        """The values written as text ("1.2亿"), kept for their precision; empty for numbers."""
+        private = self.__pydantic_private__
+        found: dict[str, str] = private.get(_WRITTEN, {}) if private else {}
+        return found
 
     @field_validator("id")
     @classmethod
@@ -122,6 +171,7 @@ class KpiNode(Model):
     @classmethod
     def _units_from_values(cls, data: Any) -> Any:
         """Take the unit from values like "28.6%" when none is given; convert time units; refuse clashes."""
+        _PENDING.rounding = None  # this node's, taken by `model_post_init` (validation is one node at a time)
         if not isinstance(data, dict):
             return data
         original = data
@@ -129,10 +179,19 @@ class KpiNode(Model):
             raw = data.get(key)
             if not isinstance(raw, str) or raw.strip().lower() in _BLANKS:
                 continue
+            if _PENDING.rounding is None:
+                _PENDING.rounding = {}
+            _PENDING.rounding[key] = raw  # read only when a check needs it (`rounding`)
             try:
-                quantity = parse_quantity(raw)
+                quantity = parse_scaled_quantity(raw)
             except ValueError:
                 continue  # the field validator reports it with the field's name
+            scaled = _in_node_magnitude(data.get("unit"), quantity)
+            if scaled is not None:
+                if data is original:
+                    data = dict(data)
+                data[key] = scaled
+                continue
             if quantity.unit is None:
                 continue
             if data is original:  # copied when something changes, not for every node (most have numbers)
@@ -151,12 +210,75 @@ class KpiNode(Model):
         return data
 
     @property
+    def magnitude(self) -> float:
+        """The magnitude a unit like '万元' or '$M' carries (1e4, 1e6); 1 for a plain unit."""
+        return split_magnitude_unit(self.unit)[1] if self.unit else 1.0
+
+    @property
     def label(self) -> str:
         return self.name or self.id
 
     @property
     def is_percent(self) -> bool:
         return is_percent_unit(self.unit)
+
+
+_WRITTEN = "written"
+
+
+class _Pending(threading.local):
+    """The written precision of the node being validated, per thread, from its before-validator to its
+    `model_post_init`."""
+
+    rounding: dict[str, str] | None = None
+
+
+_PENDING = _Pending()
+
+
+def _in_node_magnitude(unit: object, quantity: ScaledQuantity) -> float | None:
+    """A value written in base units ("3,500万元", "1.2亿", "¥86") on a node whose unit carries a magnitude
+    ("万元"): the value in the node's unit (3500, 12000, 0.0086), so that "1.2亿" is not read as 1.2亿万元.
+    None when nothing is to convert: a plain number ("3500") is already in the node's unit."""
+    if not unit or not isinstance(unit, str):
+        return None
+    base, factor = split_magnitude_unit(unit)
+    if factor == 1.0:
+        return None
+    if quantity.unit is not None and quantity.unit != base:
+        return None  # another unit: left to the checks below
+    if quantity.magnitude == 1.0 and quantity.unit is None:
+        return None
+    return quantity.value / factor
+
+
+_DIGITS = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _text_half_unit(text: str) -> float:
+    """Relative half-unit of the one number in a value's text; 0 when there is not exactly one."""
+    folded = normalize(text)
+    numbers = _DIGITS.findall(folded)
+    if len(numbers) != 1 or "/" in folded or ":" in folded:
+        return 0.0
+    digits = numbers[0]
+    mantissa = float(digits)
+    if mantissa == 0:
+        return 0.0
+    decimals = len(digits) - digits.index(".") - 1 if "." in digits else 0
+    return 0.5 * 10.0**-decimals / mantissa
+
+
+def _number_half_unit(value: float) -> float:
+    """Relative half-unit of the last digit of a number as JSON writes it (3.2: 0.05 / 3.2; 107: 0.5 / 107)."""
+    if value == 0 or not math.isfinite(value):
+        return 0.0
+    text = repr(float(value))
+    mantissa, _, exponent = text.partition("e")
+    if mantissa.endswith(".0"):
+        mantissa = mantissa[:-2]
+    decimals = len(mantissa) - mantissa.index(".") - 1 if "." in mantissa else 0
+    return 0.5 * 10.0 ** (int(exponent or 0) - decimals) / abs(value)
 
 
 # --------------------------------------------------------------------------- results

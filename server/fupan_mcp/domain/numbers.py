@@ -524,7 +524,9 @@ def read_value(value: str | float | int) -> Value:
     if not math.isfinite(number):
         raise NumberError("not_finite", "the number is too large")
     unit = data or (canonical_unit(rest) if rest else None)
-    if prefix_unit is not None:
+    if prefix_unit is not None and rest.startswith("/") and rest[1:].strip() and _looks_like_unit(rest[1:].strip()):
+        unit = canonical_unit(prefix_unit + "/" + cased_rest[1:].strip())  # "¥86.5/单" is 86.5 元/单
+    elif prefix_unit is not None:
         if unit is not None and unit != prefix_unit:
             raise NumberError("text_around_number", f"unexpected text after the number: {rest!r}", text=value.strip())
         unit = prefix_unit

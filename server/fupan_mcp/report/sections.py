@@ -85,7 +85,17 @@ _STATUS_TONE: dict[str, Tone] = {
     "reported": "normal",
 }
 _SEVERITY_TONE: dict[str, Tone] = {"error": "bad", "warning": "warn", "info": "muted"}
-_KPI_FLAGS = ("inconsistent", "cycle", "unknown_id", "division_by_zero", "formula_error")
+_KPI_FLAGS = (
+    "inconsistent",
+    "unit_scale_suspected",
+    "unit_mismatch",
+    "too_rounded",
+    "cycle",
+    "unknown_id",
+    "division_by_zero",
+    "formula_error",
+)
+_KPI_WARNINGS = ("inconsistent", "unit_scale_suspected", "unit_mismatch", "too_rounded")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -663,7 +673,7 @@ def _node_line(lines: _KpiLines, node: KpiNodeEvaluation, root_unit: str | None)
         return " · ".join(parts), "warn" if missing else "normal"
     flags = [words[f"kpi.flag.{flag}"] for flag in node.flags if flag in _KPI_FLAGS]
     parts += flags
-    broken = any(flag in _KPI_FLAGS and flag != "inconsistent" for flag in node.flags)
+    broken = any(flag in _KPI_FLAGS and flag not in _KPI_WARNINGS for flag in node.flags)
     tone: Tone = "bad" if broken else "warn" if flags or missing else "normal"
     return " · ".join(parts), tone
 
