@@ -1,10 +1,12 @@
-"""Migration 8 (what review_insights keeps of each review: ``insight_counts``, and on SQLite the group
-sizes ``insight_groups``) upgrades a store written at schema 7 without losing anything.
+"""Migrations 8 and 9 (what review_insights keeps of each review: ``insight_counts``, and on SQLite the
+group sizes ``insight_groups``; the attainment rates ``insight_metrics``) upgrade a store written at
+schema 7 or 8 without losing anything.
 
-The schema-7 store is written by today's code held at schema 7: the first 7 migrations only, and its
-write paths keeping only what schema 7 kept (the carried-over keys, ``_keep_carried``), as the code of
-that schema did; the writes are creates, status changes (done, with their close dates), added actions,
-replaced lessons and a deletion. Opened with every migration, the store must hold the same records
+The older store is written by today's code held at schema 7 or 8: its first migrations only, and its
+write paths keeping only what that schema kept (at 7 the carried-over keys, ``_keep_carried``; no
+attainment rates), as the code of that schema did; the writes are creates, status changes (done, with
+their close dates), added actions, replaced lessons, edited attainment sections and a deletion. The
+rates migration 9 keeps must be what was read out of the sections' JSON before it. Opened with every migration, the store must hold the same records
 (the export, line for line), and review_insights over the whole store (read from what migration 8
 made) must equal what is computed from the rows themselves (a filter keeping every review), and what a
 store made afresh from the export gives. The results of the schema-7 code itself on the 10,000-review
@@ -29,10 +31,12 @@ from fupan_mcp.domain.actions import ActionItem
 from fupan_mcp.domain.insights import InsightsResult
 from fupan_mcp.store import ReviewStore, SQLiteStore
 from fupan_mcp.store import sqlite as sqlite_store
+from fupan_mcp.store.records import ATTAINMENT_SECTION
 from fupan_mcp.store.transfer import TransferStore, export_workspace, import_workspace
 from store_backends import BACKENDS, open_backend, postgres_schema_url
 
 SCHEMA_7 = 7
+SCHEMA_8 = 8
 WORDS = ["支付", "网关", "超时", "配置", "容量", "评估", "告警", "回滚", "canary", "deploy", "rollback", "alert"]
 
 
@@ -60,7 +64,11 @@ def _fill(store: ReviewStore, rng: random.Random, reviews: int) -> None:
                     status_reason="superseded" if status == "wont_do" else None,
                 )
             )
-        metrics = {"metrics": [{"name": rng.choice(("GMV", "支付成功率")), "attainment_rate": rng.uniform(0.5, 1.3)}]}
+        metrics: dict[str, Any] = {
+            "metrics": [{"name": rng.choice(("GMV", "支付成功率")), "attainment_rate": rng.uniform(0.5, 1.3)}]
+        }
+        if i % 6 == 0:  # what a stored section may hold besides: no rate, a text rate, no name, not an object
+            metrics["metrics"] += [{"name": "NPS"}, {"name": "留存", "attainment_rate": "0.9"}, {"rate": 1}, "x"]
         created = store.create_review_document(
             f"项目{i % 3}",
             f"r{i}",
@@ -78,6 +86,8 @@ def _fill(store: ReviewStore, rng: random.Random, reviews: int) -> None:
                 store.update_action(action.id, status="done", evidence="merged")
         store.add_actions(review_id, [ActionItem(action=_text(rng), owner="o2", due=dt.date(2025, 1, 15))])
         store.index_lessons(review_id, [("root_cause", _text(rng)), ("lesson", _text(rng))])
+    for review_id in ids[:4]:  # the attainment section edited
+        store.update_sections(review_id, {ATTAINMENT_SECTION: {"metrics": [{"name": "GMV", "attainment_rate": 0.7}]}})
     store.delete_review(ids[-1])
 
 
@@ -96,15 +106,36 @@ def _records(store: ReviewStore) -> list[str]:
 
 
 @contextlib.contextmanager
-def _at_schema_7(backend: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """This backend's code as it was at schema 7: its first 7 migrations, its writes keeping the keys only."""
+def _at_schema(backend: str, version: int, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """This backend's code as it was at schema 7 or 8: its first migrations, its writes keeping what that
+    schema kept (at 7 the carried-over keys only; neither the attainment rates of schema 9, which SQLite
+    keeps by triggers that came with migration 9)."""
     module: Any = sqlite_store
     if backend == "postgres":
         from fupan_mcp.store import postgres as module
     with monkeypatch.context() as patch:
-        patch.setattr(module, "MIGRATIONS", module.MIGRATIONS[:SCHEMA_7])
-        patch.setattr(module, "_keep_insights", module._keep_carried)
+        patch.setattr(module, "MIGRATIONS", module.MIGRATIONS[:version])
+        if version == SCHEMA_7:
+            patch.setattr(module, "_keep_insights", module._keep_carried)
+        if backend == "postgres":
+            patch.setattr(module, "_keep_metrics", lambda conn, review_ids: None)
         yield
+
+
+def _metrics_from_sections(store: ReviewStore, backend: str) -> list[tuple[str, str, float | None]]:
+    """What review_insights read out of the attainment sections' JSON before schema 9 (each backend's own
+    reading: a metric is an object of the list with a text name, SQLite keeps its rate as a JSON number or
+    true, PostgreSQL as a number), computed here from the records."""
+    found = []
+    for summary in store.list_reviews(limit=100):
+        section = store.get_review(summary.id).sections.get(ATTAINMENT_SECTION)
+        items = section.get("metrics") if isinstance(section, dict) else None
+        for item in items if isinstance(items, list) else []:
+            name, rate = (item.get("name"), item.get("attainment_rate")) if isinstance(item, dict) else (None, None)
+            if isinstance(name, str):
+                number = isinstance(rate, (int, float)) and (backend == "sqlite" or not isinstance(rate, bool))
+                found.append((summary.id, name, float(rate) if number else None))
+    return sorted(found, key=repr)
 
 
 @pytest.fixture(params=BACKENDS)
@@ -120,17 +151,24 @@ def opener(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str
         yield "postgres", lambda: PostgresStore(url)
 
 
-def test_a_schema_7_store_upgrades_with_nothing_lost(
-    opener: tuple[str, Callable[[], ReviewStore]], monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+@pytest.mark.parametrize("version", [SCHEMA_7, SCHEMA_8])
+def test_an_older_store_upgrades_with_nothing_lost(
+    opener: tuple[str, Callable[[], ReviewStore]],
+    version: int,
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
 ) -> None:
     backend, open_store = opener
-    with _at_schema_7(backend, monkeypatch), open_store() as old:
-        assert old.schema_version() == SCHEMA_7
+    with _at_schema(backend, version, monkeypatch), open_store() as old:
+        assert old.schema_version() == version
         _fill(old, random.Random(8), 36)
         before = _records(old)
         reviews_before = [old.get_review(s.id).model_dump() for s in old.list_reviews(limit=100)]
+        metrics_before = _metrics_from_sections(old, backend)
     with open_store() as new:
-        assert new.schema_version() == _migrations(backend) > SCHEMA_7
+        assert new.schema_version() == _migrations(backend) > version
+        kept_metrics = sorted(((m.review_id, m.name, m.attainment_rate) for m in new.insight_rows().metrics), key=repr)
+        assert len(kept_metrics) > 30 and kept_metrics == metrics_before  # the rates kept by migration 9
         assert _records(new) == before  # every record as it was
         assert [new.get_review(s.id).model_dump() for s in new.list_reviews(limit=100)] == reviews_before
         kept = _insights(new)
