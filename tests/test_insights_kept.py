@@ -1,7 +1,6 @@
 """What review_insights keeps at write time (insight_actions; insight_metrics, see the last test) gives
 the groups the analysis computes from the rows themselves, on SQLite and PostgreSQL, through creates,
-edits, lesson replacements, deletions and an
-import; and nothing of a deleted review stays behind in it.
+edits, lesson replacements, deletions and an import; and nothing of a deleted review stays behind in it.
 
 A filter that keeps every review (``date_from`` far back) reads the rows and groups them in Python; the
 call without a filter reads what was kept. Both must give the same result, field for field.
