@@ -1,6 +1,6 @@
-"""What review_insights keeps at write time (insight_actions) gives the groups the analysis computes from the
-rows themselves, on SQLite and PostgreSQL, through creates, edits, lesson replacements, deletions and an
-import; and nothing of a deleted review stays behind in it.
+"""What review_insights keeps at write time (insight_actions; insight_metrics, see the last test) gives
+the groups the analysis computes from the rows themselves, on SQLite and PostgreSQL, through creates,
+edits, lesson replacements, deletions and an import; and nothing of a deleted review stays behind in it.
 
 A filter that keeps every review (``date_from`` far back) reads the rows and groups them in Python; the
 call without a filter reads what was kept. Both must give the same result, field for field.
@@ -21,6 +21,7 @@ from fupan_mcp.analysis.insights import compute_insights, default_as_of
 from fupan_mcp.domain.actions import ActionItem
 from fupan_mcp.domain.insights import InsightsResult
 from fupan_mcp.store import ReviewStore
+from fupan_mcp.store.records import ATTAINMENT_SECTION
 from fupan_mcp.store.transfer import TransferStore, export_workspace, import_workspace
 from store_backends import BACKENDS, open_backend
 
@@ -137,3 +138,55 @@ def test_only_the_listable_groups_are_read_ties_included(store: ReviewStore, mon
     assert len(result.carried_over) == 2 and result.carried_over_count > 2
     groups = {(key.project, key.norm) for key in rows.carried or []}
     assert 2 <= len(groups) < result.carried_over_count  # not every group's keys were read
+
+
+def _metrics_in_sections(store: ReviewStore) -> list[tuple[str, str, float | None]]:
+    """The attainment rates as read out of each review's section (what was read at each call before
+    schema 9 kept them): an object of the list with a text name, its rate when it is a number."""
+    found = []
+    for summary in store.list_reviews(limit=200):
+        section = store.get_review(summary.id).sections.get(ATTAINMENT_SECTION)
+        items = section.get("metrics") if isinstance(section, dict) else None
+        for item in items if isinstance(items, list) else []:
+            if isinstance(item, dict) and isinstance(item.get("name"), str):
+                rate = item.get("attainment_rate")
+                number = isinstance(rate, (int, float)) and not isinstance(rate, bool)
+                found.append((summary.id, item["name"], float(rate) if number else None))
+    return sorted(found, key=repr)
+
+
+def _kept_metrics(store: ReviewStore, **filters: Any) -> list[tuple[str, str, float | None]]:
+    return sorted(((m.review_id, m.name, m.attainment_rate) for m in store.insight_rows(**filters).metrics), key=repr)
+
+
+def test_kept_attainment_rates_follow_every_write(store: ReviewStore, other: ReviewStore) -> None:
+    """The rates kept beside the attainment section (schema 9) are the section's through creates, edits of
+    that section and of others, deletions and an import; a filter reads the same ones for its reviews."""
+    rng = random.Random(5)
+    ids = []
+    for i in range(24):
+        name = rng.choice(("GMV", "支付成功率", "NPS"))
+        metrics: list[Any] = [{"name": name, "attainment_rate": rng.uniform(0.5, 1.3)}]
+        if i % 4 == 0:  # besides: no rate, a text rate, no name, not an object
+            metrics += [{"name": "留存"}, {"name": "转化", "attainment_rate": "0.9"}, {"rate": 1}, "x"]
+        sections = {ATTAINMENT_SECTION: {"metrics": metrics}} if i % 5 else {"other": {"metrics": metrics}}
+        day = dt.date(2025, 1, 1) + dt.timedelta(i)
+        ids.append(store.create_review_document(f"项目{i % 3}", f"r{i}", None, day, sections=sections).record.id)
+    assert len(_kept_metrics(store)) > 20
+    assert _kept_metrics(store) == _metrics_in_sections(store)
+    for review_id in ids[:6]:  # the section replaced, added where there was none, emptied
+        store.update_sections(review_id, {ATTAINMENT_SECTION: {"metrics": [{"name": "GMV", "attainment_rate": 0.7}]}})
+    store.update_sections(ids[6], {ATTAINMENT_SECTION: {"metrics": []}})
+    store.update_sections(ids[7], {ATTAINMENT_SECTION: {"summary": "none"}})
+    store.update_sections(ids[8], {"other": {"metrics": [{"name": "GMV", "attainment_rate": 0.1}]}})
+    assert _kept_metrics(store) == _metrics_in_sections(store)
+    for review_id in ids[10:14]:
+        store.delete_review(review_id)
+    kept = _kept_metrics(store)
+    assert kept == _metrics_in_sections(store) and not {m[0] for m in kept} & set(ids[10:14])
+    in_project = {s.id for s in store.list_reviews(limit=200) if s.project == "项目1"}
+    assert _kept_metrics(store, project="项目1") == [m for m in kept if m[0] in in_project]
+    out = io.StringIO()
+    export_workspace(cast(TransferStore, store), out)
+    import_workspace(io.StringIO(out.getvalue()).readlines(), cast(TransferStore, other))
+    assert _kept_metrics(other) == kept

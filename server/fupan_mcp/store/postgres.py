@@ -300,6 +300,37 @@ def _migration_8(conn: Connection) -> None:
     _keep_counts(conn, None)
 
 
+# Migration 9: the attainment rates review_insights' trends read, kept beside their section at write time
+# (`_keep_metrics`, where the attainment section is written and on import), so a call reads one row per
+# metric instead of each section's JSON: the rows are what the read out of the JSON gave (the objects of an
+# array '$.metrics' with a name, their rate when it is a number). And the lesson texts review_insights
+# groups in review order (byte order of the ids) from an index. Derived, like the others.
+_METRIC_ROWS = (
+    "SELECT s.review_id, m.seq, m.value->>'name', "
+    "CASE WHEN jsonb_typeof(m.value->'attainment_rate') = 'number' THEN (m.value->>'attainment_rate')::float8 END "
+    "FROM review_sections s, jsonb_array_elements(CASE WHEN jsonb_typeof(s.value->'metrics') = 'array' "
+    "THEN s.value->'metrics' ELSE '[]'::jsonb END) WITH ORDINALITY AS m (value, seq) "
+    "WHERE s.name = %s AND jsonb_typeof(m.value) = 'object' AND m.value->>'name' IS NOT NULL AND {where}"
+)
+_INSERT_METRICS = "INSERT INTO insight_metrics (review_id, seq, name, rate) " + _METRIC_ROWS
+_INSIGHT_METRICS: tuple[str, ...] = (
+    """CREATE TABLE insight_metrics (
+        review_id TEXT NOT NULL REFERENCES reviews (id) ON DELETE CASCADE,
+        seq       BIGINT NOT NULL,  -- the metric's place in its section's list, from 1
+        name      TEXT NOT NULL,
+        rate      DOUBLE PRECISION,
+        PRIMARY KEY (review_id, seq)
+    )""",
+    'CREATE INDEX lessons_insight ON lessons (review_id COLLATE "C", seq) INCLUDE (kind)',
+)
+
+
+def _migration_9(conn: Connection) -> None:
+    for statement in _INSIGHT_METRICS:
+        conn.execute(statement)
+    _keep_metrics(conn, None)
+
+
 # Append new migrations here: MIGRATIONS[n] upgrades schema version n to n + 1.
 MIGRATIONS: tuple[Migration, ...] = (
     _MIGRATION_1,
@@ -310,8 +341,9 @@ MIGRATIONS: tuple[Migration, ...] = (
     _MIGRATION_6,
     _migration_7,
     _migration_8,
+    _migration_9,
 )
-DERIVED_TABLES = ("insight_actions", "insight_counts")
+DERIVED_TABLES = ("insight_actions", "insight_counts", "insight_metrics")
 """Tables the store makes from the others at write time: not data (not exported), made again on import."""
 
 _BEGIN_WRITE = "BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE"
@@ -600,6 +632,14 @@ class PostgresStore:
                         cur.executemany(f'INSERT INTO "{table}" ({quoted}) VALUES ({casts})', values)
             imported = {str(row["review_id"]) for table, items in rows if table == "actions" for row in items}
             _keep_insights(conn, sorted(imported))
+            attained = {
+                str(row["review_id"])
+                for table, items in rows
+                if table == "review_sections"
+                for row in items
+                if row.get("name") == records.ATTAINMENT_SECTION
+            }
+            _keep_metrics(conn, sorted(attained))
 
     # --- reviews ---------------------------------------------------------------------------
 
@@ -900,18 +940,12 @@ class PostgresStore:
                     (list(records.INSIGHT_TEXT_KINDS), *where.params),
                 )
             ]
-            metrics = [
+            metrics = [  # kept beside the attainment section (migration 9)
                 InsightMetric(*row)
                 for row in cur.execute(
-                    "SELECT s.review_id, m->>'name' AS name, "
-                    "CASE WHEN jsonb_typeof(m->'attainment_rate') = 'number' THEN (m->>'attainment_rate')::float8 "
-                    f"END AS rate FROM review_sections s{join('s')}, "
-                    "jsonb_array_elements(CASE WHEN jsonb_typeof(s.value->'metrics') = 'array' "
-                    "THEN s.value->'metrics' ELSE '[]'::jsonb END) m "
-                    f"WHERE s.name = %s AND jsonb_typeof(m) = 'object'{rest}",
-                    (records.ATTAINMENT_SECTION, *where.params),
+                    f"SELECT m.review_id, m.name, m.rate FROM insight_metrics m{join('m')} WHERE TRUE{rest}",
+                    tuple(where.params),
                 )
-                if isinstance(row[1], str)
             ]
         return InsightRows.model_construct(  # rows this store counted and wrote: no re-validation
             as_of=as_of,
@@ -1283,6 +1317,20 @@ def _keep_counts(conn: Connection, review_ids: Sequence[str] | None) -> None:
     conn.execute(_INSERT_COUNTS.format(where="a.review_id = ANY(%s)"), (ids,))
 
 
+def _keep_metrics(conn: Connection, review_ids: Sequence[str] | None) -> None:
+    """The attainment rates (``insight_metrics``) of these reviews' attainment sections again, or of every
+    review (None), in the caller's write transaction."""
+    if review_ids is None:
+        conn.execute("DELETE FROM insight_metrics")
+        conn.execute(_INSERT_METRICS.format(where="TRUE"), (records.ATTAINMENT_SECTION,))
+        return
+    if not review_ids:
+        return
+    ids = list(review_ids)
+    conn.execute("DELETE FROM insight_metrics WHERE review_id = ANY(%s)", (ids,))
+    conn.execute(_INSERT_METRICS.format(where="s.review_id = ANY(%s)"), (records.ATTAINMENT_SECTION, ids))
+
+
 def _keep_carried(conn: Connection, review_ids: Sequence[str] | None) -> None:
     """Make the carried-over keys (``insight_actions``) of these reviews again from their actions, or of
     every review (None), in the caller's write transaction."""
@@ -1328,6 +1376,8 @@ def _upsert_sections(conn: Connection, review_id: str, encoded: dict[str, str], 
             "ON CONFLICT (review_id, name) DO UPDATE SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at",
             [(review_id, name, value, now) for name, value in encoded.items()],
         )
+    if records.ATTAINMENT_SECTION in encoded:
+        _keep_metrics(conn, [review_id])
 
 
 def _touch(conn: Connection, review_id: str, now: dt.datetime) -> None:

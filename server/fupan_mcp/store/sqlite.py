@@ -309,6 +309,45 @@ def _migration_8(conn: sqlite3.Connection) -> None:
     _keep_counts(conn, None)
 
 
+# Migration 9: the attainment rates review_insights' trends read, kept beside their section by triggers on
+# review_sections (every write of the attainment section: a create, an edit, an import), so a call reads one
+# row per metric instead of parsing each section's JSON; the rows are what the read out of the JSON gave
+# (json_each over '$.metrics', objects with a text name, the rate as stored: `_rate` reads it). And the
+# lesson texts review_insights groups read from an index alone, in review order. Derived, like the others.
+_METRIC_ROWS = (
+    "SELECT {review}, m.id, json_extract(m.value, '$.name'), json_extract(m.value, '$.attainment_rate') "
+    "FROM json_each({value}, '$.metrics') m "
+    "WHERE m.type = 'object' AND typeof(json_extract(m.value, '$.name')) = 'text'"
+)
+_INSERT_METRICS = "INSERT INTO insight_metrics (review_id, seq, name, rate) " + _METRIC_ROWS
+_ATTAINMENT = f"'{records.ATTAINMENT_SECTION}'"
+_INSIGHT_METRICS: tuple[str, ...] = (
+    """CREATE TABLE insight_metrics (
+        review_id TEXT NOT NULL REFERENCES reviews (id) ON DELETE CASCADE,
+        seq       INTEGER NOT NULL,  -- json_each's id of the metric in its section
+        name      TEXT NOT NULL,
+        rate      BLOB,              -- the attainment_rate as stored, any JSON scalar (no affinity)
+        PRIMARY KEY (review_id, seq)
+    ) WITHOUT ROWID""",
+    f"""CREATE TRIGGER insight_metrics_add AFTER INSERT ON review_sections WHEN new.name = {_ATTAINMENT} BEGIN
+        {_INSERT_METRICS.format(review="new.review_id", value="new.value")};
+    END""",
+    f"""CREATE TRIGGER insight_metrics_change AFTER UPDATE OF review_id, name, value ON review_sections
+    WHEN old.name = {_ATTAINMENT} OR new.name = {_ATTAINMENT} BEGIN
+        DELETE FROM insight_metrics WHERE review_id = old.review_id AND old.name = {_ATTAINMENT};
+        {_INSERT_METRICS.format(review="new.review_id", value="new.value")} AND new.name = {_ATTAINMENT};
+    END""",
+    f"""CREATE TRIGGER insight_metrics_remove AFTER DELETE ON review_sections WHEN old.name = {_ATTAINMENT} BEGIN
+        DELETE FROM insight_metrics WHERE review_id = old.review_id;
+    END""",
+    "INSERT INTO insight_metrics (review_id, seq, name, rate) "
+    + _METRIC_ROWS.format(review="s.review_id", value="s.value").replace(
+        "FROM json_each", "FROM review_sections s, json_each"
+    )
+    + f" AND s.name = {_ATTAINMENT}",
+    "CREATE INDEX lessons_insight ON lessons (review_id, seq, kind, text)",
+)
+
 # Append new migrations here: MIGRATIONS[n] upgrades user_version n to n + 1.
 MIGRATIONS: tuple[Migration, ...] = (
     _MIGRATION_1,
@@ -319,8 +358,9 @@ MIGRATIONS: tuple[Migration, ...] = (
     _MIGRATION_6,
     _migration_7,
     _migration_8,
+    _INSIGHT_METRICS,
 )
-DERIVED_TABLES = ("insight_actions", "insight_counts", "insight_groups")
+DERIVED_TABLES = ("insight_actions", "insight_counts", "insight_groups", "insight_metrics")
 """Tables the store makes from the others at write time: not data (not exported), made again on import."""
 
 # External-content FTS5 index over lessons.terms, kept in step by triggers (which also fire
@@ -931,12 +971,9 @@ class SQLiteStore:
                 f"WHERE l.kind IN ({kinds}){rest} ORDER BY l.review_id, l.seq",
                 (*records.INSIGHT_TEXT_KINDS, *where.params),
             ).fetchall()
-            metrics = cur.execute(
-                "SELECT s.review_id, json_extract(m.value, '$.name') AS name, "
-                "json_extract(m.value, '$.attainment_rate') AS rate "
-                f"FROM review_sections s{join('s')}, json_each(s.value, '$.metrics') m "
-                f"WHERE s.name = ? AND m.type = 'object'{rest}",
-                (records.ATTAINMENT_SECTION, *where.params),
+            metrics = cur.execute(  # kept beside the attainment section (migration 9)
+                f"SELECT m.review_id, m.name, m.rate FROM insight_metrics m{join('m')} WHERE 1 = 1{rest}",
+                where.params,
             ).fetchall()
         return InsightRows.model_construct(  # rows this store counted and wrote: no re-validation
             as_of=as_of,
