@@ -283,6 +283,29 @@ def test_absolute_words_are_info() -> None:
     assert {f.severity for f in result.tone} == {"info"}
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "根本原因是连接池配置错误。",  # a root cause is not absolute language: every postmortem has one
+        "从根本上解决重复告警，属于根本性改进。",
+        "系统未能完全恢复，部分用户仍受影响。",  # a negation hedges
+        "不完全统计，约 300 单受影响。",
+        "14:20 服务完全恢复。",  # a state of the service, not a judgement
+        "We did not completely restore the cache; it was not always reproducible.",
+        "By 14:20 the API was completely restored.",
+    ],
+)
+def test_root_causes_hedges_and_states_are_not_absolute_language(text: str) -> None:
+    assert "absolute_language" not in codes(check_compliance(text=text))
+
+
+@pytest.mark.parametrize(
+    "text", ["这根本不是问题。", "这完全是运维的责任。", "He is always late.", "It totally failed."]
+)
+def test_absolute_words_as_judgements_are_still_found(text: str) -> None:
+    assert "absolute_language" in codes(check_compliance(text=text))
+
+
 # --- the tool ------------------------------------------------------------------------------------
 
 

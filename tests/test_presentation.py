@@ -414,3 +414,27 @@ def test_short_cells_stay_on_one_line_in_the_html_report() -> None:
     assert '<td class="short">65.5%</td>' in content
     assert '<td class="short">not achieved</td>' in content
     assert "<td>65.5%</td>" not in content
+
+
+@pytest.mark.parametrize(
+    ("target", "actual", "zh", "en"),
+    [
+        ("≤ 200ms", "260ms", "超出上限 60毫秒", "over the limit by 60 ms"),  # a ceiling passed: over it, not short
+        ("≤ 200ms", "180ms", "优于目标 20毫秒", "better by 20 ms"),
+        ("8%-10%", "12%", "超出区间 2 个百分点", "outside the range by 2 pp"),  # above a range is not 'short'
+        ("8%-10%", "7%", "超出区间 1 个百分点", "outside the range by 1 pp"),
+        ("8%-10%", "9%", "在区间内", "inside the range"),
+        ("= 30天", "33天", "偏离 3天", "off by 3 days"),
+        ("≥ 40", "36", "距目标差 4", "short by 4"),
+    ],
+)
+def test_the_gap_cell_says_which_side_of_the_target_the_actual_is(target: str, actual: str, zh: str, en: str) -> None:
+    from fupan_mcp.analysis.attainment import compute_attainment
+    from fupan_mcp.domain.attainment import MetricInput
+    from fupan_mcp.report.tool_text import attainment_text
+
+    metric = MetricInput(name="m", target=target, actual=actual)
+    for language, cell in (("zh", zh), ("en", en)):
+        text = attainment_text(compute_attainment([metric], language))  # type: ignore[arg-type]
+        row = next(line for line in text.splitlines() if line.startswith("| m |"))
+        assert row.split(" | ")[6] == cell, row

@@ -772,12 +772,20 @@ _BEFORE_NAME = re.compile(
 )
 _BEFORE_WINDOW = 16
 
+_OUTAGE_STATES = r"恢复|修复|正常|解决|生效|上线|下线|中断|停止|停服|不可用|宕机|失效|回滚|丢失"
 _ABSOLUTE = re.compile(
-    r"总是|总会|从来不|从来没有?|从不|从未|每次都|一直都|完全|根本|绝对|显然|明显是|肯定是|毫无|永远"
-    r"|\b(?:always|never|obviously|clearly|completely|totally|entirely|utterly|of course|everyone knows"
-    r"|nobody)\b",
+    r"总是|总会|从来不|从来没有?|从不|从未|每次都|一直都|绝对|显然|明显是|肯定是|毫无|永远"
+    # 完全 after a negation hedges (未能完全恢复: not fully), before a state describes it (服务完全恢复)
+    rf"|(?<![不未没能法非])完全(?!{_OUTAGE_STATES})"
+    # 根本原因 is the root cause, 从根本上 / 根本性 / 根本解决 fundamental: only 这根本不是… is absolute
+    r"|根本(?!原因|问题|性|上|解决|措施|对策|的原因|缘由)"
+    r"|(?<!not )(?<!n't )\b(?:always|completely|totally|entirely)\b"
+    r"(?!\s+(?:restored|recovered|resolved|fixed|down|unavailable|offline|mitigated|lost))"
+    r"|\b(?:never|obviously|clearly|utterly|of course|everyone knows|nobody)\b",
     re.IGNORECASE,
 )
+"""Absolute words (总是, 根本, always) as blame is phrased; the same words where they name a root cause,
+hedge with a negation or describe a service's state are not."""
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _WORD = re.compile(r"[A-Za-z']+")
 

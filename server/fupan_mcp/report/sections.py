@@ -504,8 +504,15 @@ def _gap_cell(ctx: Words, metric: MetricResult) -> str:
     if metric.target is not None and metric.target.kind == "budget" and metric.gap_rate is not None:
         key = "gap.saving" if gap >= 0 else "gap.overspend"
         return ctx.t(key, gap=shown, share=fmt.percent(abs(metric.gap_rate)))
+    kind = metric.target.kind if metric.target is not None else None
+    if kind in ("range", "tolerance"):  # the gap is to the nearest bound: inside or outside, never 'short'
+        return ctx.t("gap.inside") if metric.status == "achieved" else ctx.t("gap.outside", gap=shown)
     if gap == 0:
         return ctx.t("gap.exact")
+    if kind == "equal":
+        return ctx.t("gap.off_by", gap=shown)
+    if kind == "at_most" and gap < 0:  # a ceiling passed is over it, not short of it
+        return ctx.t("gap.over_limit", gap=shown)
     return ctx.t("gap.better" if gap > 0 else "gap.short", gap=shown)
 
 

@@ -218,6 +218,10 @@ TEXT: Table = {
     "gap.better": {"zh": "优于目标 {gap}", "en": "better by {gap}"},
     "gap.short": {"zh": "距目标差 {gap}", "en": "short by {gap}"},
     "gap.exact": {"zh": "恰好达标", "en": "exactly on target"},
+    "gap.over_limit": {"zh": "超出上限 {gap}", "en": "over the limit by {gap}"},
+    "gap.inside": {"zh": "在区间内", "en": "inside the range"},
+    "gap.outside": {"zh": "超出区间 {gap}", "en": "outside the range by {gap}"},
+    "gap.off_by": {"zh": "偏离 {gap}", "en": "off by {gap}"},
     "pp_unit": {"zh": " 个百分点", "en": " pp"},
     "days_unit": {"zh": " 天", "en": " d"},
     # ---------------------------------------------------------------- kpi tree
