@@ -67,7 +67,7 @@ _CMP = (
 _NUM = r"[-+]?[$¥￥]?\s*\d[\d,，]*(?:\.\d+)?"
 _UNIT = (
     r"(?:\s*(?:%|％|pp|个百分点|(?:百万|万|亿|千)(?:元|块|人|单|次|条|个|家|笔|件|户|台)?|元|块|[kKmMbB](?![a-zA-Z])|小时|h(?![a-zA-Z])|分钟|min(?![a-zA-Z])|"
-    r"秒|ms(?![a-zA-Z])|s(?![a-zA-Z])|天|日|人|单|次|条|个|家|笔|件|户|台|users?|days?|hours?|minutes?|seconds?|weeks?|orders?))?"
+    r"分(?!钟)|秒|ms(?![a-zA-Z])|s(?![a-zA-Z])|天|日|人|单|次|条|个|家|笔|件|户|台|users?|days?|hours?|minutes?|seconds?|weeks?|orders?))?"
 )
 _VALUE = rf"{_CMP}\s*{_NUM}{_UNIT}(?:\s*[~～-]\s*{_NUM}{_UNIT})?"
 _SEP = r"\s*[，,；;、]?\s*"
@@ -75,7 +75,12 @@ _SEP = r"\s*[，,；;、]?\s*"
 ZH_STATEMENT = re.compile(
     rf"(?P<name>[^，,。；;：:\n]{{1,40}}?)(?:的)?(?:目标|计划)(?:值)?(?:为|是|定为|设定为|设为)?\s*[:：]?\s*"
     rf"(?P<target>{_VALUE}){_SEP}(?:但|而|最终|结果)?\s*(?:实际|最终|实现|完成|达成|做到)(?:完成|达成|值|结果|新增|支出|花费|发生|实现)?"
-    rf"(?:了|为|是|到)?\s*[:：]?\s*(?P<actual>{_VALUE})"
+    rf"(?:仅|只有|只)?(?:了|为|是|到)?\s*[:：]?\s*(?P<actual>{_VALUE})"
+)
+ZH_NAMED = re.compile(  # "目标GMV 2000万，实际GMV 1800万": the name after 目标 and again after 实际
+    rf"(?:目标|计划)(?P<name>[A-Za-z\u4e00-\u9fff][^\d，,。；;：:\n]{{0,19}}?)\s*(?:为|是)?\s*[:：]?\s*"
+    rf"(?P<target>{_VALUE}){_SEP}(?:但|而|最终|结果)?\s*(?:实际|最终)\s*(?P=name)\s*"
+    rf"(?:仅|只有|只)?(?:为|是|达到|达|到)?\s*[:：]?\s*(?P<actual>{_VALUE})"
 )
 ZH_BOUND = re.compile(  # "成本不超过500万，实际450万": a bound written without the word 目标
     rf"(?P<name>[^，,。；;：:\n\d]{{1,20}}?)(?:预算|上限|下限)?(?:须|需|应|要)?\s*"
@@ -95,6 +100,14 @@ EN_AGAINST = re.compile(
     rf"(?:against|vs\.?|versus|compared with)\s+(?:a|the)?\s*target\s+(?:of\s+)?(?P<target>{_VALUE})",
     re.IGNORECASE,
 )
+EN_AGAINST_TARGET = re.compile(  # "came in at $4.2M versus the $5M target": the target's figure before the word
+    rf"(?P<name>[A-Za-z][\w %/&'’.-]{{0,40}}?)\s+(?:reached|hit|was|came in at|achieved|ended at)\s+"
+    rf"(?P<actual>{_VALUE})\s+"
+    rf"(?:against|vs\.?|versus|compared with)\s+(?:a|the|our)?\s*(?P<target>{_VALUE})\s+(?:target|goal|plan)\b",
+    re.IGNORECASE,
+)
+_POINTS = re.compile(r"(?<=\d)\s*分$")  # "NPS目标40分": 分 is points for a score, minutes otherwise
+_SCORE_NAME = re.compile(r"NPS|CSAT|评分|得分|分数|打分|满意度|推荐值|score|rating", re.IGNORECASE)
 _BASELINE = re.compile(
     rf"(?:基线|上期|去年同期|同期|基准|baseline|last year|previous)\s*(?:为|是|:|：|was|of)?\s*(?P<baseline>{_VALUE})",
     re.IGNORECASE,
@@ -110,7 +123,7 @@ _RATE_NUMBER = (
 )
 _RATE = re.compile(
     r"(?:完成率|达成率|达成度|完成度|达标率|attainment(?:\s+rate)?|completion rate)\s*"
-    r"(?:仅为|仅|只有|只|高达|已达|达到了|达到|为|是|达|(?:was|is)(?:\s+only|\s+just)?|of|:|：|=)?\s*"
+    r"(?:(?:为|是|达到|达)?(?:目标|计划)(?:值)?的|仅为|仅|只有|只|高达|已达|达到了|达到|为|是|达|(?:was|is)(?:\s+only|\s+just)?|of|:|：|=)?\s*"
     + _RATE_NUMBER.replace("{g}", "rate").replace("<post>", "<post>")
     + r"|(?:完成了?|达成了?)目标的\s*"
     + _RATE_NUMBER.replace("{g}", "rate2").replace("<pre>", "<pre2>").replace("<post>", "<post2>")
@@ -334,7 +347,7 @@ def _sentences(text: str) -> list[str]:
 
 def _statement_matches(sentence: str) -> list[re.Match[str]]:
     """Every statement of a target and an actual in ``sentence``, in order, by the first pattern that finds one."""
-    for pattern in (ZH_STATEMENT, ZH_BOUND, EN_STATEMENT, EN_AGAINST):
+    for pattern in (ZH_STATEMENT, ZH_BOUND, ZH_NAMED, EN_STATEMENT, EN_AGAINST, EN_AGAINST_TARGET):
         found = list(pattern.finditer(sentence))
         if found:
             return found
@@ -535,6 +548,11 @@ class _Auditor:
         except ValueError as error:
             self.unread_figure(block, sentence, str(error))
             return
+        if _POINTS.search(target) or _POINTS.search(actual):
+            if not (_POINTS.search(target) and _POINTS.search(actual) and _SCORE_NAME.search(match.group("name"))):
+                self.unread_figure(block, sentence, self.t("reason.points", target=target, actual=actual))
+                return
+            target, actual = _POINTS.sub("", target), _POINTS.sub("", actual)  # points of a score: plain numbers
         if _bare_against_scaled(target, actual):  # "目标2000万，实际1800": 1800 what? not judged
             self.unread_figure(block, sentence, self.t("reason.magnitude", target=target, actual=actual))
             return

@@ -329,6 +329,13 @@ TEXT: Table = {
         "action table (owner/due)",
     },
     "reason.no_pair": {"zh": "找不到成对的目标与实际数值", "en": "no pair of target and actual figures"},
+    "reason.points": {
+        "zh": "“{target}”与“{actual}”中的“分”可能是分数，也可能是分钟，未核对（分钟请写“分钟”，评分请在名称中写明如NPS、满意度）",
+        "en": (
+            "\u201c分\u201d in \u201c{target}\u201d and \u201c{actual}\u201d may be points or minutes; not checked "
+            "(write 分钟 for minutes, or name the score, e.g. NPS)"
+        ),
+    },
     "reason.magnitude": {
         "zh": "目标“{target}”带数量级（万/亿/k/M），实际“{actual}”没有，单位不明，未核对",
         "en": (
