@@ -134,3 +134,55 @@ def test_only_a_verdict_of_the_statement_itself_is_compared(sentence: str, verdi
 def test_rates_after_only_are_read(sentence: str) -> None:
     result = audit_review(f"## 结果\nGMV目标2000万，实际1800万，{sentence}。\n".encode(), "markdown", "zh")
     assert result.metrics[0].stated_rate == 90.0 and not [f for f in result.findings if f.code in FIGURE_ERRORS]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "rate", "wrong"),
+    [
+        ("目标GMV 2000万，实际GMV 1800万，完成率90%。", 0.9, False),
+        ("目标GMV 2000万，实际GMV 1800万，完成率95%。", 0.9, True),
+        ("直播渠道流量占比目标30%，实际仅15%，完成率50%。", 0.5, False),
+        ("GMV目标2000万，实际1800万，完成率为目标的90%。", 0.9, False),
+        ("GMV目标2000万，实际1800万，完成率为目标的95%。", 0.9, True),
+        ("Revenue came in at $4.2M versus the $5M target, 84% of plan.", 0.84, False),
+        ("Revenue came in at $4.2M versus the $5M target, 90% of plan.", 0.84, True),
+        ("NPS目标40分，实际36分，完成率90%。", 0.9, False),
+        ("满意度目标4.5分，实际4.0分，完成率95%。", 0.8889, True),
+        ("复购率目标提升20%，实际提升15%，完成率75%。", 0.75, False),
+        ("复购率目标提升20%，实际提升15%，完成率85%。", 0.75, True),
+        ("客诉量目标降低30%，实际降低了36%，超额完成。", 1.2, False),
+        ("留存率目标提升2个百分点，实际提升1.5个百分点，完成率75%。", 0.75, False),
+        ("Qualified leads: target +20%, actual +15%, 75% of target.", 0.75, False),
+    ],
+)
+def test_second_round_forms_are_read(sentence: str, rate: float, wrong: bool) -> None:
+    for language in ("zh", "en"):
+        result = audit_review(f"## 结果\n{sentence}\n".encode(), "markdown", language)  # type: ignore[arg-type]
+        [metric] = result.metrics
+        assert metric.recomputed is not None and metric.recomputed.attainment_rate == pytest.approx(rate, abs=0.001)
+        assert any(f.code == "rate_mismatch" for f in result.findings) is wrong
+
+
+@pytest.mark.parametrize(
+    ("sentence", "word"),
+    [
+        ("MTTR目标15分，实际12分，达标。", "分钟"),  # 分 of a time: minutes or points, not guessed
+        ("转化率目标提升10%，实际下降5%，完成率50%。", "10%"),  # opposite changes: no progress rate
+        ("Churn: target -20%, actual +5%, 25% of target.", "-20%"),
+    ],
+)
+def test_figures_that_cannot_be_told_apart_are_listed_not_judged(sentence: str, word: str) -> None:
+    result = audit_review(f"## 结果\n{sentence}\n".encode(), "markdown", "zh")
+    assert not [f for f in result.findings if f.code in FIGURE_ERRORS] and not result.metrics
+    [unread] = [u for u in result.unreadable if u.code == "figure_unreadable"]
+    assert word in unread.message
+
+
+def test_a_status_column_is_read_from_its_leading_verdict() -> None:
+    text = "## 结果\n| 指标 | 目标 | 实际 | 状态 |\n|---|---|---|---|\n"
+    text += "| GMV | 2000万 | 1800万 | 已达成，流量好于预期 |\n"
+    result = audit_review(text.encode(), "markdown", "en")
+    assert result.metrics[0].stated_status == "achieved"
+    assert [f.code for f in result.findings if f.code in FIGURE_ERRORS] == ["status_mismatch"]
+    right = audit_review(text.replace("已达成", "未达成").encode(), "markdown", "en")
+    assert not [f for f in right.findings if f.code in FIGURE_ERRORS]

@@ -23,6 +23,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from pydantic import ValidationError
 
@@ -72,13 +73,15 @@ _UNIT = (
 _VALUE = rf"{_CMP}\s*{_NUM}{_UNIT}(?:\s*[~～-]\s*{_NUM}{_UNIT})?"
 _SEP = r"\s*[，,；;、]?\s*"
 
+_UP = r"提升|提高|增长|增加|上升"
+_DOWN = r"降低|下降|减少|缩短"
 ZH_STATEMENT = re.compile(
     rf"(?P<name>[^，,。；;：:\n]{{1,40}}?)(?:的)?(?:目标|计划)(?:值)?(?:为|是|定为|设定为|设为)?\s*[:：]?\s*"
     rf"(?P<target>{_VALUE}){_SEP}(?:但|而|最终|结果)?\s*(?:实际|最终|实现|完成|达成|做到)(?:完成|达成|值|结果|新增|支出|花费|发生|实现)?"
     rf"(?:仅|只有|只)?(?:了|为|是|到)?\s*[:：]?\s*(?P<actual>{_VALUE})"
 )
 ZH_NAMED = re.compile(  # "目标GMV 2000万，实际GMV 1800万": the name after 目标 and again after 实际
-    rf"(?:目标|计划)(?P<name>[A-Za-z\u4e00-\u9fff][^\d，,。；;：:\n]{{0,19}}?)\s*(?:为|是)?\s*[:：]?\s*"
+    rf"(?:目标|计划)(?!{_UP}|{_DOWN})(?P<name>[A-Za-z\u4e00-\u9fff][^\d，,。；;：:\n]{{0,19}}?)\s*(?:为|是)?\s*[:：]?\s*"
     rf"(?P<target>{_VALUE}){_SEP}(?:但|而|最终|结果)?\s*(?:实际|最终)\s*(?P=name)\s*"
     rf"(?:仅|只有|只)?(?:为|是|达到|达|到)?\s*[:：]?\s*(?P<actual>{_VALUE})"
 )
@@ -87,6 +90,11 @@ ZH_BOUND = re.compile(  # "成本不超过500万，实际450万": a bound writte
     rf"(?P<target>(?:[≥≤]|>=|<=|不低于|不少于|至少|不超过|不高于|至多)\s*{_NUM}{_UNIT})(?:以内|以下|以上)?{_SEP}"
     rf"(?:但|而|最终|结果)?\s*(?:实际|最终)(?:完成|达成|值|结果|支出|花费|发生)?(?:了|为|是|到)?\s*[:：]?\s*"
     rf"(?P<actual>{_VALUE})"
+)
+ZH_CHANGE = re.compile(  # "复购率目标提升20%，实际提升15%": a change against a change, progress 75%
+    rf"(?P<name>[^，,。；;：:\n]{{1,40}}?)(?:的)?(?:目标|计划)(?:为|是)?\s*(?:(?P<up>{_UP})|(?P<down>{_DOWN}))\s*"
+    rf"(?P<target>{_NUM}{_UNIT}){_SEP}(?:但|而|最终|结果)?\s*实际(?:仅|只|也)?\s*"
+    rf"(?:(?P<up2>{_UP})|(?P<down2>{_DOWN}))(?:了)?\s*(?P<actual>{_NUM}{_UNIT})"
 )
 EN_STATEMENT = re.compile(
     rf"(?P<name>[A-Za-z][\w %/&'’.-]{{0,40}}?)\s*[:：]?\s*(?:had\s+a\s+|with\s+a\s+)?target(?:ed)?\s*"
@@ -347,7 +355,7 @@ def _sentences(text: str) -> list[str]:
 
 def _statement_matches(sentence: str) -> list[re.Match[str]]:
     """Every statement of a target and an actual in ``sentence``, in order, by the first pattern that finds one."""
-    for pattern in (ZH_STATEMENT, ZH_BOUND, ZH_NAMED, EN_STATEMENT, EN_AGAINST, EN_AGAINST_TARGET):
+    for pattern in (ZH_STATEMENT, ZH_BOUND, ZH_CHANGE, ZH_NAMED, EN_STATEMENT, EN_AGAINST, EN_AGAINST_TARGET):
         found = list(pattern.finditer(sentence))
         if found:
             return found
@@ -356,6 +364,32 @@ def _statement_matches(sentence: str) -> list[re.Match[str]]:
 
 _TARGET_FIGURE = re.compile(rf"(?:目标|target)(?:值|为|是|of|was|:|：|\s)*(?P<value>{_NUM}{_UNIT})", re.IGNORECASE)
 _FIGURE = re.compile(rf"{_NUM}{_UNIT}")
+
+
+_PP = re.compile(r"\s*(?:pp|个百分点)$")
+_SIGN = re.compile(r"^\s*([+-])\s*(?=[$¥￥]?\s*\d)")
+
+
+def _change_pair(match: re.Match[str], target: str, actual: str) -> tuple[str, str] | Literal[False] | None:
+    """A target change and an actual change of the same metric, as two magnitudes ("提升20%", "提升15%": 20%, 15%).
+
+    None when the statement is not a change against a change, False when the two go opposite ways
+    ("目标提升20%，实际下降5%", "target +20%, actual -5%"): no progress rate is read from that.
+    """
+    groups = match.groupdict()
+    if "up" in groups:
+        if bool(groups["up"]) != bool(groups["up2"]):
+            return False
+        points = _PP.search(target), _PP.search(actual)
+        if points[0] and points[1]:  # "提升2个百分点", "提升1.5个百分点": the two changes in points
+            return target[: points[0].start()], actual[: points[1].start()]
+        return target, actual
+    signs = _SIGN.match(target), _SIGN.match(actual)
+    if signs[0] is None or signs[1] is None:
+        return None
+    if signs[0].group(1) != signs[1].group(1):
+        return False
+    return target[signs[0].end() :], actual[signs[1].end() :]
 
 
 def _bare_against_scaled(target: str, actual: str) -> bool:
@@ -548,6 +582,12 @@ class _Auditor:
         except ValueError as error:
             self.unread_figure(block, sentence, str(error))
             return
+        change = _change_pair(match, target, actual)
+        if change is False:
+            self.unread_figure(block, sentence, self.t("reason.change_sides", target=target, actual=actual))
+            return
+        if change is not None:  # a change against a change: the progress is the one change over the other
+            target, actual = change
         if _POINTS.search(target) or _POINTS.search(actual):
             if not (_POINTS.search(target) and _POINTS.search(actual) and _SCORE_NAME.search(match.group("name"))):
                 self.unread_figure(block, sentence, self.t("reason.points", target=target, actual=actual))

@@ -329,8 +329,18 @@ TEXT: Table = {
         "action table (owner/due)",
     },
     "reason.no_pair": {"zh": "找不到成对的目标与实际数值", "en": "no pair of target and actual figures"},
+    "reason.change_sides": {
+        "zh": "目标的变化“{target}”与实际的变化“{actual}”方向相反，读不出完成进度，未核对",
+        "en": (
+            "the target change \u201c{target}\u201d and the actual change \u201c{actual}\u201d go opposite ways; "
+            "not checked"
+        ),
+    },
     "reason.points": {
-        "zh": "“{target}”与“{actual}”中的“分”可能是分数，也可能是分钟，未核对（分钟请写“分钟”，评分请在名称中写明如NPS、满意度）",
+        "zh": (
+            "“{target}”与“{actual}”中的“分”可能是分数，也可能是分钟，未核对"
+            "（分钟请写“分钟”，评分请在名称中写明如NPS、满意度）"
+        ),
         "en": (
             "\u201c分\u201d in \u201c{target}\u201d and \u201c{actual}\u201d may be points or minutes; not checked "
             "(write 分钟 for minutes, or name the score, e.g. NPS)"
