@@ -186,3 +186,38 @@ def test_a_status_column_is_read_from_its_leading_verdict() -> None:
     assert [f.code for f in result.findings if f.code in FIGURE_ERRORS] == ["status_mismatch"]
     right = audit_review(text.replace("已达成", "未达成").encode(), "markdown", "en")
     assert not [f for f in right.findings if f.code in FIGURE_ERRORS]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "客诉率目标5%，实际6%，未达标。",  # 客诉 (complaints) is lower-is-better: the author is right
+        "客诉率目标5%，实际6%，完成率83%。",  # 5 / 6
+        "Ticket reopen rate: target 5%, actual 6%, missed.",
+    ],
+)
+def test_a_disagreement_resting_only_on_an_assumed_side_is_not_a_verdict(sentence: str) -> None:
+    for language in ("zh", "en"):
+        result = audit_review(f"## 结果\n{sentence}\n".encode(), "markdown", language)  # type: ignore[arg-type]
+        assert not [f for f in result.findings if f.code in FIGURE_ERRORS]
+        [assumed] = [f for f in result.findings if f.code == "direction_assumed"]
+        assert assumed.severity == "warning" and "5%" in assumed.message
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "转化率目标5%，实际6%，未达标。",  # a conversion rate: more is better by its name
+        "客诉率目标不超过5%，实际6%，已达成。",  # the side is written
+        "用户流失率目标5%，实际4%，未达标。",  # churn: lower is better by its name
+    ],
+)
+def test_a_side_known_from_the_name_or_the_target_is_still_judged(sentence: str) -> None:
+    result = audit_review(f"## 结果\n{sentence}\n".encode(), "markdown", "zh")
+    assert [f.code for f in result.findings if f.code in FIGURE_ERRORS] == ["status_mismatch"]
+
+
+def test_an_english_sentence_after_a_chinese_one_in_the_same_paragraph_is_read() -> None:
+    text = "## 结果\nTicket reopen rate: target 5%, actual 6%, missed. 用户流失率目标5%，实际6%，未达标。\n"
+    result = audit_review(text.encode(), "markdown", "en")
+    assert [m.metric.name for m in result.metrics] == ["Ticket reopen rate", "用户流失率"]

@@ -29,6 +29,7 @@ from pydantic import ValidationError
 
 from fupan_mcp.analysis.attainment import compute_attainment
 from fupan_mcp.analysis.compliance import check_compliance
+from fupan_mcp.analysis.misreads import side_of
 from fupan_mcp.analysis.targets import parse_target
 from fupan_mcp.catalog import PROJECT_TYPES
 from fupan_mcp.domain.actions import ActionItem
@@ -155,7 +156,7 @@ _FILLERS = re.compile(
     r"and |the |our |overall |our campaign's |this quarter's |q\d |in q\d,? )+",
     re.IGNORECASE,
 )
-_SENTENCE = re.compile(r"(?<=[。；;!！?？\n])|(?<=\.)\s+(?=[A-Z])")
+_SENTENCE = re.compile(r"(?<=[。；;!！?？\n])|(?<=\.)\s+(?=[A-Z\u4e00-\u9fff])")  # "..., missed. 流失率目标5%"
 
 # ---------------------------------------------------------------- actions
 
@@ -727,6 +728,10 @@ class _Auditor:
             if not _overlaps(computed, spread, low, high):
                 alternatives = _other_conventions(recomputed) + list(statement.other_rates)
                 digits = max(statement.rate_decimals, 1)
+                lower = _lower_side_rates(statement.metric, recomputed)
+                if lower and any(_overlaps(alt, spread, low, high) for alt in lower):
+                    self.direction_assumed(statement, recomputed, f"{stated:g}%", f"{computed:.{digits}f}%")
+                    return
                 message = self.t(
                     "audit.rate_mismatch", name=name, stated=f"{stated:g}%", computed=f"{computed:.{digits}f}%"
                 )
@@ -736,6 +741,10 @@ class _Auditor:
                     self.finding("rate_mismatch", "error", message, statement.location, statement.excerpt)
         verdict = statement.stated_status
         if verdict is not None and recomputed.status in ("achieved", "not_achieved") and verdict != recomputed.status:
+            if _lower_side_rates(statement.metric, recomputed):  # the stated verdict is right if lower is better
+                stated_text, computed_text = self.t(f"status.{verdict}"), self.t(f"status.{recomputed.status}")
+                self.direction_assumed(statement, recomputed, stated_text, computed_text)
+                return
             message = self.t(
                 "audit.status_mismatch",
                 name=name,
@@ -743,6 +752,17 @@ class _Auditor:
                 computed=self.t(f"status.{recomputed.status}"),
             )
             self.finding("status_mismatch", "error", message, statement.location, statement.excerpt)
+
+    def direction_assumed(self, statement: _Statement, recomputed: MetricResult, stated: str, computed: str) -> None:
+        """A disagreement that rests only on taking a bare target as a floor: said so, not a verdict."""
+        message = self.t(
+            "audit.direction_assumed",
+            name=statement.metric.name,
+            target=str(statement.metric.target),
+            stated=stated,
+            computed=computed,
+        )
+        self.finding("direction_assumed", "warning", message, statement.location, statement.excerpt)
 
     # -- tone and personal data
     def compliance(self, roster: Sequence[RosterEntry]) -> None:
@@ -809,6 +829,38 @@ def _other_conventions(result: MetricResult) -> list[float]:
         return []
     ratio = result.actual / target.value
     return [ratio * 100, (2 - ratio) * 100]
+
+
+_SIDE_WRITTEN = re.compile(
+    r"[≥≤<>+＋-]|不低于|不少于|至少|不超过|不高于|至多|超过|低于|以内|以下|以上|上限|下限|封顶|保底|"
+    r"\b(?:at least|at most|no more than|no less than|under|over|above|below|minimum|maximum|floor|ceiling|cap)\b",
+    re.IGNORECASE,
+)
+
+
+_HIGHER_HERE = re.compile(  # more is better by name, beyond analysis.misreads' list (a side it does not need)
+    r"转化|留存|复购|GMV|销售|营收|收入|利润|毛利|订单|成交|新客|新增|拉新|用户|DAU|MAU|NPS|满意|覆盖|渗透|占比|ROI|"
+    r"点击率|CTR|达成|完成|准时|通过率|合格率|良率|命中|召回|准确|\b(?:revenue|sales|conversion|retention|signups?|"
+    r"users?|leads?|bookings|pipeline|margin|profit|orders?|customers?|adoption|accuracy|recall|precision|nps)\b",
+    re.IGNORECASE,
+)
+
+
+def _lower_side_rates(metric: MetricInput, result: MetricResult) -> list[float]:
+    """The rates in percent if lower were better, for a bare target taken as a floor only by default.
+
+    "客诉率目标5%，实际6%": neither a comparator nor the name says which side is better, so "未达标" and
+    "完成率83%" are right if lower is better; [] when the side is written or known from the name.
+    """
+    target = result.target
+    if target is None or target.kind != "at_least" or not target.value or not result.actual:
+        return []
+    if not isinstance(metric.target, str) or _SIDE_WRITTEN.search(metric.target) or side_of(metric) is not None:
+        return []
+    if _HIGHER_HERE.search(metric.name):
+        return []
+    ratio = result.actual / target.value
+    return [100 / ratio, (2 - ratio) * 100]
 
 
 def _expected_sections(project_type: str | None) -> tuple[list[tuple[str, list[tuple[str, str]]]], str | None]:

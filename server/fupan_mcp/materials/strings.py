@@ -279,6 +279,17 @@ TEXT: Table = {
         "zh": "“{name}”写的完成率为 {stated}，按目标与实际复算为 {computed}",
         "en": "'{name}' states an attainment rate of {stated}; target and actual give {computed}",
     },
+    "audit.direction_assumed": {
+        "zh": (
+            "“{name}”写的是“{stated}”，把目标“{target}”当作下限复算为“{computed}”；"
+            "若该指标越低越好，写的就是对的。目标没写明方向，未判定，请写成“不低于”或“不超过”"
+        ),
+        "en": (
+            "'{name}' is stated as '{stated}'; taking the target '{target}' as a floor gives '{computed}', "
+            "and if lower is better for it the statement is right. The target states no side: not judged; "
+            "write it as 'at least' or 'at most'"
+        ),
+    },
     "audit.status_mismatch": {
         "zh": "“{name}”写的是“{stated}”，按目标与实际复算为“{computed}”",
         "en": "'{name}' is stated as '{stated}'; target and actual give '{computed}'",
