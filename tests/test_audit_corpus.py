@@ -221,3 +221,18 @@ def test_an_english_sentence_after_a_chinese_one_in_the_same_paragraph_is_read()
     text = "## 结果\nTicket reopen rate: target 5%, actual 6%, missed. 用户流失率目标5%，实际6%，未达标。\n"
     result = audit_review(text.encode(), "markdown", "en")
     assert [m.metric.name for m in result.metrics] == ["Ticket reopen rate", "用户流失率"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "own"),
+    [
+        ("GMV目标2000万，实际1800万，其中直播GMV完成率110%。", False),  # the live channel's rate, not GMV's
+        ("Revenue target $2M, actual $1.8M, EMEA revenue attainment 110%.", False),
+        ("GMV目标2000万，实际1800万，其中GMV完成率90%。", True),
+        ("Revenue target $2M, actual $1.8M, this quarter's revenue attainment 90%.", True),
+    ],
+)
+def test_a_rate_of_the_name_with_a_scope_is_another_metrics(sentence: str, own: bool) -> None:
+    result = audit_review(f"## 结果\n{sentence}\n".encode(), "markdown", "zh")
+    assert not [f for f in result.findings if f.code in FIGURE_ERRORS]
+    assert (result.metrics[0].stated_rate == 90.0) is own

@@ -225,6 +225,7 @@ _QUALIFIER_NOISE = re.compile(
     r"[\s:：=（(、—–-]",
     re.IGNORECASE,
 )
+_SCOPE_NOISE = re.compile(r"其中|本次|本期|this|quarter'?s?|q\d", re.IGNORECASE)
 _CLAUSE_EDGE = re.compile(r"[，,；;。）)]")
 
 
@@ -267,8 +268,9 @@ def _rates(text: str, name: str) -> tuple[_Rate | None, str | None]:
         before = text[: match.start()]
         edges = list(_CLAUSE_EDGE.finditer(before))
         clause = before[edges[-1].end() :] if edges else before
-        qualifier = _QUALIFIER_NOISE.sub("", clause)
-        if qualifier and qualifier.casefold() not in folded and folded not in qualifier.casefold():
+        qualifier = _QUALIFIER_NOISE.sub("", _SCOPE_NOISE.sub("", clause)).casefold()
+        # "其中直播GMV完成率110%" after "GMV目标…": the name with a scope before or after it is another's rate
+        if qualifier and qualifier not in folded:
             other = other or clause.strip()
             continue
         return _rate_of(match), other
