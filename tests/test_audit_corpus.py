@@ -236,3 +236,60 @@ def test_a_rate_of_the_name_with_a_scope_is_another_metrics(sentence: str, own: 
     result = audit_review(f"## 结果\n{sentence}\n".encode(), "markdown", "zh")
     assert not [f for f in result.findings if f.code in FIGURE_ERRORS]
     assert (result.metrics[0].stated_rate == 90.0) is own
+
+
+def _as_docx(markdown: str) -> bytes:
+    """The review as a Word document: headings, list items, paragraphs and tables as a user would write them."""
+    import io
+
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    rows: list[list[str]] = []
+
+    def flush() -> None:
+        if rows:
+            table = document.add_table(rows=len(rows), cols=len(rows[0]))
+            for i, row in enumerate(rows):
+                for j, text in enumerate(row):
+                    table.cell(i, j).text = text
+            rows.clear()
+
+    for line in markdown.splitlines():
+        if line.startswith("|"):
+            cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+            if not all(set(cell) <= set("-: ") for cell in cells):
+                rows.append(cells)
+            continue
+        flush()
+        if line.startswith("#"):
+            level = len(line) - len(line.lstrip("#"))
+            document.add_heading(line.lstrip("#").strip(), level=min(level, 4))
+        elif line.startswith("- "):
+            document.add_paragraph(line[2:], style="List Bullet")
+        elif line.strip():
+            document.add_paragraph(line)
+    flush()
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    "stem",
+    [
+        "status_long_cells_wrong_zh",
+        "change_targets_zh",
+        "gmv_name_after_target_zh",
+        "okr_quarter_zh",
+        "scrum_velocity_wrong_en",
+        "leads_change_en",
+        "table_units_in_header",
+    ],
+)
+def test_a_docx_review_is_audited_like_its_markdown(stem: str) -> None:
+    case = Path(__file__).parent / "data" / "audits" / f"{stem}.md"
+    expected = json.loads(case.with_suffix(".json").read_text(encoding="utf-8"))
+    result = audit_review(_as_docx(case.read_text(encoding="utf-8")), "docx", "zh")
+    assert [m.metric.name for m in result.metrics] == [m["name"] for m in expected["metrics"]]
+    errors = [f for f in result.findings if f.code in FIGURE_ERRORS]
+    assert sorted(f.code for f in errors) == sorted(e["code"] for e in expected["errors"])
