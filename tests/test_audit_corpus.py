@@ -153,6 +153,10 @@ def test_rates_after_only_are_read(sentence: str) -> None:
         ("客诉量目标降低30%，实际降低了36%，超额完成。", 1.2, False),
         ("留存率目标提升2个百分点，实际提升1.5个百分点，完成率75%。", 0.75, False),
         ("Qualified leads: target +20%, actual +15%, 75% of target.", 0.75, False),
+        ("全年销售目标1.2亿元，实际完成1.26亿元，完成年度目标的105%，同比增长18%。", 1.05, False),
+        ("全年销售目标1.2亿元，实际完成1.26亿元，完成年度目标的110%。", 1.05, True),
+        ("上线需求目标30个，实际上线27个，完成率90%，延期3个。", 0.9, False),
+        ("回款目标8000万，实际回款7600万，完成率98%。", 0.95, True),
     ],
 )
 def test_second_round_forms_are_read(sentence: str, rate: float, wrong: bool) -> None:

@@ -78,7 +78,8 @@ _UP = r"提升|提高|增长|增加|上升"
 _DOWN = r"降低|下降|减少|缩短"
 ZH_STATEMENT = re.compile(
     rf"(?P<name>[^，,。；;：:\n]{{1,40}}?)(?:的)?(?:目标|计划)(?:值)?(?:为|是|定为|设定为|设为)?\s*[:：]?\s*"
-    rf"(?P<target>{_VALUE}){_SEP}(?:但|而|最终|结果)?\s*(?:实际|最终|实现|完成|达成|做到)(?:完成|达成|值|结果|新增|支出|花费|发生|实现)?"
+    rf"(?P<target>{_VALUE}){_SEP}(?:但|而|最终|结果)?\s*(?:实际|最终|实现|完成|达成|做到)(?:完成|达成|值|结果|新增|支出|花费|发生|实现|"
+    rf"回款|上线|到岗|入职|交付|签约|成交|售出|发货|获客|拉新|注册|招聘|招到)?"
     rf"(?:仅|只有|只)?(?:了|为|是|到)?\s*[:：]?\s*(?P<actual>{_VALUE})"
 )
 ZH_NAMED = re.compile(  # "目标GMV 2000万，实际GMV 1800万": the name after 目标 and again after 实际
@@ -134,7 +135,7 @@ _RATE = re.compile(
     r"(?:完成率|达成率|达成度|完成度|达标率|attainment(?:\s+rate)?|completion rate)\s*"
     r"(?:(?:为|是|达到|达)?(?:目标|计划)(?:值)?的|仅为|仅|只有|只|高达|已达|达到了|达到|为|是|达|(?:was|is)(?:\s+only|\s+just)?|of|:|：|=)?\s*"
     + _RATE_NUMBER.replace("{g}", "rate").replace("<post>", "<post>")
-    + r"|(?:完成了?|达成了?)目标的\s*"
+    + r"|(?:完成了?|达成了?)(?:年度|全年|季度|月度|本季度|本月|半年)?目标的\s*"
     + _RATE_NUMBER.replace("{g}", "rate2").replace("<pre>", "<pre2>").replace("<post>", "<post2>")
     + r"|"
     + _RATE_NUMBER.replace("{g}", "rate3").replace("<pre>", "<pre3>").replace("<post>", "<post3>")
