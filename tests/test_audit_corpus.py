@@ -297,3 +297,10 @@ def test_a_docx_review_is_audited_like_its_markdown(stem: str) -> None:
     assert [m.metric.name for m in result.metrics] == [m["name"] for m in expected["metrics"]]
     errors = [f for f in result.findings if f.code in FIGURE_ERRORS]
     assert sorted(f.code for f in errors) == sorted(e["code"] for e in expected["errors"])
+
+
+def test_the_verdict_ending_the_sentence_before_is_not_part_of_a_name() -> None:
+    text = "## Results\np99 latency target 300ms, actual 420ms, missed. p99 latency target 300ms, actual 250ms, met.\n"
+    text += "Avg. handle time target 5 min, actual 6 min, missed.\n"
+    result = audit_review(text.encode(), "markdown", "en")
+    assert [m.metric.name for m in result.metrics] == ["p99 latency", "p99 latency", "Avg. handle time"]

@@ -197,6 +197,8 @@ def _excerpt(text: str) -> str:
 
 def _clean_name(name: str) -> str:
     name = name.strip(" ：:，,-—·*#|")
+    # "missed. p99 latency": the verdict ending the sentence before, not part of the name ("Avg. handle time" is)
+    name = re.sub(r"^(?:not\s+)?(?:met|missed|achieved|exceeded|reached|beat|on track)\.\s+", "", name, flags=re.I)
     name = _FILLERS.sub("", name).strip(" ：:，,的")
     name = re.sub(r"(?<=.)(?:的)?(?:预算)?目标$", "", name)  # "预算目标不超过50万" (ZH_BOUND) names the 预算
     return name[:MAX_NAME_CHARS] or "?"
