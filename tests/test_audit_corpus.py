@@ -134,3 +134,173 @@ def test_only_a_verdict_of_the_statement_itself_is_compared(sentence: str, verdi
 def test_rates_after_only_are_read(sentence: str) -> None:
     result = audit_review(f"## 结果\nGMV目标2000万，实际1800万，{sentence}。\n".encode(), "markdown", "zh")
     assert result.metrics[0].stated_rate == 90.0 and not [f for f in result.findings if f.code in FIGURE_ERRORS]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "rate", "wrong"),
+    [
+        ("目标GMV 2000万，实际GMV 1800万，完成率90%。", 0.9, False),
+        ("目标GMV 2000万，实际GMV 1800万，完成率95%。", 0.9, True),
+        ("直播渠道流量占比目标30%，实际仅15%，完成率50%。", 0.5, False),
+        ("GMV目标2000万，实际1800万，完成率为目标的90%。", 0.9, False),
+        ("GMV目标2000万，实际1800万，完成率为目标的95%。", 0.9, True),
+        ("Revenue came in at $4.2M versus the $5M target, 84% of plan.", 0.84, False),
+        ("Revenue came in at $4.2M versus the $5M target, 90% of plan.", 0.84, True),
+        ("NPS目标40分，实际36分，完成率90%。", 0.9, False),
+        ("满意度目标4.5分，实际4.0分，完成率95%。", 0.8889, True),
+        ("复购率目标提升20%，实际提升15%，完成率75%。", 0.75, False),
+        ("复购率目标提升20%，实际提升15%，完成率85%。", 0.75, True),
+        ("客诉量目标降低30%，实际降低了36%，超额完成。", 1.2, False),
+        ("留存率目标提升2个百分点，实际提升1.5个百分点，完成率75%。", 0.75, False),
+        ("Qualified leads: target +20%, actual +15%, 75% of target.", 0.75, False),
+        ("全年销售目标1.2亿元，实际完成1.26亿元，完成年度目标的105%，同比增长18%。", 1.05, False),
+        ("全年销售目标1.2亿元，实际完成1.26亿元，完成年度目标的110%。", 1.05, True),
+        ("上线需求目标30个，实际上线27个，完成率90%，延期3个。", 0.9, False),
+        ("回款目标8000万，实际回款7600万，完成率98%。", 0.95, True),
+    ],
+)
+def test_second_round_forms_are_read(sentence: str, rate: float, wrong: bool) -> None:
+    for language in ("zh", "en"):
+        result = audit_review(f"## 结果\n{sentence}\n".encode(), "markdown", language)  # type: ignore[arg-type]
+        [metric] = result.metrics
+        assert metric.recomputed is not None and metric.recomputed.attainment_rate == pytest.approx(rate, abs=0.001)
+        assert any(f.code == "rate_mismatch" for f in result.findings) is wrong
+
+
+@pytest.mark.parametrize(
+    ("sentence", "word"),
+    [
+        ("MTTR目标15分，实际12分，达标。", "分钟"),  # 分 of a time: minutes or points, not guessed
+        ("转化率目标提升10%，实际下降5%，完成率50%。", "10%"),  # opposite changes: no progress rate
+        ("Churn: target -20%, actual +5%, 25% of target.", "-20%"),
+    ],
+)
+def test_figures_that_cannot_be_told_apart_are_listed_not_judged(sentence: str, word: str) -> None:
+    result = audit_review(f"## 结果\n{sentence}\n".encode(), "markdown", "zh")
+    assert not [f for f in result.findings if f.code in FIGURE_ERRORS] and not result.metrics
+    [unread] = [u for u in result.unreadable if u.code == "figure_unreadable"]
+    assert word in unread.message
+
+
+def test_a_status_column_is_read_from_its_leading_verdict() -> None:
+    text = "## 结果\n| 指标 | 目标 | 实际 | 状态 |\n|---|---|---|---|\n"
+    text += "| GMV | 2000万 | 1800万 | 已达成，流量好于预期 |\n"
+    result = audit_review(text.encode(), "markdown", "en")
+    assert result.metrics[0].stated_status == "achieved"
+    assert [f.code for f in result.findings if f.code in FIGURE_ERRORS] == ["status_mismatch"]
+    right = audit_review(text.replace("已达成", "未达成").encode(), "markdown", "en")
+    assert not [f for f in right.findings if f.code in FIGURE_ERRORS]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "客诉率目标5%，实际6%，未达标。",  # 客诉 (complaints) is lower-is-better: the author is right
+        "客诉率目标5%，实际6%，完成率83%。",  # 5 / 6
+        "Ticket reopen rate: target 5%, actual 6%, missed.",
+    ],
+)
+def test_a_disagreement_resting_only_on_an_assumed_side_is_not_a_verdict(sentence: str) -> None:
+    for language in ("zh", "en"):
+        result = audit_review(f"## 结果\n{sentence}\n".encode(), "markdown", language)  # type: ignore[arg-type]
+        assert not [f for f in result.findings if f.code in FIGURE_ERRORS]
+        [assumed] = [f for f in result.findings if f.code == "direction_assumed"]
+        assert assumed.severity == "warning" and "5%" in assumed.message
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "转化率目标5%，实际6%，未达标。",  # a conversion rate: more is better by its name
+        "客诉率目标不超过5%，实际6%，已达成。",  # the side is written
+        "用户流失率目标5%，实际4%，未达标。",  # churn: lower is better by its name
+    ],
+)
+def test_a_side_known_from_the_name_or_the_target_is_still_judged(sentence: str) -> None:
+    result = audit_review(f"## 结果\n{sentence}\n".encode(), "markdown", "zh")
+    assert [f.code for f in result.findings if f.code in FIGURE_ERRORS] == ["status_mismatch"]
+
+
+def test_an_english_sentence_after_a_chinese_one_in_the_same_paragraph_is_read() -> None:
+    text = "## 结果\nTicket reopen rate: target 5%, actual 6%, missed. 用户流失率目标5%，实际6%，未达标。\n"
+    result = audit_review(text.encode(), "markdown", "en")
+    assert [m.metric.name for m in result.metrics] == ["Ticket reopen rate", "用户流失率"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "own"),
+    [
+        ("GMV目标2000万，实际1800万，其中直播GMV完成率110%。", False),  # the live channel's rate, not GMV's
+        ("Revenue target $2M, actual $1.8M, EMEA revenue attainment 110%.", False),
+        ("GMV目标2000万，实际1800万，其中GMV完成率90%。", True),
+        ("Revenue target $2M, actual $1.8M, this quarter's revenue attainment 90%.", True),
+    ],
+)
+def test_a_rate_of_the_name_with_a_scope_is_another_metrics(sentence: str, own: bool) -> None:
+    result = audit_review(f"## 结果\n{sentence}\n".encode(), "markdown", "zh")
+    assert not [f for f in result.findings if f.code in FIGURE_ERRORS]
+    assert (result.metrics[0].stated_rate == 90.0) is own
+
+
+def _as_docx(markdown: str) -> bytes:
+    """The review as a Word document: headings, list items, paragraphs and tables as a user would write them."""
+    import io
+
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    rows: list[list[str]] = []
+
+    def flush() -> None:
+        if rows:
+            table = document.add_table(rows=len(rows), cols=len(rows[0]))
+            for i, row in enumerate(rows):
+                for j, text in enumerate(row):
+                    table.cell(i, j).text = text
+            rows.clear()
+
+    for line in markdown.splitlines():
+        if line.startswith("|"):
+            cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+            if not all(set(cell) <= set("-: ") for cell in cells):
+                rows.append(cells)
+            continue
+        flush()
+        if line.startswith("#"):
+            level = len(line) - len(line.lstrip("#"))
+            document.add_heading(line.lstrip("#").strip(), level=min(level, 4))
+        elif line.startswith("- "):
+            document.add_paragraph(line[2:], style="List Bullet")
+        elif line.strip():
+            document.add_paragraph(line)
+    flush()
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    "stem",
+    [
+        "status_long_cells_wrong_zh",
+        "change_targets_zh",
+        "gmv_name_after_target_zh",
+        "okr_quarter_zh",
+        "scrum_velocity_wrong_en",
+        "leads_change_en",
+        "table_units_in_header",
+    ],
+)
+def test_a_docx_review_is_audited_like_its_markdown(stem: str) -> None:
+    case = Path(__file__).parent / "data" / "audits" / f"{stem}.md"
+    expected = json.loads(case.with_suffix(".json").read_text(encoding="utf-8"))
+    result = audit_review(_as_docx(case.read_text(encoding="utf-8")), "docx", "zh")
+    assert [m.metric.name for m in result.metrics] == [m["name"] for m in expected["metrics"]]
+    errors = [f for f in result.findings if f.code in FIGURE_ERRORS]
+    assert sorted(f.code for f in errors) == sorted(e["code"] for e in expected["errors"])
+
+
+def test_the_verdict_ending_the_sentence_before_is_not_part_of_a_name() -> None:
+    text = "## Results\np99 latency target 300ms, actual 420ms, missed. p99 latency target 300ms, actual 250ms, met.\n"
+    text += "Avg. handle time target 5 min, actual 6 min, missed.\n"
+    result = audit_review(text.encode(), "markdown", "en")
+    assert [m.metric.name for m in result.metrics] == ["p99 latency", "p99 latency", "Avg. handle time"]

@@ -224,6 +224,11 @@ def _bare_side(metric: MetricInput, target: ParsedTarget | None) -> tuple[Parsed
     return target, None
 
 
+def side_of(metric: MetricInput) -> bool | None:
+    """True when lower is better for ``metric`` by its `better` or its name, False when higher, None unknown."""
+    return _lower_is_better(metric)
+
+
 def _lower_is_better(metric: MetricInput) -> bool | None:
     if metric.better is not None:
         return metric.better == "lower"

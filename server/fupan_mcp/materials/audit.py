@@ -23,11 +23,13 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from pydantic import ValidationError
 
 from fupan_mcp.analysis.attainment import compute_attainment
 from fupan_mcp.analysis.compliance import check_compliance
+from fupan_mcp.analysis.misreads import side_of
 from fupan_mcp.analysis.targets import parse_target
 from fupan_mcp.catalog import PROJECT_TYPES
 from fupan_mcp.domain.actions import ActionItem
@@ -67,21 +69,34 @@ _CMP = (
 _NUM = r"[-+]?[$¥￥]?\s*\d[\d,，]*(?:\.\d+)?"
 _UNIT = (
     r"(?:\s*(?:%|％|pp|个百分点|(?:百万|万|亿|千)(?:元|块|人|单|次|条|个|家|笔|件|户|台)?|元|块|[kKmMbB](?![a-zA-Z])|小时|h(?![a-zA-Z])|分钟|min(?![a-zA-Z])|"
-    r"秒|ms(?![a-zA-Z])|s(?![a-zA-Z])|天|日|人|单|次|条|个|家|笔|件|户|台|users?|days?|hours?|minutes?|seconds?|weeks?|orders?))?"
+    r"分(?!钟)|秒|ms(?![a-zA-Z])|s(?![a-zA-Z])|天|日|人|单|次|条|个|家|笔|件|户|台|users?|days?|hours?|minutes?|seconds?|weeks?|orders?))?"
 )
 _VALUE = rf"{_CMP}\s*{_NUM}{_UNIT}(?:\s*[~～-]\s*{_NUM}{_UNIT})?"
 _SEP = r"\s*[，,；;、]?\s*"
 
+_UP = r"提升|提高|增长|增加|上升"
+_DOWN = r"降低|下降|减少|缩短"
 ZH_STATEMENT = re.compile(
     rf"(?P<name>[^，,。；;：:\n]{{1,40}}?)(?:的)?(?:目标|计划)(?:值)?(?:为|是|定为|设定为|设为)?\s*[:：]?\s*"
-    rf"(?P<target>{_VALUE}){_SEP}(?:但|而|最终|结果)?\s*(?:实际|最终|实现|完成|达成|做到)(?:完成|达成|值|结果|新增|支出|花费|发生|实现)?"
-    rf"(?:了|为|是|到)?\s*[:：]?\s*(?P<actual>{_VALUE})"
+    rf"(?P<target>{_VALUE}){_SEP}(?:但|而|最终|结果)?\s*(?:实际|最终|实现|完成|达成|做到)(?:完成|达成|值|结果|新增|支出|花费|发生|实现|"
+    rf"回款|上线|到岗|入职|交付|签约|成交|售出|发货|获客|拉新|注册|招聘|招到)?"
+    rf"(?:仅|只有|只)?(?:了|为|是|到)?\s*[:：]?\s*(?P<actual>{_VALUE})"
+)
+ZH_NAMED = re.compile(  # "目标GMV 2000万，实际GMV 1800万": the name after 目标 and again after 实际
+    rf"(?:目标|计划)(?!{_UP}|{_DOWN})(?P<name>[A-Za-z\u4e00-\u9fff][^\d，,。；;：:\n]{{0,19}}?)\s*(?:为|是)?\s*[:：]?\s*"
+    rf"(?P<target>{_VALUE}){_SEP}(?:但|而|最终|结果)?\s*(?:实际|最终)\s*(?P=name)\s*"
+    rf"(?:仅|只有|只)?(?:为|是|达到|达|到)?\s*[:：]?\s*(?P<actual>{_VALUE})"
 )
 ZH_BOUND = re.compile(  # "成本不超过500万，实际450万": a bound written without the word 目标
     rf"(?P<name>[^，,。；;：:\n\d]{{1,20}}?)(?:预算|上限|下限)?(?:须|需|应|要)?\s*"
     rf"(?P<target>(?:[≥≤]|>=|<=|不低于|不少于|至少|不超过|不高于|至多)\s*{_NUM}{_UNIT})(?:以内|以下|以上)?{_SEP}"
     rf"(?:但|而|最终|结果)?\s*(?:实际|最终)(?:完成|达成|值|结果|支出|花费|发生)?(?:了|为|是|到)?\s*[:：]?\s*"
     rf"(?P<actual>{_VALUE})"
+)
+ZH_CHANGE = re.compile(  # "复购率目标提升20%，实际提升15%": a change against a change, progress 75%
+    rf"(?P<name>[^，,。；;：:\n]{{1,40}}?)(?:的)?(?:目标|计划)(?:为|是)?\s*(?:(?P<up>{_UP})|(?P<down>{_DOWN}))\s*"
+    rf"(?P<target>{_NUM}{_UNIT}){_SEP}(?:但|而|最终|结果)?\s*实际(?:仅|只|也)?\s*"
+    rf"(?:(?P<up2>{_UP})|(?P<down2>{_DOWN}))(?:了)?\s*(?P<actual>{_NUM}{_UNIT})"
 )
 EN_STATEMENT = re.compile(
     rf"(?P<name>[A-Za-z][\w %/&'’.-]{{0,40}}?)\s*[:：]?\s*(?:had\s+a\s+|with\s+a\s+)?target(?:ed)?\s*"
@@ -95,6 +110,14 @@ EN_AGAINST = re.compile(
     rf"(?:against|vs\.?|versus|compared with)\s+(?:a|the)?\s*target\s+(?:of\s+)?(?P<target>{_VALUE})",
     re.IGNORECASE,
 )
+EN_AGAINST_TARGET = re.compile(  # "came in at $4.2M versus the $5M target": the target's figure before the word
+    rf"(?P<name>[A-Za-z][\w %/&'’.-]{{0,40}}?)\s+(?:reached|hit|was|came in at|achieved|ended at)\s+"
+    rf"(?P<actual>{_VALUE})\s+"
+    rf"(?:against|vs\.?|versus|compared with)\s+(?:a|the|our)?\s*(?P<target>{_VALUE})\s+(?:target|goal|plan)\b",
+    re.IGNORECASE,
+)
+_POINTS = re.compile(r"(?<=\d)\s*分$")  # "NPS目标40分": 分 is points for a score, minutes otherwise
+_SCORE_NAME = re.compile(r"NPS|CSAT|评分|得分|分数|打分|满意度|推荐值|score|rating", re.IGNORECASE)
 _BASELINE = re.compile(
     rf"(?:基线|上期|去年同期|同期|基准|baseline|last year|previous)\s*(?:为|是|:|：|was|of)?\s*(?P<baseline>{_VALUE})",
     re.IGNORECASE,
@@ -110,9 +133,9 @@ _RATE_NUMBER = (
 )
 _RATE = re.compile(
     r"(?:完成率|达成率|达成度|完成度|达标率|attainment(?:\s+rate)?|completion rate)\s*"
-    r"(?:仅为|仅|只有|只|高达|已达|达到了|达到|为|是|达|(?:was|is)(?:\s+only|\s+just)?|of|:|：|=)?\s*"
+    r"(?:(?:为|是|达到|达)?(?:目标|计划)(?:值)?的|仅为|仅|只有|只|高达|已达|达到了|达到|为|是|达|(?:was|is)(?:\s+only|\s+just)?|of|:|：|=)?\s*"
     + _RATE_NUMBER.replace("{g}", "rate").replace("<post>", "<post>")
-    + r"|(?:完成了?|达成了?)目标的\s*"
+    + r"|(?:完成了?|达成了?)(?:年度|全年|季度|月度|本季度|本月|半年)?目标的\s*"
     + _RATE_NUMBER.replace("{g}", "rate2").replace("<pre>", "<pre2>").replace("<post>", "<post2>")
     + r"|"
     + _RATE_NUMBER.replace("{g}", "rate3").replace("<pre>", "<pre3>").replace("<post>", "<post3>")
@@ -134,7 +157,7 @@ _FILLERS = re.compile(
     r"and |the |our |overall |our campaign's |this quarter's |q\d |in q\d,? )+",
     re.IGNORECASE,
 )
-_SENTENCE = re.compile(r"(?<=[。；;!！?？\n])|(?<=\.)\s+(?=[A-Z])")
+_SENTENCE = re.compile(r"(?<=[。；;!！?？\n])|(?<=\.)\s+(?=[A-Z\u4e00-\u9fff])")  # "..., missed. 流失率目标5%"
 
 # ---------------------------------------------------------------- actions
 
@@ -174,6 +197,8 @@ def _excerpt(text: str) -> str:
 
 def _clean_name(name: str) -> str:
     name = name.strip(" ：:，,-—·*#|")
+    # "missed. p99 latency": the verdict ending the sentence before, not part of the name ("Avg. handle time" is)
+    name = re.sub(r"^(?:not\s+)?(?:met|missed|achieved|exceeded|reached|beat|on track)\.\s+", "", name, flags=re.I)
     name = _FILLERS.sub("", name).strip(" ：:，,的")
     name = re.sub(r"(?<=.)(?:的)?(?:预算)?目标$", "", name)  # "预算目标不超过50万" (ZH_BOUND) names the 预算
     return name[:MAX_NAME_CHARS] or "?"
@@ -203,6 +228,7 @@ _QUALIFIER_NOISE = re.compile(
     r"[\s:：=（(、—–-]",
     re.IGNORECASE,
 )
+_SCOPE_NOISE = re.compile(r"其中|本次|本期|this|quarter'?s?|q\d", re.IGNORECASE)
 _CLAUSE_EDGE = re.compile(r"[，,；;。）)]")
 
 
@@ -245,8 +271,9 @@ def _rates(text: str, name: str) -> tuple[_Rate | None, str | None]:
         before = text[: match.start()]
         edges = list(_CLAUSE_EDGE.finditer(before))
         clause = before[edges[-1].end() :] if edges else before
-        qualifier = _QUALIFIER_NOISE.sub("", clause)
-        if qualifier and qualifier.casefold() not in folded and folded not in qualifier.casefold():
+        qualifier = _QUALIFIER_NOISE.sub("", _SCOPE_NOISE.sub("", clause)).casefold()
+        # "其中直播GMV完成率110%" after "GMV目标…": the name with a scope before or after it is another's rate
+        if qualifier and qualifier not in folded:
             other = other or clause.strip()
             continue
         return _rate_of(match), other
@@ -334,7 +361,7 @@ def _sentences(text: str) -> list[str]:
 
 def _statement_matches(sentence: str) -> list[re.Match[str]]:
     """Every statement of a target and an actual in ``sentence``, in order, by the first pattern that finds one."""
-    for pattern in (ZH_STATEMENT, ZH_BOUND, EN_STATEMENT, EN_AGAINST):
+    for pattern in (ZH_STATEMENT, ZH_BOUND, ZH_CHANGE, ZH_NAMED, EN_STATEMENT, EN_AGAINST, EN_AGAINST_TARGET):
         found = list(pattern.finditer(sentence))
         if found:
             return found
@@ -343,6 +370,32 @@ def _statement_matches(sentence: str) -> list[re.Match[str]]:
 
 _TARGET_FIGURE = re.compile(rf"(?:目标|target)(?:值|为|是|of|was|:|：|\s)*(?P<value>{_NUM}{_UNIT})", re.IGNORECASE)
 _FIGURE = re.compile(rf"{_NUM}{_UNIT}")
+
+
+_PP = re.compile(r"\s*(?:pp|个百分点)$")
+_SIGN = re.compile(r"^\s*([+-])\s*(?=[$¥￥]?\s*\d)")
+
+
+def _change_pair(match: re.Match[str], target: str, actual: str) -> tuple[str, str] | Literal[False] | None:
+    """A target change and an actual change of the same metric, as two magnitudes ("提升20%", "提升15%": 20%, 15%).
+
+    None when the statement is not a change against a change, False when the two go opposite ways
+    ("目标提升20%，实际下降5%", "target +20%, actual -5%"): no progress rate is read from that.
+    """
+    groups = match.groupdict()
+    if "up" in groups:
+        if bool(groups["up"]) != bool(groups["up2"]):
+            return False
+        points = _PP.search(target), _PP.search(actual)
+        if points[0] and points[1]:  # "提升2个百分点", "提升1.5个百分点": the two changes in points
+            return target[: points[0].start()], actual[: points[1].start()]
+        return target, actual
+    signs = _SIGN.match(target), _SIGN.match(actual)
+    if signs[0] is None or signs[1] is None:
+        return None
+    if signs[0].group(1) != signs[1].group(1):
+        return False
+    return target[signs[0].end() :], actual[signs[1].end() :]
 
 
 def _bare_against_scaled(target: str, actual: str) -> bool:
@@ -535,6 +588,17 @@ class _Auditor:
         except ValueError as error:
             self.unread_figure(block, sentence, str(error))
             return
+        change = _change_pair(match, target, actual)
+        if change is False:
+            self.unread_figure(block, sentence, self.t("reason.change_sides", target=target, actual=actual))
+            return
+        if change is not None:  # a change against a change: the progress is the one change over the other
+            target, actual = change
+        if _POINTS.search(target) or _POINTS.search(actual):
+            if not (_POINTS.search(target) and _POINTS.search(actual) and _SCORE_NAME.search(match.group("name"))):
+                self.unread_figure(block, sentence, self.t("reason.points", target=target, actual=actual))
+                return
+            target, actual = _POINTS.sub("", target), _POINTS.sub("", actual)  # points of a score: plain numbers
         if _bare_against_scaled(target, actual):  # "目标2000万，实际1800": 1800 what? not judged
             self.unread_figure(block, sentence, self.t("reason.magnitude", target=target, actual=actual))
             return
@@ -669,6 +733,10 @@ class _Auditor:
             if not _overlaps(computed, spread, low, high):
                 alternatives = _other_conventions(recomputed) + list(statement.other_rates)
                 digits = max(statement.rate_decimals, 1)
+                lower = _lower_side_rates(statement.metric, recomputed)
+                if lower and any(_overlaps(alt, spread, low, high) for alt in lower):
+                    self.direction_assumed(statement, recomputed, f"{stated:g}%", f"{computed:.{digits}f}%")
+                    return
                 message = self.t(
                     "audit.rate_mismatch", name=name, stated=f"{stated:g}%", computed=f"{computed:.{digits}f}%"
                 )
@@ -678,6 +746,10 @@ class _Auditor:
                     self.finding("rate_mismatch", "error", message, statement.location, statement.excerpt)
         verdict = statement.stated_status
         if verdict is not None and recomputed.status in ("achieved", "not_achieved") and verdict != recomputed.status:
+            if _lower_side_rates(statement.metric, recomputed):  # the stated verdict is right if lower is better
+                stated_text, computed_text = self.t(f"status.{verdict}"), self.t(f"status.{recomputed.status}")
+                self.direction_assumed(statement, recomputed, stated_text, computed_text)
+                return
             message = self.t(
                 "audit.status_mismatch",
                 name=name,
@@ -685,6 +757,17 @@ class _Auditor:
                 computed=self.t(f"status.{recomputed.status}"),
             )
             self.finding("status_mismatch", "error", message, statement.location, statement.excerpt)
+
+    def direction_assumed(self, statement: _Statement, recomputed: MetricResult, stated: str, computed: str) -> None:
+        """A disagreement that rests only on taking a bare target as a floor: said so, not a verdict."""
+        message = self.t(
+            "audit.direction_assumed",
+            name=statement.metric.name,
+            target=str(statement.metric.target),
+            stated=stated,
+            computed=computed,
+        )
+        self.finding("direction_assumed", "warning", message, statement.location, statement.excerpt)
 
     # -- tone and personal data
     def compliance(self, roster: Sequence[RosterEntry]) -> None:
@@ -751,6 +834,38 @@ def _other_conventions(result: MetricResult) -> list[float]:
         return []
     ratio = result.actual / target.value
     return [ratio * 100, (2 - ratio) * 100]
+
+
+_SIDE_WRITTEN = re.compile(
+    r"[≥≤<>+＋-]|不低于|不少于|至少|不超过|不高于|至多|超过|低于|以内|以下|以上|上限|下限|封顶|保底|"
+    r"\b(?:at least|at most|no more than|no less than|under|over|above|below|minimum|maximum|floor|ceiling|cap)\b",
+    re.IGNORECASE,
+)
+
+
+_HIGHER_HERE = re.compile(  # more is better by name, beyond analysis.misreads' list (a side it does not need)
+    r"转化|留存|复购|GMV|销售|营收|收入|利润|毛利|订单|成交|新客|新增|拉新|用户|DAU|MAU|NPS|满意|覆盖|渗透|占比|ROI|"
+    r"点击率|CTR|达成|完成|准时|通过率|合格率|良率|命中|召回|准确|\b(?:revenue|sales|conversion|retention|signups?|"
+    r"users?|leads?|bookings|pipeline|margin|profit|orders?|customers?|adoption|accuracy|recall|precision|nps)\b",
+    re.IGNORECASE,
+)
+
+
+def _lower_side_rates(metric: MetricInput, result: MetricResult) -> list[float]:
+    """The rates in percent if lower were better, for a bare target taken as a floor only by default.
+
+    "客诉率目标5%，实际6%": neither a comparator nor the name says which side is better, so "未达标" and
+    "完成率83%" are right if lower is better; [] when the side is written or known from the name.
+    """
+    target = result.target
+    if target is None or target.kind != "at_least" or not target.value or not result.actual:
+        return []
+    if not isinstance(metric.target, str) or _SIDE_WRITTEN.search(metric.target) or side_of(metric) is not None:
+        return []
+    if _HIGHER_HERE.search(metric.name):
+        return []
+    ratio = result.actual / target.value
+    return [100 / ratio, (2 - ratio) * 100]
 
 
 def _expected_sections(project_type: str | None) -> tuple[list[tuple[str, list[tuple[str, str]]]], str | None]:

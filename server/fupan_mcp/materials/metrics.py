@@ -55,7 +55,7 @@ METRIC_FIELDS: tuple[FieldSpec, ...] = (
     ),
     FieldSpec(
         "stated_status",
-        ("是否达成", "达成情况", "达成状态", "是否达标", "status", "verdict", "met", "achieved?"),
+        ("是否达成", "达成情况", "达成状态", "是否达标", "状态", "status", "verdict", "met", "achieved?"),
         ("是否达成", "是否达标", "是否完成", "达成状态"),
     ),
     FieldSpec("target_aggregation", ("目标口径", "targetaggregation"), ("目标口径",)),

@@ -279,6 +279,17 @@ TEXT: Table = {
         "zh": "“{name}”写的完成率为 {stated}，按目标与实际复算为 {computed}",
         "en": "'{name}' states an attainment rate of {stated}; target and actual give {computed}",
     },
+    "audit.direction_assumed": {
+        "zh": (
+            "“{name}”写的是“{stated}”，把目标“{target}”当作下限复算为“{computed}”；"
+            "若该指标越低越好，写的就是对的。目标没写明方向，未判定，请写成“不低于”或“不超过”"
+        ),
+        "en": (
+            "'{name}' is stated as '{stated}'; taking the target '{target}' as a floor gives '{computed}', "
+            "and if lower is better for it the statement is right. The target states no side: not judged; "
+            "write it as 'at least' or 'at most'"
+        ),
+    },
     "audit.status_mismatch": {
         "zh": "“{name}”写的是“{stated}”，按目标与实际复算为“{computed}”",
         "en": "'{name}' is stated as '{stated}'; target and actual give '{computed}'",
@@ -329,6 +340,23 @@ TEXT: Table = {
         "action table (owner/due)",
     },
     "reason.no_pair": {"zh": "找不到成对的目标与实际数值", "en": "no pair of target and actual figures"},
+    "reason.change_sides": {
+        "zh": "目标的变化“{target}”与实际的变化“{actual}”方向相反，读不出完成进度，未核对",
+        "en": (
+            "the target change \u201c{target}\u201d and the actual change \u201c{actual}\u201d go opposite ways; "
+            "not checked"
+        ),
+    },
+    "reason.points": {
+        "zh": (
+            "“{target}”与“{actual}”中的“分”可能是分数，也可能是分钟，未核对"
+            "（分钟请写“分钟”，评分请在名称中写明如NPS、满意度）"
+        ),
+        "en": (
+            "\u201c分\u201d in \u201c{target}\u201d and \u201c{actual}\u201d may be points or minutes; not checked "
+            "(write 分钟 for minutes, or name the score, e.g. NPS)"
+        ),
+    },
     "reason.magnitude": {
         "zh": "目标“{target}”带数量级（万/亿/k/M），实际“{actual}”没有，单位不明，未核对",
         "en": (
