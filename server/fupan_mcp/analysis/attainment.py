@@ -44,6 +44,7 @@ Rules:
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -52,6 +53,7 @@ from fupan_mcp import numfmt
 from fupan_mcp.analysis.misreads import (
     Doubt,
     date_only,
+    days_doubt,
     fen_unit,
     looks_like_date,
     magnitude_doubt,
@@ -391,6 +393,13 @@ _TEXT: Table = {
         "sign as a mere 'loss' marker and read as negative numbers, they give opposite verdicts, so it cannot be "
         "judged; needs verification: write target and actual the same way (a loss as a positive figure in both)",
     },
+    "doubt_days": {
+        "zh": "{field}“{text}”与目标“{target}”一个按自然日、一个按工作日计，天数不能直接比较（4 个自然日可能只有 "
+        "2 个工作日），待核验；请按同一口径填写",
+        "en": "the {field} '{text}' and the target '{target}' count days differently (calendar days against "
+        "working days: 4 calendar days may be only 2 working days), so they cannot be compared; needs "
+        "verification: state both in the same kind of days",
+    },
     "doubt_inherited": {
         "zh": "目标“{text}”未写单位，按实际值 {actual} 的单位读作百分数，两者相差 20 倍以上，无法据此判断，待核验；"
         "请写明目标的单位",
@@ -404,6 +413,10 @@ _TEXT: Table = {
     "gap_scale": {
         "zh": "请写明「{name}」{field}的单位。",
         "en": "State the unit of the {field} of '{name}'.",
+    },
+    "gap_days": {
+        "zh": "请确认「{name}」{field}是自然日还是工作日，并与目标同一口径。",
+        "en": "State whether the {field} of '{name}' counts calendar or working days, as the target does.",
     },
     "gap_sign": {
         "zh": "请确认「{name}」{field}的正负号与目标同一口径。",
@@ -540,6 +553,8 @@ def _read(metric: MetricInput) -> _Reading:
         doubt = magnitude_doubt(metric, target, unit.label, (actual, actual_value), (baseline, baseline_value))
     if doubt is None:
         doubt = sign_doubt(target, actual, metric)
+    if doubt is None:
+        doubt = days_doubt(target, actual, baseline, metric)
     approximate = any(q is not None and q.approximate for q in (actual, baseline))
     budget = None
     if target is not None and target.kind == "slo" and actual_value is not None and actual_fits:
@@ -567,6 +582,28 @@ def _refuse_dates(metric: MetricInput) -> None:
             raise _FieldError(name, f"{text!r} is a date, not a figure", code="date", text=text)
 
 
+_NOTE = re.compile(r"\s*[(（]([^()（）]*)[)）]\s*$")
+"""A trailing note in brackets: '≥ 95%（同比+2pp）', '96% (vs 93% last year)'."""
+_COMPARISON_NOTE = re.compile(
+    r"同比|环比|较|去年|上年|上期|上月|上季|基线|基期|\bvs\b|\bversus\b|\byoy\b|\bmom\b|\bqoq\b|last|prior|"
+    r"previous|baseline|\bfrom\b|\bwas\b|^[+-]\s?\d"
+)
+"""A note comparing with another period says how the figure moved, not what the target is."""
+
+
+def _without_note(text: str) -> str | None:
+    """The text without a trailing bracketed note, or None when there is none (or nothing is left)."""
+    match = _NOTE.search(text)
+    if match is None or not text[: match.start()].strip():
+        return None
+    return text[: match.start()]
+
+
+def _comparison_note(text: str) -> bool:
+    match = _NOTE.search(text)
+    return match is not None and _COMPARISON_NOTE.search(match.group(1).lower()) is not None
+
+
 def _read_target(target: str | TargetSpec | None, unit: str | None) -> ParsedTarget | None:
     if target is None or (isinstance(target, str) and not target.strip()):
         return None
@@ -574,7 +611,15 @@ def _read_target(target: str | TargetSpec | None, unit: str | None) -> ParsedTar
     try:
         if isinstance(target, TargetSpec):
             return target_from_spec(target, unit)
-        return parse_target(target, unit)
+        bare = _without_note(target)
+        if bare is not None and _comparison_note(target):
+            return parse_target(bare, unit)  # the note is a comparison with another period, not the target
+        try:
+            return parse_target(target, unit)
+        except TargetError:
+            if bare is None:
+                raise
+            return parse_target(bare, unit)
     except TargetError as error:
         code = "spec" if error.code.startswith("spec") else error.code
         params = {"kind": getattr(target, "kind", "")} | error.params
@@ -587,6 +632,10 @@ def _read_value(value: float | str | None, field_name: str) -> Value | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     try:
+        if isinstance(value, str):
+            bare = _without_note(value)
+            if bare is not None and _comparison_note(value):
+                return read_value(bare)  # '96%（同比+2pp）': the note says how it moved
         return read_value(value)
     except NumberError as error:
         raise _FieldError(field_name, str(error), error.code, str(value), **_without_text(error.params)) from None
@@ -689,7 +738,7 @@ def _verdict(metric: MetricInput, reading: _Reading) -> _Verdict:
     if reading.doubt is not None and reading.doubt.kind == "direction":
         return _Verdict("needs_verification", "direction", flags=("direction_unknown",))
     if reading.doubt is not None:
-        flag: Flag = "unit_ambiguous" if reading.doubt.kind == "fen" else "scale_doubt"
+        flag: Flag = "unit_ambiguous" if reading.doubt.kind in ("fen", "days") else "scale_doubt"
         return _Verdict("needs_verification", "doubt", flags=(flag,), doubt=reading.doubt)
     if not (reading.target_fits and reading.actual_fits and (reading.baseline_fits or not needs_baseline)):
         return _Verdict("needs_verification", "unit", flags=("unit_mismatch",))
@@ -1025,7 +1074,7 @@ def _data_gaps(index: int, metric: MetricInput, verdict: _Verdict, language: Lan
     field_name, key = entry
     if verdict.doubt is not None:
         field_name = verdict.doubt.field
-        key = {"fen": "gap_fen", "sign": "gap_sign"}.get(verdict.doubt.kind, "gap_scale")
+        key = {"fen": "gap_fen", "sign": "gap_sign", "days": "gap_days"}.get(verdict.doubt.kind, "gap_scale")
     aggregation = _aggregation_word(metric.target_aggregation, language)
     words = _W[language]
     field_word = words[f"field_{field_name}"] if verdict.doubt is not None else ""
@@ -1214,6 +1263,9 @@ def _doubt_text(doubt: Doubt, reading: _Reading, target: str, language: Language
         return tr(_TEXT, "doubt_rating", language, text=doubt.text, target=doubt.target_text or target)
     if doubt.kind == "sign":
         return tr(_TEXT, "doubt_sign", language, text=doubt.text, target=doubt.target_text or target)
+    if doubt.kind == "days":
+        written = doubt.target_text or target
+        return tr(_TEXT, "doubt_days", language, field=field, text=doubt.text, target=written)
     if doubt.kind == "inherited":
         actual = _fmt(reading.actual, reading.actual_unit, language)
         return tr(_TEXT, "doubt_inherited", language, text=doubt.text, actual=actual)

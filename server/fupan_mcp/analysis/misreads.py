@@ -43,6 +43,7 @@ __all__ = [
     "Doubt",
     "Reconsidered",
     "date_only",
+    "days_doubt",
     "looks_like_date",
     "magnitude_doubt",
     "name_reads_fen",
@@ -79,7 +80,7 @@ _OFF_BY = 20.0
 _CLOSE_ENOUGH = 5.0
 """...when its likely reading lands within this factor of the level."""
 
-DoubtKind = Literal["fen", "scale", "magnitude", "direction", "inherited", "rating", "sign"]
+DoubtKind = Literal["fen", "scale", "magnitude", "direction", "inherited", "rating", "sign", "days"]
 
 _LOWER_NAME = re.compile(
     r"延迟|时延|响应|耗时|用时|处理时长|等待|恢复|停机|宕机|中断|周期|加载|成本|费用|支出|开销|花费|(?<![客件笔])单价|"
@@ -400,6 +401,20 @@ def sign_doubt(target: ParsedTarget | None, actual: Value | None, metric: Metric
     if (target.value > 0 and actual.value < 0) or (target.value < 0 and _LOSS.search(words)):
         # a ceiling of -21B on a loss: literally 'lose at least 21B', as a size 'lose at most 21B'
         return Doubt("sign", "actual", str(metric.actual), target_text=str(metric.target))
+    return None
+
+
+def days_doubt(
+    target: ParsedTarget | None, actual: Value | None, baseline: Value | None, metric: MetricInput
+) -> Doubt | None:
+    """Calendar days against working days ('4天' against '≤3个工作日') are not the same count: 4 calendar days
+    may be 2 to 4 working days. Converting one into the other silently would state a verdict on a guess."""
+    if target is None or target.unit not in ("d", "workday"):
+        return None
+    other = "workday" if target.unit == "d" else "d"
+    for name, read, text in (("actual", actual, metric.actual), ("baseline", baseline, metric.baseline)):
+        if read is not None and read.unit == other:
+            return Doubt("days", name, str(text), target_text=str(metric.target))
     return None
 
 

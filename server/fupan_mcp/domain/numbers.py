@@ -254,14 +254,17 @@ class Value(NamedTuple):
 # --- folding -----------------------------------------------------------------------------------------
 
 _THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3}(?!\d))")
-_SPACE_THOUSANDS = re.compile(r"(?<=\d) (?=\d{3}(?!\d))")
+_SPACE_THOUSANDS = re.compile(r"(?<![\w.])\d{1,3}(?: \d{3})+(?![\d])")
+"""'1 200', '12 500 000' (a space, a no-break or thin space after NFKC, between groups of three): one number.
+A number glued to a label ('P95 200ms') is not a first group."""
 
 
 def _fold(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = text.replace("\u2212", "-").replace("\u2013", "-").replace("～", "~").replace("〜", "~")
     text = _THOUSANDS.sub("", text)
-    return " ".join(text.split())
+    text = " ".join(text.split())
+    return _SPACE_THOUSANDS.sub(lambda match: match.group().replace(" ", ""), text) if " " in text else text
 
 
 def normalize(text: str) -> str:
