@@ -56,6 +56,7 @@ from fupan_mcp.analysis.misreads import (
     days_doubt,
     fen_unit,
     looks_like_date,
+    loss_change_doubt,
     magnitude_doubt,
     reconsider,
     sign_doubt,
@@ -318,6 +319,12 @@ _TEXT: Table = {
     # why a value or target could not be read, by error code
     "why.empty": {"zh": "内容为空", "en": "it is empty"},
     "why.no_number": {"zh": "其中没有数字", "en": "it holds no number"},
+    "why.reference": {
+        "zh": "它以“{reference}”为参照，却没有写出参照的数值，无从计算；请写出具体数值（如 ≥32%），"
+        "或把参照值填入基线并写“不低于基线”",
+        "en": "it compares with '{reference}' but gives no figure for it, so there is nothing to compute: write "
+        "the figure (e.g. ≥32%), or put the reference's value in the baseline and write 'at least baseline'",
+    },
     "why.unreadable": {
         "zh": "读到了数字 {numbers}，但无法确定它们的含义",
         "en": "it holds the numbers {numbers}, but their meaning is unclear",
@@ -387,11 +394,12 @@ _TEXT: Table = {
         "rating scales (out of 5 and out of 100?), so it cannot be judged; needs verification: state both on one scale",
     },
     "doubt_sign": {
-        "zh": "实际值“{text}”与目标“{target}”的正负号口径不一：负号若只表示亏损或减少，与按负数比较的结论相反，"
-        "待核验；请按同一口径填写目标和实际值（如亏损都写正数）",
-        "en": "the actual '{text}' and the target '{target}' do not use signs the same way: read with the minus "
+        "zh": "{field}“{text}”与目标“{target}”的正负号口径不一：负号若只表示亏损或减少，与按负数比较的结论相反，"
+        "待核验；请按同一口径填写目标和数值（如亏损都写正数）",
+        "en": "the {field} '{text}' and the target '{target}' do not use signs the same way: read with the minus "
         "sign as a mere 'loss' marker and read as negative numbers, they give opposite verdicts, so it cannot be "
-        "judged; needs verification: write target and actual the same way (a loss as a positive figure in both)",
+        "judged; needs verification: write the target and the figures the same way (a loss as a positive figure "
+        "in all)",
     },
     "doubt_days": {
         "zh": "{field}“{text}”与目标“{target}”一个按自然日、一个按工作日计，天数不能直接比较（4 个自然日可能只有 "
@@ -539,7 +547,7 @@ def _check_input(metrics: Sequence[MetricInput], language: Language) -> None:
 
 def _read(metric: MetricInput) -> _Reading:
     _refuse_dates(metric)
-    target = _read_target(metric.target, fen_unit(metric))
+    target = _read_target(metric.target, fen_unit(metric), metric.name)
     actual = _read_value(metric.actual, "actual")
     baseline = _read_value(metric.baseline, "baseline")
     target, actual, baseline, doubt = reconsider(metric, target, actual, baseline)
@@ -555,6 +563,8 @@ def _read(metric: MetricInput) -> _Reading:
         doubt = sign_doubt(target, actual, metric)
     if doubt is None:
         doubt = days_doubt(target, actual, baseline, metric)
+    if doubt is None:
+        doubt = loss_change_doubt(target, actual, baseline, metric)
     approximate = any(q is not None and q.approximate for q in (actual, baseline))
     budget = None
     if target is not None and target.kind == "slo" and actual_value is not None and actual_fits:
@@ -604,7 +614,47 @@ def _comparison_note(text: str) -> bool:
     return match is not None and _COMPARISON_NOTE.search(match.group(1).lower()) is not None
 
 
-def _read_target(target: str | TargetSpec | None, unit: str | None) -> ParsedTarget | None:
+_REFERENCE = re.compile(
+    r"行业平均|行业均值|行业水平|行业标杆|行业中位数|同行|竞品|竞争对手|市场平均|大盘|对标|标杆|"
+    r"industry average|industry median|industry benchmark|industry|benchmark|competitors?|peers?|market average|median"
+)
+"""A target against a reference whose figure is not written ('不低于行业平均'): nothing to compute with."""
+_HYPHEN_UNIT = re.compile(
+    r"(?<=\d)-(?=(?:hours?|hrs?|minutes?|mins?|seconds?|secs?|days?|weeks?|months?|ms|percent)\b)"
+)
+"""'2-hour MTTR', '5-minute response': the hyphen joins a number to its unit, it is not a range."""
+_SHARE_OF = re.compile(
+    r"(?<=%)\s*(?:of\s+(?:the\s+|our\s+|all\s+)?[a-z][a-z -]{0,30}|的?(?![以之内左上或及])[\u4e00-\u9fff]{1,4})$"
+)
+"""'80% of stores', '80%门店', '80%的用户': a percent is a share of something; the noun is not a unit."""
+_LEVEL_VERB = re.compile(r"覆盖(?=\s*[\d<>≤≥])|(?<![a-z])cover(?:s|ing)?\s+(?=[\d<>≤≥]|at |up |no |over )")
+"""'至少覆盖80%门店', 'cover at least 80% of stores': coverage as a level, the verb names no change."""
+_LOSS_CUT = re.compile(r"减亏|亏损收窄|收窄亏损")
+"""'减亏50%': the loss reduced, a decline of the loss."""
+_HALVE_OBJECT = re.compile(r"^(halve|double|triple)\s+(?:the\s+|our\s+)?[a-z][a-z ]{0,30}$")
+"""'halve the loss', 'double the revenue': the object is the metric."""
+
+
+_WORDY_UNIT = re.compile(r"[ )-]")
+"""A unit read with a space, a hyphen or a bracket in it is words, not a unit."""
+
+
+def _tidied(text: str, name: str) -> str:
+    """The target with words that say what it is about, not what it is, taken out (the metric's own name at
+    the end, a share's noun, a coverage verb, a unit hyphen); the text unchanged when there are none."""
+    tidy = _HYPHEN_UNIT.sub(" ", text)
+    folded_name = name.strip().lower()
+    if folded_name and tidy.lower().endswith(folded_name) and len(tidy) > len(folded_name):
+        head = tidy[: len(tidy) - len(folded_name)]
+        if head[-1:] in (" ", ")", "）") or not head[-1:].isascii():
+            tidy = head.rstrip()
+    tidy = _LEVEL_VERB.sub("", _LOSS_CUT.sub("亏损下降", tidy))
+    tidy = _SHARE_OF.sub("", tidy.strip())
+    match = _HALVE_OBJECT.match(tidy.lower())
+    return match.group(1) if match else tidy
+
+
+def _read_target(target: str | TargetSpec | None, unit: str | None, name: str = "") -> ParsedTarget | None:
     if target is None or (isinstance(target, str) and not target.strip()):
         return None
     text = target if isinstance(target, str) else target.model_dump_json(exclude_defaults=True)
@@ -613,14 +663,37 @@ def _read_target(target: str | TargetSpec | None, unit: str | None) -> ParsedTar
             return target_from_spec(target, unit)
         bare = _without_note(target)
         if bare is not None and _comparison_note(target):
-            return parse_target(bare, unit)  # the note is a comparison with another period, not the target
+            target = bare  # the note is a comparison with another period, not the target
+            bare = None
         try:
-            return parse_target(target, unit)
+            parsed = parse_target(target, unit)
         except TargetError:
+            tidy = _tidied(target, name)
+            if tidy != target:
+                try:
+                    return parse_target(tidy, unit)
+                except TargetError:
+                    pass
             if bare is None:
                 raise
             return parse_target(bare, unit)
+        if parsed.unit is None or not _WORDY_UNIT.search(parsed.unit):
+            return parsed
+        tidy = _tidied(target, name)  # 'hours mttr', '% of stores': words read as a unit
+        if tidy == target:
+            return parsed
+        try:
+            tidied = parse_target(tidy, unit)
+        except TargetError:
+            return parsed
+        return tidied if tidied.unit is not None else parsed  # '0 critical bugs' keeps its counted noun
     except TargetError as error:
+        reference = _REFERENCE.search(text.lower())
+        if error.code == "no_number" and reference is not None:
+            raise _FieldError(
+                "target", f"{text!r} names a reference without its figure", "reference", text,
+                reference=reference.group(),
+            ) from None  # fmt: skip
         code = "spec" if error.code.startswith("spec") else error.code
         params = {"kind": getattr(target, "kind", "")} | error.params
         raise _FieldError("target", str(error), code, text, **_without_text(params)) from None
@@ -1262,7 +1335,8 @@ def _doubt_text(doubt: Doubt, reading: _Reading, target: str, language: Language
     if doubt.kind == "rating":
         return tr(_TEXT, "doubt_rating", language, text=doubt.text, target=doubt.target_text or target)
     if doubt.kind == "sign":
-        return tr(_TEXT, "doubt_sign", language, text=doubt.text, target=doubt.target_text or target)
+        written = doubt.target_text or target
+        return tr(_TEXT, "doubt_sign", language, field=field, text=doubt.text, target=written)
     if doubt.kind == "days":
         written = doubt.target_text or target
         return tr(_TEXT, "doubt_days", language, field=field, text=doubt.text, target=written)

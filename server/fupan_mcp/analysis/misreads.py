@@ -45,6 +45,7 @@ __all__ = [
     "date_only",
     "days_doubt",
     "looks_like_date",
+    "loss_change_doubt",
     "magnitude_doubt",
     "name_reads_fen",
     "reconsider",
@@ -401,6 +402,25 @@ def sign_doubt(target: ParsedTarget | None, actual: Value | None, metric: Metric
     if (target.value > 0 and actual.value < 0) or (target.value < 0 and _LOSS.search(words)):
         # a ceiling of -21B on a loss: literally 'lose at least 21B', as a size 'lose at most 21B'
         return Doubt("sign", "actual", str(metric.actual), target_text=str(metric.target))
+    return None
+
+
+_CHANGE_KINDS = frozenset({"relative_change", "absolute_change", "pp_change", "baseline"})
+
+
+def loss_change_doubt(
+    target: ParsedTarget | None, actual: Value | None, baseline: Value | None, metric: MetricInput
+) -> Doubt | None:
+    """A loss cut by half ('减亏50%', 'reduce losses by 50%') from -800万 to -300万: the loss shrank by 62.5 %,
+    while the signed figures rose by 62.5 %. Which one the target means cannot be told: a doubt."""
+    if target is None or target.kind not in _CHANGE_KINDS:
+        return None
+    words = _folded(metric.name) + " " + _folded(metric.target)
+    if not _LOSS.search(words):
+        return None
+    for name, read, text in (("baseline", baseline, metric.baseline), ("actual", actual, metric.actual)):
+        if read is not None and read.value < 0:
+            return Doubt("sign", name, str(text), target_text=str(metric.target))
     return None
 
 
