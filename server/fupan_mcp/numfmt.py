@@ -238,73 +238,46 @@ def _amount(value: float, unit: str | None, language: Language, computed: bool, 
     return plain(value)
 
 
-_PERIODS: dict[str, tuple[str, str]] = {
-    **dict.fromkeys(("month", "mo", "月", "个月"), ("月", "month")),
-    **dict.fromkeys(("week", "wk", "周", "星期"), ("周", "week")),
-    **dict.fromkeys(("day", "d", "天", "日"), ("天", "day")),
-    **dict.fromkeys(("year", "yr", "年"), ("年", "year")),
-    **dict.fromkeys(("quarter", "季度", "季"), ("季度", "quarter")),
-    **dict.fromkeys(("hour", "hr", "小时"), ("小时", "hour")),
+_ENGLISH_PERIODS: dict[Language, dict[str, str]] = {
+    "zh": {
+        **dict.fromkeys(("month", "mo"), "月"),
+        **dict.fromkeys(("week", "wk"), "周"),
+        "day": "天",
+        **dict.fromkeys(("year", "yr"), "年"),
+        "quarter": "季度",
+        **dict.fromkeys(("hour", "hr"), "小时"),
+    },
+    "en": {
+        **dict.fromkeys(("month", "mo"), "month"),
+        **dict.fromkeys(("week", "wk"), "week"),
+        "day": "day",
+        **dict.fromkeys(("year", "yr"), "year"),
+        "quarter": "quarter",
+        **dict.fromkeys(("hour", "hr"), "hour"),
+    },
 }
-_PER_PERIOD = re.compile(r"^(?P<base>.*?)\s*(?:/|\bper\s+|每)\s*(?P<period>[a-z]+|[\u4e00-\u9fff]{1,2})$")
-_EN_NOUNS = {
-    **dict.fromkeys(("feature", "features"), "个功能"),
-    **dict.fromkeys(("user", "users"), "个用户"),
-    **dict.fromkeys(("customer", "customers", "client", "clients"), "个客户"),
-    **dict.fromkeys(("order", "orders"), "单"),
-    **dict.fromkeys(("ticket", "tickets"), "个工单"),
-    **dict.fromkeys(("incident", "incidents"), "起事故"),
-    **dict.fromkeys(("bug", "bugs", "defect", "defects"), "个缺陷"),
-    **dict.fromkeys(("store", "stores"), "家门店"),
-    **dict.fromkeys(("release", "releases"), "次发布"),
-    **dict.fromkeys(("deploy", "deploys", "deployment", "deployments"), "次部署"),
-    **dict.fromkeys(("request", "requests"), "次请求"),
-    **dict.fromkeys(("item", "items"), "项"),
-    **dict.fromkeys(("task", "tasks"), "项任务"),
-    **dict.fromkeys(("project", "projects"), "个项目"),
-    **dict.fromkeys(("people", "person", "persons", "employees", "hires"), "人"),
-    **dict.fromkeys(("lead", "leads"), "条线索"),
-}
-"""Counted nouns written in English, in a Chinese sentence: '8 features' reads 8个功能 for a zh reader."""
-_ZH_NOUNS = {"次": "times", "人": "people", "单": "orders", "起": "incidents", "项": "items", "个": ""}
-"""Counted words written in Chinese, in an English sentence."""
+"""A period written in English ('$/month', 'per month') in the reader's words: $3.8万/月 and 4,000/月 in a
+Chinese sentence, $38,000/month (the currency before the number) in an English one. Units written in Chinese
+stay as written in English text, as 人 does (924人)."""
+_PER_PERIOD = re.compile(r"^(?P<base>.*?)\s*(?:/|\bper\s+)\s*(?P<period>[a-z]+)$")
 
 
 @functools.lru_cache(maxsize=256)
-def _per_period(unit: str) -> tuple[str, tuple[str, str]] | None:
-    """'$/month', '次/月', 'per month', '元/天' split into the unit counted and its period."""
-    match = _PER_PERIOD.match(unit.strip().lower() if unit.isascii() else unit.strip())
-    if match is None or match.group("period") not in _PERIODS:
+def _per_period(unit: str, language: Language) -> tuple[str, str] | None:
+    """'$/month' → ('$', '月') in Chinese; None for any other unit or language."""
+    match = _PER_PERIOD.match(unit.strip().lower())
+    if match is None:
         return None
-    return match.group("base"), _PERIODS[match.group("period")]
-
-
-def _counted_word(text: str, value: float, unit: str, language: Language) -> str | None:
-    """A count in a noun of the other language, in this language's words ('8 features' → 8个功能)."""
-    if language == "zh" and unit.isascii():
-        word = _EN_NOUNS.get(unit.lower())
-        return None if word is None else f"{text}{word}"
-    if language == "en" and unit in _ZH_NOUNS:
-        word = _ZH_NOUNS[unit]
-        if word == "times" and math.isclose(abs(value), 1.0):
-            word = "time"
-        return f"{text} {word}" if word else text
-    return None
+    period = _ENGLISH_PERIODS[language].get(match.group("period"))
+    return None if period is None else (match.group("base"), period)
 
 
 def _with_unit(text: str, value: float, unit: str | None, language: Language) -> str:
     if unit is None:
         return text
-    per = _per_period(unit) if ("/" in unit or "per" in unit or "每" in unit) else None
+    per = _per_period(unit, language) if unit.isascii() and ("/" in unit or "per " in unit) else None
     if per is not None:
-        base, (zh_period, en_period) = per
-        head = _with_unit(text, value, base or None, language)
-        if language == "zh":
-            return f"{head}/{zh_period}"
-        return f"{head}/{en_period}" if base else f"{head} per {en_period}"
-    counted = _counted_word(text, value, unit, language)
-    if counted is not None:
-        return counted
+        return f"{_with_unit(text, value, per[0] or None, language)}/{per[1]}"
     if unit in _SYMBOLS_BEFORE:
         sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
         return f"{sign}{unit}{digits}"
