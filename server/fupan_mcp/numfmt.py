@@ -54,6 +54,8 @@ _TEXT: Table = {
     "week.many": {"zh": "{n}周", "en": "{n} weeks"},
     "workday.one": {"zh": "{n}个工作日", "en": "{n} working day"},
     "workday.many": {"zh": "{n}个工作日", "en": "{n} working days"},
+    "workhour.one": {"zh": "{n}个工作小时", "en": "{n} business hour"},
+    "workhour.many": {"zh": "{n}个工作小时", "en": "{n} business hours"},
     "rank.one": {"zh": "第{n}名", "en": "#{n}"},
     "rank.many": {"zh": "第{n}名", "en": "#{n}"},
     "pp.one": {"zh": "{n} 个百分点", "en": "{n} pp"},
@@ -68,7 +70,7 @@ _WORDS: dict[Language, dict[str, str]] = {
     language: {key: localized(entry, language) for key, entry in _TEXT.items()} for language in ("zh", "en")
 }
 """`_TEXT` in each language, as `tr` picks it: looked up once, not for every figure with a unit."""
-_WORD_UNITS = frozenset({"d", "h", "min", "s", "ms", "week", "workday", "rank", "pp", "bp", "pt"})
+_WORD_UNITS = frozenset({"d", "h", "min", "s", "ms", "week", "workday", "workhour", "rank", "pp", "bp", "pt"})
 """Units written as words around the number, looked up in `_TEXT`."""
 _UNSCALED = frozenset({"rank", "pp", "bp", "pt"})
 """Units whose figures are never put in 万 / M: a rank, a difference of percents."""

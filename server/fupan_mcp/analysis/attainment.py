@@ -402,11 +402,11 @@ _TEXT: Table = {
         "in all)",
     },
     "doubt_days": {
-        "zh": "{field}“{text}”与目标“{target}”一个按自然日、一个按工作日计，天数不能直接比较（4 个自然日可能只有 "
-        "2 个工作日），待核验；请按同一口径填写",
-        "en": "the {field} '{text}' and the target '{target}' count days differently (calendar days against "
-        "working days: 4 calendar days may be only 2 working days), so they cannot be compared; needs "
-        "verification: state both in the same kind of days",
+        "zh": "{field}“{text}”与目标“{target}”一个按自然时间、一个按工作时间计（4 个自然日可能只有 2 个工作日），"
+        "不能直接比较，待核验；请按同一口径填写",
+        "en": "the {field} '{text}' and the target '{target}' count time differently (calendar time against "
+        "working time: 4 calendar days may be only 2 working days), so they cannot be compared; needs "
+        "verification: state both the same way",
     },
     "doubt_inherited": {
         "zh": "目标“{text}”未写单位，按实际值 {actual} 的单位读作百分数，两者相差 20 倍以上，无法据此判断，待核验；"
@@ -423,8 +423,8 @@ _TEXT: Table = {
         "en": "State the unit of the {field} of '{name}'.",
     },
     "gap_days": {
-        "zh": "请确认「{name}」{field}是自然日还是工作日，并与目标同一口径。",
-        "en": "State whether the {field} of '{name}' counts calendar or working days, as the target does.",
+        "zh": "请确认「{name}」{field}按自然时间还是工作时间计，并与目标同一口径。",
+        "en": "State whether the {field} of '{name}' counts calendar or working time, as the target does.",
     },
     "gap_sign": {
         "zh": "请确认「{name}」{field}的正负号与目标同一口径。",
@@ -601,6 +601,10 @@ _COMPARISON_NOTE = re.compile(
 """A note comparing with another period says how the figure moved, not what the target is."""
 
 
+_TOP_SHARE = re.compile(r"^\s*(?:排名)?(?:前|top\s?)\s*(\d+(?:\.\d+)?)\s*[%％]\s*$", re.IGNORECASE)
+"""'前10%', 'TOP 10%', 'top 5%' as a figure: a share from the top (the target '前20%' is ≤ 20%)."""
+
+
 def _without_note(text: str) -> str | None:
     """The text without a trailing bracketed note, or None when there is none (or nothing is left)."""
     match = _NOTE.search(text)
@@ -706,6 +710,9 @@ def _read_value(value: float | str | None, field_name: str) -> Value | None:
         return None
     try:
         if isinstance(value, str):
+            top = _TOP_SHARE.match(value)
+            if top is not None:  # '前10%' as an actual: in the top 10%, as the target '前20%' reads ≤ 20%
+                return read_value(f"{top.group(1)}%")
             bare = _without_note(value)
             if bare is not None and _comparison_note(value):
                 return read_value(bare)  # '96%（同比+2pp）': the note says how it moved

@@ -424,14 +424,18 @@ def loss_change_doubt(
     return None
 
 
+_OTHER_KIND_OF_TIME = {"d": "workday", "workday": "d", "h": "workhour", "workhour": "h"}
+"""Calendar time and working time: 4 days may be 2 working days, 24 hours 8 business hours."""
+
+
 def days_doubt(
     target: ParsedTarget | None, actual: Value | None, baseline: Value | None, metric: MetricInput
 ) -> Doubt | None:
     """Calendar days against working days ('4天' against '≤3个工作日') are not the same count: 4 calendar days
     may be 2 to 4 working days. Converting one into the other silently would state a verdict on a guess."""
-    if target is None or target.unit not in ("d", "workday"):
+    other = _OTHER_KIND_OF_TIME.get(target.unit or "") if target is not None else None
+    if other is None:
         return None
-    other = "workday" if target.unit == "d" else "d"
     for name, read, text in (("actual", actual, metric.actual), ("baseline", baseline, metric.baseline)):
         if read is not None and read.unit == other:
             return Doubt("days", name, str(text), target_text=str(metric.target))
