@@ -34,6 +34,14 @@ Rules:
   亿元 metric (26,200,000,000 for 亿元).
 - A date or a deadline ("6月30日前上线", "Q3 完成", "by end of June", "2026-06-30") in the target, actual or
   baseline is a milestone, not a figure: a `MetricError` saying so, never "7月 is ahead of 6月 by 1月".
+- Calendar against working time (4天 against ≤3个工作日, hours against business hours) is ``unit_ambiguous``;
+  a loss cut (减亏50%) measured on negative figures is ``scale_doubt``.
+- Words around a target that say what it is about are taken out before it is read, never its comparator or
+  figure: a trailing bracketed comparison note ("≥ 95%（同比+2pp）", "(vs 93% last year)"; on an actual
+  too), the metric's own name after the figure ("less than 2 hours MTTR"), a unit hyphen ("2-hour"), a
+  share's noun and a coverage verb (至少覆盖80%门店, "cover at least 80% of stores"); 减亏 is the loss down.
+  "前10%" as an actual is the share it names. A target against a reference with no figure (不低于行业平均,
+  "beat the industry benchmark") is refused naming the reference.
 - A missing target, actual, or baseline needed by a change target is ``not_evaluable`` and a data gap.
 - Unreadable values become `MetricError` entries; the other metrics are still computed. Whole-input
   problems (no metrics, too many, unknown language) raise `InputError`.

@@ -14,6 +14,10 @@ shapes, or reported as a doubt (a misread that is reported is a nuisance; one st
   is a milestone, not a figure: `looks_like_date` lets the error say so instead of "unclear numbers". A
   text whose only figures are calendar dates ("6月底前", "2026年", "2026-06-30", "30 June") would read as
   a count of months or years (7月 "ahead of" 6月 by 1月): `date_only` refuses it before it is judged.
+- Calendar time against working time (4天 against ≤3个工作日, 4 hours against 3 business hours) is a doubt
+  (`days_doubt`): the days or hours do not count alike, and converting 1:1 would state a verdict on a guess.
+- A change of a loss (减亏50%, "reduce losses by 50%") from negative figures (-800万 to -300万) is a doubt
+  (`loss_change_doubt`): the loss shrank while the signed figure rose; which one is meant cannot be told.
 - A bare actual or baseline that takes the target's unit, and is about 100x (a fraction written for a
   percent: 0.42 against 40 %) or a magnitude word (48.5 against 50万) away from it, is a doubt naming the
   likely reading.

@@ -19,7 +19,8 @@ forms with their meaning):
 4. Whole forms: the baseline as the level ("不低于去年同期", "at least baseline", "不高于基线"; "持平" and
    "no worse than last year" take their side from the metric's ``better``); a multiple of the baseline
    ("翻一番" ×2, "翻两番" ×4, "减半" ×0.5, "两倍" / "达到基线的2倍" ×2, "double", "halve", "3x", "3x lower"
-   ×1/3: a relative change with ``factor``; "增长一倍" is ×2, "增长两倍" is refused as ambiguous: ×2 or ×3?); a
+   ×1/3, described back as 降至基线的 1/3 / "3x lower": a relative change with ``factor``; "增长一倍" is ×2,
+   "增长两倍" is refused as ambiguous: ×2 or ×3?); a
    tolerance around the baseline ("±2%" of the baseline, "±5分钟", "误差不超过2%", "偏差在±5%以内", "within ±2%"); a
    rank ("TOP3", "前三", "进入前10", "排名第一", "第2名", "No.1": at most that rank, lower is better).
 5. ``a <= x <= b`` (any label in the middle) is a range.
