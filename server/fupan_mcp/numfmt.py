@@ -33,6 +33,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
+import re
 from collections.abc import Iterable
 
 from fupan_mcp.domain.numbers import canonical_unit, split_magnitude_unit
@@ -53,6 +54,8 @@ _TEXT: Table = {
     "week.many": {"zh": "{n}周", "en": "{n} weeks"},
     "workday.one": {"zh": "{n}个工作日", "en": "{n} working day"},
     "workday.many": {"zh": "{n}个工作日", "en": "{n} working days"},
+    "workhour.one": {"zh": "{n}个工作小时", "en": "{n} business hour"},
+    "workhour.many": {"zh": "{n}个工作小时", "en": "{n} business hours"},
     "rank.one": {"zh": "第{n}名", "en": "#{n}"},
     "rank.many": {"zh": "第{n}名", "en": "#{n}"},
     "pp.one": {"zh": "{n} 个百分点", "en": "{n} pp"},
@@ -67,7 +70,7 @@ _WORDS: dict[Language, dict[str, str]] = {
     language: {key: localized(entry, language) for key, entry in _TEXT.items()} for language in ("zh", "en")
 }
 """`_TEXT` in each language, as `tr` picks it: looked up once, not for every figure with a unit."""
-_WORD_UNITS = frozenset({"d", "h", "min", "s", "ms", "week", "workday", "rank", "pp", "bp", "pt"})
+_WORD_UNITS = frozenset({"d", "h", "min", "s", "ms", "week", "workday", "workhour", "rank", "pp", "bp", "pt"})
 """Units written as words around the number, looked up in `_TEXT`."""
 _UNSCALED = frozenset({"rank", "pp", "bp", "pt"})
 """Units whose figures are never put in 万 / M: a rank, a difference of percents."""
@@ -237,9 +240,46 @@ def _amount(value: float, unit: str | None, language: Language, computed: bool, 
     return plain(value)
 
 
+_ENGLISH_PERIODS: dict[Language, dict[str, str]] = {
+    "zh": {
+        **dict.fromkeys(("month", "mo"), "月"),
+        **dict.fromkeys(("week", "wk"), "周"),
+        "day": "天",
+        **dict.fromkeys(("year", "yr"), "年"),
+        "quarter": "季度",
+        **dict.fromkeys(("hour", "hr"), "小时"),
+    },
+    "en": {
+        **dict.fromkeys(("month", "mo"), "month"),
+        **dict.fromkeys(("week", "wk"), "week"),
+        "day": "day",
+        **dict.fromkeys(("year", "yr"), "year"),
+        "quarter": "quarter",
+        **dict.fromkeys(("hour", "hr"), "hour"),
+    },
+}
+"""A period written in English ('$/month', 'per month') in the reader's words: $3.8万/月 and 4,000/月 in a
+Chinese sentence, $38,000/month (the currency before the number) in an English one. Units written in Chinese
+stay as written in English text, as 人 does (924人)."""
+_PER_PERIOD = re.compile(r"^(?P<base>.*?)\s*(?:/|\bper\s+)\s*(?P<period>[a-z]+)$")
+
+
+@functools.lru_cache(maxsize=256)
+def _per_period(unit: str, language: Language) -> tuple[str, str] | None:
+    """'$/month' → ('$', '月') in Chinese; None for any other unit or language."""
+    match = _PER_PERIOD.match(unit.strip().lower())
+    if match is None:
+        return None
+    period = _ENGLISH_PERIODS[language].get(match.group("period"))
+    return None if period is None else (match.group("base"), period)
+
+
 def _with_unit(text: str, value: float, unit: str | None, language: Language) -> str:
     if unit is None:
         return text
+    per = _per_period(unit, language) if unit.isascii() and ("/" in unit or "per " in unit) else None
+    if per is not None:
+        return f"{_with_unit(text, value, per[0] or None, language)}/{per[1]}"
     if unit in _SYMBOLS_BEFORE:
         sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
         return f"{sign}{unit}{digits}"

@@ -34,6 +34,14 @@ Rules:
   亿元 metric (26,200,000,000 for 亿元).
 - A date or a deadline ("6月30日前上线", "Q3 完成", "by end of June", "2026-06-30") in the target, actual or
   baseline is a milestone, not a figure: a `MetricError` saying so, never "7月 is ahead of 6月 by 1月".
+- Calendar against working time (4天 against ≤3个工作日, hours against business hours) is ``unit_ambiguous``;
+  a loss cut (减亏50%) measured on negative figures is ``scale_doubt``.
+- Words around a target that say what it is about are taken out before it is read, never its comparator or
+  figure: a trailing bracketed comparison note ("≥ 95%（同比+2pp）", "(vs 93% last year)"; on an actual
+  too), the metric's own name after the figure ("less than 2 hours MTTR"), a unit hyphen ("2-hour"), a
+  share's noun and a coverage verb (至少覆盖80%门店, "cover at least 80% of stores"); 减亏 is the loss down.
+  "前10%" as an actual is the share it names. A target against a reference with no figure (不低于行业平均,
+  "beat the industry benchmark") is refused naming the reference.
 - A missing target, actual, or baseline needed by a change target is ``not_evaluable`` and a data gap.
 - Unreadable values become `MetricError` entries; the other metrics are still computed. Whole-input
   problems (no metrics, too many, unknown language) raise `InputError`.
@@ -44,6 +52,7 @@ Rules:
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -52,8 +61,10 @@ from fupan_mcp import numfmt
 from fupan_mcp.analysis.misreads import (
     Doubt,
     date_only,
+    days_doubt,
     fen_unit,
     looks_like_date,
+    loss_change_doubt,
     magnitude_doubt,
     reconsider,
     sign_doubt,
@@ -316,6 +327,12 @@ _TEXT: Table = {
     # why a value or target could not be read, by error code
     "why.empty": {"zh": "内容为空", "en": "it is empty"},
     "why.no_number": {"zh": "其中没有数字", "en": "it holds no number"},
+    "why.reference": {
+        "zh": "它以“{reference}”为参照，却没有写出参照的数值，无从计算；请写出具体数值（如 ≥32%），"
+        "或把参照值填入基线并写“不低于基线”",
+        "en": "it compares with '{reference}' but gives no figure for it, so there is nothing to compute: write "
+        "the figure (e.g. ≥32%), or put the reference's value in the baseline and write 'at least baseline'",
+    },
     "why.unreadable": {
         "zh": "读到了数字 {numbers}，但无法确定它们的含义",
         "en": "it holds the numbers {numbers}, but their meaning is unclear",
@@ -385,11 +402,19 @@ _TEXT: Table = {
         "rating scales (out of 5 and out of 100?), so it cannot be judged; needs verification: state both on one scale",
     },
     "doubt_sign": {
-        "zh": "实际值“{text}”与目标“{target}”的正负号口径不一：负号若只表示亏损或减少，与按负数比较的结论相反，"
-        "待核验；请按同一口径填写目标和实际值（如亏损都写正数）",
-        "en": "the actual '{text}' and the target '{target}' do not use signs the same way: read with the minus "
+        "zh": "{field}“{text}”与目标“{target}”的正负号口径不一：负号若只表示亏损或减少，与按负数比较的结论相反，"
+        "待核验；请按同一口径填写目标和数值（如亏损都写正数）",
+        "en": "the {field} '{text}' and the target '{target}' do not use signs the same way: read with the minus "
         "sign as a mere 'loss' marker and read as negative numbers, they give opposite verdicts, so it cannot be "
-        "judged; needs verification: write target and actual the same way (a loss as a positive figure in both)",
+        "judged; needs verification: write the target and the figures the same way (a loss as a positive figure "
+        "in all)",
+    },
+    "doubt_days": {
+        "zh": "{field}“{text}”与目标“{target}”一个按自然时间、一个按工作时间计（4 个自然日可能只有 2 个工作日），"
+        "不能直接比较，待核验；请按同一口径填写",
+        "en": "the {field} '{text}' and the target '{target}' count time differently (calendar time against "
+        "working time: 4 calendar days may be only 2 working days), so they cannot be compared; needs "
+        "verification: state both the same way",
     },
     "doubt_inherited": {
         "zh": "目标“{text}”未写单位，按实际值 {actual} 的单位读作百分数，两者相差 20 倍以上，无法据此判断，待核验；"
@@ -404,6 +429,10 @@ _TEXT: Table = {
     "gap_scale": {
         "zh": "请写明「{name}」{field}的单位。",
         "en": "State the unit of the {field} of '{name}'.",
+    },
+    "gap_days": {
+        "zh": "请确认「{name}」{field}按自然时间还是工作时间计，并与目标同一口径。",
+        "en": "State whether the {field} of '{name}' counts calendar or working time, as the target does.",
     },
     "gap_sign": {
         "zh": "请确认「{name}」{field}的正负号与目标同一口径。",
@@ -526,7 +555,7 @@ def _check_input(metrics: Sequence[MetricInput], language: Language) -> None:
 
 def _read(metric: MetricInput) -> _Reading:
     _refuse_dates(metric)
-    target = _read_target(metric.target, fen_unit(metric))
+    target = _read_target(metric.target, fen_unit(metric), metric.name)
     actual = _read_value(metric.actual, "actual")
     baseline = _read_value(metric.baseline, "baseline")
     target, actual, baseline, doubt = reconsider(metric, target, actual, baseline)
@@ -540,6 +569,10 @@ def _read(metric: MetricInput) -> _Reading:
         doubt = magnitude_doubt(metric, target, unit.label, (actual, actual_value), (baseline, baseline_value))
     if doubt is None:
         doubt = sign_doubt(target, actual, metric)
+    if doubt is None:
+        doubt = days_doubt(target, actual, baseline, metric)
+    if doubt is None:
+        doubt = loss_change_doubt(target, actual, baseline, metric)
     approximate = any(q is not None and q.approximate for q in (actual, baseline))
     budget = None
     if target is not None and target.kind == "slo" and actual_value is not None and actual_fits:
@@ -567,15 +600,112 @@ def _refuse_dates(metric: MetricInput) -> None:
             raise _FieldError(name, f"{text!r} is a date, not a figure", code="date", text=text)
 
 
-def _read_target(target: str | TargetSpec | None, unit: str | None) -> ParsedTarget | None:
+_NOTE = re.compile(r"\s*[(（]([^()（）]*)[)）]\s*$")
+"""A trailing note in brackets: '≥ 95%（同比+2pp）', '96% (vs 93% last year)'."""
+_COMPARISON_NOTE = re.compile(
+    r"同比|环比|较|去年|上年|上期|上月|上季|基线|基期|\bvs\b|\bversus\b|\byoy\b|\bmom\b|\bqoq\b|last|prior|"
+    r"previous|baseline|\bfrom\b|\bwas\b|^[+-]\s?\d"
+)
+"""A note comparing with another period says how the figure moved, not what the target is."""
+
+
+_TOP_SHARE = re.compile(r"^\s*(?:排名)?(?:前|top\s?)\s*(\d+(?:\.\d+)?)\s*[%％]\s*$", re.IGNORECASE)
+"""'前10%', 'TOP 10%', 'top 5%' as a figure: a share from the top (the target '前20%' is ≤ 20%)."""
+
+
+def _without_note(text: str) -> str | None:
+    """The text without a trailing bracketed note, or None when there is none (or nothing is left)."""
+    match = _NOTE.search(text)
+    if match is None or not text[: match.start()].strip():
+        return None
+    return text[: match.start()]
+
+
+def _comparison_note(text: str) -> bool:
+    match = _NOTE.search(text)
+    return match is not None and _COMPARISON_NOTE.search(match.group(1).lower()) is not None
+
+
+_REFERENCE = re.compile(
+    r"行业平均|行业均值|行业水平|行业标杆|行业中位数|同行|竞品|竞争对手|市场平均|大盘|对标|标杆|"
+    r"industry average|industry median|industry benchmark|industry|benchmark|competitors?|peers?|market average|median"
+)
+"""A target against a reference whose figure is not written ('不低于行业平均'): nothing to compute with."""
+_HYPHEN_UNIT = re.compile(
+    r"(?<=\d)-(?=(?:hours?|hrs?|minutes?|mins?|seconds?|secs?|days?|weeks?|months?|ms|percent)\b)"
+)
+"""'2-hour MTTR', '5-minute response': the hyphen joins a number to its unit, it is not a range."""
+_SHARE_OF = re.compile(
+    r"(?<=%)\s*(?:of\s+(?:the\s+|our\s+|all\s+)?[a-z][a-z -]{0,30}|的?(?![以之内左上或及])[\u4e00-\u9fff]{1,4})$"
+)
+"""'80% of stores', '80%门店', '80%的用户': a percent is a share of something; the noun is not a unit."""
+_LEVEL_VERB = re.compile(r"覆盖(?=\s*[\d<>≤≥])|(?<![a-z])cover(?:s|ing)?\s+(?=[\d<>≤≥]|at |up |no |over )")
+"""'至少覆盖80%门店', 'cover at least 80% of stores': coverage as a level, the verb names no change."""
+_LOSS_CUT = re.compile(r"减亏|亏损收窄|收窄亏损")
+"""'减亏50%': the loss reduced, a decline of the loss."""
+_HALVE_OBJECT = re.compile(r"^(halve|double|triple)\s+(?:the\s+|our\s+)?[a-z][a-z ]{0,30}$")
+"""'halve the loss', 'double the revenue': the object is the metric."""
+
+
+_WORDY_UNIT = re.compile(r"[ )-]")
+"""A unit read with a space, a hyphen or a bracket in it is words, not a unit."""
+
+
+def _tidied(text: str, name: str) -> str:
+    """The target with words that say what it is about, not what it is, taken out (the metric's own name at
+    the end, a share's noun, a coverage verb, a unit hyphen); the text unchanged when there are none."""
+    tidy = _HYPHEN_UNIT.sub(" ", text)
+    folded_name = name.strip().lower()
+    if folded_name and tidy.lower().endswith(folded_name) and len(tidy) > len(folded_name):
+        head = tidy[: len(tidy) - len(folded_name)]
+        if head[-1:] in (" ", ")", "）") or not head[-1:].isascii():
+            tidy = head.rstrip()
+    tidy = _LEVEL_VERB.sub("", _LOSS_CUT.sub("亏损下降", tidy))
+    tidy = _SHARE_OF.sub("", tidy.strip())
+    match = _HALVE_OBJECT.match(tidy.lower())
+    return match.group(1) if match else tidy
+
+
+def _read_target(target: str | TargetSpec | None, unit: str | None, name: str = "") -> ParsedTarget | None:
     if target is None or (isinstance(target, str) and not target.strip()):
         return None
     text = target if isinstance(target, str) else target.model_dump_json(exclude_defaults=True)
     try:
         if isinstance(target, TargetSpec):
             return target_from_spec(target, unit)
-        return parse_target(target, unit)
+        bare = _without_note(target)
+        if bare is not None and _comparison_note(target):
+            target = bare  # the note is a comparison with another period, not the target
+            bare = None
+        try:
+            parsed = parse_target(target, unit)
+        except TargetError:
+            tidy = _tidied(target, name)
+            if tidy != target:
+                try:
+                    return parse_target(tidy, unit)
+                except TargetError:
+                    pass
+            if bare is None:
+                raise
+            return parse_target(bare, unit)
+        if parsed.unit is None or not _WORDY_UNIT.search(parsed.unit):
+            return parsed
+        tidy = _tidied(target, name)  # 'hours mttr', '% of stores': words read as a unit
+        if tidy == target:
+            return parsed
+        try:
+            tidied = parse_target(tidy, unit)
+        except TargetError:
+            return parsed
+        return tidied if tidied.unit is not None else parsed  # '0 critical bugs' keeps its counted noun
     except TargetError as error:
+        reference = _REFERENCE.search(text.lower())
+        if error.code == "no_number" and reference is not None:
+            raise _FieldError(
+                "target", f"{text!r} names a reference without its figure", "reference", text,
+                reference=reference.group(),
+            ) from None  # fmt: skip
         code = "spec" if error.code.startswith("spec") else error.code
         params = {"kind": getattr(target, "kind", "")} | error.params
         raise _FieldError("target", str(error), code, text, **_without_text(params)) from None
@@ -587,6 +717,13 @@ def _read_value(value: float | str | None, field_name: str) -> Value | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     try:
+        if isinstance(value, str):
+            top = _TOP_SHARE.match(value)
+            if top is not None:  # '前10%' as an actual: in the top 10%, as the target '前20%' reads ≤ 20%
+                return read_value(f"{top.group(1)}%")
+            bare = _without_note(value)
+            if bare is not None and _comparison_note(value):
+                return read_value(bare)  # '96%（同比+2pp）': the note says how it moved
         return read_value(value)
     except NumberError as error:
         raise _FieldError(field_name, str(error), error.code, str(value), **_without_text(error.params)) from None
@@ -689,7 +826,7 @@ def _verdict(metric: MetricInput, reading: _Reading) -> _Verdict:
     if reading.doubt is not None and reading.doubt.kind == "direction":
         return _Verdict("needs_verification", "direction", flags=("direction_unknown",))
     if reading.doubt is not None:
-        flag: Flag = "unit_ambiguous" if reading.doubt.kind == "fen" else "scale_doubt"
+        flag: Flag = "unit_ambiguous" if reading.doubt.kind in ("fen", "days") else "scale_doubt"
         return _Verdict("needs_verification", "doubt", flags=(flag,), doubt=reading.doubt)
     if not (reading.target_fits and reading.actual_fits and (reading.baseline_fits or not needs_baseline)):
         return _Verdict("needs_verification", "unit", flags=("unit_mismatch",))
@@ -1025,7 +1162,7 @@ def _data_gaps(index: int, metric: MetricInput, verdict: _Verdict, language: Lan
     field_name, key = entry
     if verdict.doubt is not None:
         field_name = verdict.doubt.field
-        key = {"fen": "gap_fen", "sign": "gap_sign"}.get(verdict.doubt.kind, "gap_scale")
+        key = {"fen": "gap_fen", "sign": "gap_sign", "days": "gap_days"}.get(verdict.doubt.kind, "gap_scale")
     aggregation = _aggregation_word(metric.target_aggregation, language)
     words = _W[language]
     field_word = words[f"field_{field_name}"] if verdict.doubt is not None else ""
@@ -1213,7 +1350,11 @@ def _doubt_text(doubt: Doubt, reading: _Reading, target: str, language: Language
     if doubt.kind == "rating":
         return tr(_TEXT, "doubt_rating", language, text=doubt.text, target=doubt.target_text or target)
     if doubt.kind == "sign":
-        return tr(_TEXT, "doubt_sign", language, text=doubt.text, target=doubt.target_text or target)
+        written = doubt.target_text or target
+        return tr(_TEXT, "doubt_sign", language, field=field, text=doubt.text, target=written)
+    if doubt.kind == "days":
+        written = doubt.target_text or target
+        return tr(_TEXT, "doubt_days", language, field=field, text=doubt.text, target=written)
     if doubt.kind == "inherited":
         actual = _fmt(reading.actual, reading.actual_unit, language)
         return tr(_TEXT, "doubt_inherited", language, text=doubt.text, actual=actual)

@@ -14,6 +14,10 @@ shapes, or reported as a doubt (a misread that is reported is a nuisance; one st
   is a milestone, not a figure: `looks_like_date` lets the error say so instead of "unclear numbers". A
   text whose only figures are calendar dates ("6月底前", "2026年", "2026-06-30", "30 June") would read as
   a count of months or years (7月 "ahead of" 6月 by 1月): `date_only` refuses it before it is judged.
+- Calendar time against working time (4天 against ≤3个工作日, 4 hours against 3 business hours) is a doubt
+  (`days_doubt`): the days or hours do not count alike, and converting 1:1 would state a verdict on a guess.
+- A change of a loss (减亏50%, "reduce losses by 50%") from negative figures (-800万 to -300万) is a doubt
+  (`loss_change_doubt`): the loss shrank while the signed figure rose; which one is meant cannot be told.
 - A bare actual or baseline that takes the target's unit, and is about 100x (a fraction written for a
   percent: 0.42 against 40 %) or a magnitude word (48.5 against 50万) away from it, is a doubt naming the
   likely reading.
@@ -43,7 +47,9 @@ __all__ = [
     "Doubt",
     "Reconsidered",
     "date_only",
+    "days_doubt",
     "looks_like_date",
+    "loss_change_doubt",
     "magnitude_doubt",
     "name_reads_fen",
     "reconsider",
@@ -79,7 +85,7 @@ _OFF_BY = 20.0
 _CLOSE_ENOUGH = 5.0
 """...when its likely reading lands within this factor of the level."""
 
-DoubtKind = Literal["fen", "scale", "magnitude", "direction", "inherited", "rating", "sign"]
+DoubtKind = Literal["fen", "scale", "magnitude", "direction", "inherited", "rating", "sign", "days"]
 
 _LOWER_NAME = re.compile(
     r"延迟|时延|响应|耗时|用时|处理时长|等待|恢复|停机|宕机|中断|周期|加载|成本|费用|支出|开销|花费|(?<![客件笔])单价|"
@@ -405,6 +411,43 @@ def sign_doubt(target: ParsedTarget | None, actual: Value | None, metric: Metric
     if (target.value > 0 and actual.value < 0) or (target.value < 0 and _LOSS.search(words)):
         # a ceiling of -21B on a loss: literally 'lose at least 21B', as a size 'lose at most 21B'
         return Doubt("sign", "actual", str(metric.actual), target_text=str(metric.target))
+    return None
+
+
+_CHANGE_KINDS = frozenset({"relative_change", "absolute_change", "pp_change", "baseline"})
+
+
+def loss_change_doubt(
+    target: ParsedTarget | None, actual: Value | None, baseline: Value | None, metric: MetricInput
+) -> Doubt | None:
+    """A loss cut by half ('减亏50%', 'reduce losses by 50%') from -800万 to -300万: the loss shrank by 62.5 %,
+    while the signed figures rose by 62.5 %. Which one the target means cannot be told: a doubt."""
+    if target is None or target.kind not in _CHANGE_KINDS:
+        return None
+    words = _folded(metric.name) + " " + _folded(metric.target)
+    if not _LOSS.search(words):
+        return None
+    for name, read, text in (("baseline", baseline, metric.baseline), ("actual", actual, metric.actual)):
+        if read is not None and read.value < 0:
+            return Doubt("sign", name, str(text), target_text=str(metric.target))
+    return None
+
+
+_OTHER_KIND_OF_TIME = {"d": "workday", "workday": "d", "h": "workhour", "workhour": "h"}
+"""Calendar time and working time: 4 days may be 2 working days, 24 hours 8 business hours."""
+
+
+def days_doubt(
+    target: ParsedTarget | None, actual: Value | None, baseline: Value | None, metric: MetricInput
+) -> Doubt | None:
+    """Calendar days against working days ('4天' against '≤3个工作日') are not the same count: 4 calendar days
+    may be 2 to 4 working days. Converting one into the other silently would state a verdict on a guess."""
+    other = _OTHER_KIND_OF_TIME.get(target.unit or "") if target is not None else None
+    if other is None:
+        return None
+    for name, read, text in (("actual", actual, metric.actual), ("baseline", baseline, metric.baseline)):
+        if read is not None and read.unit == other:
+            return Doubt("days", name, str(text), target_text=str(metric.target))
     return None
 
 

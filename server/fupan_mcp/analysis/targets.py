@@ -19,7 +19,8 @@ forms with their meaning):
 4. Whole forms: the baseline as the level ("不低于去年同期", "at least baseline", "不高于基线"; "持平" and
    "no worse than last year" take their side from the metric's ``better``); a multiple of the baseline
    ("翻一番" ×2, "翻两番" ×4, "减半" ×0.5, "两倍" / "达到基线的2倍" ×2, "double", "halve", "3x", "3x lower"
-   ×1/3: a relative change with ``factor``; "增长一倍" is ×2, "增长两倍" is refused as ambiguous: ×2 or ×3?); a
+   ×1/3, described back as 降至基线的 1/3 / "3x lower": a relative change with ``factor``; "增长一倍" is ×2,
+   "增长两倍" is refused as ambiguous: ×2 or ×3?); a
    tolerance around the baseline ("±2%" of the baseline, "±5分钟", "误差不超过2%", "偏差在±5%以内", "within ±2%"); a
    rank ("TOP3", "前三", "进入前10", "排名第一", "第2名", "No.1": at most that rank, lower is better).
 5. ``a <= x <= b`` (any label in the middle) is a range.
@@ -65,6 +66,7 @@ No ``eval``, ever.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterable
 from functools import lru_cache
@@ -405,6 +407,10 @@ _MULTIPLE_CN = re.compile(
     r"^(?:(?P<verb>增长|提升|提高|增加|扩大|上升|增)(?P<to>至|到|为)?|达到|达|为|是|实现|做到|到)?\s?"
     r"(?:基线的|去年的|去年同期的|原来的|上年的|同期的)?\s?(?P<n>\d+(?:\.\d+)?)\s?倍$"
 )
+_DIVIDED_CN = re.compile(
+    r"^(?:降至|降到|减至|减到|达到|为)?\s?(?:基线的|去年的|去年同期的|原来的)\s?1\s?/\s?(?P<n>\d+(?:\.\d+)?)$"
+)
+"""'降至基线的 1/3': a third of the baseline (how `describe_target` writes '3x lower' in Chinese)."""
 _DOUBLINGS = re.compile(r"^(?:实现|收入|规模)?翻(?:了)?(?:(?P<n>\d+)番|番|倍)$")
 _HALVES = re.compile(
     r"^(?:减半|(?:降低|下降|减少|缩短|降|压缩)(?:一|1)半|砍半|折半|腰斩|halve|halved|cut (?:in|by) half|"
@@ -887,6 +893,9 @@ def _multiple_form(text: str) -> ParsedTarget | None:
     chinese = _MULTIPLE_CN.match(text)
     if chinese and (not chinese["verb"] or chinese["to"]):
         return _multiple(float(chinese["n"]))
+    divided = _DIVIDED_CN.match(text)
+    if divided:
+        return _multiple(1 / float(divided["n"]))
     english = _MULTIPLE_EN.match(text)
     if english:
         factor = float(english["n"])
@@ -1169,6 +1178,8 @@ _DESCRIBE: Table = {
     "increase_limit_strict": {"zh": "提升少于 {value}", "en": "increase by less than {value}"},
     "decrease_limit_strict": {"zh": "下降少于 {value}", "en": "decrease by less than {value}"},
     "factor": {"zh": "达到基线的 {factor} 倍", "en": "{factor}x the baseline"},
+    "factor_divisor": {"zh": "降至基线的 1/{n}", "en": "{n}x lower"},
+    "in_unit": {"zh": "{n}{unit}", "en": "{thousands}k"},
     "baseline_increase": {"zh": "不低于基线", "en": "at least the baseline"},
     "baseline_decrease": {"zh": "不高于基线", "en": "at most the baseline"},
     "baseline_increase_strict": {"zh": "高于基线", "en": "above the baseline"},
@@ -1198,23 +1209,48 @@ def describe_target(target: ParsedTarget, language: Language) -> str:
     return _describe(target, language)
 
 
+def _written(value: float | None, unit: str | None, language: Language) -> str:
+    """A target's figure as `describe_target` writes it. In a unit that is a magnitude alone (万, 千), a
+    figure written without a scale word (100,000; 12,345) would read back as 100,000万: it is written in
+    the unit instead (1.2345万; in English 100k, which reads back too)."""
+    text = numfmt.quantity(value, unit, language)
+    if value is None or unit is None or not text[-1:].isdigit():
+        return text
+    base, factor = split_magnitude_unit(unit)
+    if base is not None or factor == 1.0:
+        return text
+    thousands = numfmt.plain(value * factor / 1000, 6)
+    return tr(_DESCRIBE, "in_unit", language, n=numfmt.plain(value, 6), unit=unit.strip(), thousands=thousands)
+
+
+def _divisor(factor: float) -> float | None:
+    """n for a factor of 1/n that four decimals would not write exactly (1/3, 1/7), else None."""
+    if not 0 < factor < 1 or float(numfmt.plain(factor, 4).replace(",", "")) == factor:
+        return None
+    divisor = round(1 / factor, 4)
+    return divisor if divisor > 1 and math.isclose(1 / divisor, factor, rel_tol=1e-12) else None
+
+
 def _describe(target: ParsedTarget, language: Language) -> str:
     kind = target.kind
     if kind == "range":
-        low = numfmt.quantity(target.low, target.unit, language)
-        return tr(_DESCRIBE, "range", language, low=low, high=numfmt.quantity(target.high, target.unit, language))
+        low = _written(target.low, target.unit, language)
+        return tr(_DESCRIBE, "range", language, low=low, high=_written(target.high, target.unit, language))
     if kind == "baseline":
         suffix = "_strict" if target.strict and target.direction else ""
         return tr(_DESCRIBE, f"baseline_{target.direction or 'none'}{suffix}", language)
     if kind in ("relative_change", "pp_change", "absolute_change"):
         if target.factor is not None:
+            divisor = _divisor(target.factor)
+            if divisor is not None:  # '3x lower' is 1/3 of the baseline, not 0.3333 of it
+                return tr(_DESCRIBE, "factor_divisor", language, n=numfmt.plain(divisor, 4))
             return tr(_DESCRIBE, "factor", language, factor=numfmt.plain(target.factor, 4))
-        value = numfmt.quantity(target.value, target.unit, language)
+        value = _written(target.value, target.unit, language)
         key = str(target.direction) + ("_limit" if target.limit else "") + ("_strict" if target.strict else "")
         return tr(_DESCRIBE, key, language, value=value)
     if kind == "tolerance":
-        return tr(_DESCRIBE, "tolerance", language, value=numfmt.quantity(target.value, target.unit, language))
-    value = numfmt.quantity(target.value, target.unit, language)
+        return tr(_DESCRIBE, "tolerance", language, value=_written(target.value, target.unit, language))
+    value = _written(target.value, target.unit, language)
     if kind == "budget":
         return tr(_DESCRIBE, "budget", language, value=value)
     if kind == "slo":

@@ -144,6 +144,15 @@ UNIT_ALIASES: dict[str, str] = {
     "日": "d",
     "自然日": "d",
     "工作日": "workday",
+    "个工作日": "workday",
+    "个自然日": "d",
+    "工作小时": "workhour",
+    "个工作小时": "workhour",
+    "business hour": "workhour",
+    "business hours": "workhour",
+    "working hour": "workhour",
+    "working hours": "workhour",
+    "workhour": "workhour",
     "workday": "workday",
     "workdays": "workday",
     "working day": "workday",
@@ -254,14 +263,17 @@ class Value(NamedTuple):
 # --- folding -----------------------------------------------------------------------------------------
 
 _THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3}(?!\d))")
-_SPACE_THOUSANDS = re.compile(r"(?<=\d) (?=\d{3}(?!\d))")
+_SPACE_THOUSANDS = re.compile(r"(?<![\w.])\d{1,3}(?: \d{3})+(?![\d])")
+"""'1 200', '12 500 000' (a space, a no-break or thin space after NFKC, between groups of three): one number.
+A number glued to a label ('P95 200ms') is not a first group."""
 
 
 def _fold(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = text.replace("\u2212", "-").replace("\u2013", "-").replace("～", "~").replace("〜", "~")
     text = _THOUSANDS.sub("", text)
-    return " ".join(text.split())
+    text = " ".join(text.split())
+    return _SPACE_THOUSANDS.sub(lambda match: match.group().replace(" ", ""), text) if " " in text else text
 
 
 def normalize(text: str) -> str:
@@ -288,8 +300,28 @@ def canonical_unit(unit: str | None) -> str | None:
     data = _data_unit(folded)
     if data is not None and folded.lower() not in ("b", "bps", "bp"):
         return data
-    key = folded.lower()
+    key = _english_period(folded.lower())
     return UNIT_ALIASES.get(key, key)
+
+
+_PERIOD_UNIT = re.compile(r"^(?P<base>[$€£¥]|[a-z]*)\s*/\s*(?P<period>月|周|天|日|年|季度|小时|[a-z]+)$")
+_EN_PERIODS = {
+    "月": "month", "周": "week", "天": "day", "日": "day", "年": "year", "季度": "quarter", "小时": "hour",
+    "mo": "month", "wk": "week", "yr": "year", "hr": "hour",
+    "month": "month", "week": "week", "day": "day", "year": "year", "quarter": "quarter", "hour": "hour",
+}  # fmt: skip
+
+
+def _english_period(key: str) -> str:
+    """A figure per period with no counted word in Chinese ('$/月', '/month', '5/月') is one unit whichever
+    language wrote its period: '$/month', 'per month' (as 'no more than 5 per month' reads)."""
+    if "/" not in key:
+        return key
+    match = _PERIOD_UNIT.match(key)
+    period = _EN_PERIODS.get(match.group("period")) if match else None
+    if match is None or period is None:
+        return key
+    return f"{match.group('base')}/{period}" if match.group("base") else f"per {period}"
 
 
 # --- Chinese numerals --------------------------------------------------------------------------------
@@ -469,6 +501,10 @@ def _special(text: str) -> Value | None:
 # --- the reader --------------------------------------------------------------------------------------
 
 
+_SIGN_BEFORE_CURRENCY = re.compile(r"^-\s?([¥$€£])")
+"""'-¥25B', '-$3M': the minus sign written before the currency symbol, as '¥-25B'."""
+
+
 @functools.lru_cache(maxsize=8192)
 def read_value(value: str | float | int) -> Value:
     """Read one value (see the module docstring). Raises `NumberError`."""
@@ -479,7 +515,7 @@ def read_value(value: str | float | int) -> Value:
         if not math.isfinite(number):
             raise NumberError("not_finite", "the number is not finite")
         return Value(number, None)
-    cased = chinese_to_digits(_fold(value))
+    cased = _SIGN_BEFORE_CURRENCY.sub(r"\1-", chinese_to_digits(_fold(value)))
     text = cased.lower()
     if len(text) != len(cased):  # lower() changed the length: no case-sensitive units then
         cased = text
