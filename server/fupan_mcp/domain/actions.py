@@ -252,6 +252,17 @@ def owner_list(value: object) -> object:
     return value
 
 
+_PRIORITIES: tuple[str, ...] = get_args(Priority)
+_STATUSES: tuple[str, ...] = get_args(ActionStatus)
+
+
+def _priority_word(value: object) -> object:
+    """'p1', ' P2 ' as written; other values unchanged ('high' is not read as a level)."""
+    if isinstance(value, str) and re.fullmatch(r"\s*[pP][0-3]\s*", value):
+        return value.strip().upper()
+    return value
+
+
 def status_word(value: object) -> object:
     """The canonical status for a status word ('已完成', 'In Progress', '待开始'); other values unchanged."""
     if not isinstance(value, str):
@@ -341,6 +352,37 @@ class ActionItem(Model):
         reading = read_due(text, current_reference())
         return {**data, "due": reading.date, "due_text": text}
 
+    _unread_words: dict[str, str] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _words_as_written(cls, data: object, handler: ValidatorFunctionWrapHandler) -> ActionItem:
+        """A priority or status that reads as none of its values ('high', '高', 'blocked') is not guessed
+        and does not refuse the whole list: the field keeps its default (no priority; open) and
+        `check_actions` reports it for this action alone."""
+        unread: dict[str, str] = {}
+        if isinstance(data, dict):
+            dropped: set[str] = set()
+            for name, allowed, read in (("priority", _PRIORITIES, _priority_word), ("status", _STATUSES, status_word)):
+                value = data.get(name)
+                if not isinstance(value, str) or read(value) in allowed:
+                    continue
+                dropped.add(name)  # a blank one is simply not given
+                if value.strip():
+                    unread[name] = value[:MAX_NAME_CHARS]
+            if dropped:
+                data = {key: value for key, value in data.items() if key not in dropped}
+        item = handler(data)
+        assert isinstance(item, ActionItem)
+        if unread:
+            item._unread_words = unread
+        return item
+
+    @property
+    def unread_words(self) -> dict[str, str]:
+        """The priority / status as written when it could not be read as one of its values."""
+        return dict(self._unread_words)
+
     @field_validator("owner", mode="before")
     @classmethod
     def _owner_list(cls, value: object) -> object:
@@ -349,10 +391,8 @@ class ActionItem(Model):
     @field_validator("priority", mode="before")
     @classmethod
     def _priority_case(cls, value: object) -> object:
-        """'p1', ' P2 ' as written; 'high' stays an error that lists P0–P3 (no level is guessed)."""
-        if isinstance(value, str) and re.fullmatch(r"\s*[pP][0-3]\s*", value):
-            return value.strip().upper()
-        return value
+        """'p1', ' P2 ' as written ('high' is left out before, by `_words_as_written`: no level is guessed)."""
+        return _priority_word(value)
 
     @field_validator("status", mode="before")
     @classmethod
