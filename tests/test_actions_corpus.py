@@ -246,3 +246,11 @@ def test_done_with_only_its_ticket_is_asked_about_not_an_error() -> None:
 def test_a_month_day_without_a_review_date_asks_for_it_and_is_not_a_release() -> None:
     check = check_actions([_action(due="6.30")]).actions[0]
     assert [f.code for f in check.findings if f.code.startswith("due")] == ["due_needs_review_date"]
+
+
+def test_a_due_that_is_no_calendar_day_is_reported_for_its_action_alone() -> None:
+    bad, good = _action(due="2024-02-30"), _action(due="2024-03-01")
+    assert bad.due is None and bad.due_text == "2024-02-30"  # the text is kept, nothing lost
+    result = check_actions([bad, good], dt.date(2024, 2, 1), language="en")
+    assert [f.path for f in result.actions[0].findings if f.code == "due_invalid_date"] == ["actions[0].due"]
+    assert result.actions[1].checklist.due

@@ -45,6 +45,17 @@ _ACTION_KIND_ALIASES: dict[str, ActionKind] = {
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
+
+def _is_iso_date(text: str) -> bool:
+    """A YYYY-MM-DD that is a day of the calendar ('2024-02-30' is not: it is read as a written due)."""
+    if not _ISO_DATE.fullmatch(text):
+        return False
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
 # Status words as trackers and 复盘 tables write them; anything else is left to the field's own error.
 _STATUS_WORDS: dict[str, ActionStatus] = {
     **dict.fromkeys(
@@ -344,7 +355,7 @@ class ActionItem(Model):
         if isinstance(due, str) and (not due.strip() or is_no_due(due)):
             data = {**data, "due": None}
             due = None
-        if isinstance(due, str) and not _ISO_DATE.fullmatch(due.strip()):  # '2024-02-30' stays a date error
+        if isinstance(due, str) and not _is_iso_date(due.strip()):  # '2024-02-30' too: reported for this action
             text = due.strip()
         elif due is not None or not isinstance(text, str) or not text.strip():
             return data
