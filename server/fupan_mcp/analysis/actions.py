@@ -1051,7 +1051,7 @@ def _addresses_findings(action: ActionItem, path: str, ctx: _Context) -> tuple[b
     return False, None, [finding]
 
 
-def _unread_word_findings(action: ActionItem, path: str, language: Language) -> list[Finding]:
+def unread_word_findings(action: ActionItem, path: str, language: Language) -> list[Finding]:
     """A priority or status that reads as none of its values, reported for this action alone."""
     return [
         _finding(f"{name}_unread", "warning", f"{path}.{name}", language, value=written)
@@ -1102,7 +1102,7 @@ def _check_action(action: ActionItem, index: int, ctx: _Context) -> ActionCheck:
             *due_found,
             *metric_found,
             *addresses_found,
-            *_unread_word_findings(action, path, ctx.language),
+            *unread_word_findings(action, path, ctx.language),
             *_status_findings(action, path, ctx.language),
             *people_fix_findings(action.action, path, ctx.language),
         ],

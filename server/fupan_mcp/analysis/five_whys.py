@@ -27,7 +27,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from fupan_mcp.analysis.actions import resolve_due
+from fupan_mcp.analysis.actions import resolve_due, unread_word_findings
 from fupan_mcp.analysis.lexicon import BLAME_TERMS, Hit, blame_hits, vague_verbs
 from fupan_mcp.analysis.text import (
     SIMILARITY_THRESHOLD,
@@ -113,6 +113,11 @@ _TEXT: dict[str, dict[str, str]] = {
         "zh": "根因“{phrases}”归咎于个人：个人不能作为最终原因，继续追问是什么让它发生。建议：{hints}。",
         "en": "The root cause '{phrases}' blames a person: a person is never the final cause; ask what "
         "made it possible. Hint: {hints}.",
+    },
+    "verified_unread": {
+        "zh": "verified 的值“{value}”读不出是/否，这一条按未验证处理，其余照常分析；请写 true 或 false。",
+        "en": "verified \"{value}\" reads as neither yes nor no; this why is treated as not verified and the rest "
+        "is analysed. Write true or false.",
     },
     "unverified": {
         "zh": "这一环既没有证据也未验证：补充数据、日志或现场核实，否则它只是推测。",
@@ -1012,6 +1017,14 @@ def five_whys(
     findings += _root_findings(roots, bool(why_items), language)
     cm_results, cm_findings, cm_gaps = _countermeasure_results(items, roots, tree, review, language)
     findings += cm_findings
+    findings += [
+        finding for index, item in enumerate(items) for finding in unread_word_findings(item, f"countermeasures[{index}]", language)
+    ]
+    findings += [
+        _finding("verified_unread", "warning", tr(_TEXT, "verified_unread", language, value=written), f"whys[{index}].verified")
+        for index, why in enumerate(why_items)
+        if (written := why.unread_verified) is not None
+    ]
     gaps += cm_gaps
     findings.sort(key=lambda f: SEVERITY_ORDER[f.severity])
     counts = SeverityCounts.of(findings)

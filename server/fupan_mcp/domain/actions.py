@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Literal, get_args
+import threading
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, Field, PrivateAttr, ValidatorFunctionWrapHandler, field_validator, model_validator
 
@@ -300,6 +301,16 @@ def action_kind(value: str) -> str:
     return _ACTION_KIND_ALIASES.get(key, label)
 
 
+class _Unread(threading.local):
+    """The words of the action being validated that read as none of their values, per thread, from its
+    before-validator to its `model_post_init`."""
+
+    words: dict[str, str] | None = None
+
+
+_UNREAD = _Unread()
+
+
 class ActionItem(Model):
     """One improvement action. Checked for SMART-ness by `analysis.actions`."""
 
@@ -365,29 +376,34 @@ class ActionItem(Model):
 
     _unread_words: dict[str, str] = PrivateAttr(default_factory=dict)
 
-    @model_validator(mode="wrap")
+    @model_validator(mode="before")
     @classmethod
-    def _words_as_written(cls, data: object, handler: ValidatorFunctionWrapHandler) -> ActionItem:
+    def _words_as_written(cls, data: object) -> object:
         """A priority or status that reads as none of its values ('high', '高', 'blocked') is not guessed
         and does not refuse the whole list: the field keeps its default (no priority; open) and
-        `check_actions` reports it for this action alone."""
+        `check_actions` reports it for this action alone (kept until `model_post_init`: a wrap validator
+        would hide the model's name from the error paths of a `str | ActionItem` union)."""
+        _UNREAD.words = None
+        if not isinstance(data, dict):
+            return data
         unread: dict[str, str] = {}
-        if isinstance(data, dict):
-            dropped: set[str] = set()
-            for name, allowed, read in (("priority", _PRIORITIES, _priority_word), ("status", _STATUSES, status_word)):
-                value = data.get(name)
-                if not isinstance(value, str) or read(value) in allowed:
-                    continue
-                dropped.add(name)  # a blank one is simply not given
-                if value.strip():
-                    unread[name] = value[:MAX_NAME_CHARS]
-            if dropped:
-                data = {key: value for key, value in data.items() if key not in dropped}
-        item = handler(data)
-        assert isinstance(item, ActionItem)
-        if unread:
-            item._unread_words = unread
-        return item
+        dropped: set[str] = set()
+        for name, allowed, read in (("priority", _PRIORITIES, _priority_word), ("status", _STATUSES, status_word)):
+            value = data.get(name)
+            if not isinstance(value, str) or read(value) in allowed:
+                continue
+            dropped.add(name)  # a blank one is simply not given
+            if value.strip():
+                unread[name] = value[:MAX_NAME_CHARS]
+        if not dropped:
+            return data
+        _UNREAD.words = unread or None
+        return {key: value for key, value in data.items() if key not in dropped}
+
+    def model_post_init(self, context: Any, /) -> None:
+        if _UNREAD.words is not None:
+            self._unread_words = _UNREAD.words
+            _UNREAD.words = None
 
     @property
     def unread_words(self) -> dict[str, str]:
