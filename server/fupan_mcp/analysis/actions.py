@@ -292,7 +292,8 @@ _TEXT = {
         "en": "The yellow and red thresholds use different units ({yellow_unit} / {red_unit}); not compared.",
     },
     "priority_unread": {
-        "zh": "优先级“{value}”不是 P0–P3 之一，不做换算（高/低 各团队刻度不同），按未填写处理；请写 P0（最紧急）到 P3。",
+        "zh": "优先级“{value}”不是 P0–P3 之一，不做换算（高/低 各团队刻度不同），按未填写处理；"
+        "请写 P0（最紧急）到 P3。",
         "en": 'The priority "{value}" is not one of P0–P3 and is not converted (teams scale high/low differently); '
         "it is treated as not given. Write P0 (most urgent) to P3.",
     },

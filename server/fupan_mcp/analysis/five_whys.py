@@ -116,7 +116,7 @@ _TEXT: dict[str, dict[str, str]] = {
     },
     "verified_unread": {
         "zh": "verified 的值“{value}”读不出是/否，这一条按未验证处理，其余照常分析；请写 true 或 false。",
-        "en": "verified \"{value}\" reads as neither yes nor no; this why is treated as not verified and the rest "
+        "en": 'verified "{value}" reads as neither yes nor no; this why is treated as not verified and the rest '
         "is analysed. Write true or false.",
     },
     "unverified": {
@@ -1018,10 +1018,17 @@ def five_whys(
     cm_results, cm_findings, cm_gaps = _countermeasure_results(items, roots, tree, review, language)
     findings += cm_findings
     findings += [
-        finding for index, item in enumerate(items) for finding in unread_word_findings(item, f"countermeasures[{index}]", language)
+        finding
+        for index, item in enumerate(items)
+        for finding in unread_word_findings(item, f"countermeasures[{index}]", language)
     ]
     findings += [
-        _finding("verified_unread", "warning", tr(_TEXT, "verified_unread", language, value=written), f"whys[{index}].verified")
+        _finding(
+            "verified_unread",
+            "warning",
+            tr(_TEXT, "verified_unread", language, value=written),
+            f"whys[{index}].verified",
+        )
         for index, why in enumerate(why_items)
         if (written := why.unread_verified) is not None
     ]

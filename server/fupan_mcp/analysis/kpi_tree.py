@@ -94,7 +94,8 @@ _TEXT = {
     "period.target": {"zh": "目标值", "en": "target"},
     "list_sep": {"zh": "、", "en": ", "},
     "finding.value_unread": {
-        "zh": "“{node}”的{field}“{value}”读不出数字（{reason}），此值按未提供处理，其余照常计算；请改为数字，如 2842、'28.6%'、'1628万'。",
+        "zh": "“{node}”的{field}“{value}”读不出数字（{reason}），此值按未提供处理，其余照常计算；"
+        "请改为数字，如 2842、'28.6%'、'1628万'。",
         "en": "The {field} of '{node}', '{value}', reads as no number ({reason}); it is treated as not given and "
         "the rest is computed; write a number such as 2842, '28.6%' or '1628万'.",
     },
@@ -319,9 +320,10 @@ def _flag_unread_values(ctx: _Context) -> None:
     for state in ctx.states.values():
         for key, (written, reason) in state.node.unread_values.items():
             period = ctx.text(f"period.{key}")
-            message = ctx.text("finding.value_unread", node=state.node.label, field=period, value=written, reason=reason)
+            message = ctx.text(
+                "finding.value_unread", node=state.node.label, field=period, value=written, reason=reason
+            )
             ctx.flag(state, "value_unread", "error", message, f"{state.path}.{key}")
-
 
 
 def _check_choice(field_name: str, value: object, allowed: Sequence[str]) -> None:

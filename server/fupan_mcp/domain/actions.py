@@ -57,6 +57,7 @@ def _is_iso_date(text: str) -> bool:
         return False
     return True
 
+
 # Status words as trackers and 复盘 tables write them; anything else is left to the field's own error.
 _STATUS_WORDS: dict[str, ActionStatus] = {
     **dict.fromkeys(

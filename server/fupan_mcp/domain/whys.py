@@ -84,7 +84,6 @@ class Why(Model):
         ),
     )
 
-
     _unread_verified: str | None = PrivateAttr(default=None)
 
     @model_validator(mode="before")
@@ -116,7 +115,9 @@ class Why(Model):
 
 _YES_NO: dict[str, bool] = {
     **dict.fromkeys(("true", "yes", "y", "1", "on", "t", "是", "已验证", "已核实", "已确认", "对", "✓", "√"), True),
-    **dict.fromkeys(("false", "no", "n", "0", "off", "f", "", "否", "未验证", "未核实", "未确认", "不是", "✗", "×"), False),
+    **dict.fromkeys(
+        ("false", "no", "n", "0", "off", "f", "", "否", "未验证", "未核实", "未确认", "不是", "✗", "×"), False
+    ),
 }
 """``verified`` as people write it; anything else is reported, never guessed."""
 
