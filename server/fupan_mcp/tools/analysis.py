@@ -284,7 +284,7 @@ async def check_compliance(
         dict[NameStr, TextStr | int | float | None] | None,
         Field(
             max_length=MAX_COMPLIANCE_FIELDS,
-            description="Several texts keyed by origin, e.g. {'problems[0]': '...'}; numbers are read as text.",
+            description="Several texts keyed by origin, e.g. {'problems[0]': '...'}.",
         ),
     ] = None,
     roster: Annotated[Roster | None, Field(description="Names to replace by their role.")] = None,
