@@ -434,7 +434,7 @@ def test_one_unreadable_value_is_reported_for_its_node_and_the_tree_is_computed(
         {"id": "orders", "actual": 100, "baseline": 50, key: written},
         {"id": "aov", "actual": 20, "baseline": 20},
     ]
-    for language, words in (("zh", "读不出数字"), ("en", "reads as no number")):
+    for language, words in (("zh", "无法使用"), ("en", "cannot be used")):
         result = build_kpi_tree(nodes, language=language)
         unread = [f for f in result.findings if f.code == "value_unread"]
         assert [(f.path, f.severity) for f in unread] == [(f"nodes[1].{key}", "error")]
@@ -445,6 +445,13 @@ def test_one_unreadable_value_is_reported_for_its_node_and_the_tree_is_computed(
         assert gmv.actual.reported == 2000  # the other nodes are still read
         if key == "target":  # nothing the split needs is missing: the root's change is still split
             assert result.decomposition is not None and result.decomposition.contributions
+
+
+def test_a_value_whose_unit_clashes_with_the_node_is_reported_for_that_node() -> None:
+    result = build_kpi_tree([{"id": "a", "actual": "12%", "baseline": 10, "unit": "元"}], language="en")
+    unread = [f for f in result.findings if f.code == "value_unread"]
+    assert [f.path for f in unread] == ["nodes[0].actual"] and "unit" in unread[0].message
+    assert result.evaluations[0].baseline.reported == 10
 
 
 def test_a_template_node_keeps_its_unreadable_value_reported() -> None:
@@ -459,7 +466,6 @@ def test_a_template_node_keeps_its_unreadable_value_reported() -> None:
         ({"nodes": [{"id": "a b"}]}, "nodes[0].id"),
         ({"nodes": [{"id": "sum"}]}, "nodes[0].id"),
         ({"nodes": [{"id": "a", "colour": "red"}]}, "nodes[0].colour"),
-        ({"nodes": [{"id": "a", "actual": "12%", "unit": "元"}]}, "nodes[0]"),
         ({"nodes": []}, "nodes"),
         ({"nodes": [{"id": "a"}], "template": "rocket_launch"}, "template"),
         ({"nodes": [{"id": "a"}], "root": "b"}, "root"),

@@ -94,10 +94,10 @@ _TEXT = {
     "period.target": {"zh": "目标值", "en": "target"},
     "list_sep": {"zh": "、", "en": ", "},
     "finding.value_unread": {
-        "zh": "“{node}”的{field}“{value}”读不出数字（{reason}），此值按未提供处理，其余照常计算；"
-        "请改为数字，如 2842、'28.6%'、'1628万'。",
-        "en": "The {field} of '{node}', '{value}', reads as no number ({reason}); it is treated as not given and "
-        "the rest is computed; write a number such as 2842, '28.6%' or '1628万'.",
+        "zh": "“{node}”的{field}“{value}”无法使用（{reason}），此值按未提供处理，其余照常计算；"
+        "请改为与单位相符的数字，如 2842、'28.6%'、'1628万'。",
+        "en": "The {field} of '{node}', '{value}', cannot be used ({reason}); it is treated as not given and "
+        "the rest is computed; write a number that fits the unit, such as 2842, '28.6%' or '1628万'.",
     },
     "finding.cycle": {
         "zh": "公式形成循环：{path}。这些节点的公式未参与计算，改用其填报值；请断开循环。",

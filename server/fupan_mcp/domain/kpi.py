@@ -234,8 +234,12 @@ class KpiNode(Model):
             node_unit = canonical_unit(str(data["unit"]))
             if quantity.unit == node_unit:
                 continue
-            if "%" in (quantity.unit, node_unit):
-                raise ValueError(f"{key} {raw!r} does not match the node's unit {data['unit']!r}")
+            if "%" in (quantity.unit, node_unit):  # one node's clash: left empty and reported, the tree computed
+                if _PENDING.unread is None:
+                    _PENDING.unread = {}
+                _PENDING.unread[key] = (raw[:_MAX_VALUE_CHARS], f"does not match the node's unit {data['unit']!r}")
+                data[key] = None
+                continue
             converted = convert(quantity.value, quantity.unit, node_unit)
             if converted is not None:
                 data[key] = converted
