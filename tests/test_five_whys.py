@@ -571,3 +571,10 @@ def test_an_unreadable_verified_or_priority_is_reported_alone_and_the_chain_is_a
         assert set(unread) == {"whys[1].verified", "countermeasures[0].priority"}
         assert words in unread["whys[1].verified"].message and "maybe" in unread["whys[1].verified"].message
         assert [w.verified for w in result.whys] == [True, False] and len(result.countermeasures) == 2
+
+
+@pytest.mark.parametrize(("language", "words"), [("zh", "空白"), ("en", "blank")])
+def test_a_blank_why_is_refused_in_the_users_language(language: str, words: str) -> None:
+    with pytest.raises(InputError) as raised:
+        five_whys("p", ["a", "  "], language=language)
+    assert raised.value.field == "whys[1]" and words in raised.value.reason

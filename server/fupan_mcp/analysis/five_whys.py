@@ -184,6 +184,10 @@ _TEXT: dict[str, dict[str, str]] = {
     },
     # input errors
     "err_empty_problem": {"zh": "问题不能为空。", "en": "the problem must not be empty"},
+    "err_blank_why": {
+        "zh": "这一条是空白：每一条 why 都要写出原因，空白会断开因果链；请写出原因或删掉这一条。",
+        "en": "this why is blank: each why states a cause, a blank one breaks the chain; write it or remove it",
+    },
     "err_too_long": {"zh": "文本超过 {max} 个字符。", "en": "text longer than {max} characters"},
     "err_too_many": {
         "zh": "条目过多：{count} 条，上限 {max}。",
@@ -391,7 +395,7 @@ def _coerce_whys(whys: Sequence[WhyLike | Mapping[str, Any]] | None, language: L
     for index, item in enumerate(items):
         if isinstance(item, str):
             if not item.strip():
-                raise InputError(f"whys[{index}]", "String should have at least 1 character")
+                raise InputError(f"whys[{index}]", tr(_TEXT, "err_blank_why", language))
             item = validate_union(_WHY_ADAPTER, {"answer": item}, f"whys[{index}]", _UNION_TAGS)
         result.append(item)
     return result
