@@ -157,9 +157,38 @@ def test_priority_case(written: str, priority: str) -> None:
     assert _action(priority=written).priority == priority
 
 
-def test_a_priority_word_is_not_guessed() -> None:
+@pytest.mark.parametrize("written", ["high", "高", "P5", "urgent!"])
+def test_a_priority_word_is_not_guessed_and_is_reported_for_its_action_alone(written: str) -> None:
+    item = _action(priority=written)
+    assert item.priority is None and item.unread_words == {"priority": written}
+    for language, words in (("zh", "不是 P0–P3 之一"), ("en", "is not one of P0–P3")):
+        result = check_actions([_action(priority="P1"), item], language=language)
+        assert not [f for f in result.actions[0].findings if f.code.endswith("_unread")]
+        unread = [f for f in result.actions[1].findings if f.code == "priority_unread"]
+        assert [f.path for f in unread] == ["actions[1].priority"] and words in unread[0].message
+        assert written in unread[0].message
+        assert "missing_priority" not in {f.code for f in result.actions[1].findings}  # said once
+        assert result.actions[0].score == result.actions[1].score  # the rest is checked as before
+
+
+@pytest.mark.parametrize("written", ["blocked-ish", "卡住了"])
+def test_an_unknown_status_is_reported_for_its_action_and_checked_as_open(written: str) -> None:
+    item = _action(status=written)
+    assert item.status == "open" and item.unread_words == {"status": written}
+    result = check_actions([item, _action(status="已完成", evidence="PR 12 merged")], language="en")
+    assert [f.path for f in result.actions[0].findings if f.code == "status_unread"] == ["actions[0].status"]
+    assert "checked as open" in next(f.message for f in result.actions[0].findings if f.code == "status_unread")
+    assert not [f for f in result.actions[1].findings if f.code.endswith("_unread")]
+
+
+def test_a_blank_priority_or_status_is_not_given() -> None:
+    item = _action(priority=" ", status="")
+    assert item.priority is None and item.status == "open" and item.unread_words == {}
+
+
+def test_a_priority_of_another_type_is_still_refused() -> None:
     with pytest.raises(ValidationError):
-        _action(priority="high")
+        _action(priority=3)
 
 
 @pytest.mark.parametrize("written", ["待确认", "待分配", "unknown", "--"])
@@ -217,3 +246,11 @@ def test_done_with_only_its_ticket_is_asked_about_not_an_error() -> None:
 def test_a_month_day_without_a_review_date_asks_for_it_and_is_not_a_release() -> None:
     check = check_actions([_action(due="6.30")]).actions[0]
     assert [f.code for f in check.findings if f.code.startswith("due")] == ["due_needs_review_date"]
+
+
+def test_a_due_that_is_no_calendar_day_is_reported_for_its_action_alone() -> None:
+    bad, good = _action(due="2024-02-30"), _action(due="2024-03-01")
+    assert bad.due is None and bad.due_text == "2024-02-30"  # the text is kept, nothing lost
+    result = check_actions([bad, good], dt.date(2024, 2, 1), language="en")
+    assert [f.path for f in result.actions[0].findings if f.code == "due_invalid_date"] == ["actions[0].due"]
+    assert result.actions[1].checklist.due

@@ -386,3 +386,13 @@ def test_schema_is_generated() -> None:
     schema = ComplianceResult.model_json_schema()
     assert {"pii", "tone", "counts", "language"} <= set(schema["properties"])
     assert "markdown" not in schema["properties"]  # the text is built by report/tool_text.py
+
+
+def test_one_field_without_text_is_reported_alone_and_the_others_are_checked() -> None:
+    fields: dict[str, object] = {"problems[0]": "联系 13800138000", "problems[1]": None, "owner_phone": 13900139000}
+    for language, words in (("zh", "不是文字"), ("en", "holds no text")):
+        result = check_compliance(fields=fields, language=language)
+        assert [(f.code, f.path) for f in result.findings] == [("field_not_text", "fields.problems[1]")]
+        assert words in result.findings[0].message
+        assert {hit.path for hit in result.pii} == {"problems[0]", "owner_phone"}  # a number is read as its digits
+        assert result.masked_fields is not None and "problems[1]" not in result.masked_fields

@@ -553,3 +553,28 @@ def test_a_countermeasure_text_that_is_no_valid_unicode_is_an_input_error_naming
     with pytest.raises(InputError) as caught:
         five_whys("评论功能使用占比只有 15%", ["讨论效率低"], countermeasures=["补齐评论线程", "\ud800"])
     assert caught.value.field.startswith("countermeasures[1]")
+
+
+@pytest.mark.parametrize(("written", "read"), [("是", True), ("yes", True), ("否", False), ("False", False)])
+def test_verified_words_are_read(written: str, read: bool) -> None:
+    result = five_whys("p", [{"answer": "a", "verified": written}])
+    assert result.whys[0].verified is read
+    assert not [f for f in result.findings if f.code == "verified_unread"]
+
+
+def test_an_unreadable_verified_or_priority_is_reported_alone_and_the_chain_is_analysed() -> None:
+    whys = [{"answer": "接口超时", "verified": True}, {"answer": "连接池耗尽", "verified": "maybe"}]
+    countermeasures = [{"action": "扩大连接池", "priority": "高"}, {"action": "增加连接池告警", "priority": "P1"}]
+    for language, words in (("zh", "读不出是/否"), ("en", "neither yes nor no")):
+        result = five_whys("下单失败", whys, countermeasures=countermeasures, language=language)
+        unread = {f.path: f for f in result.findings if f.code.endswith("_unread")}
+        assert set(unread) == {"whys[1].verified", "countermeasures[0].priority"}
+        assert words in unread["whys[1].verified"].message and "maybe" in unread["whys[1].verified"].message
+        assert [w.verified for w in result.whys] == [True, False] and len(result.countermeasures) == 2
+
+
+@pytest.mark.parametrize(("language", "words"), [("zh", "空白"), ("en", "blank")])
+def test_a_blank_why_is_refused_in_the_users_language(language: str, words: str) -> None:
+    with pytest.raises(InputError) as raised:
+        five_whys("p", ["a", "  "], language=language)
+    assert raised.value.field == "whys[1]" and words in raised.value.reason

@@ -427,15 +427,45 @@ def test_wide_tree_of_ten_thousand_nodes_sums_exactly() -> None:
 # --------------------------------------------------------------------------- input errors
 
 
+@pytest.mark.parametrize(("written", "key"), [("lots", "actual"), ("12..5", "baseline"), ("abc万", "target")])
+def test_one_unreadable_value_is_reported_for_its_node_and_the_tree_is_computed(written: str, key: str) -> None:
+    nodes = [
+        {"id": "gmv", "formula": "orders * aov", "actual": 2000, "baseline": 1000},
+        {"id": "orders", "actual": 100, "baseline": 50, key: written},
+        {"id": "aov", "actual": 20, "baseline": 20},
+    ]
+    for language, words in (("zh", "无法使用"), ("en", "cannot be used")):
+        result = build_kpi_tree(nodes, language=language)
+        unread = [f for f in result.findings if f.code == "value_unread"]
+        assert [(f.path, f.severity) for f in unread] == [(f"nodes[1].{key}", "error")]
+        assert words in unread[0].message and written in unread[0].message
+        orders = next(e for e in result.evaluations if e.id == "orders")
+        assert getattr(orders, key).reported is None and "value_unread" in orders.flags
+        gmv = next(e for e in result.evaluations if e.id == "gmv")
+        assert gmv.actual.reported == 2000  # the other nodes are still read
+        if key == "target":  # nothing the split needs is missing: the root's change is still split
+            assert result.decomposition is not None and result.decomposition.contributions
+
+
+def test_a_value_whose_unit_clashes_with_the_node_is_reported_for_that_node() -> None:
+    result = build_kpi_tree([{"id": "a", "actual": "12%", "baseline": 10, "unit": "元"}], language="en")
+    unread = [f for f in result.findings if f.code == "value_unread"]
+    assert [f.path for f in unread] == ["nodes[0].actual"] and "unit" in unread[0].message
+    assert result.evaluations[0].baseline.reported == 10
+
+
+def test_a_template_node_keeps_its_unreadable_value_reported() -> None:
+    result = build_kpi_tree([{"id": "traffic", "actual": "n/a?"}], template="ecommerce_gmv")
+    assert [f.path for f in result.findings if f.code == "value_unread"] == ["nodes[0].actual"]
+
+
 @pytest.mark.parametrize(
     ("kwargs", "field"),
     [
         ({"nodes": [{"id": "a"}, {"id": "a"}]}, "nodes[1].id"),
         ({"nodes": [{"id": "a b"}]}, "nodes[0].id"),
         ({"nodes": [{"id": "sum"}]}, "nodes[0].id"),
-        ({"nodes": [{"id": "a", "actual": "lots"}]}, "nodes[0].actual"),
         ({"nodes": [{"id": "a", "colour": "red"}]}, "nodes[0].colour"),
-        ({"nodes": [{"id": "a", "actual": "12%", "unit": "元"}]}, "nodes[0]"),
         ({"nodes": []}, "nodes"),
         ({"nodes": [{"id": "a"}], "template": "rocket_launch"}, "template"),
         ({"nodes": [{"id": "a"}], "root": "b"}, "root"),

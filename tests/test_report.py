@@ -95,8 +95,15 @@ def test_unknown_options_are_input_errors(option: str, value: str) -> None:
 
 def test_invalid_review_is_an_input_error_naming_the_field() -> None:
     with pytest.raises(InputError) as caught:
-        render_report({"project": "P", "actions": [{"action": "x", "priority": "someday"}]})
+        render_report({"project": "P", "actions": [{"action": "x", "priority": 7}]})
     assert caught.value.field.startswith("review.actions.0.priority")
+
+
+def test_an_unreadable_priority_is_a_finding_of_that_action_only() -> None:
+    actions = [{"action": "补齐测试", "priority": "someday"}, {"action": "补齐文档", "priority": "P1"}]
+    rendered = render_report({"project": "P", "actions": actions}, depth="full")
+    assert "优先级“someday”不是 P0–P3 之一" in rendered.content and "actions[0].priority" in rendered.content
+    assert "actions[1].priority" not in rendered.content
 
 
 def test_an_unreadable_due_date_is_a_finding_of_that_action_only() -> None:

@@ -78,7 +78,7 @@ async def test_an_unknown_field_lists_the_fields_allowed_there(client: Client) -
         ("compute_attainment", {"metrics": [{"name": "m", "actual": 1}] * (MAX_METRICS + 1)}, "metrics", "请分批"),
         ("list_reviews", {"limit": "many"}, "limit", "应为整数"),
         ("list_reviews", {"limit": 0}, "limit", "应不小于 1"),
-        ("check_actions", {"actions": [{"action": "a", "priority": "high"}]}, "actions[0].priority", "'P0'"),
+        ("check_actions", {"actions": [{"action": "a", "priority": 3}]}, "actions[0].priority", "'P0'"),
         ("check_actions", {"actions": [{"action": "a"}], "review_date": "someday"}, "review_date", "无法识别为日期"),
         ("create_review", {"project": "p", "review_date": "2025-02-30"}, "review_date", "日历上"),
         ("five_whys", {"problem": "p", "whys": "not a list"}, "whys", "应为列表"),

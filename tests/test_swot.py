@@ -403,3 +403,12 @@ def test_two_hundred_items_are_all_scored() -> None:
     result = swot(side("优势"), side("劣势"), side("机会"), side("威胁"), strategies)
     assert len(result.strengths) == 50 and all(s.valid for s in result.strategies)
     assert result.ife.score is not None
+
+
+@pytest.mark.parametrize("blank", ["", "   ", "\u3000"])
+def test_a_blank_factor_is_reported_alone_and_the_others_keep_their_paths(blank: str) -> None:
+    for language, words in (("zh", "空白"), ("en", "blank")):
+        result = swot(["产品口碑好", blank, "渠道多"], ["成本高"], ["政策支持"], ["竞品降价"], language=language)
+        blanks = [f for f in result.findings if f.code == "blank_factor"]
+        assert [f.path for f in blanks] == ["strengths[1]"] and words in blanks[0].message
+        assert [(s.id, s.path) for s in result.strengths] == [("S1", "strengths[0]"), ("S2", "strengths[2]")]

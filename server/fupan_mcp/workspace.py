@@ -447,7 +447,8 @@ def lessons_of(review: Review) -> list[Lesson]:
         for name in SWOT_LISTS:
             for factor in getattr(review.swot, name):
                 text = factor if isinstance(factor, str) else factor.text
-                items.append(Lesson(kind="swot", text=text, section=f"swot.{name}"))
+                if text.strip():  # a blank factor (reported by `swot`) is nothing to find later
+                    items.append(Lesson(kind="swot", text=text, section=f"swot.{name}"))
     for risk in review.risks:
         text = f"{risk.risk}: {risk.response}" if risk.response else risk.risk
         items.append(Lesson(kind="risk", text=text[:MAX_TEXT_CHARS], section="risks"))

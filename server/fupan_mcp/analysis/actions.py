@@ -291,6 +291,18 @@ _TEXT = {
         "zh": "黄色与红色阈值的单位不同（{yellow_unit} / {red_unit}），无法比较。",
         "en": "The yellow and red thresholds use different units ({yellow_unit} / {red_unit}); not compared.",
     },
+    "priority_unread": {
+        "zh": "优先级“{value}”不是 P0–P3 之一，不做换算（高/低 各团队刻度不同），按未填写处理；"
+        "请写 P0（最紧急）到 P3。",
+        "en": 'The priority "{value}" is not one of P0–P3 and is not converted (teams scale high/low differently); '
+        "it is treated as not given. Write P0 (most urgent) to P3.",
+    },
+    "status_unread": {
+        "zh": "状态“{value}”无法识别（可写 open/in_progress/done/wont_do 或 未开始/进行中/已完成/不做），"
+        "这一项按“未开始”检查；请改写状态。",
+        "en": 'The status "{value}" is not recognised (open, in_progress, done or wont_do); this action is checked '
+        "as open. Correct the status.",
+    },
     "level_unread": {
         "zh": "{field}“{value}”无法读作 高/中/低：没有刻度的分值或其他写法不做换算，这一项按未填写处理。"
         "请写 高/中/低（low/medium/high）。",
@@ -1040,6 +1052,14 @@ def _addresses_findings(action: ActionItem, path: str, ctx: _Context) -> tuple[b
     return False, None, [finding]
 
 
+def unread_word_findings(action: ActionItem, path: str, language: Language) -> list[Finding]:
+    """A priority or status that reads as none of its values, reported for this action alone."""
+    return [
+        _finding(f"{name}_unread", "warning", f"{path}.{name}", language, value=written)
+        for name, written in action.unread_words.items()
+    ]
+
+
 def _status_findings(action: ActionItem, path: str, language: Language) -> list[Finding]:
     if action.status == "done" and not action.evidence and action.ticket:
         # the tracked ticket is where the proof usually is: asked for, not called missing
@@ -1048,7 +1068,7 @@ def _status_findings(action: ActionItem, path: str, language: Language) -> list[
         return [_finding("done_without_evidence", "error", f"{path}.evidence", language)]
     if action.status == "wont_do" and not action.status_reason:
         return [_finding("wont_do_without_reason", "error", f"{path}.status_reason", language)]
-    if action.status in _OPEN and action.priority is None:
+    if action.status in _OPEN and action.priority is None and "priority" not in action.unread_words:
         return [_finding("missing_priority", "info", f"{path}.priority", language)]
     return []
 
@@ -1083,6 +1103,7 @@ def _check_action(action: ActionItem, index: int, ctx: _Context) -> ActionCheck:
             *due_found,
             *metric_found,
             *addresses_found,
+            *unread_word_findings(action, path, ctx.language),
             *_status_findings(action, path, ctx.language),
             *people_fix_findings(action.action, path, ctx.language),
         ],

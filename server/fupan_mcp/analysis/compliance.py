@@ -45,7 +45,7 @@ from typing import NamedTuple
 
 from fupan_mcp.analysis.lexicon import blame_hits
 from fupan_mcp.analysis.text import letters
-from fupan_mcp.domain.common import Language, Severity
+from fupan_mcp.domain.common import Finding, Language, Severity
 from fupan_mcp.domain.compliance import (
     MAX_COMPLIANCE_FIELDS,
     MAX_COMPLIANCE_TEXT_CHARS,
@@ -82,7 +82,11 @@ _TEXT = {
         "en": "longer than {limit} characters; split it into `fields`",
     },
     "error.too_many_fields": {"zh": "字段超过 {limit} 个", "en": "more than {limit} fields"},
-    "error.not_a_string": {"zh": "必须是字符串", "en": "must be a string"},
+    "error.field_not_text": {
+        "zh": "这一项不是文字（收到 {value}），未检查，其余各项照常检查；请给出文字或删掉这一项。",
+        "en": "This field holds no text (got {value}) and was not checked; the other fields were. "
+        "Give text or remove it.",
+    },
     "error.path_too_long": {"zh": "有路径超过 {limit} 个字符", "en": "a path is longer than {limit} characters"},
     "error.field_too_long": {"zh": "超过 {limit} 个字符", "en": "longer than {limit} characters"},
     "error.roster_too_long": {"zh": "名单超过 {limit} 人", "en": "more than {limit} people"},
@@ -939,7 +943,7 @@ def _check_one(
 
 
 def _validate(
-    text: str | None, fields: Mapping[str, str] | None, roster: Sequence[RosterEntry], language: Language
+    text: str | None, fields: Mapping[str, object] | None, roster: Sequence[RosterEntry], language: Language
 ) -> None:
     def fail(field: str, key: str, **values: object) -> InputError:
         return InputError(field, tr(_TEXT, f"error.{key}", language, **values))
@@ -952,11 +956,9 @@ def _validate(
         if len(fields) > MAX_COMPLIANCE_FIELDS:
             raise fail("fields", "too_many_fields", limit=MAX_COMPLIANCE_FIELDS)
         for path, value in fields.items():
-            if not isinstance(value, str):
-                raise fail(f"fields.{path}", "not_a_string")
             if len(path) > MAX_NAME_CHARS:
                 raise fail("fields", "path_too_long", limit=MAX_NAME_CHARS)
-            if len(value) > MAX_TEXT_CHARS:
+            if isinstance(value, str) and len(value) > MAX_TEXT_CHARS:
                 raise fail(f"fields.{path}", "field_too_long", limit=MAX_TEXT_CHARS)
     if len(roster) > MAX_ROSTER:
         raise fail("roster", "roster_too_long", limit=MAX_ROSTER)
@@ -982,7 +984,7 @@ def _counts(checked: Sequence[_Checked]) -> ComplianceCounts:
 
 def check_compliance(
     text: str | None = None,
-    fields: Mapping[str, str] | None = None,
+    fields: Mapping[str, object] | None = None,
     roster: Sequence[RosterEntry] = (),
     mask: bool = True,
     language: Language = "zh",
@@ -993,7 +995,8 @@ def check_compliance(
     either way. Offsets refer to the original string of their path.
     """
     _validate(text, fields, roster, language)
-    items: Iterable[tuple[str | None, str]] = [(None, text or "")] if fields is None else fields.items()
+    unchecked, readable = _readable_fields(fields, language)
+    items: Iterable[tuple[str | None, str]] = [(None, text or "")] if readable is None else readable.items()
     compiled = _compile_roster(_roster_key(roster), language)
     checked: list[_Checked] = []
     pii: list[PiiHit] = []
@@ -1013,5 +1016,27 @@ def check_compliance(
         masked_text=checked[0].masked if mask and fields is None else None,
         masked_fields={item.path or "": item.masked for item in checked} if mask and fields is not None else None,
         counts=counts,
+        findings=unchecked,
         language=language,
     )
+
+
+def _readable_fields(
+    fields: Mapping[str, object] | None, language: Language
+) -> tuple[list[Finding], dict[str, str] | None]:
+    """The fields that hold text (a number is read as its digits, so a phone number given as one is
+    still found); one that holds none (null, true, a list) is reported alone and the others checked."""
+    if fields is None:
+        return [], None
+    readable: dict[str, str] = {}
+    unchecked: list[Finding] = []
+    for path, value in fields.items():
+        if isinstance(value, str):
+            readable[path] = value
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            readable[path] = str(value)
+        else:
+            shown = "null" if value is None else type(value).__name__
+            message = tr(_TEXT, "error.field_not_text", language, value=shown)
+            unchecked.append(Finding(code="field_not_text", severity="warning", message=message, path=f"fields.{path}"))
+    return unchecked, readable

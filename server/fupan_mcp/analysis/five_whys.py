@@ -27,7 +27,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from fupan_mcp.analysis.actions import resolve_due
+from fupan_mcp.analysis.actions import resolve_due, unread_word_findings
 from fupan_mcp.analysis.lexicon import BLAME_TERMS, Hit, blame_hits, vague_verbs
 from fupan_mcp.analysis.text import (
     SIMILARITY_THRESHOLD,
@@ -114,6 +114,11 @@ _TEXT: dict[str, dict[str, str]] = {
         "en": "The root cause '{phrases}' blames a person: a person is never the final cause; ask what "
         "made it possible. Hint: {hints}.",
     },
+    "verified_unread": {
+        "zh": "verified 的值“{value}”读不出是/否，这一条按未验证处理，其余照常分析；请写 true 或 false。",
+        "en": 'verified "{value}" reads as neither yes nor no; this why is treated as not verified and the rest '
+        "is analysed. Write true or false.",
+    },
     "unverified": {
         "zh": "这一环既没有证据也未验证：补充数据、日志或现场核实，否则它只是推测。",
         "en": "This link has no evidence and was not verified: add data, logs or an on-site check, "
@@ -179,6 +184,10 @@ _TEXT: dict[str, dict[str, str]] = {
     },
     # input errors
     "err_empty_problem": {"zh": "问题不能为空。", "en": "the problem must not be empty"},
+    "err_blank_why": {
+        "zh": "这一条是空白：每一条 why 都要写出原因，空白会断开因果链；请写出原因或删掉这一条。",
+        "en": "this why is blank: each why states a cause, a blank one breaks the chain; write it or remove it",
+    },
     "err_too_long": {"zh": "文本超过 {max} 个字符。", "en": "text longer than {max} characters"},
     "err_too_many": {
         "zh": "条目过多：{count} 条，上限 {max}。",
@@ -386,7 +395,7 @@ def _coerce_whys(whys: Sequence[WhyLike | Mapping[str, Any]] | None, language: L
     for index, item in enumerate(items):
         if isinstance(item, str):
             if not item.strip():
-                raise InputError(f"whys[{index}]", "String should have at least 1 character")
+                raise InputError(f"whys[{index}]", tr(_TEXT, "err_blank_why", language))
             item = validate_union(_WHY_ADAPTER, {"answer": item}, f"whys[{index}]", _UNION_TAGS)
         result.append(item)
     return result
@@ -1012,6 +1021,21 @@ def five_whys(
     findings += _root_findings(roots, bool(why_items), language)
     cm_results, cm_findings, cm_gaps = _countermeasure_results(items, roots, tree, review, language)
     findings += cm_findings
+    findings += [
+        finding
+        for index, item in enumerate(items)
+        for finding in unread_word_findings(item, f"countermeasures[{index}]", language)
+    ]
+    findings += [
+        _finding(
+            "verified_unread",
+            "warning",
+            tr(_TEXT, "verified_unread", language, value=written),
+            f"whys[{index}].verified",
+        )
+        for index, why in enumerate(why_items)
+        if (written := why.unread_verified) is not None
+    ]
     gaps += cm_gaps
     findings.sort(key=lambda f: SEVERITY_ORDER[f.severity])
     counts = SeverityCounts.of(findings)

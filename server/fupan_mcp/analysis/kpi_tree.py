@@ -93,6 +93,12 @@ _TEXT = {
     "period.baseline": {"zh": "基线值", "en": "baseline"},
     "period.target": {"zh": "目标值", "en": "target"},
     "list_sep": {"zh": "、", "en": ", "},
+    "finding.value_unread": {
+        "zh": "“{node}”的{field}“{value}”无法使用（{reason}），此值按未提供处理，其余照常计算；"
+        "请改为与单位相符的数字，如 2842、'28.6%'、'1628万'。",
+        "en": "The {field} of '{node}', '{value}', cannot be used ({reason}); it is treated as not given and "
+        "the rest is computed; write a number that fits the unit, such as 2842, '28.6%' or '1628万'.",
+    },
     "finding.cycle": {
         "zh": "公式形成循环：{path}。这些节点的公式未参与计算，改用其填报值；请断开循环。",
         "en": "The formulas form a cycle: {path}. These formulas are not evaluated and the reported values "
@@ -282,6 +288,7 @@ def build_kpi_tree(
     kpi_nodes, paths, default_root = _collect_nodes(nodes or (), template, language)
     chain_order = _check_order(order, method, {n.id for n in kpi_nodes})
     ctx = _Context(language, {n.id: _State(node=n, path=p) for n, p in zip(kpi_nodes, paths, strict=True)})
+    _flag_unread_values(ctx)
     _parse_formulas(ctx)
     root_id = _choose_root(ctx, root, default_root)
     evaluation_order = _evaluation_order(ctx)
@@ -305,6 +312,18 @@ def build_kpi_tree(
 
 
 # --------------------------------------------------------------------------- input checks
+
+
+def _flag_unread_values(ctx: _Context) -> None:
+    """A value that reads as no number ('abc', '12..5') is reported for its node alone; the node is
+    evaluated without it (a formula node from its inputs, a leaf as a data gap)."""
+    for state in ctx.states.values():
+        for key, (written, reason) in state.node.unread_values.items():
+            period = ctx.text(f"period.{key}")
+            message = ctx.text(
+                "finding.value_unread", node=state.node.label, field=period, value=written, reason=reason
+            )
+            ctx.flag(state, "value_unread", "error", message, f"{state.path}.{key}")
 
 
 def _check_choice(field_name: str, value: object, allowed: Sequence[str]) -> None:

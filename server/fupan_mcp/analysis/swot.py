@@ -59,6 +59,10 @@ _NEEDS: dict[StrategyType, tuple[Quadrant, Quadrant]] = {
 
 _TEXT: dict[str, dict[str, str]] = {
     # findings
+    "blank_factor": {
+        "zh": "这一项是空白，已跳过，其余照常分析；请写出因素或删除这一项。",
+        "en": "This factor is blank and was left out; the others are analysed. Write the factor or remove it.",
+    },
     "empty_quadrant": {
         "zh": "{quadrant}为空：每个象限至少列出一项，并附上事实或数据。",
         "en": "No {quadrant} listed: give at least one, backed by a fact or a figure.",
@@ -238,14 +242,25 @@ _STRATEGY_PREFIX = re.compile(r"^\s*(SO|ST|WO|WT)\s*[:：\-—]\s*(.+)$", re.IGN
 _ID_IN_TEXT = re.compile(r"(?<![A-Za-z0-9])([SWOT]\d{1,3})(?![A-Za-z0-9])", re.IGNORECASE)
 
 
-def _coerce_items(value: Sequence[Any] | None, field_name: str) -> list[SwotItem]:
-    items = validate_union(_ITEMS_ADAPTER, list(value or []), field_name, _UNION_TAGS)
-    result: list[SwotItem] = []
-    for index, item in enumerate(items):
+def _coerce_items(value: Sequence[Any] | None, field_name: str) -> tuple[list[tuple[int, SwotItem]], list[int]]:
+    """The factors with their positions in the list, and the positions of the blank ones (a blank factor
+    is left out and reported alone, the others are analysed)."""
+    raw = list(value or [])
+    blank = [index for index, item in enumerate(raw) if _is_blank_factor(item)]
+    kept = [item for index, item in enumerate(raw) if index not in blank]
+    items = validate_union(_ITEMS_ADAPTER, kept, field_name, _UNION_TAGS)
+    positions = [index for index in range(len(raw)) if index not in blank]
+    result: list[tuple[int, SwotItem]] = []
+    for index, item in zip(positions, items, strict=True):
         if isinstance(item, str):
             item = validate_union(_ITEM_ADAPTER, {"text": item}, f"{field_name}[{index}]", _UNION_TAGS)
-        result.append(item)
-    return result
+        result.append((index, item))
+    return result, blank
+
+
+def _is_blank_factor(item: object) -> bool:
+    """A factor written as '' or '  ': nothing to analyse (an object's empty text is refused by its schema)."""
+    return isinstance(item, str) and not item.strip()
 
 
 @dataclass(frozen=True)
@@ -260,11 +275,11 @@ class _Factor:
         return f"{FIELDS[self.quadrant]}[{self.position}]"
 
 
-def _assign_ids(items: Mapping[Quadrant, Sequence[SwotItem]], language: Language) -> list[_Factor]:
+def _assign_ids(items: Mapping[Quadrant, Sequence[tuple[int, SwotItem]]], language: Language) -> list[_Factor]:
     """Given ids are kept (and must be unique); the others get S1, S2... skipping taken ones."""
     owner: dict[str, str] = {}
     for quadrant in QUADRANTS:
-        for index, item in enumerate(items[quadrant]):
+        for index, item in items[quadrant]:
             if item.id is None:
                 continue
             path = f"{FIELDS[quadrant]}[{index}]"
@@ -275,7 +290,7 @@ def _assign_ids(items: Mapping[Quadrant, Sequence[SwotItem]], language: Language
     factors: list[_Factor] = []
     for quadrant in QUADRANTS:
         number = 0
-        for index, item in enumerate(items[quadrant]):
+        for index, item in items[quadrant]:
             identifier = item.id
             while identifier is None:
                 number += 1
@@ -574,12 +589,18 @@ def swot(
         if total > MAX_SWOT_ITEMS:
             message = tr(_TEXT, "err_too_many", language, count=total, max=MAX_SWOT_ITEMS)
             raise InputError(FIELDS[quadrant], message)
-    items = {q: _coerce_items(raw[q], FIELDS[q]) for q in QUADRANTS}
+    coerced = {q: _coerce_items(raw[q], FIELDS[q]) for q in QUADRANTS}
+    items = {q: coerced[q][0] for q in QUADRANTS}
+    blanks = [
+        _finding("blank_factor", "warning", tr(_TEXT, "blank_factor", language), f"{FIELDS[q]}[{index}]")
+        for q in QUADRANTS
+        for index in coerced[q][1]
+    ]
     factors = _assign_ids(items, language)
     lookup = {factor.id: factor for factor in factors}
     strategy_items, unreadable = _coerce_strategies(strategies, lookup, language)
 
-    findings = unreadable + _check_quadrants(factors, language)
+    findings = blanks + unreadable + _check_quadrants(factors, language)
     for factor in factors:
         findings += _check_values(factor, language)
     ife, ife_findings = _matrix("IFE", [f for f in factors if f.quadrant in ("S", "W")], language)

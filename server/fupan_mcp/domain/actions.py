@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Literal, get_args
+import threading
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, Field, PrivateAttr, ValidatorFunctionWrapHandler, field_validator, model_validator
 
@@ -44,6 +45,18 @@ _ACTION_KIND_ALIASES: dict[str, ActionKind] = {
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _is_iso_date(text: str) -> bool:
+    """A YYYY-MM-DD that is a day of the calendar ('2024-02-30' is not: it is read as a written due)."""
+    if not _ISO_DATE.fullmatch(text):
+        return False
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
 
 # Status words as trackers and 复盘 tables write them; anything else is left to the field's own error.
 _STATUS_WORDS: dict[str, ActionStatus] = {
@@ -252,6 +265,17 @@ def owner_list(value: object) -> object:
     return value
 
 
+_PRIORITIES: tuple[str, ...] = get_args(Priority)
+_STATUSES: tuple[str, ...] = get_args(ActionStatus)
+
+
+def _priority_word(value: object) -> object:
+    """'p1', ' P2 ' as written; other values unchanged ('high' is not read as a level)."""
+    if isinstance(value, str) and re.fullmatch(r"\s*[pP][0-3]\s*", value):
+        return value.strip().upper()
+    return value
+
+
 def status_word(value: object) -> object:
     """The canonical status for a status word ('已完成', 'In Progress', '待开始'); other values unchanged."""
     if not isinstance(value, str):
@@ -276,6 +300,16 @@ def action_kind(value: str) -> str:
     if key in ACTION_KINDS:
         return key
     return _ACTION_KIND_ALIASES.get(key, label)
+
+
+class _Unread(threading.local):
+    """The words of the action being validated that read as none of their values, per thread, from its
+    before-validator to its `model_post_init`."""
+
+    words: dict[str, str] | None = None
+
+
+_UNREAD = _Unread()
 
 
 class ActionItem(Model):
@@ -333,13 +367,49 @@ class ActionItem(Model):
         if isinstance(due, str) and (not due.strip() or is_no_due(due)):
             data = {**data, "due": None}
             due = None
-        if isinstance(due, str) and not _ISO_DATE.fullmatch(due.strip()):  # '2024-02-30' stays a date error
+        if isinstance(due, str) and not _is_iso_date(due.strip()):  # '2024-02-30' too: reported for this action
             text = due.strip()
         elif due is not None or not isinstance(text, str) or not text.strip():
             return data
         text = text.encode("utf-8", "replace").decode("utf-8")[:MAX_NAME_CHARS]  # no lone surrogates kept
         reading = read_due(text, current_reference())
         return {**data, "due": reading.date, "due_text": text}
+
+    _unread_words: dict[str, str] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _words_as_written(cls, data: object) -> object:
+        """A priority or status that reads as none of its values ('high', '高', 'blocked') is not guessed
+        and does not refuse the whole list: the field keeps its default (no priority; open) and
+        `check_actions` reports it for this action alone (kept until `model_post_init`: a wrap validator
+        would hide the model's name from the error paths of a `str | ActionItem` union)."""
+        _UNREAD.words = None
+        if not isinstance(data, dict):
+            return data
+        unread: dict[str, str] = {}
+        dropped: set[str] = set()
+        for name, allowed, read in (("priority", _PRIORITIES, _priority_word), ("status", _STATUSES, status_word)):
+            value = data.get(name)
+            if not isinstance(value, str) or read(value) in allowed:
+                continue
+            dropped.add(name)  # a blank one is simply not given
+            if value.strip():
+                unread[name] = value[:MAX_NAME_CHARS]
+        if not dropped:
+            return data
+        _UNREAD.words = unread or None
+        return {key: value for key, value in data.items() if key not in dropped}
+
+    def model_post_init(self, context: Any, /) -> None:
+        if _UNREAD.words is not None:
+            self._unread_words = _UNREAD.words
+            _UNREAD.words = None
+
+    @property
+    def unread_words(self) -> dict[str, str]:
+        """The priority / status as written when it could not be read as one of its values."""
+        return dict(self._unread_words)
 
     @field_validator("owner", mode="before")
     @classmethod
@@ -349,10 +419,8 @@ class ActionItem(Model):
     @field_validator("priority", mode="before")
     @classmethod
     def _priority_case(cls, value: object) -> object:
-        """'p1', ' P2 ' as written; 'high' stays an error that lists P0–P3 (no level is guessed)."""
-        if isinstance(value, str) and re.fullmatch(r"\s*[pP][0-3]\s*", value):
-            return value.strip().upper()
-        return value
+        """'p1', ' P2 ' as written ('high' is left out before, by `_words_as_written`: no level is guessed)."""
+        return _priority_word(value)
 
     @field_validator("status", mode="before")
     @classmethod

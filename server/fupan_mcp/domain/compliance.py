@@ -84,6 +84,9 @@ class ComplianceResult(BaseModel):
         default=None, description="Set when `fields` were given and mask is true."
     )
     counts: ComplianceCounts
+    findings: list[Finding] = Field(
+        default_factory=list, description="Fields that could not be checked (no text), each with its path."
+    )
     listed_limit: int | None = Field(
         default=None,
         description="Set when more findings were found than listed: `pii` and `tone` hold the first N each; "

@@ -127,9 +127,16 @@ class KpiNode(Model):
         """Take the written precision `_units_from_values` noted for this node (a wrap validator, the
         direct way, made validating a node three times slower)."""
         pending = _PENDING.rounding
-        if pending is not None:  # kept where pydantic keeps private state, only for nodes that have some
-            object.__setattr__(self, "__pydantic_private__", {_WRITTEN: pending})
+        unread = _PENDING.unread
+        if pending is not None or unread is not None:  # kept where pydantic keeps private state, only for
+            private: dict[str, Any] = {}  # the nodes that have some
+            if pending is not None:
+                private[_WRITTEN] = pending
+            if unread is not None:
+                private[_UNREAD] = unread
+            object.__setattr__(self, "__pydantic_private__", private)
             _PENDING.rounding = None
+            _PENDING.unread = None
 
     def rounding(self, key: ValueField) -> float:
         """Relative rounding of a value as written: "3.2%" ±1.6 %, 107 ±0.47 %; 0 when not known."""
@@ -142,9 +149,18 @@ class KpiNode(Model):
     def with_rounding_of(self, other: KpiNode) -> KpiNode:
         """Keep the written precision of ``other``'s values (a template node filled by a caller's node)."""
         written = {**self._written(), **other._written()}
-        if written:
-            object.__setattr__(self, "__pydantic_private__", {_WRITTEN: written})
+        unread = {**self.unread_values, **other.unread_values}
+        if written or unread:
+            object.__setattr__(self, "__pydantic_private__", {_WRITTEN: written, _UNREAD: unread})
         return self
+
+    @property
+    def unread_values(self) -> dict[str, tuple[str, str]]:
+        """The values given as text that read as no number ('abc', '12..5'): field -> (text, reason).
+        The field is left empty so that the rest of the tree is computed; `build_kpi_tree` reports it."""
+        private = self.__pydantic_private__
+        found: dict[str, tuple[str, str]] = private.get(_UNREAD, {}) if private else {}
+        return found
 
     def _written(self) -> dict[str, str]:
         """The values written as text ("1.2亿"), kept for their precision; empty for numbers."""
@@ -172,6 +188,7 @@ class KpiNode(Model):
     def _units_from_values(cls, data: Any) -> Any:
         """Take the unit from values like "28.6%" when none is given; convert time units; refuse clashes."""
         _PENDING.rounding = None  # this node's, taken by `model_post_init` (validation is one node at a time)
+        _PENDING.unread = None
         if not isinstance(data, dict):
             return data
         original = data
@@ -179,13 +196,28 @@ class KpiNode(Model):
             raw = data.get(key)
             if not isinstance(raw, str) or raw.strip().lower() in _BLANKS:
                 continue
+            try:
+                quantity = parse_scaled_quantity(raw)
+            except ValueError as error:
+                if len(raw) > _MAX_VALUE_CHARS:
+                    continue  # a limit: the field validator refuses it with the field's name
+                try:  # the field's own reading, when it reads what the scaled one does not
+                    parse_quantity(raw)
+                except ValueError:
+                    # one bad value does not refuse the whole tree: left empty, reported for this node
+                    if _PENDING.unread is None:
+                        _PENDING.unread = {}
+                    _PENDING.unread[key] = (raw[:_MAX_VALUE_CHARS], str(error))
+                    if data is original:
+                        data = dict(data)
+                    data[key] = None
+                    continue
+                quantity = None
             if _PENDING.rounding is None:
                 _PENDING.rounding = {}
             _PENDING.rounding[key] = raw  # read only when a check needs it (`rounding`)
-            try:
-                quantity = parse_scaled_quantity(raw)
-            except ValueError:
-                continue  # the field validator reports it with the field's name
+            if quantity is None:
+                continue
             scaled = _in_node_magnitude(data.get("unit"), quantity)
             if scaled is not None:
                 if data is original:
@@ -202,8 +234,12 @@ class KpiNode(Model):
             node_unit = canonical_unit(str(data["unit"]))
             if quantity.unit == node_unit:
                 continue
-            if "%" in (quantity.unit, node_unit):
-                raise ValueError(f"{key} {raw!r} does not match the node's unit {data['unit']!r}")
+            if "%" in (quantity.unit, node_unit):  # one node's clash: left empty and reported, the tree computed
+                if _PENDING.unread is None:
+                    _PENDING.unread = {}
+                _PENDING.unread[key] = (raw[:_MAX_VALUE_CHARS], f"does not match the node's unit {data['unit']!r}")
+                data[key] = None
+                continue
             converted = convert(quantity.value, quantity.unit, node_unit)
             if converted is not None:
                 data[key] = converted
@@ -224,6 +260,7 @@ class KpiNode(Model):
 
 
 _WRITTEN = "written"
+_UNREAD = "unread"
 
 
 class _Pending(threading.local):
@@ -231,6 +268,7 @@ class _Pending(threading.local):
     `model_post_init`."""
 
     rounding: dict[str, str] | None = None
+    unread: dict[str, tuple[str, str]] | None = None
 
 
 _PENDING = _Pending()

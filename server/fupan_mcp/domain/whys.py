@@ -6,13 +6,14 @@ output schema documents itself. The checks live in `fupan_mcp.analysis.five_whys
 
 from __future__ import annotations
 
-from typing import Literal
+import threading
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PrivateAttr, model_validator
 
 from fupan_mcp.domain.actions import ActionItem
 from fupan_mcp.domain.common import DataGap, Finding, IdStr, Language, Model, SeverityCounts, TextStr
-from fupan_mcp.limits import MAX_TEXT_CHARS
+from fupan_mcp.limits import MAX_NAME_CHARS, MAX_TEXT_CHARS
 
 __all__ = [
     "PROBLEM_PARENT",
@@ -49,6 +50,15 @@ CategoryCode = Literal[
 ]
 
 
+class _Unread(threading.local):
+    """A why's ``verified`` as written, per thread, from its before-validator to its `model_post_init`."""
+
+    verified: str | None = None
+
+
+_UNREAD = _Unread()
+
+
 class Why(Model):
     """One answer to "why?". Without ``parent`` it answers the answer listed just before it."""
 
@@ -74,6 +84,42 @@ class Why(Model):
         ),
     )
 
+    _unread_verified: str | None = PrivateAttr(default=None)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _verified_as_written(cls, data: object) -> object:
+        """A ``verified`` that reads as neither yes nor no ('maybe', '待定') does not refuse the whole
+        chain: this why is taken as not verified and `five_whys` reports it for this why alone (kept
+        until `model_post_init`, so that a `str | Why` union's errors keep the model's name)."""
+        _UNREAD.verified = None
+        if not isinstance(data, dict) or not isinstance(data.get("verified"), str):
+            return data
+        value = data["verified"]
+        word = _YES_NO.get(value.strip().casefold())
+        if word is not None:
+            return {**data, "verified": word}
+        _UNREAD.verified = value[:MAX_NAME_CHARS]
+        return {key: item for key, item in data.items() if key != "verified"}
+
+    def model_post_init(self, context: Any, /) -> None:
+        if _UNREAD.verified is not None:
+            self._unread_verified = _UNREAD.verified
+            _UNREAD.verified = None
+
+    @property
+    def unread_verified(self) -> str | None:
+        """``verified`` as written when it read as neither yes nor no."""
+        return self._unread_verified
+
+
+_YES_NO: dict[str, bool] = {
+    **dict.fromkeys(("true", "yes", "y", "1", "on", "t", "是", "已验证", "已核实", "已确认", "对", "✓", "√"), True),
+    **dict.fromkeys(
+        ("false", "no", "n", "0", "off", "f", "", "否", "未验证", "未核实", "未确认", "不是", "✗", "×"), False
+    ),
+}
+"""``verified`` as people write it; anything else is reported, never guessed."""
 
 WhyLike = TextStr | Why
 """A why given as plain text or as an object."""

@@ -94,6 +94,7 @@ _KPI_FLAGS = (
     "unknown_id",
     "division_by_zero",
     "formula_error",
+    "value_unread",
 )
 _KPI_WARNINGS = ("inconsistent", "unit_scale_suspected", "unit_mismatch", "too_rounded")
 

@@ -162,8 +162,9 @@ def risks_text(result: RiskCheckResult, risks: Sequence[Risk]) -> str:
 def compliance_text(result: ComplianceResult) -> str:
     """`check_compliance`: counts, where each piece of personal data is (masked), each tone finding."""
     w = _words(result.language)
+    unchecked: list[Block] = [Paragraph(f"{f.path}: {f.message}", tone="warn") for f in result.findings[:TOOL_ROWS]]
     if not result.pii and not result.tone:
-        return _render(w, "compliance.title", [Paragraph(w.t("compliance.clean"), tone="ok")])
+        return _render(w, "compliance.title", [*unchecked, Paragraph(w.t("compliance.clean"), tone="ok")])
     counts = result.counts
     summary = w.t(
         "compliance.summary",
@@ -172,7 +173,7 @@ def compliance_text(result: ComplianceResult) -> str:
         tone=counts.tone,
         tone_detail=_detail(w, {w.t(f"severity.{sev}"): n for sev, n in counts.tone_by_severity.items()}),
     )
-    blocks: list[Block] = [Paragraph(summary)]
+    blocks: list[Block] = [*unchecked, Paragraph(summary)]
     masked = result.masked_text is not None or result.masked_fields is not None
     if result.pii and masked:
         blocks.append(Paragraph(w.t("compliance.masked_note"), tone="muted"))

@@ -281,9 +281,10 @@ async def check_compliance(
     services: Services,
     text: Annotated[str | None, Field(max_length=200_000, description="One text to check.")] = None,
     fields: Annotated[
-        dict[NameStr, TextStr] | None,
+        dict[NameStr, TextStr | int | float | None] | None,
         Field(
-            max_length=MAX_COMPLIANCE_FIELDS, description="Several texts keyed by origin, e.g. {'problems[0]': '...'}."
+            max_length=MAX_COMPLIANCE_FIELDS,
+            description="Several texts keyed by origin, e.g. {'problems[0]': '...'}.",
         ),
     ] = None,
     roster: Annotated[Roster | None, Field(description="Names to replace by their role.")] = None,
