@@ -480,6 +480,10 @@ def _model_check(kind: str, row: Mapping[str, Any], line: int) -> LineProblem | 
         model = picked.model_validate(data)
         if isinstance(model, ActionItem):
             base.check_action_rules(model)
+            for name in ("status", "priority"):  # a word the tools read leniently ('finished', 'high') is
+                # not what a store writes: restored as read, the backup would not be what it holds
+                if row.get(name) is not None and row[name] != getattr(model, name):
+                    return LineProblem(line, f"row.{name}", "invalid", {"detail": f"not a stored {name}"})
     except (ValidationError, InputError) as exc:
         return _model_problem(exc, line, "row")
     return None
