@@ -57,7 +57,7 @@ __all__ = [
 ]
 
 FenReading = Literal["points", "minutes", "unclear"]
-_CACHE = 2048
+_CACHE = 256
 """Texts whose readings are kept: pure functions of a short text, asked for every metric of every call."""
 
 _SCORE_NAME = re.compile(
