@@ -350,6 +350,7 @@ _LABEL_NUMBER = re.compile(r"(?<=[\s:])(?=[¥$€£]?\d)")
 _NEGATED = re.compile(
     r"(?:\b(?:not|no|never|don't|doesn't|mustn't|cannot)(?:\sbe)?|[不未无勿别](?:得|应|能|可|宜|要|会|该|允许)?)\s?$"
 )
+"""A label never ends in a negation: 'not exceed 2%' must not become 'exceed 2%'."""
 _MODAL_NEGATION_CN = re.compile(
     r"(?<=[不未])(?:得|应该|应|能够|能|可以|可|宜|要|会|该|允许)(?=超过|高于|大于|多于|低于|少于|小于)"
 )
@@ -361,7 +362,6 @@ _MODAL_NEGATION_EN = re.compile(
 )
 """'must not fall below 99.9%', 'should not exceed 2%', "shouldn't be under 90%": the modal and the verb go,
 'not below' / 'not exceed' stay (never 'below 99.9%' with the negation dropped as a label)."""
-"""A label never ends in a negation: 'not exceed 2%' must not become 'exceed 2%'."""
 _TAIL_AFTER_SUFFIX = re.compile(
     r"^(?P<head>.*\d.*?(?:及以上|或以上|以上|及以下|或以下|以下|以内|之内|内))\s?"
     r"(?:为优|为宜|即可|为合格|达标|合格|[\u4e00-\u9fff]{1,4})$"
