@@ -15,7 +15,10 @@ digit look-arounds so that a longer digit run never matches partially:
 6. other countries' numbers, kind ``phone``: +1 (415) 555-0132, +44 20 7946 0958, 0044 1707 774 707, and
    the North American form without its code ((415) 555-0132, 415-555-0132);
 7. passports (E12345678), and any passport form right after the word 护照 / passport (G1234567);
-8. names from the roster the caller gives, with their variants: 老张 / 小张 / 张总 / 张工 / 张经理 for 张伟
+8. instant-messaging accounts right after their label (微信号：wang_lei88, QQ 2876543210, WeChat ID: zw-ops,
+   钉钉号 / Telegram / Skype / LINE ID), kind ``im_account``: an account is as personal as a phone number, and
+   only its label tells it from a word or a figure, so an account is never guessed without one;
+9. names from the roster the caller gives, with their variants: 老张 / 小张 / 张总 / 张工 / 张经理 for 张伟
    (老欧阳 for 欧阳娜), spaces inside (张 伟), dots of a transliterated name written any way (马克•吐温),
    the other word order and the comma form of an English name (Wei Zhang, "Zhang, Wei" for Zhang Wei).
 
@@ -283,6 +286,20 @@ _PASSPORT_WORD_RX = (
     r"[ ]?[:：#]?[ ]?"
     r"(?P<pw_value>[A-Za-z]{1,2}[0-9]{6,9}|[0-9]{8,9})(?![A-Za-z0-9])"
 )
+# An instant-messaging account after its label: a QQ number is five to twelve digits, the other services'
+# accounts start with a letter (WeChat: 6 to 20 letters, digits, _ and -; wxid_…). Only the label tells an
+# account from a word, so an English label needs its colon or its ID word ("WeChat users" is no account), and
+# after a bare Chinese label (微信 wang_lei88) the account needs a digit, _ or -. A mobile after 微信 is left
+# to the mobile rule; "QQ群" (a group) and a QQ figure with its unit (QQ 800000000 users) are no one's.
+_IM_ID_WORD = r"[ ]?(?:号码|号|账号|ID|id|No\.?|account|handle)"
+_IM_COLON = r"(?:[ ]?(?:是|为|is))?[ ]?[:：][ ]?"
+_IM_NAMED = r"(?:微信|钉钉|飞书|(?<![A-Za-z])(?:WeChat|Wechat|wechat|WECHAT|Telegram|Skype|LINE|Line|Discord))"
+_IM_ACCOUNT = r"@?[A-Za-z](?:[A-Za-z0-9_-]|\.(?=[A-Za-z0-9])){4,31}(?![A-Za-z0-9_-])"
+_IM_RX = (
+    rf"(?<![A-Za-z])QQ(?:{_IM_ID_WORD})?(?:{_IM_COLON}|(?:[ ]?(?:是|为|is))?[ ]?)(?P<im_qq>[1-9][0-9]{{4,11}}){_AFTER}"
+    rf"|{_IM_NAMED}(?:{_IM_ID_WORD}(?:{_IM_COLON}|(?:[ ]?(?:是|为|is))?[ ]?)|{_IM_COLON})(?P<im_named>{_IM_ACCOUNT})"
+    rf"|(?:微信|钉钉|飞书)[ ]?(?P<im_bare>(?=[A-Za-z0-9_-]*[0-9_-])[A-Za-z][A-Za-z0-9_-]{{4,31}}(?![A-Za-z0-9_-]))"
+)
 _RULES: tuple[tuple[str, PiiKind, str], ...] = (
     ("email", "email", _EMAIL_RX),
     ("emailx", "email", _EMAIL_AT_RX),
@@ -298,6 +315,7 @@ _RULES: tuple[tuple[str, PiiKind, str], ...] = (
     ("nanp", "phone", _NANP_RX),
     ("passport", "passport", _PASSPORT_RX),
     ("passportw", "passport", _PASSPORT_WORD_RX),
+    ("im", "im_account", _IM_RX),
 )
 _ALONE = tuple(re.compile(rx) for _, _, rx in _RULES)
 
@@ -309,12 +327,13 @@ def _rule_group(tags: Sequence[str], first: str) -> str:
     return f"(?={first})(?:{inner})"
 
 
-_NUMBER_TAGS = tuple(tag for tag, _, _ in _RULES if tag not in ("email", "emailx", "passport", "passportw"))
+_NUMBER_TAGS = tuple(tag for tag, _, _ in _RULES if tag not in ("email", "emailx", "passport", "passportw", "im"))
 _RULE_ALTERNATIVES = (
     f"(?P<email>{_EMAIL_RX})",
     _rule_group(("emailx",), "[A-Za-z0-9]"),
     _rule_group(_NUMBER_TAGS, "[0-9+(（]"),
     _rule_group(("passport", "passportw"), "[A-Za-z护]"),
+    _rule_group(("im",), "[QWwTSLD微钉飞]"),
 )
 """The rules in their order, for the combined pattern (a name is tried after them)."""
 _RULE_INDEX = {tag: index for index, (tag, _, _) in enumerate(_RULES)}
@@ -365,6 +384,9 @@ _IDENTIFIER_STEMS += (
 _IDENTIFIER_STEMS += ("曝光", "点击", "销", "量", "数", "计", "余额", "市值", "估值", "revenue", "budget", "cost")
 _IDENTIFIER_STEMS += ("amount", "total", "count", "views", "visits", "impressions", "sales", "rows", "records")
 _IDENTIFIER_FIRSTS = frozenset(stem[0] for stem in _IDENTIFIER_STEMS)
+_SERVICE_LINES = frozenset(("400", "800", "833", "844", "855", "866", "877", "888"))
+"""A 10-digit number with one of these heads is a company's line (China's 400/800 service numbers, North
+America's toll-free codes), not a person's: ``400-820-8820`` on a support page stays as written."""
 _ROUND_TAIL = "000000"
 """A mobile-like number ending in six zeros is a round figure (13000000000 = 130 亿), not a subscriber."""
 
@@ -418,7 +440,7 @@ def _rule_span(tag: str, kind: PiiKind, match: re.Match[str]) -> Span | None:
     value = match.group()
     start, end = match.start(), match.end()
     replacement: str
-    if kind != "email" and tag != "passportw" and _after_identifier_word(match):
+    if kind != "email" and tag not in ("passportw", "im") and _after_identifier_word(match):
         return None
     if tag == "email":
         replacement = f"{match.group('e_local')[0]}***@{match.group('e_domain')}"
@@ -456,6 +478,8 @@ def _rule_span(tag: str, kind: PiiKind, match: re.Match[str]) -> Span | None:
             return None
         if tag == "intl" and code.startswith("00") and not code.endswith((" ", "-", ".")):
             return None
+        if tag == "nanp" and value.lstrip("(")[:3] in _SERVICE_LINES:
+            return None
         replacement = _mask_digits(value, sum(char.isdigit() for char in code))
     elif tag == "passportw":
         start = match.start("pw_value")
@@ -463,6 +487,10 @@ def _rule_span(tag: str, kind: PiiKind, match: re.Match[str]) -> Span | None:
         replacement = value[0] + "****" + value[-4:]
     elif kind == "passport":
         replacement = value[0] + "****" + value[-4:]
+    elif kind == "im_account":
+        group = next(name for name in ("im_qq", "im_named", "im_bare") if match.group(name) is not None)
+        start, value = match.start(group), match.group(group)
+        replacement = value[: 2 if len(value) > 6 else 1] + "***" + value[-2:]
     else:  # a roster name: the label is looked up by the caller
         replacement = ""
     return Span(start, end, kind, replacement)

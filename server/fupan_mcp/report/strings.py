@@ -524,6 +524,7 @@ TEXT: Table = {
     "pii.bank_card": {"zh": "银行卡号", "en": "bank card"},
     "pii.mobile": {"zh": "手机号", "en": "mobile number"},
     "pii.landline": {"zh": "座机号", "en": "landline number"},
+    "pii.im_account": {"zh": "即时通讯账号", "en": "messaging account"},
     "pii.phone": {"zh": "电话号码", "en": "phone number"},
     "pii.passport": {"zh": "护照号", "en": "passport number"},
     "pii.email": {"zh": "电子邮箱", "en": "e-mail address"},

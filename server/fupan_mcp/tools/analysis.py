@@ -292,8 +292,8 @@ async def check_compliance(
     language: LanguageArg = "zh",
 ) -> Annotated[CallToolResult, ComplianceResult]:
     """Find and mask personal data (mobiles, landlines, other countries' phones, resident IDs, passports,
-    bank cards, e-mail, roster names and how colleagues write them); flag blaming language with a neutral
-    rewrite."""
+    bank cards, e-mail, messaging accounts, roster names and how colleagues write them); flag blaming
+    language with a neutral rewrite."""
 
     def work() -> CallToolResult:
         from fupan_mcp.analysis.compliance import check_compliance as check
