@@ -5,7 +5,9 @@ Chinese is the default language; English is the other. Code never forks on langu
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping
+from functools import lru_cache
 from typing import Literal
 
 from fupan_mcp.errors import InputError
@@ -16,11 +18,54 @@ DEFAULT_LANGUAGE: Language = "zh"
 Table = Mapping[str, Mapping[str, str]]
 
 
+_PLURALS = {
+    "actions": "action", "alerts": "alert", "causes": "cause", "days": "day", "entries": "entry",
+    "events": "event", "factors": "factor", "fields": "field", "files": "file", "findings": "finding",
+    "gaps": "gap", "groups": "group", "hits": "hit", "hours": "hour", "incidents": "incident",
+    "items": "item", "lessons": "lesson", "lines": "line", "metrics": "metric", "minutes": "minute",
+    "months": "month", "nodes": "node", "owners": "owner", "points": "point", "problems": "problem",
+    "projects": "project", "questions": "question", "records": "record", "reviews": "review", "risks": "risk",
+    "rows": "row", "sections": "section", "strategies": "strategy", "texts": "text", "times": "time",
+    "weeks": "week", "whys": "why", "years": "year",
+}  # fmt: skip
+_VERBS = {"are": "is", "were": "was", "have": "has", "need": "needs", "remain": "remains"}
+_COUNTED = re.compile(
+    r"\{(\w+)\} ((?:(?:open|overdue|closed|done|recurring|earlier|unread|blank|new|more|other) )?)"
+    rf"({'|'.join(_PLURALS)})\b(?: ({'|'.join(_VERBS)})\b)?"
+)
+
+
+@lru_cache(maxsize=1024)
+def _counted(template: str) -> tuple[tuple[str, int, int, str], ...]:
+    """Where ``template`` puts a plural noun right after a placeholder: (name, start, end, singular)."""
+    return tuple(
+        (m[1], m.start(2), m.end(), m[2] + _PLURALS[m[3]] + (f" {_VERBS[m[4]]}" if m[4] else ""))
+        for m in _COUNTED.finditer(template)
+    )
+
+
+def _english_counts(template: str, values: Mapping[str, object]) -> str:
+    """``template`` with '{n} metrics' as '{n} metric' (and '{n} rows are' as '{n} row is') where n is 1:
+    English agrees with a count of one. Only the template's own words change, never a value (a target the
+    user typed as '1 days' is quoted as typed)."""
+    for name, start, end, singular in reversed(_counted(template)):
+        if str(values.get(name)) == "1":
+            template = template[:start] + singular + template[end:]
+    return template
+
+
+_AGREEMENT: Mapping[str, Callable[[str, Mapping[str, object]], str]] = {"en": _english_counts}
+"""What each language does to a template before it is filled (only English has counts to agree with)."""
+
+
 def tr(table: Table, key: str, language: Language, /, **values: object) -> str:
     """Look up ``key`` in ``table`` for ``language`` and fill ``{placeholders}``."""
     entry = table[key]
     text = entry.get(language) or entry["en"]  # `localized`, inline: tr runs for every figure of a big result
-    return text.format(**values) if values else text
+    if not values:
+        return text
+    agree = _AGREEMENT.get(language)
+    return (agree(text, values) if agree else text).format(**values)
 
 
 def localized(entry: Mapping[str, str], language: Language) -> str:

@@ -178,8 +178,8 @@ TEXT: Table = {
     "results.summary": {
         "zh": "{total} 项指标：已达成 {achieved}，未达成 {not_achieved}，待核验 {needs_verification}，"
         "无法评估 {not_evaluable}；加权完成率 {weighted}（计入 {basis} 项）。",
-        "en": "{total} metrics: {achieved} achieved, {not_achieved} not achieved, {needs_verification} need "
-        "verification, {not_evaluable} not evaluable; weighted attainment {weighted} (over {basis}).",
+        "en": "{total} metrics: {achieved} achieved, {not_achieved} not achieved, {needs_verification} to "
+        "verify, {not_evaluable} not evaluable; weighted attainment {weighted} (over {basis}).",
     },
     "results.statements": {"zh": "逐项结论", "en": "Metric by metric"},
     "results.summary_note": {
@@ -492,7 +492,7 @@ TEXT: Table = {
     "findings.failed": {"zh": "未能分析：{text}", "en": "Not analysed: {text}"},
     "findings.masked": {
         "zh": "已按个人信息保护要求遮蔽 {n} 处个人信息（手机号、证件号、银行卡、邮箱、名单中的姓名）。",
-        "en": "{n} items of personal data were masked (phone, ID and card numbers, e-mail, roster names).",
+        "en": "{n} items of personal data masked (phone, ID and card numbers, e-mail, roster names).",
     },
     "col.section": {"zh": "章节", "en": "Section"},
     "col.severity": {"zh": "级别", "en": "Severity"},
