@@ -438,3 +438,22 @@ def test_the_gap_cell_says_which_side_of_the_target_the_actual_is(target: str, a
         text = attainment_text(compute_attainment([metric], language))  # type: ignore[arg-type]
         row = next(line for line in text.splitlines() if line.startswith("| m |"))
         assert row.split(" | ")[6] == cell, row
+
+
+def test_english_counts_agree_with_one() -> None:
+    """A count of one takes the singular noun (and verb) of the template; a value is never rewritten."""
+    from fupan_mcp.i18n import tr
+
+    table = {
+        "k": {
+            "zh": "{n} 项指标",
+            "en": "{n} metrics, {m} rows are open, {c} root causes, in {r} earlier reviews, target '{t}'",
+        }
+    }
+    assert tr(table, "k", "en", n=1, m="1", c=1, r=1, t="1 days") == (
+        "1 metric, 1 row is open, 1 root cause, in 1 earlier review, target '1 days'"
+    )
+    assert tr(table, "k", "en", n=11, m="2", c=0, r=21, t="x") == (
+        "11 metrics, 2 rows are open, 0 root causes, in 21 earlier reviews, target 'x'"
+    )
+    assert tr(table, "k", "zh", n=1) == "1 项指标"

@@ -30,7 +30,8 @@ _PLURALS = {
 }  # fmt: skip
 _VERBS = {"are": "is", "were": "was", "have": "has", "need": "needs", "remain": "remains"}
 _COUNTED = re.compile(
-    r"\{(\w+)\} ((?:(?:open|overdue|closed|done|recurring|earlier|unread|blank|new|more|other) )?)"
+    r"\{(\w+)\} ((?:(?:open|overdue|closed|done|recurring|earlier|unread|blank|new|more|other|root|working"
+    r"|business|personal data|data|similar|action) ){0,2})"
     rf"({'|'.join(_PLURALS)})\b(?: ({'|'.join(_VERBS)})\b)?"
 )
 
