@@ -55,6 +55,15 @@ def _english_counts(template: str, values: Mapping[str, object]) -> str:
     return template
 
 
+def one_forms(template: str, language: Language) -> dict[str, str]:
+    """Per placeholder that counts something in ``template``: the template as it reads when that count
+    is 1 (for the MCP Apps view, which fills its words in the browser)."""
+    agree = _AGREEMENT.get(language)
+    if agree is None:
+        return {}
+    return {name: agree(template, {name: "1"}) for name, *_ in _counted(template)}
+
+
 _AGREEMENT: Mapping[str, Callable[[str, Mapping[str, object]], str]] = {"en": _english_counts}
 """What each language does to a template before it is filled (only English has counts to agree with)."""
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fupan_mcp.i18n import Language, Table
+from fupan_mcp.i18n import Language, Table, one_forms
 
 __all__ = ["STYLE", "VIEW_TEXT", "view_words"]
 
@@ -141,7 +141,17 @@ STYLE: dict[Language, dict[str, Any]] = {
 def view_words() -> dict[str, dict[str, Any]]:
     """Per language: every word of the view, and under ``_style`` its number conventions."""
     languages: tuple[Language, ...] = ("zh", "en")
+    ones = {  # "{n} reviews" as "1 review": the page picks the form when n is 1 (same keys in every language)
+        (key, name): {lang: one_forms(entry[lang], lang).get(name, entry[lang]) for lang in languages}
+        for key, entry in VIEW_TEXT.items()
+        for language in languages
+        for name in one_forms(entry[language], language)
+    }
     return {
-        language: {**{key: entry[language] for key, entry in VIEW_TEXT.items()}, "_style": STYLE[language]}
+        language: {
+            **{key: entry[language] for key, entry in VIEW_TEXT.items()},
+            **{f"{key}#one:{name}": forms[language] for (key, name), forms in ones.items()},
+            "_style": STYLE[language],
+        }
         for language in languages
     }
