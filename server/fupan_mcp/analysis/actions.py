@@ -562,10 +562,30 @@ _WEAK_SEP = re.compile(r"以及|和|与|及|或")
 _OWNER_SPECIAL = re.compile(r"[/、,，;；&+|和与及或牵主负(（]|\b[aA][nN][dD]\b|\b[oO][rR]\b")
 
 
+# A unit's name ends with its kind: "产品与技术部" and "研发与测试中心" are one department (the suffix only at
+# the end), "市场部和销售部" two.
+_UNIT_SUFFIX = re.compile(r"(?:部|中心|组|团队|委员会|办公室|实验室|工作室|事业群|事业线|业务线|科|处|室)$")
+
+
 def _split_weak(part: str) -> list[str]:
-    """Split on 和/与/及 only when every piece is at least two characters ("王和平" stays one name)."""
+    """Split on 和/与/及 only when every piece is at least two characters ("王和平" stays one name) and
+    they are not one unit's name ("产品与技术部")."""
     pieces = [p.strip() for p in _WEAK_SEP.split(part)]
-    return pieces if len(pieces) > 1 and all(len(p) >= 2 for p in pieces) else [part]
+    if len(pieces) < 2 or not all(len(p) >= 2 for p in pieces):
+        return [part]
+    if _UNIT_SUFFIX.search(pieces[-1]) and not any(_UNIT_SUFFIX.search(p) for p in pieces[:-1]):
+        return [part]
+    return pieces
+
+
+# Functions whose name joins two words and means one team: "Trust & Safety", "Research and Development".
+_ONE_FUNCTION = re.compile(
+    r"\b(?:trust|research|sales|health|legal|risk|finance|people|mergers|learning|security|operations|talent"
+    r"|safety|quality|facilities|marketing|product|design)\s*(?:&|and)\s*"
+    r"(?:safety|development|marketing|compliance|accounting|culture|acquisitions|operations|maintenance"
+    r"|engagement|assurance|reliability|communications|analytics|insights|engineering|growth)\b",
+    re.IGNORECASE,
+)
 
 
 # A label written into the cell: "负责人：张三", "Owner: Alice", "DRI - bob".
@@ -603,14 +623,28 @@ def owners(owner: str | None) -> list[str]:
         return []
     if not _OWNER_SPECIAL.search(text):
         return _space_separated(text) or [text]
-    joined = _AMPERSAND_WORD.sub(lambda m: m.group().replace("&", "\0"), text)
+    joined = _ONE_FUNCTION.sub(_protected, _AMPERSAND_WORD.sub(_protected, text))
     parts = [p.strip() for p in _STRONG_SEP.split(joined) if p.strip()]
-    leads = [found.replace("\0", "&") for found in map(_lead, parts) if found is not None]
+    leads = [_rejoined(found) for found in map(_lead, parts) if found is not None]
     if leads:  # "数据组牵头, 市场配合", "张三（牵头）、李四", "Alice, Bob (lead)"; two leads are two owners
         return [piece for lead in leads for piece in _split_weak(lead) if piece]
-    parts = [(_lead(part) or part).replace("\0", "&") for part in parts]
+    parts = [_rejoined(_lead(part) or part) for part in parts]
     named = [piece for part in parts for piece in _split_weak(part) if piece]
     return [name for part in named for name in (_space_separated(part) or [part])]
+
+
+_PROTECT = {code: 0xE000 + code for code in range(128)}
+_UNPROTECT = {0xE000 + code: code for code in range(128)}
+
+
+def _protected(match: re.Match[str]) -> str:
+    """A joined name ("R&D", "Trust & Safety") in private-use look-alikes, so no separator splits it."""
+    return match.group().translate(_PROTECT)
+
+
+def _rejoined(text: str) -> str:
+    """``text`` with the names `_protected` from splitting as written."""
+    return text.translate(_UNPROTECT)
 
 
 _LEAD_PREFIX = re.compile(r"^(?:由|请)")
