@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from fupan_mcp.analysis.actions import (
+    action_target,
     check_actions,
     check_risks,
     is_measurable,
@@ -499,3 +500,20 @@ def test_parse_threshold(text: str, direction: str | None, value: float, unit: s
 
 def test_parse_threshold_without_a_number() -> None:
     assert parse_threshold("明显下降") is None
+
+
+@pytest.mark.parametrize(
+    ("action", "target"),
+    [
+        ("Add rate limit on login endpoint to 10 req/s per IP", "to 10 req/s"),
+        ("Reduce MTTR to 4 hours", "to 4 hours"),
+        ("Raise the disk quota to 500 GB", "to 500 GB"),
+        ("Cut p99 to 200 ms", "to 200 ms"),
+        ("将P99降到200ms以下", "降到200ms以下"),
+        ("Migrate to 2 regions", None),
+        ("Add a check to the deploy script", None),
+    ],
+)
+def test_a_target_written_in_the_action(action: str, target: str | None) -> None:
+    """An action that states its own measurable result counts as measured (said so in the finding)."""
+    assert action_target(action) == target

@@ -1032,7 +1032,9 @@ _ACTION_TARGET = re.compile(
     rf"\d+(?:\.\d+)?\s*{_TARGET_UNIT}?(?:以下|以内|以上)?"
     rf"|\d+(?:\.\d+)?\s*{_TARGET_UNIT}\s*(?:以下|以内|以上|之内)"
     r"|\b(?:to|below|under|above|at\s+least|at\s+most|less\s+than|more\s+than|by)\s+\d+(?:\.\d+)?\s*"
-    r"(?:%|ms|s|secs?|seconds?|minutes?|mins?|x|rps|qps|errors?|alerts?|pages?)(?![a-z])"
+    r"(?:%|ms|s|secs?|seconds?|minutes?|mins?|hours?|hrs?|h|days?|weeks?|x|rps|qps|tps|req(?:uest)?s?\s?/\s?s"
+    r"|requests?\s+per\s+(?:second|minute)|errors?|alerts?|pages?|pp|points?|[kmgt]b|users?|tickets?|incidents?)"
+    r"(?![a-z])"
     r"|\d+(?:\.\d+)?\s*%",
     re.IGNORECASE,
 )
