@@ -470,3 +470,23 @@ def test_a_number_too_large_for_a_float_is_an_error_for_that_metric_only() -> No
     )
     assert [error.name for error in result.errors] == ["huge"]
     assert [metric.status for metric in result.metrics] == ["achieved"]
+
+
+def test_a_big_call_reads_without_the_kept_readings() -> None:
+    """More than `CACHED_METRICS` metrics leave no entry in the kept readings (their scattered entries kept
+    memory resident after the call); a small call keeps its readings; the figures are the same either way."""
+    from fupan_mcp.analysis import misreads
+    from fupan_mcp.analysis.attainment import compute_attainment as compute
+    from fupan_mcp.domain.attainment import MetricInput
+
+    def metrics(count: int, tag: str) -> list[MetricInput]:
+        return [MetricInput(name=f"{tag}指标{i}", target=f"≥{1000 + i}", actual=str(900 + i)) for i in range(count)]
+
+    kept = getattr(misreads.name_reads_fen, "kept")  # noqa: B009
+    kept.cache_clear()
+    big = compute(metrics(misreads.CACHED_METRICS + 1, "大"))
+    assert kept.cache_info().currsize == 0
+    small = compute(metrics(3, "大"))
+    assert kept.cache_info().currsize == 3
+    rates = [m.attainment_rate for m in small.metrics]
+    assert [m.attainment_rate for m in big.metrics[:3]] == rates == pytest.approx([0.9, 901 / 1001, 902 / 1002])

@@ -68,6 +68,7 @@ from fupan_mcp.analysis.misreads import (
     magnitude_doubt,
     reconsider,
     sign_doubt,
+    uncached,
 )
 from fupan_mcp.analysis.targets import (
     MetricUnit,
@@ -529,15 +530,16 @@ def compute_attainment(metrics: Sequence[MetricInput], language: Language = "zh"
     results: list[MetricResult] = []
     errors: list[MetricError] = []
     gaps: list[DataGap] = []
-    for index, metric in enumerate(metrics):
-        try:
-            reading = _read(metric)
-        except _FieldError as error:
-            errors.append(_metric_error(index, metric, error, language))
-            continue
-        verdict = _verdict(metric, reading)
-        results.append(_result(index, metric, reading, verdict, language))
-        gaps.extend(_data_gaps(index, metric, verdict, language))
+    with uncached(len(metrics)):
+        for index, metric in enumerate(metrics):
+            try:
+                reading = _read(metric)
+            except _FieldError as error:
+                errors.append(_metric_error(index, metric, error, language))
+                continue
+            verdict = _verdict(metric, reading)
+            results.append(_result(index, metric, reading, verdict, language))
+            gaps.extend(_data_gaps(index, metric, verdict, language))
     summary = _summarize(results, errors, gaps, language)
     return AttainmentResult(language=language, metrics=results, errors=errors, summary=summary)
 
