@@ -245,10 +245,24 @@ def reconsider(
         elif reading == "unclear":
             field, text = fen_fields[0]
             return Reconsidered(target, actual, baseline, Doubt("fen", field, str(text)))
+    target = _points_of_a_percent(target, actual, baseline)
     target, doubt = _bare_side(metric, target)
     if doubt is not None:
         return Reconsidered(target, actual, baseline, doubt)
     return _fraction_scale(metric, target, actual, baseline)
+
+
+def _points_of_a_percent(
+    target: ParsedTarget | None, actual: Value | None, baseline: Value | None
+) -> ParsedTarget | None:
+    """ "Reduce churn by 2 points" of a metric given in percent is a change of 2 percentage points (as 个点
+    is in Chinese): a point is only a score where the figures are no percentages."""
+    if target is None or target.kind != "absolute_change" or target.unit != "pt":
+        return target
+    given = [value for value in (actual, baseline) if value is not None]
+    if not given or any(value.unit != "%" for value in given):
+        return target
+    return target.model_copy(update={"kind": "pp_change", "unit": "pp"})
 
 
 def _bare_side(metric: MetricInput, target: ParsedTarget | None) -> tuple[ParsedTarget | None, Doubt | None]:
