@@ -302,7 +302,7 @@ def test_gmv_not_reproduced_by_its_drivers_is_flagged() -> None:
     assert finding.path == "nodes[0].actual"
     assert finding.severity == "warning"
     assert "1,628万" in finding.message and "1,200万" in finding.message  # the report's formatter
-    assert "| gmv | traffic * cvr * aov | 1,628万 | 1,200万 | 35.7% |" in kpi_tree_text(result)
+    assert "| gmv | traffic × cvr × aov | 1,628万 | 1,200万 | 35.7% |" in kpi_tree_text(result)
 
 
 def test_tolerance_can_be_set_per_node() -> None:
@@ -565,7 +565,7 @@ def test_tool_text_tree_is_indented_and_localized() -> None:
     assert "分解方法" in zh
     assert "LMDI" in zh
     # 11,880 is 1.188万 exactly (four digits), reported and computed alike, beside the baseline's 1万
-    assert "\n- gmv = traffic * cvr * aov · 填报 1.188万 / 公式 1.188万 · 基线 1万" in zh
+    assert "\n- gmv = traffic × cvr × aov · 填报 1.188万 / 公式 1.188万 · 基线 1万" in zh
     assert "\n  - traffic = paid + live + private · 实际 1.2万" in zh
     # live: 4,500 - 2,500 = +2,000; its LMDI contribution 1,989.68 of the root's +1,880 is 105.8 %
     assert "\n    - live · 实际 4,500 · 基线 2,500 · 变化 +2,000 · 贡献 +1,989.68（105.8%）" in zh
@@ -803,3 +803,16 @@ def test_written_precision_belongs_to_its_own_node() -> None:
     assert first.rounding("actual") == pytest.approx(0.05 / 1.2)
     assert second.rounding("actual") == pytest.approx(0.5 / 1.2e8)  # a JSON integer: its last digit
     assert KpiNode(id="c", actual=3.2).rounding("actual") == pytest.approx(0.05 / 3.2)
+
+
+def test_a_formula_reads_in_the_nodes_names() -> None:
+    """A reader sees '激活用户数 = 注册用户数 × 激活率', not the ids the formula was written with."""
+    nodes = [
+        {"id": "activated", "name": "激活用户数", "formula": "signups * activation / 100 + sum(extra)"},
+        {"id": "signups", "name": "注册用户数", "actual": 2842},
+        {"id": "activation", "name": "激活率", "actual": "32.5%"},
+        {"id": "extra", "actual": 0},
+    ]
+    text = kpi_tree_text(build_kpi_tree(nodes, language="zh"))
+    assert "- 激活用户数 = 注册用户数 × 激活率 ÷ 100 + sum(extra)" in text
+    assert "| 激活用户数 | 注册用户数 × 激活率 ÷ 100 + sum(extra) |" in text

@@ -95,7 +95,7 @@ def test_b2b_figures() -> None:
     assert "28.6%" in row(text, "D7 留存") and "| 已达成 |" in row(text, "D7 留存")
     assert "节省 1.8万元（占预算 4%）" in row(text, "项目预算")
     assert "| 无法评估 |" in row(text, "高质量反馈条数")
-    assert "激活用户数 = signups * activation · 实际 924人" in text
+    assert "激活用户数 = 注册用户数 × 激活率 · 实际 924人" in text
     assert "下降 28.6%（-4天）" in row(text, "平均发布周期")
 
 
@@ -127,10 +127,11 @@ def test_campaign_figures() -> None:
     text = content("midyear_campaign", depth="full")
     assert "1,628万元" in row(text, "GMV") and "| 已达成 |" in row(text, "GMV")
     assert "39.6元" in row(text, "获客成本 CPA") and "| 已达成 |" in row(text, "获客成本 CPA")
-    assert "投放 ROI = gmv / spend · 填报 3.4 / 公式 3.40" in text
-    assert "| 投放 ROI | gmv / spend | 3.4 | 3.40 |" in text and "| 一致 |" in text
-    assert "达人 GMV 占比 = kol_gmv / gmv · 实际 37.59%" in text
-    assert "| GMV | exposure * ctr * cvr * aov | 1,628万元 | 2,017.84万元 | 19.3% | 不一致 |" in text
+    assert "投放 ROI = GMV ÷ 投放消耗 · 填报 3.4 / 公式 3.40" in text
+    assert "| 投放 ROI | GMV ÷ 投放消耗 | 3.4 | 3.40 |" in text and "| 一致 |" in text
+    assert "达人 GMV 占比 = 达人合作 GMV ÷ GMV · 实际 37.59%" in text
+    formula = "曝光量 × 点击率 × 整体转化率 × 客单价（直播场均，峰值日）"
+    assert f"| GMV | {formula} | 1,628万元 | 2,017.84万元 | 19.3% | 不一致 |" in text
 
 
 def test_campaign_gaps() -> None:

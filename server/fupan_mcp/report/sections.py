@@ -545,7 +545,7 @@ def kpi_tree_blocks(ctx: Words, result: KpiTreeResult) -> list[Block]:
         blocks += [Heading(ctx.t("kpi.others")), Tree(tuple(_other_lines(lines, others)))]
     checked = [e for e in result.evaluations if e.formula and not ctx.brief]
     if checked:
-        blocks += [Heading(ctx.t("kpi.check")), _kpi_check_table(ctx, checked, figures)]
+        blocks += [Heading(ctx.t("kpi.check")), _kpi_check_table(ctx, checked, figures, by_id)]
     if result.decomposition is not None and result.decomposition.contributions:
         blocks += [Heading(ctx.t("kpi.contributions")), _contribution_table(ctx, result, figures)]
     if ctx.full:
@@ -656,10 +656,26 @@ def _node_value(lines: _KpiLines, node: KpiNodeEvaluation) -> str:
     return words["kpi.actual"].format(value=figures.quantity(actual.used, node.unit, actual.reported is None))
 
 
+_FORMULA_ID = re.compile(r"[^\W\d]\w*")
+"""An identifier in a formula: letters (CJK too), digits and underscores, not starting with a digit."""
+
+
+def formula_in_names(formula: str, by_id: Mapping[str, KpiNodeEvaluation]) -> str:
+    """``formula`` as a reader reads it: each node id by the node's name ('signups * activation' as
+    '注册用户数 × 激活率'), × and ÷ for * and /; an id without a name of its own, or a function, as written."""
+
+    def named(match: re.Match[str]) -> str:
+        node = by_id.get(match.group())
+        return node.name if node is not None and node.name else match.group()
+
+    return _FORMULA_ID.sub(named, formula).replace("*", "×").replace("/", "÷")
+
+
 def _node_line(lines: _KpiLines, node: KpiNodeEvaluation, root_unit: str | None) -> tuple[str, Tone]:
     """One node: value(s), target, baseline, change, contribution and what is wrong or missing."""
     figures, words = lines.figures, lines.words
-    parts = [f"{node.name} = {node.formula}" if node.formula else node.name, _node_value(lines, node)]
+    shown = f"{node.name} = {formula_in_names(node.formula, lines.by_id)}" if node.formula else node.name
+    parts = [shown, _node_value(lines, node)]
     if node.target.used is not None:
         parts.append(words["kpi.target"].format(value=figures.quantity(node.target.used, node.unit)))
     if node.baseline.used is not None:
@@ -721,7 +737,9 @@ def _other_lines(lines: _KpiLines, others: Sequence[KpiNodeEvaluation]) -> list[
     return out
 
 
-def _kpi_check_table(ctx: Words, nodes: Sequence[KpiNodeEvaluation], figures: _Figures) -> Table:
+def _kpi_check_table(
+    ctx: Words, nodes: Sequence[KpiNodeEvaluation], figures: _Figures, by_id: Mapping[str, KpiNodeEvaluation]
+) -> Table:
     rows = []
     tones: list[Tone] = []
     states = {True: ctx.t("kpi.consistent"), False: ctx.t("kpi.inconsistent"), None: ctx.t("kpi.unknown")}
@@ -732,7 +750,7 @@ def _kpi_check_table(ctx: Words, nodes: Sequence[KpiNodeEvaluation], figures: _F
         rows.append(
             (
                 node.name,
-                node.formula or "",
+                formula_in_names(node.formula, by_id) if node.formula else "",
                 figures.quantity(actual.reported, node.unit),
                 figures.quantity(actual.computed, node.unit, True),
                 figures.percent(actual.deviation) if actual.deviation is not None else "—",
