@@ -993,7 +993,8 @@ def _decompose(
     for state in ctx.states.values():
         if state.contribution is not None:
             state.contribution = _clean(state.contribution, noise)
-            state.share = _ratio(state.contribution, total)
+            share = _ratio(state.contribution, total)  # float noise (0.999999999999999) read as 99.9%
+            state.share = None if share is None else round(share, 12)
     terminals.sort(key=_tree_position(ctx, root_id).__getitem__)
     contributions = [  # one per terminal node, from this module's figures: not validated again
         built(
