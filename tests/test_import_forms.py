@@ -125,3 +125,20 @@ def _why() -> bool:
 @pytest.mark.parametrize("name", list(F))
 def test_form_is_read(name: str) -> None:
     assert F[name]()
+
+
+def test_an_okr_sheets_start_column_is_the_baseline() -> None:
+    """'Start' / '起始值' beside Target and Current (an OKR tracker's layout, as on
+    https://www.andrewthompson.co/2020/04/) is the baseline; a 'Start date' column is not."""
+    okr = M(
+        "| Key Result | Start | Target | Current |\n|---|---|---|---|\n"
+        "| Reduce monthly churn | 4.1% | 3% | 3.4% |\n| Increase MRR | $120k | $150k | $141k |\n",
+        "en",
+    )
+    assert [(m.name, m.baseline) for m in okr.metrics] == [("Reduce monthly churn", "4.1%"), ("Increase MRR", "$120k")]
+    churn = okr.attainment.metrics[0]
+    assert churn.change_abs == pytest.approx(-0.7) and churn.status == "not_achieved"
+    zh = M("关键结果,起始值,目标,当前\n注册用户,1200,2000,1850\n")
+    assert [(m.name, m.baseline) for m in zh.metrics] == [("注册用户", "1200")]
+    dated = M("Key Result,Start date,Target,Current\nSignups,2024-01-01,2000,1850\n", "en")
+    assert [m.baseline for m in dated.metrics] == [None]
