@@ -71,13 +71,13 @@ async def import_metrics(
     """Read a table of metrics (CSV, TSV, XLSX) into compute_attainment's `metrics`, without retyping.
 
     Columns are found by their headers in Chinese or English (指标/关键结果/metric, 目标/target,
-    实际/完成/当前/actual/current, 基线/上期/去年同期/起始值/baseline/start, 单位/unit, 口径/aggregation,
-    权重/weight, 维度/dimension, 备注/note), below a title row and over merged two-row headers; a
-    markdown table or one aligned with blanks (copied from a web page or a PDF) is read as pasted. Numbers, percents formatted in the sheet, 万/亿, thousands
-    separators and full-width digits keep their meaning; a footnote mark (12.3¹) is taken off and said, a
-    decimal comma (1.234,5) is read only where the sheet leaves no doubt. Formulas are read as their cached
-    values. Cells that cannot be read are listed by row and column, the other rows still imported;
-    columns not used are listed.
+    实际/完成/当前/actual/current, 基线/上期/去年同期/起始值/baseline/start, 单位/unit, 口径/aggregation, 权重/weight,
+    维度/dimension, 备注/note), below a title row and over merged two-row headers; a markdown table or one
+    aligned with blanks (copied from a web page or a PDF) is read as pasted. Numbers, percents formatted in
+    the sheet, 万/亿, thousands separators and full-width digits keep their meaning; a footnote mark (12.3¹)
+    is taken off and said, a decimal comma (1.234,5) is read only where the sheet leaves no doubt. Formulas
+    are read as their cached values. Cells that cannot be read are listed by row and column, the other rows
+    still imported; columns not used are listed.
     """
 
     def work() -> CallToolResult:
