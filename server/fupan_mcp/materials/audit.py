@@ -5,8 +5,10 @@
    sections must be there, and a missing one is a finding that quotes what it should hold.
 2. Figures: tables whose header names a metric with a target or an actual (read by `metrics.read_metrics`,
    the same reader as import_metrics), and sentences such as "GMV目标2000万，实际完成1800万，完成率95%" or
-   "Sign-ups: target 2,000, actual 1,800 (90% of target)". Each is recomputed by compute_attainment; a
-   stated rate or verdict that disagrees is a finding with both figures. A stated rate that matches the
+   "Sign-ups: target 2,000, actual 1,800 (90% of target)", and the goal bullets that leave the word out
+   ("新增付费用户 ≥ 5,000（实际 4,200）", "获客成本控制在80元以内，实际92元", "p95 under 300 ms, actual
+   280 ms"). Each is recomputed by compute_attainment; a stated rate or verdict that disagrees is a
+   finding with both figures. A stated rate that matches the
    other convention for lower-is-better targets (actual / target) is noted, not called wrong.
 3. Actions: tables with an owner or due column (`trackers.read_tracker`), and the items under an actions
    heading, reading "负责人：X" / "owner: X" / "@X" and a date; without an owner, without a date, or with a
@@ -97,6 +99,16 @@ ZH_CHANGE = re.compile(  # "复购率目标提升20%，实际提升15%": a chang
     rf"(?P<name>[^，,。；;：:\n]{{1,40}}?)(?:的)?(?:目标|计划)(?:为|是)?\s*(?:(?P<up>{_UP})|(?P<down>{_DOWN}))\s*"
     rf"(?P<target>{_NUM}{_UNIT}){_SEP}(?:但|而|最终|结果)?\s*实际(?:仅|只|也)?\s*"
     rf"(?:(?P<up2>{_UP})|(?P<down2>{_DOWN}))(?:了)?\s*(?P<actual>{_NUM}{_UNIT})"
+)
+_LEVEL_LEAD = (
+    r"(?:[≥≤<>]=?|>=|<=|不低于|不少于|至少|不超过|不高于|至多|超过|低于|控制在|降至|降到|降低到|降低至|提升至|提升到|"
+    r"提高到|提高至|达到|从|由|at least|at most|no more than|no less than|under|below|above|over|up to|from)"
+)
+LEVEL = re.compile(  # "新增付费用户 ≥ 5,000（实际 4,200）", "获客成本控制在80元以内，实际92元": no 目标 written
+    rf"(?P<name>[^，,。；;：:\n（()≥≤<>]{{1,30}}?)\s*(?P<target>{_LEVEL_LEAD}\s*(?:[^，,。；;：:\n（()]|(?<=\d)[,，](?=\d{{3}})){{0,30}}?)"
+    rf"\s*(?:[（(]\s*|{_SEP}(?:但|而|最终|结果|but|while)?\s*)(?:实际|actual)(?:完成|达成|值|结果|ly)?"
+    rf"(?:仅|只有|只)?(?:了|为|是|到|was|is|:|：)?\s*[:：]?\s*(?P<actual>{_VALUE})",
+    re.IGNORECASE,
 )
 EN_STATEMENT = re.compile(
     rf"(?P<name>[A-Za-z][\w %/&'’.-]{{0,40}}?)\s*[:：]?\s*(?:had\s+a\s+|with\s+a\s+)?target(?:ed)?\s*"
@@ -361,7 +373,7 @@ def _sentences(text: str) -> list[str]:
 
 def _statement_matches(sentence: str) -> list[re.Match[str]]:
     """Every statement of a target and an actual in ``sentence``, in order, by the first pattern that finds one."""
-    for pattern in (ZH_STATEMENT, ZH_BOUND, ZH_CHANGE, ZH_NAMED, EN_STATEMENT, EN_AGAINST, EN_AGAINST_TARGET):
+    for pattern in (ZH_STATEMENT, ZH_BOUND, ZH_CHANGE, ZH_NAMED, EN_STATEMENT, EN_AGAINST, EN_AGAINST_TARGET, LEVEL):
         found = list(pattern.finditer(sentence))
         if found:
             return found
@@ -564,7 +576,7 @@ class _Auditor:
     # -- sentences
     def sentences(self, block: Block, section: str | None) -> None:
         for sentence in _sentences(block.text):
-            named = _TARGET_WORD.search(sentence) or ZH_BOUND.search(sentence)
+            named = _TARGET_WORD.search(sentence) or ZH_BOUND.search(sentence) or LEVEL.search(sentence)
             if not (named and _ACTUAL_WORD.search(sentence) and _DIGIT.search(sentence)):
                 continue
             matches = _statement_matches(sentence)
