@@ -14,7 +14,7 @@ import datetime as dt
 import re
 from typing import Literal, get_args
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import AliasChoices, BaseModel, Field, field_validator
 
 from fupan_mcp.domain.common import DataGap, Finding, Model, SeverityCounts
 from fupan_mcp.limits import MAX_NAME_CHARS, MAX_TEXT_CHARS
@@ -147,6 +147,7 @@ class TimelineEvent(Model):
     at: str = Field(
         min_length=1,
         max_length=64,
+        validation_alias=AliasChoices("at", "time", "timestamp", "when"),
         description="When, as postmortems write it: '2015-10-21T14:54:00Z', '2024-03-10 01:45 PST', "
         "'Feb 28, 2017 9:37 AM', '3月10日 14:05', '下午2:35', '次日 09:30', 'Day 2 03:00', 'D+1 03:00', "
         "'00:10 (+1)', 'T+15m' (after the first event), or a time alone ('14:54', '3:20am', 'noon': the date of the "
@@ -160,7 +161,12 @@ class TimelineEvent(Model):
         description="impact_start, detected, escalated, mitigated, resolved, impact_end, trigger, change, "
         "communication, or a free label. Durations come from the first six and trigger.",
     )
-    text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS, description="What happened; name roles, not people.")
+    text: str = Field(
+        min_length=1,
+        max_length=MAX_TEXT_CHARS,
+        validation_alias=AliasChoices("text", "event", "description", "what"),
+        description="What happened; name roles, not people.",
+    )
     source: str | None = Field(
         default=None, max_length=2_000, description="Optional link or reference: a dashboard, a log, a chat message."
     )
