@@ -208,3 +208,32 @@ def test_two_zones_that_disagree_are_refused() -> None:
 @pytest.mark.parametrize("at", ["约下午3点", "around midnight", "shortly after 14:05"])
 def test_approximate_words_before_any_time(at: str) -> None:
     assert "at_approximate" in codes(second(at))
+
+
+@pytest.mark.parametrize(
+    ("at", "start", "end"),
+    [
+        ("2-3pm", (14, 0), (15, 0)),  # the start borrows the end's pm
+        ("11-1pm", (11, 0), (13, 0)),  # 11 pm would come after 1 pm: 11 am
+        ("11-12pm", (11, 0), (12, 0)),  # to noon
+        ("11:30-12pm", (11, 30), (12, 0)),
+        ("2 to 3 pm", (14, 0), (15, 0)),
+    ],
+)
+def test_a_span_start_borrows_the_ends_half_of_the_day(at: str, start: tuple[int, int], end: tuple[int, int]) -> None:
+    """'2-3pm' as status pages write it: 14:00 to 15:00, not an unreadable time."""
+    result = second(at)
+    event = result.events[1]  # type: ignore[attr-defined]
+    assert (event.at.hour, event.at.minute) == start and (event.end_at.hour, event.end_at.minute) == end
+
+
+def test_an_event_written_with_the_usual_field_names_is_read() -> None:
+    """{"time": …, "event": …} as people and models name a timeline line: the same as {"at": …, "text": …};
+    the published schema keeps its own names."""
+    from fupan_mcp.domain.timeline import TimelineEvent
+
+    usual = TimelineEvent.model_validate({"time": "14:05", "event": "alert fired", "kind": "detected"})
+    assert (usual.at, usual.text) == ("14:05", "alert fired")
+    assert TimelineEvent.model_validate({"timestamp": "14:05", "description": "x"}).text == "x"
+    assert set(TimelineEvent.model_json_schema()["properties"]) == {"at", "kind", "text", "source"}
+    assert usual.model_dump()["text"] == "alert fired"

@@ -456,6 +456,8 @@ def _written_general(text: str) -> _Written | _Refused:
         if isinstance(first, _Written) and isinstance(other, _Written) and first.zone and other.zone:
             return first._replace(approximate=approximate, also=other_text)
     maybe_span = not _SPAN_CHARS.isdisjoint(value) or _SPAN_WORDS.search(folded) is not None
+    if maybe_span:
+        value = _SHARED_PERIOD.sub(_both_periods, value, count=1)
     span = _span(value) if maybe_span and _SPAN_HINT.search(value) else None
     if span is not None:
         if isinstance(span, _Written):
@@ -463,6 +465,34 @@ def _written_general(text: str) -> _Written | _Refused:
         return span
     read = _written_one(value)
     return read._replace(approximate=True) if approximate and isinstance(read, _Written) else read
+
+
+_SHARED_PERIOD = re.compile(
+    r"(?<![\d:.])(?P<h1>\d{1,2})(?::(?P<m1>\d{2}))?\s*(?P<sep>[–—‐‑‒−~-]|\s(?:to|until|till)\s)\s*"
+    r"(?P<h2>\d{1,2})(?::(?P<m2>\d{2}))?\s*(?P<period>[ap])\.?\s?m\b\.?",
+    re.IGNORECASE,
+)
+"""A span whose start borrows the end's am/pm: '2-3pm', '11–1 p.m.', '10:30-11am'."""
+
+
+def _both_periods(found: re.Match[str]) -> str:
+    """'2-3pm' as '2pm-3pm'; the start takes the other half of the day when the end's would put it after
+    the end ('11-1pm' is 11am to 1pm, '11-12pm' 11am to noon, '11-1am' 11pm to 1am)."""
+    h1, h2 = int(found["h1"]), int(found["h2"])
+    if not (1 <= h1 <= 12 and 1 <= h2 <= 12):
+        return found.group()
+    period = found["period"].lower()
+    other = "a" if period == "p" else "p"
+
+    def clock(hour: int, half: str) -> int:  # 12-hour hour and half of the day -> 0..23
+        return hour % 12 + (12 if half == "p" else 0)
+
+    start_minutes = clock(h1, period) * 60 + int(found["m1"] or 0)
+    end_minutes = clock(h2, period) * 60 + int(found["m2"] or 0)
+    first = other if start_minutes > end_minutes else period
+    start = f"{h1}:{found['m1']}" if found["m1"] else str(h1)
+    end = f"{h2}:{found['m2']}" if found["m2"] else str(h2)
+    return f"{start}{first}m{found['sep']}{end}{period}m"
 
 
 def _span(value: str) -> _Written | _Refused | None:
