@@ -366,3 +366,27 @@ def test_values_convert_into_a_scaled_metric_unit() -> None:
     assert to_metric_unit(parse_scaled_quantity("1628万"), unit) == (1628.0, "万元", True)
     assert to_metric_unit(parse_scaled_quantity(1628), unit) == (1628.0, "万元", True)
     assert to_metric_unit(parse_scaled_quantity("28.6%"), unit) == (28.6, "%", False)
+
+
+@pytest.mark.parametrize(
+    ("written", "value", "unit"),
+    [
+        ("50 bugs", 50, "bugs"),
+        ("12 months", 12, "months"),
+        ("20 members", 20, "members"),
+        ("3 kids", 3, "kids"),
+        ("4 builds", 4, "builds"),
+        ("50b", 50e9, None),
+        ("50bn", 50e9, None),
+        ("1.2M", 1.2e6, None),
+        ("10k users", 1e4, "users"),
+        ("2.5 billion", 2.5e9, None),
+        ("$1.2M", 1.2e6, "$"),
+    ],
+)
+def test_a_magnitude_letter_is_not_the_start_of_a_word(written: str, value: float, unit: str | None) -> None:
+    """'50 bugs' is 50 bugs: b, m and k are billion, million and thousand only when no letter follows."""
+    from fupan_mcp.domain.numbers import read_value
+
+    read = read_value(written)
+    assert (read.value, read.unit) == (pytest.approx(value), unit)

@@ -550,7 +550,7 @@ def read_value(value: str | float | int) -> Value:
     data = _data_unit(cased_rest)
     if data is None:
         for word, factor in _MAGNITUDES_LONGEST_FIRST:
-            if rest.startswith(word) and not _unit_word_starting_with(rest, word):
+            if rest.startswith(word) and not _glued_word(rest, word) and not _unit_word_starting_with(rest, word):
                 magnitude = factor
                 cut = len(word)
                 rest, cased_rest = rest[cut:].strip(), cased_rest[cut:].strip()
@@ -604,6 +604,12 @@ def parse_scaled_quantity(value: str | float | int) -> ScaledQuantity:
     """Like `parse_quantity`, and also tell which magnitude word (万, 亿, k...) the text carried."""
     read = read_value(value)
     return ScaledQuantity(read.value, read.unit, read.magnitude)
+
+
+def _glued_word(rest: str, word: str) -> bool:
+    """True when a Latin magnitude letter is only the start of a word: "50 bugs" is 50 bugs, not 50 billion
+    "ugs"; "12 months", "20 members", "3 kids" likewise (50b, 50bn, 10k users, 1.2M are magnitudes)."""
+    return word.isascii() and len(rest) > len(word) and rest[len(word)].isascii() and rest[len(word)].isalpha()
 
 
 def _unit_word_starting_with(rest: str, word: str) -> bool:
