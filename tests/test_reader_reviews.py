@@ -108,7 +108,7 @@ async def test_the_618_review_reads_its_targets_as_people_write_them(ws: Client)
     # the statement quotes the table's figures: 1.08亿元, not 108,000,000 or 10,800万
     assert "GMV：实际 1.08亿元，目标 > 1亿元，已达成（完成率 108%，超出 800万元）。" in zh
     # GMV = 950万 × 4.6% × 248元 = 108,376,000 = 1.084亿元, 0.35 % from the reported 1.08亿元
-    assert "| GMV | visitors * cvr * aov | 1.08亿元 | 1.084亿元 | 0.35% | 一致 |" in zh
+    assert "| GMV | 访客数 × 转化率 × 客单价 | 1.08亿元 | 1.084亿元 | 0.35% | 一致 |" in zh
     assert "客单价 · 实际 248元 · 基线 255元 · 变化 -7元" in zh  # a typed difference reads as typed
     assert "当天 GMV 破 800 万" in zh and "计算结果是" not in zh  # one day's GMV is not the metric
     en = await exported(ws, "tmall_618", "en", "markdown")
