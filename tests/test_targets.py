@@ -382,6 +382,10 @@ def test_values_convert_into_a_scaled_metric_unit() -> None:
         ("10k users", 1e4, "users"),
         ("2.5 billion", 2.5e9, None),
         ("$1.2M", 1.2e6, "$"),
+        ("$3 mil", 3e6, "$"),
+        ("3 mln users", 3e6, "users"),
+        ("5 miles", 5, "miles"),
+        ("12 milestones", 12, "milestones"),
     ],
 )
 def test_a_magnitude_letter_is_not_the_start_of_a_word(written: str, value: float, unit: str | None) -> None:

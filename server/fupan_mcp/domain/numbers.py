@@ -199,9 +199,12 @@ MAGNITUDES: dict[str, float] = {
     "m": 1e6,
     "mn": 1e6,
     "million": 1e6,
+    "mil": 1e6,  # "$3 mil", "3 mln users" (a letter after it is a word: "5 miles")
+    "mln": 1e6,
     "亿": 1e8,
     "b": 1e9,
     "bn": 1e9,
+    "bln": 1e9,
     "billion": 1e9,
     "thousand": 1e3,
     "千万": 1e7,
