@@ -394,3 +394,19 @@ def test_a_magnitude_letter_is_not_the_start_of_a_word(written: str, value: floa
 
     read = read_value(written)
     assert (read.value, read.unit) == (pytest.approx(value), unit)
+
+
+@pytest.mark.parametrize(
+    ("written", "kind", "value", "unit"),
+    [
+        ("< 3 customer complaints", "at_most", 3, "customer complaints"),
+        ("≤ 2 incidents per quarter", "at_most", 2, "incidents per quarter"),
+        ("No more than 2 P1 incidents per quarter", "at_most", 2, "p1 incidents per quarter"),
+        ("Cut MTTR in half", "relative_change", 50, "%"),
+        ("reduce on-call pages by half", "relative_change", 50, "%"),
+    ],
+)
+def test_english_targets_with_longer_nouns(written: str, kind: str, value: float, unit: str | None) -> None:
+    """A count noun of two or three words, and 'cut X in half', as English OKRs write them."""
+    read = parse_target(written)
+    assert (read.kind, read.value, read.unit) == (kind, pytest.approx(value), unit)

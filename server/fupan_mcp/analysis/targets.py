@@ -414,7 +414,7 @@ _DIVIDED_CN = re.compile(
 _DOUBLINGS = re.compile(r"^(?:实现|收入|规模)?翻(?:了)?(?:(?P<n>\d+)番|番|倍)$")
 _HALVES = re.compile(
     r"^(?:减半|(?:降低|下降|减少|缩短|降|压缩)(?:一|1)半|砍半|折半|腰斩|halve|halved|cut (?:in|by) half|"
-    r"reduce(?:d)? by half|half|by half|50% less)$"
+    r"reduce(?:d)? by half|half|by half|50% less|(?:cut|reduce|halve|slash)\s(?:[\w-]+\s){1,3}(?:in|by) half)$"
 )
 _MULTIPLE_EN = re.compile(
     r"^(?P<n>\d+(?:\.\d+)?)\s?(?:x|×|times)(?:\s(?P<dir>higher|more|larger|bigger|greater|growth|increase|"

@@ -620,14 +620,15 @@ def _unit_word_starting_with(rest: str, word: str) -> bool:
     return any(rest.startswith(alias) and len(alias) > len(word) for alias in UNIT_ALIASES if alias[0] == word[0])
 
 
-_SEVERITY_UNIT = re.compile(r"(?:p|sev|s)[0-4]s?(?:\s[a-z]+)?")
+_SEVERITY_UNIT = re.compile(r"(?:p|sev|s)[0-4]s?(?:\s[a-z]+){0,3}")
 
 
 def _looks_like_unit(rest: str) -> bool:
     """Unknown units are allowed if they are short words ('条', '次/周', 'users', 'data loss'), not phrases.
 
-    Chinese up to 4 characters, other words up to 16 characters in at most three words; no digits, and no
-    mix of Chinese and Latin letters ('pct左右的水平' is a phrase, not a unit).
+    Chinese up to 4 characters, other words up to 24 characters in at most three words ('customer
+    complaints', 'incidents per quarter'); no digits, and no mix of Chinese and Latin letters ('pct左右的水平'
+    is a phrase, not a unit).
     """
     if any(ch.isdigit() for ch in rest):
         return bool(_SEVERITY_UNIT.fullmatch(rest))  # "5 P1s", "3 sev2 incidents": a class, not a number
@@ -635,7 +636,7 @@ def _looks_like_unit(rest: str) -> bool:
     chinese = sum(1 for ch in letters if "\u4e00" <= ch <= "\u9fff")
     if chinese and chinese != len(letters):
         return False
-    return len(rest) <= 4 if chinese else len(rest) <= 16 and len(rest.split()) <= 3
+    return len(rest) <= 4 if chinese else len(rest) <= 24 and len(rest.split()) <= 3
 
 
 def convert(value: float, from_unit: str | None, to_unit: str | None) -> float | None:
