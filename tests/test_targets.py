@@ -410,3 +410,11 @@ def test_english_targets_with_longer_nouns(written: str, kind: str, value: float
     """A count noun of two or three words, and 'cut X in half', as English OKRs write them."""
     read = parse_target(written)
     assert (read.kind, read.value, read.unit) == (kind, pytest.approx(value), unit)
+
+
+def test_a_magnitude_letter_before_a_digit_is_no_magnitude() -> None:
+    """'2 B2B deals' is not 2 billion '2B deals': refused as unreadable rather than misread."""
+    from fupan_mcp.domain.numbers import NumberError, read_value
+
+    with pytest.raises(NumberError):
+        read_value("2 B2B deals")

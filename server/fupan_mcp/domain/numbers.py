@@ -611,8 +611,9 @@ def parse_scaled_quantity(value: str | float | int) -> ScaledQuantity:
 
 def _glued_word(rest: str, word: str) -> bool:
     """True when a Latin magnitude letter is only the start of a word: "50 bugs" is 50 bugs, not 50 billion
-    "ugs"; "12 months", "20 members", "3 kids" likewise (50b, 50bn, 10k users, 1.2M are magnitudes)."""
-    return word.isascii() and len(rest) > len(word) and rest[len(word)].isascii() and rest[len(word)].isalpha()
+    "ugs"; "12 months", "20 members", "3 kids", "2 B2B deals" likewise (50b, 50bn, 10k users, 1.2M are
+    magnitudes)."""
+    return word.isascii() and len(rest) > len(word) and rest[len(word)].isascii() and rest[len(word)].isalnum()
 
 
 def _unit_word_starting_with(rest: str, word: str) -> bool:
