@@ -164,6 +164,8 @@ UNIT_ALIASES: dict[str, str] = {
     "个星期": "week",
     "week": "week",
     "weeks": "week",
+    "wk": "week",
+    "wks": "week",
     "pt": "pt",
     "pts": "pt",
     "point": "pt",
