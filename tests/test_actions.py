@@ -517,3 +517,26 @@ def test_parse_threshold_without_a_number() -> None:
 def test_a_target_written_in_the_action(action: str, target: str | None) -> None:
     """An action that states its own measurable result counts as measured (said so in the finding)."""
     assert action_target(action) == target
+
+
+@pytest.mark.parametrize(
+    ("written", "level"),
+    [
+        ("Likely", "high"),
+        ("almost certain", "high"),
+        ("Possible", "medium"),
+        ("unlikely", "low"),
+        ("Rare", "low"),
+        ("Major", "high"),
+        ("catastrophic", "high"),
+        ("negligible", "low"),
+        ("很可能", "high"),
+        ("不太可能", "low"),
+        ("可能", "medium"),
+    ],
+)
+def test_a_risk_matrix_word_folds_into_three_levels(written: str, level: str) -> None:
+    """The five-step words of a likelihood / impact matrix, as registers write them, read as low/medium/high."""
+    from fupan_mcp.domain.actions import risk_level
+
+    assert risk_level(written) == level

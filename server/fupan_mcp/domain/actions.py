@@ -148,11 +148,28 @@ _STATUS_WORDS: dict[str, ActionStatus] = {
 
 RiskLevel = Literal["low", "medium", "high"]
 # Likelihood and impact as registers write them: words, letters, "High (3)"; a bare number has no scale here.
+# The five-step words of a risk matrix fold into three: rare/unlikely low, possible medium, likely/almost
+# certain high (likelihood); negligible/minor low, moderate medium, major/severe/catastrophic high (impact).
 _LEVEL_WORDS: dict[str, RiskLevel] = {
     **dict.fromkeys(("high", "h", "高", "较高", "很高", "极高", "严重", "very high", "critical", "大"), "high"),
+    **dict.fromkeys(
+        (
+            "likely", "very likely", "highly likely", "almost certain", "certain", "probable", "frequent",
+            "major", "severe", "catastrophic", "significant", "很可能", "极可能", "大概率", "非常可能", "重大",
+        ),
+        "high",
+    ),
     **dict.fromkeys(("medium", "med", "m", "mid", "moderate", "中", "中等", "一般"), "medium"),
+    **dict.fromkeys(("possible", "possibly", "occasional", "可能", "有可能", "偶尔"), "medium"),
     **dict.fromkeys(("low", "l", "低", "较低", "很低", "极低", "轻微", "very low", "minor", "小"), "low"),
-}
+    **dict.fromkeys(
+        (
+            "unlikely", "very unlikely", "rare", "remote", "improbable", "negligible", "insignificant",
+            "不太可能", "不大可能", "小概率", "罕见", "极少",
+        ),
+        "low",
+    ),
+}  # fmt: skip
 _LEVEL_TAIL = re.compile(r"\s*[(（]\s*\d+(?:\.\d+)?\s*[)）]\s*$")
 
 
