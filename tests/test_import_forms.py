@@ -142,3 +142,24 @@ def test_an_okr_sheets_start_column_is_the_baseline() -> None:
     assert [(m.name, m.baseline) for m in zh.metrics] == [("注册用户", "1200")]
     dated = M("Key Result,Start date,Target,Current\nSignups,2024-01-01,2000,1850\n", "en")
     assert [m.baseline for m in dated.metrics] == [None]
+
+
+def test_a_chinese_tracker_with_progress_and_month_dues() -> None:
+    """当前进展 is the status column (已完成 was imported as open), and a month with its year is due at its
+    last day, as check_actions reads it (2025年1月 was an unreadable date)."""
+    sheet = (
+        "序号,改进事项,责任人,计划完成时间,当前进展\n"
+        "1,补齐支付链路压测,王磊,2024/12/15,进行中\n"
+        "2,建立变更评审机制,运维组,2025年1月,已完成\n"
+        "3,梳理告警规则,李娜,2025 Q1,未开始\n"
+        "4,Review the paging policy,Ops,Jan 2025,done\n"
+    )
+    result = import_actions(sheet.encode(), "csv", None, "zh")
+    got = [(a.due.isoformat() if a.due else None, a.status) for a in result.actions]
+    assert got == [
+        ("2024-12-15", "in_progress"),
+        ("2025-01-31", "done"),
+        ("2025-03-31", "open"),
+        ("2025-01-31", "done"),
+    ]
+    assert not result.problems

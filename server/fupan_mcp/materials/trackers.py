@@ -19,6 +19,7 @@ that could be day/month or month/day, an unknown status) are reported by row and
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 import unicodedata
@@ -110,7 +111,11 @@ TRACKER_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec(
         "resolution", ("resolution", "解决结果", "解决方案", "statereason", "关闭原因"), ("resolution", "解决结果")
     ),
-    FieldSpec("status", ("status", "state", "状态", "进展", "进度", "当前状态"), ("status", "状态")),
+    FieldSpec(
+        "status",
+        ("status", "state", "状态", "进展", "进度", "当前状态", "当前进展", "最新进展", "进展情况", "执行情况"),
+        ("status", "状态", "进展", "progress"),
+    ),
     FieldSpec("priority", ("priority", "优先级", "紧急程度", "紧急度"), ("priority", "优先级")),
     FieldSpec(
         "issue_type",
@@ -332,6 +337,20 @@ _ZH_DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?
 _JIRA = re.compile(r"^(\d{1,2})[/ -]([A-Za-z]{3})[a-z]*[/ -](\d{2,4})(?:\s.*)?$")
 _NUMERIC = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})(?:\s.*)?$")
 _EN_DATE = re.compile(r"^([A-Za-z]{3})[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4})")
+# A month or a quarter with its year is due at its last day, as check_actions reads it ("2025年1月",
+# "2025-01", "Jan 2025", "2025 Q1", "Q1 2025").
+_MONTH_YEAR = re.compile(
+    r"^(?P<y>\d{4})\s*(?:年\s*(?P<m>\d{1,2})\s*月(?:份|底|末)?|[-/.](?P<m2>\d{1,2}))$"
+    r"|^(?:end of\s+)?(?P<mon>[A-Za-z]{3})[a-z]*\.?,?\s+(?P<y2>\d{4})$",
+    re.IGNORECASE,
+)
+_QUARTER_YEAR = re.compile(r"^(?P<y>\d{4})\s*(?:年\s*)?[-/ ]?\s*[qQ](?P<q>[1-4])$|^[qQ](?P<q2>[1-4])\s*(?P<y2>\d{4})$")
+
+
+def _month_end(year: int, month: int) -> dt.date | None:
+    if not (1 <= month <= 12 and 1900 <= year <= 2200):
+        return None
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
 def parse_date(text: str) -> dt.date | str | None:
@@ -355,6 +374,15 @@ def parse_date(text: str) -> dt.date | str | None:
         if second > 12:
             return _date(year, first, second)
         return _date(year, first, second) if first == second else "ambiguous"
+    match = _MONTH_YEAR.match(value)
+    if match:
+        if match["mon"]:
+            month = _MONTHS.get(match["mon"].lower()[:3])
+            return None if month is None else _month_end(int(match["y2"]), month)
+        return _month_end(int(match["y"]), int(match["m"] or match["m2"]))
+    match = _QUARTER_YEAR.match(value)
+    if match:
+        return _month_end(int(match["y"] or match["y2"]), 3 * int(match["q"] or match["q2"]))
     return None
 
 
