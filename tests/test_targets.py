@@ -418,3 +418,14 @@ def test_a_magnitude_letter_before_a_digit_is_no_magnitude() -> None:
 
     with pytest.raises(NumberError):
         read_value("2 B2B deals")
+
+
+@pytest.mark.parametrize("written", ["不超预算", "控制在预算内", "预算以内", "within budget", "on budget"])
+def test_within_budget_is_at_most_the_baseline(written: str) -> None:
+    """'不超预算' / 'within budget': the budget given as the baseline is the ceiling."""
+    from fupan_mcp.analysis.attainment import compute_attainment
+    from fupan_mcp.domain.attainment import MetricInput
+
+    result = compute_attainment([MetricInput(name="项目费用", target=written, baseline="45万", actual="47万")])
+    metric = result.metrics[0]
+    assert metric.status == "not_achieved" and metric.attainment_rate == pytest.approx(45 / 47, abs=1e-9)

@@ -693,8 +693,13 @@ _WHOLE_WORDS = {
     "持平或增长": "不低于基线", "持平或提升": "不低于基线", "不降": "不低于基线", "持平或下降": "不高于基线",
     "扭亏为盈": "> 0", "扭亏": "> 0", "实现盈利": "> 0", "turn a profit": "> 0", "profitable": "> 0",
     "盈亏平衡": ">= 0", "break even": ">= 0", "breakeven": ">= 0",
+    "不超预算": "不高于基线", "不超过预算": "不高于基线", "预算内": "不高于基线", "在预算内": "不高于基线",
+    "预算以内": "不高于基线", "控制在预算内": "不高于基线", "控制在预算以内": "不高于基线",
+    "within budget": "不高于基线", "on budget": "不高于基线", "under budget": "不高于基线",
+    "stay within budget": "不高于基线",
 }  # fmt: skip
-"""Targets said in words: full coverage is 100 %, turning a profit is above 0, breaking even at least 0."""
+"""Targets said in words: full coverage is 100 %, turning a profit is above 0, breaking even at least 0;
+"within budget" is at most the budget given as the baseline (no baseline: the target stays unread)."""
 
 
 _FULL_MARKS = re.compile(
