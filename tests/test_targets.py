@@ -429,3 +429,19 @@ def test_within_budget_is_at_most_the_baseline(written: str) -> None:
     result = compute_attainment([MetricInput(name="项目费用", target=written, baseline="45万", actual="47万")])
     metric = result.metrics[0]
     assert metric.status == "not_achieved" and metric.attainment_rate == pytest.approx(45 / 47, abs=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("written", "kind", "value"),
+    [
+        ("从3%到4%", "at_least", 4),
+        ("从45天到30天", "at_most", 30),
+        ("3%→4%", "at_least", 4),
+        ("45天 -> 30天", "at_most", 30),
+        ("1.2亿→1.5亿", "at_least", 1.5e8),
+    ],
+)
+def test_a_move_from_one_level_to_another(written: str, kind: str, value: float) -> None:
+    """'从A到B' and 'A→B' as review tables write a target move: the side from the two figures."""
+    read = parse_target(written)
+    assert (read.kind, read.value) == (kind, pytest.approx(value))

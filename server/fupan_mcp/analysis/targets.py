@@ -446,7 +446,13 @@ _RANK_FIRST = re.compile(
 )
 _TOP_PERCENT = re.compile(r"^(?:进入|排名|位列|跻身)?(?:top|前)\s?(?P<n>\d+(?:\.\d+)?)\s?%$")
 _FROM_TO_CN = re.compile(rf"^(?:将|把)?.*?从\s?{_QTY}\s?(?P<rest>(?:{_alternation(_VERBS)})\s?(?:至|到).+)$")
-_FROM_TO_EN = re.compile(rf"^(?:.*?\s)?from\s(?P<a>{_QTY})\s?to\s(?P<b>{_QTY})$")
+_FROM_TO_EN = re.compile(
+    rf"^(?:.*?\s)?from\s(?P<a>{_QTY})\s?to\s(?P<b>{_QTY})$"
+    rf"|^(?:.*?)?(?:从|由)\s?(?P<a2>{_QTY})\s?(?:到|至)\s?(?P<b2>{_QTY})$"
+    rf"|^(?P<a3>{_QTY})\s?(?:→|->|=>|⟶|➝|➔)\s?(?P<b3>{_QTY})$"
+)
+"""A move from one level to another, the side from the two figures: 'from 45 to 30 days', '从45天到30天'
+(no verb), '3%→4%' (as review tables write it)."""
 _ONE_FOLD = re.compile(r"(?:增长|提升|提高|增加|扩大|上升)\s?(?:了)?\s?1\s?倍")
 _AMBIGUOUS_MULTIPLE = re.compile(r"(?:增长|提升|提高|增加|扩大|上升|翻)\s?(?:了)?\s?\d+(?:\.\d+)?\s?倍")
 
@@ -860,9 +866,13 @@ def _whole_form(text: str, unit: MetricUnit) -> ParsedTarget | None:
         return _parse_prepared(from_to["rest"], unit)
     from_to = _FROM_TO_EN.match(text)
     if from_to:
-        start, end = _quantity(from_to["a"]), _quantity(from_to["b"])
-        op: Op = ">=" if end.value >= start.value else "<="
-        return _single_target(from_to["b"], op, unit)
+        first = from_to["a"] or from_to["a2"] or from_to["a3"]
+        last = from_to["b"] or from_to["b2"] or from_to["b3"]
+        start, end = _quantity(first), _quantity(last)
+        if end.value == start.value:
+            return None
+        op: Op = ">=" if end.value > start.value else "<="
+        return _single_target(last, op, unit)
     if _FLAT.match(text):
         return ParsedTarget(kind="baseline")
     baseline = _BASELINE.match(text)
