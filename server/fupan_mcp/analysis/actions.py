@@ -1447,8 +1447,8 @@ def _risk_threshold(
 def _check_risk(risk: Risk, index: int, language: Language) -> RiskCheck:
     path = f"risks[{index}]"
     if not risk.risk:  # blank: reported for this risk alone, the others are checked
-        findings = [_finding("missing_risk", "error", f"{path}.risk", language)]
-        return RiskCheck(index=index, risk="", complete=False, findings=findings)
+        blank = [_finding("missing_risk", "error", f"{path}.risk", language)]
+        return RiskCheck(index=index, risk="", complete=False, findings=blank)
     findings: list[Finding] = []
     if not risk.indicator:
         findings.append(_finding("missing_indicator", "warning", f"{path}.indicator", language))
