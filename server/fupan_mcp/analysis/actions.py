@@ -266,6 +266,10 @@ _TEXT = {
         "zh": "没有红色（告警）阈值。",
         "en": "No red (alarm) threshold.",
     },
+    "missing_risk": {
+        "zh": "风险内容为空，这一条未检查。请写明可能出什么问题。",
+        "en": "The risk text is blank; this risk was not checked. Say what could go wrong.",
+    },
     "missing_response": {
         "zh": "没有应对措施。请写明触发后做什么。",
         "en": "No response. Say what is done when it fires.",
@@ -1478,6 +1482,9 @@ def _risk_threshold(
 
 def _check_risk(risk: Risk, index: int, language: Language) -> RiskCheck:
     path = f"risks[{index}]"
+    if not risk.risk:  # blank: reported for this risk alone, the others are checked
+        blank = [_finding("missing_risk", "error", f"{path}.risk", language)]
+        return RiskCheck(index=index, risk="", complete=False, findings=blank)
     findings: list[Finding] = []
     if not risk.indicator:
         findings.append(_finding("missing_indicator", "warning", f"{path}.indicator", language))

@@ -455,7 +455,8 @@ class ActionItem(Model):
 class Risk(Model):
     """A risk to watch, with the thresholds that raise the alarm and the response."""
 
-    risk: str = Field(min_length=1, max_length=MAX_TEXT_CHARS, description="What could go wrong.")
+    # A blank risk does not refuse the whole list: it is kept and `check_risks` reports it alone.
+    risk: str = Field(max_length=MAX_TEXT_CHARS, description="What could go wrong.")
     indicator: str | None = Field(default=None, max_length=MAX_TEXT_CHARS, description="The signal that is watched.")
     yellow_threshold: str | None = Field(default=None, max_length=MAX_NAME_CHARS)
     red_threshold: str | None = Field(default=None, max_length=MAX_NAME_CHARS)

@@ -569,6 +569,7 @@ TEXT: Table = {
     "issue.missing_indicator": {"zh": "缺指标", "en": "no indicator"},
     "issue.missing_yellow_threshold": {"zh": "缺黄色阈值", "en": "no yellow"},
     "issue.missing_red_threshold": {"zh": "缺红色阈值", "en": "no red"},
+    "issue.missing_risk": {"zh": "风险内容为空", "en": "blank risk"},
     "issue.missing_response": {"zh": "缺应对", "en": "no response"},
     "issue.level_unread": {"zh": "等级无法识别", "en": "level unread"},
     "issue.threshold_unparsed": {"zh": "阈值无数值", "en": "threshold not numeric"},
