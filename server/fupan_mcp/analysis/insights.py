@@ -187,8 +187,11 @@ class _Slice:
         self.done += tally.done
         self.wont_do += tally.wont_do
         self.overdue += tally.overdue
-        for k, n in enumerate(tally.aging):
-            self.aging[k] += n
+        aging, (a, b, c, d) = self.aging, tally.aging  # unrolled: called once per tally
+        aging[0] += a
+        aging[1] += b
+        aging[2] += c
+        aging[3] += d
 
     def result(self, key: str | None) -> FollowThrough:
         base = self.total - self.wont_do
