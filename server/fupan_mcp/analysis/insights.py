@@ -28,17 +28,23 @@ from typing import Any
 
 from fupan_mcp.analysis.text import Fingerprint, jaccard, normalize_text, similar_pairs
 from fupan_mcp.domain.actions import ActionStatus
+from fupan_mcp.domain.common import built
 from fupan_mcp.domain.insights import (
     AGING_BUCKETS,
     RECURRING_KINDS,
     ActionTally,
+    CarriedAction,
     CarriedKey,
     CellTally,
     FollowThrough,
     InsightReview,
     InsightRows,
     InsightsResult,
+    MetricTrend,
+    RecurringGroup,
     RecurringKind,
+    ReviewRef,
+    TrendPoint,
 )
 from fupan_mcp.limits import MAX_LISTED_GROUPS
 
@@ -141,22 +147,23 @@ def compute_insights(rows: InsightRows, as_of: dt.date | None) -> InsightsResult
     carried = _carried_over(rows, reviews)
     recurring = _recurring(rows, reviews)
     trends = _trends(rows, reviews)
-    return InsightsResult.model_validate(  # the listed groups as plain dicts: validated in one call
-        {
-            "as_of": as_of,
-            "reviews": len(rows.reviews),
-            "similarity_threshold": RECURRING_THRESHOLD,
-            "follow_through": total.result(None),
-            "by_owner": _breakdown(by_owner),
-            "by_project": _breakdown(by_project),
-            "by_quarter": _breakdown(by_quarter),
-            "carried_over": carried[0],
-            "carried_over_count": carried[1],
-            "recurring": recurring[0],
-            "recurring_count": recurring[1],
-            "trends": trends[:MAX_LISTED_GROUPS],
-            "trend_count": len(trends),
-        }
+    # Built, not validated again: every value already has its field's type (the suite's
+    # FUPAN_MCP_CHECK_OUTPUT=1 validates the tool's structured output against the model).
+    return built(
+        InsightsResult,
+        as_of=as_of,
+        reviews=len(rows.reviews),
+        similarity_threshold=RECURRING_THRESHOLD,
+        follow_through=total.result(None),
+        by_owner=_breakdown(by_owner),
+        by_project=_breakdown(by_project),
+        by_quarter=_breakdown(by_quarter),
+        carried_over=carried[0],
+        carried_over_count=carried[1],
+        recurring=recurring[0],
+        recurring_count=recurring[1],
+        trends=trends[0],
+        trend_count=trends[1],
     )
 
 
@@ -180,13 +187,17 @@ class _Slice:
         self.done += tally.done
         self.wont_do += tally.wont_do
         self.overdue += tally.overdue
-        for k, n in enumerate(tally.aging):
-            self.aging[k] += n
+        aging, (a, b, c, d) = self.aging, tally.aging  # unrolled: called once per tally
+        aging[0] += a
+        aging[1] += b
+        aging[2] += c
+        aging[3] += d
 
     def result(self, key: str | None) -> FollowThrough:
         base = self.total - self.wont_do
         closed = sum(self.days.values())
-        return FollowThrough(
+        return built(
+            FollowThrough,
             key=key,
             total=self.total,
             done=self.done,
@@ -247,7 +258,7 @@ def _breakdown(slices: dict[str, _Slice]) -> list[FollowThrough]:
     return sorted(rows, key=lambda row: (-row.overdue, -row.open, row.key or ""))
 
 
-def _carried_over(rows: InsightRows, reviews: dict[str, InsightReview]) -> tuple[list[dict[str, Any]], int]:
+def _carried_over(rows: InsightRows, reviews: dict[str, InsightReview]) -> tuple[list[CarriedAction], int]:
     """The same action (normalized text) in two or more reviews of one project: the most-repeated
     `MAX_LISTED_GROUPS`, and how many there are.
 
@@ -280,7 +291,7 @@ def _carried_over(rows: InsightRows, reviews: dict[str, InsightReview]) -> tuple
     return _listed_carried(found, reviews), len(found)
 
 
-def _carried_from_keys(rows: InsightRows, reviews: dict[str, InsightReview]) -> tuple[list[dict[str, Any]], int]:
+def _carried_from_keys(rows: InsightRows, reviews: dict[str, InsightReview]) -> tuple[list[CarriedAction], int]:
     keys: dict[tuple[str, str], list[CarriedKey]] = defaultdict(list)
     for key in rows.carried or ():
         if key.review_id in reviews:
@@ -297,7 +308,7 @@ def _carried_from_keys(rows: InsightRows, reviews: dict[str, InsightReview]) -> 
 # --- recurring problems -------------------------------------------------------------------
 
 
-def _recurring(rows: InsightRows, reviews: dict[str, InsightReview]) -> tuple[list[dict[str, Any]], int]:
+def _recurring(rows: InsightRows, reviews: dict[str, InsightReview]) -> tuple[list[RecurringGroup], int]:
     """Similar texts of one kind in two or more reviews: the most-repeated `MAX_LISTED_GROUPS`, and how
     many groups there are. Each distinct text is normalized once, each distinct normal form compared once."""
     norms: dict[str, str] = {}
@@ -333,24 +344,24 @@ def _recurring(rows: InsightRows, reviews: dict[str, InsightReview]) -> tuple[li
                 continue
             found.append((-len(ids), kind_index, items[indexes[0]][2].strip(), kind, indexes, ids, items))
     found.sort(key=lambda g: (g[0], g[1], g[2]))  # stable: ties keep the order the groups were found in
-    listed: list[dict[str, Any]] = []  # `RecurringGroup`s as dicts
+    listed: list[RecurringGroup] = []
     for _, _, _, kind, indexes, ids, items in found[:MAX_LISTED_GROUPS]:  # only the listed ones are built
         texts = list(dict.fromkeys(items[i][2].strip() for i in indexes))
         listed.append(
-            {
-                "kind": kind,
-                "text": texts[0],
-                "texts": texts,
-                "reviews": [_ref(rid, reviews[rid]) for rid in ids],
-                "not_yet_learned": kind == "lesson" and len(ids) >= NOT_LEARNED_REVIEWS,
-            }
+            built(
+                RecurringGroup,
+                kind=kind,
+                text=texts[0],
+                texts=texts,
+                reviews=[_ref(rid, reviews[rid]) for rid in ids],
+                not_yet_learned=kind == "lesson" and len(ids) >= NOT_LEARNED_REVIEWS,
+            )
         )
     return listed, len(found)
 
 
-def _ref(review_id: str, review: InsightReview) -> dict[str, Any]:
-    """A `ReviewRef` as a dict (the result validates it)."""
-    return {"review_id": review_id, "project": review.project, "review_date": review.review_date}
+def _ref(review_id: str, review: InsightReview) -> ReviewRef:
+    return built(ReviewRef, review_id=review_id, project=review.project, review_date=review.review_date)
 
 
 def _union_find(size: int, pairs: Iterable[tuple[int, int, float]]) -> list[list[int]]:
@@ -376,8 +387,8 @@ def _union_find(size: int, pairs: Iterable[tuple[int, int, float]]) -> list[list
 # --- trends -------------------------------------------------------------------------------
 
 
-def _trends(rows: InsightRows, reviews: dict[str, InsightReview]) -> list[dict[str, Any]]:
-    """The `MetricTrend`s as dicts (the result validates them), by project and metric."""
+def _trends(rows: InsightRows, reviews: dict[str, InsightReview]) -> tuple[list[MetricTrend], int]:
+    """The listed `MetricTrend`s, by project and metric (only those are built), and how many there are."""
     names: dict[str, str] = {}
     series: dict[tuple[str, str], list[tuple[dt.date, str, str, float]]] = defaultdict(list)
     for metric in rows.metrics:
@@ -389,38 +400,41 @@ def _trends(rows: InsightRows, reviews: dict[str, InsightReview]) -> list[dict[s
             norm = names[metric.name] = normalize_text(metric.name)
         if norm:
             series[(review.project, norm)].append((review.review_date, review.id, metric.name, metric.attainment_rate))
-    trends: list[dict[str, Any]] = []
+    trends: list[tuple[str, str, list[tuple[dt.date, str, float]], float]] = []
     for (project, _), values in series.items():
         values.sort()
         points = list({review_id: (day, review_id, rate) for day, review_id, _, rate in values}.values())
         if len(points) < 2:
             continue
-        change = points[-1][2] - points[0][2]
-        direction = "flat" if abs(change) < FLAT_CHANGE else "up" if change > 0 else "down"
-        trends.append(
-            {
-                "project": project,
-                "metric": values[0][2],
-                "points": [{"review_id": r, "review_date": d, "attainment_rate": v} for d, r, v in points],
-                "change": round(change, 12),
-                "direction": direction,
-            }
+        trends.append((project, values[0][2], points, points[-1][2] - points[0][2]))
+    trends.sort(key=lambda t: (t[0], t[1]))  # stable, as the dicts were sorted before
+    listed = [
+        built(
+            MetricTrend,
+            project=project,
+            metric=metric,
+            points=[built(TrendPoint, review_id=r, review_date=d, attainment_rate=float(v)) for d, r, v in points],
+            change=float(round(change, 12)),
+            direction="flat" if abs(change) < FLAT_CHANGE else "up" if change > 0 else "down",
         )
-    return sorted(trends, key=lambda t: (t["project"], t["metric"]))
+        for project, metric, points, change in trends[:MAX_LISTED_GROUPS]
+    ]
+    return listed, len(trends)
 
 
 def _listed_carried(
     found: list[tuple[str, str, ActionStatus, list[str]]], reviews: dict[str, InsightReview]
-) -> list[dict[str, Any]]:
+) -> list[CarriedAction]:
     """The carried-over groups as listed: most reviews first, then by project and text, at most
     `MAX_LISTED_GROUPS` (sorts ``found`` in place)."""
     found.sort(key=lambda c: (-len(c[3]), c[0], c[1]))
     return [
-        {
-            "project": project,
-            "action": action,
-            "reviews": [_ref(rid, reviews[rid]) for rid in refs],
-            "latest_status": status,
-        }
+        built(
+            CarriedAction,
+            project=project,
+            action=action,
+            reviews=[_ref(rid, reviews[rid]) for rid in refs],
+            latest_status=status,
+        )
         for project, action, status, refs in found[:MAX_LISTED_GROUPS]
     ]
