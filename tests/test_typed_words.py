@@ -35,7 +35,12 @@ TYPED = [
 
 def test_the_typed_word_is_kept_beside_the_value() -> None:
     first, second, third = (ActionItem.model_validate(item) for item in TYPED)
-    assert (first.priority, first.priority_text, first.status, first.status_text) == (None, "ASAP-ish", "open", "跟进中?")
+    assert (first.priority, first.priority_text, first.status, first.status_text) == (
+        None,
+        "ASAP-ish",
+        "open",
+        "跟进中?",
+    )
     assert first.unread_words == {"priority": "ASAP-ish", "status": "跟进中?"}
     assert second.unread_words == {"priority": "p0/p1", "status": "blocked-ish"}
     assert (third.priority, third.status, third.priority_text, third.status_text, third.unread_words) == (
