@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import threading
+from collections.abc import Callable
 from typing import Any, Literal, get_args
 
-from pydantic import BaseModel, Field, PrivateAttr, ValidatorFunctionWrapHandler, field_validator, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from fupan_mcp.domain.asof import AsOf
 from fupan_mcp.domain.common import DataGap, Finding, Language, Model
@@ -319,14 +319,45 @@ def action_kind(value: str) -> str:
     return _ACTION_KIND_ALIASES.get(key, label)
 
 
-class _Unread(threading.local):
-    """The words of the action being validated that read as none of their values, per thread, from its
-    before-validator to its `model_post_init`."""
-
-    words: dict[str, str] | None = None
+_RISK_LEVELS: tuple[str, ...] = ("low", "medium", "high")
 
 
-_UNREAD = _Unread()
+def _keep_unread(data: object, fields: tuple[tuple[str, tuple[str, ...], Callable[[Any], object]], ...]) -> object:
+    """The one pattern of a leniently read word (a before-validator, thread-safe: nothing kept outside
+    the data): a word under ``name`` that ``read`` turns into none of ``allowed`` leaves the field unset
+    and is kept, as typed, in ``<name>_text``; a blank one (or one read as nothing) is simply not given.
+    The word counts as unread while the field holds its default (`_unread_texts`).
+    Only strings are words (another type is refused by the field), except for risk levels ('3')."""
+    if not isinstance(data, dict):
+        return data
+    kept: dict[str, str] = {}
+    dropped: set[str] = set()
+    for name, allowed, read in fields:
+        value = data.get(name)
+        strings_only = allowed is not _RISK_LEVELS
+        if value is None or (strings_only and not isinstance(value, str)):
+            continue
+        reading = read(value)
+        if reading in allowed or (not strings_only and reading is None):
+            continue
+        dropped.add(name)
+        word = str(value)
+        if word.strip():
+            kept[f"{name}_text"] = word.encode("utf-8", "replace").decode("utf-8")[:MAX_NAME_CHARS]
+    if not dropped:
+        return data
+    return {**{key: value for key, value in data.items() if key not in dropped}, **kept}
+
+
+def _unread_texts(model: BaseModel, names: tuple[str, ...]) -> dict[str, str]:
+    """``{name: word}`` of the words kept as typed beside a field still at its default (a status set
+    later, e.g. to done, makes the old word no longer the action's status)."""
+    words: dict[str, str] = {}
+    for name in names:
+        text = getattr(model, f"{name}_text")
+        if isinstance(text, str) and text and getattr(model, name) == type(model).model_fields[name].default:
+            words[name] = text
+    return words
 
 
 class ActionItem(Model):
@@ -346,6 +377,11 @@ class ActionItem(Model):
         description="The due date as written, kept when it was not YYYY-MM-DD (set by the server).",
     )
     priority: Priority | None = Field(default=None, description="P0 (most urgent) to P3.")
+    priority_text: str | None = Field(
+        default=None,
+        max_length=MAX_NAME_CHARS,
+        description="The priority as written, kept when it reads as no level (set by the server).",
+    )
     addresses: str | None = Field(
         default=None, max_length=MAX_TEXT_CHARS, description="The problem or root cause this action answers."
     )
@@ -353,6 +389,11 @@ class ActionItem(Model):
         default=None, max_length=MAX_TEXT_CHARS, description="Measurable result or definition of done."
     )
     status: ActionStatus = "open"
+    status_text: str | None = Field(
+        default=None,
+        max_length=MAX_NAME_CHARS,
+        description="The status as written, kept when it reads as no status (set by the server).",
+    )
     status_reason: str | None = Field(
         default=None, max_length=MAX_TEXT_CHARS, description="Why it will not be done (required for wont_do)."
     )
@@ -392,41 +433,19 @@ class ActionItem(Model):
         reading = read_due(text, current_reference())
         return {**data, "due": reading.date, "due_text": text}
 
-    _unread_words: dict[str, str] = PrivateAttr(default_factory=dict)
-
     @model_validator(mode="before")
     @classmethod
     def _words_as_written(cls, data: object) -> object:
         """A priority or status that reads as none of its values ('high', '高', 'blocked') is not guessed
-        and does not refuse the whole list: the field keeps its default (no priority; open) and
-        `check_actions` reports it for this action alone (kept until `model_post_init`: a wrap validator
-        would hide the model's name from the error paths of a `str | ActionItem` union)."""
-        _UNREAD.words = None
-        if not isinstance(data, dict):
-            return data
-        unread: dict[str, str] = {}
-        dropped: set[str] = set()
-        for name, allowed, read in (("priority", _PRIORITIES, _priority_word), ("status", _STATUSES, status_word)):
-            value = data.get(name)
-            if not isinstance(value, str) or read(value) in allowed:
-                continue
-            dropped.add(name)  # a blank one is simply not given
-            if value.strip():
-                unread[name] = value[:MAX_NAME_CHARS]
-        if not dropped:
-            return data
-        _UNREAD.words = unread or None
-        return {key: value for key, value in data.items() if key not in dropped}
-
-    def model_post_init(self, context: Any, /) -> None:
-        if _UNREAD.words is not None:
-            self._unread_words = _UNREAD.words
-            _UNREAD.words = None
+        and does not refuse the whole list: the field keeps its default (no priority; open), the word is
+        kept in ``priority_text`` / ``status_text`` (so the store, reports and exports keep what was
+        typed) and `check_actions` reports it for this action alone."""
+        return _keep_unread(data, (("priority", _PRIORITIES, _priority_word), ("status", _STATUSES, status_word)))
 
     @property
     def unread_words(self) -> dict[str, str]:
         """The priority / status as written when it could not be read as one of its values."""
-        return dict(self._unread_words)
+        return _unread_texts(self, ("priority", "status"))
 
     @field_validator("owner", mode="before")
     @classmethod
@@ -465,31 +484,29 @@ class Risk(Model):
     likelihood: RiskLevel | None = Field(default=None, description="low, medium or high (also 高/中/低, H/M/L).")
     impact: RiskLevel | None = Field(default=None, description="low, medium or high (also 高/中/低, H/M/L).")
 
-    _unread_levels: dict[str, str] = PrivateAttr(default_factory=dict)
+    likelihood_text: str | None = Field(
+        default=None,
+        max_length=MAX_NAME_CHARS,
+        description="The likelihood as written, kept when it reads as no level (set by the server).",
+    )
+    impact_text: str | None = Field(
+        default=None,
+        max_length=MAX_NAME_CHARS,
+        description="The impact as written, kept when it reads as no level (set by the server).",
+    )
 
-    @model_validator(mode="wrap")
+    @model_validator(mode="before")
     @classmethod
-    def _levels_as_written(cls, data: object, handler: ValidatorFunctionWrapHandler) -> Risk:
+    def _levels_as_written(cls, data: object) -> object:
         """A likelihood or impact that reads as no level ('3', '3×4', 'Likely') is not guessed and does
-        not refuse the whole list: the field is left empty and `check_risks` reports it for this risk."""
-        unread: dict[str, str] = {}
-        if isinstance(data, dict):
-            for name in ("likelihood", "impact"):
-                value = data.get(name)
-                if value is not None and risk_level(value) not in ("low", "medium", "high", None):
-                    unread[name] = str(value)[:MAX_NAME_CHARS]
-            if unread:
-                data = {**data, **dict.fromkeys(unread)}
-        risk = handler(data)
-        assert isinstance(risk, Risk)
-        if unread:
-            risk._unread_levels = unread
-        return risk
+        not refuse the whole list: the field is left empty, the word kept in ``likelihood_text`` /
+        ``impact_text`` and `check_risks` reports it for this risk."""
+        return _keep_unread(data, (("likelihood", _RISK_LEVELS, risk_level), ("impact", _RISK_LEVELS, risk_level)))
 
     @property
     def unread_levels(self) -> dict[str, str]:
         """The likelihood / impact as written when it could not be read as low, medium or high."""
-        return dict(self._unread_levels)
+        return _unread_texts(self, ("likelihood", "impact"))
 
     @field_validator("likelihood", "impact", mode="before")
     @classmethod

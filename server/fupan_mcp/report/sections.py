@@ -1098,7 +1098,7 @@ def _action_table(ctx: Words, rows_in: Sequence[tuple[int, ActionItem, ActionChe
             action.action,
             _or_missing(ctx, action.owner),
             due,
-            action.priority or "—",
+            action.priority or _unread_word(ctx, action, "priority") or "—",
             _action_status(ctx, action, overdue),
             metric,
             action.addresses or "—",
@@ -1114,9 +1114,19 @@ def _action_table(ctx: Words, rows_in: Sequence[tuple[int, ActionItem, ActionChe
     return Table(tuple(ctx.t(k) for k in keys), tuple(rows), tuple(tones), short=(0, 3, 4, 5))
 
 
+def _unread_word(ctx: Words, action: ActionItem, name: str) -> str | None:
+    """A priority or status kept as typed because it reads as none of its values ("待确认：ASAP-ish")."""
+    word = action.unread_words.get(name)
+    return ctx.t("actions.unread", text=word) if word else None
+
+
 def _action_status(ctx: Words, action: ActionItem, overdue: bool) -> str:
-    """The status in words; an open action past its due date says so."""
+    """The status in words, with a status word that could not be read beside it; an open action past
+    its due date says so."""
     status = ctx.t(f"action_status.{action.status}")
+    word = action.unread_words.get("status")
+    if word:
+        status = ctx.t("actions.status_unread", status=status, text=word)
     if overdue and action.status not in _CLOSED:
         return ctx.t("actions.overdue", status=status)
     return status

@@ -80,7 +80,13 @@ def _description(action: StoredAction, language: Language) -> str:
             project=action.project,
         )
     ]
-    for key in ("addresses", "success_metric", "owner", "due_text", "evidence", "status_reason", "ticket"):
+    unread = action.unread_words
+    for key in ("addresses", "success_metric", "owner", "due_text", "priority_text", "status_text"):
+        typed = key in ("priority_text", "status_text")
+        value = unread.get(key.removesuffix("_text")) if typed else getattr(action, key)
+        if isinstance(value, str) and value.strip():
+            lines.append(tr(TEXT, f"tracker.{key}", language, text=value.strip()))
+    for key in ("evidence", "status_reason", "ticket"):
         value = getattr(action, key, None)
         if isinstance(value, str) and value.strip():
             lines.append(tr(TEXT, f"tracker.{key}", language, text=value.strip()))

@@ -331,6 +331,14 @@ def _migration_9(conn: Connection) -> None:
     _keep_metrics(conn, None)
 
 
+# Migration 11 (nolost; applies after 10, renumbered at merge if 10 does not land): an action's
+# priority and status as typed when they read as none of their values ('ASAP-ish', '跟进中?'), kept
+# beside the empty priority / default status so a save, get_review, export and import keep the word.
+_TYPED_WORDS: tuple[str, ...] = (
+    "ALTER TABLE actions ADD COLUMN IF NOT EXISTS priority_text TEXT",
+    "ALTER TABLE actions ADD COLUMN IF NOT EXISTS status_text TEXT",
+)
+
 # Append new migrations here: MIGRATIONS[n] upgrades schema version n to n + 1.
 MIGRATIONS: tuple[Migration, ...] = (
     _MIGRATION_1,
@@ -342,6 +350,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _migration_7,
     _migration_8,
     _migration_9,
+    _TYPED_WORDS,
 )
 DERIVED_TABLES = ("insight_actions", "insight_counts", "insight_metrics")
 """Tables the store makes from the others at write time: not data (not exported), made again on import."""
@@ -350,7 +359,8 @@ _BEGIN_WRITE = "BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE"
 _BEGIN_READ = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
 _ACTION_COLUMNS = (
     "a.id, a.review_id, a.action, a.owner, a.due, a.priority, a.addresses, a.success_metric, "
-    "a.status, a.status_reason, a.evidence, a.kind, a.ticket, a.due_text, a.closed_at, a.created_at, "
+    "a.status, a.status_reason, a.evidence, a.kind, a.ticket, a.due_text, a.priority_text, a.status_text, "
+    "a.closed_at, a.created_at, "
     "a.updated_at, r.project, r.project_id, r.title AS review_title, r.review_date"
 )
 _PROJECT_ID = records.PROJECT_ID_OF_KEY.format(p="%s")
@@ -368,6 +378,8 @@ _ACTION_TEXT_FIELDS = (
     "kind",
     "ticket",
     "due_text",
+    "priority_text",
+    "status_text",
 )
 # review_insights' counts, per review or per owner ({key}) over the actions in {scope}: overdue ones
 # (open or in progress, due before the as-of date, given twice) by days past due, and the days from

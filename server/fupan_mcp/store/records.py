@@ -40,6 +40,8 @@ ACTION_VALUE_COLUMNS = (
     "kind",
     "ticket",
     "due_text",
+    "priority_text",
+    "status_text",
 )
 """The action columns `action_values` fills, in its order (inserts and updates name them from here)."""
 OPEN_STATUSES: tuple[ActionStatus, ...] = ("open", "in_progress")
@@ -294,10 +296,13 @@ def action_changes(
 
 def changed_action(current: StoredAction, changes: Mapping[str, object]) -> ActionItem:
     """The stored action with ``changes`` applied, checked as a whole. A new due date (always
-    YYYY-MM-DD here) replaces the words the old one was written in, so ``due_text`` is dropped."""
+    YYYY-MM-DD here) replaces the words the old one was written in, so ``due_text`` is dropped; a new
+    status the same way drops ``status_text`` (the status word that could not be read)."""
     fields = current.model_dump(include=set(ActionItem.model_fields))
     if "due" in changes:
         fields["due_text"] = None
+    if "status" in changes:
+        fields["status_text"] = None
     return base.validate_action({**fields, **changes}, "")
 
 
@@ -355,6 +360,8 @@ def action_values(item: ActionItem, *, iso_dates: bool = False) -> tuple[object,
         item.kind,
         item.ticket,
         item.due_text,
+        item.priority_text,
+        item.status_text,
     )
 
 

@@ -348,6 +348,14 @@ _INSIGHT_METRICS: tuple[str, ...] = (
     "CREATE INDEX lessons_insight ON lessons (review_id, seq, kind, text)",
 )
 
+# Migration 11 (nolost; applies after 10, renumbered at merge if 10 does not land): an action's
+# priority and status as typed when they read as none of their values ('ASAP-ish', '跟进中?'), kept
+# beside the empty priority / default status so a save, get_review, export and import keep the word.
+_TYPED_WORDS: tuple[str, ...] = (
+    "ALTER TABLE actions ADD COLUMN priority_text TEXT",
+    "ALTER TABLE actions ADD COLUMN status_text TEXT",
+)
+
 # Append new migrations here: MIGRATIONS[n] upgrades user_version n to n + 1.
 MIGRATIONS: tuple[Migration, ...] = (
     _MIGRATION_1,
@@ -359,6 +367,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _migration_7,
     _migration_8,
     _INSIGHT_METRICS,
+    _TYPED_WORDS,
 )
 DERIVED_TABLES = ("insight_actions", "insight_counts", "insight_groups", "insight_metrics")
 """Tables the store makes from the others at write time: not data (not exported), made again on import."""
@@ -383,7 +392,8 @@ FTS_SCHEMA: tuple[str, ...] = (
 
 _ACTION_COLUMNS = (
     "a.id, a.review_id, a.action, a.owner, a.due, a.priority, a.addresses, a.success_metric, "
-    "a.status, a.status_reason, a.evidence, a.kind, a.ticket, a.due_text, a.closed_at, a.created_at, "
+    "a.status, a.status_reason, a.evidence, a.kind, a.ticket, a.due_text, a.priority_text, a.status_text, "
+    "a.closed_at, a.created_at, "
     "a.updated_at, r.project, r.project_id, r.title AS review_title, r.review_date"
 )
 _PROJECT_ID = records.PROJECT_ID_OF_KEY.format(p="?")
