@@ -61,9 +61,9 @@ def test_the_typed_word_is_kept_beside_the_value() -> None:
 
 
 def test_risk_levels_use_the_same_pattern() -> None:
-    risk = Risk.model_validate({"risk": "大促期间支付超时", "likelihood": 3, "impact": "Likely", "owner": "王伟"})
-    assert (risk.likelihood, risk.impact, risk.likelihood_text, risk.impact_text) == (None, None, "3", "Likely")
-    assert risk.unread_levels == {"likelihood": "3", "impact": "Likely"}
+    risk = Risk.model_validate({"risk": "大促期间支付超时", "likelihood": 3, "impact": "3×4", "owner": "王伟"})
+    assert (risk.likelihood, risk.impact, risk.likelihood_text, risk.impact_text) == (None, None, "3", "3×4")
+    assert risk.unread_levels == {"likelihood": "3", "impact": "3×4"}
     assert Risk.model_validate(risk.model_dump(mode="json")) == risk
     read = Risk.model_validate({"risk": "x", "likelihood": "高", "impact": "  "})
     assert (read.likelihood, read.impact, read.unread_levels) == ("high", None, {})

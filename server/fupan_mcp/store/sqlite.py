@@ -348,7 +348,7 @@ _INSIGHT_METRICS: tuple[str, ...] = (
     "CREATE INDEX lessons_insight ON lessons (review_id, seq, kind, text)",
 )
 
-# Migration 11 (nolost; applies after 10, renumbered at merge if 10 does not land): an action's
+# Migration 10 (schema 10, user_version 9 -> 10): an action's
 # priority and status as typed when they read as none of their values ('ASAP-ish', '跟进中?'), kept
 # beside the empty priority / default status so a save, get_review, export and import keep the word.
 _TYPED_WORDS: tuple[str, ...] = (
