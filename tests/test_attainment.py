@@ -474,7 +474,8 @@ def test_a_number_too_large_for_a_float_is_an_error_for_that_metric_only() -> No
 
 def test_a_big_call_reads_without_the_kept_readings() -> None:
     """More than `CACHED_METRICS` metrics leave no entry in the kept readings (their scattered entries kept
-    memory resident after the call); a small call keeps its readings; the figures are the same either way."""
+    memory resident after the call): the call keeps its own, dropped when it ends; a small call keeps its
+    readings; the figures are the same either way."""
     from fupan_mcp.analysis import misreads
     from fupan_mcp.analysis.attainment import compute_attainment as compute
     from fupan_mcp.domain.attainment import MetricInput
@@ -485,7 +486,7 @@ def test_a_big_call_reads_without_the_kept_readings() -> None:
     kept = getattr(misreads.name_reads_fen, "kept")  # noqa: B009
     kept.cache_clear()
     big = compute(metrics(misreads.CACHED_METRICS + 1, "大"))
-    assert kept.cache_info().currsize == 0
+    assert kept.cache_info().currsize == 0 and misreads._CALL_MEMO.get() is None
     small = compute(metrics(3, "大"))
     assert kept.cache_info().currsize == 3
     rates = [m.attainment_rate for m in small.metrics]

@@ -28,6 +28,7 @@ Pure functions of the metric's text and the values already read; no I/O.
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import re
 from collections.abc import Callable, Iterator
@@ -64,39 +65,57 @@ FenReading = Literal["points", "minutes", "unclear"]
 _CACHE = 256
 """Texts whose readings are kept: pure functions of a short text, asked for every metric of every call."""
 CACHED_METRICS = 200
-"""A call with more metrics than this reads its texts without the kept readings (`uncached`)."""
-_UNCACHED: ContextVar[bool] = ContextVar("fupan_misreads_uncached", default=False)
+"""A call with more metrics than this keeps its readings for itself only (`uncached`)."""
+_CALL_MEMO: ContextVar[dict[tuple[int, str], object] | None] = ContextVar("fupan_misreads_memo", default=None)
+"""The readings of the big call running in this context, dropped with it (None: the kept readings)."""
 _R = TypeVar("_R")
 
 
 def _kept(read: Callable[[str], _R]) -> Callable[[str], _R]:
-    """``read`` with its last `_CACHE` readings kept, except inside `uncached`.
+    """``read`` with its last `_CACHE` readings kept across calls, or, inside `uncached`, with every
+    reading kept for that call only.
 
-    A small call asks the same few texts again and again (a third of its compute is spared); a big one
-    asks thousands once each, and the entries it would leave behind are scattered over the allocator's
-    arenas, which then stay resident after the call (memory.rss_after_big_calls, benchmarks/bench_sizes.py:
-    1.20-1.25x of idle with them, 1.15-1.18x without)."""
+    A small call asks the same few texts again and again (a third of its compute is spared). A big one
+    asks thousands: the entries an lru cache would keep after it are scattered over the allocator's
+    arenas, which then stay resident (memory.rss_after_big_calls, benchmarks/bench_sizes.py: 1.20-1.25x
+    of idle with them, 1.16x without), while reading each text afresh made a 10,000-metric call half as
+    slow again. A small memo of its own (`_CALL_MEMO_SIZE`), dropped when the call ends, gives it both."""
     kept = functools.lru_cache(maxsize=_CACHE)(read)
+    slot = next(_SLOTS)
 
     @functools.wraps(read)
     def reading(text: str) -> _R:
-        return read(text) if _UNCACHED.get() else kept(text)
+        memo = _CALL_MEMO.get()
+        if memo is None:
+            return kept(text)
+        key = (slot, text)
+        if key in memo:
+            return memo[key]  # type: ignore[return-value]  # this slot holds only `read`'s results
+        value = read(text)
+        if len(memo) < _CALL_MEMO_SIZE:  # the texts a list repeats come early; the rest are read afresh
+            memo[key] = value
+        return value
 
     setattr(reading, "kept", kept)  # noqa: B010 - for tests: what is kept (cache_info, cache_clear)
     return reading
 
 
+_SLOTS = itertools.count()
+_CALL_MEMO_SIZE = 1024
+"""Readings one big call keeps for itself: its repeated targets and units, not every unique actual."""
+
+
 @contextmanager
 def uncached(metrics: int) -> Iterator[None]:
-    """Read without the kept readings while a call of more than `CACHED_METRICS` metrics runs."""
+    """Keep the readings for this call only while a call of more than `CACHED_METRICS` metrics runs."""
     if metrics <= CACHED_METRICS:
         yield
         return
-    token = _UNCACHED.set(True)
+    token = _CALL_MEMO.set({})
     try:
         yield
     finally:
-        _UNCACHED.reset(token)
+        _CALL_MEMO.reset(token)
 
 
 _SCORE_NAME = re.compile(
