@@ -491,3 +491,18 @@ def test_a_big_call_reads_without_the_kept_readings() -> None:
     assert kept.cache_info().currsize == 3
     rates = [m.attainment_rate for m in small.metrics]
     assert [m.attainment_rate for m in big.metrics[:3]] == rates == pytest.approx([0.9, 901 / 1001, 902 / 1002])
+
+
+def test_a_weight_written_as_a_percent() -> None:
+    """'60%' and '40%' as KPI sheets write weights: 0.6 and 0.4 (0.6 × 90% + 0.4 × 120% = 102%)."""
+    from fupan_mcp.analysis.attainment import compute_attainment as compute
+    from fupan_mcp.domain.attainment import MetricInput
+
+    metrics = [
+        MetricInput.model_validate({"name": "A", "target": "≥100", "actual": "90", "weight": "60%"}),
+        MetricInput.model_validate({"name": "B", "target": "≥50", "actual": "60", "weight": "40 ％"}),
+    ]
+    assert [m.weight for m in metrics] == [0.6, 0.4]
+    assert compute(metrics).summary.weighted_attainment == pytest.approx(1.02)
+    with pytest.raises(ValueError, match="weight"):
+        MetricInput.model_validate({"name": "C", "target": "≥10", "actual": "5", "weight": "很重要"})

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictFloat, StringConstraints
 
 from fupan_mcp.domain.common import DataGap, Language, Model
 from fupan_mcp.limits import MAX_NAME_CHARS, MAX_TEXT_CHARS
@@ -133,6 +133,20 @@ class TargetSpec(Model):
     )
 
 
+def _weight_as_written(value: object) -> object:
+    """A weight as KPI sheets write it: '60%' is 0.6, '0.6' and '3' are numbers (as import_metrics reads a
+    weight column); anything else is left for the number check to refuse, with the field named."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip().replace("％", "%")
+    percent = text.endswith("%")
+    try:
+        number = float(text[:-1].strip() if percent else text)
+    except ValueError:
+        return value
+    return number / 100 if percent else number
+
+
 class MetricInput(Model):
     """One metric to judge: a target, the actual result and, for change targets, the baseline."""
 
@@ -173,11 +187,11 @@ class MetricInput(Model):
             "actual and target aggregations that differ make the metric need verification."
         ),
     )
-    weight: float = Field(
+    weight: Annotated[float, BeforeValidator(_weight_as_written)] = Field(
         default=1.0,
         ge=0,
         allow_inf_nan=False,
-        description="Weight in the summary's weighted attainment (>= 0).",
+        description="Weight in the summary's weighted attainment (>= 0); '30%' is 0.3.",
     )
     dimension: str | None = Field(
         default=None, max_length=MAX_NAME_CHARS, description="Review dimension, e.g. '质量' or 'cost'."
