@@ -412,3 +412,15 @@ def test_a_blank_factor_is_reported_alone_and_the_others_keep_their_paths(blank:
         blanks = [f for f in result.findings if f.code == "blank_factor"]
         assert [f.path for f in blanks] == ["strengths[1]"] and words in blanks[0].message
         assert [(s.id, s.path) for s in result.strengths] == [("S1", "strengths[0]"), ("S2", "strengths[2]")]
+
+
+def test_ife_weights_written_as_percents() -> None:
+    """'20%' / '30%' / '50%' as IFE sheets write weights: 0.2 × 4 + 0.3 × 3 + 0.5 × 1 = 2.2."""
+    from fupan_mcp.domain.swot import SwotItem
+
+    items = [
+        SwotItem.model_validate({"text": t, "weight": w, "rating": r})
+        for t, w, r in (("团队稳定", "20%", 4), ("流程成熟", "30 ％", 3), ("人手不足", "0.5", 1))
+    ]
+    assert [i.weight for i in items] == [0.2, 0.3, 0.5]
+    assert sum((i.weight or 0) * (i.rating or 0) for i in items) == pytest.approx(2.2)

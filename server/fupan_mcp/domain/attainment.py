@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictFloat, StringConstraints
 
-from fupan_mcp.domain.common import DataGap, Language, Model
+from fupan_mcp.domain.common import DataGap, Language, Model, share_as_written
 from fupan_mcp.limits import MAX_NAME_CHARS, MAX_TEXT_CHARS
 
 __all__ = [
@@ -133,20 +133,6 @@ class TargetSpec(Model):
     )
 
 
-def _weight_as_written(value: object) -> object:
-    """A weight as KPI sheets write it: '60%' is 0.6, '0.6' and '3' are numbers (as import_metrics reads a
-    weight column); anything else is left for the number check to refuse, with the field named."""
-    if not isinstance(value, str):
-        return value
-    text = value.strip().replace("％", "%")
-    percent = text.endswith("%")
-    try:
-        number = float(text[:-1].strip() if percent else text)
-    except ValueError:
-        return value
-    return number / 100 if percent else number
-
-
 class MetricInput(Model):
     """One metric to judge: a target, the actual result and, for change targets, the baseline."""
 
@@ -187,7 +173,7 @@ class MetricInput(Model):
             "actual and target aggregations that differ make the metric need verification."
         ),
     )
-    weight: Annotated[float, BeforeValidator(_weight_as_written)] = Field(
+    weight: Annotated[float, BeforeValidator(share_as_written)] = Field(
         default=1.0,
         ge=0,
         allow_inf_nan=False,

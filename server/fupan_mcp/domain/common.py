@@ -22,6 +22,7 @@ __all__ = [
     "SeverityCounts",
     "TextStr",
     "built",
+    "share_as_written",
 ]
 
 TextStr = Annotated[str, StringConstraints(max_length=MAX_TEXT_CHARS)]
@@ -147,3 +148,18 @@ class DataGap(BaseModel):
     field: str = Field(description="The missing or unverifiable value, e.g. 'actual', 'owner'.")
     message: str = Field(description="Localized sentence saying what to supply.")
     path: str | None = Field(default=None, description="Dotted path into the input.")
+
+
+def share_as_written(value: object) -> object:
+    """A weight as sheets write it (a before-validator): '60%' is 0.6, '0.6' and '3' are numbers (as
+    import_metrics reads a weight column); anything else is left for the number check to refuse, with the
+    field named."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip().replace("％", "%")
+    percent = text.endswith("%")
+    try:
+        number = float(text[:-1].strip() if percent else text)
+    except ValueError:
+        return value
+    return number / 100 if percent else number

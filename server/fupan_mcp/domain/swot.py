@@ -3,11 +3,11 @@ strategies that pair them (methods.md §5). The checks live in `fupan_mcp.analys
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, Field, field_validator
 
-from fupan_mcp.domain.common import Finding, IdStr, Language, Model, SeverityCounts, TextStr
+from fupan_mcp.domain.common import Finding, IdStr, Language, Model, SeverityCounts, TextStr, share_as_written
 from fupan_mcp.limits import MAX_SWOT_ITEMS, MAX_TEXT_CHARS
 
 __all__ = [
@@ -40,10 +40,10 @@ class SwotItem(Model):
         max_length=64,
         description="Stable id for strategies to cite; assigned S1.., W1.., O1.., T1.. in order if empty.",
     )
-    weight: float | None = Field(
+    weight: Annotated[float | None, BeforeValidator(share_as_written)] = Field(
         default=None,
         allow_inf_nan=False,
-        description="IFE/EFE weight, 0 (unimportant) to 1; the weights of S+W, and of O+T, sum to 1.",
+        description="IFE/EFE weight, 0 (unimportant) to 1 ('15%' is 0.15); the weights of S+W, and of O+T, sum to 1.",
     )
     rating: float | None = Field(
         default=None,
