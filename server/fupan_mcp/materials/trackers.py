@@ -19,7 +19,6 @@ that could be day/month or month/day, an unknown status) are reported by row and
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 import unicodedata
@@ -29,7 +28,7 @@ from typing import Literal
 
 from pydantic import ValidationError
 
-from fupan_mcp.domain.actions import ActionItem, ActionStatus, Priority, Risk
+from fupan_mcp.domain.actions import ActionItem, ActionStatus, Priority, Risk, read_due
 from fupan_mcp.domain.materials import (
     CellProblem,
     ColumnMapping,
@@ -337,20 +336,6 @@ _ZH_DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?
 _JIRA = re.compile(r"^(\d{1,2})[/ -]([A-Za-z]{3})[a-z]*[/ -](\d{2,4})(?:\s.*)?$")
 _NUMERIC = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})(?:\s.*)?$")
 _EN_DATE = re.compile(r"^([A-Za-z]{3})[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4})")
-# A month or a quarter with its year is due at its last day, as check_actions reads it ("2025年1月",
-# "2025-01", "Jan 2025", "2025 Q1", "Q1 2025").
-_MONTH_YEAR = re.compile(
-    r"^(?P<y>\d{4})\s*(?:年\s*(?P<m>\d{1,2})\s*月(?:份|底|末)?|[-/.](?P<m2>\d{1,2}))$"
-    r"|^(?:end of\s+)?(?P<mon>[A-Za-z]{3})[a-z]*\.?,?\s+(?P<y2>\d{4})$",
-    re.IGNORECASE,
-)
-_QUARTER_YEAR = re.compile(r"^(?P<y>\d{4})\s*(?:年\s*)?[-/ ]?\s*[qQ](?P<q>[1-4])$|^[qQ](?P<q2>[1-4])\s*(?P<y2>\d{4})$")
-
-
-def _month_end(year: int, month: int) -> dt.date | None:
-    if not (1 <= month <= 12 and 1900 <= year <= 2200):
-        return None
-    return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
 def parse_date(text: str) -> dt.date | str | None:
@@ -374,16 +359,8 @@ def parse_date(text: str) -> dt.date | str | None:
         if second > 12:
             return _date(year, first, second)
         return _date(year, first, second) if first == second else "ambiguous"
-    match = _MONTH_YEAR.match(value)
-    if match:
-        if match["mon"]:
-            month = _MONTHS.get(match["mon"].lower()[:3])
-            return None if month is None else _month_end(int(match["y2"]), month)
-        return _month_end(int(match["y"]), int(match["m"] or match["m2"]))
-    match = _QUARTER_YEAR.match(value)
-    if match:
-        return _month_end(int(match["y"] or match["y2"]), 3 * int(match["q"] or match["q2"]))
-    return None
+    # a month or a quarter with its year ('2025年1月', 'Jan 2025', '2025 Q1'): due at its end, as check_actions reads it
+    return read_due(value, None).date
 
 
 _RELATIVE_DATE = re.compile(
