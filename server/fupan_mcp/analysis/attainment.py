@@ -66,9 +66,9 @@ from fupan_mcp.analysis.misreads import (
     looks_like_date,
     loss_change_doubt,
     magnitude_doubt,
+    readings_of_one_call,
     reconsider,
     sign_doubt,
-    uncached,
 )
 from fupan_mcp.analysis.targets import (
     MetricUnit,
@@ -530,7 +530,7 @@ def compute_attainment(metrics: Sequence[MetricInput], language: Language = "zh"
     results: list[MetricResult] = []
     errors: list[MetricError] = []
     gaps: list[DataGap] = []
-    with uncached(len(metrics)):
+    with readings_of_one_call(len(metrics)):
         for index, metric in enumerate(metrics):
             try:
                 reading = _read(metric)

@@ -56,24 +56,24 @@ __all__ = [
     "loss_change_doubt",
     "magnitude_doubt",
     "name_reads_fen",
+    "readings_of_one_call",
     "reconsider",
     "sign_doubt",
-    "uncached",
 ]
 
 FenReading = Literal["points", "minutes", "unclear"]
 _CACHE = 256
 """Texts whose readings are kept: pure functions of a short text, asked for every metric of every call."""
 CACHED_METRICS = 200
-"""A call with more metrics than this keeps its readings for itself only (`uncached`)."""
+"""A call with more metrics than this keeps its readings for itself only (`readings_of_one_call`)."""
 _CALL_MEMO: ContextVar[dict[tuple[int, str], object] | None] = ContextVar("fupan_misreads_memo", default=None)
 """The readings of the big call running in this context, dropped with it (None: the kept readings)."""
 _R = TypeVar("_R")
 
 
 def _kept(read: Callable[[str], _R]) -> Callable[[str], _R]:
-    """``read`` with its last `_CACHE` readings kept across calls, or, inside `uncached`, with every
-    reading kept for that call only.
+    """``read`` with its last `_CACHE` readings kept across calls, or, inside `readings_of_one_call`, with
+    the call's first `_CALL_MEMO_SIZE` readings kept for that call only.
 
     A small call asks the same few texts again and again (a third of its compute is spared). A big one
     asks thousands: the entries an lru cache would keep after it are scattered over the allocator's
@@ -106,7 +106,7 @@ _CALL_MEMO_SIZE = 1024
 
 
 @contextmanager
-def uncached(metrics: int) -> Iterator[None]:
+def readings_of_one_call(metrics: int) -> Iterator[None]:
     """Keep the readings for this call only while a call of more than `CACHED_METRICS` metrics runs."""
     if metrics <= CACHED_METRICS:
         yield
