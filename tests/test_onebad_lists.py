@@ -20,6 +20,9 @@ class Case:
     bad_path: str  # the finding's path naming the bad item's field
     reason: dict[str, str]  # a part of the message, per language
     good_text: str  # the good item's text, computed in the answer
+    text_key: str  # where an item's text is in the result
+    good_code: str  # a finding the good item gets, so it was checked
+    bad_code: str  # the one finding of the bad item
 
 
 CASES = [
@@ -36,6 +39,28 @@ CASES = [
         bad_path="risks[1].risk",
         reason={"zh": "风险内容为空", "en": "risk text is blank"},
         good_text="支付回调延迟",
+        text_key="risk",
+        good_code="missing_yellow_threshold",
+        bad_code="missing_risk",
+    ),
+    Case(
+        tool="check_actions",
+        args={
+            "actions": [
+                {"action": "   ", "owner": "李雷", "due": "2025-03-05"},
+                {"action": "为支付回调补充超时告警", "owner": "张伟", "due": "2025-03-01"},
+                {"action": "", "owner": "王芳"},
+            ],
+            "review_date": "2025-02-10",
+        },
+        items="actions",
+        bad_index=0,
+        bad_path="actions[0].action",
+        reason={"zh": "行动内容为空", "en": "action text is blank"},
+        good_text="为支付回调补充超时告警",
+        text_key="action",
+        good_code="missing_metric",
+        bad_code="missing_action",
     ),
 ]
 
@@ -50,12 +75,39 @@ async def test_one_bad_item_is_reported_alone(client: Client, case: Case, langua
     items = data[case.items]
     assert len(items) == len(case.args[case.items])  # nothing dropped
     good = [item for item in items if item["index"] != case.bad_index]
-    assert any(item.get("risk") == case.good_text for item in good)
+    assert any(item.get(case.text_key) == case.good_text for item in good)
     assert all(f["path"] != case.bad_path for item in good for f in item["findings"])
     bad = next(item for item in items if item["index"] == case.bad_index)
     named = [f for f in bad["findings"] if f["path"] == case.bad_path]
     assert named and named[0]["severity"] == "error"
     assert case.reason[language] in named[0]["message"]
-    # the good risk was checked (its missing thresholds found), the bad one was not checked further
-    assert any(f["code"] == "missing_yellow_threshold" for item in good for f in item["findings"])
-    assert [f["code"] for f in bad["findings"]] == ["missing_risk"]
+    # the good item was checked (a finding of its own), the bad one was not checked further
+    assert any(f["code"] == case.good_code for item in good for f in item["findings"])
+    assert [f["code"] for f in bad["findings"]] == [case.bad_code]
+
+
+async def test_blank_actions_are_counted_but_not_repeats(client: Client) -> None:
+    """Two blank actions are two blank rows, not 'a repeat of action 1'; the list's counts still add up."""
+    result = await client.call_tool("check_actions", CASES[1].args)
+    data = result.structured_content
+    assert data is not None
+    assert data["counts"]["total"] == 3
+    assert data["counts"]["with_errors"] == 2  # the two blank ones
+    assert data["counts"]["by_code"].get("duplicate_action") is None
+    assert data["actions"][1]["score"] == 3  # verb, owner, due; no metric, no problem it addresses
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+async def test_a_saved_review_names_its_blank_action(client: Client, language: str) -> None:
+    """The document keeps no empty row in the tracker: the save is refused naming the row, nothing stored."""
+    review = {"actions": [{"action": "补充超时告警", "owner": "张伟"}, {"action": " ", "owner": "李雷"}]}
+    result = await client.call_tool(
+        "create_review", {"project": "支付中台", "title": "回调超时复盘", "review": review, "language": language}
+    )
+    assert result.is_error
+    text = result.content[0].text  # type: ignore[union-attr]
+    assert "review.actions[1]" in text
+    assert {"zh": "行动内容“action”为空", "en": "action text 'action' is blank"}[language] in text
+    listed = await client.call_tool("list_reviews", {})
+    assert listed.structured_content is not None
+    assert listed.structured_content.get("reviews", []) == []

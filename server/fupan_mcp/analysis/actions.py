@@ -266,6 +266,10 @@ _TEXT = {
         "zh": "没有红色（告警）阈值。",
         "en": "No red (alarm) threshold.",
     },
+    "missing_action": {
+        "zh": "行动内容为空，这一条未检查。请写明要做什么。",
+        "en": "The action text is blank; this action was not checked. Say what is to be done.",
+    },
     "missing_risk": {
         "zh": "风险内容为空，这一条未检查。请写明可能出什么问题。",
         "en": "The risk text is blank; this risk was not checked. Say what could go wrong.",
@@ -1116,6 +1120,10 @@ def _status_findings(action: ActionItem, path: str, language: Language) -> list[
 def _check_action(action: ActionItem, index: int, ctx: _Context) -> ActionCheck:
     """The five checks and every finding for one action."""
     path = f"actions[{index}]"
+    if not action.action.strip():  # blank: reported for this action alone, the others are checked
+        nothing = ActionChecklist(verb=False, owner=False, due=False, metric=False, addresses=False)
+        blank = _finding("missing_action", "error", f"{path}.action", ctx.language)
+        return ActionCheck(index=index, id=action.id, action="", checklist=nothing, score=0, findings=[blank])
     verb_ok, verb_found = _verb_findings(action, path, ctx.language)
     owner_ok, owner_found = _owner_findings(action, path, ctx.language)
     due_ok, suggested, due_found = _due_findings(action, path, ctx)
@@ -1162,6 +1170,8 @@ def _duplicates(actions: Sequence[ActionItem], language: Language) -> dict[int, 
     seen_id: dict[str, int] = {}
     for index, action in enumerate(actions):
         path = f"actions[{index}]"
+        if not action.action.strip():
+            continue  # a blank action is reported on its own, not as a repeat of another blank one
         key = _normalize_key(_MARKER.sub("", action.action, count=1))  # "1. 添加监控" repeats "2、添加监控"
         if key in seen_text:
             found = _finding("duplicate_action", "warning", path, language, other=seen_text[key] + 1)

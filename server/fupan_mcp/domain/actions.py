@@ -364,7 +364,8 @@ class ActionItem(Model):
     """One improvement action. Checked for SMART-ness by `analysis.actions`."""
 
     id: str | None = Field(default=None, max_length=64, description="Stable id; assigned by the store if empty.")
-    action: str = Field(min_length=1, max_length=MAX_TEXT_CHARS, description="What to do; starts with a verb.")
+    # A blank action does not refuse the whole list: it is kept and `check_actions` reports it alone.
+    action: str = Field(max_length=MAX_TEXT_CHARS, description="What to do; starts with a verb.")
     owner: str | None = Field(default=None, max_length=MAX_NAME_CHARS, description="Exactly one accountable owner.")
     due: BoundedDate | None = Field(
         default=None,

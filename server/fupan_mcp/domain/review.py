@@ -12,7 +12,16 @@ import datetime as dt
 from typing import Annotated, Any, Literal, get_args
 
 from annotated_types import Len
-from pydantic import BaseModel, Field, ModelWrapValidatorHandler, StringConstraints, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    Field,
+    ModelWrapValidatorHandler,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from fupan_mcp.catalog import PROJECT_TYPES
 from fupan_mcp.domain.actions import ActionCheckResult, ActionItem, Risk, RiskCheckResult, RootCauseCoverage
@@ -235,7 +244,20 @@ Metrics = Annotated[
         "'+5pp', '不超过45元', '≤T+1', '95~99'.",
     ),
 ]
+
+
+def _stated(action: ActionItem) -> ActionItem:
+    """A saved review's action says what is done: `check_actions` reports a blank one and checks the rest,
+    but a document keeps no empty row in the tracker, so the save names it instead."""
+    if not action.action.strip():
+        raise PydanticCustomError("blank_action", "the action text is blank")
+    return action
+
+
 Actions = Annotated[list[ActionItem], Field(max_length=MAX_ACTIONS)]
+"""The actions a tool checks: a blank one among them is reported alone."""
+StatedActions = Annotated[list[Annotated[ActionItem, AfterValidator(_stated)]], Field(max_length=MAX_ACTIONS)]
+"""The actions a saved review holds: each says what is done."""
 Risks = Annotated[list[Risk], Field(max_length=MAX_ACTIONS)]
 Timeline = Annotated[
     list[TimelineEvent],
@@ -383,7 +405,7 @@ class Review(Model):
         max_length=MAX_LIST_ITEMS,
         description="Lessons that transfer to other work (the 'I' of GRAI).",
     )
-    actions: Actions = Field(
+    actions: StatedActions = Field(
         default_factory=list,
         description="Improvement actions: action (verb first), owner, due, priority, addresses, success_metric.",
     )

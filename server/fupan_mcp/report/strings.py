@@ -572,6 +572,7 @@ TEXT: Table = {
     "issue.missing_yellow_threshold": {"zh": "缺黄色阈值", "en": "no yellow"},
     "issue.missing_red_threshold": {"zh": "缺红色阈值", "en": "no red"},
     "issue.missing_risk": {"zh": "风险内容为空", "en": "blank risk"},
+    "issue.missing_action": {"zh": "行动内容为空", "en": "blank action"},
     "issue.missing_response": {"zh": "缺应对", "en": "no response"},
     "issue.level_unread": {"zh": "等级无法识别", "en": "level unread"},
     "issue.threshold_unparsed": {"zh": "阈值无数值", "en": "threshold not numeric"},
@@ -806,6 +807,10 @@ TEXT: Table = {
     },
     "validation.string_too_short": {"zh": "至少 {min_length} 个字符", "en": "at least {min_length} characters"},
     "validation.string_empty": {"zh": "不能为空", "en": "must not be empty"},
+    "validation.blank_action": {
+        "zh": "行动内容“action”为空，保存的复盘里每条行动都要写明做什么",
+        "en": "the action text 'action' is blank; every action saved in a review says what is to be done",
+    },
     "validation.string_too_long": {"zh": "最多 {max_length} 个字符", "en": "at most {max_length} characters"},
     "validation.string_pattern_mismatch": {
         "zh": "格式不符，应匹配 {pattern}",
