@@ -111,3 +111,24 @@ async def test_a_saved_review_names_its_blank_action(client: Client, language: s
     listed = await client.call_tool("list_reviews", {})
     assert listed.structured_content is not None
     assert listed.structured_content.get("reviews", []) == []
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+async def test_an_event_without_text_keeps_its_place(client: Client, language: str) -> None:
+    """An event whose text is blank still has a time and a kind: the durations use it, a warning names it."""
+    timeline = [
+        {"at": "2025-03-01 10:00", "kind": "impact_start", "text": "回调超时告警"},
+        {"at": "10:05", "kind": "detected", "text": "  "},
+        {"at": "10:20", "kind": "mitigated"},
+    ]
+    result = await client.call_tool("check_timeline", {"timeline": timeline, "language": language})
+    assert not result.is_error, result.content
+    data = result.structured_content
+    assert data is not None
+    assert len(data["events"]) == 3
+    minutes = {d["key"]: d["minutes"] for d in data["durations"]}
+    assert minutes == {"time_to_detect": 5, "time_to_mitigate": 20}  # 10:05 − 10:00, 10:20 − 10:00
+    blank = [f for f in data["findings"] if f["code"] == "blank_text"]
+    assert [f["path"] for f in blank] == ["timeline[1].text", "timeline[2].text"]
+    assert all(f["severity"] == "warning" for f in blank)
+    assert {"zh": "没有写发生了什么", "en": "does not say what happened"}[language] in blank[0]["message"]

@@ -199,8 +199,15 @@ def test_kinds_are_normalised_and_free_labels_kept() -> None:
 
 def test_a_malformed_event_names_its_place() -> None:
     with pytest.raises(InputError) as raised:
-        check_timeline([{"at": "10:00", "text": "ok"}, {"at": "10:05"}], "UTC", "en")
-    assert raised.value.field == "timeline[1].text"
+        check_timeline([{"at": "10:00", "text": "ok"}, {"text": "no time"}], "UTC", "en")
+    assert raised.value.field == "timeline[1].at"
+
+
+def test_an_event_without_text_is_placed_and_named() -> None:
+    events = [{"at": "2025-03-01 10:00", "kind": "impact_start", "text": "ok"}, {"at": "10:05"}]
+    result = check_timeline(events, "UTC", "en")
+    assert [e.at_text for e in result.events] == ["2025-03-01 10:00", "10:05"]
+    assert [f.path for f in result.findings if f.code == "blank_text"] == ["timeline[1].text"]
 
 
 def test_severity_against_the_default_and_a_custom_scale() -> None:

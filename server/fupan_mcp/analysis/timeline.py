@@ -132,6 +132,11 @@ _TEXT: Table = {
         "this kind of milestone is reached when the span ends, so the durations use its end, {end}. If not, give "
         "the start and the end their own events.",
     },
+    "blank_text": {
+        "zh": "第 {n} 条事件（{at}）没有写发生了什么：它仍按时间和类型排入时间线，请补上事件描述。",
+        "en": "Event #{n} ({at}) does not say what happened: it is still placed by its time and kind; add what "
+        "happened.",
+    },
     "at_approximate": {
         "zh": "第 {n} 条事件的时间“{at}”是约数：按写出的时刻计算，用到它的时长也是约数。",
         "en": 'The time of event #{n} ("{at}") is approximate: it is read as the time written, and the durations '
@@ -688,6 +693,11 @@ def check_timeline(
                         review=review_date.isoformat(),
                     )
                 )
+    findings += [
+        _finding("blank_text", "warning", f"timeline[{index}].text", language, n=index + 1, at=event.at)
+        for index, event in enumerate(events)
+        if not event.text.strip()
+    ]
     findings += _tone_findings(events, roster, language)
     durations = _durations(chosen, language)
     origin = chosen.get("impact_start") or (ordered[0] if ordered else None)

@@ -17,6 +17,7 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     Field,
+    FiniteFloat,
     WithJsonSchema,
     field_validator,
     model_validator,
@@ -78,7 +79,7 @@ def _number_from_text(value: object) -> object:
 
 
 NumberInput = Annotated[
-    float | None,
+    FiniteFloat | None,  # an infinite figure (1e400) is refused by name, it would break every ratio
     BeforeValidator(_number_from_text),
     WithJsonSchema(
         {

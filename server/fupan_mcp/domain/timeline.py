@@ -161,8 +161,9 @@ class TimelineEvent(Model):
         description="impact_start, detected, escalated, mitigated, resolved, impact_end, trigger, change, "
         "communication, or a free label. Durations come from the first six and trigger.",
     )
+    # A blank text keeps the event: its time and kind still place the milestones; check_timeline warns on it.
     text: str = Field(
-        min_length=1,
+        default="",
         max_length=MAX_TEXT_CHARS,
         validation_alias=AliasChoices("text", "event", "description", "what"),
         description="What happened; name roles, not people.",
