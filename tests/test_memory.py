@@ -67,6 +67,7 @@ def test_input_text_is_stripped_without_pydantic_cache_of_short_strings() -> Non
 
     from fupan_mcp.domain.attainment import MetricInput
     from fupan_mcp.domain.review import Overview
+    from fupan_mcp.domain.timeline import TimelineEvent
 
     class Arguments(BaseModel):  # as the SDK's argument model: no config of ours
         metrics: list[MetricInput]
@@ -77,6 +78,6 @@ def test_input_text_is_stripped_without_pydantic_cache_of_short_strings() -> Non
     assert first.name == again.name == "拣货准确率" and first.unit == "%"
     assert first.name is not again.name  # two strings, not one kept in a cache
     with pytest.raises(ValidationError):
-        MetricInput.model_validate({"name": "   "})  # blank once stripped: below the minimum length
+        TimelineEvent.model_validate({"at": "   ", "text": "x"})  # blank once stripped: below the minimum length
     overview = Overview.model_validate({"scope": " 仓储 ", "deliverables": [" 看板 ", "接口"]})
     assert overview.scope == "仓储" and overview.deliverables == ["看板", "接口"]

@@ -132,3 +132,31 @@ async def test_an_event_without_text_keeps_its_place(client: Client, language: s
     assert [f["path"] for f in blank] == ["timeline[1].text", "timeline[2].text"]
     assert all(f["severity"] == "warning" for f in blank)
     assert {"zh": "没有写发生了什么", "en": "does not say what happened"}[language] in blank[0]["message"]
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+async def test_a_metric_without_a_name_is_reported_alone(client: Client, language: str) -> None:
+    """A pasted sheet's row with the name cell empty: that row is an error, the others are judged."""
+    metrics = [
+        {"name": "GMV", "target": "≥1,000万", "actual": "1,150万"},
+        {"name": "  ", "target": "≥5%", "actual": "4%"},
+        {"name": "退货率", "target": "≤8%", "actual": "10%"},
+    ]
+    result = await client.call_tool("compute_attainment", {"metrics": metrics, "language": language})
+    assert not result.is_error, result.content
+    data = result.structured_content
+    assert data is not None
+    rates = {m["name"]: m["attainment_rate"] for m in data["metrics"]}
+    assert rates == {"GMV": pytest.approx(1.15), "退货率": pytest.approx(0.8)}  # 1150/1000; 8/10 (at most)
+    [error] = data["errors"]
+    assert (error["index"], error["path"], error["field"]) == (1, "metrics[1].name", "name")
+    assert {"zh": "第 2 项指标没有名称", "en": "Metric #2 has no name"}[language] in error["message"]
+    assert data["summary"]["weighted_attainment"] == pytest.approx(0.975)  # (115% + 80%) / 2
+
+
+async def test_a_saved_review_names_its_nameless_metric(client: Client) -> None:
+    review = {"metrics": [{"name": "GMV", "target": "≥1,000万", "actual": "1,150万"}, {"name": "", "target": "≥5%"}]}
+    result = await client.call_tool("create_review", {"project": "大促", "review": review})
+    assert result.is_error
+    text = result.content[0].text  # type: ignore[union-attr]
+    assert "review.metrics[1]" in text and "指标名称“name”为空" in text

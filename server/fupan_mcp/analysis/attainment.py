@@ -244,6 +244,11 @@ _TEXT: Table = {
     },
     # errors
     "field_target": {"zh": "目标", "en": "target"},
+    "field_name": {"zh": "名称", "en": "name"},
+    "blank_name": {
+        "zh": "第 {number} 项指标没有名称，未评估。请写明指标名称，其余指标照常计算。",
+        "en": "Metric #{number} has no name and was not judged. Give its name; the other metrics are computed.",
+    },
     "field_actual": {"zh": "实际值", "en": "actual"},
     "field_baseline": {"zh": "基线", "en": "baseline"},
     "metric_error": {
@@ -556,6 +561,8 @@ def _check_input(metrics: Sequence[MetricInput], language: Language) -> None:
 
 
 def _read(metric: MetricInput) -> _Reading:
+    if not metric.name.strip():
+        raise _FieldError("name", "the metric has no name", code="blank_name")
     _refuse_dates(metric)
     target = _read_target(metric.target, fen_unit(metric), metric.name)
     actual = _read_value(metric.actual, "actual")
@@ -1124,7 +1131,9 @@ def _metric_error(index: int, metric: MetricInput, error: _FieldError, language:
         why_key = "why.unreadable" if error.params.get("numbers") else "why.text_around_number"
     numbers = str(error.params.get("numbers") or "")
     why = tr(_TEXT, why_key, language, **{"numbers": numbers, "kind": "", **error.params})
-    if error.code == "date" or (error.code in _UNREADABLE_CODES and looks_like_date(error.text)):
+    if error.code == "blank_name":
+        message = tr(_TEXT, "blank_name", language, number=index + 1)
+    elif error.code == "date" or (error.code in _UNREADABLE_CODES and looks_like_date(error.text)):
         message = tr(_TEXT, "date_error", language, name=metric.name, field=field_word, text=error.text)
     elif error.field_name == "target":
         message = tr(

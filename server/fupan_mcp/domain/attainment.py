@@ -136,7 +136,8 @@ class TargetSpec(Model):
 class MetricInput(Model):
     """One metric to judge: a target, the actual result and, for change targets, the baseline."""
 
-    name: str = Field(min_length=1, max_length=MAX_NAME_CHARS, description="Metric name, e.g. 'D7留存' or 'GMV'.")
+    # A blank name does not refuse the whole list: compute_attainment reports that metric alone.
+    name: str = Field(max_length=MAX_NAME_CHARS, description="Metric name, e.g. 'D7留存' or 'GMV'.")
     target: Annotated[str, StringConstraints(max_length=MAX_NAME_CHARS)] | TargetSpec | None = Field(
         default=None,
         description=(
@@ -341,7 +342,7 @@ class MetricError(BaseModel):
 
     index: int = Field(description="Position of the metric in the input list.")
     name: str
-    field: str = Field(description="The input field at fault: target, actual, baseline or unit.")
+    field: str = Field(description="The input field at fault: name, target, actual, baseline or unit.")
     path: str = Field(description="Dotted path into the input, e.g. 'metrics[3].target'.")
     reason: str = Field(description="Why it could not be read (English, technical).")
     message: str = Field(description="Localized sentence with the fix.")

@@ -244,6 +244,7 @@ Metrics = Annotated[
         "'+5pp', '不超过45元', '≤T+1', '95~99'.",
     ),
 ]
+"""The metrics a tool judges: one without a name among them is reported alone."""
 
 
 def _stated(action: ActionItem) -> ActionItem:
@@ -254,10 +255,26 @@ def _stated(action: ActionItem) -> ActionItem:
     return action
 
 
+def _named(metric: MetricInput) -> MetricInput:
+    """A saved review's metric has a name (trends across reviews follow it); the tool reports a blank one."""
+    if not metric.name.strip():
+        raise PydanticCustomError("blank_metric_name", "the metric has no name")
+    return metric
+
+
 Actions = Annotated[list[ActionItem], Field(max_length=MAX_ACTIONS)]
 """The actions a tool checks: a blank one among them is reported alone."""
 StatedActions = Annotated[list[Annotated[ActionItem, AfterValidator(_stated)]], Field(max_length=MAX_ACTIONS)]
 """The actions a saved review holds: each says what is done."""
+NamedMetrics = Annotated[
+    list[Annotated[MetricInput, AfterValidator(_named)]],
+    Field(
+        max_length=MAX_METRICS,
+        description="Targets with their actuals. Target strings as people write them: '≥2,000', '下降30%', "
+        "'+5pp', '不超过45元', '≤T+1', '95~99'.",
+    ),
+]
+"""The metrics a saved review holds: each has a name."""
 Risks = Annotated[list[Risk], Field(max_length=MAX_ACTIONS)]
 Timeline = Annotated[
     list[TimelineEvent],
@@ -373,7 +390,7 @@ class Review(Model):
     phases: list[Phase] = Field(
         default_factory=list, max_length=MAX_PHASES, description="Phases with dates, milestones and notes."
     )
-    metrics: Metrics = Field(default_factory=list)
+    metrics: NamedMetrics = Field(default_factory=list)
     kpi_tree: KpiTreeInput | None = Field(
         default=None, description="The build_kpi_tree arguments: nodes, root, template, method, order."
     )

@@ -807,6 +807,10 @@ TEXT: Table = {
     },
     "validation.string_too_short": {"zh": "至少 {min_length} 个字符", "en": "at least {min_length} characters"},
     "validation.string_empty": {"zh": "不能为空", "en": "must not be empty"},
+    "validation.blank_metric_name": {
+        "zh": "指标名称“name”为空，保存的复盘里每项指标都要有名称",
+        "en": "the metric name 'name' is blank; every metric saved in a review has a name",
+    },
     "validation.blank_action": {
         "zh": "行动内容“action”为空，保存的复盘里每条行动都要写明做什么",
         "en": "the action text 'action' is blank; every action saved in a review says what is to be done",
