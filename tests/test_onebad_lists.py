@@ -160,3 +160,29 @@ async def test_a_saved_review_names_its_nameless_metric(client: Client) -> None:
     assert result.is_error
     text = result.content[0].text  # type: ignore[union-attr]
     assert "review.metrics[1]" in text and "指标名称“name”为空" in text
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+async def test_a_swot_weight_written_as_a_word_is_reported_alone(client: Client, language: str) -> None:
+    """'高' as a weight is no figure: that factor is named, the others keep theirs ('20%' = 0.2, '4分' = 4)."""
+    args = {
+        "strengths": [
+            {"text": "渠道覆盖广", "weight": "高", "rating": 4},
+            {"text": "品牌认知强", "weight": "20%", "rating": "4分"},
+        ],
+        "weaknesses": [{"text": "履约成本高", "weight": 0.3, "rating": 2}],
+        "opportunities": ["直播电商渗透率提升"],
+        "threats": ["竞品低价补贴"],
+        "language": language,
+    }
+    result = await client.call_tool("swot", args)
+    assert not result.is_error, result.content
+    data = result.structured_content
+    assert data is not None
+    s2, w1 = data["strengths"][1], data["weaknesses"][0]
+    assert (s2["weight"], s2["rating"], s2["weighted_score"]) == (0.2, 4, pytest.approx(0.8))  # 0.2 × 4
+    assert w1["weighted_score"] == pytest.approx(0.6)  # 0.3 × 2
+    unread = [f for f in data["findings"] if f["code"] == "weight_unread"]
+    assert [f["path"] for f in unread] == ["strengths[0].weight"]
+    assert unread[0]["severity"] == "error" and "高" in unread[0]["message"]
+    assert data["strengths"][0]["weight"] is None

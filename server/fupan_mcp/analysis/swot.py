@@ -86,6 +86,16 @@ _TEXT: dict[str, dict[str, str]] = {
         "en": "'{words}' points inside the organisation: {quadrant} are external; put internal "
         "capabilities under strengths or weaknesses.",
     },
+    "weight_unread": {
+        "zh": "权重“{word}”不是数字：IFE/EFE 权重写 0–1 的小数或百分比，如 0.15 或 15%；这一项未计入得分。",
+        "en": "The weight '{word}' is no number: IFE/EFE weights are 0-1 or a percent, such as 0.15 or 15%; this "
+        "factor is left out of the score.",
+    },
+    "rating_unread": {
+        "zh": "评分“{word}”不是数字：IFE/EFE 评分取 1、2、3、4；这一项未计入得分。",
+        "en": "The rating '{word}' is no number: IFE/EFE ratings are 1, 2, 3 or 4; this factor is left out of the "
+        "score.",
+    },
     "weight_out_of_range": {
         "zh": "权重 {value} 超出 0–1 范围。",
         "en": "Weight {value} is outside 0-1.",
@@ -401,6 +411,10 @@ def _check_values(factor: _Factor, language: Language) -> list[Finding]:
     """Weight in 0-1; rating an integer in 1-4, on the right side of 2.5 for IFE factors."""
     findings: list[Finding] = []
     weight, rating = factor.item.weight, factor.item.rating
+    for name, word in (("weight", factor.item.weight_text), ("rating", factor.item.rating_text)):
+        if word is not None:
+            message = tr(_TEXT, f"{name}_unread", language, word=word)
+            findings.append(_finding(f"{name}_unread", "error", message, f"{factor.path}.{name}"))
     if weight is not None and not 0 <= weight <= 1:
         message = tr(_TEXT, "weight_out_of_range", language, value=fmt_number(weight, 4))
         findings.append(_finding("weight_out_of_range", "error", message, f"{factor.path}.weight"))

@@ -3,12 +3,13 @@ strategies that pair them (methods.md §5). The checks live in `fupan_mcp.analys
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, Field, field_validator, model_validator
 
 from fupan_mcp.domain.common import Finding, IdStr, Language, Model, SeverityCounts, TextStr, share_as_written
-from fupan_mcp.limits import MAX_SWOT_ITEMS, MAX_TEXT_CHARS
+from fupan_mcp.limits import MAX_NAME_CHARS, MAX_SWOT_ITEMS, MAX_TEXT_CHARS
 
 __all__ = [
     "MatrixScore",
@@ -52,6 +53,51 @@ class SwotItem(Model):
         "weakness, 1 major weakness. EFE: how well the current strategy responds (4 superior, 1 poor).",
     )
     evidence: str | None = Field(default=None, max_length=MAX_TEXT_CHARS, description="Data behind the factor.")
+    weight_text: str | None = Field(
+        default=None,
+        max_length=MAX_NAME_CHARS,
+        description="The weight as written when it is no number (set by the server).",
+    )
+    rating_text: str | None = Field(
+        default=None,
+        max_length=MAX_NAME_CHARS,
+        description="The rating as written when it is no number (set by the server).",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _keep_unread_figures(cls, data: object) -> object:
+        """A weight or rating written as a word ('高', 'high', 'A') does not refuse the whole SWOT: the
+        figure stays unset, the word is kept in ``weight_text`` / ``rating_text`` and `swot` reports it for
+        this factor alone (its matrix score then names the factor as lacking the figure)."""
+        if not isinstance(data, dict) or not (
+            isinstance(data.get("weight"), str) or isinstance(data.get("rating"), str)
+        ):
+            return data
+        kept = dict(data)
+        for name, read in (("weight", share_as_written), ("rating", _number_or_word)):
+            value = kept.get(name)
+            if not isinstance(value, str):
+                continue
+            reading = read(value)
+            if not isinstance(reading, str):
+                kept[name] = reading
+            else:
+                kept[name] = None
+                if value.strip():
+                    kept[f"{name}_text"] = value.strip()[:MAX_NAME_CHARS]
+        return kept
+
+
+_RATING_UNIT = re.compile(r"\s*(?:分|points?|pts?)\s*$", re.IGNORECASE)
+
+
+def _number_or_word(value: str) -> object:
+    """A rating as typed: '3', ' 4 ', '4分', '4 points' are numbers; anything else is the word itself."""
+    try:
+        return float(_RATING_UNIT.sub("", value))
+    except ValueError:
+        return value
 
 
 SwotItemLike = TextStr | SwotItem
