@@ -374,12 +374,15 @@ def test_bad_input_is_explained_in_the_callers_language(language: str, word: str
 
 
 def test_roster_entry_validation() -> None:
-    with pytest.raises(ValueError):
-        RosterEntry(name="张")  # one character would mask every occurrence of a common character
+    # one character would mask every occurrence of a common character: kept, named, never looked for
+    assert RosterEntry(name="张").too_short == [("name", "张")]
+    assert RosterEntry(name="张伟", aliases=["伟"]).too_short == [("aliases[0]", "伟")]
+    assert mask_text("张伟说伟大的产品", [RosterEntry(name="张伟", aliases=["伟"])])[0].count("伟") == 1
+    assert RosterEntry.model_validate("李娜") == RosterEntry(name="李娜")  # a plain name is an entry
     with pytest.raises(ValueError):
         RosterEntry.model_validate({"name": "张伟", "email": "x"})
     with pytest.raises(ValueError):
-        RosterEntry(name="张伟", aliases=["伟"])
+        RosterEntry(name="")
 
 
 def test_schema_is_generated() -> None:

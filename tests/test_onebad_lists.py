@@ -186,3 +186,23 @@ async def test_a_swot_weight_written_as_a_word_is_reported_alone(client: Client,
     assert [f["path"] for f in unread] == ["strengths[0].weight"]
     assert unread[0]["severity"] == "error" and "高" in unread[0]["message"]
     assert data["strengths"][0]["weight"] is None
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+async def test_a_one_character_roster_name_is_reported_alone(client: Client, language: str) -> None:
+    """'王' alone would mask every 王 in the text: it is named and left out, the other names are masked.
+    A roster given as plain names is read as entries."""
+    args = {
+        "fields": {"a": "张伟负责回滚，王说可以，王磊确认。"},
+        "roster": ["张伟", {"name": "王"}, {"name": "磊", "aliases": ["王磊"]}],
+        "language": language,
+    }
+    result = await client.call_tool("check_compliance", args)
+    assert not result.is_error, result.content
+    data = result.structured_content
+    assert data is not None
+    masked = data["masked_fields"]["a"]
+    assert "张伟" not in masked and "王磊" not in masked and "王说可以" in masked
+    short = [f for f in data["findings"] if f["code"] == "roster_name_too_short"]
+    assert [f["path"] for f in short] == ["roster[1].name", "roster[2].name"]
+    assert {"zh": "只有一个字", "en": "one character"}[language] in short[0]["message"]

@@ -53,6 +53,7 @@ from fupan_mcp.domain.compliance import (
     MAX_COMPLIANCE_FIELDS,
     MAX_COMPLIANCE_TEXT_CHARS,
     MAX_ROSTER,
+    MIN_NAME_CHARS,
     ComplianceCounts,
     ComplianceResult,
     PiiHit,
@@ -85,6 +86,11 @@ _TEXT = {
         "en": "longer than {limit} characters; split it into `fields`",
     },
     "error.too_many_fields": {"zh": "字段超过 {limit} 个", "en": "more than {limit} fields"},
+    "error.roster_name_too_short": {
+        "zh": "名单里的“{name}”只有一个字，未用于遮盖（会遮住正文里所有这个字）；请写这个人的全名。",
+        "en": "The roster spelling '{name}' is one character and was not used for masking (it would mask that "
+        "character everywhere); give the full name.",
+    },
     "error.field_not_text": {
         "zh": "这一项不是文字（收到 {value}），未检查，其余各项照常检查；请给出文字或删掉这一项。",
         "en": "This field holds no text (got {value}) and was not checked; the other fields were. "
@@ -621,6 +627,7 @@ def _compile_roster(key: RosterKey, language: Language) -> _Roster:
     firsts: set[str] = set()  # the characters a name can start with, as written and case-folded
     for (name, _, aliases), label in zip(key, labels, strict=True):
         spellings = [_fold(spelling.strip()) for spelling in (name, *aliases)]
+        spellings = [spelling for spelling in spellings if len(spelling) >= MIN_NAME_CHARS]  # see too_short
         firsts.update(spelling.lstrip(_NAME_DOTS + " \t")[:1] for spelling in spellings)
         exact = [(_norm(spelling), _name_regex(spelling)) for spelling in spellings if spelling]
         # the familiar forms of the name itself, and of an English alias: those of a Chinese alias (大李, 小张)
@@ -1037,6 +1044,7 @@ def check_compliance(
         tone.extend(item.tone)
         checked.append(item._replace(pii=[], tone=[]))
     counts = _counts(checked)
+    unchecked += _short_spellings(roster, language)
     return ComplianceResult(
         pii=pii,
         tone=tone,
@@ -1047,6 +1055,21 @@ def check_compliance(
         findings=unchecked,
         language=language,
     )
+
+
+def _short_spellings(roster: Sequence[RosterEntry], language: Language) -> list[Finding]:
+    """A roster spelling of one character is not looked for (a surname alone is in every other word);
+    each is named, the rest of the roster is used."""
+    return [
+        Finding(
+            code="roster_name_too_short",
+            severity="warning",
+            message=tr(_TEXT, "error.roster_name_too_short", language, name=spelling.strip()),
+            path=f"roster[{index}].{field}",
+        )
+        for index, entry in enumerate(roster)
+        for field, spelling in entry.too_short
+    ]
 
 
 def _readable_fields(

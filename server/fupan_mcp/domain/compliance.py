@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from fupan_mcp.domain.common import Finding, Language, Model
 from fupan_mcp.limits import MAX_ACTIONS, MAX_NAME_CHARS, MAX_TEXT_CHARS
@@ -13,6 +13,7 @@ __all__ = [
     "MAX_COMPLIANCE_FIELDS",
     "MAX_COMPLIANCE_TEXT_CHARS",
     "MAX_ROSTER",
+    "MIN_NAME_CHARS",
     "ComplianceCounts",
     "ComplianceResult",
     "PiiHit",
@@ -33,15 +34,32 @@ MAX_ROSTER = 1_000
 class RosterEntry(Model):
     """A person whose name must not appear in the report; replaced by the role or a placeholder."""
 
-    name: str = Field(min_length=2, max_length=MAX_NAME_CHARS, description="The name as written in the text.")
+    name: str = Field(min_length=1, max_length=MAX_NAME_CHARS, description="The name as written in the text.")
     role: str | None = Field(
         default=None, max_length=MAX_NAME_CHARS, description="Shown instead of the name, e.g. '产品经理'."
     )
-    aliases: list[Annotated[str, Field(min_length=2, max_length=MAX_NAME_CHARS)]] = Field(
+    aliases: list[Annotated[str, Field(min_length=1, max_length=MAX_NAME_CHARS)]] = Field(
         default_factory=list,
         max_length=20,
         description="Other spellings of the same person ('小张', 'Bob'); masked with the same label.",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain_name(cls, data: object) -> object:
+        """A roster given as plain names (["张伟", "李娜"]) is read as entries with no role."""
+        return {"name": data} if isinstance(data, str) else data
+
+    @property
+    def too_short(self) -> list[tuple[str, str]]:
+        """(field, spelling) of the spellings too short to look for (one character: '王' would mask every
+        王 in the text); they are left out of the masking and reported, the others are used."""
+        spellings = [("name", self.name), *((f"aliases[{i}]", alias) for i, alias in enumerate(self.aliases))]
+        return [(field, text) for field, text in spellings if len(text.strip()) < MIN_NAME_CHARS]
+
+
+MIN_NAME_CHARS = 2
+"""The shortest spelling of a person the masking looks for."""
 
 
 Roster = Annotated[list[RosterEntry], Field(max_length=MAX_ROSTER)]
