@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from mcp import Client
+from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import TextContent
 
 from fupan_mcp.limits import MAX_ARGUMENT_CHARS, MAX_METRICS, MAX_REF_CHARS, argument_weight, oversized
@@ -278,3 +279,45 @@ async def test_a_short_metric_list_is_whole_unless_a_summary_is_asked(client: Cl
     assert "In summary" not in text_of(whole)
     assert asked.structured_content["detail"] == "summary" and asked.structured_content["omitted_metrics"] == 0
     assert [ref["name"] for ref in asked.structured_content["problems"]][:3] == ["m0", "m5", "m7"]
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("language", ["zh", "en"])
+async def test_an_argument_the_tool_does_not_take_is_named_not_dropped(language: str) -> None:
+    """The SDK drops unknown arguments: a typo ('reviewdate') silently moved the as-of date to today, and
+    'actions' beside `review` was lost. They are refused, naming the likely intended argument."""
+    from mcp import Client
+
+    from fupan_mcp.app import create_server
+
+    async with Client(create_server()) as client:
+        typo = await client.call_tool(
+            "check_actions",
+            {"actions": [{"action": "补监控", "owner": "张伟"}], "reviewdate": "2025-01-01", "language": language},
+        )
+        misplaced = await client.call_tool("create_review", {"project": "支付", "actions": [], "language": language})
+        tolerated = await client.call_tool("get_review", {"review_id": "R-none", "language": language})
+    assert typo.is_error and misplaced.is_error
+    near = {"zh": "是否想写“{}”", "en": "did you mean '{}'"}[language]
+    assert "reviewdate" in typo.content[0].text and near.format("review_date") in typo.content[0].text  # type: ignore[union-attr]
+    assert near.format("review.actions") in misplaced.content[0].text  # type: ignore[union-attr]
+    # `language` is taken from any call (it words the errors): only the missing review is the error here
+    assert "R-none" in tolerated.content[0].text  # type: ignore[union-attr]
+
+
+@pytest.mark.anyio
+async def test_a_deep_list_as_a_risk_level_is_refused_by_name() -> None:
+    """A fuzz example: a 10,000-deep list as `impact` reached str() in the lenient level reader and the
+    error's own description (RecursionError, an unexpected error). It is refused in the user's words."""
+    from fupan_mcp.app import create_server
+
+    deep: list[Any] = []
+    level = deep
+    for _ in range(10_000):
+        level.append([])
+        level = level[0]
+    server = create_server()
+    server.ensure_registered()
+    with pytest.raises(ToolError) as raised:
+        await server.call_tool("check_risks", {"risks": [{"risk": "支付回调延迟", "impact": deep}]})
+    assert "risks[0].impact" in str(raised.value) and "<list>" in str(raised.value)

@@ -56,6 +56,7 @@ from fupan_mcp.limits import (
     OFF_LOOP_WEIGHT,
     argument_weight,
     oversized,
+    unknown_arguments,
 )
 from fupan_mcp.prompting import argument_description, render_review_prompt
 from fupan_mcp.services import Services
@@ -357,16 +358,19 @@ class FupanServer(MCPServer[Any]):
         errors turned into lines a model can fix (localized, with field paths and examples)."""
         self.ensure_registered()
         from fupan_mcp.report.shell import SHELL_TEXT
-        from fupan_mcp.report.validation import language_of
+        from fupan_mcp.report.validation import language_of, unknown_arguments_text
 
         language = language_of(arguments)
         if name in self.disabled_tools:
             raise ToolError(tr(SHELL_TEXT, f"disabled.{self.disabled_tools[name]}", language, tool=name))
-        if (too_big := oversized(arguments, super()._tool_input_schema(name))) is not None:
+        schema = super()._tool_input_schema(name)
+        if (too_big := oversized(arguments, schema)) is not None:
             field, kind, size, limit = too_big
             raise ToolError(
                 tr(SHELL_TEXT, f"limit.{kind}", language, tool=name, field=field, size=f"{size:,}", limit=f"{limit:,}")
             )
+        if unknown := unknown_arguments(arguments, schema):
+            raise ToolError(unknown_arguments_text(name, unknown, schema, language))
         from fupan_mcp.report.sizing import DETAIL, SIZED_TOOLS
 
         detail = None

@@ -93,3 +93,38 @@ def _schema_bound(schema: object, keyword: str) -> int | None:
         return bound
     bounds = [b for option in schema.get("anyOf", ()) if (b := _schema_bound(option, keyword)) is not None]
     return max(bounds) if bounds else None
+
+
+TOLERATED_ARGUMENTS = frozenset({"language"})
+"""Sent to every tool by some callers; a tool without it still answers its errors in that language."""
+
+
+def unknown_arguments(arguments: dict[str, Any], schema: dict[str, Any] | None) -> list[tuple[str, str | None]]:
+    """The top-level arguments the tool does not take, each with the parameter it is closest to (a typo:
+    'langauge', 'reviewdate') or None. The SDK drops them silently: 'actions' given beside `review`
+    instead of inside it was lost, a misspelt 'review_date' moved every overdue count to today."""
+    properties = (schema or {}).get("properties")
+    if not isinstance(properties, dict):
+        return []
+    unknown = [name for name in arguments if name not in properties and name not in TOLERATED_ARGUMENTS]
+    if not unknown:
+        return []
+
+    names = list(properties)
+    return [(name, _closest(name, names)) for name in unknown]
+
+
+def _closest(name: str, names: list[str]) -> str | None:
+    """The parameter a wrong name most likely meant: a near spelling, or a review section given beside
+    the document it belongs in ('actions' next to `review` is `review.actions`)."""
+    import difflib
+
+    near = difflib.get_close_matches(name, names, n=1, cutoff=0.75)
+    if near:
+        return near[0]
+    container = next((c for c in ("review", "sections") if c in names), None)
+    if container is None:
+        return None
+    from fupan_mcp.domain.review import Review
+
+    return f"{container}.{name}" if name in Review.model_fields else None

@@ -335,8 +335,8 @@ def _keep_unread(data: object, fields: tuple[tuple[str, tuple[str, ...], Callabl
     for name, allowed, read in fields:
         value = data.get(name)
         strings_only = allowed is not _RISK_LEVELS
-        if value is None or (strings_only and not isinstance(value, str)):
-            continue
+        if not isinstance(value, str if strings_only else str | int | float):
+            continue  # None, or a type the field refuses by name (a 10,000-deep list has no word to keep)
         reading = read(value)
         if reading in allowed or (not strings_only and reading is None):
             continue

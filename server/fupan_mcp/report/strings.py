@@ -931,6 +931,16 @@ TEXT: Table = {
         "zh": "{tool} 的参数 detail 只能是 'summary'（摘要）或 'full'（全部）。",
         "en": "{tool}: argument detail is 'summary' or 'full' (everything).",
     },
+    "shell.unknown_arguments": {
+        "zh": "{tool} 的参数有误（{count} 处），请按提示改正后重试：\n{lines}\n可用参数：{allowed}。本次未处理。",
+        "en": "Invalid arguments to {tool} ({count}); fix them and call again:\n{lines}\nIts arguments: {allowed}. "
+        "Nothing was processed.",
+    },
+    "shell.unknown_argument": {"zh": "- {field}：没有这个参数", "en": "- {field}: no such argument"},
+    "shell.unknown_argument.near": {
+        "zh": "- {field}：没有这个参数，是否想写“{near}”？",
+        "en": "- {field}: no such argument; did you mean '{near}'?",
+    },
     "shell.limit.items": {
         "zh": "{tool} 的参数有误（1 处），请按提示改正后重试：\n"
         "- {field}：最多 {limit} 项（收到 {size} 项），请分批提交；本次未处理。",

@@ -166,6 +166,8 @@ def _union_error(base: tuple[str | int, ...], first: ErrorDetails, group: list[E
 def _shown(value: Any) -> str:
     try:
         text = json.dumps(value, ensure_ascii=False, default=str)
+    except RecursionError:  # a 10,000-deep list: say what it is, not what is in it
+        text = f"<{type(value).__name__}>"
     except (TypeError, ValueError):
         text = repr(value)
     return text if len(text) <= 60 else text[:57] + "…"
@@ -275,3 +277,17 @@ def describe_validation_error(
     if len(errors) > MAX_LINES:
         lines.append(tr(TEXT, "validation.more", language, count=len(errors) - MAX_LINES))
     return "\n".join(lines).encode("utf-8", "replace").decode("utf-8")  # a lone surrogate cannot be sent
+
+
+def unknown_arguments_text(
+    tool: str, unknown: Sequence[tuple[str, str | None]], schema: Mapping[str, Any] | None, language: Language
+) -> str:
+    """The refusal of arguments a tool does not take: each one, its likely intended name, and the tool's own."""
+    lines = "\n".join(
+        tr(TEXT, "shell.unknown_argument.near", language, field=name, near=near)
+        if near
+        else tr(TEXT, "shell.unknown_argument", language, field=name)
+        for name, near in unknown
+    )
+    allowed = tr(TEXT, "list_sep", language).join((schema or {}).get("properties", {}))
+    return tr(TEXT, "shell.unknown_arguments", language, tool=tool, count=len(unknown), lines=lines, allowed=allowed)
