@@ -93,7 +93,7 @@ from fupan_mcp.domain.attainment import (
     TargetSpec,
 )
 from fupan_mcp.domain.common import DataGap, Language, built
-from fupan_mcp.domain.numbers import NumberError, Value, read_value
+from fupan_mcp.domain.numbers import KNOWN_UNITS, NumberError, Value, canonical_unit, read_value
 from fupan_mcp.errors import InputError
 from fupan_mcp.i18n import Table, check_language, localized, tr
 from fupan_mcp.limits import MAX_METRICS
@@ -648,6 +648,8 @@ _SHARE_OF = re.compile(
     r"(?<=%)\s*(?:of\s+(?:the\s+|our\s+|all\s+)?[a-z][a-z -]{0,30}|的?(?![以之内左上或及])[\u4e00-\u9fff]{1,4})$"
 )
 """'80% of stores', '80%门店', '80%的用户': a percent is a share of something; the noun is not a unit."""
+_DANGLING = re.compile(r"(?<=[\d%‰])\s*(?:of(?:\s+(?:the|our|all))?|for|in|across|的)$", re.IGNORECASE)
+"""What is left of '80% of stores' once the metric's name 'stores' is taken out: the share's 'of'."""
 _LEVEL_VERB = re.compile(r"覆盖(?=\s*[\d<>≤≥])|(?<![a-z])cover(?:s|ing)?\s+(?=[\d<>≤≥]|at |up |no |over )")
 """'至少覆盖80%门店', 'cover at least 80% of stores': coverage as a level, the verb names no change."""
 _LOSS_CUT = re.compile(r"减亏|亏损收窄|收窄亏损")
@@ -668,7 +670,7 @@ def _tidied(text: str, name: str) -> str:
     if folded_name and tidy.lower().endswith(folded_name) and len(tidy) > len(folded_name):
         head = tidy[: len(tidy) - len(folded_name)]
         if head[-1:] in (" ", ")", "）") or not head[-1:].isascii():
-            tidy = head.rstrip()
+            tidy = _DANGLING.sub("", head.rstrip())  # '≥80% of stores' for 'stores' is '≥80%', not '≥80% of'
     tidy = _LEVEL_VERB.sub("", _LOSS_CUT.sub("亏损下降", tidy))
     tidy = _SHARE_OF.sub("", tidy.strip())
     match = _HALVE_OBJECT.match(tidy.lower())
@@ -707,7 +709,9 @@ def _read_target(target: str | TargetSpec | None, unit: str | None, name: str = 
             tidied = parse_target(tidy, unit)
         except TargetError:
             return parsed
-        return tidied if tidied.unit is not None else parsed  # '0 critical bugs' keeps its counted noun
+        if tidied.unit is None or _leftover_word(parsed.unit, tidied.unit, name):
+            return parsed  # '0 critical bugs' keeps its counted noun, '< 3 customer complaints' too
+        return tidied
     except TargetError as error:
         reference = _REFERENCE.search(text.lower())
         if error.code == "no_number" and reference is not None:
@@ -720,6 +724,19 @@ def _read_target(target: str | TargetSpec | None, unit: str | None, name: str = 
         raise _FieldError("target", str(error), code, text, **_without_text(params)) from None
     except ValueError as error:
         raise _FieldError("target", str(error), "unreadable", text) from None
+
+
+def _leftover_word(written: str | None, tidied: str, name: str) -> bool:
+    """The metric's name was a word of a counted noun ('Complaints' in '< 3 customer complaints'): taking
+    it out leaves a word that is no unit ('customer'), where '2 hours MTTR' leaves the unit 'hours'."""
+    folded = name.strip().lower()
+    return (
+        written is not None
+        and bool(folded)
+        and written.lower().endswith(folded)
+        and canonical_unit(tidied) == tidied.strip().lower()
+        and tidied.strip().lower() not in KNOWN_UNITS
+    )
 
 
 def _read_value(value: float | str | None, field_name: str) -> Value | None:

@@ -211,6 +211,10 @@ MAGNITUDES: dict[str, float] = {
     "thousand": 1e3,
     "千万": 1e7,
 }
+KNOWN_UNITS: frozenset[str] = frozenset(
+    {*UNIT_ALIASES, *UNIT_ALIASES.values(), *TIME_SECONDS, *DATA_BYTES, *DATA_RATES, *RATIO_PERCENT}
+)
+"""Every unit spelling the reader knows (as written and canonical): a word outside it is a counted noun."""
 _MAGNITUDES_LONGEST_FIRST: tuple[tuple[str, float], ...] = tuple(sorted(MAGNITUDES.items(), key=lambda kv: -len(kv[0])))
 _CURRENCY_PREFIXES = ("us$", "usd", "rmb", "cny", "eur", "gbp", "$", "¥", "€", "£")
 
