@@ -9,6 +9,7 @@ import pytest
 from fupan_mcp.analysis.attainment import RATE_CAP, compute_attainment
 from fupan_mcp.domain.attainment import AttainmentResult, MetricInput, MetricResult
 from fupan_mcp.errors import InputError
+from fupan_mcp.i18n import Language
 from fupan_mcp.limits import MAX_METRICS
 from fupan_mcp.report.tool_text import attainment_text
 
@@ -506,3 +507,17 @@ def test_a_weight_written_as_a_percent() -> None:
     assert compute(metrics).summary.weighted_attainment == pytest.approx(1.02)
     with pytest.raises(ValueError, match="weight"):
         MetricInput.model_validate({"name": "C", "target": "≥10", "actual": "5", "weight": "很重要"})
+
+
+@pytest.mark.parametrize(
+    ("language", "gap", "change"), [("zh", "超出上限 1 名", "变化 -2 名"), ("en", "by 1 place", "change -2 places")]
+)
+def test_a_rank_misses_and_moves_by_places(language: Language, gap: str, change: str) -> None:
+    """第6名 → 第4名 against 前三: 1 place short, up 2 places; a difference of ranks is no rank ('第1名',
+    '第-2名') and no percent ('下降 33.3%' read as a fall)."""
+    result = compute_attainment([MetricInput(name="排名", target="前三", actual="第4名", baseline="第6名")], language)
+    [metric] = result.metrics
+    assert (metric.status, metric.gap_to_target, metric.change_abs) == ("not_achieved", -1, -2)
+    text = attainment_text(result)
+    assert gap in text and change in text
+    assert "第1名" not in text and "第-2名" not in text and "#-2" not in text and "33.3%" not in text

@@ -58,6 +58,8 @@ _TEXT: Table = {
     "workhour.many": {"zh": "{n}个工作小时", "en": "{n} business hours"},
     "rank.one": {"zh": "第{n}名", "en": "#{n}"},
     "rank.many": {"zh": "第{n}名", "en": "#{n}"},
+    "places.one": {"zh": "{n} 名", "en": "{n} place"},
+    "places.many": {"zh": "{n} 名", "en": "{n} places"},
     "pp.one": {"zh": "{n} 个百分点", "en": "{n} pp"},
     "pp.many": {"zh": "{n} 个百分点", "en": "{n} pp"},
     "bp.one": {"zh": "{n} 个基点", "en": "{n} bp"},
@@ -70,9 +72,9 @@ _WORDS: dict[Language, dict[str, str]] = {
     language: {key: localized(entry, language) for key, entry in _TEXT.items()} for language in ("zh", "en")
 }
 """`_TEXT` in each language, as `tr` picks it: looked up once, not for every figure with a unit."""
-_WORD_UNITS = frozenset({"d", "h", "min", "s", "ms", "week", "workday", "workhour", "rank", "pp", "bp", "pt"})
+_WORD_UNITS = frozenset({"d", "h", "min", "s", "ms", "week", "workday", "workhour", "rank", "places", "pp", "bp", "pt"})
 """Units written as words around the number, looked up in `_TEXT`."""
-_UNSCALED = frozenset({"rank", "pp", "bp", "pt"})
+_UNSCALED = frozenset({"rank", "places", "pp", "bp", "pt"})
 """Units whose figures are never put in 万 / M: a rank, a difference of percents."""
 _SYMBOLS_BEFORE = frozenset({"$", "€", "£"})
 """Currency symbols written before the number in both languages: $1.2B, $93亿, €30."""
@@ -307,10 +309,18 @@ def signed_quantity(value: float, unit: str | None, language: Language) -> str:
     return f"+{text}" if value > 0 else text
 
 
+_DIFFERENCE_UNITS = {"%": "pp", "rank": "places"}
+
+
+def difference_unit(unit: str | None) -> str | None:
+    """The unit of a difference of two figures: percents differ in points, ranks in places (1 名, not 第1名)."""
+    return _DIFFERENCE_UNITS.get(unit or "", unit)
+
+
 def signed_change(value: float, unit: str | None, language: Language) -> str:
     """A computed change with its sign, a change of percents in points: +1,989.68, -0.2 个百分点."""
     magnitude = clean(abs(value)) or 0.0  # a small difference reads as typed: -7元, not -7.00元
-    text = quantity(magnitude, "pp" if unit == "%" else unit, language, computed=magnitude >= 100)
+    text = quantity(magnitude, difference_unit(unit), language, computed=magnitude >= 100)
     return f"+{text}" if value > 0 else f"-{text}" if value < 0 else text
 
 

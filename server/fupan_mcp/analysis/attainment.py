@@ -97,7 +97,7 @@ from fupan_mcp.domain.numbers import KNOWN_UNITS, NumberError, Value, canonical_
 from fupan_mcp.errors import InputError
 from fupan_mcp.i18n import Table, check_language, localized, tr
 from fupan_mcp.limits import MAX_METRICS
-from fupan_mcp.numfmt import clean, percent
+from fupan_mcp.numfmt import clean, difference_unit, percent
 
 __all__ = ["RATE_CAP", "compute_attainment"]
 
@@ -1260,7 +1260,7 @@ def _signed(value: float, unit: str | None, language: Language) -> str:
     """A change with its sign; a change of a T+N target is a number of days."""
     if _close(value, 0.0):
         return "0"
-    text = _fmt(value, "d" if unit == "T+" else unit, language)
+    text = _fmt(value, "d" if unit == "T+" else difference_unit(unit), language)
     return f"+{text}" if value > 0 else text
 
 
@@ -1297,7 +1297,7 @@ def _change_text(change: _Change, unit: str | None, language: Language) -> str |
         if change.relative is None:
             return _W[language]["pp_only"].format(pp=points)
         return _W[language]["pp_change"].format(pp=points, rel=_percent(change.relative, signed=True))
-    if change.relative is None:
+    if change.relative is None or unit == "rank":  # ranks move by places: '第6名' to '第4名' is -2 名, not -33%
         return _W[language]["change_abs"].format(abs=_signed(change.absolute, unit, language))
     if _close(change.absolute, 0.0):
         return _W[language]["flat"]
@@ -1310,7 +1310,7 @@ def _change_cell(change: _Change, unit: str | None, language: Language) -> str:
     """The change as a table cell writes it, absolute (relative): what a zero baseline's statement quotes."""
     if change.absolute is None:
         return "—"
-    relative = f" ({_percent(change.relative, signed=True)})" if change.relative is not None else ""
+    relative = f" ({_percent(change.relative, signed=True)})" if change.relative is not None and unit != "rank" else ""
     if change.points is not None:
         return f"{_signed(change.points, None, language)} pp{relative}"
     return _signed(change.absolute, unit, language) + relative
@@ -1476,7 +1476,8 @@ def _gap_text(target: ParsedTarget, score: _Score, unit: str | None, language: L
     gap = score.gap
     if gap is None or (_close(gap, 0.0) and target.kind != "range"):
         return None
-    amount = _fmt(abs(gap), "pp" if unit == "%" else unit, language)  # a difference of percents is in points
+    # a difference of percents is in points, a difference of ranks in places ('落后 1 名', not '第1名')
+    amount = _fmt(abs(gap), difference_unit(unit), language)
     better_key, worse_key = _GAP_KEYS.get(target.kind, ("margin", "short"))
     better = score.achieved if target.kind in ("range", "tolerance") else gap > 0
     text = _W[language][better_key if better else worse_key]

@@ -485,8 +485,8 @@ def _change_cell(ctx: Words, metric: MetricResult) -> str:
         if metric.change_rel is None:
             return ctx.t("change.pp_only", pp=pp)
         return ctx.t("change.pp_change", pp=pp, rel=fmt.percent(metric.change_rel, signed=True))
-    absolute = fmt.signed_quantity(metric.change_abs, metric.unit, ctx.language)
-    if metric.change_rel is None:
+    absolute = fmt.signed_quantity(metric.change_abs, fmt.difference_unit(metric.unit), ctx.language)
+    if metric.change_rel is None or metric.unit == "rank":  # ranks move by places, not by percents
         return ctx.t("change.abs", abs=absolute)
     if metric.change_abs == 0:
         return ctx.t("change.flat")
@@ -498,8 +498,7 @@ def _gap_cell(ctx: Words, metric: MetricResult) -> str:
     gap = metric.gap_to_target
     if gap is None or metric.status in ("needs_verification", "not_evaluable", "reported"):
         return "—"
-    unit = "pp" if metric.unit == "%" else metric.unit
-    shown = fmt.quantity(abs(gap), unit, ctx.language)
+    shown = fmt.quantity(abs(gap), fmt.difference_unit(metric.unit), ctx.language)
     if metric.unit == "T+":
         shown = f"{fmt.number(abs(gap))}{ctx.t('days_unit')}"
     if metric.target is not None and metric.target.kind == "budget" and metric.gap_rate is not None:
