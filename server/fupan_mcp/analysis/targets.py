@@ -991,7 +991,7 @@ def _merge_ops(first: Op | None, second: Op | None) -> Op | None:
 def _single(text: str) -> str:
     text = text.strip()
     try:
-        read_value(text.replace(" ", "") if not re.search(r"[a-z]\s[a-z]", text) else text)
+        read_value(text.replace(" ", "") if not _WORDS_APART.search(text) else text)
     except NumberError as error:
         raise TargetError(
             "unreadable",
@@ -1002,10 +1002,14 @@ def _single(text: str) -> str:
     return text
 
 
+_WORDS_APART = re.compile(r"[a-z]\d?\s[a-z]")
+"""Words that keep their space in a unit ('data loss', 'P1 incidents'); other blanks go ('≤ 2 h', '2 000')."""
+
+
 def _quantity(value: float | str) -> Value:
     if isinstance(value, str):
         compact = value.strip()
-        if not re.search(r"[a-z]\s[a-z]", compact):
+        if not _WORDS_APART.search(compact):
             compact = compact.replace(" ", "")
         return read_value(compact)
     return read_value(value)

@@ -285,9 +285,15 @@ def _fold(text: str) -> str:
     return _SPACE_THOUSANDS.sub(lambda match: match.group().replace(" ", ""), text) if " " in text else text
 
 
+_SEV_CLASS = re.compile(r"\bsev[-\s]([0-4])\b", re.IGNORECASE)
+"""'Sev-1', 'SEV 2': a severity class, one word (the hyphen is no range, the digit no second figure)."""
+
+
 def normalize(text: str) -> str:
-    """Fold full-width forms and odd spaces, drop thousands separators, lower-case ASCII."""
-    return _fold(text).lower()
+    """Fold full-width forms and odd spaces, drop thousands separators, lower-case ASCII; a severity class
+    is one word ('Sev-1' is 'sev1')."""
+    folded = _fold(text).lower()
+    return _SEV_CLASS.sub(r"sev\1", folded) if "sev" in folded else folded
 
 
 UNIT_CACHE = 1024
@@ -525,6 +531,8 @@ def read_value(value: str | float | int) -> Value:
             raise NumberError("not_finite", "the number is not finite")
         return Value(number, None)
     cased = _SIGN_BEFORE_CURRENCY.sub(r"\1-", chinese_to_digits(_fold(value)))
+    if "sev" in cased.lower():  # 'Sev-1 incidents': one class word, as targets read it (its case kept)
+        cased = _SEV_CLASS.sub(lambda match: match.group()[:3] + match.group(1), cased)
     text = cased.lower()
     if len(text) != len(cased):  # lower() changed the length: no case-sensitive units then
         cased = text
@@ -627,7 +635,7 @@ def _unit_word_starting_with(rest: str, word: str) -> bool:
     return any(rest.startswith(alias) and len(alias) > len(word) for alias in UNIT_ALIASES if alias[0] == word[0])
 
 
-_SEVERITY_UNIT = re.compile(r"(?:p|sev|s)[0-4]s?(?:\s[a-z]+){0,3}")
+_SEVERITY_UNIT = re.compile(r"(?:p|sev|s)[0-4]s?(?:\s[a-z]+){0,3}|[起次个]?(?:p|sev|s)[0-4]级?[\u4e00-\u9fff]{0,4}")
 
 
 def _looks_like_unit(rest: str) -> bool:
