@@ -739,11 +739,39 @@ def _leftover_word(written: str | None, tidied: str, name: str) -> bool:
     )
 
 
+_FIELD_LABELS = {
+    "actual": r"实际值?|实际完成|实际达成|完成值?|达成值?|当前值?|目前|现为|actual|current|achieved|result",
+    "baseline": r"基线值?|基期|基准值?|起始值?|初始值?|去年同期|去年|上年|上期|原值?|此前|预算|baseline|"
+    r"before|last year|previous|prior|start|budget",
+}
+_LABELLED = {
+    field: re.compile(rf"^\s*(?:{words})\s*(?:[:：=]\s*|(?=[\d$¥€£+\-.~约≈]))(?=\S)", re.IGNORECASE)
+    for field, words in _FIELD_LABELS.items()
+}
+"""A cell that names its own field before the figure ('实际 110万', 'actual: 42', '预算120万' as a baseline):
+the word says which figure it is, not what it measures. Only the field's own words: '目标 50%' as an actual
+stays unreadable (a target in the wrong field)."""
+_LABEL_NOTE = {
+    field: re.compile(rf"\s*[(（]\s*(?:{words})\s*[)）]\s*$", re.IGNORECASE) for field, words in _FIELD_LABELS.items()
+}
+"""The same word as a trailing note: '120万（预算）', '42 (actual)'."""
+
+
+def _unlabelled(value: str, field_name: str) -> str:
+    """The value without its own field's label before or after the figure; unchanged when it has none."""
+    label, note = _LABELLED.get(field_name), _LABEL_NOTE.get(field_name)
+    if label is None or note is None:
+        return value
+    stripped = note.sub("", label.sub("", value, count=1), count=1)
+    return stripped if stripped.strip() else value
+
+
 def _read_value(value: float | str | None, field_name: str) -> Value | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     try:
         if isinstance(value, str):
+            value = _unlabelled(value, field_name)
             top = _TOP_SHARE.match(value)
             if top is not None:  # '前10%' as an actual: in the top 10%, as the target '前20%' reads ≤ 20%
                 return read_value(f"{top.group(1)}%")
