@@ -20,13 +20,15 @@ Table = Mapping[str, Mapping[str, str]]
 
 _PLURALS = {
     "actions": "action", "alerts": "alert", "causes": "cause", "days": "day", "entries": "entry",
-    "events": "event", "factors": "factor", "fields": "field", "files": "file", "findings": "finding",
+    "errors": "error", "events": "event", "factors": "factor", "fields": "field", "files": "file",
+    "findings": "finding",
     "gaps": "gap", "groups": "group", "hits": "hit", "hours": "hour", "incidents": "incident",
     "items": "item", "lessons": "lesson", "lines": "line", "metrics": "metric", "minutes": "minute",
     "months": "month", "nodes": "node", "owners": "owner", "points": "point", "problems": "problem",
     "projects": "project", "questions": "question", "records": "record", "reviews": "review", "risks": "risk",
     "rows": "row", "sections": "section", "strategies": "strategy", "texts": "text", "times": "time",
-    "weeks": "week", "whys": "why", "years": "year",
+    "warnings": "warning", "weeks": "week", "whys": "why", "years": "year", "notes": "note",
+    "statements": "statement",
 }  # fmt: skip
 _VERBS = {"are": "is", "were": "was", "have": "has", "need": "needs", "remain": "remains"}
 _COUNTED = re.compile(

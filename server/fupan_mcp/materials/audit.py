@@ -100,13 +100,15 @@ ZH_CHANGE = re.compile(  # "复购率目标提升20%，实际提升15%": a chang
     rf"(?P<target>{_NUM}{_UNIT}){_SEP}(?:但|而|最终|结果)?\s*实际(?:仅|只|也)?\s*"
     rf"(?:(?P<up2>{_UP})|(?P<down2>{_DOWN}))(?:了)?\s*(?P<actual>{_NUM}{_UNIT})"
 )
+_ENDED = r"(?:we\s+|it\s+|they\s+)?(?:ended|landed|finished|closed|came\s+in)\s+(?:up\s+)?(?:at|on)"
+"""'we ended at 1.5%', 'landed at 380 ms': how English reviews give the actual without the word."""
 _LEVEL_LEAD = (
     r"(?:[≥≤<>]=?|>=|<=|不低于|不少于|至少|不超过|不高于|至多|超过|低于|控制在|降至|降到|降低到|降低至|提升至|提升到|"
     r"提高到|提高至|达到|从|由|at least|at most|no more than|no less than|under|below|above|over|up to|from)"
 )
 LEVEL = re.compile(  # "新增付费用户 ≥ 5,000（实际 4,200）", "获客成本控制在80元以内，实际92元": no 目标 written
     rf"(?P<name>[^，,。；;：:\n（()≥≤<>]{{1,30}}?)\s*(?P<target>{_LEVEL_LEAD}\s*(?:[^，,。；;：:\n（()]|(?<=\d)[,，](?=\d{{3}})){{0,30}}?)"
-    rf"\s*(?:[（(]\s*|{_SEP}(?:但|而|最终|结果|but|while)?\s*)(?:实际|actual)(?:完成|达成|值|结果|ly)?"
+    rf"\s*(?:[（(]\s*|{_SEP}(?:但|而|最终|结果|but|while|and)?\s*)(?:实际|actual|{_ENDED})(?:完成|达成|值|结果|ly)?"
     rf"(?:仅|只有|只)?(?:了|为|是|到|was|is|:|：)?\s*[:：]?\s*(?P<actual>{_VALUE})",
     re.IGNORECASE,
 )
@@ -155,14 +157,19 @@ _RATE = re.compile(
     re.IGNORECASE,
 )
 _NOT_ACHIEVED = re.compile(
-    r"未达成|未达标|未完成|没有达成|没有完成|未能达成|not (?:achieved|met|reached)|missed|fell short", re.IGNORECASE
+    r"未达成|未达标|未完成|没有达成|没有完成|未能达成|not (?:achieved|met|reached)|missed|fell short|"
+    r"did(?:n't| not) (?:hit|make|reach|meet)|below (?:the |our )?(?:target|goal)|off[- ]target",
+    re.IGNORECASE,
 )
 _ACHIEVED = re.compile(
-    r"超额完成|超额达成|已达成|达成目标|完成目标(?!的)|达标(?!率)|目标达成(?![率度])|exceeded|achieved|\bmet\b|beat",
+    r"超额完成|超额达成|已达成|达成目标|完成目标(?!的)|达标(?!率)|目标达成(?![率度])|exceeded|achieved|\bmet\b|beat|"
+    r"\b(?:hit|made|reached|hitting|making) (?:the |our )?(?:target|goal)|\bon[- ]target",
     re.IGNORECASE,
 )
 _TARGET_WORD = re.compile(r"目标|计划值|\btarget", re.IGNORECASE)
-_ACTUAL_WORD = re.compile(r"实际|实现|完成|达成|\bactual|reached|achieved|\bagainst\b|\bversus\b|\bvs\b", re.IGNORECASE)
+_ACTUAL_WORD = re.compile(
+    rf"实际|实现|完成|达成|\bactual|reached|achieved|\bagainst\b|\bversus\b|\bvs\b|{_ENDED}", re.IGNORECASE
+)
 _DIGIT = re.compile(r"\d")
 _FILLERS = re.compile(
     r"^(?:本次|本期|此次|这次|今年|全年|上半年|下半年|活动|项目|其中|整体|我们的?|另外|同时|而|但|并且|以及|"
@@ -371,6 +378,23 @@ def _sentences(text: str) -> list[str]:
     return [part.strip() for part in _SENTENCE.split(text) if part and part.strip()]
 
 
+_ACTUAL_LEAD = re.compile(rf"^(?:但|而|最终|结果|but|and|while)?\s*(?:实际|actual|{_ENDED})", re.IGNORECASE)
+
+
+def _with_actual_after(sentences: list[str]) -> list[str]:
+    """A goal and its actual split by a semicolon ('… from 2.0% to 1.4%; we ended at 1.5%') are one
+    statement: the part that opens with the actual is joined to the goal before it."""
+    joined: list[str] = []
+    for sentence in sentences:
+        if joined and _ACTUAL_LEAD.match(sentence) and LEVEL.search(joined[-1]) is None:
+            candidate = f"{joined[-1]} {sentence}"
+            if LEVEL.search(candidate) is not None:
+                joined[-1] = candidate
+                continue
+        joined.append(sentence)
+    return joined
+
+
 def _statement_matches(sentence: str) -> list[re.Match[str]]:
     """Every statement of a target and an actual in ``sentence``, in order, by the first pattern that finds one."""
     for pattern in (ZH_STATEMENT, ZH_BOUND, ZH_CHANGE, ZH_NAMED, EN_STATEMENT, EN_AGAINST, EN_AGAINST_TARGET, LEVEL):
@@ -575,7 +599,7 @@ class _Auditor:
 
     # -- sentences
     def sentences(self, block: Block, section: str | None) -> None:
-        for sentence in _sentences(block.text):
+        for sentence in _with_actual_after(_sentences(block.text)):
             named = _TARGET_WORD.search(sentence) or ZH_BOUND.search(sentence) or LEVEL.search(sentence)
             if not (named and _ACTUAL_WORD.search(sentence) and _DIGIT.search(sentence)):
                 continue
