@@ -100,6 +100,8 @@ ZH_CHANGE = re.compile(  # "复购率目标提升20%，实际提升15%": a chang
     rf"(?P<target>{_NUM}{_UNIT}){_SEP}(?:但|而|最终|结果)?\s*实际(?:仅|只|也)?\s*"
     rf"(?:(?P<up2>{_UP})|(?P<down2>{_DOWN}))(?:了)?\s*(?P<actual>{_NUM}{_UNIT})"
 )
+_FINALLY = r"最终(?=\s*(?:为|是|达到|落在|[:：])?\s*[-+]?[$¥￥]?\d)"
+"""'最终1.5%', '最终为99.2%': the final figure is the actual when a figure follows at once."""
 _ENDED = r"(?:we\s+|it\s+|they\s+)?(?:ended|landed|finished|closed|came\s+in)\s+(?:up\s+)?(?:at|on)"
 """'we ended at 1.5%', 'landed at 380 ms': how English reviews give the actual without the word."""
 _LEVEL_LEAD = (
@@ -108,7 +110,7 @@ _LEVEL_LEAD = (
 )
 LEVEL = re.compile(  # "新增付费用户 ≥ 5,000（实际 4,200）", "获客成本控制在80元以内，实际92元": no 目标 written
     rf"(?P<name>[^，,。；;：:\n（()≥≤<>]{{1,30}}?)\s*(?P<target>{_LEVEL_LEAD}\s*(?:[^，,。；;：:\n（()]|(?<=\d)[,，](?=\d{{3}})){{0,30}}?)"
-    rf"\s*(?:[（(]\s*|{_SEP}(?:但|而|最终|结果|but|while|and)?\s*)(?:实际|actual|{_ENDED})(?:完成|达成|值|结果|ly)?"
+    rf"\s*(?:[（(]\s*|{_SEP}(?:但|而|最终|结果|but|while|and)?\s*)(?:实际|actual|{_FINALLY}|{_ENDED})(?:完成|达成|值|结果|ly)?"
     rf"(?:仅|只有|只)?(?:了|为|是|到|was|is|:|：)?\s*[:：]?\s*(?P<actual>{_VALUE})",
     re.IGNORECASE,
 )
@@ -128,6 +130,11 @@ EN_AGAINST_TARGET = re.compile(  # "came in at $4.2M versus the $5M target": the
     rf"(?P<name>[A-Za-z][\w %/&'’.-]{{0,40}}?)\s+(?:reached|hit|was|came in at|achieved|ended at)\s+"
     rf"(?P<actual>{_VALUE})\s+"
     rf"(?:against|vs\.?|versus|compared with)\s+(?:a|the|our)?\s*(?P<target>{_VALUE})\s+(?:target|goal|plan)\b",
+    re.IGNORECASE,
+)
+ZH_AGAINST = re.compile(  # "大促GMV 5,200万，对比目标5,000万": the actual first, then the target it is set against
+    rf"(?P<name>[A-Za-z\u4e00-\u9fff][^，,。；;：:\n\d]{{0,19}}?)\s*(?:为|是|达到|达|实现|完成)?\s*(?P<actual>{_VALUE})"
+    rf"\s*[，,]?\s*(?:对比|对照|相比|相较于?|比较|较|vs\.?)\s*(?:目标|计划)(?:值)?(?:的)?\s*(?P<target>{_VALUE})",
     re.IGNORECASE,
 )
 _POINTS = re.compile(r"(?<=\d)\s*分$")  # "NPS目标40分": 分 is points for a score, minutes otherwise
@@ -168,7 +175,7 @@ _ACHIEVED = re.compile(
 )
 _TARGET_WORD = re.compile(r"目标|计划值|\btarget", re.IGNORECASE)
 _ACTUAL_WORD = re.compile(
-    rf"实际|实现|完成|达成|\bactual|reached|achieved|\bagainst\b|\bversus\b|\bvs\b|{_ENDED}", re.IGNORECASE
+    rf"实际|实现|完成|达成|\bactual|reached|achieved|\bagainst\b|\bversus\b|\bvs\b|{_FINALLY}|{_ENDED}", re.IGNORECASE
 )
 _DIGIT = re.compile(r"\d")
 _FILLERS = re.compile(
@@ -378,7 +385,7 @@ def _sentences(text: str) -> list[str]:
     return [part.strip() for part in _SENTENCE.split(text) if part and part.strip()]
 
 
-_ACTUAL_LEAD = re.compile(rf"^(?:但|而|最终|结果|but|and|while)?\s*(?:实际|actual|{_ENDED})", re.IGNORECASE)
+_ACTUAL_LEAD = re.compile(rf"^(?:但|而|结果|but|and|while)?\s*(?:实际|actual|{_FINALLY}|{_ENDED})", re.IGNORECASE)
 
 
 def _with_actual_after(sentences: list[str]) -> list[str]:
@@ -397,7 +404,18 @@ def _with_actual_after(sentences: list[str]) -> list[str]:
 
 def _statement_matches(sentence: str) -> list[re.Match[str]]:
     """Every statement of a target and an actual in ``sentence``, in order, by the first pattern that finds one."""
-    for pattern in (ZH_STATEMENT, ZH_BOUND, ZH_CHANGE, ZH_NAMED, EN_STATEMENT, EN_AGAINST, EN_AGAINST_TARGET, LEVEL):
+    patterns = (
+        ZH_STATEMENT,
+        ZH_BOUND,
+        ZH_CHANGE,
+        ZH_NAMED,
+        ZH_AGAINST,
+        EN_STATEMENT,
+        EN_AGAINST,
+        EN_AGAINST_TARGET,
+        LEVEL,
+    )
+    for pattern in patterns:
         found = list(pattern.finditer(sentence))
         if found:
             return found
