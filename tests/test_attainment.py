@@ -521,3 +521,13 @@ def test_a_rank_misses_and_moves_by_places(language: Language, gap: str, change:
     text = attainment_text(result)
     assert gap in text and change in text
     assert "第1名" not in text and "第-2名" not in text and "#-2" not in text and "33.3%" not in text
+
+
+def test_calendar_days_against_working_days_are_shown_as_written() -> None:
+    """'2天' against '≤3个工作日' is a doubt (2 calendar days may be 0-2 working days): the table showed the
+    actual as '2个工作日', a figure nobody wrote."""
+    result = compute_attainment([MetricInput(name="交付", target="≤3个工作日", actual="2天")])
+    [metric] = result.metrics
+    assert metric.status == "needs_verification" and metric.actual_unit == "d"
+    table_row = next(line for line in attainment_text(result).splitlines() if line.startswith("| 交付"))
+    assert "2天" in table_row and "2个工作日" not in table_row

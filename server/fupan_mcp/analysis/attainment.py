@@ -582,6 +582,9 @@ def _read(metric: MetricInput) -> _Reading:
         doubt = days_doubt(target, actual, baseline, metric)
     if doubt is None:
         doubt = loss_change_doubt(target, actual, baseline, metric)
+    if doubt is not None and doubt.kind == "days":  # '2天' is shown as written, not as '2个工作日'
+        actual_unit = actual.unit if doubt.field == "actual" and actual is not None else actual_unit
+        baseline_unit = baseline.unit if doubt.field == "baseline" and baseline is not None else baseline_unit
     approximate = any(q is not None and q.approximate for q in (actual, baseline))
     budget = None
     if target is not None and target.kind == "slo" and actual_value is not None and actual_fits:
@@ -1143,8 +1146,8 @@ def _result(index: int, metric: MetricInput, reading: _Reading, verdict: _Verdic
         actual=clean(reading.actual),
         baseline=clean(reading.baseline),
         unit=reading.unit.label,
-        actual_unit=None if reading.actual_fits else reading.actual_unit,
-        baseline_unit=None if reading.baseline_fits else reading.baseline_unit,
+        actual_unit=None if reading.actual_fits and not _as_written(reading, "actual") else reading.actual_unit,
+        baseline_unit=None if reading.baseline_fits and not _as_written(reading, "baseline") else reading.baseline_unit,
         aggregation=metric.aggregation,
         target_aggregation=metric.target_aggregation,
         weight=metric.weight,
@@ -1166,6 +1169,11 @@ def _unique(flags: tuple[Flag, ...]) -> list[Flag]:
 
 
 _UNREADABLE_CODES = frozenset({"unreadable", "no_number", "text_around_number"})
+
+
+def _as_written(reading: _Reading, field: str) -> bool:
+    """Calendar days against working days: the figure keeps its own unit (the doubt says why)."""
+    return reading.doubt is not None and reading.doubt.kind == "days" and reading.doubt.field == field
 
 
 def _metric_error(index: int, metric: MetricInput, error: _FieldError, language: Language) -> MetricError:
