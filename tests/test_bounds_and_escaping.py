@@ -17,7 +17,17 @@ from fupan_mcp.jsonrpc import MAX_ID_CHARS, MAX_NESTING, check_message
 from fupan_mcp.limits import MAX_LISTED_FINDINGS, MAX_REF_CHARS, MAX_RESULT_BYTES
 from fupan_mcp.netguard import RateLimitFilter
 from fupan_mcp.report.diagrams import swot_quadrants
-from fupan_mcp.report.render import md_block, md_inline, md_row, md_rows, render_report
+from fupan_mcp.report.render import (
+    _CELL_END,
+    _INLINE_CHANGES,
+    _inline_lines,
+    _plainly_inline,
+    md_block,
+    md_inline,
+    md_row,
+    md_rows,
+    render_report,
+)
 from fupan_mcp.report.tool_text import compliance_text
 from fupan_mcp.report.view import Bullets, Item
 from fupan_mcp.tools.calls import clip_message
@@ -169,6 +179,22 @@ def test_a_table_made_in_one_pass_is_the_table_made_cell_by_cell() -> None:
             for _ in range(rnd.randint(0, 4))
         )
         assert md_rows(rows) == "\n".join(md_row(row) for row in rows), rows
+
+
+def test_tree_lines_made_in_one_pass_are_the_lines_made_one_by_one() -> None:
+    """A tree's lines (`_inline_lines`: C string tests, then one regex pass, over the joined lines) are
+    `md_inline` of each line, for lines with every kind of space, unprintable characters, tags, links,
+    block markers and the separator it joins with; the string tests never pass text the regex flags."""
+    rnd = random.Random(16)
+    chars = (*_CELL_CHARS, "[", "]", "\x00", "\u200b", "\x07", "\u2028", "*", ">", "a")
+    for trial in range(3000):
+        texts = ["".join(rnd.choice(chars) for _ in range(rnd.randint(0, 5))) for _ in range(rnd.randint(1, 5))]
+        if trial % 2:  # mostly plain lines, as a KPI tree's
+            texts = [text.replace(" ", "中").replace("\t", "x").replace("\n", "y") for text in texts]
+        joined = _CELL_END.join(texts)
+        if _plainly_inline(joined):
+            assert _INLINE_CHANGES.search(joined) is None, texts
+        assert _inline_lines(texts) == [md_inline(text) for text in texts], texts
 
 
 def test_a_list_item_is_made_safe_like_inline_text() -> None:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import math
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from fupan_mcp.analysis.formula import (
@@ -216,3 +217,48 @@ def test_a_number_written_with_percent_is_a_fraction() -> None:
     assert parse_formula("(1 - 99.9％) * minutes").evaluate({"minutes": 43200.0}) == pytest.approx(43.2)
     with pytest.raises(FormulaError):
         parse_formula("a % b")  # not a modulo
+
+
+def _parsed_by_the_parser(text: str) -> tuple[object, ...]:
+    """What `parse_formula` gave before its plain-sum-or-product path: the tokens, the parser, the walks."""
+    from fupan_mcp.analysis import formula
+
+    tree = formula._Parser(formula._tokenize(text)).parse()
+    linear = formula._linear_form(tree)
+    run = formula._compile(tree)
+    return tree, formula._collect_ids(tree), linear, formula._monomial_form(tree), run
+
+
+_SIMPLE_NAMES = ("a", "b", "gmv_1", "注册数", "D7留存", "_x", "sum", "Traffic")
+
+
+@given(
+    st.lists(st.sampled_from(_SIMPLE_NAMES), min_size=1, max_size=6),
+    st.sampled_from((" + ", "+", " * ", "*", "  +\t")),
+    st.lists(st.floats(allow_nan=True, allow_infinity=True, width=64), min_size=8, max_size=8),
+)
+@example(["a", "b"], " + ", [-0.0] * 8)  # 0.0 + -0.0 is 0.0: the sum starts at 0.0, not at its first term
+@example(["a", "b", "a"], "*", [1e200, 1e200, *[0.0] * 6])  # overflow to inf
+@settings(max_examples=300, deadline=None)
+def test_a_plain_sum_or_product_reads_as_the_parser_reads_it(names: list[str], op: str, values: list[float]) -> None:
+    """The plain shapes ('a + b + c', 'a * b', 'a') skip the tokens and the tree walks: same tree, ids,
+    forms and, bit for bit, the same value (or the same error) as the parser gives."""
+    text = op.join(names)
+    expr = parse_formula(text)
+    tree, ids, linear, monomial, run = _parsed_by_the_parser(text)
+    assert (expr.tree, expr.ids, expr.monomial) == (tree, ids, monomial)
+    assert (expr.linear, expr.constant) == (linear if linear else (None, 0.0))
+    env = dict(zip(_SIMPLE_NAMES, values, strict=True))
+    got: object
+    want: object
+    try:
+        got = expr.evaluate(env)
+    except FormulaEvaluationError as error:
+        got = type(error)
+    try:
+        want = run(env)
+        if not math.isfinite(want):
+            want = FormulaEvaluationError
+    except ZeroDivisionError:
+        want = FormulaZeroDivision
+    assert repr(got) == repr(want)

@@ -620,6 +620,29 @@ def test_mermaid_flowchart_escapes_labels() -> None:
     assert "<b>" not in mermaid
 
 
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_text_flowchart_reuses_the_tree_figures_and_reads_the_same(language: str) -> None:
+    """The tool text's flowchart takes its figures from the tree lines' writer: same chart as on its own
+    (values typed, computed, missing, a baseline only, changes in points and money)."""
+    from fupan_mcp.report.sections import Words, kpi_tree_blocks
+    from fupan_mcp.report.view import Diagram
+
+    tree: list[Node] = [
+        {"id": "gmv", "formula": "uv * cvr * aov", "actual": "1,628万", "unit": "元"},
+        {"id": "uv", "actual": 1_200_000, "baseline": 1_000_000},
+        {"id": "cvr", "actual": "3.2%", "baseline": "2.9%"},
+        {"id": "aov", "actual": 42.4, "unit": "元"},
+        {"id": "other", "formula": "x + y", "baseline": 3},
+        {"id": "x", "baseline": 1},
+        {"id": "y"},
+    ]
+    result = build_kpi_tree(tree, root="gmv", language=language)  # type: ignore[arg-type]
+    blocks = kpi_tree_blocks(Words(language=result.language, depth="full"), result)
+    diagram = next(block for block in blocks if isinstance(block, Diagram))
+    assert diagram.source == kpi_flowchart(result, result.language)
+    assert "+20" in diagram.source  # changes written (the check is not of an empty chart)
+
+
 def test_mermaid_marks_flagged_nodes() -> None:
     tree: list[Node] = [{"id": "x", "formula": "y / z"}, {"id": "y", "actual": 1}, {"id": "z", "actual": 0}]
     mermaid = kpi_flowchart(build_kpi_tree(tree), "zh")

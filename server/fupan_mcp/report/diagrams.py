@@ -7,6 +7,7 @@ depth ``full`` and the tools' text ends with them.
 from __future__ import annotations
 
 from collections import deque
+from typing import Protocol
 
 from fupan_mcp.domain.kpi import KpiNodeEvaluation, KpiTreeResult
 from fupan_mcp.domain.swot import Quadrant, SwotFactor, SwotResult
@@ -33,19 +34,44 @@ def mermaid_label(text: str) -> str:
 # --------------------------------------------------------------------------- KPI tree
 
 
-def kpi_flowchart(result: KpiTreeResult, language: Language) -> str:
+class Figures(Protocol):
+    """Writes a tree's figures (`report.sections` passes the one that has written them for the tree)."""
+
+    def quantity(self, value: float | None, unit: str | None, computed: bool = False) -> str: ...
+
+    def change(self, value: float, unit: str | None) -> str: ...
+
+
+class _Written:
+    """`Figures` by `report.formatting`, each figure written afresh."""
+
+    __slots__ = ("_language",)
+
+    def __init__(self, language: Language) -> None:
+        self._language: Language = language
+
+    def quantity(self, value: float | None, unit: str | None, computed: bool = False) -> str:
+        return fmt.quantity(value, unit, self._language, computed=computed)
+
+    def change(self, value: float, unit: str | None) -> str:
+        return fmt.signed_change(value, unit, self._language)
+
+
+def kpi_flowchart(result: KpiTreeResult, language: Language, figures: Figures | None = None) -> str:
     """``flowchart TD``: one node per KPI (capped at MERMAID_MAX_NODES), edges parent → input.
 
     A dotted edge leaves a node whose formula was not evaluated (on a cycle, or unusable); flagged
-    nodes get a thick border.
+    nodes get a thick border. ``figures``: the writer of the tree's text, whose figures these are
+    (each node's value and change, already written for its tree line).
     """
+    writer = figures if figures is not None else _Written(language)
     by_id = {e.id: e for e in result.evaluations}
     shown = _kpi_nodes(result, by_id)
     ids = {node_id: f"n{k}" for k, node_id in enumerate(shown)}
     lines = ["flowchart TD"]
     for node_id in shown:
         node = by_id[node_id]
-        label = mermaid_label(node.name) + "<br/>" + mermaid_label(_kpi_value(node, language))
+        label = mermaid_label(node.name) + "<br/>" + mermaid_label(_kpi_value(node, language, writer))
         lines.append(f'  {ids[node_id]}["{label}"]')
     for node_id in shown:
         node = by_id[node_id]
@@ -77,16 +103,16 @@ def _kpi_nodes(result: KpiTreeResult, by_id: dict[str, KpiNodeEvaluation]) -> li
     return list(seen)
 
 
-def _kpi_value(node: KpiNodeEvaluation, language: Language) -> str:
+def _kpi_value(node: KpiNodeEvaluation, language: Language, figures: Figures) -> str:
     actual, baseline = node.actual.used, node.baseline.used
     if actual is None:
         if baseline is None:
             return tr(TEXT, "missing", language)
-        return tr(TEXT, "kpi.baseline", language, value=fmt.quantity(baseline, node.unit, language))
-    text = fmt.quantity(actual, node.unit, language, computed=node.actual.reported is None)
+        return tr(TEXT, "kpi.baseline", language, value=figures.quantity(baseline, node.unit))
+    text = figures.quantity(actual, node.unit, node.actual.reported is None)
     if node.change_abs is None:
         return text
-    change = fmt.signed_change(node.change_abs, node.unit, language)
+    change = figures.change(node.change_abs, node.unit)
     return tr(TEXT, "diagram.change", language, value=text, change=change)
 
 

@@ -548,7 +548,7 @@ def kpi_tree_blocks(ctx: Words, result: KpiTreeResult) -> list[Block]:
     if result.decomposition is not None and result.decomposition.contributions:
         blocks += [Heading(ctx.t("kpi.contributions")), _contribution_table(ctx, result, figures)]
     if ctx.full:
-        blocks.append(Diagram(diagrams.kpi_flowchart(result, ctx.language), ctx.t("kpi.diagram")))
+        blocks.append(Diagram(diagrams.kpi_flowchart(result, ctx.language, figures), ctx.t("kpi.diagram")))
     return blocks
 
 
@@ -560,13 +560,22 @@ class _Figures:
     share their values; writing a figure was most of a 10,000-node tree's text. A key holds the value's
     type, so 1 and 1.0 (equal as keys) are never confused."""
 
-    __slots__ = ("_changes", "_language", "_percents", "_quantities")
+    __slots__ = ("_changes", "_formulas", "_language", "_percents", "_quantities")
 
     def __init__(self, language: Language) -> None:
         self._language: Language = language
         self._quantities: dict[tuple[object, ...], str] = {}
         self._changes: dict[tuple[object, ...], str] = {}
         self._percents: dict[tuple[object, ...], str] = {}
+        self._formulas: dict[str, str] = {}
+
+    def formula(self, formula: str, by_id: Mapping[str, KpiNodeEvaluation]) -> str:
+        """`formula_in_names`, once per formula (the tree's line and the formula check both show it);
+        ``by_id`` is the one tree's nodes."""
+        text = self._formulas.get(formula)
+        if text is None:
+            text = self._formulas[formula] = formula_in_names(formula, by_id)
+        return text
 
     def quantity(self, value: float | None, unit: str | None, computed: bool = False) -> str:
         key = (type(value), value, unit, computed)
@@ -673,7 +682,7 @@ def formula_in_names(formula: str, by_id: Mapping[str, KpiNodeEvaluation]) -> st
 def _node_line(lines: _KpiLines, node: KpiNodeEvaluation, root_unit: str | None) -> tuple[str, Tone]:
     """One node: value(s), target, baseline, change, contribution and what is wrong or missing."""
     figures, words = lines.figures, lines.words
-    shown = f"{node.name} = {formula_in_names(node.formula, lines.by_id)}" if node.formula else node.name
+    shown = f"{node.name} = {figures.formula(node.formula, lines.by_id)}" if node.formula else node.name
     parts = [shown, _node_value(lines, node)]
     if node.target.used is not None:
         parts.append(words["kpi.target"].format(value=figures.quantity(node.target.used, node.unit)))
@@ -749,7 +758,7 @@ def _kpi_check_table(
         rows.append(
             (
                 node.name,
-                formula_in_names(node.formula, by_id) if node.formula else "",
+                figures.formula(node.formula, by_id) if node.formula else "",
                 figures.quantity(actual.reported, node.unit),
                 figures.quantity(actual.computed, node.unit, True),
                 figures.percent(actual.deviation) if actual.deviation is not None else "—",
