@@ -118,6 +118,21 @@ def test_result_size_counts_utf8_text_and_compact_json() -> None:
     assert result_size(result) == 2 + 6 + 19
 
 
+def test_result_size_counts_every_kind_of_block_alike() -> None:
+    """Text blocks take a short path; images and embedded resources are still counted by their data."""
+    from mcp.types import EmbeddedResource, ImageContent, TextResourceContents
+
+    resource = TextResourceContents(uri="fupan://x", text="复")
+    result = CallToolResult(
+        content=[
+            TextContent(type="text", text="复盘"),
+            ImageContent(type="image", data="QUJD", mime_type="image/png"),
+            EmbeddedResource(type="resource", resource=resource),
+        ]
+    )
+    assert result_size(result) == 6 + 4 + 3
+
+
 async def test_the_heartbeat_beats_while_a_call_waits_on_a_thread_and_only_then() -> None:
     """`off_loop` runs the current call's heartbeat beside the thread (and not in it); without a
     heartbeat it is a plain thread hop; an error of the work comes out as itself."""

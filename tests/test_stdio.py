@@ -115,3 +115,98 @@ def test_every_line_over_stdio_gets_an_answer() -> None:
     assert answers[-1] == {"jsonrpc": "2.0", "id": "last", "result": {}}
     assert max(len(line) for line in raw) < 500  # the megabyte id is not echoed
     assert b"x" * 1000 not in stderr and b"Traceback" not in stderr
+
+
+async def test_the_stdout_writer_writes_small_answers_in_place_and_big_ones_alike() -> None:
+    """`DirectWriter`: a message up to `DIRECT_WRITE_CHARS` is written on the event loop, a longer one
+    through a worker thread; both reach the wire whole, in order, as UTF-8."""
+    import io
+
+    import anyio.to_thread
+
+    from fupan_mcp import stdio
+
+    wire = io.BytesIO()
+    text = io.TextIOWrapper(wire, encoding="utf-8", write_through=False)
+    writer = stdio.DirectWriter(text)
+    hops = 0
+    real = anyio.to_thread.run_sync
+
+    async def counted(*args: object, **kwargs: object) -> object:
+        nonlocal hops
+        hops += 1
+        return await real(*args, **kwargs)  # type: ignore[arg-type]
+
+    small, big = '{"复盘":1}\n', '{"x":"' + "盘" * (stdio.DIRECT_WRITE_CHARS + 1) + '"}\n'
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(anyio.to_thread, "run_sync", counted)
+        await writer.write(small)
+        await writer.flush()
+        assert hops == 0 and wire.getvalue() == small.encode()
+        await writer.write(big)
+        await writer.flush()
+        assert hops == 2  # write and flush, each on a thread
+        await writer.write(small)
+        await writer.flush()
+    assert hops == 2
+    assert wire.getvalue() == (small + big + small).encode()
+
+
+def test_a_big_answer_over_stdio_arrives_whole_after_small_ones() -> None:
+    """Answers on both sides of `DIRECT_WRITE_CHARS` over the real console script, each whole."""
+    import json
+    import subprocess
+    import threading
+
+    from fupan_mcp.stdio import DIRECT_WRITE_CHARS
+
+    metrics = [{"name": f"指标 {i}", "target": "≥98%", "actual": "99.2%"} for i in range(150)]
+    calls = [metrics[:1], metrics, metrics[:2]]
+    lines = [
+        json.dumps(
+            {
+                "jsonrpc": "2.0",
+                "id": 1,
+                "method": "initialize",
+                "params": {
+                    "protocolVersion": "2025-11-25",
+                    "capabilities": {},
+                    "clientInfo": {"name": "t", "version": "0"},
+                },
+            }
+        ),
+        json.dumps({"jsonrpc": "2.0", "method": "notifications/initialized"}),
+    ] + [
+        json.dumps(
+            {
+                "jsonrpc": "2.0",
+                "id": 10 + n,
+                "method": "tools/call",
+                "params": {"name": "compute_attainment", "arguments": {"metrics": given, "detail": "full"}},
+            },
+            ensure_ascii=False,
+        )
+        for n, given in enumerate(calls)
+    ]
+    process = subprocess.Popen(
+        [console_script()], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+    )
+    guard = threading.Timer(120, process.kill)  # a hang guard, not a threshold
+    guard.start()
+    try:
+        assert process.stdin is not None and process.stdout is not None
+        process.stdin.write("\n".join(lines).encode() + b"\n")
+        process.stdin.flush()
+        raw = [process.stdout.readline().decode("utf-8") for _ in range(4)]  # input open until all are in
+        process.stdin.close()
+        process.wait()
+    finally:
+        guard.cancel()
+    answers = [json.loads(line) for line in raw]
+    assert sorted(answer["id"] for answer in answers) == [1, 10, 11, 12]
+    answers.sort(key=lambda answer: answer["id"])
+    raw = [json.dumps(answer, ensure_ascii=False) for answer in answers]
+    sizes = [len(line) for line in raw[1:]]
+    assert sizes[0] < DIRECT_WRITE_CHARS < sizes[1] and sizes[2] < DIRECT_WRITE_CHARS
+    counts = [len(answer["result"]["structuredContent"]["metrics"]) for answer in answers[1:]]
+    assert counts == [1, 150, 2]

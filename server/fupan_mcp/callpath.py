@@ -142,6 +142,9 @@ def result_size(result: CallToolResult) -> int:
     about 3x faster than ``json.dumps`` on a big answer."""
     size = 0
     for block in result.content:
+        if type(block) is TextContent:  # the usual block: no lookups of fields it lacks (~3 us each)
+            size += _utf8_len(block.text)
+            continue
         for name in ("text", "data", "blob"):
             value = getattr(block, name, None)
             if isinstance(value, str):
