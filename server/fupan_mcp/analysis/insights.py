@@ -74,13 +74,13 @@ def text_grams(text: str) -> frozenset[str]:
     """CJK character bigrams (a lone character as itself) and lowercased Latin words and numbers."""
     folded = unicodedata.normalize("NFKC", text).casefold()
     grams: set[str] = set()
-    for run in _CJK_RUN.findall(folded):
+    runs = _CJK_RUN.findall(folded)
+    for run in runs:
         if len(run) > 1:
             grams.update(run[k : k + 2] for k in range(len(run) - 1))
         else:
             grams.add(run)
-    for word in _WORD.findall(_CJK_RUN.sub(" ", folded)):
-        grams.add(word)
+    grams.update(_WORD.findall(_CJK_RUN.sub(" ", folded) if runs else folded))
     return frozenset(grams)
 
 
@@ -310,54 +310,76 @@ def _carried_from_keys(rows: InsightRows, reviews: dict[str, InsightReview]) -> 
 
 def _recurring(rows: InsightRows, reviews: dict[str, InsightReview]) -> tuple[list[RecurringGroup], int]:
     """Similar texts of one kind in two or more reviews: the most-repeated `MAX_LISTED_GROUPS`, and how
-    many groups there are. Each distinct text is normalized once, each distinct normal form compared once."""
+    many groups there are. Each distinct text is normalized once, each distinct normal form compared once.
+
+    The texts are gathered by kind and normal form in one pass, each normal form's texts in review order
+    (date, id, then as given); only the groups of several normal forms are merged again, and the normal
+    forms are taken in the order of their first text, so the groups and their order are what one sort of
+    every text gave."""
     norms: dict[str, str] = {}
-    found: list[tuple[int, int, str, RecurringKind, list[int], list[str], list[tuple[dt.date, str, str, str]]]] = []
-    by_kind: dict[str, list[tuple[dt.date, str, str, str]]] = {kind: [] for kind in RECURRING_KINDS}
-    for review_id, text_kind, text in rows.texts:  # review date, review id, text, normal form
+    found: list[tuple[int, int, str, RecurringKind, list[_Text], list[str]]] = []
+    by_kind: dict[str, dict[str, list[_Text]]] = {kind: {} for kind in RECURRING_KINDS}
+    for position, (review_id, text_kind, text) in enumerate(rows.texts):
         review = reviews.get(review_id)
-        items_of = by_kind.get(text_kind)
-        if review is None or items_of is None:
+        by_norm = by_kind.get(text_kind)
+        if review is None or by_norm is None:
             continue
         norm = norms.get(text)
         if norm is None:
             norm = norms[text] = normalize_text(text)
         if norm:
-            items_of.append((review.review_date, review_id, text, norm))
+            entry = (review.review_date, review_id, position, text)  # the position: no two compare equal
+            members = by_norm.get(norm)
+            if members is None:
+                by_norm[norm] = [entry]
+            else:
+                members.append(entry)
     for kind_index, kind in enumerate(RECURRING_KINDS):
-        items = by_kind[kind]
-        items.sort(key=lambda item: (item[0], item[1]))
-        by_norm: dict[str, list[int]] = defaultdict(list)
-        for i, item in enumerate(items):
-            by_norm[item[3]].append(i)
-        distinct = list(by_norm)
-        prints = [Fingerprint(norm, text_grams(items[by_norm[norm][0]][2])) for norm in distinct]
+        by_norm = by_kind[kind]
+        for members in by_norm.values():
+            if len(members) > 1:
+                members.sort()
+        distinct = sorted(by_norm, key=lambda norm: by_norm[norm][0])  # by their first text in review order
+        prints = [Fingerprint(norm, text_grams(by_norm[norm][0][3])) for norm in distinct]
         for group in _union_find(len(distinct), similar_pairs(prints, RECURRING_THRESHOLD)):
-            if len(group) == 1:  # most groups: one normal form, its items already in order
-                indexes = by_norm[distinct[group[0]]]
-                if len(indexes) < 2:
+            if len(group) == 1:  # most groups: one normal form, its texts already in order
+                members = by_norm[distinct[group[0]]]
+                if len(members) < 2:
                     continue
             else:
-                indexes = sorted(i for k in group for i in by_norm[distinct[k]])
-            ids = list(dict.fromkeys(items[i][1] for i in indexes))  # a review id gives its project and date
+                members = sorted(entry for k in group for entry in by_norm[distinct[k]])
+            ids = list(dict.fromkeys(entry[1] for entry in members))  # a review id gives its project and date
             if len(ids) < 2:
                 continue
-            found.append((-len(ids), kind_index, items[indexes[0]][2].strip(), kind, indexes, ids, items))
+            found.append((-len(ids), kind_index, members[0][3].strip(), kind, members, ids))
     found.sort(key=lambda g: (g[0], g[1], g[2]))  # stable: ties keep the order the groups were found in
     listed: list[RecurringGroup] = []
-    for _, _, _, kind, indexes, ids, items in found[:MAX_LISTED_GROUPS]:  # only the listed ones are built
-        texts = list(dict.fromkeys(items[i][2].strip() for i in indexes))
+    refs: dict[str, ReviewRef] = {}
+    for _, _, _, kind, members, ids in found[:MAX_LISTED_GROUPS]:  # only the listed ones are built
+        texts = list(dict.fromkeys(entry[3].strip() for entry in members))
         listed.append(
             built(
                 RecurringGroup,
                 kind=kind,
                 text=texts[0],
                 texts=texts,
-                reviews=[_ref(rid, reviews[rid]) for rid in ids],
+                reviews=[_ref_of(refs, rid, reviews) for rid in ids],
                 not_yet_learned=kind == "lesson" and len(ids) >= NOT_LEARNED_REVIEWS,
             )
         )
     return listed, len(found)
+
+
+_Text = tuple[dt.date, str, int, str]
+"""A text to group: its review's date and id, its position in the rows, the text as written."""
+
+
+def _ref_of(refs: dict[str, ReviewRef], review_id: str, reviews: dict[str, InsightReview]) -> ReviewRef:
+    """The review's `ReviewRef`, built once per call (a review is in several groups)."""
+    ref = refs.get(review_id)
+    if ref is None:
+        ref = refs[review_id] = _ref(review_id, reviews[review_id])
+    return ref
 
 
 def _ref(review_id: str, review: InsightReview) -> ReviewRef:
