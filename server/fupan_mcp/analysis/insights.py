@@ -144,8 +144,9 @@ def compute_insights(rows: InsightRows, as_of: dt.date | None) -> InsightsResult
     for close in rows.owner_closes:
         if close.key:
             _slice(by_owner, close.key).days[close.days] += close.closed
-    carried = _carried_over(rows, reviews)
-    recurring = _recurring(rows, reviews)
+    refs: dict[str, ReviewRef] = {}  # a review's ReviewRef, built once per call: it is in several groups
+    carried = _carried_over(rows, reviews, refs)
+    recurring = _recurring(rows, reviews, refs)
     trends = _trends(rows, reviews)
     # Built, not validated again: every value already has its field's type (the suite's
     # FUPAN_MCP_CHECK_OUTPUT=1 validates the tool's structured output against the model).
@@ -258,7 +259,9 @@ def _breakdown(slices: dict[str, _Slice]) -> list[FollowThrough]:
     return sorted(rows, key=lambda row: (-row.overdue, -row.open, row.key or ""))
 
 
-def _carried_over(rows: InsightRows, reviews: dict[str, InsightReview]) -> tuple[list[CarriedAction], int]:
+def _carried_over(
+    rows: InsightRows, reviews: dict[str, InsightReview], refs: dict[str, ReviewRef]
+) -> tuple[list[CarriedAction], int]:
     """The same action (normalized text) in two or more reviews of one project: the most-repeated
     `MAX_LISTED_GROUPS`, and how many there are.
 
@@ -267,7 +270,7 @@ def _carried_over(rows: InsightRows, reviews: dict[str, InsightReview]) -> tuple
     the store gives the groups' keys instead (``rows.carried``, one per review and normal form), the same
     from them: the earliest review's first text, the latest one's last status."""
     if rows.carried is not None:
-        return _carried_from_keys(rows, reviews)
+        return _carried_from_keys(rows, reviews, refs)
     norms: dict[str, str] = {}  # most action texts repeat: each distinct one is normalized once
     groups: dict[tuple[str, str], list[Any]] = {}  # key -> [first text, latest status, review ids]
     for review_id, _, action, status in rows.actions:
@@ -288,10 +291,12 @@ def _carried_over(rows: InsightRows, reviews: dict[str, InsightReview]) -> tuple
         if group[2][-1] != review_id:
             group[2].append(review_id)
     found = [(project, *group) for (project, _), group in groups.items() if len(group[2]) >= 2]
-    return _listed_carried(found, reviews), len(found)
+    return _listed_carried(found, reviews, refs), len(found)
 
 
-def _carried_from_keys(rows: InsightRows, reviews: dict[str, InsightReview]) -> tuple[list[CarriedAction], int]:
+def _carried_from_keys(
+    rows: InsightRows, reviews: dict[str, InsightReview], refs: dict[str, ReviewRef]
+) -> tuple[list[CarriedAction], int]:
     keys: dict[tuple[str, str], list[CarriedKey]] = defaultdict(list)
     for key in rows.carried or ():
         if key.review_id in reviews:
@@ -302,13 +307,15 @@ def _carried_from_keys(rows: InsightRows, reviews: dict[str, InsightReview]) -> 
             continue
         group.sort(key=lambda k: (reviews[k.review_id].review_date, k.review_id))
         found.append((project, group[0].action, group[-1].status, [k.review_id for k in group]))
-    return _listed_carried(found, reviews), len(found) if rows.carried_count is None else rows.carried_count
+    return _listed_carried(found, reviews, refs), len(found) if rows.carried_count is None else rows.carried_count
 
 
 # --- recurring problems -------------------------------------------------------------------
 
 
-def _recurring(rows: InsightRows, reviews: dict[str, InsightReview]) -> tuple[list[RecurringGroup], int]:
+def _recurring(
+    rows: InsightRows, reviews: dict[str, InsightReview], refs: dict[str, ReviewRef]
+) -> tuple[list[RecurringGroup], int]:
     """Similar texts of one kind in two or more reviews: the most-repeated `MAX_LISTED_GROUPS`, and how
     many groups there are. Each distinct text is normalized once, each distinct normal form compared once.
 
@@ -317,6 +324,7 @@ def _recurring(rows: InsightRows, reviews: dict[str, InsightReview]) -> tuple[li
     forms are taken in the order of their first text, so the groups and their order are what one sort of
     every text gave."""
     norms: dict[str, str] = {}
+    grams: dict[str, frozenset[str]] = {}  # a text in two kinds (a root cause also a lesson) is split once
     found: list[tuple[int, int, str, RecurringKind, list[_Text], list[str]]] = []
     by_kind: dict[str, dict[str, list[_Text]]] = {kind: {} for kind in RECURRING_KINDS}
     for position, (review_id, text_kind, text) in enumerate(rows.texts):
@@ -340,7 +348,7 @@ def _recurring(rows: InsightRows, reviews: dict[str, InsightReview]) -> tuple[li
             if len(members) > 1:
                 members.sort()
         distinct = sorted(by_norm, key=lambda norm: by_norm[norm][0])  # by their first text in review order
-        prints = [Fingerprint(norm, text_grams(by_norm[norm][0][3])) for norm in distinct]
+        prints = [Fingerprint(norm, _grams_of(grams, by_norm[norm][0][3])) for norm in distinct]
         for group in _union_find(len(distinct), similar_pairs(prints, RECURRING_THRESHOLD)):
             if len(group) == 1:  # most groups: one normal form, its texts already in order
                 members = by_norm[distinct[group[0]]]
@@ -354,7 +362,6 @@ def _recurring(rows: InsightRows, reviews: dict[str, InsightReview]) -> tuple[li
             found.append((-len(ids), kind_index, members[0][3].strip(), kind, members, ids))
     found.sort(key=lambda g: (g[0], g[1], g[2]))  # stable: ties keep the order the groups were found in
     listed: list[RecurringGroup] = []
-    refs: dict[str, ReviewRef] = {}
     for _, _, _, kind, members, ids in found[:MAX_LISTED_GROUPS]:  # only the listed ones are built
         texts = list(dict.fromkeys(entry[3].strip() for entry in members))
         listed.append(
@@ -372,6 +379,13 @@ def _recurring(rows: InsightRows, reviews: dict[str, InsightReview]) -> tuple[li
 
 _Text = tuple[dt.date, str, int, str]
 """A text to group: its review's date and id, its position in the rows, the text as written."""
+
+
+def _grams_of(grams: dict[str, frozenset[str]], text: str) -> frozenset[str]:
+    found = grams.get(text)
+    if found is None:
+        found = grams[text] = text_grams(text)
+    return found
 
 
 def _ref_of(refs: dict[str, ReviewRef], review_id: str, reviews: dict[str, InsightReview]) -> ReviewRef:
@@ -445,7 +459,9 @@ def _trends(rows: InsightRows, reviews: dict[str, InsightReview]) -> tuple[list[
 
 
 def _listed_carried(
-    found: list[tuple[str, str, ActionStatus, list[str]]], reviews: dict[str, InsightReview]
+    found: list[tuple[str, str, ActionStatus, list[str]]],
+    reviews: dict[str, InsightReview],
+    refs: dict[str, ReviewRef],
 ) -> list[CarriedAction]:
     """The carried-over groups as listed: most reviews first, then by project and text, at most
     `MAX_LISTED_GROUPS` (sorts ``found`` in place)."""
@@ -455,8 +471,8 @@ def _listed_carried(
             CarriedAction,
             project=project,
             action=action,
-            reviews=[_ref(rid, reviews[rid]) for rid in refs],
+            reviews=[_ref_of(refs, rid, reviews) for rid in ids],
             latest_status=status,
         )
-        for project, action, status, refs in found[:MAX_LISTED_GROUPS]
+        for project, action, status, ids in found[:MAX_LISTED_GROUPS]
     ]
