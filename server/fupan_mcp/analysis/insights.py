@@ -74,13 +74,13 @@ def text_grams(text: str) -> frozenset[str]:
     """CJK character bigrams (a lone character as itself) and lowercased Latin words and numbers."""
     folded = unicodedata.normalize("NFKC", text).casefold()
     grams: set[str] = set()
-    for run in _CJK_RUN.findall(folded):
+    runs = _CJK_RUN.findall(folded)
+    for run in runs:
         if len(run) > 1:
             grams.update(run[k : k + 2] for k in range(len(run) - 1))
         else:
             grams.add(run)
-    for word in _WORD.findall(_CJK_RUN.sub(" ", folded)):
-        grams.add(word)
+    grams.update(_WORD.findall(_CJK_RUN.sub(" ", folded) if runs else folded))
     return frozenset(grams)
 
 
@@ -144,8 +144,9 @@ def compute_insights(rows: InsightRows, as_of: dt.date | None) -> InsightsResult
     for close in rows.owner_closes:
         if close.key:
             _slice(by_owner, close.key).days[close.days] += close.closed
-    carried = _carried_over(rows, reviews)
-    recurring = _recurring(rows, reviews)
+    refs: dict[str, ReviewRef] = {}  # a review's ReviewRef, built once per call: it is in several groups
+    carried = _carried_over(rows, reviews, refs)
+    recurring = _recurring(rows, reviews, refs)
     trends = _trends(rows, reviews)
     # Built, not validated again: every value already has its field's type (the suite's
     # FUPAN_MCP_CHECK_OUTPUT=1 validates the tool's structured output against the model).
@@ -258,7 +259,9 @@ def _breakdown(slices: dict[str, _Slice]) -> list[FollowThrough]:
     return sorted(rows, key=lambda row: (-row.overdue, -row.open, row.key or ""))
 
 
-def _carried_over(rows: InsightRows, reviews: dict[str, InsightReview]) -> tuple[list[CarriedAction], int]:
+def _carried_over(
+    rows: InsightRows, reviews: dict[str, InsightReview], refs: dict[str, ReviewRef]
+) -> tuple[list[CarriedAction], int]:
     """The same action (normalized text) in two or more reviews of one project: the most-repeated
     `MAX_LISTED_GROUPS`, and how many there are.
 
@@ -267,7 +270,7 @@ def _carried_over(rows: InsightRows, reviews: dict[str, InsightReview]) -> tuple
     the store gives the groups' keys instead (``rows.carried``, one per review and normal form), the same
     from them: the earliest review's first text, the latest one's last status."""
     if rows.carried is not None:
-        return _carried_from_keys(rows, reviews)
+        return _carried_from_keys(rows, reviews, refs)
     norms: dict[str, str] = {}  # most action texts repeat: each distinct one is normalized once
     groups: dict[tuple[str, str], list[Any]] = {}  # key -> [first text, latest status, review ids]
     for review_id, _, action, status in rows.actions:
@@ -288,10 +291,12 @@ def _carried_over(rows: InsightRows, reviews: dict[str, InsightReview]) -> tuple
         if group[2][-1] != review_id:
             group[2].append(review_id)
     found = [(project, *group) for (project, _), group in groups.items() if len(group[2]) >= 2]
-    return _listed_carried(found, reviews), len(found)
+    return _listed_carried(found, reviews, refs), len(found)
 
 
-def _carried_from_keys(rows: InsightRows, reviews: dict[str, InsightReview]) -> tuple[list[CarriedAction], int]:
+def _carried_from_keys(
+    rows: InsightRows, reviews: dict[str, InsightReview], refs: dict[str, ReviewRef]
+) -> tuple[list[CarriedAction], int]:
     keys: dict[tuple[str, str], list[CarriedKey]] = defaultdict(list)
     for key in rows.carried or ():
         if key.review_id in reviews:
@@ -302,62 +307,93 @@ def _carried_from_keys(rows: InsightRows, reviews: dict[str, InsightReview]) -> 
             continue
         group.sort(key=lambda k: (reviews[k.review_id].review_date, k.review_id))
         found.append((project, group[0].action, group[-1].status, [k.review_id for k in group]))
-    return _listed_carried(found, reviews), len(found) if rows.carried_count is None else rows.carried_count
+    return _listed_carried(found, reviews, refs), len(found) if rows.carried_count is None else rows.carried_count
 
 
 # --- recurring problems -------------------------------------------------------------------
 
 
-def _recurring(rows: InsightRows, reviews: dict[str, InsightReview]) -> tuple[list[RecurringGroup], int]:
+def _recurring(
+    rows: InsightRows, reviews: dict[str, InsightReview], refs: dict[str, ReviewRef]
+) -> tuple[list[RecurringGroup], int]:
     """Similar texts of one kind in two or more reviews: the most-repeated `MAX_LISTED_GROUPS`, and how
-    many groups there are. Each distinct text is normalized once, each distinct normal form compared once."""
+    many groups there are. Each distinct text is normalized once, each distinct normal form compared once.
+
+    The texts are gathered by kind and normal form in one pass, each normal form's texts in review order
+    (date, id, then as given); only the groups of several normal forms are merged again, and the normal
+    forms are taken in the order of their first text, so the groups and their order are what one sort of
+    every text gave."""
     norms: dict[str, str] = {}
-    found: list[tuple[int, int, str, RecurringKind, list[int], list[str], list[tuple[dt.date, str, str, str]]]] = []
-    by_kind: dict[str, list[tuple[dt.date, str, str, str]]] = {kind: [] for kind in RECURRING_KINDS}
-    for review_id, text_kind, text in rows.texts:  # review date, review id, text, normal form
+    grams: dict[str, frozenset[str]] = {}  # a text in two kinds (a root cause also a lesson) is split once
+    found: list[tuple[int, int, str, RecurringKind, list[_Text], list[str]]] = []
+    by_kind: dict[str, dict[str, list[_Text]]] = {kind: {} for kind in RECURRING_KINDS}
+    for position, (review_id, text_kind, text) in enumerate(rows.texts):
         review = reviews.get(review_id)
-        items_of = by_kind.get(text_kind)
-        if review is None or items_of is None:
+        by_norm = by_kind.get(text_kind)
+        if review is None or by_norm is None:
             continue
         norm = norms.get(text)
         if norm is None:
             norm = norms[text] = normalize_text(text)
         if norm:
-            items_of.append((review.review_date, review_id, text, norm))
+            entry = (review.review_date, review_id, position, text)  # the position: no two compare equal
+            members = by_norm.get(norm)
+            if members is None:
+                by_norm[norm] = [entry]
+            else:
+                members.append(entry)
     for kind_index, kind in enumerate(RECURRING_KINDS):
-        items = by_kind[kind]
-        items.sort(key=lambda item: (item[0], item[1]))
-        by_norm: dict[str, list[int]] = defaultdict(list)
-        for i, item in enumerate(items):
-            by_norm[item[3]].append(i)
-        distinct = list(by_norm)
-        prints = [Fingerprint(norm, text_grams(items[by_norm[norm][0]][2])) for norm in distinct]
+        by_norm = by_kind[kind]
+        for members in by_norm.values():
+            if len(members) > 1:
+                members.sort()
+        distinct = sorted(by_norm, key=lambda norm: by_norm[norm][0])  # by their first text in review order
+        prints = [Fingerprint(norm, _grams_of(grams, by_norm[norm][0][3])) for norm in distinct]
         for group in _union_find(len(distinct), similar_pairs(prints, RECURRING_THRESHOLD)):
-            if len(group) == 1:  # most groups: one normal form, its items already in order
-                indexes = by_norm[distinct[group[0]]]
-                if len(indexes) < 2:
+            if len(group) == 1:  # most groups: one normal form, its texts already in order
+                members = by_norm[distinct[group[0]]]
+                if len(members) < 2:
                     continue
             else:
-                indexes = sorted(i for k in group for i in by_norm[distinct[k]])
-            ids = list(dict.fromkeys(items[i][1] for i in indexes))  # a review id gives its project and date
+                members = sorted(entry for k in group for entry in by_norm[distinct[k]])
+            ids = list(dict.fromkeys(entry[1] for entry in members))  # a review id gives its project and date
             if len(ids) < 2:
                 continue
-            found.append((-len(ids), kind_index, items[indexes[0]][2].strip(), kind, indexes, ids, items))
+            found.append((-len(ids), kind_index, members[0][3].strip(), kind, members, ids))
     found.sort(key=lambda g: (g[0], g[1], g[2]))  # stable: ties keep the order the groups were found in
     listed: list[RecurringGroup] = []
-    for _, _, _, kind, indexes, ids, items in found[:MAX_LISTED_GROUPS]:  # only the listed ones are built
-        texts = list(dict.fromkeys(items[i][2].strip() for i in indexes))
+    for _, _, _, kind, members, ids in found[:MAX_LISTED_GROUPS]:  # only the listed ones are built
+        texts = list(dict.fromkeys(entry[3].strip() for entry in members))
         listed.append(
             built(
                 RecurringGroup,
                 kind=kind,
                 text=texts[0],
                 texts=texts,
-                reviews=[_ref(rid, reviews[rid]) for rid in ids],
+                reviews=[_ref_of(refs, rid, reviews) for rid in ids],
                 not_yet_learned=kind == "lesson" and len(ids) >= NOT_LEARNED_REVIEWS,
             )
         )
     return listed, len(found)
+
+
+_Text = tuple[dt.date, str, int, str]
+"""A text to group: its review's date and id, its position in the rows, the text as written."""
+
+
+def _grams_of(grams: dict[str, frozenset[str]], text: str) -> frozenset[str]:
+    found = grams.get(text)
+    if found is None:
+        found = grams[text] = text_grams(text)
+    return found
+
+
+def _ref_of(refs: dict[str, ReviewRef], review_id: str, reviews: dict[str, InsightReview]) -> ReviewRef:
+    """The review's `ReviewRef`, built once per call (a review is in several groups)."""
+    ref = refs.get(review_id)
+    if ref is None:
+        ref = refs[review_id] = _ref(review_id, reviews[review_id])
+    return ref
 
 
 def _ref(review_id: str, review: InsightReview) -> ReviewRef:
@@ -423,7 +459,9 @@ def _trends(rows: InsightRows, reviews: dict[str, InsightReview]) -> tuple[list[
 
 
 def _listed_carried(
-    found: list[tuple[str, str, ActionStatus, list[str]]], reviews: dict[str, InsightReview]
+    found: list[tuple[str, str, ActionStatus, list[str]]],
+    reviews: dict[str, InsightReview],
+    refs: dict[str, ReviewRef],
 ) -> list[CarriedAction]:
     """The carried-over groups as listed: most reviews first, then by project and text, at most
     `MAX_LISTED_GROUPS` (sorts ``found`` in place)."""
@@ -433,8 +471,8 @@ def _listed_carried(
             CarriedAction,
             project=project,
             action=action,
-            reviews=[_ref(rid, reviews[rid]) for rid in refs],
+            reviews=[_ref_of(refs, rid, reviews) for rid in ids],
             latest_status=status,
         )
-        for project, action, status, refs in found[:MAX_LISTED_GROUPS]
+        for project, action, status, ids in found[:MAX_LISTED_GROUPS]
     ]

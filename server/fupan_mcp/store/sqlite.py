@@ -485,9 +485,10 @@ def fts5_available() -> bool:
     return True
 
 
-def _rate(value: object) -> float | None:
-    """A stored attainment rate as a float (booleans and texts are no rate)."""
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+_RATE_SQL = "CASE WHEN typeof(m.rate) IN ('integer', 'real') THEN m.rate * 1.0 END"
+"""A stored attainment rate as a float, in SQL (a number as a float, a text or null as no rate): what the
+read of each row in Python gave, one call less per metric (json_extract stores JSON true and false as the
+integers 1 and 0, which were 1.0 and 0.0 there too)."""
 
 
 def _whole_tallies(
@@ -982,7 +983,8 @@ class SQLiteStore:
                 (*records.INSIGHT_TEXT_KINDS, *where.params),
             ).fetchall()
             metrics = cur.execute(  # kept beside the attainment section (migration 9)
-                f"SELECT m.review_id, m.name, m.rate FROM insight_metrics m{join('m')} WHERE 1 = 1{rest}",
+                f"SELECT m.review_id, m.name, {_RATE_SQL} FROM insight_metrics m{join('m')} "
+                f"WHERE typeof(m.name) = 'text'{rest}",
                 where.params,
             ).fetchall()
         return InsightRows.model_construct(  # rows this store counted and wrote: no re-validation
@@ -997,7 +999,7 @@ class SQLiteStore:
             carried=carried,
             carried_count=count,
             texts=list(map(InsightText._make, texts)),
-            metrics=[InsightMetric(row[0], row[1], _rate(row[2])) for row in metrics if isinstance(row[1], str)],
+            metrics=list(map(InsightMetric._make, metrics)),
         )
 
     def search_lessons(
