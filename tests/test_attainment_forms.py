@@ -273,6 +273,37 @@ def test_english_plurals() -> None:
     assert "actual 1 hour," in _one("en", target="≤2h", actual="1h").statement
 
 
+@pytest.mark.parametrize(
+    ("target", "actual", "rate", "gap"),
+    [
+        # the singular after 1 is the same noun: 3/1 better by 2; 5/1 better by 4; 1/5 short by 4
+        ("< 3 customer complaints", "1 customer complaint", 3.0, 2.0),
+        ("at most 5 queries", "1 query", 5.0, 4.0),
+        ("at least 5 boxes", "1 box", 0.2, -4.0),
+        ("no more than 2 P1 incidents", "1 P1 incident", 2.0, 1.0),
+    ],
+)
+def test_an_english_noun_in_the_singular_is_the_same_unit(target: str, actual: str, rate: float, gap: float) -> None:
+    metric = _one("en", target=target, actual=actual)
+    assert metric.status == ("achieved" if rate >= 1 else "not_achieved"), metric.statement
+    assert metric.attainment_rate == pytest.approx(rate)
+    assert metric.gap_to_target == pytest.approx(gap)
+    assert f"actual {actual}," in metric.statement  # agreement after 1, as the user wrote it
+
+
+def test_different_nouns_stay_different_units() -> None:
+    metric = _one("en", target="< 3 customer complaints", actual="1 support ticket")
+    assert metric.status == "needs_verification"
+    assert "unit_mismatch" in metric.flags
+
+
+def test_severity_classes_are_written_as_classes() -> None:
+    english = _one("en", target="fewer than 3 Sev-1 incidents", actual="2 Sev-1 incidents")
+    assert "2 Sev1 incidents" in english.statement and "< 3 Sev1 incidents" in english.statement
+    chinese = _one(target="不超过2起P1故障", actual="1起P1故障")
+    assert "1起P1故障" in chinese.statement and "p1" not in chinese.statement
+
+
 def test_magnitudes_compose_with_the_unit_once() -> None:
     metric = _one(target="≥1.2亿元", actual=15000, unit="万元")
     assert "1.5亿元" in metric.statement and "1.2亿元" in metric.statement

@@ -36,7 +36,7 @@ import math
 import re
 from collections.abc import Iterable
 
-from fupan_mcp.domain.numbers import canonical_unit, split_magnitude_unit
+from fupan_mcp.domain.numbers import canonical_unit, singular_noun, split_magnitude_unit
 from fupan_mcp.i18n import Language, Table, localized
 
 _TEXT: Table = {
@@ -294,8 +294,27 @@ def _with_unit(text: str, value: float, unit: str | None, language: Language) ->
     if unit in _TIMES:
         return f"{text}×"
     if unit[:1].isascii() and unit[:1].isalpha():
-        return f"{text} {unit}"
-    return f"{text}{unit}"
+        unit = _SEVERITY_CLASS.sub(_severity_case, unit) if _has_class(unit) else unit
+        return f"{text} {_agreeing(unit) if math.isclose(abs(value), 1.0) else unit}"
+    return f"{text}{_SEVERITY_CLASS.sub(_severity_case, unit) if _has_class(unit) else unit}"
+
+
+_SEVERITY_CLASS = re.compile(r"(?<![a-z0-9])(p|sev)([0-4])(?![a-z0-9])")
+"""'p1', 'sev1' as the reader folds them ('P1', 'Sev-1'): written back as severity classes are written."""
+
+
+def _has_class(unit: str) -> bool:
+    return ("p" in unit or "sev" in unit) and any(ch.isdigit() for ch in unit)
+
+
+def _severity_case(match: re.Match[str]) -> str:
+    return f"P{match[2]}" if match[1] == "p" else f"Sev{match[2]}"
+
+
+def _agreeing(unit: str) -> str:
+    """The user's own English unit after 1: '1 customer complaint', not '1 customer complaints'."""
+    head, space, last = unit.rpartition(" ")
+    return f"{head}{space}{singular_noun(last)}" if unit.isascii() else unit
 
 
 def signed_quantity(value: float, unit: str | None, language: Language) -> str:

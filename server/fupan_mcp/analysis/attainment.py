@@ -76,6 +76,7 @@ from fupan_mcp.analysis.targets import (
     describe_target,
     metric_unit,
     parse_target,
+    same_noun,
     spec_example,
     target_from_spec,
     to_metric_unit,
@@ -862,7 +863,9 @@ def _target_fits(target: ParsedTarget | None, unit: MetricUnit) -> bool:
         return True
     if target.kind == "pp_change" or (target.kind == "tolerance" and target.unit == "pp"):
         return unit.label in (None, "%")
-    return target.unit is None or target.unit == unit.label or {target.unit, unit.label} <= _RANK_UNITS
+    if target.unit is None or target.unit == unit.label or {target.unit, unit.label} <= _RANK_UNITS:
+        return True
+    return same_noun(target.unit, unit.label)
 
 
 # --- judging -----------------------------------------------------------------------------------------

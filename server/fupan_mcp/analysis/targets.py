@@ -83,6 +83,7 @@ from fupan_mcp.domain.numbers import (
     convert,
     normalize,
     read_value,
+    singular_noun,
     split_magnitude_unit,
 )
 from fupan_mcp.i18n import Language, Table, tr
@@ -147,7 +148,21 @@ def convert_compatible(value: float, from_unit: str | None, to_unit: str | None)
         return value
     if _same_count(from_unit, to_unit) or _same_per_period(from_unit, to_unit) or _counted_noun(from_unit, to_unit):
         return value
+    if same_noun(from_unit, to_unit):
+        return value
     return convert(value, from_unit, to_unit)
+
+
+def same_noun(first: str | None, second: str | None) -> bool:
+    """'1 customer complaint' against '< 3 customer complaints': one English noun, in the singular and the
+    plural (after 1 people write the singular); the words before the last must be the same."""
+    if not first or not second or first == second or not (first.isascii() and second.isascii()):
+        return False
+    head_1, _, last_1 = first.rpartition(" ")
+    head_2, _, last_2 = second.rpartition(" ")
+    if head_1 != head_2 or not (last_1.isalpha() and last_2.isalpha()):
+        return False
+    return singular_noun(last_1) == singular_noun(last_2)
 
 
 _CLASSIFIERS = frozenset("个家人名位条次单件台座所场户款项笔")

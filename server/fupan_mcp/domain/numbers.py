@@ -52,6 +52,7 @@ __all__ = [
     "parse_quantity",
     "parse_scaled_quantity",
     "read_value",
+    "singular_noun",
     "split_magnitude_unit",
 ]
 
@@ -652,6 +653,24 @@ def _looks_like_unit(rest: str) -> bool:
     if chinese and chinese != len(letters):
         return False
     return len(rest) <= 4 if chinese else len(rest) <= 24 and len(rest.split()) <= 3
+
+
+_SIBILANT_PLURAL = re.compile(r"(?:s|x|z|ch|sh)es$")
+_NOT_PLURALS = frozenset({"news", "series", "species", "kudos", "means", "lens", "gas", "bias", "chaos"})
+
+
+def singular_noun(word: str) -> str:
+    """An English noun in the singular, for agreement after 1 and for telling 'complaint' and 'complaints'
+    apart from two different units: 'complaints' -> 'complaint', 'queries' -> 'query', 'boxes' -> 'box'.
+    Words that only look plural ('status', 'analysis', 'news') and short ones ('ms', 'pts') stay."""
+    lower = word.lower()
+    if len(word) < 4 or not word.isalpha() or lower in _NOT_PLURALS or lower.endswith(("ss", "us", "is")):
+        return word
+    if lower.endswith("ies") and len(word) > 4:
+        return word[:-3] + ("Y" if word.isupper() else "y")
+    if _SIBILANT_PLURAL.search(lower):
+        return word[:-2]
+    return word[:-1] if lower.endswith("s") else word
 
 
 def convert(value: float, from_unit: str | None, to_unit: str | None) -> float | None:
