@@ -361,3 +361,27 @@ def test_every_form_has_a_structured_equivalent() -> None:
         ).status
         == "achieved"
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "target", "actual", "rate"),
+    [
+        ("GMV", "GMV 5000万", "GMV 4800万", 0.96),  # 4800 / 5000
+        ("DAU", "DAU达到100万", "DAU 92万", 0.92),  # 92 / 100
+        ("日活", "100万", "日活：92万", 0.92),
+        ("Revenue", "$2M ARR", "$1.8M ARR", 0.9),  # 1.8 / 2
+    ],
+)
+def test_the_metric_s_own_word_beside_the_actual_is_no_second_figure(
+    name: str, target: str, actual: str, rate: float
+) -> None:
+    result = compute_attainment([MetricInput(name=name, target=target, actual=actual)], "zh")
+    assert not result.errors, result.errors
+    assert result.metrics[0].status == "not_achieved"
+    assert result.metrics[0].attainment_rate == pytest.approx(rate)
+
+
+@pytest.mark.parametrize(("name", "actual"), [("x", "目标 50%"), ("NPS", "CSAT 41"), ("GMV", "GMV 48 tickets 3")])
+def test_a_word_the_metric_never_mentions_stays_unread(name: str, actual: str) -> None:
+    result = compute_attainment([MetricInput(name=name, target="50", actual=actual)], "en")
+    assert not result.metrics and result.errors[0].field == "actual"

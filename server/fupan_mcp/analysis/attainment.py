@@ -566,8 +566,8 @@ def _read(metric: MetricInput) -> _Reading:
         raise _FieldError("name", "the metric has no name", code="blank_name")
     _refuse_dates(metric)
     target = _read_target(metric.target, fen_unit(metric), metric.name)
-    actual = _read_value(metric.actual, "actual")
-    baseline = _read_value(metric.baseline, "baseline")
+    actual = _read_value(metric.actual, "actual", metric)
+    baseline = _read_value(metric.baseline, "baseline", metric)
     target, actual, baseline, doubt = reconsider(metric, target, actual, baseline)
     if target is not None and target.kind == "at_least" and (metric.slo_period or metric.slo_requests is not None):
         target = target.model_copy(update={"kind": "slo"})
@@ -770,7 +770,7 @@ def _unlabelled(value: str, field_name: str) -> str:
     return stripped if stripped.strip() else value
 
 
-def _read_value(value: float | str | None, field_name: str) -> Value | None:
+def _read_value(value: float | str | None, field_name: str, metric: MetricInput | None = None) -> Value | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     try:
@@ -784,7 +784,38 @@ def _read_value(value: float | str | None, field_name: str) -> Value | None:
                 return read_value(bare)  # '96%（同比+2pp）': the note says how it moved
         return read_value(value)
     except NumberError as error:
+        subjectless = _without_subject(value, metric) if isinstance(value, str) and metric is not None else None
+        if subjectless is not None:
+            try:
+                return read_value(subjectless)
+            except NumberError:
+                pass
         raise _FieldError(field_name, str(error), error.code, str(value), **_without_text(error.params)) from None
+
+
+_EDGE_WORDS = re.compile(
+    r"^\s*(?P<lead>[A-Za-z][A-Za-z0-9_\-]*|[\u4e00-\u9fff]{1,8})\s*[:：]?\s*(?=[\d$¥€£+\-.~约≈])"
+    r"|(?<=[\d%万亿kKmMbB])\s*(?P<trail>[A-Za-z][A-Za-z0-9_\-]*)\s*$"
+)
+_ASCII_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_\-]+")
+_NOT_SUBJECTS = frozenset({"目标", "计划", "预期", "target", "goal", "plan", "planned", "expected", "forecast"})
+
+
+def _without_subject(value: str, metric: MetricInput) -> str | None:
+    """'GMV 4800万' or '$1.8M ARR' for a metric whose name or target names GMV / ARR: the word says what is
+    measured (as the target 'GMV 5000万' does), not another figure. Only the metric's own words: '目标 50%'
+    as an actual stays unreadable, and so does a word the metric never mentions."""
+    own = {metric.name.strip().lower()}
+    target = metric.target if isinstance(metric.target, str) else ""
+    own.update(word.lower() for word in _ASCII_WORD.findall(f"{metric.name} {target}"))
+    own -= _NOT_SUBJECTS
+    stripped = value
+    for match in list(_EDGE_WORDS.finditer(value))[::-1]:
+        word = match["lead"] or match["trail"]
+        if word.lower() not in own:
+            return None
+        stripped = stripped[: match.start()] + stripped[match.end() :]
+    return stripped if stripped != value and stripped.strip() else None
 
 
 def _without_text(params: dict[str, object]) -> dict[str, object]:
