@@ -37,6 +37,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Literal, NamedTuple, TypeVar
 
+from fupan_mcp.analysis.targets import states_no_side
 from fupan_mcp.domain.attainment import MetricInput, ParsedTarget
 from fupan_mcp.domain.numbers import (
     NumberError,
@@ -166,6 +167,7 @@ _OF_TAIL = re.compile(
 _GLUED_NOUN = re.compile(r"^[\u4e00-\u9fffa-z]{1,11}[率度数量额值比]\s?(?=[¥$€£]?\d)")
 """'不良率0.5%' is as bare as '0.5%': the metric's name written before the figure."""
 _TIME_UNITS = frozenset({"ms", "s", "min", "h", "d", "week", "workday"})
+_SPACED_LABEL = re.compile(r"^(?P<label>.*?\S)[\s:：]+(?P<figure>[¥$€£]?\d.*)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,7 +291,12 @@ def _bare_side(metric: MetricInput, target: ParsedTarget | None) -> tuple[Parsed
     a ceiling. The metric's `better` decides, then its name; a bare duration of an unknown kind is a doubt."""
     if target is None or target.kind != "at_least" or target.strict or not isinstance(metric.target, str):
         return target, None
-    read = _bare_value(_GLUED_NOUN.sub("", _OF_TAIL.sub("", _folded(metric.target))))
+    text = _GLUED_NOUN.sub("", _OF_TAIL.sub("", _folded(metric.target)))
+    read = _bare_value(text)
+    if read is None:
+        labelled = _SPACED_LABEL.match(text)  # 'p99 300ms', 'Cost $2M', '成本 200万': a label, then the figure
+        if labelled is not None and states_no_side(labelled["label"]):
+            read = _bare_value(labelled["figure"])
     if read is None:
         return target, None  # a comparator or a verb was written: the side is stated
     if read.unit == "%" and metric.better is None and _LOWER_NAME.search(normalize(metric.name)) is None:

@@ -553,6 +553,14 @@ def _trimmed_readings(text: str) -> list[str]:
     return found
 
 
+def states_no_side(label: str) -> bool:
+    """True when a label before a figure ('p99', 'Cost', '成本') holds no comparator, verb or direction word:
+    'p99 300ms' is as bare as '300ms', while 'under 300ms' or '降至 300ms' state their side."""
+    if not any(ch.isalnum() for ch in label) or any(ch in "<>=≥≤≧≦≠~～±" for ch in label):
+        return False
+    return _LABEL_END.search(label) is None and _DIRECTION_CHARS.search(label) is None and not _NEGATED.search(label)
+
+
 def _label_ends(text: str) -> list[int]:
     """Positions where a leading label may end, in order: comparators and verbs, then numbers."""
     starts = [
