@@ -79,7 +79,7 @@ _SEP = r"\s*[，,；;、]?\s*"
 _UP = r"提升|提高|增长|增加|上升"
 _DOWN = r"降低|下降|减少|缩短"
 ZH_STATEMENT = re.compile(
-    rf"(?P<name>[^，,。；;：:\n]{{1,40}}?)(?:的)?(?:目标|计划)(?:值)?(?:为|是|定为|设定为|设为)?\s*[:：]?\s*"
+    rf"(?P<name>[^，,。；;：:\n]{{1,40}}?)\s*[:：]?\s*(?:的)?(?:目标|计划)(?:值)?(?:为|是|定为|设定为|设为)?\s*[:：]?\s*"
     rf"(?P<target>{_VALUE}){_SEP}(?:但|而|最终|结果)?\s*(?:实际|最终|实现|完成|达成|做到)(?:完成|达成|值|结果|新增|支出|花费|发生|实现|"
     rf"回款|上线|到岗|入职|交付|签约|成交|售出|发货|获客|拉新|注册|招聘|招到)?"
     rf"(?:仅|只有|只)?(?:了|为|是|到)?\s*[:：]?\s*(?P<actual>{_VALUE})"
@@ -90,7 +90,7 @@ ZH_NAMED = re.compile(  # "目标GMV 2000万，实际GMV 1800万": the name afte
     rf"(?:仅|只有|只)?(?:为|是|达到|达|到)?\s*[:：]?\s*(?P<actual>{_VALUE})"
 )
 ZH_BOUND = re.compile(  # "成本不超过500万，实际450万": a bound written without the word 目标
-    rf"(?P<name>[^，,。；;：:\n\d]{{1,20}}?)(?:预算|上限|下限)?(?:须|需|应|要)?\s*"
+    rf"(?P<name>[^，,。；;：:\n\d]{{1,20}}?)\s*[:：]?\s*(?:预算|上限|下限)?(?:须|需|应|要)?\s*"
     rf"(?P<target>(?:[≥≤]|>=|<=|不低于|不少于|至少|不超过|不高于|至多)\s*{_NUM}{_UNIT})(?:以内|以下|以上)?{_SEP}"
     rf"(?:但|而|最终|结果)?\s*(?:实际|最终)(?:完成|达成|值|结果|支出|花费|发生)?(?:了|为|是|到)?\s*[:：]?\s*"
     rf"(?P<actual>{_VALUE})"
@@ -115,8 +115,8 @@ LEVEL = re.compile(  # "新增付费用户 ≥ 5,000（实际 4,200）", "获客
     re.IGNORECASE,
 )
 EN_STATEMENT = re.compile(
-    rf"(?P<name>[A-Za-z][\w %/&'’.-]{{0,40}}?)\s*[:：]?\s*(?:had\s+a\s+|with\s+a\s+)?target(?:ed)?\s*"
-    rf"(?:was|of|is|:|=)?\s*(?P<target>{_VALUE}){_SEP}(?:but|and|while|with)?\s*(?:the\s+)?actual(?:ly)?\s*"
+    rf"(?P<name>[A-Za-z][\w %/&'’.-]{{0,40}}?)\s*[:：]?\s*(?:had\s+a\s+|with\s+a\s+)?(?:target(?:ed)?|goal)\s*"
+    rf"(?:was|of|is|:|=)?\s*(?P<target>{_VALUE}){_SEP}(?:but|and|while|with)?\s*(?:(?:the\s+)?actual(?:ly)?|{_ENDED})\s*"
     rf"(?:was|is|:|=|reached|came in at|hit)?\s*(?P<actual>{_VALUE})",
     re.IGNORECASE,
 )
@@ -313,6 +313,10 @@ _VERDICT_NOISE = re.compile(
 )
 
 
+_VERDICT_CLAUSE = re.compile(r"[，,；;。:：（）()—–]|\s-\s")
+"""Where a verdict clause ends: punctuation, and a dash set off by spaces ('actual 3h — on target')."""
+
+
 def _stated_verdict(rest: str) -> Status | None:
     """A verdict the statement itself carries: a clause that is the verdict and nothing else ("未达成", "已达标").
 
@@ -320,13 +324,25 @@ def _stated_verdict(rest: str) -> Status | None:
     name a verdict of something else, or of nothing yet: none of them is compared.
     """
     verdicts: tuple[tuple[re.Pattern[str], Status], ...] = ((_NOT_ACHIEVED, "not_achieved"), (_ACHIEVED, "achieved"))
-    for clause in re.split(r"[，,；;。:：（）()]", rest):
+    for clause in _VERDICT_CLAUSE.split(rest):
         for pattern, status in verdicts:
             if pattern.search(clause):
                 if not _VERDICT_NOISE.sub("", pattern.sub("", clause)):
                     return status
                 break
+        else:
+            alone = None if _HEDGED.search(clause) else _BARE_VERDICTS.get(_VERDICT_NOISE.sub("", clause))
+            if alone is not None:  # '实际12天——达成。': the bare word as the whole clause
+                return alone
     return None
+
+
+_HEDGED = re.compile(r"基本|大体|大致|接近|几乎|差不多|大部分|部分|初步")
+"""'基本达成' is a hedge, not the claim that the target was met: it is not compared."""
+_BARE_VERDICTS: dict[str, Status] = {
+    **dict.fromkeys(("达成", "完成", "达标"), "achieved"),
+    **dict.fromkeys(("未达成", "未完成", "未达标", "没达成", "没完成"), "not_achieved"),
+}
 
 
 def _stated_status(text: str) -> Status | None:
