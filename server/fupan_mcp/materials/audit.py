@@ -369,6 +369,10 @@ _ACHIEVED_CELLS = (
     "y",
     "achieved",
     "met",
+    "done",
+    "completed",
+    "complete",
+    "passed",
 )
 _NOT_ACHIEVED_CELLS = (
     "未达成",
@@ -384,7 +388,9 @@ _NOT_ACHIEVED_CELLS = (
     "not achieved",
     "not met",
     "missed",
+    "failed",
 )
+_MARKS = re.compile("[√✓✔✅×✗✘❌]")
 _STATUS_WORDS: dict[str, Status] = {
     **dict.fromkeys(_ACHIEVED_CELLS, "achieved"),
     **dict.fromkeys(_NOT_ACHIEVED_CELLS, "not_achieved"),
@@ -393,8 +399,15 @@ _STATUS_WORDS: dict[str, Status] = {
 
 def _status_cell(text: str) -> Status | None:
     """A verdict written in a table cell: a word, a tick or a cross; else read like a sentence."""
-    folded = text.strip().casefold()
-    return _STATUS_WORDS.get(folded) or _stated_verdict(text)  # "预计Q4达成" in a status cell is no verdict yet
+    folded = text.replace("\ufe0f", "").strip().casefold()  # '✔️' carries a variation selector
+    found = _STATUS_WORDS.get(folded)
+    if found is None and _MARKS.search(folded):  # '✅ Met', '❌ 未达成': a mark and a word that agree
+        marks = {_STATUS_WORDS[mark] for mark in _MARKS.findall(folded)}
+        word = _MARKS.sub("", folded).strip(" :：-")
+        said = _STATUS_WORDS.get(word) if word else None
+        if len(marks) == 1 and said in (None, *marks) and (said is not None or not word):
+            found = marks.pop()
+    return found or _stated_verdict(text)  # "预计Q4达成" in a status cell is no verdict yet
 
 
 def _sentences(text: str) -> list[str]:
