@@ -63,6 +63,7 @@ from fupan_mcp.analysis.misreads import (
     date_only,
     days_doubt,
     fen_unit,
+    kept_reading,
     looks_like_date,
     loss_change_doubt,
     magnitude_doubt,
@@ -775,13 +776,8 @@ def _read_value(value: float | str | None, field_name: str, metric: MetricInput 
         return None
     try:
         if isinstance(value, str):
-            value = _unlabelled(value, field_name)
-            top = _TOP_SHARE.match(value)
-            if top is not None:  # '前10%' as an actual: in the top 10%, as the target '前20%' reads ≤ 20%
-                return read_value(f"{top.group(1)}%")
-            bare = _without_note(value)
-            if bare is not None and _comparison_note(value):
-                return read_value(bare)  # '96%（同比+2pp）': the note says how it moved
+            text_reader = _TEXT_READERS.get(field_name)
+            return text_reader(value) if text_reader is not None else _read_text(value, field_name)
         return read_value(value)
     except NumberError as error:
         subjectless = _without_subject(value, metric) if isinstance(value, str) and metric is not None else None
@@ -790,7 +786,36 @@ def _read_value(value: float | str | None, field_name: str, metric: MetricInput 
                 return read_value(subjectless)
             except NumberError:
                 pass
-        raise _FieldError(field_name, str(error), error.code, str(value), **_without_text(error.params)) from None
+        written = _unlabelled(value, field_name) if isinstance(value, str) else str(value)  # as it was read
+        raise _FieldError(field_name, str(error), error.code, written, **_without_text(error.params)) from None
+
+
+def _read_text(value: str, field_name: str) -> Value:
+    """A value's text read (`read_value`) without its field's label, a top share as a percent, a trailing
+    comparison note dropped. Raises `NumberError`."""
+    value = _unlabelled(value, field_name)
+    top = _TOP_SHARE.match(value)
+    if top is not None:  # '前10%' as an actual: in the top 10%, as the target '前20%' reads ≤ 20%
+        return read_value(f"{top.group(1)}%")
+    bare = _without_note(value)
+    if bare is not None and _comparison_note(value):
+        return read_value(bare)  # '96%（同比+2pp）': the note says how it moved
+    return read_value(value)
+
+
+@kept_reading
+def _read_actual(text: str) -> Value:
+    return _read_text(text, "actual")
+
+
+@kept_reading
+def _read_baseline(text: str) -> Value:
+    return _read_text(text, "baseline")
+
+
+_TEXT_READERS = {"actual": _read_actual, "baseline": _read_baseline}
+"""The texts of actuals and baselines, read once per distinct text (a list repeats its figures), as the
+readings of `analysis.misreads` are: kept across small calls, for the call itself in a big one."""
 
 
 _EDGE_WORDS = re.compile(

@@ -31,6 +31,7 @@ import functools
 import itertools
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -53,6 +54,7 @@ __all__ = [
     "Reconsidered",
     "date_only",
     "days_doubt",
+    "kept_reading",
     "looks_like_date",
     "loss_change_doubt",
     "magnitude_doubt",
@@ -99,6 +101,12 @@ def _kept(read: Callable[[str], _R]) -> Callable[[str], _R]:
 
     setattr(reading, "kept", kept)  # noqa: B010 - for tests: what is kept (cache_info, cache_clear)
     return reading
+
+
+def kept_reading(read: Callable[[str], _R]) -> Callable[[str], _R]:
+    """``read`` (a pure function of one text) with its readings kept as this module's own (`_kept`): across
+    small calls, or for the one big call that runs (`readings_of_one_call`)."""
+    return _kept(read)
 
 
 _SLOTS = itertools.count()
@@ -191,6 +199,17 @@ class Reconsidered(NamedTuple):
 
 def _folded(text: object) -> str:
     return _folded_text(text) if isinstance(text, str) else ""
+
+
+def _may_fold_to(words: re.Pattern[str], text: object) -> bool:
+    """Whether ``words`` (a pattern of words with no digit, space or punctuation in them) may match the folded
+    ``text`` (`_folded`). A text already in NFKC whose lower-case form has no match has none once folded:
+    folding then only drops thousands commas, collapses spaces, writes dashes as ASCII and Chinese numerals as
+    digits; it joins no letters and makes none. This spares folding a text (a metric's name, read afresh
+    for every metric) that cannot name a loss or a deviation."""
+    if not isinstance(text, str):
+        return False  # `_folded` of it is "": no match
+    return not unicodedata.is_normalized("NFKC", text) or words.search(text.lower()) is not None
 
 
 @_kept
@@ -291,12 +310,7 @@ def _bare_side(metric: MetricInput, target: ParsedTarget | None) -> tuple[Parsed
     a ceiling. The metric's `better` decides, then its name; a bare duration of an unknown kind is a doubt."""
     if target is None or target.kind != "at_least" or target.strict or not isinstance(metric.target, str):
         return target, None
-    text = _GLUED_NOUN.sub("", _OF_TAIL.sub("", _folded(metric.target)))
-    read = _bare_value(text)
-    if read is None:
-        labelled = _SPACED_LABEL.match(text)  # 'p99 300ms', 'Cost $2M', '成本 200万': a label, then the figure
-        if labelled is not None and states_no_side(labelled["label"]):
-            read = _bare_value(labelled["figure"])
+    read = _bare_level(metric.target)
     if read is None:
         return target, None  # a comparator or a verb was written: the side is stated
     if read.unit == "%" and metric.better is None and _LOWER_NAME.search(normalize(metric.name)) is None:
@@ -307,6 +321,18 @@ def _bare_side(metric: MetricInput, target: ParsedTarget | None) -> tuple[Parsed
     if lower is None and (target.unit or "") in _TIME_UNITS:
         return target, Doubt("direction", "target", metric.target)
     return target, None
+
+
+@_kept
+def _bare_level(text: str) -> Value | None:
+    """A target text read as one bare value once its noun ('of downtime', '不良率') is taken out, or None."""
+    bare = _GLUED_NOUN.sub("", _OF_TAIL.sub("", _folded_text(text)))
+    read = _bare_value(bare)
+    if read is None:
+        labelled = _SPACED_LABEL.match(bare)  # 'p99 300ms', 'Cost $2M', '成本 200万': a label, then the figure
+        if labelled is not None and states_no_side(labelled["label"]):
+            read = _bare_value(labelled["figure"])
+    return read
 
 
 def side_of(metric: MetricInput) -> bool | None:
@@ -484,6 +510,8 @@ def sign_doubt(target: ParsedTarget | None, actual: Value | None, metric: Metric
     if the sign is taken literally, and far over it if the minus sign only says 'loss': a doubt."""
     if target is None or actual is None or target.kind not in ("at_most", "budget") or not target.value:
         return None
+    if not (_may_fold_to(_SIGNLESS, metric.name) or _may_fold_to(_SIGNLESS, metric.target)):
+        return None  # neither names a loss or a deviation: what the search below finds, without folding
     words = _folded(metric.name) + " " + _folded(metric.target)
     if not _SIGNLESS.search(words):
         return None
@@ -503,6 +531,8 @@ def loss_change_doubt(
     while the signed figures rose by 62.5 %. Which one the target means cannot be told: a doubt."""
     if target is None or target.kind not in _CHANGE_KINDS:
         return None
+    if not (_may_fold_to(_LOSS, metric.name) or _may_fold_to(_LOSS, metric.target)):
+        return None  # neither names a loss: what the search below finds, without folding
     words = _folded(metric.name) + " " + _folded(metric.target)
     if not _LOSS.search(words):
         return None
@@ -553,7 +583,7 @@ def _inherited_target(
         return None
     if metric.unit is not None or not isinstance(metric.target, str) or read.unit != "%":
         return None
-    written = _bare_value(_FULL_TARGET_WORDS.sub("", _folded(metric.target)).strip())
+    written = _written_level(metric.target)
     if written is None or written.unit is not None or written.magnitude != 1.0:
         return None
     level = abs(target.value)
@@ -571,12 +601,18 @@ def _rating_scales(
         return None
     if target.unit not in (None, "pt") or read.unit not in (None, "pt") or read.magnitude != 1.0:
         return None
-    if name_reads_fen(metric.name) != "points" or metric.unit is not None:
-        return None
     level = abs(target.value)
-    if abs(value) * _RATING_GAP <= level or abs(value) >= level * _RATING_GAP:
-        return Doubt("rating", "actual", str(metric.actual), target_text=str(metric.target))
-    return None
+    if not (abs(value) * _RATING_GAP <= level or abs(value) >= level * _RATING_GAP) or metric.unit is not None:
+        return None  # the name is read last: a name is rarely asked twice, the figures cost nothing
+    if name_reads_fen(metric.name) != "points":
+        return None
+    return Doubt("rating", "actual", str(metric.actual), target_text=str(metric.target))
+
+
+@_kept
+def _written_level(text: str) -> Value | None:
+    """A target text read as one value once its comparator words are taken out ('≥ 4.5' is 4.5), or None."""
+    return _bare_value(_FULL_TARGET_WORDS.sub("", _folded_text(text)).strip())
 
 
 _RATING_GAP = 10.0
