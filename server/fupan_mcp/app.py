@@ -46,7 +46,7 @@ from pydantic import AnyUrl, BaseModel, Field, ValidationError
 
 from fupan_mcp import __version__, catalog, ui
 from fupan_mcp.annotations import READ_ONLY, SAVES
-from fupan_mcp.callpath import HEARTBEAT, OFF_LOOP, bounded, off_loop, run_tool
+from fupan_mcp.callpath import HEARTBEAT, OFF_LOOP, bounded, off_loop, run_tool, wire_form
 from fupan_mcp.errors import InputError
 from fupan_mcp.gctuning import freeze_new
 from fupan_mcp.i18n import Language, tr
@@ -227,6 +227,23 @@ class FupanServer(MCPServer[Any]):
         self._heavy_limiter: anyio.CapacityLimiter | None = None
         self._declared_outputs: list[tuple[str, type[BaseModel]]] | None = None
         """While registering: the tools added without their output schema, with their output model."""
+        self._answer_calls_in_wire_form()
+
+    def _answer_calls_in_wire_form(self) -> None:
+        """The ``tools/call`` handler (the SDK's, with any interceptors) returning our plain results as the
+        dict the runner would dump them to (`callpath.wire_form`): one walk of the structured content less
+        per call. Not done when the server sets cache hints for calls (the runner treats a dict and a model
+        differently there)."""
+        lowlevel = self._lowlevel_server
+        entry = lowlevel.get_request_handler("tools/call")
+        if entry is None or lowlevel.cache_hints.get("tools/call") is not None:
+            return
+        handler = entry.handler
+
+        async def answer(ctx: Any, params: Any) -> Any:
+            return wire_form(await handler(ctx, params))
+
+        lowlevel.add_request_handler("tools/call", entry.params_type, answer)
 
     def ensure_registered(self) -> None:
         with self._register_lock:
