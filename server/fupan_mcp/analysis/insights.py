@@ -342,14 +342,17 @@ def _recurring(
                 by_norm[norm] = [entry]
             else:
                 members.append(entry)
-    for kind_index, kind in enumerate(RECURRING_KINDS):
+    ordered: list[list[str]] = []  # per kind, its normal forms by their first text in review order
+    for kind in RECURRING_KINDS:
         by_norm = by_kind[kind]
         for members in by_norm.values():
             if len(members) > 1:
                 members.sort()
-        distinct = sorted(by_norm, key=lambda norm: by_norm[norm][0])  # by their first text in review order
-        prints = [Fingerprint(norm, _grams_of(grams, by_norm[norm][0][3])) for norm in distinct]
-        for group in _union_find(len(distinct), similar_pairs(prints, RECURRING_THRESHOLD)):
+        ordered.append(sorted(by_norm, key=lambda norm: by_norm[norm][0]))
+    alike = _kind_pairs([by_kind[kind] for kind in RECURRING_KINDS], ordered, grams)
+    for kind_index, kind in enumerate(RECURRING_KINDS):
+        by_norm, distinct = by_kind[kind], ordered[kind_index]
+        for group in _union_find(len(distinct), alike[kind_index]):
             if len(group) == 1:  # most groups: one normal form, its texts already in order
                 members = by_norm[distinct[group[0]]]
                 if len(members) < 2:
@@ -375,6 +378,34 @@ def _recurring(
             )
         )
     return listed, len(found)
+
+
+def _kind_pairs(
+    by_kinds: list[dict[str, list[_Text]]], ordered: list[list[str]], grams: dict[str, frozenset[str]]
+) -> list[list[tuple[int, int, float]]]:
+    """Per kind, `similar_pairs` of its normal forms (``ordered``: their indexes), each compared by the
+    grams of its first text. Found in one pass over the distinct fingerprints of every kind: a root cause
+    is often written again as a lesson, and a pair is alike or not whatever kind it is in, so each kind
+    gets the pairs whose two ends it has (the same pairs as a pass per kind, the order aside, which the
+    groups do not depend on)."""
+    union: dict[Fingerprint, int] = {}  # a distinct fingerprint -> its index among all
+    places: list[list[tuple[int, int]]] = []  # per index: (kind, index in that kind) of each kind with it
+    for kind_index, (by_norm, distinct) in enumerate(zip(by_kinds, ordered, strict=True)):
+        for local, norm in enumerate(distinct):
+            found = Fingerprint(norm, _grams_of(grams, by_norm[norm][0][3]))
+            at = union.get(found)
+            if at is None:
+                at = union[found] = len(places)
+                places.append([])
+            places[at].append((kind_index, local))
+    pairs: list[list[tuple[int, int, float]]] = [[] for _ in by_kinds]
+    for j, i, score in similar_pairs(list(union), RECURRING_THRESHOLD):
+        ends = dict(places[j])  # kind -> index there (a kind has each normal form once)
+        for kind_index, local_i in places[i]:
+            local_j = ends.get(kind_index)
+            if local_j is not None:
+                pairs[kind_index].append((min(local_i, local_j), max(local_i, local_j), score))
+    return pairs
 
 
 _Text = tuple[dt.date, str, int, str]
