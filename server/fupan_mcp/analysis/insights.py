@@ -458,15 +458,17 @@ def _trends(rows: InsightRows, reviews: dict[str, InsightReview]) -> tuple[list[
     """The listed `MetricTrend`s, by project and metric (only those are built), and how many there are."""
     names: dict[str, str] = {}
     series: dict[tuple[str, str], list[tuple[dt.date, str, str, float]]] = defaultdict(list)
-    for metric in rows.metrics:
-        review = reviews.get(metric.review_id)
-        if review is None or metric.attainment_rate is None:
+    for review_id, name, rate in rows.metrics:  # unpacked: 20,000 rows at 10,000 reviews
+        if rate is None:
             continue
-        norm = names.get(metric.name)
+        review = reviews.get(review_id)
+        if review is None:
+            continue
+        norm = names.get(name)
         if norm is None:
-            norm = names[metric.name] = normalize_text(metric.name)
+            norm = names[name] = normalize_text(name)
         if norm:
-            series[(review.project, norm)].append((review.review_date, review.id, metric.name, metric.attainment_rate))
+            series[(review.project, norm)].append((review.review_date, review_id, name, rate))
     trends: list[tuple[str, str, list[tuple[dt.date, str, float]], float]] = []
     for (project, _), values in series.items():
         values.sort()
@@ -480,13 +482,33 @@ def _trends(rows: InsightRows, reviews: dict[str, InsightReview]) -> tuple[list[
             MetricTrend,
             project=project,
             metric=metric,
-            points=[built(TrendPoint, review_id=r, review_date=d, attainment_rate=float(v)) for d, r, v in points],
+            points=_points(points),
             change=float(round(change, 12)),
             direction="flat" if abs(change) < FLAT_CHANGE else "up" if change > 0 else "down",
         )
         for project, metric, points, change in trends[:MAX_LISTED_GROUPS]
     ]
     return listed, len(trends)
+
+
+_new = object.__new__
+_set = object.__setattr__
+_POINT_FIELDS = frozenset(TrendPoint.model_fields)
+
+
+def _points(points: list[tuple[dt.date, str, float]]) -> list[TrendPoint]:
+    """The `TrendPoint`s of (date, review id, rate) as `built` makes them, in one loop: a trend point is
+    the most numerous object of the result (20,400 at 10,000 reviews), and `built`'s keyword arguments and
+    field check cost a third of it."""
+    made: list[TrendPoint] = []
+    for day, review_id, rate in points:
+        point = _new(TrendPoint)
+        _set(point, "__dict__", {"review_id": review_id, "review_date": day, "attainment_rate": float(rate)})
+        _set(point, "__pydantic_fields_set__", set(_POINT_FIELDS))
+        _set(point, "__pydantic_extra__", None)
+        _set(point, "__pydantic_private__", None)
+        made.append(point)
+    return made
 
 
 def _listed_carried(
