@@ -124,8 +124,10 @@ def compute_insights(rows: InsightRows, as_of: dt.date | None) -> InsightsResult
         if quarter is None:
             quarter = quarters[review.review_date] = _quarter(review.review_date)
         cells[(review.project, quarter)].append(tally)
-    for cell in rows.cell_tallies or ():
-        cells[(cell.project, _month_quarter(cell.month, quarters_of))].append(_cell(cell))
+    for cell in rows.cell_tallies or ():  # one project and month each: added to its slices at once
+        total.add(cell)
+        _slice(by_project, cell.project).add(cell)
+        _slice(by_quarter, _month_quarter(cell.month, quarters_of)).add(cell)
     for (project, quarter), tallies in cells.items():  # sums of counts: the order they are added in is free
         summed = _summed(tallies)
         total.add(summed)
@@ -183,7 +185,7 @@ class _Slice:
         self.aging = [0, 0, 0, 0]
         self.days: Counter[int] = Counter()
 
-    def add(self, tally: ActionTally) -> None:
+    def add(self, tally: ActionTally | CellTally) -> None:
         self.total += tally.total
         self.done += tally.done
         self.wont_do += tally.wont_do
@@ -218,10 +220,6 @@ def _month_quarter(month: str, known: dict[str, str]) -> str:
     if quarter is None:
         quarter = known[month] = f"{int(month[:4])}Q{(int(month[5:7]) - 1) // 3 + 1}"
     return quarter
-
-
-def _cell(cell: CellTally) -> ActionTally:
-    return ActionTally(None, cell.total, cell.done, cell.wont_do, cell.overdue, cell.aging)
 
 
 def _summed(tallies: list[ActionTally]) -> ActionTally:
