@@ -939,9 +939,10 @@ class SQLiteStore:
         with self._transaction(write=False) as conn:
             cur = conn.cursor()
             cur.row_factory = None  # plain tuples: tens of thousands of rows
-            reviews = [
-                InsightReview(row[0], row[1], row[2], dt.date.fromisoformat(row[3]))
-                for row in cur.execute(
+            day, review = dt.date.fromisoformat, functools.partial(tuple.__new__, InsightReview)  # C calls: 10,000 rows
+            reviews: list[InsightReview] = [
+                review((id_, project_, type_, day(date_)))
+                for id_, project_, type_, date_ in cur.execute(
                     f"SELECT r.id, r.project, r.review_type, r.review_date FROM reviews r {where.sql}", where.params
                 )
             ]
@@ -957,20 +958,18 @@ class SQLiteStore:
                 cells = _whole_tallies(cur, _CELL_COUNTS_SQL, _CELL_LATE_SQL, bounds, CellTally)
                 tallies = [[], _whole_tallies(cur, _OWNER_COUNTS_SQL, _OWNER_LATE_SQL, bounds, ActionTally, 1)]
             closes = [
-                list(map(CloseDays._make, cur.execute(_CLOSES_SQL.format(key=key, rest=f"{rest}{owned}"), params)))
+                records.as_rows(CloseDays, cur.execute(_CLOSES_SQL.format(key=key, rest=f"{rest}{owned}"), params))
                 for key in ("a.review_id", "a.owner")
             ]
             lines: list[ActionLine] = []
             carried: list[CarriedKey] | None = None
             count: int | None = None
             if rest or who is not None:  # a filter: the lines in scope, grouped by the analysis
-                lines = list(
-                    map(
-                        ActionLine._make,
-                        cur.execute(
-                            f"SELECT a.review_id, a.seq, a.action, a.status {scope} ORDER BY a.review_id, a.seq", params
-                        ),
-                    )
+                lines = records.as_rows(
+                    ActionLine,
+                    cur.execute(
+                        f"SELECT a.review_id, a.seq, a.action, a.status {scope} ORDER BY a.review_id, a.seq", params
+                    ),
                 )
             else:  # the whole store: the groups kept at write time, only those that can be listed
                 carried, count = records.kept_carried(
@@ -998,8 +997,8 @@ class SQLiteStore:
             actions=records.in_review_order(lines, reviews),
             carried=carried,
             carried_count=count,
-            texts=list(map(InsightText._make, texts)),
-            metrics=list(map(InsightMetric._make, metrics)),
+            texts=records.as_rows(InsightText, texts),
+            metrics=records.as_rows(InsightMetric, metrics),
         )
 
     def search_lessons(
