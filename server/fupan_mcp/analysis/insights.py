@@ -430,7 +430,9 @@ def _refs_of(refs: dict[str, ReviewRef], ids: list[str], reviews: dict[str, Insi
         if ref is None:
             review = reviews[review_id]
             ref = refs[review_id] = _new(ReviewRef)
-            _set(ref, "__dict__", {"review_id": review_id, "project": review.project, "review_date": review.review_date})
+            _set(
+                ref, "__dict__", {"review_id": review_id, "project": review.project, "review_date": review.review_date}
+            )
             _set(ref, "__pydantic_fields_set__", set(_REF_FIELDS))
             _set(ref, "__pydantic_extra__", None)
             _set(ref, "__pydantic_private__", None)
