@@ -350,7 +350,8 @@ def _recurring(
         for members in by_norm.values():
             if len(members) > 1:
                 members.sort()
-        ordered.append(sorted(by_norm, key=lambda norm: by_norm[norm][0]))
+        firsts = {norm: members[0] for norm, members in by_norm.items()}
+        ordered.append(sorted(firsts, key=firsts.__getitem__))  # by their first text in review order
     alike = _kind_pairs([by_kind[kind] for kind in RECURRING_KINDS], ordered, grams)
     for kind_index, kind in enumerate(RECURRING_KINDS):
         by_norm, distinct = by_kind[kind], ordered[kind_index]
@@ -430,9 +431,8 @@ def _refs_of(refs: dict[str, ReviewRef], ids: list[str], reviews: dict[str, Insi
         if ref is None:
             review = reviews[review_id]
             ref = refs[review_id] = _new(ReviewRef)
-            _set(
-                ref, "__dict__", {"review_id": review_id, "project": review.project, "review_date": review.review_date}
-            )
+            fields = {"review_id": review_id, "project": review.project, "review_date": review.review_date}
+            _set(ref, "__dict__", fields)
             _set(ref, "__pydantic_fields_set__", set(_REF_FIELDS))
             _set(ref, "__pydantic_extra__", None)
             _set(ref, "__pydantic_private__", None)
