@@ -537,9 +537,24 @@ def _labels(entries: Sequence[tuple[str, str | None]], language: Language) -> li
 
 def _norm(spelling: str) -> str:
     """The lookup key of a name as written: runs of spaces collapsed (removed between CJK characters), case folded."""
-    if spelling.isascii():
-        return " ".join(spelling.translate(_ASCII_NAME_SEPARATORS).split()).casefold()
+    if spelling.replace("\u2019", "").isascii():  # letters and digits only: O'Connor, O’Connor, OConnor, O Connor
+        return "".join(char for char in spelling if char.isalnum()).casefold()
     return "".join(char for char in spelling if not char.isspace() and char not in _NAME_DOTS).casefold()
+
+
+def _word_regex(word: str) -> str:
+    """One word of an English name, its inner hyphen or apostrophe written any way people write it:
+    Jean-Luc as Jean Luc or JeanLuc, O'Connor as O’Connor, OConnor or O Connor."""
+    parts = re.split(r"([-'’])", word)
+    pieces = []
+    for part in parts:
+        if part == "-":
+            pieces.append(r"[-\s]?")
+        elif part in ("'", "’"):
+            pieces.append(r"['’\s]?")
+        elif part:
+            pieces.append(re.escape(part))
+    return "".join(pieces)
 
 
 def _name_regex(name: str) -> str:
@@ -547,7 +562,7 @@ def _name_regex(name: str) -> str:
     words = name.split()
     if name.isascii():
         # between the words: spaces, a comma (Zhang, Wei) or a user name's dot, underscore or dash (zhang.wei)
-        joined = r"(?:\s*,\s*|\s+|[._-])".join(re.escape(word) for word in words)
+        joined = r"(?:\s*,\s*|\s+|[._-])".join(_word_regex(word) for word in words)
         return r"(?<![A-Za-z0-9_])" + joined + r"(?![A-Za-z0-9_])"
     chars = [f"[ \\t{_NAME_DOTS}]*" if char in _NAME_DOTS else re.escape(char) for char in "".join(words)]
     return r"[ \t]*".join(chars)
@@ -577,7 +592,6 @@ _SURNAME_FORMS: tuple[tuple[str, str], ...] = (
     ("{0}姐", _NOT_AFTER_COUNTER + r"{s}姐(?![妹])"),
 )
 _TITLES = ("Mr", "Mrs", "Ms", "Miss", "Dr")
-_ASCII_NAME_SEPARATORS = str.maketrans(",._-", "    ")
 # Two-character surnames: 欧阳娜 is 老欧阳 and 欧阳总, never 老欧.
 _COMPOUND_SURNAMES = frozenset(
     {"欧阳", "司马", "诸葛", "上官", "慕容", "东方", "皇甫", "尉迟", "公孙", "令狐", "夏侯"}
@@ -596,13 +610,19 @@ def _variants(name: str) -> list[tuple[str, str]]:
             swapped = f"{words[1]} {words[0]}"
             # either word after a title (Mr Zhang, Dr. Wei): which one is the surname is not known
             titled = [
-                (_norm(f"{title} {word}"), rf"(?<![A-Za-z]){title}(?:\.\s*|\s+){re.escape(word)}(?![A-Za-z0-9_])")
+                (_norm(f"{title} {word}"), rf"(?<![A-Za-z]){title}(?:\.\s*|\s+){_word_regex(word)}(?![A-Za-z0-9_])")
                 for word in words
                 for title in _TITLES
             ]
+            # an initial and the other word (W. Zhang), either way round, the dot written
+            initialled = [
+                (_norm(f"{a[0]} {b}"), rf"(?<![A-Za-z0-9_]){re.escape(a[0])}\.\s?{_word_regex(b)}(?![A-Za-z0-9_])")
+                for a, b in (words, words[::-1])
+                if a[0].isalpha()
+            ]
             # run together as in a user name (ZhangWei, weizhang)
             joined = [(_norm(a + b), _name_regex(a + b)) for a, b in (words, words[::-1])]
-            return [(_norm(swapped), _name_regex(swapped)), *titled, *joined]
+            return [(_norm(swapped), _name_regex(swapped)), *titled, *initialled, *joined]
         return []
     compact = "".join(words)
     if not (2 <= len(compact) <= 4 and all("\u4e00" <= char <= "\u9fff" for char in compact)):
@@ -623,10 +643,11 @@ def _compile_roster(key: RosterKey, language: Language) -> _Roster:
     """
     labels = _labels([(name, role) for name, role, _ in key], language)
     by_name: dict[str, str] = {}
-    regexes: dict[str, str] = {}
+    regexes: dict[str, int] = {}  # pattern -> length of its key (longer first)
     firsts: set[str] = set()  # the characters a name can start with, as written and case-folded
     for (name, _, aliases), label in zip(key, labels, strict=True):
-        spellings = [_fold(spelling.strip()) for spelling in (name, *aliases)]
+        # a typographic apostrophe in a roster name is the ASCII one (its patterns accept both)
+        spellings = [_fold(spelling.strip()).replace("\u2019", "'") for spelling in (name, *aliases)]
         spellings = [spelling for spelling in spellings if len(spelling) >= MIN_NAME_CHARS]  # see too_short
         firsts.update(spelling.lstrip(_NAME_DOTS + " \t")[:1] for spelling in spellings)
         exact = [(_norm(spelling), _name_regex(spelling)) for spelling in spellings if spelling]
@@ -634,14 +655,16 @@ def _compile_roster(key: RosterKey, language: Language) -> _Roster:
         # would be words (老大, 大哥) or forms of another surname
         varied = [spelling for index, spelling in enumerate(spellings) if index == 0 or spelling.isascii()]
         for norm, regex in [*exact, *(variant for spelling in varied for variant in _variants(spelling))]:
-            if norm and norm not in by_name:
-                by_name[norm] = label
-                regexes[norm] = regex
-                firsts.add(norm[0])
+            if not norm:
+                continue
+            by_name.setdefault(norm, label)
+            # keyed by the pattern: spellings of one key (Zhang Wei, ZhangWei) each keep their own
+            regexes.setdefault(regex, len(norm))
+            firsts.add(norm[0])
     alternatives = list(_RULE_ALTERNATIVES)
     names: re.Pattern[str] | None = None
     if by_name:
-        names_rx = "|".join(regexes[norm] for norm in sorted(regexes, key=len, reverse=True))
+        names_rx = "|".join(sorted(regexes, key=regexes.__getitem__, reverse=True))
         first = "".join(re.escape(char) for char in sorted(firsts) if char)
         # case-blind for names only (cheaper for the rules); the look-ahead spares the names' own
         # look-behinds at every other position
