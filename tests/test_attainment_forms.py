@@ -385,3 +385,67 @@ def test_the_metric_s_own_word_beside_the_actual_is_no_second_figure(
 def test_a_word_the_metric_never_mentions_stays_unread(name: str, actual: str) -> None:
     result = compute_attainment([MetricInput(name=name, target="50", actual=actual)], "en")
     assert not result.metrics and result.errors[0].field == "actual"
+
+
+@pytest.mark.parametrize(
+    ("target", "language", "named", "value"),
+    [
+        ("优化5万", "zh", "5万", 50_000),  # a verb that states no side: unread, and 5万 is 50,000, not 5
+        ("打通1.2千", "en", "1.2千", 1_200),
+    ],
+)
+def test_an_unread_target_names_its_figures_with_their_magnitude(
+    target: str, language: str, named: str, value: float
+) -> None:
+    """The error names the figure as a reader would say it back, and the structured spec it offers keeps
+    the magnitude: a caller that follows the hint must not turn 5万 into a target of 5 (a false verdict)."""
+    import json
+
+    from fupan_mcp.analysis.targets import spec_example
+
+    result = _run(language, {"target": target, "actual": "5.2万"})
+    assert not result.metrics and len(result.errors) == 1
+    assert named in result.errors[0].message
+    assert json.loads(spec_example(target)) == {"kind": "at_least", "value": value}
+    assert f'"value": {value}' in result.errors[0].message
+
+
+@pytest.mark.parametrize(
+    ("target", "actual", "status", "rate", "gap"),
+    [
+        # what the figure bounds, glued to it: its words tell the side (gaps: positive is the good side)
+        ("故障时长30分钟", "42分钟", "not_achieved", 30 / 42, -12.0),  # a ceiling: 30/42 = 71.4%, over by 12
+        ("营销费用20万", "18万", "achieved", 20 / 18, 20_000.0),  # a ceiling: 20/18 = 111.1%, under by 2万
+        ("不良率0.5%", "0.3%", "achieved", 0.5 / 0.3, 0.2),  # a ceiling: 166.7%, 0.2 pp under
+        ("超时率0.1%", "0.2%", "not_achieved", 0.5, -0.1),  # 超时 is a failure: 0.1/0.2 = 50%
+        ("降本金额100万", "120万", "achieved", 1.2, 200_000.0),  # savings: a floor, 120/100
+        # a count: 新增, 日均... make the glued name a count of something, a floor
+        ("新增用户5万", "5.2万", "achieved", 1.04, 2_000.0),
+        ("日均订单3万", "2.8万", "not_achieved", 2.8 / 3, -2_000.0),
+        # a label before the figure, spaced: the label's words tell the side where the metric's name does not
+        ("成本 200万", "180万", "achieved", 200 / 180, 200_000.0),
+        ("Cost 1.5M", "1.2M", "achieved", 1.5 / 1.2, 300_000.0),
+        ("Error rate 0.5%", "0.3%", "achieved", 0.5 / 0.3, 0.2),
+        ("43 minutes of downtime per month", "30 minutes", "achieved", 43 / 30, 13.0),
+        ("故障数 3", "2", "achieved", 1.5, 1.0),
+    ],
+)
+def test_the_words_before_a_bare_figure_tell_its_side(
+    target: str, actual: str, status: str, rate: float, gap: float
+) -> None:
+    """'Cost 1.5M' of a metric named 'Cloud' was judged as at least 1.5M ('not achieved' at 1.2M), and
+    '故障时长30分钟' was unread: the label in the target names what the figure bounds."""
+    _judged({"name": "项目", "target": target, "actual": actual}, status, rate, gap)
+
+
+@pytest.mark.parametrize("target", ["优化30%", "减少投诉50起", "提升用户5万"])
+def test_a_glued_verb_still_states_no_level(target: str) -> None:
+    """A glued word that tells no side, or states a change, never becomes a floor."""
+    result = _run("zh", {"target": target, "actual": "40", "baseline": "60"})
+    assert all(metric.target is None or metric.target.kind != "at_least" for metric in result.metrics)
+
+
+def test_a_label_that_contradicts_the_name_is_a_doubt() -> None:
+    """'Saved hours' (higher is better) with 'Cost 20' as its target: which way is better is asked."""
+    result = _run("en", {"target": "Cost 20", "actual": "18", "name": "Hours saved"})
+    assert result.metrics[0].status == "needs_verification"

@@ -109,3 +109,32 @@ def blame_hits(text: str) -> list[Hit]:
 def vague_verbs(text: str) -> list[str]:
     """Vague verbs found in ``text`` (an action built on one is not checkable)."""
     return [m.group() for m in _VAGUE_RE.finditer(text)]
+
+
+# --- which way is better, by the words of a metric's name or of the label before its figure --------------
+
+LOWER_IS_BETTER = re.compile(  # what a metric can have too much of
+    r"延迟|时延|响应|耗时|用时|处理时长|等待|恢复|停机|宕机|中断|周期|加载|成本|费用|支出|开销|花费|(?<![客件笔])单价|"
+    r"错误|故障|缺陷|漏洞|投诉|流失|跳出|退款|退货|差评|事故|告警|超时|积压|不良|次品|不合格|返工|返修|报废|损耗|"
+    r"逾期|坏账|违约|差错|失败|丢包|掉线|崩溃|卡顿|闪退|延期|超期|离职|缺勤|工伤|能耗|排放|"
+    r"latency|response|\bmtt[rdaf]\b|\brto\b|recovery|downtime|outage|lead time|cycle time|load time|"
+    r"turnaround|wait|cost|spend|\bcac\b|\bcpa\b|\bcpc\b|\bcpm\b|error|incident|defect|bug|churn|bounce|"
+    r"refund|complaint|backlog|timeout|failure|crash|scrap|rework|attrition|overdue|delinquen|non-performing|"
+    r"\bnpl\b|default rate|packet loss|emission|waste"
+)
+HIGHER_IS_BETTER = re.compile(  # the words above that name something good (在线时长, uptime)
+    r"在线|观看|使用|学习|培训|停留|阅读|播放|陪伴|可用|正常运行|客单价|客单|笔单价|人效|坪效|节约|节省|降本|"
+    r"session|watch|dwell|engagement|uptime|availability|time spent|time on|\barpu|\baov\b|order value|"
+    r"basket size|saved|savings"
+)
+
+
+def side_of_words(words: str) -> bool | None:
+    """True when ``words`` (already normalized: lower case, half width) name something lower is better for
+    (cost, latency, 故障), False when they name something higher is better for, None when they tell neither."""
+    lower, higher = LOWER_IS_BETTER.search(words), HIGHER_IS_BETTER.search(words)
+    if lower and not higher:
+        return True
+    if higher and not lower:
+        return False
+    return None

@@ -38,7 +38,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Literal, NamedTuple, TypeVar
 
-from fupan_mcp.analysis.targets import states_no_side
+from fupan_mcp.analysis.lexicon import side_of_words
+from fupan_mcp.analysis.targets import glued_label_reads, states_no_side
 from fupan_mcp.domain.attainment import MetricInput, ParsedTarget
 from fupan_mcp.domain.numbers import (
     NumberError,
@@ -154,20 +155,6 @@ _CLOSE_ENOUGH = 5.0
 
 DoubtKind = Literal["fen", "scale", "magnitude", "direction", "inherited", "rating", "sign", "days"]
 
-_LOWER_NAME = re.compile(
-    r"延迟|时延|响应|耗时|用时|处理时长|等待|恢复|停机|宕机|中断|周期|加载|成本|费用|支出|开销|花费|(?<![客件笔])单价|"
-    r"错误|故障|缺陷|漏洞|投诉|流失|跳出|退款|退货|差评|事故|告警|超时|积压|不良|次品|不合格|返工|返修|报废|损耗|"
-    r"逾期|坏账|违约|差错|失败|丢包|掉线|崩溃|卡顿|闪退|延期|超期|离职|缺勤|工伤|能耗|排放|"
-    r"latency|response|\bmtt[rdaf]\b|\brto\b|recovery|downtime|outage|lead time|cycle time|load time|"
-    r"turnaround|wait|cost|spend|\bcac\b|\bcpa\b|\bcpc\b|\bcpm\b|error|incident|defect|bug|churn|bounce|"
-    r"refund|complaint|backlog|timeout|failure|crash|scrap|rework|attrition|overdue|delinquen|non-performing|"
-    r"\bnpl\b|default rate|packet loss|emission|waste"
-)
-_HIGHER_NAME = re.compile(
-    r"在线|观看|使用|学习|培训|停留|阅读|播放|陪伴|可用|正常运行|客单价|客单|笔单价|人效|坪效|节约|节省|降本|"
-    r"session|watch|dwell|engagement|uptime|availability|time spent|time on|\barpu|\baov\b|order value|"
-    r"basket size|saved|savings"
-)
 _OF_TAIL = re.compile(
     r"(?<=[a-z\d])\s(?:of|in)\s(?!the\s|baseline)[a-z]+(?:\s[a-z]+)?(?:\s(?:per|a|each)\s(?:day|week|month|quarter|year))?$"
 )
@@ -175,6 +162,7 @@ _OF_TAIL = re.compile(
 _GLUED_NOUN = re.compile(r"^[\u4e00-\u9fffa-z]{1,11}[率度数量额值比]\s?(?=[¥$€£]?\d)")
 """'不良率0.5%' is as bare as '0.5%': the metric's name written before the figure."""
 _TIME_UNITS = frozenset({"ms", "s", "min", "h", "d", "week", "workday"})
+_GLUED_LABEL = re.compile(r"^(?P<label>[\u4e00-\u9fff]{2,12}?)(?P<figure>[¥$€£]?\d.*)$")
 _SPACED_LABEL = re.compile(r"^(?P<label>.*?\S)[\s:：]+(?P<figure>[¥$€£]?\d.*)$")
 
 
@@ -310,12 +298,17 @@ def _bare_side(metric: MetricInput, target: ParsedTarget | None) -> tuple[Parsed
     a ceiling. The metric's `better` decides, then its name; a bare duration of an unknown kind is a doubt."""
     if target is None or target.kind != "at_least" or target.strict or not isinstance(metric.target, str):
         return target, None
-    read = _bare_level(metric.target)
+    read, label = _bare_level(metric.target)
     if read is None:
         return target, None  # a comparator or a verb was written: the side is stated
-    if read.unit == "%" and metric.better is None and _LOWER_NAME.search(normalize(metric.name)) is None:
-        return target, None
     lower = _lower_is_better(metric)
+    by_label = side_of_words(normalize(label)) if label and metric.better is None else None
+    if by_label is not None and lower is not None and by_label != lower:  # 'Revenue' with 'Cost 2M'
+        return target, Doubt("direction", "target", metric.target)
+    if lower is None:
+        lower = by_label  # the label in the target ('Cost 1.5M', '成本 200万') names what the figure bounds
+    if read.unit == "%" and metric.better is None and not lower:
+        return target, None
     if lower:
         return target.model_copy(update={"kind": "at_most"}), None
     if lower is None and (target.unit or "") in _TIME_UNITS:
@@ -324,15 +317,29 @@ def _bare_side(metric: MetricInput, target: ParsedTarget | None) -> tuple[Parsed
 
 
 @_kept
-def _bare_level(text: str) -> Value | None:
-    """A target text read as one bare value once its noun ('of downtime', '不良率') is taken out, or None."""
-    bare = _GLUED_NOUN.sub("", _OF_TAIL.sub("", _folded_text(text)))
+def _bare_level(text: str) -> tuple[Value | None, str]:
+    """A target text read as one bare value once its noun ('of downtime', '不良率') is taken out, or None;
+    and the label written before the figure, if any ('Cost' of 'Cost 1.5M'), whose words may tell the side."""
+    folded = _folded_text(text)
+    of_tail = _OF_TAIL.search(folded)
+    untailed = folded[: of_tail.start()] if of_tail else folded
+    glued = _GLUED_NOUN.match(untailed)
+    bare = untailed[glued.end() :] if glued else untailed
     read = _bare_value(bare)
+    if read is not None:  # '故障数 3', '43 minutes of downtime': the noun taken out is the label
+        return read, " ".join(part.group().strip() for part in (glued, of_tail) if part is not None)
     if read is None:
         labelled = _SPACED_LABEL.match(bare)  # 'p99 300ms', 'Cost $2M', '成本 200万': a label, then the figure
         if labelled is not None and states_no_side(labelled["label"]):
             read = _bare_value(labelled["figure"])
-    return read
+            if read is not None:
+                return read, labelled["label"]
+        glued_label = _GLUED_LABEL.match(bare)  # '故障时长30分钟', '营销费用20万': the name glued to the figure
+        if glued_label is not None and glued_label_reads(glued_label["label"]):
+            read = _bare_value(glued_label["figure"])
+            if read is not None:
+                return read, glued_label["label"]
+    return read, ""
 
 
 def side_of(metric: MetricInput) -> bool | None:
@@ -343,13 +350,7 @@ def side_of(metric: MetricInput) -> bool | None:
 def _lower_is_better(metric: MetricInput) -> bool | None:
     if metric.better is not None:
         return metric.better == "lower"
-    name = normalize(metric.name)
-    lower, higher = _LOWER_NAME.search(name), _HIGHER_NAME.search(name)
-    if lower and not higher:
-        return True
-    if higher and not lower:
-        return False
-    return None
+    return side_of_words(normalize(metric.name))
 
 
 def _bare(value: Value | None) -> bool:

@@ -73,8 +73,10 @@ from functools import lru_cache
 from typing import Literal, NamedTuple
 
 from fupan_mcp import numfmt
+from fupan_mcp.analysis.lexicon import HIGHER_IS_BETTER, LOWER_IS_BETTER, side_of_words
 from fupan_mcp.domain.attainment import Direction, ParsedTarget, TargetKind, TargetSpec
 from fupan_mcp.domain.numbers import (
+    MAGNITUDES,
     NumberError,
     ScaledQuantity,
     Value,
@@ -94,6 +96,7 @@ __all__ = [
     "TargetError",
     "convert_compatible",
     "describe_target",
+    "glued_label_reads",
     "metric_unit",
     "parse_target",
     "spec_example",
@@ -540,7 +543,11 @@ def _trimmed_readings(text: str) -> list[str]:
     if tail:
         found.append(tail["head"])
     glued = _GLUED_LABEL.match(text)
-    if glued and not _DIRECTION_CHARS.search(glued.group()):
+    if glued and glued_label_reads(glued.group()):
+        # the name of what the figure bounds, glued to it ('故障时长30分钟'): the figure alone, whose side
+        # the misreads check then takes from the name (a ceiling for a duration of failures)
+        found.append(text[glued.end() :])
+    elif glued and not _DIRECTION_CHARS.search(glued.group()):
         # only with a comparator after the number, or after a metric noun ("覆盖率100%"): "优化30%" states no
         # side and stays unreadable
         noun = glued.group()[-1] in _NOUN_ENDINGS
@@ -551,6 +558,25 @@ def _trimmed_readings(text: str) -> list[str]:
         head = text[: counted.start("noun")].rstrip()
         found += [head] + [head[m.start() :] for m in _NUMBER_AFTER_LABEL.finditer(head)]
     return found
+
+
+_COUNT_PREFIX = re.compile(r"^(?:新增|新签|新开|新上线|累计|日均|月均|周均|人均|单日|单月|全年|年度|季度|月度)")
+"""Words that make a glued name a count of something ('新增用户5万', '日均订单3万'), not a change."""
+
+
+def glued_label_reads(label: str) -> bool:
+    """True when a name glued before a figure ('故障时长30分钟', '营销费用20万', '不良率0.5%', '新增用户5万') can be
+    taken off: its words tell which way is better (the figure is then a ceiling or a floor), or it counts
+    (新增, 累计, 日均...); and what is left of it states no side. '优化30%' tells neither and '减少投诉50起'
+    states a change: both stay unread."""
+    folded = normalize(label)
+    rest = HIGHER_IS_BETTER.sub("", LOWER_IS_BETTER.sub("", folded))
+    counted = _COUNT_PREFIX.match(rest)
+    if counted is not None:
+        rest = rest[counted.end() :]
+    elif side_of_words(folded) is None:
+        return False
+    return not rest or (_DIRECTION_CHARS.search(rest) is None and states_no_side(rest))
 
 
 def states_no_side(label: str) -> bool:
@@ -587,18 +613,36 @@ def _unreadable(text: str, reason: str) -> TargetError:
     return TargetError(code, f"cannot read the target {text!r}: {reason}", text=text.strip(), numbers=numbers)
 
 
+_NUMBER_FORM = re.compile(
+    r"(\d+(?:,\d{3})*(?:\.\d+)?)"
+    r"(?:(%)|[ ]?(千万|百万|万|亿|千|(?i:million|billion|thousand|mln|bln|mn|bn|k|m|b|w)(?![A-Za-z])))?"
+)
+"""A figure as a reader names it back: its digits with their thousands separators, and a magnitude
+(5万, 1.2M) or a percent sign, so that '新增用户5万' is not reported (nor offered as a spec) as 5."""
+
+
+def _number_forms(text: str) -> list[tuple[str, float | str]]:
+    """Each distinct figure in ``text``: (as written, its value); a percentage's value stays '30%'."""
+    forms: dict[str, float | str] = {}
+    for match in _NUMBER_FORM.finditer(chinese_to_digits(normalize(text))):
+        digits, percent, magnitude = match.groups()
+        if percent:
+            forms.setdefault(digits + "%", digits.replace(",", "") + "%")
+            continue
+        value = float(digits.replace(",", "")) * (MAGNITUDES[magnitude.lower()] if magnitude else 1.0)
+        forms.setdefault(match.group(), int(value) if value.is_integer() else value)
+    return list(forms.items())
+
+
 def _numbers_in(text: str) -> str:
-    found = re.findall(r"\d+(?:\.\d+)?%?", chinese_to_digits(normalize(text)))
-    return ", ".join(dict.fromkeys(found))
+    return ", ".join(written for written, _ in _number_forms(text))
 
 
 def spec_example(text: str | None = None) -> str:
-    """A structured TargetSpec a caller can use instead of ``text``, as compact JSON."""
-    numbers = _numbers_in(text or "")
-    first = numbers.split(", ")[0] if numbers else "2000"
-    value: str | float = first if first.endswith("%") else float(first)
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
+    """A structured TargetSpec a caller can use instead of ``text``, as compact JSON; its value is the
+    text's first figure with its magnitude applied (5万 is 50000), so following the hint keeps the figure."""
+    forms = _number_forms(text or "")
+    value = forms[0][1] if forms else 2000
     return json.dumps({"kind": "at_least", "value": value}, ensure_ascii=False)
 
 
