@@ -449,3 +449,30 @@ def test_a_label_that_contradicts_the_name_is_a_doubt() -> None:
     """'Saved hours' (higher is better) with 'Cost 20' as its target: which way is better is asked."""
     result = _run("en", {"target": "Cost 20", "actual": "18", "name": "Hours saved"})
     assert result.metrics[0].status == "needs_verification"
+
+
+@pytest.mark.parametrize(
+    ("name", "target", "actual", "status", "rate"),
+    [
+        # lower is better by the name: a bare target is a ceiling
+        ("资损金额", "10万", "20万", "not_achieved", 0.5),  # a loss of 20万 against 10万: 10/20
+        ("误报率", "5%", "3%", "achieved", 5 / 3),
+        ("Fraud losses", "$50k", "$40k", "achieved", 1.25),
+        ("Cart abandonment", "60%", "70%", "not_achieved", 60 / 70),
+        ("App size", "50 MB", "45 MB", "achieved", 50 / 45),
+        ("Replication lag", "5 s", "8 s", "not_achieved", 5 / 8),
+        # higher is better: a rate of responses or recoveries, a bad thing dealt with
+        ("客服响应率", "95%", "97%", "achieved", 97 / 95),
+        ("Survey response rate", "40%", "30%", "not_achieved", 0.75),
+        ("Bugs fixed", "120", "150", "achieved", 1.25),
+        ("缺陷修复率", "90%", "95%", "achieved", 95 / 90),
+    ],
+)
+def test_the_name_tells_which_way_a_bare_target_bounds(
+    name: str, target: str, actual: str, status: str, rate: float
+) -> None:
+    """Names of losses, false alarms, abandonment, size and lag were judged as floors ('资损 10万' achieved at
+    20万); 'response rate' and 'bugs fixed' were judged as ceilings."""
+    result = _one(name=name, target=target, actual=actual)
+    assert result.status == status, result.statement
+    assert result.attainment_rate == pytest.approx(rate, rel=1e-9)

@@ -114,18 +114,27 @@ def vague_verbs(text: str) -> list[str]:
 # --- which way is better, by the words of a metric's name or of the label before its figure --------------
 
 LOWER_IS_BETTER = re.compile(  # what a metric can have too much of
-    r"延迟|时延|响应|耗时|用时|处理时长|等待|恢复|停机|宕机|中断|周期|加载|成本|费用|支出|开销|花费|(?<![客件笔])单价|"
-    r"错误|故障|缺陷|漏洞|投诉|流失|跳出|退款|退货|差评|事故|告警|超时|积压|不良|次品|不合格|返工|返修|报废|损耗|"
-    r"逾期|坏账|违约|差错|失败|丢包|掉线|崩溃|卡顿|闪退|延期|超期|离职|缺勤|工伤|能耗|排放|"
-    r"latency|response|\bmtt[rdaf]\b|\brto\b|recovery|downtime|outage|lead time|cycle time|load time|"
-    r"turnaround|wait|cost|spend|\bcac\b|\bcpa\b|\bcpc\b|\bcpm\b|error|incident|defect|bug|churn|bounce|"
+    r"延迟|时延|响应(?!率)|耗时|用时|处理时长|等待|恢复(?!率)|停机|宕机|中断|周期|加载|成本|费用|支出|开销|花费|"
+    r"(?<![客件笔])单价|错误|故障|缺陷|漏洞|投诉|流失|跳出|退款|退货|差评|事故|告警|超时|积压|不良|次品|不合格|返工|"
+    r"返修|报废|损耗|逾期|坏账|违约|差错|失败|丢包|掉线|崩溃|卡顿|闪退|延期|超期|离职|缺勤|工伤|能耗|排放|"
+    r"资损|损失|罚款|罚金|赔付|赔偿|扣款|欠款|呆滞|误报|漏报|误判|误差|偏差|抖动|占用|包体积|包大小|首屏|冷启动|"
+    r"启动时间|耗电|重复率|死链|回滚|驳回|打回|重开|复发|拒付|欺诈|盗刷|弃购|退订|周转天数|账期|交期|工期|逃逸|"
+    r"遗留|阻塞|熔断|"
+    r"latency|response(?! rate)|\bmtt[rdaf]\b|\brto\b|recovery(?! rate)|downtime|outage|lead time|cycle time|"
+    r"load time|turnaround|wait|cost|spend|\bcac\b|\bcpa\b|\bcpc\b|\bcpm\b|error|incident|defect|bug|churn|bounce|"
     r"refund|complaint|backlog|timeout|failure|crash|scrap|rework|attrition|overdue|delinquen|non-performing|"
-    r"\bnpl\b|default rate|packet loss|emission|waste"
+    r"\bnpl\b|default rate|packet loss|emission|waste|loss(?:es)?\b|fraud|chargeback|abandon|unsubscribe|"
+    r"false (?:positive|negative|alarm)|jitter|vulnerab|\bcves?\b|escalation|reopen|rollback|toil|"
+    r"\b(?:app|bundle|binary|package) size|cold start|startup time|\bttfb\b|\blcp\b|days sales outstanding|"
+    r"\bdso\b|write-?offs?\b|penalt|dispute|drop(?:-off| rate|ped)|overrun|tech(?:nical)? debt|\blag\b|delay"
 )
 HIGHER_IS_BETTER = re.compile(  # the words above that name something good (在线时长, uptime)
     r"在线|观看|使用|学习|培训|停留|阅读|播放|陪伴|可用|正常运行|客单价|客单|笔单价|人效|坪效|节约|节省|降本|"
     r"session|watch|dwell|engagement|uptime|availability|time spent|time on|\barpu|\baov\b|order value|"
-    r"basket size|saved|savings"
+    r"basket size|saved|savings|"
+    # a bad thing dealt with is a good count: 缺陷修复率, bugs fixed, 欺诈拦截率, incidents prevented
+    r"修复率|修复数|修复量|解决率|关闭率|拦截|召回|覆盖|\bfixed\b|\bresolved\b|\bclosed\b|prevented|\bcaught\b|"
+    r"coverage|recall"
 )
 
 
