@@ -12,6 +12,7 @@ from mcp import Client
 from mcp.types import TextResourceContents
 
 from fupan_mcp.app import Settings, create_server
+from store_backends import BACKENDS, open_backend
 
 pytestmark = pytest.mark.anyio
 
@@ -265,3 +266,51 @@ async def test_a_stored_review_masks_the_forms_people_write_and_keeps_its_figure
     assert sections["problems"] == [figures]
     metric = sections["metrics"][0]
     assert (metric["target"], metric["actual"]) == ("前端负责人口径 15012345678", "13912345678")
+
+
+async def test_review_insights_and_its_resource_are_masked_unless_raw(client: Client) -> None:
+    """Insight across reviews shows owners, action texts and recurring problems and lessons: each is a
+    path out. Three reviews with the same problem, lesson and action make every list non-empty."""
+    for date in ("2025-05-10", "2025-06-10", "2025-07-10"):
+        result = await client.call_tool(
+            "create_review", {"project": f"{NAME}的权限项目", "review_date": date, "review": _review()}
+        )
+        assert not result.is_error, result.content
+    masked = await client.call_tool("review_insights", {})
+    assert not masked.is_error, masked.content
+    data = masked.structured_content
+    assert data is not None
+    assert [row["key"] for row in data["by_owner"]] == ["前端负责人"]
+    assert data["carried_over"][0]["action"] == "补充权限检查,联系138****8000"
+    kinds = {group["kind"] for group in data["recurring"]}
+    assert {"problem", "lesson"} <= kinds
+    assert _leaks(data) == []
+    assert all(value not in str(masked.content) for value in RAW_VALUES)
+    assert data["by_owner"][0]["total"] == 3 and data["follow_through"]["total"] == 3  # figures unchanged
+    text = await _resource(client, "fupan://insights")
+    assert [value for value in RAW_VALUES if value in text] == []
+    assert "前端负责人" in text
+
+    raw = await client.call_tool("review_insights", {"raw": True})
+    assert raw.structured_content is not None
+    assert [row["key"] for row in raw.structured_content["by_owner"]] == [NAME]
+    assert {PHONE, NAME, EMAIL} <= set(_leaks(raw.structured_content))
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_team_roster_holds_every_review_s_entries_earliest_first(
+    backend: str, request: pytest.FixtureRequest
+) -> None:
+    """What masks review_insights: each review's roster, on SQLite and PostgreSQL, in review order."""
+    from fupan_mcp.analysis.stored_masking import team_roster
+
+    with open_backend(backend, request.config) as store:
+        store.create_review("甲", "二", None, "2025-06-01", sections={"roster": [{"name": "李娜", "role": "测试"}]})
+        first = {"roster": [{"name": NAME, "role": "前端"}, "王强"]}
+        store.create_review("甲", "一", None, "2025-05-01", sections=first)
+        store.create_review("乙", "三", None, "2025-07-01", sections={"roster": [{"name": NAME, "role": "后端"}]})
+        store.create_review("乙", "四", None, "2025-08-01", sections={"lessons": ["无名单"]})
+        entries = store.team_roster()
+        assert [entry["name"] for entry in entries] == [NAME, "王强", "李娜", NAME]
+        people = team_roster(entries)
+        assert [(person.name, person.role) for person in people] == [(NAME, "前端"), ("王强", None), ("李娜", "测试")]

@@ -767,6 +767,7 @@ def _add_resources(server: MCPServer[Any], services: Services) -> None:
     """Methods, checklists and example reviews; stored reviews by URI; exported files."""
     from fupan_mcp import knowledge, workspace
     from fupan_mcp.analysis.insights import compute_insights, default_as_of
+    from fupan_mcp.analysis.stored_masking import mask_insights, team_roster
     from fupan_mcp.domain.review import Review
     from fupan_mcp.samples import load_sample
     from fupan_mcp.tools.args import REVIEW_SCHEMA_URI
@@ -824,7 +825,9 @@ def _add_resources(server: MCPServer[Any], services: Services) -> None:
     def insights_resource() -> str:
         """`review_insights` over the whole store, as JSON."""
         rows = services.store.insight_rows()
-        return compute_insights(rows, default_as_of(rows, None)).model_dump_json(indent=2)
+        result = compute_insights(rows, default_as_of(rows, None))
+        roster = team_roster(services.store.team_roster())
+        return mask_insights(result, roster, "zh").model_dump_json(indent=2)  # masked as the tool is
 
     @server.resource("fupan://reviews/{review_id}", mime_type="application/json", title="Stored review")
     def stored_review(review_id: str) -> str:

@@ -14,19 +14,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from fupan_mcp.analysis.compliance import apply_spans, check_compliance, find_pii, mask_text
 from fupan_mcp.analysis.lexicon import blame_hits
 from fupan_mcp.domain.common import Language
 from fupan_mcp.domain.compliance import RosterEntry
+from fupan_mcp.domain.insights import InsightsResult
 from fupan_mcp.domain.stored import LessonHit, ReviewRecord, ReviewSummary, StoredAction
 
 __all__ = [
     "mask_action",
     "mask_hit",
+    "mask_insights",
     "mask_record",
     "mask_summary",
     "mask_value",
@@ -155,3 +157,65 @@ def rank_blame_last(
         for hit, roster, language in zip(hits, rosters, language_of, strict=True)
     ]
     return [hit for hit in marked if not hit.blames_person] + [hit for hit in marked if hit.blames_person]
+
+
+def team_roster(entries: Sequence[object]) -> list[RosterEntry]:
+    """One roster from the entries saved with every review (`ReviewStore.team_roster`), each name once
+    (its earliest entry): a text across reviews is masked with everyone who appears in any of them."""
+    seen: set[str] = set()
+    people: list[RosterEntry] = []
+    for entry in roster_from(list(entries)):
+        key = entry.name.strip().casefold()
+        if key and key not in seen:
+            seen.add(key)
+            people.append(entry)
+    return people
+
+
+def mask_insights(result: InsightsResult, roster: Sequence[RosterEntry], language: Language) -> InsightsResult:
+    """review_insights as a reader receives it: owners, actions, recurring texts, projects and metric
+    names masked with the team's roster and the personal-data rules; counts, rates, ids and dates kept.
+    The grouping ran on the stored texts, so masking changes no figure. Each distinct text is masked
+    once (a project's name is in every reference to its reviews), and only what changes is copied."""
+    memo: dict[str, str] = {}
+
+    def masked(text: str) -> str:
+        found = memo.get(text)
+        if found is None:
+            found = memo[text] = mask_value(text, roster, language)
+        return found
+
+    def renamed(model: _M, *fields: str) -> _M:
+        changes: dict[str, Any] = {}
+        for name in fields:
+            value = getattr(model, name)
+            if isinstance(value, str):
+                if (new := masked(value)) != value:
+                    changes[name] = new
+            elif isinstance(value, list) and value and isinstance(value[0], str):
+                if (texts := [masked(text) for text in value]) != value:
+                    changes[name] = texts
+            elif isinstance(value, list):  # review references: their project
+                items = [renamed(item, "project") for item in value]
+                if any(new is not old for new, old in zip(items, value, strict=True)):
+                    changes[name] = items
+        return model.model_copy(update=changes) if changes else model
+
+    changes: dict[str, Any] = {}
+    for name, fields in _INSIGHT_TEXTS:
+        items = getattr(result, name)
+        new_items = [renamed(item, *fields) for item in items]
+        if any(new is not old for new, old in zip(new_items, items, strict=True)):
+            changes[name] = new_items
+    return result.model_copy(update=changes) if changes else result
+
+
+_M = TypeVar("_M", bound=BaseModel)
+_INSIGHT_TEXTS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("by_owner", ("key",)),
+    ("by_project", ("key",)),
+    ("carried_over", ("project", "action", "reviews")),
+    ("recurring", ("text", "texts", "reviews")),
+    ("trends", ("project", "metric")),
+)
+"""Where a text of the store reaches the reader in an InsightsResult (quarters and counts never hold one)."""

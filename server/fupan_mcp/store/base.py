@@ -319,6 +319,11 @@ class ReviewStore(Protocol):
         other words needs, since the review's own wording always matches all of its terms."""
         ...
 
+    def team_roster(self) -> list[dict[str, Any]]:
+        """Every roster entry saved with any review, as stored (plain data, earliest review first): what
+        masks a reader's view across reviews (review_insights), where a text may come from any of them."""
+        ...
+
     # --- projects ------------------------------------------------------------------------
     def find_project(self, name: str) -> Project | None:
         """The project a name stands for (same key as its name or an alias, see store.projects), or None."""

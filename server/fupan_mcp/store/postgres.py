@@ -1001,6 +1001,14 @@ class PostgresStore:
 
     # --- projects --------------------------------------------------------------------------
 
+    def team_roster(self) -> list[dict[str, Any]]:
+        with self._transaction(write=False) as conn:
+            rows = conn.execute(
+                "SELECT s.value FROM review_sections s JOIN reviews r ON r.id = s.review_id "
+                "WHERE s.name = 'roster' ORDER BY r.review_date, r.created_at"
+            ).fetchall()
+        return [entry for row in rows for entry in records.roster_entries(row["value"])]
+
     def find_project(self, name: str) -> Project | None:
         key = project_key(base.require_text(name, "project"))
         _storable(key, "project")

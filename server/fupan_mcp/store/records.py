@@ -564,3 +564,15 @@ def backfilled_closed_at(created_at: str, updated_at: str) -> str | None:
     """Migration 5's close time of an action stored closed before close times were kept: its last
     change, when that came after it was recorded (what insights read as the close date until then)."""
     return updated_at if dt.datetime.fromisoformat(updated_at) > dt.datetime.fromisoformat(created_at) else None
+
+
+def roster_entries(value: object) -> list[dict[str, Any]]:
+    """The entries of a stored roster section (a list of {name, role, aliases}, or of plain names), as
+    plain data; anything else in it is skipped (a reader's mask is built from what validates)."""
+    if not isinstance(value, list):
+        return []
+    return [
+        {"name": item} if isinstance(item, str) else item
+        for item in value
+        if isinstance(item, str) or (isinstance(item, dict) and isinstance(item.get("name"), str))
+    ]

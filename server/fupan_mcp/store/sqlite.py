@@ -1028,6 +1028,14 @@ class SQLiteStore:
 
     # --- projects --------------------------------------------------------------------------
 
+    def team_roster(self) -> list[dict[str, Any]]:
+        with self._transaction(write=False) as conn:
+            rows = conn.execute(
+                "SELECT s.value FROM review_sections s JOIN reviews r ON r.id = s.review_id "
+                "WHERE s.name = 'roster' ORDER BY r.review_date, r.created_at"
+            ).fetchall()
+        return [entry for (value,) in rows for entry in records.roster_entries(json.loads(value))]
+
     def find_project(self, name: str) -> Project | None:
         key = project_key(base.require_text(name, "project"))
         with self._transaction(write=False) as conn:

@@ -13,6 +13,7 @@ from pydantic import Field
 
 from fupan_mcp import workspace
 from fupan_mcp.analysis.insights import compute_insights, default_as_of
+from fupan_mcp.analysis.stored_masking import mask_insights, team_roster
 from fupan_mcp.domain.actions import ActionStatus
 from fupan_mcp.domain.asof import reference_date
 from fupan_mcp.domain.common import IdStr, NameStr, TextStr
@@ -36,12 +37,17 @@ def insights_call(
     date_from: dt.date | None,
     date_to: dt.date | None,
     language: Language,
+    raw: bool = False,
 ) -> CallToolResult:
-    """`review_insights`: the store's rows for the filter, the pure analysis as of the filter's end."""
+    """`review_insights`: the store's rows for the filter, the pure analysis as of the filter's end,
+    masked with the team's roster unless ``raw``."""
     from fupan_mcp.report.tool_text import insights_text
 
     rows = run_core(lambda: store.insight_rows(project, review_type, owner, date_from, date_to), language)
     result = compute_insights(rows, default_as_of(rows, date_to))
+    if not raw:
+        roster = team_roster(run_core(store.team_roster, language))
+        result = mask_insights(result, roster, language)
     return tool_result(result, insights_text(result, language))
 
 
@@ -228,12 +234,13 @@ async def review_insights(
         HumanDate | None, Field(description="Reviews on or before this date; overdue is counted on it.")
     ] = None,
     language: LanguageArg = "zh",
+    raw: RawArg = False,
 ) -> Annotated[CallToolResult, InsightsResult]:
     """Across stored reviews: action closure, days to close, overdue aging by owner, project and quarter,
-    carried-over actions, recurring problems, root causes and lessons, attainment trends.
+    carried-over actions, recurring problems, root causes and lessons, attainment trends; masked unless `raw`.
 
     A lesson in 3+ reviews is not yet learned. Overdue is counted as of `date_to`, else the latest review
     date."""
     return await anyio.to_thread.run_sync(
-        lambda: insights_call(services.store, project, project_type, owner, date_from, date_to, language)
+        lambda: insights_call(services.store, project, project_type, owner, date_from, date_to, language, raw)
     )
