@@ -569,7 +569,13 @@ def _label_ends(text: str) -> list[int]:
         if m.start() > 0 and not _ends_like_number(text[: m.start()]) and not _NEGATED.search(text[: m.start()])
     ]
     starts += [m.start() for m in _LABEL_NUMBER.finditer(text) if m.start() > 0]
-    return list(dict.fromkeys(starts))
+    return [start for start in dict.fromkeys(starts) if not _FIGURE_IN_LABEL.search(text[:start])]
+
+
+_FIGURE_IN_LABEL = re.compile(r"(?<![a-z\u4e00-\u9fff\d.,])\d+(?:[.,]\d+)*(?![\d%a-z])")
+"""A label holds no figure of its own: in '< 5 per 1000 requests' or '1 in 1,000' the first number is part of
+the target, and reading '1000 requests' after it as the target (at least 1000) states a wrong verdict. Names
+that carry digits stay labels: 'p99', 'Q3', 'KR1', '5xx', '99th percentile'."""
 
 
 def _finish(parsed: ParsedTarget, prepared: _Prepared, unit: MetricUnit) -> ParsedTarget:
