@@ -298,6 +298,13 @@ _STATUS_MARKS: tuple[tuple[ActionStatus, frozenset[str]], ...] = (
     ),
     ("open", frozenset({"未启动", "待启动", "待开始", "notyet", "notstarted", "⏳", "☐", "⬜"})),
 )
+_PARTIAL = re.compile(r"\b(?:partial(?:ly)?|partly|mostly|almost|nearly|half)\b")
+_HEDGED = re.compile(
+    r"\?|？|\b(?:revert(?:ed)?|rolled back|rollback|undone|re-?opened|pending|awaiting|tbc|tbd|unclear|unverified)\b"
+)
+"""A status word inside a longer phrase gives its status only when nothing qualifies it: 'Done - reverted',
+'Done?', 'Closed, pending verification' are no evidence of done, and a phrase naming two statuses ('Open -
+partially done') is neither; both are reported (unknown status, taken as open), never imported as done."""
 _NEGATION = re.compile(r"(?:\bnot(?:\s+yet)?\s*|\bno\s+|\bun|\bin|未|没有?|尚未|非|不)$")
 
 
@@ -619,9 +626,18 @@ class _TrackerReader:
         for status, signs in _STATUS_MARKS:
             if marks in signs:
                 return status, cell.text
-        for status, words in _STATUS:
-            if any(len(word) > 3 and _affirmed(folded, word) for word in words):
-                return status, cell.text
+        found = [
+            status for status, words in _STATUS if any(len(word) > 3 and _affirmed(folded, word) for word in words)
+        ]
+        if found and not _HEDGED.search(folded):
+            if found == ["done"] and _PARTIAL.search(folded):
+                return "in_progress", cell.text  # 'Done (partially)', 'mostly done': work remains
+            if len(found) == 1:
+                return found[0], cell.text
+            if found == ["wont_do", "done"]:
+                return "wont_do", cell.text  # 'Closed as won't fix', 'Resolved (duplicate)': closed undone
+            if found == ["done", "in_progress"]:
+                return "in_progress", cell.text  # 'In progress - 80% done'
         self.problem(i, j, "status", "unknown_status", "warning", cell.text)
         return "open", cell.text
 
