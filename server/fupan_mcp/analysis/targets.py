@@ -468,6 +468,16 @@ _FROM_TO_EN = re.compile(
 )
 """A move from one level to another, the side from the two figures: 'from 45 to 30 days', '从45天到30天'
 (no verb), '3%→4%' (as review tables write it)."""
+_COMPARED = re.compile(
+    r"(?P<qty>[-+]?(?:[$¥€£]|usd\s?)?\d[\d.,]*\s?(?:%|pp|k|m|bn|(?!(?:or|and)(?![a-z]))[a-z]{1,12})?)\s?"
+    r"(?P<word>more|fewer|less|higher|lower|greater|bigger|larger|smaller|cheaper|up|down)"
+    r"(?:\s(?!than\b|vs\b|versus\b|compared\b)[a-z][a-z0-9-]*){0,4}"
+    r"(?:\s(?:than|vs\.?|versus|compared (?:to|with))\s(?:the\s)?(?:baseline|last (?:year|quarter|month|week|period)|"
+    r"(?:prior|previous) (?:year|quarter|month|period)|before|today|now|q[1-4](?:\s20\d\d)?|20\d\d))?"
+)
+"""'25% fewer pages', '500 more signups', '30% down', '$10k less spend than last year': a change from the
+baseline in the stated direction (read as a level, '25% fewer' was met by any count under 25). 'Faster',
+'slower', 'better' and a comparison with anything but the baseline are not read."""
 _ONE_FOLD = re.compile(r"(?:增长|提升|提高|增加|扩大|上升)\s?(?:了)?\s?1\s?倍")
 _AMBIGUOUS_MULTIPLE = re.compile(r"(?:增长|提升|提高|增加|扩大|上升|翻)\s?(?:了)?\s?\d+(?:\.\d+)?\s?倍")
 
@@ -873,6 +883,10 @@ def _parse_prepared(text: str, unit: MetricUnit) -> ParsedTarget:
     verb = _VERB.match(text)
     if verb and verb.end() < len(text):
         return _verb_target(verb, text[verb.end() :], op, unit)
+    compared = _COMPARED.fullmatch(text)
+    if compared:
+        direction: Direction = "decrease" if compared["word"] in _LOWER_WORDS | {"down"} else "increase"
+        return _change_target(_single(compared["qty"]), op, direction, unit, by_verb=True)
     noun = _TRAILING_NOUN.match(text)
     if noun and re.search(r"\d", noun["qty"]):
         return _change_target(_single(noun["qty"]), op, _TRAILING_NOUNS[noun["noun"]], unit, by_verb=True)

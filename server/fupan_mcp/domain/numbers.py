@@ -639,6 +639,17 @@ def _unit_word_starting_with(rest: str, word: str) -> bool:
 _SEVERITY_UNIT = re.compile(r"(?:p|sev|s)[0-4]s?(?:\s[a-z]+){0,3}|[起次个]?(?:p|sev|s)[0-4]级?[\u4e00-\u9fff]{0,4}")
 
 
+_COMPARATIVE = re.compile(
+    r"^(?:%|pp)?\s?(?:more|fewer|less|higher|lower|greater|bigger|larger|smaller|faster|slower|cheaper|better|worse|"
+    r"up|down|above|below|over|under)(?![a-z])"
+    r"|(?:^|\s)(?:or|and)\s(?:more|fewer|less|higher|lower|greater|above|below|over|under|up|better|worse)(?![a-z])"
+    r"|(?:^|\s)(?:at least|at most|minimum|maximum|max)$"
+)
+"""'25% fewer', '500 more signups', '30% down', '20 or more', '5 minimum': a comparison, never a unit. Read as a
+unit, '% fewer' made '25% fewer' a level of 25 (met by any count under 25), and 'or more' made '20 or more' a bare
+level, which a lower-is-better name ('defects fixed') then turned into a ceiling."""
+
+
 def _looks_like_unit(rest: str) -> bool:
     """Unknown units are allowed if they are short words ('条', '次/周', 'users', 'data loss'), not phrases.
 
@@ -646,6 +657,8 @@ def _looks_like_unit(rest: str) -> bool:
     complaints', 'incidents per quarter'); no digits, and no mix of Chinese and Latin letters ('pct左右的水平'
     is a phrase, not a unit).
     """
+    if _COMPARATIVE.search(rest):
+        return False
     if any(ch.isdigit() for ch in rest):
         return bool(_SEVERITY_UNIT.fullmatch(rest))  # "5 P1s", "3 sev2 incidents": a class, not a number
     letters = rest.replace("/", "").replace(" ", "")
