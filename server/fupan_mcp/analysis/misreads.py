@@ -168,6 +168,20 @@ _HIGHER_NAME = re.compile(
     r"session|watch|dwell|engagement|uptime|availability|time spent|time on|\barpu|\baov\b|order value|"
     r"basket size|saved|savings"
 )
+_GOOD_OUTCOME = re.compile(
+    r"(?<=[a-z])[\s-]free\b|\bfree of\b|\bwithout\b|\b(?:resolved|fixed|closed|triaged|handled|remediated|mitigated|"
+    r"addressed|caught|detected|prevented|avoided|eliminated|removed|removal|burn-?down|burned down|won back|"
+    r"recovered|reduced|reduction|met|answered|within)\b"
+    r"|\b(?:response|recovery|resolution|fix|closure|detection|removal|reduction) (?:rate|ratio|percentage|share)\b"
+    r"|\bbudget (?:remaining|left)\b|\bremaining (?:error )?budget\b|\berror budget\b(?! (?:burn|consum|spent|used))"
+)
+"""A name that counts a bad thing made good is no lower-is-better name: 'incidents resolved', 'bugs fixed',
+'crash-free users', 'survey response rate', 'error budget remaining' ('incident', 'bug', 'crash', 'response',
+'error' alone would make their bare targets ceilings: 230 incidents resolved against 200 was 'not achieved')."""
+_BUDGET_NAME = re.compile(
+    r"^(?:(?:project|marketing|campaign|total|annual|quarterly|monthly)\s)?budget(?:\s(?:spent|used))?$"
+)
+"""A metric called 'budget' (its actual is the spend): a bare target is a ceiling, not a floor met by overspending."""
 _OF_TAIL = re.compile(
     r"(?<=[a-z\d])\s(?:of|in)\s(?!the\s|baseline)[a-z]+(?:\s[a-z]+)?(?:\s(?:per|a|each)\s(?:day|week|month|quarter|year))?$"
 )
@@ -344,7 +358,9 @@ def _lower_is_better(metric: MetricInput) -> bool | None:
     if metric.better is not None:
         return metric.better == "lower"
     name = normalize(metric.name)
-    lower, higher = _LOWER_NAME.search(name), _HIGHER_NAME.search(name)
+    lower, higher = _LOWER_NAME.search(name) or _BUDGET_NAME.search(name), _HIGHER_NAME.search(name)
+    if lower and _GOOD_OUTCOME.search(name):
+        return False if higher else None  # 'incidents resolved', 'crash-free users', 'response rate'
     if lower and not higher:
         return True
     if higher and not lower:
