@@ -161,7 +161,9 @@ _LOWER_NAME = re.compile(
     r"latency|response|\bmtt[rdaf]\b|\brto\b|recovery|downtime|outage|lead time|cycle time|load time|"
     r"turnaround|wait|cost|spend|\bcac\b|\bcpa\b|\bcpc\b|\bcpm\b|error|incident|defect|bug|churn|bounce|"
     r"refund|complaint|backlog|timeout|failure|crash|scrap|rework|attrition|overdue|delinquen|non-performing|"
-    r"\bnpl\b|default rate|packet loss|emission|waste"
+    r"\bnpl\b|default rate|packet loss|emission|waste|"
+    r"\btime to [a-z]|\b(?:restore|restoration|resolution|onboarding|build|deploy(?:ment)?|review|"
+    r"queue|processing|handling|setup|boot|startup|page|render|ramp-up|approval|merge) time\b"
 )
 _HIGHER_NAME = re.compile(
     r"在线|观看|使用|学习|培训|停留|阅读|播放|陪伴|可用|正常运行|客单价|客单|笔单价|人效|坪效|节约|节省|降本|"
@@ -175,9 +177,9 @@ _GOOD_OUTCOME = re.compile(
     r"|\b(?:response|recovery|resolution|fix|closure|detection|removal|reduction) (?:rate|ratio|percentage|share)\b"
     r"|\bbudget (?:remaining|left)\b|\bremaining (?:error )?budget\b|\berror budget\b(?! (?:burn|consum|spent|used))"
 )
-"""A name that counts a bad thing made good is no lower-is-better name: 'incidents resolved', 'bugs fixed',
-'crash-free users', 'survey response rate', 'error budget remaining' ('incident', 'bug', 'crash', 'response',
-'error' alone would make their bare targets ceilings: 230 incidents resolved against 200 was 'not achieved')."""
+"""A name that counts a bad thing made good is better higher: 'incidents resolved', 'bugs fixed', 'crash-free
+users', 'survey response rate', 'error budget remaining' ('incident', 'bug', 'crash', 'response', 'error' alone
+made their bare targets ceilings: 230 incidents resolved against 200 was 'not achieved')."""
 _BUDGET_NAME = re.compile(
     r"^(?:(?:project|marketing|campaign|total|annual|quarterly|monthly)\s)?budget(?:\s(?:spent|used))?$"
 )
@@ -360,7 +362,7 @@ def _lower_is_better(metric: MetricInput) -> bool | None:
     name = normalize(metric.name)
     lower, higher = _LOWER_NAME.search(name) or _BUDGET_NAME.search(name), _HIGHER_NAME.search(name)
     if lower and _GOOD_OUTCOME.search(name):
-        return False if higher else None  # 'incidents resolved', 'crash-free users', 'response rate'
+        return False  # 'incidents resolved', 'crash-free users', 'survey response rate': better higher
     if lower and not higher:
         return True
     if higher and not lower:
