@@ -324,19 +324,30 @@ def _stated_verdict(rest: str) -> Status | None:
     name a verdict of something else, or of nothing yet: none of them is compared.
     """
     verdicts: tuple[tuple[re.Pattern[str], Status], ...] = ((_NOT_ACHIEVED, "not_achieved"), (_ACHIEVED, "achieved"))
-    for clause in _VERDICT_CLAUSE.split(rest):
+    clauses = _VERDICT_CLAUSE.split(rest)
+    for index, clause in enumerate(clauses):
         for pattern, status in verdicts:
             if pattern.search(clause):
                 if not _VERDICT_NOISE.sub("", pattern.sub("", clause)):
-                    return status
+                    return _answered(status, clauses[index + 1 :])
                 break
         else:
             alone = None if _HEDGED.search(clause) else _BARE_VERDICTS.get(_VERDICT_NOISE.sub("", clause))
             if alone is not None:  # '实际12天——达成。': the bare word as the whole clause
-                return alone
+                return _answered(alone, clauses[index + 1 :])
     return None
 
 
+def _answered(status: Status, after: list[str]) -> Status | None:
+    """A verdict word set as a question with its answer after it ('Met: No', 'Achieved: yes', '达成：否'): the
+    answer decides ('Met: No' is not met; it was read as met). Any other clause after it leaves the verdict."""
+    answer = next((clause.strip().casefold() for clause in after if clause.strip()), "")
+    if answer in _NO_ANSWERS:
+        return "not_achieved" if status == "achieved" else "achieved"
+    return status
+
+
+_NO_ANSWERS = frozenset({"no", "n", "false", "否", "✗", "×", "❌", "✘"})
 _HEDGED = re.compile(r"基本|大体|大致|接近|几乎|差不多|大部分|部分|初步")
 """'基本达成' is a hedge, not the claim that the target was met: it is not compared."""
 _BARE_VERDICTS: dict[str, Status] = {
