@@ -162,7 +162,8 @@ _LOWER_NAME = re.compile(
     r"turnaround|wait|cost|spend|\bcac\b|\bcpa\b|\bcpc\b|\bcpm\b|error|incident|defect|bug|churn|bounce|"
     r"refund|complaint|backlog|timeout|failure|crash|scrap|rework|attrition|overdue|delinquen|non-performing|"
     r"\bnpl\b|default rate|packet loss|emission|waste|"
-    r"\btime to [a-z]|\b(?:restore|restoration|resolution|onboarding|build|deploy(?:ment)?|review|"
+    r"\btime to [a-z]|\bt?p(?:50|75|90|95|99|99\.9|999)\b|\bpercentile\b|"
+    r"\b(?:restore|restoration|resolution|onboarding|build|deploy(?:ment)?|review|"
     r"queue|processing|handling|setup|boot|startup|page|render|ramp-up|approval|merge) time\b"
 )
 _HIGHER_NAME = re.compile(

@@ -120,18 +120,26 @@ EN_STATEMENT = re.compile(
     rf"(?:was|is|:|=|reached|came in at|hit)?\s*(?P<actual>{_VALUE})",
     re.IGNORECASE,
 )
+_EN_CAME = (
+    r"(?:reached|hit|was|were|is|came in at|achieved|ended at|landed at|finished at|closed at|stayed at|"
+    r"rose to|grew to|climbed to|fell to|dropped to|averaged|totall?ed)"
+)
 EN_AGAINST = re.compile(
-    rf"(?P<name>[A-Za-z][\w %/&'’.-]{{0,40}}?)\s+(?:reached|hit|was|came in at|achieved|ended at)\s+"
+    rf"(?P<name>[A-Za-z][\w %/&'’.-]{{0,40}}?)\s+{_EN_CAME}\s+"
     rf"(?P<actual>{_VALUE})\s+"
-    rf"(?:against|vs\.?|versus|compared with)\s+(?:a|the)?\s*target\s+(?:of\s+)?(?P<target>{_VALUE})",
+    rf"(?:against|vs\.?|versus|compared with)\s+(?:a|an|the|our)?\s*(?:target|goal|objective|slo|sla)\s+(?:of\s+)?"
+    rf"(?P<target>{_VALUE})",
     re.IGNORECASE,
 )
 EN_AGAINST_TARGET = re.compile(  # "came in at $4.2M versus the $5M target": the target's figure before the word
-    rf"(?P<name>[A-Za-z][\w %/&'’.-]{{0,40}}?)\s+(?:reached|hit|was|came in at|achieved|ended at)\s+"
+    rf"(?P<name>[A-Za-z][\w %/&'’.-]{{0,40}}?)\s+{_EN_CAME}\s+"
     rf"(?P<actual>{_VALUE})\s+"
-    rf"(?:against|vs\.?|versus|compared with)\s+(?:a|the|our)?\s*(?P<target>{_VALUE})\s+(?:target|goal|plan)\b",
+    rf"(?:against|vs\.?|versus|compared with)\s+(?:a|an|the|our)?\s*(?P<target>{_VALUE})(?:[\s-]+(?:month|monthly|"
+    rf"quarter|quarterly|annual|weekly|p\d{{2,3}}|availability|uptime|latency))?\s+"
+    rf"(?:target|goal|plan|objective|slo|sla|(?P<ceiling>budget|ceiling|cap|limit))\b",
     re.IGNORECASE,
 )
+"""'against our 99.9% SLO', 'versus the $50k budget': a budget, ceiling, cap or limit is a level not to pass."""
 ZH_AGAINST = re.compile(  # "大促GMV 5,200万，对比目标5,000万": the actual first, then the target it is set against
     rf"(?P<name>[A-Za-z\u4e00-\u9fff][^，,。；;：:\n\d]{{0,19}}?)\s*(?:为|是|达到|达|实现|完成)?\s*(?P<actual>{_VALUE})"
     rf"\s*[，,]?\s*(?:对比|对照|相比|相较于?|比较|较|vs\.?)\s*(?:目标|计划)(?:值)?(?:的)?\s*(?P<target>{_VALUE})",
@@ -173,7 +181,7 @@ _ACHIEVED = re.compile(
     r"\b(?:hit|made|reached|hitting|making) (?:the |our )?(?:target|goal)|\bon[- ]target",
     re.IGNORECASE,
 )
-_TARGET_WORD = re.compile(r"目标|计划值|\btarget", re.IGNORECASE)
+_TARGET_WORD = re.compile(r"目标|计划值|\btarget|\b(?:goal|objective|slo|sla|budget|ceiling)\b", re.IGNORECASE)
 _ACTUAL_WORD = re.compile(
     rf"实际|实现|完成|达成|\bactual|reached|achieved|\bagainst\b|\bversus\b|\bvs\b|{_FINALLY}|{_ENDED}", re.IGNORECASE
 )
@@ -308,7 +316,8 @@ def _rates(text: str, name: str) -> tuple[_Rate | None, str | None]:
 
 _VERDICT_NOISE = re.compile(
     r"已经|已|均|全部|顺利|成功|圆满|超额|整体|全面|最终|基本|目标|指标|了|并且|并|且|因此|所以|"
-    r"\b(?:so|thus|and|was|were|the|target|goal|plan|is|has|have|been|fully|comfortably|clearly|we|it)\b|[\s.!！、]",
+    r"\b(?:so|thus|and|was|were|the|our|target|goal|plan|objective|slo|sla|budget|is|has|have|been|fully|"
+    r"comfortably|clearly|we|it)\b|[\s.!！、]",
     re.IGNORECASE,
 )
 
@@ -674,6 +683,8 @@ class _Auditor:
         self, block: Block, section: str | None, sentence: str, match: re.Match[str], rest: str, alone: bool
     ) -> None:
         target, actual = (match.group(g).strip().rstrip("，,；;、").strip() for g in ("target", "actual"))
+        if "ceiling" in match.re.groupindex and match.group("ceiling") and not re.match(r"[<>≤≥=]", target):
+            target = f"<= {target}"  # 'versus the $50k budget': at most $50k, whatever the name says
         if not _value_ok(actual):
             self.unread_figure(block, sentence, actual)
             return
