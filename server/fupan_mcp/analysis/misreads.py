@@ -176,7 +176,7 @@ _GOOD_OUTCOME = re.compile(
     r"addressed|caught|detected|prevented|avoided|eliminated|removed|removal|burn-?down|burned down|won back|"
     r"recovered|reduced|reduction|met|answered|within)\b"
     r"|\b(?:response|recovery|resolution|fix|closure|detection|removal|reduction) (?:rate|ratio|percentage|share)\b"
-    r"|\bbudget (?:remaining|left)\b|\bremaining (?:error )?budget\b|\berror budget\b(?! (?:burn|consum|spent|used))"
+    r"|\bbudget (?:remaining|left)\b|\bremaining (?:error )?budget\b"
 )
 """A name that counts a bad thing made good is better higher: 'incidents resolved', 'bugs fixed', 'crash-free
 users', 'survey response rate', 'error budget remaining' ('incident', 'bug', 'crash', 'response', 'error' alone

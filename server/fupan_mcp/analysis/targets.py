@@ -582,10 +582,13 @@ def _label_ends(text: str) -> list[int]:
     return [start for start in dict.fromkeys(starts) if not _FIGURE_IN_LABEL.search(text[:start])]
 
 
-_FIGURE_IN_LABEL = re.compile(r"(?<![a-z\u4e00-\u9fff\d.,])\d+(?:[.,]\d+)*(?![\d%a-z])")
-"""A label holds no figure of its own: in '< 5 per 1000 requests' or '1 in 1,000' the first number is part of
-the target, and reading '1000 requests' after it as the target (at least 1000) states a wrong verdict. Names
-that carry digits stay labels: 'p99', 'Q3', 'KR1', '5xx', '99th percentile'."""
+_FIGURE_IN_LABEL = re.compile(
+    r"(?<![a-z\u4e00-\u9fff\d.,])\d+(?:[.,]\d+)*(?![\d.,]|x|st\b|nd\b|rd\b|th\b|g\b|fa\b|ds\b)|[<>=]"
+)
+"""A label holds no figure or comparator of its own: in '< 5 per 1000 requests', '1 in 1,000' or 'p99 < 300ms
+over 28 days' the first figure is the target, and reading '1000 requests' or 'over 28 days' after it as the
+target (at least 1000, at least 28 days) states a wrong verdict. Names that carry digits stay labels: 'p99',
+'Q3', 'KR1', '5xx', '99th percentile', '5G', '2FA'."""
 
 
 def _finish(parsed: ParsedTarget, prepared: _Prepared, unit: MetricUnit) -> ParsedTarget:
@@ -697,6 +700,12 @@ _PERIOD_QUALIFIER = re.compile(
     r"last\s|past\s)?(?:\d+[-\s]?(?:days?|d|weeks?|months?)|month|quarter|year|week|calendar month)"
     r"(?:\s(?:window|period))?$"
 )
+_WINDOW = re.compile(
+    r"(?<=\d)(?P<unit>\s?[a-z]{1,12})?\s(?:over|across|during|measured over)\s(?:a\s|the\s|any\s)?"
+    r"(?:rolling\s|trailing\s|last\s|past\s)?(?:\d+[-\s]?(?:days?|d|weeks?|months?)|month|quarter|year|week|"
+    r"calendar month)(?:\s(?:window|period))?$"
+)
+"""'p99 < 300ms over 28 days': the measurement window of an SLO after its figure, not a second figure."""
 _DEADLINE = re.compile(
     r"\s(?:by|before|in|until|through)\s(?:the\s)?(?:end\sof\s)?(?:q[1-4]|h[12]|fy\s?\d{2,4}|20\d\d|"
     r"year[- ]end|eoy|eoq|end of (?:the )?(?:year|quarter|month)|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
@@ -807,6 +816,8 @@ def _everyday(folded: str) -> tuple[str, bool]:
     if "%" in folded:
         folded = _PERIOD_QUALIFIER.sub("", folded).strip()
         folded = _SHARE_OF.sub(lambda m: f"{float(m['p']) * float(m['n']) / 100:.12g}", folded)
+    if "over" in folded or "across" in folded or "during" in folded:
+        folded = _WINDOW.sub(lambda m: m["unit"] or "", folded)
     folded = _DEADLINE.sub("", folded).strip()
     if "third" in folded or "quarter" in folded or "fifth" in folded or "tenth" in folded:
         folded = _FRACTION_WORDS.sub(_fraction_word, folded)
