@@ -1128,7 +1128,11 @@ def _plus_minus_range(middle_text: str, spread_text: str, unit: MetricUnit) -> P
 
 
 def _share_unit(low: Value, high: Value) -> Value:
-    """'95~99%' writes the unit once; '1~2万' the magnitude (applied if the bounds stay in order)."""
+    """'95~99%' writes the unit once; '1~2万' and '$10-12M' the magnitude (applied if the bounds stay in order:
+    '$10-12M' is $10M to $12M, not $10 to $12M, a range any actual under $12M was in)."""
+    if low.unit is not None and high.unit in (None, low.unit) and low.magnitude == 1.0 and high.magnitude != 1.0:
+        scaled = low.value * high.magnitude
+        return Value(scaled, low.unit, high.magnitude) if scaled <= high.value else low
     if low.unit is not None or low.magnitude != 1.0:
         return low
     scaled = low.value * high.magnitude
