@@ -352,6 +352,24 @@ def test_ambiguous_abbreviations_are_refused_unless_the_timezone_settles_them() 
     assert [f.code for f in london.findings] == ["at_zone_ambiguous"]
 
 
+def test_a_seasonal_abbreviation_out_of_season_is_noted_without_a_review_zone() -> None:
+    """'PST' in July, 'PDT' in December: read as written (an offset), and noted even with no review zone; names
+    used all year somewhere (MST in Arizona) and abbreviations in season are not."""
+
+    def codes(at: str) -> list[str]:
+        result = check_timeline([{"at": at, "kind": "impact_start", "text": "a"}], None, "en")
+        return [f.code for f in result.findings if f.code.startswith("at_")]
+
+    summer = check_timeline([{"at": "2022-07-02 10:28 AM PST", "kind": "impact_start", "text": "a"}], None, "en")
+    assert summer.events[0].at == dt.datetime(2022, 7, 2, 18, 28, tzinfo=UTC)
+    assert [f.code for f in summer.findings if f.code.startswith("at_")] == ["at_zone_mismatch"]
+    assert "PDT" in next(f.message for f in summer.findings if f.code == "at_zone_mismatch")
+    assert codes("2022-12-02 10:28 PDT") == ["at_zone_mismatch"]
+    assert codes("2022-06-21 14:05 CET") == ["at_zone_mismatch"]
+    assert codes("2022-12-02 10:28 PST") == codes("2022-07-02 10:28 PDT") == codes("2022-07-02 10:28 MST") == []
+    assert codes("2022-07-02 10:28 AEST") == codes("2022-06-21 14:05 CEST") == []
+
+
 def test_daylight_saving_gaps_are_refused_and_repeated_hours_flagged() -> None:
     gap = check_timeline([{"at": "2024-03-10 02:30", "kind": "impact_start", "text": "a"}], "America/Los_Angeles", "en")
     assert [f.code for f in gap.findings] == ["at_impossible"]

@@ -126,7 +126,10 @@ LOWER_IS_BETTER = re.compile(  # what a metric can have too much of
     r"\bnpl\b|default rate|packet loss|emission|waste|loss(?:es)?\b|fraud|chargeback|abandon|unsubscribe|"
     r"false (?:positive|negative|alarm)|jitter|vulnerab|\bcves?\b|escalation|reopen|rollback|toil|"
     r"\b(?:app|bundle|binary|package) size|cold start|startup time|\bttfb\b|\blcp\b|days sales outstanding|"
-    r"\bdso\b|write-?offs?\b|penalt|dispute|drop(?:-off| rate|ped)|overrun|tech(?:nical)? debt|\blag\b|delay"
+    r"\bdso\b|write-?offs?\b|penalt|dispute|drop(?:-off| rate|ped)|overrun|tech(?:nical)? debt|\blag\b|delay|"
+    r"\btime to [a-z]|\bt?p(?:50|75|90|95|99|99\.9|999)\b|\bpercentile\b|"
+    r"\b(?:restore|restoration|resolution|onboarding|build|deploy(?:ment)?|review|"
+    r"queue|processing|handling|setup|boot|startup|page|render|ramp-up|approval|merge) time\b"
 )
 HIGHER_IS_BETTER = re.compile(  # the words above that name something good (在线时长, uptime)
     r"在线|观看|使用|学习|培训|停留|阅读|播放|陪伴|可用|正常运行|客单价|客单|笔单价|人效|坪效|节约|节省|降本|"
@@ -138,10 +141,28 @@ HIGHER_IS_BETTER = re.compile(  # the words above that name something good (在�
 )
 
 
+GOOD_OUTCOME = re.compile(
+    r"(?<=[a-z])[\s-]free\b|\bfree of\b|\bwithout\b|\b(?:resolved|fixed|closed|triaged|handled|remediated|mitigated|"
+    r"addressed|caught|detected|prevented|avoided|eliminated|removed|removal|burn-?down|burned down|won back|"
+    r"recovered|reduced|reduction|met|answered|within)\b"
+    r"|\b(?:response|recovery|resolution|fix|closure|detection|removal|reduction) (?:rate|ratio|percentage|share)\b"
+    r"|\bbudget (?:remaining|left)\b|\bremaining (?:error )?budget\b"
+)
+"""A name that counts a bad thing made good is better higher: 'incidents resolved', 'bugs fixed', 'crash-free
+users', 'survey response rate', 'error budget remaining' ('incident', 'bug', 'crash', 'response', 'error' alone
+made their bare targets ceilings: 230 incidents resolved against 200 was 'not achieved')."""
+BUDGET_NAME = re.compile(
+    r"^(?:(?:project|marketing|campaign|total|annual|quarterly|monthly)\s)?budget(?:\s(?:spent|used))?$"
+)
+"""A metric called 'budget' (its actual is the spend): a bare target is a ceiling, not a floor met by overspending."""
+
+
 def side_of_words(words: str) -> bool | None:
     """True when ``words`` (already normalized: lower case, half width) name something lower is better for
     (cost, latency, 故障), False when they name something higher is better for, None when they tell neither."""
-    lower, higher = LOWER_IS_BETTER.search(words), HIGHER_IS_BETTER.search(words)
+    lower, higher = LOWER_IS_BETTER.search(words) or BUDGET_NAME.search(words), HIGHER_IS_BETTER.search(words)
+    if lower and GOOD_OUTCOME.search(words):
+        return False  # 'incidents resolved', 'crash-free users', 'survey response rate': better higher
     if lower and not higher:
         return True
     if higher and not lower:

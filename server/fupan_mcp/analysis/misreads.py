@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from typing import Literal, NamedTuple, TypeVar
 
 from fupan_mcp.analysis.lexicon import side_of_words
-from fupan_mcp.analysis.targets import glued_label_reads, states_no_side
+from fupan_mcp.analysis.targets import convert_compatible, glued_label_reads, states_no_side
 from fupan_mcp.domain.attainment import MetricInput, ParsedTarget
 from fupan_mcp.domain.numbers import (
     NumberError,
@@ -274,7 +274,7 @@ def reconsider(
             field, text = fen_fields[0]
             return Reconsidered(target, actual, baseline, Doubt("fen", field, str(text)))
     target = _points_of_a_percent(target, actual, baseline)
-    target, doubt = _bare_side(metric, target)
+    target, doubt = _bare_side(metric, target, baseline)
     if doubt is not None:
         return Reconsidered(target, actual, baseline, doubt)
     return _fraction_scale(metric, target, actual, baseline)
@@ -293,9 +293,13 @@ def _points_of_a_percent(
     return target.model_copy(update={"kind": "pp_change", "unit": "pp"})
 
 
-def _bare_side(metric: MetricInput, target: ParsedTarget | None) -> tuple[ParsedTarget | None, Doubt | None]:
+def _bare_side(
+    metric: MetricInput, target: ParsedTarget | None, baseline: Value | None = None
+) -> tuple[ParsedTarget | None, Doubt | None]:
     """A bare level ("200ms", "0.1%", "¥120") reads as a floor; for a latency, a cost or an error rate it is
-    a ceiling. The metric's `better` decides, then its name; a bare duration of an unknown kind is a doubt."""
+    a ceiling. The metric's `better` decides, then its name (its noun, or the verb an OKR's key result opens
+    with: 'Reduce support tickets'), then a baseline on one side of it (from 1,200 to a target of 800 is a
+    fall); a bare duration of an unknown kind is a doubt."""
     if target is None or target.kind != "at_least" or target.strict or not isinstance(metric.target, str):
         return target, None
     read, label = _bare_level(metric.target)
@@ -307,13 +311,45 @@ def _bare_side(metric: MetricInput, target: ParsedTarget | None) -> tuple[Parsed
         return target, Doubt("direction", "target", metric.target)
     if lower is None:
         lower = by_label  # the label in the target ('Cost 1.5M', '成本 200万') names what the figure bounds
-    if read.unit == "%" and metric.better is None and not lower:
-        return target, None
+    if lower is None:
+        lower = _verb_side(normalize(metric.name))
+    if lower is None:
+        lower = _baseline_side(target, baseline)
     if lower:
         return target.model_copy(update={"kind": "at_most"}), None
     if lower is None and (target.unit or "") in _TIME_UNITS:
         return target, Doubt("direction", "target", metric.target)
     return target, None
+
+
+_REDUCE_VERB = re.compile(
+    r"^(?:reduce|cut|lower|decrease|shrink|minimi[sz]e|bring down|drive down|halve|slash|trim|shorten)\b"
+)
+_RAISE_VERB = re.compile(r"^(?:increase|grow|raise|boost|maximi[sz]e|expand|double|triple|lift|drive up)\b")
+
+
+def _verb_side(name: str) -> bool | None:
+    """The side an OKR key result used as the name states with its verb: 'Reduce support tickets' is better
+    lower, 'Grow weekly signups' higher ('improve' states none: 'improve p99 latency')."""
+    lowered = name.strip().lower()
+    if _REDUCE_VERB.match(lowered):
+        return True
+    if _RAISE_VERB.match(lowered):
+        return False
+    return None
+
+
+def _baseline_side(target: ParsedTarget, baseline: Value | None) -> bool | None:
+    """True when the baseline is above the bare target (the target is a fall), False when below, None when
+    equal, absent or in another unit."""
+    if baseline is None or target.value is None:
+        return None
+    start = baseline.value if baseline.unit in (None, target.unit) else None
+    if start is None and target.unit is not None:
+        start = convert_compatible(baseline.value, baseline.unit, target.unit)
+    if start is None or start == target.value:
+        return None
+    return start > target.value
 
 
 @_kept

@@ -471,6 +471,16 @@ _FROM_TO_EN = re.compile(
 )
 """A move from one level to another, the side from the two figures: 'from 45 to 30 days', '从45天到30天'
 (no verb), '3%→4%' (as review tables write it)."""
+_COMPARED = re.compile(
+    r"(?P<qty>[-+]?(?:[$¥€£]|usd\s?)?\d[\d.,]*\s?(?:%|pp|k|m|bn|(?!(?:or|and)(?![a-z]))[a-z]{1,12})?)\s?"
+    r"(?P<word>more|fewer|less|higher|lower|greater|bigger|larger|smaller|cheaper|up|down)"
+    r"(?:\s(?!than\b|vs\b|versus\b|compared\b)[a-z][a-z0-9-]*){0,4}"
+    r"(?:\s(?:than|vs\.?|versus|compared (?:to|with))\s(?:the\s)?(?:baseline|last (?:year|quarter|month|week|period)|"
+    r"(?:prior|previous) (?:year|quarter|month|period)|before|today|now|q[1-4](?:\s20\d\d)?|20\d\d))?"
+)
+"""'25% fewer pages', '500 more signups', '30% down', '$10k less spend than last year': a change from the
+baseline in the stated direction (read as a level, '25% fewer' was met by any count under 25). 'Faster',
+'slower', 'better' and a comparison with anything but the baseline are not read."""
 _ONE_FOLD = re.compile(r"(?:增长|提升|提高|增加|扩大|上升)\s?(?:了)?\s?1\s?倍")
 _AMBIGUOUS_MULTIPLE = re.compile(r"(?:增长|提升|提高|增加|扩大|上升|翻)\s?(?:了)?\s?\d+(?:\.\d+)?\s?倍")
 
@@ -595,7 +605,16 @@ def _label_ends(text: str) -> list[int]:
         if m.start() > 0 and not _ends_like_number(text[: m.start()]) and not _NEGATED.search(text[: m.start()])
     ]
     starts += [m.start() for m in _LABEL_NUMBER.finditer(text) if m.start() > 0]
-    return list(dict.fromkeys(starts))
+    return [start for start in dict.fromkeys(starts) if not _FIGURE_IN_LABEL.search(text[:start])]
+
+
+_FIGURE_IN_LABEL = re.compile(
+    r"(?<![a-z\u4e00-\u9fff\d.,])\d+(?:[.,]\d+)*(?![\d.,]|x|st\b|nd\b|rd\b|th\b|g\b|fa\b|ds\b)|[<>=]"
+)
+"""A label holds no figure or comparator of its own: in '< 5 per 1000 requests', '1 in 1,000' or 'p99 < 300ms
+over 28 days' the first figure is the target, and reading '1000 requests' or 'over 28 days' after it as the
+target (at least 1000, at least 28 days) states a wrong verdict. Names that carry digits stay labels: 'p99',
+'Q3', 'KR1', '5xx', '99th percentile', '5G', '2FA'."""
 
 
 def _finish(parsed: ParsedTarget, prepared: _Prepared, unit: MetricUnit) -> ParsedTarget:
@@ -725,6 +744,12 @@ _PERIOD_QUALIFIER = re.compile(
     r"last\s|past\s)?(?:\d+[-\s]?(?:days?|d|weeks?|months?)|month|quarter|year|week|calendar month)"
     r"(?:\s(?:window|period))?$"
 )
+_WINDOW = re.compile(
+    r"(?<=\d)(?P<unit>\s?[a-z]{1,12})?\s(?:over|across|during|measured over)\s(?:a\s|the\s|any\s)?"
+    r"(?:rolling\s|trailing\s|last\s|past\s)?(?:\d+[-\s]?(?:days?|d|weeks?|months?)|month|quarter|year|week|"
+    r"calendar month)(?:\s(?:window|period))?$"
+)
+"""'p99 < 300ms over 28 days': the measurement window of an SLO after its figure, not a second figure."""
 _DEADLINE = re.compile(
     r"\s(?:by|before|in|until|through)\s(?:the\s)?(?:end\sof\s)?(?:q[1-4]|h[12]|fy\s?\d{2,4}|20\d\d|"
     r"year[- ]end|eoy|eoq|end of (?:the )?(?:year|quarter|month)|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
@@ -835,6 +860,8 @@ def _everyday(folded: str) -> tuple[str, bool]:
     if "%" in folded:
         folded = _PERIOD_QUALIFIER.sub("", folded).strip()
         folded = _SHARE_OF.sub(lambda m: f"{float(m['p']) * float(m['n']) / 100:.12g}", folded)
+    if "over" in folded or "across" in folded or "during" in folded:
+        folded = _WINDOW.sub(lambda m: m["unit"] or "", folded)
     folded = _DEADLINE.sub("", folded).strip()
     if "third" in folded or "quarter" in folded or "fifth" in folded or "tenth" in folded:
         folded = _FRACTION_WORDS.sub(_fraction_word, folded)
@@ -911,6 +938,10 @@ def _parse_prepared(text: str, unit: MetricUnit) -> ParsedTarget:
     verb = _VERB.match(text)
     if verb and verb.end() < len(text):
         return _verb_target(verb, text[verb.end() :], op, unit)
+    compared = _COMPARED.fullmatch(text)
+    if compared:
+        direction: Direction = "decrease" if compared["word"] in _LOWER_WORDS | {"down"} else "increase"
+        return _change_target(_single(compared["qty"]), op, direction, unit, by_verb=True)
     noun = _TRAILING_NOUN.match(text)
     if noun and re.search(r"\d", noun["qty"]):
         return _change_target(_single(noun["qty"]), op, _TRAILING_NOUNS[noun["noun"]], unit, by_verb=True)
@@ -1141,7 +1172,11 @@ def _plus_minus_range(middle_text: str, spread_text: str, unit: MetricUnit) -> P
 
 
 def _share_unit(low: Value, high: Value) -> Value:
-    """'95~99%' writes the unit once; '1~2万' the magnitude (applied if the bounds stay in order)."""
+    """'95~99%' writes the unit once; '1~2万' and '$10-12M' the magnitude (applied if the bounds stay in order:
+    '$10-12M' is $10M to $12M, not $10 to $12M, a range any actual under $12M was in)."""
+    if low.unit is not None and high.unit in (None, low.unit) and low.magnitude == 1.0 and high.magnitude != 1.0:
+        scaled = low.value * high.magnitude
+        return Value(scaled, low.unit, high.magnitude) if scaled <= high.value else low
     if low.unit is not None or low.magnitude != 1.0:
         return low
     scaled = low.value * high.magnitude

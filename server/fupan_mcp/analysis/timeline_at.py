@@ -190,16 +190,32 @@ def _written_zone(token: str, local: dt.datetime, review: dt.tzinfo | None) -> _
         listed = "; ".join(f"{name} {_fmt_offset(m)}" for name, m in _AMBIGUOUS[upper])
         return _Zone(None, "at_zone_ambiguous", {"abbr": upper, "options": listed})
     fixed = _fixed(minutes)
+    home = review if review is not None and upper in used else None
+    if home is None and upper in _HOME and not isinstance(review, zoneinfo.ZoneInfo):
+        home = zoneinfo.ZoneInfo(_HOME[upper])
     note = None
-    if review is not None and upper in used:
-        there = local.replace(tzinfo=fixed).astimezone(review)
+    if home is not None:
+        there = local.replace(tzinfo=fixed).astimezone(home)
         name = (there.tzname() or "").upper()
         if name != upper:
             note = AtNote(
                 "at_zone_mismatch",
-                {"abbr": upper, "zone": str(review), "used": name, "local": there.strftime("%H:%M")},
+                {"abbr": upper, "zone": str(home), "used": name, "local": there.strftime("%H:%M")},
             )
     return _Zone(fixed, note=note)
+
+
+_HOME: dict[str, str] = {
+    "PST": "America/Los_Angeles", "PDT": "America/Los_Angeles", "EST": "America/New_York",
+    "EDT": "America/New_York", "CDT": "America/Chicago", "MDT": "America/Denver", "AKST": "America/Anchorage",
+    "AKDT": "America/Anchorage", "CET": "Europe/Paris", "CEST": "Europe/Paris", "EEST": "Europe/Athens",
+    "WEST": "Europe/Lisbon", "AEDT": "Australia/Sydney", "ACDT": "Australia/Adelaide",
+    "NZST": "Pacific/Auckland", "NZDT": "Pacific/Auckland",
+}  # fmt: skip
+"""Where an abbreviation is the clock of one place that changes it with the season: without the review's
+zone, 'PST' in July or 'PDT' in December is still noted (US postmortems often write the standard name all
+year, and a timeline that mixes '14:05 EST' with '15:05 EDT' in June gave 0 minutes without a word). Names
+also used all year somewhere (MST in Arizona, AEST in Queensland, EET, WET, ACST) are left out."""
 
 
 # --------------------------------------------------------------------------- the written form

@@ -431,12 +431,33 @@ _APPROX_PREFIX = re.compile(
     r"about|approx\.?|approximately|around|roughly|nearly|almost|close to|circa|c\.|over|more than|"
     r"less than|under|just over|just under|some)\s?(?=[-+$¥€£\d.]|usd|rmb|cny|us\$)"
 )
-_APPROX_SUFFIX = re.compile(r"(?:\s?(?:左右|上下|出头|or so|ish)|(?<=\d)\+)$")
+_APPROX_SUFFIX = re.compile(r"(?:\s?(?:左右|上下|出头|or so|ish)|(?<=\d)\+|(?<=\d[kmb%])\+|(?<=\dbn)\+)$")
 _APPROX_INNER = re.compile(r"(?<=\d)[多余](?=\s?(?:[万亿千百]|个|[a-z]|$))|(?<=\d)\+(?=\s?[a-z\u4e00-\u9fff])")
 
 
+_FOOTNOTE = re.compile(r"(?<=[\d%a-z])\s?(?:\*+|†|‡)$")
+_ESTIMATE_NOTE = re.compile(
+    r"\s?\((?:est\.?|estimated?|prelim\.?|preliminary|approx\.?|approximate(?:ly)?|provisional)\)$"
+)
+_NOT_ACTUAL_NOTE = re.compile(
+    r"\s?\((?:forecast|fcst|projected|projection|expected|target|plan|planned|goal|budget|tbc|tbd|"
+    r"run[- ]rate|annuali[sz]ed|pro[- ]forma)\)$"
+)
+
+
 def _strip_approximation(text: str) -> tuple[str, bool]:
+    """'~12k', '12k+', '约1.2万' and '12k (est.)' are approximate; a footnote mark ('99.9%*') goes; a figure
+    marked as no measurement ('$5.2M (forecast)', '(target)', '(run-rate)') is refused: it was taken with
+    '(forecast)' as its unit, and judged as if it were the actual."""
     approximate = False
+    if text.endswith(")"):
+        if _NOT_ACTUAL_NOTE.search(text):
+            raise NumberError("text_around_number", f"not a measured value: {text!r}", text=text.strip())
+        estimate = _ESTIMATE_NOTE.search(text)
+        if estimate and estimate.start() > 0:
+            text, approximate = text[: estimate.start()], True
+    elif text.endswith(("*", "†", "‡")):
+        text = _FOOTNOTE.sub("", text)
     match = _APPROX_PREFIX.match(text)
     if match:
         text, approximate = text[match.end() :], True
@@ -639,6 +660,21 @@ def _unit_word_starting_with(rest: str, word: str) -> bool:
 _SEVERITY_UNIT = re.compile(r"(?:p|sev|s)[0-4]s?(?:\s[a-z]+){0,3}|[起次个]?(?:p|sev|s)[0-4]级?[\u4e00-\u9fff]{0,4}")
 
 
+_COMPARATIVE = re.compile(
+    r"^(?:%|pp)?\s?(?:more|fewer|less|higher|lower|greater|bigger|larger|smaller|faster|slower|cheaper|better|worse|"
+    r"up|down|above|below|over|under)(?![a-z])"
+    r"|(?:^|\s)(?:or|and)\s(?:more|fewer|less|higher|lower|greater|above|below|over|under|up|better|worse)(?![a-z])"
+    r"|(?:^|\s)(?:at least|at most|minimum|maximum|max)$"
+)
+"""'25% fewer', '500 more signups', '30% down', '20 or more', '5 minimum': a comparison, never a unit. Read as a
+unit, '% fewer' made '25% fewer' a level of 25 (met by any count under 25), and 'or more' made '20 or more' a bare
+level, which a lower-is-better name ('defects fixed') then turned into a ceiling."""
+
+
+_NOTE_IN_UNIT = re.compile(r"\([a-z][a-z .,'-]*\)|[↑↓⬆⬇]")
+"""'12k (unaudited)', '0 (zero)', '12% ↑': a note or an arrow after the figure is no unit."""
+
+
 def _looks_like_unit(rest: str) -> bool:
     """Unknown units are allowed if they are short words ('条', '次/周', 'users', 'data loss'), not phrases.
 
@@ -646,6 +682,8 @@ def _looks_like_unit(rest: str) -> bool:
     complaints', 'incidents per quarter'); no digits, and no mix of Chinese and Latin letters ('pct左右的水平'
     is a phrase, not a unit).
     """
+    if _COMPARATIVE.search(rest) or _NOTE_IN_UNIT.search(rest):
+        return False
     if any(ch.isdigit() for ch in rest):
         return bool(_SEVERITY_UNIT.fullmatch(rest))  # "5 P1s", "3 sev2 incidents": a class, not a number
     letters = rest.replace("/", "").replace(" ", "")

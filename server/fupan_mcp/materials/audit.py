@@ -120,18 +120,26 @@ EN_STATEMENT = re.compile(
     rf"(?:was|is|:|=|reached|came in at|hit)?\s*(?P<actual>{_VALUE})",
     re.IGNORECASE,
 )
+_EN_CAME = (
+    r"(?:reached|hit|was|were|is|came in at|achieved|ended at|landed at|finished at|closed at|stayed at|"
+    r"rose to|grew to|climbed to|fell to|dropped to|averaged|totall?ed)"
+)
 EN_AGAINST = re.compile(
-    rf"(?P<name>[A-Za-z][\w %/&'’.-]{{0,40}}?)\s+(?:reached|hit|was|came in at|achieved|ended at)\s+"
+    rf"(?P<name>[A-Za-z][\w %/&'’.-]{{0,40}}?)\s+{_EN_CAME}\s+"
     rf"(?P<actual>{_VALUE})\s+"
-    rf"(?:against|vs\.?|versus|compared with)\s+(?:a|the)?\s*target\s+(?:of\s+)?(?P<target>{_VALUE})",
+    rf"(?:against|vs\.?|versus|compared with)\s+(?:a|an|the|our)?\s*(?:target|goal|objective|slo|sla)\s+(?:of\s+)?"
+    rf"(?P<target>{_VALUE})",
     re.IGNORECASE,
 )
 EN_AGAINST_TARGET = re.compile(  # "came in at $4.2M versus the $5M target": the target's figure before the word
-    rf"(?P<name>[A-Za-z][\w %/&'’.-]{{0,40}}?)\s+(?:reached|hit|was|came in at|achieved|ended at)\s+"
+    rf"(?P<name>[A-Za-z][\w %/&'’.-]{{0,40}}?)\s+{_EN_CAME}\s+"
     rf"(?P<actual>{_VALUE})\s+"
-    rf"(?:against|vs\.?|versus|compared with)\s+(?:a|the|our)?\s*(?P<target>{_VALUE})\s+(?:target|goal|plan)\b",
+    rf"(?:against|vs\.?|versus|compared with)\s+(?:a|an|the|our)?\s*(?P<target>{_VALUE})(?:[\s-]+(?:month|monthly|"
+    rf"quarter|quarterly|annual|weekly|p\d{{2,3}}|availability|uptime|latency))?\s+"
+    rf"(?:target|goal|plan|objective|slo|sla|(?P<ceiling>budget|ceiling|cap|limit))\b",
     re.IGNORECASE,
 )
+"""'against our 99.9% SLO', 'versus the $50k budget': a budget, ceiling, cap or limit is a level not to pass."""
 ZH_AGAINST = re.compile(  # "大促GMV 5,200万，对比目标5,000万": the actual first, then the target it is set against
     rf"(?P<name>[A-Za-z\u4e00-\u9fff][^，,。；;：:\n\d]{{0,19}}?)\s*(?:为|是|达到|达|实现|完成)?\s*(?P<actual>{_VALUE})"
     rf"\s*[，,]?\s*(?:对比|对照|相比|相较于?|比较|较|vs\.?)\s*(?:目标|计划)(?:值)?(?:的)?\s*(?P<target>{_VALUE})",
@@ -173,7 +181,7 @@ _ACHIEVED = re.compile(
     r"\b(?:hit|made|reached|hitting|making) (?:the |our )?(?:target|goal)|\bon[- ]target",
     re.IGNORECASE,
 )
-_TARGET_WORD = re.compile(r"目标|计划值|\btarget", re.IGNORECASE)
+_TARGET_WORD = re.compile(r"目标|计划值|\btarget|\b(?:goal|objective|slo|sla|budget|ceiling)\b", re.IGNORECASE)
 _ACTUAL_WORD = re.compile(
     rf"实际|实现|完成|达成|\bactual|reached|achieved|\bagainst\b|\bversus\b|\bvs\b|{_FINALLY}|{_ENDED}", re.IGNORECASE
 )
@@ -308,7 +316,8 @@ def _rates(text: str, name: str) -> tuple[_Rate | None, str | None]:
 
 _VERDICT_NOISE = re.compile(
     r"已经|已|均|全部|顺利|成功|圆满|超额|整体|全面|最终|基本|目标|指标|了|并且|并|且|因此|所以|"
-    r"\b(?:so|thus|and|was|were|the|target|goal|plan|is|has|have|been|fully|comfortably|clearly|we|it)\b|[\s.!！、]",
+    r"\b(?:so|thus|and|was|were|the|our|target|goal|plan|objective|slo|sla|budget|is|has|have|been|fully|"
+    r"comfortably|clearly|we|it)\b|[\s.!！、]",
     re.IGNORECASE,
 )
 
@@ -324,19 +333,30 @@ def _stated_verdict(rest: str) -> Status | None:
     name a verdict of something else, or of nothing yet: none of them is compared.
     """
     verdicts: tuple[tuple[re.Pattern[str], Status], ...] = ((_NOT_ACHIEVED, "not_achieved"), (_ACHIEVED, "achieved"))
-    for clause in _VERDICT_CLAUSE.split(rest):
+    clauses = _VERDICT_CLAUSE.split(rest)
+    for index, clause in enumerate(clauses):
         for pattern, status in verdicts:
             if pattern.search(clause):
                 if not _VERDICT_NOISE.sub("", pattern.sub("", clause)):
-                    return status
+                    return _answered(status, clauses[index + 1 :])
                 break
         else:
             alone = None if _HEDGED.search(clause) else _BARE_VERDICTS.get(_VERDICT_NOISE.sub("", clause))
             if alone is not None:  # '实际12天——达成。': the bare word as the whole clause
-                return alone
+                return _answered(alone, clauses[index + 1 :])
     return None
 
 
+def _answered(status: Status, after: list[str]) -> Status | None:
+    """A verdict word set as a question with its answer after it ('Met: No', 'Achieved: yes', '达成：否'): the
+    answer decides ('Met: No' is not met; it was read as met). Any other clause after it leaves the verdict."""
+    answer = next((clause.strip().casefold() for clause in after if clause.strip()), "")
+    if answer in _NO_ANSWERS:
+        return "not_achieved" if status == "achieved" else "achieved"
+    return status
+
+
+_NO_ANSWERS = frozenset({"no", "n", "false", "否", "✗", "×", "❌", "✘"})
 _HEDGED = re.compile(r"基本|大体|大致|接近|几乎|差不多|大部分|部分|初步")
 """'基本达成' is a hedge, not the claim that the target was met: it is not compared."""
 _BARE_VERDICTS: dict[str, Status] = {
@@ -663,6 +683,8 @@ class _Auditor:
         self, block: Block, section: str | None, sentence: str, match: re.Match[str], rest: str, alone: bool
     ) -> None:
         target, actual = (match.group(g).strip().rstrip("，,；;、").strip() for g in ("target", "actual"))
+        if "ceiling" in match.re.groupindex and match.group("ceiling") and not re.match(r"[<>≤≥=]", target):
+            target = f"<= {target}"  # 'versus the $50k budget': at most $50k, whatever the name says
         if not _value_ok(actual):
             self.unread_figure(block, sentence, actual)
             return

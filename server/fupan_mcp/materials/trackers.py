@@ -298,6 +298,13 @@ _STATUS_MARKS: tuple[tuple[ActionStatus, frozenset[str]], ...] = (
     ),
     ("open", frozenset({"未启动", "待启动", "待开始", "notyet", "notstarted", "⏳", "☐", "⬜"})),
 )
+_PARTIAL = re.compile(r"\b(?:partial(?:ly)?|partly|mostly|almost|nearly|half)\b")
+_HEDGED = re.compile(
+    r"\?|？|\b(?:revert(?:ed)?|rolled back|rollback|undone|re-?opened|pending|awaiting|tbc|tbd|unclear|unverified)\b"
+)
+"""A status word inside a longer phrase gives its status only when nothing qualifies it: 'Done - reverted',
+'Done?', 'Closed, pending verification' are no evidence of done, and a phrase naming two statuses ('Open -
+partially done') is neither; both are reported (unknown status, taken as open), never imported as done."""
 _NEGATION = re.compile(r"(?:\bnot(?:\s+yet)?\s*|\bno\s+|\bun|\bin|未|没有?|尚未|非|不)$")
 
 
@@ -338,9 +345,47 @@ _NUMERIC = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})(?:\s.*)?$")
 _EN_DATE = re.compile(r"^([A-Za-z]{3})[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4})")
 
 
+_MONTH_WORD = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_DATE_TOKEN = re.compile(
+    rf"\d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}|\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|\d{{4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}"
+    rf"|\b{_MONTH_WORD}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}})?|\b\d{{1,2}}[\s-]{_MONTH_WORD}(?:[\s-]\d{{2,4}})?",
+    re.IGNORECASE,
+)
+_STRUCK = re.compile(r"~~[^~]*~~|<(?:del|s)>.*?</(?:del|s)>", re.IGNORECASE)
+_MOVED_TO = re.compile(
+    r"^\s*(?:→|->|=>|⇒|➝|»|>)\s*$|\b(?:moved|pushed|slipped|extended|delayed|postponed|changed|rescheduled)\s+to\b"
+    r"|\b(?:now|new(?: due)?|revised|updated)\b\s*:?\s*$",
+    re.IGNORECASE,
+)
+_MOVED_FROM = re.compile(
+    r"^\s*[(\[]?\s*(?:was|moved from|originally|orig\.?|previously|from|initially|planned)\b", re.IGNORECASE
+)
+
+
+def _one_due(value: str) -> str | None:
+    """The one due date of a cell that writes two: the struck-out one goes ('~~2026-11-30~~ 2026-12-15'), a move
+    keeps its new date ('2026-11-30 → 2026-12-15', 'moved to Dec 15, 2026'), an old one in brackets goes
+    ('2026-12-15 (was 2026-11-30)'); any other pair (a span, two options) is None: no date is chosen for it.
+    A cell with one date or none comes back as it is. Reading the first of two dates made an action due on
+    the date it was moved from, and overdue by it."""
+    value = _STRUCK.sub(" ", value).strip() if "~~" in value or "<" in value else value
+    found = list(_DATE_TOKEN.finditer(value))
+    if len(found) < 2:
+        return value
+    between = value[found[0].end() : found[1].start()]
+    if len(found) == 2 and _MOVED_TO.search(between):
+        return found[1].group()
+    if len(found) == 2 and _MOVED_FROM.match(between):
+        return found[0].group()
+    return None
+
+
 def parse_date(text: str) -> dt.date | str | None:
     """A date as trackers write it; ``"ambiguous"`` for 03/04/2024; None when it is no date at all."""
-    value = text.strip()
+    one = _one_due(text.strip())
+    if one is None:
+        return None
+    value = one
     for pattern in (_ISO, _ZH_DATE):
         match = pattern.match(value)
         if match:
@@ -619,9 +664,18 @@ class _TrackerReader:
         for status, signs in _STATUS_MARKS:
             if marks in signs:
                 return status, cell.text
-        for status, words in _STATUS:
-            if any(len(word) > 3 and _affirmed(folded, word) for word in words):
-                return status, cell.text
+        found = [
+            status for status, words in _STATUS if any(len(word) > 3 and _affirmed(folded, word) for word in words)
+        ]
+        if found and not _HEDGED.search(folded):
+            if found == ["done"] and _PARTIAL.search(folded):
+                return "in_progress", cell.text  # 'Done (partially)', 'mostly done': work remains
+            if len(found) == 1:
+                return found[0], cell.text
+            if found == ["wont_do", "done"]:
+                return "wont_do", cell.text  # 'Closed as won't fix', 'Resolved (duplicate)': closed undone
+            if found == ["done", "in_progress"]:
+                return "in_progress", cell.text  # 'In progress - 80% done'
         self.problem(i, j, "status", "unknown_status", "warning", cell.text)
         return "open", cell.text
 
