@@ -70,8 +70,10 @@ from fupan_mcp.analysis.misreads import (
     readings_of_one_call,
     reconsider,
     sign_doubt,
+    target_magnitude,
 )
 from fupan_mcp.analysis.targets import (
+    SHARE_UNITS,
     MetricUnit,
     TargetError,
     describe_target,
@@ -598,7 +600,7 @@ def _read(metric: MetricInput) -> _Reading:
         unit=unit,
         actual_unit=actual_unit,
         baseline_unit=baseline_unit,
-        target_fits=_target_fits(target, unit),
+        target_fits=_target_fits(target, unit, metric.target),
         actual_fits=actual_fits,
         baseline_fits=baseline_fits,
         approximate=approximate,
@@ -914,9 +916,13 @@ def _in_unit(quantity: Value | None, unit: MetricUnit) -> tuple[float | None, st
     return to_metric_unit(quantity, unit)
 
 
-def _target_fits(target: ParsedTarget | None, unit: MetricUnit) -> bool:
+def _target_fits(target: ParsedTarget | None, unit: MetricUnit, written: object = None) -> bool:
+    """Whether the target is in the metric's unit; ``written`` is the target as written. A unitless target
+    with a magnitude word ('1000万', '5w') is a count: a share actual ('达成105%') is no reading of it."""
     if target is None or target.kind in ("relative_change", "baseline") or _relative_tolerance(target):
         return True
+    if target.unit is None and unit.label in SHARE_UNITS and target_magnitude(written) is not None:
+        return False
     if target.kind == "pp_change" or (target.kind == "tolerance" and target.unit == "pp"):
         return unit.label in (None, "%")
     if target.unit is None or target.unit == unit.label or {target.unit, unit.label} <= _RANK_UNITS:
