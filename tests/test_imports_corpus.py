@@ -178,9 +178,27 @@ def test_vague_dates() -> None:
         ("推进中", "in_progress"),
         ("not completed", "open"),
         ("incomplete", "open"),
+        ("已闭环", "done"),
+        ("已销号", "done"),
+        ("100%", "done"),
+        ("完成100%", "done"),
+        ("已完成90%", "in_progress"),
+        ("进行中（80%）", "in_progress"),
+        ("进度: 35%", "in_progress"),
+        ("0%", "open"),
+        ("已修复待验证", "in_progress"),
+        ("已完成（待上线）", "in_progress"),
+        ("开发完成，待发布", "in_progress"),
+        ("已上线待观察", "in_progress"),
+        ("灰度中", "in_progress"),
+        ("未闭环", "open"),
+        ("尚未闭环", "open"),
+        ("已废弃", "wont_do"),
+        ("无需处理", "wont_do"),
     ],
 )
 def test_status_forms(status: str, expected: str) -> None:
+    """A done word with a step still to come, or a share below 100%, is never done."""
     data = f"Action,Owner,Status\nAdd alert,alice,{status}\n".encode()
     (action,) = import_actions(data, "csv", None, "en").actions
     assert action.status == expected
