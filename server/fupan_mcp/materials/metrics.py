@@ -36,6 +36,32 @@ from fupan_mcp.materials.tables import EMPTY, Cell, Note, Sheet, cells_text, ext
 __all__ = ["METRIC_FIELDS", "MetricTable", "is_placeholder", "localize_notes", "read_metrics"]
 
 METRIC_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec(  # '下周目标', 'Next quarter target': the next period's plan, not this period's target
+        "next_period",
+        (),
+        (
+            "下周",
+            "下月",
+            "下个月",
+            "下季",
+            "下一季",
+            "下阶段",
+            "下一阶段",
+            "下期",
+            "下一期",
+            "明年",
+            "下年度",
+            "次月",
+            "下一周期",
+            "nextweek",
+            "nextmonth",
+            "nextquarter",
+            "nextyear",
+            "nextperiod",
+            "nextsprint",
+            "upcoming",
+        ),
+    ),
     FieldSpec(
         "rate",
         ("完成率", "达成率", "达标率", "完成度", "达成度", "attainment", "completionrate", "rate"),
@@ -136,6 +162,7 @@ METRIC_FIELDS: tuple[FieldSpec, ...] = (
             "上年",
             "去年",
             "上月",
+            "上周",
             "上季",
             "之前",
             "改造前",
@@ -187,6 +214,12 @@ METRIC_FIELDS: tuple[FieldSpec, ...] = (
             "实绩",
             "结果",
             "本期",
+            "当期",
+            "本周",
+            "本月",
+            "本季度",
+            "本季",
+            "当月",
             "实际结果",
             "当前",
             "当前值",
@@ -452,6 +485,9 @@ class _Reader:
                 self.notes.append(Note("duplicate_column", {"header": label, "field": name.split(":", 1)[1]}))
             if name in ("stated_status",):
                 used = None
+            if name == "next_period":  # a column of next period's targets is never this period's target
+                used = None
+                self.notes.append(Note("next_period_column", {"header": label}))
             mappings.append(
                 ColumnMapping(column=self.header.letter(j), index=j + 1, header=label, field=used, unit=unit)
             )
