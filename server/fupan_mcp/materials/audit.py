@@ -70,8 +70,8 @@ _CMP = (
 )
 _NUM = r"[-+]?[$¥￥]?\s*\d[\d,，]*(?:\.\d+)?"
 _UNIT = (
-    r"(?:\s*(?:%|％|pp|个百分点|(?:百万|万|亿|千)(?:元|块|人|单|次|条|个|家|笔|件|户|台)?|元|块|[kKmMbB](?![a-zA-Z])|小时|h(?![a-zA-Z])|分钟|min(?![a-zA-Z])|"
-    r"分(?!钟)|秒|ms(?![a-zA-Z])|s(?![a-zA-Z])|天|日|人|单|次|条|个|家|笔|件|户|台|users?|days?|hours?|minutes?|seconds?|weeks?|orders?))?"
+    r"(?:\s*(?:%|％|‰|‱|pp|个百分点|个基点|(?:百万|万|亿|千)(?:元|块|人|单|次|条|个|家|笔|件|户|台)?|元|块|[kKmMbB](?![a-zA-Z])|小时|h(?![a-zA-Z])|分钟|min(?![a-zA-Z])|"
+    r"分(?!钟)|秒|ms(?![a-zA-Z])|s(?![a-zA-Z])|天|日|人|单|次|条|个|家|笔|件|户|台|起|例|项|场|款|篇|套|users?|days?|hours?|minutes?|seconds?|weeks?|orders?))?"
 )
 _DURATION_TAIL = (
     r"(?:(?<=[时天日hH])\s*\d+(?:\.\d+)?\s*"
@@ -477,7 +477,10 @@ _SIGN = re.compile(r"^\s*([+-])\s*(?=[$¥￥]?\s*\d)")
 
 
 def _change_pair(match: re.Match[str], target: str, actual: str) -> tuple[str, str] | Literal[False] | None:
-    """A target change and an actual change of the same metric, as two magnitudes ("提升20%", "提升15%": 20%, 15%).
+    """A target change and an actual change of the same metric, as two magnitudes ("提升20%", "提升15%": ≥20%, 15%).
+
+    The target magnitude is a floor whichever way the metric goes: a 25% cut of complaints against '下降20%'
+    is 125% of it. Left bare, a lower-is-better name (投诉, 成本) read '20%' as a ceiling, the 25% cut a miss.
 
     None when the statement is not a change against a change, False when the two go opposite ways
     ("目标提升20%，实际下降5%", "target +20%, actual -5%"): no progress rate is read from that.
@@ -488,14 +491,14 @@ def _change_pair(match: re.Match[str], target: str, actual: str) -> tuple[str, s
             return False
         points = _PP.search(target), _PP.search(actual)
         if points[0] and points[1]:  # "提升2个百分点", "提升1.5个百分点": the two changes in points
-            return target[: points[0].start()], actual[: points[1].start()]
-        return target, actual
+            return f"≥{target[: points[0].start()]}", actual[: points[1].start()]
+        return f"≥{target}", actual
     signs = _SIGN.match(target), _SIGN.match(actual)
     if signs[0] is None or signs[1] is None:
         return None
     if signs[0].group(1) != signs[1].group(1):
         return False
-    return target[signs[0].end() :], actual[signs[1].end() :]
+    return f"≥{target[signs[0].end() :]}", actual[signs[1].end() :]
 
 
 def _bare_against_scaled(target: str, actual: str) -> bool:
