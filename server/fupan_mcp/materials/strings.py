@@ -158,6 +158,11 @@ TEXT: Table = {
         "zh": "“{header}”列是下一周期的目标，未导入：本期实际不与下期目标比较",
         "en": "the column '{header}' holds next period's targets and was not imported: they do not judge this period",
     },
+    "note.period_clash": {
+        "zh": "“{header}”是比“{actual}”更长周期的目标，未导入：期中完成只是进度，不判定是否达成",
+        "en": "'{header}' is a target for a longer period than '{actual}' and was not imported: "
+        "part of a period is progress, not a verdict",
+    },
     "note.duplicate_column": {
         "zh": "“{header}”与另一列都对应 {field}，只读取了第一列",
         "en": "'{header}' maps to {field} like an earlier column; only the first one was read",
