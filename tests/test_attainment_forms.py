@@ -476,3 +476,17 @@ def test_the_name_tells_which_way_a_bare_target_bounds(
     result = _one(name=name, target=target, actual=actual)
     assert result.status == status, result.statement
     assert result.attainment_rate == pytest.approx(rate, rel=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("target", "actual"),
+    [("1000万", "达成105%"), ("≥ 1000万元", "完成105%"), ("5w+", "92%"), ("1.2亿", "98.5%"), ("≥95%", "1100万")],
+)
+def test_a_share_in_a_count_s_row_states_no_verdict(target: str, actual: str) -> None:
+    """'达成105%' in a 1000万 row is the attainment, not 105 of 1000万: a count and a share do not convert,
+    so no verdict (it was 'not achieved, 0.001%'), and no 1100万 % against 95% either."""
+    for language in ("zh", "en"):
+        result = _one(language, target=target, actual=actual)
+        assert result.status == "needs_verification", result.statement
+        assert result.flags == ["unit_mismatch"] and result.attainment_rate is None
+    assert _one(target="1000万", actual="1050万").status == "achieved"  # the figure itself still reads

@@ -178,9 +178,27 @@ def test_vague_dates() -> None:
         ("推进中", "in_progress"),
         ("not completed", "open"),
         ("incomplete", "open"),
+        ("已闭环", "done"),
+        ("已销号", "done"),
+        ("100%", "done"),
+        ("完成100%", "done"),
+        ("已完成90%", "in_progress"),
+        ("进行中（80%）", "in_progress"),
+        ("进度: 35%", "in_progress"),
+        ("0%", "open"),
+        ("已修复待验证", "in_progress"),
+        ("已完成（待上线）", "in_progress"),
+        ("开发完成，待发布", "in_progress"),
+        ("已上线待观察", "in_progress"),
+        ("灰度中", "in_progress"),
+        ("未闭环", "open"),
+        ("尚未闭环", "open"),
+        ("已废弃", "wont_do"),
+        ("无需处理", "wont_do"),
     ],
 )
 def test_status_forms(status: str, expected: str) -> None:
+    """A done word with a step still to come, or a share below 100%, is never done."""
     data = f"Action,Owner,Status\nAdd alert,alice,{status}\n".encode()
     (action,) = import_actions(data, "csv", None, "en").actions
     assert action.status == expected
@@ -236,3 +254,30 @@ def test_a_markdown_file_is_a_table_for_import(tmp_path: Path) -> None:
     assert chosen == "csv"
     result = import_metrics(data, chosen, None, "zh")
     assert [(m.name, m.target, m.actual, m.unit) for m in result.metrics] == [("转化率", "5", "4.5", "%")]
+
+
+@pytest.mark.parametrize(
+    ("target", "actual", "clash"),
+    [
+        ("年度目标", "上半年完成", True),
+        ("全年目标", "截至9月完成", True),
+        ("年度目标", "实际完成（1-9月）", True),
+        ("年度目标", "Q3实际", True),
+        ("月度目标", "本周", True),
+        ("Annual target", "Q3 actual", True),
+        ("年度目标", "YTD 实际", True),
+        ("Q3目标", "Q3实际", False),
+        ("年度目标", "全年实际", False),
+        ("本周目标", "本周完成", False),
+        ("目标", "截至9月完成", False),  # no period on the target: nothing to compare
+        ("年度目标", "实际", False),
+    ],
+)
+def test_a_part_of_the_target_s_period_is_not_judged(target: str, actual: str, clash: bool) -> None:
+    """1.6亿 to date against a 2亿 year is progress, not 'not achieved': the target is left out, said so."""
+    data = f"指标,{target},{actual}\n营收,2亿,1.6亿\n".encode()
+    result = import_metrics(data, "csv", None, "zh", compute=True)
+    assert result.attainment is not None
+    (metric,) = result.attainment.metrics
+    assert (metric.status == "not_evaluable") is clash, metric.statement
+    assert ("period_clash" in {note.code for note in result.notes}) is clash

@@ -70,8 +70,11 @@ from fupan_mcp.analysis.misreads import (
     readings_of_one_call,
     reconsider,
     sign_doubt,
+    target_magnitude,
 )
 from fupan_mcp.analysis.targets import (
+    MULTIPLE_UNITS,
+    RATIO_UNITS,
     MetricUnit,
     TargetError,
     describe_target,
@@ -191,6 +194,10 @@ _TEXT: Table = {
     "unit": {
         "zh": "单位不一致（实际 {actual}，目标 {target}），待核验，请统一单位",
         "en": "the units differ (actual {actual}, target {target}); needs verification: use one unit",
+    },
+    "unit_baseline": {
+        "zh": "单位不一致（实际 {actual}，基线 {baseline}），待核验，请统一单位",
+        "en": "the units differ (actual {actual}, baseline {baseline}); needs verification: use one unit",
     },
     "zero_baseline": {
         "zh": "基线为 0，相对变化无意义，不能按“{target}”判断；绝对变化 {abs}，待核验",
@@ -576,6 +583,8 @@ def _read(metric: MetricInput) -> _Reading:
     unit = declared if declared.label is not None else metric_unit(_inferred_unit(target, actual, baseline))
     actual_value, actual_unit, actual_fits = _in_unit(actual, unit)
     baseline_value, baseline_unit, baseline_fits = _in_unit(baseline, unit)
+    if _multiple_of_a_level(actual, baseline):
+        baseline_fits = False
     if doubt is None:
         doubt = magnitude_doubt(metric, target, unit.label, (actual, actual_value), (baseline, baseline_value))
     if doubt is None:
@@ -598,12 +607,23 @@ def _read(metric: MetricInput) -> _Reading:
         unit=unit,
         actual_unit=actual_unit,
         baseline_unit=baseline_unit,
-        target_fits=_target_fits(target, unit),
+        target_fits=_target_fits(target, unit, metric.target),
         actual_fits=actual_fits,
         baseline_fits=baseline_fits,
         approximate=approximate,
         budget=budget,
         doubt=doubt,
+    )
+
+
+def _multiple_of_a_level(actual: Value | None, baseline: Value | None) -> bool:
+    """'1.8倍' against a baseline of 500万 is a ratio to it, not a level of 1.8: judged as a level it
+    was 'down 99.9%' from 500万 (and 2.1倍 missed 翻一番). A unit mismatch, never a verdict."""
+    return (
+        actual is not None
+        and baseline is not None
+        and actual.unit in MULTIPLE_UNITS
+        and baseline.unit not in MULTIPLE_UNITS
     )
 
 
@@ -914,9 +934,14 @@ def _in_unit(quantity: Value | None, unit: MetricUnit) -> tuple[float | None, st
     return to_metric_unit(quantity, unit)
 
 
-def _target_fits(target: ParsedTarget | None, unit: MetricUnit) -> bool:
+def _target_fits(target: ParsedTarget | None, unit: MetricUnit, written: object = None) -> bool:
+    """Whether the target is in the metric's unit; ``written`` is the target as written. A unitless target
+    with a magnitude word ('1000万', '5w') is a count: a share or a multiple ('达成105%', '2倍') is no
+    reading of it."""
     if target is None or target.kind in ("relative_change", "baseline") or _relative_tolerance(target):
         return True
+    if target.unit is None and unit.label in RATIO_UNITS and target_magnitude(written) is not None:
+        return False
     if target.kind == "pp_change" or (target.kind == "tolerance" and target.unit == "pp"):
         return unit.label in (None, "%")
     if target.unit is None or target.unit == unit.label or {target.unit, unit.label} <= _RANK_UNITS:
@@ -1435,6 +1460,8 @@ def _statement_parts(
         has_actual = reading.actual is not None
         actual = [_W[language]["actual_is"].format(actual=display.actual)] if has_actual else []
         return [_W[language]["no_target"], *actual]
+    if case == "unit" and reading.target_fits and reading.actual_fits:  # the baseline is the odd one out
+        return [_W[language]["unit_baseline"].format(baseline=display.baseline, actual=display.actual)]
     if case in ("no_actual", "no_baseline", "unit", "peak"):
         return [_W[language][case].format(target=target, actual=display.actual)]
     if case == "zero_baseline":

@@ -63,6 +63,7 @@ __all__ = [
     "readings_of_one_call",
     "reconsider",
     "sign_doubt",
+    "target_magnitude",
 ]
 
 FenReading = Literal["points", "minutes", "unclear"]
@@ -675,6 +676,11 @@ def _missing_factor(metric: MetricInput, target: ParsedTarget, unit: str | None)
 def _target_magnitude(text: str) -> float | None:
     written = _TARGET_MAGNITUDE.search(_folded_text(text))
     return None if written is None else _MAGNITUDE_FACTORS.get(written["word"].lower())
+
+
+def target_magnitude(target: object) -> float | None:
+    """The magnitude word a written target carries (1e4 for '1000万', '5w'), None for a spec or none written."""
+    return _target_magnitude(target) if isinstance(target, str) else None
 
 
 _DATE = re.compile(

@@ -91,6 +91,8 @@ from fupan_mcp.domain.numbers import (
 from fupan_mcp.i18n import Language, Table, tr
 
 __all__ = [
+    "MULTIPLE_UNITS",
+    "RATIO_UNITS",
     "MetricUnit",
     "Op",
     "TargetError",
@@ -207,6 +209,12 @@ def _same_per_period(first: str | None, second: str | None) -> bool:
     return period.strip() in _PERIODS and (head == count or _same_count(head, count))
 
 
+RATIO_UNITS = frozenset({"%", "‰", "bp", "pp", "倍", "x"})
+"""Shares and multiples: a figure with a magnitude word and no unit (1100万, 5w) is a count, which converts
+to no ratio ('达成105%' or '2倍' in a 1000万 row is not 105 or 2 of 1000万)."""
+MULTIPLE_UNITS = frozenset({"倍", "x"})
+
+
 def to_metric_unit(quantity: ScaledQuantity | Value, unit: MetricUnit) -> tuple[float, str | None, bool]:
     """Express a parsed value in the metric's unit: (value, unit, compatible).
 
@@ -216,6 +224,8 @@ def to_metric_unit(quantity: ScaledQuantity | Value, unit: MetricUnit) -> tuple[
     """
     if unit.label is None:
         return quantity.value, quantity.unit, True
+    if quantity.unit is None and quantity.magnitude != 1.0 and unit.label in RATIO_UNITS:
+        return quantity.value, None, False  # '1100万' is a count, never 1,100万 % or times
     if quantity.unit is None:
         in_base = quantity.magnitude != 1.0
         return (quantity.value / unit.scale if in_base else quantity.value), unit.label, True

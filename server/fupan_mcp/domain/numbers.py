@@ -76,6 +76,7 @@ UNIT_ALIASES: dict[str, str] = {
     "permille": "‰",
     "per mille": "‰",
     "千分点": "‰",
+    "‱": "bp",
     "bp": "bp",
     "bps": "bp",
     "基点": "bp",
@@ -351,6 +352,8 @@ _CN_RUN = re.compile(
 )
 _CN_PERCENT = re.compile(r"百分之\s?(\d+(?:\.\d+)?)")
 _CN_PERMILLE = re.compile(r"千分之\s?(\d+(?:\.\d+)?)")
+_CN_PERMYRIAD = re.compile(r"万分之\s?(\d+(?:\.\d+)?)")
+"""万分之五 is 5‱, 5 basis points (0.05%): read as 5 with no unit, 0.06% passed '万分之五以下' as 0.06 ≤ 5."""
 _CN_FRACTION = re.compile(r"(?<![\d.])(\d+)\s?分之\s?(\d+(?:\.\d+)?)")
 _CN_TENTHS = re.compile(r"(\d+(?:\.\d+)?)成(\d)?(?![功本交员绩果熟立])")
 _CN_HALF_HOUR = re.compile(r"(\d+)\s?个半(小时|钟头|月|天)")
@@ -405,6 +408,7 @@ def chinese_to_digits(text: str) -> str:
     text = _CN_RUN.sub(lambda m: _cn_run_to_digits(m.group()), text)
     text = _CN_PERCENT.sub(r"\1%", text)
     text = _CN_PERMILLE.sub(r"\1‰", text)
+    text = _CN_PERMYRIAD.sub(r"\1‱", text)
     if "分之" in text:
         text = _CN_FRACTION.sub(_cn_fraction, text)
     text = _CN_TENTHS.sub(lambda m: f"{_trim(float(m[1]) * 10 + int(m[2] or 0))}%", text)

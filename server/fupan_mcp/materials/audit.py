@@ -70,17 +70,26 @@ _CMP = (
 )
 _NUM = r"[-+]?[$¥￥]?\s*\d[\d,，]*(?:\.\d+)?"
 _UNIT = (
-    r"(?:\s*(?:%|％|pp|个百分点|(?:百万|万|亿|千)(?:元|块|人|单|次|条|个|家|笔|件|户|台)?|元|块|[kKmMbB](?![a-zA-Z])|小时|h(?![a-zA-Z])|分钟|min(?![a-zA-Z])|"
-    r"分(?!钟)|秒|ms(?![a-zA-Z])|s(?![a-zA-Z])|天|日|人|单|次|条|个|家|笔|件|户|台|users?|days?|hours?|minutes?|seconds?|weeks?|orders?))?"
+    r"(?:\s*(?:%|％|‰|‱|pp|个百分点|个基点|(?:百万|万|亿|千)(?:元|块|人|单|次|条|个|家|笔|件|户|台)?|元|块|[kKmMbB](?![a-zA-Z])|小时|h(?![a-zA-Z])|分钟|min(?![a-zA-Z])|"
+    r"分(?!钟)|秒|ms(?![a-zA-Z])|s(?![a-zA-Z])|天|日|人|单|次|条|个|家|笔|件|户|台|起|例|项|场|款|篇|套|users?|days?|hours?|minutes?|seconds?|weeks?|orders?))?"
 )
-_VALUE = rf"{_CMP}\s*{_NUM}{_UNIT}(?:\s*[~～-]\s*{_NUM}{_UNIT})?"
+_DURATION_TAIL = (
+    r"(?:(?<=[时天日hH])\s*\d+(?:\.\d+)?\s*"
+    r"(?:个?小时|分钟|分(?![之数值])|秒|min(?![a-zA-Z])|m(?![a-zA-Z])|s(?![a-zA-Z])|h(?![a-zA-Z]))){0,2}"
+)
+"""'1小时20分', '2 天 6 小时', '1h 20m': a duration goes on past its first unit; cut there, 1小时20分 read
+as 1小时 and '≤1小时, 达成' was accepted."""
+_VALUE = rf"{_CMP}\s*{_NUM}{_UNIT}{_DURATION_TAIL}(?:\s*[~～-]\s*{_NUM}{_UNIT})?"
 _SEP = r"\s*[，,；;、]?\s*"
+_BOUND_WORD = r"(?:\s*(?:以内|以下|以上|之内))?"
+"""'目标 30 分钟以内': the bound word after the figure belongs to the target (a ceiling), and without it in
+the pattern the statement was not found at all."""
 
 _UP = r"提升|提高|增长|增加|上升"
 _DOWN = r"降低|下降|减少|缩短"
 ZH_STATEMENT = re.compile(
     rf"(?P<name>[^，,。；;：:\n]{{1,40}}?)\s*[:：]?\s*(?:的)?(?:目标|计划)(?:值)?(?:为|是|定为|设定为|设为)?\s*[:：]?\s*"
-    rf"(?P<target>{_VALUE}){_SEP}(?:但|而|最终|结果)?\s*(?:实际|最终|实现|完成|达成|做到)(?:完成|达成|值|结果|新增|支出|花费|发生|实现|"
+    rf"(?P<target>{_VALUE}{_BOUND_WORD}){_SEP}(?:但|而|最终|结果)?\s*(?:实际|最终|实现|完成|达成|做到)(?:完成|达成|值|结果|新增|支出|花费|发生|实现|"
     rf"回款|上线|到岗|入职|交付|签约|成交|售出|发货|获客|拉新|注册|招聘|招到)?"
     rf"(?:仅|只有|只)?(?:了|为|是|到)?\s*[:：]?\s*(?P<actual>{_VALUE})"
 )
@@ -146,6 +155,14 @@ ZH_AGAINST = re.compile(  # "大促GMV 5,200万，对比目标5,000万": the act
     re.IGNORECASE,
 )
 _POINTS = re.compile(r"(?<=\d)\s*分$")  # "NPS目标40分": 分 is points for a score, minutes otherwise
+_HOURS_MINUTES = re.compile(r"(?:时|天|日|h)\s*\d+(?:\.\d+)?\s*分$", re.IGNORECASE)
+"""'1小时20分': the 分 after hours is minutes, never points."""
+
+
+def _points(text: str) -> bool:
+    return _POINTS.search(text) is not None and _HOURS_MINUTES.search(text) is None
+
+
 _SCORE_NAME = re.compile(r"NPS|CSAT|评分|得分|分数|打分|满意度|推荐值|score|rating", re.IGNORECASE)
 _BASELINE = re.compile(
     rf"(?:基线|上期|去年同期|同期|基准|baseline|last year|previous)\s*(?:为|是|:|：|was|of)?\s*(?P<baseline>{_VALUE})",
@@ -480,7 +497,10 @@ _SIGN = re.compile(r"^\s*([+-])\s*(?=[$¥￥]?\s*\d)")
 
 
 def _change_pair(match: re.Match[str], target: str, actual: str) -> tuple[str, str] | Literal[False] | None:
-    """A target change and an actual change of the same metric, as two magnitudes ("提升20%", "提升15%": 20%, 15%).
+    """A target change and an actual change of the same metric, as two magnitudes ("提升20%", "提升15%": ≥20%, 15%).
+
+    The target magnitude is a floor whichever way the metric goes: a 25% cut of complaints against '下降20%'
+    is 125% of it. Left bare, a lower-is-better name (投诉, 成本) read '20%' as a ceiling, the 25% cut a miss.
 
     None when the statement is not a change against a change, False when the two go opposite ways
     ("目标提升20%，实际下降5%", "target +20%, actual -5%"): no progress rate is read from that.
@@ -491,14 +511,14 @@ def _change_pair(match: re.Match[str], target: str, actual: str) -> tuple[str, s
             return False
         points = _PP.search(target), _PP.search(actual)
         if points[0] and points[1]:  # "提升2个百分点", "提升1.5个百分点": the two changes in points
-            return target[: points[0].start()], actual[: points[1].start()]
-        return target, actual
+            return f"≥{target[: points[0].start()]}", actual[: points[1].start()]
+        return f"≥{target}", actual
     signs = _SIGN.match(target), _SIGN.match(actual)
     if signs[0] is None or signs[1] is None:
         return None
     if signs[0].group(1) != signs[1].group(1):
         return False
-    return target[signs[0].end() :], actual[signs[1].end() :]
+    return f"≥{target[signs[0].end() :]}", actual[signs[1].end() :]
 
 
 def _bare_against_scaled(target: str, actual: str) -> bool:
@@ -699,8 +719,8 @@ class _Auditor:
             return
         if change is not None:  # a change against a change: the progress is the one change over the other
             target, actual = change
-        if _POINTS.search(target) or _POINTS.search(actual):
-            if not (_POINTS.search(target) and _POINTS.search(actual) and _SCORE_NAME.search(match.group("name"))):
+        if _points(target) or _points(actual):
+            if not (_points(target) and _points(actual) and _SCORE_NAME.search(match.group("name"))):
                 self.unread_figure(block, sentence, self.t("reason.points", target=target, actual=actual))
                 return
             target, actual = _POINTS.sub("", target), _POINTS.sub("", actual)  # points of a score: plain numbers

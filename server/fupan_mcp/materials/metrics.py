@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -36,9 +37,35 @@ from fupan_mcp.materials.tables import EMPTY, Cell, Note, Sheet, cells_text, ext
 __all__ = ["METRIC_FIELDS", "MetricTable", "is_placeholder", "localize_notes", "read_metrics"]
 
 METRIC_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec(  # '下周目标', 'Next quarter target': the next period's plan, not this period's target
+        "next_period",
+        (),
+        (
+            "下周",
+            "下月",
+            "下个月",
+            "下季",
+            "下一季",
+            "下阶段",
+            "下一阶段",
+            "下期",
+            "下一期",
+            "明年",
+            "下年度",
+            "次月",
+            "下一周期",
+            "nextweek",
+            "nextmonth",
+            "nextquarter",
+            "nextyear",
+            "nextperiod",
+            "nextsprint",
+            "upcoming",
+        ),
+    ),
     FieldSpec(
         "rate",
-        ("完成率", "达成率", "达标率", "完成度", "达成度", "attainment", "completionrate", "rate"),
+        ("完成率", "达成率", "达标率", "完成度", "达成度", "完成进度", "attainment", "completionrate", "rate"),
         (
             "完成率",
             "达成率",
@@ -46,6 +73,8 @@ METRIC_FIELDS: tuple[FieldSpec, ...] = (
             "完成度",
             "达成度",
             "完成比例",
+            "完成进度",
+            "达成进度",
             "attainment",
             "oftarget",
             "达成百分比",
@@ -136,6 +165,7 @@ METRIC_FIELDS: tuple[FieldSpec, ...] = (
             "上年",
             "去年",
             "上月",
+            "上周",
             "上季",
             "之前",
             "改造前",
@@ -187,6 +217,12 @@ METRIC_FIELDS: tuple[FieldSpec, ...] = (
             "实绩",
             "结果",
             "本期",
+            "当期",
+            "本周",
+            "本月",
+            "本季度",
+            "本季",
+            "当月",
             "实际结果",
             "当前",
             "当前值",
@@ -386,6 +422,45 @@ def _sheet_convention(sheet: Sheet, header: Header) -> Convention:
     return decimal_convention(texts, sheet.decimal_comma_hint)
 
 
+_PERIOD_RANKS: tuple[tuple[int, re.Pattern[str]], ...] = (
+    (5, re.compile(r"上半年|下半年|半年|(?<![a-z])h[12](?![a-z\d])|half")),
+    (6, re.compile(r"全年|年度|本年|今年|当年|年目标|(?<![a-z])fy|annual|yearly|fullyear")),
+    (4, re.compile(r"(?<![a-z])q[1-4](?!\d)|[一二三四1-4]季度|季度|本季|当季|quarter")),
+    (3, re.compile(r"(?<!\d)\d{1,2}月|月度|本月|当月|(?<![a-z])month")),
+    (2, re.compile(r"本周|当周|周度|第\d+周|(?<![a-z])w\d{1,2}(?!\d)|(?<![a-z])week")),
+)
+_TO_DATE = re.compile(
+    r"截至|截止|至今|累计至|年初至|(?<![a-z])ytd|(?<![a-z])qtd|(?<![a-z])mtd|todate|"
+    r"\d{1,2}\s?[-~～至到]\s?\d{1,2}\s?月|前[一二三四五六七八九十\d]+个?月|前[一二三1-3]季度"
+)
+
+
+def _period(label: str) -> int | None:
+    """The length of the period a header names: 2 a week ... 6 a year ('年度目标', 'Q3实际', '本周')."""
+    key = _period_key(label)
+    for rank, words in _PERIOD_RANKS:
+        if words.search(key):
+            return rank
+    return None
+
+
+def period_clash(target_label: str, actual_label: str) -> bool:
+    """The actual column covers less than the target's period: '年度目标' against '上半年完成', 'Q3实际',
+    '截至9月完成' or '1-9月累计'; '月度目标' against '本周'. A part of the period is progress, not a verdict:
+    1.6亿 to date against a 2亿 year is not 'not achieved'."""
+    target, actual = _period(target_label), _period(actual_label)
+    if target is None:
+        return False
+    if actual is not None and actual < target:
+        return True
+    return bool(_TO_DATE.search(_period_key(actual_label))) and actual != target
+
+
+def _period_key(label: str) -> str:
+    """The header folded with its brackets kept: '实际（1-9月）' names its period inside them."""
+    return "".join(unicodedata.normalize("NFKC", label).casefold().split())
+
+
 class _Reader:
     def __init__(self, sheet: Sheet, header: Header, language: Language, row_offset: int) -> None:
         self.sheet = sheet
@@ -395,6 +470,11 @@ class _Reader:
         self.problems: list[CellProblem] = []
         self.notes: list[Note] = []
         self.convention: Convention = "point"
+        target, actual = header.column("target"), header.column("actual")
+        self.period_clash = (
+            target is not None and actual is not None and period_clash(header.labels[target], header.labels[actual])
+        )
+        """The target column's period is longer than the actual's: the targets are not read against them."""
 
     def number_cell(self, i: int, row: Sequence[Cell], name: str, report: bool = True) -> Cell | None:
         """The cell of a number column with its text made plain (`clean_number`); a footnote mark taken off
@@ -452,6 +532,13 @@ class _Reader:
                 self.notes.append(Note("duplicate_column", {"header": label, "field": name.split(":", 1)[1]}))
             if name in ("stated_status",):
                 used = None
+            if name == "next_period":  # a column of next period's targets is never this period's target
+                used = None
+                self.notes.append(Note("next_period_column", {"header": label}))
+            if name == "target" and self.period_clash:
+                used = None
+                actual = self.header.labels[self.header.fields.index("actual")]
+                self.notes.append(Note("period_clash", {"header": label, "actual": actual}))
             mappings.append(
                 ColumnMapping(column=self.header.letter(j), index=j + 1, header=label, field=used, unit=unit)
             )
@@ -557,7 +644,8 @@ class _Reader:
             value, is_percent = self.value(i, row, key, cell, unit)
             values[key] = value
             percent_seen |= is_percent
-        target = self.target(i, self.number_cell(i, row, "target"), unit)
+        target = None if self.period_clash else self.target(i, self.number_cell(i, row, "target"), unit)
+        self._target_percent &= not self.period_clash
         percent_seen |= self._target_percent
         if unit is None and percent_seen:
             unit = "%"

@@ -154,6 +154,15 @@ TEXT: Table = {
         "zh": "“{header}”列是文件自带的完成率，未导入：完成率由 compute_attainment 重新计算",
         "en": "the column '{header}' holds stated rates and was not imported: compute_attainment recomputes them",
     },
+    "note.next_period_column": {
+        "zh": "“{header}”列是下一周期的目标，未导入：本期实际不与下期目标比较",
+        "en": "the column '{header}' holds next period's targets and was not imported: they do not judge this period",
+    },
+    "note.period_clash": {
+        "zh": "“{header}”是比“{actual}”更长周期的目标，未导入：期中完成只是进度，不判定是否达成",
+        "en": "'{header}' is a target for a longer period than '{actual}' and was not imported: "
+        "part of a period is progress, not a verdict",
+    },
     "note.duplicate_column": {
         "zh": "“{header}”与另一列都对应 {field}，只读取了第一列",
         "en": "'{header}' maps to {field} like an earlier column; only the first one was read",

@@ -88,8 +88,13 @@ TRACKER_FIELDS: tuple[FieldSpec, ...] = (
             "milestonedueon",
             "milestoneduedate",
             "时间节点",
+            "完成时限",
+            "整改时限",
+            "预计完成时间",
+            "预计完成日期",
+            "要求完成时间",
         ),
-        ("due", "deadline", "截止", "到期", "期限", "计划完成"),
+        ("due", "deadline", "截止", "到期", "期限", "时限", "计划完成"),
     ),
     FieldSpec(
         "resolved",
@@ -113,7 +118,7 @@ TRACKER_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec(
         "status",
         ("status", "state", "状态", "进展", "进度", "当前状态", "当前进展", "最新进展", "进展情况", "执行情况"),
-        ("status", "状态", "进展", "progress"),
+        ("status", "状态", "进展", "进度", "progress"),
     ),
     FieldSpec("priority", ("priority", "优先级", "紧急程度", "紧急度"), ("priority", "优先级")),
     FieldSpec(
@@ -215,6 +220,14 @@ _STATUS: tuple[tuple[ActionStatus, tuple[str, ...]], ...] = (
             "重复",
             "拒绝",
             "关闭-不修复",
+            "已废弃",
+            "废弃",
+            "作废",
+            "不再跟进",
+            "无需处理",
+            "无需修复",
+            "暂不处理",
+            "不修复",
         ),
     ),
     (
@@ -237,6 +250,20 @@ _STATUS: tuple[tuple[ActionStatus, tuple[str, ...]], ...] = (
             "已上线",
             "已发布",
             "已验收",
+            "已闭环",
+            "闭环",
+            "已处理",
+            "已验证",
+            "已合入",
+            "已合并",
+            "已部署",
+            "已整改",
+            "整改完成",
+            "已落实",
+            "已实现",
+            "已交付",
+            "已销号",
+            "销号",
         ),
     ),
     (
@@ -258,6 +285,25 @@ _STATUS: tuple[tuple[ActionStatus, tuple[str, ...]], ...] = (
             "评审中",
             "已开始",
             "阻塞",
+            "灰度中",
+            "已灰度",
+            "落地中",
+            "优化中",
+            "整改中",
+            "验证中",
+            "验收中",
+            "待验证",
+            "待验收",
+            "观察中",
+            "监控中",
+            "排查中",
+            "联调中",
+            "已提测",
+            "持续",
+            "长期",
+            "持续跟进",
+            "长期跟进",
+            "待销号",
         ),
     ),
     (
@@ -282,6 +328,11 @@ _STATUS: tuple[tuple[ActionStatus, tuple[str, ...]], ...] = (
             "打开",
             "重新打开",
             "计划中",
+            "待排期",
+            "已排期",
+            "规划中",
+            "未闭环",
+            "未处理",
         ),
     ),
 )
@@ -306,6 +357,29 @@ _HEDGED = re.compile(
 'Done?', 'Closed, pending verification' are no evidence of done, and a phrase naming two statuses ('Open -
 partially done') is neither; both are reported (unknown status, taken as open), never imported as done."""
 _NEGATION = re.compile(r"(?:\bnot(?:\s+yet)?\s*|\bno\s+|\bun|\bin|未|没有?|尚未|非|不)$")
+
+
+_PROGRESS = re.compile(
+    r"^(?P<word>已完成|完成|进行中|处理中|推进中|进度|完成度|完成率)?\s?[:：]?\s?[(（]?\s?"
+    r"(?P<share>\d{1,3}(?:\.\d+)?)\s?%\s?[)）]?$"
+)
+_PENDING = re.compile(
+    r"^(?:已|开发|研发|修复|代码)?(?:完成|修复|开发完成|上线|提测|合入)\s?[,，、;；/（(]?\s?"
+    r"(?:待|未|尚未|等待)(?:上线|发布|验证|验收|部署|复核|确认|合入|灰度|观察|评审)[)）]?$"
+)
+
+
+def _qualified_status(folded: str) -> ActionStatus | None:
+    """A status with its progress ('进行中（80%）', '已完成90%', '60%'): done only at 100%, open at 0%,
+    else in progress, never done; a done word still waiting for a step ('已修复待验证', '开发完成，待发布',
+    '已完成（待上线）'): in progress, since the step it waits for is not done. None when neither."""
+    progress = _PROGRESS.match(folded)
+    if progress is not None:
+        share = float(progress["share"])
+        if share >= 100 and progress["word"] not in ("进行中", "处理中", "推进中"):
+            return "done" if share == 100 else None
+        return "open" if share == 0 and progress["word"] is None else "in_progress"
+    return "in_progress" if _PENDING.match(folded) else None
 
 
 def _affirmed(folded: str, word: str) -> bool:
@@ -676,6 +750,9 @@ class _TrackerReader:
                 return "wont_do", cell.text  # 'Closed as won't fix', 'Resolved (duplicate)': closed undone
             if found == ["done", "in_progress"]:
                 return "in_progress", cell.text  # 'In progress - 80% done'
+        qualified = _qualified_status(folded)
+        if qualified is not None:
+            return qualified, cell.text
         self.problem(i, j, "status", "unknown_status", "warning", cell.text)
         return "open", cell.text
 
