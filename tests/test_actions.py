@@ -540,3 +540,16 @@ def test_a_risk_matrix_word_folds_into_three_levels(written: str, level: str) ->
     from fupan_mcp.domain.actions import risk_level
 
     assert risk_level(written) == level
+
+
+def test_a_word_given_only_as_the_written_form_is_read() -> None:
+    """A caller that puts the word in ``status_text`` / ``likelihood_text`` (the written form the server
+    keeps) and leaves the field out gets it read, as if given in the field: '已完成' is done, 'Possible'
+    medium. A word that reads as nothing stays unread, kept as written; a field given wins over its text."""
+    assert ActionItem.model_validate({"action": "补齐告警", "status_text": "已完成"}).status == "done"
+    stuck = ActionItem.model_validate({"action": "补齐告警", "status_text": "卡住了"})
+    assert (stuck.status, stuck.status_text) == ("open", "卡住了")
+    risk = Risk.model_validate({"risk": "支付通道中断", "likelihood_text": "Possible", "impact_text": "高"})
+    assert (risk.likelihood, risk.impact, risk.likelihood_text, risk.impact_text) == ("medium", "high", None, None)
+    given = Risk.model_validate({"risk": "r", "likelihood": "low", "likelihood_text": "Possible"})
+    assert given.likelihood == "low"

@@ -507,3 +507,40 @@ def test_events_on_different_offsets_show_their_offset_without_a_review_zone() -
     text = timeline_markdown(check_timeline(events, None, "en"))
     assert "| 2024-03-10 01:52 -08:00 |" in text and "| 2024-03-10 03:05 -07:00 |" in text
     assert "| 2024-03-10 11:00 UTC |" in text
+
+
+def test_times_under_a_zoned_first_line_are_read_in_its_zone() -> None:
+    """'2024-03-12 14:02 PDT', then '14:09', '2:31 pm': the zone is written once, as postmortems do; the
+    bare times are in it (a note says so) and every duration is computed. A bare time that carries its own
+    date was written apart and stays an error, and so does any bare time when the zones differ."""
+    events = [
+        {"at": "2024-03-12 14:02 PDT", "kind": "impact_start", "text": "5xx rise"},
+        {"at": "14:09", "kind": "detected", "text": "Alert"},
+        {"at": "2:31 pm", "kind": "mitigated", "text": "Rollback done"},
+        {"at": "2024-03-12 15:30 PDT", "kind": "resolved", "text": "Resolved"},
+    ]
+    result = check_timeline(events, None, "en")
+    assert codes(result) == ["zone_inherited"]
+    assert (result.time_to_detect_minutes, result.time_to_mitigate_minutes, result.time_to_resolve_minutes) == (
+        7,
+        29,
+        88,
+    )
+    assert result.timezone == "UTC-07:00"
+    assert "#2, 3" in result.findings[0].message
+    zh = check_timeline(
+        [
+            {"at": "2024-03-12 14:02（北京时间）", "kind": "impact_start", "text": "下跌"},
+            {"at": "下午2:31", "kind": "mitigated", "text": "回滚"},
+        ],
+        None,
+        "zh",
+    )
+    assert zh.time_to_mitigate_minutes == 29 and zh.timezone == "Asia/Shanghai"
+    assert "第 2 条" in zh.findings[0].message
+    dated = check_timeline([*events[:1], {"at": "2024-03-12 14:20", "kind": "detected", "text": "b"}], None, "en")
+    assert codes(dated) == ["no_zone"] and dated.time_to_detect_minutes is None
+    mixed = check_timeline(
+        [events[0], {"at": "2024-03-12 22:00 UTC", "kind": "resolved", "text": "c"}, events[1]], None, "en"
+    )
+    assert "no_zone" in codes(mixed) and mixed.time_to_detect_minutes is None and mixed.timezone is None

@@ -162,6 +162,10 @@ _TEXT: Table = {
         "en": 'The time zone "{zone}" is not known. Use an IANA name (e.g. America/Los_Angeles, UTC) or an '
         "offset (e.g. -07:00).",
     },
+    "zone_inherited": {
+        "zh": "第 {events} 条事件没有写时区，按其他事件的时区（{zone}）计算。",
+        "en": "Events #{events} have no time zone of their own: they are read in the other events' zone ({zone}).",
+    },
     "timezone_missing": {
         "zh": "时间线没有时区：各时间按同一时区的钟面时间计算。请补充 timezone（如 Asia/Shanghai）。",
         "en": "The timeline has no time zone: the times are read as wall-clock times of one zone. Set the "
@@ -414,6 +418,18 @@ def _at_error(parsed: ParsedAt, index: int, at: str, language: Language) -> Find
     return _finding(code, "error", f"timeline[{index}].at", language, **values)
 
 
+_TIME_ONLY = re.compile(
+    r"^\s*(?:上午|下午|中午|晚上|凌晨|早上|傍晚)?\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?(?:\s*(?:am|pm|AM|PM|a\.m\.|p\.m\.))?\s*$"
+)
+"""A time written without a date or a zone ('14:15', '2:31 pm'): the line of a timeline under a dated first one."""
+
+
+def _zoned(item: _Read, tz: dt.tzinfo | None) -> _Read:
+    """A bare event time (and its span's end) read in the zone the other events are written in."""
+    end = item.end if item.end is None or item.end.tzinfo is not None else item.end.replace(tzinfo=tz)
+    return item._replace(at=item.at.replace(tzinfo=tz), end=end)
+
+
 def _read_times(
     events: Sequence[TimelineEvent],
     zone: dt.tzinfo | None,
@@ -486,14 +502,30 @@ def _read_times(
         read.append(_Read(index, event, shown, end, parsed.approximate))
     zoned = [r for r in read if r.at.tzinfo is not None]
     if zoned and len(zoned) < len(read):
+        # a zone written with the date, then times alone ('2024-03-12 14:02 PDT', then '14:15'): the times
+        # are in that zone, as a reader takes them; a bare time with its own date was written apart, and
+        # with zones that differ nothing tells which one a bare time is in: neither can be compared
+        single = len({r.at.utcoffset() for r in zoned}) == 1
+        tz = zoned[0].at.tzinfo
+        inherited: list[int] = []
+        kept: list[_Read] = []
         for r in read:
+            if r.at.tzinfo is None and single and _TIME_ONLY.match(r.event.at):
+                r = _zoned(r, tz)
+                inherited.append(r.position + 1)
             if r.at.tzinfo is None:
                 findings.append(
                     _finding(
                         "no_zone", "error", f"timeline[{r.position}].at", language, n=r.position + 1, at=r.event.at
                     )
                 )
-        read = zoned
+                continue
+            kept.append(r)
+        if inherited:
+            zone_name = _zone_label(zoned[0].at)
+            numbers = ("、" if language == "zh" else ", ").join(map(str, inherited))
+            findings.append(_finding("zone_inherited", "info", "timezone", language, events=numbers, zone=zone_name))
+        read = kept
     elif read and not zoned:
         findings.append(_finding("timezone_missing", "info", "timezone", language))
     return read
@@ -652,6 +684,18 @@ def _durations(chosen: Mapping[str, _Read], language: Language) -> list[Timeline
     return durations
 
 
+def _written_zone(read: Sequence[_Read]) -> str | None:
+    """The zone the events themselves are written in ('UTC-07:00' for '14:02 PDT'), when they share one."""
+    if not read or any(item.at.tzinfo is None for item in read) or len({item.at.utcoffset() for item in read}) != 1:
+        return None
+    return _zone_label(read[0].at)
+
+
+def _zone_label(at: dt.datetime) -> str:
+    """A zone as a reader can tell it: its name (Asia/Shanghai, not the ambiguous CST), else its offset."""
+    return str(getattr(at.tzinfo, "key", None) or at.tzname() or at.tzinfo)
+
+
 def check_timeline(
     timeline: Sequence[TimelineEvent | Mapping[str, object]],
     timezone: str | None = None,
@@ -733,7 +777,7 @@ def check_timeline(
     by_key = {d.key: d.minutes for d in durations}
     return TimelineResult(
         language=language,
-        timezone=timezone,
+        timezone=timezone or _written_zone(read),
         events=results,
         durations=durations,
         time_to_detect_minutes=by_key.get("time_to_detect"),

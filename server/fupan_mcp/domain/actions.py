@@ -332,21 +332,27 @@ def _keep_unread(data: object, fields: tuple[tuple[str, tuple[str, ...], Callabl
         return data
     kept: dict[str, str] = {}
     dropped: set[str] = set()
+    promoted: dict[str, object] = {}
     for name, allowed, read in fields:
         value = data.get(name)
+        if value is None and isinstance(data.get(f"{name}_text"), str):
+            # only the word as written was given ('likelihood_text': '中'): it is the field's word
+            value = promoted[name] = data[f"{name}_text"]
         strings_only = allowed is not _RISK_LEVELS
         if not isinstance(value, str if strings_only else str | int | float):
             continue  # None, or a type the field refuses by name (a 10,000-deep list has no word to keep)
         reading = read(value)
         if reading in allowed or (not strings_only and reading is None):
             continue
+        promoted.pop(name, None)
         dropped.add(name)
         word = str(value)
         if word.strip():
             kept[f"{name}_text"] = word.encode("utf-8", "replace").decode("utf-8")[:MAX_NAME_CHARS]
-    if not dropped:
+    if not dropped and not promoted:
         return data
-    return {**{key: value for key, value in data.items() if key not in dropped}, **kept}
+    gone = dropped | {f"{name}_text" for name in promoted}
+    return {**{key: value for key, value in data.items() if key not in gone}, **promoted, **kept}
 
 
 def _unread_texts(model: BaseModel, names: tuple[str, ...]) -> dict[str, str]:
