@@ -352,3 +352,21 @@ def test_input_that_ends_at_once_still_gets_every_answer() -> None:
     assert answers[-1]["error"]["code"] == -32700  # the refusal after every earlier answer
     called = next(answer for answer in answers if answer["id"] == 2)
     assert "error" in called or called["result"]["structuredContent"]["metrics"][0]["status"] == "achieved"
+
+
+def test_requests_read_from_a_file_are_answered(tmp_path: Path) -> None:
+    """stdin a regular file (``fupan-mcp < requests.jsonl``): no event loop can wait on it, so the SDK's
+    threaded reader serves it, behind the same claim of fd 0; every request is answered, in order."""
+    import json
+    import subprocess
+
+    requests = tmp_path / "requests.jsonl"
+    requests.write_text(
+        "".join(json.dumps({"jsonrpc": "2.0", "id": n, "method": "ping"}) + "\n" for n in (1, 2)) + "not json\n",
+        encoding="utf-8",
+    )
+    with requests.open("rb") as stdin:
+        done = subprocess.run([console_script()], stdin=stdin, capture_output=True, timeout=120, check=True)
+    answers = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [answer["id"] for answer in answers] == [1, 2, None]
+    assert answers[-1]["error"]["code"] == -32700

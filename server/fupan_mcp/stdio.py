@@ -119,20 +119,17 @@ class AnswerOrder:
             await self._inner.send(item)
             return
         line = self._open[message.id]
-        if not self._held:  # a refusal before this request was held before the request was read
+        if self._held:  # a refusal of a line before this request was held before the request was read
+            async with self._changed:
+                while self._held and self._held[0][0] < line:
+                    await self._changed.wait()
+        try:
             await self._inner.send(item)
+        finally:
             self._open.pop(message.id, None)
-            if not self._held and not self._draining:
-                return
+        if self._held or self._draining:
             async with self._changed:
                 await self._release()
-            return
-        async with self._changed:
-            while self._held and self._held[0][0] < line:
-                await self._changed.wait()
-            await self._inner.send(item)
-            self._open.pop(message.id, None)
-            await self._release()
 
     async def drained(self) -> None:
         """Until every request read has its answer and every refusal is written."""
@@ -358,12 +355,16 @@ async def run_stdio(server: Any) -> None:
         await _serve(server, None)
         return
     stdin_diversion = getattr(sdk_stdio, "_open_stdin_diversion", None)
-    reader: LineReader | None = None
+    reader: Any = None
     stdin_release = None
     if stdin_diversion is not None:
+        import anyio
+
         stdin_buffer, stdin_release = claim(0, sys.stdin, "rb", stdin_diversion)
         if stdin_buffer is not sys.stdin.buffer and _pollable(stdin_buffer.fileno()):
             reader = LineReader(stdin_buffer.fileno())
+        else:  # a file, a terminal, Windows, the stream served in place: the SDK's threaded reader
+            reader = anyio.wrap_file(_UnownedText(stdin_buffer, encoding="utf-8", errors="replace"))
     buffer, release = claim(1, sys.stdout, "wb", diversion)
     try:
         await _serve(server, DirectWriter(_UnownedText(buffer, encoding="utf-8")), reader)
@@ -374,7 +375,7 @@ async def run_stdio(server: Any) -> None:
             stdin_release()
 
 
-async def _serve(server: Any, stdout: DirectWriter | None, stdin: LineReader | None = None) -> None:
+async def _serve(server: Any, stdout: DirectWriter | None, stdin: Any = None) -> None:
     from mcp.server.stdio import stdio_server
 
     lowlevel = server._lowlevel_server
