@@ -140,6 +140,15 @@ def peak_rss_mib(pid: int) -> float | None:
     return None
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU a live process has used (Linux): steadier than wall time on a shared machine."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def table(title: str, header: list[str], rows: list[list[str]]) -> None:
     widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows, strict=False)]
     print(f"\n## {title}\n")
@@ -279,6 +288,7 @@ def bench_cold_start(runs: int) -> dict[str, float]:
 def bench_round_trips(calls: int, peaks: dict[str, list[str]]) -> None:
     rows = []
     p50s: dict[str, float] = {}
+    cpus: dict[str, float] = {}
     for case in ROUND_TRIPS:
         server = StdioServer(SERVERS[case.server]())
         server.initialize()
@@ -286,31 +296,41 @@ def bench_round_trips(calls: int, peaks: dict[str, list[str]]) -> None:
         for _ in range(max(5, calls // 20)):  # warm up
             server.request("tools/call", {"name": case.tool, "arguments": arguments})
         times = []
+        cpu_before = cpu_seconds(server.process.pid)
         for _ in range(calls):
             started = time.perf_counter()
             result = server.request("tools/call", {"name": case.tool, "arguments": arguments})
             times.append(time.perf_counter() - started)
             if result.get("isError"):
                 raise RuntimeError(f"{case.title}: {result['content']}")
+        cpu_after = cpu_seconds(server.process.pid)
         peak = server.close()
         peaks.setdefault(case.server, []).append(f"{peak:.1f} MiB (stdio, after {calls} calls)" if peak else "n/a")
         p50s[case.title] = percentile(times, 50)
-        rows.append([case.title, ms(percentile(times, 50)), ms(percentile(times, 99)), ms(statistics.mean(times))])
+        if cpu_before is not None and cpu_after is not None:
+            cpus[case.title] = (cpu_after - cpu_before) / calls
+        shown_cpu = ms(cpus[case.title]) if case.title in cpus else "n/a"
+        rows.append(
+            [case.title, ms(percentile(times, 50)), ms(percentile(times, 99)), ms(statistics.mean(times)), shown_cpu]
+        )
     baseline = ROUND_TRIPS[-1].title
     for case in ROUND_TRIPS[:-1]:
         ratio = p50s[case.title] / p50s[baseline]
         target(f"roundtrip.stdio_raw.{case.tool}", p50s[case.title], p50s[baseline], 1.5)
+        cpu_ratio = f"{cpus[case.title] / cpus[baseline]:.2f}x" if cpus.get(baseline) and case.title in cpus else ""
         rows.append(
             [
                 f"ratio p50 {case.server}/{ROUND_TRIPS[-1].server}",
                 f"{ratio:.2f}x",
                 "",
                 f"target <= 1.50x: {'met' if ratio <= 1.5 else 'MISSED'}",
+                cpu_ratio,
             ]
         )
     table(
-        f"Round trip of one tools/call over stdio, raw JSON-RPC, {HANDSHAKE} (N={calls})",
-        ["call", "p50", "p99", "mean"],
+        f"Round trip of one tools/call over stdio, raw JSON-RPC, {HANDSHAKE} (N={calls}; server CPU per call "
+        "from /proc, in clock ticks of 10 ms over the N calls: steadier than wall time on a shared machine)",
+        ["call", "p50", "p99", "mean", "server CPU/call"],
         rows,
     )
 

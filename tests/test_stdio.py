@@ -210,3 +210,163 @@ def test_a_big_answer_over_stdio_arrives_whole_after_small_ones() -> None:
     assert sizes[0] < DIRECT_WRITE_CHARS < sizes[1] and sizes[2] < DIRECT_WRITE_CHARS
     counts = [len(answer["result"]["structuredContent"]["metrics"]) for answer in answers[1:]]
     assert counts == [1, 150, 2]
+
+
+CHUNKED_INPUT = [
+    '{"a":1}\r\n{"b":"复'.encode(),
+    '盘"}\n\n{"c":'.encode()[:-1],  # a line split across reads, a multi-byte character across two of them
+    b":2}\r",
+    b'\n{"d":"\xff"}\r{"e":3}',  # an invalid byte, a lone CR, a last line with no newline
+]
+
+
+async def test_the_stdin_reader_reads_lines_as_the_sdk_does_without_a_thread() -> None:
+    """`LineReader`: the lines the SDK's threaded text reader gives (UTF-8 with errors replaced, universal
+    newlines, the last line without its newline), in order, whatever the reads' boundaries; no thread."""
+    import io
+    import os
+
+    import anyio
+    import anyio.to_thread
+
+    from fupan_mcp.stdio import LineReader
+
+    expected = list(io.TextIOWrapper(io.BytesIO(b"".join(CHUNKED_INPUT)), encoding="utf-8", errors="replace"))
+    assert len(expected) == 6 and expected[-1] == '{"e":3}'
+    read_fd, write_fd = os.pipe()
+    hops = 0
+    real = anyio.to_thread.run_sync
+
+    async def counted(*args: object, **kwargs: object) -> object:
+        nonlocal hops
+        hops += 1
+        return await real(*args, **kwargs)  # type: ignore[arg-type]
+
+    lines: list[str] = []
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(anyio.to_thread, "run_sync", counted)
+            reader = LineReader(read_fd)
+            async with anyio.create_task_group() as group:
+
+                async def collect() -> None:
+                    async for line in reader:
+                        lines.append(line)
+
+                group.start_soon(collect)
+                for chunk in CHUNKED_INPUT:
+                    os.write(write_fd, chunk)
+                    await anyio.sleep(0.01)  # each chunk its own read (the order holds either way)
+                os.close(write_fd)
+                write_fd = -1
+    finally:
+        os.close(read_fd)
+        if write_fd >= 0:
+            os.close(write_fd)
+    assert lines == expected
+    assert hops == 0
+
+
+class _Wire:
+    """A write stream that records what is sent, in order."""
+
+    def __init__(self) -> None:
+        self.sent: list[object] = []
+
+    async def send(self, item: object) -> None:
+        self.sent.append(item.message)  # type: ignore[attr-defined]
+
+    async def aclose(self) -> None:
+        pass
+
+
+async def test_a_refusal_keeps_its_place_among_the_answers() -> None:
+    """`AnswerOrder`: request 1, a refused line, request 2: the refusal waits for answer 1, answer 2 waits
+    for the refusal, whichever the server finishes first; the end of input waits for every answer."""
+    import anyio
+    import mcp_types as types
+    from mcp.shared.message import SessionMessage
+
+    from fupan_mcp.stdio import AnswerOrder
+
+    wire = _Wire()
+    order = AnswerOrder(wire)
+
+    def request(n: int) -> types.JSONRPCRequest:
+        return types.JSONRPCRequest(jsonrpc="2.0", id=n, method="ping")
+
+    def answer(n: int) -> SessionMessage:
+        return SessionMessage(types.JSONRPCResponse(jsonrpc="2.0", id=n, result={}))
+
+    refusal = SessionMessage(
+        types.JSONRPCError(jsonrpc="2.0", id=None, error=types.ErrorData(code=-32700, message="Parse error"))
+    )
+    drained = False
+    async with anyio.create_task_group() as group:
+        await order.read(request(1))
+        await order.refuse(refusal)  # as the read loop does: held, and the loop reads on
+        await order.read(request(2))
+        group.start_soon(order.send, answer(2))  # the server answers request 2 first
+        await anyio.sleep(0.01)
+        assert wire.sent == []  # both wait for answer 1
+
+        async def end() -> None:
+            nonlocal drained
+            await order.drained()
+            drained = True
+
+        group.start_soon(end)
+        await anyio.sleep(0.01)
+        assert not drained
+        await order.send(answer(1))
+    assert drained
+    ids = [getattr(message, "id", "?") for message in wire.sent]
+    assert ids == [1, None, 2]
+    unheld = AnswerOrder(_Wire())  # no refusal among them: answers go out as they come
+    await unheld.read(request(1))
+    await unheld.read(request(2))
+    await unheld.send(answer(2))
+    await unheld.send(answer(1))
+    assert [getattr(m, "id", "?") for m in unheld._inner.sent] == [2, 1]
+
+
+def test_input_that_ends_at_once_still_gets_every_answer() -> None:
+    """Requests written and stdin closed straight away (``printf ... | fupan-mcp``), the last line with no
+    newline: each request is answered before the server ends, a tool call included."""
+    import json
+    import subprocess
+
+    call = {
+        "name": "compute_attainment",
+        "arguments": {"metrics": [{"name": "库存", "target": "≥98%", "actual": "99%"}]},
+    }
+    lines = [
+        {"jsonrpc": "2.0", "id": 1, "method": "ping"},
+        {"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": call},
+        {"jsonrpc": "2.0", "id": 3, "method": "ping"},
+    ]
+    data = "\r\n".join(json.dumps(line, ensure_ascii=False) for line in lines).encode() + b"\r\nnot json"
+    done = subprocess.run([console_script()], input=data, capture_output=True, timeout=120, check=True)
+    answers = [json.loads(line) for line in done.stdout.splitlines()]
+    assert sorted(str(answer["id"]) for answer in answers) == ["1", "2", "3", "None"]
+    assert answers[-1]["error"]["code"] == -32700  # the refusal after every earlier answer
+    called = next(answer for answer in answers if answer["id"] == 2)
+    assert "error" in called or called["result"]["structuredContent"]["metrics"][0]["status"] == "achieved"
+
+
+def test_requests_read_from_a_file_are_answered(tmp_path: Path) -> None:
+    """stdin a regular file (``fupan-mcp < requests.jsonl``): no event loop can wait on it, so the SDK's
+    threaded reader serves it, behind the same claim of fd 0; every request is answered, in order."""
+    import json
+    import subprocess
+
+    requests = tmp_path / "requests.jsonl"
+    requests.write_text(
+        "".join(json.dumps({"jsonrpc": "2.0", "id": n, "method": "ping"}) + "\n" for n in (1, 2)) + "not json\n",
+        encoding="utf-8",
+    )
+    with requests.open("rb") as stdin:
+        done = subprocess.run([console_script()], stdin=stdin, capture_output=True, timeout=120, check=True)
+    answers = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [answer["id"] for answer in answers] == [1, 2, None]
+    assert answers[-1]["error"]["code"] == -32700
