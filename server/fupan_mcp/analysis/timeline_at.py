@@ -534,8 +534,28 @@ def _span(value: str) -> _Written | _Refused | None:
     return start._replace(end=right)
 
 
+_LONG_ZONE = re.compile(
+    r"\b(?P<region>pacific|eastern|central|mountain)\s+(?:(?P<season>standard|daylight)\s+)?time\b(?:\s*\((?:pt|et|ct|mt|"
+    r"pst|pdt|est|edt|cst|cdt|mst|mdt)\))?",
+    re.IGNORECASE,
+)
+_LONG_ZONES = {
+    ("pacific", None): "PT", ("pacific", "standard"): "PST", ("pacific", "daylight"): "PDT",
+    ("eastern", None): "ET", ("eastern", "standard"): "EST", ("eastern", "daylight"): "EDT",
+    ("central", None): "CT", ("central", "standard"): "UTC-6", ("central", "daylight"): "CDT",
+    ("mountain", None): "MT", ("mountain", "standard"): "MST", ("mountain", "daylight"): "MDT",
+}  # fmt: skip
+"""US zones spelled out ('9:37 AM Pacific Time', '2:05 PM Eastern Standard Time'), as the abbreviation they
+stand for; 'Central Standard Time' is the US one, UTC-6 (CST alone is ambiguous)."""
+
+
+def _long_zone(match: re.Match[str]) -> str:
+    season = match["season"].casefold() if match["season"] else None
+    return _LONG_ZONES[match["region"].casefold(), season]
+
+
 def _written_one(text: str) -> _Written | _Refused:
-    value = text
+    value = _LONG_ZONE.sub(_long_zone, text) if "time" in text.casefold() else text
     relative = _RELATIVE.match(value)
     if relative is not None and any(relative.group(k) for k in ("hh", "d", "h", "m")):
         amounts = {k: int(relative.group(k) or 0) for k in ("hh", "mm", "d", "h", "m")}
