@@ -285,6 +285,20 @@ _STATUS: tuple[tuple[ActionStatus, tuple[str, ...]], ...] = (
         ),
     ),
 )
+_UNDONE_RESOLUTIONS = (
+    *_STATUS[0][1],
+    "cannot reproduce",
+    "can't reproduce",
+    "incomplete",
+    "declined",
+    "abandoned",
+    "not a bug",
+    "works as designed",
+    "works as intended",
+    "won't implement",
+)
+"""Jira resolutions that close an issue without doing it: with one of them, 'Closed' is not done (Closed /
+Incomplete, Closed / Declined were imported as done, with the closing as evidence)."""
 _STATUS_MARKS: tuple[tuple[ActionStatus, frozenset[str]], ...] = (
     (
         "done",
@@ -708,7 +722,7 @@ class _TrackerReader:
     def action(self, i: int, row: Sequence[Cell], text: str, ticket: str | None) -> ActionItem | None:
         status, written = self.status(i, row)
         resolution = ", ".join(self.texts(row, "resolution")) or None
-        if status == "done" and resolution and any(word in resolution.casefold() for word in _STATUS[0][1]):
+        if status == "done" and resolution and any(word in resolution.casefold() for word in _UNDONE_RESOLUTIONS):
             status = "wont_do"
         evidence = status_reason = None
         if status == "done":
