@@ -208,6 +208,16 @@ _STATUS: tuple[tuple[ActionStatus, tuple[str, ...]], ...] = (
             "not planned",
             "not_planned",
             "obsolete",
+            "will not fix",
+            "will not do",
+            "not needed",
+            "no longer needed",
+            "not applicable",
+            "superseded",
+            "out of scope",
+            "descoped",
+            "no action",
+            "merged into",
             "不做",
             "不处理",
             "取消",
@@ -315,10 +325,12 @@ _STATUS_MARKS: tuple[tuple[ActionStatus, frozenset[str]], ...] = (
 _PARTIAL = re.compile(r"\b(?:partial(?:ly)?|partly|mostly|almost|nearly|half)\b")
 _HEDGED = re.compile(
     r"\?|？|\b(?:revert(?:ed)?|rolled back|rollback|undone|re-?opened|pending|awaiting|tbc|tbd|unclear|unverified)\b"
+    r"|\bnot\s+(?:yet\s+)?(?:deployed|released|shipped|merged|verified|rolled out|live|in prod(?:uction)?)\b"
 )
 """A status word inside a longer phrase gives its status only when nothing qualifies it: 'Done - reverted',
-'Done?', 'Closed, pending verification' are no evidence of done, and a phrase naming two statuses ('Open -
-partially done') is neither; both are reported (unknown status, taken as open), never imported as done."""
+'Done?', 'Closed, pending verification', 'Fixed (not deployed)', 'Closed - not fixed' are no evidence of done,
+and a phrase naming two statuses ('Open - partially done') is neither; both are reported (unknown status, taken
+as open), never imported as done."""
 _NEGATION = re.compile(r"(?:\bnot(?:\s+yet)?\s*|\bno\s+|\bun|\bin|未|没有?|尚未|非|不)$")
 
 
@@ -678,10 +690,12 @@ class _TrackerReader:
         for status, signs in _STATUS_MARKS:
             if marks in signs:
                 return status, cell.text
+        folded = _STRUCK.sub(" ", folded).strip() if "~~" in folded else folded
         found = [
             status for status, words in _STATUS if any(len(word) > 3 and _affirmed(folded, word) for word in words)
         ]
-        if found and not _HEDGED.search(folded):
+        denied = any(word in folded and not _affirmed(folded, word) for word in _STATUS[1][1] if len(word) > 3)
+        if found and not _HEDGED.search(folded) and not (found == ["done"] and denied):
             if found == ["done"] and _PARTIAL.search(folded):
                 return "in_progress", cell.text  # 'Done (partially)', 'mostly done': work remains
             if len(found) == 1:
