@@ -56,7 +56,7 @@ from fupan_mcp.materials.documents import Block, Document, sections_of
 from fupan_mcp.materials.metrics import metric_header, read_metrics
 from fupan_mcp.materials.strings import TEXT
 from fupan_mcp.materials.tables import EMPTY, Cell, Sheet
-from fupan_mcp.materials.trackers import action_header, parse_date, read_tracker
+from fupan_mcp.materials.trackers import action_header, parse_date, read_status, read_tracker
 
 __all__ = ["audit_document"]
 
@@ -206,6 +206,10 @@ _DATE_FULL = re.compile(
     r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}",
     re.IGNORECASE,
 )
+_ITEM_STATUS = re.compile(
+    r"\b(?:status|state)\s*[:：=]\s*(?P<status>[^,;，；|]{1,40}?)\s*(?=$|[,;，；|]|\.(?:\s|$))", re.I
+)
+"""'…, status: done' written in an action item: read as a tracker's status cell (was ignored: every item open)."""
 _DATE_NO_YEAR = re.compile(r"(?<![\d年])\d{1,2}\s*月\s*\d{1,2}\s*[日号]|(?<!\d)\d{1,2}/\d{1,2}(?![/\d])")
 
 
@@ -765,8 +769,17 @@ class _Auditor:
                 else full.group()
             )
             due = parsed if isinstance(parsed, dt.date) else None
+        written = _ITEM_STATUS.search(text)
+        status = read_status(written.group("status")) if written else None
+        if block.checked is not None and status is None:
+            status = "done" if block.checked else "open"  # '- [x] Add the alert': a ticked task is done
         try:
-            action = ActionItem(action=text[:MAX_TEXT_CHARS], owner=owner[:MAX_NAME_CHARS] if owner else None, due=due)
+            action = ActionItem(
+                action=text[:MAX_TEXT_CHARS],
+                owner=owner[:MAX_NAME_CHARS] if owner else None,
+                due=due,
+                status=status or "open",
+            )
         except ValidationError:
             return
         no_year = _DATE_NO_YEAR.search(text) if due is None else None

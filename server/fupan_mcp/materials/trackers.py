@@ -334,6 +334,33 @@ as open), never imported as done."""
 _NEGATION = re.compile(r"(?:\bnot(?:\s+yet)?\s*|\bno\s+|\bun|\bin|未|没有?|尚未|非|不)$")
 
 
+def read_status(text: str) -> ActionStatus | None:
+    """An action's status as trackers write it ('Done', 'In Progress', '已完成', '✅', 'Closed as won't fix'), or
+    None when the words do not settle it (unknown, qualified, or naming two statuses)."""
+    folded = text.casefold().strip()
+    for status, words in _STATUS:
+        if folded in words:
+            return status
+    marks = re.sub(r"[\s\ufe0f]+", "", folded)
+    for status, signs in _STATUS_MARKS:
+        if marks in signs:
+            return status
+    folded = _STRUCK.sub(" ", folded).strip() if "~~" in folded else folded
+    found = [status for status, words in _STATUS if any(len(word) > 3 and _affirmed(folded, word) for word in words)]
+    denied = any(word in folded and not _affirmed(folded, word) for word in _STATUS[1][1] if len(word) > 3)
+    if not found or _HEDGED.search(folded) or (found == ["done"] and denied):
+        return None
+    if found == ["done"] and _PARTIAL.search(folded):
+        return "in_progress"  # 'Done (partially)', 'mostly done': work remains
+    if len(found) == 1:
+        return found[0]
+    if found == ["wont_do", "done"]:
+        return "wont_do"  # 'Closed as won't fix', 'Resolved (duplicate)': closed undone
+    if found == ["done", "in_progress"]:
+        return "in_progress"  # 'In progress - 80% done'
+    return None
+
+
 def _affirmed(folded: str, word: str) -> bool:
     """``word`` occurs in the status and is not denied just before ("not done", "incomplete", "尚未完成"):
     a denied word never gives its status."""
@@ -682,28 +709,9 @@ class _TrackerReader:
         cell, j = self.first(row, "status")
         if cell is None:
             return "open", None
-        folded = cell.text.casefold().strip()
-        for status, words in _STATUS:
-            if folded in words:
-                return status, cell.text
-        marks = re.sub(r"[\s\ufe0f]+", "", folded)
-        for status, signs in _STATUS_MARKS:
-            if marks in signs:
-                return status, cell.text
-        folded = _STRUCK.sub(" ", folded).strip() if "~~" in folded else folded
-        found = [
-            status for status, words in _STATUS if any(len(word) > 3 and _affirmed(folded, word) for word in words)
-        ]
-        denied = any(word in folded and not _affirmed(folded, word) for word in _STATUS[1][1] if len(word) > 3)
-        if found and not _HEDGED.search(folded) and not (found == ["done"] and denied):
-            if found == ["done"] and _PARTIAL.search(folded):
-                return "in_progress", cell.text  # 'Done (partially)', 'mostly done': work remains
-            if len(found) == 1:
-                return found[0], cell.text
-            if found == ["wont_do", "done"]:
-                return "wont_do", cell.text  # 'Closed as won't fix', 'Resolved (duplicate)': closed undone
-            if found == ["done", "in_progress"]:
-                return "in_progress", cell.text  # 'In progress - 80% done'
+        status = read_status(cell.text)
+        if status is not None:
+            return status, cell.text
         self.problem(i, j, "status", "unknown_status", "warning", cell.text)
         return "open", cell.text
 
