@@ -324,6 +324,20 @@ def test_a_ticked_task_or_a_written_status_of_an_action_item_is_read() -> None:
     assert len(overdue) == 1 and overdue[0] is not None and overdue[0].startswith("Pin base image")
 
 
+def test_an_action_item_due_moved_to_a_new_date_is_due_on_it() -> None:
+    """'due 2026-11-30 → 2026-12-15', 'due ~~2026-11-15~~ 2026-12-20': the new date (the first was read, and the
+    action reported overdue by the date it was moved from); another date later in the item stays aside."""
+    text = (
+        "## Action items\n"
+        "- Add replication-lag alert (owner: @ann, due 2026-11-30 → 2026-12-15)\n"
+        "- Validate config (owner: @bo, due ~~2026-11-15~~ 2026-12-20)\n"
+        "- Rotate keys, owner: Fa, due 2026-11-25, reviewed 2026-11-01\n"
+    )
+    result = audit_review(text.encode(), "markdown", "en", review_date=dt.date(2026, 12, 5))
+    assert [a.due for a in result.actions] == [dt.date(2026, 12, 15), dt.date(2026, 12, 20), dt.date(2026, 11, 25)]
+    assert [f.code for f in result.findings if f.code.startswith("action_")] == ["action_due_past"]
+
+
 # ------------------------------------------------------------------------------------------ safe reading
 
 

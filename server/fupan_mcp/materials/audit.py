@@ -206,6 +206,7 @@ _DATE_FULL = re.compile(
     r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}",
     re.IGNORECASE,
 )
+_STRUCK_OUT = re.compile(r"~~[^~]*~~")
 _ITEM_STATUS = re.compile(
     r"\b(?:status|state)\s*[:：=]\s*(?P<status>[^,;，；|]{1,40}?)\s*(?=$|[,;，；|]|\.(?:\s|$))", re.I
 )
@@ -761,13 +762,18 @@ class _Auditor:
         owner_match = _OWNER.search(text)
         owner = (owner_match.group("owner") or owner_match.group("mention")) if owner_match else None
         due: dt.date | None = None
-        full = _DATE_FULL.search(text)
+        dates = list(_DATE_FULL.finditer(_STRUCK_OUT.sub(" ", text)))
+        full = dates[0] if dates else None
         if full:
             parsed = parse_date(
                 re.sub(r"\s+", "", full.group()).replace("年", "-").replace("月", "-").rstrip("日号")
                 if "年" in full.group()
                 else full.group()
             )
+            if len(dates) == 2 and "年" not in full.group():  # 'due 2026-11-30 → 2026-12-15': the move's date
+                struck = _STRUCK_OUT.sub(" ", text)
+                moved = parse_date(struck[full.start() : dates[1].end()])
+                parsed = moved if isinstance(moved, dt.date) else parsed
             due = parsed if isinstance(parsed, dt.date) else None
         written = _ITEM_STATUS.search(text)
         status = read_status(written.group("status")) if written else None
