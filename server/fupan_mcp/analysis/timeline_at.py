@@ -534,6 +534,7 @@ def _span(value: str) -> _Written | _Refused | None:
     return start._replace(end=right)
 
 
+_DATE_TIME_DASH = re.compile(r"^[-–—]\s+(?=\d)")
 _LONG_ZONE = re.compile(
     r"\b(?P<region>pacific|eastern|central|mountain)\s+(?:(?P<season>standard|daylight)\s+)?time\b(?:\s*\((?:pt|et|ct|mt|"
     r"pst|pdt|est|edt|cst|cdt|mst|mdt)\))?",
@@ -586,6 +587,7 @@ def _written_one(text: str) -> _Written | _Refused:
         month = _MONTH_NAMES[got["mon"].casefold()] if got.get("mon") else int(got["mo"])
         written |= {"year": int(got["y"]) if got.get("y") else None, "month": month, "day": int(got["d"])}
         value = f"{value[: found.start()]} {value[found.end() :]}".strip(" ,")
+        value = _DATE_TIME_DASH.sub("", value)  # 'Jun 21, 2022 - 06:34 UTC', as status pages write it
     marker = _day_marker(value)
     if isinstance(marker, _Refused):
         return marker
