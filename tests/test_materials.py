@@ -308,6 +308,36 @@ def test_english_review_sentences() -> None:
     assert result.actions[0].owner == "Dana" and result.actions[0].due == dt.date(2024, 9, 1)
 
 
+def test_a_ticked_task_or_a_written_status_of_an_action_item_is_read() -> None:
+    """'- [x] …' is done and '- [ ] …' open; '…, status: done' is read as a tracker's cell. A ticked action was
+    imported as open and, with its due date before the review, reported overdue."""
+    text = (
+        "## Action items\n"
+        "- [x] Add replication-lag alert (owner: @ann, due 2026-11-30)\n"
+        "- [ ] Validate config before push (owner: @bo, due 2026-12-15)\n"
+        "- Add canary stage, owner: Dee, due 2026-12-20, status: done\n"
+        "- Pin base image, owner: Ed, due 2026-12-01, status: Fixed (not deployed)\n"
+    )
+    result = audit_review(text.encode(), "markdown", "en", review_date=dt.date(2026, 12, 10))
+    assert [a.status for a in result.actions] == ["done", "open", "done", "open"]
+    overdue = [f.excerpt for f in result.findings if f.code == "action_due_past"]
+    assert len(overdue) == 1 and overdue[0] is not None and overdue[0].startswith("Pin base image")
+
+
+def test_an_action_item_due_moved_to_a_new_date_is_due_on_it() -> None:
+    """'due 2026-11-30 → 2026-12-15', 'due ~~2026-11-15~~ 2026-12-20': the new date (the first was read, and the
+    action reported overdue by the date it was moved from); another date later in the item stays aside."""
+    text = (
+        "## Action items\n"
+        "- Add replication-lag alert (owner: @ann, due 2026-11-30 → 2026-12-15)\n"
+        "- Validate config (owner: @bo, due ~~2026-11-15~~ 2026-12-20)\n"
+        "- Rotate keys, owner: Fa, due 2026-11-25, reviewed 2026-11-01\n"
+    )
+    result = audit_review(text.encode(), "markdown", "en", review_date=dt.date(2026, 12, 5))
+    assert [a.due for a in result.actions] == [dt.date(2026, 12, 15), dt.date(2026, 12, 20), dt.date(2026, 11, 25)]
+    assert [f.code for f in result.findings if f.code.startswith("action_")] == ["action_due_past"]
+
+
 # ------------------------------------------------------------------------------------------ safe reading
 
 

@@ -370,6 +370,34 @@ def test_a_seasonal_abbreviation_out_of_season_is_noted_without_a_review_zone() 
     assert codes("2022-07-02 10:28 AEST") == codes("2022-06-21 14:05 CEST") == []
 
 
+def test_us_zones_spelled_out_are_read_as_their_abbreviation() -> None:
+    """'9:37 AM Pacific Standard Time', '2:05 PM Pacific Time', 'Central Standard Time' (the US one, UTC-6)."""
+    aws = [
+        {"at": "Feb 28, 2017 9:37 AM Pacific Standard Time", "kind": "impact_start", "text": "a"},
+        {"at": "1:54 PM Pacific Standard Time", "kind": "resolved", "text": "b"},
+    ]
+    result = check_timeline(aws, None, "en")
+    assert result.events[0].at == dt.datetime(2017, 2, 28, 17, 37, tzinfo=UTC)
+    assert result.time_to_resolve_minutes == 257 and not [f for f in result.findings if f.code.startswith("at_")]
+    summer = check_timeline([{"at": "2022-06-21 2:05 PM Pacific Time", "kind": "x", "text": "a"}], None, "en")
+    assert summer.events[0].at == dt.datetime(2022, 6, 21, 21, 5, tzinfo=UTC)
+    central = check_timeline([{"at": "2022-12-21 2:05 PM Central Standard Time", "kind": "x", "text": "a"}], None, "en")
+    assert central.events[0].at == dt.datetime(2022, 12, 21, 20, 5, tzinfo=UTC)
+
+
+def test_a_status_page_date_dash_time_is_read() -> None:
+    """'Jun 21, 2022 - 06:34 UTC', as status pages date their posts, was refused; a signed offset stays one."""
+    events = [
+        {"at": "Jun 21, 2022 - 06:34 UTC", "kind": "impact_start", "text": "Investigating"},
+        {"at": "Jun 21, 2022 - 09:02 UTC", "kind": "resolved", "text": "Resolved"},
+    ]
+    result = check_timeline(events, None, "en")
+    assert result.events[0].at == dt.datetime(2022, 6, 21, 6, 34, tzinfo=UTC)
+    assert result.time_to_resolve_minutes == 148 and not [f for f in result.findings if f.code.startswith("at_")]
+    offset = check_timeline([{"at": "2022-06-21 14:05 -07:00", "kind": "x", "text": "a"}], None, "en")
+    assert offset.events[0].at == dt.datetime(2022, 6, 21, 21, 5, tzinfo=UTC)
+
+
 def test_daylight_saving_gaps_are_refused_and_repeated_hours_flagged() -> None:
     gap = check_timeline([{"at": "2024-03-10 02:30", "kind": "impact_start", "text": "a"}], "America/Los_Angeles", "en")
     assert [f.code for f in gap.findings] == ["at_impossible"]

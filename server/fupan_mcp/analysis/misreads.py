@@ -275,6 +275,9 @@ def reconsider(
             field, text = fen_fields[0]
             return Reconsidered(target, actual, baseline, Doubt("fen", field, str(text)))
     target = _points_of_a_percent(target, actual, baseline)
+    target, doubt = _improved_side(metric, target)
+    if doubt is not None:
+        return Reconsidered(target, actual, baseline, doubt)
     target, doubt = _bare_side(metric, target, baseline)
     if doubt is not None:
         return Reconsidered(target, actual, baseline, doubt)
@@ -321,6 +324,36 @@ def _bare_side(
     if lower is None and (target.unit or "") in _TIME_UNITS:
         return target, Doubt("direction", "target", metric.target)
     return target, None
+
+
+_IMPROVE = re.compile(r"^\s*(?:improve[sd]?|improving|better)\b", re.IGNORECASE)
+
+
+def _improved_side(metric: MetricInput, target: ParsedTarget | None) -> tuple[ParsedTarget | None, Doubt | None]:
+    """'Improve' names no side: the target reader takes it as a rise, which is right for conversion and wrong for
+    latency ('Improve p99 latency by 20%' from 400 ms to 350 ms was 'regressed'; 'Improve p99 latency to 300ms'
+    was met at 350 ms). Where lower is better (by `better` or the name) the target is turned round; where the
+    side is unknown and the figure is a duration, it is a doubt."""
+    if target is None or not isinstance(metric.target, str) or not _IMPROVE.match(metric.target):
+        return target, None
+    lower = _lower_is_better(metric)
+    if lower is None and (target.unit or "") in _TIME_UNITS:
+        return target, Doubt("direction", "target", metric.target)
+    if not lower:
+        return target, None
+    if target.kind in ("relative_change", "pp_change", "absolute_change") and target.direction == "increase":
+        if target.factor is not None:
+            return _multiple_target(1 / target.factor), None
+        return target.model_copy(update={"direction": "decrease"}), None
+    if target.kind in ("at_least", "slo"):
+        return target.model_copy(update={"kind": "at_most"}), None
+    return target, None
+
+
+def _multiple_target(factor: float) -> ParsedTarget:
+    return ParsedTarget(
+        kind="relative_change", value=abs(factor - 1) * 100, direction="decrease", unit="%", factor=factor
+    )
 
 
 _REDUCE_VERB = re.compile(

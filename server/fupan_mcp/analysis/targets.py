@@ -1212,6 +1212,14 @@ def _range_target(low: tuple[float, str | None], high: tuple[float, str | None])
 
 def _verb_target(verb: re.Match[str], rest: str, op: Op | None, unit: MetricUnit) -> ParsedTarget:
     direction = _VERBS[verb["verb"]]
+    moved = _MOVE.fullmatch(rest)
+    if moved and not verb["to"] and not verb["op"]:
+        start, end = _quantity(moved["a"]), _quantity(moved["b"])
+        if end.value == start.value or (end.value > start.value) != (direction == "increase"):
+            raise TargetError(
+                "verb_sign", f"the verb says {direction} but {moved['a']} to {moved['b']} does not", text=rest
+            )
+        return _single_target(moved["b"], _merge_ops(">=" if direction == "increase" else "<=", op), unit)
     if verb["to"]:
         level_op: Op = ">=" if direction == "increase" else "<="
         return _single_target(_single(rest), _merge_ops(level_op, op), unit)
@@ -1223,6 +1231,11 @@ def _verb_target(verb: re.Match[str], rest: str, op: Op | None, unit: MetricUnit
     if multiple is not None:
         return multiple
     return _change_target(_single(rest), _merge_ops(inner, op), direction, unit, by_verb=True)
+
+
+_MOVE = re.compile(rf"(?P<a>{_QTY})\s?(?:to|->|→|至|到)\s?(?P<b>{_QTY})")
+"""'Increase uptime 99.5% to 99.9%', 'Grow signups 1k to 2k': after a verb, two figures joined by 'to' are a move
+from the first to the second (read as the range 99.5% to 99.9%, met by 99.7%)."""
 
 
 def _single_target(text: str, op: Op | None, unit: MetricUnit) -> ParsedTarget:

@@ -534,8 +534,29 @@ def _span(value: str) -> _Written | _Refused | None:
     return start._replace(end=right)
 
 
+_DATE_TIME_DASH = re.compile(r"^[-–—]\s+(?=\d)")
+_LONG_ZONE = re.compile(
+    r"\b(?P<region>pacific|eastern|central|mountain)\s+(?:(?P<season>standard|daylight)\s+)?time\b(?:\s*\((?:pt|et|ct|mt|"
+    r"pst|pdt|est|edt|cst|cdt|mst|mdt)\))?",
+    re.IGNORECASE,
+)
+_LONG_ZONES = {
+    ("pacific", None): "PT", ("pacific", "standard"): "PST", ("pacific", "daylight"): "PDT",
+    ("eastern", None): "ET", ("eastern", "standard"): "EST", ("eastern", "daylight"): "EDT",
+    ("central", None): "CT", ("central", "standard"): "UTC-6", ("central", "daylight"): "CDT",
+    ("mountain", None): "MT", ("mountain", "standard"): "MST", ("mountain", "daylight"): "MDT",
+}  # fmt: skip
+"""US zones spelled out ('9:37 AM Pacific Time', '2:05 PM Eastern Standard Time'), as the abbreviation they
+stand for; 'Central Standard Time' is the US one, UTC-6 (CST alone is ambiguous)."""
+
+
+def _long_zone(match: re.Match[str]) -> str:
+    season = match["season"].casefold() if match["season"] else None
+    return _LONG_ZONES[match["region"].casefold(), season]
+
+
 def _written_one(text: str) -> _Written | _Refused:
-    value = text
+    value = _LONG_ZONE.sub(_long_zone, text) if "time" in text.casefold() else text
     relative = _RELATIVE.match(value)
     if relative is not None and any(relative.group(k) for k in ("hh", "d", "h", "m")):
         amounts = {k: int(relative.group(k) or 0) for k in ("hh", "mm", "d", "h", "m")}
@@ -566,6 +587,7 @@ def _written_one(text: str) -> _Written | _Refused:
         month = _MONTH_NAMES[got["mon"].casefold()] if got.get("mon") else int(got["mo"])
         written |= {"year": int(got["y"]) if got.get("y") else None, "month": month, "day": int(got["d"])}
         value = f"{value[: found.start()]} {value[found.end() :]}".strip(" ,")
+        value = _DATE_TIME_DASH.sub("", value)  # 'Jun 21, 2022 - 06:34 UTC', as status pages write it
     marker = _day_marker(value)
     if isinstance(marker, _Refused):
         return marker

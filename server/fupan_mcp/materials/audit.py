@@ -56,7 +56,7 @@ from fupan_mcp.materials.documents import Block, Document, sections_of
 from fupan_mcp.materials.metrics import metric_header, read_metrics
 from fupan_mcp.materials.strings import TEXT
 from fupan_mcp.materials.tables import EMPTY, Cell, Sheet
-from fupan_mcp.materials.trackers import action_header, parse_date, read_tracker
+from fupan_mcp.materials.trackers import action_header, parse_date, read_status, read_tracker
 
 __all__ = ["audit_document"]
 
@@ -223,6 +223,11 @@ _DATE_FULL = re.compile(
     r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}",
     re.IGNORECASE,
 )
+_STRUCK_OUT = re.compile(r"~~[^~]*~~")
+_ITEM_STATUS = re.compile(
+    r"\b(?:status|state)\s*[:：=]\s*(?P<status>[^,;，；|]{1,40}?)\s*(?=$|[,;，；|]|\.(?:\s|$))", re.I
+)
+"""'…, status: done' written in an action item: read as a tracker's status cell (was ignored: every item open)."""
 _DATE_NO_YEAR = re.compile(r"(?<![\d年])\d{1,2}\s*月\s*\d{1,2}\s*[日号]|(?<!\d)\d{1,2}/\d{1,2}(?![/\d])")
 
 
@@ -777,16 +782,30 @@ class _Auditor:
         owner_match = _OWNER.search(text)
         owner = (owner_match.group("owner") or owner_match.group("mention")) if owner_match else None
         due: dt.date | None = None
-        full = _DATE_FULL.search(text)
+        dates = list(_DATE_FULL.finditer(_STRUCK_OUT.sub(" ", text)))
+        full = dates[0] if dates else None
         if full:
             parsed = parse_date(
                 re.sub(r"\s+", "", full.group()).replace("年", "-").replace("月", "-").rstrip("日号")
                 if "年" in full.group()
                 else full.group()
             )
+            if len(dates) == 2 and "年" not in full.group():  # 'due 2026-11-30 → 2026-12-15': the move's date
+                struck = _STRUCK_OUT.sub(" ", text)
+                moved = parse_date(struck[full.start() : dates[1].end()])
+                parsed = moved if isinstance(moved, dt.date) else parsed
             due = parsed if isinstance(parsed, dt.date) else None
+        written = _ITEM_STATUS.search(text)
+        status = read_status(written.group("status")) if written else None
+        if block.checked is not None and status is None:
+            status = "done" if block.checked else "open"  # '- [x] Add the alert': a ticked task is done
         try:
-            action = ActionItem(action=text[:MAX_TEXT_CHARS], owner=owner[:MAX_NAME_CHARS] if owner else None, due=due)
+            action = ActionItem(
+                action=text[:MAX_TEXT_CHARS],
+                owner=owner[:MAX_NAME_CHARS] if owner else None,
+                due=due,
+                status=status or "open",
+            )
         except ValidationError:
             return
         no_year = _DATE_NO_YEAR.search(text) if due is None else None

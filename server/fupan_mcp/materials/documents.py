@@ -37,6 +37,8 @@ class Block:
     location: str
     level: int = 0
     rows: tuple[tuple[str, ...], ...] = ()
+    checked: bool | None = None
+    """A task-list item's box: '- [x]' True, '- [ ]' False, no box None."""
 
 
 @dataclass
@@ -248,7 +250,7 @@ _SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
 _BOLD_LINE = re.compile(r"^\s*(?:\*\*|__)(.+?)(?:\*\*|__)\s*[:：]?\s*$")
 _ZH_NUMBERED = re.compile(r"^\s*(?:第?[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）])\s*\S")
 _NUMBERED_LINE = re.compile(r"^\s*\d+(?:\.\d+)*[、.．]\s*\S")
-_ITEM = re.compile(r"^\s*(?:[-*+•·]|\d+[.)、]|[（(]\d+[)）])\s+(?:\[[ xX]\]\s+)?(.*)$")
+_ITEM = re.compile(r"^\s*(?:[-*+•·]|\d+[.)、]|[（(]\d+[)）])\s+(?:\[(?P<box>[ xX])\]\s+)?(?P<text>.*)$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
@@ -336,7 +338,9 @@ def read_markdown(text: str) -> Document:
         item = _ITEM.match(line)
         if item:
             flush()
-            blocks.append(Block("item", _strip_inline(item.group(1)), f"line {number}"))
+            box = item.group("box")
+            checked = None if box is None else box != " "
+            blocks.append(Block("item", _strip_inline(item.group("text")), f"line {number}", checked=checked))
             i += 1
             continue
         if not paragraph:

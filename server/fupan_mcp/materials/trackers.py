@@ -213,6 +213,16 @@ _STATUS: tuple[tuple[ActionStatus, tuple[str, ...]], ...] = (
             "not planned",
             "not_planned",
             "obsolete",
+            "will not fix",
+            "will not do",
+            "not needed",
+            "no longer needed",
+            "not applicable",
+            "superseded",
+            "out of scope",
+            "descoped",
+            "no action",
+            "merged into",
             "不做",
             "不处理",
             "取消",
@@ -336,6 +346,20 @@ _STATUS: tuple[tuple[ActionStatus, tuple[str, ...]], ...] = (
         ),
     ),
 )
+_UNDONE_RESOLUTIONS = (
+    *_STATUS[0][1],
+    "cannot reproduce",
+    "can't reproduce",
+    "incomplete",
+    "declined",
+    "abandoned",
+    "not a bug",
+    "works as designed",
+    "works as intended",
+    "won't implement",
+)
+"""Jira resolutions that close an issue without doing it: with one of them, 'Closed' is not done (Closed /
+Incomplete, Closed / Declined were imported as done, with the closing as evidence)."""
 _STATUS_MARKS: tuple[tuple[ActionStatus, frozenset[str]], ...] = (
     (
         "done",
@@ -352,10 +376,12 @@ _STATUS_MARKS: tuple[tuple[ActionStatus, frozenset[str]], ...] = (
 _PARTIAL = re.compile(r"\b(?:partial(?:ly)?|partly|mostly|almost|nearly|half)\b")
 _HEDGED = re.compile(
     r"\?|？|\b(?:revert(?:ed)?|rolled back|rollback|undone|re-?opened|pending|awaiting|tbc|tbd|unclear|unverified)\b"
+    r"|\bnot\s+(?:yet\s+)?(?:deployed|released|shipped|merged|verified|rolled out|live|in prod(?:uction)?)\b"
 )
 """A status word inside a longer phrase gives its status only when nothing qualifies it: 'Done - reverted',
-'Done?', 'Closed, pending verification' are no evidence of done, and a phrase naming two statuses ('Open -
-partially done') is neither; both are reported (unknown status, taken as open), never imported as done."""
+'Done?', 'Closed, pending verification', 'Fixed (not deployed)', 'Closed - not fixed' are no evidence of done,
+and a phrase naming two statuses ('Open - partially done') is neither; both are reported (unknown status, taken
+as open), never imported as done."""
 _NEGATION = re.compile(r"(?:\bnot(?:\s+yet)?\s*|\bno\s+|\bun|\bin|未|没有?|尚未|非|不)$")
 
 
@@ -380,6 +406,33 @@ def _qualified_status(folded: str) -> ActionStatus | None:
             return "done" if share == 100 else None
         return "open" if share == 0 and progress["word"] is None else "in_progress"
     return "in_progress" if _PENDING.match(folded) else None
+
+
+def read_status(text: str) -> ActionStatus | None:
+    """An action's status as trackers write it ('Done', 'In Progress', '已完成', '✅', 'Closed as won't fix'), or
+    None when the words do not settle it (unknown, qualified, or naming two statuses)."""
+    folded = text.casefold().strip()
+    for status, words in _STATUS:
+        if folded in words:
+            return status
+    marks = re.sub(r"[\s\ufe0f]+", "", folded)
+    for status, signs in _STATUS_MARKS:
+        if marks in signs:
+            return status
+    folded = _STRUCK.sub(" ", folded).strip() if "~~" in folded else folded
+    found = [status for status, words in _STATUS if any(len(word) > 3 and _affirmed(folded, word) for word in words)]
+    denied = any(word in folded and not _affirmed(folded, word) for word in _STATUS[1][1] if len(word) > 3)
+    if found and not _HEDGED.search(folded) and not (found == ["done"] and denied):
+        if found == ["done"] and _PARTIAL.search(folded):
+            return "in_progress"  # 'Done (partially)', 'mostly done': work remains
+        if len(found) == 1:
+            return found[0]
+        if found == ["wont_do", "done"]:
+            return "wont_do"  # 'Closed as won't fix', 'Resolved (duplicate)': closed undone
+        if found == ["done", "in_progress"]:
+            return "in_progress"  # 'In progress - 80% done'
+        return None
+    return _qualified_status(folded)  # '进行中（80%）', '已修复待验证'
 
 
 def _affirmed(folded: str, word: str) -> bool:
@@ -730,29 +783,9 @@ class _TrackerReader:
         cell, j = self.first(row, "status")
         if cell is None:
             return "open", None
-        folded = cell.text.casefold().strip()
-        for status, words in _STATUS:
-            if folded in words:
-                return status, cell.text
-        marks = re.sub(r"[\s\ufe0f]+", "", folded)
-        for status, signs in _STATUS_MARKS:
-            if marks in signs:
-                return status, cell.text
-        found = [
-            status for status, words in _STATUS if any(len(word) > 3 and _affirmed(folded, word) for word in words)
-        ]
-        if found and not _HEDGED.search(folded):
-            if found == ["done"] and _PARTIAL.search(folded):
-                return "in_progress", cell.text  # 'Done (partially)', 'mostly done': work remains
-            if len(found) == 1:
-                return found[0], cell.text
-            if found == ["wont_do", "done"]:
-                return "wont_do", cell.text  # 'Closed as won't fix', 'Resolved (duplicate)': closed undone
-            if found == ["done", "in_progress"]:
-                return "in_progress", cell.text  # 'In progress - 80% done'
-        qualified = _qualified_status(folded)
-        if qualified is not None:
-            return qualified, cell.text
+        status = read_status(cell.text)
+        if status is not None:
+            return status, cell.text
         self.problem(i, j, "status", "unknown_status", "warning", cell.text)
         return "open", cell.text
 
@@ -785,7 +818,7 @@ class _TrackerReader:
     def action(self, i: int, row: Sequence[Cell], text: str, ticket: str | None) -> ActionItem | None:
         status, written = self.status(i, row)
         resolution = ", ".join(self.texts(row, "resolution")) or None
-        if status == "done" and resolution and any(word in resolution.casefold() for word in _STATUS[0][1]):
+        if status == "done" and resolution and any(word in resolution.casefold() for word in _UNDONE_RESOLUTIONS):
             status = "wont_do"
         evidence = status_reason = None
         if status == "done":
