@@ -299,6 +299,9 @@ _AGGREGATIONS: tuple[tuple[Aggregation, tuple[str, ...]], ...] = (
     ("latest", ("期末", "最新", "截至", "末值", "latest", "end", "last", "current")),
 )
 _VALUE_CHARS = 100
+_FRACTION_TARGET = re.compile(r"\d\s?(?:/|out of)\s?\d", re.IGNORECASE)
+"""'4.5/5', '18/20': the target reads as a share, but the row is on the fraction's scale (4.6 of 5, 19 of
+20); declaring the row '%' made 4.6 a 4.6% against 90%: 'not achieved, 5.1%'."""
 
 
 @dataclass
@@ -739,7 +742,8 @@ class _Reader:
         except ValueError as error:
             self.problem(i, "target", "unreadable_target", "error", cell.text, reason=str(error))
             return None
-        self._target_percent = parsed.unit == "%" and parsed.kind not in ("relative_change",)
+        fraction = _FRACTION_TARGET.search(text) is not None  # '4.5/5' is 90% only as a target's share
+        self._target_percent = parsed.unit == "%" and parsed.kind not in ("relative_change",) and not fraction
         return text
 
     def aggregation(self, i: int, cell: Cell | None, key: str) -> tuple[Aggregation | None, str | None]:
