@@ -74,7 +74,6 @@ from fupan_mcp.analysis.misreads import (
 )
 from fupan_mcp.analysis.targets import (
     MULTIPLE_UNITS,
-    RATIO_UNITS,
     MetricUnit,
     TargetError,
     describe_target,
@@ -82,6 +81,7 @@ from fupan_mcp.analysis.targets import (
     parse_target,
     same_noun,
     spec_example,
+    takes_no_count,
     target_from_spec,
     to_metric_unit,
 )
@@ -940,7 +940,7 @@ def _target_fits(target: ParsedTarget | None, unit: MetricUnit, written: object 
     reading of it."""
     if target is None or target.kind in ("relative_change", "baseline") or _relative_tolerance(target):
         return True
-    if target.unit is None and unit.label in RATIO_UNITS and target_magnitude(written) is not None:
+    if target.unit is None and takes_no_count(unit.label) and target_magnitude(written) is not None:
         return False
     if target.kind == "pp_change" or (target.kind == "tolerance" and target.unit == "pp"):
         return unit.label in (None, "%")

@@ -141,11 +141,11 @@ _BARE_FEN = re.compile(r"\d\s?分(?!钟|之|位|成)")
 _DURATION_SHAPE = re.compile(r"\d\s?(?:小时|个小时|钟头|时|天|秒)")
 _FRACTION = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s?(?:/|out of)\s?(\d+(?:\.\d+)?)(?![\d.])")
 _TARGET_MAGNITUDE = re.compile(
-    r"\d\s?(?P<word>百万|千万|万|亿|千|k|w|mn|bn|million|billion|m|b)(?![a-z])", re.IGNORECASE
+    r"\d\s?(?P<word>百万|千万|万亿|万|亿|千|k|w|mn|bn|million|billion|m|b)(?![a-z])", re.IGNORECASE
 )
 _MAGNITUDE_FACTORS = {
     "千": 1e3, "k": 1e3, "万": 1e4, "w": 1e4, "百万": 1e6, "m": 1e6, "mn": 1e6, "million": 1e6,
-    "千万": 1e7, "亿": 1e8, "b": 1e9, "bn": 1e9, "billion": 1e9,
+    "千万": 1e7, "亿": 1e8, "万亿": 1e12, "b": 1e9, "bn": 1e9, "billion": 1e9,
 }  # fmt: skip
 _LEVEL_KINDS = frozenset({"at_least", "at_most", "equal", "slo", "budget"})
 _RATING_SCALE = 10.0

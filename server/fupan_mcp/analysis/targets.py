@@ -102,6 +102,7 @@ __all__ = [
     "metric_unit",
     "parse_target",
     "spec_example",
+    "takes_no_count",
     "target_from_spec",
     "to_metric_unit",
 ]
@@ -213,6 +214,14 @@ RATIO_UNITS = frozenset({"%", "‰", "bp", "pp", "倍", "x"})
 """Shares and multiples: a figure with a magnitude word and no unit (1100万, 5w) is a count, which converts
 to no ratio ('达成105%' or '2倍' in a 1000万 row is not 105 or 2 of 1000万)."""
 MULTIPLE_UNITS = frozenset({"倍", "x"})
+_SHORT_LATIN_UNIT = re.compile(r"[a-z]{1,3}")
+
+
+def takes_no_count(label: str | None) -> bool:
+    """A unit that a count with a magnitude word and no unit (1600万, 5w) never converts to: a ratio, or a
+    short Latin unit (kw, ms, kg...). '1.5kw' is 千万 in Chinese business slang and kilowatts elsewhere:
+    1600万 against it was 'achieved, 1,066,666,667%'."""
+    return label is not None and (label in RATIO_UNITS or _SHORT_LATIN_UNIT.fullmatch(label) is not None)
 
 
 def to_metric_unit(quantity: ScaledQuantity | Value, unit: MetricUnit) -> tuple[float, str | None, bool]:
@@ -224,7 +233,7 @@ def to_metric_unit(quantity: ScaledQuantity | Value, unit: MetricUnit) -> tuple[
     """
     if unit.label is None:
         return quantity.value, quantity.unit, True
-    if quantity.unit is None and quantity.magnitude != 1.0 and unit.label in RATIO_UNITS:
+    if quantity.unit is None and quantity.magnitude != 1.0 and takes_no_count(unit.label):
         return quantity.value, None, False  # '1100万' is a count, never 1,100万 % or times
     if quantity.unit is None:
         in_base = quantity.magnitude != 1.0

@@ -206,6 +206,7 @@ MAGNITUDES: dict[str, float] = {
     "mil": 1e6,  # "$3 mil", "3 mln users" (a letter after it is a word: "5 miles")
     "mln": 1e6,
     "亿": 1e8,
+    "万亿": 1e12,
     "b": 1e9,
     "bn": 1e9,
     "bln": 1e9,
@@ -356,6 +357,8 @@ _CN_PERMYRIAD = re.compile(r"万分之\s?(\d+(?:\.\d+)?)")
 """万分之五 is 5‱, 5 basis points (0.05%): read as 5 with no unit, 0.06% passed '万分之五以下' as 0.06 ≤ 5."""
 _CN_FRACTION = re.compile(r"(?<![\d.])(\d+)\s?分之\s?(\d+(?:\.\d+)?)")
 _CN_TENTHS = re.compile(r"(\d+(?:\.\d+)?)成(\d)?(?![功本交员绩果熟立])")
+_CN_GE_MAGNITUDE = re.compile(r"(?<=\d)\s?个\s?(?=万亿|亿|千万|百万|万)")
+"""'3个亿', '一个亿' (colloquial): the 个 kept the 亿 from the number, read as 3 and 'not achieved'."""
 _CN_HALF_HOUR = re.compile(r"(\d+)\s?个半(小时|钟头|月|天)")
 _CN_HALF = re.compile(r"(?<![\d减砍折对一])半(个?小时|个?钟头|天|个月|年)")
 
@@ -408,6 +411,8 @@ def chinese_to_digits(text: str) -> str:
     text = _CN_RUN.sub(lambda m: _cn_run_to_digits(m.group()), text)
     text = _CN_PERCENT.sub(r"\1%", text)
     text = _CN_PERMILLE.sub(r"\1‰", text)
+    if "个" in text:
+        text = _CN_GE_MAGNITUDE.sub("", text)
     text = _CN_PERMYRIAD.sub(r"\1‱", text)
     if "分之" in text:
         text = _CN_FRACTION.sub(_cn_fraction, text)

@@ -299,6 +299,9 @@ _AGGREGATIONS: tuple[tuple[Aggregation, tuple[str, ...]], ...] = (
     ("latest", ("期末", "最新", "截至", "末值", "latest", "end", "last", "current")),
 )
 _VALUE_CHARS = 100
+_FRACTION_TARGET = re.compile(r"\d\s?(?:/|out of)\s?\d", re.IGNORECASE)
+"""'4.5/5', '18/20': the target reads as a share, but the row is on the fraction's scale (4.6 of 5, 19 of
+20); declaring the row '%' made 4.6 a 4.6% against 90%: 'not achieved, 5.1%'."""
 
 
 @dataclass
@@ -456,14 +459,49 @@ def period_clash(target_label: str, actual_label: str) -> bool:
     return bool(_TO_DATE.search(_period_key(actual_label))) and actual != target
 
 
+_BARE_NUMBER = re.compile(r"^[¥$￥]?\s*-?\d[\d,，]*(?:\.\d+)?\s*(?:[万亿千]|百万|千万)?\s*(?:元|万元|美元)?$")
+
+
+def _bare_number(text: str) -> bool:
+    """A figure with no comparator or change word: '200', '1,500万', '¥30万元'."""
+    return _BARE_NUMBER.match(unicodedata.normalize("NFKC", text).strip()) is not None
+
+
 def _period_key(label: str) -> str:
     """The header folded with its brackets kept: '实际（1-9月）' names its period inside them."""
     return "".join(unicodedata.normalize("NFKC", label).casefold().split())
 
 
+_BASE_TARGET = re.compile(r"保底|底线|基础目标|基本目标|承诺|commit|base|floor|minimum")
+_STRETCH_TARGET = re.compile(r"挑战|冲刺|冲击|激励目标|stretch|aspiration|moonshot")
+_BUDGET_HEADER = re.compile(r"预算|budget")
+_SPENDING = re.compile(r"支出|花费|费用|成本|开销|开支|耗费|spend|spent|cost|expense|outlay")
+"""A 预算 is a ceiling only for spending: a 收入预算 (营业收入 | 预算 1亿) is the plan to reach."""
+
+
+def _base_target_first(header: Header) -> tuple[Header, str | None]:
+    """With a stretch and a base target column ('挑战目标 | 保底目标'), the base one is the target: 1.1亿
+    against 挑战 1.2亿 and 保底 1亿 was 'not achieved' by the first column only. Returns the header and
+    the stretch column's label when it was set aside."""
+    columns = [j for j, name in enumerate(header.fields) if name in ("target", "duplicate:target")]
+    if len(columns) < 2:
+        return header, None
+    keys = {j: _period_key(header.labels[j]) for j in columns}
+    base = [j for j in columns if _BASE_TARGET.search(keys[j]) and not _STRETCH_TARGET.search(keys[j])]
+    stretch = [j for j in columns if _STRETCH_TARGET.search(keys[j])]
+    if len(base) != 1 or not stretch:
+        return header, None
+    fields = list(header.fields)
+    for j in columns:
+        fields[j] = "target" if j == base[0] else "duplicate:target"
+    set_aside = header.labels[stretch[0]]
+    return Header(header.rows, header.labels, tuple(fields), header.units), set_aside
+
+
 class _Reader:
     def __init__(self, sheet: Sheet, header: Header, language: Language, row_offset: int) -> None:
         self.sheet = sheet
+        header, self.stretch_column = _base_target_first(header)
         self.header = header
         self.language = language
         self.offset = row_offset
@@ -471,6 +509,10 @@ class _Reader:
         self.notes: list[Note] = []
         self.convention: Convention = "point"
         target, actual = header.column("target"), header.column("actual")
+        self.budget_column = target is not None and bool(_BUDGET_HEADER.search(_period_key(header.labels[target])))
+        """The target column is a budget ('预算（万元）'): a bare figure in it is a ceiling where the actual
+        column or the metric names spending (`_spent`)."""
+        self.spending_column = actual is not None and bool(_SPENDING.search(_period_key(header.labels[actual])))
         self.period_clash = (
             target is not None and actual is not None and period_clash(header.labels[target], header.labels[actual])
         )
@@ -526,6 +568,11 @@ class _Reader:
             zip(self.header.labels, self.header.fields, self.header.units, strict=True)
         ):
             used = name if name is not None and not name.startswith("duplicate:") and name != "rate" else None
+            if name == "duplicate:target" and label == self.stretch_column:
+                self.notes.append(Note("stretch_column", {"header": label}))
+                mappings.append(ColumnMapping(column=self.header.letter(j), index=j + 1, header=label, field=None))
+                unused.append(label)
+                continue
             if name == "rate":
                 self.notes.append(Note("rate_column", {"header": label}))
             if name is not None and name.startswith("duplicate:"):
@@ -644,7 +691,7 @@ class _Reader:
             value, is_percent = self.value(i, row, key, cell, unit)
             values[key] = value
             percent_seen |= is_percent
-        target = None if self.period_clash else self.target(i, self.number_cell(i, row, "target"), unit)
+        target = None if self.period_clash else self.target(i, self.number_cell(i, row, "target"), unit, name)
         self._target_percent &= not self.period_clash
         percent_seen |= self._target_percent
         if unit is None and percent_seen:
@@ -719,7 +766,11 @@ class _Reader:
             return None, False
         return text, parsed.unit == "%"
 
-    def target(self, i: int, cell: Cell | None, unit: str | None) -> str | None:
+    def spent(self, name: str) -> bool:
+        """A budget to spend: the target column is a 预算 and the actual column or the name is spending."""
+        return self.budget_column and (self.spending_column or bool(_SPENDING.search(name.casefold())))
+
+    def target(self, i: int, cell: Cell | None, unit: str | None, name: str = "") -> str | None:
         self._target_percent = False
         if cell is None or is_placeholder(cell):
             return None
@@ -727,7 +778,7 @@ class _Reader:
             self._target_percent = True
             return f"{cell.text}"
         if cell.kind == "number":
-            return cell.text
+            return f"预算{cell.text}" if self.spent(name) else cell.text
         if cell.kind in ("date", "bool"):
             self.problem(
                 i, "target", "date_value" if cell.kind == "date" else "unreadable_target", "error", cell.text, reason=""
@@ -736,10 +787,14 @@ class _Reader:
         text = cell.text[:MAX_NAME_CHARS]
         try:
             parsed = parse_target(text, unit)
+            if self.spent(name) and parsed.kind == "at_least" and _bare_number(text):
+                text = f"预算{text}"  # '预算（万元）| 200' is a ceiling to spend, not a floor to reach
+                parsed = parse_target(text, unit)
         except ValueError as error:
             self.problem(i, "target", "unreadable_target", "error", cell.text, reason=str(error))
             return None
-        self._target_percent = parsed.unit == "%" and parsed.kind not in ("relative_change",)
+        fraction = _FRACTION_TARGET.search(text) is not None  # '4.5/5' is 90% only as a target's share
+        self._target_percent = parsed.unit == "%" and parsed.kind not in ("relative_change",) and not fraction
         return text
 
     def aggregation(self, i: int, cell: Cell | None, key: str) -> tuple[Aggregation | None, str | None]:

@@ -163,6 +163,10 @@ TEXT: Table = {
         "en": "'{header}' is a target for a longer period than '{actual}' and was not imported: "
         "part of a period is progress, not a verdict",
     },
+    "note.stretch_column": {
+        "zh": "“{header}”是挑战目标，未导入：按保底目标判定，挑战目标另行对照",
+        "en": "'{header}' holds stretch targets and was not imported: the base targets are judged",
+    },
     "note.duplicate_column": {
         "zh": "“{header}”与另一列都对应 {field}，只读取了第一列",
         "en": "'{header}' maps to {field} like an earlier column; only the first one was read",

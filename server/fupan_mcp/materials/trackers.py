@@ -465,7 +465,7 @@ _RISK_WORDS = ("risk", "风险")
 _MONTHS = {
     m: i + 1 for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"))
 }
-_ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T].*)?$")
+_ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T（(].*)?$")
 _ZH_DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?")
 _JIRA = re.compile(r"^(\d{1,2})[/ -]([A-Za-z]{3})[a-z]*[/ -](\d{2,4})(?:\s.*)?$")
 _NUMERIC = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})(?:\s.*)?$")
@@ -507,8 +507,12 @@ def _one_due(value: str) -> str | None:
     return None
 
 
-def parse_date(text: str) -> dt.date | str | None:
-    """A date as trackers write it; ``"ambiguous"`` for 03/04/2024; None when it is no date at all."""
+def parse_date(text: str, year_first: bool = False) -> dt.date | str | None:
+    """A date as trackers write it; ``"ambiguous"`` for 03/04/2024; None when it is no date at all.
+
+    ``year_first``: the table is Chinese, where a two-digit year leads ('26/12/31', '26.12.15' is
+    2026-12-31, 2026-12-15); read day first those were 2031 and 2015, so when both readings hold it is
+    ambiguous."""
     one = _one_due(text.strip())
     if one is None:
         return None
@@ -526,6 +530,8 @@ def parse_date(text: str) -> dt.date | str | None:
     match = _NUMERIC.match(value)
     if match:
         first, second, year = int(match.group(1)), int(match.group(2)), _year(match.group(3))
+        if year_first and len(match.group(3)) == 2 and first > 12 and second <= 12 and 1 <= int(match.group(3)) <= 31:
+            return "ambiguous"  # '26/12/31': 26 Dec 2031, or 2026-12-31 as Chinese tables write yy/mm/dd
         if first > 12:
             return _date(year, second, first)
         if second > 12:
@@ -766,7 +772,9 @@ class _TrackerReader:
             return None
         if cell.kind == "date":
             return cell.value  # type: ignore[return-value]
-        parsed = parse_date(unicodedata.normalize("NFKC", cell.text))
+        label = self.header.labels[j] if j is not None else ""
+        chinese = any("\u4e00" <= ch <= "\u9fff" for ch in label)
+        parsed = parse_date(unicodedata.normalize("NFKC", cell.text), year_first=chinese)
         if parsed == "ambiguous":
             self.problem(i, j, name, "ambiguous_date", "error", cell.text)
             return None
