@@ -819,6 +819,14 @@ _WHOLE_WORDS = {
 "within budget" is at most the budget given as the baseline (no baseline: the target stays unread)."""
 
 
+_NO_CHANGE = re.compile(
+    r"^(?:no|zero)\s(?:[a-z]+\s)?(?P<noun>increase|rise|growth|uptick|decrease|drop|decline|reduction|fall)"
+    r"(?:\s(?:in|of)\s[a-z][a-z ]*?)?(?:\s(?:vs\.?|versus|from|over|on|compared (?:to|with))\s(?:the\s)?"
+    r"(?:baseline|last (?:year|quarter|month)|(?:prior|previous) (?:year|quarter|period)))?$"
+)
+"""'no increase', 'no cost increase vs last year' (at most the baseline), 'no drop in conversion' (at least it):
+a change capped at zero. Read as a change of 0 in the named direction, 'no increase' was met by any rise and
+'no decrease' by any fall."""
 _FULL_MARKS = re.compile(
     r"\s?[(（]?\s?(?:满分\s?\d+(?:\.\d+)?\s?分?|\d+\s?分制|百分制|out of \d+(?:\.\d+)?(?: points?)?)\s?[)）]?$"
 )
@@ -857,6 +865,10 @@ def _everyday(folded: str) -> tuple[str, bool]:
     third' is 33.3%, '提升3pct' is points (pct in Chinese writing) and '43 minutes of downtime' is 43 minutes."""
     nines = False
     folded = _WHOLE_WORDS.get(folded.strip(), folded).replace("个工作日", "工作日")
+    if folded.startswith(("no ", "zero ")):
+        unchanged = _NO_CHANGE.match(folded.strip())
+        if unchanged:  # 'no increase' caps the change at 0 (it read as 'increase by at least 0')
+            folded = "不高于基线" if unchanged["noun"] in ("increase", "rise", "growth", "uptick") else "不低于基线"
     if "not" in folded or "n't" in folded or "never" in folded:
         folded = _MODAL_NEGATION_EN.sub("", _NEVER.sub("not", folded.replace("n't", " not")))
     folded = _MODAL_NEGATION_CN.sub("", folded)
