@@ -131,3 +131,22 @@ def test_a_metric_in_a_long_list_gets_what_it_gets_alone(language: Language) -> 
     statuses = {row["status"] for row in rows}
     assert statuses >= {"achieved", "not_achieved", "needs_verification", "not_evaluable"}, statuses
     assert len(errors) >= 5 and len(gaps) >= 20  # the inputs reach the error and gap paths too
+
+
+def test_the_statement_templates_written_by_concatenation_read_as_their_format() -> None:
+    """`i18n.template_parts`: the literal parts joined around the figures are the template's ``format``;
+    a template whose fields come in another order is refused, not filled in the wrong places."""
+    from fupan_mcp.analysis.attainment import _P, _PART_FIELDS, _W
+    from fupan_mcp.i18n import template_parts
+
+    for language in ("zh", "en"):
+        for key, fields in _PART_FIELDS.items():
+            values = {field: f"<{field}·{index}>" for index, field in enumerate(fields)}
+            parts = _P[language][key]  # type: ignore[index]
+            written = parts[0] + "".join(values[field] + after for field, after in zip(fields, parts[1:], strict=True))
+            assert written == _W[language][key].format(**values), (language, key)  # type: ignore[index]
+    assert template_parts("由 {baseline} 到 {actual}", ("baseline", "actual")) == ("由 ", " 到 ", "")
+    with pytest.raises(ValueError, match="in that order"):
+        template_parts("{actual} from {baseline}", ("baseline", "actual"))
+    with pytest.raises(ValueError, match="placeholders only"):
+        template_parts("{rate:.1f}", ("rate",))
