@@ -87,6 +87,7 @@ def _generated(seed: int, count: int) -> list[dict[str, Any]]:
 def _inputs() -> list[MetricInput]:
     corpus = [json.loads(line) for line in _DATA.read_text("utf-8").splitlines() if line.strip()]
     raw: list[dict[str, Any]] = [{"name": " ", "target": "≥1", "actual": 2}]  # blank: an error of its own, first
+    raw.append({"name": "可用性", "target": "≥99.9%", "actual": "99.5%", "slo_period": "sometimes"})  # read last
     raw += [{key: entry[key] for key in _FIELDS if entry.get(key) is not None} for entry in corpus]
     for path in sorted(_SAMPLES.glob("*.json")):
         raw += json.loads(path.read_text("utf-8")).get("metrics") or []
@@ -131,6 +132,7 @@ def test_a_metric_in_a_long_list_gets_what_it_gets_alone(language: Language) -> 
     statuses = {row["status"] for row in rows}
     assert statuses >= {"achieved", "not_achieved", "needs_verification", "not_evaluable"}, statuses
     assert len(errors) >= 5 and len(gaps) >= 20  # the inputs reach the error and gap paths too
+    assert errors[1]["field"] == "slo_period"  # an error found once the figures are read, in input order
 
 
 def test_the_statement_templates_written_by_concatenation_read_as_their_format() -> None:
