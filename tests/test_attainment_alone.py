@@ -152,3 +152,20 @@ def test_the_statement_templates_written_by_concatenation_read_as_their_format()
         template_parts("{actual} from {baseline}", ("baseline", "actual"))
     with pytest.raises(ValueError, match="placeholders only"):
         template_parts("{rate:.1f}", ("rate",))
+
+
+def test_the_table_cells_written_by_concatenation_read_as_tr() -> None:
+    """The attainment table's change and gap cells (`report.sections`) are their templates' parts joined
+    around the figures: what `tr` writes, count agreement included."""
+    from fupan_mcp.i18n import counts_agree, tr
+    from fupan_mcp.report.sections import _CELL_TEMPLATES, _attainment_words
+    from fupan_mcp.report.strings import TEXT
+
+    for language in ("zh", "en"):
+        words = _attainment_words(language)  # type: ignore[arg-type]
+        for key, fields in _CELL_TEMPLATES.items():
+            values = {field: "1" if index == 0 else f"<{field}>" for index, field in enumerate(fields)}
+            parts = words.parts[key]
+            written = parts[0] + "".join(values[field] + after for field, after in zip(fields, parts[1:], strict=True))
+            assert written == tr(TEXT, key, language, **values), (language, key)  # type: ignore[arg-type]
+    assert counts_agree("{n} metrics", "en") and not counts_agree("{n} metrics", "zh")

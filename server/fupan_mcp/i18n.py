@@ -104,6 +104,12 @@ def template_parts(template: str, fields: Sequence[str]) -> tuple[str, ...]:
     return tuple(literals)
 
 
+def counts_agree(template: str, language: Language) -> bool:
+    """Whether `tr` may change ``template``'s own words for a count of one in ``language`` ('{n} metrics'
+    in English): such a template is filled by `tr`, never by its parts (`template_parts`)."""
+    return language in _AGREEMENT and bool(_counted(template))
+
+
 def localized(entry: Mapping[str, str], language: Language) -> str:
     """The ``language`` text of one ``{zh, en}`` entry (English when it has none for that language).
 
