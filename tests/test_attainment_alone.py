@@ -147,6 +147,14 @@ def test_the_statement_templates_written_by_concatenation_read_as_their_format()
             parts = _P[language][key]  # type: ignore[index]
             written = parts[0] + "".join(values[field] + after for field, after in zip(fields, parts[1:], strict=True))
             assert written == _W[language][key].format(**values), (language, key)  # type: ignore[index]
+    from fupan_mcp import numfmt
+
+    for language, words in numfmt._WORDS.items():  # the units written around a figure
+        for key, text in words.items():
+            fields = ("sign", "n") if key == "yuan" else ("n",)
+            parts = numfmt._PARTS[language][key]
+            written = parts[0] + "".join(f"<{field}>" + after for field, after in zip(fields, parts[1:], strict=True))
+            assert written == text.format(**{field: f"<{field}>" for field in fields}), (language, key)
     assert template_parts("由 {baseline} 到 {actual}", ("baseline", "actual")) == ("由 ", " 到 ", "")
     with pytest.raises(ValueError, match="in that order"):
         template_parts("{actual} from {baseline}", ("baseline", "actual"))
