@@ -24,3 +24,12 @@ def test_joined_blocks_write_what_the_regex_over_the_joined_text_writes() -> Non
     ]
     for texts in cases:
         assert joined_blocks(texts) == _reference(texts), texts
+
+
+def test_table_rows_with_numbers_read_as_their_text() -> None:
+    """`render.md_rows` joins text cells as they are and writes any other cell by str(), as before."""
+    from fupan_mcp.report.render import md_rows
+
+    rows = [("a", 1, 2.5, None), ("b|c", "x  y", "<b>", "—")]
+    assert md_rows(rows) == md_rows([tuple(str(cell) for cell in row) for row in rows])
+    assert md_rows(rows).splitlines()[0] == "| a | 1 | 2.5 | None |"

@@ -289,7 +289,11 @@ def md_rows(rows: Sequence[Sequence[object]]) -> str:
     rule looks at a cell's start), an empty row or a separator inside a cell goes row by row."""
     if not rows:
         return ""
-    joined = _ROW_END.join(_CELL_END.join(str(cell) for cell in row) for row in rows)
+    try:  # cells are text as a rule (str, no subclass of ours writes itself otherwise): joined as they are,
+        # without a str() and a generator for every row (0.46 of a 1,000-row attainment table's 1.3 ms)
+        joined = _ROW_END.join([_CELL_END.join(row) for row in rows])  # type: ignore[arg-type]
+    except TypeError:  # a number or another object among them: each written by str(), as md_cell does
+        joined = _ROW_END.join(_CELL_END.join(str(cell) for cell in row) for row in rows)
     separators = sum(len(row) for row in rows) - 1
     if not all(rows) or "[" in joined or joined.count(_CELL_END) + joined.count(_ROW_END) != separators:
         return "\n".join(md_row(row) for row in rows)
@@ -336,7 +340,8 @@ def md_block(b: Block, colon: str) -> str:
         for item in b.items:
             label = f"**{md_inline(item.label)}**{colon if item.text else ''}" if item.label else ""
             lines.append(f"{marker} {label}{_md_item(item.text)}\n")
-            lines.extend(f"  - {md_inline(child)}\n" for child in item.children)
+            if item.children:  # most items have none: no generator made for nothing (a statement list's)
+                lines.extend(f"  - {md_inline(child)}\n" for child in item.children)
         return "".join(lines)
     if kind == "table":
         assert isinstance(b, Table)
