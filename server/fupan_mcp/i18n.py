@@ -6,7 +6,8 @@ Chinese is the default language; English is the other. Code never forks on langu
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+import string
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Literal
 
@@ -78,6 +79,35 @@ def tr(table: Table, key: str, language: Language, /, **values: object) -> str:
         return text
     agree = _AGREEMENT.get(language)
     return (agree(text, values) if agree else text).format(**values)
+
+
+def template_parts(template: str, fields: Sequence[str]) -> tuple[str, ...]:
+    """The literal text around ``fields`` in ``template``, for a text written by concatenation on a hot
+    path: 'a{x}b{y}c' with (x, y) is ('a', 'b', 'c'), and ``a + x + b + y + c`` is its ``format``.
+
+    Why: ``str.format`` parses its template on every call (about 0.28 us for a one-field Chinese template,
+    against 0.05 us for a concatenation), and a metric's statement fills seven. A template whose fields
+    are not exactly ``fields`` in that order, or that escapes braces or formats a field, is refused, so
+    a translation that reorders its fields fails at import, never writes a figure in the wrong place."""
+    literals: list[str] = []
+    names: list[str] = []
+    for literal, name, spec, conversion in string.Formatter().parse(template):
+        if spec or conversion or "{" in literal or "}" in literal:
+            raise ValueError(f"template {template!r}: plain {{field}} placeholders only")
+        literals.append(literal)
+        if name is not None:
+            names.append(name)
+    if tuple(names) != tuple(fields):
+        raise ValueError(f"template {template!r} must have the fields {tuple(fields)} in that order")
+    if len(literals) == len(names):  # the template ends with a field
+        literals.append("")
+    return tuple(literals)
+
+
+def counts_agree(template: str, language: Language) -> bool:
+    """Whether `tr` may change ``template``'s own words for a count of one in ``language`` ('{n} metrics'
+    in English): such a template is filled by `tr`, never by its parts (`template_parts`)."""
+    return language in _AGREEMENT and bool(_counted(template))
 
 
 def localized(entry: Mapping[str, str], language: Language) -> str:

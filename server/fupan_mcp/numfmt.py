@@ -37,7 +37,7 @@ import re
 from collections.abc import Iterable
 
 from fupan_mcp.domain.numbers import canonical_unit, singular_noun, split_magnitude_unit
-from fupan_mcp.i18n import Language, Table, localized
+from fupan_mcp.i18n import Language, Table, localized, template_parts
 
 _TEXT: Table = {
     "d.one": {"zh": "{n}天", "en": "{n} day"},
@@ -72,6 +72,12 @@ _WORDS: dict[Language, dict[str, str]] = {
     language: {key: localized(entry, language) for key, entry in _TEXT.items()} for language in ("zh", "en")
 }
 """`_TEXT` in each language, as `tr` picks it: looked up once, not for every figure with a unit."""
+_PARTS: dict[Language, dict[str, tuple[str, ...]]] = {
+    language: {key: template_parts(text, ("sign", "n") if key == "yuan" else ("n",)) for key, text in words.items()}
+    for language, words in _WORDS.items()
+}
+"""`_WORDS` as their literal parts (`i18n.template_parts`): a unit is written around its figure by
+concatenation, not by a ``str.format`` of the template for every figure with a unit."""
 _WORD_UNITS = frozenset({"d", "h", "min", "s", "ms", "week", "workday", "workhour", "rank", "places", "pp", "bp", "pt"})
 """Units written as words around the number, looked up in `_TEXT`."""
 _UNSCALED = frozenset({"rank", "places", "pp", "bp", "pt"})
@@ -287,10 +293,11 @@ def _with_unit(text: str, value: float, unit: str | None, language: Language) ->
         return f"{sign}{unit}{digits}"
     if unit == "元":
         sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
-        return _WORDS[language]["yuan"].format(sign=sign, n=digits)
+        before, middle, after = _PARTS[language]["yuan"]
+        return before + sign + middle + digits + after
     if unit in _WORD_UNITS:
-        plural = ".one" if math.isclose(abs(value), 1.0) else ".many"
-        return _WORDS[language][unit + plural].format(n=text)
+        before, after = _PARTS[language][unit + (".one" if math.isclose(abs(value), 1.0) else ".many")]
+        return before + text + after
     if unit in _TIMES:
         return f"{text}×"
     if unit[:1].isascii() and unit[:1].isalpha():

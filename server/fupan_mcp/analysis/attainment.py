@@ -60,6 +60,7 @@ from typing import Literal
 from fupan_mcp import numfmt
 from fupan_mcp.analysis.misreads import (
     Doubt,
+    Reconsidered,
     date_only,
     days_doubt,
     fen_unit,
@@ -100,7 +101,7 @@ from fupan_mcp.domain.attainment import (
 from fupan_mcp.domain.common import DataGap, Language, built
 from fupan_mcp.domain.numbers import KNOWN_UNITS, NumberError, Value, canonical_unit, read_value
 from fupan_mcp.errors import InputError
-from fupan_mcp.i18n import Table, check_language, localized, tr
+from fupan_mcp.i18n import Table, check_language, localized, template_parts, tr
 from fupan_mcp.limits import MAX_METRICS
 from fupan_mcp.numfmt import clean, difference_unit, percent
 
@@ -462,6 +463,31 @@ _W: dict[Language, dict[str, str]] = {
 once (``_W[language][key].format(...)`` is `tr`'s text; about a tenth of a metric's text was `tr`'s own
 work, nine calls a metric)."""
 
+_PART_FIELDS: dict[str, tuple[str, ...]] = {
+    "statement": ("name", "body"),
+    "detail": ("verdict", "details"),
+    "actual_is": ("actual",),
+    "target_is": ("target",),
+    "baseline_is": ("baseline",),
+    "from_to": ("baseline", "actual"),
+    "target_level": ("target", "level"),
+    "rate_level": ("rate",),
+    "rate_change": ("rate",),
+    **dict.fromkeys(("ahead", "short", "under_limit", "over_limit", "off_by", "inside", "outside", "margin"), ("gap",)),
+    "pp_change": ("pp", "rel"),
+    "pp_only": ("pp",),
+    "down": ("rel", "abs"),
+    "up": ("rel", "abs"),
+    "change_abs": ("abs",),
+}
+"""The templates of a judged metric's statement and their fields in the order they are written."""
+_P: dict[Language, dict[str, tuple[str, ...]]] = {
+    language: {key: template_parts(_W[language][key], fields) for key, fields in _PART_FIELDS.items()}
+    for language in ("zh", "en")
+}
+"""`_PART_FIELDS`' templates in each language as their literal parts (`i18n.template_parts`): a statement
+is written by concatenation, ``before + figure + after``, not by seven ``str.format`` calls a metric."""
+
 
 # --- internal records --------------------------------------------------------------------------------
 
@@ -542,17 +568,40 @@ def compute_attainment(metrics: Sequence[MetricInput], language: Language = "zh"
     """
     _check_input(metrics, language)
     results: list[MetricResult] = []
-    errors: list[MetricError] = []
     gaps: list[DataGap] = []
+    # In passes over every metric: read the figures, put them in the metric's unit, judge, write the
+    # figures, the statements, the results. The same work in the same order for each metric, but each
+    # pass keeps one part of the code hot: all at once, the reading, judging and writing of 1,000 metrics
+    # took 37 us a metric, in two passes (read and judge, then write) 29, in six 24 (bench_core inputs,
+    # CPU time).
+    figures: list[tuple[int, MetricInput, Reconsidered]] = []
+    read: list[tuple[int, MetricInput, _Reading]] = []
+    failed: list[tuple[int, MetricInput, _FieldError]] = []
     with readings_of_one_call(len(metrics)):
         for index, metric in enumerate(metrics):
             try:
-                reading = _read(metric)
+                figures.append((index, metric, _read_figures(metric)))
             except _FieldError as error:
-                errors.append(_metric_error(index, metric, error, language))
-                continue
-            verdict = _verdict(metric, reading)
-            results.append(_result(index, metric, reading, verdict, language))
+                failed.append((index, metric, error))
+        unread = len(failed)
+        for index, metric, figure in figures:
+            try:
+                read.append((index, metric, _read(metric, figure)))
+            except _FieldError as error:
+                failed.append((index, metric, error))
+        if len(failed) > unread:  # an SLO's period or request count not read: the errors in input order
+            failed.sort(key=lambda entry: entry[0])
+        errors = [_metric_error(index, metric, error, language) for index, metric, error in failed]
+        judged = [(index, metric, reading, _verdict(metric, reading)) for index, metric, reading in read]
+        shown = [_shown(reading, language) for _, _, reading, _ in judged]
+        statements = [
+            _statement(metric, reading, verdict, display, language)
+            for (_, metric, reading, verdict), (_, display) in zip(judged, shown, strict=True)
+        ]
+        for (index, metric, reading, verdict), (change, display), statement in zip(
+            judged, shown, statements, strict=True
+        ):
+            results.append(_result(index, metric, reading, verdict, change, display, statement))
             gaps.extend(_data_gaps(index, metric, verdict, language))
     summary = _summarize(results, errors, gaps, language)
     return AttainmentResult(language=language, metrics=results, errors=errors, summary=summary)
@@ -569,14 +618,22 @@ def _check_input(metrics: Sequence[MetricInput], language: Language) -> None:
 # --- reading -----------------------------------------------------------------------------------------
 
 
-def _read(metric: MetricInput) -> _Reading:
+def _read_figures(metric: MetricInput) -> Reconsidered:
+    """The target, actual and baseline as written, read again where the text alone misleads
+    (`misreads.reconsider`). Raises `_FieldError`."""
     if not metric.name.strip():
         raise _FieldError("name", "the metric has no name", code="blank_name")
     _refuse_dates(metric)
     target = _read_target(metric.target, fen_unit(metric), metric.name)
     actual = _read_value(metric.actual, "actual", metric)
     baseline = _read_value(metric.baseline, "baseline", metric)
-    target, actual, baseline, doubt = reconsider(metric, target, actual, baseline)
+    return reconsider(metric, target, actual, baseline)
+
+
+def _read(metric: MetricInput, figures: Reconsidered) -> _Reading:
+    """The figures in the metric's unit, with the doubts the units and the name raise. Raises `_FieldError`
+    (an SLO period or request count that cannot be read)."""
+    target, actual, baseline, doubt = figures
     if target is not None and target.kind == "at_least" and (metric.slo_period or metric.slo_requests is not None):
         target = target.model_copy(update={"kind": "slo"})
     declared = metric_unit(fen_unit(metric))
@@ -1212,10 +1269,22 @@ class _Display:
     change: str | None
 
 
-def _result(index: int, metric: MetricInput, reading: _Reading, verdict: _Verdict, language: Language) -> MetricResult:
-    """The result model (its table in words: `fupan_mcp.report.tool_text`)."""
+def _shown(reading: _Reading, language: Language) -> tuple[_Change, _Display]:
+    """The change against the baseline and the strings of the metric that its statement quotes."""
     change = _change(reading)
-    display = _display(reading, change, language)
+    return change, _display(reading, change, language)
+
+
+def _result(
+    index: int,
+    metric: MetricInput,
+    reading: _Reading,
+    verdict: _Verdict,
+    change: _Change,
+    display: _Display,
+    statement: str,
+) -> MetricResult:
+    """The result model (its table in words: `fupan_mcp.report.tool_text`)."""
     score = verdict.score if verdict.case == "judged" else None  # a peak bound proves the miss, not the rate
     # every field, of its type, from the validated input and this module's figures: not validated again
     result = built(
@@ -1243,7 +1312,7 @@ def _result(index: int, metric: MetricInput, reading: _Reading, verdict: _Verdic
         change_pp=clean(change.points),
         flags=_unique(verdict.flags + change.flags),
         error_budget=reading.budget,
-        statement=_statement(metric, reading, verdict, display, language),
+        statement=statement,
     )
     return result
 
@@ -1372,7 +1441,8 @@ def _fmt(value: float | None, unit: str | None, language: Language) -> str:
     if value is None:
         return "—"
     if unit == "pp":
-        return _W[language]["pp_only"].format(pp=numfmt.plain(value))
+        before, after = _P[language]["pp_only"]
+        return before + numfmt.plain(value) + after
     return numfmt.quantity(value, unit, language)
 
 
@@ -1412,18 +1482,21 @@ def _change_text(change: _Change, unit: str | None, language: Language) -> str |
     written (the flat case quotes none)."""
     if change.absolute is None:
         return None
+    parts = _P[language]
     if change.points is not None:
         points = _signed(change.points, None, language)
         if change.relative is None:
-            return _W[language]["pp_only"].format(pp=points)
-        return _W[language]["pp_change"].format(pp=points, rel=_percent(change.relative, signed=True))
+            before, after = parts["pp_only"]
+            return before + points + after
+        before, middle, after = parts["pp_change"]
+        return before + points + middle + _percent(change.relative, signed=True) + after
     if change.relative is None or unit == "rank":  # ranks move by places: '第6名' to '第4名' is -2 名, not -33%
-        return _W[language]["change_abs"].format(abs=_signed(change.absolute, unit, language))
+        before, after = parts["change_abs"]
+        return before + _signed(change.absolute, unit, language) + after
     if _close(change.absolute, 0.0):
         return _W[language]["flat"]
-    key = "down" if change.relative < 0 else "up"
-    absolute = _signed(change.absolute, unit, language)
-    return _W[language][key].format(rel=_percent(abs(change.relative)), abs=absolute)
+    before, middle, after = parts["down" if change.relative < 0 else "up"]
+    return before + _percent(abs(change.relative)) + middle + _signed(change.absolute, unit, language) + after
 
 
 def _change_cell(change: _Change, unit: str | None, language: Language) -> str:
@@ -1438,7 +1511,8 @@ def _change_cell(change: _Change, unit: str | None, language: Language) -> str:
 
 def _statement(metric: MetricInput, reading: _Reading, verdict: _Verdict, display: _Display, language: Language) -> str:
     body = _W[language]["sep"].join(_statement_parts(metric, reading, verdict, display, language))
-    return _W[language]["statement"].format(name=metric.name, body=body)
+    before, middle, after = _P[language]["statement"]
+    return before + metric.name + middle + body + after
 
 
 def _statement_parts(
@@ -1522,18 +1596,23 @@ def _judged_parts(reading: _Reading, verdict: _Verdict, display: _Display, langu
     score = verdict.score
     assert score is not None  # judged cases always carry a score
     unit = reading.unit.label
+    texts = _P[language]
     if target.kind in _CHANGE_KINDS and score.level is not None:
         level = _describe_level(target, score.level, unit, language)
-        parts = [_W[language]["from_to"].format(baseline=display.baseline, actual=display.actual)]
+        before, middle, after = texts["from_to"]
+        parts = [before + display.baseline + middle + display.actual + after]
         parts += [display.change] if display.change else []
-        parts.append(_W[language]["target_level"].format(target=display.target, level=level))
+        before, middle, after = texts["target_level"]
+        parts.append(before + str(display.target) + middle + level + after)
     else:
+        (actual_before, actual_after), (target_before, target_after) = texts["actual_is"], texts["target_is"]
         parts = [
-            _W[language]["actual_is"].format(actual=display.actual),
-            _W[language]["target_is"].format(target=display.target),
+            actual_before + display.actual + actual_after,
+            target_before + str(display.target) + target_after,
         ]
         if reading.baseline is not None and display.change:
-            parts += [_W[language]["baseline_is"].format(baseline=display.baseline), display.change]
+            before, after = texts["baseline_is"]
+            parts += [before + display.baseline + after, display.change]
     if reading.budget is not None:
         parts.append(_budget_text(reading.budget, language))
     if "approximate" in verdict.flags:
@@ -1570,16 +1649,18 @@ def _describe_level(target: ParsedTarget, level: float | None, unit: str | None,
 
 def _verdict_text(target: ParsedTarget, status: Status, score: _Score, unit: str | None, language: Language) -> str:
     details: list[str] = []
+    parts = _P[language]
     if score.rate is not None:
-        key = "rate_change" if target.kind in _CHANGE_KINDS and not target.limit else "rate_level"
-        details.append(_W[language][key].format(rate=_percent(score.rate)))
+        before, after = parts["rate_change" if target.kind in _CHANGE_KINDS and not target.limit else "rate_level"]
+        details.append(before + _percent(score.rate) + after)
     gap_text = _gap_text(target, score, unit, language)
     if gap_text:
         details.append(gap_text)
     verdict = _W[language][status]
     if not details:
         return verdict
-    return _W[language]["detail"].format(verdict=verdict, details=_W[language]["sep"].join(details))
+    before, middle, after = parts["detail"]
+    return before + verdict + middle + _W[language]["sep"].join(details) + after
 
 
 # Phrase keys for a gap: (better than the target, worse than the target).
@@ -1602,7 +1683,12 @@ def _gap_text(target: ParsedTarget, score: _Score, unit: str | None, language: L
     amount = _fmt(abs(gap), difference_unit(unit), language)
     better_key, worse_key = _GAP_KEYS.get(target.kind, ("margin", "short"))
     better = score.achieved if target.kind in ("range", "tolerance") else gap > 0
-    text = _W[language][better_key if better else worse_key]
+    key = better_key if better else worse_key
+    parts = _P[language].get(key)
+    if parts is not None:  # a phrase that quotes the gap alone (every phrase but a budget's)
+        before, after = parts
+        return before + amount + after
+    text = _W[language][key]
     if "{share}" not in text:  # only a budget's phrases quote the share: no percent written for the others
         return text.format(gap=amount)
     share = _percent(abs(score.gap_rate)) if score.gap_rate is not None else "—"

@@ -41,7 +41,7 @@ from fupan_mcp.domain.review import (
 from fupan_mcp.domain.stored import OpenAction
 from fupan_mcp.domain.swot import SwotResult
 from fupan_mcp.domain.whys import FiveWhysResult, RootCause, WhyNode
-from fupan_mcp.i18n import Language, localized, tr
+from fupan_mcp.i18n import Language, counts_agree, localized, template_parts, tr
 from fupan_mcp.report import diagrams
 from fupan_mcp.report import formatting as fmt
 from fupan_mcp.report.seen_before import SeenIndex, seen_notes
@@ -450,71 +450,128 @@ _ATTAINMENT_COLUMNS = (
 )  # fmt: skip
 
 
+_CELL_TEMPLATES: dict[str, tuple[str, ...]] = {
+    "change.pp_change": ("pp", "rel"),
+    "change.pp_only": ("pp",),
+    "change.down": ("rel", "abs"),
+    "change.up": ("rel", "abs"),
+    "change.abs": ("abs",),
+    "gap.saving": ("gap", "share"),
+    "gap.overspend": ("gap", "share"),
+    "gap.better": ("gap",),
+    "gap.short": ("gap",),
+    "gap.over_limit": ("gap",),
+    "gap.outside": ("gap",),
+    "gap.off_by": ("gap",),
+}
+"""The templates of the change and gap cells and their fields in the order they are written."""
+_CELL_WORDS = ("change.flat", "gap.exact", "gap.inside", "days_unit")
+
+
+@dataclass(frozen=True, slots=True)
+class _AttainmentWords:
+    """The table's fixed texts in one language: headers, 'missing', status words, the cells' words and
+    the cells' templates as their literal parts (`i18n.template_parts`), so that a cell is written by
+    concatenation, not by `tr` (a lookup, the count agreement and a ``str.format``) twice a row."""
+
+    headers: tuple[str, ...]
+    missing: str
+    statuses: Mapping[str, str]
+    words: Mapping[str, str]
+    parts: Mapping[str, tuple[str, ...]]
+
+
 @functools.cache
-def _attainment_words(language: Language) -> tuple[tuple[str, ...], str, Mapping[str, str]]:
-    """The table's headers, its 'missing' word and its status words in ``language``: fixed texts, looked
-    up once per language rather than 14 lookups on every call."""
+def _attainment_words(language: Language) -> _AttainmentWords:
+    """The table's words in ``language``, looked up once per language rather than on every call. A
+    template that the count agreement would change (`i18n.counts_agree`) is refused: `tr` must write it."""
     words = Words(language=language, depth="full")
     statuses = {status: words.t(f"status.{status}") for status in _STATUS_TONE}
-    return tuple(words.t(k) for k in _ATTAINMENT_COLUMNS), words.t("missing"), statuses
+    parts: dict[str, tuple[str, ...]] = {}
+    for key, fields in _CELL_TEMPLATES.items():
+        template = localized(TEXT[key], language)
+        if counts_agree(template, language):
+            raise ValueError(f"{key}: a table cell's template cannot agree with a count")
+        parts[key] = template_parts(template, fields)
+    return _AttainmentWords(
+        tuple(words.t(k) for k in _ATTAINMENT_COLUMNS),
+        words.t("missing"),
+        statuses,
+        {key: words.t(key) for key in _CELL_WORDS},
+        parts,
+    )
 
 
 def _attainment_table(ctx: Words, metrics: Sequence[MetricResult]) -> Table:
-    headers, missing, statuses = _attainment_words(ctx.language)
+    language = ctx.language
+    words = _attainment_words(language)
+    missing, statuses = words.missing, words.statuses
     rows = tuple(
         (
             m.name,
             m.target_text or ("—" if m.status == "reported" else missing),  # a fact has no target
-            fmt.quantity(m.actual, m.actual_unit or m.unit, ctx.language) if m.actual is not None else missing,
-            fmt.quantity(m.baseline, m.baseline_unit or m.unit, ctx.language),
-            _change_cell(ctx, m),
+            fmt.quantity(m.actual, m.actual_unit or m.unit, language) if m.actual is not None else missing,
+            fmt.quantity(m.baseline, m.baseline_unit or m.unit, language),
+            _change_cell(words, m, language),
             fmt.percent(m.attainment_rate) if m.attainment_rate is not None else "—",
-            _gap_cell(ctx, m),
+            _gap_cell(words, m, language),
             statuses[m.status],
         )
         for m in metrics
     )
-    return Table(headers, rows, tuple(_STATUS_TONE[m.status] for m in metrics))
+    return Table(words.headers, rows, tuple(_STATUS_TONE[m.status] for m in metrics))
 
 
-def _change_cell(ctx: Words, metric: MetricResult) -> str:
+def _change_cell(words: _AttainmentWords, metric: MetricResult, language: Language) -> str:
     if metric.change_abs is None:
         return "—"
+    parts = words.parts
     if metric.change_pp is not None:
         pp = fmt.number(metric.change_pp, digits=2)
         pp = f"+{pp}" if metric.change_pp > 0 else pp
         if metric.change_rel is None:
-            return ctx.t("change.pp_only", pp=pp)
-        return ctx.t("change.pp_change", pp=pp, rel=fmt.percent(metric.change_rel, signed=True))
-    absolute = fmt.signed_quantity(metric.change_abs, fmt.difference_unit(metric.unit), ctx.language)
+            before, after = parts["change.pp_only"]
+            return before + pp + after
+        before, middle, after = parts["change.pp_change"]
+        return before + pp + middle + fmt.percent(metric.change_rel, signed=True) + after
+    absolute = fmt.signed_quantity(metric.change_abs, fmt.difference_unit(metric.unit), language)
     if metric.change_rel is None or metric.unit == "rank":  # ranks move by places, not by percents
-        return ctx.t("change.abs", abs=absolute)
+        before, after = parts["change.abs"]
+        return before + absolute + after
     if metric.change_abs == 0:
-        return ctx.t("change.flat")
-    key = "change.down" if metric.change_abs < 0 else "change.up"
-    return ctx.t(key, rel=fmt.percent(abs(metric.change_rel)), abs=absolute)
+        return words.words["change.flat"]
+    before, middle, after = parts["change.down" if metric.change_abs < 0 else "change.up"]
+    return before + fmt.percent(abs(metric.change_rel)) + middle + absolute + after
 
 
-def _gap_cell(ctx: Words, metric: MetricResult) -> str:
+def _gap_cell(words: _AttainmentWords, metric: MetricResult, language: Language) -> str:
     gap = metric.gap_to_target
     if gap is None or metric.status in ("needs_verification", "not_evaluable", "reported"):
         return "—"
-    shown = fmt.quantity(abs(gap), fmt.difference_unit(metric.unit), ctx.language)
     if metric.unit == "T+":
-        shown = f"{fmt.number(abs(gap))}{ctx.t('days_unit')}"
+        shown = f"{fmt.number(abs(gap))}{words.words['days_unit']}"
+    else:
+        shown = fmt.quantity(abs(gap), fmt.difference_unit(metric.unit), language)
+    parts = words.parts
     if metric.target is not None and metric.target.kind == "budget" and metric.gap_rate is not None:
-        key = "gap.saving" if gap >= 0 else "gap.overspend"
-        return ctx.t(key, gap=shown, share=fmt.percent(abs(metric.gap_rate)))
+        before, middle, after = parts["gap.saving" if gap >= 0 else "gap.overspend"]
+        return before + shown + middle + fmt.percent(abs(metric.gap_rate)) + after
     kind = metric.target.kind if metric.target is not None else None
     if kind in ("range", "tolerance"):  # the gap is to the nearest bound: inside or outside, never 'short'
-        return ctx.t("gap.inside") if metric.status == "achieved" else ctx.t("gap.outside", gap=shown)
+        if metric.status == "achieved":
+            return words.words["gap.inside"]
+        before, after = parts["gap.outside"]
+        return before + shown + after
     if gap == 0:
-        return ctx.t("gap.exact")
+        return words.words["gap.exact"]
     if kind == "equal":
-        return ctx.t("gap.off_by", gap=shown)
-    if kind == "at_most" and gap < 0:  # a ceiling passed is over it, not short of it
-        return ctx.t("gap.over_limit", gap=shown)
-    return ctx.t("gap.better" if gap > 0 else "gap.short", gap=shown)
+        key = "gap.off_by"
+    elif kind == "at_most" and gap < 0:  # a ceiling passed is over it, not short of it
+        key = "gap.over_limit"
+    else:
+        key = "gap.better" if gap > 0 else "gap.short"
+    before, after = parts[key]
+    return before + shown + after
 
 
 # --------------------------------------------------------------------------- KPI tree
