@@ -1,0 +1,154 @@
+"""The fast paths of `build_kpi_tree`'s answer give what the general ones give, on many trees.
+
+Each node's evaluation is assembled from dict literals (`domain.common.assembled`: no validation, no
+key check), so every evaluation of every tree here must equal the model validated from its own dump,
+field for field and type for type, with every field set and in the model's order.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fupan_mcp.analysis.kpi_templates import TEMPLATE_KEYS
+from fupan_mcp.analysis.kpi_tree import build_kpi_tree
+from fupan_mcp.domain.kpi import KpiNodeEvaluation, KpiTreeResult, PeriodValue
+
+ROOT = Path(__file__).parent.parent
+Call = dict[str, Any]
+
+
+def _channel_tree(channels: int) -> list[dict[str, Any]]:
+    """GMV = Σ channels, each traffic × conversion (%) × order value, as people write them."""
+    nodes: list[dict[str, Any]] = [
+        {"id": "gmv", "name": "GMV", "formula": " + ".join(f"gmv_{k}" for k in range(channels)), "unit": "万元"}
+    ]
+    for k in range(channels):
+        nodes += [
+            {"id": f"gmv_{k}", "formula": f"traffic_{k} * cvr_{k} * aov_{k}", "actual": f"{12 + k}.3万元"},
+            {"id": f"traffic_{k}", "name": f"渠道 {k} 访客", "actual": 100_000 + 997 * k, "baseline": 90_000 + k},
+            {"id": f"cvr_{k}", "name": f"转化率 {k}", "actual": f"{2.5 + k % 7 / 10:.1f}%", "baseline": "2.2%"},
+            {"id": f"aov_{k}", "actual": f"{39.6 + k:.1f}元", "baseline": 37 + k % 3, "unit": "元"},
+        ]
+    return nodes
+
+
+def _random_tree(seed: int) -> Call:
+    """A tree of sums, products, ratios and mixed formulas over leaves with numbers, texts with units,
+    zeros, negatives and gaps; now and then a cycle or an unknown id."""
+    rng = random.Random(seed)
+    leaves = [f"x{i}" for i in range(rng.randint(2, 12))]
+    nodes: list[dict[str, Any]] = []
+    for leaf in leaves:
+        node: dict[str, Any] = {"id": leaf}
+        for period in ("actual", "baseline", "target"):
+            roll = rng.random()
+            if roll < 0.1:
+                continue
+            value = round(rng.uniform(-50, 5_000) if roll < 0.2 else rng.uniform(0.01, 5_000), rng.randint(0, 4))
+            node[period] = rng.choice([value, f"{value}", f"{value}%", f"{value}万", 0])
+        if rng.random() < 0.3:
+            node["unit"] = rng.choice(["%", "元", "万元", "人", "h", "$", None])
+        nodes.append(node)
+    level = list(leaves)
+    depth = 0
+    while len(level) > 1:
+        depth += 1
+        parents = []
+        for j in range(0, len(level), 3):
+            group = level[j : j + 3]
+            shape = rng.choice(["+", "*", "/", "mixed", "const"])
+            if shape == "/" and len(group) > 1:
+                formula = f"{group[0]} / {group[1]}" + "".join(f" * {g}" for g in group[2:])
+            elif shape == "mixed":
+                formula = f"({' + '.join(group)}) * 2 - {group[0]}"
+            elif shape == "const":
+                formula = f"{' * '.join(group)} * 1.5"
+            else:
+                formula = f" {shape} ".join(group)
+            parent: dict[str, Any] = {"id": f"n{depth}_{j}", "formula": formula}
+            if rng.random() < 0.5:
+                parent["actual"] = round(rng.uniform(1, 10_000), 2)
+            if rng.random() < 0.2:
+                parent["unit"] = rng.choice(["%", "元", "万元"])
+            nodes.append(parent)
+            parents.append(parent["id"])
+        level = parents
+    if rng.random() < 0.15 and len(nodes) > 3:
+        nodes[0] = {"id": nodes[0]["id"], "formula": nodes[-1]["id"]}  # a cycle through the root
+    if rng.random() < 0.1:
+        nodes.append({"id": "stray", "formula": "nowhere * 2"})
+    root = level[0]
+    call: Call = {"nodes": nodes, "root": root, "method": rng.choice(["lmdi", "chain", "shapley"])}
+    return call
+
+
+def _corpus() -> list[tuple[str, Call]]:
+    cases: list[tuple[str, Call]] = []
+    for path in sorted((ROOT / "tests" / "data" / "kpi_trees").glob("*.json")):
+        call = json.loads(path.read_text(encoding="utf-8"))["call"]
+        cases.append((path.stem, {key: value for key, value in call.items() if key != "language"}))
+    for path in sorted((ROOT / "server" / "fupan_mcp" / "samples").glob("*.json")):
+        kpi = json.loads(path.read_text(encoding="utf-8")).get("kpi_tree")
+        if kpi:
+            cases.append((f"sample {path.stem}", {key: value for key, value in kpi.items() if value is not None}))
+    cases += [(f"template {key}", {"template": key}) for key in TEMPLATE_KEYS]
+    cases += [("channels 40", {"nodes": _channel_tree(40)})]
+    cases += [(f"random {seed}", _random_tree(seed)) for seed in range(60)]
+    return cases
+
+
+CORPUS = _corpus()
+
+
+def _result(call: Call, language: str) -> KpiTreeResult:
+    return build_kpi_tree(
+        call.get("nodes"), call.get("root"), call.get("template"), language, call.get("method", "lmdi")
+    )  # type: ignore[arg-type]
+
+
+def _assert_as_validated(built: Any, model: type[Any]) -> None:
+    assert type(built) is model
+    assert list(built.__dict__) == list(model.model_fields)
+    assert built.model_fields_set == set(model.model_fields)
+    again = model.model_validate(built.model_dump())
+    assert again == built
+    assert again.model_dump_json() == built.model_dump_json()  # the types too: 1 and 1.0 dump apart
+
+
+@pytest.mark.parametrize(("name", "call"), CORPUS, ids=[name for name, _ in CORPUS])
+def test_assembled_evaluations_equal_validated_ones(name: str, call: Call) -> None:
+    for language in ("zh", "en"):
+        try:
+            result = _result(call, language)
+        except ValueError:  # a whole-input error (an ambiguous root): nothing assembled
+            continue
+        assert result.evaluations, name
+        for evaluation in result.evaluations:
+            _assert_as_validated(evaluation, KpiNodeEvaluation)
+            for period in (evaluation.actual, evaluation.baseline, evaluation.target):
+                _assert_as_validated(period, PeriodValue)
+        again = KpiTreeResult.model_validate(result.model_dump())
+        assert again.model_dump_json() == result.model_dump_json()
+
+
+def test_the_random_trees_reach_the_paths_they_are_for() -> None:
+    """The corpus is only as good as the paths it takes: sums, products, fallbacks, cycles, gaps."""
+    kinds: set[str] = set()
+    codes: set[str] = set()
+    methods: set[str] = set()
+    for _, call in CORPUS:
+        try:
+            result = _result(call, "zh")
+        except ValueError:
+            continue
+        kinds.update(e.kind for e in result.evaluations)
+        codes.update(f.code for f in result.findings)
+        methods.update(e.decomposition_method for e in result.evaluations if e.decomposition_method)
+    assert {"leaf", "additive", "multiplicative", "mixed"} <= kinds
+    assert {"cycle", "missing_leaf", "inconsistent", "unknown_id"} <= codes
+    assert {"additive", "lmdi", "shapley"} <= methods
