@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from pathlib import Path
 from typing import Any
 
@@ -152,3 +153,22 @@ def test_the_random_trees_reach_the_paths_they_are_for() -> None:
     assert {"leaf", "additive", "multiplicative", "mixed"} <= kinds
     assert {"cycle", "missing_leaf", "inconsistent", "unknown_id"} <= codes
     assert {"additive", "lmdi", "shapley"} <= methods
+
+
+def _markdown_blocks_reference(texts: list[str]) -> str:
+    """`report.render.markdown_blocks` as it was: every run of blank lines collapsed over the joined text."""
+    content = "".join(f"{text}\n\n" for text in texts)
+    return re.sub(r"\n{3,}", "\n\n", content).strip() + "\n"
+
+
+def test_markdown_blocks_joins_as_collapsing_the_whole_text_did(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Blocks with newlines and spaces at either end, runs of blank lines inside, empty blocks: the seams
+    joined by one blank line give the text the collapse over the whole text gave."""
+    from fupan_mcp.report import render
+
+    monkeypatch.setattr(render, "md_block", lambda block, colon: block)
+    rng = random.Random(7)
+    pieces = ["", "\n", "\n\n", "\n\n\n", "\n\n\n\n", " ", "  \n", "\n \n", "a", "表", "- x\n", "```\nA\n\n\nB\n```\n"]
+    for _ in range(3_000):
+        texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 5))) for _ in range(rng.randint(0, 6))]
+        assert render.markdown_blocks(texts, "：") == _markdown_blocks_reference(texts), texts  # type: ignore[arg-type]

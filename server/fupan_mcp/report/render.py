@@ -421,11 +421,16 @@ def _render(format: ReportFormat, **context: object) -> str:
 
 
 def markdown_blocks(blocks: Sequence[Block], colon: str) -> str:
-    """Blocks as markdown, as the report's sections render them (a tool's text, `report.tool_text`)."""
-    content = "".join(f"{md_block(b, colon)}\n\n" for b in blocks)
-    if "\n\n\n" in content:  # a search is a tenth of the regex's pass over text it leaves as it is
-        content = _BLANK_RUNS.sub("\n\n", content)
-    return content.strip() + "\n"
+    """Blocks as markdown, as the report's sections render them (a tool's text, `report.tool_text`):
+    each block, one blank line between two, no run of blank lines anywhere, stripped.
+
+    The blocks' own newlines at their ends are dropped and the blocks joined by one blank line: that is
+    what collapsing every run of newlines over the joined text did at each seam (a seam's run is two
+    newlines at least, always one blank line after). Only a block with a run of blank lines inside it
+    is collapsed on its own. Why: every block ends with a newline, so the collapse always ran over the
+    whole text (3 ms of a 1,000-node tree's text, 160 KB)."""
+    parts = [text for b in blocks if (text := md_block(b, colon).strip("\n"))]
+    return "\n\n".join(_BLANK_RUNS.sub("\n\n", p) if "\n\n\n" in p else p for p in parts).strip() + "\n"
 
 
 # --------------------------------------------------------------------------- the entry point
