@@ -1,8 +1,8 @@
 """The fast paths of `build_kpi_tree`'s answer give what the general ones give, on many trees.
 
-Each node's evaluation is assembled from dict literals (`domain.common.assembled`: no validation, no
-key check), so every evaluation of every tree here must equal the model validated from its own dump,
-field for field and type for type, with every field set and in the model's order.
+Each node's evaluation and each contribution is assembled from dict literals (`domain.common.assembled`:
+no validation, no key check), so every one of every tree here must equal the model validated from its
+own dump, field for field and type for type, with every field set and in the model's order.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import pytest
 
 from fupan_mcp.analysis.kpi_templates import TEMPLATE_KEYS
 from fupan_mcp.analysis.kpi_tree import build_kpi_tree
-from fupan_mcp.domain.kpi import KpiNodeEvaluation, KpiTreeResult, PeriodValue
+from fupan_mcp.domain.kpi import Contribution, KpiNodeEvaluation, KpiTreeResult, PeriodValue
 
 ROOT = Path(__file__).parent.parent
 Call = dict[str, Any]
@@ -133,6 +133,8 @@ def test_assembled_evaluations_equal_validated_ones(name: str, call: Call) -> No
             _assert_as_validated(evaluation, KpiNodeEvaluation)
             for period in (evaluation.actual, evaluation.baseline, evaluation.target):
                 _assert_as_validated(period, PeriodValue)
+        for contribution in result.decomposition.contributions if result.decomposition else ():
+            _assert_as_validated(contribution, Contribution)
         again = KpiTreeResult.model_validate(result.model_dump())
         assert again.model_dump_json() == result.model_dump_json()
 

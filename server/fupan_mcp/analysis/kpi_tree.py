@@ -61,7 +61,7 @@ from fupan_mcp.analysis.formula import (
     parse_formula,
 )
 from fupan_mcp.analysis.kpi_templates import template_nodes, template_root
-from fupan_mcp.domain.common import DataGap, Finding, Language, Severity, assembled, built
+from fupan_mcp.domain.common import DataGap, Finding, Language, Severity, assembled
 from fupan_mcp.domain.kpi import (
     DEFAULT_TOLERANCE,
     Contribution,
@@ -666,6 +666,15 @@ def _evaluate(ctx: _Context, order: Sequence[str]) -> None:
     """Compute every period of every node in topological order and check reported against computed."""
     for node_id in order:
         state = ctx.states[node_id]
+        if state.expr is None:  # a leaf (or a formula switched off): its reported values, nothing to check
+            node = state.node
+            actual, baseline, target = node.actual, node.baseline, node.target
+            state.reported = {"actual": actual, "baseline": baseline, "target": target}
+            state.used = {"actual": actual, "baseline": baseline, "target": target}
+            state.computed = {"actual": None, "baseline": None, "target": None}
+            state.deviation = {"actual": None, "baseline": None, "target": None}
+            state.consistent = {"actual": None, "baseline": None, "target": None}
+            continue
         zero_division: list[Period] = []
         not_finite: list[Period] = []
         for period in PERIODS:
@@ -997,14 +1006,11 @@ def _decompose(
             state.share = None if share is None else round(share, 12)
     terminals.sort(key=_tree_position(ctx, root_id).__getitem__)
     contributions = [  # one per terminal node, from this module's figures: not validated again
-        built(
+        assembled(
             Contribution,
-            id=node_id,
-            name=ctx.states[node_id].node.label,
-            value=ctx.states[node_id].contribution or 0.0,
-            share=ctx.states[node_id].share,
+            {"id": state.node.id, "name": state.node.label, "value": state.contribution or 0.0, "share": state.share},
         )
-        for node_id in terminals
+        for state in map(ctx.states.__getitem__, terminals)
     ]
     return Decomposition(
         root=root_id,

@@ -428,7 +428,7 @@ def markdown_blocks(blocks: Sequence[Block], colon: str) -> str:
     what collapsing every run of newlines over the joined text did at each seam (a seam's run is two
     newlines at least, always one blank line after). Only a block with a run of blank lines inside it
     is collapsed on its own. Why: every block ends with a newline, so the collapse always ran over the
-    whole text (3 ms of a 1,000-node tree's text, 160 KB)."""
+    whole text: 1.2 ms of the 3.7 ms of rendering a 1,000-node tree's 160 KB of text."""
     parts = [text for b in blocks if (text := md_block(b, colon).strip("\n"))]
     return "\n\n".join(_BLANK_RUNS.sub("\n\n", p) if "\n\n\n" in p else p for p in parts).strip() + "\n"
 
