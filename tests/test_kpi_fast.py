@@ -174,3 +174,23 @@ def test_markdown_blocks_joins_as_collapsing_the_whole_text_did(monkeypatch: pyt
     for _ in range(3_000):
         texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 5))) for _ in range(rng.randint(0, 6))]
         assert render.markdown_blocks(texts, "：") == _markdown_blocks_reference(texts), texts  # type: ignore[arg-type]
+
+
+def test_identifier_fast_path_agrees_with_the_rule() -> None:
+    """`is_identifier`'s ASCII fast path (a Python identifier) answers as the two regexes do."""
+    from fupan_mcp.domain import identifiers
+
+    def by_the_rule(text: str) -> bool:
+        if not text or len(text) > identifiers.MAX_FORMULA_CHARS or text.lower() in identifiers.FUNCTIONS:
+            return False
+        if identifiers._NAME.fullmatch(text) is None:
+            return False
+        number = identifiers._NUMBER.match(text)
+        return number is None or number.end() < len(text)
+
+    rng = random.Random(11)
+    alphabet = "abcXYZ_019.e+- 留存·ª\u00b2"
+    texts = ["", "_", "sum", "SUM", "Max", "min_", "if", "a" * 4_000, "1e5", "7日留存", "a1", "1a", "e5"]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 6))) for _ in range(20_000)]
+    for text in texts:
+        assert identifiers.is_identifier(text) == by_the_rule(text), text
