@@ -412,7 +412,8 @@ def _parse_formulas(ctx: _Context) -> None:
     for state in ctx.states.values():
         node = state.node
         # formula value × scale = value in the node's unit: 32.5 % enters as 0.325, 3,500 万元 as 35,000,000
-        state.scale = _RATIO_SCALES.get(canonical_unit(node.unit) or "", 0.0) or 1.0 / node.magnitude
+        if node.unit is not None:  # without a unit, the scale stays 1
+            state.scale = _RATIO_SCALES.get(canonical_unit(node.unit) or "", 0.0) or 1.0 / node.magnitude
         if node.formula is None:
             continue
         try:
@@ -435,8 +436,8 @@ def _parse_formulas(ctx: _Context) -> None:
             ctx.flag(state, "formula_error", "error", message, f"{state.path}.formula")
             continue
         state.parsed = parsed
-        state.known_refs = tuple(i for i in parsed.ids if i in ctx.states)
         unknown = [i for i in parsed.ids if i not in ctx.states]
+        state.known_refs = tuple(i for i in parsed.ids if i in ctx.states) if unknown else parsed.ids
         if unknown:
             ids = ctx.text("list_sep").join(unknown)
             message = ctx.text("finding.unknown_id", node=node.label, ids=ids)
@@ -980,14 +981,16 @@ def _decompose(
     terminals: list[str] = []
     fallbacks: list[str] = []
     split_methods: set[NodeMethod] = set()
+    states, root_scale = ctx.states, root.scale
     for node_id in top_down:
-        if node_id not in multiplier:
+        node_multiplier = multiplier.get(node_id)
+        if node_multiplier is None:
             continue  # under a node whose change could not be split
-        state = ctx.states[node_id]
+        state = states[node_id]
         change = state.formula_change()
         assert change is not None, "only nodes with both values receive a multiplier"
-        state.contribution = multiplier[node_id] * change * root.scale
-        split = _split(ctx, state, method, rank)
+        state.contribution = node_multiplier * change * root_scale
+        split = None if state.expr is None else _split(ctx, state, change, method, rank)  # a leaf stops here
         if split is None:
             terminals.append(node_id)
             continue
@@ -995,9 +998,9 @@ def _decompose(
         split_methods.add(split.method)
         if split.method not in ("additive", method):
             fallbacks.append(node_id)
-        residual += multiplier[node_id] * split.residual
+        residual += node_multiplier * split.residual
         for input_id, mu in split.multipliers.items():
-            multiplier[input_id] = multiplier.get(input_id, 0.0) + multiplier[node_id] * mu
+            multiplier[input_id] = multiplier.get(input_id, 0.0) + node_multiplier * mu
     noise = max(abs(actual), abs(baseline))
     for state in ctx.states.values():
         if state.contribution is not None:
@@ -1039,8 +1042,10 @@ def _tree_position(ctx: _Context, root_id: str) -> dict[str, int]:
     return position
 
 
-def _split(ctx: _Context, state: _State, method: DecompositionMethod, rank: Mapping[str, int]) -> _Split | None:
-    """Split one node's formula change among its direct inputs, or None when it cannot be split."""
+def _split(
+    ctx: _Context, state: _State, change: float, method: DecompositionMethod, rank: Mapping[str, int]
+) -> _Split | None:
+    """Split one node's formula ``change`` among its direct inputs, or None when it cannot be split."""
     expr = state.expr
     if expr is None or expr.kind == "constant":
         return None
@@ -1052,12 +1057,10 @@ def _split(ctx: _Context, state: _State, method: DecompositionMethod, rank: Mapp
         if a is None or b is None:
             return None
         before[input_id], after[input_id] = b, a
-    change = state.formula_change()
     try:
         f0, f1 = expr.evaluate(before), expr.evaluate(after)
     except FormulaEvaluationError:
         return None
-    assert change is not None
     residual = change - (f1 - f0)
     if expr.linear is not None:
         return _Split(dict(expr.linear), residual, "additive")
