@@ -8,6 +8,7 @@ own dump, field for field and type for type, with every field set and in the mod
 from __future__ import annotations
 
 import json
+import math
 import random
 import re
 from pathlib import Path
@@ -194,3 +195,84 @@ def test_identifier_fast_path_agrees_with_the_rule() -> None:
     texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 6))) for _ in range(20_000)]
     for text in texts:
         assert identifiers.is_identifier(text) == by_the_rule(text), text
+
+
+def _quantity_reference(value: float | None, unit: str | None, language: str, computed: bool = False) -> str:
+    """`numfmt.quantity` before its fast paths (no unit; 元 by concatenation; `math.isclose` inline)."""
+    from fupan_mcp import numfmt as fmt
+
+    if value is None:
+        return "—"
+    if unit == "T+":
+        return f"T+{fmt.plain(value)}"
+    if unit in ("%", "‰"):
+        if 99 < value < 100:
+            return f"{fmt.plain(value, 4)}{unit}"
+        return f"{fmt.plain(value)}{unit}"
+    base, factor = fmt.display_unit(unit)
+    amount = fmt.clean(value * factor) if factor != 1.0 else value
+    assert amount is not None
+    smallest = fmt._SMALLEST_SCALE[language]  # type: ignore[index]
+    if not computed and -smallest < amount < smallest:
+        text = fmt.plain(amount)
+    else:
+        text = _amount_reference(amount, base, language, computed)
+    if base == "元":
+        sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
+        return fmt._WORDS[language]["yuan"].format(sign=sign, n=digits)  # type: ignore[index]
+    return text if base is None else fmt._with_unit(text, amount, base, language)  # type: ignore[arg-type]
+
+
+def _amount_reference(value: float, unit: str | None, language: str, computed: bool) -> str:
+    from fupan_mcp import numfmt as fmt
+
+    if not math.isfinite(value):
+        return fmt.fmt_number(value)
+    if unit in fmt._UNSCALED:
+        return fmt.plain(value)
+    counted = computed and unit in fmt.COUNT_UNITS
+    if counted:
+        value = float(round(value))
+    magnitude = abs(value)
+    for word, factor in fmt.SCALES[language] if magnitude >= fmt._SMALLEST_SCALE[language] else ():  # type: ignore[index]
+        if magnitude < factor:
+            continue
+        scaled = value / factor
+        places = 3 if abs(scaled) < 100 else 2
+        if computed or math.isclose(round(scaled, places), scaled, rel_tol=1e-9, abs_tol=1e-12):
+            return f"{fmt.plain(scaled, places)}{word}"
+    if counted:
+        return fmt.number(value, digits=0)
+    if computed and magnitude < 100:
+        text = fmt.number(value, fixed=True)
+        if text == "0" and value != 0:
+            return fmt.plain(value, 2 - math.floor(math.log10(magnitude)))
+        return text
+    return fmt.plain(value)
+
+
+def test_quantity_fast_paths_write_what_the_general_rules_wrote() -> None:
+    """Every figure of a grid of values (whole, rounded at 0 to 6 decimals, 1e-7 to 1e14, negative, at the
+    scale words' edges, not finite) in every kind of unit, both languages, typed and computed, and as a
+    signed change: the same text as `numfmt.quantity` without its fast paths."""
+    from fupan_mcp import numfmt as fmt
+
+    rng = random.Random(3)
+    values = [0.0, -0.0, 1.0, -1.0, 99.5, 9_999.0, 9_999.5, 10_000.0, 10_000.4, 12_345.678, 99_995.0, 1e8, 1.5e8]
+    values += [-3.2e9, 9.9995e9, 0.0004, 1e-7, 123_456_789.123, 1e15, 1e16, math.inf, -math.inf, math.nan]
+    values += [round(rng.uniform(-1, 1) * 10 ** rng.randint(-7, 14), rng.randint(0, 6)) for _ in range(1_500)]
+    values += [float(rng.randint(-(10**9), 10**9)) for _ in range(300)]
+    units = [None, "元", "万元", "亿元", "$", "USD", "$M", "€", "%", "‰", "pp", "bp", "人", "users", "h", "min", "d"]
+    units += ["T+", "rank", "x", "QPS", "元/月", "$/month", "p1 incidents", "分"]
+    for value in values:
+        for unit in units:
+            for language in ("zh", "en"):
+                for computed in (False, True):
+                    expected = _quantity_reference(value, unit, language, computed)
+                    got = fmt.quantity(value, unit, language, computed=computed)  # type: ignore[arg-type]
+                    assert got == expected, (value, unit, language, computed)
+                if math.isfinite(value):
+                    magnitude = fmt.clean(abs(value)) or 0.0
+                    text = _quantity_reference(magnitude, fmt.difference_unit(unit), language, magnitude >= 100)
+                    expected = f"+{text}" if value > 0 else f"-{text}" if value < 0 else text
+                    assert fmt.signed_change(value, unit, language) == expected, (value, unit, language)  # type: ignore[arg-type]

@@ -72,6 +72,18 @@ _WORDS: dict[Language, dict[str, str]] = {
     language: {key: localized(entry, language) for key, entry in _TEXT.items()} for language in ("zh", "en")
 }
 """`_TEXT` in each language, as `tr` picks it: looked up once, not for every figure with a unit."""
+
+
+def _around_amount(template: str) -> tuple[str, str]:
+    """'{sign}{n}元' → ('', '元'), '{sign}¥{n}' → ('¥', ''): what goes between the sign and the number and
+    after it, so that an amount in 元 is written by concatenation, not a format with keywords."""
+    head, tail = template.split("{n}")
+    if not head.startswith("{sign}") or "{" in head[len("{sign}") :] + tail:
+        raise ValueError(f"the yuan template {template!r} must be '{{sign}}…{{n}}…'")
+    return head[len("{sign}") :], tail
+
+
+_YUAN = {language: _around_amount(words["yuan"]) for language, words in _WORDS.items()}
 _WORD_UNITS = frozenset({"d", "h", "min", "s", "ms", "week", "workday", "workhour", "rank", "places", "pp", "bp", "pt"})
 """Units written as words around the number, looked up in `_TEXT`."""
 _UNSCALED = frozenset({"rank", "places", "pp", "bp", "pt"})
@@ -170,6 +182,10 @@ def quantity(value: float | None, unit: str | None, language: Language, *, compu
     """
     if value is None:
         return "—"
+    if unit is None:  # the usual case: no unit to look up or write (as below, without those steps)
+        if not computed and -_SMALLEST_SCALE[language] < value < _SMALLEST_SCALE[language]:
+            return plain(value)
+        return _amount(value, None, language, computed, None)
     if unit == "T+":
         return f"T+{plain(value)}"
     if unit in ("%", "‰"):
@@ -230,7 +246,13 @@ def _amount(value: float, unit: str | None, language: Language, computed: bool, 
             continue
         scaled = value / factor
         places = 3 if abs(scaled) < 100 else 2  # 1.188万, ¥72.726M, 2,017.84万: four digits at least
-        if computed or math.isclose(round(scaled, places), scaled, rel_tol=1e-9, abs_tol=1e-12):
+        if computed:
+            return f"{plain(scaled, places)}{word}"
+        # exact at ``places`` decimals: math.isclose(rounded, scaled, rel_tol=1e-9, abs_tol=1e-12) of
+        # two finite numbers, written out (a call with keywords was a tenth of a typed amount's text)
+        rounded = round(scaled, places)
+        gap = abs(scaled - rounded)
+        if rounded == scaled or gap <= abs(1e-9 * scaled) or gap <= abs(1e-9 * rounded) or gap <= 1e-12:
             return f"{plain(scaled, places)}{word}"
     if counted:
         return number(value, digits=0)
@@ -286,8 +308,8 @@ def _with_unit(text: str, value: float, unit: str | None, language: Language) ->
         sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
         return f"{sign}{unit}{digits}"
     if unit == "元":
-        sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
-        return _WORDS[language]["yuan"].format(sign=sign, n=digits)
+        before, after = _YUAN[language]
+        return ("-" + before + text[1:] if text.startswith("-") else before + text) + after
     if unit in _WORD_UNITS:
         plural = ".one" if math.isclose(abs(value), 1.0) else ".many"
         return _WORDS[language][unit + plural].format(n=text)
