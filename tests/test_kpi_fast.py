@@ -276,3 +276,17 @@ def test_quantity_fast_paths_write_what_the_general_rules_wrote() -> None:
                     text = _quantity_reference(magnitude, fmt.difference_unit(unit), language, magnitude >= 100)
                     expected = f"+{text}" if value > 0 else f"-{text}" if value < 0 else text
                     assert fmt.signed_change(value, unit, language) == expected, (value, unit, language)  # type: ignore[arg-type]
+
+
+def test_simple_formula_patterns_match_what_the_alternation_matched() -> None:
+    """`formula._simple_expr` picks the sum or the product pattern by the text's '*': together they match
+    exactly the texts the one alternation of both matched."""
+    from fupan_mcp.analysis import formula
+
+    both = re.compile(r"\s*[^\W\d]\w*(?:\s*\+\s*[^\W\d]\w*)*\s*|\s*[^\W\d]\w*(?:\s*\*\s*[^\W\d]\w*)+\s*")
+    rng = random.Random(5)
+    alphabet = ["a", "b1", "_x", "1", "+", "*", " ", "-", "(", ")", ".", "留存", "\t", "×", "＊"]
+    texts = ["a", "a * b", "a + b", "a * b + c", " a*b ", "a *", "* a", "1a * b", "a + b * c", ""]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 9))) for _ in range(50_000)]
+    for text in texts:
+        assert (formula._simple_expr(text) is None) == (both.fullmatch(text) is None), text
