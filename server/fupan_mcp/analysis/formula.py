@@ -617,8 +617,11 @@ def _compile_call(tree: Call) -> Evaluator:
 # --------------------------------------------------------------------------- public entry points
 
 
-_SIMPLE = re.compile(r"\s*[^\W\d]\w*(?:\s*\+\s*[^\W\d]\w*)*\s*|\s*[^\W\d]\w*(?:\s*\*\s*[^\W\d]\w*)+\s*")
-"""The common shapes, ``a + b + c`` and ``a * b * c`` (one id too): ids that start with a letter or '_'."""
+_SIMPLE_SUM = re.compile(r"\s*[^\W\d]\w*(?:\s*\+\s*[^\W\d]\w*)*\s*")
+_SIMPLE_PRODUCT = re.compile(r"\s*[^\W\d]\w*(?:\s*\*\s*[^\W\d]\w*)+\s*")
+"""The common shapes, ``a + b + c`` (one id too) and ``a * b * c``: ids that start with a letter or '_'. Two
+patterns, the one a text can match picked by its '*' (a sum has none, a product has one): as one alternation,
+a product was first tried as a sum, a third of its match."""
 
 
 def _simple_expr(text: str) -> Expr | None:
@@ -631,7 +634,7 @@ def _simple_expr(text: str) -> Expr | None:
     tree's 100 ms of parsing, and then the walks (ids, linear and monomial forms, the closures) were half
     of what was left. The evaluator does the same float operations in the same order
     as the compiled tree (0.0 + a + b..., 1.0 · a · b...), so every value is the same to the last bit."""
-    if _SIMPLE.fullmatch(text) is None:
+    if (_SIMPLE_PRODUCT if "*" in text else _SIMPLE_SUM).fullmatch(text) is None:
         return None
     names = _NAME.findall(text)
     ids = tuple(dict.fromkeys(names))

@@ -61,7 +61,7 @@ from fupan_mcp.analysis.formula import (
     parse_formula,
 )
 from fupan_mcp.analysis.kpi_templates import template_nodes, template_root
-from fupan_mcp.domain.common import DataGap, Finding, Language, Severity, built
+from fupan_mcp.domain.common import DataGap, Finding, Language, Severity, assembled
 from fupan_mcp.domain.kpi import (
     DEFAULT_TOLERANCE,
     Contribution,
@@ -412,7 +412,8 @@ def _parse_formulas(ctx: _Context) -> None:
     for state in ctx.states.values():
         node = state.node
         # formula value × scale = value in the node's unit: 32.5 % enters as 0.325, 3,500 万元 as 35,000,000
-        state.scale = _RATIO_SCALES.get(canonical_unit(node.unit) or "", 0.0) or 1.0 / node.magnitude
+        if node.unit is not None:  # without a unit, the scale stays 1
+            state.scale = _RATIO_SCALES.get(canonical_unit(node.unit) or "", 0.0) or 1.0 / node.magnitude
         if node.formula is None:
             continue
         try:
@@ -435,8 +436,8 @@ def _parse_formulas(ctx: _Context) -> None:
             ctx.flag(state, "formula_error", "error", message, f"{state.path}.formula")
             continue
         state.parsed = parsed
-        state.known_refs = tuple(i for i in parsed.ids if i in ctx.states)
         unknown = [i for i in parsed.ids if i not in ctx.states]
+        state.known_refs = tuple(i for i in parsed.ids if i in ctx.states) if unknown else parsed.ids
         if unknown:
             ids = ctx.text("list_sep").join(unknown)
             message = ctx.text("finding.unknown_id", node=node.label, ids=ids)
@@ -666,6 +667,15 @@ def _evaluate(ctx: _Context, order: Sequence[str]) -> None:
     """Compute every period of every node in topological order and check reported against computed."""
     for node_id in order:
         state = ctx.states[node_id]
+        if state.expr is None:  # a leaf (or a formula switched off): its reported values, nothing to check
+            node = state.node
+            actual, baseline, target = node.actual, node.baseline, node.target
+            state.reported = {"actual": actual, "baseline": baseline, "target": target}
+            state.used = {"actual": actual, "baseline": baseline, "target": target}
+            state.computed = {"actual": None, "baseline": None, "target": None}
+            state.deviation = {"actual": None, "baseline": None, "target": None}
+            state.consistent = {"actual": None, "baseline": None, "target": None}
+            continue
         zero_division: list[Period] = []
         not_finite: list[Period] = []
         for period in PERIODS:
@@ -971,14 +981,16 @@ def _decompose(
     terminals: list[str] = []
     fallbacks: list[str] = []
     split_methods: set[NodeMethod] = set()
+    states, root_scale = ctx.states, root.scale
     for node_id in top_down:
-        if node_id not in multiplier:
+        node_multiplier = multiplier.get(node_id)
+        if node_multiplier is None:
             continue  # under a node whose change could not be split
-        state = ctx.states[node_id]
+        state = states[node_id]
         change = state.formula_change()
         assert change is not None, "only nodes with both values receive a multiplier"
-        state.contribution = multiplier[node_id] * change * root.scale
-        split = _split(ctx, state, method, rank)
+        state.contribution = node_multiplier * change * root_scale
+        split = None if state.expr is None else _split(ctx, state, change, method, rank)  # a leaf stops here
         if split is None:
             terminals.append(node_id)
             continue
@@ -986,9 +998,9 @@ def _decompose(
         split_methods.add(split.method)
         if split.method not in ("additive", method):
             fallbacks.append(node_id)
-        residual += multiplier[node_id] * split.residual
+        residual += node_multiplier * split.residual
         for input_id, mu in split.multipliers.items():
-            multiplier[input_id] = multiplier.get(input_id, 0.0) + multiplier[node_id] * mu
+            multiplier[input_id] = multiplier.get(input_id, 0.0) + node_multiplier * mu
     noise = max(abs(actual), abs(baseline))
     for state in ctx.states.values():
         if state.contribution is not None:
@@ -997,14 +1009,11 @@ def _decompose(
             state.share = None if share is None else round(share, 12)
     terminals.sort(key=_tree_position(ctx, root_id).__getitem__)
     contributions = [  # one per terminal node, from this module's figures: not validated again
-        built(
+        assembled(
             Contribution,
-            id=node_id,
-            name=ctx.states[node_id].node.label,
-            value=ctx.states[node_id].contribution or 0.0,
-            share=ctx.states[node_id].share,
+            {"id": state.node.id, "name": state.node.label, "value": state.contribution or 0.0, "share": state.share},
         )
-        for node_id in terminals
+        for state in map(ctx.states.__getitem__, terminals)
     ]
     return Decomposition(
         root=root_id,
@@ -1033,8 +1042,10 @@ def _tree_position(ctx: _Context, root_id: str) -> dict[str, int]:
     return position
 
 
-def _split(ctx: _Context, state: _State, method: DecompositionMethod, rank: Mapping[str, int]) -> _Split | None:
-    """Split one node's formula change among its direct inputs, or None when it cannot be split."""
+def _split(
+    ctx: _Context, state: _State, change: float, method: DecompositionMethod, rank: Mapping[str, int]
+) -> _Split | None:
+    """Split one node's formula ``change`` among its direct inputs, or None when it cannot be split."""
     expr = state.expr
     if expr is None or expr.kind == "constant":
         return None
@@ -1046,12 +1057,10 @@ def _split(ctx: _Context, state: _State, method: DecompositionMethod, rank: Mapp
         if a is None or b is None:
             return None
         before[input_id], after[input_id] = b, a
-    change = state.formula_change()
     try:
         f0, f1 = expr.evaluate(before), expr.evaluate(after)
     except FormulaEvaluationError:
         return None
-    assert change is not None
     residual = change - (f1 - f0)
     if expr.linear is not None:
         return _Split(dict(expr.linear), residual, "additive")
@@ -1219,60 +1228,54 @@ _KINDS: dict[str, NodeKind] = {
 }
 
 
-def _node_kind(state: _State) -> NodeKind:
-    expr = state.expr
-    if expr is None:
-        return "leaf"
-    return _KINDS[expr.kind]
+def _period_value(
+    reported: float | None, computed: float | None, used: float | None, deviation: float | None, consistent: bool | None
+) -> PeriodValue:
+    return assembled(
+        PeriodValue,
+        {"reported": reported, "computed": computed, "used": used, "deviation": deviation, "consistent": consistent},
+    )
 
 
 def _evaluation(state: _State) -> KpiNodeEvaluation:
-    actual, baseline = state.used["actual"], state.used["baseline"]
-    change = None if actual is None or baseline is None else actual - baseline
+    """One node's evaluation, from values this module computed, of the model's types: not validated
+    again (one node per item, 4 models each: validation was a quarter of a 10,000-node tree), and
+    `assembled` from dict literals (tests/test_kpi_fast.py compares their keys with the models')."""
+    used = state.used
+    actual, baseline = used["actual"], used["baseline"]
     reported, computed, deviation, consistent = state.reported, state.computed, state.deviation, state.consistent
+    node, expr, elasticity = state.node, state.expr, state.elasticity
+    if actual is None or baseline is None:
+        change_abs = change_rel = None
+    else:
+        change = actual - baseline
+        change_abs = _clean(change, max(abs(actual), abs(baseline)))
+        change_rel = _ratio(change, abs(baseline) if baseline else None)
     # the three periods' values built inline: a helper call each was 30,000 calls in a 10,000-node tree
-    # built from values this module computed, of the model's types: not validated again (one node per
-    # item, 4 models each: validation was a quarter of a 10,000-node tree; `built`, not model_construct,
-    # which costs more than validating)
-    return built(
-        KpiNodeEvaluation,
-        id=state.node.id,
-        name=state.node.label,
-        unit=state.node.unit,
-        formula=state.node.formula,
-        kind=_node_kind(state),
-        inputs=list(state.inputs or state.known_refs),
-        in_root_tree=state.in_root_tree,
-        actual=built(
-            PeriodValue,
-            reported=reported["actual"],
-            computed=computed["actual"],
-            used=actual,
-            deviation=deviation["actual"],
-            consistent=consistent["actual"],
+    values: dict[str, Any] = {
+        "id": node.id,
+        "name": node.label,
+        "unit": node.unit,
+        "formula": node.formula,
+        "kind": "leaf" if expr is None else _KINDS[expr.kind],
+        "inputs": list(expr.ids if expr is not None else state.known_refs),
+        "in_root_tree": state.in_root_tree,
+        "actual": _period_value(
+            reported["actual"], computed["actual"], actual, deviation["actual"], consistent["actual"]
         ),
-        baseline=built(
-            PeriodValue,
-            reported=reported["baseline"],
-            computed=computed["baseline"],
-            used=baseline,
-            deviation=deviation["baseline"],
-            consistent=consistent["baseline"],
+        "baseline": _period_value(
+            reported["baseline"], computed["baseline"], baseline, deviation["baseline"], consistent["baseline"]
         ),
-        target=built(
-            PeriodValue,
-            reported=reported["target"],
-            computed=computed["target"],
-            used=state.used["target"],
-            deviation=deviation["target"],
-            consistent=consistent["target"],
+        "target": _period_value(
+            reported["target"], computed["target"], used["target"], deviation["target"], consistent["target"]
         ),
-        change_abs=None if change is None else _clean(change, max(abs(actual or 0.0), abs(baseline or 0.0))),
-        change_rel=_ratio(change, abs(baseline) if baseline else None),
-        contribution=state.contribution,
-        share=state.share,
-        elasticity=None if state.elasticity is None else _clean(state.elasticity),
-        decomposition_method=state.method,
-        flags=list(state.flags),
-        path=state.path,
-    )
+        "change_abs": change_abs,
+        "change_rel": change_rel,
+        "contribution": state.contribution,
+        "share": state.share,
+        "elasticity": None if elasticity is None else _clean(elasticity),
+        "decomposition_method": state.method,
+        "flags": list(state.flags),
+        "path": state.path,
+    }
+    return assembled(KpiNodeEvaluation, values)

@@ -114,6 +114,22 @@ def built(cls: type[ModelT], /, **values: object) -> ModelT:
     return instance
 
 
+def assembled(cls: type[ModelT], values: dict[str, Any], /) -> ModelT:
+    """`built` without its check: ``values``, a dict literal at the call site naming every field of ``cls``
+    in the model's order, becomes the instance's ``__dict__`` as it is.
+
+    Only for the hottest call sites, each with a test that compares the keys it writes with the
+    model's fields (a missing field would fail every dump of the instance). Why: for the four models of
+    one KPI node's evaluation, the keyword copy and the key check of `built` were a fifth of the
+    evaluations of a 1,000-node tree (1.8 ms of 8.8)."""
+    instance = _new(cls)
+    _set(instance, "__dict__", values)
+    _set(instance, "__pydantic_fields_set__", set(values))
+    _set(instance, "__pydantic_extra__", None)
+    _set(instance, "__pydantic_private__", None)
+    return instance
+
+
 class Finding(BaseModel):
     """One thing a check noticed: a stable code for programs, a sentence for people."""
 

@@ -22,6 +22,8 @@ _NUMBER = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
 
 def is_identifier(text: str) -> bool:
     """True when ``text`` can be written in a formula as one id (and is not a function name)."""
+    if text.isascii() and text.isidentifier():  # 'gmv', 'traffic_12': a word that starts with no digit,
+        return len(text) <= MAX_FORMULA_CHARS and text.lower() not in FUNCTIONS  # without the two regexes
     if not text or len(text) > MAX_FORMULA_CHARS or text.lower() in FUNCTIONS:
         return False
     if _NAME.fullmatch(text) is None:
