@@ -1,5 +1,6 @@
-"""What review_insights keeps at write time (insight_actions; insight_metrics, see the last test) gives
-the groups the analysis computes from the rows themselves, on SQLite and PostgreSQL, through creates,
+"""What review_insights keeps at write time (insight_actions; insight_metrics and the alike texts'
+insight_pairs, see the last tests) gives the groups the analysis computes from the rows themselves (the
+alike pairs compared in the analysis, see `_result`), on SQLite and PostgreSQL, through creates,
 edits, lesson replacements, deletions and an import; and nothing of a deleted review stays behind in it.
 
 A filter that keeps every review (``date_from`` far back) reads the rows and groups them in Python; the
@@ -17,9 +18,10 @@ from typing import Any, cast
 
 import pytest
 
-from fupan_mcp.analysis.insights import compute_insights, default_as_of
+from fupan_mcp.analysis.insights import RECURRING_THRESHOLD, compute_insights, default_as_of, issue_similarity
+from fupan_mcp.analysis.text import normalize_text
 from fupan_mcp.domain.actions import ActionItem
-from fupan_mcp.domain.insights import InsightsResult
+from fupan_mcp.domain.insights import InsightRows, InsightsResult
 from fupan_mcp.store import ReviewStore
 from fupan_mcp.store.records import ATTAINMENT_SECTION
 from fupan_mcp.store.transfer import TransferStore, export_workspace, import_workspace
@@ -47,8 +49,12 @@ def _text(rng: random.Random) -> str:
 
 
 def _result(store: ReviewStore, **filters: Any) -> InsightsResult:
+    """The result from what the store read, equal to the one with the alike pairs compared in the analysis."""
     rows = store.insight_rows(**filters)
-    return compute_insights(rows, default_as_of(rows, None))
+    result = compute_insights(rows, default_as_of(rows, None))
+    compared = compute_insights(rows.model_copy(update={"pairs": None}), default_as_of(rows, None))
+    assert result.model_dump() == compared.model_dump()
+    return result
 
 
 def _same(store: ReviewStore) -> InsightsResult:
@@ -190,3 +196,67 @@ def test_kept_attainment_rates_follow_every_write(store: ReviewStore, other: Rev
     export_workspace(cast(TransferStore, store), out)
     import_workspace(io.StringIO(out.getvalue()).readlines(), cast(TransferStore, other))
     assert _kept_metrics(other) == kept
+
+
+def _compared_pairs(rows: InsightRows) -> set[tuple[str, str]]:
+    """The alike pairs of the rows' texts compared two by two: different normal forms, gram Jaccard at the
+    threshold (what `analysis.text.similar_pairs` finds among the texts a call reads)."""
+    texts = sorted({t.text for t in rows.texts if normalize_text(t.text)})
+    return {
+        (a, b)
+        for i, a in enumerate(texts)
+        for b in texts[i + 1 :]
+        if normalize_text(a) != normalize_text(b) and issue_similarity(a, b) >= RECURRING_THRESHOLD
+    }
+
+
+def _kept_pairs(store: ReviewStore, **filters: Any) -> set[tuple[str, str]]:
+    """The kept pairs of the texts the call reads (all of them without a filter: a text goes with the last
+    lesson that holds it)."""
+    rows = store.insight_rows(**filters)
+    texts = {t.text for t in rows.texts}
+    pairs = {(min(a, b), max(a, b)) for a, b in rows.pairs or []}
+    assert filters or all(a in texts and b in texts for a, b in pairs)
+    return {(a, b) for a, b in pairs if a in texts and b in texts}
+
+
+@pytest.mark.parametrize("bulk", [False, True])
+def test_kept_alike_pairs_follow_every_write(
+    store: ReviewStore, other: ReviewStore, bulk: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The alike pairs kept at write time (schema 11) are those of the texts compared two by two, through
+    creates, lesson replacements, deletions and an import (one text at a time, or with ``bulk`` every text
+    in one pass); long texts and long words are kept too (an index entry has a size limit); a text goes
+    with the last lesson holding it."""
+    from fupan_mcp.store import records
+
+    if bulk:
+        monkeypatch.setattr(records, "TEXT_KEEP_BULK", 2)
+    rng = random.Random(13)
+    ids = _fill(store, rng, 30)
+    long_word, long_text = "x" * 3000 + " deploy canary", "支付网关超时" * 800
+    ids.append(
+        store.create_review_document(
+            "项目0", "long", None, "2025-03-01", lessons=[("lesson", long_word), ("problem", long_text)]
+        ).record.id
+    )
+    ids.append(
+        store.create_review_document("项目1", "long too", None, "2025-03-02", lessons=[("lesson", long_word)]).record.id
+    )
+    first = _kept_pairs(store)
+    assert len(first) > 20 and first == _compared_pairs(store.insight_rows())
+    assert any(group.text == long_word for group in _same(store).recurring)
+    for review_id in ids[:8]:
+        store.index_lessons(review_id, [("root_cause", _text(rng)), ("lesson", _text(rng)), ("problem", _text(rng))])
+    for review_id in ids[8:14]:
+        store.delete_review(review_id)
+    store.index_lessons(ids[-2], [])  # the long texts: one lesson of the long word left
+    assert all(long_text not in pair for pair in store.insight_rows().pairs or [])
+    assert _kept_pairs(store) == _compared_pairs(store.insight_rows())
+    assert _kept_pairs(store, project="项目1") == _compared_pairs(store.insight_rows(project="项目1"))
+    _same(store)
+    out = io.StringIO()
+    export_workspace(cast(TransferStore, store), out)
+    import_workspace(io.StringIO(out.getvalue()).readlines(), cast(TransferStore, other))
+    assert _kept_pairs(other) == _kept_pairs(store)
+    _same(other)

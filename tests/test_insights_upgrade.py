@@ -1,17 +1,19 @@
-"""Migrations 8 and 9 (what review_insights keeps of each review: ``insight_counts``, and on SQLite the
-group sizes ``insight_groups``; the attainment rates ``insight_metrics``) upgrade a store written at
-schema 7 or 8 without losing anything.
+"""Migrations 8, 9 and 11 (what review_insights keeps of each review: ``insight_counts``, and on SQLite the
+group sizes ``insight_groups``; the attainment rates ``insight_metrics``; the alike texts ``insight_pairs``)
+upgrade a store written at schema 7, 8 or 10 without losing anything.
 
-The older store is written by today's code held at schema 7 or 8: its first migrations only, and its
+The older store is written by today's code held at schema 7, 8 or 10: its first migrations only, and its
 write paths keeping only what that schema kept (at 7 the carried-over keys, ``_keep_carried``; no
-attainment rates), as the code of that schema did; the writes are creates, status changes (done, with
-their close dates), added actions, replaced lessons, edited attainment sections and a deletion.
-Opened with every migration, the store must hold the same records (the export, line for line), the
-attainment rates migration 9 kept must be what was read out of the sections' JSON before it, and
-review_insights over the whole store (read from what migrations 8 and 9 made) must equal what is
-computed from the rows themselves (a filter keeping every review), and what a store made afresh from
-the export gives. The results of the schema-7 and schema-8 code itself on the 10,000-review bench store
-were compared the same way when migrations 8 and 9 were written (benchmarks/README.md).
+attainment rates before 9, no alike texts before 11), as the code of that schema did; the writes are
+creates, status changes (done, with their close dates), added actions, replaced lessons, edited
+attainment sections and a deletion. Opened with every migration, the store must hold the same records
+(the export, line for line), the attainment rates migration 9 kept must be what was read out of the
+sections' JSON before it, the alike pairs migration 11 kept must be those of the texts compared two by
+two, and review_insights over the whole store (read from what migrations 8, 9 and 11 made) must equal
+what is computed from the rows themselves (a filter keeping every review; the pairs compared in the
+analysis), and what a store made afresh from the export gives. The results of the schema-7 and schema-8
+code itself on the 10,000-review bench store were compared the same way when migrations 8 and 9 were
+written (benchmarks/README.md), those of schema 10 when migration 11 was.
 """
 
 from __future__ import annotations
@@ -27,9 +29,10 @@ from typing import Any, cast
 
 import pytest
 
-from fupan_mcp.analysis.insights import compute_insights, default_as_of
+from fupan_mcp.analysis.insights import RECURRING_THRESHOLD, compute_insights, default_as_of, issue_similarity
+from fupan_mcp.analysis.text import normalize_text
 from fupan_mcp.domain.actions import ActionItem
-from fupan_mcp.domain.insights import InsightsResult
+from fupan_mcp.domain.insights import InsightRows, InsightsResult
 from fupan_mcp.store import ReviewStore, SQLiteStore
 from fupan_mcp.store import records as store_records
 from fupan_mcp.store import sqlite as sqlite_store
@@ -39,6 +42,7 @@ from store_backends import BACKENDS, open_backend, postgres_schema_url
 
 SCHEMA_7 = 7
 SCHEMA_8 = 8
+SCHEMA_10 = 10
 WORDS = ["支付", "网关", "超时", "配置", "容量", "评估", "告警", "回滚", "canary", "deploy", "rollback", "alert"]
 
 
@@ -94,8 +98,12 @@ def _fill(store: ReviewStore, rng: random.Random, reviews: int) -> None:
 
 
 def _insights(store: ReviewStore, **filters: Any) -> InsightsResult:
+    """The result from what the store read, equal to the one with the alike pairs compared in the analysis."""
     rows = store.insight_rows(**filters)
-    return compute_insights(rows, default_as_of(rows, None))
+    result = compute_insights(rows, default_as_of(rows, None))
+    compared = compute_insights(rows.model_copy(update={"pairs": None}), default_as_of(rows, None))
+    assert result.model_dump() == compared.model_dump()
+    return result
 
 
 def _records(store: ReviewStore) -> list[str]:
@@ -109,19 +117,23 @@ def _records(store: ReviewStore) -> list[str]:
 
 @contextlib.contextmanager
 def _at_schema(backend: str, version: int, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """This backend's code as it was at schema 7 or 8: its first migrations, its writes keeping what that
-    schema kept (at 7 the carried-over keys only; neither the attainment rates of schema 9, which SQLite
-    keeps by triggers that came with migration 9)."""
+    """This backend's code as it was at schema 7, 8 or 10: its first migrations, its writes keeping what that
+    schema kept (at 7 the carried-over keys only; below 9 not the attainment rates, which SQLite keeps by
+    triggers that came with migration 9; below 11 not the alike texts)."""
     module: Any = sqlite_store
     if backend == "postgres":
         from fupan_mcp.store import postgres as module
     with monkeypatch.context() as patch:
         patch.setattr(module, "MIGRATIONS", module.MIGRATIONS[:version])
+        patch.setattr(
+            module, "_keep_texts", lambda conn, added, removed=(): None
+        )  # the alike pairs came with migration 11
         if version == SCHEMA_7:
             patch.setattr(module, "_keep_insights", module._keep_carried)
-        if backend == "postgres":
+        if backend == "postgres" and version < SCHEMA_10:  # schema 9 kept them
             patch.setattr(module, "_keep_metrics", lambda conn, review_ids: None)
-        _without_typed_words(patch, module)
+        if version < SCHEMA_10:
+            _without_typed_words(patch, module)
         yield
 
 
@@ -129,7 +141,7 @@ _TYPED_WORDS = ("priority_text", "status_text")
 
 
 def _without_typed_words(patch: pytest.MonkeyPatch, module: Any) -> None:
-    """Writes and reads without the action columns of migration 11 (the typed priority / status)."""
+    """Writes and reads without the action columns of migration 10 (the typed priority / status)."""
     columns = tuple(c for c in store_records.ACTION_VALUE_COLUMNS if c not in _TYPED_WORDS)
     mark = "?" if module is sqlite_store else "%s"
     values = store_records.action_values
@@ -141,13 +153,13 @@ def _without_typed_words(patch: pytest.MonkeyPatch, module: Any) -> None:
     patch.setattr(module, "_INSERT_ACTION", insert)
 
 
-def _typed_words_dropped(lines: list[str]) -> list[Any]:
-    """The records with the two empty columns migration 11 adds to each action left out."""
+def _typed_words_dropped(lines: list[str], version: int) -> list[Any]:
+    """The records with the two empty columns migration 10 adds to each action left out (below schema 10)."""
     out = []
     for line in lines:
         record = json.loads(line)
         row = record.get("row")
-        if record.get("kind") == "action" and isinstance(row, dict):
+        if version < SCHEMA_10 and record.get("kind") == "action" and isinstance(row, dict):
             assert all(row.pop(name, None) is None for name in _TYPED_WORDS)
         out.append(record)
     return out
@@ -182,7 +194,7 @@ def opener(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str
         yield "postgres", lambda: PostgresStore(url)
 
 
-@pytest.mark.parametrize("version", [SCHEMA_7, SCHEMA_8])
+@pytest.mark.parametrize("version", [SCHEMA_7, SCHEMA_8, SCHEMA_10])
 def test_an_older_store_upgrades_with_nothing_lost(
     opener: tuple[str, Callable[[], ReviewStore]],
     version: int,
@@ -200,9 +212,14 @@ def test_an_older_store_upgrades_with_nothing_lost(
         assert new.schema_version() == _migrations(backend) > version
         kept_metrics = sorted(((m.review_id, m.name, m.attainment_rate) for m in new.insight_rows().metrics), key=repr)
         assert len(kept_metrics) > 30 and kept_metrics == metrics_before  # the rates kept by migration 9
-        assert _typed_words_dropped(_records(new)) == [json.loads(line) for line in before]  # every record kept
+        assert _typed_words_dropped(_records(new), version) == [
+            json.loads(line) for line in before
+        ]  # every record kept
         assert [new.get_review(s.id).model_dump() for s in new.list_reviews(limit=100)] == reviews_before
+        rows = new.insight_rows()
+        assert rows.pairs and _pairs(rows.pairs) == _text_pairs(rows)  # the alike pairs kept by migration 11
         kept = _insights(new)
+        assert any(len(group.texts) > 1 for group in kept.recurring)  # groups joined through kept pairs
         assert kept.follow_through.total > 0 and kept.follow_through.overdue > 0 and kept.follow_through.done > 0
         assert kept.follow_through.closed_with_date > 0 and kept.carried_over_count > 0 and kept.trends
         assert kept.model_dump() == _insights(new, date_from="1900-01-01").model_dump()  # read = computed
@@ -214,7 +231,22 @@ def test_an_older_store_upgrades_with_nothing_lost(
         with open_backend(backend, request.config) as fresh:  # the same records written at today's schema
             import_workspace(_export(new), cast(TransferStore, fresh))
             assert _insights(fresh).model_dump() == kept.model_dump()
-            assert _typed_words_dropped(_records(fresh)) == [json.loads(line) for line in before]
+            assert _typed_words_dropped(_records(fresh), version) == [json.loads(line) for line in before]
+
+
+def _pairs(pairs: list[tuple[str, str]]) -> set[tuple[str, str]]:
+    return {(min(a, b), max(a, b)) for a, b in pairs}
+
+
+def _text_pairs(rows: InsightRows) -> set[tuple[str, str]]:
+    """The alike pairs of the rows' texts, compared here: different normal forms, gram Jaccard at the threshold."""
+    texts = sorted({t.text for t in rows.texts if normalize_text(t.text)})
+    found = set()
+    for i, a in enumerate(texts):
+        for b in texts[i + 1 :]:
+            if normalize_text(a) != normalize_text(b) and issue_similarity(a, b) >= RECURRING_THRESHOLD:
+                found.add((a, b))
+    return found
 
 
 def _export(store: ReviewStore) -> list[str]:

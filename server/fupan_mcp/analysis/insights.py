@@ -352,7 +352,8 @@ def _recurring(
                 members.sort()
         firsts = {norm: members[0] for norm, members in by_norm.items()}
         ordered.append(sorted(firsts, key=firsts.__getitem__))  # by their first text in review order
-    alike = _kind_pairs([by_kind[kind] for kind in RECURRING_KINDS], ordered, grams)
+    by_kinds = [by_kind[kind] for kind in RECURRING_KINDS]
+    alike = _kind_pairs(by_kinds, ordered, grams) if rows.pairs is None else _kept_pairs(by_kinds, ordered, rows.pairs)
     for kind_index, kind in enumerate(RECURRING_KINDS):
         by_norm, distinct = by_kind[kind], ordered[kind_index]
         for group in _union_find(len(distinct), alike[kind_index]):
@@ -385,7 +386,7 @@ def _recurring(
 
 def _kind_pairs(
     by_kinds: list[dict[str, list[_Text]]], ordered: list[list[str]], grams: dict[str, frozenset[str]]
-) -> list[list[tuple[int, int, float]]]:
+) -> list[list[tuple[int, int]]]:
     """Per kind, `similar_pairs` of its normal forms (``ordered``: their indexes), each compared by the
     grams of its first text. Found in one pass over the distinct fingerprints of every kind: a root cause
     is often written again as a lesson, and a pair is alike or not whatever kind it is in, so each kind
@@ -401,14 +402,33 @@ def _kind_pairs(
                 at = union[found] = len(places)
                 places.append([])
             places[at].append((kind_index, local))
-    pairs: list[list[tuple[int, int, float]]] = [[] for _ in by_kinds]
-    for j, i, score in similar_pairs(list(union), RECURRING_THRESHOLD):
+    pairs: list[list[tuple[int, int]]] = [[] for _ in by_kinds]
+    for j, i, _ in similar_pairs(list(union), RECURRING_THRESHOLD):
         ends = dict(places[j])  # kind -> index there (a kind has each normal form once)
         for kind_index, local_i in places[i]:
             local_j = ends.get(kind_index)
             if local_j is not None:
-                pairs[kind_index].append((min(local_i, local_j), max(local_i, local_j), score))
+                pairs[kind_index].append((min(local_i, local_j), max(local_i, local_j)))
     return pairs
+
+
+def _kept_pairs(
+    by_kinds: list[dict[str, list[_Text]]], ordered: list[list[str]], pairs: list[tuple[str, str]]
+) -> list[list[tuple[int, int]]]:
+    """What `_kind_pairs` finds, from the alike texts the store keeps (``rows.pairs``): per kind, the pairs of
+    its normal forms (their indexes) whose first texts are a kept pair. The same pairs: two normal forms are
+    compared by their first texts' grams, and a kept pair is two texts of different normal forms whose grams
+    reach the threshold."""
+    found: list[list[tuple[int, int]]] = []
+    for by_norm, distinct in zip(by_kinds, ordered, strict=True):
+        at = {by_norm[norm][0][3]: local for local, norm in enumerate(distinct)}  # first text -> index
+        kind_pairs: list[tuple[int, int]] = []
+        for a, b in pairs:
+            i, j = at.get(a), at.get(b)
+            if i is not None and j is not None:
+                kind_pairs.append((min(i, j), max(i, j)))
+        found.append(kind_pairs)
+    return found
 
 
 _Text = tuple[dt.date, str, int, str]
@@ -440,7 +460,7 @@ def _refs_of(refs: dict[str, ReviewRef], ids: list[str], reviews: dict[str, Insi
     return listed
 
 
-def _union_find(size: int, pairs: Iterable[tuple[int, int, float]]) -> list[list[int]]:
+def _union_find(size: int, pairs: Iterable[tuple[int, int]]) -> list[list[int]]:
     """The connected groups of ``size`` items joined by ``pairs`` (each group's indexes ascending)."""
     parent = list(range(size))
 
@@ -450,7 +470,7 @@ def _union_find(size: int, pairs: Iterable[tuple[int, int, float]]) -> list[list
             i = parent[i]
         return i
 
-    for j, i, _ in pairs:
+    for j, i in pairs:
         root_i, root_j = find(i), find(j)
         if root_i != root_j:
             parent[max(root_i, root_j)] = min(root_i, root_j)

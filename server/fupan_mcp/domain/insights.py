@@ -126,6 +126,11 @@ class InsightRows(BaseModel):
     )
     carried_count: int | None = Field(default=None, description="With ``carried``: how many groups there are in all.")
     texts: list[InsightText] = Field(default_factory=list)
+    pairs: list[tuple[str, str]] | None = Field(
+        default=None,
+        description="Alike texts of different normal forms, kept at write time: at least every pair of ``texts`` "
+        "whose grams reach the similarity threshold (None: the analysis compares the texts itself).",
+    )
     metrics: list[InsightMetric] = Field(default_factory=list)
 
 

@@ -118,6 +118,8 @@ RANK_NORMALIZATION = 1  # ts_rank_cd divided by 1 + log(document length), like B
 _MAX_LEXEME_BYTES = 2047  # PostgreSQL's limit for one tsvector lexeme
 _MAX_POSITION = 16383  # larger positions are stored as 16383 by PostgreSQL itself
 _SCHEMA_LOCK = "fupan-mcp schema migration"
+_TEXTS_LOCK = "fupan-mcp insight texts"
+"""Held by the writer keeping new insight texts (`_keep_texts`): two texts written at once see each other."""
 _KEY_LOCK = "fupan-mcp idempotency key "
 
 # Migration 1: the initial schema. Value checks (status, kind) live in code, not CHECK
@@ -339,6 +341,40 @@ _TYPED_WORDS: tuple[str, ...] = (
     "ALTER TABLE actions ADD COLUMN IF NOT EXISTS status_text TEXT",
 )
 
+# Migration 11: the alike pairs review_insights joins recurring problems, root causes and lessons by, kept
+# at write time (`_keep_texts`, wherever lessons are written or deleted) instead of compared at each call:
+# each text of those kinds once while a lesson holds it (insight_texts, under its hash: an index entry has a
+# size limit), its grams (insight_grams: how a new text finds the texts it shares grams with) and the pairs
+# of texts of different normal forms alike at `analysis.insights.RECURRING_THRESHOLD` (insight_pairs).
+# Derived, like the others (see store/sqlite.py).
+_INSIGHT_TEXTS: tuple[str, ...] = (
+    """CREATE TABLE insight_texts (
+        key     TEXT PRIMARY KEY,  -- records.text_key of the text
+        text    TEXT NOT NULL,
+        norm    TEXT NOT NULL,     -- analysis.text.normalize_text
+        size    INTEGER NOT NULL,  -- how many grams (analysis.insights.text_grams)
+        lessons INTEGER NOT NULL   -- how many lessons hold it: it goes with the last one
+    )""",
+    """CREATE TABLE insight_grams (
+        gram TEXT NOT NULL,  -- records.gram_key
+        key  TEXT NOT NULL,  -- the text's
+        PRIMARY KEY (gram, key)
+    )""",
+    """CREATE TABLE insight_pairs (
+        a TEXT NOT NULL,  -- the keys of two alike texts, a < b
+        b TEXT NOT NULL,
+        PRIMARY KEY (a, b)
+    )""",
+    "CREATE INDEX insight_pairs_by_b ON insight_pairs (b)",
+)
+
+
+def _migration_11(conn: Connection) -> None:
+    for statement in _INSIGHT_TEXTS:
+        conn.execute(statement)
+    _keep_texts(conn, None)
+
+
 # Append new migrations here: MIGRATIONS[n] upgrades schema version n to n + 1.
 MIGRATIONS: tuple[Migration, ...] = (
     _MIGRATION_1,
@@ -351,8 +387,16 @@ MIGRATIONS: tuple[Migration, ...] = (
     _migration_8,
     _migration_9,
     _TYPED_WORDS,
+    _migration_11,
 )
-DERIVED_TABLES = ("insight_actions", "insight_counts", "insight_metrics")
+DERIVED_TABLES = (
+    "insight_actions",
+    "insight_counts",
+    "insight_metrics",
+    "insight_texts",
+    "insight_grams",
+    "insight_pairs",
+)
 """Tables the store makes from the others at write time: not data (not exported), made again on import."""
 
 _BEGIN_WRITE = "BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE"
@@ -625,6 +669,7 @@ class PostgresStore:
             tables = [table for table, _ in rows]
             conn.execute(f"LOCK TABLE {', '.join(tables)} IN EXCLUSIVE MODE")  # no writer slips in meanwhile
             counts: dict[str, int] = {}
+            replaced = False
             for table in tables:
                 found = conn.execute(f'SELECT COUNT(*) AS n FROM "{table}"').fetchone()
                 counts[table] = int(found["n"]) if found else 0
@@ -635,6 +680,7 @@ class PostgresStore:
                     raise NotEmpty(counts)
                 for table in reversed(tables):
                     conn.execute(f'DELETE FROM "{table}"')
+                replaced = True
             for table, items in rows:
                 columns = types[table]
                 for names, values in insert_batches(table, items, columns, functools.partial(_prepare, table, columns)):
@@ -652,6 +698,7 @@ class PostgresStore:
                 if row.get("name") == records.ATTAINMENT_SECTION
             }
             _keep_metrics(conn, sorted(attained))
+            _keep_texts(conn, None if replaced else records.imported_texts(rows))  # replaced: every text again
 
     # --- reviews ---------------------------------------------------------------------------
 
@@ -749,11 +796,10 @@ class PostgresStore:
 
     def delete_review(self, review_id: str) -> None:
         with self._transaction(write=True) as conn:
-            deleted = None
-            if not _has_nul(review_id):  # deleting locks the row, then its children cascade
-                deleted = conn.execute("DELETE FROM reviews WHERE id = %s RETURNING id", (review_id,)).fetchone()
-            if deleted is None:
-                raise NotFound("review_id", "review", review_id)
+            _lock_review(conn, review_id)  # its lessons as they are, until it goes
+            removed = _insight_texts_of(conn, review_id)
+            conn.execute("DELETE FROM reviews WHERE id = %s", (review_id,))  # its children cascade
+            _keep_texts(conn, [], removed)
 
     def update_sections(self, review_id: str, sections: Mapping[str, Any]) -> ReviewRecord:
         encoded = _checked_sections(sections)
@@ -952,6 +998,10 @@ class PostgresStore:
                     (list(records.INSIGHT_TEXT_KINDS), *where.params),
                 )
             ]
+            pairs = cur.execute(  # the alike texts, kept at write time (migration 11)
+                "SELECT a.text, b.text FROM insight_pairs p JOIN insight_texts a ON a.key = p.a "
+                "JOIN insight_texts b ON b.key = p.b"
+            ).fetchall()
             metrics = [  # kept beside the attainment section (migration 9)
                 InsightMetric(*row)
                 for row in cur.execute(
@@ -971,6 +1021,7 @@ class PostgresStore:
             carried=carried,
             carried_count=count,
             texts=texts,
+            pairs=pairs,
             metrics=metrics,
         )
 
@@ -1370,10 +1421,94 @@ def _keep_carried(conn: Connection, review_ids: Sequence[str] | None) -> None:
             )
 
 
+_ALIKE_SQL = (  # the kept texts sharing a gram with a new one (its gram keys), how many each
+    "SELECT t.key, t.norm, t.size, count(*) FROM insight_grams g JOIN insight_texts t ON t.key = g.key "
+    "WHERE g.gram = ANY(%s) GROUP BY t.key, t.norm, t.size"
+)
+
+
+def _insight_texts_of(conn: Connection, review_id: str) -> list[str]:
+    """The review's problem, root cause and lesson texts (what `_keep_texts` is told of when they go)."""
+    rows = conn.execute(
+        "SELECT text FROM lessons WHERE review_id = %s AND kind = ANY(%s)",
+        (review_id, list(records.INSIGHT_TEXT_KINDS)),
+    )
+    return [str(row["text"]) for row in rows.fetchall()]
+
+
+def _keep_texts(conn: Connection, added: Sequence[str] | None, removed: Sequence[str] = ()) -> None:
+    """Keep the alike pairs of problem, root cause and lesson texts (migration 11) as lessons holding
+    ``added`` are written and lessons holding ``removed`` go: a text no lesson held is kept with its pairs
+    (the kept texts sharing a gram with it, from their grams' index), one no lesson holds any more goes
+    with them. Or every lesson text again (None, or more new texts than `records.TEXT_KEEP_BULK`). Under a
+    lock, so that two transactions writing texts at once see each other's (each statement reads what was
+    committed before it: READ COMMITTED)."""
+    if added is not None and not added and not removed:
+        return
+    conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (_TEXTS_LOCK,))
+    with conn.cursor(row_factory=tuple_row) as cur:
+        if added is not None:
+            changes = records.text_changes(added, removed)
+            found = cur.execute("SELECT key, lessons FROM insight_texts WHERE key = ANY(%s)", (list(changes),))
+            held = {str(row[0]): int(row[1]) for row in found.fetchall()}
+            new = [(text, n) for key, (text, n) in changes.items() if key not in held and n > 0]
+            if len(new) <= records.TEXT_KEEP_BULK:
+                for key, (text, n) in changes.items():
+                    if key in held and held[key] + n > 0:
+                        cur.execute("UPDATE insight_texts SET lessons = %s WHERE key = %s", (held[key] + n, key))
+                    elif key in held:
+                        _drop_text(cur, key, text)
+                for text, n in new:
+                    kept = records.kept_text(text)
+                    if kept is None:
+                        continue
+                    grams = [records.gram_key(gram) for gram in kept.grams]
+                    alike = [records.alike_pair(kept, *row) for row in cur.execute(_ALIKE_SQL, (grams,)).fetchall()]
+                    _insert_texts(cur, [(kept, n)], [pair for pair in alike if pair is not None])
+                return
+        for table in ("insight_pairs", "insight_grams", "insight_texts"):
+            cur.execute(f"DELETE FROM {table}")
+        rows = cur.execute(
+            "SELECT text, count(*) FROM lessons WHERE kind = ANY(%s) GROUP BY text", (list(records.INSIGHT_TEXT_KINDS),)
+        )
+        held_by = {str(text): int(n) for text, n in rows.fetchall()}
+        every, pairs = records.every_text_pair(held_by)
+        _insert_texts(cur, [(text, held_by[text.text]) for text in every], pairs)
+
+
+def _drop_text(cur: psycopg.Cursor[TupleRow], key: str, text: str) -> None:
+    """A kept text no lesson holds any more, its grams and its pairs."""
+    cur.execute("DELETE FROM insight_pairs WHERE a = %s", (key,))
+    cur.execute("DELETE FROM insight_pairs WHERE b = %s", (key,))
+    kept = records.kept_text(text)
+    if kept is not None:
+        cur.execute(
+            "DELETE FROM insight_grams WHERE key = %s AND gram = ANY(%s)", (key, [g for g, _ in kept.rows(0)[1]])
+        )
+    cur.execute("DELETE FROM insight_texts WHERE key = %s", (key,))
+
+
+def _insert_texts(
+    cur: psycopg.Cursor[TupleRow], kept: Sequence[tuple[records.KeptText, int]], pairs: Sequence[tuple[str, str]]
+) -> None:
+    """Kept texts (each with how many lessons hold it), their grams and these pairs."""
+    made = [text.rows(n) for text, n in kept]
+    if made:
+        cur.executemany(
+            "INSERT INTO insight_texts (key, text, norm, size, lessons) VALUES (%s, %s, %s, %s, %s)",
+            [m[0] for m in made],
+        )
+        cur.executemany("INSERT INTO insight_grams (gram, key) VALUES (%s, %s)", [g for m in made for g in m[1]])
+    if pairs:
+        cur.executemany("INSERT INTO insight_pairs (a, b) VALUES (%s, %s)", pairs)
+
+
 def _replace_lessons(conn: Connection, review_id: str, lessons: Sequence[Lesson]) -> None:
     """The review's searchable items become ``lessons``, in the caller's transaction."""
+    removed = _insight_texts_of(conn, review_id)
     conn.execute("DELETE FROM lessons WHERE review_id = %s", (review_id,))
     if not lessons:
+        _keep_texts(conn, [], removed)
         return
     rows = []
     for i, lesson in enumerate(lessons):
@@ -1385,6 +1520,7 @@ def _replace_lessons(conn: Connection, review_id: str, lessons: Sequence[Lesson]
             "VALUES (%s, %s, %s, %s, %s, %s::tsvector, %s)",
             rows,
         )
+    _keep_texts(conn, [it.text for it in lessons if it.kind in records.INSIGHT_TEXT_KINDS], removed)
 
 
 def _upsert_sections(conn: Connection, review_id: str, encoded: dict[str, str], now: dt.datetime) -> None:

@@ -14,7 +14,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import partial
 from typing import Any, NamedTuple, TypeVar, cast
 
-from fupan_mcp.analysis.text import normalize_text
+from fupan_mcp.analysis.insights import RECURRING_THRESHOLD, issue_fingerprint
+from fupan_mcp.analysis.text import Fingerprint, normalize_text, similar_pairs
 from fupan_mcp.domain.actions import ActionItem, ActionStatus
 from fupan_mcp.domain.asof import days_overdue
 from fupan_mcp.domain.insights import ActionLine, CarriedKey, InsightReview
@@ -558,6 +559,92 @@ def carried_keys(lines: Iterable[Sequence[Any]]) -> list[tuple[str, str, str, st
         else:
             entry[4] = status
     return [(e[0], e[1], e[2], e[3], e[4]) for e in found.values()]
+
+
+TEXT_KEEP_BULK = 200
+"""More new texts than this in one write (an import): kept by one pass over every text (`every_text_pair`)."""
+_GRAM_CHARS = 100
+"""A gram longer than this (a long Latin word) is kept as its hash: an index entry has a size limit."""
+
+
+class KeptText(NamedTuple):
+    """A problem, root cause or lesson text as ``insight_texts`` keeps it (migration 11): its key (the
+    text's hash: an index on the text itself has a size limit), normal form and grams (`text_grams`)."""
+
+    key: str
+    text: str
+    norm: str
+    grams: frozenset[str]
+
+    def rows(self, lessons: int) -> tuple[tuple[str, str, str, int, int], list[tuple[str, str]]]:
+        """Its ``insight_texts`` row (key, text, normal form, gram count, how many ``lessons`` hold it) and
+        ``insight_grams`` rows."""
+        text_row = (self.key, self.text, self.norm, len(self.grams), lessons)
+        return text_row, [(gram_key(g), self.key) for g in self.grams]
+
+
+def gram_key(gram: str) -> str:
+    """A gram as ``insight_grams`` keeps it: itself, a long one as '#' and its hash ('#' is in no gram)."""
+    return gram if len(gram) <= _GRAM_CHARS else "#" + text_key(gram)
+
+
+def text_key(text: str) -> str:
+    """The key ``insight_texts`` keeps a text under: its SHA-256, in hex."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def kept_text(text: str) -> KeptText | None:
+    """What ``insight_texts`` keeps of a text; None when it has no letter or digit (never grouped)."""
+    found = issue_fingerprint(text)
+    return KeptText(text_key(text), text, found.norm, found.grams) if found.norm else None
+
+
+def alike_pair(a: KeptText, b_key: str, b_norm: str, b_size: int, shared: int) -> tuple[str, str] | None:
+    """The ``insight_pairs`` row of two kept texts of different normal forms whose grams are alike (the
+    Jaccard of `analysis.insights`, ``shared`` grams in common, at or above `RECURRING_THRESHOLD`): their
+    keys, the lesser first; None when they are not alike. Texts of one normal form are never paired: the
+    analysis compares one text per normal form."""
+    if b_norm == a.norm or shared / (len(a.grams) + b_size - shared) < RECURRING_THRESHOLD:
+        return None
+    return (a.key, b_key) if a.key < b_key else (b_key, a.key)
+
+
+def text_changes(added: Iterable[str], removed: Iterable[str]) -> dict[str, tuple[str, int]]:
+    """By `text_key`: each text written or removed and how many more lessons hold it (never 0)."""
+    changes: dict[str, list[Any]] = {}
+    for texts, step in ((added, 1), (removed, -1)):
+        for text in texts:
+            entry = changes.get(text)
+            if entry is None:
+                changes[text] = [text, step]
+            else:
+                entry[1] += step
+    return {text_key(text): (text, change) for text, change in changes.values() if change}
+
+
+def every_text_pair(texts: Iterable[str]) -> tuple[list[KeptText], list[tuple[str, str]]]:
+    """What ``insight_texts`` and ``insight_pairs`` keep of these texts, made in one pass: the kept texts
+    (each once) and every alike pair of them (`analysis.text.similar_pairs`, exact: the pairs one text at a
+    time by shared grams gives too)."""
+    kept = [found for text in dict.fromkeys(texts) if (found := kept_text(text)) is not None]
+    prints = [Fingerprint(k.norm, k.grams) for k in kept]
+    pairs: list[tuple[str, str]] = []
+    for j, i, _ in similar_pairs(prints, RECURRING_THRESHOLD):
+        a, b = kept[j], kept[i]
+        if a.norm != b.norm:
+            pairs.append((a.key, b.key) if a.key < b.key else (b.key, a.key))
+    return kept, pairs
+
+
+def imported_texts(rows: Sequence[tuple[str, Sequence[Mapping[str, Any]]]]) -> list[str]:
+    """The problem, root cause and lesson texts of an import's lesson rows (`_keep_texts` keeps them)."""
+    return [
+        str(row["text"])
+        for table, items in rows
+        if table == "lessons"
+        for row in items
+        if row.get("kind") in INSIGHT_TEXT_KINDS
+    ]
 
 
 def backfilled_closed_at(created_at: str, updated_at: str) -> str | None:

@@ -356,6 +356,43 @@ _TYPED_WORDS: tuple[str, ...] = (
     "ALTER TABLE actions ADD COLUMN status_text TEXT",
 )
 
+# Migration 11: the alike pairs review_insights joins recurring problems, root causes and lessons by, kept
+# at write time (`_keep_texts`, wherever lessons are written or deleted) instead of compared at each call:
+# each text of those kinds once while a lesson holds it (insight_texts: its normal form, gram count and how
+# many lessons hold it, under its hash), its grams (insight_grams, the index a new text finds the texts it
+# shares grams with through) and the pairs of texts of different normal forms alike at
+# `analysis.insights.RECURRING_THRESHOLD` (insight_pairs): the pairs of the texts a call reads are those
+# `analysis.text.similar_pairs` finds among them. Derived, like the others (made again by an import).
+_INSIGHT_TEXTS: tuple[str, ...] = (
+    """CREATE TABLE insight_texts (
+        key     TEXT PRIMARY KEY,  -- records.text_key of the text
+        text    TEXT NOT NULL,
+        norm    TEXT NOT NULL,     -- analysis.text.normalize_text
+        size    INTEGER NOT NULL,  -- how many grams (analysis.insights.text_grams)
+        lessons INTEGER NOT NULL   -- how many lessons hold it: it goes with the last one
+    ) WITHOUT ROWID""",
+    """CREATE TABLE insight_grams (
+        gram TEXT NOT NULL,  -- records.gram_key
+        key  TEXT NOT NULL,  -- the text's
+        PRIMARY KEY (gram, key)
+    ) WITHOUT ROWID""",
+    """CREATE TABLE insight_pairs (
+        a TEXT NOT NULL,  -- the keys of two alike texts, a < b
+        b TEXT NOT NULL,
+        PRIMARY KEY (a, b)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX insight_pairs_by_b ON insight_pairs (b)",
+    # and the counts by project and month read in their order from an index (_CELL_COUNTS_SQL, no sort)
+    "CREATE INDEX insight_counts_by_cell ON insight_counts (project, month, total, done, wont_do)",
+)
+
+
+def _migration_11(conn: sqlite3.Connection) -> None:
+    for statement in _INSIGHT_TEXTS:
+        conn.execute(statement)
+    _keep_texts(conn, None)
+
+
 # Append new migrations here: MIGRATIONS[n] upgrades user_version n to n + 1.
 MIGRATIONS: tuple[Migration, ...] = (
     _MIGRATION_1,
@@ -368,8 +405,17 @@ MIGRATIONS: tuple[Migration, ...] = (
     _migration_8,
     _INSIGHT_METRICS,
     _TYPED_WORDS,
+    _migration_11,
 )
-DERIVED_TABLES = ("insight_actions", "insight_counts", "insight_groups", "insight_metrics")
+DERIVED_TABLES = (
+    "insight_actions",
+    "insight_counts",
+    "insight_groups",
+    "insight_metrics",
+    "insight_texts",
+    "insight_grams",
+    "insight_pairs",
+)
 """Tables the store makes from the others at write time: not data (not exported), made again on import."""
 
 # External-content FTS5 index over lessons.terms, kept in step by triggers (which also fire
@@ -424,18 +470,16 @@ _INSERT_COUNTS = (
     "SELECT a.review_id, r.project, substr(r.review_date, 1, 7), count(*), sum(a.status = 'done'), "
     "sum(a.status = 'wont_do') FROM actions a JOIN reviews r ON r.id = a.review_id WHERE {where} GROUP BY a.review_id"
 )
-# The whole store's counts: by project and month from insight_counts, by owner from its index; the
-# overdue ones (open or in progress, due before the as-of date, the last parameter) by review then by
-# project and month, and by owner, from the partial indexes of open actions: how many, and how many of
+# The whole store's counts: by project and month from insight_counts (its index by cell, migration 11),
+# by owner from its index; the overdue ones (open or in progress, due before the as-of date, the last
+# parameter) by project and month, and by owner, from the partial indexes of open actions: how many, and how many of
 # them are at most 30, 90 and 180 days past due (the bands of _TALLY_SQL are their differences).
 _CELL_COUNTS_SQL = "SELECT project, month, sum(total), sum(done), sum(wont_do) FROM insight_counts GROUP BY 1, 2"
 _LATE = "count(*), sum(a.due >= ?), sum(a.due >= ?), sum(a.due >= ?)"
-_CELL_LATE_SQL = (
-    "SELECT k.project, k.month, sum(o.n), sum(o.b0), sum(o.b1), sum(o.b2) FROM (SELECT a.review_id, "
-    "count(*) AS n, sum(a.due >= ?) AS b0, sum(a.due >= ?) AS b1, sum(a.due >= ?) AS b2 "
-    "FROM actions a INDEXED BY actions_open_by_review "
-    "WHERE a.status IN ('open', 'in_progress') AND a.due < ? GROUP BY a.review_id) o "
-    "JOIN insight_counts k ON k.review_id = o.review_id GROUP BY 1, 2"
+_CELL_LATE_SQL = (  # each open action joined to its review's cell: a third less than a GROUP BY review first
+    f"SELECT k.project, k.month, {_LATE} FROM actions a INDEXED BY actions_open_by_review "
+    "JOIN insight_counts k ON k.review_id = a.review_id "
+    "WHERE a.status IN ('open', 'in_progress') AND a.due < ? GROUP BY 1, 2"
 )
 _OWNER_COUNTS_SQL = (
     "SELECT owner, sum(n), sum(CASE WHEN status = 'done' THEN n ELSE 0 END), "
@@ -693,6 +737,7 @@ class SQLiteStore:
         with self._transaction(write=True) as conn:
             tables = [table for table, _ in rows]
             counts = {t: int(conn.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0]) for t in tables}
+            replaced = False
             if merge is not None:  # what is stored stays; the merge reads it under this write lock
                 rows = merge(functools.partial(_lookup, conn))
             elif any(counts.values()):
@@ -700,6 +745,7 @@ class SQLiteStore:
                     raise NotEmpty(counts)
                 for table in reversed(tables):
                     conn.execute(f'DELETE FROM "{table}"')
+                replaced = True
             for table, items in rows:
                 known = [str(info["name"]) for info in conn.execute(f'PRAGMA table_info("{table}")')]
                 for names, values in insert_batches(table, items, known, functools.partial(_prepare, table)):
@@ -709,6 +755,7 @@ class SQLiteStore:
                     )
             imported = {str(row["review_id"]) for table, items in rows if table == "actions" for row in items}
             _keep_insights(conn, sorted(imported))
+            _keep_texts(conn, None if replaced else records.imported_texts(rows))  # replaced: every text again
             if self.fts:
                 conn.execute("INSERT INTO lesson_fts (lesson_fts) VALUES ('rebuild')")
 
@@ -800,8 +847,10 @@ class SQLiteStore:
 
     def delete_review(self, review_id: str) -> None:
         with self._transaction(write=True) as conn:
+            removed = _insight_texts_of(conn, review_id)  # its lessons go with it (ON DELETE CASCADE)
             if conn.execute("DELETE FROM reviews WHERE id = ?", (review_id,)).rowcount == 0:
                 raise NotFound("review_id", "review", review_id)
+            _keep_texts(conn, [], removed)
 
     def update_sections(self, review_id: str, sections: Mapping[str, Any]) -> ReviewRecord:
         encoded = records.checked_sections(sections)
@@ -981,6 +1030,10 @@ class SQLiteStore:
                 f"WHERE l.kind IN ({kinds}){rest} ORDER BY l.review_id, l.seq",
                 (*records.INSIGHT_TEXT_KINDS, *where.params),
             ).fetchall()
+            pairs = cur.execute(  # the alike texts, kept at write time (migration 11)
+                "SELECT a.text, b.text FROM insight_pairs p JOIN insight_texts a ON a.key = p.a "
+                "JOIN insight_texts b ON b.key = p.b"
+            ).fetchall()
             metrics = cur.execute(  # kept beside the attainment section (migration 9)
                 f"SELECT m.review_id, m.name, {_RATE_SQL} FROM insight_metrics m{join('m')} "
                 f"WHERE typeof(m.name) = 'text'{rest}",
@@ -998,6 +1051,7 @@ class SQLiteStore:
             carried=carried,
             carried_count=count,
             texts=records.as_rows(InsightText, texts),
+            pairs=pairs,
             metrics=records.as_rows(InsightMetric, metrics),
         )
 
@@ -1310,11 +1364,79 @@ def _keep_carried(conn: sqlite3.Connection, review_ids: Sequence[str] | None) ->
 
 def _replace_lessons(conn: sqlite3.Connection, review_id: str, lessons: Sequence[Lesson]) -> None:
     """The review's searchable items become ``lessons`` (the FTS triggers follow in this transaction)."""
+    removed = _insight_texts_of(conn, review_id)
     conn.execute("DELETE FROM lessons WHERE review_id = ?", (review_id,))
     conn.executemany(
         "INSERT INTO lessons (review_id, seq, kind, text, terms, section) VALUES (?, ?, ?, ?, ?, ?)",
         [(review_id, i, it.kind, it.text, index_terms(it.text), it.section) for i, it in enumerate(lessons)],
     )
+    _keep_texts(conn, [it.text for it in lessons if it.kind in records.INSIGHT_TEXT_KINDS], removed)
+
+
+_TEXT_KINDS = ", ".join(f"'{kind}'" for kind in records.INSIGHT_TEXT_KINDS)
+_ALIKE_SQL = (  # the kept texts sharing a gram with a new one (its gram keys: a JSON array), how many each
+    "SELECT t.key, t.norm, t.size, count(*) FROM insight_grams g JOIN insight_texts t ON t.key = g.key "
+    "WHERE g.gram IN (SELECT value FROM json_each(?)) GROUP BY t.key"
+)
+
+
+def _insight_texts_of(conn: sqlite3.Connection, review_id: str) -> list[str]:
+    """The review's problem, root cause and lesson texts (what `_keep_texts` is told of when they go)."""
+    rows = conn.execute(f"SELECT text FROM lessons WHERE review_id = ? AND kind IN ({_TEXT_KINDS})", (review_id,))
+    return [str(row[0]) for row in rows]
+
+
+def _keep_texts(conn: sqlite3.Connection, added: Sequence[str] | None, removed: Sequence[str] = ()) -> None:
+    """Keep the alike pairs of problem, root cause and lesson texts (migration 11) as lessons holding
+    ``added`` are written and lessons holding ``removed`` go: a text no lesson held is kept with its pairs
+    (the kept texts sharing a gram with it, from their grams' index), one no lesson holds any more goes
+    with them. Or every lesson text again (None, or more new texts than `records.TEXT_KEEP_BULK`)."""
+    if added is not None:
+        changes = records.text_changes(added, removed)
+        held = _lookup(conn, "insight_texts", "key", list(changes), "lessons")
+        new = [(text, n) for key, (text, n) in changes.items() if key not in held and n > 0]
+        if len(new) <= records.TEXT_KEEP_BULK:
+            for key, (text, n) in changes.items():
+                if key in held and held[key] + n > 0:
+                    conn.execute("UPDATE insight_texts SET lessons = ? WHERE key = ?", (held[key] + n, key))
+                elif key in held:
+                    _drop_text(conn, key, text)
+            for text, n in new:
+                kept = records.kept_text(text)
+                if kept is None:
+                    continue
+                grams = json.dumps([records.gram_key(gram) for gram in kept.grams], ensure_ascii=False)
+                found = [records.alike_pair(kept, *row) for row in conn.execute(_ALIKE_SQL, (grams,))]
+                _insert_texts(conn, [(kept, n)], [pair for pair in found if pair is not None])
+            return
+    for table in ("insight_pairs", "insight_grams", "insight_texts"):
+        conn.execute(f"DELETE FROM {table}")
+    rows = conn.execute(f"SELECT text, count(*) FROM lessons WHERE kind IN ({_TEXT_KINDS}) GROUP BY text")
+    held_by = {str(text): int(n) for text, n in rows}
+    every, pairs = records.every_text_pair(held_by)
+    _insert_texts(conn, [(text, held_by[text.text]) for text in every], pairs)
+
+
+def _drop_text(conn: sqlite3.Connection, key: str, text: str) -> None:
+    """A kept text no lesson holds any more, its grams and its pairs."""
+    conn.execute("DELETE FROM insight_pairs WHERE a = ?", (key,))
+    conn.execute("DELETE FROM insight_pairs WHERE b = ?", (key,))
+    kept = records.kept_text(text)
+    if kept is not None:
+        conn.executemany("DELETE FROM insight_grams WHERE gram = ? AND key = ?", kept.rows(0)[1])
+    conn.execute("DELETE FROM insight_texts WHERE key = ?", (key,))
+
+
+def _insert_texts(
+    conn: sqlite3.Connection, kept: Sequence[tuple[records.KeptText, int]], pairs: Sequence[tuple[str, str]]
+) -> None:
+    """Kept texts (each with how many lessons hold it), their grams and these pairs."""
+    made = [text.rows(n) for text, n in kept]
+    conn.executemany(
+        "INSERT INTO insight_texts (key, text, norm, size, lessons) VALUES (?, ?, ?, ?, ?)", [m[0] for m in made]
+    )
+    conn.executemany("INSERT INTO insight_grams (gram, key) VALUES (?, ?)", [g for m in made for g in m[1]])
+    conn.executemany("INSERT INTO insight_pairs (a, b) VALUES (?, ?)", pairs)
 
 
 def _upsert_sections(conn: sqlite3.Connection, review_id: str, encoded: dict[str, str], now: str) -> None:

@@ -20,6 +20,7 @@ from fupan_mcp.domain.common import IdStr, NameStr, TextStr
 from fupan_mcp.domain.dates import BoundedDate, HumanDate
 from fupan_mcp.domain.insights import InsightsResult
 from fupan_mcp.domain.stored import LessonKind, ReviewRecord, StoredAction
+from fupan_mcp.gctuning import collections_paused
 from fupan_mcp.i18n import Language
 from fupan_mcp.limits import MAX_NAME_CHARS
 from fupan_mcp.services import Services
@@ -43,12 +44,13 @@ def insights_call(
     masked with the team's roster unless ``raw``."""
     from fupan_mcp.report.tool_text import insights_text
 
-    rows = run_core(lambda: store.insight_rows(project, review_type, owner, date_from, date_to), language)
-    result = compute_insights(rows, default_as_of(rows, date_to))
-    if not raw:
-        roster = team_roster(run_core(store.team_roster, language))
-        result = mask_insights(result, roster, language)
-    return tool_result(result, insights_text(result, language))
+    with collections_paused():  # hundreds of thousands of objects, none in a cycle (gctuning)
+        rows = run_core(lambda: store.insight_rows(project, review_type, owner, date_from, date_to), language)
+        result = compute_insights(rows, default_as_of(rows, date_to))
+        if not raw:
+            roster = team_roster(run_core(store.team_roster, language))
+            result = mask_insights(result, roster, language)
+        return tool_result(result, insights_text(result, language))
 
 
 def create_review(
