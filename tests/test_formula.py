@@ -219,6 +219,32 @@ def test_a_number_written_with_percent_is_a_fraction() -> None:
         parse_formula("a % b")  # not a modulo
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "traffic x cvr x aov",
+        "traffic X cvr X aov",
+        "traffic ⋅ cvr ∗ aov",
+        "traffic • cvr ✖ aov",
+        "traffic x (cvr * aov)",
+    ],
+)
+def test_a_letter_x_or_a_dot_between_operands_multiplies(text: str) -> None:
+    expr = parse_formula(text)
+    assert expr.ids == ("traffic", "cvr", "aov")
+    assert expr.kind == "monomial"
+    assert expr.evaluate({"traffic": 10_000.0, "cvr": 0.02, "aov": 50.0}) == pytest.approx(10_000.0)
+
+
+def test_x_elsewhere_stays_an_id() -> None:
+    assert parse_formula("x * y").ids == ("x", "y")
+    assert parse_formula("x + 2").evaluate({"x": 3.0}) == pytest.approx(5.0)
+    assert parse_formula("a * x").ids == ("a", "x")
+    assert parse_formula("2 x a").evaluate({"a": 4.0}) == pytest.approx(8.0)
+    with pytest.raises(FormulaError):
+        parse_formula("a x")  # nothing to multiply by
+
+
 def _parsed_by_the_parser(text: str) -> tuple[object, ...]:
     """What `parse_formula` gave before its plain-sum-or-product path: the tokens, the parser, the walks."""
     from fupan_mcp.analysis import formula

@@ -96,6 +96,12 @@ _OPERATOR_ALIASES = {
     "×": "*",
     "✕": "*",
     "·": "*",
+    "⋅": "*",
+    "∙": "*",
+    "•": "*",
+    "∗": "*",
+    "✖": "*",
+    "⨯": "*",
     "÷": "/",
     "−": "-",
     "–": "-",
@@ -112,7 +118,7 @@ _NAME = re.compile(r"\w+")
 _SPACE = re.compile(r"\s+")
 _TOKEN = re.compile(
     r"\s*(?:(?P<num>(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)|(?P<id>\w+)"
-    r"|(?P<op>\*\*|[-+*/(),×✕·÷−–＋－＊／（），])|(?P<end>\Z))"
+    r"|(?P<op>\*\*|[-+*/(),×✕·⋅∙•∗✖⨯÷−–＋－＊／（），])|(?P<end>\Z))"
 )
 _QUOTES = frozenset("'\"`‘’“”")
 
@@ -276,7 +282,21 @@ def _tokenize(text: str) -> list[_Token]:
                 tokens.append(("num", match.group(kind), match.start(kind) + 1))
         else:
             tokens.append(("end", "", size + 1))
-            return tokens
+            return _letter_x_as_times(tokens)
+
+
+def _letter_x_as_times(tokens: list[_Token]) -> list[_Token]:
+    """A lone ``x`` / ``X`` between two operands is the multiplication sign typed as a letter, as in
+    "traffic x cvr x aov" or "UV X CR X AOV": two operands side by side read nothing else (an id ``x`` there
+    would be a missing operator either way), so it is a ``*``. Anywhere else ``x`` stays an id."""
+    for index in range(1, len(tokens) - 1):
+        kind, text, column = tokens[index]
+        if kind != "id" or text not in ("x", "X"):
+            continue
+        before, after = tokens[index - 1], tokens[index + 1]
+        if (before[0] in ("num", "id") or before[1] == ")") and (after[0] in ("num", "id") or after[1] == "("):
+            tokens[index] = ("op", "*", column)
+    return tokens
 
 
 def _number_or_name(text: str, pos: int) -> tuple[_Token, int]:

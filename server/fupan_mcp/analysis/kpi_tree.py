@@ -513,7 +513,7 @@ class _Names:
                 return word
             node_id = self.ids.get(word.strip().casefold())
             if node_id is None:
-                return word
+                return self._glued_times(word, states, pairs)
             if (word, node_id) not in pairs:
                 pairs.append((word, node_id))
             return f" {node_id} "
@@ -530,6 +530,25 @@ class _Names:
         if any(i not in states for i in parsed.ids):
             return None
         return parsed, pairs
+
+    def _glued_times(self, word: str, states: Mapping[str, _State], pairs: list[tuple[str, str]]) -> str:
+        """A word that is names joined by the letter x ("UVx转化率x客单价", "销售额=UVx转化率x客单价"): the
+        names multiplied, when every piece is a node's id or unique name; else the word as it is (so "tax" or
+        "Xbox" stay words unless each piece is a node)."""
+        pieces = _GLUED_X.split(word)
+        if len(pieces) < 2 or not all(pieces):
+            return word
+        found: list[str] = []
+        for piece in pieces:
+            node_id = piece if piece in states else self.ids.get(piece.casefold())
+            if node_id is None:
+                return word
+            found.append(node_id)
+        pairs.append((word, " × ".join(found)))
+        return " * ".join(f" {node_id} " for node_id in found)
+
+
+_GLUED_X = re.compile("[xX×]")
 
 
 def _choose_root(ctx: _Context, root: str | None, default_root: str | None) -> str:
