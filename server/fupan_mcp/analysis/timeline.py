@@ -523,7 +523,7 @@ def _read_times(
             kept.append(r)
         if inherited:
             zone_name = _zone_label(zoned[0].at)
-            numbers = ("、" if language == "zh" else ", ").join(map(str, inherited))
+            numbers = join_list(map(str, inherited), language)
             findings.append(_finding("zone_inherited", "info", "timezone", language, events=numbers, zone=zone_name))
         read = kept
     elif read and not zoned:
