@@ -14,13 +14,20 @@ digit look-arounds so that a longer digit run never matches partially:
    with their extension (-8001, 转 8001, ext. 123);
 6. other countries' numbers, kind ``phone``: +1 (415) 555-0132, +44 20 7946 0958, 0044 1707 774 707, and
    the North American form without its code ((415) 555-0132, 415-555-0132);
-7. passports (E12345678), and any passport form right after the word 护照 / passport (G1234567);
+7. passports (E12345678), and any passport form right after the word 护照 / passport (G1234567) or the name
+   of another travel document (港澳通行证 C12345678, 回乡证, 台胞证);
 8. instant-messaging accounts right after their label (微信号：wang_lei88, QQ 2876543210, WeChat ID: zw-ops,
    钉钉号 / Telegram / Skype / LINE ID), kind ``im_account``: an account is as personal as a phone number, and
    only its label tells it from a word or a figure, so an account is never guessed without one;
-9. names from the roster the caller gives, with their variants: 老张 / 小张 / 张总 / 张工 / 张经理 for 张伟
-   (老欧阳 for 欧阳娜), spaces inside (张 伟), dots of a transliterated name written any way (马克•吐温),
-   the other word order and the comma form of an English name (Wei Zhang, "Zhang, Wei" for Zhang Wei).
+9. licence plates (粤B12345, 京A·8M6A2, 粤BD12345), kind ``vehicle_plate``;
+10. home addresses right after their label (住址：北京市朝阳区建国路88号, 收货地址, home address: ...), kind
+   ``address``, masked after their district (北京市朝阳区****); never after a bare 地址 (a server's too);
+11. names from the roster the caller gives, with their variants: 老张 / 小张 / 张总 / 张工 / 张经理 for 张伟
+   (老欧阳 for 欧阳娜), the given name alone unless it is a word (小明 for 王小明, never 国庆 for 李国庆),
+   spaces inside (张 伟), dots of a transliterated name written any way (马克•吐温), the other word order and
+   the comma form of an English name (Wei Zhang, "Zhang, Wei" for Zhang Wei), initials (W. Zhang, John S.,
+   jsmith), and one word of it alone when capitalized and no English word (John, Patel; never Will or Mark,
+   nor either word of a pinyin name: Zhang or Wei alone is someone else as often).
 
 A mask over a figure is a misread, so the numbers with weak checks (cards, phones, IDs) are not taken
 where they are a figure or a code: glued to letters (SO13800138000, 0x…), part of a decimal, after a
@@ -238,8 +245,9 @@ _ID_GROUPED_RX = (
 _ID15_RX = r"(?<![0-9])[0-9]{15}(?![0-9])"
 # The numbers below have weak checks (a mobile none at all), so a run glued to letters (SO4111…, 0x138…),
 # part of a decimal (0.13800138000, 13800138000.5), after a currency sign or before a unit or a counter
-# word (13800138000元, ¥4111…, 13800138000 次) is a figure or a code, never a person's number.
-_BEFORE = r"(?<![0-9A-Za-z_+*])(?<![0-9][.,:])(?<![¥$€£￥])(?<![¥$€£￥] )"
+# word (13800138000元, ¥4111…, 13800138000 次), or the number of a ticket key (INC-13800138000, OPS-4111…)
+# is a figure or a code, never a person's number.
+_BEFORE = r"(?<![0-9A-Za-z_+*])(?<![0-9][.,:])(?<![¥$€£￥])(?<![¥$€£￥] )(?<![A-Z]-)"
 _UNIT = (
     r"元|块|角|万|亿|千|百|个|位|人|次|美元|港元|欧元|日元|英镑|微秒|纳秒|μs|us\b|ns\b|笔|件|条|份|台|户|套|单|行|篇|页|字节|毫秒|秒|分钟|小时|天|年"
     r"|%|‰|[kKMGT]?[bB]\b|ms\b|qps\b|QPS\b|rmb\b|RMB\b|CNY\b|USD\b|yuan\b|bytes?\b|rows?\b|users?\b"
@@ -283,14 +291,16 @@ _NANP_RX = (
 )
 # Chinese passports: E/G/D/S/P and eight digits, E, a letter and seven digits, or the old G and seven (a
 # product code after its word, 型号 G1234567, is none); after the word
-# 护照 / passport any passport form (G1234567, 123456789, K12345678).
+# 护照 / passport any passport form (G1234567, 123456789, K12345678), and after the name of another travel
+# document the same forms (港澳通行证 C12345678, 回乡证 H1234567801, 台胞证 12345678): kind ``passport``.
 _PASSPORT_RX = (
     r"(?<![A-Za-z0-9])(?P<p_value>[EGDSPegdsp][0-9]{8}|[Ee][A-HJ-NP-Za-hj-np-z][0-9]{7}|[Gg][0-9]{7})(?![A-Za-z0-9])"
 )
 _PASSPORT_WORD_RX = (
-    r"(?:护照(?:号码|号|编号)?(?:为|是)?|(?<![A-Za-z])[Pp]assport(?:[ ]?(?:[Nn]o\.?|[Nn]umber|#|ID))?(?: is)?)"
+    r"(?:(?:护照|(?:往来)?(?:港澳|台湾)?通行证|回乡证|台胞证|旅行证)(?:号码|号|编号)?(?:为|是)?"
+    r"|(?<![A-Za-z])[Pp]assport(?:[ ]?(?:[Nn]o\.?|[Nn]umber|#|ID))?(?: is)?)"
     r"[ ]?[:：#]?[ ]?"
-    r"(?P<pw_value>[A-Za-z]{1,2}[0-9]{6,9}|[0-9]{8,9})(?![A-Za-z0-9])"
+    r"(?P<pw_value>[A-Za-z]{1,2}[0-9]{6,10}|[0-9]{8,10})(?![A-Za-z0-9])"
 )
 # An instant-messaging account after its label: a QQ number is five to twelve digits, the other services'
 # accounts start with a letter (WeChat: 6 to 20 letters, digits, _ and -; wxid_…). Only the label tells an
@@ -305,6 +315,26 @@ _IM_RX = (
     rf"(?<![A-Za-z])QQ(?:{_IM_ID_WORD})?(?:{_IM_COLON}|(?:[ ]?(?:是|为|is))?[ ]?)(?P<im_qq>[1-9][0-9]{{4,11}}){_AFTER}"
     rf"|{_IM_NAMED}(?:{_IM_ID_WORD}(?:{_IM_COLON}|(?:[ ]?(?:是|为|is))?[ ]?)|{_IM_COLON})(?P<im_named>{_IM_ACCOUNT})"
     rf"|(?:微信|钉钉|飞书)[ ]?(?P<im_bare>(?=[A-Za-z0-9_-]*[0-9_-])[A-Za-z][A-Za-z0-9_-]{{4,31}}(?![A-Za-z0-9_-]))"
+)
+# Licence plates of mainland China: the province's character, the city's letter (no I or O), then five
+# letters and digits with two digits at least (粤B12345, 京A·8M6A2), six for a new-energy car (粤BD12345),
+# or a trailer's, a learner's or a police car's last character (挂 学 警).
+_PLATE_RX = (
+    r"(?P<pl_head>[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-HJ-NP-Z])[·・•. -]?"
+    r"(?P<pl_tail>(?=(?:[A-HJ-NP-Z]*[0-9]){2})[A-HJ-NP-Z0-9]{5,6}|(?=(?:[A-HJ-NP-Z]*[0-9]){2})[A-HJ-NP-Z0-9]{4}[挂学警])"
+    r"(?![A-Za-z0-9])"
+)
+# A home address after its label (住址, 家庭住址, 收货地址, home address...: never a bare 地址, which is
+# also a server's or an API's), up to the end of its clause (a Chinese comma ends it, an English one before
+# a word goes on: 1600 Amphitheatre Pkwy, Mountain View); the address must look like one (a province,
+# road, a number or a building in Chinese, a digit in English: a masked one, 北京市朝阳区****, is none).
+_ADDRESS_RX = (
+    r"(?:(?:(?:家庭|居住|现|户籍|常住)?住址|(?:家庭|居住|收货|收件|寄件|联系|通讯|通信|户籍|邮寄|配送)地址)"
+    r"(?:[ ]?(?:是|为))?[ ]?[:：]?"
+    r"|(?<![A-Za-z])(?:[Hh]ome|HOME|[Ss]hipping|[Mm]ailing|[Rr]esidential|[Pp]ostal|[Dd]elivery) [Aa]ddress"
+    r"(?:[ ]?[:：]| is:?))[ ]?"
+    r"(?P<ad_value>(?=(?:[^\n。；;，,*]|,(?=[ ]?[A-Za-z0-9]))*?(?:[镇乡村路街道巷弄号栋幢楼室]|[0-9]))"
+    r"[^\s:：。；;,，!！?？*](?:[^\n。；;，,.!！?？*]|,(?=[ ]?[A-Za-z0-9])|\.(?=[^\s])){3,79}(?<![ ]))"
 )
 _RULES: tuple[tuple[str, PiiKind, str], ...] = (
     ("email", "email", _EMAIL_RX),
@@ -322,6 +352,8 @@ _RULES: tuple[tuple[str, PiiKind, str], ...] = (
     ("passport", "passport", _PASSPORT_RX),
     ("passportw", "passport", _PASSPORT_WORD_RX),
     ("im", "im_account", _IM_RX),
+    ("plate", "vehicle_plate", _PLATE_RX),
+    ("address", "address", _ADDRESS_RX),
 )
 _ALONE = tuple(re.compile(rx) for _, _, rx in _RULES)
 
@@ -333,13 +365,16 @@ def _rule_group(tags: Sequence[str], first: str) -> str:
     return f"(?={first})(?:{inner})"
 
 
-_NUMBER_TAGS = tuple(tag for tag, _, _ in _RULES if tag not in ("email", "emailx", "passport", "passportw", "im"))
+_WORD_TAGS = ("email", "emailx", "passport", "passportw", "im", "plate", "address")
+_NUMBER_TAGS = tuple(tag for tag, _, _ in _RULES if tag not in _WORD_TAGS)
 _RULE_ALTERNATIVES = (
     f"(?P<email>{_EMAIL_RX})",
     _rule_group(("emailx",), "[A-Za-z0-9]"),
     _rule_group(_NUMBER_TAGS, "[0-9+(（]"),
-    _rule_group(("passport", "passportw"), "[A-Za-z护]"),
+    _rule_group(("passport", "passportw"), "[A-Za-z护往港台通回旅]"),
     _rule_group(("im",), "[QWwTSLD微钉飞]"),
+    _rule_group(("plate",), "[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼]"),
+    _rule_group(("address",), "[家居现户常住收寄联通邮配HhSsMmRrPpDd]"),
 )
 """The rules in their order, for the combined pattern (a name is tried after them)."""
 _RULE_INDEX = {tag: index for index, (tag, _, _) in enumerate(_RULES)}
@@ -397,6 +432,13 @@ _ROUND_TAIL = "000000"
 """A mobile-like number ending in six zeros is a round figure (13000000000 = 130 亿), not a subscriber."""
 
 
+_ADDRESS_REGION = re.compile(
+    r"(?:[^\s0-9]{2,7}?(?:省|自治区))?(?:[^\s0-9]{2,7}?(?:市|州|盟))?(?:[^\s0-9]{1,7}?(?:区|县|旗))?"
+)
+"""The province, city and district of an address, kept in its mask (北京市朝阳区****): the rest is a
+home's street and number."""
+
+
 class Span(NamedTuple):
     """One piece of personal data in a string, with the text that replaces it."""
 
@@ -446,7 +488,7 @@ def _rule_span(tag: str, kind: PiiKind, match: re.Match[str]) -> Span | None:
     value = match.group()
     start, end = match.start(), match.end()
     replacement: str
-    if kind != "email" and tag not in ("passportw", "im") and _after_identifier_word(match):
+    if kind != "email" and tag not in ("passportw", "im", "address") and _after_identifier_word(match):
         return None
     if tag == "email":
         replacement = f"{match.group('e_local')[0]}***@{match.group('e_domain')}"
@@ -497,6 +539,13 @@ def _rule_span(tag: str, kind: PiiKind, match: re.Match[str]) -> Span | None:
         group = next(name for name in ("im_qq", "im_named", "im_bare") if match.group(name) is not None)
         start, value = match.start(group), match.group(group)
         replacement = value[: 2 if len(value) > 6 else 1] + "***" + value[-2:]
+    elif kind == "vehicle_plate":
+        tail = match.group("pl_tail")
+        replacement = match.group("pl_head") + "*" * (len(tail) - 1) + tail[-1]
+    elif kind == "address":
+        start, value = match.start("ad_value"), match.group("ad_value")
+        region = _ADDRESS_REGION.match(value)
+        replacement = (region.group() if region else "") + "****"
     else:  # a roster name: the label is looked up by the caller
         replacement = ""
     return Span(start, end, kind, replacement)
@@ -609,26 +658,96 @@ def _variants(name: str) -> list[tuple[str, str]]:
         if len(words) == 2:
             swapped = f"{words[1]} {words[0]}"
             # either word after a title (Mr Zhang, Dr. Wei): which one is the surname is not known
-            titled = [
-                (_norm(f"{title} {word}"), rf"(?<![A-Za-z]){title}(?:\.\s*|\s+){_word_regex(word)}(?![A-Za-z0-9_])")
-                for word in words
-                for title in _TITLES
-            ]
+            # (one alternative for them all: each alternative costs the scan at every position it may start)
+            titles, either = "|".join(_TITLES), "|".join(_word_regex(word) for word in words)
+            titled_rx = rf"(?<![A-Za-z])(?:{titles})(?:\.\s*|\s+)(?:{either})(?![A-Za-z0-9_])"
+            titled = [(_norm(f"{title} {word}"), titled_rx) for word in words for title in _TITLES]
             # an initial and the other word (W. Zhang), either way round, the dot written
             initialled = [
                 (_norm(f"{a[0]} {b}"), rf"(?<![A-Za-z0-9_]){re.escape(a[0])}\.\s?{_word_regex(b)}(?![A-Za-z0-9_])")
                 for a, b in (words, words[::-1])
                 if a[0].isalpha()
             ]
-            # run together as in a user name (ZhangWei, weizhang)
+            # the other word's initial after it (John S., Zhang W.)
+            initialled += [
+                (_norm(f"{a} {b[0]}"), rf"(?<![A-Za-z0-9_]){_word_regex(a)}\s{re.escape(b[0])}\.(?![A-Za-z0-9_])")
+                for a, b in (words, words[::-1])
+                if b[0].isalpha()
+            ]
+            # run together as in a user name (ZhangWei, weizhang), or an initial and the other word (jsmith)
             joined = [(_norm(a + b), _name_regex(a + b)) for a, b in (words, words[::-1])]
-            return [(_norm(swapped), _name_regex(swapped)), *titled, *initialled, *joined]
+            joined += [
+                (_norm(a[0] + b), _name_regex(a[0] + b))
+                for a, b in (words, words[::-1])
+                if a[0].isalpha() and len(b) >= 3
+            ]
+            return [(_norm(swapped), _name_regex(swapped)), *titled, *initialled, *joined, *_alone_words(words)]
         return []
     compact = "".join(words)
     if not (2 <= len(compact) <= 4 and all("\u4e00" <= char <= "\u9fff" for char in compact)):
         return []
     surname = compact[:2] if len(compact) >= 3 and compact[:2] in _COMPOUND_SURNAMES else compact[0]
-    return [(_norm(form.format(surname)), rx.format(s=re.escape(surname))) for form, rx in _SURNAME_FORMS]
+    familiar = [(_norm(form.format(surname)), rx.format(s=re.escape(surname))) for form, rx in _SURNAME_FORMS]
+    given = compact[len(surname) :]
+    if len(given) == 2 and given not in _GIVEN_NAME_WORDS:
+        # the given name alone, as colleagues call each other (小明 for 王小明, 娜娜 for 欧阳娜娜)
+        familiar.append((_norm(given), re.escape(given)))
+    return familiar
+
+
+def _word_set(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+def _alone_words(words: Sequence[str]) -> list[tuple[str, str]]:
+    """Each word of a two-word English name alone (John for John Smith, Patel for Priya Patel: colleagues
+    write one name), capitalized as a name is (john, JOHN and the sentence's words are not taken), and never
+    a word that is also an English word or a tool's name (Will, Mark, Grant, Jenkins)."""
+    forms: list[tuple[str, str]] = []
+    if any(word.casefold() in _PINYIN_SURNAMES for word in words):
+        return forms  # Zhang Wei: either word alone is as likely someone else's (Zhang Weiming, Liu Wei)
+    for word in words:
+        if len(word) < 3 or not word.isalpha() or word.casefold() in _NAME_WORDS:
+            continue
+        capitalized = word[0].upper() + word[1:]
+        forms.append((_norm(word), rf"(?-i:(?<![A-Za-z0-9_]){re.escape(capitalized)}(?![A-Za-z0-9_]))"))
+    return forms
+
+
+_NAME_WORDS = _word_set(
+    """will may june april august mark bill grant rose hope faith joy grace rich frank guy ray art chase lance
+    pat sue don dean drew gene jack max miles nick rob wade carol amber ruby jade dawn eve iris holly ivy lily
+    daisy violet sky summer autumn winter storm river brook cliff dale glen heath forest rock stone page bishop
+    king young long brown white green black gray grey wood hill price cook baker turner hunter carter mason
+    porter cooper parker walker ward bell hall case field key lane best good hart just love means moss north
+    park reed sharp short small strong swift west wise little major noble early day knight law church cross fox
+    wolf bird crane drake finch lamb bull rice bean root bond gold silver banks lord pope sage sterling penny
+    crystal julia perl ruby rust kafka jenkins travis spark hive maven gradle sentry consul vault nomad argo
+    flux envoy jaeger loki tempo thanos cortex linear slack zoom teams notion asana monday figma chrome safari
+    edge oracle apache helm rails django flask elixir scala dart kotlin go sam ken van von der de la le"""
+)
+"""English words (and tools' names) that are also first names or surnames: one alone is left as written."""
+
+_PINYIN_SURNAMES = _word_set(
+    """wang li zhang liu chen yang huang zhao wu zhou xu sun ma zhu hu guo he gao lin luo zheng liang xie song
+    tang han feng deng cao peng zeng xiao tian dong yuan pan cai jiang yu du ye cheng su wei lu ding ren shen
+    yao jin fu zhong cui tan liao fan wan qian dai xia qiu hou gu meng shi bai kong mao qin jia lei hao duan
+    long tao he kang xiong niu yan ou yin bao mo lai shao qi chang wen xue fang gong chu an ni"""
+)
+"""Common Chinese surnames in pinyin: a two-word name with one of them is a Chinese name, whose words
+alone are shared by many people, so neither is masked alone."""
+
+_GIVEN_NAME_WORDS = _word_set(
+    """国庆 建国 建军 建华 建设 建新 国强 志强 文明 光明 和平 平安 幸福 快乐 开心 成功 胜利 红旗 长江 黄河 海洋
+    春华 秋实 明天 天明 东方 青春 振兴 发展 安全 稳定 创新 学习 工作 新华 中华 华夏 爱国 卫东 向东 向阳 朝阳 阳光
+    春天 春风 秋月 明月 明亮 文化 科技 技术 永久 永远 长青 常青 晨光 曙光 黎明 光辉 辉煌 荣耀 光荣 富强 民主 自由
+    平等 公正 诚信 友善 和谐 团结 进步 英雄 伟大 远方 美丽 美好 清华 北京 南京 上海 天津 海南 云南 江南 江山 山河
+    金山 银河 星辰 兰花 梅花 荷花 牡丹 一鸣 一帆 平凡 非凡 超越 卓越 优秀 正常 顺利 红星 新星 明星 晓东 东升
+    海峰 高峰 山峰 立新 跃进 前进 先进 红军 国华 国平 国栋 栋梁 家乐 天天 明明 刚刚 往往 常常 渐渐 偏偏 时时 处处
+    默默 静静 轻轻 悄悄 慢慢 好好 多多 年年 人人 家家 样样 个个 事事 想想 看看 试试 说说 早早 快快 高高 大大"""
+)
+"""Two-character given names that are also words (国庆节, 刚刚上线, 系统稳定): masking one alone would
+garble the text, so it is masked only with its surname or in its familiar forms."""
 
 
 RosterKey = tuple[tuple[str, str | None, tuple[str, ...]], ...]

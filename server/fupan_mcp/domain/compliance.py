@@ -23,7 +23,19 @@ __all__ = [
     "ToneFinding",
 ]
 
-PiiKind = Literal["resident_id", "bank_card", "mobile", "landline", "phone", "passport", "email", "im_account", "name"]
+PiiKind = Literal[
+    "resident_id",
+    "bank_card",
+    "mobile",
+    "landline",
+    "phone",
+    "passport",
+    "email",
+    "im_account",
+    "vehicle_plate",
+    "address",
+    "name",
+]
 
 # A whole rendered review may be checked as one string, so `text` gets more room than one field.
 MAX_COMPLIANCE_TEXT_CHARS = 10 * MAX_TEXT_CHARS

@@ -527,6 +527,8 @@ TEXT: Table = {
     "pii.mobile": {"zh": "手机号", "en": "mobile number"},
     "pii.landline": {"zh": "座机号", "en": "landline number"},
     "pii.im_account": {"zh": "即时通讯账号", "en": "messaging account"},
+    "pii.vehicle_plate": {"zh": "车牌号", "en": "licence plate"},
+    "pii.address": {"zh": "住址", "en": "home address"},
     "pii.phone": {"zh": "电话号码", "en": "phone number"},
     "pii.passport": {"zh": "护照号", "en": "passport number"},
     "pii.email": {"zh": "电子邮箱", "en": "e-mail address"},
