@@ -172,3 +172,15 @@ def test_a_project_created_after_the_lookup_is_that_project_not_a_near_miss() ->
     assert did_you_mean("年中大促整合营销", stored, "zh") is None
     assert did_you_mean("年中大促 整合营销", stored, "zh") is None  # the same key
     assert did_you_mean("年中大促整合营销二期", stored, "zh") is not None  # still a near miss
+
+
+def test_a_name_with_its_numerals_in_the_other_script_is_a_near_miss(store: ReviewStore) -> None:
+    # 2024双11大促 / 2024双十一大促 share 4 bigrams of 12 as written (0.33); with 十一 read as 11 they are one name
+    assert similarity(project_key("2024双11大促"), project_key("2024双十一大促")) == pytest.approx(1.0)
+    assert similarity(project_key("第3期迁移"), project_key("第三期迁移")) == pytest.approx(1.0)
+    assert similarity(project_key("2024双十二大促"), project_key("2024双十一大促")) == pytest.approx(0.6)  # unchanged
+    _create(store, "2024 双十一大促", "2024-11-20")
+    with pytest.raises(InputError) as caught:
+        _create(store, "2024双11大促", "2024-11-25")
+    assert caught.value.field == "project" and "2024 双十一大促" in caught.value.reason
+    assert store.list_reviews(project="2024双11大促") == []  # nothing stored under a new history
