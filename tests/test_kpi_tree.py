@@ -839,3 +839,22 @@ def test_a_formula_reads_in_the_nodes_names() -> None:
     text = kpi_tree_text(build_kpi_tree(nodes, language="zh"))
     assert "- 激活用户数 = 注册用户数 × 激活率 ÷ 100 + sum(extra)" in text
     assert "| 激活用户数 | 注册用户数 × 激活率 ÷ 100 + sum(extra) |" in text
+
+
+def test_a_formula_with_its_own_name_on_the_left_is_shown_once() -> None:
+    """'GMV = 访客数 × 转化率 × 客单价' as people write it: the tree's line read 'GMV = GMV = 访客数 …'."""
+    nodes = [
+        KpiNode.model_validate(n)
+        for n in (
+            {"id": "gmv", "name": "GMV", "formula": "GMV = 访客数 × 转化率 × 客单价", "actual": "128.3万"},
+            {"id": "uv", "name": "访客数", "actual": "19.1万"},
+            {"id": "cvr", "name": "转化率", "actual": "3.36%"},
+            {"id": "aov", "name": "客单价", "actual": 199.69},
+        )
+    ]
+    result = build_kpi_tree(nodes)
+    # 191,000 × 3.36% × 199.69 = 1,281,530.6 against 1,283,000 reported (0.11%)
+    assert result.evaluations[0].actual.computed == pytest.approx(191_000 * 0.0336 * 199.69)
+    text = kpi_tree_text(result)
+    assert "- GMV = 访客数 × 转化率 × 客单价 ·" in text
+    assert "GMV = GMV" not in text

@@ -757,13 +757,25 @@ def formula_in_names(formula: str, by_id: Mapping[str, KpiNodeEvaluation]) -> st
     return _FORMULA_ID.sub(named, formula).replace("*", "×").replace("/", "÷")
 
 
+_OWN_LEFT_SIDE = re.compile(r"^\s*([^=＝]+?)\s*[=＝]\s*(?=\S)")
+
+
+def _right_side(formula: str, node: KpiNodeEvaluation) -> str:
+    """A formula written with the node's own name or id on its left ('GMV = 访客数 × 转化率 × 客单价', as
+    people write it) without that left side: the line already starts with 'GMV = '."""
+    left = _OWN_LEFT_SIDE.match(formula)
+    if left is None or left.group(1).casefold() not in (node.id.casefold(), (node.name or "").casefold()):
+        return formula
+    return formula[left.end() :]
+
+
 def _node_line(lines: _KpiLines, node: KpiNodeEvaluation, root_unit: str | None) -> tuple[str, Tone]:
     """One node: value(s), target, baseline, change, contribution and what is wrong or missing, each
     part after `_PART`, written by concatenation with the templates' literal parts (`_template_parts`)."""
     figures, parts = lines.figures, lines.parts
     quantity = figures.quantity
     unit, formula, actual = node.unit, node.formula, node.actual
-    text = f"{node.name} = {figures.formula(formula, lines.by_id)}" if formula else node.name
+    text = f"{node.name} = {figures.formula(_right_side(formula, node), lines.by_id)}" if formula else node.name
     reported = actual.reported
     if reported is not None and actual.computed is not None:
         before, middle, after = parts["kpi.reported_computed"]
