@@ -23,6 +23,7 @@ import datetime as dt
 import io
 import json
 import random
+import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, cast
@@ -261,3 +262,23 @@ def _migrations(backend: str) -> int:
     from fupan_mcp.store import postgres
 
     return len(postgres.MIGRATIONS)
+
+
+def test_migration_12_pairs_texts_as_they_are_compared_now(tmp_path: Path) -> None:
+    """A schema-11 store kept the pairs of the texts as they were compared then (bigrams as written):
+    migration 12 keeps them again as `text_grams` reads them now, so one root cause worded two ways
+    ('数据库连接池耗尽', '连接池被耗尽导致数据库超时': 0.36 then, 0.6 now) recurs."""
+    path = tmp_path / "schema11.db"
+    with SQLiteStore(path) as store:
+        for day, cause in (("2024-11-01", "数据库连接池耗尽"), ("2024-12-01", "连接池被耗尽导致数据库超时")):
+            store.create_review_document("支付", f"{day} 复盘", None, day, "zh", lessons=[("root_cause", cause)])
+    conn = sqlite3.connect(path)
+    conn.execute("DELETE FROM insight_pairs")  # what schema 11 kept for these two: no pair
+    conn.execute(f"PRAGMA user_version = {len(sqlite_store.MIGRATIONS) - 1}")
+    conn.commit()
+    conn.close()
+    with SQLiteStore(path) as store:
+        assert store.schema_version() == len(sqlite_store.MIGRATIONS)
+        rows = store.insight_rows(None, None, None, None, None)
+        groups = compute_insights(rows, default_as_of(rows, None)).recurring
+        assert [sorted(g.texts) for g in groups] == [["数据库连接池耗尽", "连接池被耗尽导致数据库超时"]]

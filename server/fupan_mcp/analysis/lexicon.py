@@ -168,3 +168,111 @@ def side_of_words(words: str) -> bool | None:
     if higher and not lower:
         return False
     return None
+
+
+# --- the words two issues are compared by (analysis.insights.text_grams) ---------------------------------
+
+ISSUE_SYNONYMS_ZH: dict[str, str] = {
+    "压力测试": "压测",
+    "性能压测": "压测",
+    "上线": "发布",
+    "发版": "发布",
+    "没有": "无",
+    "缺少": "无",
+    "缺乏": "无",
+    "缺失": "无",
+    "未能": "无",
+    "未": "无",
+    "设置": "配置",
+    "不合理": "不当",
+    "不正确": "不当",
+    "不恰当": "不当",
+    "不够": "不足",
+    "不充分": "不足",
+    "报警": "告警",
+    "预警": "告警",
+    "回退": "回滚",
+    "覆盖率": "覆盖",
+}
+"""Words a 复盘 writes one thing with, in one form: '发布前没有做压测' and '上线前未进行压力测试' are one
+root cause (their bigrams shared nothing, so the same problem in two reviews never recurred)."""
+ISSUE_FILLERS_ZH: tuple[str, ...] = (
+    "导致",
+    "造成",
+    "引起",
+    "引发",
+    "因为",
+    "由于",
+    "所以",
+    "因此",
+    "以及",
+    "并且",
+    "而且",
+    "进行",
+    "出现",
+    "发生",
+    "存在",
+    "一些",
+    "一个",
+    "这个",
+    "那个",
+    "相关",
+    "问题",
+    "情况",
+    "方面",
+    "时候",
+    "的",
+    "了",
+    "被",
+    "把",
+    "呢",
+    "吗",
+    "啊",
+    "吧",
+    "做",
+)
+"""Words that carry no issue of their own ('连接池被耗尽导致数据库超时' is 连接池耗尽 and 数据库超时): taken
+out before the bigrams, so the words either side of them meet as they do in '数据库连接池耗尽'."""
+ISSUE_STOP_EN = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "of",
+        "to",
+        "on",
+        "in",
+        "for",
+        "was",
+        "were",
+        "is",
+        "are",
+        "be",
+        "been",
+        "being",
+        "with",
+        "by",
+        "at",
+        "and",
+        "or",
+        "that",
+        "this",
+        "it",
+        "its",
+        "from",
+        "as",
+        "into",
+        "than",
+        "then",
+        "there",
+        "their",
+        "our",
+        "we",
+        "they",
+    ]
+)
+"""English words that carry no issue of their own ('exhaustion on the primary database')."""
+ISSUE_NEGATIONS_EN = frozenset(("no", "not", "without", "missing", "lack", "lacked", "lacking", "absent", "none"))
+"""Ways to say something was not there, read as one word ('No runbook', 'Missing runbook')."""
+ISSUE_SYNONYMS_EN: dict[str, str] = {"rollout": "deploy", "releas": "deploy", "ship": "deploy"}
+"""Stems of one thing ('rollout', 'release', 'deploy'), by their Snowball stem."""

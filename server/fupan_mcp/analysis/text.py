@@ -13,7 +13,8 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from typing import NamedTuple
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 __all__ = [
     "SIMILARITY_THRESHOLD",
@@ -125,3 +126,23 @@ def similar_pairs(prints: Sequence[Fingerprint], threshold: float) -> list[tuple
 def near_duplicates(texts: Sequence[str], threshold: float = SIMILARITY_THRESHOLD) -> list[tuple[int, int, float]]:
     """Pairs (j, i, similarity), j < i, of texts that are the same once normalized, or nearly so."""
     return similar_pairs([fingerprint(text) for text in texts], threshold)
+
+
+_MIN_STEMMED = 3
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Any:
+    import snowballstemmer  # type: ignore[import-untyped]  # imported on first use, not at start-up
+
+    return snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """The Snowball English stem of a normalized Latin word (digits and words of fewer than three letters
+    as they are): the lesson search's tokens (`store.search`) and the words issues are compared by
+    (`analysis.insights.text_grams`), so 'permissions' finds 'permission' and groups with it."""
+    if len(word) < _MIN_STEMMED or not any(ch.isalpha() for ch in word):
+        return word
+    return str(_stemmer().stemWord(word)) or word

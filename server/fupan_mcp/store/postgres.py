@@ -375,6 +375,12 @@ def _migration_11(conn: Connection) -> None:
     _keep_texts(conn, None)
 
 
+def _migration_12(conn: Connection) -> None:
+    """The alike pairs again, now that texts are compared with their synonyms as one word, fillers out and
+    English words by their stem (`analysis.insights.text_grams`): the kept grams and pairs were the old ones."""
+    _keep_texts(conn, None)
+
+
 # Append new migrations here: MIGRATIONS[n] upgrades schema version n to n + 1.
 MIGRATIONS: tuple[Migration, ...] = (
     _MIGRATION_1,
@@ -388,6 +394,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _migration_9,
     _TYPED_WORDS,
     _migration_11,
+    _migration_12,
 )
 DERIVED_TABLES = (
     "insight_actions",

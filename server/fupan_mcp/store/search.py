@@ -51,8 +51,8 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any
+
+from fupan_mcp.analysis.text import stem
 
 __all__ = [
     "QueryTerm",
@@ -90,21 +90,6 @@ def normalize(text: str) -> str:
 def _runs(text: str) -> list[tuple[bool, str]]:
     """(is_cjk, run) pairs of a normalized text; punctuation and spaces separate runs."""
     return [(m.lastgroup == "cjk", m.group()) for m in _RUN.finditer(text)]
-
-
-@lru_cache(maxsize=1)
-def _stemmer() -> Any:
-    import snowballstemmer  # type: ignore[import-untyped]  # imported on first use, not at start-up
-
-    return snowballstemmer.stemmer("english")
-
-
-@lru_cache(maxsize=65536)
-def stem(word: str) -> str:
-    """The Snowball English stem of a normalized Latin word (digits and short words as they are)."""
-    if len(word) < _MIN_PREFIX_WORD or not any(ch.isalpha() for ch in word):
-        return word
-    return str(_stemmer().stemWord(word)) or word
 
 
 def _common_prefix(a: str, b: str) -> str:

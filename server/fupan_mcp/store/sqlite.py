@@ -393,6 +393,12 @@ def _migration_11(conn: sqlite3.Connection) -> None:
     _keep_texts(conn, None)
 
 
+def _migration_12(conn: sqlite3.Connection) -> None:
+    """The alike pairs again, now that texts are compared with their synonyms as one word, fillers out and
+    English words by their stem (`analysis.insights.text_grams`): the kept grams and pairs were the old ones."""
+    _keep_texts(conn, None)
+
+
 # Append new migrations here: MIGRATIONS[n] upgrades user_version n to n + 1.
 MIGRATIONS: tuple[Migration, ...] = (
     _MIGRATION_1,
@@ -406,6 +412,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _INSIGHT_METRICS,
     _TYPED_WORDS,
     _migration_11,
+    _migration_12,
 )
 DERIVED_TABLES = (
     "insight_actions",
