@@ -399,3 +399,20 @@ def test_one_field_without_text_is_reported_alone_and_the_others_are_checked() -
         assert words in result.findings[0].message
         assert {hit.path for hit in result.pii} == {"problems[0]", "owner_phone"}  # a number is read as its digits
         assert result.masked_fields is not None and "problems[1]" not in result.masked_fields
+
+
+def test_the_name_behind_a_label_is_found_in_either_language() -> None:
+    from fupan_mcp.analysis.compliance import name_behind_label
+
+    roster = [
+        RosterEntry(name="张伟", role="前端"),
+        RosterEntry(name="李娜", role="前端"),
+        RosterEntry(name="王强"),
+        RosterEntry(name="Ann Lee", role="SRE"),
+    ]
+    assert name_behind_label("前端B", roster, "zh") == "李娜"  # a role two people share gets a letter each
+    assert name_behind_label("成员A", roster, "zh") == "王强"
+    assert name_behind_label(" member a ", roster, "en") == "王强"
+    assert name_behind_label("sre", roster, "en") == "Ann Lee"
+    assert name_behind_label("前端", roster, "zh") is None  # shown as 前端A and 前端B, never as 前端
+    assert name_behind_label("张伟", roster, "zh") is None  # a name is no label

@@ -291,6 +291,14 @@ async def test_review_insights_and_its_resource_are_masked_unless_raw(client: Cl
     assert [value for value in RAW_VALUES if value in text] == []
     assert "前端负责人" in text
 
+    # the label a reader sees filters by the person behind it (it found nothing: no owner is stored so)
+    by_label = await client.call_tool("review_insights", {"owner": "前端负责人"})
+    assert by_label.structured_content is not None
+    assert by_label.structured_content["follow_through"]["total"] == 3
+    assert [row["key"] for row in by_label.structured_content["by_owner"]] == ["前端负责人"]
+    nobody = await client.call_tool("review_insights", {"owner": "后端负责人"})
+    assert nobody.structured_content is not None and nobody.structured_content["follow_through"]["total"] == 0
+
     raw = await client.call_tool("review_insights", {"raw": True})
     assert raw.structured_content is not None
     assert [row["key"] for row in raw.structured_content["by_owner"]] == [NAME]

@@ -562,6 +562,15 @@ class _Roster(NamedTuple):
     labels: Mapping[str, str]  # normalized name, alias or variant -> label
 
 
+def name_behind_label(label: str, roster: Sequence[RosterEntry], language: Language) -> str | None:
+    """The roster name a masked text shows as ``label`` (后端负责人, 成员A, Member B), or None when no one
+    is shown so: a reader who sees only labels filters by one (review_insights' ``owner``)."""
+    wanted = label.strip().casefold()
+    labels = _labels([(entry.name, entry.role) for entry in roster], language)
+    names = [entry.name for entry, shown in zip(roster, labels, strict=True) if shown.casefold() == wanted]
+    return names[0] if len(names) == 1 else None
+
+
 def _labels(entries: Sequence[tuple[str, str | None]], language: Language) -> list[str]:
     """The replacement for each roster entry, in roster order.
 

@@ -12,6 +12,7 @@ from mcp.types import CallToolResult
 from pydantic import Field
 
 from fupan_mcp import workspace
+from fupan_mcp.analysis.compliance import name_behind_label
 from fupan_mcp.analysis.insights import compute_insights, default_as_of
 from fupan_mcp.analysis.stored_masking import mask_insights, team_roster
 from fupan_mcp.domain.actions import ActionStatus
@@ -44,11 +45,14 @@ def insights_call(
     masked with the team's roster unless ``raw``."""
     from fupan_mcp.report.tool_text import insights_text
 
+    roster = None if raw else team_roster(run_core(store.team_roster, language))
+    if roster and owner:
+        # a reader sees owners as their labels (后端负责人, 成员A): the label filters by the person behind it
+        owner = name_behind_label(owner, roster, language) or owner
     with collections_paused():  # hundreds of thousands of objects, none in a cycle (gctuning)
         rows = run_core(lambda: store.insight_rows(project, review_type, owner, date_from, date_to), language)
         result = compute_insights(rows, default_as_of(rows, date_to))
-        if not raw:
-            roster = team_roster(run_core(store.team_roster, language))
+        if roster is not None:
             result = mask_insights(result, roster, language)
         return tool_result(result, insights_text(result, language))
 
