@@ -110,6 +110,9 @@ async def test_list_actions_is_masked_unless_raw(client: Client) -> None:
     action = listed.structured_content["actions"][0]
     assert (action["owner"], action["action"]) == ("前端负责人", "补充权限检查,联系138****8000")
     assert _leaks(listed.structured_content) == []
+    by_label = await client.call_tool("list_actions", {"owner": "前端负责人"})  # the owner as a reader sees it
+    assert by_label.structured_content is not None
+    assert [a["owner"] for a in by_label.structured_content["actions"]] == ["前端负责人"]
     raw = await client.call_tool("list_actions", {"raw": True})
     assert raw.structured_content is not None
     assert raw.structured_content["actions"][0]["owner"] == NAME

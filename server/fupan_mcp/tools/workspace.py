@@ -167,6 +167,10 @@ def list_actions(
     The result's `as_of` says which date overdue was counted on."""
     reference = reference_date(given=as_of, today=dt.date.today()) if overdue or as_of else None
     overdue_on = reference.date if reference else None
+    if owner and not raw:
+        # the owners a reader sees are labels (后端负责人, 成员A): a label filters by the person behind it
+        roster = team_roster(run_core(services.store.team_roster))
+        owner = name_behind_label(owner, roster, "zh") or name_behind_label(owner, roster, "en") or owner
     found = run_core(
         lambda: services.store.list_actions(owner, status, overdue_on, project, review_id, limit=limit, offset=offset)
     )
