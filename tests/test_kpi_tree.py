@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pytest
@@ -858,3 +859,53 @@ def test_a_formula_with_its_own_name_on_the_left_is_shown_once() -> None:
     text = kpi_tree_text(result)
     assert "- GMV = 访客数 × 转化率 × 客单价 ·" in text
     assert "GMV = GMV" not in text
+
+
+def test_without_a_baseline_the_gap_to_target_is_decomposed() -> None:
+    """A 复盘 often has targets and actuals and no earlier period: GMV 目标 150万, 实际 128.3万. The gap of
+    -21.7万 is split over the drivers by LMDI with each driver's target as its starting point (it was 'no
+    decomposition' with a warning per leaf about the missing baseline)."""
+    tree: list[Node] = [
+        {"id": "gmv", "name": "GMV", "formula": "uv * cvr * aov", "actual": "128.3万", "target": "150万"},
+        {"id": "uv", "name": "访客数", "actual": 191_000, "target": 200_000},
+        {"id": "cvr", "name": "转化率", "actual": "3.36%", "target": "3.5%"},
+        {"id": "aov", "name": "客单价", "actual": 199.69, "target": 214},
+    ]
+    result = build_kpi_tree(tree)
+    decomposition = result.decomposition
+    assert decomposition is not None
+    assert decomposition.reference == "target"
+    assert (decomposition.baseline, decomposition.actual) == (1_500_000, 1_283_000)
+    assert decomposition.total_change == pytest.approx(-217_000)
+    # f0 = 200,000 × 3.5% × 214 = 1,498,000, f1 = 191,000 × 3.36% × 199.69 = 1,281,530.544
+    f0, f1 = 1_498_000.0, 191_000 * 0.0336 * 199.69
+    log_mean = (f1 - f0) / math.log(f1 / f0)
+    expected = {
+        "uv": log_mean * math.log(191_000 / 200_000),  # -63,860
+        "cvr": log_mean * math.log(0.0336 / 0.035),  # -56,618
+        "aov": log_mean * math.log(199.69 / 214),  # -95,989
+    }
+    assert contributions(result) == pytest.approx(expected)
+    assert decomposition.residual == pytest.approx(-217_000 - (f1 - f0))  # -530.54: the reported figures' rounding
+    assert "decomposed_against_target" in codes(result)
+    assert "missing_leaf" not in codes(result)  # the baseline is a gap, not what the split needs
+    assert {(g.subject, g.field) for g in result.data_gaps} == {
+        ("uv", "baseline"),
+        ("cvr", "baseline"),
+        ("aov", "baseline"),
+    }
+    text = kpi_tree_text(result)
+    assert "根指标实际 128.3万，目标 150万，差距 -21.7万" in text
+    assert "### 对目标差距的贡献" in text
+
+
+def test_a_baseline_still_comes_first_when_there_is_a_target() -> None:
+    tree: list[Node] = [
+        {"id": "gmv", "formula": "a * b", "actual": 12, "baseline": 6, "target": 10},
+        {"id": "a", "actual": 3, "baseline": 2, "target": 2},
+        {"id": "b", "actual": 4, "baseline": 3, "target": 5},
+    ]
+    result = build_kpi_tree(tree)
+    assert result.decomposition is not None and result.decomposition.reference == "baseline"
+    assert result.decomposition.total_change == 6
+    assert "decomposed_against_target" not in codes(result)

@@ -11,7 +11,8 @@ Pipeline, every step iterative (a 10,000-deep chain needs no recursion):
    value. **A reported value is the one used** (for display and downstream), because a review reports
    measured figures and the formula is the check; a reported value that differs from its formula
    beyond the tolerance is flagged ``inconsistent``.
-4. Decompose the root's change (baseline → actual) top-down. At each node its formula's change is
+4. Decompose the root's change (baseline → actual; target → actual, the gap to target, when the root
+   has no baseline) top-down. At each node its formula's change is
    split among its direct inputs: exactly by Δ for a linear (additive) formula; by LMDI-I for a
    product or ratio of positive values (or by chain substitution in the given order, or by Shapley);
    a formula with zeros, negatives or a mixed shape falls back to Shapley over its direct inputs
@@ -196,8 +197,13 @@ _TEXT = {
         "it is attributed to the node as a whole.",
     },
     "finding.no_decomposition": {
-        "zh": "根指标“{node}”缺少基线值或实际值，未做变化分解。",
-        "en": "The root '{node}' has no baseline or no actual value; the change is not decomposed.",
+        "zh": "根指标“{node}”缺少实际值，或既无基线值也无目标值，未做变化分解。",
+        "en": "The root '{node}' has no actual value, or neither a baseline nor a target; the change is not "
+        "decomposed.",
+    },
+    "finding.against_target": {
+        "zh": "根指标“{node}”没有基线值：分解的是实际值与目标值的差距。",
+        "en": "The root '{node}' has no baseline: the gap between its actual value and its target is decomposed.",
     },
     "gap": {"zh": "请提供“{node}”的{field}。", "en": "Provide the {field} of '{node}'."},
 }
@@ -236,9 +242,9 @@ class _State:
         value = self.used.get(period)
         return None if value is None else value / self.scale
 
-    def formula_change(self) -> float | None:
-        actual, baseline = self.formula_value("actual"), self.formula_value("baseline")
-        return None if actual is None or baseline is None else actual - baseline
+    def formula_change(self, reference: Period = "baseline") -> float | None:
+        actual, before = self.formula_value("actual"), self.formula_value(reference)
+        return None if actual is None or before is None else actual - before
 
 
 @dataclass(slots=True)
@@ -293,7 +299,8 @@ def build_kpi_tree(
     root_id = _choose_root(ctx, root, default_root)
     evaluation_order = _evaluation_order(ctx)
     _evaluate(ctx, evaluation_order)
-    gaps = _data_gaps(ctx)
+    root_used = ctx.states[root_id].used
+    gaps = _data_gaps(ctx, against_target=root_used["baseline"] is None and root_used["target"] is not None)
     top_down = _mark_root_tree(ctx, root_id, evaluation_order)
     decomposition = _decompose(ctx, root_id, top_down, method, chain_order)
     _propagate_elasticities(ctx, root_id, top_down)
@@ -946,8 +953,10 @@ def _periods_text(ctx: _Context, periods: Iterable[Period]) -> str:
     return ctx.text("list_sep").join(ctx.text(f"period.{p}") for p in periods)
 
 
-def _data_gaps(ctx: _Context) -> list[DataGap]:
-    """Nodes without a usable formula need their actual and baseline: each missing one is a gap."""
+def _data_gaps(ctx: _Context, against_target: bool = False) -> list[DataGap]:
+    """Nodes without a usable formula need their actual and baseline: each missing one is a gap. When the
+    root is compared with its target (``against_target``: it has no baseline), a leaf missing only its
+    baseline is a gap but no warning: the decomposition does not need it."""
     gaps: list[DataGap] = []
     for state in ctx.states.values():
         if state.expr is not None:
@@ -959,6 +968,8 @@ def _data_gaps(ctx: _Context) -> list[DataGap]:
         for period in missing:
             gap_message = ctx.text("gap", node=label, field=ctx.text(f"period.{period}"))
             gaps.append(DataGap(subject=state.node.id, field=period, message=gap_message, path=state.path))
+        if against_target and missing == ["baseline"]:
+            continue
         message = ctx.text("finding.missing_leaf", node=label, fields=_periods_text(ctx, missing))
         ctx.flag(state, "missing_leaf", "warning", message, state.path)
     return gaps
@@ -987,13 +998,20 @@ def _decompose(
     method: DecompositionMethod,
     rank: Mapping[str, int],
 ) -> Decomposition | None:
-    """Split the root's change over the nodes where splitting stops (see the module docstring)."""
+    """Split the root's change over the nodes where splitting stops (see the module docstring): from its
+    baseline, or, when it has none, from its target (the gap to target: what a 复盘 without a baseline
+    period explains, '目标 150万, 实际 128.3万: which driver fell short')."""
     root = ctx.states[root_id]
-    actual, baseline = root.used["actual"], root.used["baseline"]
+    actual = root.used["actual"]
+    reference: Period = "baseline" if root.used["baseline"] is not None else "target"
+    baseline = root.used[reference]
     if actual is None or baseline is None:
         message = ctx.text("finding.no_decomposition", node=root.node.label)
         ctx.flag(None, "no_decomposition", "info", message, root.path)
         return None
+    if reference == "target":
+        message = ctx.text("finding.against_target", node=root.node.label)
+        ctx.flag(None, "decomposed_against_target", "info", message, root.path)
     total = actual - baseline
     multiplier: dict[str, float] = {root_id: 1.0}
     residual = 0.0
@@ -1006,10 +1024,11 @@ def _decompose(
         if node_multiplier is None:
             continue  # under a node whose change could not be split
         state = states[node_id]
-        change = state.formula_change()
+        change = state.formula_change(reference)
         assert change is not None, "only nodes with both values receive a multiplier"
         state.contribution = node_multiplier * change * root_scale
-        split = None if state.expr is None else _split(ctx, state, change, method, rank)  # a leaf stops here
+        # a leaf stops here
+        split = None if state.expr is None else _split(ctx, state, change, method, rank, reference)
         if split is None:
             terminals.append(node_id)
             continue
@@ -1036,6 +1055,7 @@ def _decompose(
     ]
     return Decomposition(
         root=root_id,
+        reference=reference,
         method="additive" if split_methods <= {"additive"} and split_methods else method,
         order=list(rank) if method == "chain" and rank else None,
         unit=root.node.unit,
@@ -1062,9 +1082,15 @@ def _tree_position(ctx: _Context, root_id: str) -> dict[str, int]:
 
 
 def _split(
-    ctx: _Context, state: _State, change: float, method: DecompositionMethod, rank: Mapping[str, int]
+    ctx: _Context,
+    state: _State,
+    change: float,
+    method: DecompositionMethod,
+    rank: Mapping[str, int],
+    reference: Period = "baseline",
 ) -> _Split | None:
-    """Split one node's formula ``change`` among its direct inputs, or None when it cannot be split."""
+    """Split one node's formula ``change`` (from ``reference``) among its direct inputs, or None when it
+    cannot be split."""
     expr = state.expr
     if expr is None or expr.kind == "constant":
         return None
@@ -1072,7 +1098,7 @@ def _split(
     after: dict[str, float] = {}
     for input_id in expr.ids:
         child = ctx.states[input_id]
-        b, a = child.formula_value("baseline"), child.formula_value("actual")
+        b, a = child.formula_value(reference), child.formula_value("actual")
         if a is None or b is None:
             return None
         before[input_id], after[input_id] = b, a

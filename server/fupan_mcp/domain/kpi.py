@@ -375,6 +375,11 @@ class Decomposition(BaseModel):
     """
 
     root: str
+    reference: Literal["baseline", "target"] = Field(
+        default="baseline",
+        description="What the change is measured from: the baseline, or the target when the root has no "
+        "baseline (then `baseline` holds the target and `total_change` is the gap to it).",
+    )
     method: Literal["lmdi", "chain", "shapley", "additive"] = Field(
         description="The method asked for; 'additive' when every split was a plain sum."
     )
@@ -383,7 +388,7 @@ class Decomposition(BaseModel):
         description="Chain substitution order as given; None means each node's formula order.",
     )
     unit: str | None = None
-    baseline: float
+    baseline: float = Field(description="The value the change is measured from (see `reference`).")
     actual: float
     total_change: float
     contributions: list[Contribution]

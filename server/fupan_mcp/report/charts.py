@@ -354,7 +354,7 @@ def _kpi_figure(result: KpiTreeResult, language: Language) -> Figure | None:
         fontsize=9,
         fontweight="bold",
     )
-    labels.append(tr(TEXT, "chart.kpi.total", language))
+    labels.append(tr(TEXT, "chart.kpi.total" + ("" if decomposition.reference == "baseline" else ".target"), language))
     axes.set_yticks(list(range(rows))[::-1], labels)
     axes.set_xlim(*limits)
     axes.axvline(0, color=_MUTED, linewidth=0.8)
@@ -363,7 +363,7 @@ def _kpi_figure(result: KpiTreeResult, language: Language) -> Figure | None:
     axes.set_title(
         tr(
             TEXT,
-            "chart.kpi.title",
+            "chart.kpi.title" + ("" if decomposition.reference == "baseline" else ".target"),
             language,
             root=_short(root.name if root else decomposition.root, 20),
             baseline=quantity(decomposition.baseline, unit, language),

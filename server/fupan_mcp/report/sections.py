@@ -604,7 +604,8 @@ def kpi_tree_blocks(ctx: Words, result: KpiTreeResult) -> list[Block]:
     if checked:
         blocks += [Heading(ctx.t("kpi.check")), _kpi_check_table(ctx, checked, figures, by_id)]
     if result.decomposition is not None and result.decomposition.contributions:
-        blocks += [Heading(ctx.t("kpi.contributions")), _contribution_table(ctx, result, figures)]
+        heading = "kpi.contributions" + ("" if result.decomposition.reference == "baseline" else ".target")
+        blocks += [Heading(ctx.t(heading)), _contribution_table(ctx, result, figures)]
     if ctx.full:
         blocks.append(Diagram(diagrams.kpi_flowchart(result, ctx.language, figures), ctx.t("kpi.diagram")))
     return blocks
@@ -665,11 +666,12 @@ def _decomposition_paragraph(ctx: Words, result: KpiTreeResult, figures: _Figure
     total = sum(c.value for c in decomposition.contributions)
     root = next((e for e in result.evaluations if e.id == decomposition.root), None)
     # a reported level reads as in the tree below ('baseline ¥72.726M'), a formula's as computed
-    typed_baseline = root is not None and root.baseline.reported is not None
     typed_actual = root is not None and root.actual.reported is not None
+    before = None if root is None else root.baseline if decomposition.reference == "baseline" else root.target
+    typed_baseline = before is not None and before.reported is not None
     return Paragraph(
         ctx.t(
-            "kpi.change",
+            "kpi.change" if decomposition.reference == "baseline" else "kpi.gap",
             baseline=figures.quantity(decomposition.baseline, unit, not typed_baseline),
             actual=figures.quantity(decomposition.actual, unit, not typed_actual),
             change=figures.change(decomposition.total_change, unit),

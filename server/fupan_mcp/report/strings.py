@@ -234,14 +234,20 @@ TEXT: Table = {
         "en": "The root moved from {baseline} to {actual}, a change of {change}; the factors sum to {sum}, "
         "unexplained residual {residual}.",
     },
+    "kpi.gap": {
+        "zh": "根指标实际 {actual}，目标 {baseline}，差距 {change}；各因素贡献之和 {sum}，未解释残差 {residual}。",
+        "en": "The root came in at {actual} against a target of {baseline}, a gap of {change}; the factors sum "
+        "to {sum}, unexplained residual {residual}.",
+    },
     "kpi.no_change": {
-        "zh": "根指标缺少基线值或实际值，未做变化分解。",
-        "en": "The root has no baseline or no actual value; the change is not decomposed.",
+        "zh": "根指标缺少实际值，或既无基线值也无目标值，未做变化分解。",
+        "en": "The root has no actual value, or neither a baseline nor a target; the change is not decomposed.",
     },
     "kpi.tree": {"zh": "指标树", "en": "Tree"},
     "kpi.others": {"zh": "其他指标（不在根指标之下）", "en": "Other KPIs (not under the root)"},
     "kpi.check": {"zh": "公式核对", "en": "Formula check"},
     "kpi.contributions": {"zh": "变化贡献", "en": "Contributions to the change"},
+    "kpi.contributions.target": {"zh": "对目标差距的贡献", "en": "Contributions to the gap to target"},
     "kpi.order": {"zh": "替代顺序：{order}。", "en": "Substitution order: {order}."},
     "kpi.fallback": {
         "zh": "以下节点改用 Shapley 分解：{nodes}。",
@@ -599,7 +605,12 @@ TEXT: Table = {
         "zh": "{root}：{baseline} → {actual}，变化 {change} 的分解（{method}）",
         "en": "{root}: {baseline} → {actual}, change {change} by driver ({method})",
     },
+    "chart.kpi.title.target": {
+        "zh": "{root}：目标 {baseline} → 实际 {actual}，差距 {change} 的分解（{method}）",
+        "en": "{root}: target {baseline} → actual {actual}, gap {change} by driver ({method})",
+    },
     "chart.kpi.total": {"zh": "合计变化", "en": "Total change"},
+    "chart.kpi.total.target": {"zh": "合计差距", "en": "Total gap"},
     "chart.kpi.residual": {"zh": "未解释部分", "en": "Unexplained"},
     "chart.swot.title": {"zh": "SWOT 战略定位（IFE × EFE）", "en": "SWOT position (IFE × EFE)"},
     "chart.swot.counts_title": {"zh": "SWOT 因素数量", "en": "SWOT factors"},

@@ -388,7 +388,7 @@ def kpi_svg(result: KpiTreeResult, language: Language) -> str | None:
     root = next((e for e in result.evaluations if e.id == decomposition.root), None)
     title = tr(
         TEXT,
-        "chart.kpi.title",
+        "chart.kpi.title" + ("" if decomposition.reference == "baseline" else ".target"),
         language,
         root=fit(root.name if root else decomposition.root, 240),
         baseline=quantity(decomposition.baseline, unit, language),
@@ -397,7 +397,9 @@ def kpi_svg(result: KpiTreeResult, language: Language) -> str | None:
         method=decomposition.method.upper(),
     )
     top = canvas.title(title) + 6
-    names = [fit(name, 200) for name, _, _ in steps] + [tr(TEXT, "chart.kpi.total", language)]
+    names = [fit(name, 200) for name, _, _ in steps] + [
+        tr(TEXT, "chart.kpi.total" + ("" if decomposition.reference == "baseline" else ".target"), language)
+    ]
     left = 16 + max(text_width(name) for name in names)
     right = WIDTH - 150
     running, ends = 0.0, [0.0]

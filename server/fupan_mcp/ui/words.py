@@ -72,6 +72,7 @@ VIEW_TEXT: Table = {
     "waiting": {"zh": "等待复盘数据…", "en": "Waiting for review data…"},
     "received": {"zh": "已收到 {tool} 的结果", "en": "Result of {tool} received"},
     "decomposition": {"zh": "变化分解", "en": "Change by driver"},
+    "decomposition_gap": {"zh": "对目标差距的分解", "en": "Gap to target by driver"},
     "showFindings": {"zh": "显示检查发现（{n} 条，供复盘作者修改）", "en": "Show the findings ({n}, for the author)"},
     "errorLabel": {"zh": "错误", "en": "error"},
     "warningLabel": {"zh": "警告", "en": "warning"},
