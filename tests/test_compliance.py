@@ -416,3 +416,30 @@ def test_the_name_behind_a_label_is_found_in_either_language() -> None:
     assert name_behind_label("sre", roster, "en") == "Ann Lee"
     assert name_behind_label("前端", roster, "zh") is None  # shown as 前端A and 前端B, never as 前端
     assert name_behind_label("张伟", roster, "zh") is None  # a name is no label
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        ("运维同学操作失误，删除了生产库", "操作失误"),
+        ("小王忘记切换流量开关", "忘记"),
+        ("开发责任心不强，自测不充分", "责任心不强"),
+        ("李四没有按流程操作就直接上线", "没有按流程"),
+        ("产品经理拍脑袋决定提前上线", "拍脑袋"),
+        ("Root cause: operator error during the failover", "operator error"),
+        ("John's mistake took down prod", "John's mistake"),
+        ("The on-call didn't follow the runbook", "didn't follow"),
+    ],
+)
+def test_blame_as_reviews_write_it_is_flagged(text: str, phrase: str) -> None:
+    """Blaming phrases found in real 复盘 and postmortem drafts, each with a neutral rewrite hint."""
+    result = check_compliance(text=text, language="zh")
+    assert [finding.excerpt for finding in result.tone] == [phrase]
+    assert all(finding.hint for finding in result.tone)
+
+
+@pytest.mark.parametrize(
+    "text", ["用户忘记密码后无法登录", "防误操作设计缺失", "The script made an error on retry", "按流程执行回滚"]
+)
+def test_look_alikes_of_blame_are_not_flagged(text: str) -> None:
+    assert check_compliance(text=text, language="zh").tone == []

@@ -42,9 +42,16 @@ BLAME_TERMS: tuple[Term, ...] = tuple(
         # a person's lack of ability, not a product's ("跨项目能力不足" describes a feature gap)
         ("(?<![项目品统台能])(能力差|水平不够|能力不足)", _SUPPORT),
         ("偷懒|懒惰", _WORKLOAD),
+        ("(?<!防)(操作失误|误操作|操作不当)|手滑|低级错误", _WHY_AGAIN),
+        # a person forgetting; never a product's 忘记密码 or a user's
+        ("(?<![用客]户)忘(记|了)(?!密码)", _STEP),
+        ("责任心(不强|不够|差|缺失)|不认真|不细心|不仔细", _CHECK),
+        ("(未|没有?)按(照)?(流程|规范|要求|规定|SOP)|违规操作|违反(操作)?(流程|规范)", _STEP),
+        ("拍脑袋", _CONTEXT),
         ("(某某|[\u4e00-\u9fff]{1,3})的(责任|锅|错)", _SYSTEM),
         (r"\bcareless(ly|ness)?\b|\bsloppy\b|\bsloppily\b|\bnegligen(t|tly|ce)\b|\breckless(ly)?\b", _CHECK),
-        (r"\bhuman error\b", _WHY_AGAIN),
+        (r"\b(human|operator|pilot) error\b|\bmade (a|an|the) mistake\b|\b\w+'s mistake\b", _WHY_AGAIN),
+        (r"\bdid(n'?t| not) follow\b", _STEP),
         (r"\blazy\b|\blaziness\b", _WORKLOAD),
         (r"\bincompeten(t|ce)\b", _SUPPORT),
         (r"\bshould have\b", _HINDSIGHT),
