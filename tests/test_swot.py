@@ -424,3 +424,12 @@ def test_ife_weights_written_as_percents() -> None:
     ]
     assert [i.weight for i in items] == [0.2, 0.3, 0.5]
     assert sum((i.weight or 0) * (i.rating or 0) for i in items) == pytest.approx(2.2)
+
+
+def test_a_factor_written_under_the_matrix_s_own_word_is_its_text() -> None:
+    """IFE/EFE matrices call their rows factors: {'factor': ...} was refused as an unknown field."""
+    items = [SwotItem.model_validate({key: "团队经验丰富", "weight": "60%", "rating": 4}) for key in ("factor", "item")]
+    assert [item.text for item in items] == ["团队经验丰富", "团队经验丰富"]
+    weakness = SwotItem.model_validate({"description": "测试资源不足", "weight": 0.4, "rating": 2})
+    result = swot(strengths=[items[0]], weaknesses=[weakness], opportunities=[], threats=[])
+    assert result.ife.score == pytest.approx(0.6 * 4 + 0.4 * 2)  # 3.2

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, Field, field_validator, model_validator
+from pydantic import AliasChoices, BaseModel, BeforeValidator, Field, field_validator, model_validator
 
 from fupan_mcp.domain.common import Finding, IdStr, Language, Model, SeverityCounts, TextStr, share_as_written
 from fupan_mcp.limits import MAX_NAME_CHARS, MAX_SWOT_ITEMS, MAX_TEXT_CHARS
@@ -34,7 +34,13 @@ Reading = Literal["weak", "average", "strong"]
 class SwotItem(Model):
     """One factor. Weight and rating are only needed for the IFE/EFE scores."""
 
-    text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS, description="The factor, as a statement.")
+    text: str = Field(
+        min_length=1,
+        max_length=MAX_TEXT_CHARS,
+        description="The factor, as a statement.",
+        # an IFE/EFE matrix calls its rows factors, and a list of items or descriptions is written so too
+        validation_alias=AliasChoices("text", "factor", "item", "description"),
+    )
     id: str | None = Field(
         default=None,
         min_length=1,
