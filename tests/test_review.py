@@ -306,3 +306,11 @@ def test_review_date_reaches_the_five_whys_countermeasures() -> None:
         )
     )
     assert any(f.code == "countermeasure_due_before_review" for f in analysis.findings)
+
+
+def test_a_point_written_as_text_and_details_keeps_both() -> None:
+    """{'text': ..., 'details': ...} was refused ('text: not a field here') for lessons, problems, factors."""
+    from fupan_mcp.domain.review import Point
+
+    point = Point.model_validate({"text": "Canary every config change", "details": "a global push caused it"})
+    assert (point.title, point.detail) == ("Canary every config change", "a global push caused it")

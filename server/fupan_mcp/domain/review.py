@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal, get_args
 from annotated_types import Len
 from pydantic import (
     AfterValidator,
+    AliasChoices,
     BaseModel,
     Field,
     ModelWrapValidatorHandler,
@@ -181,8 +182,14 @@ class Phase(Model):
 class Point(Model):
     """A short headline with an optional explanation (a success factor, a problem, a lesson...)."""
 
-    title: Text = Field(description="The point in a few words.")
-    detail: str | None = Field(default=None, max_length=MAX_TEXT_CHARS, description="Explanation, evidence or example.")
+    # a point is written {"text": ...} as often as {"title": ...}; {"details": ...} too
+    title: Text = Field(description="The point in a few words.", validation_alias=AliasChoices("title", "text"))
+    detail: str | None = Field(
+        default=None,
+        max_length=MAX_TEXT_CHARS,
+        description="Explanation, evidence or example.",
+        validation_alias=AliasChoices("detail", "details", "description"),
+    )
 
 
 PointLike = Text | Point
