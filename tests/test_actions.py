@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
 from fupan_mcp.analysis.actions import (
     action_target,
@@ -553,3 +554,15 @@ def test_a_word_given_only_as_the_written_form_is_read() -> None:
     assert (risk.likelihood, risk.impact, risk.likelihood_text, risk.impact_text) == ("medium", "high", None, None)
     given = Risk.model_validate({"risk": "r", "likelihood": "low", "likelihood_text": "Possible"})
     assert given.likelihood == "low"
+
+
+def test_fields_under_trackers_names_are_read() -> None:
+    """{'task', 'assignee', 'deadline'} as trackers name them were refused as unknown fields."""
+    item = ActionItem.model_validate({"task": "补齐压测脚本", "assignee": "张伟", "deadline": "2024-12-01"})
+    assert (item.action, item.owner, item.due) == ("补齐压测脚本", "张伟", dt.date(2024, 12, 1))
+    titled = ActionItem.model_validate({"title": "Add a canary stage", "due_date": "2025年1月3日"})
+    assert (titled.action, titled.due, titled.due_text) == ("Add a canary stage", dt.date(2025, 1, 3), "2025年1月3日")
+    with pytest.raises(ValidationError):  # both names: the alias is named as unknown, nothing is chosen
+        ActionItem.model_validate({"task": "x", "action": "y"})
+    risk = Risk.model_validate({"risk": "支付通道故障", "mitigation": "切换备用通道", "probability": "高"})
+    assert (risk.response, risk.likelihood) == ("切换备用通道", "high")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, Field, field_validator, model_validator
@@ -417,6 +417,31 @@ def _unread_texts(model: BaseModel, names: tuple[str, ...]) -> dict[str, str]:
     return words
 
 
+def _renamed(data: object, aliases: Mapping[str, str]) -> object:
+    """``data`` with each alias key under its field's name, when the field itself is not given too (then
+    the alias stays and is refused as an unknown field, naming it)."""
+    if not isinstance(data, dict) or aliases.keys().isdisjoint(data):
+        return data
+    renamed = dict(data)
+    for alias, name in aliases.items():
+        if alias in renamed and name not in renamed:
+            renamed[name] = renamed.pop(alias)
+    return renamed
+
+
+_ACTION_ALIASES: Mapping[str, str] = {
+    "task": "action",
+    "title": "action",
+    "todo": "action",
+    "assignee": "owner",
+    "responsible": "owner",
+    "deadline": "due",
+    "due_date": "due",
+    "due_on": "due",
+}
+_RISK_ALIASES: Mapping[str, str] = {"mitigation": "response", "assignee": "owner", "probability": "likelihood"}
+
+
 class ActionItem(Model):
     """One improvement action. Checked for SMART-ness by `analysis.actions`."""
 
@@ -500,6 +525,13 @@ class ActionItem(Model):
         typed) and `check_actions` reports it for this action alone."""
         return _keep_unread(data, (("priority", _PRIORITIES, _priority_word), ("status", _STATUSES, status_word)))
 
+    @model_validator(mode="before")
+    @classmethod
+    def _trackers_words(cls, data: object) -> object:
+        """The fields under the names trackers and people give them ('task', 'assignee', 'deadline'); last
+        defined, so it runs before the readings above, which look for the fields' own names."""
+        return _renamed(data, _ACTION_ALIASES)
+
     @property
     def unread_words(self) -> dict[str, str]:
         """The priority / status as written when it could not be read as one of its values."""
@@ -560,6 +592,12 @@ class Risk(Model):
         not refuse the whole list: the field is left empty, the word kept in ``likelihood_text`` /
         ``impact_text`` and `check_risks` reports it for this risk."""
         return _keep_unread(data, (("likelihood", _RISK_LEVELS, risk_level), ("impact", _RISK_LEVELS, risk_level)))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _other_words(cls, data: object) -> object:
+        """'mitigation', 'assignee', 'probability' under the fields' names (runs before the reading above)."""
+        return _renamed(data, _RISK_ALIASES)
 
     @property
     def unread_levels(self) -> dict[str, str]:
