@@ -531,3 +531,17 @@ def test_calendar_days_against_working_days_are_shown_as_written() -> None:
     assert metric.status == "needs_verification" and metric.actual_unit == "d"
     table_row = next(line for line in attainment_text(result).splitlines() if line.startswith("| 交付"))
     assert "2天" in table_row and "2个工作日" not in table_row
+
+
+def test_a_scorecard_s_own_field_names_are_read() -> None:
+    """{'metric', 'goal', 'result'} and {'kpi', 'plan', 'achieved', 'previous'} were refused as unknown."""
+    first = MetricInput.model_validate({"metric": "GMV", "goal": "5000万", "result": "5200万"})
+    second = MetricInput.model_validate({"kpi": "退款率", "plan": "下降20%", "achieved": "1.6%", "previous": "2%"})
+    assert (first.name, first.target, first.actual) == ("GMV", "5000万", "5200万")
+    assert (second.name, second.target, second.actual, second.baseline) == ("退款率", "下降20%", "1.6%", "2%")
+    result = compute_attainment([first, second])
+    # GMV 5,200万 / 5,000万 = 104%; 退款率 2% -> 1.6% is a fall of 20%, exactly the target: 100%
+    assert [(r.status, r.attainment_rate) for r in result.metrics] == [
+        ("achieved", pytest.approx(1.04)),
+        ("achieved", pytest.approx(1.0)),
+    ]

@@ -10,7 +10,7 @@ from typing import Any, Literal, get_args
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from fupan_mcp.domain.asof import AsOf
-from fupan_mcp.domain.common import DataGap, Finding, Language, Model
+from fupan_mcp.domain.common import DataGap, Finding, Language, Model, renamed_keys
 from fupan_mcp.domain.dates import BoundedDate, DateReading, current_reference, read_date
 from fupan_mcp.limits import MAX_DATE_CHARS, MAX_NAME_CHARS, MAX_TEXT_CHARS
 
@@ -417,18 +417,6 @@ def _unread_texts(model: BaseModel, names: tuple[str, ...]) -> dict[str, str]:
     return words
 
 
-def _renamed(data: object, aliases: Mapping[str, str]) -> object:
-    """``data`` with each alias key under its field's name, when the field itself is not given too (then
-    the alias stays and is refused as an unknown field, naming it)."""
-    if not isinstance(data, dict) or aliases.keys().isdisjoint(data):
-        return data
-    renamed = dict(data)
-    for alias, name in aliases.items():
-        if alias in renamed and name not in renamed:
-            renamed[name] = renamed.pop(alias)
-    return renamed
-
-
 _ACTION_ALIASES: Mapping[str, str] = {
     "task": "action",
     "title": "action",
@@ -530,7 +518,7 @@ class ActionItem(Model):
     def _trackers_words(cls, data: object) -> object:
         """The fields under the names trackers and people give them ('task', 'assignee', 'deadline'); last
         defined, so it runs before the readings above, which look for the fields' own names."""
-        return _renamed(data, _ACTION_ALIASES)
+        return renamed_keys(data, _ACTION_ALIASES)
 
     @property
     def unread_words(self) -> dict[str, str]:
@@ -597,7 +585,7 @@ class Risk(Model):
     @classmethod
     def _other_words(cls, data: object) -> object:
         """'mitigation', 'assignee', 'probability' under the fields' names (runs before the reading above)."""
-        return _renamed(data, _RISK_ALIASES)
+        return renamed_keys(data, _RISK_ALIASES)
 
     @property
     def unread_levels(self) -> dict[str, str]:

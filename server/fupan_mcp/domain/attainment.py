@@ -6,11 +6,12 @@ model reads before it calls the tool. Output models are plain data: every figure
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictFloat, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictFloat, StringConstraints, model_validator
 
-from fupan_mcp.domain.common import DataGap, Language, Model, share_as_written
+from fupan_mcp.domain.common import DataGap, Language, Model, renamed_keys, share_as_written
 from fupan_mcp.limits import MAX_NAME_CHARS, MAX_TEXT_CHARS
 
 __all__ = [
@@ -133,8 +134,29 @@ class TargetSpec(Model):
     )
 
 
+_METRIC_ALIASES: Mapping[str, str] = {
+    "metric": "name",
+    "kpi": "name",
+    "indicator": "name",
+    "goal": "target",
+    "plan": "target",
+    "planned": "target",
+    "result": "actual",
+    "achieved": "actual",
+    "actual_value": "actual",
+    "previous": "baseline",
+    "before": "baseline",
+}
+"""A metric's fields as scorecards name them (metric / KPI, goal / plan, result / achieved, previous)."""
+
+
 class MetricInput(Model):
     """One metric to judge: a target, the actual result and, for change targets, the baseline."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _scorecard_words(cls, data: object) -> object:
+        return renamed_keys(data, _METRIC_ALIASES)
 
     # A blank name does not refuse the whole list: compute_attainment reports that metric alone.
     name: str = Field(max_length=MAX_NAME_CHARS, description="Metric name, e.g. 'D7留存' or 'GMV'.")

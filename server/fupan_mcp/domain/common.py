@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
@@ -179,3 +179,16 @@ def share_as_written(value: object) -> object:
     except ValueError:
         return value
     return number / 100 if percent else number
+
+
+def renamed_keys(data: object, aliases: Mapping[str, str]) -> object:
+    """``data`` with each alias key under its field's name ('task' as 'action', 'goal' as 'target'), when
+    the field itself is not given too (then the alias stays and is refused as an unknown field, naming it).
+    A before-validator: the models' other before-validators look for the fields' own names."""
+    if not isinstance(data, dict) or aliases.keys().isdisjoint(data):
+        return data
+    renamed = dict(data)
+    for alias, name in aliases.items():
+        if alias in renamed and name not in renamed:
+            renamed[name] = renamed.pop(alias)
+    return renamed
