@@ -909,3 +909,18 @@ def test_a_baseline_still_comes_first_when_there_is_a_target() -> None:
     assert result.decomposition is not None and result.decomposition.reference == "baseline"
     assert result.decomposition.total_change == 6
     assert "decomposed_against_target" not in codes(result)
+
+
+def test_a_driver_sheet_s_own_field_names_are_read() -> None:
+    """{'label', 'expression', 'value', 'previous', 'goal'} were refused as unknown fields."""
+    nodes = [
+        KpiNode.model_validate(
+            {"id": "gmv", "label": "GMV", "expression": "uv * aov", "value": 1200, "previous": 1000}
+        ),
+        KpiNode.model_validate({"id": "uv", "value": 120, "previous": 100, "goal": 110}),
+        KpiNode.model_validate({"id": "aov", "current": 10, "before": 10}),
+    ]
+    assert (nodes[0].name, nodes[0].formula, nodes[1].target) == ("GMV", "uv * aov", 110)
+    result = build_kpi_tree(nodes)
+    assert result.decomposition is not None and result.decomposition.total_change == 200
+    assert contributions(result) == pytest.approx({"uv": 200.0, "aov": 0.0})  # 1,000 -> 1,200 all from uv

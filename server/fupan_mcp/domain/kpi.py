@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 import threading
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -23,7 +24,7 @@ from pydantic import (
     model_validator,
 )
 
-from fupan_mcp.domain.common import DataGap, Finding, Language, Model
+from fupan_mcp.domain.common import DataGap, Finding, Language, Model, renamed_keys
 from fupan_mcp.domain.identifiers import is_identifier
 from fupan_mcp.domain.numbers import (
     ScaledQuantity,
@@ -95,8 +96,29 @@ NumberInput = Annotated[
 ]
 
 
+_NODE_ALIASES: Mapping[str, str] = {
+    "label": "name",
+    "title": "name",
+    "expression": "formula",
+    "equation": "formula",
+    "value": "actual",
+    "current": "actual",
+    "result": "actual",
+    "previous": "baseline",
+    "before": "baseline",
+    "goal": "target",
+    "plan": "target",
+}
+"""A node's fields as driver-tree sheets name them (label, expression, value / current, previous, goal)."""
+
+
 class KpiNode(Model):
     """One KPI in a driver tree."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _sheet_words(cls, data: object) -> object:
+        return renamed_keys(data, _NODE_ALIASES)
 
     id: str = Field(
         min_length=1,
