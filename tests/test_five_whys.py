@@ -578,3 +578,18 @@ def test_a_blank_why_is_refused_in_the_users_language(language: str, words: str)
     with pytest.raises(InputError) as raised:
         five_whys("p", ["a", "  "], language=language)
     assert raised.value.field == "whys[1]" and words in raised.value.reason
+
+
+def test_a_why_written_as_question_and_answer_keeps_both() -> None:
+    """{'question', 'answer'} and {'why', 'because'} as people write a why: 'question' was refused."""
+    whys = [
+        Why.model_validate({"question": "为什么成功率下降？", "answer": "第三方通道超时"}),
+        Why.model_validate({"why": "为什么超时？", "because": "连接池耗尽"}),
+    ]
+    assert [(w.question, w.answer) for w in whys] == [
+        ("为什么成功率下降？", "第三方通道超时"),
+        ("为什么超时？", "连接池耗尽"),
+    ]
+    result = five_whys(problem="支付成功率下降", whys=whys, root_cause="连接池耗尽")
+    assert [n.question for n in result.whys] == ["为什么成功率下降？", "为什么超时？"]
+    assert "为什么超时？ → 连接池耗尽" in five_whys_text(result)

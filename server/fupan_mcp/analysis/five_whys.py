@@ -886,6 +886,7 @@ def _nodes(whys: Sequence[Why], tree: _Tree) -> list[WhyNode]:
             depth=tree.depth[index],
             label=tree.label[index],
             answer=why.answer,
+            question=why.question,
             evidence=why.evidence,
             verified=why.verified,
             status=_evidence_status(why),

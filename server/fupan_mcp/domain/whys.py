@@ -7,12 +7,13 @@ output schema documents itself. The checks live in `fupan_mcp.analysis.five_whys
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, PrivateAttr, model_validator
 
 from fupan_mcp.domain.actions import ActionItem
-from fupan_mcp.domain.common import DataGap, Finding, IdStr, Language, Model, SeverityCounts, TextStr
+from fupan_mcp.domain.common import DataGap, Finding, IdStr, Language, Model, SeverityCounts, TextStr, renamed_keys
 from fupan_mcp.limits import MAX_NAME_CHARS, MAX_TEXT_CHARS
 
 __all__ = [
@@ -59,10 +60,18 @@ class _Unread(threading.local):
 _UNREAD = _Unread()
 
 
+_WHY_ALIASES: Mapping[str, str] = {"why": "question", "because": "answer", "cause": "answer", "reason": "answer"}
+
+
 class Why(Model):
     """One answer to "why?". Without ``parent`` it answers the answer listed just before it."""
 
     answer: str = Field(min_length=1, max_length=MAX_TEXT_CHARS, description="The cause, as a statement.")
+    question: str | None = Field(
+        default=None,
+        max_length=MAX_TEXT_CHARS,
+        description="The why asked, as written ('为什么连接池会耗尽？'); optional, shown before its answer.",
+    )
     evidence: str | None = Field(
         default=None,
         max_length=MAX_TEXT_CHARS,
@@ -102,6 +111,12 @@ class Why(Model):
         _UNREAD.verified = value[:MAX_NAME_CHARS]
         return {key: item for key, item in data.items() if key != "verified"}
 
+    @model_validator(mode="before")
+    @classmethod
+    def _asked_and_answered(cls, data: object) -> object:
+        """{'why': ..., 'because': ...} / {'cause': ...} as people write a why (runs before the reading above)."""
+        return renamed_keys(data, _WHY_ALIASES)
+
     def model_post_init(self, context: Any, /) -> None:
         if _UNREAD.verified is not None:
             self._unread_verified = _UNREAD.verified
@@ -137,6 +152,7 @@ class WhyNode(BaseModel):
     depth: int = Field(description="Level: 1 answers the problem directly, 2 answers a level-1 why, ...")
     label: str = Field(description="Display label: the level, plus a letter when it is one of several branches.")
     answer: str
+    question: str | None = None
     evidence: str | None = None
     verified: bool = False
     status: EvidenceStatus = Field(

@@ -1072,7 +1072,8 @@ def five_whys_blocks(
 
 def _why_line(ctx: Words, node: WhyNode, roots: Sequence[str]) -> TreeLine:
     label = ctx.t("whys.label_id", label=node.label, id=node.id) if ctx.author else node.label
-    text = f"{label}{ctx.t('colon')}{node.answer} — {ctx.t(f'evidence.{node.status}')}"
+    answer = ctx.t("whys.asked", question=node.question, answer=node.answer) if node.question else node.answer
+    text = f"{label}{ctx.t('colon')}{answer} — {ctx.t(f'evidence.{node.status}')}"
     if node.evidence:
         text += f" · {ctx.t('whys.evidence', text=node.evidence)}"
     if roots:

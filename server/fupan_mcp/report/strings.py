@@ -361,6 +361,7 @@ TEXT: Table = {
     "whys.root_category": {"zh": "{id} {text}（分类建议：{category}）", "en": "{id} {text} (category: {category})"},
     "whys.root_plain": {"zh": "{id} {text}", "en": "{id} {text}"},
     "whys.evidence": {"zh": "证据：{text}", "en": "evidence: {text}"},
+    "whys.asked": {"zh": "{question} → {answer}", "en": "{question} → {answer}"},
     "whys.label_id": {"zh": "{label}（{id}）", "en": "{label} ({id})"},
     "whys.root_mark": {"zh": "根因 {ids}", "en": "root cause {ids}"},
     "whys.no_countermeasures": {"zh": "尚未提供对策。", "en": "No countermeasure was given."},
