@@ -314,3 +314,26 @@ def test_a_point_written_as_text_and_details_keeps_both() -> None:
 
     point = Point.model_validate({"text": "Canary every config change", "details": "a global push caused it"})
     assert (point.title, point.detail) == ("Canary every config change", "a global push caused it")
+
+
+def test_sections_under_postmortem_template_names_are_read() -> None:
+    """The SRE postmortem's 'What went well' / 'What went wrong' / 'Action items' / 'Lessons learned' were
+    refused as unknown fields of the review."""
+    from fupan_mcp.domain.review import Review
+
+    review = Review.model_validate(
+        {
+            "project": "支付网关",
+            "review_date": "2024-11-20",
+            "objectives": ["成功率 ≥ 99.9%"],
+            "what_went_well": ["告警 2 分钟内触发"],
+            "what_went_wrong": ["回滚脚本缺少权限"],
+            "lessons_learned": ["配置变更必须灰度"],
+            "action_items": [{"action": "为配置推送加灰度", "owner": "SRE", "due": "下周五"}],
+        }
+    )
+    assert review.goals == ["成功率 ≥ 99.9%"]
+    assert [p if isinstance(p, str) else p.title for p in review.success_factors] == ["告警 2 分钟内触发"]
+    assert [p if isinstance(p, str) else p.title for p in review.problems] == ["回滚脚本缺少权限"]
+    assert [p if isinstance(p, str) else p.title for p in review.lessons] == ["配置变更必须灰度"]
+    assert review.actions[0].due == dt.date(2024, 11, 29)  # 下周五 of Wednesday 2024-11-20

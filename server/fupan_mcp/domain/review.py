@@ -9,6 +9,7 @@ Raw inputs only: every figure the report shows is computed from them by `analysi
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal, get_args
 
 from annotated_types import Len
@@ -28,7 +29,7 @@ from fupan_mcp.catalog import PROJECT_TYPES
 from fupan_mcp.domain.actions import ActionCheckResult, ActionItem, Risk, RiskCheckResult, RootCauseCoverage
 from fupan_mcp.domain.asof import AsOf
 from fupan_mcp.domain.attainment import AttainmentResult, MetricInput
-from fupan_mcp.domain.common import DataGap, Finding, IdStr, Language, Model, SeverityCounts
+from fupan_mcp.domain.common import DataGap, Finding, IdStr, Language, Model, SeverityCounts, renamed_keys
 from fupan_mcp.domain.compliance import MAX_ROSTER, RosterEntry
 from fupan_mcp.domain.dates import HumanDate, current_reference, read_date, reference_date
 from fupan_mcp.domain.kpi import DecompositionMethod, KpiNode, KpiTreeResult
@@ -354,6 +355,18 @@ class Pdca(Model):
 # --------------------------------------------------------------------------- the review
 
 
+_REVIEW_ALIASES: Mapping[str, str] = {
+    "objectives": "goals",
+    "what_went_well": "success_factors",
+    "went_well": "success_factors",
+    "what_went_wrong": "problems",
+    "went_wrong": "problems",
+    "lessons_learned": "lessons",
+    "action_items": "actions",
+}
+"""Sections as the SRE postmortem and retro templates name them."""
+
+
 class Review(Model):
     """A whole project review (复盘). Only `project` is required; missing parts become data gaps."""
 
@@ -516,6 +529,13 @@ class Review(Model):
             reference = read_date(raw, current_reference()).date
         with reference_date(reference):
             return handler(data)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _postmortem_words(cls, data: object) -> object:
+        """Sections under the names postmortem and retro templates give them (lessons_learned, action_items,
+        what_went_well / what_went_wrong, objectives); defined last, so it runs before the validator above."""
+        return renamed_keys(data, _REVIEW_ALIASES)
 
 
 def project_type_key(value: str | None) -> str | None:
