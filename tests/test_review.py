@@ -333,7 +333,9 @@ def test_sections_under_postmortem_template_names_are_read() -> None:
         }
     )
     assert review.goals == ["成功率 ≥ 99.9%"]
-    assert [p if isinstance(p, str) else p.title for p in review.success_factors] == ["告警 2 分钟内触发"]
-    assert [p if isinstance(p, str) else p.title for p in review.problems] == ["回滚脚本缺少权限"]
+    assert [p if isinstance(p, str) else p.title for p in review.went_well] == ["告警 2 分钟内触发"]
+    assert [p if isinstance(p, str) else p.title for p in review.went_wrong] == ["回滚脚本缺少权限"]
+    went_well = Review.model_validate({"project": "P", "went_well": ["a"], "success_factors": ["b"]})
+    assert (went_well.went_well, went_well.success_factors) == (["a"], ["b"])  # the section itself stays
     assert [p if isinstance(p, str) else p.title for p in review.lessons] == ["配置变更必须灰度"]
     assert review.actions[0].due == dt.date(2024, 11, 29)  # 下周五 of Wednesday 2024-11-20

@@ -36,8 +36,9 @@ from fupan_mcp.analysis.stored_masking import (
 )
 from fupan_mcp.domain.actions import ActionItem
 from fupan_mcp.domain.asof import AsOf, reference_date
+from fupan_mcp.domain.common import renamed_keys
 from fupan_mcp.domain.compliance import RosterEntry
-from fupan_mcp.domain.review import FiveWhysInput, Point, Review
+from fupan_mcp.domain.review import REVIEW_ALIASES, FiveWhysInput, Point, Review
 from fupan_mcp.domain.stored import (
     Lesson,
     LessonHit,
@@ -297,6 +298,8 @@ def update_review(store: ReviewStore, review_id: str, changes: Mapping[str, Any]
     Problems and root causes the update adds or rewords are looked up in the earlier reviews
     (`seen_before`); an update that leaves them as they were costs no search.
     """
+    renamed = renamed_keys(dict(changes), REVIEW_ALIASES)  # 'lessons_learned' is lessons, as in create_review
+    changes = renamed if isinstance(renamed, dict) else changes
     _check_section_names(changes)
     before: list[set[tuple[str, str]]] = []
 

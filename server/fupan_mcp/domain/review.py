@@ -355,16 +355,15 @@ class Pdca(Model):
 # --------------------------------------------------------------------------- the review
 
 
-_REVIEW_ALIASES: Mapping[str, str] = {
+REVIEW_ALIASES: Mapping[str, str] = {
     "objectives": "goals",
-    "what_went_well": "success_factors",
-    "went_well": "success_factors",
-    "what_went_wrong": "problems",
-    "went_wrong": "problems",
+    "what_went_well": "went_well",
+    "what_went_wrong": "went_wrong",
+    "where_we_got_lucky": "where_lucky",
     "lessons_learned": "lessons",
     "action_items": "actions",
 }
-"""Sections as the SRE postmortem and retro templates name them."""
+"""Sections as the SRE postmortem and retro templates name them ('What went well' is `went_well`)."""
 
 
 class Review(Model):
@@ -534,8 +533,9 @@ class Review(Model):
     @classmethod
     def _postmortem_words(cls, data: object) -> object:
         """Sections under the names postmortem and retro templates give them (lessons_learned, action_items,
-        what_went_well / what_went_wrong, objectives); defined last, so it runs before the validator above."""
-        return renamed_keys(data, _REVIEW_ALIASES)
+        what_went_well / what_went_wrong / where_we_got_lucky, objectives); defined last, so it runs before
+        the validator above."""
+        return renamed_keys(data, REVIEW_ALIASES)
 
 
 def project_type_key(value: str | None) -> str | None:
