@@ -27,6 +27,8 @@ from collections.abc import Iterable
 from operator import itemgetter
 from typing import Any
 
+from pydantic import BaseModel
+
 from fupan_mcp.analysis.text import Fingerprint, jaccard, normalize_text, similar_pairs
 from fupan_mcp.domain.actions import ActionStatus
 from fupan_mcp.domain.common import built
@@ -68,7 +70,11 @@ FLAT_CHANGE = 0.005
 
 _OPEN = frozenset({"open", "in_progress"})
 _new = object.__new__  # what `built` sets, inline where tens of thousands of results are made
-_set = object.__setattr__
+_SLOTS = BaseModel.__dict__  # the four slots of a model instance, set through their descriptors: a sixth
+_set_dict = _SLOTS["__dict__"].__set__  # less than object.__setattr__ looking each name up
+_set_fields = _SLOTS["__pydantic_fields_set__"].__set__
+_set_extra = _SLOTS["__pydantic_extra__"].__set__
+_set_private = _SLOTS["__pydantic_private__"].__set__
 _REVIEW_OF = itemgetter(1)  # of a trend's value: (date, review id, name, rate)
 _POINT_FIELDS = frozenset(TrendPoint.model_fields)
 _REF_FIELDS = frozenset(ReviewRef.model_fields)
@@ -459,10 +465,10 @@ def _refs_of(refs: dict[str, ReviewRef], ids: list[str], reviews: dict[str, Insi
             review = reviews[review_id]
             ref = refs[review_id] = _new(ReviewRef)
             fields = {"review_id": review_id, "project": review.project, "review_date": review.review_date}
-            _set(ref, "__dict__", fields)
-            _set(ref, "__pydantic_fields_set__", set(_REF_FIELDS))
-            _set(ref, "__pydantic_extra__", None)
-            _set(ref, "__pydantic_private__", None)
+            _set_dict(ref, fields)
+            _set_fields(ref, set(_REF_FIELDS))
+            _set_extra(ref, None)
+            _set_private(ref, None)
         listed.append(ref)
     return listed
 
@@ -538,10 +544,10 @@ def _points(points: list[tuple[dt.date, str, str, float]]) -> list[TrendPoint]:
     made: list[TrendPoint] = []
     for day, review_id, _, rate in points:
         point = _new(TrendPoint)
-        _set(point, "__dict__", {"review_id": review_id, "review_date": day, "attainment_rate": float(rate)})
-        _set(point, "__pydantic_fields_set__", set(_POINT_FIELDS))
-        _set(point, "__pydantic_extra__", None)
-        _set(point, "__pydantic_private__", None)
+        _set_dict(point, {"review_id": review_id, "review_date": day, "attainment_rate": float(rate)})
+        _set_fields(point, set(_POINT_FIELDS))
+        _set_extra(point, None)
+        _set_private(point, None)
         made.append(point)
     return made
 
