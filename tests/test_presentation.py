@@ -457,3 +457,29 @@ def test_english_counts_agree_with_one() -> None:
         "11 metrics, 2 rows are open, 0 root causes, in 21 earlier reviews, target 'x'"
     )
     assert tr(table, "k", "zh", n=1) == "1 项指标"
+
+
+@pytest.mark.parametrize(
+    ("fraction", "signed", "shown"),
+    [
+        (0.392857, False, "39.3%"),  # one decimal from 10 % up
+        (0.392857, True, "+39.3%"),
+        (0.1, False, "10%"),  # 10.000000000000002: one decimal, its zero dropped
+        (0.0999, False, "9.99%"),  # below 10 %: two decimals
+        (0.9993, False, "99.9%"),
+        (0.99945, False, "99.9%"),  # 99.945 may round to 100.0: kept below the edge
+        (0.9995, False, "99.9%"),
+        (1.0004, False, "100.1%"),  # 100.04 rounds to 100.0: kept above the edge
+        (1.0007, False, "100.1%"),
+        (1.3095, False, "131%"),
+        (13.0, False, "1,300%"),
+        (12345.678, False, "1,234,567.8%"),
+        (-0.392857, False, "-39.3%"),
+    ],
+)
+def test_percent_rounds_to_one_decimal_from_ten_and_never_across_an_edge(
+    fraction: float, signed: bool, shown: str
+) -> None:
+    """The percents of attainment rates and closure rates, on either side of where rounding could cross
+    100 % (the common case and the guarded one give the same figure there)."""
+    assert fmt.percent(fraction, signed=signed) == shown

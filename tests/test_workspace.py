@@ -169,7 +169,7 @@ async def test_delete_removes_the_review(ws: Client) -> None:
 
 
 async def test_update_review_reads_sections_under_postmortem_names(ws: Client) -> None:
-    """{'lessons_learned': ..., 'what_went_wrong': ...} as create_review reads them (they were 'not a review section')."""
+    """{'lessons_learned', 'what_went_wrong'} as create_review reads them (they were 'not a review section')."""
     review_id = (await create(ws, review_date="2024-11-20"))["review"]["id"]
     sections = {"lessons_learned": ["配置变更必须灰度"], "what_went_wrong": ["回滚脚本缺少权限"]}
     updated = data(await ws.call_tool("update_review", {"review_id": review_id, "sections": sections}))

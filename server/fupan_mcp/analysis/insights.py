@@ -24,7 +24,10 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from operator import itemgetter
 from typing import Any
+
+from pydantic import BaseModel
 
 from fupan_mcp.analysis.lexicon import (
     ISSUE_FILLERS_ZH,
@@ -74,7 +77,12 @@ FLAT_CHANGE = 0.005
 
 _OPEN = frozenset({"open", "in_progress"})
 _new = object.__new__  # what `built` sets, inline where tens of thousands of results are made
-_set = object.__setattr__
+_SLOTS = BaseModel.__dict__  # the four slots of a model instance, set through their descriptors: a sixth
+_set_dict = _SLOTS["__dict__"].__set__  # less than object.__setattr__ looking each name up
+_set_fields = _SLOTS["__pydantic_fields_set__"].__set__
+_set_extra = _SLOTS["__pydantic_extra__"].__set__
+_set_private = _SLOTS["__pydantic_private__"].__set__
+_REVIEW_OF = itemgetter(1)  # of a trend's value: (date, review id, name, rate)
 _POINT_FIELDS = frozenset(TrendPoint.model_fields)
 _REF_FIELDS = frozenset(ReviewRef.model_fields)
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -381,10 +389,15 @@ def _recurring(
     alike = _kind_pairs(by_kinds, ordered, grams) if rows.pairs is None else _kept_pairs(by_kinds, ordered, rows.pairs)
     for kind_index, kind in enumerate(RECURRING_KINDS):
         by_norm, distinct = by_kind[kind], ordered[kind_index]
-        for group in _union_find(len(distinct), alike[kind_index]):
-            if len(group) == 1:  # most groups: one normal form, its texts already in order
-                members = by_norm[distinct[group[0]]]
-                if len(members) < 2:
+        merged = _merged(alike[kind_index])
+        inside = {k for group in merged.values() for k in group[1:]}  # in a group led by a smaller index
+        # The groups by their first normal form (what a union-find over every index gives, in its order):
+        # most are one normal form, its texts already in order, and only those of two texts or more count.
+        for index, norm in enumerate(distinct):
+            members = by_norm[norm]
+            group = merged.get(index) if merged else None
+            if group is None:
+                if len(members) < 2 or index in inside:
                     continue
             else:
                 members = sorted(entry for k in group for entry in by_norm[distinct[k]])
@@ -477,19 +490,21 @@ def _refs_of(refs: dict[str, ReviewRef], ids: list[str], reviews: dict[str, Insi
             review = reviews[review_id]
             ref = refs[review_id] = _new(ReviewRef)
             fields = {"review_id": review_id, "project": review.project, "review_date": review.review_date}
-            _set(ref, "__dict__", fields)
-            _set(ref, "__pydantic_fields_set__", set(_REF_FIELDS))
-            _set(ref, "__pydantic_extra__", None)
-            _set(ref, "__pydantic_private__", None)
+            _set_dict(ref, fields)
+            _set_fields(ref, set(_REF_FIELDS))
+            _set_extra(ref, None)
+            _set_private(ref, None)
         listed.append(ref)
     return listed
 
 
-def _union_find(size: int, pairs: Iterable[tuple[int, int]]) -> list[list[int]]:
-    """The connected groups of ``size`` items joined by ``pairs`` (each group's indexes ascending)."""
-    parent = list(range(size))
+def _merged(pairs: Iterable[tuple[int, int]]) -> dict[int, list[int]]:
+    """The groups that ``pairs`` join, by their least item: its members ascending (a union-find over the
+    items in a pair only: an item in none is a group of its own, and most are)."""
+    parent: dict[int, int] = {}
 
     def find(i: int) -> int:
+        parent.setdefault(i, i)
         while parent[i] != i:
             parent[i] = parent[parent[i]]
             i = parent[i]
@@ -498,11 +513,11 @@ def _union_find(size: int, pairs: Iterable[tuple[int, int]]) -> list[list[int]]:
     for j, i in pairs:
         root_i, root_j = find(i), find(j)
         if root_i != root_j:
-            parent[max(root_i, root_j)] = min(root_i, root_j)
+            parent[max(root_i, root_j)] = min(root_i, root_j)  # a group's root is its least item
     members: dict[int, list[int]] = defaultdict(list)
-    for i in range(size):
+    for i in sorted(parent):
         members[find(i)].append(i)
-    return list(members.values())
+    return dict(members)
 
 
 # --- trends -------------------------------------------------------------------------------
@@ -523,13 +538,15 @@ def _trends(rows: InsightRows, reviews: dict[str, InsightReview]) -> tuple[list[
             norm = names[name] = normalize_text(name)
         if norm:
             series[(review.project, norm)].append((review.review_date, review_id, name, rate))
-    trends: list[tuple[str, str, list[tuple[dt.date, str, float]], float]] = []
+    trends: list[tuple[str, str, list[tuple[dt.date, str, str, float]], float]] = []
     for (project, _), values in series.items():
         values.sort()
-        points = list({review_id: (day, review_id, rate) for day, review_id, _, rate in values}.values())
+        points = values
+        if len(set(map(_REVIEW_OF, values))) < len(values):  # a review with two rates of the metric: the last
+            points = list({value[1]: value for value in values}.values())  # (in its place) is its point
         if len(points) < 2:
             continue
-        trends.append((project, values[0][2], points, points[-1][2] - points[0][2]))
+        trends.append((project, values[0][2], points, points[-1][3] - points[0][3]))
     trends.sort(key=lambda t: (t[0], t[1]))  # stable, as the dicts were sorted before
     listed = [
         built(
@@ -545,17 +562,17 @@ def _trends(rows: InsightRows, reviews: dict[str, InsightReview]) -> tuple[list[
     return listed, len(trends)
 
 
-def _points(points: list[tuple[dt.date, str, float]]) -> list[TrendPoint]:
-    """The `TrendPoint`s of (date, review id, rate) as `built` makes them, in one loop: a trend point is
+def _points(points: list[tuple[dt.date, str, str, float]]) -> list[TrendPoint]:
+    """The `TrendPoint`s of (date, review id, name, rate) as `built` makes them, in one loop: a trend point is
     the most numerous object of the result (20,400 at 10,000 reviews), and `built`'s keyword arguments and
     field check cost a third of it."""
     made: list[TrendPoint] = []
-    for day, review_id, rate in points:
+    for day, review_id, _, rate in points:
         point = _new(TrendPoint)
-        _set(point, "__dict__", {"review_id": review_id, "review_date": day, "attainment_rate": float(rate)})
-        _set(point, "__pydantic_fields_set__", set(_POINT_FIELDS))
-        _set(point, "__pydantic_extra__", None)
-        _set(point, "__pydantic_private__", None)
+        _set_dict(point, {"review_id": review_id, "review_date": day, "attainment_rate": float(rate)})
+        _set_fields(point, set(_POINT_FIELDS))
+        _set_extra(point, None)
+        _set_private(point, None)
         made.append(point)
     return made
 

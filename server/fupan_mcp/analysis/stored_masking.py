@@ -22,7 +22,7 @@ from fupan_mcp.analysis.compliance import apply_spans, check_compliance, find_pi
 from fupan_mcp.analysis.lexicon import blame_hits
 from fupan_mcp.domain.common import Language
 from fupan_mcp.domain.compliance import RosterEntry
-from fupan_mcp.domain.insights import InsightsResult
+from fupan_mcp.domain.insights import InsightsResult, ReviewRef
 from fupan_mcp.domain.stored import LessonHit, ReviewRecord, ReviewSummary, StoredAction
 
 __all__ = [
@@ -196,10 +196,19 @@ def mask_insights(result: InsightsResult, roster: Sequence[RosterEntry], languag
                 if (texts := [masked(text) for text in value]) != value:
                     changes[name] = texts
             elif isinstance(value, list):  # review references: their project
-                items = [renamed(item, "project") for item in value]
+                items = [ref_renamed(item) for item in value]
                 if any(new is not old for new, old in zip(items, value, strict=True)):
                     changes[name] = items
         return model.model_copy(update=changes) if changes else model
+
+    def ref_renamed(ref: ReviewRef) -> ReviewRef:
+        """`renamed(ref, "project")` of a review reference, inline: 12,000 of them at 10,000 reviews, most
+        of them kept as they are (a project name seldom holds personal data)."""
+        project = ref.project
+        new = memo.get(project)
+        if new is None:
+            new = masked(project)
+        return ref if new == project else ref.model_copy(update={"project": new})
 
     changes: dict[str, Any] = {}
     for name, fields in _INSIGHT_TEXTS:

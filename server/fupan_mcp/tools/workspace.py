@@ -52,6 +52,7 @@ def insights_call(
     with collections_paused():  # hundreds of thousands of objects, none in a cycle (gctuning)
         rows = run_core(lambda: store.insight_rows(project, review_type, owner, date_from, date_to), language)
         result = compute_insights(rows, default_as_of(rows, date_to))
+        del rows  # freed here, not walked by the collection that follows the block (tens of thousands of rows)
         if roster is not None:
             result = mask_insights(result, roster, language)
         return tool_result(result, insights_text(result, language))
