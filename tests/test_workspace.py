@@ -175,3 +175,10 @@ async def test_update_review_reads_sections_under_postmortem_names(ws: Client) -
     updated = data(await ws.call_tool("update_review", {"review_id": review_id, "sections": sections}))
     assert updated["section_names"] == ["lessons", "went_wrong"]
     assert updated["sections"]["lessons"] == ["配置变更必须灰度"]
+
+
+async def test_an_unknown_section_is_named_in_both_languages(ws: Client) -> None:
+    review_id = (await create(ws, review_date="2024-11-20"))["review"]["id"]
+    result = await ws.call_tool("update_review", {"review_id": review_id, "sections": {"lesons": ["x"]}})
+    text = error_text(result)
+    assert "sections.lesons" in text and "不是复盘的章节" in text and "not a review section" in text

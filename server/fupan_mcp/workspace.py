@@ -50,7 +50,7 @@ from fupan_mcp.domain.stored import (
     StoredAction,
 )
 from fupan_mcp.errors import InputError, input_error_from
-from fupan_mcp.i18n import Language
+from fupan_mcp.i18n import Language, Table, join_list, tr
 from fupan_mcp.limits import MAX_TEXT_CHARS
 from fupan_mcp.store.base import MAX_QUERY_CHARS, ActionChange, ReviewChanges, ReviewStore
 from fupan_mcp.store.projects import did_you_mean
@@ -340,12 +340,17 @@ def save_tool_run(store: ReviewStore, review_id: str, section: str, value: Any, 
 
 
 def _check_section_names(changes: Mapping[str, Any]) -> None:
+    """Every key a section of the review; the reason in both languages (update_review has none of its own)."""
     unknown = sorted(set(changes) - set(DOCUMENT_FIELDS) - {"actions"})
     if unknown:
-        raise InputError(
-            f"sections.{unknown[0]}",
-            f"not a review section; choose from {', '.join((*DOCUMENT_FIELDS, 'actions'))}",
-        )
+        names = (*DOCUMENT_FIELDS, "actions")
+        reason = " / ".join(tr(_MESSAGES, "not_a_section", lang, names=join_list(names, lang)) for lang in ("zh", "en"))
+        raise InputError(f"sections.{unknown[0]}", reason)
+
+
+_MESSAGES: Table = {
+    "not_a_section": {"zh": "不是复盘的章节，可选：{names}", "en": "not a review section; choose from {names}"},
+}
 
 
 def _document_changes(record: ReviewRecord, changes: Mapping[str, Any]) -> ReviewChanges:
