@@ -939,8 +939,8 @@ def _metrics(count: int) -> list[dict[str, Any]]:
 
 FOUND = [
     # An offset past SQLite's 64-bit integers: OverflowError in the driver.
-    ("list_reviews", {"offset": 2**63}, "offset: must be an integer from 0 to"),
-    ("list_actions", {"offset": 10**400}, "offset: must be an integer from 0 to"),
+    ("list_reviews", {"offset": 2**63}, "offset: 应为 0 到"),
+    ("list_actions", {"offset": 10**400}, "must be an integer from 0 to"),
     # An unpaired surrogate bound as a parameter: UnicodeEncodeError in the driver; now refused by the
     # validation of the bounded string, before the store sees it.
     ("get_review", {"review_id": "\ud800"}, "unpaired surrogate"),

@@ -182,3 +182,10 @@ async def test_an_unknown_section_is_named_in_both_languages(ws: Client) -> None
     result = await ws.call_tool("update_review", {"review_id": review_id, "sections": {"lesons": ["x"]}})
     text = error_text(result)
     assert "sections.lesons" in text and "不是复盘的章节" in text and "not a review section" in text
+
+
+async def test_a_done_action_without_evidence_is_refused_in_both_languages(ws: Client) -> None:
+    review = {"actions": [{"action": "补齐压测脚本", "status": "done"}]}
+    result = await ws.call_tool("create_review", {"project": "P", "review_date": "2024-11-20", "review": review})
+    text = error_text(result)
+    assert "actions[0].evidence" in text and "什么能证明已完成" in text and "what shows it is done" in text

@@ -42,7 +42,7 @@ from fupan_mcp.domain.stored import (
     StoredAction,
 )
 from fupan_mcp.errors import InputError, input_error_from
-from fupan_mcp.i18n import Language
+from fupan_mcp.i18n import Language, Table, tr
 from fupan_mcp.limits import MAX_ACTIONS, MAX_NAME_CHARS
 from fupan_mcp.store.projects import Project
 
@@ -398,7 +398,33 @@ def parse_date(value: DateLike, field: str) -> dt.date:
             return dt.date.fromisoformat(value.strip())
         except ValueError:
             pass
-    raise InputError(field, f"expected a date YYYY-MM-DD, got {value!r}")
+    raise InputError(field, both("date", value=repr(value)))
+
+
+REASONS: Table = {
+    "date": {"zh": "应为 YYYY-MM-DD 格式的日期，收到 {value}", "en": "expected a date YYYY-MM-DD, got {value}"},
+    "empty": {"zh": "不能为空", "en": "must be a non-empty string"},
+    "too_long": {"zh": "超过 {n} 个字符", "en": "longer than {n} characters"},
+    "choice": {"zh": "未知的取值 {value}，可选：{allowed}", "en": "unknown value {value}; expected one of: {allowed}"},
+    "between": {"zh": "应为 {low} 到 {high} 之间的整数", "en": "must be an integer from {low} to {high}"},
+    "date_order": {"zh": "{date_to} 早于 date_from {date_from}", "en": "{date_to} is before date_from {date_from}"},
+    "done_evidence": {
+        "zh": "状态为 done（已完成）时必填：什么能证明已完成",
+        "en": "required when status is 'done' (what shows it is done)",
+    },
+    "wont_do_reason": {
+        "zh": "状态为 wont_do（不做）时必填：为什么放弃",
+        "en": "required when status is 'wont_do' (why it is dropped)",
+    },
+    "too_many": {"zh": "超过 {n} 项", "en": "more than {n} items"},
+    "section_too_large": {"zh": "JSON 超过 {n} 个字符", "en": "larger than {n} characters of JSON"},
+}
+"""The store's reasons for refusing an input, in both languages: its callers pass it no language."""
+
+
+def both(key: str, **values: object) -> str:
+    """A reason of `REASONS` in Chinese, then English."""
+    return " / ".join(tr(REASONS, key, language, **values) for language in ("zh", "en"))
 
 
 def optional_date(value: DateLike | None, field: str) -> dt.date | None:
@@ -408,10 +434,10 @@ def optional_date(value: DateLike | None, field: str) -> dt.date | None:
 def require_text(value: str, field: str, max_chars: int = MAX_NAME_CHARS) -> str:
     """A stripped, non-empty string of bounded length."""
     if not isinstance(value, str) or not value.strip():
-        raise InputError(field, "must be a non-empty string")
+        raise InputError(field, both("empty"))
     text = value.strip()
     if len(text) > max_chars:
-        raise InputError(field, f"longer than {max_chars} characters")
+        raise InputError(field, both("too_long", n=max_chars))
     return text
 
 
@@ -426,7 +452,7 @@ def check_choice(value: str, choices: Iterable[_T], field: str) -> _T:
         if value == option:
             return option
     allowed = ", ".join(str(o) for o in options)
-    raise InputError(field, f"unknown value {value!r}; expected one of: {allowed}")
+    raise InputError(field, both("choice", value=repr(value), allowed=allowed))
 
 
 def check_statuses(status: str | Sequence[str] | None) -> tuple[ActionStatus, ...]:
@@ -446,14 +472,14 @@ def check_kinds(kinds: Sequence[str] | None) -> tuple[LessonKind, ...]:
 
 def check_page(limit: int, offset: int, max_limit: int = MAX_PAGE) -> None:
     if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= max_limit:
-        raise InputError("limit", f"must be an integer from 1 to {max_limit}")
+        raise InputError("limit", both("between", low=1, high=max_limit))
     if isinstance(offset, bool) or not isinstance(offset, int) or not 0 <= offset <= MAX_OFFSET:
-        raise InputError("offset", f"must be an integer from 0 to {MAX_OFFSET}")
+        raise InputError("offset", both("between", low=0, high=MAX_OFFSET))
 
 
 def check_date_range(date_from: dt.date | None, date_to: dt.date | None) -> None:
     if date_from and date_to and date_from > date_to:
-        raise InputError("date_to", f"{date_to} is before date_from {date_from}")
+        raise InputError("date_to", both("date_order", date_to=date_to, date_from=date_from))
 
 
 def encode_sections(sections: Mapping[str, Any] | None) -> dict[str, str]:
@@ -476,7 +502,7 @@ def encode_json(value: Any, field: str) -> str:
     except (TypeError, ValueError) as exc:
         raise InputError(field, f"not JSON-serializable: {exc}") from exc
     if len(text) > MAX_SECTION_CHARS:
-        raise InputError(field, f"larger than {MAX_SECTION_CHARS} characters of JSON")
+        raise InputError(field, both("section_too_large", n=MAX_SECTION_CHARS))
     return text
 
 
@@ -495,20 +521,20 @@ def check_action_rules(item: ActionItem, field: str = "") -> None:
     """Closing an action needs a proof: done -> evidence, wont_do -> status_reason."""
     prefix = f"{field}." if field else ""
     if item.status == "done" and not (item.evidence or "").strip():
-        raise InputError(f"{prefix}evidence", "required when status is 'done' (what shows it is done)")
+        raise InputError(f"{prefix}evidence", both("done_evidence"))
     if item.status == "wont_do" and not (item.status_reason or "").strip():
-        raise InputError(f"{prefix}status_reason", "required when status is 'wont_do' (why it is dropped)")
+        raise InputError(f"{prefix}status_reason", both("wont_do_reason"))
 
 
 def check_action_count(items: Sequence[object]) -> None:
     if len(items) > MAX_ACTIONS:
-        raise InputError("actions", f"more than {MAX_ACTIONS} actions")
+        raise InputError("actions", both("too_many", n=MAX_ACTIONS))
 
 
 def check_lessons(items: Sequence[Lesson | tuple[str, str]]) -> list[Lesson]:
     """`Lesson` models from models or (kind, text) pairs; errors name ``items[i].kind`` etc."""
     if len(items) > MAX_LESSONS_PER_REVIEW:
-        raise InputError("items", f"more than {MAX_LESSONS_PER_REVIEW} items")
+        raise InputError("items", both("too_many", n=MAX_LESSONS_PER_REVIEW))
     lessons: list[Lesson] = []
     for i, item in enumerate(items):
         field = f"items[{i}]"
