@@ -418,6 +418,15 @@ REASONS: Table = {
     },
     "too_many": {"zh": "超过 {n} 项", "en": "more than {n} items"},
     "section_too_large": {"zh": "JSON 超过 {n} 个字符", "en": "larger than {n} characters of JSON"},
+    "query_empty": {
+        "zh": "没有可搜索的文字（字母、数字或汉字）",
+        "en": "contains no letters, digits or CJK characters to search for",
+    },
+    "not_its_action": {"zh": "{id} 不是复盘 {review} 的行动", "en": "{id} is not an action of review {review}"},
+    "nul": {
+        "zh": "含有 NUL 字符（\\u0000），PostgreSQL 无法保存",
+        "en": "contains a NUL character (\\u0000), which PostgreSQL cannot store",
+    },
 }
 """The store's reasons for refusing an input, in both languages: its callers pass it no language."""
 

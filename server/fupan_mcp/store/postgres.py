@@ -830,7 +830,7 @@ class PostgresStore:
             by_id = {action.id: action for action in current.actions}
             for action_id, fields in checked.action_updates.items():
                 if action_id not in by_id:
-                    raise InputError("actions", f"{action_id!r} is not an action of review {review_id}")
+                    raise InputError("actions", base.both("not_its_action", id=repr(action_id), review=review_id))
                 _update_action(conn, by_id[action_id], fields, now)
             if checked.new_actions:
                 _append_actions(conn, review_id, checked.new_actions, now)
@@ -1322,7 +1322,7 @@ def _has_nul(value: object) -> bool:
 def _storable(value: str | None, field: str) -> None:
     """`InputError` for text PostgreSQL cannot store (it has NUL)."""
     if _has_nul(value):
-        raise InputError(field, "contains a NUL character (\\u0000), which PostgreSQL cannot store")
+        raise InputError(field, base.both("nul"))
 
 
 def _storable_action(item: ActionItem, prefix: str) -> None:
@@ -1337,7 +1337,7 @@ def _checked_sections(sections: Mapping[str, Any] | None) -> dict[str, str]:
 def _storable_sections(encoded: dict[str, str]) -> dict[str, str]:
     for name, value in encoded.items():
         if _JSON_NUL.search(value):
-            raise InputError(f"sections.{name}", "contains a NUL character (\\u0000), which PostgreSQL cannot store")
+            raise InputError(f"sections.{name}", base.both("nul"))
     return encoded
 
 

@@ -117,7 +117,7 @@ def checked_query(query: str, limit: int) -> list[QueryTerm]:
     text = base.require_text(query, "query", base.MAX_QUERY_CHARS)
     terms = parse_query(text)
     if not terms:
-        raise InputError("query", "contains no letters, digits or CJK characters to search for")
+        raise InputError("query", base.both("query_empty"))
     base.check_page(limit, 0, max_limit=MAX_SEARCH_LIMIT)
     return terms
 

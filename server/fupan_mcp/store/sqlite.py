@@ -877,7 +877,7 @@ class SQLiteStore:
             by_id = {action.id: action for action in current.actions}
             for action_id, fields in checked.action_updates.items():
                 if action_id not in by_id:
-                    raise InputError("actions", f"{action_id!r} is not an action of review {review_id}")
+                    raise InputError("actions", base.both("not_its_action", id=repr(action_id), review=review_id))
                 _update_action(conn, by_id[action_id], fields, now)
             if checked.new_actions:
                 _append_actions(conn, review_id, checked.new_actions, now)
