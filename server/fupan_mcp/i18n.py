@@ -130,7 +130,7 @@ def check_language(language: str) -> Language:
         return "zh"
     if language == "en":
         return "en"
-    raise InputError("language", "language must be 'zh' or 'en'")
+    raise InputError("language", "只能是 'zh' 或 'en' / language must be 'zh' or 'en'")
 
 
 LIST_SEPARATOR: Mapping[str, str] = {"zh": "、", "en": ", "}

@@ -50,7 +50,7 @@ from fupan_mcp.domain.materials import (
 from fupan_mcp.domain.numbers import parse_scaled_quantity
 from fupan_mcp.domain.review import CORE_SECTIONS, project_type_key
 from fupan_mcp.errors import InputError
-from fupan_mcp.i18n import Language, tr
+from fupan_mcp.i18n import Language, join_list, tr
 from fupan_mcp.limits import MAX_NAME_CHARS, MAX_TEXT_CHARS
 from fupan_mcp.materials.documents import Block, Document, sections_of
 from fupan_mcp.materials.metrics import metric_header, read_metrics
@@ -1036,8 +1036,8 @@ def audit_document(
 ) -> AuditResult:
     """Audit ``document``. Raises `InputError` for a project type the catalog does not know."""
     if project_type and project_type_key(project_type) is None:
-        known = ", ".join(PROJECT_TYPES)
-        raise InputError("project_type", f"unknown project type {project_type!r}; choose one of {known}")
+        known = join_list(PROJECT_TYPES, language)
+        raise InputError("project_type", tr(TEXT, "unknown_project_type", language, value=project_type, known=known))
     from fupan_mcp.report.strings import TEXT as REPORT_TEXT
 
     auditor = _Auditor(document, language, review_date)

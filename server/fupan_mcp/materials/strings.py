@@ -5,6 +5,10 @@ from __future__ import annotations
 from fupan_mcp.i18n import Table
 
 TEXT: Table = {
+    "unknown_project_type": {
+        "zh": "未知的项目类型“{value}”，可选：{known}",
+        "en": "unknown project type '{value}'; choose one of {known}",
+    },
     # --- reading files
     "err.encrypted": {
         "zh": "文件已加密（受密码保护的 Office 文件），无法读取：请另存为未加密的副本再导入",

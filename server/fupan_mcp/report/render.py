@@ -114,7 +114,8 @@ _MAY_HOLD_PATTERN_PII = re.compile(r"[0-9０-９@＠]")
 
 def _check_choice(field: str, value: object, allowed: Sequence[str]) -> None:
     if value not in allowed:
-        raise InputError(field, f"must be one of {', '.join(allowed)}, got {value!r}")
+        shown = ", ".join(allowed)
+        raise InputError(field, f"应为以下之一：{shown}；收到 {value!r} / must be one of {shown}, got {value!r}")
 
 
 def _as_review(review: Review | Mapping[str, Any]) -> Review:
