@@ -260,11 +260,13 @@ _CARD_FOURS_RX = (
     rf"(?:(?P=c4_sep)[0-9]{{1,3}})?(?![ -][0-9]){_AFTER}"
 )
 _CARD_AMEX_RX = rf"(?=[0-9]){_BEFORE}[0-9]{{4}}(?P<c6_sep>[ -])[0-9]{{6}}(?P=c6_sep)[0-9]{{4,5}}(?![ -][0-9]){_AFTER}"
-# Mobiles: 1[3-9]x and eight digits, in 3-4-4 groups with one separator (space, dash or dot), with the
-# country code in any of its written forms (+86, 86-, 0086, (+86)).
+# Mobiles: 1[3-9]x and eight digits, in 3-4-4 groups with one separator (space, dash or dot, a dash or dot
+# with spaces around it: 138 - 0013 - 8000), the head in brackets too ((138) 0013 8000), with the country
+# code in any of its written forms (+86, 86-, +86., 0086, (+86)).
 _MOBILE_RX = (
-    rf"(?=[0-9+(]){_BEFORE}(?P<m_prefix>(?:\+|00)?86[- ]?|\(\+?86\)[ ]?)?(?P<m_head>1[3-9][0-9])"
-    rf"(?:(?P<m_sep>[-. ]?)[0-9]{{4}}(?P=m_sep)[0-9]{{4}}|[0-9](?P<m_sep4>[- ])[0-9]{{4}}(?P=m_sep4)[0-9]{{3}}){_AFTER}"
+    rf"(?=[0-9+(]){_BEFORE}(?P<m_prefix>(?:\+|00)?86[-. ]?|\(\+?86\)[ ]?)?(?P<m_head>1[3-9][0-9]|\(1[3-9][0-9]\)[ ]?)"
+    rf"(?:(?P<m_sep>[ ]?[-.][ ]?|[-. ]?)[0-9]{{4}}(?P=m_sep)[0-9]{{4}}"
+    rf"|[0-9](?P<m_sep4>[- ])[0-9]{{4}}(?P=m_sep4)[0-9]{{3}}){_AFTER}"
 )
 # Area codes: 010, 02x, then 0xxx (or, after +86 / 0086, the same without the 0); a local number of seven
 # or eight digits never starts with 0; an extension (-8001, 转8001, ext. 8001, x8001) belongs to it.
@@ -371,10 +373,12 @@ _RULE_ALTERNATIVES = (
     f"(?P<email>{_EMAIL_RX})",
     _rule_group(("emailx",), "[A-Za-z0-9]"),
     _rule_group(_NUMBER_TAGS, "[0-9+(（]"),
-    _rule_group(("passport", "passportw"), "[A-Za-z护往港台通回旅]"),
+    # a passport or the word 'passport' at a word's start; a travel document's name
+    _rule_group(("passport", "passportw"), "(?<![A-Za-z0-9])[EGDSPegdsp]|[护往港台通回旅]"),
     _rule_group(("im",), "[QWwTSLD微钉飞]"),
     _rule_group(("plate",), "[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼]"),
-    _rule_group(("address",), "[家居现户常住收寄联通邮配HhSsMmRrPpDd]"),
+    # an English label only at a word's start: h, s, m, r, p, d begin most English words' letters
+    _rule_group(("address",), "[家居现户常住收寄联通邮配]|(?<![A-Za-z])[HhSsMmRrPpDd]"),
 )
 """The rules in their order, for the combined pattern (a name is tried after them)."""
 _RULE_INDEX = {tag: index for index, (tag, _, _) in enumerate(_RULES)}
