@@ -312,6 +312,8 @@ def test_long_lists_are_capped_and_counted(store: ReviewStore, monkeypatch: pyte
         # 上线 is 发布, 未 and 没有 are 无, 压力测试 is 压测, 做 and 进行 are fillers: the same bigrams
         ("发布前没有做压测", "上线前未进行压力测试", 1.0),
         ("告警阈值设置不合理", "告警阈值配置不当", 1.0),
+        # 期间 and 再次 are fillers: 大促数据库连接池耗尽 (9 bigrams) holds all 7 of 数据库连接池耗尽
+        ("大促期间数据库连接池耗尽", "数据库连接池再次耗尽", 7 / 9),
         # English by stem, 'on' and 'the' out: {databas, connect, pool, exhaust} in {.., primari}: 4 / 5
         ("Database connection pool exhausted", "Connection pool exhaustion on the primary database", 4 / 5),
         # 'Missing' and 'No' are one word, 'for' and 'the' out: {no, runbook, failov} in {.., exist}: 3 / 4
