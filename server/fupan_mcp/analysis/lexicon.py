@@ -282,6 +282,12 @@ ISSUE_STOP_EN = frozenset(
         "our",
         "we",
         "they",
+        "again",
+        "during",
+        "while",
+        "also",
+        "still",
+        "once",
     ]
 )
 """English words that carry no issue of their own ('exhaustion on the primary database')."""
