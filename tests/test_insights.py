@@ -339,3 +339,18 @@ def test_one_issue_worded_two_ways_recurs(a: str, b: str, expected: float) -> No
 )
 def test_other_issues_stay_apart(a: str, b: str) -> None:
     assert issue_similarity(a, b) < RECURRING_THRESHOLD
+
+
+def test_a_recurring_issue_worded_three_ways_is_one_line_naming_the_others(store: ReviewStore) -> None:
+    from fupan_mcp.report.tool_text import insights_text
+
+    for date, problem in (
+        ("2024-06-10", "大促期间数据库连接池耗尽"),
+        ("2024-09-10", "连接池被耗尽导致数据库超时"),
+        ("2024-11-20", "数据库连接池再次耗尽"),
+    ):
+        store.create_review_document("支付网关", f"{date} 复盘", None, date, "zh", lessons=[("problem", problem)])
+    groups = insights(store).recurring
+    assert [(g.kind, g.text, len(g.reviews)) for g in groups] == [("problem", "大促期间数据库连接池耗尽", 3)]
+    text = insights_text(insights(store), "zh")
+    assert "（也写作：“连接池被耗尽导致数据库超时”、“数据库连接池再次耗尽”）" in text

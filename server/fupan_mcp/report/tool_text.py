@@ -208,6 +208,18 @@ def _with_findings(w: Words, blocks: Sequence[Block], findings: Sequence[Finding
     return [*body, *_findings(w, findings), *diagrams]
 
 
+_ALSO_WRITTEN = 2
+"""How many other wordings of a recurring issue its line names (the result holds them all)."""
+
+
+def _also_written(w: Words, texts: Sequence[str]) -> str:
+    """The other wordings of a group ('连接池被耗尽导致数据库超时' beside '数据库连接池耗尽'): a reader sees why
+    texts that differ are one issue."""
+    others = [w.t("insights.wording", text=text) for text in texts[1 : 1 + _ALSO_WRITTEN]]
+    more = len(texts) - 1 - len(others)
+    return w.t("insights.also_written", texts=w.join(others)) + (w.t("insights.more_wordings", n=more) if more else "")
+
+
 def insights_text(result: InsightsResult, language: Language) -> str:
     """`review_insights`: follow-through, its aging and breakdowns, carried-over actions, recurring
     issues (not-yet-learned lessons marked) and attainment trends."""
@@ -267,7 +279,8 @@ def insights_text(result: InsightsResult, language: Language) -> str:
                     n=len(g.reviews),
                     dates=w.join(fmt.iso(r.review_date) for r in g.reviews),
                 )
-                + (w.t("paren", text="", inner=w.t("insights.not_learned")) if g.not_yet_learned else ""),
+                + (w.t("paren", text="", inner=w.t("insights.not_learned")) if g.not_yet_learned else "")
+                + (w.t("paren", text="", inner=_also_written(w, g.texts)) if len(g.texts) > 1 else ""),
                 tone="bad" if g.not_yet_learned else "normal",
             )
             for g in result.recurring[:TOOL_ROWS]
