@@ -924,3 +924,18 @@ def test_a_driver_sheet_s_own_field_names_are_read() -> None:
     result = build_kpi_tree(nodes)
     assert result.decomposition is not None and result.decomposition.total_change == 200
     assert contributions(result) == pytest.approx({"uv": 200.0, "aov": 0.0})  # 1,000 -> 1,200 all from uv
+
+
+def test_against_target_a_leaf_without_its_target_is_the_gap_warned_about() -> None:
+    tree: list[Node] = [
+        {"id": "gmv", "formula": "uv * cvr", "actual": 6_000, "target": 8_000},
+        {"id": "uv", "actual": 200_000, "target": 200_000},
+        {"id": "cvr", "name": "转化率", "actual": "3%"},
+    ]
+    result = build_kpi_tree(tree)
+    assert result.decomposition is not None and result.decomposition.reference == "target"
+    assert result.decomposition.contributions[0].id == "gmv"  # no split below a leaf without its target
+    warned = [f.message for f in result.findings if f.code == "missing_leaf"]
+    assert warned == ["“转化率”缺少目标值，依赖它的指标与变化分解因此不完整。"]
+    assert ("cvr", "target") in {(g.subject, g.field) for g in result.data_gaps}
+    assert "转化率 · 实际 3% · 缺目标值" in kpi_tree_text(result)

@@ -955,22 +955,26 @@ def _periods_text(ctx: _Context, periods: Iterable[Period]) -> str:
 
 def _data_gaps(ctx: _Context, against_target: bool = False) -> list[DataGap]:
     """Nodes without a usable formula need their actual and baseline: each missing one is a gap. When the
-    root is compared with its target (``against_target``: it has no baseline), a leaf missing only its
-    baseline is a gap but no warning: the decomposition does not need it."""
+    root is compared with its target (``against_target``: it has no baseline), a leaf needs its actual and
+    target instead: a missing target is the gap that is warned about, a missing baseline a gap only."""
+    needed: tuple[Period, ...] = ("actual", "target") if against_target else ("actual", "baseline")
     gaps: list[DataGap] = []
     for state in ctx.states.values():
         if state.expr is not None:
             continue
         missing: list[Period] = [p for p in ("actual", "baseline") if state.used[p] is None]
+        if against_target and state.used["target"] is None:
+            missing.append("target")
         if not missing:
             continue
         label = state.node.label
         for period in missing:
             gap_message = ctx.text("gap", node=label, field=ctx.text(f"period.{period}"))
             gaps.append(DataGap(subject=state.node.id, field=period, message=gap_message, path=state.path))
-        if against_target and missing == ["baseline"]:
+        warned = [p for p in missing if p in needed]
+        if not warned:
             continue
-        message = ctx.text("finding.missing_leaf", node=label, fields=_periods_text(ctx, missing))
+        message = ctx.text("finding.missing_leaf", node=label, fields=_periods_text(ctx, warned))
         ctx.flag(state, "missing_leaf", "warning", message, state.path)
     return gaps
 

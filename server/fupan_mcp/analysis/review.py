@@ -365,7 +365,8 @@ def _analyse_kpi_tree(review: Review, out: _Collector) -> KpiTreeResult | None:
         if no_baseline and gap.field == "baseline":
             continue
         out.add_gap("kpi_tree", "missing", gap, "kpi_tree.", subject=names.get(gap.subject, gap.subject))
-    if no_baseline and result.evaluations:
+    against_target = result.decomposition is not None and result.decomposition.reference == "target"
+    if no_baseline and result.evaluations and not against_target:  # the gap to target was split instead
         root_name = names.get(result.root, result.root)
         out.add_gap(
             "kpi_tree",

@@ -595,7 +595,8 @@ def kpi_tree_blocks(ctx: Words, result: KpiTreeResult) -> list[Block]:
     figures = _Figures(ctx.language)
     blocks.append(_decomposition_paragraph(ctx, result, figures))
     seen: set[str] = set()
-    lines = _KpiLines(ctx, figures, by_id, seen)
+    against_target = result.decomposition is not None and result.decomposition.reference == "target"
+    lines = _KpiLines(ctx, figures, by_id, seen, against_target)
     blocks += [Heading(ctx.t("kpi.tree")), Tree(tuple(_tree_lines(lines, result)))]
     others = [e for e in result.evaluations if not e.in_root_tree]
     if others:
@@ -686,6 +687,7 @@ _LINE_WORDS = (
     "missing",
     "field.actual",
     "field.baseline",
+    "field.target",
     *(f"kpi.flag.{flag}" for flag in _KPI_FLAGS),
 )
 """The words of a tree line, looked up once per text (`_KpiLines`), not once per node."""
@@ -733,6 +735,7 @@ class _KpiLines:
     figures: _Figures
     by_id: dict[str, KpiNodeEvaluation]
     seen: set[str]
+    against_target: bool = False  # the gap to target is decomposed: a leaf's baseline is not missed
     words: dict[str, str] = field(init=False)
     parts: dict[str, tuple[str, ...]] = field(init=False)
 
@@ -803,9 +806,12 @@ def _node_line(lines: _KpiLines, node: KpiNodeEvaluation, root_unit: str | None)
         share = figures.percent(node.share)
         text += _PART + before + figures.change(node.contribution, root_unit) + middle + share + after
     missing = False
-    if not formula and (actual.used is None or baseline is None):
+    # the period a leaf is compared from: its baseline, or its target when the gap to target is split
+    before_period, before_value = ("target", node.target.used) if lines.against_target else ("baseline", baseline)
+    if not formula and (actual.used is None or before_value is None):
         words = lines.words
-        fields = [words[f"field.{p}"] for p, v in (("actual", actual.used), ("baseline", baseline)) if v is None]
+        periods = (("actual", actual.used), (before_period, before_value))
+        fields = [words[f"field.{p}"] for p, value in periods if value is None]
         before, after = parts["kpi.missing"]
         text += _PART + before + lines.ctx.join(fields) + after
         missing = True

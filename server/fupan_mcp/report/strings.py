@@ -299,6 +299,7 @@ TEXT: Table = {
     "method.additive": {"zh": "加总（逐项差额）", "en": "additive (differences)"},
     "field.actual": {"zh": "实际值", "en": "actual"},
     "field.baseline": {"zh": "基线值", "en": "baseline"},
+    "field.target": {"zh": "目标值", "en": "target"},
     # ---------------------------------------------------------------- points
     "points.none": {"zh": "待补充。", "en": "Not provided."},
     "problems.top": {
