@@ -15,7 +15,8 @@ digit look-arounds so that a longer digit run never matches partially:
 6. other countries' numbers, kind ``phone``: +1 (415) 555-0132, +44 20 7946 0958, 0044 1707 774 707, and
    the North American form without its code ((415) 555-0132, 415-555-0132);
 7. passports (E12345678), and any passport form right after the word 护照 / passport (G1234567) or the name
-   of another travel document (港澳通行证 C12345678, 回乡证, 台胞证);
+   of another travel document (港澳通行证 C12345678, 回乡证, 台胞证); a US Social Security number after its
+   name (SSN 123-45-6789), kind ``resident_id``;
 8. instant-messaging accounts right after their label (微信号：wang_lei88, QQ 2876543210, WeChat ID: zw-ops,
    钉钉号 / Telegram / Skype / LINE ID), kind ``im_account``: an account is as personal as a phone number, and
    only its label tells it from a word or a figure, so an account is never guessed without one;
@@ -338,6 +339,12 @@ _ADDRESS_RX = (
     r"(?P<ad_value>(?=(?:[^\n。；;，,*]|,(?=[ ]?[A-Za-z0-9]))*?(?:[镇乡村路街道巷弄号栋幢楼室]|[0-9]))"
     r"[^\s:：。；;,，!！?？*](?:[^\n。；;，,.!！?？*]|,(?=[ ]?[A-Za-z0-9])|\.(?=[^\s])){3,79}(?<![ ]))"
 )
+# A US Social Security number after its name (SSN 123-45-6789, social security number: 123456789): without
+# the name nine digits are any figure. Kind ``resident_id``: a national identity number.
+_SSN_RX = (
+    r"(?<![A-Za-z])(?:SSN|[Ss]ocial [Ss]ecurity(?: [Nn]umber| [Nn]o\.?| #)?)(?: is)?[ ]?[:：#]?[ ]?"
+    r"(?P<ssn_value>(?!000|666|9)[0-9]{3}(?P<ssn_sep>[- ]?)(?!00)[0-9]{2}(?P=ssn_sep)(?!0000)[0-9]{4})(?![0-9])"
+)
 _RULES: tuple[tuple[str, PiiKind, str], ...] = (
     ("email", "email", _EMAIL_RX),
     ("emailx", "email", _EMAIL_AT_RX),
@@ -353,6 +360,7 @@ _RULES: tuple[tuple[str, PiiKind, str], ...] = (
     ("nanp", "phone", _NANP_RX),
     ("passport", "passport", _PASSPORT_RX),
     ("passportw", "passport", _PASSPORT_WORD_RX),
+    ("ssn", "resident_id", _SSN_RX),
     ("im", "im_account", _IM_RX),
     ("plate", "vehicle_plate", _PLATE_RX),
     ("address", "address", _ADDRESS_RX),
@@ -367,14 +375,14 @@ def _rule_group(tags: Sequence[str], first: str) -> str:
     return f"(?={first})(?:{inner})"
 
 
-_WORD_TAGS = ("email", "emailx", "passport", "passportw", "im", "plate", "address")
+_WORD_TAGS = ("email", "emailx", "passport", "passportw", "ssn", "im", "plate", "address")
 _NUMBER_TAGS = tuple(tag for tag, _, _ in _RULES if tag not in _WORD_TAGS)
 _RULE_ALTERNATIVES = (
     f"(?P<email>{_EMAIL_RX})",
     _rule_group(("emailx",), "[A-Za-z0-9]"),
     _rule_group(_NUMBER_TAGS, "[0-9+(（]"),
     # a passport or the word 'passport' at a word's start; a travel document's name
-    _rule_group(("passport", "passportw"), "(?<![A-Za-z0-9])[EGDSPegdsp]|[护往港台通回旅]"),
+    _rule_group(("passport", "passportw", "ssn"), "(?<![A-Za-z0-9])[EGDSPegdspSs]|[护往港台通回旅]"),
     _rule_group(("im",), "[QWwTSLD微钉飞]"),
     _rule_group(("plate",), "[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼]"),
     # an English label only at a word's start: h, s, m, r, p, d begin most English words' letters
@@ -492,12 +500,16 @@ def _rule_span(tag: str, kind: PiiKind, match: re.Match[str]) -> Span | None:
     value = match.group()
     start, end = match.start(), match.end()
     replacement: str
-    if kind != "email" and tag not in ("passportw", "im", "address") and _after_identifier_word(match):
+    if kind != "email" and tag not in ("passportw", "ssn", "im", "address") and _after_identifier_word(match):
         return None
     if tag == "email":
         replacement = f"{match.group('e_local')[0]}***@{match.group('e_domain')}"
     elif tag == "emailx":
         replacement = f"{match.group('x_local')[0]}***{match.group('x_at')}{match.group('x_domain')}"
+    elif tag == "ssn":
+        start, value = match.start("ssn_value"), match.group("ssn_value")
+        separator = match.group("ssn_sep")
+        replacement = f"***{separator}**{separator}{value[-4:]}"
     elif kind == "resident_id":
         digits = _digits(value)
         if not valid_resident_id(digits):
