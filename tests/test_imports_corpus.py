@@ -195,6 +195,10 @@ def test_vague_dates() -> None:
         ("尚未闭环", "open"),
         ("已废弃", "wont_do"),
         ("无需处理", "wont_do"),
+        ("Abandoned", "wont_do"),  # 'done' inside 'abandoned' is no done
+        ("Preview", "open"),  # 'review' inside it gives no status: unknown, taken as open
+        ("Not Doing", "wont_do"),
+        ("Cancelled - superseded", "wont_do"),
     ],
 )
 def test_status_forms(status: str, expected: str) -> None:

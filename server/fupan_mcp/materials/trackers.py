@@ -223,6 +223,10 @@ _STATUS: tuple[tuple[ActionStatus, tuple[str, ...]], ...] = (
             "descoped",
             "no action",
             "merged into",
+            "abandoned",
+            "dropped",
+            "not doing",
+            "declined",
             "不做",
             "不处理",
             "取消",
@@ -440,10 +444,23 @@ def _affirmed(folded: str, word: str) -> bool:
     a denied word never gives its status."""
     start = folded.find(word)
     while start >= 0:
-        if not _NEGATION.search(folded[max(0, start - 8) : start]):
+        if _whole(folded, start, len(word)) and not _NEGATION.search(folded[max(0, start - 8) : start]):
             return True
         start = folded.find(word, start + 1)
     return False
+
+
+def _whole(folded: str, start: int, size: int) -> bool:
+    """A latin status word starts a word and ends one (an inflection aside: 'cancel' in 'cancelled'), never
+    inside a longer word: 'done' is in 'abandoned', 'closed' in 'disclosed', 'review' in 'preview' (an
+    abandoned action was imported as done). A Chinese word has no such edge and is taken where it stands."""
+    if not folded[start].isascii():
+        return True
+    before = folded[start - 1] if start else " "
+    return not (before.isascii() and before.isalpha()) and _WORD_END.match(folded, start + size) is not None
+
+
+_WORD_END = re.compile(r"(?:s|d|ed|led|ing|lation|ation)?(?![a-z])")
 
 
 _PRIORITY: tuple[tuple[Priority, tuple[str, ...]], ...] = (
