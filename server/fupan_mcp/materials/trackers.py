@@ -364,6 +364,8 @@ _UNDONE_RESOLUTIONS = (
 )
 """Jira resolutions that close an issue without doing it: with one of them, 'Closed' is not done (Closed /
 Incomplete, Closed / Declined were imported as done, with the closing as evidence)."""
+_UNRESOLVED = frozenset({"unresolved", "未解决", "open", "none", "无"})
+"""How Jira writes an issue with no resolution yet (its UI and some exports): not an ending."""
 _STATUS_MARKS: tuple[tuple[ActionStatus, frozenset[str]], ...] = (
     (
         "done",
@@ -807,12 +809,31 @@ class _TrackerReader:
     def status(self, i: int, row: Sequence[Cell]) -> tuple[ActionStatus, str | None]:
         cell, j = self.first(row, "status")
         if cell is None:
-            return "open", None
+            return self.resolution_status(i, row)
         status = read_status(cell.text)
         if status is not None:
             return status, cell.text
         self.problem(i, j, "status", "unknown_status", "warning", cell.text)
         return "open", cell.text
+
+    def resolution_status(self, i: int, row: Sequence[Cell]) -> tuple[ActionStatus, str | None]:
+        """With no status written, the resolution says how the ticket ended: a Jira export without its
+        Status column, a GitHub list with stateReason alone. 'Fixed' / 'Done' / 'completed' is done, 'Won't
+        Do' / 'Duplicate' / 'Cannot Reproduce' / 'not_planned' won't-do, 'Unresolved' open (every such row
+        was open, and a fixed one overdue). A resolution read as no ending is reported, taken as open."""
+        cell, j = self.first(row, "resolution")
+        if cell is None:
+            return "open", None
+        folded = cell.text.casefold().strip()
+        if folded in _UNRESOLVED:
+            return "open", None
+        if any(_affirmed(folded, word) for word in _UNDONE_RESOLUTIONS):
+            return "wont_do", cell.text
+        status = read_status(cell.text)
+        if status is not None:
+            return status, cell.text if status in ("done", "wont_do") else None  # GitHub's 'REOPENED': open
+        self.problem(i, j, "resolution", "unknown_status", "warning", cell.text)
+        return "open", None
 
     def priority(self, i: int, row: Sequence[Cell]) -> Priority | None:
         cell, j = self.first(row, "priority")
