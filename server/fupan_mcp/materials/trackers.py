@@ -40,7 +40,7 @@ from fupan_mcp.domain.materials import (
 from fupan_mcp.errors import InputError
 from fupan_mcp.i18n import Language, tr
 from fupan_mcp.limits import MAX_ACTIONS, MAX_NAME_CHARS, MAX_TEXT_CHARS
-from fupan_mcp.materials.headers import FieldSpec, Header, find_header, match_field
+from fupan_mcp.materials.headers import FieldSpec, Header, find_header, match_field, normalize_label
 from fupan_mcp.materials.metrics import is_placeholder, localize_notes
 from fupan_mcp.materials.strings import TEXT
 from fupan_mcp.materials.tables import Cell, Note, Sheet, cells_text, extra_cells, single_column_reason
@@ -597,6 +597,24 @@ def _date(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
+_BUG_LABELS = frozenset({"bug", "bugs", "bugid", "trackingbug", "bug#"})
+_BOLD_MARK = re.compile(r"^(?P<ticket>.*?)\s*(?:\*\*|__)\s*(?P<mark>[^*_]{1,40}?)\s*(?:\*\*|__)\s*$")
+_CAPS_MARK = re.compile(
+    r"^(?P<ticket>.*?)\s*\b(?P<mark>DONE|TODO|TO DO|WIP|OPEN|CLOSED|FIXED|IN PROGRESS|BLOCKED|WONTFIX|WON'T FIX)$"
+)
+_NO_TICKET = frozenset({"", "n/a", "na", "none", "-", "—", "无", "暂无"})
+
+
+def _ticket_marker(text: str) -> tuple[str | None, str | None]:
+    """A ticket cell split into its ticket and the status marked after it: 'Bug 5554823 **TODO**' is
+    ('Bug 5554823', 'TODO'), 'n/a DONE' (None, 'DONE'), 'OPS-12' ('OPS-12', None). A marker is a bold
+    word, or a status word in capitals; 'n/a' names no ticket."""
+    value = text.strip()
+    match = _BOLD_MARK.match(value) or _CAPS_MARK.match(value)
+    ticket, mark = (match["ticket"].strip(), match["mark"]) if match else (value, None)
+    return (None if ticket.casefold() in _NO_TICKET else ticket), mark
+
+
 @dataclass
 class TrackerTable:
     header: Header
@@ -666,8 +684,16 @@ class _TrackerReader:
         self.planned_rows: list[int] = []
         self.source = _source(header.labels)
         # Jira repeats a column once per value (Labels, Labels, Labels): every column of a field is read.
+        self.fields = list(header.fields)
+        if "ticket_key" not in self.fields:
+            # The SRE book's action table: Action Item | Type | Owner | Bug, the Bug cell 'Bug 5554823 **TODO**'.
+            # 'Bug' names the ticket only beside a title column (a bug list's 'Bug' column is its title).
+            for j, label in enumerate(header.labels):
+                if self.fields[j] is None and normalize_label(label) in _BUG_LABELS:
+                    self.fields[j] = "ticket_key"
+                    break
         self.by_field: dict[str, list[int]] = {}
-        for j, name in enumerate(header.fields):
+        for j, name in enumerate(self.fields):
             if name is not None:
                 self.by_field.setdefault(name.removeprefix("duplicate:"), []).append(j)
 
@@ -700,7 +726,7 @@ class _TrackerReader:
     def read(self) -> TrackerTable:
         mappings: list[ColumnMapping] = []
         unused: list[str] = []
-        for j, (label, name) in enumerate(zip(self.header.labels, self.header.fields, strict=True)):
+        for j, (label, name) in enumerate(zip(self.header.labels, self.fields, strict=True)):
             used = name.removeprefix("duplicate:") if name else None
             mappings.append(ColumnMapping(column=self.header.letter(j), index=j + 1, header=label, field=used))
             if used is None and label:
@@ -765,7 +791,8 @@ class _TrackerReader:
         for name in names:
             cell, _ = self.first(row, name)
             if cell is not None:
-                return cell.text[:MAX_NAME_CHARS]
+                text = _ticket_marker(cell.text)[0] if name == "ticket_key" else cell.text
+                return text[:MAX_NAME_CHARS] if text else None
         cell, _ = self.first(row, "number")
         if cell is not None:
             text = cell.text.lstrip("#")
@@ -823,7 +850,7 @@ class _TrackerReader:
         was open, and a fixed one overdue). A resolution read as no ending is reported, taken as open."""
         cell, j = self.first(row, "resolution")
         if cell is None:
-            return "open", None
+            return self.marked_status(i, row)
         folded = cell.text.casefold().strip()
         if folded in _UNRESOLVED:
             return "open", None
@@ -834,6 +861,22 @@ class _TrackerReader:
             return status, cell.text if status in ("done", "wont_do") else None  # GitHub's 'REOPENED': open
         self.problem(i, j, "resolution", "unknown_status", "warning", cell.text)
         return "open", None
+
+    def marked_status(self, i: int, row: Sequence[Cell]) -> tuple[ActionStatus, str | None]:
+        """The status marked on the ticket cell when no column gives one: 'n/a **DONE**', 'Bug 5554823 TODO'
+        (the SRE book's action items; every such row was open, the done ones too). A bold word that reads
+        as no status is reported, taken as open."""
+        cell, j = self.first(row, "ticket_key")
+        if cell is None:
+            return "open", None
+        _, marker = _ticket_marker(cell.text)
+        if marker is None:
+            return "open", None
+        status = read_status(marker)
+        if status is None:
+            self.problem(i, j, "status", "unknown_status", "warning", marker)
+            return "open", None
+        return status, marker
 
     def priority(self, i: int, row: Sequence[Cell]) -> Priority | None:
         cell, j = self.first(row, "priority")
