@@ -290,7 +290,7 @@ def test_a_part_of_the_target_s_period_is_not_judged(target: str, actual: str, c
 def test_a_status_marked_on_the_bug_cell_leaves_the_ticket() -> None:
     data = (
         b"| Action Item | Owner | Bug |\n|---|---|---|\n| Plug the fd leak | agoogler | Bug 5554825 **DONE** |\n"
-        b"| Add load shedding | agoogler | Bug 5554826 **LATER** |\n| Update the playbook | jennifer | n/a DONE |\n"
+        b"| Add load shedding | agoogler | Bug 5554826 **MAYBE** |\n| Update the playbook | jennifer | n/a DONE |\n"
         b"| Freeze production | docbrown | OPS-12 |\n"
     )
     result = import_actions(data, "csv", None, "en")
@@ -301,4 +301,4 @@ def test_a_status_marked_on_the_bug_cell_leaves_the_ticket() -> None:
         ("OPS-12", "open"),
     ]
     (problem,) = result.problems  # the bold word that is no status, reported on the Bug column
-    assert (problem.row, problem.column, problem.code, problem.value) == (4, "C", "unknown_status", "LATER")
+    assert (problem.row, problem.column, problem.code, problem.value) == (4, "C", "unknown_status", "MAYBE")
