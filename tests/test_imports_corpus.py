@@ -302,3 +302,22 @@ def test_a_status_marked_on_the_bug_cell_leaves_the_ticket() -> None:
     ]
     (problem,) = result.problems  # the bold word that is no status, reported on the Bug column
     assert (problem.row, problem.column, problem.code, problem.value) == (4, "C", "unknown_status", "MAYBE")
+
+
+@pytest.mark.parametrize(
+    ("header", "row", "owner", "ticket"),
+    [
+        ("任务ID,内容,执行者,任务状态", "T-1,补齐慢查询告警,张三,进行中", "张三", "T-1"),  # the id was the title
+        ("Name,Assignee,Assignee Email,Status", "Add alert,Alice Wong,alice@example.com,Done", "Alice Wong", None),
+        ("Name,Assignee,Assignee Email,Status", "Add alert,,alice@example.com,Done", "alice@example.com", None),
+        ("Name,Person,Status", "Add alert,bob,Done", "bob", None),
+        ("Name,Assign,Status", "Add alert,carol,Done", "carol", None),
+        ("Card ID,Card Name,Members,List Name", "5f1a,Add alert,dave,Done", "dave", "5f1a"),
+    ],
+)
+def test_owner_and_title_columns_of_other_trackers(header: str, row: str, owner: str, ticket: str | None) -> None:
+    """Teambition's 执行者, monday's Person, Notion's Assign, Trello's Members are the owner; an e-mail
+    column beside the name is the same person, not a second owner; a 任务ID is the ticket, not the title."""
+    (action,) = import_actions(f"{header}\n{row}\n".encode(), "csv", None, "zh").actions
+    assert action.action in ("补齐慢查询告警", "Add alert")
+    assert (action.owner, action.ticket) == (owner, ticket)

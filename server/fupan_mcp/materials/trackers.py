@@ -61,6 +61,12 @@ TRACKER_FIELDS: tuple[FieldSpec, ...] = (
             "工单号",
             "编号",
             "ticket",
+            "任务id",
+            "任务编号",
+            "bug编号",
+            "需求编号",
+            "cardid",
+            "taskid",
         ),
         ("issuekey", "问题关键字", "工单"),
     ),
@@ -138,6 +144,7 @@ TRACKER_FIELDS: tuple[FieldSpec, ...] = (
         ("mitigation", "response", "应对措施", "应对", "预案", "缓解措施", "contingency"),
         ("mitigation", "应对", "预案"),
     ),
+    FieldSpec("owner_email", ("assigneeemail", "owneremail", "负责人邮箱", "处理人邮箱"), ()),
     FieldSpec(
         "owner",
         (
@@ -153,6 +160,16 @@ TRACKER_FIELDS: tuple[FieldSpec, ...] = (
             "执行人",
             "assignedto",
             "dri",
+            "指派给",
+            "当前指派",
+            "当前处理人",
+            "执行者",
+            "person",
+            "people",
+            "assign",
+            "members",
+            "responsible",
+            "承办人",
         ),
         ("assignee", "owner", "负责人", "经办人", "责任人", "处理人"),
     ),
@@ -191,6 +208,8 @@ TRACKER_FIELDS: tuple[FieldSpec, ...] = (
             "actionitems",
             "task",
             "name",
+            "cardname",
+            "taskname",
             "风险",
             "risk",
             "内容",
@@ -874,7 +893,8 @@ class _TrackerReader:
         )
 
     def owner(self, row: Sequence[Cell]) -> str | None:
-        owners = self.texts(row, "owner")
+        # Asana writes Assignee and Assignee Email: one person, not two; the address names an owner left unnamed.
+        owners = self.texts(row, "owner") or self.texts(row, "owner_email")
         return ", ".join(owners)[:MAX_NAME_CHARS] if owners else None
 
     def due(self, i: int, row: Sequence[Cell], name: str = "due") -> dt.date | None:
