@@ -321,3 +321,37 @@ def test_owner_and_title_columns_of_other_trackers(header: str, row: str, owner:
     (action,) = import_actions(f"{header}\n{row}\n".encode(), "csv", None, "zh").actions
     assert action.action in ("补齐慢查询告警", "Add alert")
     assert (action.owner, action.ticket) == (owner, ticket)
+
+
+@pytest.mark.parametrize(
+    ("header", "row", "status"),
+    [
+        ("Card Name,Members,Due Date,Due Complete", "Add alert,dave,2024-03-01,true", "done"),
+        ("Card Name,Members,Due Date,Due Complete", "Add alert,dave,2024-03-01,false", "open"),
+        ("Card Name,Members,Due Date,List Name", "Add alert,dave,2024-03-01,Done", "done"),
+        ("Card Name,Members,Due Date,List Name", "Add alert,dave,2024-03-01,Backend", "open"),
+        ("任务,负责人,截止日期,是否完成", "补监控,张三,2024-03-01,是", "done"),
+        ("任务,负责人,截止日期,是否完成", "补监控,张三,2024-03-01,否", "open"),
+        ("任务,负责人,截止日期,完成时间", "补监控,张三,2024-03-01,2024-02-27", "done"),  # beside a due: done on it
+        ("任务,负责人,截止日期,实际完成时间", "补监控,张三,2024-03-01,2024-02-27", "done"),
+        ("任务,负责人,完成时间", "补监控,张三,2024-03-01", "open"),  # no due column: the plan's date
+        ("Summary,Assignee,Resolved", "Add alert,alice,2024-02-27", "done"),
+        ("任务,负责人,截止日期,状态,完成时间", "补监控,张三,2024-03-01,进行中,2024-02-27", "in_progress"),
+    ],
+)
+def test_a_completion_in_its_own_column(header: str, row: str, status: str) -> None:
+    """With no status written, a done flag, a completion date or a board column named as a status gives it;
+    a written status comes first."""
+    (action,) = import_actions(f"{header}\n{row}\n".encode(), "csv", None, "zh").actions
+    assert action.status == status
+    if status == "done":
+        assert action.evidence is not None
+
+
+def test_an_unread_done_flag_is_reported_alone() -> None:
+    data = "任务,负责人,截止日期,是否完成\n补监控,张三,2024-03-01,差不多\n压测,李四,2024-03-02,是\n".encode()
+    result = import_actions(data, "csv", None, "zh")
+    assert [a.status for a in result.actions] == ["open", "done"]
+    (problem,) = result.problems
+    assert (problem.row, problem.column, problem.code) == (2, "D", "unknown_status")
+    assert "差不多" in problem.message

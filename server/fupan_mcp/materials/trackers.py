@@ -115,8 +115,21 @@ TRACKER_FIELDS: tuple[FieldSpec, ...] = (
             "完成时间",
             "关闭时间",
             "已解决",
+            "实际完成时间",
+            "实际完成日期",
+            "实际完成",
+            "解决日期",
+            "关闭日期",
+            "completeddate",
+            "datecompleted",
         ),
         ("resolved", "closedat", "completedat", "解决时间", "关闭时间"),
+    ),
+    FieldSpec("board_column", ("listname", "sectioncolumn", "section", "boardcolumn", "看板列", "所属列", "泳道"), ()),
+    FieldSpec(
+        "done_flag",
+        ("duecomplete", "是否完成", "是否已完成", "是否闭环", "done?", "completed?", "iscompleted", "isdone"),
+        (),
     ),
     FieldSpec(
         "resolution", ("resolution", "解决结果", "解决方案", "statereason", "关闭原因"), ("resolution", "解决结果")
@@ -681,6 +694,11 @@ def _date(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
+_YES = frozenset({"true", "yes", "y", "是", "已完成", "完成", "1", "✓", "✔", "✅", "x", "done", "√"})
+_NO = frozenset({"false", "no", "n", "否", "未完成", "0", "✗", "✘", "❌", "×"})
+_PLANNED_COMPLETION = frozenset({"完成时间", "完成日期", "completed", "closed"})
+"""Completion labels a plan table also uses for the date an item is to be done by: a completion only beside
+a due column."""
 _BUG_LABELS = frozenset({"bug", "bugs", "bugid", "trackingbug", "bug#"})
 _BOLD_MARK = re.compile(r"^(?P<ticket>.*?)\s*(?:\*\*|__)\s*(?P<mark>[^*_]{1,40}?)\s*(?:\*\*|__)\s*$")
 _CAPS_MARK = re.compile(
@@ -953,15 +971,46 @@ class _TrackerReader:
         as no status is reported, taken as open."""
         cell, j = self.first(row, "ticket_key")
         if cell is None:
-            return "open", None
+            return self.completion_status(i, row)
         _, marker = _ticket_marker(cell.text)
         if marker is None:
-            return "open", None
+            return self.completion_status(i, row)
         status = read_status(marker)
         if status is None:
             self.problem(i, j, "status", "unknown_status", "warning", marker)
             return "open", None
         return status, marker
+
+    def completion_status(self, i: int, row: Sequence[Cell]) -> tuple[ActionStatus, str | None]:
+        """Done by a completion written in its own column, when nothing gives a status: a done flag (Trello's
+        Due Complete true/false, 是否完成 是/否), or a completion date (Asana's Completed At, 实际完成时间,
+        a 完成时间 beside a due column). Every such row was open, the completed ones overdue. A 完成时间
+        with no due column is the plan's date (see `action`), no completion; an unread flag is reported."""
+        flag, j = self.first(row, "done_flag")
+        if flag is not None:
+            folded = flag.text.casefold().strip()
+            if folded in _YES:
+                return "done", f"{self.header.labels[j]}: {flag.text}" if j is not None else flag.text
+            if folded in _NO:
+                return "open", None
+            self.problem(i, j, "status", "unknown_status", "warning", flag.text)
+            return "open", None
+        cell, j = self.first(row, "resolved")
+        if cell is None or j is None:
+            return self.board_status(row)
+        completion = normalize_label(self.header.labels[j]) not in _PLANNED_COMPLETION or bool(self.by_field.get("due"))
+        if completion and (cell.kind == "date" or isinstance(parse_date(cell.text), dt.date)):
+            return "done", None
+        return self.board_status(row)
+
+    def board_status(self, row: Sequence[Cell]) -> tuple[ActionStatus, str | None]:
+        """The board column a card sits in (Trello's List Name, Asana's Section/Column) when it is named as a
+        status ('Done', '已完成'); a column named otherwise ('Backend', 'Sprint 12') says nothing: open."""
+        cell, _ = self.first(row, "board_column")
+        status = read_status(cell.text) if cell is not None else None
+        if cell is None or status is None:
+            return "open", None
+        return status, cell.text if status in ("done", "wont_do") else None
 
     def priority(self, i: int, row: Sequence[Cell]) -> Priority | None:
         cell, j = self.first(row, "priority")
