@@ -73,6 +73,8 @@ def test_action_corpus(entry: dict[str, Any]) -> None:
     got = [[a.action, a.owner, a.due.isoformat() if a.due else None, a.status] for a in result.actions]
     assert got == expect["actions"]
     assert [r.risk for r in result.risks] == expect.get("risks", [])
+    if "priorities" in expect:
+        assert [a.priority for a in result.actions] == expect["priorities"]
     assert sorted([p.row, p.code] for p in result.problems) == sorted(expect["problems"])
     assert set(expect["notes"]) <= {note.code for note in result.notes}
 
@@ -355,3 +357,33 @@ def test_an_unread_done_flag_is_reported_alone() -> None:
     (problem,) = result.problems
     assert (problem.row, problem.column, problem.code) == (2, "D", "unknown_status")
     assert "差不多" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("written", "priority"),
+    [
+        ("2 - High", "P1"),
+        ("4 - Low", "P3"),
+        ("3 (Medium)", "P2"),
+        ("0 - No priority", None),
+        ("P0-紧急", "P0"),
+        ("P2 (Medium)", "P2"),
+        ("高优", "P1"),
+        ("低优先级", "P3"),
+        ("较高", "P1"),
+        ("非常紧急", "P0"),
+        ("普通", "P2"),
+        ("🔥 Urgent", "P0"),
+        ("Critical ⚠️", "P0"),
+    ],
+)
+def test_priority_forms(written: str, priority: str | None) -> None:
+    (action,) = import_actions(f"Summary,Priority\nAdd alert,{written}\n".encode(), "csv", None, "en").actions
+    assert action.priority == priority
+
+
+def test_a_number_and_a_word_that_disagree_are_no_priority() -> None:
+    result = import_actions(b"Summary,Priority\nAdd alert,1 - Low\nAdd probe,2 - High\n", "csv", None, "zh")
+    assert [a.priority for a in result.actions] == [None, "P1"]
+    (problem,) = result.problems
+    assert (problem.row, problem.code) == (2, "unknown_priority") and "1 - Low" in problem.message

@@ -563,12 +563,26 @@ _WORD_END = re.compile(r"(?:s|d|ed|led|ing|lation|ation)?(?![a-z])")
 
 
 _PRIORITY: tuple[tuple[Priority, tuple[str, ...]], ...] = (
-    ("P0", ("p0", "highest", "blocker", "critical", "urgent", "紧急", "最高", "阻塞级", "1 - urgent", "urgent (1)")),
-    ("P1", ("p1", "high", "major", "高", "重要")),
-    ("P2", ("p2", "medium", "normal", "中", "一般")),
-    ("P3", ("p3", "p4", "low", "lowest", "minor", "trivial", "低", "最低", "次要")),
-)
+    (
+        "P0",
+        (
+            "p0", "highest", "blocker", "critical", "urgent", "紧急", "最高", "阻塞级", "1 - urgent", "urgent (1)",
+            "非常紧急", "特急", "极高", "重要且紧急", "重要紧急",
+        ),
+    ),
+    ("P1", ("p1", "high", "major", "高", "重要", "高优", "高优先级", "较高", "重要不紧急")),
+    ("P2", ("p2", "medium", "normal", "中", "一般", "中优", "中优先级", "中等", "普通", "正常", "紧急不重要")),
+    (
+        "P3",
+        ("p3", "p4", "low", "lowest", "minor", "trivial", "低", "最低", "次要", "低优", "低优先级", "较低",
+         "不重要不紧急"),
+    ),
+)  # fmt: skip
+_PRIORITY_NUMBERED = re.compile(r"^(?:p(?P<p>[0-4])|(?P<n>[0-4]))\s*(?:[-–—:：.)）(（]\s*(?P<word>.*?)[)）]?)?$")
+"""'P1 - Critical', 'P0-紧急', '2 - High' (Linear's numbered priorities), '3 (Medium)': the number gives it."""
 _NO_PRIORITY = frozenset({"no priority", "none", "无", "0"})
+_LEVEL_PRIORITY: tuple[Priority, ...] = ("P0", "P1", "P2", "P3")
+_SIGNS = re.compile(r"[\u2600-\u27bf\U0001f000-\U0001faff\ufe0f\u200d!！]+")
 _LINEAR_PRIORITY: dict[str, Priority] = {"1": "P0", "2": "P1", "3": "P2", "4": "P3"}
 Level = Literal["low", "medium", "high"]
 _LEVELS: tuple[tuple[Level, tuple[str, ...]], ...] = (
@@ -1016,14 +1030,26 @@ class _TrackerReader:
         cell, j = self.first(row, "priority")
         if cell is None:
             return None
-        folded = cell.text.casefold().strip()
-        if folded in _NO_PRIORITY:
+        # '🔥 Urgent', 'Critical ⚠️' (monday's default label), 'Urgent!'
+        folded = _SIGNS.sub("", unicodedata.normalize("NFKC", cell.text).casefold()).strip()
+        if folded in _NO_PRIORITY or folded in ("0 - no priority", "0 (no priority)"):
             return None
         if folded in _LINEAR_PRIORITY:
             return _LINEAR_PRIORITY[folded]
         for priority, words in _PRIORITY:
             if folded in words or folded.split(" ")[0] in words:
                 return priority
+        numbered = _PRIORITY_NUMBERED.match(folded)
+        if numbered is not None:
+            level = min(int(numbered["p"]), 3) if numbered["p"] is not None else None
+            word = next((p for p, words in _PRIORITY if numbered["word"] in words), None) if numbered["word"] else None
+            if numbered["n"] is not None:
+                level = int(numbered["n"]) - 1 if numbered["n"] != "0" else None
+            if level is not None and (word is None or word == f"P{level}"):
+                return _LEVEL_PRIORITY[level]
+            if level is None and numbered["n"] == "0" and word is None:
+                return None  # '0 - No priority'
+        # a number and a word that disagree ('1 - Low') are no priority: reported
         self.problem(i, j, "priority", "unknown_priority", "warning", cell.text)
         return None
 
