@@ -304,6 +304,7 @@ _MONTH_NUMBER = {
 _DMY = re.compile(r"^(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})$")
 _MON_DAY = re.compile(r"^([a-z]{3})[a-z]*\.?[-/ ](\d{1,2})(?:[-/ ,]+(\d{4}))?$", re.I)
 _DAY_MON = re.compile(r"^(\d{1,2})[-/ ]([a-z]{3})[a-z]*\.?(?:[-/ ,]+(\d{4}))?$", re.I)
+_JIRA_DAY = re.compile(r"^(\d{1,2})[-/]([a-z]{3})[-/](\d{2})(?:\s+\d{1,2}:\d{2}(?:\s*[ap]m)?)?$", re.I)
 _PART_OF_MONTH = re.compile(r"^(early|mid|late|end)[- ]([a-z]{3})[a-z]*\.?(?:\s+(\d{4}))?$", re.I)
 _SHORT_QUARTER = re.compile(r"^(\d{2})\s*([qQ][1-4])$")
 _SHOPPING_DAYS = {"双11": "11月11日", "双十一": "11月11日", "双12": "12月12日", "双十二": "12月12日", "618": "6月18日"}
@@ -333,8 +334,11 @@ def due_form(text: str) -> str:
             return pattern.sub(replacement, value).strip()
     if match := _DUE_MONTH_NAME.fullmatch(value):
         return f"end of {match[1]}{match[2] or ''}"
-    if (match := _DMY.fullmatch(value)) and int(match[1]) > 12 >= int(match[2]):
-        return f"{match[3]}-{int(match[2]):02d}-{int(match[1]):02d}"
+    if (match := _DMY.fullmatch(value)) and (int(match[1]) > 12 >= int(match[2]) or "." in value):
+        return f"{match[3]}-{int(match[2]):02d}-{int(match[1]):02d}"  # '12.03.2024': dotted is day first
+    if (match := _JIRA_DAY.fullmatch(value)) and match[2].lower() in _MONTH_NUMBER:
+        return f"20{match[3]}年{_MONTH_NUMBER[match[2].lower()]}月{int(match[1])}日"  # Jira's '12/Mar/24'
+
     if (match := _MON_DAY.fullmatch(value)) and match[1].lower() in _MONTH_NUMBER:
         return f"{match[3] + '年' if match[3] else ''}{_MONTH_NUMBER[match[1].lower()]}月{int(match[2])}日"
     if (match := _DAY_MON.fullmatch(value)) and match[2].lower() in _MONTH_NUMBER:

@@ -599,6 +599,7 @@ _ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T（(].*)?$")
 _ZH_DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?")
 _JIRA = re.compile(r"^(\d{1,2})[/ -]([A-Za-z]{3})[a-z]*[/ -](\d{2,4})(?:\s.*)?$")
 _NUMERIC = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})(?:\s.*)?$")
+_DOTTED = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{2,4}(?:\s.*)?$")
 _EN_DATE = re.compile(r"^([A-Za-z]{3})[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4})")
 
 
@@ -666,6 +667,8 @@ def parse_date(text: str, year_first: bool = False) -> dt.date | str | None:
             return _date(year, second, first)
         if second > 12:
             return _date(year, first, second)
+        if _DOTTED.match(value) and not (year_first and len(match.group(3)) == 2):
+            return _date(year, second, first)  # '12.03.2024': a dotted date is day first wherever it is written
         return _date(year, first, second) if first == second else "ambiguous"
     # a month or a quarter with its year ('2025年1月', 'Jan 2025', '2025 Q1'): due at its end, as check_actions reads it
     return read_due(value, None).date
