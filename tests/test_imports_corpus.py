@@ -73,6 +73,8 @@ def test_action_corpus(entry: dict[str, Any]) -> None:
     got = [[a.action, a.owner, a.due.isoformat() if a.due else None, a.status] for a in result.actions]
     assert got == expect["actions"]
     assert [r.risk for r in result.risks] == expect.get("risks", [])
+    if "levels" in expect:
+        assert [[r.likelihood, r.impact] for r in result.risks] == expect["levels"]
     if "priorities" in expect:
         assert [a.priority for a in result.actions] == expect["priorities"]
     assert sorted([p.row, p.code] for p in result.problems) == sorted(expect["problems"])

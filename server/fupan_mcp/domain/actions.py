@@ -247,7 +247,10 @@ RiskLevel = Literal["low", "medium", "high"]
 # The five-step words of a risk matrix fold into three: rare/unlikely low, possible medium, likely/almost
 # certain high (likelihood); negligible/minor low, moderate medium, major/severe/catastrophic high (impact).
 _LEVEL_WORDS: dict[str, RiskLevel] = {
-    **dict.fromkeys(("high", "h", "高", "较高", "很高", "极高", "严重", "very high", "critical", "大"), "high"),
+    **dict.fromkeys(
+        ("high", "h", "高", "较高", "很高", "极高", "严重", "very high", "critical", "大", "较大", "很大", "极大"),
+        "high",
+    ),
     **dict.fromkeys(
         (
             "likely", "very likely", "highly likely", "almost certain", "certain", "probable", "frequent",
@@ -257,7 +260,9 @@ _LEVEL_WORDS: dict[str, RiskLevel] = {
     ),
     **dict.fromkeys(("medium", "med", "m", "mid", "moderate", "中", "中等", "一般"), "medium"),
     **dict.fromkeys(("possible", "possibly", "occasional", "可能", "有可能", "偶尔"), "medium"),
-    **dict.fromkeys(("low", "l", "低", "较低", "很低", "极低", "轻微", "very low", "minor", "小"), "low"),
+    **dict.fromkeys(
+        ("low", "l", "低", "较低", "很低", "极低", "轻微", "very low", "minor", "小", "较小", "很小", "极小"), "low"
+    ),
     **dict.fromkeys(
         (
             "unlikely", "very unlikely", "rare", "remote", "improbable", "negligible", "insignificant",

@@ -283,6 +283,12 @@ TEXT: Table = {
         "zh": "第 {row} 行 {column} 列（{header}）：无法识别优先级“{value}”，未使用",
         "en": "row {row}, column {column} ({header}): priority '{value}' is not recognised; not used",
     },
+    "cell.risk_closed": {
+        "zh": "第 {row} 行 {column} 列（{header}）：该风险的状态为“{value}”，风险条目不记录状态，"
+        "仍按在册风险导入；已关闭的风险请从列表中删除",
+        "en": "row {row}, column {column} ({header}): the risk's status is '{value}'; a risk has no status field, "
+        "so it is imported as a live risk: remove a closed risk from the list",
+    },
     "cell.unknown_level": {
         "zh": "第 {row} 行 {column} 列（{header}）：无法识别等级“{value}”（高/中/低），未使用",
         "en": "row {row}, column {column} ({header}): level '{value}' is not high, medium or low; not used",

@@ -28,7 +28,7 @@ from typing import Literal
 
 from pydantic import ValidationError
 
-from fupan_mcp.domain.actions import ActionItem, ActionStatus, Priority, Risk, read_due
+from fupan_mcp.domain.actions import ActionItem, ActionStatus, Priority, Risk, read_due, risk_level
 from fupan_mcp.domain.materials import (
     CellProblem,
     ColumnMapping,
@@ -149,7 +149,7 @@ TRACKER_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec(
         "likelihood",
         ("likelihood", "probability", "可能性", "发生概率", "概率"),
-        ("likelihood", "probability", "可能性"),
+        ("likelihood", "probability", "可能性", "概率"),
     ),
     FieldSpec("impact", ("impact", "影响", "影响程度", "严重程度", "severity"), ("impact", "影响")),
     FieldSpec(
@@ -226,6 +226,14 @@ TRACKER_FIELDS: tuple[FieldSpec, ...] = (
             "风险",
             "risk",
             "内容",
+            "风险描述",
+            "风险项",
+            "风险点",
+            "风险事项",
+            "风险名称",
+            "riskdescription",
+            "riskname",
+            "risktitle",
         ),
         ("summary", "title", "概要", "标题", "行动", "改进", "措施", "任务", "action"),
     ),
@@ -716,6 +724,7 @@ _NO = frozenset({"false", "no", "n", "否", "未完成", "0", "✗", "✘", "❌
 _PLANNED_COMPLETION = frozenset({"完成时间", "完成日期", "completed", "closed"})
 """Completion labels a plan table also uses for the date an item is to be done by: a completion only beside
 a due column."""
+_RISK_TITLES = frozenset({"risk", "risks", "风险", "riskitem", "riskdescription", "riskname", "risktitle"})
 _BUG_LABELS = frozenset({"bug", "bugs", "bugid", "trackingbug", "bug#"})
 _BOLD_MARK = re.compile(r"^(?P<ticket>.*?)\s*(?:\*\*|__)\s*(?P<mark>[^*_]{1,40}?)\s*(?:\*\*|__)\s*$")
 _CAPS_MARK = re.compile(
@@ -815,6 +824,12 @@ class _TrackerReader:
         for j, name in enumerate(self.fields):
             if name is not None:
                 self.by_field.setdefault(name.removeprefix("duplicate:"), []).append(j)
+        # A risk register (风险 | 可能性 | 影响 | 应对措施, Risk | Likelihood | Impact | Mitigation): every row is
+        # a risk. Its rows were imported as actions, their likelihood, impact and response lost.
+        titles = [normalize_label(header.labels[j]) for j in self.by_field.get("action", [])]
+        self.register = bool(self.by_field.get("likelihood")) or any(
+            title in _RISK_TITLES or title.startswith(("风险", "risk")) for title in titles[:1]
+        )
 
     def texts(self, row: Sequence[Cell], name: str) -> list[str]:
         return [row[j].text for j in self.by_field.get(name, []) if not is_placeholder(row[j])]
@@ -919,6 +934,8 @@ class _TrackerReader:
         return None
 
     def is_risk(self, row: Sequence[Cell]) -> bool:
+        if self.register:
+            return True
         kinds = [text.casefold() for text in self.texts(row, "issue_type")]
         labels = [
             part.strip().casefold() for text in self.texts(row, "labels") for part in re.split(r"[,;，；|]", text)
@@ -1060,6 +1077,9 @@ class _TrackerReader:
         cell, j = self.first(row, name)
         if cell is None:
             return None
+        read = risk_level(cell.text)  # the register words check_risks reads: 'Likely', 'Major', 'High (3)', '很低'
+        if read in ("low", "medium", "high"):
+            return read
         folded = cell.text.casefold().strip()
         for level, words in _LEVELS:
             if folded in words or any(len(word) > 1 and folded.startswith(word) for word in words):
@@ -1104,6 +1124,9 @@ class _TrackerReader:
 
     def risk(self, i: int, row: Sequence[Cell], text: str) -> Risk | None:
         response = "；".join(self.texts(row, "response")) or None
+        cell, j = self.first(row, "status")
+        if cell is not None and read_status(cell.text) in ("done", "wont_do"):
+            self.problem(i, j, "status", "risk_closed", "warning", cell.text)  # never dropped unsaid
         try:
             return Risk(
                 risk=text[:MAX_TEXT_CHARS],
