@@ -134,6 +134,7 @@ TRACKER_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec(
         "resolution", ("resolution", "解决结果", "解决方案", "statereason", "关闭原因"), ("resolution", "解决结果")
     ),
+    FieldSpec("status_category", ("statuscategory", "状态类别", "状态分类"), ()),
     FieldSpec(
         "status",
         ("status", "state", "状态", "进展", "进度", "当前状态", "当前进展", "最新进展", "进展情况", "执行情况"),
@@ -973,10 +974,19 @@ class _TrackerReader:
     def status(self, i: int, row: Sequence[Cell]) -> tuple[ActionStatus, str | None]:
         cell, j = self.first(row, "status")
         if cell is None:
+            category, _ = self.first(row, "status_category")
+            read = read_status(category.text) if category is not None else None
+            if category is not None and read is not None:
+                return read, category.text if read in ("done", "wont_do") else None
             return self.resolution_status(i, row)
         status = read_status(cell.text)
         if status is not None:
             return status, cell.text
+        category, _ = self.first(row, "status_category")
+        read = read_status(category.text) if category is not None else None
+        if category is not None and read is not None:
+            # Jira's Status Category (To Do, In Progress, Done) places a custom status ('Awaiting Sign-off')
+            return read, f"{cell.text} ({category.text})"
         self.problem(i, j, "status", "unknown_status", "warning", cell.text)
         return "open", cell.text
 
