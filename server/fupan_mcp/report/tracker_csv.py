@@ -38,6 +38,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Literal, get_args
 
+from fupan_mcp.analysis.actions import owners
 from fupan_mcp.domain.stored import StoredAction
 from fupan_mcp.i18n import Language, tr
 from fupan_mcp.report.strings import TEXT
@@ -108,6 +109,21 @@ def _labels(action: StoredAction, *, spaces: str | None) -> list[str]:
     return labels
 
 
+def _assignee(action: StoredAction) -> str:
+    """The one person Jira's Assignee and Linear's Assignee take: the first owner named. 'Alice, Bob' was
+    written whole, a user neither importer has (the import stops at the user mapping or assigns nobody);
+    every owner stays named in the description."""
+    named = owners(action.owner)
+    return named[0] if named else ""
+
+
+def _login(action: StoredAction) -> str:
+    """github-csv-tools' assignee: the first owner when it could be a login ('octocat, hubot' was left
+    unassigned: the whole cell is no login)."""
+    first = _assignee(action).removeprefix("@")
+    return first if _GITHUB_LOGIN.fullmatch(first) else ""
+
+
 def _date(value: object) -> str:
     return value.isoformat() if hasattr(value, "isoformat") else ""
 
@@ -134,7 +150,7 @@ def _jira(actions: Sequence[StoredAction], language: Language) -> tuple[list[str
             _JIRA_STATUS[a.status],
             _JIRA_RESOLUTION.get(a.status, ""),
             _JIRA_PRIORITY.get(a.priority or "", ""),
-            a.owner or "",
+            _assignee(a),
             _date(a.due),
             *(found + [""] * (width - len(found))),
         ]
@@ -155,7 +171,7 @@ def _linear(actions: Sequence[StoredAction], language: Language) -> tuple[list[s
             _no_formula(_description(a, language)),
             _LINEAR_STATUS[a.status],
             _LINEAR_PRIORITY.get(a.priority or "", "No priority"),
-            a.owner or "",
+            _assignee(a),
             ", ".join(_labels(a, spaces=None)),
             _date(a.due),
             a.created_at.isoformat(),
@@ -173,7 +189,7 @@ def _github(actions: Sequence[StoredAction], language: Language) -> tuple[list[s
             _title(a),
             _description(a, language),
             ",".join(_labels(a, spaces=None)),
-            a.owner if a.owner and _GITHUB_LOGIN.fullmatch(a.owner) else "",
+            _login(a),
             "",
             "closed" if a.status in ("done", "wont_do") else "open",
         ]
