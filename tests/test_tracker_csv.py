@@ -208,3 +208,15 @@ def test_several_owners_assign_the_first_and_are_all_named(tracker: str, column:
     assert first[column] == "octocat"
     assert second[column] == ("王伟" if tracker != "github" else "")  # not a GitHub login
     assert "octocat, hubot" in first[1] and "王伟、李四" in second[1]
+
+
+@pytest.mark.parametrize("tracker", ["jira", "linear", "github"])
+def test_an_export_reads_back_with_its_statuses(tracker: str) -> None:
+    """import_actions reads each export back: a won't-do action closed on GitHub carries wontfix (closed alone
+    was read back as done)."""
+    from fupan_mcp.materials.api import import_actions
+
+    text = tracker_csv(ACTIONS, tracker, "en")  # type: ignore[arg-type]
+    back = import_actions(text.encode(), "csv", None, "en")
+    assert [a.status for a in back.actions] == ["open", "done", "wont_do"]
+    assert back.problems == []

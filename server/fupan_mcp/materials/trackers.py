@@ -729,6 +729,9 @@ _NO = frozenset({"false", "no", "n", "否", "未完成", "0", "✗", "✘", "❌
 _PLANNED_COMPLETION = frozenset({"完成时间", "完成日期", "completed", "closed"})
 """Completion labels a plan table also uses for the date an item is to be done by: a completion only beside
 a due column."""
+_UNDONE_LABELS = frozenset(
+    {"wontfix", "won't fix", "wont fix", "wont-fix", "won't do", "wont-do", "duplicate", "invalid", "not planned"}
+)
 _RISK_TITLES = frozenset({"risk", "risks", "风险", "riskitem", "riskdescription", "riskname", "risktitle"})
 _BUG_LABELS = frozenset({"bug", "bugs", "bugid", "trackingbug", "bug#"})
 _BOLD_MARK = re.compile(r"^(?P<ticket>.*?)\s*(?:\*\*|__)\s*(?P<mark>[^*_]{1,40}?)\s*(?:\*\*|__)\s*$")
@@ -949,6 +952,15 @@ class _TrackerReader:
             label in _RISK_WORDS for label in labels
         )
 
+    def undone_label(self, row: Sequence[Cell]) -> str | None:
+        """A label that closes a ticket undone: GitHub's default wontfix, duplicate, invalid (a closed issue
+        so labelled was imported as done)."""
+        for text in self.texts(row, "labels"):
+            for part in re.split(r"[,;，；|]", text):
+                if part.strip().casefold() in _UNDONE_LABELS:
+                    return part.strip()
+        return None
+
     def owner(self, row: Sequence[Cell]) -> str | None:
         # Asana writes Assignee and Assignee Email: one person, not two; the address names an owner left unnamed.
         owners = self.texts(row, "owner") or self.texts(row, "owner_email")
@@ -1106,6 +1118,10 @@ class _TrackerReader:
         resolution = ", ".join(self.texts(row, "resolution")) or None
         if status == "done" and resolution and any(word in resolution.casefold() for word in _UNDONE_RESOLUTIONS):
             status = "wont_do"
+        closing = self.undone_label(row) if status == "done" else None
+        if closing is not None:
+            # GitHub closes an issue it will not do with its default label (wontfix, duplicate, invalid)
+            status, resolution = "wont_do", resolution or closing
         evidence = status_reason = None
         if status == "done":
             resolved = self.due(i, row, "resolved") if self.by_field.get("resolved") else None

@@ -19,7 +19,8 @@ tracker's importer documents or reads, so the file imports without remapping:
   (github.com/gavinr/github-csv-tools, ``githubCsvTools file.csv``), whose importer reads the
   columns title (required), body, labels (one cell, comma separated), milestone (a milestone
   number), assignee (a GitHub login) and state (``closed`` closes the issue). The owner becomes
-  the assignee only when it could be a login; it is always named in the body.
+  the assignee only when it could be a login; it is always named in the body. A won't-do action is
+  closed with GitHub's default label ``wontfix`` (the tool sets no state reason): closed alone reads as done.
 
 Text is UTF-8 and kept as written (Chinese included), rows end with CRLF as RFC 4180 and Excel
 do. No byte order mark by default: none of the three importers asks for it, and an importer that
@@ -188,7 +189,7 @@ def _github(actions: Sequence[StoredAction], language: Language) -> tuple[list[s
         [
             _title(a),
             _description(a, language),
-            ",".join(_labels(a, spaces=None)),
+            ",".join([*_labels(a, spaces=None), *(["wontfix"] if a.status == "wont_do" else [])]),
             _login(a),
             "",
             "closed" if a.status in ("done", "wont_do") else "open",
