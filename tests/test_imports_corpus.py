@@ -389,3 +389,21 @@ def test_a_number_and_a_word_that_disagree_are_no_priority() -> None:
     assert [a.priority for a in result.actions] == [None, "P1"]
     (problem,) = result.problems
     assert (problem.row, problem.code) == (2, "unknown_priority") and "1 - Low" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("header", "row", "ticket"),
+    [
+        ("序号,改进措施,负责人,状态", "1,补齐慢查询告警,张三,已完成", None),  # counts the rows
+        ("编号,改进措施,负责人,状态", "3,补齐慢查询告警,张三,已完成", None),
+        ("编号,改进措施,负责人,状态", "INC-12,补齐慢查询告警,张三,已完成", "INC-12"),
+        ("No.,Action,Owner,Status", "2,Add alert,alice,Done", None),
+        ("number,title,state,assignees", "412,Add alert,closed,octocat", "#412"),  # GitHub's issue number
+        ("ID,Summary,Assignee,Status", "10231,Add alert,alice,Done", "10231"),
+    ],
+)
+def test_a_row_number_is_no_ticket(header: str, row: str, ticket: str | None) -> None:
+    """A done row's evidence named '#1', the row's 序号, as its ticket."""
+    (action,) = import_actions(f"{header}\n{row}\n".encode(), "csv", None, "zh").actions
+    assert action.ticket == ticket and action.status == "done"
+    assert (action.evidence or "").startswith(ticket or "") and "#1" not in (action.evidence or "")

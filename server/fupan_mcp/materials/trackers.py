@@ -729,6 +729,7 @@ _NO = frozenset({"false", "no", "n", "否", "未完成", "0", "✗", "✘", "❌
 _PLANNED_COMPLETION = frozenset({"完成时间", "完成日期", "completed", "closed"})
 """Completion labels a plan table also uses for the date an item is to be done by: a completion only beside
 a due column."""
+_ROW_NUMBER_LABELS = frozenset({"序号", "编号", "no", "#", "number", "num", "序", "行号", "item"})
 _UNDONE_LABELS = frozenset(
     {"wontfix", "won't fix", "wont fix", "wont-fix", "won't do", "wont-do", "duplicate", "invalid", "not planned"}
 )
@@ -931,15 +932,23 @@ class _TrackerReader:
         # GitHub's `id` is an opaque node id: its URL or #number names the issue.
         names = ("ticket_key", "url") if self.source == "github" else ("ticket_key", "ticket_id", "url")
         for name in names:
-            cell, _ = self.first(row, name)
-            if cell is not None:
+            cell, j = self.first(row, name)
+            if cell is not None and j is not None and not self.row_number(j, cell):
                 text = _ticket_marker(cell.text)[0] if name == "ticket_key" else cell.text
                 return text[:MAX_NAME_CHARS] if text else None
-        cell, _ = self.first(row, "number")
-        if cell is not None:
+        cell, j = self.first(row, "number")
+        if cell is not None and j is not None and not self.row_number(j, cell):
             text = cell.text.lstrip("#")
             return f"#{text}" if text else None
         return None
+
+    def row_number(self, j: int, cell: Cell) -> bool:
+        """A 序号 / 编号 / No. / # of a plain table counts the rows: '1' is no ticket (it was the ticket, and a
+        done row's evidence said '#1'). A GitHub list's number is its issue."""
+        label = normalize_label(self.header.labels[j])
+        if label in ("issuenumber", "issue#") or (self.source == "github" and label == "number"):
+            return False
+        return label in _ROW_NUMBER_LABELS and cell.text.strip().lstrip("#").isdigit()
 
     def is_risk(self, row: Sequence[Cell]) -> bool:
         if self.register:
