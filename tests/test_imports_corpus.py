@@ -407,3 +407,20 @@ def test_a_row_number_is_no_ticket(header: str, row: str, ticket: str | None) ->
     (action,) = import_actions(f"{header}\n{row}\n".encode(), "csv", None, "zh").actions
     assert action.ticket == ticket and action.status == "done"
     assert (action.evidence or "").startswith(ticket or "") and "#1" not in (action.evidence or "")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "- [ ] Add alert on queue depth — @alice — due 2024-03-01\n- [x] Fix the runbook (bob)\n",
+        "1. 补充慢查询告警（负责人：张三，截止：2024-03-01）\n2. 压测报告（李四，3月15日）\n",
+        "• Rotate the keys, ops, Friday\n• Add a canary, dev, next sprint\n",
+    ],
+)
+def test_a_pasted_list_is_told_apart_from_a_table(text: str) -> None:
+    """A list pasted into import_actions was refused for its full-width commas, or with no reason."""
+    for language, words in (("zh", "列表，不是表格"), ("en", "looks like a list")):
+        with pytest.raises(InputError) as caught:
+            import_actions(text.encode(), "csv", None, language)  # type: ignore[arg-type]
+        assert caught.value.field == "content" and words in str(caught.value) and "audit_review" in str(caught.value)
+        assert "全角逗号" not in str(caught.value)

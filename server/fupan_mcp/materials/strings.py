@@ -51,6 +51,12 @@ TEXT: Table = {
         "en": "no header found in the first {rows} rows: the header line reads as one column. {why}"
         "Expected column names such as {needed}",
     },
+    "why.list": {
+        "zh": "内容像是一行一项的列表，不是表格：这里读的是带表头的表格（一行列名，每列一个字段）。"
+        "请整理成表格，或把整篇文档交给 audit_review 检查其中的条目。",
+        "en": "The content looks like a list, one item a line, not a table: a table with a header row (one "
+        "column a field) is read here. Lay it out as a table, or give the whole document to audit_review. ",
+    },
     "why.fullwidth_comma": {
         "zh": "各列似乎以全角逗号“，”分隔：请改用半角逗号或制表符（全角逗号也可能是千位分隔符，无法可靠拆分）。",
         "en": "The columns seem separated by full-width commas '，': use ',' or tabs instead (a full-width comma "

@@ -21,6 +21,7 @@ import csv
 import datetime as dt
 import io
 import math
+import re
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -180,14 +181,20 @@ def extra_cells(sheet: Sheet, labels: Sequence[str], row: Sequence[Cell]) -> lis
     return [cell for cell in row[width:] if not cell.empty]
 
 
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+•·▪◦]\s+|\d{1,3}[.、)）]\s*\S|[（(]\d{1,3}[)）]|\[[ xX✓]\]\s)")
+
+
 def single_column_reason(rows: Sequence[Sequence[Cell]], names_fields: Callable[[str], int]) -> str | None:
-    """Why a text table shows no header, when it can be told: 'fullwidth_comma' (every line one cell holding
+    """Why a text table shows no header, when it can be told: 'list' (most lines are list items: a pasted
+    list, not a table), 'fullwidth_comma' (every line one cell holding
     '，') or 'single_blanks' (the first line one cell whose blank-separated words name two fields or more,
     ``names_fields`` counting them)."""
     filled = [[c for c in row if not c.empty] for row in rows[:30]]
     filled = [cells for cells in filled if cells]
     if not filled:
         return None
+    if sum(1 for cells in filled if _LIST_ITEM.match(cells[0].text)) * 2 > len(filled):
+        return "list"  # '- [ ] Add the alert — @alice', '1. 补充告警（张三，3月1日）': one item a line, no columns
     if all(len(cells) == 1 for cells in filled) and sum(1 for c in filled if "，" in c[0].text) * 2 >= len(filled):
         return "fullwidth_comma"
     first = filled[0]
