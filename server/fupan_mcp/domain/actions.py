@@ -259,6 +259,7 @@ _LEVEL_WORDS: dict[str, RiskLevel] = {
         (
             "likely", "very likely", "highly likely", "almost certain", "certain", "probable", "frequent",
             "major", "severe", "catastrophic", "significant", "很可能", "极可能", "大概率", "非常可能", "重大",
+            "几乎确定", "几乎肯定", "灾难性", "致命", "极其严重", "extreme",
         ),
         "high",
     ),
@@ -270,11 +271,12 @@ _LEVEL_WORDS: dict[str, RiskLevel] = {
     **dict.fromkeys(
         (
             "unlikely", "very unlikely", "rare", "remote", "improbable", "negligible", "insignificant",
-            "不太可能", "不大可能", "小概率", "罕见", "极少",
+            "不太可能", "不大可能", "小概率", "罕见", "极少", "几乎不可能",
         ),
         "low",
     ),
 }  # fmt: skip
+_LEVEL_HEAD = re.compile(r"^\d(?:\.\d+)?\s*(?:[-–—:：.]\s*|[(（]\s*)(?=\D)")
 _LEVEL_TAIL = re.compile(r"\s*[(（]\s*\d+(?:\.\d+)?\s*[)）]\s*$")
 
 
@@ -416,6 +418,11 @@ def risk_level(value: object) -> object:
         return value
     key = _LEVEL_TAIL.sub("", value.strip().casefold())
     key = re.sub(r"\s+", " ", key)
+    if key not in _LEVEL_WORDS:
+        # '5 - Almost certain', '4 (Likely)': a matrix's step number before its word, the word gives the level;
+        # '高风险', '低风险': the level of a risk
+        key = _LEVEL_HEAD.sub("", key).rstrip(")）").strip()
+        key = key.removesuffix("风险") if len(key) > 2 else key
     return _LEVEL_WORDS.get(key, None if not key else value)
 
 
