@@ -420,6 +420,8 @@ _STATUS: tuple[tuple[ActionStatus, tuple[str, ...]], ...] = (
             "unstarted",
             "planned",
             "not started",
+            "delayed",
+            "overdue",
             "deferred",
             "postponed",
             "icebox",
@@ -548,7 +550,32 @@ def read_status(text: str) -> ActionStatus | None:
         if found == ["done", "in_progress"]:
             return "in_progress"  # 'In progress - 80% done'
         return None
-    return _qualified_status(folded)  # '进行中（80%）', '已修复待验证'
+    return _qualified_status(folded) or _annotated_status(folded)  # '进行中（80%）', '已修复待验证'
+
+
+_NOTE_SPLIT = re.compile(r"\s*[,，、;；:：(（\[【]\s*|\s+[-–—]\s*|\s+")
+_NOTE_DOUBT = re.compile(r"待|未|尚|没|不|部分|再|仍|还|重新|回滚|撤回|\?|？|\bnot\b|\bno\b|pending|partial|revert")
+
+
+def _annotated_status(folded: str) -> ActionStatus | None:
+    """A status word with a note after it: '已完成，见PR#123', '已完成（3/15）', '已上线（v2.3）', '✅ 已上线',
+    '取消（需求变更）', '放弃：成本太高', '未开始（待排期）'. A short Chinese word is read only whole, so these
+    were unknown and open (a done action overdue). The word gives the status when the note casts no doubt on
+    it ('已完成，待复盘', '已完成（部分）', '已上线，已回滚' stay unread): the note is no status of its own."""
+    parts = _NOTE_SPLIT.split(folded.strip(), maxsplit=1)
+    if len(parts) < 2 or not parts[1].strip():
+        return None
+    head, note = parts[0], parts[1]
+    status = next((found for found, words in _STATUS if head in words), None)
+    if status is None:
+        marks = re.sub(r"[\s\ufe0f]+", "", head)
+        status = next((found for found, signs in _STATUS_MARKS if marks in signs), None)
+    if status is None:
+        return None
+    if status in ("done", "in_progress") and _NOTE_DOUBT.search(note):
+        return None
+    other = read_status(note) if len(note) <= 20 and not _NOTE_DOUBT.search(note) else None
+    return status if other in (None, status) else None
 
 
 def _affirmed(folded: str, word: str) -> bool:
