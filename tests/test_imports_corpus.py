@@ -424,3 +424,9 @@ def test_a_pasted_list_is_told_apart_from_a_table(text: str) -> None:
             import_actions(text.encode(), "csv", None, language)  # type: ignore[arg-type]
         assert caught.value.field == "content" and words in str(caught.value) and "audit_review" in str(caught.value)
         assert "全角逗号" not in str(caught.value)
+
+
+def test_owners_one_a_line_in_a_cell_are_all_named() -> None:
+    data = 'Action,Owner,Status\n"Add alert","Alice\r\nBob",Open\n补监控,"王五\n赵六",进行中\n'.encode()
+    result = import_actions(data, "csv", None, "zh")
+    assert [a.owner for a in result.actions] == ["Alice, Bob", "王五, 赵六"]

@@ -1000,7 +1000,9 @@ class _TrackerReader:
     def owner(self, row: Sequence[Cell]) -> str | None:
         # Asana writes Assignee and Assignee Email: one person, not two; the address names an owner left unnamed.
         owners = self.texts(row, "owner") or self.texts(row, "owner_email")
-        return ", ".join(owners)[:MAX_NAME_CHARS] if owners else None
+        # a cell listing its owners one a line (Alt+Enter in Excel) names them all, not one name with breaks
+        names = [name.strip() for text in owners for name in re.split(r"[\r\n]+", text) if name.strip()]
+        return ", ".join(names)[:MAX_NAME_CHARS] if names else None
 
     def due(self, i: int, row: Sequence[Cell], name: str = "due") -> dt.date | None:
         cell, j = self.first(row, name)
