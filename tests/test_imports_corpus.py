@@ -4,6 +4,7 @@ behind them (markdown, space-aligned, decimal commas, footnote marks, full-width
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -430,3 +431,19 @@ def test_owners_one_a_line_in_a_cell_are_all_named() -> None:
     data = 'Action,Owner,Status\n"Add alert","Alice\r\nBob",Open\n补监控,"王五\n赵六",进行中\n'.encode()
     result = import_actions(data, "csv", None, "zh")
     assert [a.owner for a in result.actions] == ["Alice, Bob", "王五, 赵六"]
+
+
+def test_an_excel_serial_date_is_read_and_said() -> None:
+    """'45366' in a due column (a date cell saved as General) was unreadable: it is 2024-03-15, read with a
+    warning naming the date; a number out of this century's range stays unreadable."""
+    data = b"Action,Owner,Due date\nAdd alert,alice,45366\nAdd probe,bob,45366.75\nAdd check,cy,12345\n"
+    result = import_actions(data, "csv", None, "en")
+    assert [a.due for a in result.actions] == [dt.date(2024, 3, 15), dt.date(2024, 3, 15), None]
+    assert sorted((p.row, p.code) for p in result.problems) == [
+        (2, "excel_serial_date"),
+        (3, "excel_serial_date"),
+        (4, "unreadable_date"),
+    ]
+    assert "2024-03-15" in result.problems[0].message and "45366" in result.problems[0].message
+    zh = import_actions(data, "csv", None, "zh").problems[0].message
+    assert "Excel 的日期序号" in zh and "2024-03-15" in zh

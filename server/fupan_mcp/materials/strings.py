@@ -289,6 +289,12 @@ TEXT: Table = {
         "zh": "第 {row} 行 {column} 列（{header}）：无法识别优先级“{value}”，未使用",
         "en": "row {row}, column {column} ({header}): priority '{value}' is not recognised; not used",
     },
+    "cell.excel_serial_date": {
+        "zh": "第 {row} 行 {column} 列（{header}）：“{value}”是 Excel 的日期序号，读作 {date}；"
+        "请核对，并把该列设为日期格式或写成 YYYY-MM-DD",
+        "en": "row {row}, column {column} ({header}): '{value}' is an Excel date serial number, read as {date}; "
+        "check it, and format the column as dates or write YYYY-MM-DD",
+    },
     "cell.risk_closed": {
         "zh": "第 {row} 行 {column} 列（{header}）：该风险的状态为“{value}”，风险条目不记录状态，"
         "仍按在册风险导入；已关闭的风险请从列表中删除",

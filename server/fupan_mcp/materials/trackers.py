@@ -756,6 +756,18 @@ _NO = frozenset({"false", "no", "n", "否", "未完成", "0", "✗", "✘", "❌
 _PLANNED_COMPLETION = frozenset({"完成时间", "完成日期", "completed", "closed"})
 """Completion labels a plan table also uses for the date an item is to be done by: a completion only beside
 a due column."""
+_EXCEL_DAY_ZERO = dt.date(1899, 12, 30)
+
+
+def _excel_serial(text: str) -> dt.date | None:
+    """The day an Excel serial number names ('45366' is 2024-03-15), for a number from 2000 to 2099 only
+    (36526-73050: five digits no other date form writes); its time of day, if any, dropped."""
+    match = re.fullmatch(r"\s*(\d{5})(?:\.\d+)?\s*", text)
+    if match is None or not 36526 <= int(match[1]) <= 73050:
+        return None
+    return _EXCEL_DAY_ZERO + dt.timedelta(days=int(match[1]))
+
+
 _ROW_NUMBER_LABELS = frozenset({"序号", "编号", "no", "#", "number", "num", "序", "行号", "item"})
 _UNDONE_LABELS = frozenset(
     {"wontfix", "won't fix", "wont fix", "wont-fix", "won't do", "wont-do", "duplicate", "invalid", "not planned"}
@@ -876,7 +888,9 @@ class _TrackerReader:
                 return row[j], j
         return None, None
 
-    def problem(self, i: int, j: int | None, name: str | None, code: str, severity: str, value: str | None) -> None:
+    def problem(
+        self, i: int, j: int | None, name: str | None, code: str, severity: str, value: str | None, **extra: str
+    ) -> None:
         column = self.header.letter(j) if j is not None else None
         label = self.header.labels[j] if j is not None else None
         row = i + 1 + self.offset
@@ -889,7 +903,9 @@ class _TrackerReader:
                 value=value[:100] if value is not None else None,
                 code=code,
                 severity="error" if severity == "error" else "warning",
-                message=tr(TEXT, f"cell.{code}", self.language, row=row, column=column, header=label, value=value),
+                message=tr(
+                    TEXT, f"cell.{code}", self.language, row=row, column=column, header=label, value=value, **extra
+                ),
             )
         )
 
@@ -1010,6 +1026,11 @@ class _TrackerReader:
             return None
         if cell.kind == "date":
             return cell.value  # type: ignore[return-value]
+        serial = _excel_serial(cell.text)
+        if serial is not None:
+            # 45366: a date cell of Excel saved or pasted as its day number (the column's format was General)
+            self.problem(i, j, name, "excel_serial_date", "warning", cell.text, date=serial.isoformat())
+            return serial
         label = self.header.labels[j] if j is not None else ""
         chinese = any("\u4e00" <= ch <= "\u9fff" for ch in label)
         parsed = parse_date(unicodedata.normalize("NFKC", cell.text), year_first=chinese)
@@ -1097,7 +1118,8 @@ class _TrackerReader:
         if cell is None or j is None:
             return self.board_status(row)
         completion = normalize_label(self.header.labels[j]) not in _PLANNED_COMPLETION or bool(self.by_field.get("due"))
-        if completion and (cell.kind == "date" or isinstance(parse_date(cell.text), dt.date)):
+        dated = cell.kind == "date" or isinstance(parse_date(cell.text), dt.date) or _excel_serial(cell.text)
+        if completion and dated:
             return "done", None
         return self.board_status(row)
 
