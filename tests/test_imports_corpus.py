@@ -447,3 +447,19 @@ def test_an_excel_serial_date_is_read_and_said() -> None:
     assert "2024-03-15" in result.problems[0].message and "45366" in result.problems[0].message
     zh = import_actions(data, "csv", None, "zh").problems[0].message
     assert "Excel 的日期序号" in zh and "2024-03-15" in zh
+
+
+@pytest.mark.parametrize(
+    ("span", "due"),
+    [
+        ("2024/03/01 ~ 2024/03/15", dt.date(2024, 3, 15)),
+        ("2024年3月1日至2024年3月15日", dt.date(2024, 3, 15)),
+        ("2024-03-01 → 2024-03-15", dt.date(2024, 3, 15)),
+        ("2024-03-15", dt.date(2024, 3, 15)),
+        ("2024-03-01 或 2024-03-15", None),  # two options, no span: refused
+    ],
+)
+def test_a_span_with_no_due_column_ends_on_its_due(span: str, due: dt.date | None) -> None:
+    result = import_actions(f"任务,负责人,起止时间\n补监控,张三,{span}\n".encode(), "csv", None, "zh")
+    assert result.actions[0].due == due
+    assert [p.code for p in result.problems] == ([] if due else ["unreadable_date"])

@@ -134,6 +134,9 @@ TRACKER_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec(
         "resolution", ("resolution", "解决结果", "解决方案", "statereason", "关闭原因"), ("resolution", "解决结果")
     ),
+    FieldSpec(
+        "timeline", ("timeline", "起止时间", "起止日期", "时间范围", "日期范围", "daterange", "计划起止时间"), ()
+    ),
     FieldSpec("status_category", ("statuscategory", "状态类别", "状态分类"), ()),
     FieldSpec(
         "status",
@@ -756,6 +759,7 @@ _NO = frozenset({"false", "no", "n", "否", "未完成", "0", "✗", "✘", "❌
 _PLANNED_COMPLETION = frozenset({"完成时间", "完成日期", "completed", "closed"})
 """Completion labels a plan table also uses for the date an item is to be done by: a completion only beside
 a due column."""
+_SPAN = re.compile(r"\s*(?:-|–|—|~|～|→|->|至|到|to|until|till)\s*", re.IGNORECASE)
 _EXCEL_DAY_ZERO = dt.date(1899, 12, 30)
 
 
@@ -1046,6 +1050,29 @@ class _TrackerReader:
             return None
         return parsed
 
+    def timeline_end(self, i: int, row: Sequence[Cell]) -> dt.date | None:
+        """The due of a row that gives a span, not a due: monday's Timeline '2024-03-01 - 2024-03-05', 飞书's
+        起止时间 '2024/03/01 ~ 2024/03/05' or '3月1日至3月5日' when the year is given. The span ends on its due;
+        a span that reads as no two dates is reported."""
+        cell, j = self.first(row, "timeline")
+        if cell is None:
+            return None
+        if cell.kind == "date":
+            return cell.value  # type: ignore[return-value]
+        value = unicodedata.normalize("NFKC", cell.text)
+        found = list(_DATE_TOKEN.finditer(value))
+        between = value[found[0].end() : found[1].start()].lstrip("日号") if len(found) == 2 else ""
+        end = parse_date(found[-1].group()) if found else None
+        if len(found) == 1 or (len(found) == 2 and _SPAN.fullmatch(between)):
+            if isinstance(end, dt.date):
+                return end
+            vague = vague_date(found[-1].group())
+            if vague != "none":  # 'Mar 1 - Mar 5': no year
+                self.problem(i, j, "due", vague, "error", cell.text)
+                return None
+        self.problem(i, j, "due", "unreadable_date", "error", cell.text)
+        return None
+
     def status(self, i: int, row: Sequence[Cell]) -> tuple[ActionStatus, str | None]:
         cell, j = self.first(row, "status")
         if cell is None:
@@ -1191,6 +1218,8 @@ class _TrackerReader:
             status_reason = resolution or written
         metric = self.texts(row, "success_metric")
         due = self.due(i, row)
+        if due is None and not self.by_field.get("due") and self.by_field.get("timeline"):
+            due = self.timeline_end(i, row)
         if due is None and status != "done" and not self.by_field.get("due") and self.by_field.get("resolved"):
             # A plan table's 完成时间 on an item not done is when it is due, not when it was done.
             due = self.due(i, row, "resolved")
