@@ -89,6 +89,8 @@ TRACKER_FIELDS: tuple[FieldSpec, ...] = (
             "计划完成日期",
             "计划完成时间",
             "targetdate",
+            "targetend",
+            "目标完成日期",
             "deadline",
             "milestonedue",
             "milestonedueon",
@@ -876,6 +878,12 @@ class _TrackerReader:
         for j, name in enumerate(self.fields):
             if name is not None:
                 self.by_field.setdefault(name.removeprefix("duplicate:"), []).append(j)
+        # Two due columns (Jira's Due date and a custom Target end): the one named most plainly is read first.
+        due_names = next(spec.exact for spec in TRACKER_FIELDS if spec.name == "due")
+        rank = {name: k for k, name in enumerate(due_names)}
+        self.by_field["due"] = sorted(
+            self.by_field.get("due", []), key=lambda j: rank.get(normalize_label(header.labels[j]), len(rank))
+        )
         # A risk register (风险 | 可能性 | 影响 | 应对措施, Risk | Likelihood | Impact | Mitigation): every row is
         # a risk. Its rows were imported as actions, their likelihood, impact and response lost.
         titles = [normalize_label(header.labels[j]) for j in self.by_field.get("action", [])]
