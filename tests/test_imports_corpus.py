@@ -204,6 +204,11 @@ def test_vague_dates() -> None:
         ("Preview", "open"),  # 'review' inside it gives no status: unknown, taken as open
         ("Not Doing", "wont_do"),
         ("Cancelled - superseded", "wont_do"),
+        ("🔴 待处理", "open"),  # a coloured select option, as 飞书/Notion boards export it
+        ("🟡 进行中", "in_progress"),
+        ("🟢 已完成", "done"),
+        ("🆕 New", "open"),
+        ("❌ 已完成", "open"),  # a mark that means a status against the word: unread, reported
     ],
 )
 def test_status_forms(status: str, expected: str) -> None:

@@ -496,6 +496,8 @@ _STATUS_MARKS: tuple[tuple[ActionStatus, frozenset[str]], ...] = (
     ),
     ("open", frozenset({"未启动", "待启动", "待开始", "notyet", "notstarted", "⏳", "☐", "⬜"})),
 )
+_DECOR = re.compile(r"[\u2300-\u23ff\u2460-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff\ufe0f\u200d]+")
+_MEANT = re.compile(r"[✅✔☑√✓❌❎✗✘🚧🔄⏳☐⬜🚫]")
 _PARTIAL = re.compile(r"\b(?:partial(?:ly)?|partly|mostly|almost|nearly|half)\b")
 _HEDGED = re.compile(
     r"\?|？|\b(?:revert(?:ed)?|rolled back|rollback|undone|re-?opened|pending|awaiting|tbc|tbd|unclear|unverified)\b"
@@ -538,6 +540,11 @@ def read_status(text: str) -> ActionStatus | None:
     for status, words in _STATUS:
         if folded in words:
             return status
+    plain = _DECOR.sub("", folded).strip()
+    if plain and plain != folded and not _MEANT.search(folded):
+        # '🆕 New', '🟢 已完成', '🟡 进行中': a board's coloured sign before the word (GitHub project templates,
+        # 飞书/Notion selects) says nothing of its own; a mark that means a status (✅ ❌ 🚧) is read as one
+        return read_status(plain)
     marks = re.sub(r"[\s\ufe0f]+", "", folded)
     for status, signs in _STATUS_MARKS:
         if marks in signs:
