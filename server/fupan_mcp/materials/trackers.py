@@ -48,6 +48,24 @@ from fupan_mcp.materials.tables import Cell, Note, Sheet, cells_text, extra_cell
 __all__ = ["TRACKER_FIELDS", "TrackerTable", "action_header", "parse_date", "read_tracker"]
 
 TRACKER_FIELDS: tuple[FieldSpec, ...] = (
+    # Columns whose names hold a field's word but fill no field: Jira's 'Status Category Changed' (a date) was
+    # read as the status when Status was empty, 'Parent summary' as a second title, Linear's 'SLA Status' as
+    # the status. Matched first by their whole name, listed as unused.
+    FieldSpec(
+        "unused",
+        (
+            "statuscategorychanged",
+            "parentsummary",
+            "parentstatus",
+            "slastatus",
+            "epiclinksummary",
+            "epicstatus",
+            "sprintstatus",
+            "父级概要",
+            "状态类别已更改",
+        ),
+        (),
+    ),
     FieldSpec(
         "ticket_key",
         (
@@ -873,7 +891,7 @@ class _TrackerReader:
         self.planned_rows: list[int] = []
         self.source = _source(header.labels)
         # Jira repeats a column once per value (Labels, Labels, Labels): every column of a field is read.
-        self.fields = list(header.fields)
+        self.fields = [None if name and name.removeprefix("duplicate:") == "unused" else name for name in header.fields]
         if "ticket_key" not in self.fields:
             # The SRE book's action table: Action Item | Type | Owner | Bug, the Bug cell 'Bug 5554823 **TODO**'.
             # 'Bug' names the ticket only beside a title column (a bug list's 'Bug' column is its title).
