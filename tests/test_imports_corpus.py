@@ -468,3 +468,13 @@ def test_a_span_with_no_due_column_ends_on_its_due(span: str, due: dt.date | Non
     result = import_actions(f"任务,负责人,起止时间\n补监控,张三,{span}\n".encode(), "csv", None, "zh")
     assert result.actions[0].due == due
     assert [p.code for p in result.problems] == ([] if due else ["unreadable_date"])
+
+
+def test_a_column_of_both_date_orders_stays_refused_cell_by_cell() -> None:
+    data = b"Action,Owner,Due\nA,al,05/03/2024\nB,bo,21/03/2024\nC,cy,03/21/2024\n"
+    result = import_actions(data, "csv", None, "en")
+    assert [a.due for a in result.actions] == [None, dt.date(2024, 3, 21), dt.date(2024, 3, 21)]
+    assert [(p.row, p.code) for p in result.problems] == [(2, "ambiguous_date")]
+    assert not [n for n in result.notes if n.code.startswith("date_order")]
+    month = import_actions(b"Action,Owner,Due\nA,al,05/03/2024\nB,bo,03/21/2024\n", "csv", None, "en")
+    assert month.actions[0].due == dt.date(2024, 5, 3) and "month first" in month.notes[0].message

@@ -147,6 +147,19 @@ TEXT: Table = {
         "zh": "{count} 行无法按列对齐，未读取（未猜测）：{text}",
         "en": "{count} lines could not be split into the columns and were not read (not guessed): {text}",
     },
+    "note.date_order_day_first": {
+        "zh": "“{header}”列的日期按日/月/年读取：该列的“{example}”只能是日在前，"
+        "同列日与月都不大于 12 的日期（如 05/03/2024）按同一顺序读",
+        "en": "the dates of '{header}' are read day first: '{example}' in that column can only be day/month/year, "
+        "so its dates whose day and month are both 12 or less (such as 05/03/2024) are read the same way",
+    },
+    "note.date_order_month_first": {
+        "zh": "“{header}”列的日期按月/日/年读取：该列的“{example}”只能是月在前，"
+        "同列日与月都不大于 12 的日期（如 05/03/2024）按同一顺序读",
+        "en": "the dates of '{header}' are read month first: '{example}' in that column can only be "
+        "month/day/year, so its dates whose day and month are both 12 or less (such as 05/03/2024) are read "
+        "the same way",
+    },
     "note.resolved_as_due": {
         "zh": "表中没有截止日期列：“{header}”在 {count} 条未完成的行动上用作截止日期（第 {rows} 行）",
         "en": "the sheet has no due-date column: '{header}' was used as the due date of {count} actions not done "

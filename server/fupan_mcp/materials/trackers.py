@@ -891,6 +891,8 @@ class _TrackerReader:
         self.planned_rows: list[int] = []
         self.source = _source(header.labels)
         # Jira repeats a column once per value (Labels, Labels, Labels): every column of a field is read.
+        self.orders: dict[int, tuple[str, str] | None] = {}
+        self.ordered: dict[int, str] = {}  # columns whose ambiguous dates were read in the order they prove
         self.fields = [None if name and name.removeprefix("duplicate:") == "unused" else name for name in header.fields]
         if "ticket_key" not in self.fields:
             # The SRE book's action table: Action Item | Type | Owner | Bug, the Bug cell 'Bug 5554823 **TODO**'.
@@ -991,6 +993,10 @@ class _TrackerReader:
             if action is not None:
                 action_sources.append(ImportedAction(index=len(actions), row=row_number, ticket=ticket))
                 actions.append(action)
+        for j, proof in self.ordered.items():
+            order = self.orders[j]
+            key = "day_first" if order and order[0] == "day" else "month_first"
+            notes.append(Note(f"date_order_{key}", {"header": self.header.labels[j], "example": proof}))
         if self.planned_rows:
             label = self.header.labels[self.by_field["resolved"][0]]
             shown = ", ".join(map(str, self.planned_rows[:20]))
@@ -1071,6 +1077,8 @@ class _TrackerReader:
         label = self.header.labels[j] if j is not None else ""
         chinese = any("\u4e00" <= ch <= "\u9fff" for ch in label)
         parsed = parse_date(unicodedata.normalize("NFKC", cell.text), year_first=chinese)
+        if parsed == "ambiguous" and j is not None:
+            parsed = self.in_column_order(j, unicodedata.normalize("NFKC", cell.text).strip())
         if parsed == "ambiguous":
             self.problem(i, j, name, "ambiguous_date", "error", cell.text)
             return None
@@ -1105,6 +1113,38 @@ class _TrackerReader:
                 return None
         self.problem(i, j, "due", "unreadable_date", "error", cell.text)
         return None
+
+    def column_order(self, j: int) -> tuple[str, str] | None:
+        """The day/month order a date column proves ('21/03/2024': day first, '03/21/2024': month first), with
+        the cell that proves it; None when no cell, or cells of both orders. An export writes one format per
+        column, so its '05/03/2024' is read in the order the column proves (each was refused, the dates lost)."""
+        if j not in self.orders:
+            day = month = None
+            for row in self.sheet.rows[self.header.end :]:
+                match = _NUMERIC.match(row[j].text.strip()) if j < len(row) and row[j].kind == "text" else None
+                if match is None or not self.year_last(j, match):
+                    continue
+                first, second = int(match.group(1)), int(match.group(2))
+                if first > 12 >= second:
+                    day = day or row[j].text.strip()
+                elif second > 12 >= first:
+                    month = month or row[j].text.strip()
+            self.orders[j] = ("day", day) if day and not month else ("month", month) if month and not day else None
+        return self.orders[j]
+
+    def year_last(self, j: int, match: re.Match[str]) -> bool:
+        """The year is the last part: four digits, or two under a label that is not Chinese (a Chinese table
+        may write the year first, '26/12/31')."""
+        return len(match.group(3)) == 4 or not any("\u4e00" <= ch <= "\u9fff" for ch in self.header.labels[j])
+
+    def in_column_order(self, j: int, text: str) -> dt.date | str | None:
+        order = self.column_order(j)
+        match = _NUMERIC.match(text)
+        if order is None or match is None or not self.year_last(j, match):
+            return "ambiguous"
+        first, second, year = int(match.group(1)), int(match.group(2)), _year(match.group(3))
+        self.ordered.setdefault(j, order[1])
+        return _date(year, second, first) if order[0] == "day" else _date(year, first, second)
 
     def status(self, i: int, row: Sequence[Cell]) -> tuple[ActionStatus, str | None]:
         cell, j = self.first(row, "status")
