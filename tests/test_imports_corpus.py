@@ -478,3 +478,20 @@ def test_a_column_of_both_date_orders_stays_refused_cell_by_cell() -> None:
     assert not [n for n in result.notes if n.code.startswith("date_order")]
     month = import_actions(b"Action,Owner,Due\nA,al,05/03/2024\nB,bo,03/21/2024\n", "csv", None, "en")
     assert month.actions[0].due == dt.date(2024, 5, 3) and "month first" in month.notes[0].message
+
+
+def test_a_risk_register_in_a_review_is_no_action_list() -> None:
+    """audit_review read a review's risk table as actions (each 'missing its due'); its risks are said in a note."""
+    from fupan_mcp.materials.api import audit_review
+
+    md = (
+        "# 复盘\n\n## 改进措施\n| 措施 | 负责人 | 截止日期 | 状态 |\n|---|---|---|---|\n"
+        "| 补监控 | 张三 | 2026-12-20 | 进行中 |\n\n## 风险\n"
+        "| 风险 | 负责人 | 可能性 | 影响程度 | 应对措施 |\n|---|---|---|---|---|\n"
+        "| 大促流量超预期 | 张三 | 高 | 严重 | 扩容 |\n| 供应商延期 | 李四 | 中 | 高 | 备选供应商 |\n"
+    )
+    for language, words in (("zh", "读出 2 条风险"), ("en", "2 risks were read")):
+        result = audit_review(md.encode(), "markdown", language)  # type: ignore[arg-type]
+        assert [a.action for a in result.actions] == ["补监控"]
+        (note,) = [n for n in result.notes if n.code == "risk_table"]
+        assert words in note.message and "check_risks" in note.message

@@ -585,6 +585,7 @@ class _Auditor:
         self.review_date = review_date
         self.findings: list[AuditFinding] = []
         self.unreadable: list[Unreadable] = []
+        self.risk_tables: list[tuple[str, int]] = []
         self.statements: list[_Statement] = []
         self.actions: list[ActionItem] = []
         self.action_locations: list[str] = []
@@ -667,6 +668,8 @@ class _Auditor:
         header = action_header(rows, strict=True)
         if header is not None:
             tracker = read_tracker(sheet, self.language, header=header)
+            if tracker.risks:  # a risk register: its rows are risks, not actions to audit (said in a note)
+                self.risk_tables.append((block.location, len(tracker.risks)))
             for k, action in enumerate(tracker.actions):
                 self.add_action(action, f"{block.location}, row {tracker.action_sources[k].row}", None)
             for problem in tracker.problems:
@@ -1064,6 +1067,9 @@ def audit_document(
     notes: list[MaterialNote] = []
     if key is None:
         notes.append(MaterialNote(code="no_project_type", message=auditor.t("note.no_project_type")))
+    for location, count in auditor.risk_tables:
+        message = auditor.t("note.risk_table", location=location, count=count)
+        notes.append(MaterialNote(code="risk_table", message=message))
     if document.images:
         notes.append(MaterialNote(code="images", message=auditor.t("note.images", count=document.images)))
         auditor.unreadable.append(

@@ -194,6 +194,11 @@ TEXT: Table = {
         "zh": "工作簿有 {count} 个工作表（{sheets}），读取了“{sheet}”；可用 sheet 参数选择",
         "en": "the workbook has {count} sheets ({sheets}); '{sheet}' was read, choose another with sheet",
     },
+    "note.risk_table": {
+        "zh": "{location} 的表格是风险登记，读出 {count} 条风险，未作为行动项检查；请用 check_risks 检查它们",
+        "en": "the table at {location} is a risk register: {count} risks were read and not audited as actions; "
+        "check them with check_risks",
+    },
     "note.images": {
         "zh": "文档含 {count} 张图片，图片中的内容未读取",
         "en": "the document holds {count} images; what they show was not read",
