@@ -142,6 +142,10 @@ TRACKER_FIELDS: tuple[FieldSpec, ...] = (
             "关闭日期",
             "completeddate",
             "datecompleted",
+            "dateclosed",
+            "closeddate",
+            "closedon",
+            "completedon",
         ),
         ("resolved", "closedat", "completedat", "解决时间", "关闭时间"),
     ),
@@ -802,6 +806,8 @@ _NO = frozenset({"false", "no", "n", "否", "未完成", "0", "✗", "✘", "❌
 _PLANNED_COMPLETION = frozenset({"完成时间", "完成日期", "completed", "closed"})
 """Completion labels a plan table also uses for the date an item is to be done by: a completion only beside
 a due column."""
+_UNIX_COPY = re.compile(r"[(（]\s*unix\s*[)）]\s*$", re.IGNORECASE)
+_BRACKETED = re.compile(r"^\s*\[\s*(.*?)\s*\]\s*$", re.DOTALL)
 _SPAN = re.compile(r"\s*(?:-|–|—|~|～|→|->|至|到|to|until|till)\s*", re.IGNORECASE)
 _EXCEL_DAY_ZERO = dt.date(1899, 12, 30)
 
@@ -909,7 +915,10 @@ class _TrackerReader:
         # Jira repeats a column once per value (Labels, Labels, Labels): every column of a field is read.
         self.orders: dict[int, tuple[str, str] | None] = {}
         self.ordered: dict[int, str] = {}  # columns whose ambiguous dates were read in the order they prove
-        self.fields = [None if name and name.removeprefix("duplicate:") == "unused" else name for name in header.fields]
+        self.fields = [
+            None if (name and name.removeprefix("duplicate:") == "unused") or _UNIX_COPY.search(label) else name
+            for name, label in zip(header.fields, header.labels, strict=True)
+        ]  # ClickUp's 'Due Date (Unix)' repeats 'Due Date' as epoch milliseconds, a UTC instant: the text is read
         if "ticket_key" not in self.fields:
             # The SRE book's action table: Action Item | Type | Owner | Bug, the Bug cell 'Bug 5554823 **TODO**'.
             # 'Bug' names the ticket only beside a title column (a bug list's 'Bug' column is its title).
@@ -935,7 +944,9 @@ class _TrackerReader:
         )
 
     def texts(self, row: Sequence[Cell], name: str) -> list[str]:
-        return [row[j].text for j in self.by_field.get(name, []) if not is_placeholder(row[j])]
+        # ClickUp writes a list cell in brackets: Assignees '[John Smith, Mary Smith]', Tags '[sre, postmortem]'
+        texts = [row[j].text for j in self.by_field.get(name, []) if not is_placeholder(row[j])]
+        return [_BRACKETED.sub(r"\1", text) for text in texts if _BRACKETED.sub(r"\1", text).strip()]
 
     def first(self, row: Sequence[Cell], name: str) -> tuple[Cell | None, int | None]:
         for j in self.by_field.get(name, []):
