@@ -495,3 +495,12 @@ def test_a_risk_register_in_a_review_is_no_action_list() -> None:
         assert [a.action for a in result.actions] == ["补监控"]
         (note,) = [n for n in result.notes if n.code == "risk_table"]
         assert words in note.message and "check_risks" in note.message
+
+
+def test_two_dates_in_a_due_cell_are_refused_saying_why() -> None:
+    data = b'Action,Owner,Due\nPin the base image,Build,"2026-11-30 / 2026-12-15"\nAdd probe,ops,"whenever"\n'
+    result = import_actions(data, "csv", None, "zh")
+    assert [(p.row, p.code) for p in result.problems] == [(2, "unreadable_date"), (3, "unreadable_date")]
+    assert "两个日期" in result.problems[0].message and "两个日期" not in result.problems[1].message
+    en = import_actions(data, "csv", None, "en").problems[0].message
+    assert "two dates" in en and "2026-11-30 / 2026-12-15" in en

@@ -290,6 +290,12 @@ TEXT: Table = {
         "en": "row {row} has more cells than the header ({value}): a thousands comma not quoted (1,234) or a "
         "stray separator would shift its values; the row was not imported, the others were",
     },
+    "cell.two_dates": {
+        "zh": "第 {row} 行 {column} 列（{header}）：“{value}”写了两个日期，"
+        "看不出哪个是截止日期（不是改期，也不是起止），未使用；请只留截止日期，改期可写成“旧日期 → 新日期”",
+        "en": "row {row}, column {column} ({header}): '{value}' gives two dates and neither reads as the due (no move, "
+        "no span); not used: keep the due alone, or write a move as 'old → new'",
+    },
     "cell.unreadable_date": {
         "zh": "第 {row} 行 {column} 列（{header}）：无法读取日期“{value}”",
         "en": "row {row}, column {column} ({header}): cannot read the date '{value}'",

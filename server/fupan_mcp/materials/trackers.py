@@ -955,7 +955,15 @@ class _TrackerReader:
         return None, None
 
     def problem(
-        self, i: int, j: int | None, name: str | None, code: str, severity: str, value: str | None, **extra: str
+        self,
+        i: int,
+        j: int | None,
+        name: str | None,
+        code: str,
+        severity: str,
+        value: str | None,
+        key: str | None = None,
+        **extra: str,
     ) -> None:
         column = self.header.letter(j) if j is not None else None
         label = self.header.labels[j] if j is not None else None
@@ -970,7 +978,14 @@ class _TrackerReader:
                 code=code,
                 severity="error" if severity == "error" else "warning",
                 message=tr(
-                    TEXT, f"cell.{code}", self.language, row=row, column=column, header=label, value=value, **extra
+                    TEXT,
+                    f"cell.{key or code}",
+                    self.language,
+                    row=row,
+                    column=column,
+                    header=label,
+                    value=value,
+                    **extra,
                 ),
             )
         )
@@ -1114,7 +1129,9 @@ class _TrackerReader:
             if vague != "none":
                 self.problem(i, j, name, vague, "error", cell.text)
                 return None
-            self.problem(i, j, name, "unreadable_date", "error", cell.text)
+            # two dates that are no move and no span ('2026-11-30 / 2026-12-15'): the message says so
+            two = len(_DATE_TOKEN.findall(_STRUCK.sub(" ", cell.text))) >= 2
+            self.problem(i, j, name, "unreadable_date", "error", cell.text, key="two_dates" if two else None)
             return None
         return parsed
 
