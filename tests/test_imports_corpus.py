@@ -504,3 +504,13 @@ def test_two_dates_in_a_due_cell_are_refused_saying_why() -> None:
     assert "两个日期" in result.problems[0].message and "两个日期" not in result.problems[1].message
     en = import_actions(data, "csv", None, "en").problems[0].message
     assert "two dates" in en and "2026-11-30 / 2026-12-15" in en
+
+
+@pytest.mark.parametrize(
+    ("resolution", "status"),
+    [("Done (branch deleted)", "done"), ("Fixed in the disclosed release", "done"), ("Incomplete", "wont_do")],
+)
+def test_a_resolution_word_inside_another_word_closes_nothing_undone(resolution: str, status: str) -> None:
+    """The undone resolutions were found anywhere in the text ('closed' in 'disclosed')."""
+    (action,) = import_actions(f'Summary,Status,Resolution\nAdd alert,Closed,"{resolution}"\n'.encode(), "csv").actions
+    assert action.status == status

@@ -218,7 +218,6 @@ _STATUS_WORDS: dict[str, ActionStatus] = {
             "abandoned",
             "skipped",
             "not_doing",
-            "deleted",
             "duplicate",
             "invalid",
             "not doing",

@@ -305,7 +305,6 @@ _STATUS: tuple[tuple[ActionStatus, tuple[str, ...]], ...] = (
             "declined",
             "skipped",
             "not_doing",
-            "deleted",
             "invalid",
             "works for me",
             "worksforme",
@@ -1320,7 +1319,7 @@ class _TrackerReader:
     def action(self, i: int, row: Sequence[Cell], text: str, ticket: str | None) -> ActionItem | None:
         status, written = self.status(i, row)
         resolution = ", ".join(self.texts(row, "resolution")) or None
-        if status == "done" and resolution and any(word in resolution.casefold() for word in _UNDONE_RESOLUTIONS):
+        if status == "done" and resolution and any(_affirmed(resolution.casefold(), w) for w in _UNDONE_RESOLUTIONS):
             status = "wont_do"
         closing = self.undone_label(row) if status == "done" else None
         if closing is not None:
