@@ -416,7 +416,14 @@ def status_word(value: object) -> object:
     if not isinstance(value, str):
         return value
     key = re.sub(r"\s+", " ", value.strip().casefold()).replace("’", "'")
-    return _STATUS_WORDS.get(key, _STATUS_WORDS.get(key.replace("_", " "), value))
+    found = _STATUS_WORDS.get(key, _STATUS_WORDS.get(key.replace("_", " ")))
+    if found is not None or not key:
+        return found if found is not None else value
+    # the words import_actions reads ('Abandoned', '🟢 已完成', '已完成，见PR#123', 'Closed as won't fix'); a
+    # qualified or contradicted status ('Done - reverted', '已完成，待复盘') stays unread, reported for its action
+    from fupan_mcp.domain.statuses import read_status
+
+    return read_status(value) or value
 
 
 def risk_level(value: object) -> object:

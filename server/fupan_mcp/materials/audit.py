@@ -49,6 +49,7 @@ from fupan_mcp.domain.materials import (
 )
 from fupan_mcp.domain.numbers import parse_scaled_quantity
 from fupan_mcp.domain.review import CORE_SECTIONS, project_type_key
+from fupan_mcp.domain.statuses import read_status
 from fupan_mcp.errors import InputError
 from fupan_mcp.i18n import Language, tr
 from fupan_mcp.limits import MAX_NAME_CHARS, MAX_TEXT_CHARS
@@ -56,7 +57,7 @@ from fupan_mcp.materials.documents import Block, Document, sections_of
 from fupan_mcp.materials.metrics import metric_header, read_metrics
 from fupan_mcp.materials.strings import TEXT
 from fupan_mcp.materials.tables import EMPTY, Cell, Sheet
-from fupan_mcp.materials.trackers import action_header, parse_date, read_status, read_tracker
+from fupan_mcp.materials.trackers import action_header, parse_date, read_tracker
 
 __all__ = ["audit_document"]
 
