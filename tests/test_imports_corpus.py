@@ -514,3 +514,20 @@ def test_a_resolution_word_inside_another_word_closes_nothing_undone(resolution:
     """The undone resolutions were found anywhere in the text ('closed' in 'disclosed')."""
     (action,) = import_actions(f'Summary,Status,Resolution\nAdd alert,Closed,"{resolution}"\n'.encode(), "csv").actions
     assert action.status == status
+
+
+@pytest.mark.parametrize(
+    ("due", "zh", "en"),
+    [
+        ("Sprint 12", "是迭代或版本", "a sprint or a release"),
+        ("v2.3 release", "是迭代或版本", "a sprint or a release"),
+        ("持续", "持续进行", "goes on"),
+        ("ongoing", "持续进行", "goes on"),
+    ],
+)
+def test_a_sprint_or_ongoing_due_is_refused_saying_what_it_is(due: str, zh: str, en: str) -> None:
+    """Each was 'cannot read the date', as if it were a typo."""
+    data = f"Action,Owner,Due\nAdd alert,alice,{due}\n".encode()
+    for language, words in (("zh", zh), ("en", en)):
+        (problem,) = import_actions(data, "csv", None, language).problems  # type: ignore[arg-type]
+        assert problem.code == "unreadable_date" and words in problem.message and due in problem.message

@@ -290,6 +290,18 @@ TEXT: Table = {
         "en": "row {row} has more cells than the header ({value}): a thousands comma not quoted (1,234) or a "
         "stray separator would shift its values; the row was not imported, the others were",
     },
+    "cell.sprint_due": {
+        "zh": "第 {row} 行 {column} 列（{header}）：“{value}”是迭代或版本，不是日期，表中没有它的日期，未使用；"
+        "请写该迭代的结束日期（YYYY-MM-DD）",
+        "en": "row {row}, column {column} ({header}): '{value}' is a sprint or a release, not a date the table "
+        "gives; not used: write the day it ends (YYYY-MM-DD)",
+    },
+    "cell.ongoing_due": {
+        "zh": "第 {row} 行 {column} 列（{header}）：“{value}”表示持续进行，没有截止日期，未使用；"
+        "请写一个检查或完成的日期",
+        "en": "row {row}, column {column} ({header}): '{value}' says it goes on, with no end; not used: give a day "
+        "to check or finish it",
+    },
     "cell.two_dates": {
         "zh": "第 {row} 行 {column} 列（{header}）：“{value}”写了两个日期，"
         "看不出哪个是截止日期（不是改期，也不是起止），未使用；请只留截止日期，改期可写成“旧日期 → 新日期”",

@@ -28,7 +28,16 @@ from typing import Literal
 
 from pydantic import ValidationError
 
-from fupan_mcp.domain.actions import ActionItem, ActionStatus, Priority, Risk, read_due, risk_level
+from fupan_mcp.domain.actions import (
+    ActionItem,
+    ActionStatus,
+    Priority,
+    Risk,
+    is_ongoing,
+    is_sprint_relative,
+    read_due,
+    risk_level,
+)
 from fupan_mcp.domain.materials import (
     CellProblem,
     ColumnMapping,
@@ -769,6 +778,12 @@ class _TrackerReader:
             vague = vague_date(cell.text)
             if vague != "none":
                 self.problem(i, j, name, vague, "error", cell.text)
+                return None
+            if is_sprint_relative(cell.text) or is_ongoing(cell.text):
+                # 'Sprint 12', '下个迭代', 'v2.3 release': the team's calendar knows the day, the table does not;
+                # '持续', 'ongoing': no end. Each was 'cannot read the date'.
+                key = "sprint_due" if is_sprint_relative(cell.text) else "ongoing_due"
+                self.problem(i, j, name, "unreadable_date", "error", cell.text, key=key)
                 return None
             # two dates that are no move and no span ('2026-11-30 / 2026-12-15'): the message says so
             two = len(_DATE_TOKEN.findall(STRUCK.sub(" ", cell.text))) >= 2
