@@ -346,6 +346,11 @@ def test_owner_and_title_columns_of_other_trackers(header: str, row: str, owner:
         ("任务,负责人,截止日期,实际完成时间", "补监控,张三,2024-03-01,2024-02-27", "done"),
         ("任务,负责人,完成时间", "补监控,张三,2024-03-01", "open"),  # no due column: the plan's date
         ("Summary,Assignee,Resolved", "Add alert,alice,2024-02-27", "done"),
+        ("Name,Assign,Due,Completed", "Add alert,dave,2024-03-01,Yes", "done"),  # a Notion checkbox
+        ("Name,Assign,Due,Completed", "Add alert,dave,2024-03-01,No", "open"),
+        ("Action,Owner,Due,Done", "Add alert,dave,2024-03-01,✓", "done"),
+        ("任务,负责人,截止日期,完成情况", "补监控,张三,2024-03-01,已完成", "done"),
+        ("Action,Owner,Status", "Add alert,dave,[x]", "done"),
         ("任务,负责人,截止日期,状态,完成时间", "补监控,张三,2024-03-01,进行中,2024-02-27", "in_progress"),
     ],
 )

@@ -247,7 +247,8 @@ STATUS_WORDS: tuple[tuple[ActionStatus, tuple[str, ...]], ...] = (
 STATUS_MARKS: tuple[tuple[ActionStatus, frozenset[str]], ...] = (
     (
         "done",
-        frozenset({"✅", "✔", "☑", "√", "✓", "已完成✅", "done✅", "finished", "已结束", "已落地", "已实施", "已修复"}),
+        frozenset({"✅", "✔", "☑", "√", "✓", "已完成✅", "done✅", "finished", "已结束", "已落地", "已实施", "已修复"})
+        | {"[x]", "[✓]", "☒"},
     ),
     (
         "in_progress",
@@ -256,7 +257,7 @@ STATUS_MARKS: tuple[tuple[ActionStatus, frozenset[str]], ...] = (
             | {"🚧", "🔄"}
         ),
     ),
-    ("open", frozenset({"未启动", "待启动", "待开始", "notyet", "notstarted", "⏳", "☐", "⬜"})),
+    ("open", frozenset({"未启动", "待启动", "待开始", "notyet", "notstarted", "⏳", "☐", "⬜", "[]"})),
 )
 _DECOR = re.compile(r"[\u2300-\u23ff\u2460-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff\ufe0f\u200d]+")
 _MEANT = re.compile(r"[✅✔☑√✓❌❎✗✘🚧🔄⏳☐⬜🚫]")

@@ -162,7 +162,23 @@ TRACKER_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("board_column", ("listname", "sectioncolumn", "section", "boardcolumn", "看板列", "所属列", "泳道"), ()),
     FieldSpec(
         "done_flag",
-        ("duecomplete", "是否完成", "是否已完成", "是否闭环", "done?", "completed?", "iscompleted", "isdone"),
+        (
+            "duecomplete",
+            "是否完成",
+            "是否已完成",
+            "是否闭环",
+            "done?",
+            "completed?",
+            "iscompleted",
+            "isdone",
+            "done",
+            "complete",
+            "finished",
+            "完成",
+            "已完成",
+            "✓",
+            "✅",
+        ),
         (),
     ),
     FieldSpec(
@@ -174,7 +190,22 @@ TRACKER_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("status_category", ("statuscategory", "状态类别", "状态分类"), ()),
     FieldSpec(
         "status",
-        ("status", "state", "状态", "进展", "进度", "当前状态", "当前进展", "最新进展", "进展情况", "执行情况"),
+        (
+            "status",
+            "state",
+            "状态",
+            "进展",
+            "进度",
+            "当前状态",
+            "当前进展",
+            "最新进展",
+            "进展情况",
+            "执行情况",
+            "完成情况",
+            "完成状态",
+            "整改情况",
+            "落实情况",
+        ),
         ("status", "状态", "进展", "进度", "progress"),
     ),
     FieldSpec("priority", ("priority", "优先级", "紧急程度", "紧急度"), ("priority", "优先级")),
@@ -917,6 +948,9 @@ class _TrackerReader:
         cell, j = self.first(row, "resolved")
         if cell is None or j is None:
             return self.board_status(row)
+        written = cell.text.casefold().strip()
+        if written in _YES or written in _NO:  # a Completed checkbox (Notion exports Yes / No), not a date
+            return ("done", f"{self.header.labels[j]}: {cell.text}") if written in _YES else ("open", None)
         completion = normalize_label(self.header.labels[j]) not in _PLANNED_COMPLETION or bool(self.by_field.get("due"))
         dated = cell.kind == "date" or isinstance(parse_date(cell.text), dt.date) or _excel_serial(cell.text)
         if completion and dated:
@@ -983,8 +1017,10 @@ class _TrackerReader:
             # GitHub closes an issue it will not do with its default label (wontfix, duplicate, invalid)
             status, resolution = "wont_do", resolution or closing
         evidence = status_reason = None
+        resolved_cell, _ = self.first(row, "resolved")
+        checkbox = resolved_cell is not None and resolved_cell.text.casefold().strip() in _YES | _NO
         if status == "done":
-            resolved = self.due(i, row, "resolved") if self.by_field.get("resolved") else None
+            resolved = self.due(i, row, "resolved") if self.by_field.get("resolved") and not checkbox else None
             parts = [ticket or "", written or "", resolution or "", resolved.isoformat() if resolved else ""]
             evidence = " · ".join(dict.fromkeys(part for part in parts if part)) or None
         elif status == "wont_do":
@@ -993,7 +1029,8 @@ class _TrackerReader:
         due = self.due(i, row)
         if due is None and not self.by_field.get("due") and self.by_field.get("timeline"):
             due = self.timeline_end(i, row)
-        if due is None and status != "done" and not self.by_field.get("due") and self.by_field.get("resolved"):
+        planned = not self.by_field.get("due") and bool(self.by_field.get("resolved")) and not checkbox
+        if due is None and status != "done" and planned:
             # A plan table's 完成时间 on an item not done is when it is due, not when it was done.
             due = self.due(i, row, "resolved")
             if due is not None:
