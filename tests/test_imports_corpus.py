@@ -76,6 +76,8 @@ def test_action_corpus(entry: dict[str, Any]) -> None:
     assert [r.risk for r in result.risks] == expect.get("risks", [])
     if "levels" in expect:
         assert [[r.likelihood, r.impact] for r in result.risks] == expect["levels"]
+    if "tickets" in expect:
+        assert [a.ticket for a in result.actions] == expect["tickets"]
     if "priorities" in expect:
         assert [a.priority for a in result.actions] == expect["priorities"]
     assert sorted([p.row, p.code] for p in result.problems) == sorted(expect["problems"])

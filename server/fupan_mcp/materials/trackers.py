@@ -487,6 +487,18 @@ _NO = frozenset({"false", "no", "n", "否", "未完成", "0", "✗", "✘", "❌
 _PLANNED_COMPLETION = frozenset({"完成时间", "完成日期", "completed", "closed"})
 """Completion labels a plan table also uses for the date an item is to be done by: a completion only beside
 a due column."""
+_MD_LINK = re.compile(r"\[([^\]]+)\]\((\S+?)\)")
+_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+
+
+def _plain(text: str) -> str:
+    """A markdown table cell's title as its words: '[Add the alert](https://…)' is 'Add the alert', a '<br>'
+    a line break (the link's address stays the ticket's when the ticket column gives it)."""
+    if "[" not in text and "<" not in text:
+        return text
+    return _BREAK.sub("\n", _MD_LINK.sub(lambda m: m.group(1), text)).strip()
+
+
 _UNIX_COPY = re.compile(r"[(（]\s*unix\s*[)）]\s*$", re.IGNORECASE)
 _BRACKETED = re.compile(r"^\s*\[\s*(.*?)\s*\]\s*$", re.DOTALL)
 _SPAN = re.compile(r"\s*(?:-|–|—|~|～|→|->|至|到|to|until|till)\s*", re.IGNORECASE)
@@ -705,14 +717,17 @@ class _TrackerReader:
                 self.problem(i, None, None, "extra_cells", "error", " | ".join(c.text for c in row if not c.empty))
                 continue
             ticket = self.ticket(row)
+            links = _MD_LINK.findall(title_cell.text)
+            if ticket is None and len(links) == 1 and links[0][1].startswith(("http://", "https://")):
+                ticket = links[0][1][:MAX_NAME_CHARS]  # the title links to its ticket: the address is kept
             row_number = i + 1 + self.offset
             if self.is_risk(row):
-                risk = self.risk(i, row, title_cell.text)
+                risk = self.risk(i, row, _plain(title_cell.text))
                 if risk is not None:
                     risk_sources.append(ImportedRisk(index=len(risks), row=row_number, ticket=ticket))
                     risks.append(risk)
                 continue
-            action = self.action(i, row, title_cell.text, ticket)
+            action = self.action(i, row, _plain(title_cell.text), ticket)
             if action is not None:
                 action_sources.append(ImportedAction(index=len(actions), row=row_number, ticket=ticket))
                 actions.append(action)
@@ -744,6 +759,8 @@ class _TrackerReader:
             cell, j = self.first(row, name)
             if cell is not None and j is not None and not self.row_number(j, cell):
                 text = _ticket_marker(cell.text)[0] if name == "ticket_key" else cell.text
+                link = _MD_LINK.fullmatch(text.strip()) if text else None
+                text = link.group(2) if link else text  # '[OPS-1](https://…/OPS-1)': the link names the ticket
                 return text[:MAX_NAME_CHARS] if text else None
         cell, j = self.first(row, "number")
         if cell is not None and j is not None and not self.row_number(j, cell):
