@@ -20,6 +20,7 @@ that could be day/month or month/day, an unknown status) are reported by row and
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -491,6 +492,32 @@ _MD_LINK = re.compile(r"\[([^\]]+)\]\((\S+?)\)")
 _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 
 
+def _json_names(text: str) -> str:
+    """A cell holding the JSON of ``gh issue list --json assignees,labels`` or of an API dump
+    ('[{"login": "octocat"}, {"login": "hubot"}]', '[{"name": "bug"}]', '{"displayName": "Ann Lee"}') as its
+    names joined by ', ' (the JSON itself was an owner and a label); any other text as it is."""
+    value = text.strip()
+    if not value.startswith(("[{", "{")) and value not in ("[]", "{}"):
+        return text
+    try:
+        data = json.loads(value)
+    except ValueError:
+        return text
+    items = data if isinstance(data, list) else [data]
+    names = []
+    for item in items:
+        if not isinstance(item, dict):
+            return text
+        found = next((item[k] for k in _JSON_NAME_KEYS if isinstance(item.get(k), str) and item[k].strip()), None)
+        if found is None:
+            return text
+        names.append(found.strip())
+    return ", ".join(names)
+
+
+_JSON_NAME_KEYS = ("login", "displayName", "display_name", "name", "username", "email", "emailAddress")
+
+
 def _plain(text: str) -> str:
     """A markdown table cell's title as its words: '[Add the alert](https://…)' is 'Add the alert', a '<br>'
     a line break (the link's address stays the ticket's when the ticket column gives it)."""
@@ -638,7 +665,7 @@ class _TrackerReader:
 
     def texts(self, row: Sequence[Cell], name: str) -> list[str]:
         # ClickUp writes a list cell in brackets: Assignees '[John Smith, Mary Smith]', Tags '[sre, postmortem]'
-        texts = [row[j].text for j in self.by_field.get(name, []) if not is_placeholder(row[j])]
+        texts = [_json_names(row[j].text) for j in self.by_field.get(name, []) if not is_placeholder(row[j])]
         return [_BRACKETED.sub(r"\1", text) for text in texts if _BRACKETED.sub(r"\1", text).strip()]
 
     def first(self, row: Sequence[Cell], name: str) -> tuple[Cell | None, int | None]:
