@@ -538,3 +538,21 @@ def test_a_sprint_or_ongoing_due_is_refused_saying_what_it_is(due: str, zh: str,
     for language, words in (("zh", zh), ("en", en)):
         (problem,) = import_actions(data, "csv", None, language).problems  # type: ignore[arg-type]
         assert problem.code == "unreadable_date" and words in problem.message and due in problem.message
+
+
+@pytest.mark.parametrize(
+    ("written", "due"),
+    [
+        ("Tue, 12 Mar 2024 15:00:00 +0800", dt.date(2024, 3, 12)),  # RFC 2822, as mail-fed trackers write dates
+        ("Tue Mar 12 2024", dt.date(2024, 3, 12)),
+        ("Tuesday, March 12th 2024", dt.date(2024, 3, 12)),
+        ("Monday, 03/04/2024", dt.date(2024, 3, 4)),  # the weekday tells 4 March from 3 April
+        ("Wednesday, 03/04/2024", dt.date(2024, 4, 3)),
+        ("Friday, 03/04/2024", None),  # neither reading is a Friday: still ambiguous
+    ],
+)
+def test_a_weekday_before_a_date(written: str, due: dt.date | None) -> None:
+    """Each of these was unreadable or ambiguous."""
+    result = import_actions(f'Action,Owner,Due\nAdd alert,alice,"{written}"\n'.encode(), "csv", None, "en")
+    assert result.actions[0].due == due
+    assert [p.code for p in result.problems] == ([] if due else ["ambiguous_date"])

@@ -373,7 +373,10 @@ _ZH_DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?
 _JIRA = re.compile(r"^(\d{1,2})[/ -]([A-Za-z]{3})[a-z]*[/ -](\d{2,4})(?:\s.*)?$")
 _NUMERIC = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})(?:\s.*)?$")
 _DOTTED = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{2,4}(?:\s.*)?$")
-_EN_DATE = re.compile(r"^([A-Za-z]{3})[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4})")
+_EN_DATE = re.compile(r"^([A-Za-z]{3})[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})")
+_WEEKDAY = re.compile(r"^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+(?=\S)", re.IGNORECASE)
+"""'Tue, 12 Mar 2024 15:00:00 +0800' (RFC 2822), 'Tue Mar 12 2024' (a script's toDateString), 'Tuesday, March
+12th 2024': the weekday before the date says nothing more (each was unreadable)."""
 
 
 _MONTH_WORD = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
@@ -416,6 +419,12 @@ def parse_date(text: str, year_first: bool = False) -> dt.date | str | None:
     ``year_first``: the table is Chinese, where a two-digit year leads ('26/12/31', '26.12.15' is
     2026-12-31, 2026-12-15); read day first those were 2031 and 2015, so when both readings hold it is
     ambiguous."""
+    weekday = _WEEKDAY.match(text.strip())
+    if weekday is not None:
+        read = parse_date(_WEEKDAY.sub("", text.strip()), year_first)
+        if read == "ambiguous":  # 'Monday, 03/04/2024': the weekday tells 4 March from 3 April
+            return _by_weekday(_WEEKDAY.sub("", text.strip()), weekday.group().strip(" ,.").casefold()[:3])
+        return read
     one = _one_due(text.strip())
     if one is None:
         return None
@@ -469,6 +478,17 @@ def vague_date(text: str) -> str:
     if _INCOMPLETE_DATE.match(folded) or re.match(r"^(?:20\d\d\s*年?\s*)?(?:[qQ][1-4]|h[12])$", folded):
         return "incomplete_date" if not re.match(r"^20\d\d", folded) else "vague_period"
     return "none"
+
+
+def _by_weekday(text: str, weekday: str) -> dt.date | str:
+    """The one reading of an ambiguous numeric date that falls on ``weekday`` ('mon'...), else ambiguous."""
+    match = _NUMERIC.match(text)
+    if match is None:
+        return "ambiguous"
+    first, second, year = int(match.group(1)), int(match.group(2)), _year(match.group(3))
+    days = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    fits = [d for d in (_date(year, first, second), _date(year, second, first)) if d and days[d.weekday()] == weekday]
+    return fits[0] if len(fits) == 1 else "ambiguous"
 
 
 def _year(text: str) -> int:
