@@ -10,6 +10,14 @@ Column names are those the trackers document for their exports:
   CSV, or a Projects table export): number, title, state, stateReason, assignees, url, labels, milestone,
   milestone due (dueOn), closedAt; a project export names them Title, Assignees, Status, URL, Milestone.
 
+- Other trackers' exports and 复盘 tables: Asana (Task ID, Name, Assignee, Assignee Email, Due Date, Completed
+  At, Section/Column), Trello (Card ID, Card Name, Members, Due Date, Due Complete, List Name), ClickUp (Task
+  Name, Assignees '[A, B]', Due Date and its '(Unix)' copy, Date Closed), monday.com (Name, Person, Status,
+  Timeline), Notion (Name, Assign, Due, a Completed checkbox), 禅道 (Bug编号, Bug标题, 指派给, Bug状态, 解决方案),
+  TAPD (标题, 处理人, 状态), Teambition (任务ID, 内容, 执行者), the SRE book's Action Item | Type | Owner | Bug.
+  With no status written, the status comes from the resolution, a Status Category, a mark on the bug cell,
+  a done flag, a completion date, or the board column; a risk register (风险 | 可能性 | 影响) gives risks.
+
 A row typed or labelled as a risk (Issue Type "Risk", a "risk"/"风险" label) becomes a `Risk`; every other
 row an `ActionItem` with owner, due, status, priority and ticket (the issue key, the Linear ID, or the
 GitHub URL or #number). A closed ticket is done with the ticket as its evidence; a won't-do one carries
