@@ -322,6 +322,11 @@ _MONTH_NUMBER = {
 _DMY = re.compile(r"^(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})$")
 _MON_DAY = re.compile(r"^([a-z]{3})[a-z]*\.?[-/ ](\d{1,2})(?:[-/ ,]+(\d{4}))?$", re.I)
 _DAY_MON = re.compile(r"^(\d{1,2})[-/ ]([a-z]{3})[a-z]*\.?(?:[-/ ,]+(\d{4}))?$", re.I)
+_WEEKDAY_AROUND = re.compile(
+    r"^(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?|(?:周|星期|礼拜)[一二三四五六日天])\s*(?=\S)"
+    r"|\s*[(（](?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?|(?:周|星期|礼拜)[一二三四五六日天])[)）]\s*$",
+    re.IGNORECASE,
+)
 _JIRA_DAY = re.compile(r"^(\d{1,2})[-/]([a-z]{3})[-/](\d{2})(?:\s+\d{1,2}:\d{2}(?:\s*[ap]m)?)?$", re.I)
 _PART_OF_MONTH = re.compile(r"^(early|mid|late|end)[- ]([a-z]{3})[a-z]*\.?(?:\s+(\d{4}))?$", re.I)
 _SHORT_QUARTER = re.compile(r"^(\d{2})\s*([qQ][1-4])$")
@@ -341,6 +346,10 @@ def due_form(text: str) -> str:
     if value != text.strip() and _BARE_MONTH.fullmatch(value):
         return text  # "7月前" is before July begins or by its end: not read, the check asks for the date
     value = _SHOPPING_DAYS.get(value, value)
+    # 'Tue Mar 12 2024', '2024-03-12（周二）': the weekday says nothing more
+    dated = _WEEKDAY_AROUND.sub("", value).strip()
+    if dated != value and re.search(r"\d{4}", dated):
+        value = dated
     value = re.sub(r"^(?:cob|eod|eob)\s+(?=\S)", "", value, flags=re.I)  # "COB Friday": close of business that day
     value = {"今年内": "年内", "本年内": "年内"}.get(value, value)
     if _UNSCHEDULED.fullmatch(value):
