@@ -265,6 +265,25 @@ TRACKER_FIELDS: tuple[FieldSpec, ...] = (
         ("assignee", "owner", "负责人", "经办人", "责任人", "处理人"),
     ),
     FieldSpec(
+        "addresses",
+        (
+            "问题",
+            "问题描述",
+            "根因",
+            "根本原因",
+            "原因",
+            "对应问题",
+            "针对问题",
+            "发现的问题",
+            "rootcause",
+            "cause",
+            "problem",
+            "addresses",
+            "contributingfactor",
+        ),
+        (),
+    ),
+    FieldSpec(
         "success_metric",
         (
             "successmetric",
@@ -1117,6 +1136,7 @@ class _TrackerReader:
                 status_reason=status_reason,
                 evidence=evidence,
                 success_metric="；".join(metric)[:MAX_TEXT_CHARS] or None,
+                addresses="；".join(self.texts(row, "addresses"))[:MAX_TEXT_CHARS] or None,
                 ticket=ticket,
             )
         except ValidationError as error:
