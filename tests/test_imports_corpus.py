@@ -76,6 +76,8 @@ def test_action_corpus(entry: dict[str, Any]) -> None:
     assert [r.risk for r in result.risks] == expect.get("risks", [])
     if "levels" in expect:
         assert [[r.likelihood, r.impact] for r in result.risks] == expect["levels"]
+    if "kinds" in expect:
+        assert [a.kind for a in result.actions] == expect["kinds"]
     if "addresses" in expect:
         assert [a.addresses for a in result.actions] == expect["addresses"]
     if "tickets" in expect:

@@ -38,10 +38,12 @@ from typing import Literal
 from pydantic import ValidationError
 
 from fupan_mcp.domain.actions import (
+    ACTION_KINDS,
     ActionItem,
     ActionStatus,
     Priority,
     Risk,
+    action_kind,
     is_ongoing,
     is_sprint_relative,
     read_due,
@@ -264,6 +266,7 @@ TRACKER_FIELDS: tuple[FieldSpec, ...] = (
         ),
         ("assignee", "owner", "负责人", "经办人", "责任人", "处理人"),
     ),
+    FieldSpec("kind", ("actiontype", "actionkind", "行动类型", "措施类型", "改进类型", "kind", "category"), ()),
     FieldSpec(
         "addresses",
         (
@@ -861,6 +864,15 @@ class _TrackerReader:
             label in _RISK_WORDS for label in labels
         )
 
+    def kind(self, row: Sequence[Cell]) -> str | None:
+        """The action's type when its type column names one (the SRE book's Type: mitigate, prevent, process;
+        预防, 修复): it was left out, every action without a kind. A tracker's issue type (Task, Bug) is none."""
+        for text in self.texts(row, "kind") + self.texts(row, "issue_type"):
+            kind = action_kind(text)
+            if kind in ACTION_KINDS:
+                return kind
+        return None
+
     def undone_label(self, row: Sequence[Cell]) -> str | None:
         """A label that closes a ticket undone: GitHub's default wontfix, duplicate, invalid (a closed issue
         so labelled was imported as done)."""
@@ -1137,6 +1149,7 @@ class _TrackerReader:
                 evidence=evidence,
                 success_metric="；".join(metric)[:MAX_TEXT_CHARS] or None,
                 addresses="；".join(self.texts(row, "addresses"))[:MAX_TEXT_CHARS] or None,
+                kind=self.kind(row),
                 ticket=ticket,
             )
         except ValidationError as error:
