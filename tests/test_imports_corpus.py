@@ -560,3 +560,22 @@ def test_a_weekday_before_a_date(written: str, due: dt.date | None) -> None:
     result = import_actions(f'Action,Owner,Due\nAdd alert,alice,"{written}"\n'.encode(), "csv", None, "en")
     assert result.actions[0].due == due
     assert [p.code for p in result.problems] == ([] if due else ["ambiguous_date"])
+
+
+def test_invisible_characters_from_a_copied_page_are_dropped() -> None:
+    """A zero-width space, a word joiner, a BOM inside a cell: the due was unreadable, the status unknown,
+    the owner another person; an emoji sequence keeps its joiner."""
+    data = (
+        "Action,Owner,Due,Status\nAdd\u200b alert,\u200balice,2024-03-01\u200b,Done\u200b\n"
+        "压测,\u2060李四,2024-03-02,\ufeff已完成\n"
+    )
+    result = import_actions(data.encode(), "csv", None, "zh")
+    assert [(a.action, a.owner, a.due, a.status) for a in result.actions] == [
+        ("Add alert", "alice", dt.date(2024, 3, 1), "done"),
+        ("压测", "李四", dt.date(2024, 3, 2), "done"),
+    ]
+    assert result.problems == []
+    (kept,) = import_actions("Action,Owner\n👩\u200d💻 pairing,alice\n".encode(), "csv", None, "zh").actions
+    assert "\u200d" in kept.action
+    metrics = import_metrics("指标,目标,实际\nGMV,2000\u200b,1800\n".encode(), "csv", None, "zh")
+    assert [(m.target, m.actual) for m in metrics.metrics] == [("2000", "1800")]

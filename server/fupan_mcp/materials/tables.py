@@ -236,8 +236,18 @@ def _read_delimited_with(text: str, format: TableFormat) -> tuple[list[list[Cell
     return _squared(rows), delimiter
 
 
+_INVISIBLE = re.compile("[\u200b\u2060\ufeff\u200e\u200f\u202a-\u202e\u00ad]")
+"""Characters a copy from a web page or a document leaves in a cell and no one sees (zero-width space, word
+joiner, a BOM inside the text, direction marks, soft hyphen): '2024-03-01\u200b' was unreadable, 'Done\u200b'
+an unknown status, '\u200balice' another owner than 'alice'. The joiners of emoji sequences stay."""
+
+
+def _visible(value: str) -> str:
+    return _INVISIBLE.sub("", value) if not value.isascii() else value
+
+
 def _text_cell(value: str) -> Cell:
-    stripped = value.strip()
+    stripped = _visible(value).strip()
     return Cell("text", stripped, stripped) if stripped else EMPTY
 
 
@@ -367,7 +377,9 @@ def _xlsx_cell(value: object, number_format: str, formula: bool) -> Cell:
         return Cell("date", value, value.isoformat(), formula)
     if isinstance(value, dt.time):
         return Cell("text", value.isoformat(), value.isoformat(), formula)
-    text = str(value).strip()
+    text = _visible(str(value)).strip()
+    if not text:
+        return EMPTY
     return Cell("text", text, text, formula)
 
 
