@@ -197,3 +197,26 @@ def test_a_long_action_is_cut_in_the_title_and_given_whole_in_the_description() 
     assert row[1].splitlines()[0] == long
     _, row = _read(tracker_csv([_action(action="短")], "github", "zh"))
     assert row[0] == "短" and row[1].splitlines()[0].startswith("来自复盘：")
+
+
+@pytest.mark.parametrize(("tracker", "column"), [("jira", 6), ("linear", 4), ("github", 3)])
+def test_several_owners_assign_the_first_and_are_all_named(tracker: str, column: int) -> None:
+    """A tracker's assignee is one user: 'octocat, hubot' whole was a user no importer has (GitHub left
+    it unassigned); the first owner is assigned, every owner named in the description."""
+    shared = [_action(action="Add the alert", owner="octocat, hubot"), _action(id="A-0000000002", owner="王伟、李四")]
+    _, first, second = _read(tracker_csv(shared, tracker, "en"))  # type: ignore[arg-type]
+    assert first[column] == "octocat"
+    assert second[column] == ("王伟" if tracker != "github" else "")  # not a GitHub login
+    assert "octocat, hubot" in first[1] and "王伟、李四" in second[1]
+
+
+@pytest.mark.parametrize("tracker", ["jira", "linear", "github"])
+def test_an_export_reads_back_with_its_statuses(tracker: str) -> None:
+    """import_actions reads each export back: a won't-do action closed on GitHub carries wontfix (closed alone
+    was read back as done)."""
+    from fupan_mcp.materials.api import import_actions
+
+    text = tracker_csv(ACTIONS, tracker, "en")  # type: ignore[arg-type]
+    back = import_actions(text.encode(), "csv", None, "en")
+    assert [a.status for a in back.actions] == ["open", "done", "wont_do"]
+    assert back.problems == []

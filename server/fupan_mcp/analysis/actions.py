@@ -564,10 +564,11 @@ _NO_OWNER = frozenset(
 )
 _LEAD_ZH = re.compile(r"^(.+?)(?:牵头|主导|主责|负责(?!人))")
 _LEAD_EN = re.compile(r"^(.+?)\s*[(（]\s*(?:lead|accountable|owner|a)\s*[)）]", re.IGNORECASE)
-_STRONG_SEP = re.compile(r"\s*(?:/|、|,|，|;|；|&|\+|\||\band\b|\bor\b)\s*", re.IGNORECASE)
+_STRONG_SEP = re.compile(r"\s*(?:/|、|,|，|;|；|&|\+|\||\band\b|\bor\b|[\r\n]+)\s*", re.IGNORECASE)
 _WEAK_SEP = re.compile(r"以及|和|与|及|或")
 # Anything that may separate several owners or mark a lead; without it the owner is one name.
-_OWNER_SPECIAL = re.compile(r"[/、,，;；&+|和与及或牵主负(（]|\b[aA][nN][dD]\b|\b[oO][rR]\b")
+_OWNER_SPECIAL = re.compile(r"[/、,，;；&+|和与及或牵主负(（\r\n]|\b[aA][nN][dD]\b|\b[oO][rR]\b")
+"""A line break separates owners too: a spreadsheet cell lists them one a line (Alt+Enter)."""
 
 
 # A unit's name ends with its kind: "产品与技术部" and "研发与测试中心" are one department (the suffix only at

@@ -85,6 +85,23 @@ _STATUS_WORDS: dict[str, ActionStatus] = {
             "规划中",
             "未闭环",
             "未处理",
+            "deferred",
+            "outstanding",
+            "unaccepted",
+            "postponed",
+            "延期",
+            "已延期",
+            "延期处理",
+            "推迟",
+            "延后",
+            "逾期",
+            "已逾期",
+            "激活",
+            "已激活",
+            "已指派",
+            "待确认",
+            "已确认",
+            "待开发",
         ),
         "open",
     ),
@@ -98,6 +115,24 @@ _STATUS_WORDS: dict[str, ActionStatus] = {
             "ongoing",
             "wip",
             "blocked",
+            "working on it",
+            "to be verified",
+            "to-be-verified",
+            "acknowledged",
+            "stuck",
+            "跟踪中",
+            "关注中",
+            "on hold",
+            "paused",
+            "suspended",
+            "挂起",
+            "已挂起",
+            "暂停",
+            "已暂停",
+            "待上线",
+            "待发布",
+            "待评审",
+            "开发完成",
             "进行中",
             "处理中",
             "开发中",
@@ -164,6 +199,8 @@ _STATUS_WORDS: dict[str, ActionStatus] = {
             "已发布",
             "已实施",
             "已结束",
+            "verified",
+            "deployed",
         ),
         "done",
     ),
@@ -178,6 +215,25 @@ _STATUS_WORDS: dict[str, ActionStatus] = {
             "canceled",
             "rejected",
             "dropped",
+            "abandoned",
+            "skipped",
+            "not_doing",
+            "duplicate",
+            "invalid",
+            "not doing",
+            "已拒绝",
+            "拒绝",
+            "驳回",
+            "已驳回",
+            "无效",
+            "设计如此",
+            "不予解决",
+            "无法重现",
+            "重复",
+            "已转需求",
+            "转为需求",
+            "已放弃",
+            "已搁置",
             "不做",
             "不处理",
             "取消",
@@ -202,25 +258,32 @@ RiskLevel = Literal["low", "medium", "high"]
 # The five-step words of a risk matrix fold into three: rare/unlikely low, possible medium, likely/almost
 # certain high (likelihood); negligible/minor low, moderate medium, major/severe/catastrophic high (impact).
 _LEVEL_WORDS: dict[str, RiskLevel] = {
-    **dict.fromkeys(("high", "h", "高", "较高", "很高", "极高", "严重", "very high", "critical", "大"), "high"),
+    **dict.fromkeys(
+        ("high", "h", "高", "较高", "很高", "极高", "严重", "very high", "critical", "大", "较大", "很大", "极大"),
+        "high",
+    ),
     **dict.fromkeys(
         (
             "likely", "very likely", "highly likely", "almost certain", "certain", "probable", "frequent",
             "major", "severe", "catastrophic", "significant", "很可能", "极可能", "大概率", "非常可能", "重大",
+            "几乎确定", "几乎肯定", "灾难性", "致命", "极其严重", "extreme",
         ),
         "high",
     ),
     **dict.fromkeys(("medium", "med", "m", "mid", "moderate", "中", "中等", "一般"), "medium"),
     **dict.fromkeys(("possible", "possibly", "occasional", "可能", "有可能", "偶尔"), "medium"),
-    **dict.fromkeys(("low", "l", "低", "较低", "很低", "极低", "轻微", "very low", "minor", "小"), "low"),
+    **dict.fromkeys(
+        ("low", "l", "低", "较低", "很低", "极低", "轻微", "very low", "minor", "小", "较小", "很小", "极小"), "low"
+    ),
     **dict.fromkeys(
         (
             "unlikely", "very unlikely", "rare", "remote", "improbable", "negligible", "insignificant",
-            "不太可能", "不大可能", "小概率", "罕见", "极少",
+            "不太可能", "不大可能", "小概率", "罕见", "极少", "几乎不可能",
         ),
         "low",
     ),
 }  # fmt: skip
+_LEVEL_HEAD = re.compile(r"^\d(?:\.\d+)?\s*(?:[-–—:：.]\s*|[(（]\s*)(?=\D)")
 _LEVEL_TAIL = re.compile(r"\s*[(（]\s*\d+(?:\.\d+)?\s*[)）]\s*$")
 
 
@@ -259,6 +322,12 @@ _MONTH_NUMBER = {
 _DMY = re.compile(r"^(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})$")
 _MON_DAY = re.compile(r"^([a-z]{3})[a-z]*\.?[-/ ](\d{1,2})(?:[-/ ,]+(\d{4}))?$", re.I)
 _DAY_MON = re.compile(r"^(\d{1,2})[-/ ]([a-z]{3})[a-z]*\.?(?:[-/ ,]+(\d{4}))?$", re.I)
+_WEEKDAY_AROUND = re.compile(
+    r"^(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?|(?:周|星期|礼拜)[一二三四五六日天])\s*(?=\S)"
+    r"|\s*[(（](?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?|(?:周|星期|礼拜)[一二三四五六日天])[)）]\s*$",
+    re.IGNORECASE,
+)
+_JIRA_DAY = re.compile(r"^(\d{1,2})[-/]([a-z]{3})[-/](\d{2})(?:\s+\d{1,2}:\d{2}(?:\s*[ap]m)?)?$", re.I)
 _PART_OF_MONTH = re.compile(r"^(early|mid|late|end)[- ]([a-z]{3})[a-z]*\.?(?:\s+(\d{4}))?$", re.I)
 _SHORT_QUARTER = re.compile(r"^(\d{2})\s*([qQ][1-4])$")
 _SHOPPING_DAYS = {"双11": "11月11日", "双十一": "11月11日", "双12": "12月12日", "双十二": "12月12日", "618": "6月18日"}
@@ -277,6 +346,10 @@ def due_form(text: str) -> str:
     if value != text.strip() and _BARE_MONTH.fullmatch(value):
         return text  # "7月前" is before July begins or by its end: not read, the check asks for the date
     value = _SHOPPING_DAYS.get(value, value)
+    # 'Tue Mar 12 2024', '2024-03-12（周二）': the weekday says nothing more
+    dated = _WEEKDAY_AROUND.sub("", value).strip()
+    if dated != value and re.search(r"\d{4}", dated):
+        value = dated
     value = re.sub(r"^(?:cob|eod|eob)\s+(?=\S)", "", value, flags=re.I)  # "COB Friday": close of business that day
     value = {"今年内": "年内", "本年内": "年内"}.get(value, value)
     if _UNSCHEDULED.fullmatch(value):
@@ -288,8 +361,11 @@ def due_form(text: str) -> str:
             return pattern.sub(replacement, value).strip()
     if match := _DUE_MONTH_NAME.fullmatch(value):
         return f"end of {match[1]}{match[2] or ''}"
-    if (match := _DMY.fullmatch(value)) and int(match[1]) > 12 >= int(match[2]):
-        return f"{match[3]}-{int(match[2]):02d}-{int(match[1]):02d}"
+    if (match := _DMY.fullmatch(value)) and (int(match[1]) > 12 >= int(match[2]) or "." in value):
+        return f"{match[3]}-{int(match[2]):02d}-{int(match[1]):02d}"  # '12.03.2024': dotted is day first
+    if (match := _JIRA_DAY.fullmatch(value)) and match[2].lower() in _MONTH_NUMBER:
+        return f"20{match[3]}年{_MONTH_NUMBER[match[2].lower()]}月{int(match[1])}日"  # Jira's '12/Mar/24'
+
     if (match := _MON_DAY.fullmatch(value)) and match[1].lower() in _MONTH_NUMBER:
         return f"{match[3] + '年' if match[3] else ''}{_MONTH_NUMBER[match[1].lower()]}月{int(match[2])}日"
     if (match := _DAY_MON.fullmatch(value)) and match[2].lower() in _MONTH_NUMBER:
@@ -349,7 +425,14 @@ def status_word(value: object) -> object:
     if not isinstance(value, str):
         return value
     key = re.sub(r"\s+", " ", value.strip().casefold()).replace("’", "'")
-    return _STATUS_WORDS.get(key, _STATUS_WORDS.get(key.replace("_", " "), value))
+    found = _STATUS_WORDS.get(key, _STATUS_WORDS.get(key.replace("_", " ")))
+    if found is not None or not key:
+        return found if found is not None else value
+    # the words import_actions reads ('Abandoned', '🟢 已完成', '已完成，见PR#123', 'Closed as won't fix'); a
+    # qualified or contradicted status ('Done - reverted', '已完成，待复盘') stays unread, reported for its action
+    from fupan_mcp.domain.statuses import read_status
+
+    return read_status(value) or value
 
 
 def risk_level(value: object) -> object:
@@ -358,6 +441,11 @@ def risk_level(value: object) -> object:
         return value
     key = _LEVEL_TAIL.sub("", value.strip().casefold())
     key = re.sub(r"\s+", " ", key)
+    if key not in _LEVEL_WORDS:
+        # '5 - Almost certain', '4 (Likely)': a matrix's step number before its word, the word gives the level;
+        # '高风险', '低风险': the level of a risk
+        key = _LEVEL_HEAD.sub("", key).rstrip(")）").strip()
+        key = key.removesuffix("风险") if len(key) > 2 else key
     return _LEVEL_WORDS.get(key, None if not key else value)
 
 

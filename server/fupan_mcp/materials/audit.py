@@ -49,6 +49,7 @@ from fupan_mcp.domain.materials import (
 )
 from fupan_mcp.domain.numbers import parse_scaled_quantity
 from fupan_mcp.domain.review import CORE_SECTIONS, project_type_key
+from fupan_mcp.domain.statuses import read_status
 from fupan_mcp.errors import InputError
 from fupan_mcp.i18n import Language, join_list, tr
 from fupan_mcp.limits import MAX_NAME_CHARS, MAX_TEXT_CHARS
@@ -56,7 +57,7 @@ from fupan_mcp.materials.documents import Block, Document, sections_of
 from fupan_mcp.materials.metrics import metric_header, read_metrics
 from fupan_mcp.materials.strings import TEXT
 from fupan_mcp.materials.tables import EMPTY, Cell, Sheet
-from fupan_mcp.materials.trackers import action_header, parse_date, read_status, read_tracker
+from fupan_mcp.materials.trackers import action_header, parse_date, read_tracker
 
 __all__ = ["audit_document"]
 
@@ -585,6 +586,7 @@ class _Auditor:
         self.review_date = review_date
         self.findings: list[AuditFinding] = []
         self.unreadable: list[Unreadable] = []
+        self.risk_tables: list[tuple[str, int]] = []
         self.statements: list[_Statement] = []
         self.actions: list[ActionItem] = []
         self.action_locations: list[str] = []
@@ -667,6 +669,8 @@ class _Auditor:
         header = action_header(rows, strict=True)
         if header is not None:
             tracker = read_tracker(sheet, self.language, header=header)
+            if tracker.risks:  # a risk register: its rows are risks, not actions to audit (said in a note)
+                self.risk_tables.append((block.location, len(tracker.risks)))
             for k, action in enumerate(tracker.actions):
                 self.add_action(action, f"{block.location}, row {tracker.action_sources[k].row}", None)
             for problem in tracker.problems:
@@ -1064,6 +1068,9 @@ def audit_document(
     notes: list[MaterialNote] = []
     if key is None:
         notes.append(MaterialNote(code="no_project_type", message=auditor.t("note.no_project_type")))
+    for location, count in auditor.risk_tables:
+        message = auditor.t("note.risk_table", location=location, count=count)
+        notes.append(MaterialNote(code="risk_table", message=message))
     if document.images:
         notes.append(MaterialNote(code="images", message=auditor.t("note.images", count=document.images)))
         auditor.unreadable.append(

@@ -67,8 +67,14 @@ _UNIT_WORDS = re.compile(
 def normalize_label(text: str) -> str:
     """A header without brackets, blanks and punctuation, case-folded and NFKC-folded."""
     folded = unicodedata.normalize("NFKC", text)
+    custom = _CUSTOM_FIELD.match(folded)
+    if custom is not None:  # Jira's export names a custom field 'Custom field (Action Owner)': its name is inside
+        folded = custom.group(1)
     folded = _BRACKETS.sub("", folded)
     return _NOISE.sub("", folded).casefold()
+
+
+_CUSTOM_FIELD = re.compile(r"^\s*(?:custom\s*field|自定义字段)\s*[(\[]\s*(.+?)\s*[)\]]\s*$", re.IGNORECASE)
 
 
 def header_unit(text: str) -> str | None:

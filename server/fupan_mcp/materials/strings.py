@@ -55,6 +55,12 @@ TEXT: Table = {
         "en": "no header found in the first {rows} rows: the header line reads as one column. {why}"
         "Expected column names such as {needed}",
     },
+    "why.list": {
+        "zh": "内容像是一行一项的列表，不是表格：这里读的是带表头的表格（一行列名，每列一个字段）。"
+        "请整理成表格，或把整篇文档交给 audit_review 检查其中的条目。",
+        "en": "The content looks like a list, one item a line, not a table: a table with a header row (one "
+        "column a field) is read here. Lay it out as a table, or give the whole document to audit_review. ",
+    },
     "why.fullwidth_comma": {
         "zh": "各列似乎以全角逗号“，”分隔：请改用半角逗号或制表符（全角逗号也可能是千位分隔符，无法可靠拆分）。",
         "en": "The columns seem separated by full-width commas '，': use ',' or tabs instead (a full-width comma "
@@ -145,6 +151,19 @@ TEXT: Table = {
         "zh": "{count} 行无法按列对齐，未读取（未猜测）：{text}",
         "en": "{count} lines could not be split into the columns and were not read (not guessed): {text}",
     },
+    "note.date_order_day_first": {
+        "zh": "“{header}”列的日期按日/月/年读取：该列的“{example}”只能是日在前，"
+        "同列日与月都不大于 12 的日期（如 05/03/2024）按同一顺序读",
+        "en": "the dates of '{header}' are read day first: '{example}' in that column can only be day/month/year, "
+        "so its dates whose day and month are both 12 or less (such as 05/03/2024) are read the same way",
+    },
+    "note.date_order_month_first": {
+        "zh": "“{header}”列的日期按月/日/年读取：该列的“{example}”只能是月在前，"
+        "同列日与月都不大于 12 的日期（如 05/03/2024）按同一顺序读",
+        "en": "the dates of '{header}' are read month first: '{example}' in that column can only be "
+        "month/day/year, so its dates whose day and month are both 12 or less (such as 05/03/2024) are read "
+        "the same way",
+    },
     "note.resolved_as_due": {
         "zh": "表中没有截止日期列：“{header}”在 {count} 条未完成的行动上用作截止日期（第 {rows} 行）",
         "en": "the sheet has no due-date column: '{header}' was used as the due date of {count} actions not done "
@@ -178,6 +197,11 @@ TEXT: Table = {
     "note.sheets": {
         "zh": "工作簿有 {count} 个工作表（{sheets}），读取了“{sheet}”；可用 sheet 参数选择",
         "en": "the workbook has {count} sheets ({sheets}); '{sheet}' was read, choose another with sheet",
+    },
+    "note.risk_table": {
+        "zh": "{location} 的表格是风险登记，读出 {count} 条风险，未作为行动项检查；请用 check_risks 检查它们",
+        "en": "the table at {location} is a risk register: {count} risks were read and not audited as actions; "
+        "check them with check_risks",
     },
     "note.images": {
         "zh": "文档含 {count} 张图片，图片中的内容未读取",
@@ -270,6 +294,24 @@ TEXT: Table = {
         "en": "row {row} has more cells than the header ({value}): a thousands comma not quoted (1,234) or a "
         "stray separator would shift its values; the row was not imported, the others were",
     },
+    "cell.sprint_due": {
+        "zh": "第 {row} 行 {column} 列（{header}）：“{value}”是迭代或版本，不是日期，表中没有它的日期，未使用；"
+        "请写该迭代的结束日期（YYYY-MM-DD）",
+        "en": "row {row}, column {column} ({header}): '{value}' is a sprint or a release, not a date the table "
+        "gives; not used: write the day it ends (YYYY-MM-DD)",
+    },
+    "cell.ongoing_due": {
+        "zh": "第 {row} 行 {column} 列（{header}）：“{value}”表示持续进行，没有截止日期，未使用；"
+        "请写一个检查或完成的日期",
+        "en": "row {row}, column {column} ({header}): '{value}' says it goes on, with no end; not used: give a day "
+        "to check or finish it",
+    },
+    "cell.two_dates": {
+        "zh": "第 {row} 行 {column} 列（{header}）：“{value}”写了两个日期，"
+        "看不出哪个是截止日期（不是改期，也不是起止），未使用；请只留截止日期，改期可写成“旧日期 → 新日期”",
+        "en": "row {row}, column {column} ({header}): '{value}' gives two dates and neither reads as the due (no move, "
+        "no span); not used: keep the due alone, or write a move as 'old → new'",
+    },
     "cell.unreadable_date": {
         "zh": "第 {row} 行 {column} 列（{header}）：无法读取日期“{value}”",
         "en": "row {row}, column {column} ({header}): cannot read the date '{value}'",
@@ -286,6 +328,18 @@ TEXT: Table = {
     "cell.unknown_priority": {
         "zh": "第 {row} 行 {column} 列（{header}）：无法识别优先级“{value}”，未使用",
         "en": "row {row}, column {column} ({header}): priority '{value}' is not recognised; not used",
+    },
+    "cell.excel_serial_date": {
+        "zh": "第 {row} 行 {column} 列（{header}）：“{value}”是 Excel 的日期序号，读作 {date}；"
+        "请核对，并把该列设为日期格式或写成 YYYY-MM-DD",
+        "en": "row {row}, column {column} ({header}): '{value}' is an Excel date serial number, read as {date}; "
+        "check it, and format the column as dates or write YYYY-MM-DD",
+    },
+    "cell.risk_closed": {
+        "zh": "第 {row} 行 {column} 列（{header}）：该风险的状态为“{value}”，风险条目不记录状态，"
+        "仍按在册风险导入；已关闭的风险请从列表中删除",
+        "en": "row {row}, column {column} ({header}): the risk's status is '{value}'; a risk has no status field, "
+        "so it is imported as a live risk: remove a closed risk from the list",
     },
     "cell.unknown_level": {
         "zh": "第 {row} 行 {column} 列（{header}）：无法识别等级“{value}”（高/中/低），未使用",

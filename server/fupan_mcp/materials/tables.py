@@ -21,6 +21,7 @@ import csv
 import datetime as dt
 import io
 import math
+import re
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -180,14 +181,20 @@ def extra_cells(sheet: Sheet, labels: Sequence[str], row: Sequence[Cell]) -> lis
     return [cell for cell in row[width:] if not cell.empty]
 
 
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+•·▪◦]\s+|\d{1,3}[.、)）]\s*\S|[（(]\d{1,3}[)）]|\[[ xX✓]\]\s)")
+
+
 def single_column_reason(rows: Sequence[Sequence[Cell]], names_fields: Callable[[str], int]) -> str | None:
-    """Why a text table shows no header, when it can be told: 'fullwidth_comma' (every line one cell holding
+    """Why a text table shows no header, when it can be told: 'list' (most lines are list items: a pasted
+    list, not a table), 'fullwidth_comma' (every line one cell holding
     '，') or 'single_blanks' (the first line one cell whose blank-separated words name two fields or more,
     ``names_fields`` counting them)."""
     filled = [[c for c in row if not c.empty] for row in rows[:30]]
     filled = [cells for cells in filled if cells]
     if not filled:
         return None
+    if sum(1 for cells in filled if _LIST_ITEM.match(cells[0].text)) * 2 > len(filled):
+        return "list"  # '- [ ] Add the alert — @alice', '1. 补充告警（张三，3月1日）': one item a line, no columns
     if all(len(cells) == 1 for cells in filled) and sum(1 for c in filled if "，" in c[0].text) * 2 >= len(filled):
         return "fullwidth_comma"
     first = filled[0]
@@ -229,8 +236,18 @@ def _read_delimited_with(text: str, format: TableFormat) -> tuple[list[list[Cell
     return _squared(rows), delimiter
 
 
+_INVISIBLE = re.compile("[\u200b\u2060\ufeff\u200e\u200f\u202a-\u202e\u00ad]")
+"""Characters a copy from a web page or a document leaves in a cell and no one sees (zero-width space, word
+joiner, a BOM inside the text, direction marks, soft hyphen): '2024-03-01\u200b' was unreadable, 'Done\u200b'
+an unknown status, '\u200balice' another owner than 'alice'. The joiners of emoji sequences stay."""
+
+
+def _visible(value: str) -> str:
+    return _INVISIBLE.sub("", value) if not value.isascii() else value
+
+
 def _text_cell(value: str) -> Cell:
-    stripped = value.strip()
+    stripped = _visible(value).strip()
     return Cell("text", stripped, stripped) if stripped else EMPTY
 
 
@@ -360,7 +377,9 @@ def _xlsx_cell(value: object, number_format: str, formula: bool) -> Cell:
         return Cell("date", value, value.isoformat(), formula)
     if isinstance(value, dt.time):
         return Cell("text", value.isoformat(), value.isoformat(), formula)
-    text = str(value).strip()
+    text = _visible(str(value)).strip()
+    if not text:
+        return EMPTY
     return Cell("text", text, text, formula)
 
 

@@ -10,6 +10,14 @@ Column names are those the trackers document for their exports:
   CSV, or a Projects table export): number, title, state, stateReason, assignees, url, labels, milestone,
   milestone due (dueOn), closedAt; a project export names them Title, Assignees, Status, URL, Milestone.
 
+- Other trackers' exports and 复盘 tables: Asana (Task ID, Name, Assignee, Assignee Email, Due Date, Completed
+  At, Section/Column), Trello (Card ID, Card Name, Members, Due Date, Due Complete, List Name), ClickUp (Task
+  Name, Assignees '[A, B]', Due Date and its '(Unix)' copy, Date Closed), monday.com (Name, Person, Status,
+  Timeline), Notion (Name, Assign, Due, a Completed checkbox), 禅道 (Bug编号, Bug标题, 指派给, Bug状态, 解决方案),
+  TAPD (标题, 处理人, 状态), Teambition (任务ID, 内容, 执行者), the SRE book's Action Item | Type | Owner | Bug.
+  With no status written, the status comes from the resolution, a Status Category, a mark on the bug cell,
+  a done flag, a completion date, or the board column; a risk register (风险 | 可能性 | 影响) gives risks.
+
 A row typed or labelled as a risk (Issue Type "Risk", a "risk"/"风险" label) becomes a `Risk`; every other
 row an `ActionItem` with owner, due, status, priority and ticket (the issue key, the Linear ID, or the
 GitHub URL or #number). A closed ticket is done with the ticket as its evidence; a won't-do one carries
@@ -20,6 +28,7 @@ that could be day/month or month/day, an unknown status) are reported by row and
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -28,7 +37,18 @@ from typing import Literal
 
 from pydantic import ValidationError
 
-from fupan_mcp.domain.actions import ActionItem, ActionStatus, Priority, Risk, read_due
+from fupan_mcp.domain.actions import (
+    ACTION_KINDS,
+    ActionItem,
+    ActionStatus,
+    Priority,
+    Risk,
+    action_kind,
+    is_ongoing,
+    is_sprint_relative,
+    read_due,
+    risk_level,
+)
 from fupan_mcp.domain.materials import (
     CellProblem,
     ColumnMapping,
@@ -37,10 +57,11 @@ from fupan_mcp.domain.materials import (
     MaterialNote,
     TrackerSource,
 )
+from fupan_mcp.domain.statuses import STATUS_WORDS, STRUCK, affirmed, read_status
 from fupan_mcp.errors import InputError
 from fupan_mcp.i18n import Language, tr
 from fupan_mcp.limits import MAX_ACTIONS, MAX_NAME_CHARS, MAX_TEXT_CHARS
-from fupan_mcp.materials.headers import FieldSpec, Header, find_header, match_field
+from fupan_mcp.materials.headers import FieldSpec, Header, find_header, match_field, normalize_label
 from fupan_mcp.materials.metrics import is_placeholder, localize_notes
 from fupan_mcp.materials.strings import TEXT
 from fupan_mcp.materials.tables import Cell, Note, Sheet, cells_text, extra_cells, single_column_reason
@@ -48,6 +69,24 @@ from fupan_mcp.materials.tables import Cell, Note, Sheet, cells_text, extra_cell
 __all__ = ["TRACKER_FIELDS", "TrackerTable", "action_header", "parse_date", "read_tracker"]
 
 TRACKER_FIELDS: tuple[FieldSpec, ...] = (
+    # Columns whose names hold a field's word but fill no field: Jira's 'Status Category Changed' (a date) was
+    # read as the status when Status was empty, 'Parent summary' as a second title, Linear's 'SLA Status' as
+    # the status. Matched first by their whole name, listed as unused.
+    FieldSpec(
+        "unused",
+        (
+            "statuscategorychanged",
+            "parentsummary",
+            "parentstatus",
+            "slastatus",
+            "epiclinksummary",
+            "epicstatus",
+            "sprintstatus",
+            "父级概要",
+            "状态类别已更改",
+        ),
+        (),
+    ),
     FieldSpec(
         "ticket_key",
         (
@@ -61,6 +100,12 @@ TRACKER_FIELDS: tuple[FieldSpec, ...] = (
             "工单号",
             "编号",
             "ticket",
+            "任务id",
+            "任务编号",
+            "bug编号",
+            "需求编号",
+            "cardid",
+            "taskid",
         ),
         ("issuekey", "问题关键字", "工单"),
     ),
@@ -83,6 +128,8 @@ TRACKER_FIELDS: tuple[FieldSpec, ...] = (
             "计划完成日期",
             "计划完成时间",
             "targetdate",
+            "targetend",
+            "目标完成日期",
             "deadline",
             "milestonedue",
             "milestonedueon",
@@ -109,15 +156,67 @@ TRACKER_FIELDS: tuple[FieldSpec, ...] = (
             "完成时间",
             "关闭时间",
             "已解决",
+            "实际完成时间",
+            "实际完成日期",
+            "实际完成",
+            "解决日期",
+            "关闭日期",
+            "completeddate",
+            "datecompleted",
+            "dateclosed",
+            "closeddate",
+            "closedon",
+            "completedon",
         ),
         ("resolved", "closedat", "completedat", "解决时间", "关闭时间"),
+    ),
+    FieldSpec("board_column", ("listname", "sectioncolumn", "section", "boardcolumn", "看板列", "所属列", "泳道"), ()),
+    FieldSpec(
+        "done_flag",
+        (
+            "duecomplete",
+            "是否完成",
+            "是否已完成",
+            "是否闭环",
+            "done?",
+            "completed?",
+            "iscompleted",
+            "isdone",
+            "done",
+            "complete",
+            "finished",
+            "完成",
+            "已完成",
+            "✓",
+            "✅",
+        ),
+        (),
     ),
     FieldSpec(
         "resolution", ("resolution", "解决结果", "解决方案", "statereason", "关闭原因"), ("resolution", "解决结果")
     ),
     FieldSpec(
+        "timeline", ("timeline", "起止时间", "起止日期", "时间范围", "日期范围", "daterange", "计划起止时间"), ()
+    ),
+    FieldSpec("status_category", ("statuscategory", "状态类别", "状态分类"), ()),
+    FieldSpec(
         "status",
-        ("status", "state", "状态", "进展", "进度", "当前状态", "当前进展", "最新进展", "进展情况", "执行情况"),
+        (
+            "status",
+            "state",
+            "状态",
+            "进展",
+            "进度",
+            "当前状态",
+            "当前进展",
+            "最新进展",
+            "进展情况",
+            "执行情况",
+            "完成情况",
+            "完成状态",
+            "整改情况",
+            "落实情况",
+        ),
         ("status", "状态", "进展", "进度", "progress"),
     ),
     FieldSpec("priority", ("priority", "优先级", "紧急程度", "紧急度"), ("priority", "优先级")),
@@ -130,7 +229,7 @@ TRACKER_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec(
         "likelihood",
         ("likelihood", "probability", "可能性", "发生概率", "概率"),
-        ("likelihood", "probability", "可能性"),
+        ("likelihood", "probability", "可能性", "概率"),
     ),
     FieldSpec("impact", ("impact", "影响", "影响程度", "严重程度", "severity"), ("impact", "影响")),
     FieldSpec(
@@ -138,6 +237,7 @@ TRACKER_FIELDS: tuple[FieldSpec, ...] = (
         ("mitigation", "response", "应对措施", "应对", "预案", "缓解措施", "contingency"),
         ("mitigation", "应对", "预案"),
     ),
+    FieldSpec("owner_email", ("assigneeemail", "owneremail", "负责人邮箱", "处理人邮箱"), ()),
     FieldSpec(
         "owner",
         (
@@ -153,8 +253,38 @@ TRACKER_FIELDS: tuple[FieldSpec, ...] = (
             "执行人",
             "assignedto",
             "dri",
+            "指派给",
+            "当前指派",
+            "当前处理人",
+            "执行者",
+            "person",
+            "people",
+            "assign",
+            "members",
+            "responsible",
+            "承办人",
         ),
         ("assignee", "owner", "负责人", "经办人", "责任人", "处理人"),
+    ),
+    FieldSpec("kind", ("actiontype", "actionkind", "行动类型", "措施类型", "改进类型", "kind", "category"), ()),
+    FieldSpec(
+        "addresses",
+        (
+            "问题",
+            "问题描述",
+            "根因",
+            "根本原因",
+            "原因",
+            "对应问题",
+            "针对问题",
+            "发现的问题",
+            "rootcause",
+            "cause",
+            "problem",
+            "addresses",
+            "contributingfactor",
+        ),
+        (),
     ),
     FieldSpec(
         "success_metric",
@@ -191,163 +321,34 @@ TRACKER_FIELDS: tuple[FieldSpec, ...] = (
             "actionitems",
             "task",
             "name",
+            "cardname",
+            "taskname",
+            "followup",
+            "followups",
+            "followupitem",
+            "followupaction",
+            "correctiveaction",
+            "跟进项",
+            "后续事项",
+            "待办事项",
             "风险",
             "risk",
             "内容",
+            "风险描述",
+            "风险项",
+            "风险点",
+            "风险事项",
+            "风险名称",
+            "riskdescription",
+            "riskname",
+            "risktitle",
         ),
         ("summary", "title", "概要", "标题", "行动", "改进", "措施", "任务", "action"),
     ),
 )
 
-_STATUS: tuple[tuple[ActionStatus, tuple[str, ...]], ...] = (
-    (
-        "wont_do",
-        (
-            "won't do",
-            "wont do",
-            "won't fix",
-            "wontfix",
-            "cancel",
-            "duplicate",
-            "rejected",
-            "not planned",
-            "not_planned",
-            "obsolete",
-            "will not fix",
-            "will not do",
-            "not needed",
-            "no longer needed",
-            "not applicable",
-            "superseded",
-            "out of scope",
-            "descoped",
-            "no action",
-            "merged into",
-            "不做",
-            "不处理",
-            "取消",
-            "已取消",
-            "重复",
-            "拒绝",
-            "关闭-不修复",
-            "已废弃",
-            "废弃",
-            "作废",
-            "不再跟进",
-            "无需处理",
-            "无需修复",
-            "暂不处理",
-            "不修复",
-        ),
-    ),
-    (
-        "done",
-        (
-            "done",
-            "closed",
-            "resolved",
-            "complete",
-            "completed",
-            "fixed",
-            "merged",
-            "released",
-            "shipped",
-            "已完成",
-            "完成",
-            "已解决",
-            "已关闭",
-            "关闭",
-            "已上线",
-            "已发布",
-            "已验收",
-            "已闭环",
-            "闭环",
-            "已处理",
-            "已验证",
-            "已合入",
-            "已合并",
-            "已部署",
-            "已整改",
-            "整改完成",
-            "已落实",
-            "已实现",
-            "已交付",
-            "已销号",
-            "销号",
-        ),
-    ),
-    (
-        "in_progress",
-        (
-            "in progress",
-            "in_progress",
-            "in review",
-            "review",
-            "started",
-            "doing",
-            "testing",
-            "qa",
-            "blocked",
-            "进行中",
-            "处理中",
-            "开发中",
-            "测试中",
-            "评审中",
-            "已开始",
-            "阻塞",
-            "灰度中",
-            "已灰度",
-            "落地中",
-            "优化中",
-            "整改中",
-            "验证中",
-            "验收中",
-            "待验证",
-            "待验收",
-            "观察中",
-            "监控中",
-            "排查中",
-            "联调中",
-            "已提测",
-            "持续",
-            "长期",
-            "持续跟进",
-            "长期跟进",
-            "待销号",
-        ),
-    ),
-    (
-        "open",
-        (
-            "open",
-            "to do",
-            "todo",
-            "backlog",
-            "triage",
-            "new",
-            "selected for development",
-            "reopened",
-            "unstarted",
-            "planned",
-            "not started",
-            "未完成",
-            "待办",
-            "待处理",
-            "未开始",
-            "新建",
-            "打开",
-            "重新打开",
-            "计划中",
-            "待排期",
-            "已排期",
-            "规划中",
-            "未闭环",
-            "未处理",
-        ),
-    ),
-)
 _UNDONE_RESOLUTIONS = (
-    *_STATUS[0][1],
+    *STATUS_WORDS[0][1],
     "cannot reproduce",
     "can't reproduce",
     "incomplete",
@@ -360,99 +361,31 @@ _UNDONE_RESOLUTIONS = (
 )
 """Jira resolutions that close an issue without doing it: with one of them, 'Closed' is not done (Closed /
 Incomplete, Closed / Declined were imported as done, with the closing as evidence)."""
-_STATUS_MARKS: tuple[tuple[ActionStatus, frozenset[str]], ...] = (
-    (
-        "done",
-        frozenset({"✅", "✔", "☑", "√", "✓", "已完成✅", "done✅", "finished", "已结束", "已落地", "已实施", "已修复"}),
-    ),
-    (
-        "in_progress",
-        frozenset(
-            {"wip", "ongoing", "in-progress", "推进中", "跟进中", "进展中", "实施中", "执行中", "部分完成", "🚧", "🔄"}
-        ),
-    ),
-    ("open", frozenset({"未启动", "待启动", "待开始", "notyet", "notstarted", "⏳", "☐", "⬜"})),
-)
-_PARTIAL = re.compile(r"\b(?:partial(?:ly)?|partly|mostly|almost|nearly|half)\b")
-_HEDGED = re.compile(
-    r"\?|？|\b(?:revert(?:ed)?|rolled back|rollback|undone|re-?opened|pending|awaiting|tbc|tbd|unclear|unverified)\b"
-    r"|\bnot\s+(?:yet\s+)?(?:deployed|released|shipped|merged|verified|rolled out|live|in prod(?:uction)?)\b"
-)
-"""A status word inside a longer phrase gives its status only when nothing qualifies it: 'Done - reverted',
-'Done?', 'Closed, pending verification', 'Fixed (not deployed)', 'Closed - not fixed' are no evidence of done,
-and a phrase naming two statuses ('Open - partially done') is neither; both are reported (unknown status, taken
-as open), never imported as done."""
-_NEGATION = re.compile(r"(?:\bnot(?:\s+yet)?\s*|\bno\s+|\bun|\bin|未|没有?|尚未|非|不)$")
-
-
-_PROGRESS = re.compile(
-    r"^(?P<word>已完成|完成|进行中|处理中|推进中|进度|完成度|完成率)?\s?[:：]?\s?[(（]?\s?"
-    r"(?P<share>\d{1,3}(?:\.\d+)?)\s?%\s?[)）]?$"
-)
-_PENDING = re.compile(
-    r"^(?:已|开发|研发|修复|代码)?(?:完成|修复|开发完成|上线|提测|合入)\s?[,，、;；/（(]?\s?"
-    r"(?:待|未|尚未|等待)(?:上线|发布|验证|验收|部署|复核|确认|合入|灰度|观察|评审)[)）]?$"
-)
-
-
-def _qualified_status(folded: str) -> ActionStatus | None:
-    """A status with its progress ('进行中（80%）', '已完成90%', '60%'): done only at 100%, open at 0%,
-    else in progress, never done; a done word still waiting for a step ('已修复待验证', '开发完成，待发布',
-    '已完成（待上线）'): in progress, since the step it waits for is not done. None when neither."""
-    progress = _PROGRESS.match(folded)
-    if progress is not None:
-        share = float(progress["share"])
-        if share >= 100 and progress["word"] not in ("进行中", "处理中", "推进中"):
-            return "done" if share == 100 else None
-        return "open" if share == 0 and progress["word"] is None else "in_progress"
-    return "in_progress" if _PENDING.match(folded) else None
-
-
-def read_status(text: str) -> ActionStatus | None:
-    """An action's status as trackers write it ('Done', 'In Progress', '已完成', '✅', 'Closed as won't fix'), or
-    None when the words do not settle it (unknown, qualified, or naming two statuses)."""
-    folded = text.casefold().strip()
-    for status, words in _STATUS:
-        if folded in words:
-            return status
-    marks = re.sub(r"[\s\ufe0f]+", "", folded)
-    for status, signs in _STATUS_MARKS:
-        if marks in signs:
-            return status
-    folded = _STRUCK.sub(" ", folded).strip() if "~~" in folded else folded
-    found = [status for status, words in _STATUS if any(len(word) > 3 and _affirmed(folded, word) for word in words)]
-    denied = any(word in folded and not _affirmed(folded, word) for word in _STATUS[1][1] if len(word) > 3)
-    if found and not _HEDGED.search(folded) and not (found == ["done"] and denied):
-        if found == ["done"] and _PARTIAL.search(folded):
-            return "in_progress"  # 'Done (partially)', 'mostly done': work remains
-        if len(found) == 1:
-            return found[0]
-        if found == ["wont_do", "done"]:
-            return "wont_do"  # 'Closed as won't fix', 'Resolved (duplicate)': closed undone
-        if found == ["done", "in_progress"]:
-            return "in_progress"  # 'In progress - 80% done'
-        return None
-    return _qualified_status(folded)  # '进行中（80%）', '已修复待验证'
-
-
-def _affirmed(folded: str, word: str) -> bool:
-    """``word`` occurs in the status and is not denied just before ("not done", "incomplete", "尚未完成"):
-    a denied word never gives its status."""
-    start = folded.find(word)
-    while start >= 0:
-        if not _NEGATION.search(folded[max(0, start - 8) : start]):
-            return True
-        start = folded.find(word, start + 1)
-    return False
+_UNRESOLVED = frozenset({"unresolved", "未解决", "open", "none", "无"})
+"""How Jira writes an issue with no resolution yet (its UI and some exports): not an ending."""
 
 
 _PRIORITY: tuple[tuple[Priority, tuple[str, ...]], ...] = (
-    ("P0", ("p0", "highest", "blocker", "critical", "urgent", "紧急", "最高", "阻塞级", "1 - urgent", "urgent (1)")),
-    ("P1", ("p1", "high", "major", "高", "重要")),
-    ("P2", ("p2", "medium", "normal", "中", "一般")),
-    ("P3", ("p3", "p4", "low", "lowest", "minor", "trivial", "低", "最低", "次要")),
-)
+    (
+        "P0",
+        (
+            "p0", "highest", "blocker", "critical", "urgent", "紧急", "最高", "阻塞级", "1 - urgent", "urgent (1)",
+            "非常紧急", "特急", "极高", "重要且紧急", "重要紧急",
+        ),
+    ),
+    ("P1", ("p1", "high", "major", "高", "重要", "高优", "高优先级", "较高", "重要不紧急")),
+    ("P2", ("p2", "medium", "normal", "中", "一般", "中优", "中优先级", "中等", "普通", "正常", "紧急不重要")),
+    (
+        "P3",
+        ("p3", "p4", "low", "lowest", "minor", "trivial", "低", "最低", "次要", "低优", "低优先级", "较低",
+         "不重要不紧急"),
+    ),
+)  # fmt: skip
+_PRIORITY_NUMBERED = re.compile(r"^(?:p(?P<p>[0-4])|(?P<n>[0-4]))\s*(?:[-–—:：.)）(（]\s*(?P<word>.*?)[)）]?)?$")
+"""'P1 - Critical', 'P0-紧急', '2 - High' (Linear's numbered priorities), '3 (Medium)': the number gives it."""
 _NO_PRIORITY = frozenset({"no priority", "none", "无", "0"})
+_LEVEL_PRIORITY: tuple[Priority, ...] = ("P0", "P1", "P2", "P3")
+_SIGNS = re.compile(r"[\u2600-\u27bf\U0001f000-\U0001faff\ufe0f\u200d!！]+")
 _LINEAR_PRIORITY: dict[str, Priority] = {"1": "P0", "2": "P1", "3": "P2", "4": "P3"}
 Level = Literal["low", "medium", "high"]
 _LEVELS: tuple[tuple[Level, tuple[str, ...]], ...] = (
@@ -469,7 +402,11 @@ _ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T（(].*)?$")
 _ZH_DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?")
 _JIRA = re.compile(r"^(\d{1,2})[/ -]([A-Za-z]{3})[a-z]*[/ -](\d{2,4})(?:\s.*)?$")
 _NUMERIC = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})(?:\s.*)?$")
-_EN_DATE = re.compile(r"^([A-Za-z]{3})[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4})")
+_DOTTED = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{2,4}(?:\s.*)?$")
+_EN_DATE = re.compile(r"^([A-Za-z]{3})[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})")
+_WEEKDAY = re.compile(r"^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+(?=\S)", re.IGNORECASE)
+"""'Tue, 12 Mar 2024 15:00:00 +0800' (RFC 2822), 'Tue Mar 12 2024' (a script's toDateString), 'Tuesday, March
+12th 2024': the weekday before the date says nothing more (each was unreadable)."""
 
 
 _MONTH_WORD = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
@@ -478,7 +415,6 @@ _DATE_TOKEN = re.compile(
     rf"|\b{_MONTH_WORD}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}})?|\b\d{{1,2}}[\s-]{_MONTH_WORD}(?:[\s-]\d{{2,4}})?",
     re.IGNORECASE,
 )
-_STRUCK = re.compile(r"~~[^~]*~~|<(?:del|s)>.*?</(?:del|s)>", re.IGNORECASE)
 _MOVED_TO = re.compile(
     r"^\s*(?:→|->|=>|⇒|➝|»|>)\s*$|\b(?:moved|pushed|slipped|extended|delayed|postponed|changed|rescheduled)\s+to\b"
     r"|\b(?:now|new(?: due)?|revised|updated)\b\s*:?\s*$",
@@ -495,7 +431,7 @@ def _one_due(value: str) -> str | None:
     ('2026-12-15 (was 2026-11-30)'); any other pair (a span, two options) is None: no date is chosen for it.
     A cell with one date or none comes back as it is. Reading the first of two dates made an action due on
     the date it was moved from, and overdue by it."""
-    value = _STRUCK.sub(" ", value).strip() if "~~" in value or "<" in value else value
+    value = STRUCK.sub(" ", value).strip() if "~~" in value or "<" in value else value
     found = list(_DATE_TOKEN.finditer(value))
     if len(found) < 2:
         return value
@@ -513,6 +449,12 @@ def parse_date(text: str, year_first: bool = False) -> dt.date | str | None:
     ``year_first``: the table is Chinese, where a two-digit year leads ('26/12/31', '26.12.15' is
     2026-12-31, 2026-12-15); read day first those were 2031 and 2015, so when both readings hold it is
     ambiguous."""
+    weekday = _WEEKDAY.match(text.strip())
+    if weekday is not None:
+        read = parse_date(_WEEKDAY.sub("", text.strip()), year_first)
+        if read == "ambiguous":  # 'Monday, 03/04/2024': the weekday tells 4 March from 3 April
+            return _by_weekday(_WEEKDAY.sub("", text.strip()), weekday.group().strip(" ,.").casefold()[:3])
+        return read
     one = _one_due(text.strip())
     if one is None:
         return None
@@ -536,6 +478,8 @@ def parse_date(text: str, year_first: bool = False) -> dt.date | str | None:
             return _date(year, second, first)
         if second > 12:
             return _date(year, first, second)
+        if _DOTTED.match(value) and not (year_first and len(match.group(3)) == 2):
+            return _date(year, second, first)  # '12.03.2024': a dotted date is day first wherever it is written
         return _date(year, first, second) if first == second else "ambiguous"
     # a month or a quarter with its year ('2025年1月', 'Jan 2025', '2025 Q1'): due at its end, as check_actions reads it
     return read_due(value, None).date
@@ -566,6 +510,17 @@ def vague_date(text: str) -> str:
     return "none"
 
 
+def _by_weekday(text: str, weekday: str) -> dt.date | str:
+    """The one reading of an ambiguous numeric date that falls on ``weekday`` ('mon'...), else ambiguous."""
+    match = _NUMERIC.match(text)
+    if match is None:
+        return "ambiguous"
+    first, second, year = int(match.group(1)), int(match.group(2)), _year(match.group(3))
+    days = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    fits = [d for d in (_date(year, first, second), _date(year, second, first)) if d and days[d.weekday()] == weekday]
+    return fits[0] if len(fits) == 1 else "ambiguous"
+
+
 def _year(text: str) -> int:
     year = int(text)
     return year + 2000 if year < 100 else year
@@ -576,6 +531,87 @@ def _date(year: int, month: int, day: int) -> dt.date | None:
         return dt.date(year, month, day)
     except ValueError:
         return None
+
+
+_YES = frozenset({"true", "yes", "y", "是", "已完成", "完成", "1", "✓", "✔", "✅", "x", "done", "√"})
+_NO = frozenset({"false", "no", "n", "否", "未完成", "0", "✗", "✘", "❌", "×"})
+_PLANNED_COMPLETION = frozenset({"完成时间", "完成日期", "completed", "closed"})
+"""Completion labels a plan table also uses for the date an item is to be done by: a completion only beside
+a due column."""
+_MD_LINK = re.compile(r"\[([^\]]+)\]\((\S+?)\)")
+_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+
+
+def _json_names(text: str) -> str:
+    """A cell holding the JSON of ``gh issue list --json assignees,labels`` or of an API dump
+    ('[{"login": "octocat"}, {"login": "hubot"}]', '[{"name": "bug"}]', '{"displayName": "Ann Lee"}') as its
+    names joined by ', ' (the JSON itself was an owner and a label); any other text as it is."""
+    value = text.strip()
+    if not value.startswith(("[{", "{")) and value not in ("[]", "{}"):
+        return text
+    try:
+        data = json.loads(value)
+    except ValueError:
+        return text
+    items = data if isinstance(data, list) else [data]
+    names = []
+    for item in items:
+        if not isinstance(item, dict):
+            return text
+        found = next((item[k] for k in _JSON_NAME_KEYS if isinstance(item.get(k), str) and item[k].strip()), None)
+        if found is None:
+            return text
+        names.append(found.strip())
+    return ", ".join(names)
+
+
+_JSON_NAME_KEYS = ("login", "displayName", "display_name", "name", "username", "email", "emailAddress")
+
+
+def _plain(text: str) -> str:
+    """A markdown table cell's title as its words: '[Add the alert](https://…)' is 'Add the alert', a '<br>'
+    a line break (the link's address stays the ticket's when the ticket column gives it)."""
+    if "[" not in text and "<" not in text:
+        return text
+    return _BREAK.sub("\n", _MD_LINK.sub(lambda m: m.group(1), text)).strip()
+
+
+_UNIX_COPY = re.compile(r"[(（]\s*unix\s*[)）]\s*$", re.IGNORECASE)
+_BRACKETED = re.compile(r"^\s*\[\s*(.*?)\s*\]\s*$", re.DOTALL)
+_SPAN = re.compile(r"\s*(?:-|–|—|~|～|→|->|至|到|to|until|till)\s*", re.IGNORECASE)
+_EXCEL_DAY_ZERO = dt.date(1899, 12, 30)
+
+
+def _excel_serial(text: str) -> dt.date | None:
+    """The day an Excel serial number names ('45366' is 2024-03-15), for a number from 2000 to 2099 only
+    (36526-73050: five digits no other date form writes); its time of day, if any, dropped."""
+    match = re.fullmatch(r"\s*(\d{5})(?:\.\d+)?\s*", text)
+    if match is None or not 36526 <= int(match[1]) <= 73050:
+        return None
+    return _EXCEL_DAY_ZERO + dt.timedelta(days=int(match[1]))
+
+
+_ROW_NUMBER_LABELS = frozenset({"序号", "编号", "no", "#", "number", "num", "序", "行号", "item"})
+_UNDONE_LABELS = frozenset(
+    {"wontfix", "won't fix", "wont fix", "wont-fix", "won't do", "wont-do", "duplicate", "invalid", "not planned"}
+)
+_RISK_TITLES = frozenset({"risk", "risks", "风险", "riskitem", "riskdescription", "riskname", "risktitle"})
+_BUG_LABELS = frozenset({"bug", "bugs", "bugid", "trackingbug", "bug#"})
+_BOLD_MARK = re.compile(r"^(?P<ticket>.*?)\s*(?:\*\*|__)\s*(?P<mark>[^*_]{1,40}?)\s*(?:\*\*|__)\s*$")
+_CAPS_MARK = re.compile(
+    r"^(?P<ticket>.*?)\s*\b(?P<mark>DONE|TODO|TO DO|WIP|OPEN|CLOSED|FIXED|IN PROGRESS|BLOCKED|WONTFIX|WON'T FIX)$"
+)
+_NO_TICKET = frozenset({"", "n/a", "na", "none", "-", "—", "无", "暂无"})
+
+
+def _ticket_marker(text: str) -> tuple[str | None, str | None]:
+    """A ticket cell split into its ticket and the status marked after it: 'Bug 5554823 **TODO**' is
+    ('Bug 5554823', 'TODO'), 'n/a DONE' (None, 'DONE'), 'OPS-12' ('OPS-12', None). A marker is a bold
+    word, or a status word in capitals; 'n/a' names no ticket."""
+    value = text.strip()
+    match = _BOLD_MARK.match(value) or _CAPS_MARK.match(value)
+    ticket, mark = (match["ticket"].strip(), match["mark"]) if match else (value, None)
+    return (None if ticket.casefold() in _NO_TICKET else ticket), mark
 
 
 @dataclass
@@ -647,13 +683,40 @@ class _TrackerReader:
         self.planned_rows: list[int] = []
         self.source = _source(header.labels)
         # Jira repeats a column once per value (Labels, Labels, Labels): every column of a field is read.
+        self.orders: dict[int, tuple[str, str] | None] = {}
+        self.ordered: dict[int, str] = {}  # columns whose ambiguous dates were read in the order they prove
+        self.fields = [
+            None if (name and name.removeprefix("duplicate:") == "unused") or _UNIX_COPY.search(label) else name
+            for name, label in zip(header.fields, header.labels, strict=True)
+        ]  # ClickUp's 'Due Date (Unix)' repeats 'Due Date' as epoch milliseconds, a UTC instant: the text is read
+        if "ticket_key" not in self.fields:
+            # The SRE book's action table: Action Item | Type | Owner | Bug, the Bug cell 'Bug 5554823 **TODO**'.
+            # 'Bug' names the ticket only beside a title column (a bug list's 'Bug' column is its title).
+            for j, label in enumerate(header.labels):
+                if self.fields[j] is None and normalize_label(label) in _BUG_LABELS:
+                    self.fields[j] = "ticket_key"
+                    break
         self.by_field: dict[str, list[int]] = {}
-        for j, name in enumerate(header.fields):
+        for j, name in enumerate(self.fields):
             if name is not None:
                 self.by_field.setdefault(name.removeprefix("duplicate:"), []).append(j)
+        # Two due columns (Jira's Due date and a custom Target end): the one named most plainly is read first.
+        due_names = next(spec.exact for spec in TRACKER_FIELDS if spec.name == "due")
+        rank = {name: k for k, name in enumerate(due_names)}
+        self.by_field["due"] = sorted(
+            self.by_field.get("due", []), key=lambda j: rank.get(normalize_label(header.labels[j]), len(rank))
+        )
+        # A risk register (风险 | 可能性 | 影响 | 应对措施, Risk | Likelihood | Impact | Mitigation): every row is
+        # a risk. Its rows were imported as actions, their likelihood, impact and response lost.
+        titles = [normalize_label(header.labels[j]) for j in self.by_field.get("action", [])]
+        self.register = bool(self.by_field.get("likelihood")) or any(
+            title in _RISK_TITLES or title.startswith(("风险", "risk")) for title in titles[:1]
+        )
 
     def texts(self, row: Sequence[Cell], name: str) -> list[str]:
-        return [row[j].text for j in self.by_field.get(name, []) if not is_placeholder(row[j])]
+        # ClickUp writes a list cell in brackets: Assignees '[John Smith, Mary Smith]', Tags '[sre, postmortem]'
+        texts = [_json_names(row[j].text) for j in self.by_field.get(name, []) if not is_placeholder(row[j])]
+        return [_BRACKETED.sub(r"\1", text) for text in texts if _BRACKETED.sub(r"\1", text).strip()]
 
     def first(self, row: Sequence[Cell], name: str) -> tuple[Cell | None, int | None]:
         for j in self.by_field.get(name, []):
@@ -661,7 +724,17 @@ class _TrackerReader:
                 return row[j], j
         return None, None
 
-    def problem(self, i: int, j: int | None, name: str | None, code: str, severity: str, value: str | None) -> None:
+    def problem(
+        self,
+        i: int,
+        j: int | None,
+        name: str | None,
+        code: str,
+        severity: str,
+        value: str | None,
+        key: str | None = None,
+        **extra: str,
+    ) -> None:
         column = self.header.letter(j) if j is not None else None
         label = self.header.labels[j] if j is not None else None
         row = i + 1 + self.offset
@@ -674,14 +747,23 @@ class _TrackerReader:
                 value=value[:100] if value is not None else None,
                 code=code,
                 severity="error" if severity == "error" else "warning",
-                message=tr(TEXT, f"cell.{code}", self.language, row=row, column=column, header=label, value=value),
+                message=tr(
+                    TEXT,
+                    f"cell.{key or code}",
+                    self.language,
+                    row=row,
+                    column=column,
+                    header=label,
+                    value=value,
+                    **extra,
+                ),
             )
         )
 
     def read(self) -> TrackerTable:
         mappings: list[ColumnMapping] = []
         unused: list[str] = []
-        for j, (label, name) in enumerate(zip(self.header.labels, self.header.fields, strict=True)):
+        for j, (label, name) in enumerate(zip(self.header.labels, self.fields, strict=True)):
             used = name.removeprefix("duplicate:") if name else None
             mappings.append(ColumnMapping(column=self.header.letter(j), index=j + 1, header=label, field=used))
             if used is None and label:
@@ -712,17 +794,24 @@ class _TrackerReader:
                 self.problem(i, None, None, "extra_cells", "error", " | ".join(c.text for c in row if not c.empty))
                 continue
             ticket = self.ticket(row)
+            links = _MD_LINK.findall(title_cell.text)
+            if ticket is None and len(links) == 1 and links[0][1].startswith(("http://", "https://")):
+                ticket = links[0][1][:MAX_NAME_CHARS]  # the title links to its ticket: the address is kept
             row_number = i + 1 + self.offset
             if self.is_risk(row):
-                risk = self.risk(i, row, title_cell.text)
+                risk = self.risk(i, row, _plain(title_cell.text))
                 if risk is not None:
                     risk_sources.append(ImportedRisk(index=len(risks), row=row_number, ticket=ticket))
                     risks.append(risk)
                 continue
-            action = self.action(i, row, title_cell.text, ticket)
+            action = self.action(i, row, _plain(title_cell.text), ticket)
             if action is not None:
                 action_sources.append(ImportedAction(index=len(actions), row=row_number, ticket=ticket))
                 actions.append(action)
+        for j, proof in self.ordered.items():
+            order = self.orders[j]
+            key = "day_first" if order and order[0] == "day" else "month_first"
+            notes.append(Note(f"date_order_{key}", {"header": self.header.labels[j], "example": proof}))
         if self.planned_rows:
             label = self.header.labels[self.by_field["resolved"][0]]
             shown = ", ".join(map(str, self.planned_rows[:20]))
@@ -744,16 +833,29 @@ class _TrackerReader:
         # GitHub's `id` is an opaque node id: its URL or #number names the issue.
         names = ("ticket_key", "url") if self.source == "github" else ("ticket_key", "ticket_id", "url")
         for name in names:
-            cell, _ = self.first(row, name)
-            if cell is not None:
-                return cell.text[:MAX_NAME_CHARS]
-        cell, _ = self.first(row, "number")
-        if cell is not None:
+            cell, j = self.first(row, name)
+            if cell is not None and j is not None and not self.row_number(j, cell):
+                text = _ticket_marker(cell.text)[0] if name == "ticket_key" else cell.text
+                link = _MD_LINK.fullmatch(text.strip()) if text else None
+                text = link.group(2) if link else text  # '[OPS-1](https://…/OPS-1)': the link names the ticket
+                return text[:MAX_NAME_CHARS] if text else None
+        cell, j = self.first(row, "number")
+        if cell is not None and j is not None and not self.row_number(j, cell):
             text = cell.text.lstrip("#")
             return f"#{text}" if text else None
         return None
 
+    def row_number(self, j: int, cell: Cell) -> bool:
+        """A 序号 / 编号 / No. / # of a plain table counts the rows: '1' is no ticket (it was the ticket, and a
+        done row's evidence said '#1'). A GitHub list's number is its issue."""
+        label = normalize_label(self.header.labels[j])
+        if label in ("issuenumber", "issue#") or (self.source == "github" and label == "number"):
+            return False
+        return label in _ROW_NUMBER_LABELS and cell.text.strip().lstrip("#").isdigit()
+
     def is_risk(self, row: Sequence[Cell]) -> bool:
+        if self.register:
+            return True
         kinds = [text.casefold() for text in self.texts(row, "issue_type")]
         labels = [
             part.strip().casefold() for text in self.texts(row, "labels") for part in re.split(r"[,;，；|]", text)
@@ -762,9 +864,30 @@ class _TrackerReader:
             label in _RISK_WORDS for label in labels
         )
 
+    def kind(self, row: Sequence[Cell]) -> str | None:
+        """The action's type when its type column names one (the SRE book's Type: mitigate, prevent, process;
+        预防, 修复): it was left out, every action without a kind. A tracker's issue type (Task, Bug) is none."""
+        for text in self.texts(row, "kind") + self.texts(row, "issue_type"):
+            kind = action_kind(text)
+            if kind in ACTION_KINDS:
+                return kind
+        return None
+
+    def undone_label(self, row: Sequence[Cell]) -> str | None:
+        """A label that closes a ticket undone: GitHub's default wontfix, duplicate, invalid (a closed issue
+        so labelled was imported as done)."""
+        for text in self.texts(row, "labels"):
+            for part in re.split(r"[,;，；|]", text):
+                if part.strip().casefold() in _UNDONE_LABELS:
+                    return part.strip()
+        return None
+
     def owner(self, row: Sequence[Cell]) -> str | None:
-        owners = self.texts(row, "owner")
-        return ", ".join(owners)[:MAX_NAME_CHARS] if owners else None
+        # Asana writes Assignee and Assignee Email: one person, not two; the address names an owner left unnamed.
+        owners = self.texts(row, "owner") or self.texts(row, "owner_email")
+        # a cell listing its owners one a line (Alt+Enter in Excel) names them all, not one name with breaks
+        names = [name.strip() for text in owners for name in re.split(r"[\r\n]+", text) if name.strip()]
+        return ", ".join(names)[:MAX_NAME_CHARS] if names else None
 
     def due(self, i: int, row: Sequence[Cell], name: str = "due") -> dt.date | None:
         cell, j = self.first(row, name)
@@ -772,9 +895,16 @@ class _TrackerReader:
             return None
         if cell.kind == "date":
             return cell.value  # type: ignore[return-value]
+        serial = _excel_serial(cell.text)
+        if serial is not None:
+            # 45366: a date cell of Excel saved or pasted as its day number (the column's format was General)
+            self.problem(i, j, name, "excel_serial_date", "warning", cell.text, date=serial.isoformat())
+            return serial
         label = self.header.labels[j] if j is not None else ""
         chinese = any("\u4e00" <= ch <= "\u9fff" for ch in label)
         parsed = parse_date(unicodedata.normalize("NFKC", cell.text), year_first=chinese)
+        if parsed == "ambiguous" and j is not None:
+            parsed = self.in_column_order(j, unicodedata.normalize("NFKC", cell.text).strip())
         if parsed == "ambiguous":
             self.problem(i, j, name, "ambiguous_date", "error", cell.text)
             return None
@@ -783,32 +913,186 @@ class _TrackerReader:
             if vague != "none":
                 self.problem(i, j, name, vague, "error", cell.text)
                 return None
-            self.problem(i, j, name, "unreadable_date", "error", cell.text)
+            if is_sprint_relative(cell.text) or is_ongoing(cell.text):
+                # 'Sprint 12', '下个迭代', 'v2.3 release': the team's calendar knows the day, the table does not;
+                # '持续', 'ongoing': no end. Each was 'cannot read the date'.
+                key = "sprint_due" if is_sprint_relative(cell.text) else "ongoing_due"
+                self.problem(i, j, name, "unreadable_date", "error", cell.text, key=key)
+                return None
+            # two dates that are no move and no span ('2026-11-30 / 2026-12-15'): the message says so
+            two = len(_DATE_TOKEN.findall(STRUCK.sub(" ", cell.text))) >= 2
+            self.problem(i, j, name, "unreadable_date", "error", cell.text, key="two_dates" if two else None)
             return None
         return parsed
+
+    def timeline_end(self, i: int, row: Sequence[Cell]) -> dt.date | None:
+        """The due of a row that gives a span, not a due: monday's Timeline '2024-03-01 - 2024-03-05', 飞书's
+        起止时间 '2024/03/01 ~ 2024/03/05' or '3月1日至3月5日' when the year is given. The span ends on its due;
+        a span that reads as no two dates is reported."""
+        cell, j = self.first(row, "timeline")
+        if cell is None:
+            return None
+        if cell.kind == "date":
+            return cell.value  # type: ignore[return-value]
+        value = unicodedata.normalize("NFKC", cell.text)
+        found = list(_DATE_TOKEN.finditer(value))
+        between = value[found[0].end() : found[1].start()].lstrip("日号") if len(found) == 2 else ""
+        end = parse_date(found[-1].group()) if found else None
+        if len(found) == 1 or (len(found) == 2 and _SPAN.fullmatch(between)):
+            if isinstance(end, dt.date):
+                return end
+            vague = vague_date(found[-1].group())
+            if vague != "none":  # 'Mar 1 - Mar 5': no year
+                self.problem(i, j, "due", vague, "error", cell.text)
+                return None
+        self.problem(i, j, "due", "unreadable_date", "error", cell.text)
+        return None
+
+    def column_order(self, j: int) -> tuple[str, str] | None:
+        """The day/month order a date column proves ('21/03/2024': day first, '03/21/2024': month first), with
+        the cell that proves it; None when no cell, or cells of both orders. An export writes one format per
+        column, so its '05/03/2024' is read in the order the column proves (each was refused, the dates lost)."""
+        if j not in self.orders:
+            day = month = None
+            for row in self.sheet.rows[self.header.end :]:
+                match = _NUMERIC.match(row[j].text.strip()) if j < len(row) and row[j].kind == "text" else None
+                if match is None or not self.year_last(j, match):
+                    continue
+                first, second = int(match.group(1)), int(match.group(2))
+                if first > 12 >= second:
+                    day = day or row[j].text.strip()
+                elif second > 12 >= first:
+                    month = month or row[j].text.strip()
+            self.orders[j] = ("day", day) if day and not month else ("month", month) if month and not day else None
+        return self.orders[j]
+
+    def year_last(self, j: int, match: re.Match[str]) -> bool:
+        """The year is the last part: four digits, or two under a label that is not Chinese (a Chinese table
+        may write the year first, '26/12/31')."""
+        return len(match.group(3)) == 4 or not any("\u4e00" <= ch <= "\u9fff" for ch in self.header.labels[j])
+
+    def in_column_order(self, j: int, text: str) -> dt.date | str | None:
+        order = self.column_order(j)
+        match = _NUMERIC.match(text)
+        if order is None or match is None or not self.year_last(j, match):
+            return "ambiguous"
+        first, second, year = int(match.group(1)), int(match.group(2)), _year(match.group(3))
+        self.ordered.setdefault(j, order[1])
+        return _date(year, second, first) if order[0] == "day" else _date(year, first, second)
 
     def status(self, i: int, row: Sequence[Cell]) -> tuple[ActionStatus, str | None]:
         cell, j = self.first(row, "status")
         if cell is None:
-            return "open", None
+            category, _ = self.first(row, "status_category")
+            read = read_status(category.text) if category is not None else None
+            if category is not None and read is not None:
+                return read, category.text if read in ("done", "wont_do") else None
+            return self.resolution_status(i, row)
         status = read_status(cell.text)
         if status is not None:
             return status, cell.text
+        category, _ = self.first(row, "status_category")
+        read = read_status(category.text) if category is not None else None
+        if category is not None and read is not None:
+            # Jira's Status Category (To Do, In Progress, Done) places a custom status ('Awaiting Sign-off')
+            return read, f"{cell.text} ({category.text})"
         self.problem(i, j, "status", "unknown_status", "warning", cell.text)
         return "open", cell.text
+
+    def resolution_status(self, i: int, row: Sequence[Cell]) -> tuple[ActionStatus, str | None]:
+        """With no status written, the resolution says how the ticket ended: a Jira export without its
+        Status column, a GitHub list with stateReason alone. 'Fixed' / 'Done' / 'completed' is done, 'Won't
+        Do' / 'Duplicate' / 'Cannot Reproduce' / 'not_planned' won't-do, 'Unresolved' open (every such row
+        was open, and a fixed one overdue). A resolution read as no ending is reported, taken as open."""
+        cell, j = self.first(row, "resolution")
+        if cell is None:
+            return self.marked_status(i, row)
+        folded = cell.text.casefold().strip()
+        if folded in _UNRESOLVED:
+            return "open", None
+        if any(affirmed(folded, word) for word in _UNDONE_RESOLUTIONS):
+            return "wont_do", cell.text
+        status = read_status(cell.text)
+        if status is not None:
+            return status, cell.text if status in ("done", "wont_do") else None  # GitHub's 'REOPENED': open
+        self.problem(i, j, "resolution", "unknown_status", "warning", cell.text)
+        return "open", None
+
+    def marked_status(self, i: int, row: Sequence[Cell]) -> tuple[ActionStatus, str | None]:
+        """The status marked on the ticket cell when no column gives one: 'n/a **DONE**', 'Bug 5554823 TODO'
+        (the SRE book's action items; every such row was open, the done ones too). A bold word that reads
+        as no status is reported, taken as open."""
+        cell, j = self.first(row, "ticket_key")
+        if cell is None:
+            return self.completion_status(i, row)
+        _, marker = _ticket_marker(cell.text)
+        if marker is None:
+            return self.completion_status(i, row)
+        status = read_status(marker)
+        if status is None:
+            self.problem(i, j, "status", "unknown_status", "warning", marker)
+            return "open", None
+        return status, marker
+
+    def completion_status(self, i: int, row: Sequence[Cell]) -> tuple[ActionStatus, str | None]:
+        """Done by a completion written in its own column, when nothing gives a status: a done flag (Trello's
+        Due Complete true/false, 是否完成 是/否), or a completion date (Asana's Completed At, 实际完成时间,
+        a 完成时间 beside a due column). Every such row was open, the completed ones overdue. A 完成时间
+        with no due column is the plan's date (see `action`), no completion; an unread flag is reported."""
+        flag, j = self.first(row, "done_flag")
+        if flag is not None:
+            folded = flag.text.casefold().strip()
+            if folded in _YES:
+                return "done", f"{self.header.labels[j]}: {flag.text}" if j is not None else flag.text
+            if folded in _NO:
+                return "open", None
+            self.problem(i, j, "status", "unknown_status", "warning", flag.text)
+            return "open", None
+        cell, j = self.first(row, "resolved")
+        if cell is None or j is None:
+            return self.board_status(row)
+        written = cell.text.casefold().strip()
+        if written in _YES or written in _NO:  # a Completed checkbox (Notion exports Yes / No), not a date
+            return ("done", f"{self.header.labels[j]}: {cell.text}") if written in _YES else ("open", None)
+        completion = normalize_label(self.header.labels[j]) not in _PLANNED_COMPLETION or bool(self.by_field.get("due"))
+        dated = cell.kind == "date" or isinstance(parse_date(cell.text), dt.date) or _excel_serial(cell.text)
+        if completion and dated:
+            return "done", None
+        return self.board_status(row)
+
+    def board_status(self, row: Sequence[Cell]) -> tuple[ActionStatus, str | None]:
+        """The board column a card sits in (Trello's List Name, Asana's Section/Column) when it is named as a
+        status ('Done', '已完成'); a column named otherwise ('Backend', 'Sprint 12') says nothing: open."""
+        cell, _ = self.first(row, "board_column")
+        status = read_status(cell.text) if cell is not None else None
+        if cell is None or status is None:
+            return "open", None
+        return status, cell.text if status in ("done", "wont_do") else None
 
     def priority(self, i: int, row: Sequence[Cell]) -> Priority | None:
         cell, j = self.first(row, "priority")
         if cell is None:
             return None
-        folded = cell.text.casefold().strip()
-        if folded in _NO_PRIORITY:
+        # '🔥 Urgent', 'Critical ⚠️' (monday's default label), 'Urgent!'
+        folded = _SIGNS.sub("", unicodedata.normalize("NFKC", cell.text).casefold()).strip()
+        if folded in _NO_PRIORITY or folded in ("0 - no priority", "0 (no priority)"):
             return None
         if folded in _LINEAR_PRIORITY:
             return _LINEAR_PRIORITY[folded]
         for priority, words in _PRIORITY:
             if folded in words or folded.split(" ")[0] in words:
                 return priority
+        numbered = _PRIORITY_NUMBERED.match(folded)
+        if numbered is not None:
+            level = min(int(numbered["p"]), 3) if numbered["p"] is not None else None
+            word = next((p for p, words in _PRIORITY if numbered["word"] in words), None) if numbered["word"] else None
+            if numbered["n"] is not None:
+                level = int(numbered["n"]) - 1 if numbered["n"] != "0" else None
+            if level is not None and (word is None or word == f"P{level}"):
+                return _LEVEL_PRIORITY[level]
+            if level is None and numbered["n"] == "0" and word is None:
+                return None  # '0 - No priority'
+        # a number and a word that disagree ('1 - Low') are no priority: reported
         self.problem(i, j, "priority", "unknown_priority", "warning", cell.text)
         return None
 
@@ -816,6 +1100,9 @@ class _TrackerReader:
         cell, j = self.first(row, name)
         if cell is None:
             return None
+        read = risk_level(cell.text)  # the register words check_risks reads: 'Likely', 'Major', 'High (3)', '很低'
+        if read in ("low", "medium", "high"):
+            return read
         folded = cell.text.casefold().strip()
         for level, words in _LEVELS:
             if folded in words or any(len(word) > 1 and folded.startswith(word) for word in words):
@@ -826,18 +1113,27 @@ class _TrackerReader:
     def action(self, i: int, row: Sequence[Cell], text: str, ticket: str | None) -> ActionItem | None:
         status, written = self.status(i, row)
         resolution = ", ".join(self.texts(row, "resolution")) or None
-        if status == "done" and resolution and any(word in resolution.casefold() for word in _UNDONE_RESOLUTIONS):
+        if status == "done" and resolution and any(affirmed(resolution.casefold(), w) for w in _UNDONE_RESOLUTIONS):
             status = "wont_do"
+        closing = self.undone_label(row) if status == "done" else None
+        if closing is not None:
+            # GitHub closes an issue it will not do with its default label (wontfix, duplicate, invalid)
+            status, resolution = "wont_do", resolution or closing
         evidence = status_reason = None
+        resolved_cell, _ = self.first(row, "resolved")
+        checkbox = resolved_cell is not None and resolved_cell.text.casefold().strip() in _YES | _NO
         if status == "done":
-            resolved = self.due(i, row, "resolved") if self.by_field.get("resolved") else None
+            resolved = self.due(i, row, "resolved") if self.by_field.get("resolved") and not checkbox else None
             parts = [ticket or "", written or "", resolution or "", resolved.isoformat() if resolved else ""]
             evidence = " · ".join(dict.fromkeys(part for part in parts if part)) or None
         elif status == "wont_do":
             status_reason = resolution or written
         metric = self.texts(row, "success_metric")
         due = self.due(i, row)
-        if due is None and status != "done" and not self.by_field.get("due") and self.by_field.get("resolved"):
+        if due is None and not self.by_field.get("due") and self.by_field.get("timeline"):
+            due = self.timeline_end(i, row)
+        planned = not self.by_field.get("due") and bool(self.by_field.get("resolved")) and not checkbox
+        if due is None and status != "done" and planned:
             # A plan table's 完成时间 on an item not done is when it is due, not when it was done.
             due = self.due(i, row, "resolved")
             if due is not None:
@@ -852,6 +1148,8 @@ class _TrackerReader:
                 status_reason=status_reason,
                 evidence=evidence,
                 success_metric="；".join(metric)[:MAX_TEXT_CHARS] or None,
+                addresses="；".join(self.texts(row, "addresses"))[:MAX_TEXT_CHARS] or None,
+                kind=self.kind(row),
                 ticket=ticket,
             )
         except ValidationError as error:
@@ -860,6 +1158,9 @@ class _TrackerReader:
 
     def risk(self, i: int, row: Sequence[Cell], text: str) -> Risk | None:
         response = "；".join(self.texts(row, "response")) or None
+        cell, j = self.first(row, "status")
+        if cell is not None and read_status(cell.text) in ("done", "wont_do"):
+            self.problem(i, j, "status", "risk_closed", "warning", cell.text)  # never dropped unsaid
         try:
             return Risk(
                 risk=text[:MAX_TEXT_CHARS],

@@ -19,7 +19,8 @@ tracker's importer documents or reads, so the file imports without remapping:
   (github.com/gavinr/github-csv-tools, ``githubCsvTools file.csv``), whose importer reads the
   columns title (required), body, labels (one cell, comma separated), milestone (a milestone
   number), assignee (a GitHub login) and state (``closed`` closes the issue). The owner becomes
-  the assignee only when it could be a login; it is always named in the body.
+  the assignee only when it could be a login; it is always named in the body. A won't-do action is
+  closed with GitHub's default label ``wontfix`` (the tool sets no state reason): closed alone reads as done.
 
 Text is UTF-8 and kept as written (Chinese included), rows end with CRLF as RFC 4180 and Excel
 do. No byte order mark by default: none of the three importers asks for it, and an importer that
@@ -38,6 +39,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Literal, get_args
 
+from fupan_mcp.analysis.actions import owners
 from fupan_mcp.domain.stored import StoredAction
 from fupan_mcp.i18n import Language, tr
 from fupan_mcp.report.strings import TEXT
@@ -108,6 +110,21 @@ def _labels(action: StoredAction, *, spaces: str | None) -> list[str]:
     return labels
 
 
+def _assignee(action: StoredAction) -> str:
+    """The one person Jira's Assignee and Linear's Assignee take: the first owner named. 'Alice, Bob' was
+    written whole, a user neither importer has (the import stops at the user mapping or assigns nobody);
+    every owner stays named in the description."""
+    named = owners(action.owner)
+    return named[0] if named else ""
+
+
+def _login(action: StoredAction) -> str:
+    """github-csv-tools' assignee: the first owner when it could be a login ('octocat, hubot' was left
+    unassigned: the whole cell is no login)."""
+    first = _assignee(action).removeprefix("@")
+    return first if _GITHUB_LOGIN.fullmatch(first) else ""
+
+
 def _date(value: object) -> str:
     return value.isoformat() if hasattr(value, "isoformat") else ""
 
@@ -134,7 +151,7 @@ def _jira(actions: Sequence[StoredAction], language: Language) -> tuple[list[str
             _JIRA_STATUS[a.status],
             _JIRA_RESOLUTION.get(a.status, ""),
             _JIRA_PRIORITY.get(a.priority or "", ""),
-            a.owner or "",
+            _assignee(a),
             _date(a.due),
             *(found + [""] * (width - len(found))),
         ]
@@ -155,7 +172,7 @@ def _linear(actions: Sequence[StoredAction], language: Language) -> tuple[list[s
             _no_formula(_description(a, language)),
             _LINEAR_STATUS[a.status],
             _LINEAR_PRIORITY.get(a.priority or "", "No priority"),
-            a.owner or "",
+            _assignee(a),
             ", ".join(_labels(a, spaces=None)),
             _date(a.due),
             a.created_at.isoformat(),
@@ -172,8 +189,8 @@ def _github(actions: Sequence[StoredAction], language: Language) -> tuple[list[s
         [
             _title(a),
             _description(a, language),
-            ",".join(_labels(a, spaces=None)),
-            a.owner if a.owner and _GITHUB_LOGIN.fullmatch(a.owner) else "",
+            ",".join([*_labels(a, spaces=None), *(["wontfix"] if a.status == "wont_do" else [])]),
+            _login(a),
             "",
             "closed" if a.status in ("done", "wont_do") else "open",
         ]
