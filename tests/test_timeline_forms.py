@@ -237,3 +237,80 @@ def test_an_event_written_with_the_usual_field_names_is_read() -> None:
     assert TimelineEvent.model_validate({"timestamp": "14:05", "description": "x"}).text == "x"
     assert set(TimelineEvent.model_json_schema()["properties"]) == {"at", "kind", "text", "source"}
     assert usual.model_dump()["text"] == "alert fired"
+
+
+@pytest.mark.parametrize(
+    ("at", "start", "end"),
+    [
+        # GitHub Availability Reports head each incident with its start and its length
+        # (https://github.blog/2023-04-05-github-availability-report-march-2023/, .../january-2024)
+        ("March 10 12:01 UTC (lasting 3 hour and 06 minutes)", (12, 1), (15, 7)),
+        ("March 10 12:20 UTC (lasting 140 minutes)", (12, 20), (14, 40)),
+        ("March 10 12:01 UTC (lasting 7 hours 3 minutes)", (12, 1), (19, 4)),
+        ("14:03 UTC for 2 hours and 17 minutes", (14, 3), (16, 20)),  # the 'an' of 'and' is no count
+        ("14:03 for an hour", (14, 3), (15, 3)),
+        ("14:03 for half an hour", (14, 3), (14, 33)),
+        ("14:03 (90 min)", (14, 3), (15, 33)),
+        ("14:03起持续37分钟", (14, 3), (14, 40)),
+        ("14:03开始，持续2小时17分", (14, 3), (16, 20)),
+        ("下午2点起持续两个小时", (14, 0), (16, 0)),
+        ("14:03起持续一个半小时", (14, 3), (15, 33)),
+        # a span with its length: the span, and the length agrees
+        ("between 12:20 and 14:40 UTC (140 minutes)", (12, 20), (14, 40)),
+        ("14:03–14:40（持续37分钟）", (14, 3), (14, 40)),
+        ("14:03至16:20，历时2小时17分", (14, 3), (16, 20)),
+    ],
+)
+def test_a_time_with_its_length_is_a_span_to_the_end_it_gives(
+    at: str, start: tuple[int, int], end: tuple[int, int]
+) -> None:
+    result = second(at, kind="resolved")
+    event = result.events[1]  # type: ignore[attr-defined]
+    assert (event.at.hour, event.at.minute) == start and (event.end_at.hour, event.end_at.minute) == end
+    assert event.end_at.date() == dt.date(2024, 3, 10)
+    # a resolved written so is reached at the end the length gives
+    assert result.time_to_resolve_minutes == (end[0] - 11) * 60 + end[1]  # type: ignore[attr-defined]
+    assert codes(result) == ["at_span_end"]
+
+
+def test_an_approximate_length_makes_only_the_end_approximate() -> None:
+    result = check_timeline(
+        [
+            {"at": "2024-03-10 14:03", "kind": "impact_start", "text": "故障开始"},
+            {"at": "14:03", "kind": "detected", "text": "告警"},
+            {"at": "14:03起持续约2小时", "kind": "impact_end", "text": "影响持续约2小时"},
+        ],
+        "Asia/Shanghai",
+    )
+    by_key = {d.key: d for d in result.durations}
+    assert by_key["impact_duration"].minutes == 120 and by_key["impact_duration"].approximate
+    assert by_key["impact_duration"].text == "约2小时"
+    assert not by_key["time_to_detect"].approximate
+    assert "at_length_approximate" in codes(result) and "at_approximate" not in codes(result)
+
+
+@pytest.mark.parametrize(
+    ("at", "code", "says"),
+    [
+        # GitHub, January 2024: 'January 21 02:01 UTC (lasting 7 hours 3 minutes)', resolved 'at 9:34 UTC': 7 h 33 min
+        ("between 02:01 and 09:34 UTC (lasting 7 hours 3 minutes)", "at_impossible", "453 minutes"),
+        ("from 14:03 to 14:40 UTC (45 minutes)", "at_impossible", "37 minutes"),
+        # a bound is no length: the end is not computed from it
+        ("14:03起持续超过2小时", "at_unreadable", "bound"),
+        ("14:03, for over 2 hours", "at_unreadable", "bound"),
+        ("14:03，持续一个多小时", "at_unreadable", "bound"),
+        # GitHub, July 2024, a heading with two times: 'July 5 00:53 16:31 UTC (lasting 97 minutes)'
+        ("March 10 00:53 16:31 UTC (lasting 97 minutes)", "at_unreadable", "cannot be read"),
+    ],
+)
+def test_a_length_that_disagrees_or_bounds_is_refused(at: str, code: str, says: str) -> None:
+    result = second(at, kind="resolved")
+    (finding,) = (f for f in result.findings if f.path == "timeline[1].at")  # type: ignore[attr-defined]
+    assert finding.code == code and says in finding.message
+    assert result.time_to_resolve_minutes is None  # type: ignore[attr-defined]
+
+
+def test_a_refused_length_speaks_chinese() -> None:
+    result = check_timeline([FIRST, {"at": "14:03 到 14:40（持续45分钟）", "kind": "resolved", "text": "x"}], "UTC")
+    (finding,) = (f for f in result.findings if f.code == "at_impossible")
+    assert "37 分钟" in finding.message and "“持续45分钟”" not in finding.message and "45分钟" in finding.message

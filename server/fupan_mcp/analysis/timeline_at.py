@@ -26,6 +26,10 @@ Read forms (each may end with a zone: ``UTC``, ``Z``, ``+08:00``, ``(UTC+8)``, `
 - a span ``14:05–14:20``, ``23:20-00:10``, ``2:00 PM – 2:30 PM PST``, ``下午1点至3点`` (the end keeps the start's
   下午 and the zone written after it): `ParsedAt.at` is the start and `ParsedAt.end` the end; an end before
   the start is refused. ``2024-03-10T14:05-07:00`` stays an ISO offset;
+- a time with its length, ``09:40 UTC (lasting 48 minutes)``, ``14:03 for 2 hours and 17 minutes``,
+  ``14:03起持续约2小时``: a span to the end the length gives (elapsed time); a span with its length,
+  ``12:20–14:40 (140 minutes)``, is refused when the two disagree, and a bound (``over 2 hours``, ``一个多小时``)
+  is refused, never read as a length. An approximate length (``约2小时``) makes only the end approximate;
 - one instant in two zones, ``09:37 PST (17:37 UTC)``, ``… PST / 17:37 UTC``: read once, refused when the two
   clocks disagree;
 - approximate: ``~14:05``, ``≈14:05``, ``约14:05``, ``14:05左右``, ``around 2pm``, ``about``, ``approx.``,
@@ -391,6 +395,11 @@ class _Written(NamedTuple):
     """The end of a span ('14:05–14:20': '14:20'), read after the start."""
     also: str | None = None
     """The same instant written in another zone ('09:37 PST (17:37 UTC)': '17:37 UTC'), checked to agree."""
+    length: dt.timedelta | None = None
+    """A length written with the time ('09:40 UTC (lasting 48 minutes)', '14:03起持续约2小时'): the end of the
+    span it starts, or, with a span, checked against it."""
+    length_text: str | None = None
+    """The length as written ('48 minutes'), for the message when it disagrees with the span."""
 
 
 class _Refused(NamedTuple):
@@ -447,8 +456,149 @@ def _written(text: str) -> _Written | _Refused:
     return _written_general(text)
 
 
+_EN_COUNT = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+}
+_LENGTH_UNIT = {
+    "d": 1440,
+    "day": 1440,
+    "days": 1440,
+    "天": 1440,
+    "h": 60,
+    "hr": 60,
+    "hrs": 60,
+    "hour": 60,
+    "hours": 60,
+    "小时": 60,
+    "个小时": 60,
+    "m": 1,
+    "min": 1,
+    "mins": 1,
+    "minute": 1,
+    "minutes": 1,
+    "分钟": 1,
+    "分": 1,
+    "s": 1 / 60,
+    "sec": 1 / 60,
+    "secs": 1 / 60,
+    "second": 1 / 60,
+    "seconds": 1 / 60,
+    "秒": 1 / 60,
+    "秒钟": 1 / 60,
+}
+_LENGTH_PART = re.compile(
+    r"(?:(?P<n>\d+(?:\.\d+)?|[一二两三四五六七八九十]{1,3})\s*|(?<![a-z])(?P<w>an?|one|two|three|four|five|six|"
+    r"seven|eight|nine|ten|eleven|twelve)\s+)(?P<u>个小时|小时|分钟|分|秒钟|秒|天|days?|d|hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s)"
+    r"(?P<half>半|\s+and\s+a\s+half)?(?![a-z])",
+    re.IGNORECASE,
+)
+_LENGTH_JOIN = re.compile(r"^(?:\s*(?:,|and|零|又)?\s*)$", re.IGNORECASE)
+_LENGTH_LEAD = r"(?:\b(?:lasting|lasted|for|duration)\b:?|共计|共|历时|持续时间|持续时长|持续|时长)"
+_LENGTH_CLAUSE = re.compile(
+    r"\s*(?:起|开始)?\s*[,，、;；]?\s*"
+    rf"(?:[(（]\s*(?:{_LENGTH_LEAD}\s*)?(?P<pbody>[^()（）]+?)\s*[)）]|{_LENGTH_LEAD}\s*(?P<body>[^()（）]+?))$",
+    re.IGNORECASE,
+)
+"""A length after the time: '(lasting 48 minutes)', 'for 37 minutes', '(37 min)', '起持续约2小时', '（持续37分钟）'."""
+_LENGTH_APPROX = re.compile(
+    r"^(?:approximately|approx\.?|about|around|roughly|nearly|almost|close\s+to|circa|~|≈|约莫|大约|大概|约|近|将近)\s*"
+    r"|\s*(?:左右|上下|or\s+so)$",
+    re.IGNORECASE,
+)
+_LENGTH_BOUND = re.compile(
+    r"^(?:over|more\s+than|at\s+least|less\s+than|under|up\s+to|超过|逾|不到|不足|至少|至多|最多)\s*|多(?=[个小时分钟天])|余(?=[个小时分钟天])"
+    r"|\+(?=\s*(?:h|m|hours?|minutes?)\b)|\s*(?:以上|以内|之内|多)$",
+    re.IGNORECASE,
+)
+
+
+class _Length(NamedTuple):
+    minutes: float
+    approximate: bool
+    text: str
+
+
+def _length(body: str) -> _Length | _Refused | None:
+    """'48 minutes', '1 hour and 10 minutes', '3 hour and 06 minutes', '约2小时', '2小时17分', '一个半小时',
+    'half an hour': minutes; a bound ('over 2 hours', '一个多小时', '2小时以上') is refused, not read as a figure;
+    None when the text is no length."""
+    text = body.strip()
+    if _LENGTH_BOUND.search(text):
+        return _Refused("at_unreadable", "length_bound", {"length": text})
+    approximate = False
+    while (found := _LENGTH_APPROX.search(text)) is not None and found.group(0):
+        approximate, text = True, (text[: found.start()] + text[found.end() :]).strip()
+    text = re.sub(r"(?i)^half\s+an?\s+hour$|^半(?:个)?小时$", "30 minutes", text)
+    text = text.replace("个半小时", "小时半")  # 一个半小时: an hour and a half
+    text = re.sub(r"(?i)^an?\s+hour\s+and\s+a\s+half$", "90 minutes", text)
+    minutes, at = 0.0, 0
+    for part in _LENGTH_PART.finditer(text):
+        if not _LENGTH_JOIN.match(text[at : part.start()]):
+            return None
+        if part["w"]:
+            count = float(_EN_COUNT[part["w"].lower()])
+        elif part["n"][0].isdigit():
+            count = float(part["n"])
+        elif _cn_number(part["n"]).isdigit():
+            count = float(_cn_number(part["n"]))
+        else:
+            return None
+        word = part["u"].lower()
+        unit = _LENGTH_UNIT.get(word) or _LENGTH_UNIT.get(word.rstrip("s"))  # '3 hour and 06 minutes'
+        if unit is None:
+            return None
+        minutes += (count + (0.5 if part["half"] else 0)) * unit
+        at = part.end()
+    if at == 0 or text[at:].strip(" ,") or minutes <= 0:
+        return None
+    return _Length(minutes, approximate, body.strip())
+
+
+def _without_length(value: str) -> tuple[str, _Length] | _Refused | None:
+    """The time with the length written after it taken off, and the length; None when there is none."""
+    found = _LENGTH_CLAUSE.search(value)
+    if found is None:
+        return None
+    rest = value[: found.start()].strip()
+    if not rest or not re.search(r"\d", rest):
+        return None
+    length = _length(found["pbody"] or found["body"])
+    if length is None:
+        return None
+    if isinstance(length, _Refused):
+        return length
+    return rest, length
+
+
 def _written_general(text: str) -> _Written | _Refused:
     value = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
+    if not value[-1:].isdigit() or "持续" in value or "历时" in value:
+        cut = _without_length(value)
+        if isinstance(cut, _Refused):
+            return cut
+        if cut is not None:
+            rest, length = cut
+            read = _written_general(rest)
+            if isinstance(read, _Refused) or read.relative is not None or read.length is not None:
+                return read if isinstance(read, _Refused) else _Refused("at_unreadable")
+            return read._replace(
+                length=dt.timedelta(minutes=length.minutes),
+                length_text=length.text,
+                approximate=read.approximate or length.approximate,
+            )
     approximate = False
     folded = value.casefold()
     if not _APPROX_CHARS.isdisjoint(value) or _APPROX_WORDS.search(folded):
@@ -709,6 +859,8 @@ class ParsedAt(NamedTuple):
     """The end of a span ('14:05–14:20'); ``at`` is its start."""
     approximate: bool = False
     """The text says the time is approximate ('~14:05', '约14:05', 'around 2pm')."""
+    end_approximate: bool = False
+    """Only the end is approximate: the span's length is ('14:03起持续约2小时')."""
 
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
@@ -799,6 +951,12 @@ def read_at(
     start = _read_written(written, zone, previous, first, **context)  # type: ignore[arg-type]
     if start.at is not None and written.also is not None:
         return _agrees(start, written.also, zone, **context)  # type: ignore[arg-type]
+    if start.at is not None and written.end is None and written.length is not None:
+        # '09:40 UTC (lasting 48 minutes)': the span ends that long after, in elapsed time (a daylight-saving
+        # change in between moves the clock, not the end)
+        moment = _instant(start.at) + written.length
+        end_at = moment.astimezone(start.at.tzinfo) if start.at.tzinfo is not None else moment
+        return start._replace(end=end_at, end_approximate=written.approximate)
     if start.at is None or written.end is None:
         return start._replace(approximate=written.approximate)
     end = read_at(written.end, zone, start.at, first, **context)  # type: ignore[arg-type]
@@ -806,8 +964,27 @@ def read_at(
         return end
     if _instant(end.at) < _instant(start.at):
         return ParsedAt(None, "at_impossible", "span_end", {"end": written.end})
+    if written.length is not None and not _same_length(
+        _instant(end.at) - _instant(start.at), written.length, written.approximate
+    ):
+        span = (_instant(end.at) - _instant(start.at)).total_seconds() / 60
+        return ParsedAt(
+            None,
+            "at_impossible",
+            "span_length",
+            {"length": written.length_text or "", "minutes": f"{span:g}", "end": written.end},
+        )
     notes = tuple(n for n in end.notes if n.code != "at_rolled_over")
     return start._replace(end=end.at, approximate=written.approximate or end.approximate, notes=start.notes + notes)
+
+
+def _same_length(span: dt.timedelta, written: dt.timedelta, approximate: bool) -> bool:
+    """Whether a span's length is the length written with it: to the minute (a span '12:20–14:40' is written
+    to the minute), or, for an approximate length ('约2小时'), within a tenth of it and at least 5 minutes."""
+    off = abs(span - written)
+    if approximate:
+        return off <= max(written * 0.1, dt.timedelta(minutes=5))
+    return off < dt.timedelta(minutes=1)
 
 
 def _agrees(
