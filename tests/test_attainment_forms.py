@@ -179,6 +179,45 @@ def test_slo_periods(period: str, minutes: float) -> None:
     assert metric.error_budget is not None and metric.error_budget.period_minutes == minutes
 
 
+@pytest.mark.parametrize(
+    ("period", "days"),
+    [
+        ("2020年12月", 31),
+        ("December 2020", 31),
+        ("2020-12", 31),
+        ("2024年2月", 29),  # a leap year's February
+        ("Feb 2023", 28),
+        ("2024年第一季度", 91),  # 31 + 29 + 31
+        ("Q1 2024", 91),
+        ("2024 Q4", 92),
+        ("H2 2024", 184),
+        ("2024年", 366),
+    ],
+)
+def test_a_named_calendar_window_counts_its_own_days(period: str, days: int) -> None:
+    """Google Cloud's SLAs count the minutes of the calendar month (https://cloud.google.com/compute/sla,
+    'Monthly Uptime Percentage'): December has 44,640 of them, not the 43,200 of 30 days. Its 2020-12-14
+    User ID Service outage lasted 47 minutes: 1 - 47/44,640 = 99.895% for the month."""
+    metric = _one(target="99.9%", actual="99.895%", slo_period=period)
+    budget = metric.error_budget
+    assert budget is not None and budget.period_minutes == days * 1440
+    assert budget.budget_minutes == pytest.approx(days * 1440 * 0.001)
+    assert budget.consumed_minutes == pytest.approx(days * 1440 * 0.00105)
+    assert budget.consumed == pytest.approx(1.05)
+
+
+def test_the_december_budget_is_stated_with_its_31_days() -> None:
+    metric = _one(target="99.9%", actual="99.895%", slo_period="2020年12月")
+    assert "44.64分钟（31天）" in metric.statement and "46.87分钟" in metric.statement
+
+
+@pytest.mark.parametrize("period", ["2024年13月", "Foo 2024", "FY2024"])
+def test_a_window_that_is_no_calendar_window_is_refused(period: str) -> None:
+    # FY2024: a fiscal year starts in a month the text does not give, and its length follows from it
+    result = _run("zh", {"target": "99.9%", "actual": "99.9%", "slo_period": period})
+    assert [error.field for error in result.errors] == ["slo_period"] and period in result.errors[0].message
+
+
 def test_an_unreadable_slo_period_is_an_error_for_that_metric() -> None:
     result = _run("zh", {"target": "99.9%", "actual": "99.9%", "slo_period": "sometimes"})
     assert [error.field for error in result.errors] == ["slo_period"]

@@ -51,6 +51,7 @@ Rules:
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from collections.abc import Sequence
@@ -384,8 +385,9 @@ _TEXT: Table = {
     "why.not_finite": {"zh": "数值超出范围", "en": "the number is out of range"},
     "why.boolean": {"zh": "应为数字，而不是真/假", "en": "a number is expected, not true/false"},
     "why.period": {
-        "zh": "无法识别的周期，请写 30天、1个月、季度、7d",
-        "en": "the period is not recognised: write 30d, 1 month, quarter, 7 days",
+        "zh": "无法识别的周期，请写 30天、1个月、季度、7d，或具体的月份、季度（如 2024年3月、2024年第一季度）",
+        "en": "the period is not recognised: write 30d, 1 month, quarter, 7 days, or the month or quarter itself "
+        "(e.g. March 2024, 2024 Q1)",
     },
     "why.spec": {
         "zh": "结构化目标不完整或自相矛盾（{kind}）",
@@ -924,8 +926,59 @@ def _without_text(params: dict[str, object]) -> dict[str, object]:
     return {key: value for key, value in params.items() if key != "text"}
 
 
+_EN_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
+         ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"),
+         ("nov", "november"), ("dec", "december")),
+        start=1,
+    )
+    for name in names
+}  # fmt: skip
+_CN_QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_CALENDAR_PERIOD = re.compile(
+    r"^(?P<y>(?:19|20)\d{2})\s*(?:年|[-/.])\s*(?P<m>1[0-2]|0?[1-9])\s*月?(?:份)?$"
+    r"|^(?P<mn>[a-z]{3,9})\.?\s*,?\s*(?P<my>(?:19|20)\d{2})$"
+    r"|^(?P<qy>(?:19|20)\d{2})\s*年?\s*(?:[-\s]?q(?P<q>[1-4])|第?(?P<cq>[一二三四1-4])季度)$"
+    r"|^q(?P<q2>[1-4])\s*[-,/\s]?\s*(?P<qy2>(?:19|20)\d{2})$"
+    r"|^(?P<hy>(?:19|20)\d{2})\s*[-\s]?h(?P<h>[12])$|^h(?P<h2>[12])\s*[-,/\s]?\s*(?P<hy2>(?:19|20)\d{2})$"
+    r"|^(?:calendar\s+year\s+)?(?P<year>(?:19|20)\d{2})\s*(?:年|年度|全年)?$",
+)
+"""A named calendar window: '2024年3月', '2024-03', 'March 2024', '2024 Q1', 'Q1 2024', '2024年第一季度', 'H1 2024',
+'2024年'. Its length is counted on the calendar: March has 31 days, February 2024 29, Q1 2024 91, 2024 366."""
+
+
+def _calendar_days(text: str) -> int | None:
+    """The days of a named calendar window (see `_CALENDAR_PERIOD`), None when the text names none."""
+    found = _CALENDAR_PERIOD.match(text)
+    if found is None:
+        return None
+    if found["y"]:
+        year, first, months = int(found["y"]), int(found["m"]), 1
+    elif found["mn"]:
+        if found["mn"] not in _EN_MONTHS:
+            return None
+        year, first, months = int(found["my"]), _EN_MONTHS[found["mn"]], 1
+    elif found["qy"] or found["qy2"]:
+        quarter = int(found["q"] or found["q2"] or _CN_QUARTERS[found["cq"]])
+        year, first, months = int(found["qy"] or found["qy2"]), 3 * quarter - 2, 3
+    elif found["hy"] or found["hy2"]:
+        year, first, months = int(found["hy"] or found["hy2"]), 6 * int(found["h"] or found["h2"]) - 5, 6
+    else:
+        year, first, months = int(found["year"]), 1, 12
+    start = dt.date(year, first, 1)
+    last = first + months
+    end = dt.date(year + (last - 1) // 12, (last - 1) % 12 + 1, 1)
+    return (end - start).days
+
+
 def _period_minutes(text: str) -> float:
-    """'30d', '30天', '1个月', 'month', 'quarter', '28 days', '4 weeks' in minutes (a month is 30 days)."""
+    """'30d', '30天', '1个月', 'month', 'quarter', '28 days', '4 weeks' in minutes (a month is 30 days); a named
+    calendar window ('2024年3月', 'March 2024', '2024 Q1') by its days on the calendar."""
+    days = _calendar_days(re.sub(r"\s+", " ", text.strip().lower()))
+    if days is not None:
+        return days * 1440.0
     folded = text.strip().lower().removeprefix("rolling").removeprefix("滚动").strip(" -")
     folded = folded.removeprefix("每").removeprefix("per ").removeprefix("a ").removeprefix("one ").strip()
     if folded in _PERIOD_DAYS:
