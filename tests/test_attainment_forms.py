@@ -218,6 +218,40 @@ def test_a_window_that_is_no_calendar_window_is_refused(period: str) -> None:
     assert [error.field for error in result.errors] == ["slo_period"] and period in result.errors[0].message
 
 
+@pytest.mark.parametrize(
+    ("target", "window", "minutes"),
+    [
+        ("99.9% monthly", "monthly", 43.2),  # Atlassian's cloud SLA, 'Monthly Uptime Percentage' of 99.9%
+        ("99.9% over 30 days", "30 days", 43.2),
+        ("99.9% over a rolling 28-day window", "rolling 28-day window", 40.32),
+        ("99.95% / 30d", "30d", 21.6),  # was refused: '30' read as a second figure
+        ("99.9%（月度）", "月度", 43.2),
+        ("每月可用性 ≥ 99.9%", "每月", 43.2),
+    ],
+)
+def test_the_window_written_with_the_target_gives_the_budget(target: str, window: str, minutes: float) -> None:
+    metric = _one(target=target, actual="99.95%")
+    budget = metric.error_budget
+    assert metric.target is not None and metric.target.kind == "slo"
+    assert budget is not None and budget.period == window and budget.budget_minutes == pytest.approx(minutes)
+
+
+@pytest.mark.parametrize(
+    "period", ["30 days rolling", "28-day rolling window", "trailing 30 days", "过去30天", "近30天"]
+)
+def test_window_words_around_the_period_are_read(period: str) -> None:
+    budget = _one(target="99.9%", actual="99.95%", slo_period=period).error_budget
+    assert budget is not None and budget.period_minutes == (28 if "28" in period else 30) * 1440
+
+
+def test_two_windows_of_different_lengths_are_refused() -> None:
+    result = _run("zh", {"target": "99.9%（月度）", "actual": "99.95%", "slo_period": "季度"})
+    assert [error.field for error in result.errors] == ["slo_period"]
+    assert "月度" in result.errors[0].message and "季度" in result.errors[0].message
+    same = _one(target="99.9% monthly", actual="99.95%", slo_period="30天").error_budget
+    assert same is not None and same.budget_minutes == 43.2  # the same length twice is one window
+
+
 def test_an_unreadable_slo_period_is_an_error_for_that_metric() -> None:
     result = _run("zh", {"target": "99.9%", "actual": "99.9%", "slo_period": "sometimes"})
     assert [error.field for error in result.errors] == ["slo_period"]

@@ -389,6 +389,11 @@ _TEXT: Table = {
         "en": "the period is not recognised: write 30d, 1 month, quarter, 7 days, or the month or quarter itself "
         "(e.g. March 2024, 2024 Q1)",
     },
+    "why.period_conflict": {
+        "zh": "目标里写的周期是“{window}”，与它不是同一长度，错误预算无法确定；请只保留一个周期",
+        "en": "the target gives another window, '{window}', of another length, so the error budget cannot be "
+        "settled; keep one of them",
+    },
     "why.spec": {
         "zh": "结构化目标不完整或自相矛盾（{kind}）",
         "en": "the structured target is incomplete or contradicts itself ({kind})",
@@ -626,7 +631,7 @@ def _read_figures(metric: MetricInput) -> Reconsidered:
     if not metric.name.strip():
         raise _FieldError("name", "the metric has no name", code="blank_name")
     _refuse_dates(metric)
-    target = _read_target(metric.target, fen_unit(metric), metric.name)
+    target = _read_target(_without_slash_window(metric.target), fen_unit(metric), metric.name)
     actual = _read_value(metric.actual, "actual", metric)
     baseline = _read_value(metric.baseline, "baseline", metric)
     return reconsider(metric, target, actual, baseline)
@@ -636,7 +641,12 @@ def _read(metric: MetricInput, figures: Reconsidered) -> _Reading:
     """The figures in the metric's unit, with the doubts the units and the name raise. Raises `_FieldError`
     (an SLO period or request count that cannot be read)."""
     target, actual, baseline, doubt = figures
-    if target is not None and target.kind == "at_least" and (metric.slo_period or metric.slo_requests is not None):
+    window = _target_window(metric.target)
+    if (
+        target is not None
+        and target.kind == "at_least"
+        and (metric.slo_period or window or metric.slo_requests is not None)
+    ):
         target = target.model_copy(update={"kind": "slo"})
     declared = metric_unit(fen_unit(metric))
     unit = declared if declared.label is not None else metric_unit(_inferred_unit(target, actual, baseline))
@@ -658,7 +668,7 @@ def _read(metric: MetricInput, figures: Reconsidered) -> _Reading:
     approximate = any(q is not None and q.approximate for q in (actual, baseline))
     budget = None
     if target is not None and target.kind == "slo" and actual_value is not None and actual_fits:
-        budget = _error_budget(metric, _required(target.value), actual_value)
+        budget = _error_budget(metric, _required(target.value), actual_value, window)
     return _Reading(
         target=target,
         actual=actual_value,
@@ -973,13 +983,59 @@ def _calendar_days(text: str) -> int | None:
     return (end - start).days
 
 
+_TARGET_WINDOW = re.compile(
+    r"(?<=%)\s*(?:(?:per|a|each|every)\s+)?(?P<word>month|monthly|quarter|quarterly|year|yearly|annually|annual|week"
+    r"|weekly|daily)$"
+    r"|(?<=%)\s*(?:over|in|across|during|for|measured\s+over)\s+(?:a\s+|the\s+|any\s+)?"
+    r"(?P<span>(?:rolling\s+|trailing\s+|last\s+|past\s+)?\d+[-\s]?(?:days?|d|weeks?|months?)(?:\s+(?:window|period))?"
+    r"|month|quarter|year|week)$"
+    r"|(?<=%)\s*/\s*(?P<slash>\d+\s?(?:d|days?|天)|month|月|quarter|季度|year|年)$"
+    r"|(?<=%)\s*[(（]\s*(?P<note>月度|每月|按月|季度|每季度|按季|年度|每年|按年|每周|按周|(?:滚动|近|过去)?\d+\s?天"
+    r"|(?:rolling\s+)?\d+[-\s]?(?:days?|d)|monthly|quarterly|yearly)\s*[)）]$"
+    r"|^(?P<lead>每月|月度|每季度|季度|年度|每年|每周)\s*(?:可用性|可用率|SLA|SLO)?\s*(?:[≥>]=?|不低于|至少|达到)?\s*(?=\d)",
+    re.IGNORECASE,
+)
+"""The window written with an SLO target: '99.9% monthly', '99.9% over a rolling 28-day window', '99.95% / 30d',
+'99.9%（月度）', '每月可用性 ≥ 99.9%'."""
+
+
+def _without_slash_window(target: str | TargetSpec | None) -> str | TargetSpec | None:
+    """'99.95% / 30d' without its window ('/ 30d'), which `_target_window` reads: not a second figure."""
+    if isinstance(target, str) and "/" in target:
+        found = _TARGET_WINDOW.search(target.strip())
+        if found is not None and found["slash"] and _target_window(target) is not None:
+            return target.strip()[: found.start()]
+    return target
+
+
+def _target_window(target: object) -> str | None:
+    """The SLO window a target text gives (see `_TARGET_WINDOW`), when `_period_minutes` can read it; the
+    window of a target whose window cannot be counted ('per calendar month': 28 to 31 days) is none."""
+    if not isinstance(target, str) or "%" not in target:
+        return None
+    found = _TARGET_WINDOW.search(target.strip())
+    if found is None:
+        return None
+    text = next(group for group in found.groups() if group)
+    try:
+        _period_minutes(text)
+    except _FieldError:
+        return None
+    return text
+
+
 def _period_minutes(text: str) -> float:
     """'30d', '30天', '1个月', 'month', 'quarter', '28 days', '4 weeks' in minutes (a month is 30 days); a named
     calendar window ('2024年3月', 'March 2024', '2024 Q1') by its days on the calendar."""
     days = _calendar_days(re.sub(r"\s+", " ", text.strip().lower()))
     if days is not None:
         return days * 1440.0
-    folded = text.strip().lower().removeprefix("rolling").removeprefix("滚动").strip(" -")
+    folded = re.sub(
+        r"^(?:a\s+|the\s+)?(?:rolling|trailing|last|past|滚动|过去|最近|近)\s*|\s*(?:rolling\s+)?(?:window|period)$"
+        r"|\s+rolling$|\s*(?:滚动)?(?:窗口|周期)$",
+        "",
+        text.strip().lower(),
+    ).strip(" -")
     folded = folded.removeprefix("每").removeprefix("per ").removeprefix("a ").removeprefix("one ").strip()
     if folded in _PERIOD_DAYS:
         return _PERIOD_DAYS[folded] * 1440
@@ -995,12 +1051,20 @@ def _period_minutes(text: str) -> float:
     raise _FieldError("slo_period", f"cannot read the SLO period {text!r}", "period", text)
 
 
-def _error_budget(metric: MetricInput, slo: float, actual: float) -> ErrorBudget:
+def _error_budget(metric: MetricInput, slo: float, actual: float, window: str | None = None) -> ErrorBudget:
     """The error budget of an SLO: allowed and spent bad minutes or requests, and the multiple spent."""
     allowed = round(100 - slo, 10)
     spent = round(100 - actual, 10)
     consumed = spent / allowed if allowed > 0 else None
     minutes = _period_minutes(metric.slo_period) if metric.slo_period else None
+    if minutes is not None and window is not None and _period_minutes(window) != minutes:
+        raise _FieldError(
+            "slo_period", f"the target's window {window!r} is not {metric.slo_period!r}", "period_conflict",
+            str(metric.slo_period), window=window,
+        )  # fmt: skip
+    if minutes is None and window is not None:
+        minutes = _period_minutes(window)
+    window = metric.slo_period or window
     requests = None
     if metric.slo_requests is not None:
         counted = _read_value(metric.slo_requests, "slo_requests")
@@ -1008,7 +1072,7 @@ def _error_budget(metric: MetricInput, slo: float, actual: float) -> ErrorBudget
     budget = ErrorBudget(
         slo=slo,
         actual=actual,
-        period=metric.slo_period,
+        period=window,
         period_minutes=minutes,
         budget_minutes=clean(minutes * allowed / 100) if minutes is not None else None,
         consumed_minutes=clean(minutes * spent / 100) if minutes is not None else None,
