@@ -314,3 +314,53 @@ def test_a_refused_length_speaks_chinese() -> None:
     result = check_timeline([FIRST, {"at": "14:03 到 14:40（持续45分钟）", "kind": "resolved", "text": "x"}], "UTC")
     (finding,) = (f for f in result.findings if f.code == "at_impossible")
     assert "37 分钟" in finding.message and "“持续45分钟”" not in finding.message and "45分钟" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("at", "when"),
+    [
+        # the next day written after the time
+        ("00:20 next day", dt.datetime(2024, 3, 11, 0, 20)),
+        ("00:20 (the following day)", dt.datetime(2024, 3, 11, 0, 20)),
+        ("2:20 am the next day", dt.datetime(2024, 3, 11, 2, 20)),
+        ("09:30 次日", dt.datetime(2024, 3, 11, 9, 30)),  # after 11:00 a bare 09:30 is the next day too, said
+        ("00:20（次日）", dt.datetime(2024, 3, 11, 0, 20)),
+        # a day marker with its unit after a zone is a day, not an offset of that zone
+        ("16:20 UTC (+1 day)", dt.datetime(2024, 3, 11, 16, 20)),
+        # a day of the month alone, as Chinese timelines write the days after the first ('11日凌晨0点20分')
+        ("11日 凌晨0点20分", dt.datetime(2024, 3, 11, 0, 20)),
+        ("11日00:20", dt.datetime(2024, 3, 11, 0, 20)),
+        ("12号 09:00", dt.datetime(2024, 3, 12, 9, 0)),
+        ("10日 15:00", dt.datetime(2024, 3, 10, 15, 0)),
+    ],
+)
+def test_a_day_written_apart_from_the_date(at: str, when: dt.datetime) -> None:
+    result = second(at)
+    assert result.events[1].at == when.replace(tzinfo=UTC)  # type: ignore[attr-defined]
+    assert "at_rolled_over" not in codes(result) and "at_unreadable" not in codes(result)
+
+
+def test_a_day_of_the_month_past_the_months_end_is_the_next_month_and_said() -> None:
+    result = check_timeline(
+        [
+            {"at": "2024年3月31日 23:00", "kind": "impact_start", "text": "故障开始"},
+            {"at": "1日 00:20", "kind": "resolved", "text": "恢复"},
+        ],
+        "Asia/Shanghai",
+    )
+    assert result.time_to_resolve_minutes == 80
+    (note,) = (f for f in result.findings if f.code == "at_other_month")
+    assert "2024-04-01" in note.message and "月份" in note.message
+
+
+@pytest.mark.parametrize(
+    ("at", "code"),
+    [
+        ("16:20 UTC (+1)", "at_unreadable"),  # a day or UTC+1: still refused
+        ("31日 10:00", "at_impossible"),  # no 31st within 15 days of 2024-02-20 (Jan 31 is 20 days before)
+    ],
+)
+def test_a_day_that_cannot_be_placed_is_refused(at: str, code: str) -> None:
+    first = {"at": "2024-02-20 11:00", "kind": "impact_start", "text": "errors rise"}
+    result = check_timeline([first, {"at": at, "kind": "detected", "text": "x"}], "UTC", "en")
+    assert [f.code for f in result.findings if f.path == "timeline[1].at"] == [code]

@@ -147,6 +147,12 @@ _TEXT: Table = {
         "en": 'Event #{n} ("{at}") gives an approximate length: its end is computed from the length written, and '
         "the durations that use the end are approximate too.",
     },
+    "at_other_month": {
+        "zh": "第 {n} 条事件“{at}”只写了日（{dom}日），离上一条事件最近的是另一个月的这一天，按 {date} 计算。"
+        "如果不是，请写上月份。",
+        "en": 'Event #{n} ("{at}") gives only the day of the month ({dom}); the nearest such day to the event before '
+        "is in another month: it is read as {date}. If it is not, write the month.",
+    },
     "at_midnight": {
         "zh": "第 {n} 条事件写的是“{at}”，按 {date} 00:00（当天开始）计算；如果指的是当天结束，请写 {next} 00:00。",
         "en": 'Event #{n} says "{at}": it is read as {date} 00:00, the start of that day. If the end of the day is '
@@ -423,6 +429,7 @@ _NOTE_SEVERITY: dict[str, Severity] = {
     "at_ambiguous": "warning",
     "at_zone_mismatch": "warning",
     "at_midnight": "warning",
+    "at_other_month": "info",
 }
 
 

@@ -13,7 +13,9 @@ Read forms (each may end with a zone: ``UTC``, ``Z``, ``+08:00``, ``(UTC+8)``, `
 - a time of day alone: ``14:05``, ``3:20am``, ``2:05 p.m.``, ``09:37 AM PST``, ``14点20分``, ``下午2:35``,
   ``凌晨2点``, ``晚上11点半``: the date of the event before — the next day when it is more than an hour
   earlier than that event (``23:50`` then ``00:10``), which is reported;
-- a day word: ``次日 09:30``, ``第二天 03:00``, ``next day 03:00`` (the day after the event before),
+- a day word: ``次日 09:30``, ``第二天 03:00``, ``next day 03:00``, ``00:20 next day``, ``09:30 次日`` (the day
+  after the event before); a day of the month alone, ``28日早上7点31分``, ``12号 09:00`` (the nearest such day
+  to the event before's date, another month said),
   ``Day 2 03:00``, ``第2天 03:00`` (counted from the first event's day, which is day 1);
 - ``T+15m``, ``T+1h05``, ``T+1:05``, ``T+2d``, ``T0``: after the first event;
 - ``D+1 03:00``, ``D-1 22:00`` and a day marker after the time, ``00:10 (+1)``, ``03:00 +1d``, ``(+2 days)``:
@@ -391,6 +393,8 @@ class _Written(NamedTuple):
     """Written as 'midnight' / '午夜': 00:00, the start of the day."""
     marker: int | None = None
     """'(+1)': the day after the first event's day, read as day number 2."""
+    day_of_month: int | None = None
+    """'11日 00:20', '12号凌晨': a day of the month alone, in the month of the event before."""
     end: str | None = None
     """The end of a span ('14:05–14:20': '14:20'), read after the start."""
     also: str | None = None
@@ -412,8 +416,9 @@ def _day_marker(value: str) -> tuple[int, str] | _Refused | None:
     """'(+1)', '+1d', '(+2 days)' at the end: (days after the first event's day, the text before it).
     A bare '+1' may be a day or UTC+1: refused. '(+4)' and more without a unit: an offset, as before."""
     found = _DAY_MARK.search(value) if "+" in value else None
-    if found is None or re.search(r"(?i)(?:UTC|GMT)\s*$", value[: found.start()]):
-        return None  # 'UTC+8' is a zone
+    with_unit = bool(found and (found.group("pu") or found.group("b")))
+    if found is None or (not with_unit and re.search(r"(?i)(?:UTC|GMT)\s*$", value[: found.start()])):
+        return None  # 'UTC+8' is a zone; '16:20 UTC (+1 day)' is a day
     if found.group("bare"):
         return _Refused("at_unreadable", "day_or_offset", {"n": found.group("bare")})
     days = int(found.group("p") or found.group("b"))
@@ -684,6 +689,12 @@ def _span(value: str) -> _Written | _Refused | None:
     return start._replace(end=right)
 
 
+_DAY_OF_MONTH = re.compile(r"^(?P<d>[12]\d|3[01]|0?[1-9])\s*[日号]\s*")
+"""A day of the month alone before the time: '11日 00:20', '12日凌晨2点', '13号 09:00' (not '3月11日')."""
+_NEXT_DAY_TAIL = re.compile(
+    r"\s*,?\s*[(（]?\s*(?:(?:the\s+)?(?:next|following)\s+day|次日|翌日|第二天|隔天|隔日)\s*[)）]?$", re.IGNORECASE
+)
+"""The next day written after the time: '00:20 next day', '00:20 (the following day)', '09:30 次日', '00:20（次日）'."""
 _DATE_TIME_DASH = re.compile(r"^[-–—]\s+(?=\d)")
 _LONG_ZONE = re.compile(
     r"\b(?P<region>pacific|eastern|central|mountain)\s+(?:(?P<season>standard|daylight)\s+)?time\b(?:\s*\((?:pt|et|ct|mt|"
@@ -738,11 +749,17 @@ def _written_one(text: str) -> _Written | _Refused:
         written |= {"year": int(got["y"]) if got.get("y") else None, "month": month, "day": int(got["d"])}
         value = f"{value[: found.start()]} {value[found.end() :]}".strip(" ,")
         value = _DATE_TIME_DASH.sub("", value)  # 'Jun 21, 2022 - 06:34 UTC', as status pages write it
+    elif (dom := _DAY_OF_MONTH.match(value)) is not None:
+        written["day_of_month"] = int(dom.group("d"))
+        value = value[dom.end() :].strip(" ,")
     marker = _day_marker(value)
     if isinstance(marker, _Refused):
         return marker
     if marker is not None:
         written["marker"], value = marker
+    after = _NEXT_DAY_TAIL.search(value)
+    if after is not None and value[: after.start()].strip():
+        written["next_day"], value = True, value[: after.start()].strip(" ,")
     tail = _ZONE_TAIL.search(value)
     if tail is not None and tail.group("zone").casefold() not in _AM_PM:
         token = tail.group("zone")
@@ -1013,6 +1030,20 @@ def _agrees(
     return start
 
 
+def _nearest_day_of_month(carried: dt.date, dom: int) -> dt.date | None:
+    """The date with that day of the month nearest the event before's: its month, else the month after or
+    before it ('1日' after '31日' is the next month's first); None when no such day is near (31 after February)."""
+    options = []
+    for step in (0, 1, -1):
+        month0 = carried.year * 12 + carried.month - 1 + step
+        try:
+            options.append(dt.date(month0 // 12, month0 % 12 + 1, dom))
+        except ValueError:
+            continue
+    near = [day for day in options if abs((day - carried).days) <= 15]
+    return min(near, key=lambda day: abs((day - carried).days)) if near else None
+
+
 def _clock(at: dt.datetime) -> str:
     return at.strftime("%Y-%m-%d %H:%M") + (at.strftime(":%S") if at.second else "")
 
@@ -1051,6 +1082,15 @@ def _read_written(
                 day = dt.date(the_year - 1, written.month, written.day)
         except ValueError:
             return ParsedAt(None, "at_impossible", "date")
+    elif written.day_of_month is not None:
+        if carried is None:
+            return ParsedAt(None, "no_date")
+        picked = _nearest_day_of_month(carried, written.day_of_month)
+        if picked is None:
+            return ParsedAt(None, "at_impossible", "date")
+        day, dated = picked, True
+        if (day.year, day.month) != (carried.year, carried.month):
+            notes.append(AtNote("at_other_month", {"date": day.isoformat(), "dom": str(written.day_of_month)}))
     elif written.day_number is not None or written.marker is not None:
         base = _local_date(first, zone) if first is not None else default_date
         if base is None:
