@@ -364,3 +364,22 @@ def test_a_day_that_cannot_be_placed_is_refused(at: str, code: str) -> None:
     first = {"at": "2024-02-20 11:00", "kind": "impact_start", "text": "errors rise"}
     result = check_timeline([first, {"at": at, "kind": "detected", "text": "x"}], "UTC", "en")
     assert [f.code for f in result.findings if f.path == "timeline[1].at"] == [code]
+
+
+@pytest.mark.parametrize("at", ["11月27日晚间10点多", "28日上午10点多", "10点多", "just past 10 pm"])
+def test_some_time_in_an_hour_is_refused_not_read_as_the_hour(at: str) -> None:
+    """Didi 2023-11-27: '晚间10点多起' users could not ride, the driver app '上午10点多恢复' after still failing
+    at 10:30; read as 10:00 the recovery would come before the failure it ends."""
+    result = check_timeline(
+        [{"at": "2023年11月27日 21:00", "kind": "change", "text": "x"}, {"at": at, "kind": "resolved", "text": "y"}],
+        "Asia/Shanghai",
+    )
+    (finding,) = (f for f in result.findings if f.path == "timeline[1].at")
+    assert finding.code == "at_unreadable" and "没有分钟" in finding.message
+    assert len(result.events) == 1
+
+
+@pytest.mark.parametrize(("at", "hour"), [("晚间10点", 22), ("早间7点31分", 7)])
+def test_the_parts_of_the_day_news_reports_write(at: str, hour: int) -> None:
+    result = check_timeline([{"at": "2023年11月27日 06:00", "kind": "change", "text": "x"}, {"at": at, "text": "y"}])
+    assert result.events[1].at.hour == hour  # type: ignore[union-attr]

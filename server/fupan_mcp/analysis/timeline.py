@@ -288,6 +288,11 @@ _TEXT: Table = {
     "weekday.5": {"zh": "星期六", "en": "Saturday"},
     "weekday.6": {"zh": "星期日", "en": "Sunday"},
     "reason.no_time": {"zh": "：只有日期，没有时刻", "en": ": a date without a time of day"},
+    "reason.hour_and_some": {
+        "zh": "：“{text}”只说了在这个钟点之内，没有分钟，不能按整点计算；请写出分钟（如 22:15），或写“约22点”",
+        "en": ': "{text}" says only some time in that hour, with no minute, so it is not read as the hour itself; '
+        "write the minute (e.g. 22:15) or 'about 10 pm'",
+    },
     "reason.two_zones": {"zh": "：写了两个时区", "en": ": it names two time zones"},
     "reason.us_date": {
         "zh": "：“月/日/年”与“日/月/年”无法区分，请写成 2024-03-10",

@@ -342,7 +342,7 @@ _RELATIVE = re.compile(
     r"(?:(?P<m>\d{1,5})\s*(?:m|mins?|minutes?|分钟?)?)?)$",
     re.IGNORECASE,
 )
-_PERIODS = "凌晨|清晨|早上|早晨|上午|中午|午后|下午|傍晚|晚上|夜里|夜间|深夜|半夜|午夜"
+_PERIODS = "凌晨|清晨|早上|早晨|早间|上午|中午|午后|下午|傍晚|晚上|晚间|夜里|夜间|深夜|半夜|午夜"
 _TIME = re.compile(
     rf"^(?P<period>{_PERIODS})?\s*(?P<h>\d{{1,2}})\s*"
     r"(?:(?::\s*(?P<mi>\d{2})(?:\s*:\s*(?P<s>\d{2})(?:[.,]\d+)?)?)"
@@ -431,7 +431,7 @@ def _period_hour(period: str, hour: int) -> tuple[int, int] | None:
     """(hour, extra days) for a Chinese part of the day and a 12-hour clock; None when they disagree."""
     if period in ("凌晨", "半夜", "午夜"):
         return (0, 0) if hour == 12 else ((hour, 0) if hour <= 6 else None)
-    if period in ("清晨", "早上", "早晨", "上午"):
+    if period in ("清晨", "早上", "早晨", "早间", "上午"):
         return (hour, 0) if hour <= 12 else None
     if period == "中午":
         return (hour + 12, 0) if 1 <= hour <= 2 else ((hour, 0) if 10 <= hour <= 14 else None)
@@ -689,6 +689,10 @@ def _span(value: str) -> _Written | _Refused | None:
     return start._replace(end=right)
 
 
+_HOUR_AND_SOME = re.compile(
+    r"\d{1,2}\s*[点时]多|(?i:\b(?:just\s+)?(?:past|after)\s+\d{1,2}\s*(?:[ap]\.?m\.?|o'clock)?$)"
+)
+"""'10点多', 'past 10 pm': some time in that hour, no minute: refused with the reason, never read as 10:00."""
 _DAY_OF_MONTH = re.compile(r"^(?P<d>[12]\d|3[01]|0?[1-9])\s*[日号]\s*")
 """A day of the month alone before the time: '11日 00:20', '12日凌晨2点', '13号 09:00' (not '3月11日')."""
 _NEXT_DAY_TAIL = re.compile(
@@ -817,6 +821,8 @@ def _written_one(text: str) -> _Written | _Refused:
             value = f"{military.group(1)}:{military.group(2)}"
     value = _CN_MINUTE.sub(lambda m: _cn_number(m.group(0)), _CN_HOUR.sub(lambda m: _cn_number(m.group(0)), value))
     time = _TIME.match(value)
+    if time is None and (some := _HOUR_AND_SOME.search(value)) is not None:
+        return _Refused("at_unreadable", "hour_and_some", {"text": some.group(0)})
     if time is None:
         return _Refused("at_unreadable", "us_date" if _US_DATE.search(value) else None)
     parts = time.groupdict()
