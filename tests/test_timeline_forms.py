@@ -383,3 +383,30 @@ def test_some_time_in_an_hour_is_refused_not_read_as_the_hour(at: str) -> None:
 def test_the_parts_of_the_day_news_reports_write(at: str, hour: int) -> None:
     result = check_timeline([{"at": "2023年11月27日 06:00", "kind": "change", "text": "x"}, {"at": at, "text": "y"}])
     assert result.events[1].at.hour == hour  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("at", "start", "end"),
+    [
+        # the incident summary of a Chinese postmortem template (https://juejin.cn/post/7539031990185263114):
+        # '发生时间 2025-xx-xx 17:09:39 ~ 2025-xx-xx 17:23:54 (14min15s)'
+        ("2024-03-10 17:09:39 ~ 2024-03-10 17:23:54 (14min15s)", (17, 9, 39), (17, 23, 54)),
+        ("2024-03-10 17:09 ~ 2024-03-10 17:23", (17, 9, 0), (17, 23, 0)),
+        ("17:09 ~ 17:23", (17, 9, 0), (17, 23, 0)),
+        ("17:09 ~17:23", (17, 9, 0), (17, 23, 0)),
+    ],
+)
+def test_a_tilde_between_two_times_is_a_span_not_an_approximation(
+    at: str, start: tuple[int, int, int], end: tuple[int, int, int]
+) -> None:
+    result = second(at, kind="impact_end")
+    event = result.events[1]  # type: ignore[attr-defined]
+    assert (event.at.hour, event.at.minute, event.at.second) == start
+    assert (event.end_at.hour, event.end_at.minute, event.end_at.second) == end
+    assert codes(result) == ["at_span_end"] and not event.approximate
+    assert result.impact_duration_minutes == round((end[0] - 11) * 60 + end[1] + end[2] / 60, 4)  # type: ignore[attr-defined]
+
+
+def test_a_tilde_before_a_time_is_still_approximate() -> None:
+    assert codes(second("~11:03")) == ["at_approximate"]
+    assert "at_approximate" in codes(second("约 14:05 ~ 14:20"))  # 约 makes it approximate, the ~ a span

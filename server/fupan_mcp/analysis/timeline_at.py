@@ -609,6 +609,8 @@ def _written_general(text: str) -> _Written | _Refused:
     if not _APPROX_CHARS.isdisjoint(value) or _APPROX_WORDS.search(folded):
         for pattern in (_APPROX_HEAD, _APPROX_TAIL):
             found = pattern.search(value)
+            if found is not None and found.group(0).strip()[:1] == "~" and _CLOCK.search(value[: found.start()]):
+                continue  # '17:09:39 ~ 17:23:54': after a time, a tilde joins it to the end of a span
             if found is not None and found.group(0).strip() and value[: found.start()] + value[found.end() :]:
                 approximate, value = True, (value[: found.start()] + value[found.end() :]).strip()
     if value[:1] in "[【" or value[-1:] in ":：-–—":
