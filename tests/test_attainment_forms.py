@@ -252,6 +252,36 @@ def test_two_windows_of_different_lengths_are_refused() -> None:
     assert same is not None and same.budget_minutes == 43.2  # the same length twice is one window
 
 
+@pytest.mark.parametrize(
+    ("fields", "spent", "allowed"),
+    [
+        # Google Cloud incident 20013 (https://status.cloud.google.com/incident/zall/20013): 47 minutes of
+        # authentication outage on 2020-12-14; December's calendar month has 44,640 minutes
+        ({"target": "99.9%", "actual": "47 min", "slo_period": "December 2020"}, 47.0, 44.64),
+        ({"target": "99.9%（月度）", "actual": "47分钟"}, 47.0, 43.2),
+        ({"target": "99.99% monthly", "actual": "47 minutes of downtime"}, 47.0, 4.32),
+        ({"target": "99.9% monthly", "actual": "2 hours of outage"}, 120.0, 43.2),
+    ],
+)
+def test_an_slo_actual_written_as_downtime_is_the_availability_it_leaves(
+    fields: dict[str, str], spent: float, allowed: float
+) -> None:
+    metric = _one("en", **fields)
+    budget = metric.error_budget
+    assert budget is not None and budget.period_minutes is not None
+    assert metric.actual == pytest.approx(100 * (1 - spent / budget.period_minutes))
+    assert budget.consumed_minutes == pytest.approx(spent) and budget.budget_minutes == pytest.approx(allowed)
+    assert metric.attainment_rate == pytest.approx(allowed / spent)
+    assert metric.status == "not_achieved" and "error_budget_exceeded" in metric.flags
+
+
+def test_downtime_without_a_window_or_longer_than_it_is_not_judged() -> None:
+    alone = _one("en", target="99.9%", actual="47 min")
+    assert alone.status == "needs_verification" and alone.error_budget is None  # no window: minutes of what?
+    result = _run("zh", {"target": "99.9%", "actual": "31 d", "slo_period": "30d"})
+    assert [error.field for error in result.errors] == ["actual"] and "比 SLO 周期" in result.errors[0].message
+
+
 def test_an_unreadable_slo_period_is_an_error_for_that_metric() -> None:
     result = _run("zh", {"target": "99.9%", "actual": "99.9%", "slo_period": "sometimes"})
     assert [error.field for error in result.errors] == ["slo_period"]

@@ -100,7 +100,7 @@ from fupan_mcp.domain.attainment import (
     TargetSpec,
 )
 from fupan_mcp.domain.common import DataGap, Language, built
-from fupan_mcp.domain.numbers import KNOWN_UNITS, NumberError, Value, canonical_unit, read_value
+from fupan_mcp.domain.numbers import KNOWN_UNITS, TIME_SECONDS, NumberError, Value, canonical_unit, read_value
 from fupan_mcp.errors import InputError
 from fupan_mcp.i18n import Table, check_language, localized, template_parts, tr
 from fupan_mcp.limits import MAX_METRICS
@@ -389,6 +389,10 @@ _TEXT: Table = {
         "en": "the period is not recognised: write 30d, 1 month, quarter, 7 days, or the month or quarter itself "
         "(e.g. March 2024, 2024 Q1)",
     },
+    "why.downtime_over_window": {
+        "zh": "停机时间比 SLO 周期“{window}”还长",
+        "en": "the downtime is longer than the SLO window '{window}'",
+    },
     "why.period_conflict": {
         "zh": "目标里写的周期是“{window}”，与它不是同一长度，错误预算无法确定；请只保留一个周期",
         "en": "the target gives another window, '{window}', of another length, so the error budget cannot be "
@@ -648,6 +652,8 @@ def _read(metric: MetricInput, figures: Reconsidered) -> _Reading:
         and (metric.slo_period or window or metric.slo_requests is not None)
     ):
         target = target.model_copy(update={"kind": "slo"})
+    if target is not None and target.kind == "slo" and actual is not None and (metric.slo_period or window):
+        actual = _downtime_as_availability(actual, metric.slo_period or window or "", metric)
     declared = metric_unit(fen_unit(metric))
     unit = declared if declared.label is not None else metric_unit(_inferred_unit(target, actual, baseline))
     actual_value, actual_unit, actual_fits = _in_unit(actual, unit)
@@ -683,6 +689,30 @@ def _read(metric: MetricInput, figures: Reconsidered) -> _Reading:
         budget=budget,
         doubt=doubt,
     )
+
+
+_DOWNTIME_UNIT = re.compile(
+    r"^(?P<u>[^\s]+)(?:\s+(?:of\s+)?(?:downtime|outage|unavailability|down\s*time))?$", re.IGNORECASE
+)
+"""An SLO's actual written as its downtime: '47 min', '47分钟', '47 minutes of downtime', '2 h outage'."""
+
+
+def _downtime_as_availability(actual: Value, window: str, metric: MetricInput) -> Value:
+    """An SLO's actual given as downtime in its window ('47 min' of December 2020's 44,640) as the availability
+    it leaves: 100 x (1 - 47 / 44,640) = 99.8947%, so the budget spent is those 47 minutes. Downtime longer
+    than the window cannot be: refused (`_FieldError` on the actual)."""
+    found = _DOWNTIME_UNIT.match(actual.unit or "")
+    unit = canonical_unit(found["u"]) if found is not None else None
+    if unit not in TIME_SECONDS:
+        return actual
+    minutes = actual.value * TIME_SECONDS[unit] / 60
+    window_minutes = _period_minutes(window)
+    if minutes < 0 or minutes > window_minutes:
+        raise _FieldError(
+            "actual", f"{minutes} min of downtime in a window of {window_minutes} min", "downtime_over_window",
+            str(metric.actual), window=window,
+        )  # fmt: skip
+    return Value(value=100 * (1 - minutes / window_minutes), unit="%", approximate=actual.approximate)
 
 
 def _multiple_of_a_level(actual: Value | None, baseline: Value | None) -> bool:
