@@ -282,6 +282,36 @@ def test_downtime_without_a_window_or_longer_than_it_is_not_judged() -> None:
     assert [error.field for error in result.errors] == ["actual"] and "比 SLO 周期" in result.errors[0].message
 
 
+@pytest.mark.parametrize(
+    ("actual", "spent"),
+    [
+        ("burned 62% of the error budget", 0.62),
+        ("62% of error budget", 0.62),
+        ("consumed 150% of the monthly error budget", 1.5),
+        ("error budget consumed: 62%", 0.62),
+        ("38% of the budget remaining", 0.62),
+        ("消耗了62%的错误预算", 0.62),
+        ("错误预算已消耗62%", 0.62),
+        ("错误预算剩余38%", 0.62),
+    ],
+)
+def test_an_slo_actual_written_as_the_budget_spent(actual: str, spent: float) -> None:
+    metric = _one("en", target="99.9%", actual=actual, slo_period="30d")
+    budget = metric.error_budget
+    assert metric.actual == pytest.approx(100 - spent * 0.1)
+    assert budget is not None and budget.consumed == pytest.approx(spent)
+    assert budget.consumed_minutes == pytest.approx(43.2 * spent)
+    assert metric.status == ("achieved" if spent <= 1 else "not_achieved")
+
+
+def test_a_budget_share_without_an_availability_target_is_not_read() -> None:
+    # against a latency ceiling there is no error budget to take a share of: refused, as before
+    result = _run("en", {"target": "≤200ms", "actual": "62% of error budget"})
+    assert [error.field for error in result.errors] == ["actual"]
+    plain = _one("en", target="99.9%", actual="62%")  # a bare 62% is an availability of 62%, not a share
+    assert plain.actual == 62.0 and plain.error_budget is None
+
+
 def test_an_unreadable_slo_period_is_an_error_for_that_metric() -> None:
     result = _run("zh", {"target": "99.9%", "actual": "99.9%", "slo_period": "sometimes"})
     assert [error.field for error in result.errors] == ["slo_period"]

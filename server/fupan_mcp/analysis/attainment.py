@@ -636,7 +636,13 @@ def _read_figures(metric: MetricInput) -> Reconsidered:
         raise _FieldError("name", "the metric has no name", code="blank_name")
     _refuse_dates(metric)
     target = _read_target(_without_slash_window(metric.target), fen_unit(metric), metric.name)
-    actual = _read_value(metric.actual, "actual", metric)
+    share = _budget_share(metric.actual)
+    if share is not None and _slo_level(target) is not None:
+        # 'burned 62% of the error budget' against 99.9%: 0.62 of the 0.1% allowed failed, 99.938% available
+        slo = _required(_slo_level(target))
+        actual: Value | None = Value(value=100 - share * (100 - slo), unit="%")
+    else:
+        actual = _read_value(metric.actual, "actual", metric)
     baseline = _read_value(metric.baseline, "baseline", metric)
     return reconsider(metric, target, actual, baseline)
 
@@ -649,7 +655,7 @@ def _read(metric: MetricInput, figures: Reconsidered) -> _Reading:
     if (
         target is not None
         and target.kind == "at_least"
-        and (metric.slo_period or window or metric.slo_requests is not None)
+        and (metric.slo_period or window or metric.slo_requests is not None or _budget_share(metric.actual) is not None)
     ):
         target = target.model_copy(update={"kind": "slo"})
     if target is not None and target.kind == "slo" and actual is not None and (metric.slo_period or window):
@@ -689,6 +695,53 @@ def _read(metric: MetricInput, figures: Reconsidered) -> _Reading:
         budget=budget,
         doubt=doubt,
     )
+
+
+_NUM = r"(\d+(?:\.\d+)?)"
+_BUDGET_SHARE = re.compile(
+    "|".join(
+        (
+            rf"^(?:(?:we\s+)?(?:burned|burnt|consumed|spent|used|ate|exhausted)\s+(?:through\s+)?)?{_NUM}\s*%\s*(?:of\s+)?"
+            r"(?:the\s+|our\s+|its\s+|this\s+)?(?:month's\s+|monthly\s+|quarterly\s+|weekly\s+|\d+[-\s]day\s+)?"
+            r"(?:error\s+)?budget(?:\s+(?:consumed|burned|burnt|spent|used))?$",
+            rf"^(?:error\s+)?budget\s+(?:consumed|burned|burnt|spent|used)\s*:?\s*{_NUM}\s*%$",
+            rf"^(?:消耗|用掉|烧掉|花掉|使用|用去)了?\s*(?:(?:月度|季度|本月|当月)的?)?(?:错误预算|预算)的?\s*{_NUM}\s*%$",
+            rf"^(?:消耗|用掉|烧掉|花掉|使用|用去)了?\s*{_NUM}\s*%\s*的?\s*(?:(?:月度|季度|本月|当月)的?)?错误预算$",
+            rf"^(?:(?:月度|季度|本月|当月)的?)?错误预算(?:已)?(?:消耗|使用|用掉|烧掉)(?:了)?\s*{_NUM}\s*%$",
+        )
+    ),
+    re.IGNORECASE,
+)
+_BUDGET_LEFT = re.compile(
+    rf"^{_NUM}\s*%\s*(?:of\s+)?(?:the\s+|our\s+)?(?:error\s+)?budget\s+(?:remaining|left)$"
+    rf"|^(?:error\s+)?budget\s+(?:remaining|left)\s*:?\s*{_NUM}\s*%$"
+    rf"|^(?:错误)?预算(?:剩余|还剩)\s*{_NUM}\s*%$|^(?:剩余|还剩)\s*{_NUM}\s*%\s*的?错误预算$",
+    re.IGNORECASE,
+)
+"""An SLO's actual written as the share of its error budget spent ('burned 62% of the error budget',
+'消耗了62%的错误预算', '错误预算已消耗62%') or left ('38% of the budget remaining', '错误预算剩余38%')."""
+
+
+def _budget_share(actual: object) -> float | None:
+    """The error budget spent, as a fraction (0.62), that an actual's text gives; None when it gives none."""
+    if not isinstance(actual, str):
+        return None
+    text = re.sub(r"\s+", " ", actual.strip().replace("％", "%"))
+    spent = _BUDGET_SHARE.match(text)
+    if spent is not None:
+        return float(next(group for group in spent.groups() if group)) / 100
+    left = _BUDGET_LEFT.match(text)
+    if left is not None:
+        share = float(next(group for group in left.groups() if group))
+        return (100 - share) / 100 if share <= 100 else None
+    return None
+
+
+def _slo_level(target: ParsedTarget | None) -> float | None:
+    """The objective of an availability target ('≥ 99.9%': 99.9), the level a budget share is read against."""
+    if target is None or target.kind not in ("at_least", "slo") or target.unit != "%" or target.value is None:
+        return None
+    return target.value if 0 < target.value < 100 else None
 
 
 _DOWNTIME_UNIT = re.compile(
