@@ -410,3 +410,18 @@ def test_a_tilde_between_two_times_is_a_span_not_an_approximation(
 def test_a_tilde_before_a_time_is_still_approximate() -> None:
     assert codes(second("~11:03")) == ["at_approximate"]
     assert "at_approximate" in codes(second("约 14:05 ~ 14:20"))  # 约 makes it approximate, the ~ a span
+
+
+@pytest.mark.parametrize(
+    ("at", "when"),
+    [
+        # the time, its zone, then the date: AWS (https://aws.amazon.com/message/101925/) and Azure write so
+        ("11:49 PM PDT on October 19, 2025", dt.datetime(2025, 10, 20, 6, 49)),
+        ("21:40 UTC on 18 July 2024", dt.datetime(2024, 7, 18, 21, 40)),
+        ("2:24 AM PDT, October 20, 2025", dt.datetime(2025, 10, 20, 9, 24)),
+        ("09:37 PST on Feb 28 2017", dt.datetime(2017, 2, 28, 17, 37)),
+    ],
+)
+def test_a_zone_written_before_the_date(at: str, when: dt.datetime) -> None:
+    result = check_timeline([{"at": at, "kind": "impact_start", "text": "x"}], "UTC", "en")
+    assert [e.at for e in result.events] == [when.replace(tzinfo=UTC)] and codes(result) == []

@@ -758,6 +758,8 @@ def _written_one(text: str) -> _Written | _Refused:
     elif (dom := _DAY_OF_MONTH.match(value)) is not None:
         written["day_of_month"] = int(dom.group("d"))
         value = value[dom.end() :].strip(" ,")
+    if matches:  # '21:40 UTC on 18 July 2024', '11:49 PM PDT on October 19': the zone stands before the 'on'
+        value = re.sub(r"(?i)\s*(?:,|\bon\b|\bat\b)\s*$", "", value).strip(" ,")
     marker = _day_marker(value)
     if isinstance(marker, _Refused):
         return marker
