@@ -425,3 +425,63 @@ def test_a_tilde_before_a_time_is_still_approximate() -> None:
 def test_a_zone_written_before_the_date(at: str, when: dt.datetime) -> None:
     result = check_timeline([{"at": at, "kind": "impact_start", "text": "x"}], "UTC", "en")
     assert [e.at for e in result.events] == [when.replace(tzinfo=UTC)] and codes(result) == []
+
+
+@pytest.mark.parametrize(
+    ("at", "start", "end"),
+    [
+        # the start of a span written with its own zone (and date), as status pages and summaries do
+        ("2024-07-19 04:09 UTC to 05:27 UTC", dt.datetime(2024, 7, 19, 4, 9), dt.datetime(2024, 7, 19, 5, 27)),
+        (
+            "Nov 2, 2023 11:44 UTC – Nov 4, 2023 04:25 UTC",
+            dt.datetime(2023, 11, 2, 11, 44),
+            dt.datetime(2023, 11, 4, 4, 25),
+        ),
+        (
+            "from 2023-11-02 11:44 UTC to 2023-11-04 04:25 UTC",
+            dt.datetime(2023, 11, 2, 11, 44),
+            dt.datetime(2023, 11, 4, 4, 25),
+        ),
+        (
+            "Oct 19, 2025 11:48 PM PDT - 2:40 AM PDT Oct 20",
+            dt.datetime(2025, 10, 20, 6, 48),
+            dt.datetime(2025, 10, 20, 9, 40),
+        ),
+        # a dash with a space on both sides is no offset's
+        ("2024-07-19 04:09 UTC - 05:27", dt.datetime(2024, 7, 19, 4, 9), dt.datetime(2024, 7, 19, 5, 27)),
+        ("2024-07-19 04:09 - 05:00", dt.datetime(2024, 7, 19, 4, 9), dt.datetime(2024, 7, 19, 5, 0)),
+    ],
+)
+def test_a_span_whose_start_has_its_own_zone(at: str, start: dt.datetime, end: dt.datetime) -> None:
+    """'2024-07-19 04:09 UTC - 05:27' was read as 04:09 at UTC-05:27, 09:36 UTC, and stated with no finding."""
+    result = check_timeline([{"at": at, "kind": "resolved", "text": "x"}], "UTC", "en")
+    (event,) = result.events
+    assert (event.at, event.end_at) == (start.replace(tzinfo=UTC), end.replace(tzinfo=UTC))
+
+
+@pytest.mark.parametrize(
+    ("at", "code", "says"),
+    [
+        ("2024-07-19 04:09 UTC - 05:00", "at_unreadable", "UTC-05:00"),  # a span to 05:00, or UTC-5: not guessed
+        ("2024-07-19 04:09 UTC-05:27", "at_zone_unknown", "UTC-05:27"),  # no zone is 27 minutes off the hour
+        ("2024-07-19 04:09 +15:00", "at_zone_unknown", "+15:00"),
+    ],
+)
+def test_an_offset_no_zone_has_or_a_dash_that_may_be_either_is_refused(at: str, code: str, says: str) -> None:
+    result = check_timeline([{"at": at, "kind": "resolved", "text": "x"}], "UTC", "en")
+    (finding,) = result.findings
+    assert finding.code == code and says in finding.message and not result.events
+
+
+@pytest.mark.parametrize(
+    ("at", "when"),
+    [
+        ("2024-07-19 04:09 -0500", dt.datetime(2024, 7, 19, 9, 9)),  # an offset still, as logs write it
+        ("2024-07-19T04:09-05:00", dt.datetime(2024, 7, 19, 9, 9)),
+        ("2024-07-19 04:09 UTC-05:00", dt.datetime(2024, 7, 19, 9, 9)),
+        ("2024-07-19 04:09 +05:45", dt.datetime(2024, 7, 18, 22, 24)),  # Nepal
+    ],
+)
+def test_real_offsets_are_still_offsets(at: str, when: dt.datetime) -> None:
+    result = check_timeline([{"at": at, "kind": "resolved", "text": "x"}], "UTC", "en")
+    assert [e.at for e in result.events] == [when.replace(tzinfo=UTC)]

@@ -293,6 +293,12 @@ _TEXT: Table = {
         "en": ': "{text}" says only some time in that hour, with no minute, so it is not read as the hour itself; '
         "write the minute (e.g. 22:15) or 'about 10 pm'",
     },
+    "reason.span_or_offset": {
+        "zh": "：“{zone} - {end}”可能是到 {end} 为止的时间段，也可能是偏移 {zone}-{end}；"
+        "时间段请写成 04:09–05:00 {zone}，偏移请写成 {zone}-{end}（不加空格）",
+        "en": ': "{zone} - {end}" may be a span to {end} or the offset {zone}-{end}; write a span as 04:09-05:00 '
+        "{zone}, an offset as {zone}-{end} (no spaces)",
+    },
     "reason.two_zones": {"zh": "：写了两个时区", "en": ": it names two time zones"},
     "reason.us_date": {
         "zh": "：“月/日/年”与“日/月/年”无法区分，请写成 2024-03-10",

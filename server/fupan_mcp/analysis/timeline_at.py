@@ -128,7 +128,7 @@ def parse_zone(value: str) -> dt.tzinfo | None:
     match = _OFFSET.match(text)
     if match:
         sign, hours, minutes = match.group(1), int(match.group(2)), int(match.group(3) or 0)
-        if hours > 18 or minutes > 59:
+        if hours > 14 or minutes not in (0, 30, 45):  # every zone's offset is whole, half or three quarters
             return None
         delta = dt.timedelta(hours=hours, minutes=minutes)
         return dt.timezone(-delta if sign == "-" else delta)
@@ -303,8 +303,15 @@ _MIDNIGHT = re.compile(r"^(?:12(?::00)?\s*(?:a\.?m\.?\s*)?)?midnight$|^(?:午夜
 _H_TIME = re.compile(r"^(\d{1,2})\s*h\s*(\d{2})\s*(?:m(?:in)?)?$", re.IGNORECASE)
 _DOT_TIME = re.compile(r"^(\d{1,2})\.(\d{2})(?=\s*[ap]\.?\s?m\b)", re.IGNORECASE)
 _MILITARY = re.compile(r"^([01]\d|2[0-3])([0-5]\d)\s*(?:hrs?|hours)?$", re.IGNORECASE)
+_SPAN_LEFT_ZONE = (
+    r"(?:\s*(?-i:UTC|GMT|Z|[A-Z]{2,4}T|PT|ET|CT|MT|[A-Z][a-z]+/[A-Za-z_]+|[+-]\d{2}:?\d{2})"
+    rf"(?:\s*(?:,\s*)?(?:on\s+)?(?:(?:{_MON})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?|\d{{1,2}}\s+(?:{_MON})\.?)(?:,?\s+\d{{4}})?)?)?"
+)
+"""A zone (and a date) after the start of a span: '04:09 UTC to 05:27 UTC',
+'11:48 PM PDT Oct 19 - 2:40 AM PDT Oct 20'."""
 _RANGE = re.compile(
-    r"^(?P<left>.*?(?:\d{1,2}\s*[:h]\s*\d{2}(?::\d{2})?|\d\s*[ap]\.?\s?m\.?|\d\s*[点时](?:\s*\d{1,2}\s*分?|半|整)?))"
+    r"^(?P<left>.*?(?:\d{1,2}\s*[:h]\s*\d{2}(?::\d{2})?|\d\s*[ap]\.?\s?m\.?|\d\s*[点时](?:\s*\d{1,2}\s*分?|半|整)?)"
+    rf"{_SPAN_LEFT_ZONE})"
     r"\s*(?P<sep>[–—‐‑‒−~]|\s-\s|-|\bto\b|\buntil\b|\btill\b|\band\b|至|到)\s*"
     r"(?P<right>(?:次日|翌日|第二天|next\s+day\s*)?(?:[上下]午|凌晨|清晨|早上|中午|傍晚|晚上|深夜)?"
     rf"(?:(?:{_MON})\.?\s+)?\s*\d.*)$",
@@ -315,7 +322,8 @@ _DUAL = re.compile(r"^(?P<at>.*\d.*?)\s*(?:[(（](?P<other>[^()（）]+)[)）]|/
 """One instant in two zones: '09:37 PST (17:37 UTC)', '2017-02-28 09:37 PST / 17:37 UTC'."""
 _CLOCK = re.compile(r"\d{1,2}:\d{2}|\d\s*[ap]\.?\s?m\b", re.IGNORECASE)
 _SPAN_HINT = re.compile(
-    r"(?:\d{1,2}\s*[:h]\s*\d{2}|\d\s*[ap]\.?\s?m\.?|[点时分半整])\s*(?:[–—‐‑‒−~\-至到]|to\b|until\b|till\b|and\b)",
+    r"(?:\d{1,2}\s*[:h]\s*\d{2}|\d\s*[ap]\.?\s?m\.?|[点时分半整])"
+    rf"{_SPAN_LEFT_ZONE}\s*(?:[–—‐‑‒−~\-至到]|to\b|until\b|till\b|and\b)",
     re.IGNORECASE,
 )
 _APPROX_CHARS = frozenset("~≈约近概左右前后上下许")
@@ -672,12 +680,20 @@ def _span(value: str) -> _Written | _Refused | None:
     """A span read as its start with the end's text kept; None when the text is not a span.
 
     An ISO offset right after a dated time ('2024-03-10T14:05-07:00') is a zone, not the end of a span."""
-    found = _RANGE.match(re.sub(r"(?i)^(?:from|between|从|自)\s*", "", value))
+    text = re.sub(r"(?i)^(?:from|between|从|自)\s*", "", value)
+    found = _RANGE.match(text)
     if found is None:
         return None
     left, sep, right = found.group("left").strip(), found.group("sep").strip(), found.group("right").strip()
-    if sep == "-" and _OFFSET_TAIL.search(f"-{right}") and re.search(r"\d{4}\s*[-/.年]|T\d", left):
-        return None
+    if sep == "-" and _OFFSET_TAIL.search(f"-{right}") and re.search(r"\d{4}\s*[-/.年]|T\d|UTC$|GMT$", left):
+        # '2024-03-10T14:05-07:00', '2024-07-19 04:09 -0500': an offset. A dash with a space on both sides is
+        # no offset's: '04:09 - 05:27' is a span, and after UTC ('04:09 UTC - 05:00') it may be either
+        dash = found.start("sep") + found.group("sep").index("-")
+        spaced = text[dash - 1 : dash].isspace() and text[dash + 1 : dash + 2].isspace()
+        if not spaced:
+            return None
+        if re.search(r"(?i)(?:UTC|GMT)$", left) and parse_zone(f"-{right}") is not None:
+            return _Refused("at_unreadable", "span_or_offset", {"zone": left.split()[-1], "end": right})
     period = re.search(rf"(?:{_PERIODS})(?=\s*\d)", left)
     if period is not None and not re.match(rf"(?:次日|翌日|第二天)?\s*(?:{_PERIODS})", right):
         right = period.group(0) + right  # 下午1点至3点: 3 p.m.
