@@ -485,3 +485,16 @@ def test_an_offset_no_zone_has_or_a_dash_that_may_be_either_is_refused(at: str, 
 def test_real_offsets_are_still_offsets(at: str, when: dt.datetime) -> None:
     result = check_timeline([{"at": at, "kind": "resolved", "text": "x"}], "UTC", "en")
     assert [e.at for e in result.events] == [when.replace(tzinfo=UTC)]
+
+
+@pytest.mark.parametrize(
+    ("at", "when"),
+    [
+        ("On Thursday 12 June 2025, from 10:51 US/Pacific", dt.datetime(2025, 6, 12, 17, 51)),
+        ("On 12 June 2025, from 10:51 US/Pacific", dt.datetime(2025, 6, 12, 17, 51)),
+        ("On Thursday, June 12, 2025 at 10:51 UTC", dt.datetime(2025, 6, 12, 10, 51)),
+    ],
+)
+def test_a_time_opened_with_on_and_the_day(at: str, when: dt.datetime) -> None:
+    result = check_timeline([{"at": at, "kind": "impact_start", "text": "x"}], "UTC", "en")
+    assert [e.at for e in result.events] == [when.replace(tzinfo=UTC)]

@@ -270,7 +270,7 @@ _DATES: tuple[re.Pattern[str], ...] = (
     re.compile(r"(?<![\d:])(?P<mo>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号]"),
 )
 _WEEKDAY = re.compile(
-    r"^(?P<en>monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues|tue|wed|thurs|thu|fri|sat|sun)"
+    r"^(?:on\s+)?(?P<en>monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues|tue|wed|thurs|thu|fri|sat|sun)"
     r"\b\.?,?\s*|[(（]?\s*(?:周|星期|礼拜)(?P<cn>[一二三四五六日天])\s*[)）]?"
     r"|[(（]\s*(?P<en2>monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues|tue|wed|thurs|thu|fri|sat"
     r"|sun)\.?\s*[)）]",
@@ -821,6 +821,8 @@ def _written_one(text: str) -> _Written | _Refused:
             written["day_number"] = int(word.group("n") or word.group("cn"))
         value = value[word.end() :]
     if value[:1].isalpha() or value[:2].strip(" ,").isalpha():  # 'starting at 7:38', 'from 14:05'
+        # 'On 12 June 2025, from 10:51' (the date taken off): 'On , from 10:51'
+        value = re.sub(r"(?i)^\s*on\s*,?\s*(?=(?:from|starting|beginning)\s+(?:at\b|\d))", "", value.strip())
         value = re.sub(r"(?i)^\s*,?\s*(?:starting|beginning|started|began|from)\s+(?=at\b|\d)", "", value.strip())
     value = re.sub(r"(?i)^\s*(?:[,@]|\bat\b|\bon\b|于|在)?\s*T?(?=\d)|^\s*[,@]?\s*(?:at\b|on\b)?", "", value.strip())
     value = re.sub(r"(?i)\s*(?:,|\bon\b|\bat\b)\s*$", "", value).strip(" ,")
