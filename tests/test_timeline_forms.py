@@ -498,3 +498,26 @@ def test_real_offsets_are_still_offsets(at: str, when: dt.datetime) -> None:
 def test_a_time_opened_with_on_and_the_day(at: str, when: dt.datetime) -> None:
     result = check_timeline([{"at": at, "kind": "impact_start", "text": "x"}], "UTC", "en")
     assert [e.at for e in result.events] == [when.replace(tzinfo=UTC)]
+
+
+def test_a_span_takes_the_date_written_after_its_end() -> None:
+    """AWS 2025-10-19 (https://aws.amazon.com/message/101925/): 'between 5:30 AM and 2:09 PM on October 20' (NLB),
+    'between 2:25 AM and 10:36 AM on October 20' (EC2). The start has no date of its own: it is the end's,
+    not the event before's (2:25 AM after 5:30 AM was rolled to October 21, past its own end: refused)."""
+    zone = "America/Los_Angeles"
+    result = check_timeline(
+        [
+            {"at": "11:48 PM PDT on October 19, 2025", "kind": "impact_start", "text": "DynamoDB DNS empty"},
+            {"at": "between 5:30 AM and 2:09 PM on October 20", "kind": "NLB errors", "text": "x"},
+            {"at": "2:25 AM to 10:36 AM on October 20", "kind": "EC2 launches fail", "text": "y"},
+            {"at": "between 11:48 PM on October 19 and 2:40 AM", "kind": "impact_end", "text": "z"},
+        ],
+        zone,
+        "en",
+    )
+    spans = {e.kind: (e.at.isoformat(), e.end_at.isoformat()) for e in result.events if e.end_at}  # type: ignore[union-attr]
+    assert spans["EC2 launches fail"] == ("2025-10-20T02:25:00-07:00", "2025-10-20T10:36:00-07:00")
+    assert spans["NLB errors"] == ("2025-10-20T05:30:00-07:00", "2025-10-20T14:09:00-07:00")
+    assert spans["impact_end"] == ("2025-10-19T23:48:00-07:00", "2025-10-20T02:40:00-07:00")
+    assert result.impact_duration_minutes == 172
+    assert "at_impossible" not in codes(result)

@@ -304,8 +304,9 @@ _H_TIME = re.compile(r"^(\d{1,2})\s*h\s*(\d{2})\s*(?:m(?:in)?)?$", re.IGNORECASE
 _DOT_TIME = re.compile(r"^(\d{1,2})\.(\d{2})(?=\s*[ap]\.?\s?m\b)", re.IGNORECASE)
 _MILITARY = re.compile(r"^([01]\d|2[0-3])([0-5]\d)\s*(?:hrs?|hours)?$", re.IGNORECASE)
 _SPAN_LEFT_ZONE = (
-    r"(?:\s*(?-i:UTC|GMT|Z|[A-Z]{2,4}T|PT|ET|CT|MT|[A-Z][a-z]+/[A-Za-z_]+|[+-]\d{2}:?\d{2})"
-    rf"(?:\s*(?:,\s*)?(?:on\s+)?(?:(?:{_MON})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?|\d{{1,2}}\s+(?:{_MON})\.?)(?:,?\s+\d{{4}})?)?)?"
+    r"(?:\s*(?-i:UTC|GMT|Z|[A-Z]{2,4}T|PT|ET|CT|MT|[A-Z][a-z]+/[A-Za-z_]+|[+-]\d{2}:?\d{2}))?"
+    rf"(?:\s*(?:,\s*)?on\s+(?:(?:{_MON})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?|\d{{1,2}}\s+(?:{_MON})\.?)(?:,?\s+\d{{4}})?"
+    rf"|\s*(?:,\s*)?(?:(?:{_MON})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?|\d{{1,2}}\s+(?:{_MON})\.?)(?:,?\s+\d{{4}})?)?"
 )
 """A zone (and a date) after the start of a span: '04:09 UTC to 05:27 UTC',
 '11:48 PM PDT Oct 19 - 2:40 AM PDT Oct 20'."""
@@ -700,6 +701,10 @@ def _span(value: str) -> _Written | _Refused | None:
     start, end = _written_one(left), _written_one(right)
     if isinstance(start, _Refused) or isinstance(end, _Refused) or start.relative or end.relative:
         return None
+    undated = start.day_number is None and start.marker is None and start.day_of_month is None
+    if start.month is None and end.month is not None and undated and not start.next_day:
+        # '2:25 AM to 10:36 AM on October 20': the date written after the end is the start's too
+        start = start._replace(year=end.year, month=end.month, day=end.day)
     if start.zone is None and end.zone is not None:
         start = start._replace(zone=end.zone)
     elif start.zone is not None and end.zone is None:
