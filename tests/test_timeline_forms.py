@@ -521,3 +521,13 @@ def test_a_span_takes_the_date_written_after_its_end() -> None:
     assert spans["impact_end"] == ("2025-10-19T23:48:00-07:00", "2025-10-20T02:40:00-07:00")
     assert result.impact_duration_minutes == 172
     assert "at_impossible" not in codes(result)
+
+
+def test_the_longest_window_a_summary_writes_is_one_at() -> None:
+    """AWS 2025-10-19: 'Between 11:48 PM PDT on October 19 and 2:40 AM PDT on October 20' is 65 characters; an
+    ``at`` of more than 64 refused the whole call."""
+    at = "Between 11:48 PM PDT on October 19 and 2:40 AM PDT on October 20, 2025"
+    result = check_timeline([{"at": at, "kind": "impact_end", "text": "DynamoDB API errors"}], "UTC", "en")
+    (event,) = result.events
+    assert event.at == dt.datetime(2025, 10, 20, 6, 48, tzinfo=UTC)
+    assert event.end_at == dt.datetime(2025, 10, 20, 9, 40, tzinfo=UTC)

@@ -222,13 +222,14 @@ class TimelineEvent(Model):
 
     at: str = Field(
         min_length=1,
-        max_length=64,
+        max_length=128,  # 'Between 11:48 PM PDT on October 19 and 2:40 AM PDT on October 20' (AWS) is 65
         validation_alias=AliasChoices("at", "time", "timestamp", "when"),
         description="When, as postmortems write it: '2015-10-21T14:54:00Z', '2024-03-10 01:45 PST', "
         "'Feb 28, 2017 9:37 AM', '3月10日 14:05', '下午2:35', '次日 09:30', 'Day 2 03:00', 'D+1 03:00', "
         "'00:10 (+1)', 'T+15m' (after the first event), or a time alone ('14:54', '3:20am', 'noon': the date of the "
         "event before, the next day when it is over an hour earlier). A span '14:05–14:20' is placed at its start "
-        "(a mitigated/resolved/impact_end is reached at its end); '~14:05', '约14:05' are read and flagged "
+        "(a mitigated/resolved/impact_end is reached at its end), as is a time with its length ('09:40 UTC (lasting 48 "
+        "minutes)', '14:03起持续约2小时'); '~14:05', '约14:05' are read and flagged "
         "approximate. Without a zone: the review's timezone. CST/IST/BST need that timezone to settle them.",
     )
     kind: str | None = Field(
