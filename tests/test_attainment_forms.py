@@ -312,6 +312,27 @@ def test_a_budget_share_without_an_availability_target_is_not_read() -> None:
     assert plain.actual == 62.0 and plain.error_budget is None
 
 
+@pytest.mark.parametrize(
+    ("period", "days"), [("一个月（30天）", 30), ("1 month (31 days)", 31), ("quarter (92 days)", 92)]
+)
+def test_the_days_written_with_a_period_give_its_length(period: str, days: int) -> None:
+    budget = _one(target="99.9%", actual="99.95%", slo_period=period).error_budget
+    assert budget is not None and budget.period_minutes == days * 1440
+
+
+@pytest.mark.parametrize("period", ["自然月", "calendar month", "本月", "1 month (35 days)"])
+def test_a_calendar_month_not_named_is_refused_not_taken_for_30_days(period: str) -> None:
+    """'自然月' was 30 days: a budget of 43.2 minutes stated for a month that may have 44.64 (31 days) or 40.32
+    (28); which month it is decides. '1 month (35 days)' is no month."""
+    zh, en = (
+        _run("zh", {"target": "99.9%", "actual": "99.95%", "slo_period": period}),
+        _run("en", {"target": "99.9%", "actual": "99.95%", "slo_period": period}),
+    )
+    assert [error.field for error in zh.errors] == [error.field for error in en.errors] == ["slo_period"]
+    if "35" not in period:
+        assert "28 到 31 天" in zh.errors[0].message and "28 to 31 days" in en.errors[0].message
+
+
 def test_an_unreadable_slo_period_is_an_error_for_that_metric() -> None:
     result = _run("zh", {"target": "99.9%", "actual": "99.9%", "slo_period": "sometimes"})
     assert [error.field for error in result.errors] == ["slo_period"]

@@ -117,7 +117,7 @@ _CHANGE_KINDS = frozenset({"relative_change", "pp_change", "absolute_change"})
 _BASELINE_KINDS = _CHANGE_KINDS | {"baseline", "tolerance"}
 _STATUSES: tuple[Status, ...] = ("achieved", "not_achieved", "needs_verification", "not_evaluable", "reported")
 _PERIOD_DAYS = {
-    "month": 30.0, "monthly": 30.0, "月": 30.0, "个月": 30.0, "月度": 30.0, "自然月": 30.0,
+    "month": 30.0, "monthly": 30.0, "月": 30.0, "个月": 30.0, "月度": 30.0,
     "quarter": 90.0, "quarterly": 90.0, "季度": 90.0, "季": 90.0, "个季度": 90.0,
     "year": 365.0, "yearly": 365.0, "annual": 365.0, "年": 365.0, "年度": 365.0,
     "week": 7.0, "weekly": 7.0, "周": 7.0, "星期": 7.0, "day": 1.0, "daily": 1.0, "天": 1.0, "日": 1.0,
@@ -392,6 +392,11 @@ _TEXT: Table = {
     "why.downtime_over_window": {
         "zh": "停机时间比 SLO 周期“{window}”还长",
         "en": "the downtime is longer than the SLO window '{window}'",
+    },
+    "why.calendar_month": {
+        "zh": "自然月有 28 到 31 天，错误预算取决于是哪个月；请写明月份（如 2024年3月）或天数（如 30天）",
+        "en": "a calendar month has 28 to 31 days, so the error budget depends on which one; name the month "
+        "(e.g. March 2024) or the days (e.g. 30 days)",
     },
     "why.period_conflict": {
         "zh": "目标里写的周期是“{window}”，与它不是同一长度，错误预算无法确定；请只保留一个周期",
@@ -1107,12 +1112,28 @@ def _target_window(target: object) -> str | None:
     return text
 
 
+_UNNAMED_CALENDAR = re.compile(r"^(?:calendar\s+month|自然月|本月|当月|this\s+month|(?:the\s+)?current\s+month)$", re.I)
+"""A calendar month that is not named: 28 to 31 days, so its budget depends on which one."""
+_DAYS_NOTE = re.compile(r"^(?P<head>.+?)\s*[(（]\s*(?P<days>\d+(?:\.\d+)?)\s*(?:days?|d|天)\s*[)）]$", re.I)
+_CONVENTION_RANGE = {30 * 1440.0: (28.0, 31.0), 90 * 1440.0: (89.0, 92.0), 365 * 1440.0: (365.0, 366.0)}
+"""The lengths a month, a quarter and a year (counted as 30, 90 and 365 days) may have on the calendar."""
+
+
 def _period_minutes(text: str) -> float:
     """'30d', '30天', '1个月', 'month', 'quarter', '28 days', '4 weeks' in minutes (a month is 30 days); a named
     calendar window ('2024年3月', 'March 2024', '2024 Q1') by its days on the calendar."""
     days = _calendar_days(re.sub(r"\s+", " ", text.strip().lower()))
     if days is not None:
         return days * 1440.0
+    if _UNNAMED_CALENDAR.match(text.strip()):
+        raise _FieldError("slo_period", f"a calendar month of {text!r} has 28 to 31 days", "calendar_month", text)
+    noted = _DAYS_NOTE.match(text.strip())
+    if noted is not None:  # '1 month (31 days)', '一个月（30天）': the days say which length the month has
+        head, days = _period_minutes(noted["head"]), float(noted["days"])
+        low, high = _CONVENTION_RANGE.get(head, (days, days))
+        if not low <= days <= high:
+            raise _FieldError("slo_period", f"{text!r}: {days:g} days is not {noted['head']!r}", "period", text)
+        return days * 1440
     folded = re.sub(
         r"^(?:a\s+|the\s+)?(?:rolling|trailing|last|past|滚动|过去|最近|近)\s*|\s*(?:rolling\s+)?(?:window|period)$"
         r"|\s+rolling$|\s*(?:滚动)?(?:窗口|周期)$",
