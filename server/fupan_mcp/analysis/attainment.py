@@ -1129,11 +1129,13 @@ def _period_minutes(text: str) -> float:
         raise _FieldError("slo_period", f"a calendar month of {text!r} has 28 to 31 days", "calendar_month", text)
     noted = _DAYS_NOTE.match(text.strip())
     if noted is not None:  # '1 month (31 days)', '一个月（30天）': the days say which length the month has
-        head, days = _period_minutes(noted["head"]), float(noted["days"])
-        low, high = _CONVENTION_RANGE.get(head, (days, days))
-        if not low <= days <= high:
-            raise _FieldError("slo_period", f"{text!r}: {days:g} days is not {noted['head']!r}", "period", text)
-        return days * 1440
+        head, written = _period_minutes(noted["head"]), float(noted["days"])
+        convention = re.search(r"(?i)month|quarter|year|月|季|年", noted["head"]) is not None
+        exact = (head / 1440, head / 1440)  # '30 days (31 days)' disagrees with itself
+        low, high = _CONVENTION_RANGE.get(head, exact) if convention else exact
+        if not low <= written <= high:
+            raise _FieldError("slo_period", f"{text!r}: {written:g} days is not {noted['head']!r}", "period", text)
+        return written * 1440
     folded = re.sub(
         r"^(?:a\s+|the\s+)?(?:rolling|trailing|last|past|滚动|过去|最近|近)\s*|\s*(?:rolling\s+)?(?:window|period)$"
         r"|\s+rolling$|\s*(?:滚动)?(?:窗口|周期)$",
