@@ -320,6 +320,7 @@ _TEXT: Table = {
     "unit.join": {"zh": "{a}{b}", "en": "{a} {b}"},
     "unit.about": {"zh": "约{text}", "en": "about {text}"},
     "member": {"zh": "角色", "en": "a role"},
+    "number_separator": {"zh": "、", "en": ", "},
 }
 
 # --------------------------------------------------------------------------- durations in words
@@ -568,7 +569,7 @@ def _read_times(
             kept.append(r)
         if inherited:
             zone_name = _zone_label(zoned[0].at)
-            numbers = ("、" if language == "zh" else ", ").join(map(str, inherited))
+            numbers = tr(_TEXT, "number_separator", language).join(map(str, inherited))
             findings.append(_finding("zone_inherited", "info", "timezone", language, events=numbers, zone=zone_name))
         read = kept
     elif read and not zoned:
