@@ -531,3 +531,23 @@ def test_the_longest_window_a_summary_writes_is_one_at() -> None:
     (event,) = result.events
     assert event.at == dt.datetime(2025, 10, 20, 6, 48, tzinfo=UTC)
     assert event.end_at == dt.datetime(2025, 10, 20, 9, 40, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("at", "when"),
+    [
+        ("21/06/2022 09:00", dt.datetime(2022, 6, 21, 9, 0)),  # only a day can be 21: day first
+        ("21.06.2022 09:00", dt.datetime(2022, 6, 21, 9, 0)),
+        ("6/21/22 09:00", dt.datetime(2022, 6, 21, 9, 0)),  # month first
+        ("06-21 09:00", dt.datetime(2024, 6, 21, 9, 0)),  # as logs write it; the year of the event before
+    ],
+)
+def test_a_numeric_date_whose_order_one_number_settles(at: str, when: dt.datetime) -> None:
+    result = second(at)
+    assert [e.at for e in result.events if e.index == 1] == [when.replace(tzinfo=UTC)]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("at", "code"), [("6/7 09:00", "at_unreadable"), ("13/13 09:00", "at_impossible")])
+def test_a_numeric_date_no_number_settles_is_refused(at: str, code: str) -> None:
+    result = second(at)
+    assert [f.code for f in result.findings if f.path == "timeline[1].at"] == [code]  # type: ignore[attr-defined]

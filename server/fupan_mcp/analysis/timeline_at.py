@@ -716,6 +716,11 @@ _HOUR_AND_SOME = re.compile(
     r"\d{1,2}\s*[点时]多|(?i:\b(?:just\s+)?(?:past|after)\s+\d{1,2}\s*(?:[ap]\.?m\.?|o'clock)?$)"
 )
 """'10点多', 'past 10 pm': some time in that hour, no minute: refused with the reason, never read as 10:00."""
+_NUMERIC_DATE = re.compile(
+    r"^(?P<a>\d{1,2})\s*(?P<sep>[/.-])\s*(?P<b>\d{1,2})(?:\s*(?P=sep)\s*(?P<y>\d{4}|\d{2}))?(?![\d:.])\s*"
+)
+"""A date of two numbers at the start, read only when one of them can only be the day: '21/06/2022 09:00',
+'6/21 09:00', '06-21 09:00'. '6/7' is refused: the 6th of July and June 7th are both written so."""
 _DAY_OF_MONTH = re.compile(r"^(?P<d>[12]\d|3[01]|0?[1-9])\s*[日号]\s*")
 """A day of the month alone before the time: '11日 00:20', '12日凌晨2点', '13号 09:00' (not '3月11日')."""
 _NEXT_DAY_TAIL = re.compile(
@@ -776,6 +781,20 @@ def _written_one(text: str) -> _Written | _Refused:
         written |= {"year": int(got["y"]) if got.get("y") else None, "month": month, "day": int(got["d"])}
         value = f"{value[: found.start()]} {value[found.end() :]}".strip(" ,")
         value = _DATE_TIME_DASH.sub("", value)  # 'Jun 21, 2022 - 06:34 UTC', as status pages write it
+    elif (numeric := _NUMERIC_DATE.match(value)) is not None and (numeric["sep"] != "." or numeric["y"]):
+        first, second = int(numeric["a"]), int(numeric["b"])
+        if first > 12 >= second >= 1:  # '21/06/2022': day first, as only a day can be 21
+            month, day = second, first
+        elif second > 12 >= first >= 1:  # '6/21 09:00', '06-21 09:00': month first
+            month, day = first, second
+        elif (first > 12 and second > 12) or not (first and second):
+            return _Refused("at_impossible", "date")
+        else:  # '6/7': the 6th of July or June 7th, nothing tells
+            return _Refused("at_unreadable", "us_date")
+        year = numeric["y"]
+        written |= {"year": (int(year) + (2000 if len(year) == 2 else 0)) if year else None, "month": month, "day": day}
+        value = value[numeric.end() :].strip(" ,")
+        value = _DATE_TIME_DASH.sub("", value)
     elif (dom := _DAY_OF_MONTH.match(value)) is not None:
         written["day_of_month"] = int(dom.group("d"))
         value = value[dom.end() :].strip(" ,")
