@@ -551,3 +551,19 @@ def test_a_numeric_date_whose_order_one_number_settles(at: str, when: dt.datetim
 def test_a_numeric_date_no_number_settles_is_refused(at: str, code: str) -> None:
     result = second(at)
     assert [f.code for f in result.findings if f.path == "timeline[1].at"] == [code]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    "at",
+    [
+        # Statuspage's incident history stamps each update so (e.g. https://www.githubstatus.com/history)
+        "Posted 3 years ago. Jun 21, 2022 - 09:00 UTC",
+        "Posted about 2 years ago. Jun 21, 2022 - 09:00 UTC",
+        "Posted Jun 21, 2022 - 09:00 UTC",
+        "发布于 2022-06-21 17:00 北京时间",
+    ],
+)
+def test_a_status_update_stamp_is_its_time(at: str) -> None:
+    result = check_timeline([{"at": at, "kind": "resolved", "text": "This incident has been resolved."}], "UTC", "en")
+    assert [e.at for e in result.events] == [dt.datetime(2022, 6, 21, 9, 0, tzinfo=UTC)]
+    assert not result.findings or all(f.code != "at_approximate" for f in result.findings)  # 'about … ago' is not

@@ -597,8 +597,18 @@ def _without_length(value: str) -> tuple[str, _Length] | _Refused | None:
     return rest, length
 
 
+_POSTED = re.compile(
+    r"^(?:(?:posted|updated|published)(?:\s+[^.\d]*\d*[^.\d]*?\bago\b\.?|\s+on)?|发布于|更新于|发布时间[:：]?|更新时间[:：]?)"
+    r"\s*(?=\S)",
+    re.I,
+)
+"""'Posted 3 years ago. Jun 21, 2022 - 09:00 UTC', as Statuspage stamps each update: the time of the update (the
+'ago' is relative to the day the page is read, never used)."""
+
+
 def _written_general(text: str) -> _Written | _Refused:
     value = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
+    value = _POSTED.sub("", value)
     if not value[-1:].isdigit() or "持续" in value or "历时" in value:
         cut = _without_length(value)
         if isinstance(cut, _Refused):
