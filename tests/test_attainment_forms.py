@@ -179,6 +179,160 @@ def test_slo_periods(period: str, minutes: float) -> None:
     assert metric.error_budget is not None and metric.error_budget.period_minutes == minutes
 
 
+@pytest.mark.parametrize(
+    ("period", "days"),
+    [
+        ("2020年12月", 31),
+        ("December 2020", 31),
+        ("2020-12", 31),
+        ("2024年2月", 29),  # a leap year's February
+        ("Feb 2023", 28),
+        ("2024年第一季度", 91),  # 31 + 29 + 31
+        ("Q1 2024", 91),
+        ("2024 Q4", 92),
+        ("H2 2024", 184),
+        ("2024年", 366),
+    ],
+)
+def test_a_named_calendar_window_counts_its_own_days(period: str, days: int) -> None:
+    """Google Cloud's SLAs count the minutes of the calendar month (https://cloud.google.com/compute/sla,
+    'Monthly Uptime Percentage'): December has 44,640 of them, not the 43,200 of 30 days. Its 2020-12-14
+    User ID Service outage lasted 47 minutes: 1 - 47/44,640 = 99.895% for the month."""
+    metric = _one(target="99.9%", actual="99.895%", slo_period=period)
+    budget = metric.error_budget
+    assert budget is not None and budget.period_minutes == days * 1440
+    assert budget.budget_minutes == pytest.approx(days * 1440 * 0.001)
+    assert budget.consumed_minutes == pytest.approx(days * 1440 * 0.00105)
+    assert budget.consumed == pytest.approx(1.05)
+
+
+def test_the_december_budget_is_stated_with_its_31_days() -> None:
+    metric = _one(target="99.9%", actual="99.895%", slo_period="2020年12月")
+    assert "44.64分钟（31天）" in metric.statement and "46.87分钟" in metric.statement
+
+
+@pytest.mark.parametrize("period", ["2024年13月", "Foo 2024", "FY2024"])
+def test_a_window_that_is_no_calendar_window_is_refused(period: str) -> None:
+    # FY2024: a fiscal year starts in a month the text does not give, and its length follows from it
+    result = _run("zh", {"target": "99.9%", "actual": "99.9%", "slo_period": period})
+    assert [error.field for error in result.errors] == ["slo_period"] and period in result.errors[0].message
+
+
+@pytest.mark.parametrize(
+    ("target", "window", "minutes"),
+    [
+        ("99.9% monthly", "monthly", 43.2),  # Atlassian's cloud SLA, 'Monthly Uptime Percentage' of 99.9%
+        ("99.9% over 30 days", "30 days", 43.2),
+        ("99.9% over a rolling 28-day window", "rolling 28-day window", 40.32),
+        ("99.95% / 30d", "30d", 21.6),  # was refused: '30' read as a second figure
+        ("99.9%（月度）", "月度", 43.2),
+        ("每月可用性 ≥ 99.9%", "每月", 43.2),
+    ],
+)
+def test_the_window_written_with_the_target_gives_the_budget(target: str, window: str, minutes: float) -> None:
+    metric = _one(target=target, actual="99.95%")
+    budget = metric.error_budget
+    assert metric.target is not None and metric.target.kind == "slo"
+    assert budget is not None and budget.period == window and budget.budget_minutes == pytest.approx(minutes)
+
+
+@pytest.mark.parametrize(
+    "period", ["30 days rolling", "28-day rolling window", "trailing 30 days", "过去30天", "近30天"]
+)
+def test_window_words_around_the_period_are_read(period: str) -> None:
+    budget = _one(target="99.9%", actual="99.95%", slo_period=period).error_budget
+    assert budget is not None and budget.period_minutes == (28 if "28" in period else 30) * 1440
+
+
+def test_two_windows_of_different_lengths_are_refused() -> None:
+    result = _run("zh", {"target": "99.9%（月度）", "actual": "99.95%", "slo_period": "季度"})
+    assert [error.field for error in result.errors] == ["slo_period"]
+    assert "月度" in result.errors[0].message and "季度" in result.errors[0].message
+    same = _one(target="99.9% monthly", actual="99.95%", slo_period="30天").error_budget
+    assert same is not None and same.budget_minutes == 43.2  # the same length twice is one window
+
+
+@pytest.mark.parametrize(
+    ("fields", "spent", "allowed"),
+    [
+        # Google Cloud incident 20013 (https://status.cloud.google.com/incident/zall/20013): 47 minutes of
+        # authentication outage on 2020-12-14; December's calendar month has 44,640 minutes
+        ({"target": "99.9%", "actual": "47 min", "slo_period": "December 2020"}, 47.0, 44.64),
+        ({"target": "99.9%（月度）", "actual": "47分钟"}, 47.0, 43.2),
+        ({"target": "99.99% monthly", "actual": "47 minutes of downtime"}, 47.0, 4.32),
+        ({"target": "99.9% monthly", "actual": "2 hours of outage"}, 120.0, 43.2),
+    ],
+)
+def test_an_slo_actual_written_as_downtime_is_the_availability_it_leaves(
+    fields: dict[str, str], spent: float, allowed: float
+) -> None:
+    metric = _one("en", **fields)
+    budget = metric.error_budget
+    assert budget is not None and budget.period_minutes is not None
+    assert metric.actual == pytest.approx(100 * (1 - spent / budget.period_minutes))
+    assert budget.consumed_minutes == pytest.approx(spent) and budget.budget_minutes == pytest.approx(allowed)
+    assert metric.attainment_rate == pytest.approx(allowed / spent)
+    assert metric.status == "not_achieved" and "error_budget_exceeded" in metric.flags
+
+
+def test_downtime_without_a_window_or_longer_than_it_is_not_judged() -> None:
+    alone = _one("en", target="99.9%", actual="47 min")
+    assert alone.status == "needs_verification" and alone.error_budget is None  # no window: minutes of what?
+    result = _run("zh", {"target": "99.9%", "actual": "31 d", "slo_period": "30d"})
+    assert [error.field for error in result.errors] == ["actual"] and "比 SLO 周期" in result.errors[0].message
+
+
+@pytest.mark.parametrize(
+    ("actual", "spent"),
+    [
+        ("burned 62% of the error budget", 0.62),
+        ("62% of error budget", 0.62),
+        ("consumed 150% of the monthly error budget", 1.5),
+        ("error budget consumed: 62%", 0.62),
+        ("38% of the budget remaining", 0.62),
+        ("消耗了62%的错误预算", 0.62),
+        ("错误预算已消耗62%", 0.62),
+        ("错误预算剩余38%", 0.62),
+    ],
+)
+def test_an_slo_actual_written_as_the_budget_spent(actual: str, spent: float) -> None:
+    metric = _one("en", target="99.9%", actual=actual, slo_period="30d")
+    budget = metric.error_budget
+    assert metric.actual == pytest.approx(100 - spent * 0.1)
+    assert budget is not None and budget.consumed == pytest.approx(spent)
+    assert budget.consumed_minutes == pytest.approx(43.2 * spent)
+    assert metric.status == ("achieved" if spent <= 1 else "not_achieved")
+
+
+def test_a_budget_share_without_an_availability_target_is_not_read() -> None:
+    # against a latency ceiling there is no error budget to take a share of: refused, as before
+    result = _run("en", {"target": "≤200ms", "actual": "62% of error budget"})
+    assert [error.field for error in result.errors] == ["actual"]
+    plain = _one("en", target="99.9%", actual="62%")  # a bare 62% is an availability of 62%, not a share
+    assert plain.actual == 62.0 and plain.error_budget is None
+
+
+@pytest.mark.parametrize(
+    ("period", "days"), [("一个月（30天）", 30), ("1 month (31 days)", 31), ("quarter (92 days)", 92)]
+)
+def test_the_days_written_with_a_period_give_its_length(period: str, days: int) -> None:
+    budget = _one(target="99.9%", actual="99.95%", slo_period=period).error_budget
+    assert budget is not None and budget.period_minutes == days * 1440
+
+
+@pytest.mark.parametrize("period", ["自然月", "calendar month", "本月", "1 month (35 days)", "30 days (31 days)"])
+def test_a_calendar_month_not_named_is_refused_not_taken_for_30_days(period: str) -> None:
+    """'自然月' was 30 days: a budget of 43.2 minutes stated for a month that may have 44.64 (31 days) or 40.32
+    (28); which month it is decides. '1 month (35 days)' is no month."""
+    zh, en = (
+        _run("zh", {"target": "99.9%", "actual": "99.95%", "slo_period": period}),
+        _run("en", {"target": "99.9%", "actual": "99.95%", "slo_period": period}),
+    )
+    assert [error.field for error in zh.errors] == [error.field for error in en.errors] == ["slo_period"]
+    if "days" not in period:
+        assert "28 到 31 天" in zh.errors[0].message and "28 to 31 days" in en.errors[0].message
+
+
 def test_an_unreadable_slo_period_is_an_error_for_that_metric() -> None:
     result = _run("zh", {"target": "99.9%", "actual": "99.9%", "slo_period": "sometimes"})
     assert [error.field for error in result.errors] == ["slo_period"]

@@ -197,6 +197,47 @@ def test_kinds_are_normalised_and_free_labels_kept() -> None:
     assert TimelineEvent(at="10:00", kind=" ", text="x").kind is None
 
 
+@pytest.mark.parametrize(
+    ("label", "kind"),
+    [
+        ("Engineers were paged", "detected"),
+        ("The on-call engineer was paged", "detected"),  # GitHub, June 2022: 'Our on-call engineer was paged'
+        ("Alert fired", "detected"),
+        ("PagerDuty alert fired", "detected"),
+        ("Issue detected", "detected"),
+        ("Customer impact begins", "impact_start"),
+        ("Start of impact", "impact_start"),
+        ("Mitigation applied", "mitigated"),
+        ("Customer impact mitigated", "mitigated"),
+        ("Incident resolved", "resolved"),
+        ("The incident was resolved", "resolved"),
+        ("Customer impact ends", "impact_end"),
+        ("Service restored", "impact_end"),
+        ("告警触发", "detected"),
+        ("收到报警", "detected"),  # Bilibili 2021-07-13: 'SRE 和客服收到大量服务不可用的报警'
+        ("值班同学收到告警", "detected"),
+        ("故障发生", "impact_start"),
+        ("完成止血", "mitigated"),
+        ("故障已缓解", "mitigated"),
+        ("核心业务全部恢复", "resolved"),
+        ("问题已解决", "resolved"),
+        # not reached yet, or only in part: kept as labels, never a milestone
+        ("Partial recovery", "Partial recovery"),
+        ("Recovery begins", "Recovery begins"),
+        ("Mitigation started", "Mitigation started"),
+        ("Service started", "Service started"),  # a service coming up, not an impact start
+        ("Root cause identified", "Root cause identified"),
+        ("部分恢复", "部分恢复"),
+        ("开始恢复", "开始恢复"),
+        ("逐步恢复", "逐步恢复"),
+        ("开始止血", "开始止血"),
+        ("告警恢复", "告警恢复"),
+    ],
+)
+def test_a_kind_written_as_a_sentence_names_its_milestone(label: str, kind: str) -> None:
+    assert event_kind(label) == kind
+
+
 def test_a_malformed_event_names_its_place() -> None:
     with pytest.raises(InputError) as raised:
         check_timeline([{"at": "10:00", "text": "ok"}, {"text": "no time"}], "UTC", "en")

@@ -51,6 +51,7 @@ Rules:
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from collections.abc import Sequence
@@ -99,7 +100,7 @@ from fupan_mcp.domain.attainment import (
     TargetSpec,
 )
 from fupan_mcp.domain.common import DataGap, Language, built
-from fupan_mcp.domain.numbers import KNOWN_UNITS, NumberError, Value, canonical_unit, read_value
+from fupan_mcp.domain.numbers import KNOWN_UNITS, TIME_SECONDS, NumberError, Value, canonical_unit, read_value
 from fupan_mcp.errors import InputError
 from fupan_mcp.i18n import Table, check_language, localized, template_parts, tr
 from fupan_mcp.limits import MAX_METRICS
@@ -116,7 +117,7 @@ _CHANGE_KINDS = frozenset({"relative_change", "pp_change", "absolute_change"})
 _BASELINE_KINDS = _CHANGE_KINDS | {"baseline", "tolerance"}
 _STATUSES: tuple[Status, ...] = ("achieved", "not_achieved", "needs_verification", "not_evaluable", "reported")
 _PERIOD_DAYS = {
-    "month": 30.0, "monthly": 30.0, "月": 30.0, "个月": 30.0, "月度": 30.0, "自然月": 30.0,
+    "month": 30.0, "monthly": 30.0, "月": 30.0, "个月": 30.0, "月度": 30.0,
     "quarter": 90.0, "quarterly": 90.0, "季度": 90.0, "季": 90.0, "个季度": 90.0,
     "year": 365.0, "yearly": 365.0, "annual": 365.0, "年": 365.0, "年度": 365.0,
     "week": 7.0, "weekly": 7.0, "周": 7.0, "星期": 7.0, "day": 1.0, "daily": 1.0, "天": 1.0, "日": 1.0,
@@ -384,8 +385,23 @@ _TEXT: Table = {
     "why.not_finite": {"zh": "数值超出范围", "en": "the number is out of range"},
     "why.boolean": {"zh": "应为数字，而不是真/假", "en": "a number is expected, not true/false"},
     "why.period": {
-        "zh": "无法识别的周期，请写 30天、1个月、季度、7d",
-        "en": "the period is not recognised: write 30d, 1 month, quarter, 7 days",
+        "zh": "无法识别的周期，请写 30天、1个月、季度、7d，或具体的月份、季度（如 2024年3月、2024年第一季度）",
+        "en": "the period is not recognised: write 30d, 1 month, quarter, 7 days, or the month or quarter itself "
+        "(e.g. March 2024, 2024 Q1)",
+    },
+    "why.downtime_over_window": {
+        "zh": "停机时间比 SLO 周期“{window}”还长",
+        "en": "the downtime is longer than the SLO window '{window}'",
+    },
+    "why.calendar_month": {
+        "zh": "自然月有 28 到 31 天，错误预算取决于是哪个月；请写明月份（如 2024年3月）或天数（如 30天）",
+        "en": "a calendar month has 28 to 31 days, so the error budget depends on which one; name the month "
+        "(e.g. March 2024) or the days (e.g. 30 days)",
+    },
+    "why.period_conflict": {
+        "zh": "目标里写的周期是“{window}”，与它不是同一长度，错误预算无法确定；请只保留一个周期",
+        "en": "the target gives another window, '{window}', of another length, so the error budget cannot be "
+        "settled; keep one of them",
     },
     "why.spec": {
         "zh": "结构化目标不完整或自相矛盾（{kind}）",
@@ -624,8 +640,14 @@ def _read_figures(metric: MetricInput) -> Reconsidered:
     if not metric.name.strip():
         raise _FieldError("name", "the metric has no name", code="blank_name")
     _refuse_dates(metric)
-    target = _read_target(metric.target, fen_unit(metric), metric.name)
-    actual = _read_value(metric.actual, "actual", metric)
+    target = _read_target(_without_slash_window(metric.target), fen_unit(metric), metric.name)
+    share = _budget_share(metric.actual)
+    if share is not None and _slo_level(target) is not None:
+        # 'burned 62% of the error budget' against 99.9%: 0.62 of the 0.1% allowed failed, 99.938% available
+        slo = _required(_slo_level(target))
+        actual: Value | None = Value(value=100 - share * (100 - slo), unit="%")
+    else:
+        actual = _read_value(metric.actual, "actual", metric)
     baseline = _read_value(metric.baseline, "baseline", metric)
     return reconsider(metric, target, actual, baseline)
 
@@ -634,8 +656,15 @@ def _read(metric: MetricInput, figures: Reconsidered) -> _Reading:
     """The figures in the metric's unit, with the doubts the units and the name raise. Raises `_FieldError`
     (an SLO period or request count that cannot be read)."""
     target, actual, baseline, doubt = figures
-    if target is not None and target.kind == "at_least" and (metric.slo_period or metric.slo_requests is not None):
+    window = _target_window(metric.target)
+    if (
+        target is not None
+        and target.kind == "at_least"
+        and (metric.slo_period or window or metric.slo_requests is not None or _budget_share(metric.actual) is not None)
+    ):
         target = target.model_copy(update={"kind": "slo"})
+    if target is not None and target.kind == "slo" and actual is not None and (metric.slo_period or window):
+        actual = _downtime_as_availability(actual, metric.slo_period or window or "", metric)
     declared = metric_unit(fen_unit(metric))
     unit = declared if declared.label is not None else metric_unit(_inferred_unit(target, actual, baseline))
     actual_value, actual_unit, actual_fits = _in_unit(actual, unit)
@@ -656,7 +685,7 @@ def _read(metric: MetricInput, figures: Reconsidered) -> _Reading:
     approximate = any(q is not None and q.approximate for q in (actual, baseline))
     budget = None
     if target is not None and target.kind == "slo" and actual_value is not None and actual_fits:
-        budget = _error_budget(metric, _required(target.value), actual_value)
+        budget = _error_budget(metric, _required(target.value), actual_value, window)
     return _Reading(
         target=target,
         actual=actual_value,
@@ -671,6 +700,77 @@ def _read(metric: MetricInput, figures: Reconsidered) -> _Reading:
         budget=budget,
         doubt=doubt,
     )
+
+
+_NUM = r"(\d+(?:\.\d+)?)"
+_BUDGET_SHARE = re.compile(
+    "|".join(
+        (
+            rf"^(?:(?:we\s+)?(?:burned|burnt|consumed|spent|used|ate|exhausted)\s+(?:through\s+)?)?{_NUM}\s*%\s*(?:of\s+)?"
+            r"(?:the\s+|our\s+|its\s+|this\s+)?(?:month's\s+|monthly\s+|quarterly\s+|weekly\s+|\d+[-\s]day\s+)?"
+            r"(?:error\s+)?budget(?:\s+(?:consumed|burned|burnt|spent|used))?$",
+            rf"^(?:error\s+)?budget\s+(?:consumed|burned|burnt|spent|used)\s*:?\s*{_NUM}\s*%$",
+            rf"^(?:消耗|用掉|烧掉|花掉|使用|用去)了?\s*(?:(?:月度|季度|本月|当月)的?)?(?:错误预算|预算)的?\s*{_NUM}\s*%$",
+            rf"^(?:消耗|用掉|烧掉|花掉|使用|用去)了?\s*{_NUM}\s*%\s*的?\s*(?:(?:月度|季度|本月|当月)的?)?错误预算$",
+            rf"^(?:(?:月度|季度|本月|当月)的?)?错误预算(?:已)?(?:消耗|使用|用掉|烧掉)(?:了)?\s*{_NUM}\s*%$",
+        )
+    ),
+    re.IGNORECASE,
+)
+_BUDGET_LEFT = re.compile(
+    rf"^{_NUM}\s*%\s*(?:of\s+)?(?:the\s+|our\s+)?(?:error\s+)?budget\s+(?:remaining|left)$"
+    rf"|^(?:error\s+)?budget\s+(?:remaining|left)\s*:?\s*{_NUM}\s*%$"
+    rf"|^(?:错误)?预算(?:剩余|还剩)\s*{_NUM}\s*%$|^(?:剩余|还剩)\s*{_NUM}\s*%\s*的?错误预算$",
+    re.IGNORECASE,
+)
+"""An SLO's actual written as the share of its error budget spent ('burned 62% of the error budget',
+'消耗了62%的错误预算', '错误预算已消耗62%') or left ('38% of the budget remaining', '错误预算剩余38%')."""
+
+
+def _budget_share(actual: object) -> float | None:
+    """The error budget spent, as a fraction (0.62), that an actual's text gives; None when it gives none."""
+    if not isinstance(actual, str):
+        return None
+    text = re.sub(r"\s+", " ", actual.strip().replace("％", "%"))
+    spent = _BUDGET_SHARE.match(text)
+    if spent is not None:
+        return float(next(group for group in spent.groups() if group)) / 100
+    left = _BUDGET_LEFT.match(text)
+    if left is not None:
+        share = float(next(group for group in left.groups() if group))
+        return (100 - share) / 100 if share <= 100 else None
+    return None
+
+
+def _slo_level(target: ParsedTarget | None) -> float | None:
+    """The objective of an availability target ('≥ 99.9%': 99.9), the level a budget share is read against."""
+    if target is None or target.kind not in ("at_least", "slo") or target.unit != "%" or target.value is None:
+        return None
+    return target.value if 0 < target.value < 100 else None
+
+
+_DOWNTIME_UNIT = re.compile(
+    r"^(?P<u>[^\s]+)(?:\s+(?:of\s+)?(?:downtime|outage|unavailability|down\s*time))?$", re.IGNORECASE
+)
+"""An SLO's actual written as its downtime: '47 min', '47分钟', '47 minutes of downtime', '2 h outage'."""
+
+
+def _downtime_as_availability(actual: Value, window: str, metric: MetricInput) -> Value:
+    """An SLO's actual given as downtime in its window ('47 min' of December 2020's 44,640) as the availability
+    it leaves: 100 x (1 - 47 / 44,640) = 99.8947%, so the budget spent is those 47 minutes. Downtime longer
+    than the window cannot be: refused (`_FieldError` on the actual)."""
+    found = _DOWNTIME_UNIT.match(actual.unit or "")
+    unit = canonical_unit(found["u"]) if found is not None else None
+    if unit not in TIME_SECONDS:
+        return actual
+    minutes = actual.value * TIME_SECONDS[unit] / 60
+    window_minutes = _period_minutes(window)
+    if minutes < 0 or minutes > window_minutes:
+        raise _FieldError(
+            "actual", f"{minutes} min of downtime in a window of {window_minutes} min", "downtime_over_window",
+            str(metric.actual), window=window,
+        )  # fmt: skip
+    return Value(value=100 * (1 - minutes / window_minutes), unit="%", approximate=actual.approximate)
 
 
 def _multiple_of_a_level(actual: Value | None, baseline: Value | None) -> bool:
@@ -924,9 +1024,124 @@ def _without_text(params: dict[str, object]) -> dict[str, object]:
     return {key: value for key, value in params.items() if key != "text"}
 
 
+_EN_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
+         ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"),
+         ("nov", "november"), ("dec", "december")),
+        start=1,
+    )
+    for name in names
+}  # fmt: skip
+_CN_QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_CALENDAR_PERIOD = re.compile(
+    r"^(?P<y>(?:19|20)\d{2})\s*(?:年|[-/.])\s*(?P<m>1[0-2]|0?[1-9])\s*月?(?:份)?$"
+    r"|^(?P<mn>[a-z]{3,9})\.?\s*,?\s*(?P<my>(?:19|20)\d{2})$"
+    r"|^(?P<qy>(?:19|20)\d{2})\s*年?\s*(?:[-\s]?q(?P<q>[1-4])|第?(?P<cq>[一二三四1-4])季度)$"
+    r"|^q(?P<q2>[1-4])\s*[-,/\s]?\s*(?P<qy2>(?:19|20)\d{2})$"
+    r"|^(?P<hy>(?:19|20)\d{2})\s*[-\s]?h(?P<h>[12])$|^h(?P<h2>[12])\s*[-,/\s]?\s*(?P<hy2>(?:19|20)\d{2})$"
+    r"|^(?:calendar\s+year\s+)?(?P<year>(?:19|20)\d{2})\s*(?:年|年度|全年)?$",
+)
+"""A named calendar window: '2024年3月', '2024-03', 'March 2024', '2024 Q1', 'Q1 2024', '2024年第一季度', 'H1 2024',
+'2024年'. Its length is counted on the calendar: March has 31 days, February 2024 29, Q1 2024 91, 2024 366."""
+
+
+def _calendar_days(text: str) -> int | None:
+    """The days of a named calendar window (see `_CALENDAR_PERIOD`), None when the text names none."""
+    found = _CALENDAR_PERIOD.match(text)
+    if found is None:
+        return None
+    if found["y"]:
+        year, first, months = int(found["y"]), int(found["m"]), 1
+    elif found["mn"]:
+        if found["mn"] not in _EN_MONTHS:
+            return None
+        year, first, months = int(found["my"]), _EN_MONTHS[found["mn"]], 1
+    elif found["qy"] or found["qy2"]:
+        quarter = int(found["q"] or found["q2"] or _CN_QUARTERS[found["cq"]])
+        year, first, months = int(found["qy"] or found["qy2"]), 3 * quarter - 2, 3
+    elif found["hy"] or found["hy2"]:
+        year, first, months = int(found["hy"] or found["hy2"]), 6 * int(found["h"] or found["h2"]) - 5, 6
+    else:
+        year, first, months = int(found["year"]), 1, 12
+    start = dt.date(year, first, 1)
+    last = first + months
+    end = dt.date(year + (last - 1) // 12, (last - 1) % 12 + 1, 1)
+    return (end - start).days
+
+
+_TARGET_WINDOW = re.compile(
+    r"(?<=%)\s*(?:(?:per|a|each|every)\s+)?(?P<word>month|monthly|quarter|quarterly|year|yearly|annually|annual|week"
+    r"|weekly|daily)$"
+    r"|(?<=%)\s*(?:over|in|across|during|for|measured\s+over)\s+(?:a\s+|the\s+|any\s+)?"
+    r"(?P<span>(?:rolling\s+|trailing\s+|last\s+|past\s+)?\d+[-\s]?(?:days?|d|weeks?|months?)(?:\s+(?:window|period))?"
+    r"|month|quarter|year|week)$"
+    r"|(?<=%)\s*/\s*(?P<slash>\d+\s?(?:d|days?|天)|month|月|quarter|季度|year|年)$"
+    r"|(?<=%)\s*[(（]\s*(?P<note>月度|每月|按月|季度|每季度|按季|年度|每年|按年|每周|按周|(?:滚动|近|过去)?\d+\s?天"
+    r"|(?:rolling\s+)?\d+[-\s]?(?:days?|d)|monthly|quarterly|yearly)\s*[)）]$"
+    r"|^(?P<lead>每月|月度|每季度|季度|年度|每年|每周)\s*(?:可用性|可用率|SLA|SLO)?\s*(?:[≥>]=?|不低于|至少|达到)?\s*(?=\d)",
+    re.IGNORECASE,
+)
+"""The window written with an SLO target: '99.9% monthly', '99.9% over a rolling 28-day window', '99.95% / 30d',
+'99.9%（月度）', '每月可用性 ≥ 99.9%'."""
+
+
+def _without_slash_window(target: str | TargetSpec | None) -> str | TargetSpec | None:
+    """'99.95% / 30d' without its window ('/ 30d'), which `_target_window` reads: not a second figure."""
+    if isinstance(target, str) and "/" in target:
+        found = _TARGET_WINDOW.search(target.strip())
+        if found is not None and found["slash"] and _target_window(target) is not None:
+            return target.strip()[: found.start()]
+    return target
+
+
+def _target_window(target: object) -> str | None:
+    """The SLO window a target text gives (see `_TARGET_WINDOW`), when `_period_minutes` can read it; the
+    window of a target whose window cannot be counted ('per calendar month': 28 to 31 days) is none."""
+    if not isinstance(target, str) or "%" not in target:
+        return None
+    found = _TARGET_WINDOW.search(target.strip())
+    if found is None:
+        return None
+    text = next(group for group in found.groups() if group)
+    try:
+        _period_minutes(text)
+    except _FieldError:
+        return None
+    return text
+
+
+_UNNAMED_CALENDAR = re.compile(r"^(?:calendar\s+month|自然月|本月|当月|this\s+month|(?:the\s+)?current\s+month)$", re.I)
+"""A calendar month that is not named: 28 to 31 days, so its budget depends on which one."""
+_DAYS_NOTE = re.compile(r"^(?P<head>.+?)\s*[(（]\s*(?P<days>\d+(?:\.\d+)?)\s*(?:days?|d|天)\s*[)）]$", re.I)
+_CONVENTION_RANGE = {30 * 1440.0: (28.0, 31.0), 90 * 1440.0: (89.0, 92.0), 365 * 1440.0: (365.0, 366.0)}
+"""The lengths a month, a quarter and a year (counted as 30, 90 and 365 days) may have on the calendar."""
+
+
 def _period_minutes(text: str) -> float:
-    """'30d', '30天', '1个月', 'month', 'quarter', '28 days', '4 weeks' in minutes (a month is 30 days)."""
-    folded = text.strip().lower().removeprefix("rolling").removeprefix("滚动").strip(" -")
+    """'30d', '30天', '1个月', 'month', 'quarter', '28 days', '4 weeks' in minutes (a month is 30 days); a named
+    calendar window ('2024年3月', 'March 2024', '2024 Q1') by its days on the calendar."""
+    days = _calendar_days(re.sub(r"\s+", " ", text.strip().lower()))
+    if days is not None:
+        return days * 1440.0
+    if _UNNAMED_CALENDAR.match(text.strip()):
+        raise _FieldError("slo_period", f"a calendar month of {text!r} has 28 to 31 days", "calendar_month", text)
+    noted = _DAYS_NOTE.match(text.strip())
+    if noted is not None:  # '1 month (31 days)', '一个月（30天）': the days say which length the month has
+        head, written = _period_minutes(noted["head"]), float(noted["days"])
+        convention = re.search(r"(?i)month|quarter|year|月|季|年", noted["head"]) is not None
+        exact = (head / 1440, head / 1440)  # '30 days (31 days)' disagrees with itself
+        low, high = _CONVENTION_RANGE.get(head, exact) if convention else exact
+        if not low <= written <= high:
+            raise _FieldError("slo_period", f"{text!r}: {written:g} days is not {noted['head']!r}", "period", text)
+        return written * 1440
+    folded = re.sub(
+        r"^(?:a\s+|the\s+)?(?:rolling|trailing|last|past|滚动|过去|最近|近)\s*|\s*(?:rolling\s+)?(?:window|period)$"
+        r"|\s+rolling$|\s*(?:滚动)?(?:窗口|周期)$",
+        "",
+        text.strip().lower(),
+    ).strip(" -")
     folded = folded.removeprefix("每").removeprefix("per ").removeprefix("a ").removeprefix("one ").strip()
     if folded in _PERIOD_DAYS:
         return _PERIOD_DAYS[folded] * 1440
@@ -942,12 +1157,20 @@ def _period_minutes(text: str) -> float:
     raise _FieldError("slo_period", f"cannot read the SLO period {text!r}", "period", text)
 
 
-def _error_budget(metric: MetricInput, slo: float, actual: float) -> ErrorBudget:
+def _error_budget(metric: MetricInput, slo: float, actual: float, window: str | None = None) -> ErrorBudget:
     """The error budget of an SLO: allowed and spent bad minutes or requests, and the multiple spent."""
     allowed = round(100 - slo, 10)
     spent = round(100 - actual, 10)
     consumed = spent / allowed if allowed > 0 else None
     minutes = _period_minutes(metric.slo_period) if metric.slo_period else None
+    if minutes is not None and window is not None and _period_minutes(window) != minutes:
+        raise _FieldError(
+            "slo_period", f"the target's window {window!r} is not {metric.slo_period!r}", "period_conflict",
+            str(metric.slo_period), window=window,
+        )  # fmt: skip
+    if minutes is None and window is not None:
+        minutes = _period_minutes(window)
+    window = metric.slo_period or window
     requests = None
     if metric.slo_requests is not None:
         counted = _read_value(metric.slo_requests, "slo_requests")
@@ -955,7 +1178,7 @@ def _error_budget(metric: MetricInput, slo: float, actual: float) -> ErrorBudget
     budget = ErrorBudget(
         slo=slo,
         actual=actual,
-        period=metric.slo_period,
+        period=window,
         period_minutes=minutes,
         budget_minutes=clean(minutes * allowed / 100) if minutes is not None else None,
         consumed_minutes=clean(minutes * spent / 100) if minutes is not None else None,

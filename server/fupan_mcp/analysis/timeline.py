@@ -142,6 +142,17 @@ _TEXT: Table = {
         "en": 'The time of event #{n} ("{at}") is approximate: it is read as the time written, and the durations '
         "that use it are approximate too.",
     },
+    "at_length_approximate": {
+        "zh": "第 {n} 条事件“{at}”写的时长是约数：结束时刻按写出的时长计算，用到结束时刻的时长也是约数。",
+        "en": 'Event #{n} ("{at}") gives an approximate length: its end is computed from the length written, and '
+        "the durations that use the end are approximate too.",
+    },
+    "at_other_month": {
+        "zh": "第 {n} 条事件“{at}”只写了日（{dom}日），离上一条事件最近的是另一个月的这一天，按 {date} 计算。"
+        "如果不是，请写上月份。",
+        "en": 'Event #{n} ("{at}") gives only the day of the month ({dom}); the nearest such day to the event before '
+        "is in another month: it is read as {date}. If it is not, write the month.",
+    },
     "at_midnight": {
         "zh": "第 {n} 条事件写的是“{at}”，按 {date} 00:00（当天开始）计算；如果指的是当天结束，请写 {next} 00:00。",
         "en": 'Event #{n} says "{at}": it is read as {date} 00:00, the start of that day. If the end of the day is '
@@ -251,6 +262,16 @@ _TEXT: Table = {
         "zh": "时间段的结束“{end}”早于开始",
         "en": 'the end of the span ("{end}") is before its start',
     },
+    "reason.span_length": {
+        "zh": "时间段到“{end}”是 {minutes} 分钟，与写的时长“{length}”不符；请核对开始、结束时刻和时长",
+        "en": 'the span to "{end}" is {minutes} minutes, not the length written ("{length}"); check the start, the '
+        "end and the length",
+    },
+    "reason.length_bound": {
+        "zh": "：“{length}”是一个界限（超过、不到），不是时长，无法算出结束时刻；请写结束时刻（如 14:03–16:20）",
+        "en": ': "{length}" is a bound (over, under), not a length, so the end cannot be computed; write the end '
+        "(e.g. 14:03-16:20)",
+    },
     "reason.two_times": {
         "zh": "同一时刻写了两个时区的时间，但“{other}”与前一个不符（前一个在该时区是 {there}）",
         "en": 'it gives the time in two zones, but "{other}" does not match the first (which is {there} there)',
@@ -267,6 +288,17 @@ _TEXT: Table = {
     "weekday.5": {"zh": "星期六", "en": "Saturday"},
     "weekday.6": {"zh": "星期日", "en": "Sunday"},
     "reason.no_time": {"zh": "：只有日期，没有时刻", "en": ": a date without a time of day"},
+    "reason.hour_and_some": {
+        "zh": "：“{text}”只说了在这个钟点之内，没有分钟，不能按整点计算；请写出分钟（如 22:15），或写“约22点”",
+        "en": ': "{text}" says only some time in that hour, with no minute, so it is not read as the hour itself; '
+        "write the minute (e.g. 22:15) or 'about 10 pm'",
+    },
+    "reason.span_or_offset": {
+        "zh": "：“{zone} - {end}”可能是到 {end} 为止的时间段，也可能是偏移 {zone}-{end}；"
+        "时间段请写成 04:09–05:00 {zone}，偏移请写成 {zone}-{end}（不加空格）",
+        "en": ': "{zone} - {end}" may be a span to {end} or the offset {zone}-{end}; write a span as 04:09-05:00 '
+        "{zone}, an offset as {zone}-{end} (no spaces)",
+    },
     "reason.two_zones": {"zh": "：写了两个时区", "en": ": it names two time zones"},
     "reason.us_date": {
         "zh": "：“月/日/年”与“日/月/年”无法区分，请写成 2024-03-10",
@@ -348,6 +380,14 @@ class _Read(NamedTuple):
     at: dt.datetime
     end: dt.datetime | None = None
     approximate: bool = False
+    end_approximate: bool = False
+    """Only the span's end is approximate (its length is: '14:03起持续约2小时')."""
+
+    @property
+    def milestone_approximate(self) -> bool:
+        """Whether the instant the milestone is reached at is approximate."""
+        uses_end = self.end is not None and self.event.kind in _REACHED_AT_END
+        return self.approximate or (uses_end and self.end_approximate)
 
     @property
     def instant(self) -> dt.datetime:
@@ -400,6 +440,7 @@ _NOTE_SEVERITY: dict[str, Severity] = {
     "at_ambiguous": "warning",
     "at_zone_mismatch": "warning",
     "at_midnight": "warning",
+    "at_other_month": "info",
 }
 
 
@@ -499,7 +540,11 @@ def _read_times(
             findings.append(
                 _finding("at_approximate", "info", f"timeline[{index}].at", language, n=index + 1, at=event.at)
             )
-        read.append(_Read(index, event, shown, end, parsed.approximate))
+        if parsed.end_approximate and not parsed.approximate:
+            findings.append(
+                _finding("at_length_approximate", "info", f"timeline[{index}].at", language, n=index + 1, at=event.at)
+            )
+        read.append(_Read(index, event, shown, end, parsed.approximate, parsed.end_approximate))
     zoned = [r for r in read if r.at.tzinfo is not None]
     if zoned and len(zoned) < len(read):
         # a zone written with the date, then times alone ('2024-03-12 14:02 PDT', then '14:15'): the times
@@ -665,7 +710,7 @@ def _durations(chosen: Mapping[str, _Read], language: Language) -> list[Timeline
         if start is None or end is None:
             continue
         minutes = round((end.milestone - start.milestone).total_seconds() / 60, 4)
-        approximate = start.approximate or end.approximate
+        approximate = start.milestone_approximate or end.milestone_approximate
         text = duration_text(minutes, language)
         durations.append(
             TimelineDuration(

@@ -13,7 +13,9 @@ Read forms (each may end with a zone: ``UTC``, ``Z``, ``+08:00``, ``(UTC+8)``, `
 - a time of day alone: ``14:05``, ``3:20am``, ``2:05 p.m.``, ``09:37 AM PST``, ``14点20分``, ``下午2:35``,
   ``凌晨2点``, ``晚上11点半``: the date of the event before — the next day when it is more than an hour
   earlier than that event (``23:50`` then ``00:10``), which is reported;
-- a day word: ``次日 09:30``, ``第二天 03:00``, ``next day 03:00`` (the day after the event before),
+- a day word: ``次日 09:30``, ``第二天 03:00``, ``next day 03:00``, ``00:20 next day``, ``09:30 次日`` (the day
+  after the event before); a day of the month alone, ``28日早上7点31分``, ``12号 09:00`` (the nearest such day
+  to the event before's date, another month said),
   ``Day 2 03:00``, ``第2天 03:00`` (counted from the first event's day, which is day 1);
 - ``T+15m``, ``T+1h05``, ``T+1:05``, ``T+2d``, ``T0``: after the first event;
 - ``D+1 03:00``, ``D-1 22:00`` and a day marker after the time, ``00:10 (+1)``, ``03:00 +1d``, ``(+2 days)``:
@@ -26,6 +28,10 @@ Read forms (each may end with a zone: ``UTC``, ``Z``, ``+08:00``, ``(UTC+8)``, `
 - a span ``14:05–14:20``, ``23:20-00:10``, ``2:00 PM – 2:30 PM PST``, ``下午1点至3点`` (the end keeps the start's
   下午 and the zone written after it): `ParsedAt.at` is the start and `ParsedAt.end` the end; an end before
   the start is refused. ``2024-03-10T14:05-07:00`` stays an ISO offset;
+- a time with its length, ``09:40 UTC (lasting 48 minutes)``, ``14:03 for 2 hours and 17 minutes``,
+  ``14:03起持续约2小时``: a span to the end the length gives (elapsed time); a span with its length,
+  ``12:20–14:40 (140 minutes)``, is refused when the two disagree, and a bound (``over 2 hours``, ``一个多小时``)
+  is refused, never read as a length. An approximate length (``约2小时``) makes only the end approximate;
 - one instant in two zones, ``09:37 PST (17:37 UTC)``, ``… PST / 17:37 UTC``: read once, refused when the two
   clocks disagree;
 - approximate: ``~14:05``, ``≈14:05``, ``约14:05``, ``14:05左右``, ``around 2pm``, ``about``, ``approx.``,
@@ -122,7 +128,7 @@ def parse_zone(value: str) -> dt.tzinfo | None:
     match = _OFFSET.match(text)
     if match:
         sign, hours, minutes = match.group(1), int(match.group(2)), int(match.group(3) or 0)
-        if hours > 18 or minutes > 59:
+        if hours > 14 or minutes not in (0, 30, 45):  # every zone's offset is whole, half or three quarters
             return None
         delta = dt.timedelta(hours=hours, minutes=minutes)
         return dt.timezone(-delta if sign == "-" else delta)
@@ -264,7 +270,7 @@ _DATES: tuple[re.Pattern[str], ...] = (
     re.compile(r"(?<![\d:])(?P<mo>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号]"),
 )
 _WEEKDAY = re.compile(
-    r"^(?P<en>monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues|tue|wed|thurs|thu|fri|sat|sun)"
+    r"^(?:on\s+)?(?P<en>monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues|tue|wed|thurs|thu|fri|sat|sun)"
     r"\b\.?,?\s*|[(（]?\s*(?:周|星期|礼拜)(?P<cn>[一二三四五六日天])\s*[)）]?"
     r"|[(（]\s*(?P<en2>monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues|tue|wed|thurs|thu|fri|sat"
     r"|sun)\.?\s*[)）]",
@@ -297,8 +303,16 @@ _MIDNIGHT = re.compile(r"^(?:12(?::00)?\s*(?:a\.?m\.?\s*)?)?midnight$|^(?:午夜
 _H_TIME = re.compile(r"^(\d{1,2})\s*h\s*(\d{2})\s*(?:m(?:in)?)?$", re.IGNORECASE)
 _DOT_TIME = re.compile(r"^(\d{1,2})\.(\d{2})(?=\s*[ap]\.?\s?m\b)", re.IGNORECASE)
 _MILITARY = re.compile(r"^([01]\d|2[0-3])([0-5]\d)\s*(?:hrs?|hours)?$", re.IGNORECASE)
+_SPAN_LEFT_ZONE = (
+    r"(?:\s*(?-i:UTC|GMT|Z|[A-Z]{2,4}T|PT|ET|CT|MT|[A-Z][a-z]+/[A-Za-z_]+|[+-]\d{2}:?\d{2}))?"
+    rf"(?:\s*(?:,\s*)?on\s+(?:(?:{_MON})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?|\d{{1,2}}\s+(?:{_MON})\.?)(?:,?\s+\d{{4}})?"
+    rf"|\s*(?:,\s*)?(?:(?:{_MON})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?|\d{{1,2}}\s+(?:{_MON})\.?)(?:,?\s+\d{{4}})?)?"
+)
+"""A zone (and a date) after the start of a span: '04:09 UTC to 05:27 UTC',
+'11:48 PM PDT Oct 19 - 2:40 AM PDT Oct 20'."""
 _RANGE = re.compile(
-    r"^(?P<left>.*?(?:\d{1,2}\s*[:h]\s*\d{2}(?::\d{2})?|\d\s*[ap]\.?\s?m\.?|\d\s*[点时](?:\s*\d{1,2}\s*分?|半|整)?))"
+    r"^(?P<left>.*?(?:\d{1,2}\s*[:h]\s*\d{2}(?::\d{2})?|\d\s*[ap]\.?\s?m\.?|\d\s*[点时](?:\s*\d{1,2}\s*分?|半|整)?)"
+    rf"{_SPAN_LEFT_ZONE})"
     r"\s*(?P<sep>[–—‐‑‒−~]|\s-\s|-|\bto\b|\buntil\b|\btill\b|\band\b|至|到)\s*"
     r"(?P<right>(?:次日|翌日|第二天|next\s+day\s*)?(?:[上下]午|凌晨|清晨|早上|中午|傍晚|晚上|深夜)?"
     rf"(?:(?:{_MON})\.?\s+)?\s*\d.*)$",
@@ -309,7 +323,8 @@ _DUAL = re.compile(r"^(?P<at>.*\d.*?)\s*(?:[(（](?P<other>[^()（）]+)[)）]|/
 """One instant in two zones: '09:37 PST (17:37 UTC)', '2017-02-28 09:37 PST / 17:37 UTC'."""
 _CLOCK = re.compile(r"\d{1,2}:\d{2}|\d\s*[ap]\.?\s?m\b", re.IGNORECASE)
 _SPAN_HINT = re.compile(
-    r"(?:\d{1,2}\s*[:h]\s*\d{2}|\d\s*[ap]\.?\s?m\.?|[点时分半整])\s*(?:[–—‐‑‒−~\-至到]|to\b|until\b|till\b|and\b)",
+    r"(?:\d{1,2}\s*[:h]\s*\d{2}|\d\s*[ap]\.?\s?m\.?|[点时分半整])"
+    rf"{_SPAN_LEFT_ZONE}\s*(?:[–—‐‑‒−~\-至到]|to\b|until\b|till\b|and\b)",
     re.IGNORECASE,
 )
 _APPROX_CHARS = frozenset("~≈约近概左右前后上下许")
@@ -336,7 +351,7 @@ _RELATIVE = re.compile(
     r"(?:(?P<m>\d{1,5})\s*(?:m|mins?|minutes?|分钟?)?)?)$",
     re.IGNORECASE,
 )
-_PERIODS = "凌晨|清晨|早上|早晨|上午|中午|午后|下午|傍晚|晚上|夜里|夜间|深夜|半夜|午夜"
+_PERIODS = "凌晨|清晨|早上|早晨|早间|上午|中午|午后|下午|傍晚|晚上|晚间|夜里|夜间|深夜|半夜|午夜"
 _TIME = re.compile(
     rf"^(?P<period>{_PERIODS})?\s*(?P<h>\d{{1,2}})\s*"
     r"(?:(?::\s*(?P<mi>\d{2})(?:\s*:\s*(?P<s>\d{2})(?:[.,]\d+)?)?)"
@@ -387,10 +402,17 @@ class _Written(NamedTuple):
     """Written as 'midnight' / '午夜': 00:00, the start of the day."""
     marker: int | None = None
     """'(+1)': the day after the first event's day, read as day number 2."""
+    day_of_month: int | None = None
+    """'11日 00:20', '12号凌晨': a day of the month alone, in the month of the event before."""
     end: str | None = None
     """The end of a span ('14:05–14:20': '14:20'), read after the start."""
     also: str | None = None
     """The same instant written in another zone ('09:37 PST (17:37 UTC)': '17:37 UTC'), checked to agree."""
+    length: dt.timedelta | None = None
+    """A length written with the time ('09:40 UTC (lasting 48 minutes)', '14:03起持续约2小时'): the end of the
+    span it starts, or, with a span, checked against it."""
+    length_text: str | None = None
+    """The length as written ('48 minutes'), for the message when it disagrees with the span."""
 
 
 class _Refused(NamedTuple):
@@ -403,8 +425,9 @@ def _day_marker(value: str) -> tuple[int, str] | _Refused | None:
     """'(+1)', '+1d', '(+2 days)' at the end: (days after the first event's day, the text before it).
     A bare '+1' may be a day or UTC+1: refused. '(+4)' and more without a unit: an offset, as before."""
     found = _DAY_MARK.search(value) if "+" in value else None
-    if found is None or re.search(r"(?i)(?:UTC|GMT)\s*$", value[: found.start()]):
-        return None  # 'UTC+8' is a zone
+    with_unit = bool(found and (found.group("pu") or found.group("b")))
+    if found is None or (not with_unit and re.search(r"(?i)(?:UTC|GMT)\s*$", value[: found.start()])):
+        return None  # 'UTC+8' is a zone; '16:20 UTC (+1 day)' is a day
     if found.group("bare"):
         return _Refused("at_unreadable", "day_or_offset", {"n": found.group("bare")})
     days = int(found.group("p") or found.group("b"))
@@ -417,7 +440,7 @@ def _period_hour(period: str, hour: int) -> tuple[int, int] | None:
     """(hour, extra days) for a Chinese part of the day and a 12-hour clock; None when they disagree."""
     if period in ("凌晨", "半夜", "午夜"):
         return (0, 0) if hour == 12 else ((hour, 0) if hour <= 6 else None)
-    if period in ("清晨", "早上", "早晨", "上午"):
+    if period in ("清晨", "早上", "早晨", "早间", "上午"):
         return (hour, 0) if hour <= 12 else None
     if period == "中午":
         return (hour + 12, 0) if 1 <= hour <= 2 else ((hour, 0) if 10 <= hour <= 14 else None)
@@ -447,13 +470,166 @@ def _written(text: str) -> _Written | _Refused:
     return _written_general(text)
 
 
+_EN_COUNT = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+}
+_LENGTH_UNIT = {
+    "d": 1440,
+    "day": 1440,
+    "days": 1440,
+    "天": 1440,
+    "h": 60,
+    "hr": 60,
+    "hrs": 60,
+    "hour": 60,
+    "hours": 60,
+    "小时": 60,
+    "个小时": 60,
+    "m": 1,
+    "min": 1,
+    "mins": 1,
+    "minute": 1,
+    "minutes": 1,
+    "分钟": 1,
+    "分": 1,
+    "s": 1 / 60,
+    "sec": 1 / 60,
+    "secs": 1 / 60,
+    "second": 1 / 60,
+    "seconds": 1 / 60,
+    "秒": 1 / 60,
+    "秒钟": 1 / 60,
+}
+_LENGTH_PART = re.compile(
+    r"(?:(?P<n>\d+(?:\.\d+)?|[一二两三四五六七八九十]{1,3})\s*|(?<![a-z])(?P<w>an?|one|two|three|four|five|six|"
+    r"seven|eight|nine|ten|eleven|twelve)\s+)(?P<u>个小时|小时|分钟|分|秒钟|秒|天|days?|d|hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s)"
+    r"(?P<half>半|\s+and\s+a\s+half)?(?![a-z])",
+    re.IGNORECASE,
+)
+_LENGTH_JOIN = re.compile(r"^(?:\s*(?:,|and|零|又)?\s*)$", re.IGNORECASE)
+_LENGTH_LEAD = r"(?:\b(?:lasting|lasted|for|duration)\b:?|共计|共|历时|持续时间|持续时长|持续|时长)"
+_LENGTH_CLAUSE = re.compile(
+    r"\s*(?:起|开始)?\s*[,，、;；]?\s*"
+    rf"(?:[(（]\s*(?:{_LENGTH_LEAD}\s*)?(?P<pbody>[^()（）]+?)\s*[)）]|{_LENGTH_LEAD}\s*(?P<body>[^()（）]+?))$",
+    re.IGNORECASE,
+)
+"""A length after the time: '(lasting 48 minutes)', 'for 37 minutes', '(37 min)', '起持续约2小时', '（持续37分钟）'."""
+_LENGTH_APPROX = re.compile(
+    r"^(?:approximately|approx\.?|about|around|roughly|nearly|almost|close\s+to|circa|~|≈|约莫|大约|大概|约|近|将近)\s*"
+    r"|\s*(?:左右|上下|or\s+so)$",
+    re.IGNORECASE,
+)
+_LENGTH_BOUND = re.compile(
+    r"^(?:over|more\s+than|at\s+least|less\s+than|under|up\s+to|超过|逾|不到|不足|至少|至多|最多)\s*|多(?=[个小时分钟天])|余(?=[个小时分钟天])"
+    r"|\+(?=\s*(?:h|m|hours?|minutes?)\b)|\s*(?:以上|以内|之内|多)$",
+    re.IGNORECASE,
+)
+
+
+class _Length(NamedTuple):
+    minutes: float
+    approximate: bool
+    text: str
+
+
+def _length(body: str) -> _Length | _Refused | None:
+    """'48 minutes', '1 hour and 10 minutes', '3 hour and 06 minutes', '约2小时', '2小时17分', '一个半小时',
+    'half an hour': minutes; a bound ('over 2 hours', '一个多小时', '2小时以上') is refused, not read as a figure;
+    None when the text is no length."""
+    text = body.strip()
+    if _LENGTH_BOUND.search(text):
+        return _Refused("at_unreadable", "length_bound", {"length": text})
+    approximate = False
+    while (found := _LENGTH_APPROX.search(text)) is not None and found.group(0):
+        approximate, text = True, (text[: found.start()] + text[found.end() :]).strip()
+    text = re.sub(r"(?i)^half\s+an?\s+hour$|^半(?:个)?小时$", "30 minutes", text)
+    text = text.replace("个半小时", "小时半")  # 一个半小时: an hour and a half
+    text = re.sub(r"(?i)^an?\s+hour\s+and\s+a\s+half$", "90 minutes", text)
+    minutes, at = 0.0, 0
+    for part in _LENGTH_PART.finditer(text):
+        if not _LENGTH_JOIN.match(text[at : part.start()]):
+            return None
+        if part["w"]:
+            count = float(_EN_COUNT[part["w"].lower()])
+        elif part["n"][0].isdigit():
+            count = float(part["n"])
+        elif _cn_number(part["n"]).isdigit():
+            count = float(_cn_number(part["n"]))
+        else:
+            return None
+        word = part["u"].lower()
+        unit = _LENGTH_UNIT.get(word) or _LENGTH_UNIT.get(word.rstrip("s"))  # '3 hour and 06 minutes'
+        if unit is None:
+            return None
+        minutes += (count + (0.5 if part["half"] else 0)) * unit
+        at = part.end()
+    if at == 0 or text[at:].strip(" ,") or minutes <= 0:
+        return None
+    return _Length(minutes, approximate, body.strip())
+
+
+def _without_length(value: str) -> tuple[str, _Length] | _Refused | None:
+    """The time with the length written after it taken off, and the length; None when there is none."""
+    found = _LENGTH_CLAUSE.search(value)
+    if found is None:
+        return None
+    rest = value[: found.start()].strip()
+    if not rest or not re.search(r"\d", rest):
+        return None
+    length = _length(found["pbody"] or found["body"])
+    if length is None:
+        return None
+    if isinstance(length, _Refused):
+        return length
+    return rest, length
+
+
+_POSTED = re.compile(
+    r"^(?:(?:posted|updated|published)(?:\s+[^.\d]*\d*[^.\d]*?\bago\b\.?|\s+on)?|发布于|更新于|发布时间[:：]?|更新时间[:：]?)"
+    r"\s*(?=\S)",
+    re.I,
+)
+"""'Posted 3 years ago. Jun 21, 2022 - 09:00 UTC', as Statuspage stamps each update: the time of the update (the
+'ago' is relative to the day the page is read, never used)."""
+
+
 def _written_general(text: str) -> _Written | _Refused:
     value = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
+    value = _POSTED.sub("", value)
+    if not value[-1:].isdigit() or "持续" in value or "历时" in value:
+        cut = _without_length(value)
+        if isinstance(cut, _Refused):
+            return cut
+        if cut is not None:
+            rest, length = cut
+            read = _written_general(rest)
+            if isinstance(read, _Refused) or read.relative is not None or read.length is not None:
+                return read if isinstance(read, _Refused) else _Refused("at_unreadable")
+            return read._replace(
+                length=dt.timedelta(minutes=length.minutes),
+                length_text=length.text,
+                approximate=read.approximate or length.approximate,
+            )
     approximate = False
     folded = value.casefold()
     if not _APPROX_CHARS.isdisjoint(value) or _APPROX_WORDS.search(folded):
         for pattern in (_APPROX_HEAD, _APPROX_TAIL):
             found = pattern.search(value)
+            if found is not None and found.group(0).strip()[:1] == "~" and _CLOCK.search(value[: found.start()]):
+                continue  # '17:09:39 ~ 17:23:54': after a time, a tilde joins it to the end of a span
             if found is not None and found.group(0).strip() and value[: found.start()] + value[found.end() :]:
                 approximate, value = True, (value[: found.start()] + value[found.end() :]).strip()
     if value[:1] in "[【" or value[-1:] in ":：-–—":
@@ -515,18 +691,30 @@ def _span(value: str) -> _Written | _Refused | None:
     """A span read as its start with the end's text kept; None when the text is not a span.
 
     An ISO offset right after a dated time ('2024-03-10T14:05-07:00') is a zone, not the end of a span."""
-    found = _RANGE.match(re.sub(r"(?i)^(?:from|between|从|自)\s*", "", value))
+    text = re.sub(r"(?i)^(?:from|between|从|自)\s*", "", value)
+    found = _RANGE.match(text)
     if found is None:
         return None
     left, sep, right = found.group("left").strip(), found.group("sep").strip(), found.group("right").strip()
-    if sep == "-" and _OFFSET_TAIL.search(f"-{right}") and re.search(r"\d{4}\s*[-/.年]|T\d", left):
-        return None
+    if sep == "-" and _OFFSET_TAIL.search(f"-{right}") and re.search(r"\d{4}\s*[-/.年]|T\d|UTC$|GMT$", left):
+        # '2024-03-10T14:05-07:00', '2024-07-19 04:09 -0500': an offset. A dash with a space on both sides is
+        # no offset's: '04:09 - 05:27' is a span, and after UTC ('04:09 UTC - 05:00') it may be either
+        dash = found.start("sep") + found.group("sep").index("-")
+        spaced = text[dash - 1 : dash].isspace() and text[dash + 1 : dash + 2].isspace()
+        if not spaced:
+            return None
+        if re.search(r"(?i)(?:UTC|GMT)$", left) and parse_zone(f"-{right}") is not None:
+            return _Refused("at_unreadable", "span_or_offset", {"zone": left.split()[-1], "end": right})
     period = re.search(rf"(?:{_PERIODS})(?=\s*\d)", left)
     if period is not None and not re.match(rf"(?:次日|翌日|第二天)?\s*(?:{_PERIODS})", right):
         right = period.group(0) + right  # 下午1点至3点: 3 p.m.
     start, end = _written_one(left), _written_one(right)
     if isinstance(start, _Refused) or isinstance(end, _Refused) or start.relative or end.relative:
         return None
+    undated = start.day_number is None and start.marker is None and start.day_of_month is None
+    if start.month is None and end.month is not None and undated and not start.next_day:
+        # '2:25 AM to 10:36 AM on October 20': the date written after the end is the start's too
+        start = start._replace(year=end.year, month=end.month, day=end.day)
     if start.zone is None and end.zone is not None:
         start = start._replace(zone=end.zone)
     elif start.zone is not None and end.zone is None:
@@ -534,6 +722,21 @@ def _span(value: str) -> _Written | _Refused | None:
     return start._replace(end=right)
 
 
+_HOUR_AND_SOME = re.compile(
+    r"\d{1,2}\s*[点时]多|(?i:\b(?:just\s+)?(?:past|after)\s+\d{1,2}\s*(?:[ap]\.?m\.?|o'clock)?$)"
+)
+"""'10点多', 'past 10 pm': some time in that hour, no minute: refused with the reason, never read as 10:00."""
+_NUMERIC_DATE = re.compile(
+    r"^(?P<a>\d{1,2})\s*(?P<sep>[/.-])\s*(?P<b>\d{1,2})(?:\s*(?P=sep)\s*(?P<y>\d{4}|\d{2}))?(?![\d:.])\s*"
+)
+"""A date of two numbers at the start, read only when one of them can only be the day: '21/06/2022 09:00',
+'6/21 09:00', '06-21 09:00'. '6/7' is refused: the 6th of July and June 7th are both written so."""
+_DAY_OF_MONTH = re.compile(r"^(?P<d>[12]\d|3[01]|0?[1-9])\s*[日号]\s*")
+"""A day of the month alone before the time: '11日 00:20', '12日凌晨2点', '13号 09:00' (not '3月11日')."""
+_NEXT_DAY_TAIL = re.compile(
+    r"\s*,?\s*[(（]?\s*(?:(?:the\s+)?(?:next|following)\s+day|次日|翌日|第二天|隔天|隔日)\s*[)）]?$", re.IGNORECASE
+)
+"""The next day written after the time: '00:20 next day', '00:20 (the following day)', '09:30 次日', '00:20（次日）'."""
 _DATE_TIME_DASH = re.compile(r"^[-–—]\s+(?=\d)")
 _LONG_ZONE = re.compile(
     r"\b(?P<region>pacific|eastern|central|mountain)\s+(?:(?P<season>standard|daylight)\s+)?time\b(?:\s*\((?:pt|et|ct|mt|"
@@ -588,11 +791,33 @@ def _written_one(text: str) -> _Written | _Refused:
         written |= {"year": int(got["y"]) if got.get("y") else None, "month": month, "day": int(got["d"])}
         value = f"{value[: found.start()]} {value[found.end() :]}".strip(" ,")
         value = _DATE_TIME_DASH.sub("", value)  # 'Jun 21, 2022 - 06:34 UTC', as status pages write it
+    elif (numeric := _NUMERIC_DATE.match(value)) is not None and (numeric["sep"] != "." or numeric["y"]):
+        first, second = int(numeric["a"]), int(numeric["b"])
+        if first > 12 >= second >= 1:  # '21/06/2022': day first, as only a day can be 21
+            month, day = second, first
+        elif second > 12 >= first >= 1:  # '6/21 09:00', '06-21 09:00': month first
+            month, day = first, second
+        elif (first > 12 and second > 12) or not (first and second):
+            return _Refused("at_impossible", "date")
+        else:  # '6/7': the 6th of July or June 7th, nothing tells
+            return _Refused("at_unreadable", "us_date")
+        year = numeric["y"]
+        written |= {"year": (int(year) + (2000 if len(year) == 2 else 0)) if year else None, "month": month, "day": day}
+        value = value[numeric.end() :].strip(" ,")
+        value = _DATE_TIME_DASH.sub("", value)
+    elif (dom := _DAY_OF_MONTH.match(value)) is not None:
+        written["day_of_month"] = int(dom.group("d"))
+        value = value[dom.end() :].strip(" ,")
+    if matches:  # '21:40 UTC on 18 July 2024', '11:49 PM PDT on October 19': the zone stands before the 'on'
+        value = re.sub(r"(?i)\s*(?:,|\bon\b|\bat\b)\s*$", "", value).strip(" ,")
     marker = _day_marker(value)
     if isinstance(marker, _Refused):
         return marker
     if marker is not None:
         written["marker"], value = marker
+    after = _NEXT_DAY_TAIL.search(value)
+    if after is not None and value[: after.start()].strip():
+        written["next_day"], value = True, value[: after.start()].strip(" ,")
     tail = _ZONE_TAIL.search(value)
     if tail is not None and tail.group("zone").casefold() not in _AM_PM:
         token = tail.group("zone")
@@ -630,6 +855,8 @@ def _written_one(text: str) -> _Written | _Refused:
             written["day_number"] = int(word.group("n") or word.group("cn"))
         value = value[word.end() :]
     if value[:1].isalpha() or value[:2].strip(" ,").isalpha():  # 'starting at 7:38', 'from 14:05'
+        # 'On 12 June 2025, from 10:51' (the date taken off): 'On , from 10:51'
+        value = re.sub(r"(?i)^\s*on\s*,?\s*(?=(?:from|starting|beginning)\s+(?:at\b|\d))", "", value.strip())
         value = re.sub(r"(?i)^\s*,?\s*(?:starting|beginning|started|began|from)\s+(?=at\b|\d)", "", value.strip())
     value = re.sub(r"(?i)^\s*(?:[,@]|\bat\b|\bon\b|于|在)?\s*T?(?=\d)|^\s*[,@]?\s*(?:at\b|on\b)?", "", value.strip())
     value = re.sub(r"(?i)\s*(?:,|\bon\b|\bat\b)\s*$", "", value).strip(" ,")
@@ -650,6 +877,8 @@ def _written_one(text: str) -> _Written | _Refused:
             value = f"{military.group(1)}:{military.group(2)}"
     value = _CN_MINUTE.sub(lambda m: _cn_number(m.group(0)), _CN_HOUR.sub(lambda m: _cn_number(m.group(0)), value))
     time = _TIME.match(value)
+    if time is None and (some := _HOUR_AND_SOME.search(value)) is not None:
+        return _Refused("at_unreadable", "hour_and_some", {"text": some.group(0)})
     if time is None:
         return _Refused("at_unreadable", "us_date" if _US_DATE.search(value) else None)
     parts = time.groupdict()
@@ -709,6 +938,8 @@ class ParsedAt(NamedTuple):
     """The end of a span ('14:05–14:20'); ``at`` is its start."""
     approximate: bool = False
     """The text says the time is approximate ('~14:05', '约14:05', 'around 2pm')."""
+    end_approximate: bool = False
+    """Only the end is approximate: the span's length is ('14:03起持续约2小时')."""
 
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
@@ -799,6 +1030,12 @@ def read_at(
     start = _read_written(written, zone, previous, first, **context)  # type: ignore[arg-type]
     if start.at is not None and written.also is not None:
         return _agrees(start, written.also, zone, **context)  # type: ignore[arg-type]
+    if start.at is not None and written.end is None and written.length is not None:
+        # '09:40 UTC (lasting 48 minutes)': the span ends that long after, in elapsed time (a daylight-saving
+        # change in between moves the clock, not the end)
+        moment = _instant(start.at) + written.length
+        end_at = moment.astimezone(start.at.tzinfo) if start.at.tzinfo is not None else moment
+        return start._replace(end=end_at, end_approximate=written.approximate)
     if start.at is None or written.end is None:
         return start._replace(approximate=written.approximate)
     end = read_at(written.end, zone, start.at, first, **context)  # type: ignore[arg-type]
@@ -806,8 +1043,27 @@ def read_at(
         return end
     if _instant(end.at) < _instant(start.at):
         return ParsedAt(None, "at_impossible", "span_end", {"end": written.end})
+    if written.length is not None and not _same_length(
+        _instant(end.at) - _instant(start.at), written.length, written.approximate
+    ):
+        span = (_instant(end.at) - _instant(start.at)).total_seconds() / 60
+        return ParsedAt(
+            None,
+            "at_impossible",
+            "span_length",
+            {"length": written.length_text or "", "minutes": f"{span:g}", "end": written.end},
+        )
     notes = tuple(n for n in end.notes if n.code != "at_rolled_over")
     return start._replace(end=end.at, approximate=written.approximate or end.approximate, notes=start.notes + notes)
+
+
+def _same_length(span: dt.timedelta, written: dt.timedelta, approximate: bool) -> bool:
+    """Whether a span's length is the length written with it: to the minute (a span '12:20–14:40' is written
+    to the minute), or, for an approximate length ('约2小时'), within a tenth of it and at least 5 minutes."""
+    off = abs(span - written)
+    if approximate:
+        return off <= max(written * 0.1, dt.timedelta(minutes=5))
+    return off < dt.timedelta(minutes=1)
 
 
 def _agrees(
@@ -834,6 +1090,20 @@ def _agrees(
     if not (same_clock and same_date):
         return ParsedAt(None, "at_impossible", "two_times", {"other": other_text, "there": _clock(there)})
     return start
+
+
+def _nearest_day_of_month(carried: dt.date, dom: int) -> dt.date | None:
+    """The date with that day of the month nearest the event before's: its month, else the month after or
+    before it ('1日' after '31日' is the next month's first); None when no such day is near (31 after February)."""
+    options = []
+    for step in (0, 1, -1):
+        month0 = carried.year * 12 + carried.month - 1 + step
+        try:
+            options.append(dt.date(month0 // 12, month0 % 12 + 1, dom))
+        except ValueError:
+            continue
+    near = [day for day in options if abs((day - carried).days) <= 15]
+    return min(near, key=lambda day: abs((day - carried).days)) if near else None
 
 
 def _clock(at: dt.datetime) -> str:
@@ -874,6 +1144,15 @@ def _read_written(
                 day = dt.date(the_year - 1, written.month, written.day)
         except ValueError:
             return ParsedAt(None, "at_impossible", "date")
+    elif written.day_of_month is not None:
+        if carried is None:
+            return ParsedAt(None, "no_date")
+        picked = _nearest_day_of_month(carried, written.day_of_month)
+        if picked is None:
+            return ParsedAt(None, "at_impossible", "date")
+        day, dated = picked, True
+        if (day.year, day.month) != (carried.year, carried.month):
+            notes.append(AtNote("at_other_month", {"date": day.isoformat(), "dom": str(written.day_of_month)}))
     elif written.day_number is not None or written.marker is not None:
         base = _local_date(first, zone) if first is not None else default_date
         if base is None:

@@ -128,17 +128,93 @@ _KIND_ALIASES: dict[str, EventKind] = {
     "通报": "communication",
     "通知": "communication",
 }
-_KIND_SEPARATORS = re.compile(r"[\s\-/.]+")
+_KIND_SEPARATORS = re.compile(r"[\s\-/.:,;]+")
+
+_PHRASE_ALIASES: dict[str, EventKind] = {
+    # what is left of a label written as a sentence once its subject and helper words are taken off
+    "alert_fired": "detected",
+    "alert_fires": "detected",
+    "alerts_fired": "detected",
+    "alert_triggered": "detected",
+    "alert_received": "detected",
+    "alert_raised": "detected",
+    "alert_sent": "detected",
+    "page_sent": "detected",
+    "page_received": "detected",
+    "detected": "detected",
+    "noticed": "detected",
+    "start_impact": "impact_start",
+    "impact_started": "impact_start",
+    "impact_starts": "impact_start",
+    "impact_begins": "impact_start",
+    "impact_began": "impact_start",
+    "end_impact": "impact_end",
+    "impact_ended": "impact_end",
+    "impact_ends": "impact_end",
+    "restored": "impact_end",
+    "impact_mitigated": "mitigated",
+    "mitigation_applied": "mitigated",
+    "mitigation_complete": "mitigated",
+    "mitigation_completed": "mitigated",
+    "mitigation_deployed": "mitigated",
+}
+_PHRASE_FILLER = frozenset(
+    {
+        "the", "a", "an", "of", "was", "were", "is", "are", "has", "have", "been", "got", "get", "gets", "we",
+        "our", "customer", "customers", "user", "users", "service", "services", "incident", "issue", "problem",
+        "on", "call", "oncall", "engineer", "engineers", "responder", "responders", "team", "teams", "sre",
+        "sres", "first", "initial", "all", "full", "fully", "complete", "completely", "monitoring", "pagerduty",
+    }
+)  # fmt: skip
+"""Words that say who or which, not what: 'Engineers were paged', 'Customer impact begins', 'Issue detected'."""
+_PHRASE_KINDS = frozenset({"detected", "escalated", "mitigated", "resolved", "impact_end", "impact_start"})
+"""The kinds a sentence may name: 'Customer update' is no more than a label."""
+_GENERIC_WORDS = frozenset({"start", "started", "begin", "impact"})
+"""Aliases that name a milestone only alone: 'Service started' is a service coming up, not an impact start."""
+_ZH_PHRASE_TEXTS: tuple[tuple[str, EventKind], ...] = (
+    (r"^(?:监控|系统|值班(?:人员|同学|工程师)?|SRE|首次|首个|第一个)*(?:收到|触发|发出|产生|出现)?(?:监控)?"
+     r"(?:告警|报警)(?:触发|发出|响起|产生)?$", "detected"),
+    (r"^(?:监控|值班(?:人员|同学|工程师)?|SRE)?发现(?:问题|异常|故障)$", "detected"),
+    (r"^(?:故障|问题|事故|异常|服务异常)(?:发生|开始|出现)$", "impact_start"),
+    (r"^(?:用户|业务)开始受(?:到)?影响$", "impact_start"),
+    (r"^(?:完成)?(?:止血|止损)(?:完成|成功)?$", "mitigated"),
+    (r"^(?:故障|影响|问题)(?:已|得到)?(?:缓解|止血|止损)$", "mitigated"),
+    (r"^(?:核心)?(?:服务|业务|系统|功能)*(?:已|已经)?(?:全部|全面|完全)?(?:恢复)(?:正常)?$", "resolved"),
+    (r"^(?:故障|问题|事故)(?:已)?(?:解决|恢复|排除)$", "resolved"),
+    (r"^(?:影响|故障)(?:结束|消除)$", "impact_end"),
+)  # fmt: skip
+_ZH_PHRASES: tuple[tuple[re.Pattern[str], EventKind], ...] = tuple(
+    (re.compile(pattern), kind) for pattern, kind in _ZH_PHRASE_TEXTS
+)
+"""Chinese labels written as a phrase ('告警触发', '收到报警', '核心业务全部恢复'); '部分恢复', '开始恢复' and
+'开始止血' are no milestone: the recovery or the mitigation has not been reached."""
 
 
 def event_kind(value: str) -> str:
-    """The canonical kind for a label: a known kind or alias ('Detection', '止损') maps to its key,
-    any other label is kept as written (trimmed)."""
+    """The canonical kind for a label: a known kind or alias ('Detection', '止损') maps to its key, and so
+    does a label written as a short sentence that names one milestone ('Engineers were paged', 'Alert fired',
+    '告警触发', '核心业务全部恢复'); any other label ('Partial recovery', '部分恢复') is kept as written (trimmed)."""
     label = value.strip()
     key = _KIND_SEPARATORS.sub("_", label.casefold()).strip("_")
     if key in EVENT_KINDS:
         return key
-    return _KIND_ALIASES.get(key, label)
+    if key in _KIND_ALIASES:
+        return _KIND_ALIASES[key]
+    words = [word for word in key.split("_") if word]
+    core = "_".join(word for word in words if word not in _PHRASE_FILLER)
+    if core in EVENT_KINDS:
+        kind: str | None = core
+    elif core in _PHRASE_ALIASES:
+        kind = _PHRASE_ALIASES[core]
+    else:  # a one-word alias with its subject: 'Engineers paged', 'Incident closed'; not 'Service started'
+        kind = _KIND_ALIASES.get(core) if core and core != key and core not in _GENERIC_WORDS else None
+    if kind in _PHRASE_KINDS:
+        return kind
+    compact = re.sub(r"[\s，,、。]+", "", label)
+    for pattern, kind in _ZH_PHRASES:
+        if pattern.match(compact):
+            return kind
+    return label
 
 
 class TimelineEvent(Model):
@@ -146,13 +222,14 @@ class TimelineEvent(Model):
 
     at: str = Field(
         min_length=1,
-        max_length=64,
+        max_length=128,  # 'Between 11:48 PM PDT on October 19 and 2:40 AM PDT on October 20' (AWS) is 65
         validation_alias=AliasChoices("at", "time", "timestamp", "when"),
         description="When, as postmortems write it: '2015-10-21T14:54:00Z', '2024-03-10 01:45 PST', "
         "'Feb 28, 2017 9:37 AM', '3月10日 14:05', '下午2:35', '次日 09:30', 'Day 2 03:00', 'D+1 03:00', "
         "'00:10 (+1)', 'T+15m' (after the first event), or a time alone ('14:54', '3:20am', 'noon': the date of the "
         "event before, the next day when it is over an hour earlier). A span '14:05–14:20' is placed at its start "
-        "(a mitigated/resolved/impact_end is reached at its end); '~14:05', '约14:05' are read and flagged "
+        "(a mitigated/resolved/impact_end is reached at its end), as is a time with its length ('09:40 UTC (lasting 48 "
+        "minutes)', '14:03起持续约2小时'); '~14:05', '约14:05' are read and flagged "
         "approximate. Without a zone: the review's timezone. CST/IST/BST need that timezone to settle them.",
     )
     kind: str | None = Field(
