@@ -754,7 +754,12 @@ def _break_through(match: re.Match[str]) -> str:
 
 # --- everyday forms: spoken numbers and qualifiers that are not units -----------------------------
 
-_NINES = re.compile(r"\b(?P<n>two|three|four|five|six|[2-6])\s?nines\b|(?<![\d.])(?P<cn>[2-6])\s?个\s?9(?![\d.])")
+_NINES = re.compile(
+    r"(?<![\d.])\b(?P<n>two|three|four|five|six|[2-6](?:\.5)?)(?P<half>\s(?:and\s)?a\shalf)?[\s-]?(?:nines|9s|9's)(?![\w.%])"
+    r"|(?<![\d.])(?P<cn>[2-6])\s?个\s?(?P<cnhalf>半)?\s?9(?![\d.])"
+)
+"""'four nines', 'five 9s' (read as 9 seconds: 'five ≥ 9 s'), 'five-nines', 'three and a half nines' (99.95 %),
+'3.5 nines', 三个九, 4个9, 三个半9: the count of nines of an availability."""
 _NINE_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 _PERIOD_QUALIFIER = re.compile(
     r"(?<=%)\s?(?:(?:per|a|each|every)\s)?(?:month|monthly|quarter|quarterly|year|yearly|annually|annual|"
@@ -875,7 +880,7 @@ def _everyday(folded: str) -> tuple[str, bool]:
     folded = _MULTIPLE_FROM.sub(r"\g<word>", folded)
     if "%" in folded:
         folded = _PERCENT_METRIC.sub("", _COVERED.sub("", folded))
-    if "nine" in folded or "个9" in folded or "个 9" in folded:
+    if "nine" in folded or "9s" in folded or "9's" in folded or "个" in folded:
         folded, count = _NINES.subn(_nines, folded)
         nines = count > 0
     folded = _RESTATED.sub(r"\g<v>", _FULL_MARKS.sub("", folded))
@@ -904,8 +909,10 @@ def _everyday(folded: str) -> tuple[str, bool]:
 
 def _nines(match: re.Match[str]) -> str:
     word = match["n"] or match["cn"]
-    count = _NINE_COUNTS.get(word) or int(word)
-    return f"{100 - 10.0 ** (2 - count):.10g}%"
+    count = _NINE_COUNTS.get(word) or int(float(word))
+    # a half nine is a 5: 3.5 nines is 99.95 %
+    half = 0.5 if match["half"] or match["cnhalf"] or word.endswith(".5") else 1.0
+    return f"{100 - half * 10.0 ** (2 - count):.10g}%"
 
 
 def _fraction_word(match: re.Match[str]) -> str:
