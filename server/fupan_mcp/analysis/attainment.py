@@ -988,7 +988,10 @@ def _relative_tolerance(target: ParsedTarget) -> bool:
 def _in_unit(quantity: Value | None, unit: MetricUnit) -> tuple[float | None, str | None, bool]:
     if quantity is None:
         return None, unit.label, True
-    return to_metric_unit(quantity, unit)
+    value, value_unit, fits = to_metric_unit(quantity, unit)
+    if value_unit == "折" and quantity.unit != "折" and not 0 <= value <= 10:
+        return value, quantity.unit, False  # a bare 75 against 七折 is no 75折 (a price is at most 10折)
+    return value, value_unit, fits
 
 
 def _target_fits(target: ParsedTarget | None, unit: MetricUnit, written: object = None) -> bool:

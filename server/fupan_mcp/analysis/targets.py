@@ -210,7 +210,7 @@ def _same_per_period(first: str | None, second: str | None) -> bool:
     return period.strip() in _PERIODS and (head == count or _same_count(head, count))
 
 
-RATIO_UNITS = frozenset({"%", "‰", "bp", "pp", "倍", "x"})
+RATIO_UNITS = frozenset({"%", "‰", "bp", "pp", "倍", "x", "折"})
 """Shares and multiples: a figure with a magnitude word and no unit (1100万, 5w) is a count, which converts
 to no ratio ('达成105%' or '2倍' in a 1000万 row is not 105 or 2 of 1000万)."""
 MULTIPLE_UNITS = frozenset({"倍", "x"})
@@ -448,6 +448,11 @@ _DIVIDED_CN = re.compile(
     r"^(?:降至|降到|减至|减到|达到|为)?\s?(?:基线的|去年的|去年同期的|原来的)\s?1\s?/\s?(?P<n>\d+(?:\.\d+)?)$"
 )
 """'降至基线的 1/3': a third of the baseline (how `describe_target` writes '3x lower' in Chinese)."""
+_TENTHS_OF = re.compile(
+    r"^(?:降至|降到|降为|降低至|压至|压到|压降至|缩至|减至|减到|控制在|打|打到|做到)\s?(?P<n>\d(?:\.\d+)?)\s?折$"
+)
+"""'成本降至七折', '打八五折': to that many tenths of the baseline (×0.7, ×0.85), a multiple of it. Read as a
+level of 7折 it took a cost of 75万 as 750,000折 ('not achieved, 0.01%')."""
 _DOUBLINGS = re.compile(r"^(?:实现|收入|规模)?翻(?:了)?(?:(?P<n>\d+)番|番|倍)$")
 _HALVES = re.compile(
     r"^(?:减半|(?:降低|下降|减少|缩短|降|压缩)(?:一|1)半|砍半|折半|腰斩|halve|halved|cut (?:in|by) half|"
@@ -1034,6 +1039,9 @@ def _multiple_form(text: str) -> ParsedTarget | None:
             f"{text!r} is ambiguous (x2 or x3?): write 达到基线的2倍 / 增长100%, or a TargetSpec with 'factor'",
             text=text,
         )
+    tenths = _TENTHS_OF.match(text) if "折" in text else None
+    if tenths:
+        return _multiple(float(tenths["n"]) / 10)
     doubling = _DOUBLINGS.match(text)
     if doubling:
         return _multiple(2.0 ** int(doubling["n"] or 1))

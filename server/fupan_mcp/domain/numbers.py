@@ -359,6 +359,8 @@ _CN_FRACTION = re.compile(r"(?<![\d.])(\d+)\s?分之\s?(\d+(?:\.\d+)?)")
 _CN_TENTHS = re.compile(r"(\d+(?:\.\d+)?)成(\d)?(?![功本交员绩果熟立])")
 _CN_GE_MAGNITUDE = re.compile(r"(?<=\d)\s?个\s?(?=万亿|亿|千万|百万|万)")
 """'3个亿', '一个亿' (colloquial): the 个 kept the 亿 from the number, read as 3 and 'not achieved'."""
+_CN_TENTHS_OFF = re.compile(r"(?<![\d.])([1-9])([0-9])\s?折(?![扣旧算合损叠返])")
+"""'85折' / 八五折 is 8.5折 (85 % of the price), never 85折: two digits before 折 are its tenths."""
 _CN_HALF_HOUR = re.compile(r"(\d+)\s?个半(小时|钟头|月|天)")
 _CN_HALF = re.compile(r"(?<![\d减砍折对一])半(个?小时|个?钟头|天|个月|年)")
 
@@ -417,6 +419,8 @@ def chinese_to_digits(text: str) -> str:
     if "分之" in text:
         text = _CN_FRACTION.sub(_cn_fraction, text)
     text = _CN_TENTHS.sub(lambda m: f"{_trim(float(m[1]) * 10 + int(m[2] or 0))}%", text)
+    if "折" in text:
+        text = _CN_TENTHS_OFF.sub(r"\1.\2折", text)
     text = _CN_HALF_HOUR.sub(lambda m: f"{int(m[1]) + 0.5:g}{m[2]}", text)
     return _CN_HALF.sub(lambda m: f"0.5{m[1]}", text)
 
