@@ -83,6 +83,7 @@ from fupan_mcp.domain.numbers import (
     canonical_unit,
     chinese_to_digits,
     convert,
+    english_to_digits,
     normalize,
     read_value,
     singular_noun,
@@ -789,7 +790,7 @@ _SHARE_OF = re.compile(
     r"(?P<p>\d+(?:\.\d+)?)\s?%\s?of\s(?:the\s|all\s)?(?P<n>\d+(?:\.\d+)?)(?=\s?[a-z\u4e00-\u9fff]*$)"
 )
 _FRACTION_WORDS = re.compile(
-    r"\b(?P<count>a|one|two|three)\s(?P<part>thirds?|quarters?|fifths?|tenths?)\b(?!\s(?:of|the))"
+    r"\b(?P<count>a|one|two|three)[\s-](?P<part>thirds?|quarters?|fifths?|tenths?)\b(?!\s(?:of|the))"
 )
 _PARTS = {"third": 3, "quarter": 4, "fifth": 5, "tenth": 10}
 _COUNTS = {"a": 1, "one": 1, "two": 2, "three": 3}
@@ -869,6 +870,27 @@ def _per_then_op(match: re.Match[str]) -> str:
     return f"{match['op']}{rest}" if "/" in rest else f"{match['op']}{rest}/{match['per']}"
 
 
+_TWICE = re.compile(
+    r"\b(?:twice|two times)(?=\s(?:the\s)?(?:baseline|last year|prior year)$|$)"
+    r"|\b(?P<n>two|three|four|five|ten)fold\b|(?<=\d)[\s-]fold\b"
+)
+_FOLDS = {"two": "2", "three": "3", "four": "4", "five": "5", "ten": "10"}
+_MULTIPLE_OBJECT = re.compile(
+    r"^(?P<word>double|triple|quadruple|halve)\s(?:the\s)?(?:number\sof\s|amount\sof\s|our\s)?"
+    r"(?!digits?\b|down\b|up\b|check\b|click\b)[a-z][a-z0-9'-]*(?:\s[a-z][a-z0-9'-]*){0,3}$"
+)
+"""'double signups', 'triple the signups', 'halve the number of escalations': the object is the metric, the
+word the multiple (refused: 'no number')."""
+
+
+def _spoken_multiples(folded: str) -> str:
+    """'twice the baseline' is 2x the baseline, 'tenfold' / '10-fold' are 10x, 'double signups' is double."""
+    if "twice" in folded or "two times" in folded or "fold" in folded:
+        folded = _TWICE.sub(lambda m: f"{_FOLDS[m['n']]}x" if m["n"] else "x" if m.group()[0] in " -" else "2x", folded)
+    multiple = _MULTIPLE_OBJECT.match(folded) if folded.startswith(("double", "triple", "quadruple", "halve")) else None
+    return multiple["word"] if multiple else folded
+
+
 def _everyday(folded: str) -> tuple[str, bool]:
     """Spoken forms read as numbers and qualifiers dropped: 'four nines' / 三个九 → 99.99% (an SLO),
     '99.9% monthly' and '$10M by Q4' lose the period and deadline, '95% of 200 cases' is 190 cases, 'a
@@ -926,7 +948,7 @@ def _fraction_word(match: re.Match[str]) -> str:
 
 def _prepare(text: str) -> _Prepared:
     folded = chinese_to_digits(normalize(_BITS.sub(r"\1bit", text))).translate(_SYMBOLS)
-    folded = _BREAK_THROUGH.sub(_break_through, folded)
+    folded = _BREAK_THROUGH.sub(_break_through, english_to_digits(_spoken_multiples(folded)))
     if "percent" in folded:
         folded = _PERCENT_WORDS.sub(_percent_word, folded)
     folded, nines = _everyday(folded)

@@ -48,6 +48,7 @@ __all__ = [
     "canonical_unit",
     "chinese_to_digits",
     "convert",
+    "english_to_digits",
     "normalize",
     "parse_quantity",
     "parse_scaled_quantity",
@@ -437,6 +438,67 @@ def _trim(value: float) -> str:
     return f"{value:.12g}"
 
 
+# --- English number words ----------------------------------------------------------------------------
+
+_EN_UNITS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}  # fmt: skip
+_EN_TENS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90
+}  # fmt: skip
+_EN_UNIT_WORDS = "|".join(sorted(_EN_UNITS, key=len, reverse=True))
+_EN_TENS_WORDS = "|".join(_EN_TENS)
+_EN_BELOW_HUNDRED = rf"(?:(?:{_EN_TENS_WORDS})(?:[- ](?:{_EN_UNIT_WORDS}))?|{_EN_UNIT_WORDS})"
+_EN_NUMBER = re.compile(
+    rf"(?<![\w-])(?P<words>(?:(?:{_EN_BELOW_HUNDRED}|a)\shundred(?:\s(?:and\s)?{_EN_BELOW_HUNDRED})?"
+    rf"|{_EN_BELOW_HUNDRED}|a\sdozen|half\sa\sdozen|(?:{_EN_BELOW_HUNDRED})\sdozen))"
+    r"(?P<half>\sand\sa\shalf)?"
+    r"(?![\w-]|\s(?:of|another|nines?|9s|thirds?|quarters?|fifths?|tenths?|halves|by\sone)\b|'s)"
+)
+_EN_ONE_GUARD = re.compile(r"(?:\bno|\bany|\bevery|\bsome|\beach|\bthe|\bthis|\bthat|\bwhich|\bonly)\s$")
+
+
+def _en_below_hundred(words: str) -> int:
+    tens, _, unit = words.replace("-", " ").partition(" ")
+    if tens in _EN_TENS:
+        return _EN_TENS[tens] + (_EN_UNITS[unit] if unit else 0)
+    return _EN_UNITS[words]
+
+
+def _en_value(words: str) -> float:
+    if words.endswith("dozen"):
+        head = words[: -len("dozen")].strip()
+        count = 0.5 if head == "half a" else 1 if head == "a" else _en_below_hundred(head)
+        return 12 * count
+    head, hundred, tail = words.partition(" hundred")
+    if not hundred:
+        return _en_below_hundred(words)
+    count = 1 if head == "a" else _en_below_hundred(head)
+    tail = tail.strip().removeprefix("and ").strip()
+    return count * 100 + (_en_below_hundred(tail) if tail else 0)
+
+
+def english_to_digits(text: str) -> str:
+    """English number words as digits, in a lower-cased text: 'two hours' → '2 hours', 'twenty-five' → '25',
+    'a dozen customers' → '12 customers', 'one and a half days' → '1.5 days', 'ten%' → '10%'. Words that
+    name no count stay: 'no one', 'one of', 'one-off', 'two-factor'; 'four nines' and 'two thirds' are read
+    by their own forms."""
+    if not any(word in text for word in ("one", "two", "thr", "fou", "fiv", "six", "sev", "eig", "nin", "ten",
+                                         "ele", "twe", "fif", "thi", "for", "dozen", "hundred")):  # fmt: skip
+        return text
+
+    def digits(match: re.Match[str]) -> str:
+        words = match["words"]
+        if words == "one" and _EN_ONE_GUARD.search(text[: match.start()]):
+            return match.group()
+        value = _en_value(words) + (0.5 if match["half"] else 0)
+        return _trim(value)
+
+    return _EN_NUMBER.sub(digits, text)
+
+
 # --- approximations ----------------------------------------------------------------------------------
 
 _APPROX_PREFIX = re.compile(
@@ -569,6 +631,10 @@ def read_value(value: str | float | int) -> Value:
     if "sev" in cased.lower():  # 'Sev-1 incidents': one class word, as targets read it (its case kept)
         cased = _SEV_CLASS.sub(lambda match: match.group()[:3] + match.group(1), cased)
     text = cased.lower()
+    if text[:1].isalpha() and text.isascii():
+        spoken = english_to_digits(text)  # 'two hours', 'a dozen': the case goes with the words
+        if spoken != text:
+            text = cased = spoken
     if len(text) != len(cased):  # lower() changed the length: no case-sensitive units then
         cased = text
     if not text:
