@@ -1031,7 +1031,7 @@ def _whole_form(text: str, unit: MetricUnit) -> ParsedTarget | None:
     if from_to:
         first = from_to["a"] or from_to["a2"] or from_to["a3"]
         last = from_to["b"] or from_to["b2"] or from_to["b3"]
-        start, end = _quantity(first), _quantity(last)
+        start, end = _moved(_quantity(first), _quantity(last))
         if end.value == start.value:
             return None
         op: Op = ">=" if end.value > start.value else "<="
@@ -1272,7 +1272,7 @@ def _verb_target(verb: re.Match[str], rest: str, op: Op | None, unit: MetricUnit
     direction = _VERBS[verb["verb"]]
     moved = _MOVE.fullmatch(rest)
     if moved and not verb["to"] and not verb["op"]:
-        start, end = _quantity(moved["a"]), _quantity(moved["b"])
+        start, end = _moved(_quantity(moved["a"]), _quantity(moved["b"]))
         if end.value == start.value or (end.value > start.value) != (direction == "increase"):
             raise TargetError(
                 "verb_sign", f"the verb says {direction} but {moved['a']} to {moved['b']} does not", text=rest
@@ -1289,6 +1289,20 @@ def _verb_target(verb: re.Match[str], rest: str, op: Op | None, unit: MetricUnit
     if multiple is not None:
         return multiple
     return _change_target(_single(rest), _merge_ops(inner, op), direction, unit, by_verb=True)
+
+
+def _moved(start: Value, end: Value) -> tuple[Value, Value]:
+    """The two ends of a move in one unit: 'from 4 hours to 30 minutes' is a fall (240 to 30 min), never the
+    rise from 4 to 30 that made it 'at least 30 minutes'. Units that do not convert are refused."""
+    if start.unit is None or end.unit is None or start.unit == end.unit:
+        return start, end
+    converted = convert_compatible(start.value, start.unit, end.unit)
+    if converted is None:
+        raise TargetError(
+            "range_units", f"the move's ends have different units: {start.unit!r} and {end.unit!r}",
+            low=start.unit, high=end.unit,
+        )  # fmt: skip
+    return start._replace(value=converted, unit=end.unit), end
 
 
 _MOVE = re.compile(rf"(?P<a>{_QTY})\s?(?:to|->|→|至|到)\s?(?P<b>{_QTY})")
