@@ -629,10 +629,13 @@ def _label_ends(text: str) -> list[int]:
         for m in _LABEL_END.finditer(text)
         if m.start() > 0 and not _ends_like_number(text[: m.start()]) and not _NEGATED.search(text[: m.start()])
     ]
-    starts += [m.start() for m in _LABEL_NUMBER.finditer(text) if m.start() > 0]
+    numbers = (m.start() for m in _LABEL_NUMBER.finditer(text) if m.start() > 0)
+    starts += [start for start in numbers if not _RATIO_HEAD.search(text[:start])]
     return [start for start in dict.fromkeys(starts) if not _FIGURE_IN_LABEL.search(text[:start])]
 
 
+_RATIO_HEAD = re.compile(r"(?:^|[^a-z0-9.])\d+(?:\.\d+)?[:：]$")
+"""'投入产出比1:3': the colon is a ratio's, not a label's ('Q3:50万' and 'KR1: 50%' end one: a name holds the digit)."""
 _FIGURE_IN_LABEL = re.compile(
     r"(?<![a-z\u4e00-\u9fff\d.,])\d+(?:[.,]\d+)*(?![\d.,]|x|st\b|nd\b|rd\b|th\b|g\b|fa\b|ds\b)|[<>=]"
 )

@@ -555,6 +555,9 @@ _DURATION_PART = re.compile(rf"(\d+(?:\.\d+)?)\s?({_DURATION_UNIT})(?![a-z])\s?(
 _DURATION_UNIT_SECONDS = {"m": 60.0}
 _CLOCK = re.compile(r"^(\d+):([0-5]\d):([0-5]\d(?:\.\d+)?)$")
 _CLOCK_SHORT = re.compile(r"^\d+:[0-5]\d$")
+_RATIO = re.compile(r"^(\d+(?:\.\d+)?)\s?[:：]\s?(\d+(?:\.\d+)?)$")
+"""'1:2.5' (ROI, 投入产出比 1:3), '3:1' (LTV:CAC): one side is 1, the figure is the other; its orientation is its
+unit ('1:' or ':1'), so '1:3' never meets '3:1' silently. '2:3' is refused: 1.5 or 0.67?"""
 _RANK = re.compile(
     r"^(?:(?:排名|排行|名列|位列|位居)?第\s?(\d+)\s?(?:名|位)?|(?:排名|rank(?:ed)?)\s?#?\s?(\d+)|no\.?\s?(\d+)"
     r"|#\s?(\d+)|(\d+)(?:st|nd|rd|th)(?:\s?place)?|(\d+)\s?名次)$"
@@ -599,6 +602,14 @@ def _special(text: str) -> Value | None:
         return Value(int(clock[1]) * 3600 + int(clock[2]) * 60 + float(clock[3]), "s")
     if _CLOCK_SHORT.match(text):
         raise NumberError("ambiguous_clock", f"{text!r} could be h:mm or mm:ss; write 1小时20分 or 1:20:00", text=text)
+    ratio = _RATIO.match(text) if ":" in text or "：" in text else None
+    if ratio:
+        first, second = float(ratio[1]), float(ratio[2])
+        if first == 1:
+            return Value(second, "1:")
+        if second == 1:
+            return Value(first, ":1")
+        raise NumberError("ambiguous_ratio", f"{text!r} is no ratio to 1: write 1:{second / first:.3g}", text=text)
     rank = _RANK.match(text)
     if rank:
         return Value(float(next(group for group in rank.groups() if group)), "rank")
