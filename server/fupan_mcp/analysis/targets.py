@@ -859,6 +859,14 @@ _VERB_OBJECT = re.compile(
 )
 """'cut costs by 25%', 'reduce p99 latency by 50ms', 'cut cloud spend 20%': the object after the verb is the
 metric, not a label."""
+_VERB_OBJECT_TO = re.compile(
+    r"^(?P<verb>reduce|cut|decrease|lower|shorten|shrink|drop|grow|increase|raise|boost|improve|lift)\s"
+    r"(?:(?!(?:by|of|to|from|at|than|no|not)\s)[a-z][a-z0-9'/-]*\s){1,5}?(?=to\s(?:[-+$¥€£]?\d|under\b|below\b|"
+    r"less\b|at\b|no\b|over\b|above\b|more\b))"
+)
+"""'lower latency to 200ms', 'cut CAC to $150', 'reduce headcount to 40': the object named between the verb and 'to'
+(the verb then makes the level a ceiling or a floor). With the object left in, the bare figure after it was read:
+'at least 200 ms', and 150 ms 'not achieved'."""
 _FOR_SHARE = re.compile(r"\sfor\s\d+(?:\.\d+)?%\sof\s(?:all\s)?[a-z]+(?:\s(?:in|over)\s(?:a\s|the\s)?.+)?$")
 
 
@@ -921,7 +929,7 @@ def _everyday(folded: str) -> tuple[str, bool]:
     if share:
         return share["p"] or share["cp"], True  # '99% of requests under 200ms': the objective is the share
     folded = _FOR_SHARE.sub("", folded)
-    folded = _VERB_OBJECT.sub(r"\g<verb> ", folded)
+    folded = _VERB_OBJECT_TO.sub(r"\g<verb> ", _VERB_OBJECT.sub(r"\g<verb> ", folded))
     folded = _VERB_OBJECT_CN.sub(r"\g<verb>", folded)
     if "%" in folded:
         folded = _PERIOD_QUALIFIER.sub("", folded).strip()
@@ -1283,7 +1291,8 @@ def _verb_target(verb: re.Match[str], rest: str, op: Op | None, unit: MetricUnit
         return _single_target(moved["b"], _merge_ops(">=" if direction == "increase" else "<=", op), unit)
     if verb["to"]:
         level_op: Op = ">=" if direction == "increase" else "<="
-        return _single_target(_single(rest), _merge_ops(level_op, op), unit)
+        inner_op, rest = _take_prefix(rest)  # 'lower latency to under 200ms': strictly under
+        return _single_target(_single(rest), _merge_ops(_merge_ops(inner_op, level_op), op), unit)
     inner = _VERB_OPS[verb["op"]] if verb["op"] else None
     prefix_op, rest = _take_prefix(rest)
     suffix_op, rest = _take_suffix(rest)
