@@ -819,6 +819,11 @@ _VERB_OBJECT_CN = re.compile(
     r"(?:[a-z\u4e00-\u9fff](?<![至到不超过低高少多内以])){1,10}?\s?(?=[-+]?\d)"
 )
 """'提升NPS 10分', '降低差评率2个百分点': the metric named between the verb and the figure."""
+_VERB_OBJECT_TO_CN = re.compile(
+    r"^(?P<verb>提升|提高|增加|降低|减少|缩短|压缩|削减|下降|降)\s?(?:[a-z0-9\u4e00-\u9fff](?<![至到不超低高少多内以])){1,10}?"
+    r"\s?(?P<to>至|到)(?=\s?(?:[-+$¥€£]?\d|不超过|不高于|不低于|低于|高于|少于))"
+)
+"""'提升转化率至5%', '缩短交付周期到3天': the object between the verb and 至/到 (refused as unreadable)."""
 _WHOLE_WORDS = {
     "全覆盖": "100%", "全部覆盖": "100%", "全员覆盖": "100%", "full coverage": "100%", "100% 覆盖": "100%",
     "持平或增长": "不低于基线", "持平或提升": "不低于基线", "不降": "不低于基线", "持平或下降": "不高于基线",
@@ -930,7 +935,7 @@ def _everyday(folded: str) -> tuple[str, bool]:
         return share["p"] or share["cp"], True  # '99% of requests under 200ms': the objective is the share
     folded = _FOR_SHARE.sub("", folded)
     folded = _VERB_OBJECT_TO.sub(r"\g<verb> ", _VERB_OBJECT.sub(r"\g<verb> ", folded))
-    folded = _VERB_OBJECT_CN.sub(r"\g<verb>", folded)
+    folded = _VERB_OBJECT_CN.sub(r"\g<verb>", _VERB_OBJECT_TO_CN.sub(r"\g<verb>\g<to>", folded))
     if "%" in folded:
         folded = _PERIOD_QUALIFIER.sub("", folded).strip()
         folded = _SHARE_OF.sub(lambda m: f"{float(m['p']) * float(m['n']) / 100:.12g}", folded)
