@@ -291,6 +291,9 @@ def _with_unit(text: str, value: float, unit: str | None, language: Language) ->
     if unit in _SYMBOLS_BEFORE:
         sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
         return f"{sign}{unit}{digits}"
+    if unit[:1] in _SYMBOLS_BEFORE and unit[1:2] == "/":  # '$3/user', not '3$/user'
+        sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
+        return f"{sign}{unit[0]}{digits}{unit[1:]}"
     if unit == "1:":  # a ratio written one first: ROI 1:2.5
         return f"1:{text}"
     if unit == "元":

@@ -688,6 +688,9 @@ def read_value(value: str | float | int) -> Value:
     number *= magnitude
     if not math.isfinite(number):
         raise NumberError("not_finite", "the number is too large")
+    if prefix_unit is not None and rest.startswith(("per ", "a ", "each ")) and _PER_WORD.fullmatch(rest):
+        cut = rest.index(" ") + 1  # '$3 per user', '$10 a month': the currency per that word, as '$3/user'
+        rest, cased_rest = "/" + rest[cut:], "/" + cased_rest[cut:]
     unit = data or (canonical_unit(rest) if rest else None)
     if prefix_unit is not None and rest.startswith("/") and rest[1:].strip() and _looks_like_unit(rest[1:].strip()):
         unit = canonical_unit(prefix_unit + "/" + cased_rest[1:].strip())  # "¥86.5/单" is 86.5 元/单
@@ -700,9 +703,12 @@ def read_value(value: str | float | int) -> Value:
     return Value(number, unit, magnitude, approximate)
 
 
+_PER_WORD = re.compile(r"(?:per|a|each) [a-z][a-z-]{1,20}")
+"""'per user', 'a month', 'each order': one counted word after a currency figure."""
 _PER_LEADS = frozenset("每人平户店场日月周")
 _PER_PREFIX = re.compile(
-    r"^(?:每\s?(?P<per>周|星期|月|天|日|年|季度|小时|人)|[日月周]均|人均|平均|户均|店均|场均)\s?(?=[\d.])"
+    r"^(?:每\s?(?P<per>周|星期|月|天|日|年|季度|小时|人|单|笔|件|户|店|台|位|张|次)|[日月周]均|人均|平均|户均|店均|场均)"
+    r"\s?(?=[\d.])"
 )
 
 
