@@ -547,7 +547,8 @@ def _strip_approximation(text: str) -> tuple[str, bool]:
 
 _NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?", re.IGNORECASE)
 _T_PLUS = re.compile(r"^t\s*([+-])\s*(\d+(?:\.\d+)?)\s*(?:d|天|日)?$", re.IGNORECASE)
-_FRACTION = re.compile(r"^(\d+(?:\.\d+)?)\s?(?:/|out of)\s?(\d+(?:\.\d+)?)$")
+_FRACTION = re.compile(r"^(\d+(?:\.\d+)?)\s?(?:/|out of)\s?(\d+(?:\.\d+)?)(?:\s?(?:stars?|points?|pts?|分|星|颗星))?$")
+"""'3/5', '4 out of 5', '4.5/5 stars', '4.5/5分': a share of the scale (the rating word was text around it)."""
 _DURATION_UNIT = (
     r"(?:天|日|days?|d|个小时|小时|个钟头|钟头|hours?|hrs?|h|分钟|分|minutes?|mins?|m|秒钟|秒|seconds?|secs?|s|毫秒|ms)"
 )
