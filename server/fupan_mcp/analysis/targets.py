@@ -815,7 +815,7 @@ _COVERED = re.compile(
     r"|(?<=%)\s(?:monthly|weekly|daily|quarterly|annual|yearly)(?=\s(?:uptime|availability)$)"
 )
 _VERB_OBJECT_CN = re.compile(
-    r"^(?P<verb>提升|提高|增加|降低|减少|缩短|压缩|削减)\s?(?![至到])"
+    r"^(?P<verb>提升|提高|增加|降低|减少|缩短|压缩|削减)\s?(?![至到]|约|大约|大概|近|将近|接近)"
     r"(?:[a-z\u4e00-\u9fff](?<![至到不超过低高少多内以])){1,10}?\s?(?=[-+]?\d)"
 )
 """'提升NPS 10分', '降低差评率2个百分点': the metric named between the verb and the figure."""
@@ -859,8 +859,9 @@ _SHARE_UNDER = re.compile(
 )
 _VERB_OBJECT = re.compile(
     r"^(?P<verb>reduce|cut|decrease|lower|grow|increase|raise|boost|improve|lift)\s"
-    r"(?:(?!(?:by|of|to|at|from|more|less|than|no|not|up|over|under|within|below|above|least|most)\s)"
-    r"[a-z][a-z0-9]*\s){1,3}?(?=by\s|[-+$¥€£]?\d)"
+    r"(?:(?!(?:by|of|to|at|from|more|less|than|no|not|up|over|under|within|below|above|least|most|about|around|"
+    r"roughly|approximately|nearly|almost|some)\s)"
+    r"[a-z][a-z0-9]*\s){1,3}?(?=by\s|(?:about|around|roughly|approximately|nearly|almost)\s|[-+$¥€£~]?\d)"
 )
 """'cut costs by 25%', 'reduce p99 latency by 50ms', 'cut cloud spend 20%': the object after the verb is the
 metric, not a label."""
