@@ -1480,6 +1480,8 @@ def _describe(target: ParsedTarget, language: Language) -> str:
                 return tr(_DESCRIBE, "factor_divisor", language, n=numfmt.plain(divisor, 4))
             return tr(_DESCRIBE, "factor", language, factor=numfmt.plain(target.factor, 4))
         value = _written(target.value, target.unit, language)
+        if target.approximate:  # 'increase by about 20%' reads back approximate
+            value = tr(_DESCRIBE, "approximate", language, text=value)
         key = str(target.direction) + ("_limit" if target.limit else "") + ("_strict" if target.strict else "")
         return tr(_DESCRIBE, key, language, value=value)
     if kind == "tolerance":
