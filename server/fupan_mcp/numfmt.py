@@ -291,6 +291,11 @@ def _with_unit(text: str, value: float, unit: str | None, language: Language) ->
     if unit in _SYMBOLS_BEFORE:
         sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
         return f"{sign}{unit}{digits}"
+    if unit[:1] in _SYMBOLS_BEFORE and unit[1:2] == "/":  # '$3/user', not '3$/user'
+        sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
+        return f"{sign}{unit[0]}{digits}{unit[1:]}"
+    if unit == "1:":  # a ratio written one first: ROI 1:2.5
+        return f"1:{text}"
     if unit == "元":
         sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
         before, middle, after = _PARTS[language]["yuan"]
@@ -335,11 +340,12 @@ def signed_quantity(value: float, unit: str | None, language: Language) -> str:
     return f"+{text}" if value > 0 else text
 
 
-_DIFFERENCE_UNITS = {"%": "pp", "rank": "places"}
+_DIFFERENCE_UNITS: dict[str, str | None] = {"%": "pp", "rank": "places", "1:": None, ":1": None}
 
 
 def difference_unit(unit: str | None) -> str | None:
-    """The unit of a difference of two figures: percents differ in points, ranks in places (1 名, not 第1名)."""
+    """The unit of a difference of two figures: percents differ in points, ranks in places (1 名, not 第1名),
+    ratios to one in plain figures (short by 0.5, not by 1:0.5)."""
     return _DIFFERENCE_UNITS.get(unit or "", unit)
 
 

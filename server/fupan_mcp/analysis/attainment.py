@@ -372,6 +372,11 @@ _TEXT: Table = {
         "zh": "“1:20”可能是时：分或分：秒，请写 1小时20分 或 1:20:00",
         "en": "'1:20' could be h:mm or mm:ss: write 1h20m or 1:20:00",
     },
+    "why.ambiguous_ratio": {
+        "zh": "比值两边都不是 1，无法确定读作哪一边对 1（如 2:3 是 1:1.5 还是 0.67:1？），请写成 1:N 或 N:1",
+        "en": "the ratio has no side of 1, so it is unclear which way it reads (is 2:3 1:1.5 or 0.67:1?): "
+        "write it as 1:N or N:1",
+    },
     "why.negative_within": {
         "zh": "负数加“以内”有歧义（是降幅不超过该值，还是不高于该负数？），请写 ≥-10% 或 下降不超过10%",
         "en": "a negative figure 'within' is ambiguous (a decline of at most that size, or at most that negative "
@@ -1211,7 +1216,10 @@ def _relative_tolerance(target: ParsedTarget) -> bool:
 def _in_unit(quantity: Value | None, unit: MetricUnit) -> tuple[float | None, str | None, bool]:
     if quantity is None:
         return None, unit.label, True
-    return to_metric_unit(quantity, unit)
+    value, value_unit, fits = to_metric_unit(quantity, unit)
+    if value_unit == "折" and quantity.unit != "折" and not 0 <= value <= 10:
+        return value, quantity.unit, False  # a bare 75 against 七折 is no 75折 (a price is at most 10折)
+    return value, value_unit, fits
 
 
 def _target_fits(target: ParsedTarget | None, unit: MetricUnit, written: object = None) -> bool:

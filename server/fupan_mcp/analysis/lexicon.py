@@ -154,10 +154,12 @@ GOOD_OUTCOME = re.compile(
     r"recovered|reduced|reduction|met|answered|within)\b"
     r"|\b(?:response|recovery|resolution|fix|closure|detection|removal|reduction) (?:rate|ratio|percentage|share)\b"
     r"|\bbudget (?:remaining|left)\b|\bremaining (?:error )?budget\b"
+    r"|\bltv\s?(?:[:/]|to)\s?cac\b"
 )
 """A name that counts a bad thing made good is better higher: 'incidents resolved', 'bugs fixed', 'crash-free
-users', 'survey response rate', 'error budget remaining' ('incident', 'bug', 'crash', 'response', 'error' alone
-made their bare targets ceilings: 230 incidents resolved against 200 was 'not achieved')."""
+users', 'survey response rate', 'error budget remaining', 'LTV:CAC' (value per cost: 'incident', 'bug', 'crash',
+'response', 'error', 'cac' alone made their bare targets ceilings: 230 incidents resolved against 200 was 'not
+achieved', LTV:CAC 3.4:1 against 3:1 too)."""
 BUDGET_NAME = re.compile(
     r"^(?:(?:project|marketing|campaign|total|annual|quarterly|monthly)\s)?budget(?:\s(?:spent|used))?$"
 )

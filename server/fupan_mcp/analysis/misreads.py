@@ -140,6 +140,10 @@ _DURATION_NAME = re.compile(
 _BARE_FEN = re.compile(r"\d\s?分(?!钟|之|位|成)")
 _DURATION_SHAPE = re.compile(r"\d\s?(?:小时|个小时|钟头|时|天|秒)")
 _FRACTION = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s?(?:/|out of)\s?(\d+(?:\.\d+)?)(?![\d.])")
+_RATED_FRACTION = re.compile(_FRACTION.pattern + r"(?:\s?(?:stars?|points?|pts?|分|星|颗星))?")
+"""'4.6/5 stars' as an actual: the fraction with its rating word."""
+_RATING_UNITS = frozenset({"stars", "star", "星", "颗星", "pt"})
+"""A figure in stars or points is on the scale of a fraction target as a bare one is: '4.3 stars' of '4.5/5 stars'."""
 _TARGET_MAGNITUDE = re.compile(
     r"\d\s?(?P<word>百万|千万|万亿|万|亿|千|k|w|mn|bn|million|billion|m|b)(?![a-z])", re.IGNORECASE
 )
@@ -427,6 +431,11 @@ def _bare(value: Value | None) -> bool:
     return value is not None and value.unit is None and value.magnitude == 1.0
 
 
+def _rated(value: Value | None) -> bool:
+    """A bare figure, or one in stars or points."""
+    return _bare(value) or (value is not None and value.unit in _RATING_UNITS and value.magnitude == 1.0)
+
+
 def _fraction_scale(
     metric: MetricInput, target: ParsedTarget | None, actual: Value | None, baseline: Value | None
 ) -> Reconsidered:
@@ -443,7 +452,7 @@ def _fraction_scale(
     numerator, denominator = float(fraction[1]), float(fraction[2])
     if denominator == 0 or not math.isclose(target.value, numerator / denominator * 100, rel_tol=1e-9):
         return Reconsidered(target, actual, baseline)
-    bare = [(name, value, text) for name, value, text in _values(metric, actual, baseline) if _bare(value)]
+    bare = [(name, value, text) for name, value, text in _values(metric, actual, baseline) if _rated(value)]
     if not bare:
         return Reconsidered(target, actual, baseline)
     for name, value, text in bare:
@@ -458,7 +467,7 @@ def _fraction_scale(
         target = target.model_copy(update={"value": numerator / denominator * 100})
 
     def rescaled(value: Value | None) -> Value | None:
-        if not _bare(value):
+        if not _rated(value):
             return value
         assert value is not None
         return value._replace(unit="pt") if rating else Value(value.value / denominator * 100, "%")
@@ -475,7 +484,7 @@ def _fraction_values(
     read: list[Value | None] = []
     changed = False
     for value, text in ((actual, metric.actual), (baseline, metric.baseline)):
-        fraction = _FRACTION.fullmatch(_folded(text).strip()) if value is not None and value.unit == "%" else None
+        fraction = _RATED_FRACTION.fullmatch(_folded(text).strip()) if value is not None and value.unit == "%" else None
         if fraction is not None and 0 <= target.value <= float(fraction[2]):
             read.append(Value(float(fraction[1]), "pt"))
             changed = True

@@ -83,6 +83,7 @@ from fupan_mcp.domain.numbers import (
     canonical_unit,
     chinese_to_digits,
     convert,
+    english_to_digits,
     normalize,
     read_value,
     singular_noun,
@@ -210,7 +211,7 @@ def _same_per_period(first: str | None, second: str | None) -> bool:
     return period.strip() in _PERIODS and (head == count or _same_count(head, count))
 
 
-RATIO_UNITS = frozenset({"%", "‰", "bp", "pp", "倍", "x"})
+RATIO_UNITS = frozenset({"%", "‰", "bp", "pp", "倍", "x", "折"})
 """Shares and multiples: a figure with a magnitude word and no unit (1100万, 5w) is a count, which converts
 to no ratio ('达成105%' or '2倍' in a 1000万 row is not 105 or 2 of 1000万)."""
 MULTIPLE_UNITS = frozenset({"倍", "x"})
@@ -448,6 +449,11 @@ _DIVIDED_CN = re.compile(
     r"^(?:降至|降到|减至|减到|达到|为)?\s?(?:基线的|去年的|去年同期的|原来的)\s?1\s?/\s?(?P<n>\d+(?:\.\d+)?)$"
 )
 """'降至基线的 1/3': a third of the baseline (how `describe_target` writes '3x lower' in Chinese)."""
+_TENTHS_OF = re.compile(
+    r"^(?:降至|降到|降为|降低至|压至|压到|压降至|缩至|减至|减到|控制在|打|打到|做到)\s?(?P<n>\d(?:\.\d+)?)\s?折$"
+)
+"""'成本降至七折', '打八五折': to that many tenths of the baseline (×0.7, ×0.85), a multiple of it. Read as a
+level of 7折 it took a cost of 75万 as 750,000折 ('not achieved, 0.01%')."""
 _DOUBLINGS = re.compile(r"^(?:实现|收入|规模)?翻(?:了)?(?:(?P<n>\d+)番|番|倍)$")
 _HALVES = re.compile(
     r"^(?:减半|(?:降低|下降|减少|缩短|降|压缩)(?:一|1)半|砍半|折半|腰斩|halve|halved|cut (?:in|by) half|"
@@ -623,10 +629,13 @@ def _label_ends(text: str) -> list[int]:
         for m in _LABEL_END.finditer(text)
         if m.start() > 0 and not _ends_like_number(text[: m.start()]) and not _NEGATED.search(text[: m.start()])
     ]
-    starts += [m.start() for m in _LABEL_NUMBER.finditer(text) if m.start() > 0]
+    numbers = (m.start() for m in _LABEL_NUMBER.finditer(text) if m.start() > 0)
+    starts += [start for start in numbers if not _RATIO_HEAD.search(text[:start])]
     return [start for start in dict.fromkeys(starts) if not _FIGURE_IN_LABEL.search(text[:start])]
 
 
+_RATIO_HEAD = re.compile(r"(?:^|[^a-z0-9.])\d+(?:\.\d+)?[:：]$")
+"""'投入产出比1:3': the colon is a ratio's, not a label's ('Q3:50万' and 'KR1: 50%' end one: a name holds the digit)."""
 _FIGURE_IN_LABEL = re.compile(
     r"(?<![a-z\u4e00-\u9fff\d.,])\d+(?:[.,]\d+)*(?![\d.,]|x|st\b|nd\b|rd\b|th\b|g\b|fa\b|ds\b)|[<>=]"
 )
@@ -754,7 +763,12 @@ def _break_through(match: re.Match[str]) -> str:
 
 # --- everyday forms: spoken numbers and qualifiers that are not units -----------------------------
 
-_NINES = re.compile(r"\b(?P<n>two|three|four|five|six|[2-6])\s?nines\b|(?<![\d.])(?P<cn>[2-6])\s?个\s?9(?![\d.])")
+_NINES = re.compile(
+    r"(?<![\d.])\b(?P<n>two|three|four|five|six|[2-6](?:\.5)?)(?P<half>\s(?:and\s)?a\shalf)?[\s-]?(?:nines|9s|9's)(?![\w.%])"
+    r"|(?<![\d.])(?P<cn>[2-6])\s?个\s?(?P<cnhalf>半)?\s?9(?![\d.])"
+)
+"""'four nines', 'five 9s' (read as 9 seconds: 'five ≥ 9 s'), 'five-nines', 'three and a half nines' (99.95 %),
+'3.5 nines', 三个九, 4个9, 三个半9: the count of nines of an availability."""
 _NINE_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 _PERIOD_QUALIFIER = re.compile(
     r"(?<=%)\s?(?:(?:per|a|each|every)\s)?(?:month|monthly|quarter|quarterly|year|yearly|annually|annual|"
@@ -779,7 +793,7 @@ _SHARE_OF = re.compile(
     r"(?P<p>\d+(?:\.\d+)?)\s?%\s?of\s(?:the\s|all\s)?(?P<n>\d+(?:\.\d+)?)(?=\s?[a-z\u4e00-\u9fff]*$)"
 )
 _FRACTION_WORDS = re.compile(
-    r"\b(?P<count>a|one|two|three)\s(?P<part>thirds?|quarters?|fifths?|tenths?)\b(?!\s(?:of|the))"
+    r"\b(?P<count>a|one|two|three)[\s-](?P<part>thirds?|quarters?|fifths?|tenths?)\b(?!\s(?:of|the))"
 )
 _PARTS = {"third": 3, "quarter": 4, "fifth": 5, "tenth": 10}
 _COUNTS = {"a": 1, "one": 1, "two": 2, "three": 3}
@@ -801,10 +815,15 @@ _COVERED = re.compile(
     r"|(?<=%)\s(?:monthly|weekly|daily|quarterly|annual|yearly)(?=\s(?:uptime|availability)$)"
 )
 _VERB_OBJECT_CN = re.compile(
-    r"^(?P<verb>提升|提高|增加|降低|减少|缩短|压缩|削减)\s?(?![至到])"
+    r"^(?P<verb>提升|提高|增加|降低|减少|缩短|压缩|削减)\s?(?![至到]|约|大约|大概|近|将近|接近)"
     r"(?:[a-z\u4e00-\u9fff](?<![至到不超过低高少多内以])){1,10}?\s?(?=[-+]?\d)"
 )
 """'提升NPS 10分', '降低差评率2个百分点': the metric named between the verb and the figure."""
+_VERB_OBJECT_TO_CN = re.compile(
+    r"^(?P<verb>提升|提高|增加|降低|减少|缩短|压缩|削减|下降|降)\s?(?:[a-z0-9\u4e00-\u9fff](?<![至到不超低高少多内以])){1,10}?"
+    r"\s?(?P<to>至|到)(?=\s?(?:[-+$¥€£]?\d|不超过|不高于|不低于|低于|高于|少于))"
+)
+"""'提升转化率至5%', '缩短交付周期到3天': the object between the verb and 至/到 (refused as unreadable)."""
 _WHOLE_WORDS = {
     "全覆盖": "100%", "全部覆盖": "100%", "全员覆盖": "100%", "full coverage": "100%", "100% 覆盖": "100%",
     "持平或增长": "不低于基线", "持平或提升": "不低于基线", "不降": "不低于基线", "持平或下降": "不高于基线",
@@ -840,11 +859,20 @@ _SHARE_UNDER = re.compile(
 )
 _VERB_OBJECT = re.compile(
     r"^(?P<verb>reduce|cut|decrease|lower|grow|increase|raise|boost|improve|lift)\s"
-    r"(?:(?!(?:by|of|to|at|from|more|less|than|no|not|up|over|under|within|below|above|least|most)\s)"
-    r"[a-z][a-z0-9]*\s){1,3}?(?=by\s|[-+$¥€£]?\d)"
+    r"(?:(?!(?:by|of|to|at|from|more|less|than|no|not|up|over|under|within|below|above|least|most|about|around|"
+    r"roughly|approximately|nearly|almost|some)\s)"
+    r"[a-z][a-z0-9]*\s){1,3}?(?=by\s|(?:about|around|roughly|approximately|nearly|almost)\s|[-+$¥€£~]?\d)"
 )
 """'cut costs by 25%', 'reduce p99 latency by 50ms', 'cut cloud spend 20%': the object after the verb is the
 metric, not a label."""
+_VERB_OBJECT_TO = re.compile(
+    r"^(?P<verb>reduce|cut|decrease|lower|shorten|shrink|drop|grow|increase|raise|boost|improve|lift)\s"
+    r"(?:(?!(?:by|of|to|from|at|than|no|not)\s)[a-z][a-z0-9'/-]*\s){1,5}?(?=to\s(?:[-+$¥€£]?\d|under\b|below\b|"
+    r"less\b|at\b|no\b|over\b|above\b|more\b))"
+)
+"""'lower latency to 200ms', 'cut CAC to $150', 'reduce headcount to 40': the object named between the verb and 'to'
+(the verb then makes the level a ceiling or a floor). With the object left in, the bare figure after it was read:
+'at least 200 ms', and 150 ms 'not achieved'."""
 _FOR_SHARE = re.compile(r"\sfor\s\d+(?:\.\d+)?%\sof\s(?:all\s)?[a-z]+(?:\s(?:in|over)\s(?:a\s|the\s)?.+)?$")
 
 
@@ -857,6 +885,27 @@ def _per_then_op(match: re.Match[str]) -> str:
     """'每周至少2次' is 至少2次/周: the rate moves behind the number, where `read_value` reads it."""
     rest = match["rest"]
     return f"{match['op']}{rest}" if "/" in rest else f"{match['op']}{rest}/{match['per']}"
+
+
+_TWICE = re.compile(
+    r"\b(?:twice|two times)(?=\s(?:the\s)?(?:baseline|last year|prior year)$|$)"
+    r"|\b(?P<n>two|three|four|five|ten)fold\b|(?<=\d)[\s-]fold\b"
+)
+_FOLDS = {"two": "2", "three": "3", "four": "4", "five": "5", "ten": "10"}
+_MULTIPLE_OBJECT = re.compile(
+    r"^(?P<word>double|triple|quadruple|halve)\s(?:the\s)?(?:number\sof\s|amount\sof\s|our\s)?"
+    r"(?!digits?\b|down\b|up\b|check\b|click\b)[a-z][a-z0-9'-]*(?:\s[a-z][a-z0-9'-]*){0,3}$"
+)
+"""'double signups', 'triple the signups', 'halve the number of escalations': the object is the metric, the
+word the multiple (refused: 'no number')."""
+
+
+def _spoken_multiples(folded: str) -> str:
+    """'twice the baseline' is 2x the baseline, 'tenfold' / '10-fold' are 10x, 'double signups' is double."""
+    if "twice" in folded or "two times" in folded or "fold" in folded:
+        folded = _TWICE.sub(lambda m: f"{_FOLDS[m['n']]}x" if m["n"] else "x" if m.group()[0] in " -" else "2x", folded)
+    multiple = _MULTIPLE_OBJECT.match(folded) if folded.startswith(("double", "triple", "quadruple", "halve")) else None
+    return multiple["word"] if multiple else folded
 
 
 def _everyday(folded: str) -> tuple[str, bool]:
@@ -875,7 +924,7 @@ def _everyday(folded: str) -> tuple[str, bool]:
     folded = _MULTIPLE_FROM.sub(r"\g<word>", folded)
     if "%" in folded:
         folded = _PERCENT_METRIC.sub("", _COVERED.sub("", folded))
-    if "nine" in folded or "个9" in folded or "个 9" in folded:
+    if "nine" in folded or "9s" in folded or "9's" in folded or "个" in folded:
         folded, count = _NINES.subn(_nines, folded)
         nines = count > 0
     folded = _RESTATED.sub(r"\g<v>", _FULL_MARKS.sub("", folded))
@@ -886,8 +935,8 @@ def _everyday(folded: str) -> tuple[str, bool]:
     if share:
         return share["p"] or share["cp"], True  # '99% of requests under 200ms': the objective is the share
     folded = _FOR_SHARE.sub("", folded)
-    folded = _VERB_OBJECT.sub(r"\g<verb> ", folded)
-    folded = _VERB_OBJECT_CN.sub(r"\g<verb>", folded)
+    folded = _VERB_OBJECT_TO.sub(r"\g<verb> ", _VERB_OBJECT.sub(r"\g<verb> ", folded))
+    folded = _VERB_OBJECT_CN.sub(r"\g<verb>", _VERB_OBJECT_TO_CN.sub(r"\g<verb>\g<to>", folded))
     if "%" in folded:
         folded = _PERIOD_QUALIFIER.sub("", folded).strip()
         folded = _SHARE_OF.sub(lambda m: f"{float(m['p']) * float(m['n']) / 100:.12g}", folded)
@@ -904,8 +953,10 @@ def _everyday(folded: str) -> tuple[str, bool]:
 
 def _nines(match: re.Match[str]) -> str:
     word = match["n"] or match["cn"]
-    count = _NINE_COUNTS.get(word) or int(word)
-    return f"{100 - 10.0 ** (2 - count):.10g}%"
+    count = _NINE_COUNTS.get(word) or int(float(word))
+    # a half nine is a 5: 3.5 nines is 99.95 %
+    half = 0.5 if match["half"] or match["cnhalf"] or word.endswith(".5") else 1.0
+    return f"{100 - half * 10.0 ** (2 - count):.10g}%"
 
 
 def _fraction_word(match: re.Match[str]) -> str:
@@ -914,7 +965,7 @@ def _fraction_word(match: re.Match[str]) -> str:
 
 def _prepare(text: str) -> _Prepared:
     folded = chinese_to_digits(normalize(_BITS.sub(r"\1bit", text))).translate(_SYMBOLS)
-    folded = _BREAK_THROUGH.sub(_break_through, folded)
+    folded = _BREAK_THROUGH.sub(_break_through, english_to_digits(_spoken_multiples(folded)))
     if "percent" in folded:
         folded = _PERCENT_WORDS.sub(_percent_word, folded)
     folded, nines = _everyday(folded)
@@ -997,7 +1048,7 @@ def _whole_form(text: str, unit: MetricUnit) -> ParsedTarget | None:
     if from_to:
         first = from_to["a"] or from_to["a2"] or from_to["a3"]
         last = from_to["b"] or from_to["b2"] or from_to["b3"]
-        start, end = _quantity(first), _quantity(last)
+        start, end = _moved(_quantity(first), _quantity(last))
         if end.value == start.value:
             return None
         op: Op = ">=" if end.value > start.value else "<="
@@ -1027,6 +1078,9 @@ def _multiple_form(text: str) -> ParsedTarget | None:
             f"{text!r} is ambiguous (x2 or x3?): write 达到基线的2倍 / 增长100%, or a TargetSpec with 'factor'",
             text=text,
         )
+    tenths = _TENTHS_OF.match(text) if "折" in text else None
+    if tenths:
+        return _multiple(float(tenths["n"]) / 10)
     doubling = _DOUBLINGS.match(text)
     if doubling:
         return _multiple(2.0 ** int(doubling["n"] or 1))
@@ -1235,7 +1289,7 @@ def _verb_target(verb: re.Match[str], rest: str, op: Op | None, unit: MetricUnit
     direction = _VERBS[verb["verb"]]
     moved = _MOVE.fullmatch(rest)
     if moved and not verb["to"] and not verb["op"]:
-        start, end = _quantity(moved["a"]), _quantity(moved["b"])
+        start, end = _moved(_quantity(moved["a"]), _quantity(moved["b"]))
         if end.value == start.value or (end.value > start.value) != (direction == "increase"):
             raise TargetError(
                 "verb_sign", f"the verb says {direction} but {moved['a']} to {moved['b']} does not", text=rest
@@ -1243,7 +1297,8 @@ def _verb_target(verb: re.Match[str], rest: str, op: Op | None, unit: MetricUnit
         return _single_target(moved["b"], _merge_ops(">=" if direction == "increase" else "<=", op), unit)
     if verb["to"]:
         level_op: Op = ">=" if direction == "increase" else "<="
-        return _single_target(_single(rest), _merge_ops(level_op, op), unit)
+        inner_op, rest = _take_prefix(rest)  # 'lower latency to under 200ms': strictly under
+        return _single_target(_single(rest), _merge_ops(_merge_ops(inner_op, level_op), op), unit)
     inner = _VERB_OPS[verb["op"]] if verb["op"] else None
     prefix_op, rest = _take_prefix(rest)
     suffix_op, rest = _take_suffix(rest)
@@ -1252,6 +1307,20 @@ def _verb_target(verb: re.Match[str], rest: str, op: Op | None, unit: MetricUnit
     if multiple is not None:
         return multiple
     return _change_target(_single(rest), _merge_ops(inner, op), direction, unit, by_verb=True)
+
+
+def _moved(start: Value, end: Value) -> tuple[Value, Value]:
+    """The two ends of a move in one unit: 'from 4 hours to 30 minutes' is a fall (240 to 30 min), never the
+    rise from 4 to 30 that made it 'at least 30 minutes'. Units that do not convert are refused."""
+    if start.unit is None or end.unit is None or start.unit == end.unit:
+        return start, end
+    converted = convert_compatible(start.value, start.unit, end.unit)
+    if converted is None:
+        raise TargetError(
+            "range_units", f"the move's ends have different units: {start.unit!r} and {end.unit!r}",
+            low=start.unit, high=end.unit,
+        )  # fmt: skip
+    return start._replace(value=converted, unit=end.unit), end
 
 
 _MOVE = re.compile(rf"(?P<a>{_QTY})\s?(?:to|->|→|至|到)\s?(?P<b>{_QTY})")
@@ -1411,6 +1480,8 @@ def _describe(target: ParsedTarget, language: Language) -> str:
                 return tr(_DESCRIBE, "factor_divisor", language, n=numfmt.plain(divisor, 4))
             return tr(_DESCRIBE, "factor", language, factor=numfmt.plain(target.factor, 4))
         value = _written(target.value, target.unit, language)
+        if target.approximate:  # 'increase by about 20%' reads back approximate
+            value = tr(_DESCRIBE, "approximate", language, text=value)
         key = str(target.direction) + ("_limit" if target.limit else "") + ("_strict" if target.strict else "")
         return tr(_DESCRIBE, key, language, value=value)
     if kind == "tolerance":

@@ -48,6 +48,7 @@ __all__ = [
     "canonical_unit",
     "chinese_to_digits",
     "convert",
+    "english_to_digits",
     "normalize",
     "parse_quantity",
     "parse_scaled_quantity",
@@ -359,6 +360,8 @@ _CN_FRACTION = re.compile(r"(?<![\d.])(\d+)\s?分之\s?(\d+(?:\.\d+)?)")
 _CN_TENTHS = re.compile(r"(\d+(?:\.\d+)?)成(\d)?(?![功本交员绩果熟立])")
 _CN_GE_MAGNITUDE = re.compile(r"(?<=\d)\s?个\s?(?=万亿|亿|千万|百万|万)")
 """'3个亿', '一个亿' (colloquial): the 个 kept the 亿 from the number, read as 3 and 'not achieved'."""
+_CN_TENTHS_OFF = re.compile(r"(?<![\d.])([1-9])([0-9])\s?折(?![扣旧算合损叠返])")
+"""'85折' / 八五折 is 8.5折 (85 % of the price), never 85折: two digits before 折 are its tenths."""
 _CN_HALF_HOUR = re.compile(r"(\d+)\s?个半(小时|钟头|月|天)")
 _CN_HALF = re.compile(r"(?<![\d减砍折对一])半(个?小时|个?钟头|天|个月|年)")
 
@@ -417,6 +420,8 @@ def chinese_to_digits(text: str) -> str:
     if "分之" in text:
         text = _CN_FRACTION.sub(_cn_fraction, text)
     text = _CN_TENTHS.sub(lambda m: f"{_trim(float(m[1]) * 10 + int(m[2] or 0))}%", text)
+    if "折" in text:
+        text = _CN_TENTHS_OFF.sub(r"\1.\2折", text)
     text = _CN_HALF_HOUR.sub(lambda m: f"{int(m[1]) + 0.5:g}{m[2]}", text)
     return _CN_HALF.sub(lambda m: f"0.5{m[1]}", text)
 
@@ -431,6 +436,67 @@ def _cn_fraction(match: re.Match[str]) -> str:
 
 def _trim(value: float) -> str:
     return f"{value:.12g}"
+
+
+# --- English number words ----------------------------------------------------------------------------
+
+_EN_UNITS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}  # fmt: skip
+_EN_TENS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90
+}  # fmt: skip
+_EN_UNIT_WORDS = "|".join(sorted(_EN_UNITS, key=len, reverse=True))
+_EN_TENS_WORDS = "|".join(_EN_TENS)
+_EN_BELOW_HUNDRED = rf"(?:(?:{_EN_TENS_WORDS})(?:[- ](?:{_EN_UNIT_WORDS}))?|{_EN_UNIT_WORDS})"
+_EN_NUMBER = re.compile(
+    rf"(?<![\w-])(?P<words>(?:(?:{_EN_BELOW_HUNDRED}|a)\shundred(?:\s(?:and\s)?{_EN_BELOW_HUNDRED})?"
+    rf"|{_EN_BELOW_HUNDRED}|a\sdozen|half\sa\sdozen|(?:{_EN_BELOW_HUNDRED})\sdozen))"
+    r"(?P<half>\sand\sa\shalf)?"
+    r"(?![\w-]|\s(?:of|another|nines?|9s|thirds?|quarters?|fifths?|tenths?|halves|by\sone)\b|'s)"
+)
+_EN_ONE_GUARD = re.compile(r"(?:\bno|\bany|\bevery|\bsome|\beach|\bthe|\bthis|\bthat|\bwhich|\bonly)\s$")
+
+
+def _en_below_hundred(words: str) -> int:
+    tens, _, unit = words.replace("-", " ").partition(" ")
+    if tens in _EN_TENS:
+        return _EN_TENS[tens] + (_EN_UNITS[unit] if unit else 0)
+    return _EN_UNITS[words]
+
+
+def _en_value(words: str) -> float:
+    if words.endswith("dozen"):
+        head = words[: -len("dozen")].strip()
+        count = 0.5 if head == "half a" else 1 if head == "a" else _en_below_hundred(head)
+        return 12 * count
+    head, hundred, tail = words.partition(" hundred")
+    if not hundred:
+        return _en_below_hundred(words)
+    count = 1 if head == "a" else _en_below_hundred(head)
+    tail = tail.strip().removeprefix("and ").strip()
+    return count * 100 + (_en_below_hundred(tail) if tail else 0)
+
+
+def english_to_digits(text: str) -> str:
+    """English number words as digits, in a lower-cased text: 'two hours' → '2 hours', 'twenty-five' → '25',
+    'a dozen customers' → '12 customers', 'one and a half days' → '1.5 days', 'ten%' → '10%'. Words that
+    name no count stay: 'no one', 'one of', 'one-off', 'two-factor'; 'four nines' and 'two thirds' are read
+    by their own forms."""
+    if not any(word in text for word in ("one", "two", "thr", "fou", "fiv", "six", "sev", "eig", "nin", "ten",
+                                         "ele", "twe", "fif", "thi", "for", "dozen", "hundred")):  # fmt: skip
+        return text
+
+    def digits(match: re.Match[str]) -> str:
+        words = match["words"]
+        if words == "one" and _EN_ONE_GUARD.search(text[: match.start()]):
+            return match.group()
+        value = _en_value(words) + (0.5 if match["half"] else 0)
+        return _trim(value)
+
+    return _EN_NUMBER.sub(digits, text)
 
 
 # --- approximations ----------------------------------------------------------------------------------
@@ -481,7 +547,8 @@ def _strip_approximation(text: str) -> tuple[str, bool]:
 
 _NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?", re.IGNORECASE)
 _T_PLUS = re.compile(r"^t\s*([+-])\s*(\d+(?:\.\d+)?)\s*(?:d|天|日)?$", re.IGNORECASE)
-_FRACTION = re.compile(r"^(\d+(?:\.\d+)?)\s?(?:/|out of)\s?(\d+(?:\.\d+)?)$")
+_FRACTION = re.compile(r"^(\d+(?:\.\d+)?)\s?(?:/|out of)\s?(\d+(?:\.\d+)?)(?:\s?(?:stars?|points?|pts?|分|星|颗星))?$")
+"""'3/5', '4 out of 5', '4.5/5 stars', '4.5/5分': a share of the scale (the rating word was text around it)."""
 _DURATION_UNIT = (
     r"(?:天|日|days?|d|个小时|小时|个钟头|钟头|hours?|hrs?|h|分钟|分|minutes?|mins?|m|秒钟|秒|seconds?|secs?|s|毫秒|ms)"
 )
@@ -489,6 +556,9 @@ _DURATION_PART = re.compile(rf"(\d+(?:\.\d+)?)\s?({_DURATION_UNIT})(?![a-z])\s?(
 _DURATION_UNIT_SECONDS = {"m": 60.0}
 _CLOCK = re.compile(r"^(\d+):([0-5]\d):([0-5]\d(?:\.\d+)?)$")
 _CLOCK_SHORT = re.compile(r"^\d+:[0-5]\d$")
+_RATIO = re.compile(r"^(\d+(?:\.\d+)?)\s?[:：]\s?(\d+(?:\.\d+)?)$")
+"""'1:2.5' (ROI, 投入产出比 1:3), '3:1' (LTV:CAC): one side is 1, the figure is the other; its orientation is its
+unit ('1:' or ':1'), so '1:3' never meets '3:1' silently. '2:3' is refused: 1.5 or 0.67?"""
 _RANK = re.compile(
     r"^(?:(?:排名|排行|名列|位列|位居)?第\s?(\d+)\s?(?:名|位)?|(?:排名|rank(?:ed)?)\s?#?\s?(\d+)|no\.?\s?(\d+)"
     r"|#\s?(\d+)|(\d+)(?:st|nd|rd|th)(?:\s?place)?|(\d+)\s?名次)$"
@@ -533,6 +603,14 @@ def _special(text: str) -> Value | None:
         return Value(int(clock[1]) * 3600 + int(clock[2]) * 60 + float(clock[3]), "s")
     if _CLOCK_SHORT.match(text):
         raise NumberError("ambiguous_clock", f"{text!r} could be h:mm or mm:ss; write 1小时20分 or 1:20:00", text=text)
+    ratio = _RATIO.match(text) if ":" in text or "：" in text else None
+    if ratio:
+        first, second = float(ratio[1]), float(ratio[2])
+        if first == 1:
+            return Value(second, "1:")
+        if second == 1:
+            return Value(first, ":1")
+        raise NumberError("ambiguous_ratio", f"{text!r} is no ratio to 1: write 1:{second / first:.3g}", text=text)
     rank = _RANK.match(text)
     if rank:
         return Value(float(next(group for group in rank.groups() if group)), "rank")
@@ -565,6 +643,10 @@ def read_value(value: str | float | int) -> Value:
     if "sev" in cased.lower():  # 'Sev-1 incidents': one class word, as targets read it (its case kept)
         cased = _SEV_CLASS.sub(lambda match: match.group()[:3] + match.group(1), cased)
     text = cased.lower()
+    if text[:1].isalpha() and text.isascii():
+        spoken = english_to_digits(text)  # 'two hours', 'a dozen': the case goes with the words
+        if spoken != text:
+            text = cased = spoken
     if len(text) != len(cased):  # lower() changed the length: no case-sensitive units then
         cased = text
     if not text:
@@ -607,6 +689,9 @@ def read_value(value: str | float | int) -> Value:
     number *= magnitude
     if not math.isfinite(number):
         raise NumberError("not_finite", "the number is too large")
+    if prefix_unit is not None and rest.startswith(("per ", "a ", "each ")) and _PER_WORD.fullmatch(rest):
+        cut = rest.index(" ") + 1  # '$3 per user', '$10 a month': the currency per that word, as '$3/user'
+        rest, cased_rest = "/" + rest[cut:], "/" + cased_rest[cut:]
     unit = data or (canonical_unit(rest) if rest else None)
     if prefix_unit is not None and rest.startswith("/") and rest[1:].strip() and _looks_like_unit(rest[1:].strip()):
         unit = canonical_unit(prefix_unit + "/" + cased_rest[1:].strip())  # "¥86.5/单" is 86.5 元/单
@@ -619,9 +704,12 @@ def read_value(value: str | float | int) -> Value:
     return Value(number, unit, magnitude, approximate)
 
 
+_PER_WORD = re.compile(r"(?:per|a|each) [a-z][a-z-]{1,20}")
+"""'per user', 'a month', 'each order': one counted word after a currency figure."""
 _PER_LEADS = frozenset("每人平户店场日月周")
 _PER_PREFIX = re.compile(
-    r"^(?:每\s?(?P<per>周|星期|月|天|日|年|季度|小时|人)|[日月周]均|人均|平均|户均|店均|场均)\s?(?=[\d.])"
+    r"^(?:每\s?(?P<per>周|星期|月|天|日|年|季度|小时|人|单|笔|件|户|店|台|位|张|次)|[日月周]均|人均|平均|户均|店均|场均)"
+    r"\s?(?=[\d.])"
 )
 
 
