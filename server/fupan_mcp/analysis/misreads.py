@@ -279,6 +279,7 @@ def reconsider(
             field, text = fen_fields[0]
             return Reconsidered(target, actual, baseline, Doubt("fen", field, str(text)))
     target = _points_of_a_percent(target, actual, baseline)
+    target = _signed_level(metric, target)
     target, doubt = _improved_side(metric, target)
     if doubt is not None:
         return Reconsidered(target, actual, baseline, doubt)
@@ -352,6 +353,23 @@ def _improved_side(metric: MetricInput, target: ParsedTarget | None) -> tuple[Pa
     if target.kind in ("at_least", "slo"):
         return target.model_copy(update={"kind": "at_most"}), None
     return target, None
+
+
+_PLUS_FIGURE = re.compile(r"^\s*[+＋]\s?\d+(?:\.\d+)?\s*$")
+
+
+def _signed_level(metric: MetricInput, target: ParsedTarget | None) -> ParsedTarget | None:
+    """A bare '+40' reads as a rise of 40; where the actual or the baseline is itself written with its plus
+    sign ('+38', '+30', as NPS and other signed scores are written) the '+40' is a level in that notation:
+    the score 40, not 30 + 40 = 70 ('NPS +40' against '+38' was 'not achieved, 20%')."""
+    if target is None or target.kind != "absolute_change" or target.direction != "increase":
+        return target
+    if not isinstance(metric.target, str) or not _PLUS_FIGURE.match(metric.target):
+        return target
+    written = [text for text in (metric.actual, metric.baseline) if isinstance(text, str)]
+    if not any(_PLUS_FIGURE.match(text) for text in written):
+        return target
+    return ParsedTarget(kind="at_least", value=target.value, unit=target.unit, approximate=target.approximate)
 
 
 def _multiple_target(factor: float) -> ParsedTarget:
