@@ -453,6 +453,12 @@ _TEXT: Table = {
         "working time: 4 calendar days may be only 2 working days), so they cannot be compared; needs "
         "verification: state both the same way",
     },
+    "doubt_plus": {
+        "zh": "目标“{text}”带正号：既可以是得分（NPS {text} 即 {value} 分），也可以是提升 {value}，无法据此判断，"
+        "待核验；请写明“≥ {value}”或“提升 {value}”",
+        "en": "the target '{text}' has a plus sign: it may be the score ({text} as a score of {value}) or a rise "
+        "of {value}, so it cannot be judged; needs verification: write '≥ {value}' or 'increase by {value}'",
+    },
     "doubt_inherited": {
         "zh": "目标“{text}”未写单位，按实际值 {actual} 的单位读作百分数，两者相差 20 倍以上，无法据此判断，待核验；"
         "请写明目标的单位",
@@ -470,6 +476,10 @@ _TEXT: Table = {
     "gap_days": {
         "zh": "请确认「{name}」{field}按自然时间还是工作时间计，并与目标同一口径。",
         "en": "State whether the {field} of '{name}' counts calendar or working time, as the target does.",
+    },
+    "gap_plus": {
+        "zh": "「{name}」的目标是得分还是提升幅度？请写明。",
+        "en": "Is the target of '{name}' a score or a rise? State which.",
     },
     "gap_sign": {
         "zh": "请确认「{name}」{field}的正负号与目标同一口径。",
@@ -1255,7 +1265,7 @@ def _verdict(metric: MetricInput, reading: _Reading) -> _Verdict:
     if reading.doubt is not None and reading.doubt.kind == "direction":
         return _Verdict("needs_verification", "direction", flags=("direction_unknown",))
     if reading.doubt is not None:
-        flag: Flag = "unit_ambiguous" if reading.doubt.kind in ("fen", "days") else "scale_doubt"
+        flag: Flag = "unit_ambiguous" if reading.doubt.kind in ("fen", "days", "plus") else "scale_doubt"
         return _Verdict("needs_verification", "doubt", flags=(flag,), doubt=reading.doubt)
     if not (reading.target_fits and reading.actual_fits and (reading.baseline_fits or not needs_baseline)):
         return _Verdict("needs_verification", "unit", flags=("unit_mismatch",))
@@ -1610,7 +1620,9 @@ def _data_gaps(index: int, metric: MetricInput, verdict: _Verdict, language: Lan
     field_name, key = entry
     if verdict.doubt is not None:
         field_name = verdict.doubt.field
-        key = {"fen": "gap_fen", "sign": "gap_sign", "days": "gap_days"}.get(verdict.doubt.kind, "gap_scale")
+        key = {"fen": "gap_fen", "sign": "gap_sign", "days": "gap_days", "plus": "gap_plus"}.get(
+            verdict.doubt.kind, "gap_scale"
+        )
     aggregation = _aggregation_word(metric.target_aggregation, language)
     words = _W[language]
     field_word = words[f"field_{field_name}"] if verdict.doubt is not None else ""
@@ -1810,6 +1822,8 @@ def _doubt_text(doubt: Doubt, reading: _Reading, target: str, language: Language
     if doubt.kind == "days":
         written = doubt.target_text or target
         return tr(_TEXT, "doubt_days", language, field=field, text=doubt.text, target=written)
+    if doubt.kind == "plus":
+        return tr(_TEXT, "doubt_plus", language, text=doubt.text, value=doubt.text.strip().lstrip("+＋").strip())
     if doubt.kind == "inherited":
         actual = _fmt(reading.actual, reading.actual_unit, language)
         return tr(_TEXT, "doubt_inherited", language, text=doubt.text, actual=actual)

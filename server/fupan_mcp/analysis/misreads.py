@@ -158,7 +158,7 @@ _OFF_BY = 20.0
 _CLOSE_ENOUGH = 5.0
 """...when its likely reading lands within this factor of the level."""
 
-DoubtKind = Literal["fen", "scale", "magnitude", "direction", "inherited", "rating", "sign", "days"]
+DoubtKind = Literal["fen", "scale", "magnitude", "direction", "inherited", "rating", "sign", "days", "plus"]
 
 _OF_TAIL = re.compile(
     r"(?<=[a-z\d])\s(?:of|in)\s(?!the\s|baseline)[a-z]+(?:\s[a-z]+)?(?:\s(?:per|a|each)\s(?:day|week|month|quarter|year))?$"
@@ -279,7 +279,9 @@ def reconsider(
             field, text = fen_fields[0]
             return Reconsidered(target, actual, baseline, Doubt("fen", field, str(text)))
     target = _points_of_a_percent(target, actual, baseline)
-    target = _signed_level(metric, target)
+    target, doubt = _signed_level(metric, target)
+    if doubt is not None:
+        return Reconsidered(target, actual, baseline, doubt)
     target, doubt = _improved_side(metric, target)
     if doubt is not None:
         return Reconsidered(target, actual, baseline, doubt)
@@ -358,18 +360,26 @@ def _improved_side(metric: MetricInput, target: ParsedTarget | None) -> tuple[Pa
 _PLUS_FIGURE = re.compile(r"^\s*[+＋]\s?\d+(?:\.\d+)?\s*$")
 
 
-def _signed_level(metric: MetricInput, target: ParsedTarget | None) -> ParsedTarget | None:
+def _signed_level(metric: MetricInput, target: ParsedTarget | None) -> tuple[ParsedTarget | None, Doubt | None]:
     """A bare '+40' reads as a rise of 40; where the actual or the baseline is itself written with its plus
     sign ('+38', '+30', as NPS and other signed scores are written) the '+40' is a level in that notation:
-    the score 40, not 30 + 40 = 70 ('NPS +40' against '+38' was 'not achieved, 20%')."""
+    the score 40, not 30 + 40 = 70 ('NPS +40' against '+38' was 'not achieved, 20%'). On a signed score
+    (NPS, 净推荐值) written without signs, '+40' may be either: a doubt."""
     if target is None or target.kind != "absolute_change" or target.direction != "increase":
-        return target
+        return target, None
     if not isinstance(metric.target, str) or not _PLUS_FIGURE.match(metric.target):
-        return target
+        return target, None
     written = [text for text in (metric.actual, metric.baseline) if isinstance(text, str)]
-    if not any(_PLUS_FIGURE.match(text) for text in written):
-        return target
-    return ParsedTarget(kind="at_least", value=target.value, unit=target.unit, approximate=target.approximate)
+    if any(_PLUS_FIGURE.match(text) for text in written):
+        level = ParsedTarget(kind="at_least", value=target.value, unit=target.unit, approximate=target.approximate)
+        return level, None
+    if _SIGNED_SCORE.search(_folded(metric.name)):
+        return target, Doubt("plus", "target", metric.target)
+    return target, None
+
+
+_SIGNED_SCORE = re.compile(r"\b(?:e?nps|net promoter)\b|净推荐|推荐值")
+"""Scores written with their sign (NPS runs from -100 to +100): '+40' may be the score or a rise of 40."""
 
 
 def _multiple_target(factor: float) -> ParsedTarget:
