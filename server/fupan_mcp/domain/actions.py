@@ -422,7 +422,7 @@ def _priority_word(value: object) -> object:
 
 def status_word(value: object) -> object:
     """The canonical status for a status word ('已完成', 'In Progress', '待开始'); other values unchanged."""
-    if not isinstance(value, str):
+    if not isinstance(value, str) or value in _STATUSES:  # a stored action's own status: 'open' as it is
         return value
     key = re.sub(r"\s+", " ", value.strip().casefold()).replace("’", "'")
     found = _STATUS_WORDS.get(key, _STATUS_WORDS.get(key.replace("_", " ")))
