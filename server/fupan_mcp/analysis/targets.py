@@ -360,6 +360,8 @@ _APPROX = re.compile(
     r"^(?:约为|约|大约|大概|近|将近|接近|~|≈|about|around|approximately|approx\.?|roughly)\s?(?=[\d$¥€£])"
 )
 _APPROX_TAIL = re.compile(r"\s?(?:左右|上下|or so)$")
+_APPROX_VERB = re.compile(r"^(?:约|大约|大概)\s?(?=提升|提高|增长|增加|上涨|下降|降低|减少|缩短|压缩|达到|实现)")
+"""'约提升20%', '大约下降一半': the approximation before the verb is the figure's (its flag was lost)."""
 _SLO_LABEL = re.compile(
     r"(?:^|\s)(?:sla|slo|sli|availability|uptime)(?:\s?(?:target|of|is))?(?=$|\s|[:<>=\d])|"
     r"(?:服务)?(?:可用性|可用率|可用度|在线率)(?:目标)?"
@@ -980,7 +982,7 @@ def _prepare(text: str) -> _Prepared:
     folded = _NONE_CN.sub("0", folded)
     slo = slo or nines
     approximate = False
-    match = _APPROX.match(folded)
+    match = _APPROX.match(folded) or _APPROX_VERB.match(folded)
     if match:
         folded, approximate = folded[match.end() :], True
     tail = _APPROX_TAIL.search(folded)
