@@ -54,6 +54,8 @@ import unicodedata
 import zoneinfo
 from typing import NamedTuple
 
+from fupan_mcp.domain.dates import EN_SMALL_NUMBERS
+
 __all__ = ["AtNote", "ParsedAt", "parse_zone", "read_at", "timeline_year"]
 
 # --------------------------------------------------------------------------- zones
@@ -470,22 +472,6 @@ def _written(text: str) -> _Written | _Refused:
     return _written_general(text)
 
 
-_EN_COUNT = {
-    "a": 1,
-    "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-}
 _LENGTH_UNIT = {
     "d": 1440,
     "day": 1440,
@@ -563,7 +549,7 @@ def _length(body: str) -> _Length | _Refused | None:
         if not _LENGTH_JOIN.match(text[at : part.start()]):
             return None
         if part["w"]:
-            count = float(_EN_COUNT[part["w"].lower()])
+            count = float(EN_SMALL_NUMBERS[part["w"].lower()])
         elif part["n"][0].isdigit():
             count = float(part["n"])
         elif _cn_number(part["n"]).isdigit():

@@ -47,6 +47,7 @@ from fupan_mcp.limits import MAX_DATE_CHARS
 
 __all__ = [
     "DATE_ERROR_TYPE",
+    "EN_SMALL_NUMBERS",
     "BoundedDate",
     "DateCode",
     "DateReading",
@@ -110,7 +111,7 @@ _CN_DIGITS = {
     "八": 8,
     "九": 9,
 }
-_EN_NUMBERS = {
+EN_SMALL_NUMBERS = {
     "a": 1,
     "an": 1,
     "one": 1,
@@ -172,8 +173,8 @@ def _number(word: str) -> int | None:
     """12, 十二, 两, twelve -> int; None for anything else."""
     if word.isdigit():
         return int(word)
-    if word in _EN_NUMBERS:
-        return _EN_NUMBERS[word]
+    if word in EN_SMALL_NUMBERS:
+        return EN_SMALL_NUMBERS[word]
     if word == "半":
         return None
     if "十" in word:

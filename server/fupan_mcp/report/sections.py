@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-import string
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -701,30 +700,10 @@ _LINE_TEMPLATES: dict[str, tuple[str, ...]] = {
     "kpi.contribution": ("value", "share"),
     "kpi.missing": ("fields",),
 }
-"""The templates of a tree line and their fields in the order they are written (`_template_parts`)."""
+"""The templates of a tree line and their fields in the order they are written (`i18n.template_parts`)."""
 
 _PART = " · "
 """Between the parts of a tree line."""
-
-
-def _template_parts(template: str, fields: Sequence[str]) -> tuple[str, ...]:
-    """The literal text around ``fields`` in ``template``, so that a line is written by concatenation:
-    'a{x}b{y}c' with (x, y) is ('a', 'b', 'c'). Why: ``str.format`` of 5 templates per node (parsing
-    each template again) was a sixth of a 1,000-node tree's lines. A template whose fields are not
-    exactly ``fields`` in that order, or that escapes braces or formats a field, is refused."""
-    literals: list[str] = []
-    names: list[str] = []
-    for literal, name, spec, conversion in string.Formatter().parse(template):
-        if spec or conversion or "{" in literal or "}" in literal:
-            raise ValueError(f"tree line template {template!r}: plain {{field}} placeholders only")
-        literals.append(literal)
-        if name is not None:
-            names.append(name)
-    if tuple(names) != tuple(fields):
-        raise ValueError(f"tree line template {template!r} must have the fields {fields}")
-    if len(literals) == len(names):  # the template ends with a field
-        literals.append("")
-    return tuple(literals)
 
 
 @dataclass(slots=True)
@@ -743,7 +722,7 @@ class _KpiLines:
         language = self.ctx.language
         self.words = {key: localized(TEXT[key], language) for key in _LINE_WORDS}
         self.parts = {
-            key: _template_parts(localized(TEXT[key], language), fields) for key, fields in _LINE_TEMPLATES.items()
+            key: template_parts(localized(TEXT[key], language), fields) for key, fields in _LINE_TEMPLATES.items()
         }
 
 
@@ -776,7 +755,7 @@ def _right_side(formula: str, node: KpiNodeEvaluation) -> str:
 
 def _node_line(lines: _KpiLines, node: KpiNodeEvaluation, root_unit: str | None) -> tuple[str, Tone]:
     """One node: value(s), target, baseline, change, contribution and what is wrong or missing, each
-    part after `_PART`, written by concatenation with the templates' literal parts (`_template_parts`)."""
+    part after `_PART`, written by concatenation with the templates' literal parts (`i18n.template_parts`)."""
     figures, parts = lines.figures, lines.parts
     quantity = figures.quantity
     unit, formula, actual = node.unit, node.formula, node.actual
