@@ -99,6 +99,28 @@ async def test_compute_attainment_returns_structure_and_a_table(client: Client) 
     assert "|" in text(result)
 
 
+async def test_a_planned_loss_written_with_its_sign_is_judged_as_a_level(client: Client) -> None:
+    """'-200万' against '-150万' is a planned loss of 200万 (a level), not a fall of 200万 from no baseline:
+    1 + (-150 - -200) / 200 = 125%. Against an unsigned baseline it stays a change."""
+    result = await client.call_tool(
+        "compute_attainment",
+        {
+            "metrics": [
+                {"name": "净利润", "target": "-200万", "actual": "-150万"},
+                {"name": "利润", "target": "-200万", "baseline": "500万", "actual": "320万"},
+            ]
+        },
+    )
+    assert not result.is_error
+    data = result.structured_content
+    assert data is not None
+    loss, fall = data["metrics"]
+    assert (loss["status"], loss["target_level"], loss["attainment_rate"]) == ("achieved", -2_000_000, 1.25)
+    assert loss["gap_to_target"] == pytest.approx(500_000)
+    assert (fall["status"], fall["target_level"]) == ("not_achieved", 3_000_000)
+    assert "净利润：实际 -150万，目标 ≥ -200万，已达成（完成率 125%" in text(result)
+
+
 async def test_one_bad_metric_does_not_spoil_the_others(client: Client) -> None:
     result = await client.call_tool(
         "compute_attainment",

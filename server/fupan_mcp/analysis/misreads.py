@@ -357,25 +357,50 @@ def _improved_side(metric: MetricInput, target: ParsedTarget | None) -> tuple[Pa
     return target, None
 
 
-_PLUS_FIGURE = re.compile(r"^\s*[+＋]\s?\d+(?:\.\d+)?\s*$")
+_SIGNED_FIGURE = re.compile(
+    r"^\s*(?P<sign>[+＋]|[-－−])\s?(?P<figure>\d[\d,]*(?:\.\d+)?\s*(?:[%％万亿千]|[kKmMbB])?)\s*$"
+)
+"""A figure with its sign and nothing else ('+40', '-200万', '-5%'): a change, or a level written with its sign."""
 
 
 def _signed_level(metric: MetricInput, target: ParsedTarget | None) -> tuple[ParsedTarget | None, Doubt | None]:
-    """A bare '+40' reads as a rise of 40; where the actual or the baseline is itself written with its plus
-    sign ('+38', '+30', as NPS and other signed scores are written) the '+40' is a level in that notation:
-    the score 40, not 30 + 40 = 70 ('NPS +40' against '+38' was 'not achieved, 20%'). On a signed score
-    (NPS, 净推荐值) written without signs, '+40' may be either: a doubt."""
-    if target is None or target.kind != "absolute_change" or target.direction != "increase":
+    """A bare '+40' reads as a rise of 40, '-200万' as a fall of 200万; where the actual or the baseline is
+    itself written with a sign ('+38', '+30', as NPS and other signed scores are written; '-150万' for a
+    loss, '-3%' for a margin or a change already taken) the target is a level in that notation: the score 40,
+    not 30 + 40 = 70 ('NPS +40' against '+38' was 'not achieved, 20%'); a planned loss of 200万, not a fall
+    of 200万 from a baseline nobody gave ('净利润 -200万' against '-150万' was 'no baseline, not evaluable').
+    On a signed score (NPS, 净推荐值) written without signs, '+40' may be either: a doubt."""
+    if target is None or not isinstance(metric.target, str):
         return target, None
-    if not isinstance(metric.target, str) or not _PLUS_FIGURE.match(metric.target):
+    if target.kind not in ("absolute_change", "relative_change") or target.factor is not None:
         return target, None
-    written = [text for text in (metric.actual, metric.baseline) if isinstance(text, str)]
-    if any(_PLUS_FIGURE.match(text) for text in written):
-        level = ParsedTarget(kind="at_least", value=target.value, unit=target.unit, approximate=target.approximate)
+    written = _SIGNED_FIGURE.match(metric.target)
+    if written is None or (target.kind == "relative_change" and target.unit != "%"):
+        return target, None
+    minus = written["sign"] not in "+＋"
+    if minus != (target.direction == "decrease"):
+        return target, None
+    signed = [
+        text
+        for text in (metric.actual, metric.baseline)
+        if isinstance(text, str) and (match := _SIGNED_FIGURE.match(text)) is not None and _same_kind(match, written)
+    ]
+    if signed:
+        value = -target.value if minus and target.value is not None else target.value
+        level = ParsedTarget(kind="at_least", value=value, unit=target.unit, approximate=target.approximate)
         return level, None
-    if _SIGNED_SCORE.search(_folded(metric.name)):
+    if not minus and target.kind == "absolute_change" and _SIGNED_SCORE.search(_folded(metric.name)):
         return target, Doubt("plus", "target", metric.target)
     return target, None
+
+
+def _same_kind(figure: re.Match[str], target: re.Match[str]) -> bool:
+    """Whether two signed figures are written alike: both percentages, or neither."""
+    return _is_percent(figure["figure"]) == _is_percent(target["figure"])
+
+
+def _is_percent(figure: str) -> bool:
+    return figure.rstrip().endswith(("%", "％"))
 
 
 _SIGNED_SCORE = re.compile(r"\b(?:e?nps|net promoter)\b|净推荐|推荐值")
