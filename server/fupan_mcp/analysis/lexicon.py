@@ -160,16 +160,18 @@ GOOD_OUTCOME = re.compile(
 users', 'survey response rate', 'error budget remaining', 'LTV:CAC' (value per cost: 'incident', 'bug', 'crash',
 'response', 'error', 'cac' alone made their bare targets ceilings: 230 incidents resolved against 200 was 'not
 achieved', LTV:CAC 3.4:1 against 3:1 too)."""
-BUDGET_NAME = re.compile(
-    r"^(?:(?:project|marketing|campaign|total|annual|quarterly|monthly)\s)?budget(?:\s(?:spent|used))?$"
-)
-"""A metric called 'budget' (its actual is the spend): a bare target is a ceiling, not a floor met by overspending."""
+BUDGET_NAME = re.compile(r"(?:^|\s)budget(?:\s(?:spent|used|spend))?$|预算(?:支出|花费|使用额|消耗)?$")
+"""A metric called '… budget' / '…预算' (its actual is the spend): a bare target is a ceiling, not a floor met by
+overspending ('营销预算 500万' against 520万 and 'Cloud budget $300k' against $320k were 'achieved')."""
+REVENUE_PLAN = re.compile(r"收入|营收|销售|回款|利润|毛利|营业额|gmv|revenue|sales|income|profit|bookings")
+"""A budget of income is a plan to reach (收入预算, sales budget): not a ceiling."""
 
 
 def side_of_words(words: str) -> bool | None:
     """True when ``words`` (already normalized: lower case, half width) name something lower is better for
     (cost, latency, 故障), False when they name something higher is better for, None when they tell neither."""
-    lower, higher = LOWER_IS_BETTER.search(words) or BUDGET_NAME.search(words), HIGHER_IS_BETTER.search(words)
+    budget = BUDGET_NAME.search(words) is not None and REVENUE_PLAN.search(words) is None
+    lower, higher = LOWER_IS_BETTER.search(words) or budget, HIGHER_IS_BETTER.search(words)
     if lower and GOOD_OUTCOME.search(words):
         return False  # 'incidents resolved', 'crash-free users', 'survey response rate': better higher
     if lower and not higher:
