@@ -312,3 +312,51 @@ def test_a_reopen_rate_is_lower_is_better_and_its_author_is_right() -> None:
         text = "## 结果\nTicket reopen rate: target 5%, actual 6%, missed.\n"
         result = audit_review(text.encode(), "markdown", language)  # type: ignore[arg-type]
         assert not [f for f in result.findings if f.code in FIGURE_ERRORS or f.code == "direction_assumed"]
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("zh", ("读起来与结论相反", "83.3%", "未达成")), ("en", ("opposite verdict", "83.3%", "not achieved"))],
+)
+def test_a_rate_in_another_convention_that_reads_as_met_is_a_warning(language: str, words: tuple[str, ...]) -> None:
+    """'完成率120%' of a ceiling of 8% missed at 9.6% is actual / target: a reader takes it for 'met'.
+    8 / 9.6 = 83.3%."""
+    result = audit_review("## 结果\n退货率目标不高于8%，实际9.6%，完成率120%。\n".encode(), "markdown", language)
+    [finding] = [f for f in result.findings if f.code.startswith("rate_convention")]
+    assert (finding.code, finding.severity) == ("rate_convention_verdict", "warning")
+    assert all(word in finding.message for word in words)
+    met = audit_review("## 结果\n退货率目标不高于8%，实际6.4%，完成率80%。\n".encode(), "markdown", language)
+    assert [(f.code, f.severity) for f in met.findings if f.code.startswith("rate_convention")] == [
+        ("rate_convention_verdict", "warning")
+    ]  # 80% written for a ceiling met (8 / 6.4 = 125%) reads as missed
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_a_rate_claimed_on_a_peak_is_unproven(language: str) -> None:
+    """'DAU峰值突破120万，目标100万，完成率120%': the target names no peak, a peak cannot prove it."""
+    text = "## 结果\nDAU峰值突破120万，目标100万，完成率120%。\nDAU峰值目标100万，实际120万。\n"
+    result = audit_review(text.encode(), "markdown", language)  # type: ignore[arg-type]
+    first, second = result.metrics
+    assert first.recomputed is not None and first.recomputed.status == "needs_verification"
+    assert (first.metric.aggregation, first.metric.target_aggregation) == ("peak", None)
+    assert second.recomputed is not None and second.recomputed.status == "achieved"  # both on the peak
+    assert second.recomputed.attainment_rate == pytest.approx(1.2)
+    [unproven] = [f for f in result.findings if f.code == "claim_unproven"]
+    assert unproven.severity == "warning" and unproven.location == "line 2"
+
+
+@pytest.mark.anyio
+async def test_budget_lines_through_the_client() -> None:
+    from mcp import Client
+
+    from fupan_mcp.app import create_server
+
+    text = "## 成果\n- 营销预算500万，实际花费520万，超支4%。\n- 系统可用性99.95%，目标99.9%，达成。\n"
+    async with Client(create_server()) as client:
+        result = await client.call_tool("audit_review", {"content": text, "format": "markdown"})
+    assert not result.is_error and result.structured_content is not None
+    budget, availability = result.structured_content["metrics"]
+    assert budget["metric"]["target"] == "<= 500万"
+    assert budget["recomputed"]["status"] == "not_achieved"
+    assert budget["recomputed"]["attainment_rate"] == pytest.approx(500 / 520)
+    assert availability["recomputed"]["attainment_rate"] == pytest.approx(99.95 / 99.9)

@@ -130,6 +130,12 @@ EN_STATEMENT = re.compile(
     rf"(?:was|is|:|=|reached|came in at|hit)?\s*(?P<actual>{_VALUE})",
     re.IGNORECASE,
 )
+EN_BUDGET = re.compile(  # "Marketing budget: $500k, actual spend $520k": a budget is a ceiling
+    rf"(?P<name>[A-Za-z][\w %/&'’.-]{{0,40}}?(?P<ceiling>budget))\s*(?:was|of|is|:|=)?\s*(?P<target>{_NUM}{_UNIT})"
+    rf"{_SEP}(?:but|and|while|with)?\s*(?:(?:the\s+)?actual(?:ly)?(?:\s+(?:spend|spending|spent|cost|costs))?|"
+    rf"(?:we\s+)?spent|spend(?:ing)?)\s*(?:was|is|:|=|of|came in at)?\s*(?P<actual>{_NUM}{_UNIT})",
+    re.IGNORECASE,
+)
 _EN_CAME = (
     r"(?:reached|hit|was|were|is|came in at|achieved|ended at|landed at|finished at|closed at|stayed at|"
     r"rose to|grew to|climbed to|fell to|dropped to|averaged|totall?ed)"
@@ -151,10 +157,22 @@ EN_AGAINST_TARGET = re.compile(  # "came in at $4.2M versus the $5M target": the
 )
 """'against our 99.9% SLO', 'versus the $50k budget': a budget, ceiling, cap or limit is a level not to pass."""
 ZH_AGAINST = re.compile(  # "大促GMV 5,200万，对比目标5,000万": the actual first, then the target it is set against
-    rf"(?P<name>[A-Za-z\u4e00-\u9fff][^，,。；;：:\n\d]{{0,19}}?)\s*(?:为|是|达到|达|实现|完成)?\s*(?P<actual>{_VALUE})"
-    rf"\s*[，,]?\s*(?:对比|对照|相比|相较于?|比较|较|vs\.?)\s*(?:目标|计划)(?:值)?(?:的)?\s*(?P<target>{_VALUE})",
+    rf"(?P<name>[A-Za-z\u4e00-\u9fff][^，,。；;：:\n\d]{{0,19}}?)\s*(?:为|是|达到了?|达|实现|完成|突破|录得)?\s*"
+    rf"(?P<actual>{_VALUE})\s*(?:[，,]\s*(?:(?:对比|对照|相比|相较于?|比较|较|vs\.?)\s*)?|(?:对比|对照|相比|相较于?|比较|较|vs\.?)\s*)"
+    rf"(?:目标|计划)(?:值)?(?:为|是)?(?:的)?\s*(?P<target>{_VALUE}{_BOUND_WORD})(?![\d.])",
     re.IGNORECASE,
 )
+"""Also '系统可用性99.95%，目标99.9%' and 'DAU峰值突破120万，目标100万': the figure, a comma, then the target."""
+ZH_BUDGET = re.compile(  # "营销预算500万，实际花费520万": a budget is a ceiling, whatever the name says
+    rf"(?P<name>[^，,。；;：:\n\d]{{0,20}}?(?P<ceiling>预算))(?:目标)?(?:总额|金额|额度)?(?:为|是|定为)?\s*[:：]?\s*"
+    rf"(?P<target>{_NUM}{_UNIT}){_BOUND_WORD}{_SEP}(?:但|而|最终|结果)?\s*(?:实际|最终)"
+    rf"(?:花费|支出|使用|发生|消耗|投入|花了|用了|花掉|开支)?(?:了|为|是|到)?\s*[:：]?\s*(?P<actual>{_NUM}{_UNIT})"
+)
+_PEAK_NAME = re.compile(r"峰值|高峰|最高|\bpeak\b", re.IGNORECASE)
+"""'DAU峰值', 'peak DAU': the figure is a peak. Where the name also leads the target ('DAU峰值目标100万，实际120万')
+the target is on the peak too; where the figure comes first and the target after it ('DAU峰值突破120万，目标
+100万'), the target names no peak: a peak cannot prove it (needs verification, as compute_attainment says)."""
+_ACTUAL_FIRST = (ZH_AGAINST, EN_AGAINST, EN_AGAINST_TARGET)
 _POINTS = re.compile(r"(?<=\d)\s*分$")  # "NPS目标40分": 分 is points for a score, minutes otherwise
 _HOURS_MINUTES = re.compile(r"(?:时|天|日|h)\s*\d+(?:\.\d+)?\s*分$", re.IGNORECASE)
 """'1小时20分': the 分 after hours is minutes, never points."""
@@ -199,13 +217,14 @@ _ACHIEVED = re.compile(
     r"\b(?:hit|made|reached|hitting|making) (?:the |our )?(?:target|goal)|\bon[- ]target",
     re.IGNORECASE,
 )
-_TARGET_WORD = re.compile(r"目标|计划值|\btarget|\b(?:goal|objective|slo|sla|budget|ceiling)\b", re.IGNORECASE)
+_TARGET_WORD = re.compile(r"目标|计划值|预算|\btarget|\b(?:goal|objective|slo|sla|budget|ceiling)\b", re.IGNORECASE)
 _ACTUAL_WORD = re.compile(
-    rf"实际|实现|完成|达成|\bactual|reached|achieved|\bagainst\b|\bversus\b|\bvs\b|{_FINALLY}|{_ENDED}", re.IGNORECASE
+    rf"实际|实现|完成|达成|\bactual|\bspent\b|reached|achieved|\bagainst\b|\bversus\b|\bvs\b|{_FINALLY}|{_ENDED}",
+    re.IGNORECASE,
 )
 _DIGIT = re.compile(r"\d")
 _FILLERS = re.compile(
-    r"^(?:本次|本期|此次|这次|今年|全年|上半年|下半年|活动|项目|其中|整体|我们的?|另外|同时|而|但|并且|以及|"
+    r"^(?:本次|本期|此次|这次|今年|全年|上半年|下半年|(?:活动|项目)(?=[A-Za-z0-9\s的])|其中|整体|我们的?|另外|同时|而|但|并且|以及|"
     r"and |the |our |overall |our campaign's |this quarter's |q\d |in q\d,? )+",
     re.IGNORECASE,
 )
@@ -457,7 +476,9 @@ def _sentences(text: str) -> list[str]:
     return [part.strip() for part in _SENTENCE.split(text) if part and part.strip()]
 
 
-_ACTUAL_LEAD = re.compile(rf"^(?:但|而|结果|but|and|while)?\s*(?:实际|actual|{_FINALLY}|{_ENDED})", re.IGNORECASE)
+_ACTUAL_LEAD = re.compile(
+    rf"^(?:但|而|结果|but|and|while)?\s*(?:实际|actual|{_FINALLY}|{_ENDED}|(?:we\s+)?spent\b)", re.IGNORECASE
+)
 
 
 def _with_actual_after(sentences: list[str]) -> list[str]:
@@ -465,9 +486,9 @@ def _with_actual_after(sentences: list[str]) -> list[str]:
     statement: the part that opens with the actual is joined to the goal before it."""
     joined: list[str] = []
     for sentence in sentences:
-        if joined and _ACTUAL_LEAD.match(sentence) and LEVEL.search(joined[-1]) is None:
-            candidate = f"{joined[-1]} {sentence}"
-            if LEVEL.search(candidate) is not None:
+        if joined and _ACTUAL_LEAD.match(sentence) and not _statement_matches(joined[-1]):
+            candidate = f"{joined[-1].rstrip('。.；; ')}; {sentence}"  # 'Budget target: $300k. Actual: $280k.'
+            if _statement_matches(candidate):
                 joined[-1] = candidate
                 continue
         joined.append(sentence)
@@ -477,11 +498,13 @@ def _with_actual_after(sentences: list[str]) -> list[str]:
 def _statement_matches(sentence: str) -> list[re.Match[str]]:
     """Every statement of a target and an actual in ``sentence``, in order, by the first pattern that finds one."""
     patterns = (
+        ZH_BUDGET,
         ZH_STATEMENT,
         ZH_BOUND,
         ZH_CHANGE,
         ZH_NAMED,
         ZH_AGAINST,
+        EN_BUDGET,
         EN_STATEMENT,
         EN_AGAINST,
         EN_AGAINST_TARGET,
@@ -697,7 +720,8 @@ class _Auditor:
     def sentences(self, block: Block, section: str | None) -> None:
         for sentence in _with_actual_after(_sentences(block.text)):
             named = _TARGET_WORD.search(sentence) or ZH_BOUND.search(sentence) or LEVEL.search(sentence)
-            if not (named and _ACTUAL_WORD.search(sentence) and _DIGIT.search(sentence)):
+            against = named and _ACTUAL_WORD.search(sentence) is None and ZH_AGAINST.search(sentence) is not None
+            if not (named and (against or _ACTUAL_WORD.search(sentence)) and _DIGIT.search(sentence)):
                 continue
             matches = _statement_matches(sentence)
             if not matches:
@@ -744,12 +768,15 @@ class _Auditor:
             rate, other = _rates(sentence[: match.start()], name)
         if rate is None and other is not None:
             self.unread_figure(block, sentence, self.t("reason.rate_of_other", name=name, qualifier=other))
+        peak = _PEAK_NAME.search(name) is not None
         try:
             metric = MetricInput(
                 name=name,
                 target=target,
                 actual=actual,
                 baseline=baseline if baseline and _value_ok(baseline) else None,
+                aggregation="peak" if peak else None,
+                target_aggregation="peak" if peak and match.re not in _ACTUAL_FIRST else None,
             )
         except ValidationError as error:
             self.unread_figure(block, sentence, str(error.errors()[0]["msg"]))
@@ -869,6 +896,12 @@ class _Auditor:
             message = self.t("audit.not_evaluable", name=name, statement=recomputed.statement)
             self.finding("not_evaluable", "warning", message, statement.location, statement.excerpt)
             return
+        if recomputed.status == "needs_verification" and (
+            statement.stated_rate is not None or statement.stated_status == "achieved"
+        ):  # '完成率120%' of a peak: the document states what its evidence cannot prove
+            message = self.t("audit.unproven", name=name, statement=recomputed.statement)
+            self.finding("claim_unproven", "warning", message, statement.location, statement.excerpt)
+            return
         stated = statement.stated_rate
         rate = recomputed.attainment_rate
         if stated is not None and rate is not None:
@@ -889,7 +922,20 @@ class _Auditor:
                     "audit.rate_mismatch", name=name, stated=f"{stated:g}%", computed=f"{computed:.{digits}f}%"
                 )
                 if any(_overlaps(alt, spread, low, high) for alt in alternatives):
-                    self.finding("rate_convention", "info", message, statement.location, statement.excerpt)
+                    if _reads_as_other_verdict(stated, recomputed):  # '完成率120%' of a missed ceiling
+                        status = self.t(f"status.{recomputed.status}")
+                        message = self.t(
+                            "audit.rate_convention_verdict",
+                            name=name,
+                            stated=f"{stated:g}%",
+                            computed=f"{computed:.{digits}f}%",
+                            status=status,
+                        )
+                        self.finding(
+                            "rate_convention_verdict", "warning", message, statement.location, statement.excerpt
+                        )
+                    else:
+                        self.finding("rate_convention", "info", message, statement.location, statement.excerpt)
                 else:
                     self.finding("rate_mismatch", "error", message, statement.location, statement.excerpt)
         verdict = statement.stated_status
@@ -973,6 +1019,14 @@ def _overlaps(computed: float, spread: float, low: float, high: float) -> bool:
     """True when a rate recomputed from figures written to ``spread`` (relative) can be the stated [low, high]."""
     least, most = computed * (1 - spread), computed / max(1 - spread, 1e-9)  # a / t, or t / a for a ceiling
     return least <= high + 1e-9 and most >= low - 1e-9
+
+
+def _reads_as_other_verdict(stated: float, recomputed: MetricResult) -> bool:
+    """Whether a rate stated in another convention falls on the other side of 100% than the verdict: a reader
+    takes '完成率120%' for 'met', and the ceiling of 8% was missed at 9.6% (8 / 9.6 = 83.3%)."""
+    if recomputed.status not in ("achieved", "not_achieved"):
+        return False
+    return (stated >= 100) != (recomputed.status == "achieved")
 
 
 def _other_conventions(result: MetricResult) -> list[float]:

@@ -350,6 +350,12 @@ TEXT: Table = {
         "zh": "“{name}”写的完成率为 {stated}，按目标与实际复算为 {computed}",
         "en": "'{name}' states an attainment rate of {stated}; target and actual give {computed}",
     },
+    "audit.rate_convention_verdict": {
+        "zh": "“{name}”写的完成率为 {stated}，读起来与结论相反：按目标与实际复算为 {computed}，{status}"
+        "（写的完成率用了另一种口径）",
+        "en": "'{name}' states an attainment rate of {stated}, which reads as the opposite verdict: target and actual "
+        "give {computed}, {status} (the stated rate uses another convention)",
+    },
     "audit.direction_assumed": {
         "zh": (
             "“{name}”写的是“{stated}”，把目标“{target}”当作下限复算为“{computed}”；"
@@ -368,6 +374,10 @@ TEXT: Table = {
     "audit.metric_error": {
         "zh": "“{name}”无法复算：{message}",
         "en": "'{name}' cannot be recomputed: {message}",
+    },
+    "audit.unproven": {
+        "zh": "“{name}”写了完成情况，但给出的数据证明不了：{statement}",
+        "en": "'{name}' states an outcome its figures cannot prove: {statement}",
     },
     "audit.not_evaluable": {
         "zh": "“{name}”缺少复算所需的数据：{statement}",
