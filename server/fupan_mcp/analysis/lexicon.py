@@ -126,7 +126,7 @@ LOWER_IS_BETTER = re.compile(  # what a metric can have too much of
     r"返修|报废|损耗|逾期|坏账|违约|差错|失败|丢包|掉线|崩溃|卡顿|闪退|延期|超期|离职|缺勤|工伤|能耗|排放|"
     r"资损|损失|罚款|罚金|赔付|赔偿|扣款|欠款|呆滞|误报|漏报|误判|误差|偏差|抖动|占用|包体积|包大小|首屏|冷启动|"
     r"启动时间|耗电|重复率|死链|回滚|驳回|打回|重开|复发|拒付|欺诈|盗刷|弃购|退订|周转天数|账期|交期|工期|逃逸|"
-    r"遗留|阻塞|熔断|"
+    r"遗留|阻塞|熔断|客诉|加班|缺货|断货|延误|排队|退单|取消率|报错|审批时长|配送时长|妥投时长|"
     r"latency|response(?! rate)|\bmtt[rdaf]\b|\brto\b|recovery(?! rate)|downtime|outage|lead time|cycle time|"
     r"load time|turnaround|wait|cost|spend|\bcac\b|\bcpa\b|\bcpc\b|\bcpm\b|error|incident|defect|bug|churn|bounce|"
     r"refund|complaint|backlog|timeout|failure|crash|scrap|rework|attrition|overdue|delinquen|non-performing|"
@@ -136,7 +136,10 @@ LOWER_IS_BETTER = re.compile(  # what a metric can have too much of
     r"\bdso\b|write-?offs?\b|penalt|dispute|drop(?:-off| rate|ped)|overrun|tech(?:nical)? debt|\blag\b|delay|"
     r"\btime to [a-z]|\bt?p(?:50|75|90|95|99|99\.9|999)\b|\bpercentile\b|"
     r"\b(?:restore|restoration|resolution|onboarding|build|deploy(?:ment)?|review|"
-    r"queue|processing|handling|setup|boot|startup|page|render|ramp-up|approval|merge) time\b"
+    r"queue|processing|handling|setup|boot|startup|page|render|ramp-up|approval|merge) time\b|"
+    r"on-?call pages|\bpag(?:ing|er)\b|\b5xx\b|\banr\b|\bcls\b|\binp\b|\bflak(?:y|iness)\b|\baht\b|handle time|"
+    r"queue length|energy consumption|\bpue\b|\bcogs\b|stock-?outs?\b|out of stock|burn rate|\bwip\b|"
+    r"cancell?ation|\bcpl\b|cost per\b|overtime|\bdelayed\b"
 )
 HIGHER_IS_BETTER = re.compile(  # the words above that name something good (在线时长, uptime)
     r"在线|观看|使用|学习|培训|停留|阅读|播放|陪伴|可用|正常运行|客单价|客单|笔单价|人效|坪效|节约|节省|降本|"
