@@ -164,6 +164,21 @@ class AuditMetric(BaseModel):
     recomputed: MetricResult | None = Field(default=None, description="compute_attainment's verdict on it.")
 
 
+class AuditChange(BaseModel):
+    """A change the document states with both of its figures ('从2.1%提升到2.8%，提升了33%'), recomputed."""
+
+    location: str
+    excerpt: str = Field(description="The change as written (shortened).")
+    start: str = Field(description="The figure it starts from, as written.")
+    end: str = Field(description="The figure it ends at, as written.")
+    stated: str = Field(description="The change the document states, as written: '33%', '3个百分点'.")
+    relative: float = Field(description="(end - start) / start, a fraction: 0.333 for a third more.")
+    points: float | None = Field(default=None, description="end - start in percentage points, between percentages.")
+    verdict: Literal["agrees", "change_direction", "change_unit", "change_mismatch"] = Field(
+        description="'agrees' when figures that round to the written ones give the stated change."
+    )
+
+
 class AuditFinding(Finding):
     """One thing the audit noticed, with where it is."""
 
@@ -189,6 +204,7 @@ class AuditResult(BaseModel):
     sections: list[AuditSection]
     missing_sections: list[MissingSection]
     metrics: list[AuditMetric]
+    changes: list[AuditChange] = Field(default_factory=list, description="Changes stated with both figures.")
     actions: list[ActionItem]
     action_locations: list[str] = Field(description="Where each action was read, in the order of `actions`.")
     findings: list[AuditFinding] = Field(description="Most severe first.")

@@ -39,6 +39,7 @@ from fupan_mcp.domain.attainment import MetricInput, MetricResult, Status
 from fupan_mcp.domain.common import SEVERITY_ORDER, Severity, SeverityCounts
 from fupan_mcp.domain.compliance import RosterEntry
 from fupan_mcp.domain.materials import (
+    AuditChange,
     AuditFinding,
     AuditMetric,
     AuditResult,
@@ -55,9 +56,11 @@ from fupan_mcp.i18n import Language, join_list, tr
 from fupan_mcp.limits import MAX_NAME_CHARS, MAX_TEXT_CHARS
 from fupan_mcp.materials.documents import Block, Document, sections_of
 from fupan_mcp.materials.metrics import metric_header, read_metrics
+from fupan_mcp.materials.stated_changes import stated_changes
 from fupan_mcp.materials.strings import TEXT
 from fupan_mcp.materials.tables import EMPTY, Cell, Sheet
 from fupan_mcp.materials.trackers import action_header, parse_date, read_tracker
+from fupan_mcp.numfmt import percent, plain
 
 __all__ = ["audit_document"]
 
@@ -611,6 +614,7 @@ class _Auditor:
         self.unreadable: list[Unreadable] = []
         self.risk_tables: list[tuple[str, int]] = []
         self.statements: list[_Statement] = []
+        self.changes: list[AuditChange] = []
         self.actions: list[ActionItem] = []
         self.action_locations: list[str] = []
         self.no_year: dict[int, str] = {}
@@ -719,6 +723,7 @@ class _Auditor:
     # -- sentences
     def sentences(self, block: Block, section: str | None) -> None:
         for sentence in _with_actual_after(_sentences(block.text)):
+            self.stated_changes(block, sentence)
             named = _TARGET_WORD.search(sentence) or ZH_BOUND.search(sentence) or LEVEL.search(sentence)
             against = named and _ACTUAL_WORD.search(sentence) is None and ZH_AGAINST.search(sentence) is not None
             if not (named and (against or _ACTUAL_WORD.search(sentence)) and _DIGIT.search(sentence)):
@@ -796,6 +801,37 @@ class _Auditor:
                 _other_targets(sentence, match, actual),
             )
         )
+
+    def stated_changes(self, block: Block, sentence: str) -> None:
+        """Changes stated with both figures ('从2.1%提升到2.8%，提升了33%'), recomputed (`stated_changes`)."""
+        if not _DIGIT.search(sentence):
+            return
+        for change in stated_changes(sentence):
+            record = AuditChange(
+                location=block.location,
+                excerpt=_excerpt(change.excerpt),
+                start=change.start,
+                end=change.end,
+                stated=change.stated,
+                relative=round(change.relative, 6),
+                points=None if change.points is None else round(change.points, 6),
+                verdict=change.verdict,
+            )
+            self.changes.append(record)
+            if change.verdict == "agrees":
+                continue
+            relative = percent(abs(change.relative), signed=False)
+            points = "—" if change.points is None else plain(abs(change.points))
+            message = self.t(
+                f"audit.{change.verdict}",
+                stated=change.stated,
+                start=change.start,
+                end=change.end,
+                relative=relative,
+                points=points,
+            )
+            severity: Severity = "warning" if change.verdict == "change_unit" else "error"
+            self.finding(change.verdict, severity, message, block.location, _excerpt(sentence))
 
     def unread_figure(self, block: Block, sentence: str, reason: str) -> None:
         self.unreadable.append(
@@ -1138,6 +1174,7 @@ def audit_document(
         sections=sections,
         missing_sections=missing,
         metrics=metrics,
+        changes=auditor.changes,
         actions=auditor.actions,
         action_locations=auditor.action_locations,
         findings=findings,

@@ -379,6 +379,19 @@ TEXT: Table = {
         "zh": "“{name}”写了完成情况，但给出的数据证明不了：{statement}",
         "en": "'{name}' states an outcome its figures cannot prove: {statement}",
     },
+    "audit.change_direction": {
+        "zh": "写的是变化“{stated}”，方向与数据相反：从 {start} 到 {end}",
+        "en": "the change is stated as '{stated}' the other way round: the figures go from {start} to {end}",
+    },
+    "audit.change_unit": {
+        "zh": "从 {start} 到 {end} 写作变化 {stated}：这是 {points} 个百分点，相对变化为 {relative}；请写明“个百分点”",
+        "en": "from {start} to {end} is stated as a change of {stated}: that is {points} percentage points, a "
+        "relative change of {relative}; write it in points",
+    },
+    "audit.change_mismatch": {
+        "zh": "从 {start} 到 {end} 写作变化 {stated}，按两端数据复算为 {relative}",
+        "en": "from {start} to {end} is stated as a change of {stated}; the two figures give {relative}",
+    },
     "audit.not_evaluable": {
         "zh": "“{name}”缺少复算所需的数据：{statement}",
         "en": "'{name}' lacks what the recomputation needs: {statement}",

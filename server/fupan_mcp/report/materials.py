@@ -87,7 +87,9 @@ def audit_text(result: AuditResult, language: Language) -> str:
     lines.append(_t("sections", language, sections="; ".join(found) or _t("none", language)))
     missing = [m.title for m in result.missing_sections]
     lines.append(_t("missing", language, sections="; ".join(missing) or _t("none", language)))
-    lines.append(_t("figures", language, count=len(result.metrics), actions=len(result.actions)))
+    lines.append(
+        _t("figures", language, count=len(result.metrics), changes=len(result.changes), actions=len(result.actions))
+    )
     counts = result.counts
     lines += ["", _t("findings", language, error=counts.error, warning=counts.warning, info=counts.info)]
     for finding in result.findings:

@@ -786,8 +786,8 @@ TEXT: Table = {
     "materials.sections": {"zh": "识别到的章节：{sections}", "en": "Sections found: {sections}"},
     "materials.missing": {"zh": "缺少的章节：{sections}", "en": "Sections missing: {sections}"},
     "materials.figures": {
-        "zh": "复算了 {count} 项目标/实际表述；行动项 {actions} 项。",
-        "en": "{count} target/actual statements recomputed; {actions} action items read.",
+        "zh": "复算了 {count} 项目标/实际表述、{changes} 项变化；行动项 {actions} 项。",
+        "en": "{count} target/actual statements and {changes} stated changes recomputed; {actions} action items read.",
     },
     "materials.findings": {
         "zh": "发现（错误 {error}，警告 {warning}，提示 {info}）：",
