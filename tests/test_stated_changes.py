@@ -104,3 +104,30 @@ async def test_stated_changes_through_the_client() -> None:
     )
     assert change["relative"] == pytest.approx(1 / 3, abs=1e-6) and change["points"] == pytest.approx(0.7)
     assert "复算了 0 项目标/实际表述、1 项变化" in result.content[0].text
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_a_table_of_before_after_and_change_is_checked_row_by_row(language: str) -> None:
+    """The funnel table of a public A/B 复盘 (hao.ren8.com/990.html), one figure changed: 23.1 / 12.4 = +86.3%,
+    written +68%. 92 / 85 = +8.2%, 78 / 49 = +59.2%, 68 / 35 = +94.3%; 1.2% → 0.9% is -0.3 pp (-25%)."""
+    text = (
+        "## 效果对比\n\n"
+        "| 指标 | 旧版本(95%用户) | 新版本(5%用户) | 提升 |\n|---|---|---|---|\n"
+        "| 参与→进入预约 | 85% | 92% | +8% |\n"
+        "| 填写车牌→选择套餐 | 49% | 78% | +59% |\n"
+        "| 选择套餐→提交 | 35% | 68% | +94% |\n"
+        "| 整体预约转化率 | 12.4% | 23.1% | +68% |\n\n"
+        "| Metric | Before | After | Change |\n|---|---|---|---|\n"
+        "| Handle time | 2.8h | 1.7h | -39% |\n"
+        "| Complaint rate | 1.2% | 0.9% | -0.3% |\n"
+        "| Tickets | 120 | 90 | n/a |\n"
+    )
+    result = audit_review(text.encode(), "markdown", language)  # type: ignore[arg-type]
+    assert [c.verdict for c in result.changes] == ["agrees"] * 3 + ["change_mismatch", "agrees", "change_unit"]
+    assert result.changes[3].relative == pytest.approx(23.1 / 12.4 - 1, abs=1e-6)
+    assert result.changes[3].location.endswith("row 5")
+    assert result.changes[4].relative == pytest.approx(-1.1 / 2.8, abs=1e-6)
+    assert not [m for m in result.metrics if m.location.startswith("table")]  # no target: nothing to judge
+    [unread] = [u for u in result.unreadable if u.location.endswith("row 4") and "Tickets" in (u.excerpt or "")]
+    assert unread.code == "figure_unreadable"
+    assert not [u for u in result.unreadable if u.code == "table_unread"]

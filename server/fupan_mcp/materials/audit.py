@@ -56,7 +56,7 @@ from fupan_mcp.i18n import Language, join_list, tr
 from fupan_mcp.limits import MAX_NAME_CHARS, MAX_TEXT_CHARS
 from fupan_mcp.materials.documents import Block, Document, sections_of
 from fupan_mcp.materials.metrics import metric_header, read_metrics
-from fupan_mcp.materials.stated_changes import stated_changes
+from fupan_mcp.materials.stated_changes import ChangeColumns, StatedChange, change_columns, stated_changes, table_change
 from fupan_mcp.materials.strings import TEXT
 from fupan_mcp.materials.tables import EMPTY, Cell, Sheet
 from fupan_mcp.materials.trackers import action_header, parse_date, read_tracker
@@ -664,6 +664,10 @@ class _Auditor:
         rows = [row + [EMPTY] * (width - len(row)) for row in rows]
         sheet = Sheet(block.location, rows)
         header = metric_header(rows)
+        columns = change_columns([cell.text for cell in rows[0]]) if rows else None
+        if columns is not None and (header is None or header.column("target") is None):
+            self.change_table(block, columns, rows)
+            return
         if header is not None:
             table = read_metrics(sheet, self.language, header=header)
             for k, metric in enumerate(table.metrics):
@@ -802,36 +806,58 @@ class _Auditor:
             )
         )
 
+    def change_table(self, block: Block, columns: ChangeColumns, rows: list[list[Cell]]) -> None:
+        """A table of before, after and the change ('| 指标 | 旧版本 | 新版本 | 提升 |'): each row's change checked."""
+        for number, row in enumerate(rows[1:], start=2):
+            texts = [cell.text for cell in row]
+            change = table_change(columns, texts)
+            if change is None:
+                if any(_DIGIT.search(text) for text in texts):
+                    self.unreadable.append(
+                        Unreadable(
+                            location=f"{block.location}, row {number}",
+                            code="figure_unreadable",
+                            excerpt=_excerpt(" | ".join(text for text in texts if text)),
+                            message=self.t("unread.figure", reason=self.t("reason.change_row")),
+                        )
+                    )
+                continue
+            self.record_change(f"{block.location}, row {number}", change, change.excerpt)
+
     def stated_changes(self, block: Block, sentence: str) -> None:
         """Changes stated with both figures ('从2.1%提升到2.8%，提升了33%'), recomputed (`stated_changes`)."""
         if not _DIGIT.search(sentence):
             return
         for change in stated_changes(sentence):
-            record = AuditChange(
-                location=block.location,
-                excerpt=_excerpt(change.excerpt),
-                start=change.start,
-                end=change.end,
-                stated=change.stated,
-                relative=round(change.relative, 6),
-                points=None if change.points is None else round(change.points, 6),
-                verdict=change.verdict,
-            )
-            self.changes.append(record)
-            if change.verdict == "agrees":
-                continue
-            relative = percent(abs(change.relative), signed=False)
-            points = "—" if change.points is None else plain(abs(change.points))
-            message = self.t(
-                f"audit.{change.verdict}",
-                stated=change.stated,
-                start=change.start,
-                end=change.end,
-                relative=relative,
-                points=points,
-            )
-            severity: Severity = "warning" if change.verdict == "change_unit" else "error"
-            self.finding(change.verdict, severity, message, block.location, _excerpt(sentence))
+            self.record_change(block.location, change, sentence)
+
+    def record_change(self, location: str, change: StatedChange, context: str) -> None:
+        """The change kept in `AuditResult.changes`, and a finding when it is wrong."""
+        record = AuditChange(
+            location=location,
+            excerpt=_excerpt(change.excerpt),
+            start=change.start,
+            end=change.end,
+            stated=change.stated,
+            relative=round(change.relative, 6),
+            points=None if change.points is None else round(change.points, 6),
+            verdict=change.verdict,
+        )
+        self.changes.append(record)
+        if change.verdict == "agrees":
+            return
+        relative = percent(abs(change.relative), signed=False)
+        points = "—" if change.points is None else plain(abs(change.points))
+        message = self.t(
+            f"audit.{change.verdict}",
+            stated=change.stated,
+            start=change.start,
+            end=change.end,
+            relative=relative,
+            points=points,
+        )
+        severity: Severity = "warning" if change.verdict == "change_unit" else "error"
+        self.finding(change.verdict, severity, message, location, _excerpt(context))
 
     def unread_figure(self, block: Block, sentence: str, reason: str) -> None:
         self.unreadable.append(

@@ -21,7 +21,7 @@ from typing import Literal
 
 from fupan_mcp.domain.numbers import NumberError, read_value
 
-__all__ = ["StatedChange", "stated_changes"]
+__all__ = ["ChangeColumns", "StatedChange", "change_columns", "judged_change", "stated_changes", "table_change"]
 
 _FIG = (
     r"[-+]?[$¥￥€£]?\s*\d[\d,，]*(?:\.\d+)?\s*"
@@ -107,8 +107,18 @@ def _checked(match: re.Match[str]) -> StatedChange | None:
         return None
     if stated_text is None or unit_text is None:
         return _moved(match, verb)
+    rises = _RISE_WORDS.match(verb.strip()) is not None
+    return judged_change(match.group().strip(), groups["start"], groups["end"], stated_text, unit_text, rises)
+
+
+def judged_change(
+    excerpt: str, start_text: str, end_text: str, stated_text: str, unit_text: str, rises: bool | None
+) -> StatedChange | None:
+    """The change ``stated_text`` + ``unit_text`` ('33' '%', '0.7' '个百分点') from ``start_text`` to ``end_text``,
+    judged; ``rises`` is the direction the words or the sign state (None: none stated). None when the two
+    figures are not two values of one unit, or the change is in points of something that is no percentage."""
     try:
-        start, end = read_value(groups["start"].strip()), read_value(groups["end"].strip())
+        start, end = read_value(start_text.strip()), read_value(end_text.strip())
     except NumberError:
         return None
     if start.unit != end.unit or start.value == 0 or start.value < 0 or end.value < 0:
@@ -120,33 +130,109 @@ def _checked(match: re.Match[str]) -> StatedChange | None:
         return None  # points of a score ('NPS up 5 points'): the difference, nothing to mix up
     relative = (end.value - start.value) / start.value
     points = end.value - start.value if percents else None
-    rises = _RISE_WORDS.match(verb.strip()) is not None
     verdict: Verdict
-    if end.value != start.value and rises != (end.value > start.value):
+    if rises is not None and end.value != start.value and rises != (end.value > start.value):
         verdict = "change_direction"
     else:
-        low, high = _relative_bounds(groups["start"], groups["end"], start.value, end.value)
-        points_range = _points_bounds(groups["start"], groups["end"], start.value, end.value)
+        low, high = _relative_bounds(start_text, end_text, start.value, end.value)
+        points_range = _points_bounds(start_text, end_text, start.value, end.value)
         s_low, s_high = _bounds(stated_text, stated)
         if in_points:
             verdict = "agrees" if _overlap(s_low, s_high, *points_range) else "change_mismatch"
         elif _overlap(s_low, s_high, low * 100, high * 100):
             verdict = "agrees"
-        elif percents and _overlap(
-            s_low, s_high, *_points_bounds(groups["start"], groups["end"], start.value, end.value)
-        ):
+        elif percents and _overlap(s_low, s_high, *points_range):
             verdict = "change_unit"
         else:
             verdict = "change_mismatch"
     return StatedChange(
-        excerpt=match.group().strip(),
-        start=groups["start"].strip(),
-        end=groups["end"].strip(),
+        excerpt=excerpt,
+        start=start_text.strip(),
+        end=end_text.strip(),
         stated=f"{stated_text}{unit_text.strip()}",
         relative=relative,
         points=points,
         verdict=verdict,
     )
+
+
+# --- tables of before, after and the change ('| 指标 | 旧版本 | 新版本 | 提升 |') ---------------------------
+
+_BEFORE_LABEL = re.compile(
+    r"^(?:旧版本?|改版前|优化前|上线前|调整前|实施前|改造前|之前|对照组|对照|基线|上期|上月|上周|上季度|去年同期|去年|"
+    r"before|old|baseline|control|previous|prior|last (?:year|quarter|month|week))$",
+    re.IGNORECASE,
+)
+_AFTER_LABEL = re.compile(
+    r"^(?:新版本?|改版后|优化后|上线后|调整后|实施后|改造后|之后|实验组|实验|本期|本月|本周|本季度|今年|当前|"
+    r"after|new|treatment|variant|current|this (?:year|quarter|month|week))$",
+    re.IGNORECASE,
+)
+_CHANGE_LABEL = re.compile(
+    r"^(?:提升|提高|增长|增幅|涨幅|增长率|降幅|下降|降低|变化|变化率|变化幅度|差值|差异|环比|同比|"
+    r"change|delta|diff(?:erence)?|lift|uplift|improvement|growth|Δ|% change)$",
+    re.IGNORECASE,
+)
+_RISING_LABEL = re.compile(r"^(?:提升|提高|增长|增幅|涨幅|增长率|lift|uplift|improvement|growth)$", re.IGNORECASE)
+_FALLING_LABEL = re.compile(r"^(?:降幅|下降|降低)$")
+_LABEL_NOTE = re.compile(r"[（(][^（()）]*[）)]")
+_CELL_CHANGE = re.compile(
+    rf"^\s*(?P<sign>[+＋]|[-－−])?\s*(?:{_UP_ZH}|{_DOWN_ZH}|up|down)?\s*(?P<stated>\d+(?:\.\d+)?)\s*"
+    rf"(?P<unit>%|％|{_POINTS})\s*$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class ChangeColumns:
+    """Where a table of before / after / change keeps its columns (0-based); the change column's label."""
+
+    name: int
+    before: int
+    after: int
+    change: int
+    label: str
+
+
+def change_columns(header: list[str]) -> ChangeColumns | None:
+    """The columns of a table that compares a before and an after and states the change, or None."""
+    labels = [_LABEL_NOTE.sub("", label).strip() for label in header]
+    before = [k for k, label in enumerate(labels) if _BEFORE_LABEL.match(label)]
+    after = [k for k, label in enumerate(labels) if _AFTER_LABEL.match(label)]
+    change = [k for k, label in enumerate(labels) if _CHANGE_LABEL.match(label)]
+    if len(before) != 1 or len(after) != 1 or len(change) != 1:
+        return None
+    used = {before[0], after[0], change[0]}
+    rest = [k for k in range(len(labels)) if k not in used and labels[k]]
+    return ChangeColumns(rest[0] if rest else 0, before[0], after[0], change[0], labels[change[0]])
+
+
+def table_change(columns: ChangeColumns, row: list[str]) -> StatedChange | None:
+    """One row of such a table judged: '85%', '92%', '+8%' (the sign, or the column's word, gives the side)."""
+    if max(columns.before, columns.after, columns.change) >= len(row):
+        return None
+    stated = _CELL_CHANGE.match(row[columns.change])
+    if stated is None:
+        return None
+    sign = stated["sign"]
+    rises: bool | None = None
+    if sign is not None:
+        rises = sign in "+＋"
+    elif _RISING_LABEL.match(columns.label):
+        rises = True
+    elif _FALLING_LABEL.match(columns.label):
+        rises = False
+    else:
+        words = row[columns.change]
+        rises = (
+            True
+            if re.search(_UP_ZH + r"|\bup\b", words, re.I)
+            else False
+            if re.search(_DOWN_ZH + r"|\bdown\b", words, re.I)
+            else None
+        )
+    excerpt = " | ".join(cell for cell in row if cell)
+    return judged_change(excerpt, row[columns.before], row[columns.after], stated["stated"], stated["unit"], rises)
 
 
 def _moved(match: re.Match[str], verb: str) -> StatedChange | None:

@@ -433,6 +433,11 @@ TEXT: Table = {
         "en": "table not read: its header ({header}) is neither a metrics table (target/actual) nor an "
         "action table (owner/due)",
     },
+    "reason.change_row": {
+        "zh": "变化一栏读不出“+8%”“-0.3个百分点”这样的变化，或前后两栏不是同一单位的数值",
+        "en": "the change cell is not a change such as '+8%' or '-0.3pp', or before and after are not figures "
+        "of one unit",
+    },
     "reason.no_pair": {"zh": "找不到成对的目标与实际数值", "en": "no pair of target and actual figures"},
     "reason.change_sides": {
         "zh": "目标的变化“{target}”与实际的变化“{actual}”方向相反，读不出完成进度，未核对",
