@@ -163,3 +163,32 @@ def test_a_chinese_tracker_with_progress_and_month_dues() -> None:
         ("2025-01-31", "done"),
     ]
     assert not result.problems
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_a_unit_declared_above_the_header_is_the_unit_of_the_sums_of_money(language: str) -> None:
+    """'单位：万元' under the title of a Chinese operating report: 12,000 is 1.2亿元, and the gap 660万元; a score
+    row is no sum of money and keeps no unit (it was shown as 90万元), which a note says."""
+    text = (
+        "2025年度经营指标完成情况表,,,\n单位：万元,,,\n指标名称,年度目标,实际完成,完成率\n"
+        '营业收入,"12,000","11,340",94.5%\n销售费用,"2,000","2,150",107.5%\n客户满意度,90,92.5,102.8%\n'
+        "客户数,800,760,95%\n"
+    )
+    r = import_metrics(text.encode(), "csv", None, language, compute=True)  # type: ignore[arg-type]
+    assert [m.unit for m in r.metrics] == ["万元", "万元", None, None]
+    assert r.attainment is not None
+    revenue, cost, score, customers = r.attainment.metrics
+    assert revenue.target_level == pytest.approx(12_000) and revenue.gap_to_target == pytest.approx(-660)  # 万元
+    assert {"zh": "目标 ≥ 1.2亿元", "en": "target ≥ ¥120M"}[language] in revenue.statement
+    assert cost.status == "not_achieved" and cost.attainment_rate == pytest.approx(2000 / 2150, abs=1e-9)
+    assert score.target_level == 90 and customers.target_level == 800
+    codes = {note.code for note in r.notes}
+    assert {"sheet_unit", "unit_withheld"} <= codes
+    [withheld] = [note for note in r.notes if note.code == "unit_withheld"]
+    assert "客户满意度" in withheld.message and "客户数" in withheld.message
+
+
+def test_a_unit_column_header_is_not_given_to_a_score_row() -> None:
+    text = "指标,目标(万元),实际(万元)\nGMV,1500,1628\n客户满意度（分）,90,92.5\n"
+    r = import_metrics(text.encode(), "csv", None, "zh", compute=False)
+    assert [m.unit for m in r.metrics] == ["万元", None]

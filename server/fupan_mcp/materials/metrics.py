@@ -517,6 +517,9 @@ class _Reader:
             target is not None and actual is not None and period_clash(header.labels[target], header.labels[actual])
         )
         """The target column's period is longer than the actual's: the targets are not read against them."""
+        self.sheet_unit = _declared_unit(sheet.rows[: header.rows[0]])
+        """The unit a line above the header declares ('单位：万元', 'Unit: $k'), for columns that name none."""
+        self.unit_withheld: list[str] = []
 
     def number_cell(self, i: int, row: Sequence[Cell], name: str, report: bool = True) -> Cell | None:
         """The cell of a number column with its text made plain (`clean_number`); a footnote mark taken off
@@ -641,6 +644,12 @@ class _Reader:
             sources.append(ImportedMetric(index=len(metrics), row=i + 1 + self.offset, name=metric.name))
             metrics.append(metric)
             stated.append(self.stated(i, row))
+        if self.sheet_unit is not None:
+            self.notes.append(Note("sheet_unit", {"unit": self.sheet_unit}))
+        if self.unit_withheld:
+            unit = self.header_unit() or ""
+            names = "、".join(self.unit_withheld)[:200]
+            self.notes.append(Note("unit_withheld", {"unit": unit, "count": len(self.unit_withheld), "names": names}))
         if groups:
             self.notes.append(Note("group_rows", {"count": len(groups), "text": "、".join(groups)[:200]}))
         if totals:
@@ -683,7 +692,13 @@ class _Reader:
     def metric(self, i: int, row: Sequence[Cell], name: str, group: str | None) -> MetricInput | None:
         unit_cell = self.cell(row, "unit")
         unit = unit_cell.text.strip()[:32] if unit_cell is not None and not is_placeholder(unit_cell) else None
-        unit = unit or _name_unit(name) or self.header_unit()
+        if not unit:
+            unit = _name_unit(name)
+            declared = self.header_unit()
+            if unit is None and declared is not None and _MONEY_UNIT.search(declared) and _NOT_MONEY.search(name):
+                self.unit_withheld.append(name)  # '客户满意度' under '单位：万元' is no sum of money
+            elif unit is None:
+                unit = declared
         percent_seen = False
         values: dict[str, float | str | None] = {}
         for key in ("actual", "baseline"):
@@ -736,7 +751,7 @@ class _Reader:
             index = self.header.column(name)
             if index is not None and self.header.units[index]:
                 return self.header.units[index]
-        return None
+        return self.sheet_unit
 
     _target_percent = False
 
@@ -838,7 +853,7 @@ def _distinct(row: Sequence[Cell]) -> list[Cell]:
 
 _NAME_UNITS = re.compile(
     r"^(?:%|％|百分比|pp|[百千万亿]?元|万美元|百万美元|亿美元|百万|千万|(?:us)?[$€£¥￥]\s?(?:k|m|mm|mn|b|bn)?|"
-    r"(?:k|m|mm|mn|b|bn)\s?[$€£]|usd|rmb|cny|eur|人|人次|次|单|笔|件|户|个|天|日|小时|分钟|秒|毫秒|ms|"
+    r"(?:k|m|mm|mn|b|bn)\s?[$€£]|usd|rmb|cny|eur|人|人次|次|单|笔|件|户|个|天|日|小时|分钟|分|秒|毫秒|ms|"
     r"min|mins|minutes|hours|hrs|days|h|s|sec|seconds)$",
     re.IGNORECASE,
 )
@@ -863,6 +878,28 @@ _DIGIT = re.compile(r"\d")
 @functools.lru_cache(maxsize=4096)
 def _metric_field(text: str) -> str | None:
     return match_field(text, METRIC_FIELDS)
+
+
+_DECLARED_UNIT = re.compile(r"(?:金额|计量)?(?:单位|\bunits?\b)\s*[:：]\s*(?P<unit>[^）)\s,，;；|]+)", re.IGNORECASE)
+_MONEY_UNIT = re.compile(r"元|[$€£¥￥]|usd|rmb|cny|eur", re.IGNORECASE)
+_NOT_MONEY = re.compile(
+    r"满意度|评分|得分|分数|净推荐|率|占比|比例|天数|人数|次数|户数|时长|周期|[（(](?:分|天|人|次|%|％|个|小时|h)[）)]|数(?:量)?$|"
+    r"\bnps\b|\bcsat\b|score|rating|\brate\b|ratio|share|percent|\bdays\b|count|headcount|users|customers|"
+    r"orders|tickets",
+    re.IGNORECASE,
+)
+"""Names that are no sum of money ('客户满意度', '毛利率', '周转天数', '客户数'): a money unit declared for the sheet or
+the column is not theirs ('客户满意度 90' under '单位：万元' was shown as 90万元)."""
+
+
+def _declared_unit(rows: Sequence[Sequence[Cell]]) -> str | None:
+    """The unit a line above the header declares: '单位：万元', '（金额单位：元）', 'Unit: $k' (a unit we read)."""
+    for row in rows:
+        for cell in row:
+            found = _DECLARED_UNIT.search(cell.text) if not cell.empty else None
+            if found is not None and _NAME_UNITS.match(found["unit"]):
+                return found["unit"]
+    return None
 
 
 def _name_unit(name: str) -> str | None:

@@ -126,6 +126,15 @@ TEXT: Table = {
         "zh": "文件引用外部工作簿；外部链接未更新，使用的是文件中缓存的值",
         "en": "the file links to other workbooks; the links were not refreshed, cached values were used",
     },
+    "note.sheet_unit": {
+        "zh": "表头之上声明的单位“{unit}”用于没有自带单位的数值列",
+        "en": "the unit '{unit}' declared above the header is used for the value columns that name none",
+    },
+    "note.unit_withheld": {
+        "zh": "单位“{unit}”是金额单位，未用于 {count} 项不是金额的指标：{names}",
+        "en": "the unit '{unit}' is a unit of money and was not used for {count} metrics that are no sums of "
+        "money: {names}",
+    },
     "note.title_rows": {
         "zh": "表头之上的 {count} 行（标题或说明）未作为数据读取：{text}",
         "en": "{count} rows above the header (a title or notes) were not read as data: {text}",
