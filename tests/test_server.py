@@ -99,6 +99,17 @@ async def test_compute_attainment_returns_structure_and_a_table(client: Client) 
     assert "|" in text(result)
 
 
+async def test_a_deadline_before_the_figure_is_not_read_as_a_range(client: Client) -> None:
+    """'6月底前达到5万' against 3万 is 60% and not achieved; it read as the range 6 ~ 5万 and was 'achieved'."""
+    result = await client.call_tool(
+        "compute_attainment", {"metrics": [{"name": "注册用户", "target": "6月底前达到5万", "actual": "3万"}]}
+    )
+    data = result.structured_content
+    assert data is not None
+    [metric] = data["metrics"]
+    assert (metric["status"], metric["target_level"], metric["attainment_rate"]) == ("not_achieved", 50_000, 0.6)
+
+
 async def test_a_planned_loss_written_with_its_sign_is_judged_as_a_level(client: Client) -> None:
     """'-200万' against '-150万' is a planned loss of 200万 (a level), not a fall of 200万 from no baseline:
     1 + (-150 - -200) / 200 = 125%. Against an unsigned baseline it stays a change."""

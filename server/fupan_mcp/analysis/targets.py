@@ -255,7 +255,8 @@ _PREFIX_OPS: dict[str, Op] = {
     ">=": ">=", "=>": ">=", ">": ">", "<=": "<=", "=<": "<=", "<": "<", "==": "=", "=": "=",
     "不低于": ">=", "不少于": ">=", "不小于": ">=", "大于等于": ">=", "大于或等于": ">=", "至少": ">=",
     "最少": ">=", "最低": ">=", "达到": ">=", "达": ">=", "高于": ">", "大于": ">", "超过": ">", "多于": ">",
-    "突破": ">", "不少于等于": ">=", "保持在": ">=", "维持在": ">=", "稳定在": ">=", "确保": ">=",
+    "突破": ">", "完成": ">=", "实现": ">=", "做到": ">=",
+    "不少于等于": ">=", "保持在": ">=", "维持在": ">=", "稳定在": ">=", "确保": ">=",
     "不超过": "<=", "不高于": "<=", "不多于": "<=", "不大于": "<=", "小于等于": "<=", "小于或等于": "<=",
     "至多": "<=", "最多": "<=", "最高": "<=", "控制在": "<=", "低于": "<", "小于": "<", "少于": "<",
     "不到": "<", "不足": "<", "等于": "=", "压降至": "<=", "压到": "<=",
@@ -372,7 +373,8 @@ _UNIT = r"(?:\s?[a-z%$¥€£‰\u4e00-\u9fff/°#][a-z%$¥€£‰\u4e00-\u9fff/
 _QTY_UNSIGNED = rf"(?:[¥$€£]|usd\s?)?{_NUM}{_UNIT}"
 _T_DAY = r"t\s?[-+]\s?\d+(?:\.\d+)?(?:\s?(?:天|日|d))?"
 _QTY = rf"(?:{_T_DAY}|[-+]?\s?{_QTY_UNSIGNED})"
-_RANGE = re.compile(rf"(?P<lo>{_QTY})\s?(?:~|-|至|到|to|and|和|与)\s?(?P<hi>{_QTY})")
+_RANGE = re.compile(rf"(?P<lo>{_QTY})\s?(?:~|-|至|(?<![达做提升增降减])到|to|and|和|与)\s?(?P<hi>{_QTY})")
+"""'95~99%', '3到5天'; never the 到 of a verb ('1季度达到50万' read as the range 1 ~ 50万 with the unit 季度达)."""
 _PLUS_MINUS = re.compile(rf"(?P<mid>{_QTY})\s?(?:±|\+/-|\+-)\s?(?P<tol>{_QTY_UNSIGNED})")
 _CHAINED = re.compile(rf"(?P<lo>{_QTY})\s?(?P<op1><=|<)\s?[^<>=\d]*?\s?(?P<op2><=|<)\s?(?P<hi>{_QTY})")
 _PREFIX = re.compile(rf"^(?P<word>{_alternation(_PREFIX_OPS)})\s?")
@@ -791,6 +793,22 @@ _DEADLINE = re.compile(
     r"[a-z]*(?:\s\d{1,2})?)(?:\s?(?:20\d\d|fy\d{2,4}))?$"
     r"|(?<=.)\s?[(（]?(?:于|在)?(?:q[1-4]|年底|年末|季末|月底|本季度|本月|\d{4}年)(?:前|之前|末|内)?[)）]?$"
 )
+_WHEN = (
+    r"\d{1,2}\s?月份?\s?(?:\d{1,2}\s?[日号])?\s?(?:底|末|中旬|下旬|上旬|初|中)?"
+    r"|第?[1-4]\s?季度末?|q[1-4]|h[12]|[上下]半年|年底|年末|年内|季末|季度末|月底|月末|本季度?|本月|本年|今年|当年"
+    r"|\d+\s?个?\s?(?:月|天|日|周|星期|工作日|年)"
+)
+_DEADLINE_LEAD = re.compile(
+    rf"^(?:在|于|到)?\s?(?:20\d\d\s?年\s?(?:底|末)?\s?(?:{_WHEN})?|{_WHEN})\s?(?:前|之前|以前|内|之内|以内)\s?[,，]?\s?"
+)
+"""A deadline or a window written before the figure ('6月底前达到5万', '2025年底前', 'Q3前', '3个月内'): the target is
+what follows it. Only where a figure follows: '3天内' alone is the figure (at most 3 days)."""
+_PERIOD_LEAD = re.compile(
+    r"^(?:在|于)?\s?(?:(?:20\d\d\s?年度?|第?[1-4]\s?季度|q[1-4]|h[12]|[上下]半年|全年|年度|\d{1,2}\s?月份?)\s?)+[,，]?\s?"
+    r"(?=达到|完成|突破|实现|提升|提高|增长|下降|降低|减少|控制|不低于|不超过|不少于|不高于|至少|最多|>=|<=|[≥≤><])"
+)
+"""The period a target is for, written before its verb ('1季度达到50万', '6月达到5万', '2025年达到1亿')."""
+_DIGIT_CHAR = re.compile(r"\d")
 _SHARE_OF = re.compile(
     r"(?P<p>\d+(?:\.\d+)?)\s?%\s?of\s(?:the\s|all\s)?(?P<n>\d+(?:\.\d+)?)(?=\s?[a-z\u4e00-\u9fff]*$)"
 )
@@ -916,6 +934,14 @@ def _everyday(folded: str) -> tuple[str, bool]:
     third' is 33.3%, '提升3pct' is points (pct in Chinese writing) and '43 minutes of downtime' is 43 minutes."""
     nines = False
     folded = _WHOLE_WORDS.get(folded.strip(), folded).replace("个工作日", "工作日")
+    if "前" in folded or "内" in folded:
+        lead = _DEADLINE_LEAD.match(folded)
+        if lead is not None and _DIGIT_CHAR.search(folded, lead.end()):
+            folded = folded[lead.end() :]  # '6月底前达到5万' is 达到5万 by a date: it read as the range 6 ~ 5万
+    if "年" in folded or "月" in folded or "季" in folded or folded[:1] in "qh":
+        lead = _PERIOD_LEAD.match(folded)
+        if lead is not None and lead.end() > 0 and _DIGIT_CHAR.search(folded, lead.end()):
+            folded = folded[lead.end() :]  # '6月底前达到5万' is 达到5万 by a date: it read as the range 6 ~ 5万
     if folded.startswith(("no ", "zero ")):
         unchanged = _NO_CHANGE.match(folded.strip())
         if unchanged:  # 'no increase' caps the change at 0 (it read as 'increase by at least 0')
