@@ -545,3 +545,24 @@ def test_a_scorecard_s_own_field_names_are_read() -> None:
         ("achieved", pytest.approx(1.04)),
         ("achieved", pytest.approx(1.0)),
     ]
+
+
+@pytest.mark.parametrize(
+    ("language", "actual", "gap"),
+    [("zh", "实际 9天", "低于上限 5天"), ("en", "actual 9 days", "under the limit by 5 days")],
+)
+def test_a_duration_is_written_in_a_unit_it_reads_plainly_in(language: Language, actual: str, gap: str) -> None:
+    """'9 days' against 'under 2 weeks' is computed in weeks (9/7, 14/9 = 155.6%) but written as days: it
+    read 'actual 1.29 weeks, under the limit by 0.7143 weeks'. 1.25 hours stays in hours."""
+    result = compute_attainment(
+        [
+            MetricInput(name="Onboarding", target="under 2 weeks", actual="9 days"),
+            MetricInput(name="MTTR", target="≤ 1h", actual="75 min"),
+        ],
+        language,
+    )
+    onboarding, mttr = result.metrics
+    assert onboarding.unit == "week" and onboarding.attainment_rate == pytest.approx(14 / 9, abs=1e-9)
+    assert actual in onboarding.statement and gap in onboarding.statement
+    assert {"zh": "实际 1.25小时", "en": "actual 1.25 hours"}[language] in mttr.statement
+    assert actual in attainment_text(result)

@@ -212,6 +212,8 @@ def _quantity_reference(value: float | None, unit: str | None, language: str, co
     base, factor = fmt.display_unit(unit)
     amount = fmt.clean(value * factor) if factor != 1.0 else value
     assert amount is not None
+    if base in ("week", "d", "h", "min", "s", "ms") and math.isfinite(amount):
+        amount, base = fmt._plain_duration(amount, base)  # a duration in a unit it reads plainly in
     smallest = fmt._SMALLEST_SCALE[language]  # type: ignore[index]
     if not computed and -smallest < amount < smallest:
         text = fmt.plain(amount)

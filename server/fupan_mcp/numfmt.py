@@ -20,7 +20,9 @@ Rules, one per kind of unit, the same for every caller:
 - Currency: $ € £ stand before the number in both languages ($93亿, $9.3B); 元 follows it in zh
   (376万元) and is ¥ before it in en (¥3.76M). "USD", "美元", "dollars" all read as $.
 - Time units in words: zh 天 / 小时 / 分钟 / 秒 / 毫秒 / 周 / 个工作日; en with the right plural
-  ("1 hour", "1.7 hours", "66 minutes"), milliseconds as "ms".
+  ("1 hour", "1.7 hours", "66 minutes"), milliseconds as "ms". A duration that has more than two decimals in
+  its unit is written in the largest finer unit where it has at most one: 9 days against weeks is 9天,
+  not 1.29周, 67 minutes against hours 67分钟, not 1.12小时 (1.25小时 and 0.5天 stay).
 - Percentage points are "1.2 个百分点" / "1.2 pp"; a rank "第2名" / "#2"; T+N days "T+1".
 - Numbers: thousands separators, two decimals from 1 up and four below, trailing zeros dropped; a
   computed count is a whole number, a small computed ratio keeps two decimals (3.40).
@@ -36,7 +38,7 @@ import math
 import re
 from collections.abc import Iterable
 
-from fupan_mcp.domain.numbers import canonical_unit, singular_noun, split_magnitude_unit
+from fupan_mcp.domain.numbers import TIME_SECONDS, canonical_unit, singular_noun, split_magnitude_unit
 from fupan_mcp.i18n import Language, Table, localized, template_parts
 
 _TEXT: Table = {
@@ -185,11 +187,34 @@ def quantity(value: float | None, unit: str | None, language: Language, *, compu
     base, factor = display_unit(unit)
     amount = clean(value * factor) if factor != 1.0 else value
     assert amount is not None
+    if base in _DURATIONS and math.isfinite(amount):
+        amount, base = _plain_duration(amount, base)
     if not computed and -_SMALLEST_SCALE[language] < amount < _SMALLEST_SCALE[language]:
         text = plain(amount)  # what `_amount` gives a typed figure below every scale word, one call less
     else:
         text = _amount(amount, base, language, computed, None)
     return text if base is None else _with_unit(text, amount, base, language)
+
+
+_DURATIONS = ("week", "d", "h", "min", "s", "ms")
+
+
+def _plain_duration(value: float, unit: str) -> tuple[float, str]:
+    """``value`` itself when it has at most two decimals in ``unit``; else in the largest finer unit in which it
+    has at most one (9 days, not 1.29 weeks; 67 minutes, not 1.12 hours); else itself (1.3333 h stays 1.33 h)."""
+    if _decimals_at_most(value, 2):
+        return value, unit
+    start = _DURATIONS.index(unit) + 1
+    for finer in _DURATIONS[start : start + 2]:  # a week in days or hours, never in seconds
+        amount = value * TIME_SECONDS[unit] / TIME_SECONDS[finer]
+        if _decimals_at_most(amount, 1) and abs(amount) < 10_000:
+            return round(amount, 1), finer
+    return value, unit
+
+
+def _decimals_at_most(value: float, places: int) -> bool:
+    scaled = value * 10**places
+    return abs(scaled - round(scaled)) <= 1e-6 * max(1.0, abs(scaled))
 
 
 def quantity_in(
