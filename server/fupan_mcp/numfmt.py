@@ -213,7 +213,7 @@ def _plain_duration(value: float, unit: str) -> tuple[float, str]:
 
 
 def _decimals_at_most(value: float, places: int) -> bool:
-    scaled = value * 10**places
+    scaled = value * 10.0**places
     return abs(scaled - round(scaled)) <= 1e-6 * max(1.0, abs(scaled))
 
 
