@@ -433,3 +433,25 @@ def test_a_factor_written_under_the_matrix_s_own_word_is_its_text() -> None:
     weakness = SwotItem.model_validate({"description": "测试资源不足", "weight": 0.4, "rating": 2})
     result = swot(strengths=[items[0]], weaknesses=[weakness], opportunities=[], threats=[])
     assert result.ife.score == pytest.approx(0.6 * 4 + 0.4 * 2)  # 3.2
+
+
+@pytest.mark.parametrize(
+    ("quadrant", "text"),
+    [
+        ("weaknesses", "新客获取成本高于行业均值30%"),
+        ("weaknesses", "交付速度落后于竞争对手"),
+        ("weaknesses", "Checkout is slower than competitors"),
+        ("strengths", "Our NPS is above the industry average"),
+        ("strengths", "市场份额第一"),
+    ],
+)
+def test_a_comparison_with_a_benchmark_is_no_external_factor(quadrant: str, text: str) -> None:
+    """It measures us against others: an internal strength or weakness, not misplaced."""
+    others = {"strengths": ["品牌认知度高"], "weaknesses": ["数据口径不统一"]}
+    result = swot(**{**others, quadrant: [text]}, opportunities=["直播电商渠道增长"], threats=["原材料价格上涨"])
+    assert not [f for f in result.findings if f.code == "likely_misplaced"]
+
+
+def test_an_external_factor_among_the_weaknesses_is_still_flagged() -> None:
+    result = swot(strengths=["品牌认知度高"], weaknesses=["行业政策收紧"], opportunities=["o"], threats=["t"])
+    assert [f.path for f in result.findings if f.code == "likely_misplaced"] == ["weaknesses[0]"]

@@ -224,9 +224,26 @@ _INTERNAL_WORDS = re.compile(
 )
 
 
+_BENCHMARK = re.compile(
+    r"(?:高于|低于|优于|劣于|落后于?|领先于?|超过|超出|不及|不如|相比|对比|比|较|\bthan\b|\bvs\.?|\bversus\b|"
+    r"\bcompared (?:with|to)\b|\b(?:above|below|behind|ahead of)\b)\s*(?:the\s+)?"
+    r"(?:行业|市场|竞品|竞争对手|对手|同行|industry|market|competitors?|peers?|rivals?)"
+    r"(?:\s*(?:的)?(?:均值|平均水平|平均值?|水平|标杆|基准|average|benchmark|norm|median|mean))?"
+    r"|(?:行业|市场|industry|market)\s*(?:均值|平均水平|平均值?|标杆|基准|average|benchmark|median)"
+    r"|市场(?:份额|占有率)|\bmarket share\b",
+    re.IGNORECASE,
+)
+"""A comparison with a benchmark ('新客获取成本高于行业均值30%', 'slower than competitors'): it measures us, so it
+names no external factor (the cost was flagged as a weakness that belongs among the threats); so does our
+market share (市场份额第一 is a strength)."""
+
+
 def misplacement_words(text: str, quadrant: Quadrant) -> list[str]:
     """Words suggesting ``text`` belongs on the other side (internal vs external) of the SWOT."""
-    regex = _EXTERNAL_WORDS if quadrant in ("S", "W") else _INTERNAL_WORDS
+    if quadrant in ("S", "W"):
+        regex, text = _EXTERNAL_WORDS, _BENCHMARK.sub(" ", text)
+    else:
+        regex = _INTERNAL_WORDS
     return list(dict.fromkeys(m.group() for m in regex.finditer(text)))
 
 
