@@ -566,3 +566,7 @@ def test_fields_under_trackers_names_are_read() -> None:
         ActionItem.model_validate({"task": "x", "action": "y"})
     risk = Risk.model_validate({"risk": "支付通道故障", "mitigation": "切换备用通道", "probability": "高"})
     assert (risk.response, risk.likelihood) == ("切换备用通道", "high")
+    rag = Risk.model_validate({"risk": "CDN 费用超支", "kri": "日 CDN 费用", "amber": "> $2k/day", "red": "> $3k/day"})
+    assert (rag.indicator, rag.yellow_threshold, rag.red_threshold) == ("日 CDN 费用", "> $2k/day", "> $3k/day")
+    with pytest.raises(ValidationError):  # both names: refused by name
+        Risk.model_validate({"risk": "x", "yellow": "> 1", "yellow_threshold": "> 2"})

@@ -515,7 +515,21 @@ _ACTION_ALIASES: Mapping[str, str] = {
     "due_date": "due",
     "due_on": "due",
 }
-_RISK_ALIASES: Mapping[str, str] = {"mitigation": "response", "assignee": "owner", "probability": "likelihood"}
+_RISK_ALIASES: Mapping[str, str] = {
+    "mitigation": "response",
+    "assignee": "owner",
+    "probability": "likelihood",
+    "yellow": "yellow_threshold",
+    "amber": "yellow_threshold",
+    "amber_threshold": "yellow_threshold",
+    "warning_threshold": "yellow_threshold",
+    "red": "red_threshold",
+    "critical_threshold": "red_threshold",
+    "trigger": "red_threshold",
+    "kri": "indicator",
+    "metric": "indicator",
+}
+"""The names risk registers give the fields: a RAG register's yellow/amber and red thresholds, a KRI."""
 
 
 class ActionItem(Model):
@@ -672,7 +686,8 @@ class Risk(Model):
     @model_validator(mode="before")
     @classmethod
     def _other_words(cls, data: object) -> object:
-        """'mitigation', 'assignee', 'probability' under the fields' names (runs before the reading above)."""
+        """'mitigation', 'assignee', 'probability', 'yellow', 'red' … under the fields' names (runs before the reading
+        above)."""
         return renamed_keys(data, _RISK_ALIASES)
 
     @property
