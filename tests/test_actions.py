@@ -570,3 +570,18 @@ def test_fields_under_trackers_names_are_read() -> None:
     assert (rag.indicator, rag.yellow_threshold, rag.red_threshold) == ("日 CDN 费用", "> $2k/day", "> $3k/day")
     with pytest.raises(ValidationError):  # both names: refused by name
         Risk.model_validate({"risk": "x", "yellow": "> 1", "yellow_threshold": "> 2"})
+
+
+@pytest.mark.parametrize(
+    ("owner", "named"),
+    [
+        ("支付组 王磊", ["支付组 王磊"]),
+        ("王磊 支付组", ["王磊 支付组"]),
+        ("运维部 张三", ["运维部 张三"]),
+        ("张三 李四", ["张三", "李四"]),
+        ("数据组 市场部", ["数据组", "市场部"]),
+    ],
+)
+def test_a_person_written_with_their_team_is_one_owner(owner: str, named: list[str]) -> None:
+    """'支付组 王磊' in a risk register was 'several owners'; two people or two teams still are."""
+    assert owners(owner) == named

@@ -612,11 +612,17 @@ _CJK_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}")
 _HANDLE = re.compile(r"@[\w.-]+")
 
 
+_TEAM_WORD = re.compile(r"(?:组|部|团队|中心|小组|办|科|室|处|线)$")
+"""A team before a person's name: the person is named with their team ('支付组 王磊'), one owner."""
+
+
 def _space_separated(text: str) -> list[str] | None:
     """Several people written with spaces only: "张三 李四", "@alice @bob"; None when it is one name."""
     pieces = text.split()
     if len(pieces) < 2:
         return None
+    if len(pieces) == 2 and sum(bool(_TEAM_WORD.search(p)) for p in pieces) == 1:
+        return None  # '支付组 王磊', '王磊 支付组': a person with their team is one owner
     if all(_CJK_NAME.fullmatch(p) for p in pieces) or all(_HANDLE.fullmatch(p) for p in pieces):
         return pieces
     return None
