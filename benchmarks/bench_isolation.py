@@ -69,65 +69,78 @@ HEADERS = {
 }
 
 
-async def probe(url: str, until: Callable[[], bool], small: bytes) -> tuple[list[float], list[float]]:
-    """Eight clients alternating the small call and /health until ``until()``; their latencies."""
-    import httpx2
-
+async def probe(
+    clients: list[Any], url: str, until: Callable[[], bool], small: bytes
+) -> tuple[list[float], list[float]]:
+    """The clients each alternating the small call and /health until ``until()``; their latencies."""
     calls: list[float] = []
     healths: list[float] = []
     health_url = url.rsplit("/", 1)[0] + "/health"
 
-    async def one_client() -> None:
-        async with httpx2.AsyncClient(headers=HEADERS, timeout=120) as http:
-            while not until():
-                started = time.perf_counter()
-                response = await http.post(url, content=small)
-                calls.append(time.perf_counter() - started)
-                message = sse_result(response.text)
-                if "error" in message or message["result"].get("isError"):
-                    raise RuntimeError(f"small call failed: {message}")
-                started = time.perf_counter()
-                (await http.get(health_url)).raise_for_status()
-                healths.append(time.perf_counter() - started)
+    async def one_client(http: Any) -> None:
+        while not until():
+            started = time.perf_counter()
+            response = await http.post(url, content=small)
+            calls.append(time.perf_counter() - started)
+            message = sse_result(response.text)
+            if "error" in message or message["result"].get("isError"):
+                raise RuntimeError(f"small call failed: {message}")
+            started = time.perf_counter()
+            (await http.get(health_url)).raise_for_status()
+            healths.append(time.perf_counter() - started)
 
-    await asyncio.gather(*(one_client() for _ in range(CLIENTS)))
+    await asyncio.gather(*(one_client(http) for http in clients))
     return calls, healths
 
 
-async def heavy_loop(url: str, payload: bytes, runs: int, done: list[bool], durations: list[float]) -> None:
-    import httpx2
-
-    async with httpx2.AsyncClient(headers=HEADERS, timeout=300) as http:
-        for _ in range(runs):
-            started = time.perf_counter()
-            response = await http.post(url, content=payload)
-            durations.append(time.perf_counter() - started)
-            message = sse_result(response.text)
-            if "error" in message or message["result"].get("isError"):
-                raise RuntimeError(f"heavy call failed: {str(message)[:300]}")
+async def heavy_loop(http: Any, url: str, payload: bytes, runs: int, done: list[bool], durations: list[float]) -> None:
+    """``runs`` heavy calls one after the other; their answers are checked once the last has come back
+    (decoding a megabyte of JSON here would stall the probing clients, which share this event loop)."""
+    answers: list[bytes] = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        response = await http.post(url, content=payload)
+        durations.append(time.perf_counter() - started)
+        answers.append(response.content)
     done[0] = True
+    for answer in answers:
+        message = sse_result(answer.decode())
+        if "error" in message or message["result"].get("isError"):
+            raise RuntimeError(f"heavy call failed: {str(message)[:300]}")
 
 
 async def run(url: str, idle_seconds: float, heavy_runs: int) -> list[bool]:
+    """The clients are made once, before anything is timed, and kept across the phases: making an
+    httpx client loads the CA bundle (about 20 ms of CPU here), and eight of them made at the start of a
+    phase stalled this process's event loop for 0.15 s, the first calls of every client waiting it out;
+    in a phase of a few hundred calls that stall alone was the p99."""
+    import httpx2
+
     small = body("compute_attainment", {"metrics": sample_metrics(), "language": "zh"})
-    deadline = time.monotonic() + 1.0
-    await probe(url, lambda: time.monotonic() > deadline, small)  # warm up
-    deadline = time.monotonic() + idle_seconds
-    idle_calls, idle_health = await probe(url, lambda: time.monotonic() > deadline, small)
-    rows = [["idle", ms(percentile(idle_calls, 99)), ms(percentile(idle_health, 99)), "", str(len(idle_calls))]]
-    verdicts = []
-    for suffix, tool, factory in HEAVY:
-        payload = body(tool, factory())
-        done = [False]
-        durations: list[float] = []
-        heavy = asyncio.create_task(heavy_loop(url, payload, heavy_runs, done, durations))
-        calls, healths = await probe(url, lambda done=done: done[0], small)
-        await heavy
-        call_p99, health_p99 = percentile(calls, 99), percentile(healths, 99)
-        label = f"during {tool} ({len(payload) / 1e6:.2f} MB request)"
-        rows.append([label, ms(call_p99), ms(health_p99), ms(min(durations)), str(len(calls))])
-        verdicts.append(target(f"isolation.small_call.{suffix}", call_p99, percentile(idle_calls, 99), LIMIT))
-        verdicts.append(target(f"isolation.health.{suffix}", health_p99, percentile(idle_health, 99), LIMIT))
+    clients = [httpx2.AsyncClient(headers=HEADERS, timeout=120) for _ in range(CLIENTS)]
+    heavy_client = httpx2.AsyncClient(headers=HEADERS, timeout=300)
+    try:
+        deadline = time.monotonic() + 1.0
+        await probe(clients, url, lambda: time.monotonic() > deadline, small)  # warm up
+        deadline = time.monotonic() + idle_seconds
+        idle_calls, idle_health = await probe(clients, url, lambda: time.monotonic() > deadline, small)
+        rows = [["idle", ms(percentile(idle_calls, 99)), ms(percentile(idle_health, 99)), "", str(len(idle_calls))]]
+        verdicts = []
+        for suffix, tool, factory in HEAVY:
+            payload = body(tool, factory())
+            done = [False]
+            durations: list[float] = []
+            heavy = asyncio.create_task(heavy_loop(heavy_client, url, payload, heavy_runs, done, durations))
+            calls, healths = await probe(clients, url, lambda done=done: done[0], small)
+            await heavy
+            call_p99, health_p99 = percentile(calls, 99), percentile(healths, 99)
+            label = f"during {tool} ({len(payload) / 1e6:.2f} MB request)"
+            rows.append([label, ms(call_p99), ms(health_p99), ms(min(durations)), str(len(calls))])
+            verdicts.append(target(f"isolation.small_call.{suffix}", call_p99, percentile(idle_calls, 99), LIMIT))
+            verdicts.append(target(f"isolation.health.{suffix}", health_p99, percentile(idle_health, 99), LIMIT))
+    finally:
+        for http in [*clients, heavy_client]:
+            await http.aclose()
     table(
         f"Isolation over HTTP: p99 of {CLIENTS} clients (small call + /health) idle and under a heavy call",
         ["phase", "small call p99", "/health p99", "heavy call (best)", "small calls"],

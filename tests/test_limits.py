@@ -11,7 +11,14 @@ from mcp import Client
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import TextContent
 
-from fupan_mcp.limits import MAX_ARGUMENT_CHARS, MAX_METRICS, MAX_REF_CHARS, argument_weight, oversized
+from fupan_mcp.limits import (
+    MAX_ARGUMENT_CHARS,
+    MAX_METRICS,
+    MAX_REF_CHARS,
+    OFF_LOOP_WEIGHT,
+    argument_weight,
+    oversized,
+)
 
 
 def text_of(result: object) -> str:
@@ -36,9 +43,19 @@ def test_the_bound_comes_from_the_schema_or_the_default() -> None:
     )
 
 
-def test_weight_counts_items_and_thousands_of_characters() -> None:
+def test_weight_counts_items_and_characters_by_fifty() -> None:
     arguments = {"metrics": [{}] * 40, "text": "x" * 5_000, "review": {"actions": [1] * 7}}
-    assert argument_weight(arguments) == 40 + 5 + 1 + 7
+    assert argument_weight(arguments) == 40 + 100 + 1 + 7
+    fields = {"fields": {"a": "x" * 3_000, "b": "y" * 2_049, "c": None}}  # the texts inside count too
+    assert argument_weight(fields) == 3 + 60 + 40
+
+
+def test_a_text_check_past_five_thousand_characters_leaves_the_event_loop() -> None:
+    """A 60 KB check_compliance (under the HTTP exchange size) weighed 60 counted by the thousand and ran
+    its ~60 ms scan on the event loop."""
+    assert argument_weight({"text": "x" * 5_000, "language": "en"}) <= OFF_LOOP_WEIGHT
+    assert argument_weight({"text": "x" * 5_050, "language": "en"}) > OFF_LOOP_WEIGHT
+    assert argument_weight({"text": "x" * 60_000}) == 1_200
 
 
 @pytest.mark.anyio

@@ -444,6 +444,7 @@ class FupanServer(MCPServer[Any]):
             tool is None
             or tool.context_kwarg is not None
             or tool.resolved_params
+            or OFF_LOOP.get()  # this loop is a private one already: a worker process's (`isolation`)
             or argument_weight(arguments) <= OFF_LOOP_WEIGHT
         ):
             if tool is None:

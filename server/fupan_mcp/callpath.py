@@ -38,8 +38,9 @@ CHECK_OUTPUT = os.environ.get("FUPAN_MCP_CHECK_OUTPUT", "").strip().lower() in {
 """Validate every structured result against the output model, as the SDK does (tests, debugging)."""
 
 OFF_LOOP: ContextVar[bool] = ContextVar("fupan_off_loop", default=False)
-"""True while a heavy call runs on its own event loop in a worker thread (`FupanServer._run_tool`): the
-tool's work then runs right there (`tools.calls.run_tool`), not on one more thread of that private loop."""
+"""True while a heavy call runs on its own event loop in a worker thread (`FupanServer._run_tool`) or in a
+worker process (`isolation`): the tool's work then runs right there (`tools.calls.run_tool`), not on one
+more thread of that private loop."""
 
 
 T = TypeVar("T")

@@ -105,12 +105,17 @@ def stop() -> None:
 
 def _ready() -> None:
     """In each new worker: ignore Ctrl-C (it reaches the whole process group; the server shuts down
-    gracefully, the workers with it), end with the server, and yield the cores to it when they are
-    short (`WORKER_NICENESS`)."""
+    gracefully, the workers with it), end with the server, yield the cores to it when they are short
+    (`WORKER_NICENESS`), and run each tool's work on the event loop of the call (`callpath.OFF_LOOP`):
+    that loop is the worker's own and serves that one call, so a hop to one more thread (started by each
+    call's new loop, `anyio.run`) bought nothing."""
+    from fupan_mcp.callpath import OFF_LOOP
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent()
     with contextlib.suppress(OSError):
         os.nice(WORKER_NICENESS)
+    OFF_LOOP.set(True)  # in this thread's context, which every call's loop and task copies
 
 
 PR_SET_PDEATHSIG = 1

@@ -45,7 +45,7 @@ from fupan_mcp.domain.timeline import TimelineResult
 from fupan_mcp.domain.whys import FiveWhysResult
 from fupan_mcp.errors import InputError
 from fupan_mcp.i18n import Language
-from fupan_mcp.limits import MAX_ACTIONS, MAX_DATE_CHARS, MAX_REF_CHARS
+from fupan_mcp.limits import MAX_ACTIONS, MAX_DATE_CHARS, MAX_REF_CHARS, text_weight
 from fupan_mcp.services import Services
 from fupan_mcp.store.base import StoreError
 from fupan_mcp.tools.args import LanguageArg, ReviewIdArg
@@ -302,7 +302,8 @@ async def check_compliance(
         result = run_core(lambda: check(text, fields, roster or (), mask, language))
         return tool_result(result, compliance_text(result))
 
-    return await run_tool(work, len(fields or ()) + len(text or "") // 1000, None)
+    scanned = len(text or "") + sum(len(value) for value in (fields or {}).values() if isinstance(value, str))
+    return await run_tool(work, len(fields or ()) + text_weight(scanned), None)  # every text is scanned
 
 
 def _attainment_png(result: AttainmentResult, language: Language) -> list[bytes]:
