@@ -730,11 +730,15 @@ class SQLiteStore:
         with self._transaction(write=False) as conn:
             for table, columns, order in tables:
                 names = ", ".join(f'"{c}"' for c in columns)
-                cursor = conn.execute(f'SELECT {names} FROM "{table}" ORDER BY {", ".join(order)}')
+                cursor = conn.cursor()
+                cursor.row_factory = None  # plain tuples, zipped with the columns asked for
+                cursor.execute(f'SELECT {names} FROM "{table}" ORDER BY {", ".join(order)}')
+                keys = tuple(columns)
+                parsed = [name for name in _JSON_COLUMNS.get(table, ()) if name in keys]
                 for row in cursor:
-                    values = dict(row)
-                    for name in _JSON_COLUMNS.get(table, ()):
-                        if values.get(name) is not None:
+                    values = dict(zip(keys, row, strict=True))
+                    for name in parsed:
+                        if values[name] is not None:
                             values[name] = json.loads(values[name])
                     yield table, values
 
