@@ -714,18 +714,19 @@ def insert_batches(
     column the table does not have is refused here too: names go into the SQL, values never do."""
     names: tuple[str, ...] = ()
     run: list[list[Any]] = []
+    known = frozenset(columns)
     for item in items:
         values = dict(item)
         prepare(values)
-        unknown = sorted(set(values) - set(columns))
-        if unknown:
+        if not values.keys() <= known:
+            unknown = sorted(set(values) - known)
             raise InputError("row", f"the table {table} has no columns {unknown}")
         given = tuple(values)
         if given != names and run:
             yield names, run
             run = []
         names = given
-        run.append([values[name] for name in given])
+        run.append(list(values.values()))  # in the order of ``given``
     if run:
         yield names, run
 
