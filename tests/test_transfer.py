@@ -510,25 +510,34 @@ def test_a_restored_store_answers_insights_search_and_actions_byte_for_byte(
     assert [a.model_dump_json() for a in target.list_actions()] == [a.model_dump_json() for a in source.list_actions()]
 
 
-def test_after_a_restore_the_search_index_follows_new_writes(pair: tuple[ReviewStore, ReviewStore]) -> None:
-    """The import rebuilds the index from every lesson at once (SQLite: without its row trigger meanwhile);
-    the lessons written afterwards are indexed as they are written."""
+def test_after_a_restore_the_kept_indexes_follow_new_writes(pair: tuple[ReviewStore, ReviewStore]) -> None:
+    """The import rebuilds the search index from every lesson at once and counts the carried-over groups
+    from every key at once (SQLite: without their row triggers meanwhile); what is written afterwards is
+    indexed and counted as it is written."""
     source, target = pair
     ids = seed(source)
     import_workspace(dump(source).splitlines(), _t(target))
     target.index_lessons(ids["second"], [("lesson", "灰度发布要先看告警")])
     assert [hit.review_id for hit in target.search_lessons("灰度")] == [ids["second"]]
     assert [hit.review_id for hit in target.search_lessons("权限")] == [ids["first"]]
+    third = target.create_review_document(  # the project as the first review gives it, its open action again
+        "商城 2024", "复盘三", None, "2024-12-20", "zh", actions=[ActionItem(action="写告警手册", owner="李娜")]
+    ).record.id
+    rows = target.insight_rows()
+    carried = compute_insights(rows, default_as_of(rows, None)).carried_over  # from the kept group sizes
+    assert [(c.action, [r.review_id for r in c.reviews]) for c in carried] == [("写告警手册", [ids["first"], third])]
     if isinstance(target, SQLiteStore) and target.fts:
         with target._transaction(write=False) as conn:
             conn.execute("INSERT INTO lesson_fts (lesson_fts, rank) VALUES ('integrity-check', 1)")
 
 
+@pytest.mark.parametrize("broken_step", ["_prepare", "_keep_carried"])
 def test_a_restore_that_fails_while_writing_leaves_the_store_as_it_was(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, broken_step: str
 ) -> None:
-    """A failure inside the write transaction (here: making the kept insights) rolls everything back: the
-    stored reviews, and the full-text trigger the import set aside, which goes on indexing new lessons."""
+    """A failure inside the write transaction (while the rows go in, with the full-text trigger set aside;
+    while the carried-over keys are made, with the group trigger set aside) rolls everything back: the
+    stored reviews, and the triggers, which go on following new writes."""
     from fupan_mcp.store import sqlite as sqlite_store
 
     with SQLiteStore(tmp_path / "a.db") as source, SQLiteStore(tmp_path / "b.db") as target:
@@ -540,10 +549,10 @@ def test_a_restore_that_fails_while_writing_leaves_the_store_as_it_was(
         with target._transaction(write=False) as conn:
             schema = conn.execute("SELECT type, name, sql FROM sqlite_master ORDER BY name").fetchall()
 
-        def broken(conn: sqlite3.Connection, review_ids: object) -> None:
+        def broken(*args: object) -> None:
             raise sqlite3.OperationalError("disk I/O error")
 
-        monkeypatch.setattr(sqlite_store, "_keep_insights", broken)
+        monkeypatch.setattr(sqlite_store, broken_step, broken)
         with pytest.raises(StoreError):
             import_workspace(text.splitlines(), _t(target), replace=True)
         monkeypatch.undo()
@@ -553,3 +562,12 @@ def test_a_restore_that_fails_while_writing_leaves_the_store_as_it_was(
         target.index_lessons(kept.record.id, [("lesson", "灰度发布要先看告警")])
         assert [hit.review_id for hit in target.search_lessons("灰度")] == [kept.record.id]
         assert target.search_lessons("旧的教训") == []  # replaced by index_lessons
+        target.add_actions(kept.record.id, [ActionItem(action="补齐告警", owner="王伟")])
+        other = target.create_review_document(
+            "旧项目", "又一次复盘", None, "2023-02-01", "zh", actions=[ActionItem(action="补齐告警", owner="李娜")]
+        )
+        rows = target.insight_rows()
+        carried = compute_insights(rows, default_as_of(rows, None)).carried_over  # from the kept group sizes
+        assert [(c.action, [r.review_id for r in c.reviews]) for c in carried] == [
+            ("补齐告警", [kept.record.id, other.record.id])
+        ]

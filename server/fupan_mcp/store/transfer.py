@@ -50,6 +50,7 @@ from pydantic import BaseModel, ValidationError
 from fupan_mcp.domain.actions import ActionItem
 from fupan_mcp.domain.stored import Lesson, ReviewSummary
 from fupan_mcp.errors import InputError
+from fupan_mcp.gctuning import collections_paused
 from fupan_mcp.i18n import Language, Table, join_list, tr
 from fupan_mcp.store import base
 
@@ -123,6 +124,7 @@ TABLES: tuple[TableSpec, ...] = (
 """Every data table of the schema, parents first. A table missing here fails the export (and its test)."""
 
 _BY_KIND = {spec.kind: spec for spec in TABLES}
+_RECORD_KEYS = frozenset({"kind", "row"})
 
 
 class TransferStore(Protocol):
@@ -334,10 +336,14 @@ def canonical_json(value: Any) -> Any:
             return int(Decimal(repr(value)))
         return value
     if isinstance(value, dict):
-        return {key: canonical_json(item) for key, item in value.items()}
+        return {key: item if type(item) in _KEPT else canonical_json(item) for key, item in value.items()}
     if isinstance(value, list):
-        return [canonical_json(item) for item in value]
+        return [item if type(item) in _KEPT else canonical_json(item) for item in value]
     return value
+
+
+_KEPT = frozenset({str, int, bool, type(None)})
+"""The JSON values `canonical_json` gives back as they are, without a call for each."""
 
 
 def _export_value(value: Any, column: Column) -> Any:
@@ -383,10 +389,11 @@ def export_records(store: TransferStore) -> Iterator[tuple[str, str]]:
     plain = _PLAIN
     try:
         for table, row in rows:
-            named = by_name[table]
-            for name, value in row.items():  # most values are texts and integers, exported as they are
-                if type(value) not in plain:
-                    row[name] = _export_value(value, named[name])
+            if not plain.issuperset(map(type, row.values())):  # most rows are texts and integers only
+                named = by_name[table]
+                for name, value in row.items():
+                    if type(value) not in plain:
+                        row[name] = _export_value(value, named[name])
             yield kinds[table], _encode({"kind": kinds[table], "row": row})
             count += 1
     finally:
@@ -534,8 +541,8 @@ def parse_workspace(lines: Iterable[bytes | str], store: TransferStore) -> Parse
                 records = -1
             end = (number, records)
             continue
-        if not isinstance(kind, str) or kind not in _BY_KIND or set(record) != {"kind", "row"}:
-            if isinstance(kind, str) and kind not in _BY_KIND and set(record) == {"kind", "row"}:
+        if not isinstance(kind, str) or kind not in _BY_KIND or record.keys() != _RECORD_KEYS:
+            if isinstance(kind, str) and kind not in _BY_KIND and record.keys() == _RECORD_KEYS:
                 choices = ", ".join(_BY_KIND)
                 problems.append(LineProblem(number, "kind", "unknown_kind", {"kind": kind, "choices": choices}))
             else:
@@ -739,6 +746,11 @@ def import_workspace(
     `merged_rows`). The counts of what was written."""
     if replace and merge:
         raise InputError("merge", "choose --replace or --merge, not both")
+    with collections_paused():  # every row of the file is held until it is written, none in a cycle (gctuning)
+        return _imported(lines, store, replace, merge)
+
+
+def _imported(lines: Iterable[bytes | str], store: TransferStore, replace: bool, merge: bool) -> Counts:
     parsed = parse_workspace(lines, store)
     rows = [(spec.table, parsed.rows[spec.table]) for spec in TABLES]
     if not merge:
