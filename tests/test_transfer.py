@@ -12,6 +12,7 @@ from typing import Any, cast
 
 import pytest
 
+from fupan_mcp.analysis.insights import compute_insights, default_as_of
 from fupan_mcp.cli import main as cli_main
 from fupan_mcp.domain.actions import ActionItem
 from fupan_mcp.errors import InputError
@@ -462,3 +463,111 @@ def test_merge_refuses_a_project_whose_names_are_two_stored_projects(pair: tuple
     assert len(target.list_reviews()) == 2
     with pytest.raises(InputError, match="not both"):
         import_workspace(lines, _t(target), merge=True, replace=True)
+
+
+# --- what a restore rebuilds -------------------------------------------------------------------
+
+
+def _insights_json(store: ReviewStore) -> str:
+    rows = store.insight_rows()
+    return compute_insights(rows, default_as_of(rows, None)).model_dump_json()
+
+
+def test_a_restored_store_answers_insights_search_and_actions_byte_for_byte(
+    pair: tuple[ReviewStore, ReviewStore],
+) -> None:
+    """The kept derivations (alike texts, carried-over actions, counts) are made again by the import: the
+    restored store's answers are the same bytes as the original's."""
+    source, target = pair
+    for day, lesson, action in (
+        ("2024-03-01", "数据库连接池耗尽", "扩容连接池"),
+        ("2024-04-01", "连接池被耗尽导致数据库超时", "扩容连接池"),  # alike (0.6): one recurring group
+        ("2024-05-01", "第三方物流接口超时", "补齐物流接口监控"),  # 0.45 to 第三方支付接口超时: apart
+        ("2024-06-01", "第三方支付接口超时", "补齐支付接口监控"),
+    ):
+        source.create_review_document(
+            "订单系统",
+            f"{day} 复盘",
+            "incident",
+            day,
+            "zh",
+            actions=[ActionItem(action=action, owner="王伟", due="2024-12-01")],
+            lessons=[("problem", lesson), ("root_cause", "Database connection pool exhausted")],
+        )
+    expected = _insights_json(source)
+    import_workspace(dump(source).splitlines(), _t(target))
+    assert _insights_json(target) == expected
+    result = compute_insights(target.insight_rows(), default_as_of(target.insight_rows(), None))
+    groups = {(g.kind, tuple(g.texts), len(g.reviews)) for g in result.recurring}
+    assert groups == {
+        ("problem", ("数据库连接池耗尽", "连接池被耗尽导致数据库超时"), 2),
+        ("root_cause", ("Database connection pool exhausted",), 4),
+    }
+    assert [(c.action, len(c.reviews)) for c in result.carried_over] == [("扩容连接池", 2)]
+    for query in ("连接池", "database", "接口超时"):
+        found = [hit.model_dump_json() for hit in target.search_lessons(query)]
+        assert found == [hit.model_dump_json() for hit in source.search_lessons(query)] and found
+    assert [a.model_dump_json() for a in target.list_actions()] == [a.model_dump_json() for a in source.list_actions()]
+
+
+def test_after_a_restore_the_kept_indexes_follow_new_writes(pair: tuple[ReviewStore, ReviewStore]) -> None:
+    """The import rebuilds the search index from every lesson at once and counts the carried-over groups
+    from every key at once (SQLite: without their row triggers meanwhile); what is written afterwards is
+    indexed and counted as it is written."""
+    source, target = pair
+    ids = seed(source)
+    import_workspace(dump(source).splitlines(), _t(target))
+    target.index_lessons(ids["second"], [("lesson", "灰度发布要先看告警")])
+    assert [hit.review_id for hit in target.search_lessons("灰度")] == [ids["second"]]
+    assert [hit.review_id for hit in target.search_lessons("权限")] == [ids["first"]]
+    third = target.create_review_document(  # the project as the first review gives it, its open action again
+        "商城 2024", "复盘三", None, "2024-12-20", "zh", actions=[ActionItem(action="写告警手册", owner="李娜")]
+    ).record.id
+    rows = target.insight_rows()
+    carried = compute_insights(rows, default_as_of(rows, None)).carried_over  # from the kept group sizes
+    assert [(c.action, [r.review_id for r in c.reviews]) for c in carried] == [("写告警手册", [ids["first"], third])]
+    if isinstance(target, SQLiteStore) and target.fts:
+        with target._transaction(write=False) as conn:
+            conn.execute("INSERT INTO lesson_fts (lesson_fts, rank) VALUES ('integrity-check', 1)")
+
+
+@pytest.mark.parametrize("broken_step", ["_prepare", "_keep_carried"])
+def test_a_restore_that_fails_while_writing_leaves_the_store_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, broken_step: str
+) -> None:
+    """A failure inside the write transaction (while the rows go in, with the full-text trigger set aside;
+    while the carried-over keys are made, with the group trigger set aside) rolls everything back: the
+    stored reviews, and the triggers, which go on following new writes."""
+    from fupan_mcp.store import sqlite as sqlite_store
+
+    with SQLiteStore(tmp_path / "a.db") as source, SQLiteStore(tmp_path / "b.db") as target:
+        seed(source)
+        text = dump(source)
+        kept = target.create_review_document(
+            "旧项目", "旧复盘", None, "2023-01-01", "zh", lessons=[("lesson", "旧的教训")]
+        )
+        with target._transaction(write=False) as conn:
+            schema = conn.execute("SELECT type, name, sql FROM sqlite_master ORDER BY name").fetchall()
+
+        def broken(*args: object) -> None:
+            raise sqlite3.OperationalError("disk I/O error")
+
+        monkeypatch.setattr(sqlite_store, broken_step, broken)
+        with pytest.raises(StoreError):
+            import_workspace(text.splitlines(), _t(target), replace=True)
+        monkeypatch.undo()
+        assert [r.id for r in target.list_reviews()] == [kept.record.id]
+        with target._transaction(write=False) as conn:
+            assert conn.execute("SELECT type, name, sql FROM sqlite_master ORDER BY name").fetchall() == schema
+        target.index_lessons(kept.record.id, [("lesson", "灰度发布要先看告警")])
+        assert [hit.review_id for hit in target.search_lessons("灰度")] == [kept.record.id]
+        assert target.search_lessons("旧的教训") == []  # replaced by index_lessons
+        target.add_actions(kept.record.id, [ActionItem(action="补齐告警", owner="王伟")])
+        other = target.create_review_document(
+            "旧项目", "又一次复盘", None, "2023-02-01", "zh", actions=[ActionItem(action="补齐告警", owner="李娜")]
+        )
+        rows = target.insight_rows()
+        carried = compute_insights(rows, default_as_of(rows, None)).carried_over  # from the kept group sizes
+        assert [(c.action, [r.review_id for r in c.reviews]) for c in carried] == [
+            ("补齐告警", [kept.record.id, other.record.id])
+        ]

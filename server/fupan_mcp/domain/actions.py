@@ -413,9 +413,14 @@ _PRIORITIES: tuple[str, ...] = get_args(Priority)
 _STATUSES: tuple[str, ...] = get_args(ActionStatus)
 
 
+_PRIORITY_FORM = re.compile(r"\s*[pP][0-3]\s*")
+
+
 def _priority_word(value: object) -> object:
     """'p1', ' P2 ' as written; other values unchanged ('high' is not read as a level)."""
-    if isinstance(value, str) and re.fullmatch(r"\s*[pP][0-3]\s*", value):
+    if not isinstance(value, str) or value in _PRIORITIES:  # a stored action's own priority: 'P2' as it is
+        return value
+    if _PRIORITY_FORM.fullmatch(value):
         return value.strip().upper()
     return value
 

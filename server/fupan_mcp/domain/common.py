@@ -57,6 +57,8 @@ class Model(BaseModel):
             return data
         changed: dict[Any, Any] | None = None
         for key, value in data.items():
+            if value is None:  # most fields of most items are not given: one test for them
+                continue
             if isinstance(value, str):  # `_stripped` of a string, inline: it runs for every field of every item
                 stripped: object = value.strip()
             elif isinstance(value, list):

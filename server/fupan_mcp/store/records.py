@@ -580,7 +580,8 @@ class KeptText(NamedTuple):
         """Its ``insight_texts`` row (key, text, normal form, gram count, how many ``lessons`` hold it) and
         ``insight_grams`` rows."""
         text_row = (self.key, self.text, self.norm, len(self.grams), lessons)
-        return text_row, [(gram_key(g), self.key) for g in self.grams]
+        key = self.key  # `gram_key` inline: an import makes thousands of these rows
+        return text_row, [(g if len(g) <= _GRAM_CHARS else gram_key(g), key) for g in self.grams]
 
 
 def gram_key(gram: str) -> str:

@@ -50,6 +50,7 @@ from pydantic import BaseModel, ValidationError
 from fupan_mcp.domain.actions import ActionItem
 from fupan_mcp.domain.stored import Lesson, ReviewSummary
 from fupan_mcp.errors import InputError
+from fupan_mcp.gctuning import collections_paused
 from fupan_mcp.i18n import Language, Table, join_list, tr
 from fupan_mcp.store import base
 
@@ -123,6 +124,7 @@ TABLES: tuple[TableSpec, ...] = (
 """Every data table of the schema, parents first. A table missing here fails the export (and its test)."""
 
 _BY_KIND = {spec.kind: spec for spec in TABLES}
+_RECORD_KEYS = frozenset({"kind", "row"})
 
 
 class TransferStore(Protocol):
@@ -334,10 +336,14 @@ def canonical_json(value: Any) -> Any:
             return int(Decimal(repr(value)))
         return value
     if isinstance(value, dict):
-        return {key: canonical_json(item) for key, item in value.items()}
+        return {key: item if type(item) in _KEPT else canonical_json(item) for key, item in value.items()}
     if isinstance(value, list):
-        return [canonical_json(item) for item in value]
+        return [item if type(item) in _KEPT else canonical_json(item) for item in value]
     return value
+
+
+_KEPT = frozenset({str, int, bool, type(None)})
+"""The JSON values `canonical_json` gives back as they are, without a call for each."""
 
 
 def _export_value(value: Any, column: Column) -> Any:
@@ -351,8 +357,14 @@ def _export_value(value: Any, column: Column) -> Any:
     return value
 
 
+_encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False).encode
+"""What ``json.dumps`` with these options gives, without making the encoder again for each of the lines."""
+_PLAIN = frozenset({str, int, type(None)})
+"""The types a value is exported as it is in any column (`_export_value` gives them back unchanged)."""
+
+
 def _line(record: Mapping[str, Any]) -> str:
-    return json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    return _encode(record)
 
 
 def exported_columns(store: TransferStore) -> dict[str, tuple[Column, ...]]:
@@ -374,10 +386,15 @@ def export_records(store: TransferStore) -> Iterator[tuple[str, str]]:
     rows = store.read_tables([entry for entry in plan if entry[1]])
     kinds = {spec.table: spec.kind for spec in TABLES}
     by_name = {table: {c.name: c for c in cols} for table, cols in columns.items()}
+    plain = _PLAIN
     try:
         for table, row in rows:
-            data = {name: _export_value(value, by_name[table][name]) for name, value in row.items()}
-            yield kinds[table], _line({"kind": kinds[table], "row": data})
+            if not plain.issuperset(map(type, row.values())):  # most rows are texts and integers only
+                named = by_name[table]
+                for name, value in row.items():
+                    if type(value) not in plain:
+                        row[name] = _export_value(value, named[name])
+            yield kinds[table], _encode({"kind": kinds[table], "row": row})
             count += 1
     finally:
         close = getattr(rows, "close", None)
@@ -466,17 +483,20 @@ def _model_problem(exc: ValidationError | InputError, line: int, prefix: str) ->
     return LineProblem(line, f"{prefix}.{exc.field}" if exc.field else prefix, "invalid", {"detail": exc.reason})
 
 
+_MODELS: dict[str, type[BaseModel]] = {"review": ReviewSummary, "action": ActionItem, "lesson": Lesson}
+_MODEL_FIELDS = {kind: tuple(model.model_fields) for kind, model in _MODELS.items()}
+
+
 def _model_check(kind: str, row: Mapping[str, Any], line: int) -> LineProblem | None:
     """The rules the stored models hold every row to (statuses, dates, languages, a done action's
     evidence...): a file that breaks them was not written by a store."""
-    models: dict[str, type[BaseModel]] = {"review": ReviewSummary, "action": ActionItem, "lesson": Lesson}
-    picked = models.get(kind)
+    picked = _MODELS.get(kind)
     try:
         if kind == "project" or kind == "project_name":
             base.require_text(str(row.get("name", "")), "name")  # a text already: no blank name
         if picked is None:
             return None
-        data = {name: row[name] for name in picked.model_fields if name in row}
+        data = {name: row[name] for name in _MODEL_FIELDS[kind] if name in row}
         model = picked.model_validate(data)
         if isinstance(model, ActionItem):
             base.check_action_rules(model)
@@ -492,7 +512,10 @@ def _model_check(kind: str, row: Mapping[str, Any], line: int) -> LineProblem | 
 def parse_workspace(lines: Iterable[bytes | str], store: TransferStore) -> Parsed:
     """Check every line of an import file against this store; `ImportRefused` listing every bad line."""
     tables = store.table_columns()
-    columns = {spec.kind: {c.name: c for c in tables.get(spec.table, ()) if not c.derived} for spec in TABLES}
+    columns = {
+        spec.kind: _Columns({c.name: c for c in tables.get(spec.table, ()) if not c.derived}, store.text_holds_nul)
+        for spec in TABLES
+    }
     problems: list[LineProblem] = []
     rows: dict[str, list[dict[str, Any]]] = {spec.table: [] for spec in TABLES}
     lines_of: dict[str, list[int]] = {spec.table: [] for spec in TABLES}
@@ -518,8 +541,8 @@ def parse_workspace(lines: Iterable[bytes | str], store: TransferStore) -> Parse
                 records = -1
             end = (number, records)
             continue
-        if not isinstance(kind, str) or kind not in _BY_KIND or set(record) != {"kind", "row"}:
-            if isinstance(kind, str) and kind not in _BY_KIND and set(record) == {"kind", "row"}:
+        if not isinstance(kind, str) or kind not in _BY_KIND or record.keys() != _RECORD_KEYS:
+            if isinstance(kind, str) and kind not in _BY_KIND and record.keys() == _RECORD_KEYS:
                 choices = ", ".join(_BY_KIND)
                 problems.append(LineProblem(number, "kind", "unknown_kind", {"kind": kind, "choices": choices}))
             else:
@@ -591,7 +614,55 @@ def _check_header(record: Mapping[str, Any], store: TransferStore, problems: lis
         problems.append(LineProblem(1, "schema", "schema_newer", {"found": schema, "known": known}))
 
 
-def _row_problems(
+class _Columns:
+    """The columns of one kind's rows, and whether a row's values pass `_column_problems` without a problem
+    (`clean`): what the values' types are decides it for every column but the dates and timestamps, whose
+    texts are read too (and the NUL check of a store that cannot hold one), so a row's types (one tuple,
+    made in C) are judged once for all the rows with the same types. A row that is not clean is checked
+    column by column, for its problems."""
+
+    def __init__(self, columns: Mapping[str, Column], nul_ok: bool) -> None:
+        self.columns = columns
+        self.names = frozenset(columns)
+        self.order = tuple(columns)
+        self.read = tuple((c.name, c.kind) for c in columns.values() if c.kind in ("date", "timestamp"))
+        self.nul_ok = nul_ok
+        self.judged: dict[tuple[type, ...], bool] = {}
+
+    def clean(self, row: Mapping[str, Any]) -> bool:
+        if not row.keys() <= self.names:
+            return False
+        types = tuple(map(type, map(row.get, self.order)))
+        ok = self.judged.get(types)
+        if ok is None:
+            ok = self.judged[types] = all(map(_type_clean, self.columns.values(), types))
+        if not ok:
+            return False
+        for name, kind in self.read:
+            value = row.get(name)
+            if value is not None and not _type_ok(value, kind):
+                return False
+        return self.nul_ok or not any(_has_nul(value) for value in row.values())
+
+
+def _type_clean(column: Column, found: type) -> bool:
+    """Whether a value of this type passes the column's type check (a date's or timestamp's text is read
+    besides): JSON gives a text as `str`, an integer as `int` and true or false as `bool`, never a subclass."""
+    if found is type(None):
+        return not column.required
+    if column.kind in ("json", "other"):
+        return True
+    return found is (int if column.kind == "integer" else str)
+
+
+def _row_problems(kind: str, row: Mapping[str, Any], columns: _Columns, line: int, nul_ok: bool) -> list[LineProblem]:
+    if columns.clean(row):
+        found = _model_check(kind, row, line)
+        return [] if found is None else [found]
+    return _column_problems(kind, row, columns.columns, line, nul_ok)
+
+
+def _column_problems(
     kind: str, row: Mapping[str, Any], columns: Mapping[str, Column], line: int, nul_ok: bool
 ) -> list[LineProblem]:
     problems = [LineProblem(line, f"row.{name}", "unknown_field") for name in row if name not in columns]
@@ -650,18 +721,19 @@ def insert_batches(
     column the table does not have is refused here too: names go into the SQL, values never do."""
     names: tuple[str, ...] = ()
     run: list[list[Any]] = []
+    known = frozenset(columns)
     for item in items:
         values = dict(item)
         prepare(values)
-        unknown = sorted(set(values) - set(columns))
-        if unknown:
+        if not values.keys() <= known:
+            unknown = sorted(set(values) - known)
             raise InputError("row", f"the table {table} has no columns {unknown}")
         given = tuple(values)
         if given != names and run:
             yield names, run
             run = []
         names = given
-        run.append([values[name] for name in given])
+        run.append(list(values.values()))  # in the order of ``given``
     if run:
         yield names, run
 
@@ -674,6 +746,11 @@ def import_workspace(
     `merged_rows`). The counts of what was written."""
     if replace and merge:
         raise InputError("merge", "choose --replace or --merge, not both")
+    with collections_paused():  # every row of the file is held until it is written, none in a cycle (gctuning)
+        return _imported(lines, store, replace, merge)
+
+
+def _imported(lines: Iterable[bytes | str], store: TransferStore, replace: bool, merge: bool) -> Counts:
     parsed = parse_workspace(lines, store)
     rows = [(spec.table, parsed.rows[spec.table]) for spec in TABLES]
     if not merge:
