@@ -454,10 +454,10 @@ _TEXT: Table = {
         "verification: state both the same way",
     },
     "doubt_plus": {
-        "zh": "目标“{text}”带正号：既可以是得分（NPS {text} 即 {value} 分），也可以是提升 {value}，无法据此判断，"
+        "zh": "目标“{text}”带正号：既可以是得分 {value}（即 ≥ {value}），也可以是提升 {value}，无法据此判断，"
         "待核验；请写明“≥ {value}”或“提升 {value}”",
-        "en": "the target '{text}' has a plus sign: it may be the score ({text} as a score of {value}) or a rise "
-        "of {value}, so it cannot be judged; needs verification: write '≥ {value}' or 'increase by {value}'",
+        "en": "the target '{text}' has a plus sign: it may be the score of {value} (≥ {value}) or a rise of "
+        "{value}, so it cannot be judged; needs verification: write '≥ {value}' or 'increase by {value}'",
     },
     "doubt_inherited": {
         "zh": "目标“{text}”未写单位，按实际值 {actual} 的单位读作百分数，两者相差 20 倍以上，无法据此判断，待核验；"
@@ -1823,7 +1823,8 @@ def _doubt_text(doubt: Doubt, reading: _Reading, target: str, language: Language
         written = doubt.target_text or target
         return tr(_TEXT, "doubt_days", language, field=field, text=doubt.text, target=written)
     if doubt.kind == "plus":
-        return tr(_TEXT, "doubt_plus", language, text=doubt.text, value=doubt.text.strip().lstrip("+＋").strip())
+        value = numfmt.plain(doubt.likely) if doubt.likely is not None else doubt.text.strip().lstrip("+＋").strip()
+        return tr(_TEXT, "doubt_plus", language, text=doubt.text, value=value)
     if doubt.kind == "inherited":
         actual = _fmt(reading.actual, reading.actual_unit, language)
         return tr(_TEXT, "doubt_inherited", language, text=doubt.text, actual=actual)

@@ -358,23 +358,37 @@ def _improved_side(metric: MetricInput, target: ParsedTarget | None) -> tuple[Pa
 
 
 _PLUS_FIGURE = re.compile(r"^\s*[+＋]\s?\d+(?:\.\d+)?\s*$")
+_NAMED_PLUS = re.compile(r"^\s*(?P<label>[^\d+＋<>=≥≤~～±]*?)\s*[+＋]\s?\d+(?:\.\d+)?\s*$")
+"""A plus-signed figure with the metric's name before it ('NPS +40', '净推荐值+40', 'eNPS +20')."""
+
+
+def _plus_figure(text: str) -> bool:
+    """True for a bare '+40' or one after a name that states no side ('NPS +40'; not 'increase +40')."""
+    if "+" not in text and "＋" not in text:
+        return False  # the common path: no plus sign, no regex
+    named = _NAMED_PLUS.match(text)
+    if named is None:
+        return False
+    label = named["label"].strip(" :：")
+    return not label or states_no_side(normalize(label))
 
 
 def _signed_level(metric: MetricInput, target: ParsedTarget | None) -> tuple[ParsedTarget | None, Doubt | None]:
     """A bare '+40' reads as a rise of 40; where the actual or the baseline is itself written with its plus
     sign ('+38', '+30', as NPS and other signed scores are written) the '+40' is a level in that notation:
     the score 40, not 30 + 40 = 70 ('NPS +40' against '+38' was 'not achieved, 20%'). On a signed score
-    (NPS, 净推荐值) written without signs, '+40' may be either: a doubt."""
+    (NPS, 净推荐值) written without signs, '+40' may be either: a doubt. The metric's name may stand before
+    the figure ('NPS +40', '净推荐值+40'): the same reading."""
     if target is None or target.kind != "absolute_change" or target.direction != "increase":
         return target, None
-    if not isinstance(metric.target, str) or not _PLUS_FIGURE.match(metric.target):
+    if not isinstance(metric.target, str) or not _plus_figure(metric.target):
         return target, None
     written = [text for text in (metric.actual, metric.baseline) if isinstance(text, str)]
     if any(_PLUS_FIGURE.match(text) for text in written):
         level = ParsedTarget(kind="at_least", value=target.value, unit=target.unit, approximate=target.approximate)
         return level, None
-    if _SIGNED_SCORE.search(_folded(metric.name)):
-        return target, Doubt("plus", "target", metric.target)
+    if _SIGNED_SCORE.search(_folded(metric.name)) or _SIGNED_SCORE.search(_folded(metric.target)):
+        return target, Doubt("plus", "target", metric.target, likely=target.value)
     return target, None
 
 

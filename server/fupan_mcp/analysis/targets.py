@@ -386,7 +386,7 @@ _VERB = re.compile(
 _TRAILING_NOUN = re.compile(rf"^(?P<qty>.+?)\s?(?P<noun>{_alternation(_TRAILING_NOUNS)})$")
 # Where a leading label may end: before a comparator symbol, a comparator word, a verb or a number.
 _LABEL_END = re.compile(rf"[<>=]|{_alternation(_PREFIX_OPS)}|{_alternation(_VERBS)}|预算|budget|±")
-_LABEL_NUMBER = re.compile(r"(?<=[\s:])(?=[¥$€£]?\d)")
+_LABEL_NUMBER = re.compile(r"(?<=[\s:])(?=\+?[¥$€£]?\d)")
 _NEGATED = re.compile(
     r"(?:\b(?:not|no|never|don't|doesn't|mustn't|cannot)(?:\sbe)?|[不未无勿别](?:得|应|能|可|宜|要|会|该|允许)?)\s?$"
 )
@@ -410,7 +410,7 @@ _DIRECTION_CHARS = re.compile(r"[至到降减缩少低高多增涨升提超过�
 _COUNTED_NOUN = re.compile(r"(?<=\d)\s?[个家名位条件项款场起台套]?(?P<noun>[\u4e00-\u9fff]{3,16})$")
 _NUMBER_AFTER_LABEL = re.compile(r"(?<=[\s\u4e00-\u9fff])(?=\d)")
 _NOUN_ENDINGS = frozenset("率度数量额值比")
-_GLUED_LABEL = re.compile(r"^[\u4e00-\u9fffa-z]{2,12}?(?=[¥$€£]?\d)")
+_GLUED_LABEL = re.compile(r"^[\u4e00-\u9fffa-z]{2,12}?(?=\+?[¥$€£]?\d)")
 _LEVEL_KINDS: dict[Op, TargetKind] = {
     ">=": "at_least",
     ">": "at_least",
