@@ -84,3 +84,132 @@ async def test_a_named_plus_score_through_the_server(client: Client, language: s
     level = {"name": "净推荐值", "target": "净推荐值+40", "actual": "+38", "baseline": "+30"}
     judged = await _attainment(client, level, language)
     assert judged["status"] == "not_achieved" and judged["attainment_rate"] == pytest.approx(38 / 40)  # 0.95
+
+
+# --- 2. a change with its end level --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("target", "unit", "kind", "value"),
+    [
+        ("reduce churn by 2pp to 3%", None, "at_most", 3.0),  # was refused: 'the bounds have different units'
+        ("cut MTTR by half to 30 min", None, "at_most", 30.0),  # was 'at least 30 minutes': a wrong side
+        ("cut MTTR in half to 30 min", "min", "at_most", 30.0),
+        ("increase conversion 1.5pp to 4.2%", None, "at_least", 4.2),
+        ("提升2个百分点至15%", None, "at_least", 15.0),
+        ("流失率下降2个百分点至3%", None, "at_most", 3.0),
+        ("MTTR减半至30分钟", "min", "at_most", 30.0),
+        ("reduce p99 latency by 100ms to 300ms", None, "at_most", 300.0),
+    ],
+)
+def test_the_end_level_is_the_target(target: str, unit: str | None, kind: str, value: float) -> None:
+    from fupan_mcp.analysis.targets import parse_target
+
+    parsed = parse_target(target, unit)
+    assert (parsed.kind, parsed.value) == (kind, value)
+
+
+@pytest.mark.parametrize(
+    ("target", "start"),
+    [
+        ("reduce churn by 2pp to 3%", 5.0),  # 3 + 2
+        ("cut MTTR by half to 30 min", 60.0),  # 30 / 0.5
+        ("increase conversion 1.5pp to 4.2%", 2.7),  # 4.2 - 1.5
+        ("提升2个百分点至15%", 13.0),  # 15 - 2
+        ("reduce costs by 20% to 80万", 100.0),  # 80 / (1 - 0.2), in 万元
+        ("从5%降到3%", 5.0),
+        ("转化率由2.7%提升1.5个百分点至4.2%", 2.7),
+        ("Reduce customer onboarding time from 14 days to 7 days", 14.0),
+    ],
+)
+def test_the_wording_implies_the_start(target: str, start: float) -> None:
+    from fupan_mcp.analysis.targets import implied_start
+
+    stated = implied_start(target, "万元" if "万" in target else None)
+    assert stated is not None and stated.start == pytest.approx(start)
+    assert stated.fits(start)
+
+
+def test_a_start_change_and_end_that_disagree_are_refused_in_both_languages() -> None:
+    # from 6% down 2 points is 4%, not 3%
+    metric = MetricInput(name="流失率", target="将流失率从6%降低2个百分点至3%", actual="3.5%", baseline="6%")
+    zh, en = compute_attainment([metric], "zh"), compute_attainment([metric], "en")
+    assert zh.errors[0].field == "target" and "起点 6%、变化 2个百分点 与终点 3% 对不上" in zh.errors[0].message
+    assert "the start 6%, the change 2个百分点 and the end 3% do not agree" in en.errors[0].message
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_a_baseline_that_agrees_is_judged_on_the_end_level(language: str) -> None:
+    # from 5% by 2 points to 3%: 3.2% is over the 3% ceiling by 0.2 pp; rate 3 / 3.2 = 0.9375
+    result = _one(language, name="churn", target="reduce churn by 2pp to 3%", actual="3.2%", baseline="5%")
+    assert result.status == "not_achieved" and result.attainment_rate == pytest.approx(3 / 3.2)
+    assert "baseline_conflict" not in result.flags
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_a_contradicting_baseline_with_different_verdicts_is_a_doubt_naming_both_figures(language: str) -> None:
+    # from 6% down 2 points is 4%: 3.2% meets 4% but not the end level 3%; the target implies a start of 5%
+    result = _one(language, name="churn", target="reduce churn by 2pp to 3%", actual="3.2%", baseline="6%")
+    assert result.status == "needs_verification" and result.attainment_rate is None
+    assert result.flags == ["baseline_conflict"]
+    if language == "zh":
+        assert "按目标，基线应为 5%，而给出的基线是 6%；由 6% 按所写变化是 4%，与终点 3% 不同" in result.statement
+    else:
+        assert "implies a baseline of 5%, but the baseline given is 6%" in result.statement
+        assert "the stated change from 6% reaches 4%, not the end level 3%" in result.statement
+
+
+def test_a_contradicting_baseline_of_a_halving_is_a_doubt() -> None:
+    # half of 80 min is 40 min; 35 min meets 40 but not 30; the target implies 60 min
+    result = _one("en", name="MTTR", target="cut MTTR by half to 30 min", actual="35 min", baseline="80 min")
+    assert result.status == "needs_verification" and result.flags == ["baseline_conflict"]
+    assert "implies a baseline of 60 minutes" in result.statement and "reaches 40 minutes" in result.statement
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_a_contradicting_baseline_with_one_verdict_is_judged_and_noted(language: str) -> None:
+    # 提升2个百分点至15% from 12%: the change reaches 14%; 15.5% meets both 15% and 14%: achieved on 15%
+    result = _one(language, name="转化率", target="提升2个百分点至15%", actual="15.5%", baseline="12%")
+    assert result.status == "achieved" and result.attainment_rate == pytest.approx(15.5 / 15)
+    assert result.flags == ["baseline_conflict"]
+    if language == "zh":
+        assert (
+            "注意：目标“提升2个百分点至15%”意味着基线为 13%，给出的基线是 12%（按所写变化应到 14%）" in result.statement
+        )
+    else:
+        assert "implies a baseline of 13%, but the baseline given is 12% (the stated change reaches 14%)" in (
+            result.statement
+        )
+
+
+def test_a_start_written_as_a_level_is_checked_against_the_baseline() -> None:
+    # 从5%降到3% from 6%: the same 2-point fall reaches 4%; 3.5% meets 4% but not 3%: a doubt
+    result = _one("zh", name="流失率", target="从5%降到3%", actual="3.5%", baseline="6%")
+    assert result.status == "needs_verification" and result.flags == ["baseline_conflict"]
+    assert "基线应为 5%，而给出的基线是 6%" in result.statement
+
+
+def test_a_rounded_baseline_is_no_conflict() -> None:
+    # 'by 2pp' is written to the point: 5.3% - 3% = 2.3 pp rounds to 2 pp; 2.9% is under 3%: achieved
+    result = _one("en", name="churn", target="reduce churn by 2pp to 3%", actual="2.9%", baseline="5.3%")
+    assert result.status == "achieved" and result.flags == []
+
+
+def test_grow_from_to_without_by_stays_a_move() -> None:
+    # 'Grow signups 1k to 2k' is a move from 1,000 to 2,000 (a floor of 2,000), not a rise of 1,000 to 2,000
+    from fupan_mcp.analysis.targets import parse_target
+
+    parsed = parse_target("Grow signups 1k to 2k")
+    assert (parsed.kind, parsed.value) == ("at_least", 2000.0)
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("language", ["zh", "en"])
+async def test_a_change_with_its_end_through_the_server(client: Client, language: str) -> None:
+    agreed = {"name": "MTTR", "target": "cut MTTR by half to 30 min", "actual": "35 min", "baseline": "60 min"}
+    judged = await _attainment(client, agreed, language)
+    # a ceiling of 30: 35 is over it, rate 30 / 35
+    assert judged["status"] == "not_achieved" and judged["attainment_rate"] == pytest.approx(30 / 35)
+    contradicted = {**agreed, "baseline": "80 min"}
+    doubted = await _attainment(client, contradicted, language)
+    assert doubted["status"] == "needs_verification" and doubted["flags"] == ["baseline_conflict"]

@@ -72,6 +72,7 @@ from fupan_mcp.analysis.misreads import (
     readings_of_one_call,
     reconsider,
     sign_doubt,
+    start_doubt,
     target_magnitude,
 )
 from fupan_mcp.analysis.targets import (
@@ -408,6 +409,10 @@ _TEXT: Table = {
         "en": "the target gives another window, '{window}', of another length, so the error budget cannot be "
         "settled; keep one of them",
     },
+    "why.start_mismatch": {
+        "zh": "起点 {start}、变化 {change} 与终点 {end} 对不上",
+        "en": "the start {start}, the change {change} and the end {end} do not agree",
+    },
     "why.spec": {
         "zh": "结构化目标不完整或自相矛盾（{kind}）",
         "en": "the structured target is incomplete or contradicts itself ({kind})",
@@ -459,6 +464,21 @@ _TEXT: Table = {
         "en": "the target '{text}' has a plus sign: it may be the score of {value} (≥ {value}) or a rise of "
         "{value}, so it cannot be judged; needs verification: write '≥ {value}' or 'increase by {value}'",
     },
+    "doubt_start": {
+        "zh": "目标“{text}”与基线对不上：按目标，基线应为 {start}，而给出的基线是 {baseline}；"
+        "由 {baseline} 按所写变化是 {reached}，与终点 {end} 不同，两种读法结论不同，无法确定按哪个判断，待核验；"
+        "请核对基线或目标",
+        "en": "the target '{text}' does not agree with the baseline: it implies a baseline of {start}, but the "
+        "baseline given is {baseline}; the stated change from {baseline} reaches {reached}, not the end level "
+        "{end}, and the two readings give different verdicts, so it cannot be judged; needs verification: check "
+        "the baseline or the target",
+    },
+    "start_note": {
+        "zh": "注意：目标“{text}”意味着基线为 {start}，给出的基线是 {baseline}（按所写变化应到 {reached}），"
+        "两种读法结论相同",
+        "en": "note: the target '{text}' implies a baseline of {start}, but the baseline given is {baseline} (the "
+        "stated change reaches {reached}); both readings give the same verdict",
+    },
     "doubt_inherited": {
         "zh": "目标“{text}”未写单位，按实际值 {actual} 的单位读作百分数，两者相差 20 倍以上，无法据此判断，待核验；"
         "请写明目标的单位",
@@ -480,6 +500,10 @@ _TEXT: Table = {
     "gap_plus": {
         "zh": "「{name}」的目标是得分还是提升幅度？请写明。",
         "en": "Is the target of '{name}' a score or a rise? State which.",
+    },
+    "gap_start": {
+        "zh": "请核对「{name}」的基线：它与目标写明的起点或变化幅度对不上。",
+        "en": "Check the baseline of '{name}': it does not agree with the start or the change the target states.",
     },
     "gap_sign": {
         "zh": "请确认「{name}」{field}的正负号与目标同一口径。",
@@ -694,6 +718,8 @@ def _read(metric: MetricInput, figures: Reconsidered) -> _Reading:
         doubt = days_doubt(target, actual, baseline, metric)
     if doubt is None:
         doubt = loss_change_doubt(target, actual, baseline, metric)
+    if doubt is None and baseline_fits:
+        doubt = start_doubt(metric, target, baseline_value, fen_unit(metric))
     if doubt is not None and doubt.kind == "days":  # '2天' is shown as written, not as '2个工作日'
         actual_unit = actual.unit if doubt.field == "actual" and actual is not None else actual_unit
         baseline_unit = baseline.unit if doubt.field == "baseline" and baseline is not None else baseline_unit
@@ -1251,6 +1277,32 @@ def _target_fits(target: ParsedTarget | None, unit: MetricUnit, written: object 
 
 
 def _verdict(metric: MetricInput, reading: _Reading) -> _Verdict:
+    conflict = reading.doubt if reading.doubt is not None and reading.doubt.kind == "start" else None
+    if conflict is None or not _same_either_way(reading, conflict):
+        return _judge(metric, reading)
+    # the end level and the stated change from the given baseline agree on the verdict: judged on the end
+    # level, the conflict stated beside it (flag and note), never silently
+    reading.doubt = None
+    verdict = _judge(metric, reading)
+    reading.doubt = conflict
+    if verdict.case != "judged":
+        return verdict
+    return _Verdict(verdict.status, "judged", verdict.score, (*verdict.flags, "baseline_conflict"), doubt=conflict)
+
+
+def _same_either_way(reading: _Reading, conflict: Doubt) -> bool:
+    """True when the actual meets (or misses) both the end level and the level the stated change reaches from
+    the given baseline (`misreads.start_doubt`): the two readings of the target give one verdict."""
+    target, actual = reading.target, reading.actual
+    if target is None or actual is None or target.value is None or conflict.factor is None:
+        return False
+    if not (reading.target_fits and reading.actual_fits):
+        return False
+    other = target.model_copy(update={"value": conflict.factor})
+    return _score_level(target, actual).achieved == _score_level(other, actual).achieved
+
+
+def _judge(metric: MetricInput, reading: _Reading) -> _Verdict:
     target, actual, baseline = reading.target, reading.actual, reading.baseline
     if metric.reported_only:  # '近87分钟' is reported as about 87 minutes, not as 87 minutes
         flags: tuple[Flag, ...] = ("reported_only", "approximate") if reading.approximate else ("reported_only",)
@@ -1265,7 +1317,13 @@ def _verdict(metric: MetricInput, reading: _Reading) -> _Verdict:
     if reading.doubt is not None and reading.doubt.kind == "direction":
         return _Verdict("needs_verification", "direction", flags=("direction_unknown",))
     if reading.doubt is not None:
-        flag: Flag = "unit_ambiguous" if reading.doubt.kind in ("fen", "days", "plus") else "scale_doubt"
+        flag: Flag = (
+            "unit_ambiguous"
+            if reading.doubt.kind in ("fen", "days", "plus")
+            else "baseline_conflict"
+            if reading.doubt.kind == "start"
+            else "scale_doubt"
+        )
         return _Verdict("needs_verification", "doubt", flags=(flag,), doubt=reading.doubt)
     if not (reading.target_fits and reading.actual_fits and (reading.baseline_fits or not needs_baseline)):
         return _Verdict("needs_verification", "unit", flags=("unit_mismatch",))
@@ -1620,7 +1678,7 @@ def _data_gaps(index: int, metric: MetricInput, verdict: _Verdict, language: Lan
     field_name, key = entry
     if verdict.doubt is not None:
         field_name = verdict.doubt.field
-        key = {"fen": "gap_fen", "sign": "gap_sign", "days": "gap_days", "plus": "gap_plus"}.get(
+        key = {"fen": "gap_fen", "sign": "gap_sign", "days": "gap_days", "plus": "gap_plus", "start": "gap_start"}.get(
             verdict.doubt.kind, "gap_scale"
         )
     aggregation = _aggregation_word(metric.target_aggregation, language)
@@ -1825,6 +1883,15 @@ def _doubt_text(doubt: Doubt, reading: _Reading, target: str, language: Language
     if doubt.kind == "plus":
         value = numfmt.plain(doubt.likely) if doubt.likely is not None else doubt.text.strip().lstrip("+＋").strip()
         return tr(_TEXT, "doubt_plus", language, text=doubt.text, value=value)
+    if doubt.kind == "start":
+        label = reading.unit.label
+        figures = {
+            "text": doubt.target_text or target,
+            "start": _fmt(doubt.likely, label, language),
+            "baseline": _fmt(reading.baseline, label, language),
+            "end": _fmt(reading.target.value if reading.target else None, label, language),
+        }
+        return tr(_TEXT, "doubt_start", language, reached=_fmt(doubt.factor, label, language), **figures)
     if doubt.kind == "inherited":
         actual = _fmt(reading.actual, reading.actual_unit, language)
         return tr(_TEXT, "doubt_inherited", language, text=doubt.text, actual=actual)
@@ -1864,7 +1931,17 @@ def _judged_parts(reading: _Reading, verdict: _Verdict, display: _Display, langu
     if "approximate" in verdict.flags:
         parts.append(_W[language]["approx_note"])
     parts.append(_verdict_text(target, verdict.status, score, unit, language))
+    if verdict.doubt is not None and verdict.doubt.kind == "start":
+        parts.append(_start_note(verdict.doubt, reading, language))
     return parts
+
+
+def _start_note(doubt: Doubt, reading: _Reading, language: Language) -> str:
+    label = reading.unit.label
+    return tr(
+        _TEXT, "start_note", language, text=doubt.target_text or "", start=_fmt(doubt.likely, label, language),
+        baseline=_fmt(reading.baseline, label, language), reached=_fmt(doubt.factor, label, language),
+    )  # fmt: skip
 
 
 def _budget_text(budget: ErrorBudget, language: Language) -> str:

@@ -18,6 +18,10 @@ shapes, or reported as a doubt (a misread that is reported is a nuisance; one st
   (`days_doubt`): the days or hours do not count alike, and converting 1:1 would state a verdict on a guess.
 - A change of a loss (减亏50%, "reduce losses by 50%") from negative figures (-800万 to -300万) is a doubt
   (`loss_change_doubt`): the loss shrank while the signed figure rose; which one is meant cannot be told.
+- A target that states its start ('从5%降到3%', 'from 45 to 30 days') or a change with its end level ('reduce
+  churn by 2pp to 3%': from 5%; 'cut MTTR by half to 30 min': from 60) against a baseline that is not that
+  start (`start_doubt`): the end level and the change name different targets from that baseline (3% or 4%),
+  so which one was meant cannot be told; the doubt names both figures.
 - A bare actual or baseline that takes the target's unit, and is about 100x (a fraction written for a
   percent: 0.42 against 40 %) or a magnitude word (48.5 against 50万) away from it, is a doubt naming the
   likely reading.
@@ -39,7 +43,7 @@ from dataclasses import dataclass
 from typing import Literal, NamedTuple, TypeVar
 
 from fupan_mcp.analysis.lexicon import side_of_words
-from fupan_mcp.analysis.targets import convert_compatible, glued_label_reads, states_no_side
+from fupan_mcp.analysis.targets import convert_compatible, glued_label_reads, implied_start, states_no_side
 from fupan_mcp.domain.attainment import MetricInput, ParsedTarget
 from fupan_mcp.domain.numbers import (
     NumberError,
@@ -158,7 +162,7 @@ _OFF_BY = 20.0
 _CLOSE_ENOUGH = 5.0
 """...when its likely reading lands within this factor of the level."""
 
-DoubtKind = Literal["fen", "scale", "magnitude", "direction", "inherited", "rating", "sign", "days", "plus"]
+DoubtKind = Literal["fen", "scale", "magnitude", "direction", "inherited", "rating", "sign", "days", "plus", "start"]
 
 _OF_TAIL = re.compile(
     r"(?<=[a-z\d])\s(?:of|in)\s(?!the\s|baseline)[a-z]+(?:\s[a-z]+)?(?:\s(?:per|a|each)\s(?:day|week|month|quarter|year))?$"
@@ -662,6 +666,26 @@ def loss_change_doubt(
         if read is not None and read.value < 0:
             return Doubt("sign", name, str(text), target_text=str(metric.target))
     return None
+
+
+_LEVELS = frozenset({"at_least", "at_most"})
+
+
+def start_doubt(
+    metric: MetricInput, target: ParsedTarget | None, baseline: float | None, unit: str | None
+) -> Doubt | None:
+    """A start the target's wording implies that the given baseline contradicts (see the module docstring):
+    ``likely`` is the start the wording implies, ``factor`` the level the stated change reaches from the given
+    baseline (None when only a start is written). ``baseline`` is in ``unit``, as the target's figures."""
+    if baseline is None or target is None or target.kind not in _LEVELS or not isinstance(metric.target, str):
+        return None
+    stated = implied_start(metric.target, unit)
+    if stated is None or stated.end != target.value or stated.fits(baseline):
+        return None
+    text = metric.baseline if isinstance(metric.baseline, str) else f"{baseline:g}"
+    return Doubt(
+        "start", "baseline", text, likely=stated.start, factor=stated.reached(baseline), target_text=metric.target
+    )
 
 
 _OTHER_KIND_OF_TIME = {"d": "workday", "workday": "d", "h": "workhour", "workhour": "h"}
