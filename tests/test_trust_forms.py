@@ -213,3 +213,85 @@ async def test_a_change_with_its_end_through_the_server(client: Client, language
     contradicted = {**agreed, "baseline": "80 min"}
     doubted = await _attainment(client, contradicted, language)
     assert doubted["status"] == "needs_verification" and doubted["flags"] == ["baseline_conflict"]
+
+
+# --- 3. ratios written with a colon ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "target", "actual", "status", "rate", "kind"),
+    [
+        # 1 nurse to at most 4 patients: 1:5 is over it, rate 4 / 5; 1:3 is under, 4 / 3
+        ("nurse-to-patient ratio", "1:4", "1:5", "not_achieved", 4 / 5, "at_most"),
+        ("nurse-to-patient ratio", "1:4", "1:3", "achieved", 4 / 3, "at_most"),
+        ("护患比", "1:4", "1:5", "not_achieved", 4 / 5, "at_most"),
+        # '1:20' after a ratio word was refused as h:mm or mm:ss; 18 students a teacher is under 20
+        ("师生比", "1:20", "1:18", "achieved", 20 / 18, "at_most"),
+        ("alert quality", "signal:noise 1:20", "1:15", "achieved", 20 / 15, "at_most"),
+        # LTV per CAC at least 3: 2.5 is 2.5 / 3; output per input at least 4: 3.5 / 4
+        ("LTV:CAC", "3:1", "2.5:1", "not_achieved", 2.5 / 3, "at_least"),
+        ("投入产出比", "1:4", "1:3.5", "not_achieved", 3.5 / 4, "at_least"),
+        ("staffing ratio", "≤ 1:20", "1:25", "not_achieved", 20 / 25, "at_most"),
+    ],
+)
+def test_a_colon_ratio_takes_its_side_from_its_names(
+    name: str, target: str, actual: str, status: str, rate: float, kind: str
+) -> None:
+    result = _one("en", name=name, target=target, actual=actual)
+    assert result.status == status, result.statement
+    assert result.attainment_rate == pytest.approx(rate)
+    assert result.target is not None and result.target.kind == kind
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_a_ratio_whose_side_the_name_does_not_tell_says_what_to_write(language: str) -> None:
+    result = _one(language, name="staffing ratio", target="1:20", actual="1:25")
+    assert result.status == "needs_verification" and result.flags == ["direction_unknown"]
+    if language == "zh":
+        assert "目标“1:20”是比值" in result.statement and "请写“≤ 1:20”或“≥ 1:20”，或设置 better" in result.statement
+    else:
+        assert "the target '1:20' is a ratio" in result.statement and "write '≤ 1:20' or '≥ 1:20'" in result.statement
+
+
+def test_better_speaks_of_the_ratio_figure() -> None:
+    # better=lower: at most 20 for each one; 25 is over it, rate 20 / 25
+    result = _one("en", name="staffing ratio", target="1:20", actual="1:25", better="lower")
+    assert result.status == "not_achieved" and result.attainment_rate == pytest.approx(0.8)
+
+
+def test_a_clock_time_is_no_ratio_and_a_ratio_word_does_not_make_it_one() -> None:
+    # '1:20' of a response time is h:mm or mm:ss: refused, never read as 20 or as a ratio
+    refused = compute_attainment([MetricInput(name="首次响应", target="1:20", actual="0:50")], "en")
+    assert refused.errors and refused.errors[0].field == "target"
+    # '14:03' has no side of 1: no ratio even after a ratio word
+    from fupan_mcp.analysis.targets import TargetError, parse_target
+
+    with pytest.raises(TargetError):
+        parse_target("14:03", None, True)
+    assert parse_target("1:20", None, True).unit == "1:"
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("language", ["zh", "en"])
+async def test_a_colon_ratio_through_the_server(client: Client, language: str) -> None:
+    metric = {"name": "nurse-to-patient ratio", "target": "1:4", "actual": "1:5"}
+    judged = await _attainment(client, metric, language)
+    assert judged["status"] == "not_achieved" and judged["attainment_rate"] == pytest.approx(0.8)
+    doubted = await _attainment(client, {"name": "staffing ratio", "target": "1:20", "actual": "1:25"}, language)
+    assert doubted["status"] == "needs_verification" and doubted["flags"] == ["direction_unknown"]
+
+
+@pytest.mark.parametrize(
+    ("metric", "field", "zh"),
+    [
+        ({"name": "churn", "target": "reduce churn by 2pp to 3%", "actual": "3.2%", "baseline": "6%"}, "baseline",
+         "请核对「churn」的基线：它与目标写明的起点或变化幅度对不上。"),
+        ({"name": "staffing ratio", "target": "1:20", "actual": "1:25"}, "target",
+         "「staffing ratio」的比值目标是越高越好还是越低越好？请写“≤”或“≥”，或设置 better。"),
+        ({"name": "NPS", "target": "NPS +40", "actual": "42", "baseline": "35"}, "target",
+         "「NPS」的目标是得分还是提升幅度？请写明。"),
+    ],
+)  # fmt: skip
+def test_each_doubt_leaves_a_data_gap_on_its_field(metric: dict[str, Any], field: str, zh: str) -> None:
+    result = compute_attainment([MetricInput.model_validate(metric)], "zh")
+    assert [(gap.field, gap.message) for gap in result.summary.data_gaps] == [(field, zh)]

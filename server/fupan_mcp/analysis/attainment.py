@@ -69,6 +69,7 @@ from fupan_mcp.analysis.misreads import (
     looks_like_date,
     loss_change_doubt,
     magnitude_doubt,
+    names_a_ratio,
     readings_of_one_call,
     reconsider,
     sign_doubt,
@@ -101,7 +102,15 @@ from fupan_mcp.domain.attainment import (
     TargetSpec,
 )
 from fupan_mcp.domain.common import DataGap, Language, built
-from fupan_mcp.domain.numbers import KNOWN_UNITS, TIME_SECONDS, NumberError, Value, canonical_unit, read_value
+from fupan_mcp.domain.numbers import (
+    KNOWN_UNITS,
+    TIME_SECONDS,
+    NumberError,
+    Value,
+    canonical_unit,
+    ratio_value,
+    read_value,
+)
 from fupan_mcp.errors import InputError
 from fupan_mcp.i18n import Table, check_language, localized, template_parts, tr
 from fupan_mcp.limits import MAX_METRICS
@@ -473,6 +482,13 @@ _TEXT: Table = {
         "{end}, and the two readings give different verdicts, so it cannot be judged; needs verification: check "
         "the baseline or the target",
     },
+    "doubt_ratio": {
+        "zh": "目标“{text}”是比值，指标名看不出它越高越好还是越低越好（1:20 是每 1 个对应至多 20 个，"
+        "还是至少 20 个？），待核验；请写“≤ {text}”或“≥ {text}”，或设置 better",
+        "en": "the target '{text}' is a ratio, and the name does not tell whether it is better higher or lower "
+        "(is 1:20 at most 20 for each one, or at least 20?); needs verification: write '≤ {text}' or "
+        "'≥ {text}', or set better",
+    },
     "start_note": {
         "zh": "注意：目标“{text}”意味着基线为 {start}，给出的基线是 {baseline}（按所写变化应到 {reached}），"
         "两种读法结论相同",
@@ -504,6 +520,10 @@ _TEXT: Table = {
     "gap_start": {
         "zh": "请核对「{name}」的基线：它与目标写明的起点或变化幅度对不上。",
         "en": "Check the baseline of '{name}': it does not agree with the start or the change the target states.",
+    },
+    "gap_ratio": {
+        "zh": "「{name}」的比值目标是越高越好还是越低越好？请写“≤”或“≥”，或设置 better。",
+        "en": "Is the ratio target of '{name}' better higher or lower? Write ≤ or ≥ with it, or set `better`.",
     },
     "gap_sign": {
         "zh": "请确认「{name}」{field}的正负号与目标同一口径。",
@@ -679,7 +699,9 @@ def _read_figures(metric: MetricInput) -> Reconsidered:
     if not metric.name.strip():
         raise _FieldError("name", "the metric has no name", code="blank_name")
     _refuse_dates(metric)
-    target = _read_target(_without_slash_window(metric.target), fen_unit(metric), metric.name)
+    written = metric.target if isinstance(metric.target, str) else ""
+    ratio = (":" in written or "：" in written) and names_a_ratio(metric)  # a colon first: the common target has none
+    target = _read_target(_without_slash_window(metric.target), fen_unit(metric), metric.name, ratio=ratio)
     share = _budget_share(metric.actual)
     if share is not None and _slo_level(target) is not None:
         # 'burned 62% of the error budget' against 99.9%: 0.62 of the 0.1% allowed failed, 99.938% available
@@ -900,7 +922,9 @@ def _tidied(text: str, name: str) -> str:
     return match.group(1) if match else tidy
 
 
-def _read_target(target: str | TargetSpec | None, unit: str | None, name: str = "") -> ParsedTarget | None:
+def _read_target(
+    target: str | TargetSpec | None, unit: str | None, name: str = "", *, ratio: bool = False
+) -> ParsedTarget | None:
     if target is None or (isinstance(target, str) and not target.strip()):
         return None
     text = target if isinstance(target, str) else target.model_dump_json(exclude_defaults=True)
@@ -912,24 +936,24 @@ def _read_target(target: str | TargetSpec | None, unit: str | None, name: str = 
             target = bare  # the note is a comparison with another period, not the target
             bare = None
         try:
-            parsed = parse_target(target, unit)
+            parsed = parse_target(target, unit, ratio)
         except TargetError:
             tidy = _tidied(target, name)
             if tidy != target:
                 try:
-                    return parse_target(tidy, unit)
+                    return parse_target(tidy, unit, ratio)
                 except TargetError:
                     pass
             if bare is None:
                 raise
-            return parse_target(bare, unit)
+            return parse_target(bare, unit, ratio)
         if parsed.unit is None or not _WORDY_UNIT.search(parsed.unit):
             return parsed
         tidy = _tidied(target, name)  # 'hours mttr', '% of stores': words read as a unit
         if tidy == target:
             return parsed
         try:
-            tidied = parse_target(tidy, unit)
+            tidied = parse_target(tidy, unit, ratio)
         except TargetError:
             return parsed
         if tidied.unit is None or _leftover_word(parsed.unit, tidied.unit, name):
@@ -998,6 +1022,10 @@ def _read_value(value: float | str | None, field_name: str, metric: MetricInput 
             return text_reader(value) if text_reader is not None else _read_text(value, field_name)
         return read_value(value)
     except NumberError as error:
+        if error.code == "ambiguous_clock" and isinstance(value, str) and metric is not None and names_a_ratio(metric):
+            ratio = ratio_value(value)  # '1:25' of a staffing ratio: the ratio, not 1 h 25 min
+            if ratio is not None:
+                return ratio
         subjectless = _without_subject(value, metric) if isinstance(value, str) and metric is not None else None
         if subjectless is not None:
             try:
@@ -1290,6 +1318,15 @@ def _verdict(metric: MetricInput, reading: _Reading) -> _Verdict:
     return _Verdict(verdict.status, "judged", verdict.score, (*verdict.flags, "baseline_conflict"), doubt=conflict)
 
 
+_DOUBT_FLAGS: dict[str, Flag] = {
+    "fen": "unit_ambiguous",
+    "days": "unit_ambiguous",
+    "plus": "unit_ambiguous",
+    "start": "baseline_conflict",
+    "ratio": "direction_unknown",
+}
+
+
 def _same_either_way(reading: _Reading, conflict: Doubt) -> bool:
     """True when the actual meets (or misses) both the end level and the level the stated change reaches from
     the given baseline (`misreads.start_doubt`): the two readings of the target give one verdict."""
@@ -1317,13 +1354,7 @@ def _judge(metric: MetricInput, reading: _Reading) -> _Verdict:
     if reading.doubt is not None and reading.doubt.kind == "direction":
         return _Verdict("needs_verification", "direction", flags=("direction_unknown",))
     if reading.doubt is not None:
-        flag: Flag = (
-            "unit_ambiguous"
-            if reading.doubt.kind in ("fen", "days", "plus")
-            else "baseline_conflict"
-            if reading.doubt.kind == "start"
-            else "scale_doubt"
-        )
+        flag: Flag = _DOUBT_FLAGS.get(reading.doubt.kind, "scale_doubt")
         return _Verdict("needs_verification", "doubt", flags=(flag,), doubt=reading.doubt)
     if not (reading.target_fits and reading.actual_fits and (reading.baseline_fits or not needs_baseline)):
         return _Verdict("needs_verification", "unit", flags=("unit_mismatch",))
@@ -1671,6 +1702,12 @@ _GAP_CASES: dict[Case, tuple[str, str]] = {
 }
 
 
+_DOUBT_GAPS = {
+    "fen": "gap_fen", "sign": "gap_sign", "days": "gap_days", "plus": "gap_plus", "start": "gap_start",
+    "ratio": "gap_ratio",
+}  # fmt: skip
+
+
 def _data_gaps(index: int, metric: MetricInput, verdict: _Verdict, language: Language) -> list[DataGap]:
     entry = _GAP_CASES.get(verdict.case)
     if entry is None:
@@ -1678,9 +1715,7 @@ def _data_gaps(index: int, metric: MetricInput, verdict: _Verdict, language: Lan
     field_name, key = entry
     if verdict.doubt is not None:
         field_name = verdict.doubt.field
-        key = {"fen": "gap_fen", "sign": "gap_sign", "days": "gap_days", "plus": "gap_plus", "start": "gap_start"}.get(
-            verdict.doubt.kind, "gap_scale"
-        )
+        key = _DOUBT_GAPS.get(verdict.doubt.kind, "gap_scale")
     aggregation = _aggregation_word(metric.target_aggregation, language)
     words = _W[language]
     field_word = words[f"field_{field_name}"] if verdict.doubt is not None else ""
@@ -1883,6 +1918,8 @@ def _doubt_text(doubt: Doubt, reading: _Reading, target: str, language: Language
     if doubt.kind == "plus":
         value = numfmt.plain(doubt.likely) if doubt.likely is not None else doubt.text.strip().lstrip("+＋").strip()
         return tr(_TEXT, "doubt_plus", language, text=doubt.text, value=value)
+    if doubt.kind == "ratio":
+        return tr(_TEXT, "doubt_ratio", language, text=doubt.text)
     if doubt.kind == "start":
         label = reading.unit.label
         figures = {

@@ -69,6 +69,7 @@ import json
 import math
 import re
 from collections.abc import Iterable
+from contextvars import ContextVar
 from functools import lru_cache
 from typing import Literal, NamedTuple
 
@@ -85,6 +86,7 @@ from fupan_mcp.domain.numbers import (
     convert,
     english_to_digits,
     normalize,
+    ratio_value,
     read_value,
     singular_noun,
     split_magnitude_unit,
@@ -523,13 +525,29 @@ class _Prepared(NamedTuple):
     slo: bool
 
 
+_AS_RATIO: ContextVar[bool] = ContextVar("fupan_targets_as_ratio", default=False)
+"""Set while a target of a ratio (``parse_target(..., ratio=True)``) is read: '1:20' is then a ratio."""
+
+
 @lru_cache(maxsize=4096)
-def parse_target(text: str, unit: str | None = None) -> ParsedTarget:
-    """Read a target expression; numbers come back in ``unit`` when it is given and compatible.
+def parse_target(text: str, unit: str | None = None, ratio: bool = False) -> ParsedTarget:
+    """Read a target expression; numbers come back in ``unit`` when it is given and compatible. With
+    ``ratio`` (the metric is a ratio by its name or the target's label: 'staffing ratio', 'LTV:CAC') a
+    figure 'a:b' is the ratio, never a clock time ('1:20' is refused as h:mm or mm:ss otherwise).
 
     Raises `TargetError` naming what could not be read. Results are cached (ParsedTarget is frozen):
     the same few target strings recur across metrics and reviews.
     """
+    if not ratio or (":" not in text and "：" not in text):
+        return _parse_target(text, unit)
+    token = _AS_RATIO.set(True)
+    try:
+        return _parse_target(text, unit)
+    finally:
+        _AS_RATIO.reset(token)
+
+
+def _parse_target(text: str, unit: str | None) -> ParsedTarget:
     prepared = _prepare(text)
     if not prepared.text:
         raise TargetError("empty", "the target is empty")
@@ -1189,7 +1207,7 @@ def _merge_ops(first: Op | None, second: Op | None) -> Op | None:
 def _single(text: str) -> str:
     text = text.strip()
     try:
-        read_value(text.replace(" ", "") if not _WORDS_APART.search(text) else text)
+        _quantity(text)
     except NumberError as error:
         raise TargetError(
             "unreadable",
@@ -1209,6 +1227,10 @@ def _quantity(value: float | str) -> Value:
         compact = value.strip()
         if not _WORDS_APART.search(compact):
             compact = compact.replace(" ", "")
+        if ":" in compact and _AS_RATIO.get():
+            ratio = ratio_value(compact)
+            if ratio is not None:
+                return ratio
         return read_value(compact)
     return read_value(value)
 
