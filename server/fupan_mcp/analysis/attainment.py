@@ -69,9 +69,11 @@ from fupan_mcp.analysis.misreads import (
     looks_like_date,
     loss_change_doubt,
     magnitude_doubt,
+    names_a_ratio,
     readings_of_one_call,
     reconsider,
     sign_doubt,
+    start_doubt,
     target_magnitude,
 )
 from fupan_mcp.analysis.targets import (
@@ -100,7 +102,15 @@ from fupan_mcp.domain.attainment import (
     TargetSpec,
 )
 from fupan_mcp.domain.common import DataGap, Language, built
-from fupan_mcp.domain.numbers import KNOWN_UNITS, TIME_SECONDS, NumberError, Value, canonical_unit, read_value
+from fupan_mcp.domain.numbers import (
+    KNOWN_UNITS,
+    TIME_SECONDS,
+    NumberError,
+    Value,
+    canonical_unit,
+    ratio_value,
+    read_value,
+)
 from fupan_mcp.errors import InputError
 from fupan_mcp.i18n import Table, check_language, localized, template_parts, tr
 from fupan_mcp.limits import MAX_METRICS
@@ -408,6 +418,10 @@ _TEXT: Table = {
         "en": "the target gives another window, '{window}', of another length, so the error budget cannot be "
         "settled; keep one of them",
     },
+    "why.start_mismatch": {
+        "zh": "起点 {start}、变化 {change} 与终点 {end} 对不上",
+        "en": "the start {start}, the change {change} and the end {end} do not agree",
+    },
     "why.spec": {
         "zh": "结构化目标不完整或自相矛盾（{kind}）",
         "en": "the structured target is incomplete or contradicts itself ({kind})",
@@ -454,10 +468,32 @@ _TEXT: Table = {
         "verification: state both the same way",
     },
     "doubt_plus": {
-        "zh": "目标“{text}”带正号：既可以是得分（NPS {text} 即 {value} 分），也可以是提升 {value}，无法据此判断，"
+        "zh": "目标“{text}”带正号：既可以是得分 {value}（即 ≥ {value}），也可以是提升 {value}，无法据此判断，"
         "待核验；请写明“≥ {value}”或“提升 {value}”",
-        "en": "the target '{text}' has a plus sign: it may be the score ({text} as a score of {value}) or a rise "
-        "of {value}, so it cannot be judged; needs verification: write '≥ {value}' or 'increase by {value}'",
+        "en": "the target '{text}' has a plus sign: it may be the score of {value} (≥ {value}) or a rise of "
+        "{value}, so it cannot be judged; needs verification: write '≥ {value}' or 'increase by {value}'",
+    },
+    "doubt_start": {
+        "zh": "目标“{text}”与基线对不上：按目标，基线应为 {start}，而给出的基线是 {baseline}；"
+        "由 {baseline} 按所写变化是 {reached}，与终点 {end} 不同，两种读法结论不同，无法确定按哪个判断，待核验；"
+        "请核对基线或目标",
+        "en": "the target '{text}' does not agree with the baseline: it implies a baseline of {start}, but the "
+        "baseline given is {baseline}; the stated change from {baseline} reaches {reached}, not the end level "
+        "{end}, and the two readings give different verdicts, so it cannot be judged; needs verification: check "
+        "the baseline or the target",
+    },
+    "doubt_ratio": {
+        "zh": "目标“{text}”是比值，指标名看不出它越高越好还是越低越好（1:20 是每 1 个对应至多 20 个，"
+        "还是至少 20 个？），待核验；请写“≤ {text}”或“≥ {text}”，或设置 better",
+        "en": "the target '{text}' is a ratio, and the name does not tell whether it is better higher or lower "
+        "(is 1:20 at most 20 for each one, or at least 20?); needs verification: write '≤ {text}' or "
+        "'≥ {text}', or set better",
+    },
+    "start_note": {
+        "zh": "注意：目标“{text}”意味着基线为 {start}，给出的基线是 {baseline}（按所写变化应到 {reached}），"
+        "两种读法结论相同",
+        "en": "note: the target '{text}' implies a baseline of {start}, but the baseline given is {baseline} (the "
+        "stated change reaches {reached}); both readings give the same verdict",
     },
     "doubt_inherited": {
         "zh": "目标“{text}”未写单位，按实际值 {actual} 的单位读作百分数，两者相差 20 倍以上，无法据此判断，待核验；"
@@ -480,6 +516,14 @@ _TEXT: Table = {
     "gap_plus": {
         "zh": "「{name}」的目标是得分还是提升幅度？请写明。",
         "en": "Is the target of '{name}' a score or a rise? State which.",
+    },
+    "gap_start": {
+        "zh": "请核对「{name}」的基线：它与目标写明的起点或变化幅度对不上。",
+        "en": "Check the baseline of '{name}': it does not agree with the start or the change the target states.",
+    },
+    "gap_ratio": {
+        "zh": "「{name}」的比值目标是越高越好还是越低越好？请写“≤”或“≥”，或设置 better。",
+        "en": "Is the ratio target of '{name}' better higher or lower? Write ≤ or ≥ with it, or set `better`.",
     },
     "gap_sign": {
         "zh": "请确认「{name}」{field}的正负号与目标同一口径。",
@@ -655,7 +699,9 @@ def _read_figures(metric: MetricInput) -> Reconsidered:
     if not metric.name.strip():
         raise _FieldError("name", "the metric has no name", code="blank_name")
     _refuse_dates(metric)
-    target = _read_target(_without_slash_window(metric.target), fen_unit(metric), metric.name)
+    written = metric.target if isinstance(metric.target, str) else ""
+    ratio = (":" in written or "：" in written) and names_a_ratio(metric)  # a colon first: the common target has none
+    target = _read_target(_without_slash_window(metric.target), fen_unit(metric), metric.name, ratio=ratio)
     share = _budget_share(metric.actual)
     if share is not None and _slo_level(target) is not None:
         # 'burned 62% of the error budget' against 99.9%: 0.62 of the 0.1% allowed failed, 99.938% available
@@ -694,6 +740,8 @@ def _read(metric: MetricInput, figures: Reconsidered) -> _Reading:
         doubt = days_doubt(target, actual, baseline, metric)
     if doubt is None:
         doubt = loss_change_doubt(target, actual, baseline, metric)
+    if doubt is None and baseline_fits:
+        doubt = start_doubt(metric, target, baseline_value, fen_unit(metric))
     if doubt is not None and doubt.kind == "days":  # '2天' is shown as written, not as '2个工作日'
         actual_unit = actual.unit if doubt.field == "actual" and actual is not None else actual_unit
         baseline_unit = baseline.unit if doubt.field == "baseline" and baseline is not None else baseline_unit
@@ -874,7 +922,9 @@ def _tidied(text: str, name: str) -> str:
     return match.group(1) if match else tidy
 
 
-def _read_target(target: str | TargetSpec | None, unit: str | None, name: str = "") -> ParsedTarget | None:
+def _read_target(
+    target: str | TargetSpec | None, unit: str | None, name: str = "", *, ratio: bool = False
+) -> ParsedTarget | None:
     if target is None or (isinstance(target, str) and not target.strip()):
         return None
     text = target if isinstance(target, str) else target.model_dump_json(exclude_defaults=True)
@@ -886,24 +936,24 @@ def _read_target(target: str | TargetSpec | None, unit: str | None, name: str = 
             target = bare  # the note is a comparison with another period, not the target
             bare = None
         try:
-            parsed = parse_target(target, unit)
+            parsed = parse_target(target, unit, ratio)
         except TargetError:
             tidy = _tidied(target, name)
             if tidy != target:
                 try:
-                    return parse_target(tidy, unit)
+                    return parse_target(tidy, unit, ratio)
                 except TargetError:
                     pass
             if bare is None:
                 raise
-            return parse_target(bare, unit)
+            return parse_target(bare, unit, ratio)
         if parsed.unit is None or not _WORDY_UNIT.search(parsed.unit):
             return parsed
         tidy = _tidied(target, name)  # 'hours mttr', '% of stores': words read as a unit
         if tidy == target:
             return parsed
         try:
-            tidied = parse_target(tidy, unit)
+            tidied = parse_target(tidy, unit, ratio)
         except TargetError:
             return parsed
         if tidied.unit is None or _leftover_word(parsed.unit, tidied.unit, name):
@@ -972,6 +1022,10 @@ def _read_value(value: float | str | None, field_name: str, metric: MetricInput 
             return text_reader(value) if text_reader is not None else _read_text(value, field_name)
         return read_value(value)
     except NumberError as error:
+        if error.code == "ambiguous_clock" and isinstance(value, str) and metric is not None and names_a_ratio(metric):
+            ratio = ratio_value(value)  # '1:25' of a staffing ratio: the ratio, not 1 h 25 min
+            if ratio is not None:
+                return ratio
         subjectless = _without_subject(value, metric) if isinstance(value, str) and metric is not None else None
         if subjectless is not None:
             try:
@@ -1251,6 +1305,41 @@ def _target_fits(target: ParsedTarget | None, unit: MetricUnit, written: object 
 
 
 def _verdict(metric: MetricInput, reading: _Reading) -> _Verdict:
+    conflict = reading.doubt if reading.doubt is not None and reading.doubt.kind == "start" else None
+    if conflict is None or not _same_either_way(reading, conflict):
+        return _judge(metric, reading)
+    # the end level and the stated change from the given baseline agree on the verdict: judged on the end
+    # level, the conflict stated beside it (flag and note), never silently
+    reading.doubt = None
+    verdict = _judge(metric, reading)
+    reading.doubt = conflict
+    if verdict.case != "judged":
+        return verdict
+    return _Verdict(verdict.status, "judged", verdict.score, (*verdict.flags, "baseline_conflict"), doubt=conflict)
+
+
+_DOUBT_FLAGS: dict[str, Flag] = {
+    "fen": "unit_ambiguous",
+    "days": "unit_ambiguous",
+    "plus": "unit_ambiguous",
+    "start": "baseline_conflict",
+    "ratio": "direction_unknown",
+}
+
+
+def _same_either_way(reading: _Reading, conflict: Doubt) -> bool:
+    """True when the actual meets (or misses) both the end level and the level the stated change reaches from
+    the given baseline (`misreads.start_doubt`): the two readings of the target give one verdict."""
+    target, actual = reading.target, reading.actual
+    if target is None or actual is None or target.value is None or conflict.factor is None:
+        return False
+    if not (reading.target_fits and reading.actual_fits):
+        return False
+    other = target.model_copy(update={"value": conflict.factor})
+    return _score_level(target, actual).achieved == _score_level(other, actual).achieved
+
+
+def _judge(metric: MetricInput, reading: _Reading) -> _Verdict:
     target, actual, baseline = reading.target, reading.actual, reading.baseline
     if metric.reported_only:  # '近87分钟' is reported as about 87 minutes, not as 87 minutes
         flags: tuple[Flag, ...] = ("reported_only", "approximate") if reading.approximate else ("reported_only",)
@@ -1265,7 +1354,7 @@ def _verdict(metric: MetricInput, reading: _Reading) -> _Verdict:
     if reading.doubt is not None and reading.doubt.kind == "direction":
         return _Verdict("needs_verification", "direction", flags=("direction_unknown",))
     if reading.doubt is not None:
-        flag: Flag = "unit_ambiguous" if reading.doubt.kind in ("fen", "days", "plus") else "scale_doubt"
+        flag: Flag = _DOUBT_FLAGS.get(reading.doubt.kind, "scale_doubt")
         return _Verdict("needs_verification", "doubt", flags=(flag,), doubt=reading.doubt)
     if not (reading.target_fits and reading.actual_fits and (reading.baseline_fits or not needs_baseline)):
         return _Verdict("needs_verification", "unit", flags=("unit_mismatch",))
@@ -1613,6 +1702,12 @@ _GAP_CASES: dict[Case, tuple[str, str]] = {
 }
 
 
+_DOUBT_GAPS = {
+    "fen": "gap_fen", "sign": "gap_sign", "days": "gap_days", "plus": "gap_plus", "start": "gap_start",
+    "ratio": "gap_ratio",
+}  # fmt: skip
+
+
 def _data_gaps(index: int, metric: MetricInput, verdict: _Verdict, language: Language) -> list[DataGap]:
     entry = _GAP_CASES.get(verdict.case)
     if entry is None:
@@ -1620,9 +1715,7 @@ def _data_gaps(index: int, metric: MetricInput, verdict: _Verdict, language: Lan
     field_name, key = entry
     if verdict.doubt is not None:
         field_name = verdict.doubt.field
-        key = {"fen": "gap_fen", "sign": "gap_sign", "days": "gap_days", "plus": "gap_plus"}.get(
-            verdict.doubt.kind, "gap_scale"
-        )
+        key = _DOUBT_GAPS.get(verdict.doubt.kind, "gap_scale")
     aggregation = _aggregation_word(metric.target_aggregation, language)
     words = _W[language]
     field_word = words[f"field_{field_name}"] if verdict.doubt is not None else ""
@@ -1823,7 +1916,19 @@ def _doubt_text(doubt: Doubt, reading: _Reading, target: str, language: Language
         written = doubt.target_text or target
         return tr(_TEXT, "doubt_days", language, field=field, text=doubt.text, target=written)
     if doubt.kind == "plus":
-        return tr(_TEXT, "doubt_plus", language, text=doubt.text, value=doubt.text.strip().lstrip("+＋").strip())
+        value = numfmt.plain(doubt.likely) if doubt.likely is not None else doubt.text.strip().lstrip("+＋").strip()
+        return tr(_TEXT, "doubt_plus", language, text=doubt.text, value=value)
+    if doubt.kind == "ratio":
+        return tr(_TEXT, "doubt_ratio", language, text=doubt.text)
+    if doubt.kind == "start":
+        label = reading.unit.label
+        figures = {
+            "text": doubt.target_text or target,
+            "start": _fmt(doubt.likely, label, language),
+            "baseline": _fmt(reading.baseline, label, language),
+            "end": _fmt(reading.target.value if reading.target else None, label, language),
+        }
+        return tr(_TEXT, "doubt_start", language, reached=_fmt(doubt.factor, label, language), **figures)
     if doubt.kind == "inherited":
         actual = _fmt(reading.actual, reading.actual_unit, language)
         return tr(_TEXT, "doubt_inherited", language, text=doubt.text, actual=actual)
@@ -1863,7 +1968,17 @@ def _judged_parts(reading: _Reading, verdict: _Verdict, display: _Display, langu
     if "approximate" in verdict.flags:
         parts.append(_W[language]["approx_note"])
     parts.append(_verdict_text(target, verdict.status, score, unit, language))
+    if verdict.doubt is not None and verdict.doubt.kind == "start":
+        parts.append(_start_note(verdict.doubt, reading, language))
     return parts
+
+
+def _start_note(doubt: Doubt, reading: _Reading, language: Language) -> str:
+    label = reading.unit.label
+    return tr(
+        _TEXT, "start_note", language, text=doubt.target_text or "", start=_fmt(doubt.likely, label, language),
+        baseline=_fmt(reading.baseline, label, language), reached=_fmt(doubt.factor, label, language),
+    )  # fmt: skip
 
 
 def _budget_text(budget: ErrorBudget, language: Language) -> str:

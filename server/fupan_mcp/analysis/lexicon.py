@@ -184,6 +184,54 @@ def side_of_words(words: str) -> bool | None:
     return None
 
 
+# --- ratios written with a colon (1:20, 3:1) ----------------------------------------------------------------
+
+RATIO_NAME = re.compile(
+    r"ratio|\broi\b|\broas\b|(?<![占同环百对])比(?![例重较对])|配比|"
+    r"\b[a-z][a-z ]{0,20}?\s?[:/]\s?[a-z]|\b[a-z]+-to-[a-z]+\b"
+)
+"""A name that makes '1:20' a ratio rather than a time of day or a clock span: 'staffing ratio', 'LTV:CAC',
+'signal:noise', 'nurse-to-patient', '投入产出比', '师生比' (not 占比 / 同比 / 比例: shares and comparisons)."""
+_RETURN_RATIO = re.compile(r"\broi\b|\broas\b|投产比|投入产出比|产出投入比|回报比|return on|\breturn\b")
+"""Ratios whose figure other than 1 is always the return ('ROI 1:3', 'ROI 3:1', '投入产出比1:4'): better higher."""
+_RATIO_GOOD = re.compile(
+    r"\bltv\b|lifetime value|signal|revenue|output|profit|margin|\b(?:nurse|teacher|staff|doctor|caregiver|"
+    r"carer|educator|instructor|coach)s?\b|护士|护理|教师|老师|医生|医护|产出|收益|收入|信号"
+)
+"""The good side of a ratio: what the numerator is better having more of ('nurse' in 'nurse-to-patient')."""
+_RATIO_LOAD = re.compile(
+    r"\bcac\b|noise|\bcost|spend|input|\b(?:patient|student|pupil|child|resident|learner|bed)s?\b|"
+    r"患者|病人|学生|幼儿|床|投入|成本|噪"
+)
+"""The load side of a ratio: what there is better less of for each of the other ('patient', 'noise', 'CAC')."""
+_CN_RATIOS = {"师生比": "教师:学生", "生师比": "学生:教师", "护患比": "护士:患者", "医患比": "医生:患者",
+              "信噪比": "信号:噪声", "床护比": "床:护士"}  # fmt: skip
+_RATIO_SIDES = re.compile(r"^(?P<a>.+?)\s?(?:[:/]|-to-|\sto\s|与|对)\s?(?P<b>.+?)(?:\s?(?:ratio|比|之比|比例))?$")
+
+
+def ratio_figure_side(name: str, *, one_first: bool) -> bool | None:
+    """True when the figure of a colon ratio (20 of '1:20' when ``one_first``, 3 of '3:1' otherwise) is
+    better lower, False when better higher, None when the name does not tell. ``name`` is normalized.
+
+    The ratio a:b is better higher when its first side is a good one (nurses, LTV, signal) or its second a
+    load (patients, CAC, noise); the figure of '1:N' is b/a, so it is then better lower ('nurse-to-patient
+    1:4': at most 4 patients a nurse), the figure of 'N:1' is a/b, better higher ('LTV:CAC 3:1'). A return
+    ratio (ROI, 投入产出比) is better higher written either way."""
+    if _RETURN_RATIO.search(name):
+        return False
+    for word, written in _CN_RATIOS.items():
+        name = name.replace(word, written)
+    sides = _RATIO_SIDES.match(name.strip())
+    if sides is None:
+        return None
+    first, second = sides["a"], sides["b"]
+    good_first = bool(_RATIO_GOOD.search(first)) or bool(_RATIO_LOAD.search(second))
+    load_first = bool(_RATIO_LOAD.search(first)) or bool(_RATIO_GOOD.search(second))
+    if good_first == load_first:
+        return None  # neither side told, or both ways
+    return good_first if one_first else not good_first
+
+
 # --- the words two issues are compared by (analysis.insights.text_grams) ---------------------------------
 
 ISSUE_SYNONYMS_ZH: dict[str, str] = {

@@ -18,6 +18,14 @@ shapes, or reported as a doubt (a misread that is reported is a nuisance; one st
   (`days_doubt`): the days or hours do not count alike, and converting 1:1 would state a verdict on a guess.
 - A change of a loss (减亏50%, "reduce losses by 50%") from negative figures (-800万 to -300万) is a doubt
   (`loss_change_doubt`): the loss shrank while the signed figure rose; which one is meant cannot be told.
+- A target that states its start ('从5%降到3%', 'from 45 to 30 days') or a change with its end level ('reduce
+  churn by 2pp to 3%': from 5%; 'cut MTTR by half to 30 min': from 60) against a baseline that is not that
+  start (`start_doubt`): the end level and the change name different targets from that baseline (3% or 4%),
+  so which one was meant cannot be told; the doubt names both figures.
+- A colon figure is a ratio where the name says so ('staffing ratio', 'LTV:CAC', '投入产出比': `names_a_ratio`),
+  so '1:20' is not refused as h:mm; a bare ratio target takes its side from the ratio's two names
+  (`lexicon.ratio_figure_side`: 'nurse-to-patient 1:4' is at most 4 patients a nurse, 'LTV:CAC 3:1' at least
+  3), and is a doubt saying what to write where the names do not tell ('staffing ratio 1:20').
 - A bare actual or baseline that takes the target's unit, and is about 100x (a fraction written for a
   percent: 0.42 against 40 %) or a magnitude word (48.5 against 50万) away from it, is a doubt naming the
   likely reading.
@@ -38,8 +46,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Literal, NamedTuple, TypeVar
 
-from fupan_mcp.analysis.lexicon import side_of_words
-from fupan_mcp.analysis.targets import convert_compatible, glued_label_reads, states_no_side
+from fupan_mcp.analysis.lexicon import RATIO_NAME, ratio_figure_side, side_of_words
+from fupan_mcp.analysis.targets import convert_compatible, glued_label_reads, implied_start, states_no_side
 from fupan_mcp.domain.attainment import MetricInput, ParsedTarget
 from fupan_mcp.domain.numbers import (
     NumberError,
@@ -60,6 +68,7 @@ __all__ = [
     "loss_change_doubt",
     "magnitude_doubt",
     "name_reads_fen",
+    "names_a_ratio",
     "readings_of_one_call",
     "reconsider",
     "sign_doubt",
@@ -158,7 +167,9 @@ _OFF_BY = 20.0
 _CLOSE_ENOUGH = 5.0
 """...when its likely reading lands within this factor of the level."""
 
-DoubtKind = Literal["fen", "scale", "magnitude", "direction", "inherited", "rating", "sign", "days", "plus"]
+DoubtKind = Literal[
+    "fen", "scale", "magnitude", "direction", "inherited", "rating", "sign", "days", "plus", "start", "ratio"
+]
 
 _OF_TAIL = re.compile(
     r"(?<=[a-z\d])\s(?:of|in)\s(?!the\s|baseline)[a-z]+(?:\s[a-z]+)?(?:\s(?:per|a|each)\s(?:day|week|month|quarter|year))?$"
@@ -279,6 +290,9 @@ def reconsider(
             field, text = fen_fields[0]
             return Reconsidered(target, actual, baseline, Doubt("fen", field, str(text)))
     target = _points_of_a_percent(target, actual, baseline)
+    target, doubt = _ratio_side(metric, target)
+    if doubt is not None:
+        return Reconsidered(target, actual, baseline, doubt)
     target, doubt = _signed_level(metric, target)
     if doubt is not None:
         return Reconsidered(target, actual, baseline, doubt)
@@ -313,6 +327,8 @@ def _bare_side(
     fall); a bare duration of an unknown kind is a doubt."""
     if target is None or target.kind != "at_least" or target.strict or not isinstance(metric.target, str):
         return target, None
+    if target.unit in _RATIO_UNITS:
+        return target, None  # settled by `_ratio_side` from the ratio's two names
     read, label = _bare_level(metric.target)
     if read is None:
         return target, None  # a comparator or a verb was written: the side is stated
@@ -331,6 +347,61 @@ def _bare_side(
     if lower is None and (target.unit or "") in _TIME_UNITS:
         return target, Doubt("direction", "target", metric.target)
     return target, None
+
+
+_RATIO_UNITS = frozenset({"1:", ":1"})
+_RATIO_FIGURE = re.compile(r"(?<![\d.])\d+(?:\.\d+)?\s?[:：]\s?\d+(?:\.\d+)?(?![\d.:])")
+
+
+_RATIO_HINT = re.compile(r"[:：/比]|ratio|\bro(?:i|as)\b|-to-", re.IGNORECASE)
+"""What every ratio name holds: one cheap search spares the common name the folding and `RATIO_NAME`."""
+
+
+def _ratio_words(text: str) -> bool:
+    return _RATIO_HINT.search(text) is not None and _ratio_name(text)
+
+
+@_kept
+def _ratio_name(text: str) -> bool:
+    return RATIO_NAME.search(_folded_text(text)) is not None
+
+
+def names_a_ratio(metric: MetricInput) -> bool:
+    """True when the metric's name or its target's label says its figures are ratios ('staffing ratio',
+    'LTV:CAC', 'signal:noise 1:20', '投入产出比1:4'): a colon figure is then read as a ratio, never a clock."""
+    return _ratio_words(metric.name) or (isinstance(metric.target, str) and _ratio_words(metric.target))
+
+
+def _ratio_side(metric: MetricInput, target: ParsedTarget | None) -> tuple[ParsedTarget | None, Doubt | None]:
+    """A bare ratio target ('1:4', 'LTV:CAC 3:1') read as at least its figure, turned round where the figure is
+    better lower: by `better` (which speaks of the figure as written), else by the ratio's names. Unknown: a
+    doubt that says what to write (≤ or ≥ with the ratio)."""
+    if target is None or target.kind != "at_least" or target.strict or (target.unit or "") not in _RATIO_UNITS:
+        return target, None
+    if not isinstance(metric.target, str) or not _bare_ratio(metric.target):
+        return target, None  # a comparator or a word states the side ('≥ 3:1', '3:1 or higher')
+    if metric.better is not None:
+        lower: bool | None = metric.better == "lower"
+    else:
+        one_first = target.unit == "1:"
+        lower = ratio_figure_side(_folded_text(metric.name), one_first=one_first)
+        if lower is None:
+            label = _RATIO_FIGURE.split(metric.target, maxsplit=1)[0]
+            lower = ratio_figure_side(_folded_text(label), one_first=one_first) if label.strip() else None
+    if lower is None:
+        return target, Doubt("ratio", "target", metric.target)
+    return (target.model_copy(update={"kind": "at_most"}) if lower else target), None
+
+
+@_kept
+def _bare_ratio(text: str) -> bool:
+    """'1:4', 'LTV:CAC 3:1', '投入产出比1:4': one ratio figure, nothing after it, a label before it that states no
+    side."""
+    found = list(_RATIO_FIGURE.finditer(text))
+    if len(found) != 1 or text[found[0].end() :].strip(" 。.;；"):
+        return False
+    label = text[: found[0].start()].strip(" :：")
+    return not label or states_no_side(_folded_text(label))
 
 
 _IMPROVE = re.compile(r"^\s*(?:improve[sd]?|improving|better)\b", re.IGNORECASE)
@@ -358,9 +429,22 @@ def _improved_side(metric: MetricInput, target: ParsedTarget | None) -> tuple[Pa
 
 
 _SIGNED_FIGURE = re.compile(
-    r"^\s*(?P<sign>[+＋]|[-－−])\s?(?P<figure>\d[\d,]*(?:\.\d+)?\s*(?:[%％万亿千]|[kKmMbB])?)\s*$"
+    r"^\s*(?P<label>[^\d+＋\-－−<>=≥≤~～±]*?)\s*(?P<sign>[+＋]|[-－−])\s?"
+    r"(?P<figure>\d[\d,]*(?:\.\d+)?\s*(?:[%％万亿千]|[kKmMbB])?)\s*$"
 )
-"""A figure with its sign and nothing else ('+40', '-200万', '-5%'): a change, or a level written with its sign."""
+"""A figure with its sign and nothing else ('+40', '-200万', '-5%'), or after the metric's name that states no side
+('NPS +40', '净推荐值+40', 'eNPS +20'): a change, or a level written with its sign."""
+
+
+def _signed_figure(text: str) -> re.Match[str] | None:
+    """`_SIGNED_FIGURE`'s match when its label (if any) states no side ('NPS +40'; not 'increase +40')."""
+    if not any(sign in text for sign in "+＋-－−"):
+        return None  # the common path: no sign, no regex
+    written = _SIGNED_FIGURE.match(text)
+    if written is None:
+        return None
+    label = written["label"].strip(" :：")
+    return written if not label or states_no_side(normalize(label)) else None
 
 
 def _signed_level(metric: MetricInput, target: ParsedTarget | None) -> tuple[ParsedTarget | None, Doubt | None]:
@@ -369,12 +453,13 @@ def _signed_level(metric: MetricInput, target: ParsedTarget | None) -> tuple[Par
     loss, '-3%' for a margin or a change already taken) the target is a level in that notation: the score 40,
     not 30 + 40 = 70 ('NPS +40' against '+38' was 'not achieved, 20%'); a planned loss of 200万, not a fall
     of 200万 from a baseline nobody gave ('净利润 -200万' against '-150万' was 'no baseline, not evaluable').
-    On a signed score (NPS, 净推荐值) written without signs, '+40' may be either: a doubt."""
+    On a signed score (NPS, 净推荐值) written without signs, '+40' may be either: a doubt. The metric's name
+    may stand before the figure ('NPS +40', '净推荐值+40'): the same reading."""
     if target is None or not isinstance(metric.target, str):
         return target, None
     if target.kind not in ("absolute_change", "relative_change") or target.factor is not None:
         return target, None
-    written = _SIGNED_FIGURE.match(metric.target)
+    written = _signed_figure(metric.target)
     if written is None or (target.kind == "relative_change" and target.unit != "%"):
         return target, None
     minus = written["sign"] not in "+＋"
@@ -383,14 +468,16 @@ def _signed_level(metric: MetricInput, target: ParsedTarget | None) -> tuple[Par
     signed = [
         text
         for text in (metric.actual, metric.baseline)
-        if isinstance(text, str) and (match := _SIGNED_FIGURE.match(text)) is not None and _same_kind(match, written)
+        if isinstance(text, str) and (match := _signed_figure(text)) is not None and _same_kind(match, written)
     ]
     if signed:
         value = -target.value if minus and target.value is not None else target.value
         level = ParsedTarget(kind="at_least", value=value, unit=target.unit, approximate=target.approximate)
         return level, None
-    if not minus and target.kind == "absolute_change" and _SIGNED_SCORE.search(_folded(metric.name)):
-        return target, Doubt("plus", "target", metric.target)
+    if not minus and target.kind == "absolute_change" and (
+        _SIGNED_SCORE.search(_folded(metric.name)) or _SIGNED_SCORE.search(_folded(metric.target))
+    ):
+        return target, Doubt("plus", "target", metric.target, likely=target.value)
     return target, None
 
 
@@ -673,6 +760,26 @@ def loss_change_doubt(
         if read is not None and read.value < 0:
             return Doubt("sign", name, str(text), target_text=str(metric.target))
     return None
+
+
+_LEVELS = frozenset({"at_least", "at_most"})
+
+
+def start_doubt(
+    metric: MetricInput, target: ParsedTarget | None, baseline: float | None, unit: str | None
+) -> Doubt | None:
+    """A start the target's wording implies that the given baseline contradicts (see the module docstring):
+    ``likely`` is the start the wording implies, ``factor`` the level the stated change reaches from the given
+    baseline (None when only a start is written). ``baseline`` is in ``unit``, as the target's figures."""
+    if baseline is None or target is None or target.kind not in _LEVELS or not isinstance(metric.target, str):
+        return None
+    stated = implied_start(metric.target, unit)
+    if stated is None or stated.end != target.value or stated.fits(baseline):
+        return None
+    text = metric.baseline if isinstance(metric.baseline, str) else f"{baseline:g}"
+    return Doubt(
+        "start", "baseline", text, likely=stated.start, factor=stated.reached(baseline), target_text=metric.target
+    )
 
 
 _OTHER_KIND_OF_TIME = {"d": "workday", "workday": "d", "h": "workhour", "workhour": "h"}

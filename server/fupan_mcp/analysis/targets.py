@@ -69,6 +69,7 @@ import json
 import math
 import re
 from collections.abc import Iterable
+from contextvars import ContextVar
 from functools import lru_cache
 from typing import Literal, NamedTuple
 
@@ -85,6 +86,7 @@ from fupan_mcp.domain.numbers import (
     convert,
     english_to_digits,
     normalize,
+    ratio_value,
     read_value,
     singular_noun,
     split_magnitude_unit,
@@ -96,10 +98,12 @@ __all__ = [
     "RATIO_UNITS",
     "MetricUnit",
     "Op",
+    "StatedStart",
     "TargetError",
     "convert_compatible",
     "describe_target",
     "glued_label_reads",
+    "implied_start",
     "metric_unit",
     "parse_target",
     "spec_example",
@@ -388,7 +392,7 @@ _VERB = re.compile(
 _TRAILING_NOUN = re.compile(rf"^(?P<qty>.+?)\s?(?P<noun>{_alternation(_TRAILING_NOUNS)})$")
 # Where a leading label may end: before a comparator symbol, a comparator word, a verb or a number.
 _LABEL_END = re.compile(rf"[<>=]|{_alternation(_PREFIX_OPS)}|{_alternation(_VERBS)}|预算|budget|±")
-_LABEL_NUMBER = re.compile(r"(?<=[\s:])(?=[¥$€£]?\d)")
+_LABEL_NUMBER = re.compile(r"(?<=[\s:])(?=\+?[¥$€£]?\d)")
 _NEGATED = re.compile(
     r"(?:\b(?:not|no|never|don't|doesn't|mustn't|cannot)(?:\sbe)?|[不未无勿别](?:得|应|能|可|宜|要|会|该|允许)?)\s?$"
 )
@@ -412,7 +416,7 @@ _DIRECTION_CHARS = re.compile(r"[至到降减缩少低高多增涨升提超过�
 _COUNTED_NOUN = re.compile(r"(?<=\d)\s?[个家名位条件项款场起台套]?(?P<noun>[\u4e00-\u9fff]{3,16})$")
 _NUMBER_AFTER_LABEL = re.compile(r"(?<=[\s\u4e00-\u9fff])(?=\d)")
 _NOUN_ENDINGS = frozenset("率度数量额值比")
-_GLUED_LABEL = re.compile(r"^[\u4e00-\u9fffa-z]{2,12}?(?=[¥$€£]?\d)")
+_GLUED_LABEL = re.compile(r"^[\u4e00-\u9fffa-z]{2,12}?(?=\+?[¥$€£]?\d)")
 _LEVEL_KINDS: dict[Op, TargetKind] = {
     ">=": "at_least",
     ">": "at_least",
@@ -523,13 +527,29 @@ class _Prepared(NamedTuple):
     slo: bool
 
 
+_AS_RATIO: ContextVar[bool] = ContextVar("fupan_targets_as_ratio", default=False)
+"""Set while a target of a ratio (``parse_target(..., ratio=True)``) is read: '1:20' is then a ratio."""
+
+
 @lru_cache(maxsize=4096)
-def parse_target(text: str, unit: str | None = None) -> ParsedTarget:
-    """Read a target expression; numbers come back in ``unit`` when it is given and compatible.
+def parse_target(text: str, unit: str | None = None, ratio: bool = False) -> ParsedTarget:
+    """Read a target expression; numbers come back in ``unit`` when it is given and compatible. With
+    ``ratio`` (the metric is a ratio by its name or the target's label: 'staffing ratio', 'LTV:CAC') a
+    figure 'a:b' is the ratio, never a clock time ('1:20' is refused as h:mm or mm:ss otherwise).
 
     Raises `TargetError` naming what could not be read. Results are cached (ParsedTarget is frozen):
     the same few target strings recur across metrics and reviews.
     """
+    if not ratio or (":" not in text and "：" not in text):
+        return _parse_target(text, unit)
+    token = _AS_RATIO.set(True)
+    try:
+        return _parse_target(text, unit)
+    finally:
+        _AS_RATIO.reset(token)
+
+
+def _parse_target(text: str, unit: str | None) -> ParsedTarget:
     prepared = _prepare(text)
     if not prepared.text:
         raise TargetError("empty", "the target is empty")
@@ -840,10 +860,13 @@ _VERB_OBJECT_CN = re.compile(
 )
 """'提升NPS 10分', '降低差评率2个百分点': the metric named between the verb and the figure."""
 _VERB_OBJECT_TO_CN = re.compile(
-    r"^(?P<verb>提升|提高|增加|降低|减少|缩短|压缩|削减|下降|降)\s?(?:[a-z0-9\u4e00-\u9fff](?<![至到不超低高少多内以])){1,10}?"
+    r"^(?P<verb>提升|提高|增加|降低|减少|缩短|压缩|削减|下降|降)\s?(?!\d)"
+    r"(?:[a-z0-9\u4e00-\u9fff](?<![至到不超低高少多内以])){1,10}?"
     r"\s?(?P<to>至|到)(?=\s?(?:[-+$¥€£]?\d|不超过|不高于|不低于|低于|高于|少于))"
 )
-"""'提升转化率至5%', '缩短交付周期到3天': the object between the verb and 至/到 (refused as unreadable)."""
+"""'提升转化率至5%', '缩短交付周期到3天': the object between the verb and 至/到 (refused as unreadable). What
+follows the verb is no object when it opens with a figure: '提升2个百分点至15%' states the change (dropped, the
+change was never checked against the baseline)."""
 _WHOLE_WORDS = {
     "全覆盖": "100%", "全部覆盖": "100%", "全员覆盖": "100%", "full coverage": "100%", "100% 覆盖": "100%",
     "持平或增长": "不低于基线", "持平或提升": "不低于基线", "不降": "不低于基线", "持平或下降": "不高于基线",
@@ -893,6 +916,7 @@ _VERB_OBJECT_TO = re.compile(
 """'lower latency to 200ms', 'cut CAC to $150', 'reduce headcount to 40': the object named between the verb and 'to'
 (the verb then makes the level a ceiling or a floor). With the object left in, the bare figure after it was read:
 'at least 200 ms', and 150 ms 'not achieved'."""
+_IN_HALF = re.compile(r"\bin half\b(?=\sto\s)")
 _FOR_SHARE = re.compile(r"\sfor\s\d+(?:\.\d+)?%\sof\s(?:all\s)?[a-z]+(?:\s(?:in|over)\s(?:a\s|the\s)?.+)?$")
 
 
@@ -963,6 +987,8 @@ def _everyday(folded: str) -> tuple[str, bool]:
     if share:
         return share["p"] or share["cp"], True  # '99% of requests under 200ms': the objective is the share
     folded = _FOR_SHARE.sub("", folded)
+    if "half" in folded:
+        folded = _IN_HALF.sub("by half", folded)  # 'cut MTTR in half to 30 min': the half is the change
     folded = _VERB_OBJECT_TO.sub(r"\g<verb> ", _VERB_OBJECT.sub(r"\g<verb> ", folded))
     folded = _VERB_OBJECT_CN.sub(r"\g<verb>", _VERB_OBJECT_TO_CN.sub(r"\g<verb>\g<to>", folded))
     if "%" in folded:
@@ -1068,7 +1094,12 @@ def _parse_prepared(text: str, unit: MetricUnit) -> ParsedTarget:
 
 
 def _whole_form(text: str, unit: MetricUnit) -> ParsedTarget | None:
-    """Forms that are read as a whole: from-to levels, the baseline as the level, multiples, tolerances."""
+    """Forms that are read as a whole: a change with its end level, from-to levels, the baseline as the level,
+    multiples, tolerances."""
+    if "至" in text or "到" in text or " to " in text:
+        ended = _change_to_end(text, unit)
+        if ended is not None:
+            return ended
     from_to = _FROM_TO_CN.match(text)
     if from_to:
         return _parse_prepared(from_to["rest"], unit)
@@ -1202,7 +1233,7 @@ def _merge_ops(first: Op | None, second: Op | None) -> Op | None:
 def _single(text: str) -> str:
     text = text.strip()
     try:
-        read_value(text.replace(" ", "") if not _WORDS_APART.search(text) else text)
+        _quantity(text)
     except NumberError as error:
         raise TargetError(
             "unreadable",
@@ -1222,6 +1253,10 @@ def _quantity(value: float | str) -> Value:
         compact = value.strip()
         if not _WORDS_APART.search(compact):
             compact = compact.replace(" ", "")
+        if ":" in compact and _AS_RATIO.get():
+            ratio = ratio_value(compact)
+            if ratio is not None:
+                return ratio
         return read_value(compact)
     return read_value(value)
 
@@ -1356,6 +1391,188 @@ _MOVE = re.compile(rf"(?P<a>{_QTY})\s?(?:to|->|→|至|到)\s?(?P<b>{_QTY})")
 from the first to the second (read as the range 99.5% to 99.9%, met by 99.7%)."""
 
 
+# --- a change with its end level -----------------------------------------------------------------------
+
+_FALLS_CN = ("下降", "降低", "减少", "缩短", "压缩", "削减", "下滑", "降", "减")
+_RISES_CN = ("提升", "提高", "增长", "增加", "上升", "拉升", "增", "升")
+_TO_END_VERBS_CN: dict[str, Direction] = {word: _VERBS[word] for word in (*_FALLS_CN, *_RISES_CN)}
+_QTY_BEFORE = rf"[-+]?(?:[¥$€£]|usd\s?)?{_NUM}(?:\s?(?:%|‰|[a-z$/][a-z$/\d]*|[\u4e00-\u9fff]{{1,5}}?))?"
+"""A figure followed by a verb or 至/到 in Chinese: its unit takes as few characters as the rest allows
+('5%降到3%', '45天缩短到30天'), where `_QTY`'s greedy unit took '5%降' and left nothing readable."""
+_TO_END_EN = re.compile(
+    r"^(?P<verb>reduce|cut|decrease|lower|shorten|shrink|drop|grow|increase|raise|boost|lift)\s(?P<byword>by\s)?"
+    rf"(?P<by>half|{_QTY})\s?to\s(?P<end>{_QTY})$"
+)
+_TO_END_CN = re.compile(
+    r"^(?:将|把)?(?:[a-z\u4e00-\u9fff][a-z0-9\u4e00-\u9fff ]{0,11}?)?\s?"
+    rf"(?:(?:从|由)\s?(?P<start>{_QTY_BEFORE})\s?)?"
+    rf"(?:(?P<half>减半|砍半|(?:降低|减少|下降|缩短)(?:了)?一半)|(?P<verb>{_alternation(_TO_END_VERBS_CN)})\s?(?:了)?\s?"
+    rf"(?P<by>{_QTY_BEFORE}))\s?(?:至|到)\s?(?P<end>{_QTY})$"
+)
+"""A change with the level it ends at: 'reduce churn by 2pp to 3%', 'cut MTTR by half to 30 min', 'increase
+conversion 1.5pp to 4.2%', '提升2个百分点至15%', '流失率从5%降低2个百分点至3%', 'MTTR减半至30分钟'. The end level is the
+target (a ceiling after a fall, a floor after a rise); the change is kept to check the baseline against
+(`implied_start`). Read as a move from the change to the end ('2pp to 3%': units differ) it was refused, and
+'cut by half to 30 min' was 'at least 30 minutes'."""
+_FROM_LEVEL = re.compile(
+    rf"(?:(?:^|(?<=\s))from\s|从|由)\s?(?P<a>{_QTY_BEFORE})\s?(?:{_alternation(_TO_END_VERBS_CN)})?\s?"
+    rf"(?:to|至|到)\s?(?P<b>{_QTY})$"
+)
+"""A move with its start written: 'from 5% to 3%', '从5%降到3%', '由45天缩短到30天'."""
+
+
+class StatedStart(NamedTuple):
+    """The baseline a target's wording implies, to check the given baseline against: a start written in the
+    target ('从5%降到3%': 5), or one worked back from a change and its end ('reduce by 2pp to 3%': 3 + 2 = 5).
+    Figures are in the metric's unit; ``change`` is in ``change_unit`` ('pp', '%' of the baseline, 'x' a
+    multiple, or the metric's unit); ``margin`` is half a unit of the last digit written (of the start, or
+    of the change): people round."""
+
+    end: float
+    start: float
+    decrease: bool
+    change: float | None = None
+    change_unit: str | None = None
+    margin: float = 0.0
+    points_too: bool = False
+    """A '%' change on a percent level ('reduce churn by 2% to 3%'): relative by rule 8, and 2 points is read
+    too when the baseline is checked, so that neither reading raises a false doubt."""
+
+    def fits(self, baseline: float) -> bool:
+        """True when ``baseline`` agrees with the wording (within the rounding of what was written)."""
+        if self.change is None:
+            return abs(baseline - self.start) <= self.margin + 1e-9 * max(1.0, abs(self.start))
+        return any(abs(moved - self.change) <= self.margin + 1e-9 for moved in self._moved(baseline))
+
+    def reached(self, baseline: float) -> float:
+        """The level the stated change reaches from ``baseline`` (a start and an end: the same difference)."""
+        if self.change is None:  # 'from 5% to 3%' from 6%: the same fall, 2 points, reaches 4%
+            return baseline + (self.end - self.start)
+        sign = -1.0 if self.decrease else 1.0
+        if self.change_unit == "%":
+            return baseline * (1 + sign * self.change / 100)
+        if self.change_unit == "x":
+            return baseline * self.change
+        return baseline + sign * self.change
+
+    def _moved(self, baseline: float) -> list[float]:
+        """The change from ``baseline`` to the end, in the change's unit."""
+        if self.change_unit == "x":
+            return [self.end / baseline] if baseline else []
+        fall = baseline - self.end if self.decrease else self.end - baseline
+        if self.change_unit == "%":
+            return ([fall / baseline * 100] if baseline else []) + ([fall] if self.points_too else [])
+        return [fall]
+
+
+def _margin(written: str) -> float:
+    """Half a unit of the last digit written: '2pp' 0.5, '1.5pp' 0.05."""
+    digits = re.search(r"\d+(?:\.(\d+))?", written)
+    decimals = len(digits[1]) if digits and digits[1] else 0
+    return 0.5 * 10.0**-decimals
+
+
+def _change_to_end(text: str, unit: MetricUnit) -> ParsedTarget | None:
+    parts = _end_parts(text, unit)
+    return None if parts is None else parts[0]
+
+
+def _end_parts(text: str, unit: MetricUnit) -> tuple[ParsedTarget, StatedStart] | None:
+    """The end level as the target, and what the wording says of the start (see `_TO_END_EN`)."""
+    match = _TO_END_EN.match(text) or _TO_END_CN.match(text)
+    if match is None:
+        return None
+    groups = match.groupdict()
+    half = groups.get("half") or (groups["by"] if groups["by"] == "half" else None)
+    if "byword" in groups and not groups["byword"] and not half and _same_unit(groups["by"], match["end"]):
+        return None  # 'grow signups 1k to 2k': a move from 1k to 2k (`_MOVE`), not a rise of 1k
+    direction: Direction = "decrease" if half else _VERBS.get(groups["verb"] or "", "decrease")
+    level = _single_target(match["end"], "<=" if direction == "decrease" else ">=", unit)
+    if level.kind not in ("at_least", "at_most") or level.value is None:
+        return None
+    if half:
+        stated: StatedStart = StatedStart(level.value, level.value / 0.5, True, 0.5, "x", 0.05)
+    else:
+        stated = _stated_change(groups["by"], level, direction, unit)
+    start = groups.get("start")
+    if start is not None:
+        written_start, _ = _level(start, unit)
+        if not stated.fits(written_start):
+            raise TargetError(
+                "start_mismatch",
+                f"the start {start}, the change {groups['by']} and the end {match['end']} do not agree",
+                start=start.strip(), change=(groups["by"] or half or "").strip(), end=match["end"].strip(),
+            )  # fmt: skip
+        stated = stated._replace(start=written_start)
+    return level, stated
+
+
+def _same_unit(first: str, second: str) -> bool:
+    try:
+        return _quantity(first).unit == _quantity(second).unit
+    except NumberError:
+        return False
+
+
+def _stated_change(by: str, level: ParsedTarget, direction: Direction, unit: MetricUnit) -> StatedStart:
+    """The change written before the end level, in the end's terms; units that do not fit are refused."""
+    end = _required_value(level.value)
+    decrease = direction == "decrease"
+    sign = -1.0 if decrease else 1.0
+    quantity = _quantity(by)
+    margin = _margin(by)
+    percent_level = level.unit == "%" or unit.label == "%"
+    if quantity.unit in ("pp", "bp", "‰") or (quantity.unit == "pt" and percent_level):
+        points = quantity.value * (0.01 if quantity.unit == "bp" else 0.1 if quantity.unit == "‰" else 1.0)
+        return StatedStart(end, end - sign * points, decrease, points, "pp", margin)
+    if quantity.unit == "%":
+        if decrease and quantity.value >= 100:
+            raise TargetError("verb_sign", f"a fall of {by} cannot end at {end:g}", text=by)
+        start = end / (1 + sign * quantity.value / 100)
+        return StatedStart(end, start, decrease, quantity.value, "%", margin, points_too=percent_level)
+    size, size_unit, fits = to_metric_unit(quantity, metric_unit(level.unit) if level.unit else unit)
+    if not fits or (size_unit != level.unit and quantity.unit is not None):
+        raise TargetError(
+            "range_units", f"the change and the end have different units: {quantity.unit!r} and {level.unit!r}",
+            low=quantity.unit, high=level.unit,
+        )  # fmt: skip
+    scaled_margin = margin * size / quantity.value if quantity.value else margin  # '2h' of a min metric: 30 min
+    return StatedStart(end, end - sign * size, decrease, size, level.unit, scaled_margin)
+
+
+def _required_value(value: float | None) -> float:
+    if value is None:
+        raise TargetError("unreadable", "a level without a value")
+    return value
+
+
+@lru_cache(maxsize=1024)
+def implied_start(text: str, unit: str | None = None) -> StatedStart | None:
+    """What ``text``'s wording says of the baseline, or None: a start written in it ('从5%降到3%', 'from 45 to
+    30 days') or one worked back from a change and its end ('reduce churn by 2pp to 3%': 5%). Figures are in
+    ``unit`` as `parse_target` gives them. The common target has no 'to'/至/到 and returns at once."""
+    if not ("至" in text or "到" in text or "to" in text.lower()):
+        return None
+    prepared = _prepare(text).text
+    resolved = metric_unit(unit)
+    try:
+        ended = _end_parts(prepared, resolved)
+        if ended is not None:
+            return ended[1]
+        moved = _FROM_LEVEL.search(prepared)
+        if moved is None:
+            return None
+        start, end = _moved(_quantity(moved["a"]), _quantity(moved["b"]))
+        start_value, _, start_fits = to_metric_unit(start, resolved)
+        end_value, _, end_fits = to_metric_unit(end, resolved)
+    except (TargetError, NumberError):
+        return None
+    if not (start_fits and end_fits) or start_value == end_value:
+        return None
+    margin = _margin(moved["a"]) * (start_value / start.value if start.value else 1.0)
+    return StatedStart(end_value, start_value, end_value < start_value, margin=abs(margin))
+
+
 def _single_target(text: str, op: Op | None, unit: MetricUnit) -> ParsedTarget:
     quantity = _quantity(text)
     if quantity.unit == "pp" or (op is None and _is_signed(text)):
@@ -1401,9 +1618,14 @@ def _change_target(
         )  # fmt: skip
     size, size_unit, _ = to_metric_unit(quantity, unit)
     return ParsedTarget(
-        kind="absolute_change", value=abs(size), direction=direction, strict=strict, unit=size_unit, limit=limit,
+        kind="absolute_change",
+        value=abs(size),
+        direction=direction,
+        strict=strict,
+        unit=size_unit,
+        limit=limit,
         approximate=quantity.approximate,
-    )  # fmt: skip
+    )
 
 
 def _is_limit(op: Op | None, direction: Direction, *, by_verb: bool) -> bool:

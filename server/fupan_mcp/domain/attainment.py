@@ -69,6 +69,7 @@ Flag = Literal[
     "reported_only",
     "unit_ambiguous",
     "scale_doubt",
+    "baseline_conflict",
 ]
 
 _VALUE_CHARS = 100

@@ -52,6 +52,7 @@ __all__ = [
     "normalize",
     "parse_quantity",
     "parse_scaled_quantity",
+    "ratio_value",
     "read_value",
     "singular_noun",
     "split_magnitude_unit",
@@ -619,6 +620,24 @@ def _special(text: str) -> Value | None:
         return Value(float(top[1]), "rank", approximate=True)
     if text[:1].isdigit():
         return _duration(text)
+    return None
+
+
+@functools.lru_cache(maxsize=1024)
+def ratio_value(text: str) -> Value | None:
+    """'1:20' or '3:1' read as a ratio, where the context says the figure is one (a ratio's name, 'LTV:CAC',
+    'nurse-to-patient ratio', '投入产出比'): `read_value` refuses '1:20' alone as h:mm or mm:ss. None for any
+    other text, and for a ratio with no side of 1 ('2:3')."""
+    if ":" not in text and "：" not in text:
+        return None
+    ratio = _RATIO.match(_fold(text).strip())
+    if ratio is None:
+        return None
+    first, second = float(ratio[1]), float(ratio[2])
+    if first == 1:
+        return Value(second, "1:")
+    if second == 1:
+        return Value(first, ":1")
     return None
 
 
