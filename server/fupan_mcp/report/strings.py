@@ -808,6 +808,18 @@ TEXT: Table = {
         "zh": "- 另有 {count} 处，改正以上各处后会一并列出。",
         "en": "- {count} more, listed once these are fixed.",
     },
+    "validation.set_aside": {
+        "zh": "第 {number} 项{name}未计入，其余各项照常计算：{problems}改正后再调用一次即可计入。",
+        "en": "Item {number}{name} was set aside and the others computed: {problems} "
+        "Fix it and call again to count it.",
+    },
+    "validation.set_aside.name": {"zh": "（{name}）", "en": " ({name})"},
+    "validation.item_problem": {"zh": "{path}：{message}{got}", "en": "{path}: {message}{got}"},
+    "validation.item_sep": {"zh": "；", "en": "; "},
+    "set_aside.not_saved": {
+        "zh": "有 {n} 项因格式有误未计入，保存会丢掉它们；改正后再调用一次即可保存",
+        "en": "{n} items were set aside for a wrong shape, and saving would lose them; fix them and call again to save",
+    },
     "validation.root": {"zh": "（参数整体）", "en": "(the arguments)"},
     "validation.or": {"zh": " 或 ", "en": " or "},
     "validation.or.words": {"zh": "或", "en": " or "},

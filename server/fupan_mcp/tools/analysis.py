@@ -15,10 +15,11 @@ from pydantic import Field
 
 from fupan_mcp import workspace
 from fupan_mcp.domain.actions import ActionCheckResult, RiskCheckResult
-from fupan_mcp.domain.attainment import AttainmentResult
+from fupan_mcp.domain.attainment import AttainmentResult, MetricInput
 from fupan_mcp.domain.common import NameStr, TextStr
 from fupan_mcp.domain.compliance import MAX_COMPLIANCE_FIELDS, ComplianceResult, Roster
 from fupan_mcp.domain.dates import BoundedDate, HumanDate
+from fupan_mcp.domain.items import ItemWise
 from fupan_mcp.domain.kpi import KpiTreeResult
 from fupan_mcp.domain.review import (
     Actions,
@@ -49,12 +50,21 @@ from fupan_mcp.limits import MAX_ACTIONS, MAX_DATE_CHARS, MAX_REF_CHARS
 from fupan_mcp.services import Services
 from fupan_mcp.store.base import StoreError
 from fupan_mcp.tools.args import LanguageArg, ReviewIdArg
-from fupan_mcp.tools.calls import INLINE_ITEMS, chart_images, check_review, remember, run_core, run_tool, tool_result
+from fupan_mcp.tools.calls import (
+    INLINE_ITEMS,
+    chart_images,
+    check_review,
+    remember,
+    run_core,
+    run_tool,
+    set_aside_items,
+    tool_result,
+)
 
 
 async def compute_attainment(
     services: Services,
-    metrics: Annotated[Metrics, Field(min_length=1)],
+    metrics: Annotated[Metrics, Field(min_length=1), ItemWise],
     review_id: ReviewIdArg = None,
     chart: Annotated[bool, Field(description="Append a PNG chart of the rates (needs the `export` extra).")] = False,
     language: LanguageArg = "zh",
@@ -63,8 +73,9 @@ async def compute_attainment(
 
     Statuses: achieved, not_achieved, needs_verification (e.g. a peak reported against the target),
     not_evaluable (missing actual; listed among the data gaps). Lower-is-better targets use the
-    rate target / actual. A metric that cannot be parsed gets its own error entry; the rest are
-    computed. With `chart` (and the `export` extra installed), a PNG chart of the rates follows the text.
+    rate target / actual. A metric that cannot be parsed or has a wrong shape gets its own error entry;
+    the rest are computed. With `chart` (and the `export` extra installed), a PNG chart of the rates
+    follows the text.
     Above 200 metrics the answer is a summary (`detail`).
     """
 
@@ -74,9 +85,10 @@ async def compute_attainment(
         from fupan_mcp.report.sizing import summarised_attainment
         from fupan_mcp.report.tool_text import attainment_text
 
-        result = run_core(lambda: compute(metrics, language))
+        set_aside = set_aside_items(metrics, "metrics", MetricInput, language)
+        result = run_core(lambda: compute(metrics, language, set_aside))
         text = attainment_text(summarised_attainment(result))  # the store keeps the whole result
-        out = remember(services, review_id, "metrics", metrics, "compute_attainment", result, text)
+        out = remember(services, review_id, "metrics", metrics, "compute_attainment", result, text, len(set_aside))
         if chart:
             out.content.extend(chart_images(lambda: _attainment_png(result, language)))
         return out

@@ -1,0 +1,191 @@
+"""An item of a list argument whose SHAPE is wrong (an unknown field, a wrong type, a missing required field,
+not an object) is set aside alone: it becomes its result's error entry (index, field, path, reason, a
+localized fix), the rest of the list is computed with their input positions, and the counts say how many
+were set aside. When every item is bad, or the error is about the list itself or another argument, the call
+is refused as before; a tool that stores what it is given keeps refusing (a typo must not lose an item).
+
+Through the core functions (the list parsed as the tool's argument, `domain.items.ItemWise`) and through a
+real in-process MCP client (both protocol eras, `conftest.client`)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import pytest
+from mcp import Client
+from pydantic import Field, TypeAdapter, ValidationError
+
+from fupan_mcp.analysis.attainment import compute_attainment
+from fupan_mcp.domain.attainment import MetricInput
+from fupan_mcp.domain.items import ItemWise, set_aside_of
+from fupan_mcp.domain.review import Metrics
+from fupan_mcp.report.validation import item_errors
+
+pytestmark = pytest.mark.anyio
+
+FIELD_LIST = {"zh": "可用字段：name, target, actual", "en": "fields here: name, target, actual"}
+
+
+def _parsed(annotation: Any, raw: list[Any]) -> Any:
+    return TypeAdapter(Annotated[annotation, Field(min_length=1), ItemWise]).validate_python(raw)
+
+
+# --------------------------------------------------------------------------- core: compute_attainment
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_a_metric_with_an_unknown_field_is_set_aside_and_the_other_computed(language: str) -> None:
+    raw = [
+        {"name": "GMV", "target": "≥100万", "actual": "120万"},
+        {"name": "DAU", "target": "≥300", "actual": 280, "owner": "x"},
+    ]
+    metrics = _parsed(Metrics, raw)
+    assert len(metrics) == 1
+    set_aside = item_errors(set_aside_of(metrics), "metrics", MetricInput, language)
+    result = compute_attainment(metrics, language, set_aside)  # type: ignore[arg-type]
+    [gmv] = result.metrics
+    assert (gmv.index, gmv.name, gmv.attainment_rate) == (0, "GMV", 1.2)  # 120万 / 100万
+    [error] = result.errors
+    assert (error.index, error.name, error.field, error.path) == (1, "DAU", "owner", "metrics[1].owner")
+    assert error.reason.startswith("extra_forbidden")
+    assert FIELD_LIST[language] in error.message
+    assert {"zh": "第 2 项（DAU）未计入", "en": "Item 2 (DAU) was set aside"}[language] in error.message
+    summary = result.summary
+    assert (summary.total, summary.achieved, summary.errors) == (1, 1, 1)
+    assert summary.weighted_attainment == 1.2
+
+
+@pytest.mark.parametrize(
+    ("bad", "field", "reason"),
+    [
+        ({"name": "NPS", "target": "≥40", "actual": {"x": 1}}, "actual", "fupan_union"),
+        ({"name": "NPS", "target": "≥40", "actual": 42, "weight": "heavy"}, "weight", "float_parsing"),
+        ({"target": "≥40", "actual": 42}, "name", "missing"),
+        ("NPS ≥40 actual 42", "", "model_type"),
+        (42, "", "model_type"),
+    ],
+    ids=["wrong-type", "weight-word", "missing-name", "a-string", "a-number"],
+)
+def test_each_kind_of_wrong_shape_is_set_aside_keeping_the_positions(bad: Any, field: str, reason: str) -> None:
+    raw = [
+        {"name": "订单量", "target": "≥100", "actual": 80},
+        bad,
+        {"name": "退货率", "target": "≤8%", "actual": "10%"},
+    ]
+    metrics = _parsed(Metrics, raw)
+    set_aside = item_errors(set_aside_of(metrics), "metrics", MetricInput, "zh")
+    result = compute_attainment(metrics, "zh", set_aside)  # type: ignore[arg-type]
+    assert [(m.index, m.name, m.attainment_rate) for m in result.metrics] == [(0, "订单量", 0.8), (2, "退货率", 0.8)]
+    [error] = result.errors  # 80 / 100; 8% / 10% (at most)
+    assert (error.index, error.field) == (1, field)
+    assert error.path == ("metrics[1]." + field if field else "metrics[1]")
+    assert error.reason.startswith(reason)
+    assert error.message.startswith("第 2 项") and error.message.endswith("。")
+    assert result.summary.total == 2 and result.summary.errors == 1
+    assert result.summary.weighted_attainment == 0.8
+
+
+def test_an_unreadable_value_and_a_set_aside_item_are_listed_in_input_order() -> None:
+    raw = [
+        {"name": "A", "target": "≥100", "actual": "owner", "unit": "件"},
+        {"name": "B", "target": "≥1", "colour": "red"},
+        {"name": "C", "target": "≥100", "actual": 150},
+    ]
+    metrics = _parsed(Metrics, raw)
+    set_aside = item_errors(set_aside_of(metrics), "metrics", MetricInput, "en")
+    result = compute_attainment(metrics, "en", set_aside)  # type: ignore[arg-type]
+    assert [e.path for e in result.errors] == ["metrics[0].actual", "metrics[1].colour"]
+    assert [(m.index, m.attainment_rate) for m in result.metrics] == [(2, 1.5)]  # 150 / 100
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        [{"name": "A", "owner": "x"}, {"name": "B", "colour": "red"}],  # every item bad
+        [],  # too short
+        "GMV ≥ 100",  # not a list
+    ],
+    ids=["all-bad", "empty", "not-a-list"],
+)
+def test_a_list_with_nothing_left_or_wrong_itself_is_refused(raw: Any) -> None:
+    with pytest.raises(ValidationError):
+        _parsed(Metrics, raw)
+
+
+def test_a_valid_list_is_returned_as_the_plain_validated_list() -> None:
+    metrics = _parsed(Metrics, [{"name": "A", "target": "≥1", "actual": 2}])
+    assert type(metrics) is list and set_aside_of(metrics) == ()
+
+
+def test_the_advertised_item_schema_is_unchanged() -> None:
+    plain = TypeAdapter(Annotated[Metrics, Field(min_length=1)]).json_schema()
+    assert TypeAdapter(Annotated[Metrics, Field(min_length=1), ItemWise]).json_schema() == plain
+    assert "owner" not in plain["$defs"]["MetricInput"]["properties"]
+    assert plain["$defs"]["MetricInput"]["additionalProperties"] is False
+
+
+# --------------------------------------------------------------------------- through an MCP client
+
+ATTAINMENT_CALL = {
+    "metrics": [
+        {"name": "GMV", "target": "≥100万", "actual": "120万"},
+        {"name": "DAU", "target": "≥300", "actual": 280, "owner": "x"},
+    ]
+}
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+async def test_compute_attainment_sets_the_bad_metric_aside(client: Client, language: str) -> None:
+    result = await client.call_tool("compute_attainment", {**ATTAINMENT_CALL, "language": language})
+    assert not result.is_error, result.content
+    data = result.structured_content
+    assert data is not None
+    assert [(m["index"], m["attainment_rate"]) for m in data["metrics"]] == [(0, 1.2)]
+    [error] = data["errors"]
+    assert (error["index"], error["field"], error["path"]) == (1, "owner", "metrics[1].owner")
+    assert data["summary"]["total"] == 1 and data["summary"]["errors"] == 1
+    text = result.content[0].text  # type: ignore[union-attr]
+    assert {"zh": "第 2 项（DAU）未计入，其余各项照常计算：metrics[1].owner：", "en": "Item 2 (DAU) was set aside"}[
+        language
+    ] in text
+    assert FIELD_LIST[language] in text
+
+
+async def test_a_wrong_top_level_argument_still_refuses_the_call(client: Client) -> None:
+    result = await client.call_tool("compute_attainment", {**ATTAINMENT_CALL, "chart": "yes please"})
+    assert result.is_error
+    text = result.content[0].text  # type: ignore[union-attr]
+    assert "chart" in text
+
+
+async def test_an_unknown_top_level_argument_still_refuses_the_call(client: Client) -> None:
+    result = await client.call_tool("compute_attainment", {**ATTAINMENT_CALL, "metric": []})
+    assert result.is_error
+
+
+async def test_every_metric_bad_is_refused_as_before(client: Client) -> None:
+    metrics = [{"name": "A", "owner": "x"}, {"name": "B", "actual": {"x": 1}}]
+    result = await client.call_tool("compute_attainment", {"metrics": metrics, "language": "en"})
+    assert result.is_error
+    text = result.content[0].text  # type: ignore[union-attr]
+    assert "metrics[0].owner: not a field here" in text and "metrics[1].actual" in text
+
+
+async def test_an_oversized_list_is_refused_as_before(client: Client) -> None:
+    metrics = [{"name": f"m{i}", "target": "≥1", "actual": 1} for i in range(10_001)] + [{"name": "x", "owner": 1}]
+    result = await client.call_tool("compute_attainment", {"metrics": metrics})
+    assert result.is_error
+
+
+async def test_a_set_aside_metric_is_not_saved_into_a_review(client: Client) -> None:
+    """Saving the section without the bad metric would lose it: the result is returned, nothing is saved."""
+    created = await client.call_tool("create_review", {"project": "大促"})
+    assert created.structured_content is not None
+    review_id = created.structured_content["review"]["id"]
+    result = await client.call_tool("compute_attainment", {**ATTAINMENT_CALL, "review_id": review_id})
+    assert not result.is_error, result.content
+    text = result.content[0].text  # type: ignore[union-attr]
+    assert f"未保存到复盘 {review_id}" in text and "有 1 项因格式有误未计入" in text
+    stored = await client.call_tool("get_review", {"review_id": review_id})
+    assert stored.structured_content is not None
+    assert stored.structured_content["section_names"] == []  # a good call saves 'metrics' and its result
