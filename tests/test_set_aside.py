@@ -9,21 +9,24 @@ real in-process MCP client (both protocol eras, `conftest.client`)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
 import pytest
 from mcp import Client
 from pydantic import Field, TypeAdapter, ValidationError
 
+from fupan_mcp.analysis.actions import check_actions, check_risks
 from fupan_mcp.analysis.attainment import compute_attainment
+from fupan_mcp.domain.actions import ActionItem, Risk
 from fupan_mcp.domain.attainment import MetricInput
 from fupan_mcp.domain.items import ItemWise, set_aside_of
-from fupan_mcp.domain.review import Metrics
+from fupan_mcp.domain.review import Actions, Metrics, Risks
 from fupan_mcp.report.validation import item_errors
 
 pytestmark = pytest.mark.anyio
 
-FIELD_LIST = {"zh": "可用字段：name, target, actual", "en": "fields here: name, target, actual"}
+FIELD_LIST = {"zh": "可用字段：name、target、actual", "en": "fields here: name, target, actual"}
 
 
 def _parsed(annotation: Any, raw: list[Any]) -> Any:
@@ -189,3 +192,88 @@ async def test_a_set_aside_metric_is_not_saved_into_a_review(client: Client) -> 
     stored = await client.call_tool("get_review", {"review_id": review_id})
     assert stored.structured_content is not None
     assert stored.structured_content["section_names"] == []  # a good call saves 'metrics' and its result
+
+
+# --------------------------------------------------------------------------- check_actions, check_risks
+
+GOOD_ACTION = {"action": "为支付回调补充超时告警", "owner": "张伟", "due": "2025-03-01"}
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_an_action_with_an_unknown_field_is_set_aside(language: str) -> None:
+    raw = [{"action": "补充回归测试", "owner": "李雷", "colour": "red"}, GOOD_ACTION, {**GOOD_ACTION, "owner": "王芳"}]
+    actions = _parsed(Actions, raw)
+    set_aside = item_errors(set_aside_of(actions), "actions", ActionItem, language)
+    result = check_actions(actions, dt.date(2025, 2, 10), language=language, set_aside=set_aside)
+    assert [(a.index, a.action, a.score) for a in result.actions] == [
+        (1, "为支付回调补充超时告警", 3),  # verb, owner, due; no metric, no problem it answers
+        (2, "为支付回调补充超时告警", 3),
+    ]
+    [repeat] = result.findings  # the repeat names the input positions: item 3 repeats item 2
+    assert (repeat.code, repeat.path) == ("duplicate_action", "actions[2]")
+    assert {"zh": "第 2", "en": "#2"}[language] in repeat.message
+    [entry] = result.set_aside
+    assert (entry.index, entry.name, entry.field, entry.path) == (0, "补充回归测试", "colour", "actions[0].colour")
+    assert {"zh": "可用字段：id、action、owner", "en": "fields here: id, action, owner"}[language] in entry.message
+    assert (result.counts.total, result.counts.set_aside) == (2, 1)
+    assert result.counts.average_score == 3
+
+
+def test_an_actions_alias_keeps_working_and_an_alias_beside_its_field_is_set_aside() -> None:
+    raw = [
+        {"task": "为支付回调补充超时告警", "assignee": "张伟", "deadline": "2025-03-01"},
+        {"action": "补充回归测试", "task": "补充回归测试", "owner": "李雷"},
+    ]
+    actions = _parsed(Actions, raw)
+    [action] = actions
+    assert (action.action, action.owner, action.due) == ("为支付回调补充超时告警", "张伟", dt.date(2025, 3, 1))
+    [entry] = item_errors(set_aside_of(actions), "actions", ActionItem, "zh")
+    assert (entry.index, entry.path) == (1, "actions[1].task")
+
+
+def test_a_risk_that_is_a_string_is_set_aside() -> None:
+    raw = ["支付回调延迟", {"risk": "库存超卖", "indicator": "超卖单数", "response": "限购", "owner": "SRE"}]
+    risks = _parsed(Risks, raw)
+    set_aside = item_errors(set_aside_of(risks), "risks", Risk, "en")
+    result = check_risks(risks, "en", set_aside)
+    [check] = result.risks
+    assert (check.index, check.risk) == (1, "库存超卖")
+    assert [f.path for f in check.findings] == ["risks[1].yellow_threshold", "risks[1].red_threshold"]
+    assert [g.path for g in result.data_gaps] == ["risks[1].yellow_threshold", "risks[1].red_threshold"]
+    [entry] = result.set_aside
+    assert (entry.index, entry.field, entry.path) == (0, "", "risks[0]")
+    assert "expected an object" in entry.message and '"支付回调延迟"' in entry.message
+    assert (result.counts.total, result.counts.set_aside) == (1, 1)
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+async def test_check_actions_through_a_client_sets_the_bad_action_aside(client: Client, language: str) -> None:
+    args = {
+        "actions": [{"action": "a", "owner": "Li", "due": "2026-12-20"}, {**GOOD_ACTION, "colour": "red"}],
+        "review_date": "2026-12-01",
+        "language": language,
+    }
+    result = await client.call_tool("check_actions", args)
+    assert not result.is_error, result.content
+    data = result.structured_content
+    assert data is not None
+    assert [a["index"] for a in data["actions"]] == [0]
+    assert [(e["index"], e["path"]) for e in data["set_aside"]] == [(1, "actions[1].colour")]
+    assert data["counts"]["total"] == 1 and data["counts"]["set_aside"] == 1
+    text = result.content[0].text  # type: ignore[union-attr]
+    heading = {"zh": "### 未计入的项（格式有误）", "en": "### Items set aside (wrong shape)"}[language]
+    assert heading in text
+    said = {"zh": "第 2 项（为支付回调补充超时告警）未计入", "en": "Item 2 (为支付回调补充超时告警) was set aside"}
+    assert said[language] in text
+
+
+async def test_check_risks_through_a_client_sets_the_bad_risk_aside(client: Client) -> None:
+    risks = [{"risk": "库存超卖", "owner": "SRE"}, {"risk": "支付回调延迟", "owner": "SRE", "severity": "high"}]
+    result = await client.call_tool("check_risks", {"risks": risks, "language": "en"})
+    assert not result.is_error, result.content
+    data = result.structured_content
+    assert data is not None
+    assert [r["index"] for r in data["risks"]] == [0]
+    assert [e["path"] for e in data["set_aside"]] == ["risks[1].severity"]
+    text = result.content[0].text  # type: ignore[union-attr]
+    assert "Item 2 (支付回调延迟) was set aside" in text and "risks[1].severity: not a field here" in text

@@ -496,6 +496,7 @@ TEXT: Table = {
     },
     "gaps.section": {"zh": "[{section}] {message}", "en": "[{section}] {message}"},
     "findings.title": {"zh": "检查发现", "en": "Findings"},
+    "set_aside.title": {"zh": "未计入的项（格式有误）", "en": "Items set aside (wrong shape)"},
     "findings.none": {"zh": "检查未发现问题。", "en": "The checks found nothing."},
     "findings.counts": {
         "zh": "错误 {error} 项，警告 {warning} 项，提示 {info} 项。",

@@ -228,7 +228,8 @@ def _message(error: ErrorDetails, language: Language, schema: Mapping[str, Any] 
         key = "string_empty"
     if key == "extra_forbidden":
         fields = _properties_at(schema, error["loc"][:-1])
-        allowed = tr(TEXT, "validation.allowed", language, names=", ".join(fields[:30])) if fields else ""
+        names = tr(TEXT, "list_sep", language).join(fields[:30])
+        allowed = tr(TEXT, "validation.allowed", language, names=names) if fields else ""
         return tr(TEXT, f"validation.{key}", language, allowed=allowed)
     if key in ("literal_error", "union_tag"):
         expected = str(ctx.get("expected") or ctx.get("expected_tags") or "")

@@ -14,7 +14,7 @@ from mcp.types import CallToolResult, TextContent
 from pydantic import Field
 
 from fupan_mcp import workspace
-from fupan_mcp.domain.actions import ActionCheckResult, RiskCheckResult
+from fupan_mcp.domain.actions import ActionCheckResult, ActionItem, Risk, RiskCheckResult
 from fupan_mcp.domain.attainment import AttainmentResult, MetricInput
 from fupan_mcp.domain.common import NameStr, TextStr
 from fupan_mcp.domain.compliance import MAX_COMPLIANCE_FIELDS, ComplianceResult, Roster
@@ -188,7 +188,7 @@ async def swot(
 
 async def check_actions(
     services: Services,
-    actions: Annotated[Actions, Field(min_length=1)],
+    actions: Annotated[Actions, Field(min_length=1), ItemWise],
     review_date: Annotated[
         HumanDate | None,
         Field(description="Due dates must come after it; relative ones count from it."),
@@ -224,18 +224,28 @@ async def check_actions(
 
         today = dt.date.today()  # only the fallback when no review date is known
         resolved = [resolve_due(action, reviewed_on) for action in actions]  # 'T+30' from the review date
+        set_aside = set_aside_items(actions, "actions", ActionItem, language)
         result = run_core(
-            lambda: check(resolved, reviewed_on, problems or (), root_causes or (), language, today, as_of=as_of)
+            lambda: check(
+                resolved,
+                reviewed_on,
+                problems or (),
+                root_causes or (),
+                language,
+                today,
+                as_of=as_of,
+                set_aside=set_aside,
+            )
         )
         text = actions_text(result, resolved)
-        return remember(services, review_id, "actions", actions, "check_actions", result, text)
+        return remember(services, review_id, "actions", actions, "check_actions", result, text, len(set_aside))
 
     return await run_tool(work, len(actions), review_id)
 
 
 async def check_risks(
     services: Services,
-    risks: Annotated[Risks, Field(min_length=1)],
+    risks: Annotated[Risks, Field(min_length=1), ItemWise],
     review_id: ReviewIdArg = None,
     language: LanguageArg = "zh",
 ) -> Annotated[CallToolResult, RiskCheckResult]:
@@ -246,8 +256,10 @@ async def check_risks(
         from fupan_mcp.analysis.actions import check_risks as check
         from fupan_mcp.report.tool_text import risks_text
 
-        result = run_core(lambda: check(risks, language))
-        return remember(services, review_id, "risks", risks, "check_risks", result, risks_text(result, risks))
+        set_aside = set_aside_items(risks, "risks", Risk, language)
+        result = run_core(lambda: check(risks, language, set_aside))
+        text = risks_text(result, risks)
+        return remember(services, review_id, "risks", risks, "check_risks", result, text, len(set_aside))
 
     return await run_tool(work, len(risks), review_id)
 
