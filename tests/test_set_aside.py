@@ -18,10 +18,14 @@ from pydantic import Field, TypeAdapter, ValidationError
 
 from fupan_mcp.analysis.actions import check_actions, check_risks
 from fupan_mcp.analysis.attainment import compute_attainment
+from fupan_mcp.analysis.kpi_tree import build_kpi_tree
+from fupan_mcp.analysis.timeline import check_timeline
 from fupan_mcp.domain.actions import ActionItem, Risk
 from fupan_mcp.domain.attainment import MetricInput
-from fupan_mcp.domain.items import ItemWise, set_aside_of
-from fupan_mcp.domain.review import Actions, Metrics, Risks
+from fupan_mcp.domain.items import SET_ASIDE_CODE, ItemWise, set_aside_of
+from fupan_mcp.domain.kpi import KpiNode
+from fupan_mcp.domain.review import Actions, KpiNodes, Metrics, Risks, Timeline
+from fupan_mcp.domain.timeline import TimelineEvent
 from fupan_mcp.report.validation import item_errors
 
 pytestmark = pytest.mark.anyio
@@ -277,3 +281,69 @@ async def test_check_risks_through_a_client_sets_the_bad_risk_aside(client: Clie
     assert [e["path"] for e in data["set_aside"]] == ["risks[1].severity"]
     text = result.content[0].text  # type: ignore[union-attr]
     assert "Item 2 (支付回调延迟) was set aside" in text and "risks[1].severity: not a field here" in text
+
+
+# --------------------------------------------------------------------------- check_timeline, build_kpi_tree
+
+TIMELINE = [
+    {"at": "2025-03-01 10:00", "kind": "impact_start", "text": "回调超时告警"},
+    {"at": "10:03", "kind": "detected", "text": "李雷发现", "who": "李雷"},
+    {"at": "10:05", "kind": "detected", "text": "值班发现"},
+    {"at": "10:20", "kind": "mitigated", "text": "回滚"},
+]
+
+
+def test_an_event_with_an_unknown_field_is_set_aside_and_the_durations_use_the_others() -> None:
+    events = _parsed(Timeline, TIMELINE)
+    set_aside = item_errors(set_aside_of(events), "timeline", TimelineEvent, "en")
+    result = check_timeline(events, language="en", set_aside=set_aside)
+    assert [e.index for e in result.events] == [0, 2, 3]
+    assert (result.time_to_detect_minutes, result.time_to_mitigate_minutes) == (5, 20)  # 10:05, 10:20 − 10:00
+    [entry] = result.set_aside
+    assert (entry.index, entry.field, entry.path) == (1, "who", "timeline[1].who")
+    [finding] = [f for f in result.findings if f.code == SET_ASIDE_CODE]
+    assert (finding.severity, finding.path, finding.message) == ("error", "timeline[1].who", entry.message)
+    assert result.counts.error == 1
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+async def test_check_timeline_through_a_client_names_the_event_set_aside(client: Client, language: str) -> None:
+    result = await client.call_tool("check_timeline", {"timeline": TIMELINE, "language": language})
+    assert not result.is_error, result.content
+    data = result.structured_content
+    assert data is not None
+    assert data["time_to_detect_minutes"] == 5
+    assert [e["path"] for e in data["set_aside"]] == ["timeline[1].who"]
+    text = result.content[0].text  # type: ignore[union-attr]
+    said = {"zh": "第 2 项（李雷发现）未计入，其余各项照常计算：timeline[1].who：不是这里的字段", "en": "Item 2"}
+    assert said[language] in text and {"zh": "可用字段：at、kind", "en": "fields here: at, kind"}[language] in text
+
+
+KPI_NODES = [
+    {"id": "gmv", "formula": "orders * aov", "actual": 2000, "baseline": 1000},
+    {"id": "orders", "actual": 100, "baseline": 50, "colour": "red"},
+    {"id": "aov", "actual": 20, "baseline": "abc"},
+]
+
+
+def test_a_kpi_node_set_aside_leaves_an_unknown_id_in_the_formula_naming_it() -> None:
+    nodes = _parsed(KpiNodes, KPI_NODES)
+    set_aside = item_errors(set_aside_of(nodes), "nodes", KpiNode, "en")
+    result = build_kpi_tree(nodes, language="en", set_aside=set_aside)
+    assert [n.id for n in result.nodes] == ["gmv", "aov"]
+    codes = {(f.code, f.path) for f in result.findings}
+    assert ("item_set_aside", "nodes[1].colour") in codes
+    assert ("unknown_id", "nodes[0].formula") in codes  # 'orders' is no node now
+    assert ("value_unread", "nodes[2].baseline") in codes  # aov keeps its input position
+    [entry] = result.set_aside
+    assert (entry.index, entry.name, entry.path) == (1, "orders", "nodes[1].colour")
+
+
+async def test_build_kpi_tree_through_a_client_reports_the_node_set_aside(client: Client) -> None:
+    result = await client.call_tool("build_kpi_tree", {"nodes": KPI_NODES, "language": "en"})
+    assert not result.is_error, result.content
+    data = result.structured_content
+    assert data is not None
+    assert [e["path"] for e in data["set_aside"]] == ["nodes[1].colour"]
+    text = result.content[0].text  # type: ignore[union-attr]
+    assert "Item 2 (orders) was set aside" in text and "refers to unknown ids: orders" in text

@@ -23,7 +23,18 @@ from typing import Any
 from pydantic import BaseModel, Field, ValidationError, ValidatorFunctionWrapHandler, WrapValidator
 from pydantic_core import ErrorDetails
 
-__all__ = ["Checked", "ItemError", "ItemWise", "SetAside", "kept_positions", "set_aside_of"]
+from fupan_mcp.domain.common import Finding
+
+__all__ = [
+    "SET_ASIDE_CODE",
+    "Checked",
+    "ItemError",
+    "ItemWise",
+    "SetAside",
+    "kept_positions",
+    "set_aside_findings",
+    "set_aside_of",
+]
 
 
 @dataclass(frozen=True)
@@ -96,3 +107,13 @@ def kept_positions(count: int, set_aside: Sequence[ItemError | SetAside]) -> lis
     gone = {entry.index for entry in set_aside}
     positions = [index for index in range(count + len(gone)) if index not in gone]
     return positions[:count]
+
+
+SET_ASIDE_CODE = "item_set_aside"
+"""The code of the finding that names an item set aside, in the results whose per-item errors are findings."""
+
+
+def set_aside_findings(set_aside: Sequence[ItemError]) -> list[Finding]:
+    """Each item set aside as an error finding at its path, for the results that report an item's errors as
+    findings (timeline, KPI tree, SWOT, 5 Whys): counted with the others, listed with them."""
+    return [Finding(code=SET_ASIDE_CODE, severity="error", message=e.message, path=e.path) for e in set_aside]

@@ -20,7 +20,7 @@ from fupan_mcp.domain.common import NameStr, TextStr
 from fupan_mcp.domain.compliance import MAX_COMPLIANCE_FIELDS, ComplianceResult, Roster
 from fupan_mcp.domain.dates import BoundedDate, HumanDate
 from fupan_mcp.domain.items import ItemWise
-from fupan_mcp.domain.kpi import KpiTreeResult
+from fupan_mcp.domain.kpi import KpiNode, KpiTreeResult
 from fupan_mcp.domain.review import (
     Actions,
     Countermeasures,
@@ -42,7 +42,7 @@ from fupan_mcp.domain.review import (
     Whys,
 )
 from fupan_mcp.domain.swot import SwotResult
-from fupan_mcp.domain.timeline import TimelineResult
+from fupan_mcp.domain.timeline import TimelineEvent, TimelineResult
 from fupan_mcp.domain.whys import FiveWhysResult
 from fupan_mcp.errors import InputError
 from fupan_mcp.i18n import Language
@@ -98,7 +98,7 @@ async def compute_attainment(
 
 async def build_kpi_tree(
     services: Services,
-    nodes: KpiNodes | None = None,
+    nodes: Annotated[KpiNodes, ItemWise] | None = None,
     root: KpiRoot = None,
     template: KpiTemplate = None,
     method: KpiMethod = "lmdi",
@@ -115,10 +115,11 @@ async def build_kpi_tree(
         from fupan_mcp.analysis.kpi_tree import build_kpi_tree as build
         from fupan_mcp.report.tool_text import kpi_tree_text
 
-        result = run_core(lambda: build(nodes, root, template, language, method, order))
+        set_aside = set_aside_items(nodes, "nodes", KpiNode, language)
+        result = run_core(lambda: build(nodes, root, template, language, method, order, set_aside))
         text = kpi_tree_text(result)
         section = {"nodes": result.nodes, "root": root, "template": template, "method": method, "order": order}
-        return remember(services, review_id, "kpi_tree", section, "build_kpi_tree", result, text)
+        return remember(services, review_id, "kpi_tree", section, "build_kpi_tree", result, text, len(set_aside))
 
     return await run_tool(work, len(nodes or ()), review_id)
 
@@ -266,7 +267,7 @@ async def check_risks(
 
 async def check_timeline(
     services: Services,
-    timeline: Annotated[Timeline, Field(min_length=1)],
+    timeline: Annotated[Timeline, Field(min_length=1), ItemWise],
     timezone: Annotated[
         str | None,
         Field(max_length=MAX_REF_CHARS, description="For times without a zone: 'UTC', 'Asia/Shanghai', '+08:00'."),
@@ -288,10 +289,15 @@ async def check_timeline(
         from fupan_mcp.analysis.timeline import check_timeline as check
         from fupan_mcp.report.postmortem import timeline_markdown
 
-        result = run_core(lambda: check(timeline, timezone, language, review_date=review_date, roster=roster or ()))
+        set_aside = set_aside_items(timeline, "timeline", TimelineEvent, language)
+        result = run_core(
+            lambda: check(
+                timeline, timezone, language, review_date=review_date, roster=roster or (), set_aside=set_aside
+            )
+        )
         text = timeline_markdown(result)
-        out = remember(services, review_id, "timeline", timeline, "check_timeline", result, text)
-        if review_id is not None and timezone:
+        out = remember(services, review_id, "timeline", timeline, "check_timeline", result, text, len(set_aside))
+        if review_id is not None and timezone and not set_aside:
             try:
                 workspace.update_review(services.store, review_id, {"timezone": timezone})
             except (InputError, StoreError) as error:
