@@ -19,12 +19,14 @@ from pydantic import Field, TypeAdapter, ValidationError
 from fupan_mcp.analysis.actions import check_actions, check_risks
 from fupan_mcp.analysis.attainment import compute_attainment
 from fupan_mcp.analysis.kpi_tree import build_kpi_tree
+from fupan_mcp.analysis.swot import swot
 from fupan_mcp.analysis.timeline import check_timeline
 from fupan_mcp.domain.actions import ActionItem, Risk
 from fupan_mcp.domain.attainment import MetricInput
 from fupan_mcp.domain.items import SET_ASIDE_CODE, ItemWise, set_aside_of
 from fupan_mcp.domain.kpi import KpiNode
-from fupan_mcp.domain.review import Actions, KpiNodes, Metrics, Risks, Timeline
+from fupan_mcp.domain.review import Actions, KpiNodes, Metrics, Risks, Strategies, Strengths, Timeline
+from fupan_mcp.domain.swot import StrategyLike, SwotItemLike
 from fupan_mcp.domain.timeline import TimelineEvent
 from fupan_mcp.report.validation import item_errors
 
@@ -56,7 +58,9 @@ def test_a_metric_with_an_unknown_field_is_set_aside_and_the_other_computed(lang
     assert (error.index, error.name, error.field, error.path) == (1, "DAU", "owner", "metrics[1].owner")
     assert error.reason.startswith("extra_forbidden")
     assert FIELD_LIST[language] in error.message
-    assert {"zh": "第 2 项（DAU）未计入", "en": "Item 2 (DAU) was set aside"}[language] in error.message
+    assert {"zh": "metrics 的第 2 项（DAU）未计入", "en": "Item 2 (DAU) of metrics was set aside"}[
+        language
+    ] in error.message
     summary = result.summary
     assert (summary.total, summary.achieved, summary.errors) == (1, 1, 1)
     assert summary.weighted_attainment == 1.2
@@ -87,7 +91,7 @@ def test_each_kind_of_wrong_shape_is_set_aside_keeping_the_positions(bad: Any, f
     assert (error.index, error.field) == (1, field)
     assert error.path == ("metrics[1]." + field if field else "metrics[1]")
     assert error.reason.startswith(reason)
-    assert error.message.startswith("第 2 项") and error.message.endswith("。")
+    assert error.message.startswith("metrics 的第 2 项") and error.message.endswith("。")
     assert result.summary.total == 2 and result.summary.errors == 1
     assert result.summary.weighted_attainment == 0.8
 
@@ -152,9 +156,10 @@ async def test_compute_attainment_sets_the_bad_metric_aside(client: Client, lang
     assert (error["index"], error["field"], error["path"]) == (1, "owner", "metrics[1].owner")
     assert data["summary"]["total"] == 1 and data["summary"]["errors"] == 1
     text = result.content[0].text  # type: ignore[union-attr]
-    assert {"zh": "第 2 项（DAU）未计入，其余各项照常计算：metrics[1].owner：", "en": "Item 2 (DAU) was set aside"}[
-        language
-    ] in text
+    assert {
+        "zh": "metrics 的第 2 项（DAU）未计入，其余各项照常计算：metrics[1].owner：",
+        "en": "Item 2 (DAU) of metrics was set aside",
+    }[language] in text
     assert FIELD_LIST[language] in text
 
 
@@ -267,7 +272,10 @@ async def test_check_actions_through_a_client_sets_the_bad_action_aside(client: 
     text = result.content[0].text  # type: ignore[union-attr]
     heading = {"zh": "### 未计入的项（格式有误）", "en": "### Items set aside (wrong shape)"}[language]
     assert heading in text
-    said = {"zh": "第 2 项（为支付回调补充超时告警）未计入", "en": "Item 2 (为支付回调补充超时告警) was set aside"}
+    said = {
+        "zh": "actions 的第 2 项（为支付回调补充超时告警）未计入",
+        "en": "Item 2 (为支付回调补充超时告警) of actions was set aside",
+    }
     assert said[language] in text
 
 
@@ -280,7 +288,7 @@ async def test_check_risks_through_a_client_sets_the_bad_risk_aside(client: Clie
     assert [r["index"] for r in data["risks"]] == [0]
     assert [e["path"] for e in data["set_aside"]] == ["risks[1].severity"]
     text = result.content[0].text  # type: ignore[union-attr]
-    assert "Item 2 (支付回调延迟) was set aside" in text and "risks[1].severity: not a field here" in text
+    assert "Item 2 (支付回调延迟) of risks was set aside" in text and "risks[1].severity: not a field here" in text
 
 
 # --------------------------------------------------------------------------- check_timeline, build_kpi_tree
@@ -315,7 +323,10 @@ async def test_check_timeline_through_a_client_names_the_event_set_aside(client:
     assert data["time_to_detect_minutes"] == 5
     assert [e["path"] for e in data["set_aside"]] == ["timeline[1].who"]
     text = result.content[0].text  # type: ignore[union-attr]
-    said = {"zh": "第 2 项（李雷发现）未计入，其余各项照常计算：timeline[1].who：不是这里的字段", "en": "Item 2"}
+    said = {
+        "zh": "timeline 的第 2 项（李雷发现）未计入，其余各项照常计算：timeline[1].who：不是这里的字段",
+        "en": "Item 2 (李雷发现) of timeline was set aside",
+    }
     assert said[language] in text and {"zh": "可用字段：at、kind", "en": "fields here: at, kind"}[language] in text
 
 
@@ -346,4 +357,75 @@ async def test_build_kpi_tree_through_a_client_reports_the_node_set_aside(client
     assert data is not None
     assert [e["path"] for e in data["set_aside"]] == ["nodes[1].colour"]
     text = result.content[0].text  # type: ignore[union-attr]
-    assert "Item 2 (orders) was set aside" in text and "refers to unknown ids: orders" in text
+    assert "Item 2 (orders) of nodes was set aside" in text and "refers to unknown ids: orders" in text
+
+
+# --------------------------------------------------------------------------- swot
+
+SWOT_CALL: dict[str, Any] = {
+    "strengths": [
+        {"text": "渠道覆盖广", "weight": 0.3, "rating": 4},
+        {"text": "品牌认知强", "weigth": 0.2},
+        {"text": "供应链稳定", "weight": 0.2, "rating": 3},
+    ],
+    "weaknesses": [{"text": "履约成本高", "weight": 0.3, "rating": 2}, 42],
+    "opportunities": ["直播电商渗透率提升"],
+    "threats": ["竞品低价补贴"],
+    "strategies": [{"type": "SO", "txt": "x"}, {"type": "SO", "text": "用渠道抓直播", "uses": ["S1", "O1"]}],
+}
+
+
+def test_swot_factors_and_strategies_set_aside_per_list() -> None:
+    kinds = {"strengths": SwotItemLike, "weaknesses": SwotItemLike, "strategies": StrategyLike}
+    lists = {
+        name: _parsed(Strengths if kind is SwotItemLike else Strategies, SWOT_CALL[name])
+        for name, kind in kinds.items()
+    }
+    set_aside = {name: item_errors(set_aside_of(lists[name]), name, kind, "zh") for name, kind in kinds.items()}
+    result = swot(
+        lists["strengths"],
+        lists["weaknesses"],
+        SWOT_CALL["opportunities"],
+        SWOT_CALL["threats"],
+        lists["strategies"],
+        "zh",
+        set_aside,
+    )
+    assert [(f.id, f.path, f.weighted_score) for f in result.strengths] == [
+        ("S1", "strengths[0]", 1.2),  # 0.3 × 4
+        ("S2", "strengths[2]", 0.6),  # 0.2 × 3: the ids go to the factors analysed, the paths stay
+    ]
+    assert [f.path for f in result.weaknesses] == ["weaknesses[0]"]
+    assert result.ife.score == pytest.approx(2.4) and result.ife.weight_sum == pytest.approx(0.8)  # 1.2 + 0.6 + 0.6
+    assert [(s.index, s.uses) for s in result.strategies] == [(1, ["S1", "O1"])]
+    assert [(e.index, e.field, e.path) for e in result.set_aside] == [
+        (1, "weigth", "strengths[1].weigth"),
+        (1, "", "weaknesses[1]"),
+        (0, "text", "strategies[0].text"),
+    ]
+    assert "可用字段：text、id、weight、rating" in result.set_aside[0].message
+    assert "strategies[0].txt：不是这里的字段" in result.set_aside[2].message
+    assert [f.path for f in result.findings if f.code == SET_ASIDE_CODE] == [e.path for e in result.set_aside]
+    assert result.counts.error == 3 and not result.passed
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+async def test_swot_through_a_client_sets_the_bad_factors_aside(client: Client, language: str) -> None:
+    result = await client.call_tool("swot", {**SWOT_CALL, "language": language})
+    assert not result.is_error, result.content
+    data = result.structured_content
+    assert data is not None
+    assert data["ife"]["score"] == pytest.approx(2.4)
+    assert [e["path"] for e in data["set_aside"]] == ["strengths[1].weigth", "weaknesses[1]", "strategies[0].text"]
+    text = result.content[0].text  # type: ignore[union-attr]
+    said = {
+        "zh": "strengths 的第 2 项（品牌认知强）未计入，其余各项照常计算：strengths[1].weigth：不是这里的字段",
+        "en": "Item 2 (品牌认知强) of strengths was set aside and the others computed: strengths[1].weigth: not a",
+    }
+    assert said[language] in text
+
+
+async def test_a_swot_list_whose_only_factor_is_bad_is_refused(client: Client) -> None:
+    result = await client.call_tool("swot", {**SWOT_CALL, "threats": [{"txt": "竞品低价补贴"}], "language": "en"})
+    assert result.is_error
+    assert "threats[0].txt: not a field here" in result.content[0].text  # type: ignore[union-attr]

@@ -326,6 +326,7 @@ def item_errors(set_aside: Sequence[SetAside], argument: str, item_type: Any, la
             TEXT,
             "validation.set_aside",
             language,
+            argument=argument,
             number=item.index + 1,
             name=tr(TEXT, "validation.set_aside.name", language, name=name) if name else "",
             problems=tr(TEXT, "validation.item_sep", language).join(

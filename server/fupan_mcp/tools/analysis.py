@@ -41,7 +41,7 @@ from fupan_mcp.domain.review import (
     Weaknesses,
     Whys,
 )
-from fupan_mcp.domain.swot import SwotResult
+from fupan_mcp.domain.swot import StrategyLike, SwotItemLike, SwotResult
 from fupan_mcp.domain.timeline import TimelineEvent, TimelineResult
 from fupan_mcp.domain.whys import FiveWhysResult
 from fupan_mcp.errors import InputError
@@ -158,11 +158,11 @@ async def five_whys(
 
 async def swot(
     services: Services,
-    strengths: Strengths,
-    weaknesses: Weaknesses,
-    opportunities: Opportunities,
-    threats: Threats,
-    strategies: Strategies | None = None,
+    strengths: Annotated[Strengths, ItemWise],
+    weaknesses: Annotated[Weaknesses, ItemWise],
+    opportunities: Annotated[Opportunities, ItemWise],
+    threats: Annotated[Threats, ItemWise],
+    strategies: Annotated[Strategies, ItemWise] | None = None,
     review_id: ReviewIdArg = None,
     language: LanguageArg = "zh",
 ) -> Annotated[CallToolResult, SwotResult]:
@@ -174,7 +174,17 @@ async def swot(
         from fupan_mcp.analysis.swot import swot as analyse_swot
         from fupan_mcp.report.tool_text import swot_text
 
-        result = run_core(lambda: analyse_swot(strengths, weaknesses, opportunities, threats, strategies, language))
+        lists = {
+            "strengths": (strengths, SwotItemLike),
+            "weaknesses": (weaknesses, SwotItemLike),
+            "opportunities": (opportunities, SwotItemLike),
+            "threats": (threats, SwotItemLike),
+            "strategies": (strategies, StrategyLike),
+        }
+        set_aside = {name: set_aside_items(items, name, kind, language) for name, (items, kind) in lists.items()}
+        result = run_core(
+            lambda: analyse_swot(strengths, weaknesses, opportunities, threats, strategies, language, set_aside)
+        )
         section = {
             "strengths": strengths,
             "weaknesses": weaknesses,
@@ -182,7 +192,8 @@ async def swot(
             "threats": threats,
             "strategies": strategies or [],
         }
-        return remember(services, review_id, "swot", section, "swot", result, swot_text(result))
+        left_out = len(result.set_aside)
+        return remember(services, review_id, "swot", section, "swot", result, swot_text(result), left_out)
 
     return await run_tool(work, len(strengths) + len(weaknesses) + len(opportunities) + len(threats), review_id)
 
