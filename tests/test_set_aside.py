@@ -18,6 +18,7 @@ from pydantic import Field, TypeAdapter, ValidationError
 
 from fupan_mcp.analysis.actions import check_actions, check_risks
 from fupan_mcp.analysis.attainment import compute_attainment
+from fupan_mcp.analysis.five_whys import five_whys
 from fupan_mcp.analysis.kpi_tree import build_kpi_tree
 from fupan_mcp.analysis.swot import swot
 from fupan_mcp.analysis.timeline import check_timeline
@@ -25,9 +26,20 @@ from fupan_mcp.domain.actions import ActionItem, Risk
 from fupan_mcp.domain.attainment import MetricInput
 from fupan_mcp.domain.items import SET_ASIDE_CODE, ItemWise, set_aside_of
 from fupan_mcp.domain.kpi import KpiNode
-from fupan_mcp.domain.review import Actions, KpiNodes, Metrics, Risks, Strategies, Strengths, Timeline
+from fupan_mcp.domain.review import (
+    Actions,
+    Countermeasures,
+    KpiNodes,
+    Metrics,
+    Risks,
+    Strategies,
+    Strengths,
+    Timeline,
+    Whys,
+)
 from fupan_mcp.domain.swot import StrategyLike, SwotItemLike
 from fupan_mcp.domain.timeline import TimelineEvent
+from fupan_mcp.domain.whys import CountermeasureLike, WhyLike
 from fupan_mcp.report.validation import item_errors
 
 pytestmark = pytest.mark.anyio
@@ -58,7 +70,7 @@ def test_a_metric_with_an_unknown_field_is_set_aside_and_the_other_computed(lang
     assert (error.index, error.name, error.field, error.path) == (1, "DAU", "owner", "metrics[1].owner")
     assert error.reason.startswith("extra_forbidden")
     assert FIELD_LIST[language] in error.message
-    assert {"zh": "metrics 的第 2 项（DAU）未计入", "en": "Item 2 (DAU) of metrics was set aside"}[
+    assert {"zh": "metrics 的第 2 项（DAU）因格式有误未计入", "en": "Item 2 (DAU) of metrics was set aside"}[
         language
     ] in error.message
     summary = result.summary
@@ -157,7 +169,7 @@ async def test_compute_attainment_sets_the_bad_metric_aside(client: Client, lang
     assert data["summary"]["total"] == 1 and data["summary"]["errors"] == 1
     text = result.content[0].text  # type: ignore[union-attr]
     assert {
-        "zh": "metrics 的第 2 项（DAU）未计入，其余各项照常计算：metrics[1].owner：",
+        "zh": "metrics 的第 2 项（DAU）因格式有误未计入：metrics[1].owner：",
         "en": "Item 2 (DAU) of metrics was set aside",
     }[language] in text
     assert FIELD_LIST[language] in text
@@ -273,7 +285,7 @@ async def test_check_actions_through_a_client_sets_the_bad_action_aside(client: 
     heading = {"zh": "### 未计入的项（格式有误）", "en": "### Items set aside (wrong shape)"}[language]
     assert heading in text
     said = {
-        "zh": "actions 的第 2 项（为支付回调补充超时告警）未计入",
+        "zh": "actions 的第 2 项（为支付回调补充超时告警）因格式有误未计入",
         "en": "Item 2 (为支付回调补充超时告警) of actions was set aside",
     }
     assert said[language] in text
@@ -324,7 +336,7 @@ async def test_check_timeline_through_a_client_names_the_event_set_aside(client:
     assert [e["path"] for e in data["set_aside"]] == ["timeline[1].who"]
     text = result.content[0].text  # type: ignore[union-attr]
     said = {
-        "zh": "timeline 的第 2 项（李雷发现）未计入，其余各项照常计算：timeline[1].who：不是这里的字段",
+        "zh": "timeline 的第 2 项（李雷发现）因格式有误未计入：timeline[1].who：不是这里的字段",
         "en": "Item 2 (李雷发现) of timeline was set aside",
     }
     assert said[language] in text and {"zh": "可用字段：at、kind", "en": "fields here: at, kind"}[language] in text
@@ -419,8 +431,8 @@ async def test_swot_through_a_client_sets_the_bad_factors_aside(client: Client, 
     assert [e["path"] for e in data["set_aside"]] == ["strengths[1].weigth", "weaknesses[1]", "strategies[0].text"]
     text = result.content[0].text  # type: ignore[union-attr]
     said = {
-        "zh": "strengths 的第 2 项（品牌认知强）未计入，其余各项照常计算：strengths[1].weigth：不是这里的字段",
-        "en": "Item 2 (品牌认知强) of strengths was set aside and the others computed: strengths[1].weigth: not a",
+        "zh": "strengths 的第 2 项（品牌认知强）因格式有误未计入：strengths[1].weigth：不是这里的字段",
+        "en": "Item 2 (品牌认知强) of strengths was set aside for its shape: strengths[1].weigth: not a",
     }
     assert said[language] in text
 
@@ -429,3 +441,66 @@ async def test_a_swot_list_whose_only_factor_is_bad_is_refused(client: Client) -
     result = await client.call_tool("swot", {**SWOT_CALL, "threats": [{"txt": "竞品低价补贴"}], "language": "en"})
     assert result.is_error
     assert "threats[0].txt: not a field here" in result.content[0].text  # type: ignore[union-attr]
+
+
+# --------------------------------------------------------------------------- five_whys
+
+WHYS_CALL: dict[str, Any] = {
+    "problem": "下单失败率升至 5%",
+    "whys": [
+        {"answer": "支付接口超时"},
+        {"answer": "连接池耗尽", "evidnce": "监控截图"},
+        {"answer": "连接泄漏未回收", "verified": True},
+        {"answer": "重试风暴放大了超时", "parent": 0},
+    ],
+    "countermeasures": [
+        {"action": "修复连接泄漏", "owner": "张伟", "due": "2025-03-01", "colour": 1},
+        {"action": "为连接池加告警", "owner": "李雷", "due": "2025-03-01", "addresses": "R1"},
+    ],
+    "review_date": "2025-02-10",
+}
+
+
+def test_a_why_set_aside_leaves_the_chain_as_if_it_were_absent() -> None:
+    whys = _parsed(Whys, WHYS_CALL["whys"])
+    cms = _parsed(Countermeasures, WHYS_CALL["countermeasures"])
+    set_aside = {
+        "whys": item_errors(set_aside_of(whys), "whys", WhyLike, "en"),
+        "countermeasures": item_errors(set_aside_of(cms), "countermeasures", CountermeasureLike, "en"),
+    }
+    result = five_whys(WHYS_CALL["problem"], whys, None, cms, "en", WHYS_CALL["review_date"], set_aside)
+    # W3 answers W1 (the why before it that was analysed); ids and indexes are input positions
+    assert [(w.index, w.id, w.parent_id) for w in result.whys] == [(0, "W1", None), (2, "W3", "W1"), (3, "W4", "W1")]
+    assert [r.why_id for r in result.root_causes] == ["W3", "W4"]
+    assert [(c.index, c.root_ids) for c in result.countermeasures] == [(1, ["R1"])]
+    assert result.root_causes[0].countermeasures == [1]
+    assert [(e.index, e.name, e.path) for e in result.set_aside] == [
+        (1, "连接池耗尽", "whys[1].evidnce"),
+        (0, "修复连接泄漏", "countermeasures[0].colour"),
+    ]
+    assert [f.path for f in result.findings if f.code == SET_ASIDE_CODE] == [e.path for e in result.set_aside]
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+async def test_five_whys_through_a_client_sets_the_bad_why_aside(client: Client, language: str) -> None:
+    result = await client.call_tool("five_whys", {**WHYS_CALL, "language": language})
+    assert not result.is_error, result.content
+    data = result.structured_content
+    assert data is not None
+    assert [w["index"] for w in data["whys"]] == [0, 2, 3]
+    assert data["counts"]["error"] == 2  # the two items set aside
+    text = result.content[0].text  # type: ignore[union-attr]
+    said = {
+        "zh": "whys 的第 2 项（连接池耗尽）因格式有误未计入：whys[1].evidnce：",
+        "en": "Item 2 (连接池耗尽) of whys",
+    }
+    assert said[language] in text
+
+
+async def test_a_why_whose_parent_was_set_aside_refuses_naming_both(client: Client) -> None:
+    whys = [{"answer": "支付接口超时"}, {"answer": "连接池耗尽", "evidnce": "x"}, {"answer": "连接泄漏", "parent": 1}]
+    result = await client.call_tool("five_whys", {"problem": "下单失败", "whys": whys, "language": "en"})
+    assert result.is_error
+    text = result.content[0].text  # type: ignore[union-attr]
+    assert "whys[2].parent: parent '1' names whys[1], which was set aside" in text
+    assert "- Item 2 (连接池耗尽) of whys was set aside for its shape: whys[1].evidnce: not a field here" in text

@@ -810,8 +810,8 @@ TEXT: Table = {
         "en": "- {count} more, listed once these are fixed.",
     },
     "validation.set_aside": {
-        "zh": "{argument} 的第 {number} 项{name}未计入，其余各项照常计算：{problems}改正后再调用一次即可计入。",
-        "en": "Item {number}{name} of {argument} was set aside and the others computed: {problems} "
+        "zh": "{argument} 的第 {number} 项{name}因格式有误未计入：{problems}改正后再调用一次即可计入。",
+        "en": "Item {number}{name} of {argument} was set aside for its shape: {problems} "
         "Fix it and call again to count it.",
     },
     "validation.set_aside.name": {"zh": "（{name}）", "en": " ({name})"},

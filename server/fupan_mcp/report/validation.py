@@ -288,7 +288,7 @@ def describe_validation_error(
     return "\n".join(lines).encode("utf-8", "replace").decode("utf-8")  # a lone surrogate cannot be sent
 
 
-_NAME_KEYS = ("name", "action", "task", "risk", "id", "text", "title", "event", "strategy", "why", "metric")
+_NAME_KEYS = ("name", "action", "task", "risk", "id", "text", "answer", "title", "metric")
 """Where an item set aside says what it is called, first found first."""
 
 

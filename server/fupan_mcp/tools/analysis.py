@@ -43,7 +43,7 @@ from fupan_mcp.domain.review import (
 )
 from fupan_mcp.domain.swot import StrategyLike, SwotItemLike, SwotResult
 from fupan_mcp.domain.timeline import TimelineEvent, TimelineResult
-from fupan_mcp.domain.whys import FiveWhysResult
+from fupan_mcp.domain.whys import CountermeasureLike, FiveWhysResult, WhyLike
 from fupan_mcp.errors import InputError
 from fupan_mcp.i18n import Language
 from fupan_mcp.limits import MAX_ACTIONS, MAX_DATE_CHARS, MAX_REF_CHARS
@@ -86,7 +86,7 @@ async def compute_attainment(
         from fupan_mcp.report.tool_text import attainment_text
 
         set_aside = set_aside_items(metrics, "metrics", MetricInput, language)
-        result = run_core(lambda: compute(metrics, language, set_aside))
+        result = run_core(lambda: compute(metrics, language, set_aside), set_aside=set_aside)
         text = attainment_text(summarised_attainment(result))  # the store keeps the whole result
         out = remember(services, review_id, "metrics", metrics, "compute_attainment", result, text, len(set_aside))
         if chart:
@@ -116,7 +116,7 @@ async def build_kpi_tree(
         from fupan_mcp.report.tool_text import kpi_tree_text
 
         set_aside = set_aside_items(nodes, "nodes", KpiNode, language)
-        result = run_core(lambda: build(nodes, root, template, language, method, order, set_aside))
+        result = run_core(lambda: build(nodes, root, template, language, method, order, set_aside), set_aside=set_aside)
         text = kpi_tree_text(result)
         section = {"nodes": result.nodes, "root": root, "template": template, "method": method, "order": order}
         return remember(services, review_id, "kpi_tree", section, "build_kpi_tree", result, text, len(set_aside))
@@ -127,9 +127,9 @@ async def build_kpi_tree(
 async def five_whys(
     services: Services,
     problem: Problem,
-    whys: Annotated[Whys, Field(min_length=1)],
+    whys: Annotated[Whys, Field(min_length=1), ItemWise],
     root_cause: RootCause = None,
-    countermeasures: Countermeasures | None = None,
+    countermeasures: Annotated[Countermeasures, ItemWise] | None = None,
     review_date: Annotated[
         str | None, Field(max_length=MAX_DATE_CHARS, description="Due dates must come after it (YYYY-MM-DD).")
     ] = None,
@@ -144,14 +144,22 @@ async def five_whys(
         from fupan_mcp.analysis.five_whys import five_whys as analyse_whys
         from fupan_mcp.report.tool_text import five_whys_text
 
-        result = run_core(lambda: analyse_whys(problem, whys, root_cause, countermeasures, language, review_date))
+        set_aside = {
+            "whys": set_aside_items(whys, "whys", WhyLike, language),
+            "countermeasures": set_aside_items(countermeasures, "countermeasures", CountermeasureLike, language),
+        }
+        result = run_core(
+            lambda: analyse_whys(problem, whys, root_cause, countermeasures, language, review_date, set_aside),
+            set_aside=[entry for entries in set_aside.values() for entry in entries],
+        )
         chain = {
             "problem": problem,
             "whys": whys,
             "root_cause": root_cause,
             "countermeasures": countermeasures or [],
         }
-        return remember(services, review_id, "five_whys", chain, "five_whys", result, five_whys_text(result))
+        text = five_whys_text(result)
+        return remember(services, review_id, "five_whys", chain, "five_whys", result, text, len(result.set_aside))
 
     return await run_tool(work, len(whys), review_id)
 
@@ -183,7 +191,8 @@ async def swot(
         }
         set_aside = {name: set_aside_items(items, name, kind, language) for name, (items, kind) in lists.items()}
         result = run_core(
-            lambda: analyse_swot(strengths, weaknesses, opportunities, threats, strategies, language, set_aside)
+            lambda: analyse_swot(strengths, weaknesses, opportunities, threats, strategies, language, set_aside),
+            set_aside=[entry for entries in set_aside.values() for entry in entries],
         )
         section = {
             "strengths": strengths,
@@ -247,7 +256,8 @@ async def check_actions(
                 today,
                 as_of=as_of,
                 set_aside=set_aside,
-            )
+            ),
+            set_aside=set_aside,
         )
         text = actions_text(result, resolved)
         return remember(services, review_id, "actions", actions, "check_actions", result, text, len(set_aside))
@@ -269,7 +279,7 @@ async def check_risks(
         from fupan_mcp.report.tool_text import risks_text
 
         set_aside = set_aside_items(risks, "risks", Risk, language)
-        result = run_core(lambda: check(risks, language, set_aside))
+        result = run_core(lambda: check(risks, language, set_aside), set_aside=set_aside)
         text = risks_text(result, risks)
         return remember(services, review_id, "risks", risks, "check_risks", result, text, len(set_aside))
 
@@ -304,7 +314,8 @@ async def check_timeline(
         result = run_core(
             lambda: check(
                 timeline, timezone, language, review_date=review_date, roster=roster or (), set_aside=set_aside
-            )
+            ),
+            set_aside=set_aside,
         )
         text = timeline_markdown(result)
         out = remember(services, review_id, "timeline", timeline, "check_timeline", result, text, len(set_aside))

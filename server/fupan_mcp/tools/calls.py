@@ -64,16 +64,21 @@ def chart_images(draw: Callable[[], list[bytes]]) -> list[ImageContent]:
     ]
 
 
-def run_core(compute: Callable[[], ResultT], language: Language | None = None) -> ResultT:
+def run_core(
+    compute: Callable[[], ResultT], language: Language | None = None, set_aside: Iterable[ItemError] = ()
+) -> ResultT:
     """Call the pure core, turning input errors into tool errors the model can read.
 
     A store failure becomes its cause's code and message (`store.messages`: full, read-only, newer
     schema, corrupt, unreachable, busy) in ``language``, or in both languages when the tool has none;
-    the technical detail (a path, the driver's words) goes to the server log only."""
+    the technical detail (a path, the driver's words) goes to the server log only. An input error of
+    a call with items ``set_aside`` (`domain.items`) lists them after it: the error may be theirs (a
+    why's parent, a KPI root set aside), and a refusal must not hide them."""
     try:
         return compute()
     except InputError as error:
-        raise ToolError(clip_message(f"{error.field}: {error.reason}")) from error
+        lines = [f"{error.field}: {error.reason}", *(f"- {entry.message}" for entry in set_aside)]
+        raise ToolError(clip_message("\n".join(lines))) from error
     except StoreError as error:
         raise ToolError(store_error_text(error, language)) from error
 
