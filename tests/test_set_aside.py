@@ -63,7 +63,7 @@ def test_a_metric_with_an_unknown_field_is_set_aside_and_the_other_computed(lang
     metrics = _parsed(Metrics, raw)
     assert len(metrics) == 1
     set_aside = item_errors(set_aside_of(metrics), "metrics", MetricInput, language)
-    result = compute_attainment(metrics, language, set_aside)  # type: ignore[arg-type]
+    result = compute_attainment(metrics, language, set_aside=set_aside)
     [gmv] = result.metrics
     assert (gmv.index, gmv.name, gmv.attainment_rate) == (0, "GMV", 1.2)  # 120万 / 100万
     [error] = result.errors
@@ -97,7 +97,7 @@ def test_each_kind_of_wrong_shape_is_set_aside_keeping_the_positions(bad: Any, f
     ]
     metrics = _parsed(Metrics, raw)
     set_aside = item_errors(set_aside_of(metrics), "metrics", MetricInput, "zh")
-    result = compute_attainment(metrics, "zh", set_aside)  # type: ignore[arg-type]
+    result = compute_attainment(metrics, "zh", set_aside=set_aside)
     assert [(m.index, m.name, m.attainment_rate) for m in result.metrics] == [(0, "订单量", 0.8), (2, "退货率", 0.8)]
     [error] = result.errors  # 80 / 100; 8% / 10% (at most)
     assert (error.index, error.field) == (1, field)
@@ -116,7 +116,7 @@ def test_an_unreadable_value_and_a_set_aside_item_are_listed_in_input_order() ->
     ]
     metrics = _parsed(Metrics, raw)
     set_aside = item_errors(set_aside_of(metrics), "metrics", MetricInput, "en")
-    result = compute_attainment(metrics, "en", set_aside)  # type: ignore[arg-type]
+    result = compute_attainment(metrics, "en", set_aside=set_aside)
     assert [e.path for e in result.errors] == ["metrics[0].actual", "metrics[1].colour"]
     assert [(m.index, m.attainment_rate) for m in result.metrics] == [(2, 1.5)]  # 150 / 100
 
@@ -256,7 +256,7 @@ def test_a_risk_that_is_a_string_is_set_aside() -> None:
     raw = ["支付回调延迟", {"risk": "库存超卖", "indicator": "超卖单数", "response": "限购", "owner": "SRE"}]
     risks = _parsed(Risks, raw)
     set_aside = item_errors(set_aside_of(risks), "risks", Risk, "en")
-    result = check_risks(risks, "en", set_aside)
+    result = check_risks(risks, "en", set_aside=set_aside)
     [check] = result.risks
     assert (check.index, check.risk) == (1, "库存超卖")
     assert [f.path for f in check.findings] == ["risks[1].yellow_threshold", "risks[1].red_threshold"]
@@ -401,7 +401,7 @@ def test_swot_factors_and_strategies_set_aside_per_list() -> None:
         SWOT_CALL["threats"],
         lists["strategies"],
         "zh",
-        set_aside,
+        set_aside=set_aside,
     )
     assert [(f.id, f.path, f.weighted_score) for f in result.strengths] == [
         ("S1", "strengths[0]", 1.2),  # 0.3 × 4
@@ -468,7 +468,7 @@ def test_a_why_set_aside_leaves_the_chain_as_if_it_were_absent() -> None:
         "whys": item_errors(set_aside_of(whys), "whys", WhyLike, "en"),
         "countermeasures": item_errors(set_aside_of(cms), "countermeasures", CountermeasureLike, "en"),
     }
-    result = five_whys(WHYS_CALL["problem"], whys, None, cms, "en", WHYS_CALL["review_date"], set_aside)
+    result = five_whys(WHYS_CALL["problem"], whys, None, cms, "en", WHYS_CALL["review_date"], set_aside=set_aside)
     # W3 answers W1 (the why before it that was analysed); ids and indexes are input positions
     assert [(w.index, w.id, w.parent_id) for w in result.whys] == [(0, "W1", None), (2, "W3", "W1"), (3, "W4", "W1")]
     assert [r.why_id for r in result.root_causes] == ["W3", "W4"]

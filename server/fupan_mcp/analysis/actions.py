@@ -1577,7 +1577,7 @@ def _risk_gaps(risks: Sequence[Risk], language: Language, positions: Sequence[in
 
 
 def check_risks(
-    risks: Sequence[Risk], language: Language = "zh", set_aside: Sequence[ItemError] = ()
+    risks: Sequence[Risk], language: Language = "zh", *, set_aside: Sequence[ItemError] = ()
 ) -> RiskCheckResult:
     """Check each risk for an indicator, ordered yellow/red thresholds, a response and one owner.
 

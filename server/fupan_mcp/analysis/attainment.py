@@ -594,7 +594,7 @@ _NO_CHANGE = _Change()
 
 
 def compute_attainment(
-    metrics: Sequence[MetricInput], language: Language = "zh", set_aside: Sequence[ItemError] = ()
+    metrics: Sequence[MetricInput], language: Language = "zh", *, set_aside: Sequence[ItemError] = ()
 ) -> AttainmentResult:
     """Judge every metric against its target; see the module docstring for the rules.
 

@@ -1014,6 +1014,7 @@ def five_whys(
     countermeasures: Sequence[CountermeasureLike | Mapping[str, Any]] | None = None,
     language: Language = "zh",
     review_date: dt.date | str | None = None,
+    *,
     set_aside: Mapping[str, Sequence[ItemError]] | None = None,
 ) -> FiveWhysResult:
     """Check a 5 Whys chain or why-why tree (its text and flowchart: `fupan_mcp.report.tool_text`).

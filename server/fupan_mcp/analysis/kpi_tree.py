@@ -282,6 +282,7 @@ def build_kpi_tree(
     language: Language = "zh",
     method: DecompositionMethod = "lmdi",
     order: Sequence[str] | None = None,
+    *,
     set_aside: Sequence[ItemError] = (),
 ) -> KpiTreeResult:
     """Evaluate a KPI tree, check it and decompose the root's change.

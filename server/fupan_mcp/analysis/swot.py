@@ -596,6 +596,7 @@ def swot(
     threats: Sequence[SwotItemLike | Mapping[str, Any]] | None,
     strategies: Sequence[StrategyLike | Mapping[str, Any]] | None = None,
     language: Language = "zh",
+    *,
     set_aside: Mapping[str, Sequence[ItemError]] | None = None,
 ) -> SwotResult:
     """Check a SWOT, compute IFE/EFE where weights and ratings are given, place the TOWS strategies.

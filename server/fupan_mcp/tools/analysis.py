@@ -86,7 +86,7 @@ async def compute_attainment(
         from fupan_mcp.report.tool_text import attainment_text
 
         set_aside = set_aside_items(metrics, "metrics", MetricInput, language)
-        result = run_core(lambda: compute(metrics, language, set_aside), set_aside=set_aside)
+        result = run_core(lambda: compute(metrics, language, set_aside=set_aside), set_aside=set_aside)
         text = attainment_text(summarised_attainment(result))  # the store keeps the whole result
         out = remember(services, review_id, "metrics", metrics, "compute_attainment", result, text, len(set_aside))
         if chart:
@@ -116,7 +116,9 @@ async def build_kpi_tree(
         from fupan_mcp.report.tool_text import kpi_tree_text
 
         set_aside = set_aside_items(nodes, "nodes", KpiNode, language)
-        result = run_core(lambda: build(nodes, root, template, language, method, order, set_aside), set_aside=set_aside)
+        result = run_core(
+            lambda: build(nodes, root, template, language, method, order, set_aside=set_aside), set_aside=set_aside
+        )
         text = kpi_tree_text(result)
         section = {"nodes": result.nodes, "root": root, "template": template, "method": method, "order": order}
         return remember(services, review_id, "kpi_tree", section, "build_kpi_tree", result, text, len(set_aside))
@@ -149,7 +151,9 @@ async def five_whys(
             "countermeasures": set_aside_items(countermeasures, "countermeasures", CountermeasureLike, language),
         }
         result = run_core(
-            lambda: analyse_whys(problem, whys, root_cause, countermeasures, language, review_date, set_aside),
+            lambda: analyse_whys(
+                problem, whys, root_cause, countermeasures, language, review_date, set_aside=set_aside
+            ),
             set_aside=[entry for entries in set_aside.values() for entry in entries],
         )
         chain = {
@@ -191,7 +195,9 @@ async def swot(
         }
         set_aside = {name: set_aside_items(items, name, kind, language) for name, (items, kind) in lists.items()}
         result = run_core(
-            lambda: analyse_swot(strengths, weaknesses, opportunities, threats, strategies, language, set_aside),
+            lambda: analyse_swot(
+                strengths, weaknesses, opportunities, threats, strategies, language, set_aside=set_aside
+            ),
             set_aside=[entry for entries in set_aside.values() for entry in entries],
         )
         section = {
@@ -279,7 +285,7 @@ async def check_risks(
         from fupan_mcp.report.tool_text import risks_text
 
         set_aside = set_aside_items(risks, "risks", Risk, language)
-        result = run_core(lambda: check(risks, language, set_aside), set_aside=set_aside)
+        result = run_core(lambda: check(risks, language, set_aside=set_aside), set_aside=set_aside)
         text = risks_text(result, risks)
         return remember(services, review_id, "risks", risks, "check_risks", result, text, len(set_aside))
 
