@@ -1000,6 +1000,7 @@ def check_actions_floor(arguments: dict[str, Any]) -> dict[str, Any]:
         "average_score": round(score_sum / total, 2) if total else None,
         "by_status": by_status,
         "by_code": by_code,
+        "set_aside": 0,  # every action of the floor's input is well formed (domain.items)
     }
     return {"rows": rows, "counts": counts, "gaps": gaps, "text": "\n".join(lines)}
 

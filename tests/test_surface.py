@@ -39,23 +39,33 @@ def prompt_text(result: Any) -> str:
 
 
 async def test_a_schema_error_names_the_field_and_the_fix_in_chinese_by_default(client: Client) -> None:
+    """One metric of a wrong type is set aside alone (the other two are computed), in the same words."""
     metrics = [{"name": "a", "target": ">=1", "actual": 1}, {"name": "b", "target": ">=1", "actual": 2}]
     metrics.append({"name": "c", "target": ">=1", "actual": [3]})
     result = await client.call_tool("compute_attainment", {"metrics": metrics})
-    assert result.is_error
-    message = text(result)
-    assert "metrics[2].actual" in message
+    assert not result.is_error, result.content
+    assert result.structured_content is not None
+    assert [m["index"] for m in result.structured_content["metrics"]] == [0, 1]
+    [error] = result.structured_content["errors"]
+    message = error["message"]
+    assert error["path"] == "metrics[2].actual" and "metrics[2].actual" in message
     assert "应为数字或文本" in message and "28.6" in message and "收到 [3]" in message
     assert not LEAKS.search(message), message
+    assert message in text(result)
 
 
 async def test_a_schema_error_follows_the_language_argument(client: Client) -> None:
     result = await client.call_tool(
         "check_actions", {"actions": [{"action": "add an alert", "owner": "SRE"}, {"owner": "x"}], "language": "en"}
     )
-    assert result.is_error
-    message = text(result)
-    assert "- actions[1].action: required, but not given." in message
+    assert not result.is_error, result.content  # the bad action is set aside, the other checked
+    assert result.structured_content is not None
+    [entry] = result.structured_content["set_aside"]
+    assert "actions[1].action: required, but not given." in entry["message"]
+    refused = await client.call_tool("check_actions", {"actions": [{"owner": "x"}], "language": "en"})
+    assert refused.is_error  # nothing left to check: refused as before
+    message = text(refused)
+    assert "- actions[0].action: required, but not given." in message
     assert "Invalid arguments to check_actions (1)" in message
     assert not LEAKS.search(message), message
 

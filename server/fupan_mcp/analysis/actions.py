@@ -66,6 +66,7 @@ from fupan_mcp.domain.actions import (
 )
 from fupan_mcp.domain.asof import AsOf, days_overdue, reference_date
 from fupan_mcp.domain.common import DataGap, Finding, Language, Severity
+from fupan_mcp.domain.items import ItemError, kept_positions
 from fupan_mcp.domain.numbers import UNIT_ALIASES, canonical_unit, convert, normalize
 from fupan_mcp.errors import InputError
 from fupan_mcp.i18n import join_list, tr
@@ -1170,12 +1171,15 @@ def _check_action(action: ActionItem, index: int, ctx: _Context) -> ActionCheck:
 # ---------------------------------------------------------------------------------------------
 
 
-def _duplicates(actions: Sequence[ActionItem], language: Language) -> dict[int, list[Finding]]:
-    """Repeated action texts (warning) and repeated ids (error), keyed by the later item's index."""
+def _duplicates(
+    actions: Sequence[ActionItem], language: Language, positions: Sequence[int] | None = None
+) -> dict[int, list[Finding]]:
+    """Repeated action texts (warning) and repeated ids (error), keyed by the later item's index (its input
+    position: ``positions``, when some items were set aside)."""
     findings: dict[int, list[Finding]] = {}
     seen_text: dict[str, int] = {}
     seen_id: dict[str, int] = {}
-    for index, action in enumerate(actions):
+    for index, action in zip(positions or range(len(actions)), actions, strict=True):
         path = f"actions[{index}]"
         if not action.action.strip():
             continue  # a blank action is reported on its own, not as a repeat of another blank one
@@ -1228,7 +1232,10 @@ def _severities(findings: Iterable[Finding]) -> set[str]:
 
 
 def _action_counts(
-    actions: Sequence[ActionItem], checks: Sequence[ActionCheck], extra: Mapping[int, list[Finding]]
+    actions: Sequence[ActionItem],
+    checks: Sequence[ActionCheck],
+    extra: Mapping[int, list[Finding]],
+    set_aside: int = 0,
 ) -> ActionCounts:
     severities = [_severities([*c.findings, *extra.get(c.index, ())]) for c in checks]
     by_code = Counter(f.code for c in checks for f in c.findings)
@@ -1242,6 +1249,7 @@ def _action_counts(
         average_score=round(sum(c.score for c in checks) / len(checks), 2) if checks else None,
         by_status=dict(Counter(a.status for a in actions)),
         by_code=dict(by_code),
+        set_aside=set_aside,
     )
 
 
@@ -1254,8 +1262,12 @@ def check_actions(
     today: dt.date | None = None,
     *,
     as_of: dt.date | None = None,
+    set_aside: Sequence[ItemError] = (),
 ) -> ActionCheckResult:
     """Check every action for the five SMART-style properties and its status rules.
+
+    ``set_aside``: the actions of the input left out of ``actions`` for a wrong shape (`domain.items`):
+    listed and counted in the result; ``actions`` keep their input positions.
 
     ``problems`` and ``root_causes`` (optional) are what the actions may answer; when given, each
     ``addresses`` must match one of them. Overdue is counted as of ``as_of`` when given, else as of
@@ -1267,12 +1279,14 @@ def check_actions(
     actions = [resolve_due(action, review_date) for action in actions]
     reference = reference_date(given=as_of, review_date=review_date, today=today)
     ctx = _Context(review_date, reference, _KnownIndex([*problems, *root_causes]), language)
-    checks = [_check_action(action, index, ctx) for index, action in enumerate(actions)]
-    extra = _duplicates(actions, language)
-    counts = _action_counts(actions, checks, extra)
+    positions = kept_positions(len(actions), set_aside)
+    checks = [_check_action(action, index, ctx) for index, action in zip(positions, actions, strict=True)]
+    extra = _duplicates(actions, language, positions if set_aside else None)
+    counts = _action_counts(actions, checks, extra, len(set_aside))
     return ActionCheckResult(
         actions=checks,
         findings=[finding for found in extra.values() for finding in found],
+        set_aside=list(set_aside),
         counts=counts,
         data_gaps=_data_gaps(actions, checks, language),
         as_of=reference,
@@ -1540,9 +1554,9 @@ def _check_risk(risk: Risk, index: int, language: Language) -> RiskCheck:
     return RiskCheck(index=index, risk=risk.risk, yellow=yellow, red=red, complete=complete, findings=findings)
 
 
-def _risk_gaps(risks: Sequence[Risk], language: Language) -> list[DataGap]:
+def _risk_gaps(risks: Sequence[Risk], language: Language, positions: Sequence[int]) -> list[DataGap]:
     gaps: list[DataGap] = []
-    for index, risk in enumerate(risks):
+    for index, risk in zip(positions, risks, strict=True):
         subject = risk.risk[:30]
         path = f"risks[{index}]"
         if not owners(risk.owner):
@@ -1568,11 +1582,17 @@ def _risk_gaps(risks: Sequence[Risk], language: Language) -> list[DataGap]:
     return gaps
 
 
-def check_risks(risks: Sequence[Risk], language: Language = "zh") -> RiskCheckResult:
-    """Check each risk for an indicator, ordered yellow/red thresholds, a response and one owner."""
+def check_risks(
+    risks: Sequence[Risk], language: Language = "zh", *, set_aside: Sequence[ItemError] = ()
+) -> RiskCheckResult:
+    """Check each risk for an indicator, ordered yellow/red thresholds, a response and one owner.
+
+    ``set_aside``: the risks of the input left out of ``risks`` for a wrong shape (`domain.items`): listed
+    and counted in the result; ``risks`` keep their input positions."""
     if len(risks) > MAX_RISKS:
         raise InputError("risks", f"more than {MAX_RISKS} risks")
-    checks = [_check_risk(risk, index, language) for index, risk in enumerate(risks)]
+    positions = kept_positions(len(risks), set_aside)
+    checks = [_check_risk(risk, index, language) for index, risk in zip(positions, risks, strict=True)]
     severities = [_severities(check.findings) for check in checks]
     counts = RiskCounts(
         total=len(checks),
@@ -1580,10 +1600,12 @@ def check_risks(risks: Sequence[Risk], language: Language = "zh") -> RiskCheckRe
         with_errors=sum(1 for s in severities if "error" in s),
         with_warnings=sum(1 for s in severities if "warning" in s),
         by_code=dict(Counter(f.code for check in checks for f in check.findings)),
+        set_aside=len(set_aside),
     )
     return RiskCheckResult(
         risks=checks,
+        set_aside=list(set_aside),
         counts=counts,
-        data_gaps=_risk_gaps(risks, language),
+        data_gaps=_risk_gaps(risks, language, positions),
         language=language,
     )

@@ -102,6 +102,7 @@ from fupan_mcp.domain.attainment import (
     TargetSpec,
 )
 from fupan_mcp.domain.common import DataGap, Language, built
+from fupan_mcp.domain.items import ItemError, kept_positions
 from fupan_mcp.domain.numbers import (
     KNOWN_UNITS,
     TIME_SECONDS,
@@ -636,12 +637,17 @@ _NO_CHANGE = _Change()
 # --- entry point -------------------------------------------------------------------------------------
 
 
-def compute_attainment(metrics: Sequence[MetricInput], language: Language = "zh") -> AttainmentResult:
+def compute_attainment(
+    metrics: Sequence[MetricInput], language: Language = "zh", *, set_aside: Sequence[ItemError] = ()
+) -> AttainmentResult:
     """Judge every metric against its target; see the module docstring for the rules.
 
     Raises InputError for whole-input problems; a metric that cannot be read becomes a `MetricError`.
+    ``set_aside``: the metrics of the input left out of ``metrics`` because their shape was wrong
+    (`domain.items`); each becomes a `MetricError` too, and ``metrics`` keep their input positions.
     """
     _check_input(metrics, language)
+    positions = kept_positions(len(metrics), set_aside)
     results: list[MetricResult] = []
     gaps: list[DataGap] = []
     # In passes over every metric: read the figures, put them in the metric's unit, judge, write the
@@ -653,7 +659,7 @@ def compute_attainment(metrics: Sequence[MetricInput], language: Language = "zh"
     read: list[tuple[int, MetricInput, _Reading]] = []
     failed: list[tuple[int, MetricInput, _FieldError]] = []
     with readings_of_one_call(len(metrics)):
-        for index, metric in enumerate(metrics):
+        for index, metric in zip(positions, metrics, strict=True):
             try:
                 figures.append((index, metric, _read_figures(metric)))
             except _FieldError as error:
@@ -667,6 +673,8 @@ def compute_attainment(metrics: Sequence[MetricInput], language: Language = "zh"
         if len(failed) > unread:  # an SLO's period or request count not read: the errors in input order
             failed.sort(key=lambda entry: entry[0])
         errors = [_metric_error(index, metric, error, language) for index, metric, error in failed]
+        if set_aside:
+            errors = sorted(errors + [_set_aside_error(entry) for entry in set_aside], key=lambda e: e.index)
         judged = [(index, metric, reading, _verdict(metric, reading)) for index, metric, reading in read]
         shown = [_shown(reading, language) for _, _, reading, _ in judged]
         statements = [
@@ -1657,6 +1665,18 @@ _UNREADABLE_CODES = frozenset({"unreadable", "no_number", "text_around_number"})
 def _as_written(reading: _Reading, field: str) -> bool:
     """Calendar days against working days: the figure keeps its own unit (the doubt says why)."""
     return reading.doubt is not None and reading.doubt.kind == "days" and reading.doubt.field == field
+
+
+def _set_aside_error(entry: ItemError) -> MetricError:
+    """A metric set aside for its shape (`domain.items`), as the metric errors are written."""
+    return MetricError(
+        index=entry.index,
+        name=entry.name,
+        field=entry.field,
+        path=entry.path,
+        reason=entry.reason,
+        message=entry.message,
+    )
 
 
 def _metric_error(index: int, metric: MetricInput, error: _FieldError, language: Language) -> MetricError:

@@ -44,6 +44,7 @@ from fupan_mcp.analysis.text import (
 from fupan_mcp.domain.actions import ActionItem
 from fupan_mcp.domain.common import SEVERITY_ORDER, DataGap, Finding, Language, Severity, SeverityCounts
 from fupan_mcp.domain.dates import read_date
+from fupan_mcp.domain.items import ItemError, kept_positions, set_aside_findings
 from fupan_mcp.domain.whys import (
     PROBLEM_PARENT,
     CategorySuggestion,
@@ -204,6 +205,10 @@ _TEXT: dict[str, dict[str, str]] = {
     "err_unknown_parent": {
         "zh": "parent“{parent}”不是任何一条“为什么”的 id 或序号，也不是“problem”。",
         "en": "parent '{parent}' is neither the id or index of a why nor 'problem'",
+    },
+    "err_parent_set_aside": {
+        "zh": "parent“{parent}”指向的 whys[{parent}] 因格式有误未计入（其错误见下），请先改正它。",
+        "en": "parent '{parent}' names whys[{parent}], which was set aside for its shape (its error follows): fix it",
     },
     "err_self_parent": {"zh": "一条回答不能解释它自己。", "en": "a why cannot explain itself"},
     "err_cycle": {
@@ -386,13 +391,15 @@ _ACTION_ADAPTER: TypeAdapter[ActionItem] = TypeAdapter(ActionItem)
 _UNION_TAGS = frozenset({"str", "Why", "ActionItem"})
 
 
-def _coerce_whys(whys: Sequence[WhyLike | Mapping[str, Any]] | None, language: Language) -> list[Why]:
+def _coerce_whys(
+    whys: Sequence[WhyLike | Mapping[str, Any]] | None, language: Language, at: Sequence[int]
+) -> list[Why]:
     raw = list(whys or [])
     if len(raw) > MAX_WHYS:
         raise InputError("whys", tr(_TEXT, "err_too_many", language, count=len(raw), max=MAX_WHYS))
     items = validate_union(_WHYS_ADAPTER, raw, "whys", _UNION_TAGS)
     result: list[Why] = []
-    for index, item in enumerate(items):
+    for index, item in zip(at, items, strict=True):
         if isinstance(item, str):
             if not item.strip():
                 raise InputError(f"whys[{index}]", tr(_TEXT, "err_blank_why", language))
@@ -402,14 +409,14 @@ def _coerce_whys(whys: Sequence[WhyLike | Mapping[str, Any]] | None, language: L
 
 
 def _coerce_countermeasures(
-    countermeasures: Sequence[CountermeasureLike | Mapping[str, Any]] | None, language: Language
+    countermeasures: Sequence[CountermeasureLike | Mapping[str, Any]] | None, language: Language, at: Sequence[int]
 ) -> list[ActionItem]:
     raw = list(countermeasures or [])
     if len(raw) > MAX_ACTIONS:
         raise InputError("countermeasures", tr(_TEXT, "err_too_many", language, count=len(raw), max=MAX_ACTIONS))
     items = validate_union(_CMS_ADAPTER, raw, "countermeasures", _UNION_TAGS)
     result: list[ActionItem] = []
-    for index, item in enumerate(items):
+    for index, item in zip(at, items, strict=True):
         if isinstance(item, str):
             if not item.strip():
                 raise InputError(f"countermeasures[{index}]", "String should have at least 1 character")
@@ -469,6 +476,7 @@ class _Tree:
     depth: list[int]
     children: list[list[int]]
     top: list[int]
+    at: list[int] = field(default_factory=list)  # each why's position in the input (`domain.items`)
     order: list[int] = field(default_factory=list)  # preorder, for rendering
     label: list[str] = field(default_factory=list)
     indent: list[int] = field(default_factory=list)
@@ -490,9 +498,10 @@ class _Tree:
         return False
 
 
-def _assign_ids(whys: Sequence[Why], language: Language) -> list[str]:
+def _assign_ids(whys: Sequence[Why], language: Language, at: Sequence[int]) -> list[str]:
+    """Each why's id: its own, else W and its input position from 1."""
     given: dict[str, int] = {}
-    for index, why in enumerate(whys):
+    for index, why in zip(at, whys, strict=True):
         if why.id is None:
             continue
         if why.id.casefold() == PROBLEM_PARENT:
@@ -504,7 +513,7 @@ def _assign_ids(whys: Sequence[Why], language: Language) -> list[str]:
         given[why.id] = index
     ids: list[str] = []
     taken = set(given)
-    for index, why in enumerate(whys):
+    for index, why in zip(at, whys, strict=True):
         if why.id is not None:
             ids.append(why.id)
             continue
@@ -517,28 +526,35 @@ def _assign_ids(whys: Sequence[Why], language: Language) -> list[str]:
     return ids
 
 
-def _resolve_parent(index: int, why: Why, ids: dict[str, int], count: int, language: Language) -> int:
+def _resolve_parent(
+    index: int, why: Why, ids: dict[str, int], positions: Mapping[int, int], path: str, language: Language
+) -> int:
+    """The why ``index`` answers (an index into the whys analysed); a number names an input position
+    (``positions``: input position -> index)."""
     ref = why.parent
-    path = f"whys[{index}].parent"
+    path = f"{path}.parent"
     if ref is None:
         return index - 1 if index > 0 else _TOP
     target: int | None = None
     if isinstance(ref, int):
-        target = ref if 0 <= ref < count else None
+        target = positions.get(ref)
     elif ref.strip().casefold() == PROBLEM_PARENT:
         return _TOP
     elif ref.strip() in ids:
         target = ids[ref.strip()]
-    elif ref.strip().isdigit() and int(ref.strip()) < count:
-        target = int(ref.strip())
+    elif ref.strip().isdigit():
+        target = positions.get(int(ref.strip()))
     if target is None:
+        number = ref if isinstance(ref, int) else int(ref.strip()) if ref.strip().isdigit() else None
+        if number is not None and number not in positions and 0 <= number <= max(positions, default=-1):
+            raise InputError(path, tr(_TEXT, "err_parent_set_aside", language, parent=number))
         raise InputError(path, tr(_TEXT, "err_unknown_parent", language, parent=ref))
     if target == index:
         raise InputError(path, tr(_TEXT, "err_self_parent", language))
     return target
 
 
-def _depths(parent: list[int], ids: list[str], language: Language) -> list[int]:
+def _depths(parent: list[int], ids: list[str], language: Language, at: Sequence[int]) -> list[int]:
     """Depth of every node, iteratively; a parent cycle is an input error."""
     count = len(parent)
     state = [0] * count  # 0 new, 1 on the current walk, 2 done
@@ -553,7 +569,7 @@ def _depths(parent: list[int], ids: list[str], language: Language) -> list[int]:
         if node != _TOP and state[node] == 1:
             cycle = walk[walk.index(node) :]
             raise InputError(
-                f"whys[{node}].parent",
+                f"whys[{at[node]}].parent",
                 tr(_TEXT, "err_cycle", language, cycle=" → ".join(ids[k] for k in [*cycle, node])),
             )
         level = 0 if node == _TOP else depth[node]
@@ -591,16 +607,19 @@ def _layout(tree: _Tree) -> None:
         stack.extend(reversed(kids))
 
 
-def _build_tree(whys: Sequence[Why], language: Language) -> _Tree:
-    ids = _assign_ids(whys, language)
+def _build_tree(whys: Sequence[Why], language: Language, at: Sequence[int]) -> _Tree:
+    ids = _assign_ids(whys, language, at)
     lookup = {identifier: index for index, identifier in enumerate(ids)}
-    parent = [_resolve_parent(index, why, lookup, len(whys), language) for index, why in enumerate(whys)]
-    depth = _depths(parent, ids, language)
+    positions = {position: index for index, position in enumerate(at)}
+    parent = [
+        _resolve_parent(index, why, lookup, positions, f"whys[{at[index]}]", language) for index, why in enumerate(whys)
+    ]
+    depth = _depths(parent, ids, language, at)
     children: list[list[int]] = [[] for _ in whys]
     top: list[int] = []
     for index, up in enumerate(parent):
         (top if up == _TOP else children[up]).append(index)
-    tree = _Tree(ids=ids, parent=parent, depth=depth, children=children, top=top)
+    tree = _Tree(ids=ids, parent=parent, depth=depth, children=children, top=top, at=list(at))
     _layout(tree)
     return tree
 
@@ -657,14 +676,14 @@ def _check_repeats(
         first_match.setdefault(index, (other, score))
     findings: list[Finding] = []
     for index, current in enumerate(prints):
-        path = f"whys[{index}]"
+        path = f"whys[{tree.at[index]}]"
         score = jaccard(current, problem)
         if score >= SIMILARITY_THRESHOLD or _contains(current, problem):
             message = tr(_TEXT, "restates_problem", language, similarity=f"{score:.2f}")
             findings.append(_finding("circular_answer", "warning", message, path))
         elif index in first_match:
             other, score = first_match[index]
-            values = {"other": f"whys[{other}] ({tree.ids[other]})", "similarity": f"{score:.2f}"}
+            values = {"other": f"whys[{tree.at[other]}] ({tree.ids[other]})", "similarity": f"{score:.2f}"}
             if tree.is_ancestor(other, index) or tree.is_ancestor(index, other):
                 findings.append(_finding("circular_answer", "warning", tr(_TEXT, "circular", language, **values), path))
             else:
@@ -729,7 +748,8 @@ def _roots(
     if not stated:
         leaves = [index for index in range(len(whys)) if not tree.children[index]]
         for number, leaf in enumerate(leaves, start=1):
-            roots.append(_Root(f"R{number}", whys[leaf].answer, f"whys[{leaf}]", "leaf", leaf, True, [prints[leaf]]))
+            path = f"whys[{tree.at[leaf]}]"
+            roots.append(_Root(f"R{number}", whys[leaf].answer, path, "leaf", leaf, True, [prints[leaf]]))
     return roots
 
 
@@ -833,12 +853,12 @@ def _check_countermeasure(
 
 
 def _link_countermeasures(
-    items: Sequence[ActionItem], roots: list[_Root], tree: _Tree, language: Language
+    items: Sequence[ActionItem], roots: list[_Root], tree: _Tree, language: Language, at: Sequence[int]
 ) -> tuple[list[list[int]], list[Finding]]:
     links: list[list[int]] = []
     findings: list[Finding] = []
     by_id = _ids_of_roots(roots, tree)
-    for index, item in enumerate(items):
+    for index, item in zip(at, items, strict=True):
         path = f"countermeasures[{index}].addresses"
         if item.addresses:
             matched = _match_addresses(item.addresses, roots, by_id)
@@ -880,7 +900,7 @@ def _check_problem(problem: str, language: Language) -> str:
 def _nodes(whys: Sequence[Why], tree: _Tree) -> list[WhyNode]:
     return [
         WhyNode(
-            index=index,
+            index=tree.at[index],
             id=tree.ids[index],
             parent_id=None if tree.parent[index] == _TOP else tree.ids[tree.parent[index]],
             depth=tree.depth[index],
@@ -911,7 +931,7 @@ def _why_findings(
     findings = _check_repeats(prints, tree, fingerprint(problem), language)
     gaps: list[DataGap] = []
     for index, why in enumerate(whys):
-        path = f"whys[{index}]"
+        path = f"whys[{tree.at[index]}]"
         if index not in root_nodes:
             blame = _blame_finding(why.answer, path, language, root=False)
             if blame is not None:
@@ -967,16 +987,18 @@ def _countermeasure_results(
     tree: _Tree,
     review: dt.date | None,
     language: Language,
+    at: Sequence[int],
 ) -> tuple[list[CountermeasureResult], list[Finding], list[DataGap]]:
-    """Link each countermeasure to its root causes and check it; then flag roots left unanswered."""
-    links, findings = _link_countermeasures(items, roots, tree, language)
+    """Link each countermeasure to its root causes and check it; then flag roots left unanswered.
+    ``at``: each countermeasure's position in the input."""
+    links, findings = _link_countermeasures(items, roots, tree, language, at)
     gaps: list[DataGap] = []
     results: list[CountermeasureResult] = []
-    for index, item in enumerate(items):
+    for k, (index, item) in enumerate(zip(at, items, strict=True)):
         item_findings, item_gaps, complete = _check_countermeasure(index, item, review, language)
         findings += item_findings
         gaps += item_gaps
-        root_ids = [roots[k].id for k in links[index]]
+        root_ids = [roots[r].id for r in links[k]]
         results.append(CountermeasureResult(index=index, item=item, root_ids=root_ids, complete=complete))
     for root in roots:
         if not root.countermeasures:
@@ -992,6 +1014,8 @@ def five_whys(
     countermeasures: Sequence[CountermeasureLike | Mapping[str, Any]] | None = None,
     language: Language = "zh",
     review_date: dt.date | str | None = None,
+    *,
+    set_aside: Mapping[str, Sequence[ItemError]] | None = None,
 ) -> FiveWhysResult:
     """Check a 5 Whys chain or why-why tree (its text and flowchart: `fupan_mcp.report.tool_text`).
 
@@ -999,32 +1023,39 @@ def five_whys(
     before it. ``root_cause`` defaults to the leaves. ``countermeasures`` are action items whose
     ``addresses`` names the root cause they answer (R1, R2..., a why id, or the text).
     Raises `InputError` for input that cannot be analysed at all (empty problem, unknown parent,
-    parent cycle, too many whys).
+    parent cycle, too many whys). ``set_aside``: per list ('whys', 'countermeasures'), the items of the
+    input left out of it for a wrong shape (`domain.items`): each an error finding and an entry of the
+    result's ``set_aside``; the others keep their input positions (a why's default id is W and its
+    position; without ``parent`` a why answers the why before it that was analysed).
     """
     language = check_language(language)
+    aside = set_aside or {}
     problem_text = _check_problem(problem, language)
-    why_items = _coerce_whys(whys, language)
+    why_at = kept_positions(len(whys or ()), aside.get("whys", ()))
+    why_items = _coerce_whys(whys, language, why_at)
     stated = _coerce_roots(root_cause, language)
-    items = _coerce_countermeasures(countermeasures, language)
+    cm_at = kept_positions(len(countermeasures or ()), aside.get("countermeasures", ()))
+    items = _coerce_countermeasures(countermeasures, language, cm_at)
     review = _coerce_date(review_date, language)
     items = [resolve_due(item, review) for item in items]
 
-    tree = _build_tree(why_items, language)
+    tree = _build_tree(why_items, language, why_at)
     depth = max(tree.depth, default=0)
     prints = [fingerprint(why.answer) for why in why_items]
     roots = _roots(stated, why_items, prints, tree)
     root_nodes = {root.anchor for root in roots if root.anchor is not None and root.is_node}
     root_links = {root.anchor for root in roots if root.anchor is not None}
 
-    findings = _problem_findings(problem_text, why_items, depth, language)
+    left_out = [entry for name in ("whys", "countermeasures") for entry in aside.get(name, ())]
+    findings = set_aside_findings(left_out) + _problem_findings(problem_text, why_items, depth, language)
     why_findings, gaps = _why_findings(why_items, prints, tree, root_nodes, root_links, problem_text, language)
     findings += why_findings
     findings += _root_findings(roots, bool(why_items), language)
-    cm_results, cm_findings, cm_gaps = _countermeasure_results(items, roots, tree, review, language)
+    cm_results, cm_findings, cm_gaps = _countermeasure_results(items, roots, tree, review, language, cm_at)
     findings += cm_findings
     findings += [
         finding
-        for index, item in enumerate(items)
+        for index, item in zip(cm_at, items, strict=True)
         for finding in unread_word_findings(item, f"countermeasures[{index}]", language)
     ]
     findings += [
@@ -1034,7 +1065,7 @@ def five_whys(
             tr(_TEXT, "verified_unread", language, value=written),
             f"whys[{index}].verified",
         )
-        for index, why in enumerate(why_items)
+        for index, why in zip(why_at, why_items, strict=True)
         if (written := why.unread_verified) is not None
     ]
     gaps += cm_gaps
@@ -1057,6 +1088,7 @@ def five_whys(
         counts=counts,
         passed=counts.error == 0,
         data_gaps=gaps,
+        set_aside=left_out,
     )
 
 

@@ -63,6 +63,7 @@ from fupan_mcp.analysis.formula import (
 )
 from fupan_mcp.analysis.kpi_templates import template_nodes, template_root
 from fupan_mcp.domain.common import DataGap, Finding, Language, Severity, assembled
+from fupan_mcp.domain.items import ItemError, kept_positions, set_aside_findings
 from fupan_mcp.domain.kpi import (
     DEFAULT_TOLERANCE,
     Contribution,
@@ -281,19 +282,24 @@ def build_kpi_tree(
     language: Language = "zh",
     method: DecompositionMethod = "lmdi",
     order: Sequence[str] | None = None,
+    *,
+    set_aside: Sequence[ItemError] = (),
 ) -> KpiTreeResult:
     """Evaluate a KPI tree, check it and decompose the root's change.
 
     Whole-input problems (duplicate ids, too many nodes, unknown template, root, method or order
     ids) raise `InputError` naming the field; problems of one node become findings and the other
-    nodes are still evaluated.
+    nodes are still evaluated. ``set_aside``: the nodes of the input left out of ``nodes`` for a wrong
+    shape (`domain.items`): each an error finding and an entry of the result's ``set_aside``; a formula
+    that names one has an unknown id, and the other nodes keep their input positions.
     """
     _check_choice("language", language, ("zh", "en"))
     _check_choice("method", method, METHODS)
     template = template.strip().lower() if template else None
-    kpi_nodes, paths, default_root = _collect_nodes(nodes or (), template, language)
+    kpi_nodes, paths, default_root = _collect_nodes(nodes or (), template, language, set_aside)
     chain_order = _check_order(order, method, {n.id for n in kpi_nodes})
     ctx = _Context(language, {n.id: _State(node=n, path=p) for n, p in zip(kpi_nodes, paths, strict=True)})
+    ctx.findings.extend(set_aside_findings(set_aside))
     _flag_unread_values(ctx)
     _parse_formulas(ctx)
     root_id = _choose_root(ctx, root, default_root)
@@ -315,6 +321,7 @@ def build_kpi_tree(
         decomposition=decomposition,
         findings=ctx.findings,
         data_gaps=gaps,
+        set_aside=list(set_aside),
     )
 
 
@@ -339,13 +346,17 @@ def _check_choice(field_name: str, value: object, allowed: Sequence[str]) -> Non
 
 
 def _collect_nodes(
-    nodes: Sequence[KpiNode | Mapping[str, Any]], template: str | None, language: Language
+    nodes: Sequence[KpiNode | Mapping[str, Any]],
+    template: str | None,
+    language: Language,
+    set_aside: Sequence[ItemError] = (),
 ) -> tuple[list[KpiNode], list[str], str | None]:
     """Validate the caller's nodes and merge them over the template's skeleton."""
     if len(nodes) > MAX_KPI_NODES:
         raise InputError("nodes", f"{len(nodes)} nodes is more than the limit of {MAX_KPI_NODES}")
-    given = [_as_node(raw, index) for index, raw in enumerate(nodes)]
-    given_paths = [f"nodes[{index}]" for index in range(len(given))]
+    positions = kept_positions(len(nodes), set_aside)
+    given = [_as_node(raw, index) for index, raw in zip(positions, nodes, strict=True)]
+    given_paths = [f"nodes[{index}]" for index in positions]
     _check_unique(given, given_paths)
     if template is None:
         if not given:

@@ -20,6 +20,7 @@ from pydantic import TypeAdapter
 
 from fupan_mcp.analysis.text import near_duplicates
 from fupan_mcp.domain.common import SEVERITY_ORDER, Finding, Language, Severity, SeverityCounts
+from fupan_mcp.domain.items import ItemError, kept_positions, set_aside_findings
 from fupan_mcp.domain.swot import (
     MatrixScore,
     Quadrant,
@@ -269,14 +270,18 @@ _STRATEGY_PREFIX = re.compile(r"^\s*(SO|ST|WO|WT)\s*[:：\-—]\s*(.+)$", re.IGN
 _ID_IN_TEXT = re.compile(r"(?<![A-Za-z0-9])([SWOT]\d{1,3})(?![A-Za-z0-9])", re.IGNORECASE)
 
 
-def _coerce_items(value: Sequence[Any] | None, field_name: str) -> tuple[list[tuple[int, SwotItem]], list[int]]:
+def _coerce_items(
+    value: Sequence[Any] | None, field_name: str, set_aside: Sequence[ItemError] = ()
+) -> tuple[list[tuple[int, SwotItem]], list[int]]:
     """The factors with their positions in the list, and the positions of the blank ones (a blank factor
-    is left out and reported alone, the others are analysed)."""
+    is left out and reported alone, the others are analysed). ``set_aside``: the items of the input left
+    out of ``value`` for a wrong shape (`domain.items`), whose positions the others keep."""
     raw = list(value or [])
-    blank = [index for index, item in enumerate(raw) if _is_blank_factor(item)]
-    kept = [item for index, item in enumerate(raw) if index not in blank]
+    at = kept_positions(len(raw), set_aside)
+    blank = [at[index] for index, item in enumerate(raw) if _is_blank_factor(item)]
+    kept = [item for item in raw if not _is_blank_factor(item)]
     items = validate_union(_ITEMS_ADAPTER, kept, field_name, _UNION_TAGS)
-    positions = [index for index in range(len(raw)) if index not in blank]
+    positions = [at[index] for index, item in enumerate(raw) if not _is_blank_factor(item)]
     result: list[tuple[int, SwotItem]] = []
     for index, item in zip(positions, items, strict=True):
         if isinstance(item, str):
@@ -359,7 +364,10 @@ def _resolve_id(reference: str, lookup: Mapping[str, _Factor]) -> str | None:
 
 
 def _coerce_strategies(
-    value: Sequence[Any] | None, lookup: Mapping[str, _Factor], language: Language
+    value: Sequence[Any] | None,
+    lookup: Mapping[str, _Factor],
+    language: Language,
+    set_aside: Sequence[ItemError] = (),
 ) -> tuple[list[tuple[int, Strategy]], list[Finding]]:
     """The strategies that can be placed, with their input positions; each one that cannot (no type
     prefix, a bad field) becomes an error finding of its own, and the others are still placed."""
@@ -368,7 +376,7 @@ def _coerce_strategies(
         raise InputError("strategies", tr(_TEXT, "err_too_many", language, count=len(raw), max=MAX_SWOT_ITEMS))
     result: list[tuple[int, Strategy]] = []
     findings: list[Finding] = []
-    for index, entry in enumerate(raw):
+    for index, entry in zip(kept_positions(len(raw), set_aside), raw, strict=True):
         try:
             item = validate_union(_STRATEGY_LIKE_ADAPTER, entry, f"strategies[{index}]", _UNION_TAGS)
             strategy = _strategy_from_text(item, index, lookup, language) if isinstance(item, str) else item
@@ -605,13 +613,19 @@ def swot(
     threats: Sequence[SwotItemLike | Mapping[str, Any]] | None,
     strategies: Sequence[StrategyLike | Mapping[str, Any]] | None = None,
     language: Language = "zh",
+    *,
+    set_aside: Mapping[str, Sequence[ItemError]] | None = None,
 ) -> SwotResult:
     """Check a SWOT, compute IFE/EFE where weights and ratings are given, place the TOWS strategies.
 
     Factors are strings or `SwotItem` objects; ids S1.., W1.., O1.., T1.. are assigned in order
     unless given. Strategies are `Strategy` objects or strings such as "SO: ... (S1, O2)".
     Raises `InputError` for input that cannot be analysed (too many items, duplicate ids, a bad field).
+    ``set_aside``: per list ('strengths'... 'strategies'), the items of the input left out of it for a
+    wrong shape (`domain.items`): each an error finding and an entry of the result's ``set_aside``; the
+    others keep their input positions (the ids S1, S2... are given to the factors analysed).
     """
+    aside = set_aside or {}
     language = check_language(language)
     raw = {"S": strengths, "W": weaknesses, "O": opportunities, "T": threats}
     total = 0
@@ -620,7 +634,7 @@ def swot(
         if total > MAX_SWOT_ITEMS:
             message = tr(_TEXT, "err_too_many", language, count=total, max=MAX_SWOT_ITEMS)
             raise InputError(FIELDS[quadrant], message)
-    coerced = {q: _coerce_items(raw[q], FIELDS[q]) for q in QUADRANTS}
+    coerced = {q: _coerce_items(raw[q], FIELDS[q], aside.get(FIELDS[q], ())) for q in QUADRANTS}
     items = {q: coerced[q][0] for q in QUADRANTS}
     blanks = [
         _finding("blank_factor", "warning", tr(_TEXT, "blank_factor", language), f"{FIELDS[q]}[{index}]")
@@ -629,9 +643,10 @@ def swot(
     ]
     factors = _assign_ids(items, language)
     lookup = {factor.id: factor for factor in factors}
-    strategy_items, unreadable = _coerce_strategies(strategies, lookup, language)
+    strategy_items, unreadable = _coerce_strategies(strategies, lookup, language, aside.get("strategies", ()))
+    left_out = [entry for field_name in (*FIELDS.values(), "strategies") for entry in aside.get(field_name, ())]
 
-    findings = blanks + unreadable + _check_quadrants(factors, language)
+    findings = set_aside_findings(left_out) + blanks + unreadable + _check_quadrants(factors, language)
     for factor in factors:
         findings += _check_values(factor, language)
     ife, ife_findings = _matrix("IFE", [f for f in factors if f.quadrant in ("S", "W")], language)
@@ -658,6 +673,7 @@ def swot(
         ife=ife,
         efe=efe,
         findings=findings,
+        set_aside=left_out,
         counts=SeverityCounts.of(findings),
         passed=not any(f.severity == "error" for f in findings),
     )

@@ -43,6 +43,7 @@ from fupan_mcp.analysis.compliance import check_compliance
 from fupan_mcp.analysis.timeline_at import ParsedAt, parse_zone, read_at, timeline_year
 from fupan_mcp.domain.common import SEVERITY_ORDER, DataGap, Finding, Language, Severity, SeverityCounts
 from fupan_mcp.domain.compliance import RosterEntry
+from fupan_mcp.domain.items import ItemError, kept_positions, set_aside_findings
 from fupan_mcp.domain.timeline import (
     DEFAULT_SEVERITY_SCALE,
     EVENT_KINDS,
@@ -478,6 +479,7 @@ def _read_times(
     review_date: dt.date | None,
     language: Language,
     findings: list[Finding],
+    positions: Sequence[int],
 ) -> list[_Read]:
     read: list[_Read] = []
     previous: dt.datetime | None = None
@@ -488,13 +490,13 @@ def _read_times(
         year, latest = review_date.year, review_date
     elif year is None and default_date is not None:
         year = default_date.year
-    for index, event in enumerate(events):
+    for index, event in zip(positions, events, strict=True):
         parsed = read_at(
             event.at,
             zone,
             previous,
             first,
-            first_is_event_one=bool(read) and read[0].position == 0,
+            first_is_event_one=bool(read) and read[0].position == positions[0],
             default_date=default_date,
             year=year,
             latest=latest,
@@ -684,11 +686,13 @@ def _sequence_findings(chosen: Mapping[str, _Read], language: Language) -> list[
     return findings
 
 
-def _tone_findings(events: Sequence[TimelineEvent], roster: Sequence[RosterEntry], language: Language) -> list[Finding]:
+def _tone_findings(
+    events: Sequence[TimelineEvent], roster: Sequence[RosterEntry], language: Language, positions: Sequence[int]
+) -> list[Finding]:
     """The tone check on every event's text; with a roster, each event that names a person."""
     if not events:
         return []
-    fields = {f"timeline[{i}].text": event.text for i, event in enumerate(events)}
+    fields = {f"timeline[{i}].text": event.text for i, event in zip(positions, events, strict=True)}
     result = check_compliance(None, fields, roster, True, language)
     findings: list[Finding] = [
         Finding(code=tone.code, severity=tone.severity, message=tone.message, path=tone.path) for tone in result.tone
@@ -749,21 +753,25 @@ def check_timeline(
     review_date: dt.date | None = None,
     default_date: dt.date | None = None,
     roster: Sequence[RosterEntry] = (),
+    set_aside: Sequence[ItemError] = (),
 ) -> TimelineResult:
     """Read, order and check an incident timeline and compute its durations (see the module docstring).
 
     ``timezone`` is the zone of times written without one. ``default_date`` is the date of time-only
     events before the first dated one. ``review_date`` flags events after the review. ``roster`` turns
     on the 'names a person' finding. An event that cannot be read is a finding; the others are computed.
+    ``set_aside``: the events of the input left out of ``timeline`` for a wrong shape (`domain.items`): each
+    an error finding and an entry of the result's ``set_aside``; the events keep their input positions.
     """
     events = _as_events(timeline)
-    findings: list[Finding] = []
+    positions = kept_positions(len(events), set_aside)
+    findings: list[Finding] = set_aside_findings(set_aside)
     zone: dt.tzinfo | None = None
     if timezone:
         zone = parse_zone(timezone)
         if zone is None:
             findings.append(_finding("timezone_unknown", "error", "timezone", language, zone=timezone))
-    read = _read_times(events, zone, default_date, review_date, language, findings)
+    read = _read_times(events, zone, default_date, review_date, language, findings, positions)
     findings += _order_findings(read, language)
     ordered = sorted(read, key=lambda r: (r.instant, r.position))
     chosen = _milestones(ordered, language, findings)
@@ -784,10 +792,10 @@ def check_timeline(
                 )
     findings += [
         _finding("blank_text", "warning", f"timeline[{index}].text", language, n=index + 1, at=event.at)
-        for index, event in enumerate(events)
+        for index, event in zip(positions, events, strict=True)
         if not event.text.strip()
     ]
-    findings += _tone_findings(events, roster, language)
+    findings += _tone_findings(events, roster, language, positions)
     durations = _durations(chosen, language)
     origin = chosen.get("impact_start") or (ordered[0] if ordered else None)
     offset_from: OffsetFrom | None = None
@@ -835,6 +843,7 @@ def check_timeline(
         start=ordered[0].at if ordered else None,
         end=ordered[-1].at if ordered else None,
         findings=findings,
+        set_aside=list(set_aside),
         counts=SeverityCounts.of(findings),
         data_gaps=gaps,
     )

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 from fupan_mcp.domain.asof import AsOf
 from fupan_mcp.domain.common import DataGap, Finding, Language, Model, renamed_keys
 from fupan_mcp.domain.dates import BoundedDate, DateReading, current_reference, read_date
+from fupan_mcp.domain.items import ItemError
 from fupan_mcp.limits import MAX_DATE_CHARS, MAX_NAME_CHARS, MAX_TEXT_CHARS
 
 ActionStatus = Literal["open", "in_progress", "done", "wont_do"]
@@ -754,11 +755,17 @@ class ActionCounts(BaseModel):
     average_score: float | None = None
     by_status: dict[str, int] = Field(default_factory=dict)
     by_code: dict[str, int] = Field(default_factory=dict)
+    set_aside: int = Field(default=0, description="Actions set aside for a wrong shape (see `set_aside`).")
 
 
 class ActionCheckResult(BaseModel):
     actions: list[ActionCheck] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list, description="Findings about the list as a whole.")
+    set_aside: list[ItemError] = Field(
+        default_factory=list,
+        description="Actions not checked because their shape is wrong (an unknown field, a wrong type, not an "
+        "object): each with its place and the fix. The others are checked as if they were absent.",
+    )
     counts: ActionCounts
     data_gaps: list[DataGap] = Field(default_factory=list)
     language: Language = Field(default="zh", description="Language of the messages.")
@@ -794,10 +801,16 @@ class RiskCounts(BaseModel):
     with_errors: int = 0
     with_warnings: int = 0
     by_code: dict[str, int] = Field(default_factory=dict)
+    set_aside: int = Field(default=0, description="Risks set aside for a wrong shape (see `set_aside`).")
 
 
 class RiskCheckResult(BaseModel):
     risks: list[RiskCheck] = Field(default_factory=list)
+    set_aside: list[ItemError] = Field(
+        default_factory=list,
+        description="Risks not checked because their shape is wrong (an unknown field, a wrong type, not an "
+        "object): each with its place and the fix. The others are checked as if they were absent.",
+    )
     counts: RiskCounts
     data_gaps: list[DataGap] = Field(default_factory=list)
     language: Language = Field(default="zh", description="Language of the messages.")

@@ -361,11 +361,15 @@ class MetricResult(BaseModel):
 
 
 class MetricError(BaseModel):
-    """A metric that could not be computed: a value the tool cannot read. The others are still computed."""
+    """A metric that could not be computed: a value the tool cannot read, or a shape that is wrong (set
+    aside, `domain.items`). The others are still computed."""
 
     index: int = Field(description="Position of the metric in the input list.")
     name: str
-    field: str = Field(description="The input field at fault: name, target, actual, baseline or unit.")
+    field: str = Field(
+        description="The input field at fault: name, target, actual, baseline or unit; for a metric set aside "
+        "for its shape (an unknown field, a wrong type), the field named there ('' when it is not an object)."
+    )
     path: str = Field(description="Dotted path into the input, e.g. 'metrics[3].target'.")
     reason: str = Field(description="Why it could not be read (English, technical).")
     message: str = Field(description="Localized sentence with the fix.")

@@ -26,6 +26,7 @@ from pydantic import (
 
 from fupan_mcp.domain.common import DataGap, Finding, Language, Model, renamed_keys
 from fupan_mcp.domain.identifiers import is_identifier
+from fupan_mcp.domain.items import ItemError
 from fupan_mcp.domain.numbers import (
     ScaledQuantity,
     canonical_unit,
@@ -445,6 +446,12 @@ class KpiTreeResult(BaseModel):
     )
     findings: list[Finding]
     data_gaps: list[DataGap]
+    set_aside: list[ItemError] = Field(
+        default_factory=list,
+        description="Nodes left out because their shape is wrong (an unknown field, a wrong type, not an object): "
+        "each with its place and the fix, and an error finding 'item_set_aside'; a formula naming one has an "
+        "unknown id.",
+    )
     detail: Literal["full", "summary"] = Field(
         default="full",
         description="summary: `nodes` not echoed, `evaluations` and contributions limited to the root, the nodes "

@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import AliasChoices, BaseModel, BeforeValidator, Field, field_validator, model_validator
 
 from fupan_mcp.domain.common import Finding, IdStr, Language, Model, SeverityCounts, TextStr, share_as_written
+from fupan_mcp.domain.items import ItemError
 from fupan_mcp.limits import MAX_NAME_CHARS, MAX_SWOT_ITEMS, MAX_TEXT_CHARS
 
 __all__ = [
@@ -196,5 +197,10 @@ class SwotResult(BaseModel):
     ife: MatrixScore
     efe: MatrixScore
     findings: list[Finding] = Field(description="Problems found, most severe first.")
+    set_aside: list[ItemError] = Field(
+        default_factory=list,
+        description="Factors and strategies left out because their shape is wrong (an unknown field, a wrong "
+        "type): each with its place and the fix, and an error finding 'item_set_aside'.",
+    )
     counts: SeverityCounts = Field(description="Findings by severity.")
     passed: bool = Field(description="True when there is no finding of severity 'error'.")

@@ -17,6 +17,7 @@ from typing import Literal, get_args
 from pydantic import AliasChoices, BaseModel, Field, field_validator
 
 from fupan_mcp.domain.common import DataGap, Finding, Model, SeverityCounts
+from fupan_mcp.domain.items import ItemError
 from fupan_mcp.limits import MAX_NAME_CHARS, MAX_TEXT_CHARS
 
 __all__ = [
@@ -340,6 +341,12 @@ class TimelineResult(BaseModel):
     start: dt.datetime | None = Field(default=None, description="The first event.")
     end: dt.datetime | None = Field(default=None, description="The last event.")
     findings: list[Finding] = Field(default_factory=list)
+    set_aside: list[ItemError] = Field(
+        default_factory=list,
+        description="Events not read because their shape is wrong (an unknown field, a wrong type, not an object): "
+        "each with its place and the fix, and an error finding 'item_set_aside'. The others are computed as if "
+        "they were absent.",
+    )
     counts: SeverityCounts
     data_gaps: list[DataGap] = Field(default_factory=list)
 

@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field, PrivateAttr, model_validator
 
 from fupan_mcp.domain.actions import ActionItem
 from fupan_mcp.domain.common import DataGap, Finding, IdStr, Language, Model, SeverityCounts, TextStr, renamed_keys
+from fupan_mcp.domain.items import ItemError
 from fupan_mcp.limits import MAX_NAME_CHARS, MAX_TEXT_CHARS
 
 __all__ = [
@@ -226,6 +227,11 @@ class FiveWhysResult(BaseModel):
     countermeasures: list[CountermeasureResult]
     read_back: list[ReadBack] = Field(description="One 'therefore' read-back per root cause.")
     findings: list[Finding] = Field(description="Problems with the analysis, most severe first.")
+    set_aside: list[ItemError] = Field(
+        default_factory=list,
+        description="Whys and countermeasures left out because their shape is wrong (an unknown field, a wrong "
+        "type): each with its place and the fix, and an error finding 'item_set_aside'.",
+    )
     counts: SeverityCounts = Field(description="Findings by severity.")
     passed: bool = Field(description="True when there is no finding of severity 'error'.")
     data_gaps: list[DataGap] = Field(description="Missing evidence, owners, dates and measurable results.")

@@ -496,6 +496,7 @@ TEXT: Table = {
     },
     "gaps.section": {"zh": "[{section}] {message}", "en": "[{section}] {message}"},
     "findings.title": {"zh": "检查发现", "en": "Findings"},
+    "set_aside.title": {"zh": "未计入的项（格式有误）", "en": "Items set aside (wrong shape)"},
     "findings.none": {"zh": "检查未发现问题。", "en": "The checks found nothing."},
     "findings.counts": {
         "zh": "错误 {error} 项，警告 {warning} 项，提示 {info} 项。",
@@ -807,6 +808,18 @@ TEXT: Table = {
     "validation.more": {
         "zh": "- 另有 {count} 处，改正以上各处后会一并列出。",
         "en": "- {count} more, listed once these are fixed.",
+    },
+    "validation.set_aside": {
+        "zh": "{argument} 的第 {number} 项{name}因格式有误未计入：{problems}改正后再调用一次即可计入。",
+        "en": "Item {number}{name} of {argument} was set aside for its shape: {problems} "
+        "Fix it and call again to count it.",
+    },
+    "validation.set_aside.name": {"zh": "（{name}）", "en": " ({name})"},
+    "validation.item_problem": {"zh": "{path}：{message}{got}", "en": "{path}: {message}{got}"},
+    "validation.item_sep": {"zh": "；", "en": "; "},
+    "set_aside.not_saved": {
+        "zh": "有 {n} 项因格式有误未计入，保存会丢掉它们；改正后再调用一次即可保存",
+        "en": "{n} items were set aside for a wrong shape, and saving would lose them; fix them and call again to save",
     },
     "validation.root": {"zh": "（参数整体）", "en": "(the arguments)"},
     "validation.or": {"zh": " 或 ", "en": " or "},

@@ -15,6 +15,7 @@ from fupan_mcp.domain.attainment import AttainmentResult
 from fupan_mcp.domain.common import DataGap, Finding
 from fupan_mcp.domain.compliance import ComplianceResult
 from fupan_mcp.domain.insights import FollowThrough, InsightsResult
+from fupan_mcp.domain.items import ItemError
 from fupan_mcp.domain.kpi import KpiTreeResult
 from fupan_mcp.domain.swot import SwotResult
 from fupan_mcp.domain.whys import FiveWhysResult
@@ -71,6 +72,14 @@ def _findings(w: Words, findings: Sequence[Finding]) -> list[Block]:
     if len(findings) > TOOL_FINDINGS:
         blocks.append(Paragraph(w.t("more_items", n=len(findings) - TOOL_FINDINGS), tone="muted"))
     return blocks
+
+
+def _set_aside(w: Words, entries: Sequence[ItemError]) -> list[Block]:
+    """The items of a list set aside for a wrong shape, each with its place and the fix (`domain.items`)."""
+    if not entries:
+        return []
+    items = tuple(Item(entry.message, tone="bad") for entry in entries[:TOOL_ROWS])
+    return [Heading(w.t("set_aside.title")), Bullets(items), *_more(w, len(entries))]
 
 
 def kpi_tree_text(result: KpiTreeResult) -> str:
@@ -146,6 +155,7 @@ def actions_text(result: ActionCheckResult, actions: Sequence[ActionItem]) -> st
     w = _words(result.language)
     blocks = action_blocks(w, actions[:TOOL_ROWS], result.model_copy(update={"actions": result.actions[:TOOL_ROWS]}))
     blocks += _more(w, len(actions))
+    blocks += _set_aside(w, result.set_aside)
     if result.as_of is not None:
         basis = w.t(f"as_of.{result.as_of.source}")
         blocks.append(Paragraph(w.t("as_of.line", basis=basis, date=result.as_of.date.isoformat()), tone="muted"))
@@ -156,7 +166,7 @@ def risks_text(result: RiskCheckResult, risks: Sequence[Risk]) -> str:
     """`check_risks`: the summary and each risk with its thresholds, response, owner and issues."""
     w = _words(result.language)
     blocks = risk_blocks(w, risks[:TOOL_ROWS], result.model_copy(update={"risks": result.risks[:TOOL_ROWS]}))
-    return _render(w, "risks.title", [*blocks, *_more(w, len(risks))])
+    return _render(w, "risks.title", [*blocks, *_more(w, len(risks)), *_set_aside(w, result.set_aside)])
 
 
 def compliance_text(result: ComplianceResult) -> str:

@@ -7,19 +7,21 @@ an item that is "a string or an object" reports the object's bad field, not both
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
 from fupan_mcp.domain.dates import DATE_ERROR_TYPE
+from fupan_mcp.domain.items import ItemError, SetAside
 from fupan_mcp.i18n import Language, tr
 from fupan_mcp.report.strings import TEXT
 
-__all__ = ["MAX_LINES", "describe_validation_error", "field_path", "language_of"]
+__all__ = ["MAX_LINES", "describe_validation_error", "field_path", "item_errors", "language_of"]
 
 MAX_LINES = 8
 """Errors listed one by one; the rest are counted."""
@@ -226,7 +228,8 @@ def _message(error: ErrorDetails, language: Language, schema: Mapping[str, Any] 
         key = "string_empty"
     if key == "extra_forbidden":
         fields = _properties_at(schema, error["loc"][:-1])
-        allowed = tr(TEXT, "validation.allowed", language, names=", ".join(fields[:30])) if fields else ""
+        names = tr(TEXT, "list_sep", language).join(fields[:30])
+        allowed = tr(TEXT, "validation.allowed", language, names=names) if fields else ""
         return tr(TEXT, f"validation.{key}", language, allowed=allowed)
     if key in ("literal_error", "union_tag"):
         expected = str(ctx.get("expected") or ctx.get("expected_tags") or "")
@@ -245,6 +248,18 @@ def _message(error: ErrorDetails, language: Language, schema: Mapping[str, Any] 
         )
     except (KeyError, IndexError):
         return tr(TEXT, "validation.other", language, error=_URL.sub("", error["msg"]))
+
+
+def _said(detail: ErrorDetails, language: Language, schema: Mapping[str, Any] | None) -> tuple[str, str]:
+    """What is wrong at one error's place, and what was received (or the full stop that ends the line)."""
+    message = _message(detail, language, schema)
+    shown = detail["type"] not in ("missing", "extra_forbidden") and "input" in detail
+    got = (
+        tr(TEXT, "validation.got", language, value=_shown(detail["input"]))
+        if shown
+        else tr(TEXT, "validation.end", language)
+    )
+    return message, got
 
 
 def describe_validation_error(
@@ -266,17 +281,72 @@ def describe_validation_error(
     lines = [tr(TEXT, "validation.header", language, count=len(errors), tool=named)]
     for detail in errors[:MAX_LINES]:
         path = field_path(detail["loc"], root) or tr(TEXT, "validation.root", language)
-        message = _message(detail, language, schema)
-        shown = detail["type"] not in ("missing", "extra_forbidden") and "input" in detail
-        got = (
-            tr(TEXT, "validation.got", language, value=_shown(detail["input"]))
-            if shown
-            else tr(TEXT, "validation.end", language)
-        )
+        message, got = _said(detail, language, schema)
         lines.append(tr(TEXT, "validation.line", language, path=path, message=message, got=got))
     if len(errors) > MAX_LINES:
         lines.append(tr(TEXT, "validation.more", language, count=len(errors) - MAX_LINES))
     return "\n".join(lines).encode("utf-8", "replace").decode("utf-8")  # a lone surrogate cannot be sent
+
+
+_NAME_KEYS = ("name", "action", "task", "risk", "id", "text", "answer", "title", "metric")
+"""Where an item set aside says what it is called, first found first."""
+
+
+@functools.lru_cache(maxsize=32)
+def _item_schema(item_type: Any) -> dict[str, Any]:
+    return TypeAdapter(item_type).json_schema()
+
+
+def _item_name(value: object) -> str:
+    if isinstance(value, dict):
+        for key in _NAME_KEYS:
+            name = value.get(key)
+            if isinstance(name, str) and name.strip():
+                return _shown(name.strip()).strip('"')
+    return ""
+
+
+def item_errors(set_aside: Sequence[SetAside], argument: str, item_type: Any, language: Language) -> list[ItemError]:
+    """The items `domain.items.ItemWise` set aside from the list ``argument`` as error entries: where each
+    is, the field at fault, why, and the fix in ``language``, in the words of a refusal (`describe_validation_error`,
+    with the fields allowed where an unknown one was given). ``item_type`` is the list's item model."""
+    schema = _item_schema(item_type) if set_aside else {}
+    entries = []
+    for item in set_aside:
+        errors = _folded(list(item.errors))
+        problems = []
+        for detail in errors[:MAX_LINES]:
+            message, got = _said(detail, language, schema)
+            path = field_path((item.index, *detail["loc"]), argument)
+            problems.append(tr(TEXT, "validation.item_problem", language, path=path, message=message, got=got))
+        first = errors[0] if errors else None
+        inner = field_path(first["loc"]) if first is not None else ""
+        name = _item_name(item.value)
+        message = tr(
+            TEXT,
+            "validation.set_aside",
+            language,
+            argument=argument,
+            number=item.index + 1,
+            name=tr(TEXT, "validation.set_aside.name", language, name=name) if name else "",
+            problems=tr(TEXT, "validation.item_sep", language).join(
+                [problem[:-1] if problem.endswith(("。", ".")) else problem for problem in problems[:-1]]
+                + problems[-1:]
+            ),
+        )
+        entries.append(
+            ItemError(
+                index=item.index,
+                name=name,
+                field=inner,
+                path=field_path((item.index, *first["loc"]), argument)
+                if first is not None
+                else f"{argument}[{item.index}]",
+                reason="; ".join(f"{e['type']}: {_URL.sub('', e['msg'])}" for e in errors[:MAX_LINES]),
+                message=message.encode("utf-8", "replace").decode("utf-8"),
+            )
+        )
+    return entries
 
 
 def unknown_arguments_text(

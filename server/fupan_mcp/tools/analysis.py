@@ -14,12 +14,13 @@ from mcp.types import CallToolResult, TextContent
 from pydantic import Field
 
 from fupan_mcp import workspace
-from fupan_mcp.domain.actions import ActionCheckResult, RiskCheckResult
-from fupan_mcp.domain.attainment import AttainmentResult
+from fupan_mcp.domain.actions import ActionCheckResult, ActionItem, Risk, RiskCheckResult
+from fupan_mcp.domain.attainment import AttainmentResult, MetricInput
 from fupan_mcp.domain.common import NameStr, TextStr
 from fupan_mcp.domain.compliance import MAX_COMPLIANCE_FIELDS, ComplianceResult, Roster
 from fupan_mcp.domain.dates import BoundedDate, HumanDate
-from fupan_mcp.domain.kpi import KpiTreeResult
+from fupan_mcp.domain.items import ItemWise
+from fupan_mcp.domain.kpi import KpiNode, KpiTreeResult
 from fupan_mcp.domain.review import (
     Actions,
     Countermeasures,
@@ -40,21 +41,30 @@ from fupan_mcp.domain.review import (
     Weaknesses,
     Whys,
 )
-from fupan_mcp.domain.swot import SwotResult
-from fupan_mcp.domain.timeline import TimelineResult
-from fupan_mcp.domain.whys import FiveWhysResult
+from fupan_mcp.domain.swot import StrategyLike, SwotItemLike, SwotResult
+from fupan_mcp.domain.timeline import TimelineEvent, TimelineResult
+from fupan_mcp.domain.whys import CountermeasureLike, FiveWhysResult, WhyLike
 from fupan_mcp.errors import InputError
 from fupan_mcp.i18n import Language
 from fupan_mcp.limits import MAX_ACTIONS, MAX_DATE_CHARS, MAX_REF_CHARS, text_weight
 from fupan_mcp.services import Services
 from fupan_mcp.store.base import StoreError
 from fupan_mcp.tools.args import LanguageArg, ReviewIdArg
-from fupan_mcp.tools.calls import INLINE_ITEMS, chart_images, check_review, remember, run_core, run_tool, tool_result
+from fupan_mcp.tools.calls import (
+    INLINE_ITEMS,
+    chart_images,
+    check_review,
+    remember,
+    run_core,
+    run_tool,
+    set_aside_items,
+    tool_result,
+)
 
 
 async def compute_attainment(
     services: Services,
-    metrics: Annotated[Metrics, Field(min_length=1)],
+    metrics: Annotated[Metrics, Field(min_length=1), ItemWise],
     review_id: ReviewIdArg = None,
     chart: Annotated[bool, Field(description="Append a PNG chart of the rates (needs the `export` extra).")] = False,
     language: LanguageArg = "zh",
@@ -63,8 +73,9 @@ async def compute_attainment(
 
     Statuses: achieved, not_achieved, needs_verification (e.g. a peak reported against the target),
     not_evaluable (missing actual; listed among the data gaps). Lower-is-better targets use the
-    rate target / actual. A metric that cannot be parsed gets its own error entry; the rest are
-    computed. With `chart` (and the `export` extra installed), a PNG chart of the rates follows the text.
+    rate target / actual. A metric that cannot be parsed or has a wrong shape gets its own error entry;
+    the rest are computed. With `chart` (and the `export` extra installed), a PNG chart of the rates
+    follows the text.
     Above 200 metrics the answer is a summary (`detail`).
     """
 
@@ -74,9 +85,10 @@ async def compute_attainment(
         from fupan_mcp.report.sizing import summarised_attainment
         from fupan_mcp.report.tool_text import attainment_text
 
-        result = run_core(lambda: compute(metrics, language))
+        set_aside = set_aside_items(metrics, "metrics", MetricInput, language)
+        result = run_core(lambda: compute(metrics, language, set_aside=set_aside), set_aside=set_aside)
         text = attainment_text(summarised_attainment(result))  # the store keeps the whole result
-        out = remember(services, review_id, "metrics", metrics, "compute_attainment", result, text)
+        out = remember(services, review_id, "metrics", metrics, "compute_attainment", result, text, len(set_aside))
         if chart:
             out.content.extend(chart_images(lambda: _attainment_png(result, language)))
         return out
@@ -86,7 +98,7 @@ async def compute_attainment(
 
 async def build_kpi_tree(
     services: Services,
-    nodes: KpiNodes | None = None,
+    nodes: Annotated[KpiNodes, ItemWise] | None = None,
     root: KpiRoot = None,
     template: KpiTemplate = None,
     method: KpiMethod = "lmdi",
@@ -103,10 +115,13 @@ async def build_kpi_tree(
         from fupan_mcp.analysis.kpi_tree import build_kpi_tree as build
         from fupan_mcp.report.tool_text import kpi_tree_text
 
-        result = run_core(lambda: build(nodes, root, template, language, method, order))
+        set_aside = set_aside_items(nodes, "nodes", KpiNode, language)
+        result = run_core(
+            lambda: build(nodes, root, template, language, method, order, set_aside=set_aside), set_aside=set_aside
+        )
         text = kpi_tree_text(result)
         section = {"nodes": result.nodes, "root": root, "template": template, "method": method, "order": order}
-        return remember(services, review_id, "kpi_tree", section, "build_kpi_tree", result, text)
+        return remember(services, review_id, "kpi_tree", section, "build_kpi_tree", result, text, len(set_aside))
 
     return await run_tool(work, len(nodes or ()), review_id)
 
@@ -114,9 +129,9 @@ async def build_kpi_tree(
 async def five_whys(
     services: Services,
     problem: Problem,
-    whys: Annotated[Whys, Field(min_length=1)],
+    whys: Annotated[Whys, Field(min_length=1), ItemWise],
     root_cause: RootCause = None,
-    countermeasures: Countermeasures | None = None,
+    countermeasures: Annotated[Countermeasures, ItemWise] | None = None,
     review_date: Annotated[
         str | None, Field(max_length=MAX_DATE_CHARS, description="Due dates must come after it (YYYY-MM-DD).")
     ] = None,
@@ -131,25 +146,35 @@ async def five_whys(
         from fupan_mcp.analysis.five_whys import five_whys as analyse_whys
         from fupan_mcp.report.tool_text import five_whys_text
 
-        result = run_core(lambda: analyse_whys(problem, whys, root_cause, countermeasures, language, review_date))
+        set_aside = {
+            "whys": set_aside_items(whys, "whys", WhyLike, language),
+            "countermeasures": set_aside_items(countermeasures, "countermeasures", CountermeasureLike, language),
+        }
+        result = run_core(
+            lambda: analyse_whys(
+                problem, whys, root_cause, countermeasures, language, review_date, set_aside=set_aside
+            ),
+            set_aside=[entry for entries in set_aside.values() for entry in entries],
+        )
         chain = {
             "problem": problem,
             "whys": whys,
             "root_cause": root_cause,
             "countermeasures": countermeasures or [],
         }
-        return remember(services, review_id, "five_whys", chain, "five_whys", result, five_whys_text(result))
+        text = five_whys_text(result)
+        return remember(services, review_id, "five_whys", chain, "five_whys", result, text, len(result.set_aside))
 
     return await run_tool(work, len(whys), review_id)
 
 
 async def swot(
     services: Services,
-    strengths: Strengths,
-    weaknesses: Weaknesses,
-    opportunities: Opportunities,
-    threats: Threats,
-    strategies: Strategies | None = None,
+    strengths: Annotated[Strengths, ItemWise],
+    weaknesses: Annotated[Weaknesses, ItemWise],
+    opportunities: Annotated[Opportunities, ItemWise],
+    threats: Annotated[Threats, ItemWise],
+    strategies: Annotated[Strategies, ItemWise] | None = None,
     review_id: ReviewIdArg = None,
     language: LanguageArg = "zh",
 ) -> Annotated[CallToolResult, SwotResult]:
@@ -161,7 +186,20 @@ async def swot(
         from fupan_mcp.analysis.swot import swot as analyse_swot
         from fupan_mcp.report.tool_text import swot_text
 
-        result = run_core(lambda: analyse_swot(strengths, weaknesses, opportunities, threats, strategies, language))
+        lists = {
+            "strengths": (strengths, SwotItemLike),
+            "weaknesses": (weaknesses, SwotItemLike),
+            "opportunities": (opportunities, SwotItemLike),
+            "threats": (threats, SwotItemLike),
+            "strategies": (strategies, StrategyLike),
+        }
+        set_aside = {name: set_aside_items(items, name, kind, language) for name, (items, kind) in lists.items()}
+        result = run_core(
+            lambda: analyse_swot(
+                strengths, weaknesses, opportunities, threats, strategies, language, set_aside=set_aside
+            ),
+            set_aside=[entry for entries in set_aside.values() for entry in entries],
+        )
         section = {
             "strengths": strengths,
             "weaknesses": weaknesses,
@@ -169,14 +207,15 @@ async def swot(
             "threats": threats,
             "strategies": strategies or [],
         }
-        return remember(services, review_id, "swot", section, "swot", result, swot_text(result))
+        left_out = len(result.set_aside)
+        return remember(services, review_id, "swot", section, "swot", result, swot_text(result), left_out)
 
     return await run_tool(work, len(strengths) + len(weaknesses) + len(opportunities) + len(threats), review_id)
 
 
 async def check_actions(
     services: Services,
-    actions: Annotated[Actions, Field(min_length=1)],
+    actions: Annotated[Actions, Field(min_length=1), ItemWise],
     review_date: Annotated[
         HumanDate | None,
         Field(description="Due dates must come after it; relative ones count from it."),
@@ -212,18 +251,29 @@ async def check_actions(
 
         today = dt.date.today()  # only the fallback when no review date is known
         resolved = [resolve_due(action, reviewed_on) for action in actions]  # 'T+30' from the review date
+        set_aside = set_aside_items(actions, "actions", ActionItem, language)
         result = run_core(
-            lambda: check(resolved, reviewed_on, problems or (), root_causes or (), language, today, as_of=as_of)
+            lambda: check(
+                resolved,
+                reviewed_on,
+                problems or (),
+                root_causes or (),
+                language,
+                today,
+                as_of=as_of,
+                set_aside=set_aside,
+            ),
+            set_aside=set_aside,
         )
         text = actions_text(result, resolved)
-        return remember(services, review_id, "actions", actions, "check_actions", result, text)
+        return remember(services, review_id, "actions", actions, "check_actions", result, text, len(set_aside))
 
     return await run_tool(work, len(actions), review_id)
 
 
 async def check_risks(
     services: Services,
-    risks: Annotated[Risks, Field(min_length=1)],
+    risks: Annotated[Risks, Field(min_length=1), ItemWise],
     review_id: ReviewIdArg = None,
     language: LanguageArg = "zh",
 ) -> Annotated[CallToolResult, RiskCheckResult]:
@@ -234,15 +284,17 @@ async def check_risks(
         from fupan_mcp.analysis.actions import check_risks as check
         from fupan_mcp.report.tool_text import risks_text
 
-        result = run_core(lambda: check(risks, language))
-        return remember(services, review_id, "risks", risks, "check_risks", result, risks_text(result, risks))
+        set_aside = set_aside_items(risks, "risks", Risk, language)
+        result = run_core(lambda: check(risks, language, set_aside=set_aside), set_aside=set_aside)
+        text = risks_text(result, risks)
+        return remember(services, review_id, "risks", risks, "check_risks", result, text, len(set_aside))
 
     return await run_tool(work, len(risks), review_id)
 
 
 async def check_timeline(
     services: Services,
-    timeline: Annotated[Timeline, Field(min_length=1)],
+    timeline: Annotated[Timeline, Field(min_length=1), ItemWise],
     timezone: Annotated[
         str | None,
         Field(max_length=MAX_REF_CHARS, description="For times without a zone: 'UTC', 'Asia/Shanghai', '+08:00'."),
@@ -264,10 +316,16 @@ async def check_timeline(
         from fupan_mcp.analysis.timeline import check_timeline as check
         from fupan_mcp.report.postmortem import timeline_markdown
 
-        result = run_core(lambda: check(timeline, timezone, language, review_date=review_date, roster=roster or ()))
+        set_aside = set_aside_items(timeline, "timeline", TimelineEvent, language)
+        result = run_core(
+            lambda: check(
+                timeline, timezone, language, review_date=review_date, roster=roster or (), set_aside=set_aside
+            ),
+            set_aside=set_aside,
+        )
         text = timeline_markdown(result)
-        out = remember(services, review_id, "timeline", timeline, "check_timeline", result, text)
-        if review_id is not None and timezone:
+        out = remember(services, review_id, "timeline", timeline, "check_timeline", result, text, len(set_aside))
+        if review_id is not None and timezone and not set_aside:
             try:
                 workspace.update_review(services.store, review_id, {"timezone": timezone})
             except (InputError, StoreError) as error:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import base64
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from mcp.server.mcpserver.exceptions import ToolError
@@ -17,9 +17,10 @@ from pydantic import BaseModel
 from fupan_mcp import workspace
 from fupan_mcp.callpath import OFF_LOOP, model_result, off_loop
 from fupan_mcp.domain.attainment import AttainmentResult
+from fupan_mcp.domain.items import ItemError
 from fupan_mcp.domain.kpi import KpiTreeResult
 from fupan_mcp.errors import InputError
-from fupan_mcp.i18n import Language
+from fupan_mcp.i18n import Language, tr
 from fupan_mcp.limits import MAX_MESSAGE_CHARS
 from fupan_mcp.services import Services
 from fupan_mcp.store.base import StoreError
@@ -63,16 +64,21 @@ def chart_images(draw: Callable[[], list[bytes]]) -> list[ImageContent]:
     ]
 
 
-def run_core(compute: Callable[[], ResultT], language: Language | None = None) -> ResultT:
+def run_core(
+    compute: Callable[[], ResultT], language: Language | None = None, set_aside: Iterable[ItemError] = ()
+) -> ResultT:
     """Call the pure core, turning input errors into tool errors the model can read.
 
     A store failure becomes its cause's code and message (`store.messages`: full, read-only, newer
     schema, corrupt, unreachable, busy) in ``language``, or in both languages when the tool has none;
-    the technical detail (a path, the driver's words) goes to the server log only."""
+    the technical detail (a path, the driver's words) goes to the server log only. An input error of
+    a call with items ``set_aside`` (`domain.items`) lists them after it: the error may be theirs (a
+    why's parent, a KPI root set aside), and a refusal must not hide them."""
     try:
         return compute()
     except InputError as error:
-        raise ToolError(clip_message(f"{error.field}: {error.reason}")) from error
+        lines = [f"{error.field}: {error.reason}", *(f"- {entry.message}" for entry in set_aside)]
+        raise ToolError(clip_message("\n".join(lines))) from error
     except StoreError as error:
         raise ToolError(store_error_text(error, language)) from error
 
@@ -80,8 +86,12 @@ def run_core(compute: Callable[[], ResultT], language: Language | None = None) -
 def not_saved_note(review_id: str, error: InputError | StoreError) -> str:
     """The note after a result that could not be saved into a review: the id clipped, a store failure as
     its cause's message (never a path or SQL), an input error as its reason."""
-    shown = clip_message(review_id, 200)
     reason = store_error_text(error) if isinstance(error, StoreError) else clip_message(str(error))
+    return not_saved_text(review_id, reason)
+
+
+def not_saved_text(review_id: str, reason: str) -> str:
+    shown = clip_message(review_id, 200)
     return f"\n\n> 未保存到复盘 {shown} / not saved to review {shown}: {reason}"
 
 
@@ -101,15 +111,41 @@ def store_error_text(error: StoreError, language: Language | None = None) -> str
     return describe(error, language)
 
 
+def set_aside_items(items: Iterable[Any] | None, argument: str, item_type: Any, language: Language) -> list[ItemError]:
+    """The items of the list argument ``argument`` that `domain.items.ItemWise` set aside, as error entries
+    in ``language`` (`report.validation.item_errors`); none when the list was valid (the usual case)."""
+    from fupan_mcp.domain.items import set_aside_of
+
+    left_out = set_aside_of(items)
+    if not left_out:
+        return []
+    from fupan_mcp.report.validation import item_errors
+
+    return item_errors(left_out, argument, item_type, language)
+
+
 def remember(
-    services: Services, review_id: str | None, section: str, value: Any, tool: str, result: BaseModel, text: str
+    services: Services,
+    review_id: str | None,
+    section: str,
+    value: Any,
+    tool: str,
+    result: BaseModel,
+    text: str,
+    set_aside: int = 0,
 ) -> CallToolResult:
     """Return the result; with a review id, also keep the input and the result in that review.
 
     The id is checked before any work is done; should saving still fail, the computed result is
-    returned anyway, with a line that says it was not saved.
+    returned anyway, with a line that says it was not saved. With items ``set_aside`` (a wrong shape,
+    `domain.items`) nothing is saved: the stored section would lose them; the line says so.
     """
-    if review_id is not None:
+    if review_id is not None and set_aside:
+        from fupan_mcp.report.strings import TEXT
+
+        reason = " / ".join(tr(TEXT, "set_aside.not_saved", language, n=set_aside) for language in ("zh", "en"))
+        text += not_saved_text(review_id, reason)
+    elif review_id is not None:
         try:
             workspace.save_tool_run(services.store, review_id, section, workspace.to_jsonable(value), tool, result)
         except (InputError, StoreError) as error:
