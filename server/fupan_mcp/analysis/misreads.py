@@ -474,8 +474,10 @@ def _signed_level(metric: MetricInput, target: ParsedTarget | None) -> tuple[Par
         value = -target.value if minus and target.value is not None else target.value
         level = ParsedTarget(kind="at_least", value=value, unit=target.unit, approximate=target.approximate)
         return level, None
-    if not minus and target.kind == "absolute_change" and (
-        _SIGNED_SCORE.search(_folded(metric.name)) or _SIGNED_SCORE.search(_folded(metric.target))
+    if (
+        not minus
+        and target.kind == "absolute_change"
+        and (_SIGNED_SCORE.search(_folded(metric.name)) or _SIGNED_SCORE.search(_folded(metric.target)))
     ):
         return target, Doubt("plus", "target", metric.target, likely=target.value)
     return target, None
