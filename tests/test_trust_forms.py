@@ -295,3 +295,93 @@ async def test_a_colon_ratio_through_the_server(client: Client, language: str) -
 def test_each_doubt_leaves_a_data_gap_on_its_field(metric: dict[str, Any], field: str, zh: str) -> None:
     result = compute_attainment([MetricInput.model_validate(metric)], "zh")
     assert [(gap.field, gap.message) for gap in result.summary.data_gaps] == [(field, zh)]
+
+
+# --- 4. SLO actuals written as downtime, and time zones written as words ---------------------------------
+
+
+@pytest.mark.parametrize(
+    "actual", ["47分钟不可用", "不可用时长 47 分钟", "宕机47分钟", "服务中断 47 分钟", "down for 47 minutes", "47 min"]
+)
+def test_a_downtime_in_words_is_the_actual_of_an_slo(actual: str) -> None:
+    # 99.9% of a 30-day month (43,200 min) allows 43.2 min; 47 min down leaves 100 x (1 - 47/43,200) = 99.8912%
+    result = _one("zh", name="可用性", target="99.9% monthly", actual=actual)
+    assert result.status == "not_achieved" and result.flags == ["error_budget_exceeded"]
+    assert result.actual == pytest.approx(100 * (1 - 47 / 43_200))
+    assert result.error_budget is not None and result.error_budget.consumed_minutes == pytest.approx(47)
+    assert result.error_budget.budget_minutes == pytest.approx(43.2)
+
+
+def test_a_downtime_in_hours_against_a_window_given_apart() -> None:
+    # 99.95% of 30 days allows 21.6 min; 停机 2 小时 is 120 min: 120 / 21.6 = 5.56x the budget
+    result = _one("zh", name="可用性", target="99.95%", actual="停机 2 小时", slo_period="月")
+    assert result.status == "not_achieved"
+    assert result.error_budget is not None and result.error_budget.consumed == pytest.approx(120 / 21.6)
+    assert "实际消耗 120分钟" in result.statement
+
+
+def test_a_downtime_word_without_a_duration_is_still_refused() -> None:
+    refused = compute_attainment([MetricInput(name="可用性", target="99.9% monthly", actual="宕机多次")], "zh")
+    assert refused.errors and refused.errors[0].field == "actual"
+
+
+@pytest.mark.parametrize(
+    ("at", "iso"),
+    [
+        ("2024-07-10 14:03 Eastern", "2024-07-10T14:03:00-04:00"),  # EDT in July
+        ("2024-01-10 14:03 Eastern", "2024-01-10T14:03:00-05:00"),  # EST in January
+        ("Jul 10, 2024 2:15 PM Pacific", "2024-07-10T14:15:00-07:00"),
+        ("2024-07-10 09:00 CET", "2024-07-10T09:00:00+01:00"),  # CET as written (noted: CEST in July)
+        ("2024-07-10 14:03 北京时间", "2024-07-10T14:03:00+08:00"),
+        ("2024-07-10 14:03 UTC+8", "2024-07-10T14:03:00+08:00"),
+        ("2024年7月10日 美东时间 14:03", "2024-07-10T14:03:00-04:00"),
+        ("2024-07-10 14:03 India Standard Time", "2024-07-10T14:03:00+05:30"),
+        ("2024-07-10 14:03 US/Eastern", "2024-07-10T14:03:00-04:00"),
+    ],
+)
+def test_a_zone_written_as_a_word_is_read_with_the_date(at: str, iso: str) -> None:
+    import datetime as dt
+
+    from fupan_mcp.analysis.timeline_at import read_at
+
+    parsed = read_at(at, None, None, None)
+    assert parsed.at == dt.datetime.fromisoformat(iso), parsed
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_a_daylight_saving_zone_without_a_date_is_not_guessed(language: str) -> None:
+    from fupan_mcp.analysis.timeline import check_timeline
+
+    events = [{"at": "14:03 Eastern", "kind": "detected", "text": "alerts fire"}]
+    found = check_timeline(events, None, language).findings  # type: ignore[arg-type]
+    assert [f.code for f in found] == ["no_date"]
+    if language == "zh":
+        assert "ET 随夏令时改变与 UTC 的时差，没有日期就无法确定" in found[0].message
+    else:
+        assert "ET changes its offset to UTC with daylight saving, so without a date" in found[0].message
+    # a fixed zone without a date is refused for the date alone, without the daylight-saving sentence
+    fixed = check_timeline([{"at": "14:03 UTC+8", "kind": "detected", "text": "x"}], None, language)  # type: ignore[list-item]
+    assert [f.code for f in fixed.findings] == ["no_date"] and "UTC+8 " not in fixed.findings[0].message
+
+
+def test_a_time_of_day_stays_a_time_where_no_ratio_is_named() -> None:
+    import datetime as dt
+
+    from fupan_mcp.analysis.timeline_at import read_at
+
+    assert read_at("2024-07-10 1:20 UTC", None, None, None).at == dt.datetime(2024, 7, 10, 1, 20, tzinfo=dt.UTC)
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("language", ["zh", "en"])
+async def test_words_for_zones_and_downtime_through_the_server(client: Client, language: str) -> None:
+    timeline = [
+        {"at": "Apr 29, 2016 9:02 PM Pacific", "kind": "impact_start", "text": "5xx errors"},
+        {"at": "9:12 PM Pacific", "kind": "resolved", "text": "errors at baseline"},
+    ]
+    result = await client.call_tool("check_timeline", {"timeline": timeline, "language": language})
+    assert not result.is_error, result.content
+    body: dict[str, Any] = result.structured_content  # type: ignore[assignment]
+    assert body["time_to_resolve_minutes"] == 10.0 and body["findings"] == []  # 21:02 to 21:12 PDT
+    slo = await _attainment(client, {"name": "可用性", "target": "99.9% monthly", "actual": "47分钟不可用"}, language)
+    assert slo["status"] == "not_achieved" and slo["error_budget"]["consumed_minutes"] == pytest.approx(47)

@@ -1054,7 +1054,37 @@ def _read_text(value: str, field_name: str) -> Value:
     bare = _without_note(value)
     if bare is not None and _comparison_note(value):
         return read_value(bare)  # '96%（同比+2pp）': the note says how it moved
-    return read_value(value)
+    try:
+        return read_value(value)
+    except NumberError:
+        duration = _downtime_duration(value)
+        if duration is None:
+            raise
+        return read_value(duration)
+
+
+_DOWN_WORDS = r"(?:服务)?(?:不可用|宕机|停机|停服|中断|不可访问|无法访问)"
+_DOWNTIME_TEXT = re.compile(
+    rf"^(?:累计|总|共计?|合计)?\s*{_DOWN_WORDS}(?:时长|时间|了)?\s*(?:为|共|约为)?\s*[:：]?\s*(?P<lead>[约近~≈]?\s*\d.*)$"
+    rf"|^(?P<tail>[约近~≈]?\s*\d[^不宕停中无]*?)\s*(?:的)?{_DOWN_WORDS}(?:时长|时间)?$"
+    r"|^(?:was\s+|were\s+)?(?:down|unavailable|offline|out)\s+(?:for\s+)?(?P<en>(?:about\s+|~)?\d.*)$",
+    re.IGNORECASE,
+)
+"""An SLO's actual written as its downtime in words: '47分钟不可用', '不可用时长 47 分钟', '宕机约1小时', '停机 2 小时',
+'down for 47 minutes' (as '47 min' and '47 minutes of downtime' already read): the duration, which
+`_downtime_as_availability` turns into the availability it leaves in the SLO's window."""
+
+
+def _downtime_duration(text: str) -> str | None:
+    """The duration of a downtime written in words, or None."""
+    if not any(word in text for word in ("不可", "宕机", "停机", "停服", "中断", "无法访问")) and not (
+        text.isascii() and ("down" in text.lower() or "unavailable" in text.lower() or "offline" in text.lower())
+    ):
+        return None
+    found = _DOWNTIME_TEXT.match(text.strip())
+    if found is None:
+        return None
+    return (found["lead"] or found["tail"] or found["en"]).strip()
 
 
 @kept_reading

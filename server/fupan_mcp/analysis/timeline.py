@@ -160,9 +160,14 @@ _TEXT: Table = {
         "meant, write {next} 00:00.",
     },
     "no_date": {
-        "zh": "第 {n} 条事件只有时刻“{at}”，前面没有带日期的事件。请给第一条事件写上日期。",
-        "en": 'Event #{n} gives only a time of day ("{at}") and no event before it has a date. Put the date on '
-        "the first event.",
+        "zh": "第 {n} 条事件只有时刻“{at}”，前面没有带日期的事件。{dst}请给第一条事件写上日期。",
+        "en": 'Event #{n} gives only a time of day ("{at}") and no event before it has a date. {dst}Put the date '
+        "on the first event.",
+    },
+    "reason.dst": {
+        "zh": "{zone} 随夏令时改变与 UTC 的时差，没有日期就无法确定（不按猜测的日期换算）。",
+        "en": "{zone} changes its offset to UTC with daylight saving, so without a date the offset is unknown "
+        "(no date is guessed). ",
     },
     "no_zone": {
         "zh": "第 {n} 条事件的时间“{at}”没有时区，而其他事件有，无法比较。请补充复盘的 timezone 或在时间后写明时区。",
@@ -457,6 +462,8 @@ def _at_error(parsed: ParsedAt, index: int, at: str, language: Language) -> Find
         values["reason"] = tr(_TEXT, f"reason.{parsed.reason or 'date'}", language, **extra)
     elif code == "at_unreadable":
         values["why"] = tr(_TEXT, f"reason.{parsed.reason}", language, **extra) if parsed.reason else ""
+    elif code == "no_date":
+        values["dst"] = tr(_TEXT, "reason.dst", language, **extra) if parsed.reason == "dst" else ""
     return _finding(code, "error", f"timeline[{index}].at", language, **values)
 
 

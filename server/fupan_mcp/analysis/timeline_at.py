@@ -142,6 +142,18 @@ def parse_zone(value: str) -> dt.tzinfo | None:
         return None
 
 
+def _follows_dst(token: str) -> bool:
+    """True when the written zone ('ET', 'Pacific', 'America/New_York') changes its offset with the season, so
+    that a time without a date has no offset to UTC: never guessed."""
+    zone = zoneinfo.ZoneInfo(_NAMED[token.upper()]) if token.upper() in _NAMED else None
+    if zone is None and "/" in token:
+        found = parse_zone(token)
+        zone = found if isinstance(found, zoneinfo.ZoneInfo) else None
+    if zone is None:
+        return False
+    return len(set(_zone_names(zone, 2024).values())) > 1  # its winter and summer offsets differ
+
+
 def _fmt_offset(minutes: int) -> str:
     sign = "+" if minutes >= 0 else "-"
     hours, mins = divmod(abs(minutes), 60)
@@ -725,8 +737,8 @@ _NEXT_DAY_TAIL = re.compile(
 """The next day written after the time: '00:20 next day', '00:20 (the following day)', '09:30 次日', '00:20（次日）'."""
 _DATE_TIME_DASH = re.compile(r"^[-–—]\s+(?=\d)")
 _LONG_ZONE = re.compile(
-    r"\b(?P<region>pacific|eastern|central|mountain)\s+(?:(?P<season>standard|daylight)\s+)?time\b(?:\s*\((?:pt|et|ct|mt|"
-    r"pst|pdt|est|edt|cst|cdt|mst|mdt)\))?",
+    r"(?<!/)\b(?P<region>pacific|eastern|central|mountain)(?:\s+(?:(?P<season>standard|daylight)\s+)?time\b|"
+    r"(?=\s*(?:$|[(（)）,，/])))(?:\s*\((?:pt|et|ct|mt|pst|pdt|est|edt|cst|cdt|mst|mdt)\))?",
     re.IGNORECASE,
 )
 _LONG_ZONES = {
@@ -735,8 +747,49 @@ _LONG_ZONES = {
     ("central", None): "CT", ("central", "standard"): "UTC-6", ("central", "daylight"): "CDT",
     ("mountain", None): "MT", ("mountain", "standard"): "MST", ("mountain", "daylight"): "MDT",
 }  # fmt: skip
-"""US zones spelled out ('9:37 AM Pacific Time', '2:05 PM Eastern Standard Time'), as the abbreviation they
-stand for; 'Central Standard Time' is the US one, UTC-6 (CST alone is ambiguous)."""
+"""US zones spelled out ('9:37 AM Pacific Time', '2:05 PM Eastern Standard Time'), or the region alone after the
+time ('14:03 Eastern', '2:15 PM Pacific', as US status pages write them), as the abbreviation they stand for;
+'Central Standard Time' is the US one, UTC-6 (CST alone is ambiguous). ET and PT follow daylight saving: the
+offset comes from the date (EDT in July, EST in January); with no date the time is refused as undated."""
+_SPELLED_ZONE = re.compile(
+    r"\b(?P<name>beijing|china standard|hong kong|singapore|japan standard|korea standard|india standard|"
+    r"greenwich mean|coordinated universal|british summer|(?:central|eastern|western) european(?: summer)?)"
+    r"\s+time\b",
+    re.IGNORECASE,
+)
+_SPELLED_ZONES = {
+    "beijing": "Asia/Shanghai", "china standard": "Asia/Shanghai", "hong kong": "HKT", "singapore": "SGT",
+    "japan standard": "JST", "korea standard": "KST", "india standard": "UTC+05:30", "greenwich mean": "GMT",
+    "coordinated universal": "UTC", "british summer": "UTC+01:00", "central european": "CET",
+    "central european summer": "CEST", "eastern european": "EET", "eastern european summer": "EEST",
+    "western european": "WET", "western european summer": "WEST",
+}  # fmt: skip
+"""Zones written out in words with one meaning ('India Standard Time' is +05:30 where IST alone is three
+zones; 'British Summer Time' is +01:00 where BST is two)."""
+_CN_ZONES = {
+    "美国东部时间": "ET", "美东时间": "ET", "东部时间": "ET", "美国太平洋时间": "PT", "太平洋时间": "PT",
+    "美西时间": "PT", "美国中部时间": "CT", "美国山地时间": "MT", "日本时间": "JST", "东京时间": "JST",
+    "新加坡时间": "SGT", "香港时间": "HKT", "东八区": "UTC+08:00", "格林尼治时间": "GMT", "协调世界时": "UTC",
+    "世界协调时间": "UTC", "世界标准时间": "UTC", "UTC时间": "UTC",
+}  # fmt: skip
+"""Zones as Chinese postmortems name them ('美东时间 14:03', '太平洋时间凌晨2点', '东八区'), written after the time
+as the token the zone reader knows; 北京时间 is read where the zone reader finds it (head or tail)."""
+_CN_ZONE = re.compile("|".join(sorted(map(re.escape, _CN_ZONES), key=len, reverse=True)))
+
+
+def _zone_words(value: str) -> str:
+    """Zones written as words, as the tokens `_ZONE_TAIL` reads ('14:03 Eastern' -> '14:03 ET')."""
+    folded = value.casefold()
+    if "time" in folded or any(region in folded for region in ("pacific", "eastern", "central", "mountain")):
+        value = _LONG_ZONE.sub(_long_zone, value)
+        if "time" in folded:
+            value = _SPELLED_ZONE.sub(lambda match: _SPELLED_ZONES[" ".join(match["name"].casefold().split())], value)
+    if "时" in value or "区" in value:
+        found = _CN_ZONE.search(value)
+        if found is not None:  # moved after the time, where a zone is read
+            rest = f"{value[: found.start()]} {value[found.end() :]}".strip(" ,，")
+            value = f"{rest} {_CN_ZONES[found.group()]}"
+    return value
 
 
 def _long_zone(match: re.Match[str]) -> str:
@@ -745,7 +798,7 @@ def _long_zone(match: re.Match[str]) -> str:
 
 
 def _written_one(text: str) -> _Written | _Refused:
-    value = _LONG_ZONE.sub(_long_zone, text) if "time" in text.casefold() else text
+    value = _zone_words(text)
     relative = _RELATIVE.match(value)
     if relative is not None and any(relative.group(k) for k in ("hh", "d", "h", "m")):
         amounts = {k: int(relative.group(k) or 0) for k in ("hh", "mm", "d", "h", "m")}
@@ -1152,6 +1205,8 @@ def _read_written(
     elif carried is not None:
         day = carried + dt.timedelta(days=1 if written.next_day else 0)
         dated = written.next_day or written.same_day
+    elif written.zone is not None and _follows_dst(written.zone):
+        return ParsedAt(None, "no_date", "dst", {"zone": written.zone})  # '14:03 ET': EDT or EST?
     else:
         return ParsedAt(None, "no_date")
     if written.weekday is not None and day.weekday() != written.weekday:
